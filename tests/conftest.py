@@ -1,0 +1,15 @@
+"""Shared fixtures: where the real MNIST files live for tests."""
+
+import pathlib
+
+import pytest
+
+SHARED_MNIST = pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "mnist"
+
+
+@pytest.fixture(scope="session")
+def shared_mnist_dir():
+    """The read-only folder of real MNIST files beside the checkout."""
+    if not SHARED_MNIST.is_dir():
+        pytest.skip(f"real MNIST files not found at {SHARED_MNIST}")
+    return SHARED_MNIST
