@@ -1,0 +1,13 @@
+"""The op families. Importing this package registers every op and gradient."""
+
+from . import (  # noqa: F401 - imported for their registrations
+    array_grad,
+    array_ops,
+    control_flow_ops,
+    math_grad,
+    math_ops,
+    nn_grad,
+    nn_ops,
+    state_ops,
+    training_ops,
+)

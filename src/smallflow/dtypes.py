@@ -1,0 +1,156 @@
+"""DType objects with TensorFlow 1.x's names, and their NumPy counterparts."""
+
+import builtins
+
+import numpy as np
+
+
+class DType:
+    """A tensor element type: ``float32``, ``int64``, ``bool``, ..."""
+
+    __slots__ = ("_name", "_np", "_tf_string")
+
+    def __init__(self, name, np_dtype, tf_string):
+        self._name = name
+        self._np = np.dtype(np_dtype)
+        self._tf_string = tf_string
+
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def as_numpy_dtype(self):
+        return self._np.type
+
+    @property
+    def base_dtype(self):
+        return self
+
+    @property
+    def real_dtype(self):
+        return self
+
+    @property
+    def is_floating(self):
+        return self._np.kind == "f"
+
+    @property
+    def is_integer(self):
+        return self._np.kind in "iu"
+
+    @property
+    def is_unsigned(self):
+        return self._np.kind == "u"
+
+    @property
+    def is_bool(self):
+        return self._np.kind == "b"
+
+    @property
+    def is_complex(self):
+        return self._np.kind == "c"
+
+    @property
+    def is_numpy_compatible(self):
+        return True
+
+    @property
+    def min(self):
+        if self.is_floating:
+            return float(np.finfo(self._np).min)
+        if self.is_integer:
+            return int(np.iinfo(self._np).min)
+        raise TypeError(f"Cannot find minimum value of {self}.")
+
+    @property
+    def max(self):
+        if self.is_floating:
+            return float(np.finfo(self._np).max)
+        if self.is_integer:
+            return int(np.iinfo(self._np).max)
+        raise TypeError(f"Cannot find maximum value of {self}.")
+
+    @property
+    def size(self):
+        return self._np.itemsize
+
+    def is_compatible_with(self, other):
+        return self == as_dtype(other)
+
+    def __eq__(self, other):
+        if isinstance(other, DType):
+            return self is other
+        try:
+            return self is as_dtype(other)
+        except TypeError:
+            return False
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    def __hash__(self):
+        return hash(self._name)
+
+    def __repr__(self):
+        return f"tf.{self._name}"
+
+    def __str__(self):
+        return f"<dtype: '{self._name}'>"
+
+    def __reduce__(self):
+        return as_dtype, (self._name,)
+
+
+float16 = DType("float16", np.float16, "half")
+half = float16
+float32 = DType("float32", np.float32, "float")
+float64 = DType("float64", np.float64, "double")
+double = float64
+int8 = DType("int8", np.int8, "int8")
+int16 = DType("int16", np.int16, "int16")
+int32 = DType("int32", np.int32, "int32")
+int64 = DType("int64", np.int64, "int64")
+uint8 = DType("uint8", np.uint8, "uint8")
+uint16 = DType("uint16", np.uint16, "uint16")
+uint32 = DType("uint32", np.uint32, "uint32")
+uint64 = DType("uint64", np.uint64, "uint64")
+bool = DType("bool", np.bool_, "bool")  # noqa: A001 - TensorFlow's public name
+complex64 = DType("complex64", np.complex64, "complex64")
+complex128 = DType("complex128", np.complex128, "complex128")
+
+_ALL = (
+    float16, float32, float64, int8, int16, int32, int64,
+    uint8, uint16, uint32, uint64, bool, complex64, complex128,
+)
+_BY_NAME = {d.name: d for d in _ALL}
+_BY_NAME.update({"float": float32, "double": float64, "half": float16})
+_BY_NUMPY = {d._np: d for d in _ALL}
+
+
+def as_dtype(type_value):
+    """Convert a DType, NumPy dtype or type, or a name like ``"float"`` to a DType."""
+    if isinstance(type_value, DType):
+        return type_value
+    if isinstance(type_value, str):
+        found = _BY_NAME.get(type_value)
+        if found is None:
+            raise TypeError(f"Cannot convert value {type_value!r} to a TensorFlow DType.")
+        return found
+    if type_value is float:
+        return float32
+    if type_value is builtins.bool:
+        return bool
+    try:
+        np_dtype = np.dtype(type_value)
+    except TypeError:
+        np_dtype = None
+    found = _BY_NUMPY.get(np_dtype) if np_dtype is not None else None
+    if found is None:
+        raise TypeError(f"Cannot convert value {type_value!r} to a TensorFlow DType.")
+    return found
+
+
+def type_string(dtype):
+    """TensorFlow's C++ spelling of a dtype, as in its error messages (``float``)."""
+    return as_dtype(dtype)._tf_string

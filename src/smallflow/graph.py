@@ -1,0 +1,618 @@
+"""What a graph is: Graph, Operation, Tensor, names, scopes, collections and defaults."""
+
+import contextlib
+import re
+import threading
+
+from . import dtypes as _dtypes
+from .registry import OP_DEFS
+from .tensor_shape import TensorShape, as_shape
+
+_VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\-/>]*$")
+_VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\-/>]*$")
+
+
+class ShapeError(ValueError):
+    """Raised by shape functions; the graph adds the op's name and input shapes."""
+
+
+class GraphKeys:
+    """Standard collection names."""
+
+    GLOBAL_VARIABLES = "variables"
+    VARIABLES = "variables"
+    LOCAL_VARIABLES = "local_variables"
+    MODEL_VARIABLES = "model_variables"
+    TRAINABLE_VARIABLES = "trainable_variables"
+    SUMMARIES = "summaries"
+    QUEUE_RUNNERS = "queue_runners"
+    TABLE_INITIALIZERS = "table_initializer"
+    LOSSES = "losses"
+    REGULARIZATION_LOSSES = "regularization_losses"
+    UPDATE_OPS = "update_ops"
+    GLOBAL_STEP = "global_step"
+    TRAIN_OP = "train_op"
+    INIT_OP = "init_op"
+    SAVERS = "savers"
+
+
+class Tensor:
+    """A symbolic handle to one output of an Operation."""
+
+    __array_priority__ = 100
+    OVERLOADABLE_OPERATORS = frozenset()
+
+    def __init__(self, op, value_index, dtype, shape):
+        self._op = op
+        self._value_index = value_index
+        self._dtype = dtype
+        self._shape = shape
+        self._consumers = []
+
+    @property
+    def op(self):
+        return self._op
+
+    @property
+    def value_index(self):
+        return self._value_index
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def graph(self):
+        return self._op.graph
+
+    @property
+    def name(self):
+        return f"{self._op.name}:{self._value_index}"
+
+    @property
+    def device(self):
+        return ""
+
+    @property
+    def shape(self):
+        return self._shape
+
+    def get_shape(self):
+        return self._shape
+
+    def set_shape(self, shape):
+        self._shape = self._shape.merge_with(as_shape(shape))
+
+    def consumers(self):
+        return list(self._consumers)
+
+    def eval(self, feed_dict=None, session=None):
+        """Run this tensor in ``session`` or the default session; return its value."""
+        return _session_for("eval", self.graph, session).run(self, feed_dict)
+
+    def __str__(self):
+        shape = self._shape
+        shape_text = "<unknown>" if shape.ndims is None else str(shape)
+        return f'Tensor("{self.name}", shape={shape_text}, dtype={self._dtype.name})'
+
+    def __repr__(self):
+        return f"<tf.Tensor '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
+
+    # == and hash stay object identity (TensorFlow 1.x), so tensors are cheap dict keys.
+
+    def __bool__(self):
+        raise TypeError(
+            "Using a `tf.Tensor` as a Python `bool` is not allowed. Use `if t is not None:` "
+            "instead of `if t:` to test if a tensor is defined, and use TensorFlow ops such "
+            "as tf.cond to execute subgraphs conditioned on the value of a tensor."
+        )
+
+    __nonzero__ = __bool__
+
+    def __iter__(self):
+        raise TypeError(
+            "Tensor objects are only iterable when eager execution is enabled. "
+            "To iterate over this tensor use tf.map_fn."
+        )
+
+    def __len__(self):
+        raise TypeError(
+            f"len is not well defined for symbolic Tensors. ({self.name}) "
+            "Please call `x.shape` rather than `len(x)` for shape information."
+        )
+
+    @classmethod
+    def _override_operator(cls, operator, func):
+        """Install ``func`` as ``Tensor.<operator>``; the op modules call this."""
+        setattr(cls, operator, func)
+
+
+class Operation:
+    """A node of the graph: an op type, input tensors, attributes and output tensors."""
+
+    def __init__(self, graph, op_type, name, inputs, attrs, control_inputs):
+        self._graph = graph
+        self._type = op_type
+        self._name = name
+        self._inputs = tuple(inputs)
+        self._attrs = attrs
+        self._control_inputs = list(control_inputs)
+        self._outputs = ()
+        self._id = graph._next_id()
+
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def type(self):
+        return self._type
+
+    @property
+    def graph(self):
+        return self._graph
+
+    @property
+    def inputs(self):
+        return self._inputs
+
+    @property
+    def outputs(self):
+        return list(self._outputs)
+
+    @property
+    def control_inputs(self):
+        return list(self._control_inputs)
+
+    @property
+    def attrs(self):
+        return self._attrs
+
+    @property
+    def device(self):
+        return ""
+
+    @property
+    def node_def(self):
+        return self
+
+    def get_attr(self, name):
+        try:
+            return self._attrs[name]
+        except KeyError:
+            raise ValueError(f"Operation '{self._name}' has no attr named '{name}'.") from None
+
+    def values(self):
+        return tuple(self._outputs)
+
+    def _add_control_input(self, op):
+        if op not in self._control_inputs:
+            self._control_inputs.append(op)
+
+    def run(self, feed_dict=None, session=None):
+        """Run this op in ``session`` or the default session."""
+        _session_for("run", self._graph, session).run(self, feed_dict)
+
+    def __str__(self):
+        lines = [f'name: "{self._name}"', f'op: "{self._type}"']
+        lines += [f'input: "{t.op.name if t.value_index == 0 else t.name}"' for t in self._inputs]
+        lines += [f'input: "^{op.name}"' for op in self._control_inputs]
+        return "\n".join(lines) + "\n"
+
+    def __repr__(self):
+        return f"<tf.Operation '{self._name}' type={self._type}>"
+
+
+def _session_for(verb, graph, session):
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            if verb == "eval":
+                raise ValueError(
+                    "Cannot evaluate tensor using `eval()`: No default session is registered. "
+                    "Use `with sess.as_default()` or pass an explicit session to "
+                    "`eval(session=sess)`"
+                )
+            raise ValueError(
+                "Cannot execute operation using `run()`: No default session is registered. "
+                "Use `with sess.as_default():` or pass an explicit session to "
+                "`run(session=sess)`"
+            )
+    if session.graph is not graph:
+        what = "tensor" if verb == "eval" else "operation"
+        raise ValueError(
+            f"Cannot use the given session to {'evaluate' if verb == 'eval' else 'execute'} "
+            f"{what}: the {what}'s graph is different from the session's graph."
+        )
+    return session
+
+
+class Graph:
+    """A dataflow graph: the ops, their unique names, scopes, collections and seed."""
+
+    def __init__(self):
+        self._ops = []
+        self._ops_by_name = {}
+        self._names_in_use = {}
+        self._name_stack = ""
+        self._control_stack = []
+        self._collections = {}
+        self._last_id = 0
+        self._finalized = False
+        self.seed = None
+        self._lock = threading.RLock()
+
+    # -- identity and defaults -------------------------------------------------------------
+    def _next_id(self):
+        self._last_id += 1
+        return self._last_id
+
+    @property
+    def version(self):
+        return self._last_id
+
+    @property
+    def finalized(self):
+        return self._finalized
+
+    def finalize(self):
+        self._finalized = True
+
+    def as_default(self):
+        return _default_graph_stack.get_controller(self)
+
+    # -- names ----------------------------------------------------------------------------
+    def get_name_scope(self):
+        return self._name_stack
+
+    def unique_name(self, name, mark_as_used=True):
+        """Prefix ``name`` with the current scope and make it unique (``name_1``, ...)."""
+        if self._name_stack:
+            name = f"{self._name_stack}/{name}"
+        key = name.lower()
+        count = self._names_in_use.get(key, 0)
+        if mark_as_used:
+            self._names_in_use[key] = count + 1
+        if count > 0:
+            base_key = key
+            while key in self._names_in_use:
+                key = f"{base_key}_{count}"
+                count += 1
+            if mark_as_used:
+                self._names_in_use[key] = 1
+            name = f"{name}_{count - 1}"
+        return name
+
+    @contextlib.contextmanager
+    def name_scope(self, name):
+        if name:
+            pattern = _VALID_SCOPE_NAME if self._name_stack else _VALID_OP_NAME
+            if not pattern.match(name):
+                raise ValueError(f"'{name}' is not a valid scope name")
+        old_stack = self._name_stack
+        if not name:
+            new_stack = ""
+        elif name[-1] == "/":
+            new_stack = name[:-1]
+        else:
+            new_stack = self.unique_name(name)
+        self._name_stack = new_stack
+        try:
+            yield new_stack + "/" if new_stack else ""
+        finally:
+            self._name_stack = old_stack
+
+    # -- control dependencies --------------------------------------------------------------
+    @contextlib.contextmanager
+    def control_dependencies(self, control_inputs):
+        if control_inputs is None:
+            saved = self._control_stack
+            self._control_stack = []
+            try:
+                yield
+            finally:
+                self._control_stack = saved
+            return
+        ops = []
+        for item in control_inputs:
+            element = self.as_graph_element(item, allow_tensor=True, allow_operation=True)
+            ops.append(element.op if isinstance(element, Tensor) else element)
+        self._control_stack.append(ops)
+        try:
+            yield
+        finally:
+            self._control_stack.pop()
+
+    # -- building ---------------------------------------------------------------------------
+    def create_op(self, op_type, inputs, dtypes, attrs=None, name=None):
+        """Add an op of a registered type; infer its outputs' shapes. Returns the Operation."""
+        if self._finalized:
+            raise RuntimeError("Graph is finalized and cannot be modified.")
+        op_def = OP_DEFS.lookup(op_type)
+        for tensor in inputs:
+            if not isinstance(tensor, Tensor):
+                raise TypeError(f"Input to op '{op_type}' must be a Tensor, got {tensor!r}")
+            if tensor.graph is not self:
+                raise ValueError(
+                    f"Tensor({tensor.name!r}) must be from the same graph as the op "
+                    f"being created ({op_type}): Tensor {tensor} is not an element of this graph."
+                )
+        if name is None:
+            name = op_type
+        if name.endswith("/"):
+            op_name = name[:-1]
+        else:
+            if not _VALID_OP_NAME.match(name):
+                raise ValueError(f"'{name}' is not a valid node name")
+            op_name = self.unique_name(name)
+        control = [op for frame in self._control_stack for op in frame]
+        op = Operation(self, op_type, op_name, inputs, dict(attrs or {}), control)
+        op._outputs = tuple(
+            Tensor(op, i, _dtypes.as_dtype(dt), TensorShape(None)) for i, dt in enumerate(dtypes)
+        )
+        try:
+            shapes = op_def.shape_fn(op)
+        except ShapeError as err:
+            in_shapes = ", ".join(t.shape.bracket_str() for t in inputs)
+            raise ValueError(
+                f"{err} for '{op_name}' (op: '{op_type}') with input shapes: {in_shapes}."
+            ) from None
+        for tensor, shape in zip(op._outputs, shapes):
+            tensor._shape = as_shape(shape)
+        for tensor in inputs:
+            tensor._consumers.append(op)
+        self._ops.append(op)
+        self._ops_by_name[op_name] = op
+        return op
+
+    # -- lookup ----------------------------------------------------------------------------
+    def get_operations(self):
+        return list(self._ops)
+
+    def get_operation_by_name(self, name):
+        if not isinstance(name, str):
+            raise TypeError(f"Operation names are strings (or similar), not {type(name).__name__}.")
+        element = self.as_graph_element(name, allow_tensor=False, allow_operation=True)
+        return element
+
+    def get_tensor_by_name(self, name):
+        if not isinstance(name, str):
+            raise TypeError(f"Tensor names are strings (or similar), not {type(name).__name__}.")
+        return self.as_graph_element(name, allow_tensor=True, allow_operation=False)
+
+    def as_graph_element(self, obj, allow_tensor=True, allow_operation=True):
+        """Resolve a Tensor, Operation, name string or convertible object in this graph."""
+        converter = getattr(obj, "_as_graph_element", None)
+        if converter is not None and not isinstance(obj, (Tensor, Operation)):
+            obj = converter()
+        if isinstance(obj, str):
+            return self._element_by_name(obj, allow_tensor, allow_operation)
+        if isinstance(obj, Tensor) and allow_tensor:
+            if obj.graph is not self:
+                raise ValueError(f"Tensor {obj} is not an element of this graph.")
+            return obj
+        if isinstance(obj, Operation) and allow_operation:
+            if obj.graph is not self:
+                raise ValueError(f"Operation {obj!r} is not an element of this graph.")
+            return obj
+        wanted = " or ".join(
+            w for w, ok in (("Tensor", allow_tensor), ("Operation", allow_operation)) if ok
+        )
+        raise TypeError(f"Can not convert a {type(obj).__name__} into a {wanted}.")
+
+    def _element_by_name(self, name, allow_tensor, allow_operation):
+        if ":" in name and allow_tensor:
+            op_name, _, index = name.partition(":")
+            if not index.isdigit():
+                raise ValueError(f"The name {name!r} looks a like a Tensor name, but is not a "
+                                 "valid one. Tensor names must be of the form \"<op_name>:<output_index>\".")
+            op = self._ops_by_name.get(op_name)
+            if op is None:
+                raise KeyError(f"The name {name!r} refers to a Tensor which does not exist. "
+                               f"The operation, {op_name!r}, does not exist in the graph.")
+            if int(index) >= len(op._outputs):
+                raise KeyError(f"The name {name!r} refers to a Tensor which does not exist. "
+                               f"The operation, {op_name!r}, exists but only has "
+                               f"{len(op._outputs)} outputs.")
+            return op._outputs[int(index)]
+        if ":" in name:
+            raise ValueError(f"Name {name!r} appears to refer to a Tensor, not an Operation.")
+        op = self._ops_by_name.get(name)
+        if op is None:
+            raise KeyError(f"The name {name!r} refers to an Operation not in the graph.")
+        if not allow_operation:
+            raise ValueError(
+                f"The name {name!r} refers to an Operation, not a Tensor. Tensor names must be "
+                f"of the form \"<op_name>:<output_index>\"."
+            )
+        return op
+
+    # -- collections -----------------------------------------------------------------------
+    def add_to_collection(self, name, value):
+        self._collections.setdefault(name, []).append(value)
+
+    def add_to_collections(self, names, value):
+        names = (names,) if isinstance(names, str) else set(names)
+        for name in names:
+            self.add_to_collection(name, value)
+
+    def get_collection_ref(self, name):
+        return self._collections.setdefault(name, [])
+
+    def get_collection(self, name, scope=None):
+        items = self._collections.get(name, [])
+        if scope is None:
+            return list(items)
+        pattern = re.compile(scope)
+        return [item for item in items if pattern.match(getattr(item, "name", "") or "")]
+
+    def get_all_collection_keys(self):
+        return [key for key, items in self._collections.items() if items]
+
+    def clear_collection(self, name):
+        self._collections.pop(name, None)
+
+    # -- no-ops kept for TF1 programs -----------------------------------------------------
+    @contextlib.contextmanager
+    def device(self, device_name_or_function):
+        yield
+
+    @contextlib.contextmanager
+    def colocate_with(self, op, ignore_existing=False):
+        yield
+
+
+# -- default graph and default session ------------------------------------------------------
+
+
+class _DefaultStack(threading.local):
+    """A per-thread stack of defaults entered with ``with x.as_default():``."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack = []
+
+    def get_default(self):
+        return self.stack[-1] if self.stack else None
+
+    @contextlib.contextmanager
+    def get_controller(self, default):
+        self.stack.append(default)
+        try:
+            yield default
+        finally:
+            if self.stack and self.stack[-1] is default:
+                self.stack.pop()
+            elif default in self.stack:
+                self.stack.remove(default)
+
+
+class _GraphStack(_DefaultStack):
+    def __init__(self):
+        super().__init__()
+        self.global_default = None
+
+    def get_default(self):
+        if self.stack:
+            return self.stack[-1]
+        if self.global_default is None:
+            self.global_default = Graph()
+        return self.global_default
+
+    def reset(self):
+        if self.stack:
+            raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. "
+                                 "If you need a cleared graph, exit the nesting and create a new "
+                                 "graph.")
+        self.global_default = None
+
+
+_default_graph_stack = _GraphStack()
+_default_session_stack = _DefaultStack()
+
+
+def get_default_graph():
+    return _default_graph_stack.get_default()
+
+
+def reset_default_graph():
+    """Clear the default graph (not allowed inside ``with graph.as_default():``)."""
+    _default_graph_stack.reset()
+
+
+def get_default_session():
+    return _default_session_stack.get_default()
+
+
+def default_session(session):
+    """Context manager that makes ``session`` the default session (sessions use it)."""
+    return _default_session_stack.get_controller(session)
+
+
+def _push_default_session(session):
+    _default_session_stack.stack.append(session)
+
+
+def _remove_default_session(session):
+    if session in _default_session_stack.stack:
+        _default_session_stack.stack.remove(session)
+
+
+def name_scope(name, default_name=None, values=None):
+    """``with name_scope("conv1") as scope:`` prefixes new op names with ``conv1/``."""
+    return get_default_graph().name_scope(name if name is not None else default_name)
+
+
+def control_dependencies(control_inputs):
+    return get_default_graph().control_dependencies(control_inputs)
+
+
+def device(device_name_or_function):
+    return get_default_graph().device(device_name_or_function)
+
+
+def add_to_collection(name, value):
+    get_default_graph().add_to_collection(name, value)
+
+
+def add_to_collections(names, value):
+    get_default_graph().add_to_collections(names, value)
+
+
+def get_collection(key, scope=None):
+    return get_default_graph().get_collection(key, scope)
+
+
+def get_collection_ref(key):
+    return get_default_graph().get_collection_ref(key)
+
+
+def set_random_seed(seed):
+    """Set the graph-level seed of the default graph."""
+    get_default_graph().seed = seed
+
+
+# -- conversion of Python values to tensors ----------------------------------------------------
+
+_conversion_functions = []
+
+
+def register_tensor_conversion_function(base_type, conversion_func, priority=100):
+    """Teach ``convert_to_tensor`` a new type; ``conversion_func(value, dtype, name)``."""
+    _conversion_functions.append((priority, base_type, conversion_func))
+    _conversion_functions.sort(key=lambda entry: entry[0])
+
+
+def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_hint=None):
+    """Return ``value`` as a Tensor of the default graph (constants for Python/NumPy values)."""
+    if dtype is not None:
+        dtype = _dtypes.as_dtype(dtype)
+    if isinstance(value, Tensor):
+        if dtype is not None and value.dtype != dtype:
+            raise ValueError(
+                f"Tensor conversion requested dtype {dtype.name} for Tensor with dtype "
+                f"{value.dtype.name}: {value!r}"
+            )
+        return value
+    preferred = preferred_dtype if preferred_dtype is not None else dtype_hint
+    for _, base_type, func in _conversion_functions:
+        if isinstance(value, base_type):
+            if dtype is None and preferred is not None:
+                try:
+                    return func(value, _dtypes.as_dtype(preferred), name)
+                except (TypeError, ValueError):
+                    pass
+            return func(value, dtype, name)
+    raise TypeError(
+        f"Failed to convert object of type {type(value)} to Tensor. Contents: {value!r}. "
+        "Consider casting elements to a supported type."
+    )
+
+
+def convert_n_to_tensor(values, dtype=None, name=None):
+    return [convert_to_tensor(v, dtype=dtype) for v in values]
+
+
+def is_tensor_like(value):
+    """True for Tensors and for objects (like Variables) that stand for one."""
+    return isinstance(value, Tensor) or hasattr(value, "_as_graph_element")

@@ -1,0 +1,128 @@
+"""Helpers shared by the op families: building ops, converting inputs, static shapes."""
+
+import numpy as np
+
+from .. import dtypes
+from ..graph import ShapeError, Tensor, convert_to_tensor, get_default_graph, is_tensor_like
+from ..tensor_shape import TensorShape, unknown_shape
+
+_FLOATS = (dtypes.float16, dtypes.float32, dtypes.float64)
+
+
+def make_op(op_type, inputs, out_dtypes, attrs=None, name=None, default_name=None):
+    """Create an op in the default graph and return it."""
+    op_name = name if name is not None else (default_name or op_type)
+    return get_default_graph().create_op(op_type, list(inputs), out_dtypes, attrs, op_name)
+
+
+def make_unary(op_type, x, name=None, default_name=None, out_dtype=None, attrs=None):
+    """Create a one-input, one-output op and return its output tensor."""
+    x = convert_to_tensor(x, name="x")
+    dtype = out_dtype or x.dtype
+    return make_op(op_type, [x], [dtype], attrs, name, default_name).outputs[0]
+
+
+def binary_inputs(op_type, x, y):
+    """Convert two operands to tensors of one dtype: the first tensor's dtype wins.
+
+    Python scalars and NumPy values take the dtype of the tensor operand; two tensors of
+    different dtypes are a TypeError, as TensorFlow never promotes implicitly.
+    """
+    if is_tensor_like(x) or not is_tensor_like(y):
+        x = convert_to_tensor(x, name="x")
+        y = _convert_operand(op_type, y, x.dtype, "y", "x")
+    else:
+        y = convert_to_tensor(y, name="y")
+        x = _convert_operand(op_type, x, y.dtype, "x", "y")
+    return x, y
+
+
+def _convert_operand(op_type, value, dtype, arg, other_arg):
+    if is_tensor_like(value):
+        tensor = convert_to_tensor(value)
+        if tensor.dtype != dtype:
+            raise TypeError(
+                f"Input '{arg}' of '{op_type}' Op has type {tensor.dtype.name} that does not "
+                f"match type {dtype.name} of argument '{other_arg}'."
+            )
+        return tensor
+    return convert_to_tensor(value, dtype=dtype, name=arg)
+
+
+def check_dtype(op_type, tensor, allowed, arg="x"):
+    if tensor.dtype not in allowed:
+        names = ", ".join(d.name for d in allowed)
+        raise TypeError(
+            f"Value passed to parameter '{arg}' has DataType {tensor.dtype.name} not in list "
+            f"of allowed values: {names} (op '{op_type}', tensor '{tensor.name}')"
+        )
+
+
+def require_float(op_type, tensor, arg="x"):
+    check_dtype(op_type, tensor, _FLOATS, arg)
+
+
+# -- static shapes -------------------------------------------------------------------------------
+
+
+def same_shape(op):
+    return [op.inputs[0].shape]
+
+
+def scalar_shape(op):
+    return [TensorShape([])]
+
+
+def unknown_shapes(op):
+    return [unknown_shape() for _ in op.outputs]
+
+
+def broadcast_static(shape_a, shape_b):
+    """NumPy broadcasting of two static shapes; unknown sizes stay unknown when undecidable."""
+    a = shape_a.as_tuple()
+    b = shape_b.as_tuple()
+    if a is None or b is None:
+        return unknown_shape()
+    rank = max(len(a), len(b))
+    a = (1,) * (rank - len(a)) + a
+    b = (1,) * (rank - len(b)) + b
+    out = []
+    for da, db in zip(a, b):
+        if da == 1:
+            out.append(db)
+        elif db == 1:
+            out.append(da)
+        elif da is None:
+            out.append(db)
+        elif db is None or da == db:
+            out.append(da)
+        else:
+            raise ShapeError(f"Dimensions must be equal, but are {da} and {db}")
+    return TensorShape(out)
+
+
+def broadcast_shape_fn(op):
+    return [broadcast_static(op.inputs[0].shape, op.inputs[1].shape)]
+
+
+def normalize_axes(axes, rank, what="axis"):
+    """Turn an int or list of (possibly negative) axes into a sorted tuple of non-negatives."""
+    if axes is None:
+        return tuple(range(rank)) if rank is not None else None
+    items = [axes] if np.ndim(axes) == 0 else list(np.asarray(axes).ravel())
+    if rank is None:
+        return tuple(int(a) for a in items)
+    out = []
+    for a in items:
+        a = int(a)
+        if not -rank <= a < rank:
+            raise ShapeError(f"Invalid reduction dimension {a} for input with {rank} dimensions.")
+        out.append(a % rank)
+    return tuple(sorted(set(out)))
+
+
+def constant_value(tensor):
+    """The value of a tensor known at build time (a Const), or None."""
+    if isinstance(tensor, Tensor) and tensor.op.type == "Const":
+        return tensor.op.attrs["value"]
+    return None

@@ -1,0 +1,234 @@
+"""Gradients of the math ops: each function builds graph and returns one gradient per input."""
+
+from ..registry import NotDifferentiable, RegisterGradient
+from . import array_ops, math_ops
+from .array_ops import broadcast_to_shape_of, reduce_to_shape_of
+
+# -- unary ---------------------------------------------------------------------------------------
+
+
+@RegisterGradient("Neg")
+def _neg_grad(op, grad):
+    return math_ops.negative(grad)
+
+
+@RegisterGradient("Abs")
+def _abs_grad(op, grad):
+    return grad * math_ops.sign(op.inputs[0])
+
+
+@RegisterGradient("Square")
+def _square_grad(op, grad):
+    x = op.inputs[0]
+    return grad * (2.0 * x)
+
+
+@RegisterGradient("Sqrt")
+def _sqrt_grad(op, grad):
+    return grad * 0.5 / op.outputs[0]
+
+
+@RegisterGradient("Rsqrt")
+def _rsqrt_grad(op, grad):
+    y = op.outputs[0]
+    return grad * (-0.5 * y * y * y)
+
+
+@RegisterGradient("Exp")
+def _exp_grad(op, grad):
+    return grad * op.outputs[0]
+
+
+@RegisterGradient("Log")
+def _log_grad(op, grad):
+    return grad * math_ops.reciprocal(op.inputs[0])
+
+
+@RegisterGradient("Log1p")
+def _log1p_grad(op, grad):
+    return grad * math_ops.reciprocal(1.0 + op.inputs[0])
+
+
+@RegisterGradient("Reciprocal")
+def _reciprocal_grad(op, grad):
+    y = op.outputs[0]
+    return -grad * y * y
+
+
+@RegisterGradient("Tanh")
+def _tanh_grad(op, grad):
+    y = op.outputs[0]
+    return grad * (1.0 - y * y)
+
+
+@RegisterGradient("Sigmoid")
+def _sigmoid_grad(op, grad):
+    y = op.outputs[0]
+    return grad * (y * (1.0 - y))
+
+
+NotDifferentiable("Sign")
+NotDifferentiable("Floor")
+NotDifferentiable("Ceil")
+NotDifferentiable("Round")
+NotDifferentiable("LogicalNot")
+
+# -- binary --------------------------------------------------------------------------------------
+
+
+@RegisterGradient("Add")
+def _add_grad(op, grad):
+    x, y = op.inputs
+    return reduce_to_shape_of(grad, x), reduce_to_shape_of(grad, y)
+
+
+RegisterGradient("AddV2")(_add_grad)
+
+
+@RegisterGradient("Sub")
+def _sub_grad(op, grad):
+    x, y = op.inputs
+    return reduce_to_shape_of(grad, x), reduce_to_shape_of(-grad, y)
+
+
+@RegisterGradient("Mul")
+def _mul_grad(op, grad):
+    x, y = op.inputs
+    return reduce_to_shape_of(grad * y, x), reduce_to_shape_of(x * grad, y)
+
+
+@RegisterGradient("RealDiv")
+def _realdiv_grad(op, grad):
+    x, y = op.inputs
+    grad_x = grad / y
+    grad_y = grad * (-x / y / y)
+    return reduce_to_shape_of(grad_x, x), reduce_to_shape_of(grad_y, y)
+
+
+@RegisterGradient("DivNoNan")
+def _div_no_nan_grad(op, grad):
+    x, y = op.inputs
+    grad_x = math_ops.div_no_nan(grad, y)
+    grad_y = grad * math_ops.div_no_nan(math_ops.div_no_nan(-x, y), y)
+    return reduce_to_shape_of(grad_x, x), reduce_to_shape_of(grad_y, y)
+
+
+@RegisterGradient("Pow")
+def _pow_grad(op, grad):
+    x, y = op.inputs
+    z = op.outputs[0]
+    grad_x = grad * y * math_ops.pow(x, y - 1.0)
+    safe_log = math_ops.log(math_ops.maximum(x, 0.0) + math_ops.cast(x <= 0.0, x.dtype))
+    grad_y = grad * z * safe_log
+    return reduce_to_shape_of(grad_x, x), reduce_to_shape_of(grad_y, y)
+
+
+def _select_grad(op, grad, pick_x):
+    x, y = op.inputs
+    mask_x = math_ops.cast(pick_x, grad.dtype)
+    return reduce_to_shape_of(grad * mask_x, x), reduce_to_shape_of(grad * (1.0 - mask_x), y)
+
+
+@RegisterGradient("Maximum")
+def _maximum_grad(op, grad):
+    x, y = op.inputs
+    return _select_grad(op, grad, x >= y)
+
+
+@RegisterGradient("Minimum")
+def _minimum_grad(op, grad):
+    x, y = op.inputs
+    return _select_grad(op, grad, x <= y)
+
+
+@RegisterGradient("SquaredDifference")
+def _squared_difference_grad(op, grad):
+    x, y = op.inputs
+    scaled = grad * (2.0 * (x - y))
+    return reduce_to_shape_of(scaled, x), reduce_to_shape_of(-scaled, y)
+
+
+NotDifferentiable("FloorDiv")
+NotDifferentiable("FloorMod")
+NotDifferentiable("Equal")
+NotDifferentiable("NotEqual")
+NotDifferentiable("Less")
+NotDifferentiable("LessEqual")
+NotDifferentiable("Greater")
+NotDifferentiable("GreaterEqual")
+NotDifferentiable("LogicalAnd")
+NotDifferentiable("LogicalOr")
+NotDifferentiable("ArgMax")
+NotDifferentiable("ArgMin")
+NotDifferentiable("All")
+NotDifferentiable("Any")
+
+# -- matmul and sums ------------------------------------------------------------------------------
+
+
+@RegisterGradient("MatMul")
+def _matmul_grad(op, grad):
+    a, b = op.inputs
+    t_a = op.attrs["transpose_a"]
+    t_b = op.attrs["transpose_b"]
+    if not t_a and not t_b:
+        return (math_ops.matmul(grad, b, transpose_b=True),
+                math_ops.matmul(a, grad, transpose_a=True))
+    if not t_a and t_b:
+        return math_ops.matmul(grad, b), math_ops.matmul(grad, a, transpose_a=True)
+    if t_a and not t_b:
+        return math_ops.matmul(b, grad, transpose_b=True), math_ops.matmul(a, grad)
+    return (math_ops.matmul(b, grad, transpose_a=True, transpose_b=True),
+            math_ops.matmul(grad, a, transpose_a=True, transpose_b=True))
+
+
+@RegisterGradient("BatchMatMulV2")
+def _batch_matmul_grad(op, grad):
+    a, b = op.inputs
+    grad_a, grad_b = _matmul_grad(op, grad)
+    return reduce_to_shape_of(grad_a, a), reduce_to_shape_of(grad_b, b)
+
+
+@RegisterGradient("AddN")
+def _add_n_grad(op, grad):
+    return [grad] * len(op.inputs)
+
+
+def _reduced_axes(op):
+    axes = op.attrs["axes"]
+    if op.attrs["keep_dims"]:
+        return None
+    return "all" if axes is None else axes
+
+
+@RegisterGradient("Sum")
+def _sum_grad(op, grad):
+    return broadcast_to_shape_of(grad, op.inputs[0], axes=_reduced_axes(op))
+
+
+@RegisterGradient("Mean")
+def _mean_grad(op, grad):
+    return broadcast_to_shape_of(grad, op.inputs[0], axes=_reduced_axes(op), mean=True)
+
+
+def _extremum_grad(op, grad):
+    """Share the gradient equally among the positions that hold the max (or min)."""
+    x = op.inputs[0]
+    axes = _reduced_axes(op)
+    y = broadcast_to_shape_of(op.outputs[0], x, axes=axes)
+    hits = math_ops.cast(math_ops.equal(x, y), grad.dtype)
+    count = broadcast_to_shape_of(
+        math_ops.reduce_sum(hits, axis=op.attrs["axes"], keepdims=op.attrs["keep_dims"]),
+        x, axes=axes)
+    return broadcast_to_shape_of(grad, x, axes=axes) * hits / count
+
+
+RegisterGradient("Max")(_extremum_grad)
+RegisterGradient("Min")(_extremum_grad)
+
+
+@RegisterGradient("Prod")
+def _prod_grad(op, grad):
+    x = op.inputs[0]
+    axes = _reduced_axes(op)
+    return broadcast_to_shape_of(grad * op.outputs[0], x, axes=axes) / x

@@ -1,0 +1,113 @@
+"""State ops: variables and assignments, the only kernels that read or write session state.
+
+Stateful kernels are built with ``kernel(attrs, state)``; ``state.variables`` is the running
+session's dict from variable op name to its current value. Updates store a new array rather
+than writing into the old one, so every reader within one ``Session.run`` sees one value.
+"""
+
+import numpy as np
+
+from ..errors import FailedPreconditionError, InvalidArgumentError
+from ..registry import register_op
+from ..tensor_shape import as_shape
+from .common import make_op
+
+
+def _variable_kernel(attrs, state):
+    name = attrs["var_name"]
+    store = state.variables
+
+    def read():
+        try:
+            return store[name]
+        except KeyError:
+            raise FailedPreconditionError(
+                None, None, f"Attempting to use uninitialized value {name}"
+            ) from None
+
+    return read
+
+
+register_op("VariableV2", _variable_kernel, lambda op: [op.attrs["shape"]], stateful=True)
+
+
+def variable_op(shape, dtype, name):
+    """The op that holds a variable's value in each session (``Variable`` in TensorFlow)."""
+    attrs = {"shape": as_shape(shape), "dtype": dtype, "var_name": name}
+    return make_op("VariableV2", [], [dtype], attrs, name + "/")
+
+
+def _checked(attrs, value):
+    expected = attrs["shape"]
+    if attrs["validate_shape"] and not expected.is_compatible_with(value.shape):
+        raise InvalidArgumentError(
+            None, None,
+            f"Assign requires shapes of both tensors to match. lhs shape= "
+            f"{expected.bracket_str()} rhs shape= [{','.join(str(d) for d in value.shape)}]",
+        )
+    return value
+
+
+def _assign_kernel(attrs, state):
+    name = attrs["var_name"]
+    store = state.variables
+    dtype = attrs["dtype"].as_numpy_dtype
+
+    def assign(value):
+        new = np.array(_checked(attrs, value), dtype=dtype, copy=True)
+        store[name] = new
+        return new
+
+    return assign
+
+
+def _assign_update_kernel(numpy_fn):
+    def factory(attrs, state):
+        name = attrs["var_name"]
+        store = state.variables
+
+        def update(value):
+            try:
+                current = store[name]
+            except KeyError:
+                raise FailedPreconditionError(
+                    None, None, f"Attempting to use uninitialized value {name}"
+                ) from None
+            new = numpy_fn(current, value)
+            store[name] = new
+            return new
+
+        return update
+
+    return factory
+
+
+def _var_shape(op):
+    return [op.attrs["shape"]]
+
+
+register_op("Assign", _assign_kernel, _var_shape, stateful=True)
+register_op("AssignAdd", _assign_update_kernel(np.add), _var_shape, stateful=True)
+register_op("AssignSub", _assign_update_kernel(np.subtract), _var_shape, stateful=True)
+
+
+def assign_op(var_op, value, op_type="Assign", validate_shape=True, name=None,
+              default_name=None):
+    """An op that sets (or adds to, subtracts from) the variable held by ``var_op``."""
+    attrs = {
+        "var_name": var_op.name,
+        "shape": var_op.attrs["shape"] if validate_shape else as_shape(None),
+        "dtype": var_op.outputs[0].dtype,
+        "validate_shape": validate_shape,
+    }
+    return make_op(op_type, [value], [var_op.outputs[0].dtype], attrs, name,
+                   default_name or op_type).outputs[0]
+
+
+def _is_initialized_kernel(attrs, state):
+    name = attrs["var_name"]
+    return lambda: np.array(name in state.variables)
+
+
+register_op("IsVariableInitialized", _is_initialized_kernel, lambda op: [as_shape([])],
+            stateful=True)

@@ -1,0 +1,445 @@
+"""Sessions: prune the graph to what the fetches need, plan it once, run its kernels."""
+
+import numpy as np
+
+from . import errors
+from .dtypes import type_string
+from .graph import (
+    Operation,
+    Tensor,
+    _push_default_session,
+    _remove_default_session,
+    default_session,
+    get_default_graph,
+)
+from .registry import OP_DEFS
+
+# Ops whose output is their input: the plan passes the value along instead of calling them.
+_PASS_THROUGH = frozenset({"Identity", "StopGradient", "PlaceholderWithDefault"})
+# Ops whose output may be a session's stored array: copied before it is handed to the user.
+_STATE_READERS = frozenset({"VariableV2", "Assign", "AssignAdd", "AssignSub"})
+
+
+class _SessionState:
+    """What a session keeps between runs: variable values and random streams."""
+
+    def __init__(self):
+        self.variables = {}
+        self.random_streams = {}
+
+
+class _Fetches:
+    """Flattens a nest of fetches into graph elements and rebuilds results in its shape."""
+
+    def __init__(self, graph, fetches):
+        self.elements = []
+        self._graph = graph
+        self._structure = self._flatten(fetches)
+
+    def _flatten(self, fetch):
+        if isinstance(fetch, list | tuple):
+            parts = [self._flatten(item) for item in fetch]
+            return ("seq", type(fetch), parts)
+        if isinstance(fetch, dict):
+            keys = list(fetch)
+            return ("dict", type(fetch), keys, [self._flatten(fetch[k]) for k in keys])
+        element = self._as_element(fetch)
+        self.elements.append(element)
+        return ("leaf", len(self.elements) - 1)
+
+    def _as_element(self, fetch):
+        if fetch is None:
+            raise TypeError(f"Fetch argument None has invalid type {type(None)}")
+        try:
+            element = self._graph.as_graph_element(fetch, allow_tensor=True,
+                                                   allow_operation=True)
+        except TypeError as err:
+            raise TypeError(
+                f"Fetch argument {fetch!r} has invalid type {type(fetch)}, must be a string "
+                f"or Tensor. ({err})"
+            ) from None
+        except (KeyError, ValueError) as err:
+            message = err.args[0] if err.args else str(err)
+            raise ValueError(
+                f"Fetch argument {fetch!r} cannot be interpreted as a Tensor. ({message})"
+            ) from None
+        return element
+
+    def rebuild(self, values):
+        return self._build(self._structure, values)
+
+    def _build(self, node, values):
+        kind = node[0]
+        if kind == "leaf":
+            return values[node[1]]
+        if kind == "seq":
+            seq_type = node[1]
+            items = [self._build(part, values) for part in node[2]]
+            if hasattr(seq_type, "_fields"):
+                return seq_type(*items)
+            return seq_type(items)
+        dict_type = node[1]
+        built = dict_type()
+        for key, part in zip(node[2], node[3]):
+            built[key] = self._build(part, values)
+        return built
+
+
+class _Plan:
+    """An ordered list of kernel calls computing some fetches from some feeds."""
+
+    def __init__(self, steps, template, feed_slots, feed_checks, fetch_slots, copy_fetch,
+                 step_ops):
+        self.steps = steps
+        self.template = template
+        self.feed_slots = feed_slots
+        self.feed_checks = feed_checks
+        self.fetch_slots = fetch_slots
+        self.copy_fetch = copy_fetch
+        self.step_ops = step_ops
+
+
+class BaseSession:
+    """Runs graph fragments; holds the values of the graph's variables."""
+
+    def __init__(self, target="", graph=None, config=None):
+        self._graph = graph if graph is not None else get_default_graph()
+        self._closed = False
+        self._state = _SessionState()
+        self._plans = {}
+        self._kernels = {}
+        self._context_stack = []
+
+    @property
+    def graph(self):
+        return self._graph
+
+    @property
+    def graph_def(self):
+        return self._graph
+
+    @property
+    def sess_str(self):
+        return ""
+
+    def list_devices(self):
+        return []
+
+    def as_default(self):
+        return default_session(self)
+
+    def close(self):
+        self._closed = True
+        self._plans.clear()
+
+    def __enter__(self):
+        graph_ctx = None
+        if self._graph is not get_default_graph():
+            graph_ctx = self._graph.as_default()
+            graph_ctx.__enter__()
+        session_ctx = self.as_default()
+        session_ctx.__enter__()
+        self._context_stack.append((graph_ctx, session_ctx))
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        graph_ctx, session_ctx = self._context_stack.pop()
+        session_ctx.__exit__(exc_type, exc, tb)
+        if graph_ctx is not None:
+            graph_ctx.__exit__(exc_type, exc, tb)
+        self.close()
+
+    # -- running --------------------------------------------------------------------------------
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        """Compute ``fetches`` (any nest of tensors, ops, names) given ``feed_dict``."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        fetch_spec = _Fetches(self._graph, fetches)
+        feed_tensors, feed_values = self._resolve_feeds(feed_dict)
+        key = (tuple(fetch_spec.elements), tuple(feed_tensors))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._make_plan(fetch_spec.elements, feed_tensors)
+            self._plans[key] = plan
+        values = self._execute(plan, feed_values)
+        return fetch_spec.rebuild(values)
+
+    def make_callable(self, fetches, feed_list=None, accept_options=False):
+        """A function ``f(*feed_values)`` that runs ``fetches``: ``run`` without the lookups."""
+        fetch_spec = _Fetches(self._graph, fetches)
+        feed_tensors = [self._feed_key(key) for key in (feed_list or [])]
+        plan = self._make_plan(fetch_spec.elements, feed_tensors)
+
+        def call(*feed_values, **kwargs):
+            if self._closed:
+                raise RuntimeError("Attempted to use a closed Session.")
+            if len(feed_values) != len(feed_tensors):
+                raise TypeError(f"expected {len(feed_tensors)} feed values, got "
+                                f"{len(feed_values)}")
+            return fetch_spec.rebuild(self._execute(plan, feed_values))
+
+        return call
+
+    def _feed_key(self, key):
+        try:
+            element = self._graph.as_graph_element(key, allow_tensor=True,
+                                                   allow_operation=False)
+        except (KeyError, ValueError, TypeError) as err:
+            message = err.args[0] if err.args else str(err)
+            raise TypeError(f"Cannot interpret feed_dict key as Tensor: {message}") from None
+        return element
+
+    def _resolve_feeds(self, feed_dict):
+        if not feed_dict:
+            return (), ()
+        tensors = []
+        values = []
+        for key, value in feed_dict.items():
+            tensor = key if type(key) is Tensor and key.graph is self._graph else (
+                self._feed_key(key))
+            tensors.append(tensor)
+            values.append(value)
+        return tensors, values
+
+    def _kernel_for(self, op):
+        kernel = self._kernels.get(op)
+        if kernel is None:
+            op_def = OP_DEFS.lookup(op.type)
+            if op_def.stateful:
+                kernel = op_def.kernel(op.attrs, self._state)
+            else:
+                kernel = op_def.kernel(op.attrs)
+            self._kernels[op] = kernel
+        return kernel
+
+    def _make_plan(self, elements, feed_tensors):
+        fed = set(feed_tensors)
+        order = _prune_and_order(elements, fed)
+        slots = {}
+        template = []
+
+        def slot_of(tensor):
+            index = slots.get(tensor)
+            if index is None:
+                index = slots[tensor] = len(template)
+                template.append(None)
+            return index
+
+        feed_slots = [slot_of(t) for t in feed_tensors]
+        feed_checks = [_feed_check(t) for t in feed_tensors]
+        steps = []
+        step_ops = []
+        for op in order:
+            needed_outputs = [t for t in op.outputs if t not in fed]
+            if op.type == "Placeholder":
+                _raise_unfed(op)
+            if op.type in _PASS_THROUGH and op.inputs:
+                if op.outputs[0] not in fed:
+                    slots[op.outputs[0]] = slot_of(op.inputs[0])
+                continue
+            in_slots = tuple(slot_of(t) for t in op.inputs)
+            out_slots = tuple(slot_of(t) for t in op.outputs)
+            kernel = self._kernel_for(op)
+            if _foldable(op, template, in_slots) and needed_outputs:
+                result = _call_kernel(op, kernel, [template[i] for i in in_slots])
+                outputs = result if len(out_slots) > 1 else (result,)
+                for index, value in zip(out_slots, outputs):
+                    template[index] = value
+                continue
+            steps.append((kernel, in_slots, out_slots if len(out_slots) != 1 else out_slots[0]))
+            step_ops.append(op)
+        fetch_slots = []
+        copy_fetch = []
+        for element in elements:
+            if isinstance(element, Operation):
+                fetch_slots.append(None)
+                copy_fetch.append(False)
+            else:
+                fetch_slots.append(slot_of(element))
+                copy_fetch.append(_may_alias_state(element))
+        return _Plan(steps, template, feed_slots, feed_checks, fetch_slots, copy_fetch,
+                     step_ops)
+
+    def _execute(self, plan, feed_values):
+        values = list(plan.template)
+        for slot, check, value in zip(plan.feed_slots, plan.feed_checks, feed_values):
+            values[slot] = check(value)
+        index = 0
+        try:
+            with np.errstate(all="ignore"):
+                for index, (kernel, ins, out) in enumerate(plan.steps):  # noqa: B007
+                    if type(out) is int:
+                        if len(ins) == 2:
+                            values[out] = kernel(values[ins[0]], values[ins[1]])
+                        elif len(ins) == 1:
+                            values[out] = kernel(values[ins[0]])
+                        else:
+                            values[out] = kernel(*[values[i] for i in ins])
+                    else:
+                        results = kernel(*[values[i] for i in ins])
+                        for slot, result in zip(out, results):
+                            values[slot] = result
+        except errors.OpError as err:
+            raise _with_op(err, plan.step_ops[index]) from None
+        except (ValueError, TypeError, IndexError, ArithmeticError, MemoryError) as err:
+            op = plan.step_ops[index]
+            raise errors.InvalidArgumentError(
+                op, op, f"{op.type} op '{op.name}' failed: {err}") from err
+        return [
+            None if slot is None else _fetched(values[slot], copy)
+            for slot, copy in zip(plan.fetch_slots, plan.copy_fetch)
+        ]
+
+
+def _fetched(value, copy):
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return value[()]
+        if copy or not value.flags.writeable or value.base is not None:
+            return np.array(value)
+        return value
+    return value
+
+
+def _call_kernel(op, kernel, inputs):
+    try:
+        with np.errstate(all="ignore"):
+            return kernel(*inputs)
+    except errors.OpError as err:
+        raise _with_op(err, op) from None
+
+
+def _with_op(err, op):
+    error_type = type(err)
+    return error_type(op, op, f"{err.message}\n\t [[node {op.name}]]")
+
+
+def _foldable(op, template, in_slots):
+    """Can this op be computed once when planning? (pure, and all inputs known then)."""
+    op_def = OP_DEFS.lookup(op.type)
+    if op_def.stateful or op.type == "Placeholder" or op.control_inputs:
+        return False
+    return all(template[i] is not None for i in in_slots)
+
+
+def _may_alias_state(tensor):
+    op = tensor.op
+    while op.type in _PASS_THROUGH and op.inputs:
+        op = op.inputs[0].op
+    return op.type in _STATE_READERS
+
+
+def _raise_unfed(op):
+    shape = op.attrs["shape"]
+    shape_text = "<unknown>" if shape.ndims is None else shape.bracket_str()
+    raise errors.InvalidArgumentError(
+        op, op,
+        f"You must feed a value for placeholder tensor '{op.name}' with dtype "
+        f"{type_string(op.attrs['dtype'])} and shape {shape_text}\n\t [[node {op.name}]]",
+    )
+
+
+def _prune_and_order(elements, fed):
+    """The ops the fetches need (stopping at fed tensors), in an order that respects inputs."""
+    order = []
+    state = {}
+    stack = []
+    for element in elements:
+        op = element if isinstance(element, Operation) else element.op
+        if isinstance(element, Tensor) and element in fed:
+            continue
+        stack.append((op, False))
+    while stack:
+        op, expanded = stack.pop()
+        if expanded:
+            if state.get(op) != "done":
+                state[op] = "done"
+                order.append(op)
+            continue
+        if state.get(op) is not None:
+            continue
+        state[op] = "open"
+        stack.append((op, True))
+        for dep in reversed(op.control_inputs):
+            if state.get(dep) is None:
+                stack.append((dep, False))
+        for tensor in reversed(op.inputs):
+            if tensor not in fed and state.get(tensor.op) is None:
+                stack.append((tensor.op, False))
+    return order
+
+
+def _feed_check(tensor):
+    """A function that converts one feed value to ``tensor``'s dtype and checks its shape."""
+    np_dtype = np.dtype(tensor.dtype.as_numpy_dtype)
+    dims = tensor.shape.as_tuple()
+    name = tensor.name
+    shape_text = str(tensor.shape) if dims is not None else "<unknown>"
+
+    def check(value):
+        if isinstance(value, Tensor) or hasattr(value, "_as_graph_element"):
+            raise TypeError(
+                "The value of a feed cannot be a tf.Tensor object. Acceptable feed values "
+                "include Python scalars, strings, lists, numpy ndarrays, or TensorHandles. "
+                f"For reference, the tensor object was {value} which was passed to the feed "
+                f"with key {tensor}."
+            )
+        if type(value) is np.ndarray and value.dtype == np_dtype:
+            array = value
+        else:
+            array = _convert_feed(value, np_dtype, tensor)
+        if dims is not None:
+            shape = array.shape
+            if len(shape) != len(dims) or any(
+                d is not None and d != s for d, s in zip(dims, shape)
+            ):
+                raise ValueError(
+                    f"Cannot feed value of shape {shape} for Tensor '{name}', which has shape "
+                    f"'{shape_text}'"
+                )
+        return array
+
+    return check
+
+
+def _convert_feed(value, np_dtype, tensor):
+    if isinstance(value, int) and not isinstance(value, bool) and np_dtype.kind in "iu":
+        info = np.iinfo(np_dtype)
+        if not info.min <= value <= info.max:
+            raise TypeError(
+                f"Type of feed value {value} with type {type(value)} is not compatible with "
+                f"Tensor type {tensor.dtype}. Try explicitly setting the type of the feed "
+                "tensor to a larger type (e.g. int64)."
+            )
+    try:
+        with np.errstate(all="ignore"):
+            return np.asarray(value, dtype=np_dtype)
+    except (TypeError, ValueError) as err:
+        raise ValueError(
+            f"Cannot feed value {value!r} for Tensor '{tensor.name}' of dtype "
+            f"{tensor.dtype.name}: {err}"
+        ) from None
+
+
+class Session(BaseSession):
+    """``with tf.Session() as sess: sess.run(...)``."""
+
+
+class InteractiveSession(BaseSession):
+    """A session that makes itself the default (and its graph the default) until closed."""
+
+    def __init__(self, target="", graph=None, config=None):
+        super().__init__(target, graph, config)
+        self._graph_ctx = None
+        if self._graph is not get_default_graph():
+            self._graph_ctx = self._graph.as_default()
+            self._graph_ctx.__enter__()
+        _push_default_session(self)
+
+    def close(self):
+        super().close()
+        _remove_default_session(self)
+        if self._graph_ctx is not None:
+            ctx = self._graph_ctx
+            self._graph_ctx = None
+            ctx.__exit__(None, None, None)

@@ -1,0 +1,129 @@
+"""The optimizer base class: ``compute_gradients``, ``apply_gradients`` and ``minimize``."""
+
+from .. import variables
+from ..gradients import gradients
+from ..graph import GraphKeys, Operation, control_dependencies, convert_to_tensor, name_scope
+from ..ops import control_flow_ops, state_ops
+
+
+class Optimizer:
+    """Base class: subclasses say how one variable is updated (``_apply_dense``)."""
+
+    GATE_NONE = 0
+    GATE_OP = 1
+    GATE_GRAPH = 2
+
+    def __init__(self, use_locking, name):
+        if not name:
+            raise ValueError("Must specify the optimizer name")
+        self._use_locking = use_locking
+        self._name = name
+        self._slots = {}
+
+    def get_name(self):
+        return self._name
+
+    def minimize(self, loss, global_step=None, var_list=None, gate_gradients=GATE_OP,
+                 aggregation_method=None, colocate_gradients_with_ops=False, name=None,
+                 grad_loss=None):
+        """Add ops that compute the gradients of ``loss`` and apply them; return the op."""
+        grads_and_vars = self.compute_gradients(
+            loss, var_list=var_list, gate_gradients=gate_gradients, grad_loss=grad_loss)
+        usable = [v for g, v in grads_and_vars if g is not None]
+        if not usable:
+            raise ValueError(
+                "No gradients provided for any variable, check your graph for ops that do not "
+                "support gradients, between variables "
+                f"{[str(v) for _, v in grads_and_vars]} and loss {loss}."
+            )
+        return self.apply_gradients(grads_and_vars, global_step=global_step, name=name)
+
+    def compute_gradients(self, loss, var_list=None, gate_gradients=GATE_OP,
+                          aggregation_method=None, colocate_gradients_with_ops=False,
+                          grad_loss=None):
+        """``[(gradient or None, variable), ...]`` for ``var_list`` (trainable by default)."""
+        if callable(loss):
+            loss = loss()
+        loss = convert_to_tensor(loss)
+        if var_list is None:
+            var_list = variables.trainable_variables()
+        else:
+            var_list = list(var_list)
+        if not var_list:
+            raise ValueError("No variables to optimize.")
+        for var in var_list:
+            if not isinstance(var, variables.Variable):
+                raise TypeError(f"Argument is not a tf.Variable: {var}")
+        grads = gradients(loss, [v.value() for v in var_list], grad_ys=grad_loss)
+        return list(zip(grads, var_list))
+
+    def apply_gradients(self, grads_and_vars, global_step=None, name=None):
+        """One op that applies every (gradient, variable) pair, then bumps ``global_step``."""
+        grads_and_vars = list(grads_and_vars)
+        if not grads_and_vars:
+            raise ValueError("No variables provided.")
+        pairs = []
+        for grad, var in grads_and_vars:
+            if grad is not None:
+                grad = convert_to_tensor(grad)
+            pairs.append((grad, var))
+        with_grads = [(g, v) for g, v in pairs if g is not None]
+        if not with_grads:
+            raise ValueError(
+                f"No gradients provided for any variable: {[str(v) for _, v in pairs]}."
+            )
+        with name_scope(name or self._name) as scope:
+            with control_dependencies(None), name_scope(None):
+                self._create_slots([v for _, v in with_grads])
+            self._prepare()
+            updates = []
+            for grad, var in with_grads:
+                with name_scope("update_" + var.op.name):
+                    updates.append(self._apply_dense(grad, var))
+            if global_step is None:
+                train_op = self._finish(updates, scope)
+            else:
+                with control_dependencies([self._finish(updates, "update")]):
+                    train_op = state_ops.assign_op(
+                        global_step.op, convert_to_tensor(1, dtype=global_step.dtype),
+                        "AssignAdd", False, scope).op
+        if isinstance(train_op, Operation):
+            train_ops = train_op.graph.get_collection_ref(GraphKeys.TRAIN_OP)
+            if train_op not in train_ops:
+                train_ops.append(train_op)
+        return train_op
+
+    # -- for subclasses ------------------------------------------------------------------------
+    def _create_slots(self, var_list):
+        """Create the optimizer's per-variable state (none for plain gradient descent)."""
+
+    def _prepare(self):
+        """Convert hyper-parameters to tensors inside the optimizer's name scope."""
+
+    def _apply_dense(self, grad, var):
+        raise NotImplementedError(f"{type(self).__name__} must define _apply_dense")
+
+    def _finish(self, update_ops, name_scope):
+        return control_flow_ops.group(*update_ops, name=name_scope)
+
+    # -- slots ------------------------------------------------------------------------------------
+    def _zeros_slot(self, var, slot_name, op_name):
+        """A zero-initialised variable ``<var>/<op_name>`` kept for ``var`` under ``slot_name``."""
+        slots = self._slots.setdefault(slot_name, {})
+        if var not in slots:
+            from ..ops import array_ops
+
+            initial = array_ops.zeros(var.shape, dtype=var.dtype)
+            slots[var] = variables.Variable(initial, trainable=False,
+                                            name=f"{var.op.name}/{op_name}")
+        return slots[var]
+
+    def get_slot(self, var, name):
+        return self._slots.get(name, {}).get(var)
+
+    def get_slot_names(self):
+        return sorted(self._slots)
+
+    def variables(self):
+        found = [v for slot in self._slots.values() for v in slot.values()]
+        return sorted(found, key=lambda v: v.name)

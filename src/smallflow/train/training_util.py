@@ -1,0 +1,35 @@
+"""The global step: a non-trainable int64 variable counting training steps."""
+
+import numpy as np
+
+from .. import dtypes
+from ..graph import GraphKeys, get_default_graph
+from ..variables import Variable
+
+
+def get_global_step(graph=None):
+    """The graph's global step variable, or None."""
+    graph = graph or get_default_graph()
+    found = graph.get_collection(GraphKeys.GLOBAL_STEP)
+    if len(found) > 1:
+        raise TypeError("There should be only one global step tensor in the graph.")
+    return found[0] if found else None
+
+
+def create_global_step(graph=None):
+    """Create the global step (``global_step:0``, int64, starting at 0)."""
+    graph = graph or get_default_graph()
+    if get_global_step(graph) is not None:
+        raise ValueError('"global_step" already exists.')
+    with graph.as_default():
+        return Variable(np.int64(0), trainable=False, name="global_step", dtype=dtypes.int64,
+                        collections=[GraphKeys.GLOBAL_VARIABLES, GraphKeys.GLOBAL_STEP])
+
+
+def get_or_create_global_step(graph=None):
+    return get_global_step(graph) or create_global_step(graph)
+
+
+def global_step(sess, global_step_tensor):
+    """The current value of the global step as a Python int."""
+    return int(sess.run(global_step_tensor))

@@ -1,0 +1,273 @@
+"""Variables: named state that lives in each session, with initializers and collections."""
+
+from . import dtypes
+from .graph import (
+    GraphKeys,
+    add_to_collections,
+    control_dependencies,
+    convert_to_tensor,
+    get_collection,
+    name_scope,
+    register_tensor_conversion_function,
+)
+from .ops import array_ops, control_flow_ops, state_ops
+
+
+class Variable:
+    """A tensor-like handle to state kept by each session (TensorFlow 1.x ``tf.Variable``).
+
+    Creates the ops ``<name>`` (the variable), ``<name>/Assign`` (its initializer) and
+    ``<name>/read`` (the value other ops consume).
+    """
+
+    def __init__(self, initial_value=None, trainable=True, collections=None,
+                 validate_shape=True, caching_device=None, name=None, variable_def=None,
+                 dtype=None, expected_shape=None, import_scope=None, constraint=None,
+                 use_resource=None, synchronization=None, aggregation=None, shape=None):
+        if initial_value is None:
+            raise ValueError("initial_value must be specified.")
+        if callable(initial_value):
+            initial_value = initial_value()
+        with control_dependencies(None), name_scope(name or "Variable") as scope:
+            value = convert_to_tensor(initial_value, name="initial_value",
+                                      dtype=dtype if dtype is None else dtypes.as_dtype(dtype))
+            if validate_shape and not value.shape.is_fully_defined():
+                raise ValueError(
+                    f"initial_value must have a shape specified: {value}"
+                )
+            static = value.shape if shape is None else shape
+            self._variable_op = state_ops.variable_op(static, value.dtype, scope[:-1])
+            self._initial_value = value
+            self._initializer = state_ops.assign_op(
+                self._variable_op, value, validate_shape=validate_shape, name="Assign"
+            ).op
+            self._snapshot = array_ops.identity(self._variable_op.outputs[0], name="read")
+        self._trainable = trainable
+        if collections is None:
+            collections = [GraphKeys.GLOBAL_VARIABLES]
+        if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
+            collections = [*collections, GraphKeys.TRAINABLE_VARIABLES]
+        add_to_collections(collections, self)
+
+    # -- identity ------------------------------------------------------------------------------
+    @property
+    def name(self):
+        return self._variable_op.outputs[0].name
+
+    @property
+    def op(self):
+        return self._variable_op
+
+    @property
+    def graph(self):
+        return self._variable_op.graph
+
+    @property
+    def dtype(self):
+        return self._variable_op.outputs[0].dtype
+
+    @property
+    def shape(self):
+        return self._variable_op.outputs[0].shape
+
+    def get_shape(self):
+        return self.shape
+
+    @property
+    def device(self):
+        return ""
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @property
+    def initializer(self):
+        return self._initializer
+
+    @property
+    def initial_value(self):
+        return self._initial_value
+
+    def value(self):
+        return self._snapshot
+
+    def read_value(self):
+        return array_ops.identity(self._snapshot, name="read")
+
+    def _as_graph_element(self):
+        return self._variable_op.outputs[0]
+
+    def _ref(self):
+        return self._variable_op.outputs[0]
+
+    # -- running ------------------------------------------------------------------------------
+    def eval(self, session=None):
+        return self._snapshot.eval(session=session)
+
+    def load(self, value, session=None):
+        self.assign(value).eval(session=session)
+
+    def initialized_value(self):
+        return self._initial_value
+
+    def assign(self, value, use_locking=False, name=None, read_value=True):
+        value = convert_to_tensor(value, dtype=self.dtype)
+        return state_ops.assign_op(self._variable_op, value, "Assign", name=name)
+
+    def assign_add(self, delta, use_locking=False, name=None, read_value=True):
+        delta = convert_to_tensor(delta, dtype=self.dtype)
+        return state_ops.assign_op(self._variable_op, delta, "AssignAdd", False, name)
+
+    def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
+        delta = convert_to_tensor(delta, dtype=self.dtype)
+        return state_ops.assign_op(self._variable_op, delta, "AssignSub", False, name)
+
+    def __repr__(self):
+        return (f"<tf.Variable '{self.name}' shape={self.shape} "
+                f"dtype={self.dtype.name}_ref>")
+
+    def __hash__(self):
+        return id(self)
+
+    def __eq__(self, other):
+        return self is other
+
+    def __bool__(self):
+        return self._snapshot.__bool__()
+
+    def __iter__(self):
+        return self._snapshot.__iter__()
+
+    def __getitem__(self, key):
+        return self._snapshot[key]
+
+    # Operators act on the current value, as in TensorFlow.
+    def __add__(self, other):
+        return self._snapshot + other
+
+    def __radd__(self, other):
+        return other + self._snapshot
+
+    def __sub__(self, other):
+        return self._snapshot - other
+
+    def __rsub__(self, other):
+        return other - self._snapshot
+
+    def __mul__(self, other):
+        return self._snapshot * other
+
+    def __rmul__(self, other):
+        return other * self._snapshot
+
+    def __truediv__(self, other):
+        return self._snapshot / other
+
+    def __rtruediv__(self, other):
+        return other / self._snapshot
+
+    def __floordiv__(self, other):
+        return self._snapshot // other
+
+    def __rfloordiv__(self, other):
+        return other // self._snapshot
+
+    def __mod__(self, other):
+        return self._snapshot % other
+
+    def __rmod__(self, other):
+        return other % self._snapshot
+
+    def __pow__(self, other):
+        return self._snapshot**other
+
+    def __rpow__(self, other):
+        return other**self._snapshot
+
+    def __matmul__(self, other):
+        return self._snapshot @ other
+
+    def __rmatmul__(self, other):
+        return other @ self._snapshot
+
+    def __neg__(self):
+        return -self._snapshot
+
+    def __abs__(self):
+        return abs(self._snapshot)
+
+    def __lt__(self, other):
+        return self._snapshot < other
+
+    def __le__(self, other):
+        return self._snapshot <= other
+
+    def __gt__(self, other):
+        return self._snapshot > other
+
+    def __ge__(self, other):
+        return self._snapshot >= other
+
+    __array_priority__ = 100
+
+
+def _variable_to_tensor(value, dtype, name):
+    tensor = value.value()
+    if dtype is not None and dtype != tensor.dtype:
+        raise ValueError(
+            f"Incompatible type conversion requested to type '{dtype.name}' for variable of "
+            f"type '{tensor.dtype.name}'"
+        )
+    return tensor
+
+
+register_tensor_conversion_function(Variable, _variable_to_tensor)
+
+
+def global_variables(scope=None):
+    return get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
+
+
+def all_variables():
+    return global_variables()
+
+
+def trainable_variables(scope=None):
+    return get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
+
+
+def local_variables(scope=None):
+    return get_collection(GraphKeys.LOCAL_VARIABLES, scope)
+
+
+def model_variables(scope=None):
+    return get_collection(GraphKeys.MODEL_VARIABLES, scope)
+
+
+def variables_initializer(var_list, name="init"):
+    """One op that runs the initializers of ``var_list`` (a no-op for an empty list)."""
+    return control_flow_ops.group(*[v.initializer for v in var_list], name=name)
+
+
+def global_variables_initializer():
+    """Initialize the global variables that exist now (create it after ``minimize``)."""
+    return variables_initializer(global_variables(), name="init")
+
+
+def initialize_all_variables():
+    return global_variables_initializer()
+
+
+def local_variables_initializer():
+    return variables_initializer(local_variables(), name="init")
+
+
+def initialize_local_variables():
+    return local_variables_initializer()
+
+
+def is_variable_initialized(variable):
+    op = variable.op
+    return state_ops.make_op("IsVariableInitialized", [], [dtypes.bool],
+                             {"var_name": op.name}).outputs[0]
