@@ -13,3 +13,15 @@ def shared_mnist_dir():
     if not SHARED_MNIST.is_dir():
         pytest.skip(f"real MNIST files not found at {SHARED_MNIST}")
     return SHARED_MNIST
+
+
+@pytest.fixture(autouse=True)
+def _fresh_default_graph():
+    """Each test starts with an empty default graph and no default session."""
+    import smallflow.graph as graph_module
+
+    graph_module.reset_default_graph()
+    yield
+    graph_module._default_session_stack.stack.clear()
+    graph_module._default_graph_stack.stack.clear()
+    graph_module.reset_default_graph()
