@@ -3,7 +3,7 @@
 ``import smallflow as tf`` gives the names the TensorFlow 1.x MNIST tutorials use.
 """
 
-from . import dtypes, errors, losses, nn, train
+from . import app, dtypes, errors, flags, logging, losses, nn, train  # noqa: A004
 from .dtypes import (
     DType,
     as_dtype,

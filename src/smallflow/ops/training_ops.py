@@ -20,7 +20,7 @@ def _apply_gradient_descent_kernel(attrs, state):
     store = state.variables
 
     def apply(var, alpha, delta):
-        new = np.multiply(delta, -alpha)
+        new = np.asarray(np.multiply(delta, -alpha))
         np.add(var, new, out=new)
         store[name] = new
         return new
