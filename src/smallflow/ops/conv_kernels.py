@@ -1,0 +1,582 @@
+"""NumPy kernels for 2-D convolution and pooling (NHWC activations, HWIO filters), both ways.
+
+Conventions shared by every function here:
+
+- Activations are ``[batch, height, width, channels]`` (NHWC) and filters are
+  ``[filter_height, filter_width, in_channels, out_channels]`` (HWIO), as in ``tf.nn.conv2d``.
+- ``strides`` and ``ksize`` are given either TensorFlow's way, a 4-sequence ``[1, h, w, 1]``,
+  or as a pair ``(h, w)``; both are turned into the pair at the door and only pairs are used
+  inside. ``padding`` is the string ``"SAME"`` or ``"VALID"`` with TensorFlow's arithmetic
+  (see :func:`padding_sizes`).
+- Arrays must share one floating dtype; results keep it (float32 in, float32 out) and are
+  C-contiguous. Nothing is upcast to float64.
+- Bad shapes or arguments raise ``ValueError`` naming the shapes; a non-floating or mixed
+  dtype raises ``TypeError``. Callers (the graph ops) add the op name.
+
+Why it is built this way (measured by ``benchmarks/bench_conv_kernels.py`` on the tutorial's
+CNN; BLAS does the heavy lifting, Python loops run over kernel taps or blocks, never pixels):
+
+- ``conv2d`` and ``conv2d_backprop_filter`` use im2col: a strided window view copied into one
+  ``[rows, kh*kw*in_channels]`` matrix and one matrix product. Examples are processed in
+  blocks whose column matrix is about ``_BLOCK_BYTES``, which keeps it in cache and was faster
+  than one huge matrix or one small product per tap.
+- ``conv2d_backprop_input`` does one product per kernel tap and adds each result into a
+  strided slice of the (padded) input gradient; that beat building the full column gradient
+  and folding it back.
+- Pooling reduces rows first, then columns, over strided views (``kh + kw`` whole-array
+  operations). ``max_pool_grad`` has a reshape-based path for the common 2x2 window with
+  stride 2 on even sizes; the general path walks the taps.
+"""
+
+import math
+import operator
+import threading
+from typing import NamedTuple
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+__all__ = [
+    "avg_pool",
+    "avg_pool_grad",
+    "conv2d",
+    "conv2d_backprop_filter",
+    "conv2d_backprop_input",
+    "max_pool",
+    "max_pool_grad",
+    "padding_sizes",
+]
+
+PADDINGS = ("SAME", "VALID")
+
+# Target size of one block of the im2col matrix (see the module docstring).
+_BLOCK_BYTES = 4 * 2**20
+# Work arrays up to this size are kept for reuse between calls (see _scratch).
+_SCRATCH_LIMIT = 64 * 2**20
+_SCRATCH = threading.local()
+_FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _strided_slice(offset, count, stride):
+    """``count`` indices ``offset, offset + stride, ...`` as a slice (empty when count is 0)."""
+    stop = offset + (count - 1) * stride + 1 if count else offset
+    return slice(offset, stop, stride)
+
+
+class _Geometry(NamedTuple):
+    """Where every window of a 2-D sliding operation starts and how the input is padded."""
+
+    out_h: int
+    out_w: int
+    kh: int
+    kw: int
+    sh: int
+    sw: int
+    pad_top: int
+    pad_bottom: int
+    pad_left: int
+    pad_right: int
+
+    def rows(self, offset):
+        """Slice over the padded height picking, for every output row, the row at ``offset``."""
+        return _strided_slice(offset, self.out_h, self.sh)
+
+    def cols(self, offset):
+        """Slice over the padded width picking, for every output column, the one at ``offset``."""
+        return _strided_slice(offset, self.out_w, self.sw)
+
+    @property
+    def padded(self):
+        return any((self.pad_top, self.pad_bottom, self.pad_left, self.pad_right))
+
+
+# ---------------------------------------------------------------------------------------------
+# Argument checking
+
+
+def _shape_str(shape):
+    """Format a shape the way TensorFlow prints it in messages: ``[50,28,28,1]``."""
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def _as_index(value, what):
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise ValueError(f"{what} must be an integer, got {value!r}") from None
+
+
+def padding_sizes(in_size, k, stride, padding):
+    """Return ``(out_size, pad_before, pad_after)`` for one spatial dimension, as TensorFlow.
+
+    VALID: ``out = ceil((in - k + 1) / stride)`` and no padding; the window must fit
+    (``k <= in``). SAME: ``out = ceil(in / stride)``, total padding
+    ``max((out - 1) * stride + k - in, 0)``, the smaller half before.
+    """
+    in_size = _as_index(in_size, "input size")
+    k = _as_index(k, "window size")
+    stride = _as_index(stride, "stride")
+    if in_size < 0:
+        raise ValueError(f"input size must be >= 0, got {in_size}")
+    if k < 1:
+        raise ValueError(f"window size must be >= 1, got {k}")
+    if stride < 1:
+        raise ValueError(f"stride must be >= 1, got {stride}")
+    padding = _check_padding(padding)
+    if padding == "VALID":
+        if k > in_size:
+            raise ValueError(
+                f"Negative dimension size caused by subtracting {k} from {in_size}: "
+                "a VALID window may not be larger than its input"
+            )
+        return (in_size - k) // stride + 1, 0, 0
+    out_size = -(-in_size // stride)
+    total = max((out_size - 1) * stride + k - in_size, 0)
+    return out_size, total // 2, total - total // 2
+
+
+def _check_padding(padding):
+    if isinstance(padding, str) and padding in PADDINGS:
+        return padding
+    raise ValueError(f'padding must be "SAME" or "VALID", got {padding!r}')
+
+
+def _spatial_pair(value, what):
+    """Turn ``[1, h, w, 1]`` or ``(h, w)`` into the pair ``(h, w)`` of positive ints."""
+    try:
+        items = [operator.index(v) for v in value]
+    except TypeError:
+        raise ValueError(
+            f"{what} must be a sequence of ints [1, height, width, 1] or (height, width), "
+            f"got {value!r}"
+        ) from None
+    if len(items) == 4:
+        if items[0] != 1 or items[3] != 1:
+            raise ValueError(
+                f"{what} {items} asks for a {what} over the batch or channel dimension; only "
+                "[1, height, width, 1] is supported (TensorFlow: 'Current implementation does "
+                "not yet support strides in the batch and depth dimensions.')"
+            )
+        items = items[1:3]
+    elif len(items) != 2:
+        raise ValueError(
+            f"{what} must have 4 entries [1, height, width, 1] or 2 entries (height, width), "
+            f"got {len(items)}: {value!r}"
+        )
+    if min(items) < 1:
+        raise ValueError(f"{what} must be positive, got {value!r}")
+    return items[0], items[1]
+
+
+def _check_dilations(dilations):
+    if dilations is None:
+        return
+    if _spatial_pair(dilations, "dilations") != (1, 1):
+        raise ValueError(f"dilations other than 1 are not supported, got {dilations!r}")
+
+
+def _float_arrays(named):
+    """Check that the named arrays share one floating dtype; return them as ndarrays."""
+    arrays = []
+    for name, value in named:
+        array = np.asarray(value)
+        if array.dtype not in _FLOAT_DTYPES:
+            raise TypeError(
+                f"{name} must be a float16, float32 or float64 array, got dtype {array.dtype}"
+            )
+        arrays.append(array)
+    first_name, first = named[0][0], arrays[0]
+    for (name, _), array in zip(named[1:], arrays[1:], strict=True):
+        if array.dtype != first.dtype:
+            raise TypeError(
+                f"{name} has dtype {array.dtype} but {first_name} has dtype {first.dtype}; "
+                "they must match"
+            )
+    return arrays
+
+
+def _check_rank(array, name, layout):
+    if array.ndim != 4:
+        raise ValueError(
+            f"{name} must be 4-D {layout}, got shape {_shape_str(array.shape)} (rank {array.ndim})"
+        )
+
+
+def _shape4(shape, name, layout):
+    try:
+        dims = tuple(operator.index(d) for d in shape)
+    except TypeError:
+        raise ValueError(f"{name} must be a sequence of 4 ints {layout}, got {shape!r}") from None
+    if len(dims) != 4 or min(dims) < 0:
+        raise ValueError(f"{name} must be 4 non-negative ints {layout}, got {shape!r}")
+    return dims
+
+
+def _geometry(in_shape, kh, kw, strides, padding, context):
+    """Output size and padding for NHWC ``in_shape``; ``context`` names shapes in errors."""
+    sh, sw = strides
+    padding = _check_padding(padding)
+    _, in_h, in_w, _ = in_shape
+    if padding == "VALID" and (kh > in_h or kw > in_w):
+        big, small = (kh, in_h) if kh > in_h else (kw, in_w)
+        raise ValueError(
+            f"Negative dimension size caused by subtracting {big} from {small}: the "
+            f"{kh}x{kw} window is larger than the {in_h}x{in_w} input with VALID padding; "
+            f"{context}"
+        )
+    out_h, top, bottom = padding_sizes(in_h, kh, sh, padding)
+    out_w, left, right = padding_sizes(in_w, kw, sw, padding)
+    return _Geometry(out_h, out_w, kh, kw, sh, sw, top, bottom, left, right)
+
+
+def _check_out_shape(array, name, expected, context):
+    if tuple(array.shape) != tuple(expected):
+        raise ValueError(
+            f"{name} has shape {_shape_str(array.shape)} but the forward output has shape "
+            f"{_shape_str(expected)}; {context}"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Work arrays
+
+
+def _scratch(slot, shape, dtype):
+    """A work array of ``shape`` (contents undefined) reused by later calls on this thread.
+
+    Fresh multi-megabyte arrays cost page faults on every call (glibc returns them to the
+    system when freed); on the tutorial's CNN that doubled the time of a training step.
+    Work arrays therefore live in per-thread buffers, one per ``slot``, grown on demand and
+    capped at ``_SCRATCH_LIMIT`` bytes. A kernel never returns one of them, and no two arrays
+    live at the same time share a slot.
+    """
+    dtype = np.dtype(dtype)
+    nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes > _SCRATCH_LIMIT:
+        return np.empty(shape, dtype=dtype)
+    buffers = getattr(_SCRATCH, "buffers", None)
+    if buffers is None:
+        buffers = _SCRATCH.buffers = {}
+    buffer = buffers.get(slot)
+    if buffer is None or buffer.nbytes < nbytes:
+        buffer = buffers[slot] = np.empty(max(nbytes, 64), dtype=np.uint8)
+    return buffer[:nbytes].view(dtype).reshape(shape)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers
+
+
+def _padded_shape(in_shape, geo):
+    n, h, w, c = in_shape
+    return (n, h + geo.pad_top + geo.pad_bottom, w + geo.pad_left + geo.pad_right, c)
+
+
+def _interior(padded, in_shape, geo):
+    """The view of ``padded`` that holds the real (unpadded) input."""
+    _, h, w, _ = in_shape
+    return padded[:, geo.pad_top : geo.pad_top + h, geo.pad_left : geo.pad_left + w]
+
+
+def _pad(x, geo, value):
+    """``x`` padded with ``value`` in a work array (``x`` itself when there is no padding)."""
+    if not geo.padded:
+        return x
+    xp = _scratch("padded", _padded_shape(x.shape, geo), x.dtype)
+    top, left = geo.pad_top, geo.pad_left
+    bottom, right = top + x.shape[1], left + x.shape[2]
+    xp[:, :top] = value
+    xp[:, bottom:] = value
+    xp[:, top:bottom, :left] = value
+    xp[:, top:bottom, right:] = value
+    xp[:, top:bottom, left:right] = x
+    return xp
+
+
+def _zeroed_padded(in_shape, geo, dtype):
+    """A zero-filled gradient buffer of the padded input shape.
+
+    Without padding it is the result itself (a fresh array); with padding it is a work
+    array whose interior :func:`_result_from` copies out.
+    """
+    shape = _padded_shape(in_shape, geo)
+    if not geo.padded:
+        return np.zeros(shape, dtype=dtype)
+    buffer = _scratch("padded_grad", shape, dtype)
+    buffer.fill(0)
+    return buffer
+
+
+def _result_from(padded, in_shape, geo):
+    """The real region of a buffer from :func:`_zeroed_padded` as a fresh C-contiguous array."""
+    if not geo.padded:
+        return padded
+    return np.ascontiguousarray(_interior(padded, in_shape, geo))
+
+
+def _windows(xp, geo):
+    """Read-only view ``[n, out_h, out_w, kh, kw, c]`` of the windows of padded ``xp``."""
+    n, hp, wp, c = xp.shape
+    assert (geo.out_h - 1) * geo.sh + geo.kh <= hp or n * c == 0
+    assert (geo.out_w - 1) * geo.sw + geo.kw <= wp or n * c == 0
+    s_n, s_h, s_w, s_c = xp.strides
+    shape = (n, geo.out_h, geo.out_w, geo.kh, geo.kw, c)
+    strides = (s_n, s_h * geo.sh, s_w * geo.sw, s_h, s_w, s_c)
+    return as_strided(xp, shape=shape, strides=strides, writeable=False)
+
+
+def _im2col_blocks(xp, geo):
+    """Yield ``(block, cols)``: consecutive example slices and their im2col matrices.
+
+    ``cols`` has one row per output pixel of the block and ``kh * kw * c`` columns ordered
+    like a reshaped HWIO filter. Blocks are sized to about ``_BLOCK_BYTES`` and share one
+    work array, so ``cols`` is only valid until the next one is produced.
+    """
+    n, _, _, c = xp.shape
+    depth = geo.kh * geo.kw * c
+    rows_per_example = geo.out_h * geo.out_w
+    bytes_per_example = max(rows_per_example * depth * xp.itemsize, 1)
+    if n == 0:
+        return
+    size = max(1, min(n, _BLOCK_BYTES // bytes_per_example))
+    size = math.ceil(n / math.ceil(n / size))  # near-equal blocks
+    buffer = _scratch("im2col", (size, geo.out_h, geo.out_w, geo.kh, geo.kw, c), xp.dtype)
+    for start in range(0, n, size):
+        block = slice(start, min(start + size, n))
+        count = block.stop - block.start
+        cols = buffer[:count]
+        np.copyto(cols, _windows(xp[block], geo))
+        yield block, cols.reshape(count * rows_per_example, depth)
+
+
+# ---------------------------------------------------------------------------------------------
+# Convolution
+
+
+def _conv_setup(x_shape, w_shape, strides, padding, dilations):
+    """Check a convolution's shapes and arguments; return its geometry."""
+    _check_dilations(dilations)
+    context = f"input shape {_shape_str(x_shape)}, filter shape {_shape_str(w_shape)}"
+    strides = _spatial_pair(strides, "strides")
+    if x_shape[3] != w_shape[2]:
+        raise ValueError(
+            f"Dimensions must be equal, but are {x_shape[3]} and {w_shape[2]}: the input "
+            f"has {x_shape[3]} channels but the filter expects {w_shape[2]}; {context}"
+        )
+    if w_shape[0] < 1 or w_shape[1] < 1:
+        raise ValueError(f"the filter's height and width must be >= 1; {context}")
+    return _geometry(x_shape, w_shape[0], w_shape[1], strides, padding, context), context
+
+
+_NHWC = "[batch, height, width, channels]"
+_HWIO = "[filter_height, filter_width, in_channels, out_channels]"
+
+
+def conv2d(x, w, strides, padding, dilations=None):
+    """Cross-correlate NHWC ``x`` with HWIO ``w`` exactly like ``tf.nn.conv2d``."""
+    x, w = _float_arrays([("input", x), ("filter", w)])
+    _check_rank(x, "input", _NHWC)
+    _check_rank(w, "filter", _HWIO)
+    geo, _ = _conv_setup(x.shape, w.shape, strides, padding, dilations)
+    n, out_c = x.shape[0], w.shape[3]
+    w_mat = w.reshape(-1, out_c)
+    out = np.empty((n, geo.out_h, geo.out_w, out_c), dtype=x.dtype)
+    out_rows = out.reshape(n * geo.out_h * geo.out_w, out_c)
+    rows_per_example = geo.out_h * geo.out_w
+    for block, cols in _im2col_blocks(_pad(x, geo, 0), geo):
+        first = block.start * rows_per_example
+        np.matmul(cols, w_mat, out=out_rows[first : first + cols.shape[0]])
+    return out
+
+
+def conv2d_backprop_filter(x, filter_shape, grad, strides, padding, dilations=None):
+    """Gradient of ``conv2d(x, w, ...)`` with respect to ``w`` (of ``filter_shape``)."""
+    x, grad = _float_arrays([("input", x), ("out_backprop", grad)])
+    _check_rank(x, "input", _NHWC)
+    filter_shape = _shape4(filter_shape, "filter_shape", _HWIO)
+    geo, context = _conv_setup(x.shape, filter_shape, strides, padding, dilations)
+    n, out_c = x.shape[0], filter_shape[3]
+    _check_out_shape(grad, "out_backprop", (n, geo.out_h, geo.out_w, out_c), context)
+    depth = geo.kh * geo.kw * x.shape[3]
+    grad_rows = grad.reshape(n * geo.out_h * geo.out_w, out_c)
+    rows_per_example = geo.out_h * geo.out_w
+    dw = np.zeros((depth, out_c), dtype=x.dtype)
+    part = _scratch("filter_part", (depth, out_c), x.dtype)
+    for block, cols in _im2col_blocks(_pad(x, geo, 0), geo):
+        first = block.start * rows_per_example
+        np.matmul(cols.T, grad_rows[first : first + cols.shape[0]], out=part)
+        dw += part
+    return dw.reshape(filter_shape)
+
+
+def conv2d_backprop_input(input_shape, w, grad, strides, padding, dilations=None):
+    """Gradient of ``conv2d(x, w, ...)`` with respect to ``x`` (of ``input_shape``)."""
+    w, grad = _float_arrays([("filter", w), ("out_backprop", grad)])
+    _check_rank(w, "filter", _HWIO)
+    input_shape = _shape4(input_shape, "input_shape", _NHWC)
+    geo, context = _conv_setup(input_shape, w.shape, strides, padding, dilations)
+    n, _, _, c = input_shape
+    out_c = w.shape[3]
+    _check_out_shape(grad, "out_backprop", (n, geo.out_h, geo.out_w, out_c), context)
+    dxp = _zeroed_padded(input_shape, geo, w.dtype)
+    grad_rows = grad.reshape(n * geo.out_h * geo.out_w, out_c)
+    tap = _scratch("tap", (grad_rows.shape[0], c), w.dtype)
+    tap_nhwc = tap.reshape(n, geo.out_h, geo.out_w, c)
+    for i in range(geo.kh):
+        for j in range(geo.kw):
+            np.matmul(grad_rows, w[i, j].T, out=tap)
+            dxp[:, geo.rows(i), geo.cols(j)] += tap_nhwc
+    return _result_from(dxp, input_shape, geo)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pooling
+
+
+def _pool_setup(x_shape, ksize, strides, padding, name):
+    ksize = _spatial_pair(ksize, "ksize")
+    strides = _spatial_pair(strides, "strides")
+    context = f"{name} shape {_shape_str(x_shape)}, ksize {list(ksize)}, strides {list(strides)}"
+    return _geometry(x_shape, ksize[0], ksize[1], strides, padding, context), context
+
+
+def _is_2x2_stride_2(x_shape, geo):
+    """The tutorial's pooling: 2x2 windows, stride 2, even sizes (so no padding either way)."""
+    _, h, w, _ = x_shape
+    even = h % 2 == 0 and w % 2 == 0
+    return even and (geo.kh, geo.kw, geo.sh, geo.sw) == (2, 2, 2, 2) and not geo.padded
+
+
+def _reduce_windows(xp, geo, ufunc):
+    """Combine each window of padded ``xp`` with ``ufunc``: rows first, then columns."""
+    n, _, wp, c = xp.shape
+    rows = _scratch("pool_rows", (n, geo.out_h, wp, c), xp.dtype)
+    np.copyto(rows, xp[:, geo.rows(0)])
+    for i in range(1, geo.kh):
+        ufunc(rows, xp[:, geo.rows(i)], out=rows)
+    out = rows[:, :, geo.cols(0)].copy()
+    for j in range(1, geo.kw):
+        ufunc(out, rows[:, :, geo.cols(j)], out=out)
+    return out
+
+
+def _window_counts(in_shape, geo, dtype):
+    """How many real (unpadded) elements each output's window holds, shaped ``[oh, ow, 1]``."""
+    _, h, w, _ = in_shape
+
+    def per_axis(out_size, k, stride, pad_before, in_size):
+        starts = np.arange(out_size) * stride - pad_before
+        return np.minimum(starts + k, in_size) - np.maximum(starts, 0)
+
+    count_h = per_axis(geo.out_h, geo.kh, geo.sh, geo.pad_top, h)
+    count_w = per_axis(geo.out_w, geo.kw, geo.sw, geo.pad_left, w)
+    return np.multiply.outer(count_h, count_w).astype(dtype)[:, :, None]
+
+
+def max_pool(x, ksize, strides, padding):
+    """Max over each window like ``tf.nn.max_pool``; padding (-inf) never wins."""
+    (x,) = _float_arrays([("input", x)])
+    _check_rank(x, "input", _NHWC)
+    geo, _ = _pool_setup(x.shape, ksize, strides, padding, "input")
+    return _reduce_windows(_pad(x, geo, -np.inf), geo, np.maximum)
+
+
+def _first_max_masks(taps, y):
+    """Yield, for each tap view in window order, where it holds its window's first max."""
+    taken = _scratch("taken", y.shape, bool)
+    hit = _scratch("hit", y.shape, bool)
+    first = _scratch("first", y.shape, bool)
+    for index, tap in enumerate(taps):
+        if index == 0:
+            np.equal(tap, y, out=taken)
+            yield taken
+            continue
+        np.equal(tap, y, out=hit)
+        np.greater(hit, taken, out=first)  # a max here and none earlier in the window
+        yield first
+        taken |= hit
+
+
+def _select(grad, mask, out):
+    """Write ``grad`` where ``mask`` holds and +0.0 elsewhere into ``out``.
+
+    NumPy's masked copies (``np.where``, ``copyto(where=)``) were ten times slower here, and
+    ``grad * mask`` would turn an infinite gradient into NaN; multiplying the raw bits by the
+    0/1 mask selects exactly.
+    """
+    bits = np.dtype(f"u{grad.itemsize}")
+    np.multiply(grad.view(bits), mask, out=out.view(bits))
+
+
+def _max_pool_grad_2x2(x, y, grad):
+    """``max_pool_grad`` for 2x2 windows with stride 2 on even sizes, via a reshape."""
+    n, h, w, c = x.shape
+    x6 = x.reshape(n, h // 2, 2, w // 2, 2, c)
+    dx6 = np.empty_like(x6)  # the four taps below fill every element once
+    order = ((0, 0), (0, 1), (1, 0), (1, 1))
+    taps = (x6[:, :, a, :, b] for a, b in order)
+    for (a, b), mask in zip(order, _first_max_masks(taps, y), strict=True):
+        _select(grad, mask, dx6[:, :, a, :, b])
+    return dx6.reshape(x.shape)
+
+
+def max_pool_grad(x, y, grad, ksize, strides, padding):
+    """Gradient of ``y = max_pool(x, ...)``: each ``grad`` entry goes to its window's max.
+
+    On ties the first maximum in row-major window order receives it, as in TensorFlow.
+    Padding is never chosen. ``y`` must be the forward result for this ``x``.
+    """
+    x, y, grad = _float_arrays([("orig_input", x), ("orig_output", y), ("grad", grad)])
+    _check_rank(x, "orig_input", _NHWC)
+    geo, context = _pool_setup(x.shape, ksize, strides, padding, "orig_input")
+    n, _, _, c = x.shape
+    expected = (n, geo.out_h, geo.out_w, c)
+    _check_out_shape(y, "orig_output", expected, context)
+    _check_out_shape(grad, "grad", expected, context)
+    if _is_2x2_stride_2(x.shape, geo):
+        return _max_pool_grad_2x2(x, y, grad)
+    # NaN padding compares unequal to everything, so a padded cell never matches the max.
+    xp = _pad(x, geo, np.nan)
+    dxp = _zeroed_padded(x.shape, geo, x.dtype)
+    order = [(slice(None), geo.rows(i), geo.cols(j)) for i in range(geo.kh) for j in range(geo.kw)]
+    taps = (xp[window] for window in order)
+    routed = _scratch("routed", grad.shape, grad.dtype)
+    for window, mask in zip(order, _first_max_masks(taps, y), strict=True):
+        _select(grad, mask, routed)
+        dxp[window] += routed
+    return _result_from(dxp, x.shape, geo)
+
+
+def avg_pool(x, ksize, strides, padding):
+    """Mean over each window like ``tf.nn.avg_pool``; SAME divides by the real elements only."""
+    (x,) = _float_arrays([("input", x)])
+    _check_rank(x, "input", _NHWC)
+    geo, _ = _pool_setup(x.shape, ksize, strides, padding, "input")
+    total = _reduce_windows(_pad(x, geo, 0), geo, np.add)
+    total /= _window_counts(x.shape, geo, x.dtype)
+    return total
+
+
+def avg_pool_grad(input_shape, grad, ksize, strides, padding):
+    """Gradient of ``avg_pool`` for an input of ``input_shape``: spread each mean back."""
+    (grad,) = _float_arrays([("grad", grad)])
+    input_shape = _shape4(input_shape, "orig_input_shape", _NHWC)
+    geo, context = _pool_setup(input_shape, ksize, strides, padding, "orig_input_shape")
+    n, h, w, c = input_shape
+    _check_out_shape(grad, "grad", (n, geo.out_h, geo.out_w, c), context)
+    share = _scratch("pool_share", grad.shape, grad.dtype)
+    if _is_2x2_stride_2(input_shape, geo):
+        np.divide(grad, 4, out=share)
+        dx = np.empty(input_shape, dtype=grad.dtype)
+        np.copyto(dx.reshape(n, h // 2, 2, w // 2, 2, c), share[:, :, None, :, None, :])
+        return dx
+    np.divide(grad, _window_counts(input_shape, geo, grad.dtype), out=share)
+    # Spread over columns first (onto rows of the padded width), then over rows.
+    rows = _scratch("pool_rows", (n, geo.out_h, _padded_shape(input_shape, geo)[2], c), grad.dtype)
+    rows.fill(0)
+    for j in range(geo.kw):
+        rows[:, :, geo.cols(j)] += share
+    dxp = _zeroed_padded(input_shape, geo, grad.dtype)
+    for i in range(geo.kh):
+        dxp[:, geo.rows(i)] += rows
+    return _result_from(dxp, input_shape, geo)
