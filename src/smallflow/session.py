@@ -108,6 +108,7 @@ class BaseSession:
         self._state = _SessionState()
         self._plans = {}
         self._kernels = {}
+        self._single_fetches = {}
         self._context_stack = []
 
     @property
@@ -131,6 +132,7 @@ class BaseSession:
     def close(self):
         self._closed = True
         self._plans.clear()
+        self._single_fetches.clear()
 
     def __enter__(self):
         graph_ctx = None
@@ -154,9 +156,15 @@ class BaseSession:
         """Compute ``fetches`` (any nest of tensors, ops, names) given ``feed_dict``."""
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
-        fetch_spec = _Fetches(self._graph, fetches)
+        if type(fetches) is Tensor or type(fetches) is Operation:
+            # The common case (one training op or one tensor): skip the nest machinery.
+            fetch_spec = self._single_fetches.get(fetches)
+            if fetch_spec is None:
+                fetch_spec = self._single_fetches[fetches] = _Fetches(self._graph, fetches)
+        else:
+            fetch_spec = _Fetches(self._graph, fetches)
         feed_tensors, feed_values = self._resolve_feeds(feed_dict)
-        key = (tuple(fetch_spec.elements), tuple(feed_tensors))
+        key = (tuple(fetch_spec.elements), feed_tensors)
         plan = self._plans.get(key)
         if plan is None:
             plan = self._make_plan(fetch_spec.elements, feed_tensors)
@@ -192,14 +200,13 @@ class BaseSession:
     def _resolve_feeds(self, feed_dict):
         if not feed_dict:
             return (), ()
-        tensors = []
-        values = []
-        for key, value in feed_dict.items():
-            tensor = key if type(key) is Tensor and key.graph is self._graph else (
-                self._feed_key(key))
-            tensors.append(tensor)
-            values.append(value)
-        return tensors, values
+        graph = self._graph
+        keys = tuple(feed_dict)
+        for key in keys:
+            if type(key) is not Tensor or key._op._graph is not graph:
+                keys = tuple(self._feed_key(k) for k in keys)
+                break
+        return keys, tuple(feed_dict.values())
 
     def _kernel_for(self, op):
         kernel = self._kernels.get(op)
