@@ -6,10 +6,27 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
-from ..graph import ShapeError, Tensor, convert_to_tensor, register_tensor_conversion_function
+from ..graph import (
+    ShapeError,
+    Tensor,
+    convert_to_tensor,
+    is_tensor_like,
+    name_scope,
+    register_tensor_conversion_function,
+)
 from ..registry import register_op
 from ..tensor_shape import TensorShape, as_shape, unknown_shape
-from .common import constant_value, make_op, make_unary, normalize_axes, same_shape
+from .common import (
+    broadcast_static,
+    canonical_axis,
+    constant_ints,
+    constant_value,
+    make_op,
+    make_unary,
+    merge_shapes,
+    normalize_axes,
+    same_shape,
+)
 
 # -- constants -------------------------------------------------------------------------------
 
@@ -92,7 +109,45 @@ def _fit_to_shape(array, shape, verify_shape):
     return flat.reshape(shape)
 
 
+def _contains_tensor(value):
+    if isinstance(value, list | tuple):
+        return any(_contains_tensor(item) for item in value)
+    return is_tensor_like(value)
+
+
+def _first_tensor_dtype(value):
+    if isinstance(value, list | tuple):
+        for item in value:
+            found = _first_tensor_dtype(item)
+            if found is not None:
+                return found
+        return None
+    return convert_to_tensor(value).dtype if is_tensor_like(value) else None
+
+
+def _autopack(value, dtype, name):
+    """A (nested) list holding tensors as one tensor, by stacking (TensorFlow's autopacking)."""
+    dtype = dtypes.as_dtype(dtype) if dtype is not None else _first_tensor_dtype(value)
+    with name_scope(name) as scope:
+        parts = []
+        for index, item in enumerate(value):
+            if isinstance(item, list | tuple) and _contains_tensor(item):
+                parts.append(_autopack(item, dtype, str(index)))
+                continue
+            if is_tensor_like(item):
+                tensor = convert_to_tensor(item)
+                if tensor.dtype != dtype:
+                    raise TypeError(f"Cannot convert a list containing a tensor of dtype "
+                                    f"{tensor.dtype.name} to {dtype.name} (Tensor is: {tensor!r})")
+                parts.append(tensor)
+            else:
+                parts.append(constant(item, dtype=dtype, name=str(index)))
+        return _pack(parts, 0, scope)
+
+
 def _constant_conversion(value, dtype, name):
+    if isinstance(value, list | tuple) and _contains_tensor(value):
+        return _autopack(value, dtype, name or "packed")
     return constant(value, dtype=dtype, name=name or "Const")
 
 
@@ -195,22 +250,28 @@ def to_int64(x, name="ToInt64"):
 
 
 def _shape_input(shape, name="shape"):
-    """A shape argument as an int32 tensor (lists, tuples, TensorShapes and tensors)."""
+    """A shape argument as an int tensor (lists, tuples, TensorShapes, tensors, or lists
+    mixing ints and scalar tensors, which are stacked)."""
     if isinstance(shape, TensorShape):
         shape = shape.as_list()
-    if isinstance(shape, Tensor):
-        return shape
-    return constant(np.asarray(shape, dtype=np.int64).astype(np.int32).reshape(-1), name=name)
+    if is_tensor_like(shape):
+        return convert_to_tensor(shape)
+    if _contains_tensor(shape):
+        return _autopack(list(shape), None, name)
+    array = np.asarray(shape, dtype=np.int64).reshape(-1)
+    fits = array.size == 0 or (array.min() >= -(2**31) and array.max() < 2**31)
+    return constant(array.astype(np.int32) if fits else array, name=name)
 
 
 def _reshape_static(op):
-    target = constant_value(op.inputs[1])
+    target = constant_ints(op.inputs[1])
     if target is None:
         return [unknown_shape()]
-    target = [int(d) for d in target]
     known = op.inputs[0].shape
     if target.count(-1) > 1:
         raise ShapeError("Cannot infer multiple unknown dimensions in reshape")
+    if None in target:
+        return [TensorShape([None if d == -1 else d for d in target])]
     if known.is_fully_defined():
         total = known.num_elements()
         fixed = int(np.prod([d for d in target if d != -1]))
@@ -285,10 +346,8 @@ def _fill_kernel(attrs):
 
 
 def _fill_static(op):
-    dims = constant_value(op.inputs[0])
-    if dims is None:
-        return [unknown_shape(op.inputs[0].shape[0].value)]
-    return [TensorShape([int(d) for d in dims])]
+    dims = constant_ints(op.inputs[0])
+    return [unknown_shape() if dims is None else TensorShape(dims)]
 
 
 register_op("Fill", _fill_kernel, _fill_static)
@@ -301,9 +360,10 @@ def fill(dims, value, name=None):
 
 def _filled(shape, dtype, fill_value, name, default_name):
     dtype = dtypes.as_dtype(dtype)
-    if isinstance(shape, Tensor):
+    if is_tensor_like(shape) or _contains_tensor(shape):
+        dims = _shape_input(shape)
         value = constant(fill_value, dtype=dtype)
-        return make_op("Fill", [shape, value], [dtype], None, name, default_name).outputs[0]
+        return make_op("Fill", [dims, value], [dtype], None, name, default_name).outputs[0]
     dims = [int(d) for d in as_shape(shape).as_list()]
     array = np.full(dims, fill_value, dtype=dtype.as_numpy_dtype)
     return constant(array, dtype=dtype, name=name or default_name)
@@ -461,8 +521,9 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     if dtype is None:
         dtype = convert_to_tensor(on_value).dtype if on_value is not None else dtypes.float32
     dtype = dtypes.as_dtype(dtype)
-    on = constant(1 if on_value is None else on_value, dtype=dtype, name="on_value")
-    off = constant(0 if off_value is None else off_value, dtype=dtype, name="off_value")
+    on = convert_to_tensor(1 if on_value is None else on_value, dtype=dtype, name="on_value")
+    off = convert_to_tensor(0 if off_value is None else off_value, dtype=dtype,
+                            name="off_value")
     attrs = {"depth": int(depth), "axis": -1 if axis is None else int(axis)}
     return make_op("OneHot", [indices, on, off], [dtype], attrs, name).outputs[0]
 
@@ -580,10 +641,11 @@ def _broadcast_to_shape_kernel(attrs):
             for a in reduced:
                 kept[a] = 1
             grad = grad.reshape(kept)
-        out = np.broadcast_to(grad, target)
         if mean:
             count = like.size // max(grad.size, 1) if like.size else 1
-            out = out / np.asarray(count, dtype=out.dtype)
+            grad = np.true_divide(grad, count, dtype=grad.dtype)
+        out = np.empty(target, dtype=grad.dtype)
+        out[...] = grad
         return out
 
     return broadcast_to

@@ -296,10 +296,10 @@ def _matmul_kernel(attrs):
     if not transpose_a and not transpose_b:
         return np.matmul
     if transpose_a and not transpose_b:
-        return lambda a, b: np.matmul(np.swapaxes(a, -1, -2), b)
+        return lambda a, b: np.matmul(a.swapaxes(-1, -2), b)
     if transpose_b and not transpose_a:
-        return lambda a, b: np.matmul(a, np.swapaxes(b, -1, -2))
-    return lambda a, b: np.matmul(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2))
+        return lambda a, b: np.matmul(a, b.swapaxes(-1, -2))
+    return lambda a, b: np.matmul(a.swapaxes(-1, -2), b.swapaxes(-1, -2))
 
 
 def _matmul_static(op):
@@ -388,18 +388,35 @@ def _int_mean(x, axis, keepdims):
     return (np.sign(total) * (np.abs(total) // max(count, 1))).astype(x.dtype)
 
 
+# The ufuncs' own reduce methods skip NumPy's Python-level wrappers (this is the hot path).
+_UFUNC_REDUCE = {
+    np.sum: np.add.reduce,
+    np.prod: np.multiply.reduce,
+    np.max: np.maximum.reduce,
+    np.min: np.minimum.reduce,
+    np.all: np.logical_and.reduce,
+    np.any: np.logical_or.reduce,
+}
+
+
 def _reduction_kernel(numpy_fn):
     def factory(attrs):
         axes = attrs["axes"]
         keep = attrs["keep_dims"]
 
+        reduce = _UFUNC_REDUCE.get(numpy_fn)
+
         def reduce_array(x):
             axis = axes if axes is None else tuple(a % x.ndim for a in axes) if x.ndim else None
-            if numpy_fn is np.mean and x.dtype.kind in "iu":
-                return _int_mean(x, axis, keep)
+            if numpy_fn is np.mean:
+                if x.dtype.kind in "iu":
+                    return _int_mean(x, axis, keep)
+                total = np.add.reduce(x, axis=axis, keepdims=keep)
+                count = x.size // total.size if total.size else 0
+                return np.true_divide(total, count, dtype=x.dtype)
             if numpy_fn in (np.sum, np.prod):
-                return numpy_fn(x, axis=axis, keepdims=keep, dtype=x.dtype)
-            return numpy_fn(x, axis=axis, keepdims=keep)
+                return reduce(x, axis=axis, keepdims=keep, dtype=x.dtype)
+            return reduce(x, axis=axis, keepdims=keep)
 
         return reduce_array
 
