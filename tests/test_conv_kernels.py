@@ -1,6 +1,7 @@
 """Specification of the convolution and pooling kernels, checked against direct loop code."""
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -466,6 +467,23 @@ def test_results_do_not_change_when_the_kernels_run_again(padding, strides):
     every_kernel(random(rng, x.shape), random(rng, w.shape), strides, padding)
     for name, result in first.items():
         np.testing.assert_array_equal(result, kept[name], err_msg=name)
+
+
+def test_kernels_running_in_two_threads_at_once_do_not_disturb_each_other():
+    rng = np.random.default_rng(9)
+    problems = [(random(rng, (8, 16, 16, 4)), random(rng, (3, 3, 4, 8))) for _ in range(2)]
+    expected = [every_kernel(x, w, (1, 1), "SAME") for x, w in problems]
+
+    def run(index):
+        x, w = problems[index]
+        return [every_kernel(x, w, (1, 1), "SAME") for _ in range(20)]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = list(pool.map(run, [0, 1]))
+    for index, runs in enumerate(outcomes):
+        for results in runs:
+            for name, result in results.items():
+                np.testing.assert_array_equal(result, expected[index][name], err_msg=name)
 
 
 def test_non_contiguous_inputs_give_the_same_results():
