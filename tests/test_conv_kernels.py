@@ -458,11 +458,22 @@ def test_results_keep_the_input_dtype_and_are_c_contiguous(dtype, padding):
 
 @pytest.mark.parametrize("padding", PADDINGS)
 @pytest.mark.parametrize("strides", [(1, 1), (2, 2)])
-def test_results_do_not_change_when_the_kernels_run_again(padding, strides):
+@pytest.mark.parametrize(
+    ("x_shape", "w_shape"),
+    [
+        ((2, 8, 8, 3), (3, 3, 3, 2)),
+        ((1, 5, 4, 2), (3, 1, 2, 2)),  # one example, padding in height only
+        ((1, 4, 5, 2), (1, 3, 2, 2)),  # one example, padding in width only
+    ],
+)
+def test_results_do_not_change_when_the_kernels_run_again(padding, strides, x_shape, w_shape):
     """Work buffers are reused between calls; results must never be one of them."""
     rng = np.random.default_rng(6)
-    x, w = random(rng, (2, 8, 8, 3)), random(rng, (3, 3, 3, 2))
+    x, w = random(rng, x_shape), random(rng, w_shape)
+    x_before, w_before = x.copy(), w.copy()
     first = every_kernel(x, w, strides, padding)
+    np.testing.assert_array_equal(x, x_before)  # inputs are only read
+    np.testing.assert_array_equal(w, w_before)
     kept = {name: result.copy() for name, result in first.items()}
     every_kernel(random(rng, x.shape), random(rng, w.shape), strides, padding)
     for name, result in first.items():
