@@ -520,6 +520,16 @@ def test_an_empty_batch_gives_empty_results(padding):
     assert not dw.any()
 
 
+def test_zero_output_channels_give_empty_results():
+    x = np.ones((2, 5, 5, 3), dtype=np.float32)
+    w = np.ones((3, 3, 3, 0), dtype=np.float32)
+    y = ck.conv2d(x, w, (1, 1), "SAME")
+    assert y.shape == (2, 5, 5, 0)
+    assert ck.conv2d_backprop_filter(x, w.shape, y, (1, 1), "SAME").shape == w.shape
+    dx = ck.conv2d_backprop_input(x.shape, w, y, (1, 1), "SAME")
+    np.testing.assert_array_equal(dx, np.zeros_like(x))
+
+
 def test_strides_as_a_tensorflow_list_or_a_pair_agree():
     rng = np.random.default_rng(8)
     x, w = random(rng, (2, 7, 7, 2)), random(rng, (3, 3, 2, 2))

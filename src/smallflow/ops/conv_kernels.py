@@ -383,7 +383,7 @@ def conv2d(x, w, strides, padding, dilations=None):
     _check_rank(w, "filter", _HWIO)
     geo, _ = _conv_setup(x.shape, w.shape, strides, padding, dilations)
     n, out_c = x.shape[0], w.shape[3]
-    w_mat = w.reshape(-1, out_c)
+    w_mat = w.reshape(geo.kh * geo.kw * x.shape[3], out_c)
     out = np.empty((n, geo.out_h, geo.out_w, out_c), dtype=x.dtype)
     out_rows = out.reshape(n * geo.out_h * geo.out_w, out_c)
     rows_per_example = geo.out_h * geo.out_w
