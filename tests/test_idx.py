@@ -243,3 +243,86 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_temp(tmp_path, monkeypa
         write_idx(path, np.arange(9, dtype=np.uint8))
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["keep.idx.gz"]
+
+
+# --- the cache of decoded arrays ------------------------------------------------------------
+
+
+@pytest.fixture
+def cached_file(tmp_path):
+    path = tmp_path / "data.idx.gz"
+    array = np.arange(600, dtype=np.int16).reshape(20, 30)
+    write_idx(path, array)
+    return path, tmp_path / "cache", array
+
+
+def entries(cache_dir):
+    return sorted(os.listdir(cache_dir))
+
+
+def no_decoding(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("decoded the file instead of using the cache")
+
+    monkeypatch.setattr(idx, "_read", refuse)
+
+
+def test_a_second_read_comes_from_the_cache(cached_file, monkeypatch):
+    path, cache_dir, array = cached_file
+    first = read_idx(path, cache_dir=cache_dir)
+    assert len(entries(cache_dir)) == 1
+    assert entries(cache_dir)[0].startswith("data.idx.gz.")
+    no_decoding(monkeypatch)
+    second = read_idx(path, cache_dir=cache_dir)
+    np.testing.assert_array_equal(second, array)
+    assert second.dtype == first.dtype
+    assert second.flags.writeable
+
+
+def test_a_changed_file_never_meets_its_old_entry(cached_file):
+    path, cache_dir, _ = cached_file
+    read_idx(path, cache_dir=cache_dir)
+    old = entries(cache_dir)
+    write_idx(path, np.full((20, 30), 7, np.int16))
+    np.testing.assert_array_equal(read_idx(path, cache_dir=cache_dir), 7)
+    assert len(entries(cache_dir)) == 1
+    assert entries(cache_dir) != old
+
+
+def flip_last_byte(entry):
+    data = bytearray(entry.read_bytes())
+    data[-1] ^= 1
+    entry.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        flip_last_byte,
+        lambda entry: entry.write_bytes(entry.read_bytes()[:-10]),
+        lambda entry: entry.write_bytes(b"garbage"),
+    ],
+    ids=["flipped bit", "truncated", "garbage"],
+)
+def test_a_damaged_entry_is_ignored_removed_and_rebuilt(cached_file, damage):
+    path, cache_dir, array = cached_file
+    read_idx(path, cache_dir=cache_dir)
+    (entry,) = entries(cache_dir)
+    damage(cache_dir / entry)
+    np.testing.assert_array_equal(read_idx(path, cache_dir=cache_dir), array)
+    assert entries(cache_dir) == [entry]  # rebuilt under the same name
+    np.testing.assert_array_equal(np.load(cache_dir / entry), array)
+
+
+def test_cached_arrays_still_get_their_magic_number_checked(cached_file):
+    path, cache_dir, _ = cached_file
+    read_idx(path, cache_dir=cache_dir)
+    with pytest.raises(IDXError, match="^Invalid magic number 2818 in MNIST image file: "):
+        read_idx(path, magic=2051, kind="MNIST image", cache_dir=cache_dir)
+
+
+def test_an_unusable_cache_dir_only_means_no_cache(cached_file):
+    path, cache_dir, array = cached_file
+    cache_dir.write_text("a file where the cache folder would go")
+    np.testing.assert_array_equal(read_idx(path, cache_dir=cache_dir), array)
+    np.testing.assert_array_equal(read_idx(path, cache_dir=cache_dir), array)

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smallflow import dtypes
-from smallflow.datasets import download, mnist
+from smallflow.datasets import download, idx, mnist
 from smallflow.datasets.download import DEFAULT_SOURCE_URL, ChecksumError
 from smallflow.datasets.idx import IDXError, write_idx
 from smallflow.datasets.mnist import (
@@ -63,7 +63,13 @@ def make_set(directory, n_train=30, n_test=12, rows=28, cols=28, seed=0, names=N
 
 
 def listing(directory):
-    return sorted(os.listdir(directory))
+    """The files read_data_sets left in ``directory``, besides its cache folder."""
+    return sorted(name for name in os.listdir(directory) if name != mnist.CACHE_DIR)
+
+
+def part_files(directory):
+    """Temporary files left anywhere under ``directory`` (there must never be any)."""
+    return [name for _, _, names in os.walk(directory) for name in names if ".part" in name]
 
 
 # --- the interface ------------------------------------------------------------------------
@@ -285,6 +291,36 @@ def test_an_explicit_source_url_downloads_instead_of_copying(tmp_path, monkeypat
     assert calls == [(mnist.TEST_LABELS, str(tmp_path), ["https://mirror.example/mnist/"])]
 
 
+# --- the cache of decoded arrays -----------------------------------------------------------
+
+
+def test_repeated_loads_come_from_the_cache(tmp_path, monkeypatch):
+    arrays = make_set(tmp_path)
+    read_data_sets(str(tmp_path), validation_size=3, dtype=dtypes.uint8)
+    assert len(os.listdir(tmp_path / mnist.CACHE_DIR)) == 4
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("decoded a file instead of using the cache")
+
+    monkeypatch.setattr(idx, "_read", refuse)
+    sets = read_data_sets(str(tmp_path), validation_size=3, dtype=dtypes.uint8)
+    np.testing.assert_array_equal(sets.train.images.reshape(27, 28, 28), arrays[FILES[0]][3:])
+    np.testing.assert_array_equal(sets.test.labels, arrays[FILES[3]])
+
+
+def test_installed_files_are_cached_as_they_are_verified(installed_dir):
+    directory, _ = installed_dir
+    cached = os.listdir(directory / mnist.CACHE_DIR)
+    assert sorted(name.split(".gz.")[0] + ".gz" for name in cached) == sorted(FILES)
+
+
+def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
+    monkeypatch.setenv(mnist.CACHE_ENV, "0")
+    make_set(tmp_path)
+    read_data_sets(str(tmp_path), validation_size=3)
+    assert not (tmp_path / mnist.CACHE_DIR).exists()
+
+
 # --- files already present: structure checked, never silently used when damaged ---------
 
 
@@ -465,6 +501,7 @@ def test_a_bundle_that_fails_its_checksum_leaves_nothing(tmp_path, monkeypatch):
     assert "bundled with smallflow" in str(caught.value)
     assert "reinstall" in str(caught.value)
     assert listing(tmp_path) == []
+    assert part_files(tmp_path) == []
 
 
 def test_a_truncated_bundle_leaves_nothing(tmp_path, monkeypatch):
@@ -479,6 +516,7 @@ def test_a_truncated_bundle_leaves_nothing(tmp_path, monkeypatch):
     with pytest.raises(IDXError, match="is truncated"):
         read_data_sets(str(target), validation_size=5)
     assert listing(target) == sorted(FILES[:3])
+    assert part_files(target) == []
 
 
 class _Given:
@@ -502,7 +540,7 @@ def test_an_interrupted_copy_leaves_no_partial_file(tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "copyfileobj", copy_half_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
         read_data_sets(str(tmp_path))
-    assert listing(tmp_path) == []
+    assert os.listdir(tmp_path) == []
 
 
 # --- DataSet --------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 import contextlib
 import gzip
+import hashlib
+import logging
 import os
 import secrets
 import stat
@@ -28,24 +30,42 @@ _CHUNK = 1 << 18  # compressed bytes read per step, and the cap on each decompre
 _MAX_DEFLATE_RATIO = 1100
 
 
+_log = logging.getLogger(__name__)
+
+
 class IDXError(ValueError):
     """A file is not a well-formed IDX file; the message names the file and the fault."""
 
 
-def read_idx(source, *, magic=None, kind="IDX", hasher=None, name=None):
+def read_idx(source, *, magic=None, kind="IDX", hasher=None, name=None, cache_dir=None):
     """Read a whole IDX file into one native-endian NumPy array of the shape in its header.
 
     ``source`` is a path or a binary file object; gzip compression is recognised from the
     content, not the name.  ``magic`` (e.g. 2051 for MNIST images) makes any other magic
     number an error worded as TensorFlow's, with ``kind`` naming the expected file type.
     ``hasher`` (e.g. ``hashlib.sha256()``) is fed every decompressed byte, header included.
-    ``name`` replaces the path or file name in error messages.
+    ``name`` replaces the path or file name in error messages.  With ``cache_dir``, a path
+    is first looked up among the arrays cached there (see :func:`cache_array`), and a
+    freshly read array is cached.
     Raises :class:`IDXError` for a damaged, truncated, over-long or non-IDX file.
     """
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
+        label = name or path
+        use_cache = cache_dir is not None and hasher is None
+        source_key = None
+        if use_cache:
+            source_key, array = _cached(path, cache_dir)
+            if array is not None:
+                found_magic = _magic_of(array)
+                if magic is not None and found_magic != magic:
+                    raise IDXError(f"Invalid magic number {found_magic} in {kind} file: {label}")
+                return array
         with open(path, "rb") as file:
-            return _read(file, name or path, magic, kind, hasher)
+            array = _read(file, label, magic, kind, hasher)
+        if use_cache:
+            cache_array(path, array, cache_dir, source_key)
+        return array
     label = name or str(getattr(source, "name", repr(source)))
     return _read(source, label, magic, kind, hasher)
 
@@ -94,6 +114,81 @@ def write_idx(target, array, *, compresslevel=None):
     except BaseException:
         _remove_quietly(temp)
         raise
+
+
+def cache_array(path, array, cache_dir, source_key=None):
+    """Keep ``array``, the content of the IDX file ``path``, in ``cache_dir`` for next time.
+
+    The entry is named after the SHA-256 of ``path``'s bytes (so a changed file never
+    meets a stale entry) and the CRC-32 of the array (checked when it is loaded).  It is
+    written atomically; older entries for ``path`` are removed.  Failing to write (e.g. a
+    read-only folder) only means there is no cache: nothing is raised.
+    """
+    base = os.path.basename(path)
+    try:
+        source_key = source_key or _file_key(path)
+        os.makedirs(cache_dir, exist_ok=True)
+        array = np.ascontiguousarray(array)
+        entry = f"{base}.{source_key}.{zlib.crc32(array.data):08x}.npy"
+        temp = os.path.join(cache_dir, f".{entry}.{secrets.token_hex(6)}.part")
+        try:
+            with open(temp, "xb") as file:
+                np.save(file, array, allow_pickle=False)
+            os.replace(temp, os.path.join(cache_dir, entry))
+        except BaseException:
+            _remove_quietly(temp)
+            raise
+        for other in _cache_entries(cache_dir, base):
+            if other != entry:
+                _remove_quietly(os.path.join(cache_dir, other))
+    except OSError as error:
+        _log.debug("not caching %s in %s: %s", path, cache_dir, error)
+
+
+def _cached(path, cache_dir):
+    """``(source_key, array)``: the cached array of ``path``, or None if there is none."""
+    entries = _cache_entries(cache_dir, os.path.basename(path))
+    if not entries:
+        return None, None  # no entry: do not even read the file for its key
+    source_key = _file_key(path)
+    prefix = f"{os.path.basename(path)}.{source_key}."
+    for entry in entries:
+        if not entry.startswith(prefix):
+            continue
+        entry_path = os.path.join(cache_dir, entry)
+        try:
+            array = np.load(entry_path, allow_pickle=False)
+            intact = (
+                f"{zlib.crc32(np.ascontiguousarray(array).data):08x}" == entry[len(prefix) : -4]
+            )
+        except (OSError, ValueError, EOFError):
+            intact = False
+        if intact:
+            return source_key, array
+        _log.debug("removing damaged cache entry %s", entry_path)
+        _remove_quietly(entry_path)
+    return source_key, None
+
+
+def _cache_entries(cache_dir, base):
+    try:
+        names = os.listdir(cache_dir)
+    except OSError:
+        return []
+    return [n for n in names if n.startswith(f"{base}.") and n.endswith(".npy")]
+
+
+def _file_key(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()[:32]
+
+
+def _magic_of(array):
+    code = _TYPE_OF.get(array.dtype)
+    return -1 if code is None else (code << 8) | array.ndim
 
 
 def _read(file, name, magic, kind, hasher):

@@ -45,6 +45,11 @@ MNIST_CHECKSUMS = {
     TEST_LABELS: (10_008, "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
 }
 
+# Decoded arrays are cached in this hidden folder of train_dir (validated against the
+# source file's SHA-256 and their own CRC-32); set SMALLFLOW_MNIST_CACHE=0 to turn it off.
+CACHE_DIR = ".smallflow-cache"
+CACHE_ENV = "SMALLFLOW_MNIST_CACHE"
+
 _MAXINT32 = 2**31 - 1  # TensorFlow truncates seeds modulo this
 _UNIT_SCALE = np.float32(1.0 / 255.0)  # TensorFlow multiplies by this float32 constant
 _ROWS_PER_STEP = 4096  # rows gathered at a time when converting in shuffled order
@@ -361,25 +366,35 @@ def _variants(name):
     return (name, stem, dotted + ".gz", dotted)
 
 
+def _cache_dir(directory):
+    """Where decoded arrays are kept for fast reloads, or None if caching is turned off."""
+    if os.environ.get(CACHE_ENV, "1").strip().lower() in ("0", "false", "no", "off"):
+        return None
+    return os.path.join(directory, CACHE_DIR)
+
+
 def _load(directory, name, sources):
     """The array of ``name`` from ``directory``, fetching a missing file first."""
     magic, kind = (LABEL_MAGIC, "MNIST label") if "labels" in name else (IMAGE_MAGIC, "MNIST image")
+    cache_dir = _cache_dir(directory)
     for candidate in _variants(name):
         path = os.path.join(directory, candidate)
         if os.path.lexists(path):
-            return _read_present(path, name, magic, kind), path
+            return _read_present(path, name, magic, kind, cache_dir), path
     path = os.path.join(directory, name)
     array = _install(directory, name, sources)
     _log.info("Extracting %s", path)
+    if cache_dir is not None:
+        idx.cache_array(path, array, cache_dir)
     if magic == IMAGE_MAGIC:
         array = array.reshape(array.shape + (1,))
     return array, path
 
 
-def _read_present(path, name, magic, kind):
+def _read_present(path, name, magic, kind, cache_dir):
     _log.info("Extracting %s", path)
     try:
-        array = idx.read_idx(path, magic=magic, kind=kind)
+        array = idx.read_idx(path, magic=magic, kind=kind, cache_dir=cache_dir)
     except IDXError as error:
         raise IDXError(
             f"{error}\nIf this is not the file you meant to use, delete it and run again: "
