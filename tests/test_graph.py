@@ -178,7 +178,7 @@ def test_python_float_cannot_become_an_int_tensor():
 def test_static_shape_mismatch_names_the_op_and_shapes():
     x = tf.placeholder(tf.float32, [None, 784])
     tf.matmul(x, tf.zeros([784, 100]))
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match="Dimensions must be equal") as info:
         tf.matmul(x, tf.zeros([100, 10]))
     assert str(info.value) == (
         "Dimensions must be equal, but are 784 and 100 for 'MatMul_1' (op: 'MatMul') with "

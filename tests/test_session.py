@@ -83,7 +83,7 @@ def test_a_fetched_tensor_that_is_fed_returns_the_fed_value():
 
 def test_feed_of_wrong_shape_names_the_tensor_and_both_shapes():
     x = tf.placeholder(tf.float32, [None, 784])
-    with tf.Session() as sess, pytest.raises(ValueError) as info:
+    with tf.Session() as sess, pytest.raises(ValueError, match="Cannot feed value") as info:
         sess.run(x, feed_dict={x: np.zeros((3, 10))})
     assert str(info.value) == (
         "Cannot feed value of shape (3, 10) for Tensor 'Placeholder:0', which has shape "

@@ -44,6 +44,17 @@ from .graph import (
     reset_default_graph,
     set_random_seed,
 )
+from .init_ops import (
+    constant_initializer,
+    glorot_normal_initializer,
+    glorot_uniform_initializer,
+    ones_initializer,
+    random_normal_initializer,
+    random_uniform_initializer,
+    truncated_normal_initializer,
+    variance_scaling_initializer,
+    zeros_initializer,
+)
 from .ops.array_ops import (
     cast,
     constant,
@@ -123,9 +134,17 @@ from .ops.math_ops import (
     tanh,
     truediv,
 )
+from .ops.random_ops import random_normal, random_uniform, truncated_normal
 from .registry import NotDifferentiable, RegisterGradient
 from .session import InteractiveSession, Session
 from .tensor_shape import Dimension, TensorShape
+from .variable_scope import (
+    AUTO_REUSE,
+    VariableScope,
+    get_variable,
+    get_variable_scope,
+    variable_scope,
+)
 from .variables import (
     Variable,
     all_variables,

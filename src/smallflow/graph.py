@@ -404,8 +404,10 @@ class Graph:
         if ":" in name and allow_tensor:
             op_name, _, index = name.partition(":")
             if not index.isdigit():
-                raise ValueError(f"The name {name!r} looks a like a Tensor name, but is not a "
-                                 "valid one. Tensor names must be of the form \"<op_name>:<output_index>\".")
+                raise ValueError(
+                    f"The name {name!r} looks a like a Tensor name, but is not a valid one. "
+                    'Tensor names must be of the form "<op_name>:<output_index>".'
+                )
             op = self._ops_by_name.get(op_name)
             if op is None:
                 raise KeyError(f"The name {name!r} refers to a Tensor which does not exist. "

@@ -1,7 +1,7 @@
 """The op registry: one table of kernels and shape functions, one of gradients."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 class Registry:

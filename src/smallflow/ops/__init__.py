@@ -8,6 +8,7 @@ from . import (  # noqa: F401 - imported for their registrations
     math_ops,
     nn_grad,
     nn_ops,
+    random_ops,
     state_ops,
     training_ops,
 )

@@ -1,6 +1,6 @@
 """Gradients of the neural-network ops."""
 
-from ..registry import NotDifferentiable, RegisterGradient
+from ..registry import RegisterGradient
 from . import array_ops, math_ops, nn_ops
 
 
