@@ -1,7 +1,7 @@
 """Plain stochastic gradient descent: ``var -= learning_rate * grad``."""
 
 from ..graph import convert_to_tensor
-from ..ops import training_ops
+from ..ops import array_ops, training_ops
 from .optimizer import Optimizer
 
 
@@ -14,13 +14,11 @@ class GradientDescentOptimizer(Optimizer):
         self._learning_rate_tensor = None
 
     def _prepare(self):
-        rate = self._learning_rate() if callable(self._learning_rate) else self._learning_rate
+        rate = self._call_if_callable(self._learning_rate)
         self._learning_rate_tensor = convert_to_tensor(rate, name="learning_rate")
 
     def _apply_dense(self, grad, var):
-        rate = self._learning_rate_tensor
-        if rate.dtype != var.dtype:
-            from ..ops import array_ops
-
-            rate = array_ops.cast(rate, var.dtype)
-        return training_ops.apply_gradient_descent(var.op.outputs[0], rate, grad).op
+        rate = array_ops.cast(self._learning_rate_tensor, var.dtype)
+        return training_ops.apply_gradient_descent(
+            var, rate, grad, use_locking=self._use_locking
+        ).op

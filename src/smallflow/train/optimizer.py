@@ -1,13 +1,26 @@
-"""The optimizer base class: ``compute_gradients``, ``apply_gradients`` and ``minimize``."""
+"""The optimizer base class: ``compute_gradients``, ``apply_gradients``, ``minimize``, slots."""
 
-from .. import variables
+from .. import dtypes, variables
 from ..gradients import gradients
-from ..graph import GraphKeys, Operation, control_dependencies, convert_to_tensor, name_scope
-from ..ops import control_flow_ops, state_ops
+from ..graph import (
+    GraphKeys,
+    Operation,
+    control_dependencies,
+    convert_to_tensor,
+    get_default_graph,
+    name_scope,
+)
+from ..ops import array_ops, control_flow_ops, state_ops
+
+_VALID_DTYPES = (dtypes.float16, dtypes.float32, dtypes.float64)
 
 
 class Optimizer:
-    """Base class: subclasses say how one variable is updated (``_apply_dense``)."""
+    """Base class: subclasses say how one variable is updated (``_apply_dense``).
+
+    Subclasses may also create per-variable state (``_create_slots``), turn their
+    hyper-parameters into tensors (``_prepare``) and add ops after all updates (``_finish``).
+    """
 
     GATE_NONE = 0
     GATE_OP = 1
@@ -18,17 +31,29 @@ class Optimizer:
             raise ValueError("Must specify the optimizer name")
         self._use_locking = use_locking
         self._name = name
+        # slot name -> {variable: slot variable}
         self._slots = {}
+        # (name, graph) -> variable, for state shared by all variables (Adam's beta powers)
+        self._non_slot_dict = {}
 
     def get_name(self):
         return self._name
 
-    def minimize(self, loss, global_step=None, var_list=None, gate_gradients=GATE_OP,
-                 aggregation_method=None, colocate_gradients_with_ops=False, name=None,
-                 grad_loss=None):
+    def minimize(
+        self,
+        loss,
+        global_step=None,
+        var_list=None,
+        gate_gradients=GATE_OP,
+        aggregation_method=None,
+        colocate_gradients_with_ops=False,
+        name=None,
+        grad_loss=None,
+    ):
         """Add ops that compute the gradients of ``loss`` and apply them; return the op."""
         grads_and_vars = self.compute_gradients(
-            loss, var_list=var_list, gate_gradients=gate_gradients, grad_loss=grad_loss)
+            loss, var_list=var_list, gate_gradients=gate_gradients, grad_loss=grad_loss
+        )
         usable = [v for g, v in grads_and_vars if g is not None]
         if not usable:
             raise ValueError(
@@ -38,24 +63,30 @@ class Optimizer:
             )
         return self.apply_gradients(grads_and_vars, global_step=global_step, name=name)
 
-    def compute_gradients(self, loss, var_list=None, gate_gradients=GATE_OP,
-                          aggregation_method=None, colocate_gradients_with_ops=False,
-                          grad_loss=None):
+    def compute_gradients(
+        self,
+        loss,
+        var_list=None,
+        gate_gradients=GATE_OP,
+        aggregation_method=None,
+        colocate_gradients_with_ops=False,
+        grad_loss=None,
+    ):
         """``[(gradient or None, variable), ...]`` for ``var_list`` (trainable by default)."""
         if callable(loss):
             loss = loss()
         loss = convert_to_tensor(loss)
-        if var_list is None:
-            var_list = variables.trainable_variables()
-        else:
-            var_list = list(var_list)
+        _assert_valid_dtypes([loss])
+        var_list = variables.trainable_variables() if var_list is None else list(var_list)
         if not var_list:
             raise ValueError("No variables to optimize.")
         for var in var_list:
             if not isinstance(var, variables.Variable):
                 raise TypeError(f"Argument is not a tf.Variable: {var}")
         grads = gradients(loss, [v.value() for v in var_list], grad_ys=grad_loss)
-        return list(zip(grads, var_list))
+        grads_and_vars = list(zip(grads, var_list))
+        _assert_valid_dtypes([v for g, v in grads_and_vars if g is not None])
+        return grads_and_vars
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
         """One op that applies every (gradient, variable) pair, then bumps ``global_step``."""
@@ -85,8 +116,12 @@ class Optimizer:
             else:
                 with control_dependencies([self._finish(updates, "update")]):
                     train_op = state_ops.assign_op(
-                        global_step.op, convert_to_tensor(1, dtype=global_step.dtype),
-                        "AssignAdd", False, scope).op
+                        global_step.op,
+                        convert_to_tensor(1, dtype=global_step.dtype),
+                        "AssignAdd",
+                        False,
+                        scope,
+                    ).op
         if isinstance(train_op, Operation):
             train_ops = train_op.graph.get_collection_ref(GraphKeys.TRAIN_OP)
             if train_op not in train_ops:
@@ -106,24 +141,78 @@ class Optimizer:
     def _finish(self, update_ops, name_scope):
         return control_flow_ops.group(*update_ops, name=name_scope)
 
+    @staticmethod
+    def _call_if_callable(param):
+        """A hyper-parameter given as a function (``lambda: 0.1``) is called once per apply."""
+        return param() if callable(param) else param
+
     # -- slots ------------------------------------------------------------------------------------
-    def _zeros_slot(self, var, slot_name, op_name):
-        """A zero-initialised variable ``<var>/<op_name>`` kept for ``var`` under ``slot_name``."""
+    def _get_or_make_slot(self, var, fill_value, slot_name, op_name):
+        """The variable ``<var>/<op_name>`` kept for ``var``, filled with ``fill_value`` first.
+
+        Like TensorFlow, a name already taken gets a suffix: RMSProp's three slots, all
+        made with op name ``RMSProp``, are ``<var>/RMSProp``, ``<var>/RMSProp_1``, ...
+        """
         slots = self._slots.setdefault(slot_name, {})
         if var not in slots:
-            from ..ops import array_ops
-
-            initial = array_ops.zeros(var.shape, dtype=var.dtype)
-            slots[var] = variables.Variable(initial, trainable=False,
-                                            name=f"{var.op.name}/{op_name}")
+            graph = var.graph
+            with graph.as_default():
+                full_name = graph.unique_name(f"{var.op.name}/{op_name}", mark_as_used=False)
+                with name_scope(full_name + "/Initializer/"):
+                    initial = _filled(var, fill_value)
+                slots[var] = variables.Variable(initial, trainable=False, name=full_name)
         return slots[var]
 
+    def _zeros_slot(self, var, slot_name, op_name):
+        """A zero-initialised slot ``<var>/<op_name>`` kept for ``var`` under ``slot_name``."""
+        return self._get_or_make_slot(var, 0, slot_name, op_name)
+
     def get_slot(self, var, name):
+        """The slot variable ``name`` (e.g. Adam's "m") kept for ``var``, or None."""
         return self._slots.get(name, {}).get(var)
 
     def get_slot_names(self):
         return sorted(self._slots)
 
+    def _create_non_slot_variable(self, initial_value, name, colocate_with):
+        """A non-trainable variable shared by all of this optimizer's updates in one graph."""
+        graph = colocate_with.graph
+        key = (name, graph)
+        var = self._non_slot_dict.get(key)
+        if var is None:
+            with graph.as_default():
+                var = variables.Variable(initial_value, trainable=False, name=name)
+            self._non_slot_dict[key] = var
+        return var
+
+    def _get_non_slot_variable(self, name, graph=None):
+        return self._non_slot_dict.get((name, graph or get_default_graph()))
+
+    def _non_slot_variables(self):
+        return list(self._non_slot_dict.values())
+
     def variables(self):
-        found = [v for slot in self._slots.values() for v in slot.values()]
+        """The variables this optimizer created in the default graph, sorted by name."""
+        graph = get_default_graph()
+        found = [v for v in self._non_slot_variables() if v.graph is graph]
+        found += [v for slot in self._slots.values() for v in slot.values() if v.graph is graph]
         return sorted(found, key=lambda v: v.name)
+
+
+def _filled(var, fill_value):
+    dtype = var.dtype
+    if var.shape.is_fully_defined():
+        if fill_value == 0:
+            return array_ops.zeros(var.shape, dtype=dtype)
+        return array_ops.constant(fill_value, dtype=dtype, shape=var.shape.as_list())
+    like = array_ops.zeros_like(var.initial_value, dtype=dtype)
+    return like + fill_value if fill_value else like
+
+
+def _assert_valid_dtypes(tensors):
+    for tensor in tensors:
+        if tensor.dtype not in _VALID_DTYPES:
+            raise ValueError(
+                f"Invalid type {tensor.dtype!r} for {tensor.name}, expected: "
+                f"[{', '.join(repr(d) for d in _VALID_DTYPES)}]."
+            )
