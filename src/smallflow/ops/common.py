@@ -87,7 +87,7 @@ def broadcast_static(shape_a, shape_b):
     a = (1,) * (rank - len(a)) + a
     b = (1,) * (rank - len(b)) + b
     out = []
-    for da, db in zip(a, b):
+    for da, db in zip(a, b, strict=True):
         if da == 1:
             out.append(db)
         elif db == 1:
@@ -122,7 +122,78 @@ def normalize_axes(axes, rank, what="axis"):
 
 
 def constant_value(tensor):
-    """The value of a tensor known at build time (a Const), or None."""
-    if isinstance(tensor, Tensor) and tensor.op.type == "Const":
-        return tensor.op.attrs["value"]
+    """The value of a tensor known at build time, or None.
+
+    Known values are those of a Const, of a Shape whose input shape is fully defined, and of
+    a Pack (``stack``) of known scalars: enough for shape arguments written as lists.
+    """
+    if not isinstance(tensor, Tensor):
+        return None
+    op = tensor.op
+    if op.type == "Const":
+        return op.attrs["value"]
+    if op.type == "Shape" and op.inputs[0].shape.is_fully_defined():
+        dims = op.inputs[0].shape.as_list()
+        return np.array(dims, dtype=op.attrs["out_type"].as_numpy_dtype)
+    if op.type == "Pack" and op.attrs["axis"] == 0:
+        parts = [constant_value(t) for t in op.inputs]
+        if all(p is not None and np.ndim(p) == 0 for p in parts):
+            return np.array(parts, dtype=tensor.dtype.as_numpy_dtype)
     return None
+
+
+def constant_ints(tensor):
+    """A 1-D int tensor's entries known at build time: a list of ints and Nones, or None.
+
+    Unlike ``constant_value`` this also answers for partly known vectors, such as
+    ``stack([shape(x)[0], 10])`` (``[None, 10]``) or ``shape(x)`` of a ``[?, 784]`` tensor.
+    """
+    value = constant_value(tensor)
+    if value is not None:
+        return [int(v) for v in np.ravel(value)]
+    op = tensor.op
+    if op.type == "Shape":
+        dims = op.inputs[0].shape.as_tuple()
+        return None if dims is None else list(dims)
+    if op.type == "Pack" and op.attrs["axis"] == 0:
+        parts = [constant_value(t) for t in op.inputs]
+        return [None if p is None or np.ndim(p) else int(p) for p in parts]
+    if op.type == "ConcatV2" and constant_value(op.inputs[-1]) is not None:
+        pieces = [constant_ints(t) for t in op.inputs[:-1]]
+        if all(p is not None for p in pieces):
+            return [d for piece in pieces for d in piece]
+    length = tensor.shape[0].value if tensor.shape.ndims == 1 else None
+    return None if length is None else [None] * length
+
+
+def canonical_axis(axis, rank, what="axis"):
+    """One axis in ``[-rank, rank)`` made non-negative; ShapeError outside that range."""
+    axis = int(axis)
+    if rank is None:
+        return axis
+    if not -rank <= axis < rank:
+        raise ShapeError(f"Expected {what} in the range [{-rank}, {rank}), but got {axis}")
+    return axis % rank
+
+
+def merge_shapes(shapes, what="values"):
+    """Merge compatible static shapes into one, with TensorFlow's message on a mismatch."""
+    merged = unknown_shape()
+    for index, shape in enumerate(shapes):
+        merged_dims = merged.as_tuple()
+        dims = shape.as_tuple()
+        if merged_dims is None or dims is None:
+            merged = merged.merge_with(shape) if merged_dims is None else merged
+            continue
+        if len(merged_dims) != len(dims):
+            raise ShapeError(f"Shapes must be equal rank, but are {len(merged_dims)} and "
+                             f"{len(dims)}. From merging shape {index} with other shapes.")
+        for axis, (a, b) in enumerate(zip(merged_dims, dims, strict=True)):
+            if a is not None and b is not None and a != b:
+                raise ShapeError(
+                    f"Dimension {axis} in both shapes must be equal, but are {a} and {b}. "
+                    f"Shapes are {merged.bracket_str()} and {shape.bracket_str()}. "
+                    f"From merging shape {index} with other shapes."
+                )
+        merged = merged.merge_with(shape)
+    return merged

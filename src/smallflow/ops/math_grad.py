@@ -67,11 +67,19 @@ def _sigmoid_grad(op, grad):
     return grad * (y * (1.0 - y))
 
 
-NotDifferentiable("Sign")
+@RegisterGradient("Sign")
+def _sign_grad(op, grad):
+    # Zero, not None: TensorFlow's choice, so sums through sign() still get a gradient tensor.
+    return array_ops.zeros_like(op.inputs[0])
+
+
 NotDifferentiable("Floor")
 NotDifferentiable("Ceil")
 NotDifferentiable("Round")
 NotDifferentiable("LogicalNot")
+NotDifferentiable("IsNan")
+NotDifferentiable("IsInf")
+NotDifferentiable("IsFinite")
 
 # -- binary --------------------------------------------------------------------------------------
 
@@ -229,6 +237,79 @@ RegisterGradient("Min")(_extremum_grad)
 
 @RegisterGradient("Prod")
 def _prod_grad(op, grad):
+    """d prod / d x_i = product of the other entries, without dividing by x_i (zeros are fine).
+
+    The reduced axes are moved to the front and flattened into one; the product of the others
+    is then (exclusive cumprod from the left) * (exclusive cumprod from the right).
+    """
     x = op.inputs[0]
-    axes = _reduced_axes(op)
-    return broadcast_to_shape_of(grad * op.outputs[0], x, axes=axes) / x
+    spread = broadcast_to_shape_of(grad, x, axes=_reduced_axes(op))
+    rank = x.shape.ndims
+    axes = op.attrs["axes"]
+    if rank is None and axes is not None:
+        raise ValueError(f"The gradient of {op.name} needs the rank of its input known")
+    reduced = list(range(rank)) if axes is None and rank is not None else None
+    if reduced is None and axes is not None:
+        reduced = sorted(a % rank for a in axes)
+    if reduced is None:
+        rows = array_ops.reshape(x, [-1, 1])
+        others = _exclusive_products(rows)
+        return spread * array_ops.reshape(others, array_ops.shape(x))
+    kept = [a for a in range(rank) if a not in reduced]
+    perm = reduced + kept
+    moved = x if perm == list(range(rank)) else array_ops.transpose(x, perm)
+    moved_shape = array_ops.shape(moved)
+    reduced_count = math_ops.reduce_prod(moved_shape[:len(reduced)])
+    kept_count = math_ops.reduce_prod(moved_shape[len(reduced):])
+    rows = array_ops.reshape(moved, array_ops.stack([reduced_count, kept_count]))
+    others = array_ops.reshape(_exclusive_products(rows), moved_shape)
+    if moved is not x:
+        inverse = [perm.index(a) for a in range(rank)]
+        others = array_ops.transpose(others, inverse)
+    return spread * others
+
+
+def _exclusive_products(rows):
+    left = math_ops.cumprod(rows, axis=0, exclusive=True)
+    right = math_ops.cumprod(rows, axis=0, exclusive=True, reverse=True)
+    return left * right
+
+
+# -- scans, sequences and segment sums ----------------------------------------------------------
+
+
+@RegisterGradient("Cumsum")
+def _cumsum_grad(op, grad):
+    exclusive = op.attrs["exclusive"]
+    reverse = op.attrs["reverse"]
+    summed = math_ops.cumsum(grad, op.inputs[1], exclusive=exclusive, reverse=not reverse)
+    return summed, None
+
+
+@RegisterGradient("Cumprod")
+def _cumprod_grad(op, grad):
+    # TensorFlow's formula: divides by x, so it is NaN where x has zeros (as in TensorFlow).
+    x, axis = op.inputs
+    exclusive = op.attrs["exclusive"]
+    reverse = op.attrs["reverse"]
+    summed = math_ops.cumsum(op.outputs[0] * grad, axis, exclusive=exclusive,
+                             reverse=not reverse)
+    return summed / x, None
+
+
+@RegisterGradient("UnsortedSegmentSum")
+def _unsorted_segment_sum_grad(op, grad):
+    """Each data row gets the gradient of its segment; rows with a negative id get zero."""
+    data, ids = op.inputs[:2]
+    valid = math_ops.greater_equal(ids, array_ops.zeros_like(ids))
+    picked = array_ops.gather(grad, math_ops.maximum(ids, array_ops.zeros_like(ids)))
+    extra = data.shape.ndims - ids.shape.ndims if data.shape.ndims is not None else None
+    if extra is None or ids.shape.ndims is None:
+        raise ValueError(f"The gradient of {op.name} needs the ranks of its inputs known")
+    for _ in range(extra):
+        valid = array_ops.expand_dims(valid, -1)
+    return array_ops.where_v2(valid, picked, array_ops.zeros_like(picked)), None, None
+
+
+NotDifferentiable("Range")
+NotDifferentiable("LinSpace")
