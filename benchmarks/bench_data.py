@@ -1,0 +1,124 @@
+"""Time read_data_sets against a bare gzip + numpy.frombuffer read of the same MNIST files.
+
+Every timing is taken in a fresh Python process (a cold process: nothing of MNIST in
+memory, the files in the OS page cache), after its imports, and the variants take turns
+so that a slow spell of the machine hits them alike.  Ratios are of medians, all measured
+in this one run.  Usage: python benchmarks/bench_data.py [--repeats N]
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+SETUP = """
+import gzip, sys, time
+import numpy as np
+from smallflow.examples.tutorials.mnist import input_data
+directory = sys.argv[1]
+NAMES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz',
+         't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']
+
+def bare():
+    arrays = []
+    for name in NAMES:
+        with gzip.open(f'{directory}/{name}', 'rb') as file:
+            data = file.read()
+        ndim = data[3]
+        dims = np.frombuffer(data, '>u4', count=ndim, offset=4)
+        arrays.append(np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(dims))
+    return arrays
+
+def all_images(sets):
+    return [part.images for part in sets]
+
+start = time.perf_counter()
+"""
+
+VARIANTS = {
+    "bare gzip + frombuffer": "bare()",
+    "read_data_sets": "input_data.read_data_sets(directory)",
+    "bare + TF's float32 conversion": (
+        "a = bare(); [np.multiply(x.astype(np.float32), 1.0 / 255.0) for x in (a[0], a[2])]"
+    ),
+    "read_data_sets + every .images": "all_images(input_data.read_data_sets(directory))",
+}
+CACHED = {
+    "read_data_sets, cached": "input_data.read_data_sets(directory)",
+    "read_data_sets + every .images, cached": ("all_images(input_data.read_data_sets(directory))"),
+}
+FIRST_RUN = "input_data.read_data_sets(directory)"
+FINISH = "\nprint(time.perf_counter() - start)\n"
+
+
+def run(statement, directory, cache):
+    environment = dict(os.environ, SMALLFLOW_MNIST_CACHE="1" if cache else "0")
+    environment.pop("SMALLFLOW_MNIST_SOURCE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", SETUP + statement + FINISH, directory],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
+    )
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=9, help="runs per variant (default 9)")
+    args = parser.parse_args()
+
+    work = tempfile.mkdtemp(prefix="bench_data_")
+    try:
+        plain = os.path.join(work, "plain")
+        cached = os.path.join(work, "cached")
+        run(FIRST_RUN, plain, cache=False)  # fill from the bundled copy, no cache
+        run(FIRST_RUN, cached, cache=True)  # fill and build the cache
+        times = {name: [] for name in [*VARIANTS, *CACHED, "first run into an empty dir"]}
+        for repeat in range(args.repeats):
+            for name, statement in VARIANTS.items():
+                times[name].append(run(statement, plain, cache=False))
+            for name, statement in CACHED.items():
+                times[name].append(run(statement, cached, cache=True))
+            fresh = os.path.join(work, f"fresh{repeat}")
+            times["first run into an empty dir"].append(run(FIRST_RUN, fresh, cache=True))
+    finally:
+        shutil.rmtree(work)
+
+    report(times, args.repeats)
+
+
+def report(times, repeats):
+    """Print medians, minima and ratios; a ratio is the median of per-round ratios, each
+    round running every variant back to back (steadier than a ratio of medians on a
+    machine whose speed drifts)."""
+    bare = times["bare gzip + frombuffer"]
+    bare_float = times["bare + TF's float32 conversion"]
+
+    def ratio(values, baseline):
+        return statistics.median(v / b for v, b in zip(values, baseline, strict=True))
+
+    print(f"MNIST load, a fresh process per run, {repeats} rounds")
+    heading = (
+        f"{'variant':40s} {'median ms':>9s} {'min ms':>7s} {'/ bare':>7s} {'/ bare+float':>12s}"
+    )
+    print(heading)
+    for name, values in times.items():
+        print(
+            f"{name:40s} {statistics.median(values) * 1000:9.1f} {min(values) * 1000:7.1f} "
+            f"{ratio(values, bare):6.2f}x {ratio(values, bare_float):11.2f}x"
+        )
+    print()
+    print(f"read_data_sets / bare read, cold:   {ratio(times['read_data_sets'], bare):.2f}x")
+    cached = ratio(times["read_data_sets, cached"], bare)
+    print(f"read_data_sets / bare read, cached: {cached:.2f}x")
+    full = ratio(times["read_data_sets + every .images"], bare_float)
+    print(f"every float32 image made, cold:     {full:.2f}x of bare read + TF's conversion")
+
+
+if __name__ == "__main__":
+    main()
