@@ -256,11 +256,19 @@ def _shape_input(shape, name="shape"):
     mixing ints and scalar tensors, which are stacked)."""
     if isinstance(shape, TensorShape):
         shape = shape.as_list()
-    if is_tensor_like(shape):
-        return convert_to_tensor(shape)
-    if _contains_tensor(shape):
-        return _autopack(list(shape), None, name)
-    array = np.asarray(shape, dtype=np.int64).reshape(-1)
+    if is_tensor_like(shape) or _contains_tensor(shape):
+        return _int_input(shape, name)
+    return _int_input(np.asarray(shape, dtype=np.int64).reshape(-1), name)
+
+
+def _int_input(value, name):
+    """An index-like argument (nested lists may hold scalar tensors) as an int32 tensor, or
+    int64 when a value needs it."""
+    if is_tensor_like(value):
+        return convert_to_tensor(value)
+    if _contains_tensor(value):
+        return _autopack(list(value), None, name)
+    array = np.asarray(value, dtype=np.int64)
     fits = array.size == 0 or (array.min() >= -(2**31) and array.max() < 2**31)
     return constant(array.astype(np.int32) if fits else array, name=name)
 
@@ -1252,7 +1260,7 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
     edge) or ``"SYMMETRIC"`` (mirror with the edge), in any letter case.
     """
     tensor = convert_to_tensor(tensor)
-    paddings = _shape_input(paddings, name="paddings")
+    paddings = _int_input(paddings, name="paddings")
     mode = str(mode).upper()
     if mode == "CONSTANT":
         fill = convert_to_tensor(constant_values, dtype=tensor.dtype, name="constant_values")
