@@ -480,6 +480,19 @@ def test_an_unreadable_data_file_is_named(tmp_path):
         read_data_sets(str(tmp_path), validation_size=0)
 
 
+def test_a_read_only_train_dir_is_read_but_never_written(tmp_path):
+    make_set(tmp_path)
+    os.remove(tmp_path / mnist.TEST_LABELS)
+    tmp_path.chmod(0o555)  # honoured even when the tests run as root
+    try:
+        with pytest.raises(PermissionError, match="Cannot write t10k-labels-idx1-ubyte.gz"):
+            read_data_sets(str(tmp_path), validation_size=3)
+    finally:
+        tmp_path.chmod(0o755)
+    assert listing(tmp_path) == sorted(FILES[:3])
+    assert not (tmp_path / mnist.CACHE_DIR).exists()
+
+
 def test_an_unwritable_train_dir_is_named_with_a_remedy(tmp_path, monkeypatch):
     def refuse(path):
         raise PermissionError(13, "Permission denied")

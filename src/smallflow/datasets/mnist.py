@@ -366,9 +366,21 @@ def _variants(name):
     return (name, stem, dotted + ".gz", dotted)
 
 
+def _writable(directory):
+    """Whether we may write in ``directory``: the permission bits are honoured even for
+    root, so a folder marked read-only (such as a shared copy of the data) stays as it is."""
+    try:
+        mode = os.stat(directory).st_mode
+    except OSError:
+        return False
+    return bool(mode & 0o222) and os.access(directory, os.W_OK)
+
+
 def _cache_dir(directory):
-    """Where decoded arrays are kept for fast reloads, or None if caching is turned off."""
+    """Where decoded arrays are kept for fast reloads, or None (turned off, read-only)."""
     if os.environ.get(CACHE_ENV, "1").strip().lower() in ("0", "false", "no", "off"):
+        return None
+    if not _writable(directory):
         return None
     return os.path.join(directory, CACHE_DIR)
 
@@ -411,6 +423,8 @@ def _install(directory, name, sources):
     """Write a verified copy of ``name`` into ``directory``; return its array."""
     path = os.path.join(directory, name)
     try:
+        if not _writable(directory):
+            raise PermissionError("the folder is read-only")
         if sources is not None:
             return download.download(
                 name, directory, sources, lambda temp, origin: _verify(temp, name, origin)
