@@ -45,7 +45,7 @@ def _theoretical(session, xs, x_values, dxs, y_shape, dy, feeds):
         seed.flat[column] = 1
         values = session.run(fetches, feed)
         for (i, _), value in zip(wanted, values, strict=True):
-            jacobians[i][:, column] = np.asarray(value, dtype=np.float64).ravel()
+            jacobians[i][:, column] = np.array(value, dtype=np.float64).ravel()
     return jacobians
 
 
@@ -53,7 +53,8 @@ def _numerical(session, xs, x_values, y, y_shape, delta, feeds):
     """Jacobians by central differences, computed in float64.
 
     Each entry of x is moved by +-delta; the difference is divided by the step the input's
-    dtype could actually represent, which keeps float32 checks honest.
+    dtype could actually represent, which keeps float32 checks honest. Results are copied:
+    a fetched value may be the very array that was fed (through Identity ops).
     """
     y_size = int(np.prod(y_shape, dtype=np.int64))
     jacobians = []
@@ -68,10 +69,10 @@ def _numerical(session, xs, x_values, y, y_shape, delta, feeds):
             original = value.flat[row]
             moved.flat[row] = original + delta
             up_input = np.float64(moved.flat[row])
-            y_up = np.asarray(session.run(y, feed), dtype=np.float64)
+            y_up = np.array(session.run(y, feed), dtype=np.float64)
             moved.flat[row] = original - delta
             down_input = np.float64(moved.flat[row])
-            y_down = np.asarray(session.run(y, feed), dtype=np.float64)
+            y_down = np.array(session.run(y, feed), dtype=np.float64)
             moved.flat[row] = original
             jacobian[row, :] = ((y_up - y_down) / (up_input - down_input)).ravel()
         jacobians.append(jacobian)

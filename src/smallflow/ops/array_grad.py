@@ -154,7 +154,7 @@ def _tile_grad(op, grad):
 
 @RegisterGradient("Pad")
 def _pad_grad(op, grad):
-    x, paddings = op.inputs
+    x, paddings = op.inputs[:2]
     before = paddings[:, 0]
     return array_ops.slice(grad, before, array_ops.shape(x, out_type=paddings.dtype)), None
 

@@ -25,6 +25,12 @@ from .common import (
     same_shape,
 )
 
+# TensorFlow spells these math_ops.cast, to_float, ...; the Cast kernel lives with the array ops.
+cast = array_ops.cast
+to_float = array_ops.to_float
+to_int32 = array_ops.to_int32
+to_int64 = array_ops.to_int64
+
 # -- elementwise unary ---------------------------------------------------------------------------
 
 

@@ -1,0 +1,292 @@
+"""Every registered gradient function is checked numerically: one row per op type.
+
+``CASES`` maps each op type whose gradient is registered to a builder of a small float64
+graph that contains that op between its inputs and its output. The walk fails when a
+differentiable op type has no row (or a row names an op type that is not differentiable).
+"""
+
+import numpy as np
+import pytest
+
+import smallflow as tf
+from smallflow.gradient_checker import compute_gradient_error
+from smallflow.ops import array_ops, nn_ops
+from smallflow.ops.common import make_op
+from smallflow.registry import GRADIENTS
+
+RNG = np.random.default_rng(1234)
+F64 = tf.float64
+# Central differences in float64: truncation error ~ DELTA**2, rounding error ~ 1e-16 / DELTA.
+DELTA = 1e-5
+
+
+def _ph(shape):
+    return tf.placeholder(F64, shape)
+
+
+def _uniform(shape, low=-1.0, high=1.0):
+    return RNG.uniform(low, high, size=shape)
+
+
+def _away_from_zero(shape):
+    """Values of either sign with magnitude in [0.5, 1.5] (clear of kinks at 0)."""
+    return _uniform(shape, 0.5, 1.5) * RNG.choice([-1.0, 1.0], size=shape)
+
+
+def _distinct(shape):
+    """A shuffled grid of values 0.1 apart: no ties, so max/min have one winner."""
+    count = int(np.prod(shape))
+    return RNG.permutation(np.arange(count) * 0.1 - count * 0.05).reshape(shape)
+
+
+def _positive(shape):
+    return _uniform(shape, 0.5, 1.5)
+
+
+def _const(value):
+    return tf.constant(np.asarray(value, dtype=np.float64))
+
+
+class Case:
+    """Inputs to check (placeholders), where to check them, and the output."""
+
+    def __init__(self, xs, inits, y, tolerance=1e-6, delta=DELTA):
+        self.xs = xs
+        self.inits = inits
+        self.y = y
+        self.tolerance = tolerance
+        self.delta = delta
+
+
+def _unary(fn, init=_uniform, shape=(2, 3), tolerance=1e-6):
+    def build():
+        x = _ph(list(shape))
+        return Case([x], [init(shape)], fn(x), tolerance)
+
+    return build
+
+
+def _binary(fn, shape_a=(2, 3), shape_b=(3,), init_a=_uniform, init_b=_uniform):
+    def build():
+        a = _ph(list(shape_a))
+        b = _ph(list(shape_b))
+        return Case([a, b], [init_a(shape_a), init_b(shape_b)], fn(a, b))
+
+    return build
+
+
+def _relu_grad_case(op_type, features):
+    def build():
+        g = _ph([2, 3])
+        out = make_op(op_type, [g, _const(features)], [F64]).outputs[0]
+        return Case([g], [_uniform((2, 3))], out)
+
+    return build
+
+
+def _strided_slice_grad_case():
+    x = _const(_uniform((3, 4)))
+    upstream = _ph([2, 2])
+    (scattered,) = tf.gradients(x[1:, ::2], x, grad_ys=upstream)
+    return Case([upstream], [_uniform((2, 2))], scattered * _const(_uniform((3, 4))))
+
+
+def _mirror_pad_grad_case():
+    g = _ph([5, 6])
+    folded = array_ops._mirror_pad_grad(g, tf.constant([[1, 1], [2, 1]]), "REFLECT")
+    return Case([g], [_uniform((5, 6))], folded)
+
+
+def _gather_case():
+    params = _ph([4, 3])
+    return Case([params], [_uniform((4, 3))], tf.gather(params, [[0, 2], [2, 3]]))
+
+
+def _segment_sum_case():
+    data = _ph([5, 2])
+    summed = tf.unsorted_segment_sum(data, tf.constant([0, 2, -1, 0, 1]), 3)
+    return Case([data], [_uniform((5, 2))], summed)
+
+
+def _xent_case():
+    logits = _ph([3, 4])
+    labels = _ph([3, 4])
+    loss = nn_ops.softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits)
+    # The fused gradient (softmax - labels) assumes each row of labels sums to 1, as in TF.
+    weights = _uniform((3, 4), 0.1, 1.0)
+    distributions = weights / weights.sum(axis=1, keepdims=True)
+    return Case([logits, labels], [_uniform((3, 4)), distributions], loss)
+
+
+def _sparse_xent_case():
+    logits = _ph([3, 4])
+    loss = nn_ops.sparse_softmax_cross_entropy_with_logits(
+        labels=tf.constant([0, 3, 1]), logits=logits)
+    return Case([logits], [_uniform((3, 4))], loss)
+
+
+def _cast_case():
+    x = _ph([2, 3])
+    # Through float32 and back: the numeric side sees float32 rounding (about 1e-7 / delta),
+    # so this linear case takes a large step.
+    y = tf.cast(tf.cast(x, tf.float32), F64)
+    return Case([x], [_uniform((2, 3))], y, tolerance=1e-5, delta=1e-2)
+
+
+def _fill_case():
+    value = _ph([])
+    return Case([value], [np.array(0.7)], tf.fill([2, 3], value))
+
+
+def _placeholder_with_default_case():
+    x = _ph([2, 3])
+    y = array_ops.placeholder_with_default(x * 2.0, shape=[2, 3])
+    return Case([x], [_uniform((2, 3))], y)
+
+
+def _broadcast_to_shape_of_case():
+    g = _ph([2])
+    like = _const(np.zeros((2, 3)))
+    spread = array_ops.broadcast_to_shape_of(g, like, axes=(1,), mean=True)
+    return Case([g], [_uniform((2,))], spread)
+
+
+def _reduce_to_shape_of_case():
+    g = _ph([2, 3])
+    like = _const(np.zeros((1, 3)))
+    return Case([g], [_uniform((2, 3))], array_ops.reduce_to_shape_of(g, like))
+
+
+def _split_case():
+    x = _ph([2, 6])
+    first, _, third = tf.split(x, 3, axis=1)
+    return Case([x], [_uniform((2, 6))], tf.concat([first, third * 2.0], 0))
+
+
+def _split_v_case():
+    x = _ph([5, 2])
+    first, second = tf.split(x, [2, -1])
+    return Case([x], [_uniform((5, 2))], second)
+
+
+def _unpack_case():
+    x = _ph([3, 2])
+    rows = tf.unstack(x, axis=0)
+    return Case([x], [_uniform((3, 2))], rows[0] * 3.0 + rows[2])
+
+
+def _select_case():
+    a = _ph([2, 3])
+    b = _ph([2, 3])
+    chosen = tf.where(tf.constant([[True, False, True], [False, False, True]]), a, b)
+    return Case([a, b], [_uniform((2, 3)), _uniform((2, 3))], chosen)
+
+
+def _select_v2_case():
+    a = _ph([2, 1])
+    b = _ph([3])
+    chosen = tf.where_v2(tf.constant([[True, False, True], [False, True, True]]), a, b)
+    return Case([a, b], [_uniform((2, 1)), _uniform((3,))], chosen)
+
+
+CASES = {
+    "Abs": _unary(tf.abs, _away_from_zero),
+    "Add": _binary(tf.add),
+    "AddN": _binary(lambda a, b: tf.add_n([a, b, a]), shape_b=(2, 3)),
+    "AddV2": _binary(lambda a, b: a + b, (2, 1), (1, 3)),
+    "BatchMatMulV2": _binary(tf.matmul, (2, 2, 3), (3, 4)),
+    "BroadcastTo": _unary(lambda x: tf.broadcast_to(x, [2, 3]), shape=(2, 1)),
+    "BroadcastToShapeOf": _broadcast_to_shape_of_case,
+    "Cast": _cast_case,
+    "ConcatV2": _binary(lambda a, b: tf.concat([a, b], axis=-1), (2, 3), (2, 2)),
+    "Cumprod": _unary(lambda x: tf.cumprod(x, axis=1, exclusive=True), _positive),
+    "Cumsum": _unary(lambda x: tf.cumsum(x, axis=1, reverse=True)),
+    "Diag": _unary(tf.diag, shape=(3,)),
+    "DiagPart": _unary(array_ops.diag_part, shape=(3, 3)),
+    "DivNoNan": _binary(tf.div_no_nan, init_b=_away_from_zero),
+    "Exp": _unary(tf.exp),
+    "ExpandDims": _unary(lambda x: tf.expand_dims(x, 1)),
+    "Fill": _fill_case,
+    "GatherV2": _gather_case,
+    "Identity": _unary(tf.identity),
+    "Log": _unary(tf.log, _positive),
+    "Log1p": _unary(tf.log1p, _positive),
+    "LogSoftmax": _unary(tf.nn.log_softmax),
+    "MatMul": _binary(lambda a, b: tf.matmul(a, b, transpose_b=True), (2, 3), (4, 3)),
+    "Max": _unary(lambda x: tf.reduce_max(x, axis=1), _distinct),
+    "Maximum": _binary(tf.maximum, init_a=_distinct, init_b=_distinct),
+    "Mean": _unary(lambda x: tf.reduce_mean(x, axis=0)),
+    "Min": _unary(lambda x: tf.reduce_min(x, axis=[0, 1]), _distinct),
+    "Minimum": _binary(tf.minimum, init_a=_distinct, init_b=_distinct),
+    "MirrorPad": _unary(lambda x: tf.pad(x, [[1, 1], [2, 2]], "REFLECT"), shape=(3, 3)),
+    "MirrorPadGrad": _mirror_pad_grad_case,
+    "Mul": _binary(tf.multiply),
+    "Neg": _unary(tf.negative),
+    "Pack": _binary(lambda a, b: tf.stack([a, b], axis=1), shape_b=(2, 3)),
+    "Pad": _unary(lambda x: tf.pad(x, [[1, 0], [0, 2]])),
+    "PadV2": _unary(lambda x: tf.pad(x, [[1, 0], [0, 2]], constant_values=3.0)),
+    "PlaceholderWithDefault": _placeholder_with_default_case,
+    "Pow": _binary(tf.pow, init_a=_positive),
+    "Prod": _unary(lambda x: tf.reduce_prod(x, axis=1)),
+    "RealDiv": _binary(tf.divide, init_b=_away_from_zero),
+    "Reciprocal": _unary(tf.reciprocal, _away_from_zero),
+    "ReduceToShapeOf": _reduce_to_shape_of_case,
+    "Relu": _unary(tf.nn.relu, _away_from_zero),
+    "Relu6": _unary(lambda x: tf.nn.relu6(x * 4.0 + 3.0), _away_from_zero),
+    "Relu6Grad": _relu_grad_case("Relu6Grad", [[-1.0, 2.0, 7.0], [3.0, 5.0, -2.0]]),
+    "ReluGrad": _relu_grad_case("ReluGrad", [[-1.0, 2.0, 7.0], [3.0, -5.0, 1.0]]),
+    "Reshape": _unary(lambda x: tf.reshape(x, [3, -1])),
+    "ReverseV2": _unary(lambda x: tf.reverse(x, [1])),
+    "Rsqrt": _unary(tf.rsqrt, _positive),
+    "Select": _select_case,
+    "SelectV2": _select_v2_case,
+    "Sigmoid": _unary(tf.sigmoid),
+    "Sign": _unary(tf.sign, _away_from_zero),
+    "Slice": _unary(lambda x: tf.slice(x, [0, 1], [-1, 2])),
+    "Softmax": _unary(tf.nn.softmax),
+    "SoftmaxCrossEntropyWithLogits": _xent_case,
+    "SparseSoftmaxCrossEntropyWithLogits": _sparse_xent_case,
+    "Split": _split_case,
+    "SplitV": _split_v_case,
+    "Sqrt": _unary(tf.sqrt, _positive),
+    "Square": _unary(tf.square),
+    "SquaredDifference": _binary(tf.squared_difference),
+    "Squeeze": _unary(tf.squeeze, shape=(2, 1, 3)),
+    "StridedSlice": _unary(lambda x: x[1:, ::-2], shape=(3, 4)),
+    "StridedSliceGrad": _strided_slice_grad_case,
+    "Sub": _binary(tf.subtract, (2, 1), (1, 3)),
+    "Sum": _unary(lambda x: tf.reduce_sum(x, axis=-1, keepdims=True)),
+    "Tanh": _unary(tf.tanh),
+    "Tile": _unary(lambda x: tf.tile(x, [2, 3])),
+    "Transpose": _unary(lambda x: tf.transpose(x, [2, 0, 1]), shape=(2, 3, 4)),
+    "Unpack": _unpack_case,
+    "UnsortedSegmentSum": _segment_sum_case,
+}
+
+
+def _differentiable_op_types():
+    return {op_type for op_type, fn in GRADIENTS.items() if fn is not None}
+
+
+def test_every_differentiable_op_type_has_a_gradient_check():
+    missing = sorted(_differentiable_op_types() - set(CASES))
+    assert not missing, f"add a row to CASES for: {missing}"
+
+
+def test_every_row_names_a_differentiable_op_type():
+    stale = sorted(set(CASES) - _differentiable_op_types())
+    assert not stale, f"rows for op types without a registered gradient: {stale}"
+
+
+@pytest.mark.parametrize("op_type", sorted(CASES))
+def test_registered_gradient_matches_numeric_jacobian(op_type):
+    case = CASES[op_type]()
+    built = {op.type for op in tf.get_default_graph().get_operations()}
+    assert op_type in built, f"the {op_type} row builds no {op_type} op"
+    shapes = [list(np.shape(init)) for init in case.inits]
+    y_shape = case.y.shape.as_list()
+
+    error = compute_gradient_error(case.xs, shapes, case.y, y_shape, x_init_value=case.inits,
+                                   delta=case.delta)
+
+    assert error < case.tolerance
