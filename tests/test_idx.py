@@ -326,3 +326,19 @@ def test_an_unusable_cache_dir_only_means_no_cache(cached_file):
     cache_dir.write_text("a file where the cache folder would go")
     np.testing.assert_array_equal(read_idx(path, cache_dir=cache_dir), array)
     np.testing.assert_array_equal(read_idx(path, cache_dir=cache_dir), array)
+
+
+def test_a_file_replaced_during_the_read_is_not_cached(cached_file, monkeypatch):
+    path, cache_dir, _ = cached_file
+    real_read = idx._read
+
+    def read_then_replace(*args):
+        array = real_read(*args)
+        write_idx(path, np.zeros((20, 30), np.int16))
+        return array
+
+    monkeypatch.setattr(idx, "_read", read_then_replace)
+    read_idx(path, cache_dir=cache_dir)
+    assert not cache_dir.exists() or entries(cache_dir) == []
+    monkeypatch.undo()
+    np.testing.assert_array_equal(read_idx(path, cache_dir=cache_dir), 0)

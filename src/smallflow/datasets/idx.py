@@ -121,15 +121,20 @@ def cache_array(path, array, cache_dir, source_key=None):
 
     The entry is named after the SHA-256 of ``path``'s bytes (so a changed file never
     meets a stale entry) and the CRC-32 of the array (checked when it is loaded).  It is
-    written atomically; older entries for ``path`` are removed.  Failing to write (e.g. a
+    written atomically; older entries for ``path`` are removed.  ``source_key``, the key
+    taken before ``array`` was read, guards against a file replaced during the read: if
+    the file's key has changed since, nothing is cached.  Failing to write (e.g. a
     read-only folder) only means there is no cache: nothing is raised.
     """
     base = os.path.basename(path)
     try:
-        source_key = source_key or _file_key(path)
+        key = _file_key(path)
+        if source_key is not None and key != source_key:
+            _log.debug("not caching %s: it changed while it was read", path)
+            return
         os.makedirs(cache_dir, exist_ok=True)
         array = np.ascontiguousarray(array)
-        entry = f"{base}.{source_key}.{zlib.crc32(array.data):08x}.npy"
+        entry = f"{base}.{key}.{zlib.crc32(array.data):08x}.npy"
         temp = os.path.join(cache_dir, f".{entry}.{secrets.token_hex(6)}.part")
         try:
             with open(temp, "xb") as file:
@@ -147,10 +152,8 @@ def cache_array(path, array, cache_dir, source_key=None):
 
 def _cached(path, cache_dir):
     """``(source_key, array)``: the cached array of ``path``, or None if there is none."""
-    entries = _cache_entries(cache_dir, os.path.basename(path))
-    if not entries:
-        return None, None  # no entry: do not even read the file for its key
     source_key = _file_key(path)
+    entries = _cache_entries(cache_dir, os.path.basename(path))
     prefix = f"{os.path.basename(path)}.{source_key}."
     for entry in entries:
         if not entry.startswith(prefix):
