@@ -124,14 +124,17 @@ def normalize_axes(axes, rank, what="axis"):
 def constant_value(tensor):
     """The value of a tensor known at build time, or None.
 
-    Known values are those of a Const, of a Shape whose input shape is fully defined, and of
-    a Pack (``stack``) of known scalars: enough for shape arguments written as lists.
+    Known values are those of a Const, a Cast of a known value, a Shape whose input shape is
+    fully defined, and a Pack (``stack``) of known scalars: enough for shape arguments.
     """
     if not isinstance(tensor, Tensor):
         return None
     op = tensor.op
     if op.type == "Const":
         return op.attrs["value"]
+    if op.type == "Cast":
+        source = constant_value(op.inputs[0])
+        return None if source is None else source.astype(op.attrs["DstT"].as_numpy_dtype)
     if op.type == "Shape" and op.inputs[0].shape.is_fully_defined():
         dims = op.inputs[0].shape.as_list()
         return np.array(dims, dtype=op.attrs["out_type"].as_numpy_dtype)
