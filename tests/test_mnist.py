@@ -682,14 +682,23 @@ def test_fake_batches_on_request_from_a_real_dataset():
 @pytest.mark.parametrize(
     ("batch_size", "error", "message"),
     [
-        (0, ValueError, r"batch_size must be between 1 and the number of examples \(5\)"),
-        (6, ValueError, "Received: 6."),
+        (-1, ValueError, r"batch_size must not be negative. Received: -1."),
         (2.0, TypeError, "batch_size must be an integer, got 2.0"),
     ],
 )
 def test_bad_batch_sizes_are_named(batch_size, error, message):
     with pytest.raises(error, match=message):
         ids_set(5).next_batch(batch_size)
+
+
+def test_batch_of_zero_is_empty_and_a_batch_larger_than_the_set_crosses_the_epoch():
+    dataset = ids_set(5)
+    images, labels = dataset.next_batch(0)
+    assert (len(images), len(labels), dataset.epochs_completed) == (0, 0, 0)
+    images, labels = dataset.next_batch(6)
+    assert len(labels) == 6
+    assert sorted(labels[:5].tolist()) == list(range(5))
+    assert dataset.epochs_completed == 1
 
 
 # --- seeding --------------------------------------------------------------------------------

@@ -324,12 +324,11 @@ def _count(value, what):
 
 
 def _batch_size(batch_size, num_examples):
+    # TensorFlow accepts any size here: 0 gives an empty batch, and a batch larger than
+    # the set is the rest of this epoch followed by the start of the next, as at any boundary.
     batch_size = _count(batch_size, "batch_size")
-    if not 1 <= batch_size <= num_examples:
-        raise ValueError(
-            f"batch_size must be between 1 and the number of examples ({num_examples}). "
-            f"Received: {batch_size}."
-        )
+    if batch_size < 0:
+        raise ValueError(f"batch_size must not be negative. Received: {batch_size}.")
     return batch_size
 
 
