@@ -2,11 +2,28 @@
 
 from .adagrad import AdagradOptimizer
 from .adam import AdamOptimizer
+from .checkpoint_management import (
+    CheckpointState,
+    checkpoint_exists,
+    get_checkpoint_state,
+    latest_checkpoint,
+    remove_checkpoint,
+    update_checkpoint_state,
+)
+from .checkpoint_utils import (
+    CheckpointReader,
+    NewCheckpointReader,
+    list_variables,
+    load_checkpoint,
+    load_variable,
+    read_checkpoint_metadata,
+)
 from .gradient_descent import GradientDescentOptimizer
 from .learning_rate_decay import exponential_decay
 from .momentum import MomentumOptimizer
 from .optimizer import Optimizer
 from .rmsprop import RMSPropOptimizer
+from .saver import Saver
 from .training_util import (
     create_global_step,
     get_global_step,
@@ -17,13 +34,26 @@ from .training_util import (
 __all__ = [
     "AdagradOptimizer",
     "AdamOptimizer",
+    "CheckpointReader",
+    "CheckpointState",
     "GradientDescentOptimizer",
     "MomentumOptimizer",
+    "NewCheckpointReader",
     "Optimizer",
     "RMSPropOptimizer",
+    "Saver",
+    "checkpoint_exists",
     "create_global_step",
     "exponential_decay",
+    "get_checkpoint_state",
     "get_global_step",
     "get_or_create_global_step",
     "global_step",
+    "latest_checkpoint",
+    "list_variables",
+    "load_checkpoint",
+    "load_variable",
+    "read_checkpoint_metadata",
+    "remove_checkpoint",
+    "update_checkpoint_state",
 ]

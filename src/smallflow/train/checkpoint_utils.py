@@ -1,0 +1,316 @@
+"""The checkpoint file format, and reading checkpoints without a session.
+
+A checkpoint with prefix ``P`` is two files, both written atomically:
+
+- ``P.npz``: a NumPy zip archive, one ``.npy`` member per variable named by its checkpoint
+  key (``Variable``, ``conv1/W``), plus the member ``:metadata`` (UTF-8 JSON as uint8;
+  ``:`` cannot occur in an op name, so it cannot clash with a variable). It is complete on
+  its own and is what restoring reads; it is loaded with ``allow_pickle=False``.
+- ``P.json``: the same metadata, for people and tools that do not read NumPy files.
+
+The metadata is ``{"format": "smallflow-checkpoint", "format_version": 1,
+"smallflow_version", "created" (UTC, ISO 8601), "global_step", "variables": [{"name",
+"shape", "dtype"}, ...], "metadata": {anything the caller passed}}``.
+"""
+
+import contextlib
+import datetime
+import json
+import os
+import zipfile
+import zlib
+
+import numpy as np
+
+from .. import errors
+from . import checkpoint_management
+
+FORMAT = "smallflow-checkpoint"
+FORMAT_VERSION = 1
+METADATA_KEY = ":metadata"
+
+
+class CheckpointNotFoundError(errors.NotFoundError, ValueError):
+    """No checkpoint at the given path. Also a ValueError, as TensorFlow 1.x's Saver raises."""
+
+
+def _smallflow_version():
+    from importlib import metadata
+
+    try:
+        return metadata.version("smallflow")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+# -- writing --------------------------------------------------------------------------------------
+
+
+def _json_default(value):
+    if isinstance(value, np.floating):
+        # The shortest decimal that reads back as the same value: float32(0.9) gives 0.9.
+        return float(str(value))
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def metadata_record(arrays, global_step=None, metadata=None):
+    """The metadata dict written with ``arrays`` (a dict: checkpoint key -> ndarray)."""
+    if metadata is not None and not isinstance(metadata, dict):
+        raise TypeError(f"metadata must be a dict, got {type(metadata).__name__}")
+    created = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "smallflow_version": _smallflow_version(),
+        "created": created,
+        "global_step": None if global_step is None else int(global_step),
+        "variables": [
+            {"name": name, "shape": list(array.shape), "dtype": array.dtype.name}
+            for name, array in arrays.items()
+        ],
+        "metadata": dict(metadata or {}),
+    }
+
+
+def _metadata_json(record):
+    try:
+        return json.dumps(record, indent=2, sort_keys=False, allow_nan=False, default=_json_default)
+    except (TypeError, ValueError) as err:
+        raise TypeError(
+            f"Checkpoint metadata must be JSON data (no NaN or infinity): {err}"
+        ) from None
+
+
+def write_checkpoint(prefix, arrays, record):
+    """Write ``prefix.npz`` and ``prefix.json``; an interruption leaves the old files.
+
+    Both files are complete on disk under temporary names before either is renamed.
+    """
+    prefix = os.fspath(prefix)
+    text = _metadata_json(record)
+    encoded = text.encode("utf-8")
+
+    def write_archive(file):
+        with zipfile.ZipFile(
+            file, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True
+        ) as archive:
+            for name, array in arrays.items():
+                with archive.open(name + ".npy", "w", force_zip64=True) as member:
+                    np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
+            with archive.open(METADATA_KEY + ".npy", "w") as member:
+                np.lib.format.write_array(member, np.frombuffer(encoded, dtype=np.uint8))
+
+    data_path = prefix + checkpoint_management.DATA_SUFFIX
+    meta_path = prefix + checkpoint_management.METADATA_SUFFIX
+    data_tmp = checkpoint_management.write_to_temporary(data_path, write_archive)
+    try:
+        meta_tmp = checkpoint_management.write_to_temporary(
+            meta_path, lambda file: file.write((text + "\n").encode("utf-8"))
+        )
+    except BaseException:
+        os.remove(data_tmp)
+        raise
+    checkpoint_management.replace_all([(data_tmp, data_path), (meta_tmp, meta_path)])
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+# What a damaged or foreign file can raise while NumPy and zipfile read it.
+_READ_ERRORS = (
+    OSError,
+    ValueError,
+    EOFError,
+    KeyError,
+    zipfile.BadZipFile,
+    zlib.error,
+    UnicodeDecodeError,
+)
+
+
+def _data_path(path):
+    """The ``.npz`` file of a checkpoint given by prefix (or by its .npz or .json file)."""
+    path = os.fspath(path)
+    candidate = path + checkpoint_management.DATA_SUFFIX
+    if os.path.isfile(candidate):
+        return candidate
+    for suffix in (checkpoint_management.DATA_SUFFIX, checkpoint_management.METADATA_SUFFIX):
+        if path.endswith(suffix):
+            sibling = path[: -len(suffix)] + checkpoint_management.DATA_SUFFIX
+            if os.path.isfile(sibling):
+                return sibling
+    raise CheckpointNotFoundError(
+        None,
+        None,
+        f"The passed save_path is not a valid checkpoint: {path} (no file {candidate}). "
+        "Give the prefix that Saver.save returned, or a directory holding a 'checkpoint' "
+        "index.",
+    )
+
+
+def _data_loss(path, problem):
+    return errors.DataLossError(
+        None,
+        None,
+        f"Unable to read checkpoint file {path}: {problem}. The file is damaged or is not a "
+        "smallflow checkpoint.",
+    )
+
+
+def _resolve(ckpt_dir_or_file):
+    path = os.fspath(ckpt_dir_or_file)
+    if os.path.isdir(path):
+        latest = checkpoint_management.latest_checkpoint(path)
+        if latest is None:
+            raise CheckpointNotFoundError(
+                None,
+                None,
+                f"Couldn't find 'checkpoint' file or checkpoints in given directory {path}",
+            )
+        path = latest
+    return _data_path(path)
+
+
+def _check_zip_magic(path, file):
+    """Refuse anything but a zip archive before NumPy guesses (it would try unpickling)."""
+    try:
+        head = file.read(8)
+        file.seek(0)
+    except OSError as err:
+        raise _data_loss(path, err) from None
+    if not head:
+        raise _data_loss(path, "the file is empty")
+    if head.startswith(b"\x93NUMPY"):
+        raise _data_loss(path, "it holds a single .npy array, not an .npz archive")
+    if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        raise _data_loss(path, f"it is not an .npz (zip) archive; it starts with {head!r}")
+
+
+@contextlib.contextmanager
+def _open_archive(path):
+    """The open ``NpzFile`` of ``path``; a file NumPy cannot read is a DataLossError."""
+    # The file is opened here, not by np.load: np.load leaks its own handle when the zip
+    # directory is damaged.
+    try:
+        file = open(path, "rb")  # noqa: SIM115 - closed by the with statement below
+    except OSError as err:
+        raise _data_loss(path, err) from None
+    with file:
+        _check_zip_magic(path, file)
+        try:
+            loaded = np.load(file, allow_pickle=False)
+        except _READ_ERRORS as err:
+            raise _data_loss(path, err) from None
+        with loaded:
+            yield loaded
+
+
+def _read_record(path, archive):
+    """The metadata record of an open archive, checked."""
+    try:
+        raw = archive[METADATA_KEY]
+    except KeyError:
+        raise _data_loss(path, "it has no smallflow metadata record") from None
+    except _READ_ERRORS as err:
+        raise _data_loss(path, f"metadata record: {err}") from None
+    try:
+        record = json.loads(raw.tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as err:
+        raise _data_loss(path, f"metadata record is not JSON: {err}") from None
+    if not isinstance(record, dict) or record.get("format") != FORMAT:
+        raise _data_loss(path, f"metadata record is not of format {FORMAT!r}")
+    version = record.get("format_version")
+    if version != FORMAT_VERSION:
+        raise _data_loss(
+            path, f"format version {version!r} is not {FORMAT_VERSION} (a newer smallflow?)"
+        )
+    entries = record.get("variables")
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("name"), str) for e in entries
+    ):
+        raise _data_loss(path, "metadata record has no valid variable list")
+    return record
+
+
+class CheckpointReader:
+    """The variables of one checkpoint, read into memory (``tf.train.load_checkpoint``)."""
+
+    def __init__(self, ckpt_dir_or_file):
+        self._path = _resolve(ckpt_dir_or_file)
+        self._arrays = {}
+        with _open_archive(self._path) as archive:
+            self._record = _read_record(self._path, archive)
+            for entry in self._record["variables"]:
+                name = entry["name"]
+                try:
+                    array = archive[name]
+                except _READ_ERRORS as err:
+                    raise _data_loss(self._path, f"variable {name!r}: {err}") from None
+                if list(array.shape) != entry.get("shape"):
+                    raise _data_loss(
+                        self._path,
+                        f"variable {name!r} has shape {list(array.shape)} but "
+                        f"the metadata says {entry.get('shape')}",
+                    )
+                self._arrays[name] = array
+
+    @property
+    def path(self):
+        """The ``.npz`` file read."""
+        return self._path
+
+    @property
+    def metadata(self):
+        """The checkpoint's metadata record (see the module docstring)."""
+        return self._record
+
+    def has_tensor(self, name):
+        return name in self._arrays
+
+    def get_tensor(self, name):
+        try:
+            return self._arrays[name]
+        except KeyError:
+            raise errors.NotFoundError(
+                None, None, f"Key {name} not found in checkpoint {self._path}"
+            ) from None
+
+    def get_variable_to_shape_map(self):
+        return {name: list(array.shape) for name, array in self._arrays.items()}
+
+    def get_variable_to_dtype_map(self):
+        from .. import dtypes
+
+        return {name: dtypes.as_dtype(array.dtype) for name, array in self._arrays.items()}
+
+
+def load_checkpoint(ckpt_dir_or_file):
+    """A ``CheckpointReader`` for a checkpoint prefix or a directory (its latest checkpoint)."""
+    return CheckpointReader(ckpt_dir_or_file)
+
+
+NewCheckpointReader = load_checkpoint
+
+
+def list_variables(ckpt_dir_or_file):
+    """``[(name, shape), ...]`` of the variables in a checkpoint, sorted by name."""
+    shapes = load_checkpoint(ckpt_dir_or_file).get_variable_to_shape_map()
+    return sorted(shapes.items())
+
+
+def load_variable(ckpt_dir_or_file, name):
+    """The value (ndarray) of one variable in a checkpoint."""
+    return load_checkpoint(ckpt_dir_or_file).get_tensor(name)
+
+
+def read_checkpoint_metadata(ckpt_dir_or_file):
+    """The metadata record of a checkpoint, read without a session or graph.
+
+    The caller's own ``metadata`` (model name, accuracy, seed, ...) is under ``"metadata"``.
+    """
+    path = _resolve(ckpt_dir_or_file)
+    with _open_archive(path) as archive:
+        return _read_record(path, archive)

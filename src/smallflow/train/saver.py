@@ -1,0 +1,249 @@
+"""``tf.train.Saver``: save a session's variables to checkpoints and restore them.
+
+Like TensorFlow's Saver, it builds its graph ops once, in its constructor: values are read
+with ``sess.run`` and written back by assign ops fed through placeholders, so a Saver uses
+nothing of a session but its public ``run``. The file format is in ``checkpoint_utils``.
+"""
+
+import numbers
+import os
+import time
+
+import numpy as np
+
+from .. import errors, variables
+from ..graph import Tensor, name_scope
+from ..ops import array_ops, control_flow_ops, state_ops
+from ..session import BaseSession
+from . import checkpoint_management, checkpoint_utils
+from .training_util import global_step as _global_step_value
+
+
+def _variable_op(value):
+    """The ``VariableV2`` op behind a Variable, its tensor, or the op itself."""
+    op = value
+    if hasattr(value, "_ref"):
+        op = value._ref().op
+    elif isinstance(value, Tensor):
+        op = value.op
+    if getattr(op, "type", None) != "VariableV2":
+        raise TypeError(f"Can only save and restore variables, got {value!r}")
+    return op
+
+
+def _entries(var_list):
+    """``[(checkpoint key, variable op), ...]`` sorted by key, from a list or a dict."""
+    if isinstance(var_list, dict):
+        pairs = []
+        for key, value in var_list.items():
+            if not isinstance(key, str) or not key:
+                raise TypeError(f"Checkpoint keys must be non-empty strings, got {key!r}")
+            pairs.append((key, _variable_op(value)))
+    elif isinstance(var_list, list | tuple | set):
+        pairs = [(op.name, op) for op in (_variable_op(v) for v in var_list)]
+    else:
+        raise TypeError(f"Variables to save should be passed in a dict or a list: {var_list}")
+    seen = {}
+    for key, op in pairs:
+        if key == checkpoint_utils.METADATA_KEY:
+            raise ValueError(f"{key!r} is reserved for the checkpoint's metadata")
+        if key in seen and seen[key] is not op:
+            raise ValueError(f"At least two variables have the same name: {key}")
+        seen[key] = op
+    return sorted(seen.items())
+
+
+class Saver:
+    """Saves and restores variables (all global variables by default).
+
+    ``save(sess, path)`` writes ``path.npz`` (the values) and ``path.json`` (metadata) and
+    updates the directory's ``checkpoint`` index; the newest ``max_to_keep`` checkpoints
+    are kept (all if it is 0 or None).
+
+    Of TensorFlow's other arguments, ``keep_checkpoint_every_n_hours``, ``allow_empty`` and
+    ``pad_step_number`` work as there; the rest concern TensorFlow's file layout and graph
+    serialization and are accepted and ignored. Paths in the index are always written
+    relative to its directory when the checkpoint lies inside it.
+    """
+
+    def __init__(
+        self,
+        var_list=None,
+        reshape=False,
+        sharded=False,
+        max_to_keep=5,
+        keep_checkpoint_every_n_hours=10000.0,
+        name=None,
+        restore_sequentially=False,
+        saver_def=None,
+        builder=None,
+        defer_build=False,
+        allow_empty=False,
+        write_version=None,
+        pad_step_number=False,
+        save_relative_paths=False,
+        filename=None,
+    ):
+        if var_list is None:
+            var_list = variables.global_variables()
+        self._entries = _entries(var_list)
+        self._max_to_keep = max_to_keep
+        self._pad_step_number = pad_step_number
+        self._keep_every_seconds = keep_checkpoint_every_n_hours * 3600
+        self._next_checkpoint_time = time.time() + self._keep_every_seconds
+        self._last_checkpoints = []
+        self._to_delete = []
+        self._graph = None
+        self._restore_op = None
+        self._feeds = []
+        self._reads = []
+        if not self._entries:
+            if not allow_empty:
+                raise ValueError("No variables to save")
+            return
+        self._graph = self._entries[0][1].graph
+        with self._graph.as_default(), name_scope(name or "save"):
+            assigns = []
+            for _, op in self._entries:
+                value = array_ops.placeholder(
+                    op.outputs[0].dtype, op.attrs["shape"], name="restore_value"
+                )
+                self._feeds.append(value)
+                assigns.append(state_ops.assign_op(op, value, name="Assign"))
+            self._restore_op = control_flow_ops.group(*assigns, name="restore_all")
+        self._reads = [op.outputs[0] for _, op in self._entries]
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+    @property
+    def last_checkpoints(self):
+        """The prefixes of the checkpoints kept, oldest first."""
+        return [path for path, _ in self._last_checkpoints]
+
+    def set_last_checkpoints_with_time(self, last_checkpoints_with_time):
+        self._last_checkpoints = list(last_checkpoints_with_time)
+
+    def recover_last_checkpoints(self, checkpoint_paths):
+        """Adopt existing checkpoints (e.g. of an earlier run) so ``max_to_keep`` counts them."""
+        found = []
+        for path in checkpoint_paths:
+            data = os.fspath(path) + checkpoint_management.DATA_SUFFIX
+            if os.path.isfile(data):
+                found.append((os.fspath(path), os.path.getmtime(data)))
+        self._last_checkpoints = sorted(found, key=lambda item: item[1])
+
+    def _record(self, prefix):
+        if not self._max_to_keep:
+            return
+        self._last_checkpoints = [(p, t) for p, t in self._last_checkpoints if p != prefix]
+        self._last_checkpoints.append((prefix, time.time()))
+        if len(self._last_checkpoints) > self._max_to_keep:
+            self._to_delete.append(self._last_checkpoints.pop(0))
+
+    def _delete_old(self):
+        while self._to_delete:
+            prefix, saved_at = self._to_delete.pop(0)
+            if saved_at > self._next_checkpoint_time:
+                self._next_checkpoint_time += self._keep_every_seconds
+                continue
+            checkpoint_management.remove_checkpoint(prefix)
+
+    def _check_session(self, sess):
+        if not isinstance(sess, BaseSession):
+            raise TypeError(f"'sess' must be a Session; {sess}")
+        if self._graph is not None and sess.graph is not self._graph:
+            raise ValueError("The session's graph is not the graph of the Saver's variables.")
+
+    # -- saving --------------------------------------------------------------------------------
+    def save(
+        self,
+        sess,
+        save_path,
+        global_step=None,
+        latest_filename=None,
+        meta_graph_suffix="meta",
+        write_meta_graph=True,
+        write_state=True,
+        strip_default_attrs=False,
+        save_debug_info=False,
+        metadata=None,
+    ):
+        """Save the variables' current values; return the checkpoint's path prefix.
+
+        With ``global_step`` (an int, or a variable/tensor read in ``sess``) the prefix is
+        ``save_path-<step>``. ``metadata`` (**ours**) is a JSON-able dict stored with the
+        values, read back by ``read_checkpoint_metadata``. smallflow does not write
+        TensorFlow's ``.meta`` graph files; ``write_meta_graph`` is accepted and ignored.
+        """
+        self._check_session(sess)
+        save_path = os.fspath(save_path)
+        if global_step is not None and not isinstance(global_step, numbers.Integral):
+            global_step = _global_step_value(sess, global_step)
+        if global_step is None:
+            prefix = save_path
+        elif self._pad_step_number:
+            prefix = f"{save_path}-{int(global_step):08d}"
+        else:
+            prefix = f"{save_path}-{int(global_step)}"
+        parent = os.path.dirname(save_path)
+        if parent and not os.path.isdir(parent):
+            raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
+        if not os.path.basename(prefix) or os.path.isdir(prefix):
+            raise ValueError(
+                f"save_path {save_path!r} names a directory; give a file prefix such as "
+                f"{os.path.join(save_path, 'model.ckpt')!r}"
+            )
+        values = sess.run(self._reads) if self._reads else []
+        arrays = {key: np.asarray(v) for (key, _), v in zip(self._entries, values)}
+        record = checkpoint_utils.metadata_record(arrays, global_step, metadata)
+        checkpoint_utils.write_checkpoint(prefix, arrays, record)
+        if write_state:
+            self._record(prefix)
+            checkpoint_management.update_checkpoint_state(
+                parent, prefix, self.last_checkpoints, latest_filename
+            )
+            self._delete_old()
+        return prefix
+
+    # -- restoring -----------------------------------------------------------------------------
+    def restore(self, sess, save_path):
+        """Set the variables to the values in checkpoint ``save_path`` (a prefix).
+
+        Every variable is checked (present, same shape, same dtype) before any is set.
+        """
+        self._check_session(sess)
+        if save_path is None:
+            raise ValueError("Can't load save_path when it is None.")
+        reader = checkpoint_utils.CheckpointReader(save_path)
+        feed = {}
+        for (key, op), placeholder in zip(self._entries, self._feeds):
+            if not reader.has_tensor(key):
+                raise errors.NotFoundError(
+                    None,
+                    None,
+                    f"Key {key} not found in checkpoint {reader.path}. Restoring from "
+                    "checkpoint failed: the graph has a variable that the checkpoint lacks; "
+                    "was it saved from another model?",
+                )
+            value = reader.get_tensor(key)
+            expected = op.attrs["shape"]
+            if not expected.is_compatible_with(value.shape):
+                raise errors.InvalidArgumentError(
+                    None,
+                    None,
+                    f"Restoring from checkpoint {reader.path} failed: variable {op.name} "
+                    f"(key {key}) has shape {expected.bracket_str()} in the graph but "
+                    f"[{','.join(map(str, value.shape))}] in the checkpoint. Assign "
+                    "requires shapes of both tensors to match.",
+                )
+            want = np.dtype(op.outputs[0].dtype.as_numpy_dtype)
+            if value.dtype != want:
+                raise errors.InvalidArgumentError(
+                    None,
+                    None,
+                    f"Restoring from checkpoint {reader.path} failed: variable {op.name} "
+                    f"(key {key}) is {want.name} in the graph but {value.dtype.name} in the "
+                    "checkpoint.",
+                )
+            feed[placeholder] = value
+        if self._restore_op is not None:
+            sess.run(self._restore_op, feed_dict=feed)
