@@ -13,7 +13,6 @@ The index is TensorFlow's text file::
 import contextlib
 import os
 import re
-import secrets
 from dataclasses import dataclass, field
 
 from .. import errors
@@ -35,7 +34,7 @@ def write_to_temporary(path, write):
     """
     directory, base = os.path.split(os.path.abspath(path))
     while True:
-        temporary = os.path.join(directory, f".{base}.{secrets.token_hex(4)}.tmp")
+        temporary = os.path.join(directory, f".{base}.{os.urandom(4).hex()}.tmp")
         try:
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
