@@ -64,7 +64,9 @@ def _to_array(value, dtype):
     if dtype.is_integer or dtype.is_bool:
         lossy = source.dtype.kind in "fc" and not np.all(np.mod(source, 1) == 0)
         if lossy or (dtype.is_bool and source.dtype.kind != "b"):
-            shown = value if source.ndim == 0 else source.ravel()[0]
+            flat = source.ravel()
+            bad = flat != np.round(flat) if source.dtype.kind in "fc" else flat == flat
+            shown = flat[np.argmax(bad)].item()
             raise TypeError(
                 f"Expected {dtype.name}, got {shown!r} of type '{type(shown).__name__}' instead."
             )
@@ -630,7 +632,10 @@ def stack(values, axis=0, name="stack"):
     if not isinstance(values, list | tuple) or not values:
         raise ValueError(f"stack needs a non-empty list of tensors, got {values!r}")
     if axis == 0 and not _contains_tensor(values):
-        return constant(values, name=name)
+        try:
+            return constant(values, name=name)
+        except (TypeError, ValueError):
+            pass  # ragged values: the Pack op below reports their shapes
     tensors = _same_dtype_tensors(values, "Pack")
     rank = tensors[0].shape.ndims
     if rank is not None and not -(rank + 1) <= axis < rank + 1:
@@ -1075,6 +1080,11 @@ def _getitem(tensor, key):
         begin.append(start)
         end.append(stop)
         strides.append(step)
+    wide = any(is_tensor_like(v) and convert_to_tensor(v).dtype == dtypes.int64
+               for v in begin + end + strides)
+    if wide:
+        begin, end, strides = ([cast(v, dtypes.int64) if is_tensor_like(v) else v for v in vs]
+                               for vs in (begin, end, strides))
     with name_scope(None, "strided_slice") as scope:
         vectors = [_shape_input(v, name=n) for v, n in
                    ((begin, "stack"), (end, "stack_1"), (strides, "stack_2"))]
