@@ -1,0 +1,278 @@
+"""The MNIST models smallflow trains, their graphs, and saved models (checkpoint + metadata).
+
+A model is a module written only through ``import smallflow as tf`` that provides:
+
+- ``DESCRIPTION``: one line for ``smallflow train --help``;
+- ``DEFAULTS``: ``steps``, ``batch_size``, ``optimizer``, ``learning_rate`` and the
+  ``keep_prob`` fed while training (1.0 = no dropout);
+- ``build(images, keep_prob) -> logits``: ``images`` is a float32 ``[None, 784]`` tensor,
+  ``keep_prob`` a float32 scalar tensor that is 1.0 except during training steps;
+- optionally ``LEARNING_RATES`` (optimizer name -> learning rate used when another
+  optimizer than the default is chosen) and ``WEIGHT_MAP`` (the name of a ``[784, 10]``
+  variable that ``smallflow show weights`` draws).
+
+Adding a model is one module and one line in ``MODELS``.
+"""
+
+import dataclasses
+import os
+
+import numpy as np
+
+import smallflow as tf
+from smallflow.models import softmax
+
+__all__ = [
+    "MODELS",
+    "OPTIMIZERS",
+    "ModelFileError",
+    "ModelGraph",
+    "build_graph",
+    "get_model",
+    "hyperparameters",
+    "load_model",
+    "make_optimizer",
+    "model_prefix",
+    "predict_probabilities",
+    "read_model_metadata",
+    "save_model",
+]
+
+# name -> module. The first entry is the default model.
+MODELS = {
+    "softmax": softmax,
+}
+
+# The optimizers `smallflow train --optimizer` offers, as TensorFlow 1.x names them.
+OPTIMIZERS = ("sgd", "momentum", "adam", "adagrad", "rmsprop")
+
+# Momentum's decay of the velocity: the value most examples use.
+MOMENTUM = 0.9
+
+# What a saved model's metadata says it is; anything else is not ours.
+FORMAT = "smallflow-model"
+FORMAT_VERSION = 1
+
+# Rows per Session.run when predicting, so large sets never need one huge batch.
+PREDICT_BATCH = 2000
+
+
+class ModelFileError(ValueError):
+    """A saved model that is missing, damaged or not a smallflow model; ``path`` names it."""
+
+    def __init__(self, path, problem):
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+def get_model(name):
+    """The model module registered as ``name``; ValueError lists the known names."""
+    try:
+        return MODELS[name]
+    except KeyError:
+        known = ", ".join(MODELS)
+        raise ValueError(f"unknown model {name!r}; choose one of: {known}") from None
+
+
+def hyperparameters(name, steps=None, batch_size=None, optimizer=None, learning_rate=None):
+    """The settings for training model ``name``: its defaults, with the given values on top.
+
+    When the optimizer differs from the model's default and no learning rate is given,
+    the model's ``LEARNING_RATES`` entry for that optimizer is used.
+    """
+    model = get_model(name)
+    settings = dict(model.DEFAULTS)
+    if optimizer is not None and optimizer != settings["optimizer"]:
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {optimizer!r}; choose one of: {OPTIMIZERS}")
+        settings["optimizer"] = optimizer
+        rates = getattr(model, "LEARNING_RATES", {})
+        settings["learning_rate"] = rates.get(optimizer, settings["learning_rate"])
+    for key, value in (("steps", steps), ("batch_size", batch_size)):
+        if value is not None:
+            settings[key] = value
+    if learning_rate is not None:
+        settings["learning_rate"] = learning_rate
+    return settings
+
+
+def make_optimizer(name, learning_rate):
+    """A ``tf.train`` optimizer by its short name (sgd, momentum, adam, adagrad, rmsprop)."""
+    if name == "sgd":
+        return tf.train.GradientDescentOptimizer(learning_rate)
+    if name == "momentum":
+        return tf.train.MomentumOptimizer(learning_rate, MOMENTUM)
+    if name == "adam":
+        return tf.train.AdamOptimizer(learning_rate)
+    if name == "adagrad":
+        return tf.train.AdagradOptimizer(learning_rate)
+    if name == "rmsprop":
+        return tf.train.RMSPropOptimizer(learning_rate)
+    raise ValueError(f"unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}")
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelGraph:
+    """The tensors of one model's graph that training and prediction feed and fetch."""
+
+    name: str
+    graph: tf.Graph
+    images: tf.Tensor
+    labels: tf.Tensor
+    keep_prob: tf.Tensor
+    logits: tf.Tensor
+    probabilities: tf.Tensor
+    loss: tf.Tensor
+    accuracy: tf.Tensor
+    model_variables: list
+    train_op: tf.Operation | None
+    initializer: tf.Operation
+
+
+def build_graph(name, optimizer=None, learning_rate=None, seed=None):
+    """Build model ``name`` in a new Graph; with ``optimizer`` also its training step.
+
+    ``seed`` becomes the graph-level seed, so random initial weights are reproducible.
+    """
+    model = get_model(name)
+    graph = tf.Graph()
+    with graph.as_default():
+        if seed is not None:
+            tf.set_random_seed(seed)
+        images = tf.placeholder(tf.float32, [None, 784], name="images")
+        labels = tf.placeholder(tf.float32, [None, 10], name="labels")
+        keep_prob = tf.placeholder_with_default(1.0, [], name="keep_prob")
+        logits = model.build(images, keep_prob)
+        model_variables = list(tf.global_variables())
+        probabilities = tf.nn.softmax(logits, name="probabilities")
+        cross_entropy = tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+        loss = tf.reduce_mean(cross_entropy, name="loss")
+        correct = tf.equal(tf.argmax(logits, 1), tf.argmax(labels, 1))
+        accuracy = tf.reduce_mean(tf.cast(correct, tf.float32), name="accuracy")
+        train_op = None
+        if optimizer is not None:
+            train_op = make_optimizer(optimizer, learning_rate).minimize(loss)
+        initializer = tf.global_variables_initializer()
+    return ModelGraph(
+        name=name,
+        graph=graph,
+        images=images,
+        labels=labels,
+        keep_prob=keep_prob,
+        logits=logits,
+        probabilities=probabilities,
+        loss=loss,
+        accuracy=accuracy,
+        model_variables=model_variables,
+        train_op=train_op,
+        initializer=initializer,
+    )
+
+
+def predict_probabilities(sess, model_graph, images, batch_size=PREDICT_BATCH):
+    """Class probabilities [N, 10] (float32) of flat images [N, 784], in batches."""
+    images = np.asarray(images, dtype=np.float32)
+    parts = []
+    for start in range(0, images.shape[0], batch_size):
+        feed = {model_graph.images: images[start : start + batch_size]}
+        parts.append(sess.run(model_graph.probabilities, feed_dict=feed))
+    if not parts:
+        return np.zeros((0, 10), dtype=np.float32)
+    return np.concatenate(parts)
+
+
+def model_prefix(path):
+    """The checkpoint prefix of a model path: ``model``, ``model.npz`` and ``model.json`` agree."""
+    name = os.fspath(path)
+    for suffix in (".npz", ".json"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def save_model(sess, model_graph, path, metadata):
+    """Save the model's variables and ``metadata`` (a JSON-able dict) atomically.
+
+    Writes ``<prefix>.npz`` (the values, and the metadata; complete on its own) and
+    ``<prefix>.json`` (the metadata, for people), where ``path`` may name the prefix or
+    either file. An interrupted save leaves the previous ``.npz`` intact. The metadata
+    gets the model format marker and the model's name added. Returns the ``.npz`` path.
+    """
+    record = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "model": model_graph.name,
+        **metadata,
+    }
+    prefix = model_prefix(path)
+    with model_graph.graph.as_default():
+        saver = tf.train.Saver(model_graph.model_variables)
+    written = saver.save(sess, prefix, write_state=False, metadata=record)
+    return written + ".npz"
+
+
+def read_model_metadata(path):
+    """The metadata of the saved model at ``path`` (no session needed).
+
+    Raises ModelFileError naming the file if it is missing, damaged or not a smallflow
+    model. The checkpoint's own record (variables, smallflow version, creation time) is
+    under ``"checkpoint"``.
+    """
+    name = os.fspath(path)
+    try:
+        record = tf.train.read_checkpoint_metadata(model_prefix(name))
+    except tf.errors.NotFoundError:
+        raise ModelFileError(name, "no such model file") from None
+    except tf.errors.OpError as error:
+        raise ModelFileError(name, f"not a smallflow model file ({_reason(error)})") from None
+    except OSError as error:
+        raise ModelFileError(name, f"cannot read it ({error.strerror or error})") from None
+    metadata = record.get("metadata")
+    if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
+        raise ModelFileError(
+            name, "a checkpoint, but not a smallflow model (no model name in its metadata)"
+        )
+    if metadata.get("format_version") != FORMAT_VERSION:
+        raise ModelFileError(
+            name,
+            f"saved in model format {metadata.get('format_version')!r}; this smallflow reads "
+            f"format {FORMAT_VERSION}",
+        )
+    if metadata.get("model") not in MODELS:
+        raise ModelFileError(
+            name, f"holds a model {metadata.get('model')!r} this smallflow does not know"
+        )
+    checkpoint = {key: value for key, value in record.items() if key != "metadata"}
+    return {**metadata, "checkpoint": checkpoint}
+
+
+def _reason(error):
+    """The first line of an error's message, without the file name the caller adds itself."""
+    text = getattr(error, "message", None) or str(error) or type(error).__name__
+    return text.splitlines()[0]
+
+
+def load_model(path):
+    """Rebuild the saved model at ``path`` and restore its variables.
+
+    Returns ``(session, model_graph, metadata)``; the caller closes the session.
+    Raises ModelFileError naming the file if it is missing, damaged or foreign.
+    """
+    name = os.fspath(path)
+    metadata = read_model_metadata(name)
+    model_graph = build_graph(metadata["model"])
+    sess = tf.Session(graph=model_graph.graph)
+    try:
+        with model_graph.graph.as_default():
+            saver = tf.train.Saver(model_graph.model_variables)
+        saver.restore(sess, model_prefix(name))
+    except tf.errors.NotFoundError as error:
+        sess.close()
+        raise ModelFileError(
+            name, f"does not fit a {metadata['model']} model ({_reason(error)})"
+        ) from None
+    except (tf.errors.OpError, OSError, ValueError) as error:
+        sess.close()
+        raise ModelFileError(name, f"cannot restore the model ({_reason(error)})") from None
+    return sess, model_graph, metadata
