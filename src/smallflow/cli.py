@@ -1,0 +1,673 @@
+"""The ``smallflow`` command: train, evaluate, predict and show; the only module that prints."""
+
+import argparse
+import collections
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+
+import smallflow as tf
+from smallflow import models
+
+__all__ = ["main"]
+
+DATA_ENV = "SMALLFLOW_DATA"
+DEFAULT_SEED = 0
+DEFAULT_LOG_INTERVAL = 100
+DEFAULT_VALIDATION_SIZE = 5000
+# Steps over which the training loss is averaged for the report when logging is off.
+LOSS_WINDOW = 100
+
+
+class CommandError(Exception):
+    """A problem the user can fix; printed as one ``error: ...`` line, exit code 1."""
+
+
+def main(argv=None):
+    """Run the command line ``argv`` (default: sys.argv[1:]); return the exit code."""
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version, or a usage error (code 2)
+        return _exit_code(stop)
+    try:
+        return args.run(args)
+    except CommandError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (smallflow evaluate ... | head): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _exit_code(stop):
+    if stop.code is None:
+        return 0
+    if isinstance(stop.code, int):
+        return stop.code
+    print(stop.code, file=sys.stderr)
+    return 1
+
+
+# -- arguments ---------------------------------------------------------------------------------
+
+
+def _positive_int(text):
+    value = _int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text}")
+    return value
+
+
+def _non_negative_int(text):
+    value = _int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be zero or a positive whole number, got {text}")
+    return value
+
+
+def _int(text):
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+
+
+def _positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not (math.isfinite(value) and value > 0.0):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """States defaults in --help, except where there is none worth stating."""
+
+    def _get_help_string(self, action):
+        if action.default is None or action.default is False:
+            return action.help
+        return super()._get_help_string(action)
+
+
+def default_data_dir():
+    """Where MNIST is kept when --data-dir is not given: $SMALLFLOW_DATA or a user cache."""
+    chosen = os.environ.get(DATA_ENV)
+    if chosen:
+        return chosen
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(cache, "smallflow", "mnist")
+
+
+def _per_model(key):
+    return ", ".join(f"{name} {module.DEFAULTS[key]}" for name, module in models.MODELS.items())
+
+
+def _build_parser():
+    parser = argparse.ArgumentParser(
+        prog="smallflow",
+        description="Train MNIST models on smallflow, evaluate them, look at them, "
+        "and read your own digits.",
+        formatter_class=_HelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"smallflow {tf.__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_train(commands)
+    _add_evaluate(commands)
+    _add_predict(commands)
+    _add_show(commands)
+    return parser
+
+
+def _add_data_dir(parser, validation_default):
+    parser.add_argument(
+        "--data-dir",
+        default=default_data_dir(),
+        help=f"folder of the MNIST files, filled from smallflow's own copy when empty "
+        f"(${DATA_ENV} sets the default)",
+    )
+    parser.add_argument(
+        "--validation-size",
+        type=_non_negative_int,
+        default=validation_default,
+        help="training examples held out for validation"
+        + ("" if validation_default is not None else " (default: as in training)"),
+    )
+
+
+def _add_train(commands):
+    model_lines = "; ".join(f"{name}: {m.DESCRIPTION}" for name, m in models.MODELS.items())
+    train = commands.add_parser(
+        "train",
+        help="train a model and print its test accuracy",
+        description=f"Train a model on MNIST and print its test accuracy. Models: {model_lines}.",
+        formatter_class=_HelpFormatter,
+    )
+    train.add_argument(
+        "--model",
+        choices=list(models.MODELS),
+        default=next(iter(models.MODELS)),
+        help="which model to train",
+    )
+    _add_data_dir(train, DEFAULT_VALIDATION_SIZE)
+    length = train.add_mutually_exclusive_group()
+    length.add_argument(
+        "--steps",
+        type=_positive_int,
+        help=f"training steps (default: the model's: {_per_model('steps')})",
+    )
+    length.add_argument(
+        "--epochs",
+        type=_positive_int,
+        help="train for this many passes over the training set instead of --steps",
+    )
+    train.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        help=f"examples per step (default: {_per_model('batch_size')})",
+    )
+    rates = "; ".join(
+        f"{name}: " + ", ".join(f"{opt} {rate}" for opt, rate in _rates(module).items())
+        for name, module in models.MODELS.items()
+    )
+    train.add_argument(
+        "--learning-rate",
+        type=_positive_float,
+        help=f"learning rate (default: the model's for the optimizer; {rates})",
+    )
+    train.add_argument(
+        "--optimizer",
+        choices=models.OPTIMIZERS,
+        help=f"tf.train optimizer (default: {_per_model('optimizer')})",
+    )
+    train.add_argument(
+        "--seed",
+        type=_non_negative_int,
+        default=DEFAULT_SEED,
+        help="seed of the batch order and of random initial weights",
+    )
+    train.add_argument(
+        "--log-interval",
+        type=_non_negative_int,
+        default=DEFAULT_LOG_INTERVAL,
+        help="report loss and validation accuracy every N steps (0: never)",
+    )
+    train.add_argument("--save", metavar="PATH", help="save the trained model here")
+    train.add_argument(
+        "--json",
+        action="store_true",
+        help="print the results as one JSON object (progress goes to stderr)",
+    )
+    train.set_defaults(run=_train)
+
+
+def _rates(module):
+    rates = dict(getattr(module, "LEARNING_RATES", {}))
+    rates[module.DEFAULTS["optimizer"]] = module.DEFAULTS["learning_rate"]
+    return {name: rates[name] for name in models.OPTIMIZERS if name in rates}
+
+
+def _add_evaluate(commands):
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="accuracy, per-class precision and recall, confusion matrix of a saved model",
+        description="Measure a saved model on the test (or validation) set.",
+        formatter_class=_HelpFormatter,
+    )
+    evaluate.add_argument("model", metavar="MODEL", help="a model saved by train --save")
+    evaluate.add_argument(
+        "--split",
+        choices=("test", "validation"),
+        default="test",
+        help="which examples to measure on",
+    )
+    _add_data_dir(evaluate, None)
+    evaluate.add_argument("--json", action="store_true", help="print the results as JSON")
+    evaluate.set_defaults(run=_evaluate)
+
+
+def _add_predict(commands):
+    predict = commands.add_parser(
+        "predict",
+        help="classify your own pictures of digits",
+        description="Classify pictures of handwritten digits (PNG, JPEG, ...; any size and "
+        "colour). Each is prepared as MNIST digits were: grayscale, white on black, fitted "
+        "into 20x20 and centred by mass in 28x28.",
+        formatter_class=_HelpFormatter,
+    )
+    predict.add_argument("model", metavar="MODEL", help="a model saved by train --save")
+    predict.add_argument("images", metavar="IMAGE", nargs="+", help="picture files")
+    predict.add_argument("--json", action="store_true", help="print the results as JSON")
+    predict.set_defaults(run=_predict)
+
+
+def _add_show(commands):
+    show = commands.add_parser(
+        "show",
+        help="draw a picture (PNG) of a model's weights, samples, confusion or mistakes",
+        description="Draw pictures of models and data.",
+        formatter_class=_HelpFormatter,
+    )
+    kinds = show.add_subparsers(dest="kind", metavar="WHAT", required=True)
+
+    weights = kinds.add_parser(
+        "weights",
+        help="the learned weights, one map per digit (red -, blue +)",
+        formatter_class=_HelpFormatter,
+    )
+    weights.add_argument("model", metavar="MODEL", help="a model saved by train --save")
+    weights.add_argument("-o", "--output", default="weights.png", help="picture file to write")
+    weights.set_defaults(run=_show_weights)
+
+    samples = kinds.add_parser(
+        "samples",
+        help="a grid of training digits with their labels",
+        formatter_class=_HelpFormatter,
+    )
+    samples.add_argument(
+        "-n", "--count", type=_positive_int, default=36, help="how many digits to draw"
+    )
+    _add_data_dir(samples, DEFAULT_VALIDATION_SIZE)
+    samples.add_argument("-o", "--output", default="samples.png", help="picture file to write")
+    samples.set_defaults(run=_show_samples)
+
+    for kind, about, run in (
+        ("confusion", "the confusion matrix on the test set", _show_confusion),
+        ("mistakes", "the most confident wrong predictions", _show_mistakes),
+    ):
+        picture = kinds.add_parser(kind, help=about, formatter_class=_HelpFormatter)
+        picture.add_argument("model", metavar="MODEL", help="a model saved by train --save")
+        picture.add_argument(
+            "--split", choices=("test", "validation"), default="test", help="which examples to use"
+        )
+        if kind == "mistakes":
+            picture.add_argument(
+                "-n", "--count", type=_positive_int, default=25, help="how many mistakes to draw"
+            )
+        _add_data_dir(picture, None)
+        picture.add_argument("-o", "--output", default=f"{kind}.png", help="picture file to write")
+        picture.set_defaults(run=run)
+
+
+# -- shared steps ------------------------------------------------------------------------------
+
+
+def _read_data(data_dir, validation_size, seed=None):
+    from smallflow.datasets import mnist
+
+    try:
+        return mnist.read_data_sets(
+            data_dir, one_hot=True, validation_size=validation_size, seed=seed
+        )
+    except (OSError, ValueError, TypeError) as error:
+        raise CommandError(f"cannot read MNIST from {data_dir}: {error}") from None
+
+
+def _load(path):
+    try:
+        return models.load_model(path)
+    except models.ModelFileError as error:
+        raise CommandError(str(error)) from None
+
+
+def _split_of(data, split):
+    dataset = data.test if split == "test" else data.validation
+    if dataset.num_examples == 0:
+        raise CommandError(f"the {split} set is empty (see --validation-size)")
+    return dataset
+
+
+def _accuracy(probabilities, one_hot_labels):
+    if len(probabilities) == 0:
+        return float("nan")
+    predicted = np.argmax(probabilities, axis=1)
+    return float(np.mean(predicted == np.argmax(one_hot_labels, axis=1)))
+
+
+def _evaluation_data(args, metadata):
+    validation_size = args.validation_size
+    if validation_size is None:
+        validation_size = metadata.get("hyperparameters", {}).get(
+            "validation_size", DEFAULT_VALIDATION_SIZE
+        )
+    return _split_of(_read_data(args.data_dir, validation_size), args.split)
+
+
+def _print_json(record):
+    print(json.dumps(record, indent=2))
+
+
+# -- train ---------------------------------------------------------------------------------------
+
+
+def _train(args):
+    settings = models.hyperparameters(
+        args.model,
+        steps=args.steps,
+        batch_size=args.batch_size,
+        optimizer=args.optimizer,
+        learning_rate=args.learning_rate,
+    )
+    settings["validation_size"] = args.validation_size
+    if args.save:
+        _check_save_path(args.save)
+    data = _read_data(args.data_dir, args.validation_size, seed=args.seed)
+    train_count = data.train.num_examples
+    batch_size = settings["batch_size"]
+    if train_count == 0:
+        raise CommandError(
+            f"--validation-size {args.validation_size} leaves no training examples in "
+            f"{args.data_dir}"
+        )
+    if batch_size > train_count:
+        raise CommandError(
+            f"--batch-size {batch_size} is larger than the {train_count:,} training examples"
+        )
+    if args.epochs is not None:
+        settings["steps"] = math.ceil(args.epochs * train_count / batch_size)
+    steps = settings["steps"]
+    log = sys.stderr if args.json else sys.stdout
+    print(
+        f"Training {args.model} on {train_count:,} images: {steps:,} steps of {batch_size}, "
+        f"{settings['optimizer']} at learning rate {settings['learning_rate']:g}, "
+        f"seed {args.seed}",
+        file=log,
+    )
+    graph = models.build_graph(
+        args.model, settings["optimizer"], settings["learning_rate"], seed=args.seed
+    )
+    with tf.Session(graph=graph.graph) as sess:
+        sess.run(graph.initializer)
+        seconds, loss, validation_accuracy = _training_loop(
+            sess, graph, data, settings, args.log_interval, log
+        )
+        probabilities = models.predict_probabilities(sess, graph, data.test.images)
+        test_accuracy = _accuracy(probabilities, data.test.labels)
+        if validation_accuracy is None and data.validation.num_examples:
+            validation = data.validation
+            probabilities = models.predict_probabilities(sess, graph, validation.images)
+            validation_accuracy = _accuracy(probabilities, validation.labels)
+        results = {
+            "model": args.model,
+            "accuracy": test_accuracy,
+            "validation_accuracy": validation_accuracy,
+            "loss": loss,
+            "steps": steps,
+            "epochs": steps * batch_size / train_count,
+            "batch_size": batch_size,
+            "optimizer": settings["optimizer"],
+            "learning_rate": settings["learning_rate"],
+            "seconds": seconds,
+            "seed": args.seed,
+        }
+        if args.save:
+            metadata = {
+                "hyperparameters": settings,
+                "seed": args.seed,
+                "accuracy": test_accuracy,
+                "validation_accuracy": validation_accuracy,
+                "loss": loss,
+                "train_examples": train_count,
+            }
+            try:
+                results["saved"] = models.save_model(sess, graph, args.save, metadata)
+            except (OSError, ValueError, TypeError) as error:
+                raise CommandError(f"cannot save the model to {args.save}: {error}") from None
+
+    if args.json:
+        _print_json(results)
+        return 0
+    print(f"Trained in {seconds:.2f} s ({steps / seconds:,.0f} steps/s), final loss {loss:.4f}")
+    print(f"Test accuracy: {test_accuracy:.4f} ({data.test.num_examples:,} images)")
+    if args.save:
+        print(f"Saved the model to {results['saved']}")
+    return 0
+
+
+def _check_save_path(path):
+    """Refuse a --save path that cannot be written before training, not after it."""
+    prefix = models.model_prefix(path)
+    folder = os.path.dirname(os.path.abspath(prefix))
+    if not os.path.isdir(folder):
+        raise CommandError(f"cannot save the model to {path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise CommandError(f"cannot save the model to {path}: folder {folder} is not writable")
+    if os.path.isdir(prefix) or os.path.isdir(prefix + ".npz"):
+        raise CommandError(f"cannot save the model to {path}: it is a folder; give a file name")
+
+
+def _training_loop(sess, graph, data, settings, log_interval, log):
+    """Run the training steps; return (seconds, mean recent loss, last validation accuracy).
+
+    Every ``log_interval`` steps a line with the loss and the validation accuracy is
+    printed to ``log``; a progress bar is drawn on stderr when it is a terminal.
+    """
+    import tqdm
+
+    steps = settings["steps"]
+    batch_size = settings["batch_size"]
+    keep_prob = settings["keep_prob"]
+    validation = data.validation
+    recent = collections.deque(maxlen=log_interval or LOSS_WINDOW)
+    validation_accuracy = None
+    bar = tqdm.tqdm(
+        total=steps,
+        unit="step",
+        file=sys.stderr,
+        disable=not sys.stderr.isatty(),
+        leave=False,
+        dynamic_ncols=True,
+    )
+    start = time.perf_counter()
+    with bar:
+        for step in range(1, steps + 1):
+            images, labels = data.train.next_batch(batch_size)
+            feed = {graph.images: images, graph.labels: labels}
+            if keep_prob != 1.0:
+                feed[graph.keep_prob] = keep_prob
+            _, loss = sess.run((graph.train_op, graph.loss), feed_dict=feed)
+            recent.append(float(loss))
+            bar.update(1)
+            if not log_interval or (step % log_interval and step != steps):
+                continue
+            mean_loss = sum(recent) / len(recent)
+            line = f"step {step:>{len(str(steps))}}/{steps}  loss {mean_loss:.4f}"
+            if validation.num_examples:
+                probabilities = models.predict_probabilities(sess, graph, validation.images)
+                validation_accuracy = _accuracy(probabilities, validation.labels)
+                line += f"  validation accuracy {validation_accuracy:.4f}"
+            bar.set_postfix_str(f"loss {mean_loss:.4f}", refresh=False)
+            tqdm.tqdm.write(line, file=log)
+    seconds = time.perf_counter() - start
+    return seconds, sum(recent) / len(recent), validation_accuracy
+
+
+# -- evaluate ------------------------------------------------------------------------------------
+
+
+def _evaluate(args):
+    from smallflow import metrics
+
+    sess, graph, metadata = _load(args.model)
+    with sess:
+        dataset = _evaluation_data(args, metadata)
+        probabilities = models.predict_probabilities(sess, graph, dataset.images)
+    accuracy = _accuracy(probabilities, dataset.labels)
+    matrix = metrics.confusion_matrix(dataset.labels, probabilities)
+    precision, recall = metrics.precision_recall(matrix)
+    if args.json:
+        _print_json(
+            {
+                "model": args.model,
+                "split": args.split,
+                "examples": int(dataset.num_examples),
+                "accuracy": accuracy,
+                "precision": precision.tolist(),
+                "recall": recall.tolist(),
+                "confusion_matrix": matrix.tolist(),
+            }
+        )
+        return 0
+    print(f"{args.model}: {_describe(metadata)}")
+    print(f"{args.split.capitalize()} accuracy: {accuracy:.4f} ({dataset.num_examples:,} images)")
+    print()
+    print("digit  precision  recall  images")
+    for digit in range(matrix.shape[0]):
+        count = int(matrix[digit].sum())
+        print(f"{digit:>5}  {precision[digit]:>9.4f}  {recall[digit]:>6.4f}  {count:>6,}")
+    print()
+    print("Confusion matrix (rows: true digit, columns: predicted digit)")
+    width = max(4, len(f"{int(matrix.max()):,}") + 1)
+    print("     " + "".join(f"{digit:>{width}}" for digit in range(matrix.shape[1])))
+    for digit, row in enumerate(matrix):
+        print(f"{digit:>5}" + "".join(f"{int(count):>{width},}" for count in row))
+    return 0
+
+
+def _describe(metadata):
+    settings = metadata.get("hyperparameters", {})
+    parts = [metadata.get("model", "?")]
+    if "steps" in settings:
+        parts.append(f"{settings['steps']:,} steps of {settings.get('batch_size', '?')}")
+    if "optimizer" in settings:
+        parts.append(f"{settings['optimizer']} at {settings.get('learning_rate', '?')}")
+    if "seed" in metadata:
+        parts.append(f"seed {metadata['seed']}")
+    return ", ".join(parts)
+
+
+# -- predict -------------------------------------------------------------------------------------
+
+
+def _predict(args):
+    imaging = _import_plots("predict", "smallflow.imaging")
+    sess, graph, _ = _load(args.model)
+    digits = []
+    failed = 0
+    for path in args.images:
+        try:
+            digits.append((path, imaging.load_digit(path)))
+        except imaging.ImageError as error:
+            print(f"error: {error}", file=sys.stderr)
+            failed += 1
+    with sess:
+        batch = np.stack([digit for _, digit in digits]) if digits else np.zeros((0, 784))
+        probabilities = models.predict_probabilities(sess, graph, batch)
+    results = []
+    for (path, _), row in zip(digits, probabilities, strict=True):
+        guess = int(np.argmax(row))
+        results.append(
+            {
+                "file": path,
+                "digit": guess,
+                "probability": float(row[guess]),
+                "probabilities": [float(p) for p in row],
+            }
+        )
+    if args.json:
+        _print_json(results)
+    else:
+        for result in results:
+            print(f"{result['file']}: {result['digit']} (probability {result['probability']:.3f})")
+    return 1 if failed else 0
+
+
+def _import_plots(command, module):
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        raise CommandError(
+            f"{command} needs matplotlib and Pillow ({error}); "
+            "install them with: pip install 'smallflow[plots]'"
+        ) from None
+
+
+# -- show ----------------------------------------------------------------------------------------
+
+
+def _write_figure(viz, figure, output):
+    try:
+        written = viz.save_figure(figure, output)
+    except (OSError, ValueError) as error:
+        raise CommandError(f"cannot write {output}: {error}") from None
+    width, height = figure.canvas.get_width_height()
+    print(f"Wrote {written} ({width}x{height} pixels)")
+    return 0
+
+
+def _show_weights(args):
+    viz = _import_plots("show weights", "smallflow.viz")
+    sess, graph, metadata = _load(args.model)
+    module = models.get_model(graph.name)
+    weight_map = getattr(module, "WEIGHT_MAP", None)
+    if weight_map is None:
+        raise CommandError(
+            f"{args.model}: a {graph.name} model has no single 784x10 weight map to draw"
+        )
+    with sess:
+        (variable,) = [v for v in graph.model_variables if v.op.name == weight_map]
+        weights = sess.run(variable)
+    title = (
+        f"Learned weights of {graph.name} ({_accuracy_note(metadata)}): red negative, blue positive"
+    )
+    return _write_figure(viz, viz.weights_figure(weights, title=title), args.output)
+
+
+def _accuracy_note(metadata):
+    accuracy = metadata.get("accuracy")
+    if isinstance(accuracy, float):
+        return f"test accuracy {accuracy:.2%}"
+    return "test accuracy not recorded"
+
+
+def _show_samples(args):
+    viz = _import_plots("show samples", "smallflow.viz")
+    train = _read_data(args.data_dir, args.validation_size).train
+    count = min(args.count, train.num_examples)
+    figure = viz.samples_figure(
+        train.images[:count],
+        train.labels[:count],
+        n=count,
+        title=f"The first {count} digits of the MNIST training set, with their labels",
+    )
+    return _write_figure(viz, figure, args.output)
+
+
+def _predictions_on(args):
+    sess, graph, metadata = _load(args.model)
+    with sess:
+        dataset = _evaluation_data(args, metadata)
+        probabilities = models.predict_probabilities(sess, graph, dataset.images)
+    return dataset, probabilities
+
+
+def _show_confusion(args):
+    viz = _import_plots("show confusion", "smallflow.viz")
+    from smallflow import metrics
+
+    dataset, probabilities = _predictions_on(args)
+    matrix = metrics.confusion_matrix(dataset.labels, probabilities)
+    return _write_figure(viz, viz.confusion_figure(matrix), args.output)
+
+
+def _show_mistakes(args):
+    viz = _import_plots("show mistakes", "smallflow.viz")
+    dataset, probabilities = _predictions_on(args)
+    predicted = np.argmax(probabilities, axis=1)
+    figure = viz.mistakes_figure(
+        dataset.images, dataset.labels, predicted, probabilities, n=args.count
+    )
+    return _write_figure(viz, figure, args.output)
