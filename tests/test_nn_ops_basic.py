@@ -199,9 +199,6 @@ def test_cross_entropy_with_the_class_axis_last_keeps_the_batch_shape():
                                rtol=1e-5)
 
 
-@pytest.mark.xfail(strict=True, reason="nn_ops swaps the class axis with the last one instead "
-                                       "of moving it last, so the loss comes out transposed "
-                                       "(reported to the nn_ops owner)")
 def test_cross_entropy_over_the_first_axis_keeps_the_other_axes_in_order():
     logits = RNG.normal(size=(4, 2, 3)).astype(np.float32)
     labels = np.moveaxis(one_hot(RNG.integers(0, 4, size=(2, 3)), 4), -1, 0)

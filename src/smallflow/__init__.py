@@ -4,6 +4,7 @@
 """
 
 from . import app, dtypes, errors, flags, logging, losses, nn, train  # noqa: A004
+from ._version import __version__
 from .dtypes import (
     DType,
     as_dtype,
@@ -189,8 +190,6 @@ from .variables import (
     trainable_variables,
     variables_initializer,
 )
-
-__version__ = "0.1.0"
 
 newaxis = None
 sub = subtract

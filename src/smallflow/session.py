@@ -17,7 +17,10 @@ from .registry import OP_DEFS
 # Ops whose output is their input: the plan passes the value along instead of calling them.
 _PASS_THROUGH = frozenset({"Identity", "StopGradient", "PlaceholderWithDefault"})
 # Ops whose output may be a session's stored array: copied before it is handed to the user.
-_STATE_READERS = frozenset({"VariableV2", "Assign", "AssignAdd", "AssignSub"})
+_STATE_READERS = frozenset({
+    "VariableV2", "Assign", "AssignAdd", "AssignSub", "ApplyGradientDescent", "ApplyMomentum",
+    "ApplyAdam", "ApplyAdagrad", "ApplyRMSProp", "ApplyCenteredRMSProp",
+})
 
 
 class _SessionState:

@@ -147,8 +147,8 @@ def _move_class_axis_last(tensor, axis):
         return tensor, None
     if rank is None:
         raise ValueError("cross entropy over a non-last axis needs a tensor of known rank")
-    perm = list(range(rank))
-    perm[axis % rank], perm[-1] = perm[-1], perm[axis % rank]
+    # Move the class axis last, keeping the other axes in order (the loss keeps their order).
+    perm = [a for a in range(rank) if a != axis % rank] + [axis % rank]
     return array_ops.transpose(tensor, perm), perm
 
 

@@ -23,6 +23,7 @@ import zlib
 import numpy as np
 
 from .. import errors
+from .._version import __version__
 from . import checkpoint_management
 
 FORMAT = "smallflow-checkpoint"
@@ -35,12 +36,7 @@ class CheckpointNotFoundError(errors.NotFoundError, ValueError):
 
 
 def _smallflow_version():
-    from importlib import metadata
-
-    try:
-        return metadata.version("smallflow")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+    return __version__
 
 
 # -- writing --------------------------------------------------------------------------------------
