@@ -920,8 +920,6 @@ def _strided_slice_static(op):
         raise ShapeError("Multiple ellipses in slice spec not allowed")
     consumed = sum(item is not None and item is not Ellipsis for item in spec)
     if known.ndims is None:
-        if Ellipsis in spec:
-            return [unknown_shape()]
         return [unknown_shape()]
     dims = known.as_list()
     if consumed > len(dims):
