@@ -166,6 +166,14 @@ from .ops.math_ops import (
     unsorted_segment_sum,
 )
 from .ops.random_ops import random_normal, random_uniform, truncated_normal
+from .protos import (
+    ConfigProto,
+    GPUOptions,
+    GraphOptions,
+    OptimizerOptions,
+    RunMetadata,
+    RunOptions,
+)
 from .registry import NotDifferentiable, RegisterGradient
 from .session import InteractiveSession, Session
 from .tensor_shape import Dimension, TensorShape
