@@ -1,0 +1,104 @@
+"""The layering of design.md: imports point one way, and `import smallflow` stays light."""
+
+import ast
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "smallflow"
+
+# Lowest layer first. A module may import modules of its own layer or of layers below it.
+LAYERS = [
+    ("foundation", ["_version", "errors", "dtypes", "tensor_shape", "protos"]),
+    ("registry", ["registry"]),
+    ("graph", ["graph"]),
+    ("ops", ["ops.common", "ops.array_ops", "ops.math_ops", "ops.nn_ops", "ops.state_ops",
+             "ops.random_ops", "ops.control_flow_ops", "ops.training_ops", "ops.conv_kernels"]),
+    ("gradients", ["ops.array_grad", "ops.math_grad", "ops.nn_grad", "ops", "gradients"]),
+    ("variables", ["variables", "init_ops", "variable_scope"]),
+    ("session", ["session"]),
+    ("train", ["train", "losses", "nn", "layers", "gradient_checker", "app", "flags", "logging"]),
+    ("public API", [""]),  # smallflow/__init__.py itself
+    ("application", ["datasets", "examples", "models", "metrics", "imaging"]),
+    ("front-ends", ["cli", "__main__", "viz", "web"]),
+]
+
+
+def _layer_of(module):
+    """Index of the layer owning ``module`` (a dotted name below ``smallflow``)."""
+    best = None
+    best_length = -1
+    for index, (_, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            matches = module == prefix or (prefix and module.startswith(prefix + "."))
+            if matches and len(prefix) > best_length:
+                best, best_length = index, len(prefix)
+    return best
+
+
+def _module_name(path):
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _imports(path):
+    """Every smallflow module that ``path`` imports, anywhere in the file."""
+    own = _module_name(path)
+    package = own if path.name == "__init__.py" else own.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "smallflow" or alias.name.startswith("smallflow."):
+                    found.add(alias.name.removeprefix("smallflow").lstrip("."))
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".") if package else []
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join([*base, *(node.module.split(".") if node.module else [])])
+            elif node.module and node.module.split(".")[0] == "smallflow":
+                target = node.module.removeprefix("smallflow").lstrip(".")
+            else:
+                continue
+            names = [alias.name for alias in node.names]
+            for name in names:
+                candidate = f"{target}.{name}" if target else name
+                is_module = (SRC / pathlib.Path(*candidate.split("."))).with_suffix(".py").exists() \
+                    or (SRC / pathlib.Path(*candidate.split("."))).is_dir()
+                found.add(candidate if is_module else target)
+    return found
+
+
+SOURCES = sorted(p for p in SRC.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(SRC)))
+def test_imports_point_down_the_layers(path):
+    importer = _module_name(path)
+    own_layer = _layer_of(importer)
+    for imported in sorted(_imports(path)):
+        layer = _layer_of(imported)
+        assert layer <= own_layer, (
+            f"{importer} ({LAYERS[own_layer][0]}) imports {imported} ({LAYERS[layer][0]}), "
+            "a higher layer"
+        )
+
+
+def test_every_module_has_a_layer():
+    for path in SOURCES:
+        assert _layer_of(_module_name(path)) is not None, path
+
+
+def test_import_smallflow_stays_light():
+    code = (
+        "import sys, smallflow, smallflow.cli, smallflow.viz, smallflow.imaging; "
+        "heavy = [m for m in ('matplotlib', 'PIL', 'tqdm', 'scipy') if m in sys.modules]; "
+        "print(heavy)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
