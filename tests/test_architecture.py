@@ -19,7 +19,8 @@ LAYERS = [
     ("gradients", ["ops.array_grad", "ops.math_grad", "ops.nn_grad", "ops", "gradients"]),
     ("variables", ["variables", "init_ops", "variable_scope"]),
     ("session", ["session"]),
-    ("train", ["train", "losses", "nn", "layers", "gradient_checker", "app", "flags", "logging"]),
+    ("train", ["train", "losses", "nn", "layers", "gradient_checker", "test", "app", "flags",
+               "logging"]),
     ("public API", [""]),  # smallflow/__init__.py itself
     ("application", ["datasets", "examples", "models", "metrics", "imaging"]),
     ("front-ends", ["cli", "__main__", "viz", "web"]),

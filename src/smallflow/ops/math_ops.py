@@ -442,6 +442,16 @@ _UFUNC_REDUCE = {
 }
 
 
+def _extreme(dtype, numpy_fn):
+    """The identity of max (lowest value) or min (highest value) for ``dtype``."""
+    if dtype.kind == "f":
+        return -np.inf if numpy_fn is np.max else np.inf
+    if dtype.kind == "b":
+        return numpy_fn is np.min
+    info = np.iinfo(dtype)
+    return info.min if numpy_fn is np.max else info.max
+
+
 def _reduction_kernel(numpy_fn):
     def factory(attrs):
         axes = attrs["axes"]
@@ -459,6 +469,9 @@ def _reduction_kernel(numpy_fn):
                 return np.true_divide(total, count, dtype=x.dtype)
             if numpy_fn in (np.sum, np.prod):
                 return reduce(x, axis=axis, keepdims=keep, dtype=x.dtype)
+            if x.size == 0 and numpy_fn in (np.max, np.min):
+                # TensorFlow's identity elements: the max of nothing is the lowest value.
+                return reduce(x, axis=axis, keepdims=keep, initial=_extreme(x.dtype, numpy_fn))
             return reduce(x, axis=axis, keepdims=keep)
 
         return reduce_array
