@@ -17,7 +17,6 @@ __all__ = ["main"]
 
 DATA_ENV = "SMALLFLOW_DATA"
 DEFAULT_SEED = 0
-DEFAULT_LOG_INTERVAL = 100
 DEFAULT_VALIDATION_SIZE = 5000
 # Steps over which the training loss is averaged for the report when logging is off.
 LOSS_WINDOW = 100
@@ -111,7 +110,9 @@ def default_data_dir():
 
 
 def _per_model(key):
-    return ", ".join(f"{name} {module.DEFAULTS[key]}" for name, module in models.MODELS.items())
+    """'softmax 1000, mlp 5000': the default of setting ``key`` for each model."""
+    values = (models.hyperparameters(name)[key] for name in models.MODELS)
+    return ", ".join(f"{name} {value}" for name, value in zip(models.MODELS, values, strict=True))
 
 
 def _build_parser():
@@ -200,8 +201,8 @@ def _add_train(commands):
     train.add_argument(
         "--log-interval",
         type=_non_negative_int,
-        default=DEFAULT_LOG_INTERVAL,
-        help="report loss and validation accuracy every N steps (0: never)",
+        help="report loss and validation accuracy every N steps, 0 for never "
+        f"(default: the model's: {_per_model('log_interval')})",
     )
     train.add_argument("--save", metavar="PATH", help="save the trained model here")
     train.add_argument(
@@ -358,6 +359,7 @@ def _train(args):
         batch_size=args.batch_size,
         optimizer=args.optimizer,
         learning_rate=args.learning_rate,
+        log_interval=args.log_interval,
     )
     settings["validation_size"] = args.validation_size
     if args.save:
@@ -390,7 +392,7 @@ def _train(args):
     with tf.Session(graph=graph.graph) as sess:
         sess.run(graph.initializer)
         seconds, loss, validation_accuracy = _training_loop(
-            sess, graph, data, settings, args.log_interval, log
+            sess, graph, data, settings, settings["log_interval"], log
         )
         probabilities = models.predict_probabilities(sess, graph, data.test.images)
         test_accuracy = _accuracy(probabilities, data.test.labels)

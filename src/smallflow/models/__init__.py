@@ -7,9 +7,11 @@ A model is a module written only through ``import smallflow as tf`` that provide
   ``keep_prob`` fed while training (1.0 = no dropout);
 - ``build(images, keep_prob) -> logits``: ``images`` is a float32 ``[None, 784]`` tensor,
   ``keep_prob`` a float32 scalar tensor that is 1.0 except during training steps;
-- optionally ``LEARNING_RATES`` (optimizer name -> learning rate used when another
-  optimizer than the default is chosen) and ``WEIGHT_MAP`` (the name of a ``[784, 10]``
-  variable that ``smallflow show weights`` draws).
+- optionally: ``DEFAULTS["log_interval"]`` (steps between validation reports, default
+  100), ``LEARNING_RATES`` (optimizer name -> learning rate used when another optimizer
+  than the default is chosen), ``PREDICT_BATCH`` (images per run when predicting, to
+  bound memory; default 2000) and ``WEIGHT_MAP`` (the name of a ``[784, 10]`` variable
+  that ``smallflow show weights`` draws).
 
 Adding a model is one module and one line in ``MODELS``.
 """
@@ -55,6 +57,8 @@ FORMAT_VERSION = 1
 
 # Rows per Session.run when predicting, so large sets never need one huge batch.
 PREDICT_BATCH = 2000
+# Steps between validation reports while training, unless the model says otherwise.
+LOG_INTERVAL = 100
 
 
 class ModelFileError(ValueError):
@@ -75,21 +79,27 @@ def get_model(name):
         raise ValueError(f"unknown model {name!r}; choose one of: {known}") from None
 
 
-def hyperparameters(name, steps=None, batch_size=None, optimizer=None, learning_rate=None):
+def hyperparameters(
+    name, steps=None, batch_size=None, optimizer=None, learning_rate=None, log_interval=None
+):
     """The settings for training model ``name``: its defaults, with the given values on top.
 
     When the optimizer differs from the model's default and no learning rate is given,
     the model's ``LEARNING_RATES`` entry for that optimizer is used.
     """
     model = get_model(name)
-    settings = dict(model.DEFAULTS)
+    settings = {"log_interval": LOG_INTERVAL, **model.DEFAULTS}
     if optimizer is not None and optimizer != settings["optimizer"]:
         if optimizer not in OPTIMIZERS:
             raise ValueError(f"unknown optimizer {optimizer!r}; choose one of: {OPTIMIZERS}")
         settings["optimizer"] = optimizer
         rates = getattr(model, "LEARNING_RATES", {})
         settings["learning_rate"] = rates.get(optimizer, settings["learning_rate"])
-    for key, value in (("steps", steps), ("batch_size", batch_size)):
+    for key, value in (
+        ("steps", steps),
+        ("batch_size", batch_size),
+        ("log_interval", log_interval),
+    ):
         if value is not None:
             settings[key] = value
     if learning_rate is not None:
@@ -170,8 +180,14 @@ def build_graph(name, optimizer=None, learning_rate=None, seed=None):
     )
 
 
-def predict_probabilities(sess, model_graph, images, batch_size=PREDICT_BATCH):
-    """Class probabilities [N, 10] (float32) of flat images [N, 784], in batches."""
+def predict_probabilities(sess, model_graph, images, batch_size=None):
+    """Class probabilities [N, 10] (float32) of flat images [N, 784], in batches.
+
+    ``batch_size`` defaults to the model's ``PREDICT_BATCH``. Train and evaluate use the
+    same batches, so they compute bit-identical probabilities from the same weights.
+    """
+    if batch_size is None:
+        batch_size = getattr(get_model(model_graph.name), "PREDICT_BATCH", PREDICT_BATCH)
     images = np.asarray(images, dtype=np.float32)
     parts = []
     for start in range(0, images.shape[0], batch_size):
