@@ -192,8 +192,8 @@ def _other_model_name(path):
 # how the file is made -> words the error must contain
 BAD_MODEL_FILES = [
     (lambda path: None, "no such model file"),
-    (lambda path: (path.parent / "m.npz").write_bytes(b"not a zip at all"), "not a smallflow"),
-    (lambda path: np.savez(path.parent / "m.npz", W=np.zeros(3)), "not a smallflow"),
+    (lambda path: (path.parent / "m.npz").write_bytes(b"not a zip"), "damaged or not a smallflow"),
+    (lambda path: np.savez(path.parent / "m.npz", W=np.zeros(3)), "no smallflow metadata"),
     (_plain_checkpoint, "not a smallflow model"),
     (_other_model_name, "'transformer'"),
 ]

@@ -241,7 +241,8 @@ def read_model_metadata(path):
     except tf.errors.NotFoundError:
         raise ModelFileError(name, "no such model file") from None
     except tf.errors.OpError as error:
-        raise ModelFileError(name, f"not a smallflow model file ({_reason(error)})") from None
+        problem = f"damaged or not a smallflow model ({_reason(error)})"
+        raise ModelFileError(name, problem) from None
     except OSError as error:
         raise ModelFileError(name, f"cannot read it ({error.strerror or error})") from None
     metadata = record.get("metadata")
@@ -264,9 +265,15 @@ def read_model_metadata(path):
 
 
 def _reason(error):
-    """The first line of an error's message, without the file name the caller adds itself."""
+    """The gist of a checkpoint error, without the file name the caller puts in front."""
     text = getattr(error, "message", None) or str(error) or type(error).__name__
-    return text.splitlines()[0]
+    line = text.splitlines()[0]
+    # The reader says "Unable to read checkpoint file P: <problem>. The file is damaged ...".
+    _, found, problem = line.partition("Unable to read checkpoint file ")
+    if found and ": " in problem:
+        problem = problem.split(": ", 1)[1]
+        return problem.split(". The file is damaged", 1)[0].rstrip(".")
+    return line
 
 
 def load_model(path):
