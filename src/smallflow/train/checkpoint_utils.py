@@ -110,7 +110,9 @@ def write_checkpoint(prefix, arrays, record):
     except BaseException:
         os.remove(data_tmp)
         raise
-    checkpoint_management.replace_all([(data_tmp, data_path), (meta_tmp, meta_path)])
+    # The .npz holds everything (its metadata too), so its rename is the commit point: it goes
+    # last, and an interruption between the two renames leaves the previous checkpoint loadable.
+    checkpoint_management.replace_all([(meta_tmp, meta_path), (data_tmp, data_path)])
 
 
 # -- reading --------------------------------------------------------------------------------------
