@@ -189,31 +189,87 @@ def _select_v2_case():
     return Case([a, b], [_uniform((2, 1)), _uniform((3,))], chosen)
 
 
+# -- nn ops: convolution, pooling, dropout (rows added with those ops) -------------------------
+
+_WINDOW = {"ksize": [1, 2, 2, 1], "strides": [1, 1, 1, 1], "padding": "SAME"}
+
+
+def _pool_grad_case(op_builder):
+    """A gradient-of-pooling op on a fixed input without ties, checked in its incoming grad."""
+
+    def build():
+        x = _const(_distinct((1, 3, 3, 2)))
+        y = tf.nn.max_pool(x, **_WINDOW)
+        g = _ph([1, 3, 3, 2])
+        return Case([g], [_uniform((1, 3, 3, 2))], op_builder(x, y, g))
+
+    return build
+
+
+def _dropout_case():
+    x = _ph([2, 3])
+    keep_prob = _ph([])
+    # Fixed draws clear of 1 - keep_prob (0.4), so the mask does not move with keep_prob.
+    uniform = _const([[0.1, 0.7, 0.3], [0.9, 0.2, 0.6]])
+    y = make_op("Dropout", [x, keep_prob, uniform], [F64, F64]).outputs[0]
+    return Case([x, keep_prob], [_uniform((2, 3)), np.array(0.6)], y)
+
+
+def _grad_op(op_type, attrs=None):
+    return lambda g, x: make_op(op_type, [g, x], [F64], attrs).outputs[0]
+
+
 CASES = {
     "Abs": _unary(tf.abs, _away_from_zero),
     "Add": _binary(tf.add),
     "AddN": _binary(lambda a, b: tf.add_n([a, b, a]), shape_b=(2, 3)),
     "AddV2": _binary(lambda a, b: a + b, (2, 1), (1, 3)),
+    "AvgPool": _unary(lambda x: tf.nn.avg_pool(x, [1, 2, 3, 1], [1, 2, 1, 1], "SAME"),
+                      shape=(1, 3, 4, 2)),
+    "AvgPoolGrad": _unary(lambda g: nn_ops.avg_pool_grad([1, 3, 3, 2], g, **_WINDOW),
+                          shape=(1, 3, 3, 2)),
     "BatchMatMulV2": _binary(tf.matmul, (2, 2, 3), (3, 4)),
+    "BiasAdd": _binary(tf.nn.bias_add, (2, 3, 4), (4,)),
+    "BiasAddGrad": _unary(nn_ops.bias_add_grad, shape=(2, 3, 4)),
     "BroadcastTo": _unary(lambda x: tf.broadcast_to(x, [2, 3]), shape=(2, 1)),
     "BroadcastToShapeOf": _broadcast_to_shape_of_case,
     "Cast": _cast_case,
     "ConcatV2": _binary(lambda a, b: tf.concat([a, b], axis=-1), (2, 3), (2, 2)),
+    "Conv2D": _binary(lambda x, w: tf.nn.conv2d(x, w, [1, 2, 2, 1], "SAME"), (1, 5, 4, 2),
+                      (3, 2, 2, 3)),
+    "Conv2DBackpropFilter": _binary(
+        lambda x, g: tf.nn.conv2d_backprop_filter(x, [3, 2, 2, 3], g, [1, 2, 2, 1], "SAME"),
+        (1, 5, 4, 2), (1, 3, 2, 3)),
+    "Conv2DBackpropInput": _binary(
+        lambda w, g: tf.nn.conv2d_backprop_input([1, 5, 4, 2], w, g, [1, 2, 2, 1], "SAME"),
+        (3, 2, 2, 3), (1, 3, 2, 3)),
     "Cumprod": _unary(lambda x: tf.cumprod(x, axis=1, exclusive=True), _positive),
     "Cumsum": _unary(lambda x: tf.cumsum(x, axis=1, reverse=True)),
     "Diag": _unary(tf.diag, shape=(3,)),
     "DiagPart": _unary(array_ops.diag_part, shape=(3, 3)),
     "DivNoNan": _binary(tf.div_no_nan, init_b=_away_from_zero),
+    "Dropout": _dropout_case,
+    "Elu": _unary(tf.nn.elu, _away_from_zero),
+    "EluGrad": _binary(_grad_op("EluGrad"), (2, 3), (2, 3), init_b=_away_from_zero),
     "Exp": _unary(tf.exp),
     "ExpandDims": _unary(lambda x: tf.expand_dims(x, 1)),
     "Fill": _fill_case,
     "GatherV2": _gather_case,
     "Identity": _unary(tf.identity),
+    "L2Loss": _unary(tf.nn.l2_loss),
+    "LeakyRelu": _unary(lambda x: tf.nn.leaky_relu(x, 0.3), _away_from_zero),
+    "LeakyReluGrad": _binary(_grad_op("LeakyReluGrad", {"alpha": 0.3}), (2, 3), (2, 3),
+                             init_b=_away_from_zero),
     "Log": _unary(tf.log, _positive),
     "Log1p": _unary(tf.log1p, _positive),
     "LogSoftmax": _unary(tf.nn.log_softmax),
     "MatMul": _binary(lambda a, b: tf.matmul(a, b, transpose_b=True), (2, 3), (4, 3)),
     "Max": _unary(lambda x: tf.reduce_max(x, axis=1), _distinct),
+    "MaxPool": _unary(lambda x: tf.nn.max_pool(x, [1, 3, 2, 1], [1, 2, 1, 1], "SAME"),
+                      _distinct, shape=(1, 4, 3, 2)),
+    "MaxPoolGrad": _pool_grad_case(lambda x, y, g: nn_ops.max_pool_grad(x, y, g, **_WINDOW)),
+    "MaxPoolGradGrad": _pool_grad_case(
+        lambda x, y, g: nn_ops.max_pool_grad_grad(x, y, g, **_WINDOW)),
     "Maximum": _binary(tf.maximum, init_a=_distinct, init_b=_distinct),
     "Mean": _unary(lambda x: tf.reduce_mean(x, axis=0)),
     "Min": _unary(lambda x: tf.reduce_min(x, axis=[0, 1]), _distinct),
@@ -245,6 +301,8 @@ CASES = {
     "Slice": _unary(lambda x: tf.slice(x, [0, 1], [-1, 2])),
     "Softmax": _unary(tf.nn.softmax),
     "SoftmaxCrossEntropyWithLogits": _xent_case,
+    "Softplus": _unary(tf.nn.softplus),
+    "SoftplusGrad": _binary(_grad_op("SoftplusGrad"), (2, 3), (2, 3)),
     "SparseSoftmaxCrossEntropyWithLogits": _sparse_xent_case,
     "Split": _split_case,
     "SplitV": _split_v_case,
