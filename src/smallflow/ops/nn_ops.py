@@ -1064,8 +1064,11 @@ def _dropout_shape(op):
     x, keep_prob, uniform = (t.shape for t in op.inputs)
     if keep_prob.ndims not in (None, 0):
         raise ShapeError(f"Shape must be rank 0 but is rank {keep_prob.ndims}")
-    broadcast = broadcast_static(x, uniform)
-    if x.ndims is not None and broadcast.ndims is not None and broadcast.ndims != x.ndims:
+    try:
+        fits = broadcast_static(x, uniform).is_compatible_with(x)
+    except ShapeError:
+        fits = False
+    if not fits:
         raise ShapeError(f"noise_shape {uniform.bracket_str()} does not broadcast to the shape "
                          f"of x {x.bracket_str()}")
     return [x, uniform]
