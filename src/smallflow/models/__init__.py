@@ -11,7 +11,9 @@ A model is a module written only through ``import smallflow as tf`` that provide
   100), ``LEARNING_RATES`` (optimizer name -> learning rate used when another optimizer
   than the default is chosen), ``PREDICT_BATCH`` (images per run when predicting, to
   bound memory; default 2000) and ``WEIGHT_MAP`` (the name of a ``[784, 10]`` variable
-  that ``smallflow show weights`` draws).
+  that ``smallflow show weights`` draws);
+- optionally: ``DEFAULTS["decay_steps"]`` and ``DEFAULTS["decay_rate"]``: the learning
+  rate then decays as ``tf.train.exponential_decay`` computes it from the global step.
 
 Adding a model is one module and one line in ``MODELS``.
 """
@@ -22,7 +24,7 @@ import os
 import numpy as np
 
 import smallflow as tf
-from smallflow.models import softmax
+from smallflow.models import mlp, softmax
 
 __all__ = [
     "MODELS",
@@ -43,6 +45,7 @@ __all__ = [
 # name -> module. The first entry is the default model.
 MODELS = {
     "softmax": softmax,
+    "mlp": mlp,
 }
 
 # The optimizers `smallflow train --optimizer` offers, as TensorFlow 1.x names them.
@@ -162,7 +165,14 @@ def build_graph(name, optimizer=None, learning_rate=None, seed=None):
         accuracy = tf.reduce_mean(tf.cast(correct, tf.float32), name="accuracy")
         train_op = None
         if optimizer is not None:
-            train_op = make_optimizer(optimizer, learning_rate).minimize(loss)
+            rate = learning_rate
+            global_step = None
+            if "decay_steps" in model.DEFAULTS:
+                global_step = tf.train.get_or_create_global_step()
+                decay_steps = model.DEFAULTS["decay_steps"]
+                decay_rate = model.DEFAULTS["decay_rate"]
+                rate = tf.train.exponential_decay(rate, global_step, decay_steps, decay_rate)
+            train_op = make_optimizer(optimizer, rate).minimize(loss, global_step=global_step)
         initializer = tf.global_variables_initializer()
     return ModelGraph(
         name=name,
