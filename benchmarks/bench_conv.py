@@ -1,0 +1,299 @@
+"""Time one training step and one forward pass of the follow-up tutorial's CNN (batch 50).
+
+The network is "Deep MNIST for Experts": 28x28x1 -> conv 5x5x32 SAME + bias -> ReLU ->
+max-pool 2x2 -> conv 5x5x32->64 SAME + bias -> ReLU -> max-pool 2x2 -> dense 3136->1024 +
+ReLU -> dropout (keep 0.5) -> dense 1024->10 -> softmax cross entropy, trained with
+AdamOptimizer(1e-4). smallflow runs it through Session.run (the graph built with
+``import smallflow as tf``, as the tutorial writes it). The baseline is the same arithmetic
+written out by hand in NumPy: convolutions as np.tensordot / np.einsum over sliding-window
+views, reshape max-pooling with an argmax-routed gradient, matrix products with @, and the
+Adam update as plain expressions. Both run alternately in one process, after a check that
+they compute the same step. The training step is what an epoch repeats 1,100 times (55,000
+images / 50), so the projection is 1,100 x the median step.
+
+Run: python benchmarks/bench_conv.py [--repeats N] [--blas-threads N] [--profile]
+(--blas-threads sets OPENBLAS_NUM_THREADS / OMP_NUM_THREADS before NumPy is imported:
+on a machine busy with other work, one thread per process can be much faster.)
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+BATCH = 50
+STEPS_PER_EPOCH = 55_000 // BATCH
+TARGET_EPOCH_S = 90.0
+PYTORCH_STEP_MS = 96.0  # PyTorch on this CPU, this network, batch 50 (from issue 5)
+
+
+def _parse(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=20,
+                        help="timed runs of each contender (default: 20)")
+    parser.add_argument("--blas-threads", type=int, default=None,
+                        help="BLAS threads (default: the environment's setting)")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print the functions smallflow's step spends its time in")
+    return parser.parse_args(argv)
+
+
+ARGS = _parse(sys.argv[1:]) if __name__ == "__main__" else None
+if ARGS is not None and ARGS.blas_threads is not None:
+    for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[_name] = str(ARGS.blas_threads)
+
+import numpy as np  # noqa: E402 - after the thread settings above
+from numpy.lib.stride_tricks import sliding_window_view  # noqa: E402
+
+import smallflow as tf  # noqa: E402
+
+F32 = np.float32
+
+
+# --- the hand-written baseline -----------------------------------------------------------------
+
+
+def _windows(x, k):
+    """SAME-padded sliding windows of x [n, h, w, c]: a view [n, h, w, c, k, k]."""
+    before = (k - 1) // 2
+    padded = np.pad(x, ((0, 0), (before, k - 1 - before), (before, k - 1 - before), (0, 0)))
+    return sliding_window_view(padded, (k, k), axis=(1, 2))
+
+
+def base_conv(x, w):
+    return np.tensordot(_windows(x, w.shape[0]), w, axes=([3, 4, 5], [2, 0, 1]))
+
+
+def base_conv_filter_grad(x, k, g):
+    dw = np.tensordot(_windows(x, k), g, axes=([0, 1, 2], [0, 1, 2]))  # [c, k, k, o]
+    return dw.transpose(1, 2, 0, 3)
+
+
+def base_conv_input_grad(w, g):
+    n, h, width, _ = g.shape
+    k = w.shape[0]
+    taps = np.einsum("nhwo,ijco->nhwijc", g, w, optimize=True)
+    padded = np.zeros((n, h + k - 1, width + k - 1, w.shape[2]), dtype=g.dtype)
+    for i in range(k):
+        for j in range(k):
+            padded[:, i : i + h, j : j + width] += taps[:, :, :, i, j]
+    top = (k - 1) // 2
+    return padded[:, top : top + h, top : top + width]
+
+
+def base_pool(x):
+    n, h, w, c = x.shape
+    return x.reshape(n, h // 2, 2, w // 2, 2, c).max(axis=(2, 4))
+
+
+def base_pool_grad(x, g):
+    n, h, w, c = x.shape
+    blocks = x.reshape(n, h // 2, 2, w // 2, 2, c).transpose(0, 1, 3, 5, 2, 4)
+    first = blocks.reshape(n, h // 2, w // 2, c, 4).argmax(axis=-1)
+    routed = np.where(first[..., None] == np.arange(4), g[..., None], F32(0))
+    return routed.reshape(n, h // 2, w // 2, c, 2, 2).transpose(0, 1, 4, 2, 5, 3).reshape(x.shape)
+
+
+def base_forward(params, images):
+    w1, b1, w2, b2, w3, b3, w4, b4 = params
+    x = images.reshape(-1, 28, 28, 1)
+    z1 = base_conv(x, w1) + b1
+    r1 = np.maximum(z1, 0)
+    p1 = base_pool(r1)
+    z2 = base_conv(p1, w2) + b2
+    r2 = np.maximum(z2, 0)
+    p2 = base_pool(r2)
+    flat = p2.reshape(-1, 7 * 7 * 64)
+    h3 = np.maximum(flat @ w3 + b3, 0)
+    return (x, z1, r1, p1, z2, r2, p2, flat, h3), h3 @ w4 + b4
+
+
+def base_gradients(params, images, labels, mask, keep_prob):
+    w1, b1, w2, b2, w3, b3, w4, b4 = params
+    (x, z1, r1, p1, z2, r2, p2, flat, h3), _ = base_forward(params, images)
+    dropped = h3 / F32(keep_prob) * mask
+    logits = dropped @ w4 + b4
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    total = exp.sum(axis=1, keepdims=True)
+    loss = (labels * (np.log(total) - shifted)).sum(axis=1).mean()
+    d_logits = (exp / total - labels) / F32(len(images))
+    d_w4 = dropped.T @ d_logits
+    d_b4 = d_logits.sum(axis=0)
+    d_h3 = (d_logits @ w4.T) * mask / F32(keep_prob) * (h3 > 0)
+    d_w3 = flat.T @ d_h3
+    d_b3 = d_h3.sum(axis=0)
+    d_p2 = (d_h3 @ w3.T).reshape(p2.shape)
+    d_z2 = base_pool_grad(r2, d_p2) * (z2 > 0)
+    d_w2 = base_conv_filter_grad(p1, 5, d_z2)
+    d_b2 = d_z2.sum(axis=(0, 1, 2))
+    d_p1 = base_conv_input_grad(w2, d_z2)
+    d_z1 = base_pool_grad(r1, d_p1) * (z1 > 0)
+    d_w1 = base_conv_filter_grad(x, 5, d_z1)
+    d_b1 = d_z1.sum(axis=(0, 1, 2))
+    return loss, [d_w1, d_b1, d_w2, d_b2, d_w3, d_b3, d_w4, d_b4]
+
+
+class BaseAdam:
+    """TensorFlow 1.x's Adam written as plain NumPy expressions."""
+
+    def __init__(self, params, lr=1e-4, beta1=0.9, beta2=0.999, epsilon=1e-8):
+        self.lr, self.beta1, self.beta2, self.epsilon = lr, beta1, beta2, epsilon
+        self.m = [np.zeros_like(p) for p in params]
+        self.v = [np.zeros_like(p) for p in params]
+        self.t = 0
+
+    def apply(self, params, grads):
+        self.t += 1
+        lr_t = F32(self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t))
+        new_params = []
+        for i, (p, g) in enumerate(zip(params, grads)):
+            self.m[i] = self.m[i] + (g - self.m[i]) * F32(1 - self.beta1)
+            self.v[i] = self.v[i] + (g * g - self.v[i]) * F32(1 - self.beta2)
+            new_params.append(p - lr_t * self.m[i] / (np.sqrt(self.v[i]) + F32(self.epsilon)))
+        return new_params
+
+
+# --- the smallflow program ---------------------------------------------------------------------
+
+
+def build_tutorial_graph(initial):
+    """The tutorial's network, variables initialised to ``initial``; returns its handles."""
+    x = tf.placeholder(tf.float32, [None, 784])
+    y_ = tf.placeholder(tf.float32, [None, 10])
+    keep_prob = tf.placeholder(tf.float32)
+    variables = [tf.Variable(value) for value in initial]
+    w1, b1, w2, b2, w3, b3, w4, b4 = variables
+    x_image = tf.reshape(x, [-1, 28, 28, 1])
+    h1 = tf.nn.relu(tf.nn.conv2d(x_image, w1, strides=[1, 1, 1, 1], padding="SAME") + b1)
+    p1 = tf.nn.max_pool(h1, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding="SAME")
+    h2 = tf.nn.relu(tf.nn.conv2d(p1, w2, strides=[1, 1, 1, 1], padding="SAME") + b2)
+    p2 = tf.nn.max_pool(h2, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding="SAME")
+    h3 = tf.nn.relu(tf.matmul(tf.reshape(p2, [-1, 7 * 7 * 64]), w3) + b3)
+    logits = tf.matmul(tf.nn.dropout(h3, keep_prob), w4) + b4
+    loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y_, logits=logits))
+    train_step = tf.train.AdamOptimizer(1e-4).minimize(loss)
+    return x, y_, keep_prob, variables, logits, loss, train_step
+
+
+def initial_params(rng):
+    def weight(shape):
+        return (rng.standard_normal(shape, dtype=F32) * F32(0.1)).clip(-0.2, 0.2)
+
+    shapes = [(5, 5, 1, 32), (32,), (5, 5, 32, 64), (64,), (3136, 1024), (1024,), (1024, 10),
+              (10,)]
+    return [weight(s) if len(s) > 1 else np.full(s, 0.1, dtype=F32) for s in shapes]
+
+
+# --- checking and timing ------------------------------------------------------------------------
+
+
+def check_agreement(initial, images, labels):
+    """One training step (keep_prob 1) must give the same loss and variables both ways."""
+    with tf.Graph().as_default():
+        x, y_, keep_prob, variables, _, loss, train_step = build_tutorial_graph(initial)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            feed = {x: images, y_: labels, keep_prob: 1.0}
+            ours_loss = sess.run(loss, feed)
+            sess.run(train_step, feed)
+            ours_after = sess.run(variables)
+    mask = np.ones((BATCH, 1024), dtype=F32)
+    base_loss, grads = base_gradients(initial, images, labels, mask, 1.0)
+    base_after = BaseAdam(initial).apply(initial, grads)
+    if abs(float(ours_loss) - float(base_loss)) > 1e-4 * abs(float(base_loss)):
+        raise SystemExit(f"losses disagree: smallflow {ours_loss} vs NumPy {base_loss}")
+    for index, (a, b, start) in enumerate(zip(ours_after, base_after, initial)):
+        if a.dtype != np.float32:
+            raise SystemExit(f"variable {index} is {a.dtype}, not float32")
+        moved = np.abs(b - start).max()
+        error = np.abs(a - b).max()
+        # Adam moves every weight by about lr; rounding may flip a tiny fraction of moves.
+        if error > 0.05 * moved + 1e-7:
+            raise SystemExit(f"variable {index}: update differs by {error:.3g} "
+                             f"(the update itself is about {moved:.3g})")
+
+
+def time_alternately(funcs, repeats):
+    """Run the functions in turn ``repeats`` times; each one's (median, best) in ms."""
+    times = [[] for _ in funcs]
+    for func in funcs:
+        func()
+        func()
+    for _ in range(repeats):
+        for slot, func in zip(times, funcs):
+            start = time.perf_counter()
+            func()
+            slot.append(time.perf_counter() - start)
+    return [(statistics.median(t) * 1e3, min(t) * 1e3) for t in times]
+
+
+def main():
+    args = ARGS or _parse([])
+    load = os.getloadavg()[0]
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
+    print(f"CPUs: {os.cpu_count()}, BLAS threads: {threads}, load average: {load:.2f}")
+    if load > 0.5:
+        print("warning: other processes are running; they will distort the timings")
+    rng = np.random.default_rng(0)
+    initial = initial_params(rng)
+    images = rng.random((BATCH, 784), dtype=F32)
+    labels = np.eye(10, dtype=F32)[rng.integers(0, 10, BATCH)]
+    check_agreement(initial, images, labels)
+
+    x, y_, keep_prob, _, logits, _, train_step = build_tutorial_graph(initial)
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    train_feed = {x: images, y_: labels, keep_prob: 0.5}
+    forward_feed = {x: images, keep_prob: 1.0}
+
+    base_params = list(initial)
+    base_adam = BaseAdam(base_params)
+
+    def base_step():
+        mask = (rng.random((BATCH, 1024), dtype=F32) >= F32(0.5)).astype(F32)
+        _, grads = base_gradients(base_params, images, labels, mask, 0.5)
+        base_params[:] = base_adam.apply(base_params, grads)
+
+    step, base = time_alternately(
+        [lambda: sess.run(train_step, train_feed), base_step], args.repeats)
+    forward, base_fwd = time_alternately(
+        [lambda: sess.run(logits, forward_feed), lambda: base_forward(base_params, images)],
+        args.repeats)
+
+    print(f"\nDeep MNIST CNN, batch {BATCH}, {args.repeats} alternating runs (ms)")
+    print(f"{'':22}{'smallflow':>20}{'NumPy by hand':>20}{'hand/smallflow':>16}")
+    print(f"{'':22}{'median':>10}{'best':>10}{'median':>10}{'best':>10}{'(median)':>16}")
+    for label, (ours, ours_best), (hand, hand_best) in (
+        ("training step (Adam)", step, base),
+        ("forward (logits)", forward, base_fwd),
+    ):
+        print(f"{label:22}{ours:10.2f}{ours_best:10.2f}{hand:10.2f}{hand_best:10.2f}"
+              f"{hand / ours:15.2f}x")
+    epoch = step[0] * STEPS_PER_EPOCH / 1e3
+    best_epoch = step[1] * STEPS_PER_EPOCH / 1e3
+    verdict = "under" if epoch < TARGET_EPOCH_S else "OVER"
+    print(f"\nprojected epoch ({STEPS_PER_EPOCH} steps): {epoch:.1f} s at the median step, "
+          f"{best_epoch:.1f} s at the best; {verdict} the {TARGET_EPOCH_S:.0f} s target")
+    print(f"PyTorch reference: {PYTORCH_STEP_MS:.0f} ms per step "
+          f"({PYTORCH_STEP_MS * STEPS_PER_EPOCH / 1e3:.0f} s per epoch); smallflow/PyTorch "
+          f"step time: {step[0] / PYTORCH_STEP_MS:.2f}")
+
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(args.repeats):
+            sess.run(train_step, train_feed)
+        profiler.disable()
+        print(f"\nwhere smallflow's training step spends its time ({args.repeats} steps):")
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+    sess.close()
+
+
+if __name__ == "__main__":
+    main()
