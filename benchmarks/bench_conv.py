@@ -191,13 +191,14 @@ def initial_params(rng):
 
 
 def check_agreement(initial, images, labels):
-    """One training step (keep_prob 1) must give the same loss and variables both ways."""
+    """Loss, gradients and one Adam step (keep_prob 1) must agree between the two."""
     with tf.Graph().as_default():
         x, y_, keep_prob, variables, _, loss, train_step = build_tutorial_graph(initial)
+        gradients = tf.gradients(loss, variables)
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             feed = {x: images, y_: labels, keep_prob: 1.0}
-            ours_loss = sess.run(loss, feed)
+            ours_loss, ours_grads = sess.run([loss, gradients], feed)
             sess.run(train_step, feed)
             ours_after = sess.run(variables)
     mask = np.ones((BATCH, 1024), dtype=F32)
@@ -205,6 +206,10 @@ def check_agreement(initial, images, labels):
     base_after = BaseAdam(initial).apply(initial, grads)
     if abs(float(ours_loss) - float(base_loss)) > 1e-4 * abs(float(base_loss)):
         raise SystemExit(f"losses disagree: smallflow {ours_loss} vs NumPy {base_loss}")
+    for index, (a, b) in enumerate(zip(ours_grads, grads)):
+        error = np.abs(a - b).max() / (np.abs(b).max() or 1.0)
+        if a.dtype != np.float32 or error > 1e-3:
+            raise SystemExit(f"gradient {index} ({a.dtype}) differs: relative error {error:.3g}")
     for index, (a, b, start) in enumerate(zip(ours_after, base_after, initial)):
         if a.dtype != np.float32:
             raise SystemExit(f"variable {index} is {a.dtype}, not float32")
