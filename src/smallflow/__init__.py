@@ -3,7 +3,7 @@
 ``import smallflow as tf`` gives the names the TensorFlow 1.x MNIST tutorials use.
 """
 
-from . import app, dtypes, errors, flags, logging, losses, nn, test, train  # noqa: A004
+from . import app, dtypes, errors, flags, layers, logging, losses, nn, test, train  # noqa: A004
 from ._version import __version__
 from .dtypes import (
     DType,
