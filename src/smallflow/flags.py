@@ -30,8 +30,8 @@ class _FlagValues:
         parser = argparse.ArgumentParser(prog=prog, allow_abbrev=False)
         for name, (default, help_text, parse) in self._definitions.items():
             if parse is _parse_bool:
-                parser.add_argument(f"--{name}", nargs="?", const=True, default=default,
-                                    type=_parse_bool, help=help_text)
+                parser.add_argument(f"--{name}", action="store_true", default=default,
+                                    help=help_text)
                 parser.add_argument(f"--no{name}", dest=name, action="store_false")
             else:
                 parser.add_argument(f"--{name}", default=default, type=parse, help=help_text)
@@ -41,10 +41,25 @@ class _FlagValues:
         """Parse known flags from ``argv``; return ``[argv[0]] + unparsed arguments``."""
         argv = list(argv)
         prog = argv[0] if argv else None
-        known, rest = self._parser(prog).parse_known_args(argv[1:])
+        parser = self._parser(prog)
+        known, rest = parser.parse_known_args(self._spell_booleans(argv[1:], parser))
         self._values.update(vars(known))
         object.__setattr__(self, "_parsed", True)
         return [prog, *rest] if prog is not None else rest
+
+    def _spell_booleans(self, args, parser):
+        """``--flag=false`` (absl's spelling) becomes ``--noflag``; a bare ``--flag`` stays."""
+        spelled = []
+        for arg in args:
+            name, equals, value = arg[2:].partition("=")
+            definition = self._definitions.get(name) if arg.startswith("--") else None
+            if equals and definition is not None and definition[2] is _parse_bool:
+                try:
+                    arg = f"--{name}" if _parse_bool(value) else f"--no{name}"
+                except argparse.ArgumentTypeError as err:
+                    parser.error(f"argument --{name}: {err}")
+            spelled.append(arg)
+        return spelled
 
     def __call__(self, argv):
         return self._parse(argv)
