@@ -1,5 +1,6 @@
 """Specification of the convolution and pooling kernels, checked against direct loop code."""
 
+import contextlib
 import math
 from concurrent.futures import ThreadPoolExecutor
 
@@ -224,23 +225,34 @@ def conv_problem(case):
     return x, w, strides, case["padding"]
 
 
+@contextlib.contextmanager
+def block_size(tiny):
+    """With ``tiny``, the convolutions work one example per block (the many-block path)."""
+    with pytest.MonkeyPatch.context() as patch:
+        if tiny:
+            patch.setattr(ck, "_BLOCK_BYTES", 1)
+        yield
+
+
 @CASES
-@given(sliding_cases())
-def test_conv2d_matches_the_loop_reference(case):
+@given(sliding_cases(), st.booleans())
+def test_conv2d_matches_the_loop_reference(case, tiny_blocks):
     x, w, strides, padding = conv_problem(case)
     expected = ref_conv2d(x.astype(float), w.astype(float), case["strides"], padding)
-    assert_matches(ck.conv2d(x, w, strides, padding), expected)
+    with block_size(tiny_blocks):
+        assert_matches(ck.conv2d(x, w, strides, padding), expected)
 
 
 @CASES
-@given(sliding_cases())
-def test_conv2d_gradients_match_the_loop_reference(case):
+@given(sliding_cases(), st.booleans())
+def test_conv2d_gradients_match_the_loop_reference(case, tiny_blocks):
     x, w, strides, padding = conv_problem(case)
     out_shape = ck.conv2d(x, w, strides, padding).shape
     grad = random(case["rng"], out_shape)
     x64, w64, g64 = x.astype(float), w.astype(float), grad.astype(float)
-    dx = ck.conv2d_backprop_input(x.shape, w, grad, strides, padding)
-    dw = ck.conv2d_backprop_filter(x, w.shape, grad, strides, padding)
+    with block_size(tiny_blocks):
+        dx = ck.conv2d_backprop_input(x.shape, w, grad, strides, padding)
+        dw = ck.conv2d_backprop_filter(x, w.shape, grad, strides, padding)
     assert_matches(dx, ref_conv2d_backprop_input(x.shape, w64, g64, case["strides"], padding))
     assert_matches(dw, ref_conv2d_backprop_filter(x64, w.shape, g64, case["strides"], padding))
 
@@ -304,7 +316,7 @@ def test_conv2d_gradients_match_numeric_differentiation(x_shape, w_shape, stride
 
 
 def test_conv2d_of_the_tutorial_cnn_shapes_matches_the_reference():
-    """Big enough for several im2col blocks: batch 50, 14x14x32 -> 64, SAME."""
+    """Big enough for more than one column block: batch 50, 14x14x32 -> 64, SAME."""
     rng = np.random.default_rng(2)
     x, w = random(rng, (50, 14, 14, 32)), random(rng, (5, 5, 32, 64))
     g = random(rng, (50, 14, 14, 64))
@@ -317,6 +329,8 @@ def test_conv2d_of_the_tutorial_cnn_shapes_matches_the_reference():
     )
     dw = ck.conv2d_backprop_filter(x, w.shape, g, [1, 1, 1, 1], "SAME")
     assert_matches(dw, np.einsum("nhwcij,nhwo->ijco", windows, g64))
+    dx = ck.conv2d_backprop_input(x.shape, w, g, [1, 1, 1, 1], "SAME")
+    assert_matches(dx, ref_conv2d_backprop_input(x.shape, w64, g64, (1, 1), "SAME"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,12 +17,15 @@ How it is built (each choice measured on the tutorial's CNN at batch 50, see
 ``benchmarks/bench_conv_kernels.py``; Python loops run over kernel taps or blocks of
 examples, never over pixels):
 
-- ``conv2d`` and ``conv2d_backprop_filter`` use im2col: the strided window view is copied
-  into a ``[rows, kh*kw*in_channels]`` matrix and multiplied once by BLAS. Examples go in
-  blocks whose matrix is about ``_BLOCK_BYTES``: faster than one huge matrix (cache) and than
-  one small product per tap.
-- ``conv2d_backprop_input`` does one product per kernel tap and adds it into a strided slice
-  of the padded input gradient; that beat building the whole column gradient and folding it.
+- All three convolution functions work through column matrices ``[output pixels,
+  kh*kw*in_channels]``, ordered like a reshaped HWIO filter, and one BLAS product per block
+  of examples: im2col (a strided window view copied into the matrix) for ``conv2d`` and
+  ``conv2d_backprop_filter``; for ``conv2d_backprop_input`` the column gradient, whose taps
+  are then added back into a strided view of the padded input gradient.
+- Blocks hold about ``_BLOCK_BYTES`` of column matrix. Smaller blocks, or one product per
+  kernel tap, were up to 25% faster on an idle machine, but every BLAS call is a meeting
+  point of OpenBLAS's threads, and with another busy process on this 2-core machine many
+  calls made a step 3 to 5 times slower; a few large calls degrade gracefully.
 - Pooling reduces rows first, then columns, over strided views (``kh + kw`` whole-array
   operations); for the 2x2/stride-2 case this was as fast as reshape tricks. The gradients
   have reshape-based paths for that case, and walk the window taps otherwise.
@@ -52,7 +55,7 @@ __all__ = [
 PADDINGS = ("SAME", "VALID")
 
 # Target size of one block of the im2col matrix (see the module docstring).
-_BLOCK_BYTES = 4 * 2**20
+_BLOCK_BYTES = 16 * 2**20
 # Work arrays up to this size are kept for reuse between calls (see _scratch).
 _SCRATCH_LIMIT = 64 * 2**20
 _SCRATCH = threading.local()
@@ -329,28 +332,36 @@ def _windows(xp, geo):
     return as_strided(xp, shape=shape, strides=strides, writeable=False)
 
 
-def _im2col_blocks(xp, geo):
-    """Yield ``(block, cols)``: consecutive example slices and their im2col matrices.
+def _column_blocks(n, geo, c, dtype):
+    """Split a batch into blocks for the column matrices; return the slices and a buffer.
 
-    ``cols`` has one row per output pixel of the block and ``kh * kw * c`` columns ordered
-    like a reshaped HWIO filter. Blocks are sized to about ``_BLOCK_BYTES`` and share one
-    work array, so ``cols`` is only valid until the next one is produced.
+    A column matrix has one row per output pixel and ``kh * kw * c`` columns ordered like a
+    reshaped HWIO filter. Blocks hold about ``_BLOCK_BYTES`` of it and share the returned
+    work buffer ``[block size, out_h, out_w, kh, kw, c]``.
     """
-    n, _, _, c = xp.shape
-    depth = geo.kh * geo.kw * c
-    rows_per_example = geo.out_h * geo.out_w
-    bytes_per_example = max(rows_per_example * depth * xp.itemsize, 1)
     if n == 0:
-        return
+        return [], None
+    bytes_per_example = max(geo.out_h * geo.out_w * geo.kh * geo.kw * c * dtype.itemsize, 1)
     size = max(1, min(n, _BLOCK_BYTES // bytes_per_example))
     size = math.ceil(n / math.ceil(n / size))  # near-equal blocks
-    buffer = _scratch("im2col", (size, geo.out_h, geo.out_w, geo.kh, geo.kw, c), xp.dtype)
-    for start in range(0, n, size):
-        block = slice(start, min(start + size, n))
+    buffer = _scratch("columns", (size, geo.out_h, geo.out_w, geo.kh, geo.kw, c), dtype)
+    return [slice(start, min(start + size, n)) for start in range(0, n, size)], buffer
+
+
+def _im2col_blocks(xp, geo):
+    """Yield ``(rows, cols)``: the output-pixel rows of each block and its im2col matrix.
+
+    ``cols`` lives in a shared work buffer: it is only valid until the next one is produced.
+    """
+    n, _, _, c = xp.shape
+    blocks, buffer = _column_blocks(n, geo, c, xp.dtype)
+    pixels = geo.out_h * geo.out_w
+    for block in blocks:
         count = block.stop - block.start
         cols = buffer[:count]
         np.copyto(cols, _windows(xp[block], geo))
-        yield block, cols.reshape(count * rows_per_example, depth)
+        rows = slice(block.start * pixels, block.stop * pixels)
+        yield rows, cols.reshape(count * pixels, geo.kh * geo.kw * c)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -386,10 +397,8 @@ def conv2d(x, w, strides, padding, dilations=None):
     w_mat = w.reshape(geo.kh * geo.kw * x.shape[3], out_c)
     out = np.empty((n, geo.out_h, geo.out_w, out_c), dtype=x.dtype)
     out_rows = out.reshape(n * geo.out_h * geo.out_w, out_c)
-    rows_per_example = geo.out_h * geo.out_w
-    for block, cols in _im2col_blocks(_pad(x, geo, 0), geo):
-        first = block.start * rows_per_example
-        np.matmul(cols, w_mat, out=out_rows[first : first + cols.shape[0]])
+    for rows, cols in _im2col_blocks(_pad(x, geo, 0), geo):
+        np.matmul(cols, w_mat, out=out_rows[rows])
     return out
 
 
@@ -403,12 +412,10 @@ def conv2d_backprop_filter(x, filter_shape, grad, strides, padding, dilations=No
     _check_out_shape(grad, "out_backprop", (n, geo.out_h, geo.out_w, out_c), context)
     depth = geo.kh * geo.kw * x.shape[3]
     grad_rows = grad.reshape(n * geo.out_h * geo.out_w, out_c)
-    rows_per_example = geo.out_h * geo.out_w
     dw = np.zeros((depth, out_c), dtype=x.dtype)
     part = _scratch("filter_part", (depth, out_c), x.dtype)
-    for block, cols in _im2col_blocks(_pad(x, geo, 0), geo):
-        first = block.start * rows_per_example
-        np.matmul(cols.T, grad_rows[first : first + cols.shape[0]], out=part)
+    for rows, cols in _im2col_blocks(_pad(x, geo, 0), geo):
+        np.matmul(cols.T, grad_rows[rows], out=part)
         dw += part
     return dw.reshape(filter_shape)
 
@@ -423,13 +430,20 @@ def conv2d_backprop_input(input_shape, w, grad, strides, padding, dilations=None
     out_c = w.shape[3]
     _check_out_shape(grad, "out_backprop", (n, geo.out_h, geo.out_w, out_c), context)
     dxp = _zeroed_padded(input_shape, geo, w.dtype)
-    grad_rows = grad.reshape(n * geo.out_h * geo.out_w, out_c)
-    tap = _scratch("tap", (grad_rows.shape[0], c), w.dtype)
-    tap_nhwc = tap.reshape(n, geo.out_h, geo.out_w, c)
-    for i in range(geo.kh):
-        for j in range(geo.kw):
-            np.matmul(grad_rows, w[i, j].T, out=tap)
-            dxp[:, geo.rows(i), geo.cols(j)] += tap_nhwc
+    pixels = geo.out_h * geo.out_w
+    depth = geo.kh * geo.kw * c
+    w_rows_t = w.reshape(depth, out_c).T
+    blocks, buffer = _column_blocks(n, geo, c, w.dtype)
+    for block in blocks:
+        count = block.stop - block.start
+        # The column gradient of the block, then each tap's share added where it came from.
+        dcols = buffer[:count]
+        grad_rows = grad[block].reshape(count * pixels, out_c)
+        np.matmul(grad_rows, w_rows_t, out=dcols.reshape(count * pixels, depth))
+        target = dxp[block]
+        for i in range(geo.kh):
+            for j in range(geo.kw):
+                target[:, geo.rows(i), geo.cols(j)] += dcols[:, :, :, i, j]
     return _result_from(dxp, input_shape, geo)
 
 
