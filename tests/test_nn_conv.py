@@ -277,6 +277,24 @@ def test_conv2d_input_gradient_can_be_differentiated_again():
     _check([x, w], inits, d_x, tolerance=1e-5)
 
 
+def test_nchw_gradients_match_numeric_differences():
+    x = tf.placeholder(tf.float64, [1, 2, 5, 4])
+    w = tf.placeholder(tf.float64, [3, 2, 2, 3])
+    y = tf.nn.conv2d(x, w, [1, 1, 2, 1], "SAME", data_format="NCHW")
+    _check([x, w], [RNG.standard_normal((1, 2, 5, 4)), RNG.standard_normal((3, 2, 2, 3))], y)
+
+    distinct = tf.constant(RNG.permutation(np.arange(40) * 0.1).reshape(1, 2, 5, 4))
+    pooled = tf.nn.max_pool(distinct, [1, 1, 2, 2], [1, 1, 1, 2], "SAME", data_format="NCHW")
+    pooled_shape = pooled.shape.as_list()
+    upstream = tf.placeholder(tf.float64, pooled_shape)
+    (routed,) = tf.gradients(pooled, distinct, grad_ys=upstream)  # MaxPoolGrad
+    _check([upstream], [RNG.standard_normal(pooled_shape)], routed)
+    second = tf.placeholder(tf.float64, [1, 2, 5, 4])
+    (read_back,) = tf.gradients(routed, upstream, grad_ys=second)  # MaxPoolGradGrad
+    assert read_back.op.type == "MaxPoolGradGrad"
+    _check([second], [RNG.standard_normal((1, 2, 5, 4))], read_back)
+
+
 def test_training_gradients_stay_float32():
     x = tf.placeholder(tf.float32, [None, 8, 8, 1])
     w = tf.Variable(tf.truncated_normal([3, 3, 1, 4], stddev=0.1))
