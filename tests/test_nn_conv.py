@@ -392,6 +392,9 @@ BUILD_ERRORS = [
     (lambda: tf.nn.in_top_k(tf.zeros([3, 4]), tf.zeros([3]), 1), TypeError,
      "'targets' has DataType float32 not in list of allowed values: int32, int64"),
     (lambda: tf.nn.l2_loss(tf.constant([1, 2])), TypeError, "DataType int32 not in list"),
+    (lambda: tf.nn.conv2d_transpose(tf.zeros([1, 3, 3, 4]), tf.zeros([3, 3, 2, 5]),
+                                    [1, 6, 6, 2], [1, 2, 2, 1]), ValueError,
+     "input channels does not match filter's input channels, 4 != 5"),
 ]
 
 

@@ -796,7 +796,7 @@ def conv2d_transpose(value, filter, output_shape, strides, padding="SAME",  # no
         in_c = value.shape[channel_axis].value if value.shape.ndims == 4 else None
         f_out = filter.shape[3].value if filter.shape.ndims == 4 else None
         if in_c is not None and f_out is not None and in_c != f_out:
-            raise ValueError(f"input channels does not match filter's output channels, "
+            raise ValueError(f"input channels does not match filter's input channels, "
                              f"{in_c} != {f_out}")
         return conv2d_backprop_input(output_shape, filter, value, strides, padding,
                                      data_format=data_format, name=scope)
