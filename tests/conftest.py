@@ -1,8 +1,10 @@
 """Shared fixtures: where the real MNIST files live for tests."""
 
+import os
 import pathlib
 
 import pytest
+from threadpoolctl import threadpool_limits
 
 SHARED_MNIST = pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "mnist"
 
@@ -25,3 +27,16 @@ def _fresh_default_graph():
     graph_module._default_session_stack.stack.clear()
     graph_module._default_graph_stack.stack.clear()
     graph_module.reset_default_graph()
+
+
+# Programs the tests start (examples, the CLI) read this before they load NumPy.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_blas_thread():
+    """Run BLAS on one thread: the tests' matrices are small, and a multi-threaded BLAS on a
+    shared 2-core machine spends far longer waiting for its threads than computing."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
