@@ -17,6 +17,11 @@ def _op_names():
     return {op.name for op in tf.get_default_graph().get_operations()}
 
 
+def test_layers_is_the_tf_layers_namespace():
+    assert tf.layers is layers
+    assert set(layers.__all__) >= {"dense", "conv2d", "max_pooling2d", "dropout", "flatten"}
+
+
 def test_dense_layers_are_named_like_tensorflow():
     x = tf.placeholder(tf.float32, [None, 784])
     hidden = layers.dense(x, 100, activation=tf.nn.relu)
