@@ -1596,7 +1596,7 @@ def _reduce_to_shape_kernel(attrs):
         axes = tuple(range(lead)) + tuple(
             i + lead for i, d in enumerate(target) if d == 1 and grad.shape[i + lead] != 1
         )
-        return grad.sum(axis=axes, keepdims=True).reshape(target)
+        return np.add.reduce(grad, axis=axes, keepdims=True).reshape(target)
 
     return reduce_to
 

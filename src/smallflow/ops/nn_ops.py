@@ -26,9 +26,10 @@ from .common import (
 
 
 def _softmax(x):
-    shifted = x - x.max(axis=-1, keepdims=True)
-    e = np.exp(shifted)
-    e /= e.sum(axis=-1, keepdims=True)
+    # The ufuncs' reduce methods: ndarray.max/sum go through Python-level wrappers.
+    shifted = x - np.maximum.reduce(x, axis=-1, keepdims=True)
+    e = np.exp(shifted, out=shifted)
+    e /= np.add.reduce(e, axis=-1, keepdims=True)
     return e
 
 
