@@ -22,10 +22,12 @@ examples, never over pixels):
   of examples: im2col (a strided window view copied into the matrix) for ``conv2d`` and
   ``conv2d_backprop_filter``; for ``conv2d_backprop_input`` the column gradient, whose taps
   are then added back into a strided view of the padded input gradient.
-- Blocks hold about ``_BLOCK_BYTES`` of column matrix. Smaller blocks, or one product per
-  kernel tap, were up to 25% faster on an idle machine, but every BLAS call is a meeting
-  point of OpenBLAS's threads, and with another busy process on this 2-core machine many
-  calls made a step 3 to 5 times slower; a few large calls degrade gracefully.
+- Blocks hold about ``_BLOCK_BYTES`` of column matrix (two blocks for the CNN's second
+  layer). 4 MB blocks were about 10% faster on an idle machine, but each threaded BLAS call
+  is a meeting point of OpenBLAS's two threads: with another busy process on this 2-core
+  machine, eight calls instead of two made a convolution 4 times slower. One product per
+  kernel tap (25 calls) was slower than the column gradient for ``conv2d_backprop_input``
+  on an idle machine too.
 - Pooling reduces rows first, then columns, over strided views (``kh + kw`` whole-array
   operations); for the 2x2/stride-2 case this was as fast as reshape tricks. The gradients
   have reshape-based paths for that case, and walk the window taps otherwise.
