@@ -104,14 +104,29 @@ class _Plan:
         self.fetch_slots = fetch_slots
         self.copy_fetch = copy_fetch
         self.step_ops = step_ops
-        self.execute, self.code = _compile(steps)
+        kept = {slot for slot in fetch_slots if slot is not None}
+        self.execute, self.code = _compile(steps, kept)
 
 
 _FIRST_STEP_LINE = 2  # line 1 of the compiled source is the ``def``
 
 
-def _compile(steps):
-    """The function that runs ``steps`` (kernel, input slots, output slot(s)) in order."""
+def _compile(steps, kept):
+    """The function that runs ``steps`` (kernel, input slots, output slot(s)) in order.
+
+    Each step is one line; after it, the values no later step reads (and nobody fetches)
+    are dropped, so a big evaluation does not hold every intermediate array at once.
+    """
+    last_read = {}
+    for index, (_, ins, out) in enumerate(steps):
+        for slot in (out,) if type(out) is int else out:
+            last_read.setdefault(slot, index)
+        for slot in ins:
+            last_read[slot] = index
+    released = {}
+    for slot, index in last_read.items():
+        if slot not in kept:
+            released.setdefault(index, []).append(slot)
     namespace = {}
     lines = ["def execute(v):"]
     for index, (kernel, ins, out) in enumerate(steps):
@@ -119,11 +134,15 @@ def _compile(steps):
         namespace[name] = kernel
         call = f"{name}({', '.join(f'v[{i}]' for i in ins)})"
         if type(out) is int:
-            lines.append(f"    v[{out}] = {call}")
+            line = f"v[{out}] = {call}"
         elif out:
-            lines.append(f"    {', '.join(f'v[{o}]' for o in out)}, = {call}")
+            line = f"{', '.join(f'v[{o}]' for o in out)}, = {call}"
         else:
-            lines.append(f"    {call}")
+            line = call
+        dropped = released.get(index)
+        if dropped:
+            line += "; " + " = ".join(f"v[{slot}]" for slot in sorted(dropped)) + " = None"
+        lines.append("    " + line)
     lines.append("    return v")
     code = compile("\n".join(lines) + "\n", "<smallflow plan>", "exec")
     exec(code, namespace)  # noqa: S102 - our own generated source, built from slot numbers
