@@ -68,8 +68,8 @@ def _imports(path):
             names = [alias.name for alias in node.names]
             for name in names:
                 candidate = f"{target}.{name}" if target else name
-                is_module = (SRC / pathlib.Path(*candidate.split("."))).with_suffix(".py").exists() \
-                    or (SRC / pathlib.Path(*candidate.split("."))).is_dir()
+                path = SRC / pathlib.Path(*candidate.split("."))
+                is_module = path.with_suffix(".py").exists() or path.is_dir()
                 found.add(candidate if is_module else target)
     return found
 
