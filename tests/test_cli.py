@@ -200,7 +200,7 @@ def test_help_states_the_defaults(capsys):
         "softmax 100",
         "sgd 0.5",
         "(default: 0)",
-        "(default: the model's: softmax 100)",
+        "(default: the model's: softmax 100",
         "(default: 5000)",
         "{sgd,momentum,adam,adagrad,rmsprop}",
     ):
