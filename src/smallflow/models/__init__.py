@@ -24,7 +24,7 @@ import os
 import numpy as np
 
 import smallflow as tf
-from smallflow.models import mlp, softmax
+from smallflow.models import cnn, mlp, softmax
 
 __all__ = [
     "MODELS",
@@ -46,6 +46,7 @@ __all__ = [
 MODELS = {
     "softmax": softmax,
     "mlp": mlp,
+    "cnn": cnn,
 }
 
 # The optimizers `smallflow train --optimizer` offers, as TensorFlow 1.x names them.
