@@ -1,0 +1,114 @@
+"""Benchmark: time to test accuracy of each model, trained with its default settings.
+
+For each model and seed, trains exactly as ``smallflow train --model NAME --seed SEED``
+does (the model's default steps, batch size, optimizer, learning rate, decay and
+keep_prob; batches from ``next_batch`` of a set shuffled with the seed), and measures the
+test accuracy every ``--eval-every`` steps with the clock stopped. Prints the training
+seconds at which each accuracy threshold was first reached, seconds per epoch, and the
+final accuracy; also the load average, since the machine may be shared.
+
+Run: python benchmarks/bench_models.py [--models mlp cnn] [--seeds 0 1 2] [--eval-every N]
+"""
+
+import argparse
+import os
+import tempfile
+import time
+
+import numpy as np
+
+import smallflow as tf
+from smallflow import models
+from smallflow.datasets import mnist
+
+# model -> the test accuracies whose first crossing is timed
+THRESHOLDS = {
+    "softmax": (0.90, 0.92),
+    "mlp": (0.97, 0.975, 0.978, 0.98),
+    "cnn": (0.98, 0.99, 0.992),
+}
+# model -> steps between test evaluations (about five per epoch of their default batch)
+EVAL_EVERY = {"softmax": 100, "mlp": 110, "cnn": 220}
+
+
+def test_accuracy(sess, graph, test):
+    probabilities = models.predict_probabilities(sess, graph, test.images)
+    return float(np.mean(np.argmax(probabilities, 1) == np.argmax(test.labels, 1)))
+
+
+def time_to_accuracy(name, seed, data_dir, eval_every):
+    """Train ``name`` once: (step, seconds) per threshold, seconds, history, settings, size."""
+    settings = models.hyperparameters(name)
+    data = mnist.read_data_sets(data_dir, one_hot=True, seed=seed)
+    graph = models.build_graph(name, settings["optimizer"], settings["learning_rate"], seed=seed)
+    reached = dict.fromkeys(THRESHOLDS[name])
+    history = []
+    trained = 0.0
+    with tf.Session(graph=graph.graph) as sess:
+        sess.run(graph.initializer)
+        for step in range(1, settings["steps"] + 1):
+            images, labels = data.train.next_batch(settings["batch_size"])
+            feed = {graph.images: images, graph.labels: labels}
+            if settings["keep_prob"] != 1.0:
+                feed[graph.keep_prob] = settings["keep_prob"]
+            start = time.perf_counter()
+            sess.run(graph.train_op, feed_dict=feed)
+            trained += time.perf_counter() - start
+            if step % eval_every and step != settings["steps"]:
+                continue
+            accuracy = test_accuracy(sess, graph, data.test)
+            history.append((step, trained, accuracy))
+            for threshold in reached:
+                if reached[threshold] is None and accuracy >= threshold:
+                    reached[threshold] = (step, trained)
+    return reached, trained, history, settings, data.train.num_examples
+
+
+def load_note():
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", nargs="+", default=["mlp", "cnn"], choices=list(THRESHOLDS))
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0])
+    parser.add_argument(
+        "--eval-every", type=int, help="steps between test evaluations (default: per model)"
+    )
+    parser.add_argument("--data-dir", help="MNIST folder (default: a temporary copy)")
+    args = parser.parse_args()
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset")
+    print(f"Conditions: {load_note()}; OPENBLAS_NUM_THREADS={threads}")
+    with tempfile.TemporaryDirectory() as scratch:
+        data_dir = args.data_dir or scratch
+        for name in args.models:
+            eval_every = args.eval_every or EVAL_EVERY[name]
+            for seed in args.seeds:
+                reached, seconds, history, settings, examples = time_to_accuracy(
+                    name, seed, data_dir, eval_every
+                )
+                steps = settings["steps"]
+                batch = settings["batch_size"]
+                epochs = steps * batch / examples
+                per_epoch = seconds / epochs
+                final = history[-1][2]
+                print(
+                    f"{name} seed {seed}: {steps:,} steps of {batch} ({epochs:.1f} epochs), "
+                    f"{settings['optimizer']} at {settings['learning_rate']:g}: "
+                    f"{seconds:.1f} s of training ({per_epoch:.1f} s/epoch, "
+                    f"{steps / seconds:.0f} steps/s), final test accuracy {final:.4f}"
+                )
+                for threshold, when in reached.items():
+                    if when is None:
+                        print(f"  {threshold:.1%}: not reached")
+                        continue
+                    step, at = when
+                    epoch = step * batch / examples
+                    print(f"  {threshold:.1%}: {at:7.1f} s (step {step:,}, epoch {epoch:.2f})")
+                best = max(accuracy for _, _, accuracy in history)
+                print(f"  best of the {len(history)} evaluations: {best:.4f}; {load_note()}")
+
+
+if __name__ == "__main__":
+    main()
