@@ -198,6 +198,14 @@ def test_the_learning_rate_decays_exponentially_with_the_global_step(name):
     assert "global_step" not in {v.op.name for v in graph.model_variables}
 
 
+def test_a_model_without_decay_settings_keeps_a_constant_rate_and_no_step_counter():
+    assert "decay_steps" not in models.get_model("softmax").DEFAULTS
+    graph = models.build_graph("softmax", "sgd", 0.5)
+    names = {op.name for op in graph.graph.get_operations()}
+    assert "global_step" not in names
+    assert "ExponentialDecay" not in names
+
+
 def test_cnn_dropout_acts_only_when_keep_prob_is_fed():
     graph = models.build_graph("cnn", seed=0)
     images, _ = _blocks(4)
