@@ -618,12 +618,20 @@ def _pool_args(attrs):
     return ksize, strides, attrs["padding"], data_format == "NCHW"
 
 
-def _max_pool_kernel(attrs):
-    ksize, strides, padding, nchw = _pool_args(attrs)
-    pool = conv_kernels.max_pool
-    if nchw:
-        return lambda x: _to_nchw(pool(_to_nhwc(x), ksize, strides, padding))
-    return lambda x: pool(x, ksize, strides, padding)
+def _pool_kernel(pool):
+    """The kernel factory of a pooling op computed by ``pool`` (NHWC) in either layout."""
+
+    def factory(attrs):
+        ksize, strides, padding, nchw = _pool_args(attrs)
+        if nchw:
+            return lambda x: _to_nchw(pool(_to_nhwc(x), ksize, strides, padding))
+        return lambda x: pool(x, ksize, strides, padding)
+
+    return factory
+
+
+_max_pool_kernel = _pool_kernel(conv_kernels.max_pool)
+_avg_pool_kernel = _pool_kernel(conv_kernels.avg_pool)
 
 
 def _max_pool_grad_kernel(attrs):
@@ -669,14 +677,6 @@ def _max_pool_grad_grad_kernel(attrs):
         return lambda x, y, grad: _to_nchw(_max_pool_grad_grad(
             _to_nhwc(x), _to_nhwc(y), _to_nhwc(grad), ksize, strides, padding))
     return lambda x, y, grad: _max_pool_grad_grad(x, y, grad, ksize, strides, padding)
-
-
-def _avg_pool_kernel(attrs):
-    ksize, strides, padding, nchw = _pool_args(attrs)
-    pool = conv_kernels.avg_pool
-    if nchw:
-        return lambda x: _to_nchw(pool(_to_nhwc(x), ksize, strides, padding))
-    return lambda x: pool(x, ksize, strides, padding)
 
 
 def _avg_pool_grad_kernel(attrs):

@@ -55,29 +55,29 @@ def _random_static(op):
     return [TensorShape([int(d) for d in dims])]
 
 
-def _normal_kernel(attrs, state):
-    generator = _stream(attrs, state, attrs["stream"])
-    dtype = attrs["dtype"].as_numpy_dtype
+def _normal_kernel_factory(truncated):
+    """Kernels of standard normal samples; ``truncated`` redraws those beyond 2 sigma."""
 
-    def draw(shape):
-        return generator.standard_normal(tuple(shape), dtype=np.float32).astype(dtype, copy=False)
+    def factory(attrs, state):
+        generator = _stream(attrs, state, attrs["stream"])
+        dtype = attrs["dtype"].as_numpy_dtype
 
-    return draw
+        def draw(shape):
+            values = generator.standard_normal(tuple(shape), dtype=np.float32)
+            outside = np.abs(values) > 2.0 if truncated else None
+            while truncated and outside.any():
+                values[outside] = generator.standard_normal(int(outside.sum()),
+                                                            dtype=np.float32)
+                outside = np.abs(values) > 2.0
+            return values.astype(dtype, copy=False)
+
+        return draw
+
+    return factory
 
 
-def _truncated_normal_kernel(attrs, state):
-    generator = _stream(attrs, state, attrs["stream"])
-    dtype = attrs["dtype"].as_numpy_dtype
-
-    def draw(shape):
-        values = generator.standard_normal(tuple(shape), dtype=np.float32)
-        outside = np.abs(values) > 2.0
-        while outside.any():
-            values[outside] = generator.standard_normal(int(outside.sum()), dtype=np.float32)
-            outside = np.abs(values) > 2.0
-        return values.astype(dtype, copy=False)
-
-    return draw
+_normal_kernel = _normal_kernel_factory(truncated=False)
+_truncated_normal_kernel = _normal_kernel_factory(truncated=True)
 
 
 def _uniform_kernel(attrs, state):
