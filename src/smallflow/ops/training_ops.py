@@ -58,9 +58,12 @@ def _blocked_update(body, old, grad, n_scratch):
     return new
 
 
-def _store_all(store, names, arrays):
-    for name, array in zip(names, arrays):
+def _update_and_store(store, names, body, old, grad, n_scratch):
+    """Run a blocked update, store the new variable and slots, return the new variable."""
+    new = _blocked_update(body, old, grad, n_scratch)
+    for name, array in zip(names, new):
         store[name] = array
+    return new[0]
 
 
 # -- shapes and builders shared by the ops ------------------------------------------------------
@@ -175,9 +178,7 @@ def _apply_momentum_kernel(attrs, state):
                 np.multiply(accum_t, lr, out=var_t)
                 np.subtract(var_old, var_t, out=var_t)
 
-        new = _blocked_update(body, (var, accum), grad, 1 if nesterov else 0)
-        _store_all(store, names, new)
-        return new[0]
+        return _update_and_store(store, names, body, (var, accum), grad, 1 if nesterov else 0)
 
     return apply
 
@@ -235,9 +236,7 @@ def _apply_adam_kernel(attrs, state):
             step /= denom
             np.subtract(var_old, step, out=var_t)
 
-        new = _blocked_update(body, (var, m, v), grad, 2)
-        _store_all(store, names, new)
-        return new[0]
+        return _update_and_store(store, names, body, (var, m, v), grad, 2)
 
     return apply
 
@@ -304,9 +303,7 @@ def _apply_adagrad_kernel(attrs, state):
             var_t /= denom
             np.subtract(var_old, var_t, out=var_t)
 
-        new = _blocked_update(body, (var, accum), grad, 1)
-        _store_all(store, names, new)
-        return new[0]
+        return _update_and_store(store, names, body, (var, accum), grad, 1)
 
     return apply
 
@@ -351,9 +348,7 @@ def _apply_rms_prop_kernel(attrs, state):
             mom_t += tmp
             np.subtract(var_old, mom_t, out=var_t)
 
-        new = _blocked_update(body, (var, ms, mom), grad, 1)
-        _store_all(store, names, new)
-        return new[0]
+        return _update_and_store(store, names, body, (var, ms, mom), grad, 1)
 
     return apply
 
@@ -402,9 +397,7 @@ def _apply_centered_rms_prop_kernel(attrs, state):
             mom_t += tmp
             np.subtract(var_old, mom_t, out=var_t)
 
-        new = _blocked_update(body, (var, mg, ms, mom), grad, 1)
-        _store_all(store, names, new)
-        return new[0]
+        return _update_and_store(store, names, body, (var, mg, ms, mom), grad, 1)
 
     return apply
 
