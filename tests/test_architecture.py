@@ -11,7 +11,8 @@ SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "smallflow"
 
 # Lowest layer first. A module may import modules of its own layer or of layers below it.
 LAYERS = [
-    ("foundation", ["_version", "errors", "dtypes", "tensor_shape", "protos"]),
+    ("foundation", ["_version", "errors", "dtypes", "tensor_shape", "protos",
+                    "config"]),
     ("registry", ["registry"]),
     ("graph", ["graph"]),
     ("ops", ["ops.common", "ops.array_ops", "ops.math_ops", "ops.nn_ops", "ops.state_ops",
@@ -97,7 +98,8 @@ def test_every_module_has_a_layer():
 def test_import_smallflow_stays_light():
     code = (
         "import sys, smallflow, smallflow.cli, smallflow.viz, smallflow.imaging; "
-        "heavy = [m for m in ('matplotlib', 'PIL', 'tqdm', 'scipy') if m in sys.modules]; "
+        "heavy = [m for m in ('matplotlib', 'PIL', 'tqdm', 'scipy', 'threadpoolctl') "
+        "if m in sys.modules]; "
         "print(heavy)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -1,6 +1,8 @@
 """Stand-ins for TensorFlow's configuration protos, so that TF1 programs that pass them run.
 
-smallflow runs on the CPU with NumPy; these options are recorded and otherwise ignored.
+smallflow runs on the CPU with NumPy; these options are recorded and otherwise ignored, except
+``ConfigProto(intra_op_parallelism_threads=n)``: a session made with it runs its kernels' BLAS
+on ``n`` threads (see ``smallflow.config``).
 """
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from . import config as _config
 from . import errors
 from .dtypes import type_string
 from .graph import (
@@ -169,6 +170,7 @@ class BaseSession:
         self._kernels = {}
         self._single_fetches = {}
         self._context_stack = []
+        self._threads = _intra_op_threads(config)
 
     @property
     def graph(self):
@@ -327,6 +329,7 @@ class BaseSession:
                      step_ops)
 
     def _execute(self, plan, feed_values):
+        _config.apply(self._threads)
         values = list(plan.template)
         for slot, check, value in zip(plan.feed_slots, plan.feed_checks, feed_values):
             values[slot] = check(value)
@@ -349,6 +352,18 @@ class BaseSession:
             None if slot is None else _fetched(values[slot], copy)
             for slot, copy in zip(plan.fetch_slots, plan.copy_fetch)
         ]
+
+
+def _intra_op_threads(config):
+    """``ConfigProto(intra_op_parallelism_threads=n)``: n BLAS threads for this session's runs
+    (0, negative or unset: the process-wide setting of ``smallflow.config``)."""
+    threads = getattr(config, "intra_op_parallelism_threads", None) if config else None
+    if threads is None:
+        return 0
+    if isinstance(threads, bool) or not isinstance(threads, int | np.integer):
+        raise TypeError(f"{threads!r} has type {type(threads).__name__}, but expected one of: "
+                        "int (ConfigProto.intra_op_parallelism_threads)")
+    return max(0, int(threads))
 
 
 def _fetched(value, copy):

@@ -1,0 +1,199 @@
+"""How many BLAS threads smallflow's kernels use, and the policy that picks the number.
+
+The heavy kernels (matrix products, convolutions as matrix products) run in NumPy's BLAS,
+whose threads are the only parallelism smallflow has. A fixed thread count is wrong on a
+shared machine: a BLAS call splits its work evenly between its threads and waits for the
+slowest, so when another process holds one of two cores, two threads make every product wait
+for a thread that only gets half a core (measured: a CNN step of 0.1 s took 1.4 s). So:
+
+* ``set_threads(n)`` with ``n >= 1`` fixes the count (``--threads N`` on the command line,
+  ``ConfigProto(intra_op_parallelism_threads=n)`` for one session).
+* ``set_threads(0)`` (the default) is the automatic policy: start with one thread, and every
+  half second of running look at how much CPU *other* processes used (the machine's busy time
+  from ``/proc/stat`` minus this process's own CPU time). Use as many threads as there are
+  cores nobody else is using, at least one, at most the cores this process may run on (and
+  at most ``OPENBLAS_NUM_THREADS`` / ``OMP_NUM_THREADS`` / ``MKL_NUM_THREADS`` when the
+  environment sets one). A busy core thus costs this process that core, not a collapse.
+
+``threadpoolctl`` changes the BLAS thread count at run time; it is imported the first time a
+count has to be applied, so ``import smallflow`` stays light. Without it (or without a BLAS it
+knows) the setting is kept and reported but nothing changes.
+"""
+
+import operator
+import os
+import time
+
+# The user's setting: 0 means automatic.
+_setting = int(os.environ.get("SMALLFLOW_THREADS", "0") or 0)
+# Seconds of running between two looks at the machine's load (automatic policy).
+_INTERVAL = 0.5
+# A core counts as free when others use less than this much of it on average.
+_FREE_MARGIN = 0.25
+
+_blas = None  # list of threadpoolctl library controllers, once looked up
+_applied = None  # the count last given to the BLAS
+_next_check = 0.0  # time.monotonic() of the automatic policy's next look
+_last_sample = None  # (wall time, machine busy seconds, own CPU seconds) of the last look
+_automatic = 1  # the count the automatic policy chose last
+
+
+def set_threads(n):
+    """Use ``n`` BLAS threads from now on (``0`` or ``None``: the automatic policy)."""
+    global _setting, _next_check
+    if n is None:
+        n = 0
+    try:
+        if isinstance(n, bool):
+            raise TypeError
+        n = operator.index(n)
+    except TypeError:
+        raise TypeError(f"set_threads: the number of threads must be an int, got {n!r}") from None
+    if n < 0:
+        raise ValueError(f"set_threads: the number of threads must be >= 0 (0 = automatic), "
+                         f"got {n}")
+    _setting = int(n)
+    _next_check = 0.0
+    if _setting:
+        _set_blas(_setting)
+
+
+def get_threads():
+    """The setting: the fixed number of BLAS threads, or ``0`` for the automatic policy."""
+    return _setting
+
+
+def threads_in_use():
+    """The number of BLAS threads the policy applied last (1 before anything ran)."""
+    if _applied is not None:
+        return _applied
+    return _setting or _automatic
+
+
+def max_threads():
+    """The most threads the automatic policy will use: cores available, environment caps."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        value = os.environ.get(name, "").strip()
+        if value.isdigit() and int(value) > 0:
+            cores = min(cores, int(value))
+    return max(1, cores)
+
+
+def apply(requested=0):
+    """Give the BLAS the count for the coming work (``requested``: a session's own setting).
+
+    Called at the start of every ``Session.run``; cheap unless the count changes or it is
+    time for the automatic policy to look at the machine again.
+    """
+    count = requested or _setting
+    if count:
+        if count != _applied:
+            _set_blas(count)
+        return
+    now = time.monotonic()
+    if now >= _next_check:
+        _reconsider(now)
+    elif _applied != _automatic:
+        _set_blas(_automatic)
+
+
+def _reconsider(now):
+    """The automatic policy: as many threads as cores other processes leave free."""
+    global _next_check, _last_sample, _automatic
+    _next_check = now + _INTERVAL
+    sample = (now, _machine_busy_seconds(), time.process_time())
+    previous, _last_sample = _last_sample, sample
+    if previous is None or sample[1] is None or previous[1] is None:
+        count = 1  # no measurement yet: one thread is never wrong by much
+    else:
+        wall = sample[0] - previous[0]
+        others = (sample[1] - previous[1]) - (sample[2] - previous[2])
+        if wall > 5 * _INTERVAL:
+            # Idle for a while (between runs): the window says little about now.
+            count = _automatic
+        else:
+            busy_cores = max(0.0, others / wall)
+            free = max_threads() - busy_cores
+            count = int(min(max_threads(), max(1.0, free + _FREE_MARGIN)))
+    _automatic = count
+    if count != _applied:
+        _set_blas(count)
+
+
+def _machine_busy_seconds():
+    """CPU seconds all processes have spent busy since boot (None where unknown)."""
+    try:
+        with open("/proc/stat", "rb") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return None
+    if not fields or fields[0] != b"cpu":
+        return None
+    ticks = [int(value) for value in fields[1:]]
+    # user nice system idle iowait irq softirq steal ...: idle and iowait are not busy.
+    busy = sum(ticks[:8]) - ticks[3] - (ticks[4] if len(ticks) > 4 else 0)
+    return busy / _clock_ticks()
+
+
+def _clock_ticks():
+    try:
+        return os.sysconf("SC_CLK_TCK")
+    except (AttributeError, ValueError, OSError):
+        return 100
+
+
+def _set_blas(count):
+    """Tell every BLAS loaded in the process to use ``count`` threads."""
+    global _blas, _applied
+    if _blas is None:
+        _blas = _find_blas()
+    for controller in _blas:
+        try:
+            controller.set_num_threads(count)
+        except Exception:  # noqa: BLE001 - a BLAS that refuses keeps its own count
+            pass
+    _applied = count
+
+
+def _find_blas():
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return []
+    import numpy  # noqa: F401 - its BLAS must be loaded for threadpoolctl to find it
+
+    try:
+        controller = ThreadpoolController()
+    except Exception:  # noqa: BLE001 - an unusual platform: no control, no failure
+        return []
+    return [lib for lib in controller.lib_controllers if lib.user_api == "blas"]
+
+
+class threading:  # noqa: N801 - TensorFlow's name: ``tf.config.threading``
+    """``tf.config.threading``: TensorFlow's names for the same setting.
+
+    There is one pool of threads (the BLAS's); ops run one after another, so the inter-op
+    setting is recorded and reported but changes nothing.
+    """
+
+    _inter_op = 0
+
+    @staticmethod
+    def set_intra_op_parallelism_threads(num_threads):
+        set_threads(num_threads)
+
+    @staticmethod
+    def get_intra_op_parallelism_threads():
+        return get_threads()
+
+    @staticmethod
+    def set_inter_op_parallelism_threads(num_threads):
+        threading._inter_op = operator.index(num_threads)
+
+    @staticmethod
+    def get_inter_op_parallelism_threads():
+        return threading._inter_op

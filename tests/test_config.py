@@ -1,0 +1,125 @@
+"""smallflow.config: the BLAS thread setting, its automatic policy, and ConfigProto's
+intra_op_parallelism_threads honoured by sessions."""
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info
+
+import smallflow as tf
+from smallflow import config
+
+
+def _blas_threads():
+    counts = {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+    if not counts:
+        pytest.skip("no BLAS that threadpoolctl can see")
+    (count,) = counts
+    return count
+
+
+@pytest.fixture(autouse=True)
+def _restore_setting(monkeypatch):
+    yield
+    config.set_threads(1)
+    config.set_threads(0)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, np.int64(2)])
+def test_set_threads_fixes_the_blas_count(n):
+    config.set_threads(n)
+    assert config.get_threads() == n
+    assert _blas_threads() == n
+    assert config.threads_in_use() == n
+
+
+@pytest.mark.parametrize("bad, error", [
+    (-1, ValueError), (1.5, TypeError), ("2", TypeError), (True, TypeError),
+])
+def test_set_threads_rejects_bad_counts(bad, error):
+    with pytest.raises(error, match="set_threads"):
+        config.set_threads(bad)
+
+
+@pytest.mark.parametrize("value", [0, None])
+def test_zero_or_none_means_automatic(value):
+    config.set_threads(2)
+    config.set_threads(value)
+    assert config.get_threads() == 0
+
+
+def _run_one_product(session):
+    a = tf.constant(np.ones((4, 4), np.float32))
+    b = tf.placeholder(tf.float32, [4, 4])
+    return session.run(tf.matmul(a, b), {b: np.eye(4, dtype=np.float32)})
+
+
+@pytest.mark.parametrize("session_threads, expected", [(2, 2), (3, 3), (0, 1), (-1, 1)])
+def test_session_honours_intra_op_parallelism_threads(session_threads, expected):
+    config.set_threads(1)
+    proto = tf.ConfigProto(intra_op_parallelism_threads=session_threads)
+    with tf.Session(config=proto) as sess:
+        np.testing.assert_array_equal(_run_one_product(sess), np.ones((4, 4)))
+        assert _blas_threads() == expected
+
+
+def test_session_without_setting_uses_the_process_setting():
+    config.set_threads(2)
+    with tf.Session(config=tf.ConfigProto(intra_op_parallelism_threads=3)) as sess:
+        _run_one_product(sess)
+    with tf.Session() as sess:
+        _run_one_product(sess)
+        assert _blas_threads() == 2
+
+
+def test_session_rejects_a_non_integer_thread_count():
+    with pytest.raises(TypeError, match="intra_op_parallelism_threads"):
+        tf.Session(config=tf.ConfigProto(intra_op_parallelism_threads="2"))
+
+
+# Others' load (cores busy on average over the last window), cores allowed -> threads chosen.
+POLICY_TABLE = [
+    (0.0, 2, 2),  # quiet machine: every core
+    (0.1, 2, 2),  # background noise does not count
+    (0.6, 2, 1),  # a core more than a quarter used by others is not free
+    (1.0, 2, 1),  # one busy core of two: one thread
+    (2.5, 2, 1),  # overloaded: still one
+    (1.0, 4, 3),
+    (0.0, 1, 1),
+]
+
+
+@pytest.mark.parametrize("others, cores, expected", POLICY_TABLE)
+def test_automatic_policy_uses_the_cores_others_leave(monkeypatch, others, cores, expected):
+    clock = {"wall": 100.0, "machine": 1000.0, "own": 10.0}
+    monkeypatch.setattr(config, "_machine_busy_seconds", lambda: clock["machine"])
+    monkeypatch.setattr(config.time, "process_time", lambda: clock["own"])
+    monkeypatch.setattr(config, "max_threads", lambda: cores)
+    monkeypatch.setattr(config, "_last_sample", None)
+    config.set_threads(0)
+    config._reconsider(clock["wall"])
+    assert config.threads_in_use() == 1  # no window measured yet
+    own = min(cores - others, 1.0)
+    clock.update(wall=100.5, machine=1000.0 + 0.5 * (others + own), own=10.0 + 0.5 * own)
+    config._reconsider(clock["wall"])
+    assert config.threads_in_use() == expected
+    assert _blas_threads() == expected
+
+
+@pytest.mark.parametrize("variable, value, cap", [
+    ("OPENBLAS_NUM_THREADS", "1", 1), ("OMP_NUM_THREADS", "1", 1), ("MKL_NUM_THREADS", "1", 1),
+    ("OPENBLAS_NUM_THREADS", "", None), ("OPENBLAS_NUM_THREADS", "x", None),
+])
+def test_environment_caps_the_automatic_policy(monkeypatch, variable, value, cap):
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, value)
+    cores = len(__import__("os").sched_getaffinity(0))
+    assert config.max_threads() == (cap if cap is not None else cores)
+
+
+def test_tf_config_threading_names():
+    tf.config.threading.set_intra_op_parallelism_threads(2)
+    assert tf.config.threading.get_intra_op_parallelism_threads() == 2
+    tf.config.threading.set_inter_op_parallelism_threads(4)
+    assert tf.config.threading.get_inter_op_parallelism_threads() == 4
+    tf.config.threading.set_inter_op_parallelism_threads(0)
