@@ -3,7 +3,19 @@
 ``import smallflow as tf`` gives the names the TensorFlow 1.x MNIST tutorials use.
 """
 
-from . import app, dtypes, errors, flags, layers, logging, losses, nn, test, train  # noqa: A004
+from . import (  # noqa: A004
+    app,
+    dtypes,
+    errors,
+    flags,
+    layers,
+    logging,
+    losses,
+    nn,
+    strings,
+    test,
+    train,
+)
 from ._version import __version__
 from .dtypes import (
     DType,
@@ -20,6 +32,7 @@ from .dtypes import (
     int16,
     int32,
     int64,
+    string,
     uint8,
     uint16,
     uint32,
@@ -166,6 +179,7 @@ from .ops.math_ops import (
     unsorted_segment_sum,
 )
 from .ops.random_ops import random_normal, random_uniform, truncated_normal
+from .ops.string_ops import as_string, string_join, string_to_number
 from .protos import (
     ConfigProto,
     GPUOptions,

@@ -56,6 +56,10 @@ class DType:
         return True
 
     @property
+    def is_string(self):
+        return self._np.kind == "O"
+
+    @property
     def min(self):
         if self.is_floating:
             return float(np.finfo(self._np).min)
@@ -118,10 +122,12 @@ uint64 = DType("uint64", np.uint64, "uint64")
 bool = DType("bool", np.bool_, "bool")  # noqa: A001 - TensorFlow's public name
 complex64 = DType("complex64", np.complex64, "complex64")
 complex128 = DType("complex128", np.complex128, "complex128")
+# Strings are variable-length byte strings: NumPy object arrays holding Python ``bytes``.
+string = DType("string", object, "string")
 
 _ALL = (
     float16, float32, float64, int8, int16, int32, int64,
-    uint8, uint16, uint32, uint64, bool, complex64, complex128,
+    uint8, uint16, uint32, uint64, bool, complex64, complex128, string,
 )
 _BY_NAME = {d.name: d for d in _ALL}
 _BY_NAME.update({"float": float32, "double": float64, "half": float16})
@@ -141,10 +147,14 @@ def as_dtype(type_value):
         return float32
     if type_value is builtins.bool:
         return bool
+    if type_value in (builtins.bytes, builtins.str, np.bytes_, np.str_):
+        return string
     try:
         np_dtype = np.dtype(type_value)
     except TypeError:
         np_dtype = None
+    if np_dtype is not None and np_dtype.kind in "SU":
+        return string
     found = _BY_NUMPY.get(np_dtype) if np_dtype is not None else None
     if found is None:
         raise TypeError(f"Cannot convert value {type_value!r} to a TensorFlow DType.")

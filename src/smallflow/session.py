@@ -3,7 +3,7 @@
 import numpy as np
 
 from . import config as _config
-from . import errors
+from . import dtypes, errors
 from .dtypes import type_string
 from .graph import (
     Operation,
@@ -13,6 +13,7 @@ from .graph import (
     default_session,
     get_default_graph,
 )
+from .ops.common import bytes_array
 from .registry import OP_DEFS
 
 # Ops whose output is their input: the plan passes the value along instead of calling them.
@@ -478,6 +479,12 @@ def _feed_check(tensor):
 
 
 def _convert_feed(value, np_dtype, tensor):
+    if tensor.dtype == dtypes.string:
+        try:
+            return bytes_array(value, f"the feed for Tensor '{tensor.name}'")
+        except TypeError as err:
+            raise TypeError(f"Cannot feed value {value!r} for Tensor '{tensor.name}' of dtype "
+                            f"string: {err}") from None
     if isinstance(value, int) and not isinstance(value, bool) and np_dtype.kind in "iu":
         info = np.iinfo(np_dtype)
         if not info.min <= value <= info.max:

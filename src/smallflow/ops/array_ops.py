@@ -20,6 +20,7 @@ from ..tensor_shape import TensorShape, as_shape, unknown_shape
 from .common import (
     binary_inputs,
     broadcast_static,
+    bytes_array,
     canonical_axis,
     constant_ints,
     constant_value,
@@ -35,10 +36,16 @@ from .common import (
 
 def _infer_dtype(value):
     """TensorFlow's dtype for a Python or NumPy value: floats float32, ints int32."""
+    if isinstance(value, str | bytes):
+        return dtypes.string
     if isinstance(value, np.ndarray | np.generic):
+        if value.dtype.kind in "SU" or (value.dtype == object and _all_strings(value)):
+            return dtypes.string
         return dtypes.as_dtype(value.dtype)
     array = np.asarray(value)
     kind = array.dtype.kind
+    if kind in "SU" or (kind == "O" and array.size and _all_strings(array)):
+        return dtypes.string
     if kind == "b":
         return dtypes.bool
     if kind in "iu":
@@ -52,10 +59,20 @@ def _infer_dtype(value):
                     f"Contents: {value!r}. Consider casting elements to a supported type.")
 
 
+def _all_strings(array):
+    return all(isinstance(item, str | bytes) for item in np.asarray(array, dtype=object).flat)
+
+
 def _to_array(value, dtype):
     """Convert ``value`` to an ndarray of ``dtype``, refusing lossy conversions."""
+    if dtype == dtypes.string:
+        return bytes_array(value)
     target = dtype.as_numpy_dtype
     source = np.asarray(value)
+    if source.dtype.kind in "SUO" and _all_strings(source):
+        shown = source.ravel()[0].item() if source.size else value
+        raise TypeError(f"Expected {dtype.name}, got {shown!r} of type "
+                        f"'{type(shown).__name__}' instead.")
     if source.dtype == object:
         raise TypeError(f"Failed to convert object of type {type(value)} to Tensor. "
                         f"Contents: {value!r}. Consider casting elements to a supported type.")
@@ -90,7 +107,8 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
     array = _to_array(value, dtype)
     if shape is not None:
         array = _fit_to_shape(array, [int(d) for d in as_shape(shape).as_list()], verify_shape)
-    array = np.array(array, dtype=dtype.as_numpy_dtype, copy=True)
+    if dtype != dtypes.string:
+        array = np.array(array, dtype=dtype.as_numpy_dtype, copy=True)
     array.flags.writeable = False
     op = make_op("Const", [], [dtype], {"value": array, "dtype": dtype}, name)
     return op.outputs[0]
@@ -156,7 +174,7 @@ def _constant_conversion(value, dtype, name):
 
 
 register_tensor_conversion_function(
-    (list, tuple, np.ndarray, np.generic, numbers.Number, bool), _constant_conversion
+    (list, tuple, np.ndarray, np.generic, numbers.Number, bool, str, bytes), _constant_conversion
 )
 
 # -- placeholders and identities -------------------------------------------------------------

@@ -49,6 +49,27 @@ def _convert_operand(op_type, value, dtype, arg, other_arg):
     return convert_to_tensor(value, dtype=dtype, name=arg)
 
 
+def bytes_array(value, what=None):
+    """``value`` (str, bytes, nested lists or an array of them) as an object array of bytes.
+
+    This is the one representation of a ``tf.string`` tensor's value: Python ``str`` is
+    encoded as UTF-8, like TensorFlow does, and anything else is a TypeError.
+    """
+    array = np.array(value, dtype=object)
+    out = np.empty(array.shape, dtype=object)
+    flat = out.reshape(-1)
+    for index, item in enumerate(array.flat):
+        if isinstance(item, bytes):
+            flat[index] = item if type(item) is bytes else bytes(item)
+        elif isinstance(item, str):
+            flat[index] = item.encode("utf-8")
+        else:
+            where = f" (in {what})" if what else ""
+            raise TypeError(f"Expected string, got {item!r} of type '{type(item).__name__}' "
+                            f"instead{where}.")
+    return out
+
+
 def check_dtype(op_type, tensor, allowed, arg="x"):
     if tensor.dtype not in allowed:
         names = ", ".join(d.name for d in allowed)
