@@ -17,14 +17,16 @@ LAYERS = [
     ("graph", ["graph"]),
     ("ops", ["ops.common", "ops.array_ops", "ops.math_ops", "ops.nn_ops", "ops.state_ops",
              "ops.random_ops", "ops.control_flow_ops", "ops.training_ops", "ops.conv_kernels",
-             "ops.string_ops"]),
-    ("gradients", ["ops.array_grad", "ops.math_grad", "ops.nn_grad", "ops", "gradients"]),
+             "ops.string_ops",
+             "ops.scatter_ops", "ops.clip_ops", "ops.special_math_ops"]),
+    ("gradients", ["ops.array_grad", "ops.math_grad", "ops.nn_grad", "ops", "gradients",
+                   "ops.special_math_grad"]),
     ("variables", ["variables", "init_ops", "variable_scope"]),
     ("session", ["session"]),
     ("train", ["train", "losses", "nn", "strings", "layers", "gradient_checker", "test", "app", "flags",
                "logging"]),
     ("public API", [""]),  # smallflow/__init__.py itself
-    ("application", ["datasets", "examples", "models", "metrics", "imaging"]),
+    ("application", ["datasets", "examples", "models", "metrics", "imaging", "contrib"]),
     ("front-ends", ["cli", "__main__", "viz", "web"]),
 ]
 

@@ -180,6 +180,46 @@ from .ops.math_ops import (
 )
 from .ops.random_ops import random_normal, random_uniform, truncated_normal
 from .ops.string_ops import as_string, string_join, string_to_number
+from .ops.scatter_ops import (
+    assign,
+    assign_add,
+    assign_sub,
+    count_up_to,
+    scatter_add,
+    scatter_div,
+    scatter_max,
+    scatter_min,
+    scatter_mul,
+    scatter_nd_add,
+    scatter_nd_sub,
+    scatter_nd_update,
+    scatter_sub,
+    scatter_update,
+)
+from .ops.special_math_ops import (
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    cos,
+    cosh,
+    digamma,
+    erf,
+    erfc,
+    expm1,
+    lgamma,
+    polygamma,
+    rint,
+    sin,
+    sinh,
+    tan,
+    truncatediv,
+    truncatemod,
+)
+from .ops.clip_ops import clip_by_average_norm, clip_by_global_norm, clip_by_norm, global_norm
 from .protos import (
     ConfigProto,
     GPUOptions,
@@ -217,3 +257,16 @@ newaxis = None
 sub = subtract
 mul = multiply
 neg = negative
+
+
+def __getattr__(name):
+    # tf.contrib is loaded on first use, as TensorFlow's LazyLoader does: it sits above the
+    # datasets (contrib.learn.datasets.mnist), so importing it here eagerly would pull the
+    # application layer into ``import smallflow``.
+    if name == "contrib":
+        import importlib
+
+        module = importlib.import_module(".contrib", __name__)
+        globals()["contrib"] = module
+        return module
+    raise AttributeError(f"module 'smallflow' has no attribute '{name}'")

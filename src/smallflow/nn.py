@@ -1,6 +1,7 @@
 """``tf.nn``: activations, softmax, cross entropies, convolution, pooling and dropout."""
 
 from .ops.math_ops import sigmoid, tanh
+from .ops.special_math_ops import softsign
 from .ops.nn_ops import (
     avg_pool,
     bias_add,
@@ -56,6 +57,7 @@ __all__ = [
     "softmax_cross_entropy_with_logits",
     "softmax_cross_entropy_with_logits_v2",
     "softplus",
+    "softsign",
     "sparse_softmax_cross_entropy_with_logits",
     "tanh",
     "xw_plus_b",

@@ -1,0 +1,14 @@
+"""``tf.contrib``: the commonly used parts of TensorFlow 1.x's contrib, as aliases onto
+smallflow's own implementations.
+
+Any other name under ``tf.contrib`` raises an AttributeError that names the symbol and says
+smallflow does not provide it, so a TF1 program stops at a clear message rather than at a
+confusing failure later on.
+"""
+
+from . import framework, layers, learn, slim
+from ._missing import missing_attribute
+
+__all__ = ["framework", "layers", "learn", "slim"]
+
+__getattr__ = missing_attribute(__name__, "tf.contrib")

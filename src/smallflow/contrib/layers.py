@@ -1,0 +1,529 @@
+"""``tf.contrib.layers``: initializers, regularizers, slim-style layers and ``optimize_loss``.
+
+The layers follow TensorFlow 1.x contrib's conventions, which differ from ``tf.layers``:
+variables are ``<scope>/weights`` and ``<scope>/biases`` (model variables), default scopes
+are ``fully_connected`` and ``Conv``, the default activation is ReLU, and every layer reads
+defaults from ``arg_scope``.
+"""
+
+import math
+import numbers
+
+import numpy as np
+
+from .. import dtypes, init_ops
+from ..gradients import gradients
+from ..graph import GraphKeys, Tensor, control_dependencies, convert_to_tensor, get_collection
+from ..graph import add_to_collection, add_to_collections, name_scope
+from ..ops import array_ops, clip_ops, math_ops, nn_ops, random_ops
+from ..train import training_util
+from ..variable_scope import variable_scope
+from . import framework
+from ._missing import missing_attribute
+from .framework import add_arg_scope
+
+__all__ = [
+    "apply_regularization",
+    "avg_pool2d",
+    "batch_norm",
+    "conv2d",
+    "convolution2d",
+    "dropout",
+    "flatten",
+    "fully_connected",
+    "l1_l2_regularizer",
+    "l1_regularizer",
+    "l2_regularizer",
+    "max_pool2d",
+    "one_hot_encoding",
+    "optimize_loss",
+    "sum_regularizer",
+    "variance_scaling_initializer",
+    "xavier_initializer",
+    "xavier_initializer_conv2d",
+]
+
+# -- initializers ------------------------------------------------------------------------------
+
+
+class _ContribVarianceScaling(init_ops.Initializer):
+    """contrib's rule: variance ``factor / n``; a normal draw is truncated with stddev
+    ``sqrt(1.3 * factor / n)``, a uniform one spans ``+-sqrt(3 * factor / n)``."""
+
+    def __init__(self, factor, mode, uniform, seed, dtype):
+        super().__init__(dtype)
+        if not self.dtype.is_floating:
+            raise TypeError("Cannot create initializer for non-floating point type.")
+        if mode not in ("FAN_IN", "FAN_OUT", "FAN_AVG"):
+            raise TypeError(f"Unknown mode {mode} [FAN_IN, FAN_OUT, FAN_AVG]")
+        self.factor, self.mode, self.uniform, self.seed = float(factor), mode, uniform, seed
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        dims = [int(d) for d in shape]
+        dtype = self._dtype(dtype)
+        if not dtype.is_floating:
+            raise TypeError("Cannot create initializer for non-floating point type.")
+        if len(dims) > 1:
+            fan_in = float(dims[-2]) * math.prod(dims[:-2])
+            fan_out = float(dims[-1]) * math.prod(dims[:-2])
+        else:
+            fan_in = fan_out = float(dims[0]) if dims else 1.0
+        n = {"FAN_IN": fan_in, "FAN_OUT": fan_out, "FAN_AVG": (fan_in + fan_out) / 2.0}
+        n = n[self.mode]
+        if self.uniform:
+            limit = math.sqrt(3.0 * self.factor / n)
+            return random_ops.random_uniform(dims, -limit, limit, dtype, seed=self.seed)
+        stddev = math.sqrt(1.3 * self.factor / n)
+        return random_ops.truncated_normal(dims, 0.0, stddev, dtype, seed=self.seed)
+
+
+def variance_scaling_initializer(factor=2.0, mode="FAN_IN", uniform=False, seed=None,
+                                 dtype=dtypes.float32):
+    """He et al. by default (``factor=2``, fan in, truncated normal)."""
+    return _ContribVarianceScaling(factor, mode, uniform, seed, dtype)
+
+
+def xavier_initializer(uniform=True, seed=None, dtype=dtypes.float32):
+    """Glorot and Bengio's initializer: variance ``2 / (fan_in + fan_out)``."""
+    return _ContribVarianceScaling(1.0, "FAN_AVG", uniform, seed, dtype)
+
+
+xavier_initializer_conv2d = xavier_initializer
+
+# -- regularizers ------------------------------------------------------------------------------
+
+
+def _check_scale(scale):
+    if isinstance(scale, numbers.Integral):
+        raise ValueError(f"scale cannot be an integer: {scale}")
+    if not isinstance(scale, numbers.Real):
+        raise ValueError(f"scale must be a float, got {scale!r}")
+    if scale < 0.0:
+        raise ValueError(f"Setting a scale less than 0 on a regularizer: {scale:g}")
+
+
+def _no_penalty(weights):
+    return None
+
+
+def l1_regularizer(scale, scope=None):
+    """A function ``weights -> scale * sum(|weights|)`` (None when ``scale`` is 0)."""
+    _check_scale(scale)
+    if scale == 0.0:
+        return _no_penalty
+
+    def l1(weights):
+        with name_scope(scope or "l1_regularizer") as name:
+            factor = convert_to_tensor(scale, dtype=weights.dtype.base_dtype, name="scale")
+            total = math_ops.reduce_sum(math_ops.abs(weights))
+            return math_ops.multiply(factor, total, name=name[:-1])
+
+    return l1
+
+
+def l2_regularizer(scale, scope=None):
+    """A function ``weights -> scale * sum(weights ** 2) / 2`` (None when ``scale`` is 0)."""
+    _check_scale(scale)
+    if scale == 0.0:
+        return _no_penalty
+
+    def l2(weights):
+        with name_scope(scope or "l2_regularizer") as name:
+            factor = convert_to_tensor(scale, dtype=weights.dtype.base_dtype, name="scale")
+            return math_ops.multiply(factor, nn_ops.l2_loss(weights), name=name[:-1])
+
+    return l2
+
+
+def sum_regularizer(regularizer_list, scope=None):
+    """The sum of the penalties of several regularizers."""
+    regularizers = [r for r in regularizer_list if r is not None]
+    if not regularizers:
+        return _no_penalty
+
+    def summed(weights):
+        with name_scope(scope or "sum_regularizer"):
+            penalties = [p for p in (r(weights) for r in regularizers) if p is not None]
+            return math_ops.add_n(penalties) if penalties else None
+
+    return summed
+
+
+def l1_l2_regularizer(scale_l1=1.0, scale_l2=1.0, scope=None):
+    return sum_regularizer([l1_regularizer(scale_l1), l2_regularizer(scale_l2)],
+                           scope=scope or "l1_l2_regularizer")
+
+
+def apply_regularization(regularizer, weights_list=None):
+    """Sum of ``regularizer`` over ``weights_list`` (default: the WEIGHTS collection).
+
+    The sum is also added to the REGULARIZATION_LOSSES collection.
+    """
+    if weights_list is None:
+        weights_list = get_collection("weights")
+    if not weights_list:
+        raise ValueError("No weights to regularize.")
+    with name_scope("get_regularization_penalty"):
+        penalties = [p for p in (regularizer(w) for w in weights_list) if p is not None]
+        summed = math_ops.add_n(penalties) if penalties else array_ops.constant(0.0)
+    add_to_collection(GraphKeys.REGULARIZATION_LOSSES, summed)
+    return summed
+
+
+# -- layers ------------------------------------------------------------------------------------
+
+
+def _collect_output(outputs_collections, scope_name, outputs):
+    if outputs_collections:
+        add_to_collections(outputs_collections, outputs)
+    return outputs
+
+
+def _weights_and_biases(shape, dtype, num_outputs, weights_initializer, weights_regularizer,
+                        biases_initializer, biases_regularizer, variables_collections,
+                        trainable, use_bias):
+    collections = list(variables_collections or [])
+    weights = framework.model_variable(
+        "weights", shape, dtype, weights_initializer, weights_regularizer, trainable,
+        collections=[*collections, "weights"])
+    biases = None
+    if use_bias and biases_initializer is not None:
+        biases = framework.model_variable(
+            "biases", [num_outputs], dtype, biases_initializer, biases_regularizer, trainable,
+            collections=[*collections, "biases"])
+    return weights, biases
+
+
+def _finish(outputs, biases, normalizer_fn, normalizer_params, activation_fn, data_format):
+    if normalizer_fn is not None:
+        outputs = normalizer_fn(outputs, **(normalizer_params or {}))
+    elif biases is not None:
+        outputs = nn_ops.bias_add(outputs, biases, data_format=data_format)
+    if activation_fn is not None:
+        outputs = activation_fn(outputs)
+    return outputs
+
+
+@add_arg_scope
+def fully_connected(inputs, num_outputs, activation_fn=nn_ops.relu, normalizer_fn=None,
+                    normalizer_params=None, weights_initializer=None,
+                    weights_regularizer=None, biases_initializer=None,
+                    biases_regularizer=None, reuse=None, variables_collections=None,
+                    outputs_collections=None, trainable=True, scope=None):
+    """``activation_fn(inputs @ weights + biases)`` over the last axis of ``inputs``.
+
+    Defaults: Xavier-uniform weights, zero biases, ReLU. With ``normalizer_fn`` the biases
+    are left out and the normalizer is applied before the activation.
+    """
+    if not isinstance(num_outputs, numbers.Integral):
+        raise ValueError(f"num_outputs type should be one of (int, long), got "
+                         f"{type(num_outputs)}.")
+    weights_initializer = weights_initializer or xavier_initializer()
+    if biases_initializer is None:
+        biases_initializer = init_ops.zeros_initializer()
+    with variable_scope(scope, default_name="fully_connected", reuse=reuse) as vs:
+        inputs = convert_to_tensor(inputs)
+        dims = inputs.shape.as_tuple()
+        if dims is None or len(dims) < 2 or dims[-1] is None:
+            raise ValueError(f"Input {inputs.name} must have rank >= 2 and a known last "
+                             f"dimension, got shape {inputs.shape}")
+        weights, biases = _weights_and_biases(
+            [dims[-1], num_outputs], inputs.dtype, num_outputs, weights_initializer,
+            weights_regularizer, biases_initializer, biases_regularizer,
+            variables_collections, trainable, normalizer_fn is None)
+        if len(dims) == 2:
+            outputs = math_ops.matmul(inputs, weights)
+        else:
+            flat = array_ops.reshape(inputs, [-1, dims[-1]])
+            outputs = math_ops.matmul(flat, weights)
+            leading = array_ops.shape(inputs)[:-1]
+            outputs = array_ops.reshape(outputs, array_ops.concat([leading, [num_outputs]], 0))
+        outputs = _finish(outputs, biases, normalizer_fn, normalizer_params, activation_fn,
+                          "NHWC")
+        return _collect_output(outputs_collections, vs.name, outputs)
+
+
+def _pair(value, what):
+    items = [value, value] if isinstance(value, numbers.Integral) else list(value)
+    if len(items) != 2:
+        raise ValueError(f"{what} must be an int or a list of 2 ints, got {value!r}")
+    return [int(v) for v in items]
+
+
+@add_arg_scope
+def conv2d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=None,
+           rate=1, activation_fn=nn_ops.relu, normalizer_fn=None, normalizer_params=None,
+           weights_initializer=None, weights_regularizer=None, biases_initializer=None,
+           biases_regularizer=None, reuse=None, variables_collections=None,
+           outputs_collections=None, trainable=True, scope=None):
+    """A 2-D convolution with ``weights [kh, kw, in, num_outputs]`` and biases, then ReLU."""
+    data_format = data_format or "NHWC"
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError(f"data_format has to be either NCHW or NHWC, got {data_format!r}")
+    weights_initializer = weights_initializer or xavier_initializer()
+    if biases_initializer is None:
+        biases_initializer = init_ops.zeros_initializer()
+    kernel_hw = _pair(kernel_size, "kernel_size")
+    stride_hw = _pair(stride, "stride")
+    rate_hw = _pair(rate, "rate")
+    with variable_scope(scope, default_name="Conv", reuse=reuse) as vs:
+        inputs = convert_to_tensor(inputs)
+        channel_axis = 1 if data_format == "NCHW" else -1
+        if inputs.shape.ndims != 4 or inputs.shape[channel_axis].value is None:
+            raise ValueError(f"conv2d needs 4-D inputs with a known channel dimension, got "
+                             f"{inputs.name} of shape {inputs.shape}")
+        channels = inputs.shape[channel_axis].value
+        weights, biases = _weights_and_biases(
+            [*kernel_hw, channels, num_outputs], inputs.dtype, num_outputs,
+            weights_initializer, weights_regularizer, biases_initializer, biases_regularizer,
+            variables_collections, trainable, normalizer_fn is None)
+        if data_format == "NHWC":
+            strides = [1, *stride_hw, 1]
+            dilations = [1, *rate_hw, 1]
+        else:
+            strides = [1, 1, *stride_hw]
+            dilations = [1, 1, *rate_hw]
+        outputs = nn_ops.conv2d(inputs, weights, strides, padding.upper(),
+                                data_format=data_format, dilations=dilations)
+        outputs = _finish(outputs, biases, normalizer_fn, normalizer_params, activation_fn,
+                          data_format)
+        return _collect_output(outputs_collections, vs.name, outputs)
+
+
+convolution2d = conv2d
+
+
+def _pool(pool, default_name, inputs, kernel_size, stride, padding, data_format,
+          outputs_collections, scope):
+    kernel_hw = _pair(kernel_size, "kernel_size")
+    stride_hw = _pair(stride, "stride")
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError(f"data_format has to be either NCHW or NHWC, got {data_format!r}")
+    with name_scope(scope or default_name):
+        if data_format == "NHWC":
+            ksize, strides = [1, *kernel_hw, 1], [1, *stride_hw, 1]
+        else:
+            ksize, strides = [1, 1, *kernel_hw], [1, 1, *stride_hw]
+        outputs = pool(inputs, ksize, strides, padding.upper(), data_format=data_format)
+        return _collect_output(outputs_collections, default_name, outputs)
+
+
+@add_arg_scope
+def max_pool2d(inputs, kernel_size, stride=2, padding="VALID", data_format="NHWC",
+               outputs_collections=None, scope=None):
+    return _pool(nn_ops.max_pool, "MaxPool2D", inputs, kernel_size, stride, padding,
+                 data_format, outputs_collections, scope)
+
+
+@add_arg_scope
+def avg_pool2d(inputs, kernel_size, stride=2, padding="VALID", data_format="NHWC",
+               outputs_collections=None, scope=None):
+    return _pool(nn_ops.avg_pool, "AvgPool2D", inputs, kernel_size, stride, padding,
+                 data_format, outputs_collections, scope)
+
+
+@add_arg_scope
+def dropout(inputs, keep_prob=0.5, noise_shape=None, is_training=True,
+            outputs_collections=None, scope=None, seed=None):
+    """Dropout with ``keep_prob`` when ``is_training`` (a bool or bool tensor), else identity."""
+    with name_scope(scope or "Dropout"):
+        inputs = convert_to_tensor(inputs)
+        if isinstance(is_training, Tensor):
+            active = math_ops.cast(is_training, inputs.dtype)
+            keep = 1.0 - active * (1.0 - math_ops.cast(keep_prob, inputs.dtype))
+            outputs = nn_ops.dropout(inputs, keep, noise_shape=noise_shape, seed=seed)
+        elif is_training:
+            outputs = nn_ops.dropout(inputs, keep_prob, noise_shape=noise_shape, seed=seed)
+        else:
+            outputs = array_ops.identity(inputs)
+        return _collect_output(outputs_collections, "Dropout", outputs)
+
+
+@add_arg_scope
+def flatten(inputs, outputs_collections=None, scope=None):
+    """``[batch, d1, d2, ...]`` -> ``[batch, d1 * d2 * ...]``."""
+    with name_scope(scope or "Flatten"):
+        inputs = convert_to_tensor(inputs)
+        dims = inputs.shape.as_tuple()
+        if dims is None or len(dims) < 1:
+            raise ValueError(f"Inputs must have a least 2 dimensions, got {inputs.shape}")
+        if all(d is not None for d in dims[1:]):
+            outputs = array_ops.reshape(inputs, [-1, int(np.prod(dims[1:], dtype=np.int64))])
+        else:
+            batch = array_ops.shape(inputs)[0]
+            outputs = array_ops.reshape(inputs, array_ops.stack([batch, -1]))
+        return _collect_output(outputs_collections, "Flatten", outputs)
+
+
+@add_arg_scope
+def one_hot_encoding(labels, num_classes, on_value=1.0, off_value=0.0,
+                     outputs_collections=None, scope=None):
+    with name_scope(scope or "OneHotEncoding"):
+        labels = convert_to_tensor(labels)
+        if labels.dtype == dtypes.int32:
+            labels = math_ops.cast(labels, dtypes.int64)
+        outputs = array_ops.one_hot(labels, num_classes, on_value=on_value,
+                                    off_value=off_value)
+        return _collect_output(outputs_collections, "OneHotEncoding", outputs)
+
+
+@add_arg_scope
+def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
+               activation_fn=None, param_initializers=None, param_regularizers=None,
+               updates_collections=GraphKeys.UPDATE_OPS, is_training=True, reuse=None,
+               variables_collections=None, outputs_collections=None, trainable=True,
+               batch_weights=None, fused=None, data_format="NHWC", zero_debias_moving_mean=False,
+               scope=None, renorm=False, renorm_clipping=None, renorm_decay=0.99,
+               adjustment=None):
+    """Batch normalization as contrib spells it, built on ``tf.layers.batch_normalization``.
+
+    ``decay`` is the moving averages' momentum; ``scale=False`` (contrib's default) leaves
+    out gamma. The moving-average updates join ``updates_collections`` (UPDATE_OPS).
+    """
+    from .. import layers as core_layers
+
+    normalize = getattr(core_layers, "batch_normalization", None)
+    if normalize is None:
+        raise NotImplementedError("tf.contrib.layers.batch_norm needs "
+                                  "tf.layers.batch_normalization, which this build lacks")
+    if batch_weights is not None or renorm or adjustment is not None:
+        raise ValueError("smallflow's batch_norm does not support batch_weights, renorm or "
+                         "adjustment")
+    if updates_collections not in (GraphKeys.UPDATE_OPS, None):
+        raise ValueError("updates_collections must be tf.GraphKeys.UPDATE_OPS or None")
+    initializers = param_initializers or {}
+    regularizers = param_regularizers or {}
+    axis = 1 if data_format == "NCHW" else -1
+    with name_scope(None):
+        outputs = normalize(
+            inputs, axis=axis, momentum=decay, epsilon=epsilon, center=center, scale=scale,
+            beta_initializer=initializers.get("beta", init_ops.zeros_initializer()),
+            gamma_initializer=initializers.get("gamma", init_ops.ones_initializer()),
+            moving_mean_initializer=initializers.get("moving_mean",
+                                                     init_ops.zeros_initializer()),
+            moving_variance_initializer=initializers.get("moving_variance",
+                                                         init_ops.ones_initializer()),
+            beta_regularizer=regularizers.get("beta"),
+            gamma_regularizer=regularizers.get("gamma"),
+            training=is_training, trainable=trainable, name=scope or "BatchNorm",
+            reuse=reuse)
+    if updates_collections is None:
+        with control_dependencies(get_collection(GraphKeys.UPDATE_OPS)):
+            outputs = array_ops.identity(outputs)
+    if activation_fn is not None:
+        outputs = activation_fn(outputs)
+    return _collect_output(outputs_collections, scope, outputs)
+
+
+# -- optimize_loss -----------------------------------------------------------------------------
+
+_OPTIMIZERS = ("Adagrad", "Adam", "Ftrl", "Momentum", "RMSProp", "SGD")
+
+
+def _make_optimizer(optimizer, learning_rate):
+    from .. import train
+
+    if isinstance(optimizer, str):
+        factories = {
+            "Adagrad": train.AdagradOptimizer,
+            "Adam": train.AdamOptimizer,
+            "Ftrl": getattr(train, "FtrlOptimizer", None),
+            "Momentum": lambda lr: train.MomentumOptimizer(lr, momentum=0.9),
+            "RMSProp": train.RMSPropOptimizer,
+            "SGD": train.GradientDescentOptimizer,
+        }
+        if optimizer not in factories or factories[optimizer] is None:
+            raise ValueError(f"Optimizer name should be one of [{', '.join(_OPTIMIZERS)}], "
+                             f"you provided {optimizer}.")
+        return factories[optimizer](learning_rate)
+    if isinstance(optimizer, type) and issubclass(optimizer, train.Optimizer):
+        return optimizer(learning_rate=learning_rate)
+    if isinstance(optimizer, train.Optimizer):
+        return optimizer
+    if callable(optimizer):
+        made = optimizer(learning_rate) if learning_rate is not None else optimizer()
+        if not isinstance(made, train.Optimizer):
+            raise ValueError(f"Unrecognized optimizer: function should return subclass of "
+                             f"Optimizer. Got {made}.")
+        return made
+    raise ValueError(f"Unrecognized optimizer: should be string, subclass of Optimizer, "
+                     f"instance of subclass of Optimizer or function with one argument. "
+                     f"Got {optimizer}.")
+
+
+def optimize_loss(loss, global_step, learning_rate, optimizer, gradient_noise_scale=None,
+                  gradient_multipliers=None, clip_gradients=None, learning_rate_decay_fn=None,
+                  update_ops=None, variables=None, name=None, summaries=None,
+                  colocate_gradients_with_ops=False, increment_global_step=True):
+    """Build a training op: gradients (optionally scaled and clipped), then one update.
+
+    Returns a tensor equal to ``loss`` that runs the update (and UPDATE_OPS) when fetched.
+    Summaries are not written (``summaries`` is accepted and ignored).
+    """
+    if gradient_noise_scale is not None:
+        raise ValueError("smallflow's optimize_loss does not support gradient_noise_scale")
+    loss = convert_to_tensor(loss)
+    if global_step is None:
+        global_step = training_util.get_global_step()
+    with variable_scope(name, default_name="OptimizeLoss"):
+        if update_ops is None:
+            update_ops = set(get_collection(GraphKeys.UPDATE_OPS))
+        if update_ops:
+            with control_dependencies(list(update_ops)):
+                loss = array_ops.identity(loss)
+        rate = None
+        if learning_rate is not None:
+            if isinstance(learning_rate, Tensor) and learning_rate.shape.ndims not in (0, None):
+                raise ValueError(f"Learning rate should be 0d Tensor or float. Got "
+                                 f"{learning_rate}.")
+            rate = convert_to_tensor(learning_rate, dtype=dtypes.float32,
+                                     name="learning_rate")
+            if learning_rate_decay_fn is not None:
+                if global_step is None:
+                    raise ValueError("global_step is required for learning_rate_decay_fn.")
+                rate = learning_rate_decay_fn(rate, global_step)
+        elif isinstance(optimizer, str) or (isinstance(optimizer, type)):
+            raise ValueError(f"Learning rate is None, but should be specified if optimizer is "
+                             f"string ({optimizer}).")
+        opt = _make_optimizer(optimizer, rate)
+        if variables is None:
+            variables = get_collection(GraphKeys.TRAINABLE_VARIABLES)
+        grads = gradients(loss, variables,
+                          colocate_gradients_with_ops=colocate_gradients_with_ops)
+        pairs = list(zip(grads, variables))
+        if gradient_multipliers is not None:
+            pairs = _multiply_gradients(pairs, gradient_multipliers)
+        if not any(g is not None for g, _ in pairs):
+            raise ValueError(f"Empty list of (gradient, var) pairs encountered. This is most "
+                             f"likely to be caused by an improper value of "
+                             f"gradient_multipliers. ({loss.name})")
+        if clip_gradients is not None:
+            pairs = _clip(pairs, clip_gradients)
+        step = global_step if increment_global_step else None
+        update = opt.apply_gradients(pairs, global_step=step, name="train")
+        with control_dependencies([update]):
+            return array_ops.identity(loss, name="train_op")
+
+
+def _multiply_gradients(pairs, multipliers):
+    keyed = {getattr(v, "name", v): m for v, m in multipliers.items()}
+    out = []
+    for grad, var in pairs:
+        factor = multipliers.get(var, keyed.get(var.name))
+        if grad is not None and factor is not None:
+            grad = grad * math_ops.cast(factor, grad.dtype)
+        out.append((grad, var))
+    return out
+
+
+def _clip(pairs, clip_gradients):
+    if callable(clip_gradients):
+        return clip_gradients(pairs)
+    if isinstance(clip_gradients, float | int):
+        grads = [g for g, _ in pairs]
+        clipped, _ = clip_ops.clip_by_global_norm(grads, float(clip_gradients))
+        return list(zip(clipped, [v for _, v in pairs]))
+    raise ValueError(f"Unknown type {type(clip_gradients)} for clip_gradients")
+
+
+__getattr__ = missing_attribute(__name__, "tf.contrib.layers")

@@ -1,0 +1,81 @@
+"""Gradient clipping: ``clip_by_norm``, ``global_norm``, ``clip_by_global_norm``,
+``clip_by_average_norm``. Composites of math ops; their gradients come from those ops."""
+
+import numpy as np
+
+from ..graph import Tensor, convert_to_tensor, name_scope
+from . import array_ops, math_ops
+from .math_ops import clip_by_value  # noqa: F401 - TensorFlow's clip_ops.clip_by_value
+
+
+def _values(tensor):
+    """A tensor, or the ``values`` of an IndexedSlices-like object (its dense part)."""
+    return getattr(tensor, "values", tensor) if not isinstance(tensor, Tensor) else tensor
+
+
+def clip_by_norm(t, clip_norm, axes=None, name=None):
+    """``t * clip_norm / max(l2norm(t, axes), clip_norm)``: ``t`` when its norm is small.
+
+    With ``axes`` each slice along those axes is clipped by its own norm.
+    """
+    with name_scope(name or "clip_by_norm") as scope:
+        t = convert_to_tensor(t, name="t")
+        clip_norm = math_ops.cast(clip_norm, t.dtype)
+        squared = math_ops.reduce_sum(t * t, axes, keepdims=True)
+        positive = math_ops.greater(squared, 0.0)
+        # A zero norm would give 0/0 in the gradient of sqrt; substitute 1 there.
+        safe = array_ops.where(positive, squared, array_ops.ones_like(squared))
+        norm = array_ops.where(positive, math_ops.sqrt(safe), squared)
+        scaled = t * clip_norm
+        clipped = math_ops.realdiv(scaled, math_ops.maximum(norm, clip_norm))
+        return array_ops.identity(clipped, name=scope[:-1] if scope else None)
+
+
+def global_norm(t_list, name=None):
+    """``sqrt(sum of squares of every entry of every tensor in t_list)`` (Nones skipped)."""
+    if isinstance(t_list, Tensor) or not isinstance(t_list, list | tuple):
+        raise TypeError("t_list should be a sequence")
+    with name_scope(name or "global_norm"):
+        tensors = [convert_to_tensor(_values(t)) for t in t_list if t is not None]
+        if not tensors:
+            return array_ops.constant(0.0, name="global_norm")
+        halves = [math_ops.reduce_sum(t * t) * 0.5 for t in tensors]
+        half_total = math_ops.reduce_sum(array_ops.stack(halves))
+        return math_ops.sqrt(half_total * 2.0, name="global_norm")
+
+
+def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
+    """Scale every tensor by ``clip_norm / max(global_norm, clip_norm)``.
+
+    Returns ``(clipped list, global_norm)``; Nones stay None. An infinite or NaN global norm
+    makes every entry NaN, as in TensorFlow, so that the problem is visible.
+    """
+    if isinstance(t_list, Tensor) or not isinstance(t_list, list | tuple):
+        raise TypeError("t_list should be a sequence")
+    t_list = list(t_list)
+    with name_scope(name or "clip_by_global_norm"):
+        norm = global_norm(t_list) if use_norm is None else convert_to_tensor(use_norm)
+        clip = math_ops.cast(clip_norm, norm.dtype)
+        finite = math_ops.is_finite(norm)
+        ratio = math_ops.realdiv(clip, math_ops.maximum(norm, clip))
+        nan = array_ops.constant(np.nan, dtype=norm.dtype)
+        scale = array_ops.where(finite, ratio, nan)
+        clipped = []
+        for index, t in enumerate(t_list):
+            if t is None:
+                clipped.append(None)
+                continue
+            t = convert_to_tensor(_values(t))
+            factor = math_ops.cast(scale, t.dtype)
+            clipped.append(array_ops.identity(t * factor, name=f"clipped_{index}"))
+        return clipped, norm
+
+
+def clip_by_average_norm(t, clip_norm, name=None):
+    """``t * clip_norm / max(l2norm(t) / size(t), clip_norm)`` (the norm per element)."""
+    with name_scope(name or "clip_by_average_norm"):
+        t = convert_to_tensor(t, name="t")
+        clip_norm = math_ops.cast(clip_norm, t.dtype)
+        count = math_ops.cast(array_ops.size(t), t.dtype)
+        average = math_ops.sqrt(math_ops.reduce_sum(t * t)) / count
+        return math_ops.realdiv(t * clip_norm, math_ops.maximum(average, clip_norm))
