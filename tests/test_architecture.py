@@ -26,7 +26,8 @@ LAYERS = [
     ("train", ["train", "losses", "nn", "strings", "layers", "gradient_checker", "test", "app", "flags",
                "logging"]),
     ("public API", [""]),  # smallflow/__init__.py itself
-    ("application", ["datasets", "examples", "models", "metrics", "imaging", "contrib"]),
+    ("application", ["datasets", "examples", "models", "metrics", "imaging", "contrib",
+                     "onnx"]),
     ("front-ends", ["cli", "__main__", "viz", "web"]),
 ]
 
