@@ -128,6 +128,8 @@ def _build_parser():
     _add_evaluate(commands)
     _add_predict(commands)
     _add_show(commands)
+    _add_export(commands)
+    _add_serve(commands)
     return parser
 
 
@@ -673,3 +675,66 @@ def _show_mistakes(args):
         dataset.images, dataset.labels, predicted, probabilities, n=args.count
     )
     return _write_figure(viz, figure, args.output)
+
+
+# -- export and serve (logic in smallflow.onnx and smallflow.web) ------------------------------
+
+
+def _add_export(commands):
+    export = commands.add_parser(
+        "export",
+        help="write a saved model as an ONNX file (needs smallflow[onnx])",
+        description="Write a saved model as an ONNX file (opset 13): input 'images' [N, 784], "
+        "output 'probabilities' [N, 10]; runs in onnxruntime on computers and phones.",
+        formatter_class=_HelpFormatter,
+    )
+    export.add_argument("model", metavar="MODEL", help="a model saved by train --save")
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help="the .onnx file")
+    export.set_defaults(run=_export)
+
+
+def _export(args):
+    from smallflow import onnx as onnx_export
+
+    try:
+        model = onnx_export.export_model(args.model, args.output)
+    except (ImportError, models.ModelFileError, onnx_export.UnsupportedOpError) as error:
+        raise CommandError(str(error)) from None
+    except OSError as error:
+        raise CommandError(f"cannot write {args.output}: {error.strerror or error}") from None
+    size = os.path.getsize(args.output)
+    print(f"Wrote {args.output} ({size:,} bytes, ONNX opset {model.opset_import[0].version})")
+    return 0
+
+
+def _add_serve(commands):
+    from smallflow import web
+
+    serve = commands.add_parser(
+        "serve",
+        help="draw digits in the browser and watch a model read them (needs smallflow[web])",
+        description="Serve a page where you draw a digit and see the model's probabilities, "
+        "the 28x28 image it sees and its evidence, plus a JSON API (POST /api/predict).",
+        formatter_class=_HelpFormatter,
+    )
+    serve.add_argument("model", metavar="MODEL|DIR", help="a saved model, or a folder of them")
+    serve.add_argument("--host", default=web.DEFAULT_HOST, help="address to listen on")
+    serve.add_argument("--port", type=_non_negative_int, default=web.DEFAULT_PORT, help="port")
+    serve.set_defaults(run=_serve)
+
+
+def _serve(args):
+    from smallflow import web
+
+    try:
+        app = web.create_app(args.model)
+    except (ImportError, models.ModelFileError) as error:
+        raise CommandError(str(error)) from None
+    names = ", ".join(model.id for model in app.state.store)
+    for name, problem in app.state.store.skipped:
+        print(f"warning: skipped {name}: {problem}", file=sys.stderr)
+    if not web.is_loopback(args.host):
+        print(f"warning: --host {args.host} lets other machines reach this server", file=sys.stderr)
+    print(f"Serving {names} at http://{args.host}:{args.port}/ (Ctrl+C stops)", flush=True)
+    web.serve(app, args.host, args.port)
+    return 0
