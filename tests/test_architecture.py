@@ -26,8 +26,9 @@ LAYERS = [
     ("train", ["train", "losses", "nn", "strings", "layers", "gradient_checker", "test", "app", "flags",
                "logging"]),
     ("public API", [""]),  # smallflow/__init__.py itself
-    ("application", ["datasets", "examples", "models", "metrics", "imaging", "contrib",
-                     "onnx"]),
+    ("application", ["datasets", "examples", "models", "imaging", "contrib",
+                     "onnx",
+                     "evaluation"]),
     ("front-ends", ["cli", "__main__", "viz", "web"]),
 ]
 

@@ -234,7 +234,7 @@ def test_unknown_picture_format_fails_cleanly(tmp_path):
 
 def test_importing_smallflow_and_its_front_end_modules_stays_light():
     code = (
-        "import sys, smallflow, smallflow.viz, smallflow.metrics, smallflow.imaging; "
+        "import sys, smallflow, smallflow.viz, smallflow.evaluation, smallflow.imaging; "
         "print(sorted(m for m in ('matplotlib', 'PIL') if m in sys.modules))"
     )
     result = subprocess.run(

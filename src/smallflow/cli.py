@@ -501,7 +501,7 @@ def _training_loop(sess, graph, data, settings, log_interval, log):
 
 
 def _evaluate(args):
-    from smallflow import metrics
+    from smallflow import evaluation as metrics
 
     sess, graph, metadata = _load(args.model)
     with sess:
@@ -660,7 +660,7 @@ def _predictions_on(args):
 
 def _show_confusion(args):
     viz = _import_plots("show confusion", "smallflow.viz")
-    from smallflow import metrics
+    from smallflow import evaluation as metrics
 
     dataset, probabilities = _predictions_on(args)
     matrix = metrics.confusion_matrix(dataset.labels, probabilities)

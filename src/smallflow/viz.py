@@ -7,7 +7,7 @@ import tempfile
 
 import numpy as np
 
-from smallflow import metrics
+from smallflow import evaluation
 
 __all__ = [
     "confusion_figure",
@@ -174,7 +174,7 @@ def mistakes_figure(images, true_labels, predicted, probabilities, n=16, title=N
         raise ValueError(f"probabilities must have shape ({count}, classes), got {probs.shape}")
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
-    chosen = metrics.most_confident_mistakes(true_idx, probs, n, predicted=pred_idx)
+    chosen = evaluation.most_confident_mistakes(true_idx, probs, n, predicted=pred_idx)
     wrong = int((true_idx != pred_idx).sum())
     if title is None:
         title = f"Most confident mistakes ({chosen.size} of {wrong:,} wrong in {count:,})"

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from smallflow.metrics import confusion_matrix, most_confident_mistakes, precision_recall
+from smallflow.evaluation import confusion_matrix, most_confident_mistakes, precision_recall
 
 
 @st.composite
