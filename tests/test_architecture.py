@@ -23,7 +23,8 @@ LAYERS = [
                    "ops.special_math_grad"]),
     ("variables", ["variables", "init_ops", "variable_scope"]),
     ("session", ["session"]),
-    ("train", ["train", "losses", "nn", "strings", "layers", "gradient_checker", "test", "app", "flags",
+    ("train", ["train", "losses", "nn", "strings", "layers", "data",
+               "gradient_checker", "test", "app", "flags",
                "logging"]),
     ("public API", [""]),  # smallflow/__init__.py itself
     ("application", ["datasets", "examples", "models", "imaging", "contrib",

@@ -5,6 +5,7 @@
 
 from . import (  # noqa: A004
     app,
+    data,
     dtypes,
     errors,
     flags,

@@ -26,11 +26,18 @@ _STATE_READERS = frozenset({
 
 
 class _SessionState:
-    """What a session keeps between runs: variable values and random streams."""
+    """What a session keeps between runs: variable values, random streams, resources.
+
+    ``resources`` holds per-session objects of input pipelines (iterators, queues, readers)
+    by key; each one with a ``close()`` is closed with the session (its threads stop).
+    ``session`` lets such kernels run functions traced into the graph (``Dataset.map``).
+    """
 
     def __init__(self):
         self.variables = {}
         self.random_streams = {}
+        self.resources = {}
+        self.session = None
 
 
 class _Fetches:
@@ -167,6 +174,7 @@ class BaseSession:
         self._graph = graph if graph is not None else get_default_graph()
         self._closed = False
         self._state = _SessionState()
+        self._state.session = self
         self._plans = {}
         self._kernels = {}
         self._single_fetches = {}
@@ -195,6 +203,12 @@ class BaseSession:
         self._closed = True
         self._plans.clear()
         self._single_fetches.clear()
+        resources = list(self._state.resources.values())
+        self._state.resources.clear()
+        for resource in resources:
+            close = getattr(resource, "close", None)
+            if close is not None:
+                close()
 
     def __enter__(self):
         graph_ctx = None

@@ -1,0 +1,149 @@
+"""Functions of ``tf.data`` transformations (``map``, ``filter``, ``flat_map``), traced into the graph.
+
+A function is called once, when the dataset is built, on placeholders standing for one
+element; what it returns (tensors, or a dataset for ``flat_map``) is ordinary graph. An
+iterator later evaluates that graph for each element by running it in its session with the
+element fed for the placeholders. Placeholders of the program that the function reads are
+*captured*: their values are taken when the iterator is initialised, as TensorFlow does.
+"""
+
+import numpy as np
+
+from .. import dtypes, errors
+from ..graph import convert_to_tensor, name_scope
+from ..ops import array_ops
+from ..tensor_shape import TensorShape
+from . import nest
+
+_CAPTURED_TYPES = ("Placeholder", "PlaceholderWithDefault")
+
+
+class Context:
+    """What a running iterator needs: its session and the values fixed at initialisation."""
+
+    def __init__(self, session, feeds, state=None):
+        self.session = session
+        self.feeds = feeds
+        # Per-iterator memory shared by nested contexts: shuffle generators, caches.
+        self.state = {} if state is None else state
+
+    def value(self, tensor):
+        if tensor in self.feeds:
+            return self.feeds[tensor]
+        return self.session.run(tensor, self.feeds)
+
+    def with_feeds(self, extra):
+        feeds = dict(self.feeds)
+        feeds.update(extra)
+        return Context(self.session, feeds, self.state)
+
+    def shuffle_generator(self, dataset):
+        """The random generator of one shuffle: kept across passes when it reshuffles."""
+        key = ("shuffle", id(dataset))
+        entropy = self.state.get(key + ("seed",))
+        if entropy is None:
+            seeds = dataset._seeds
+            entropy = list(seeds) if seeds[0] is not None else [
+                int(np.random.SeedSequence().entropy % (2**63))]
+            self.state[key + ("seed",)] = entropy
+        if not dataset._reshuffle:
+            return np.random.default_rng(entropy)
+        generator = self.state.get(key)
+        if generator is None:
+            generator = self.state[key] = np.random.default_rng(entropy)
+        return generator
+
+    def cache_of(self, dataset):
+        return self.state.setdefault(("cache", id(dataset)), {})
+
+
+def arg_placeholders(types, shapes, classes_structure, scope):
+    """Placeholders for one element of a dataset, in its nested structure."""
+    flat_types = nest.flatten(types)
+    flat_shapes = nest.flatten(shapes)
+    with name_scope(scope):
+        args = [array_ops.placeholder(dtype, shape, name="arg")
+                for dtype, shape in zip(flat_types, flat_shapes)]
+    return args, nest.pack_sequence_as(classes_structure, args)
+
+
+class TracedFunction:
+    """``fn`` called on placeholders for one element; its outputs or its dataset."""
+
+    def __init__(self, fn, types, shapes, name, allow_dataset=False):
+        self.args, element = arg_placeholders(types, shapes, types, f"{name}_fn")
+        with name_scope(f"{name}_fn"):
+            if isinstance(element, tuple) and not hasattr(element, "_fields"):
+                result = fn(*element)
+            else:
+                result = fn(element)
+        self.dataset = None
+        if allow_dataset:
+            if not hasattr(result, "_iterate"):
+                raise TypeError(f"`{name}` function must return a `tf.data.Dataset` object, "
+                                f"got {type(result).__name__}")
+            self.dataset = result
+            ends = result._inputs()
+        else:
+            if hasattr(result, "_iterate"):
+                raise TypeError(f"The `{name}` function returned a Dataset; use flat_map")
+            if isinstance(result, list):
+                result = tuple(result)  # TF treats a returned list as a tuple of components
+            self.structure = nest.map_structure(convert_to_tensor, result)
+            self.outputs = nest.flatten(self.structure)
+            ends = self.outputs
+        self.captures = _captured_placeholders(ends, set(self.args))
+
+    def call(self, context, flat_element):
+        """The flat output arrays of the function on one element."""
+        feeds = dict(context.feeds)
+        feeds.update(zip(self.args, flat_element))
+        return context.session.run(self.outputs, feeds)
+
+    def dataset_for(self, context, flat_element):
+        return context.with_feeds(dict(zip(self.args, flat_element)))
+
+
+def _captured_placeholders(tensors, args):
+    """Placeholders (not the function's own arguments) that ``tensors`` depend on."""
+    found = []
+    seen = set()
+    stack = [t.op for t in tensors]
+    while stack:
+        op = stack.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        if op.type in _CAPTURED_TYPES and op.outputs[0] not in args:
+            found.append(op.outputs[0])
+            continue
+        stack.extend(t.op for t in op.inputs if t not in args)
+        stack.extend(op.control_inputs)
+    return found
+
+
+def spec_of(tensor):
+    return tensor.dtype, tensor.shape
+
+
+def check_cast(value, dtype, shape, what):
+    """``value`` as an array of ``dtype`` fitting ``shape`` (values from Python generators)."""
+    if dtype == getattr(dtypes, "string", None):
+        array = np.asarray(value, dtype=object)
+        array = np.vectorize(_as_bytes, otypes=[object])(array) if array.size else array
+    else:
+        try:
+            array = np.asarray(value, dtype=dtype.as_numpy_dtype)
+        except (TypeError, ValueError) as err:
+            raise errors.InvalidArgumentError(
+                None, None, f"{what}: {value!r} is not convertible to {dtype.name}: {err}"
+            ) from None
+    if not TensorShape(shape).is_compatible_with(array.shape):
+        raise errors.InvalidArgumentError(
+            None, None, f"{what} has shape {list(array.shape)}, which is incompatible with the "
+            f"expected shape {TensorShape(shape)}")
+    return array
+
+
+def _as_bytes(item):
+    return item.encode() if isinstance(item, str) else bytes(item)

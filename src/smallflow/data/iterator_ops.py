@@ -1,0 +1,247 @@
+"""``tf.data`` iterators: graph ops that start and advance a dataset inside ``Session.run``.
+
+``MakeIterator`` (an iterator's initializer) takes the dataset's input tensors, starts the
+dataset's generator and stores it in the session under the iterator's name;
+``IteratorGetNext`` takes the next element from there and raises ``OutOfRangeError`` at
+the end. A one-shot iterator's ``get_next`` starts its dataset on first use. A feedable
+iterator (``Iterator.from_string_handle``) looks the iterator up by the handle fed at run
+time (``iterator.string_handle()`` gives the handle of any iterator).
+"""
+
+import numpy as np
+
+from .. import dtypes, errors
+from ..graph import Tensor, get_default_graph, name_scope
+from ..registry import NotDifferentiable, register_op
+from ..tensor_shape import TensorShape, as_shape
+from . import nest
+from .function import Context
+
+__all__ = ["Iterator", "make_initializable_iterator", "make_one_shot_iterator"]
+
+_NOT_INITIALIZED = ("GetNext() failed because the iterator has not been initialized. Ensure "
+                    "that you have run the initializer operation for this iterator before "
+                    "getting the next element.")
+
+
+class _RunningIterator:
+    """A started dataset in one session: its generator."""
+
+    def __init__(self, dataset, session, inputs, values):
+        context = Context(session, dict(zip(inputs, values)))
+        self._generator = dataset._iterate(context)
+
+    def next(self):
+        element = next(self._generator, None)
+        if element is None:
+            raise errors.OutOfRangeError(None, None, "End of sequence")
+        return element
+
+    def close(self):
+        self._generator.close()
+
+
+def _make_iterator_kernel(attrs, state):
+    key = attrs["iterator"]
+    dataset = attrs["dataset"]
+    inputs = dataset._inputs()
+
+    def initialize(*values):
+        old = state.resources.pop(key, None)
+        if old is not None:
+            old.close()
+        state.resources[key] = _RunningIterator(dataset, state.session, inputs, values)
+        return ()
+
+    return initialize
+
+
+register_op("MakeIterator", _make_iterator_kernel, lambda op: [], stateful=True)
+NotDifferentiable("MakeIterator")
+
+
+def _checked_element(attrs, element):
+    out = []
+    for value, dtype, shape in zip(element, attrs["types"], attrs["shapes"]):
+        array = np.asarray(value)
+        if dtype != getattr(dtypes, "string", None) and array.dtype != dtype.as_numpy_dtype:
+            array = array.astype(dtype.as_numpy_dtype)
+        if not shape.is_compatible_with(array.shape):
+            raise errors.InvalidArgumentError(
+                None, None, f"The iterator produced an element of shape {list(array.shape)}, "
+                f"incompatible with its declared shape {shape}")
+        out.append(array)
+    return tuple(out) if len(out) != 1 else out[0]
+
+
+def _get_next_kernel(attrs, state):
+    key = attrs["iterator"]
+    dataset = attrs.get("one_shot")
+    inputs = dataset._inputs() if dataset is not None else ()
+
+    def get_next(*values):
+        if attrs["from_handle"]:
+            name = _handle_name(values[0])
+            running = state.resources.get(name)
+        else:
+            running = state.resources.get(key)
+            if running is None and dataset is not None:
+                running = state.resources[key] = _RunningIterator(dataset, state.session,
+                                                                  inputs, values)
+        if running is None:
+            raise errors.FailedPreconditionError(None, None, _NOT_INITIALIZED)
+        return _checked_element(attrs, running.next())
+
+    return get_next
+
+
+def _handle_name(value):
+    handle = value.item() if isinstance(value, np.ndarray) else value
+    return handle.decode() if isinstance(handle, bytes) else str(handle)
+
+
+register_op("IteratorGetNext", _get_next_kernel, lambda op: list(op.attrs["shapes"]),
+            stateful=True)
+NotDifferentiable("IteratorGetNext")
+
+
+def _handle_kernel(attrs):
+    handle = np.array(attrs["iterator"].encode(), dtype=object)
+    return lambda: handle
+
+
+register_op("IteratorToStringHandle", _handle_kernel, lambda op: [TensorShape([])])
+NotDifferentiable("IteratorToStringHandle")
+
+
+class Iterator:
+    """Elements of a dataset, one per run of ``get_next()``."""
+
+    def __init__(self, key, types, shapes, initializer=None, one_shot=None, handle=None):
+        self._key = key
+        self._types = types
+        self._shapes = shapes
+        self._initializer = initializer
+        self._one_shot = one_shot
+        self._handle = handle
+
+    # -- construction --------------------------------------------------------------------------
+    @staticmethod
+    def from_structure(output_types, output_shapes=None, shared_name=None,
+                       output_classes=None):
+        """An iterator not bound to a dataset: ``make_initializer(dataset)`` binds it."""
+        types = nest.map_structure(dtypes.as_dtype, output_types)
+        shapes = _shapes_for(types, output_shapes)
+        key = shared_name or get_default_graph().unique_name("Iterator")
+        return Iterator(key, types, shapes)
+
+    @staticmethod
+    def from_string_handle(string_handle, output_types, output_shapes=None,
+                           output_classes=None):
+        """An iterator that reads whichever iterator the fed ``string_handle`` names."""
+        types = nest.map_structure(dtypes.as_dtype, output_types)
+        shapes = _shapes_for(types, output_shapes)
+        key = get_default_graph().unique_name("Iterator")
+        return Iterator(key, types, shapes, handle=string_handle)
+
+    # -- structure -----------------------------------------------------------------------------
+    @property
+    def output_types(self):
+        return self._types
+
+    @property
+    def output_shapes(self):
+        return self._shapes
+
+    @property
+    def output_classes(self):
+        return nest.map_structure(lambda _: Tensor, self._types)
+
+    @property
+    def initializer(self):
+        if self._initializer is None:
+            raise ValueError("Iterator does not have an initializer.")
+        return self._initializer
+
+    # -- ops -----------------------------------------------------------------------------------
+    def make_initializer(self, dataset, name=None):
+        """The op that (re)starts this iterator on ``dataset``."""
+        if nest.flatten(dataset.output_types) != nest.flatten(self._types) or not (
+                nest.same_structure(dataset.output_types, self._types)):
+            raise TypeError(f"Expected output types {self._types} but got dataset with output "
+                            f"types {dataset.output_types}.")
+        for mine, theirs in zip(nest.flatten(self._shapes), nest.flatten(dataset.output_shapes)):
+            if not mine.is_compatible_with(theirs):
+                raise TypeError(f"Expected output shapes compatible with {self._shapes} but "
+                                f"got dataset with output shapes {dataset.output_shapes}.")
+        graph = get_default_graph()
+        with name_scope(name or "make_initializer"):
+            op = graph.create_op("MakeIterator", dataset._inputs(), [],
+                                 {"iterator": self._key, "dataset": dataset}, "MakeIterator")
+        return op
+
+    def get_next(self, name=None):
+        """The next element (a nest of tensors); ``OutOfRangeError`` after the last one."""
+        flat_types = nest.flatten(self._types)
+        flat_shapes = nest.flatten(self._shapes)
+        attrs = {"iterator": self._key, "types": flat_types, "shapes": flat_shapes,
+                 "from_handle": self._handle is not None, "one_shot": self._one_shot}
+        if self._handle is not None:
+            inputs = [self._handle]
+        elif self._one_shot is not None:
+            inputs = self._one_shot._inputs()
+        else:
+            inputs = []
+        op = get_default_graph().create_op("IteratorGetNext", inputs, flat_types, attrs,
+                                           name or "IteratorGetNext")
+        return nest.pack_sequence_as(self._types, list(op.outputs))
+
+    def string_handle(self, name=None):
+        """A string scalar naming this iterator, to feed a ``from_string_handle`` iterator."""
+        string = getattr(dtypes, "string", None)
+        if string is None:
+            raise NotImplementedError("string_handle() needs tf.string tensors")
+        op = get_default_graph().create_op("IteratorToStringHandle", [], [string],
+                                           {"iterator": self._key},
+                                           name or "IteratorToStringHandle")
+        return op.outputs[0]
+
+
+def _shapes_for(types, output_shapes):
+    if output_shapes is None:
+        return nest.map_structure(lambda _: TensorShape(None), types)
+    from .dataset_ops import _shape_structure
+
+    return nest.map_structure(as_shape, _shape_structure(output_shapes, types))
+
+
+def make_one_shot_iterator(dataset):
+    """An iterator that starts by itself on first use and cannot be re-initialised."""
+    for tensor in dataset._inputs():
+        if tensor.op.type == "Placeholder":
+            raise ValueError(
+                f"Cannot capture a placeholder (name:{tensor.op.name}, type:Placeholder) by "
+                "value; use make_initializable_iterator and feed it to the initializer.")
+    key = get_default_graph().unique_name("OneShotIterator")
+    return Iterator(key, dataset.output_types, dataset.output_shapes, one_shot=dataset)
+
+
+def make_initializable_iterator(dataset, shared_name=None):
+    """An iterator with an ``initializer`` op (re-run it to start again, or with new feeds)."""
+    graph = get_default_graph()
+    key = shared_name or graph.unique_name("Iterator")
+    iterator = Iterator(key, dataset.output_types, dataset.output_shapes)
+    iterator._initializer = iterator.make_initializer(dataset)
+    return iterator
+
+
+def get_output_types(dataset_or_iterator):
+    return dataset_or_iterator.output_types
+
+
+def get_output_shapes(dataset_or_iterator):
+    return dataset_or_iterator.output_shapes
+
+
+def get_output_classes(dataset_or_iterator):
+    return dataset_or_iterator.output_classes
