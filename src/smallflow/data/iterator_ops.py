@@ -105,12 +105,23 @@ register_op("IteratorGetNext", _get_next_kernel, lambda op: list(op.attrs["shape
 NotDifferentiable("IteratorGetNext")
 
 
-def _handle_kernel(attrs):
-    handle = np.array(attrs["iterator"].encode(), dtype=object)
-    return lambda: handle
+def _handle_kernel(attrs, state):
+    key = attrs["iterator"]
+    handle = np.array(key.encode(), dtype=object)
+    dataset = attrs["one_shot"]
+    inputs = dataset._inputs() if dataset is not None else ()
+
+    def to_handle(*values):
+        # A one-shot iterator starts when first used, through its handle too.
+        if dataset is not None and key not in state.resources:
+            state.resources[key] = _RunningIterator(dataset, state.session, inputs, values)
+        return handle
+
+    return to_handle
 
 
-register_op("IteratorToStringHandle", _handle_kernel, lambda op: [TensorShape([])])
+register_op("IteratorToStringHandle", _handle_kernel, lambda op: [TensorShape([])],
+            stateful=True)
 NotDifferentiable("IteratorToStringHandle")
 
 
@@ -201,8 +212,9 @@ class Iterator:
         string = getattr(dtypes, "string", None)
         if string is None:
             raise NotImplementedError("string_handle() needs tf.string tensors")
-        op = get_default_graph().create_op("IteratorToStringHandle", [], [string],
-                                           {"iterator": self._key},
+        inputs = self._one_shot._inputs() if self._one_shot is not None else []
+        op = get_default_graph().create_op("IteratorToStringHandle", inputs, [string],
+                                           {"iterator": self._key, "one_shot": self._one_shot},
                                            name or "IteratorToStringHandle")
         return op.outputs[0]
 
