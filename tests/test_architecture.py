@@ -23,7 +23,7 @@ LAYERS = [
                    "ops.special_math_grad"]),
     ("variables", ["variables", "init_ops", "variable_scope"]),
     ("session", ["session"]),
-    ("train", ["train", "losses", "nn", "strings", "layers", "data",
+    ("train", ["train", "losses", "nn", "strings", "layers", "data", "metrics",
                "gradient_checker", "test", "app", "flags",
                "logging"]),
     ("public API", [""]),  # smallflow/__init__.py itself

@@ -12,6 +12,7 @@ from . import (  # noqa: A004
     layers,
     logging,
     losses,
+    metrics,
     nn,
     strings,
     test,

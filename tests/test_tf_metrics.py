@@ -1,0 +1,157 @@
+"""Specification of tf.metrics: (value, update_op) pairs streaming over batches."""
+
+import numpy as np
+import pytest
+
+import smallflow as tf
+
+RNG = np.random.default_rng(3)
+
+
+def _stream(metric_fn, batches):
+    """Run ``metric_fn(*placeholders)`` over batches; return (values after each update, final)."""
+    holders = [tf.placeholder(tf.as_dtype(np.asarray(part).dtype), [None] * np.ndim(part))
+               for part in batches[0]]
+    value, update = metric_fn(*holders)
+    seen = []
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        before = sess.run(value)
+        for batch in batches:
+            seen.append(sess.run(update, dict(zip(holders, batch))))
+        final = sess.run(value)
+    return before, seen, final
+
+
+def _binary_batches():
+    labels = RNG.integers(0, 2, size=(3, 20)).astype(bool)
+    predictions = RNG.integers(0, 2, size=(3, 20)).astype(bool)
+    return [(labels[i], predictions[i]) for i in range(3)], labels.ravel(), predictions.ravel()
+
+
+def _counts(labels, predictions):
+    return {"tp": np.sum(labels & predictions), "fp": np.sum(~labels & predictions),
+            "tn": np.sum(~labels & ~predictions), "fn": np.sum(labels & ~predictions)}
+
+
+def test_accuracy_streams_over_batches_and_starts_at_zero():
+    labels = np.array([[1, 2, 3, 4], [0, 0, 1, 1]])
+    predictions = np.array([[1, 2, 0, 0], [0, 1, 1, 1]])
+    before, seen, final = _stream(tf.metrics.accuracy, list(zip(labels, predictions)))
+    assert before == 0.0
+    assert seen == pytest.approx([0.5, 5 / 8])
+    assert final == pytest.approx(5 / 8)
+
+
+def test_metric_variables_are_local_and_named_after_the_metric():
+    labels = tf.placeholder(tf.int64, [None])
+    tf.metrics.accuracy(labels, labels)
+    tf.metrics.mean(tf.constant([1.0]), name="loss_mean")
+    tf.metrics.precision(labels, labels)
+    names = [v.name for v in tf.local_variables()]
+    assert names == ["accuracy/total:0", "accuracy/count:0", "loss_mean/total:0",
+                     "loss_mean/count:0", "precision/true_positives/count:0",
+                     "precision/false_positives/count:0"]
+    assert [v.name for v in tf.get_collection(tf.GraphKeys.METRIC_VARIABLES)] == names
+    assert tf.global_variables() == [] and tf.trainable_variables() == []
+
+
+def test_local_variables_initializer_resets_a_metric():
+    value, update = tf.metrics.mean(tf.constant([2.0, 4.0]))
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        sess.run(update)
+        assert sess.run(update) == 3.0
+        sess.run(tf.local_variables_initializer())
+        assert sess.run(value) == 0.0
+
+
+def test_weighted_mean_and_the_collections_arguments():
+    value, update = tf.metrics.mean(tf.constant([1.0, 3.0]), weights=[3.0, 1.0],
+                                    metrics_collections=["m"], updates_collections=["u"])
+    assert tf.get_collection("m") == [value] and tf.get_collection("u") == [update]
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        assert sess.run(update) == pytest.approx(1.5)
+
+
+REGRESSION = [
+    (tf.metrics.mean_squared_error, lambda l, p: np.mean((p - l) ** 2)),
+    (tf.metrics.mean_absolute_error, lambda l, p: np.mean(np.abs(p - l))),
+    (tf.metrics.root_mean_squared_error, lambda l, p: np.sqrt(np.mean((p - l) ** 2))),
+]
+
+
+@pytest.mark.parametrize(("metric", "reference"), REGRESSION,
+                         ids=[m.__name__ for m, _ in REGRESSION])
+def test_regression_metrics_match_numpy_over_all_batches(metric, reference):
+    labels = RNG.standard_normal((3, 10)).astype(np.float32)
+    predictions = RNG.standard_normal((3, 10)).astype(np.float32)
+    _, _, final = _stream(metric, list(zip(labels, predictions)))
+    assert final == pytest.approx(reference(labels, predictions), rel=1e-5)
+
+
+COUNTS = [
+    (tf.metrics.true_positives, lambda c: c["tp"]),
+    (tf.metrics.false_positives, lambda c: c["fp"]),
+    (tf.metrics.true_negatives, lambda c: c["tn"]),
+    (tf.metrics.false_negatives, lambda c: c["fn"]),
+    (tf.metrics.precision, lambda c: c["tp"] / (c["tp"] + c["fp"])),
+    (tf.metrics.recall, lambda c: c["tp"] / (c["tp"] + c["fn"])),
+]
+
+
+@pytest.mark.parametrize(("metric", "reference"), COUNTS, ids=[m.__name__ for m, _ in COUNTS])
+def test_binary_metrics_count_over_all_batches(metric, reference):
+    batches, labels, predictions = _binary_batches()
+    _, seen, final = _stream(metric, batches)
+    assert final == pytest.approx(reference(_counts(labels, predictions)))
+    assert seen[-1] == pytest.approx(final)
+
+
+def _numpy_roc_auc(labels, scores):
+    positives = scores[labels]
+    negatives = scores[~labels]
+    wins = (positives[:, None] > negatives[None, :]).mean()
+    ties = (positives[:, None] == negatives[None, :]).mean()
+    return wins + ties / 2
+
+
+def test_auc_approximates_the_rank_statistic():
+    labels = RNG.integers(0, 2, size=(2, 500)).astype(bool)
+    scores = np.clip(labels * 0.3 + RNG.uniform(size=(2, 500)) * 0.7, 0, 1).astype(np.float32)
+    _, _, final = _stream(lambda l, p: tf.metrics.auc(l, p, num_thresholds=1000),
+                          list(zip(labels, scores)))
+    assert final == pytest.approx(_numpy_roc_auc(labels.ravel(), scores.ravel()), abs=2e-3)
+    perfect = _stream(tf.metrics.auc, [(np.array([False, True]),
+                                        np.array([0.2, 0.9], np.float32))])[2]
+    assert perfect == pytest.approx(1.0, abs=1e-6)
+
+
+def test_precision_and_recall_at_thresholds():
+    labels = np.array([True, True, False, False])
+    scores = np.array([0.9, 0.4, 0.6, 0.1], np.float32)
+    _, _, precision = _stream(
+        lambda l, p: tf.metrics.precision_at_thresholds(l, p, [0.5, 0.0]), [(labels, scores)])
+    _, _, recall = _stream(
+        lambda l, p: tf.metrics.recall_at_thresholds(l, p, [0.5, 0.0]), [(labels, scores)])
+    np.testing.assert_allclose(precision, [0.5, 0.5], rtol=1e-5)
+    np.testing.assert_allclose(recall, [0.5, 1.0], rtol=1e-5)
+
+
+def test_mean_iou_and_mean_per_class_accuracy():
+    labels = np.array([0, 0, 1, 1, 2])
+    predictions = np.array([0, 1, 1, 1, 0])
+    # Class IoUs: 0 -> 1/3, 1 -> 2/3, 2 -> 0/1.
+    _, _, iou = _stream(lambda l, p: tf.metrics.mean_iou(l, p, 3), [(labels, predictions)])
+    assert iou == pytest.approx((1 / 3 + 2 / 3 + 0) / 3)
+    _, _, per_class = _stream(lambda l, p: tf.metrics.mean_per_class_accuracy(l, p, 4),
+                              [(labels, predictions)])
+    assert per_class == pytest.approx((0.5 + 1.0 + 0.0 + 0.0) / 4)
+
+
+def test_metric_errors_name_the_problem():
+    with pytest.raises(ValueError, match="incompatible"):
+        tf.metrics.accuracy(tf.zeros([3], tf.int64), tf.zeros([4], tf.int64))
+    with pytest.raises(ValueError, match="curve must be either ROC or PR"):
+        tf.metrics.auc(tf.zeros([3], tf.bool), tf.zeros([3]), curve="DET")
