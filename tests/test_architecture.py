@@ -15,17 +15,19 @@ LAYERS = [
                     "config"]),
     ("registry", ["registry"]),
     ("graph", ["graph"]),
-    ("ops", ["ops.common", "ops.array_ops", "ops.math_ops", "ops.nn_ops", "ops.state_ops",
-             "ops.random_ops", "ops.control_flow_ops", "ops.training_ops", "ops.conv_kernels",
-             "ops.string_ops",
+    ("ops", ["ops.common", "ops.constant_op", "ops.shape_ops", "ops.join_split_ops",
+             "ops.slice_ops", "ops.pad_ops", "ops.selection_ops", "ops.broadcast_ops",
+             "ops.cwise_ops", "ops.matmul_ops", "ops.reduction_ops", "ops.sequence_ops",
+             "ops.math_composites", "ops.tensor_operators", "ops.array_ops", "ops.math_ops",
+             "ops.conv_ops", "ops.nn_ops", "ops.state_ops", "ops.random_ops",
+             "ops.control_flow_ops", "ops.training_ops", "ops.conv_kernels", "ops.string_ops",
              "ops.scatter_ops", "ops.clip_ops", "ops.special_math_ops"]),
     ("gradients", ["ops.array_grad", "ops.math_grad", "ops.nn_grad", "ops", "gradients",
                    "ops.special_math_grad"]),
     ("variables", ["variables", "init_ops", "variable_scope"]),
     ("session", ["session"]),
     ("train", ["train", "losses", "nn", "strings", "layers", "data", "metrics",
-               "gradient_checker", "test", "app", "flags",
-               "logging"]),
+               "gradient_checker", "test", "app", "flags", "logging"]),
     ("public API", [""]),  # smallflow/__init__.py itself
     ("application", ["datasets", "examples", "models", "imaging", "contrib",
                      "onnx",
@@ -111,3 +113,46 @@ def test_import_smallflow_stays_light():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+ENGINE_LINE_LIMIT = 800
+
+
+@pytest.mark.parametrize("path", sorted((SRC / "ops").glob("*.py")),
+                         ids=lambda p: p.name)
+def test_no_op_module_is_over_the_line_limit(path):
+    lines = len(path.read_text().splitlines())
+    assert lines <= ENGINE_LINE_LIMIT, (
+        f"{path.name} has {lines} lines: split it by op family (limit {ENGINE_LINE_LIMIT})"
+    )
+
+
+def _cycle_in(graph):
+    """One import cycle in ``graph`` (module -> imported modules) as a list, or None."""
+    state = {}
+
+    def visit(node, trail):
+        state[node] = "open"
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == "open":
+                return [*trail[trail.index(nxt):], nxt] if nxt in trail else [node, nxt]
+            if nxt not in state:
+                found = visit(nxt, [*trail, nxt])
+                if found:
+                    return found
+        state[node] = "done"
+        return None
+
+    for start in sorted(graph):
+        if start not in state:
+            found = visit(start, [start])
+            if found:
+                return found
+    return None
+
+
+def test_op_modules_import_each_other_without_cycles():
+    # Module-level and function-level imports both count: a lazy import hides a cycle.
+    paths = sorted((SRC / "ops").glob("*.py"))
+    graph = {_module_name(p): {m for m in _imports(p) if m.startswith("ops.")} for p in paths}
+    assert _cycle_in(graph) is None, " -> ".join(_cycle_in(graph))

@@ -10,7 +10,7 @@ import pytest
 
 import smallflow as tf
 from smallflow.gradient_checker import compute_gradient_error
-from smallflow.ops import array_ops, nn_ops
+from smallflow.ops import array_ops, nn_ops, pad_ops
 from smallflow.ops.common import make_op
 from smallflow.registry import GRADIENTS
 
@@ -93,7 +93,7 @@ def _strided_slice_grad_case():
 
 def _mirror_pad_grad_case():
     g = _ph([5, 6])
-    folded = array_ops._mirror_pad_grad(g, tf.constant([[1, 1], [2, 1]]), "REFLECT")
+    folded = pad_ops._mirror_pad_grad(g, tf.constant([[1, 1], [2, 1]]), "REFLECT")
     return Case([g], [_uniform((5, 6))], folded)
 
 

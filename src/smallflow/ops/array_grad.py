@@ -1,7 +1,7 @@
 """Gradients of the array ops."""
 
 from ..registry import NotDifferentiable, RegisterGradient
-from . import array_ops, math_ops
+from . import array_ops, math_ops, pad_ops
 from .array_ops import broadcast_to_shape_of, reduce_to_shape_of
 from .common import constant_value, make_op
 
@@ -167,7 +167,7 @@ def _pad_v2_grad(op, grad):
 
 @RegisterGradient("MirrorPad")
 def _mirror_pad_grad(op, grad):
-    return array_ops._mirror_pad_grad(grad, op.inputs[1], op.attrs["mode"]), None
+    return pad_ops._mirror_pad_grad(grad, op.inputs[1], op.attrs["mode"]), None
 
 
 @RegisterGradient("MirrorPadGrad")

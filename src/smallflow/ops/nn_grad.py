@@ -4,6 +4,7 @@ import numpy as np
 
 from ..registry import RegisterGradient
 from . import array_ops, math_ops, nn_ops
+from .common import make_op
 
 
 @RegisterGradient("Softmax")
@@ -37,46 +38,46 @@ def _sparse_xent_grad(op, grad_loss, grad_backprop):
 
 @RegisterGradient("Relu")
 def _relu_grad(op, grad):
-    return array_ops.make_op("ReluGrad", [grad, op.outputs[0]], [grad.dtype]).outputs[0]
+    return make_op("ReluGrad", [grad, op.outputs[0]], [grad.dtype]).outputs[0]
 
 
 @RegisterGradient("Relu6")
 def _relu6_grad(op, grad):
-    return array_ops.make_op("Relu6Grad", [grad, op.inputs[0]], [grad.dtype]).outputs[0]
+    return make_op("Relu6Grad", [grad, op.inputs[0]], [grad.dtype]).outputs[0]
 
 
 @RegisterGradient("ReluGrad")
 def _relu_grad_grad(op, grad):
-    return array_ops.make_op("ReluGrad", [grad, op.inputs[1]], [grad.dtype]).outputs[0], None
+    return make_op("ReluGrad", [grad, op.inputs[1]], [grad.dtype]).outputs[0], None
 
 
 @RegisterGradient("Relu6Grad")
 def _relu6_grad_grad(op, grad):
-    return array_ops.make_op("Relu6Grad", [grad, op.inputs[1]], [grad.dtype]).outputs[0], None
+    return make_op("Relu6Grad", [grad, op.inputs[1]], [grad.dtype]).outputs[0], None
 
 
 @RegisterGradient("Elu")
 def _elu_grad(op, grad):
-    return nn_ops.make_op("EluGrad", [grad, op.outputs[0]], [grad.dtype]).outputs[0]
+    return make_op("EluGrad", [grad, op.outputs[0]], [grad.dtype]).outputs[0]
 
 
 @RegisterGradient("EluGrad")
 def _elu_grad_grad(op, grad):
     upstream, y = op.inputs
-    d_upstream = nn_ops.make_op("EluGrad", [grad, y], [grad.dtype]).outputs[0]
+    d_upstream = make_op("EluGrad", [grad, y], [grad.dtype]).outputs[0]
     d_y = array_ops.where(y < 0.0, grad * upstream, array_ops.zeros_like(y))
     return d_upstream, d_y
 
 
 @RegisterGradient("Softplus")
 def _softplus_grad(op, grad):
-    return nn_ops.make_op("SoftplusGrad", [grad, op.inputs[0]], [grad.dtype]).outputs[0]
+    return make_op("SoftplusGrad", [grad, op.inputs[0]], [grad.dtype]).outputs[0]
 
 
 @RegisterGradient("SoftplusGrad")
 def _softplus_grad_grad(op, grad):
     upstream, x = op.inputs
-    d_upstream = nn_ops.make_op("SoftplusGrad", [grad, x], [grad.dtype]).outputs[0]
+    d_upstream = make_op("SoftplusGrad", [grad, x], [grad.dtype]).outputs[0]
     # d/dx sigmoid(x) = 1 / (exp(-x) + 2 + exp(x)).
     d_x = grad * upstream / (math_ops.exp(-x) + 2.0 + math_ops.exp(x))
     return d_upstream, d_x
@@ -84,13 +85,13 @@ def _softplus_grad_grad(op, grad):
 
 @RegisterGradient("LeakyRelu")
 def _leaky_relu_grad(op, grad):
-    return nn_ops.make_op("LeakyReluGrad", [grad, op.inputs[0]], [grad.dtype],
+    return make_op("LeakyReluGrad", [grad, op.inputs[0]], [grad.dtype],
                           {"alpha": op.attrs["alpha"]}).outputs[0]
 
 
 @RegisterGradient("LeakyReluGrad")
 def _leaky_relu_grad_grad(op, grad):
-    d_upstream = nn_ops.make_op("LeakyReluGrad", [grad, op.inputs[1]], [grad.dtype],
+    d_upstream = make_op("LeakyReluGrad", [grad, op.inputs[1]], [grad.dtype],
                                 {"alpha": op.attrs["alpha"]}).outputs[0]
     return d_upstream, None
 

@@ -1,0 +1,88 @@
+"""The broadcasting helpers gradients use.
+
+Reduce a gradient to an input's shape, broadcast it back.
+"""
+
+import numpy as np
+
+from ..registry import register_op
+from .common import (
+    make_op,
+)
+
+# -- broadcasting helpers used by gradients ------------------------------------------------------
+
+
+_BLAS_SUM_MIN = 1 << 16
+
+
+def _size_of(shape):
+    size = 1
+    for d in shape:
+        size *= d
+    return size
+
+
+def _reduce_to_shape_kernel(attrs):
+    def reduce_to(grad, like):
+        target = like.shape
+        if grad.shape == target:
+            return grad
+        lead = grad.ndim - len(target)
+        axes = tuple(range(lead)) + tuple(
+            i + lead for i, d in enumerate(target) if d == 1 and grad.shape[i + lead] != 1
+        )
+        if (grad.size >= _BLAS_SUM_MIN and axes == tuple(range(len(axes)))
+                and grad.flags.c_contiguous and grad.dtype.kind == "f"):
+            # Summing leading axes of a large array (a conv bias gradient): one BLAS product
+            # is several times faster than ufunc.reduce; small arrays keep the plain sum.
+            rows = grad.reshape(-1, max(1, _size_of(target)))
+            return (np.ones(rows.shape[0], dtype=grad.dtype) @ rows).reshape(target)
+        return np.add.reduce(grad, axis=axes, keepdims=True).reshape(target)
+
+    return reduce_to
+
+
+register_op("ReduceToShapeOf", _reduce_to_shape_kernel, lambda op: [op.inputs[1].shape])
+
+
+def reduce_to_shape_of(grad, like, name=None):
+    """Sum ``grad`` over the axes along which ``like`` was broadcast (ours, for gradients)."""
+    if grad.shape.is_fully_defined() and grad.shape == like.shape:
+        return grad
+    return make_op("ReduceToShapeOf", [grad, like], [grad.dtype], None, name).outputs[0]
+
+
+def _broadcast_to_shape_kernel(attrs):
+    axes = attrs["axes"]
+    mean = attrs["mean"]
+
+    def broadcast_to(grad, like):
+        target = like.shape
+        if axes is not None:
+            reduced = range(len(target)) if axes == "all" else axes
+            kept = list(target)
+            for a in reduced:
+                kept[a] = 1
+            grad = grad.reshape(kept)
+        if mean:
+            count = like.size // max(grad.size, 1) if like.size else 1
+            grad = np.true_divide(grad, count, dtype=grad.dtype)
+        out = np.empty(target, dtype=grad.dtype)
+        out[...] = grad
+        return out
+
+    return broadcast_to
+
+
+register_op("BroadcastToShapeOf", _broadcast_to_shape_kernel, lambda op: [op.inputs[1].shape])
+
+
+def broadcast_to_shape_of(grad, like, axes=None, mean=False, name=None):
+    """Spread ``grad`` over ``like``'s shape, re-inserting reduced ``axes`` (ours).
+
+    ``axes`` is None when the reduced axes were kept (size 1), the string ``"all"`` for a
+    full reduction, or a tuple of non-negative axes; ``mean`` divides by the count.
+    """
+    attrs = {"axes": axes, "mean": mean}
+    return make_op("BroadcastToShapeOf", [grad, like], [grad.dtype], attrs, name).outputs[0]

@@ -1,0 +1,316 @@
+"""Element-wise math: unary functions and broadcasting binary ops."""
+
+import numpy as np
+
+from .. import dtypes
+from ..graph import convert_to_tensor
+from ..registry import register_op
+from .common import (
+    binary_inputs,
+    broadcast_shape_fn,
+    make_op,
+    make_unary,
+    require_float,
+    same_shape,
+)
+from .constant_op import cast
+
+# -- elementwise unary ---------------------------------------------------------------------------
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _rsqrt(x):
+    return 1 / np.sqrt(x)
+
+
+def _reciprocal(x):
+    return 1 / x
+
+
+_UNARY_KERNELS = {
+    "Neg": np.negative,
+    "Abs": np.abs,
+    "Square": np.square,
+    "Sqrt": np.sqrt,
+    "Rsqrt": _rsqrt,
+    "Exp": np.exp,
+    "Log": np.log,
+    "Log1p": np.log1p,
+    "Sign": np.sign,
+    "Reciprocal": _reciprocal,
+    "Tanh": np.tanh,
+    "Sigmoid": _sigmoid,
+    "Floor": np.floor,
+    "Ceil": np.ceil,
+    "Round": np.rint,
+    "LogicalNot": np.logical_not,
+}
+
+# Written out so that every registration can be found by reading.
+register_op("Neg", lambda attrs: _UNARY_KERNELS["Neg"], same_shape)
+register_op("Abs", lambda attrs: _UNARY_KERNELS["Abs"], same_shape)
+register_op("Square", lambda attrs: _UNARY_KERNELS["Square"], same_shape)
+register_op("Sqrt", lambda attrs: _UNARY_KERNELS["Sqrt"], same_shape)
+register_op("Rsqrt", lambda attrs: _UNARY_KERNELS["Rsqrt"], same_shape)
+register_op("Exp", lambda attrs: _UNARY_KERNELS["Exp"], same_shape)
+register_op("Log", lambda attrs: _UNARY_KERNELS["Log"], same_shape)
+register_op("Log1p", lambda attrs: _UNARY_KERNELS["Log1p"], same_shape)
+register_op("Sign", lambda attrs: _UNARY_KERNELS["Sign"], same_shape)
+register_op("Reciprocal", lambda attrs: _UNARY_KERNELS["Reciprocal"], same_shape)
+register_op("Tanh", lambda attrs: _UNARY_KERNELS["Tanh"], same_shape)
+register_op("Sigmoid", lambda attrs: _UNARY_KERNELS["Sigmoid"], same_shape)
+register_op("Floor", lambda attrs: _UNARY_KERNELS["Floor"], same_shape)
+register_op("Ceil", lambda attrs: _UNARY_KERNELS["Ceil"], same_shape)
+register_op("Round", lambda attrs: _UNARY_KERNELS["Round"], same_shape)
+register_op("LogicalNot", lambda attrs: _UNARY_KERNELS["LogicalNot"], same_shape)
+
+
+def negative(x, name=None):
+    return make_unary("Neg", x, name)
+
+
+def abs(x, name=None):  # noqa: A001 - TensorFlow's public name
+    return make_unary("Abs", x, name)
+
+
+def square(x, name=None):
+    return make_unary("Square", x, name)
+
+
+def sqrt(x, name=None):
+    return make_unary("Sqrt", x, name)
+
+
+def rsqrt(x, name=None):
+    return make_unary("Rsqrt", x, name)
+
+
+def exp(x, name=None):
+    return make_unary("Exp", x, name)
+
+
+def log(x, name=None):
+    """Natural logarithm; ``log(0)`` is ``-inf``."""
+    return make_unary("Log", x, name)
+
+
+def log1p(x, name=None):
+    return make_unary("Log1p", x, name)
+
+
+def sign(x, name=None):
+    return make_unary("Sign", x, name)
+
+
+def reciprocal(x, name=None):
+    return make_unary("Reciprocal", x, name)
+
+
+def tanh(x, name=None):
+    return make_unary("Tanh", x, name)
+
+
+def sigmoid(x, name=None):
+    return make_unary("Sigmoid", x, name)
+
+
+def floor(x, name=None):
+    return make_unary("Floor", x, name)
+
+
+def ceil(x, name=None):
+    return make_unary("Ceil", x, name)
+
+
+def round(x, name=None):  # noqa: A001
+    """Round half to even, as TensorFlow does."""
+    return make_unary("Round", x, name)
+
+
+def logical_not(x, name=None):
+    return make_unary("LogicalNot", x, name)
+
+
+register_op("IsNan", lambda attrs: np.isnan, same_shape)
+register_op("IsInf", lambda attrs: np.isinf, same_shape)
+register_op("IsFinite", lambda attrs: np.isfinite, same_shape)
+
+
+def _float_test(op_type, x, name):
+    x = convert_to_tensor(x)
+    require_float(op_type, x)
+    return make_unary(op_type, x, name, out_dtype=dtypes.bool)
+
+
+def is_nan(x, name=None):
+    """True where ``x`` is NaN (floating-point inputs only)."""
+    return _float_test("IsNan", x, name)
+
+
+def is_inf(x, name=None):
+    return _float_test("IsInf", x, name)
+
+
+def is_finite(x, name=None):
+    """True where ``x`` is neither infinite nor NaN."""
+    return _float_test("IsFinite", x, name)
+
+
+# -- elementwise binary (NumPy broadcasting) ---------------------------------------------------
+
+
+def _div_no_nan(x, y):
+    safe = np.where(y == 0, np.ones_like(y), y)
+    return np.where(y == 0, np.zeros_like(x), x / safe)
+
+
+register_op("Add", lambda attrs: np.add, broadcast_shape_fn)
+register_op("AddV2", lambda attrs: np.add, broadcast_shape_fn)
+register_op("Sub", lambda attrs: np.subtract, broadcast_shape_fn)
+register_op("Mul", lambda attrs: np.multiply, broadcast_shape_fn)
+register_op("RealDiv", lambda attrs: np.true_divide, broadcast_shape_fn)
+register_op("FloorDiv", lambda attrs: np.floor_divide, broadcast_shape_fn)
+register_op("FloorMod", lambda attrs: np.mod, broadcast_shape_fn)
+register_op("Pow", lambda attrs: np.power, broadcast_shape_fn)
+register_op("Maximum", lambda attrs: np.maximum, broadcast_shape_fn)
+register_op("Minimum", lambda attrs: np.minimum, broadcast_shape_fn)
+register_op("DivNoNan", lambda attrs: _div_no_nan, broadcast_shape_fn)
+register_op("SquaredDifference", lambda attrs: lambda x, y: np.square(x - y), broadcast_shape_fn)
+register_op("Equal", lambda attrs: np.equal, broadcast_shape_fn)
+register_op("NotEqual", lambda attrs: np.not_equal, broadcast_shape_fn)
+register_op("Less", lambda attrs: np.less, broadcast_shape_fn)
+register_op("LessEqual", lambda attrs: np.less_equal, broadcast_shape_fn)
+register_op("Greater", lambda attrs: np.greater, broadcast_shape_fn)
+register_op("GreaterEqual", lambda attrs: np.greater_equal, broadcast_shape_fn)
+register_op("LogicalAnd", lambda attrs: np.logical_and, broadcast_shape_fn)
+register_op("LogicalOr", lambda attrs: np.logical_or, broadcast_shape_fn)
+
+_BOOL_OUTPUT = frozenset(
+    {"Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd",
+     "LogicalOr"}
+)
+
+
+def _binary(op_type, x, y, name=None, default_name=None):
+    x, y = binary_inputs(op_type, x, y)
+    out_dtype = dtypes.bool if op_type in _BOOL_OUTPUT else x.dtype
+    return make_op(op_type, [x, y], [out_dtype], None, name, default_name).outputs[0]
+
+
+def add(x, y, name=None):
+    return _binary("Add", x, y, name)
+
+
+def subtract(x, y, name=None):
+    return _binary("Sub", x, y, name)
+
+
+def multiply(x, y, name=None):
+    return _binary("Mul", x, y, name)
+
+
+def _truediv(x, y, name=None, default_name="truediv"):
+    x, y = binary_inputs("RealDiv", x, y)
+    if x.dtype.is_integer:
+        small = x.dtype.size <= 2
+        target = dtypes.float32 if small else dtypes.float64
+        x = cast(x, target)
+        y = cast(y, target)
+    return _binary("RealDiv", x, y, name, default_name)
+
+
+def truediv(x, y, name=None):
+    return _truediv(x, y, name)
+
+
+def divide(x, y, name=None):
+    """``x / y`` with true division (integers are converted to floats first)."""
+    return _truediv(x, y, name)
+
+
+def realdiv(x, y, name=None):
+    return _binary("RealDiv", x, y, name)
+
+
+def div_no_nan(x, y, name=None):
+    """``x / y``, or 0 where ``y`` is 0."""
+    return _binary("DivNoNan", x, y, name)
+
+
+def div(x, y, name=None):
+    """Python 2 style division: floor division for integers, true division for floats."""
+    x, y = binary_inputs("Div", x, y)
+    if x.dtype.is_integer:
+        return _binary("FloorDiv", x, y, name, "div")
+    return _binary("RealDiv", x, y, name, "div")
+
+
+def floordiv(x, y, name=None):
+    return _binary("FloorDiv", x, y, name, "floordiv")
+
+
+def floormod(x, y, name=None):
+    return _binary("FloorMod", x, y, name)
+
+
+mod = floormod
+
+
+def pow(x, y, name=None):  # noqa: A001
+    return _binary("Pow", x, y, name)
+
+
+def maximum(x, y, name=None):
+    return _binary("Maximum", x, y, name)
+
+
+def minimum(x, y, name=None):
+    return _binary("Minimum", x, y, name)
+
+
+def squared_difference(x, y, name=None):
+    return _binary("SquaredDifference", x, y, name)
+
+
+def equal(x, y, name=None):
+    return _binary("Equal", x, y, name)
+
+
+def not_equal(x, y, name=None):
+    return _binary("NotEqual", x, y, name)
+
+
+def less(x, y, name=None):
+    return _binary("Less", x, y, name)
+
+
+def less_equal(x, y, name=None):
+    return _binary("LessEqual", x, y, name)
+
+
+def greater(x, y, name=None):
+    return _binary("Greater", x, y, name)
+
+
+def greater_equal(x, y, name=None):
+    return _binary("GreaterEqual", x, y, name)
+
+
+def logical_and(x, y, name=None):
+    return _binary("LogicalAnd", x, y, name)
+
+
+def logical_or(x, y, name=None):
+    return _binary("LogicalOr", x, y, name)
+
+
+def logical_xor(x, y, name="LogicalXor"):
+    """``x`` or ``y`` but not both, built from and/or/not as TensorFlow does."""
+    either = logical_or(x, y)
+    both = logical_and(x, y)
+    return logical_and(either, logical_not(both), name=name)
+
+

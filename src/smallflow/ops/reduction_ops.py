@@ -1,0 +1,218 @@
+"""Reductions (reduce_sum, reduce_max, ...) and argmax/argmin."""
+
+import builtins
+
+import numpy as np
+
+from .. import dtypes
+from ..graph import ShapeError, Tensor, convert_to_tensor
+from ..registry import register_op
+from ..tensor_shape import TensorShape, unknown_shape
+from .common import (
+    constant_value,
+    make_op,
+    make_unary,
+    normalize_axes,
+)
+
+# -- reductions ------------------------------------------------------------------------------
+
+
+def _reduction_static(op):
+    known = op.inputs[0].shape
+    axes = op.attrs["axes"]
+    keep = op.attrs["keep_dims"]
+    if known.ndims is None:
+        return [unknown_shape()]
+    rank = known.ndims
+    axes = tuple(builtins.range(rank)) if axes is None else normalize_axes(axes, rank)
+    dims = known.as_list()
+    if keep:
+        return [TensorShape([1 if i in axes else d for i, d in enumerate(dims)])]
+    return [TensorShape([d for i, d in enumerate(dims) if i not in axes])]
+
+
+def _int_mean(x, axis, keepdims):
+    total = np.sum(x, axis=axis, keepdims=keepdims, dtype=np.int64)
+    count = x.size // max(np.size(total), 1) if x.size else 1
+    return (np.sign(total) * (np.abs(total) // max(count, 1))).astype(x.dtype)
+
+
+# The ufuncs' own reduce methods skip NumPy's Python-level wrappers (this is the hot path).
+_UFUNC_REDUCE = {
+    np.sum: np.add.reduce,
+    np.prod: np.multiply.reduce,
+    np.max: np.maximum.reduce,
+    np.min: np.minimum.reduce,
+    np.all: np.logical_and.reduce,
+    np.any: np.logical_or.reduce,
+}
+
+
+def _extreme(dtype, numpy_fn):
+    """The identity of max (lowest value) or min (highest value) for ``dtype``."""
+    if dtype.kind == "f":
+        return -np.inf if numpy_fn is np.max else np.inf
+    if dtype.kind == "b":
+        return numpy_fn is np.min
+    info = np.iinfo(dtype)
+    return info.min if numpy_fn is np.max else info.max
+
+
+def _reduction_kernel(numpy_fn):
+    def factory(attrs):
+        axes = attrs["axes"]
+        keep = attrs["keep_dims"]
+
+        reduce = _UFUNC_REDUCE.get(numpy_fn)
+
+        def reduce_array(x):
+            axis = axes if axes is None else tuple(a % x.ndim for a in axes) if x.ndim else None
+            if numpy_fn is np.mean:
+                if x.dtype.kind in "iu":
+                    return _int_mean(x, axis, keep)
+                total = np.add.reduce(x, axis=axis, keepdims=keep)
+                count = x.size // total.size if total.size else 0
+                return np.true_divide(total, count, dtype=x.dtype)
+            if numpy_fn in (np.sum, np.prod):
+                return reduce(x, axis=axis, keepdims=keep, dtype=x.dtype)
+            if x.size == 0 and numpy_fn in (np.max, np.min):
+                # TensorFlow's identity elements: the max of nothing is the lowest value.
+                return reduce(x, axis=axis, keepdims=keep, initial=_extreme(x.dtype, numpy_fn))
+            return reduce(x, axis=axis, keepdims=keep)
+
+        return reduce_array
+
+    return factory
+
+
+register_op("Sum", _reduction_kernel(np.sum), _reduction_static)
+register_op("Mean", _reduction_kernel(np.mean), _reduction_static)
+register_op("Max", _reduction_kernel(np.max), _reduction_static)
+register_op("Min", _reduction_kernel(np.min), _reduction_static)
+register_op("Prod", _reduction_kernel(np.prod), _reduction_static)
+register_op("All", _reduction_kernel(np.all), _reduction_static)
+register_op("Any", _reduction_kernel(np.any), _reduction_static)
+
+
+def _resolve_axis(axis, reduction_indices, keepdims, keep_dims):
+    if axis is not None and reduction_indices is not None:
+        raise ValueError("Cannot specify both 'reduction_indices' and 'axis'")
+    if keepdims is not None and keep_dims is not None:
+        raise ValueError("Cannot specify both 'keep_dims' and 'keepdims'")
+    axis = reduction_indices if axis is None else axis
+    keep = keep_dims if keepdims is None else keepdims
+    if isinstance(axis, Tensor):
+        value = constant_value(axis)
+        if value is None:
+            raise TypeError("smallflow needs reduction axes known when the graph is built "
+                            f"(a Python int or list), got the tensor {axis.name}")
+        axis = value
+    if axis is not None:
+        axis = tuple(int(a) for a in np.asarray(axis).ravel())
+    return axis, bool(keep)
+
+
+def _reduce(op_type, default_name, input_tensor, axis, keepdims, name, reduction_indices,
+            keep_dims):
+    axis, keep = _resolve_axis(axis, reduction_indices, keepdims, keep_dims)
+    x = convert_to_tensor(input_tensor)
+    rank = x.shape.ndims
+    # Out-of-range axes are kept as given: the shape function then reports them, naming the op.
+    if axis is not None and rank is not None and all(-rank <= a < rank for a in axis):
+        axis = tuple(sorted({a % rank for a in axis}))
+    attrs = {"axes": axis, "keep_dims": keep}
+    return make_op(op_type, [x], [x.dtype], attrs, name, default_name).outputs[0]
+
+
+def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+               keep_dims=None):
+    """Sum over ``axis`` (all axes when None); ``reduction_indices`` is the old name."""
+    return _reduce("Sum", "Sum", input_tensor, axis, keepdims, name, reduction_indices,
+                   keep_dims)
+
+
+def reduce_mean(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+                keep_dims=None):
+    """Mean over ``axis``; an integer input gives a truncated integer mean."""
+    return _reduce("Mean", "Mean", input_tensor, axis, keepdims, name, reduction_indices,
+                   keep_dims)
+
+
+def reduce_max(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+               keep_dims=None):
+    return _reduce("Max", "Max", input_tensor, axis, keepdims, name, reduction_indices,
+                   keep_dims)
+
+
+def reduce_min(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+               keep_dims=None):
+    return _reduce("Min", "Min", input_tensor, axis, keepdims, name, reduction_indices,
+                   keep_dims)
+
+
+def reduce_prod(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+                keep_dims=None):
+    return _reduce("Prod", "Prod", input_tensor, axis, keepdims, name, reduction_indices,
+                   keep_dims)
+
+
+def reduce_all(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+               keep_dims=None):
+    return _reduce("All", "All", input_tensor, axis, keepdims, name, reduction_indices,
+                   keep_dims)
+
+
+def reduce_any(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+               keep_dims=None):
+    return _reduce("Any", "Any", input_tensor, axis, keepdims, name, reduction_indices,
+                   keep_dims)
+
+
+def _arg_kernel(numpy_fn):
+    def factory(attrs):
+        axis = attrs["axis"]
+        out = attrs["output_type"].as_numpy_dtype
+        return lambda x: numpy_fn(x, axis=axis).astype(out, copy=False)
+
+    return factory
+
+
+def _arg_static(op):
+    known = op.inputs[0].shape
+    if known.ndims is None:
+        return [unknown_shape()]
+    axis = op.attrs["axis"]
+    if not -known.ndims <= axis < known.ndims:
+        raise ShapeError(f"Expected dimension in the range [{-known.ndims}, {known.ndims}), "
+                         f"but got {axis}")
+    dims = known.as_list()
+    del dims[axis]
+    return [TensorShape(dims)]
+
+
+register_op("ArgMax", _arg_kernel(np.argmax), _arg_static)
+register_op("ArgMin", _arg_kernel(np.argmin), _arg_static)
+
+
+def _arg(op_type, input, axis, name, dimension, output_type):  # noqa: A002
+    if axis is not None and dimension is not None:
+        raise ValueError("Cannot specify both 'axis' and 'dimension'")
+    axis = dimension if axis is None else axis
+    axis = 0 if axis is None else axis
+    if isinstance(axis, Tensor):
+        axis = constant_value(axis)
+    output_type = dtypes.as_dtype(output_type)
+    attrs = {"axis": int(np.asarray(axis)), "output_type": output_type}
+    return make_unary(op_type, input, name, out_dtype=output_type, attrs=attrs)
+
+
+def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
+    """Index of the largest value along ``axis`` (ties go to the first index)."""
+    return _arg("ArgMax", input, axis, name, dimension, output_type)
+
+
+def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
+    return _arg("ArgMin", input, axis, name, dimension, output_type)
+
+

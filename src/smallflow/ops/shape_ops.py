@@ -1,0 +1,315 @@
+"""Shape ops: shape/size/rank, reshape, filled tensors, transpose, expand_dims, squeeze, one_hot."""
+
+import numpy as np
+
+from .. import dtypes
+from ..errors import InvalidArgumentError
+from ..graph import (
+    ShapeError,
+    Tensor,
+    convert_to_tensor,
+    is_tensor_like,
+)
+from ..registry import register_op
+from ..tensor_shape import TensorShape, as_shape, unknown_shape
+from .common import (
+    constant_ints,
+    constant_value,
+    make_op,
+    make_unary,
+    normalize_axes,
+    same_shape,
+)
+from .constant_op import _autopack, _contains_tensor, constant
+
+# -- shapes ----------------------------------------------------------------------------------
+
+
+def _shape_input(shape, name="shape"):
+    """A shape argument as an int tensor (lists, tuples, TensorShapes, tensors, or lists
+    mixing ints and scalar tensors, which are stacked)."""
+    if isinstance(shape, TensorShape):
+        shape = shape.as_list()
+    if is_tensor_like(shape) or _contains_tensor(shape):
+        return _int_input(shape, name)
+    return _int_input(np.asarray(shape, dtype=np.int64).reshape(-1), name)
+
+
+def _int_input(value, name):
+    """An index-like argument (nested lists may hold scalar tensors) as an int32 tensor, or
+    int64 when a value needs it."""
+    if is_tensor_like(value):
+        return convert_to_tensor(value)
+    if _contains_tensor(value):
+        return _autopack(list(value), None, name)
+    array = np.asarray(value, dtype=np.int64)
+    fits = array.size == 0 or (array.min() >= -(2**31) and array.max() < 2**31)
+    return constant(array.astype(np.int32) if fits else array, name=name)
+
+
+def _reshape_static(op):
+    target = constant_ints(op.inputs[1])
+    if target is None:
+        return [unknown_shape()]
+    known = op.inputs[0].shape
+    if target.count(-1) > 1:
+        raise ShapeError("Cannot infer multiple unknown dimensions in reshape")
+    if None in target:
+        return [TensorShape([None if d == -1 else d for d in target])]
+    if known.is_fully_defined():
+        total = known.num_elements()
+        fixed = int(np.prod([d for d in target if d != -1]))
+        if -1 in target:
+            if fixed == 0 or total % fixed:
+                raise ShapeError(f"Cannot reshape a tensor with {total} elements to shape "
+                                 f"{target} ({fixed} elements)")
+            target = [total // fixed if d == -1 else d for d in target]
+        elif fixed != total:
+            raise ShapeError(f"Cannot reshape a tensor with {total} elements to shape "
+                             f"{target} ({fixed} elements)")
+    return [TensorShape([None if d == -1 else d for d in target])]
+
+
+def _reshape_kernel(attrs):
+    def reshape_array(x, shape):
+        try:
+            return x.reshape(shape)
+        except ValueError:
+            requested = int(np.prod([d for d in shape if d != -1]))
+            raise InvalidArgumentError(
+                None, None,
+                f"Input to reshape is a tensor with {x.size} values, but the requested shape "
+                f"{'requires a multiple of' if -1 in shape else 'has'} {requested}",
+            ) from None
+
+    return reshape_array
+
+
+register_op("Reshape", _reshape_kernel, _reshape_static)
+
+
+def reshape(tensor, shape, name=None):
+    """Give ``tensor`` a new shape with the same number of elements (one -1 is inferred)."""
+    tensor = convert_to_tensor(tensor)
+    return make_op("Reshape", [tensor, _shape_input(shape)], [tensor.dtype], None,
+                   name).outputs[0]
+
+
+def _shape_kernel(attrs):
+    out = attrs["out_type"].as_numpy_dtype
+    return lambda x: np.array(x.shape, dtype=out)
+
+
+register_op("Shape", _shape_kernel, lambda op: [TensorShape([op.inputs[0].shape.ndims])])
+register_op("Size",
+            lambda attrs: lambda x: np.array(x.size, dtype=attrs["out_type"].as_numpy_dtype),
+            lambda op: [TensorShape([])])
+register_op("Rank", lambda attrs: lambda x: np.array(x.ndim, dtype=np.int32),
+            lambda op: [TensorShape([])])
+
+
+def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002
+    """The dynamic shape of ``input`` as a 1-D tensor."""
+    out_type = dtypes.as_dtype(out_type)
+    return make_unary("Shape", input, name, out_dtype=out_type, attrs={"out_type": out_type})
+
+
+def size(input, name=None, out_type=dtypes.int32):  # noqa: A002
+    out_type = dtypes.as_dtype(out_type)
+    return make_unary("Size", input, name, out_dtype=out_type, attrs={"out_type": out_type})
+
+
+def rank(input, name=None):  # noqa: A002
+    return make_unary("Rank", input, name, out_dtype=dtypes.int32)
+
+
+# -- filled tensors ------------------------------------------------------------------------------
+
+
+def _fill_kernel(attrs):
+    return lambda dims, value: np.full(tuple(dims), value, dtype=value.dtype)
+
+
+def _fill_static(op):
+    dims = constant_ints(op.inputs[0])
+    return [unknown_shape() if dims is None else TensorShape(dims)]
+
+
+register_op("Fill", _fill_kernel, _fill_static)
+
+
+def fill(dims, value, name=None):
+    value = convert_to_tensor(value)
+    return make_op("Fill", [_shape_input(dims), value], [value.dtype], None, name).outputs[0]
+
+
+def _filled(shape, dtype, fill_value, name, default_name):
+    dtype = dtypes.as_dtype(dtype)
+    if is_tensor_like(shape) or _contains_tensor(shape):
+        dims = _shape_input(shape)
+        value = constant(fill_value, dtype=dtype)
+        return make_op("Fill", [dims, value], [dtype], None, name, default_name).outputs[0]
+    dims = [int(d) for d in as_shape(shape).as_list()]
+    array = np.full(dims, fill_value, dtype=dtype.as_numpy_dtype)
+    return constant(array, dtype=dtype, name=name or default_name)
+
+
+def zeros(shape, dtype=dtypes.float32, name=None):
+    """A tensor of zeros."""
+    return _filled(shape, dtype, 0, name, "zeros")
+
+
+def ones(shape, dtype=dtypes.float32, name=None):
+    """A tensor of ones."""
+    return _filled(shape, dtype, 1, name, "ones")
+
+
+register_op("ZerosLike", lambda attrs: np.zeros_like, same_shape)
+register_op("OnesLike", lambda attrs: np.ones_like, same_shape)
+
+
+def zeros_like(tensor, dtype=None, name=None, optimize=True):
+    tensor = convert_to_tensor(tensor)
+    if dtype is not None and dtypes.as_dtype(dtype) != tensor.dtype:
+        return zeros(shape(tensor), dtype=dtype, name=name)
+    return make_unary("ZerosLike", tensor, name)
+
+
+def ones_like(tensor, dtype=None, name=None, optimize=True):
+    tensor = convert_to_tensor(tensor)
+    if dtype is not None and dtypes.as_dtype(dtype) != tensor.dtype:
+        return ones(shape(tensor), dtype=dtype, name=name)
+    return make_unary("OnesLike", tensor, name)
+
+
+# -- rearrangements ---------------------------------------------------------------------------
+
+
+def _transpose_static(op):
+    perm = constant_value(op.inputs[1])
+    known = op.inputs[0].shape
+    if known.ndims is None:
+        return [unknown_shape(None if perm is None else len(perm))]
+    if perm is None:
+        return [unknown_shape(known.ndims)]
+    if sorted(int(p) for p in perm) != list(range(known.ndims)):
+        raise ShapeError(f"Invalid permutation {list(perm)} for a tensor of rank {known.ndims}")
+    dims = known.as_list()
+    return [TensorShape([dims[int(p)] for p in perm])]
+
+
+register_op("Transpose", lambda attrs: np.transpose, _transpose_static)
+
+
+def transpose(a, perm=None, name="transpose", conjugate=False):
+    """Permute dimensions; the default reverses them."""
+    a = convert_to_tensor(a)
+    if perm is None:
+        if a.shape.ndims is None:
+            raise ValueError(f"transpose of {a.name} needs a known rank or an explicit perm")
+        perm = list(range(a.shape.ndims))[::-1]
+    perm_tensor = perm if isinstance(perm, Tensor) else constant(np.asarray(perm, np.int32))
+    return make_op("Transpose", [a, perm_tensor], [a.dtype], None, name).outputs[0]
+
+
+def _expand_dims_static(op):
+    known = op.inputs[0].shape
+    if known.ndims is None:
+        return [unknown_shape()]
+    axis = op.attrs["axis"]
+    rank = known.ndims + 1
+    if not -rank <= axis < rank:
+        raise ShapeError(f"Tried to expand dim index {axis} for tensor with {known.ndims} "
+                         "dimensions.")
+    dims = known.as_list()
+    dims.insert(axis % rank, 1)
+    return [TensorShape(dims)]
+
+
+register_op("ExpandDims", lambda attrs: lambda x: np.expand_dims(x, attrs["axis"]),
+            _expand_dims_static)
+
+
+def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
+    """Insert a dimension of size 1 at ``axis``."""
+    if axis is None:
+        axis = dim
+    if axis is None:
+        raise ValueError("Must specify an axis argument to tf.expand_dims()")
+    return make_unary("ExpandDims", input, name, attrs={"axis": int(axis)})
+
+
+def _squeeze_static(op):
+    known = op.inputs[0].shape
+    axes = op.attrs["squeeze_dims"]
+    if known.ndims is None:
+        return [unknown_shape()]
+    dims = known.as_list()
+    if not axes:
+        if None in dims:
+            return [unknown_shape()]
+        return [TensorShape([d for d in dims if d != 1])]
+    wanted = normalize_axes(axes, len(dims))
+    for a in wanted:
+        if dims[a] not in (1, None):
+            raise ShapeError(f"Can not squeeze dim[{a}], expected a dimension of 1, got {dims[a]}")
+    return [TensorShape([d for i, d in enumerate(dims) if i not in wanted])]
+
+
+def _squeeze_kernel(attrs):
+    axes = attrs["squeeze_dims"]
+    if not axes:
+        return np.squeeze
+    return lambda x: np.squeeze(x, axis=tuple(a % x.ndim for a in axes))
+
+
+register_op("Squeeze", _squeeze_kernel, _squeeze_static)
+
+
+def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002
+    """Remove dimensions of size 1 (all of them, or those in ``axis``)."""
+    if axis is None:
+        axis = squeeze_dims
+    if isinstance(axis, int):
+        axis = [axis]
+    return make_unary("Squeeze", input, name, attrs={"squeeze_dims": tuple(axis or ())})
+
+
+def _one_hot_kernel(attrs):
+    depth = attrs["depth"]
+    axis = attrs["axis"]
+
+    def one_hot_array(indices, on_value, off_value):
+        hot = indices[..., None] == np.arange(depth)
+        out = np.where(hot, on_value, off_value).astype(on_value.dtype, copy=False)
+        return out if axis == -1 else np.moveaxis(out, -1, axis)
+
+    return one_hot_array
+
+
+def _one_hot_static(op):
+    known = op.inputs[0].shape
+    if known.ndims is None:
+        return [unknown_shape()]
+    dims = known.as_list()
+    axis = op.attrs["axis"]
+    dims.insert(len(dims) if axis == -1 else axis, op.attrs["depth"])
+    return [TensorShape(dims)]
+
+
+register_op("OneHot", _one_hot_kernel, _one_hot_static)
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+    """Rows of ``depth`` values: ``on_value`` at each index, ``off_value`` elsewhere."""
+    indices = convert_to_tensor(indices)
+    if dtype is None:
+        dtype = convert_to_tensor(on_value).dtype if on_value is not None else dtypes.float32
+    dtype = dtypes.as_dtype(dtype)
+    on = convert_to_tensor(1 if on_value is None else on_value, dtype=dtype, name="on_value")
+    off = convert_to_tensor(0 if off_value is None else off_value, dtype=dtype,
+                            name="off_value")
+    attrs = {"depth": int(depth), "axis": -1 if axis is None else int(axis)}
+    return make_op("OneHot", [indices, on, off], [dtype], attrs, name).outputs[0]
+
+

@@ -1,0 +1,77 @@
+"""Python operators on Tensor (``+``, ``@``, ``<``, ...) installed as ops."""
+
+from ..graph import Tensor, is_tensor_like
+from .common import (
+    make_unary,
+)
+from .cwise_ops import _binary, _truediv
+from .matmul_ops import matmul
+
+# -- operators on Tensor ---------------------------------------------------------------------
+
+
+def _operator(op_type, default_name, func=None):
+    def forward(x, y):
+        if func is not None:
+            return func(x, y, None, default_name)
+        return _binary(op_type, x, y, None, default_name)
+
+    def reverse(y, x):
+        if func is not None:
+            return func(x, y, None, default_name)
+        return _binary(op_type, x, y, None, default_name)
+
+    return forward, reverse
+
+
+def _matmul_operator(x, y, name, default_name):
+    return matmul(x, y, name=default_name)
+
+
+def _pow_operator(x, y, name, default_name):
+    return _binary("Pow", x, y, None, default_name)
+
+
+_add_op, _radd_op = _operator("AddV2", "add")
+_sub_op, _rsub_op = _operator("Sub", "sub")
+_mul_op, _rmul_op = _operator("Mul", "mul")
+_div_op, _rdiv_op = _operator("RealDiv", "truediv", _truediv)
+_floordiv_op, _rfloordiv_op = _operator("FloorDiv", "floordiv")
+_mod_op, _rmod_op = _operator("FloorMod", "mod")
+_pow_op, _rpow_op = _operator("Pow", "pow", _pow_operator)
+_matmul_op, _rmatmul_op = _operator("MatMul", "matmul", _matmul_operator)
+_and_op, _rand_op = _operator("LogicalAnd", "and")
+_or_op, _ror_op = _operator("LogicalOr", "or")
+
+Tensor._override_operator("__add__", _add_op)
+Tensor._override_operator("__radd__", _radd_op)
+Tensor._override_operator("__sub__", _sub_op)
+Tensor._override_operator("__rsub__", _rsub_op)
+Tensor._override_operator("__mul__", _mul_op)
+Tensor._override_operator("__rmul__", _rmul_op)
+Tensor._override_operator("__truediv__", _div_op)
+Tensor._override_operator("__rtruediv__", _rdiv_op)
+Tensor._override_operator("__floordiv__", _floordiv_op)
+Tensor._override_operator("__rfloordiv__", _rfloordiv_op)
+Tensor._override_operator("__mod__", _mod_op)
+Tensor._override_operator("__rmod__", _rmod_op)
+Tensor._override_operator("__pow__", _pow_op)
+Tensor._override_operator("__rpow__", _rpow_op)
+Tensor._override_operator("__matmul__", _matmul_op)
+Tensor._override_operator("__rmatmul__", _rmatmul_op)
+Tensor._override_operator("__and__", _and_op)
+Tensor._override_operator("__rand__", _rand_op)
+Tensor._override_operator("__or__", _or_op)
+Tensor._override_operator("__ror__", _ror_op)
+Tensor._override_operator("__neg__", lambda x: make_unary("Neg", x, None, "Neg"))
+Tensor._override_operator("__abs__", lambda x: make_unary("Abs", x, None, "Abs"))
+Tensor._override_operator("__invert__", lambda x: make_unary("LogicalNot", x, None, "LogicalNot"))
+Tensor._override_operator("__lt__", lambda x, y: _binary("Less", x, y, None, "Less"))
+Tensor._override_operator("__le__", lambda x, y: _binary("LessEqual", x, y, None, "LessEqual"))
+Tensor._override_operator("__gt__", lambda x, y: _binary("Greater", x, y, None, "Greater"))
+Tensor._override_operator("__ge__",
+                          lambda x, y: _binary("GreaterEqual", x, y, None, "GreaterEqual"))
+
+
+def is_tensor(x):
+    return is_tensor_like(x)
