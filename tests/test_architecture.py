@@ -27,7 +27,8 @@ LAYERS = [
     ("variables", ["variables", "init_ops", "variable_scope"]),
     ("session", ["session"]),
     ("train", ["train", "losses", "nn", "strings", "layers", "data", "metrics",
-               "gradient_checker", "test", "app", "flags", "logging"]),
+               "gradient_checker", "test", "app", "flags", "logging",
+               "distribute", "horovod"]),
     ("public API", [""]),  # smallflow/__init__.py itself
     ("application", ["datasets", "examples", "models", "imaging", "contrib",
                      "onnx",

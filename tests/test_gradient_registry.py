@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import smallflow as tf
+import smallflow.distribute as hvd  # registers the MPI collectives, whose gradients are here too
 from smallflow.gradient_checker import compute_gradient_error
 from smallflow.ops import array_ops, nn_ops, pad_ops
 from smallflow.ops.common import make_op
@@ -219,6 +220,17 @@ def _grad_op(op_type, attrs=None):
     return lambda g, x: make_op(op_type, [g, x], [F64], attrs).outputs[0]
 
 
+def _collective(fn):
+    """A collective's gradient in a job of one process (tests/test_distribute.py runs 2)."""
+
+    def build():
+        pytest.importorskip("mpi4py", reason="mpi4py not installed (smallflow[mpi])")
+        hvd.init()
+        return _unary(lambda x: fn(x) * _const([1.0, 2.0, 3.0]))()
+
+    return build
+
+
 CASES = {
     "Abs": _unary(tf.abs, _away_from_zero),
     "Acos": _unary(tf.acos, lambda s: _uniform(s, -0.8, 0.8)),
@@ -277,6 +289,9 @@ CASES = {
     "Log": _unary(tf.log, _positive),
     "Log1p": _unary(tf.log1p, _positive),
     "LogSoftmax": _unary(tf.nn.log_softmax),
+    "MPIAllgather": _collective(lambda x: tf.reshape(hvd.allgather(x), [2, 3])),
+    "MPIAllreduce": _collective(hvd.allreduce),
+    "MPIBroadcast": _collective(lambda x: hvd.broadcast(x, 0)),
     "MatMul": _binary(lambda a, b: tf.matmul(a, b, transpose_b=True), (2, 3), (4, 3)),
     "Max": _unary(lambda x: tf.reduce_max(x, axis=1), _distinct),
     "MaxPool": _unary(lambda x: tf.nn.max_pool(x, [1, 3, 2, 1], [1, 2, 1, 1], "SAME"),

@@ -90,7 +90,10 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             for tensor in op.inputs:
                 if tensor.op in between:
                     pending[tensor.op] += 1
-        ready = collections.deque(op for op in {y.op for y in ys} if pending[op] == 0)
+        # In the order ys were given (not a set's): every process that builds the same
+        # graph then adds the same gradient ops in the same order (MPI ranks rely on it).
+        y_ops = dict.fromkeys(y.op for y in ys)
+        ready = collections.deque(op for op in y_ops if pending[op] == 0)
         x_ops = {x.op for x in xs}
         done = set()
         while ready:

@@ -124,7 +124,8 @@ class DataSet:
         reshape=True,
         seed=None,
     ):
-        self._rng = np.random.RandomState(_numpy_seed(seed))
+        self._seed_value = _numpy_seed(seed)
+        self._rng = np.random.RandomState(self._seed_value)
         dtype = _image_dtype(dtype)
         self.one_hot = one_hot
         self._fake_data = fake_data
@@ -203,6 +204,32 @@ class DataSet:
         self._index_in_epoch = end
         return images[start:end], self._labels[start:end]
 
+    def shard(self, num_shards, index):
+        """The examples ``index``, ``index + num_shards``, ... as a DataSet of their own.
+
+        For data-parallel training: shards with the same ``num_shards`` and different
+        ``index`` are disjoint and together hold every example. The shard shuffles as any
+        DataSet does (TensorFlow's permutation order, over the shard's own examples), from
+        a RandomState seeded as this one was.
+        """
+        num_shards = _count(num_shards, "num_shards")
+        index = _count(index, "index")
+        if num_shards < 1 or not 0 <= index < num_shards:
+            raise ValueError(
+                f"shard index must be in [0, num_shards): got index {index} for "
+                f"num_shards {num_shards}"
+            )
+        if self._fake_data:
+            return self
+        images = self._images[index::num_shards]
+        labels = self._labels[index::num_shards]
+        # Raw bytes still to be scaled stay so; already converted images are kept as they are.
+        dtype = dtypes.float32 if self._convert_pending else dtypes.uint8
+        part = DataSet(images, labels, one_hot=self.one_hot, dtype=dtype, reshape=False)
+        part._seed_value = self._seed_value
+        part._rng = np.random.RandomState(self._seed_value)
+        return part
+
     def _permute(self):
         order = np.arange(self._num_examples)
         self._rng.shuffle(order)
@@ -228,6 +255,7 @@ def read_data_sets(
     validation_size=5000,
     seed=None,
     source_url=DEFAULT_SOURCE_URL,
+    shard=None,
 ):
     """Read MNIST from ``train_dir`` into ``Datasets(train, validation, test)``.
 
@@ -237,7 +265,9 @@ def read_data_sets(
     verified (size and SHA-256 of its content) before it is renamed into place.  Files
     already present are used after a check of their structure, so MNIST-shaped sets
     such as Fashion-MNIST can be read from their own folder.  Validation is the first
-    ``validation_size`` training examples.
+    ``validation_size`` training examples.  ``shard=(rank, size)`` keeps every
+    ``size``-th training example from ``rank`` on (``DataSet.shard``), so the processes of
+    a data-parallel job draw disjoint batches; validation and test are not sharded.
     """
     if fake_data:
 
@@ -270,7 +300,21 @@ def read_data_sets(
     train = DataSet(train_images[validation_size:], train_labels[validation_size:], **options)
     validation = DataSet(train_images[:validation_size], train_labels[:validation_size], **options)
     test = DataSet(test_images, test_labels, **options)
+    if shard is not None:
+        train = train.shard(*_shard_spec(shard)[::-1])
     return Datasets(train=train, validation=validation, test=test)
+
+
+def _shard_spec(shard):
+    """``(rank, size)`` from the ``shard`` argument, or ValueError saying what is expected."""
+    try:
+        rank, size = shard
+        rank, size = operator.index(rank), operator.index(size)
+    except (TypeError, ValueError):
+        raise ValueError(f"shard must be a pair (rank, size) of integers, got {shard!r}") from None
+    if size < 1 or not 0 <= rank < size:
+        raise ValueError(f"shard (rank, size) needs 0 <= rank < size, got {shard!r}")
+    return rank, size
 
 
 def _unit_float(images, order=None):
