@@ -56,7 +56,8 @@ def _launch(program, *args, processes=2, timeout=JOB_TIMEOUT):
         OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     for name in ("PYTHONPATH", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
         command += ["-x", name]
-    command += [sys.executable, str(PROGRAMS / program), *map(str, args)]
+    target = [program] if program == "-m" else [str(PROGRAMS / program)]
+    command += [sys.executable, *target, *map(str, args)]
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env,
                           stdin=subprocess.DEVNULL, check=False)
 
@@ -287,3 +288,45 @@ def test_a_rank_that_dies_stops_the_job_instead_of_hanging(tmp_path, failure, ex
     assert result.returncode != 0
     assert __import__("re").search(expected, result.stdout + result.stderr), result.stderr[-3000:]
     assert not (tmp_path / "rank0.npz").exists()
+
+
+def test_init_gives_blas_this_processs_share_unless_the_user_chose(job_of_one, monkeypatch):
+    from smallflow import config
+
+    monkeypatch.setattr(config, "_setting", 0)
+    hvd.init()  # a job of one on this machine: every core
+    assert config.get_threads() == hvd.default_threads(1)
+    config.set_threads(1)
+    hvd.init()
+    assert config.get_threads() == 1
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+def test_train_distributed_without_mpi_names_the_extra(tmp_path):
+    code = (
+        "import sys; sys.modules['mpi4py'] = None\n"
+        "from smallflow.cli import main\n"
+        f"sys.exit(main(['train', '--distributed', '--steps', '1', '--data-dir', {str(tmp_path)!r}]))"
+    )
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env, check=False)
+    assert result.returncode == 1
+    assert "smallflow[mpi]" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_train_distributed_on_two_processes_reports_and_saves_once(tmp_path):
+    _needs_mpi()
+    result = _launch("-m", "smallflow", "train", "--distributed", "--steps", 30,
+                     "--data-dir", tmp_path / "data", "--save", tmp_path / "model", "--json",
+                     "--log-interval", 10)
+    assert result.returncode == 0, result.stderr[-3000:]
+    record = __import__("json").loads(result.stdout)  # one JSON object: rank 0's
+    assert record["processes"] == 2
+    assert record["global_batch_size"] == 200
+    assert record["accuracy"] > 0.8
+    assert result.stderr.count("Training softmax on 27,500 images (shard 0 of 2") == 1
+    assert (tmp_path / "model.npz").exists()

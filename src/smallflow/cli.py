@@ -208,6 +208,13 @@ def _add_train(commands):
     )
     train.add_argument("--save", metavar="PATH", help="save the trained model here")
     train.add_argument(
+        "--distributed",
+        action="store_true",
+        help="train one model on every process of an MPI job (mpirun -np N smallflow train "
+        "--distributed): each takes its shard of the data and --batch-size examples a step, "
+        "gradients are averaged; rank 0 alone reports and saves (needs smallflow[mpi])",
+    )
+    train.add_argument(
         "--json",
         action="store_true",
         help="print the results as one JSON object (progress goes to stderr)",
@@ -364,9 +371,13 @@ def _train(args):
         log_interval=args.log_interval,
     )
     settings["validation_size"] = args.validation_size
-    if args.save:
+    job = _join_job() if args.distributed else None
+    chief = job is None or job.rank() == 0
+    if args.save and chief:
         _check_save_path(args.save)
     data = _read_data(args.data_dir, args.validation_size, seed=args.seed)
+    if job is not None:
+        data = data._replace(train=data.train.shard(job.size(), job.rank()))
     train_count = data.train.num_examples
     batch_size = settings["batch_size"]
     if train_count == 0:
@@ -382,20 +393,32 @@ def _train(args):
         settings["steps"] = math.ceil(args.epochs * train_count / batch_size)
     steps = settings["steps"]
     log = sys.stderr if args.json else sys.stdout
+    if not chief:
+        log = open(os.devnull, "w")  # noqa: SIM115 - closed with the process; rank 0 reports
+    where = "" if job is None else f" (shard {job.rank()} of {job.size()} processes)"
     print(
-        f"Training {args.model} on {train_count:,} images: {steps:,} steps of {batch_size}, "
-        f"{settings['optimizer']} at learning rate {settings['learning_rate']:g}, "
-        f"seed {args.seed}",
+        f"Training {args.model} on {train_count:,} images{where}: {steps:,} steps of "
+        f"{batch_size}, {settings['optimizer']} at learning rate "
+        f"{settings['learning_rate']:g}, seed {args.seed}",
         file=log,
     )
+    wrap = None if job is None else job.DistributedOptimizer
     graph = models.build_graph(
-        args.model, settings["optimizer"], settings["learning_rate"], seed=args.seed
+        args.model, settings["optimizer"], settings["learning_rate"], seed=args.seed,
+        wrap_optimizer=wrap,
     )
     with tf.Session(graph=graph.graph) as sess:
         sess.run(graph.initializer)
+        if job is not None:
+            with graph.graph.as_default():
+                sess.run(job.broadcast_global_variables(0))
+        if not chief:
+            settings["log_interval"] = 0
         seconds, loss, validation_accuracy = _training_loop(
             sess, graph, data, settings, settings["log_interval"], log
         )
+        if not chief:
+            return 0
         probabilities = models.predict_probabilities(sess, graph, data.test.images)
         test_accuracy = _accuracy(probabilities, data.test.labels)
         if validation_accuracy is None and data.validation.num_examples:
@@ -415,6 +438,9 @@ def _train(args):
             "seconds": seconds,
             "seed": args.seed,
         }
+        if job is not None:
+            results["processes"] = job.size()
+            results["global_batch_size"] = batch_size * job.size()
         if args.save:
             metadata = {
                 "hyperparameters": settings,
@@ -437,6 +463,17 @@ def _train(args):
     if args.save:
         print(f"Saved the model to {results['saved']}")
     return 0
+
+
+def _join_job():
+    """``smallflow.distribute`` after joining the MPI job, or CommandError naming the extra."""
+    import smallflow.distribute as job
+
+    try:
+        job.init()
+    except ImportError as error:
+        raise CommandError(str(error)) from None
+    return job
 
 
 def _check_save_path(path):

@@ -8,6 +8,7 @@ are graph ops that run inside ``Session.run``. MPI comes from the optional extra
 ``smallflow[mpi]`` (mpi4py and an MPI library from the package index), loaded by ``init()``.
 """
 
+from .. import config
 from . import _mpi
 from .mpi_ops import allgather, allreduce, broadcast, grouped_allreduce
 from .optimizer import (
@@ -93,13 +94,6 @@ def default_threads(local_size=None, cores=None):
 
 def _share_cores(processes):
     """Give BLAS this process's share of the cores, unless the user chose a number."""
-    import os
-
-    if os.environ.get("SMALLFLOW_THREADS") or os.environ.get("OMP_NUM_THREADS"):
+    if config.get_threads():
         return
-    threads = _mpi.default_threads(processes)
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return
-    threadpool_limits(limits=threads, user_api="blas")
+    config.set_threads(_mpi.default_threads(processes))

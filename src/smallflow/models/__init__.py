@@ -144,10 +144,12 @@ class ModelGraph:
     initializer: tf.Operation
 
 
-def build_graph(name, optimizer=None, learning_rate=None, seed=None):
+def build_graph(name, optimizer=None, learning_rate=None, seed=None, wrap_optimizer=None):
     """Build model ``name`` in a new Graph; with ``optimizer`` also its training step.
 
     ``seed`` becomes the graph-level seed, so random initial weights are reproducible.
+    ``wrap_optimizer`` (e.g. ``smallflow.distribute.DistributedOptimizer``) is applied to
+    the optimizer before its training step is built.
     """
     model = get_model(name)
     graph = tf.Graph()
@@ -173,7 +175,10 @@ def build_graph(name, optimizer=None, learning_rate=None, seed=None):
                 decay_steps = model.DEFAULTS["decay_steps"]
                 decay_rate = model.DEFAULTS["decay_rate"]
                 rate = tf.train.exponential_decay(rate, global_step, decay_steps, decay_rate)
-            train_op = make_optimizer(optimizer, rate).minimize(loss, global_step=global_step)
+            optimizer_object = make_optimizer(optimizer, rate)
+            if wrap_optimizer is not None:
+                optimizer_object = wrap_optimizer(optimizer_object)
+            train_op = optimizer_object.minimize(loss, global_step=global_step)
         initializer = tf.global_variables_initializer()
     return ModelGraph(
         name=name,
