@@ -96,6 +96,7 @@ EMPTY = inspect.Parameter.empty
                 ("validation_size", 5000),
                 ("seed", None),
                 ("source_url", "https://storage.googleapis.com/cvdf-datasets/mnist/"),
+                ("shard", None),  # ours, keyword-only: data-parallel training's share
             ],
         ),
         (

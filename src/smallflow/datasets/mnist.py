@@ -255,6 +255,7 @@ def read_data_sets(
     validation_size=5000,
     seed=None,
     source_url=DEFAULT_SOURCE_URL,
+    *,
     shard=None,
 ):
     """Read MNIST from ``train_dir`` into ``Datasets(train, validation, test)``.
