@@ -15,6 +15,8 @@ from . import (  # noqa: A004
     metrics,
     nn,
     strings,
+    summary,
+    tb_protos,
     test,
     train,
 )
@@ -60,6 +62,7 @@ from .graph import (
     reset_default_graph,
     set_random_seed,
 )
+from .graph_import import import_graph_def
 from .init_ops import (
     constant_initializer,
     glorot_normal_initializer,
@@ -233,6 +236,7 @@ from .protos import (
 from .registry import NotDifferentiable, RegisterGradient
 from .session import InteractiveSession, Session
 from .tensor_shape import Dimension, TensorShape
+from .tensor_util import make_ndarray, make_tensor_proto
 from .variable_scope import (
     AUTO_REUSE,
     VariableScope,
@@ -271,4 +275,5 @@ def __getattr__(name):
         module = importlib.import_module(".contrib", __name__)
         globals()["contrib"] = module
         return module
-    raise AttributeError(f"module 'smallflow' has no attribute '{name}'")
+    # tf.Summary, tf.GraphDef, tf.Event, ...: TensorBoard's message classes, loaded on use.
+    return tb_protos.public_message(name)

@@ -175,7 +175,10 @@ class Operation:
 
     @property
     def node_def(self):
-        return self
+        """This op as a ``NodeDef`` protocol buffer (needs the ``tensorboard`` extra)."""
+        from . import graph_io
+
+        return graph_io.node_def(self)
 
     def get_attr(self, name):
         try:
@@ -261,6 +264,12 @@ class Graph:
 
     def as_default(self):
         return _default_graph_stack.get_controller(self)
+
+    def as_graph_def(self, from_version=None, add_shapes=False):
+        """This graph as a ``GraphDef`` protocol buffer (needs the ``tensorboard`` extra)."""
+        from . import graph_io
+
+        return graph_io.as_graph_def(self, from_version, add_shapes)
 
     # -- names ----------------------------------------------------------------------------
     def get_name_scope(self):

@@ -39,9 +39,97 @@ class OptimizerOptions(_Options):
 
 
 class RunOptions(_Options):
-    FULL_TRACE = 3
+    """``tf.RunOptions(trace_level=RunOptions.FULL_TRACE)``: any trace level above NO_TRACE
+    makes ``Session.run`` time each op into the ``RunMetadata`` it is given."""
+
     NO_TRACE = 0
+    SOFTWARE_TRACE = 1
+    HARDWARE_TRACE = 2
+    FULL_TRACE = 3
+
+
+class _Message(_Options):
+    """A plain stand-in for a protocol buffer message: the same field names, as attributes.
+
+    ``to_proto(cls)`` fills a real message of class ``cls`` (TensorBoard's, loaded lazily).
+    """
+
+    def to_proto(self, proto_class):
+        proto = proto_class()
+        _fill(proto, self)
+        return proto
+
+
+def _fill(proto, message):
+    for name, value in message.__dict__.items():
+        if value is None:
+            continue
+        field = getattr(proto, name)
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, _Message):
+                    _fill(field.add(), item)
+                else:
+                    field.append(item)
+        elif isinstance(value, _Message):
+            _fill(field, value)
+        else:
+            setattr(proto, name, value)
+
+
+class AllocationDescription(_Message):
+    pass
+
+
+class TensorDescription(_Message):
+    pass
+
+
+class NodeOutput(_Message):
+    pass
+
+
+class AllocatorMemoryUsed(_Message):
+    pass
+
+
+class NodeExecStats(_Message):
+    """One op's execution in a traced run: when it started (µs since the epoch), how long."""
+
+
+class DeviceStepStats(_Message):
+    pass
+
+
+class StepStats(_Message):
+    """Per-device lists of ``NodeExecStats`` (``dev_stats[i].node_stats``)."""
+
+    def __init__(self, **fields):
+        fields.setdefault("dev_stats", [])
+        super().__init__(**fields)
 
 
 class RunMetadata(_Options):
-    pass
+    """What a traced ``Session.run`` reports: ``step_stats`` (per-op timings)."""
+
+    def __init__(self, **fields):
+        fields.setdefault("step_stats", StepStats())
+        fields.setdefault("partition_graphs", [])
+        super().__init__(**fields)
+
+    def to_proto(self):
+        """This metadata as TensorFlow's ``RunMetadata`` message (``tensorboard`` extra)."""
+        from . import tb_protos
+
+        pb = tb_protos.load()
+        proto = pb.config_pb2.RunMetadata()
+        proto.step_stats.CopyFrom(self.step_stats.to_proto(pb.step_stats_pb2.StepStats))
+        for graph_def in self.partition_graphs:
+            proto.partition_graphs.add().CopyFrom(graph_def)
+        return proto
+
+    def SerializeToString(self):  # noqa: N802 - the protocol buffer method's name
+        return self.to_proto().SerializeToString()
+
+    def Clear(self):  # noqa: N802
+        self.__dict__.update(step_stats=StepStats(), partition_graphs=[])

@@ -3,7 +3,7 @@
 import numpy as np
 
 from . import config as _config
-from . import dtypes, errors
+from . import dtypes, errors, step_stats
 from .dtypes import type_string
 from .graph import (
     Operation,
@@ -113,6 +113,7 @@ class _Plan:
         self.fetch_slots = fetch_slots
         self.copy_fetch = copy_fetch
         self.step_ops = step_ops
+        self.steps = steps
         kept = {slot for slot in fetch_slots if slot is not None}
         self.execute, self.code = _compile(steps, kept)
 
@@ -187,7 +188,7 @@ class BaseSession:
 
     @property
     def graph_def(self):
-        return self._graph
+        return self._graph.as_graph_def()
 
     @property
     def sess_str(self):
@@ -245,7 +246,10 @@ class BaseSession:
         if plan is None:
             plan = self._make_plan(fetch_spec.elements, feed_tensors)
             self._plans[key] = plan
-        values = self._execute(plan, feed_values)
+        if options is None and run_metadata is None:
+            values = self._execute(plan, feed_values)
+        else:
+            values = self._execute_traced(plan, feed_values, options, run_metadata)
         return fetch_spec.rebuild(values)
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
@@ -368,6 +372,20 @@ class BaseSession:
             for slot, copy in zip(plan.fetch_slots, plan.copy_fetch)
         ]
 
+    def _execute_traced(self, plan, feed_values, options, run_metadata):
+        """``_execute`` with every op timed into ``run_metadata`` (``step_stats``)."""
+        if not step_stats.wants_trace(options):
+            return self._execute(plan, feed_values)
+        _config.apply(self._threads)
+        values = list(plan.template)
+        for slot, check, value in zip(plan.feed_slots, plan.feed_checks, feed_values):
+            values[slot] = check(value)
+        step_stats.execute_traced(plan, values, run_metadata, _traced_error)
+        return [
+            None if slot is None else _fetched(values[slot], copy)
+            for slot, copy in zip(plan.fetch_slots, plan.copy_fetch)
+        ]
+
 
 def _intra_op_threads(config):
     """``ConfigProto(intra_op_parallelism_threads=n)``: n BLAS threads for this session's runs
@@ -379,6 +397,12 @@ def _intra_op_threads(config):
         raise TypeError(f"{threads!r} has type {type(threads).__name__}, but expected one of: "
                         "int (ConfigProto.intra_op_parallelism_threads)")
     return max(0, int(threads))
+
+
+def _traced_error(err, op):
+    if isinstance(err, errors.OpError):
+        return _with_op(err, op)
+    return errors.InvalidArgumentError(op, op, f"{op.type} op '{op.name}' failed: {err}")
 
 
 def _fetched(value, copy):

@@ -49,6 +49,17 @@ class Variable:
             collections = [*collections, GraphKeys.TRAINABLE_VARIABLES]
         add_to_collections(collections, self)
 
+    @classmethod
+    def _from_graph(cls, variable_op, initializer, snapshot, initial_value, trainable):
+        """A Variable for ops already in a graph (imported from a MetaGraph)."""
+        variable = cls.__new__(cls)
+        variable._variable_op = variable_op
+        variable._initializer = initializer
+        variable._snapshot = snapshot
+        variable._initial_value = initial_value
+        variable._trainable = trainable
+        return variable
+
     # -- identity ------------------------------------------------------------------------------
     @property
     def name(self):

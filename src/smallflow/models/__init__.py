@@ -240,7 +240,8 @@ def save_model(sess, model_graph, path, metadata):
     prefix = model_prefix(path)
     with model_graph.graph.as_default():
         saver = tf.train.Saver(model_graph.model_variables)
-    written = saver.save(sess, prefix, write_state=False, metadata=record)
+    written = saver.save(sess, prefix, write_state=False, write_meta_graph=False,
+                         metadata=record)
     return written + ".npz"
 
 

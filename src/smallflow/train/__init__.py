@@ -1,5 +1,8 @@
 """``tf.train``: optimizers, learning-rate schedules, the global step and checkpoints."""
 
+from ..graph_io import write_graph
+from ..meta_graph import export_meta_graph, import_meta_graph
+from ..summary.records import summary_iterator
 from .adagrad import AdagradOptimizer
 from .adam import AdamOptimizer
 from .checkpoint_management import (
@@ -45,15 +48,19 @@ __all__ = [
     "checkpoint_exists",
     "create_global_step",
     "exponential_decay",
+    "export_meta_graph",
     "get_checkpoint_state",
     "get_global_step",
     "get_or_create_global_step",
     "global_step",
+    "import_meta_graph",
     "latest_checkpoint",
     "list_variables",
     "load_checkpoint",
     "load_variable",
     "read_checkpoint_metadata",
+    "summary_iterator",
     "remove_checkpoint",
     "update_checkpoint_state",
+    "write_graph",
 ]

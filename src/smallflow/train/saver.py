@@ -5,6 +5,7 @@ with ``sess.run`` and written back by assign ops fed through placeholders, so a 
 nothing of a session but its public ``run``. The file format is in ``checkpoint_utils``.
 """
 
+import contextlib
 import numbers
 import os
 import time
@@ -146,6 +147,8 @@ class Saver:
                 self._next_checkpoint_time += self._keep_every_seconds
                 continue
             checkpoint_management.remove_checkpoint(prefix)
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(f"{prefix}.meta")
 
     def _check_session(self, sess):
         if not isinstance(sess, BaseSession):
@@ -171,8 +174,9 @@ class Saver:
 
         With ``global_step`` (an int, or a variable/tensor read in ``sess``) the prefix is
         ``save_path-<step>``. ``metadata`` (**ours**) is a JSON-able dict stored with the
-        values, read back by ``read_checkpoint_metadata``. smallflow does not write
-        TensorFlow's ``.meta`` graph files; ``write_meta_graph`` is accepted and ignored.
+        values, read back by ``read_checkpoint_metadata``. TensorFlow's ``.meta`` graph file
+        (``prefix.meta``) is written too when ``write_meta_graph`` is true and the
+        ``tensorboard`` extra is installed.
         """
         self._check_session(sess)
         save_path = os.fspath(save_path)
@@ -202,7 +206,28 @@ class Saver:
                 parent, prefix, self.last_checkpoints, latest_filename
             )
             self._delete_old()
+        if write_meta_graph:
+            _write_meta_graph(self, sess, f"{prefix}.{meta_graph_suffix}")
         return prefix
+
+    # -- graph files ---------------------------------------------------------------------------
+    def as_saver_def(self):
+        """This Saver's ``SaverDef`` protocol buffer (needs the ``tensorboard`` extra)."""
+        from .. import meta_graph
+
+        return meta_graph.saver_def_of(self)
+
+    def export_meta_graph(self, filename=None, collection_list=None, as_text=False,
+                          export_scope=None, clear_devices=False,
+                          clear_extraneous_savers=False, strip_default_attrs=False,
+                          save_debug_info=False):
+        """Write this graph, its collections and this Saver to a ``.meta`` file."""
+        from .. import meta_graph
+
+        return meta_graph.export_meta_graph(
+            filename=filename, saver_def=self.as_saver_def(), collection_list=collection_list,
+            as_text=as_text, graph=self._graph, export_scope=export_scope,
+            clear_devices=clear_devices)
 
     # -- restoring -----------------------------------------------------------------------------
     def restore(self, sess, save_path):
@@ -247,3 +272,10 @@ class Saver:
             feed[placeholder] = value
         if self._restore_op is not None:
             sess.run(self._restore_op, feed_dict=feed)
+
+
+def _write_meta_graph(saver, sess, path):
+    from .. import meta_graph, tb_protos
+
+    if tb_protos.available():
+        meta_graph.export_meta_graph(path, saver_def=saver.as_saver_def(), graph=sess.graph)

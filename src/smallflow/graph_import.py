@@ -1,0 +1,303 @@
+"""``tf.import_graph_def``: add the nodes of a GraphDef to the default graph.
+
+It reads GraphDefs smallflow wrote (``graph_io``: every node carries ``_output_types``, and
+its attributes are smallflow's own), and GraphDefs TensorFlow wrote whose ops smallflow
+has. For the latter, the output dtypes come from TensorFlow's conventions (``T``,
+``dtype``, ``out_type``...), and the ops whose inputs or attributes smallflow spells
+differently (reductions, ``ArgMax``, ``ExpandDims``, variables, assignments) are built
+through smallflow's own builders.
+"""
+
+import json
+
+import numpy as np
+
+from . import dtypes, graph_io, tb_protos, tensor_util
+from .graph import Operation, get_default_graph
+from .registry import OP_DEFS
+
+# Attributes that hold names of graph state; an import under a prefix renames them too.
+_STATE_NAME_ATTRS = ("var_name", "var_names", "stream")
+_RANDOM_OPS = frozenset({"RandomStandardNormal", "TruncatedNormal", "RandomUniform",
+                         "RandomUniformInt"})
+
+_BOOL_OUTPUT = frozenset({
+    "Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd",
+    "LogicalOr", "LogicalNot", "IsNan", "IsInf", "IsFinite", "InTopK", "InTopKV2",
+    "IsVariableInitialized",
+})
+_NO_OUTPUT = frozenset({"NoOp", "Assert", "SaveV2", "Save"})
+
+
+def _tf_output_dtypes(node, attrs, inputs):
+    """The output dtypes TensorFlow's op registry gives a node it wrote."""
+    op = node.op
+    if op in _NO_OUTPUT:
+        return []
+    if op in _BOOL_OUTPUT:
+        return [dtypes.bool]
+    if op in ("SoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogits"):
+        return [attrs["T"]] * 2
+    if op in ("Split", "SplitV"):
+        return [attrs["T"]] * attrs["num_split"]
+    if op == "Unpack":
+        return [attrs["T"]] * attrs["num"]
+    if op == "Rank":
+        return [dtypes.int32]
+    if op == "Where":
+        return [dtypes.int64]
+    for key in ("out_type", "output_type", "DstT", "dtype", "T"):
+        if key in attrs and isinstance(attrs[key], dtypes.DType):
+            return [attrs[key]]
+    if inputs:
+        return [inputs[0].dtype]
+    raise ValueError(f"Cannot tell the output types of node '{node.name}' (op {op})")
+
+
+def _const_ints(tensor, node, what):
+    from .ops.common import constant_value
+
+    value = constant_value(tensor)
+    if value is None:
+        raise ValueError(f"Node '{node.name}' ({node.op}): smallflow needs its {what} as a "
+                         "constant")
+    return value
+
+
+def _reduction(builder):
+    def build(node, inputs, attrs, name):
+        axes = _const_ints(inputs[1], node, "reduction axes")
+        axis = [int(a) for a in np.ravel(axes)]
+        return builder(inputs[0], axis=axis, keepdims=bool(attrs.get("keep_dims", False)),
+                       name=name).op
+
+    return build
+
+
+def _arg_reduction(builder):
+    def build(node, inputs, attrs, name):
+        axis = int(_const_ints(inputs[1], node, "dimension"))
+        output_type = attrs.get("output_type", dtypes.int64)
+        return builder(inputs[0], axis=axis, output_type=output_type, name=name).op
+
+    return build
+
+
+def _expand_dims(node, inputs, attrs, name):
+    from .ops import array_ops
+
+    axis = int(np.ravel(_const_ints(inputs[1], node, "dimension"))[0])
+    return array_ops.expand_dims(inputs[0], axis, name=name).op
+
+
+def _variable(node, inputs, attrs, name):
+    from .ops import state_ops
+
+    full_name = get_default_graph().unique_name(name)
+    return state_ops.variable_op(attrs["shape"], attrs["dtype"], full_name)
+
+
+def _assign(node, inputs, attrs, name):
+    from .ops import state_ops
+
+    ref = inputs[0].op
+    while ref.type == "Identity" and ref.inputs:
+        ref = ref.inputs[0].op
+    if ref.type != "VariableV2":
+        raise ValueError(f"Node '{node.name}' ({node.op}) assigns to {ref.name}, which is "
+                         "not a variable")
+    return state_ops.assign_op(ref, inputs[1], node.op,
+                               bool(attrs.get("validate_shape", True)), name)
+
+
+def _tf_translations():
+    from .ops import math_ops
+
+    return {
+        "Sum": _reduction(math_ops.reduce_sum),
+        "Mean": _reduction(math_ops.reduce_mean),
+        "Max": _reduction(math_ops.reduce_max),
+        "Min": _reduction(math_ops.reduce_min),
+        "Prod": _reduction(math_ops.reduce_prod),
+        "All": _reduction(math_ops.reduce_all),
+        "Any": _reduction(math_ops.reduce_any),
+        "ArgMax": _arg_reduction(math_ops.argmax),
+        "ArgMin": _arg_reduction(math_ops.argmin),
+        "ExpandDims": _expand_dims,
+        "VariableV2": _variable,
+        "Assign": _assign,
+        "AssignAdd": _assign,
+        "AssignSub": _assign,
+    }
+
+
+def _parse_input(name):
+    """``("op", index)`` of an input string; index -1 for a ``^control`` input."""
+    if name.startswith("^"):
+        return name[1:], -1
+    op_name, _, index = name.partition(":")
+    return op_name, int(index) if index else 0
+
+
+def _ordered(nodes):
+    """The nodes with every node after the nodes it reads (GraphDefs may list any order)."""
+    by_name = {node.name: node for node in nodes}
+    order = []
+    state = {}
+    for root in nodes:
+        stack = [(root, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                state[node.name] = "done"
+                order.append(node)
+                continue
+            if state.get(node.name) == "done":
+                continue
+            if state.get(node.name) == "open":
+                raise ValueError(f"GraphDef has a cycle through node '{node.name}': smallflow "
+                                 "imports only acyclic graphs")
+            state[node.name] = "open"
+            stack.append((node, True))
+            for name in node.input:
+                source, _ = _parse_input(name)
+                dep = by_name.get(source)
+                if dep is not None and state.get(source) != "done":
+                    stack.append((dep, False))
+    return order
+
+
+def _node_attrs(node):
+    attrs = {}
+    tuples = set()
+    if "_tuples" in node.attr:
+        tuples = {s.decode("utf-8") for s in node.attr["_tuples"].list.s}
+    for key, attr in node.attr.items():
+        if key.startswith("_json_"):
+            attrs[key[len("_json_"):]] = json.loads(attr.s.decode("utf-8"))
+        elif not key.startswith("_"):
+            value = graph_io.decode_attr(attr)
+            attrs[key] = tuple(value) if key in tuples else value
+    return attrs
+
+
+def _prefixed_state_names(attrs, prefix):
+    for key in _STATE_NAME_ATTRS:
+        value = attrs.get(key)
+        if isinstance(value, str):
+            attrs[key] = prefix + value
+        elif isinstance(value, list | tuple):
+            attrs[key] = type(value)(prefix + v for v in value)
+
+
+def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
+                     op_dict=None, producer_op_list=None):
+    """``tf.import_graph_def``: add the nodes of ``graph_def`` to the default graph.
+
+    Names get the prefix ``name/`` (``import/`` by default, none for ``name=""``).
+    ``input_map`` replaces inputs (``"x:0"`` or ``"^op"`` keys) by tensors or ops of this
+    graph; ``return_elements`` names the tensors (``"op:0"``) and operations to return.
+    """
+    pb = tb_protos.load()
+    if not isinstance(graph_def, pb.graph_pb2.GraphDef):
+        if isinstance(graph_def, bytes):
+            graph_def = pb.graph_pb2.GraphDef.FromString(graph_def)
+        else:
+            raise TypeError(f"graph_def must be a GraphDef proto, got "
+                            f"{type(graph_def).__name__}")
+    graph = get_default_graph()
+    mapped = _normalized_input_map(graph, input_map)
+    nodes = list(graph_def.node)
+    names = {node.name for node in nodes}
+    missing = sorted(k for k in mapped if _parse_input(k)[0] not in names)
+    if missing:
+        raise ValueError(f"Attempted to map inputs that were not found in graph_def: "
+                         f"[{', '.join(missing)}]")
+    for node in nodes:
+        if node.op not in OP_DEFS:
+            raise ValueError(f"NodeDef mentions an op smallflow does not have: Op type not "
+                             f"registered '{node.op}' (node '{node.name}')")
+    own_graph = any("_output_types" in node.attr for node in nodes)
+    translations = {} if own_graph else _tf_translations()
+    created = {}
+    with graph.name_scope(name if name is not None else "import") as scope, \
+            graph.control_dependencies(None):
+        for node in _ordered(nodes):
+            created[node.name] = _import_node(graph, node, created, mapped, scope,
+                                              translations)
+    if return_elements is None:
+        return None
+    return [_return_element(graph, created, element) for element in return_elements]
+
+
+def _normalized_input_map(graph, input_map):
+    mapped = {}
+    for key, value in (input_map or {}).items():
+        if not isinstance(key, str):
+            raise TypeError(f"input_map keys must be strings, got {key!r}")
+        if not key.startswith("^") and ":" not in key:
+            key += ":0"
+        element = graph.as_graph_element(value, allow_tensor=True, allow_operation=True)
+        if key.startswith("^") != isinstance(element, Operation):
+            raise ValueError(f"input_map entry {key!r}: a control input maps to an "
+                             "Operation, a data input to a Tensor")
+        mapped[key] = element
+    return mapped
+
+
+def _import_node(graph, node, created, mapped, scope, translations):
+    inputs = []
+    controls = []
+    for text in node.input:
+        source, index = _parse_input(text)
+        key = f"^{source}" if index < 0 else f"{source}:{index}"
+        if key in mapped:
+            (controls if index < 0 else inputs).append(mapped[key])
+            continue
+        op = created.get(source)
+        if op is None:
+            raise ValueError(f"Node '{node.name}': input '{text}' is not in the graph_def")
+        if index < 0:
+            controls.append(op)
+        elif index >= len(op.outputs):
+            raise ValueError(f"Node '{node.name}': input '{text}' names output {index} of an "
+                             f"op with {len(op.outputs)} outputs")
+        else:
+            inputs.append(op.outputs[index])
+    attrs = _node_attrs(node)
+    translate = translations.get(node.op)
+    if translate is not None:
+        op = translate(node, inputs, attrs, node.name)
+    else:
+        if scope:
+            _prefixed_state_names(attrs, scope)
+        if "_output_types" in node.attr:
+            out_types = [tensor_util.from_datatype_enum(t)
+                         for t in node.attr["_output_types"].list.type]
+        else:
+            out_types = _tf_output_dtypes(node, attrs, inputs)
+        if node.op in _RANDOM_OPS and attrs.get("seed") == 0 and attrs.get("seed2") == 0:
+            attrs["seed"] = attrs["seed2"] = None  # TensorFlow's "no seed"
+        if node.op == "Const" and isinstance(attrs.get("value"), np.ndarray):
+            attrs["value"] = np.array(attrs["value"], dtype=out_types[0].as_numpy_dtype)
+            attrs["value"].flags.writeable = False
+        op = graph.create_op(node.op, inputs, out_types, attrs, node.name)
+        if node.op in _RANDOM_OPS:
+            op.attrs["stream"] = op.name
+    for control in controls:
+        op._add_control_input(control)
+    return op
+
+
+def _return_element(graph, created, element):
+    if not isinstance(element, str):
+        raise TypeError(f"return_elements must be names, got {element!r}")
+    source, index = _parse_input(element if ":" in element else element)
+    op = created.get(source)
+    if op is None:
+        raise ValueError(f"Requested return_element {element!r} not found in graph_def.")
+    if ":" not in element:
+        return op
+    if index >= len(op.outputs):
+        raise ValueError(f"Requested return_element {element!r} not found in graph_def.")
+    return op.outputs[index]

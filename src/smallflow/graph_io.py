@@ -1,0 +1,235 @@
+"""GraphDef files: ``Graph.as_graph_def``, ``tf.import_graph_def`` and ``tf.train.write_graph``.
+
+A node keeps its op's name, type, inputs (``op``, ``op:1``, ``^control``) and attributes.
+Attributes are written with TensorFlow's ``AttrValue`` kinds (``type``, ``shape``, ``i``,
+``f``, ``b``, ``s``, ``tensor``, lists); an attribute smallflow leaves unset (None) is an
+empty ``AttrValue``. Each node also carries ``_output_types`` (the outputs' dtypes, which
+TensorFlow derives from its op registry and smallflow cannot) and, on request,
+``_output_shapes`` for TensorBoard; attributes starting with ``_`` are ignored by
+TensorFlow's graph importer.
+
+Importing is ``graph_import``'s job (it builds ops, so it sits above the op modules).
+"""
+
+import json
+import os
+import tempfile
+
+import numpy as np
+
+from . import dtypes, tb_protos, tensor_util
+from .tensor_shape import TensorShape
+
+GRAPH_DEF_VERSION = 134  # TensorFlow 1.15's producer version
+GRAPH_DEF_VERSION_MIN_CONSUMER = 0
+
+
+# -- attribute values --------------------------------------------------------------------------
+
+
+def _is_int(value):
+    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+
+
+def _is_float(value):
+    return isinstance(value, float | np.floating)
+
+
+def _encode_attr(value):
+    """An ``AttrValue`` for ``value``; None when the value has no AttrValue form."""
+    pb = tb_protos.load()
+    attr = pb.attr_value_pb2.AttrValue()
+    if value is None:
+        return attr
+    if isinstance(value, dtypes.DType) or getattr(value, "name", None) == "string" and (
+            hasattr(value, "as_numpy_dtype")):
+        attr.type = tensor_util.as_datatype_enum(value)
+    elif isinstance(value, TensorShape):
+        attr.shape.CopyFrom(tensor_util.as_shape_proto(value))
+    elif isinstance(value, bool | np.bool_):
+        attr.b = bool(value)
+    elif _is_int(value):
+        attr.i = int(value)
+    elif _is_float(value):
+        attr.f = float(value)
+    elif isinstance(value, str):
+        attr.s = value.encode("utf-8")
+    elif isinstance(value, bytes):
+        attr.s = value
+    elif isinstance(value, np.ndarray):
+        attr.tensor.CopyFrom(tensor_util.make_tensor_proto(value))
+    elif isinstance(value, list | tuple):
+        return _encode_list(attr, value)
+    else:
+        return None
+    return attr
+
+
+def _encode_list(attr, values):
+    items = list(values)
+    attr.list.SetInParent()
+    if not items:
+        return attr
+    if all(isinstance(v, bool | np.bool_) for v in items):
+        attr.list.b.extend(bool(v) for v in items)
+    elif all(_is_int(v) for v in items):
+        attr.list.i.extend(int(v) for v in items)
+    elif all(_is_int(v) or _is_float(v) for v in items):
+        attr.list.f.extend(float(v) for v in items)
+    elif all(isinstance(v, str) for v in items):
+        attr.list.s.extend(v.encode("utf-8") for v in items)
+    elif all(isinstance(v, bytes) for v in items):
+        attr.list.s.extend(items)
+    elif all(isinstance(v, dtypes.DType) for v in items):
+        attr.list.type.extend(tensor_util.as_datatype_enum(v) for v in items)
+    elif all(isinstance(v, TensorShape) for v in items):
+        attr.list.shape.extend(tensor_util.as_shape_proto(v) for v in items)
+    else:
+        return None
+    return attr
+
+
+def decode_attr(attr):
+    kind = attr.WhichOneof("value")
+    if kind is None:
+        return None
+    if kind == "type":
+        return tensor_util.from_datatype_enum(attr.type)
+    if kind == "shape":
+        return tensor_util.from_shape_proto(attr.shape)
+    if kind == "s":
+        try:
+            return attr.s.decode("utf-8")
+        except UnicodeDecodeError:
+            return attr.s
+    if kind == "tensor":
+        array = tensor_util.make_ndarray(attr.tensor)
+        array.flags.writeable = False
+        return array
+    if kind == "list":
+        values = attr.list
+        for field in ("i", "f", "b", "type", "shape", "s", "tensor"):
+            items = getattr(values, field)
+            if not items:
+                continue
+            if field == "type":
+                return [tensor_util.from_datatype_enum(v) for v in items]
+            if field == "shape":
+                return [tensor_util.from_shape_proto(v) for v in items]
+            if field == "s":
+                return [v.decode("utf-8") for v in items]
+            if field == "tensor":
+                return [tensor_util.make_ndarray(v) for v in items]
+            return list(items)
+        return []
+    if kind in ("i", "f", "b"):
+        return getattr(attr, kind)
+    raise ValueError(f"smallflow cannot read attribute values of kind '{kind}'")
+
+
+# -- export ------------------------------------------------------------------------------------
+
+
+def _input_name(tensor):
+    return tensor.op.name if tensor.value_index == 0 else tensor.name
+
+
+def node_def(op, add_shapes=False):
+    """The ``NodeDef`` of one Operation."""
+    pb = tb_protos.load()
+    node = pb.node_def_pb2.NodeDef(name=op.name, op=op.type, device=op.device or "")
+    node.input.extend(_input_name(t) for t in op.inputs)
+    node.input.extend("^" + c.name for c in op.control_inputs)
+    tuples = []
+    for key, value in op.attrs.items():
+        attr = _encode_attr(value)
+        if attr is None:
+            # No AttrValue form (nested structures): keep it as JSON under a private name.
+            try:
+                text = json.dumps(value)
+            except TypeError:
+                raise ValueError(
+                    f"Cannot write attribute '{key}' of op '{op.name}' ({op.type}) to a "
+                    f"GraphDef: {type(value).__name__} values have no AttrValue form"
+                ) from None
+            node.attr["_json_" + key].s = text.encode("utf-8")
+            continue
+        node.attr[key].CopyFrom(attr)
+        if isinstance(value, tuple):
+            tuples.append(key)
+    if tuples:
+        node.attr["_tuples"].list.s.extend(k.encode("utf-8") for k in tuples)
+    output_types = node.attr["_output_types"].list
+    output_types.SetInParent()
+    output_types.type.extend(tensor_util.as_datatype_enum(t.dtype) for t in op.outputs)
+    if add_shapes and op.outputs:
+        shapes = node.attr["_output_shapes"].list
+        shapes.shape.extend(tensor_util.as_shape_proto(t.shape) for t in op.outputs)
+    return node
+
+
+def as_graph_def(graph, from_version=None, add_shapes=False):
+    """``Graph.as_graph_def``: a ``GraphDef`` of the ops added after ``from_version``."""
+    pb = tb_protos.load()
+    graph_def = pb.graph_pb2.GraphDef()
+    graph_def.versions.producer = GRAPH_DEF_VERSION
+    graph_def.versions.min_consumer = GRAPH_DEF_VERSION_MIN_CONSUMER
+    with graph._lock:
+        ops = graph.get_operations()
+    for op in ops:
+        if from_version is None or op._id > from_version:
+            graph_def.node.append(node_def(op, add_shapes))
+    return graph_def
+
+
+def write_atomically(path, data):
+    directory = os.path.dirname(path) or "."
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def write_graph(graph_or_graph_def, logdir, name, as_text=True):
+    """``tf.train.write_graph``: write a graph to ``logdir/name`` (text or binary proto)."""
+    from google.protobuf import text_format
+
+    pb = tb_protos.load()
+    if isinstance(graph_or_graph_def, pb.graph_pb2.GraphDef):
+        graph_def = graph_or_graph_def
+    elif hasattr(graph_or_graph_def, "as_graph_def"):
+        graph_def = graph_or_graph_def.as_graph_def()
+    else:
+        raise TypeError(f"write_graph expects a Graph or a GraphDef, got "
+                        f"{type(graph_or_graph_def).__name__}")
+    logdir = os.fspath(logdir)
+    os.makedirs(logdir, exist_ok=True)
+    path = os.path.join(logdir, name)
+    data = (text_format.MessageToString(graph_def).encode("utf-8") if as_text
+            else graph_def.SerializeToString())
+    write_atomically(path, data)
+    return path
+
+
+def read_graph_def(path):
+    """A ``GraphDef`` from a file written by ``write_graph`` (binary or text format)."""
+    from google.protobuf import message, text_format
+
+    pb = tb_protos.load()
+    with open(path, "rb") as stream:
+        data = stream.read()
+    graph_def = pb.graph_pb2.GraphDef()
+    try:
+        graph_def.ParseFromString(data)
+        return graph_def
+    except message.DecodeError:
+        pass
+    try:
+        return text_format.Parse(data.decode("utf-8"), pb.graph_pb2.GraphDef())
+    except (UnicodeDecodeError, text_format.ParseError) as err:
+        raise ValueError(f"{path} is neither a binary nor a text GraphDef: {err}") from None

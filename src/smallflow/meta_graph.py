@@ -1,0 +1,289 @@
+"""MetaGraphs: a graph with its collections and saver, as TensorFlow's ``.meta`` files.
+
+``export_meta_graph`` writes a ``MetaGraphDef`` (GraphDef + collections + SaverDef);
+``import_meta_graph`` adds its graph to the default graph, refills the collections
+(variables come back as ``Variable`` objects, tensors and ops by name) and returns a
+Saver for the imported variables, so that the TF1 idiom
+``saver = tf.train.import_meta_graph("model.ckpt.meta"); saver.restore(sess, "model.ckpt")``
+works. Collections of values smallflow cannot describe are left out, with a log line.
+"""
+
+import logging
+import numbers
+import os
+
+from . import graph_import, graph_io, tb_protos
+from .graph import GraphKeys, Operation, Tensor, get_default_graph
+
+_LOG = logging.getLogger("smallflow")
+_META_GRAPH_VERSION = "smallflow"
+
+
+def _scoped(name, scope):
+    return f"{scope}/{name}" if scope else name
+
+
+def _unscoped(name, scope):
+    if not scope:
+        return name
+    prefix = scope.rstrip("/") + "/"
+    if not name.startswith(prefix):
+        raise ValueError(f"{name!r} is not under the export scope {scope!r}")
+    return name[len(prefix):]
+
+
+# -- variables ----------------------------------------------------------------------------------
+
+
+def variable_def(variable, export_scope=None):
+    """A ``VariableDef`` naming a Variable's op, initializer, snapshot and initial value."""
+    pb = tb_protos.load()
+    proto = pb.variable_pb2.VariableDef()
+    proto.variable_name = _unscoped(variable.name, export_scope)
+    proto.initializer_name = _unscoped(variable.initializer.name, export_scope)
+    proto.snapshot_name = _unscoped(variable.value().name, export_scope)
+    proto.initial_value_name = _unscoped(variable.initial_value.name, export_scope)
+    proto.trainable = variable.trainable
+    return proto
+
+
+def _variable_from_def(serialized, graph, import_scope):
+    from .variables import Variable
+
+    proto = tb_protos.load().variable_pb2.VariableDef.FromString(serialized)
+    return Variable._from_graph(
+        graph.get_tensor_by_name(_scoped(proto.variable_name, import_scope)).op,
+        graph.get_operation_by_name(_scoped(proto.initializer_name, import_scope)),
+        graph.get_tensor_by_name(_scoped(proto.snapshot_name, import_scope)),
+        graph.get_tensor_by_name(_scoped(proto.initial_value_name, import_scope))
+        if proto.initial_value_name else None,
+        proto.trainable,
+    )
+
+
+# -- collections --------------------------------------------------------------------------------
+
+
+def _add_collection_def(meta_graph_def, key, items, export_scope):
+    from .variables import Variable
+
+    collection = meta_graph_def.collection_def[key]
+    if all(isinstance(item, Variable) for item in items):
+        collection.bytes_list.value.extend(
+            variable_def(v, export_scope).SerializeToString() for v in items)
+    elif all(isinstance(item, Tensor | Operation) for item in items):
+        collection.node_list.value.extend(_unscoped(item.name, export_scope) for item in items)
+    elif all(isinstance(item, bool) is False and isinstance(item, numbers.Integral)
+             for item in items):
+        collection.int64_list.value.extend(int(item) for item in items)
+    elif all(isinstance(item, numbers.Real) for item in items):
+        collection.float_list.value.extend(float(item) for item in items)
+    elif all(isinstance(item, bytes | str) for item in items):
+        collection.bytes_list.value.extend(
+            item.encode("utf-8") if isinstance(item, str) else item for item in items)
+    else:
+        del meta_graph_def.collection_def[key]
+        _LOG.info("Collection %r is not written to the MetaGraph: smallflow cannot describe "
+                  "its items", key)
+
+
+def _in_scope(item, export_scope):
+    if not export_scope:
+        return True
+    return getattr(item, "name", "").startswith(export_scope.rstrip("/") + "/")
+
+
+# -- export -------------------------------------------------------------------------------------
+
+
+def create_meta_graph_def(meta_info_def=None, graph_def=None, saver_def=None,
+                          collection_list=None, graph=None, export_scope=None,
+                          exclude_nodes=None, clear_extraneous_savers=False,
+                          strip_default_attrs=False):
+    """A ``MetaGraphDef`` of ``graph`` (or of ``graph_def`` alone)."""
+    pb = tb_protos.load()
+    meta = pb.meta_graph_pb2.MetaGraphDef()
+    if meta_info_def is not None:
+        meta.meta_info_def.CopyFrom(meta_info_def)
+    meta.meta_info_def.meta_graph_version = meta.meta_info_def.meta_graph_version or (
+        _META_GRAPH_VERSION)
+    if graph is None and graph_def is None:
+        graph = get_default_graph()
+    if graph_def is None:
+        graph_def = graph_io.as_graph_def(graph, add_shapes=True)
+        if export_scope:
+            graph_def = _scoped_graph_def(graph_def, export_scope)
+    meta.graph_def.CopyFrom(graph_def)
+    if saver_def is not None:
+        meta.saver_def.CopyFrom(saver_def)
+    if graph is not None:
+        keys = collection_list if collection_list is not None else (
+            graph.get_all_collection_keys())
+        for key in keys:
+            items = [i for i in graph.get_collection(key) if _in_scope(i, export_scope)]
+            if key == GraphKeys.SAVERS or not items:
+                continue
+            _add_collection_def(meta, key, items, export_scope)
+    return meta
+
+
+def _scoped_graph_def(graph_def, scope):
+    """The nodes under ``scope/``, renamed without it (inputs from outside are dropped)."""
+    pb = tb_protos.load()
+    prefix = scope.rstrip("/") + "/"
+    out = pb.graph_pb2.GraphDef()
+    out.versions.CopyFrom(graph_def.versions)
+    for node in graph_def.node:
+        if not node.name.startswith(prefix):
+            continue
+        copy = out.node.add()
+        copy.CopyFrom(node)
+        copy.name = node.name[len(prefix):]
+        del copy.input[:]
+        for name in node.input:
+            bare = name.lstrip("^")
+            if bare.startswith(prefix):
+                copy.input.append(("^" if name.startswith("^") else "") + bare[len(prefix):])
+            else:
+                raise ValueError(f"Node {node.name!r} reads {name!r}, outside the export "
+                                 f"scope {scope!r}")
+    return out
+
+
+def _write(path, meta, as_text):
+    from google.protobuf import text_format
+
+    data = (text_format.MessageToString(meta).encode("utf-8") if as_text
+            else meta.SerializeToString())
+    graph_io.write_atomically(os.fspath(path), data)
+
+
+def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_def=None,
+                      collection_list=None, as_text=False, graph=None, export_scope=None,
+                      clear_devices=False, clear_extraneous_savers=False,
+                      strip_default_attrs=False, save_debug_info=False, **kwargs):
+    """``tf.train.export_meta_graph``: the MetaGraphDef, also written to ``filename``."""
+    graph = graph if graph is not None else get_default_graph()
+    if saver_def is None:
+        savers = graph.get_collection(GraphKeys.SAVERS)
+        if savers:
+            saver_def = savers[-1].as_saver_def()
+    meta = create_meta_graph_def(meta_info_def, graph_def, saver_def, collection_list,
+                                 graph=graph, export_scope=export_scope)
+    if clear_devices:
+        for node in meta.graph_def.node:
+            node.device = ""
+    if filename:
+        _write(filename, meta, as_text)
+    return meta
+
+
+def read_meta_graph_file(filename):
+    """A ``MetaGraphDef`` from a binary or text ``.meta`` file."""
+    from google.protobuf import message, text_format
+
+    pb = tb_protos.load()
+    filename = os.fspath(filename)
+    if not os.path.isfile(filename):
+        raise OSError(f"File {filename} does not exist.")
+    with open(filename, "rb") as stream:
+        data = stream.read()
+    meta = pb.meta_graph_pb2.MetaGraphDef()
+    try:
+        meta.ParseFromString(data)
+        return meta
+    except message.DecodeError:
+        pass
+    try:
+        return text_format.Parse(data.decode("utf-8"), pb.meta_graph_pb2.MetaGraphDef())
+    except (UnicodeDecodeError, text_format.ParseError) as err:
+        raise OSError(f"Cannot parse file {filename}: {err}.") from None
+
+
+# -- import -------------------------------------------------------------------------------------
+
+
+def import_scoped_meta_graph(meta_graph_or_file, clear_devices=False, graph=None,
+                             import_scope=None, input_map=None):
+    """Add the MetaGraph's graph and collections to ``graph``; return ``{name: Variable}``."""
+    pb = tb_protos.load()
+    meta = meta_graph_or_file
+    if not isinstance(meta, pb.meta_graph_pb2.MetaGraphDef):
+        meta = read_meta_graph_file(meta)
+    graph = graph if graph is not None else get_default_graph()
+    with graph.as_default():
+        graph_import.import_graph_def(meta.graph_def, input_map=input_map,
+                                  name=import_scope or "")
+    scope = import_scope or ""
+    variables = {}
+    for key in sorted(meta.collection_def):
+        collection = meta.collection_def[key]
+        kind = collection.WhichOneof("kind")
+        if kind == "node_list":
+            for name in collection.node_list.value:
+                graph.add_to_collection(key, graph.as_graph_element(_scoped(name, scope)))
+        elif kind == "bytes_list" and _is_variable_collection(key, meta):
+            for serialized in collection.bytes_list.value:
+                if serialized not in variables:
+                    variables[serialized] = _variable_from_def(serialized, graph, scope)
+                graph.add_to_collection(key, variables[serialized])
+        elif kind in ("bytes_list", "int64_list", "float_list"):
+            for value in getattr(collection, kind).value:
+                graph.add_to_collection(key, value)
+    return {v.op.name: v for v in variables.values()}
+
+
+_VARIABLE_COLLECTIONS = frozenset({
+    GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLES, GraphKeys.LOCAL_VARIABLES,
+    GraphKeys.MODEL_VARIABLES, GraphKeys.GLOBAL_STEP, "moving_average_variables",
+})
+
+
+def _is_variable_collection(key, meta):
+    return key in _VARIABLE_COLLECTIONS or key.endswith("variables")
+
+
+def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, **kwargs):
+    """``tf.train.import_meta_graph``: import a ``.meta`` file; return a Saver (or None).
+
+    The Saver restores the imported variables from checkpoints written by the original
+    graph (checkpoint keys are the variables' names without ``import_scope``).
+    """
+    from .train.saver import Saver
+
+    pb = tb_protos.load()
+    meta = meta_graph_or_file
+    if not isinstance(meta, pb.meta_graph_pb2.MetaGraphDef):
+        meta = read_meta_graph_file(meta)
+    graph = get_default_graph()
+    imported = import_scoped_meta_graph(meta, clear_devices, graph, import_scope,
+                                        kwargs.get("input_map"))
+    if not imported:
+        return None
+    global_names = set()
+    for serialized in meta.collection_def[GraphKeys.GLOBAL_VARIABLES].bytes_list.value:
+        name = pb.variable_pb2.VariableDef.FromString(serialized).variable_name
+        global_names.add(_scoped(name.split(":")[0], import_scope or ""))
+    var_list = {
+        _unscoped(name, import_scope): variable
+        for name, variable in imported.items() if name in global_names
+    }
+    if not var_list:
+        return None
+    saver_def = meta.saver_def if meta.HasField("saver_def") else None
+    max_to_keep = saver_def.max_to_keep if saver_def is not None else 5
+    hours = saver_def.keep_checkpoint_every_n_hours if saver_def is not None else 10000.0
+    return Saver(var_list, max_to_keep=max_to_keep,
+                 keep_checkpoint_every_n_hours=hours or 10000.0)
+
+
+def saver_def_of(saver):
+    """The ``SaverDef`` of a smallflow Saver (the names of its restore op and settings)."""
+    pb = tb_protos.load()
+    proto = pb.saver_pb2.SaverDef()
+    if saver._restore_op is not None:
+        proto.restore_op_name = saver._restore_op.name
+    proto.max_to_keep = saver._max_to_keep or 0
+    proto.keep_checkpoint_every_n_hours = saver._keep_every_seconds / 3600
+    proto.version = pb.saver_pb2.SaverDef.V2
+    return proto

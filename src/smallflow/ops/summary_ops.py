@@ -1,0 +1,514 @@
+"""Summary ops: each returns a serialized ``Summary`` protocol buffer as a string tensor.
+
+``tf.summary.scalar/histogram/image/audio/text/tensor_summary`` build these ops; ``merge``
+joins their outputs. The kernels fill TensorBoard's own ``Summary`` message (from the
+optional ``tensorboard`` extra), so the bytes a session returns are what TensorFlow's
+kernels return and ``FileWriter.add_summary`` writes. Images become PNG and audio WAV,
+encoded with the standard library (zlib, wave): no imaging library is needed.
+"""
+
+import contextlib
+import io
+import re
+import struct
+import wave
+import zlib
+
+import numpy as np
+
+from .. import dtypes, errors, tb_protos, tensor_util
+from ..graph import GraphKeys, ShapeError, add_to_collection, convert_to_tensor, name_scope
+from ..registry import NotDifferentiable, register_op
+from ..tensor_shape import TensorShape
+from .common import make_op, scalar_shape
+
+_REAL = (
+    dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int8, dtypes.int16, dtypes.int32,
+    dtypes.int64, dtypes.uint8, dtypes.uint16, dtypes.uint32, dtypes.uint64,
+)
+_IMAGE_DTYPES = (dtypes.uint8, dtypes.float16, dtypes.float32, dtypes.float64)
+_INVALID_TAG_CHARACTERS = re.compile(r"[^-/\w\.]")
+
+
+# -- names, tags and collections ----------------------------------------------------------------
+
+
+def clean_tag(name):
+    """Replace characters TensorBoard does not allow in tags by ``_``; drop a leading ``/``."""
+    if name is None:
+        return None
+    cleaned = _INVALID_TAG_CHARACTERS.sub("_", name)
+    return cleaned.lstrip("/")
+
+
+@contextlib.contextmanager
+def summary_scope(name, family=None, default_name=None, values=None):
+    """Yield ``(tag, scope)``: the summary's tag and the name scope its op is built in.
+
+    The tag is the scope's full name, so two summaries named ``loss`` get the tags
+    ``loss`` and ``loss_1``; a ``family`` prefixes the tag once more so that TensorBoard
+    shows it in that family's tab.
+    """
+    name = clean_tag(name)
+    family = clean_tag(family)
+    base = name if not family else f"{family}/{name}"
+    with name_scope(base, default_name, values) as scope:
+        tag = scope.rstrip("/")
+        if family:
+            tag = f"{family}/{tag}"
+        yield tag, scope
+
+
+def collect(value, collections, default_collections):
+    """Add ``value`` to ``collections`` (or to the defaults when it is None)."""
+    if collections is None:
+        collections = default_collections
+    for key in collections:
+        add_to_collection(key, value)
+
+
+def _string_scalar():
+    return tensor_util.string_dtype()
+
+
+def _as_string_array(serialized):
+    out = np.empty((), dtype=object)
+    out[()] = serialized
+    return out
+
+
+def _summary(values):
+    pb = tb_protos.load()
+    return pb.summary_pb2.Summary(value=values)
+
+
+def _check_real(op_type, tensor, allowed=_REAL, arg="values"):
+    if tensor.dtype not in allowed:
+        names = ", ".join(d.name for d in allowed)
+        raise TypeError(
+            f"Value passed to parameter '{arg}' has DataType {tensor.dtype.name} not in list "
+            f"of allowed values: {names} (op '{op_type}', tensor '{tensor.name}')"
+        )
+
+
+def _summary_op(op_type, inputs, attrs, scope):
+    """Build one summary op named after its scope; return its string output."""
+    return make_op(op_type, inputs, [_string_scalar()], attrs, scope).outputs[0]
+
+
+# -- scalar -----------------------------------------------------------------------------------
+
+
+def _scalar_kernel(attrs):
+    tag = attrs["tag"]
+    pb = tb_protos.load()
+    value_class = pb.summary_pb2.Summary.Value
+
+    def scalar(values):
+        if np.ndim(values) != 0:
+            raise errors.InvalidArgumentError(
+                None, None,
+                f"tags and values not the same shape: [] != {_dims(values)} (tag '{tag}')",
+            )
+        summary = _summary([value_class(tag=tag, simple_value=float(values))])
+        return _as_string_array(summary.SerializeToString())
+
+    return scalar
+
+
+def _dims(array):
+    return "[" + ",".join(str(d) for d in np.shape(array)) + "]"
+
+
+register_op("ScalarSummary", _scalar_kernel, scalar_shape)
+
+
+def scalar(name, tensor, collections=None, family=None):
+    """A summary holding one number (a 0-d real tensor), tagged with ``name``'s scope."""
+    tb_protos.load()
+    with summary_scope(name, family, values=[tensor]) as (tag, scope):
+        tensor = convert_to_tensor(tensor)
+        _check_real("ScalarSummary", tensor)
+        if tensor.shape.ndims not in (None, 0):
+            raise ValueError(
+                f"Shape must be rank 0 but is rank {tensor.shape.ndims} for '{scope[:-1]}' "
+                f"(op: 'ScalarSummary') with input shapes: {tensor.shape.bracket_str()}."
+            )
+        value = _summary_op("ScalarSummary", [tensor], {"tag": tag, "T": tensor.dtype}, scope)
+    collect(value, collections, [GraphKeys.SUMMARIES])
+    return value
+
+
+# -- histogram ----------------------------------------------------------------------------------
+
+
+def _default_bucket_limits():
+    """TensorFlow's histogram buckets: edges growing by 10% from 1e-12 to 1e20, both signs."""
+    positive = []
+    edge = 1.0e-12
+    while edge < 1.0e20:
+        positive.append(edge)
+        edge *= 1.1
+    positive.append(np.finfo(np.float64).max)
+    negative = [-v for v in reversed(positive)]
+    return np.array([*negative, 0.0, *positive], dtype=np.float64)
+
+
+_BUCKET_LIMITS = None
+
+
+def histogram_proto(values, tag="histogram"):
+    """A ``HistogramProto`` of ``values`` with TensorFlow's default buckets.
+
+    Runs of empty buckets are written as one bucket (the limit of the run's last), as
+    TensorFlow does; non-finite values are an error naming ``tag``.
+    """
+    global _BUCKET_LIMITS
+    if _BUCKET_LIMITS is None:
+        _BUCKET_LIMITS = _default_bucket_limits()
+    pb = tb_protos.load()
+    flat = np.asarray(values, dtype=np.float64).ravel()
+    if not np.isfinite(flat).all():
+        raise errors.InvalidArgumentError(None, None, f"Nan in summary histogram for: {tag}")
+    limits = _BUCKET_LIMITS
+    proto = pb.summary_pb2.HistogramProto()
+    if flat.size == 0:
+        proto.min = np.finfo(np.float64).max
+        proto.max = -np.finfo(np.float64).max
+        proto.bucket_limit.append(np.finfo(np.float64).max)
+        proto.bucket.append(0.0)
+        return proto
+    proto.min = float(flat.min())
+    proto.max = float(flat.max())
+    proto.num = float(flat.size)
+    proto.sum = float(flat.sum())
+    proto.sum_squares = float(np.dot(flat, flat))
+    # A value v falls in the first bucket whose limit is above it (upper_bound).
+    index = np.searchsorted(limits, flat, side="right")
+    counts = np.bincount(index, minlength=limits.size)[: limits.size].astype(np.float64)
+    empty = counts <= 0
+    next_filled = np.append(~empty[1:], True)
+    keep = ~empty | next_filled
+    proto.bucket_limit.extend(limits[keep].tolist())
+    proto.bucket.extend(counts[keep].tolist())
+    return proto
+
+
+def _histogram_kernel(attrs):
+    tag = attrs["tag"]
+    pb = tb_protos.load()
+    value_class = pb.summary_pb2.Summary.Value
+
+    def histogram(values):
+        proto = histogram_proto(values, tag)
+        summary = _summary([value_class(tag=tag, histo=proto)])
+        return _as_string_array(summary.SerializeToString())
+
+    return histogram
+
+
+register_op("HistogramSummary", _histogram_kernel, scalar_shape)
+
+
+def histogram(name, values, collections=None, family=None):
+    """A summary of the distribution of ``values`` (any shape, real numbers, all finite)."""
+    tb_protos.load()
+    with summary_scope(name, family, values=[values]) as (tag, scope):
+        values = convert_to_tensor(values)
+        _check_real("HistogramSummary", values)
+        value = _summary_op("HistogramSummary", [values], {"tag": tag, "T": values.dtype},
+                            scope)
+    collect(value, collections, [GraphKeys.SUMMARIES])
+    return value
+
+
+# -- image ------------------------------------------------------------------------------------
+
+
+def encode_png(pixels):
+    """PNG bytes of an ``[height, width, channels]`` uint8 array (1, 3 or 4 channels)."""
+    height, width, channels = pixels.shape
+    color_type = {1: 0, 2: 4, 3: 2, 4: 6}[channels]
+    rows = np.zeros((height, 1 + width * channels), dtype=np.uint8)
+    rows[:, 1:] = pixels.reshape(height, width * channels)  # filter byte 0: none
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
+    return b"".join([
+        b"\x89PNG\r\n\x1a\n",
+        chunk(b"IHDR", header),
+        chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)),
+        chunk(b"IEND", b""),
+    ])
+
+
+def _normalize_float_image(image, bad_color):
+    """A float image scaled to uint8 as TensorFlow does; non-finite pixels get ``bad_color``.
+
+    All values non-negative: the largest becomes 255. Some negative: 0 maps to 128 and the
+    largest magnitude to 127 away from it.
+    """
+    image = image.astype(np.float64)
+    finite_pixels = np.isfinite(image).all(axis=-1)
+    finite_values = image[finite_pixels]
+    low = float(finite_values.min()) if finite_values.size else 0.0
+    high = float(finite_values.max()) if finite_values.size else 0.0
+    threshold = 1e-6
+    if low < 0:
+        largest = max(abs(low), abs(high))
+        scale = 0.0 if largest < threshold else 127.0 / largest
+        offset = 128.0
+    else:
+        scale = 0.0 if high < threshold else 255.0 / high
+        offset = 0.0
+    with np.errstate(invalid="ignore"):
+        scaled = np.clip(image * scale + offset, 0, 255)
+    out = np.where(finite_pixels[..., None], scaled, 0).astype(np.uint8)
+    out[~finite_pixels] = bad_color[: image.shape[-1]]
+    return out
+
+
+def _image_kernel(attrs):
+    tag = attrs["tag"]
+    max_images = attrs["max_images"]
+    bad_color = np.asarray(attrs["bad_color"], dtype=np.uint8)
+    pb = tb_protos.load()
+    summary_class = pb.summary_pb2.Summary
+
+    def image(tensor):
+        if tensor.ndim != 4 or tensor.shape[-1] not in (1, 3, 4):
+            raise errors.InvalidArgumentError(
+                None, None,
+                f"Tensor must be 4-D with last dim 1, 3, or 4, not {_dims(tensor)} "
+                f"(tag '{tag}')",
+            )
+        batch, height, width, channels = tensor.shape
+        values = []
+        for index in range(min(batch, max_images)):
+            pixels = tensor[index]
+            if pixels.dtype != np.uint8:
+                pixels = _normalize_float_image(pixels, bad_color)
+            encoded = summary_class.Image(
+                height=height, width=width, colorspace=channels,
+                encoded_image_string=encode_png(pixels),
+            )
+            image_tag = f"{tag}/image" if max_images == 1 else f"{tag}/image/{index}"
+            values.append(summary_class.Value(tag=image_tag, image=encoded))
+        return _as_string_array(_summary(values).SerializeToString())
+
+    return image
+
+
+register_op("ImageSummary", _image_kernel, scalar_shape)
+
+
+def image(name, tensor, max_outputs=3, collections=None, family=None):
+    """A summary of up to ``max_outputs`` images of a ``[batch, height, width, channels]``
+    tensor (uint8 as is; floats scaled to 0..255 per image, as TensorFlow does)."""
+    tb_protos.load()
+    if int(max_outputs) < 1:
+        raise ValueError(f"max_outputs must be at least 1, got {max_outputs}")
+    with summary_scope(name, family, values=[tensor]) as (tag, scope):
+        tensor = convert_to_tensor(tensor)
+        _check_real("ImageSummary", tensor, _IMAGE_DTYPES, "tensor")
+        _check_image_shape(tensor, scope)
+        attrs = {"tag": tag, "max_images": int(max_outputs), "T": tensor.dtype,
+                 "bad_color": (255, 0, 0, 255)}
+        value = _summary_op("ImageSummary", [tensor], attrs, scope)
+    collect(value, collections, [GraphKeys.SUMMARIES])
+    return value
+
+
+def _check_image_shape(tensor, scope):
+    dims = tensor.shape.as_tuple()
+    if dims is None:
+        return
+    if len(dims) != 4:
+        raise ValueError(f"Shape must be rank 4 but is rank {len(dims)} for '{scope[:-1]}' "
+                         f"(op: 'ImageSummary') with input shapes: "
+                         f"{tensor.shape.bracket_str()}.")
+    if dims[3] is not None and dims[3] not in (1, 3, 4):
+        raise ValueError(f"Images must have 1, 3 or 4 channels, got {dims[3]} for "
+                         f"'{scope[:-1]}' with input shape {tensor.shape.bracket_str()}.")
+
+
+# -- audio ------------------------------------------------------------------------------------
+
+
+def encode_wav(samples, sample_rate):
+    """16-bit PCM WAV bytes of ``[frames, channels]`` floats in [-1, 1] (clipped)."""
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(samples.shape[1])
+        out.setsampwidth(2)
+        out.setframerate(int(sample_rate))
+        out.writeframes(pcm.tobytes())
+    return buffer.getvalue()
+
+
+def _audio_kernel(attrs):
+    tag = attrs["tag"]
+    max_outputs = attrs["max_outputs"]
+    pb = tb_protos.load()
+    summary_class = pb.summary_pb2.Summary
+
+    def audio(tensor, sample_rate):
+        if tensor.ndim not in (2, 3):
+            raise errors.InvalidArgumentError(
+                None, None, f"Tensor must be 3-D or 2-D, got: {_dims(tensor)} (tag '{tag}')")
+        rate = float(sample_rate)
+        if not rate > 0:
+            raise errors.InvalidArgumentError(
+                None, None, f"sample_rate must be positive, got {rate} (tag '{tag}')")
+        if tensor.ndim == 2:
+            tensor = tensor[:, :, None]
+        values = []
+        for index in range(min(tensor.shape[0], max_outputs)):
+            clip = np.asarray(tensor[index], dtype=np.float32)
+            encoded = summary_class.Audio(
+                sample_rate=rate, num_channels=clip.shape[1], length_frames=clip.shape[0],
+                encoded_audio_string=encode_wav(clip, rate), content_type="audio/wav",
+            )
+            audio_tag = f"{tag}/audio" if max_outputs == 1 else f"{tag}/audio/{index}"
+            values.append(summary_class.Value(tag=audio_tag, audio=encoded))
+        return _as_string_array(_summary(values).SerializeToString())
+
+    return audio
+
+
+register_op("AudioSummaryV2", _audio_kernel, scalar_shape)
+
+
+def audio(name, tensor, sample_rate, max_outputs=3, collections=None, family=None):
+    """A summary of up to ``max_outputs`` clips of a ``[batch, frames(, channels)]`` float
+    tensor with values in [-1, 1], played at ``sample_rate`` Hz."""
+    tb_protos.load()
+    with summary_scope(name, family, values=[tensor]) as (tag, scope):
+        tensor = convert_to_tensor(tensor, dtype=dtypes.float32)
+        sample_rate = convert_to_tensor(sample_rate, dtype=dtypes.float32, name="sample_rate")
+        attrs = {"tag": tag, "max_outputs": int(max_outputs)}
+        value = _summary_op("AudioSummaryV2", [tensor, sample_rate], attrs, scope)
+    collect(value, collections, [GraphKeys.SUMMARIES])
+    return value
+
+
+# -- tensors and text ---------------------------------------------------------------------------
+
+
+def _tensor_summary_kernel(attrs):
+    tag = attrs["tag"]
+    pb = tb_protos.load()
+    metadata = pb.summary_pb2.SummaryMetadata.FromString(attrs["serialized_summary_metadata"])
+    value_class = pb.summary_pb2.Summary.Value
+
+    def tensor_summary_kernel(tensor):
+        proto = tensor_util.make_tensor_proto(tensor)
+        summary = _summary([value_class(tag=tag, metadata=metadata, tensor=proto)])
+        return _as_string_array(summary.SerializeToString())
+
+    return tensor_summary_kernel
+
+
+register_op("TensorSummaryV2", _tensor_summary_kernel, scalar_shape)
+
+
+def tensor_summary(name, tensor, summary_description=None, collections=None,
+                   summary_metadata=None, family=None, display_name=None):
+    """A summary holding a whole tensor, with optional plugin metadata."""
+    pb = tb_protos.load()
+    if summary_metadata is None:
+        summary_metadata = pb.summary_pb2.SummaryMetadata()
+    if summary_description is not None:
+        summary_metadata.summary_description = summary_description
+    if display_name is not None:
+        summary_metadata.display_name = display_name
+    serialized = summary_metadata.SerializeToString()
+    with summary_scope(name, family, values=[tensor]) as (tag, scope):
+        tensor = convert_to_tensor(tensor)
+        attrs = {"tag": tag, "serialized_summary_metadata": serialized, "T": tensor.dtype}
+        value = _summary_op("TensorSummaryV2", [tensor], attrs, scope)
+    collect(value, collections, [GraphKeys.SUMMARIES])
+    return value
+
+
+def text(name, tensor, collections=None):
+    """A summary of a string tensor, shown (as Markdown) by TensorBoard's text dashboard."""
+    pb = tb_protos.load()
+    if isinstance(tensor, str | bytes):
+        tensor = convert_to_tensor(tensor)
+    tensor = convert_to_tensor(tensor)
+    if tensor.dtype.name != "string":
+        raise ValueError(f"Expected tensor {tensor.name} to have dtype string, got "
+                         f"{tensor.dtype.name}")
+    metadata = pb.summary_pb2.SummaryMetadata(
+        plugin_data=pb.summary_pb2.SummaryMetadata.PluginData(plugin_name="text"))
+    return tensor_summary(name, tensor, summary_metadata=metadata, collections=collections)
+
+
+# -- merging ---------------------------------------------------------------------------------
+
+
+def _merge_kernel(attrs):
+    pb = tb_protos.load()
+    parse = pb.summary_pb2.Summary.FromString
+
+    def merge_kernel(*inputs):
+        seen = set()
+        parts = []
+        for serialized in inputs:
+            serialized = serialized[()] if isinstance(serialized, np.ndarray) else serialized
+            for value in parse(serialized).value:
+                if value.tag in seen:
+                    raise errors.InvalidArgumentError(
+                        None, None, f"Duplicate tag {value.tag} found in summary inputs")
+                seen.add(value.tag)
+            parts.append(serialized)
+        return _as_string_array(b"".join(parts))
+
+    return merge_kernel
+
+
+def _merge_shape(op):
+    for tensor in op.inputs:
+        if tensor.shape.ndims not in (None, 0):
+            raise ShapeError(f"Shape must be rank 0 but is rank {tensor.shape.ndims}")
+    return [TensorShape([])]
+
+
+register_op("MergeSummary", _merge_kernel, _merge_shape)
+
+
+def merge(inputs, collections=None, name=None):
+    """One summary holding all the values of ``inputs`` (serialized summaries)."""
+    tb_protos.load()
+    name = clean_tag(name)
+    tensors = [convert_to_tensor(t) for t in inputs]
+    for tensor in tensors:
+        if tensor.dtype.name != "string":
+            raise TypeError(f"tf.summary.merge needs string tensors (serialized summaries), "
+                            f"got {tensor.name} of dtype {tensor.dtype.name}")
+    with name_scope(name, "Merge", tensors):
+        op = make_op("MergeSummary", tensors, [_string_scalar()], {"N": len(tensors)}, name,
+                     "MergeSummary")
+        value = op.outputs[0]
+    collect(value, collections, [])
+    return value
+
+
+def merge_all(key=GraphKeys.SUMMARIES, scope=None, name=None):
+    """Merge the summaries in collection ``key`` (None when there are none)."""
+    from ..graph import get_collection
+
+    summaries = get_collection(key, scope=scope)
+    if not summaries:
+        return None
+    return merge(summaries, name=name)
+
+
+for _op_type in ("ScalarSummary", "HistogramSummary", "ImageSummary", "AudioSummaryV2",
+                 "TensorSummaryV2", "MergeSummary"):
+    NotDifferentiable(_op_type)

@@ -1,0 +1,1 @@
+"""``smallflow.python``: the module paths TF1 programs import from ``tensorflow.python``."""

@@ -1,0 +1,407 @@
+"""tf.summary: summary ops, FileWriter event files, and reading them back with TensorBoard."""
+
+import glob
+import io
+import os
+import struct
+import sys
+import wave
+import zlib
+
+import numpy as np
+import pytest
+
+pytest.importorskip("tensorboard", reason="the tensorboard extra is not installed")
+
+from tensorboard.backend.event_processing import event_accumulator  # noqa: E402
+
+import smallflow as tf  # noqa: E402
+from smallflow import errors, tb_protos  # noqa: E402
+from smallflow.summary import records  # noqa: E402
+
+Summary = tf.summary.Summary
+
+
+def _run(fetch, feed=None):
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        return sess.run(fetch, feed)
+
+
+def _values(serialized):
+    return list(Summary.FromString(serialized).value)
+
+
+def _png_pixels(data):
+    """Decode our own (filter 0, 8-bit) PNGs: enough to check pixels without Pillow."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    offset = 8
+    idat = b""
+    while offset < len(data):
+        (length,) = struct.unpack(">I", data[offset:offset + 4])
+        kind = data[offset + 4:offset + 8]
+        body = data[offset + 8:offset + 8 + length]
+        if kind == b"IHDR":
+            width, height, _, color_type = struct.unpack(">IIBB", body[:10])
+        elif kind == b"IDAT":
+            idat += body
+        offset += 12 + length
+    channels = {0: 1, 2: 3, 6: 4}[color_type]
+    rows = np.frombuffer(zlib.decompress(idat), np.uint8).reshape(height, -1)
+    assert (rows[:, 0] == 0).all()
+    return rows[:, 1:].reshape(height, width, channels)
+
+
+# -- the ops ----------------------------------------------------------------------------------
+
+
+def test_scalar_returns_a_serialized_summary_tagged_with_its_scope():
+    with tf.name_scope("layer1"):
+        first = tf.summary.scalar("loss", tf.constant(2.5))
+        second = tf.summary.scalar("loss", tf.constant(1))
+    assert first.dtype.name == "string"
+    assert first.shape.ndims == 0
+    assert first.op.name == "layer1/loss"
+    assert first.op.type == "ScalarSummary"
+    out = _run([first, second])
+    assert isinstance(out[0], bytes)
+    [value] = _values(out[0])
+    assert (value.tag, value.simple_value) == ("layer1/loss", 2.5)
+    assert _values(out[1])[0].tag == "layer1/loss_1"
+
+
+@pytest.mark.parametrize(
+    ("name", "family", "tag"),
+    [
+        ("a b", None, "a_b"),
+        ("/lead", None, "lead"),
+        ("x", "fam", "fam/fam/x"),
+    ],
+)
+def test_tags_are_cleaned_and_families_prefix_them(name, family, tag):
+    value = tf.summary.scalar(name, tf.constant(1.0), family=family)
+    assert _values(_run(value))[0].tag == tag
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "match"),
+    [
+        (lambda: tf.summary.scalar("s", tf.constant([1.0, 2.0])), ValueError, "rank 0"),
+        (lambda: tf.summary.scalar("s", tf.constant(True)), TypeError, "bool"),
+        (lambda: tf.summary.image("i", tf.zeros([2, 3, 3])), ValueError, "rank 4"),
+        (lambda: tf.summary.image("i", tf.zeros([2, 3, 3, 2])), ValueError, "1, 3 or 4"),
+        (lambda: tf.summary.image("i", tf.zeros([1, 2, 2, 1]), max_outputs=0), ValueError,
+         "max_outputs"),
+        (lambda: tf.summary.text("t", tf.constant(1.0)), ValueError, "dtype string"),
+        (lambda: tf.summary.merge([tf.constant(1.0)]), TypeError, "string tensors"),
+    ],
+)
+def test_bad_summaries_are_refused_when_built(build, error, match):
+    with pytest.raises(error, match=match):
+        build()
+
+
+def test_a_scalar_summary_of_a_fed_vector_fails_at_run_time_naming_the_tag():
+    x = tf.placeholder(tf.float32, name="x")
+    value = tf.summary.scalar("xs", x)
+    with pytest.raises(errors.InvalidArgumentError, match="xs"):
+        _run(value, {x: [1.0, 2.0]})
+
+
+def test_histogram_counts_values_in_tensorflows_buckets():
+    data = np.array([-3.0, -0.5, 0.0, 0.0, 1.0, 1.0, 7.25], dtype=np.float32)
+    [value] = _values(_run(tf.summary.histogram("h", tf.constant(data))))
+    histo = value.histo
+    assert (histo.min, histo.max, histo.num) == (-3.0, 7.25, 7)
+    assert histo.sum == pytest.approx(data.sum())
+    assert histo.sum_squares == pytest.approx(float(np.dot(data, data)))
+    assert sum(histo.bucket) == 7
+    # Each value lies in the first bucket whose limit is above it.
+    limits = list(histo.bucket_limit)
+    counts = dict(zip(limits, histo.bucket))
+    for v in data:
+        limit = min(lim for lim in limits if lim > float(v))
+        assert counts[limit] >= 1
+    # Runs of empty buckets are written as one bucket: few buckets for 7 values.
+    assert len(limits) < 20
+    assert all(a < b for a, b in zip(limits, limits[1:]))
+
+
+def test_histogram_of_nan_fails_naming_the_summary():
+    value = tf.summary.histogram("weights", tf.constant([1.0, np.nan]))
+    with pytest.raises(errors.InvalidArgumentError, match="Nan in summary histogram for: weights"):
+        _run(value)
+
+
+@pytest.mark.parametrize(
+    ("pixels", "expected"),
+    [
+        # uint8 is written as is
+        (np.array([[[0], [7]], [[200], [255]]], np.uint8), [[0, 7], [200, 255]]),
+        # non-negative floats: the largest becomes 255
+        (np.array([[[0.0], [0.5]], [[1.0], [2.0]]], np.float32), [[0, 63], [127, 255]]),
+        # with negatives: 0 maps to 128, the largest magnitude to 127 away from it
+        (np.array([[[-1.0], [0.0]], [[0.5], [1.0]]], np.float32), [[1, 128], [191, 255]]),
+    ],
+)
+def test_image_pixels_follow_tensorflows_scaling(pixels, expected):
+    value = tf.summary.image("img", tf.constant(pixels[None]), max_outputs=1)
+    [image] = _values(_run(value))
+    assert image.tag == "img/image"
+    assert (image.image.height, image.image.width, image.image.colorspace) == (2, 2, 1)
+    decoded = _png_pixels(image.image.encoded_image_string)
+    np.testing.assert_array_equal(decoded[..., 0], expected)
+
+
+def test_image_writes_at_most_max_outputs_images_with_numbered_tags():
+    batch = np.random.default_rng(0).random((5, 3, 4, 3)).astype(np.float32)
+    [*images] = _values(_run(tf.summary.image("rgb", tf.constant(batch), max_outputs=2)))
+    assert [v.tag for v in images] == ["rgb/image/0", "rgb/image/1"]
+    assert images[0].image.colorspace == 3
+    assert _png_pixels(images[1].image.encoded_image_string).shape == (3, 4, 3)
+
+
+def test_image_marks_non_finite_pixels_with_the_bad_color():
+    pixels = np.array([[[1.0, 1.0, 1.0, 1.0], [np.inf, 0.0, 0.0, 1.0]]], np.float32)
+    [image] = _values(_run(tf.summary.image("rgba", tf.constant(pixels[None]), 1)))
+    decoded = _png_pixels(image.image.encoded_image_string)
+    np.testing.assert_array_equal(decoded[0, 1], [255, 0, 0, 255])
+    np.testing.assert_array_equal(decoded[0, 0], [255, 255, 255, 255])
+
+
+def test_audio_is_16_bit_wav():
+    clip = np.sin(np.linspace(0, 20, 800, dtype=np.float32)).reshape(1, 800)
+    [value] = _values(_run(tf.summary.audio("voice", tf.constant(clip), 8000, max_outputs=1)))
+    assert value.tag == "voice/audio"
+    assert (value.audio.sample_rate, value.audio.num_channels) == (8000, 1)
+    assert value.audio.length_frames == 800
+    with wave.open(io.BytesIO(value.audio.encoded_audio_string)) as wav:
+        assert (wav.getframerate(), wav.getsampwidth(), wav.getnframes()) == (8000, 2, 800)
+        samples = np.frombuffer(wav.readframes(800), "<i2")
+    np.testing.assert_allclose(samples / 32767, clip[0], atol=1e-4)
+
+
+def test_tensor_summary_keeps_the_tensor_and_its_metadata():
+    data = np.arange(6, dtype=np.int64).reshape(2, 3)
+    value = tf.summary.tensor_summary("t", tf.constant(data), display_name="shown")
+    [proto] = _values(_run(value))
+    assert proto.metadata.display_name == "shown"
+    np.testing.assert_array_equal(tf.make_ndarray(proto.tensor), data)
+
+
+def test_merge_joins_values_and_refuses_duplicate_tags():
+    a = tf.summary.scalar("a", tf.constant(1.0))
+    b = tf.summary.histogram("b", tf.constant([1.0, 2.0]))
+    merged = tf.summary.merge([a, b])
+    assert merged.op.name == "Merge/MergeSummary"
+    assert [v.tag for v in _values(_run(merged))] == ["a", "b"]
+    twice = tf.summary.merge([a, a], name="twice")
+    assert twice.op.name == "twice/twice"
+    with pytest.raises(errors.InvalidArgumentError, match="Duplicate tag a"):
+        _run(twice)
+
+
+def test_merge_all_uses_the_collection_key_and_scope():
+    assert tf.summary.merge_all() is None
+    with tf.name_scope("train"):
+        tf.summary.scalar("loss", tf.constant(1.0))
+    with tf.name_scope("test"):
+        tf.summary.scalar("acc", tf.constant(0.5), collections=["evaluation"])
+    tf.summary.scalar("other", tf.constant(2.0))
+    assert [v.tag for v in _values(_run(tf.summary.merge_all()))] == ["train/loss", "other"]
+    only = tf.summary.merge_all(key="evaluation")
+    assert [v.tag for v in _values(_run(only))] == ["test/acc"]
+    scoped = tf.summary.merge_all(scope="train")
+    assert [v.tag for v in _values(_run(scoped))] == ["train/loss"]
+
+
+def test_summary_messages_are_tensorflows_names():
+    summary = tf.Summary(value=[tf.Summary.Value(tag="manual", simple_value=3.0)])
+    assert tf.summary.Summary is tf.Summary
+    assert Summary.FromString(summary.SerializeToString()).value[0].simple_value == 3.0
+    assert tf.summary.SessionLog.START == 1
+    with pytest.raises(AttributeError):
+        _ = tf.NoSuchMessage
+
+
+def test_without_the_extra_summaries_name_it(monkeypatch):
+    monkeypatch.setattr(tb_protos, "_loaded", None)
+    monkeypatch.setitem(sys.modules, "tensorboard.compat.proto.summary_pb2", None)
+    with pytest.raises(ImportError, match=r"smallflow\[tensorboard\]"):
+        tf.summary.scalar("x", tf.constant(1.0))
+    with pytest.raises(ImportError, match=r"smallflow\[tensorboard\]"):
+        tf.summary.FileWriter("unused")
+
+
+# -- event files ---------------------------------------------------------------------------------
+
+
+def _build_program():
+    """A TF1-style summaries program: scalars, histograms, an image, merged."""
+    x = tf.placeholder(tf.float32, [None, 4], name="x-input")
+    with tf.name_scope("input_reshape"):
+        tf.summary.image("input", tf.reshape(x, [-1, 2, 2, 1]), 2)
+    with tf.name_scope("layer"):
+        weights = tf.Variable(tf.ones([4, 3]), name="weights")
+        tf.summary.histogram("weights", weights)
+        out = tf.matmul(x, weights)
+    loss = tf.reduce_mean(out, name="loss")
+    tf.summary.scalar("loss", loss)
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    return x, loss, train, tf.summary.merge_all()
+
+
+def _write_run(logdir, steps=5):
+    x, loss, train, merged = _build_program()
+    feeds = [np.full((2, 4), i, np.float32) for i in range(steps)]
+    losses = []
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        with tf.summary.FileWriter(logdir, sess.graph) as writer:
+            for step, feed in enumerate(feeds):
+                summary, value, _ = sess.run([merged, loss, train], {x: feed})
+                writer.add_summary(summary, step)
+                losses.append(value)
+    return losses
+
+
+def test_tensorboards_reader_reads_tags_steps_values_and_graph(tmp_path):
+    losses = _write_run(tmp_path)
+    [path] = glob.glob(str(tmp_path / "events.out.tfevents.*"))
+    assert os.path.basename(path).split(".")[3].isdigit()
+    acc = event_accumulator.EventAccumulator(str(tmp_path), size_guidance={"images": 0})
+    acc.Reload()
+    tags = acc.Tags()
+    assert tags["scalars"] == ["loss_1"]
+    assert tags["histograms"] == ["layer/weights_1"]
+    assert sorted(tags["images"]) == ["input_reshape/input/image/0",
+                                      "input_reshape/input/image/1"]
+    scalars = acc.Scalars("loss_1")
+    assert [s.step for s in scalars] == [0, 1, 2, 3, 4]
+    np.testing.assert_allclose([s.value for s in scalars], losses, rtol=1e-6)
+    assert acc.Histograms("layer/weights_1")[0].histogram_value.num == 12
+    node_names = {node.name for node in acc.Graph().node}
+    assert {"x-input", "layer/weights", "layer/MatMul", "loss", "loss_1"} <= node_names
+    assert acc.MetaGraph().graph_def.node
+
+
+def test_summary_iterator_round_trips_everything_the_writer_writes(tmp_path):
+    writer = tf.summary.FileWriter(str(tmp_path))
+    manual = tf.Summary(value=[tf.Summary.Value(tag="m", simple_value=1.5)])
+    writer.add_summary(manual, global_step=3)
+    writer.add_summary(manual.SerializeToString(), global_step=4)
+    writer.add_session_log(tf.summary.SessionLog(status=tf.summary.SessionLog.START), 5)
+    graph_def = tf.get_default_graph().as_graph_def()
+    writer.add_graph(None, graph_def=graph_def, global_step=6)
+    run_metadata = tf.RunMetadata()
+    writer.add_run_metadata(run_metadata, "step7", global_step=7)
+    with pytest.raises(ValueError, match="already used"):
+        writer.add_run_metadata(run_metadata, "step7")
+    writer.close()
+    [path] = glob.glob(str(tmp_path / "events.*"))
+    events = list(tf.train.summary_iterator(path))
+    assert events[0].file_version == "brain.Event:2"
+    kinds = [e.WhichOneof("what") for e in events[1:]]
+    assert kinds == ["summary", "summary", "session_log", "graph_def", "tagged_run_metadata"]
+    assert [e.step for e in events[1:]] == [3, 4, 5, 6, 7]
+    assert events[1].summary == manual == events[2].summary
+    assert events[3].session_log.status == tf.summary.SessionLog.START
+    assert tf.GraphDef.FromString(events[4].graph_def) == graph_def
+    assert events[5].tagged_run_metadata.tag == "step7"
+
+
+def test_plugin_metadata_is_written_once_per_tag(tmp_path):
+    value = tf.summary.tensor_summary("t", tf.constant([1.0]), display_name="d")
+    serialized = _run(value)
+    with tf.summary.FileWriter(str(tmp_path)) as writer:
+        writer.add_summary(serialized, 1)
+        writer.add_summary(serialized, 2)
+    [path] = glob.glob(str(tmp_path / "events.*"))
+    first, second = [e.summary.value[0] for e in tf.train.summary_iterator(path)
+                     if e.HasField("summary")]
+    assert first.metadata.display_name == "d"
+    assert not second.HasField("metadata")
+
+
+def test_closed_writer_ignores_adds_and_reopen_starts_a_new_file(tmp_path):
+    writer = tf.summary.FileWriter(str(tmp_path))
+    writer.close()
+    writer.add_summary(tf.Summary(), 1)  # logged and ignored, as TensorFlow does
+    writer.reopen()
+    writer.add_summary(tf.Summary(value=[tf.Summary.Value(tag="t", simple_value=1)]), 2)
+    writer.close()
+    paths = sorted(glob.glob(str(tmp_path / "events.*")))
+    assert len(paths) == 2
+    assert [len(list(tf.train.summary_iterator(p))) for p in paths] == [1, 2]
+    assert writer.get_logdir() == str(tmp_path)
+
+
+def test_file_writer_cache_shares_one_writer_per_logdir(tmp_path):
+    first = tf.summary.FileWriterCache.get(str(tmp_path))
+    assert tf.summary.FileWriterCache.get(str(tmp_path)) is first
+    tf.summary.FileWriterCache.clear()
+    assert tf.summary.FileWriterCache.get(str(tmp_path)) is not first
+    tf.summary.FileWriterCache.clear()
+
+
+def test_a_logdir_that_is_a_file_is_refused(tmp_path):
+    target = tmp_path / "file"
+    target.write_text("x")
+    with pytest.raises(ValueError, match="not a directory"):
+        tf.summary.FileWriter(str(target))
+
+
+def test_records_are_checksummed_like_tensorflows():
+    # A record from a TensorFlow-written event file: the first event of every file.
+    data = b"\t\x00\x00\x00\x00\x00\x00\xf0?\x1a\rbrain.Event:2"
+    framed = records.frame(data)
+    length, length_crc = struct.unpack("<QI", framed[:12])
+    assert length == len(data)
+    assert records.masked_crc32c(framed[:8]) == length_crc
+    # The masked CRC32C of b"" and of the 9 digits are fixed numbers.
+    assert records.masked_crc32c(b"") == 0xA282EAD8
+    crc = 0xE3069283  # CRC32C("123456789")
+    assert records.masked_crc32c(b"123456789") == (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & (
+        0xFFFFFFFF)
+
+
+@pytest.mark.parametrize("cut", [1, 5, 13, 20])
+def test_a_file_cut_mid_record_still_yields_every_complete_record(tmp_path, cut):
+    _write_run(tmp_path, steps=4)
+    [path] = glob.glob(str(tmp_path / "events.*"))
+    complete = list(tf.train.summary_iterator(path))
+    with open(path, "r+b") as stream:  # a writer killed while writing its last record
+        stream.truncate(os.path.getsize(path) - cut)
+    survivors = list(tf.train.summary_iterator(path))
+    assert survivors == complete[:-1]
+    acc = event_accumulator.EventAccumulator(str(tmp_path))
+    acc.Reload()
+    assert [s.step for s in acc.Scalars("loss_1")] == [0, 1, 2]
+
+
+def test_a_corrupted_record_is_a_data_loss_error(tmp_path):
+    _write_run(tmp_path, steps=2)
+    [path] = glob.glob(str(tmp_path / "events.*"))
+    with open(path, "r+b") as stream:
+        stream.seek(-6, os.SEEK_END)  # inside the last record's data
+        byte = stream.read(1)[0]
+        stream.seek(-6, os.SEEK_END)
+        stream.write(bytes([byte ^ 0xFF]))
+    with pytest.raises(errors.DataLossError, match="checksum"):
+        list(tf.train.summary_iterator(path))
+
+
+def test_writers_left_open_are_flushed_when_python_exits(tmp_path):
+    import subprocess
+
+    code = (
+        "import smallflow as tf\n"
+        f"w = tf.summary.FileWriter({str(tmp_path)!r}, flush_secs=1000)\n"
+        "w.add_summary(tf.Summary(value=[tf.Summary.Value(tag='t', simple_value=2.0)]), 9)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+    [path] = glob.glob(str(tmp_path / "events.*"))
+    events = list(tf.train.summary_iterator(path))
+    assert events[-1].step == 9
+    assert events[-1].summary.value[0].simple_value == 2.0
