@@ -190,6 +190,41 @@ def _select_v2_case():
     return Case([a, b], [_uniform((2, 1)), _uniform((3,))], chosen)
 
 
+def _gather_nd_case():
+    params = _ph([3, 4])
+    return Case([params], [_uniform((3, 4))], tf.gather_nd(params, [[0, 1], [2, 3], [0, 1]]))
+
+
+def _scatter_nd_case():
+    updates = _ph([3, 2])
+    return Case([updates], [_uniform((3, 2))], tf.scatter_nd([[1], [3], [1]], updates, [4, 2]))
+
+
+def _top_k_case():
+    x = _ph([2, 5])
+    values, _ = tf.nn.top_k(x, 3)
+    return Case([x], [_distinct((2, 5))], values)
+
+
+def _reverse_sequence_case():
+    x = _ph([3, 4])
+    return Case([x], [_uniform((3, 4))], tf.reverse_sequence(x, [4, 1, 2], seq_axis=1))
+
+
+def _dynamic_partition_case():
+    x = _ph([5, 2])
+    first, second = tf.dynamic_partition(x, [1, 0, 1, 1, 0], 2)
+    return Case([x], [_uniform((5, 2))],
+                tf.reshape(tf.concat([first * 2.0, second], 0), [5, 2]))
+
+
+def _dynamic_stitch_case():
+    a = _ph([2, 3])
+    b = _ph([1, 3])
+    stitched = tf.dynamic_stitch([tf.constant([0, 2]), tf.constant([1])], [a, b])
+    return Case([a, b], [_uniform((2, 3)), _uniform((1, 3))], tf.reshape(stitched, [3, 3]))
+
+
 # -- nn ops: convolution, pooling, dropout (rows added with those ops) -------------------------
 
 _WINDOW = {"ksize": [1, 2, 2, 1], "strides": [1, 1, 1, 1], "padding": "SAME"}
@@ -271,6 +306,8 @@ CASES = {
     "Digamma": _unary(tf.digamma, _positive, tolerance=1e-5),
     "DivNoNan": _binary(tf.div_no_nan, init_b=_away_from_zero),
     "Dropout": _dropout_case,
+    "DynamicPartition": _dynamic_partition_case,
+    "DynamicStitch": _dynamic_stitch_case,
     "Elu": _unary(tf.nn.elu, _away_from_zero),
     "EluGrad": _binary(_grad_op("EluGrad"), (2, 3), (2, 3), init_b=_away_from_zero),
     "Erf": _unary(tf.erf),
@@ -279,6 +316,7 @@ CASES = {
     "ExpandDims": _unary(lambda x: tf.expand_dims(x, 1)),
     "Expm1": _unary(tf.expm1),
     "Fill": _fill_case,
+    "GatherNd": _gather_nd_case,
     "GatherV2": _gather_case,
     "Identity": _unary(tf.identity),
     "L2Loss": _unary(tf.nn.l2_loss),
@@ -323,8 +361,10 @@ CASES = {
     "Relu6Grad": _relu_grad_case("Relu6Grad", [[-1.0, 2.0, 7.0], [3.0, 5.0, -2.0]]),
     "ReluGrad": _relu_grad_case("ReluGrad", [[-1.0, 2.0, 7.0], [3.0, -5.0, 1.0]]),
     "Reshape": _unary(lambda x: tf.reshape(x, [3, -1])),
+    "ReverseSequence": _reverse_sequence_case,
     "ReverseV2": _unary(lambda x: tf.reverse(x, [1])),
     "Rsqrt": _unary(tf.rsqrt, _positive),
+    "ScatterNd": _scatter_nd_case,
     "Select": _select_case,
     "SelectV2": _select_v2_case,
     "Sigmoid": _unary(tf.sigmoid),
@@ -351,6 +391,7 @@ CASES = {
     "Tan": _unary(tf.tan),
     "Tanh": _unary(tf.tanh),
     "Tile": _unary(lambda x: tf.tile(x, [2, 3])),
+    "TopKV2": _top_k_case,
     "Transpose": _unary(lambda x: tf.transpose(x, [2, 0, 1]), shape=(2, 3, 4)),
     "Unpack": _unpack_case,
     "UnsortedSegmentSum": _segment_sum_case,

@@ -224,6 +224,28 @@ from .ops.special_math_ops import (
     truncatediv,
     truncatemod,
 )
+from .ops.array_extra_ops import (
+    arg_max,
+    arg_min,
+    argsort,
+    batch_to_space,
+    batch_to_space_nd,
+    depth_to_space,
+    dynamic_partition,
+    dynamic_stitch,
+    extract_image_patches,
+    gather_nd,
+    meshgrid,
+    reverse_sequence,
+    scatter_nd,
+    sequence_mask,
+    sort,
+    space_to_batch,
+    space_to_batch_nd,
+    space_to_depth,
+    unique,
+    unique_with_counts,
+)
 from .ops.clip_ops import clip_by_average_norm, clip_by_global_norm, clip_by_norm, global_norm
 from .protos import (
     ConfigProto,

@@ -1,6 +1,27 @@
 """``tf.nn``: activations, softmax, cross entropies, convolution, pooling and dropout."""
 
+from .ops.array_extra_ops import top_k
 from .ops.math_ops import sigmoid, tanh
+from .ops.nn_extra_ops import (
+    atrous_conv2d,
+    batch_normalization,
+    conv1d,
+    crelu,
+    depthwise_conv2d,
+    embedding_lookup,
+    fused_batch_norm,
+    l2_normalize,
+    local_response_normalization,
+    log_poisson_loss,
+    lrn,
+    relu_layer,
+    selu,
+    separable_conv2d,
+    swish,
+    weighted_cross_entropy_with_logits,
+    weighted_moments,
+    zero_fraction,
+)
 from .ops.special_math_ops import softsign
 from .ops.nn_ops import (
     avg_pool,
@@ -33,24 +54,38 @@ max_pool2d = max_pool
 avg_pool2d = avg_pool
 
 __all__ = [
+    "atrous_conv2d",
     "avg_pool",
     "avg_pool2d",
+    "batch_normalization",
     "bias_add",
+    "conv1d",
     "conv2d",
     "conv2d_backprop_filter",
     "conv2d_backprop_input",
     "conv2d_transpose",
+    "crelu",
+    "depthwise_conv2d",
     "dropout",
     "elu",
+    "embedding_lookup",
+    "fused_batch_norm",
     "in_top_k",
     "l2_loss",
+    "l2_normalize",
     "leaky_relu",
+    "local_response_normalization",
+    "log_poisson_loss",
     "log_softmax",
+    "lrn",
     "max_pool",
     "max_pool2d",
     "moments",
     "relu",
     "relu6",
+    "relu_layer",
+    "selu",
+    "separable_conv2d",
     "sigmoid",
     "sigmoid_cross_entropy_with_logits",
     "softmax",
@@ -59,6 +94,11 @@ __all__ = [
     "softplus",
     "softsign",
     "sparse_softmax_cross_entropy_with_logits",
+    "swish",
     "tanh",
+    "top_k",
+    "weighted_cross_entropy_with_logits",
+    "weighted_moments",
     "xw_plus_b",
+    "zero_fraction",
 ]

@@ -1,0 +1,539 @@
+"""More array ops: gather_nd/scatter_nd, top_k/sort/argsort, unique, dynamic_partition/
+dynamic_stitch, reverse_sequence (kernels here), and composites of existing ops: meshgrid,
+sequence_mask, space_to_depth/depth_to_space, space_to_batch/batch_to_space,
+extract_image_patches, arg_min/arg_max.
+"""
+
+import numpy as np
+
+from .. import dtypes
+from ..errors import InvalidArgumentError
+from ..graph import convert_to_tensor, name_scope
+from ..registry import NotDifferentiable, register_op
+from ..tensor_shape import TensorShape, unknown_shape
+from . import array_ops, math_ops
+from .common import constant_ints, constant_value, make_op
+
+_INDEX_TYPES = (dtypes.int32, dtypes.int64)
+
+
+def _indices(value, op_type, arg="indices"):
+    tensor = convert_to_tensor(value, name=arg)
+    if tensor.dtype not in _INDEX_TYPES:
+        raise TypeError(f"Value passed to parameter '{arg}' has DataType {tensor.dtype.name} not "
+                        f"in list of allowed values: int32, int64 (op '{op_type}')")
+    return tensor
+
+
+# -- gather_nd / scatter_nd --------------------------------------------------------------------
+
+
+def _nd_positions(indices, shape, op_type):
+    indices = np.asarray(indices)
+    depth = indices.shape[-1]
+    if depth > len(shape):
+        raise InvalidArgumentError(None, None, f"{op_type}: indices.shape[-1] must be <= "
+                                               f"params.rank, got {depth} vs {len(shape)}")
+    flat = indices.reshape(-1, depth)
+    for axis in range(depth):
+        bad = (flat[:, axis] < 0) | (flat[:, axis] >= shape[axis])
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise InvalidArgumentError(
+                None, None, f"{op_type}: indices[{row}] = {flat[row].tolist()} does not index "
+                            f"into param shape {list(shape)}")
+    return tuple(indices[..., axis] for axis in range(depth))
+
+
+def _gather_nd_kernel(attrs):
+    def gather_nd(params, indices):
+        return np.asarray(params[_nd_positions(indices, params.shape, "GatherNd")])
+
+    return gather_nd
+
+
+def _gather_nd_shape(op):
+    params, indices = (t.shape.as_tuple() for t in op.inputs)
+    if params is None or indices is None or indices[-1] is None:
+        return [unknown_shape()]
+    return [TensorShape([*indices[:-1], *params[indices[-1]:]])]
+
+
+register_op("GatherNd", _gather_nd_kernel, _gather_nd_shape)
+
+
+def gather_nd(params, indices, name=None, batch_dims=0):
+    """Slices of ``params`` addressed by the last axis of ``indices`` (its leading coordinates)."""
+    if batch_dims:
+        raise ValueError("gather_nd: batch_dims other than 0 is not supported")
+    params = convert_to_tensor(params, name="params")
+    indices = _indices(indices, "GatherNd")
+    return make_op("GatherNd", [params, indices], [params.dtype], None, name).outputs[0]
+
+
+def _scatter_nd_kernel(attrs):
+    def scatter_nd(indices, updates, shape):
+        out = np.zeros(tuple(int(d) for d in shape), dtype=updates.dtype)
+        np.add.at(out, _nd_positions(indices, out.shape, "ScatterNd"), updates)
+        return out
+
+    return scatter_nd
+
+
+def _scatter_nd_shape(op):
+    dims = constant_ints(op.inputs[2])
+    return [unknown_shape() if dims is None else TensorShape(dims)]
+
+
+register_op("ScatterNd", _scatter_nd_kernel, _scatter_nd_shape)
+
+
+def scatter_nd(indices, updates, shape, name=None):
+    """A zero tensor of ``shape`` with ``updates`` added at ``indices`` (duplicates sum)."""
+    indices = _indices(indices, "ScatterNd")
+    updates = convert_to_tensor(updates, name="updates")
+    shape = convert_to_tensor(shape, dtype=indices.dtype, name="shape")
+    return make_op("ScatterNd", [indices, updates, shape], [updates.dtype], None,
+                   name).outputs[0]
+
+
+# -- top_k, sort, argsort ----------------------------------------------------------------------
+
+
+def _top_k_kernel(attrs):
+    def top_k(x, k):
+        k = int(k)
+        if k < 0 or k > x.shape[-1]:
+            raise InvalidArgumentError(None, None, f"input must have at least k columns. Had "
+                                                   f"{x.shape[-1]}, needed {k}")
+        # A stable sort of -x: equal values keep the lower index first, as TensorFlow.
+        order = np.argsort(-x, axis=-1, kind="stable")[..., :k]
+        return np.take_along_axis(x, order, -1), order.astype(np.int32)
+
+    return top_k
+
+
+def _top_k_shape(op):
+    dims = op.inputs[0].shape.as_tuple()
+    k = constant_value(op.inputs[1])
+    if dims is None:
+        return [unknown_shape(), unknown_shape()]
+    shape = TensorShape([*dims[:-1], None if k is None else int(k)])
+    return [shape, shape]
+
+
+register_op("TopKV2", _top_k_kernel, _top_k_shape)
+
+
+def top_k(input, k=1, sorted=True, name=None):  # noqa: A002
+    """The ``k`` largest entries of the last axis and their indices (int32), largest first."""
+    x = convert_to_tensor(input, name="input")
+    k = convert_to_tensor(k, dtype=dtypes.int32, name="k")
+    op = make_op("TopKV2", [x, k], [x.dtype, dtypes.int32], {"sorted": bool(sorted)}, name)
+    return op.outputs[0], op.outputs[1]
+
+
+def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
+    """The int32 indices that sort ``values`` along ``axis`` (ties keep their order)."""
+    if direction not in ("ASCENDING", "DESCENDING"):
+        raise ValueError(f"Unknown direction: {direction}")
+    with name_scope(name or "argsort"):
+        values = convert_to_tensor(values, name="values")
+        rank = values.shape.ndims
+        if rank is None:
+            raise ValueError("argsort needs a tensor of known rank")
+        axis = int(axis) % rank
+        perm = list(range(rank))
+        perm[axis], perm[-1] = perm[-1], perm[axis]
+        moved = values if axis == rank - 1 else array_ops.transpose(values, perm)
+        if direction == "ASCENDING":
+            # top_k finds the largest: sort the negated values (as float64 for integers,
+            # whose most negative value has no negation).
+            keyed = moved if values.dtype.is_floating else math_ops.cast(moved, dtypes.float64)
+            moved = math_ops.negative(keyed)
+        count = moved.shape[-1].value if moved.shape.ndims else None
+        _, order = top_k(moved, array_ops.shape(moved)[-1] if count is None else count)
+        return order if axis == rank - 1 else array_ops.transpose(order, perm)
+
+
+def sort(values, axis=-1, direction="ASCENDING", name=None):
+    """The values sorted along ``axis``."""
+    with name_scope(name or "sort"):
+        values = convert_to_tensor(values, name="values")
+        order = argsort(values, axis, direction)
+        return _take_along(values, order, int(axis) % values.shape.ndims)
+
+
+def _take_along(values, order, axis):
+    """``values`` reordered along ``axis`` by ``order`` (same shape), via gather_nd."""
+    rank = values.shape.ndims
+    shape = array_ops.shape(order)
+    grids = []
+    for dim in range(rank):
+        if dim == axis:
+            grids.append(math_ops.cast(order, dtypes.int32))
+            continue
+        ramp = math_ops.range(shape[dim])
+        view = [1] * rank
+        view[dim] = -1
+        grids.append(array_ops.reshape(ramp, view) + array_ops.zeros_like(order))
+    return gather_nd(values, array_ops.stack(grids, axis=-1))
+
+
+# -- unique ------------------------------------------------------------------------------------
+
+
+def _unique_kernel(attrs):
+    out_idx = attrs["out_idx"].as_numpy_dtype
+    counts_wanted = attrs["counts"]
+
+    def unique(x):
+        values, first, inverse, counts = np.unique(x, return_index=True, return_inverse=True,
+                                                   return_counts=True)
+        # TensorFlow lists the unique values in order of first appearance.
+        order = np.argsort(first, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        y = values[order]
+        idx = rank[inverse.reshape(-1)].astype(out_idx)
+        if counts_wanted:
+            return y, idx, counts[order].astype(out_idx)
+        return y, idx
+
+    return unique
+
+
+def _unique_shape(op):
+    n = op.inputs[0].shape
+    shapes = [TensorShape([None]), n]
+    if len(op.outputs) == 3:
+        shapes.append(TensorShape([None]))
+    return shapes
+
+
+register_op("Unique", _unique_kernel, _unique_shape)
+register_op("UniqueWithCounts", _unique_kernel, _unique_shape)
+NotDifferentiable("Unique")
+NotDifferentiable("UniqueWithCounts")
+
+
+def _unique(op_type, x, out_idx, name, counts):
+    x = convert_to_tensor(x, name="x")
+    if x.shape.ndims not in (None, 1):
+        raise ValueError(f"unique expects a 1-D vector, got {x.name} of shape {x.shape}")
+    out_idx = dtypes.as_dtype(out_idx)
+    attrs = {"out_idx": out_idx, "counts": counts}
+    out_types = [x.dtype, out_idx] + ([out_idx] if counts else [])
+    return tuple(make_op(op_type, [x], out_types, attrs, name).outputs)
+
+
+def unique(x, out_idx=dtypes.int32, name=None):
+    """``(y, idx)``: the distinct values in order of appearance, and ``x == y[idx]``."""
+    return _unique("Unique", x, out_idx, name, False)
+
+
+def unique_with_counts(x, out_idx=dtypes.int32, name=None):
+    return _unique("UniqueWithCounts", x, out_idx, name, True)
+
+
+# -- reverse_sequence --------------------------------------------------------------------------
+
+
+def _reverse_sequence_kernel(attrs):
+    seq_axis = attrs["seq_dim"]
+    batch_axis = attrs["batch_dim"]
+
+    def reverse_sequence(x, lengths):
+        out = x.copy()
+        if np.any(lengths > x.shape[seq_axis]) or np.any(lengths < 0):
+            raise InvalidArgumentError(None, None, f"seq_lengths must be in [0, "
+                                                   f"{x.shape[seq_axis]}], got {lengths}")
+        for b, length in enumerate(np.asarray(lengths).tolist()):
+            index = [slice(None)] * x.ndim
+            index[batch_axis] = b
+            index[seq_axis] = slice(0, length)
+            source = list(index)
+            source[seq_axis] = slice(length - 1, None, -1) if length else slice(0, 0)
+            out[tuple(index)] = x[tuple(source)]
+        return out
+
+    return reverse_sequence
+
+
+register_op("ReverseSequence", _reverse_sequence_kernel, lambda op: [op.inputs[0].shape])
+
+
+def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=None,  # noqa: A002
+                     seq_dim=None, batch_dim=None):
+    """Reverse the first ``seq_lengths[b]`` entries along ``seq_axis`` of each batch row."""
+    seq_axis = seq_dim if seq_axis is None else seq_axis
+    batch_axis = (batch_dim if batch_dim is not None else 0) if batch_axis is None else batch_axis
+    if seq_axis is None:
+        raise ValueError("reverse_sequence needs seq_axis")
+    x = convert_to_tensor(input, name="input")
+    lengths = _indices(seq_lengths, "ReverseSequence", "seq_lengths")
+    rank = x.shape.ndims
+    attrs = {"seq_dim": int(seq_axis) % rank if rank else int(seq_axis),
+             "batch_dim": int(batch_axis) % rank if rank else int(batch_axis)}
+    return make_op("ReverseSequence", [x, lengths], [x.dtype], attrs, name).outputs[0]
+
+
+# -- dynamic_partition / dynamic_stitch --------------------------------------------------------
+
+
+def _dynamic_partition_kernel(attrs):
+    count = attrs["num_partitions"]
+
+    def dynamic_partition(data, partitions):
+        partitions = np.asarray(partitions)
+        if partitions.size and (partitions.min() < 0 or partitions.max() >= count):
+            bad = partitions[(partitions < 0) | (partitions >= count)].ravel()[0]
+            raise InvalidArgumentError(None, None, f"partitions has value {int(bad)} not in "
+                                                   f"[0, {count})")
+        rest = data.shape[partitions.ndim:]
+        flat = data.reshape((-1, *rest))
+        keys = partitions.reshape(-1)
+        return tuple(flat[keys == p] for p in range(count))
+
+    return dynamic_partition
+
+
+def _dynamic_partition_shape(op):
+    data = op.inputs[0].shape.as_tuple()
+    part_rank = op.inputs[1].shape.ndims
+    if data is None or part_rank is None:
+        return [unknown_shape() for _ in op.outputs]
+    return [TensorShape([None, *data[part_rank:]]) for _ in op.outputs]
+
+
+register_op("DynamicPartition", _dynamic_partition_kernel, _dynamic_partition_shape)
+
+
+def dynamic_partition(data, partitions, num_partitions, name=None):
+    """``num_partitions`` tensors: the slices of ``data`` whose partition number is ``i``."""
+    data = convert_to_tensor(data, name="data")
+    partitions = convert_to_tensor(partitions, dtype=dtypes.int32, name="partitions")
+    count = int(num_partitions)
+    if count < 1:
+        raise ValueError(f"num_partitions must be at least 1, got {num_partitions}")
+    op = make_op("DynamicPartition", [data, partitions], [data.dtype] * count,
+                 {"num_partitions": count}, name)
+    return list(op.outputs)
+
+
+def _dynamic_stitch_kernel(attrs):
+    half = attrs["N"]
+
+    def dynamic_stitch(*args):
+        indices, data = args[:half], args[half:]
+        flat_ids = [np.asarray(i).reshape(-1) for i in indices]
+        total = max((int(i.max()) + 1 for i in flat_ids if i.size), default=0)
+        source = next((m for m, i in enumerate(flat_ids) if i.size), 0)
+        rest = np.shape(data[source])[np.ndim(indices[source]):]
+        out = np.zeros((total, *rest), dtype=data[0].dtype)
+        for ids, values in zip(flat_ids, data):
+            out[ids] = values.reshape((-1, *rest))
+        return out
+
+    return dynamic_stitch
+
+
+def _dynamic_stitch_shape(op):
+    half = op.attrs["N"]
+    first_ids = op.inputs[0].shape.ndims
+    data = op.inputs[half].shape.as_tuple()
+    if first_ids is None or data is None:
+        return [unknown_shape()]
+    return [TensorShape([None, *data[first_ids:]])]
+
+
+register_op("DynamicStitch", _dynamic_stitch_kernel, _dynamic_stitch_shape)
+
+
+def dynamic_stitch(indices, data, name=None):
+    """Merge: ``merged[indices[m][i]] = data[m][i]``; later inputs win on repeated indices."""
+    if len(indices) != len(data):
+        raise ValueError(f"dynamic_stitch needs as many indices as data, got {len(indices)} "
+                         f"and {len(data)}")
+    indices = [convert_to_tensor(i, dtype=dtypes.int32, name="indices") for i in indices]
+    data = [convert_to_tensor(d, name="data") for d in data]
+    attrs = {"N": len(indices)}
+    return make_op("DynamicStitch", [*indices, *data], [data[0].dtype], attrs,
+                   name).outputs[0]
+
+
+parallel_dynamic_stitch = dynamic_stitch
+
+# -- composites --------------------------------------------------------------------------------
+
+
+def meshgrid(*args, **kwargs):
+    """Coordinate grids of 1-D ``args``; ``indexing='xy'`` (default) swaps the first two."""
+    indexing = kwargs.pop("indexing", "xy")
+    name = kwargs.pop("name", "meshgrid")
+    if kwargs:
+        raise TypeError(f"'{next(iter(kwargs))}' is an invalid keyword argument for this "
+                        "function")
+    if indexing not in ("xy", "ij"):
+        raise ValueError("indexing parameter must be either 'xy' or 'ij'")
+    with name_scope(name):
+        vectors = [array_ops.reshape(convert_to_tensor(a), [-1]) for a in args]
+        count = len(vectors)
+        outputs = []
+        for i, v in enumerate(vectors):
+            view = [1] * count
+            view[i] = -1
+            outputs.append(array_ops.reshape(v, view))
+        if indexing == "xy" and count > 1:
+            outputs[0] = array_ops.reshape(outputs[0], [1, -1] + [1] * (count - 2))
+            outputs[1] = array_ops.reshape(outputs[1], [-1, 1] + [1] * (count - 2))
+        ones = array_ops.ones_like(outputs[0])
+        for o in outputs[1:]:
+            ones = ones * array_ops.ones_like(o)
+        return [o * math_ops.cast(ones, o.dtype) for o in outputs]
+
+
+def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None):
+    """``mask[..., j] = j < lengths[...]``, of length ``maxlen`` (default: the longest)."""
+    with name_scope(name or "SequenceMask"):
+        lengths = convert_to_tensor(lengths, name="lengths")
+        if maxlen is None:
+            maxlen = math_ops.reduce_max(lengths)
+        maxlen = math_ops.cast(convert_to_tensor(maxlen), lengths.dtype)
+        ramp = math_ops.range(0, maxlen, 1, dtype=lengths.dtype)
+        mask = math_ops.less(ramp, array_ops.expand_dims(lengths, -1))
+        dtype = dtypes.as_dtype(dtype)
+        return mask if dtype == dtypes.bool else math_ops.cast(mask, dtype)
+
+
+def _static_dims(x, what):
+    dims = x.shape.as_tuple()
+    if dims is None or len(dims) != 4 or any(d is None for d in dims[1:]):
+        raise ValueError(f"{what} needs a 4-D input with known height, width and depth, got "
+                         f"{x.name} of shape {x.shape}")
+    return dims
+
+
+def space_to_depth(input, block_size, name=None, data_format="NHWC"):  # noqa: A002
+    """Move ``block_size x block_size`` spatial blocks into the depth dimension."""
+    if data_format != "NHWC":
+        raise ValueError("space_to_depth supports data_format NHWC only")
+    with name_scope(name or "SpaceToDepth"):
+        x = convert_to_tensor(input, name="input")
+        _, h, w, c = _static_dims(x, "space_to_depth")
+        b = int(block_size)
+        if b < 2 or h % b or w % b:
+            raise ValueError(f"Dimension size must be evenly divisible by {b} but is {h} / {w}")
+        blocks = array_ops.reshape(x, [-1, h // b, b, w // b, b, c])
+        blocks = array_ops.transpose(blocks, [0, 1, 3, 2, 4, 5])
+        return array_ops.reshape(blocks, [-1, h // b, w // b, b * b * c])
+
+
+def depth_to_space(input, block_size, name=None, data_format="NHWC"):  # noqa: A002
+    """The inverse of ``space_to_depth``."""
+    if data_format != "NHWC":
+        raise ValueError("depth_to_space supports data_format NHWC only")
+    with name_scope(name or "DepthToSpace"):
+        x = convert_to_tensor(input, name="input")
+        _, h, w, c = _static_dims(x, "depth_to_space")
+        b = int(block_size)
+        if b < 2 or c % (b * b):
+            raise ValueError(f"Dimension size must be evenly divisible by {b * b} but is {c}")
+        depth = c // (b * b)
+        blocks = array_ops.reshape(x, [-1, h, w, b, b, depth])
+        blocks = array_ops.transpose(blocks, [0, 1, 3, 2, 4, 5])
+        return array_ops.reshape(blocks, [-1, h * b, w * b, depth])
+
+
+def _block_pair(block_shape):
+    values = [int(block_shape)] * 2 if np.ndim(block_shape) == 0 else \
+        [int(v) for v in np.ravel(block_shape)]
+    if len(values) != 2 or min(values) < 1:
+        raise ValueError(f"block_shape must be 2 positive ints, got {block_shape!r}")
+    return values
+
+
+def space_to_batch_nd(input, block_shape, paddings, name=None):  # noqa: A002
+    """Pad the two spatial dims, then move ``block_shape`` blocks into the batch."""
+    with name_scope(name or "SpaceToBatchND"):
+        x = convert_to_tensor(input, name="input")
+        bh, bw = _block_pair(constant_value(convert_to_tensor(block_shape)))
+        pads = np.asarray(constant_value(convert_to_tensor(paddings))).reshape(2, 2)
+        padded = array_ops.pad(x, [[0, 0], *pads.tolist(), [0, 0]])
+        _, h, w, c = _static_dims(padded, "space_to_batch")
+        if h % bh or w % bw:
+            raise ValueError(f"padded spatial shape [{h}, {w}] must be divisible by the block "
+                             f"shape [{bh}, {bw}]")
+        blocks = array_ops.reshape(padded, [-1, h // bh, bh, w // bw, bw, c])
+        blocks = array_ops.transpose(blocks, [2, 4, 0, 1, 3, 5])
+        return array_ops.reshape(blocks, [-1, h // bh, w // bw, c])
+
+
+def batch_to_space_nd(input, block_shape, crops, name=None):  # noqa: A002
+    """The inverse of ``space_to_batch_nd``: blocks of the batch back into space, cropped."""
+    with name_scope(name or "BatchToSpaceND"):
+        x = convert_to_tensor(input, name="input")
+        bh, bw = _block_pair(constant_value(convert_to_tensor(block_shape)))
+        crop = np.asarray(constant_value(convert_to_tensor(crops))).reshape(2, 2)
+        _, h, w, c = _static_dims(x, "batch_to_space")
+        blocks = array_ops.reshape(x, [bh, bw, -1, h, w, c])
+        blocks = array_ops.transpose(blocks, [2, 3, 0, 4, 1, 5])
+        full = array_ops.reshape(blocks, [-1, h * bh, w * bw, c])
+        (top, bottom), (left, right) = crop.tolist()
+        return full[:, top:h * bh - bottom, left:w * bw - right, :]
+
+
+def space_to_batch(input, paddings, block_size, name=None):  # noqa: A002
+    return space_to_batch_nd(input, [block_size, block_size], paddings, name)
+
+
+def batch_to_space(input, crops, block_size, name=None):  # noqa: A002
+    return batch_to_space_nd(input, [block_size, block_size], crops, name)
+
+
+def _same_padding(size, k, stride, rate):
+    effective = (k - 1) * rate + 1
+    out = -(-size // stride)
+    total = max((out - 1) * stride + effective - size, 0)
+    return out, total // 2, total - total // 2
+
+
+def extract_image_patches(images, ksizes=None, strides=None, rates=None, padding=None,
+                          name=None, sizes=None):
+    """``[batch, out_h, out_w, kh * kw * depth]``: each output pixel holds the patch it sees,
+    flattened row by row. Built as one gather from the padded image (so it has a gradient)."""
+    ksizes = sizes if ksizes is None else ksizes
+    with name_scope(name or "ExtractImagePatches"):
+        x = convert_to_tensor(images, name="images")
+        _, h, w, c = _static_dims(x, "extract_image_patches")
+        kh, kw = int(ksizes[1]), int(ksizes[2])
+        sh, sw = int(strides[1]), int(strides[2])
+        rh, rw = int(rates[1]), int(rates[2])
+        if padding == "SAME":
+            out_h, top, bottom = _same_padding(h, kh, sh, rh)
+            out_w, left, right = _same_padding(w, kw, sw, rw)
+        elif padding == "VALID":
+            out_h = (h - (kh - 1) * rh - 1) // sh + 1
+            out_w = (w - (kw - 1) * rw - 1) // sw + 1
+            top = bottom = left = right = 0
+        else:
+            raise ValueError(f"padding must be SAME or VALID, got {padding!r}")
+        padded = array_ops.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]])
+        width = w + left + right
+        rows = (np.arange(out_h)[:, None, None, None] * sh + np.arange(kh)[None, None, :, None]
+                * rh)
+        cols = (np.arange(out_w)[None, :, None, None] * sw + np.arange(kw)[None, None, None, :]
+                * rw)
+        positions = (rows * width + cols).reshape(-1)
+        flat = array_ops.reshape(padded, [-1, (h + top + bottom) * width, c])
+        picked = array_ops.gather(flat, positions.astype(np.int32), axis=1)
+        return array_ops.reshape(picked, [-1, out_h, out_w, kh * kw * c])
+
+
+def arg_max(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A002
+    """TensorFlow 1.x's older spelling of ``argmax``."""
+    return math_ops.argmax(input, axis=dimension, output_type=output_type, name=name)
+
+
+def arg_min(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A002
+    return math_ops.argmin(input, axis=dimension, output_type=output_type, name=name)

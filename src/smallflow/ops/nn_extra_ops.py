@@ -1,0 +1,344 @@
+"""More of ``tf.nn``, composed from existing ops (their gradients come with them):
+embedding lookups, batch normalization and moments, normalizations, activations, 1-D,
+dilated, depthwise and separable convolutions, and a few losses.
+"""
+
+import math
+
+import numpy as np
+
+from .. import dtypes
+from ..graph import convert_to_tensor, name_scope
+from . import array_ops, clip_ops, math_ops, nn_ops
+from .common import normalize_axes
+
+# -- embeddings --------------------------------------------------------------------------------
+
+
+def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_indices=True,
+                     max_norm=None):
+    """Rows of ``params`` at ``ids``: ``gather(params, ids)``, shape ``ids.shape + row``.
+
+    ``params`` may be a list of shards of one table (all but the first dimension equal):
+    with ``"mod"`` id ``i`` lives in shard ``i % n`` at row ``i // n``; with ``"div"`` the
+    shards hold consecutive ranges of ids. ``max_norm`` clips each looked-up row's l2 norm.
+    """
+    if partition_strategy not in ("mod", "div"):
+        raise ValueError(f"Unrecognized partition strategy: {partition_strategy}")
+    if params is None or (isinstance(params, list | tuple) and not params):
+        raise ValueError("Need at least one param")
+    shards = list(params) if isinstance(params, list | tuple) else [params]
+    with name_scope(name or "embedding_lookup"):
+        shards = [convert_to_tensor(p, name="params") for p in shards]
+        ids = convert_to_tensor(ids, name="ids")
+        if ids.dtype not in (dtypes.int32, dtypes.int64):
+            raise TypeError(f"ids must be int32 or int64, got {ids.dtype.name} ({ids.name})")
+        if len(shards) == 1:
+            result = array_ops.gather(shards[0], ids)
+        elif partition_strategy == "div":
+            # Consecutive id ranges: the concatenated shards are the whole table in order.
+            result = array_ops.gather(array_ops.concat(shards, 0), ids)
+        else:
+            count = len(shards)
+            sizes = [array_ops.shape(p, out_type=ids.dtype)[0] for p in shards]
+            offsets = math_ops.cumsum(array_ops.stack(sizes), exclusive=True)
+            shard = math_ops.floormod(ids, count)
+            row = math_ops.floordiv(ids, count)
+            position = array_ops.gather(offsets, shard) + row
+            result = array_ops.gather(array_ops.concat(shards, 0), position)
+        if max_norm is not None:
+            rank = result.shape.ndims
+            id_rank = ids.shape.ndims
+            if rank is None or id_rank is None:
+                raise ValueError("max_norm needs the ranks of params and ids known")
+            axes = list(range(id_rank, rank)) or None
+            result = clip_ops.clip_by_norm(result, max_norm, axes=axes)
+        return result
+
+
+# -- moments and batch normalization -----------------------------------------------------------
+
+
+def weighted_moments(x, axes, frequency_weights, name=None, keep_dims=None, keepdims=None):
+    """Mean and variance of ``x`` over ``axes`` with each element counted ``weight`` times."""
+    keep = bool(keepdims if keepdims is not None else keep_dims)
+    with name_scope(name or "weighted_moments"):
+        x = convert_to_tensor(x, name="x")
+        weights = math_ops.cast(convert_to_tensor(frequency_weights), x.dtype)
+        weighted_sum = math_ops.reduce_sum(weights * x, axes, keepdims=True)
+        broadcast_weights = weights + array_ops.zeros_like(x)
+        total_weight = math_ops.reduce_sum(broadcast_weights, axes, keepdims=True)
+        divisor = math_ops.reciprocal(total_weight)
+        mean = weighted_sum * divisor
+        deviation = math_ops.squared_difference(x, mean)
+        variance = math_ops.reduce_sum(weights * deviation, axes, keepdims=True) * divisor
+        if not keep:
+            squeezed = list(normalize_axes(axes, x.shape.ndims))
+            mean = array_ops.squeeze(mean, squeezed)
+            variance = array_ops.squeeze(variance, squeezed)
+        return mean, variance
+
+
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+    """``scale * (x - mean) / sqrt(variance + variance_epsilon) + offset``.
+
+    ``offset`` and ``scale`` may be None (no shift, no scaling).
+    """
+    with name_scope(name or "batchnorm"):
+        x = convert_to_tensor(x, name="x")
+        inv = math_ops.rsqrt(convert_to_tensor(variance, dtype=x.dtype) + variance_epsilon)
+        if scale is not None:
+            inv = inv * convert_to_tensor(scale, dtype=x.dtype)
+        mean = convert_to_tensor(mean, dtype=x.dtype)
+        shift = -mean * inv
+        if offset is not None:
+            shift = shift + convert_to_tensor(offset, dtype=x.dtype)
+        return x * math_ops.cast(inv, x.dtype) + math_ops.cast(shift, x.dtype)
+
+
+def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
+                     data_format="NHWC", is_training=True, name=None):
+    """Batch normalization of a 4-D ``x`` over all axes but the channels.
+
+    Returns ``(y, mean, variance)``. Training: the batch's statistics normalize ``x`` and
+    the returned variance is the unbiased one (``n / (n - 1)`` times the batch's), for the
+    moving averages. Inference: the given ``mean`` and ``variance`` are used and returned.
+    """
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError(f"data_format must be NHWC or NCHW, got {data_format!r}")
+    with name_scope(name or "FusedBatchNorm"):
+        x = convert_to_tensor(x, name="x")
+        if x.shape.ndims not in (None, 4):
+            raise ValueError(f"fused_batch_norm needs a 4-D input, got {x.name} of shape "
+                             f"{x.shape}")
+        axes = [0, 2, 3] if data_format == "NCHW" else [0, 1, 2]
+        channel_shape = [1, -1, 1, 1] if data_format == "NCHW" else [1, 1, 1, -1]
+        epsilon = max(float(epsilon), 1.001e-5)  # TensorFlow's floor for cuDNN parity
+        if is_training:
+            if mean is not None or variance is not None:
+                raise ValueError("Both 'mean' and 'variance' must be None when is_training "
+                                 "is True.")
+            batch_mean, batch_var = nn_ops.moments(x, axes)
+            count = math_ops.cast(array_ops.size(x) // array_ops.size(batch_mean), x.dtype)
+            unbiased = batch_var * count / math_ops.maximum(count - 1.0, 1.0)
+        else:
+            if mean is None or variance is None:
+                raise ValueError("Both 'mean' and 'variance' must be a 1D tensor when "
+                                 "is_training is False.")
+            batch_mean = convert_to_tensor(mean, dtype=x.dtype)
+            batch_var = convert_to_tensor(variance, dtype=x.dtype)
+            unbiased = batch_var
+        y = batch_normalization(
+            x, array_ops.reshape(batch_mean, channel_shape),
+            array_ops.reshape(batch_var, channel_shape),
+            array_ops.reshape(offset, channel_shape), array_ops.reshape(scale, channel_shape),
+            epsilon)
+        return y, array_ops.identity(batch_mean), array_ops.identity(unbiased)
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """``x / sqrt(max(sum(x ** 2, axis), epsilon))``."""
+    axis = dim if axis is None else axis
+    with name_scope(name or "l2_normalize") as scope:
+        x = convert_to_tensor(x, name="x")
+        squared = math_ops.reduce_sum(math_ops.square(x), axis, keepdims=True)
+        inverse = math_ops.rsqrt(math_ops.maximum(squared, epsilon))
+        return math_ops.multiply(x, inverse, name=scope[:-1])
+
+
+def local_response_normalization(input, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5,  # noqa: A002
+                                 name=None):
+    """``input / (bias + alpha * sum of squares over a depth window) ** beta`` on a 4-D
+    NHWC input; the window spans ``depth_radius`` channels each side."""
+    with name_scope(name or "LRN"):
+        x = convert_to_tensor(input, name="input")
+        channels = x.shape.as_list()[-1] if x.shape.ndims == 4 else None
+        if channels is None:
+            raise ValueError(f"local_response_normalization needs a 4-D input with known "
+                             f"channels, got {x.name} of shape {x.shape}")
+        radius = int(depth_radius)
+        squares = array_ops.pad(math_ops.square(x), [[0, 0], [0, 0], [0, 0], [radius, radius]])
+        window = [squares[:, :, :, i:i + channels] for i in range(2 * radius + 1)]
+        total = math_ops.add_n(window) if len(window) > 1 else window[0]
+        return x / math_ops.pow(bias + alpha * total, beta)
+
+
+lrn = local_response_normalization
+
+# -- activations -------------------------------------------------------------------------------
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(features, name=None):
+    """``scale * x`` for ``x > 0`` else ``scale * alpha * (exp(x) - 1)`` (Klambauer 2017)."""
+    with name_scope(name or "Selu"):
+        x = convert_to_tensor(features, name="features")
+        negative = _SELU_ALPHA * nn_ops.elu(x)
+        return _SELU_SCALE * array_ops.where(math_ops.greater(x, 0.0), x, negative)
+
+
+def swish(features, name=None):
+    """``features * sigmoid(features)``."""
+    with name_scope(name or "swish"):
+        x = convert_to_tensor(features, name="features")
+        return x * math_ops.sigmoid(x)
+
+
+def crelu(features, name=None, axis=-1):
+    """``concat([relu(x), relu(-x)], axis)``: doubles the depth."""
+    with name_scope(name or "CRelu"):
+        x = convert_to_tensor(features, name="features")
+        return array_ops.concat([nn_ops.relu(x), nn_ops.relu(-x)], axis)
+
+
+def relu_layer(x, weights, biases, name=None):
+    with name_scope(name or "relu_layer"):
+        return nn_ops.relu(nn_ops.bias_add(math_ops.matmul(x, weights), biases))
+
+
+def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
+    """``exp(log_input) - log_input * targets`` (+ Stirling's term where targets > 1)."""
+    with name_scope(name or "log_poisson_loss"):
+        log_input = convert_to_tensor(log_input, name="log_input")
+        targets = convert_to_tensor(targets, dtype=log_input.dtype, name="targets")
+        loss = math_ops.exp(log_input) - log_input * targets
+        if compute_full_loss:
+            safe = math_ops.maximum(targets, 1.0)
+            stirling = (safe * math_ops.log(safe) - safe
+                        + 0.5 * math_ops.log(2.0 * math.pi * safe))
+            zeros = array_ops.zeros_like(targets)
+            ones = array_ops.ones_like(targets)
+            useful = math_ops.logical_and(math_ops.greater_equal(targets, zeros),
+                                          math_ops.less_equal(targets, ones))
+            loss = loss + array_ops.where(useful, zeros, stirling)
+        return loss
+
+
+# -- convolutions ------------------------------------------------------------------------------
+
+
+def conv1d(value=None, filters=None, stride=None, padding=None, use_cudnn_on_gpu=None,
+           data_format=None, name=None, input=None, dilations=None):  # noqa: A002
+    """A 1-D convolution of ``[batch, width, in]`` with ``[k, in, out]`` (as conv2d with a
+    height of 1)."""
+    value = input if value is None else value
+    if dilations not in (None, 1, [1], [1, 1, 1], (1, 1, 1)):
+        raise ValueError("conv1d: dilations other than 1 are not supported")
+    data_format = data_format or "NWC"
+    if data_format not in ("NWC", "NCW"):
+        raise ValueError(f"data_format must be \"NWC\" or \"NCW\", got {data_format!r}")
+    with name_scope(name or "conv1d"):
+        value = convert_to_tensor(value, name="value")
+        filters = convert_to_tensor(filters, name="filters")
+        step = int(stride if np.ndim(stride) == 0 else list(stride)[1 if data_format == "NWC"
+                                                                     else 2])
+        if data_format == "NCW":
+            value = array_ops.transpose(value, [0, 2, 1])
+        image = array_ops.expand_dims(value, 1)
+        kernel = array_ops.expand_dims(filters, 0)
+        result = nn_ops.conv2d(image, kernel, [1, 1, step, 1], padding)
+        result = array_ops.squeeze(result, [1])
+        if data_format == "NCW":
+            result = array_ops.transpose(result, [0, 2, 1])
+        return result
+
+
+def _dilate_filter(filters, rate):
+    """Insert ``rate - 1`` zeros between the taps of a ``[kh, kw, in, out]`` filter."""
+    if rate == 1:
+        return filters
+    kh, kw, cin, cout = filters.shape.as_list()
+    spread = array_ops.reshape(filters, [kh, 1, kw, 1, cin, cout])
+    spread = array_ops.pad(spread, [[0, 0], [0, rate - 1], [0, 0], [0, rate - 1], [0, 0],
+                                    [0, 0]])
+    spread = array_ops.reshape(spread, [kh * rate, kw * rate, cin, cout])
+    return spread[: (kh - 1) * rate + 1, : (kw - 1) * rate + 1]
+
+
+def _rate(rate, what="rate"):
+    if rate is None:
+        return 1
+    values = [int(rate)] * 2 if np.ndim(rate) == 0 else [int(r) for r in rate]
+    if len(set(values)) != 1 or values[0] < 1:
+        raise ValueError(f"{what} must be a positive int (the same along height and width), "
+                         f"got {rate!r}")
+    return values[0]
+
+
+def _static_filter(filters, rank, what):
+    filters = convert_to_tensor(filters, name=what)
+    if filters.shape.ndims != rank or not filters.shape.is_fully_defined():
+        raise ValueError(f"{what} must have a fully known {rank}-D shape, got {filters.shape}")
+    return filters
+
+
+def atrous_conv2d(value, filters, rate, padding, name=None):
+    """Dilated ("atrous") convolution: the filter's taps are ``rate`` pixels apart."""
+    with name_scope(name or "convolution"):
+        filters = _static_filter(filters, 4, "filters")
+        rate = _rate(rate)
+        return nn_ops.conv2d(value, _dilate_filter(filters, rate), [1, 1, 1, 1], padding)
+
+
+def depthwise_conv2d(input, filter, strides, padding, rate=None, name=None,  # noqa: A002
+                     data_format=None, dilations=None):
+    """Each input channel convolved with its own ``channel_multiplier`` filters:
+    ``filter`` is ``[kh, kw, in, multiplier]``, the output has ``in * multiplier`` channels
+    ordered channel-major."""
+    if data_format not in (None, "NHWC"):
+        raise ValueError("depthwise_conv2d supports data_format NHWC only")
+    rate = _rate(dilations if rate is None else rate)
+    with name_scope(name or "depthwise"):
+        x = convert_to_tensor(input, name="input")
+        filters = _static_filter(filter, 4, "filter")
+        kh, kw, channels, multiplier = filters.shape.as_list()
+        if x.shape.ndims == 4 and x.shape[3].value not in (None, channels):
+            raise ValueError(f"depthwise_conv2d: input depth {x.shape[3].value} does not match "
+                             f"filter in_channels {channels}")
+        dilated = _dilate_filter(filters, rate)
+        outputs = []
+        for c in range(channels):
+            kernel = dilated[:, :, c:c + 1, :]
+            outputs.append(nn_ops.conv2d(x[:, :, :, c:c + 1], kernel, strides, padding))
+        return array_ops.concat(outputs, 3) if channels > 1 else outputs[0]
+
+
+def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding,  # noqa: A002
+                     rate=None, name=None, data_format=None, dilations=None):
+    """A depthwise convolution followed by a 1x1 convolution mixing the channels."""
+    with name_scope(name or "separable_conv2d"):
+        depthwise = depthwise_conv2d(input, depthwise_filter, strides, padding, rate,
+                                     data_format=data_format, dilations=dilations)
+        return nn_ops.conv2d(depthwise, pointwise_filter, [1, 1, 1, 1], "VALID")
+
+
+# -- losses and statistics ---------------------------------------------------------------------
+
+
+def weighted_cross_entropy_with_logits(targets=None, logits=None, pos_weight=None, name=None,
+                                       labels=None):
+    """Sigmoid cross entropy with the positive term weighted by ``pos_weight``:
+    ``(1 - z) * x + (1 + (q - 1) * z) * log(1 + exp(-x))``, computed stably."""
+    targets = labels if targets is None else targets
+    with name_scope(name or "logistic_loss"):
+        logits = convert_to_tensor(logits, name="logits")
+        targets = convert_to_tensor(targets, dtype=logits.dtype, name="targets")
+        if not logits.shape.is_compatible_with(targets.shape):
+            raise ValueError(f"logits and targets must have the same shape ({logits.shape} vs "
+                             f"{targets.shape})")
+        q = math_ops.cast(convert_to_tensor(pos_weight), logits.dtype)
+        log_weight = 1.0 + (q - 1.0) * targets
+        softplus_neg = (math_ops.log1p(math_ops.exp(-math_ops.abs(logits)))
+                        + nn_ops.relu(-logits))
+        return (1.0 - targets) * logits + log_weight * softplus_neg
+
+
+def zero_fraction(value, name=None):
+    """The fraction of entries of ``value`` equal to zero, as a float32 scalar."""
+    with name_scope(name or "zero_fraction"):
+        value = convert_to_tensor(value, name="value")
+        zero = array_ops.zeros([], dtype=value.dtype)
+        is_zero = math_ops.cast(math_ops.equal(value, zero), dtypes.float32)
+        return math_ops.reduce_mean(is_zero)
