@@ -355,8 +355,17 @@ class Graph:
             if not _VALID_OP_NAME.match(name):
                 raise ValueError(f"'{name}' is not a valid node name")
             op_name = self.unique_name(name)
+        attrs = dict(attrs or {})
+        if op_def.signature is not None:
+            # Dtypes are checked here, once per op: a session never checks them again.
+            declared = op_def.signature.bind(op_type, inputs, attrs, len(dtypes))
+            assert [_dtypes.as_dtype(d).base_dtype for d in dtypes] == declared, (
+                f"{op_type}: the builder's output dtypes {dtypes} differ from the declared "
+                f"{declared}"
+            )
+            dtypes = declared
         control = [op for frame in self._control_stack for op in frame]
-        op = Operation(self, op_type, op_name, inputs, dict(attrs or {}), control)
+        op = Operation(self, op_type, op_name, inputs, attrs, control)
         op._outputs = tuple(
             Tensor(op, i, _dtypes.as_dtype(dt), TensorShape(None)) for i, dt in enumerate(dtypes)
         )

@@ -45,22 +45,26 @@ class OpDef:
     that computes the outputs from the input arrays (a NumPy ufunc is a fine answer): the
     output array, or a tuple when the op has several outputs. A stateful kernel is called as
     ``kernel(attrs, state)`` with the running session's state (variables, random streams).
-    ``shape_fn(op)`` returns one TensorShape per output.
+    ``shape_fn(op)`` returns one TensorShape per output. ``signature`` (see op_signature.py)
+    declares the dtypes each input accepts and the outputs' dtypes; the graph checks it when
+    the op is created.
     """
 
     type: str
     kernel: Callable
     shape_fn: Callable
     stateful: bool = False
+    signature: object = None
 
 
 OP_DEFS = Registry("op types")
 GRADIENTS = Registry("gradient functions")
 
 
-def register_op(op_type, kernel, shape_fn, stateful=False):
-    """Register an op type's kernel and shape function."""
-    OP_DEFS.register(op_type, OpDef(op_type, kernel, shape_fn, stateful), kernel.__module__)
+def register_op(op_type, kernel, shape_fn, stateful=False, signature=None):
+    """Register an op type's kernel, shape function and (typed) signature."""
+    op_def = OpDef(op_type, kernel, shape_fn, stateful, signature)
+    OP_DEFS.register(op_type, op_def, kernel.__module__)
 
 
 class RegisterGradient:

@@ -5,6 +5,7 @@ Reduce a gradient to an input's shape, broadcast it back.
 
 import numpy as np
 
+from ..op_signature import NUMBERS, signature
 from ..registry import register_op
 from .common import (
     make_op,
@@ -38,12 +39,14 @@ def _reduce_to_shape_kernel(attrs):
             # is several times faster than ufunc.reduce; small arrays keep the plain sum.
             rows = grad.reshape(-1, max(1, _size_of(target)))
             return (np.ones(rows.shape[0], dtype=grad.dtype) @ rows).reshape(target)
-        return np.add.reduce(grad, axis=axes, keepdims=True).reshape(target)
+        summed = np.add.reduce(grad, axis=axes, keepdims=True, dtype=grad.dtype)
+        return summed.reshape(target)
 
     return reduce_to
 
 
-register_op("ReduceToShapeOf", _reduce_to_shape_kernel, lambda op: [op.inputs[1].shape])
+register_op("ReduceToShapeOf", _reduce_to_shape_kernel, lambda op: [op.inputs[1].shape],
+            signature=signature("grad: T, like: L -> output: T", T=NUMBERS))
 
 
 def reduce_to_shape_of(grad, like, name=None):
@@ -75,7 +78,8 @@ def _broadcast_to_shape_kernel(attrs):
     return broadcast_to
 
 
-register_op("BroadcastToShapeOf", _broadcast_to_shape_kernel, lambda op: [op.inputs[1].shape])
+register_op("BroadcastToShapeOf", _broadcast_to_shape_kernel, lambda op: [op.inputs[1].shape],
+            signature=signature("grad: T, like: L -> output: T", T=NUMBERS))
 
 
 def broadcast_to_shape_of(grad, like, axes=None, mean=False, name=None):

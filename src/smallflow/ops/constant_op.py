@@ -13,6 +13,7 @@ from ..graph import (
     name_scope,
     register_tensor_conversion_function,
 )
+from ..op_signature import ALL, NUMBERS, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape, as_shape, unknown_shape
 from .common import (
@@ -89,7 +90,8 @@ def _const_kernel(attrs):
     return lambda: value
 
 
-register_op("Const", _const_kernel, lambda op: [TensorShape(op.attrs["value"].shape)])
+register_op("Const", _const_kernel, lambda op: [TensorShape(op.attrs["value"].shape)],
+            signature=signature("-> output: dtype"))
 
 
 def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
@@ -180,7 +182,8 @@ def _placeholder_kernel(attrs):
     return unfed
 
 
-register_op("Placeholder", _placeholder_kernel, lambda op: [op.attrs["shape"]])
+register_op("Placeholder", _placeholder_kernel, lambda op: [op.attrs["shape"]],
+            signature=signature("-> output: dtype"))
 
 
 def placeholder(dtype, shape=None, name=None):
@@ -199,9 +202,12 @@ def _identity(x):
     return x
 
 
-register_op("Identity", _identity_kernel, same_shape)
-register_op("StopGradient", _identity_kernel, same_shape)
-register_op("PlaceholderWithDefault", _identity_kernel, lambda op: [op.attrs["shape"]])
+register_op("Identity", _identity_kernel, same_shape,
+            signature=signature("input: T -> output: T", T=ALL))
+register_op("StopGradient", _identity_kernel, same_shape,
+            signature=signature("input: T -> output: T", T=ALL))
+register_op("PlaceholderWithDefault", _identity_kernel, lambda op: [op.attrs["shape"]],
+            signature=signature("input: dtype -> output: dtype"))
 
 
 def placeholder_with_default(input, shape, name=None):  # noqa: A002 - TF's argument name
@@ -225,15 +231,21 @@ def stop_gradient(input, name=None):  # noqa: A002
 
 def _cast_kernel(attrs):
     target = attrs["DstT"].as_numpy_dtype
+    drop_imaginary = attrs["SrcT"].is_complex and not attrs["DstT"].is_complex
 
     def cast_array(x):
+        if drop_imaginary:
+            x = x.real  # as TensorFlow (NumPy would warn)
         with np.errstate(invalid="ignore", over="ignore"):
             return x.astype(target)
 
     return cast_array
 
 
-register_op("Cast", _cast_kernel, same_shape)
+# Strings are not castable (TensorFlow fails when the session runs; we refuse when built).
+_CASTABLE = NUMBERS + (dtypes.bool,)
+register_op("Cast", _cast_kernel, same_shape,
+            signature=signature("x: SrcT -> y: DstT", SrcT=_CASTABLE, DstT=_CASTABLE))
 
 
 def cast(x, dtype, name=None):
@@ -277,7 +289,7 @@ def _pack_static(op):
 
 
 register_op("Pack", lambda attrs: lambda *values: np.stack(values, axis=attrs["axis"]),
-            _pack_static)
+            _pack_static, signature=signature("values: N * T -> output: T", T=ALL))
 
 
 def _pack(tensors, axis, name):

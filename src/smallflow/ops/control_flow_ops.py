@@ -1,11 +1,12 @@
 """Ops that only order other ops: ``no_op``, ``group``, ``tuple``, ``with_dependencies``."""
 
 from ..graph import Operation, Tensor, control_dependencies, convert_to_tensor, name_scope
+from ..op_signature import signature
 from ..registry import NotDifferentiable, register_op
 from .array_ops import identity
 from .common import make_op
 
-register_op("NoOp", lambda attrs: _nothing, lambda op: [])
+register_op("NoOp", lambda attrs: _nothing, lambda op: [], signature=signature("->"))
 NotDifferentiable("NoOp")
 
 

@@ -6,6 +6,7 @@ import operator
 import numpy as np
 
 from ..graph import ShapeError, Tensor, convert_to_tensor, name_scope
+from ..op_signature import FLOATS, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape
 from . import conv_kernels
@@ -367,15 +368,27 @@ def _avg_pool_grad_kernel(attrs):
     return lambda sizes, grad: backprop(sizes, grad, ksize, strides, padding)
 
 
-register_op("Conv2D", _conv2d_kernel, _conv2d_shape)
-register_op("Conv2DBackpropInput", _conv2d_backprop_input_kernel, _conv2d_backprop_input_shape)
+register_op("Conv2D", _conv2d_kernel, _conv2d_shape,
+            signature=signature("input: T, filter: T -> output: T", T=FLOATS))
+register_op("Conv2DBackpropInput", _conv2d_backprop_input_kernel, _conv2d_backprop_input_shape,
+            signature=signature("input_sizes: int32, filter: T, out_backprop: T -> output: T",
+                                T=FLOATS))
 register_op("Conv2DBackpropFilter", _conv2d_backprop_filter_kernel,
-            _conv2d_backprop_filter_shape)
-register_op("MaxPool", _max_pool_kernel, _pool_shape)
-register_op("MaxPoolGrad", _max_pool_grad_kernel, _max_pool_grad_shape)
-register_op("MaxPoolGradGrad", _max_pool_grad_grad_kernel, _max_pool_grad_grad_shape)
-register_op("AvgPool", _avg_pool_kernel, _pool_shape)
-register_op("AvgPoolGrad", _avg_pool_grad_kernel, _avg_pool_grad_shape)
+            _conv2d_backprop_filter_shape,
+            signature=signature("input: T, filter_sizes: int32, out_backprop: T -> output: T",
+                                T=FLOATS))
+register_op("MaxPool", _max_pool_kernel, _pool_shape,
+            signature=signature("input: T -> output: T", T=FLOATS))
+register_op("MaxPoolGrad", _max_pool_grad_kernel, _max_pool_grad_shape,
+            signature=signature("orig_input: T, orig_output: T, grad: T -> output: T",
+                                T=FLOATS))
+register_op("MaxPoolGradGrad", _max_pool_grad_grad_kernel, _max_pool_grad_grad_shape,
+            signature=signature("orig_input: T, orig_output: T, grad: T -> output: T",
+                                T=FLOATS))
+register_op("AvgPool", _avg_pool_kernel, _pool_shape,
+            signature=signature("value: T -> output: T", T=FLOATS))
+register_op("AvgPoolGrad", _avg_pool_grad_kernel, _avg_pool_grad_shape,
+            signature=signature("orig_input_shape: int32, grad: T -> output: T", T=FLOATS))
 
 
 # -- convolution and pooling: builders ---------------------------------------------------------

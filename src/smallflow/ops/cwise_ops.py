@@ -4,6 +4,19 @@ import numpy as np
 
 from .. import dtypes
 from ..graph import convert_to_tensor
+from ..op_signature import (
+    ADD_TYPES,
+    ALL,
+    ARITHMETIC_TYPES,
+    FLOAT_COMPLEX,
+    FLOAT_INT_COMPLEX,
+    FLOATS,
+    INDEX,
+    REAL_ARITHMETIC_TYPES,
+    REALS,
+    SIGNED_INTS,
+    signature,
+)
 from ..registry import register_op
 from .common import (
     binary_inputs,
@@ -45,27 +58,51 @@ _UNARY_KERNELS = {
     "Sigmoid": _sigmoid,
     "Floor": np.floor,
     "Ceil": np.ceil,
-    "Round": np.rint,
     "LogicalNot": np.logical_not,
 }
 
+
+def _round_kernel(attrs):
+    # Integers are already round: np.rint would turn them into float64.
+    return np.rint if attrs["T"].is_floating else _unchanged
+
+
+def _unchanged(x):
+    return x
+
 # Written out so that every registration can be found by reading.
-register_op("Neg", lambda attrs: _UNARY_KERNELS["Neg"], same_shape)
-register_op("Abs", lambda attrs: _UNARY_KERNELS["Abs"], same_shape)
-register_op("Square", lambda attrs: _UNARY_KERNELS["Square"], same_shape)
-register_op("Sqrt", lambda attrs: _UNARY_KERNELS["Sqrt"], same_shape)
-register_op("Rsqrt", lambda attrs: _UNARY_KERNELS["Rsqrt"], same_shape)
-register_op("Exp", lambda attrs: _UNARY_KERNELS["Exp"], same_shape)
-register_op("Log", lambda attrs: _UNARY_KERNELS["Log"], same_shape)
-register_op("Log1p", lambda attrs: _UNARY_KERNELS["Log1p"], same_shape)
-register_op("Sign", lambda attrs: _UNARY_KERNELS["Sign"], same_shape)
-register_op("Reciprocal", lambda attrs: _UNARY_KERNELS["Reciprocal"], same_shape)
-register_op("Tanh", lambda attrs: _UNARY_KERNELS["Tanh"], same_shape)
-register_op("Sigmoid", lambda attrs: _UNARY_KERNELS["Sigmoid"], same_shape)
-register_op("Floor", lambda attrs: _UNARY_KERNELS["Floor"], same_shape)
-register_op("Ceil", lambda attrs: _UNARY_KERNELS["Ceil"], same_shape)
-register_op("Round", lambda attrs: _UNARY_KERNELS["Round"], same_shape)
-register_op("LogicalNot", lambda attrs: _UNARY_KERNELS["LogicalNot"], same_shape)
+register_op("Neg", lambda attrs: _UNARY_KERNELS["Neg"], same_shape,
+            signature=signature("x: T -> y: T", T=FLOAT_INT_COMPLEX + (dtypes.int8, dtypes.int16)))
+register_op("Abs", lambda attrs: _UNARY_KERNELS["Abs"], same_shape,
+            signature=signature("x: T -> y: T", T=FLOATS + SIGNED_INTS))
+register_op("Square", lambda attrs: _UNARY_KERNELS["Square"], same_shape,
+            signature=signature("x: T -> y: T", T=FLOAT_INT_COMPLEX))
+register_op("Sqrt", lambda attrs: _UNARY_KERNELS["Sqrt"], same_shape,
+            signature=signature("x: T -> y: T", T=FLOAT_COMPLEX))
+register_op("Rsqrt", lambda attrs: _UNARY_KERNELS["Rsqrt"], same_shape,
+            signature=signature("x: T -> y: T", T=FLOAT_COMPLEX))
+register_op("Exp", lambda attrs: _UNARY_KERNELS["Exp"], same_shape,
+            signature=signature("x: T -> y: T", T=FLOAT_COMPLEX))
+register_op("Log", lambda attrs: _UNARY_KERNELS["Log"], same_shape,
+            signature=signature("x: T -> y: T", T=FLOAT_COMPLEX))
+register_op("Log1p", lambda attrs: _UNARY_KERNELS["Log1p"], same_shape,
+            signature=signature("x: T -> y: T", T=FLOAT_COMPLEX))
+register_op("Sign", lambda attrs: _UNARY_KERNELS["Sign"], same_shape,
+            signature=signature("x: T -> y: T", T=FLOAT_INT_COMPLEX))
+register_op("Reciprocal", lambda attrs: _UNARY_KERNELS["Reciprocal"], same_shape,
+            signature=signature("x: T -> y: T", T=FLOAT_COMPLEX))
+register_op("Tanh", lambda attrs: _UNARY_KERNELS["Tanh"], same_shape,
+            signature=signature("x: T -> y: T", T=FLOAT_COMPLEX))
+register_op("Sigmoid", lambda attrs: _UNARY_KERNELS["Sigmoid"], same_shape,
+            signature=signature("x: T -> y: T", T=FLOAT_COMPLEX))
+register_op("Floor", lambda attrs: _UNARY_KERNELS["Floor"], same_shape,
+            signature=signature("x: T -> y: T", T=FLOATS))
+register_op("Ceil", lambda attrs: _UNARY_KERNELS["Ceil"], same_shape,
+            signature=signature("x: T -> y: T", T=FLOATS))
+register_op("Round", _round_kernel, same_shape,
+            signature=signature("x: T -> y: T", T=FLOATS + INDEX))
+register_op("LogicalNot", lambda attrs: _UNARY_KERNELS["LogicalNot"], same_shape,
+            signature=signature("x: bool -> y: bool"))
 
 
 def negative(x, name=None):
@@ -134,9 +171,12 @@ def logical_not(x, name=None):
     return make_unary("LogicalNot", x, name)
 
 
-register_op("IsNan", lambda attrs: np.isnan, same_shape)
-register_op("IsInf", lambda attrs: np.isinf, same_shape)
-register_op("IsFinite", lambda attrs: np.isfinite, same_shape)
+register_op("IsNan", lambda attrs: np.isnan, same_shape,
+            signature=signature("x: T -> y: bool", T=FLOATS))
+register_op("IsInf", lambda attrs: np.isinf, same_shape,
+            signature=signature("x: T -> y: bool", T=FLOATS))
+register_op("IsFinite", lambda attrs: np.isfinite, same_shape,
+            signature=signature("x: T -> y: bool", T=FLOATS))
 
 
 def _float_test(op_type, x, name):
@@ -167,26 +207,47 @@ def _div_no_nan(x, y):
     return np.where(y == 0, np.zeros_like(x), x / safe)
 
 
-register_op("Add", lambda attrs: np.add, broadcast_shape_fn)
-register_op("AddV2", lambda attrs: np.add, broadcast_shape_fn)
-register_op("Sub", lambda attrs: np.subtract, broadcast_shape_fn)
-register_op("Mul", lambda attrs: np.multiply, broadcast_shape_fn)
-register_op("RealDiv", lambda attrs: np.true_divide, broadcast_shape_fn)
-register_op("FloorDiv", lambda attrs: np.floor_divide, broadcast_shape_fn)
-register_op("FloorMod", lambda attrs: np.mod, broadcast_shape_fn)
-register_op("Pow", lambda attrs: np.power, broadcast_shape_fn)
-register_op("Maximum", lambda attrs: np.maximum, broadcast_shape_fn)
-register_op("Minimum", lambda attrs: np.minimum, broadcast_shape_fn)
-register_op("DivNoNan", lambda attrs: _div_no_nan, broadcast_shape_fn)
-register_op("SquaredDifference", lambda attrs: lambda x, y: np.square(x - y), broadcast_shape_fn)
-register_op("Equal", lambda attrs: np.equal, broadcast_shape_fn)
-register_op("NotEqual", lambda attrs: np.not_equal, broadcast_shape_fn)
-register_op("Less", lambda attrs: np.less, broadcast_shape_fn)
-register_op("LessEqual", lambda attrs: np.less_equal, broadcast_shape_fn)
-register_op("Greater", lambda attrs: np.greater, broadcast_shape_fn)
-register_op("GreaterEqual", lambda attrs: np.greater_equal, broadcast_shape_fn)
-register_op("LogicalAnd", lambda attrs: np.logical_and, broadcast_shape_fn)
-register_op("LogicalOr", lambda attrs: np.logical_or, broadcast_shape_fn)
+register_op("Add", lambda attrs: np.add, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: T", T=ADD_TYPES))
+register_op("AddV2", lambda attrs: np.add, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: T",
+                                T=FLOAT_INT_COMPLEX + (dtypes.uint8, dtypes.int8, dtypes.int16)))
+register_op("Sub", lambda attrs: np.subtract, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: T", T=ARITHMETIC_TYPES))
+register_op("Mul", lambda attrs: np.multiply, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: T", T=ARITHMETIC_TYPES))
+register_op("RealDiv", lambda attrs: np.true_divide, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: T", T=FLOAT_COMPLEX))
+register_op("FloorDiv", lambda attrs: np.floor_divide, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: T", T=REAL_ARITHMETIC_TYPES))
+register_op("FloorMod", lambda attrs: np.mod, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: T", T=FLOATS + INDEX))
+register_op("Pow", lambda attrs: np.power, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: T", T=FLOAT_INT_COMPLEX))
+register_op("Maximum", lambda attrs: np.maximum, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: T", T=FLOATS + INDEX))
+register_op("Minimum", lambda attrs: np.minimum, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: T", T=FLOATS + INDEX))
+register_op("DivNoNan", lambda attrs: _div_no_nan, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: T", T=FLOAT_COMPLEX))
+register_op("SquaredDifference", lambda attrs: lambda x, y: np.square(x - y), broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: T", T=FLOAT_INT_COMPLEX))
+register_op("Equal", lambda attrs: np.equal, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: bool", T=ALL))
+register_op("NotEqual", lambda attrs: np.not_equal, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: bool", T=ALL))
+register_op("Less", lambda attrs: np.less, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: bool", T=REALS))
+register_op("LessEqual", lambda attrs: np.less_equal, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: bool", T=REALS))
+register_op("Greater", lambda attrs: np.greater, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: bool", T=REALS))
+register_op("GreaterEqual", lambda attrs: np.greater_equal, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: bool", T=REALS))
+register_op("LogicalAnd", lambda attrs: np.logical_and, broadcast_shape_fn,
+            signature=signature("x: bool, y: bool -> z: bool"))
+register_op("LogicalOr", lambda attrs: np.logical_or, broadcast_shape_fn,
+            signature=signature("x: bool, y: bool -> z: bool"))
 
 _BOOL_OUTPUT = frozenset(
     {"Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd",

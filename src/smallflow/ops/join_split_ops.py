@@ -11,6 +11,7 @@ from ..graph import (
     convert_to_tensor,
     is_tensor_like,
 )
+from ..op_signature import ALL, INDEX, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import (
@@ -60,7 +61,8 @@ def _concat_kernel(attrs):
     return concat_arrays
 
 
-register_op("ConcatV2", _concat_kernel, _concat_static)
+register_op("ConcatV2", _concat_kernel, _concat_static,
+            signature=signature("values: N * T, axis: Tidx -> output: T", T=ALL, Tidx=INDEX))
 
 
 def _same_dtype_tensors(values, op_type, arg="values"):
@@ -133,7 +135,8 @@ def _unpack_kernel(attrs):
     return unpack
 
 
-register_op("Unpack", _unpack_kernel, _unpack_static)
+register_op("Unpack", _unpack_kernel, _unpack_static,
+            signature=signature("value: T -> output: num * T", T=ALL))
 
 
 def unstack(value, num=None, axis=0, name="unstack"):
@@ -184,7 +187,8 @@ def _split_kernel(attrs):
     return split_array
 
 
-register_op("Split", _split_kernel, _split_static)
+register_op("Split", _split_kernel, _split_static,
+            signature=signature("split_dim: int32, value: T -> output: num_split * T", T=ALL))
 
 
 def _resolve_split_sizes(sizes, total):
@@ -242,7 +246,11 @@ def _split_v_kernel(attrs):
     return split_v
 
 
-register_op("SplitV", _split_v_kernel, _split_v_static)
+register_op("SplitV", _split_v_kernel, _split_v_static,
+            signature=signature("value: T, size_splits: Tlen, split_dim: int32"
+                                " -> output: num_split * T",
+                                T=ALL,
+                                Tlen=INDEX))
 
 
 def split(value, num_or_size_splits, axis=0, num=None, name="split"):

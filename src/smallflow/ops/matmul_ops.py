@@ -5,6 +5,7 @@ import functools
 import numpy as np
 
 from ..graph import ShapeError, convert_to_tensor
+from ..op_signature import FLOAT_INT_COMPLEX, NUMBERS, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import (
@@ -52,8 +53,10 @@ def _matmul_static(op):
     return [batch.concatenate([a_dims[-2], b_dims[-1]])]
 
 
-register_op("MatMul", _matmul_kernel, _matmul_static)
-register_op("BatchMatMulV2", _matmul_kernel, _matmul_static)
+register_op("MatMul", _matmul_kernel, _matmul_static,
+            signature=signature("a: T, b: T -> product: T", T=FLOAT_INT_COMPLEX))
+register_op("BatchMatMulV2", _matmul_kernel, _matmul_static,
+            signature=signature("x: T, y: T -> output: T", T=FLOAT_INT_COMPLEX))
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
@@ -74,7 +77,8 @@ def _add_n_kernel(attrs):
     return lambda *values: functools.reduce(np.add, values)
 
 
-register_op("AddN", _add_n_kernel, lambda op: [merge_shapes([t.shape for t in op.inputs])])
+register_op("AddN", _add_n_kernel, lambda op: [merge_shapes([t.shape for t in op.inputs])],
+            signature=signature("inputs: N * T -> sum: T", T=NUMBERS))
 
 
 def add_n(inputs, name=None):

@@ -11,6 +11,7 @@ import numpy as np
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..graph import ShapeError, Tensor, convert_to_tensor, name_scope
+from ..op_signature import FLOATS, INDEX, NUMBERS, REALS, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from . import random_ops
@@ -55,8 +56,10 @@ def _rank_at_least_1(op):
     return [known]
 
 
-register_op("Softmax", lambda attrs: _softmax, _rank_at_least_1)
-register_op("LogSoftmax", lambda attrs: _log_softmax, _rank_at_least_1)
+register_op("Softmax", lambda attrs: _softmax, _rank_at_least_1,
+            signature=signature("logits: T -> softmax: T", T=FLOATS))
+register_op("LogSoftmax", lambda attrs: _log_softmax, _rank_at_least_1,
+            signature=signature("logits: T -> logsoftmax: T", T=FLOATS))
 
 
 def _last_axis_op(op_type, default_name, logits, axis, name):
@@ -114,7 +117,8 @@ def _xent_static(op):
     return [TensorShape(merged.as_list()[:-1]), merged]
 
 
-register_op("SoftmaxCrossEntropyWithLogits", _xent_kernel, _xent_static)
+register_op("SoftmaxCrossEntropyWithLogits", _xent_kernel, _xent_static,
+            signature=signature("features: T, labels: T -> loss: T, backprop: T", T=FLOATS))
 
 
 def _sparse_xent_kernel(attrs):
@@ -155,7 +159,10 @@ def _sparse_xent_static(op):
     return [labels.merge_with(logits[:-1]) if logits.ndims is not None else labels, logits]
 
 
-register_op("SparseSoftmaxCrossEntropyWithLogits", _sparse_xent_kernel, _sparse_xent_static)
+register_op("SparseSoftmaxCrossEntropyWithLogits", _sparse_xent_kernel, _sparse_xent_static,
+            signature=signature("features: T, labels: Tlabels -> loss: T, backprop: T",
+                                T=FLOATS,
+                                Tlabels=INDEX))
 
 
 def _ensure_named(fn_name, sentinel):
@@ -233,10 +240,14 @@ def _relu6(x):
     return np.clip(x, 0, 6).astype(x.dtype, copy=False)
 
 
-register_op("Relu", lambda attrs: _relu, same_shape)
-register_op("Relu6", lambda attrs: _relu6, same_shape)
-register_op("ReluGrad", lambda attrs: lambda g, x: g * (x > 0), same_shape)
-register_op("Relu6Grad", lambda attrs: lambda g, x: g * ((x > 0) & (x < 6)), same_shape)
+register_op("Relu", lambda attrs: _relu, same_shape,
+            signature=signature("features: T -> activations: T", T=REALS))
+register_op("Relu6", lambda attrs: _relu6, same_shape,
+            signature=signature("features: T -> activations: T", T=REALS))
+register_op("ReluGrad", lambda attrs: lambda g, x: g * (x > 0), same_shape,
+            signature=signature("gradients: T, features: T -> backprops: T", T=REALS))
+register_op("Relu6Grad", lambda attrs: lambda g, x: g * ((x > 0) & (x < 6)), same_shape,
+            signature=signature("gradients: T, features: T -> backprops: T", T=REALS))
 
 
 def relu(features, name=None):
@@ -292,12 +303,18 @@ def _leaky_relu_grad_kernel(attrs):
     return leaky_relu_grad
 
 
-register_op("Elu", lambda attrs: _elu, same_shape)
-register_op("EluGrad", lambda attrs: _elu_grad, same_shape)
-register_op("Softplus", lambda attrs: _softplus, same_shape)
-register_op("SoftplusGrad", lambda attrs: _softplus_grad, same_shape)
-register_op("LeakyRelu", _leaky_relu_kernel, same_shape)
-register_op("LeakyReluGrad", _leaky_relu_grad_kernel, same_shape)
+register_op("Elu", lambda attrs: _elu, same_shape,
+            signature=signature("features: T -> activations: T", T=FLOATS))
+register_op("EluGrad", lambda attrs: _elu_grad, same_shape,
+            signature=signature("gradients: T, outputs: T -> backprops: T", T=FLOATS))
+register_op("Softplus", lambda attrs: _softplus, same_shape,
+            signature=signature("features: T -> activations: T", T=FLOATS))
+register_op("SoftplusGrad", lambda attrs: _softplus_grad, same_shape,
+            signature=signature("gradients: T, features: T -> backprops: T", T=FLOATS))
+register_op("LeakyRelu", _leaky_relu_kernel, same_shape,
+            signature=signature("features: T -> activations: T", T=FLOATS))
+register_op("LeakyReluGrad", _leaky_relu_grad_kernel, same_shape,
+            signature=signature("gradients: T, features: T -> backprops: T", T=FLOATS))
 
 
 def _float_unary(op_type, features, name, attrs=None):
@@ -404,8 +421,10 @@ def _bias_add_grad_kernel(attrs):
     return bias_add_grad
 
 
-register_op("BiasAdd", _bias_add_kernel, _bias_add_shape)
-register_op("BiasAddGrad", _bias_add_grad_kernel, _bias_add_grad_shape)
+register_op("BiasAdd", _bias_add_kernel, _bias_add_shape,
+            signature=signature("value: T, bias: T -> output: T", T=NUMBERS))
+register_op("BiasAddGrad", _bias_add_grad_kernel, _bias_add_grad_shape,
+            signature=signature("out_backprop: T -> output: T", T=NUMBERS))
 
 
 def bias_add(value, bias, data_format=None, name=None):
@@ -436,7 +455,8 @@ def _l2_loss(x):
     return np.asarray(np.dot(flat, flat) / 2, dtype=x.dtype)
 
 
-register_op("L2Loss", lambda attrs: _l2_loss, lambda op: [TensorShape([])])
+register_op("L2Loss", lambda attrs: _l2_loss, lambda op: [TensorShape([])],
+            signature=signature("t: T -> output: T", T=FLOATS))
 
 
 def l2_loss(t, name=None):
@@ -471,7 +491,9 @@ def _in_top_k_shape(op):
     return [TensorShape([_merge_dim(batch, targets[0].value if targets.ndims else None)])]
 
 
-register_op("InTopKV2", lambda attrs: _in_top_k, _in_top_k_shape)
+register_op("InTopKV2", lambda attrs: _in_top_k, _in_top_k_shape,
+            signature=signature("predictions: float32, targets: T, k: T -> precision: bool",
+                                T=INDEX))
 NotDifferentiable("InTopKV2")
 
 
@@ -548,7 +570,8 @@ def _dropout_shape(op):
     return [x, uniform]
 
 
-register_op("Dropout", _dropout_kernel, _dropout_shape)
+register_op("Dropout", _dropout_kernel, _dropout_shape,
+            signature=signature("x: T, keep_prob: T, uniform: T -> output: T, mask: T", T=FLOATS))
 
 
 def _keep_prob_value(keep_prob, rate):

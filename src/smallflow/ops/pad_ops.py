@@ -5,10 +5,8 @@ import builtins
 import numpy as np
 
 from ..errors import InvalidArgumentError
-from ..graph import (
-    ShapeError,
-    convert_to_tensor,
-)
+from ..graph import ShapeError, convert_to_tensor, is_tensor_like
+from ..op_signature import ALL, INDEX, NUMBERS, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import (
@@ -51,7 +49,10 @@ def _tile_kernel(attrs):
     return tile_array
 
 
-register_op("Tile", _tile_kernel, _tile_static)
+register_op("Tile", _tile_kernel, _tile_static,
+            signature=signature("input: T, multiples: Tmultiples -> output: T",
+                                T=ALL,
+                                Tmultiples=INDEX))
 
 
 def tile(input, multiples, name=None):  # noqa: A002 - TensorFlow's argument name
@@ -117,6 +118,8 @@ def _check_paddings(x, paddings):
 def _pad_constant(x, paddings, fill):
     _check_paddings(x, paddings)
     shape = tuple(int(d + b + a) for d, (b, a) in zip(x.shape, paddings, strict=True))
+    if x.dtype == object and not isinstance(fill, bytes):
+        fill = b""  # the zero of a string tensor
     out = np.full(shape, fill, dtype=x.dtype)
     rows = zip(x.shape, paddings, strict=True)
     inner = tuple(builtins.slice(int(b), int(b) + d) for d, (b, _) in rows)
@@ -124,8 +127,14 @@ def _pad_constant(x, paddings, fill):
     return out
 
 
-register_op("Pad", lambda attrs: lambda x, paddings: _pad_constant(x, paddings, 0), _pad_static)
-register_op("PadV2", lambda attrs: _pad_constant, _pad_static)
+register_op("Pad", lambda attrs: lambda x, paddings: _pad_constant(x, paddings, 0), _pad_static,
+            signature=signature("input: T, paddings: Tpaddings -> output: T",
+                                T=ALL,
+                                Tpaddings=INDEX))
+register_op("PadV2", lambda attrs: _pad_constant, _pad_static,
+            signature=signature("input: T, paddings: Tpaddings, constant_values: T -> output: T",
+                                T=ALL,
+                                Tpaddings=INDEX))
 
 
 def _mirror_pad_kernel(attrs):
@@ -141,7 +150,10 @@ def _mirror_pad_kernel(attrs):
     return mirror_pad
 
 
-register_op("MirrorPad", _mirror_pad_kernel, _pad_static)
+register_op("MirrorPad", _mirror_pad_kernel, _pad_static,
+            signature=signature("input: T, paddings: Tpaddings -> output: T",
+                                T=ALL,
+                                Tpaddings=INDEX))
 
 
 def _mirror_source(size, before, after, mode):
@@ -181,7 +193,10 @@ def _mirror_pad_grad_static(op):
                          for d, (b, a) in zip(known.as_list(), paddings, strict=True)])]
 
 
-register_op("MirrorPadGrad", _mirror_pad_grad_kernel, _mirror_pad_grad_static)
+register_op("MirrorPadGrad", _mirror_pad_grad_kernel, _mirror_pad_grad_static,
+            signature=signature("input: T, paddings: Tpaddings -> output: T",
+                                T=NUMBERS,
+                                Tpaddings=INDEX))
 
 
 def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
@@ -194,6 +209,10 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
     paddings = _int_input(paddings, name="paddings")
     mode = str(mode).upper()
     if mode == "CONSTANT":
+        python_zero = not is_tensor_like(constant_values) and np.ndim(constant_values) == 0
+        if python_zero and constant_values == 0:
+            # As TensorFlow: the default 0 means "the dtype's zero" for any dtype (Pad).
+            return make_op("Pad", [tensor, paddings], [tensor.dtype], None, name).outputs[0]
         fill = convert_to_tensor(constant_values, dtype=tensor.dtype, name="constant_values")
         if constant_value(fill) is not None and not np.any(constant_value(fill)):
             return make_op("Pad", [tensor, paddings], [tensor.dtype], None, name).outputs[0]
@@ -238,7 +257,8 @@ def _reverse_kernel(attrs):
     return reverse_array
 
 
-register_op("ReverseV2", _reverse_kernel, _reverse_static)
+register_op("ReverseV2", _reverse_kernel, _reverse_static,
+            signature=signature("tensor: T, axis: Tidx -> output: T", T=ALL, Tidx=INDEX))
 
 
 def reverse(tensor, axis, name=None):
@@ -282,7 +302,8 @@ def _broadcast_to_kernel(attrs):
     return broadcast_array
 
 
-register_op("BroadcastTo", _broadcast_to_kernel, _broadcast_to_static)
+register_op("BroadcastTo", _broadcast_to_kernel, _broadcast_to_static,
+            signature=signature("input: T, shape: Tidx -> output: T", T=ALL, Tidx=INDEX))
 
 
 def broadcast_to(input, shape, name=None):  # noqa: A002

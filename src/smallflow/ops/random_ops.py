@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import dtypes
 from ..graph import Tensor, get_default_graph, name_scope
+from ..op_signature import FLOATS, INDEX, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from .array_ops import constant
@@ -100,10 +101,16 @@ def _uniform_int_kernel(attrs, state):
     return draw
 
 
-register_op("RandomStandardNormal", _normal_kernel, _random_static, stateful=True)
-register_op("TruncatedNormal", _truncated_normal_kernel, _random_static, stateful=True)
-register_op("RandomUniform", _uniform_kernel, _random_static, stateful=True)
-register_op("RandomUniformInt", _uniform_int_kernel, _random_static, stateful=True)
+register_op("RandomStandardNormal", _normal_kernel, _random_static, stateful=True,
+            signature=signature("shape: T -> output: dtype", T=INDEX, dtype=FLOATS))
+register_op("TruncatedNormal", _truncated_normal_kernel, _random_static, stateful=True,
+            signature=signature("shape: T -> output: dtype", T=INDEX, dtype=FLOATS))
+register_op("RandomUniform", _uniform_kernel, _random_static, stateful=True,
+            signature=signature("shape: T -> output: dtype", T=INDEX, dtype=FLOATS))
+register_op("RandomUniformInt", _uniform_int_kernel, _random_static, stateful=True,
+            signature=signature("shape: T, minval: Tout, maxval: Tout -> output: Tout",
+                                T=INDEX,
+                                Tout=INDEX))
 NotDifferentiable("RandomStandardNormal")
 NotDifferentiable("TruncatedNormal")
 NotDifferentiable("RandomUniform")

@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import dtypes
 from ..graph import ShapeError, Tensor, convert_to_tensor
+from ..op_signature import INDEX, NUMBERS, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import (
@@ -86,13 +87,20 @@ def _reduction_kernel(numpy_fn):
     return factory
 
 
-register_op("Sum", _reduction_kernel(np.sum), _reduction_static)
-register_op("Mean", _reduction_kernel(np.mean), _reduction_static)
-register_op("Max", _reduction_kernel(np.max), _reduction_static)
-register_op("Min", _reduction_kernel(np.min), _reduction_static)
-register_op("Prod", _reduction_kernel(np.prod), _reduction_static)
-register_op("All", _reduction_kernel(np.all), _reduction_static)
-register_op("Any", _reduction_kernel(np.any), _reduction_static)
+register_op("Sum", _reduction_kernel(np.sum), _reduction_static,
+            signature=signature("input: T -> output: T", T=NUMBERS))
+register_op("Mean", _reduction_kernel(np.mean), _reduction_static,
+            signature=signature("input: T -> output: T", T=NUMBERS))
+register_op("Max", _reduction_kernel(np.max), _reduction_static,
+            signature=signature("input: T -> output: T", T=NUMBERS))
+register_op("Min", _reduction_kernel(np.min), _reduction_static,
+            signature=signature("input: T -> output: T", T=NUMBERS))
+register_op("Prod", _reduction_kernel(np.prod), _reduction_static,
+            signature=signature("input: T -> output: T", T=NUMBERS))
+register_op("All", _reduction_kernel(np.all), _reduction_static,
+            signature=signature("input: bool -> output: bool"))
+register_op("Any", _reduction_kernel(np.any), _reduction_static,
+            signature=signature("input: bool -> output: bool"))
 
 
 def _resolve_axis(axis, reduction_indices, keepdims, keep_dims):
@@ -191,8 +199,10 @@ def _arg_static(op):
     return [TensorShape(dims)]
 
 
-register_op("ArgMax", _arg_kernel(np.argmax), _arg_static)
-register_op("ArgMin", _arg_kernel(np.argmin), _arg_static)
+register_op("ArgMax", _arg_kernel(np.argmax), _arg_static,
+            signature=signature("input: T -> output: output_type", T=NUMBERS, output_type=INDEX))
+register_op("ArgMin", _arg_kernel(np.argmin), _arg_static,
+            signature=signature("input: T -> output: output_type", T=NUMBERS, output_type=INDEX))
 
 
 def _arg(op_type, input, axis, name, dimension, output_type):  # noqa: A002

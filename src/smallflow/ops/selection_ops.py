@@ -10,6 +10,7 @@ from ..graph import (
     is_tensor_like,
     name_scope,
 )
+from ..op_signature import ALL, FLOAT_INT_COMPLEX, INDEX, NUMBERS, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import (
@@ -63,7 +64,12 @@ def _gather_kernel(attrs):
     return gather_array
 
 
-register_op("GatherV2", _gather_kernel, _gather_static)
+register_op("GatherV2", _gather_kernel, _gather_static,
+            signature=signature("params: Tparams, indices: Tindices, axis: Taxis"
+                                " -> output: Tparams",
+                                Tparams=ALL,
+                                Tindices=INDEX,
+                                Taxis=INDEX))
 
 
 def gather(params, indices, validate_indices=None, name=None, axis=0, batch_dims=0):
@@ -109,10 +115,13 @@ def _select_kernel(attrs):
     return select
 
 
-register_op("Select", _select_kernel, _select_static)
-register_op("SelectV2", lambda attrs: np.where, _select_static)
+register_op("Select", _select_kernel, _select_static,
+            signature=signature("condition: bool, t: T, e: T -> output: T", T=ALL))
+register_op("SelectV2", lambda attrs: np.where, _select_static,
+            signature=signature("condition: bool, t: T, e: T -> output: T", T=ALL))
 register_op("Where", lambda attrs: lambda x: np.argwhere(x).astype(np.int64, copy=False),
-            lambda op: [TensorShape([None, op.inputs[0].shape.ndims])])
+            lambda op: [TensorShape([None, op.inputs[0].shape.ndims])],
+            signature=signature("input: T -> index: int64", T=NUMBERS + (dtypes.bool,)))
 
 
 def _select_inputs(op_type, condition, x, y):
@@ -201,7 +210,8 @@ def _diag(x):
     return out.reshape(x.shape + x.shape)
 
 
-register_op("Diag", lambda attrs: _diag, _diag_static)
+register_op("Diag", lambda attrs: _diag, _diag_static,
+            signature=signature("diagonal: T -> output: T", T=FLOAT_INT_COMPLEX))
 
 
 def _diag_part_static(op):
@@ -225,7 +235,8 @@ def _diag_part(x):
     return x.reshape(n, n).diagonal().reshape(x.shape[:half]).copy()
 
 
-register_op("DiagPart", lambda attrs: _diag_part, _diag_part_static)
+register_op("DiagPart", lambda attrs: _diag_part, _diag_part_static,
+            signature=signature("input: T -> diagonal: T", T=FLOAT_INT_COMPLEX))
 
 
 def diag(diagonal, name=None):

@@ -5,6 +5,7 @@ import numpy as np
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..graph import ShapeError, convert_to_tensor, is_tensor_like, name_scope
+from ..op_signature import INDEX, NUMBERS, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import (
@@ -56,8 +57,10 @@ def _scan_static(op):
     return [known]
 
 
-register_op("Cumsum", _scan_kernel(np.add, 0), _scan_static)
-register_op("Cumprod", _scan_kernel(np.multiply, 1), _scan_static)
+register_op("Cumsum", _scan_kernel(np.add, 0), _scan_static,
+            signature=signature("x: T, axis: Tidx -> out: T", T=NUMBERS, Tidx=INDEX))
+register_op("Cumprod", _scan_kernel(np.multiply, 1), _scan_static,
+            signature=signature("x: T, axis: Tidx -> out: T", T=NUMBERS, Tidx=INDEX))
 
 
 def _scan(op_type, x, axis, exclusive, reverse, name):
@@ -120,7 +123,9 @@ def _range_static(op):
         raise ShapeError(str(err)) from None
 
 
-register_op("Range", _range_kernel, _range_static)
+register_op("Range", _range_kernel, _range_static,
+            signature=signature("start: Tidx, limit: Tidx, delta: Tidx -> output: Tidx",
+                                Tidx=(dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64)))
 
 _RANGE_DTYPES = (dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64)
 
@@ -166,7 +171,10 @@ def _linspace_static(op):
     return [TensorShape([int(num)])]
 
 
-register_op("LinSpace", _linspace_kernel, _linspace_static)
+register_op("LinSpace", _linspace_kernel, _linspace_static,
+            signature=signature("start: T, stop: T, num: Tidx -> output: T",
+                                T=(dtypes.float32, dtypes.float64),
+                                Tidx=INDEX))
 
 
 def linspace(start, stop, num, name=None):
@@ -214,7 +222,12 @@ def _segment_sum_kernel(attrs):
     return segment_sum
 
 
-register_op("UnsortedSegmentSum", _segment_sum_kernel, _segment_sum_static)
+register_op("UnsortedSegmentSum", _segment_sum_kernel, _segment_sum_static,
+            signature=signature("data: T, segment_ids: Tindices, num_segments: Tnumsegments"
+                                " -> output: T",
+                                T=NUMBERS,
+                                Tindices=INDEX,
+                                Tnumsegments=INDEX))
 
 
 def unsorted_segment_sum(data, segment_ids, num_segments, name=None):

@@ -10,6 +10,7 @@ from ..graph import (
     convert_to_tensor,
     is_tensor_like,
 )
+from ..op_signature import ALL, INDEX, NUMBERS, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape, as_shape, unknown_shape
 from .common import (
@@ -85,7 +86,8 @@ def _reshape_kernel(attrs):
     return reshape_array
 
 
-register_op("Reshape", _reshape_kernel, _reshape_static)
+register_op("Reshape", _reshape_kernel, _reshape_static,
+            signature=signature("tensor: T, shape: Tshape -> output: T", T=ALL, Tshape=INDEX))
 
 
 def reshape(tensor, shape, name=None):
@@ -100,12 +102,14 @@ def _shape_kernel(attrs):
     return lambda x: np.array(x.shape, dtype=out)
 
 
-register_op("Shape", _shape_kernel, lambda op: [TensorShape([op.inputs[0].shape.ndims])])
+register_op("Shape", _shape_kernel, lambda op: [TensorShape([op.inputs[0].shape.ndims])],
+            signature=signature("input: T -> output: out_type", T=ALL, out_type=INDEX))
 register_op("Size",
             lambda attrs: lambda x: np.array(x.size, dtype=attrs["out_type"].as_numpy_dtype),
-            lambda op: [TensorShape([])])
+            lambda op: [TensorShape([])],
+            signature=signature("input: T -> output: out_type", T=ALL, out_type=INDEX))
 register_op("Rank", lambda attrs: lambda x: np.array(x.ndim, dtype=np.int32),
-            lambda op: [TensorShape([])])
+            lambda op: [TensorShape([])], signature=signature("input: T -> output: int32", T=ALL))
 
 
 def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002
@@ -135,7 +139,8 @@ def _fill_static(op):
     return [unknown_shape() if dims is None else TensorShape(dims)]
 
 
-register_op("Fill", _fill_kernel, _fill_static)
+register_op("Fill", _fill_kernel, _fill_static,
+            signature=signature("dims: index_type, value: T -> output: T", T=ALL, index_type=INDEX))
 
 
 def fill(dims, value, name=None):
@@ -164,8 +169,10 @@ def ones(shape, dtype=dtypes.float32, name=None):
     return _filled(shape, dtype, 1, name, "ones")
 
 
-register_op("ZerosLike", lambda attrs: np.zeros_like, same_shape)
-register_op("OnesLike", lambda attrs: np.ones_like, same_shape)
+register_op("ZerosLike", lambda attrs: np.zeros_like, same_shape,
+            signature=signature("x: T -> y: T", T=ALL))
+register_op("OnesLike", lambda attrs: np.ones_like, same_shape,
+            signature=signature("x: T -> y: T", T=NUMBERS + (dtypes.bool,)))
 
 
 def zeros_like(tensor, dtype=None, name=None, optimize=True):
@@ -198,7 +205,8 @@ def _transpose_static(op):
     return [TensorShape([dims[int(p)] for p in perm])]
 
 
-register_op("Transpose", lambda attrs: np.transpose, _transpose_static)
+register_op("Transpose", lambda attrs: np.transpose, _transpose_static,
+            signature=signature("x: T, perm: Tperm -> y: T", T=ALL, Tperm=INDEX))
 
 
 def transpose(a, perm=None, name="transpose", conjugate=False):
@@ -227,7 +235,7 @@ def _expand_dims_static(op):
 
 
 register_op("ExpandDims", lambda attrs: lambda x: np.expand_dims(x, attrs["axis"]),
-            _expand_dims_static)
+            _expand_dims_static, signature=signature("input: T -> output: T", T=ALL))
 
 
 def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
@@ -263,7 +271,8 @@ def _squeeze_kernel(attrs):
     return lambda x: np.squeeze(x, axis=tuple(a % x.ndim for a in axes))
 
 
-register_op("Squeeze", _squeeze_kernel, _squeeze_static)
+register_op("Squeeze", _squeeze_kernel, _squeeze_static,
+            signature=signature("input: T -> output: T", T=ALL))
 
 
 def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002
@@ -297,7 +306,10 @@ def _one_hot_static(op):
     return [TensorShape(dims)]
 
 
-register_op("OneHot", _one_hot_kernel, _one_hot_static)
+register_op("OneHot", _one_hot_kernel, _one_hot_static,
+            signature=signature("indices: TI, on_value: T, off_value: T -> output: T",
+                                T=ALL,
+                                TI=(dtypes.uint8, dtypes.int32, dtypes.int64)))
 
 
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):

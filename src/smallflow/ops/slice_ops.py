@@ -14,6 +14,7 @@ from ..graph import (
     is_tensor_like,
     name_scope,
 )
+from ..op_signature import ALL, INDEX, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import (
@@ -78,7 +79,10 @@ def _slice_kernel(attrs):
     return slice_array
 
 
-register_op("Slice", _slice_kernel, _slice_static)
+register_op("Slice", _slice_kernel, _slice_static,
+            signature=signature("input: T, begin: Index, size: Index -> output: T",
+                                T=ALL,
+                                Index=INDEX))
 
 
 def slice(input_, begin, size, name=None):  # noqa: A001 - TensorFlow's public name
@@ -208,7 +212,10 @@ def _strided_slice_kernel(attrs):
     return strided_slice_array
 
 
-register_op("StridedSlice", _strided_slice_kernel, _strided_slice_static)
+register_op("StridedSlice", _strided_slice_kernel, _strided_slice_static,
+            signature=signature("input: T, begin: Index, end: Index, strides: Index -> output: T",
+                                T=ALL,
+                                Index=INDEX))
 
 
 def _strided_slice_grad_kernel(attrs):
@@ -225,7 +232,11 @@ def _strided_slice_grad_kernel(attrs):
     return scatter
 
 
-register_op("StridedSliceGrad", _strided_slice_grad_kernel, lambda op: [op.inputs[1].shape])
+register_op("StridedSliceGrad", _strided_slice_grad_kernel, lambda op: [op.inputs[1].shape],
+            signature=signature("dy: T, x: T, begin: Index, end: Index, strides: Index"
+                                " -> output: T",
+                                T=ALL,
+                                Index=INDEX))
 
 
 def _slice_attrs(begin, end, strides, masks):

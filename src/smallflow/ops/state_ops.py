@@ -8,6 +8,7 @@ than writing into the old one, so every reader within one ``Session.run`` sees o
 import numpy as np
 
 from ..errors import FailedPreconditionError, InvalidArgumentError
+from ..op_signature import ALL, NUMBERS, signature
 from ..registry import register_op
 from ..tensor_shape import as_shape
 from .common import make_op
@@ -28,7 +29,8 @@ def _variable_kernel(attrs, state):
     return read
 
 
-register_op("VariableV2", _variable_kernel, lambda op: [op.attrs["shape"]], stateful=True)
+register_op("VariableV2", _variable_kernel, lambda op: [op.attrs["shape"]], stateful=True,
+            signature=signature("-> ref: dtype"))
 
 
 def variable_op(shape, dtype, name):
@@ -86,9 +88,12 @@ def _var_shape(op):
     return [op.attrs["shape"]]
 
 
-register_op("Assign", _assign_kernel, _var_shape, stateful=True)
-register_op("AssignAdd", _assign_update_kernel(np.add), _var_shape, stateful=True)
-register_op("AssignSub", _assign_update_kernel(np.subtract), _var_shape, stateful=True)
+register_op("Assign", _assign_kernel, _var_shape, stateful=True,
+            signature=signature("value: T -> output_ref: T", T=ALL))
+register_op("AssignAdd", _assign_update_kernel(np.add), _var_shape, stateful=True,
+            signature=signature("value: T -> output_ref: T", T=NUMBERS))
+register_op("AssignSub", _assign_update_kernel(np.subtract), _var_shape, stateful=True,
+            signature=signature("value: T -> output_ref: T", T=NUMBERS))
 
 
 def assign_op(var_op, value, op_type="Assign", validate_shape=True, name=None,
@@ -110,4 +115,4 @@ def _is_initialized_kernel(attrs, state):
 
 
 register_op("IsVariableInitialized", _is_initialized_kernel, lambda op: [as_shape([])],
-            stateful=True)
+            stateful=True, signature=signature("-> is_initialized: bool"))

@@ -12,6 +12,7 @@ import numpy as np
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..graph import ShapeError, convert_to_tensor
+from ..op_signature import signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import unknown_shape
 from .common import make_op, merge_shapes, same_shape
@@ -69,7 +70,8 @@ def _as_string_kernel(attrs):
     return as_string
 
 
-register_op("AsString", _as_string_kernel, same_shape)
+register_op("AsString", _as_string_kernel, same_shape,
+            signature=signature("input: T -> output: string", T=_AS_STRING_TYPES))
 NotDifferentiable("AsString")
 
 
@@ -119,7 +121,8 @@ def _join_kernel(attrs):
     return join
 
 
-register_op("StringJoin", _join_kernel, _join_static)
+register_op("StringJoin", _join_kernel, _join_static,
+            signature=signature("inputs: N * string -> output: string"))
 NotDifferentiable("StringJoin")
 
 
@@ -190,7 +193,9 @@ def _string_to_number_kernel(attrs):
     return to_number
 
 
-register_op("StringToNumber", _string_to_number_kernel, same_shape)
+register_op("StringToNumber", _string_to_number_kernel, same_shape,
+            signature=signature("string_tensor: string -> output: out_type",
+                                out_type=_NUMBER_TYPES))
 NotDifferentiable("StringToNumber")
 
 

@@ -1,9 +1,8 @@
 """Python operators on Tensor (``+``, ``@``, ``<``, ...) installed as ops."""
 
+from .. import dtypes
 from ..graph import Tensor, is_tensor_like
-from .common import (
-    make_unary,
-)
+from .common import binary_inputs, make_unary
 from .cwise_ops import _binary, _truediv
 from .matmul_ops import matmul
 
@@ -28,11 +27,18 @@ def _matmul_operator(x, y, name, default_name):
     return matmul(x, y, name=default_name)
 
 
+def _add_operator(x, y, name, default_name):
+    # As TensorFlow: ``+`` is AddV2, except on strings, which only the older Add concatenates.
+    x, y = binary_inputs("AddV2", x, y)
+    op_type = "Add" if x.dtype.base_dtype == dtypes.string else "AddV2"
+    return _binary(op_type, x, y, None, default_name)
+
+
 def _pow_operator(x, y, name, default_name):
     return _binary("Pow", x, y, None, default_name)
 
 
-_add_op, _radd_op = _operator("AddV2", "add")
+_add_op, _radd_op = _operator("AddV2", "add", _add_operator)
 _sub_op, _rsub_op = _operator("Sub", "sub")
 _mul_op, _rmul_op = _operator("Mul", "mul")
 _div_op, _rdiv_op = _operator("RealDiv", "truediv", _truediv)

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import InvalidArgumentError
 from ..graph import ShapeError, Tensor, convert_to_tensor
+from ..op_signature import FLOATS, signature
 from ..registry import NotDifferentiable, register_op
 from .common import make_op
 
@@ -142,6 +143,7 @@ register_op(
     _apply_gradient_descent_kernel,
     _update_shape_fn((), (1,), 2),
     stateful=True,
+    signature=signature("inputs: N * T -> out: T", T=FLOATS),
 )
 NotDifferentiable("ApplyGradientDescent")
 
@@ -184,7 +186,8 @@ def _apply_momentum_kernel(attrs, state):
 
 
 register_op(
-    "ApplyMomentum", _apply_momentum_kernel, _update_shape_fn((1,), (2, 4), 3), stateful=True
+    "ApplyMomentum", _apply_momentum_kernel, _update_shape_fn((1,), (2, 4), 3), stateful=True,
+    signature=signature("inputs: N * T -> out: T", T=FLOATS),
 )
 NotDifferentiable("ApplyMomentum")
 
@@ -242,7 +245,8 @@ def _apply_adam_kernel(attrs, state):
 
 
 register_op(
-    "ApplyAdam", _apply_adam_kernel, _update_shape_fn((1, 2), (3, 4, 5, 6, 7, 8), 9), stateful=True
+    "ApplyAdam", _apply_adam_kernel, _update_shape_fn((1, 2), (3, 4, 5, 6, 7, 8), 9), stateful=True,
+    signature=signature("inputs: N * T -> out: T", T=FLOATS),
 )
 NotDifferentiable("ApplyAdam")
 
@@ -308,7 +312,8 @@ def _apply_adagrad_kernel(attrs, state):
     return apply
 
 
-register_op("ApplyAdagrad", _apply_adagrad_kernel, _update_shape_fn((1,), (2,), 3), stateful=True)
+register_op("ApplyAdagrad", _apply_adagrad_kernel, _update_shape_fn((1,), (2,), 3), stateful=True,
+            signature=signature("inputs: N * T -> out: T", T=FLOATS))
 NotDifferentiable("ApplyAdagrad")
 
 
@@ -354,7 +359,9 @@ def _apply_rms_prop_kernel(attrs, state):
 
 
 register_op(
-    "ApplyRMSProp", _apply_rms_prop_kernel, _update_shape_fn((1, 2), (3, 4, 5, 6), 7), stateful=True
+    "ApplyRMSProp", _apply_rms_prop_kernel, _update_shape_fn((1, 2), (3, 4, 5, 6), 7),
+    stateful=True,
+    signature=signature("inputs: N * T -> out: T", T=FLOATS),
 )
 NotDifferentiable("ApplyRMSProp")
 
@@ -407,6 +414,7 @@ register_op(
     _apply_centered_rms_prop_kernel,
     _update_shape_fn((1, 2, 3), (4, 5, 6, 7), 8),
     stateful=True,
+    signature=signature("inputs: N * T -> out: T", T=FLOATS),
 )
 NotDifferentiable("ApplyCenteredRMSProp")
 
