@@ -13,7 +13,7 @@ SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "smallflow"
 LAYERS = [
     ("foundation", ["_version", "errors", "dtypes", "tensor_shape", "protos",
                     "config", "tb_protos", "tensor_util"]),
-    ("registry", ["registry"]),
+    ("registry", ["registry", "op_signature"]),
     ("graph", ["graph", "graph_io"]),
     ("ops", ["ops.common", "ops.constant_op", "ops.shape_ops", "ops.join_split_ops",
              "ops.slice_ops", "ops.pad_ops", "ops.selection_ops", "ops.broadcast_ops",

@@ -8,12 +8,14 @@ import numpy as np
 class DType:
     """A tensor element type: ``float32``, ``int64``, ``bool``, ..."""
 
-    __slots__ = ("_name", "_np", "_tf_string")
+    __slots__ = ("_base", "_name", "_np", "_ref", "_tf_string")
 
-    def __init__(self, name, np_dtype, tf_string):
+    def __init__(self, name, np_dtype, tf_string, base=None):
         self._name = name
         self._np = np.dtype(np_dtype)
         self._tf_string = tf_string
+        self._base = base
+        self._ref = None
 
     @property
     def name(self):
@@ -25,7 +27,16 @@ class DType:
 
     @property
     def base_dtype(self):
-        return self
+        """The dtype without ``_ref`` (a variable's ``dtype`` is ``float32_ref``)."""
+        return self._base or self
+
+    @property
+    def is_ref_dtype(self):
+        return self._base is not None
+
+    @property
+    def _as_ref(self):
+        return self if self._base is not None else self._ref
 
     @property
     def real_dtype(self):
@@ -80,7 +91,8 @@ class DType:
         return self._np.itemsize
 
     def is_compatible_with(self, other):
-        return self == as_dtype(other)
+        other = as_dtype(other)
+        return self.base_dtype is other.base_dtype
 
     def __eq__(self, other):
         if isinstance(other, DType):
@@ -129,7 +141,26 @@ _ALL = (
     float16, float32, float64, int8, int16, int32, int64,
     uint8, uint16, uint32, uint64, bool, complex64, complex128, string,
 )
-_BY_NAME = {d.name: d for d in _ALL}
+
+
+
+def _make_ref(base):
+    ref = DType(base.name + "_ref", base._np, base._tf_string + "_ref", base)
+    base._ref = ref
+    return ref
+
+
+# Reference dtypes: what a TensorFlow 1.x variable (a reference to a buffer) reports as its
+# dtype. Values and comparisons use ``base_dtype``; no tensor of ours carries a ref dtype.
+_REFS = tuple(_make_ref(d) for d in _ALL)
+float16_ref, float32_ref, float64_ref = (d._ref for d in (float16, float32, float64))
+int8_ref, int16_ref, int32_ref, int64_ref = (d._ref for d in (int8, int16, int32, int64))
+uint8_ref, uint16_ref, uint32_ref, uint64_ref = (d._ref for d in (uint8, uint16, uint32, uint64))
+bool_ref, string_ref = bool._ref, string._ref
+complex64_ref, complex128_ref = complex64._ref, complex128._ref
+half_ref = float16_ref
+double_ref = float64_ref
+_BY_NAME = {d.name: d for d in _ALL + _REFS}
 _BY_NAME.update({"float": float32, "double": float64, "half": float16})
 _BY_NUMPY = {d._np: d for d in _ALL}
 

@@ -367,7 +367,8 @@ class Graph:
         control = [op for frame in self._control_stack for op in frame]
         op = Operation(self, op_type, op_name, inputs, attrs, control)
         op._outputs = tuple(
-            Tensor(op, i, _dtypes.as_dtype(dt), TensorShape(None)) for i, dt in enumerate(dtypes)
+            Tensor(op, i, _dtypes.as_dtype(dt).base_dtype, TensorShape(None))
+            for i, dt in enumerate(dtypes)
         )
         try:
             shapes = op_def.shape_fn(op)
@@ -607,7 +608,7 @@ def register_tensor_conversion_function(base_type, conversion_func, priority=100
 def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_hint=None):
     """Return ``value`` as a Tensor of the default graph (constants for Python/NumPy values)."""
     if dtype is not None:
-        dtype = _dtypes.as_dtype(dtype)
+        dtype = _dtypes.as_dtype(dtype).base_dtype
     if isinstance(value, Tensor):
         if dtype is not None and value.dtype != dtype:
             raise ValueError(
@@ -620,7 +621,7 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
         if isinstance(value, base_type):
             if dtype is None and preferred is not None:
                 try:
-                    return func(value, _dtypes.as_dtype(preferred), name)
+                    return func(value, _dtypes.as_dtype(preferred).base_dtype, name)
                 except (TypeError, ValueError):
                     pass
             return func(value, dtype, name)

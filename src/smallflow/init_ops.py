@@ -12,10 +12,10 @@ class Initializer:
     """Called as ``init(shape, dtype=None, partition_info=None)``; returns a tensor."""
 
     def __init__(self, dtype=dtypes.float32):
-        self.dtype = dtypes.as_dtype(dtype)
+        self.dtype = dtypes.as_dtype(dtype).base_dtype
 
     def _dtype(self, dtype):
-        return self.dtype if dtype is None else dtypes.as_dtype(dtype)
+        return self.dtype if dtype is None else dtypes.as_dtype(dtype).base_dtype
 
     def get_config(self):
         return {}

@@ -316,15 +316,38 @@ class BaseSession:
         feed_checks = [_feed_check(t) for t in feed_tensors]
         steps = []
         step_ops = []
+        assigned = {}  # op -> names of the variables it or anything it waits for writes
+
+        def fresh_read(tensor, var_op):
+            # Re-read the variable where this consumer runs, as TensorFlow 1.x's reference
+            # reads do: the value seen is the one after the assignments it depends on.
+            slot = len(template)
+            template.append(None)
+            steps.append((self._kernel_for(var_op), (), slot))
+            step_ops.append(var_op)
+            return slot
+
         for op in order:
             needed_outputs = [t for t in op.outputs if t not in fed]
             if op.type == "Placeholder":
                 _raise_unfed(op)
+            written = _written_before(op, assigned)
             if op.type in _PASS_THROUGH and op.inputs:
                 if op.outputs[0] not in fed:
-                    slots[op.outputs[0]] = slot_of(op.inputs[0])
+                    source = _variable_source(op.inputs[0], fed)
+                    if source is not None and source.attrs["var_name"] in written:
+                        slots[op.outputs[0]] = fresh_read(op.inputs[0], source)
+                    else:
+                        slots[op.outputs[0]] = slot_of(op.inputs[0])
                 continue
-            in_slots = tuple(slot_of(t) for t in op.inputs)
+            in_slots = []
+            for tensor in op.inputs:
+                source = _variable_source(tensor, fed) if written else None
+                if source is not None and source.attrs["var_name"] in written:
+                    in_slots.append(fresh_read(tensor, source))
+                else:
+                    in_slots.append(slot_of(tensor))
+            in_slots = tuple(in_slots)
             out_slots = tuple(slot_of(t) for t in op.outputs)
             kernel = self._kernel_for(op)
             if _foldable(op, template, in_slots) and needed_outputs:
@@ -434,6 +457,40 @@ def _foldable(op, template, in_slots):
     if op_def.stateful or op.type == "Placeholder" or op.control_inputs:
         return False
     return all(template[i] is not None for i in in_slots)
+
+
+_NOTHING = frozenset()
+
+
+def _written_before(op, assigned):
+    """Record and return the variables written by ``op``'s dependencies (data and control).
+
+    ``assigned`` holds the answer for every op planned before ``op`` (the plan's order puts
+    dependencies first); ``op``'s own writes are recorded for its consumers, not returned.
+    """
+    written = _NOTHING
+    for dep in [*(t.op for t in op.inputs), *op.control_inputs]:
+        names = assigned.get(dep, _NOTHING)
+        if names:
+            written = written | names if written else names
+    own = op.attrs.get("var_names") or (op.attrs.get("var_name"),)
+    if op.type != "VariableV2" and own[0] is not None and OP_DEFS.lookup(op.type).stateful:
+        assigned[op] = written | frozenset(own)
+    else:
+        assigned[op] = written
+    return written
+
+
+def _variable_source(tensor, fed):
+    """The VariableV2 op whose value ``tensor`` passes along unchanged, or None."""
+    while tensor not in fed:
+        op = tensor.op
+        if op.type == "VariableV2":
+            return op
+        if op.type not in _PASS_THROUGH or not op.inputs:
+            return None
+        tensor = op.inputs[0]
+    return None
 
 
 def _may_alias_state(tensor):

@@ -66,7 +66,7 @@ class _VariableStore:
         self.variables = {}
 
     def get(self, name, shape, dtype, initializer, regularizer, trainable, collections, reuse):
-        dtype = dtypes.as_dtype(dtype)
+        dtype = dtypes.as_dtype(dtype).base_dtype
         found = self.variables.get(name)
         if found is not None:
             if reuse is False or reuse is None:
@@ -77,7 +77,7 @@ class _VariableStore:
             if shape is not None and not as_shape(shape).is_compatible_with(found.shape):
                 raise ValueError(f"Trying to share variable {name}, but specified shape "
                                  f"{as_shape(shape)} and found shape {found.shape}.")
-            if dtype != found.dtype:
+            if dtype.base_dtype != found.dtype.base_dtype:
                 raise ValueError(f"Trying to share variable {name}, but specified dtype "
                                  f"{dtype.name} and found dtype {found.dtype.name}.")
             return found
@@ -175,7 +175,7 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
         full_name,
         initializer or (name_or_scope.initializer if isinstance(name_or_scope, VariableScope)
                         else parent.initializer),
-        dtypes.as_dtype(dtype) if dtype is not None else parent.dtype,
+        dtypes.as_dtype(dtype).base_dtype if dtype is not None else parent.dtype,
     )
     stack.append(scope)
     try:

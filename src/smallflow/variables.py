@@ -29,8 +29,7 @@ class Variable:
         if callable(initial_value):
             initial_value = initial_value()
         with control_dependencies(None), name_scope(name or "Variable") as scope:
-            value = convert_to_tensor(initial_value, name="initial_value",
-                                      dtype=dtype if dtype is None else dtypes.as_dtype(dtype))
+            value = convert_to_tensor(initial_value, name="initial_value", dtype=dtype)
             if validate_shape and not value.shape.is_fully_defined():
                 raise ValueError(
                     f"initial_value must have a shape specified: {value}"
@@ -75,7 +74,8 @@ class Variable:
 
     @property
     def dtype(self):
-        return self._variable_op.outputs[0].dtype
+        """``float32_ref`` for a float32 variable, as TensorFlow 1.x; its values are float32."""
+        return self._variable_op.outputs[0].dtype._as_ref
 
     @property
     def shape(self):
@@ -136,7 +136,7 @@ class Variable:
 
     def __repr__(self):
         return (f"<tf.Variable '{self.name}' shape={self.shape} "
-                f"dtype={self.dtype.name}_ref>")
+                f"dtype={self.dtype.name}>")
 
     def __hash__(self):
         return id(self)
@@ -225,7 +225,7 @@ class Variable:
 
 def _variable_to_tensor(value, dtype, name):
     tensor = value.value()
-    if dtype is not None and dtype != tensor.dtype:
+    if dtype is not None and dtypes.as_dtype(dtype).base_dtype != tensor.dtype:
         raise ValueError(
             f"Incompatible type conversion requested to type '{dtype.name}' for variable of "
             f"type '{tensor.dtype.name}'"

@@ -35,7 +35,7 @@ def _infer_dtype(value):
     if isinstance(value, np.ndarray | np.generic):
         if value.dtype.kind in "SU" or (value.dtype == object and _all_strings(value)):
             return dtypes.string
-        return dtypes.as_dtype(value.dtype)
+        return dtypes.as_dtype(value.dtype).base_dtype
     array = np.asarray(value)
     kind = array.dtype.kind
     if kind in "SU" or (kind == "O" and array.size and _all_strings(array)):
@@ -98,7 +98,7 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
     """A tensor with a fixed value; a scalar fills ``shape``, a short list is padded."""
     if isinstance(value, Tensor):
         raise TypeError(f"Expected a Python or NumPy value for constant, got Tensor {value}")
-    dtype = dtypes.as_dtype(dtype) if dtype is not None else _infer_dtype(value)
+    dtype = dtypes.as_dtype(dtype).base_dtype if dtype is not None else _infer_dtype(value)
     array = _to_array(value, dtype)
     if shape is not None:
         array = _fit_to_shape(array, [int(d) for d in as_shape(shape).as_list()], verify_shape)
@@ -144,7 +144,10 @@ def _first_tensor_dtype(value):
 
 def _autopack(value, dtype, name):
     """A (nested) list holding tensors as one tensor, by stacking (TensorFlow's autopacking)."""
-    dtype = dtypes.as_dtype(dtype) if dtype is not None else _first_tensor_dtype(value)
+    if dtype is not None:
+        dtype = dtypes.as_dtype(dtype).base_dtype
+    else:
+        dtype = _first_tensor_dtype(value)
     with name_scope(name) as scope:
         parts = []
         for index, item in enumerate(value):
@@ -188,7 +191,7 @@ register_op("Placeholder", _placeholder_kernel, lambda op: [op.attrs["shape"]],
 
 def placeholder(dtype, shape=None, name=None):
     """A tensor whose value must be fed to ``Session.run``; None sizes match any size."""
-    dtype = dtypes.as_dtype(dtype)
+    dtype = dtypes.as_dtype(dtype).base_dtype
     static = unknown_shape() if shape is None else as_shape(shape)
     op = make_op("Placeholder", [], [dtype], {"dtype": dtype, "shape": static}, name)
     return op.outputs[0]
@@ -250,7 +253,7 @@ register_op("Cast", _cast_kernel, same_shape,
 
 def cast(x, dtype, name=None):
     """Convert ``x`` to ``dtype``: bool gives 0/1, float to int truncates toward zero."""
-    dtype = dtypes.as_dtype(dtype)
+    dtype = dtypes.as_dtype(dtype).base_dtype
     x = convert_to_tensor(x)
     if x.dtype == dtype:
         return x

@@ -148,7 +148,7 @@ def _scaled(raw, scale, shift, scope):
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Samples of a normal distribution; fresh values on every run."""
-    dtype = dtypes.as_dtype(dtype)
+    dtype = dtypes.as_dtype(dtype).base_dtype
     with name_scope(name or "random_normal") as scope:
         raw = _random_op("RandomStandardNormal", shape, dtype, seed)
         return _scaled(raw, stddev, mean, scope)
@@ -156,7 +156,7 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Normal samples, redrawn when more than two standard deviations from the mean."""
-    dtype = dtypes.as_dtype(dtype)
+    dtype = dtypes.as_dtype(dtype).base_dtype
     with name_scope(name or "truncated_normal") as scope:
         raw = _random_op("TruncatedNormal", shape, dtype, seed)
         return _scaled(raw, stddev, mean, scope)
@@ -164,7 +164,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
 
 def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
     """Uniform samples in ``[minval, maxval)`` (``maxval`` defaults to 1 for floats)."""
-    dtype = dtypes.as_dtype(dtype)
+    dtype = dtypes.as_dtype(dtype).base_dtype
     with name_scope(name or "random_uniform") as scope:
         if dtype.is_integer:
             if maxval is None:

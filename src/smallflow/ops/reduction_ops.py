@@ -212,7 +212,7 @@ def _arg(op_type, input, axis, name, dimension, output_type):  # noqa: A002
     axis = 0 if axis is None else axis
     if isinstance(axis, Tensor):
         axis = constant_value(axis)
-    output_type = dtypes.as_dtype(output_type)
+    output_type = dtypes.as_dtype(output_type).base_dtype
     attrs = {"axis": int(np.asarray(axis)), "output_type": output_type}
     return make_unary(op_type, input, name, out_dtype=output_type, attrs=attrs)
 

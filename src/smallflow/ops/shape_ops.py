@@ -114,12 +114,12 @@ register_op("Rank", lambda attrs: lambda x: np.array(x.ndim, dtype=np.int32),
 
 def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002
     """The dynamic shape of ``input`` as a 1-D tensor."""
-    out_type = dtypes.as_dtype(out_type)
+    out_type = dtypes.as_dtype(out_type).base_dtype
     return make_unary("Shape", input, name, out_dtype=out_type, attrs={"out_type": out_type})
 
 
 def size(input, name=None, out_type=dtypes.int32):  # noqa: A002
-    out_type = dtypes.as_dtype(out_type)
+    out_type = dtypes.as_dtype(out_type).base_dtype
     return make_unary("Size", input, name, out_dtype=out_type, attrs={"out_type": out_type})
 
 
@@ -149,7 +149,7 @@ def fill(dims, value, name=None):
 
 
 def _filled(shape, dtype, fill_value, name, default_name):
-    dtype = dtypes.as_dtype(dtype)
+    dtype = dtypes.as_dtype(dtype).base_dtype
     if is_tensor_like(shape) or _contains_tensor(shape):
         dims = _shape_input(shape)
         value = constant(fill_value, dtype=dtype)
@@ -177,14 +177,14 @@ register_op("OnesLike", lambda attrs: np.ones_like, same_shape,
 
 def zeros_like(tensor, dtype=None, name=None, optimize=True):
     tensor = convert_to_tensor(tensor)
-    if dtype is not None and dtypes.as_dtype(dtype) != tensor.dtype:
+    if dtype is not None and dtypes.as_dtype(dtype).base_dtype != tensor.dtype:
         return zeros(shape(tensor), dtype=dtype, name=name)
     return make_unary("ZerosLike", tensor, name)
 
 
 def ones_like(tensor, dtype=None, name=None, optimize=True):
     tensor = convert_to_tensor(tensor)
-    if dtype is not None and dtypes.as_dtype(dtype) != tensor.dtype:
+    if dtype is not None and dtypes.as_dtype(dtype).base_dtype != tensor.dtype:
         return ones(shape(tensor), dtype=dtype, name=name)
     return make_unary("OnesLike", tensor, name)
 
@@ -317,7 +317,7 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     indices = convert_to_tensor(indices)
     if dtype is None:
         dtype = convert_to_tensor(on_value).dtype if on_value is not None else dtypes.float32
-    dtype = dtypes.as_dtype(dtype)
+    dtype = dtypes.as_dtype(dtype).base_dtype
     on = convert_to_tensor(1 if on_value is None else on_value, dtype=dtype, name="on_value")
     off = convert_to_tensor(0 if off_value is None else off_value, dtype=dtype,
                             name="off_value")

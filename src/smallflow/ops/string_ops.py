@@ -202,7 +202,7 @@ NotDifferentiable("StringToNumber")
 def string_to_number(string_tensor, out_type=dtypes.float32, name=None):
     """Parse each string as a number of ``out_type`` (float32, float64, int32 or int64)."""
     x = convert_to_tensor(string_tensor, name="string_tensor")
-    out_type = dtypes.as_dtype(out_type)
+    out_type = dtypes.as_dtype(out_type).base_dtype
     if x.dtype != dtypes.string:
         raise TypeError(f"Input 'string_tensor' of 'StringToNumber' Op has type "
                         f"{x.dtype.name} that does not match expected type of string.")

@@ -211,7 +211,7 @@ def _filled(var, fill_value):
 
 def _assert_valid_dtypes(tensors):
     for tensor in tensors:
-        if tensor.dtype not in _VALID_DTYPES:
+        if tensor.dtype.base_dtype not in _VALID_DTYPES:
             raise ValueError(
                 f"Invalid type {tensor.dtype!r} for {tensor.name}, expected: "
                 f"[{', '.join(repr(d) for d in _VALID_DTYPES)}]."
