@@ -39,8 +39,9 @@ def _reduce_to_shape_kernel(attrs):
             # is several times faster than ufunc.reduce; small arrays keep the plain sum.
             rows = grad.reshape(-1, max(1, _size_of(target)))
             return (np.ones(rows.shape[0], dtype=grad.dtype) @ rows).reshape(target)
-        summed = np.add.reduce(grad, axis=axes, keepdims=True, dtype=grad.dtype)
-        return summed.reshape(target)
+        summed = np.add.reduce(grad, axis=axes, keepdims=True)
+        # Small ints sum as int64 in NumPy; the op keeps its input's dtype.
+        return summed.astype(grad.dtype, copy=False).reshape(target)
 
     return reduce_to
 

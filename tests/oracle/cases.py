@@ -1,0 +1,510 @@
+"""The oracle's cases: small graphs written once, built by smallflow and by TensorFlow.
+
+Each case is ``Case(name, build)`` where ``build(tf, np)`` returns a dict of named tensors
+to fetch, or ``(fetches, feed_dict)``. The tables below generate the cases over grids of
+dtypes, shapes (scalars, empty tensors, broadcasting) and special values (0, -0, inf, NaN,
+ties). To add coverage, add a row to a table (or a ``Case`` to ``EXTRA``): this module
+must import nothing but NumPy, since it runs under both interpreters.
+"""
+
+import itertools
+
+FLOATS = ("float32", "float64")
+INTS = ("int32", "int64")
+SPECIAL_FLOATS = [0.0, -0.0, 1.5, -2.5, 0.5, 2.5, float("inf"), float("-inf"), float("nan")]
+FINITE_FLOATS = [0.3, -1.7, 2.5, 0.5, -0.5, 1.0]
+INT_VALUES = [0, -3, 7, 2, -8, 1]
+
+
+class Case:
+    """One graph: a name, a builder, and whether variables need initializing."""
+
+    def __init__(self, name, build, init=False, rtol=None):
+        self.name = name
+        self.build = build
+        self.init = init
+        self.rtol = rtol
+
+
+def _values(dtype):
+    if dtype in FLOATS:
+        return SPECIAL_FLOATS
+    if dtype == "bool":
+        return [True, False, True]
+    if dtype == "string":
+        return ["a", "bc", ""]
+    return INT_VALUES
+
+
+def _const(tf, np, values, dtype):
+    if dtype == "string":
+        return tf.constant(values)
+    return tf.constant(np.array(values).astype(dtype))
+
+
+# -- element-wise unary ---------------------------------------------------------------------
+
+UNARY = {
+    "abs": lambda tf: tf.abs,
+    "negative": lambda tf: tf.negative,
+    "square": lambda tf: tf.square,
+    "sqrt": lambda tf: tf.sqrt,
+    "rsqrt": lambda tf: tf.rsqrt,
+    "exp": lambda tf: tf.exp,
+    "log": lambda tf: tf.log,
+    "log1p": lambda tf: tf.log1p,
+    "sign": lambda tf: tf.sign,
+    "reciprocal": lambda tf: tf.reciprocal,
+    "tanh": lambda tf: tf.tanh,
+    "sigmoid": lambda tf: tf.sigmoid,
+    "floor": lambda tf: tf.floor,
+    "ceil": lambda tf: tf.ceil,
+    "round": lambda tf: tf.round,
+    "logical_not": lambda tf: tf.logical_not,
+    "is_nan": lambda tf: tf.is_nan,
+    "is_inf": lambda tf: tf.is_inf,
+    "is_finite": lambda tf: tf.is_finite,
+    "relu": lambda tf: tf.nn.relu,
+    "relu6": lambda tf: tf.nn.relu6,
+    "elu": lambda tf: tf.nn.elu,
+    "softplus": lambda tf: tf.nn.softplus,
+    "leaky_relu": lambda tf: tf.nn.leaky_relu,
+    "softmax": lambda tf: tf.nn.softmax,
+    "log_softmax": lambda tf: tf.nn.log_softmax,
+    "zeros_like": lambda tf: tf.zeros_like,
+    "ones_like": lambda tf: tf.ones_like,
+    "identity": lambda tf: tf.identity,
+    "stop_gradient": lambda tf: tf.stop_gradient,
+    "shape": lambda tf: tf.shape,
+    "size": lambda tf: tf.size,
+    "rank": lambda tf: tf.rank,
+    "l2_loss": lambda tf: tf.nn.l2_loss,
+    "as_string": lambda tf: tf.as_string,
+    "invert": lambda tf: (lambda x: ~x),
+    "neg_operator": lambda tf: (lambda x: -x),
+    "abs_operator": lambda tf: abs,
+    "to_float": lambda tf: tf.to_float,
+    "cast_int32": lambda tf: (lambda x: tf.cast(x, tf.int32)),
+    "cast_bool": lambda tf: (lambda x: tf.cast(x, tf.bool)),
+    "sin": lambda tf: tf.sin,
+    "cos": lambda tf: tf.cos,
+    "tan": lambda tf: tf.tan,
+    "asin": lambda tf: tf.asin,
+    "acos": lambda tf: tf.acos,
+    "atan": lambda tf: tf.atan,
+    "sinh": lambda tf: tf.sinh,
+    "cosh": lambda tf: tf.cosh,
+    "asinh": lambda tf: tf.asinh,
+    "acosh": lambda tf: tf.acosh,
+    "atanh": lambda tf: tf.atanh,
+    "erf": lambda tf: tf.erf,
+    "erfc": lambda tf: tf.erfc,
+    "expm1": lambda tf: tf.expm1,
+    "lgamma": lambda tf: tf.lgamma,
+    "digamma": lambda tf: tf.digamma,
+    "rint": lambda tf: tf.rint,
+    "softsign": lambda tf: tf.nn.softsign,
+}
+UNARY_DTYPES = ("float32", "float64", "int32", "int64", "bool")
+# Ops whose gradient is checked (float64, values clear of kinks and poles).
+UNARY_GRADIENTS = (
+    "abs", "negative", "square", "sqrt", "rsqrt", "exp", "log", "log1p", "reciprocal", "tanh",
+    "sigmoid", "relu", "relu6", "elu", "softplus", "leaky_relu", "softmax", "log_softmax",
+    "l2_loss", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "atanh",
+    "erf", "erfc", "expm1", "lgamma", "softsign", "identity",
+)
+
+
+def _unary_case(op, dtype):
+    def build(tf, np):
+        x = _const(tf, np, [_values(dtype)], dtype)
+        return {"y": UNARY[op](tf)(x)}
+
+    return Case(f"unary/{op}/{dtype}", build)
+
+
+def _unary_grad_case(op):
+    def build(tf, np):
+        x = tf.constant(np.array([[0.3, 0.6, 0.8], [0.2, 0.45, 0.9]]))
+        y = UNARY[op](tf)(x)
+        return {"y": y, "dx": tf.gradients(y, x)[0]}
+
+    return Case(f"grad/{op}", build, rtol=1e-5)
+
+
+# -- element-wise binary ------------------------------------------------------------------
+
+BINARY = {
+    "add": lambda tf: tf.add,
+    "subtract": lambda tf: tf.subtract,
+    "multiply": lambda tf: tf.multiply,
+    "truediv": lambda tf: tf.truediv,
+    "div": lambda tf: tf.div,
+    "divide": lambda tf: tf.divide,
+    "realdiv": lambda tf: tf.realdiv,
+    "floordiv": lambda tf: tf.floordiv,
+    "floormod": lambda tf: tf.floormod,
+    "mod": lambda tf: tf.mod,
+    "truncatediv": lambda tf: tf.truncatediv,
+    "truncatemod": lambda tf: tf.truncatemod,
+    "pow": lambda tf: tf.pow,
+    "maximum": lambda tf: tf.maximum,
+    "minimum": lambda tf: tf.minimum,
+    "squared_difference": lambda tf: tf.squared_difference,
+    "div_no_nan": lambda tf: tf.div_no_nan,
+    "atan2": lambda tf: tf.atan2,
+    "equal": lambda tf: tf.equal,
+    "not_equal": lambda tf: tf.not_equal,
+    "less": lambda tf: tf.less,
+    "less_equal": lambda tf: tf.less_equal,
+    "greater": lambda tf: tf.greater,
+    "greater_equal": lambda tf: tf.greater_equal,
+    "logical_and": lambda tf: tf.logical_and,
+    "logical_or": lambda tf: tf.logical_or,
+    "logical_xor": lambda tf: tf.logical_xor,
+    "op_add": lambda tf: (lambda x, y: x + y),
+    "op_sub": lambda tf: (lambda x, y: x - y),
+    "op_mul": lambda tf: (lambda x, y: x * y),
+    "op_truediv": lambda tf: (lambda x, y: x / y),
+    "op_floordiv": lambda tf: (lambda x, y: x // y),
+    "op_mod": lambda tf: (lambda x, y: x % y),
+    "op_pow": lambda tf: (lambda x, y: x**y),
+    "op_and": lambda tf: (lambda x, y: x & y),
+    "op_or": lambda tf: (lambda x, y: x | y),
+    "op_xor": lambda tf: (lambda x, y: x ^ y),
+    "op_lt": lambda tf: (lambda x, y: x < y),
+    "op_ge": lambda tf: (lambda x, y: x >= y),
+}
+BINARY_DTYPES = ("float32", "float64", "int32", "int64", "bool")
+# (x shape, y shape): scalars, equal shapes, broadcasting, empty.
+SHAPES = {
+    "scalar": ((), ()),
+    "same": ((2, 3), (2, 3)),
+    "broadcast": ((2, 3), (3,)),
+    "broadcast_both": ((2, 1), (1, 3)),
+    "empty": ((0, 3), (3,)),
+}
+BINARY_GRADIENTS = ("add", "subtract", "multiply", "truediv", "pow", "maximum", "minimum",
+                    "squared_difference", "floormod", "atan2", "div_no_nan")
+
+
+def _fill(np, shape, values, dtype):
+    count = int(np.prod(shape)) if shape else 1
+    flat = [values[i % len(values)] for i in range(count)]
+    return np.array(flat, dtype=object).reshape(shape).astype(dtype)
+
+
+def _binary_case(op, dtype, shape_name):
+    x_shape, y_shape = SHAPES[shape_name]
+
+    def build(tf, np):
+        values = _values(dtype)
+        x = tf.constant(_fill(np, x_shape, values, dtype))
+        y = tf.constant(_fill(np, y_shape, values[::-1], dtype))
+        return {"z": BINARY[op](tf)(x, y)}
+
+    return Case(f"binary/{op}/{dtype}/{shape_name}", build)
+
+
+def _binary_grad_case(op):
+    def build(tf, np):
+        x = tf.constant(np.array([[0.3, 1.6, 0.8], [1.2, 0.45, 0.9]]))
+        y = tf.constant(np.array([0.7, 1.1, 0.25]))
+        z = BINARY[op](tf)(x, y)
+        dx, dy = tf.gradients(z, [x, y])
+        return {"z": z, "dx": dx, "dy": dy}
+
+    return Case(f"grad/{op}", build, rtol=1e-5)
+
+
+# -- reductions ------------------------------------------------------------------------------
+
+REDUCTIONS = {
+    "reduce_sum": lambda tf: tf.reduce_sum,
+    "reduce_mean": lambda tf: tf.reduce_mean,
+    "reduce_max": lambda tf: tf.reduce_max,
+    "reduce_min": lambda tf: tf.reduce_min,
+    "reduce_prod": lambda tf: tf.reduce_prod,
+    "reduce_all": lambda tf: tf.reduce_all,
+    "reduce_any": lambda tf: tf.reduce_any,
+    "reduce_logsumexp": lambda tf: tf.reduce_logsumexp,
+    "count_nonzero": lambda tf: tf.count_nonzero,
+    "argmax": lambda tf: (lambda x, axis: tf.argmax(x, axis=0 if axis is None else axis)),
+    "argmin": lambda tf: (lambda x, axis: tf.argmin(x, axis=0 if axis is None else axis)),
+}
+AXES = {"all": None, "0": 0, "1": 1, "-1": -1, "both": [0, 1], "dup": [1, 1], "out": 2}
+REDUCTION_INPUTS = {
+    "float32": [[1.5, float("nan"), -2.0], [float("inf"), 0.0, 3.0]],
+    "float64": [[1.0, 4.0, 4.0], [-1.0, -0.0, 2.0]],
+    "int32": [[1, 7, 7], [-3, 0, 2]],
+    "bool": [[True, False, True], [False, False, True]],
+}
+
+
+def _reduction_case(op, dtype, axis_name):
+    def build(tf, np):
+        x = tf.constant(np.array(REDUCTION_INPUTS[dtype]).astype(dtype))
+        axis = AXES[axis_name]
+        if op.startswith("arg"):
+            return {"y": REDUCTIONS[op](tf)(x, axis)}
+        return {"y": REDUCTIONS[op](tf)(x, axis=axis)}
+
+    return Case(f"reduce/{op}/{dtype}/{axis_name}", build)
+
+
+def _reduction_extra_cases():
+    def keepdims(tf, np):
+        x = tf.constant(np.arange(6.0).reshape(2, 3))
+        return {"y": tf.reduce_sum(x, axis=1, keepdims=True),
+                "m": tf.reduce_mean(x, axis=[0], keepdims=True)}
+
+    def empty(tf, np):
+        x = tf.constant(np.zeros((0, 3), np.float32))
+        return {"s": tf.reduce_sum(x, 0), "m": tf.reduce_max(x, 1), "p": tf.reduce_prod(x, 0)}
+
+    def unknown_rank(tf, np):
+        x = tf.placeholder(tf.float32)
+        return {"s": tf.reduce_sum(x)}, {x: np.ones((2, 2), np.float32)}
+
+    def axis_tensor(tf, np):
+        x = tf.constant(np.arange(6.0).reshape(2, 3))
+        axis = tf.placeholder(tf.int32, [])
+        return {"s": tf.reduce_sum(x, axis=axis), "a": tf.argmax(x, axis)}, {axis: 1}
+
+    def grads(tf, np):
+        x = tf.constant(np.array([[1.0, 5.0, 3.0], [2.0, 2.0, -1.0]]))
+        out = {}
+        for name in ("reduce_sum", "reduce_mean", "reduce_max", "reduce_prod",
+                     "reduce_logsumexp"):
+            out[name] = tf.gradients(REDUCTIONS[name](tf)(x, axis=1), x)[0]
+        return out
+
+    return [Case("reduce/keepdims", keepdims), Case("reduce/empty", empty),
+            Case("reduce/unknown_rank", unknown_rank), Case("reduce/axis_tensor", axis_tensor),
+            Case("grad/reductions", grads, rtol=1e-6)]
+
+
+# -- array ops -------------------------------------------------------------------------------
+
+
+def _array_cases():
+    def case(name, build, **kwargs):
+        return Case(f"array/{name}", build, **kwargs)
+
+    m = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+    out = [
+        case("constant_int_from_floats",
+             lambda tf, np: {"c": tf.constant(np.array([1.5]), dtype=tf.int32)}),
+        case("constant_fill", lambda tf, np: {"c": tf.constant(7, shape=[2, 2])}),
+        case("reshape", lambda tf, np: {"r": tf.reshape(tf.constant(m), [3, -1])}),
+        case("reshape_bad", lambda tf, np: {"r": tf.reshape(tf.constant(m), [4, -1])}),
+        case("transpose", lambda tf, np: {"t": tf.transpose(tf.constant(m))}),
+        case("transpose_unknown_rank", lambda tf, np: (
+            {"t": tf.transpose(p := tf.placeholder(tf.float32))},
+            {p: np.ones((2, 3), np.float32)})),
+        case("expand_squeeze", lambda tf, np: {
+            "e": tf.expand_dims(tf.constant(m), 1), "s": tf.squeeze(tf.constant([[1], [2]]))}),
+        case("concat", lambda tf, np: {"c": tf.concat([tf.constant(m), tf.constant(m)], 1)}),
+        case("stack_unstack", lambda tf, np: {
+            "s": tf.stack([tf.constant(m), tf.constant(m)], axis=1),
+            "u": tf.unstack(tf.constant(m), axis=1)[2]}),
+        case("split", lambda tf, np: {"a": tf.split(tf.constant(m), [1, 2], axis=1)[1],
+                                      "b": tf.split(tf.constant(m), 3, axis=1)[0]}),
+        case("slice", lambda tf, np: {"s": tf.slice(tf.constant(m), [0, 1], [-1, 2])}),
+        case("getitem", lambda tf, np: {
+            "a": tf.constant(m)[1], "b": tf.constant(m)[:, ::-2], "c": tf.constant(m)[..., 0],
+            "d": tf.constant(m)[tf.newaxis, 1:]}),
+        case("tile_pad_reverse", lambda tf, np: {
+            "t": tf.tile(tf.constant(m), [2, 1]),
+            "p": tf.pad(tf.constant(m), [[1, 0], [0, 2]]),
+            "r": tf.pad(tf.constant(m), [[1, 1], [2, 2]], mode="REFLECT"),
+            "v": tf.reverse(tf.constant(m), [1])}),
+        case("gather", lambda tf, np: {"g": tf.gather(tf.constant(m), [1, 0, 1]),
+                                       "a": tf.gather(tf.constant(m), [2, 0], axis=1)}),
+        case("gather_grad_shape", lambda tf, np: {
+            "g": tf.convert_to_tensor(tf.gradients(tf.gather(v := tf.constant(m), [1, 1]), v)[0])}),
+        case("slice_grad_shape", lambda tf, np: {
+            "g": tf.gradients(tf.slice(v := tf.constant(m), [0, 1], [1, 2]), v)[0]}),
+        case("where", lambda tf, np: {
+            "w": tf.where(tf.constant([True, False]), tf.constant([1, 2]), tf.constant([3, 4])),
+            "i": tf.where(tf.constant([[True, False], [False, True]]))}),
+        case("one_hot", lambda tf, np: {"o": tf.one_hot([0, 2, -1, 5], 3)}),
+        case("one_hot_float_indices", lambda tf, np: {"o": tf.one_hot([0.0, 1.0], 3)}),
+        case("fill_zeros_ones", lambda tf, np: {
+            "f": tf.fill([2, 2], 3.5), "z": tf.zeros([2], tf.int32), "o": tf.ones([1, 2])}),
+        case("cast", lambda tf, np: {
+            "i": tf.cast(tf.constant([1.7, -1.7, 2.5]), tf.int32),
+            "b": tf.cast(tf.constant([0.0, 2.0]), tf.bool),
+            "f": tf.cast(tf.constant([True, False]), tf.float32)}),
+        case("boolean_mask", lambda tf, np: {
+            "b": tf.boolean_mask(tf.constant(m), tf.constant([False, True]))}),
+        case("diag", lambda tf, np: {"d": tf.diag([1, 2]), "p": tf.diag_part(tf.constant(
+            [[1, 2], [3, 4]]))}),
+        case("broadcast_to", lambda tf, np: {"b": tf.broadcast_to(tf.constant([1, 2]),
+                                                                  [3, 2])}),
+        case("range_linspace", lambda tf, np: {
+            "r": tf.range(5), "f": tf.range(1.0, 2.0, 0.25), "d": tf.range(10, 2, -3),
+            "l": tf.linspace(0.0, 1.0, 5)}),
+        case("cumsum_cumprod", lambda tf, np: {
+            "s": tf.cumsum(tf.constant(m), 1), "e": tf.cumsum(tf.constant(m), 1, exclusive=True),
+            "r": tf.cumsum(tf.constant(m), 0, reverse=True), "p": tf.cumprod(tf.constant(m))}),
+        case("unsorted_segment_sum", lambda tf, np: {
+            "s": tf.unsorted_segment_sum(tf.constant(m), [1, 1], 3)}),
+        case("matmul", lambda tf, np: {
+            "m": tf.matmul(tf.constant(m), tf.constant(m), transpose_b=True),
+            "o": tf.constant(m) @ tf.ones([3, 1])}),
+        case("matmul_bool", lambda tf, np: {"m": tf.matmul(tf.constant([[True]]),
+                                                           tf.constant([[True]]))}),
+        case("add_n", lambda tf, np: {"a": tf.add_n([tf.constant(m)] * 3)}),
+        case("clip_by_value", lambda tf, np: {"c": tf.clip_by_value(tf.constant(m), 2, 5)}),
+        case("numpy_operand_cast", lambda tf, np: {
+            "a": tf.constant([1, 2]) + np.array([2.5, 1.0])}),
+        case("python_int_with_float_tensor", lambda tf, np: {
+            "a": tf.add(2, tf.constant([1.5]))}),
+        case("int_plus_float_tensor", lambda tf, np: {
+            "a": tf.constant([1]) + tf.constant([1.5])}),
+    ]
+    return out
+
+
+# -- neural-network ops ------------------------------------------------------------------
+
+
+def _nn_cases():
+    logits = [[1.0, 2.0, 0.5], [0.1, -1.0, 3.0]]
+    labels = [[0.0, 1.0, 0.0], [0.5, 0.25, 0.25]]
+
+    def case(name, build, **kwargs):
+        return Case(f"nn/{name}", build, **kwargs)
+
+    def xent_grads(tf, np):
+        lg = tf.constant(np.array(logits))
+        loss = tf.nn.softmax_cross_entropy_with_logits_v2(labels=tf.constant(np.array(labels)),
+                                                          logits=lg)
+        return {"loss": loss, "d": tf.gradients(loss, lg)[0]}
+
+    def conv_case(padding, stride):
+        def build(tf, np):
+            x = tf.constant(np.arange(1.0, 33.0).reshape(1, 4, 4, 2))
+            w = tf.constant(np.linspace(-1, 1, 2 * 2 * 2 * 3).reshape(2, 2, 2, 3))
+            y = tf.nn.conv2d(x, w, [1, stride, stride, 1], padding)
+            dx, dw = tf.gradients(y, [x, w])
+            return {"y": y, "dx": dx, "dw": dw}
+
+        return case(f"conv2d/{padding}/{stride}", build, rtol=1e-6)
+
+    def pool_case(kind, padding, values_name):
+        pool_values = {
+            "plain": np_arange_like(),
+            "nan": [float("nan"), 1.0, 2.0, float("nan")] * 4,
+            "neg_inf": [float("-inf")] * 16,
+        }[values_name]
+
+        def build(tf, np):
+            x = tf.constant(np.array(pool_values, np.float32).reshape(1, 4, 4, 1))
+            fn = tf.nn.max_pool if kind == "max" else tf.nn.avg_pool
+            return {"y": fn(x, [1, 2, 2, 1], [1, 2, 2, 1], padding)}
+
+        return case(f"{kind}_pool/{padding}/{values_name}", build)
+
+    out = [
+        case("softmax_xent_v2", lambda tf, np: {
+            "l": tf.nn.softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits)}),
+        case("softmax_xent_int_labels", lambda tf, np: {
+            "l": tf.nn.softmax_cross_entropy_with_logits_v2(
+                labels=tf.constant([[0, 1, 0], [1, 0, 0]]), logits=logits)}),
+        case("softmax_xent_broadcast_labels", lambda tf, np: {
+            "l": tf.nn.softmax_cross_entropy_with_logits_v2(labels=[[0.0, 1.0, 0.0]],
+                                                            logits=logits)}),
+        case("softmax_xent_grads", xent_grads, rtol=1e-6),
+        case("sparse_softmax_xent", lambda tf, np: {
+            "l": tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[1, 2], logits=logits)}),
+        case("sigmoid_xent", lambda tf, np: {
+            "l": tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits)}),
+        case("bias_add", lambda tf, np: {"b": tf.nn.bias_add(tf.constant(logits),
+                                                             [1.0, 2.0, 3.0])}),
+        case("in_top_k", lambda tf, np: {"k": tf.nn.in_top_k(logits, [1, 2], 1)}),
+        case("moments", lambda tf, np: dict(zip("mv", tf.nn.moments(tf.constant(logits), [0]),
+                                                strict=True))),
+        case("dropout_keep_1", lambda tf, np: {"d": tf.nn.dropout(tf.constant(logits), 1.0)}),
+        conv_case("SAME", 1), conv_case("VALID", 1), conv_case("SAME", 2),
+    ]
+    for kind, padding, values in itertools.product(("max", "avg"), ("SAME", "VALID"),
+                                                   ("plain", "nan", "neg_inf")):
+        out.append(pool_case(kind, padding, values))
+    return out
+
+
+def np_arange_like():
+    return [float(v) for v in range(16)]
+
+
+# -- variables, control dependencies, strings -------------------------------------------------
+
+
+def _state_cases():
+    def control_read(read):
+        def build(tf, np):
+            v = tf.Variable(0.0)
+            inc = v.assign_add(1.0)
+            with tf.control_dependencies([inc]):
+                r = {"identity": lambda: tf.identity(v), "read_value": v.read_value,
+                     "plus": lambda: v + 0}[read]()
+            return {"r": r}
+
+        return Case(f"state/control_read/{read}", build, init=True)
+
+    def get_variable_initializer(tf, np):
+        w = tf.get_variable("w", initializer=tf.constant([1.0, 2.0]))
+        return {"w": w.read_value()}
+
+    def variable_dtype(tf, np):
+        v = tf.Variable(np.float64(1.0))
+        return {"base": tf.constant(v.dtype.base_dtype.name), "ref": tf.constant(v.dtype.name)}
+
+    return [control_read(r) for r in ("identity", "read_value", "plus")] + [
+        Case("state/get_variable_initializer", get_variable_initializer, init=True),
+        Case("state/variable_dtype", variable_dtype, init=True),
+    ]
+
+
+def _string_cases():
+    def case(name, build):
+        return Case(f"string/{name}", build)
+
+    return [
+        case("hello", lambda tf, np: {"h": tf.constant("Hello, TensorFlow!")}),
+        case("as_string", lambda tf, np: {
+            "f": tf.as_string(tf.constant([1.5, -0.25])), "i": tf.as_string([3, -4], width=3),
+            "p": tf.as_string(tf.constant([3.14159]), precision=2)}),
+        case("join", lambda tf, np: {"j": tf.strings.join(["a", tf.constant(["x", "y"])],
+                                                          separator="-")}),
+        case("to_number", lambda tf, np: {
+            "f": tf.strings.to_number(["1.5", "-2e3"]),
+            "i": tf.string_to_number(["12", "-3"], out_type=tf.int32)}),
+        case("to_number_bad", lambda tf, np: {"f": tf.string_to_number(["abc"])}),
+        case("add", lambda tf, np: {"a": tf.constant("a") + tf.constant("b")}),
+    ]
+
+
+def all_cases():
+    out = []
+    for op, dtype in itertools.product(UNARY, UNARY_DTYPES):
+        out.append(_unary_case(op, dtype))
+    out += [_unary_grad_case(op) for op in UNARY_GRADIENTS]
+    for op, dtype, shape in itertools.product(BINARY, BINARY_DTYPES, SHAPES):
+        out.append(_binary_case(op, dtype, shape))
+    out += [_binary_grad_case(op) for op in BINARY_GRADIENTS]
+    for op, dtype, axis in itertools.product(REDUCTIONS, REDUCTION_INPUTS, AXES):
+        out.append(_reduction_case(op, dtype, axis))
+    out += _reduction_extra_cases()
+    out += _array_cases()
+    out += _nn_cases()
+    out += _state_cases()
+    out += _string_cases()
+    out += EXTRA
+    return out
+
+
+# Cases added by hand (other helpers: append here or add table rows above).
+EXTRA = []

@@ -1,0 +1,110 @@
+"""smallflow against TensorFlow itself: the same small graphs, run in two processes.
+
+TensorFlow is found through the environment variable ``SMALLFLOW_ORACLE_PYTHON`` (an
+interpreter with ``tensorflow-cpu`` installed; ``.ci/run`` makes one). Without it every case
+is skipped, saying so. Each case (cases.py) is built and run by runner.py once under that
+interpreter (``tensorflow.compat.v1``, graph mode, v1 behaviour) and once under ours; this
+file compares, case by case: the error class and the stage it was raised at (building the
+graph or running it), else each fetched tensor's dtype, static shape and value (NaN where
+TensorFlow has NaN, exact for integers, bools and strings, a relative tolerance for floats).
+
+``DIFFERENCES`` is the one list of intended differences, each with its reason.
+"""
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+HERE = pathlib.Path(__file__).resolve().parent
+SRC = HERE.parents[1] / "src"
+sys.path.insert(0, str(HERE))
+
+import cases  # noqa: E402
+
+ORACLE_PYTHON = os.environ.get("SMALLFLOW_ORACLE_PYTHON")
+CASES = {case.name: case for case in cases.all_cases()}
+
+# Intended differences: case name (or a prefix ending in "/") -> why smallflow differs.
+# TensorFlow here is 2.x's compat.v1; where it changed TensorFlow 1.15's behaviour on purpose
+# we follow 1.15 and say so.
+DIFFERENCES = {
+}
+
+
+def _difference(name):
+    for key, reason in DIFFERENCES.items():
+        if name == key or (key.endswith("/") and name.startswith(key)):
+            return reason
+    return None
+
+
+def _run(python, backend, out, env):
+    result = subprocess.run([python, str(HERE / "runner.py"), backend, str(out)],
+                            capture_output=True, text=True, env=env, timeout=1800)
+    if result.returncode != 0:
+        raise RuntimeError(f"{backend} runner failed:\n{result.stderr[-3000:]}")
+    records = json.loads(out.with_suffix(".json").read_text())
+    with np.load(out.with_suffix(".npz"), allow_pickle=True) as arrays:
+        values = {key: arrays[key] for key in arrays.files}
+    return records, values
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    if not ORACLE_PYTHON:
+        pytest.skip("TensorFlow oracle not configured: set SMALLFLOW_ORACLE_PYTHON to a Python "
+                    "with tensorflow-cpu installed (see README, 'TensorFlow oracle')")
+    folder = tmp_path_factory.mktemp("oracle")
+    env = dict(os.environ, PYTHONPATH=str(SRC), TF_CPP_MIN_LOG_LEVEL="3")
+    ours = _run(sys.executable, "smallflow", folder / "smallflow", env)
+    tf_env = {k: v for k, v in env.items() if k != "PYTHONPATH"}
+    theirs = _run(ORACLE_PYTHON, "tensorflow", folder / "tensorflow", tf_env)
+    return ours, theirs
+
+
+def _compare_values(name, fetch, ours, theirs, rtol):
+    assert ours.shape == theirs.shape, f"{fetch}: value shape {ours.shape} != {theirs.shape}"
+    if theirs.dtype == object or ours.dtype == object:
+        assert ours.tolist() == theirs.tolist(), f"{fetch}: {ours!r} != {theirs!r}"
+        return
+    if theirs.dtype.kind in "fc":
+        np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=rtol * 1e-3, equal_nan=True,
+                                   err_msg=f"{name}: {fetch}")
+        return
+    np.testing.assert_array_equal(ours, theirs, err_msg=f"{name}: {fetch}")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_smallflow_matches_tensorflow(results, name):
+    (our_records, our_values), (tf_records, tf_values) = results
+    ours, theirs = our_records[name], tf_records[name]
+    reason = _difference(name)
+    if reason:
+        pytest.xfail(reason)
+    assert "crash" not in theirs, theirs.get("crash")
+    assert "crash" not in ours, ours.get("crash")
+    if "error" in theirs:
+        got = (ours.get("error"), ours.get("stage"))
+        assert got == (theirs["error"], theirs["stage"]), (
+            f"TensorFlow raised {theirs['error']} when {theirs['stage']}ing the graph "
+            f"({theirs['message']}); smallflow: "
+            + (f"{ours['error']} at {ours['stage']} ({ours['message']})" if "error" in ours
+               else "no error")
+        )
+        return
+    assert "error" not in ours, (
+        f"smallflow raised {ours['error']} at {ours['stage']}: {ours['message']}")
+    assert sorted(ours["fetches"]) == sorted(theirs["fetches"])
+    rtol = CASES[name].rtol or 1e-6
+    for fetch, want in theirs["fetches"].items():
+        got = ours["fetches"][fetch]
+        assert got["dtype"] == want["dtype"], f"{fetch}: dtype {got['dtype']} != {want['dtype']}"
+        assert got["shape"] == want["shape"], (
+            f"{fetch}: static shape {got['shape']} != {want['shape']}")
+        key = f"{name}::{fetch}"
+        _compare_values(name, fetch, our_values[key], tf_values[key], rtol)
