@@ -144,12 +144,49 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
                                              trainable, collections)
 
 
+def _scope_counts(graph):
+    """How often each variable scope (by full name) was opened: TF1's naming of default names."""
+    counts = getattr(graph, "_variable_scopes_count", None)
+    if counts is None:
+        counts = graph._variable_scopes_count = {}
+    return counts
+
+
+def _unique_default_name(counts, parent_name, default_name):
+    """``default_name``, or ``default_name_1``, ``_2``... : the first not opened yet here."""
+    prefix = f"{parent_name}/{default_name}" if parent_name else default_name
+    if not counts.get(prefix):
+        return default_name
+    index = 1
+    while counts.get(f"{prefix}_{index}"):
+        index += 1
+    return f"{default_name}_{index}"
+
+
+def _close_subscopes(counts, name):
+    """Forget the scopes opened inside ``name``: re-entering it numbers them from 0 again.
+
+    This is what lets ``with variable_scope("D", reuse=True):`` rebuild a network whose
+    layers were named by default (``D/conv2d``, ``D/conv2d_1``) and find the same variables.
+    """
+    prefix = name + "/"
+    for key in counts:
+        if key.startswith(prefix):
+            counts[key] = 0
+
+
 @contextlib.contextmanager
 def variable_scope(name_or_scope, default_name=None, values=None, initializer=None,
                    regularizer=None, reuse=None, dtype=None, **unused):
-    """Open a scope for variable names (and a name scope of the same name for ops)."""
+    """Open a scope for variable names (and a name scope of the same name for ops).
+
+    Scope names opened with a ``default_name`` are numbered as TF 1.x numbers them: per
+    enclosing scope, starting again from the plain name each time the enclosing scope is
+    entered anew.
+    """
     graph = get_default_graph()
     stack = _scope_stack(graph)
+    counts = _scope_counts(graph)
     parent = stack[-1]
     if isinstance(name_or_scope, VariableScope):
         full_name = name_or_scope.name
@@ -159,13 +196,7 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
         if base is None:
             if default_name is None:
                 raise TypeError("If default_name is None then name_or_scope is required")
-            used = getattr(graph, "_default_scope_counts", None)
-            if used is None:
-                used = graph._default_scope_counts = {}
-            key = f"{parent.name}/{default_name}" if parent.name else default_name
-            count = used.get(key, 0)
-            used[key] = count + 1
-            base = default_name if count == 0 else f"{default_name}_{count}"
+            base = _unique_default_name(counts, parent.name, default_name)
         full_name = f"{parent.name}/{base}" if parent.name else base
         op_scope = base
     if reuse is None or reuse is False:
@@ -177,9 +208,16 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
                         else parent.initializer),
         dtypes.as_dtype(dtype).base_dtype if dtype is not None else parent.dtype,
     )
+    counts[full_name] = counts.get(full_name, 0) + 1
+    saved_counts = dict(counts) if isinstance(name_or_scope, VariableScope) else None
     stack.append(scope)
     try:
         with graph.name_scope(op_scope):
             yield scope
     finally:
         stack.pop()
+        if saved_counts is not None:
+            counts.clear()
+            counts.update(saved_counts)
+        else:
+            _close_subscopes(counts, full_name)
