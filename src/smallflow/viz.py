@@ -1,13 +1,12 @@
 """Pictures of models and data as matplotlib Figures: weights, samples, confusion, mistakes."""
 
-import contextlib
 import math
 import os
-import tempfile
 
 import numpy as np
 
 from smallflow import evaluation
+from smallflow.train import checkpoint_management
 
 __all__ = [
     "confusion_figure",
@@ -213,26 +212,10 @@ def save_figure(figure, path):
     suffix = os.path.splitext(target)[1].lower().lstrip(".")
     fmt = suffix or "png"
     os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder
-    )
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            figure.savefig(stream, format=fmt, dpi=DPI)
-            stream.flush()
-            os.fsync(stream.fileno())
-        # mkstemp makes the file private (0600); give it the permissions a plain open() would.
-        os.chmod(temporary, 0o666 & ~_current_umask())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+
+    def write(stream):
+        figure.savefig(stream, format=fmt, dpi=DPI)
+
+    # Temporary files of an earlier, interrupted write of this picture are removed first.
+    checkpoint_management.write_atomically(target, write)
     return target
-
-
-def _current_umask():
-    """The process's file-creation mask (read by setting and restoring it)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

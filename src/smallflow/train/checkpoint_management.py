@@ -11,6 +11,7 @@ The index is TensorFlow's text file::
 """
 
 import contextlib
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -25,6 +26,12 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "'": "'", "\\": "\\"}
 
 # -- atomic writes ------------------------------------------------------------------------------
 
+# Temporary files are named ".<final name>.<writer's pid>-<random>.tmp" beside their target,
+# so a later write can tell an abandoned one (its writer is gone) from one still being written.
+_TEMPORARY = re.compile(r"^\.(?P<base>.+)\.(?:(?P<pid>\d+)-)?[0-9a-f]{8}\.tmp$")
+# A save of several files commits by renaming this file into place; see write_together.
+_JOURNAL = ".{}.commit"
+
 
 def write_to_temporary(path, write):
     """Call ``write(binary_file)`` on a new hidden file beside ``path``; return its name.
@@ -34,7 +41,8 @@ def write_to_temporary(path, write):
     """
     directory, base = os.path.split(os.path.abspath(path))
     while True:
-        temporary = os.path.join(directory, f".{base}.{os.urandom(4).hex()}.tmp")
+        name = f".{base}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
+        temporary = os.path.join(directory, name)
         try:
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
@@ -65,8 +73,106 @@ def replace_all(moves):
 
 
 def write_atomically(path, write):
-    """Write ``path`` through ``write(binary_file)``: readers see the old file or the new one."""
+    """Write ``path`` through ``write(binary_file)``: readers see the old file or the new one.
+
+    Temporary files that an earlier, interrupted write of ``path`` left behind are removed.
+    """
+    remove_stale_temporaries(path)
     replace_all([(write_to_temporary(path, write), path)])
+
+
+def remove_stale_temporaries(path):
+    """Delete the temporary files of ``path`` whose writing process no longer runs."""
+    directory, base = os.path.split(os.path.abspath(path))
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        match = _TEMPORARY.match(name)
+        if match is None or match["base"] != base:
+            continue
+        pid = match["pid"]
+        if pid is not None and int(pid) != os.getpid() and _process_exists(int(pid)):
+            continue  # another program is writing the same file right now
+        _remove_quietly(os.path.join(directory, name))
+
+
+def _process_exists(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # it exists but belongs to someone else (or the number is not a pid)
+    return True
+
+
+def write_together(writes):
+    """Write several files as one unit: after an interruption at any instant, readers see
+    all the old files or all the new ones.
+
+    ``writes`` is a list of (path, write) with all paths in one folder. Each file is written
+    in full under a temporary name; then a small journal listing the renames still to do is
+    itself renamed into place, which is the commit point; then the files are renamed and the
+    journal deleted. ``finish_interrupted_write`` completes the renames of a committed write
+    that was interrupted (every reader and writer of the files calls it first), and removes
+    the temporary files of uncommitted ones.
+    """
+    first = writes[0][0]
+    finish_interrupted_write(first)
+    for path, _ in writes:
+        remove_stale_temporaries(path)
+    moves = []
+    try:
+        for path, write in writes:
+            moves.append((write_to_temporary(path, write), os.path.abspath(path)))
+        plan = [[os.path.basename(temporary), os.path.basename(final)] for temporary, final in moves]
+        journal = _journal_path(first)
+        text = json.dumps({"renames": plan}).encode("utf-8")
+        write_atomically(journal, lambda file: file.write(text))
+    except BaseException:
+        for temporary, _ in moves:
+            _remove_quietly(temporary)
+        raise
+    finish_interrupted_write(first, _strict=True)
+
+
+def finish_interrupted_write(path, _strict=False):
+    """Complete a committed ``write_together`` of ``path``'s unit, if one was interrupted.
+
+    Quietly does nothing where the folder cannot be written (a reader of a read-only copy).
+    """
+    journal = _journal_path(path)
+    directory = os.path.dirname(journal)
+    try:
+        with open(journal, "rb") as file:
+            plan = json.loads(file.read().decode("utf-8"))["renames"]
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError, KeyError, TypeError):
+        _remove_quietly(journal)  # unreadable: written by something else; nothing to finish
+        return
+    try:
+        for temporary, final in plan:
+            if os.sep in temporary or os.sep in final:
+                continue  # the journal only ever names files beside it
+            source = os.path.join(directory, temporary)
+            if os.path.exists(source):
+                os.replace(source, os.path.join(directory, final))
+        _fsync_directory(directory)
+        os.remove(journal)
+        _fsync_directory(directory)
+    except (OSError, TypeError, ValueError):
+        if _strict:
+            raise
+
+
+def _journal_path(path):
+    """The journal of the unit that ``path`` (one of its files) belongs to."""
+    directory, base = os.path.split(os.path.abspath(path))
+    stem = os.path.splitext(base)[0]
+    return os.path.join(directory, _JOURNAL.format(stem))
 
 
 def _remove_quietly(path):

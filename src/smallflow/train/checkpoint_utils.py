@@ -1,6 +1,7 @@
 """The checkpoint file format, and reading checkpoints without a session.
 
-A checkpoint with prefix ``P`` is two files, both written atomically:
+A checkpoint with prefix ``P`` is two files, written together atomically (an interrupted
+save leaves the old pair or the new one; the next reader or writer finishes or cleans up):
 
 - ``P.npz``: a NumPy zip archive, one ``.npy`` member per variable named by its checkpoint
   key (``Variable``, ``conv1/W``), plus the member ``:metadata`` (UTF-8 JSON as uint8;
@@ -82,10 +83,7 @@ def _metadata_json(record):
 
 
 def write_checkpoint(prefix, arrays, record):
-    """Write ``prefix.npz`` and ``prefix.json``; an interruption leaves the old files.
-
-    Both files are complete on disk under temporary names before either is renamed.
-    """
+    """Write ``prefix.npz`` and ``prefix.json`` as one unit (``write_together``)."""
     prefix = os.fspath(prefix)
     text = _metadata_json(record)
     encoded = text.encode("utf-8")
@@ -102,17 +100,14 @@ def write_checkpoint(prefix, arrays, record):
 
     data_path = prefix + checkpoint_management.DATA_SUFFIX
     meta_path = prefix + checkpoint_management.METADATA_SUFFIX
-    data_tmp = checkpoint_management.write_to_temporary(data_path, write_archive)
-    try:
-        meta_tmp = checkpoint_management.write_to_temporary(
-            meta_path, lambda file: file.write((text + "\n").encode("utf-8"))
-        )
-    except BaseException:
-        os.remove(data_tmp)
-        raise
-    # The .npz holds everything (its metadata too), so its rename is the commit point: it goes
-    # last, and an interruption between the two renames leaves the previous checkpoint loadable.
-    checkpoint_management.replace_all([(meta_tmp, meta_path), (data_tmp, data_path)])
+    # One unit: a kill at any instant leaves the old pair or the new pair, never a .json
+    # that describes another .npz than the one beside it.
+    checkpoint_management.write_together(
+        [
+            (meta_path, lambda file: file.write((text + "\n").encode("utf-8"))),
+            (data_path, write_archive),
+        ]
+    )
 
 
 # -- reading --------------------------------------------------------------------------------------
@@ -133,6 +128,8 @@ def _data_path(path):
     """The ``.npz`` file of a checkpoint given by prefix (or by its .npz or .json file)."""
     path = os.fspath(path)
     candidate = path + checkpoint_management.DATA_SUFFIX
+    for name in (candidate, path):
+        checkpoint_management.finish_interrupted_write(name)
     if os.path.isfile(candidate):
         return candidate
     for suffix in (checkpoint_management.DATA_SUFFIX, checkpoint_management.METADATA_SUFFIX):
