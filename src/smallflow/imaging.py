@@ -1,10 +1,13 @@
 """Turn a picture of a handwritten digit into a 784-vector prepared the way MNIST digits were."""
 
 import os
+import stat
+import struct
+import zlib
 
 import numpy as np
 
-__all__ = ["ImageError", "load_digit", "prepare_digit"]
+__all__ = ["MAX_PIXELS", "ImageError", "load_digit", "prepare_digit", "save_digits"]
 
 # MNIST digits fit in a 20x20 box and sit in a 28x28 field with their centre of mass at
 # pixel index (14, 14) (measured on the real test set: mean 13.99, 14.01).
@@ -18,10 +21,28 @@ MIN_CONTRAST = 0.1
 # After stretching the ink to 0..1, pixels at or below this level do not count towards the
 # digit's bounding box (scanner dust, JPEG ringing).
 INK_THRESHOLD = 0.1
+# Pictures with more pixels than this are refused before they are decoded: 50 megapixels is
+# more than phone cameras take, and a small file can declare a huge picture (a 0.5 MB PNG of
+# 13000 x 13000 pixels would need 2 GB). Pillow's own decompression-bomb limit is set to it.
+MAX_PIXELS = 50_000_000
 # Larger photos are first scaled down to this many pixels on their longer side.
 _MAX_SIDE = 1024
-# Fraction of the shorter side used as the border band that tells background from ink.
-_BORDER_FRACTION = 0.05
+# ... and analysed at this size: a digit ends up 20 pixels tall, so this is plenty.
+_WORK_SIDE = 512
+# The paper's brightness is estimated over windows this many times smaller than the longer
+# side: wider than any stroke of a digit that fits the picture.
+_PAPER_WINDOW_FRACTION = 4
+# Paper darker than this (a desk, deep shadow) is not divided by less: no ink is made of noise.
+_DARKEST_PAPER = 0.15
+# A row (column) with ink above _LINE_LEVEL in _LINE_SPAN percent of its pixels, at most
+# _LINE_WIDTH of the picture thick, is a ruled line if there are three of them.
+_LINE_LEVEL = 0.08
+_LINE_SPAN = 80
+_LINE_WIDTH = 0.03
+# A page on a dark desk is read as dark ink when that shows this many times more ink.
+_POLARITY_RATIO = 4.0
+# More strong ink than this fraction of the picture gets a warning.
+_INK_EVERYWHERE = 0.35
 
 # The dataset's scaling: float32(byte) * float32(1/255).
 _BYTE_SCALE = np.float32(1.0 / 255.0)
@@ -42,29 +63,51 @@ class ImageError(ValueError):
         self.problem = problem
 
 
-def load_digit(path):
+def load_digit(path, notes=None):
     """Read an image file (PNG, JPEG, GIF, BMP, WebP, ...) and return it as an MNIST digit.
 
     The result has shape (784,), dtype float32 and values in [0, 1], scaled as the
     dataset's pixels are. Raises ImageError naming the file if it cannot be read as an
-    image or shows no digit.
+    image (not a regular file, damaged, over MAX_PIXELS) or shows no digit. With ``notes``
+    (a list), warnings about an implausible picture are appended (see prepare_digit).
     """
     name = os.fspath(path)
     gray = _read_gray(name)
-    return prepare_digit(gray, name=name)
+    return prepare_digit(gray, name=name, notes=notes)
 
 
-def prepare_digit(image, name="<array>"):
+def save_digits(digits, path):
+    """Write prepared digits (784-vectors) side by side as one grayscale PNG, atomically.
+
+    The picture is what a model is fed: 28 pixels high, 28 per digit, white on black.
+    Returns the path written.
+    """
+    from PIL import Image
+
+    from smallflow.train import checkpoint_management
+
+    strip = np.hstack([np.asarray(d, dtype=np.float64).reshape(SIZE, SIZE) for d in digits])
+    picture = Image.fromarray(np.round(np.clip(strip, 0.0, 1.0) * 255.0).astype(np.uint8))
+    target = os.fspath(path)
+    checkpoint_management.write_atomically(target, lambda file: picture.save(file, "PNG"))
+    return target
+
+
+def prepare_digit(image, name="<array>", notes=None):
     """Prepare a 2-D grayscale image the way MNIST digits were made; return shape (784,).
 
     ``image`` is uint8 (0..255), another unsigned integer type (0..its maximum), bool, or
     float with values in [0, 1]. Either polarity is accepted: dark ink on a light page is
-    inverted to MNIST's white-on-black. The ink is cropped to its bounding box, scaled so
-    its longer side is 20 pixels, and placed in a 28x28 field with its centre of mass at
-    the centre. ``name`` is used in error messages.
+    inverted to MNIST's white-on-black. Photos are cleaned first: the paper's brightness
+    (shadows, vignetting, a desk around the page) is estimated and divided out, ruled lines
+    are removed, and the digit is the largest connected ink (with the strokes near it);
+    specks, page edges and noise are left out. The ink is then cropped, scaled so its longer
+    side is 20 pixels, and placed in a 28x28 field with its centre of mass at the centre.
+    ``name`` is used in error messages. When ``notes`` is a list, warnings about an
+    implausible picture (ink everywhere, several digits) are appended to it as strings.
     """
     gray = _as_unit_float(image, name)
-    ink = _ink_on_black(gray, name)
+    ink = _ink_on_black(gray, name, notes if notes is not None else [])
     box = _crop_to_ink(ink)
     scaled = _fit_in_box(box)
     field = _centre_by_mass(scaled)
@@ -97,68 +140,302 @@ def _as_unit_float(image, name):
     raise ImageError(name, f"unsupported pixel type {array.dtype}; use uint8 or float in [0, 1]")
 
 
-def _ink_on_black(gray, name):
-    """Return the ink as bright-on-black, stretched so the background is 0 and the peak 1."""
-    rows, cols = _border_pixels(gray.shape)
-    border = gray[rows, cols]
-    level = float(np.median(border))
-    # The ink is whatever strays furthest from the page: darker (pen on paper) or lighter.
-    darker_by = level - float(gray.min())
-    lighter_by = float(gray.max()) - level
-    dark_ink = darker_by > lighter_by
-    if max(darker_by, lighter_by) < MIN_CONTRAST:
+def _ink_on_black(gray, name, notes):
+    """The digit's ink as bright-on-black in [0, 1], everything else exactly 0."""
+    gray = _working_size(gray)
+    smooth = _box_blur(gray)
+    if float(smooth.max() - smooth.min()) < MIN_CONTRAST:
         raise ImageError(name, _EMPTY)
-    # Page pixels on the border: those nearer the page's level than the ink's extreme.
-    split = level - darker_by / 2 if dark_ink else level + lighter_by / 2
-    on_page = border >= split if dark_ink else border <= split
-    deviation = gray - _fit_plane(gray.shape, rows[on_page], cols[on_page], border[on_page])
-    ink = -deviation if dark_ink else deviation
-    contrast = float(ink.max())
+    # Dark ink on light paper, or light on dark? The ink strays furthest from the typical
+    # brightness (the median: most of a picture is paper) ...
+    level = float(np.median(smooth))
+    dark_ink = level - float(smooth.min()) > float(smooth.max()) - level
+    if not dark_ink:
+        # ... unless a dark desk fills most of the photo: then the ink is what a closing
+        # (see _relative_ink) removes from the page, and the paper itself is far too wide.
+        widest = max(3, (max(gray.shape) // _PAPER_WINDOW_FRACTION) | 1)
+        scores = []
+        for page in (gray, 1.0 - gray):
+            below_paper = _closing(page, widest) - page
+            scores.append(float(np.clip(below_paper - MIN_CONTRAST, 0.0, None).sum()))
+        dark_ink = scores[0] > _POLARITY_RATIO * scores[1]
+    ink = _relative_ink(gray if dark_ink else 1.0 - gray)
+    ink = _without_ruled_lines(ink)
+    smooth_ink = _box_blur(ink)
+    peak = float(smooth_ink.max())
+    if peak < MIN_CONTRAST:
+        raise ImageError(name, _EMPTY)
+    strong = smooth_ink > _otsu_threshold(smooth_ink, peak)
+    faint = smooth_ink > max(INK_THRESHOLD * peak, MIN_CONTRAST / 2)
+    chosen = _digit_mask(strong, faint, notes)
+    ink = np.where(chosen, ink, 0.0)
+    # Stretch so the strokes' cores reach 1, as MNIST's do; a percentile, not the maximum,
+    # so one noisy pixel does not set the scale.
+    contrast = float(np.percentile(ink[chosen], 95))
     if contrast < MIN_CONTRAST:
         raise ImageError(name, _EMPTY)
     return np.clip(ink / contrast, 0.0, 1.0)
 
 
-def _border_pixels(shape):
-    """Row and column indices of (a sample of) the band along the image's edges."""
-    height, width = shape
-    band = max(1, int(round(min(height, width) * _BORDER_FRACTION)))
-    in_border = np.zeros(shape, dtype=bool)
-    in_border[:band] = True
-    in_border[-band:] = True
-    in_border[:, :band] = True
-    in_border[:, -band:] = True
-    rows, cols = np.nonzero(in_border)
-    # Every k-th border pixel is plenty for three coefficients, even on a large photo.
-    step = max(1, rows.size // 20000)
-    return rows[::step], cols[::step]
+def _working_size(gray):
+    """Scale an image down (area average) so its longer side is at most _WORK_SIDE."""
+    height, width = gray.shape
+    if max(height, width) <= _WORK_SIDE:
+        return gray
+    from PIL import Image
+
+    factor = _WORK_SIDE / max(height, width)
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    picture = Image.fromarray(gray.astype(np.float32)).resize(size, Image.Resampling.BOX)
+    return np.asarray(picture, dtype=np.float64)
 
 
-def _fit_plane(shape, rows, cols, values):
-    """The page's brightness as a plane through its border pixels, evaluated everywhere.
+def _box_blur(image):
+    """3x3 mean (edges repeated): takes the edge off pixel noise and JPEG artefacts."""
+    padded = np.pad(image, 1, mode="edge")
+    rows = padded[:-2] + padded[1:-1] + padded[2:]
+    return (rows[:, :-2] + rows[:, 1:-1] + rows[:, 2:]) / 9.0
 
-    A plane rather than one level, so a photo lit from one side (darker towards one edge)
-    does not turn the dim side into "ink". Pixels far off a first fit are dropped and the
-    plane fitted again.
+
+def _relative_ink(page):
+    """How much darker than the paper around it each pixel is, as a fraction of the paper.
+
+    The paper's brightness is estimated everywhere by a morphological closing (the
+    brightest value nearby, then the darkest of those) over a window wider than any stroke
+    of a digit that fits the picture: strokes vanish from it, while shadows, vignetting
+    and a desk around the page, where wider than the window, stay. Dividing by it makes
+    ink in a shadow as dark as ink in the light. (A desk or shadow narrower than the
+    window shows as ink along the picture's edge; _digit_mask leaves it out.)
     """
-    height, width = shape
-    design = np.column_stack([np.ones(rows.size), rows / height, cols / width])
-    coefficients = np.linalg.lstsq(design, values, rcond=None)[0]
-    residual = np.abs(values - design @ coefficients)
-    close = residual <= 3.0 * float(np.median(residual)) + 2.0 / 255.0
-    coefficients = np.linalg.lstsq(design[close], values[close], rcond=None)[0]
-    row_term = coefficients[1] * (np.arange(height) / height)
-    col_term = coefficients[2] * (np.arange(width) / width)
-    return coefficients[0] + row_term[:, None] + col_term[None, :]
+    return _closing_ink(page, max(3, (max(page.shape) // _PAPER_WINDOW_FRACTION) | 1))
+
+
+def _closing(page, window):
+    """The paper's brightness: the darkest of the brightest values nearby."""
+    return _running_min(_running_max(page, window), window)
+
+
+def _closing_ink(page, window):
+    paper = _closing(page, window)
+    ink = (paper - page) / np.maximum(paper, _DARKEST_PAPER)
+    # On noisy paper the closing follows the noise's peaks, so plain paper shows as a little
+    # ink everywhere; its typical level (the median: most of a picture is paper) is removed.
+    return np.clip(ink - max(0.0, float(np.median(ink))), 0.0, 1.0)
+
+
+def _running_max(image, window):
+    return -_running_min(-image, window)
+
+
+def _running_min(image, window):
+    """Minimum over a window x window square around each pixel (edges repeated)."""
+    return _running_min_1d(_running_min_1d(image, window).T, window).T
+
+
+def _running_min_1d(image, window):
+    """Minimum over ``window`` neighbours along each row, in time independent of the window
+    (van Herk / Gil-Werman: prefix and suffix minima within blocks of the window's size)."""
+    height, width = image.shape
+    half = window // 2
+    blocks = -(-(width + 2 * half) // window)
+    total = blocks * window
+    padded = np.pad(image, ((0, 0), (half, total - width - half)), mode="edge")
+    shaped = padded.reshape(height, blocks, window)
+    prefix = np.minimum.accumulate(shaped, axis=2).reshape(height, total)
+    suffix = np.minimum.accumulate(shaped[:, :, ::-1], axis=2)[:, :, ::-1].reshape(height, total)
+    # The window starting at i covers the end of i's block (suffix) and the start of the next.
+    start = np.arange(width)
+    return np.minimum(suffix[:, start], prefix[:, np.minimum(start + window - 1, total - 1)])
+
+
+def _without_ruled_lines(ink):
+    """Remove the lines of ruled or squared paper: at least three thin rows (columns) inked
+    across nearly the whole picture. (One or two such rows are more likely the bar of a
+    tightly cropped 7 or the strokes of a 4, and a stroke is not thin.)"""
+    for axis in (1, 0):
+        level = np.percentile(ink, 100 - _LINE_SPAN, axis=axis)
+        lined = level > _LINE_LEVEL
+        edges = np.diff(np.concatenate([[0], lined.astype(np.int8), [0]]))
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        thin = (ends - starts) <= max(2, _LINE_WIDTH * lined.size)
+        if starts.size >= 3 and thin.all():
+            lines = np.where(lined, level, 0.0)
+            ink = np.clip(ink - (lines[:, None] if axis == 1 else lines[None, :]), 0.0, 1.0)
+    return ink
+
+
+def _otsu_threshold(values, peak):
+    """Otsu's threshold between the paper's and the ink's levels, kept in a sane range."""
+    histogram, edges = np.histogram(values, bins=128, range=(0.0, peak))
+    centres = (edges[:-1] + edges[1:]) / 2
+    weight = np.cumsum(histogram).astype(np.float64)
+    total = weight[-1]
+    mass = np.cumsum(histogram * centres)
+    below = weight[:-1]
+    above = total - below
+    valid = (below > 0) & (above > 0)
+    mean_below = np.divide(mass[:-1], below, out=np.zeros_like(below), where=valid)
+    mean_above = np.divide(mass[-1] - mass[:-1], above, out=np.zeros_like(above), where=valid)
+    spread = np.where(valid, below * above * (mean_below - mean_above) ** 2, -1.0)
+    threshold = float(edges[1:][int(np.argmax(spread))])
+    return float(np.clip(threshold, 0.2 * peak, 0.5 * peak))
+
+
+def _digit_mask(strong, faint, notes):
+    """The pixels of the digit: the largest connected strong ink (and strong ink close to
+    it), grown into the faint ink connected to it (hysteresis).
+
+    Sanity checks: ink along a whole side of the picture (a desk or a shadow's edge beside
+    the page) marks a photo, in which ink touching the picture's edge is not the digit
+    when an inner piece of a digit's size exists.
+    """
+    parts = _components(strong)
+    height, width = strong.shape
+    big_enough = 0.15 * min(height, width)
+    photo = any(part.side_cover >= 0.5 or part.edge_share >= 0.25 for part in parts)
+    inner = [p for p in parts if not p.touches and max(p.height, p.width) >= big_enough]
+    pool = inner if photo and inner else parts
+    main = max(pool, key=lambda part: part.area)
+    grow_rows = 0.25 * main.height
+    grow_cols = 0.25 * main.width
+    chosen = [main]
+    for part in parts:
+        if part is main or (part.touches and not main.touches and photo):
+            continue
+        near = (
+            part.top <= main.bottom + grow_rows
+            and part.bottom >= main.top - grow_rows
+            and part.left <= main.right + grow_cols
+            and part.right >= main.left - grow_cols
+        )
+        if near and part.area >= 0.05 * main.area:
+            chosen.append(part)
+    others = [
+        part
+        for part in parts
+        if part not in chosen
+        and not part.touches
+        and part.area >= 0.3 * main.area
+        and part.height >= 0.5 * main.height
+    ]
+    if others:
+        notes.append(
+            f"{len(others) + 1} separate marks of a digit's size were found; only the largest "
+            "was read (crop the picture to one digit)"
+        )
+    if np.count_nonzero(strong) > _INK_EVERYWHERE * strong.size:
+        notes.append("ink covers most of the picture; it may not show a digit on paper")
+    seeds = np.zeros(strong.shape, dtype=bool)
+    for part in chosen:
+        part.paint(seeds)
+    return _grow(faint | seeds, seeds)
+
+
+def _grow(faint, seeds):
+    """The connected parts of ``faint`` that contain a seed pixel."""
+    mask = np.zeros(faint.shape, dtype=bool)
+    for part in _components(faint):
+        if part.any_of(seeds):
+            part.paint(mask)
+    return mask
+
+
+class _Part:
+    """One 8-connected component, as horizontal runs of pixels."""
+
+    __slots__ = ("rows", "starts", "ends", "area", "top", "bottom", "left", "right",
+                 "touches", "side_cover", "edge_share")
+
+    def __init__(self, rows, starts, ends, shape):
+        self.rows, self.starts, self.ends = rows, starts, ends
+        height, width = shape
+        self.area = int((ends - starts).sum())
+        self.top, self.bottom = int(rows.min()), int(rows.max())
+        self.left, self.right = int(starts.min()), int(ends.max()) - 1
+        self.touches = (
+            self.top == 0 or self.left == 0 or self.bottom == height - 1 or self.right == width - 1
+        )
+        # The largest fraction of one side of the picture that this part runs along.
+        cover = []
+        for row in (0, height - 1):
+            on = rows == row
+            cover.append(float((ends[on] - starts[on]).sum()) / width)
+        for col in (0, width - 1):
+            on = (starts <= col) & (ends > col)
+            cover.append(float(np.unique(rows[on]).size) / height)
+        self.side_cover = max(cover)
+        # Its share of the picture's whole edge.
+        self.edge_share = (cover[0] + cover[1]) * width / (2 * (height + width)) + (
+            cover[2] + cover[3]
+        ) * height / (2 * (height + width))
+
+    @property
+    def height(self):
+        return self.bottom - self.top + 1
+
+    @property
+    def width(self):
+        return self.right - self.left + 1
+
+    def paint(self, mask):
+        for row, start, end in zip(self.rows, self.starts, self.ends):
+            mask[row, start:end] = True
+
+    def any_of(self, mask):
+        return any(mask[row, start:end].any() for row, start, end in zip(
+            self.rows, self.starts, self.ends))
+
+
+def _components(mask):
+    """The 8-connected components of a boolean image, as _Part objects (run-length based:
+    runs of each row are joined to the overlapping runs of the row above)."""
+    height, width = mask.shape
+    padded = np.zeros((height, width + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    steps = np.diff(padded, axis=1)
+    run_rows, starts = np.nonzero(steps == 1)
+    _, ends = np.nonzero(steps == -1)
+    count = run_rows.size
+    if count == 0:
+        return []
+    parent = np.arange(count)
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first = np.searchsorted(run_rows, np.arange(height + 1))
+    for row in range(1, height):
+        i, i_end = first[row - 1], first[row]
+        j, j_end = first[row], first[row + 1]
+        while i < i_end and j < j_end:
+            # Runs [s, e) of adjacent rows touch (8-connectivity) when s1 <= e2 and s2 <= e1.
+            if starts[i] <= ends[j] and starts[j] <= ends[i]:
+                a, b = root(i), root(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            if ends[i] < ends[j]:
+                i += 1
+            else:
+                j += 1
+    labels = np.array([root(i) for i in range(count)])
+    order = np.argsort(labels, kind="stable")
+    cuts = np.flatnonzero(np.diff(labels[order])) + 1
+    return [
+        _Part(run_rows[group], starts[group], ends[group], mask.shape)
+        for group in np.split(order, cuts)
+    ]
 
 
 def _crop_to_ink(ink):
-    """Cut the ink's bounding box out of the image, ignoring faint specks."""
-    marked = ink > INK_THRESHOLD
+    """Cut the ink's bounding box out of the image (the ink outside the digit is 0 already)."""
+    marked = ink > 0.0
     rows = np.flatnonzero(marked.any(axis=1))
     cols = np.flatnonzero(marked.any(axis=0))
     box = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].copy()
-    # Specks below the threshold inside the box are background, as in MNIST (exact zeros).
+    # Faint pixels inside the box are background, as in MNIST (exact zeros).
     box[box <= INK_THRESHOLD / 2] = 0.0
     return box
 
@@ -203,30 +480,90 @@ def _centre_by_mass(scaled):
 
 def _read_gray(name):
     """Open an image file and return its luminance as float64 in [0, 1] (alpha composited)."""
+    import warnings
+
     from PIL import Image, ImageOps, UnidentifiedImageError
 
-    if not os.path.exists(name):
-        raise ImageError(name, "no such file")
-    if os.path.isdir(name):
-        raise ImageError(name, "is a directory, not an image file")
+    _check_regular_file(name)
     try:
-        with Image.open(name) as picture:
-            # JPEG can decode straight to a reduced size (no effect on other formats).
-            picture.draft(picture.mode, (_MAX_SIDE, _MAX_SIDE))
-            picture.load()
-            # Phone photos store their rotation as an EXIF tag; apply it.
-            upright = ImageOps.exif_transpose(picture)
-            return _luminance(_shrink(upright))
+        with warnings.catch_warnings():
+            # Pillow warns (rather than fails) between its limit and twice it; refuse both.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+            with Image.open(name) as picture:
+                width, height = picture.size
+                if width * height > MAX_PIXELS:
+                    raise ImageError(name, _too_large(width, height))
+                if picture.format == "PNG":
+                    _check_png_checksums(name)
+                # JPEG can decode straight to a reduced size (no effect on other formats).
+                picture.draft(picture.mode, (_MAX_SIDE, _MAX_SIDE))
+                picture.load()
+                # Phone photos store their rotation as an EXIF tag; apply it.
+                upright = ImageOps.exif_transpose(picture)
+                return _luminance(_shrink(upright))
     except UnidentifiedImageError:
         raise ImageError(name, "not an image file (format not recognised)") from None
     except PermissionError:
         raise ImageError(name, "cannot be opened: permission denied") from None
-    except Image.DecompressionBombError as exc:
-        raise ImageError(name, f"image too large to read safely ({exc})") from None
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(name, _too_large(None, None)) from None
+    except MemoryError:
+        raise ImageError(name, "too large to decode in the memory available") from None
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
         raise ImageError(
             name, f"cannot read the image: file corrupt or truncated ({exc})"
         ) from None
+
+
+def _too_large(width, height):
+    size = f" of {width} x {height} pixels" if width else ""
+    return (
+        f"the picture{size} is over the limit of {MAX_PIXELS // 1_000_000} megapixels; "
+        "scale it down first"
+    )
+
+
+def _check_regular_file(name):
+    """Refuse what is not a plain file before opening it: a named pipe would block forever,
+    a device could be endless."""
+    try:
+        mode = os.stat(name).st_mode
+    except FileNotFoundError:
+        raise ImageError(name, "no such file") from None
+    except PermissionError:
+        raise ImageError(name, "cannot be opened: permission denied") from None
+    except OSError as error:
+        raise ImageError(name, f"cannot be opened: {error.strerror or error}") from None
+    if stat.S_ISDIR(mode):
+        raise ImageError(name, "is a directory, not an image file")
+    if not stat.S_ISREG(mode):
+        raise ImageError(name, "is not a regular file (a pipe, socket or device?)")
+
+
+def _check_png_checksums(name):
+    """Verify every chunk's CRC: Pillow skips those of the image data, so a damaged byte
+    would otherwise give a wrong picture silently."""
+    with open(name, "rb") as file:
+        if file.read(8) != b"\x89PNG\r\n\x1a\n":
+            return
+        while True:
+            header = file.read(8)
+            if len(header) < 8:
+                raise ImageError(name, "cannot read the image: file truncated (no IEND chunk)")
+            length, kind = struct.unpack(">I4s", header)
+            data = file.read(length)
+            crc = file.read(4)
+            if len(data) < length or len(crc) < 4:
+                raise ImageError(name, f"cannot read the image: file truncated in a {kind!r} chunk")
+            if zlib.crc32(kind + data) != struct.unpack(">I", crc)[0]:
+                raise ImageError(
+                    name,
+                    f"cannot read the image: file corrupt (checksum of its {kind.decode('latin-1')}"
+                    " chunk is wrong)",
+                )
+            if kind == b"IEND":
+                return
 
 
 def _shrink(picture):
@@ -258,7 +595,11 @@ def _luminance(picture):
         values = np.asarray(picture, dtype=np.float64)
         if mode == "F" and values.min() >= 0.0 and values.max() <= 1.0:
             return values
-        top = 65535.0 if mode.startswith("I;16") or values.max() > 255.0 else 255.0
+        # The smallest of the usual full scales (8, 10, 12, 14, 16 bits; 32 for mode "I")
+        # that holds the data: a 16-bit file of 12-bit camera data is not "nearly black".
+        peak = float(values.max())
+        top = next((2.0**bits - 1 for bits in (8, 10, 12, 14, 16, 32) if peak <= 2.0**bits - 1),
+                   peak)
         return np.clip(values / top, 0.0, 1.0)
     if not _has_alpha(picture):
         rgb = np.asarray(picture.convert("RGB"), dtype=np.float64) / 255.0
