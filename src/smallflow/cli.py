@@ -18,12 +18,27 @@ __all__ = ["main"]
 DATA_ENV = "SMALLFLOW_DATA"
 DEFAULT_SEED = 0
 DEFAULT_VALIDATION_SIZE = 5000
-# Steps over which the training loss is averaged for the report when logging is off.
+# Steps over which the training loss is averaged for the "final loss" (whatever --log-interval
+# is, so the figure does not change with how often progress is printed).
 LOSS_WINDOW = 100
+# Most pictures `show samples -n` / `show mistakes -n` draw: each costs a matplotlib axes, and
+# a grid of thousands is unreadable anyway (100,000 took 9.3 GB).
+MAX_PICTURES = 400
+# Below this probability for its best guess, predict warns that the answer is doubtful.
+LOW_CONFIDENCE = 0.5
 
 
 class CommandError(Exception):
     """A problem the user can fix; printed as one ``error: ...`` line, exit code 1."""
+
+
+class _Diverged(Exception):
+    """The training loss became NaN or infinite at ``step``."""
+
+    def __init__(self, step, loss):
+        super().__init__(step, loss)
+        self.step = step
+        self.loss = loss
 
 
 def main(argv=None):
@@ -34,9 +49,16 @@ def main(argv=None):
     except SystemExit as stop:  # --help, --version, or a usage error (code 2)
         return _exit_code(stop)
     try:
+        _apply_threads(args.threads)
         return args.run(args)
     except CommandError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print(
+            "error: out of memory; the input is larger than this machine can hold",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -79,6 +101,22 @@ def _int(text):
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+
+
+def _path(text):
+    """A file or folder name: refuse the empty string, which would silently mean 'here'."""
+    if not text:
+        raise argparse.ArgumentTypeError("must not be empty; give a file name")
+    if "\0" in text:
+        raise argparse.ArgumentTypeError("must not contain a NUL character")
+    return text
+
+
+def _picture_count(text):
+    value = _positive_int(text)
+    if value > MAX_PICTURES:
+        raise argparse.ArgumentTypeError(f"at most {MAX_PICTURES} pictures, got {text}")
+    return value
 
 
 def _positive_float(text):
@@ -130,12 +168,46 @@ def _build_parser():
     _add_show(commands)
     _add_export(commands)
     _add_serve(commands)
+    # Every command takes --threads, including those added later by other modules' few lines.
+    seen = set()
+    for command in _leaf_parsers(parser):
+        if id(command) not in seen:
+            seen.add(id(command))
+            _add_threads(command)
     return parser
+
+
+def _leaf_parsers(parser):
+    """The parsers that run a command: those without sub-commands of their own."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _leaf_parsers(sub)
+            return
+    yield parser
+
+
+def _apply_threads(threads):
+    from smallflow import config
+
+    config.set_threads(threads)
+
+
+def _add_threads(parser):
+    """--threads, which every command takes (applied by main before the command runs)."""
+    parser.add_argument(
+        "--threads",
+        type=_non_negative_int,
+        default=0,
+        help="BLAS threads for the arithmetic; 0 chooses automatically from the cores "
+        "other programs leave free (see the README)",
+    )
 
 
 def _add_data_dir(parser, validation_default):
     parser.add_argument(
         "--data-dir",
+        type=_path,
         default=default_data_dir(),
         help=f"folder of the MNIST files, filled from smallflow's own copy when empty "
         f"(${DATA_ENV} sets the default)",
@@ -206,7 +278,12 @@ def _add_train(commands):
         help="report loss and validation accuracy every N steps, 0 for never "
         f"(default: the model's: {_per_model('log_interval')})",
     )
-    train.add_argument("--save", metavar="PATH", help="save the trained model here")
+    train.add_argument(
+        "--save",
+        metavar="PATH",
+        type=_path,
+        help="save the trained model here (missing folders are created)",
+    )
     train.add_argument(
         "--distributed",
         action="store_true",
@@ -235,7 +312,9 @@ def _add_evaluate(commands):
         description="Measure a saved model on the test (or validation) set.",
         formatter_class=_HelpFormatter,
     )
-    evaluate.add_argument("model", metavar="MODEL", help="a model saved by train --save")
+    evaluate.add_argument(
+        "model", metavar="MODEL", type=_path, help="a model saved by train --save"
+    )
     evaluate.add_argument(
         "--split",
         choices=("test", "validation"),
@@ -256,8 +335,17 @@ def _add_predict(commands):
         "into 20x20 and centred by mass in 28x28.",
         formatter_class=_HelpFormatter,
     )
-    predict.add_argument("model", metavar="MODEL", help="a model saved by train --save")
-    predict.add_argument("images", metavar="IMAGE", nargs="+", help="picture files")
+    predict.add_argument(
+        "model", metavar="MODEL", type=_path, help="a model saved by train --save"
+    )
+    predict.add_argument("images", metavar="IMAGE", type=_path, nargs="+", help="picture files")
+    predict.add_argument(
+        "--show-input",
+        metavar="PNG",
+        type=_path,
+        help="also write the 28x28 image(s) the model saw to this picture (several images "
+        "side by side)",
+    )
     predict.add_argument("--json", action="store_true", help="print the results as JSON")
     predict.set_defaults(run=_predict)
 
@@ -276,8 +364,10 @@ def _add_show(commands):
         help="the learned weights, one map per digit (red -, blue +)",
         formatter_class=_HelpFormatter,
     )
-    weights.add_argument("model", metavar="MODEL", help="a model saved by train --save")
-    weights.add_argument("-o", "--output", default="weights.png", help="picture file to write")
+    weights.add_argument(
+        "model", metavar="MODEL", type=_path, help="a model saved by train --save"
+    )
+    weights.add_argument("-o", "--output", type=_path, default="weights.png", help="picture file to write")
     weights.set_defaults(run=_show_weights)
 
     samples = kinds.add_parser(
@@ -286,10 +376,14 @@ def _add_show(commands):
         formatter_class=_HelpFormatter,
     )
     samples.add_argument(
-        "-n", "--count", type=_positive_int, default=36, help="how many digits to draw"
+        "-n",
+        "--count",
+        type=_picture_count,
+        default=36,
+        help=f"how many digits to draw (at most {MAX_PICTURES})",
     )
     _add_data_dir(samples, DEFAULT_VALIDATION_SIZE)
-    samples.add_argument("-o", "--output", default="samples.png", help="picture file to write")
+    samples.add_argument("-o", "--output", type=_path, default="samples.png", help="picture file to write")
     samples.set_defaults(run=_show_samples)
 
     for kind, about, run in (
@@ -297,16 +391,24 @@ def _add_show(commands):
         ("mistakes", "the most confident wrong predictions", _show_mistakes),
     ):
         picture = kinds.add_parser(kind, help=about, formatter_class=_HelpFormatter)
-        picture.add_argument("model", metavar="MODEL", help="a model saved by train --save")
+        picture.add_argument(
+            "model", metavar="MODEL", type=_path, help="a model saved by train --save"
+        )
         picture.add_argument(
             "--split", choices=("test", "validation"), default="test", help="which examples to use"
         )
         if kind == "mistakes":
             picture.add_argument(
-                "-n", "--count", type=_positive_int, default=25, help="how many mistakes to draw"
+                "-n",
+                "--count",
+                type=_picture_count,
+                default=25,
+                help=f"how many mistakes to draw (at most {MAX_PICTURES})",
             )
         _add_data_dir(picture, None)
-        picture.add_argument("-o", "--output", default=f"{kind}.png", help="picture file to write")
+        picture.add_argument(
+            "-o", "--output", type=_path, default=f"{kind}.png", help="picture file to write"
+        )
         picture.set_defaults(run=run)
 
 
@@ -348,9 +450,17 @@ def _accuracy(probabilities, one_hot_labels):
 def _evaluation_data(args, metadata):
     validation_size = args.validation_size
     if validation_size is None:
-        validation_size = metadata.get("hyperparameters", {}).get(
-            "validation_size", DEFAULT_VALIDATION_SIZE
-        )
+        validation_size = _setting(metadata, "validation_size", DEFAULT_VALIDATION_SIZE)
+        if isinstance(validation_size, bool) or not isinstance(validation_size, int):
+            raise CommandError(
+                f"{args.model}: its metadata gives validation_size {validation_size!r}, not a "
+                "whole number; pass --validation-size"
+            )
+        if validation_size < 0:
+            raise CommandError(
+                f"{args.model}: its metadata gives a negative validation_size "
+                f"({validation_size}); pass --validation-size"
+            )
     return _split_of(_read_data(args.data_dir, validation_size), args.split)
 
 
@@ -414,9 +524,12 @@ def _train(args):
                 sess.run(job.broadcast_global_variables(0))
         if not chief:
             settings["log_interval"] = 0
-        seconds, loss, validation_accuracy = _training_loop(
-            sess, graph, data, settings, settings["log_interval"], log
-        )
+        try:
+            seconds, loss, validation_accuracy = _training_loop(
+                sess, graph, data, settings, settings["log_interval"], log
+            )
+        except _Diverged as stop:
+            return _report_divergence(args, stop, settings) if chief else 1
         if not chief:
             return 0
         probabilities = models.predict_probabilities(sess, graph, data.test.images)
@@ -426,6 +539,7 @@ def _train(args):
             probabilities = models.predict_probabilities(sess, graph, validation.images)
             validation_accuracy = _accuracy(probabilities, validation.labels)
         results = {
+            "status": "ok",
             "model": args.model,
             "accuracy": test_accuracy,
             "validation_accuracy": validation_accuracy,
@@ -451,6 +565,7 @@ def _train(args):
                 "train_examples": train_count,
             }
             try:
+                _make_folder(models.model_prefix(args.save))
                 results["saved"] = models.save_model(sess, graph, args.save, metadata)
             except (OSError, ValueError, TypeError) as error:
                 raise CommandError(f"cannot save the model to {args.save}: {error}") from None
@@ -476,23 +591,58 @@ def _join_job():
     return job
 
 
+def _report_divergence(args, stop, settings):
+    """A NaN/infinite loss: one error line, exit code 1, nothing saved; JSON says so too."""
+    if args.json:
+        _print_json(
+            {
+                "status": "diverged",
+                "model": args.model,
+                "diverged_at_step": stop.step,
+                "loss": None,
+                "accuracy": None,
+                "optimizer": settings["optimizer"],
+                "learning_rate": settings["learning_rate"],
+                "seed": args.seed,
+            }
+        )
+    saved = f"; nothing was saved to {args.save}" if args.save else ""
+    print(
+        f"error: training diverged: the loss became {stop.loss} at step {stop.step:,}"
+        f"{saved}. Try a smaller --learning-rate (it was {settings['learning_rate']:g})",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def _check_save_path(path):
     """Refuse a --save path that cannot be written before training, not after it."""
     prefix = models.model_prefix(path)
-    folder = os.path.dirname(os.path.abspath(prefix))
-    if not os.path.isdir(folder):
-        raise CommandError(f"cannot save the model to {path}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise CommandError(f"cannot save the model to {path}: folder {folder} is not writable")
     if os.path.isdir(prefix) or os.path.isdir(prefix + ".npz"):
         raise CommandError(f"cannot save the model to {path}: it is a folder; give a file name")
+    # Missing folders are created when saving (as show -o does); what exists must allow it.
+    folder = os.path.dirname(os.path.abspath(prefix))
+    existing = folder
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise CommandError(f"cannot save the model to {path}: {existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise CommandError(f"cannot save the model to {path}: folder {existing} is not writable")
+
+
+def _make_folder(path):
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
 
 
 def _training_loop(sess, graph, data, settings, log_interval, log):
-    """Run the training steps; return (seconds, mean recent loss, last validation accuracy).
+    """Run the training steps; return (seconds, mean loss of the last steps, last validation
+    accuracy).
 
-    Every ``log_interval`` steps a line with the loss and the validation accuracy is
-    printed to ``log``; a progress bar is drawn on stderr when it is a terminal.
+    Every ``log_interval`` steps a line with the mean loss since the last line and the
+    validation accuracy is printed to ``log``; a progress bar is drawn on stderr when it is
+    a terminal. The first NaN or infinite loss raises _Diverged: nothing after it is useful.
     """
     import tqdm
 
@@ -500,7 +650,8 @@ def _training_loop(sess, graph, data, settings, log_interval, log):
     batch_size = settings["batch_size"]
     keep_prob = settings["keep_prob"]
     validation = data.validation
-    recent = collections.deque(maxlen=log_interval or LOSS_WINDOW)
+    since_report = []
+    final = collections.deque(maxlen=LOSS_WINDOW)
     validation_accuracy = None
     bar = tqdm.tqdm(
         total=steps,
@@ -518,11 +669,16 @@ def _training_loop(sess, graph, data, settings, log_interval, log):
             if keep_prob != 1.0:
                 feed[graph.keep_prob] = keep_prob
             _, loss = sess.run((graph.train_op, graph.loss), feed_dict=feed)
-            recent.append(float(loss))
+            loss = float(loss)
+            if not math.isfinite(loss):
+                raise _Diverged(step, loss)
+            since_report.append(loss)
+            final.append(loss)
             bar.update(1)
             if not log_interval or (step % log_interval and step != steps):
                 continue
-            mean_loss = sum(recent) / len(recent)
+            mean_loss = sum(since_report) / len(since_report)
+            since_report.clear()
             line = f"step {step:>{len(str(steps))}}/{steps}  loss {mean_loss:.4f}"
             if validation.num_examples:
                 probabilities = models.predict_probabilities(sess, graph, validation.images)
@@ -531,7 +687,7 @@ def _training_loop(sess, graph, data, settings, log_interval, log):
             bar.set_postfix_str(f"loss {mean_loss:.4f}", refresh=False)
             tqdm.tqdm.write(line, file=log)
     seconds = time.perf_counter() - start
-    return seconds, sum(recent) / len(recent), validation_accuracy
+    return seconds, sum(final) / len(final), validation_accuracy
 
 
 # -- evaluate ------------------------------------------------------------------------------------
@@ -576,13 +732,22 @@ def _evaluate(args):
     return 0
 
 
+def _setting(metadata, key, default=None):
+    """A training setting from a model's metadata, which may have been edited by hand."""
+    settings = metadata.get("hyperparameters")
+    if not isinstance(settings, dict):
+        return default
+    return settings.get(key, default)
+
+
 def _describe(metadata):
-    settings = metadata.get("hyperparameters", {})
-    parts = [metadata.get("model", "?")]
-    if "steps" in settings:
-        parts.append(f"{settings['steps']:,} steps of {settings.get('batch_size', '?')}")
-    if "optimizer" in settings:
-        parts.append(f"{settings['optimizer']} at {settings.get('learning_rate', '?')}")
+    parts = [str(metadata.get("model", "?"))]
+    steps = _setting(metadata, "steps")
+    if isinstance(steps, int):
+        parts.append(f"{steps:,} steps of {_setting(metadata, 'batch_size', '?')}")
+    optimizer = _setting(metadata, "optimizer")
+    if optimizer is not None:
+        parts.append(f"{optimizer} at {_setting(metadata, 'learning_rate', '?')}")
     if "seed" in metadata:
         parts.append(f"seed {metadata['seed']}")
     return ", ".join(parts)
@@ -593,35 +758,63 @@ def _describe(metadata):
 
 def _predict(args):
     imaging = _import_plots("predict", "smallflow.imaging")
+    if args.show_input:
+        _check_output_path(args.show_input)
     sess, graph, _ = _load(args.model)
     digits = []
     failed = 0
     for path in args.images:
+        notes = []
         try:
-            digits.append((path, imaging.load_digit(path)))
+            digits.append((path, imaging.load_digit(path, notes=notes), notes))
         except imaging.ImageError as error:
             print(f"error: {error}", file=sys.stderr)
             failed += 1
     with sess:
-        batch = np.stack([digit for _, digit in digits]) if digits else np.zeros((0, 784))
+        batch = np.stack([digit for _, digit, _ in digits]) if digits else np.zeros((0, 784))
         probabilities = models.predict_probabilities(sess, graph, batch)
+    if not np.isfinite(probabilities).all():
+        raise CommandError(f"{args.model}: the model computes NaN probabilities; retrain it")
     results = []
-    for (path, _), row in zip(digits, probabilities, strict=True):
+    for (path, _, notes), row in zip(digits, probabilities, strict=True):
         guess = int(np.argmax(row))
+        if row[guess] < LOW_CONFIDENCE:
+            notes.append(
+                f"low confidence ({row[guess]:.2f}): the picture may not show one clear digit"
+            )
+        for note in notes:
+            print(f"warning: {path}: {note}", file=sys.stderr)
         results.append(
             {
                 "file": path,
                 "digit": guess,
                 "probability": float(row[guess]),
                 "probabilities": [float(p) for p in row],
+                "warnings": notes,
             }
         )
+    if args.show_input and digits:
+        written = _write_inputs(imaging, [digit for _, digit, _ in digits], args.show_input)
+        print(f"Wrote the model's input to {written}", file=sys.stderr)
     if args.json:
         _print_json(results)
     else:
         for result in results:
             print(f"{result['file']}: {result['digit']} (probability {result['probability']:.3f})")
     return 1 if failed else 0
+
+
+def _write_inputs(imaging, digits, output):
+    try:
+        _make_folder(output)
+        return imaging.save_digits(digits, output)
+    except (OSError, ValueError) as error:
+        raise CommandError(f"cannot write {output}: {error}") from None
+
+
+def _check_output_path(path):
+    if os.path.isdir(path):
+        raise CommandError(f"cannot write {path}: it is a folder; give a file name")
 
 
 def _import_plots(command, module):
@@ -678,12 +871,18 @@ def _show_samples(args):
     viz = _import_plots("show samples", "smallflow.viz")
     train = _read_data(args.data_dir, args.validation_size).train
     count = min(args.count, train.num_examples)
-    figure = viz.samples_figure(
-        train.images[:count],
-        train.labels[:count],
-        n=count,
-        title=f"The first {count} digits of the MNIST training set, with their labels",
-    )
+    if count == 0:
+        raise CommandError(f"--validation-size {args.validation_size} leaves no training digits")
+    # The training set starts after the examples held out for validation.
+    first = args.validation_size
+    if first:
+        title = (
+            f"Training digits {first + 1:,}-{first + count:,} of the MNIST training file "
+            f"(the first {first:,} are held out for validation), with their labels"
+        )
+    else:
+        title = f"The first {count} digits of the MNIST training file, with their labels"
+    figure = viz.samples_figure(train.images[:count], train.labels[:count], n=count, title=title)
     return _write_figure(viz, figure, args.output)
 
 

@@ -277,6 +277,8 @@ def read_model_metadata(path):
         raise ModelFileError(
             name, f"holds a model {metadata.get('model')!r} this smallflow does not know"
         )
+    if not isinstance(metadata.get("hyperparameters", {}), dict):
+        raise ModelFileError(name, "its metadata's hyperparameters are not a JSON object")
     checkpoint = {key: value for key, value in record.items() if key != "metadata"}
     return {**metadata, "checkpoint": checkpoint}
 
@@ -315,4 +317,13 @@ def load_model(path):
     except (tf.errors.OpError, OSError, ValueError) as error:
         sess.close()
         raise ModelFileError(name, f"cannot restore the model ({_reason(error)})") from None
+    values = sess.run(model_graph.model_variables)
+    for variable, value in zip(model_graph.model_variables, values):
+        if not np.isfinite(value).all():
+            sess.close()
+            raise ModelFileError(
+                name,
+                f"variable {variable.op.name} holds NaN or infinite values (the training that "
+                "made it diverged); train it again, e.g. with a smaller learning rate",
+            )
     return sess, model_graph, metadata
