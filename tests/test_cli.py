@@ -274,13 +274,12 @@ def test_a_data_dir_that_is_a_file_is_named_in_the_error(capsys, tmp_path):
     assert str(not_a_folder) in err
 
 
-def test_a_save_path_in_a_missing_folder_is_refused_before_training(capsys, tmp_path):
-    target = tmp_path / "no" / "such" / "model.npz"
+def test_a_save_path_under_a_file_is_refused_before_training(capsys, tmp_path):
+    (tmp_path / "notes").write_text("not a folder")
+    target = tmp_path / "notes" / "such" / "model.npz"
     code, out, err = run(capsys, "train", "--save", target)
     assert (code, out) == (1, "")
-    assert (
-        err == f"error: cannot save the model to {target}: folder {target.parent} does not exist\n"
-    )
+    assert err == f"error: cannot save the model to {target}: {tmp_path / 'notes'} is not a folder\n"
 
 
 # -- saved models and evaluate -----------------------------------------------------------------

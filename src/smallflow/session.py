@@ -593,9 +593,21 @@ def _convert_feed(value, np_dtype, tensor):
             return np.asarray(value, dtype=np_dtype)
     except (TypeError, ValueError) as err:
         raise ValueError(
-            f"Cannot feed value {value!r} for Tensor '{tensor.name}' of dtype "
+            f"Cannot feed value {_short_repr(value)} for Tensor '{tensor.name}' of dtype "
             f"{tensor.dtype.name}: {err}"
         ) from None
+
+
+def _short_repr(value):
+    """A repr of a feed value short enough for an error message (a huge ragged list made a
+    message of megabytes)."""
+    import reprlib
+
+    shortener = reprlib.Repr()
+    shortener.maxlist = shortener.maxtuple = 6
+    shortener.maxlevel = 3
+    shortener.maxother = shortener.maxstring = 80
+    return shortener.repr(value)
 
 
 class Session(BaseSession):

@@ -17,6 +17,7 @@ The metadata is ``{"format": "smallflow-checkpoint", "format_version": 1,
 import contextlib
 import datetime
 import json
+import math
 import os
 import zipfile
 import zlib
@@ -203,10 +204,48 @@ def _open_archive(path):
             yield loaded
 
 
+def _member(path, archive, key):
+    """The array ``key`` of an open archive, after checking that the shape its header
+    declares fits the bytes stored: a damaged or hostile header must not make NumPy
+    allocate gigabytes before it finds the data missing."""
+    name = key + ".npy"
+    try:
+        info = archive.zip.getinfo(name)
+        with archive.zip.open(name) as member:
+            version = np.lib.format.read_magic(member)
+            if version == (1, 0):
+                shape, _, dtype = np.lib.format.read_array_header_1_0(member)
+            else:
+                shape, _, dtype = np.lib.format.read_array_header_2_0(member)
+            header_size = member.tell()
+    except KeyError:
+        raise
+    except _READ_ERRORS as err:
+        raise _data_loss(path, f"{key!r}: {err}") from None
+    if dtype.hasobject:
+        raise _data_loss(path, f"{key!r} holds Python objects, which are not loaded")
+    # What a member may expand to: stored, its own size; deflated, at most ~1032 times it.
+    compressed = min(info.compress_size, os.path.getsize(path))
+    limit = compressed * (1 if info.compress_type == zipfile.ZIP_STORED else 1100)
+    if info.file_size > limit:
+        raise _data_loss(
+            path, f"{key!r} claims {info.file_size:,} bytes from {info.compress_size:,} stored"
+        )
+    declared = math.prod(shape) * dtype.itemsize
+    stored = info.file_size - header_size
+    if declared != stored:
+        raise _data_loss(
+            path,
+            f"{key!r} declares shape {list(shape)} of {dtype.name} ({declared:,} bytes) but "
+            f"stores {stored:,} bytes",
+        )
+    return archive[key]
+
+
 def _read_record(path, archive):
     """The metadata record of an open archive, checked."""
     try:
-        raw = archive[METADATA_KEY]
+        raw = _member(path, archive, METADATA_KEY)
     except KeyError:
         raise _data_loss(path, "it has no smallflow metadata record") from None
     except _READ_ERRORS as err:
@@ -241,7 +280,9 @@ class CheckpointReader:
             for entry in self._record["variables"]:
                 name = entry["name"]
                 try:
-                    array = archive[name]
+                    array = _member(self._path, archive, name)
+                except KeyError:
+                    raise _data_loss(self._path, f"variable {name!r} is missing") from None
                 except _READ_ERRORS as err:
                     raise _data_loss(self._path, f"variable {name!r}: {err}") from None
                 if list(array.shape) != entry.get("shape"):
