@@ -200,3 +200,30 @@ def test_the_page_fits_a_phone_screen(browser, server):
         _save(phone, "serve-phone.png")
     finally:
         context.close()
+
+
+@pytest.mark.slow
+def test_the_model_can_run_in_the_browser_with_onnxruntime_web(page, server):
+    listing = page.evaluate("fetch('/api/models').then((r) => r.json())")
+    if not listing["browser_runtime"]:
+        message = "onnxruntime-web is not bundled (run tools/fetch-onnxruntime-web)"
+        print(f"SKIPPED: {message}")
+        pytest.skip(message)
+    page.check("#in-browser")
+    _draw(page, SEVEN)
+    page.wait_for_function("document.body.dataset.engine === 'browser'", timeout=60_000)
+    assert _prediction(page) == 7
+    in_browser = page.evaluate("JSON.parse(document.body.dataset.probabilities)")
+    pixels = page.evaluate(
+        """() => Array.from(document.getElementById('seen').getContext('2d')
+              .getImageData(0, 0, 28, 28).data.filter((_, i) => i % 4 === 0))"""
+    )
+    assert sum(pixels) > 0
+    assert "onnxruntime-web" in page.inner_text("#timing")
+    on_server = page.evaluate("JSON.parse(document.body.dataset.serverProbabilities)")
+    # The same model on the same (4-decimal) pixels: onnxruntime-web agrees with smallflow.
+    assert max(abs(a - b) for a, b in zip(in_browser, on_server)) < 1e-3
+    assert max(in_browser) == in_browser[7]
+    outside = [url for url in page.requested if not url.startswith(server.url)]
+    assert outside == []
+    assert any(url.endswith(".wasm") for url in page.requested)

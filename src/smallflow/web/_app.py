@@ -9,6 +9,7 @@ import io
 import json
 import logging
 import math
+import mimetypes
 import os
 import pathlib
 import tempfile
@@ -53,6 +54,13 @@ _ACCEPTED = "image/png (or another image type: " + ", ".join(_IMAGE_TYPES[1:]) +
 
 _log = logging.getLogger("smallflow.web")
 
+# onnxruntime-web's module and WebAssembly need their exact types (browsers refuse a module
+# script served as text/plain); not every Python knows them.
+mimetypes.add_type("text/javascript", ".mjs")
+mimetypes.add_type("application/wasm", ".wasm")
+# onnxruntime-web, when tools/fetch-onnxruntime-web has put it beside the page.
+BROWSER_RUNTIME = STATIC / "ort" / "ort.wasm.min.js"
+
 
 class Problem(Exception):
     """A bad request: answered with ``status`` and ``{"error": message}``."""
@@ -82,7 +90,7 @@ def create_app(source, max_body=MAX_BODY, body_timeout=BODY_TIMEOUT, warm_up=Tru
                 "models": [model.describe() for model in store],
                 "default": store.default.id,
                 "onnx": _onnx_available(),
-                "browser_runtime": (STATIC / "ort" / "ort.min.js").exists(),
+                "browser_runtime": BROWSER_RUNTIME.exists() and _onnx_available(),
                 "max_body": max_body,
             }
         )

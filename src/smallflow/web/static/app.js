@@ -23,6 +23,8 @@ let timer = null;
 let inFlight = false;
 let again = false;
 let models = [];
+let inBrowser = false;       // run the model with onnxruntime-web instead of on the server
+const sessions = new Map();  // model id -> promise of an onnxruntime-web session
 const cursor = { x: SIZE / 2, y: SIZE / 2, down: false, visible: false };
 
 // -- drawing ---------------------------------------------------------------------------------
@@ -173,7 +175,10 @@ async function ask() {
     });
     const answer = await response.json();
     if (!response.ok) { showError(answer.error || response.statusText); }
-    else if (strokes.length) { show(answer); }
+    else if (strokes.length) {
+      if (inBrowser) await runInBrowser(answer);
+      show(answer);
+    }
   } catch (error) {
     showError(String(error));
   } finally {
@@ -218,8 +223,15 @@ function show(answer) {
   paintSeen(answer.pixels);
   paintExplanation(answer.explanation);
   const t = answer.timing_ms;
-  document.getElementById("timing").textContent =
-    `Server: ${t.total.toFixed(1)} ms (prepare ${t.prepare.toFixed(1)}, model ${t.predict.toFixed(1)}, explain ${t.explain.toFixed(1)})`;
+  let timing = `Server: ${t.total.toFixed(1)} ms (prepare ${t.prepare.toFixed(1)}, model ${t.predict.toFixed(1)}, explain ${t.explain.toFixed(1)})`;
+  if (answer.browser_ms !== undefined) {
+    timing = `Model run in this browser (onnxruntime-web): ${answer.browser_ms.toFixed(1)} ms. ` +
+      `Server prepared the image and the map: ${(t.prepare + t.explain).toFixed(1)} ms`;
+  }
+  document.getElementById("timing").textContent = timing;
+  document.body.dataset.engine = answer.browser_ms !== undefined ? "browser" : "server";
+  document.body.dataset.probabilities = JSON.stringify(answer.probabilities);
+  document.body.dataset.serverProbabilities = JSON.stringify(answer.server_probabilities || answer.probabilities);
   document.body.dataset.prediction = String(answer.prediction);
 }
 
@@ -280,6 +292,50 @@ function showError(message) {
   statusLine.textContent = `Problem: ${message}`;
 }
 
+// -- in the browser: the exported ONNX model in onnxruntime-web ------------------------------
+
+function loadRuntime() {
+  if (window.ort) return Promise.resolve(window.ort);
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = "/static/ort/ort.wasm.min.js";
+    script.onload = () => {
+      // One thread: no SharedArrayBuffer (and so no cross-origin isolation) needed.
+      window.ort.env.wasm.numThreads = 1;
+      window.ort.env.wasm.wasmPaths = "/static/ort/";
+      resolve(window.ort);
+    };
+    script.onerror = () => reject(new Error("onnxruntime-web could not be loaded"));
+    document.head.appendChild(script);
+  });
+}
+
+function browserSession(id) {
+  if (!sessions.has(id)) {
+    const url = `/api/models/${encodeURIComponent(id)}/onnx`;
+    sessions.set(id, loadRuntime().then((ort) =>
+      ort.InferenceSession.create(url, { executionProviders: ["wasm"] })));
+  }
+  return sessions.get(id);
+}
+
+// The server prepares the 28x28 image (the function `smallflow predict` uses); the model
+// itself then runs here, on those pixels.
+async function runInBrowser(answer) {
+  const session = await browserSession(answer.model);
+  const started = performance.now();
+  const images = new window.ort.Tensor("float32", Float32Array.from(answer.pixels), [1, 784]);
+  const outputs = await session.run({ images });
+  const probabilities = Array.from(outputs.probabilities.data);
+  answer.browser_ms = performance.now() - started;
+  answer.server_probabilities = answer.probabilities;
+  answer.probabilities = probabilities;
+  answer.prediction = probabilities.indexOf(Math.max(...probabilities));
+}
+
+const browserBox = document.getElementById("in-browser");
+browserBox.addEventListener("change", () => { inBrowser = browserBox.checked; schedule(); });
+
 // -- models ----------------------------------------------------------------------------------
 
 function describe(model) {
@@ -308,6 +364,7 @@ async function loadModels() {
   }
   select.value = listing.default;
   onnxLink.hidden = !listing.onnx;
+  document.getElementById("browser-row").hidden = !listing.browser_runtime;
   chooseModel();
   document.body.dataset.state = "ready";
 }
