@@ -29,8 +29,7 @@ import time
 import numpy as np
 from PIL import Image, ImageDraw
 
-import smallflow as tf
-from smallflow import imaging, models
+from smallflow import imaging
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests"))
 import trained_models  # noqa: E402
