@@ -139,6 +139,28 @@ def test_dropout_is_the_identity_in_the_exported_inference_graph():
     np.testing.assert_array_equal(got, feed * 2.0)
 
 
+def test_a_tf_layers_network_with_a_fed_keep_prob_exports_with_the_images_as_only_input():
+    # As the deep tutorial writes it: keep_prob is a plain placeholder, fed while training.
+    x = tf.placeholder(tf.float32, [None, 784], name="x")
+    keep_prob = tf.placeholder(tf.float32, name="keep_prob")
+    hidden = tf.layers.conv2d(
+        tf.reshape(x, [-1, 28, 28, 1]), 4, 5, padding="same", activation=tf.nn.relu
+    )
+    hidden = tf.layers.max_pooling2d(hidden, 2, 2)
+    hidden = tf.layers.average_pooling2d(hidden, 2, 2)
+    hidden = tf.layers.dense(tf.layers.flatten(hidden), 16, activation=tf.nn.relu)
+    hidden = tf.layers.dropout(tf.nn.dropout(hidden, keep_prob), 0.5, training=False)
+    y = tf.nn.softmax(tf.layers.dense(hidden, 10))
+    images = np.random.default_rng(0).random((3, 784), dtype=np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        model = export(sess, x, y)
+        expected = sess.run(y, {x: images, keep_prob: 1.0})
+    assert [i.name for i in model.graph.input] == ["x"]
+    (got,) = _runtime(model).run(None, {"x": images})
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
 def test_an_op_without_mapping_is_named_in_the_error():
     x = tf.placeholder(tf.float32, [None, 4], name="x")
     loss = tf.nn.l2_loss(x, name="my_loss")
