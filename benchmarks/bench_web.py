@@ -4,7 +4,7 @@ Starts ``smallflow serve`` as its own process on a free port of 127.0.0.1 with s
 models (or the models of ``--models-dir``), then for each model and payload sends
 ``--requests`` predictions (default 1,000) from ``--clients`` threads (default 8), each on a
 keep-alive connection, and prints p50/p90/p99/max latency and throughput. Payloads: ``json``
-(784 prepared pixels, the API's cheapest form) and ``png`` (a 280x280 drawing, as the page
+(784 prepared pixels, the API's cheapest form) and ``png`` (a 140x140 drawing, as the page
 sends it: the server prepares it with ``smallflow.imaging``). The baseline is the same work
 done in-process without HTTP (prepare + predict + explain, one thread), measured in the same
 run, so the table shows what serving adds. Target: p99 < 50 ms for softmax and mlp.
@@ -36,8 +36,8 @@ import trained_models  # noqa: E402
 
 
 def _seven_png():
-    picture = Image.new("L", (280, 280), 255)
-    ImageDraw.Draw(picture).line([(70, 56), (210, 56), (126, 238)], fill=0, width=20)
+    picture = Image.new("L", (140, 140), 255)
+    ImageDraw.Draw(picture).line([(35, 28), (105, 28), (63, 119)], fill=0, width=10)
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG")
     return buffer.getvalue()
