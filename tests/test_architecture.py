@@ -11,11 +11,13 @@ SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "smallflow"
 
 # Lowest layer first. A module may import modules of its own layer or of layers below it.
 LAYERS = [
-    ("foundation", ["_version", "errors", "dtypes", "tensor_shape", "protos",
+    ("foundation", ["python_io", "_version", "errors", "dtypes", "tensor_shape", "protos",
                     "config", "tb_protos", "tensor_util"]),
     ("registry", ["registry", "op_signature"]),
     ("graph", ["graph", "graph_io"]),
-    ("ops", ["ops.common", "ops.constant_op", "ops.shape_ops", "ops.join_split_ops",
+    ("ops", ["ops.io_ops",
+             "ops.data_flow_ops",
+             "ops.common", "ops.constant_op", "ops.shape_ops", "ops.join_split_ops",
              "ops.slice_ops", "ops.pad_ops", "ops.selection_ops", "ops.broadcast_ops",
              "ops.cwise_ops", "ops.matmul_ops", "ops.reduction_ops", "ops.sequence_ops",
              "ops.math_composites", "ops.tensor_operators", "ops.array_ops", "ops.math_ops",

@@ -14,6 +14,7 @@ from . import (  # noqa: A004
     losses,
     metrics,
     nn,
+    python_io,
     strings,
     summary,
     tb_protos,
@@ -196,6 +197,18 @@ from .ops.math_ops import (
     unsorted_segment_sum,
 )
 from .ops.random_ops import random_normal, random_uniform, truncated_normal
+from .ops.data_flow_ops import FIFOQueue, PaddingFIFOQueue, QueueBase, RandomShuffleQueue
+from .ops.io_ops import (
+    FixedLengthRecordReader,
+    ReaderBase,
+    TextLineReader,
+    TFRecordReader,
+    WholeFileReader,
+    decode_csv,
+    decode_raw,
+    matching_files,
+    read_file,
+)
 from .ops.string_ops import as_string, string_join, string_to_number
 from .ops.scatter_ops import (
     assign,

@@ -204,7 +204,9 @@ class BaseSession:
         self._closed = True
         self._plans.clear()
         self._single_fetches.clear()
-        resources = list(self._state.resources.values())
+        # Queues and iterators first, so threads blocked on them wake before being joined.
+        resources = sorted(self._state.resources.values(),
+                           key=lambda resource: getattr(resource, "close_last", False))
         self._state.resources.clear()
         for resource in resources:
             close = getattr(resource, "close", None)

@@ -96,3 +96,58 @@ __all__ = [
     "update_checkpoint_state",
     "write_graph",
 ]
+
+# -- input pipelines, coordination and monitored sessions (queues, hooks) --------------------------
+from . import queue_runner_impl as queue_runner  # noqa: E402 - tf.train.queue_runner.QueueRunner
+from .coordinator import Coordinator, LooperThread  # noqa: E402
+from .input import (  # noqa: E402
+    batch,
+    batch_join,
+    input_producer,
+    limit_epochs,
+    maybe_batch,
+    range_input_producer,
+    shuffle_batch,
+    shuffle_batch_join,
+    slice_input_producer,
+    string_input_producer,
+)
+from .monitored_session import (  # noqa: E402
+    ChiefSessionCreator,
+    MonitoredSession,
+    MonitoredTrainingSession,
+    Scaffold,
+    SessionCreator,
+    SingularMonitoredSession,
+    WorkerSessionCreator,
+)
+from .queue_runner_impl import QueueRunner, add_queue_runner, start_queue_runners  # noqa: E402
+from .session_run_hook import (  # noqa: E402
+    CheckpointSaverHook,
+    CheckpointSaverListener,
+    FeedFnHook,
+    FinalOpsHook,
+    LoggingTensorHook,
+    NanLossDuringTrainingError,
+    NanTensorHook,
+    SecondOrStepTimer,
+    SessionRunArgs,
+    SessionRunContext,
+    SessionRunHook,
+    SessionRunValues,
+    StepCounterHook,
+    StopAtStepHook,
+    SummarySaverHook,
+)
+
+__all__ += [
+    "ChiefSessionCreator", "CheckpointSaverHook", "CheckpointSaverListener", "Coordinator",
+    "FeedFnHook", "FinalOpsHook", "LoggingTensorHook", "LooperThread", "MonitoredSession",
+    "MonitoredTrainingSession", "NanLossDuringTrainingError", "NanTensorHook", "QueueRunner",
+    "Scaffold", "SecondOrStepTimer", "SessionCreator", "SessionRunArgs", "SessionRunContext",
+    "SessionRunHook", "SessionRunValues", "SingularMonitoredSession", "StepCounterHook",
+    "StopAtStepHook", "SummarySaverHook", "WorkerSessionCreator", "add_queue_runner", "batch",
+    "batch_join", "input_producer", "limit_epochs", "maybe_batch", "queue_runner",
+    "range_input_producer", "shuffle_batch", "shuffle_batch_join", "slice_input_producer",
+    "start_queue_runners", "string_input_producer",
+]

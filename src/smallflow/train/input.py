@@ -1,0 +1,209 @@
+"""TF1's queue-based input functions: producers of filenames or slices, and batching.
+
+``string_input_producer`` fills a queue with (shuffled) filenames, epoch after epoch;
+``batch`` / ``shuffle_batch`` group single examples into batches through a second queue.
+Each registers a ``QueueRunner``: programs call ``tf.train.start_queue_runners``. With
+``num_epochs`` an epoch counter (a local variable: run ``local_variables_initializer``)
+ends the input with ``OutOfRangeError``.
+"""
+
+from .. import dtypes
+from ..graph import GraphKeys, convert_to_tensor, name_scope
+from ..graph import control_dependencies
+from ..ops import array_ops, data_flow_ops, math_ops, random_ops, scatter_ops
+from ..variables import Variable
+from .queue_runner_impl import QueueRunner, add_queue_runner
+
+__all__ = [
+    "batch",
+    "batch_join",
+    "input_producer",
+    "limit_epochs",
+    "maybe_batch",
+    "range_input_producer",
+    "shuffle_batch",
+    "shuffle_batch_join",
+    "slice_input_producer",
+    "string_input_producer",
+]
+
+
+def limit_epochs(tensor, num_epochs=None, name=None):
+    """``tensor``, but only ``num_epochs`` times; the next evaluation is ``OutOfRangeError``."""
+    if num_epochs is None:
+        return tensor
+    if num_epochs <= 0:
+        raise ValueError(f"num_epochs must be > 0 not {num_epochs}.")
+    with name_scope(name or "limit_epochs"):
+        epochs = Variable(array_ops.zeros([], dtype=dtypes.int64), trainable=False,
+                          collections=[GraphKeys.LOCAL_VARIABLES], name="epochs")
+        counter = scatter_ops.count_up_to(epochs, num_epochs)
+        with control_dependencies([counter]):
+            return array_ops.identity(tensor, name="fraction_of_epochs")
+
+
+def input_producer(input_tensor, element_shape=None, num_epochs=None, shuffle=True, seed=None,
+                   capacity=32, shared_name=None, summary_name=None, name=None,
+                   cancel_op=None):
+    """A queue filled with the rows of ``input_tensor`` (shuffled each epoch if ``shuffle``)."""
+    with name_scope(name or "input_producer"):
+        input_tensor = convert_to_tensor(input_tensor, name="input_tensor")
+        shape = input_tensor.shape
+        if element_shape is None:
+            if not shape.is_fully_defined():
+                raise ValueError("Either `input_tensor` must have a fully defined shape or "
+                                 "`element_shape` must be specified")
+            element_shape = shape.as_list()[1:]
+        rows = limit_epochs(input_tensor, num_epochs)
+        queue = data_flow_ops.FIFOQueue(capacity, [input_tensor.dtype], [element_shape],
+                                        shared_name=shared_name, name="fifo_queue")
+        # Shuffling each epoch's rows is done by the enqueue (TF runs a RandomShuffle op).
+        shuffle_seed = random_ops.get_seed(seed) if shuffle else None
+        enqueue = queue.enqueue_many([rows], _shuffle_seed=shuffle_seed)
+        add_queue_runner(QueueRunner(queue, [enqueue], cancel_op=cancel_op))
+        return queue
+
+
+def string_input_producer(string_tensor, num_epochs=None, shuffle=True, seed=None, capacity=32,
+                          shared_name=None, name=None, cancel_op=None):
+    """A queue of filenames for a reader: each epoch all of them (shuffled by default)."""
+    string_tensor = convert_to_tensor(string_tensor, dtype=dtypes.string)
+    if string_tensor.shape.ndims == 1 and string_tensor.shape[0].value == 0:
+        raise ValueError("string_input_producer requires a non-empty tensor of strings")
+    with name_scope(name or "input_producer"):
+        return input_producer(string_tensor, [], num_epochs, shuffle, seed, capacity,
+                              shared_name, name="input_producer", cancel_op=cancel_op)
+
+
+def range_input_producer(limit, num_epochs=None, shuffle=True, seed=None, capacity=32,
+                         shared_name=None, name=None):
+    """A queue of the integers ``0 .. limit - 1``, epoch after epoch."""
+    with name_scope(name or "input_producer"):
+        indices = math_ops.range(limit)
+        return input_producer(indices, [], num_epochs, shuffle, seed, capacity, shared_name,
+                              name="input_producer")
+
+
+def slice_input_producer(tensor_list, num_epochs=None, shuffle=True, seed=None, capacity=32,
+                         shared_name=None, name=None):
+    """One row of every tensor in ``tensor_list`` per dequeue (the same row of each)."""
+    with name_scope(name or "input_producer"):
+        tensors = [convert_to_tensor(t) for t in tensor_list]
+        if not tensors:
+            raise ValueError("Expected at least one tensor in slice_input_producer().")
+        size = array_ops.shape(tensors[0], out_type=dtypes.int32)[0]
+        queue = range_input_producer(size, num_epochs, shuffle, seed, capacity, shared_name)
+        index = queue.dequeue()
+        return [array_ops.gather(t, index) for t in tensors]
+
+
+def _structure(tensors):
+    if isinstance(tensors, dict):
+        keys = sorted(tensors)
+        return keys, [convert_to_tensor(tensors[k]) for k in keys]
+    if isinstance(tensors, list | tuple):
+        return None, [convert_to_tensor(t) for t in tensors]
+    return "single", [convert_to_tensor(tensors)]
+
+
+def _restore(keys, outputs):
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    if keys == "single":
+        return outputs[0]
+    if keys is None:
+        return outputs
+    return dict(zip(keys, outputs))
+
+
+def _shapes(tensors, shapes, enqueue_many):
+    if shapes is not None:
+        return list(shapes)
+    out = []
+    for tensor in tensors:
+        shape = tensor.shape
+        if enqueue_many and shape.ndims is not None:
+            shape = shape[1:]
+        if not shape.is_fully_defined():
+            raise ValueError(f"All shapes must be fully defined: {tensor.name} has shape "
+                             f"{tensor.shape}")
+        out.append(shape)
+    return out
+
+
+def _batch(queue, tensors_lists, batch_size, enqueue_many, allow_smaller_final_batch):
+    enqueues = [queue.enqueue_many(t) if enqueue_many else queue.enqueue(t)
+                for t in tensors_lists]
+    add_queue_runner(QueueRunner(queue, enqueues))
+    if allow_smaller_final_batch:
+        return queue.dequeue_up_to(batch_size)
+    return queue.dequeue_many(batch_size)
+
+
+def batch(tensors, batch_size, num_threads=1, capacity=32, enqueue_many=False, shapes=None,
+          dynamic_pad=False, allow_smaller_final_batch=False, shared_name=None, name=None):
+    """Batches of ``batch_size`` examples, in order, through a FIFO queue."""
+    keys, flat = _structure(tensors)
+    with name_scope(name or "batch"):
+        types = [t.dtype for t in flat]
+        if dynamic_pad:
+            queue_shapes = shapes or [t.shape if not enqueue_many else t.shape[1:]
+                                      for t in flat]
+            queue = data_flow_ops.PaddingFIFOQueue(capacity, types, queue_shapes,
+                                                   shared_name=shared_name)
+        else:
+            queue = data_flow_ops.FIFOQueue(capacity, types,
+                                            _shapes(flat, shapes, enqueue_many),
+                                            shared_name=shared_name)
+        out = _batch(queue, [flat] * num_threads, batch_size, enqueue_many,
+                     allow_smaller_final_batch)
+    return _restore(keys, out)
+
+
+def maybe_batch(tensors, keep_input, batch_size, **kwargs):
+    raise NotImplementedError("tf.train.maybe_batch is not supported by smallflow")
+
+
+def batch_join(tensors_list, batch_size, capacity=32, enqueue_many=False, shapes=None,
+               dynamic_pad=False, allow_smaller_final_batch=False, shared_name=None,
+               name=None):
+    """Like ``batch``, from several lists of tensors (one enqueuing thread each)."""
+    structures = [_structure(t) for t in tensors_list]
+    keys = structures[0][0]
+    with name_scope(name or "batch_join"):
+        first = structures[0][1]
+        queue = data_flow_ops.FIFOQueue(capacity, [t.dtype for t in first],
+                                        _shapes(first, shapes, enqueue_many),
+                                        shared_name=shared_name)
+        out = _batch(queue, [s[1] for s in structures], batch_size, enqueue_many,
+                     allow_smaller_final_batch)
+    return _restore(keys, out)
+
+
+def shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, num_threads=1, seed=None,
+                  enqueue_many=False, shapes=None, allow_smaller_final_batch=False,
+                  shared_name=None, name=None):
+    """Random batches drawn from a queue holding at least ``min_after_dequeue`` examples."""
+    keys, flat = _structure(tensors)
+    with name_scope(name or "shuffle_batch"):
+        queue = data_flow_ops.RandomShuffleQueue(
+            capacity, min_after_dequeue, [t.dtype for t in flat],
+            _shapes(flat, shapes, enqueue_many), seed=seed, shared_name=shared_name)
+        out = _batch(queue, [flat] * num_threads, batch_size, enqueue_many,
+                     allow_smaller_final_batch)
+    return _restore(keys, out)
+
+
+def shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, seed=None,
+                       enqueue_many=False, shapes=None, allow_smaller_final_batch=False,
+                       shared_name=None, name=None):
+    """Like ``shuffle_batch``, from several lists of tensors."""
+    structures = [_structure(t) for t in tensors_list]
+    keys = structures[0][0]
+    with name_scope(name or "shuffle_batch_join"):
+        first = structures[0][1]
+        queue = data_flow_ops.RandomShuffleQueue(
+            capacity, min_after_dequeue, [t.dtype for t in first],
+            _shapes(first, shapes, enqueue_many), seed=seed, shared_name=shared_name)
+        out = _batch(queue, [s[1] for s in structures], batch_size, enqueue_many,
+                     allow_smaller_final_batch)
+    return _restore(keys, out)
