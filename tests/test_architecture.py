@@ -32,6 +32,7 @@ LAYERS = [
     ("variables", ["variables", "init_ops", "variable_scope", "graph_import"]),
     ("session", ["session", "step_stats"]),
     ("train", ["train", "losses", "nn", "strings", "layers", "data", "metrics",
+               "estimator", "feature_column",
                "gradient_checker", "test", "app", "flags", "logging",
                "distribute", "horovod", "summary", "meta_graph", "python"]),
     ("public API", [""]),  # smallflow/__init__.py itself

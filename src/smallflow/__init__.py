@@ -8,6 +8,8 @@ from . import (  # noqa: A004
     data,
     dtypes,
     errors,
+    estimator,
+    feature_column,
     flags,
     layers,
     logging,
