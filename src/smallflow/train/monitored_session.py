@@ -11,6 +11,8 @@ An ``OutOfRangeError`` from an input pipeline ends the loop: ``should_stop()`` t
 and leaving the ``with`` block does not re-raise it.
 """
 
+import sys
+
 from .. import errors, logging, variables
 from ..graph import GraphKeys, get_default_graph
 from ..ops import control_flow_ops
@@ -30,6 +32,14 @@ __all__ = [
 ]
 
 _USE_DEFAULT = object()
+
+
+def _summary_module():
+    """``tf.summary`` if the program uses it (its summaries exist only once it is imported).
+
+    Looked up rather than imported: tf.summary sits above tf.train in the layering.
+    """
+    return sys.modules.get("smallflow.summary")
 
 
 class Scaffold:
@@ -57,10 +67,8 @@ class Scaffold:
         if self._local_init_op is None:
             self._local_init_op = Scaffold.default_local_init_op()
         if self._summary_op is None:
-            merged = graph.get_collection(GraphKeys.SUMMARIES)
-            if merged:
-                from .. import summary
-
+            summary = _summary_module()
+            if graph.get_collection(GraphKeys.SUMMARIES) and summary is not None:
                 self._summary_op = summary.merge_all()
         if self._saver is None:
             savers = graph.get_collection(GraphKeys.SAVERS)

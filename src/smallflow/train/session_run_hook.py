@@ -365,10 +365,14 @@ class SummarySaverHook(SessionRunHook):
     def begin(self):
         self._global_step = _global_step_tensor(self)
         if self._writer is None and self._output_dir is not None:
-            from .. import summary
+            from .monitored_session import _summary_module
 
-            self._writer = summary.FileWriterCache.get(self._output_dir) if hasattr(
-                summary, "FileWriterCache") else summary.FileWriter(self._output_dir)
+            summary = _summary_module()
+            if summary is None:
+                raise RuntimeError("SummarySaverHook needs tf.summary (import smallflow.summary)")
+            cache = getattr(summary, "FileWriterCache", None)
+            self._writer = (cache.get(self._output_dir) if cache is not None
+                            else summary.FileWriter(self._output_dir))
         self._op = self._summary_op if self._summary_op is not None else (
             self._scaffold.summary_op)
         self._request = False
