@@ -273,3 +273,16 @@ def test_bad_elements_are_reported_when_run(build, error, message):
     with tf.Session() as sess, pytest.raises(error) as caught:
         sess.run(element)
     assert message in str(caught.value)
+
+
+def test_a_graph_with_pipelines_and_queues_can_be_checkpointed(tmp_path):
+    element = Dataset.range(3).make_one_shot_iterator().get_next()
+    queue = tf.FIFOQueue(2, [tf.int64])
+    enqueue = queue.enqueue([element])
+    counter = tf.Variable(0)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(enqueue)
+        prefix = tf.train.Saver().save(sess, str(tmp_path / "model.ckpt"))
+    assert tf.train.latest_checkpoint(str(tmp_path)) == prefix
+    assert counter.name == "Variable:0"

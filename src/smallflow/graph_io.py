@@ -142,6 +142,8 @@ def node_def(op, add_shapes=False):
     node.input.extend("^" + c.name for c in op.control_inputs)
     tuples = []
     for key, value in op.attrs.items():
+        if key.startswith("_py_"):
+            continue  # a Python object held by the op (a tf.data pipeline, a queue's spec)
         attr = _encode_attr(value)
         if attr is None:
             # No AttrValue form (nested structures): keep it as JSON under a private name.

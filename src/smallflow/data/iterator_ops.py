@@ -43,7 +43,7 @@ class _RunningIterator:
 
 def _make_iterator_kernel(attrs, state):
     key = attrs["iterator"]
-    dataset = attrs["dataset"]
+    dataset = attrs["_py_dataset"]
     inputs = dataset._inputs()
 
     def initialize(*values):
@@ -76,7 +76,7 @@ def _checked_element(attrs, element):
 
 def _get_next_kernel(attrs, state):
     key = attrs["iterator"]
-    dataset = attrs.get("one_shot")
+    dataset = attrs.get("_py_one_shot")
     inputs = dataset._inputs() if dataset is not None else ()
 
     def get_next(*values):
@@ -108,7 +108,7 @@ NotDifferentiable("IteratorGetNext")
 def _handle_kernel(attrs, state):
     key = attrs["iterator"]
     handle = np.array(key.encode(), dtype=object)
-    dataset = attrs["one_shot"]
+    dataset = attrs["_py_one_shot"]
     inputs = dataset._inputs() if dataset is not None else ()
 
     def to_handle(*values):
@@ -188,7 +188,7 @@ class Iterator:
         graph = get_default_graph()
         with name_scope(name or "make_initializer"):
             op = graph.create_op("MakeIterator", dataset._inputs(), [],
-                                 {"iterator": self._key, "dataset": dataset}, "MakeIterator")
+                                 {"iterator": self._key, "_py_dataset": dataset}, "MakeIterator")
         return op
 
     def get_next(self, name=None):
@@ -196,7 +196,7 @@ class Iterator:
         flat_types = nest.flatten(self._types)
         flat_shapes = nest.flatten(self._shapes)
         attrs = {"iterator": self._key, "types": flat_types, "shapes": flat_shapes,
-                 "from_handle": self._handle is not None, "one_shot": self._one_shot}
+                 "from_handle": self._handle is not None, "_py_one_shot": self._one_shot}
         if self._handle is not None:
             inputs = [self._handle]
         elif self._one_shot is not None:
@@ -214,7 +214,7 @@ class Iterator:
             raise NotImplementedError("string_handle() needs tf.string tensors")
         inputs = self._one_shot._inputs() if self._one_shot is not None else []
         op = get_default_graph().create_op("IteratorToStringHandle", inputs, [string],
-                                           {"iterator": self._key, "one_shot": self._one_shot},
+                                           {"iterator": self._key, "_py_one_shot": self._one_shot},
                                            name or "IteratorToStringHandle")
         return op.outputs[0]
 

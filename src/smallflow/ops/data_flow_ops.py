@@ -149,7 +149,7 @@ def _stack(elements, spec, index):
 
 
 def _enqueue_kernel(attrs, state):
-    spec = attrs["spec"]
+    spec = attrs["_py_spec"]
     many = attrs["many"]
     seeds = attrs.get("shuffle_seed")
     rng = None
@@ -177,7 +177,7 @@ def _enqueue_kernel(attrs, state):
 
 
 def _dequeue_kernel(attrs, state):
-    spec = attrs["spec"]
+    spec = attrs["_py_spec"]
     mode = attrs["mode"]
 
     def dequeue(*count):
@@ -194,7 +194,7 @@ def _dequeue_kernel(attrs, state):
 
 
 def _close_kernel(attrs, state):
-    spec = attrs["spec"]
+    spec = attrs["_py_spec"]
 
     def close():
         session_queue(state, spec).close(attrs["cancel"])
@@ -204,12 +204,12 @@ def _close_kernel(attrs, state):
 
 
 def _size_kernel(attrs, state):
-    spec = attrs["spec"]
+    spec = attrs["_py_spec"]
     return lambda: np.int32(len(session_queue(state, spec).elements))
 
 
 def _dequeue_shapes(op):
-    spec = op.attrs["spec"]
+    spec = op.attrs["_py_spec"]
     shapes = spec["shapes"] or [unknown_shape() for _ in spec["dtypes"]]
     if op.attrs["mode"] == "one":
         return list(shapes)
@@ -305,18 +305,18 @@ class QueueBase:
     def enqueue(self, vals, name=None):
         with name_scope(name or f"{self._base}_enqueue"):
             tensors = self._components(vals, many=False)
-        return make_op("QueueEnqueueV2", tensors, [], {"spec": self._spec, "many": False},
+        return make_op("QueueEnqueueV2", tensors, [], {"_py_spec": self._spec, "many": False},
                        name or f"{self._base}_enqueue")
 
     def enqueue_many(self, vals, name=None, _shuffle_seed=None):
         with name_scope(name or f"{self._base}_EnqueueMany"):
             tensors = self._components(vals, many=True)
-        attrs = {"spec": self._spec, "many": True, "shuffle_seed": _shuffle_seed}
+        attrs = {"_py_spec": self._spec, "many": True, "shuffle_seed": _shuffle_seed}
         return make_op("QueueEnqueueV2", tensors, [], attrs, name or f"{self._base}_EnqueueMany")
 
     def _dequeue(self, mode, n, name):
         inputs = [] if n is None else [convert_to_tensor(n, dtype=dtypes.int32, name="n")]
-        op = make_op("QueueDequeueV2", inputs, self._dtypes, {"spec": self._spec,
+        op = make_op("QueueDequeueV2", inputs, self._dtypes, {"_py_spec": self._spec,
                                                                "mode": mode}, name)
         outputs = list(op.outputs)
         if self._names is not None:
@@ -333,12 +333,12 @@ class QueueBase:
         return self._dequeue("up_to", n, name or f"{self._base}_DequeueUpTo")
 
     def close(self, cancel_pending_enqueues=False, name=None):
-        return make_op("QueueCloseV2", [], [], {"spec": self._spec,
+        return make_op("QueueCloseV2", [], [], {"_py_spec": self._spec,
                                                 "cancel": cancel_pending_enqueues},
                        name or f"{self._base}_Close")
 
     def size(self, name=None):
-        return make_op("QueueSizeV2", [], [dtypes.int32], {"spec": self._spec},
+        return make_op("QueueSizeV2", [], [dtypes.int32], {"_py_spec": self._spec},
                        name or f"{self._base}_Size").outputs[0]
 
     def is_closed(self, name=None):

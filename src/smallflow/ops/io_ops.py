@@ -111,14 +111,14 @@ def _reader(attrs, state):
     key = attrs["reader"]
     reader = state.resources.get(key)
     if reader is None:
-        reader = state.resources[key] = _SessionReader(attrs["kind"], attrs["options"])
+        reader = state.resources[key] = _SessionReader(attrs["kind"], attrs["_py_options"])
     return reader
 
 
 def _read_kernel(attrs, state):
     def read():
         reader = _reader(attrs, state)
-        queue = session_queue(state, attrs["queue"])
+        queue = session_queue(state, attrs["_py_queue"])
         count = attrs["count"]
         keys, values = [], []
         for _ in range(1 if count is None else count):
@@ -188,20 +188,20 @@ class ReaderBase:
 
     def _attrs(self, **extra):
         return {"reader": f"reader:{self._name}", "kind": self._kind,
-                "options": self._options, **extra}
+                "_py_options": self._options, **extra}
 
     def read(self, queue, name=None):
         """The next ``(key, value)`` record, from the next file of ``queue`` when needed."""
         spec = _queue_spec(queue)
         op = make_op("ReaderReadV2", [], [dtypes.string, dtypes.string],
-                     self._attrs(queue=spec, count=None), name or "ReaderReadV2")
+                     self._attrs(_py_queue=spec, count=None), name or "ReaderReadV2")
         return op.outputs[0], op.outputs[1]
 
     def read_up_to(self, queue, num_records, name=None):
         """Up to ``num_records`` records (fewer only at the end of the input)."""
         spec = _queue_spec(queue)
         op = make_op("ReaderReadV2", [], [dtypes.string, dtypes.string],
-                     self._attrs(queue=spec, count=int(num_records)),
+                     self._attrs(_py_queue=spec, count=int(num_records)),
                      name or "ReaderReadUpToV2")
         return op.outputs[0], op.outputs[1]
 
