@@ -37,6 +37,7 @@ LAYERS = [
                "distribute", "horovod", "summary", "meta_graph", "python"]),
     ("public API", [""]),  # smallflow/__init__.py itself
     ("application", ["datasets", "examples", "models", "imaging", "contrib",
+                     "training_summaries",
                      "onnx",
                      "evaluation"]),
     ("front-ends", ["cli", "__main__", "viz", "web"]),

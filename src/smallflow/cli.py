@@ -285,6 +285,12 @@ def _add_train(commands):
         help="save the trained model here (missing folders are created)",
     )
     train.add_argument(
+        "--logdir",
+        metavar="DIR",
+        help="write TensorBoard logs here (loss, accuracy, weight histograms and pictures, the "
+        "graph; view with: tensorboard --logdir DIR; needs smallflow[tensorboard])",
+    )
+    train.add_argument(
         "--distributed",
         action="store_true",
         help="train one model on every process of an MPI job (mpirun -np N smallflow train "
@@ -517,6 +523,7 @@ def _train(args):
         args.model, settings["optimizer"], settings["learning_rate"], seed=args.seed,
         wrap_optimizer=wrap,
     )
+    summaries = _training_summaries(args.logdir, graph, settings) if chief else None
     with tf.Session(graph=graph.graph) as sess:
         sess.run(graph.initializer)
         if job is not None:
@@ -526,7 +533,7 @@ def _train(args):
             settings["log_interval"] = 0
         try:
             seconds, loss, validation_accuracy = _training_loop(
-                sess, graph, data, settings, settings["log_interval"], log
+                sess, graph, data, settings, settings["log_interval"], log, summaries
             )
         except _Diverged as stop:
             return _report_divergence(args, stop, settings) if chief else 1
@@ -636,7 +643,19 @@ def _make_folder(path):
     os.makedirs(folder, exist_ok=True)
 
 
-def _training_loop(sess, graph, data, settings, log_interval, log):
+def _training_summaries(logdir, graph, settings):
+    """The ``--logdir`` writer (``smallflow.training_summaries``), or None without the flag."""
+    if not logdir:
+        return None
+    from smallflow.training_summaries import TrainingSummaries
+
+    try:
+        return TrainingSummaries(logdir, graph, every=max(settings["log_interval"] // 10, 1))
+    except (ImportError, OSError, ValueError) as error:
+        raise CommandError(f"cannot write TensorBoard logs to {logdir}: {error}") from None
+
+
+def _training_loop(sess, graph, data, settings, log_interval, log, summaries=None):
     """Run the training steps; return (seconds, mean loss of the last steps, last validation
     accuracy).
 
@@ -675,6 +694,8 @@ def _training_loop(sess, graph, data, settings, log_interval, log):
             since_report.append(loss)
             final.append(loss)
             bar.update(1)
+            if summaries is not None:
+                summaries.after_step(sess, step, feed)
             if not log_interval or (step % log_interval and step != steps):
                 continue
             mean_loss = sum(since_report) / len(since_report)
@@ -684,9 +705,13 @@ def _training_loop(sess, graph, data, settings, log_interval, log):
                 probabilities = models.predict_probabilities(sess, graph, validation.images)
                 validation_accuracy = _accuracy(probabilities, validation.labels)
                 line += f"  validation accuracy {validation_accuracy:.4f}"
+                if summaries is not None:
+                    summaries.validation_accuracy(step, validation_accuracy)
             bar.set_postfix_str(f"loss {mean_loss:.4f}", refresh=False)
             tqdm.tqdm.write(line, file=log)
     seconds = time.perf_counter() - start
+    if summaries is not None:
+        summaries.close()
     return seconds, sum(final) / len(final), validation_accuracy
 
 

@@ -107,7 +107,7 @@ def _assign(node, inputs, attrs, name):
         raise ValueError(f"Node '{node.name}' ({node.op}) assigns to {ref.name}, which is "
                          "not a variable")
     return state_ops.assign_op(ref, inputs[1], node.op,
-                               bool(attrs.get("validate_shape", True)), name)
+                               bool(attrs.get("validate_shape", True)), name).op
 
 
 def _tf_translations():
@@ -174,7 +174,11 @@ def _node_attrs(node):
         tuples = {s.decode("utf-8") for s in node.attr["_tuples"].list.s}
     for key, attr in node.attr.items():
         if key.startswith("_json_"):
-            attrs[key[len("_json_"):]] = json.loads(attr.s.decode("utf-8"))
+            attrs[key[len("_json_"):]] = graph_io.from_jsonable(json.loads(attr.s.decode()))
+        elif key.startswith("_repr_"):
+            raise ValueError(f"Node '{node.name}' ({node.op}): its attribute "
+                             f"'{key[len('_repr_'):]}' was written as a description only "
+                             f"({attr.s.decode()!r}) and cannot be imported")
         elif not key.startswith("_"):
             value = graph_io.decode_attr(attr)
             attrs[key] = tuple(value) if key in tuples else value

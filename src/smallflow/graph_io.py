@@ -127,6 +127,56 @@ def decode_attr(attr):
     raise ValueError(f"smallflow cannot read attribute values of kind '{kind}'")
 
 
+def to_jsonable(value):
+    """``value`` as JSON-able data, with tuples, slices, dtypes... tagged so they come back."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if _is_int(value):
+        return int(value)
+    if _is_float(value):
+        return float(value)
+    if isinstance(value, list):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, tuple):
+        return {"__tuple__": [to_jsonable(v) for v in value]}
+    if isinstance(value, slice):
+        return {"__slice__": [to_jsonable(v) for v in (value.start, value.stop, value.step)]}
+    if value is Ellipsis:
+        return {"__ellipsis__": True}
+    if isinstance(value, dtypes.DType):
+        return {"__dtype__": value.name}
+    if isinstance(value, TensorShape):
+        return {"__shape__": value.as_list() if value.ndims is not None else None}
+    if isinstance(value, np.ndarray) and value.dtype != object:
+        return {"__array__": value.tolist(), "dtype": value.dtype.str}
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {"__dict__": {k: to_jsonable(v) for k, v in value.items()}}
+    raise TypeError(f"{type(value).__name__} values have no JSON form")
+
+
+def from_jsonable(data):
+    """The inverse of ``to_jsonable``."""
+    if isinstance(data, list):
+        return [from_jsonable(v) for v in data]
+    if not isinstance(data, dict):
+        return data
+    if "__tuple__" in data:
+        return tuple(from_jsonable(v) for v in data["__tuple__"])
+    if "__slice__" in data:
+        return slice(*(from_jsonable(v) for v in data["__slice__"]))
+    if "__ellipsis__" in data:
+        return Ellipsis
+    if "__dtype__" in data:
+        return dtypes.as_dtype(data["__dtype__"])
+    if "__shape__" in data:
+        return TensorShape(data["__shape__"])
+    if "__array__" in data:
+        return np.array(data["__array__"], dtype=np.dtype(data["dtype"]))
+    if "__dict__" in data:
+        return {k: from_jsonable(v) for k, v in data["__dict__"].items()}
+    raise ValueError(f"unknown tagged value in a GraphDef attribute: {sorted(data)}")
+
+
 # -- export ------------------------------------------------------------------------------------
 
 
@@ -146,15 +196,12 @@ def node_def(op, add_shapes=False):
             continue  # a Python object held by the op (a tf.data pipeline, a queue's spec)
         attr = _encode_attr(value)
         if attr is None:
-            # No AttrValue form (nested structures): keep it as JSON under a private name.
+            # No AttrValue form (nested structures, slices): typed JSON under a private name,
+            # or, failing that, a description that TensorBoard shows and import refuses.
             try:
-                text = json.dumps(value)
+                node.attr["_json_" + key].s = json.dumps(to_jsonable(value)).encode("utf-8")
             except TypeError:
-                raise ValueError(
-                    f"Cannot write attribute '{key}' of op '{op.name}' ({op.type}) to a "
-                    f"GraphDef: {type(value).__name__} values have no AttrValue form"
-                ) from None
-            node.attr["_json_" + key].s = text.encode("utf-8")
+                node.attr["_repr_" + key].s = repr(value).encode("utf-8")
             continue
         node.attr[key].CopyFrom(attr)
         if isinstance(value, tuple):
