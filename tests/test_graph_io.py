@@ -235,3 +235,51 @@ def test_old_checkpoints_take_their_meta_files_with_them(tmp_path):
 def test_import_meta_graph_of_a_missing_file_names_it(tmp_path):
     with pytest.raises(OSError, match="does not exist"):
         tf.train.import_meta_graph(str(tmp_path / "none.meta"))
+
+
+# -- every kind of attribute survives the trip ------------------------------------------------
+
+ROUND_TRIP = {
+    "strided slice": lambda x: x[:1, ::-1],
+    "ellipsis and new axis": lambda x: x[1, ..., None],
+    "reduction keepdims": lambda x: tf.reduce_max(x, axis=1, keepdims=True),
+    "concat": lambda x: tf.concat([x, x * 2], 0),
+    "split": lambda x: tf.split(x, 3, axis=1)[2],
+    "stack and unstack": lambda x: tf.unstack(tf.stack([x, -x]))[1],
+    "transpose": lambda x: tf.transpose(x),
+    "tile": lambda x: tf.tile(x, [2, 1]),
+    "pad": lambda x: tf.pad(x, [[1, 0], [0, 1]]),
+    "gather": lambda x: tf.gather(x, [1, 0]),
+    "one hot": lambda x: tf.one_hot(tf.argmax(x, 1), 3, dtype=tf.float64),
+    "where": lambda x: tf.where(x > 0, x, -x),
+    "cast and compare": lambda x: tf.cast(x > 0, tf.int32),
+    "argmin int32": lambda x: tf.argmin(x, 1, output_type=tf.int32),
+    "cumsum": lambda x: tf.cumsum(x, 1, reverse=True),
+    "conv2d and pool": lambda x: tf.nn.max_pool(
+        tf.nn.conv2d(tf.reshape(x, [1, 2, 3, 1]), tf.ones([2, 2, 1, 2]), [1, 1, 1, 1], "SAME"),
+        [1, 2, 2, 1], [1, 1, 1, 1], "VALID"),
+    "seeded random": lambda x: tf.random_normal([2], seed=3) + tf.reduce_sum(x),
+    "string": lambda x: tf.as_string(tf.reduce_sum(x)),
+    "gradient": lambda x: tf.gradients(tf.reduce_sum(tf.nn.softmax(x) * x), x)[0],
+}
+
+
+@pytest.mark.parametrize("name", sorted(ROUND_TRIP))
+def test_ops_round_trip_through_a_graph_def(name):
+    value = np.array([[1.0, -2.0, 3.0], [-4.0, 5.0, 0.5]], np.float32)
+    source = tf.Graph()
+    with source.as_default():
+        x = tf.placeholder(tf.float32, [2, 3], name="x")
+        out = tf.identity(ROUND_TRIP[name](x), name="out")
+        with tf.Session() as sess:
+            expected = sess.run(out, {x: value})
+    for prefix in ("", "copy"):
+        with tf.Graph().as_default():
+            [got_tensor] = tf.import_graph_def(source.as_graph_def(), name=prefix,
+                                               return_elements=["out:0"])
+            assert got_tensor.dtype == out.dtype
+            assert got_tensor.shape.as_list() == out.shape.as_list()
+            with tf.Session() as sess:
+                got = sess.run(got_tensor, {got_tensor.graph.get_tensor_by_name(
+                    f"{prefix + '/' if prefix else ''}x:0"): value})
+        np.testing.assert_array_equal(got, expected)

@@ -86,6 +86,7 @@ def test_fully_connected_feed_trains_logs_and_checkpoints(tmp_path):
             assert sess.run("global_step:0") == 300
 
 
+@pytest.mark.slow  # 100 steps of a 500-unit network with summaries: seconds, in a subprocess
 def test_mnist_with_summaries_writes_every_dashboard(tmp_path):
     out = _run(PROGRAMS / "mnist_with_summaries.py", "--fake_data", "--max_steps", 100,
                "--log_dir", tmp_path / "logs", "--data_dir", tmp_path / "data", cwd=tmp_path)

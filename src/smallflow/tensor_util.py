@@ -22,18 +22,9 @@ _ENUM_NAMES = {
 _REF_OFFSET = 100  # DT_FLOAT_REF = DT_FLOAT + 100, and so on
 
 
-def _string_dtype():
-    found = getattr(dtypes, "string", None)
-    return found if found is not None else STRING_FALLBACK
-
-
-# Until the engine has its own string dtype, summaries use this one (bytes in object arrays).
-STRING_FALLBACK = dtypes.DType("string", object, "string")
-
-
 def string_dtype():
     """The dtype of string tensors (``tf.string``)."""
-    return _string_dtype()
+    return dtypes.string
 
 
 def as_datatype_enum(dtype):
