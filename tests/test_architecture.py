@@ -23,6 +23,7 @@ LAYERS = [
              "ops.math_composites", "ops.tensor_operators", "ops.array_ops", "ops.math_ops",
              "ops.conv_ops", "ops.nn_ops", "ops.state_ops", "ops.random_ops",
              "ops.control_flow_ops", "ops.training_ops", "ops.conv_kernels", "ops.string_ops",
+             "ops.bitwise_ops",
              "ops.summary_ops"]),
     # Op families added for the rest of the TF1 API; they build on the ops above.
     ("more ops", ["ops.scatter_ops", "ops.clip_ops", "ops.special_math_ops", "ops.nn_extra_ops",
@@ -31,7 +32,7 @@ LAYERS = [
     ("gradients", ["ops.array_grad", "ops.math_grad", "ops.nn_grad", "ops", "gradients"]),
     ("variables", ["variables", "init_ops", "variable_scope", "graph_import"]),
     ("session", ["session", "step_stats"]),
-    ("train", ["train", "losses", "nn", "strings", "layers", "data", "metrics",
+    ("train", ["train", "losses", "nn", "strings", "bitwise", "layers", "data", "metrics",
                "estimator", "feature_column",
                "gradient_checker", "test", "app", "flags", "logging",
                "distribute", "horovod", "summary", "meta_graph", "python"]),

@@ -351,6 +351,8 @@ CASES = {
     "PlaceholderWithDefault": _placeholder_with_default_case,
     "Polygamma": _unary(lambda x: tf.polygamma(tf.constant(2.0, tf.float64), x), _positive,
                       tolerance=1e-5),
+    "FloorMod": _binary(tf.floormod, init_a=lambda shape: _uniform(shape, 0.2, 0.4),
+                        init_b=_positive),
     "Pow": _binary(tf.pow, init_a=_positive),
     "Prod": _unary(lambda x: tf.reduce_prod(x, axis=1)),
     "RealDiv": _binary(tf.divide, init_b=_away_from_zero),

@@ -130,6 +130,12 @@ ROWS = {
     "GreaterEqual": _binary(tf.greater_equal),
     "LogicalAnd": _row(None, lambda dt: tf.logical_and(_c(tf.bool), _c(tf.bool))),
     "LogicalOr": _row(None, lambda dt: tf.logical_or(_c(tf.bool), _c(tf.bool))),
+    "BitwiseAnd": _binary(tf.bitwise.bitwise_and),
+    "BitwiseOr": _binary(tf.bitwise.bitwise_or),
+    "BitwiseXor": _binary(tf.bitwise.bitwise_xor),
+    "LeftShift": _row("T", lambda dt: tf.bitwise.left_shift(_c(dt), _c(dt, [[1, 2, 0]] * 2))),
+    "RightShift": _binary(tf.bitwise.right_shift),
+    "Invert": _unary(tf.bitwise.invert),
     # matrices, sums, reductions, scans
     "MatMul": _row("T", lambda dt: tf.matmul(_c(dt), _c(dt), transpose_b=True)),
     "BatchMatMulV2": _row("T", lambda dt: tf.matmul(_c(dt, [VALUES]), _c(dt, [VALUES.T]))),
@@ -272,7 +278,7 @@ DECLARING_MODULES = {
     "smallflow.ops.reduction_ops", "smallflow.ops.sequence_ops", "smallflow.ops.conv_ops",
     "smallflow.ops.nn_ops", "smallflow.ops.string_ops", "smallflow.ops.state_ops",
     "smallflow.ops.random_ops", "smallflow.ops.training_ops", "smallflow.ops.control_flow_ops",
-    "smallflow.variables",
+    "smallflow.variables", "smallflow.ops.bitwise_ops",
 }
 
 

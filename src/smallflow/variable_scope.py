@@ -3,7 +3,7 @@
 import contextlib
 
 from . import dtypes, init_ops
-from .graph import GraphKeys, get_default_graph
+from .graph import GraphKeys, convert_to_tensor, get_default_graph, is_tensor_like
 from .tensor_shape import as_shape
 from .variables import Variable
 
@@ -54,8 +54,17 @@ class VariableScope:
     def get_variable(self, name, shape=None, dtype=None, initializer=None, regularizer=None,
                      trainable=True, collections=None):
         full_name = f"{self._name}/{name}" if self._name else name
-        return _store().get(full_name, shape, dtype or self._dtype,
-                            initializer or self._initializer, regularizer, trainable,
+        if initializer is None:
+            initializer = self._initializer
+        if is_tensor_like(initializer):
+            # A tensor initializer gives the variable its value, dtype and shape (TF 1.x).
+            if shape is not None:
+                raise ValueError("If initializer is a constant, do not specify shape.")
+            if dtype is None:
+                dtype = convert_to_tensor(initializer).dtype
+        if dtype is None:
+            dtype = self._dtype
+        return _store().get(full_name, shape, dtype, initializer, regularizer, trainable,
                             collections, self._reuse)
 
 

@@ -202,6 +202,27 @@ class Variable:
     def __rmatmul__(self, other):
         return other @ self._snapshot
 
+    def __and__(self, other):
+        return self._snapshot & other
+
+    def __rand__(self, other):
+        return other & self._snapshot
+
+    def __or__(self, other):
+        return self._snapshot | other
+
+    def __ror__(self, other):
+        return other | self._snapshot
+
+    def __xor__(self, other):
+        return self._snapshot ^ other
+
+    def __rxor__(self, other):
+        return other ^ self._snapshot
+
+    def __invert__(self):
+        return ~self._snapshot
+
     def __neg__(self):
         return -self._snapshot
 

@@ -83,7 +83,9 @@ def _slice_grad(op, grad):
     out_shape = array_ops.shape(op.outputs[0], out_type=begin.dtype)
     after = x_shape - begin - out_shape
     paddings = array_ops.stack([begin, after], axis=1)
-    return array_ops.pad(grad, paddings), None, None
+    padded = array_ops.pad(grad, paddings)
+    padded.set_shape(x.shape)  # the padding is dynamic, the result is x's shape
+    return padded, None, None
 
 
 def _concat_axis(op):
@@ -205,10 +207,11 @@ def _gather_grad(op, grad):
     ids = array_ops.reshape(indices, [-1])
     count = array_ops.shape(params, out_type=indices.dtype)[axis]
     summed = math_ops.unsorted_segment_sum(rows, ids, count)
-    if axis == 0:
-        return summed, None, None
-    back = [*range(1, axis + 1), 0, *range(axis + 1, params_rank)]
-    return array_ops.transpose(summed, back), None, None
+    if axis != 0:
+        back = [*range(1, axis + 1), 0, *range(axis + 1, params_rank)]
+        summed = array_ops.transpose(summed, back)
+    summed.set_shape(params.shape)
+    return summed, None, None
 
 
 @RegisterGradient("Select")

@@ -23,17 +23,16 @@ def make_unary(op_type, x, name=None, default_name=None, out_dtype=None, attrs=N
 
 
 def binary_inputs(op_type, x, y):
-    """Convert two operands to tensors of one dtype: the first tensor's dtype wins.
+    """Convert two operands of an op that shares one type attr between them.
 
-    Python scalars and NumPy values take the dtype of the tensor operand; two tensors of
-    different dtypes are a TypeError, as TensorFlow never promotes implicitly.
+    As TensorFlow's op builder: the first operand fixes the dtype (a Python value on its own
+    becomes int32 or float32), the second is converted to it (NumPy arrays are cast) and a
+    tensor of another dtype is a TypeError, since TensorFlow never promotes implicitly. So
+    ``tf.add(2, float_tensor)`` is an error while ``2 + float_tensor`` is not: the operators
+    convert their Python operand to the tensor's dtype first (tensor_operators.py).
     """
-    if is_tensor_like(x) or not is_tensor_like(y):
-        x = convert_to_tensor(x, name="x")
-        y = _convert_operand(op_type, y, x.dtype, "y", "x")
-    else:
-        y = convert_to_tensor(y, name="y")
-        x = _convert_operand(op_type, x, y.dtype, "x", "y")
+    x = convert_to_tensor(x, name="x")
+    y = _convert_operand(op_type, y, x.dtype, "y", "x")
     return x, y
 
 

@@ -72,7 +72,10 @@ def _to_array(value, dtype):
                         f"Contents: {value!r}. Consider casting elements to a supported type.")
     if source.dtype == target:
         return source
-    if dtype.is_integer or dtype.is_bool:
+    numpy_value = isinstance(value, np.ndarray | np.generic) and source.dtype.kind in "biufc"
+    if (dtype.is_integer or dtype.is_bool) and not numpy_value:
+        # Python values must fit; NumPy arrays are cast, as TensorFlow's make_tensor_proto does
+        # (``tf.constant(np.array([1.5]), dtype=tf.int32)`` is [1]).
         lossy = source.dtype.kind in "fc" and not np.all(np.mod(source, 1) == 0)
         if lossy or (dtype.is_bool and source.dtype.kind != "b"):
             flat = source.ravel()
@@ -144,10 +147,8 @@ def _first_tensor_dtype(value):
 
 def _autopack(value, dtype, name):
     """A (nested) list holding tensors as one tensor, by stacking (TensorFlow's autopacking)."""
-    if dtype is not None:
-        dtype = dtypes.as_dtype(dtype).base_dtype
-    else:
-        dtype = _first_tensor_dtype(value)
+    dtype = (dtypes.as_dtype(dtype).base_dtype if dtype is not None
+             else _first_tensor_dtype(value))
     with name_scope(name) as scope:
         parts = []
         for index, item in enumerate(value):

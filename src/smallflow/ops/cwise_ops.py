@@ -3,6 +3,7 @@
 import numpy as np
 
 from .. import dtypes
+from ..errors import InvalidArgumentError
 from ..graph import convert_to_tensor
 from ..op_signature import (
     ADD_TYPES,
@@ -202,6 +203,37 @@ def is_finite(x, name=None):
 # -- elementwise binary (NumPy broadcasting) ---------------------------------------------------
 
 
+def _float_floordiv(x, y):
+    # floor(x / y), as TensorFlow computes it (NumPy's floor_divide rounds -2.5 // inf to -1).
+    return np.floor(np.true_divide(x, y))
+
+
+def _integer_checked(attrs, int_fn, float_fn):
+    """The kernel for one dtype: integer division by zero is an error, as in TensorFlow."""
+    if not attrs["T"].is_integer:
+        return float_fn
+
+    def divide(x, y):
+        if not np.all(y):
+            raise InvalidArgumentError(None, None, "Integer division by zero")
+        return int_fn(x, y)
+
+    return divide
+
+
+def _pow_kernel(attrs):
+    if not attrs["T"].is_integer:
+        return np.power
+
+    def integer_power(x, y):
+        if np.any(np.asarray(y) < 0):
+            raise InvalidArgumentError(
+                None, None, "Integers to negative integer powers are not allowed")
+        return np.power(x, y)
+
+    return integer_power
+
+
 def _div_no_nan(x, y):
     safe = np.where(y == 0, np.ones_like(y), y)
     return np.where(y == 0, np.zeros_like(x), x / safe)
@@ -218,11 +250,12 @@ register_op("Mul", lambda attrs: np.multiply, broadcast_shape_fn,
             signature=signature("x: T, y: T -> z: T", T=ARITHMETIC_TYPES))
 register_op("RealDiv", lambda attrs: np.true_divide, broadcast_shape_fn,
             signature=signature("x: T, y: T -> z: T", T=FLOAT_COMPLEX))
-register_op("FloorDiv", lambda attrs: np.floor_divide, broadcast_shape_fn,
+register_op("FloorDiv", lambda attrs: _integer_checked(attrs, np.floor_divide, _float_floordiv),
+            broadcast_shape_fn,
             signature=signature("x: T, y: T -> z: T", T=REAL_ARITHMETIC_TYPES))
-register_op("FloorMod", lambda attrs: np.mod, broadcast_shape_fn,
+register_op("FloorMod", lambda attrs: _integer_checked(attrs, np.mod, np.mod), broadcast_shape_fn,
             signature=signature("x: T, y: T -> z: T", T=FLOATS + INDEX))
-register_op("Pow", lambda attrs: np.power, broadcast_shape_fn,
+register_op("Pow", _pow_kernel, broadcast_shape_fn,
             signature=signature("x: T, y: T -> z: T", T=FLOAT_INT_COMPLEX))
 register_op("Maximum", lambda attrs: np.maximum, broadcast_shape_fn,
             signature=signature("x: T, y: T -> z: T", T=FLOATS + INDEX))

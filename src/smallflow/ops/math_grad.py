@@ -158,7 +158,12 @@ def _squared_difference_grad(op, grad):
 
 
 NotDifferentiable("FloorDiv")
-NotDifferentiable("FloorMod")
+@RegisterGradient("FloorMod")
+def _floor_mod_grad(op, grad):
+    # x mod y = x - floor(x / y) * y: d/dx = 1, d/dy = -floor(x / y).
+    x, y = op.inputs
+    quotient = math_ops.floordiv(x, y)
+    return reduce_to_shape_of(grad, x), reduce_to_shape_of(-grad * quotient, y)
 NotDifferentiable("Equal")
 NotDifferentiable("NotEqual")
 NotDifferentiable("Less")

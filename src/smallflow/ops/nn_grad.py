@@ -4,6 +4,7 @@ import numpy as np
 
 from ..registry import RegisterGradient
 from . import array_ops, math_ops, nn_ops
+from .broadcast_ops import reduce_to_shape_of
 from .common import make_op
 
 
@@ -27,7 +28,8 @@ def _xent_grad(op, grad_loss, grad_backprop):
     grad_logits = expanded * backprop
     logits = op.inputs[0]
     grad_labels = expanded * -nn_ops.log_softmax(logits)
-    return grad_logits, grad_labels
+    # Labels may broadcast against the logits: their gradient is summed back to their shape.
+    return grad_logits, reduce_to_shape_of(grad_labels, op.inputs[1])
 
 
 @RegisterGradient("SparseSoftmaxCrossEntropyWithLogits")

@@ -108,10 +108,11 @@ def _xent_kernel(attrs):
 def _xent_static(op):
     logits = op.inputs[0].shape
     labels = op.inputs[1].shape
-    merged = logits.merge_with(labels) if logits.is_compatible_with(labels) else None
-    if merged is None:
+    try:
+        merged = broadcast_static(logits, labels)
+    except ShapeError:
         raise ShapeError(f"logits and labels must be broadcastable: logits_size="
-                         f"{logits.bracket_str()} labels_size={labels.bracket_str()}")
+                         f"{logits.bracket_str()} labels_size={labels.bracket_str()}") from None
     if merged.ndims is None:
         return [unknown_shape(), merged]
     return [TensorShape(merged.as_list()[:-1]), merged]
@@ -192,7 +193,9 @@ def softmax_cross_entropy_with_logits_v2(_sentinel=None, labels=None, logits=Non
     axis = dim if dim is not None else axis
     logits = convert_to_tensor(logits)
     require_float("SoftmaxCrossEntropyWithLogits", logits, "logits")
-    labels = convert_to_tensor(labels, dtype=logits.dtype)
+    labels = convert_to_tensor(labels, preferred_dtype=logits.dtype)
+    if labels.dtype != logits.dtype:
+        labels = cast(labels, logits.dtype)  # as TensorFlow: labels take the logits' type
     logits, _ = _move_class_axis_last(logits, axis)
     labels, _ = _move_class_axis_last(labels, axis)
     op = make_op("SoftmaxCrossEntropyWithLogits", [logits, labels], [logits.dtype] * 2, None,

@@ -5,6 +5,7 @@ import builtins
 import numpy as np
 
 from .. import dtypes
+from ..errors import InvalidArgumentError
 from ..graph import ShapeError, Tensor, convert_to_tensor
 from ..op_signature import INDEX, NUMBERS, signature
 from ..registry import register_op
@@ -24,7 +25,8 @@ def _reduction_static(op):
     axes = op.attrs["axes"]
     keep = op.attrs["keep_dims"]
     if known.ndims is None:
-        return [unknown_shape()]
+        # Reducing everything without keeping dims gives a scalar, whatever the rank.
+        return [TensorShape([]) if axes is None and not keep else unknown_shape()]
     rank = known.ndims
     axes = tuple(builtins.range(rank)) if axes is None else normalize_axes(axes, rank)
     dims = known.as_list()
@@ -60,10 +62,22 @@ def _extreme(dtype, numpy_fn):
     return info.min if numpy_fn is np.max else info.max
 
 
+def _duplicate_axes(axis):
+    def refuse(x):
+        raise InvalidArgumentError(
+            None, None,
+            f"Invalid reduction arguments: Axes contains duplicate dimension: {axis}")
+
+    return refuse
+
+
 def _reduction_kernel(numpy_fn):
     def factory(attrs):
         axes = attrs["axes"]
         keep = attrs["keep_dims"]
+        if attrs.get("duplicate_axis") is not None:
+            # TensorFlow accepts the graph and fails when it runs.
+            return _duplicate_axes(attrs["duplicate_axis"])
 
         reduce = _UFUNC_REDUCE.get(numpy_fn)
 
@@ -127,9 +141,12 @@ def _reduce(op_type, default_name, input_tensor, axis, keepdims, name, reduction
     x = convert_to_tensor(input_tensor)
     rank = x.shape.ndims
     # Out-of-range axes are kept as given: the shape function then reports them, naming the op.
+    duplicate = None
     if axis is not None and rank is not None and all(-rank <= a < rank for a in axis):
-        axis = tuple(sorted({a % rank for a in axis}))
-    attrs = {"axes": axis, "keep_dims": keep}
+        positive = [a % rank for a in axis]
+        duplicate = next((a for i, a in enumerate(positive) if a in positive[:i]), None)
+        axis = tuple(sorted(set(positive)))
+    attrs = {"axes": axis, "keep_dims": keep, "duplicate_axis": duplicate}
     return make_op(op_type, [x], [x.dtype], attrs, name, default_name).outputs[0]
 
 
@@ -178,10 +195,23 @@ def reduce_any(input_tensor, axis=None, keepdims=None, name=None, reduction_indi
 
 
 def _arg_kernel(numpy_fn):
+    # TensorFlow never picks a NaN (its comparisons with NaN are false): NaNs count as the
+    # worst value. The NaN scan is one pass, only for float inputs.
+    worst = -np.inf if numpy_fn is np.argmax else np.inf
+
     def factory(attrs):
         axis = attrs["axis"]
         out = attrs["output_type"].as_numpy_dtype
-        return lambda x: numpy_fn(x, axis=axis).astype(out, copy=False)
+        floating = attrs["T"].is_floating
+
+        def arg(x):
+            if floating:
+                nan = np.isnan(x)
+                if nan.any():
+                    x = np.where(nan, worst, x)
+            return numpy_fn(x, axis=axis).astype(out, copy=False)
+
+        return arg
 
     return factory
 
@@ -212,6 +242,11 @@ def _arg(op_type, input, axis, name, dimension, output_type):  # noqa: A002
     axis = 0 if axis is None else axis
     if isinstance(axis, Tensor):
         axis = constant_value(axis)
+        if axis is None:
+            raise TypeError(f"smallflow needs the {op_type} axis known when the graph is built")
+    if np.ndim(axis) != 0:
+        raise ValueError(f"Shape must be rank 0 but is rank {np.ndim(axis)} for '{op_type}' "
+                         f"(dimension {np.asarray(axis).tolist()}): the axis is one integer")
     output_type = dtypes.as_dtype(output_type).base_dtype
     attrs = {"axis": int(np.asarray(axis)), "output_type": output_type}
     return make_unary(op_type, input, name, out_dtype=output_type, attrs=attrs)

@@ -4,12 +4,7 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
-from ..graph import (
-    ShapeError,
-    Tensor,
-    convert_to_tensor,
-    is_tensor_like,
-)
+from ..graph import ShapeError, Tensor, convert_to_tensor, is_tensor_like, name_scope
 from ..op_signature import ALL, INDEX, NUMBERS, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape, as_shape, unknown_shape
@@ -212,9 +207,15 @@ register_op("Transpose", lambda attrs: np.transpose, _transpose_static,
 def transpose(a, perm=None, name="transpose", conjugate=False):
     """Permute dimensions; the default reverses them."""
     a = convert_to_tensor(a)
+    if perm is None and a.shape.ndims is None:
+        # The rank is known only when the session runs: perm = range(rank - 1, -1, -1).
+        with name_scope(name) as scope:
+            rank = make_op("Rank", [a], [dtypes.int32]).outputs[0]
+            start = make_op("Sub", [rank, constant(1)], [dtypes.int32]).outputs[0]
+            perm = make_op("Range", [start, constant(-1), constant(-1)],
+                           [dtypes.int32]).outputs[0]
+            return make_op("Transpose", [a, perm], [a.dtype], None, scope).outputs[0]
     if perm is None:
-        if a.shape.ndims is None:
-            raise ValueError(f"transpose of {a.name} needs a known rank or an explicit perm")
         perm = list(range(a.shape.ndims))[::-1]
     perm_tensor = perm if isinstance(perm, Tensor) else constant(np.asarray(perm, np.int32))
     return make_op("Transpose", [a, perm_tensor], [a.dtype], None, name).outputs[0]

@@ -1,9 +1,10 @@
 """Python operators on Tensor (``+``, ``@``, ``<``, ...) installed as ops."""
 
 from .. import dtypes
-from ..graph import Tensor, is_tensor_like
-from .common import binary_inputs, make_unary
-from .cwise_ops import _binary, _truediv
+from ..graph import Tensor, convert_to_tensor, is_tensor_like
+from . import bitwise_ops  # noqa: F401 - registers the bitwise ops the operators build
+from .common import binary_inputs, make_op, make_unary
+from .cwise_ops import _binary, _truediv, logical_xor
 from .matmul_ops import matmul
 
 # -- operators on Tensor ---------------------------------------------------------------------
@@ -16,11 +17,33 @@ def _operator(op_type, default_name, func=None):
         return _binary(op_type, x, y, None, default_name)
 
     def reverse(y, x):
+        # ``2 * t``: the Python operand takes the tensor's dtype, as in TensorFlow.
+        x = convert_to_tensor(x, dtype=y.dtype.base_dtype, name="x")
         if func is not None:
             return func(x, y, None, default_name)
         return _binary(op_type, x, y, None, default_name)
 
     return forward, reverse
+
+
+def _bitwise_or_logical(logical, bitwise):
+    # ``&``, ``|``, ``^`` are logical on bools and bitwise on integers (TensorFlow's and_/or_).
+    def apply(x, y, name, default_name):
+        x, y = binary_inputs(logical, x, y)
+        if x.dtype.base_dtype == dtypes.bool:
+            if logical == "LogicalXor":
+                return logical_xor(x, y, name=default_name)
+            return _binary(logical, x, y, None, default_name)
+        return make_op(bitwise, [x, y], [x.dtype], None, default_name).outputs[0]
+
+    return apply
+
+
+def _invert(x):
+    x = convert_to_tensor(x)
+    if x.dtype.base_dtype == dtypes.bool:
+        return make_unary("LogicalNot", x, None, "LogicalNot")
+    return make_unary("Invert", x, None, "Invert")
 
 
 def _matmul_operator(x, y, name, default_name):
@@ -46,8 +69,9 @@ _floordiv_op, _rfloordiv_op = _operator("FloorDiv", "floordiv")
 _mod_op, _rmod_op = _operator("FloorMod", "mod")
 _pow_op, _rpow_op = _operator("Pow", "pow", _pow_operator)
 _matmul_op, _rmatmul_op = _operator("MatMul", "matmul", _matmul_operator)
-_and_op, _rand_op = _operator("LogicalAnd", "and")
-_or_op, _ror_op = _operator("LogicalOr", "or")
+_and_op, _rand_op = _operator("LogicalAnd", "and", _bitwise_or_logical("LogicalAnd", "BitwiseAnd"))
+_or_op, _ror_op = _operator("LogicalOr", "or", _bitwise_or_logical("LogicalOr", "BitwiseOr"))
+_xor_op, _rxor_op = _operator("LogicalXor", "xor", _bitwise_or_logical("LogicalXor", "BitwiseXor"))
 
 Tensor._override_operator("__add__", _add_op)
 Tensor._override_operator("__radd__", _radd_op)
@@ -69,9 +93,11 @@ Tensor._override_operator("__and__", _and_op)
 Tensor._override_operator("__rand__", _rand_op)
 Tensor._override_operator("__or__", _or_op)
 Tensor._override_operator("__ror__", _ror_op)
+Tensor._override_operator("__xor__", _xor_op)
+Tensor._override_operator("__rxor__", _rxor_op)
 Tensor._override_operator("__neg__", lambda x: make_unary("Neg", x, None, "Neg"))
 Tensor._override_operator("__abs__", lambda x: make_unary("Abs", x, None, "Abs"))
-Tensor._override_operator("__invert__", lambda x: make_unary("LogicalNot", x, None, "LogicalNot"))
+Tensor._override_operator("__invert__", _invert)
 Tensor._override_operator("__lt__", lambda x, y: _binary("Less", x, y, None, "Less"))
 Tensor._override_operator("__le__", lambda x, y: _binary("LessEqual", x, y, None, "LessEqual"))
 Tensor._override_operator("__gt__", lambda x, y: _binary("Greater", x, y, None, "Greater"))
