@@ -156,3 +156,35 @@ def test_bitwise_namespace():
     got = _run([tf.bitwise.bitwise_and(a, 3), tf.bitwise.left_shift(a, 2),
                 tf.bitwise.right_shift(a, 1), tf.bitwise.invert(tf.constant([0], tf.uint8))])
     assert [g.tolist() for g in got] == [[1], [20], [2], [255]]
+
+
+AXIS_TENSORS = {
+    "reduce_sum": (lambda x, a: tf.reduce_sum(x, axis=a), 1, [3.0, 12.0]),
+    "reduce_mean keepdims": (lambda x, a: tf.reduce_mean(x, axis=a, keepdims=True), 0,
+                             [[1.5, 2.5, 3.5]]),
+    "reduce_max": (lambda x, a: tf.reduce_max(x, reduction_indices=a), 0, [3.0, 4.0, 5.0]),
+    "argmax": (lambda x, a: tf.argmax(x, a), 1, [2, 2]),
+    "argmin": (lambda x, a: tf.argmin(x, axis=a), 0, [0, 0, 0]),
+}
+
+
+@pytest.mark.parametrize("case", list(AXIS_TENSORS), ids=list(AXIS_TENSORS))
+def test_axes_may_be_tensors_fed_at_run_time(case):
+    build, axis, expected = AXIS_TENSORS[case]
+    x = tf.constant(np.arange(6.0).reshape(2, 3))
+    a = tf.placeholder(tf.int32, [])
+    np.testing.assert_allclose(_run(build(x, a), {a: axis}), expected)
+
+
+def test_a_fed_axis_out_of_range_fails_at_run_time():
+    a = tf.placeholder(tf.int32, [])
+    total = tf.reduce_sum(tf.ones([2, 3]), axis=a)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Invalid reduction dimension"):
+        _run(total, {a: 5})
+
+
+def test_gradient_through_a_fed_axis():
+    x = tf.constant(np.arange(6.0).reshape(2, 3))
+    a = tf.placeholder(tf.int32, [])
+    grad = tf.gradients(tf.reduce_mean(x, axis=a), x)[0]
+    np.testing.assert_allclose(_run(grad, {a: 1}), np.full((2, 3), 1 / 3))

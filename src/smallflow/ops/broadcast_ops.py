@@ -5,7 +5,8 @@ Reduce a gradient to an input's shape, broadcast it back.
 
 import numpy as np
 
-from ..op_signature import NUMBERS, signature
+from ..graph import Tensor
+from ..op_signature import INDEX, NUMBERS, signature
 from ..registry import register_op
 from .common import (
     make_op,
@@ -47,7 +48,8 @@ def _reduce_to_shape_kernel(attrs):
 
 
 register_op("ReduceToShapeOf", _reduce_to_shape_kernel, lambda op: [op.inputs[1].shape],
-            signature=signature("grad: T, like: L -> output: T", T=NUMBERS))
+            signature=signature("grad: T, like: L, axes: N * Tidx -> output: T", T=NUMBERS,
+                                Tidx=INDEX))
 
 
 def reduce_to_shape_of(grad, like, name=None):
@@ -61,9 +63,15 @@ def _broadcast_to_shape_kernel(attrs):
     axes = attrs["axes"]
     mean = attrs["mean"]
 
-    def broadcast_to(grad, like):
+    def broadcast_to(grad, like, *fed_axes):
         target = like.shape
-        if axes is not None:
+        if fed_axes:  # the reduction's axes, known only when the session runs
+            reduced = sorted({a % max(len(target), 1) for a in np.ravel(fed_axes[0]).tolist()})
+            kept = list(target)
+            for a in reduced:
+                kept[a] = 1
+            grad = grad.reshape(kept)
+        elif axes is not None:
             reduced = range(len(target)) if axes == "all" else axes
             kept = list(target)
             for a in reduced:
@@ -80,7 +88,8 @@ def _broadcast_to_shape_kernel(attrs):
 
 
 register_op("BroadcastToShapeOf", _broadcast_to_shape_kernel, lambda op: [op.inputs[1].shape],
-            signature=signature("grad: T, like: L -> output: T", T=NUMBERS))
+            signature=signature("grad: T, like: L, axes: N * Tidx -> output: T", T=NUMBERS,
+                                Tidx=INDEX))
 
 
 def broadcast_to_shape_of(grad, like, axes=None, mean=False, name=None):
@@ -89,5 +98,10 @@ def broadcast_to_shape_of(grad, like, axes=None, mean=False, name=None):
     ``axes`` is None when the reduced axes were kept (size 1), the string ``"all"`` for a
     full reduction, or a tuple of non-negative axes; ``mean`` divides by the count.
     """
-    attrs = {"axes": axes, "mean": mean}
-    return make_op("BroadcastToShapeOf", [grad, like], [grad.dtype], attrs, name).outputs[0]
+    if isinstance(axes, Tensor):
+        attrs = {"axes": None, "mean": mean}
+        inputs = [grad, like, axes]
+    else:
+        attrs = {"axes": axes, "mean": mean}
+        inputs = [grad, like]
+    return make_op("BroadcastToShapeOf", inputs, [grad.dtype], attrs, name).outputs[0]

@@ -212,17 +212,31 @@ def _reduced_axes(op):
     axes = op.attrs["axes"]
     if op.attrs["keep_dims"]:
         return None
+    if len(op.inputs) > 1:
+        return op.inputs[1]  # axes fed at run time
     return "all" if axes is None else axes
+
+
+def _and_no_axes_gradient(op, grad):
+    # Axes fed as a tensor are an input of the reduction too; they get no gradient.
+    return (grad, None) if len(op.inputs) > 1 else grad
+
+
+def _reduction_axis_argument(op):
+    """The ``axis`` to rebuild the same reduction with."""
+    return op.inputs[1] if len(op.inputs) > 1 else op.attrs["axes"]
 
 
 @RegisterGradient("Sum")
 def _sum_grad(op, grad):
-    return broadcast_to_shape_of(grad, op.inputs[0], axes=_reduced_axes(op))
+    return _and_no_axes_gradient(op, broadcast_to_shape_of(grad, op.inputs[0],
+                                                           axes=_reduced_axes(op)))
 
 
 @RegisterGradient("Mean")
 def _mean_grad(op, grad):
-    return broadcast_to_shape_of(grad, op.inputs[0], axes=_reduced_axes(op), mean=True)
+    return _and_no_axes_gradient(op, broadcast_to_shape_of(grad, op.inputs[0],
+                                                           axes=_reduced_axes(op), mean=True))
 
 
 def _extremum_grad(op, grad):
@@ -232,9 +246,10 @@ def _extremum_grad(op, grad):
     y = broadcast_to_shape_of(op.outputs[0], x, axes=axes)
     hits = math_ops.cast(math_ops.equal(x, y), grad.dtype)
     count = broadcast_to_shape_of(
-        math_ops.reduce_sum(hits, axis=op.attrs["axes"], keepdims=op.attrs["keep_dims"]),
+        math_ops.reduce_sum(hits, axis=_reduction_axis_argument(op),
+                            keepdims=op.attrs["keep_dims"]),
         x, axes=axes)
-    return broadcast_to_shape_of(grad, x, axes=axes) * hits / count
+    return _and_no_axes_gradient(op, broadcast_to_shape_of(grad, x, axes=axes) * hits / count)
 
 
 RegisterGradient("Max")(_extremum_grad)
@@ -249,6 +264,9 @@ def _prod_grad(op, grad):
     is then (exclusive cumprod from the left) * (exclusive cumprod from the right).
     """
     x = op.inputs[0]
+    if len(op.inputs) > 1:
+        raise ValueError(f"smallflow cannot differentiate {op.name}: its axes are known only "
+                         "when the session runs")
     spread = broadcast_to_shape_of(grad, x, axes=_reduced_axes(op))
     rank = x.shape.ndims
     axes = op.attrs["axes"]

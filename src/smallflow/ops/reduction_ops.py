@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
-from ..graph import ShapeError, Tensor, convert_to_tensor
+from ..graph import ShapeError, Tensor, convert_to_tensor, is_tensor_like
 from ..op_signature import INDEX, NUMBERS, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape, unknown_shape
@@ -24,6 +24,9 @@ def _reduction_static(op):
     known = op.inputs[0].shape
     axes = op.attrs["axes"]
     keep = op.attrs["keep_dims"]
+    if len(op.inputs) > 1:
+        # Axes fed at run time: the rank is kept with keepdims, else nothing is known.
+        return [unknown_shape(known.ndims if keep else None)]
     if known.ndims is None:
         # Reducing everything without keeping dims gives a scalar, whatever the rank.
         return [TensorShape([]) if axes is None and not keep else unknown_shape()]
@@ -62,6 +65,22 @@ def _extreme(dtype, numpy_fn):
     return info.min if numpy_fn is np.max else info.max
 
 
+def _checked_axes(axis, rank):
+    """Axes fed at run time, made non-negative; TensorFlow's errors for bad or repeated ones."""
+    positive = []
+    for a in np.ravel(axis).tolist():
+        if not -rank <= a < max(rank, 1):
+            raise InvalidArgumentError(
+                None, None,
+                f"Invalid reduction dimension ({a} for input with {rank} dimension(s)")
+        if a % max(rank, 1) in positive:
+            raise InvalidArgumentError(
+                None, None,
+                f"Invalid reduction arguments: Axes contains duplicate dimension: {a}")
+        positive.append(a % max(rank, 1))
+    return tuple(sorted(positive))
+
+
 def _duplicate_axes(axis):
     def refuse(x):
         raise InvalidArgumentError(
@@ -78,6 +97,12 @@ def _reduction_kernel(numpy_fn):
         if attrs.get("duplicate_axis") is not None:
             # TensorFlow accepts the graph and fails when it runs.
             return _duplicate_axes(attrs["duplicate_axis"])
+        if attrs.get("dynamic_axes"):
+            def reduce_over(x, axis):
+                positive = _checked_axes(axis, x.ndim)
+                return factory(dict(attrs, dynamic_axes=False, axes=positive))(x)
+
+            return reduce_over
 
         reduce = _UFUNC_REDUCE.get(numpy_fn)
 
@@ -102,19 +127,26 @@ def _reduction_kernel(numpy_fn):
 
 
 register_op("Sum", _reduction_kernel(np.sum), _reduction_static,
-            signature=signature("input: T -> output: T", T=NUMBERS))
+            signature=signature("input: T, reduction_indices: N * Tidx -> output: T",
+                                T=NUMBERS, Tidx=INDEX))
 register_op("Mean", _reduction_kernel(np.mean), _reduction_static,
-            signature=signature("input: T -> output: T", T=NUMBERS))
+            signature=signature("input: T, reduction_indices: N * Tidx -> output: T",
+                                T=NUMBERS, Tidx=INDEX))
 register_op("Max", _reduction_kernel(np.max), _reduction_static,
-            signature=signature("input: T -> output: T", T=NUMBERS))
+            signature=signature("input: T, reduction_indices: N * Tidx -> output: T",
+                                T=NUMBERS, Tidx=INDEX))
 register_op("Min", _reduction_kernel(np.min), _reduction_static,
-            signature=signature("input: T -> output: T", T=NUMBERS))
+            signature=signature("input: T, reduction_indices: N * Tidx -> output: T",
+                                T=NUMBERS, Tidx=INDEX))
 register_op("Prod", _reduction_kernel(np.prod), _reduction_static,
-            signature=signature("input: T -> output: T", T=NUMBERS))
+            signature=signature("input: T, reduction_indices: N * Tidx -> output: T",
+                                T=NUMBERS, Tidx=INDEX))
 register_op("All", _reduction_kernel(np.all), _reduction_static,
-            signature=signature("input: bool -> output: bool"))
+            signature=signature("input: bool, reduction_indices: N * Tidx -> output: bool",
+                                Tidx=INDEX))
 register_op("Any", _reduction_kernel(np.any), _reduction_static,
-            signature=signature("input: bool -> output: bool"))
+            signature=signature("input: bool, reduction_indices: N * Tidx -> output: bool",
+                                Tidx=INDEX))
 
 
 def _resolve_axis(axis, reduction_indices, keepdims, keep_dims):
@@ -124,11 +156,11 @@ def _resolve_axis(axis, reduction_indices, keepdims, keep_dims):
         raise ValueError("Cannot specify both 'keep_dims' and 'keepdims'")
     axis = reduction_indices if axis is None else axis
     keep = keep_dims if keepdims is None else keepdims
-    if isinstance(axis, Tensor):
+    if is_tensor_like(axis):
+        axis = convert_to_tensor(axis)
         value = constant_value(axis)
         if value is None:
-            raise TypeError("smallflow needs reduction axes known when the graph is built "
-                            f"(a Python int or list), got the tensor {axis.name}")
+            return axis, bool(keep)  # known only when the session runs
         axis = value
     if axis is not None:
         axis = tuple(int(a) for a in np.asarray(axis).ravel())
@@ -139,6 +171,9 @@ def _reduce(op_type, default_name, input_tensor, axis, keepdims, name, reduction
             keep_dims):
     axis, keep = _resolve_axis(axis, reduction_indices, keepdims, keep_dims)
     x = convert_to_tensor(input_tensor)
+    if isinstance(axis, Tensor):
+        attrs = {"axes": None, "keep_dims": keep, "dynamic_axes": True}
+        return make_op(op_type, [x, axis], [x.dtype], attrs, name, default_name).outputs[0]
     rank = x.shape.ndims
     # Out-of-range axes are kept as given: the shape function then reports them, naming the op.
     duplicate = None
@@ -204,12 +239,19 @@ def _arg_kernel(numpy_fn):
         out = attrs["output_type"].as_numpy_dtype
         floating = attrs["T"].is_floating
 
-        def arg(x):
+        def arg(x, *fed_axis):
+            where = axis
+            if fed_axis:  # the axis as a tensor known only when the session runs
+                where = int(fed_axis[0])
+                if not -x.ndim <= where < x.ndim:
+                    raise InvalidArgumentError(
+                        None, None,
+                        f"Expected dimension in the range [{-x.ndim}, {x.ndim}), but got {where}")
             if floating:
                 nan = np.isnan(x)
                 if nan.any():
                     x = np.where(nan, worst, x)
-            return numpy_fn(x, axis=axis).astype(out, copy=False)
+            return numpy_fn(x, axis=where).astype(out, copy=False)
 
         return arg
 
@@ -220,6 +262,8 @@ def _arg_static(op):
     known = op.inputs[0].shape
     if known.ndims is None:
         return [unknown_shape()]
+    if len(op.inputs) > 1:
+        return [unknown_shape(known.ndims - 1)]
     axis = op.attrs["axis"]
     if not -known.ndims <= axis < known.ndims:
         raise ShapeError(f"Expected dimension in the range [{-known.ndims}, {known.ndims}), "
@@ -230,9 +274,11 @@ def _arg_static(op):
 
 
 register_op("ArgMax", _arg_kernel(np.argmax), _arg_static,
-            signature=signature("input: T -> output: output_type", T=NUMBERS, output_type=INDEX))
+            signature=signature("input: T, dimension: N * Tidx -> output: output_type",
+                                T=NUMBERS, Tidx=INDEX, output_type=INDEX))
 register_op("ArgMin", _arg_kernel(np.argmin), _arg_static,
-            signature=signature("input: T -> output: output_type", T=NUMBERS, output_type=INDEX))
+            signature=signature("input: T, dimension: N * Tidx -> output: output_type",
+                                T=NUMBERS, Tidx=INDEX, output_type=INDEX))
 
 
 def _arg(op_type, input, axis, name, dimension, output_type):  # noqa: A002
@@ -240,10 +286,17 @@ def _arg(op_type, input, axis, name, dimension, output_type):  # noqa: A002
         raise ValueError("Cannot specify both 'axis' and 'dimension'")
     axis = dimension if axis is None else axis
     axis = 0 if axis is None else axis
-    if isinstance(axis, Tensor):
+    output_type = dtypes.as_dtype(output_type).base_dtype
+    if is_tensor_like(axis):
+        axis = convert_to_tensor(axis)
+        if constant_value(axis) is None:
+            if axis.shape.ndims not in (None, 0):
+                raise ValueError(f"Shape must be rank 0 but is rank {axis.shape.ndims} for "
+                                 f"'{op_type}' (the dimension argument)")
+            x = convert_to_tensor(input)
+            attrs = {"axis": None, "output_type": output_type}
+            return make_op(op_type, [x, axis], [output_type], attrs, name).outputs[0]
         axis = constant_value(axis)
-        if axis is None:
-            raise TypeError(f"smallflow needs the {op_type} axis known when the graph is built")
     if np.ndim(axis) != 0:
         raise ValueError(f"Shape must be rank 0 but is rank {np.ndim(axis)} for '{op_type}' "
                          f"(dimension {np.asarray(axis).tolist()}): the axis is one integer")
