@@ -226,7 +226,7 @@ def _pow_kernel(attrs):
         return np.power
 
     def integer_power(x, y):
-        if np.any(np.asarray(y) < 0):
+        if np.size(x) and np.any(np.asarray(y) < 0):
             raise InvalidArgumentError(
                 None, None, "Integers to negative integer powers are not allowed")
         return np.power(x, y)
