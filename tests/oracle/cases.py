@@ -502,9 +502,156 @@ def all_cases():
     out += _nn_cases()
     out += _state_cases()
     out += _string_cases()
+    out += _state_function_cases()
     out += EXTRA
     return out
 
 
+# One row per remaining public op: name -> build(tf, np). Floats are float64 unless the op
+# is float32-only, so values compare tightly.
+M = [[1.0, -2.0, 3.0], [4.0, 5.5, -6.0]]
+PUBLIC_OPS = {
+    "arg_max": lambda tf, np: {"y": tf.arg_max(tf.constant(M), 1)},
+    "arg_min": lambda tf, np: {"y": tf.arg_min(tf.constant(M), 0)},
+    "argsort": lambda tf, np: {"y": tf.argsort(tf.constant([3.0, 1.0, 2.0]))},
+    "sort": lambda tf, np: {"y": tf.sort(tf.constant([3.0, 1.0, 2.0]), direction="DESCENDING")},
+    "top_k": lambda tf, np: dict(zip("vi", tf.nn.top_k(tf.constant(M), 2), strict=True)),
+    "batch_to_space_nd": lambda tf, np: {"y": tf.batch_to_space_nd(
+        tf.constant(np.arange(8.0).reshape(4, 1, 1, 2)), [2, 2], [[0, 0], [0, 0]])},
+    "space_to_batch_nd": lambda tf, np: {"y": tf.space_to_batch_nd(
+        tf.constant(np.arange(8.0).reshape(1, 2, 2, 2)), [2, 2], [[0, 0], [0, 0]])},
+    "depth_to_space": lambda tf, np: {"y": tf.depth_to_space(
+        tf.constant(np.arange(8.0).reshape(1, 1, 2, 4)), 2)},
+    "space_to_depth": lambda tf, np: {"y": tf.space_to_depth(
+        tf.constant(np.arange(16.0).reshape(1, 2, 2, 4)), 2)},
+    "clip_by_norm": lambda tf, np: {"y": tf.clip_by_norm(tf.constant(M), 2.0)},
+    "clip_by_global_norm": lambda tf, np: dict(zip(
+        "ab", tf.clip_by_global_norm([tf.constant(M), tf.constant([3.0])], 2.0)[0],
+        strict=True)),
+    "global_norm": lambda tf, np: {"y": tf.global_norm([tf.constant(M), tf.constant([3.0])])},
+    "clip_by_average_norm": lambda tf, np: {"y": tf.clip_by_average_norm(tf.constant(M), 1.0)},
+    "dynamic_partition": lambda tf, np: dict(zip("ab", tf.dynamic_partition(
+        tf.constant([1.0, 2.0, 3.0]), [0, 1, 0], 2), strict=True)),
+    "dynamic_stitch": lambda tf, np: {"y": tf.dynamic_stitch(
+        [[0, 2], [1]], [tf.constant([1.0, 3.0]), tf.constant([2.0])])},
+    "gather_nd": lambda tf, np: {"y": tf.gather_nd(tf.constant(M), [[0, 1], [1, 2]])},
+    "scatter_nd": lambda tf, np: {"y": tf.scatter_nd([[1], [3]], tf.constant([9.0, 8.0]),
+                                                     [5])},
+    "meshgrid": lambda tf, np: dict(zip("xy", tf.meshgrid([1, 2, 3], [4, 5]), strict=True)),
+    "reverse_sequence": lambda tf, np: {"y": tf.reverse_sequence(
+        tf.constant(M), [2, 3], seq_axis=1, batch_axis=0)},
+    "sequence_mask": lambda tf, np: {"y": tf.sequence_mask([1, 3], 4)},
+    "unique": lambda tf, np: dict(zip("yi", tf.unique(tf.constant([3, 1, 3, 2])), strict=True)),
+    "unique_with_counts": lambda tf, np: dict(zip(
+        "yic", tf.unique_with_counts(tf.constant([3, 1, 3, 2])), strict=True)),
+    "extract_image_patches": lambda tf, np: {"y": tf.extract_image_patches(
+        tf.constant(np.arange(16.0).reshape(1, 4, 4, 1)), [1, 2, 2, 1], [1, 2, 2, 1],
+        [1, 1, 1, 1], "VALID")},
+    "lin_space": lambda tf, np: {"y": tf.lin_space(0.0, 1.0, 3)},
+    "strided_slice": lambda tf, np: {"y": tf.strided_slice(tf.constant(M), [0, 2], [2, 0],
+                                                           [1, -1])},
+    "reverse_v2": lambda tf, np: {"y": tf.reverse_v2(tf.constant(M), [0])},
+    "where_v2": lambda tf, np: {"y": tf.where_v2(tf.constant([True, False]), 1.0, 2.0)},
+    "to_double_int32_int64": lambda tf, np: {
+        "d": tf.to_double(tf.constant([1])), "i": tf.to_int32(tf.constant([1.9])),
+        "l": tf.to_int64(tf.constant([-1.9]))},
+    "polygamma": lambda tf, np: {"y": tf.polygamma(tf.constant([1.0, 2.0]),
+                                                   tf.constant([0.5, 3.0]))},
+    "placeholder_with_default": lambda tf, np: {
+        "y": tf.placeholder_with_default(tf.constant([1, 2]), [2])},
+    "string_join": lambda tf, np: {"y": tf.string_join(["a", "b"], separator=" ")},
+    "random_shapes": lambda tf, np: {
+        "n": tf.shape(tf.random_normal([2, 3], seed=1)),
+        "u": tf.shape(tf.random_uniform([4], 0, 10, dtype=tf.int32, seed=1)),
+        "t": tf.shape(tf.truncated_normal([1, 2], dtype=tf.float64, seed=1))},
+    "nn/atrous_conv2d": lambda tf, np: {"y": tf.nn.atrous_conv2d(
+        tf.constant(np.arange(16.0).reshape(1, 4, 4, 1)), tf.constant(np.ones((2, 2, 1, 1))),
+        2, "VALID")},
+    "nn/depthwise_conv2d": lambda tf, np: {"y": tf.nn.depthwise_conv2d(
+        tf.constant(np.arange(32.0).reshape(1, 4, 4, 2)),
+        tf.constant(np.linspace(-1, 1, 16).reshape(2, 2, 2, 2)), [1, 1, 1, 1], "SAME")},
+    "nn/separable_conv2d": lambda tf, np: {"y": tf.nn.separable_conv2d(
+        tf.constant(np.arange(32.0).reshape(1, 4, 4, 2)),
+        tf.constant(np.linspace(-1, 1, 8).reshape(2, 2, 2, 1)),
+        tf.constant(np.linspace(0, 1, 6).reshape(1, 1, 2, 3)), [1, 1, 1, 1], "VALID")},
+    "nn/conv1d": lambda tf, np: {"y": tf.nn.conv1d(
+        tf.constant(np.arange(10.0).reshape(1, 5, 2)), tf.constant(np.ones((2, 2, 3))), 1,
+        "SAME")},
+    "nn/conv2d_transpose": lambda tf, np: {"y": tf.nn.conv2d_transpose(
+        tf.constant(np.arange(4.0).reshape(1, 2, 2, 1)), tf.constant(np.ones((2, 2, 3, 1))),
+        [1, 4, 4, 3], [1, 2, 2, 1], "SAME")},
+    "nn/conv2d_backprop": lambda tf, np: {
+        "i": tf.nn.conv2d_backprop_input([1, 3, 3, 1], tf.constant(np.ones((2, 2, 1, 1))),
+                                         tf.constant(np.ones((1, 2, 2, 1))), [1, 1, 1, 1],
+                                         "VALID"),
+        "f": tf.nn.conv2d_backprop_filter(tf.constant(np.arange(9.0).reshape(1, 3, 3, 1)),
+                                          [2, 2, 1, 1], tf.constant(np.ones((1, 2, 2, 1))),
+                                          [1, 1, 1, 1], "VALID")},
+    "nn/pool2d": lambda tf, np: {
+        "m": tf.nn.max_pool2d(tf.constant(np.arange(16.0).reshape(1, 4, 4, 1)), 2, 2, "VALID"),
+        "a": tf.nn.avg_pool2d(tf.constant(np.arange(16.0).reshape(1, 4, 4, 1)), 2, 2,
+                              "SAME")},
+    "nn/batch_normalization": lambda tf, np: {"y": tf.nn.batch_normalization(
+        tf.constant(M), tf.constant([1.0, 0.0, -1.0]), tf.constant([1.0, 4.0, 0.25]),
+        tf.constant([0.5, 0.5, 0.5]), tf.constant([2.0, 1.0, 0.0]), 1e-3)},
+    "nn/fused_batch_norm": lambda tf, np: dict(zip("ymv", tf.nn.fused_batch_norm(
+        tf.constant(np.arange(16.0, dtype=np.float32).reshape(1, 2, 2, 4)),
+        tf.ones([4]), tf.zeros([4]))[:3], strict=True)),
+    "nn/crelu_selu_swish": lambda tf, np: {
+        "c": tf.nn.crelu(tf.constant(M)), "s": tf.nn.selu(tf.constant(M)),
+        "w": tf.nn.swish(tf.constant(M))},
+    "nn/embedding_lookup": lambda tf, np: {"y": tf.nn.embedding_lookup(tf.constant(M), [1, 0])},
+    "nn/l2_normalize": lambda tf, np: {"y": tf.nn.l2_normalize(tf.constant(M), axis=1)},
+    "nn/lrn": lambda tf, np: {"y": tf.nn.lrn(
+        tf.constant(np.arange(8.0, dtype=np.float32).reshape(1, 1, 2, 4)), 2)},
+    "nn/log_poisson_loss": lambda tf, np: {"y": tf.nn.log_poisson_loss(
+        tf.constant([1.0, 2.0]), tf.constant([0.5, -0.5]), compute_full_loss=True)},
+    "nn/relu_layer_xw_plus_b": lambda tf, np: {
+        "r": tf.nn.relu_layer(tf.constant(M), tf.constant(np.ones((3, 2))), [0.5, -9.0]),
+        "x": tf.nn.xw_plus_b(tf.constant(M), tf.constant(np.ones((3, 2))), [0.5, -9.0])},
+    "nn/softmax_cross_entropy_with_logits": lambda tf, np: {
+        "y": tf.nn.softmax_cross_entropy_with_logits(labels=[[0.0, 1.0]], logits=[[1.0, 2.0]])},
+    "nn/weighted_cross_entropy_with_logits": lambda tf, np: {
+        "y": tf.nn.weighted_cross_entropy_with_logits(tf.constant([1.0, 0.0]),
+                                                      tf.constant([0.5, -2.0]), 3.0)},
+    "nn/weighted_moments": lambda tf, np: dict(zip("mv", tf.nn.weighted_moments(
+        tf.constant(M), [0], tf.constant([[1.0], [3.0]])), strict=True)),
+    "nn/zero_fraction": lambda tf, np: {"y": tf.nn.zero_fraction(tf.constant([0.0, 1.0, 0.0]))},
+}
+
+
+def _state_function_cases():
+    def assign_family(name):
+        def build(tf, np):
+            v = tf.Variable([1.0, 2.0, 3.0])
+            ops = {
+                "assign": lambda: tf.assign(v, [4.0, 5.0, 6.0]),
+                "assign_sub": lambda: tf.assign_sub(v, [1.0, 1.0, 1.0]),
+                "scatter_update": lambda: tf.scatter_update(v, [0, 2], [9.0, 8.0]),
+                "scatter_add": lambda: tf.scatter_add(v, [1, 1], [1.0, 2.0]),
+                "scatter_sub": lambda: tf.scatter_sub(v, [0], [1.0]),
+                "scatter_mul": lambda: tf.scatter_mul(v, [2], [2.0]),
+                "scatter_div": lambda: tf.scatter_div(v, [2], [2.0]),
+                "scatter_max": lambda: tf.scatter_max(v, [0, 1], [5.0, 0.0]),
+                "scatter_min": lambda: tf.scatter_min(v, [0, 1], [5.0, 0.0]),
+                "scatter_nd_update": lambda: tf.scatter_nd_update(v, [[1]], [7.0]),
+                "scatter_nd_add": lambda: tf.scatter_nd_add(v, [[1]], [7.0]),
+                "scatter_nd_sub": lambda: tf.scatter_nd_sub(v, [[1]], [7.0]),
+            }
+            return {"y": ops[name]()}
+
+        return Case(f"state/{name}", build, init=True)
+
+    def count_up_to(tf, np):
+        v = tf.Variable(0)
+        return {"y": tf.count_up_to(v, 3)}
+
+    names = ("assign", "assign_sub", "scatter_update", "scatter_add", "scatter_sub",
+             "scatter_mul", "scatter_div", "scatter_max", "scatter_min", "scatter_nd_update",
+             "scatter_nd_add", "scatter_nd_sub")
+    return [assign_family(n) for n in names] + [Case("state/count_up_to", count_up_to,
+                                                     init=True)]
+
+
 # Cases added by hand (other helpers: append here or add table rows above).
-EXTRA = []
+EXTRA = [Case(f"public/{name}", build) for name, build in PUBLIC_OPS.items()]
