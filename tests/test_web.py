@@ -29,12 +29,7 @@ BODY_TIMEOUT = 1.0
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory):
     """A folder with a short-trained softmax and mlp model, and one file that is not a model."""
-    folder = tmp_path_factory.mktemp("models")
-    data = trained_models.read_mnist(tmp_path_factory.mktemp("mnist"))
-    for name, steps in (("softmax", 300), ("mlp", 30)):
-        sess, graph = trained_models.train(name, data, steps=steps)
-        with sess:
-            trained_models.save(sess, graph, folder / name)
+    folder = trained_models.model_folder(tmp_path_factory, {"softmax": 300, "mlp": 30})
     (folder / "notes.npz").write_bytes(b"not a model")
     return folder
 

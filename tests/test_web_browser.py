@@ -44,12 +44,7 @@ ONE = [[(0.5, 0.15), (0.5, 0.85)]]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("models")
-    data = trained_models.read_mnist(tmp_path_factory.mktemp("mnist"))
-    for name, steps in (("softmax", 1000), ("mlp", 30)):
-        sess, graph = trained_models.train(name, data, steps=steps)
-        with sess:
-            trained_models.save(sess, graph, folder / name)
+    folder = trained_models.model_folder(tmp_path_factory, {"softmax": 1000, "mlp": 30})
     with web.BackgroundServer(web.create_app(folder)) as running:
         yield running
 

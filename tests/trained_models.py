@@ -46,3 +46,14 @@ def save(sess, graph, path):
     """Save like ``smallflow train --save`` does; returns the .npz path."""
     metadata = {"hyperparameters": models.hyperparameters(graph.name), "seed": 0}
     return models.save_model(sess, graph, path, metadata)
+
+
+def model_folder(tmp_path_factory, steps):
+    """A new folder holding one saved model per ``name -> training steps`` of ``steps``."""
+    folder = tmp_path_factory.mktemp("models")
+    data = read_mnist(tmp_path_factory.mktemp("mnist"))
+    for name, count in steps.items():
+        sess, graph = train(name, data, steps=count)
+        with sess:
+            save(sess, graph, folder / name)
+    return folder
