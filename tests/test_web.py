@@ -373,3 +373,31 @@ def test_export_names_a_file_that_is_not_a_model(model_dir, tmp_path, capsys):
 def test_the_default_graph_is_untouched_by_serving(server):
     # The server's models live in their own graphs.
     assert tf.get_default_graph().get_operations() == []
+
+
+def test_cnn_saliency_is_the_gradient_of_the_chosen_logit(tmp_path):
+    from smallflow.web import _store
+
+    graph = models.build_graph("cnn", seed=0)
+    with tf.Session(graph=graph.graph) as sess:
+        sess.run(graph.initializer)
+        trained_models.save(sess, graph, tmp_path / "cnn")
+    store = _store.ModelStore(tmp_path)
+    pixels = np.random.default_rng(4).random(784).astype(np.float32)
+    explanation = store.get("cnn").explain(pixels, 2)
+    assert explanation["kind"] == "saliency"
+    gradient = np.asarray(explanation["map"])
+    # Central differences along the three most salient pixels (float32 logits: a random
+    # direction through all 784 pixels crosses too many ReLU/max-pool kinks to compare).
+    pixels_to_check = np.argsort(-np.abs(gradient))[:3]
+    sess, loaded, _ = models.load_model(tmp_path / "cnn.npz")
+    with sess:
+        step = 1e-2
+        for index in pixels_to_check:
+            shifted = np.stack([pixels, pixels])
+            shifted[0, index] += step
+            shifted[1, index] -= step
+            logits = sess.run(loaded.logits, {loaded.images: shifted})
+            numeric = (logits[0, 2] - logits[1, 2]) / (2 * step)
+            assert gradient[index] == pytest.approx(numeric, rel=0.05, abs=1e-3)
+    store.close()
