@@ -12,7 +12,8 @@ SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "smallflow"
 # Lowest layer first. A module may import modules of its own layer or of layers below it.
 LAYERS = [
     ("foundation", ["python_io", "_version", "errors", "dtypes", "tensor_shape", "protos",
-                    "config", "tb_protos", "tensor_util"]),
+                    "config", "tb_protos", "tensor_util",
+                    "datasets.idx"]),  # the IDX reader needs only NumPy,
     ("registry", ["registry", "op_signature"]),
     ("graph", ["graph", "graph_io"]),
     ("ops", ["ops.io_ops",
@@ -36,7 +37,7 @@ LAYERS = [
                "estimator", "feature_column",
                "gradient_checker", "test", "app", "flags", "logging",
                "distribute", "horovod", "summary", "meta_graph", "python"]),
-    ("public API", [""]),  # smallflow/__init__.py itself
+    ("public API", ["", "keras"]),  # smallflow/__init__.py itself; tf.keras.datasets
     ("application", ["datasets", "examples", "models", "imaging", "contrib",
                      "training_summaries",
                      "onnx",

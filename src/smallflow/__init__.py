@@ -12,6 +12,7 @@ from . import (  # noqa: A004
     estimator,
     feature_column,
     flags,
+    keras,
     layers,
     logging,
     losses,
