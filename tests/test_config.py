@@ -123,3 +123,16 @@ def test_tf_config_threading_names():
     tf.config.threading.set_inter_op_parallelism_threads(4)
     assert tf.config.threading.get_inter_op_parallelism_threads() == 4
     tf.config.threading.set_inter_op_parallelism_threads(0)
+
+
+@pytest.mark.parametrize("setting, tuned", [("1", True), ("0", False)])
+def test_first_session_tunes_the_allocator_unless_turned_off(monkeypatch, setting, tuned):
+    calls = []
+    monkeypatch.setenv("SMALLFLOW_KEEP_FREED_MEMORY", setting)
+    monkeypatch.setattr(config, "_allocator_tuned", False)
+    fake_libc = type("Libc", (), {"mallopt": staticmethod(lambda *a: calls.append(a) or 1)})
+    monkeypatch.setattr("ctypes.CDLL", lambda name: fake_libc)
+    tf.Session().close()
+    tf.Session().close()  # once per process
+    expected = [(config._M_MMAP_THRESHOLD, 32 * 2**20), (config._M_TRIM_THRESHOLD, 256 * 2**20)]
+    assert calls == (expected if tuned else [])

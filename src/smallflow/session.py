@@ -181,6 +181,7 @@ class BaseSession:
         self._single_fetches = {}
         self._context_stack = []
         self._threads = _intra_op_threads(config)
+        _config.keep_freed_memory()
 
     @property
     def graph(self):
