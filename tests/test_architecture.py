@@ -32,7 +32,7 @@ LAYERS = [
     ("more gradients", ["ops.special_math_grad", "ops.array_extra_grad"]),
     ("gradients", ["ops.array_grad", "ops.math_grad", "ops.nn_grad", "ops", "gradients"]),
     ("variables", ["variables", "init_ops", "variable_scope", "graph_import"]),
-    ("session", ["session", "step_stats"]),
+    ("session", ["session", "step_stats", "chunking"]),
     ("train", ["train", "losses", "nn", "strings", "bitwise", "layers", "data", "metrics",
                "estimator", "feature_column",
                "gradient_checker", "test", "app", "flags", "logging",

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from . import chunking
 from . import config as _config
 from . import dtypes, errors, step_stats
 from .dtypes import type_string
@@ -106,8 +107,11 @@ class _Plan:
     """
 
     def __init__(self, steps, template, feed_slots, feed_checks, fetch_slots, copy_fetch,
-                 step_ops):
+                 step_ops, split=None):
         self.template = template
+        # Lean evaluation (see chunking.py): how to cut big feeds, and the two plans then run.
+        self.split = split
+        self.split_plans = None
         self.feed_slots = feed_slots
         self.feed_checks = feed_checks
         self.fetch_slots = fetch_slots
@@ -249,10 +253,13 @@ class BaseSession:
         if plan is None:
             plan = self._make_plan(fetch_spec.elements, feed_tensors)
             self._plans[key] = plan
-        if options is None and run_metadata is None:
+        if options is not None or run_metadata is not None:
+            values = self._execute_traced(plan, feed_values, options, run_metadata)
+        elif plan.split is None:
             values = self._execute(plan, feed_values)
         else:
-            values = self._execute_traced(plan, feed_values, options, run_metadata)
+            values = self._execute_in_chunks(plan, fetch_spec.elements, feed_tensors,
+                                             feed_values)
         return fetch_spec.rebuild(values)
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
@@ -302,9 +309,10 @@ class BaseSession:
             self._kernels[op] = kernel
         return kernel
 
-    def _make_plan(self, elements, feed_tensors):
+    def _make_plan(self, elements, feed_tensors, split=True):
         fed = set(feed_tensors)
         order = _prune_and_order(elements, fed)
+        split = chunking.find_split(order, feed_tensors, elements) if split and fed else None
         slots = {}
         template = []
 
@@ -371,7 +379,35 @@ class BaseSession:
                 fetch_slots.append(slot_of(element))
                 copy_fetch.append(_may_alias_state(element))
         return _Plan(steps, template, feed_slots, feed_checks, fetch_slots, copy_fetch,
-                     step_ops)
+                     step_ops, split)
+
+    def _execute_in_chunks(self, plan, elements, feed_tensors, feed_values):
+        """Run a plan with a row-wise part (chunking.py): that part a chunk of rows at a
+        time when the batch is bigger than a chunk, then the rest on its joined outputs."""
+        split = plan.split
+        feed_values = list(feed_values)
+        for index in split.rows_feeds:
+            feed_values[index] = plan.feed_checks[index](feed_values[index])
+        rows = chunking.batch_rows(split, feed_values)
+        if rows is None or rows <= split.chunk_rows:
+            return self._execute(plan, feed_values)
+        if plan.split_plans is None:
+            frontier = list(split.frontier)
+            plan.split_plans = (
+                self._make_plan(frontier, feed_tensors, split=False),
+                self._make_plan(elements, (*feed_tensors, *frontier), split=False),
+            )
+        head, rest = plan.split_plans
+        parts = [[] for _ in split.frontier]
+        for start in range(0, rows, split.chunk_rows):
+            chunk = list(feed_values)
+            for index in split.rows_feeds:
+                chunk[index] = feed_values[index][start : start + split.chunk_rows]
+            for part, value in zip(parts, self._execute(head, chunk)):
+                part.append(value)
+        joined = [np.concatenate(part) for part in parts]
+        parts = None
+        return self._execute(rest, (*feed_values, *joined))
 
     def _execute(self, plan, feed_values):
         _config.apply(self._threads)
