@@ -828,3 +828,23 @@ def test_dense_to_one_hot_marks_exactly_the_label(labels):
 def test_dense_to_one_hot_rejects_non_labels(labels, error, message):
     with pytest.raises(error, match=message):
         dense_to_one_hot(labels, 10)
+
+
+@pytest.mark.parametrize("dtype", [dtypes.float32, dtypes.uint8])
+def test_next_batch_allocates_batches_not_copies_of_the_set(dtype):
+    """The epoch's order is kept as indices: crossing epochs copies no whole array."""
+    import tracemalloc
+
+    rng = np.random.default_rng(2)
+    data = DataSet(rng.integers(0, 256, (4000, 16, 16, 1), dtype=np.uint8),
+                   np.arange(4000), dtype=dtype, seed=4)
+    whole = 4000 * 256 * np.dtype(dtype.as_numpy_dtype).itemsize
+    tracemalloc.start()
+    try:
+        for _ in range(130):  # three epoch starts
+            data.next_batch(100)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert data.epochs_completed == 3
+    assert peak < whole / 4

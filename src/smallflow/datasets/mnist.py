@@ -147,25 +147,60 @@ class DataSet:
                         f"{images.shape}; pass reshape=False to keep them as they are"
                     )
                 images = images.reshape(images.shape[0], images.shape[1] * images.shape[2])
+        # The examples stay in file order; the epoch's arrangement is the index array
+        # ``_order`` (None: file order), and next_batch gathers each batch through it.
+        # TensorFlow permutes the whole arrays at every epoch start instead: a 172 MB copy of
+        # the training images (0.05 s right after other work, 0.3-0.5 s into fresh pages).
+        # The batches are the same, bit for bit: a gather of the composed permutations.
         self._images = images
         self._labels = labels
-        # float32 images are made from the source on first use (``images`` or the first
-        # shuffle, which then converts and permutes in one pass): the values are those
-        # TensorFlow computes up front, without an extra full-size copy.
+        self._order = None
+        self._arranged = None  # (images, labels) in the epoch's order, made when asked for
+        # float32 images are made from the raw bytes as late as possible (batch by batch, or
+        # all at once when ``images`` is read): the values TensorFlow computes up front.
         self._convert_pending = dtype == dtypes.float32 and not fake_data
         self._epochs_completed = 0
         self._index_in_epoch = 0
 
     @property
     def images(self):
-        if self._convert_pending:
-            self._images = _unit_float(self._images)
-            self._convert_pending = False
-        return self._images
+        """All images, in the current epoch's shuffled order (as TensorFlow keeps them)."""
+        if self._order is None:
+            if self._convert_pending:
+                self._images = _unit_float(self._images)
+                self._convert_pending = False
+            return self._images
+        return self._arrange()[0]
 
     @property
     def labels(self):
-        return self._labels
+        """All labels, in the order of ``images``."""
+        if self._order is None:
+            return self._labels
+        return self._arrange()[1]
+
+    def _arrange(self):
+        if self._arranged is None:
+            self._arranged = (self._gather(self._order), self._labels[self._order])
+        return self._arranged
+
+    def _gather(self, rows):
+        """The images at ``rows`` (an index array or a slice of file positions)."""
+        if self._convert_pending:
+            if isinstance(rows, slice):
+                return _unit_float(self._images[rows])
+            return _unit_float(self._images, rows)
+        return self._images[rows]
+
+    def _positions(self, start, stop, as_array=False):
+        """File positions of the examples ``start:stop`` of the current epoch (a slice while
+        the examples are in file order, unless ``as_array``)."""
+        if self._order is not None:
+            return self._order[start:stop]
+        return np.arange(start, stop) if as_array else slice(start, stop)
+
+    def _batch(self, positions):
+        return self._gather(positions), self._labels[positions]
 
     @property
     def num_examples(self):
@@ -188,21 +223,19 @@ class DataSet:
         start = self._index_in_epoch
         if self._epochs_completed == 0 and start == 0 and shuffle:
             self._permute()
-        images = self.images
-        if start + batch_size > self._num_examples:
+        total = self._num_examples
+        if start + batch_size > total:
             self._epochs_completed += 1
-            images_rest = images[start:]
-            labels_rest = self._labels[start:]
+            rest = self._positions(start, total, as_array=True)
             if shuffle:
                 self._permute()
-            end = batch_size - (self._num_examples - start)
+            end = batch_size - (total - start)
             self._index_in_epoch = end
-            images = np.concatenate((images_rest, self._images[:end]), axis=0)
-            labels = np.concatenate((labels_rest, self._labels[:end]), axis=0)
-            return images, labels
+            head = self._positions(0, end, as_array=True)
+            return self._batch(np.concatenate((rest, head)))
         end = start + batch_size
         self._index_in_epoch = end
-        return images[start:end], self._labels[start:end]
+        return self._batch(self._positions(start, end))
 
     def shard(self, num_shards, index):
         """The examples ``index``, ``index + num_shards``, ... as a DataSet of their own.
@@ -221,8 +254,9 @@ class DataSet:
             )
         if self._fake_data:
             return self
-        images = self._images[index::num_shards]
-        labels = self._labels[index::num_shards]
+        rows = self._positions(0, self._num_examples, as_array=True)
+        images = self._images[rows[index::num_shards]]
+        labels = self._labels[rows[index::num_shards]]
         # Raw bytes still to be scaled stay so; already converted images are kept as they are.
         dtype = dtypes.float32 if self._convert_pending else dtypes.uint8
         part = DataSet(images, labels, one_hot=self.one_hot, dtype=dtype, reshape=False)
@@ -231,14 +265,11 @@ class DataSet:
         return part
 
     def _permute(self):
+        """A fresh permutation of the current arrangement (TensorFlow's draw and order)."""
         order = np.arange(self._num_examples)
         self._rng.shuffle(order)
-        if self._convert_pending:
-            self._images = _unit_float(self._images, order)
-            self._convert_pending = False
-        else:
-            self._images = self._images[order]
-        self._labels = self._labels[order]
+        self._order = order if self._order is None else self._order[order]
+        self._arranged = None
 
     def _fake_batch(self, batch_size):
         fake_image = [1] * 784
