@@ -24,8 +24,6 @@ import time
 
 BATCH = 50
 STEPS_PER_EPOCH = 55_000 // BATCH
-TARGET_EPOCH_S = 90.0
-PYTORCH_STEP_MS = 96.0  # PyTorch on this CPU, this network, batch 50 (from issue 5)
 
 
 def _parse(argv):
@@ -33,9 +31,11 @@ def _parse(argv):
     parser.add_argument("--repeats", type=int, default=20,
                         help="timed runs of each contender (default: 20)")
     parser.add_argument("--blas-threads", type=int, default=None,
-                        help="BLAS threads (default: the environment's setting)")
+                        help="BLAS threads for every contender (default: 1)")
     parser.add_argument("--profile", action="store_true",
                         help="also print the functions smallflow's step spends its time in")
+    parser.add_argument("--no-tensorflow", action="store_true",
+                        help="skip TensorFlow even when its venv is there")
     return parser.parse_args(argv)
 
 
@@ -235,17 +235,168 @@ def time_alternately(funcs, repeats):
     return [(statistics.median(t) * 1e3, min(t) * 1e3) for t in times]
 
 
+# --- FLOPs and the machine's matrix-product rate --------------------------------------------------
+
+
+def step_flops(batch):
+    """Multiply-adds x 2 of the step's convolutions and matrix products (what BLAS does).
+
+    conv1: forward and filter gradient (the images need no gradient); conv2: forward, filter
+    and input gradients; fc1 and fc2: forward, weight and input gradients. Elementwise work
+    (bias, ReLU, pooling, softmax, Adam) is left out: it is memory-bound, not arithmetic.
+    """
+    conv1 = 2 * batch * 28 * 28 * 5 * 5 * 1 * 32
+    conv2 = 2 * batch * 14 * 14 * 5 * 5 * 32 * 64
+    fc1 = 2 * batch * 3136 * 1024
+    fc2 = 2 * batch * 1024 * 10
+    return 2 * conv1 + 3 * conv2 + 3 * fc1 + 3 * fc2
+
+
+def forward_flops(batch):
+    return (2 * batch * 28 * 28 * 25 * 32 + 2 * batch * 14 * 14 * 25 * 32 * 64
+            + 2 * batch * 3136 * 1024 + 2 * batch * 1024 * 10)
+
+
+SGEMM_SIZE = 1024
+_A = None
+
+
+def sgemm():
+    """One float32 1024x1024x1024 product into a preallocated result."""
+    global _A
+    if _A is None:
+        rng = np.random.default_rng(5)
+        _A = [rng.random((SGEMM_SIZE, SGEMM_SIZE), dtype=F32) for _ in range(2)]
+        _A.append(np.empty((SGEMM_SIZE, SGEMM_SIZE), F32))
+    np.matmul(_A[0], _A[1], out=_A[2])
+
+
+SGEMM_FLOPS = 2 * SGEMM_SIZE**3
+
+
+# --- TensorFlow compat.v1 in its own process ------------------------------------------------------
+
+TF_PYTHON = os.environ.get("SMALLFLOW_TF_PYTHON", "/work/tf-venv/bin/python")
+TF_READY = os.path.join(os.path.dirname(os.path.dirname(TF_PYTHON)), ".ready")
+
+TF_WORKER = r"""
+import os, sys, time
+import numpy as np
+import tensorflow as tf
+tf1 = tf.compat.v1
+tf1.disable_eager_execution()
+data = np.load(sys.argv[1])
+threads = int(sys.argv[2])
+initial = [data[f'p{i}'] for i in range(8)]
+x = tf1.placeholder(tf.float32, [None, 784])
+y_ = tf1.placeholder(tf.float32, [None, 10])
+keep_prob = tf1.placeholder(tf.float32)
+w1, b1, w2, b2, w3, b3, w4, b4 = [tf1.Variable(v) for v in initial]
+x_image = tf.reshape(x, [-1, 28, 28, 1])
+h1 = tf.nn.relu(tf1.nn.conv2d(x_image, w1, strides=[1, 1, 1, 1], padding='SAME') + b1)
+p1 = tf1.nn.max_pool(h1, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding='SAME')
+h2 = tf.nn.relu(tf1.nn.conv2d(p1, w2, strides=[1, 1, 1, 1], padding='SAME') + b2)
+p2 = tf1.nn.max_pool(h2, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding='SAME')
+h3 = tf.nn.relu(tf.matmul(tf.reshape(p2, [-1, 7 * 7 * 64]), w3) + b3)
+logits = tf.matmul(tf1.nn.dropout(h3, keep_prob), w4) + b4
+loss = tf.reduce_mean(tf1.nn.softmax_cross_entropy_with_logits_v2(labels=y_, logits=logits))
+train_step = tf1.train.AdamOptimizer(1e-4).minimize(loss)
+config = tf1.ConfigProto(intra_op_parallelism_threads=threads, inter_op_parallelism_threads=1)
+sess = tf1.Session(config=config)
+sess.run(tf1.global_variables_initializer())
+train_feed = {x: data['images'], y_: data['labels'], keep_prob: 0.5}
+test_feed = {x: data['test'], keep_prob: 1.0}
+print('ready', flush=True)
+for line in sys.stdin:
+    what = line.strip()
+    if what == 'step':
+        start = time.perf_counter(); sess.run(train_step, train_feed)
+    elif what == 'forward':
+        start = time.perf_counter(); sess.run(logits, test_feed)
+    else:
+        break
+    print(time.perf_counter() - start, flush=True)
+"""
+
+
+class TensorFlowWorker:
+    """The same network in TensorFlow's compat.v1, in a subprocess that times one run per
+    request, so that it and smallflow take turns."""
+
+    def __init__(self, arrays, threads):
+        import subprocess
+        import tempfile
+
+        self._dir = tempfile.TemporaryDirectory()
+        path = os.path.join(self._dir.name, "arrays.npz")
+        np.savez(path, **arrays)
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", OMP_NUM_THREADS=str(threads))
+        self._proc = subprocess.Popen(
+            [TF_PYTHON, "-c", TF_WORKER, path, str(threads)], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+        if self._proc.stdout.readline().strip() != "ready":
+            raise RuntimeError("the TensorFlow worker did not start")
+
+    def time(self, what):
+        self._proc.stdin.write(what + "\n")
+        self._proc.stdin.flush()
+        return float(self._proc.stdout.readline())
+
+    def close(self):
+        self._proc.stdin.write("stop\n")
+        self._proc.stdin.close()
+        self._proc.wait(timeout=30)
+        self._dir.cleanup()
+
+
+def _tensorflow_worker(arrays, threads):
+    if not (os.path.exists(TF_READY) and os.path.exists(TF_PYTHON)):
+        print(f"TensorFlow: not available ({TF_READY} missing); its columns are skipped")
+        return None
+    try:
+        return TensorFlowWorker(arrays, threads)
+    except (OSError, RuntimeError, ValueError) as error:
+        print(f"TensorFlow: could not start ({error}); its columns are skipped")
+        return None
+
+
+class _SelfTimed:
+    """A contender that measures itself (the TensorFlow worker) and returns seconds."""
+
+    def __init__(self, func):
+        self.func = func
+
+
+def _rounds(contenders, repeats):
+    """Time each contender once per round, in turn; (median, best) seconds of each."""
+    times = {name: [] for name in contenders}
+    for func in contenders.values():
+        func.func() if isinstance(func, _SelfTimed) else func()
+    for _ in range(repeats):
+        for name, func in contenders.items():
+            if isinstance(func, _SelfTimed):
+                times[name].append(func.func())
+                continue
+            start = time.perf_counter()
+            func()
+            times[name].append(time.perf_counter() - start)
+    return {name: (statistics.median(v), min(v)) for name, v in times.items()}
+
+
 def main():
     args = ARGS or _parse([])
-    load = os.getloadavg()[0]
-    threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
-    print(f"CPUs: {os.cpu_count()}, BLAS threads: {threads}, load average: {load:.2f}")
-    if load > 0.5:
-        print("warning: other processes are running; they will distort the timings")
+    threads = args.blas_threads or 1
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    load = os.getloadavg()
+    print(f"CPUs: {os.cpu_count()}, BLAS threads: {threads}, load average: "
+          f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    if load[0] > 0.5:
+        print("note: other processes are running; compare the ratios, measured in turns")
     rng = np.random.default_rng(0)
     initial = initial_params(rng)
     images = rng.random((BATCH, 784), dtype=F32)
     labels = np.eye(10, dtype=F32)[rng.integers(0, 10, BATCH)]
+    test_images = rng.random((10_000, 784), dtype=F32)
     check_agreement(initial, images, labels)
 
     x, y_, keep_prob, _, logits, _, train_step = build_tutorial_graph(initial)
@@ -253,6 +404,7 @@ def main():
     sess.run(tf.global_variables_initializer())
     train_feed = {x: images, y_: labels, keep_prob: 0.5}
     forward_feed = {x: images, keep_prob: 1.0}
+    test_feed = {x: test_images, keep_prob: 1.0}
 
     base_params = list(initial)
     base_adam = BaseAdam(base_params)
@@ -262,29 +414,59 @@ def main():
         _, grads = base_gradients(base_params, images, labels, mask, 0.5)
         base_params[:] = base_adam.apply(base_params, grads)
 
-    step, base = time_alternately(
-        [lambda: sess.run(train_step, train_feed), base_step], args.repeats)
-    forward, base_fwd = time_alternately(
-        [lambda: sess.run(logits, forward_feed), lambda: base_forward(base_params, images)],
-        args.repeats)
+    arrays = {f"p{i}": value for i, value in enumerate(initial)}
+    arrays.update(images=images, labels=labels, test=test_images)
+    worker = None if args.no_tensorflow else _tensorflow_worker(arrays, threads)
+    contenders = {
+        "sgemm": sgemm,
+        "smallflow step": lambda: sess.run(train_step, train_feed),
+        "NumPy step": base_step,
+        "smallflow forward": lambda: sess.run(logits, forward_feed),
+        "NumPy forward": lambda: base_forward(base_params, images),
+    }
+    if worker is not None:
+        contenders["TensorFlow step"] = _SelfTimed(lambda: worker.time("step"))
+    step = _rounds(contenders, args.repeats)
+    test = {"smallflow forward 10k": lambda: sess.run(logits, test_feed)}
+    if worker is not None:
+        test["TensorFlow forward 10k"] = _SelfTimed(lambda: worker.time("forward"))
+    test = _rounds(test, max(2, args.repeats // 5))
+    if worker is not None:
+        worker.close()
 
-    print(f"\nDeep MNIST CNN, batch {BATCH}, {args.repeats} alternating runs (ms)")
-    print(f"{'':22}{'smallflow':>20}{'NumPy by hand':>20}{'hand/smallflow':>16}")
-    print(f"{'':22}{'median':>10}{'best':>10}{'median':>10}{'best':>10}{'(median)':>16}")
-    for label, (ours, ours_best), (hand, hand_best) in (
-        ("training step (Adam)", step, base),
-        ("forward (logits)", forward, base_fwd),
-    ):
-        print(f"{label:22}{ours:10.2f}{ours_best:10.2f}{hand:10.2f}{hand_best:10.2f}"
-              f"{hand / ours:15.2f}x")
-    epoch = step[0] * STEPS_PER_EPOCH / 1e3
-    best_epoch = step[1] * STEPS_PER_EPOCH / 1e3
-    verdict = "under" if epoch < TARGET_EPOCH_S else "OVER"
-    print(f"\nprojected epoch ({STEPS_PER_EPOCH} steps): {epoch:.1f} s at the median step, "
-          f"{best_epoch:.1f} s at the best; {verdict} the {TARGET_EPOCH_S:.0f} s target")
-    print(f"PyTorch reference: {PYTORCH_STEP_MS:.0f} ms per step "
-          f"({PYTORCH_STEP_MS * STEPS_PER_EPOCH / 1e3:.0f} s per epoch); smallflow/PyTorch "
-          f"step time: {step[0] / PYTORCH_STEP_MS:.2f}")
+    rate = SGEMM_FLOPS / step["sgemm"][1]
+    flops = step_flops(BATCH)
+    print(f"\nthis machine's sgemm ({SGEMM_SIZE}^3 float32, {threads} thread(s), best of "
+          f"{args.repeats}): {rate / 1e9:.1f} GFLOP/s (median {SGEMM_FLOPS / step['sgemm'][0] / 1e9:.1f})")
+    print(f"CNN training step: {flops / 1e9:.2f} GFLOP of products -> limit "
+          f"{flops / rate * 1e3:.1f} ms at that rate")
+    print(f"\nDeep MNIST CNN, batch {BATCH}, {args.repeats} rounds in turn (ms)")
+    print(f"{'':26}{'median':>9}{'best':>9}{'of limit':>10}{'/ smallflow':>13}")
+    ours = step["smallflow step"][0]
+    for name in ("smallflow step", "NumPy step", "TensorFlow step", "smallflow forward",
+                 "NumPy forward"):
+        if name not in step:
+            continue
+        median, best = step[name]
+        work = flops if "step" in name else forward_flops(BATCH)
+        reference = ours if "step" in name else step["smallflow forward"][0]
+        print(f"{name:26}{median * 1e3:9.2f}{best * 1e3:9.2f}"
+              f"{work / rate / median:9.0%} {median / reference:11.2f}x")
+    for name, (median, best) in test.items():
+        print(f"{name:26}{median * 1e3:9.0f}{best * 1e3:9.0f}"
+              f"{forward_flops(10_000) / rate / median:9.0%} "
+              f"{median / test['smallflow forward 10k'][0]:11.2f}x")
+    fraction = flops / rate / step["smallflow step"][0]
+    verdict = "meets" if fraction >= 0.8 else "MISSES"
+    print(f"\nsmallflow's step reaches {fraction:.0%} of the sgemm limit at its median "
+          f"({flops / rate / step['smallflow step'][1]:.0%} at its best): {verdict} the 80% target")
+    if "TensorFlow step" in step:
+        print(f"smallflow / TensorFlow: step {ours / step['TensorFlow step'][0]:.2f}x (target "
+              f"<= 1.0), forward over 10,000 images "
+              f"{test['smallflow forward 10k'][0] / test['TensorFlow forward 10k'][0]:.2f}x "
+              "(target <= 1.2)")
+    epoch = ours * STEPS_PER_EPOCH
+    print(f"projected epoch ({STEPS_PER_EPOCH} steps): {epoch:.1f} s at the median step")
 
     if args.profile:
         import cProfile
