@@ -36,7 +36,7 @@ def test_accuracy(sess, graph, test):
     return float(np.mean(np.argmax(probabilities, 1) == np.argmax(test.labels, 1)))
 
 
-def time_to_accuracy(name, seed, data_dir, eval_every):
+def time_to_accuracy(name, seed, data_dir, eval_every, stop_at=None):
     """Train ``name`` once: (step, seconds) per threshold, seconds, history, settings, size."""
     settings = models.hyperparameters(name)
     data = mnist.read_data_sets(data_dir, one_hot=True, seed=seed)
@@ -61,6 +61,8 @@ def time_to_accuracy(name, seed, data_dir, eval_every):
             for threshold in reached:
                 if reached[threshold] is None and accuracy >= threshold:
                     reached[threshold] = (step, trained)
+            if stop_at is not None and accuracy >= stop_at:
+                break
     return reached, trained, history, settings, data.train.num_examples
 
 
@@ -77,6 +79,8 @@ def main():
         "--eval-every", type=int, help="steps between test evaluations (default: per model)"
     )
     parser.add_argument("--data-dir", help="MNIST folder (default: a temporary copy)")
+    parser.add_argument("--stop-at", type=float,
+                        help="stop a run once its test accuracy reaches this (e.g. 0.99)")
     args = parser.parse_args()
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset")
     print(f"Conditions: {load_note()}; OPENBLAS_NUM_THREADS={threads}")
@@ -86,9 +90,9 @@ def main():
             eval_every = args.eval_every or EVAL_EVERY[name]
             for seed in args.seeds:
                 reached, seconds, history, settings, examples = time_to_accuracy(
-                    name, seed, data_dir, eval_every
+                    name, seed, data_dir, eval_every, args.stop_at
                 )
-                steps = settings["steps"]
+                steps = history[-1][0]
                 batch = settings["batch_size"]
                 epochs = steps * batch / examples
                 per_epoch = seconds / epochs
