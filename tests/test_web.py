@@ -284,6 +284,30 @@ def test_an_announced_oversized_body_is_refused_before_it_is_read(server):
     assert reply.startswith(b"HTTP/1.1 413")
 
 
+def test_a_chunked_body_is_cut_off_at_the_limit(server):
+    connection = socket.create_connection((server.host, server.port), timeout=10)
+    chunk = b"\0" * 65536
+    with connection:
+        connection.sendall(
+            b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n"
+        )
+        reply = b""
+        try:
+            for _ in range(40):  # 2.5 MiB, unless the server answers first
+                connection.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        except OSError:
+            pass  # the server answered and closed
+        connection.settimeout(10)
+        while b"over the limit" not in reply:
+            data = connection.recv(4096)
+            if not data:
+                break
+            reply += data
+    assert reply.startswith(b"HTTP/1.1 413")
+    assert _request(server, "GET", "/api/models")[0] == 200
+
+
 def _raw_client(server, body_sent, declared):
     connection = socket.create_connection((server.host, server.port), timeout=10)
     head = (
