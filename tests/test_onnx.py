@@ -94,6 +94,28 @@ OP_CASES = [
         lambda x: tf.nn.conv2d(_nhwc(x, 7, 7, 2), _weights(3, 2, 2, 4), [1, 2, 1, 1], "VALID"),
     ),
     (
+        "conv2d NCHW + bias_add NCHW",
+        98,
+        lambda x: tf.nn.bias_add(
+            tf.nn.conv2d(
+                tf.reshape(x, [-1, 2, 7, 7]),
+                _weights(3, 3, 2, 3),
+                [1, 1, 2, 2],
+                "SAME",
+                data_format="NCHW",
+            ),
+            _weights(3),
+            data_format="NCHW",
+        ),
+    ),
+    (
+        "max_pool NCHW",
+        50,
+        lambda x: tf.nn.max_pool(
+            tf.reshape(x, [-1, 2, 5, 5]), [1, 1, 2, 2], [1, 1, 2, 2], "SAME", data_format="NCHW"
+        ),
+    ),
+    (
         "max_pool SAME, odd size",
         50,
         lambda x: tf.nn.max_pool(_nhwc(x, 5, 5, 2), [1, 2, 2, 1], [1, 2, 2, 1], "SAME"),
