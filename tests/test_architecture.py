@@ -28,15 +28,24 @@ LAYERS = [
              "ops.summary_ops"]),
     # Op families added for the rest of the TF1 API; they build on the ops above.
     ("more ops", ["ops.scatter_ops", "ops.clip_ops", "ops.special_math_ops", "ops.nn_extra_ops",
-                  "ops.array_extra_ops"]),
-    ("more gradients", ["ops.special_math_grad", "ops.array_extra_grad"]),
+                  "ops.array_extra_ops", "ops.linalg_ops", "ops.segment_ops", "ops.debug_ops",
+                  "ops.script_ops", "ops.math_extra_ops", "ops.random_extra_ops",
+                  "ops.candidate_sampling_ops"]),
+    ("more gradients", ["ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
+                        "ops.segment_grad"]),
     ("gradients", ["ops.array_grad", "ops.math_grad", "ops.nn_grad", "ops", "gradients"]),
-    ("variables", ["variables", "init_ops", "variable_scope", "graph_import"]),
+    # Ops built with tf.gradients (conv3d_transpose is the gradient of conv3d).
+    ("ops over gradients", ["ops.volume_ops"]),
+    ("variables", ["variables", "init_ops", "variable_scope", "graph_import",
+                   "variable_utils"]),
     ("session", ["session", "step_stats", "chunking"]),
     ("train", ["train", "losses", "nn", "strings", "bitwise", "layers", "data", "metrics",
                "estimator", "feature_column",
                "gradient_checker", "test", "app", "flags", "logging",
                "distribute", "horovod", "summary", "meta_graph", "python"]),
+    # TF1's other namespaces (tf.math, tf.linalg, ...): re-exports, and tf.gfile.
+    ("more namespaces", ["math", "linalg", "random", "debugging", "initializers", "compat",
+                         "gfile", "io", "io_gfile"]),
     ("public API", ["", "keras"]),  # smallflow/__init__.py itself; tf.keras.datasets
     ("application", ["datasets", "examples", "models", "imaging", "contrib",
                      "training_summaries",

@@ -179,3 +179,38 @@ def test_learn_datasets_mnist_is_the_tutorial_reader():
     from smallflow.examples.tutorials.mnist import input_data
 
     assert tf.contrib.learn.datasets.mnist.read_data_sets is input_data.read_data_sets
+
+
+def test_batch_norm_uses_contrib_names_and_updates_moving_averages():
+    x = tf.placeholder(tf.float32, [None, 3])
+    y = tf.contrib.layers.batch_norm(x, decay=0.5, is_training=True, updates_collections=None)
+    tf.contrib.layers.batch_norm(x, scale=True)
+    names = sorted(v.op.name for v in tf.global_variables())
+    assert names == ["BatchNorm/beta", "BatchNorm/moving_mean", "BatchNorm/moving_variance",
+                     "BatchNorm_1/beta", "BatchNorm_1/gamma", "BatchNorm_1/moving_mean",
+                     "BatchNorm_1/moving_variance"]
+    batch = np.array([[1.0, 2.0, 3.0], [3.0, 6.0, 9.0]], np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        out = sess.run(y, {x: batch})
+        moving_mean = sess.run(tf.global_variables()[1])
+    np.testing.assert_allclose(out.mean(axis=0), 0.0, atol=1e-5)
+    np.testing.assert_allclose(moving_mean, 0.5 * batch.mean(axis=0), rtol=1e-5)
+
+
+def test_fully_connected_with_batch_norm_as_normalizer():
+    x = tf.ones([4, 3])
+    y = slim.fully_connected(x, 2, normalizer_fn=slim.batch_norm,
+                             normalizer_params={"is_training": False})
+    names = sorted(v.op.name for v in tf.global_variables())
+    assert "fully_connected/biases" not in names
+    assert "fully_connected/BatchNorm/beta" in names
+    assert run_after_init(y).shape == (4, 2)
+
+
+def test_conv2d_with_a_rate_is_atrous():
+    x = tf.ones([1, 7, 7, 1])
+    y = slim.conv2d(x, 1, [3, 3], rate=2, padding="VALID", activation_fn=None,
+                    weights_initializer=tf.ones_initializer())
+    assert y.shape.as_list() == [1, 3, 3, 1]
+    assert run_after_init(y)[0, 0, 0, 0] == 9.0

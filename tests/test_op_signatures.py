@@ -244,6 +244,29 @@ ROWS = {
     "StringJoin": _row(None, lambda dt: tf.strings.join([_c(tf.string), _c(tf.string)])),
     "StringToNumber": _row("out_type", lambda dt: tf.string_to_number(_c(tf.string),
                                                                       out_type=dt)),
+    # special math (ops/special_math_ops.py)
+    "Sin": _unary(tf.sin),
+    "Cos": _unary(tf.cos),
+    "Tan": _unary(tf.tan),
+    "Asin": _unary(tf.asin),
+    "Acos": _unary(tf.acos),
+    "Atan": _unary(tf.atan),
+    "Sinh": _unary(tf.sinh),
+    "Cosh": _unary(tf.cosh),
+    "Asinh": _unary(tf.asinh),
+    "Acosh": _unary(tf.acosh),
+    "Atanh": _unary(tf.atanh),
+    "Expm1": _unary(tf.expm1),
+    "Erf": _unary(tf.erf),
+    "Erfc": _unary(tf.erfc),
+    "Lgamma": _unary(tf.lgamma),
+    "Digamma": _unary(tf.digamma),
+    "Softsign": _unary(tf.nn.softsign),
+    "Rint": _unary(tf.rint),
+    "Atan2": _binary(tf.atan2),
+    "Polygamma": _binary(tf.polygamma),
+    "TruncateDiv": _binary(tf.truncatediv),
+    "TruncateMod": _binary(tf.truncatemod),
     # state and randomness
     "VariableV2": _row("dtype", lambda dt: _var(dt).value()),
     "Assign": _row("T", lambda dt: _var(dt).assign(_c(dt))),
@@ -278,7 +301,7 @@ DECLARING_MODULES = {
     "smallflow.ops.reduction_ops", "smallflow.ops.sequence_ops", "smallflow.ops.conv_ops",
     "smallflow.ops.nn_ops", "smallflow.ops.string_ops", "smallflow.ops.state_ops",
     "smallflow.ops.random_ops", "smallflow.ops.training_ops", "smallflow.ops.control_flow_ops",
-    "smallflow.variables", "smallflow.ops.bitwise_ops",
+    "smallflow.variables", "smallflow.ops.bitwise_ops", "smallflow.ops.special_math_ops",
 }
 
 

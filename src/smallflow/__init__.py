@@ -6,19 +6,27 @@
 from . import (  # noqa: A004
     app,
     bitwise,
+    compat,
     data,
+    debugging,
     dtypes,
     errors,
     estimator,
     feature_column,
     flags,
+    gfile,
+    initializers,
+    io,
     keras,
     layers,
+    linalg,
     logging,
     losses,
+    math,
     metrics,
     nn,
     python_io,
+    random,
     strings,
     summary,
     tb_protos,
@@ -82,6 +90,8 @@ from .graph import (
 from .graph_import import import_graph_def
 from .init_ops import (
     constant_initializer,
+    orthogonal_initializer,
+    uniform_unit_scaling_initializer,
     glorot_normal_initializer,
     glorot_uniform_initializer,
     ones_initializer,
@@ -275,6 +285,92 @@ from .ops.array_extra_ops import (
     unique,
     unique_with_counts,
 )
+from .ops.linalg_ops import (
+    cholesky,
+    cholesky_solve,
+    einsum,
+    eye,
+    matrix_band_part,
+    matrix_determinant,
+    matrix_diag,
+    matrix_diag_part,
+    matrix_inverse,
+    matrix_set_diag,
+    matrix_solve,
+    matrix_transpose,
+    matrix_triangular_solve,
+    norm,
+    tensordot,
+    trace,
+)
+from .ops.segment_ops import (
+    segment_max,
+    segment_mean,
+    segment_min,
+    segment_prod,
+    segment_sum,
+    unsorted_segment_max,
+    unsorted_segment_mean,
+    unsorted_segment_min,
+    unsorted_segment_prod,
+    unsorted_segment_sqrt_n,
+)
+from .ops.debug_ops import (
+    Assert,
+    Print,
+    add_check_numerics_ops,
+    assert_equal,
+    assert_greater,
+    assert_greater_equal,
+    assert_integer,
+    assert_less,
+    assert_less_equal,
+    assert_near,
+    assert_negative,
+    assert_non_negative,
+    assert_non_positive,
+    assert_none_equal,
+    assert_positive,
+    assert_proper_iterable,
+    assert_rank,
+    assert_rank_at_least,
+    assert_rank_in,
+    assert_same_float_dtype,
+    assert_scalar,
+    assert_type,
+    check_numerics,
+    is_non_decreasing,
+    is_numeric_tensor,
+    is_strictly_increasing,
+    verify_tensor_all_finite,
+)
+from .ops.debug_ops import print_v2 as print  # noqa: A004 - TensorFlow's public name
+from .ops.linalg_ops import matrix_solve_ls, qr
+from .ops.math_extra_ops import (
+    accumulate_n,
+    batch_gather,
+    bincount,
+    broadcast_dynamic_shape,
+    broadcast_static_shape,
+    confusion_matrix,
+    cross,
+    ensure_shape,
+    get_static_value,
+    invert_permutation,
+    lbeta,
+    log_sigmoid,
+    repeat,
+    roll,
+    saturate_cast,
+    scalar_mul,
+    shape_n,
+    tensor_scatter_nd_add,
+    tensor_scatter_nd_sub,
+    tensor_scatter_nd_update,
+    unravel_index,
+)
+from .ops.random_extra_ops import multinomial, random_crop, random_shuffle
+from .ops.script_ops import custom_gradient, identity_n, numpy_function, py_func
 from .ops.clip_ops import clip_by_average_norm, clip_by_global_norm, clip_by_norm, global_norm
 from .protos import (
     ConfigProto,
@@ -295,6 +391,13 @@ from .variable_scope import (
     get_variable_scope,
     variable_scope,
 )
+from .variable_utils import (
+    assert_variables_initialized,
+    initialize_all_tables,
+    moving_average_variables,
+    report_uninitialized_variables,
+    tables_initializer,
+)
 from .variables import (
     Variable,
     all_variables,
@@ -311,6 +414,11 @@ from .variables import (
 )
 
 newaxis = None
+no_gradient = NotDifferentiable
+tensor_scatter_add = tensor_scatter_nd_add
+tensor_scatter_sub = tensor_scatter_nd_sub
+tensor_scatter_update = tensor_scatter_nd_update
+parallel_stack = stack
 sub = subtract
 mul = multiply
 neg = negative

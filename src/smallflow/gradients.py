@@ -125,7 +125,7 @@ def _backprop_op(op, grads, between, stop_ops, x_ops):
     if op in x_ops and not any(t.op in between for t in op.inputs):
         return
     try:
-        grad_fn = GRADIENTS.lookup(op.type)
+        grad_fn = GRADIENTS.lookup(op.attrs.get("_gradient_op_type", op.type))
     except KeyError:
         raise LookupError(
             f"No gradient defined for operation '{op.name}' (op type: {op.type})"

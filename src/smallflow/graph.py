@@ -333,6 +333,19 @@ class Graph:
         finally:
             self._control_stack.pop()
 
+    @contextlib.contextmanager
+    def gradient_override_map(self, op_type_map):
+        """Ops of the mapped types created inside use the gradient registered under the new
+        name: ``with g.gradient_override_map({"PyFunc": "MyGrad"}): ...``."""
+        if not isinstance(op_type_map, dict):
+            raise TypeError("op_type_map must be a dictionary mapping strings to strings")
+        previous = dict(getattr(self, "_gradient_overrides", None) or {})
+        self._gradient_overrides = {**previous, **op_type_map}
+        try:
+            yield
+        finally:
+            self._gradient_overrides = previous
+
     # -- building ---------------------------------------------------------------------------
     def create_op(self, op_type, inputs, dtypes, attrs=None, name=None):
         """Add an op of a registered type; infer its outputs' shapes. Returns the Operation."""
@@ -365,6 +378,9 @@ class Graph:
             )
             dtypes = declared
         control = [op for frame in self._control_stack for op in frame]
+        overrides = getattr(self, "_gradient_overrides", None)
+        if overrides and op_type in overrides:
+            attrs["_gradient_op_type"] = overrides[op_type]
         op = Operation(self, op_type, op_name, inputs, attrs, control)
         op._outputs = tuple(
             Tensor(op, i, _dtypes.as_dtype(dt).base_dtype, TensorShape(None))

@@ -132,3 +132,77 @@ random_normal_initializer = RandomNormal
 truncated_normal_initializer = TruncatedNormal
 random_uniform_initializer = RandomUniform
 variance_scaling_initializer = VarianceScaling
+
+
+def he_uniform(seed=None):
+    return VarianceScaling(2.0, "fan_in", "uniform", seed)
+
+
+def lecun_normal(seed=None):
+    return VarianceScaling(1.0, "fan_in", "truncated_normal", seed)
+
+
+def lecun_uniform(seed=None):
+    return VarianceScaling(1.0, "fan_in", "uniform", seed)
+
+
+class Identity(Initializer):
+    """``gain`` times the identity matrix (2-D shapes only)."""
+
+    def __init__(self, gain=1.0, dtype=dtypes.float32):
+        super().__init__(dtype)
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        dims = [int(d) for d in shape]
+        if len(dims) != 2:
+            raise ValueError("Identity matrix initializer can only be used for 2D matrices.")
+        value = self.gain * np.eye(*dims)
+        return array_ops.constant(value, dtype=self._dtype(dtype))
+
+
+class Orthogonal(Initializer):
+    """A random orthogonal matrix (rows or columns orthonormal), times ``gain``; for more
+    than two dimensions the shape is flattened to ``[prod(shape[:-1]), shape[-1]]``."""
+
+    def __init__(self, gain=1.0, seed=None, dtype=dtypes.float32):
+        super().__init__(dtype)
+        self.gain, self.seed = gain, seed
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        from .ops import linalg_ops, math_ops
+
+        dims = [int(d) for d in shape]
+        if len(dims) < 2:
+            raise ValueError("The tensor to initialize must be at least two-dimensional")
+        dtype = self._dtype(dtype)
+        rows = int(np.prod(dims[:-1]))
+        cols = dims[-1]
+        flat = (max(rows, cols), min(rows, cols))
+        sample = random_ops.random_normal(list(flat), dtype=dtype, seed=self.seed)
+        q, r = linalg_ops.qr(sample)
+        # Signs of r's diagonal make the distribution uniform over orthogonal matrices.
+        q = q * math_ops.sign(linalg_ops.matrix_diag_part(r))
+        if rows < cols:
+            q = linalg_ops.matrix_transpose(q)
+        return self.gain * array_ops.reshape(q, dims)
+
+
+class UniformUnitScaling(Initializer):
+    """Uniform in ``+-sqrt(3 / fan_in) * factor`` (fan_in = product of all but the last dim)."""
+
+    def __init__(self, factor=1.0, seed=None, dtype=dtypes.float32):
+        super().__init__(dtype)
+        self.factor, self.seed = factor, seed
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        dims = [int(d) for d in shape]
+        fan_in = float(np.prod(dims[:-1])) if len(dims) > 1 else float(dims[0] if dims else 1)
+        limit = math.sqrt(3.0 / fan_in) * self.factor
+        return random_ops.random_uniform(dims, -limit, limit, self._dtype(dtype),
+                                         seed=self.seed)
+
+
+identity_initializer = Identity
+orthogonal_initializer = Orthogonal
+uniform_unit_scaling_initializer = UniformUnitScaling

@@ -14,6 +14,15 @@ class Reduction:
     SUM_OVER_BATCH_SIZE = "weighted_sum_over_batch_size"
     SUM_BY_NONZERO_WEIGHTS = "weighted_sum_by_nonzero_weights"
 
+    @classmethod
+    def all(cls):
+        return (cls.NONE, cls.SUM, cls.MEAN, cls.SUM_OVER_BATCH_SIZE, cls.SUM_BY_NONZERO_WEIGHTS)
+
+    @classmethod
+    def validate(cls, key):
+        if key not in cls.all():
+            raise ValueError(f"Invalid Reduction Key {key}.")
+
 
 def _reduce_weighted(losses, weights, reduction, loss_collection):
     weights = convert_to_tensor(weights, dtype=losses.dtype)
@@ -83,3 +92,149 @@ def get_losses(scope=None, loss_collection=GraphKeys.LOSSES):
 def add_loss(loss, loss_collection=GraphKeys.LOSSES):
     if loss_collection:
         add_to_collection(loss_collection, loss)
+
+
+def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection=GraphKeys.LOSSES,
+                          reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """``losses * weights`` reduced as ``reduction`` says (the mean over non-zero weights by
+    default), added to ``loss_collection``."""
+    Reduction.validate(reduction)
+    with name_scope(scope or "weighted_loss"):
+        losses = convert_to_tensor(losses, name="losses")
+        original = losses.dtype
+        if original != dtypes.float32 and not original.is_floating:
+            losses = math_ops.cast(losses, dtypes.float32)
+        return _reduce_weighted(losses, weights, reduction, loss_collection)
+
+
+def _pair(labels, predictions, what_labels="labels"):
+    predictions = convert_to_tensor(predictions, name="predictions")
+    labels = math_ops.cast(convert_to_tensor(labels, name=what_labels), predictions.dtype)
+    if not predictions.shape.is_compatible_with(labels.shape):
+        raise ValueError(f"Shapes {predictions.shape} and {labels.shape} are incompatible")
+    return labels, predictions
+
+
+def absolute_difference(labels, predictions, weights=1.0, scope=None,
+                        loss_collection=GraphKeys.LOSSES,
+                        reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """The weighted mean of ``|predictions - labels|``."""
+    with name_scope(scope or "absolute_difference"):
+        labels, predictions = _pair(labels, predictions)
+        per_item = math_ops.abs(predictions - labels)
+        return _reduce_weighted(per_item, weights, reduction, loss_collection)
+
+
+def sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, label_smoothing=0,
+                          scope=None, loss_collection=GraphKeys.LOSSES,
+                          reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """Sigmoid cross entropy of ``logits`` against 0/1 labels; ``label_smoothing`` pulls the
+    labels towards 1/2."""
+    with name_scope(scope or "sigmoid_cross_entropy_loss"):
+        labels, logits = _pair(multi_class_labels, logits, "multi_class_labels")
+        if label_smoothing:
+            labels = labels * (1.0 - label_smoothing) + 0.5 * label_smoothing
+        per_item = nn_ops.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits,
+                                                            name="xentropy")
+        return _reduce_weighted(per_item, weights, reduction, loss_collection)
+
+
+def huber_loss(labels, predictions, weights=1.0, delta=1.0, scope=None,
+               loss_collection=GraphKeys.LOSSES, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """``0.5 * e^2`` where ``|e| <= delta``, else ``delta * (|e| - 0.5 * delta)``."""
+    with name_scope(scope or "huber_loss"):
+        labels, predictions = _pair(labels, predictions)
+        error = math_ops.abs(predictions - labels)
+        quadratic = math_ops.minimum(error, delta)
+        linear = error - quadratic
+        per_item = 0.5 * quadratic * quadratic + delta * linear
+        return _reduce_weighted(per_item, weights, reduction, loss_collection)
+
+
+def log_loss(labels, predictions, weights=1.0, epsilon=1e-7, scope=None,
+             loss_collection=GraphKeys.LOSSES, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """Binary cross entropy of probabilities: ``-y log(p + eps) - (1 - y) log(1 - p + eps)``."""
+    with name_scope(scope or "log_loss"):
+        labels, predictions = _pair(labels, predictions)
+        per_item = (-labels * math_ops.log(predictions + epsilon)
+                    - (1.0 - labels) * math_ops.log(1.0 - predictions + epsilon))
+        return _reduce_weighted(per_item, weights, reduction, loss_collection)
+
+
+def hinge_loss(labels, logits, weights=1.0, scope=None, loss_collection=GraphKeys.LOSSES,
+               reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """``max(0, 1 - (2y - 1) * logits)`` for 0/1 labels ``y``."""
+    with name_scope(scope or "hinge_loss"):
+        labels, logits = _pair(labels, logits)
+        signs = 2.0 * labels - 1.0
+        per_item = nn_ops.relu(1.0 - signs * logits)
+        return _reduce_weighted(per_item, weights, reduction, loss_collection)
+
+
+def cosine_distance(labels, predictions, axis=None, weights=1.0, scope=None,
+                    loss_collection=GraphKeys.LOSSES,
+                    reduction=Reduction.SUM_BY_NONZERO_WEIGHTS, dim=None):
+    """``1 - sum(labels * predictions, axis)`` for unit-normalized inputs."""
+    if dim is not None:
+        if axis is not None:
+            raise ValueError("Cannot specify both 'axis' and 'dim'")
+        axis = dim
+    if axis is None:
+        raise ValueError("You must specify 'axis'.")
+    with name_scope(scope or "cosine_distance_loss"):
+        labels, predictions = _pair(labels, predictions)
+        products = math_ops.reduce_sum(predictions * labels, axis, keepdims=True)
+        return _reduce_weighted(1.0 - products, weights, reduction, loss_collection)
+
+
+def mean_pairwise_squared_error(labels, predictions, weights=1.0, scope=None,
+                                loss_collection=GraphKeys.LOSSES):
+    """The mean over pairs of entries (within each example) of the squared difference
+    between their prediction difference and their label difference."""
+    with name_scope(scope or "mean_pairwise_squared_error"):
+        labels, predictions = _pair(labels, predictions)
+        weights = convert_to_tensor(weights, dtype=predictions.dtype)
+        diffs = predictions - labels
+        rank = diffs.shape.ndims
+        if rank is None or rank < 2:
+            raise ValueError("mean_pairwise_squared_error needs inputs of rank >= 2")
+        axes = list(range(1, rank))
+        present = math_ops.cast(math_ops.not_equal(weights * array_ops.ones_like(diffs), 0.0),
+                                diffs.dtype)
+        count = math_ops.reduce_sum(present, axes, keepdims=True)
+        squares = math_ops.reduce_sum(diffs * diffs, axes, keepdims=True)
+        term1 = 2.0 * math_ops.div_no_nan(squares, count - 1.0)
+        sums = math_ops.reduce_sum(diffs, axes, keepdims=True)
+        term2 = 2.0 * math_ops.div_no_nan(sums * sums, count * (count - 1.0))
+        batch_weights = weights if weights.shape.ndims == 0 else math_ops.reduce_max(
+            weights * array_ops.ones_like(count), axes, keepdims=True)
+        loss = math_ops.reduce_sum((term1 - term2) * batch_weights)
+        loss = array_ops.where(math_ops.greater(math_ops.reduce_sum(count), 0.0), loss,
+                               array_ops.zeros_like(loss))
+        if loss_collection:
+            add_to_collection(loss_collection, loss)
+        return loss
+
+
+def get_regularization_losses(scope=None):
+    """The REGULARIZATION_LOSSES collection (optionally filtered by ``scope``)."""
+    return get_collection(GraphKeys.REGULARIZATION_LOSSES, scope)
+
+
+def get_regularization_loss(scope=None, name="total_regularization_loss"):
+    """The sum of the regularization losses (0.0 when there are none)."""
+    losses = get_regularization_losses(scope)
+    if losses:
+        return math_ops.add_n(losses, name=name)
+    return array_ops.constant(0.0)
+
+
+def get_total_loss(add_regularization_losses=True, name="total_loss", scope=None):
+    """The sum of the LOSSES collection and, by default, the regularization losses."""
+    losses = get_losses(scope)
+    if add_regularization_losses:
+        losses = losses + get_regularization_losses(scope)
+    if not losses:
+        raise ValueError("No losses found in the LOSSES and REGULARIZATION_LOSSES "
+                         "collections")
+    return math_ops.add_n(losses, name=name)

@@ -2,7 +2,19 @@
 
 from .ops.array_extra_ops import top_k
 from .ops.math_ops import sigmoid, tanh
+from .ops.array_extra_ops import depth_to_space, space_to_batch, space_to_depth
+from .ops.candidate_sampling_ops import (
+    compute_accidental_hits,
+    log_uniform_candidate_sampler,
+    uniform_candidate_sampler,
+)
 from .ops.nn_extra_ops import (
+    compute_average_loss,
+    nce_loss,
+    normalize_moments,
+    sampled_softmax_loss,
+    scale_regularization_loss,
+    sufficient_statistics,
     atrous_conv2d,
     batch_normalization,
     conv1d,
@@ -23,6 +35,7 @@ from .ops.nn_extra_ops import (
     zero_fraction,
 )
 from .ops.special_math_ops import softsign
+from .ops.volume_ops import avg_pool3d, conv3d, conv3d_transpose, max_pool3d
 from .ops.nn_ops import (
     avg_pool,
     bias_add,
@@ -57,14 +70,20 @@ __all__ = [
     "atrous_conv2d",
     "avg_pool",
     "avg_pool2d",
+    "avg_pool3d",
     "batch_normalization",
     "bias_add",
+    "compute_accidental_hits",
+    "compute_average_loss",
     "conv1d",
     "conv2d",
     "conv2d_backprop_filter",
     "conv2d_backprop_input",
     "conv2d_transpose",
+    "conv3d",
+    "conv3d_transpose",
     "crelu",
+    "depth_to_space",
     "depthwise_conv2d",
     "dropout",
     "elu",
@@ -77,28 +96,41 @@ __all__ = [
     "local_response_normalization",
     "log_poisson_loss",
     "log_softmax",
+    "log_uniform_candidate_sampler",
     "lrn",
     "max_pool",
     "max_pool2d",
+    "max_pool3d",
     "moments",
+    "nce_loss",
+    "normalize_moments",
     "relu",
     "relu6",
     "relu_layer",
+    "sampled_softmax_loss",
+    "scale_regularization_loss",
     "selu",
     "separable_conv2d",
     "sigmoid",
     "sigmoid_cross_entropy_with_logits",
+    "silu",
     "softmax",
     "softmax_cross_entropy_with_logits",
     "softmax_cross_entropy_with_logits_v2",
     "softplus",
     "softsign",
+    "space_to_batch",
+    "space_to_depth",
     "sparse_softmax_cross_entropy_with_logits",
+    "sufficient_statistics",
     "swish",
     "tanh",
     "top_k",
+    "uniform_candidate_sampler",
     "weighted_cross_entropy_with_logits",
     "weighted_moments",
     "xw_plus_b",
     "zero_fraction",
 ]
+
+silu = swish

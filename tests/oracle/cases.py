@@ -655,3 +655,8 @@ def _state_function_cases():
 
 # Cases added by hand (other helpers: append here or add table rows above).
 EXTRA = [Case(f"public/{name}", build) for name, build in PUBLIC_OPS.items()]
+
+# The rest of the TF1 API (issue 9) has its own module of cases.
+from cases_api import API_CASES  # noqa: E402 - Case must be defined first
+
+EXTRA += API_CASES

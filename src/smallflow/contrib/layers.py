@@ -14,8 +14,8 @@ import numpy as np
 from .. import dtypes, init_ops
 from ..gradients import gradients
 from ..graph import GraphKeys, Tensor, control_dependencies, convert_to_tensor, get_collection
-from ..graph import add_to_collection, add_to_collections, name_scope
-from ..ops import array_ops, clip_ops, math_ops, nn_ops, random_ops
+from ..graph import add_to_collection, add_to_collections, get_default_graph, name_scope
+from ..ops import array_ops, clip_ops, math_ops, nn_extra_ops, nn_ops, random_ops
 from ..train import training_util
 from ..variable_scope import variable_scope
 from . import framework
@@ -277,14 +277,14 @@ def conv2d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_form
             [*kernel_hw, channels, num_outputs], inputs.dtype, num_outputs,
             weights_initializer, weights_regularizer, biases_initializer, biases_regularizer,
             variables_collections, trainable, normalizer_fn is None)
-        if data_format == "NHWC":
-            strides = [1, *stride_hw, 1]
-            dilations = [1, *rate_hw, 1]
+        strides = [1, *stride_hw, 1] if data_format == "NHWC" else [1, 1, *stride_hw]
+        if rate_hw != [1, 1]:
+            if data_format != "NHWC" or stride_hw != [1, 1] or rate_hw[0] != rate_hw[1]:
+                raise ValueError("conv2d with rate > 1 needs NHWC, stride 1 and one rate")
+            outputs = nn_extra_ops.atrous_conv2d(inputs, weights, rate_hw[0], padding.upper())
         else:
-            strides = [1, 1, *stride_hw]
-            dilations = [1, 1, *rate_hw]
-        outputs = nn_ops.conv2d(inputs, weights, strides, padding.upper(),
-                                data_format=data_format, dilations=dilations)
+            outputs = nn_ops.conv2d(inputs, weights, strides, padding.upper(),
+                                    data_format=data_format)
         outputs = _finish(outputs, biases, normalizer_fn, normalizer_params, activation_fn,
                           data_format)
         return _collect_output(outputs_collections, vs.name, outputs)
@@ -375,7 +375,9 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
                batch_weights=None, fused=None, data_format="NHWC", zero_debias_moving_mean=False,
                scope=None, renorm=False, renorm_clipping=None, renorm_decay=0.99,
                adjustment=None):
-    """Batch normalization as contrib spells it, built on ``tf.layers.batch_normalization``.
+    """Batch normalization as contrib spells it, built on ``tf.layers.batch_normalization``:
+    variables ``BatchNorm/beta``, ``BatchNorm/moving_mean``, ``BatchNorm/moving_variance``
+    (and ``BatchNorm/gamma`` with ``scale=True``).
 
     ``decay`` is the moving averages' momentum; ``scale=False`` (contrib's default) leaves
     out gamma. The moving-average updates join ``updates_collections`` (UPDATE_OPS).
@@ -394,21 +396,26 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
     initializers = param_initializers or {}
     regularizers = param_regularizers or {}
     axis = 1 if data_format == "NCHW" else -1
-    with name_scope(None):
-        outputs = normalize(
-            inputs, axis=axis, momentum=decay, epsilon=epsilon, center=center, scale=scale,
-            beta_initializer=initializers.get("beta", init_ops.zeros_initializer()),
-            gamma_initializer=initializers.get("gamma", init_ops.ones_initializer()),
-            moving_mean_initializer=initializers.get("moving_mean",
-                                                     init_ops.zeros_initializer()),
-            moving_variance_initializer=initializers.get("moving_variance",
-                                                         init_ops.ones_initializer()),
-            beta_regularizer=regularizers.get("beta"),
-            gamma_regularizer=regularizers.get("gamma"),
-            training=is_training, trainable=trainable, name=scope or "BatchNorm",
-            reuse=reuse)
+    if scope is None:
+        # Reserve contrib's default scope name (BatchNorm, BatchNorm_1, ...) for the layer.
+        with variable_scope(None, default_name="BatchNorm") as reserved:
+            scope = reserved.name.rpartition("/")[2]
+    before = list(get_collection(GraphKeys.UPDATE_OPS))
+    outputs = normalize(
+        inputs, axis=axis, momentum=decay, epsilon=epsilon, center=center, scale=scale,
+        beta_initializer=initializers.get("beta", init_ops.zeros_initializer()),
+        gamma_initializer=initializers.get("gamma", init_ops.ones_initializer()),
+        moving_mean_initializer=initializers.get("moving_mean", init_ops.zeros_initializer()),
+        moving_variance_initializer=initializers.get("moving_variance",
+                                                     init_ops.ones_initializer()),
+        beta_regularizer=regularizers.get("beta"), gamma_regularizer=regularizers.get("gamma"),
+        training=is_training, trainable=trainable, name=scope, reuse=reuse)
     if updates_collections is None:
-        with control_dependencies(get_collection(GraphKeys.UPDATE_OPS)):
+        # The moving averages update whenever the output is computed.
+        added = [op for op in get_collection(GraphKeys.UPDATE_OPS) if op not in before]
+        for op in added:
+            get_default_graph().get_collection_ref(GraphKeys.UPDATE_OPS).remove(op)
+        with control_dependencies(added):
             outputs = array_ops.identity(outputs)
     if activation_fn is not None:
         outputs = activation_fn(outputs)

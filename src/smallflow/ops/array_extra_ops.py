@@ -344,7 +344,12 @@ def _dynamic_stitch_shape(op):
     data = op.inputs[half].shape.as_tuple()
     if first_ids is None or data is None:
         return [unknown_shape()]
-    return [TensorShape([None, *data[first_ids:]])]
+    # Known indices give the merged length, as TensorFlow's shape function does.
+    known = [constant_value(t) for t in op.inputs[:half]]
+    rows = None
+    if all(k is not None for k in known):
+        rows = max((int(np.max(k)) + 1 for k in known if np.size(k)), default=0)
+    return [TensorShape([rows, *data[first_ids:]])]
 
 
 register_op("DynamicStitch", _dynamic_stitch_kernel, _dynamic_stitch_shape)
@@ -398,7 +403,10 @@ def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None):
     with name_scope(name or "SequenceMask"):
         lengths = convert_to_tensor(lengths, name="lengths")
         if maxlen is None:
-            maxlen = math_ops.reduce_max(lengths)
+            known = constant_value(lengths)
+            # Known lengths give a known mask width, as TensorFlow's constant folding does.
+            maxlen = int(np.max(known)) if known is not None and np.size(known) else \
+                math_ops.reduce_max(lengths)
         maxlen = math_ops.cast(convert_to_tensor(maxlen), lengths.dtype)
         ramp = math_ops.range(0, maxlen, 1, dtype=lengths.dtype)
         mask = math_ops.less(ramp, array_ops.expand_dims(lengths, -1))

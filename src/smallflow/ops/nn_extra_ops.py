@@ -342,3 +342,139 @@ def zero_fraction(value, name=None):
         zero = array_ops.zeros([], dtype=value.dtype)
         is_zero = math_ops.cast(math_ops.equal(value, zero), dtypes.float32)
         return math_ops.reduce_mean(is_zero)
+
+
+# -- sampled losses ----------------------------------------------------------------------------
+
+
+def _sum_rows(x):
+    return math_ops.reduce_sum(x, 1)
+
+
+def _compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_classes,
+                            num_true, sampled_values, subtract_log_q, remove_accidental_hits,
+                            partition_strategy, seed):
+    """Logits of the true classes and of the sampled ones (TensorFlow's construction)."""
+    from . import candidate_sampling_ops
+
+    weights = weights if isinstance(weights, list | tuple) else [weights]
+    labels = math_ops.cast(convert_to_tensor(labels, name="labels"), dtypes.int64)
+    if labels.shape.ndims == 1:
+        labels = array_ops.expand_dims(labels, -1)
+    inputs = convert_to_tensor(inputs, name="inputs")
+    labels_flat = array_ops.reshape(labels, [-1])
+    if sampled_values is None:
+        sampled_values = candidate_sampling_ops.log_uniform_candidate_sampler(
+            labels, num_true, num_sampled, True, num_classes, seed=seed)
+    sampled, true_expected, sampled_expected = (array_ops.stop_gradient(s)
+                                                for s in sampled_values)
+    sampled = math_ops.cast(sampled, dtypes.int64)
+    all_ids = array_ops.concat([labels_flat, sampled], 0)
+    all_w = embedding_lookup(weights, all_ids, partition_strategy=partition_strategy)
+    count = array_ops.size(labels_flat)
+    true_w = array_ops.slice(all_w, array_ops.stack([0, 0]), array_ops.stack([count, -1]))
+    sampled_w = array_ops.slice(all_w, array_ops.stack([count, 0]), [-1, -1])
+    sampled_logits = math_ops.matmul(inputs, sampled_w, transpose_b=True)
+    all_b = embedding_lookup(biases, all_ids, partition_strategy=partition_strategy)
+    true_b = array_ops.slice(all_b, array_ops.reshape(0 * count, [1]),
+                             array_ops.reshape(count, [1]))
+    sampled_b = array_ops.slice(all_b, array_ops.reshape(count, [1]), [-1])
+    dim = array_ops.shape(true_w)[1:2]
+    true_w = array_ops.reshape(true_w, array_ops.concat([[-1, num_true], dim], 0))
+    products = array_ops.expand_dims(inputs, 1) * true_w
+    true_logits = math_ops.reduce_sum(products, -1) + array_ops.reshape(true_b, [-1, num_true])
+    sampled_logits = sampled_logits + sampled_b
+    if remove_accidental_hits:
+        rows, positions, hit_weights = candidate_sampling_ops.compute_accidental_hits(
+            labels, sampled, num_true)
+        indices = array_ops.stack([math_ops.cast(rows, dtypes.int64), positions], 1)
+        shape = array_ops.stack([array_ops.shape(labels, out_type=dtypes.int64)[0],
+                                 array_ops.constant(num_sampled, dtypes.int64)])
+        from .array_extra_ops import scatter_nd
+
+        mask = scatter_nd(indices, math_ops.cast(hit_weights, sampled_logits.dtype), shape)
+        sampled_logits = sampled_logits + mask
+    if subtract_log_q:
+        true_logits = true_logits - math_ops.log(math_ops.cast(true_expected, inputs.dtype))
+        sampled_logits = sampled_logits - math_ops.log(math_ops.cast(sampled_expected,
+                                                                     inputs.dtype))
+    logits = array_ops.concat([true_logits, sampled_logits], 1)
+    targets = array_ops.concat([array_ops.ones_like(true_logits) / num_true,
+                                array_ops.zeros_like(sampled_logits)], 1)
+    return logits, targets
+
+
+def nce_loss(weights, biases, labels, inputs, num_sampled, num_classes, num_true=1,
+             sampled_values=None, remove_accidental_hits=False, partition_strategy="mod",
+             name="nce_loss", seed=None):
+    """Noise-contrastive estimation loss per example (``[batch]``): logistic losses of the
+    true classes against ``num_sampled`` classes from the log-uniform sampler."""
+    with name_scope(name):
+        logits, targets = _compute_sampled_logits(
+            weights, biases, labels, inputs, num_sampled, num_classes, num_true,
+            sampled_values, True, remove_accidental_hits, partition_strategy, seed)
+        losses = nn_ops.sigmoid_cross_entropy_with_logits(labels=targets, logits=logits,
+                                                          name="sampled_losses")
+        return _sum_rows(losses)
+
+
+def sampled_softmax_loss(weights, biases, labels, inputs, num_sampled, num_classes,
+                         num_true=1, sampled_values=None, remove_accidental_hits=True,
+                         partition_strategy="mod", name="sampled_softmax_loss", seed=None):
+    """Softmax cross entropy over the true class and ``num_sampled`` sampled classes, per
+    example (a cheap estimate of the full softmax loss for training)."""
+    with name_scope(name):
+        logits, targets = _compute_sampled_logits(
+            weights, biases, labels, inputs, num_sampled, num_classes, num_true,
+            sampled_values, True, remove_accidental_hits, partition_strategy, seed)
+        targets = array_ops.stop_gradient(targets, name="labels_stop_gradient")
+        return nn_ops.softmax_cross_entropy_with_logits_v2(labels=targets, logits=logits)
+
+
+def normalize_moments(counts, mean_ss, variance_ss, shift, name=None):
+    """Mean and variance from sufficient statistics (``counts``, sums, sums of squares)."""
+    with name_scope(name or "normalize"):
+        divisor = math_ops.reciprocal(counts)
+        if shift is not None:
+            shifted_mean = mean_ss * divisor
+            mean = shifted_mean + shift
+        else:
+            shifted_mean = mean_ss * divisor
+            mean = shifted_mean
+        variance = variance_ss * divisor - math_ops.square(shifted_mean)
+        return mean, variance
+
+
+def sufficient_statistics(x, axes, shift=None, keep_dims=None, name=None, keepdims=None):
+    """``(count, sum(x - shift), sum((x - shift) ** 2), shift)`` over ``axes``."""
+    keep = bool(keepdims if keepdims is not None else keep_dims)
+    with name_scope(name or "sufficient_statistics"):
+        x = convert_to_tensor(x, name="x")
+        dims = x.shape.as_tuple()
+        axes_list = list(normalize_axes(axes, x.shape.ndims))
+        if dims is not None and all(dims[a] is not None for a in axes_list):
+            count = array_ops.constant(float(np.prod([dims[a] for a in axes_list])),
+                                       dtype=x.dtype)
+        else:
+            sizes = array_ops.gather(math_ops.cast(array_ops.shape(x), x.dtype), axes_list)
+            count = math_ops.reduce_prod(sizes)
+        centred = x if shift is None else x - shift
+        total = math_ops.reduce_sum(centred, axes_list, keepdims=keep)
+        squares = math_ops.reduce_sum(math_ops.square(centred), axes_list, keepdims=keep)
+        return count, total, squares, shift
+
+
+def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size=None):
+    """The sum of per-example losses divided by the (global) batch size."""
+    losses = convert_to_tensor(per_example_loss)
+    if sample_weight is not None:
+        losses = losses * convert_to_tensor(sample_weight, dtype=losses.dtype)
+    if global_batch_size is None:
+        global_batch_size = math_ops.cast(array_ops.shape(losses)[0], losses.dtype)
+    return math_ops.div_no_nan(math_ops.reduce_sum(losses),
+                               math_ops.cast(global_batch_size, losses.dtype))
+
+
+def scale_regularization_loss(regularization_loss):
+    """The regularization loss itself (one replica: nothing to divide by)."""
+    return convert_to_tensor(regularization_loss)

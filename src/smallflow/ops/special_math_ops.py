@@ -7,26 +7,36 @@ import math
 import numpy as np
 
 from .. import dtypes
+from ..errors import InvalidArgumentError
 from ..graph import convert_to_tensor
+from ..op_signature import FLOAT_COMPLEX, FLOATS, INDEX, REAL_ARITHMETIC_TYPES, signature
 from ..registry import register_op
 from .common import (
     binary_inputs,
     broadcast_shape_fn,
-    check_dtype,
     make_op,
     make_unary,
     same_shape,
 )
 
-_FLOATS = (dtypes.float16, dtypes.float32, dtypes.float64)
-_INTS = (dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64, dtypes.uint8, dtypes.uint16)
+# TensorFlow 1.15's type lists: the trigonometric and hyperbolic functions take complex
+# numbers too; erf, the gamma family, softsign and rint only real floats.
+_FLOAT_COMPLEX_UNARY = signature("x: T -> y: T", T=FLOAT_COMPLEX)
+_FLOAT_UNARY = signature("x: T -> y: T", T=FLOATS)
 
 # -- kernels NumPy lacks ------------------------------------------------------------------------
 
 _ERF = np.frompyfunc(math.erf, 1, 1)
 _ERFC = np.frompyfunc(math.erfc, 1, 1)
-_LGAMMA = np.frompyfunc(lambda v: math.lgamma(v) if v > 0 or v != math.floor(v) else math.inf,
-                        1, 1)
+def _lgamma_scalar(v):
+    if math.isnan(v):
+        return v
+    if math.isinf(v) or (v <= 0 and v == math.floor(v)):
+        return math.inf  # the poles 0, -1, -2, ... and both infinities
+    return math.lgamma(v)
+
+
+_LGAMMA = np.frompyfunc(_lgamma_scalar, 1, 1)
 
 
 def _via_python(fn):
@@ -108,7 +118,13 @@ def _softsign(x):
     return x / (1 + np.abs(x))
 
 
+def _check_integer_divisor(x, y):
+    if np.issubdtype(np.asarray(x).dtype, np.integer) and np.any(np.asarray(y) == 0):
+        raise InvalidArgumentError(None, None, "Integer division by zero")
+
+
 def _truncate_div(x, y):
+    _check_integer_divisor(x, y)
     if np.issubdtype(np.asarray(x).dtype, np.integer):
         quotient = np.trunc(np.true_divide(x, y))
         return quotient.astype(np.asarray(x).dtype)
@@ -116,6 +132,7 @@ def _truncate_div(x, y):
 
 
 def _truncate_mod(x, y):
+    _check_integer_divisor(x, y)
     return np.fmod(x, y)
 
 
@@ -140,33 +157,55 @@ _UNARY = {
     "Rint": np.rint,
 }
 
-register_op("Sin", lambda attrs: _UNARY["Sin"], same_shape)
-register_op("Cos", lambda attrs: _UNARY["Cos"], same_shape)
-register_op("Tan", lambda attrs: _UNARY["Tan"], same_shape)
-register_op("Asin", lambda attrs: _UNARY["Asin"], same_shape)
-register_op("Acos", lambda attrs: _UNARY["Acos"], same_shape)
-register_op("Atan", lambda attrs: _UNARY["Atan"], same_shape)
-register_op("Sinh", lambda attrs: _UNARY["Sinh"], same_shape)
-register_op("Cosh", lambda attrs: _UNARY["Cosh"], same_shape)
-register_op("Asinh", lambda attrs: _UNARY["Asinh"], same_shape)
-register_op("Acosh", lambda attrs: _UNARY["Acosh"], same_shape)
-register_op("Atanh", lambda attrs: _UNARY["Atanh"], same_shape)
-register_op("Expm1", lambda attrs: _UNARY["Expm1"], same_shape)
-register_op("Erf", lambda attrs: _UNARY["Erf"], same_shape)
-register_op("Erfc", lambda attrs: _UNARY["Erfc"], same_shape)
-register_op("Lgamma", lambda attrs: _UNARY["Lgamma"], same_shape)
-register_op("Digamma", lambda attrs: _UNARY["Digamma"], same_shape)
-register_op("Softsign", lambda attrs: _UNARY["Softsign"], same_shape)
-register_op("Rint", lambda attrs: _UNARY["Rint"], same_shape)
-register_op("Atan2", lambda attrs: np.arctan2, broadcast_shape_fn)
-register_op("Polygamma", lambda attrs: _float_kernel(_polygamma64), broadcast_shape_fn)
-register_op("TruncateDiv", lambda attrs: _truncate_div, broadcast_shape_fn)
-register_op("TruncateMod", lambda attrs: _truncate_mod, broadcast_shape_fn)
+register_op("Sin", lambda attrs: _UNARY["Sin"], same_shape,
+            signature=_FLOAT_COMPLEX_UNARY)
+register_op("Cos", lambda attrs: _UNARY["Cos"], same_shape,
+            signature=_FLOAT_COMPLEX_UNARY)
+register_op("Tan", lambda attrs: _UNARY["Tan"], same_shape,
+            signature=_FLOAT_COMPLEX_UNARY)
+register_op("Asin", lambda attrs: _UNARY["Asin"], same_shape,
+            signature=_FLOAT_COMPLEX_UNARY)
+register_op("Acos", lambda attrs: _UNARY["Acos"], same_shape,
+            signature=_FLOAT_COMPLEX_UNARY)
+register_op("Atan", lambda attrs: _UNARY["Atan"], same_shape,
+            signature=_FLOAT_COMPLEX_UNARY)
+register_op("Sinh", lambda attrs: _UNARY["Sinh"], same_shape,
+            signature=_FLOAT_COMPLEX_UNARY)
+register_op("Cosh", lambda attrs: _UNARY["Cosh"], same_shape,
+            signature=_FLOAT_COMPLEX_UNARY)
+register_op("Asinh", lambda attrs: _UNARY["Asinh"], same_shape,
+            signature=_FLOAT_COMPLEX_UNARY)
+register_op("Acosh", lambda attrs: _UNARY["Acosh"], same_shape,
+            signature=_FLOAT_COMPLEX_UNARY)
+register_op("Atanh", lambda attrs: _UNARY["Atanh"], same_shape,
+            signature=_FLOAT_COMPLEX_UNARY)
+register_op("Expm1", lambda attrs: _UNARY["Expm1"], same_shape,
+            signature=_FLOAT_COMPLEX_UNARY)
+register_op("Erf", lambda attrs: _UNARY["Erf"], same_shape,
+            signature=_FLOAT_UNARY)
+register_op("Erfc", lambda attrs: _UNARY["Erfc"], same_shape,
+            signature=_FLOAT_UNARY)
+register_op("Lgamma", lambda attrs: _UNARY["Lgamma"], same_shape,
+            signature=_FLOAT_UNARY)
+register_op("Digamma", lambda attrs: _UNARY["Digamma"], same_shape,
+            signature=_FLOAT_UNARY)
+register_op("Softsign", lambda attrs: _UNARY["Softsign"], same_shape,
+            signature=_FLOAT_UNARY)
+register_op("Rint", lambda attrs: _UNARY["Rint"], same_shape,
+            signature=_FLOAT_UNARY)
+register_op("Atan2", lambda attrs: np.arctan2, broadcast_shape_fn,
+            signature=signature("y: T, x: T -> z: T", T=FLOATS))
+register_op("Polygamma", lambda attrs: _float_kernel(_polygamma64), broadcast_shape_fn,
+            signature=signature("a: T, x: T -> z: T", T=(dtypes.float32, dtypes.float64)))
+register_op("TruncateDiv", lambda attrs: _truncate_div, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: T", T=REAL_ARITHMETIC_TYPES))
+register_op("TruncateMod", lambda attrs: _truncate_mod, broadcast_shape_fn,
+            signature=signature("x: T, y: T -> z: T", T=FLOATS + INDEX))
 
 
 def _float_unary(op_type, x, name):
+    # The op's signature checks the dtype (with TensorFlow's wording) when it is built.
     x = convert_to_tensor(x, name="x")
-    check_dtype(op_type, x, _FLOATS)
     return make_unary(op_type, x, name)
 
 
@@ -252,14 +291,12 @@ def rint(x, name=None):
 def atan2(y, x, name=None):
     """The angle of the point ``(x, y)``, elementwise, in ``[-pi, pi]``."""
     y, x = binary_inputs("Atan2", y, x)
-    check_dtype("Atan2", y, _FLOATS, "y")
     return make_op("Atan2", [y, x], [y.dtype], None, name).outputs[0]
 
 
 def polygamma(a, x, name=None):
     """The ``a``-th derivative of ``digamma`` at ``x`` (``a`` an integer >= 1 as a float)."""
     a, x = binary_inputs("Polygamma", a, x)
-    check_dtype("Polygamma", a, (dtypes.float32, dtypes.float64), "a")
     return make_op("Polygamma", [a, x], [x.dtype], None, name).outputs[0]
 
 

@@ -1,0 +1,65 @@
+"""``tf.compat``: ``tf.compat.v1`` is smallflow itself (so ``import smallflow.compat.v1 as
+tf`` works), and TensorFlow's bytes/text helpers."""
+
+import numbers
+import os
+import sys
+
+import numpy as np
+
+from .. import tensor_shape
+
+# ``smallflow.compat.v1`` is the package itself: TF1 programs written against the compat
+# module (``import tensorflow.compat.v1 as tf``) run unchanged after the rename.
+v1 = sys.modules[__name__.rpartition(".")[0]]
+sys.modules[__name__ + ".v1"] = v1
+
+bytes_or_text_types = (bytes, str)
+integral_types = (numbers.Integral, np.integer)
+real_types = (numbers.Real, np.integer, np.floating)
+complex_types = (numbers.Complex, np.number)
+
+__all__ = ["as_bytes", "as_str", "as_str_any", "as_text", "bytes_or_text_types",
+           "complex_types", "dimension_at_index", "dimension_value", "integral_types",
+           "path_to_str", "real_types", "v1"]
+
+
+def as_bytes(bytes_or_text, encoding="utf-8"):
+    if isinstance(bytes_or_text, bytearray):
+        return bytes(bytes_or_text)
+    if isinstance(bytes_or_text, str):
+        return bytes_or_text.encode(encoding)
+    if isinstance(bytes_or_text, bytes):
+        return bytes_or_text
+    raise TypeError(f"Expected binary or unicode string, got {bytes_or_text!r}")
+
+
+def as_text(bytes_or_text, encoding="utf-8"):
+    if isinstance(bytes_or_text, str):
+        return bytes_or_text
+    if isinstance(bytes_or_text, bytes):
+        return bytes_or_text.decode(encoding)
+    raise TypeError(f"Expected binary or unicode string, got {bytes_or_text!r}")
+
+
+as_str = as_text
+
+
+def as_str_any(value):
+    return as_str(value) if isinstance(value, bytes) else str(value)
+
+
+def path_to_str(path):
+    return os.fspath(path) if hasattr(path, "__fspath__") else path
+
+
+def dimension_value(dimension):
+    """The int (or None) of a Dimension, or ``dimension`` itself."""
+    return getattr(dimension, "value", dimension)
+
+
+def dimension_at_index(shape, index):
+    shape = tensor_shape.as_shape(shape)
+    if shape.ndims is None:
+        return tensor_shape.Dimension(None)
+    return shape[index]

@@ -1,0 +1,150 @@
+"""Candidate samplers (log-uniform, uniform) and ``compute_accidental_hits``, the pieces of
+``nce_loss`` and ``sampled_softmax_loss``. Sampling follows TensorFlow's kernels: with
+``unique=True`` candidates are drawn until ``num_sampled`` distinct ones are found, and the
+expected counts account for the number of tries."""
+
+import numpy as np
+
+from .. import dtypes
+from ..graph import convert_to_tensor
+from ..registry import NotDifferentiable, register_op
+from ..tensor_shape import TensorShape
+from . import random_ops
+from .common import make_op
+
+
+def _log_uniform_probability(classes, range_max):
+    classes = np.asarray(classes, dtype=np.float64)
+    return (np.log(classes + 2.0) - np.log(classes + 1.0)) / np.log(range_max + 1.0)
+
+
+def _sampler_kernel(attrs, state):
+    generator = random_ops._stream(attrs, state, attrs["stream"])
+    count = attrs["num_sampled"]
+    unique = attrs["unique"]
+    range_max = attrs["range_max"]
+    log_uniform = attrs["distribution"] == "log_uniform"
+
+    def probability(classes):
+        if log_uniform:
+            return _log_uniform_probability(classes, range_max)
+        return np.full(np.shape(classes), 1.0 / range_max)
+
+    def draw_one():
+        if log_uniform:
+            # Inverse CDF of P(k) = log((k + 2) / (k + 1)) / log(range_max + 1).
+            value = np.exp(generator.random() * np.log(range_max + 1.0)) - 1.0
+            return min(int(value), range_max - 1)
+        return int(generator.integers(range_max))
+
+    def sample(true_classes):
+        if unique:
+            seen = []
+            found = set()
+            tries = 0
+            while len(seen) < count:
+                candidate = draw_one()
+                tries += 1
+                if candidate not in found:
+                    found.add(candidate)
+                    seen.append(candidate)
+            sampled = np.array(seen, dtype=np.int64)
+
+            def expected(classes):
+                p = probability(classes)
+                return -np.expm1(tries * np.log1p(-np.minimum(p, 1.0 - 1e-12)))
+        else:
+            sampled = np.array([draw_one() for _ in range(count)], dtype=np.int64)
+
+            def expected(classes):
+                return probability(classes) * count
+        true_expected = expected(true_classes).astype(np.float32)
+        sampled_expected = expected(sampled).astype(np.float32)
+        return sampled, true_expected, sampled_expected
+
+    return sample
+
+
+def _sampler_shapes(op):
+    true_shape = op.inputs[0].shape
+    count = op.attrs["num_sampled"]
+    return [TensorShape([count]), true_shape, TensorShape([count])]
+
+
+register_op("CandidateSampler", _sampler_kernel, _sampler_shapes, stateful=True)
+NotDifferentiable("CandidateSampler")
+
+
+def _sampler(distribution, true_classes, num_true, num_sampled, unique, range_max, seed, name):
+    true_classes = convert_to_tensor(true_classes, dtype=dtypes.int64, name="true_classes")
+    if true_classes.shape.ndims not in (None, 2):
+        raise ValueError(f"true_classes must be a matrix [batch, num_true], got "
+                         f"{true_classes.shape}")
+    if unique and num_sampled > range_max:
+        raise ValueError(f"With unique=True, num_sampled ({num_sampled}) must be at most "
+                         f"range_max ({range_max})")
+    seed1, seed2 = random_ops.get_seed(seed)
+    attrs = {"num_true": int(num_true), "num_sampled": int(num_sampled), "unique": bool(unique),
+             "range_max": int(range_max), "distribution": distribution, "seed": seed1,
+             "seed2": seed2}
+    op_type_name = {"log_uniform": "LogUniformCandidateSampler",
+                    "uniform": "UniformCandidateSampler"}[distribution]
+    op = make_op("CandidateSampler", [true_classes], [dtypes.int64, dtypes.float32,
+                                                      dtypes.float32], attrs,
+                 name or op_type_name)
+    op.attrs["stream"] = op.name
+    return tuple(op.outputs)
+
+
+def log_uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max,
+                                  seed=None, name=None):
+    """Sample classes with ``P(k) = log((k + 2) / (k + 1)) / log(range_max + 1)`` (Zipf-like:
+    small ids, the frequent words of a sorted vocabulary, come up most often).
+
+    Returns ``(sampled_candidates, true_expected_count, sampled_expected_count)``.
+    """
+    return _sampler("log_uniform", true_classes, num_true, num_sampled, unique, range_max,
+                    seed, name)
+
+
+def uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max,
+                              seed=None, name=None):
+    """Sample classes uniformly from ``[0, range_max)``."""
+    return _sampler("uniform", true_classes, num_true, num_sampled, unique, range_max, seed,
+                    name)
+
+
+def _accidental_hits_kernel(attrs):
+    def hits(true_classes, sampled):
+        rows, positions = [], []
+        where = {}
+        for j, candidate in enumerate(np.asarray(sampled).tolist()):
+            where.setdefault(candidate, []).append(j)
+        for i, labels in enumerate(np.asarray(true_classes).tolist()):
+            for label in labels:
+                for j in where.get(label, ()):
+                    rows.append(i)
+                    positions.append(j)
+        indices = np.array(rows, dtype=np.int32)
+        ids = np.array(positions, dtype=np.int64)
+        weights = np.full(len(rows), -np.finfo(np.float32).max, dtype=np.float32)
+        return indices, ids, weights
+
+    return hits
+
+
+register_op("ComputeAccidentalHits", _accidental_hits_kernel,
+            lambda op: [TensorShape([None])] * 3)
+NotDifferentiable("ComputeAccidentalHits")
+
+
+def compute_accidental_hits(true_classes, sampled_candidates, num_true, seed=None, name=None):
+    """Where a sampled candidate equals one of a row's true classes: ``(row indices,
+    positions in sampled_candidates, weights of -FLT_MAX)`` to mask those logits out."""
+    true_classes = convert_to_tensor(true_classes, dtype=dtypes.int64, name="true_classes")
+    sampled = convert_to_tensor(sampled_candidates, dtype=dtypes.int64,
+                                name="sampled_candidates")
+    op = make_op("ComputeAccidentalHits", [true_classes, sampled],
+                 [dtypes.int32, dtypes.int64, dtypes.float32], {"num_true": int(num_true)},
+                 name)
+    return tuple(op.outputs)

@@ -1,0 +1,462 @@
+"""Linear algebra: inverse, determinant, log-determinant, solve, triangular solve, Cholesky
+(NumPy kernels, batched over leading axes), einsum, and composites built on them: eye,
+band parts and diagonals, trace, tensordot, norm."""
+
+import string
+
+import numpy as np
+
+from .. import dtypes
+from ..errors import InvalidArgumentError
+from ..graph import ShapeError, convert_to_tensor, name_scope
+from ..registry import register_op
+from ..tensor_shape import TensorShape, unknown_shape
+from . import array_ops, math_ops
+from .common import check_dtype, make_op, make_unary
+
+_FLOATS = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64, dtypes.complex128)
+
+
+def _square_shape(op, drop=0):
+    dims = op.inputs[0].shape.as_tuple()
+    if dims is None:
+        return unknown_shape()
+    if len(dims) < 2:
+        raise ShapeError(f"Shape must be at least rank 2 but is rank {len(dims)}")
+    if dims[-1] is not None and dims[-2] is not None and dims[-1] != dims[-2]:
+        raise ShapeError(f"Dimensions must be equal, but are {dims[-2]} and {dims[-1]}")
+    return TensorShape(list(dims[: len(dims) - drop]))
+
+
+def _invertible(fn, what):
+    def kernel(*args):
+        try:
+            return fn(*args)
+        except np.linalg.LinAlgError as error:
+            raise InvalidArgumentError(None, None, f"{what}: {error}") from None
+
+    return kernel
+
+
+def _inverse(x):
+    return np.linalg.inv(x).astype(x.dtype)
+
+
+def _determinant(x):
+    return np.asarray(np.linalg.det(x), dtype=x.dtype)
+
+
+def _log_determinant(x):
+    sign, log_abs = np.linalg.slogdet(x)
+    return np.asarray(sign, dtype=x.dtype), np.asarray(log_abs, dtype=x.real.dtype)
+
+
+def _cholesky(x):
+    return np.linalg.cholesky(x).astype(x.dtype)
+
+
+register_op("MatrixInverse", lambda attrs: _invertible(
+    (lambda x: _inverse(np.swapaxes(x, -1, -2).conj())) if attrs["adjoint"] else _inverse,
+    "Input is not invertible."), lambda op: [_square_shape(op)])
+register_op("MatrixDeterminant", lambda attrs: _determinant,
+            lambda op: [_square_shape(op, drop=2)])
+register_op("LogMatrixDeterminant", lambda attrs: _log_determinant,
+            lambda op: [_square_shape(op, drop=2)] * 2)
+register_op("Cholesky", lambda attrs: _invertible(
+    _cholesky, "Cholesky decomposition was not successful. The input might not be valid."),
+    lambda op: [_square_shape(op)])
+
+
+def _float_matrix(op_type, x, arg="input"):
+    x = convert_to_tensor(x, name=arg)
+    check_dtype(op_type, x, _FLOATS, arg)
+    return x
+
+
+def matrix_inverse(input, adjoint=False, name=None):  # noqa: A002
+    """The inverse of each square matrix in the last two axes."""
+    x = _float_matrix("MatrixInverse", input)
+    return make_unary("MatrixInverse", x, name, attrs={"adjoint": bool(adjoint)})
+
+
+def matrix_determinant(input, name=None):  # noqa: A002
+    x = _float_matrix("MatrixDeterminant", input)
+    return make_unary("MatrixDeterminant", x, name)
+
+
+def log_matrix_determinant(input, name=None):  # noqa: A002
+    """``(sign, log(|det|))`` of each square matrix: stable for large or tiny determinants."""
+    x = _float_matrix("LogMatrixDeterminant", input)
+    op = make_op("LogMatrixDeterminant", [x], [x.dtype, x.dtype], None, name)
+    return op.outputs[0], op.outputs[1]
+
+
+def slogdet(input, name=None):  # noqa: A002
+    return log_matrix_determinant(input, name)
+
+
+def cholesky(input, name=None):  # noqa: A002
+    """The lower-triangular ``L`` with ``L @ L^H = input`` (input symmetric positive definite)."""
+    x = _float_matrix("Cholesky", input)
+    return make_unary("Cholesky", x, name)
+
+
+# -- solves -------------------------------------------------------------------------------------
+
+
+def _solve_kernel(attrs):
+    adjoint = attrs["adjoint"]
+
+    def solve(matrix, rhs):
+        a = np.swapaxes(matrix, -1, -2).conj() if adjoint else matrix
+        return np.linalg.solve(a, rhs).astype(rhs.dtype)
+
+    return _invertible(solve, "Input matrix is not invertible.")
+
+
+def _triangular_kernel(attrs):
+    lower = attrs["lower"]
+    adjoint = attrs["adjoint"]
+
+    def triangular_solve(matrix, rhs):
+        # Only the named triangle is read, as in TensorFlow.
+        tri = np.tril(matrix) if lower else np.triu(matrix)
+        a = np.swapaxes(tri, -1, -2).conj() if adjoint else tri
+        return np.linalg.solve(a, rhs).astype(rhs.dtype)
+
+    return _invertible(triangular_solve, "Input matrix is not invertible.")
+
+
+def _solve_shape(op):
+    _square_shape(op)
+    matrix = op.inputs[0].shape.as_tuple()
+    rhs = op.inputs[1].shape.as_tuple()
+    if rhs is None:
+        return [unknown_shape()]
+    if matrix is not None and matrix[-2] is not None and rhs[-2] is not None \
+            and matrix[-2] != rhs[-2]:
+        raise ShapeError(f"Dimensions must be equal, but are {matrix[-2]} and {rhs[-2]}")
+    return [TensorShape(list(rhs))]
+
+
+register_op("MatrixSolve", _solve_kernel, _solve_shape)
+register_op("MatrixTriangularSolve", _triangular_kernel, _solve_shape)
+
+
+def matrix_solve(matrix, rhs, adjoint=False, name=None):
+    """``X`` with ``matrix @ X = rhs`` (``matrix^H`` with ``adjoint``)."""
+    matrix = _float_matrix("MatrixSolve", matrix, "matrix")
+    rhs = convert_to_tensor(rhs, dtype=matrix.dtype, name="rhs")
+    return make_op("MatrixSolve", [matrix, rhs], [matrix.dtype], {"adjoint": bool(adjoint)},
+                   name).outputs[0]
+
+
+def matrix_triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
+    """Solve with the lower (or upper) triangle of ``matrix``; the other triangle is ignored."""
+    matrix = _float_matrix("MatrixTriangularSolve", matrix, "matrix")
+    rhs = convert_to_tensor(rhs, dtype=matrix.dtype, name="rhs")
+    attrs = {"lower": bool(lower), "adjoint": bool(adjoint)}
+    return make_op("MatrixTriangularSolve", [matrix, rhs], [matrix.dtype], attrs,
+                   name).outputs[0]
+
+
+def cholesky_solve(chol, rhs, name=None):
+    """Solve ``A X = rhs`` given ``chol = cholesky(A)``."""
+    with name_scope(name or "cholesky_solve"):
+        y = matrix_triangular_solve(chol, rhs, lower=True, adjoint=False)
+        return matrix_triangular_solve(chol, y, lower=True, adjoint=True)
+
+
+# -- einsum ------------------------------------------------------------------------------------
+
+
+def _parse_equation(equation, count):
+    equation = equation.replace(" ", "")
+    if "->" in equation:
+        inputs, output = equation.split("->")
+    else:
+        inputs = equation
+        letters = inputs.replace(",", "").replace(".", "")
+        output = ("..." if "..." in inputs else "") + "".join(
+            sorted(c for c in set(letters) if letters.count(c) == 1))
+    subscripts = inputs.split(",")
+    if len(subscripts) != count:
+        raise ValueError(f"Input subscripts {equation!r} name {len(subscripts)} operands but "
+                         f"{count} were given")
+    return subscripts, output
+
+
+def _einsum_shape(op):
+    subscripts, output = _parse_equation(op.attrs["equation"], len(op.inputs))
+    if any("..." in s for s in [*subscripts, output]):
+        return [unknown_shape()]
+    sizes = {}
+    for subscript, tensor in zip(subscripts, op.inputs):
+        dims = tensor.shape.as_tuple()
+        if dims is None:
+            continue
+        if len(dims) != len(subscript):
+            raise ShapeError(f"einsum: operand {tensor.name} has rank {len(dims)} but "
+                             f"subscript {subscript!r} names {len(subscript)} axes")
+        for letter, dim in zip(subscript, dims):
+            if dim is None:
+                continue
+            if sizes.get(letter, dim) != dim:
+                raise ShapeError(f"einsum: axis {letter!r} has sizes {sizes[letter]} and {dim}")
+            sizes[letter] = dim
+    return [TensorShape([sizes.get(letter) for letter in output])]
+
+
+def _einsum_kernel(attrs):
+    equation = attrs["full_equation"]
+    return lambda *operands: np.asarray(np.einsum(equation, *operands, optimize=True))
+
+
+register_op("Einsum", _einsum_kernel, _einsum_shape)
+
+
+def einsum(equation, *inputs, **kwargs):
+    """Einstein summation, as ``numpy.einsum`` (implicit output: the letters used once)."""
+    name = kwargs.pop("name", None)
+    if kwargs:
+        raise TypeError(f"invalid keyword arguments for einsum: {sorted(kwargs)}")
+    inputs = [convert_to_tensor(x, name="inputs") for x in inputs]
+    if not inputs:
+        raise ValueError("einsum needs at least one operand")
+    for other in inputs[1:]:
+        if other.dtype != inputs[0].dtype:
+            raise TypeError(f"einsum operands must share a dtype, got {inputs[0].dtype.name} "
+                            f"and {other.dtype.name}")
+    subscripts, output = _parse_equation(equation, len(inputs))
+    attrs = {"equation": equation, "full_equation": ",".join(subscripts) + "->" + output}
+    return make_op("Einsum", inputs, [inputs[0].dtype], attrs, name).outputs[0]
+
+
+def tensordot(a, b, axes, name=None):
+    """Sum over ``axes`` of ``a`` and ``b`` (an int: the last/first ``axes`` axes; or a pair
+    of lists of axes)."""
+    with name_scope(name or "Tensordot"):
+        a = convert_to_tensor(a, name="a")
+        b = convert_to_tensor(b, name="b")
+        rank_a, rank_b = a.shape.ndims, b.shape.ndims
+        if rank_a is None or rank_b is None:
+            raise ValueError("tensordot needs operands of known rank")
+        if np.ndim(axes) == 0:
+            count = int(axes)
+            if count < 0 or count > min(rank_a, rank_b):
+                raise ValueError(f"'axes' must be at most {min(rank_a, rank_b)}, got {axes}")
+            axes_a = list(range(rank_a - count, rank_a))
+            axes_b = list(range(count))
+        else:
+            axes_a, axes_b = ([int(v)] if np.ndim(v) == 0 else [int(i) for i in v]
+                              for v in axes)
+            if len(axes_a) != len(axes_b):
+                raise ValueError(f"Different number of contraction axes 'a' and 'b', "
+                                 f"{len(axes_a)} != {len(axes_b)}.")
+        letters = iter(string.ascii_letters)
+        sub_a = [next(letters) for _ in range(rank_a)]
+        sub_b = [next(letters) for _ in range(rank_b)]
+        for i, j in zip(axes_a, axes_b):
+            sub_b[j % rank_b] = sub_a[i % rank_a]
+        kept_a = [c for k, c in enumerate(sub_a) if k not in {i % rank_a for i in axes_a}]
+        kept_b = [c for k, c in enumerate(sub_b) if k not in {j % rank_b for j in axes_b}]
+        equation = f"{''.join(sub_a)},{''.join(sub_b)}->{''.join(kept_a + kept_b)}"
+        return einsum(equation, a, b)
+
+
+# -- composites: eye, band parts, diagonals, trace, norm ---------------------------------------
+
+
+def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
+    """An identity matrix (``[*batch_shape, rows, columns]``)."""
+    columns = num_rows if num_columns is None else num_columns
+    value = np.eye(int(num_rows), int(columns), dtype=dtypes.as_dtype(dtype).as_numpy_dtype)
+    if batch_shape is not None:
+        value = np.broadcast_to(value, (*[int(d) for d in batch_shape], *value.shape)).copy()
+    return array_ops.constant(value, name=name or "eye")
+
+
+def _band_mask(x, num_lower, num_upper):
+    shape = array_ops.shape(x, out_type=dtypes.int64)
+    rows = math_ops.range(shape[-2])
+    cols = math_ops.range(shape[-1])
+    offset = array_ops.expand_dims(rows, 1) - array_ops.expand_dims(cols, 0)
+    lower = math_ops.cast(convert_to_tensor(num_lower), dtypes.int64)
+    upper = math_ops.cast(convert_to_tensor(num_upper), dtypes.int64)
+    below = math_ops.logical_or(math_ops.less(lower, 0), math_ops.less_equal(offset, lower))
+    above = math_ops.logical_or(math_ops.less(upper, 0), math_ops.less_equal(-offset, upper))
+    return math_ops.logical_and(below, above)
+
+
+def matrix_band_part(input, num_lower, num_upper, name=None):  # noqa: A002
+    """Keep ``num_lower`` sub-diagonals and ``num_upper`` super-diagonals (negative: all)."""
+    with name_scope(name or "MatrixBandPart"):
+        x = convert_to_tensor(input, name="input")
+        mask = _band_mask(x, num_lower, num_upper)
+        return array_ops.where_v2(mask, x, array_ops.zeros_like(x))
+
+
+def matrix_diag_part(input, name=None):  # noqa: A002
+    """The main diagonal of each matrix in the last two axes."""
+    with name_scope(name or "matrix_diag_part"):
+        x = convert_to_tensor(input, name="input")
+        dims = x.shape.as_tuple()
+        if dims is None or dims[-1] is None or dims[-2] is None:
+            raise ValueError("matrix_diag_part needs the last two dimensions known")
+        size = min(dims[-2], dims[-1])
+        square = x[..., :size, :size]
+        return math_ops.reduce_sum(matrix_band_part(square, 0, 0), -1)
+
+
+def matrix_diag(diagonal, name=None):
+    """Square matrices with ``diagonal`` (last axis) on the main diagonal."""
+    with name_scope(name or "matrix_diag"):
+        d = convert_to_tensor(diagonal, name="diagonal")
+        size = d.shape.as_tuple()[-1] if d.shape.ndims else None
+        if size is None:
+            raise ValueError("matrix_diag needs the diagonal's length known")
+        identity = array_ops.constant(np.eye(size, dtype=d.dtype.as_numpy_dtype))
+        return array_ops.expand_dims(d, -1) * identity
+
+
+def matrix_set_diag(input, diagonal, name=None):  # noqa: A002
+    with name_scope(name or "matrix_set_diag"):
+        x = convert_to_tensor(input, name="input")
+        keep = x - matrix_band_part(x, 0, 0)
+        return keep + matrix_diag(diagonal)
+
+
+def trace(x, name=None):
+    """The sum of the main diagonal of each matrix in the last two axes."""
+    with name_scope(name or "Trace"):
+        return math_ops.reduce_sum(matrix_diag_part(x), -1)
+
+
+def matrix_transpose(a, name="matrix_transpose", conjugate=False):
+    """Swap the last two axes."""
+    with name_scope(name):
+        a = convert_to_tensor(a, name="a")
+        rank = a.shape.ndims
+        if rank is None or rank < 2:
+            raise ValueError(f"Argument 'a' should be a (batch) matrix, with rank >= 2. Found: "
+                             f"{a.shape}")
+        perm = [*range(rank - 2), rank - 1, rank - 2]
+        return array_ops.transpose(a, perm)
+
+
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None,  # noqa: A002
+         keep_dims=None):
+    """Vector norms (``ord`` 1, 2 / 'euclidean', inf, any p > 0) and matrix norms ('fro',
+    'euclidean', 1, inf over a pair of axes)."""
+    keep = bool(keepdims if keepdims is not None else keep_dims)
+    with name_scope(name or "norm"):
+        x = convert_to_tensor(tensor, name="tensor")
+        matrix = axis is not None and np.ndim(axis) == 1 and len(axis) == 2
+        if matrix and ord not in ("fro", "euclidean", 1, np.inf):
+            raise ValueError(f"'ord' must be a supported matrix norm in ['euclidean', 'fro', 1, "
+                             f"inf], got {ord}")
+        if not matrix and (ord == "fro" or (isinstance(ord, int | float) and ord <= 0)):
+            raise ValueError(f"'ord' must be a supported vector norm, got {ord}")
+        magnitude = math_ops.abs(x)
+        if ord in ("euclidean", "fro", 2) and not (matrix and ord == 2):
+            result = math_ops.sqrt(math_ops.reduce_sum(x * x, axis, keepdims=True))
+        elif matrix:
+            rows, cols = (int(a) for a in axis)
+            inner, outer = (rows, cols) if ord == 1 else (cols, rows)
+            sums = math_ops.reduce_sum(magnitude, inner, keepdims=True)
+            result = math_ops.reduce_max(sums, outer, keepdims=True)
+        elif ord == np.inf:
+            result = math_ops.reduce_max(magnitude, axis, keepdims=True)
+        elif ord == 1:
+            result = math_ops.reduce_sum(magnitude, axis, keepdims=True)
+        else:
+            p = float(ord)
+            total = math_ops.reduce_sum(math_ops.pow(magnitude, p), axis, keepdims=True)
+            result = math_ops.pow(total, 1.0 / p)
+        if not keep:
+            axes = list(range(x.shape.ndims)) if axis is None else (
+                [int(a) for a in axis] if np.ndim(axis) else [int(axis)])
+            result = array_ops.squeeze(result, axes)
+        return result
+
+
+def reduce_euclidean_norm(input_tensor, axis=None, keepdims=None, name=None, keep_dims=None):
+    """``sqrt(sum(x ** 2))`` over ``axis``."""
+    keep = bool(keepdims if keepdims is not None else keep_dims)
+    with name_scope(name or "EuclideanNorm"):
+        x = convert_to_tensor(input_tensor, name="input_tensor")
+        return math_ops.sqrt(math_ops.reduce_sum(x * x, axis, keepdims=keep))
+
+
+def logdet(matrix, name=None):
+    """``log(det(matrix))`` of a Hermitian positive definite matrix, via Cholesky."""
+    with name_scope(name or "logdet"):
+        chol = cholesky(matrix)
+        return 2.0 * math_ops.reduce_sum(math_ops.log(matrix_diag_part(chol)), -1)
+
+
+def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False,
+           name=None):
+    """``a @ b`` for a (batch of) matrix ``a`` and vector ``b`` in the last axis."""
+    with name_scope(name or "MatVec"):
+        column = array_ops.expand_dims(convert_to_tensor(b, name="b"), -1)
+        product = math_ops.matmul(a, column, transpose_a=transpose_a, adjoint_a=adjoint_a)
+        return array_ops.squeeze(product, [-1])
+
+
+def normalize(tensor, ord="euclidean", axis=None, name=None):  # noqa: A002
+    """``(tensor / norm, norm)`` with the norm kept for broadcasting."""
+    with name_scope(name or "normalize"):
+        tensor = convert_to_tensor(tensor, name="tensor")
+        size = norm(tensor, ord=ord, axis=axis, keepdims=True)
+        return tensor / size, size
+
+
+def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
+    """Least squares ``argmin |matrix @ X - rhs|^2 + l2 |X|^2`` by the normal equations
+    (TensorFlow's ``fast`` path, for full-rank overdetermined systems)."""
+    if not fast:
+        raise ValueError("matrix_solve_ls supports fast=True only")
+    with name_scope(name or "matrix_solve_ls"):
+        matrix = convert_to_tensor(matrix, name="matrix")
+        rhs = convert_to_tensor(rhs, dtype=matrix.dtype, name="rhs")
+        gram = math_ops.matmul(matrix, matrix, adjoint_a=True)
+        columns = matrix.shape.as_list()[-1]
+        if columns is None:
+            raise ValueError("matrix_solve_ls needs the number of columns known")
+        if l2_regularizer:
+            gram = gram + l2_regularizer * eye(columns, dtype=matrix.dtype)
+        chol = cholesky(gram)
+        return cholesky_solve(chol, math_ops.matmul(matrix, rhs, adjoint_a=True))
+
+
+def _qr_kernel(attrs):
+    mode = "complete" if attrs["full_matrices"] else "reduced"
+
+    def qr(x):
+        q, r = np.linalg.qr(x, mode=mode)
+        return q.astype(x.dtype), r.astype(x.dtype)
+
+    return qr
+
+
+def _qr_shape(op):
+    dims = op.inputs[0].shape.as_tuple()
+    if dims is None:
+        return [unknown_shape(), unknown_shape()]
+    *batch, m, n = dims
+    full = op.attrs["full_matrices"]
+    k = None if m is None or n is None else min(m, n)
+    q = [*batch, m, m if full else k]
+    r = [*batch, m if full else k, n]
+    return [TensorShape(q), TensorShape(r)]
+
+
+register_op("Qr", _qr_kernel, _qr_shape)
+
+
+def qr(input, full_matrices=False, name=None):  # noqa: A002
+    """``(q, r)`` with ``input = q @ r``, ``q`` orthonormal columns, ``r`` upper triangular."""
+    x = _float_matrix("Qr", input)
+    op = make_op("Qr", [x], [x.dtype, x.dtype], {"full_matrices": bool(full_matrices)}, name)
+    return op.outputs[0], op.outputs[1]

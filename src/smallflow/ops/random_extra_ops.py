@@ -1,0 +1,99 @@
+"""More random ops: ``random_shuffle``, ``multinomial``/``categorical``, ``random_crop``,
+seeded like the other random ops (graph seed and op seed, one stream per op and session)."""
+
+import numpy as np
+
+from .. import dtypes
+from ..graph import convert_to_tensor, name_scope
+from ..registry import NotDifferentiable, register_op
+from ..tensor_shape import TensorShape, unknown_shape
+from . import array_ops, math_ops, random_ops
+from .common import constant_value, make_op
+
+
+def _seeded_attrs(seed, extra=None):
+    seed1, seed2 = random_ops.get_seed(seed)
+    return {"seed": seed1, "seed2": seed2, **(extra or {})}
+
+
+def _shuffle_kernel(attrs, state):
+    generator = random_ops._stream(attrs, state, attrs["stream"])
+
+    def shuffle(value):
+        if np.ndim(value) == 0:
+            return value
+        return value[generator.permutation(len(value))]
+
+    return shuffle
+
+
+register_op("RandomShuffle", _shuffle_kernel, lambda op: [op.inputs[0].shape], stateful=True)
+NotDifferentiable("RandomShuffle")
+
+
+def random_shuffle(value, seed=None, name=None):
+    """``value`` with its first dimension randomly permuted."""
+    value = convert_to_tensor(value, name="value")
+    op = make_op("RandomShuffle", [value], [value.dtype], _seeded_attrs(seed), name)
+    op.attrs["stream"] = op.name
+    return op.outputs[0]
+
+
+def _multinomial_kernel(attrs, state):
+    generator = random_ops._stream(attrs, state, attrs["stream"])
+    out_dtype = attrs["output_dtype"].as_numpy_dtype
+
+    def draw(logits, num_samples):
+        logits = np.asarray(logits, dtype=np.float64)
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        probabilities = np.exp(shifted)
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
+        cumulative = np.cumsum(probabilities, axis=1)
+        uniform = generator.random((logits.shape[0], int(num_samples)))
+        picks = (uniform[:, :, None] > cumulative[:, None, :]).sum(axis=2)
+        return np.minimum(picks, logits.shape[1] - 1).astype(out_dtype)
+
+    return draw
+
+
+def _multinomial_shape(op):
+    batch = op.inputs[0].shape.as_tuple()
+    count = constant_value(op.inputs[1])
+    if batch is None:
+        return [unknown_shape(2)]
+    return [TensorShape([batch[0], None if count is None else int(count)])]
+
+
+register_op("Multinomial", _multinomial_kernel, _multinomial_shape, stateful=True)
+NotDifferentiable("Multinomial")
+
+
+def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
+    """``num_samples`` class indices per row drawn from ``softmax(logits)``
+    (``logits`` is ``[batch, classes]``; int64 by default)."""
+    logits = convert_to_tensor(logits, name="logits")
+    if logits.shape.ndims not in (None, 2):
+        raise ValueError(f"logits should be a matrix, got shape {logits.shape}")
+    output_dtype = dtypes.as_dtype(output_dtype or dtypes.int64)
+    num_samples = convert_to_tensor(num_samples, dtype=dtypes.int32, name="num_samples")
+    attrs = _seeded_attrs(seed, {"output_dtype": output_dtype})
+    op = make_op("Multinomial", [logits, num_samples], [output_dtype], attrs, name)
+    op.attrs["stream"] = op.name
+    return op.outputs[0]
+
+
+def categorical(logits, num_samples, dtype=None, seed=None, name=None):
+    return multinomial(logits, num_samples, seed=seed, name=name, output_dtype=dtype)
+
+
+def random_crop(value, size, seed=None, name=None):
+    """A random ``size`` slice of ``value`` (every offset equally likely)."""
+    with name_scope(name or "random_crop"):
+        value = convert_to_tensor(value, name="value")
+        size = convert_to_tensor(size, dtype=dtypes.int32, name="size")
+        shape = array_ops.shape(value)
+        limit = shape - size + 1
+        offset = random_ops.random_uniform(array_ops.shape(shape), dtype=dtypes.int32,
+                                           maxval=2**31 - 1, seed=seed)
+        offset = math_ops.floormod(offset, limit)
+        return array_ops.slice(value, offset, size)

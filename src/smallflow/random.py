@@ -1,0 +1,12 @@
+"""``tf.random``: samplers (normal, uniform, truncated normal, shuffle, categorical) and
+the graph-level seed."""
+
+from .graph import set_random_seed
+from .ops.random_extra_ops import categorical, multinomial, random_shuffle as shuffle
+from .ops.random_ops import get_seed
+from .ops.random_ops import random_normal as normal
+from .ops.random_ops import random_uniform as uniform
+from .ops.random_ops import truncated_normal
+
+__all__ = ["categorical", "get_seed", "multinomial", "normal", "set_random_seed", "shuffle",
+           "truncated_normal", "uniform"]
