@@ -45,7 +45,7 @@ LAYERS = [
                "distribute", "horovod", "summary", "meta_graph", "python"]),
     # TF1's other namespaces (tf.math, tf.linalg, ...): re-exports, and tf.gfile.
     ("more namespaces", ["math", "linalg", "random", "debugging", "initializers", "compat",
-                         "gfile", "io", "io_gfile"]),
+                         "gfile", "io", "io_gfile", "framework_extras"]),
     ("public API", ["", "keras"]),  # smallflow/__init__.py itself; tf.keras.datasets
     ("application", ["datasets", "examples", "models", "imaging", "contrib",
                      "training_summaries",

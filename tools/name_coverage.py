@@ -36,13 +36,17 @@ def tf1_names(list_file):
     return sorted(set(lines)), str(list_file)
 
 
+_MISSING = object()
+
+
 def _resolve(root, dotted):
+    """The object at ``root.<dotted>``, or ``_MISSING`` (a name may hold None: tf.newaxis)."""
     value = root
     for part in dotted.split("."):
         try:
             value = getattr(value, part)
         except AttributeError:
-            return None
+            return _MISSING
     return value
 
 
@@ -51,7 +55,7 @@ def provided_namespaces(tf, names):
     prefixes = {n.rpartition(".")[0] for n in names}
     found = {""}
     for prefix in prefixes:
-        if prefix and inspect.ismodule(_resolve(tf, prefix)):
+        if prefix and inspect.ismodule(_resolve(tf, prefix)):  # _MISSING is not a module
             found.add(prefix)
     return found
 
@@ -66,7 +70,7 @@ def coverage(tf, names):
         if namespace not in namespaces:
             continue
         total[namespace] += 1
-        if _resolve(tf, name) is not None:
+        if _resolve(tf, name) is not _MISSING:
             present[namespace] += 1
         else:
             missing.setdefault(namespace, []).append(name)

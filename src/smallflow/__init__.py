@@ -371,6 +371,38 @@ from .ops.math_extra_ops import (
 )
 from .ops.random_extra_ops import multinomial, random_crop, random_shuffle
 from .ops.script_ops import custom_gradient, identity_n, numpy_function, py_func
+from .framework_extras import (
+    AggregationMethod,
+    VariableAggregation,
+    VariableSynchronization,
+    colocate_with,
+    control_flow_v2_enabled,
+    disable_control_flow_v2,
+    disable_eager_execution,
+    disable_resource_variables,
+    disable_tensor_equality,
+    disable_v2_behavior,
+    disable_v2_tensorshape,
+    executing_eagerly,
+    executing_eagerly_outside_functions,
+    get_local_variable,
+    hessians,
+    init_scope,
+    make_template,
+    no_regularizer,
+    op_scope,
+    resource_variables_enabled,
+    variable_op_scope,
+)
+from .ops.array_extra_ops import (
+    histogram_fixed_width,
+    histogram_fixed_width_bins,
+    searchsorted,
+    setdiff1d,
+)
+from .ops.random_ops import get_seed
+from .ops.script_ops import grad_pass_through, guarantee_const, recompute_grad
+from .ops.volume_ops import extract_volume_patches
 from .ops.clip_ops import clip_by_average_norm, clip_by_global_norm, clip_by_norm, global_norm
 from .protos import (
     ConfigProto,
@@ -414,6 +446,12 @@ from .variables import (
 )
 
 newaxis = None
+NoGradient = NotDifferentiable
+OpError = errors.OpError
+floor_div = floordiv
+initialize_variables = variables_initializer
+dimension_value = compat.dimension_value
+dimension_at_index = compat.dimension_at_index
 no_gradient = NotDifferentiable
 tensor_scatter_add = tensor_scatter_nd_add
 tensor_scatter_sub = tensor_scatter_nd_sub

@@ -545,3 +545,81 @@ def arg_max(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A00
 
 def arg_min(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A002
     return math_ops.argmin(input, axis=dimension, output_type=output_type, name=name)
+
+
+# -- searchsorted, setdiff1d, histograms ---------------------------------------------------------
+
+
+def _searchsorted_kernel(attrs):
+    side = attrs["side"]
+    out_type = attrs["out_type"].as_numpy_dtype
+
+    def search(sorted_sequence, values):
+        rows = sorted_sequence.reshape(-1, sorted_sequence.shape[-1])
+        wanted = values.reshape(-1, values.shape[-1])
+        found = np.stack([np.searchsorted(r, v, side=side) for r, v in zip(rows, wanted)])
+        return found.reshape(values.shape).astype(out_type)
+
+    return search
+
+
+register_op("SearchSorted", _searchsorted_kernel, lambda op: [op.inputs[1].shape])
+NotDifferentiable("SearchSorted")
+
+
+def searchsorted(sorted_sequence, values, side="left", out_type=dtypes.int32, name=None):
+    """Where ``values`` would be inserted into each row of ``sorted_sequence`` (last axis)
+    to keep it sorted; ``side`` says which end of a run of equal values."""
+    if side not in ("left", "right"):
+        raise ValueError(f"side must be 'left' or 'right', got {side!r}")
+    sorted_sequence = convert_to_tensor(sorted_sequence, name="sorted_sequence")
+    values = convert_to_tensor(values, dtype=sorted_sequence.dtype, name="values")
+    attrs = {"side": side, "out_type": dtypes.as_dtype(out_type)}
+    return make_op("SearchSorted", [sorted_sequence, values], [dtypes.as_dtype(out_type)],
+                   attrs, name or ("LowerBound" if side == "left" else "UpperBound")).outputs[0]
+
+
+def _list_diff_kernel(attrs):
+    index_type = attrs["out_idx"].as_numpy_dtype
+
+    def list_diff(x, y):
+        keep = ~np.isin(x, y)
+        return x[keep], np.flatnonzero(keep).astype(index_type)
+
+    return list_diff
+
+
+register_op("ListDiff", _list_diff_kernel,
+            lambda op: [TensorShape([None]), TensorShape([None])])
+NotDifferentiable("ListDiff")
+
+
+def setdiff1d(x, y, index_dtype=dtypes.int32, name=None):
+    """``(out, idx)``: the entries of ``x`` not in ``y``, in order, and their positions."""
+    x = convert_to_tensor(x, name="x")
+    y = convert_to_tensor(y, dtype=x.dtype, name="y")
+    index_dtype = dtypes.as_dtype(index_dtype)
+    op = make_op("ListDiff", [x, y], [x.dtype, index_dtype], {"out_idx": index_dtype}, name)
+    return op.outputs[0], op.outputs[1]
+
+
+def histogram_fixed_width_bins(values, value_range, nbins=100, dtype=dtypes.int32, name=None):
+    """The bin of each value among ``nbins`` equal bins over ``value_range`` (values outside
+    go to the first or last bin)."""
+    with name_scope(name or "histogram_fixed_width_bins"):
+        values = convert_to_tensor(values, name="values")
+        value_range = convert_to_tensor(value_range, dtype=values.dtype, name="value_range")
+        low, high = value_range[0], value_range[1]
+        scaled = (values - low) / (high - low)
+        bins = math_ops.cast(math_ops.floor(scaled * nbins), dtypes.int32)
+        bins = math_ops.minimum(math_ops.maximum(bins, 0), nbins - 1)
+        return math_ops.cast(bins, dtype)
+
+
+def histogram_fixed_width(values, value_range, nbins=100, dtype=dtypes.int32, name=None):
+    """How many ``values`` fall in each of ``nbins`` equal bins over ``value_range``."""
+    with name_scope(name or "histogram_fixed_width"):
+        bins = histogram_fixed_width_bins(values, value_range, nbins, dtypes.int32)
+        flat = array_ops.reshape(bins, [-1])
+        counts = math_ops.unsorted_segment_sum(array_ops.ones_like(flat), flat, nbins)
+        return math_ops.cast(counts, dtype)

@@ -148,3 +148,31 @@ def _zeros_like(tensor):
     from .array_ops import zeros_like
 
     return zeros_like(tensor)
+
+
+def grad_pass_through(f):
+    """``f`` whose gradient is the identity: ``tf.gradients`` passes straight through it."""
+
+    def wrapped(*args, **kwargs):
+        @custom_gradient
+        def through(x):
+            return f(x, **kwargs), lambda dy: dy
+
+        if len(args) != 1:
+            raise ValueError("grad_pass_through supports functions of one tensor")
+        return through(args[0])
+
+    return wrapped
+
+
+def recompute_grad(f):
+    """``f`` itself: recomputing the forward pass in the backward pass saves memory in
+    TensorFlow; smallflow keeps intermediates, and the gradients are the same."""
+    return f
+
+
+def guarantee_const(input, name=None):  # noqa: A002
+    """``input`` unchanged (a promise to the runtime that it is constant)."""
+    from .array_ops import identity
+
+    return identity(input, name=name or "GuaranteeConst")

@@ -144,3 +144,14 @@ def conv3d_transpose(value, filter=None, output_shape=None, strides=None,  # noq
                              f"the convolution of output_shape {shape} ({forward.shape})")
         (result,) = gradients(forward, probe, grad_ys=value)
         return result
+
+
+def extract_volume_patches(input, ksizes, strides, padding, name=None):  # noqa: A002
+    """``[batch, oD, oH, oW, kd * kh * kw * channels]``: the 3-D patch seen at each output
+    position, flattened depth-major (``extract_image_patches`` in three dimensions)."""
+    with name_scope(name or "ExtractVolumePatches"):
+        x = convert_to_tensor(input, name="input")
+        kernel = _triple(ksizes, "ksizes")
+        windows, out, _ = _patches(x, kernel, _triple(strides, "strides"), padding)
+        channels = x.shape.as_list()[-1]
+        return array_ops.reshape(windows, [-1, *out, int(np.prod(kernel)) * channels])

@@ -38,6 +38,7 @@ from .learning_rate_decay import (
     natural_exp_decay,
     noisy_linear_cosine_decay,
     piecewise_constant,
+    piecewise_constant_decay,
     polynomial_decay,
 )
 from .momentum import MomentumOptimizer
@@ -89,6 +90,7 @@ __all__ = [
     "natural_exp_decay",
     "noisy_linear_cosine_decay",
     "piecewise_constant",
+    "piecewise_constant_decay",
     "polynomial_decay",
     "read_checkpoint_metadata",
     "summary_iterator",

@@ -56,6 +56,9 @@ def piecewise_constant(x, boundaries, values, name=None):
         return array_ops.identity(result, name="PiecewiseConstant")
 
 
+piecewise_constant_decay = piecewise_constant
+
+
 def polynomial_decay(learning_rate, global_step, decay_steps, end_learning_rate=0.0001,
                      power=1.0, cycle=False, name=None):
     """``(lr - end) * (1 - step / decay_steps) ** power + end``; with ``cycle`` the decay

@@ -1,0 +1,216 @@
+"""TF1's smaller top-level helpers around graphs and variables: ``make_template``,
+``get_local_variable``, ``init_scope``, ``colocate_with``, ``op_scope`` and
+``variable_op_scope``, ``hessians``, the graph-mode switches (``disable_eager_execution``,
+``executing_eagerly``, ...) and the enums ``AggregationMethod``,
+``VariableAggregation``, ``VariableSynchronization``.
+
+smallflow always builds graphs with TF1 semantics (reference variables, v1 control flow), so
+the switches that ask for exactly that are no-ops and the predicates answer False.
+"""
+
+import contextlib
+import enum
+import functools
+
+from .gradients import gradients
+from .graph import GraphKeys, control_dependencies, convert_to_tensor, name_scope
+from .ops import array_ops
+from .variable_scope import get_variable, variable_scope
+
+# -- modes --------------------------------------------------------------------------------------
+
+
+def executing_eagerly():
+    """False: smallflow builds graphs and runs them in sessions."""
+    return False
+
+
+def executing_eagerly_outside_functions():
+    return False
+
+
+def resource_variables_enabled():
+    """False: variables are TF1 reference variables."""
+    return False
+
+
+def control_flow_v2_enabled():
+    return False
+
+
+def disable_eager_execution():
+    """Nothing to do: graph mode is the only mode."""
+
+
+def disable_v2_behavior():
+    """Nothing to do: smallflow behaves as TensorFlow 1.x."""
+
+
+def disable_resource_variables():
+    """Nothing to do: variables are reference variables."""
+
+
+def disable_control_flow_v2():
+    """Nothing to do: control flow is TensorFlow 1.x's."""
+
+
+def disable_v2_tensorshape():
+    """Nothing to do: TensorShape holds Dimension objects, as in TensorFlow 1.x."""
+
+
+def disable_tensor_equality():
+    """Nothing to do: tensors compare by identity and are hashable, as in TensorFlow 1.x."""
+
+
+# -- scopes -------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def init_scope():
+    """A scope for creating state: control dependencies are lifted (graph mode only)."""
+    with control_dependencies(None):
+        yield
+
+
+@contextlib.contextmanager
+def colocate_with(op, ignore_existing=False):
+    """Colocation asks for ``op``'s device; smallflow runs everything on one CPU device."""
+    yield
+
+
+@contextlib.contextmanager
+def op_scope(values, name, default_name=None):
+    """Deprecated spelling of ``name_scope(name, default_name, values)``."""
+    with name_scope(name or default_name) as scope:
+        yield scope
+
+
+@contextlib.contextmanager
+def variable_op_scope(values, name_or_scope, default_name=None, initializer=None,
+                      regularizer=None, caching_device=None, partitioner=None,
+                      custom_getter=None, reuse=None, dtype=None, use_resource=None):
+    """Deprecated spelling of ``variable_scope(name_or_scope, default_name, values)``."""
+    with variable_scope(name_or_scope, default_name=default_name, values=values,
+                        initializer=initializer, regularizer=regularizer, reuse=reuse,
+                        dtype=dtype) as scope:
+        yield scope
+
+
+def get_local_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
+                       trainable=False, collections=None, **unused):
+    """``get_variable`` for a local (non-saved, non-trainable) variable."""
+    collections = [*(collections or []), GraphKeys.LOCAL_VARIABLES]
+    return get_variable(name, shape, dtype, initializer, regularizer, trainable=False,
+                        collections=collections)
+
+
+def no_regularizer(_):
+    """A regularizer that adds nothing (use it to switch off a scope's regularizer)."""
+    return None
+
+
+# -- templates ----------------------------------------------------------------------------------
+
+
+class Template:
+    """``func`` wrapped so that its variables are created on the first call and shared by
+    every later call (under one variable scope, ``name_``)."""
+
+    def __init__(self, name, func, create_scope_now=False, unique_name=None):
+        self._func = func
+        self._name = name
+        self._variable_scope = None
+        self._unique_name = unique_name
+        if create_scope_now:
+            with variable_scope(unique_name, default_name=name) as scope:
+                self._variable_scope = scope
+
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def variable_scope(self):
+        return self._variable_scope
+
+    @property
+    def variable_scope_name(self):
+        return None if self._variable_scope is None else self._variable_scope.name
+
+    def __call__(self, *args, **kwargs):
+        if self._variable_scope is None:
+            with variable_scope(self._unique_name, default_name=self._name) as scope:
+                self._variable_scope = scope
+                return self._func(*args, **kwargs)
+        with variable_scope(self._variable_scope, reuse=True):
+            return self._func(*args, **kwargs)
+
+
+def make_template(name_, func_, create_scope_now_=False, unique_name_=None,
+                  custom_getter_=None, **kwargs):
+    """Wrap ``func_`` so that all calls share the variables the first call creates."""
+    if custom_getter_ is not None:
+        raise ValueError("smallflow's make_template does not support custom_getter_")
+    return Template(name_, functools.partial(func_, **kwargs), create_scope_now_,
+                    unique_name_)
+
+
+# -- derivatives ---------------------------------------------------------------------------------
+
+
+def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False,
+             gate_gradients=False, aggregation_method=None):
+    """The Hessian of ``sum(ys)`` with respect to each x: shape ``x.shape + x.shape``
+    (each x's shape must be known when the graph is built)."""
+    xs = list(xs) if isinstance(xs, list | tuple) else [xs]
+    results = []
+    with name_scope(name):
+        firsts = gradients(ys, xs)
+        for index, (first, x) in enumerate(zip(firsts, xs)):
+            x = convert_to_tensor(x)
+            if first is None:
+                results.append(None)
+                continue
+            dims = x.shape.as_list()
+            if dims is None or None in dims:
+                raise ValueError(f"hessians needs the shape of {x.name} known, got {x.shape}")
+            flat = array_ops.reshape(first, [-1])
+            count = 1
+            for d in dims:
+                count *= d
+            rows = []
+            for i in range(count):
+                (second,) = gradients(flat[i], x)
+                rows.append(array_ops.zeros_like(x) if second is None else second)
+            hessian = array_ops.stack(rows) if rows else array_ops.zeros(dims + dims,
+                                                                         x.dtype)
+            results.append(array_ops.reshape(hessian, dims + dims, name=f"hessian_{index}"))
+    return results
+
+
+# -- enums --------------------------------------------------------------------------------------
+
+
+class AggregationMethod:
+    """How ``gradients`` adds up several gradients of one tensor (smallflow always adds
+    them with one ``add_n``, whichever is asked for)."""
+
+    ADD_N = 0
+    DEFAULT = ADD_N
+    EXPERIMENTAL_TREE = 1
+    EXPERIMENTAL_ACCUMULATE_N = 2
+
+
+class VariableSynchronization(enum.Enum):
+    AUTO = 0
+    NONE = 1
+    ON_WRITE = 2
+    ON_READ = 3
+
+
+class VariableAggregation(enum.Enum):
+    NONE = 0
+    SUM = 1
+    MEAN = 2
+    ONLY_FIRST_REPLICA = 3
+    ONLY_FIRST_TOWER = 3
