@@ -10,11 +10,24 @@ SHARED_MNIST = pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "
 
 
 @pytest.fixture(scope="session")
-def shared_mnist_dir():
-    """The read-only folder of real MNIST files beside the checkout."""
-    if not SHARED_MNIST.is_dir():
-        pytest.skip(f"real MNIST files not found at {SHARED_MNIST}")
-    return SHARED_MNIST
+def shared_mnist_dir(tmp_path_factory):
+    """A read-only folder of the real MNIST files: the shared copy beside the checkout, or,
+    where there is none (a fresh clone), a copy of the one bundled in the package - so no
+    test that needs real data is skipped."""
+    if SHARED_MNIST.is_dir():
+        return SHARED_MNIST
+    import importlib.resources
+    import shutil
+
+    folder = tmp_path_factory.mktemp("bundled-mnist")
+    bundled = importlib.resources.files("smallflow.datasets").joinpath("data")
+    for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                 "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+        with importlib.resources.as_file(bundled.joinpath(name)) as source:
+            shutil.copyfile(source, folder / name)
+        (folder / name).chmod(0o444)
+    folder.chmod(0o555)  # read-only, as the shared copy is
+    return folder
 
 
 @pytest.fixture(autouse=True)
