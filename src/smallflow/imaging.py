@@ -39,6 +39,8 @@ _DARKEST_PAPER = 0.15
 _LINE_LEVEL = 0.08
 _LINE_SPAN = 80
 _LINE_WIDTH = 0.03
+# A picture whose edge varies by more than this fraction of its brightness may be a photo.
+_UNEVEN_EDGE = 0.25
 # A page on a dark desk is read as dark ink when that shows this many times more ink.
 _POLARITY_RATIO = 4.0
 # More strong ink than this fraction of the picture gets a warning.
@@ -159,15 +161,23 @@ def _ink_on_black(gray, name, notes):
             below_paper = _closing(page, widest) - page
             scores.append(float(np.clip(below_paper - MIN_CONTRAST, 0.0, None).sum()))
         dark_ink = scores[0] > _POLARITY_RATIO * scores[1]
-    ink = _relative_ink(gray if dark_ink else 1.0 - gray)
-    ink = _without_ruled_lines(ink)
-    smooth_ink = _box_blur(ink)
-    peak = float(smooth_ink.max())
-    if peak < MIN_CONTRAST:
+    page = gray if dark_ink else 1.0 - gray
+    ink = _without_ruled_lines(_relative_ink(page))
+    found_notes = []
+    found = _find_digit(ink, found_notes)
+    if found is None:
         raise ImageError(name, _EMPTY)
-    strong = smooth_ink > _otsu_threshold(smooth_ink, peak)
-    faint = smooth_ink > max(INK_THRESHOLD * peak, MIN_CONTRAST / 2)
-    chosen = _digit_mask(strong, faint, notes)
+    ink, chosen, photo = found
+    if photo or _uneven_edge(page):
+        # A desk or a shadow runs along the picture's edge: estimate the paper instead by
+        # filling the dark places that do not reach the edge (strokes), leaving the desk and
+        # shadows, which do, as they are. Used when it finds a digit away from the edge.
+        filled_notes = []
+        filled = _find_digit(_ratio_ink(_fill_holes(page), page), filled_notes, inner_only=True)
+        if filled is not None:
+            ink, chosen, _ = filled
+            found_notes = filled_notes
+    notes.extend(found_notes)
     ink = np.where(chosen, ink, 0.0)
     # Stretch so the strokes' cores reach 1, as MNIST's do; a percentile, not the maximum,
     # so one noisy pixel does not set the scale.
@@ -175,6 +185,46 @@ def _ink_on_black(gray, name, notes):
     if contrast < MIN_CONTRAST:
         raise ImageError(name, _EMPTY)
     return np.clip(ink / contrast, 0.0, 1.0)
+
+
+def _uneven_edge(page):
+    """Whether the picture's edge is far from one brightness: a photo (a desk or a shadow
+    at the edge, vignetting) rather than a scan - or ink touching the edge."""
+    edge = np.concatenate([page[:2].ravel(), page[-2:].ravel(), page[:, :2].ravel(),
+                           page[:, -2:].ravel()])
+    low, high = np.percentile(edge, [5, 95])
+    return high - low > _UNEVEN_EDGE * max(high, _DARKEST_PAPER)
+
+
+def _find_digit(ink, notes, inner_only=False):
+    """``(ink, digit's pixels, whether it looks like a photo)``, or None if there is no ink."""
+    smooth_ink = _box_blur(ink)
+    peak = float(smooth_ink.max())
+    if peak < MIN_CONTRAST:
+        return None
+    strong = smooth_ink > _otsu_threshold(smooth_ink, peak)
+    faint = smooth_ink > max(INK_THRESHOLD * peak, MIN_CONTRAST / 2)
+    found = _digit_mask(strong, faint, notes, inner_only)
+    if found is None:
+        return None
+    chosen, photo = found
+    return ink, chosen, photo
+
+
+def _fill_holes(page):
+    """Grayscale hole filling: each dark place not connected to the picture's edge is
+    raised to the lowest level around it (a geodesic reconstruction by erosion, from the
+    edge inwards). Strokes on a page are such holes; a desk or shadow along the edge is not.
+    """
+    marker = np.full_like(page, float(page.max()))
+    for edge in (np.s_[0, :], np.s_[-1, :], np.s_[:, 0], np.s_[:, -1]):
+        marker[edge] = page[edge]
+    for _ in range(sum(page.shape)):
+        grown = np.maximum(page, _running_min(marker, 3))
+        if np.array_equal(grown, marker):
+            break
+        marker = grown
+    return marker
 
 
 def _working_size(gray):
@@ -216,9 +266,13 @@ def _closing(page, window):
 
 
 def _closing_ink(page, window):
-    paper = _closing(page, window)
+    return _ratio_ink(_closing(page, window), page)
+
+
+def _ratio_ink(paper, page):
+    """How much darker than ``paper`` the page is, as a fraction of the paper's brightness."""
     ink = (paper - page) / np.maximum(paper, _DARKEST_PAPER)
-    # On noisy paper the closing follows the noise's peaks, so plain paper shows as a little
+    # On noisy paper the estimate follows the noise's peaks, so plain paper shows as a little
     # ink everywhere; its typical level (the median: most of a picture is paper) is removed.
     return np.clip(ink - max(0.0, float(np.median(ink))), 0.0, 1.0)
 
@@ -281,7 +335,7 @@ def _otsu_threshold(values, peak):
     return float(np.clip(threshold, 0.2 * peak, 0.5 * peak))
 
 
-def _digit_mask(strong, faint, notes):
+def _digit_mask(strong, faint, notes, inner_only=False):
     """The pixels of the digit: the largest connected strong ink (and strong ink close to
     it), grown into the faint ink connected to it (hysteresis).
 
@@ -292,8 +346,10 @@ def _digit_mask(strong, faint, notes):
     parts = _components(strong)
     height, width = strong.shape
     big_enough = 0.15 * min(height, width)
-    photo = any(part.side_cover >= 0.5 or part.edge_share >= 0.25 for part in parts)
+    photo = inner_only or any(p.side_cover >= 0.5 or p.edge_share >= 0.25 for p in parts)
     inner = [p for p in parts if not p.touches and max(p.height, p.width) >= big_enough]
+    if inner_only and not inner:
+        return None
     pool = inner if photo and inner else parts
     main = max(pool, key=lambda part: part.area)
     grow_rows = 0.25 * main.height
@@ -328,7 +384,7 @@ def _digit_mask(strong, faint, notes):
     seeds = np.zeros(strong.shape, dtype=bool)
     for part in chosen:
         part.paint(seeds)
-    return _grow(faint | seeds, seeds)
+    return _grow(faint | seeds, seeds), photo
 
 
 def _grow(faint, seeds):
