@@ -18,13 +18,14 @@ def _is_differentiable_dtype(tensor):
 def _ops_between(y_ops, x_tensors, stop_ops):
     """Ops on some path from an x to a y (TensorFlow's "between" set)."""
     reached = set()
-    queue = collections.deque(t.op for t in x_tensors)
+    x_ops = {t.op for t in x_tensors}
+    queue = collections.deque(x_ops)
     while queue:
         op = queue.popleft()
         if op in reached:
             continue
         reached.add(op)
-        if op in stop_ops:
+        if op in stop_ops and op not in x_ops:  # an x that is also a stop still has a gradient
             continue
         for output in op.outputs:
             queue.extend(output.consumers())

@@ -240,6 +240,8 @@ class Graph:
         self._names_in_use = {}
         self._name_stack = ""
         self._control_stack = []
+        # The branch or loop body being built (ops/control_flow_ops.py), or None.
+        self._control_flow_context = None
         self._collections = {}
         self._last_id = 0
         self._finalized = False
@@ -316,12 +318,17 @@ class Graph:
     @contextlib.contextmanager
     def control_dependencies(self, control_inputs):
         if control_inputs is None:
+            # As in TensorFlow, this also leaves any branch or loop body being built, so
+            # variables made inside a loop body live outside it.
             saved = self._control_stack
+            saved_context = self._control_flow_context
             self._control_stack = []
+            self._control_flow_context = None
             try:
                 yield
             finally:
                 self._control_stack = saved
+                self._control_flow_context = saved_context
             return
         ops = []
         for item in control_inputs:
@@ -382,6 +389,9 @@ class Graph:
         if overrides and op_type in overrides:
             attrs["_gradient_op_type"] = overrides[op_type]
         op = Operation(self, op_type, op_name, inputs, attrs, control)
+        op._control_flow_context = context = self._control_flow_context
+        if context is not None:
+            context.add_op(op)
         op._outputs = tuple(
             Tensor(op, i, _dtypes.as_dtype(dt).base_dtype, TensorShape(None))
             for i, dt in enumerate(dtypes)

@@ -39,6 +39,9 @@ class _SessionState:
         self.random_streams = {}
         self.resources = {}
         self.session = None
+        # subgraph(outputs, inputs) -> function(input values) -> output values; the kernels
+        # of control flow ops (If, While) run their branches and bodies through it.
+        self.subgraph = None
 
 
 class _Fetches:
@@ -180,6 +183,7 @@ class BaseSession:
         self._closed = False
         self._state = _SessionState()
         self._state.session = self
+        self._state.subgraph = self._subgraph_function
         self._plans = {}
         self._kernels = {}
         self._single_fetches = {}
@@ -409,17 +413,46 @@ class BaseSession:
         parts = None
         return self._execute(rest, (*feed_values, *joined))
 
+    def _subgraph_function(self, outputs, inputs):
+        """A function computing ``outputs`` from values for ``inputs`` (no feed checks).
+
+        Control flow kernels call it once per branch or loop body, then call the function
+        it returns for every run or iteration: the same compiled straight-line plan.
+        """
+        plan = self._make_plan(list(outputs), list(inputs))
+        template = plan.template
+        feed_slots = plan.feed_slots
+        fetch_slots = plan.fetch_slots
+        run = self._run_plan
+
+        def call(input_values):
+            values = list(template)
+            for slot, value in zip(feed_slots, input_values):
+                values[slot] = value
+            run(plan, values)
+            return [values[slot] for slot in fetch_slots]
+
+        return call
+
     def _execute(self, plan, feed_values):
         _config.apply(self._threads)
         values = list(plan.template)
         for slot, check, value in zip(plan.feed_slots, plan.feed_checks, feed_values):
             values[slot] = check(value)
+        self._run_plan(plan, values)
+        return [
+            None if slot is None else _fetched(values[slot], copy)
+            for slot, copy in zip(plan.fetch_slots, plan.copy_fetch)
+        ]
+
+    @staticmethod
+    def _run_plan(plan, values):
         try:
             with np.errstate(all="ignore"):
                 plan.execute(values)
         except errors.OpError as err:
             index = _failed_step(plan, err.__traceback__)
-            if index is None:
+            if index is None or err.op is not None:  # already names an op of a loop body
                 raise
             raise _with_op(err, plan.step_ops[index]) from None
         except (ValueError, TypeError, IndexError, ArithmeticError, MemoryError) as err:
@@ -429,10 +462,6 @@ class BaseSession:
             op = plan.step_ops[index]
             raise errors.InvalidArgumentError(
                 op, op, f"{op.type} op '{op.name}' failed: {err}") from err
-        return [
-            None if slot is None else _fetched(values[slot], copy)
-            for slot, copy in zip(plan.fetch_slots, plan.copy_fetch)
-        ]
 
     def _execute_traced(self, plan, feed_values, options, run_metadata):
         """``_execute`` with every op timed into ``run_metadata`` (``step_stats``)."""

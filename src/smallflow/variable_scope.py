@@ -101,7 +101,8 @@ class _VariableStore:
         if isinstance(initializer, type):
             initializer = initializer()
         graph = get_default_graph()
-        with graph.name_scope(None), graph.name_scope(name + "/Initializer/"):
+        with graph.control_dependencies(None), graph.name_scope(None), \
+                graph.name_scope(name + "/Initializer/"):
             if callable(initializer):
                 if shape is None:
                     raise ValueError(f"Shape of a new variable ({name}) must be fully defined, "

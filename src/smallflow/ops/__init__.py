@@ -7,6 +7,7 @@ from . import (  # noqa: F401 - imported for their registrations
     array_ops,
     candidate_sampling_ops,
     clip_ops,
+    control_flow_grad,
     control_flow_ops,
     debug_ops,
     linalg_grad,
@@ -26,5 +27,6 @@ from . import (  # noqa: F401 - imported for their registrations
     special_math_grad,
     special_math_ops,
     state_ops,
+    tensor_array_ops,
     training_ops,
 )

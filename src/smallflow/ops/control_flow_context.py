@@ -1,0 +1,277 @@
+"""Branches and loop bodies as sub-graphs, and the If / While / WhileGrad ops that run them.
+
+A branch of ``tf.cond`` or the body of ``tf.while_loop`` is built into the same Graph as
+everything else, but while it is built the graph's control flow context is a
+``FunctionContext``: every op created then is recorded as belonging to it. When the branch
+is finished, the context walks back from the branch's outputs and lists what the branch
+reads from outside (its *captures*). The op that runs the branch (``If``, ``While``,
+``WhileGrad``) takes those outside tensors as inputs, so a session plan that needs the
+result first computes the captures, then calls the op's kernel; the kernel runs the branch
+through a compiled sub-plan of the same session (``state.subgraph``). Ops of a branch are
+never in the enclosing plan, which is how only the branch taken runs.
+
+Gradients need values from inside a branch or an iteration. They ask for them with
+``expose``: an If op hands out the requested inner values of the branch it ran (its last
+output, a dict), a While op keeps them for every iteration (its history, a dict of lists),
+and the gradient reads them back with a ``ControlFlowValue`` op.
+"""
+
+import numpy as np
+
+from .. import dtypes
+from ..errors import InvalidArgumentError
+from ..graph import get_default_graph
+from ..registry import NotDifferentiable, register_op
+from ..tensor_shape import TensorShape, unknown_shape
+from .common import make_op
+
+
+class FunctionContext:
+    """The ops of one branch or loop body, its inputs, outputs and captured outside values."""
+
+    def __init__(self, kind, name):
+        self.graph = get_default_graph()
+        self.kind = kind  # "cond", "while" or "while_grad"
+        self.name = name
+        self.outer = self.graph._control_flow_context
+        self.ops = set()
+        self.inputs = []  # tensors fed each call (loop variables), made inside the context
+        self.outputs = []
+        self.captures = []  # (tensor fed inside, tensor outside, one value per iteration?)
+        self.control_captures = []
+        self.owner = None  # the op that runs this context, once made
+        self.forward = None  # while_grad: the forward While op it runs backwards
+        self.exposed = []  # inner tensors whose values gradients asked for
+        self._readers = {}
+
+    def add_op(self, op):
+        self.ops.add(op)
+
+    def __enter__(self):
+        self._saved = self.graph._control_flow_context
+        self.graph._control_flow_context = self
+        return self
+
+    def __exit__(self, *exc):
+        self.graph._control_flow_context = self._saved
+        return False
+
+    def encloses(self, context):
+        """Is ``context`` this context or one it is nested in?"""
+        current = self
+        while current is not None:
+            if current is context:
+                return True
+            current = current.outer
+        return False
+
+    def close(self, outputs, extra_outputs=()):
+        """Record ``outputs`` and find the captures of everything they depend on."""
+        self.outputs = list(outputs)
+        captured = {}
+        seen = set()
+        stack = []
+
+        def visit(tensor):
+            if tensor.op in self.ops:
+                if tensor.op not in seen:
+                    seen.add(tensor.op)
+                    stack.append(tensor.op)
+            elif tensor not in captured:
+                captured[tensor] = self._source_of(tensor)
+
+        for tensor in [*self.outputs, *extra_outputs]:
+            visit(tensor)
+        while stack:
+            op = stack.pop()
+            for tensor in op.inputs:
+                visit(tensor)
+            for dep in op.control_inputs:
+                if dep in self.ops:
+                    if dep not in seen:
+                        seen.add(dep)
+                        stack.append(dep)
+                elif dep not in self.control_captures:
+                    self.control_captures.append(dep)
+        self.captures = [(inner, source, sliced) for inner, (source, sliced) in captured.items()]
+
+    def _source_of(self, tensor):
+        """Where a captured value comes from: (outside tensor, one value per iteration?)."""
+        home = tensor.op._control_flow_context
+        if home is None or self.encloses(home):
+            return tensor, False
+        owner = home.owner
+        if owner is None:
+            raise ValueError(f"Cannot use '{tensor.name}' here: it is inside a branch or loop "
+                             "that is still being built.")
+        if owner.type == "If":
+            return expose(owner, home, tensor), False
+        if self.kind == "while_grad" and self.forward is owner:
+            return expose(owner, home, tensor), True
+        return tensor, False  # the enclosing context resolves it when it closes
+
+
+def expose(owner, home, tensor):
+    """A tensor, next to ``owner``'s caller, holding ``tensor``'s value(s) from inside ``home``.
+
+    For an If op, the value of the branch that ran; for a While op, the list of its values,
+    one per iteration.
+    """
+    if tensor not in home.exposed:
+        home.exposed.append(tensor)
+    graph = owner.graph
+    place = graph._control_flow_context
+    key = (tensor, place)
+    reader = home._readers.get(key)
+    if reader is None:
+        bundle = owner.outputs[-1]
+        reader = make_op("ControlFlowValue", [bundle], [tensor.dtype], {"key": tensor},
+                         name=tensor.op.name + "/Exposed").outputs[0]
+        home._readers[key] = reader
+    return reader
+
+
+def _value_kernel(attrs):
+    key = attrs["key"]
+    return lambda bundle: bundle.get(key)  # None when the branch holding it did not run
+
+
+register_op("ControlFlowValue", _value_kernel, lambda op: [unknown_shape()])
+NotDifferentiable("ControlFlowValue")
+
+
+# -- loop variables --------------------------------------------------------------------------
+
+
+def _loop_var_kernel(attrs):
+    def fail():
+        raise InvalidArgumentError(
+            None, None,
+            f"'{attrs['loop']}' loop variable has a value only inside the loop; fetch the "
+            "loop's results instead.",
+        )
+
+    return fail
+
+
+register_op("LoopVar", _loop_var_kernel, lambda op: [op.attrs["shape"]])
+NotDifferentiable("LoopVar")
+
+
+def loop_var(dtype, shape, loop, name):
+    """The tensor standing for one loop variable inside a body."""
+    attrs = {"dtype": dtype, "shape": shape, "loop": loop}
+    return make_op("LoopVar", [], [dtype], attrs, name=name).outputs[0]
+
+
+# -- the ops ---------------------------------------------------------------------------------
+
+
+class _Runner:
+    """Compiles a context's sub-plan in one session; recompiles when more is exposed."""
+
+    def __init__(self, state, context, outputs):
+        self._state = state
+        self._context = context
+        self._outputs = outputs
+        self._feeds = [*context.inputs, *(inner for inner, _, _ in context.captures)]
+        self._exposed_count = -1
+        self.call = None
+
+    def ready(self):
+        if self._exposed_count != len(self._context.exposed):
+            self._exposed_count = len(self._context.exposed)
+            self.exposed = list(self._context.exposed)
+            fetches = [*self._outputs, *self.exposed]
+            self.call = self._state.subgraph(fetches, self._feeds)
+        return self.call
+
+
+def _if_kernel(attrs, state):
+    branches = attrs["branches"]
+    count = attrs["num_outputs"]
+    runners = [_Runner(state, ctx, ctx.outputs) for ctx in branches]
+    picks = attrs["input_indices"]
+
+    def run(pred, *inputs):
+        index = 0 if pred else 1
+        runner = runners[index]
+        call = runner.ready()
+        values = call([inputs[i] for i in picks[index]])
+        bundle = dict(zip(runner.exposed, values[count:]))
+        return (*values[:count], bundle)
+
+    return run
+
+
+def _if_shapes(op):
+    return [*op.attrs["shapes"], unknown_shape()]
+
+
+register_op("If", _if_kernel, _if_shapes, stateful=True)
+
+
+def _while_kernel(attrs, state):
+    ctx = attrs["context"]
+    count = len(ctx.inputs)
+    max_index = attrs["max_index"]
+    body = _Runner(state, ctx, ctx.outputs[1:])
+    cond = state.subgraph([ctx.outputs[0]], body._feeds)
+    name = attrs["name"]
+
+    def run(*inputs):
+        values = list(inputs[:count])
+        captured = list(inputs[count:max_index])
+        limit = None if max_index is None else int(inputs[max_index])
+        call = body.ready()
+        history = [[] for _ in body.exposed]
+        trips = 0
+        while limit is None or trips < limit:
+            feed = values + captured
+            (pred,) = cond(feed)
+            if np.ndim(pred) != 0:
+                raise InvalidArgumentError(None, None, f"The condition of while loop '{name}' "
+                                           f"must be a scalar, got shape {np.shape(pred)}.")
+            if not pred:
+                break
+            out = call(feed)
+            values = out[:count]
+            for kept, value in zip(history, out[count:]):
+                kept.append(value)
+            trips += 1
+        return (*values, np.int32(trips), dict(zip(body.exposed, history)))
+
+    return run
+
+
+def _while_shapes(op):
+    return [*(t.shape for t in op.attrs["context"].inputs), TensorShape([]), unknown_shape()]
+
+
+register_op("While", _while_kernel, _while_shapes, stateful=True)
+
+
+def _while_grad_kernel(attrs, state):
+    ctx = attrs["context"]
+    count = len(ctx.inputs)
+    sliced = [s for _, _, s in ctx.captures]
+    runner = state.subgraph(ctx.outputs, [*ctx.inputs, *(inner for inner, _, _ in ctx.captures)])
+
+    def run(trips, *inputs):
+        values = list(inputs[:count])
+        captured = inputs[count:]
+        for step in range(int(trips) - 1, -1, -1):
+            feed = [value[step] if each else value for value, each in zip(captured, sliced)]
+            values = runner(values + feed)
+        return tuple(values) if count != 1 else values[0]
+
+    return run
+
+
+register_op("WhileGrad", _while_grad_kernel,
+            lambda op: [t.shape for t in op.attrs["context"].inputs], stateful=True)
+
+
+def bundle_dtype():
+    """The dtype given to the last output of If/While (a dict, never differentiated)."""
+    return dtypes.int32
