@@ -12,7 +12,7 @@ SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "smallflow"
 # Lowest layer first. A module may import modules of its own layer or of layers below it.
 LAYERS = [
     ("foundation", ["python_io", "_version", "errors", "dtypes", "tensor_shape", "protos",
-                    "config", "tb_protos", "tensor_util",
+                    "config", "tb_protos", "tensor_util", "nest",
                     "datasets.idx"]),  # the IDX reader needs only NumPy,
     ("registry", ["registry", "op_signature"]),
     ("graph", ["graph", "graph_io"]),
@@ -25,7 +25,8 @@ LAYERS = [
              "ops.conv_ops", "ops.nn_ops", "ops.state_ops", "ops.random_ops",
              "ops.control_flow_ops", "ops.training_ops", "ops.conv_kernels", "ops.string_ops",
              "ops.bitwise_ops",
-             "ops.summary_ops"]),
+             "ops.summary_ops", "ops.control_flow_context", "ops.tensor_array_ops",
+             "ops.functional_ops"]),
     # Op families added for the rest of the TF1 API; they build on the ops above.
     ("more ops", ["ops.scatter_ops", "ops.clip_ops", "ops.special_math_ops", "ops.nn_extra_ops",
                   "ops.array_extra_ops", "ops.linalg_ops", "ops.segment_ops", "ops.debug_ops",

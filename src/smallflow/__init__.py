@@ -143,7 +143,18 @@ from .ops.array_ops import (
     zeros,
     zeros_like,
 )
-from .ops.control_flow_ops import group, no_op, tuple, with_dependencies  # noqa: A004
+from . import nest
+from .ops.control_flow_ops import (  # noqa: A004
+    case,
+    cond,
+    group,
+    no_op,
+    tuple,
+    while_loop,
+    with_dependencies,
+)
+from .ops.functional_ops import foldl, foldr, map_fn, scan
+from .ops.tensor_array_ops import TensorArray
 from .ops.math_ops import (
     abs,  # noqa: A004
     add,

@@ -1,5 +1,6 @@
 """``tf.nn``: activations, softmax, cross entropies, convolution, pooling and dropout."""
 
+from . import rnn_cell_impl as rnn_cell
 from .ops.array_extra_ops import top_k
 from .ops.math_ops import sigmoid, tanh
 from .ops.array_extra_ops import depth_to_space, space_to_batch, space_to_depth
@@ -61,6 +62,7 @@ from .ops.nn_ops import (
     sparse_softmax_cross_entropy_with_logits,
     xw_plus_b,
 )
+from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, static_bidirectional_rnn, static_rnn
 
 # TensorFlow 1.15's other names for the pooling functions.
 max_pool2d = max_pool
@@ -75,6 +77,7 @@ __all__ = [
     "bias_add",
     "compute_accidental_hits",
     "compute_average_loss",
+    "bidirectional_dynamic_rnn",
     "conv1d",
     "conv2d",
     "conv2d_backprop_filter",
@@ -86,6 +89,7 @@ __all__ = [
     "depth_to_space",
     "depthwise_conv2d",
     "dropout",
+    "dynamic_rnn",
     "elu",
     "embedding_lookup",
     "fused_batch_norm",
@@ -106,6 +110,7 @@ __all__ = [
     "normalize_moments",
     "relu",
     "relu6",
+    "rnn_cell",
     "relu_layer",
     "sampled_softmax_loss",
     "scale_regularization_loss",
@@ -123,6 +128,8 @@ __all__ = [
     "space_to_depth",
     "sparse_softmax_cross_entropy_with_logits",
     "sufficient_statistics",
+    "static_bidirectional_rnn",
+    "static_rnn",
     "swish",
     "tanh",
     "top_k",

@@ -359,8 +359,10 @@ class TensorArray:
         self._dtype = dtypes.as_dtype(dtype)
         self._dynamic_size = bool(dynamic_size)
         self._infer_shape = infer_shape
-        self._element_shape = as_shape(element_shape) if element_shape is not None \
-            else unknown_shape()
+        # One box shared by every TensorArray derived from this one (writes in a loop body
+        # teach the element shape to the TensorArray the loop returns), as in TensorFlow.
+        self._shape_box = [as_shape(element_shape) if element_shape is not None
+                           else unknown_shape()]
         if flow is not None:
             self._flow = convert_to_tensor(flow)
             return
@@ -382,7 +384,7 @@ class TensorArray:
         result._dtype = self._dtype
         result._dynamic_size = self._dynamic_size
         result._infer_shape = self._infer_shape
-        result._element_shape = self._element_shape
+        result._shape_box = self._shape_box
         result._flow = flow
         return result
 
@@ -400,7 +402,11 @@ class TensorArray:
 
     @property
     def element_shape(self):
-        return self._element_shape
+        return self._shape_box[0]
+
+    @property
+    def _element_shape(self):
+        return self._shape_box[0]
 
     @property
     def dynamic_size(self):
@@ -415,7 +421,7 @@ class TensorArray:
         if not self._element_shape.is_compatible_with(shape):
             raise ValueError(f"Inconsistent shapes: saw {shape} but expected "
                              f"{self._element_shape} (and infer_shape=True)")
-        self._element_shape = self._element_shape.merge_with(shape)
+        self._shape_box[0] = self._element_shape.merge_with(shape)
 
     def _value(self, value, name):
         value = convert_to_tensor(value, name=name)
@@ -444,9 +450,7 @@ class TensorArray:
         return self._derived(flow)
 
     def _derived(self, flow):
-        result = self._with_flow(flow)
-        result._element_shape = self._element_shape
-        return result
+        return self._with_flow(flow)
 
     def stack(self, name=None):
         """All elements stacked along a new first axis."""
@@ -495,7 +499,7 @@ class TensorArray:
             flow = make_op("TensorArraySplitV3", [self._flow, value, lengths],
                            [self._dtype], None, name="TensorArraySplitV3").outputs[0]
         result = self._derived(flow)
-        result._element_shape = unknown_shape()
+        result._shape_box = [unknown_shape()]
         return result
 
     def size(self, name=None):
