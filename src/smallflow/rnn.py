@@ -41,14 +41,13 @@ def _lengths(sequence_length):
 
 def _keep_finished(time, lengths, new, old):
     """Rows whose sequence has ended (time >= length) keep ``old``; others take ``new``."""
-    running = array_ops.cast(array_ops.expand_dims(math_ops.less(time, lengths), 1), new.dtype)
-    return new * running + old * (1 - running)
+    running = array_ops.expand_dims(math_ops.less(time, lengths), 1)
+    return array_ops.where_v2(running, new, old)
 
 
 def _mask_outputs(time, lengths, output):
-    running = array_ops.cast(array_ops.expand_dims(math_ops.less(time, lengths), 1),
-                             output.dtype)
-    return output * running
+    running = array_ops.expand_dims(math_ops.less(time, lengths), 1)
+    return array_ops.where_v2(running, output, array_ops.zeros_like(output))
 
 
 def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=None,

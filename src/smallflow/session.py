@@ -313,9 +313,9 @@ class BaseSession:
             self._kernels[op] = kernel
         return kernel
 
-    def _make_plan(self, elements, feed_tensors, split=True):
+    def _make_plan(self, elements, feed_tensors, split=True, outside_ops=()):
         fed = set(feed_tensors)
-        order = _prune_and_order(elements, fed)
+        order = _prune_and_order(elements, fed, outside_ops)
         split = chunking.find_split(order, feed_tensors, elements) if split and fed else None
         slots = {}
         template = []
@@ -413,13 +413,16 @@ class BaseSession:
         parts = None
         return self._execute(rest, (*feed_values, *joined))
 
-    def _subgraph_function(self, outputs, inputs):
+    def _subgraph_function(self, outputs, inputs, outside_ops=()):
         """A function computing ``outputs`` from values for ``inputs`` (no feed checks).
+
+        ``outside_ops`` are control dependencies the enclosing plan has already run.
 
         Control flow kernels call it once per branch or loop body, then call the function
         it returns for every run or iteration: the same compiled straight-line plan.
         """
-        plan = self._make_plan(list(outputs), list(inputs))
+        plan = self._make_plan(list(outputs), list(inputs), split=False,
+                               outside_ops=outside_ops)
         template = plan.template
         feed_slots = plan.feed_slots
         fetch_slots = plan.fetch_slots
@@ -578,10 +581,10 @@ def _raise_unfed(op):
     )
 
 
-def _prune_and_order(elements, fed):
+def _prune_and_order(elements, fed, outside_ops=()):
     """The ops the fetches need (stopping at fed tensors), in an order that respects inputs."""
     order = []
-    state = {}
+    state = dict.fromkeys(outside_ops, "done")
     stack = []
     for element in elements:
         op = element if isinstance(element, Operation) else element.op

@@ -175,6 +175,7 @@ class _Runner:
         self._context = context
         self._outputs = outputs
         self._feeds = [*context.inputs, *(inner for inner, _, _ in context.captures)]
+        self._outside = list(context.control_captures)
         self._exposed_count = -1
         self.call = None
 
@@ -183,7 +184,7 @@ class _Runner:
             self._exposed_count = len(self._context.exposed)
             self.exposed = list(self._context.exposed)
             fetches = [*self._outputs, *self.exposed]
-            self.call = self._state.subgraph(fetches, self._feeds)
+            self.call = self._state.subgraph(fetches, self._feeds, self._outside)
         return self.call
 
 
@@ -216,7 +217,7 @@ def _while_kernel(attrs, state):
     count = len(ctx.inputs)
     max_index = attrs["max_index"]
     body = _Runner(state, ctx, ctx.outputs[1:])
-    cond = state.subgraph([ctx.outputs[0]], body._feeds)
+    cond = state.subgraph([ctx.outputs[0]], body._feeds, body._outside)
     name = attrs["name"]
 
     def run(*inputs):
@@ -255,7 +256,8 @@ def _while_grad_kernel(attrs, state):
     ctx = attrs["context"]
     count = len(ctx.inputs)
     sliced = [s for _, _, s in ctx.captures]
-    runner = state.subgraph(ctx.outputs, [*ctx.inputs, *(inner for inner, _, _ in ctx.captures)])
+    runner = state.subgraph(ctx.outputs, [*ctx.inputs, *(inner for inner, _, _ in ctx.captures)],
+                            ctx.control_captures)
 
     def run(trips, *inputs):
         values = list(inputs[:count])

@@ -278,6 +278,14 @@ def _case_check(preds, mode):
     return make_op("CaseCheck", preds, [dtypes.bool], attrs, name=f"Assert_{mode}").outputs[0]
 
 
+def _same_structure(a, b):
+    try:
+        nest.assert_same_structure(a, b, check_types=False)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def _shape_fits(shape, invariant):
     """Is ``shape`` at least as specific as ``invariant`` (TF's _ShapeLessThanOrEqual)?"""
     if invariant.ndims is None:
@@ -340,7 +348,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
             pred = convert_to_tensor(cond(*args) if is_seq else cond(args[0]))
             _is_bool_scalar(pred, "The loop condition")
             result = body(*args) if is_seq else body(args[0])
-            if not nest.is_sequence(result):
+            if not nest.is_sequence(result) or (len(structure) == 1 and not _same_structure(
+                    list(structure), list(result)) and _same_structure(structure[0], result)):
                 result = [result]
             try:
                 nest.assert_same_structure(list(structure), list(result), check_types=False)
