@@ -284,6 +284,32 @@ def _collective(fn):
     return build
 
 
+def _if_case():
+    x = _ph([2, 3])
+    y = tf.cond(tf.constant(True), lambda: tf.tanh(x) * x, lambda: x)
+    return Case([x], [_uniform((2, 3))], y)
+
+
+def _while_case():
+    x = _ph([3])
+    _, y = tf.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, tf.tanh(v) * x), [0, x])
+    return Case([x], [_uniform((3,))], y)
+
+
+def _tensor_array_case(build, shape):
+    def case():
+        x = _ph([3, 2])
+        y = build(x)
+        y.set_shape(shape)  # a TensorArray does not know its length statically
+        return Case([x], [_uniform((3, 2))], y)
+
+    return case
+
+
+def _ta(size=3):
+    return tf.TensorArray(F64, size=size)
+
+
 CASES = {
     "Abs": _unary(tf.abs, _away_from_zero),
     "Acos": _unary(tf.acos, lambda s: _uniform(s, -0.8, 0.8)),
@@ -339,6 +365,7 @@ CASES = {
     "Fill": _fill_case,
     "GatherNd": _gather_nd_case,
     "GatherV2": _gather_case,
+    "If": _if_case,
     "Identity": _unary(tf.identity),
     "IdentityN": _binary(lambda a, b: tf.identity_n([a, b])[0] * 2.0 + tf.identity_n([b])[0], (2, 3), (2, 3)),
     "L2Loss": _unary(tf.nn.l2_loss),
@@ -430,6 +457,19 @@ CASES = {
     "UnsortedSegmentMin": _segment_case(tf.unsorted_segment_min, _distinct),
     "UnsortedSegmentProd": _segment_case(tf.unsorted_segment_prod, _away_from_zero),
     "UnsortedSegmentSum": _segment_sum_case,
+    "While": _while_case,
+    "ReverseSequence": _unary(lambda x: tf.reverse_sequence(x, [1, 3], seq_axis=1,
+                                                            batch_axis=0), shape=(2, 3)),
+    "TensorArrayWriteV3": _tensor_array_case(lambda x: _ta(2).write(0, x).write(1, x * x)
+                                             .stack(), [2, 3, 2]),
+    "TensorArrayReadV3": _tensor_array_case(lambda x: _ta().unstack(x).read(1) * 2.0, [2]),
+    "TensorArrayStack": _tensor_array_case(lambda x: _ta().unstack(x).stack(), [3, 2]),
+    "TensorArrayUnstack": _tensor_array_case(lambda x: _ta().unstack(x).gather([2, 0]), [2, 2]),
+    "TensorArrayGatherV3": _tensor_array_case(lambda x: _ta().unstack(x).gather([1, 1, 0]), [3, 2]),
+    "TensorArrayScatterV3": _tensor_array_case(lambda x: _ta().scatter([2, 0, 1], x).stack(), [3, 2]),
+    "TensorArrayConcatV3": _tensor_array_case(lambda x: _ta().unstack(x).concat(), [6]),
+    "TensorArraySplitV3": _tensor_array_case(
+        lambda x: _ta(2).split(tf.reshape(x, [6]), [2, 4]).read(1), [4]),
 }
 
 
