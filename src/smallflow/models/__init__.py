@@ -24,7 +24,7 @@ import os
 import numpy as np
 
 import smallflow as tf
-from smallflow.models import cnn, mlp, softmax
+from smallflow.models import cnn, mlp, rnn, softmax
 
 __all__ = [
     "MODELS",
@@ -47,6 +47,7 @@ MODELS = {
     "softmax": softmax,
     "mlp": mlp,
     "cnn": cnn,
+    "rnn": rnn,
 }
 
 # The optimizers `smallflow train --optimizer` offers, as TensorFlow 1.x names them.
