@@ -36,7 +36,11 @@ def _run(*args):
     return result.stdout.splitlines()
 
 
-@pytest.mark.parametrize("flags", [[], ["--static"]], ids=["dynamic_rnn", "static_rnn"])
+@pytest.mark.parametrize("flags", [
+    [],
+    # The static unrolling is the same program with another flag: checked in the slow run.
+    pytest.param(["--static"], marks=pytest.mark.slow),
+], ids=["dynamic_rnn", "static_rnn"])
 def test_example_prints_progress_then_test_accuracy(data_dir, flags):
     lines = _run(PROGRAM, "--data_dir", data_dir, "--steps", "4", "--display_step", "2",
                  "--batch_size", "32", "--seed", "0", *flags)

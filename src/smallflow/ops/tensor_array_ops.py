@@ -508,6 +508,5 @@ class TensorArray:
                        "TensorArraySizeV3").outputs[0]
 
     def close(self, name=None):
-        from .control_flow_ops import no_op  # noqa: PLC0415 - control_flow_ops imports us
-
-        return no_op(name=name or "TensorArrayClose")
+        """An op that does nothing: the elements go when nothing refers to them."""
+        return make_op("NoOp", [], [], None, name or "TensorArrayClose")
