@@ -26,9 +26,10 @@ THRESHOLDS = {
     "softmax": (0.90, 0.92),
     "mlp": (0.97, 0.975, 0.978, 0.98),
     "cnn": (0.98, 0.99, 0.992),
+    "rnn": (0.95, 0.97, 0.98, 0.985),
 }
 # model -> steps between test evaluations (about five per epoch of their default batch)
-EVAL_EVERY = {"softmax": 100, "mlp": 110, "cnn": 220}
+EVAL_EVERY = {"softmax": 100, "mlp": 110, "cnn": 220, "rnn": 250}
 
 
 def test_accuracy(sess, graph, test):
