@@ -330,7 +330,11 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         else:
             given = shape_invariants if is_seq else [shape_invariants]
             nest.assert_same_structure(list(structure), list(given), check_types=False)
-            invariants = [as_shape(s) for s in nest.flatten(given)]
+            invariants = [
+                # A TensorArray's flow is a scalar whatever invariant is given for the array.
+                tensor.shape if isinstance(leaf, tensor_array_ops.TensorArray) else as_shape(s)
+                for tensor, leaf, s in zip(flat_in, nest.flatten(structure), nest.flatten(given))
+            ]
             for tensor, invariant in zip(flat_in, invariants):
                 if not _shape_fits(tensor.shape, invariant):
                     raise ValueError(
