@@ -7,6 +7,8 @@ taken branch running, side effects inside branches and bodies, and TF1's errors.
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import smallflow as tf
 from smallflow import errors
@@ -192,6 +194,26 @@ WHILE_CASES = [
 def test_while_loop_forward_matches_python(name, build, reference, n):
     placeholder = tf.placeholder(tf.int32, [])
     assert _run(build(placeholder), {placeholder: n}) == reference(n)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.floats(-3, 3), min_size=1, max_size=8), st.floats(0.1, 0.9))
+def test_a_discounted_sum_loop_matches_python_for_any_sequence(values, decay):
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float64, [None])
+        length = tf.shape(x)[0]
+        _, total = tf.while_loop(lambda i, s: i < length,
+                                 lambda i, s: (i + 1, s * decay + x[i]), [0, tf.constant(
+                                     0.0, tf.float64)])
+        (grad,) = tf.gradients(total, x)
+        with tf.Session() as sess:
+            got, got_grad = sess.run([total, grad], {x: values})
+    expected = 0.0
+    for value in values:
+        expected = expected * decay + value
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+    weights = [decay ** (len(values) - 1 - k) for k in range(len(values))]
+    np.testing.assert_allclose(got_grad, weights, rtol=1e-12)
 
 
 def test_while_loop_gradient_with_data_dependent_trip_count():
