@@ -68,8 +68,8 @@ def main(_):
             sess.run(train_op, feed_dict={X: batch_x, Y: batch_y})
             if step % FLAGS.display_step == 0 or step == 1:
                 loss, acc = sess.run([loss_op, accuracy], feed_dict={X: batch_x, Y: batch_y})
-                print("Step " + str(step) + ", Minibatch Loss= " + "{:.4f}".format(loss)
-                      + ", Training Accuracy= " + "{:.3f}".format(acc))
+                print("Step " + str(step) + ", Minibatch Loss= " + f"{loss:.4f}"
+                      + ", Training Accuracy= " + f"{acc:.3f}")
         print("Optimization Finished!")
 
         test_data = mnist.test.images.reshape((-1, timesteps, num_input))

@@ -45,7 +45,8 @@ COND_CASES = [
      lambda p, x: x if p else x + 1),
     ("strict_keeps_list", lambda p, x: tf.cond(p, lambda: [x], lambda: [x + 1.0], strict=True),
      lambda p, x: [x if p else x + 1]),
-    ("outside_tensor_returned", lambda p, x: tf.cond(p, lambda: x, lambda: tf.constant(5.0, tf.float64)),
+    ("outside_tensor_returned",
+     lambda p, x: tf.cond(p, lambda: x, lambda: tf.constant(5.0, tf.float64)),
      lambda p, x: x if p else 5.0),
 ]
 

@@ -458,8 +458,6 @@ CASES = {
     "UnsortedSegmentProd": _segment_case(tf.unsorted_segment_prod, _away_from_zero),
     "UnsortedSegmentSum": _segment_sum_case,
     "While": _while_case,
-    "ReverseSequence": _unary(lambda x: tf.reverse_sequence(x, [1, 3], seq_axis=1,
-                                                            batch_axis=0), shape=(2, 3)),
     "TensorArrayWriteV3": _tensor_array_case(lambda x: _ta(2).write(0, x).write(1, x * x)
                                              .stack(), [2, 3, 2]),
     "TensorArrayReadV3": _tensor_array_case(lambda x: _ta().unstack(x).read(1) * 2.0, [2]),

@@ -10,6 +10,7 @@ biases zero (GRU gates: one).
 """
 
 import collections
+import re
 
 from . import dtypes, init_ops, nest
 from .graph import convert_to_tensor, name_scope
@@ -35,15 +36,9 @@ def _zeros(batch_size, size, dtype):
 
 
 def _snake(name):
-    out = []
-    for i, char in enumerate(name):
-        if char.isupper() and i and not name[i - 1].isupper():
-            out.append("_")
-        elif char.isupper() and i and i + 1 < len(name) and name[i + 1].islower() \
-                and name[i - 1].isupper():
-            out.append("_")
-        out.append(char.lower())
-    return "".join(out)
+    """``BasicLSTMCell`` -> ``basic_lstm_cell``: the default scope name TF's layers use."""
+    words = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", words).lower()
 
 
 class RNNCell:

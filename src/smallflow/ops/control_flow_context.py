@@ -140,6 +140,38 @@ register_op("ControlFlowValue", _value_kernel, lambda op: [unknown_shape()])
 NotDifferentiable("ControlFlowValue")
 
 
+# -- tf.case's run-time checks ---------------------------------------------------------------------
+
+
+def _case_check_kernel(attrs):
+    mode = attrs["mode"]
+    names = attrs["names"]
+
+    def check(*values):
+        truths = [bool(v) for v in values]
+        if mode == "none" and not any(truths):
+            raise InvalidArgumentError(
+                None, None, "None of the conditions evaluated as True. Conditions: "
+                f"({', '.join(names)}), Values: {truths}")
+        if mode == "exclusive" and sum(truths) > 1:
+            raise InvalidArgumentError(
+                None, None, "More than one condition evaluated as True but exclusive=True. "
+                f"Conditions: ({', '.join(names)}), Values: {truths}")
+        return np.array(True)
+
+    return check
+
+
+register_op("CaseCheck", _case_check_kernel, lambda op: [TensorShape([])])
+NotDifferentiable("CaseCheck")
+
+
+def case_check(preds, mode):
+    """A bool op that fails unless the predicates' values suit ``case`` (``mode``)."""
+    attrs = {"mode": mode, "names": [p.name for p in preds]}
+    return make_op("CaseCheck", preds, [dtypes.bool], attrs, name=f"Assert_{mode}").outputs[0]
+
+
 # -- loop variables --------------------------------------------------------------------------
 
 

@@ -2,10 +2,7 @@
 
 import builtins
 
-import numpy as np
-
 from .. import dtypes, nest
-from ..errors import InvalidArgumentError
 from ..graph import Operation, Tensor, control_dependencies, convert_to_tensor, name_scope
 from ..op_signature import signature
 from ..registry import NotDifferentiable, register_op
@@ -211,7 +208,7 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
         if not isinstance(pair, list | _TUPLE) or len(pair) != 2:
             raise TypeError("Each entry in pred_fn_pairs must be a 2-tuple")
         if not callable(pair[1]):
-            raise TypeError("fn for pred %s must be callable." % pair[0].name)
+            raise TypeError(f"fn for pred {getattr(pair[0], 'name', pair[0])} must be callable.")
         if isinstance(pair[0], bool):
             raise TypeError("pred must not be a Python bool")
     if not pairs and default is None:
@@ -224,10 +221,11 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
         checks = []
         if default is None:
             default = fns.pop()
-            checks.append(_case_check(preds, "none"))
+            checks.append(control_flow_context.case_check(preds, "none"))
             preds = preds[:-1]
         if exclusive and len(preds) + (1 if len(checks) else 0) > 1:
-            checks.append(_case_check([convert_to_tensor(p) for p, _ in pairs], "exclusive"))
+            all_preds = [convert_to_tensor(p) for p, _ in pairs]
+            checks.append(control_flow_context.case_check(all_preds, "exclusive"))
         if not preds:
             with control_dependencies(checks):
                 return _identity_structure(default(), strict)
@@ -248,34 +246,6 @@ def _identity_structure(result, strict):
 
 def _deferred_cond(pred, fn, otherwise, strict):
     return lambda: cond(pred, fn, otherwise, strict=strict)
-
-
-def _case_check_kernel(attrs):
-    mode = attrs["mode"]
-    names = attrs["names"]
-
-    def check(*values):
-        truths = [bool(v) for v in values]
-        if mode == "none" and not any(truths):
-            raise InvalidArgumentError(
-                None, None, "None of the conditions evaluated as True. Conditions: "
-                f"({', '.join(names)}), Values: {truths}")
-        if mode == "exclusive" and sum(truths) > 1:
-            raise InvalidArgumentError(
-                None, None, "More than one condition evaluated as True but exclusive=True. "
-                f"Conditions: ({', '.join(names)}), Values: {truths}")
-        return np.array(True)
-
-    return check
-
-
-register_op("CaseCheck", _case_check_kernel, lambda op: [TensorShape([])])
-NotDifferentiable("CaseCheck")
-
-
-def _case_check(preds, mode):
-    attrs = {"mode": mode, "names": [p.name for p in preds]}
-    return make_op("CaseCheck", preds, [dtypes.bool], attrs, name=f"Assert_{mode}").outputs[0]
 
 
 def _same_structure(a, b):
