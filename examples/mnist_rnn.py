@@ -4,7 +4,7 @@ Written in the TensorFlow 1.x style of the classic recurrent_network.py examples
 image is a sequence of 28 rows of 28 pixels, a BasicLSTMCell of 128 units reads it with
 tf.nn.dynamic_rnn (or tf.contrib.rnn.static_rnn with --static), and the last output goes
 through a softmax layer. Only the import of TensorFlow is changed. With the defaults (3,000
-steps of 128 images, Adam) it reaches about 98.5% test accuracy.
+steps of 128 images, Adam) it reaches about 98% test accuracy.
 Run: python examples/mnist_rnn.py --data_dir MNIST_data/ [--steps 3000] [--seed 0] [--static]
 """
 

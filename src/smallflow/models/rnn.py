@@ -2,11 +2,14 @@
 
 import smallflow as tf
 
-DESCRIPTION = "LSTM of 128 units over the 28 rows of each image, then softmax (about 98.5%)"
+DESCRIPTION = "LSTM of 128 units over the 28 rows of each image, then softmax (about 98.3%)"
 
 ROWS = 28
 UNITS = 128
 
+# 3,000 steps of 128 (7 epochs), Adam 2e-3 halved every 1,000 steps: 98.32% test accuracy
+# (seed 0; validation 96.5% after 500 steps, 98.2% after 1,500). That run took 26 min on a
+# machine shared by many jobs (load average 12-20); a step is about 0.2 s on a quiet core.
 DEFAULTS = {
     "steps": 3000,
     "batch_size": 128,
