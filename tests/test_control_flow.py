@@ -360,7 +360,7 @@ def test_tensor_array_write_read_stack_size_in_a_loop_with_gradient():
 
 def test_tensor_array_gather_scatter_concat_split_with_gradients():
     x = tf.placeholder(tf.float64, [3, 2])
-    ta = tf.TensorArray(tf.float64, size=3).scatter([2, 0, 1], x)
+    ta = tf.TensorArray(tf.float64, size=3, clear_after_read=False).scatter([2, 0, 1], x)
     gathered = ta.gather([1, 2, 1])
     pieces = tf.TensorArray(tf.float64, size=2).split(tf.reshape(x, [6]), [2, 4])
     joined = pieces.concat()
@@ -377,6 +377,8 @@ TENSOR_ARRAY_ERRORS = [
     (lambda: tf.TensorArray(tf.float32, size=2).write(0, 1.0).write(0, 2.0).stack(),
      "already been written"),
     (lambda: tf.TensorArray(tf.float32, size=2).write(0, 1.0).read(1), "not yet been written"),
+    (lambda: tf.TensorArray(tf.float32, size=2).unstack([1.0, 2.0]).gather([0, 0]),
+     "cleared after a previous read"),
     (lambda: tf.TensorArray(tf.float32, size=2, infer_shape=False).write(0, [1.0])
      .write(1, [1.0, 2.0]).stack(), "one shape"),
 ]

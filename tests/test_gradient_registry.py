@@ -307,7 +307,7 @@ def _tensor_array_case(build, shape):
 
 
 def _ta(size=3):
-    return tf.TensorArray(F64, size=size)
+    return tf.TensorArray(F64, size=size, clear_after_read=False)
 
 
 CASES = {

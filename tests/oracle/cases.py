@@ -660,3 +660,140 @@ EXTRA = [Case(f"public/{name}", build) for name, build in PUBLIC_OPS.items()]
 from cases_api import API_CASES  # noqa: E402 - Case must be defined first
 
 EXTRA += API_CASES
+
+# -- control flow (issue 10): cond, case, while_loop, TensorArray, map_fn/scan/fold -----------
+# Values and gradients, including loops whose trip count depends on the data, nested loops
+# and conds inside loops. (TensorFlow 2's compat.v1 cannot build the v1 RNN cells without
+# tf_keras, so the cells are checked against NumPy in tests/test_rnn.py instead.)
+
+
+def _cf_x(tf, np):
+    return tf.constant(np.array([0.3, -1.2, 0.8]), dtype=tf.float64)
+
+
+def _cf_cond(tf, np, pred):
+    x = _cf_x(tf, np)
+    y = tf.cond(tf.constant(pred), lambda: tf.reduce_sum(tf.tanh(x) * x),
+                lambda: tf.reduce_sum(tf.exp(x)))
+    return {"y": y, "dx": tf.gradients(y, x)[0]}
+
+
+def _cf_cond_nested(tf, np):
+    x = _cf_x(tf, np)
+    h = x * 2.0
+    out = tf.cond(tf.reduce_sum(x) < 0.0,
+                  lambda: (x + h, {"s": tf.reduce_sum(h)}),
+                  lambda: (x * h, {"s": tf.reduce_max(h)}))
+    return {"a": out[0], "s": out[1]["s"], "dx": tf.gradients(out[0], x)[0]}
+
+
+def _cf_while_power(tf, np):
+    x = tf.constant(1.3, dtype=tf.float64)
+    _, y = tf.while_loop(lambda i, v: v < 50.0, lambda i, v: (i + 1, v * v + 0.5 * v), [0, x])
+    return {"y": y, "dx": tf.gradients(y, x)[0]}
+
+
+def _cf_while_nested(tf, np):
+    x = _cf_x(tf, np)
+
+    def outer(j, a):
+        def inner(k, b):
+            return k + 1, tf.cond(tf.reduce_sum(b) > 1.0, lambda: b * 0.5,
+                                  lambda: tf.tanh(b + x))
+
+        _, b = tf.while_loop(lambda k, b: k < j + 1, inner, [0, a])
+        return j + 1, b * x
+
+    _, y = tf.while_loop(lambda j, a: j < 3, outer, [0, tf.ones([3], tf.float64)])
+    return {"y": y, "dx": tf.gradients(tf.reduce_sum(y * y), x)[0]}
+
+
+def _cf_while_maximum(tf, np):
+    i, s = tf.while_loop(lambda i, s: i < 100, lambda i, s: (i + 1, s + i), (0, 0),
+                         maximum_iterations=7)
+    return {"i": i, "s": s}
+
+
+def _cf_tensor_array(tf, np):
+    x = tf.constant(np.arange(12.0).reshape(4, 3) / 10.0, dtype=tf.float64)
+    steps = tf.TensorArray(tf.float64, size=4).unstack(x)
+    out = tf.TensorArray(tf.float64, size=0, dynamic_size=True)
+
+    def body(t, h, out):
+        h = tf.tanh(h * 0.5 + steps.read(t))
+        return t + 1, h, out.write(t, h)
+
+    _, _, out = tf.while_loop(lambda t, h, o: t < 4, body,
+                              [0, tf.zeros([3], tf.float64), out])
+    stacked = out.stack()
+    return {"stack": stacked, "size": out.size(),
+            "dx": tf.gradients(tf.reduce_sum(stacked * stacked), x)[0]}
+
+
+def _cf_tensor_array_gather_scatter(tf, np, clear_after_read):
+    x = tf.constant(np.arange(6.0).reshape(3, 2), dtype=tf.float64)
+    ta = tf.TensorArray(tf.float64, size=3, clear_after_read=clear_after_read)
+    g = ta.scatter([2, 0, 1], x).gather([1, 2, 1])  # index 1 twice: an error unless kept
+    return {"g": g, "dx": tf.gradients(tf.reduce_sum(g * g), x)[0]}
+
+
+def _cf_case(tf, np, value, exclusive):
+    v = tf.constant(value)
+    pairs = [(tf.less(v, 3), lambda: tf.constant(10.0)), (tf.less(v, 7), lambda: tf.constant(20.0))]
+    return {"r": tf.case(pairs, default=lambda: tf.constant(30.0), exclusive=exclusive)}
+
+
+def _cf_higher_order(tf, np, which):
+    x = tf.constant(np.arange(1.0, 7.0).reshape(3, 2), dtype=tf.float64)
+    if which == "map_fn":
+        y = tf.map_fn(lambda r: r * r + 1.0, x)
+    elif which == "scan":
+        y = tf.scan(lambda a, r: a * 0.5 + r, x)
+    elif which == "scan_reverse":
+        y = tf.scan(lambda a, r: a + r, x, initializer=tf.zeros([2], tf.float64), reverse=True)
+    elif which == "foldl":
+        y = tf.foldl(lambda a, r: a * r, x)
+    else:
+        y = tf.foldr(lambda a, r: a * 2.0 - r, x, initializer=tf.zeros([2], tf.float64))
+    return {"y": y, "dx": tf.gradients(tf.reduce_sum(tf.tanh(y)), x)[0]}
+
+
+def _cf_side_effects(tf, np):
+    v = tf.Variable(0, name="counter")
+    r = tf.reshape(tf.cond(tf.constant(False), lambda: v.assign_add(1),
+                           lambda: v.assign_add(10)), [])
+    with tf.control_dependencies([r]):
+        after = tf.identity(v.read_value())
+    return {"r": r, "after": after}
+
+
+def _cf_errors(tf, np, which):
+    if which == "python_bool":
+        return {"y": tf.cond(True, lambda: tf.constant(1.0), lambda: tf.constant(2.0))}
+    if which == "shape_invariant":
+        return {"y": tf.while_loop(lambda i: tf.size(i) < 3, lambda i: tf.concat([i, i], 0),
+                                   [tf.constant([1])])}
+    return {"y": tf.TensorArray(tf.float32, size=2).write(2, 1.0).stack()}
+
+
+EXTRA += [
+    Case("control_flow/cond_true", lambda tf, np: _cf_cond(tf, np, True)),
+    Case("control_flow/cond_false", lambda tf, np: _cf_cond(tf, np, False)),
+    Case("control_flow/cond_nested_structure", _cf_cond_nested),
+    Case("control_flow/while_data_dependent_trips", _cf_while_power),
+    Case("control_flow/while_nested_with_cond", _cf_while_nested),
+    Case("control_flow/while_maximum_iterations", _cf_while_maximum),
+    Case("control_flow/tensor_array_loop", _cf_tensor_array),
+    Case("control_flow/tensor_array_gather_scatter",
+         lambda tf, np: _cf_tensor_array_gather_scatter(tf, np, False)),
+    Case("control_flow/tensor_array_read_twice_cleared",
+         lambda tf, np: _cf_tensor_array_gather_scatter(tf, np, None)),
+    Case("control_flow/case_first_true", lambda tf, np: _cf_case(tf, np, 1, False)),
+    Case("control_flow/case_default", lambda tf, np: _cf_case(tf, np, 9, False)),
+    Case("control_flow/case_not_exclusive", lambda tf, np: _cf_case(tf, np, 1, True)),
+    *[Case(f"control_flow/{which}", lambda tf, np, w=which: _cf_higher_order(tf, np, w))
+      for which in ("map_fn", "scan", "scan_reverse", "foldl", "foldr")],
+    Case("control_flow/only_taken_branch_assigns", _cf_side_effects, init=True),
+    *[Case(f"control_flow/error_{which}", lambda tf, np, w=which: _cf_errors(tf, np, w))
+      for which in ("python_bool", "shape_invariant", "tensor_array_not_resizeable")],
+]

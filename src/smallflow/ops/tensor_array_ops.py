@@ -20,15 +20,20 @@ from ..tensor_shape import TensorShape, as_shape, unknown_shape
 from .common import make_op, same_shape
 
 
+# An element already read from a TensorArray with clear_after_read (TF1's default).
+_CLEARED = object()
+
+
 class TensorArrayValue:
     """The run-time value of a TensorArray: elements (None until written) and its rules."""
 
-    __slots__ = ("dynamic", "elements", "name")
+    __slots__ = ("clear", "dynamic", "elements", "name")
 
-    def __init__(self, elements, dynamic, name):
+    def __init__(self, elements, dynamic, name, clear=True):
         self.elements = elements
         self.dynamic = dynamic
         self.name = name
+        self.clear = clear
 
     def written(self, index, value):
         elements = list(self.elements)
@@ -42,12 +47,12 @@ class TensorArrayValue:
                     None, None, f"TensorArray {self.name}: Tried to write to index {index} "
                     f"but array is not resizeable and size is: {size}")
             elements.extend([None] * (index + 1 - size))
-        elif elements[index] is not None:
+        elif elements[index] is not None:  # written (or written and read)
             raise InvalidArgumentError(
                 None, None, f"TensorArray {self.name}: Could not write to TensorArray index "
                 f"{index} because it has already been written to.")
         elements[index] = np.asarray(value)
-        return TensorArrayValue(elements, self.dynamic, self.name)
+        return TensorArrayValue(elements, self.dynamic, self.name, self.clear)
 
     def read(self, index):
         if not 0 <= index < len(self.elements):
@@ -59,6 +64,14 @@ class TensorArrayValue:
             raise InvalidArgumentError(
                 None, None, f"TensorArray {self.name}: Could not read from TensorArray index "
                 f"{index} because it has not yet been written to.")
+        if value is _CLEARED:
+            raise InvalidArgumentError(
+                None, None, f"TensorArray {self.name}: Could not read index {index} twice "
+                "because it was cleared after a previous read (perhaps try setting "
+                "clear_after_read = false?).")
+        if self.clear:
+            # Like TF's handle, reading releases the element (this version of the array).
+            self.elements[index] = _CLEARED
         return value
 
     def stacked(self, indices, dtype, element_shape):
@@ -106,17 +119,19 @@ class TensorArrayGrad:
 # -- ops -------------------------------------------------------------------------------------
 
 
-def _new_kernel(attrs):
+def _new_kernel(attrs, state):
     dynamic = attrs["dynamic_size"]
     name = attrs["tensor_array_name"]
-    return lambda size: TensorArrayValue([None] * int(size), dynamic, name)
+    clear = attrs["clear_after_read"]
+    return lambda size: TensorArrayValue([None] * int(size), dynamic, name, clear)
 
 
 def _flow_shape(op):
     return [TensorShape([])]
 
 
-register_op("TensorArrayV3", _new_kernel, _flow_shape)
+# Stateful: each run needs a fresh array (reads clear elements), never one folded at planning.
+register_op("TensorArrayV3", _new_kernel, _flow_shape, stateful=True)
 
 
 def _write_kernel(attrs):
@@ -144,10 +159,8 @@ def _gather_kernel(attrs):
 
 
 def _stacked_shape(op):
-    length = None
-    if op.type == "TensorArrayGatherV3":
-        length = op.inputs[1].shape.as_list()[0] if op.inputs[1].shape.ndims == 1 else None
-    return [TensorShape([length]).concatenate(op.attrs["element_shape"])]
+    # TensorFlow leaves the length unknown, even for a gather with static indices.
+    return [TensorShape([None]).concatenate(op.attrs["element_shape"])]
 
 
 register_op("TensorArrayGatherV3", _gather_kernel, _stacked_shape)
@@ -195,7 +208,7 @@ def _unstack_kernel(attrs):
                     None, None, f"TensorArray {flow.name}: Could not write to TensorArray "
                     f"index {i} because it has already been written to.")
             elements[i] = value[i]
-        return TensorArrayValue(elements, flow.dynamic, flow.name)
+        return TensorArrayValue(elements, flow.dynamic, flow.name, flow.clear)
 
     return unstack
 
@@ -375,7 +388,8 @@ class TensorArray:
             size = convert_to_tensor(size, dtype=dtypes.int32, name="size")
             attrs = {"dtype": self._dtype, "dynamic_size": self._dynamic_size,
                      "tensor_array_name": tensor_array_name or scope[:-1],
-                     "element_shape": self._element_shape}
+                     "element_shape": self._element_shape,
+                     "clear_after_read": clear_after_read is None or bool(clear_after_read)}
             self._flow = make_op("TensorArrayV3", [size], [self._dtype], attrs,
                                  name="TensorArrayV3").outputs[0]
 
