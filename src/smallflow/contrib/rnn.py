@@ -13,6 +13,7 @@ from ..rnn_cell_impl import (
     ResidualWrapper,
     RNNCell,
 )
+from ._missing import missing_attribute
 
 __all__ = [
     "BasicLSTMCell",
@@ -28,3 +29,5 @@ __all__ = [
     "static_bidirectional_rnn",
     "static_rnn",
 ]
+
+__getattr__ = missing_attribute(__name__, "tf.contrib.rnn")

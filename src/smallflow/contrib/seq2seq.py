@@ -3,6 +3,7 @@
 from .. import dtypes
 from ..graph import convert_to_tensor, name_scope
 from ..ops import array_ops, math_ops, nn_ops
+from ._missing import missing_attribute
 
 
 def _check_rank(tensor, rank, message):
@@ -66,3 +67,5 @@ def _nonzero(weights, axis, dtype):
 
 
 __all__ = ["sequence_loss"]
+
+__getattr__ = missing_attribute(__name__, "tf.contrib.seq2seq")
