@@ -436,3 +436,16 @@ def test_graph_without_control_flow_has_no_control_flow_ops():
     tf.gradients(tf.reduce_sum(x * x), x)
     types = {op.type for op in tf.get_default_graph().get_operations()}
     assert not types & {"If", "While", "WhileGrad"}
+
+
+def test_a_saver_writes_graphs_with_loops_and_branches(tmp_path):
+    x = tf.placeholder(tf.float32, [None, 3, 2], name="x")
+    outputs, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicRNNCell(4), x, dtype=tf.float32)
+    loss = tf.reduce_sum(tf.cond(tf.constant(True), lambda: outputs * 2.0, lambda: outputs))
+    tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        tf.train.Saver().save(sess, str(tmp_path / "model"))
+    assert (tmp_path / "model.meta").exists()
+    node = {n.name: n for n in tf.get_default_graph().as_graph_def().node}["rnn/while/While"]
+    assert b"rnn/while/Identity:0" in node.attr["_json_context"].s

@@ -26,10 +26,23 @@ from ..tensor_shape import TensorShape, unknown_shape
 from .common import make_op
 
 
-class FunctionContext:
-    """The ops of one branch or loop body, its inputs, outputs and captured outside values."""
+class FunctionContext(dict):
+    """The ops of one branch or loop body, its inputs, outputs and captured outside values.
+
+    As a dict it holds a plain description by names (what a GraphDef or ``.meta`` file
+    records for the If/While op that owns it); the live objects are its attributes.
+    """
+
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
 
     def __init__(self, kind, name):
+        super().__init__(kind=kind, name=name)
         self.graph = get_default_graph()
         self.kind = kind  # "cond", "while" or "while_grad"
         self.name = name
@@ -94,6 +107,13 @@ class FunctionContext:
                 elif dep not in self.control_captures:
                     self.control_captures.append(dep)
         self.captures = [(inner, source, sliced) for inner, (source, sliced) in captured.items()]
+        self.update(
+            inputs=[t.name for t in self.inputs],
+            outputs=[t.name for t in self.outputs],
+            captures=[[inner.name, source.name, sliced] for inner, source, sliced in self.captures],
+            control_captures=[op.name for op in self.control_captures],
+            ops=sorted(op.name for op in self.ops),
+        )
 
     def _source_of(self, tensor):
         """Where a captured value comes from: (outside tensor, one value per iteration?)."""
@@ -125,7 +145,7 @@ def expose(owner, home, tensor):
     reader = home._readers.get(key)
     if reader is None:
         bundle = owner.outputs[-1]
-        reader = make_op("ControlFlowValue", [bundle], [tensor.dtype], {"key": tensor},
+        reader = make_op("ControlFlowValue", [bundle], [tensor.dtype], {"key": tensor.name},
                          name=tensor.op.name + "/Exposed").outputs[0]
         home._readers[key] = reader
     return reader
@@ -199,6 +219,16 @@ def loop_var(dtype, shape, loop, name):
 # -- the ops ---------------------------------------------------------------------------------
 
 
+def _live(context, op_type):
+    """``context`` itself, or a clear error for an If/While read back from a GraphDef."""
+    if not isinstance(context, FunctionContext):
+        raise InvalidArgumentError(
+            None, None, f"This {op_type} op came from a GraphDef or .meta file: smallflow keeps "
+            "the branches and loop bodies of tf.cond/tf.while_loop only in graphs built in "
+            "Python, so rebuild the graph with the code that made it.")
+    return context
+
+
 class _Runner:
     """Compiles a context's sub-plan in one session; recompiles when more is exposed."""
 
@@ -215,13 +245,14 @@ class _Runner:
         if self._exposed_count != len(self._context.exposed):
             self._exposed_count = len(self._context.exposed)
             self.exposed = list(self._context.exposed)
+            self.exposed_names = [t.name for t in self.exposed]
             fetches = [*self._outputs, *self.exposed]
             self.call = self._state.subgraph(fetches, self._feeds, self._outside)
         return self.call
 
 
 def _if_kernel(attrs, state):
-    branches = attrs["branches"]
+    branches = [_live(ctx, "If") for ctx in attrs["branches"]]
     count = attrs["num_outputs"]
     runners = [_Runner(state, ctx, ctx.outputs) for ctx in branches]
     picks = attrs["input_indices"]
@@ -231,7 +262,7 @@ def _if_kernel(attrs, state):
         runner = runners[index]
         call = runner.ready()
         values = call([inputs[i] for i in picks[index]])
-        bundle = dict(zip(runner.exposed, values[count:]))
+        bundle = dict(zip(runner.exposed_names, values[count:]))
         return (*values[:count], bundle)
 
     return run
@@ -245,7 +276,7 @@ register_op("If", _if_kernel, _if_shapes, stateful=True)
 
 
 def _while_kernel(attrs, state):
-    ctx = attrs["context"]
+    ctx = _live(attrs["context"], "While")
     count = len(ctx.inputs)
     max_index = attrs["max_index"]
     body = _Runner(state, ctx, ctx.outputs[1:])
@@ -272,20 +303,30 @@ def _while_kernel(attrs, state):
             for kept, value in zip(history, out[count:]):
                 kept.append(value)
             trips += 1
-        return (*values, np.int32(trips), dict(zip(body.exposed, history)))
+        return (*values, np.int32(trips), dict(zip(body.exposed_names, history)))
 
     return run
 
 
 def _while_shapes(op):
-    return [*(t.shape for t in op.attrs["context"].inputs), TensorShape([]), unknown_shape()]
+    ctx = op.attrs["context"]
+    if not isinstance(ctx, FunctionContext):  # read back from a GraphDef
+        return [unknown_shape() for _ in op.outputs]
+    return [*(t.shape for t in ctx.inputs), TensorShape([]), unknown_shape()]
+
+
+def _while_grad_shapes(op):
+    ctx = op.attrs["context"]
+    if not isinstance(ctx, FunctionContext):
+        return [unknown_shape() for _ in op.outputs]
+    return [t.shape for t in ctx.inputs]
 
 
 register_op("While", _while_kernel, _while_shapes, stateful=True)
 
 
 def _while_grad_kernel(attrs, state):
-    ctx = attrs["context"]
+    ctx = _live(attrs["context"], "WhileGrad")
     count = len(ctx.inputs)
     sliced = [s for _, _, s in ctx.captures]
     runner = state.subgraph(ctx.outputs, [*ctx.inputs, *(inner for inner, _, _ in ctx.captures)],
@@ -302,8 +343,7 @@ def _while_grad_kernel(attrs, state):
     return run
 
 
-register_op("WhileGrad", _while_grad_kernel,
-            lambda op: [t.shape for t in op.attrs["context"].inputs], stateful=True)
+register_op("WhileGrad", _while_grad_kernel, _while_grad_shapes, stateful=True)
 
 
 def bundle_dtype():
