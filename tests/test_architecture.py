@@ -43,7 +43,8 @@ LAYERS = [
     ("train", ["train", "losses", "nn", "strings", "bitwise", "layers", "data", "metrics",
                "estimator", "feature_column",
                "gradient_checker", "test", "app", "flags", "logging",
-               "distribute", "horovod", "summary", "meta_graph", "python"]),
+               "distribute", "horovod", "summary", "meta_graph", "python", "rnn",
+               "rnn_cell_impl"]),
     # TF1's other namespaces (tf.math, tf.linalg, ...): re-exports, and tf.gfile.
     ("more namespaces", ["math", "linalg", "random", "debugging", "initializers", "compat",
                          "gfile", "io", "io_gfile", "framework_extras"]),
