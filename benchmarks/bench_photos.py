@@ -195,14 +195,21 @@ def make_inks(per_digit, rng, fonts):
 
 
 def prepared(effect, inks, rng, folder):
-    """The prepared 784-vectors of every ink with ``effect``, read back from PNG/JPEG files."""
+    """The prepared 784-vectors of every ink with ``effect``, read back from PNG/JPEG files,
+    and which of them were refused (as empty, say): those count as wrong."""
     vectors = []
+    refused = []
     for number, (_, ink) in enumerate(inks):
         picture = photo(effect, ink, rng)
         path = os.path.join(folder, f"{effect}-{number}.png")
         picture.save(path)
-        vectors.append(imaging.load_digit(path))
-    return np.stack(vectors)
+        try:
+            vectors.append(imaging.load_digit(path))
+            refused.append(False)
+        except ValueError:  # ImageError
+            vectors.append(np.zeros(784, dtype=np.float32))
+            refused.append(True)
+    return np.stack(vectors), np.array(refused)
 
 
 def main():
@@ -221,17 +228,17 @@ def main():
     names = [graph.name for _, _, graph, _ in loaded]
     print(f"{len(inks)} pictures per effect ({len(FONTS)} fonts and {args.per_digit} pen "
           f"drawings per digit), seed {args.seed}")
-    print(f"{'effect':<12}" + "".join(f"{name:>10}" for name in names) + "   seconds")
+    print(f"{'effect':<12}" + "".join(f"{name:>10}" for name in names) + "   seconds   read")
     with tempfile.TemporaryDirectory() as folder:
         for effect in args.effects:
             start = time.perf_counter()
-            batch = prepared(effect, inks, rng, folder)
+            batch, refused = prepared(effect, inks, rng, folder)
             seconds = time.perf_counter() - start
             row = f"{effect:<12}"
             for _, sess, graph, _ in loaded:
                 guesses = np.argmax(models.predict_probabilities(sess, graph, batch), axis=1)
-                row += f"{np.mean(guesses == labels):>10.1%}"
-            print(row + f"   {seconds:7.1f}", flush=True)
+                row += f"{np.mean((guesses == labels) & ~refused):>10.1%}"
+            print(row + f"   {seconds:7.1f}   {int(refused.sum())} refused", flush=True)
     for _, sess, _, _ in loaded:
         sess.close()
     print(f"load average: {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
