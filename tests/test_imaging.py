@@ -338,3 +338,82 @@ def test_importing_imaging_does_not_import_pillow():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert output.strip() == "False"
+
+
+# -- photos (issue 15): the paper's surroundings and defects are not ink ------------------------
+
+
+def _page_with(digit):
+    """The digit in black ink, 120 pixels tall, on a 240 x 240 white page (float, 0..1)."""
+    page = np.ones((240, 240))
+    ink = np.asarray(Image.fromarray(digit).resize((120, 120), Image.Resampling.BICUBIC))
+    page[60:180, 70:190] = 1.0 - ink / 255.0 * 0.9
+    return page
+
+
+def _on_dark_desk(page):
+    photo = np.full((300, 300), 0.2)
+    photo[40:280, 20:260] = page
+    return photo
+
+
+def _hard_shadow(page):
+    rows, cols = np.mgrid[0:240, 0:240]
+    return page * np.where(rows + 0.6 * cols > 200, 0.5, 1.0)
+
+
+def _vignette(page):
+    rows, cols = np.mgrid[0:240, 0:240]
+    return page * (1 - 0.4 * ((rows - 120) ** 2 + (cols - 120) ** 2) / (2 * 120**2))
+
+
+def _noisy(page):
+    return page + np.random.default_rng(0).normal(0, 0.05, page.shape)
+
+
+def _ruled(page):
+    lined = page.copy()
+    for row in range(12, 240, 24):
+        lined[row : row + 2] = np.minimum(lined[row : row + 2], 0.7)
+    return lined
+
+
+def _specks(page):
+    specked = page.copy()
+    rng = np.random.default_rng(1)
+    for row, col in rng.integers(5, 235, size=(30, 2)):
+        specked[row : row + 3, col : col + 3] = 0.1
+    return specked
+
+
+PHOTO_EFFECTS = [_on_dark_desk, _hard_shadow, _vignette, _noisy, _ruled, _specks]
+
+
+@pytest.mark.parametrize("effect", PHOTO_EFFECTS, ids=lambda f: f.__name__.strip("_"))
+def test_photo_effects_give_nearly_the_digit_of_the_clean_page(tmp_path, mnist_digits, effect):
+    for index in (0, 1, 2, 7):
+        digit = mnist_digits[index]
+        clean = prepare_digit(_page_with(digit))
+        photo = np.clip(effect(_page_with(digit)), 0.0, 1.0)
+        path = tmp_path / f"{index}.jpg"
+        Image.fromarray(np.round(photo * 255).astype(np.uint8)).save(path, quality=80)
+        notes = []
+        result = load_digit(path, notes=notes)
+        assert _shift_tolerant_correlation(clean, result) > 0.9, (effect.__name__, index)
+        assert notes == []
+
+
+def test_twelve_bit_data_in_a_sixteen_bit_png_is_read(tmp_path, mnist_digits):
+    digit = mnist_digits[0]
+    path = tmp_path / "12bit.png"
+    Image.fromarray(digit.astype(np.uint16) * 16).save(path)  # 0..4080
+    _check_is_mnist_like(load_digit(path), digit, 0.97)
+
+
+def test_ink_everywhere_gives_a_note(mnist_digits):
+    notes = []
+    checkers = (np.indices((60, 60)).sum(axis=0) // 6 % 2).astype(np.float64)
+    prepare_digit(checkers, notes=notes)
+    assert any("ink covers most of the picture" in note for note in notes) or any(
+        "separate marks" in note for note in notes
+    )
