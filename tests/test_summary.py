@@ -17,6 +17,7 @@ from tensorboard.backend.event_processing import event_accumulator  # noqa: E402
 
 import smallflow as tf  # noqa: E402
 from smallflow import errors, tb_protos  # noqa: E402
+from smallflow.ops.summary_ops import histogram_proto  # noqa: E402
 from smallflow.summary import records  # noqa: E402
 
 Summary = tf.summary.Summary
@@ -125,6 +126,27 @@ def test_histogram_counts_values_in_tensorflows_buckets():
     # Runs of empty buckets are written as one bucket: few buckets for 7 values.
     assert len(limits) < 20
     assert all(a < b for a, b in zip(limits, limits[1:]))
+
+
+@pytest.mark.parametrize(
+    ("value", "limit"),
+    [
+        (0.0, 1e-12),  # a value sits in the first bucket whose limit is above it
+        (1e-12, 1e-12 * 1.1),  # a value equal to a limit belongs to the next bucket
+        (-1e-12, 0.0),
+        (-1e-13, 0.0),
+        (1.0, "edge above 1.0"),
+        (np.finfo(np.float64).max, np.finfo(np.float64).max),  # the last bucket keeps it
+    ],
+)
+def test_histogram_bucket_of_a_value(value, limit):
+    if limit == "edge above 1.0":  # 1e-12 grown by 10% at a time, as TensorFlow does
+        limit = 1.0e-12
+        while limit <= 1.0:
+            limit *= 1.1
+    histo = histogram_proto(np.array([value]))
+    filled = [lim for lim, count in zip(histo.bucket_limit, histo.bucket) if count]
+    assert filled == [pytest.approx(limit, rel=1e-15)]
 
 
 def test_histogram_of_nan_fails_naming_the_summary():
@@ -405,3 +427,26 @@ def test_writers_left_open_are_flushed_when_python_exits(tmp_path):
     events = list(tf.train.summary_iterator(path))
     assert events[-1].step == 9
     assert events[-1].summary.value[0].simple_value == 2.0
+
+
+@pytest.mark.parametrize("value", [0.0, -2.5, 1e39, np.nan, 3])
+@pytest.mark.parametrize("tag", ["loss", "a/much/longer/tag/" * 10])
+def test_scalar_bytes_are_tensorboards_encoding(tag, value):
+    dtype = tf.float64 if value == 1e39 else None
+    serialized = _run(tf.summary.scalar(tag, tf.constant(value, dtype=dtype)))
+    clean_tag = tag.rstrip("/")  # the scope's name, as the summary's tag
+    expected = Summary(value=[Summary.Value(tag=clean_tag, simple_value=value)])
+    assert serialized == expected.SerializeToString()
+
+
+@pytest.mark.parametrize("step", [None, 0, 7, 2**40, -3])
+def test_fast_event_bytes_equal_the_event_message(tmp_path, step):
+    summary = tf.Summary(value=[tf.Summary.Value(tag="t", simple_value=1.0)])
+    with tf.summary.FileWriter(str(tmp_path)) as writer:
+        writer.add_summary(summary.SerializeToString(), step)
+    [path] = glob.glob(str(tmp_path / "events.*"))
+    event = list(tf.train.summary_iterator(path))[-1]
+    expected = tf.Event(wall_time=event.wall_time, summary=summary)
+    if step is not None:
+        expected.step = step
+    assert event == expected

@@ -99,19 +99,45 @@ def _summary_op(op_type, inputs, attrs, scope):
 # -- scalar -----------------------------------------------------------------------------------
 
 
+def _varint(number):
+    """Protocol buffer base-128 varint of a non-negative int."""
+    if number < 0x80:
+        return _ONE_BYTE_VARINTS[number]
+    out = bytearray()
+    while True:
+        low = number & 0x7F
+        number >>= 7
+        if number:
+            out.append(low | 0x80)
+        else:
+            out.append(low)
+            return bytes(out)
+
+
+_ONE_BYTE_VARINTS = [bytes((n,)) for n in range(0x80)]
+
+
 def _scalar_kernel(attrs):
+    """``Summary{value{tag, simple_value}}``, encoded by hand: the bytes around the float
+    never change, and building a message per step costs more than the training step.
+    (The test suite checks the bytes against TensorBoard's own encoding.)"""
     tag = attrs["tag"]
-    pb = tb_protos.load()
-    value_class = pb.summary_pb2.Summary.Value
+    tag_bytes = tag.encode("utf-8")
+    value_body = b"\x0a" + _varint(len(tag_bytes)) + tag_bytes + b"\x15"  # tag, then float
+    prefix = b"\x0a" + _varint(len(value_body) + 4) + value_body
 
     def scalar(values):
-        if np.ndim(values) != 0:
+        # Kernels run with NumPy's floating-point warnings off: a value too big for a
+        # float becomes inf, as protobuf stores it.
+        values = np.asarray(values)
+        if values.shape:
             raise errors.InvalidArgumentError(
                 None, None,
                 f"tags and values not the same shape: [] != {_dims(values)} (tag '{tag}')",
             )
-        summary = _summary([value_class(tag=tag, simple_value=float(values))])
-        return _as_string_array(summary.SerializeToString())
+        out = np.empty((), dtype=object)
+        out[()] = prefix + values.astype("<f4").tobytes()
+        return out
 
     return scalar
 
@@ -143,7 +169,9 @@ def scalar(name, tensor, collections=None, family=None):
 
 
 def _default_bucket_limits():
-    """TensorFlow's histogram buckets: edges growing by 10% from 1e-12 to 1e20, both signs."""
+    """TensorFlow's histogram buckets: edges growing by 10% from 1e-12 while below 1e20, then
+    the largest double, mirrored for negative values around a 0.0 edge. (Built by repeated
+    multiplication, as TensorFlow does, so the edges are the very same doubles.)"""
     positive = []
     edge = 1.0e-12
     while edge < 1.0e20:
@@ -157,20 +185,58 @@ def _default_bucket_limits():
 _BUCKET_LIMITS = None
 
 
+def _filled_buckets(values):
+    """The buckets that hold values, in order, and their counts: a value belongs to the
+    first bucket whose limit is above it (the largest double stays in the last bucket).
+
+    The values are sorted first: searching sorted values among the limits is several times
+    faster than searching values in random order, and the counts are then run lengths.
+    """
+    global _BUCKET_LIMITS
+    if _BUCKET_LIMITS is None:
+        _BUCKET_LIMITS = _default_bucket_limits()
+    limits = _BUCKET_LIMITS
+    ordered = np.sort(values)
+    index = np.searchsorted(limits, ordered, side="right")
+    np.minimum(index, limits.size - 1, out=index)
+    starts = np.flatnonzero(index[1:] != index[:-1]) + 1
+    starts = np.concatenate(([0], starts))
+    counts = np.diff(np.append(starts, ordered.size))
+    return index[starts], counts, limits, ordered
+
+
+def _encoded_buckets(values):
+    """``(bucket_limit, bucket)`` lists as TensorFlow writes them (each run of empty buckets
+    becomes one empty bucket with the limit of the run's last), and the smallest and
+    largest value."""
+    buckets, counts, limits, ordered = _filled_buckets(values)
+    last = limits.size - 1
+    gap_before = np.empty(buckets.size, dtype=bool)
+    gap_before[0] = buckets[0] > 0
+    gap_before[1:] = buckets[1:] > buckets[:-1] + 1
+    trailing = buckets[-1] < last
+    positions = np.arange(buckets.size) + np.cumsum(gap_before)
+    size = buckets.size + int(gap_before.sum()) + int(trailing)
+    out_limits = np.empty(size)
+    out_counts = np.zeros(size)
+    out_limits[positions] = limits[buckets]
+    out_counts[positions] = counts
+    out_limits[positions[gap_before] - 1] = limits[buckets[gap_before] - 1]
+    if trailing:
+        out_limits[-1] = limits[last]
+    return out_limits.tolist(), out_counts.tolist(), float(ordered[0]), float(ordered[-1])
+
+
 def histogram_proto(values, tag="histogram"):
     """A ``HistogramProto`` of ``values`` with TensorFlow's default buckets.
 
     Runs of empty buckets are written as one bucket (the limit of the run's last), as
     TensorFlow does; non-finite values are an error naming ``tag``.
     """
-    global _BUCKET_LIMITS
-    if _BUCKET_LIMITS is None:
-        _BUCKET_LIMITS = _default_bucket_limits()
     pb = tb_protos.load()
     flat = np.asarray(values, dtype=np.float64).ravel()
     if not np.isfinite(flat).all():
         raise errors.InvalidArgumentError(None, None, f"Nan in summary histogram for: {tag}")
-    limits = _BUCKET_LIMITS
     proto = pb.summary_pb2.HistogramProto()
     if flat.size == 0:
         proto.min = np.finfo(np.float64).max
@@ -178,19 +244,15 @@ def histogram_proto(values, tag="histogram"):
         proto.bucket_limit.append(np.finfo(np.float64).max)
         proto.bucket.append(0.0)
         return proto
-    proto.min = float(flat.min())
-    proto.max = float(flat.max())
     proto.num = float(flat.size)
-    proto.sum = float(flat.sum())
-    proto.sum_squares = float(np.dot(flat, flat))
-    # A value v falls in the first bucket whose limit is above it (upper_bound).
-    index = np.searchsorted(limits, flat, side="right")
-    counts = np.bincount(index, minlength=limits.size)[: limits.size].astype(np.float64)
-    empty = counts <= 0
-    next_filled = np.append(~empty[1:], True)
-    keep = ~empty | next_filled
-    proto.bucket_limit.extend(limits[keep].tolist())
-    proto.bucket.extend(counts[keep].tolist())
+    with np.errstate(over="ignore"):  # sums of huge values are inf, as in TensorFlow
+        proto.sum = float(flat.sum())
+        proto.sum_squares = float(np.dot(flat, flat))
+    bucket_limit, bucket, low, high = _encoded_buckets(flat)
+    proto.min = low
+    proto.max = high
+    proto.bucket_limit.extend(bucket_limit)
+    proto.bucket.extend(bucket)
     return proto
 
 
@@ -452,9 +514,27 @@ def text(name, tensor, collections=None):
 # -- merging ---------------------------------------------------------------------------------
 
 
+def _bytes_of(value):
+    return value[()] if type(value) is np.ndarray else value
+
+
+def _as_string_array_of(value):
+    return value if type(value) is np.ndarray else _as_string_array(value)
+
+
 def _merge_kernel(attrs):
     pb = tb_protos.load()
     parse = pb.summary_pb2.Summary.FromString
+    if attrs.get("distinct_tags"):
+        # Every input's tags were known when the graph was built, and none repeats: joining
+        # the serialized messages is merging them (repeated fields concatenate).
+        if attrs["N"] == 1:
+            return _as_string_array_of
+
+        def join(*inputs):
+            return _as_string_array(b"".join([_bytes_of(v) for v in inputs]))
+
+        return join
 
     def merge_kernel(*inputs):
         seen = set()
@@ -491,12 +571,30 @@ def merge(inputs, collections=None, name=None):
         if tensor.dtype.name != "string":
             raise TypeError(f"tf.summary.merge needs string tensors (serialized summaries), "
                             f"got {tensor.name} of dtype {tensor.dtype.name}")
+    tags = [_static_tags(t) for t in tensors]
+    known = all(t is not None for t in tags)
+    flat = [tag for group in tags for tag in group] if known else []
+    attrs = {"N": len(tensors), "distinct_tags": known and len(set(flat)) == len(flat)}
     with name_scope(name, "Merge", tensors):
-        op = make_op("MergeSummary", tensors, [_string_scalar()], {"N": len(tensors)}, name,
-                     "MergeSummary")
+        op = make_op("MergeSummary", tensors, [_string_scalar()], attrs, name, "MergeSummary")
         value = op.outputs[0]
     collect(value, collections, [])
     return value
+
+
+def _static_tags(tensor):
+    """The tags a summary tensor can hold, known from its op; None when they are not."""
+    op = tensor.op
+    tag = op.attrs.get("tag")
+    if op.type in ("ScalarSummary", "HistogramSummary", "TensorSummaryV2"):
+        return [tag]
+    if op.type in ("ImageSummary", "AudioSummaryV2"):
+        kind = "image" if op.type == "ImageSummary" else "audio"
+        count = op.attrs["max_images" if kind == "image" else "max_outputs"]
+        return [f"{tag}/{kind}"] if count == 1 else [f"{tag}/{kind}/{i}" for i in range(count)]
+    if op.type == "MergeSummary" and op.attrs.get("distinct_tags"):
+        return [t for source in op.inputs for t in _static_tags(source)]
+    return None
 
 
 def merge_all(key=GraphKeys.SUMMARIES, scope=None, name=None):
