@@ -13,6 +13,7 @@ from . import (  # noqa: A004
     errors,
     estimator,
     feature_column,
+    image,
     flags,
     gfile,
     initializers,

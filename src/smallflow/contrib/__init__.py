@@ -6,9 +6,9 @@ smallflow does not provide it, so a TF1 program stops at a clear message rather 
 confusing failure later on.
 """
 
-from . import framework, layers, learn, rnn, seq2seq, slim
+from . import framework, image, layers, learn, rnn, seq2seq, slim
 from ._missing import missing_attribute
 
-__all__ = ["framework", "layers", "learn", "rnn", "seq2seq", "slim"]
+__all__ = ["framework", "image", "layers", "learn", "rnn", "seq2seq", "slim"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib")

@@ -24,7 +24,7 @@ import os
 import numpy as np
 
 import smallflow as tf
-from smallflow.models import cnn, mlp, rnn, softmax
+from smallflow.models import cnn, cnn_bn, mlp, rnn, softmax
 
 __all__ = [
     "MODELS",
@@ -48,6 +48,7 @@ MODELS = {
     "mlp": mlp,
     "cnn": cnn,
     "rnn": rnn,
+    "cnn-bn": cnn_bn,
 }
 
 # The optimizers `smallflow train --optimizer` offers, as TensorFlow 1.x names them.
@@ -179,7 +180,9 @@ def build_graph(name, optimizer=None, learning_rate=None, seed=None, wrap_optimi
             optimizer_object = make_optimizer(optimizer, rate)
             if wrap_optimizer is not None:
                 optimizer_object = wrap_optimizer(optimizer_object)
-            train_op = optimizer_object.minimize(loss, global_step=global_step)
+            # Batch normalization's moving averages (tf.layers) update with each step.
+            with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
+                train_op = optimizer_object.minimize(loss, global_step=global_step)
         initializer = tf.global_variables_initializer()
     return ModelGraph(
         name=name,

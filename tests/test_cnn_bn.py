@@ -1,0 +1,98 @@
+"""Specification of the image transforms used for augmentation and the cnn-bn model preset."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+import smallflow as tf
+from smallflow import cli, models
+from smallflow.examples.tutorials.mnist import input_data
+
+
+def _one_pixel(row, col, size=5):
+    image = np.zeros((1, size, size, 1), np.float32)
+    image[0, row, col, 0] = 1.0
+    return image
+
+
+def _where(result):
+    return [tuple(p) for p in np.argwhere(result[0, :, :, 0] > 0.5)]
+
+
+TRANSFORMS = [
+    ("translate_right_down", lambda im: tf.contrib.image.translate(im, [[1.0, 2.0]]), [(3, 3)]),
+    ("translate_off_the_image", lambda im: tf.contrib.image.translate(im, [[5.0, 0.0]]), []),
+    ("rotate_quarter_turn_counterclockwise",
+     lambda im: tf.contrib.image.rotate(im, math.pi / 2), [(2, 1)]),
+    ("rotate_half_turn", lambda im: tf.contrib.image.rotate(im, math.pi), [(3, 2)]),
+    ("identity_transform", lambda im: tf.contrib.image.transform(im, [1, 0, 0, 0, 1, 0, 0, 0]),
+     [(1, 2)]),
+    ("flip_left_right", lambda im: tf.image.flip_left_right(im), [(1, 2)]),
+    ("flip_up_down", lambda im: tf.image.flip_up_down(im), [(3, 2)]),
+]
+
+
+@pytest.mark.parametrize(("build", "expected"), [t[1:] for t in TRANSFORMS],
+                         ids=[t[0] for t in TRANSFORMS])
+def test_geometric_transforms_move_pixels_as_tensorflow_does(build, expected):
+    with tf.Session() as sess:
+        assert _where(sess.run(build(_one_pixel(1, 2)))) == expected
+
+
+def test_bilinear_interpolation_spreads_a_pixel_over_its_neighbours():
+    rotated = tf.contrib.image.rotate(_one_pixel(2, 2, 7), math.pi / 7, "BILINEAR")
+    shifted = tf.contrib.image.translate(_one_pixel(2, 2, 7), [[0.5, 0.0]], "BILINEAR")
+    with tf.Session() as sess:
+        rotated_value, shifted_value = sess.run([rotated, shifted])
+    assert 0 < rotated_value.max() < 1 and rotated_value.sum() == pytest.approx(1.0, abs=0.1)
+    assert shifted_value[0, 2, 2:4, 0] == pytest.approx([0.5, 0.5])
+
+
+def test_per_image_transforms_and_ranks():
+    images = np.concatenate([_one_pixel(1, 2), _one_pixel(1, 2)])
+    moved = tf.contrib.image.translate(images, [[1.0, 0.0], [0.0, 1.0]])
+    single = tf.contrib.image.rotate(images[0, :, :, 0], math.pi)
+    with tf.Session() as sess:
+        moved_value, single_value = sess.run([moved, single])
+    assert _where(moved_value[:1]) == [(1, 3)] and _where(moved_value[1:]) == [(2, 2)]
+    assert single_value.shape == (5, 5) and single_value[3, 2] == 1.0
+
+
+def test_cnn_bn_is_built_from_layers_with_batch_norm_updates_in_the_train_step():
+    graph = models.build_graph("cnn-bn", "adam", 0.002, seed=0)
+    names = [v.op.name for v in graph.model_variables]
+    assert "conv1/batch_normalization/moving_mean" in names
+    assert "fc1/batch_normalization/moving_variance" in names
+    with graph.graph.as_default():
+        updates = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
+    assert len(updates) == 6
+    rng = np.random.default_rng(0)
+    images = rng.random((8, 784), dtype=np.float32)
+    labels = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 8)]
+    moving = graph.graph.get_tensor_by_name("conv1/batch_normalization/moving_mean:0")
+    with tf.Session(graph=graph.graph) as sess:
+        sess.run(graph.initializer)
+        first = sess.run(graph.probabilities, {graph.images: images})
+        assert np.array_equal(first, sess.run(graph.probabilities, {graph.images: images}))
+        sess.run(graph.train_op, {graph.images: images, graph.labels: labels,
+                                  graph.keep_prob: 0.6})
+        assert np.abs(sess.run(moving)).sum() > 0
+
+
+@pytest.fixture(scope="module")
+def mnist_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("mnist")
+    input_data.read_data_sets(str(folder))
+    return folder
+
+
+@pytest.mark.slow
+def test_cnn_bn_short_schedule_on_real_mnist(capsys, mnist_dir):
+    code = cli.main(["train", "--model", "cnn-bn", "--data-dir", str(mnist_dir), "--steps",
+                     "600", "--log-interval", "0", "--seed", "0", "--json"])
+    assert code in (0, None)
+    results = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert results["steps"] == 600
+    assert results["accuracy"] >= 0.97
