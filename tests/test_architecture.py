@@ -11,12 +11,14 @@ SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "smallflow"
 
 # Lowest layer first. A module may import modules of its own layer or of layers below it.
 LAYERS = [
-    ("foundation", ["python_io", "_version", "errors", "dtypes", "tensor_shape", "protos",
+    ("foundation", ["example_proto",
+                    "python_io", "_version", "errors", "dtypes", "tensor_shape", "protos",
                     "config", "tb_protos", "tensor_util", "nest",
                     "datasets.idx"]),  # the IDX reader needs only NumPy,
     ("registry", ["registry", "op_signature"]),
     ("graph", ["graph", "graph_io"]),
-    ("ops", ["ops.io_ops",
+    ("ops", ["ops.parsing_ops",
+             "ops.io_ops",
              "ops.data_flow_ops",
              "ops.common", "ops.constant_op", "ops.shape_ops", "ops.join_split_ops",
              "ops.slice_ops", "ops.pad_ops", "ops.selection_ops", "ops.broadcast_ops",

@@ -224,6 +224,14 @@ from .ops.math_ops import (
 )
 from .ops.random_ops import random_normal, random_uniform, truncated_normal
 from .ops.data_flow_ops import FIFOQueue, PaddingFIFOQueue, QueueBase, RandomShuffleQueue
+from .ops.parsing_ops import (
+    FixedLenFeature,
+    SparseTensor,
+    SparseTensorValue,
+    VarLenFeature,
+    parse_example,
+    parse_single_example,
+)
 from .ops.io_ops import (
     FixedLengthRecordReader,
     ReaderBase,

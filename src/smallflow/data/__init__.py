@@ -10,9 +10,13 @@ from .iterator_ops import (
     make_initializable_iterator,
     make_one_shot_iterator,
 )
+from .readers import FixedLengthRecordDataset, TFRecordDataset, TextLineDataset
 
 __all__ = [
     "Dataset",
+    "FixedLengthRecordDataset",
+    "TFRecordDataset",
+    "TextLineDataset",
     "Iterator",
     "experimental",
     "get_output_classes",

@@ -298,7 +298,8 @@ def _decode_csv_kernel(attrs):
             for column, (field, dtype, default) in enumerate(zip(fields, kinds, defaults)):
                 columns[column][row] = _csv_field(field, dtype, default, na_value, column,
                                                   row)
-        return tuple(c.reshape(records.shape) for c in columns)
+        shaped = tuple(c.reshape(records.shape) for c in columns)
+        return shaped if len(shaped) != 1 else shaped[0]
 
     return decode
 

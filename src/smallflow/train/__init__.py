@@ -153,3 +153,13 @@ __all__ += [
     "range_input_producer", "shuffle_batch", "shuffle_batch_join", "slice_input_producer",
     "start_queue_runners", "string_input_producer",
 ]
+
+
+def __getattr__(name):
+    # tf.train.Example and its parts are protobuf classes built on first use (protobuf is
+    # an optional dependency), so they are looked up here rather than imported above.
+    from .. import example_proto
+
+    if name in example_proto.PUBLIC:
+        return getattr(example_proto.messages(), name)
+    raise AttributeError(f"module 'smallflow.train' has no attribute {name!r}")
