@@ -181,3 +181,13 @@ def test_nan_tensor_hook_stops_training():
     with pytest.raises(tf.train.NanLossDuringTrainingError), \
             tf.train.MonitoredSession(hooks=[tf.train.NanTensorHook(loss)]) as sess:
         sess.run(loss)
+
+
+def test_pandas_input_fn_reads_dataframe_columns():
+    pandas = pytest.importorskip("pandas", reason="pandas_input_fn needs pandas")
+    frame = pandas.DataFrame({"a": [1.0, 2.0, 3.0], "b": [4, 5, 6]})
+    features, labels = tf.estimator.inputs.pandas_input_fn(
+        frame, pandas.Series([0, 1, 0]), batch_size=2, shuffle=False)()
+    with tf.Session() as sess:
+        first = sess.run([features, labels])
+    assert first[0]["a"].tolist() == [1.0, 2.0] and first[1].tolist() == [0, 1]

@@ -186,8 +186,9 @@ class LoggingTensorHook(SessionRunHook):
 
     def begin(self):
         graph = get_default_graph()
-        self._current = {tag: graph.as_graph_element(t, allow_tensor=True,
-                                                     allow_operation=False)
+        # A name without an output index means the op's first output, as in TensorFlow.
+        self._current = {tag: graph.as_graph_element(t if ":" in t else t + ":0",
+                                                     allow_tensor=True, allow_operation=False)
                          if isinstance(t, str) else t for tag, t in self._tensors.items()}
 
     def before_run(self, run_context):
