@@ -330,3 +330,14 @@ def test_train_distributed_on_two_processes_reports_and_saves_once(tmp_path):
     assert record["accuracy"] > 0.8
     assert result.stderr.count("Training softmax on 27,500 images (shard 0 of 2") == 1
     assert (tmp_path / "model.npz").exists()
+
+
+def test_monitored_training_session_with_the_broadcast_hook_keeps_ranks_equal(tmp_path):
+    result = _launch("distributed_hooks.py", tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    ranks = [np.load(tmp_path / f"hooks{r}.npy") for r in range(2)]
+    assert ranks[0].shape == (5, 3)
+    np.testing.assert_array_equal(ranks[0], ranks[1])
+    # The averaged target is 1.5 x [1, -1, 2]: gradient descent moves toward it.
+    distance = np.abs(ranks[0] - 1.5 * np.array([1.0, -1.0, 2.0])).sum(axis=1)
+    assert np.all(np.diff(distance) < 0)
