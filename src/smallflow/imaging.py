@@ -220,11 +220,21 @@ def _fill_holes(page):
     for edge in (np.s_[0, :], np.s_[-1, :], np.s_[:, 0], np.s_[:, -1]):
         marker[edge] = page[edge]
     for _ in range(sum(page.shape)):
-        grown = np.maximum(page, _running_min(marker, 3))
+        grown = np.maximum(page, _erode_cross(marker))
         if np.array_equal(grown, marker):
             break
         marker = grown
     return marker
+
+
+def _erode_cross(image):
+    """Minimum over each pixel and its four neighbours (edges: only those inside)."""
+    out = image.copy()
+    np.minimum(out[1:], image[:-1], out=out[1:])
+    np.minimum(out[:-1], image[1:], out=out[:-1])
+    np.minimum(out[:, 1:], image[:, :-1], out=out[:, 1:])
+    np.minimum(out[:, :-1], image[:, 1:], out=out[:, :-1])
+    return out
 
 
 def _working_size(gray):
