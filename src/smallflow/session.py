@@ -24,6 +24,9 @@ _STATE_READERS = frozenset({
     "VariableV2", "Assign", "AssignAdd", "AssignSub", "ApplyGradientDescent", "ApplyMomentum",
     "ApplyAdam", "ApplyAdagrad", "ApplyRMSProp", "ApplyCenteredRMSProp",
 })
+# Ops whose input 0 is the ref of the variable they write (as in TensorFlow): the plan does
+# not evaluate it (an Assign may initialize the variable), the kernel gets the other inputs.
+_REF_WRITERS = frozenset({"Assign", "AssignAdd", "AssignSub"})
 
 
 class _SessionState:
@@ -356,7 +359,7 @@ class BaseSession:
                         slots[op.outputs[0]] = slot_of(op.inputs[0])
                 continue
             in_slots = []
-            for tensor in op.inputs:
+            for tensor in op.inputs[1:] if op.type in _REF_WRITERS else op.inputs:
                 source = _variable_source(tensor, fed) if written else None
                 if source is not None and source.attrs["var_name"] in written:
                     in_slots.append(fresh_read(tensor, source))
@@ -605,7 +608,8 @@ def _prune_and_order(elements, fed, outside_ops=()):
         for dep in reversed(op.control_inputs):
             if state.get(dep) is None:
                 stack.append((dep, False))
-        for tensor in reversed(op.inputs):
+        inputs = op.inputs[1:] if op.type in _REF_WRITERS else op.inputs
+        for tensor in reversed(inputs):
             if tensor not in fed and state.get(tensor.op) is None:
                 stack.append((tensor.op, False))
     return order

@@ -88,12 +88,16 @@ def _var_shape(op):
     return [op.attrs["shape"]]
 
 
+# Like TensorFlow's, these ops take the variable's ref tensor as input 0 and the value as
+# input 1 (programs read ``op.inputs[1]`` to find an initial value). The session does not
+# evaluate input 0 (see ``session._REF_WRITERS``): the kernels get the value only and find
+# the variable through ``var_name``, so assigning to an uninitialized variable works.
 register_op("Assign", _assign_kernel, _var_shape, stateful=True,
-            signature=signature("value: T -> output_ref: T", T=ALL))
+            signature=signature("ref: T, value: T -> output_ref: T", T=ALL))
 register_op("AssignAdd", _assign_update_kernel(np.add), _var_shape, stateful=True,
-            signature=signature("value: T -> output_ref: T", T=NUMBERS))
+            signature=signature("ref: T, value: T -> output_ref: T", T=NUMBERS))
 register_op("AssignSub", _assign_update_kernel(np.subtract), _var_shape, stateful=True,
-            signature=signature("value: T -> output_ref: T", T=NUMBERS))
+            signature=signature("ref: T, value: T -> output_ref: T", T=NUMBERS))
 
 
 def assign_op(var_op, value, op_type="Assign", validate_shape=True, name=None,
@@ -105,8 +109,8 @@ def assign_op(var_op, value, op_type="Assign", validate_shape=True, name=None,
         "dtype": var_op.outputs[0].dtype,
         "validate_shape": validate_shape,
     }
-    return make_op(op_type, [value], [var_op.outputs[0].dtype], attrs, name,
-                   default_name or op_type).outputs[0]
+    return make_op(op_type, [var_op.outputs[0], value], [var_op.outputs[0].dtype], attrs,
+                   name, default_name or op_type).outputs[0]
 
 
 def _is_initialized_kernel(attrs, state):

@@ -1,0 +1,49 @@
+"""Idioms of real TF1 programs (books, courses, example collections) that must keep working.
+
+Each case is a small piece of a program users bring, reduced to what it relies on.
+"""
+
+import numpy as np
+import pytest
+
+import smallflow as tf
+
+
+@pytest.mark.parametrize("op_type,method,value", [
+    ("Assign", "assign", 3.0),
+    ("AssignAdd", "assign_add", 2.0),
+    ("AssignSub", "assign_sub", 2.0),
+])
+def test_an_assignment_takes_the_variable_then_the_value_as_inputs(op_type, method, value):
+    v = tf.Variable(1.0, name="v")
+    update = getattr(v, method)(value)
+    assert update.op.type == op_type
+    assert [t.op.name for t in update.op.inputs] == ["v", update.op.inputs[1].op.name]
+    assert update.op.inputs[0].op.type == "VariableV2"
+    assert update.op.inputs[1].op.type == "Const"
+
+
+def test_feeding_the_initial_value_found_through_the_assign_op():
+    # Hands-On ML ch. 11 (reusing pretrained layers): the Assign op's input 1 is the
+    # initializer's value, fed with weights taken from another model.
+    x = tf.placeholder(tf.float32, [None, 3])
+    hidden = tf.layers.dense(x, 2, name="hidden1")
+    graph = tf.get_default_graph()
+    init_kernel = graph.get_operation_by_name("hidden1/kernel/Assign").inputs[1]
+    init = tf.global_variables_initializer()
+    weights = np.arange(6, dtype=np.float32).reshape(3, 2)
+    with tf.Session() as sess:
+        sess.run(init, feed_dict={init_kernel: weights})
+        np.testing.assert_array_equal(sess.run("hidden1/kernel:0"), weights)
+        np.testing.assert_array_equal(sess.run(hidden, {x: np.ones((1, 3))}), [[6.0, 9.0]])
+
+
+def test_an_assignment_to_an_uninitialized_variable_initializes_it_alone():
+    v = tf.Variable(tf.zeros([2]), name="v")
+    other = tf.Variable(7.0, name="other")
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(v.initializer.outputs[0]), [0.0, 0.0])
+        with pytest.raises(tf.errors.FailedPreconditionError, match="other"):
+            sess.run(other.assign_add(1.0))
+        assert sess.run(tf.assign(other, 2.0)) == 2.0
+        assert sess.run(other.assign_sub(0.5)) == 1.5
