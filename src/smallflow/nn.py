@@ -35,6 +35,17 @@ from .ops.nn_extra_ops import (
     weighted_moments,
     zero_fraction,
 )
+from .ops.nn_dispatch_ops import (
+    atrous_conv2d_transpose,
+    avg_pool1d,
+    avg_pool_v2,
+    batch_norm_with_global_normalization,
+    conv1d_transpose,
+    convolution,
+    max_pool1d,
+    max_pool_v2,
+    pool,
+)
 from .ops.special_math_ops import softsign
 from .ops.volume_ops import avg_pool3d, conv3d, conv3d_transpose, max_pool3d
 from .ops.nn_ops import (
@@ -70,24 +81,31 @@ avg_pool2d = avg_pool
 
 __all__ = [
     "atrous_conv2d",
+    "atrous_conv2d_transpose",
     "avg_pool",
+    "avg_pool1d",
     "avg_pool2d",
     "avg_pool3d",
+    "avg_pool_v2",
+    "batch_norm_with_global_normalization",
     "batch_normalization",
     "bias_add",
     "compute_accidental_hits",
     "compute_average_loss",
     "bidirectional_dynamic_rnn",
     "conv1d",
+    "conv1d_transpose",
     "conv2d",
     "conv2d_backprop_filter",
     "conv2d_backprop_input",
     "conv2d_transpose",
     "conv3d",
     "conv3d_transpose",
+    "convolution",
     "crelu",
     "depth_to_space",
     "depthwise_conv2d",
+    "depthwise_conv2d_native",
     "dropout",
     "dynamic_rnn",
     "elu",
@@ -103,11 +121,14 @@ __all__ = [
     "log_uniform_candidate_sampler",
     "lrn",
     "max_pool",
+    "max_pool1d",
     "max_pool2d",
     "max_pool3d",
+    "max_pool_v2",
     "moments",
     "nce_loss",
     "normalize_moments",
+    "pool",
     "relu",
     "relu6",
     "rnn_cell",
@@ -141,3 +162,10 @@ __all__ = [
 ]
 
 silu = swish
+
+
+def depthwise_conv2d_native(input, filter, strides, padding, data_format="NHWC",  # noqa: A002
+                            dilations=(1, 1, 1, 1), name=None):
+    """The op-level depthwise convolution (TensorFlow's argument order)."""
+    return depthwise_conv2d(input, filter, strides, padding, name=name,
+                            data_format=data_format, dilations=list(dilations)[1:3])
