@@ -1,8 +1,9 @@
 """Print the share of TensorFlow 1.x's ``tf.compat.v1`` names that smallflow provides, over
 the namespaces smallflow has (the top level, ``nn``, ``train``, ``math``, ...).
 
-The list of names comes from an installed TensorFlow when one can be imported, else from
-the checked-in ``tools/tf1_names.txt`` (written by ``tools/tf1_names.py``).
+The list of names comes from an installed TensorFlow when one can be imported (here, or in
+the interpreter ``SMALLFLOW_ORACLE_PYTHON`` names), else from the checked-in
+``tools/tf1_names.txt`` (written by ``tools/tf1_names.py``).
 
 Usage: PYTHONPATH=src python tools/name_coverage.py [--missing NAMESPACE] [--list FILE]
 """
@@ -10,15 +11,19 @@ Usage: PYTHONPATH=src python tools/name_coverage.py [--missing NAMESPACE] [--lis
 import argparse
 import importlib
 import inspect
+import os
 import pathlib
+import subprocess
 import sys
+import tempfile
 from collections import Counter
 
 NAMES_FILE = pathlib.Path(__file__).with_name("tf1_names.txt")
 
 
 def tf1_names(list_file):
-    """(names, source): from TensorFlow if it imports, else from ``list_file``."""
+    """(names, source): from TensorFlow if it imports here, else from the interpreter named by
+    ``SMALLFLOW_ORACLE_PYTHON`` (one with tensorflow-cpu), else from ``list_file``."""
     if list_file is None:
         try:
             import tensorflow.compat.v1 as tf1  # noqa: F401
@@ -31,6 +36,16 @@ def tf1_names(list_file):
             names = []
             collect(tf1, "", {id(tf1)}, names)
             return sorted(set(names)), "installed TensorFlow"
+        other = os.environ.get("SMALLFLOW_ORACLE_PYTHON")
+        if other:
+            with tempfile.TemporaryDirectory() as folder:
+                out = pathlib.Path(folder) / "names.txt"
+                script = pathlib.Path(__file__).with_name("tf1_names.py")
+                env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+                env.pop("PYTHONPATH", None)
+                subprocess.run([other, str(script), str(out)], check=True, env=env,
+                               capture_output=True, timeout=600)
+                return sorted(set(out.read_text().split())), f"TensorFlow in {other}"
         list_file = NAMES_FILE
     lines = pathlib.Path(list_file).read_text().split()
     return sorted(set(lines)), str(list_file)
@@ -45,7 +60,7 @@ def _resolve(root, dotted):
     for part in dotted.split("."):
         try:
             value = getattr(value, part)
-        except AttributeError:
+        except (AttributeError, ImportError):  # ImportError: an optional extra is missing
             return _MISSING
     return value
 
