@@ -22,12 +22,17 @@ examples, never over pixels):
   of examples: im2col (a strided window view copied into the matrix) for ``conv2d`` and
   ``conv2d_backprop_filter``; for ``conv2d_backprop_input`` the column gradient, whose taps
   are then added back into a strided view of the padded input gradient.
-- Blocks hold about ``_BLOCK_BYTES`` of column matrix (two blocks for the CNN's second
-  layer). 4 MB blocks were about 10% faster on an idle machine, but each threaded BLAS call
-  is a meeting point of OpenBLAS's two threads: with another busy process on this 2-core
-  machine, eight calls instead of two made a convolution 4 times slower. One product per
-  kernel tap (25 calls) was slower than the column gradient for ``conv2d_backprop_input``
-  on an idle machine too.
+- Blocks hold about ``_BLOCK_BYTES`` (2 MB) of column matrix, so that a block written by
+  im2col (or by the product, for the input gradient) is still in the core's 2 MB L2 cache
+  when it is read back. Blocks used to be 16 MB: each threaded BLAS call is a meeting point
+  of OpenBLAS's threads, and with another busy process on this 2-core machine eight calls
+  instead of two made a convolution 4 times slower. smallflow.config now drops to one
+  thread when another process takes a core, which removes that cost; measured in turns
+  (25 rounds, one thread, the CNN's three conv2 kernels and two conv1 kernels, machine
+  loaded): 1 MB and 2 MB blocks were each fastest in 11 rounds, 4 MB in 3, 16 MB in none;
+  medians 673, 708, 756 and 767 ms. (Earlier, on an idle machine, 4 MB had been about 10%
+  faster than 16 MB.) One product per kernel tap (25 calls) was slower than the column
+  gradient for ``conv2d_backprop_input`` on an idle machine.
 - Pooling reduces rows first, then columns, over strided views (``kh + kw`` whole-array
   operations); for the 2x2/stride-2 case this was as fast as reshape tricks. The gradients
   have reshape-based paths for that case, and walk the window taps otherwise.
@@ -57,7 +62,7 @@ __all__ = [
 PADDINGS = ("SAME", "VALID")
 
 # Target size of one block of the im2col matrix (see the module docstring).
-_BLOCK_BYTES = 16 * 2**20
+_BLOCK_BYTES = 2 * 2**20
 # Work arrays up to this size are kept for reuse between calls (see _scratch).
 _SCRATCH_LIMIT = 64 * 2**20
 _SCRATCH = threading.local()
