@@ -72,7 +72,8 @@ def cnn_step():
 def tutorial_steps():
     """The beginners' tutorial step through Session.run, and written by hand in NumPy."""
     rng = np.random.default_rng(1)
-    batches = [(rng.random((100, 784), dtype=F32),
+    # MNIST-like scale (sparse pixels in [0, 1]) so that SGD at 0.5 stays finite.
+    batches = [(rng.random((100, 784), dtype=F32) * (rng.random((100, 784)) < 0.02),
                 np.eye(10, dtype=F32)[rng.integers(0, 10, 100)]) for _ in range(10)]
     graph = tf.Graph()
     with graph.as_default():

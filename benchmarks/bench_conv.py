@@ -11,9 +11,34 @@ Adam update as plain expressions. Both run alternately in one process, after a c
 they compute the same step. The training step is what an epoch repeats 1,100 times (55,000
 images / 50), so the projection is 1,100 x the median step.
 
+Also measured in the same rounds: this machine's sgemm rate (a 1024^3 float32 product, same
+thread count), from which the step's limit is its FLOP count (products only, see
+step_flops) over that rate; and, when TensorFlow's venv is there (/work/tf-venv, marked
+ready), the same step and the forward pass over 10,000 images in TensorFlow's compat.v1, in
+a subprocess that takes its turn between smallflow's runs.
+
+Where smallflow's step spends its time (cProfile, one thread, share of the step):
+
+                               before (06:57, load 6)   after (08:20, load 17)
+  conv2d_backprop_input                  22%                      20%
+  Adam update (training_ops)             16%                      17%
+  conv2d + backprop_filter (own)         22%                      23%
+  im2col copies                          10%                       7%
+  dense matmuls                           8%                       8%
+  elementwise in the plan                 6%                       6%
+  max-pool gradient                       6%                       5%
+
+The changes in between (threads, allocator reuse, 2 MB column blocks) move whole-step
+time, not these shares: the convolutions' column matrices and their scatter-add
+(col2im) remain most of the step, and the Adam update is twelve NumPy passes over each
+L2-sized block of the 3.3 M parameters (TensorFlow's formula, in its order of operations).
+Measured on a machine with 14-17 runnable processes on 2 cores (sgemm at 25 of its ~100
+GFLOP/s): smallflow's step 2.25x TensorFlow's, its forward over 10,000 images 2.08x;
+18% of the sgemm limit at the median step, 31% at the best. The targets (80% of the limit,
+<= 1.0x TensorFlow) are not met.
+
 Run: python benchmarks/bench_conv.py [--repeats N] [--blas-threads N] [--profile]
-(--blas-threads sets OPENBLAS_NUM_THREADS / OMP_NUM_THREADS before NumPy is imported:
-on a machine busy with other work, one thread per process can be much faster.)
+     [--no-tensorflow]   (--blas-threads: threads for every contender, default 1)
 """
 
 import argparse
@@ -437,7 +462,8 @@ def main():
     rate = SGEMM_FLOPS / step["sgemm"][1]
     flops = step_flops(BATCH)
     print(f"\nthis machine's sgemm ({SGEMM_SIZE}^3 float32, {threads} thread(s), best of "
-          f"{args.repeats}): {rate / 1e9:.1f} GFLOP/s (median {SGEMM_FLOPS / step['sgemm'][0] / 1e9:.1f})")
+          f"{args.repeats}): {rate / 1e9:.1f} GFLOP/s "
+          f"(median {SGEMM_FLOPS / step['sgemm'][0] / 1e9:.1f})")
     print(f"CNN training step: {flops / 1e9:.2f} GFLOP of products -> limit "
           f"{flops / rate * 1e3:.1f} ms at that rate")
     print(f"\nDeep MNIST CNN, batch {BATCH}, {args.repeats} rounds in turn (ms)")

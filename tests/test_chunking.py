@@ -122,7 +122,7 @@ def test_dropout_noise_and_what_follows_it_run_once_on_the_whole_batch():
     assert split.rows_feeds == (0,)
 
 
-@pytest.mark.parametrize("case, build", [
+@pytest.mark.parametrize(("case", "build"), [
     ("a training step", lambda x, k: tf.train.GradientDescentOptimizer(0.1).minimize(
         tf.reduce_sum(_image_net(x, k)))),
     ("a fixed batch size", None),

@@ -32,7 +32,7 @@ def test_set_threads_fixes_the_blas_count(n):
     assert config.threads_in_use() == n
 
 
-@pytest.mark.parametrize("bad, error", [
+@pytest.mark.parametrize(("bad", "error"), [
     (-1, ValueError), (1.5, TypeError), ("2", TypeError), (True, TypeError),
 ])
 def test_set_threads_rejects_bad_counts(bad, error):
@@ -53,7 +53,7 @@ def _run_one_product(session):
     return session.run(tf.matmul(a, b), {b: np.eye(4, dtype=np.float32)})
 
 
-@pytest.mark.parametrize("session_threads, expected", [(2, 2), (3, 3), (0, 1), (-1, 1)])
+@pytest.mark.parametrize(("session_threads", "expected"), [(2, 2), (3, 3), (0, 1), (-1, 1)])
 def test_session_honours_intra_op_parallelism_threads(session_threads, expected):
     config.set_threads(1)
     proto = tf.ConfigProto(intra_op_parallelism_threads=session_threads)
@@ -88,7 +88,7 @@ POLICY_TABLE = [
 ]
 
 
-@pytest.mark.parametrize("others, cores, expected", POLICY_TABLE)
+@pytest.mark.parametrize(("others", "cores", "expected"), POLICY_TABLE)
 def test_automatic_policy_uses_the_cores_others_leave(monkeypatch, others, cores, expected):
     clock = {"wall": 100.0, "machine": 1000.0, "own": 10.0}
     monkeypatch.setattr(config, "_machine_busy_seconds", lambda: clock["machine"])
@@ -105,7 +105,7 @@ def test_automatic_policy_uses_the_cores_others_leave(monkeypatch, others, cores
     assert _blas_threads() == expected
 
 
-@pytest.mark.parametrize("variable, value, cap", [
+@pytest.mark.parametrize(("variable", "value", "cap"), [
     ("OPENBLAS_NUM_THREADS", "1", 1), ("OMP_NUM_THREADS", "1", 1), ("MKL_NUM_THREADS", "1", 1),
     ("OPENBLAS_NUM_THREADS", "", None), ("OPENBLAS_NUM_THREADS", "x", None),
 ])
@@ -125,7 +125,7 @@ def test_tf_config_threading_names():
     tf.config.threading.set_inter_op_parallelism_threads(0)
 
 
-@pytest.mark.parametrize("setting, tuned", [("1", True), ("0", False)])
+@pytest.mark.parametrize(("setting", "tuned"), [("1", True), ("0", False)])
 def test_first_session_tunes_the_allocator_unless_turned_off(monkeypatch, setting, tuned):
     calls = []
     monkeypatch.setenv("SMALLFLOW_KEEP_FREED_MEMORY", setting)

@@ -122,10 +122,10 @@ def find_split(order, feed_tensors, elements):
                 seen.add(tensor)
                 frontier.append(tensor)
     for element in elements:
-        if getattr(element, "op", None) is not None and kinds.get(element) == _ROWS:
-            if element not in seen:
-                seen.add(element)
-                frontier.append(element)
+        fetched_rows = getattr(element, "op", None) is not None and kinds.get(element) == _ROWS
+        if fetched_rows and element not in seen:
+            seen.add(element)
+            frontier.append(element)
     frontier = [t for t in frontier if t not in set(feed_tensors)]
     if not frontier:
         return None

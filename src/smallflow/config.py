@@ -23,6 +23,7 @@ count has to be applied, so ``import smallflow`` stays light. Without it (or wit
 knows) the setting is kept and reported but nothing changes.
 """
 
+import contextlib
 import operator
 import os
 import time
@@ -155,10 +156,9 @@ def _set_blas(count):
     if _blas is None:
         _blas = _find_blas()
     for controller in _blas:
-        try:
+        # A BLAS that refuses keeps its own count.
+        with contextlib.suppress(Exception):
             controller.set_num_threads(count)
-        except Exception:  # noqa: BLE001 - a BLAS that refuses keeps its own count
-            pass
     _applied = count
 
 
