@@ -449,3 +449,18 @@ def test_a_saver_writes_graphs_with_loops_and_branches(tmp_path):
     assert (tmp_path / "model.meta").exists()
     node = {n.name: n for n in tf.get_default_graph().as_graph_def().node}["rnn/while/While"]
     assert b"rnn/while/Identity:0" in node.attr["_json_context"].s
+
+
+@pytest.mark.parametrize("read", [tf.identity, lambda v: v.read_value()],
+                         ids=["identity", "read_value"])
+def test_a_loop_body_reads_what_earlier_iterations_assigned(read):
+    v = tf.Variable(0)
+
+    def body(i, acc):
+        with tf.control_dependencies([v.assign_add(1)]):
+            return i + 1, acc + read(v)
+
+    loop = tf.while_loop(lambda i, a: i < 3, body, [0, 0], parallel_iterations=1)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.run(loop)[1] == 1 + 2 + 3

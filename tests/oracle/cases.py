@@ -767,6 +767,17 @@ def _cf_side_effects(tf, np):
     return {"r": r, "after": after}
 
 
+def _cf_loop_reads_assigned(tf, np):
+    v = tf.Variable(0)
+
+    def body(i, acc):
+        with tf.control_dependencies([tf.assign_add(v, 1)]):
+            return i + 1, acc + tf.identity(v)
+
+    # One iteration at a time: with more, TensorFlow's reads race the later assignments.
+    return {"acc": tf.while_loop(lambda i, a: i < 3, body, [0, 0], parallel_iterations=1)[1]}
+
+
 def _cf_errors(tf, np, which):
     if which == "python_bool":
         return {"y": tf.cond(True, lambda: tf.constant(1.0), lambda: tf.constant(2.0))}
@@ -794,6 +805,7 @@ EXTRA += [
     *[Case(f"control_flow/{which}", lambda tf, np, w=which: _cf_higher_order(tf, np, w))
       for which in ("map_fn", "scan", "scan_reverse", "foldl", "foldr")],
     Case("control_flow/only_taken_branch_assigns", _cf_side_effects, init=True),
+    Case("control_flow/loop_reads_what_it_assigned", _cf_loop_reads_assigned, init=True),
     *[Case(f"control_flow/error_{which}", lambda tf, np, w=which: _cf_errors(tf, np, w))
       for which in ("python_bool", "shape_invariant", "tensor_array_not_resizeable")],
 ]

@@ -229,6 +229,32 @@ def _live(context, op_type):
     return context
 
 
+def _reads_variable(tensor):
+    """Is ``tensor`` a variable's value (the variable op, or its ``read`` identity)?"""
+    op = tensor.op
+    if op.type == "Identity" and op.inputs:
+        op = op.inputs[0].op
+    return op.type == "VariableV2"
+
+
+def subgraph_function(state, context, outputs):
+    """``state.subgraph`` for a context: values in the order [*inputs, *captures].
+
+    A captured variable (or its ``read`` identity) stays an input of the op, so gradients
+    flow to it, but the sub-plan reads it afresh each call: an iteration sees what earlier
+    ones assigned, as TensorFlow 1.x's reference variables do.
+    """
+    captured = [inner for inner, _, _ in context.captures]
+    keep = list(range(len(context.inputs)))
+    keep += [len(context.inputs) + j for j, inner in enumerate(captured)
+             if not _reads_variable(inner)]
+    feeds = [*context.inputs, *captured]
+    call = state.subgraph(outputs, [feeds[i] for i in keep], context.control_captures)
+    if len(keep) == len(feeds):
+        return call
+    return lambda values: call([values[i] for i in keep])
+
+
 class _Runner:
     """Compiles a context's sub-plan in one session; recompiles when more is exposed."""
 
@@ -236,8 +262,6 @@ class _Runner:
         self._state = state
         self._context = context
         self._outputs = outputs
-        self._feeds = [*context.inputs, *(inner for inner, _, _ in context.captures)]
-        self._outside = list(context.control_captures)
         self._exposed_count = -1
         self.call = None
 
@@ -247,7 +271,7 @@ class _Runner:
             self.exposed = list(self._context.exposed)
             self.exposed_names = [t.name for t in self.exposed]
             fetches = [*self._outputs, *self.exposed]
-            self.call = self._state.subgraph(fetches, self._feeds, self._outside)
+            self.call = subgraph_function(self._state, self._context, fetches)
         return self.call
 
 
@@ -280,7 +304,7 @@ def _while_kernel(attrs, state):
     count = len(ctx.inputs)
     max_index = attrs["max_index"]
     body = _Runner(state, ctx, ctx.outputs[1:])
-    cond = state.subgraph([ctx.outputs[0]], body._feeds, body._outside)
+    cond = subgraph_function(state, ctx, [ctx.outputs[0]])
     name = attrs["name"]
 
     def run(*inputs):
@@ -329,8 +353,7 @@ def _while_grad_kernel(attrs, state):
     ctx = _live(attrs["context"], "WhileGrad")
     count = len(ctx.inputs)
     sliced = [s for _, _, s in ctx.captures]
-    runner = state.subgraph(ctx.outputs, [*ctx.inputs, *(inner for inner, _, _ in ctx.captures)],
-                            ctx.control_captures)
+    runner = subgraph_function(state, ctx, ctx.outputs)
 
     def run(trips, *inputs):
         values = list(inputs[:count])
