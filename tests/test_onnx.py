@@ -329,3 +329,17 @@ def test_trained_models_match_onnxruntime_on_the_10000_test_images(name, mnist, 
     sess, graph = trained_models.train(name, mnist)
     with sess:
         _check_on_test_images(sess, graph, mnist, tmp_path)
+
+
+def test_a_select_on_a_defaulted_training_flag_exports_only_the_inference_branch(tmp_path):
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    training = tf.placeholder_with_default(False, [], name="training")
+    augmented = tf.sin(x) * 2.0  # Sin has no ONNX mapping: the export must not reach it
+    y = tf.identity(tf.where_v2(training, augmented, x + 1.0), name="y")
+    with tf.Session() as sess:
+        export(sess, x, y, tmp_path / "select.onnx")
+        loaded = onnx.load(str(tmp_path / "select.onnx"))
+        value = np.arange(6, dtype=np.float32).reshape(2, 3)
+        (got,) = _runtime(loaded).run(None, {"x": value})
+    np.testing.assert_array_equal(got, value + 1.0)
+    assert "Sin" not in {node.op_type for node in loaded.graph.node}

@@ -86,14 +86,30 @@ def build_model(onnx, sess, inputs, outputs, doc_string):
     input_set = set(inputs)
     order = _ops_needed(outputs, input_set)
     constant = _constness(order, input_set)
-    boundary = _boundary_constants(order, outputs, constant)
-    values = sess.run(boundary) if boundary else []
+    chosen = _decided_selects(sess, order, constant)
+    if chosen:
+        # Walk again through the chosen branches only: the other side (training-time
+        # augmentation, batch statistics) is not part of the inference graph.
+        order = _ops_needed(outputs, input_set, chosen)
+        constant = _constness(order, input_set, chosen)
+    boundary = _boundary_constants(order, outputs, constant, chosen)
+    # A decided select that folds is fed its chosen branch's value, so folding never runs
+    # the branch that was left out (which may need the inputs).
+    decided = {}
+    for op in order:
+        if op in chosen and constant.get(op.outputs[0], False):
+            decided[op.outputs[0]] = sess.run(chosen[op], feed_dict=decided or None)
+    values = sess.run(boundary, feed_dict=decided or None) if boundary else []
     constants = {tensor: np.asarray(value) for tensor, value in zip(boundary, values)}
     context = Context(onnx, constants)
     for op in order:
         if op.type in _VARIABLES or all(constant.get(t, False) for t in op.outputs):
             continue
         if any(t in input_set for t in op.outputs):
+            continue
+        if op in chosen:
+            branch = context.name(chosen[op])
+            context.node("Identity", [branch], [display_name(op.outputs[0])], op.name)
             continue
         convert = _ops.CONVERTERS.get(op.type)
         if convert is None:
@@ -147,13 +163,45 @@ def _check_tensors(sess, tensors, argument):
             )
 
 
-def _used_inputs(op):
+def _used_inputs(op, chosen=None):
+    if chosen and op in chosen:
+        return (chosen[op],)
     if op.type in _FIRST_INPUT_ONLY:
         return op.inputs[:1]
     return op.inputs
 
 
-def _ops_needed(outputs, input_set):
+def _decided_selects(sess, order, constant):
+    """Select ops whose condition is the same constant everywhere -> the input they pass on.
+
+    A model that switches between training and inference with ``tf.where(training, ...)``
+    (a placeholder_with_default that is False at inference) exports its inference side only.
+    A select is decided only when the chosen branch already has the output's static shape.
+    """
+    candidates = [
+        op for op in order
+        if op.type in ("Select", "SelectV2") and constant.get(op.inputs[0], False)
+    ]
+    if not candidates:
+        return {}
+    conditions = sess.run([op.inputs[0] for op in candidates])
+    chosen = {}
+    for op, condition in zip(candidates, conditions):
+        condition = np.asarray(condition)
+        if condition.all():
+            branch = op.inputs[1]
+        elif not condition.any():
+            branch = op.inputs[2]
+        else:
+            continue
+        if branch.shape.as_list() == op.outputs[0].shape.as_list() and branch.shape.ndims:
+            chosen[op] = branch
+        elif branch.shape.ndims == 0 and op.outputs[0].shape.ndims == 0:
+            chosen[op] = branch
+    return chosen
+
+
+def _ops_needed(outputs, input_set, chosen=None):
     """The ops ``outputs`` need, inputs first (an iterative depth-first walk)."""
     order = []
     state = {}  # op -> "open" while its inputs are being visited, "done" after
@@ -177,7 +225,7 @@ def _ops_needed(outputs, input_set):
                     "among the inputs; list it in inputs (or give it a default with "
                     "tf.placeholder_with_default)"
                 )
-            for tensor in reversed(_used_inputs(op)):
+            for tensor in reversed(_used_inputs(op, chosen)):
                 if tensor.op not in state:
                     stack.append((tensor.op, False))
     return order
@@ -189,7 +237,7 @@ def _is_random(op):
     return False
 
 
-def _constness(order, input_set):
+def _constness(order, input_set, chosen=None):
     """tensor -> True when its value does not depend on any input (and can be folded)."""
     constant = {}
     for op in order:
@@ -200,17 +248,19 @@ def _constness(order, input_set):
         elif op.type in _NOT_FOLDABLE or _is_random(op):
             folds = False
         else:
-            folds = all(constant.get(t, False) for t in _used_inputs(op))
+            folds = all(constant.get(t, False) for t in _used_inputs(op, chosen))
         for tensor in op.outputs:
             constant[tensor] = folds and tensor not in input_set
     return constant
 
 
-def _boundary_constants(order, outputs, constant):
+def _boundary_constants(order, outputs, constant, chosen=None):
     """Folded tensors that a computed op or the graph's outputs use: they need values."""
     needed = []
     seen = set()
-    consumers = [(op, _used_inputs(op)) for op in order if not _all_constant(op, constant)]
+    consumers = [
+        (op, _used_inputs(op, chosen)) for op in order if not _all_constant(op, constant)
+    ]
     for _, used in consumers:
         for tensor in used:
             if constant.get(tensor) and tensor not in seen:
