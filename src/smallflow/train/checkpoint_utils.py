@@ -122,6 +122,8 @@ _READ_ERRORS = (
     zipfile.BadZipFile,
     zlib.error,
     UnicodeDecodeError,
+    # zipfile's answer to a damaged header claiming a zip version or compression it lacks.
+    NotImplementedError,
 )
 
 
