@@ -47,3 +47,31 @@ def test_an_assignment_to_an_uninitialized_variable_initializes_it_alone():
             sess.run(other.assign_add(1.0))
         assert sess.run(tf.assign(other, 2.0)) == 2.0
         assert sess.run(other.assign_sub(0.5)) == 1.5
+
+
+@pytest.mark.parametrize("path,value", [
+    # nlintz/TensorFlow-Tutorials 07_lstm.py; many GPU-minded programs do the same.
+    ("gpu_options.allow_growth", True),
+    ("gpu_options.per_process_gpu_memory_fraction", 0.4),
+    ("graph_options.optimizer_options.global_jit_level", 1),
+])
+def test_a_config_protos_nested_options_can_be_set_field_by_field(path, value):
+    config = tf.ConfigProto()
+    *messages, field = path.split(".")
+
+    def message():
+        target = config
+        for name in messages:
+            target = getattr(target, name)
+        return target
+
+    setattr(message(), field, value)
+    assert getattr(message(), field) == value
+    with tf.Session(config=config) as sess:
+        assert sess.run(tf.constant(2.0) * 3.0) == 6.0
+
+
+def test_nested_options_given_to_a_config_proto_are_kept():
+    options = tf.GPUOptions(allow_growth=True)
+    assert tf.ConfigProto(gpu_options=options).gpu_options is options
+    assert tf.ConfigProto().log_device_placement is None

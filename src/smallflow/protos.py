@@ -7,7 +7,13 @@ on ``n`` threads (see ``smallflow.config``).
 
 
 class _Options:
-    """Keyword arguments kept as attributes; unknown attributes read as None."""
+    """Keyword arguments kept as attributes; unknown attributes read as None.
+
+    A field holding a nested message (``_messages``: name -> class) reads, like a proto's,
+    as an empty message that is kept, so ``config.gpu_options.allow_growth = True`` works.
+    """
+
+    _messages = {}
 
     def __init__(self, **fields):
         self.__dict__.update(fields)
@@ -15,27 +21,33 @@ class _Options:
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
-        return None
+        message_class = self._messages.get(name)
+        if message_class is None:
+            return None
+        message = self.__dict__[name] = message_class()
+        return message
 
     def __repr__(self):
         fields = ", ".join(f"{k}={v!r}" for k, v in sorted(self.__dict__.items()))
         return f"{type(self).__name__}({fields})"
 
 
-class ConfigProto(_Options):
-    """``tf.ConfigProto(log_device_placement=..., allow_soft_placement=..., ...)``."""
-
-
 class GPUOptions(_Options):
     """``tf.GPUOptions(allow_growth=True, ...)``: there is no GPU; kept for compatibility."""
 
 
-class GraphOptions(_Options):
-    pass
-
-
 class OptimizerOptions(_Options):
     pass
+
+
+class GraphOptions(_Options):
+    _messages = {"optimizer_options": OptimizerOptions}
+
+
+class ConfigProto(_Options):
+    """``tf.ConfigProto(log_device_placement=..., allow_soft_placement=..., ...)``."""
+
+    _messages = {"gpu_options": GPUOptions, "graph_options": GraphOptions}
 
 
 class RunOptions(_Options):
