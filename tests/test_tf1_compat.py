@@ -75,3 +75,16 @@ def test_nested_options_given_to_a_config_proto_are_kept():
     options = tf.GPUOptions(allow_growth=True)
     assert tf.ConfigProto(gpu_options=options).gpu_options is options
     assert tf.ConfigProto().log_device_placement is None
+
+
+@pytest.mark.parametrize("xent", [tf.nn.softmax_cross_entropy_with_logits,
+                                  tf.nn.softmax_cross_entropy_with_logits_v2])
+def test_float64_one_hot_labels_from_a_dataset_are_cast_to_the_logits_type(xent):
+    # TensorFlow-Examples tensorflow_dataset_api.py: read_data_sets' one-hot labels are
+    # float64 and reach the loss through a tf.data iterator.
+    labels = tf.constant(np.eye(2), dtype=tf.float64)
+    logits = tf.constant([[2.0, 0.0], [0.0, 2.0]])
+    loss = xent(labels=labels, logits=logits)
+    assert loss.dtype == tf.float32
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(loss), [np.log1p(np.exp(-2.0))] * 2, rtol=1e-6)

@@ -210,7 +210,8 @@ def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
     if labels is None or logits is None:
         raise ValueError("Both labels=... and logits=... must be provided")
     logits_tensor = convert_to_tensor(logits)
-    labels = stop_gradient(convert_to_tensor(labels, dtype=logits_tensor.dtype))
+    # A label tensor of another float type (float64 one-hot labels) is cast by ``_v2``.
+    labels = stop_gradient(convert_to_tensor(labels, preferred_dtype=logits_tensor.dtype))
     return softmax_cross_entropy_with_logits_v2(
         labels=labels, logits=logits_tensor, axis=dim if axis is None else axis, name=name)
 
