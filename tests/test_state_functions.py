@@ -105,3 +105,11 @@ def test_assignments_have_no_gradient():
     v = tf.Variable(1.0)
     x = tf.constant(2.0)
     assert tf.gradients(tf.assign(v, x), x) == [None]
+
+
+def test_assign_ops_have_the_static_shapes_tensorflow_gives():
+    v = tf.Variable([1.0, 2.0])
+    assert v.assign_add([1.0, 1.0]).shape.as_list() == [2]
+    assert tf.assign_sub(v, [1.0, 1.0]).shape.as_list() == [2]
+    assert v.assign([3.0, 4.0]).shape.as_list() == [2]
+    assert tf.assign(v, [1.0, 2.0, 3.0], validate_shape=False).shape.as_list() == [3]

@@ -85,7 +85,15 @@ def _assign_update_kernel(numpy_fn):
 
 
 def _var_shape(op):
-    return [op.attrs["shape"]]
+    """Assign: the variable's shape, or the value's when ``validate_shape=False``."""
+    if op.attrs["validate_shape"]:
+        return [op.attrs["shape"]]
+    return [op.inputs[1].shape]
+
+
+def _update_shape(op):
+    """AssignAdd/AssignSub keep the variable's shape, as TensorFlow's shape function says."""
+    return [op.inputs[0].shape]
 
 
 # Like TensorFlow's, these ops take the variable's ref tensor as input 0 and the value as
@@ -94,9 +102,9 @@ def _var_shape(op):
 # the variable through ``var_name``, so assigning to an uninitialized variable works.
 register_op("Assign", _assign_kernel, _var_shape, stateful=True,
             signature=signature("ref: T, value: T -> output_ref: T", T=ALL))
-register_op("AssignAdd", _assign_update_kernel(np.add), _var_shape, stateful=True,
+register_op("AssignAdd", _assign_update_kernel(np.add), _update_shape, stateful=True,
             signature=signature("ref: T, value: T -> output_ref: T", T=NUMBERS))
-register_op("AssignSub", _assign_update_kernel(np.subtract), _var_shape, stateful=True,
+register_op("AssignSub", _assign_update_kernel(np.subtract), _update_shape, stateful=True,
             signature=signature("ref: T, value: T -> output_ref: T", T=NUMBERS))
 
 
