@@ -31,6 +31,8 @@ def _import_backend(name):
 
         return tf
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    # tf.compat.v1.nn.rnn_cell is legacy Keras in TensorFlow 2 (the tf-keras package).
+    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
     import tensorflow.compat.v1 as tf
 
     # Graph mode with TensorFlow 1.x semantics (reference variables, v1 control flow).
@@ -71,7 +73,9 @@ def run_case(tf, case):
             built = case.build(tf, np)
         except Exception as err:  # noqa: BLE001 - the class is the result
             return _error_record(err, "build"), arrays
-        fetches, feed = built if isinstance(built, tuple) else (built, {})
+        built = built if isinstance(built, tuple) else (built,)
+        # (fetches[, feed_dict[, setup]]): setup ops run once after initialization.
+        fetches, feed, setup = (*built, {}, [])[:3]
         names = sorted(fetches)
         record = {"fetches": {}}
         for name in names:
@@ -84,6 +88,8 @@ def run_case(tf, case):
             with tf.Session(graph=graph) as sess:
                 if case.init:
                     sess.run(tf.global_variables_initializer())
+                if setup:
+                    sess.run(setup)
                 values = sess.run([fetches[n] for n in names], feed_dict=feed)
         except Exception as err:  # noqa: BLE001
             record.update(_error_record(err, "run"))
