@@ -548,11 +548,27 @@ def _written_before(op, assigned):
         if names:
             written = written | names if written else names
     own = op.attrs.get("var_names") or (op.attrs.get("var_name"),)
+    if op.type in ("If", "While"):
+        own = tuple(_written_inside(op)) or (None,)
     if op.type != "VariableV2" and own[0] is not None and OP_DEFS.lookup(op.type).stateful:
         assigned[op] = written | frozenset(own)
     else:
         assigned[op] = written
     return written
+
+
+def _written_inside(op):
+    """Names of the variables an If/While op's branches or body may assign (nested too)."""
+    contexts = op.attrs.get("branches") or [op.attrs.get("context")]
+    names = set()
+    for context in contexts:
+        for inner in getattr(context, "ops", ()):  # a GraphDef's context has no ops
+            if inner.type in ("If", "While"):
+                names |= _written_inside(inner)
+            elif inner.type != "VariableV2" and OP_DEFS.lookup(inner.type).stateful:
+                own = inner.attrs.get("var_names") or (inner.attrs.get("var_name"),)
+                names |= {name for name in own if name is not None}
+    return names
 
 
 def _variable_source(tensor, fed):
