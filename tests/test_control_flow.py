@@ -464,3 +464,34 @@ def test_a_loop_body_reads_what_earlier_iterations_assigned(read):
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         assert sess.run(loop)[1] == 1 + 2 + 3
+
+
+# A feed overrides a variable's value for one run, also where a branch or a loop body reads
+# it (TF1 feeds the variable's tensor, which the body receives); a body that assigns the
+# variable keeps re-reading it instead, so each iteration sees the previous assignment.
+FED_VARIABLE_READERS = {
+    "while_loop": lambda v: tf.while_loop(lambda i, acc: i < 3, lambda i, acc: (i + 1, acc + v),
+                                          [0, tf.constant(0.0)])[1],
+    "cond": lambda v: tf.cond(tf.constant(True), lambda: v * 3.0, lambda: v),
+}
+
+
+@pytest.mark.parametrize("reader", sorted(FED_VARIABLE_READERS))
+def test_a_fed_variable_is_seen_inside_branches_and_loop_bodies(reader):
+    v = tf.Variable(1.0)
+    result = FED_VARIABLE_READERS[reader](v)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.run(result, {v: 5.0}) == 15.0
+        assert sess.run(result) == 3.0
+
+
+def test_a_read_after_a_cond_sees_what_its_branch_assigned():
+    counter = tf.Variable(0)
+    result = tf.cond(tf.constant(False), lambda: counter.assign_add(1),
+                     lambda: counter.assign_add(10))
+    with tf.control_dependencies([result]):
+        after = tf.identity(counter.read_value())
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.run(after) == 10

@@ -15,6 +15,7 @@ from .graph import (
     get_default_graph,
 )
 from .ops.common import bytes_array
+from .ops.control_flow_context import written_inside
 from .registry import OP_DEFS
 
 # Ops whose output is their input: the plan passes the value along instead of calling them.
@@ -549,26 +550,12 @@ def _written_before(op, assigned):
             written = written | names if written else names
     own = op.attrs.get("var_names") or (op.attrs.get("var_name"),)
     if op.type in ("If", "While"):
-        own = tuple(_written_inside(op)) or (None,)
+        own = tuple(written_inside(op.attrs.get("branches") or [op.attrs["context"]])) or (None,)
     if op.type != "VariableV2" and own[0] is not None and OP_DEFS.lookup(op.type).stateful:
         assigned[op] = written | frozenset(own)
     else:
         assigned[op] = written
     return written
-
-
-def _written_inside(op):
-    """Names of the variables an If/While op's branches or body may assign (nested too)."""
-    contexts = op.attrs.get("branches") or [op.attrs.get("context")]
-    names = set()
-    for context in contexts:
-        for inner in getattr(context, "ops", ()):  # a GraphDef's context has no ops
-            if inner.type in ("If", "While"):
-                names |= _written_inside(inner)
-            elif inner.type != "VariableV2" and OP_DEFS.lookup(inner.type).stateful:
-                own = inner.attrs.get("var_names") or (inner.attrs.get("var_name"),)
-                names |= {name for name in own if name is not None}
-    return names
 
 
 def _variable_source(tensor, fed):

@@ -65,9 +65,6 @@ DIFFERENCES = {
 NOT_YET_FIXED = {
     "nn/max_pool/": "max_pool ignores NaN and gives the lowest float for an all -inf window in "
                     "TensorFlow (conv kernels, h16)",
-    "rnn/feed_variable_in_while_loop": "a fed variable read inside a while_loop body: the loop "
-                                       "re-reads the variable's stored value instead of the fed "
-                                       "one (control_flow_context.subgraph_function)",
 }
 for _prefix in ("float64/both", "float32/dup", "float64/dup", "int32/both", "int32/dup"):
     for _op in ("argmax", "argmin"):

@@ -21,7 +21,7 @@ import numpy as np
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..graph import get_default_graph
-from ..registry import NotDifferentiable, register_op
+from ..registry import OP_DEFS, NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import make_op
 
@@ -237,17 +237,39 @@ def _reads_variable(tensor):
     return op.type == "VariableV2"
 
 
+def written_inside(contexts):
+    """Names of the variables the ops of ``contexts`` may assign (nested If/While too)."""
+    names = set()
+    for context in contexts:
+        for inner in getattr(context, "ops", ()):  # a GraphDef's context has no ops
+            if inner.type in ("If", "While"):
+                names |= written_inside(inner.attrs.get("branches") or [inner.attrs["context"]])
+            elif inner.type != "VariableV2" and OP_DEFS.lookup(inner.type).stateful:
+                own = inner.attrs.get("var_names") or (inner.attrs.get("var_name"),)
+                names |= {name for name in own if name is not None}
+    return names
+
+
+def _variable_name(tensor):
+    op = tensor.op
+    if op.type == "Identity" and op.inputs:
+        op = op.inputs[0].op
+    return op.attrs["var_name"]
+
+
 def subgraph_function(state, context, outputs):
     """``state.subgraph`` for a context: values in the order [*inputs, *captures].
 
-    A captured variable (or its ``read`` identity) stays an input of the op, so gradients
-    flow to it, but the sub-plan reads it afresh each call: an iteration sees what earlier
-    ones assigned, as TensorFlow 1.x's reference variables do.
+    A captured variable (or its ``read`` identity) that the context assigns stays an input
+    of the op, so gradients flow to it, but the sub-plan reads it afresh each call: an
+    iteration sees what earlier ones assigned, as TensorFlow 1.x's reference variables do.
+    One it never assigns is taken as passed in, so a value fed for it in the run is used.
     """
     captured = [inner for inner, _, _ in context.captures]
+    assigned = written_inside([context])
     keep = list(range(len(context.inputs)))
     keep += [len(context.inputs) + j for j, inner in enumerate(captured)
-             if not _reads_variable(inner)]
+             if not _reads_variable(inner) or _variable_name(inner) not in assigned]
     feeds = [*context.inputs, *captured]
     call = state.subgraph(outputs, [feeds[i] for i in keep], context.control_captures)
     if len(keep) == len(feeds):
