@@ -611,6 +611,7 @@ def _check_png_checksums(name):
     """Verify every chunk's CRC: Pillow skips those of the image data, so a damaged byte
     would otherwise give a wrong picture silently."""
     with open(name, "rb") as file:
+        size = os.fstat(file.fileno()).st_size
         if file.read(8) != b"\x89PNG\r\n\x1a\n":
             return
         while True:
@@ -618,6 +619,9 @@ def _check_png_checksums(name):
             if len(header) < 8:
                 raise ImageError(name, "cannot read the image: file truncated (no IEND chunk)")
             length, kind = struct.unpack(">I4s", header)
+            # A damaged length must not make us allocate it: it can claim up to 4 GiB.
+            if length > size - file.tell():
+                raise ImageError(name, f"cannot read the image: file truncated in a {kind!r} chunk")
             data = file.read(length)
             crc = file.read(4)
             if len(data) < length or len(crc) < 4:
