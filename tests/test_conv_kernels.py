@@ -411,11 +411,66 @@ def test_max_pool_padding_never_wins(fill, shape):
     """All-negative (even -inf) windows keep their real maximum and route to it, not padding."""
     x = np.full(shape, fill, dtype=np.float32)
     y = ck.max_pool(x, [1, 3, 3, 1], [1, 2, 2, 1], "SAME")
-    assert np.all(y == np.float32(fill))
+    # An all -inf window gives the lowest finite float, as TensorFlow's does.
+    assert np.all(y == max(np.float32(fill), np.finfo(np.float32).min))
     dx = ck.max_pool_grad(x, y, np.ones_like(y), [1, 3, 3, 1], [1, 2, 2, 1], "SAME")
     expected = ref_max_pool_grad(x.astype(float), np.ones(y.shape), (3, 3), (2, 2), "SAME")
     assert_matches(dx, expected)
     assert dx.sum() == y.size  # each output's gradient landed once, on a real element
+
+
+NAN, INF, LOWEST = np.nan, np.inf, np.finfo(np.float32).min
+# Values measured with TensorFlow (tf.nn.max_pool and its gradient, float32, one channel):
+# the max skips NaN and starts at the lowest finite float; the gradient goes to the window's
+# first real element when that is NaN or nothing beats it, else to the first maximum.
+TF_NAN_POOLS = [
+    # (x rows, k, stride, padding, y rows, dx rows for grad = 1, 2, 3, ...)
+    ([[NAN, 1], [2, NAN]], 2, 2, "VALID", [[2]], [[1, 0], [0, 0]]),
+    ([[1, NAN], [2, NAN]], 2, 2, "VALID", [[2]], [[0, 0], [1, 0]]),
+    ([[NAN, NAN], [NAN, NAN]], 2, 2, "VALID", [[LOWEST]], [[1, 0], [0, 0]]),
+    ([[-INF, -INF], [-INF, -INF]], 2, 2, "VALID", [[LOWEST]], [[1, 0], [0, 0]]),
+    ([[NAN, 3, -INF], [2, NAN, 5], [1, 1, NAN]], 2, 1, "SAME",
+     [[3, 5, 5], [2, 5, 5], [1, 1, LOWEST]], [[1, 0, 0], [4, 5, 11], [7, 8, 9]]),
+    ([[-INF] * 3] * 3, 2, 1, "SAME", [[LOWEST] * 3] * 3, [[1, 2, 3], [4, 5, 6], [7, 8, 9]]),
+    ([[NAN, 3, -INF], [2, NAN, 5], [1, 1, NAN]], 3, 2, "SAME",
+     [[3, 5], [2, 5]], [[1, 0, 0], [3, 4, 2], [0, 0, 0]]),
+    ([[-INF, -INF, 1], [NAN, -INF, NAN], [-INF, -INF, -INF]], 3, 1, "SAME",
+     None, None),  # checked against the running-argmax reference below
+]
+
+
+def ref_tf_max_pool(x, k, stride, padding):
+    """TensorFlow's loop: a running max from the lowest float; argmax moves only up."""
+    (oh, ow), windows = ref_taps(x.shape[1:3], (k, k), (stride, stride), padding)
+    y = np.full((1, oh, ow, 1), LOWEST)
+    winner = {}
+    for (i, j), taps in windows.items():
+        best, where = None, None
+        for _, _, row, col in taps:
+            value = x[0, row, col, 0]
+            y[0, i, j, 0] = np.fmax(y[0, i, j, 0], value)
+            if where is None or value > best:
+                best, where = value, (row, col)
+        winner[i, j] = where
+    return y, winner
+
+
+@pytest.mark.parametrize(("x", "k", "stride", "padding", "y", "dx"), TF_NAN_POOLS)
+def test_max_pool_skips_nan_and_floors_at_the_lowest_float_like_tensorflow(
+        x, k, stride, padding, y, dx):
+    x = np.array(x, np.float32)[None, :, :, None]
+    want_y, winner = ref_tf_max_pool(x, k, stride, padding)
+    got_y = ck.max_pool(x, (k, k), (stride, stride), padding)
+    grad = np.arange(1, got_y.size + 1, dtype=np.float32).reshape(got_y.shape)
+    got_dx = ck.max_pool_grad(x, got_y, grad, (k, k), (stride, stride), padding)
+    want_dx = np.zeros_like(x)
+    for (i, j), (row, col) in winner.items():
+        want_dx[0, row, col, 0] += grad[0, i, j, 0]
+    np.testing.assert_array_equal(got_y, want_y.astype(np.float32))
+    np.testing.assert_array_equal(got_dx, want_dx)
+    if y is not None:  # the reference itself agrees with TensorFlow's measured answer
+        np.testing.assert_array_equal(want_y[0, :, :, 0], np.array(y, np.float32))
+        np.testing.assert_array_equal(want_dx[0, :, :, 0], np.array(dx, np.float32))
 
 
 def test_max_pool_grad_routes_ties_to_the_first_maximum_in_row_major_order():

@@ -8,6 +8,7 @@ must import nothing but NumPy, since it runs under both interpreters.
 """
 
 import itertools
+import os
 
 FLOATS = ("float32", "float64")
 INTS = ("int32", "int64")
@@ -393,19 +394,30 @@ def _nn_cases():
 
         return case(f"conv2d/{padding}/{stride}", build, rtol=1e-6)
 
-    def pool_case(kind, padding, values_name):
+    def pool_case(kind, padding, values_name, k, stride):
+        nan, inf = float("nan"), float("inf")
         pool_values = {
             "plain": np_arange_like(),
-            "nan": [float("nan"), 1.0, 2.0, float("nan")] * 4,
-            "neg_inf": [float("-inf")] * 16,
+            "nan": [nan, 1.0, 2.0, nan] * 4,
+            "neg_inf": [-inf] * 16,
+            "mixed": [nan, 3.0, -inf, 2.0, 2.0, nan, 5.0, 1.0, 1.0, 1.0, nan, -inf,
+                      -inf, nan, -inf, 4.0],
         }[values_name]
 
         def build(tf, np):
             x = tf.constant(np.array(pool_values, np.float32).reshape(1, 4, 4, 1))
             fn = tf.nn.max_pool if kind == "max" else tf.nn.avg_pool
-            return {"y": fn(x, [1, 2, 2, 1], [1, 2, 2, 1], padding)}
+            y = fn(x, [1, k, k, 1], [1, stride, stride, 1], padding)
+            # Distinct upstream gradients show where each one is routed.
+            shape = y.shape.as_list()
+            g = tf.constant(np.arange(1.0, 1.0 + np.prod(shape), dtype=np.float32).reshape(shape))
+            dx = tf.gradients(y, x, grad_ys=g)[0]
+            out = {"y": y, "dx": dx}
+            if kind == "max":  # MaxPoolGradGrad: the gradient of dx with respect to g
+                out["ddx"] = tf.gradients(dx, g, grad_ys=tf.reshape(tf.range(16.0), x.shape))[0]
+            return out
 
-        return case(f"{kind}_pool/{padding}/{values_name}", build)
+        return case(f"{kind}_pool/{padding}/{values_name}/{k}x{stride}", build)
 
     out = [
         case("softmax_xent_v2", lambda tf, np: {
@@ -429,9 +441,10 @@ def _nn_cases():
         case("dropout_keep_1", lambda tf, np: {"d": tf.nn.dropout(tf.constant(logits), 1.0)}),
         conv_case("SAME", 1), conv_case("VALID", 1), conv_case("SAME", 2),
     ]
-    for kind, padding, values in itertools.product(("max", "avg"), ("SAME", "VALID"),
-                                                   ("plain", "nan", "neg_inf")):
-        out.append(pool_case(kind, padding, values))
+    for kind, padding, values, (k, stride) in itertools.product(
+            ("max", "avg"), ("SAME", "VALID"), ("plain", "nan", "neg_inf", "mixed"),
+            ((2, 2), (3, 1))):
+        out.append(pool_case(kind, padding, values, k, stride))
     return out
 
 
@@ -504,7 +517,10 @@ def all_cases():
     out += _string_cases()
     out += _state_function_cases()
     out += EXTRA
-    return out
+    # SMALLFLOW_ORACLE_CASES="nn/,public/top_k": only the cases named by these prefixes
+    # (for a quick run while working on one family).
+    wanted = [p for p in os.environ.get("SMALLFLOW_ORACLE_CASES", "").split(",") if p]
+    return [c for c in out if c.name.startswith(tuple(wanted))] if wanted else out
 
 
 # One row per remaining public op: name -> build(tf, np). Floats are float64 unless the op

@@ -62,10 +62,7 @@ DIFFERENCES = {
     "binary/truncatemod/int64/same": _INTEGER_DIVISION_BY_ZERO,
 }
 # Differences not fixed yet (the owner of the op is named): each is a known mismatch.
-NOT_YET_FIXED = {
-    "nn/max_pool/": "max_pool ignores NaN and gives the lowest float for an all -inf window in "
-                    "TensorFlow (conv kernels, h16)",
-}
+NOT_YET_FIXED = {}
 for _prefix in ("float64/both", "float32/dup", "float64/dup", "int32/both", "int32/dup"):
     for _op in ("argmax", "argmin"):
         DIFFERENCES[f"reduce/{_op}/{_prefix}"] = DIFFERENCES["reduce/argmax/float32/both"]

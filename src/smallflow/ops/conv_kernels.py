@@ -499,23 +499,28 @@ def _window_counts(in_shape, geo, dtype):
 
 
 def max_pool(x, ksize, strides, padding):
-    """Max over each window like ``tf.nn.max_pool``; padding (-inf) never wins."""
+    """Max over each window like ``tf.nn.max_pool``; padding (-inf) never wins.
+
+    As in TensorFlow, whose running maximum starts at the dtype's lowest finite value and
+    only moves up: NaN is skipped, and a window of -inf and NaN alone gives that lowest value.
+    """
     (x,) = _float_arrays([("input", x)])
     _check_rank(x, "input", _NHWC)
     geo, _ = _pool_setup(x.shape, ksize, strides, padding, "input")
-    return _reduce_windows(_pad(x, geo, -np.inf), geo, np.maximum)
+    out = _reduce_windows(_pad(x, geo, -np.inf), geo, np.fmax)
+    np.fmax(out, np.finfo(out.dtype).min, out=out)
+    return out
 
 
-def _first_max_masks(taps, y):
-    """Yield, for each tap view in window order, where it holds its window's first max."""
-    taken = _scratch("taken", y.shape, bool)
+def _first_max_masks(taps, y, taken):
+    """Yield, for each tap view in window order, where it holds its window's first max.
+
+    ``taken`` (output-shaped, bool) starts True for windows already decided and ends True
+    for every window some tap matched.
+    """
     hit = _scratch("hit", y.shape, bool)
     first = _scratch("first", y.shape, bool)
-    for index, tap in enumerate(taps):
-        if index == 0:
-            np.equal(tap, y, out=taken)
-            yield taken
-            continue
+    for tap in taps:
         np.equal(tap, y, out=hit)
         np.greater(hit, taken, out=first)  # a max here and none earlier in the window
         yield first
@@ -539,10 +544,34 @@ def _max_pool_grad_2x2(x, y, grad):
     x6 = x.reshape(n, h // 2, 2, w // 2, 2, c)
     dx6 = np.empty_like(x6)  # the four taps below fill every element once
     order = ((0, 0), (0, 1), (1, 0), (1, 1))
-    taps = (x6[:, :, a, :, b] for a, b in order)
-    for (a, b), mask in zip(order, _first_max_masks(taps, y), strict=True):
+    # The first tap is every window's first element: it wins when it equals the max or is
+    # NaN (TensorFlow's running argmax starts there), i.e. unless it is below the max.
+    taken = _scratch("taken", y.shape, bool)
+    np.less(x6[:, :, 0, :, 0], y, out=taken)
+    np.logical_not(taken, out=taken)
+    _select(grad, taken, dx6[:, :, 0, :, 0])
+    taps = (x6[:, :, a, :, b] for a, b in order[1:])
+    for (a, b), mask in zip(order[1:], _first_max_masks(taps, y, taken), strict=True):
         _select(grad, mask, dx6[:, :, a, :, b])
+    if not taken.all():
+        _route_unmatched_to_first(grad, taken, dx6[:, :, 0, :, 0])
     return dx6.reshape(x.shape)
+
+
+def _route_unmatched_to_first(grad, taken, first_view):
+    """Windows of -inf and NaN alone (their max is the lowest float, which no element equals):
+    TensorFlow's argmax never moves from the first element, so it takes the gradient."""
+    routed = np.zeros_like(grad)
+    np.logical_not(taken, out=taken)
+    _select(grad, taken, routed)
+    first_view += routed
+
+
+def _first_real_cells(geo):
+    """Each window's first unpadded element, as row and column indexes into padded arrays."""
+    rows = np.maximum(np.arange(geo.out_h) * geo.sh, geo.pad_top)
+    cols = np.maximum(np.arange(geo.out_w) * geo.sw, geo.pad_left)
+    return rows[:, None], cols[None, :]
 
 
 def max_pool_grad(x, y, grad, ksize, strides, padding):
@@ -563,12 +592,23 @@ def max_pool_grad(x, y, grad, ksize, strides, padding):
     # NaN padding compares unequal to everything, so a padded cell never matches the max.
     xp = _pad(x, geo, np.nan)
     dxp = _zeroed_padded(x.shape, geo, x.dtype)
+    # TensorFlow's running argmax starts at each window's first real element and moves only
+    # to a larger one: a NaN there keeps the gradient, as does a window no element matches.
+    rows, cols = _first_real_cells(geo)
+    first_is_nan = np.isnan(xp[:, rows, cols])
+    taken = _scratch("taken", y.shape, bool)
+    np.copyto(taken, first_is_nan)
     order = [(slice(None), geo.rows(i), geo.cols(j)) for i in range(geo.kh) for j in range(geo.kw)]
     taps = (xp[window] for window in order)
     routed = _scratch("routed", grad.shape, grad.dtype)
-    for window, mask in zip(order, _first_max_masks(taps, y), strict=True):
+    for window, mask in zip(order, _first_max_masks(taps, y, taken), strict=True):
         _select(grad, mask, routed)
         dxp[window] += routed
+    to_first = first_is_nan | ~taken
+    if to_first.any():
+        batch, i, j, channel = np.nonzero(to_first)
+        # Windows may share a first element (SAME padding): add.at sums repeated cells.
+        np.add.at(dxp, (batch, rows[i, 0], cols[0, j], channel), grad[to_first])
     return _result_from(dxp, x.shape, geo)
 
 
