@@ -97,6 +97,8 @@ class DType:
     def __eq__(self, other):
         if isinstance(other, DType):
             return self is other
+        if other is None:  # NumPy reads None as float64; TensorFlow's dtypes never equal it
+            return False
         try:
             return self is as_dtype(other)
         except TypeError:

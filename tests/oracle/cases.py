@@ -681,6 +681,10 @@ from cases_rnn import RNN_CASES  # noqa: E402 - as above
 
 EXTRA += RNN_CASES
 
+from cases_layers import LAYER_CASES  # noqa: E402 - as above (tf.layers, issue 12)
+
+EXTRA += LAYER_CASES
+
 # -- control flow (issue 10): cond, case, while_loop, TensorArray, map_fn/scan/fold -----------
 # Values and gradients, including loops whose trip count depends on the data, nested loops
 # and conds inside loops. (TensorFlow 2's compat.v1 cannot build the v1 RNN cells without
