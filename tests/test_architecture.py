@@ -46,7 +46,7 @@ LAYERS = [
     ("train", ["image",
                "train", "losses", "nn", "strings", "bitwise", "layers", "data", "metrics",
                "estimator", "feature_column",
-               "gradient_checker", "test", "app", "flags", "logging",
+               "gradient_checker", "test", "test_case", "app", "flags", "logging",
                "distribute", "horovod", "summary", "meta_graph", "python", "rnn",
                "rnn_cell_impl"]),
     # TF1's other namespaces (tf.math, tf.linalg, ...): re-exports, and tf.gfile.

@@ -1,0 +1,430 @@
+"""``tf.test.TestCase``: unittest's TestCase with TensorFlow 1.x's helpers (sessions bound to
+the test's graph, ``evaluate``, array assertions with TensorFlow's tolerances and messages),
+so TF1 test files and course exercises run unchanged under unittest and pytest."""
+
+import atexit
+import contextlib
+import math
+import random
+import re
+import shutil
+import tempfile
+import threading
+import unittest
+
+import numpy as np
+
+from . import errors
+from .graph import Tensor, get_default_session, reset_default_graph, set_random_seed
+from .session import Session
+
+# TensorFlow seeds Python's, NumPy's and the graph's random generators with this before each
+# test, so tests are reproducible run after run.
+DEFAULT_GRAPH_SEED = 87654321
+
+_process_temp_dir = None
+
+
+def get_temp_dir():
+    """A directory for this process's test files, removed when the process ends."""
+    global _process_temp_dir
+    if _process_temp_dir is None:
+        _process_temp_dir = tempfile.mkdtemp(prefix="smallflow_test_")
+        atexit.register(shutil.rmtree, _process_temp_dir, True)
+    return _process_temp_dir
+
+
+class _CheckedThread:
+    """A thread whose exception is raised again by ``join()`` in the test's thread."""
+
+    def __init__(self, testcase, target, args=None, kwargs=None):
+        self._testcase = testcase
+        self._target = target
+        self._args = () if args is None else args
+        self._kwargs = {} if kwargs is None else kwargs
+        self._thread = threading.Thread(target=self._protected_run, daemon=True)
+        self._exception = None
+        self._is_thread_joined = False
+
+    def _protected_run(self):
+        try:
+            self._target(*self._args, **self._kwargs)
+        except Exception as err:  # noqa: BLE001 - handed to the test thread by join()
+            self._exception = err
+
+    def start(self):
+        self._thread.start()
+
+    def join(self):
+        self._is_thread_joined = True
+        self._thread.join()
+        if self._exception is not None:
+            self._testcase.fail(f"Error in checkedThread: {self._exception}")
+
+    def is_alive(self):
+        return self._thread.is_alive()
+
+    def check_termination(self):
+        if self._is_thread_joined:
+            if self.is_alive():
+                raise RuntimeError("Thread was not joined with main thread, and is still "
+                                   "running when the test finished.")
+        else:
+            self._testcase.fail("A checked thread was not joined.")
+
+
+class TestCase(unittest.TestCase):
+    """Base class of TensorFlow 1.x tests: a fresh default graph and fixed seeds per test."""
+
+    def __init__(self, methodName="runTest"):  # noqa: N803 - unittest's argument name
+        super().__init__(methodName)
+        self._threads = []
+        self._tempdir = None
+        self._cached_session = None
+        self._cached_graph = None
+
+    def setUp(self):
+        self._clear_cached_session()
+        random.seed(DEFAULT_GRAPH_SEED)
+        np.random.seed(DEFAULT_GRAPH_SEED)  # noqa: NPY002 - TensorFlow's tests do exactly this
+        reset_default_graph()
+        set_random_seed(DEFAULT_GRAPH_SEED)
+
+    def tearDown(self):
+        for thread in self._threads:
+            thread.check_termination()
+        self._clear_cached_session()
+
+    def _clear_cached_session(self):
+        if self._cached_session is not None:
+            self._cached_session.close()
+        self._cached_session = None
+        self._cached_graph = None
+
+    def get_temp_dir(self):
+        """A directory for this test's files (inside the process's temporary directory)."""
+        if self._tempdir is None:
+            self._tempdir = tempfile.mkdtemp(dir=get_temp_dir())
+        return self._tempdir
+
+    # -- sessions -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _bound(self, sess):
+        with sess.graph.as_default(), sess.as_default():
+            yield sess
+
+    @contextlib.contextmanager
+    def session(self, graph=None, config=None, use_gpu=False, force_gpu=False):
+        """A new session on ``graph`` (the default graph), made the default session and its
+        graph the default graph inside the ``with`` block; closed at its end."""
+        if force_gpu:
+            self.skipTest("smallflow runs on the CPU only (force_gpu=True)")
+        sess = Session(graph=graph, config=config)
+        try:
+            with self._bound(sess):
+                yield sess
+        finally:
+            sess.close()
+
+    @contextlib.contextmanager
+    def cached_session(self, graph=None, config=None, use_gpu=False, force_gpu=False):
+        """The same session for every call within one test (made on the first call)."""
+        if force_gpu:
+            self.skipTest("smallflow runs on the CPU only (force_gpu=True)")
+        if self._cached_session is None:
+            self._cached_session = Session(graph=graph, config=config)
+            self._cached_graph = graph
+        elif graph is not None and graph is not self._cached_session.graph:
+            raise ValueError("The graph used to get the cached session is different than "
+                             "the one that was used to create the session. Maybe create a "
+                             "new session with self.session()")
+        with self._bound(self._cached_session) as sess:
+            yield sess
+
+    def test_session(self, graph=None, config=None, use_gpu=False, force_gpu=False):
+        """TensorFlow 1.x's older name: the cached session (a new one for another graph)."""
+        if self.id().endswith(".test_session"):
+            self.skipTest("Not a test.")  # unittest and pytest collect it by its name
+        if graph is None or (self._cached_session is not None
+                             and graph is self._cached_session.graph):
+            return self.cached_session(graph, config, use_gpu, force_gpu)
+        return self.session(graph, config, use_gpu, force_gpu)
+
+    def evaluate(self, tensors):
+        """Run ``tensors`` (any nest) in the default session, else in the cached one."""
+        sess = get_default_session()
+        if sess is not None:
+            return sess.run(tensors)
+        with self.cached_session() as cached:
+            return cached.run(tensors)
+
+    def checkedThread(self, target, args=None, kwargs=None):  # noqa: N802
+        """A thread whose exception fails the test when it is joined."""
+        thread = _CheckedThread(self, target, args, kwargs)
+        self._threads.append(thread)
+        return thread
+
+    # -- assertions -----------------------------------------------------------------------
+
+    def _GetNdArray(self, a):  # noqa: N802 - TensorFlow's name, overridden by some tests
+        if isinstance(a, Tensor):
+            a = self.evaluate(a)
+        if not isinstance(a, np.ndarray):
+            a = np.array(a)
+        return a
+
+    def assertNear(self, f1, f2, err, msg=None):  # noqa: N802
+        """|f1 - f2| <= err."""
+        suffix = f" ({msg})" if msg is not None else ""
+        self.assertTrue(f1 == f2 or math.fabs(f1 - f2) <= err,
+                        "%f != %f +/- %f%s" % (f1, f2, err, suffix))  # noqa: UP031
+
+    def assertArrayNear(self, farray1, farray2, err, msg=None):  # noqa: N802
+        """Same length, each pair within ``err``."""
+        self.assertEqual(len(farray1), len(farray2), msg=msg)
+        for f1, f2 in zip(farray1, farray2, strict=True):
+            self.assertNear(float(f1), float(f2), err, msg=msg)
+
+    def assertNDArrayNear(self, ndarray1, ndarray2, err, msg=None):  # noqa: N802
+        """The norm of the difference is below ``err``."""
+        difference = np.asarray(ndarray1) - np.asarray(ndarray2)
+        self.assertTrue(np.linalg.norm(difference) < err, msg=msg)
+
+    def _assert_array_like_all_close(self, a, b, rtol, atol, msg):
+        a = self._GetNdArray(a)
+        b = self._GetNdArray(b)
+        if a.shape != b.shape and (b.ndim <= 3 or b.size < 500):
+            mismatch = f"Shape mismatch: expected {a.shape}, got {b.shape} with contents {b}."
+        else:
+            mismatch = f"Shape mismatch: expected {a.shape}, got {b.shape}."
+        self.assertEqual(a.shape, b.shape, mismatch)
+        if a.dtype == object or b.dtype == object:
+            self.assertAllEqual(a, b, msg)
+            return
+        if np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True):
+            return
+        messages = [msg]
+        bad = np.logical_or(np.abs(a - b) > atol + rtol * np.abs(b), np.isnan(a) != np.isnan(b))
+        if a.ndim:
+            where = np.where(bad)
+            x, y = a[where], b[where]
+            messages.append(f"not close where = {where}")
+        else:
+            x, y = a, b
+        messages.append(f"not close lhs = {x}")
+        messages.append(f"not close rhs = {y}")
+        messages.append(f"not close dif = {np.abs(x - y)}")
+        messages.append(f"not close tol = {atol + rtol * np.abs(y)}")
+        messages.append(f"dtype = {a.dtype}, shape = {a.shape}")
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=atol,
+                                   err_msg="\n".join(str(m) for m in messages), equal_nan=True)
+
+    def _assert_all_close_recursive(self, a, b, rtol, atol, path, msg):
+        path_text = "[" + "][".join(str(p) for p in path) + "]" if path else ""
+        message = f"Mismatched value: a{path_text} is different from b{path_text}. {msg or ''}"
+        if isinstance(a, dict) or isinstance(b, dict):
+            self.assertIsInstance(a, dict, message)
+            self.assertIsInstance(b, dict, message)
+            self.assertEqual(set(a), set(b),
+                             f"mismatched keys: a{path_text} has keys {sorted(map(str, a))}, "
+                             f"but b{path_text} has keys {sorted(map(str, b))}")
+            for key in a:
+                self._assert_all_close_recursive(a[key], b[key], rtol, atol, [*path, key], msg)
+            return
+        if hasattr(a, "_asdict") and hasattr(b, "_asdict"):
+            self._assert_all_close_recursive(a._asdict(), b._asdict(), rtol, atol, path, msg)
+            return
+        if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+            try:
+                a_array = self._GetNdArray(a)
+                b_array = self._GetNdArray(b)
+                if a_array.dtype != object and b_array.dtype != object:
+                    self._assert_array_like_all_close(a_array, b_array, rtol, atol, message)
+                    return
+            except (ValueError, TypeError):
+                pass
+            self.assertEqual(len(a), len(b), f"Length of a{path_text} is {len(a)} but "
+                                             f"length of b{path_text} is {len(b)}. {msg or ''}")
+            for index, (a_item, b_item) in enumerate(zip(a, b, strict=True)):
+                self._assert_all_close_recursive(a_item, b_item, rtol, atol, [*path, index],
+                                                 msg)
+            return
+        try:
+            self._assert_array_like_all_close(a, b, rtol, atol, message)
+        except (ValueError, TypeError) as err:
+            raise AssertionError(f"Error: a{path_text} has {a}, but b{path_text} has {b}. "
+                                 f"{err}") from err
+
+    def assertAllClose(self, a, b, rtol=1e-6, atol=1e-6, msg=None):  # noqa: N802
+        """Element-wise ``|a - b| <= atol + rtol * |b|`` (NaN equal to NaN); shapes must be
+        equal; dicts, lists, tuples and namedtuples are compared item by item."""
+        self._assert_all_close_recursive(a, b, rtol, atol, [], msg)
+
+    def assertAllCloseAccordingToType(self, a, b, rtol=1e-6, atol=1e-6,  # noqa: N802
+                                      float_rtol=1e-6, float_atol=1e-6, half_rtol=1e-3,
+                                      half_atol=1e-3, bfloat16_rtol=1e-2, bfloat16_atol=1e-2,
+                                      msg=None):
+        """assertAllClose with the tolerance widened for float32/complex64 and float16."""
+        a = self._GetNdArray(a)
+        b = self._GetNdArray(b)
+        dtypes_seen = {a.dtype, b.dtype}
+        if dtypes_seen & {np.dtype(np.float32), np.dtype(np.complex64)}:
+            rtol = max(rtol, float_rtol)
+            atol = max(atol, float_atol)
+        if np.dtype(np.float16) in dtypes_seen:
+            rtol = max(rtol, half_rtol)
+            atol = max(atol, half_atol)
+        self.assertAllClose(a, b, rtol=rtol, atol=atol, msg=msg)
+
+    def assertNotAllClose(self, a, b, **kwargs):  # noqa: N802
+        try:
+            self.assertAllClose(a, b, **kwargs)
+        except AssertionError:
+            return
+        raise AssertionError("The two values are close at all elements")
+
+    def assertAllEqual(self, a, b, msg=None):  # noqa: N802
+        """Equal shapes and equal elements (NaN equal to NaN for floats)."""
+        a = self._GetNdArray(a)
+        b = self._GetNdArray(b)
+        if b.ndim <= 3 or b.size < 500:
+            self.assertEqual(a.shape, b.shape, f"Shape mismatch: expected {a.shape}, got "
+                                               f"{b.shape}. Contents: {b}. \n{msg}.")
+        else:
+            self.assertEqual(a.shape, b.shape, f"Shape mismatch: expected {a.shape}, got "
+                                               f"{b.shape}. \n{msg}.")
+        same = a == b
+        if a.dtype.kind == "f":
+            same = np.logical_or(same, np.logical_and(np.isnan(a), np.isnan(b)))
+        if np.all(same):
+            return
+        messages = [msg]
+        different = np.logical_not(same)
+        if a.ndim:
+            where = np.where(different)
+            x, y = a[where], b[where]
+            messages.append(f"not equal where = {where}")
+        else:
+            x, y = a, b
+        messages.append(f"not equal lhs = {x}")
+        messages.append(f"not equal rhs = {y}")
+        np.testing.assert_array_equal(a, b, err_msg="\n".join(str(m) for m in messages))
+
+    def assertNotAllEqual(self, a, b, msg=None):  # noqa: N802
+        try:
+            self.assertAllEqual(a, b)
+        except AssertionError:
+            return
+        raise AssertionError(f"The two values are equal at all elements. {msg}")
+
+    def assertAllGreater(self, a, comparison_target):  # noqa: N802
+        self.assertGreater(np.min(self._GetNdArray(a)), comparison_target)
+
+    def assertAllLess(self, a, comparison_target):  # noqa: N802
+        self.assertLess(np.max(self._GetNdArray(a)), comparison_target)
+
+    def assertAllGreaterEqual(self, a, comparison_target):  # noqa: N802
+        self.assertGreaterEqual(np.min(self._GetNdArray(a)), comparison_target)
+
+    def assertAllLessEqual(self, a, comparison_target):  # noqa: N802
+        self.assertLessEqual(np.max(self._GetNdArray(a)), comparison_target)
+
+    def assertAllInRange(self, target, lower_bound, upper_bound,  # noqa: N802
+                         open_lower_bound=False, open_upper_bound=False):
+        """Every element within the bounds (closed unless said otherwise)."""
+        target = self._GetNdArray(target)
+        if not (np.issubdtype(target.dtype, np.floating)
+                or np.issubdtype(target.dtype, np.integer)):
+            raise AssertionError(f"The value of {target} does not have an ordered numeric "
+                                 f"type, instead it has type: {target.dtype}")
+        below = target <= lower_bound if open_lower_bound else target < lower_bound
+        above = target >= upper_bound if open_upper_bound else target > upper_bound
+        outside = np.logical_or(below, above)
+        if not np.any(outside):
+            return
+        brackets = ("(" if open_lower_bound else "[", ")" if open_upper_bound else "]")
+        where = np.argwhere(outside)
+        lines = [f"  {tuple(int(i) for i in index)}: {target[tuple(index)]}"
+                 for index in where[:20]]
+        raise AssertionError(
+            f"{len(where)} of the {target.size} element(s) are outside the range "
+            f"{brackets[0]}{lower_bound}, {upper_bound}{brackets[1]}. Subscript(s) and "
+            f"value(s) of the offending elements:\n" + "\n".join(lines))
+
+    def assertAllInSet(self, target, expected_set):  # noqa: N802
+        """Every element is one of ``expected_set``."""
+        target = self._GetNdArray(target)
+        extra = set(np.unique(target).tolist()) - set(np.asarray(list(expected_set)).tolist())
+        if extra:
+            raise AssertionError(f"{len(extra)} unique element(s) are not in the set "
+                                 f"{expected_set}: {sorted(extra)}")
+
+    def assertDTypeEqual(self, target, expected_dtype):  # noqa: N802
+        arrays = target if isinstance(target, list) else [target]
+        for array in arrays:
+            self.assertEqual(self._GetNdArray(array).dtype, np.dtype(expected_dtype))
+
+    def assertShapeEqual(self, np_array, tf_tensor, msg=None):  # noqa: N802
+        """A NumPy array's shape equals a Tensor's static shape."""
+        if not isinstance(np_array, (np.ndarray, np.generic)) or not isinstance(tf_tensor,
+                                                                                  Tensor):
+            raise TypeError("np_array must be a Numpy ndarray or Numpy scalar and tf_tensor "
+                            "must be a Tensor")
+        self.assertAllEqual(np_array.shape, tf_tensor.get_shape().as_list(), msg=msg)
+
+    def assertStartsWith(self, actual, expected_start, msg=None):  # noqa: N802
+        if not actual.startswith(expected_start):
+            text = f"{actual!r} does not start with {expected_start!r}"
+            self.fail(f"{text} : {msg}" if msg else text)
+
+    def assertItemsEqual(self, expected_seq, actual_seq, msg=None):  # noqa: N802
+        self.assertCountEqual(expected_seq, actual_seq, msg)
+
+    def assertDeviceEqual(self, device1, device2, msg=None):  # noqa: N802
+        """Two device strings name the same device (smallflow has the CPU only)."""
+        self.assertEqual(_canonical_device(device1), _canonical_device(device2), msg)
+
+    def assertProtoEquals(self, expected_message_maybe_ascii, message, msg=None):  # noqa: N802
+        """Two protocol buffers are equal; the expected one may be text format."""
+        from google.protobuf import text_format  # the tensorboard extra provides protobuf
+
+        if isinstance(expected_message_maybe_ascii, str):
+            expected = type(message)()
+            text_format.Merge(expected_message_maybe_ascii, expected)
+        else:
+            expected = expected_message_maybe_ascii
+        self.assertEqual(text_format.MessageToString(expected),
+                         text_format.MessageToString(message), msg)
+
+    @contextlib.contextmanager
+    def assertRaisesWithPredicateMatch(self, exception_type,  # noqa: N802
+                                       expected_err_re_or_predicate):
+        """The block raises ``exception_type`` whose message matches a regular expression
+        (searched) or satisfies a predicate of the exception."""
+        if callable(expected_err_re_or_predicate):
+            predicate = expected_err_re_or_predicate
+        else:
+
+            def predicate(err):
+                text = err.message if isinstance(err, errors.OpError) else str(err)
+                return re.search(expected_err_re_or_predicate, text)
+
+        try:
+            yield
+        except Exception as err:  # noqa: BLE001 - checked below, re-raised as a failure
+            if not isinstance(err, exception_type) or not predicate(err):
+                raise AssertionError(f"Exception of type {type(err)}: {err}") from err
+        else:
+            self.fail(exception_type.__name__ + " not raised")
+
+    def assertRaisesOpError(self, expected_err_re_or_predicate):  # noqa: N802
+        """The block raises an ``OpError`` (an error of a run) matching the expectation."""
+        return self.assertRaisesWithPredicateMatch(errors.OpError,
+                                                   expected_err_re_or_predicate)
+
+
+def _canonical_device(device):
+    """``/device:CPU:0`` and ``/cpu:0`` are one device, as in TensorFlow's DeviceSpec."""
+    text = "" if device is None else str(device)
+    return text.lower().replace("/device:", "/")
