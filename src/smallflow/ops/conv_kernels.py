@@ -66,6 +66,9 @@ _BLOCK_BYTES = 2 * 2**20
 # Work arrays up to this size are kept for reuse between calls (see _scratch).
 _SCRATCH_LIMIT = 64 * 2**20
 _SCRATCH = threading.local()
+# The stride-1 input gradient is a convolution (see _backprop_input_full) from this many input
+# channels on: its product then has that many columns; fewer starve the matrix product.
+_FULL_CONV_MIN_CHANNELS = 8
 _FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 
 
@@ -400,11 +403,16 @@ def conv2d(x, w, strides, padding, dilations=None):
     _check_rank(x, "input", _NHWC)
     _check_rank(w, "filter", _HWIO)
     geo, _ = _conv_setup(x.shape, w.shape, strides, padding, dilations)
-    n, out_c = x.shape[0], w.shape[3]
-    w_mat = w.reshape(geo.kh * geo.kw * x.shape[3], out_c)
-    out = np.empty((n, geo.out_h, geo.out_w, out_c), dtype=x.dtype)
+    return _conv_products(_pad(x, geo, 0), w, geo)
+
+
+def _conv_products(xp, w, geo):
+    """The convolution of padded ``xp`` with HWIO ``w``: im2col and one product per block."""
+    n, out_c = xp.shape[0], w.shape[3]
+    w_mat = w.reshape(geo.kh * geo.kw * xp.shape[3], out_c)
+    out = np.empty((n, geo.out_h, geo.out_w, out_c), dtype=xp.dtype)
     out_rows = out.reshape(n * geo.out_h * geo.out_w, out_c)
-    for rows, cols in _im2col_blocks(_pad(x, geo, 0), geo):
+    for rows, cols in _im2col_blocks(xp, geo):
         np.matmul(cols, w_mat, out=out_rows[rows])
     return out
 
@@ -436,6 +444,30 @@ def conv2d_backprop_input(input_shape, w, grad, strides, padding, dilations=None
     n, _, _, c = input_shape
     out_c = w.shape[3]
     _check_out_shape(grad, "out_backprop", (n, geo.out_h, geo.out_w, out_c), context)
+    if geo.sh == geo.sw == 1 and c >= _FULL_CONV_MIN_CHANNELS and n * c:
+        return _backprop_input_full(input_shape, w, grad, geo)
+    return _backprop_input_col2im(input_shape, w, grad, geo)
+
+
+def _backprop_input_full(input_shape, w, grad, geo):
+    """Stride 1: the input gradient is a VALID convolution of the output gradient, padded by
+    ``k - 1 - pad`` on each side, with the filter turned half a turn and its in/out channels
+    swapped. One im2col and one product per block, like the forward pass; no scatter-add."""
+    _, h, width, _ = input_shape
+    full = _Geometry(h, width, geo.kh, geo.kw, 1, 1, geo.kh - 1 - geo.pad_top,
+                     geo.kh - 1 - geo.pad_bottom, geo.kw - 1 - geo.pad_left,
+                     geo.kw - 1 - geo.pad_right)
+    turned = w[::-1, ::-1].transpose(0, 1, 3, 2)
+    w_mat = _scratch("turned_filter", turned.shape, w.dtype)
+    np.copyto(w_mat, turned)
+    return _conv_products(_pad(grad, full, 0), w_mat, full)
+
+
+def _backprop_input_col2im(input_shape, w, grad, geo):
+    """Any stride: the column gradient of each block, its taps added back where they came
+    from in the padded input gradient."""
+    n, _, _, c = input_shape
+    out_c = w.shape[3]
     dxp = _zeroed_padded(input_shape, geo, w.dtype)
     pixels = geo.out_h * geo.out_w
     depth = geo.kh * geo.kw * c
