@@ -4,7 +4,7 @@ import numpy as np
 
 from . import chunking
 from . import config as _config
-from . import dtypes, errors, step_stats
+from . import dtypes, errors, ownership, step_stats
 from .dtypes import type_string
 from .graph import (
     Operation,
@@ -148,12 +148,16 @@ def _compile(steps, kept):
     for slot, index in last_read.items():
         if slot not in kept:
             released.setdefault(index, []).append(slot)
-    namespace = {}
+    namespace = {"take": ownership.take}
     lines = ["def execute(v):"]
     for index, (kernel, ins, out) in enumerate(steps):
         name = f"k{index}"
         namespace[name] = kernel
-        call = f"{name}({', '.join(f'v[{i}]' for i in ins)})"
+        # Inputs read here for the last time go to a kernel that can reuse their memory
+        # without staying in their slots (ownership.py).
+        dead = released.get(index, ()) if getattr(kernel, "takes_dead_inputs", False) else ()
+        args = [f"take(v, {i})" if i in dead and ins.count(i) == 1 else f"v[{i}]" for i in ins]
+        call = f"{name}({', '.join(args)})"
         if type(out) is int:
             line = f"v[{out}] = {call}"
         elif out:

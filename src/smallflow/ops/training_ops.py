@@ -1,10 +1,12 @@
 """Optimizer update ops: read a variable and its slots, compute new values, store them.
 
 Each kernel is stateful: built with ``kernel(attrs, state)``, it writes the new value of the
-variable (and of its slots) into ``state.variables`` as new arrays, never in place, so that
-every other reader in the same ``Session.run`` sees the old values; it returns the new
-variable value. Inputs follow TensorFlow's ``Apply*`` ops: the variable, its slots, the
-hyper-parameters (scalars of the variable's dtype), and the gradient (same shape).
+variable (and of its slots) into ``state.variables`` as new arrays, so that every other
+reader in the same ``Session.run`` sees the old values; it returns the new variable value.
+Adam writes into the old arrays instead when nothing else can see them (no other reader
+holds them, see ownership.py): same results, half the time for a large variable. Inputs
+follow TensorFlow's ``Apply*`` ops: the variable, its slots, the hyper-parameters (scalars
+of the variable's dtype), and the gradient (same shape).
 
 The formulas are those of TensorFlow's CPU kernels, including where epsilon sits and the
 order of operations. Large variables are updated in cache-sized blocks so the
@@ -16,6 +18,7 @@ import numpy as np
 from ..errors import InvalidArgumentError
 from ..graph import ShapeError, Tensor, convert_to_tensor
 from ..op_signature import FLOATS, signature
+from ..ownership import takes_dead_inputs, writable_alone
 from ..registry import NotDifferentiable, register_op
 from .common import make_op
 
@@ -33,15 +36,18 @@ def _check_grad(var, grad):
         )
 
 
-def _blocked_update(body, old, grad, n_scratch):
+def _blocked_update(body, old, grad, n_scratch, new=None):
     """New arrays, one per array in ``old``, filled block by block by ``body``.
 
     ``body(new, old, grad, scratch)`` gets matching 1-D slices of the new arrays, the old
-    arrays and the gradient, and ``n_scratch`` scratch buffers of the same length.
+    arrays and the gradient, and ``n_scratch`` scratch buffers of the same length. ``new``
+    may be given (it is ``old`` itself for an update in place: the body then reads each
+    element before it writes it).
     """
     shape = old[0].shape
     dtype = old[0].dtype
-    new = [np.empty(shape, dtype=dtype) for _ in old]
+    if new is None:
+        new = [np.empty(shape, dtype=dtype) for _ in old]
     flat_new = [a.reshape(-1) for a in new]
     flat_old = [a.reshape(-1) for a in old]
     flat_grad = grad.reshape(-1)
@@ -59,9 +65,13 @@ def _blocked_update(body, old, grad, n_scratch):
     return new
 
 
-def _update_and_store(store, names, body, old, grad, n_scratch):
-    """Run a blocked update, store the new variable and slots, return the new variable."""
-    new = _blocked_update(body, old, grad, n_scratch)
+def _update_and_store(store, names, body, old, grad, n_scratch, new=None):
+    """Run a blocked update, store the new variable and slots, return the new variable.
+
+    ``new``: the arrays to write into (the old ones themselves for an in-place update), or
+    None for fresh ones.
+    """
+    new = _blocked_update(body, old, grad, n_scratch, new)
     for name, array in zip(names, new):
         store[name] = array
     return new[0]
@@ -215,31 +225,43 @@ def _apply_adam_kernel(attrs, state):
     names = attrs["var_names"]
     store = state.variables
 
+    @takes_dead_inputs
     def apply(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad):
+        # In place when nothing but the store and this call can see the three arrays (see
+        # ownership.py): the same operations in the same order, so the same float results.
+        in_place = (writable_alone(var, 1) and writable_alone(m, 1) and writable_alone(v, 1)
+                    and store.get(names[0]) is var and store.get(names[1]) is m
+                    and store.get(names[2]) is v)
         _check_grad(var, grad)
         one = var.dtype.type(1)
         alpha = lr * np.sqrt(one - beta2_power) / (one - beta1_power)
         keep1 = one - beta1
         keep2 = one - beta2
+        if in_place and (m.shape != var.shape or v.shape != var.shape
+                         or not m.dtype == v.dtype == var.dtype == grad.dtype):
+            in_place = False
 
         def body(new, old, g, scratch):
             var_t, m_t, v_t = new
             var_old, m_old, v_old = old
             step, denom = scratch
-            np.subtract(g, m_old, out=m_t)
-            m_t *= keep1
-            m_t += m_old
-            np.multiply(g, g, out=v_t)
-            v_t -= v_old
-            v_t *= keep2
-            v_t += v_old
+            # step holds (g - m) * (1 - beta1), then (g*g - v) * (1 - beta2), before each is
+            # added to the old value: m_t may be m_old itself.
+            np.subtract(g, m_old, out=step)
+            step *= keep1
+            np.add(m_old, step, out=m_t)
+            np.multiply(g, g, out=step)
+            step -= v_old
+            step *= keep2
+            np.add(v_old, step, out=v_t)
             np.multiply(m_t, alpha, out=step)
             np.sqrt(v_t, out=denom)
             denom += epsilon
             step /= denom
             np.subtract(var_old, step, out=var_t)
 
-        return _update_and_store(store, names, body, (var, m, v), grad, 2)
+        old = (var, m, v)
+        return _update_and_store(store, names, body, old, grad, 2, old if in_place else None)
 
     return apply
 
