@@ -130,7 +130,9 @@ def sliding_cases(draw, max_size=7, max_k=4):
     n = draw(st.integers(1, 3))
     h = draw(st.integers(1, max_size))
     w = draw(st.integers(1, max_size))
-    c = draw(st.integers(1, 3))
+    # Channel counts reach each way of building the column matrices: few channels
+    # (transposed), more (row-major), and 8+ (the stride-1 input gradient as a convolution).
+    c = draw(st.sampled_from([1, 2, 3, 5, 8, 9]))
     k_h_limit = max_k if padding == "SAME" else min(max_k, h)
     k_w_limit = max_k if padding == "SAME" else min(max_k, w)
     k = (draw(st.integers(1, k_h_limit)), draw(st.integers(1, k_w_limit)))

@@ -69,6 +69,8 @@ _SCRATCH = threading.local()
 # The stride-1 input gradient is a convolution (see _backprop_input_full) from this many input
 # channels on: its product then has that many columns; fewer starve the matrix product.
 _FULL_CONV_MIN_CHANNELS = 8
+# Inputs with at most this many channels get their column matrices built transposed.
+_FEW_CHANNELS = 4
 _FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 
 
@@ -364,6 +366,9 @@ def _im2col_blocks(xp, geo):
     ``cols`` lives in a shared work buffer: it is only valid until the next one is produced.
     """
     n, _, _, c = xp.shape
+    if c <= _FEW_CHANNELS:
+        yield from _im2col_t_blocks(xp, geo)
+        return
     blocks, buffer = _column_blocks(n, geo, c, xp.dtype)
     pixels = geo.out_h * geo.out_w
     for block in blocks:
@@ -372,6 +377,36 @@ def _im2col_blocks(xp, geo):
         np.copyto(cols, _windows(xp[block], geo))
         rows = slice(block.start * pixels, block.stop * pixels)
         yield rows, cols.reshape(count * pixels, geo.kh * geo.kw * c)
+
+
+def _im2col_t_blocks(xp, geo):
+    """:func:`_im2col_blocks` for inputs with few channels (a grayscale or RGB image).
+
+    Row-major columns would copy runs of ``c`` elements; here each block's matrix is built
+    transposed, ``[kh, kw, c, examples, out_h, out_w]``, one copy of whole output-sized
+    planes per tap and channel, and handed out as the transposed (Fortran-ordered) view,
+    which BLAS reads as fast. Measured on the CNN's first layer (1 channel, 5x5, batch 50):
+    forward 1.6 ms instead of 2.5, filter gradient 2.0 instead of 2.8.
+    """
+    n, _, _, c = xp.shape
+    if n == 0:
+        return
+    depth = geo.kh * geo.kw * c
+    pixels = geo.out_h * geo.out_w
+    size = max(1, min(n, _BLOCK_BYTES // max(depth * pixels * xp.dtype.itemsize, 1)))
+    size = math.ceil(n / math.ceil(n / size))  # near-equal blocks
+    planes = _scratch("planes", (c, *xp.shape[:3]), xp.dtype)  # channels first
+    np.copyto(planes, np.moveaxis(xp, 3, 0))
+    flat = _scratch("columns", (depth * size * pixels,), xp.dtype)
+    for start in range(0, n, size):
+        stop = min(start + size, n)
+        count = stop - start
+        cols_t = flat[: depth * count * pixels].reshape(
+            geo.kh, geo.kw, c, count, geo.out_h, geo.out_w)
+        for i in range(geo.kh):
+            for j in range(geo.kw):
+                np.copyto(cols_t[i, j], planes[:, start:stop, geo.rows(i), geo.cols(j)])
+        yield slice(start * pixels, stop * pixels), cols_t.reshape(depth, count * pixels).T
 
 
 # ---------------------------------------------------------------------------------------------
