@@ -629,7 +629,15 @@ def _feed_check(tensor):
     name = tensor.name
     shape_text = str(tensor.shape) if dims is not None else "<unknown>"
 
+    known = tuple((i, d) for i, d in enumerate(dims or ()) if d is not None)
+    rank = len(dims) if dims is not None else None
+
     def check(value):
+        if type(value) is np.ndarray and value.dtype == np_dtype:
+            # The common case first (a batch of the right dtype): a few comparisons per run.
+            shape = value.shape
+            if rank is None or (len(shape) == rank and all(shape[i] == d for i, d in known)):
+                return value
         if isinstance(value, Tensor) or hasattr(value, "_as_graph_element"):
             raise TypeError(
                 "The value of a feed cannot be a tf.Tensor object. Acceptable feed values "

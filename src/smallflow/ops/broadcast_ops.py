@@ -25,24 +25,36 @@ def _size_of(shape):
     return size
 
 
+def _summed_axes(shape, target):
+    """The axes of ``shape`` to sum for ``target``, and whether they lead (BLAS-summable)."""
+    lead = len(shape) - len(target)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, d in enumerate(target) if d == 1 and shape[i + lead] != 1
+    )
+    return axes, axes == tuple(range(len(axes)))
+
+
 def _reduce_to_shape_kernel(attrs):
+    plans = {}  # (grad shape, target) -> _summed_axes: the same shapes come every step
+
     def reduce_to(grad, like):
         target = like.shape
-        if grad.shape == target:
+        shape = grad.shape
+        if shape == target:
             return grad
-        lead = grad.ndim - len(target)
-        axes = tuple(range(lead)) + tuple(
-            i + lead for i, d in enumerate(target) if d == 1 and grad.shape[i + lead] != 1
-        )
-        if (grad.size >= _BLAS_SUM_MIN and axes == tuple(range(len(axes)))
-                and grad.flags.c_contiguous and grad.dtype.kind == "f"):
+        plan = plans.get((shape, target))
+        if plan is None:
+            plan = plans[(shape, target)] = _summed_axes(shape, target)
+        axes, leading = plan
+        if (leading and grad.size >= _BLAS_SUM_MIN and grad.flags.c_contiguous
+                and grad.dtype.kind == "f"):
             # Summing leading axes of a large array (a conv bias gradient): one BLAS product
             # is several times faster than ufunc.reduce; small arrays keep the plain sum.
             rows = grad.reshape(-1, max(1, _size_of(target)))
             return (np.ones(rows.shape[0], dtype=grad.dtype) @ rows).reshape(target)
-        summed = np.add.reduce(grad, axis=axes, keepdims=True)
-        # Small ints sum as int64 in NumPy; the op keeps its input's dtype.
-        return summed.astype(grad.dtype, copy=False).reshape(target)
+        summed = np.add.reduce(grad, axis=axes, keepdims=True, dtype=grad.dtype)
+        # Small ints sum in their own dtype, as the op keeps its input's dtype.
+        return summed.reshape(target)
 
     return reduce_to
 
@@ -63,6 +75,8 @@ def _broadcast_to_shape_kernel(attrs):
     axes = attrs["axes"]
     mean = attrs["mean"]
 
+    kept_shapes = {}  # target shape -> the shape with the reduced axes kept as 1
+
     def broadcast_to(grad, like, *fed_axes):
         target = like.shape
         if fed_axes:  # the reduction's axes, known only when the session runs
@@ -72,10 +86,12 @@ def _broadcast_to_shape_kernel(attrs):
                 kept[a] = 1
             grad = grad.reshape(kept)
         elif axes is not None:
-            reduced = range(len(target)) if axes == "all" else axes
-            kept = list(target)
-            for a in reduced:
-                kept[a] = 1
+            kept = kept_shapes.get(target)
+            if kept is None:
+                kept = list(target)
+                for a in range(len(target)) if axes == "all" else axes:
+                    kept[a] = 1
+                kept = kept_shapes[target] = tuple(kept)
             grad = grad.reshape(kept)
         if mean:
             count = like.size // max(grad.size, 1) if like.size else 1

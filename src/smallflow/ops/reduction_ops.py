@@ -105,21 +105,38 @@ def _reduction_kernel(numpy_fn):
             return reduce_over
 
         reduce = _UFUNC_REDUCE.get(numpy_fn)
+        by_rank = {}  # the axes made non-negative, per input rank (kernels run every step)
 
-        def reduce_array(x):
-            axis = axes if axes is None else tuple(a % x.ndim for a in axes) if x.ndim else None
-            if numpy_fn is np.mean:
+        def axis_of(ndim):
+            if axes is None or not ndim:
+                return None
+            found = by_rank.get(ndim)
+            if found is None:
+                found = by_rank[ndim] = tuple(a % ndim for a in axes)
+            return found
+
+        if numpy_fn is np.mean:
+            def reduce_mean_array(x):
+                axis = axis_of(x.ndim)
                 if x.dtype.kind in "iu":
                     return _int_mean(x, axis, keep)
                 total = np.add.reduce(x, axis=axis, keepdims=keep)
                 count = x.size // total.size if total.size else 0
                 return np.true_divide(total, count, dtype=x.dtype)
-            if numpy_fn in (np.sum, np.prod):
-                return reduce(x, axis=axis, keepdims=keep, dtype=x.dtype)
+
+            return reduce_mean_array
+        if numpy_fn in (np.sum, np.prod):
+            def reduce_keeping_dtype(x):
+                return reduce(x, axis=axis_of(x.ndim), keepdims=keep, dtype=x.dtype)
+
+            return reduce_keeping_dtype
+
+        def reduce_array(x):
             if x.size == 0 and numpy_fn in (np.max, np.min):
                 # TensorFlow's identity elements: the max of nothing is the lowest value.
-                return reduce(x, axis=axis, keepdims=keep, initial=_extreme(x.dtype, numpy_fn))
-            return reduce(x, axis=axis, keepdims=keep)
+                return reduce(x, axis=axis_of(x.ndim), keepdims=keep,
+                              initial=_extreme(x.dtype, numpy_fn))
+            return reduce(x, axis=axis_of(x.ndim), keepdims=keep)
 
         return reduce_array
 
