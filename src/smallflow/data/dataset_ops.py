@@ -7,8 +7,8 @@ iterator's initializer op inside ``Session.run`` and advanced by its ``get_next`
 pipeline lives in the session like a variable. Transformation functions are traced into
 the graph once (``function.TracedFunction``) and evaluated per element by the session.
 
-Parallelism arguments (``num_parallel_calls``, ``prefetch``) are accepted and run
-sequentially: results are the same, and no thread outlives its session.
+``map(num_parallel_calls=N)`` and ``prefetch(n)`` do their work in background threads
+(``parallel.py``), keeping the order; no thread outlives its session.
 """
 
 import numpy as np
@@ -20,6 +20,7 @@ from ..ops.common import constant_value
 from ..tensor_shape import TensorShape, as_shape
 from . import nest
 from .function import TracedFunction, check_cast
+from .parallel import ordered_map, parallelism, prefetched
 
 __all__ = ["Dataset"]
 
@@ -136,7 +137,9 @@ class Dataset:
         return _ConcatenateDataset(self, dataset)
 
     def map(self, map_func, num_parallel_calls=None):  # noqa: A003
-        return _MapDataset(self, map_func)
+        """``map_func`` of each element; with ``num_parallel_calls`` N > 1 (or ``AUTOTUNE``)
+        N elements are mapped at once in threads, and still come out in order."""
+        return _MapDataset(self, map_func, num_parallel_calls)
 
     def filter(self, predicate):  # noqa: A003
         return _FilterDataset(self, predicate)
@@ -171,7 +174,8 @@ class Dataset:
         return _TakeSkipDataset(self, count, take=False)
 
     def prefetch(self, buffer_size):
-        return _PassThroughDataset(self, [_int_tensor(buffer_size, "buffer_size")])
+        """The same elements, produced up to ``buffer_size`` ahead by a background thread."""
+        return _PrefetchDataset(self, buffer_size)
 
     def cache(self, filename=""):
         return _CacheDataset(self, filename)
@@ -355,18 +359,41 @@ def _common_shape(a, b):
 
 
 class _MapDataset(Dataset):
-    def __init__(self, parent, fn):
+    def __init__(self, parent, fn, num_parallel_calls=None):
         function = TracedFunction(fn, parent.output_types, parent.output_shapes, "map")
         structure = function.structure
+        self._parallel = None
+        tensors = []
+        if num_parallel_calls is not None:
+            self._parallel = convert_to_tensor(num_parallel_calls, name="num_parallel_calls")
+            if not self._parallel.dtype.is_integer or self._parallel.shape.ndims not in (None,
+                                                                                         0):
+                raise ValueError(f"`num_parallel_calls` must be an integer scalar, got "
+                                 f"{num_parallel_calls!r}")
+            tensors.append(self._parallel)
         super().__init__(nest.map_structure(lambda t: t.dtype, structure),
                          nest.map_structure(lambda t: t.shape, structure), parents=[parent],
-                         functions=[function])
+                         tensors=tensors, functions=[function])
         self._function = function
 
     def _iterate(self, context):
         call = self._function.call
-        for element in self._parents[0]._iterate(context):
-            yield tuple(np.asarray(v) for v in call(context, element))
+        workers = 1
+        if self._parallel is not None:
+            requested = int(context.value(self._parallel))
+            if requested < 1 and requested != -1:
+                raise errors.InvalidArgumentError(
+                    None, None, f"num_parallel_calls must be positive or AUTOTUNE (-1), got "
+                    f"{requested}")
+            workers = parallelism(requested)
+        elements = self._parents[0]._iterate(context)
+        if workers == 1:
+            for element in elements:
+                yield tuple(np.asarray(v) for v in call(context, element))
+            return
+        mapped = ordered_map(elements, lambda element: tuple(
+            np.asarray(v) for v in call(context, element)), workers)
+        yield from mapped
 
 
 class _FilterDataset(Dataset):
@@ -593,13 +620,28 @@ class _TakeSkipDataset(Dataset):
                 yield element
 
 
-class _PassThroughDataset(Dataset):
-    def __init__(self, parent, tensors):
+class _PrefetchDataset(Dataset):
+    """Elements produced ahead of ``get_next`` by a thread, at most ``buffer_size`` of them
+    (``AUTOTUNE``: a small buffer; 0: none, the elements are made on demand)."""
+
+    _AUTOTUNE_BUFFER = 2
+
+    def __init__(self, parent, buffer_size):
+        self._buffer = _int_tensor(buffer_size, "buffer_size")
         super().__init__(parent.output_types, parent.output_shapes, parents=[parent],
-                         tensors=tensors)
+                         tensors=[self._buffer])
 
     def _iterate(self, context):
-        return self._parents[0]._iterate(context)
+        size = int(context.value(self._buffer))
+        if size == -1:
+            size = self._AUTOTUNE_BUFFER
+        if size < 0:
+            raise errors.InvalidArgumentError(
+                None, None, f"buffer_size must be >= 0 or AUTOTUNE (-1), got {size}")
+        parent = self._parents[0]
+        if size == 0:
+            return parent._iterate(context)
+        return prefetched(lambda: parent._iterate(context), size)
 
 
 class _CacheDataset(Dataset):

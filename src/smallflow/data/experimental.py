@@ -11,7 +11,8 @@ __all__ = [
     "unbatch",
 ]
 
-# TensorFlow's sentinel for "pick the parallelism yourself" (we run sequentially anyway).
+# TensorFlow's sentinel for "pick the parallelism yourself": map uses one thread per core,
+# prefetch a small buffer.
 AUTOTUNE = -1
 
 
@@ -22,8 +23,10 @@ def shuffle_and_repeat(buffer_size, count=None, seed=None):
 
 def map_and_batch(map_func, batch_size, num_parallel_batches=None, drop_remainder=False,
                   num_parallel_calls=None):
-    """``dataset.map(map_func).batch(batch_size, drop_remainder)`` as a transformation."""
-    return lambda dataset: dataset.map(map_func).batch(batch_size, drop_remainder)
+    """``dataset.map(map_func).batch(batch_size, drop_remainder)`` as a transformation;
+    ``num_parallel_calls`` (or ``num_parallel_batches``) maps in that many threads."""
+    parallel = num_parallel_calls if num_parallel_calls is not None else num_parallel_batches
+    return lambda dataset: dataset.map(map_func, parallel).batch(batch_size, drop_remainder)
 
 
 def unbatch():
