@@ -145,9 +145,11 @@ def test_mean_iou_and_mean_per_class_accuracy():
     # Class IoUs: 0 -> 1/3, 1 -> 2/3, 2 -> 0/1.
     _, _, iou = _stream(lambda l, p: tf.metrics.mean_iou(l, p, 3), [(labels, predictions)])
     assert iou == pytest.approx((1 / 3 + 2 / 3 + 0) / 3)
-    _, _, per_class = _stream(lambda l, p: tf.metrics.mean_per_class_accuracy(l, p, 4),
-                              [(labels, predictions)])
+    _, seen, per_class = _stream(lambda l, p: tf.metrics.mean_per_class_accuracy(l, p, 4),
+                                 [(labels, predictions)])
     assert per_class == pytest.approx((0.5 + 1.0 + 0.0 + 0.0) / 4)
+    # As TF 1.x, the update op gives each class's accuracy, the value their mean.
+    np.testing.assert_allclose(seen[0], [0.5, 1.0, 0.0, 0.0])
 
 
 def test_metric_errors_name_the_problem():

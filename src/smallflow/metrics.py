@@ -419,7 +419,8 @@ def mean_per_class_accuracy(labels, predictions, num_classes, weights=None,
 
         value = array_ops.identity(per_class_mean(total.value(), count.value()),
                                    name="mean_accuracy")
+        # TF 1.x's update op gives the per-class accuracies ([num_classes]), the value
+        # their mean.
         with control_dependencies([update_total, update_count]):
-            update = array_ops.identity(per_class_mean(update_total, update_count),
-                                        name="update_op")
+            update = math_ops.div_no_nan(update_count, update_total, name="update_op")
     return _publish(value, update, metrics_collections, updates_collections)

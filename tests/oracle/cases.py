@@ -20,11 +20,14 @@ INT_VALUES = [0, -3, 7, 2, -8, 1]
 class Case:
     """One graph: a name, a builder, and whether variables need initializing."""
 
-    def __init__(self, name, build, init=False, rtol=None):
+    def __init__(self, name, build, init=False, rtol=None, runs=None):
         self.name = name
         self.build = build
         self.init = init
         self.rtol = rtol
+        # ``runs=N``: fetch N times in one session (iterators, streaming metrics); the
+        # runner records each run as ``name@i`` and the error that ended the runs, if any.
+        self.runs = runs
 
 
 def _values(dtype):
@@ -684,6 +687,10 @@ EXTRA += RNN_CASES
 from cases_layers import LAYER_CASES  # noqa: E402 - as above (tf.layers, issue 12)
 
 EXTRA += LAYER_CASES
+
+from cases_data import DATA_CASES  # noqa: E402 - as above (tf.data, tf.metrics, issue 12)
+
+EXTRA += DATA_CASES
 
 # -- control flow (issue 10): cond, case, while_loop, TensorArray, map_fn/scan/fold -----------
 # Values and gradients, including loops whose trip count depends on the data, nested loops

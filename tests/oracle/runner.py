@@ -84,6 +84,9 @@ def run_case(tf, case):
                 "dtype": tensor.dtype.name,
                 "shape": _static_shape(tensor),
             }
+        if getattr(case, "runs", None):
+            return _run_repeatedly(tf, case, graph, (fetches, feed, setup), names, record,
+                                   arrays)
         try:
             with tf.Session(graph=graph) as sess:
                 if case.init:
@@ -100,6 +103,38 @@ def run_case(tf, case):
             record["fetches"][name]["value_dtype"] = str(array.dtype)
             record["fetches"][name]["value_shape"] = list(array.shape)
         return record, arrays
+
+
+def _run_repeatedly(tf, case, graph, built, names, record, arrays):
+    """``case.runs`` runs of the same fetches in one session (iterators, streaming
+    metrics): run i's values are recorded as ``name@i``; the error that stops the runs
+    early (``OutOfRangeError`` at the end of a dataset) as ``ended``."""
+    fetches, feed, setup = built
+    static = record.pop("fetches")
+    record["fetches"] = {}
+    with tf.Session(graph=graph) as sess:
+        try:
+            if case.init:
+                sess.run(tf.global_variables_initializer())
+            if setup:
+                sess.run(setup)
+        except Exception as err:  # noqa: BLE001
+            record.update(_error_record(err, "run"))
+            return record, arrays
+        for index in range(case.runs):
+            try:
+                values = sess.run([fetches[n] for n in names], feed_dict=feed)
+            except Exception as err:  # noqa: BLE001 - how the sequence ended is the result
+                ended = _error_record(err, "run")
+                record["ended"] = {"error": ended["error"], "after": index}
+                break
+            for name, value in zip(names, values):
+                array = _as_array(value)
+                key = f"{name}@{index}"
+                arrays[f"{case.name}::{key}"] = array
+                record["fetches"][key] = dict(static[name], value_dtype=str(array.dtype),
+                                              value_shape=list(array.shape))
+    return record, arrays
 
 
 def main(argv):

@@ -133,6 +133,9 @@ def test_smallflow_matches_tensorflow(results, name):
         return
     assert "error" not in ours, (
         f"smallflow raised {ours['error']} at {ours['stage']}: {ours['message']}")
+    # Repeated runs (cases with ``runs``) also end the same way, after as many runs.
+    assert ours.get("ended") == theirs.get("ended"), (
+        f"runs ended {ours.get('ended')} in smallflow, {theirs.get('ended')} in TensorFlow")
     assert sorted(ours["fetches"]) == sorted(theirs["fetches"])
     rtol = CASES[name].rtol or 1e-6
     for fetch, want in theirs["fetches"].items():

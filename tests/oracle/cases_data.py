@@ -1,0 +1,189 @@
+"""Oracle cases for tf.data and tf.metrics (issue 12): element values and order, structure
+(``output_types``/``output_shapes``), the end of a pipeline, and streaming metric values.
+
+A case with ``runs=N`` is run N times in one session (the runner records each run's values
+as ``name@i``) and stops early at the first error, which is recorded as how the sequence
+ended (``OutOfRangeError`` after the last element). Same rules as cases.py: each build is a
+function of ``tf`` and ``np`` only.
+"""
+
+from cases import Case
+
+LABELS = [0, 1, 2, 1, 0, 2, 2, 1]
+PREDICTIONS = [0, 2, 2, 1, 1, 2, 0, 1]
+SCORES = [0.1, 0.8, 0.35, 0.9, 0.6, 0.2, 0.75, 0.4]
+BINARY = [0, 1, 0, 1, 1, 0, 1, 0]
+
+
+def _next(tf, dataset):
+    return dataset.make_one_shot_iterator().get_next()
+
+
+def _fetch_element(element):
+    """A nest of tensors as flat named fetches (``c0``, ``c1``, ... in nest order)."""
+    if isinstance(element, dict):
+        items = [element[key] for key in sorted(element)]
+    elif isinstance(element, tuple | list):
+        items = []
+        for part in element:
+            items.extend(_fetch_element(part).values())
+    else:
+        items = [element]
+    return {f"c{i}": tensor for i, tensor in enumerate(items)}
+
+
+def _structure(tf, np, dataset):
+    """``output_types`` names and ``output_shapes`` (-1 unknown dim, -2 unknown rank)."""
+    types = tf.nest.flatten(dataset.output_types)
+    shapes = tf.nest.flatten(dataset.output_shapes)
+    rows = []
+    for shape in shapes:
+        dims = [-2] if shape.ndims is None else [-1 if d is None else d
+                                                   for d in shape.as_list()]
+        rows.append(dims + [-3] * (4 - len(dims)))
+    return {"types": tf.constant([t.name for t in types]),
+            "shapes": tf.constant(np.array(rows, dtype="int64").reshape(len(rows), 4))}
+
+
+def _pipeline_case(name, make, runs):
+    def build(tf, np):
+        dataset = make(tf, np)
+        return _fetch_element(_next(tf, dataset))
+
+    return Case(f"data/{name}", build, runs=runs)
+
+
+def _structure_case(name, make):
+    return Case(f"data/structure/{name}", lambda tf, np: _structure(tf, np, make(tf, np)))
+
+
+def _slices(tf, np):
+    return tf.data.Dataset.from_tensor_slices(
+        (np.arange(6, dtype="float32"), np.array([3, 1, 4, 1, 5, 9], dtype="int32")))
+
+
+def _ragged(tf, np):
+    return tf.data.Dataset.range(1, 6).map(lambda n: tf.fill([n], tf.cast(n, tf.int32)))
+
+
+PIPELINES = {
+    "range_step": (lambda tf, np: tf.data.Dataset.range(3, 12, 4), 4),
+    "slices_tuple_map": (lambda tf, np: _slices(tf, np).map(lambda x, y: (x * 2.0, y + 1)), 7),
+    "map_to_dict": (lambda tf, np: _slices(tf, np).map(
+        lambda x, y: {"sum": x + tf.cast(y, tf.float32), "label": y}), 7),
+    "batch": (lambda tf, np: _slices(tf, np).batch(4), 3),
+    "batch_drop_remainder": (lambda tf, np: _slices(tf, np).batch(4, drop_remainder=True), 2),
+    "padded_batch": (lambda tf, np: _ragged(tf, np).padded_batch(2, padded_shapes=[None]), 4),
+    "padded_batch_fixed_value": (lambda tf, np: _ragged(tf, np).padded_batch(
+        3, padded_shapes=[6], padding_values=-1), 3),
+    "filter": (lambda tf, np: tf.data.Dataset.range(10).filter(
+        lambda v: tf.equal(v % 3, 1)), 4),
+    "flat_map": (lambda tf, np: tf.data.Dataset.range(1, 4).flat_map(
+        lambda n: tf.data.Dataset.range(n).map(lambda v: v + 10 * n)), 7),
+    "interleave": (lambda tf, np: tf.data.Dataset.range(1, 4).interleave(
+        lambda n: tf.data.Dataset.from_tensors(n).repeat(n + 1), cycle_length=2,
+        block_length=2), 10),
+    "zip_nested": (lambda tf, np: tf.data.Dataset.zip(
+        (tf.data.Dataset.range(5), (tf.data.Dataset.range(10, 13),
+                                    tf.data.Dataset.from_tensor_slices(["a", "b", "c", "d"])))),
+        4),
+    "take_skip_repeat": (lambda tf, np: tf.data.Dataset.range(8).skip(2).take(3).repeat(2), 7),
+    "repeat_then_batch": (lambda tf, np: tf.data.Dataset.range(3).repeat(3).batch(4), 4),
+    "concatenate": (lambda tf, np: tf.data.Dataset.range(2).concatenate(
+        tf.data.Dataset.range(7, 9)), 5),
+    "unbatch": (lambda tf, np: _slices(tf, np).batch(4).apply(tf.data.experimental.unbatch()),
+                7),
+    "shuffle_buffer_one_keeps_order": (lambda tf, np: tf.data.Dataset.range(5).shuffle(1), 6),
+    # NumPy's streams are not Philox: a seeded shuffle's order differs from TensorFlow's, but
+    # each epoch is a permutation, which sorting makes comparable.
+    "shuffle_epoch_is_a_permutation": (lambda tf, np: tf.data.Dataset.range(12).shuffle(
+        5, seed=3).batch(12).map(lambda b: tf.sort(b)).repeat(2), 3),
+    "parallel_map_prefetch_keep_order": (lambda tf, np: tf.data.Dataset.range(9).map(
+        lambda v: v * v, num_parallel_calls=3).prefetch(2), 10),
+    "cache_repeat": (lambda tf, np: tf.data.Dataset.range(3).map(lambda v: v - 1).cache()
+                     .repeat(2), 7),
+    "from_generator": (lambda tf, np: tf.data.Dataset.from_generator(
+        lambda: iter([[1, 2], [3, 4], [5, 6]]), tf.int64, tf.TensorShape([2])), 4),
+    "text_strings_map": (lambda tf, np: tf.data.Dataset.from_tensor_slices(
+        ["3", "14", "15"]).map(lambda s: tf.string_to_number(s, tf.int32)), 4),
+    "batch_of_mismatched_shapes": (lambda tf, np: _ragged(tf, np).batch(2), 1),
+}
+
+STRUCTURES = {
+    "slices_tuple": lambda tf, np: _slices(tf, np),
+    "batch_unknown_dim": lambda tf, np: _slices(tf, np).batch(4),
+    "batch_drop_remainder_known_dim": lambda tf, np: _slices(tf, np).batch(
+        4, drop_remainder=True),
+    "padded_batch": lambda tf, np: _ragged(tf, np).padded_batch(2, padded_shapes=[None]),
+    "padded_batch_fixed_drop": lambda tf, np: _ragged(tf, np).padded_batch(
+        2, padded_shapes=[7], drop_remainder=True),
+    "map_dict": lambda tf, np: _slices(tf, np).map(lambda x, y: {"a": x, "b": tf.stack([y, y])}),
+    "range": lambda tf, np: tf.data.Dataset.range(4),
+    "from_tensors_matrix": lambda tf, np: tf.data.Dataset.from_tensors(np.ones((2, 3))),
+    "from_generator_unknown": lambda tf, np: tf.data.Dataset.from_generator(
+        lambda: iter([1]), tf.float32),
+    "zip_nested": lambda tf, np: tf.data.Dataset.zip(
+        (tf.data.Dataset.range(2), (tf.data.Dataset.range(2).batch(2),))),
+    "unbatch": lambda tf, np: _slices(tf, np).batch(4).apply(tf.data.experimental.unbatch()),
+    "flat_map": lambda tf, np: _slices(tf, np).flat_map(
+        lambda x, y: tf.data.Dataset.from_tensors(tf.fill([y], x))),
+}
+
+
+def _metric_case(name, make, batch=3):
+    """A metric fed from a dataset: each run applies one batch and fetches the update op's
+    value (the running value after that batch), until the data ends."""
+
+    def build(tf, np):
+        data = tf.data.Dataset.from_tensor_slices(
+            (np.array(LABELS, "int64"), np.array(PREDICTIONS, "int64"),
+             np.array(SCORES, "float32"), np.array(BINARY, "int64"))).batch(batch)
+        labels, predictions, scores, binary = _next(tf, data)
+        value, update = make(tf, labels, predictions, scores, binary)
+        # Through identity: TF's assign-based update ops return ref tensors (float32_ref).
+        fetches = {"update": tf.identity(update)}
+        setup = [tf.local_variables_initializer()]
+        return fetches, {}, setup
+
+    return Case(f"metrics/{name}", build, init=True, runs=4, rtol=1e-5)
+
+
+METRICS = {
+    "accuracy": lambda tf, l, p, s, b: tf.metrics.accuracy(l, p),
+    "accuracy_weighted": lambda tf, l, p, s, b: tf.metrics.accuracy(
+        l, p, weights=tf.cast(l + 1, tf.float32)),
+    "mean": lambda tf, l, p, s, b: tf.metrics.mean(s),
+    "mean_squared_error": lambda tf, l, p, s, b: tf.metrics.mean_squared_error(
+        tf.cast(l, tf.float32), tf.cast(p, tf.float32)),
+    "mean_absolute_error": lambda tf, l, p, s, b: tf.metrics.mean_absolute_error(
+        tf.cast(l, tf.float32), s),
+    "precision": lambda tf, l, p, s, b: tf.metrics.precision(b, tf.greater(s, 0.5)),
+    "recall": lambda tf, l, p, s, b: tf.metrics.recall(b, tf.greater(s, 0.5)),
+    "true_positives": lambda tf, l, p, s, b: tf.metrics.true_positives(b, tf.greater(s, 0.5)),
+    "false_negatives": lambda tf, l, p, s, b: tf.metrics.false_negatives(
+        b, tf.greater(s, 0.5)),
+    "auc": lambda tf, l, p, s, b: tf.metrics.auc(b, s, num_thresholds=50),
+    "mean_iou": lambda tf, l, p, s, b: tf.metrics.mean_iou(l, p, 3),
+    "root_mean_squared_error": lambda tf, l, p, s, b: tf.metrics.root_mean_squared_error(
+        tf.cast(l, tf.float32), s),
+    "mean_per_class_accuracy": lambda tf, l, p, s, b: tf.metrics.mean_per_class_accuracy(
+        l, p, 3),
+}
+
+
+def _metric_names(tf, np):
+    labels = tf.constant([1, 0])
+    tf.metrics.accuracy(labels, labels)
+    tf.metrics.auc(labels, tf.constant([0.2, 0.7]), name="roc")
+    local = tf.constant([v.name for v in tf.local_variables()])
+    metric = tf.constant([v.name for v in tf.get_collection(tf.GraphKeys.METRIC_VARIABLES)])
+    return {"local": local, "metric": metric,
+            "global_count": tf.constant(len(tf.global_variables()))}
+
+
+DATA_CASES = (
+    [_pipeline_case(name, make, runs) for name, (make, runs) in PIPELINES.items()]
+    + [_structure_case(name, make) for name, make in STRUCTURES.items()]
+    + [_metric_case(name, make) for name, make in METRICS.items()]
+    + [Case("metrics/variable_names", _metric_names)]
+)
