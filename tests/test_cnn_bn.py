@@ -81,6 +81,59 @@ def test_cnn_bn_is_built_from_layers_with_batch_norm_updates_in_the_train_step()
         assert np.abs(sess.run(moving)).sum() > 0
 
 
+def _pipeline_batches(seed, steps=3, count=12, batch=5):
+    """The first ``steps`` batches of cnn-bn's training pipeline over a small fake set whose
+    label says which image each row is (image i is filled with 20 * i / 255)."""
+    import threading
+
+    from smallflow.datasets.mnist import DataSet
+    from smallflow.models import pipeline
+
+    pixels = np.repeat(np.arange(count, dtype=np.uint8)[:, None] * 20, 784, 1)
+    labels = np.eye(10, dtype=np.float32)[np.arange(count) % 10]
+    train = DataSet(pixels.reshape(count, 28, 28, 1), labels, seed=seed)
+    images = pixels.astype(np.float32) / 255
+    graph = models.build_graph("cnn-bn", "adam", 0.002, seed=seed, augment_in_graph=False)
+    with tf.Session(graph=graph.graph) as sess:
+        next_batch = pipeline.training_batches(sess, graph, train, batch, seed,
+                                               models.get_model("cnn-bn").augment_batch)
+        batches = [next_batch() for _ in range(steps)]
+        assert any(t.name.startswith("tf.data-prefetch") for t in threading.enumerate())
+    assert not any(t.name.startswith("tf.data-") for t in threading.enumerate())
+    return batches, images
+
+
+def test_the_training_pipeline_shuffles_augments_and_repeats_reproducibly():
+    batches, images = _pipeline_batches(seed=3)
+    again, _ = _pipeline_batches(seed=3)
+    other, _ = _pipeline_batches(seed=4)
+    for (x, y), (x2, y2) in zip(batches, again):
+        np.testing.assert_array_equal(x, x2)
+        np.testing.assert_array_equal(y, y2)
+    assert not all(np.array_equal(a[1], b[1]) for a, b in zip(batches, other))
+    seen = np.concatenate([y for _, y in batches])
+    assert [x.shape for x, _ in batches] == [(5, 784)] * 3
+    # An epoch of 12 then the next: the first 12 labels are each class once or twice.
+    assert sorted(np.argmax(seen[:12], 1).tolist()) == sorted(np.arange(12) % 10)
+    for x, _ in batches:
+        # Rotated and shifted: each image keeps its level inside and gains a dark border.
+        inside = x.reshape(-1, 28, 28)[:, 12:16, 12:16].reshape(len(x), -1)
+        assert np.allclose(inside, inside[:, :1], atol=1e-5)
+        assert any(np.allclose(row, images[i, 0], atol=1e-5) for row in inside[:, 0]
+                   for i in range(12))
+        assert np.all(x <= inside.max(1, keepdims=True) + 1e-5)
+    darker_edges = [(x.reshape(-1, 28, 28)[:, 0] < x.reshape(-1, 28, 28)[:, 14, 14:15] - 1e-3)
+                    .any() for x, _ in batches]
+    assert any(darker_edges)
+
+
+def test_the_cli_graph_of_cnn_bn_leaves_augmentation_to_the_pipeline():
+    inline = models.build_graph("cnn-bn", "adam", 0.002, seed=0)
+    fed = models.build_graph("cnn-bn", "adam", 0.002, seed=0, augment_in_graph=False)
+    assert any(op.name.startswith("augment/") for op in inline.graph.get_operations())
+    assert not any(op.name.startswith("augment/") for op in fed.graph.get_operations())
+
+
 @pytest.fixture(scope="module")
 def mnist_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("mnist")

@@ -519,9 +519,11 @@ def _train(args):
         file=log,
     )
     wrap = None if job is None else job.DistributedOptimizer
+    # A model with augmentation (cnn-bn) is fed through a tf.data pipeline that augments.
+    augment = getattr(models.get_model(args.model), "augment_batch", None)
     graph = models.build_graph(
         args.model, settings["optimizer"], settings["learning_rate"], seed=args.seed,
-        wrap_optimizer=wrap,
+        wrap_optimizer=wrap, augment_in_graph=augment is None,
     )
     summaries = _training_summaries(args.logdir, graph, settings) if chief else None
     with tf.Session(graph=graph.graph) as sess:
@@ -531,9 +533,16 @@ def _train(args):
                 sess.run(job.broadcast_global_variables(0))
         if not chief:
             settings["log_interval"] = 0
+        batches = None
+        if augment is not None:
+            from smallflow.models import pipeline
+
+            batches = pipeline.training_batches(sess, graph, data.train, batch_size,
+                                                args.seed, augment)
         try:
             seconds, loss, validation_accuracy = _training_loop(
-                sess, graph, data, settings, settings["log_interval"], log, summaries
+                sess, graph, data, settings, settings["log_interval"], log, summaries,
+                batches
             )
         except _Diverged as stop:
             return _report_divergence(args, stop, settings) if chief else 1
@@ -655,9 +664,10 @@ def _training_summaries(logdir, graph, settings):
         raise CommandError(f"cannot write TensorBoard logs to {logdir}: {error}") from None
 
 
-def _training_loop(sess, graph, data, settings, log_interval, log, summaries=None):
+def _training_loop(sess, graph, data, settings, log_interval, log, summaries=None,
+                   batches=None):
     """Run the training steps; return (seconds, mean loss of the last steps, last validation
-    accuracy).
+    accuracy). ``batches()`` gives each step's (images, labels); by default ``next_batch``.
 
     Every ``log_interval`` steps a line with the mean loss since the last line and the
     validation accuracy is printed to ``log``; a progress bar is drawn on stderr when it is
@@ -683,7 +693,8 @@ def _training_loop(sess, graph, data, settings, log_interval, log, summaries=Non
     start = time.perf_counter()
     with bar:
         for step in range(1, steps + 1):
-            images, labels = data.train.next_batch(batch_size)
+            images, labels = (batches() if batches is not None
+                              else data.train.next_batch(batch_size))
             feed = {graph.images: images, graph.labels: labels}
             if keep_prob != 1.0:
                 feed[graph.keep_prob] = keep_prob

@@ -146,12 +146,15 @@ class ModelGraph:
     initializer: tf.Operation
 
 
-def build_graph(name, optimizer=None, learning_rate=None, seed=None, wrap_optimizer=None):
+def build_graph(name, optimizer=None, learning_rate=None, seed=None, wrap_optimizer=None,
+                augment_in_graph=True):
     """Build model ``name`` in a new Graph; with ``optimizer`` also its training step.
 
     ``seed`` becomes the graph-level seed, so random initial weights are reproducible.
     ``wrap_optimizer`` (e.g. ``smallflow.distribute.DistributedOptimizer``) is applied to
-    the optimizer before its training step is built.
+    the optimizer before its training step is built. A model with an ``augment_batch``
+    augments training images in its graph unless ``augment_in_graph`` is False (its input
+    pipeline does it then: ``models.pipeline``).
     """
     model = get_model(name)
     graph = tf.Graph()
@@ -161,7 +164,10 @@ def build_graph(name, optimizer=None, learning_rate=None, seed=None, wrap_optimi
         images = tf.placeholder(tf.float32, [None, 784], name="images")
         labels = tf.placeholder(tf.float32, [None, 10], name="labels")
         keep_prob = tf.placeholder_with_default(1.0, [], name="keep_prob")
-        logits = model.build(images, keep_prob)
+        if hasattr(model, "augment_batch"):
+            logits = model.build(images, keep_prob, augment_in_graph=augment_in_graph)
+        else:
+            logits = model.build(images, keep_prob)
         model_variables = list(tf.global_variables())
         probabilities = tf.nn.softmax(logits, name="probabilities")
         cross_entropy = tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits)

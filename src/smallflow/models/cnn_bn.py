@@ -4,7 +4,8 @@ The follow-up tutorial's two 5x5 convolutions (32 and 64 filters, each followed 
 normalization, ReLU and 2x2 max-pooling), a 256-unit batch-normalized dense layer with
 dropout, and the 10 logits, all built with ``tf.layers``. While training, each image is
 rotated by up to 10 degrees and shifted by up to 2 pixels (``tf.contrib.image``), drawn
-afresh for every step.
+afresh for every step: ``smallflow train`` does it in its ``tf.data`` input pipeline
+(``models/pipeline.py``), a graph built with ``augment_in_graph`` does it itself.
 
 The command line feeds ``keep_prob`` below 1 only in training steps, so that is what
 switches batch normalization (batch statistics, moving averages updated through
@@ -77,10 +78,22 @@ def features(grid, training, keep_prob):
     return tf.layers.dense(net, 10, name="logits")
 
 
-def build(images, keep_prob):
-    """Logits [N, 10] of flat [N, 784] images; training when ``keep_prob`` is below 1."""
+def augment_batch(images):
+    """Flat ``[N, 784]`` images, each rotated and shifted (the training input pipeline's map
+    function: ``smallflow train`` augments in its ``tf.data`` pipeline)."""
+    return tf.reshape(augment(tf.reshape(images, [-1, 28, 28, 1])), [-1, 784])
+
+
+def build(images, keep_prob, augment_in_graph=True):
+    """Logits [N, 10] of flat [N, 784] images; training when ``keep_prob`` is below 1.
+
+    With ``augment_in_graph`` the graph itself augments the images of training steps (for
+    programs that feed raw batches); without it the images arrive augmented by the input
+    pipeline (``augment_batch``).
+    """
     training = tf.less(keep_prob, 1.0, name="training")
     grid = tf.reshape(images, [-1, 28, 28, 1])
-    with tf.name_scope("augment"):
-        grid = tf.where_v2(training, augment(grid), grid)
+    if augment_in_graph:
+        with tf.name_scope("augment"):
+            grid = tf.where_v2(training, augment(grid), grid)
     return features(grid, training, keep_prob)
