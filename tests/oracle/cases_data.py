@@ -107,6 +107,30 @@ PIPELINES = {
     "text_strings_map": (lambda tf, np: tf.data.Dataset.from_tensor_slices(
         ["3", "14", "15"]).map(lambda s: tf.string_to_number(s, tf.int32)), 4),
     "batch_of_mismatched_shapes": (lambda tf, np: _ragged(tf, np).batch(2), 1),
+    # tf.data.experimental transformations.
+    "enumerate": (lambda tf, np: _slices(tf, np).apply(
+        tf.data.experimental.enumerate_dataset(3)), 7),
+    "scan": (lambda tf, np: tf.data.Dataset.range(6).apply(tf.data.experimental.scan(
+        tf.constant(0, tf.int64), lambda state, v: (state + v, state * 10 - v))), 7),
+    "take_while": (lambda tf, np: tf.data.Dataset.range(10).apply(
+        tf.data.experimental.take_while(lambda v: v * v < 20)), 6),
+    "unique": (lambda tf, np: tf.data.Dataset.from_tensor_slices([3, 1, 3, 2, 1, 5]).apply(
+        tf.data.experimental.unique()), 5),
+    "ignore_errors": (lambda tf, np: tf.data.Dataset.range(6).map(
+        lambda v: tf.debugging.check_numerics(1.0 / tf.cast(v - 2, tf.float32), "bad"))
+        .apply(tf.data.experimental.ignore_errors()), 6),
+    "counter": (lambda tf, np: tf.data.experimental.Counter(5, -2).take(4), 5),
+    "choose_from_datasets": (lambda tf, np: tf.data.experimental.choose_from_datasets(
+        [tf.data.Dataset.range(3), tf.data.Dataset.range(10, 14)],
+        tf.data.Dataset.from_tensor_slices(np.array([1, 0, 1, 1, 0, 0, 0, 1], "int64"))), 8),
+    "group_by_window": (lambda tf, np: tf.data.Dataset.range(11).apply(
+        tf.data.experimental.group_by_window(lambda v: v % 3, lambda key, w: w.batch(2), 2)),
+        8),
+    "bucket_by_sequence_length": (lambda tf, np: _ragged(tf, np).repeat(2).apply(
+        tf.data.experimental.bucket_by_sequence_length(
+            lambda x: tf.size(x), [3, 5], [2, 3, 2])), 7),
+    "map_and_batch": (lambda tf, np: tf.data.Dataset.range(7).apply(
+        tf.data.experimental.map_and_batch(lambda v: v * 2, 3, drop_remainder=True)), 3),
 }
 
 STRUCTURES = {
@@ -171,6 +195,26 @@ METRICS = {
 }
 
 
+def _whole_dataset_ops(tf, np):
+    data = tf.data.Dataset.range(1, 6)
+    return {
+        "single": tf.data.experimental.get_single_element(data.batch(10)),
+        "reduce_sum": data.reduce(tf.constant(0, tf.int64), lambda total, v: total + v * v),
+        "cardinality_batch": tf.data.experimental.cardinality(data.batch(2)),
+        "cardinality_drop": tf.data.experimental.cardinality(data.batch(2, True)),
+        "cardinality_repeat": tf.data.experimental.cardinality(data.repeat()),
+        "cardinality_take": tf.data.experimental.cardinality(data.repeat().take(7)),
+        "cardinality_skip_zip": tf.data.experimental.cardinality(
+            tf.data.Dataset.zip((data.skip(2), tf.data.Dataset.range(9)))),
+        "cardinality_filter": tf.data.experimental.cardinality(data.filter(
+            lambda v: v > 2)),
+    }
+
+
+def _single_element_error(tf, np):
+    return {"x": tf.data.experimental.get_single_element(tf.data.Dataset.range(3))}
+
+
 def _metric_names(tf, np):
     labels = tf.constant([1, 0])
     tf.metrics.accuracy(labels, labels)
@@ -185,5 +229,7 @@ DATA_CASES = (
     [_pipeline_case(name, make, runs) for name, (make, runs) in PIPELINES.items()]
     + [_structure_case(name, make) for name, make in STRUCTURES.items()]
     + [_metric_case(name, make) for name, make in METRICS.items()]
-    + [Case("metrics/variable_names", _metric_names)]
+    + [Case("metrics/variable_names", _metric_names),
+       Case("data/whole_dataset_ops", _whole_dataset_ops),
+       Case("data/single_element_of_three", _single_element_error)]
 )

@@ -1,6 +1,13 @@
 """``tf.data``: input pipelines (``Dataset``, ``Iterator``) that run inside ``Session.run``."""
 
 from . import experimental
+from .experimental import (
+    AUTOTUNE,
+    INFINITE_CARDINALITY,
+    UNKNOWN_CARDINALITY,
+    Options,
+    ThreadingOptions,
+)
 from .dataset_ops import Dataset
 from .iterator_ops import (
     Iterator,
@@ -13,6 +20,11 @@ from .iterator_ops import (
 from .readers import FixedLengthRecordDataset, TFRecordDataset, TextLineDataset
 
 __all__ = [
+    "AUTOTUNE",
+    "INFINITE_CARDINALITY",
+    "Options",
+    "ThreadingOptions",
+    "UNKNOWN_CARDINALITY",
     "Dataset",
     "FixedLengthRecordDataset",
     "TFRecordDataset",

@@ -187,7 +187,25 @@ class Dataset:
         return result
 
     def with_options(self, options):
+        """Options only tune performance here; the dataset is returned as it is."""
         return self
+
+    def options(self):
+        from .experimental import Options
+
+        return Options()
+
+    def enumerate(self, start=0):  # noqa: A003 - TensorFlow's public name
+        """``(index, element)`` pairs, the int64 index counting from ``start``."""
+        from .experimental_ops import _EnumerateDataset
+
+        return _EnumerateDataset(self, start)
+
+    def reduce(self, initial_state, reduce_func):
+        """Tensors: the state after ``reduce_func(state, element)`` over all elements."""
+        from .experimental_ops import reduce_dataset
+
+        return reduce_dataset(self, initial_state, reduce_func)
 
     # -- iterators -----------------------------------------------------------------------------
     def make_one_shot_iterator(self):
@@ -387,13 +405,20 @@ class _MapDataset(Dataset):
                     f"{requested}")
             workers = parallelism(requested)
         elements = self._parents[0]._iterate(context)
-        if workers == 1:
-            for element in elements:
-                yield tuple(np.asarray(v) for v in call(context, element))
-            return
-        mapped = ordered_map(elements, lambda element: tuple(
-            np.asarray(v) for v in call(context, element)), workers)
-        yield from mapped
+
+        def apply(element):
+            try:
+                return tuple(np.asarray(v) for v in call(context, element))
+            except errors.OpError:
+                if context.skip_errors:  # under ignore_errors: drop the element
+                    return None
+                raise
+
+        mapped = (map(apply, elements) if workers == 1
+                  else ordered_map(elements, apply, workers))
+        for result in mapped:
+            if result is not None:
+                yield result
 
 
 class _FilterDataset(Dataset):
@@ -412,7 +437,13 @@ class _FilterDataset(Dataset):
     def _iterate(self, context):
         call = self._function.call
         for element in self._parents[0]._iterate(context):
-            if bool(call(context, element)[0]):
+            try:
+                keep = bool(call(context, element)[0])
+            except errors.OpError:
+                if not context.skip_errors:
+                    raise
+                keep = False
+            if keep:
                 yield element
 
 

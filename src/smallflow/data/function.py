@@ -24,6 +24,8 @@ class Context:
     def __init__(self, session, feeds, state=None):
         self.session = session
         self.feeds = feeds
+        # Under ignore_errors: map and filter drop the elements their functions fail on.
+        self.skip_errors = False
         # Per-iterator memory shared by nested contexts: shuffle generators, caches.
         self.state = {} if state is None else state
 
@@ -35,7 +37,9 @@ class Context:
     def with_feeds(self, extra):
         feeds = dict(self.feeds)
         feeds.update(extra)
-        return Context(self.session, feeds, self.state)
+        context = Context(self.session, feeds, self.state)
+        context.skip_errors = self.skip_errors
+        return context
 
     def shuffle_generator(self, dataset):
         """The random generator of one shuffle: kept across passes when it reshuffles."""

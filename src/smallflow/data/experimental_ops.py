@@ -1,0 +1,481 @@
+"""The datasets behind ``tf.data.experimental`` and the Dataset methods that go with them:
+``enumerate``, ``scan``, ``take_while``, ``unique``, ``ignore_errors``, ``group_by_window``,
+``sample_from_datasets``/``choose_from_datasets``, ``Counter``, ``reduce``,
+``get_single_element``, ``cardinality`` and ``TFRecordWriter``.
+
+Same model as ``dataset_ops``: each dataset is a description whose ``_iterate(context)``
+generates flat tuples of arrays inside ``Session.run``; functions are traced into the graph
+once. Ops that consume a whole dataset in one run (``get_single_element``, ``reduce``,
+``TFRecordWriter.write``) start a fresh pass over it each time they run.
+"""
+
+import numpy as np
+
+from .. import dtypes, errors
+from ..graph import convert_to_tensor, get_default_graph
+from ..registry import NotDifferentiable, register_op
+from ..tensor_shape import TensorShape
+from . import nest
+from .dataset_ops import (
+    Dataset,
+    _BatchDataset,
+    _CacheDataset,
+    _ConcatenateDataset,
+    _int_tensor,
+    _MapDataset,
+    _PrefetchDataset,
+    _RangeDataset,
+    _RepeatDataset,
+    _static_int,
+    _TakeSkipDataset,
+    _TensorDataset,
+    _unique,
+    _ZipDataset,
+)
+from .function import Context, TracedFunction, _captured_placeholders, arg_placeholders
+
+__all__ = ["INFINITE", "UNKNOWN", "cardinality", "get_single_element"]
+
+INFINITE = -1
+UNKNOWN = -2
+_INT64 = dtypes.int64
+
+
+def _types_and_shapes(structure):
+    return (nest.map_structure(lambda t: t.dtype, structure),
+            nest.map_structure(lambda t: t.shape, structure))
+
+
+class _EnumerateDataset(Dataset):
+    """``(index, element)`` pairs, the index counting from ``start``."""
+
+    def __init__(self, parent, start):
+        self._start = _int_tensor(start, "start")
+        super().__init__((_INT64, parent.output_types), (TensorShape([]), parent.output_shapes),
+                         parents=[parent], tensors=[self._start])
+
+    def _iterate(self, context):
+        index = int(context.value(self._start))
+        for element in self._parents[0]._iterate(context):
+            yield (np.int64(index), *element)
+            index += 1
+
+
+class _ScanDataset(Dataset):
+    """``scan_func(state, element) -> (new_state, output)`` carried along the elements."""
+
+    def __init__(self, parent, initial_state, scan_func):
+        state = nest.map_structure(convert_to_tensor, initial_state)
+        self._initial = nest.flatten(state)
+        state_types, state_shapes = _types_and_shapes(state)
+        function = TracedFunction(scan_func, (state_types, parent.output_types),
+                                  (state_shapes, parent.output_shapes), "scan")
+        result = function.structure
+        if not isinstance(result, tuple) or len(result) != 2:
+            raise TypeError("The scan function must return a pair comprising the new state "
+                            f"and the output value; got {result}")
+        new_state, output = result
+        if not nest.same_structure(new_state, state) or [t.dtype for t in nest.flatten(
+                new_state)] != [t.dtype for t in self._initial]:
+            raise TypeError(f"The element types for the new state must match the initial "
+                            f"state. Expected {state_types}; got "
+                            f"{_types_and_shapes(new_state)[0]}.")
+        self._state_count = len(self._initial)
+        types, shapes = _types_and_shapes(output)
+        super().__init__(types, shapes, parents=[parent], tensors=self._initial,
+                         functions=[function])
+        self._function = function
+
+    def _iterate(self, context):
+        state = [np.asarray(context.value(t)) for t in self._initial]
+        for element in self._parents[0]._iterate(context):
+            values = self._function.call(context, (*state, *element))
+            state = [np.asarray(v) for v in values[:self._state_count]]
+            yield tuple(np.asarray(v) for v in values[self._state_count:])
+
+
+def _predicate(fn, parent, name):
+    function = TracedFunction(fn, parent.output_types, parent.output_shapes, name)
+    outputs = function.outputs
+    if len(outputs) != 1 or outputs[0].dtype != dtypes.bool or outputs[0].shape.ndims not in (
+            None, 0):
+        raise ValueError(f"`predicate` return type must be convertible to a scalar boolean "
+                         f"tensor. Was {function.structure}.")
+    return function
+
+
+class _TakeWhileDataset(Dataset):
+    def __init__(self, parent, predicate):
+        self._function = _predicate(predicate, parent, "take_while")
+        super().__init__(parent.output_types, parent.output_shapes, parents=[parent],
+                         functions=[self._function])
+
+    def _iterate(self, context):
+        for element in self._parents[0]._iterate(context):
+            if not bool(self._function.call(context, element)[0]):
+                return
+            yield element
+
+
+class _UniqueDataset(Dataset):
+    """The first occurrence of each element (one int or string component)."""
+
+    def __init__(self, parent):
+        flat = parent._flat_types()
+        if len(flat) != 1 or not (flat[0].is_integer or flat[0] == dtypes.string):
+            raise TypeError("`tf.data.experimental.unique()` only supports datasets with a "
+                            "single component of type int32, int64 or string.")
+        super().__init__(parent.output_types, parent.output_shapes, parents=[parent])
+
+    def _iterate(self, context):
+        seen = set()
+        for element in self._parents[0]._iterate(context):
+            value = np.asarray(element[0])
+            key = value.item() if value.dtype == object else value.tobytes()
+            if key not in seen:
+                seen.add(key)
+                yield element
+
+
+class _IgnoreErrorsDataset(Dataset):
+    """The elements of a pipeline whose map or filter function failed on some: those are
+    dropped (the mapping datasets upstream see ``context.skip_errors``)."""
+
+    def __init__(self, parent):
+        super().__init__(parent.output_types, parent.output_shapes, parents=[parent])
+
+    def _iterate(self, context):
+        quiet = context.with_feeds({})
+        quiet.skip_errors = True
+        yield from self._parents[0]._iterate(quiet)
+
+
+class _CounterDataset(Dataset):
+    def __init__(self, start, step, dtype):
+        self._dtype = dtypes.as_dtype(dtype)
+        self._bounds = [convert_to_tensor(start, dtype=self._dtype, name="start"),
+                        convert_to_tensor(step, dtype=self._dtype, name="step")]
+        super().__init__(self._dtype, TensorShape([]), tensors=self._bounds)
+
+    def _iterate(self, context):
+        value, step = (context.value(t) for t in self._bounds)
+        numpy_type = self._dtype.as_numpy_dtype
+        while True:
+            yield (np.asarray(value, dtype=numpy_type),)
+            value = value + step
+
+
+class _DirectedInterleaveDataset(Dataset):
+    """Elements taken from ``datasets`` as ``choose(live)`` says: an index into them."""
+
+    def __init__(self, datasets, choices=None, weights=None, seed=None):
+        datasets = list(datasets)
+        if not datasets:
+            raise ValueError("`datasets` must be a non-empty list of datasets.")
+        first = datasets[0]
+        for other in datasets[1:]:
+            if other._flat_types() != first._flat_types() or not nest.same_structure(
+                    other.output_types, first.output_types):
+                raise TypeError(f"Incompatible dataset types: {first.output_types} and "
+                                f"{other.output_types}")
+        self._choices = choices
+        tensors = []
+        self._weights = None
+        if weights is not None:
+            self._weights = convert_to_tensor(weights, dtype=dtypes.float32, name="weights")
+            tensors.append(self._weights)
+        from ..ops import random_ops
+
+        self._seeds = random_ops.get_seed(seed)
+        self._reshuffle = True
+        parents = datasets + ([choices] if choices is not None else [])
+        super().__init__(first.output_types, first.output_shapes, parents=parents,
+                         tensors=tensors)
+        self._count = len(datasets)
+
+    def _iterate(self, context):
+        sources = [p._iterate(context) for p in self._parents[:self._count]]
+        live = [True] * self._count
+        if self._choices is not None:
+            for (choice,) in self._choices._iterate(context):
+                index = int(choice)
+                if not 0 <= index < self._count:
+                    raise errors.InvalidArgumentError(
+                        None, None, f"Selector index {index} out of range [0, {self._count})")
+                if not live[index]:
+                    continue
+                element = next(sources[index], None)
+                if element is None:
+                    live[index] = False
+                    continue
+                yield element
+            return
+        rng = context.shuffle_generator(self)
+        weights = (np.full(self._count, 1.0 / self._count) if self._weights is None
+                   else np.asarray(context.value(self._weights), dtype=np.float64))
+        while any(live):
+            chances = np.where(live, weights, 0.0)
+            if chances.sum() <= 0:
+                return
+            index = int(rng.choice(self._count, p=chances / chances.sum()))
+            element = next(sources[index], None)
+            if element is None:
+                live[index] = False
+                continue
+            yield element
+
+
+class _WindowSource(Dataset):
+    """The elements of one window of ``group_by_window``, handed over through the context."""
+
+    def __init__(self, types, shapes):
+        super().__init__(types, shapes)
+
+    def _iterate(self, context):
+        yield from context.state[("window", id(self))]
+
+
+class _GroupByWindowDataset(Dataset):
+    """Elements grouped by ``key_func``; each full window (or the rest of a group at the
+    end) becomes ``reduce_func(key, window_dataset)``, whose elements are emitted."""
+
+    def __init__(self, parent, key_func, reduce_func, window_size, window_size_func):
+        if (window_size is None) == (window_size_func is None):
+            raise ValueError("Either the `window_size` argument or the `window_size_func` "
+                             "argument must be specified.")
+        self._key = TracedFunction(key_func, parent.output_types, parent.output_shapes,
+                                   "key_func")
+        if len(self._key.outputs) != 1 or self._key.outputs[0].dtype != _INT64:
+            raise ValueError(f"`key_func` must return a single tf.int64 tensor. Got "
+                             f"{self._key.structure}")
+        size_func = window_size_func or (lambda key: convert_to_tensor(window_size,
+                                                                        dtype=_INT64))
+        self._size = TracedFunction(size_func, _INT64, TensorShape([]), "window_size_func")
+        self._key_arg, key = arg_placeholders(_INT64, TensorShape([]), _INT64, "reduce_func")
+        self._window = _WindowSource(parent.output_types, parent.output_shapes)
+        result = reduce_func(key, self._window)
+        if not isinstance(result, Dataset):
+            raise TypeError("`reduce_func` must return a `Dataset` object.")
+        self._result = result
+        super().__init__(result.output_types, result.output_shapes, parents=[parent],
+                         functions=[self._key, self._size])
+
+    def _inputs(self):
+        # The windows' pipeline may compute from the key (evaluated per window, with the key
+        # fed): only the placeholders it reads besides the key are inputs of the iterator.
+        inner = _captured_placeholders(self._result._inputs(), set(self._key_arg))
+        return _unique(super()._inputs() + inner)
+
+    def _emit(self, context, key, elements):
+        context.state[("window", id(self._window))] = elements
+        inner = context.with_feeds({self._key_arg[0]: np.int64(key)})
+        yield from self._result._iterate(inner)
+
+    def _iterate(self, context):
+        groups = {}
+        sizes = {}
+        for element in self._parents[0]._iterate(context):
+            key = int(self._key.call(context, element)[0])
+            if key not in sizes:
+                sizes[key] = int(self._size.call(context, (np.int64(key),))[0])
+                if sizes[key] <= 0:
+                    raise errors.InvalidArgumentError(None, None,
+                                                      "Window size must be greater than zero.")
+            group = groups.setdefault(key, [])
+            group.append(element)
+            if len(group) == sizes[key]:
+                del groups[key]
+                yield from self._emit(context, key, group)
+        for key, group in groups.items():
+            yield from self._emit(context, key, group)
+
+
+# -- whole-dataset ops --------------------------------------------------------------------------
+
+
+def _first_pass(dataset, session, inputs, values):
+    return dataset._iterate(Context(session, dict(zip(inputs, values))))
+
+
+def _single_element_kernel(attrs, state):
+    dataset = attrs["_py_dataset"]
+    inputs = dataset._inputs()
+
+    def single(*values):
+        elements = _first_pass(dataset, state.session, inputs, values)
+        try:
+            first = next(elements, None)
+            if first is None:
+                raise errors.InvalidArgumentError(None, None, "Dataset was empty.")
+            if next(elements, None) is not None:
+                raise errors.InvalidArgumentError(None, None,
+                                                  "Dataset had more than one element.")
+        finally:
+            elements.close()
+        return tuple(first) if len(first) != 1 else first[0]
+
+    return single
+
+
+register_op("DatasetToSingleElement", _single_element_kernel,
+            lambda op: list(op.attrs["shapes"]), stateful=True)
+NotDifferentiable("DatasetToSingleElement")
+
+
+def get_single_element(dataset):
+    """The only element of ``dataset`` as tensors (InvalidArgumentError if it has none or
+    more than one when run)."""
+    if not isinstance(dataset, Dataset):
+        raise TypeError("`dataset` must be a `tf.data.Dataset` object.")
+    flat_types = dataset._flat_types()
+    op = get_default_graph().create_op(
+        "DatasetToSingleElement", dataset._inputs(), flat_types,
+        {"shapes": dataset._flat_shapes(), "_py_dataset": dataset}, "DatasetToSingleElement")
+    return nest.pack_sequence_as(dataset.output_types, list(op.outputs))
+
+
+class _ReduceDataset(Dataset):
+    """One element: the state after ``reduce_func(state, element)`` over every element."""
+
+    def __init__(self, parent, initial_state, reduce_func):
+        self._scan = _ScanDataset(parent, initial_state,
+                                  lambda state, element: (reduce_func(state, element),
+                                                          dtypes_placeholder()))
+        state = nest.map_structure(convert_to_tensor, initial_state)
+        types, shapes = _types_and_shapes(state)
+        super().__init__(types, shapes, parents=[parent], tensors=self._scan._initial,
+                         functions=self._scan._functions)
+
+    def _iterate(self, context):
+        scan = self._scan
+        state = [np.asarray(context.value(t)) for t in scan._initial]
+        for element in self._parents[0]._iterate(context):
+            values = scan._function.call(context, (*state, *element))
+            state = [np.asarray(v) for v in values[:scan._state_count]]
+        yield tuple(state)
+
+
+def dtypes_placeholder():
+    """A dummy scan output for ``reduce`` (only the state is kept)."""
+    return convert_to_tensor(0, dtype=dtypes.int32)
+
+
+def reduce_dataset(dataset, initial_state, reduce_func):
+    return get_single_element(_ReduceDataset(dataset, initial_state, reduce_func))
+
+
+def _write_records_kernel(attrs, state):
+    dataset = attrs["_py_dataset"]
+    inputs = dataset._inputs()
+
+    def write(*values):
+        from ..python_io import TFRecordOptions, TFRecordWriter
+
+        filename = values[0].item() if isinstance(values[0], np.ndarray) else values[0]
+        filename = filename.decode() if isinstance(filename, bytes) else str(filename)
+        options = TFRecordOptions(attrs["compression"] or None)
+        elements = _first_pass(dataset, state.session, inputs, values[1:])
+        with TFRecordWriter(filename, options) as writer:
+            for (record,) in elements:
+                item = record.item() if isinstance(record, np.ndarray) else record
+                writer.write(item if isinstance(item, bytes) else str(item).encode())
+        return ()
+
+    return write
+
+
+register_op("DatasetToTFRecord", _write_records_kernel, lambda op: [], stateful=True)
+NotDifferentiable("DatasetToTFRecord")
+
+
+class TFRecordWriter:
+    """Writes a dataset of scalar strings to a TFRecord file: ``write(dataset)`` is the op."""
+
+    def __init__(self, filename, compression_type=None):
+        from ..python_io import TFRecordOptions
+
+        self._filename = convert_to_tensor(filename, dtype=dtypes.string, name="filename")
+        self._compression = TFRecordOptions.get_compression_type_string(compression_type)
+
+    def write(self, dataset):
+        if not isinstance(dataset, Dataset):
+            raise TypeError(f"`dataset` must be a `tf.data.Dataset` object, got {dataset!r}")
+        types = dataset._flat_types()
+        shapes = dataset._flat_shapes()
+        if len(types) != 1 or types[0] != dtypes.string or shapes[0].ndims not in (None, 0):
+            raise TypeError(f"`dataset` must produce scalar `DT_STRING` tensors whereas it "
+                            f"produces shape {dataset.output_shapes} and types "
+                            f"{dataset.output_types}")
+        return get_default_graph().create_op(
+            "DatasetToTFRecord", [self._filename, *dataset._inputs()], [],
+            {"compression": self._compression, "_py_dataset": dataset}, "DatasetToTFRecord")
+
+
+# -- cardinality --------------------------------------------------------------------------------
+
+
+def _static_cardinality(dataset):
+    """The number of elements when the graph tells it, INFINITE or UNKNOWN otherwise."""
+    kind = type(dataset)
+    parents = dataset._parents
+    if kind is _TensorDataset:
+        if not dataset._slices:
+            return 1
+        dims = [t.shape[0].value for t in dataset._flat if t.shape.ndims]
+        return dims[0] if dims and dims[0] is not None else UNKNOWN
+    if kind is _RangeDataset:
+        bounds = [_static_int(t) for t in dataset._bounds]
+        if None in bounds or bounds[2] == 0:
+            return UNKNOWN
+        return len(range(*bounds))
+    if kind is _CounterDataset:
+        return INFINITE
+    if kind in (_MapDataset, _PrefetchDataset, _CacheDataset, _EnumerateDataset,
+                _ScanDataset):
+        return _static_cardinality(parents[0])
+    if kind is _ZipDataset:
+        counts = [_static_cardinality(p) for p in parents]
+        finite = [c for c in counts if c >= 0]
+        if finite:
+            return min(finite)
+        return UNKNOWN if UNKNOWN in counts else INFINITE
+    if kind is _ConcatenateDataset:
+        counts = [_static_cardinality(p) for p in parents]
+        if INFINITE in counts:
+            return INFINITE
+        return UNKNOWN if UNKNOWN in counts else sum(counts)
+    if kind is _RepeatDataset:
+        inner = _static_cardinality(parents[0])
+        count = _static_int(dataset._count)
+        if count is None:
+            return UNKNOWN
+        if count < 0:
+            return 0 if inner == 0 else INFINITE
+        return inner * count if inner >= 0 else inner
+    if kind is _TakeSkipDataset:
+        inner = _static_cardinality(parents[0])
+        count = _static_int(dataset._count)
+        if count is None or inner == UNKNOWN:
+            return UNKNOWN
+        if dataset._take:
+            if count < 0:
+                return inner
+            return count if inner == INFINITE else min(inner, count)
+        if inner == INFINITE:
+            return INFINITE
+        return 0 if count < 0 else max(inner - count, 0)
+    if kind is _BatchDataset:
+        inner = _static_cardinality(parents[0])
+        size = _static_int(dataset._size)
+        if inner < 0 or size is None or size <= 0:
+            return inner if inner == INFINITE else UNKNOWN
+        return inner // size if dataset._drop else -(-inner // size)
+    return UNKNOWN
+
+
+def cardinality(dataset):
+    """An int64 scalar: the number of elements, ``INFINITE`` (-1) or ``UNKNOWN`` (-2)."""
+    from ..ops import constant_op
+
+    return constant_op.constant(_static_cardinality(dataset), dtype=_INT64,
+                                name="DatasetCardinality")
