@@ -211,3 +211,8 @@ def test_options_are_accepted_and_refuse_unknown_settings():
 def test_bad_transformations_are_refused_when_built(build, error, message):
     with pytest.raises(error, match=message):
         build()
+
+
+def test_string_slices_can_be_batched():
+    dataset = Dataset.from_tensor_slices(["a", "bc", "d"]).batch(2)
+    assert _drain(dataset) == [[b"a", b"bc"], [b"d"]]

@@ -1,12 +1,23 @@
-"""``tf.feature_column``: how features from an input_fn become a dense input layer.
+"""``tf.feature_column``: how features from an input_fn become a dense input layer or a
+linear model.
 
-Supported: ``numeric_column``, ``bucketized_column``, ``categorical_column_with_identity``,
-``indicator_column``, ``embedding_column`` and ``input_layer``, which concatenates the
-columns' dense tensors in the order of their sorted names (as TensorFlow does).
+Dense columns (``numeric_column``, ``bucketized_column``, ``indicator_column``,
+``embedding_column``) feed ``input_layer``, which concatenates them in the order of their
+sorted names (as TensorFlow does). Categorical columns (``..._with_identity``,
+``..._with_vocabulary_list``/``_file``, ``..._with_hash_bucket``, ``crossed_column``,
+``weighted_categorical_column``) give one id per example; ``linear_model`` gives each of
+their buckets (and each dense value) a weight, as TF1's linear estimators do.
+
+Hashed buckets (``hash_bucket``, out-of-vocabulary buckets, ``crossed_column``) use a
+stable 64-bit BLAKE2 fingerprint, not TensorFlow's FarmHash: the same strings always land
+in the same bucket, but not in the bucket TensorFlow picks.
 """
 
 import collections
+import hashlib
 import math
+
+import numpy as np
 
 from . import dtypes, init_ops
 from .graph import convert_to_tensor
@@ -15,11 +26,18 @@ from .variable_scope import get_variable, variable_scope
 
 __all__ = [
     "bucketized_column",
+    "categorical_column_with_hash_bucket",
     "categorical_column_with_identity",
+    "categorical_column_with_vocabulary_file",
+    "categorical_column_with_vocabulary_list",
+    "crossed_column",
     "embedding_column",
     "indicator_column",
     "input_layer",
+    "linear_model",
+    "make_parse_example_spec",
     "numeric_column",
+    "weighted_categorical_column",
 ]
 
 
@@ -112,6 +130,210 @@ def categorical_column_with_identity(key, num_buckets, default_value=None):
     return _IdentityColumn(key, int(num_buckets), default_value)
 
 
+def _fingerprint(value):
+    """A stable 64-bit fingerprint of a string or number (the same in every process)."""
+    item = value.item() if isinstance(value, np.generic) else value
+    data = item if isinstance(item, bytes) else str(item).encode()
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+
+
+def _hashed(values, buckets, salt=b""):
+    flat = np.asarray(values, dtype=object).reshape(-1)
+    return np.array([_fingerprint(salt + _as_bytes(v)) % buckets for v in flat],
+                    dtype=np.int64)
+
+
+def _as_bytes(value):
+    item = value.item() if isinstance(value, np.generic) else value
+    return item if isinstance(item, bytes) else str(item).encode()
+
+
+def _feature_vector(features, key):
+    return array_ops.reshape(convert_to_tensor(features[key]), [-1])
+
+
+class _VocabularyColumn(collections.namedtuple(
+        "VocabularyListCategoricalColumn",
+        ["key", "vocabulary_list", "dtype", "default_value", "num_oov_buckets"])):
+    @property
+    def name(self):
+        return self.key
+
+    @property
+    def num_buckets(self):
+        return len(self.vocabulary_list) + self.num_oov_buckets
+
+    def ids(self, features):
+        value = _feature_vector(features, self.key)
+        if value.dtype != self.dtype and not (value.dtype.is_integer and self.dtype.is_integer):
+            raise ValueError(f"Column dtype and SparseTensors dtype must be compatible. key: "
+                             f"{self.key}, column dtype: {self.dtype.name}, tensor dtype: "
+                             f"{value.dtype.name}")
+        if self.dtype.is_integer:
+            value = math_ops.cast(value, dtypes.int64)
+        vocabulary = convert_to_tensor(np.array(self.vocabulary_list, dtype=object)
+                                       if self.dtype == dtypes.string else
+                                       np.array(self.vocabulary_list, dtype=np.int64))
+        matches = math_ops.equal(array_ops.expand_dims(value, 1),
+                                 array_ops.expand_dims(vocabulary, 0))
+        found = math_ops.reduce_any(matches, 1)
+        index = math_ops.argmax(math_ops.cast(matches, dtypes.int32), 1)
+        if self.num_oov_buckets:
+            from .ops.script_ops import py_func
+
+            size = len(self.vocabulary_list)
+            missing = py_func(lambda v: _hashed(v, self.num_oov_buckets) + size, [value],
+                              dtypes.int64, stateful=False)
+            missing = array_ops.reshape(missing, [-1])
+        else:
+            missing = array_ops.fill(array_ops.shape(index),
+                                     np.int64(self.default_value))
+        return array_ops.where(found, index, missing)
+
+
+def categorical_column_with_vocabulary_list(key, vocabulary_list, dtype=None, default_value=-1,
+                                            num_oov_buckets=0):
+    """Categories named by ``vocabulary_list`` (strings or ints): id = position in the list;
+    others go to ``default_value`` (-1: no category) or one of ``num_oov_buckets``."""
+    vocabulary = list(vocabulary_list)
+    if not vocabulary:
+        raise ValueError(f"vocabulary_list {vocabulary_list} must be non-empty, column_name: "
+                         f"{key}")
+    if len(set(vocabulary)) != len(vocabulary):
+        raise ValueError(f"Duplicate keys in vocabulary_list {vocabulary_list}, column_name: "
+                         f"{key}")
+    strings = isinstance(vocabulary[0], str | bytes)
+    vocabulary = [v.encode() if isinstance(v, str) else v for v in vocabulary]
+    inferred = dtypes.string if strings else dtypes.int64
+    dtype = inferred if dtype is None else dtypes.as_dtype(dtype)
+    if (dtype == dtypes.string) != strings:
+        raise ValueError(f"dtype {dtype.name} and vocabulary dtype do not match, column_name: "
+                         f"{key}")
+    if num_oov_buckets < 0:
+        raise ValueError(f"Invalid num_oov_buckets {num_oov_buckets}.")
+    if num_oov_buckets and default_value != -1:
+        raise ValueError("Can't specify both num_oov_buckets and default_value in " + key)
+    return _VocabularyColumn(key, tuple(vocabulary), dtype, int(default_value),
+                             int(num_oov_buckets))
+
+
+def categorical_column_with_vocabulary_file(key, vocabulary_file, vocabulary_size=None,
+                                            num_oov_buckets=0, default_value=None,
+                                            dtype=dtypes.string):
+    """As ``..._with_vocabulary_list`` with one vocabulary entry per line of a file."""
+    if not vocabulary_file:
+        raise ValueError(f"Missing vocabulary_file in {key}.")
+    with open(vocabulary_file, encoding="utf-8") as handle:
+        entries = [line.rstrip("\r\n") for line in handle]
+    if vocabulary_size is not None:
+        if vocabulary_size > len(entries):
+            raise ValueError(f"vocabulary_size {vocabulary_size} is larger than the "
+                             f"{len(entries)} lines of {vocabulary_file}")
+        entries = entries[:vocabulary_size]
+    dtype = dtypes.as_dtype(dtype)
+    if dtype.is_integer:
+        entries = [int(e) for e in entries]
+    return categorical_column_with_vocabulary_list(
+        key, entries, dtype, -1 if default_value is None else default_value, num_oov_buckets)
+
+
+class _HashedColumn(collections.namedtuple("HashedCategoricalColumn",
+                                           ["key", "hash_bucket_size", "dtype"])):
+    @property
+    def name(self):
+        return self.key
+
+    @property
+    def num_buckets(self):
+        return self.hash_bucket_size
+
+    def ids(self, features):
+        from .ops.script_ops import py_func
+
+        value = _feature_vector(features, self.key)
+        ids = py_func(lambda v: _hashed(v, self.hash_bucket_size), [value], dtypes.int64,
+                      stateful=False)
+        return array_ops.reshape(ids, [-1])
+
+
+def categorical_column_with_hash_bucket(key, hash_bucket_size, dtype=dtypes.string):
+    """Categories by a fingerprint of the value modulo ``hash_bucket_size``."""
+    if hash_bucket_size is None or hash_bucket_size < 1:
+        raise ValueError(f"hash_bucket_size must be at least 1. hash_bucket_size: "
+                         f"{hash_bucket_size}, key: {key}")
+    dtype = dtypes.as_dtype(dtype)
+    if not (dtype == dtypes.string or dtype.is_integer):
+        raise ValueError(f"dtype must be string or integer. dtype: {dtype}, column_name: {key}")
+    return _HashedColumn(key, int(hash_bucket_size), dtype)
+
+
+class _CrossedColumn(collections.namedtuple("CrossedColumn",
+                                            ["keys", "hash_bucket_size", "hash_key"])):
+    @property
+    def name(self):
+        return "_X_".join(sorted(k if isinstance(k, str) else k.name for k in self.keys))
+
+    @property
+    def num_buckets(self):
+        return self.hash_bucket_size
+
+    def ids(self, features):
+        from .ops.script_ops import py_func
+
+        parts = []
+        for key in self.keys:
+            if isinstance(key, str):
+                parts.append(_feature_vector(features, key))
+            else:
+                parts.append(key.ids(features))
+
+        def cross(*values):
+            rows = zip(*(np.asarray(v, dtype=object).reshape(-1) for v in values))
+            return np.array([_fingerprint(b"\x1f".join(_as_bytes(x) for x in row))
+                             % self.hash_bucket_size for row in rows], dtype=np.int64)
+
+        return array_ops.reshape(py_func(cross, parts, dtypes.int64, stateful=False), [-1])
+
+
+def crossed_column(keys, hash_bucket_size, hash_key=None):
+    """The combination of several categorical features as one hashed category."""
+    keys = list(keys)
+    if len(keys) < 2:
+        raise ValueError(f"keys must be a list with length > 1. Given: {keys}")
+    if hash_bucket_size is None or hash_bucket_size < 1:
+        raise ValueError(f"hash_bucket_size must be > 1. hash_bucket_size: {hash_bucket_size}")
+    for key in keys:
+        if not isinstance(key, str) and not hasattr(key, "ids"):
+            raise ValueError(f"Unsupported key type. All keys must be either string, or "
+                             f"categorical column except HashedCategoricalColumn. Given: {key}")
+    return _CrossedColumn(tuple(keys), int(hash_bucket_size), hash_key)
+
+
+class _WeightedColumn(collections.namedtuple(
+        "WeightedCategoricalColumn", ["categorical_column", "weight_feature_key", "dtype"])):
+    @property
+    def name(self):
+        return f"{self.categorical_column.name}_weighted_by_{self.weight_feature_key}"
+
+    @property
+    def num_buckets(self):
+        return self.categorical_column.num_buckets
+
+    def ids(self, features):
+        return self.categorical_column.ids(features)
+
+    def weights(self, features):
+        return math_ops.cast(_feature_vector(features, self.weight_feature_key), dtypes.float32)
+
+
+def weighted_categorical_column(categorical_column, weight_feature_key, dtype=dtypes.float32):
+    """A categorical column whose id counts ``features[weight_feature_key]`` times."""
+    if not hasattr(categorical_column, "ids"):
+        raise ValueError(f"categorical_column must be a categorical column. Given: "
+                         f"{categorical_column}")
+    return _WeightedColumn(categorical_column, weight_feature_key, dtypes.as_dtype(dtype))
+
+
 class _IndicatorColumn(collections.namedtuple("IndicatorColumn", ["categorical_column"])):
     @property
     def name(self):
@@ -147,7 +369,11 @@ class _EmbeddingColumn(collections.namedtuple(
             stddev=1 / math.sqrt(self.dimension))
         weights = get_variable("embedding_weights", [column.num_buckets, self.dimension],
                                initializer=initializer, trainable=self.trainable)
-        return array_ops.gather(weights, column.ids(features))
+        ids = column.ids(features)
+        rows = array_ops.gather(weights, math_ops.maximum(ids, 0))
+        # An id of -1 (out of vocabulary, no default) has no category: a zero vector.
+        valid = math_ops.cast(math_ops.greater_equal(ids, 0), rows.dtype)
+        return rows * array_ops.expand_dims(valid, 1)
 
 
 def embedding_column(categorical_column, dimension, combiner="mean", initializer=None,
@@ -157,6 +383,86 @@ def embedding_column(categorical_column, dimension, combiner="mean", initializer
     if dimension < 1:
         raise ValueError(f"Invalid dimension {dimension}.")
     return _EmbeddingColumn(categorical_column, int(dimension), initializer, trainable)
+
+
+def make_parse_example_spec(feature_columns):
+    """``{key: FixedLenFeature or VarLenFeature}`` to parse ``tf.train.Example`` protos
+    holding the raw features of ``feature_columns``."""
+    from .ops.parsing_ops import FixedLenFeature, VarLenFeature
+
+    spec = {}
+
+    def add(key, value):
+        if key in spec and spec[key] != value:
+            raise ValueError(f"feature_columns contain different parse_spec for key {key}. "
+                             f"Given {value} and {spec[key]}")
+        spec[key] = value
+
+    def visit(column):
+        if isinstance(column, _NumericColumn):
+            add(column.key, FixedLenFeature(column.shape, column.dtype, column.default_value))
+        elif isinstance(column, _BucketizedColumn):
+            visit(column.source_column)
+        elif isinstance(column, _IndicatorColumn | _EmbeddingColumn):
+            visit(column.categorical_column)
+        elif isinstance(column, _WeightedColumn):
+            visit(column.categorical_column)
+            add(column.weight_feature_key, VarLenFeature(column.dtype))
+        elif isinstance(column, _CrossedColumn):
+            for key in column.keys:
+                if isinstance(key, str):
+                    add(key, VarLenFeature(dtypes.string))
+                else:
+                    visit(key)
+        elif isinstance(column, _IdentityColumn):
+            add(column.key, VarLenFeature(dtypes.int64))
+        elif isinstance(column, _VocabularyColumn | _HashedColumn):
+            add(column.key, VarLenFeature(column.dtype))
+        else:
+            raise ValueError(f"All feature_columns must be feature columns. Given: {column}")
+
+    for column in feature_columns:
+        visit(column)
+    return spec
+
+
+def _column_weights(column, features, units, name, trainable):
+    """``[batch, units]``: one column's part of a linear model, and its weights variable."""
+    with variable_scope(name):
+        if hasattr(column, "ids"):
+            weights = get_variable("weights", [column.num_buckets, units],
+                                   initializer=init_ops.zeros_initializer(),
+                                   trainable=trainable)
+            ids = column.ids(features)
+            valid = math_ops.greater_equal(ids, 0)  # -1: no category, no weight
+            rows = array_ops.gather(weights, math_ops.maximum(ids, 0))
+            scale = math_ops.cast(valid, dtypes.float32)
+            if isinstance(column, _WeightedColumn):
+                scale = scale * column.weights(features)
+            return rows * array_ops.expand_dims(scale, 1)
+        dense = column.dense(features)
+        weights = get_variable("weights", [column.width, units],
+                               initializer=init_ops.zeros_initializer(), trainable=trainable)
+        return math_ops.matmul(dense, weights)
+
+
+def linear_model(features, feature_columns, units=1, sparse_combiner="sum",
+                 weight_collections=None, trainable=True, cols_to_vars=None):
+    """``[batch, units]``: a weighted sum of the columns plus ``bias_weights``, TF1's
+    ``linear_model`` (variables ``linear_model/<column>/weights``, zeros initially)."""
+    columns = sorted(feature_columns, key=lambda c: c.name)
+    if not columns:
+        raise ValueError("feature_columns must not be empty.")
+    if sparse_combiner not in ("sum", "mean", "sqrtn"):
+        raise ValueError(f"sparse_combiner must be one of 'mean', 'sqrtn', 'sum', got "
+                         f"{sparse_combiner!r}")
+    with variable_scope(None, default_name="linear_model"):
+        parts = [_column_weights(column, features, units, column.name, trainable)
+                 for column in columns]
+        bias = get_variable("bias_weights", [units], initializer=init_ops.zeros_initializer(),
+                            trainable=trainable)
+        return math_ops.add(math_ops.add_n(parts) if len(parts) > 1 else parts[0], bias,
+                            name="weighted_sum")
 
 
 def input_layer(features, feature_columns, weight_collections=None, trainable=True,

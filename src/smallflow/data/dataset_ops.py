@@ -273,7 +273,9 @@ class _TensorDataset(Dataset):
                 None, None, "Dimensions of the components to slice differ: "
                 f"{[v.shape[0] for v in values]}")
         for index in range(sizes.pop() if sizes else 0):
-            yield tuple(v[index] for v in values)
+            # A row of a string (object) array is a bare bytes object: keep it an array.
+            yield tuple(v[index] if v.dtype != object else np.asarray(v[index], dtype=object)
+                        for v in values)
 
 
 class _RangeDataset(Dataset):

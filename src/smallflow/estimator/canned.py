@@ -1,5 +1,10 @@
 """Canned estimators: ``DNNClassifier``, ``DNNRegressor``, ``LinearClassifier``,
-``LinearRegressor`` over ``tf.feature_column`` inputs.
+``LinearRegressor``, ``DNNLinearCombinedClassifier``/``Regressor`` over
+``tf.feature_column`` inputs.
+
+Defaults as TensorFlow 1.x: the DNN part trains with Adagrad at 0.05, the linear part with
+FTRL at ``min(0.2, 1 / sqrt(number of linear columns))``; the linear part is
+``feature_column.linear_model`` (categorical columns get a weight per bucket).
 
 They follow TensorFlow 1.x's canned heads: the training loss is summed over the batch
 (``Reduction.SUM``), evaluation reports ``loss`` (its mean over batches), ``average_loss``
@@ -15,10 +20,12 @@ from ..graph import convert_to_tensor
 from ..ops import array_ops, math_ops, nn_ops, string_ops
 from .estimator import Estimator, EstimatorSpec, ModeKeys
 
-__all__ = ["DNNClassifier", "DNNRegressor", "LinearClassifier", "LinearRegressor"]
+__all__ = ["DNNClassifier", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
+           "DNNRegressor", "LinearClassifier", "LinearRegressor"]
 
 _OPTIMIZERS = {
     "Adagrad": lambda rate: train.AdagradOptimizer(rate),
+    "Ftrl": lambda rate: train.FtrlOptimizer(rate),
     "Adam": lambda rate: train.AdamOptimizer(rate),
     "RMSProp": lambda rate: train.RMSPropOptimizer(rate),
     "SGD": lambda rate: train.GradientDescentOptimizer(rate),
@@ -27,19 +34,26 @@ _OPTIMIZERS = {
 
 def _optimizer(optimizer, default_rate):
     if isinstance(optimizer, str):
-        if optimizer == "Ftrl":
-            ftrl = getattr(train, "FtrlOptimizer", None)
-            if ftrl is not None:
-                return ftrl(default_rate)
-            # Without an FTRL optimizer, Adagrad (FTRL's per-coordinate rates, no L1) stands in.
-            return train.AdagradOptimizer(default_rate)
         if optimizer not in _OPTIMIZERS:
             raise ValueError(f"Unsupported optimizer name: {optimizer}. Supported names are: "
-                             f"{sorted([*_OPTIMIZERS, 'Ftrl'])}")
+                             f"{sorted(_OPTIMIZERS)}")
         return _OPTIMIZERS[optimizer](default_rate)
     if callable(optimizer) and not hasattr(optimizer, "minimize"):
         return optimizer()
     return optimizer
+
+
+def _minimize(optimizer, loss):
+    """One optimizer, or (optimizer, variables) pairs of a combined model: each trains its
+    own variables and the global step moves once per step."""
+    if not isinstance(optimizer, list):
+        return optimizer.minimize(loss, global_step=train.get_global_step())
+    from ..ops import control_flow_ops
+
+    updates = [opt.minimize(loss, var_list=variables) for opt, variables in optimizer
+               if variables]
+    with control_flow_ops.control_dependencies(updates):
+        return train.get_global_step().assign_add(1).op
 
 
 def _classifier_spec(features, labels, mode, logits, n_classes, optimizer):
@@ -67,7 +81,7 @@ def _classifier_spec(features, labels, mode, logits, n_classes, optimizer):
             labels=array_ops.reshape(labels, [-1]), logits=logits), 1)
     loss = math_ops.reduce_sum(per_example)
     if mode == ModeKeys.TRAIN:
-        train_op = optimizer.minimize(loss, global_step=train.get_global_step())
+        train_op = _minimize(optimizer, loss)
         return EstimatorSpec(mode, loss=loss, train_op=train_op, predictions=predictions)
     eval_ops = {
         "accuracy": metrics.accuracy(labels, class_ids),
@@ -96,7 +110,7 @@ def _regressor_spec(features, labels, mode, predictions_tensor, label_dimension,
     per_example = math_ops.squared_difference(predictions_tensor, labels)
     loss = math_ops.reduce_sum(per_example)
     if mode == ModeKeys.TRAIN:
-        train_op = optimizer.minimize(loss, global_step=train.get_global_step())
+        train_op = _minimize(optimizer, loss)
         return EstimatorSpec(mode, loss=loss, train_op=train_op, predictions=predictions)
     eval_ops = {"average_loss": metrics.mean(per_example), "loss": metrics.mean(loss),
                 "label/mean": metrics.mean(labels),
@@ -116,16 +130,12 @@ def _dnn_logits(features, mode, feature_columns, hidden_units, units, activation
     return layers.dense(net, units, name="dnn/logits")
 
 
-def _linear_logits(features, feature_columns, units):
-    net = feature_column.input_layer(features, feature_columns)
-    return layers.dense(net, units, name="linear/linear_model",
-                        kernel_initializer=_zeros())
+def _linear_logits(features, feature_columns, units, sparse_combiner="sum"):
+    from ..variable_scope import variable_scope
 
-
-def _zeros():
-    from .. import init_ops
-
-    return init_ops.zeros_initializer()
+    with variable_scope("linear"):
+        return feature_column.linear_model(features, feature_columns, units,
+                                           sparse_combiner=sparse_combiner)
 
 
 def _check_classes(n_classes, label_vocabulary):
@@ -175,8 +185,8 @@ class DNNRegressor(Estimator):
 
 
 def _linear_rate(columns):
-    width = sum(getattr(c, "width", 1) for c in columns)
-    return min(0.2, 1.0 / np.sqrt(max(width, 1)))
+    """TensorFlow's default FTRL rate: ``min(0.2, 1 / sqrt(number of columns))``."""
+    return min(0.2, 1.0 / np.sqrt(max(len(columns), 1)))
 
 
 class LinearClassifier(Estimator):
@@ -190,7 +200,7 @@ class LinearClassifier(Estimator):
 
         def model_fn(features, labels, mode, config):
             units = 1 if n_classes == 2 else n_classes
-            logits = _linear_logits(features, columns, units)
+            logits = _linear_logits(features, columns, units, sparse_combiner)
             return _classifier_spec(features, labels, mode, logits, n_classes,
                                     _optimizer(optimizer, _linear_rate(columns)))
 
@@ -206,8 +216,92 @@ class LinearRegressor(Estimator):
         columns = list(feature_columns)
 
         def model_fn(features, labels, mode, config):
-            outputs = _linear_logits(features, columns, label_dimension)
+            outputs = _linear_logits(features, columns, label_dimension, sparse_combiner)
             return _regressor_spec(features, labels, mode, outputs, label_dimension,
                                    _optimizer(optimizer, _linear_rate(columns)))
+
+        super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)
+
+
+def _combined_outputs(features, mode, linear_columns, dnn_columns, hidden_units, units,
+                      activation_fn, dropout, linear_optimizer, dnn_optimizer):
+    """The summed logits of the linear and DNN parts, and each part's optimizer with its
+    variables (``linear/...`` and ``dnn/...``)."""
+    from ..graph import GraphKeys, get_collection
+
+    if not linear_columns and not dnn_columns:
+        raise ValueError("Either linear_feature_columns or dnn_feature_columns must be "
+                         "defined.")
+    parts = []
+    optimizers = []
+    if dnn_columns:
+        if not hidden_units:
+            raise ValueError("dnn_hidden_units must be defined when dnn_feature_columns is "
+                             "specified.")
+        before = set(get_collection(GraphKeys.TRAINABLE_VARIABLES))
+        parts.append(_dnn_logits(features, mode, dnn_columns, hidden_units, units,
+                                 activation_fn, dropout))
+        variables = [v for v in get_collection(GraphKeys.TRAINABLE_VARIABLES)
+                     if v not in before]
+        optimizers.append((_optimizer(dnn_optimizer, 0.05), variables))
+    if linear_columns:
+        before = set(get_collection(GraphKeys.TRAINABLE_VARIABLES))
+        parts.append(_linear_logits(features, linear_columns, units))
+        variables = [v for v in get_collection(GraphKeys.TRAINABLE_VARIABLES)
+                     if v not in before]
+        optimizers.append((_optimizer(linear_optimizer, _linear_rate(linear_columns)),
+                           variables))
+    logits = parts[0] if len(parts) == 1 else math_ops.add(parts[0], parts[1])
+    return logits, optimizers
+
+
+class DNNLinearCombinedClassifier(Estimator):
+    """A wide (linear, FTRL) and deep (DNN, Adagrad) classifier: their logits are summed."""
+
+    def __init__(self, model_dir=None, linear_feature_columns=None, linear_optimizer="Ftrl",
+                 dnn_feature_columns=None, dnn_optimizer="Adagrad", dnn_hidden_units=None,
+                 dnn_activation_fn=nn.relu, dnn_dropout=None, n_classes=2, weight_column=None,
+                 label_vocabulary=None, input_layer_partitioner=None, config=None,
+                 warm_start_from=None, loss_reduction=None, batch_norm=False,
+                 linear_sparse_combiner="sum"):
+        _check_classes(n_classes, label_vocabulary)
+        linear_columns = list(linear_feature_columns or [])
+        dnn_columns = list(dnn_feature_columns or [])
+        units = 1 if n_classes == 2 else n_classes
+        if not linear_columns and not dnn_columns:
+            raise ValueError("Either linear_feature_columns or dnn_feature_columns must be "
+                             "defined.")
+
+        def model_fn(features, labels, mode, config):
+            logits, optimizers = _combined_outputs(
+                features, mode, linear_columns, dnn_columns, dnn_hidden_units, units,
+                dnn_activation_fn, dnn_dropout, linear_optimizer, dnn_optimizer)
+            return _classifier_spec(features, labels, mode, logits, n_classes, optimizers)
+
+        super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)
+
+
+class DNNLinearCombinedRegressor(Estimator):
+    """A wide (linear, FTRL) and deep (DNN, Adagrad) regressor: their outputs are summed."""
+
+    def __init__(self, model_dir=None, linear_feature_columns=None, linear_optimizer="Ftrl",
+                 dnn_feature_columns=None, dnn_optimizer="Adagrad", dnn_hidden_units=None,
+                 dnn_activation_fn=nn.relu, dnn_dropout=None, label_dimension=1,
+                 weight_column=None, input_layer_partitioner=None, config=None,
+                 warm_start_from=None, loss_reduction=None, batch_norm=False,
+                 linear_sparse_combiner="sum"):
+        linear_columns = list(linear_feature_columns or [])
+        dnn_columns = list(dnn_feature_columns or [])
+        if not linear_columns and not dnn_columns:
+            raise ValueError("Either linear_feature_columns or dnn_feature_columns must be "
+                             "defined.")
+
+        def model_fn(features, labels, mode, config):
+            outputs, optimizers = _combined_outputs(
+                features, mode, linear_columns, dnn_columns, dnn_hidden_units,
+                label_dimension, dnn_activation_fn, dnn_dropout, linear_optimizer,
+                dnn_optimizer)
+            return _regressor_spec(features, labels, mode, outputs, label_dimension,
+                                   optimizers)
 
         super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)
