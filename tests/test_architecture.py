@@ -45,7 +45,7 @@ LAYERS = [
     ("session", ["session", "step_stats", "chunking"]),
     ("train", ["image",
                "train", "losses", "nn", "strings", "bitwise", "layers", "data", "metrics",
-               "estimator", "feature_column",
+               "metrics_extra", "estimator", "feature_column",
                "gradient_checker", "test", "test_case", "app", "flags", "logging",
                "distribute", "horovod", "summary", "meta_graph", "python", "rnn",
                "rnn_cell_impl"]),

@@ -157,3 +157,70 @@ def test_metric_errors_name_the_problem():
         tf.metrics.accuracy(tf.zeros([3], tf.int64), tf.zeros([4], tf.int64))
     with pytest.raises(ValueError, match="curve must be either ROC or PR"):
         tf.metrics.auc(tf.zeros([3], tf.bool), tf.zeros([3]), curve="DET")
+
+
+# -- thresholds, targets and ranking (metrics_extra.py) ------------------------------------
+
+SCORES = np.array([0.9, 0.8, 0.3, 0.6, 0.2, 0.7], np.float32)
+TRUTH = np.array([True, True, False, True, False, False])
+CLASS_SCORES = np.array([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2], [0.2, 0.2, 0.6]], np.float32)
+CLASS_LABELS = np.array([[1, 2], [2, -1], [0, -1]], np.int64)  # -1: padding, no label
+
+
+EXTRA = [
+    ("true_positives_at_thresholds",
+     lambda: tf.metrics.true_positives_at_thresholds(TRUTH, SCORES, [0.5, 0.85]), [3, 1]),
+    ("false_positives_at_thresholds",
+     lambda: tf.metrics.false_positives_at_thresholds(TRUTH, SCORES, [0.5, 0.85]), [1, 0]),
+    ("true_negatives_at_thresholds",
+     lambda: tf.metrics.true_negatives_at_thresholds(TRUTH, SCORES, [0.5]), [2]),
+    ("false_negatives_at_thresholds",
+     lambda: tf.metrics.false_negatives_at_thresholds(TRUTH, SCORES, [0.85]), [2]),
+    ("percentage_below", lambda: tf.metrics.percentage_below(SCORES, 0.5), 2 / 6),
+    ("mean_cosine_distance", lambda: tf.metrics.mean_cosine_distance(
+        np.array([[1.0, 0.0], [0.0, 1.0]], np.float32),
+        np.array([[0.6, 0.8], [0.0, 1.0]], np.float32), 1), 1 - (0.6 + 1.0) / 2),
+    # Top-2 of each row: {1, 2}, {0, 1}, {2, 0|1}: hits 2, 0, 1 of 6 predictions.
+    ("precision_at_k", lambda: tf.metrics.precision_at_k(CLASS_LABELS, CLASS_SCORES, 2),
+     3 / 6),
+    ("recall_at_k", lambda: tf.metrics.recall_at_k(CLASS_LABELS, CLASS_SCORES, 2), 3 / 4),
+    ("recall_at_1", lambda: tf.metrics.recall_at_k(CLASS_LABELS, CLASS_SCORES, 1), 1 / 4),
+    ("precision_at_k_class", lambda: tf.metrics.precision_at_k(
+        CLASS_LABELS, CLASS_SCORES, 2, class_id=2), 1 / 2),
+    # Average precision at 2: row 1: (1 + 1) / 2; row 2: 0; row 3: (0 + 1/2) / 1.
+    ("average_precision_at_k", lambda: tf.metrics.average_precision_at_k(
+        CLASS_LABELS, CLASS_SCORES, 2), (1.0 + 0.0 + 0.5) / 3),
+]
+
+
+@pytest.mark.parametrize("build, expected", [e[1:] for e in EXTRA], ids=[e[0] for e in EXTRA])
+def test_more_metrics_stream_tensorflows_values(build, expected):
+    value, update = build()
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        first = sess.run(update)
+        second = sess.run(update)  # the same batch again: ratios stay, counts double
+        final = sess.run(value)
+    if isinstance(expected, list):
+        np.testing.assert_allclose(first, expected)
+        np.testing.assert_allclose(final, 2 * np.array(expected))
+    else:
+        assert first == pytest.approx(expected) and second == pytest.approx(expected)
+        assert final == pytest.approx(expected)
+
+
+def test_sensitivity_and_specificity_at_a_target():
+    # Negatives score 0.2, 0.3, 0.7: the first threshold with specificity 1 is 0.7, where
+    # 2 of 3 positives (0.9, 0.8; not 0.6) are above it. Sensitivity 1 needs a threshold
+    # below 0.6; at the last such (0.55) one negative (0.7) is above it: specificity 2/3.
+    sensitivity, update = tf.metrics.sensitivity_at_specificity(TRUTH, SCORES, 0.99,
+                                                                num_thresholds=21)
+    specificity, update2 = tf.metrics.specificity_at_sensitivity(TRUTH, SCORES, 0.99,
+                                                                 num_thresholds=21)
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        sess.run([update, update2])
+        assert sess.run(sensitivity) == pytest.approx(2 / 3, abs=1e-6)
+        assert sess.run(specificity) == pytest.approx(2 / 3, abs=1e-6)
+    with pytest.raises(ValueError, match="range"):
+        tf.metrics.sensitivity_at_specificity(TRUTH, SCORES, 1.5)

@@ -192,7 +192,38 @@ METRICS = {
         tf.cast(l, tf.float32), s),
     "mean_per_class_accuracy": lambda tf, l, p, s, b: tf.metrics.mean_per_class_accuracy(
         l, p, 3),
+    "true_positives_at_thresholds": lambda tf, l, p, s, b:
+        tf.metrics.true_positives_at_thresholds(b, s, [0.3, 0.5, 0.7]),
+    "false_negatives_at_thresholds": lambda tf, l, p, s, b:
+        tf.metrics.false_negatives_at_thresholds(b, s, [0.3, 0.5, 0.7]),
+    "true_negatives_at_thresholds": lambda tf, l, p, s, b:
+        tf.metrics.true_negatives_at_thresholds(b, s, [0.3, 0.5]),
+    "false_positives_at_thresholds": lambda tf, l, p, s, b:
+        tf.metrics.false_positives_at_thresholds(b, s, [0.3, 0.5]),
+    "sensitivity_at_specificity": lambda tf, l, p, s, b:
+        tf.metrics.sensitivity_at_specificity(b, s, 0.6, num_thresholds=20),
+    "specificity_at_sensitivity": lambda tf, l, p, s, b:
+        tf.metrics.specificity_at_sensitivity(b, s, 0.7, num_thresholds=20),
+    "percentage_below": lambda tf, l, p, s, b: tf.metrics.percentage_below(s, 0.5),
+    "mean_cosine_distance": lambda tf, l, p, s, b: tf.metrics.mean_cosine_distance(
+        tf.one_hot(l, 3), tf.nn.l2_normalize(tf.one_hot(p, 3) + 0.5, 1), 1),
+    "precision_at_k": lambda tf, l, p, s, b: tf.metrics.precision_at_k(
+        l, _scores3(tf, s, p), 2),
+    "precision_at_k_class": lambda tf, l, p, s, b: tf.metrics.precision_at_k(
+        l, _scores3(tf, s, p), 2, class_id=1),
+    "recall_at_k": lambda tf, l, p, s, b: tf.metrics.recall_at_k(l, _scores3(tf, s, p), 1),
+    "recall_at_k_class": lambda tf, l, p, s, b: tf.metrics.recall_at_k(
+        l, _scores3(tf, s, p), 2, class_id=2),
+    "precision_at_top_k": lambda tf, l, p, s, b: tf.metrics.precision_at_top_k(
+        l, tf.nn.top_k(_scores3(tf, s, p), 2).indices),
+    "average_precision_at_k": lambda tf, l, p, s, b: tf.metrics.average_precision_at_k(
+        l, _scores3(tf, s, p), 2),
 }
+
+
+def _scores3(tf, s, p):
+    """Scores of 3 classes per example: the predicted class gets most, the others vary."""
+    return tf.one_hot(p, 3) + tf.stack([s, 1.0 - s, s * s], 1) * 0.5
 
 
 def _whole_dataset_ops(tf, np):

@@ -4,6 +4,8 @@ sequence_mask, space_to_depth/depth_to_space, space_to_batch/batch_to_space,
 extract_image_patches, arg_min/arg_max.
 """
 
+import collections
+
 import numpy as np
 
 from .. import dtypes
@@ -125,12 +127,16 @@ def _top_k_shape(op):
 register_op("TopKV2", _top_k_kernel, _top_k_shape)
 
 
+# TensorFlow's result type: a namedtuple, so ``top_k(x, 2).indices`` works.
+TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
+
+
 def top_k(input, k=1, sorted=True, name=None):  # noqa: A002
     """The ``k`` largest entries of the last axis and their indices (int32), largest first."""
     x = convert_to_tensor(input, name="input")
     k = convert_to_tensor(k, dtype=dtypes.int32, name="k")
     op = make_op("TopKV2", [x, k], [x.dtype, dtypes.int32], {"sorted": bool(sorted)}, name)
-    return op.outputs[0], op.outputs[1]
+    return TopKV2(op.outputs[0], op.outputs[1])
 
 
 def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
