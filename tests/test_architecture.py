@@ -31,6 +31,8 @@ LAYERS = [
              "ops.functional_ops"]),
     # Op families added for the rest of the TF1 API; they build on the ops above.
     ("more ops", ["ops.image_ops",
+                  "ops.image_resize_ops", "ops.image_ops_extra", "ops.image_codec_ops",
+                  "ops.image_box_ops",
                   "ops.scatter_ops", "ops.clip_ops", "ops.special_math_ops", "ops.nn_extra_ops",
                   "ops.array_extra_ops", "ops.linalg_ops", "ops.segment_ops", "ops.debug_ops",
                   "ops.script_ops", "ops.math_extra_ops", "ops.random_extra_ops",

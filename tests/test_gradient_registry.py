@@ -471,6 +471,25 @@ CASES = {
 }
 
 
+# tf.image, tf.linalg extras, sparse ops (issue 9, "math" namespaces).
+def _image(fn):
+    # The resize kernels give float32 outputs; they are linear, so a large step is exact and
+    # keeps float32 rounding out of the numeric derivative.
+    def build():
+        x = _ph([1, 3, 4, 2])
+        return Case([x], [_uniform((1, 3, 4, 2))], fn(x), tolerance=1e-4, delta=0.1)
+
+    return build
+
+
+CASES.update({
+    "ResizeBilinear": _image(lambda x: tf.image.resize_bilinear(x, [5, 3])),
+    "ResizeBicubic": _image(lambda x: tf.image.resize_bicubic(x, [2, 7], align_corners=True)),
+    "ResizeNearestNeighbor": _image(lambda x: tf.image.resize_nearest_neighbor(x, [5, 3])),
+    "CropAndResize": _image(lambda x: tf.image.crop_and_resize(
+        x, [[0.1, 0.2, 0.8, 0.9], [0.7, 0.9, 0.2, 0.3]], [0, 0], [3, 2])),
+})
+
 def _differentiable_op_types():
     # Gradients registered under names that are not op types (gradient_override_map targets,
     # custom_gradient's) are checked by the tests of those features.

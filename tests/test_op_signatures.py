@@ -291,6 +291,104 @@ ROWS = {
 }
 
 
+# tf.image, tf.linalg extras, sparse ops (issue 9, "math" namespaces).
+def _image(dtype):
+    return _c(dtype, np.arange(24).reshape(1, 2, 4, 3))
+
+
+def _crop_image_grad(dtype):
+    image = _image(dtype)
+    crops = tf.image.crop_and_resize(image, [[0.0, 0.0, 1.0, 1.0]], [0], [2, 2])
+    return tf.gradients(crops, image)[0]
+
+
+def _crop_boxes_grad(dtype):
+    boxes = tf.constant([[0.1, 0.1, 0.9, 0.8]])
+    crops = tf.image.crop_and_resize(_image(dtype), boxes, [0], [2, 2])
+    return tf.gradients(crops, boxes)[0]
+
+
+def _jpeg(dtype=None):
+    return tf.image.encode_jpeg(tf.constant(np.full((4, 4, 3), 9, np.uint8)))
+
+
+def _image_file(fmt):
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.fromarray(np.full((3, 4, 3), 60, np.uint8)).save(out, fmt)
+    return out.getvalue()
+
+
+def _nms_boxes(dtype):
+    return tf.constant([[0, 0, 1, 1], [0, 0.1, 1, 1.1]], dtype=dtype)
+
+
+def _nms_scores(dtype):
+    return tf.constant([0.5, 0.7], dtype=dtype)
+
+
+def _image_grad(op_type, dtype, original):
+    grads = tf.ones([1, 3, 3, 3], dtype=tf.float32 if op_type != "ResizeNearestNeighborGrad"
+                    else dtype)
+    attrs = {"align_corners": False, "half_pixel_centers": False}
+    return make_op(op_type, [grads, original], [dtype], attrs).outputs[0]
+
+
+ROWS.update({
+    "ResizeBilinear": _row("T", lambda dt: tf.image.resize_bilinear(_image(dt), [3, 3])),
+    "ResizeBicubic": _row("T", lambda dt: tf.image.resize_bicubic(_image(dt), [3, 3])),
+    "ResizeArea": _row("T", lambda dt: tf.image.resize_area(_image(dt), [3, 3])),
+    "ResizeNearestNeighbor": _row(
+        "T", lambda dt: tf.image.resize_nearest_neighbor(_image(dt), [3, 3])),
+    "ResizeBilinearGrad": _row(
+        "T", lambda dt: _image_grad("ResizeBilinearGrad", dt, _image(dt))),
+    "ResizeBicubicGrad": _row("T", lambda dt: _image_grad("ResizeBicubicGrad", dt, _image(dt))),
+    "ResizeNearestNeighborGrad": _row(
+        "T", lambda dt: _image_grad("ResizeNearestNeighborGrad", dt, tf.constant([2, 4]))),
+    "RGBToHSV": _row("T", lambda dt: tf.image.rgb_to_hsv(_image(dt) / 30)),
+    "HSVToRGB": _row("T", lambda dt: tf.image.hsv_to_rgb(_image(dt) / 30)),
+    "AdjustHue": _row("T", lambda dt: tf.image.adjust_hue(_image(dt) / 30, 0.2)),
+    "AdjustSaturation": _row("T", lambda dt: tf.image.adjust_saturation(_image(dt) / 30, 0.5)),
+    "AdjustContrastv2": _row("T", lambda dt: tf.image.adjust_contrast(_image(dt) / 30, 0.5)),
+    "DecodePng": _row("dtype", lambda dt: tf.image.decode_png(
+        tf.image.encode_png(tf.constant(np.ones((2, 2, 1)), dtype=dt)), dtype=dt)),
+    "DecodeImage": _row("dtype", lambda dt: tf.image.decode_image(
+        tf.image.encode_png(tf.constant(np.ones((2, 2, 1)), dtype=dt)), dtype=dt)),
+    "EncodePng": _row("T", lambda dt: tf.reshape(tf.image.encode_png(
+        tf.constant(np.ones((2, 2, 1)), dtype=dt)), [1])),
+    "DecodeJpeg": _row(None, lambda dt: tf.image.decode_jpeg(_jpeg())),
+    "DecodeBmp": _row(None, lambda dt: tf.image.decode_bmp(_image_file("BMP"))),
+    "DecodeGif": _row(None, lambda dt: tf.image.decode_gif(_image_file("GIF"))),
+    "EncodeJpeg": _row(None, lambda dt: tf.reshape(_jpeg(), [1])),
+    "EncodeJpegVariableQuality": _row(
+        None, lambda dt: tf.image.random_jpeg_quality(_image(tf.uint8)[0], 50, 60)),
+    "ExtractJpegShape": _row("output_type", lambda dt: tf.image.extract_jpeg_shape(
+        _jpeg(), output_type=dt)),
+    "IsJpeg": _row(None, lambda dt: tf.image.is_jpeg(_jpeg())),
+    "CropAndResize": _row("T", lambda dt: tf.image.crop_and_resize(
+        _image(dt), [[0.0, 0.0, 1.0, 1.0]], [0], [2, 2])),
+    "CropAndResizeGradImage": _row("T", lambda dt: _crop_image_grad(dt)),
+    "CropAndResizeGradBoxes": _row("T", lambda dt: _crop_boxes_grad(dt)),
+    "NonMaxSuppressionV3": _row("T", lambda dt: tf.image.non_max_suppression(
+        _nms_boxes(dt), _nms_scores(dt), 2)),
+    "NonMaxSuppressionV4": _row("T", lambda dt: list(tf.image.non_max_suppression_padded(
+        _nms_boxes(dt), _nms_scores(dt), 2, pad_to_max_output_size=True))),
+    "NonMaxSuppressionV5": _row("T", lambda dt: list(tf.image.non_max_suppression_with_scores(
+        _nms_boxes(dt), _nms_scores(dt), 2))),
+    "NonMaxSuppressionWithOverlaps": _row(None, lambda dt: tf.image.non_max_suppression_overlaps(
+        tf.eye(2), [0.5, 0.7], 2)),
+    "DrawBoundingBoxes": _row("T", lambda dt: tf.image.draw_bounding_boxes(
+        _image(dt), [[[0.0, 0.0, 1.0, 1.0]]])),
+    "DrawBoundingBoxesV2": _row("T", lambda dt: tf.image.draw_bounding_boxes(
+        _image(dt), [[[0.0, 0.0, 1.0, 1.0]]], colors=[[1.0, 0.0, 0.0, 1.0]])),
+    "SampleDistortedBoundingBoxV2": _row("T", lambda dt: list(
+        tf.image.sample_distorted_bounding_box(tf.constant([4, 5, 3], dtype=dt),
+                                               [[[0.0, 0.0, 1.0, 1.0]]]))),
+})
+
 # The op families whose every op type must declare a signature. Another family joins by
 # declaring all its ops (``signature=`` in each register_op call, one row each above) and
 # adding its module here; until then its ops are built without dtype checks.

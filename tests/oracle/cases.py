@@ -692,6 +692,10 @@ from cases_data import DATA_CASES  # noqa: E402 - as above (tf.data, tf.metrics,
 
 EXTRA += DATA_CASES
 
+from cases_image import IMAGE_CASES  # noqa: E402 - as above
+
+EXTRA += IMAGE_CASES
+
 # -- control flow (issue 10): cond, case, while_loop, TensorArray, map_fn/scan/fold -----------
 # Values and gradients, including loops whose trip count depends on the data, nested loops
 # and conds inside loops. (TensorFlow 2's compat.v1 cannot build the v1 RNN cells without
