@@ -486,6 +486,11 @@ CASES.update({
     "ResizeBilinear": _image(lambda x: tf.image.resize_bilinear(x, [5, 3])),
     "ResizeBicubic": _image(lambda x: tf.image.resize_bicubic(x, [2, 7], align_corners=True)),
     "ResizeNearestNeighbor": _image(lambda x: tf.image.resize_nearest_neighbor(x, [5, 3])),
+    "Svd": _unary(lambda x: tf.concat([tf.svd(x)[0][:, None], tf.abs(tf.svd(x)[2])], 1),
+                  shape=(4, 3)),
+    "SelfAdjointEigV2": _unary(lambda x: tf.abs(tf.self_adjoint_eig(x + tf.transpose(x))[1]),
+                               shape=(3, 3)),
+    "MatrixExponential": _unary(tf.linalg.expm, shape=(3, 3), tolerance=1e-5),
     "CropAndResize": _image(lambda x: tf.image.crop_and_resize(
         x, [[0.1, 0.2, 0.8, 0.9], [0.7, 0.9, 0.2, 0.3]], [0, 0], [3, 2])),
 })

@@ -296,6 +296,10 @@ def _image(dtype):
     return _c(dtype, np.arange(24).reshape(1, 2, 4, 3))
 
 
+def _matrix(dtype):
+    return _c(dtype, [[4, 1], [1, 3]])
+
+
 def _crop_image_grad(dtype):
     image = _image(dtype)
     crops = tf.image.crop_and_resize(image, [[0.0, 0.0, 1.0, 1.0]], [0], [2, 2])
@@ -387,6 +391,13 @@ ROWS.update({
     "SampleDistortedBoundingBoxV2": _row("T", lambda dt: list(
         tf.image.sample_distorted_bounding_box(tf.constant([4, 5, 3], dtype=dt),
                                                [[[0.0, 0.0, 1.0, 1.0]]]))),
+    "Svd": _row("T", lambda dt: list(tf.svd(_matrix(dt)))),
+    "SelfAdjointEigV2": _row("T", lambda dt: list(tf.self_adjoint_eig(_matrix(dt)))),
+    "Lu": _row("output_idx_type", lambda dt: list(tf.linalg.lu(_matrix(tf.float64),
+                                                               output_idx_type=dt))),
+    "MatrixExponential": _row("T", lambda dt: tf.linalg.expm(_matrix(dt))),
+    "MatrixLogarithm": _row("T", lambda dt: tf.linalg.logm(_matrix(dt))),
+    "MatrixSquareRoot": _row("T", lambda dt: tf.linalg.sqrtm(_matrix(dt))),
 })
 
 # The op families whose every op type must declare a signature. Another family joins by

@@ -366,6 +366,13 @@ from .ops.debug_ops import (
 )
 from .ops.debug_ops import print_v2 as print  # noqa: A004 - TensorFlow's public name
 from .ops.linalg_ops import matrix_solve_ls, qr
+# The "math" namespaces of issue 9 (tf.linalg extras, sparse tensors, random extras).
+from .ops.linalg_extra_ops import (
+    matrix_square_root,
+    self_adjoint_eig,
+    self_adjoint_eigvals,
+    svd,
+)
 from .ops.math_extra_ops import (
     accumulate_n,
     batch_gather,

@@ -16,6 +16,7 @@ from .graph import (
 )
 from .ops.common import bytes_array
 from .ops.control_flow_context import written_inside
+from .ops.sparse_tensor import SparseTensor
 from .registry import OP_DEFS
 
 # Ops whose output is their input: the plan passes the value along instead of calling them.
@@ -59,7 +60,8 @@ class _Fetches:
     def _flatten(self, fetch):
         if isinstance(fetch, list | tuple):
             parts = [self._flatten(item) for item in fetch]
-            return ("seq", type(fetch), parts)
+            # A SparseTensor (a named tuple of three tensors) comes back as its value type.
+            return ("seq", getattr(type(fetch), "_fetch_type", type(fetch)), parts)
         if isinstance(fetch, dict):
             keys = list(fetch)
             return ("dict", type(fetch), keys, [self._flatten(fetch[k]) for k in keys])
@@ -304,11 +306,13 @@ class BaseSession:
             return (), ()
         graph = self._graph
         keys = tuple(feed_dict)
+        values = tuple(feed_dict.values())
         for key in keys:
             if type(key) is not Tensor or key._op._graph is not graph:
+                keys, values = _expand_sparse_feeds(keys, values)
                 keys = tuple(self._feed_key(k) for k in keys)
                 break
-        return keys, tuple(feed_dict.values())
+        return keys, values
 
     def _kernel_for(self, op):
         kernel = self._kernels.get(op)
@@ -487,6 +491,26 @@ class BaseSession:
             None if slot is None else _fetched(values[slot], copy)
             for slot, copy in zip(plan.fetch_slots, plan.copy_fetch)
         ]
+
+
+def _expand_sparse_feeds(keys, values):
+    """Feeds of SparseTensors (a SparseTensorValue or a triple) become feeds of their three
+    parts."""
+    if not any(isinstance(key, SparseTensor) for key in keys):
+        return keys, values
+    out_keys, out_values = [], []
+    for key, value in zip(keys, values):
+        if not isinstance(key, SparseTensor):
+            out_keys.append(key)
+            out_values.append(value)
+            continue
+        if not isinstance(value, tuple | list) or len(value) != 3:
+            raise TypeError(f"The value fed to a SparseTensor must be a SparseTensorValue or "
+                            f"an (indices, values, dense_shape) triple, got "
+                            f"{type(value).__name__}")
+        out_keys.extend(key)
+        out_values.extend(value)
+    return tuple(out_keys), tuple(out_values)
 
 
 def _intra_op_threads(config):

@@ -14,6 +14,8 @@ from . import (  # noqa: F401 - imported for their registrations
     image_codec_ops,
     image_ops_extra,
     image_resize_ops,
+    linalg_extra_grad,
+    linalg_extra_ops,
     linalg_grad,
     linalg_ops,
     math_extra_ops,

@@ -16,6 +16,7 @@ from ..graph import convert_to_tensor, name_scope
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, as_shape
 from .common import make_op
+from .sparse_tensor import SparseTensor, SparseTensorValue  # noqa: F401
 
 __all__ = ["FixedLenFeature", "SparseTensor", "VarLenFeature", "parse_example",
            "parse_single_example"]
@@ -33,14 +34,7 @@ class VarLenFeature(collections.namedtuple("VarLenFeature", ["dtype"])):
     """A feature with any number of values of ``dtype``: parsed into a SparseTensor."""
 
 
-class SparseTensor(collections.namedtuple("SparseTensor", ["indices", "values", "dense_shape"])):
-    """``indices`` [N, rank] int64, ``values`` [N], ``dense_shape`` [rank] int64.
-
-    Fetching it gives the same triple of arrays (TensorFlow's SparseTensorValue).
-    """
-
-
-SparseTensorValue = SparseTensor
+# SparseTensor lives in sparse_tensor.py; kept importable from here.
 
 _KINDS = {dtypes.int64: "int64_list", dtypes.float32: "float_list"}
 
