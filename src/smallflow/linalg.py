@@ -3,32 +3,6 @@
 from .ops.clip_ops import (  # noqa: F401
     global_norm,
 )
-from .ops.linalg_ops import (  # noqa: F401
-    cholesky,
-    cholesky_solve,
-    einsum,
-    eye,
-    logdet,
-    matrix_band_part as band_part,
-    matrix_determinant as det,
-    matrix_diag as diag,
-    matrix_diag_part as diag_part,
-    matrix_inverse as inv,
-    matrix_set_diag as set_diag,
-    matrix_solve as solve,
-    matrix_solve_ls as lstsq,
-    matrix_transpose as adjoint,
-    matrix_transpose,
-    matrix_transpose as transpose,
-    matrix_triangular_solve as triangular_solve,
-    matvec,
-    norm,
-    normalize,
-    qr,
-    slogdet,
-    tensordot,
-    trace,
-)
 from .ops.linalg_extra_ops import (  # noqa: F401
     eigh,
     eigvalsh,
@@ -39,11 +13,61 @@ from .ops.linalg_extra_ops import (  # noqa: F401
     lu_reconstruct,
     lu_solve,
     matrix_rank,
-    matrix_square_root as sqrtm,
     pinv,
     svd,
     tridiagonal_matmul,
     tridiagonal_solve,
+)
+from .ops.linalg_extra_ops import (
+    matrix_square_root as sqrtm,
+)
+from .ops.linalg_ops import (  # noqa: F401
+    cholesky,
+    cholesky_solve,
+    einsum,
+    eye,
+    logdet,
+    matrix_transpose,
+    matvec,
+    norm,
+    normalize,
+    qr,
+    slogdet,
+    tensordot,
+    trace,
+)
+from .ops.linalg_ops import (
+    matrix_band_part as band_part,
+)
+from .ops.linalg_ops import (
+    matrix_determinant as det,
+)
+from .ops.linalg_ops import (
+    matrix_diag as diag,
+)
+from .ops.linalg_ops import (
+    matrix_diag_part as diag_part,
+)
+from .ops.linalg_ops import (
+    matrix_inverse as inv,
+)
+from .ops.linalg_ops import (
+    matrix_set_diag as set_diag,
+)
+from .ops.linalg_ops import (
+    matrix_solve as solve,
+)
+from .ops.linalg_ops import (
+    matrix_solve_ls as lstsq,
+)
+from .ops.linalg_ops import (
+    matrix_transpose as adjoint,
+)
+from .ops.linalg_ops import (
+    matrix_transpose as transpose,
+)
+from .ops.linalg_ops import (
+    matrix_triangular_solve as triangular_solve,
 )
 from .ops.math_extra_ops import (  # noqa: F401
     cross,
@@ -56,6 +80,8 @@ from .ops.nn_extra_ops import (  # noqa: F401
 )
 from .ops.selection_ops import (  # noqa: F401
     diag as tensor_diag,
+)
+from .ops.selection_ops import (
     diag_part as tensor_diag_part,
 )
 

@@ -2,9 +2,8 @@
 
 import numpy as np
 
-from . import chunking
+from . import chunking, dtypes, errors, ownership, step_stats
 from . import config as _config
-from . import dtypes, errors, ownership, step_stats
 from .dtypes import type_string
 from .graph import (
     Operation,

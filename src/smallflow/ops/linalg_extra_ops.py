@@ -278,7 +278,7 @@ def lu_matrix_inverse(lower_upper, perm, validate_args=False, name=None):
         return lu_solve(lower_upper, perm, matrix_diag(eye))
 
 
-# -- composites over the SVD -------------------------------------------------------------------------
+# -- composites over the SVD -----------------------------------------------------------------------
 
 
 def _epsilon(dtype):
@@ -326,7 +326,7 @@ def matrix_rank(a, tol=None, validate_args=False, name=None):
         return math_ops.reduce_sum(math_ops.cast(above, dtypes.int32), -1)
 
 
-# -- matrix functions ---------------------------------------------------------------------------------
+# -- matrix functions ------------------------------------------------------------------------------
 
 # Pade coefficients of degree 13 and the 1-norm bound below which scaling is not needed
 # (Higham, "The scaling and squaring method for the matrix exponential revisited", 2005).
@@ -423,7 +423,7 @@ def matrix_square_root(input, name=None):  # noqa: A002
     return make_op("MatrixSquareRoot", [x], [x.dtype], None, name).outputs[0]
 
 
-# -- tridiagonal matrices -------------------------------------------------------------------------------
+# -- tridiagonal matrices --------------------------------------------------------------------------
 
 
 def _dense_tridiagonal(superdiag, maindiag, subdiag):
