@@ -36,9 +36,10 @@ LAYERS = [
                   "ops.scatter_ops", "ops.clip_ops", "ops.special_math_ops", "ops.nn_extra_ops",
                   "ops.array_extra_ops", "ops.linalg_ops", "ops.segment_ops", "ops.debug_ops",
                   "ops.script_ops", "ops.math_extra_ops", "ops.random_extra_ops",
-                  "ops.candidate_sampling_ops", "ops.linalg_extra_ops"]),
+                  "ops.candidate_sampling_ops", "ops.linalg_extra_ops", "ops.sparse_ops",
+                  "ops.sparse_math_ops", "ops.sparse_embedding_ops"]),
     ("more gradients", ["ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
-                        "ops.linalg_extra_grad",
+                        "ops.linalg_extra_grad", "ops.sparse_grad",
                         "ops.segment_grad"]),
     ("gradients", ["ops.array_grad", "ops.math_grad", "ops.nn_grad", "ops", "gradients"]),
     # Ops built with tf.gradients (conv3d_transpose is the gradient of conv3d).
@@ -53,7 +54,8 @@ LAYERS = [
                "distribute", "horovod", "summary", "meta_graph", "python", "rnn",
                "rnn_cell_impl"]),
     # TF1's other namespaces (tf.math, tf.linalg, ...): re-exports, and tf.gfile.
-    ("more namespaces", ["math", "linalg", "random", "debugging", "initializers", "compat",
+    ("more namespaces", ["math", "linalg", "random", "sparse", "debugging", "initializers",
+                         "compat",
                          "gfile", "io", "io_gfile", "framework_extras"]),
     ("public API", ["", "keras"]),  # smallflow/__init__.py itself; tf.keras.datasets
     ("application", ["datasets", "examples", "models", "imaging", "contrib",

@@ -482,6 +482,18 @@ def _image(fn):
     return build
 
 
+def _sp(values, indices=((0, 1), (1, 0), (2, 3)), shape=(3, 4)):
+    return tf.SparseTensor([list(i) for i in indices], values, list(shape))
+
+
+def _sparse_values(fn):
+    def build():
+        v = _ph([3])
+        return Case([v], [_uniform((3,))], fn(v))
+
+    return build
+
+
 CASES.update({
     "ResizeBilinear": _image(lambda x: tf.image.resize_bilinear(x, [5, 3])),
     "ResizeBicubic": _image(lambda x: tf.image.resize_bicubic(x, [2, 7], align_corners=True)),
@@ -491,6 +503,20 @@ CASES.update({
     "SelfAdjointEigV2": _unary(lambda x: tf.abs(tf.self_adjoint_eig(x + tf.transpose(x))[1]),
                                shape=(3, 3)),
     "MatrixExponential": _unary(tf.linalg.expm, shape=(3, 3), tolerance=1e-5),
+    "SparseToDense": _sparse_values(lambda v: tf.sparse_tensor_to_dense(_sp(v))),
+    "SparseReorder": _sparse_values(lambda v: tf.sparse_reorder(_sp(v, [[2, 3], [0, 1],
+                                                                        [1, 0]])).values),
+    "SparseAdd": _sparse_values(lambda v: tf.reshape(tf.sparse_add(_sp(v), _sp(v * v)).values,
+                                                     [3])),
+    "SparseTensorDenseAdd": _sparse_values(lambda v: tf.sparse_add(_sp(v),
+                                                                   tf.ones([3, 4], F64))),
+    "SparseReduceSum": _sparse_values(lambda v: tf.sparse_reduce_sum(_sp(v), 1)),
+    "SparseSoftmax": _sparse_values(lambda v: tf.sparse_softmax(_sp(v, [[0, 1], [0, 2],
+                                                                        [2, 3]])).values),
+    "SparseTensorDenseMatMul": _sparse_values(lambda v: tf.sparse_tensor_dense_matmul(
+        _sp(v), _const(np.arange(8.0).reshape(4, 2)))),
+    "SparseFillEmptyRows": _sparse_values(lambda v: tf.reshape(tf.sparse_fill_empty_rows(
+        _sp(v, [[0, 1], [2, 0], [2, 3]], [4, 4]), tf.constant(0.5, F64))[0].values, [5])),
     "CropAndResize": _image(lambda x: tf.image.crop_and_resize(
         x, [[0.1, 0.2, 0.8, 0.9], [0.7, 0.9, 0.2, 0.3]], [0, 0], [3, 2])),
 })

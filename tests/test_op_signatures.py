@@ -296,6 +296,10 @@ def _image(dtype):
     return _c(dtype, np.arange(24).reshape(1, 2, 4, 3))
 
 
+def _sp(dtype, indices=((0, 0), (1, 2)), shape=(2, 3)):
+    return tf.SparseTensor([list(i) for i in indices], _c(dtype, [1, 2]), list(shape))
+
+
 def _matrix(dtype):
     return _c(dtype, [[4, 1], [1, 3]])
 
@@ -398,6 +402,32 @@ ROWS.update({
     "MatrixExponential": _row("T", lambda dt: tf.linalg.expm(_matrix(dt))),
     "MatrixLogarithm": _row("T", lambda dt: tf.linalg.logm(_matrix(dt))),
     "MatrixSquareRoot": _row("T", lambda dt: tf.linalg.sqrtm(_matrix(dt))),
+    "SparseToDense": _row("T", lambda dt: tf.sparse_tensor_to_dense(
+        _sp(dt), default_value=_c(dt, 0))),
+    "SparseReorder": _row("T", lambda dt: list(tf.sparse_reorder(_sp(dt, [[1, 2], [0, 0]])))[
+        :2]),
+    "SparseReshape": _row(None, lambda dt: list(tf.sparse_reshape(_sp(tf.float32), [3, 2]))[
+        ::2]),
+    "SparseSlice": _row("T", lambda dt: list(tf.sparse_slice(_sp(dt), [0, 0], [1, 3]))),
+    "SparseAdd": _row("T", lambda dt: list(tf.sparse_add(_sp(dt), _sp(dt)))[:2]),
+    "SparseAddGrad": _row("T", lambda dt: list(make_op(
+        "SparseAddGrad", [_c(dt, [1, 2]), tf.constant([[0, 0]], tf.int64),
+                          tf.constant([[0, 1]], tf.int64),
+                          tf.constant([[0, 0], [0, 1]], tf.int64)], [dt, dt]).outputs)),
+    "SparseTensorDenseAdd": _row("T", lambda dt: tf.sparse_add(_sp(dt), _c(dt))),
+    "SparseReduceSum": _row("T", lambda dt: tf.sparse_reduce_sum(_sp(dt), 1)),
+    "SparseReduceSumSparse": _row("T", lambda dt: list(tf.sparse_reduce_sum_sparse(_sp(dt),
+                                                                                  1))),
+    "SparseReduceMax": _row("T", lambda dt: tf.sparse_reduce_max(_sp(dt), 1)),
+    "SparseReduceMaxSparse": _row("T", lambda dt: list(tf.sparse_reduce_max_sparse(_sp(dt),
+                                                                                  1))),
+    "SparseSoftmax": _row("T", lambda dt: tf.sparse_softmax(_sp(dt)).values),
+    "SparseTensorDenseMatMul": _row("T", lambda dt: tf.sparse_tensor_dense_matmul(
+        _sp(dt), _c(dt, np.ones((3, 2))))),
+    "SparseFillEmptyRows": _row("T", lambda dt: list(tf.sparse_fill_empty_rows(
+        _sp(dt, [[0, 0], [2, 2]], (3, 3)), _c(dt, 0))[0])[:2]),
+    "SparseSparseMaximum": _row("T", lambda dt: list(tf.sparse_maximum(_sp(dt), _sp(dt)))[:2]),
+    "SparseSparseMinimum": _row("T", lambda dt: list(tf.sparse_minimum(_sp(dt), _sp(dt)))[:2]),
 })
 
 # The op families whose every op type must declare a signature. Another family joins by

@@ -28,6 +28,7 @@ from . import (  # noqa: A004
     nn,
     python_io,
     random,
+    sparse,
     strings,
     summary,
     tb_protos,
@@ -373,6 +374,39 @@ from .ops.linalg_extra_ops import (
     self_adjoint_eigvals,
     svd,
 )
+from .ops.sparse_embedding_ops import IndexedSlices, sparse_mask
+from .ops.sparse_math_ops import (
+    sparse_add,
+    sparse_fill_empty_rows,
+    sparse_matmul,
+    sparse_maximum,
+    sparse_merge,
+    sparse_minimum,
+    sparse_reduce_max,
+    sparse_reduce_max_sparse,
+    sparse_reduce_sum,
+    sparse_reduce_sum_sparse,
+    sparse_segment_mean,
+    sparse_segment_sqrt_n,
+    sparse_segment_sum,
+    sparse_softmax,
+    sparse_tensor_dense_matmul,
+    sparse_to_indicator,
+)
+from .ops.sparse_ops import (
+    sparse_concat,
+    sparse_placeholder,
+    sparse_reorder,
+    sparse_reset_shape,
+    sparse_reshape,
+    sparse_retain,
+    sparse_slice,
+    sparse_split,
+    sparse_tensor_to_dense,
+    sparse_to_dense,
+    sparse_transpose,
+)
+from .ops.sparse_tensor import convert_to_tensor_or_sparse_tensor
 from .ops.math_extra_ops import (
     accumulate_n,
     batch_gather,

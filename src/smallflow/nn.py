@@ -46,6 +46,7 @@ from .ops.nn_dispatch_ops import (
     max_pool_v2,
     pool,
 )
+from .ops.sparse_embedding_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse
 from .ops.special_math_ops import softsign
 from .ops.volume_ops import avg_pool3d, conv3d, conv3d_transpose, max_pool3d
 from .ops.nn_ops import (
@@ -110,6 +111,8 @@ __all__ = [
     "dynamic_rnn",
     "elu",
     "embedding_lookup",
+    "embedding_lookup_sparse",
+    "safe_embedding_lookup_sparse",
     "fused_batch_norm",
     "in_top_k",
     "l2_loss",

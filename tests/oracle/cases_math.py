@@ -112,4 +112,137 @@ def _linalg_cases():
     ]
 
 
-MATH_CASES = _linalg_cases()
+SP_INDICES = [[0, 1], [1, 0], [2, 3]]
+SP_VALUES = [1.0, 2.0, 3.0]
+
+
+def _sparse_cases():
+    def sp(tf, np, indices=None, values=None, shape=(3, 4)):
+        return tf.SparseTensor(SP_INDICES if indices is None else indices,
+                               np.array(SP_VALUES if values is None else values, "float32"),
+                               list(shape))
+
+    def other(tf, np):
+        return tf.SparseTensor([[0, 1], [2, 2]], np.array([5.0, -3.0], "float32"), [3, 4])
+
+    def parts(value, prefix=""):
+        return {prefix + "indices": value.indices, prefix + "values": value.values,
+                prefix + "shape": value.dense_shape}
+
+    def case(name, build):
+        return Case(f"math/sparse/{name}", build)
+
+    def grad_case(name, fn):
+        def build(tf, np):
+            values = tf.constant(np.array([0.3, -0.7, 1.1]))
+            y = fn(tf, np, values)
+            weights = tf.constant(np.arange(1, 1 + y.shape.num_elements(), dtype="float64")
+                                  .reshape(y.shape.as_list()))
+            return {"y": y, "dv": tf.gradients(tf.reduce_sum(y * weights), values)[0]}
+
+        return Case(f"math/sparse/grad_{name}", build)
+
+    def sp64(tf, np, values, indices=None, shape=(3, 4)):
+        return tf.SparseTensor(SP_INDICES if indices is None else indices, values, list(shape))
+
+    return [
+        case("to_dense", lambda tf, np: {"y": tf.sparse_tensor_to_dense(sp(tf, np))}),
+        case("to_dense_default", lambda tf, np: {"y": tf.sparse.to_dense(sp(tf, np), -1.0)}),
+        case("to_dense_unordered", lambda tf, np: {"y": tf.sparse_tensor_to_dense(
+            sp(tf, np, [[1, 0], [0, 1], [2, 3]]))}),
+        case("to_dense_unvalidated", lambda tf, np: {"y": tf.sparse_tensor_to_dense(
+            sp(tf, np, [[1, 0], [0, 1], [2, 3]]), validate_indices=False)}),
+        case("sparse_to_dense", lambda tf, np: {"y": tf.sparse_to_dense([1, 3], [5], 7.0),
+                                                "m": tf.sparse_to_dense([[0, 1], [1, 2]],
+                                                                        [2, 3], [4, 5], -1)}),
+        case("add", lambda tf, np: parts(tf.sparse_add(sp(tf, np), other(tf, np)))),
+        case("add_threshold", lambda tf, np: parts(tf.sparse_add(
+            sp(tf, np, values=[-5.0, 2.0, 3.0]), other(tf, np), threshold=0.5))),
+        case("add_dense", lambda tf, np: {"y": tf.sparse_add(sp(tf, np), tf.ones([3, 4]))}),
+        case("reorder", lambda tf, np: parts(tf.sparse_reorder(sp(tf, np, [[2, 3], [0, 1],
+                                                                          [1, 0]])))),
+        case("reshape", lambda tf, np: parts(tf.sparse_reshape(sp(tf, np), [2, -1]))),
+        case("reshape_3d", lambda tf, np: parts(tf.sparse_reshape(sp(tf, np), [2, 3, 2]))),
+        case("slice", lambda tf, np: parts(tf.sparse_slice(sp(tf, np), [1, 0], [5, 2]))),
+        case("split", lambda tf, np: {
+            f"{i}{k}": v for i, piece in enumerate(tf.sparse_split(
+                sp_input=sp(tf, np), num_split=3, axis=1)) for k, v in parts(piece).items()}),
+        case("concat", lambda tf, np: parts(tf.sparse_concat(1, [sp(tf, np), other(tf, np)]))),
+        case("concat_expand", lambda tf, np: parts(tf.sparse_concat(
+            0, [sp(tf, np), sp(tf, np, shape=(3, 5))], expand_nonconcat_dim=True))),
+        case("transpose", lambda tf, np: parts(tf.sparse_transpose(sp(tf, np)))),
+        case("retain", lambda tf, np: parts(tf.sparse_retain(sp(tf, np), [True, False, True]))),
+        case("reduce_sum", lambda tf, np: {
+            "all": tf.sparse_reduce_sum(sp(tf, np)), "rows": tf.sparse_reduce_sum(sp(tf, np), 1),
+            "keep": tf.sparse_reduce_sum(sp(tf, np), 0, keepdims=True)}),
+        case("reduce_max", lambda tf, np: {"cols": tf.sparse_reduce_max(sp(tf, np), 0),
+                                           "all": tf.sparse_reduce_max(sp(tf, np))}),
+        case("reduce_sum_sparse", lambda tf, np: parts(tf.sparse_reduce_sum_sparse(
+            sp(tf, np), 1))),
+        case("softmax", lambda tf, np: parts(tf.sparse_softmax(
+            sp(tf, np, [[0, 0], [0, 2], [1, 1]], [1.0, 2.0, 5.0], (2, 3))))),
+        case("dense_matmul", lambda tf, np: {"y": tf.sparse_tensor_dense_matmul(
+            sp(tf, np), tf.constant(np.arange(8.0, dtype="float32").reshape(4, 2)))}),
+        case("dense_matmul_adjoint", lambda tf, np: {"y": tf.sparse_tensor_dense_matmul(
+            sp(tf, np), tf.ones([2, 3]), adjoint_a=True, adjoint_b=True)}),
+        case("fill_empty_rows", lambda tf, np: (lambda out: {**parts(out[0]), "empty": out[1]})(
+            tf.sparse_fill_empty_rows(sp(tf, np, [[0, 1], [2, 3]], [1.0, 2.0], (4, 4)), -1.0))),
+        case("maximum", lambda tf, np: parts(tf.sparse_maximum(sp(tf, np), other(tf, np)))),
+        case("minimum", lambda tf, np: parts(tf.sparse_minimum(sp(tf, np), other(tf, np)))),
+        case("merge", lambda tf, np: parts(tf.sparse_merge(
+            tf.SparseTensor([[0, 0], [0, 1], [1, 0]], tf.constant([3, 1, 2], tf.int64), [2, 2]),
+            tf.SparseTensor([[0, 0], [0, 1], [1, 0]], [0.5, 1.5, 2.5], [2, 2]), 4))),
+        case("to_indicator", lambda tf, np: {"y": tf.sparse_to_indicator(
+            tf.SparseTensor([[0, 0], [0, 1], [1, 0]], tf.constant([3, 1, 2], tf.int64),
+                            [2, 2]), 4)}),
+        case("segment_ops", lambda tf, np: {
+            "sum": tf.sparse_segment_sum(tf.constant(np.arange(12.0).reshape(4, 3)),
+                                         [0, 1, 3], [0, 0, 2]),
+            "mean": tf.sparse_segment_mean(tf.constant(np.arange(12.0).reshape(4, 3)),
+                                           [0, 1, 3], [0, 0, 2]),
+            "sqrt_n": tf.sparse_segment_sqrt_n(tf.constant(np.arange(12.0).reshape(4, 3)),
+                                               [0, 1, 3], [0, 0, 1], num_segments=3)}),
+        case("placeholder", lambda tf, np: (lambda holder: (
+            {"sum": tf.sparse_reduce_sum(holder), "dense": tf.sparse.to_dense(holder)},
+            {holder: tf.SparseTensorValue(SP_INDICES, SP_VALUES, [3, 4])}))(
+                tf.sparse_placeholder(tf.float32, shape=[3, 4]))),
+        case("placeholder_fetch", lambda tf, np: (lambda holder: (
+            parts(holder), {holder: tf.SparseTensorValue(SP_INDICES, SP_VALUES, [3, 5])}))(
+                tf.sparse_placeholder(tf.float32))),
+        case("embedding_lookup_sparse", lambda tf, np: {
+            c: tf.nn.embedding_lookup_sparse(
+                tf.constant(np.arange(12.0, dtype="float32").reshape(6, 2)),
+                tf.SparseTensor([[0, 0], [0, 1], [2, 0]], tf.constant([1, 3, 5], tf.int64),
+                                [3, 2]),
+                tf.SparseTensor([[0, 0], [0, 1], [2, 0]], [2.0, 1.0, 0.5], [3, 2]),
+                combiner=c) for c in ("sum", "mean", "sqrtn")}),
+        case("safe_embedding_lookup_sparse", lambda tf, np: {
+            "zeros": tf.nn.safe_embedding_lookup_sparse(
+                tf.constant(np.arange(12.0, dtype="float32").reshape(6, 2)),
+                tf.SparseTensor([[0, 0], [0, 1], [2, 0]], tf.constant([1, -1, 5], tf.int64),
+                                [3, 2])),
+            "default": tf.nn.safe_embedding_lookup_sparse(
+                tf.constant(np.arange(12.0, dtype="float32").reshape(6, 2)),
+                tf.SparseTensor([[0, 0], [0, 1], [2, 0]], tf.constant([1, -1, 5], tf.int64),
+                                [3, 2]), default_id=2)}),
+        case("bad_add", lambda tf, np: parts(tf.sparse_add(
+            sp(tf, np), tf.SparseTensor([[0, 0]], [1.0], [4, 4])))),
+        grad_case("to_dense", lambda tf, np, v: tf.sparse_tensor_to_dense(sp64(tf, np, v))),
+        grad_case("add", lambda tf, np, v: tf.sparse.to_dense(tf.sparse_add(
+            sp64(tf, np, v), tf.SparseTensor([[0, 1], [2, 2]], tf.constant([5.0, -3.0],
+                                                                          tf.float64), [3, 4])),
+            validate_indices=False)),
+        grad_case("reduce_sum", lambda tf, np, v: tf.sparse_reduce_sum(sp64(tf, np, v), 1)),
+        grad_case("softmax", lambda tf, np, v: tf.sparse_softmax(
+            sp64(tf, np, v, [[0, 1], [0, 2], [2, 3]])).values),
+        grad_case("dense_matmul", lambda tf, np, v: tf.sparse_tensor_dense_matmul(
+            sp64(tf, np, v), tf.constant(np.arange(8.0).reshape(4, 2)))),
+        grad_case("reorder", lambda tf, np, v: tf.sparse_reorder(
+            sp64(tf, np, v, [[2, 3], [0, 1], [1, 0]])).values),
+        grad_case("fill_empty_rows", lambda tf, np, v: tf.sparse_fill_empty_rows(
+            sp64(tf, np, v, [[0, 1], [2, 0], [2, 3]], (4, 4)), tf.constant(0.5, tf.float64))[
+                0].values),
+    ]
+
+
+MATH_CASES = _linalg_cases() + _sparse_cases()

@@ -68,6 +68,11 @@ class SparseTensor(collections.namedtuple("SparseTensor",
         known = constant_value(self.dense_shape)
         if known is not None:
             return TensorShape([int(d) for d in np.asarray(known).reshape(-1)])
+        if self.dense_shape.op.type == "PlaceholderWithDefault":
+            # sparse_placeholder's shape: its default, -1 marking unknown dimensions.
+            default = constant_value(self.dense_shape.op.inputs[0])
+            if default is not None:
+                return TensorShape([None if d < 0 else int(d) for d in np.ravel(default)])
         rank = self.dense_shape.shape.as_list()[0] if self.dense_shape.shape.ndims else None
         if rank is None:
             rank = self.indices.shape.as_list()[1] if self.indices.shape.ndims == 2 else None
