@@ -216,3 +216,34 @@ def test_bad_transformations_are_refused_when_built(build, error, message):
 def test_string_slices_can_be_batched():
     dataset = Dataset.from_tensor_slices(["a", "bc", "d"]).batch(2)
     assert _drain(dataset) == [[b"a", b"bc"], [b"d"]]
+
+
+def test_random_dataset_is_endless_and_reproducible_with_a_seed():
+    first = _drain(E.RandomDataset(seed=5).take(4))
+    assert first == _drain(E.RandomDataset(seed=5).take(4)) and len(set(first)) == 4
+    with tf.Session() as sess:
+        assert sess.run(E.cardinality(E.RandomDataset(1))) == E.INFINITE_CARDINALITY
+
+
+@pytest.mark.parametrize("expected, message", [(2, "at least 3"), (4, "only 3")])
+def test_assert_cardinality_fails_when_the_count_differs(expected, message):
+    assert _drain(Dataset.range(3).apply(E.assert_cardinality(3))) == [0, 1, 2]
+    with pytest.raises(tf.errors.FailedPreconditionError, match=message):
+        _drain(Dataset.range(3).apply(E.assert_cardinality(expected)))
+
+
+def test_make_batched_features_dataset_parses_example_records(tmp_path):
+    path = str(tmp_path / "examples.tfrecord")
+    with tf.python_io.TFRecordWriter(path) as writer:
+        for i in range(3):
+            feature = {"x": tf.train.Feature(float_list=tf.train.FloatList(value=[i, i + 0.5])),
+                       "y": tf.train.Feature(int64_list=tf.train.Int64List(value=[i % 2]))}
+            writer.write(tf.train.Example(features=tf.train.Features(feature=feature))
+                         .SerializeToString())
+    features = {"x": tf.FixedLenFeature([2], tf.float32), "y": tf.FixedLenFeature([], tf.int64)}
+    dataset = E.make_batched_features_dataset(path, 2, features, label_key="y", num_epochs=1,
+                                              shuffle=False)
+    assert _drain(dataset) == [({"x": [[0.0, 0.5], [1.0, 1.5]]}, [0, 1]),
+                               ({"x": [[2.0, 2.5]]}, [0])]
+    parsed = tf.data.TFRecordDataset(path).batch(3).apply(E.parse_example_dataset(features))
+    assert _drain(parsed)[0]["y"] == [0, 1, 0]

@@ -11,10 +11,12 @@ from .experimental_ops import (
     INFINITE,
     UNKNOWN,
     TFRecordWriter,
+    _AssertCardinalityDataset,
     _CounterDataset,
     _DirectedInterleaveDataset,
     _GroupByWindowDataset,
     _IgnoreErrorsDataset,
+    _RandomDataset,
     _ScanDataset,
     _TakeWhileDataset,
     _UniqueDataset,
@@ -30,10 +32,12 @@ __all__ = [
     "INFINITE_CARDINALITY",
     "OptimizationOptions",
     "Options",
+    "RandomDataset",
     "Reducer",
     "TFRecordWriter",
     "ThreadingOptions",
     "UNKNOWN_CARDINALITY",
+    "assert_cardinality",
     "bucket_by_sequence_length",
     "cardinality",
     "choose_from_datasets",
@@ -42,11 +46,13 @@ __all__ = [
     "get_single_element",
     "group_by_window",
     "ignore_errors",
+    "make_batched_features_dataset",
     "make_csv_dataset",
     "make_initializable_iterator",
     "make_one_shot_iterator",
     "map_and_batch",
     "parallel_interleave",
+    "parse_example_dataset",
     "prefetch_to_device",
     "sample_from_datasets",
     "scan",
@@ -173,6 +179,58 @@ def choose_from_datasets(datasets, choice_dataset):
             choice_dataset.output_shapes.ndims not in (None, 0)):
         raise TypeError("`choice_dataset` must be a dataset of scalar `tf.int64` tensors.")
     return _DirectedInterleaveDataset(datasets, choices=choice_dataset)
+
+
+def RandomDataset(seed=None):  # noqa: N802 - TensorFlow's public name (a class there)
+    """Endless random int64 values, reproducible with ``seed``."""
+    return _RandomDataset(seed)
+
+
+def assert_cardinality(expected_cardinality):
+    """The dataset, failing (FailedPreconditionError) unless it has exactly that many
+    elements; ``cardinality`` then reports the number."""
+    return lambda dataset: _AssertCardinalityDataset(dataset, expected_cardinality)
+
+
+def parse_example_dataset(features, num_parallel_calls=1, deterministic=None):
+    """Batches of serialized ``tf.train.Example`` protos parsed into feature dicts."""
+    from ..ops.parsing_ops import parse_example
+
+    if features is None:
+        raise ValueError("Argument `features` is required, but not specified.")
+    return lambda dataset: dataset.map(lambda serialized: parse_example(serialized, features),
+                                       num_parallel_calls)
+
+
+def make_batched_features_dataset(file_pattern, batch_size, features, reader=None,
+                                  label_key=None, reader_args=None, num_epochs=None,
+                                  shuffle=True, shuffle_buffer_size=10000, shuffle_seed=None,
+                                  prefetch_buffer_size=None, reader_num_threads=None,
+                                  parser_num_threads=None, sloppy_ordering=False,
+                                  drop_final_batch=False):
+    """Batches of feature dicts (and a label) parsed from the ``tf.train.Example`` records
+    of the files matching ``file_pattern`` (TFRecord files unless ``reader`` says)."""
+    from .readers import TFRecordDataset, list_files
+
+    if label_key is not None and label_key not in features:
+        raise ValueError(f"The `label_key` provided ({label_key}) must be one of the "
+                         f"`features` keys.")
+    reader = reader or TFRecordDataset
+    files = list_files(file_pattern, shuffle=shuffle, seed=shuffle_seed)
+    dataset = files.flat_map(lambda name: reader(name, *(reader_args or [])))
+    if shuffle:
+        dataset = dataset.shuffle(shuffle_buffer_size, seed=shuffle_seed)
+    if num_epochs != 1:
+        dataset = dataset.repeat(num_epochs)
+    dataset = dataset.batch(batch_size, drop_remainder=drop_final_batch)
+    dataset = dataset.apply(parse_example_dataset(features, parser_num_threads))
+    if label_key is not None:
+        def split(parsed):
+            parsed = dict(parsed)
+            return parsed, parsed.pop(label_key)
+
+        dataset = dataset.map(split)
+    return dataset.prefetch(prefetch_buffer_size or 1)
 
 
 def Counter(start=0, step=1, dtype="int64"):  # noqa: N802 - TensorFlow's public name

@@ -165,6 +165,46 @@ class _CounterDataset(Dataset):
             value = value + step
 
 
+class _RandomDataset(Dataset):
+    """An endless stream of random int64 values (``tf.data.experimental.RandomDataset``)."""
+
+    def __init__(self, seed=None):
+        from ..ops import random_ops
+
+        self._seeds = random_ops.get_seed(seed)
+        self._reshuffle = True
+        super().__init__(_INT64, TensorShape([]))
+
+    def _iterate(self, context):
+        rng = context.shuffle_generator(self)
+        while True:
+            yield (np.int64(rng.integers(-2**63, 2**63 - 1)),)
+
+
+class _AssertCardinalityDataset(Dataset):
+    """The elements, checked to number exactly ``expected`` (FailedPrecondition if not)."""
+
+    def __init__(self, parent, expected):
+        self._expected = _int_tensor(expected, "expected_cardinality")
+        super().__init__(parent.output_types, parent.output_shapes, parents=[parent],
+                         tensors=[self._expected])
+
+    def _iterate(self, context):
+        expected = int(context.value(self._expected))
+        count = 0
+        for element in self._parents[0]._iterate(context):
+            count += 1
+            if expected != INFINITE and count > expected:
+                raise errors.FailedPreconditionError(
+                    None, None, f"Input dataset was expected to contain {expected} elements "
+                    f"but contained at least {count} elements.")
+            yield element
+        if count != expected:
+            raise errors.FailedPreconditionError(
+                None, None, f"Input dataset was expected to contain {expected} elements but "
+                f"contained only {count} elements.")
+
+
 class _DirectedInterleaveDataset(Dataset):
     """Elements taken from ``datasets`` as ``choose(live)`` says: an index into them."""
 
@@ -428,8 +468,11 @@ def _static_cardinality(dataset):
         if None in bounds or bounds[2] == 0:
             return UNKNOWN
         return len(range(*bounds))
-    if kind is _CounterDataset:
+    if kind in (_CounterDataset, _RandomDataset):
         return INFINITE
+    if kind is _AssertCardinalityDataset:
+        expected = _static_int(dataset._expected)
+        return UNKNOWN if expected is None else expected
     if kind in (_MapDataset, _PrefetchDataset, _CacheDataset, _EnumerateDataset,
                 _ScanDataset):
         return _static_cardinality(parents[0])
