@@ -434,12 +434,20 @@ def _column_weights(column, features, units, name, trainable):
                                    initializer=init_ops.zeros_initializer(),
                                    trainable=trainable)
             ids = column.ids(features)
+            if isinstance(column, _BucketizedColumn):
+                # Each value of the source has its own set of buckets, as TF numbers them.
+                per_value = len(column.boundaries) + 1
+                ids = array_ops.reshape(ids, [-1, column.source_column.width])
+                ids = ids + math_ops.range(column.source_column.width,
+                                           dtype=dtypes.int64) * per_value
+            else:
+                ids = array_ops.reshape(ids, [-1, 1])
             valid = math_ops.greater_equal(ids, 0)  # -1: no category, no weight
-            rows = array_ops.gather(weights, math_ops.maximum(ids, 0))
+            rows = array_ops.gather(weights, math_ops.maximum(ids, 0))  # [batch, n, units]
             scale = math_ops.cast(valid, dtypes.float32)
             if isinstance(column, _WeightedColumn):
-                scale = scale * column.weights(features)
-            return rows * array_ops.expand_dims(scale, 1)
+                scale = scale * array_ops.reshape(column.weights(features), [-1, 1])
+            return math_ops.reduce_sum(rows * array_ops.expand_dims(scale, 2), 1)
         dense = column.dense(features)
         weights = get_variable("weights", [column.width, units],
                                initializer=init_ops.zeros_initializer(), trainable=trainable)

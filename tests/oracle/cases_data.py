@@ -264,3 +264,37 @@ DATA_CASES = (
        Case("data/whole_dataset_ops", _whole_dataset_ops),
        Case("data/single_element_of_three", _single_element_error)]
 )
+
+
+def _linear_model(tf, np):
+    features = {"color": tf.constant([["blue"], ["red"], ["pink"]]),
+                "size": tf.constant([[1.0], [2.0], [0.0]]),
+                "n": tf.constant([[2], [0], [1]], dtype=tf.int64)}
+    color = tf.feature_column.categorical_column_with_vocabulary_list("color", ["red", "blue"])
+    columns = [tf.feature_column.numeric_column("size"), color,
+               tf.feature_column.categorical_column_with_identity("n", 3),
+               tf.feature_column.bucketized_column(
+                   tf.feature_column.numeric_column("size"), [0.5, 1.5])]
+    logits = tf.feature_column.linear_model(features, columns, units=2)
+    variables = tf.global_variables()
+    # Lookup tables (TF's vocabulary columns) start with the tables initializer.
+    setup = [tf.tables_initializer()] + [tf.assign(v, np.arange(
+        np.prod(v.shape.as_list()), dtype="float32").reshape(v.shape.as_list()) * 0.5 - 1.0)
+        for v in variables]
+    return ({"logits": logits, "names": tf.constant(sorted(v.op.name for v in variables))},
+            {}, setup)
+
+
+def _input_layer(tf, np):
+    features = {"color": tf.constant([["blue"], ["red"], ["pink"]]),
+                "size": tf.constant([[1.0], [2.0], [0.0]])}
+    color = tf.feature_column.categorical_column_with_vocabulary_list("color", ["red", "blue"])
+    dense = tf.feature_column.input_layer(features, [
+        tf.feature_column.indicator_column(color), tf.feature_column.numeric_column("size"),
+        tf.feature_column.bucketized_column(tf.feature_column.numeric_column("size"),
+                                            [0.5, 1.5])])
+    return {"dense": dense}, {}, [tf.tables_initializer()]
+
+
+DATA_CASES += [Case("feature_column/linear_model", _linear_model, init=True),
+               Case("feature_column/input_layer", _input_layer, init=True)]
