@@ -185,3 +185,38 @@ def test_wide_and_deep_regressor_fits_a_linear_target(tmp_path):
 def test_wide_and_deep_needs_some_columns():
     with pytest.raises(ValueError, match="must be defined"):
         tf.estimator.DNNLinearCombinedClassifier()
+
+
+def test_label_vocabulary_maps_string_labels_and_names_the_classes(tmp_path):
+    words = np.array(["no", "yes"])[LABEL]
+    feed = tf.estimator.inputs.numpy_input_fn({"color": COLORS[COLOR], "size": SIZE}, words,
+                                              batch_size=30, shuffle=True, num_epochs=None)
+    estimator = tf.estimator.LinearClassifier([COLOR_COLUMN, SIZE_COLUMN],
+                                              model_dir=str(tmp_path),
+                                              label_vocabulary=["no", "yes"])
+    estimator.train(feed, steps=100)
+    metrics = estimator.evaluate(tf.estimator.inputs.numpy_input_fn(
+        {"color": COLORS[COLOR], "size": SIZE}, words, batch_size=50, shuffle=False,
+        num_epochs=1))
+    assert metrics["accuracy"] >= 0.9
+    predicted = next(estimator.predict(tf.estimator.inputs.numpy_input_fn(
+        {"color": np.array(["blue"]), "size": np.array([0.0], np.float32)}, shuffle=False)))
+    assert predicted["classes"] == [b"yes"]
+    with pytest.raises(ValueError, match="n_classes"):
+        tf.estimator.DNNClassifier([8], [SIZE_COLUMN], label_vocabulary=["a", "b", "c"])
+
+
+def test_weight_column_weighs_the_loss_and_the_metrics(tmp_path):
+    # Weight 0 on every blue example: the model never learns that blue is positive.
+    weights = np.where(COLOR == 2, 0.0, 1.0).astype(np.float32)
+    features = {"color": COLORS[COLOR], "size": SIZE, "w": weights}
+    estimator = tf.estimator.LinearClassifier([COLOR_COLUMN, SIZE_COLUMN],
+                                              model_dir=str(tmp_path), weight_column="w")
+    estimator.train(tf.estimator.inputs.numpy_input_fn(features, LABEL, batch_size=30,
+                                                       shuffle=True, num_epochs=None),
+                    steps=100)
+    blue = estimator.get_variable_value("linear/linear_model/color/weights")[2]
+    assert abs(float(blue[0])) < 1e-6  # no gradient ever reached it
+    metrics = estimator.evaluate(tf.estimator.inputs.numpy_input_fn(
+        features, LABEL, batch_size=50, shuffle=False, num_epochs=1))
+    assert metrics["accuracy"] >= 0.9  # measured on the weighted (non-blue) examples

@@ -5,6 +5,8 @@
 Defaults as TensorFlow 1.x: the DNN part trains with Adagrad at 0.05, the linear part with
 FTRL at ``min(0.2, 1 / sqrt(number of linear columns))``; the linear part is
 ``feature_column.linear_model`` (categorical columns get a weight per bucket).
+``weight_column`` weighs each example's loss and metrics; with ``label_vocabulary`` the
+labels are strings and the predicted ``classes`` are those strings.
 
 They follow TensorFlow 1.x's canned heads: the training loss is summed over the batch
 (``Reduction.SUM``), evaluation reports ``loss`` (its mean over batches), ``average_loss``
@@ -56,7 +58,46 @@ def _minimize(optimizer, loss):
         return train.get_global_step().assign_add(1).op
 
 
-def _classifier_spec(features, labels, mode, logits, n_classes, optimizer):
+def _example_weights(features, weight_column):
+    """``[batch, 1]`` float weights from ``features`` (a key or a numeric column), or None."""
+    if weight_column is None:
+        return None
+    key = weight_column if isinstance(weight_column, str) else getattr(weight_column, "key",
+                                                                       None)
+    if key is None or key not in features:
+        raise ValueError(f"weight_column {weight_column!r} is not among the features "
+                         f"{sorted(features)}")
+    return array_ops.reshape(math_ops.cast(convert_to_tensor(features[key]), dtypes.float32),
+                             [-1, 1])
+
+
+def _label_ids(labels, label_vocabulary):
+    """Class ids ``[batch, 1]`` of integer labels, or of string labels in the vocabulary."""
+    labels = convert_to_tensor(labels)
+    if label_vocabulary is None:
+        if labels.dtype == dtypes.string:
+            raise ValueError("Labels are strings: give label_vocabulary to the estimator "
+                             "(or integer class ids as labels).")
+        return array_ops.reshape(math_ops.cast(labels, dtypes.int64), [-1, 1])
+    if labels.dtype != dtypes.string:
+        raise ValueError(f"Labels dtype should be string when label_vocabulary is given; got "
+                         f"{labels.dtype.name}")
+    vocabulary = convert_to_tensor(np.array([v.encode() if isinstance(v, str) else v
+                                             for v in label_vocabulary], dtype=object))
+    flat = array_ops.reshape(labels, [-1, 1])
+    matches = math_ops.equal(flat, array_ops.expand_dims(vocabulary, 0))
+    from ..ops import control_flow_ops, debug_ops
+
+    check = debug_ops.Assert(math_ops.reduce_all(math_ops.reduce_any(matches, 1)),
+                                    ["Labels must be <= n_classes - 1 and in "
+                                     "label_vocabulary", flat], name="check_label_range")
+    with control_flow_ops.control_dependencies([check]):
+        return array_ops.reshape(math_ops.argmax(math_ops.cast(matches, dtypes.int32), 1),
+                                 [-1, 1])
+
+
+def _classifier_spec(features, labels, mode, logits, n_classes, optimizer, weight_column=None,
+                     label_vocabulary=None):
     binary = n_classes == 2
     if binary:
         logistic = math_ops.sigmoid(logits)
@@ -66,55 +107,68 @@ def _classifier_spec(features, labels, mode, logits, n_classes, optimizer):
     else:
         probabilities = nn_ops.softmax(logits)
         class_ids = array_ops.expand_dims(math_ops.argmax(logits, 1), 1)
+    if label_vocabulary is None:
+        classes = string_ops.as_string(class_ids)
+    else:
+        names = np.array([v.encode() if isinstance(v, str) else v for v in label_vocabulary],
+                         dtype=object)
+        classes = array_ops.gather(convert_to_tensor(names), class_ids)
     predictions = {"logits": logits, "probabilities": probabilities, "class_ids": class_ids,
-                   "classes": string_ops.as_string(class_ids)}
+                   "classes": classes}
     if binary:
         predictions["logistic"] = logistic
     if mode == ModeKeys.PREDICT:
         return EstimatorSpec(mode, predictions=predictions)
-    labels = array_ops.reshape(math_ops.cast(convert_to_tensor(labels), dtypes.int64), [-1, 1])
+    labels = _label_ids(labels, label_vocabulary)
+    weights = _example_weights(features, weight_column)
     if binary:
         per_example = nn_ops.sigmoid_cross_entropy_with_logits(
             labels=math_ops.cast(labels, logits.dtype), logits=logits)
     else:
         per_example = array_ops.expand_dims(nn_ops.sparse_softmax_cross_entropy_with_logits(
             labels=array_ops.reshape(labels, [-1]), logits=logits), 1)
-    loss = math_ops.reduce_sum(per_example)
+    # TF1's canned heads: the training loss is the weighted sum over the batch.
+    weighted = per_example if weights is None else per_example * weights
+    loss = math_ops.reduce_sum(weighted)
     if mode == ModeKeys.TRAIN:
         train_op = _minimize(optimizer, loss)
         return EstimatorSpec(mode, loss=loss, train_op=train_op, predictions=predictions)
     eval_ops = {
-        "accuracy": metrics.accuracy(labels, class_ids),
-        "average_loss": metrics.mean(per_example),
+        "accuracy": metrics.accuracy(labels, class_ids, weights=weights),
+        "average_loss": metrics.mean(per_example, weights=weights),
         "loss": metrics.mean(loss),
     }
     if binary:
         label_float = math_ops.cast(labels, dtypes.float32)
         eval_ops.update({
-            "auc": metrics.auc(labels, logistic),
-            "auc_precision_recall": metrics.auc(labels, logistic, curve="PR"),
-            "precision": metrics.precision(labels, class_ids),
-            "recall": metrics.recall(labels, class_ids),
-            "label/mean": metrics.mean(label_float),
-            "prediction/mean": metrics.mean(logistic),
+            "auc": metrics.auc(labels, logistic, weights=weights),
+            "auc_precision_recall": metrics.auc(labels, logistic, weights=weights, curve="PR"),
+            "precision": metrics.precision(labels, class_ids, weights=weights),
+            "recall": metrics.recall(labels, class_ids, weights=weights),
+            "label/mean": metrics.mean(label_float, weights=weights),
+            "prediction/mean": metrics.mean(logistic, weights=weights),
         })
     return EstimatorSpec(mode, loss=loss, eval_metric_ops=eval_ops, predictions=predictions)
 
 
-def _regressor_spec(features, labels, mode, predictions_tensor, label_dimension, optimizer):
+def _regressor_spec(features, labels, mode, predictions_tensor, label_dimension, optimizer,
+                    weight_column=None):
     predictions = {"predictions": predictions_tensor}
     if mode == ModeKeys.PREDICT:
         return EstimatorSpec(mode, predictions=predictions)
     labels = array_ops.reshape(math_ops.cast(convert_to_tensor(labels), dtypes.float32),
                                [-1, label_dimension])
     per_example = math_ops.squared_difference(predictions_tensor, labels)
-    loss = math_ops.reduce_sum(per_example)
+    weights = _example_weights(features, weight_column)
+    loss = math_ops.reduce_sum(per_example if weights is None else per_example * weights)
     if mode == ModeKeys.TRAIN:
         train_op = _minimize(optimizer, loss)
         return EstimatorSpec(mode, loss=loss, train_op=train_op, predictions=predictions)
-    eval_ops = {"average_loss": metrics.mean(per_example), "loss": metrics.mean(loss),
-                "label/mean": metrics.mean(labels),
-                "prediction/mean": metrics.mean(predictions_tensor)}
+    column_weights = None if weights is None else weights * array_ops.ones_like(per_example)
+    eval_ops = {"average_loss": metrics.mean(per_example, weights=column_weights),
+                "loss": metrics.mean(loss),
+                "label/mean": metrics.mean(labels, weights=column_weights),
+                "prediction/mean": metrics.mean(predictions_tensor, weights=column_weights)}
     return EstimatorSpec(mode, loss=loss, eval_metric_ops=eval_ops, predictions=predictions)
 
 
@@ -142,8 +196,12 @@ def _check_classes(n_classes, label_vocabulary):
     if n_classes < 2:
         raise ValueError(f"n_classes must be > 1: {n_classes}")
     if label_vocabulary is not None:
-        raise NotImplementedError("label_vocabulary is not supported by smallflow; give "
-                                  "integer class ids as labels")
+        if not isinstance(label_vocabulary, list | tuple):
+            raise ValueError(f"label_vocabulary should be a list. Given type: "
+                             f"{type(label_vocabulary)}")
+        if len(label_vocabulary) != n_classes:
+            raise ValueError(f"label_vocabulary length ({len(label_vocabulary)}) must equal "
+                             f"n_classes ({n_classes})")
 
 
 class DNNClassifier(Estimator):
@@ -161,7 +219,8 @@ class DNNClassifier(Estimator):
             logits = _dnn_logits(features, mode, columns, hidden_units, units, activation_fn,
                                  dropout)
             return _classifier_spec(features, labels, mode, logits, n_classes,
-                                    _optimizer(optimizer, 0.05))
+                                    _optimizer(optimizer, 0.05), weight_column,
+                                    label_vocabulary)
 
         super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)
 
@@ -179,7 +238,7 @@ class DNNRegressor(Estimator):
             outputs = _dnn_logits(features, mode, columns, hidden_units, label_dimension,
                                   activation_fn, dropout)
             return _regressor_spec(features, labels, mode, outputs, label_dimension,
-                                   _optimizer(optimizer, 0.05))
+                                   _optimizer(optimizer, 0.05), weight_column)
 
         super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)
 
@@ -202,7 +261,8 @@ class LinearClassifier(Estimator):
             units = 1 if n_classes == 2 else n_classes
             logits = _linear_logits(features, columns, units, sparse_combiner)
             return _classifier_spec(features, labels, mode, logits, n_classes,
-                                    _optimizer(optimizer, _linear_rate(columns)))
+                                    _optimizer(optimizer, _linear_rate(columns)),
+                                    weight_column, label_vocabulary)
 
         super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)
 
@@ -218,7 +278,7 @@ class LinearRegressor(Estimator):
         def model_fn(features, labels, mode, config):
             outputs = _linear_logits(features, columns, label_dimension, sparse_combiner)
             return _regressor_spec(features, labels, mode, outputs, label_dimension,
-                                   _optimizer(optimizer, _linear_rate(columns)))
+                                   _optimizer(optimizer, _linear_rate(columns)), weight_column)
 
         super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)
 
@@ -276,7 +336,8 @@ class DNNLinearCombinedClassifier(Estimator):
             logits, optimizers = _combined_outputs(
                 features, mode, linear_columns, dnn_columns, dnn_hidden_units, units,
                 dnn_activation_fn, dnn_dropout, linear_optimizer, dnn_optimizer)
-            return _classifier_spec(features, labels, mode, logits, n_classes, optimizers)
+            return _classifier_spec(features, labels, mode, logits, n_classes, optimizers,
+                                    weight_column, label_vocabulary)
 
         super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)
 
@@ -302,6 +363,6 @@ class DNNLinearCombinedRegressor(Estimator):
                 label_dimension, dnn_activation_fn, dnn_dropout, linear_optimizer,
                 dnn_optimizer)
             return _regressor_spec(features, labels, mode, outputs, label_dimension,
-                                   optimizers)
+                                   optimizers, weight_column)
 
         super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)
