@@ -68,6 +68,13 @@ PIPELINES = [
         lambda n: Dataset.from_tensors(n).repeat(2), cycle_length=2)), [1, 2, 1, 2]),
     ("map_and_batch_parallel", lambda: Dataset.range(5).apply(E.map_and_batch(
         lambda v: v + 1, 2, num_parallel_calls=2)), [[1, 2], [3, 4], [5]]),
+    ("window", lambda: Dataset.range(7).window(3, 2).flat_map(lambda w: w.batch(3)),
+     [[0, 1, 2], [2, 3, 4], [4, 5, 6], [6]]),
+    ("window_drop_remainder_stride", lambda: Dataset.range(9).window(
+        2, 3, 2, drop_remainder=True).flat_map(lambda w: w.batch(2)), [[0, 2], [3, 5], [6, 8]]),
+    ("window_of_pairs", lambda: Dataset.zip((Dataset.range(3), Dataset.range(5, 8))).window(
+        2).flat_map(lambda a, b: Dataset.zip((a.batch(2), b.batch(2)))),
+     [([0, 1], [5, 6]), ([2], [7])]),
     ("copy_and_prefetch_to_device", lambda: Dataset.range(3).apply(E.copy_to_device("/gpu:0"))
      .apply(E.prefetch_to_device("/gpu:0")), [0, 1, 2]),
 ]

@@ -129,6 +129,14 @@ PIPELINES = {
     "bucket_by_sequence_length": (lambda tf, np: _ragged(tf, np).repeat(2).apply(
         tf.data.experimental.bucket_by_sequence_length(
             lambda x: tf.size(x), [3, 5], [2, 3, 2])), 7),
+    "window_shift": (lambda tf, np: tf.data.Dataset.range(7).window(3, 2).flat_map(
+        lambda w: w.batch(3)), 5),
+    "window_drop_remainder": (lambda tf, np: tf.data.Dataset.range(7).window(
+        3, 2, drop_remainder=True).flat_map(lambda w: w.batch(3)), 4),
+    "window_stride_long_shift": (lambda tf, np: tf.data.Dataset.range(11).window(
+        2, 4, 2).flat_map(lambda w: w.batch(2)), 4),
+    "window_of_pairs": (lambda tf, np: _slices(tf, np).window(4).flat_map(
+        lambda x, y: tf.data.Dataset.zip((x.batch(4), y.batch(4)))), 3),
     "map_and_batch": (lambda tf, np: tf.data.Dataset.range(7).apply(
         tf.data.experimental.map_and_batch(lambda v: v * 2, 3, drop_remainder=True)), 3),
 }

@@ -92,6 +92,11 @@ class Dataset:
     def _iterate(self, context):
         raise NotImplementedError
 
+    def _dataset_function(self, fn, name):
+        """``fn`` of an element, returning a dataset (``flat_map``, ``interleave``)."""
+        return TracedFunction(fn, self.output_types, self.output_shapes, name,
+                              allow_dataset=True)
+
     def __iter__(self):
         raise RuntimeError("dataset.__iter__() is only supported when eager execution is "
                            "enabled; use an iterator (make_one_shot_iterator) and "
@@ -194,6 +199,13 @@ class Dataset:
         from .experimental import Options
 
         return Options()
+
+    def window(self, size, shift=None, stride=1, drop_remainder=False):
+        """Windows of ``size`` elements, ``shift`` apart (default ``size``), taking every
+        ``stride``-th: each element is a dataset (a structure of datasets), for flat_map."""
+        from .experimental_ops import _WindowDataset
+
+        return _WindowDataset(self, size, shift, stride, drop_remainder)
 
     def enumerate(self, start=0):  # noqa: A003 - TensorFlow's public name
         """``(index, element)`` pairs, the int64 index counting from ``start``."""
@@ -451,8 +463,7 @@ class _FilterDataset(Dataset):
 
 class _InterleaveDataset(Dataset):
     def __init__(self, parent, fn, cycle_length, block_length, name):
-        function = TracedFunction(fn, parent.output_types, parent.output_shapes, name,
-                                  allow_dataset=True)
+        function = parent._dataset_function(fn, name)
         inner = function.dataset
         self._cycle = _int_tensor(1 if cycle_length is None else cycle_length,
                                   "cycle_length")

@@ -275,6 +275,75 @@ class _WindowSource(Dataset):
         yield from context.state[("window", id(self))]
 
 
+class _WindowFunction:
+    """``fn`` called once on the window datasets; each window is handed to them through
+    the context when its inner dataset is iterated."""
+
+    def __init__(self, fn, sources, structure):
+        element = nest.pack_sequence_as(structure, sources)
+        if isinstance(element, tuple) and not hasattr(element, "_fields"):
+            result = fn(*element)
+        else:
+            result = fn(element)
+        if not isinstance(result, Dataset):
+            raise TypeError("`map_func` must return a `tf.data.Dataset` object.")
+        self.dataset = result
+        self.captures = result._inputs()
+        self._sources = sources
+
+    def dataset_for(self, context, window):
+        inner = context.with_feeds({})
+        for index, source in enumerate(self._sources):
+            inner.state[("window", id(source))] = [(element[index],) for element in window]
+        return inner
+
+
+class _WindowDataset(Dataset):
+    """Windows of a dataset: each element is a list of elements, seen by the function of
+    ``flat_map``/``interleave`` as datasets (one per component, TF's structure)."""
+
+    def __init__(self, parent, size, shift, stride, drop_remainder):
+        self._size = _int_tensor(size, "size")
+        self._shift = _int_tensor(size if shift is None else shift, "shift")
+        self._stride = _int_tensor(stride, "stride")
+        self._drop = bool(drop_remainder)
+        super().__init__(parent.output_types, parent.output_shapes, parents=[parent],
+                         tensors=[self._size, self._shift, self._stride])
+
+    def _dataset_function(self, fn, name):
+        sources = [_WindowSource(t, s) for t, s in zip(self._flat_types(),
+                                                        self._flat_shapes())]
+        return _WindowFunction(fn, sources, self.output_types)
+
+    def _iterate(self, context):
+        size, shift, stride = (int(context.value(t)) for t in (self._size, self._shift,
+                                                                 self._stride))
+        if min(size, shift, stride) <= 0:
+            raise errors.InvalidArgumentError(
+                None, None, f"Window size, shift and stride must be positive, got {size}, "
+                f"{shift}, {stride}")
+        reach = (size - 1) * stride  # from a window's first input to its last
+        buffer = []  # inputs base, base + 1, ... still needed
+        base = start = 0
+        index = -1
+        for index, element in enumerate(self._parents[0]._iterate(context)):
+            if index < start:
+                continue  # between windows when shift is longer than a window
+            if not buffer:
+                base = index
+            buffer.append(element)
+            while start + reach <= index:
+                yield [buffer[start - base + j * stride] for j in range(size)]
+                start += shift
+                dropped = min(start - base, len(buffer))
+                del buffer[:dropped]
+                base += dropped
+        end = index + 1
+        while start < end and not self._drop:
+            yield [buffer[i - base] for i in range(start, min(start + reach + 1, end), stride)]
+            start += shift
+
+
 class _GroupByWindowDataset(Dataset):
     """Elements grouped by ``key_func``; each full window (or the rest of a group at the
     end) becomes ``reduce_func(key, window_dataset)``, whose elements are emitted."""
