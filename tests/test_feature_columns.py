@@ -220,3 +220,51 @@ def test_weight_column_weighs_the_loss_and_the_metrics(tmp_path):
     metrics = estimator.evaluate(tf.estimator.inputs.numpy_input_fn(
         features, LABEL, batch_size=50, shuffle=False, num_epochs=1))
     assert metrics["accuracy"] >= 0.9  # measured on the weighted (non-blue) examples
+
+
+def test_baseline_estimators_learn_the_label_prior_and_mean(tmp_path):
+    feed = _input()
+    classifier = tf.estimator.BaselineClassifier(model_dir=str(tmp_path / "c"),
+                                                 optimizer=tf.train.GradientDescentOptimizer(
+                                                     0.01))
+    classifier.train(feed, steps=150)
+    probability = next(classifier.predict(_input(False, 1)))["probabilities"][1]
+    assert probability == pytest.approx(LABEL.mean(), abs=0.05)
+    assert classifier.get_variable_names().count("baseline/bias") == 1
+    y = RNG.normal(3.0, 1.0, 300).astype(np.float32)
+    regressor = tf.estimator.BaselineRegressor(model_dir=str(tmp_path / "r"),
+                                               optimizer=tf.train.GradientDescentOptimizer(
+                                                   0.005))
+    regressor.train(tf.estimator.inputs.numpy_input_fn({"size": SIZE}, y, batch_size=30,
+                                                       shuffle=True, num_epochs=None),
+                    steps=150)
+    assert regressor.get_variable_value("baseline/bias")[0] == pytest.approx(y.mean(),
+                                                                             abs=0.2)
+
+
+def test_add_metrics_reports_more_metrics_on_evaluation(tmp_path):
+    estimator = tf.estimator.LinearClassifier([COLOR_COLUMN, SIZE_COLUMN],
+                                              model_dir=str(tmp_path))
+    estimator.train(_input(), steps=20)
+
+    def metric_fn(labels, predictions):
+        return {"mean_logistic": tf.metrics.mean(predictions["logistic"])}
+
+    both = tf.estimator.add_metrics(estimator, metric_fn)
+    metrics = both.evaluate(_input(False, 1))
+    assert {"accuracy", "mean_logistic"} <= set(metrics)
+    with pytest.raises(ValueError, match="predictions"):
+        tf.estimator.add_metrics(estimator, lambda labels: {})
+
+
+def test_parse_example_specs_add_the_label_and_weight():
+    spec = tf.estimator.classifier_parse_example_spec([SIZE_COLUMN], "label",
+                                                      weight_column="w")
+    assert spec == {"size": tf.FixedLenFeature((1,), tf.float32),
+                    "label": tf.FixedLenFeature((1,), tf.int64),
+                    "w": tf.FixedLenFeature((1,), tf.float32)}
+    spec = tf.estimator.regressor_parse_example_spec([SIZE_COLUMN], "y", label_dimension=2)
+    assert spec["y"] == tf.FixedLenFeature((2,), tf.float32)
+    with pytest.raises(ValueError, match="label should not be used as feature"):
+        tf.estimator.classifier_parse_example_spec([SIZE_COLUMN], "size")
+    assert tf.estimator.StopAtStepHook is tf.train.StopAtStepHook
