@@ -41,8 +41,8 @@ _LINE_SPAN = 80
 _LINE_WIDTH = 0.03
 # A picture whose edge varies by more than this fraction of its brightness may be a photo.
 _UNEVEN_EDGE = 0.25
-# A page on a dark desk is read as dark ink when that shows this many times more ink.
-_POLARITY_RATIO = 4.0
+# The second reading of a doubtful picture wins only when its marks are thinner by this factor.
+_OTHER_READING_COST = 1.5
 # More strong ink than this fraction of the picture gets a warning.
 _INK_EVERYWHERE = 0.35
 
@@ -151,32 +151,33 @@ def _ink_on_black(gray, name, notes):
     # Dark ink on light paper, or light on dark? The ink strays furthest from the typical
     # brightness (the median: most of a picture is paper) ...
     level = float(np.median(smooth))
-    dark_ink = level - float(smooth.min()) > float(smooth.max()) - level
-    if not dark_ink:
-        # ... unless a dark desk fills most of the photo: then the ink is what a closing
-        # (see _relative_ink) removes from the page, and the paper itself is far too wide.
-        widest = max(3, (max(gray.shape) // _PAPER_WINDOW_FRACTION) | 1)
-        scores = []
-        for page in (gray, 1.0 - gray):
-            below_paper = _closing(page, widest) - page
-            scores.append(float(np.clip(below_paper - MIN_CONTRAST, 0.0, None).sum()))
-        dark_ink = scores[0] > _POLARITY_RATIO * scores[1]
-    page = gray if dark_ink else 1.0 - gray
-    ink = _without_ruled_lines(_relative_ink(page))
-    found_notes = []
-    found = _find_digit(ink, found_notes)
-    if found is None:
+    dark_by_median = level - float(smooth.min()) > float(smooth.max()) - level
+    # ... except in a photo: a shadow over half the page or a dark desk around it can make
+    # the median dark, while paper is light and ink dark far more often than not.
+    photo = _uneven_edge(gray)
+    pages = (gray, 1.0 - gray) if dark_by_median or photo else (1.0 - gray, gray)
+    readings = [_reading(pages[0])]
+    if photo or not dark_by_median:
+        # Doubtful: read it both ways. The wrong way finds a blob (the page on the desk, the
+        # inside of a loop, the lit part of the page), thicker for its size than strokes, or
+        # marks reaching the picture's edge.
+        readings.append(_reading(pages[1]))
+
+    def doubt(index):
+        _, chosen, _ = readings[index]
+        if index == 0:
+            return False, _thickness(chosen)
+        # The other reading's marks reaching the edge are a desk or a shadow, not a digit;
+        # small ones are noise.
+        rows = np.flatnonzero(chosen.any(axis=1))
+        cols = np.flatnonzero(chosen.any(axis=0))
+        small = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 < 0.15 * min(chosen.shape)
+        return _touches_edge(chosen) or small, _thickness(chosen) * _OTHER_READING_COST
+
+    usable = [index for index, reading in enumerate(readings) if reading is not None]
+    if not usable:
         raise ImageError(name, _EMPTY)
-    ink, chosen, photo = found
-    if photo or _uneven_edge(page):
-        # A desk or a shadow runs along the picture's edge: estimate the paper instead by
-        # filling the dark places that do not reach the edge (strokes), leaving the desk and
-        # shadows, which do, as they are. Used when it finds a digit away from the edge.
-        filled_notes = []
-        filled = _find_digit(_ratio_ink(_fill_holes(page), page), filled_notes, inner_only=True)
-        if filled is not None:
-            ink, chosen, _ = filled
-            found_notes = filled_notes
+    ink, chosen, found_notes = readings[min(usable, key=doubt)]
     notes.extend(found_notes)
     ink = np.where(chosen, ink, 0.0)
     # Stretch so the strokes' cores reach 1, as MNIST's do; a percentile, not the maximum,
@@ -185,6 +186,50 @@ def _ink_on_black(gray, name, notes):
     if contrast < MIN_CONTRAST:
         raise ImageError(name, _EMPTY)
     return np.clip(ink / contrast, 0.0, 1.0)
+
+
+def _reading(page):
+    """``(ink, digit's pixels, notes)`` reading ``page`` as dark ink on light paper, or None."""
+    notes = []
+    found = _find_digit(_without_ruled_lines(_relative_ink(page)), notes)
+    if found is None:
+        return None
+    ink, chosen, photo = found
+    if photo or _uneven_edge(page) or _touches_edge(chosen):
+        # A desk or a shadow runs along the picture's edge (or the marks found reach it: a
+        # strip of desk, say): estimate the paper instead by filling the dark places that do
+        # not reach the edge (strokes), leaving the desk and shadows, which do, as they are.
+        # Used when it finds a digit away from the edge.
+        filled_notes = []
+        filled = _find_digit(_ratio_ink(_fill_holes(page), page), filled_notes, inner_only=True)
+        if filled is not None:
+            ink, chosen, _ = filled
+            notes = filled_notes
+    return ink, chosen, notes
+
+
+def _touches_edge(mask):
+    return bool(mask[0].any() or mask[-1].any() or mask[:, 0].any() or mask[:, -1].any())
+
+
+def _thickness(mask):
+    """How thick the marks are for their size, about 0 for strokes and 1 for a solid blob:
+    the share of their pixels farther than a tenth of their extent (their bounding box's
+    longer side) from their outline, plus a stroke's width (twice the area over the
+    perimeter) relative to that extent."""
+    area = np.count_nonzero(mask)
+    if area == 0:
+        return np.inf
+    rows = np.flatnonzero(mask.any(axis=1))
+    cols = np.flatnonzero(mask.any(axis=0))
+    extent = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
+    outline = np.count_nonzero(np.diff(mask, axis=0)) + np.count_nonzero(np.diff(mask, axis=1))
+    core = mask
+    for _ in range(max(1, round(0.1 * extent))):
+        core = _erode_cross(core)
+        if not core.any():
+            break
+    return np.count_nonzero(core) / area + 2.0 * area / max(outline, 1) / extent
 
 
 def _uneven_edge(page):
