@@ -278,6 +278,43 @@ def _truncated_png(path):
     path.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
 
 
+def _encoded(fmt, **options):
+    """A noisy digit-like picture encoded as ``fmt`` (bytes)."""
+    rng = np.random.default_rng(2)
+    page = np.full((96, 80), 235.0) + rng.normal(0, 6, size=(96, 80))
+    page[20:76, 36:46] = 30
+    buffer = io.BytesIO()
+    Image.fromarray(np.clip(page, 0, 255).astype(np.uint8)).save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+def _cut(fmt, keep):
+    def make(path):
+        data = _encoded(fmt)
+        path.write_bytes(data[: int(len(data) * keep)])
+
+    make.__name__ = f"_{fmt.lower()}_cut_to_{keep:.0%}"
+    return make
+
+
+def _jpeg_without_end_marker(path):
+    path.write_bytes(_encoded("JPEG")[:-2])  # only the closing FF D9 is missing
+
+
+def _jpeg_restart_markers_out_of_order(path):
+    data = bytearray(_encoded("JPEG", restart_marker_blocks=2))
+    restarts = [i for i in range(len(data) - 1) if data[i] == 0xFF and 0xD0 <= data[i + 1] <= 0xD7]
+    del data[restarts[3] : restarts[3] + 2]
+    path.write_bytes(bytes(data))
+
+
+def _jpeg_bad_marker_in_data(path):
+    data = bytearray(_encoded("JPEG"))
+    scan = data.index(b"\xff\xda")
+    data[scan + 40 : scan + 42] = b"\xff\x05"  # reserved marker amid the compressed data
+    path.write_bytes(bytes(data))
+
+
 def _blank_white(path):
     Image.new("RGB", (200, 120), (255, 255, 255)).save(path, format="PNG")
 
@@ -308,6 +345,14 @@ def _missing(path):
     [
         (_text_renamed, "list.png", "not an image"),
         (_truncated_png, "cut.png", "truncated"),
+        (_jpeg_without_end_marker, "cut.jpg", "truncated (no end-of-image marker)"),
+        (_cut("JPEG", 0.9), "cut90.jpg", "truncated"),
+        (_jpeg_restart_markers_out_of_order, "rst.jpg", "corrupt"),
+        (_jpeg_bad_marker_in_data, "marker.jpg", "corrupt"),
+        (_cut("GIF", 0.9), "cut.gif", "truncated"),
+        (_cut("BMP", 0.9), "cut.bmp", "truncated"),
+        (_cut("TIFF", 0.9), "cut.tif", "truncated"),
+        (_cut("WEBP", 0.9), "cut.webp", "corrupt"),
         (_blank_white, "white.png", "empty"),
         (_blank_white_jpeg_with_noise, "paper.jpg", "empty"),
         (_fully_transparent, "clear.png", "empty"),
@@ -327,6 +372,14 @@ def test_bad_image_files_raise_image_error_naming_the_file(tmp_path, make, filen
     assert problem in message
     assert caught.value.path == str(path)
     assert "\n" not in message
+    assert message.count(str(path)) == 1
+
+
+def test_data_after_a_jpeg_end_marker_is_ignored(tmp_path):
+    """Cameras append trailers (a second preview picture) after the end-of-image marker."""
+    path = tmp_path / "trailer.jpg"
+    path.write_bytes(_encoded("JPEG") + b"camera trailer" * 20)
+    assert load_digit(path).max() == 1.0
 
 
 def test_importing_imaging_does_not_import_pillow():

@@ -1,6 +1,7 @@
 """Turn a picture of a handwritten digit into a 784-vector prepared the way MNIST digits were."""
 
 import os
+import re
 import stat
 import struct
 import zlib
@@ -607,12 +608,16 @@ def _read_gray(name):
                     raise ImageError(name, _too_large(width, height))
                 if picture.format == "PNG":
                     _check_png_checksums(name)
+                elif picture.format == "JPEG":
+                    _check_jpeg_structure(name)
                 # JPEG can decode straight to a reduced size (no effect on other formats).
                 picture.draft(picture.mode, (_MAX_SIDE, _MAX_SIDE))
                 picture.load()
                 # Phone photos store their rotation as an EXIF tag; apply it.
                 upright = ImageOps.exif_transpose(picture)
                 return _luminance(_shrink(upright))
+    except ImageError:
+        raise
     except UnidentifiedImageError:
         raise ImageError(name, "not an image file (format not recognised)") from None
     except PermissionError:
@@ -679,6 +684,107 @@ def _check_png_checksums(name):
                 )
             if kind == b"IEND":
                 return
+
+
+def _check_jpeg_structure(name):
+    """Walk a JPEG file's markers: the file must end its last scan with an end-of-image
+    marker, restart markers must come in order (and as many as the frame needs), and the
+    compressed data may hold no other marker. JPEG has no checksum, and libjpeg only warns
+    (which Pillow does not pass on) about a file cut short or bytes out of place; what this
+    cannot see - a byte changed inside the compressed data - decodes to a wrong picture."""
+    with open(name, "rb") as file:
+        data = file.read()
+    problem = _jpeg_problem(data)
+    if problem:
+        raise ImageError(name, f"cannot read the image: {problem}")
+
+
+# Markers without a length field: TEM, RST0-7, SOI, EOI.
+_STANDALONE = {0x01, *range(0xD0, 0xD8), 0xD8, 0xD9}
+_BASELINE_FRAMES = {0xC0, 0xC1}
+
+
+def _jpeg_problem(data):
+    """What is wrong with a JPEG file's structure, or None."""
+    size = len(data)
+    truncated = "file truncated (no end-of-image marker)"
+    frame = None
+    restart_interval = 0
+    position = 2  # after SOI
+    while True:
+        if position >= size:
+            return truncated
+        if data[position] != 0xFF:
+            return f"file corrupt (no marker where one is due, at byte {position})"
+        while position < size and data[position] == 0xFF:  # fill bytes
+            position += 1
+        if position >= size:
+            return truncated
+        marker = data[position]
+        position += 1
+        if marker == 0xD9:
+            return None  # end of image; what follows (a camera's trailer) is not ours
+        if marker in _STANDALONE:
+            continue
+        if marker < 0xC0:
+            return f"file corrupt (invalid marker 0xFF{marker:02X} at byte {position - 2})"
+        if position + 2 > size:
+            return truncated
+        length = int.from_bytes(data[position : position + 2], "big")
+        if length < 2 or position + length > size:
+            return truncated if position + length > size else "file corrupt (bad segment length)"
+        body = data[position + 2 : position + length]
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            frame = (marker, body)
+        elif marker == 0xDD and len(body) >= 2:
+            restart_interval = int.from_bytes(body[:2], "big")
+        position += length
+        if marker != 0xDA:
+            continue
+        # Compressed data: 0xFF is followed by 0x00 (a stuffed byte), a restart marker, or the
+        # marker that ends the scan.
+        restarts = 0
+        for found in re.finditer(rb"\xff+[^\x00\xff]", data[position:]):
+            code = found.group()[-1]
+            if 0xD0 <= code <= 0xD7:
+                if code != 0xD0 + restarts % 8:
+                    return "file corrupt (restart markers out of order)"
+                restarts += 1
+                continue
+            position += found.start()
+            break
+        else:
+            return truncated
+        expected = _restarts_expected(frame, body, restart_interval)
+        if expected is not None and restarts != expected:
+            return (f"file corrupt (the compressed data holds {restarts} restart markers, "
+                    f"the picture needs {expected})")
+
+
+def _restarts_expected(frame, scan, interval):
+    """How many restart markers a baseline scan needs, or None when that is not known."""
+    if frame is None or frame[0] not in _BASELINE_FRAMES or not interval or len(frame[1]) < 6:
+        return None
+    header = frame[1]
+    height = int.from_bytes(header[1:3], "big")
+    width = int.from_bytes(header[3:5], "big")
+    count = header[5]
+    if height == 0 or len(header) < 6 + 3 * count or not scan:
+        return None
+    sampling = {header[6 + 3 * i]: (header[7 + 3 * i] >> 4, header[7 + 3 * i] & 15)
+                for i in range(count)}
+    if any(h == 0 or v == 0 for h, v in sampling.values()):
+        return None
+    h_max = max(h for h, _ in sampling.values())
+    v_max = max(v for _, v in sampling.values())
+    in_scan = [scan[1 + 2 * i] for i in range(scan[0])] if len(scan) >= 1 + 2 * scan[0] else []
+    if len(in_scan) == 1 and in_scan[0] in sampling:
+        h, v = sampling[in_scan[0]]
+        # A component scanned alone: its own blocks, its size rounded up (ceiling divisions).
+        units = -(-(-(-width * h // h_max)) // 8) * -(-(-(-height * v // v_max)) // 8)
+    else:
+        units = -(-width // (8 * h_max)) * -(-height // (8 * v_max))
+    return -(-units // interval) - 1
 
 
 def _shrink(picture):
