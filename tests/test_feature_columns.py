@@ -268,3 +268,16 @@ def test_parse_example_specs_add_the_label_and_weight():
     with pytest.raises(ValueError, match="label should not be used as feature"):
         tf.estimator.classifier_parse_example_spec([SIZE_COLUMN], "size")
     assert tf.estimator.StopAtStepHook is tf.train.StopAtStepHook
+
+
+def test_shared_embedding_columns_share_one_table():
+    a = fc.categorical_column_with_identity("a", 4)
+    b = fc.categorical_column_with_identity("b", 4)
+    shared = fc.shared_embedding_columns([a, b], 3)
+    dense = fc.input_layer({"a": tf.constant([1, 2]), "b": tf.constant([1, 3])}, shared)
+    (table,) = tf.global_variables()
+    assert table.shape.as_list() == [4, 3] and table.op.name.endswith("embedding_weights")
+    value, weights = _run([dense, table])
+    np.testing.assert_allclose(value, np.concatenate([weights[[1, 2]], weights[[1, 3]]], 1))
+    with pytest.raises(ValueError, match="same number of buckets"):
+        fc.shared_embedding_columns([a, fc.categorical_column_with_identity("c", 5)], 2)

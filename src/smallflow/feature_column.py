@@ -37,6 +37,7 @@ __all__ = [
     "linear_model",
     "make_parse_example_spec",
     "numeric_column",
+    "shared_embedding_columns",
     "weighted_categorical_column",
 ]
 
@@ -403,7 +404,7 @@ def make_parse_example_spec(feature_columns):
             add(column.key, FixedLenFeature(column.shape, column.dtype, column.default_value))
         elif isinstance(column, _BucketizedColumn):
             visit(column.source_column)
-        elif isinstance(column, _IndicatorColumn | _EmbeddingColumn):
+        elif isinstance(column, _IndicatorColumn | _EmbeddingColumn | _SharedEmbeddingColumn):
             visit(column.categorical_column)
         elif isinstance(column, _WeightedColumn):
             visit(column.categorical_column)
@@ -471,6 +472,57 @@ def linear_model(features, feature_columns, units=1, sparse_combiner="sum",
                             trainable=trainable)
         return math_ops.add(math_ops.add_n(parts) if len(parts) > 1 else parts[0], bias,
                             name="weighted_sum")
+
+
+class _SharedEmbeddingColumn(collections.namedtuple(
+        "SharedEmbeddingColumn", ["categorical_column", "dimension", "initializer",
+                                  "trainable", "shared_name"])):
+    @property
+    def name(self):
+        return f"{self.categorical_column.name}_shared_embedding"
+
+    @property
+    def width(self):
+        return self.dimension
+
+    def dense(self, features):
+        from .graph import get_default_graph
+
+        graph = get_default_graph()
+        shared = graph.get_collection(self.shared_name)
+        if shared:
+            weights = shared[0]  # made by the first column of the group, as TF1 does
+        else:
+            initializer = self.initializer or init_ops.truncated_normal_initializer(
+                stddev=1 / math.sqrt(self.dimension))
+            weights = get_variable("embedding_weights",
+                                   [self.categorical_column.num_buckets, self.dimension],
+                                   initializer=initializer, trainable=self.trainable)
+            graph.add_to_collection(self.shared_name, weights)
+        ids = self.categorical_column.ids(features)
+        rows = array_ops.gather(weights, math_ops.maximum(ids, 0))
+        valid = math_ops.cast(math_ops.greater_equal(ids, 0), rows.dtype)
+        return rows * array_ops.expand_dims(valid, 1)
+
+
+def shared_embedding_columns(categorical_columns, dimension, combiner="mean", initializer=None,
+                             shared_embedding_collection_name=None, ckpt_to_load_from=None,
+                             tensor_name_in_ckpt=None, max_norm=None, trainable=True):
+    """Embedding columns of several categorical columns that share one table of vectors
+    (the columns must have the same number of buckets)."""
+    columns = list(categorical_columns)
+    if not columns:
+        raise ValueError("categorical_columns must not be empty.")
+    if dimension < 1:
+        raise ValueError(f"Invalid dimension {dimension}.")
+    sizes = {c.num_buckets for c in columns}
+    if len(sizes) != 1:
+        raise ValueError(f"To use shared_embedding_column, all categorical_columns must have "
+                         f"the same number of buckets. Given column sizes: {sorted(sizes)}")
+    name = shared_embedding_collection_name or "_".join(
+        sorted(c.name for c in columns)) + "_shared_embedding"
+    return [_SharedEmbeddingColumn(c, int(dimension), initializer, trainable, name)
+            for c in columns]
 
 
 def input_layer(features, feature_columns, weight_collections=None, trainable=True,
