@@ -254,3 +254,21 @@ def test_make_batched_features_dataset_parses_example_records(tmp_path):
                                ({"x": [[2.0, 2.5]]}, [0])]
     parsed = tf.data.TFRecordDataset(path).batch(3).apply(E.parse_example_dataset(features))
     assert _drain(parsed)[0]["y"] == [0, 1, 0]
+
+
+def test_get_next_as_optional_has_no_value_at_the_end():
+    iterator = Dataset.range(2).make_initializable_iterator()
+    optional = E.get_next_as_optional(iterator)
+    has_value, value = optional.has_value(), optional.get_value()
+    with tf.Session() as sess:
+        sess.run(iterator.initializer)
+        assert sess.run(has_value)  # (each run of has_value takes an element)
+        assert sess.run([has_value, value]) == [True, 1]
+        assert not sess.run(has_value)
+        with pytest.raises(tf.errors.InvalidArgumentError, match="does not have a value"):
+            sess.run(value)
+    given = E.Optional.from_value((tf.constant(3), tf.constant("x")))
+    empty = E.Optional.none_from_structure((tf.float32, tf.TensorShape([2])))
+    with tf.Session() as sess:
+        assert sess.run(given.get_value()) == (3, b"x")
+        assert not sess.run(empty.has_value())

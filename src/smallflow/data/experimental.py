@@ -10,6 +10,7 @@ from .csv_ops import CsvDataset, make_csv_dataset
 from .experimental_ops import (
     INFINITE,
     UNKNOWN,
+    Optional,
     TFRecordWriter,
     _AssertCardinalityDataset,
     _CounterDataset,
@@ -21,6 +22,7 @@ from .experimental_ops import (
     _TakeWhileDataset,
     _UniqueDataset,
     cardinality,
+    get_next_as_optional,
     get_single_element,
 )
 from .iterator_ops import make_initializable_iterator, make_one_shot_iterator
@@ -31,6 +33,7 @@ __all__ = [
     "CsvDataset",
     "INFINITE_CARDINALITY",
     "OptimizationOptions",
+    "Optional",
     "Options",
     "RandomDataset",
     "Reducer",
@@ -43,6 +46,7 @@ __all__ = [
     "choose_from_datasets",
     "copy_to_device",
     "enumerate_dataset",
+    "get_next_as_optional",
     "get_single_element",
     "group_by_window",
     "ignore_errors",

@@ -591,3 +591,111 @@ def cardinality(dataset):
 
     return constant_op.constant(_static_cardinality(dataset), dtype=_INT64,
                                 name="DatasetCardinality")
+
+
+# -- Optional -----------------------------------------------------------------------------------
+
+
+def _empty_like(dtype, shape):
+    dims = [0 if d is None else d for d in (shape.as_list() if shape.ndims is not None else [])]
+    if dtype == dtypes.string:
+        return np.full(dims, b"", dtype=object)
+    return np.zeros(dims, dtype=dtype.as_numpy_dtype)
+
+
+def _next_as_optional_kernel(attrs, state):
+    from .iterator_ops import _get_next_kernel
+
+    get_next = _get_next_kernel(attrs, state)
+    types, shapes = attrs["types"], attrs["shapes"]
+
+    def next_as_optional(*values):
+        try:
+            element = get_next(*values)
+        except errors.OutOfRangeError:
+            return (np.array(False), *(_empty_like(t, s) for t, s in zip(types, shapes)))
+        element = element if isinstance(element, tuple) else (element,)
+        return (np.array(True), *element)
+
+    return next_as_optional
+
+
+register_op("IteratorGetNextAsOptional", _next_as_optional_kernel,
+            lambda op: [TensorShape([]), *op.attrs["shapes"]], stateful=True)
+NotDifferentiable("IteratorGetNextAsOptional")
+
+
+def _optional_value_kernel(attrs):
+    def get_value(has_value, *components):
+        if not bool(has_value):
+            raise errors.InvalidArgumentError(None, None,
+                                              "The optional does not have a value.")
+        return tuple(components) if len(components) != 1 else components[0]
+
+    return get_value
+
+
+register_op("OptionalGetValue", _optional_value_kernel, lambda op: [
+    t.shape for t in op.inputs[1:]])
+NotDifferentiable("OptionalGetValue")
+
+
+class Optional:
+    """A value that may be missing: ``has_value()`` says, ``get_value()`` gives it (an
+    InvalidArgumentError when run without one)."""
+
+    def __init__(self, has_value, components, structure):
+        self._has_value = has_value
+        self._components = list(components)
+        self._structure = structure
+
+    @staticmethod
+    def from_value(value):
+        from ..ops import constant_op
+
+        structure = nest.map_structure(convert_to_tensor, value)
+        return Optional(constant_op.constant(True), nest.flatten(structure), structure)
+
+    @staticmethod
+    def none_from_structure(value_structure):
+        """An Optional without a value, for elements of ``(types, shapes)`` pairs."""
+        from ..ops import constant_op
+
+        types, shapes = value_structure
+        flat = [constant_op.constant(_empty_like(dtypes.as_dtype(t), TensorShape(s)))
+                for t, s in zip(nest.flatten(types), nest.flatten(shapes))]
+        return Optional(constant_op.constant(False), flat, types)
+
+    @property
+    def value_structure(self):
+        return nest.map_structure(lambda t: (t.dtype, t.shape), self._structure)
+
+    def has_value(self, name=None):
+        from ..ops import array_ops
+
+        return array_ops.identity(self._has_value, name=name or "OptionalHasValue")
+
+    def get_value(self, name=None):
+        op = get_default_graph().create_op(
+            "OptionalGetValue", [self._has_value, *self._components],
+            [t.dtype for t in self._components], {}, name or "OptionalGetValue")
+        return nest.pack_sequence_as(self._structure, list(op.outputs))
+
+
+def get_next_as_optional(iterator):
+    """The iterator's next element as an ``Optional``: without a value at the end, instead
+    of an OutOfRangeError."""
+    flat_types = nest.flatten(iterator.output_types)
+    attrs = {"iterator": iterator._key, "types": flat_types,
+             "shapes": nest.flatten(iterator.output_shapes),
+             "from_handle": iterator._handle is not None, "_py_one_shot": iterator._one_shot}
+    if iterator._handle is not None:
+        inputs = [iterator._handle]
+    elif iterator._one_shot is not None:
+        inputs = iterator._one_shot._inputs()
+    else:
+        inputs = []
+    op = get_default_graph().create_op("IteratorGetNextAsOptional", inputs,
+                                       [dtypes.bool, *flat_types], attrs,
+                                       "IteratorGetNextAsOptional")
+    return Optional(op.outputs[0], op.outputs[1:], iterator.output_types)
