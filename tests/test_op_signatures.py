@@ -6,6 +6,9 @@ allows and checks each fetched value's NumPy dtype against the tensor's declared
 registered op type without a row fails the coverage test.
 """
 
+import os
+import tempfile
+
 import numpy as np
 import pytest
 
@@ -430,6 +433,45 @@ ROWS.update({
     "SparseSparseMinimum": _row("T", lambda dt: list(tf.sparse_minimum(_sp(dt), _sp(dt)))[:2]),
 })
 
+# String ops, hashing and tf.io ops (issue 9, helper h9a).
+def _strings():
+    return _c(tf.string)
+
+
+ROWS.update({
+    "StringLength": _row(None, lambda dt: tf.strings.length(_strings())),
+    "StringLower": _row(None, lambda dt: tf.strings.lower(_strings())),
+    "StringUpper": _row(None, lambda dt: tf.strings.upper(_strings())),
+    "StringStrip": _row(None, lambda dt: tf.strings.strip(_strings())),
+    "Substr": _row("T", lambda dt: tf.strings.substr(_strings(), tf.constant(0, dt),
+                                                     tf.constant(1, dt))),
+    "RegexFullMatch": _row(None, lambda dt: tf.strings.regex_full_match(
+        _strings(), tf.constant("[0-9]"))),
+    "StaticRegexFullMatch": _row(None, lambda dt: tf.strings.regex_full_match(_strings(), "1")),
+    "RegexReplace": _row(None, lambda dt: tf.strings.regex_replace(
+        _strings(), tf.constant("1"), tf.constant("x"))),
+    "StaticRegexReplace": _row(None, lambda dt: tf.strings.regex_replace(_strings(), "1", "x")),
+    "ReduceJoin": _row(None, lambda dt: tf.strings.reduce_join(_strings(), 1)),
+    "StringSplitV2": _row(None, lambda dt: list(tf.strings.split(tf.constant(["a b"])))),
+    "StringSplit": _row(None, lambda dt: list(tf.string_split(tf.constant(["a b"])))),
+    "EncodeBase64": _row(None, lambda dt: tf.io.encode_base64(_strings())),
+    "DecodeBase64": _row(None, lambda dt: tf.io.decode_base64(tf.constant(["aGk"]))),
+    "StringToHashBucketFast": _row(None, lambda dt: tf.string_to_hash_bucket_fast(_strings(), 5)),
+    "StringToHashBucketStrong": _row(None, lambda dt: tf.string_to_hash_bucket_strong(
+        _strings(), 5, [1, 2])),
+    "StringToHashBucket": _row(None, lambda dt: tf.string_to_hash_bucket(_strings(), 5)),
+    "Fingerprint": _row("T", lambda dt: tf.fingerprint(_c(dt))),
+    # A string scalar is fetched as one bytes object: stacked to be fetched as an array.
+    "SerializeTensor": _row("T", lambda dt: tf.stack([tf.io.serialize_tensor(_c(dt))])),
+    "ParseTensor": _row("out_type", lambda dt: tf.io.parse_tensor(
+        tf.io.serialize_tensor(_c(dt)), dt)),
+    "DecodeCompressed": _row(None, lambda dt: tf.io.decode_compressed(_strings())),
+    "WriteFile": _row(None, lambda dt: tf.io.write_file(
+        os.path.join(tempfile.gettempdir(), "smallflow_signature_write_file"), "x")),
+    "DecodeJSONExample": _row(None, lambda dt: tf.io.decode_json_example(tf.constant(["{}"]))),
+})
+
+
 # The op families whose every op type must declare a signature. Another family joins by
 # declaring all its ops (``signature=`` in each register_op call, one row each above) and
 # adding its module here; until then its ops are built without dtype checks.
@@ -441,6 +483,8 @@ DECLARING_MODULES = {
     "smallflow.ops.nn_ops", "smallflow.ops.string_ops", "smallflow.ops.state_ops",
     "smallflow.ops.random_ops", "smallflow.ops.training_ops", "smallflow.ops.control_flow_ops",
     "smallflow.variables", "smallflow.ops.bitwise_ops", "smallflow.ops.special_math_ops",
+    "smallflow.ops.string_extra_ops", "smallflow.ops.string_hash_ops",
+    "smallflow.ops.io_extra_ops",
 }
 
 

@@ -245,6 +245,29 @@ from .ops.io_ops import (
     read_file,
 )
 from .ops.string_ops import as_string, string_join, string_to_number
+# h9a: string ops, hashing (tf.X top-level names of TF1)
+from .ops.string_extra_ops import (
+    decode_base64,
+    encode_base64,
+    reduce_join,
+    regex_replace,
+    string_split,
+    string_strip,
+    substr,
+)
+from .ops.io_extra_ops import (
+    decode_compressed,
+    decode_json_example,
+    parse_tensor,
+    serialize_tensor,
+    write_file,
+)
+from .ops.string_hash_ops import (
+    fingerprint,
+    string_to_hash_bucket,
+    string_to_hash_bucket_fast,
+    string_to_hash_bucket_strong,
+)
 from .ops.scatter_ops import (
     assign,
     assign_add,

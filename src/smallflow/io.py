@@ -1,10 +1,35 @@
-"""``tf.io``: file access (``tf.io.gfile``), reading and decoding files and records,
-queues, and writing GraphDefs: the TF 2 spellings of these TF1 names."""
+"""``tf.io``: file access (``tf.io.gfile``), reading, decoding, parsing and writing files and
+records, queues, and writing GraphDefs: the TF 2 spellings of these TF1 names."""
 
 from . import io_gfile as gfile
+from .graph import GraphKeys, name_scope
 from .graph_io import write_graph
 from .ops.data_flow_ops import PaddingFIFOQueue, QueueBase, RandomShuffleQueue
+from .ops.io_extra_ops import (
+    decode_compressed,
+    decode_json_example,
+    parse_tensor,
+    serialize_tensor,
+    write_file,
+)
 from .ops.io_ops import decode_csv, decode_raw, matching_files, read_file
+from .ops.parsing_ops import FixedLenFeature, VarLenFeature, parse_example, parse_single_example
+from .ops.string_extra_ops import decode_base64, encode_base64
+from .python_io import TFRecordCompressionType, TFRecordOptions, TFRecordWriter, tf_record_iterator
+from .variables import Variable
 
-__all__ = ["PaddingFIFOQueue", "QueueBase", "RandomShuffleQueue", "decode_csv", "decode_raw",
-           "gfile", "matching_files", "read_file", "write_graph"]
+
+def match_filenames_once(pattern, name=None):
+    """A local variable holding the file names matching ``pattern``, computed once when
+    the local variables are initialized (``tf.local_variables_initializer()``)."""
+    with name_scope(name, "matching_filenames", [pattern]) as scope:
+        return Variable(matching_files(pattern), trainable=False, validate_shape=False,
+                        collections=[GraphKeys.LOCAL_VARIABLES], name=scope)
+
+
+__all__ = ["FixedLenFeature", "PaddingFIFOQueue", "QueueBase", "RandomShuffleQueue",
+           "TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter", "VarLenFeature",
+           "decode_base64", "decode_compressed", "decode_csv", "decode_json_example",
+           "decode_raw", "encode_base64", "gfile", "match_filenames_once", "matching_files",
+           "parse_example", "parse_single_example", "parse_tensor", "read_file",
+           "serialize_tensor", "tf_record_iterator", "write_file", "write_graph"]

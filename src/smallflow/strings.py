@@ -1,5 +1,21 @@
 """``tf.strings``: element-wise operations on ``tf.string`` tensors."""
 
+from .ops.string_extra_ops import (
+    length,
+    lower,
+    reduce_join,
+    regex_full_match,
+    regex_replace,
+    split,
+    strip,
+    substr,
+    upper,
+)
+from .ops.string_hash_ops import string_to_hash_bucket as to_hash_bucket
+from .ops.string_hash_ops import string_to_hash_bucket_fast as to_hash_bucket_fast
+from .ops.string_hash_ops import string_to_hash_bucket_strong as to_hash_bucket_strong
 from .ops.string_ops import as_string, join, string_to_number, to_number
 
-__all__ = ["as_string", "join", "string_to_number", "to_number"]
+__all__ = ["as_string", "join", "length", "lower", "reduce_join", "regex_full_match",
+           "regex_replace", "split", "string_to_number", "strip", "substr", "to_hash_bucket",
+           "to_hash_bucket_fast", "to_hash_bucket_strong", "to_number", "upper"]

@@ -848,3 +848,8 @@ EXTRA += [
     *[Case(f"control_flow/error_{which}", lambda tf, np, w=which: _cf_errors(tf, np, w))
       for which in ("python_bool", "shape_invariant", "tensor_array_not_resizeable")],
 ]
+
+# Strings, hashing, tf.io encoders, complex numbers and FFTs (issue 9, helper h9a).
+from cases_strings_io import STRINGS_IO_CASES  # noqa: E402 - as above
+
+EXTRA += STRINGS_IO_CASES

@@ -16,6 +16,7 @@ from . import (  # noqa: F401 - imported for their registrations
     image_resize_ops,
     linalg_extra_grad,
     linalg_extra_ops,
+    io_extra_ops,
     linalg_grad,
     linalg_ops,
     math_extra_ops,
@@ -37,6 +38,8 @@ from . import (  # noqa: F401 - imported for their registrations
     special_math_grad,
     special_math_ops,
     state_ops,
+    string_extra_ops,
+    string_hash_ops,
     tensor_array_ops,
     training_ops,
 )

@@ -396,7 +396,7 @@ def decode_raw(input_bytes=None, out_type=None, little_endian=True, name=None, b
                    name or "DecodeRaw").outputs[0]
 
 
-def _read_file_kernel(attrs):
+def _read_file_kernel(attrs, state=None):  # stateful kernels get the session state
     def read(filename):
         name = filename.item() if isinstance(filename, np.ndarray) else filename
         name = name.decode() if isinstance(name, bytes) else str(name)
@@ -416,7 +416,7 @@ def read_file(filename, name=None):
                    name or "ReadFile").outputs[0]
 
 
-def _matching_files_kernel(attrs):
+def _matching_files_kernel(attrs, state=None):
     def match(patterns):
         patterns = np.asarray(patterns, dtype=object).reshape(-1)
         found = sorted({path for pattern in patterns
