@@ -469,6 +469,8 @@ ROWS.update({
     "WriteFile": _row(None, lambda dt: tf.io.write_file(
         os.path.join(tempfile.gettempdir(), "smallflow_signature_write_file"), "x")),
     "DecodeJSONExample": _row(None, lambda dt: tf.io.decode_json_example(tf.constant(["{}"]))),
+    "Bitcast": _row("T", lambda dt: tf.bitcast(_c(dt), dt)),
+    "Timestamp": _row(None, lambda dt: tf.stack([tf.timestamp()])),
 })
 
 

@@ -61,6 +61,14 @@ from .dtypes import (
     int32_ref,
     int64,
     int64_ref,
+    QUANTIZED_DTYPES,  # h9a: quantized dtype tokens, resource and variant
+    qint8,
+    qint16,
+    qint32,
+    quint8,
+    quint16,
+    resource,
+    variant,
     string,
     string_ref,
     uint8,
@@ -261,6 +269,22 @@ from .ops.io_extra_ops import (
     parse_tensor,
     serialize_tensor,
     write_file,
+)
+from .ops.misc_extra_ops import bitcast, timestamp
+from ._version import GIT_VERSION, VERSION
+from .graph_io import (
+    GRAPH_DEF_VERSION,
+    GRAPH_DEF_VERSION_MIN_CONSUMER,
+    GRAPH_DEF_VERSION_MIN_PRODUCER,
+)
+from .framework_extras import (
+    enable_control_flow_v2,
+    enable_eager_execution,
+    enable_resource_variables,
+    enable_tensor_equality,
+    enable_v2_behavior,
+    enable_v2_tensorshape,
+    get_logger,
 )
 from .ops.string_hash_ops import (
     fingerprint,

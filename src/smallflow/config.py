@@ -241,3 +241,21 @@ class threading:  # noqa: N801 - TensorFlow's name: ``tf.config.threading``
     @staticmethod
     def get_inter_op_parallelism_threads():
         return threading._inter_op
+
+
+# tf.config's device functions (the answers of a CPU-only machine) and tf.config.experimental;
+# imported last because they are re-exports, not part of the thread policy above.
+from . import config_experimental as experimental  # noqa: E402
+from .config_devices import (  # noqa: E402
+    LogicalDevice,
+    LogicalDeviceConfiguration,
+    PhysicalDevice,
+    get_logical_device_configuration,
+    get_soft_device_placement,
+    get_visible_devices,
+    list_logical_devices,
+    list_physical_devices,
+    set_logical_device_configuration,
+    set_soft_device_placement,
+    set_visible_devices,
+)

@@ -40,7 +40,14 @@ class DType:
 
     @property
     def real_dtype(self):
+        """The dtype of the real and imaginary parts (``complex64`` -> ``float32``)."""
+        if self._np.kind == "c":
+            return float32 if self._np.itemsize == 8 else float64
         return self
+
+    @property
+    def is_quantized(self):
+        return self._name.lstrip("q").startswith(("int", "uint")) and self._name[0] == "q"
 
     @property
     def is_floating(self):
@@ -64,7 +71,7 @@ class DType:
 
     @property
     def is_numpy_compatible(self):
-        return True
+        return self._name not in ("resource", "variant")
 
     @property
     def is_string(self):
@@ -72,6 +79,8 @@ class DType:
 
     @property
     def min(self):
+        if self.is_quantized or not self.is_numpy_compatible:
+            raise TypeError(f"Cannot find minimum value of {self}.")
         if self.is_floating:
             return float(np.finfo(self._np).min)
         if self.is_integer:
@@ -80,6 +89,8 @@ class DType:
 
     @property
     def max(self):
+        if self.is_quantized or not self.is_numpy_compatible:
+            raise TypeError(f"Cannot find maximum value of {self}.")
         if self.is_floating:
             return float(np.finfo(self._np).max)
         if self.is_integer:
@@ -162,9 +173,28 @@ bool_ref, string_ref = bool._ref, string._ref
 complex64_ref, complex128_ref = complex64._ref, complex128._ref
 half_ref = float16_ref
 double_ref = float64_ref
-_BY_NAME = {d.name: d for d in _ALL + _REFS}
+# Quantized dtypes: TensorFlow's tokens for quantized ops, with its NumPy representation (a
+# one-field structured type). smallflow has no quantized kernels: no op accepts them, so any
+# arithmetic on them fails when the graph is built.
+qint8 = DType("qint8", [("qint8", np.int8)], "qint8")
+quint8 = DType("quint8", [("quint8", np.uint8)], "quint8")
+qint16 = DType("qint16", [("qint16", np.int16)], "qint16")
+quint16 = DType("quint16", [("quint16", np.uint16)], "quint16")
+qint32 = DType("qint32", [("qint32", np.int32)], "qint32")
+QUANTIZED_DTYPES = frozenset([qint8, quint8, qint16, quint16, qint32])
+_QUANTIZED = (qint8, quint8, qint16, quint16, qint32)
+_QUANTIZED_REFS = tuple(_make_ref(d) for d in _QUANTIZED)
+qint8_ref, quint8_ref, qint16_ref, quint16_ref, qint32_ref = _QUANTIZED_REFS
+# Handles of resources and variants (TensorFlow 2's resource variables, datasets as values):
+# named so that code mentioning them imports; no smallflow tensor has these dtypes.
+resource = DType("resource", object, "resource")
+variant = DType("variant", object, "variant")
+resource_ref = _make_ref(resource)
+variant_ref = _make_ref(variant)
+_BY_NAME = {d.name: d for d in _ALL + _REFS + _QUANTIZED + _QUANTIZED_REFS}
+_BY_NAME.update({d.name: d for d in (resource, variant, resource_ref, variant_ref)})
 _BY_NAME.update({"float": float32, "double": float64, "half": float16})
-_BY_NUMPY = {d._np: d for d in _ALL}
+_BY_NUMPY = {d._np: d for d in _ALL + _QUANTIZED}
 
 
 def as_dtype(type_value):

@@ -214,3 +214,49 @@ class VariableAggregation(enum.Enum):
     MEAN = 2
     ONLY_FIRST_REPLICA = 3
     ONLY_FIRST_TOWER = 3
+
+
+# -- TensorFlow 2 switches that smallflow cannot honour ---------------------------------------
+
+
+def _refuse(what, advice):
+    raise NotImplementedError(f"smallflow implements TensorFlow 1.x graph mode only: {what} "
+                              f"is not available. {advice}")
+
+
+def enable_eager_execution(config=None, device_policy=None, execution_mode=None):
+    """Refused with an explanation: smallflow builds graphs and runs them in sessions."""
+    _refuse("eager execution", "Remove the call and run tensors with tf.Session().run.")
+
+
+def enable_v2_behavior():
+    """Refused with an explanation: smallflow behaves as TensorFlow 1.x."""
+    _refuse("TensorFlow 2 behavior", "Remove the call; TF1 programs run as they are.")
+
+
+def enable_control_flow_v2():
+    """Refused: control flow is TensorFlow 1.x's (Switch/Merge, while loops with frames)."""
+    _refuse("control flow v2", "Remove the call; tf.cond and tf.while_loop work as in TF1.")
+
+
+def enable_resource_variables():
+    """Refused: variables are TensorFlow 1.x reference variables."""
+    _refuse("resource variables", "Remove the call; tf.Variable is a reference variable.")
+
+
+def enable_tensor_equality():
+    """Refused: tensors compare by identity and are hashable, as in TensorFlow 1.x."""
+    _refuse("tensor equality (== as an element-wise op)", "Use tf.equal(a, b) instead.")
+
+
+def enable_v2_tensorshape():
+    """Refused: TensorShape holds Dimension objects, as in TensorFlow 1.x."""
+    _refuse("the v2 TensorShape", "Use shape.as_list() to get plain ints.")
+
+
+def get_logger():
+    """The Python logger ``tf.logging`` writes to (``logging.getLogger("tensorflow")`` in
+    TensorFlow; ``"smallflow"`` here)."""
+    import logging as _std_logging
+
+    return _std_logging.getLogger("smallflow")

@@ -22,6 +22,7 @@ from .tensor_shape import TensorShape
 
 GRAPH_DEF_VERSION = 134  # TensorFlow 1.15's producer version
 GRAPH_DEF_VERSION_MIN_CONSUMER = 0
+GRAPH_DEF_VERSION_MIN_PRODUCER = 0  # TensorFlow 1.15's: the oldest GraphDef it reads
 
 
 # -- attribute values --------------------------------------------------------------------------

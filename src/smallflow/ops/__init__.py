@@ -21,6 +21,7 @@ from . import (  # noqa: F401 - imported for their registrations
     linalg_ops,
     math_extra_ops,
     math_grad,
+    misc_extra_ops,
     math_ops,
     nn_extra_ops,
     nn_grad,
