@@ -44,6 +44,9 @@ LAYERS = [
                   "ops.misc_extra_ops"]),
     ("more gradients", ["ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
                         "ops.linalg_extra_grad", "ops.sparse_grad",
+                  "ops.misc_extra_ops", "ops.complex_ops", "ops.fft_ops"]),
+    ("more gradients", ["ops.complex_grad", "ops.fft_grad",
+                        "ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
                         "ops.segment_grad"]),
     ("gradients", ["ops.array_grad", "ops.math_grad", "ops.nn_grad", "ops", "gradients"]),
     # Ops built with tf.gradients (conv3d_transpose is the gradient of conv3d).
@@ -60,6 +63,8 @@ LAYERS = [
     # TF1's other namespaces (tf.math, tf.linalg, ...): re-exports, and tf.gfile.
     ("more namespaces", ["math", "linalg", "random", "sparse", "debugging", "initializers",
                          "compat",
+    ("more namespaces", ["signal", "spectral",
+                         "math", "linalg", "random", "debugging", "initializers", "compat",
                          "gfile", "io", "io_gfile", "framework_extras"]),
     ("public API", ["", "keras"]),  # smallflow/__init__.py itself; tf.keras.datasets
     ("application", ["datasets", "examples", "models", "imaging", "contrib",

@@ -549,3 +549,32 @@ def test_registered_gradient_matches_numeric_jacobian(op_type):
                                    delta=case.delta)
 
     assert error < case.tolerance
+
+
+# Complex numbers and FFTs (issue 9, h9a): real inputs in, real outputs out, the complex ops
+# in between (their complex-convention checks are in tests/test_complex_and_fft.py).
+def _c128(x):
+    return tf.complex(x, 0.5 * x + 0.25)
+
+
+def _f32(fn):
+    return lambda x: tf.cast(fn(tf.cast(x, tf.float32)), tf.float64)
+
+
+CASES.update({
+    "Complex": _unary(lambda x: tf.abs(_c128(x))),
+    "Real": _unary(lambda x: tf.real(_c128(x) * _c128(x))),
+    "Imag": _unary(lambda x: tf.imag(_c128(x) * _c128(x))),
+    "Angle": _unary(lambda x: tf.angle(_c128(x))),
+    "ComplexAbs": _unary(lambda x: tf.abs(_c128(x))),
+    "Conj": _unary(lambda x: tf.imag(tf.conj(_c128(x)) * _c128(2.0 * x))),
+    **{op: _unary(lambda x, fn=fn: tf.abs(fn(_c128(tf.reshape(x, [1, 2, 3])))))
+       for op, fn in (("FFT", tf.fft), ("IFFT", tf.ifft), ("FFT2D", tf.fft2d),
+                      ("IFFT2D", tf.ifft2d), ("FFT3D", tf.fft3d), ("IFFT3D", tf.ifft3d))},
+    **{op: _unary(_f32(lambda x, fn=fn: tf.abs(fn(x))), tolerance=2e-2)
+       for op, fn in (("RFFT", tf.signal.rfft), ("RFFT2D", tf.signal.rfft2d),
+                      ("RFFT3D", lambda x: tf.signal.rfft3d(tf.reshape(x, [1, 2, 3]))))},
+    **{op: _unary(_f32(lambda x, fn=fn: fn(tf.complex(x, x))), tolerance=2e-2)
+       for op, fn in (("IRFFT", tf.signal.irfft), ("IRFFT2D", tf.signal.irfft2d),
+                      ("IRFFT3D", lambda z: tf.signal.irfft3d(tf.reshape(z, [1, 2, 3]))))},
+})

@@ -471,6 +471,22 @@ ROWS.update({
     "DecodeJSONExample": _row(None, lambda dt: tf.io.decode_json_example(tf.constant(["{}"]))),
     "Bitcast": _row("T", lambda dt: tf.bitcast(_c(dt), dt)),
     "Timestamp": _row(None, lambda dt: tf.stack([tf.timestamp()])),
+    "Complex": _row("T", lambda dt: tf.complex(_c(dt), _c(dt))),
+    "Real": _row("T", lambda dt: tf.real(_c(dt))),
+    "Imag": _row("T", lambda dt: tf.imag(_c(dt))),
+    "Angle": _row("T", lambda dt: tf.angle(_c(dt))),
+    "ComplexAbs": _row("T", lambda dt: tf.abs(_c(dt))),
+    "Conj": _row("T", lambda dt: tf.conj(_c(dt))),
+    **{op: _row("Tcomplex", lambda dt, fn=fn: fn(_c(dt, np.ones((2, 2, 2)))))
+       for op, fn in (("FFT", tf.fft), ("IFFT", tf.ifft), ("FFT2D", tf.fft2d),
+                      ("IFFT2D", tf.ifft2d), ("FFT3D", tf.fft3d), ("IFFT3D", tf.ifft3d))},
+    **{op: _row(None, lambda dt, fn=fn, real=real: fn(_c(tf.complex64 if real else tf.float32,
+                                                          np.ones((2, 2, 4)))))
+       for op, fn, real in (("RFFT", tf.signal.rfft, False), ("IRFFT", tf.signal.irfft, True),
+                            ("RFFT2D", tf.signal.rfft2d, False),
+                            ("IRFFT2D", tf.signal.irfft2d, True),
+                            ("RFFT3D", tf.signal.rfft3d, False),
+                            ("IRFFT3D", tf.signal.irfft3d, True))},
 })
 
 
@@ -486,7 +502,8 @@ DECLARING_MODULES = {
     "smallflow.ops.random_ops", "smallflow.ops.training_ops", "smallflow.ops.control_flow_ops",
     "smallflow.variables", "smallflow.ops.bitwise_ops", "smallflow.ops.special_math_ops",
     "smallflow.ops.string_extra_ops", "smallflow.ops.string_hash_ops",
-    "smallflow.ops.io_extra_ops",
+    "smallflow.ops.io_extra_ops", "smallflow.ops.misc_extra_ops", "smallflow.ops.complex_ops",
+    "smallflow.ops.fft_ops",
 }
 
 

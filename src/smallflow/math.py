@@ -3,6 +3,7 @@
 from .ops.array_extra_ops import (  # noqa: F401
     top_k,
 )
+from .ops.complex_ops import angle, conj, imag, real  # noqa: F401 - complex numbers (h9a)
 from .ops.cwise_ops import (  # noqa: F401
     abs,
     add,

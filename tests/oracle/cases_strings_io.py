@@ -123,3 +123,72 @@ def _io_cases():
 
 
 STRINGS_IO_CASES += _io_cases()
+
+
+def _complex_cases():
+    def case(name, build, rtol=1e-5):
+        return Case(f"complex/{name}", build, rtol=rtol)
+
+    def z(tf, np, dtype="float32"):
+        rs = np.random.RandomState(3)
+        return tf.complex(tf.constant(rs.randn(3, 4).astype(dtype)),
+                          tf.constant(rs.randn(3, 4).astype(dtype)))
+
+    def parts(tf, np, dtype):
+        c = z(tf, np, dtype)
+        x = tf.constant(np.array([-1.5, 0.0, 2.0], dtype))
+        return {"c": c, "real": tf.real(c), "imag": tf.imag(c), "conj": tf.conj(c),
+                "angle": tf.angle(c), "abs": tf.abs(c), "math_angle": tf.math.angle(x),
+                "real_of_real": tf.math.real(x), "imag_of_real": tf.math.imag(x),
+                "matmul": tf.matmul(c, c, transpose_b=True)}
+
+    def gradients(tf, np):
+        rs = np.random.RandomState(4)
+        x = tf.constant(rs.randn(3, 4))
+        y = tf.constant(rs.randn(3, 4))
+        c = tf.complex(x, y)
+        loss = (tf.reduce_sum(tf.abs(c)) + tf.reduce_sum(tf.angle(c))
+                + tf.reduce_sum(tf.real(tf.conj(c) * c * c))
+                + tf.reduce_sum(tf.imag(tf.matmul(c, c, transpose_b=True))))
+        dx, dy = tf.gradients(loss, [x, y])
+        return {"dx": dx, "dy": dy}
+
+    def ffts(tf, np):
+        c = z(tf, np)
+        c3 = tf.reshape(c, [3, 2, 2])
+        return {"fft": tf.fft(c), "ifft": tf.ifft(c), "fft2d": tf.spectral.fft2d(c),
+                "ifft2d": tf.ifft2d(c), "fft3d": tf.fft3d(c3), "ifft3d": tf.spectral.ifft3d(c3)}
+
+    def real_ffts(tf, np):
+        x = tf.constant(np.random.RandomState(5).randn(2, 3, 6).astype("float32"))
+        c = tf.complex(x, 0.5 * x)
+        return {"rfft": tf.spectral.rfft(x), "rfft4": tf.spectral.rfft(x, [4]),
+                "rfft9": tf.spectral.rfft(x, [9]), "irfft": tf.spectral.irfft(c),
+                "irfft7": tf.spectral.irfft(c, [7]), "rfft2d": tf.spectral.rfft2d(x),
+                "irfft2d": tf.spectral.irfft2d(c, [3, 8]), "rfft3d": tf.spectral.rfft3d(x),
+                "irfft3d": tf.spectral.irfft3d(c)}
+
+    def fft_gradients(tf, np):
+        x = tf.constant(np.random.RandomState(6).randn(2, 6).astype("float32"))
+        w = tf.constant(np.random.RandomState(7).randn(2, 4).astype("float32"))
+        spectrum = tf.spectral.rfft(x)
+        loss = (tf.reduce_sum(tf.abs(spectrum) * w)
+                + tf.reduce_sum(tf.spectral.irfft(spectrum * spectrum) * x)
+                + tf.reduce_sum(tf.abs(tf.ifft(tf.fft(tf.complex(x, x))))))
+        return {"dx": tf.gradients(loss, x)[0]}
+
+    return [
+        case("parts_float32", lambda tf, np: parts(tf, np, "float32")),
+        case("parts_float64", lambda tf, np: parts(tf, np, "float64")),
+        case("gradients", gradients),
+        case("ffts", ffts, rtol=1e-4),
+        case("real_ffts", real_ffts, rtol=1e-4),
+        case("fft_gradients", fft_gradients, rtol=1e-3),
+        case("bitcast", lambda tf, np: {
+            "narrow": tf.bitcast(tf.constant([1.0, -2.5]), tf.uint8),
+            "wide": tf.bitcast(tf.constant([[0, 0, 128, 63]], tf.uint8), tf.float32),
+            "same": tf.bitcast(tf.constant([1, -1]), tf.float32)}),
+    ]
+
+
+STRINGS_IO_CASES += _complex_cases()

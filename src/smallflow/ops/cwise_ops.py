@@ -111,6 +111,13 @@ def negative(x, name=None):
 
 
 def abs(x, name=None):  # noqa: A001 - TensorFlow's public name
+    """|x|; of a complex tensor, the modulus in its part dtype (TensorFlow's ComplexAbs, an
+    op registered with the complex family in complex_ops.py)."""
+    x = convert_to_tensor(x, name="x")
+    if x.dtype.is_complex:
+        part = x.dtype.real_dtype
+        return make_op("ComplexAbs", [x], [part], {"Tout": part}, name,
+                       "ComplexAbs").outputs[0]
     return make_unary("Abs", x, name)
 
 

@@ -3,6 +3,7 @@
 from ..registry import NotDifferentiable, RegisterGradient
 from . import array_ops, math_ops
 from .array_ops import broadcast_to_shape_of, reduce_to_shape_of
+from .common import make_op
 
 # -- unary ---------------------------------------------------------------------------------------
 
@@ -100,10 +101,18 @@ def _sub_grad(op, grad):
     return reduce_to_shape_of(grad, x), reduce_to_shape_of(-grad, y)
 
 
+def _conj(t):
+    """conj(t) for a complex tensor (TensorFlow's gradients of products conjugate the other
+    factor), t itself otherwise; the Conj op is registered in complex_ops.py."""
+    if not t.dtype.is_complex:
+        return t
+    return make_op("Conj", [t], [t.dtype], None, None, "Conj").outputs[0]
+
+
 @RegisterGradient("Mul")
 def _mul_grad(op, grad):
     x, y = op.inputs
-    return reduce_to_shape_of(grad * y, x), reduce_to_shape_of(x * grad, y)
+    return reduce_to_shape_of(grad * _conj(y), x), reduce_to_shape_of(_conj(x) * grad, y)
 
 
 @RegisterGradient("RealDiv")
@@ -182,7 +191,7 @@ NotDifferentiable("Any")
 
 @RegisterGradient("MatMul")
 def _matmul_grad(op, grad):
-    a, b = op.inputs
+    a, b = (_conj(t) for t in op.inputs)
     t_a = op.attrs["transpose_a"]
     t_b = op.attrs["transpose_b"]
     if not t_a and not t_b:
