@@ -192,3 +192,42 @@ def _complex_cases():
 
 
 STRINGS_IO_CASES += _complex_cases()
+
+
+def _complex_gradient_cases():
+    unary = {
+        "square": lambda tf, z: tf.square(z), "exp": lambda tf, z: tf.exp(z),
+        "log": lambda tf, z: tf.log(z), "sqrt": lambda tf, z: tf.sqrt(z),
+        "rsqrt": lambda tf, z: tf.rsqrt(z), "reciprocal": lambda tf, z: tf.reciprocal(z),
+        "tanh": lambda tf, z: tf.tanh(z), "sigmoid": lambda tf, z: tf.sigmoid(z),
+        "sin": lambda tf, z: tf.sin(z), "cos": lambda tf, z: tf.cos(z),
+        "tan": lambda tf, z: tf.tan(z), "sinh": lambda tf, z: tf.sinh(z),
+        "cosh": lambda tf, z: tf.cosh(z), "asinh": lambda tf, z: tf.asinh(z),
+        "acosh": lambda tf, z: tf.acosh(z), "atanh": lambda tf, z: tf.atanh(z),
+        "asin": lambda tf, z: tf.asin(z), "acos": lambda tf, z: tf.acos(z),
+        "atan": lambda tf, z: tf.atan(z), "expm1": lambda tf, z: tf.expm1(z),
+        "log1p": lambda tf, z: tf.log1p(z),
+        "div": lambda tf, z: z / (z + 1.0),
+        "div_no_nan": lambda tf, z: tf.div_no_nan(z, z * z + 1.0),
+        "prod": lambda tf, z: tf.reduce_prod(z, axis=1),
+        "cumprod": lambda tf, z: tf.cumprod(z, axis=1),
+        "squared_difference": lambda tf, z: tf.squared_difference(z, z * z),
+        "mean": lambda tf, z: tf.reduce_mean(z * z, axis=0),
+    }
+
+    def build(fn):
+        def run(tf, np):
+            rs = np.random.RandomState(8)
+            x = tf.constant(rs.rand(2, 3) * 0.5 + 0.3)
+            y = tf.constant(rs.rand(2, 3) * 0.5 - 0.2)
+            out = fn(tf, tf.complex(x, y))
+            loss = tf.reduce_sum(tf.real(out)) + 0.7 * tf.reduce_sum(tf.imag(out))
+            dx, dy = tf.gradients(loss, [x, y])
+            return {"y": out, "dx": dx, "dy": dy}
+
+        return run
+
+    return [Case(f"complex/grad_{name}", build(fn), rtol=1e-5) for name, fn in unary.items()]
+
+
+STRINGS_IO_CASES += _complex_gradient_cases()

@@ -220,3 +220,27 @@ def merge_shapes(shapes, what="values"):
                 )
         merged = merged.merge_with(shape)
     return merged
+
+
+def holomorphic(gradient):
+    """Decorator of a gradient function written with real formulas (``grad * f'(x)``):
+    for complex inputs it returns TensorFlow's ``grad * conj(f'(x))``, computed as
+    ``conj(gradient(op, conj(grad)))``; real inputs are untouched (one dtype test when the
+    gradient graph is built)."""
+
+    def conjugate(t):
+        if t is None or not t.dtype.is_complex:
+            return t
+        return make_op("Conj", [t], [t.dtype], None, None, "Conj").outputs[0]
+
+    def wrapper(op, grad):
+        if not any(t.dtype.is_complex for t in op.inputs):
+            return gradient(op, grad)
+        result = gradient(op, conjugate(grad))
+        if isinstance(result, (list, tuple)):
+            return type(result)(conjugate(t) for t in result)
+        return conjugate(result)
+
+    wrapper.__name__ = gradient.__name__
+    wrapper.__doc__ = gradient.__doc__
+    return wrapper

@@ -270,7 +270,14 @@ register_op("Minimum", lambda attrs: np.minimum, broadcast_shape_fn,
             signature=signature("x: T, y: T -> z: T", T=FLOATS + INDEX))
 register_op("DivNoNan", lambda attrs: _div_no_nan, broadcast_shape_fn,
             signature=signature("x: T, y: T -> z: T", T=FLOAT_COMPLEX))
-register_op("SquaredDifference", lambda attrs: lambda x, y: np.square(x - y), broadcast_shape_fn,
+def _squared_difference(x, y):
+    difference = x - y
+    if difference.dtype.kind == "c":
+        return (np.conj(difference) * difference).astype(difference.dtype)  # TF: conj(d) * d
+    return np.square(difference)
+
+
+register_op("SquaredDifference", lambda attrs: _squared_difference, broadcast_shape_fn,
             signature=signature("x: T, y: T -> z: T", T=FLOAT_INT_COMPLEX))
 register_op("Equal", lambda attrs: np.equal, broadcast_shape_fn,
             signature=signature("x: T, y: T -> z: bool", T=ALL))

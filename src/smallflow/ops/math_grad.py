@@ -3,7 +3,7 @@
 from ..registry import NotDifferentiable, RegisterGradient
 from . import array_ops, math_ops
 from .array_ops import broadcast_to_shape_of, reduce_to_shape_of
-from .common import make_op
+from .common import holomorphic, make_op
 
 # -- unary ---------------------------------------------------------------------------------------
 
@@ -19,51 +19,60 @@ def _abs_grad(op, grad):
 
 
 @RegisterGradient("Square")
+@holomorphic
 def _square_grad(op, grad):
     x = op.inputs[0]
     return grad * (2.0 * x)
 
 
 @RegisterGradient("Sqrt")
+@holomorphic
 def _sqrt_grad(op, grad):
     return grad * 0.5 / op.outputs[0]
 
 
 @RegisterGradient("Rsqrt")
+@holomorphic
 def _rsqrt_grad(op, grad):
     y = op.outputs[0]
     return grad * (-0.5 * y * y * y)
 
 
 @RegisterGradient("Exp")
+@holomorphic
 def _exp_grad(op, grad):
     return grad * op.outputs[0]
 
 
 @RegisterGradient("Log")
+@holomorphic
 def _log_grad(op, grad):
     # One division rather than TensorFlow's reciprocal-then-multiply: one op fewer per step.
     return math_ops.realdiv(grad, op.inputs[0])
 
 
 @RegisterGradient("Log1p")
+@holomorphic
 def _log1p_grad(op, grad):
     return grad * math_ops.reciprocal(1.0 + op.inputs[0])
 
 
 @RegisterGradient("Reciprocal")
+@holomorphic
 def _reciprocal_grad(op, grad):
     y = op.outputs[0]
     return -grad * y * y
 
 
 @RegisterGradient("Tanh")
+@holomorphic
 def _tanh_grad(op, grad):
     y = op.outputs[0]
     return grad * (1.0 - y * y)
 
 
 @RegisterGradient("Sigmoid")
+@holomorphic
 def _sigmoid_grad(op, grad):
     y = op.outputs[0]
     return grad * (y * (1.0 - y))
@@ -116,6 +125,7 @@ def _mul_grad(op, grad):
 
 
 @RegisterGradient("RealDiv")
+@holomorphic
 def _realdiv_grad(op, grad):
     x, y = op.inputs
     grad_x = grad / y
@@ -124,6 +134,7 @@ def _realdiv_grad(op, grad):
 
 
 @RegisterGradient("DivNoNan")
+@holomorphic
 def _div_no_nan_grad(op, grad):
     x, y = op.inputs
     grad_x = math_ops.div_no_nan(grad, y)
@@ -266,6 +277,7 @@ RegisterGradient("Min")(_extremum_grad)
 
 
 @RegisterGradient("Prod")
+@holomorphic
 def _prod_grad(op, grad):
     """d prod / d x_i = product of the other entries, without dividing by x_i (zeros are fine).
 

@@ -5,70 +5,83 @@ import math
 from ..registry import NotDifferentiable, RegisterGradient
 from . import array_ops, math_ops, special_math_ops
 from .array_ops import reduce_to_shape_of
+from .common import holomorphic
 
 
 @RegisterGradient("Sin")
+@holomorphic
 def _sin_grad(op, grad):
     return grad * special_math_ops.cos(op.inputs[0])
 
 
 @RegisterGradient("Cos")
+@holomorphic
 def _cos_grad(op, grad):
     return -grad * special_math_ops.sin(op.inputs[0])
 
 
 @RegisterGradient("Tan")
+@holomorphic
 def _tan_grad(op, grad):
     secant = math_ops.reciprocal(special_math_ops.cos(op.inputs[0]))
     return grad * math_ops.square(secant)
 
 
 @RegisterGradient("Asin")
+@holomorphic
 def _asin_grad(op, grad):
     x = op.inputs[0]
     return grad * math_ops.rsqrt(1.0 - math_ops.square(x))
 
 
 @RegisterGradient("Acos")
+@holomorphic
 def _acos_grad(op, grad):
     x = op.inputs[0]
     return -grad * math_ops.rsqrt(1.0 - math_ops.square(x))
 
 
 @RegisterGradient("Atan")
+@holomorphic
 def _atan_grad(op, grad):
     x = op.inputs[0]
     return grad * math_ops.reciprocal(1.0 + math_ops.square(x))
 
 
 @RegisterGradient("Sinh")
+@holomorphic
 def _sinh_grad(op, grad):
     return grad * special_math_ops.cosh(op.inputs[0])
 
 
 @RegisterGradient("Cosh")
+@holomorphic
 def _cosh_grad(op, grad):
     return grad * special_math_ops.sinh(op.inputs[0])
 
 
 @RegisterGradient("Asinh")
+@holomorphic
 def _asinh_grad(op, grad):
     # d/dx asinh(x) = 1 / cosh(asinh(x)).
     return grad / special_math_ops.cosh(op.outputs[0])
 
 
 @RegisterGradient("Acosh")
+@holomorphic
 def _acosh_grad(op, grad):
     return grad / special_math_ops.sinh(op.outputs[0])
 
 
 @RegisterGradient("Atanh")
+@holomorphic
 def _atanh_grad(op, grad):
     x = op.inputs[0]
     return grad * math_ops.reciprocal(1.0 - math_ops.square(x))
 
 
 @RegisterGradient("Expm1")
+@holomorphic
 def _expm1_grad(op, grad):
     return grad * math_ops.exp(op.inputs[0])
 
