@@ -13,7 +13,7 @@ SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "smallflow"
 LAYERS = [
     ("foundation", ["example_proto",
                     "python_io", "_version", "errors", "dtypes", "tensor_shape", "protos",
-                    "config", "config_devices", "config_experimental",
+                    "config", "config_devices", "config_experimental", "device_spec",
                     "tb_protos", "tensor_util", "nest", "ownership",
                     "datasets.idx"]),  # the IDX reader needs only NumPy,
     ("registry", ["registry", "op_signature"]),

@@ -77,3 +77,30 @@ def test_complex_real_dtype_and_handle_dtypes():
     assert tf.complex128.real_dtype == tf.float64
     assert tf.as_dtype("resource") is tf.resource
     assert not tf.variant.is_numpy_compatible
+
+
+@pytest.mark.parametrize(
+    ("text", "parts", "printed"),
+    [
+        ("/job:worker/replica:0/task:1/device:GPU:2", ("worker", 0, 1, "GPU", 2),
+         "/job:worker/replica:0/task:1/device:GPU:2"),
+        ("/cpu:0", (None, None, None, "CPU", 0), "/device:CPU:0"),
+        ("/device:CPU:*", (None, None, None, "CPU", None), "/device:CPU:*"),
+        ("/job:ps", ("ps", None, None, None, None), "/job:ps"),
+        ("", (None, None, None, None, None), ""),
+    ],
+)
+def test_device_spec_parses_and_prints_tensorflows_form(text, parts, printed):
+    spec = tf.DeviceSpec.from_string(text)
+    assert (spec.job, spec.replica, spec.task, spec.device_type, spec.device_index) == parts
+    assert spec.to_string() == printed
+
+
+def test_device_spec_merges_and_refuses_unknown_parts():
+    spec = tf.DeviceSpec(job="worker", device_type="cpu", device_index=0)
+    assert spec.to_string() == "/job:worker/device:CPU:0"
+    merged = spec.make_merged_spec("/task:3/device:GPU:1")
+    assert merged.to_string() == "/job:worker/task:3/device:GPU:1"
+    assert spec == "/job:worker/device:CPU:0"
+    with pytest.raises(ValueError, match="Unknown attribute: 'nonsense:1'"):
+        tf.DeviceSpec.from_string("/nonsense:1")

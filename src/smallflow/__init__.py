@@ -271,10 +271,19 @@ from .ops.io_extra_ops import (
     write_file,
 )
 from .ops.misc_extra_ops import bitcast, timestamp
-from .ops.complex_ops import angle, complex, conj, imag, real  # noqa: A004
+from .ops.complex_ops import (  # noqa: A004
+    angle,
+    complex,
+    conj,
+    imag,
+    real,
+    to_complex64,
+    to_complex128,
+)
 from .ops.fft_ops import fft, fft2d, fft3d, ifft, ifft2d, ifft3d
 from . import signal, spectral
 from ._version import GIT_VERSION, VERSION
+from .device_spec import DeviceSpec
 from .graph_io import (
     GRAPH_DEF_VERSION,
     GRAPH_DEF_VERSION_MIN_CONSUMER,

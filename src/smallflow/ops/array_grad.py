@@ -25,8 +25,11 @@ NotDifferentiable("OneHot")
 
 @RegisterGradient("Cast")
 def _cast_grad(op, grad):
+    # TensorFlow: the gradient passes between floating and complex types (a complex
+    # gradient cast to a real source keeps its real part), and stops at integers and bools.
     source = op.inputs[0].dtype
-    if source.is_floating and op.outputs[0].dtype.is_floating:
+    target = op.outputs[0].dtype
+    if (source.is_floating or source.is_complex) and (target.is_floating or target.is_complex):
         return array_ops.cast(grad, source)
     return None
 

@@ -10,7 +10,9 @@ from .. import dtypes
 from ..graph import convert_to_tensor, name_scope
 from ..op_signature import COMPLEX, signature
 from ..registry import register_op
+from .array_ops import ones_like, where, zeros_like
 from .common import broadcast_shape_fn, make_op, same_shape
+from .constant_op import cast
 
 _PART_TYPES = (dtypes.float32, dtypes.float64)
 _COMPLEX_OF = {dtypes.float32: dtypes.complex64, dtypes.float64: dtypes.complex128}
@@ -92,8 +94,6 @@ def imag(input, name=None):  # noqa: A002
         x = convert_to_tensor(input, name="input")
         if x.dtype.is_complex:
             return _part("Imag", x, scope)
-        from .array_ops import zeros_like  # the array facade sits in the same layer
-
         return zeros_like(x, name=scope)
 
 
@@ -104,8 +104,6 @@ def angle(input, name=None):  # noqa: A002
         x = convert_to_tensor(input, name="input")
         if x.dtype.is_complex:
             return _part("Angle", x, scope)
-        from .array_ops import where, zeros_like, ones_like
-
         return where(x < 0, np.pi * ones_like(x), zeros_like(x), name=scope)
 
 
@@ -123,3 +121,13 @@ def conj(x, name=None):
 def complex_abs(x, name=None):
     """|x| of a complex tensor, in its part dtype."""
     return _part("ComplexAbs", convert_to_tensor(x, name="x"), name or "ComplexAbs")
+
+
+def to_complex64(x, name="ToComplex64"):
+    """``cast(x, complex64)`` (TF1's shorthand)."""
+    return cast(x, dtypes.complex64, name=name)
+
+
+def to_complex128(x, name="ToComplex128"):
+    """``cast(x, complex128)`` (TF1's shorthand)."""
+    return cast(x, dtypes.complex128, name=name)
