@@ -470,6 +470,12 @@ ROWS.update({
         os.path.join(tempfile.gettempdir(), "smallflow_signature_write_file"), "x")),
     "DecodeJSONExample": _row(None, lambda dt: tf.io.decode_json_example(tf.constant(["{}"]))),
     "Bitcast": _row("T", lambda dt: tf.bitcast(_c(dt), dt)),
+    "StringNGrams": _row(None, lambda dt: tf.strings.ngrams(_strings(), 2)),
+    "UnsortedSegmentJoin": _row("Tindices", lambda dt: tf.strings.unsorted_segment_join(
+        _strings(), tf.constant([1, 0], dt), tf.constant(2, dt))),
+    "UnicodeEncode": _row(None, lambda dt: tf.strings.unicode_encode([[104, 105]], "UTF-8")),
+    "UnicodeTranscode": _row(None, lambda dt: tf.strings.unicode_transcode(
+        _strings(), "UTF-8", "UTF-16-BE")),
     "Timestamp": _row(None, lambda dt: tf.stack([tf.timestamp()])),
     "Complex": _row("T", lambda dt: tf.complex(_c(dt), _c(dt))),
     "Real": _row("T", lambda dt: tf.real(_c(dt))),

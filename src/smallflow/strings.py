@@ -15,7 +15,15 @@ from .ops.string_hash_ops import string_to_hash_bucket as to_hash_bucket
 from .ops.string_hash_ops import string_to_hash_bucket_fast as to_hash_bucket_fast
 from .ops.string_hash_ops import string_to_hash_bucket_strong as to_hash_bucket_strong
 from .ops.string_ops import as_string, join, string_to_number, to_number
+from .ops.string_text_ops import (
+    format,  # noqa: A004 - TensorFlow's public name
+    ngrams,
+    unicode_encode,
+    unicode_transcode,
+    unsorted_segment_join,
+)
 
 __all__ = ["as_string", "join", "length", "lower", "reduce_join", "regex_full_match",
            "regex_replace", "split", "string_to_number", "strip", "substr", "to_hash_bucket",
-           "to_hash_bucket_fast", "to_hash_bucket_strong", "to_number", "upper"]
+           "to_hash_bucket_fast", "to_hash_bucket_strong", "to_number", "upper", "format",
+           "ngrams", "unicode_encode", "unicode_transcode", "unsorted_segment_join"]

@@ -231,3 +231,83 @@ def _complex_gradient_cases():
 
 
 STRINGS_IO_CASES += _complex_gradient_cases()
+
+
+def _text_cases():
+    def case(name, build):
+        return Case(f"strings_text/{name}", build)
+
+    def seqs(tf):
+        return tf.constant([["a", "b", "c", "d"], ["e", "f", "g", "h"]])
+
+    out = [
+        case(f"ngrams_{index}", lambda tf, np, kw=kw: {"y": tf.strings.ngrams(seqs(tf), **kw)})
+        for index, kw in enumerate([
+            {"ngram_width": 2}, {"ngram_width": 3, "pad_values": "P"},
+            {"ngram_width": [1, 3], "pad_values": ("L", "R"), "padding_width": 1},
+            {"ngram_width": 5}, {"ngram_width": 6, "preserve_short_sequences": True},
+            {"ngram_width": 6, "pad_values": "P", "padding_width": 1,
+             "preserve_short_sequences": True},
+            {"ngram_width": 2, "separator": "|"}, {"ngram_width": 4, "pad_values": "P",
+                                                   "padding_width": 2}])
+    ]
+    out += [
+        case("ngrams_vector", lambda tf, np: {"y": tf.strings.ngrams(
+            tf.constant(["a", "b"]), 3, preserve_short_sequences=True)}),
+        case("segment_join", lambda tf, np: {
+            "y": tf.strings.unsorted_segment_join(tf.constant(["a", "b", "c", "d"]),
+                                                  [1, 0, 1, 1], 3, separator=","),
+            "rows": tf.strings.unsorted_segment_join(tf.constant([["a", "b"], ["c", "d"]]),
+                                                     [1, 0], 2)}),
+        case("segment_join_negative", lambda tf, np: {
+            "y": tf.strings.unsorted_segment_join(tf.constant(["a", "b"]), [-1, 0], 2)}),
+        case("unicode_encode", lambda tf, np: {
+            "utf8": tf.strings.unicode_encode(tf.constant([[104, 105, -5, 1114112, 233]]),
+                                              "UTF-8"),
+            "utf16": tf.strings.unicode_encode(tf.constant([104, 105, 233, 128512]),
+                                               "UTF-16-BE"),
+            "utf32": tf.strings.unicode_encode(tf.constant([[104, 105], [233, 0]]),
+                                               "UTF-32-BE"),
+            "ignore": tf.strings.unicode_encode(tf.constant([[104, -1, 55296]]), "UTF-8",
+                                                errors="ignore"),
+            "char": tf.strings.unicode_encode(tf.constant([[104, 55296]]), "UTF-8",
+                                              replacement_char=63)}),
+        case("unicode_encode_strict", lambda tf, np: {
+            "y": tf.strings.unicode_encode(tf.constant([[104, -1]]), "UTF-8",
+                                           errors="strict")}),
+        case("unicode_transcode", lambda tf, np: {
+            "utf16": tf.strings.unicode_transcode(
+                tf.constant(["caf\u00e9".encode(), b"a\xffb"]), "UTF-8", "UTF-16-BE"),
+            "controls": tf.strings.unicode_transcode(
+                tf.constant([b"a\xffb\x01\xe9\x80"]), "UTF-8", "UTF-8", replacement_char=63,
+                replace_control_characters=True),
+            "ignore": tf.strings.unicode_transcode(tf.constant([b"a\xffb\x01\x7f"]), "UTF-8",
+                                                   "UTF-8", errors="ignore"),
+            "latin1": tf.strings.unicode_transcode(tf.constant([b"\xe9t\xe9"]), "ISO-8859-1",
+                                                   "UTF-8"),
+            "surrogate": tf.strings.unicode_transcode(tf.constant([b"\x00h\xd8\x00"]),
+                                                      "UTF-16-BE", "UTF-8")}),
+        case("unicode_transcode_strict", lambda tf, np: {
+            "y": tf.strings.unicode_transcode(tf.constant([b"a\xff"]), "UTF-8", "UTF-8",
+                                              errors="strict")}),
+        case("format", lambda tf, np: {
+            "two": tf.strings.format("x={} y={}", [tf.constant([1, 2, 3]), tf.constant(2.5)]),
+            "long": tf.strings.format("{}", [tf.constant(list(range(10)))]),
+            "matrix": tf.strings.format("{}", [tf.constant([[1.5, 2], [3, 4]])]),
+            "strings": tf.strings.format("{}", [tf.constant(["a", "b\n\"c\""])]),
+            "bool": tf.strings.format("{}", [tf.constant([True, False])]),
+            "small": tf.strings.format("{}", [tf.constant(1e-7)]),
+            "double": tf.strings.format("{}", [tf.constant(np.array([0.1, 1 / 3]))]),
+            "float": tf.strings.format("{}", [tf.constant([0.1, 1 / 3, 1e10, -0.0])]),
+            "summarize2": tf.strings.format("{}", [tf.constant(list(range(10)))], summarize=2),
+            "all": tf.strings.format("{}", [tf.constant(list(range(10)))], summarize=-1),
+            "cube": tf.strings.format("{}", [tf.reshape(tf.range(60), [3, 4, 5])]),
+            "big": tf.strings.format("<{}>", tf.reshape(tf.range(200), [10, 20])),
+            "scalar": tf.strings.format("a{}b", tf.constant(3.0)),
+            "empty": tf.strings.format("{}", [tf.zeros([0])]),
+            "int64": tf.strings.format("{}", [tf.constant([2 ** 40], tf.int64)])}),
+    ]
+    return out
+
+
+STRINGS_IO_CASES += _text_cases()

@@ -45,6 +45,7 @@ from . import (  # noqa: F401 - imported for their registrations
     state_ops,
     string_extra_ops,
     string_hash_ops,
+    string_text_ops,
     tensor_array_ops,
     training_ops,
 )
