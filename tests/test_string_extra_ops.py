@@ -243,3 +243,15 @@ def test_io_aliases_are_the_tf1_objects():
     assert tf.io.TFRecordOptions is tf.python_io.TFRecordOptions
     assert tf.io.parse_example is tf.parse_example
     assert tf.io.FixedLenFeature is tf.FixedLenFeature
+
+
+def test_priority_queue_dequeues_the_smallest_priority_first():
+    queue = tf.io.PriorityQueue(10, [tf.string], shapes=[[]])
+    assert queue.dtypes == [tf.int64, tf.string]
+    enqueue = queue.enqueue_many([[5, 1, 3, 1], ["e", "a", "c", "b"]])
+    priorities, values = queue.dequeue_many(4)
+    with tf.Session() as sess:
+        sess.run(enqueue)
+        got_priorities, got_values = sess.run([priorities, values])
+    assert got_priorities.tolist() == [1, 1, 3, 5]
+    assert got_values.tolist() == [b"a", b"b", b"c", b"e"]

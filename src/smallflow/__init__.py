@@ -232,7 +232,13 @@ from .ops.math_ops import (
     unsorted_segment_sum,
 )
 from .ops.random_ops import random_normal, random_uniform, truncated_normal
-from .ops.data_flow_ops import FIFOQueue, PaddingFIFOQueue, QueueBase, RandomShuffleQueue
+from .ops.data_flow_ops import (
+    FIFOQueue,
+    PaddingFIFOQueue,
+    PriorityQueue,
+    QueueBase,
+    RandomShuffleQueue,
+)
 from .ops.parsing_ops import (
     FixedLenFeature,
     SparseTensor,

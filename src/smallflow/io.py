@@ -4,7 +4,12 @@ records, queues, and writing GraphDefs: the TF 2 spellings of these TF1 names.""
 from . import io_gfile as gfile
 from .graph import GraphKeys, name_scope
 from .graph_io import write_graph
-from .ops.data_flow_ops import PaddingFIFOQueue, QueueBase, RandomShuffleQueue
+from .ops.data_flow_ops import (
+    PaddingFIFOQueue,
+    PriorityQueue,
+    QueueBase,
+    RandomShuffleQueue,
+)
 from .ops.io_extra_ops import (
     decode_compressed,
     decode_json_example,
@@ -27,7 +32,8 @@ def match_filenames_once(pattern, name=None):
                         collections=[GraphKeys.LOCAL_VARIABLES], name=scope)
 
 
-__all__ = ["FixedLenFeature", "PaddingFIFOQueue", "QueueBase", "RandomShuffleQueue",
+__all__ = ["FixedLenFeature", "PaddingFIFOQueue", "PriorityQueue", "QueueBase",
+           "RandomShuffleQueue",
            "TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter", "VarLenFeature",
            "decode_base64", "decode_compressed", "decode_csv", "decode_json_example",
            "decode_raw", "encode_base64", "gfile", "match_filenames_once", "matching_files",

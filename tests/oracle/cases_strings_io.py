@@ -311,3 +311,14 @@ def _text_cases():
 
 
 STRINGS_IO_CASES += _text_cases()
+
+
+def _priority_queue(tf, np):
+    queue = tf.PriorityQueue(10, [tf.string], shapes=[[]])
+    enqueue = queue.enqueue_many([tf.constant([5, 1, 3, 1], tf.int64),
+                                  tf.constant(["e", "a", "c", "b"])])
+    priorities, values = queue.dequeue_many(3)
+    return {"priorities": priorities, "values": values}, None, [enqueue]
+
+
+STRINGS_IO_CASES.append(Case("io/priority_queue", _priority_queue))

@@ -93,6 +93,10 @@ class _SessionQueue:
             return taken
 
     def _take(self):
+        if self.spec["kind"] == "PriorityQueue":
+            # The smallest priority (component 0) first; equal priorities in arrival order.
+            index = min(range(len(self.elements)), key=lambda i: int(self.elements[i][0]))
+            return self.elements.pop(index)
         if self.spec["kind"] == "RandomShuffleQueue":
             index = int(self.rng.integers(len(self.elements)))
             self.elements[index], self.elements[-1] = self.elements[-1], self.elements[index]
@@ -377,3 +381,17 @@ class RandomShuffleQueue(QueueBase):
                          {"min_after_dequeue": int(min_after_dequeue),
                           "seed": list(seeds) if seeds[0] is not None else None})
 
+
+
+class PriorityQueue(QueueBase):
+    """Dequeues the element with the smallest priority first: each element is a scalar int64
+    priority followed by components of ``types`` (``dtypes`` lists int64 first)."""
+
+    _kind = "PriorityQueue"
+
+    def __init__(self, capacity, types, shapes=None, names=None, shared_name=None,
+                 name="priority_queue"):
+        types = [dtypes.int64, *_as_list(types)]
+        if shapes is not None:
+            shapes = [TensorShape([]), *_as_list(shapes)]
+        super().__init__(capacity, types, shapes, names, shared_name, name)
