@@ -438,6 +438,11 @@ def _strings():
     return _c(tf.string)
 
 
+def _sparse(dtype):
+    return tf.SparseTensor(tf.constant([[0, 1], [1, 0]], tf.int64),
+                           _c(dtype, np.array([1, 2])), tf.constant([2, 2], tf.int64))
+
+
 ROWS.update({
     "StringLength": _row(None, lambda dt: tf.strings.length(_strings())),
     "StringLower": _row(None, lambda dt: tf.strings.lower(_strings())),
@@ -471,6 +476,10 @@ ROWS.update({
     "DecodeJSONExample": _row(None, lambda dt: tf.io.decode_json_example(tf.constant(["{}"]))),
     "Bitcast": _row("T", lambda dt: tf.bitcast(_c(dt), dt)),
     "StringNGrams": _row(None, lambda dt: tf.strings.ngrams(_strings(), 2)),
+    "SerializeSparse": _row("T", lambda dt: tf.serialize_sparse(_sparse(dt))),
+    "SerializeManySparse": _row("T", lambda dt: tf.serialize_many_sparse(_sparse(dt))),
+    "DeserializeManySparse": _row("dtype", lambda dt: list(tf.deserialize_many_sparse(
+        tf.serialize_many_sparse(_sparse(dt)), dt))),
     "UnsortedSegmentJoin": _row("Tindices", lambda dt: tf.strings.unsorted_segment_join(
         _strings(), tf.constant([1, 0], dt), tf.constant(2, dt))),
     "UnicodeEncode": _row(None, lambda dt: tf.strings.unicode_encode([[104, 105]], "UTF-8")),
@@ -509,7 +518,7 @@ DECLARING_MODULES = {
     "smallflow.variables", "smallflow.ops.bitwise_ops", "smallflow.ops.special_math_ops",
     "smallflow.ops.string_extra_ops", "smallflow.ops.string_hash_ops",
     "smallflow.ops.io_extra_ops", "smallflow.ops.misc_extra_ops", "smallflow.ops.complex_ops",
-    "smallflow.ops.fft_ops",
+    "smallflow.ops.fft_ops", "smallflow.ops.sparse_serialization_ops",
 }
 
 

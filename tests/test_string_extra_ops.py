@@ -255,3 +255,27 @@ def test_priority_queue_dequeues_the_smallest_priority_first():
         got_priorities, got_values = sess.run([priorities, values])
     assert got_priorities.tolist() == [1, 1, 3, 5]
     assert got_values.tolist() == [b"a", b"b", b"c", b"e"]
+
+
+def test_sparse_tensors_round_trip_through_serialized_strings():
+    sparse = tf.SparseTensor(tf.constant([[0, 1, 1], [1, 0, 2]], tf.int64),
+                             tf.constant([1.5, 2.5]), tf.constant([3, 2, 3], tf.int64))
+    one = tf.io.serialize_sparse(sparse)
+    many = tf.serialize_many_sparse(sparse)
+    back = tf.deserialize_many_sparse(many, tf.float32)
+    with tf.Session() as sess:
+        one_value, many_value, result = sess.run([one, many, back])
+    assert one_value.shape == (3,) and many_value.shape == (3, 3)
+    assert result.indices.tolist() == [[0, 1, 1], [1, 0, 2]]
+    assert result.values.tolist() == [1.5, 2.5]
+    assert result.dense_shape.tolist() == [3, 2, 3]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Requested SparseTensor of type"):
+        sess = tf.Session()
+        sess.run(tf.deserialize_many_sparse(many, tf.int32).values)
+
+
+def test_serialize_many_sparse_needs_sorted_indices():
+    sparse = tf.SparseTensor(tf.constant([[1, 0], [0, 1]], tf.int64), tf.constant([1, 2]),
+                             tf.constant([2, 2], tf.int64))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices\[1\] = \[0,1\] is out"):
+        _run(tf.serialize_many_sparse(sparse))

@@ -277,6 +277,11 @@ from .ops.io_extra_ops import (
     write_file,
 )
 from .ops.misc_extra_ops import bitcast, timestamp
+from .ops.sparse_serialization_ops import (
+    deserialize_many_sparse,
+    serialize_many_sparse,
+    serialize_sparse,
+)
 from .ops.complex_ops import (  # noqa: A004
     angle,
     complex,

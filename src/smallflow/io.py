@@ -19,6 +19,11 @@ from .ops.io_extra_ops import (
 )
 from .ops.io_ops import decode_csv, decode_raw, matching_files, read_file
 from .ops.parsing_ops import FixedLenFeature, VarLenFeature, parse_example, parse_single_example
+from .ops.sparse_serialization_ops import (
+    deserialize_many_sparse,
+    serialize_many_sparse,
+    serialize_sparse,
+)
 from .ops.string_extra_ops import decode_base64, encode_base64
 from .python_io import TFRecordCompressionType, TFRecordOptions, TFRecordWriter, tf_record_iterator
 from .variables import Variable
@@ -35,7 +40,8 @@ def match_filenames_once(pattern, name=None):
 __all__ = ["FixedLenFeature", "PaddingFIFOQueue", "PriorityQueue", "QueueBase",
            "RandomShuffleQueue",
            "TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter", "VarLenFeature",
-           "decode_base64", "decode_compressed", "decode_csv", "decode_json_example",
+           "decode_base64", "decode_compressed", "deserialize_many_sparse",
+           "serialize_many_sparse", "serialize_sparse", "decode_csv", "decode_json_example",
            "decode_raw", "encode_base64", "gfile", "match_filenames_once", "matching_files",
            "parse_example", "parse_single_example", "parse_tensor", "read_file",
            "serialize_tensor", "tf_record_iterator", "write_file", "write_graph"]

@@ -322,3 +322,19 @@ def _priority_queue(tf, np):
 
 
 STRINGS_IO_CASES.append(Case("io/priority_queue", _priority_queue))
+
+
+def _sparse_serialization(tf, np, rows=((0, 1, 1), (1, 0, 2), (1, 1, 0))):
+    sp = tf.SparseTensor(indices=tf.constant(list(rows), tf.int64),
+                         values=tf.constant([1.5, 2.5, 3.5]),
+                         dense_shape=tf.constant([3, 2, 3], tf.int64))
+    many = tf.serialize_many_sparse(sp)
+    back = tf.deserialize_many_sparse(many, tf.float32)
+    return {"one": tf.serialize_sparse(sp), "many": many, "indices": back.indices,
+            "values": back.values, "dense_shape": back.dense_shape,
+            "io_one": tf.io.serialize_sparse(sp)}
+
+
+STRINGS_IO_CASES.append(Case("io/sparse_serialization", _sparse_serialization))
+STRINGS_IO_CASES.append(Case("io/sparse_serialization_unsorted", lambda tf, np: (
+    _sparse_serialization(tf, np, ((1, 0, 2), (0, 1, 1), (1, 1, 0))))))
