@@ -279,3 +279,51 @@ def test_serialize_many_sparse_needs_sorted_indices():
                              tf.constant([2, 2], tf.int64))
     with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices\[1\] = \[0,1\] is out"):
         _run(tf.serialize_many_sparse(sparse))
+
+
+def _sequence_example():
+    pytest.importorskip("google.protobuf", reason="tf.train.SequenceExample needs protobuf")
+    feature_lists = tf.train.FeatureLists(feature_list={
+        "tokens": tf.train.FeatureList(feature=[
+            tf.train.Feature(int64_list=tf.train.Int64List(value=[s, s + 1])) for s in (1, 2)]),
+        "words": tf.train.FeatureList(feature=[
+            tf.train.Feature(bytes_list=tf.train.BytesList(value=w)) for w in ([b"a"], [])])})
+    context = tf.train.Features(feature={
+        "id": tf.train.Feature(int64_list=tf.train.Int64List(value=[7]))})
+    return tf.train.SequenceExample(context=context,
+                                    feature_lists=feature_lists).SerializeToString()
+
+
+def test_parse_single_sequence_example():
+    context, sequences = tf.parse_single_sequence_example(
+        _sequence_example(), {"id": tf.FixedLenFeature([], tf.int64)},
+        {"tokens": tf.io.FixedLenSequenceFeature([2], tf.int64),
+         "words": tf.io.VarLenFeature(tf.string)})
+    assert sequences["tokens"].shape.as_list() == [None, 2]
+    with tf.Session() as sess:
+        ctx, seq = sess.run([context, sequences])
+    assert ctx["id"] == 7
+    assert seq["tokens"].tolist() == [[1, 2], [2, 3]]
+    assert seq["words"].indices.tolist() == [[0, 0]]
+    assert seq["words"].dense_shape.tolist() == [2, 1]
+
+
+def test_parse_sequence_example_pads_and_reports_lengths():
+    record = _sequence_example()
+    _, sequences, lengths = tf.io.parse_sequence_example(
+        [record, record], sequence_features={"tokens": tf.FixedLenSequenceFeature(
+            [2], tf.int64)})
+    value, length = _run([sequences["tokens"], lengths["tokens"]])
+    assert value.shape == (2, 2, 2) and length.tolist() == [2, 2]
+
+
+def test_missing_sequence_feature_is_an_error_unless_allowed():
+    record = _sequence_example()
+    _, allowed = tf.parse_single_sequence_example(
+        record, sequence_features={"nope": tf.FixedLenSequenceFeature([], tf.float32,
+                                                                      allow_missing=True)})
+    assert _run(allowed["nope"]).shape == (0,)
+    _, required = tf.parse_single_sequence_example(
+        record, sequence_features={"nope": tf.FixedLenSequenceFeature([], tf.float32)})
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Feature list 'nope' is required"):
+        _run(required["nope"])

@@ -277,6 +277,7 @@ from .ops.io_extra_ops import (
     write_file,
 )
 from .ops.misc_extra_ops import bitcast, timestamp
+from .ops.sequence_parsing_ops import FixedLenSequenceFeature, parse_single_sequence_example
 from .ops.sparse_serialization_ops import (
     deserialize_many_sparse,
     serialize_many_sparse,

@@ -19,6 +19,11 @@ from .ops.io_extra_ops import (
 )
 from .ops.io_ops import decode_csv, decode_raw, matching_files, read_file
 from .ops.parsing_ops import FixedLenFeature, VarLenFeature, parse_example, parse_single_example
+from .ops.sequence_parsing_ops import (
+    FixedLenSequenceFeature,
+    parse_sequence_example,
+    parse_single_sequence_example,
+)
 from .ops.sparse_serialization_ops import (
     deserialize_many_sparse,
     serialize_many_sparse,
@@ -37,7 +42,8 @@ def match_filenames_once(pattern, name=None):
                         collections=[GraphKeys.LOCAL_VARIABLES], name=scope)
 
 
-__all__ = ["FixedLenFeature", "PaddingFIFOQueue", "PriorityQueue", "QueueBase",
+__all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "parse_sequence_example",
+           "parse_single_sequence_example", "PaddingFIFOQueue", "PriorityQueue", "QueueBase",
            "RandomShuffleQueue",
            "TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter", "VarLenFeature",
            "decode_base64", "decode_compressed", "deserialize_many_sparse",

@@ -338,3 +338,52 @@ def _sparse_serialization(tf, np, rows=((0, 1, 1), (1, 0, 2), (1, 1, 0))):
 STRINGS_IO_CASES.append(Case("io/sparse_serialization", _sparse_serialization))
 STRINGS_IO_CASES.append(Case("io/sparse_serialization_unsorted", lambda tf, np: (
     _sparse_serialization(tf, np, ((1, 0, 2), (0, 1, 1), (1, 1, 0))))))
+
+
+def _sequence_examples(tf):
+    def feature(kind, values):
+        if kind == "int64":
+            return tf.train.Feature(int64_list=tf.train.Int64List(value=values))
+        if kind == "float":
+            return tf.train.Feature(float_list=tf.train.FloatList(value=values))
+        return tf.train.Feature(bytes_list=tf.train.BytesList(value=values))
+
+    def record(length, steps, words):
+        context = tf.train.Features(feature={"length": feature("int64", [length])})
+        lists = tf.train.FeatureLists(feature_list={
+            "tokens": tf.train.FeatureList(feature=[feature("int64", [s, s + 1])
+                                                    for s in steps]),
+            "words": tf.train.FeatureList(feature=[feature("bytes", w) for w in words])})
+        return tf.train.SequenceExample(context=context,
+                                        feature_lists=lists).SerializeToString()
+
+    return [record(3, [1, 2, 3], [[b"a"], [], [b"b", b"c"]]), record(1, [7], [[b"z"]])]
+
+
+def _parse_sequence(tf, np):
+    records = _sequence_examples(tf)
+    context = {"length": tf.FixedLenFeature([], tf.int64),
+               "missing": tf.FixedLenFeature([2], tf.float32, default_value=[0.5, 1.5])}
+    sequence = {"tokens": tf.FixedLenSequenceFeature([2], tf.int64),
+                "words": tf.VarLenFeature(tf.string),
+                "absent": tf.io.FixedLenSequenceFeature([], tf.float32, allow_missing=True)}
+    ctx, seq = tf.parse_single_sequence_example(records[0], context, sequence)
+    bctx, bseq, lengths = tf.io.parse_sequence_example(records, context, sequence)
+    out = {"length": ctx["length"], "missing": ctx["missing"], "tokens": seq["tokens"],
+           "words_indices": seq["words"].indices, "words_values": seq["words"].values,
+           "words_shape": seq["words"].dense_shape, "absent": seq["absent"],
+           "b_length": bctx["length"], "b_tokens": bseq["tokens"],
+           "b_words_indices": bseq["words"].indices, "b_words_shape": bseq["words"].dense_shape,
+           "lengths_tokens": lengths["tokens"], "lengths_absent": lengths["absent"]}
+    return out
+
+
+def _parse_sequence_missing(tf, np):
+    records = _sequence_examples(tf)
+    ctx, seq = tf.io.parse_single_sequence_example(
+        records[0], sequence_features={"nope": tf.FixedLenSequenceFeature([], tf.int64)})
+    return {"nope": seq["nope"]}
+
+
+STRINGS_IO_CASES.append(Case("io/parse_sequence_example", _parse_sequence))
+STRINGS_IO_CASES.append(Case("io/parse_sequence_example_missing", _parse_sequence_missing))

@@ -34,6 +34,7 @@ from . import (  # noqa: F401 - imported for their registrations
     random_ops,
     scatter_ops,
     script_ops,
+    sequence_parsing_ops,
     sparse_serialization_ops,
     segment_grad,
     segment_ops,
