@@ -46,7 +46,7 @@ LAYERS = [
                         "ops.linalg_extra_grad", "ops.sparse_grad",
                   "ops.string_text_ops",
                   "ops.string_text_ops", "ops.sparse_serialization_ops",
-                  "ops.sequence_parsing_ops",
+                  "ops.sequence_parsing_ops", "ops.fake_quant_ops",
                   "ops.misc_extra_ops", "ops.complex_ops", "ops.fft_ops"]),
     ("more gradients", ["ops.complex_grad", "ops.fft_grad",
                         "ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",

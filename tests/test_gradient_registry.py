@@ -578,3 +578,22 @@ CASES.update({
        for op, fn in (("IRFFT", tf.signal.irfft), ("IRFFT2D", tf.signal.irfft2d),
                       ("IRFFT3D", lambda z: tf.signal.irfft3d(tf.reshape(z, [1, 2, 3]))))},
 })
+
+
+# Fake quantization: the gradient is the straight-through estimator, which equals the true
+# derivative only where the input is clamped (0); checked there. Inside the range it is
+# compared with TensorFlow by the oracle (tests/oracle/cases_strings_io.py).
+def _outside_range(shape):
+    return np.linspace(7.0, 9.0, int(np.prod(shape))).reshape(shape)
+
+
+CASES.update({
+    "FakeQuantWithMinMaxArgs": _unary(lambda x: tf.cast(tf.fake_quant_with_min_max_args(
+        tf.cast(x, tf.float32)), tf.float64), init=_outside_range),
+    "FakeQuantWithMinMaxVars": _unary(lambda x: tf.cast(tf.fake_quant_with_min_max_vars(
+        tf.cast(x, tf.float32), -6.0, 6.0), tf.float64), init=_outside_range),
+    "FakeQuantWithMinMaxVarsPerChannel": _unary(lambda x: tf.cast(
+        tf.fake_quant_with_min_max_vars_per_channel(tf.cast(x, tf.float32), [-6.0] * 3,
+                                                    [6.0] * 3), tf.float64),
+        init=_outside_range),
+})

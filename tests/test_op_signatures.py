@@ -476,6 +476,19 @@ ROWS.update({
     "DecodeJSONExample": _row(None, lambda dt: tf.io.decode_json_example(tf.constant(["{}"]))),
     "Bitcast": _row("T", lambda dt: tf.bitcast(_c(dt), dt)),
     "StringNGrams": _row(None, lambda dt: tf.strings.ngrams(_strings(), 2)),
+    "FakeQuantWithMinMaxArgs": _row(None, lambda dt: tf.fake_quant_with_min_max_args(
+        _c(tf.float32))),
+    "FakeQuantWithMinMaxArgsGradient": _row(None, lambda dt: (
+        tf.fake_quant_with_min_max_args_gradient(_c(tf.float32), _c(tf.float32)))),
+    "FakeQuantWithMinMaxVars": _row(None, lambda dt: tf.fake_quant_with_min_max_vars(
+        _c(tf.float32), -1.0, 1.0)),
+    "FakeQuantWithMinMaxVarsGradient": _row(None, lambda dt: list(
+        tf.fake_quant_with_min_max_vars_gradient(_c(tf.float32), _c(tf.float32), -1.0, 1.0))),
+    "FakeQuantWithMinMaxVarsPerChannel": _row(None, lambda dt: (
+        tf.fake_quant_with_min_max_vars_per_channel(_c(tf.float32), [-1.0] * 3, [1.0] * 3))),
+    "FakeQuantWithMinMaxVarsPerChannelGradient": _row(None, lambda dt: list(
+        tf.fake_quant_with_min_max_vars_per_channel_gradient(
+            _c(tf.float32), _c(tf.float32), [-1.0] * 3, [1.0] * 3))),
     "SerializeSparse": _row("T", lambda dt: tf.serialize_sparse(_sparse(dt))),
     "SerializeManySparse": _row("T", lambda dt: tf.serialize_many_sparse(_sparse(dt))),
     "DeserializeManySparse": _row("dtype", lambda dt: list(tf.deserialize_many_sparse(
@@ -519,6 +532,7 @@ DECLARING_MODULES = {
     "smallflow.ops.string_extra_ops", "smallflow.ops.string_hash_ops",
     "smallflow.ops.io_extra_ops", "smallflow.ops.misc_extra_ops", "smallflow.ops.complex_ops",
     "smallflow.ops.fft_ops", "smallflow.ops.sparse_serialization_ops",
+    "smallflow.ops.fake_quant_ops",
 }
 
 

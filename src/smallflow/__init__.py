@@ -277,6 +277,14 @@ from .ops.io_extra_ops import (
     write_file,
 )
 from .ops.misc_extra_ops import bitcast, timestamp
+from .ops.fake_quant_ops import (
+    fake_quant_with_min_max_args,
+    fake_quant_with_min_max_args_gradient,
+    fake_quant_with_min_max_vars,
+    fake_quant_with_min_max_vars_gradient,
+    fake_quant_with_min_max_vars_per_channel,
+    fake_quant_with_min_max_vars_per_channel_gradient,
+)
 from .ops.sequence_parsing_ops import FixedLenSequenceFeature, parse_single_sequence_example
 from .ops.sparse_serialization_ops import (
     deserialize_many_sparse,

@@ -387,3 +387,29 @@ def _parse_sequence_missing(tf, np):
 
 STRINGS_IO_CASES.append(Case("io/parse_sequence_example", _parse_sequence))
 STRINGS_IO_CASES.append(Case("io/parse_sequence_example_missing", _parse_sequence_missing))
+
+
+def _fake_quant_cases():
+    def build(tf, np):
+        x = tf.constant(np.linspace(-8.0, 8.0, 33).astype("float32").reshape(11, 3))
+        low = tf.constant(-5.3)
+        high = tf.constant(4.7)
+        lows = tf.constant([-1.0, -0.25, -6.0])
+        highs = tf.constant([1.0, 3.9, 0.5])
+        args = tf.fake_quant_with_min_max_args(x, -2.7, 5.1, num_bits=4)
+        narrow = tf.fake_quant_with_min_max_args(x, min=-1.0, max=6.0, narrow_range=True)
+        wide = tf.fake_quant_with_min_max_vars(x, low, high, num_bits=8)
+        per_channel = tf.fake_quant_with_min_max_vars_per_channel(x, lows, highs, num_bits=5)
+        loss = (tf.reduce_sum(args * x) + tf.reduce_sum(wide * wide)
+                + tf.reduce_sum(per_channel * 3.0))
+        dx, dlow, dhigh, dlows, dhighs = tf.gradients(loss, [x, low, high, lows, highs])
+        g = tf.fake_quant_with_min_max_vars_gradient(x, x, low, high)
+        return {"args": args, "narrow": narrow, "vars": wide, "per_channel": per_channel,
+                "dx": dx, "dlow": dlow, "dhigh": dhigh, "dlows": dlows, "dhighs": dhighs,
+                "g0": g[0], "g1": g[1], "g2": g[2],
+                "args_grad": tf.fake_quant_with_min_max_args_gradient(x, x, -1.0, 1.0)}
+
+    return [Case("fake_quant/all", build)]
+
+
+STRINGS_IO_CASES += _fake_quant_cases()

@@ -19,6 +19,7 @@ from . import (  # noqa: F401 - imported for their registrations
     linalg_extra_grad,
     linalg_extra_ops,
     fft_grad,
+    fake_quant_ops,
     fft_ops,
     io_extra_ops,
     linalg_grad,
