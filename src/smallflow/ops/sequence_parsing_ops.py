@@ -13,7 +13,8 @@ from ..graph import convert_to_tensor, name_scope
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, as_shape
 from .common import make_op
-from .parsing_ops import FixedLenFeature, SparseTensor, VarLenFeature
+from .parsing_ops import FixedLenFeature, VarLenFeature
+from .sparse_tensor import SparseTensor
 
 _KINDS = {dtypes.int64: "int64_list", dtypes.float32: "float_list", dtypes.string: "bytes_list"}
 

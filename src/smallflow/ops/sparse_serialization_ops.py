@@ -12,7 +12,7 @@ from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape
 from .common import make_op
 from .io_extra_ops import parse_array, serialize_array
-from .parsing_ops import SparseTensor
+from .sparse_tensor import SparseTensor
 
 
 def _triple(indices, values, shape):

@@ -24,7 +24,7 @@ from ..op_signature import signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import broadcast_static, constant_value, make_op, normalize_axes, same_shape
-from .parsing_ops import SparseTensor
+from .sparse_tensor import SparseTensor
 
 
 def _map_bytes(function, out_dtype=object):
