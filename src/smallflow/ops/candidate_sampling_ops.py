@@ -7,6 +7,7 @@ import numpy as np
 
 from .. import dtypes
 from ..graph import convert_to_tensor
+from ..op_signature import signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape
 from . import random_ops
@@ -71,7 +72,9 @@ def _sampler_shapes(op):
     return [TensorShape([count]), true_shape, TensorShape([count])]
 
 
-register_op("CandidateSampler", _sampler_kernel, _sampler_shapes, stateful=True)
+register_op("CandidateSampler", _sampler_kernel, _sampler_shapes, stateful=True,
+            signature=signature("true_classes: int64 -> sampled_candidates: int64, "
+                                "true_expected_count: float32, sampled_expected_count: float32"))
 NotDifferentiable("CandidateSampler")
 
 
@@ -134,7 +137,9 @@ def _accidental_hits_kernel(attrs):
 
 
 register_op("ComputeAccidentalHits", _accidental_hits_kernel,
-            lambda op: [TensorShape([None])] * 3)
+            lambda op: [TensorShape([None])] * 3,
+            signature=signature("true_classes: int64, sampled_candidates: int64 -> "
+                                "indices: int32, ids: int64, weights: float32"))
 NotDifferentiable("ComputeAccidentalHits")
 
 
