@@ -543,6 +543,7 @@ ROWS.update({
         _sp(dt), _c(dt, np.ones((3, 2))))),
     "SparseFillEmptyRows": _row("T", lambda dt: list(tf.sparse_fill_empty_rows(
         _sp(dt, [[0, 0], [2, 2]], (3, 3)), _c(dt, 0))[0])[:2]),
+    "SparseConcat": _row("T", lambda dt: list(tf.sparse_concat(1, [_sp(dt), _sp(dt)]))),
     "SparseSparseMaximum": _row("T", lambda dt: list(tf.sparse_maximum(_sp(dt), _sp(dt)))[:2]),
     "SparseSparseMinimum": _row("T", lambda dt: list(tf.sparse_minimum(_sp(dt), _sp(dt)))[:2]),
 })
