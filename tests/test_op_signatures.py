@@ -371,6 +371,11 @@ ROWS = {
     "DatasetToSingleElement": _row("output_types", lambda dt: tf.data.experimental.
                                    get_single_element(tf.data.Dataset.from_tensors(_c(dt)))),
     "DatasetToTFRecord": _row(None, lambda dt: _records_written()),
+    "IteratorGetNextAsOptional": _row("output_types", lambda dt: tf.data.experimental.
+                                      get_next_as_optional(tf.data.Dataset.from_tensors(
+                                          _c(dt)).make_one_shot_iterator()).get_value()),
+    "OptionalGetValue": _row("Toutput_types", lambda dt: tf.data.experimental.Optional.
+                             from_value(_c(dt)).get_value()),
     "TensorArrayV3": _row("dtype", lambda dt: _written(dt).read(0)),
     "TensorArrayWriteV3": _row("T", lambda dt: _written(dt).read(1)),
     "TensorArrayReadV3": _row("dtype", lambda dt: _written(dt).read(0)),

@@ -627,7 +627,10 @@ def _next_as_optional_kernel(attrs, state):
 
 
 register_op("IteratorGetNextAsOptional", _next_as_optional_kernel,
-            lambda op: [TensorShape([]), *op.attrs["shapes"]], stateful=True)
+            lambda op: [TensorShape([]), *op.attrs["shapes"]], stateful=True,
+            signature=signature("captures: Tcaptures -> has_value: bool, components: "
+                                "output_types", Tcaptures=type_list(ALL),
+                                output_types=type_list(ALL)))
 NotDifferentiable("IteratorGetNextAsOptional")
 
 
@@ -642,7 +645,9 @@ def _optional_value_kernel(attrs):
 
 
 register_op("OptionalGetValue", _optional_value_kernel, lambda op: [
-    t.shape for t in op.inputs[1:]])
+    t.shape for t in op.inputs[1:]],
+    signature=signature("has_value: bool, components: Toutput_types -> values: Toutput_types",
+                        Toutput_types=type_list(ALL)))
 NotDifferentiable("OptionalGetValue")
 
 
@@ -692,7 +697,7 @@ def get_next_as_optional(iterator):
     """The iterator's next element as an ``Optional``: without a value at the end, instead
     of an OutOfRangeError."""
     flat_types = nest.flatten(iterator.output_types)
-    attrs = {"iterator": iterator._key, "types": flat_types,
+    attrs = {"iterator": iterator._key, "types": flat_types, "output_types": flat_types,
              "shapes": nest.flatten(iterator.output_shapes),
              "from_handle": iterator._handle is not None, "_py_one_shot": iterator._one_shot}
     if iterator._handle is not None:
