@@ -551,6 +551,27 @@ ROWS.update({
     "SparseConcat": _row("T", lambda dt: list(tf.sparse_concat(1, [_sp(dt), _sp(dt)]))),
     "SparseSparseMaximum": _row("T", lambda dt: list(tf.sparse_maximum(_sp(dt), _sp(dt)))[:2]),
     "SparseSparseMinimum": _row("T", lambda dt: list(tf.sparse_minimum(_sp(dt), _sp(dt)))[:2]),
+    "StatelessRandomUniform": _row("dtype", lambda dt: tf.random.stateless_uniform(
+        [2], [1, 2], dtype=dt)),
+    "StatelessRandomNormal": _row("dtype", lambda dt: tf.random.stateless_normal(
+        [2], [1, 2], dtype=dt)),
+    "StatelessTruncatedNormal": _row("dtype", lambda dt: tf.random.stateless_truncated_normal(
+        [2], [1, 2], dtype=dt)),
+    "StatelessRandomUniformInt": _row("dtype", lambda dt: tf.random.stateless_uniform(
+        [2], [1, 2], 0, 5, dtype=dt)),
+    "StatelessMultinomial": _row("output_dtype", lambda dt: tf.random.stateless_multinomial(
+        [[0.0, 1.0]], 2, [1, 2], output_dtype=dt)),
+    "StatelessRandomGammaV2": _row("dtype", lambda dt: tf.random.stateless_gamma(
+        [2], [1, 2], 2.0, dtype=dt)),
+    "StatelessRandomPoisson": _row("dtype", lambda dt: tf.random.stateless_poisson(
+        [2], [1, 2], 2.0, dtype=dt)),
+    "StatelessRandomBinomial": _row("dtype", lambda dt: tf.random.stateless_binomial(
+        [2], [1, 2], 4.0, 0.5, output_dtype=dt)),
+    "StatelessParameterizedTruncatedNormal": _row(
+        None, lambda dt: tf.random.stateless_parameterized_truncated_normal([2], [1, 2])),
+    "RandomGamma": _row("T", lambda dt: tf.random.gamma([2], 2.0, dtype=dt)),
+    "RandomPoissonV2": _row("dtype", lambda dt: tf.random.poisson(2.0, [2], dtype=dt)),
+    "StatelessSeedMix": _row("T", lambda dt: tf.random.split(tf.constant([1, 2], dt))),
 })
 
 

@@ -245,4 +245,74 @@ def _sparse_cases():
     ]
 
 
-MATH_CASES = _linalg_cases() + _sparse_cases()
+def _random_cases():
+    """Random values differ (Philox streams are consumed differently): dtypes, static and
+    dynamic shapes, ranges, determinism and errors are compared."""
+
+    def case(name, build):
+        return Case(f"math/random/{name}", build)
+
+    def summary(tf, x, low=None, high=None):
+        out = {"x_shape": tf.shape(x), "x_static": tf.zeros_like(x)}
+        if low is not None:
+            inside = tf.logical_and(x >= low, x < high) if high is not None else x >= low
+            out["inside"] = tf.reduce_all(inside)
+        return out
+
+    def same_twice(tf, fn):
+        return {"same": tf.reduce_all(tf.equal(fn(), fn()))}
+
+    seed = [7, 11]
+    return [
+        case("stateless_uniform", lambda tf, np: summary(
+            tf, tf.random.stateless_uniform([3, 4], seed, 2.0, 5.0), 2.0, 5.0)),
+        case("stateless_uniform_int", lambda tf, np: summary(
+            tf, tf.random.stateless_uniform([5], seed, -3, 4, dtype=tf.int64), -3, 4)),
+        case("stateless_uniform_int_needs_maxval", lambda tf, np: summary(
+            tf, tf.random.stateless_uniform([5], seed, dtype=tf.int32))),
+        case("stateless_uniform_f64_same", lambda tf, np: same_twice(
+            tf, lambda: tf.random.stateless_uniform([6], seed, dtype=tf.float64))),
+        case("stateless_normal", lambda tf, np: {
+            **summary(tf, tf.random.stateless_normal([2, 3], tf.constant(seed, tf.int64))),
+            **same_twice(tf, lambda: tf.random.stateless_normal([4], seed, 1.0, 2.0))}),
+        case("stateless_truncated_normal", lambda tf, np: summary(
+            tf, tf.random.stateless_truncated_normal([50], seed), -2.0, 2.0001)),
+        case("stateless_categorical", lambda tf, np: summary(
+            tf, tf.random.stateless_categorical([[0.0, 1.0, 2.0], [5.0, 0.0, 0.0]], 6, seed),
+            0, 3)),
+        case("stateless_multinomial_int32", lambda tf, np: summary(
+            tf, tf.random.stateless_multinomial([[0.0, 1.0]], 4, seed,
+                                                output_dtype=tf.int32), 0, 2)),
+        case("stateless_gamma", lambda tf, np: summary(
+            tf, tf.random.stateless_gamma([4, 2], seed, [1.0, 3.0]), 0.0)),
+        case("stateless_poisson", lambda tf, np: summary(
+            tf, tf.random.stateless_poisson([6], seed, 3.0), 0)),
+        case("stateless_binomial", lambda tf, np: summary(
+            tf, tf.random.stateless_binomial([6], seed, 5.0, 0.5), 0, 6)),
+        case("stateless_bad_seed", lambda tf, np: summary(
+            tf, tf.random.stateless_uniform([2], [1, 2, 3]))),
+        case("gamma", lambda tf, np: summary(
+            tf, tf.random.gamma([3], [[1.0, 2.0]], beta=[2.0, 4.0], seed=1), 0.0)),
+        case("gamma_f64", lambda tf, np: summary(
+            tf, tf.random_gamma([2, 2], 0.5, dtype=tf.float64, seed=1), 0.0)),
+        case("poisson", lambda tf, np: summary(
+            tf, tf.random.poisson([1.0, 4.0], [5], seed=2), 0.0)),
+        case("poisson_int", lambda tf, np: summary(
+            tf, tf.random_poisson(3.0, [2, 2], dtype=tf.int64, seed=2), 0)),
+        case("candidate_samplers", lambda tf, np: {
+            f"{name}{i}": t for name, outs in (
+                ("fixed", tf.random.fixed_unigram_candidate_sampler(
+                    tf.constant([[1], [2]], tf.int64), 1, 3, True, 5,
+                    unigrams=[1.0, 2.0, 3.0, 4.0, 5.0], seed=1)),
+                ("learned", tf.random.learned_unigram_candidate_sampler(
+                    tf.constant([[1], [2]], tf.int64), 1, 3, False, 5, seed=1)),
+                ("all", tf.random.all_candidate_sampler(
+                    tf.constant([[1], [2]], tf.int64), 1, 4, True, seed=1)))
+            for i, t in enumerate([tf.shape(outs[0]), outs[1] * 0, outs[2] * 0])}),
+        case("all_candidate_values", lambda tf, np: dict(zip(
+            ("sampled", "true", "expected"), tf.random.all_candidate_sampler(
+                tf.constant([[1, 3]], tf.int64), 2, 5, True)))),
+    ]
+
+
+MATH_CASES = _linalg_cases() + _sparse_cases() + _random_cases()

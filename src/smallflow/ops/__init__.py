@@ -37,6 +37,7 @@ from . import (  # noqa: F401 - imported for their registrations
     special_math_grad,
     special_math_ops,
     state_ops,
+    stateless_random_ops,
     tensor_array_ops,
     training_ops,
 )
