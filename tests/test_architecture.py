@@ -38,7 +38,7 @@ LAYERS = [
                   "ops.script_ops", "ops.math_extra_ops", "ops.random_extra_ops",
                   "ops.candidate_sampling_ops", "ops.linalg_extra_ops", "ops.sparse_ops",
                   "ops.sparse_math_ops", "ops.sparse_embedding_ops",
-                  "ops.stateless_random_ops"]),
+                  "ops.stateless_random_ops", "ops.eager_py_func_ops"]),
     ("more gradients", ["ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
                         "ops.linalg_extra_grad", "ops.sparse_grad",
                         "ops.segment_grad"]),

@@ -374,6 +374,7 @@ from .ops.linalg_extra_ops import (
     self_adjoint_eigvals,
     svd,
 )
+from .ops.eager_py_func_ops import py_function
 from .ops.sparse_embedding_ops import IndexedSlices, sparse_mask
 from .ops.sparse_math_ops import (
     sparse_add,

@@ -10,6 +10,7 @@ from . import (  # noqa: F401 - imported for their registrations
     control_flow_grad,
     control_flow_ops,
     debug_ops,
+    eager_py_func_ops,
     image_box_ops,
     image_codec_ops,
     image_ops_extra,
