@@ -572,6 +572,16 @@ ROWS.update({
     "RandomGamma": _row("T", lambda dt: tf.random.gamma([2], 2.0, dtype=dt)),
     "RandomPoissonV2": _row("dtype", lambda dt: tf.random.poisson(2.0, [2], dtype=dt)),
     "StatelessSeedMix": _row("T", lambda dt: tf.random.split(tf.constant([1, 2], dt))),
+    "Erfinv": _row("T", lambda dt: tf.math.erfinv(_c(dt, [0.5]))),
+    "Ndtri": _row("T", lambda dt: tf.math.ndtri(_c(dt, [0.5]))),
+    "BesselI0e": _row("T", lambda dt: tf.math.bessel_i0e(_c(dt))),
+    "BesselI1e": _row("T", lambda dt: tf.math.bessel_i1e(_c(dt))),
+    "Igamma": _row("T", lambda dt: tf.igamma(_c(dt), _c(dt))),
+    "Igammac": _row("T", lambda dt: tf.igammac(_c(dt), _c(dt))),
+    "IgammaGradA": _row("T", lambda dt: make_op("IgammaGradA", [_c(dt), _c(dt)],
+                                                [dt]).outputs[0]),
+    "Zeta": _row("T", lambda dt: tf.zeta(_c(dt) + 1, _c(dt))),
+    "Betainc": _row("T", lambda dt: tf.betainc(_c(dt), _c(dt), _c(dt) / 10)),
 })
 
 

@@ -408,6 +408,7 @@ from .ops.sparse_ops import (
     sparse_transpose,
 )
 from .ops.sparse_tensor import convert_to_tensor_or_sparse_tensor
+from .ops.special_functions_ops import betainc, igamma, igammac, zeta
 from .ops.stateless_random_ops import random_gamma, random_poisson
 from .ops.math_extra_ops import (
     accumulate_n,

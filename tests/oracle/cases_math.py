@@ -315,4 +315,66 @@ def _random_cases():
     ]
 
 
-MATH_CASES = _linalg_cases() + _sparse_cases() + _random_cases()
+def _special_cases():
+    def case(name, build, rtol=1e-6):
+        return Case(f"math/special/{name}", build, rtol=rtol)
+
+    a_values = [0.5, 1.0, 3.0, 10.0, 0.1, 50.0, -1.0, 2.0]
+    x_values = [0.2, 1.0, 2.5, 12.0, 5.0, 45.0, 1.0, 0.0]
+
+    def pair(fn, dtype="float64"):
+        def build(tf, np):
+            a = _c(tf, np, a_values, dtype)
+            x = _c(tf, np, x_values, dtype)
+            y = fn(tf)(a, x)
+            da, dx = tf.gradients(tf.reduce_sum(y), [a, x])
+            out = {"y": y}
+            if da is not None:
+                out["da"] = da
+            if dx is not None:
+                out["dx"] = dx
+            return out
+
+        return build
+
+    def unary(fn, values, dtype="float64"):
+        def build(tf, np):
+            x = _c(tf, np, values, dtype)
+            y = fn(tf)(x)
+            return {"y": y, "dx": tf.gradients(tf.reduce_sum(y), x)[0]}
+
+        return build
+
+    bessel_x = [-30.0, -1.0, 0.5, 2.0, 14.0, 16.0, 100.0]
+    return [
+        case("igamma", pair(lambda tf: tf.math.igamma), rtol=1e-7),
+        case("igamma_f32", pair(lambda tf: tf.igamma, "float32"), rtol=1e-4),
+        case("igammac", pair(lambda tf: tf.math.igammac), rtol=1e-7),
+        case("zeta", lambda tf, np: (lambda x, q: {
+            "y": tf.zeta(x, q), "dq": tf.gradients(tf.reduce_sum(tf.zeta(x, q)), q)[0]})(
+                _c(tf, np, [1.5, 2.0, 3.0, 1.0, 0.5, 4.0, 2.0]),
+                _c(tf, np, [0.5, 1.0, 2.5, 1.0, 1.0, -2.0, -1.5]))),
+        case("betainc", lambda tf, np: (lambda a, b, x: {
+            "y": tf.math.betainc(a, b, x),
+            "dx": tf.gradients(tf.reduce_sum(tf.math.betainc(a, b, x)), x)[0]})(
+                _c(tf, np, [0.5, 1.0, 3.0, 10.0, 2.0, 0.2]),
+                _c(tf, np, [2.0, 1.0, 0.5, 12.0, 2.0, 0.3]),
+                _c(tf, np, [0.2, 0.5, 0.9, 0.4, 0.0, 0.999]))),
+        case("betainc_invalid", lambda tf, np: {"y": tf.betainc(
+            _c(tf, np, [-1.0, 1.0]), _c(tf, np, [1.0, 1.0]), _c(tf, np, [0.5, 1.5]))}),
+        case("erfinv", unary(lambda tf: tf.math.erfinv, [-0.999, -0.5, 0.0, 0.3, 0.9999])),
+        case("erfinv_edges", lambda tf, np: {"y": tf.math.erfinv(
+            _c(tf, np, [-1.0, 1.0, 1.5]))}),
+        case("ndtri", unary(lambda tf: tf.math.ndtri, [1e-12, 0.01, 0.5, 0.9, 0.999999])),
+        case("erfcinv", lambda tf, np: {"y": tf.math.erfcinv(_c(tf, np, [0.1, 1.0, 1.5]))}),
+        case("bessel_i0e", unary(lambda tf: tf.math.bessel_i0e, bessel_x)),
+        case("bessel_i1e", unary(lambda tf: tf.math.bessel_i1e, bessel_x)),
+        case("bessel_i0_i1", lambda tf, np: {
+            "i0": tf.math.bessel_i0(_c(tf, np, [0.5, 3.0, -2.0])),
+            "i1": tf.math.bessel_i1(_c(tf, np, [0.5, 3.0, -2.0]))}),
+        case("erfinv_f32", unary(lambda tf: tf.math.erfinv, [-0.5, 0.25, 0.75], "float32"),
+             rtol=1e-5),
+    ]
+
+
+MATH_CASES = _linalg_cases() + _sparse_cases() + _random_cases() + _special_cases()

@@ -35,6 +35,7 @@ from . import (  # noqa: F401 - imported for their registrations
     sparse_grad,
     sparse_math_ops,
     sparse_ops,
+    special_functions_ops,
     special_math_grad,
     special_math_ops,
     state_ops,
