@@ -39,7 +39,7 @@ LAYERS = [
                   "ops.candidate_sampling_ops", "ops.linalg_extra_ops", "ops.sparse_ops",
                   "ops.sparse_math_ops", "ops.sparse_embedding_ops",
                   "ops.stateless_random_ops", "ops.eager_py_func_ops",
-                  "ops.special_functions_ops"]),
+                  "ops.special_functions_ops", "ops.linear_operator"]),
     ("more gradients", ["ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
                         "ops.linalg_extra_grad", "ops.sparse_grad",
                         "ops.segment_grad"]),

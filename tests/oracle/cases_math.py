@@ -377,4 +377,39 @@ def _special_cases():
     ]
 
 
-MATH_CASES = _linalg_cases() + _sparse_cases() + _random_cases() + _special_cases()
+def _operator_cases():
+    def case(name, make):
+        def build(tf, np):
+            op = make(tf, np)
+            x = _c(tf, np, [[1.0, 2.0], [0.5, -1.0], [3.0, 0.0]])
+            return {"dense": op.to_dense(), "matmul": op.matmul(x),
+                    "adjoint": op.matmul(x, adjoint=True), "solve": op.solve(x),
+                    "det": op.determinant(), "logdet": op.log_abs_determinant(),
+                    "trace": op.trace(), "diag": op.diag_part(), "matvec": op.matvec(x[:, 0])}
+
+        return Case(f"math/linear_operator/{name}", build, rtol=1e-6)
+
+    lin = "linalg"
+    return [
+        case("full", lambda tf, np: getattr(tf, lin).LinearOperatorFullMatrix(_c(tf, np, M))),
+        case("diag", lambda tf, np: getattr(tf, lin).LinearOperatorDiag(
+            _c(tf, np, [2.0, 5.0, -1.0]))),
+        case("identity", lambda tf, np: getattr(tf, lin).LinearOperatorIdentity(
+            3, dtype=tf.float64)),
+        case("scaled_identity", lambda tf, np: getattr(tf, lin).LinearOperatorScaledIdentity(
+            3, _c(tf, np, 2.5))),
+        case("lower_triangular", lambda tf, np: getattr(tf, lin).LinearOperatorLowerTriangular(
+            _c(tf, np, NONSYM) + 2.0 * tf.eye(3, dtype=tf.float64))),
+        case("composition", lambda tf, np: getattr(tf, lin).LinearOperatorComposition([
+            getattr(tf, lin).LinearOperatorFullMatrix(_c(tf, np, M)),
+            getattr(tf, lin).LinearOperatorDiag(_c(tf, np, [2.0, 5.0, -1.0]))])),
+        case("inversion", lambda tf, np: getattr(tf, lin).LinearOperatorInversion(
+            getattr(tf, lin).LinearOperatorFullMatrix(_c(tf, np, M)))),
+        case("adjoint", lambda tf, np: getattr(tf, lin).LinearOperatorAdjoint(
+            getattr(tf, lin).LinearOperatorFullMatrix(_c(tf, np, NONSYM) + 2.0 * tf.eye(
+                3, dtype=tf.float64)))),
+    ]
+
+
+MATH_CASES = (_linalg_cases() + _sparse_cases() + _random_cases() + _special_cases()
+              + _operator_cases())
