@@ -582,6 +582,7 @@ ROWS.update({
                                                 [dt]).outputs[0]),
     "Zeta": _row("T", lambda dt: tf.zeta(_c(dt) + 1, _c(dt))),
     "Betainc": _row("T", lambda dt: tf.betainc(_c(dt), _c(dt), _c(dt) / 10)),
+    "EagerPyFunc": _row("Tout", lambda dt: tf.py_function(lambda x: x, [_c(dt)], dt)),
 })
 
 

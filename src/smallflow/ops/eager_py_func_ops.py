@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import dtypes
 from ..graph import convert_to_tensor, get_default_graph
+from ..op_signature import ALL, signature, type_list
 from ..registry import register_op
 from ..tensor_shape import unknown_shape
 from .common import make_op
@@ -52,7 +53,8 @@ def _eager_kernel(attrs, state):
 
 
 register_op("EagerPyFunc", _eager_kernel, lambda op: [unknown_shape() for _ in op.outputs],
-            stateful=True)
+            stateful=True, signature=signature("input: Tin -> output: Tout",
+                                               Tin=type_list(ALL), Tout=type_list(ALL)))
 
 
 def py_function(func, inp, Tout, name=None):  # noqa: N803 - TensorFlow's name
