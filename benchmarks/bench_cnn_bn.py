@@ -2,9 +2,10 @@
 
 Trains exactly as ``smallflow train --model cnn-bn --seed SEED`` does (default schedule,
 or ``--steps``; batches from the ``tf.data`` pipeline of ``models/pipeline.py``, which
-augments them in a background thread), timing the training steps with their batch fetches, and prints the test accuracy every
-``--eval-every`` steps with the seconds spent so far, the load average (the machine may
-be shared) and the first time each threshold up to the tutorial's 99.7% was reached.
+augments them in a background thread), timing the training steps with their batch
+fetches, and prints the test accuracy every ``--eval-every`` steps with the seconds spent
+so far, the load average (the machine may be shared) and the first time each threshold up
+to the tutorial's 99.7% was reached.
 Lines are flushed as they come, so a run cut short still reports what it reached.
 
 Run: python benchmarks/bench_cnn_bn.py [--seed 0] [--steps N] [--eval-every 550]

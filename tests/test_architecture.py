@@ -39,6 +39,8 @@ LAYERS = [
                   "ops.script_ops", "ops.math_extra_ops", "ops.random_extra_ops",
                   "ops.candidate_sampling_ops", "ops.linalg_extra_ops", "ops.sparse_ops",
                   "ops.sparse_math_ops", "ops.sparse_embedding_ops",
+                  "ops.stateless_random_ops", "ops.eager_py_func_ops",
+                  "ops.special_functions_ops", "ops.linear_operator",
                   "ops.string_extra_ops", "ops.string_hash_ops", "ops.io_extra_ops",
                   "ops.string_text_ops", "ops.sparse_serialization_ops",
                   "ops.sequence_parsing_ops", "ops.fake_quant_ops",

@@ -13,10 +13,9 @@ E = tf.data.experimental
 def _drain(dataset, limit=1000):
     next_element = dataset.make_one_shot_iterator().get_next()
     out = []
-    with tf.Session() as sess:
-        with pytest.raises(tf.errors.OutOfRangeError):
-            for _ in range(limit):
-                out.append(_plain(sess.run(next_element)))
+    with tf.Session() as sess, pytest.raises(tf.errors.OutOfRangeError):
+        for _ in range(limit):
+            out.append(_plain(sess.run(next_element)))
     return out
 
 
@@ -118,9 +117,8 @@ def test_whole_dataset_ops_run_a_fresh_pass_each_time():
     (lambda: Dataset.range(2), "more than one element"),
 ])
 def test_get_single_element_needs_exactly_one(dataset, message):
-    with tf.Session() as sess:
-        with pytest.raises(tf.errors.InvalidArgumentError, match=message):
-            sess.run(E.get_single_element(dataset()))
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        sess.run(E.get_single_element(dataset()))
 
 
 CARDINALITIES = [

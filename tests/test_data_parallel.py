@@ -165,9 +165,8 @@ def test_no_thread_outlives_its_iterator(end):
 @pytest.mark.parametrize("calls, message", [(0, "num_parallel_calls"), (-3, "num_parallel_calls")])
 def test_bad_parallelism_is_an_invalid_argument(calls, message):
     dataset = Dataset.range(3).map(lambda v: v, num_parallel_calls=calls)
-    with tf.Session() as sess:
-        with pytest.raises(tf.errors.InvalidArgumentError, match=message):
-            sess.run(dataset.make_one_shot_iterator().get_next())
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        sess.run(dataset.make_one_shot_iterator().get_next())
 
 
 def test_num_parallel_calls_must_be_an_integer_scalar():

@@ -517,6 +517,15 @@ CASES.update({
         _sp(v), _const(np.arange(8.0).reshape(4, 2)))),
     "SparseFillEmptyRows": _sparse_values(lambda v: tf.reshape(tf.sparse_fill_empty_rows(
         _sp(v, [[0, 1], [2, 0], [2, 3]], [4, 4]), tf.constant(0.5, F64))[0].values, [5])),
+    "Igamma": _binary(tf.igamma, (3,), (3,), _positive, _positive),
+    "Igammac": _binary(tf.igammac, (3,), (3,), _positive, _positive),
+    "Zeta": _unary(lambda q: tf.zeta(_const([2.0, 3.0, 2.5]), q), _positive, shape=(3,)),
+    "Betainc": _unary(lambda x: tf.betainc(_const([2.0, 1.5, 3.0]), _const([1.0, 2.5, 2.0]),
+                                           x), lambda s: _uniform(s, 0.2, 0.8), shape=(3,)),
+    "Erfinv": _unary(tf.math.erfinv, lambda s: _uniform(s, -0.8, 0.8)),
+    "Ndtri": _unary(tf.math.ndtri, lambda s: _uniform(s, 0.2, 0.8)),
+    "BesselI0e": _unary(tf.math.bessel_i0e, _away_from_zero),
+    "BesselI1e": _unary(tf.math.bessel_i1e, _away_from_zero),
     "CropAndResize": _image(lambda x: tf.image.crop_and_resize(
         x, [[0.1, 0.2, 0.8, 0.9], [0.7, 0.9, 0.2, 0.3]], [0, 0], [3, 2])),
 })

@@ -92,6 +92,7 @@ def test_einsum_static_shape():
     assert tf.einsum("bij,jk->bik", a, b).shape.as_list() == [None, 3, 5]
 
 
+LOWEST = np.finfo(np.float64).min
 DATA = np.array([[1.0, 2.0], [3.0, -4.0], [5.0, 6.0], [0.0, 8.0]])
 SORTED_IDS = [0, 0, 1, 3]
 UNSORTED_IDS = [1, 0, 1, -1]
@@ -107,8 +108,9 @@ def _segments(reduce, ids, count, empty):
 
 SEGMENTS = [
     (tf.segment_sum, SORTED_IDS, lambda: _segments(np.add, SORTED_IDS, 4, 0.0)),
-    (tf.segment_max, SORTED_IDS, lambda: _segments(np.maximum, SORTED_IDS, 4, -np.inf)),
-    (tf.segment_min, SORTED_IDS, lambda: _segments(np.minimum, SORTED_IDS, 4, np.inf)),
+    # An empty sorted segment (id 2 here) is 0 for max and min, as in TensorFlow.
+    (tf.segment_max, SORTED_IDS, lambda: np.array([[3.0, 2.0], [5.0, 6.0], [0, 0], [0, 8]])),
+    (tf.segment_min, SORTED_IDS, lambda: np.array([[1.0, -4.0], [5.0, 6.0], [0, 0], [0, 8]])),
     (tf.segment_prod, SORTED_IDS,
      lambda: np.array([[3.0, -8.0], [5.0, 6.0], [1.0, 1.0], [0.0, 8.0]])),
     (tf.segment_mean, SORTED_IDS, lambda: np.array([[2.0, -1.0], [5.0, 6.0], [0, 0], [0, 8]])),
@@ -121,8 +123,9 @@ def test_sorted_segments_match_numpy(fn, ids, reference):
 
 
 UNSORTED = [
-    (tf.unsorted_segment_max, np.array([[3.0, -4.0], [5.0, 6.0], [-np.inf, -np.inf]])),
-    (tf.unsorted_segment_min, np.array([[3.0, -4.0], [1.0, 2.0], [np.inf, np.inf]])),
+    # An empty segment holds the lowest (highest) finite value, as in TensorFlow.
+    (tf.unsorted_segment_max, np.array([[3.0, -4.0], [5.0, 6.0], [LOWEST, LOWEST]])),
+    (tf.unsorted_segment_min, np.array([[3.0, -4.0], [1.0, 2.0], [-LOWEST, -LOWEST]])),
     (tf.unsorted_segment_prod, np.array([[3.0, -4.0], [5.0, 12.0], [1.0, 1.0]])),
     (tf.unsorted_segment_mean, np.array([[3.0, -4.0], [3.0, 4.0], [0.0, 0.0]])),
     (tf.unsorted_segment_sqrt_n, np.array([[3.0, -4.0], [6 / np.sqrt(2), 8 / np.sqrt(2)],

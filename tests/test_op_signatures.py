@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 import smallflow as tf
-from smallflow.ops import broadcast_ops, nn_ops, pad_ops, training_ops
+import smallflow.distribute.mpi_ops  # noqa: F401 - registers the MPI op types
+from smallflow.ops import broadcast_ops, nn_ops, pad_ops, tensor_array_ops, training_ops
 from smallflow.ops.common import make_op
 from smallflow.registry import OP_DEFS
 
@@ -291,8 +292,127 @@ ROWS = {
     "ApplyRMSProp": _row("T", lambda dt: _apply(training_ops.apply_rms_prop, 2, dt, 4)),
     "ApplyCenteredRMSProp": _row(
         "T", lambda dt: _apply(training_ops.apply_centered_rms_prop, 3, dt, 4)),
+    # array extras, linear algebra, segments, scatters
+    "GatherNd": _row("Tparams", lambda dt: tf.gather_nd(_c(dt), [[0, 1], [1, 2]])),
+    "ScatterNd": _row("T", lambda dt: tf.scatter_nd([[1], [0]], _c(dt), [3, 3])),
+    "TopKV2": _row("T", lambda dt: list(tf.nn.top_k(_c(dt), 2))),
+    "Unique": _row("T", lambda dt: list(tf.unique(_c(dt, [3, 1, 3, 2])))),
+    "UniqueWithCounts": _row("T", lambda dt: list(tf.unique_with_counts(_c(dt, [3, 1, 3])))),
+    "ReverseSequence": _row("T", lambda dt: tf.reverse_sequence(_c(dt), [2, 3], seq_axis=1,
+                                                                batch_axis=0)),
+    "DynamicPartition": _row("T", lambda dt: tf.dynamic_partition(_c(dt), [0, 1], 2)),
+    "DynamicStitch": _row("T", lambda dt: tf.dynamic_stitch(
+        [[1], [0]], [_c(dt, [[1, 2, 3]]), _c(dt, [[4, 5, 6]])])),
+    "SearchSorted": _row("T", lambda dt: tf.searchsorted(_c(dt, [[1, 2, 3]]), _c(dt, [[3]]))),
+    "ListDiff": _row("T", lambda dt: list(tf.setdiff1d(_c(dt, [1, 2, 3]), _c(dt, [2])))),
+    "MatrixInverse": _row("T", lambda dt: tf.matrix_inverse(_c(dt, _SPD))),
+    "MatrixDeterminant": _row("T", lambda dt: tf.matrix_determinant(_c(dt, _SPD))),
+    "LogMatrixDeterminant": _row("T", lambda dt: list(tf.linalg.slogdet(_c(dt, _SPD)))),
+    "Cholesky": _row("T", lambda dt: tf.cholesky(_c(dt, _SPD))),
+    "MatrixSolve": _row("T", lambda dt: tf.matrix_solve(_c(dt, _SPD), _c(dt, [[1], [2]]))),
+    "MatrixTriangularSolve": _row("T", lambda dt: tf.matrix_triangular_solve(
+        _c(dt, _SPD), _c(dt, [[1], [2]]))),
+    "Qr": _row("T", lambda dt: list(tf.qr(_c(dt, _SPD)))),
+    "Einsum": _row("T", lambda dt: tf.einsum("ij,kj->ik", _c(dt), _c(dt))),
+    "UnsortedSegmentMax": _row(
+        "T", lambda dt: tf.unsorted_segment_max(_c(dt), tf.constant([1, 0]), 3)),
+    "UnsortedSegmentMin": _row(
+        "T", lambda dt: tf.unsorted_segment_min(_c(dt), tf.constant([1, 1]), 2)),
+    "UnsortedSegmentProd": _row(
+        "T", lambda dt: tf.unsorted_segment_prod(_c(dt), tf.constant([0, 0]), 2)),
+    "ScatterUpdate": _row("T", lambda dt: tf.scatter_update(_var(dt), [1], _c(dt, [[7] * 3]))),
+    "ScatterAdd": _row("T", lambda dt: tf.scatter_add(_var(dt), [1, 1], _c(dt))),
+    "ScatterSub": _row("T", lambda dt: tf.scatter_sub(_var(dt), [0], _c(dt, [[1] * 3]))),
+    "ScatterMul": _row("T", lambda dt: tf.scatter_mul(_var(dt), [0, 0], _c(dt))),
+    "ScatterDiv": _row("T", lambda dt: tf.scatter_div(_var(dt), [1, 1], _c(dt, [[1, 2, 3]] * 2))),
+    "ScatterMax": _row("T", lambda dt: tf.scatter_max(_var(dt), [0], _c(dt, [[9, 0, 9]]))),
+    "ScatterMin": _row("T", lambda dt: tf.scatter_min(_var(dt), [0], _c(dt, [[9, 0, 9]]))),
+    "ScatterNdUpdate": _row("T", lambda dt: tf.scatter_nd_update(_var(dt), [[0, 1]], _c(dt, [5]))),
+    "ScatterNdAdd": _row("T", lambda dt: tf.scatter_nd_add(_var(dt), [[0, 1]], _c(dt, [5]))),
+    "ScatterNdSub": _row("T", lambda dt: tf.scatter_nd_sub(_var(dt), [[1]], _c(dt, [[1] * 3]))),
+    "CountUpTo": _row("T", lambda dt: tf.count_up_to(tf.Variable(_c(dt, 0)), 5)),
+    # randomness and sampling
+    "RandomShuffle": _row("T", lambda dt: tf.random_shuffle(_c(dt), seed=1)),
+    "Multinomial": _row("T", lambda dt: tf.multinomial(_c(dt), 2, seed=1)),
+    "CandidateSampler": _row(None, lambda dt: list(tf.nn.uniform_candidate_sampler(
+        tf.constant([[1]], tf.int64), 1, 2, True, 5, seed=1))),
+    "ComputeAccidentalHits": _row(None, lambda dt: list(tf.nn.compute_accidental_hits(
+        tf.constant([[1]], tf.int64), tf.constant([1, 2], tf.int64), 1))),
+    "ImageProjectiveTransformV2": _row("dtype", lambda dt: tf.contrib.image.transform(
+        _nhwc(dt), [1, 0, 0, 0, 1, 0, 0, 0])),
+    # debugging and Python functions
+    "Print": _row("T", lambda dt: tf.Print(_c(dt), [_c(tf.int32)], summarize=1)),
+    "PrintV2": _row("T", lambda dt: tf.print(_c(dt), output_stream=_DISCARD)),
+    "CheckNumerics": _row("T", lambda dt: tf.check_numerics(_c(dt), "checked")),
+    "Assert": _row("T", lambda dt: tf.Assert(tf.placeholder_with_default(True, []), [_c(dt)])),
+    "IdentityN": _row("T", lambda dt: tf.identity_n([_c(dt), _c(tf.int32)])),
+    "PyFunc": _row("Tout", lambda dt: tf.py_func(lambda x: x, [_c(dt)], dt)),
+    # reading and parsing
+    "DecodeCSV": _row("OUT_TYPE", lambda dt: tf.decode_csv(tf.constant(["1,2"]),
+                                                           [_c(dt, [1]), _c(dt, [0])])),
+    "DecodeRaw": _row("out_type", lambda dt: tf.decode_raw(tf.constant([b"\x01" * 16]), dt)),
+    "ReadFile": _row(None, lambda dt: tf.read_file(__file__)),
+    "MatchingFiles": _row(None, lambda dt: tf.matching_files(__file__)),
+    "ReaderReadV2": _row(None, lambda dt: list(_reader_read())),
+    "ReaderNumRecordsProducedV2": _row(None, lambda dt: tf.TextLineReader().num_records_produced()),
+    "ReaderResetV2": _row(None, lambda dt: tf.TextLineReader().reset()),
+    "ParseExample": _row(None, lambda dt: _parse_example()),
+    # queues, iterators, tensor arrays
+    "QueueV2": _row(None, lambda dt: tf.FIFOQueue(1, tf.int32).queue_ref),
+    "QueueEnqueueV2": _row("Tcomponents", lambda dt: tf.FIFOQueue(1, dt).enqueue(_c(dt))),
+    "QueueDequeueV2": _row("component_types", lambda dt: _dequeued(dt)),
+    "QueueCloseV2": _row(None, lambda dt: tf.FIFOQueue(1, tf.int32).close()),
+    "QueueSizeV2": _row(None, lambda dt: tf.FIFOQueue(1, tf.int32).size()),
+    "MakeIterator": _row(None, lambda dt: tf.data.Dataset.from_tensors(
+        _c(tf.int32)).make_initializable_iterator().initializer),
+    "IteratorGetNext": _row("output_types", lambda dt: tf.data.Dataset.from_tensors(
+        _c(dt)).make_one_shot_iterator().get_next()),
+    "IteratorToStringHandle": _row(None, lambda dt: tf.data.Dataset.from_tensors(
+        _c(tf.int32)).make_one_shot_iterator().string_handle()),
+    "DatasetToSingleElement": _row("output_types", lambda dt: tf.data.experimental.
+                                   get_single_element(tf.data.Dataset.from_tensors(_c(dt)))),
+    "DatasetToTFRecord": _row(None, lambda dt: _records_written()),
+    "IteratorGetNextAsOptional": _row("output_types", lambda dt: tf.data.experimental.
+                                      get_next_as_optional(tf.data.Dataset.from_tensors(
+                                          _c(dt)).make_one_shot_iterator()).get_value()),
+    "OptionalGetValue": _row("Toutput_types", lambda dt: tf.data.experimental.Optional.
+                             from_value(_c(dt)).get_value()),
+    "TensorArrayV3": _row("dtype", lambda dt: _written(dt).read(0)),
+    "TensorArrayWriteV3": _row("T", lambda dt: _written(dt).read(1)),
+    "TensorArrayReadV3": _row("dtype", lambda dt: _written(dt).read(0)),
+    "TensorArrayGatherV3": _row("dtype", lambda dt: _written(dt).gather([1, 0])),
+    "TensorArrayStack": _row("dtype", lambda dt: _written(dt).stack()),
+    "TensorArrayScatterV3": _row("T", lambda dt: tf.TensorArray(dt, size=2).scatter(
+        [1, 0], _c(dt)).stack()),
+    "TensorArrayUnstack": _row("T", lambda dt: tf.TensorArray(dt, size=2).unstack(
+        _c(dt)).stack()),
+    "TensorArraySizeV3": _row("T", lambda dt: _written(dt).size()),
+    "TensorArrayConcatV3": _row("dtype", lambda dt: _written(dt).concat()),
+    "TensorArraySplitV3": _row("T", lambda dt: tf.TensorArray(dt, size=2).split(
+        _c(dt), [1, 1]).concat()),
+    "ZerosLikeValue": _row("T", lambda dt: tensor_array_ops.zeros_like_value(_c(dt))),
+    "AccumulateGrad": _row("T", lambda dt: tensor_array_ops.accumulate(_c(dt), _c(dt))),
+    "CaseCheck": _row(None, lambda dt: tf.case(
+        [(tf.placeholder_with_default(True, []), lambda: tf.constant(1)),
+         (tf.placeholder_with_default(False, []), lambda: tf.constant(2))], exclusive=True)),
+    "ReportUninitializedVariables": _row(None, lambda dt: tf.report_uninitialized_variables(
+        [tf.Variable(1.0)])),
+    # MPI collectives (the mpi extra), in a job of one process
+    "MPIAllreduce": _row("T", lambda dt: _mpi().allreduce(_c(dt), average=False)),
+    "MPIAllgather": _row("T", lambda dt: _mpi().allgather(_c(dt))),
+    "MPIAllgatherGrad": _row(None, lambda dt: _mpi_grad(_mpi().allgather)),
+    "MPIBroadcast": _row("T", lambda dt: _mpi().broadcast(_c(dt), 0)),
+    "MPIBroadcastGrad": _row(None, lambda dt: _mpi_grad(lambda x: _mpi().broadcast(x, 0))),
+    # summaries (the tensorboard extra)
+    "ScalarSummary": _row("T", lambda dt: _summary(tf.summary.scalar, "s", _c(dt, 1))),
+    "HistogramSummary": _row("T", lambda dt: _summary(tf.summary.histogram, "h", _c(dt))),
+    "ImageSummary": _row("T", lambda dt: _summary(tf.summary.image, "i", _nhwc(dt))),
+    "AudioSummaryV2": _row(None, lambda dt: _summary(tf.summary.audio, "a", tf.zeros([1, 4]),
+                                                     8000)),
+    "TensorSummaryV2": _row("T", lambda dt: _summary(tf.summary.tensor_summary, "t", _c(dt))),
+    "MergeSummary": _row(None, lambda dt: tf.summary.merge(
+        [_summary(tf.summary.scalar, "m", tf.constant(1.0))])),
 }
-
 
 # tf.image, tf.linalg extras, sparse ops (issue 9, "math" namespaces).
 def _image(dtype):
@@ -429,8 +549,41 @@ ROWS.update({
         _sp(dt), _c(dt, np.ones((3, 2))))),
     "SparseFillEmptyRows": _row("T", lambda dt: list(tf.sparse_fill_empty_rows(
         _sp(dt, [[0, 0], [2, 2]], (3, 3)), _c(dt, 0))[0])[:2]),
+    "SparseConcat": _row("T", lambda dt: list(tf.sparse_concat(1, [_sp(dt), _sp(dt)]))),
     "SparseSparseMaximum": _row("T", lambda dt: list(tf.sparse_maximum(_sp(dt), _sp(dt)))[:2]),
     "SparseSparseMinimum": _row("T", lambda dt: list(tf.sparse_minimum(_sp(dt), _sp(dt)))[:2]),
+    "StatelessRandomUniform": _row("dtype", lambda dt: tf.random.stateless_uniform(
+        [2], [1, 2], dtype=dt)),
+    "StatelessRandomNormal": _row("dtype", lambda dt: tf.random.stateless_normal(
+        [2], [1, 2], dtype=dt)),
+    "StatelessTruncatedNormal": _row("dtype", lambda dt: tf.random.stateless_truncated_normal(
+        [2], [1, 2], dtype=dt)),
+    "StatelessRandomUniformInt": _row("dtype", lambda dt: tf.random.stateless_uniform(
+        [2], [1, 2], 0, 5, dtype=dt)),
+    "StatelessMultinomial": _row("output_dtype", lambda dt: tf.random.stateless_multinomial(
+        [[0.0, 1.0]], 2, [1, 2], output_dtype=dt)),
+    "StatelessRandomGammaV2": _row("dtype", lambda dt: tf.random.stateless_gamma(
+        [2], [1, 2], 2.0, dtype=dt)),
+    "StatelessRandomPoisson": _row("dtype", lambda dt: tf.random.stateless_poisson(
+        [2], [1, 2], 2.0, dtype=dt)),
+    "StatelessRandomBinomial": _row("dtype", lambda dt: tf.random.stateless_binomial(
+        [2], [1, 2], 4.0, 0.5, output_dtype=dt)),
+    "StatelessParameterizedTruncatedNormal": _row(
+        None, lambda dt: tf.random.stateless_parameterized_truncated_normal([2], [1, 2])),
+    "RandomGamma": _row("T", lambda dt: tf.random.gamma([2], 2.0, dtype=dt)),
+    "RandomPoissonV2": _row("dtype", lambda dt: tf.random.poisson(2.0, [2], dtype=dt)),
+    "StatelessSeedMix": _row("T", lambda dt: tf.random.split(tf.constant([1, 2], dt))),
+    "Erfinv": _row("T", lambda dt: tf.math.erfinv(_c(dt, [0.5]))),
+    "Ndtri": _row("T", lambda dt: tf.math.ndtri(_c(dt, [0.5]))),
+    "BesselI0e": _row("T", lambda dt: tf.math.bessel_i0e(_c(dt))),
+    "BesselI1e": _row("T", lambda dt: tf.math.bessel_i1e(_c(dt))),
+    "Igamma": _row("T", lambda dt: tf.igamma(_c(dt), _c(dt))),
+    "Igammac": _row("T", lambda dt: tf.igammac(_c(dt), _c(dt))),
+    "IgammaGradA": _row("T", lambda dt: make_op("IgammaGradA", [_c(dt), _c(dt)],
+                                                [dt]).outputs[0]),
+    "Zeta": _row("T", lambda dt: tf.zeta(_c(dt) + 1, _c(dt))),
+    "Betainc": _row("T", lambda dt: tf.betainc(_c(dt), _c(dt), _c(dt) / 10)),
+    "EagerPyFunc": _row("Tout", lambda dt: tf.py_function(lambda x: x, [_c(dt)], dt)),
 })
 
 # String ops, hashing and tf.io ops (issue 9, helper h9a).
@@ -476,6 +629,11 @@ ROWS.update({
     "DecodeJSONExample": _row(None, lambda dt: tf.io.decode_json_example(tf.constant(["{}"]))),
     "Bitcast": _row("T", lambda dt: tf.bitcast(_c(dt), dt)),
     "StringNGrams": _row(None, lambda dt: tf.strings.ngrams(_strings(), 2)),
+    "StringFormat": _row("T", lambda dt: tf.stack([tf.strings.format("{} {}", [_c(dt),
+                                                                               _c(tf.int32)])])),
+    "ParseSequenceExample": _row(None, lambda dt: list(tf.io.parse_sequence_example(
+        tf.constant([b""]), context_features={"x": tf.FixedLenFeature([], tf.int64, 0)})[0]
+        .values())),
     "FakeQuantWithMinMaxArgs": _row(None, lambda dt: tf.fake_quant_with_min_max_args(
         _c(tf.float32))),
     "FakeQuantWithMinMaxArgsGradient": _row(None, lambda dt: (
@@ -521,29 +679,103 @@ ROWS.update({
 # The op families whose every op type must declare a signature. Another family joins by
 # declaring all its ops (``signature=`` in each register_op call, one row each above) and
 # adding its module here; until then its ops are built without dtype checks.
-DECLARING_MODULES = {
-    "smallflow.ops.constant_op", "smallflow.ops.shape_ops", "smallflow.ops.join_split_ops",
-    "smallflow.ops.slice_ops", "smallflow.ops.pad_ops", "smallflow.ops.selection_ops",
-    "smallflow.ops.broadcast_ops", "smallflow.ops.cwise_ops", "smallflow.ops.matmul_ops",
-    "smallflow.ops.reduction_ops", "smallflow.ops.sequence_ops", "smallflow.ops.conv_ops",
-    "smallflow.ops.nn_ops", "smallflow.ops.string_ops", "smallflow.ops.state_ops",
-    "smallflow.ops.random_ops", "smallflow.ops.training_ops", "smallflow.ops.control_flow_ops",
-    "smallflow.variables", "smallflow.ops.bitwise_ops", "smallflow.ops.special_math_ops",
-    "smallflow.ops.string_extra_ops", "smallflow.ops.string_hash_ops",
-    "smallflow.ops.io_extra_ops", "smallflow.ops.misc_extra_ops", "smallflow.ops.complex_ops",
-    "smallflow.ops.fft_ops", "smallflow.ops.sparse_serialization_ops",
-    "smallflow.ops.fake_quant_ops",
+
+_SPD = [[4, 2], [2, 3]]  # symmetric positive definite: every linear-algebra op accepts it
+
+
+class _Discard:
+    def write(self, text):
+        pass
+
+
+_DISCARD = _Discard()
+
+
+def _summary(fn, *args):
+    pytest.importorskip("tensorboard", reason="summaries need the tensorboard extra")
+    return fn(*args)
+
+
+def _mpi():
+    pytest.importorskip("mpi4py", reason="MPI collectives need the mpi extra")
+    import smallflow.distribute as distribute
+
+    distribute.init()
+    return distribute
+
+
+def _mpi_grad(collective):
+    x = _c(tf.float32)
+    return tf.gradients(collective(x), x, grad_ys=_c(tf.float32))[0]
+
+
+_FOLDER = tempfile.TemporaryDirectory(prefix="smallflow-signatures-")  # removed at exit
+
+
+def _records_written():
+    writer = tf.data.experimental.TFRecordWriter(f"{_FOLDER.name}/records.tfrecord")
+    return writer.write(tf.data.Dataset.from_tensor_slices(tf.constant(["a", "b"])))
+
+
+def _written(dtype):
+    return tf.TensorArray(dtype, size=2).write(0, _c(dtype)).write(1, _c(dtype))
+
+
+def _dequeued(dtype):
+    queue = tf.FIFOQueue(1, dtype)
+    with tf.control_dependencies([queue.enqueue(_c(dtype))]):
+        return queue.dequeue()
+
+
+def _reader_read():
+    filenames = tf.FIFOQueue(1, tf.string)
+    with tf.control_dependencies([filenames.enqueue(__file__)]):
+        close = filenames.close()
+    with tf.control_dependencies([close]):
+        return tf.TextLineReader().read(filenames)
+
+
+def _parse_example():
+    pytest.importorskip("google.protobuf", reason="tf.train.Example needs protobuf")
+    example = tf.train.Example(features=tf.train.Features(feature={
+        "x": tf.train.Feature(float_list=tf.train.FloatList(value=[1.0])),
+        "s": tf.train.Feature(bytes_list=tf.train.BytesList(value=[b"a"])),
+        "n": tf.train.Feature(int64_list=tf.train.Int64List(value=[3, 4]))}))
+    parsed = tf.parse_example([example.SerializeToString()], {
+        "x": tf.FixedLenFeature([1], tf.float32), "s": tf.FixedLenFeature([1], tf.string),
+        "n": tf.VarLenFeature(tf.int64)})
+    return [parsed["x"], parsed["s"], *parsed["n"]]
+
+
+# Our own op types that TensorFlow has no counterpart for and whose inputs and outputs carry
+# values of any dtype by construction: they declare no signature.
+UNTYPED_INTERNAL_OPS = {
+    "If": "runs a cond branch sub-graph; its inputs are whatever the branches capture "
+          "(TF1 builds Switch/Merge for tf.cond)",
+    "While": "runs a while_loop body sub-graph; inputs are the loop variables and captures "
+             "(TF1 builds Enter/Merge/Switch/NextIteration/Exit)",
+    "WhileGrad": "runs the gradient of a While body over its recorded iterations",
+    "LoopVar": "the stand-in for a loop variable inside a body sub-graph (of the variable's "
+               "dtype), never run outside the While that feeds it",
+    "ControlFlowValue": "reads a value recorded inside a branch or loop for a gradient",
+    "TensorArrayGradRead": "TensorArray gradient plumbing (TF1 uses TensorArrayGradV3 "
+                           "handles instead)",
 }
+for _kind in ("Write", "Unstack", "Scatter", "Stack", "Gather", "Split", "Concat"):
+    UNTYPED_INTERNAL_OPS[f"TensorArrayGrad{_kind}"] = UNTYPED_INTERNAL_OPS["TensorArrayGradRead"]
 
 
-def _module_of(op_type):
-    return OP_DEFS._where[op_type]
-
-
-def test_declaring_families_declare_every_op_type():
+def test_every_op_type_declares_a_signature():
+    """Every registered op type checks its dtypes when built, like TensorFlow's op defs."""
     missing = sorted(name for name, op_def in OP_DEFS.items()
-                     if op_def.signature is None and _module_of(name) in DECLARING_MODULES)
-    assert missing == [], "op types without a signature"
+                     if op_def.signature is None and name not in UNTYPED_INTERNAL_OPS)
+    assert missing == [], "op types without a signature (add signature= to register_op)"
+
+
+def test_untyped_internal_ops_are_registered_and_untyped():
+    for name in UNTYPED_INTERNAL_OPS:
+        assert name in OP_DEFS, f"{name} is allowed to be untyped but is not registered"
+        assert OP_DEFS.lookup(name).signature is None, f"{name} has a signature now"
 
 
 def test_every_declared_op_type_has_a_dtype_row():
@@ -553,9 +785,28 @@ def test_every_declared_op_type_has_a_dtype_row():
 
 
 def _dtypes_of(op_type):
+    """The dtypes the op is built and run with: declared, and with a kernel."""
     attr, _ = ROWS[op_type]
-    allowed = OP_DEFS.lookup(op_type).signature.allowed(attr) if attr else (None,)
-    return tf.dtypes._ALL if allowed is None else allowed
+    sig = OP_DEFS.lookup(op_type).signature
+    allowed = sig.allowed(attr) if attr else (None,)
+    allowed = tf.dtypes._ALL if allowed is None else allowed
+    kernels = sig.kernel_types.get(attr) if attr else None
+    return [d for d in allowed if kernels is None or d in kernels]
+
+
+@pytest.mark.parametrize(("build", "op_type"), [
+    (lambda: tf.unique(tf.constant([1j, 1j])), "Unique"),
+    (lambda: tf.searchsorted(tf.constant([[True]]), tf.constant([[False]])), "SearchSorted"),
+    (lambda: tf.realdiv(tf.constant(1), tf.constant(2)), "RealDiv"),
+    (lambda: tf.reciprocal(tf.constant([2])), "Reciprocal"),
+])
+def test_declared_types_without_a_kernel_fail_when_run(build, op_type):
+    """As in TensorFlow: the graph builds; running it reports the missing kernel."""
+    with tf.Graph().as_default():
+        out = build()
+        with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError,
+                                                 match=f"No OpKernel .* '{op_type}'"):
+            sess.run(out)
 
 
 def _check_one(op_type, dtype):
@@ -573,6 +824,8 @@ def _check_one(op_type, dtype):
             continue
         assert tensor.op.type == op_type or op_type in {o.type for o in _ops_below(tensor)}
         expected = np.dtype(tensor.dtype.base_dtype.as_numpy_dtype)
+        if tensor.dtype == tf.string and isinstance(value, bytes):
+            continue  # a string scalar is fetched as bytes, as in TensorFlow
         assert np.asarray(value).dtype == expected, (
             f"{op_type}[{dtype}]: declared {tensor.dtype.name}, got {np.asarray(value).dtype}"
         )
@@ -596,4 +849,5 @@ def _ops_below(tensor):
             continue
         seen.add(op)
         stack.extend(t.op for t in op.inputs)
+        stack.extend(op.control_inputs)
     return seen

@@ -453,6 +453,7 @@ from .ops.linalg_extra_ops import (
     self_adjoint_eigvals,
     svd,
 )
+from .ops.eager_py_func_ops import py_function
 from .ops.sparse_embedding_ops import IndexedSlices, sparse_mask
 from .ops.sparse_math_ops import (
     sparse_add,
@@ -486,6 +487,8 @@ from .ops.sparse_ops import (
     sparse_transpose,
 )
 from .ops.sparse_tensor import convert_to_tensor_or_sparse_tensor
+from .ops.special_functions_ops import betainc, igamma, igammac, zeta
+from .ops.stateless_random_ops import random_gamma, random_poisson
 from .ops.math_extra_ops import (
     accumulate_n,
     batch_gather,

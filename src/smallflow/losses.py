@@ -53,11 +53,27 @@ def sparse_softmax_cross_entropy(labels, logits, weights=1.0, scope=None,
     """Mean cross entropy of softmax(logits) against integer labels (0.0 for an empty batch)."""
     with name_scope(scope or "sparse_softmax_cross_entropy_loss"):
         labels = convert_to_tensor(labels)
+        logits = convert_to_tensor(logits)
         if labels.dtype not in (dtypes.int32, dtypes.int64):
             labels = math_ops.cast(labels, dtypes.int64)
+        labels, weights = _squeeze_sparse_labels(labels, logits, weights)
         per_row = nn_ops.sparse_softmax_cross_entropy_with_logits(
             labels=labels, logits=logits, name="xentropy")
         return _reduce_weighted(per_row, weights, reduction, loss_collection)
+
+
+def _squeeze_sparse_labels(labels, logits, weights):
+    """As TensorFlow: labels ``[N, 1]`` with logits ``[N, C]`` lose their last axis, and so do
+    weights with one axis more than the labels (``[N, 1]`` weights for ``[N]`` labels)."""
+    label_rank, logit_rank = labels.shape.ndims, logits.shape.ndims
+    if label_rank is not None and logit_rank is not None and label_rank == logit_rank and \
+            labels.shape[-1].value == 1:
+        labels = array_ops.squeeze(labels, [-1])
+        label_rank -= 1
+    weights = convert_to_tensor(weights)
+    if label_rank is not None and weights.shape.ndims == label_rank + 1:
+        weights = array_ops.squeeze(weights, [-1])
+    return labels, weights
 
 
 def softmax_cross_entropy(onehot_labels, logits, weights=1.0, label_smoothing=0, scope=None,

@@ -8,14 +8,12 @@ from .ops.cwise_ops import (  # noqa: F401
     abs,
     add,
     ceil,
-    div_no_nan as divide_no_nan,
     divide,
     equal,
     exp,
     floor,
     floordiv,
     floormod,
-    floormod as mod,
     greater,
     greater_equal,
     is_finite,
@@ -46,6 +44,12 @@ from .ops.cwise_ops import (  # noqa: F401
     subtract,
     tanh,
     truediv,
+)
+from .ops.cwise_ops import (
+    div_no_nan as divide_no_nan,
+)
+from .ops.cwise_ops import (
+    floormod as mod,
 )
 from .ops.debug_ops import (  # noqa: F401
     is_non_decreasing,
@@ -117,6 +121,19 @@ from .ops.sequence_ops import (  # noqa: F401
     cumsum,
     unsorted_segment_sum,
 )
+from .ops.special_functions_ops import (  # noqa: F401
+    bessel_i0,
+    bessel_i0e,
+    bessel_i1,
+    bessel_i1e,
+    betainc,
+    erfcinv,
+    erfinv,
+    igamma,
+    igammac,
+    ndtri,
+    zeta,
+)
 from .ops.special_math_ops import (  # noqa: F401
     acos,
     acosh,
@@ -141,6 +158,9 @@ from .ops.special_math_ops import (  # noqa: F401
 )
 
 __all__ = [
+    # special functions (issue 9, h9b)
+    "bessel_i0", "bessel_i0e", "bessel_i1", "bessel_i1e", "betainc", "erfcinv", "erfinv",
+    "igamma", "igammac", "ndtri", "zeta",
     "abs",
     "accumulate_n",
     "acos",

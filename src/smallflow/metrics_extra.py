@@ -18,7 +18,7 @@ from .metrics import (
     _publish,
     mean,
 )
-from .ops import array_ops, array_extra_ops, math_ops
+from .ops import array_extra_ops, array_ops, math_ops
 from .variable_scope import variable_scope
 
 __all__ = [

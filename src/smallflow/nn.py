@@ -5,7 +5,10 @@ from .ops.array_extra_ops import top_k
 from .ops.math_ops import sigmoid, tanh
 from .ops.array_extra_ops import depth_to_space, space_to_batch, space_to_depth
 from .ops.candidate_sampling_ops import (
+    all_candidate_sampler,
     compute_accidental_hits,
+    fixed_unigram_candidate_sampler,
+    learned_unigram_candidate_sampler,
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )
@@ -112,6 +115,9 @@ __all__ = [
     "elu",
     "embedding_lookup",
     "embedding_lookup_sparse",
+    "all_candidate_sampler",
+    "fixed_unigram_candidate_sampler",
+    "learned_unigram_candidate_sampler",
     "safe_embedding_lookup_sparse",
     "fused_batch_norm",
     "in_top_k",

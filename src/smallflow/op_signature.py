@@ -13,11 +13,21 @@ such a declaration in the same notation::
 
 A type is either a dtype name (``bool``, ``int32``, ``string``, ...) or a type attribute:
 bound by the first input that uses it, or, when no input does, taken from the op's attrs
-(``DstT`` of Cast, ``out_type`` of Shape). One input or output may be a list (``N * T``).
-The check runs once per op, when it is created: never when a session runs.
+(``DstT`` of Cast, ``out_type`` of Shape). An input or output may be a list of one type
+(``N * T``; several lists with the same ``N`` split the inputs evenly) or a list of types
+(TensorFlow's ``list(type)`` attr, declared ``T=type_list(ALL)``: each element may have its own
+dtype from the set; outputs of such an attr not bound by inputs take its list from the attrs,
+like ``Tout`` of PyFunc). The check runs once per op, when it is created: never when a
+session runs.
+
+Some ops declare more types than they have kernels for (TensorFlow's ``UpperBound`` takes
+any type but only has kernels for real numbers): ``signature(..., kernels={"T": REALS})``
+builds such an op and fails when a session first runs it, with TensorFlow's
+InvalidArgumentError "No OpKernel was registered to support Op ...".
 """
 
 from . import dtypes
+from .errors import InvalidArgumentError
 
 _D = dtypes
 # TensorFlow's named type sets (op_def_builder's numbertype, realnumbertype, ...), without the
@@ -45,8 +55,23 @@ def _order(types):
     return tuple(sorted(types, key=lambda d: rank[d]))
 
 
+def _not_allowed(param, dtype, allowed):
+    names = ", ".join(d.name for d in _order(allowed))
+    return TypeError(f"Value passed to parameter '{param}' has DataType {dtype.name} not in "
+                     f"list of allowed values: {names}")
+
+
+class TypeList(tuple):
+    """The allowed dtypes of a ``list(type)`` attr: a list whose elements' dtypes may differ."""
+
+
+def type_list(types):
+    """Declare a type attr as TensorFlow's ``list(type)`` with elements from ``types``."""
+    return TypeList(types)
+
+
 class _Arg:
-    __slots__ = ("name", "type", "is_list")
+    __slots__ = ("name", "type", "is_list", "number")
 
     def __init__(self, text):
         name, _, type_text = (part.strip() for part in text.partition(":"))
@@ -54,35 +79,52 @@ class _Arg:
             raise ValueError(f"bad argument {text!r} in an op signature (want 'name: type')")
         self.name = name
         self.is_list = "*" in type_text
+        self.number = type_text.partition("*")[0].strip() if self.is_list else None
         self.type = type_text.rpartition("*")[2].strip()
 
 
 class Signature:
     """A parsed declaration; ``bind`` checks a new op's inputs and returns output dtypes."""
 
-    def __init__(self, spec, type_attrs):
+    def __init__(self, spec, type_attrs, kernels=None):
+        self.kernel_types = {name: tuple(types) for name, types in (kernels or {}).items()}
         inputs_text, arrow, outputs_text = spec.partition("->")
         if not arrow:
             raise ValueError(f"op signature {spec!r} has no '->'")
         self.inputs = [_Arg(t) for t in inputs_text.split(",") if t.strip()]
         self.outputs = [_Arg(t) for t in outputs_text.split(",") if t.strip()]
-        self.type_attrs = {name: tuple(types) for name, types in type_attrs.items()}
+        self.type_attrs = {name: types if isinstance(types, TypeList) else tuple(types)
+                           for name, types in type_attrs.items()}
         for arg in self.inputs + self.outputs:
             if arg.type not in self.type_attrs and not _is_dtype_name(arg.type):
                 # An attr set by the builder (DstT, out_type): any dtype is allowed.
                 self.type_attrs[arg.type] = None
-        if sum(arg.is_list for arg in self.inputs) > 1:
-            raise ValueError(f"op signature {spec!r}: at most one list input")
+            if isinstance(self.type_attrs.get(arg.type), TypeList):
+                arg.is_list = True
+        for args, kind in ((self.inputs, "input"), (self.outputs, "output")):
+            numbers = {arg.number for arg in args if arg.is_list}
+            if len(numbers) > 1:
+                raise ValueError(f"op signature {spec!r}: {kind} lists of different lengths")
         self.spec = spec
+
+    def check_kernel(self, op_type, attrs):
+        """Raise TensorFlow's run-time error for declared types that have no kernel."""
+        for attr, types in self.kernel_types.items():
+            dtype = attrs.get(attr)
+            if dtype is not None and dtypes.as_dtype(dtype) not in types:
+                raise InvalidArgumentError(
+                    None, None, f"No OpKernel was registered to support Op '{op_type}' with "
+                    f"these attrs: [{attr}=DT_{dtypes.as_dtype(dtype).name.upper()}]")
 
     def allowed(self, attr):
         """The dtypes ``attr`` may take (None: any)."""
         return self.type_attrs.get(attr)
 
     def _split_inputs(self, inputs):
-        """Pair each declared input with its tensors (a list input takes the rest)."""
+        """Pair each declared input with its tensors (list inputs share the rest evenly)."""
         fixed = sum(not arg.is_list for arg in self.inputs)
-        list_length = len(inputs) - fixed
+        lists = sum(arg.is_list for arg in self.inputs)
+        list_length = (len(inputs) - fixed) // lists if lists else 0
         pairs = []
         position = 0
         for arg in self.inputs:
@@ -96,6 +138,9 @@ class Signature:
         bound = {}
         bound_by = {}
         for arg, tensors in self._split_inputs(inputs):
+            if isinstance(self.type_attrs.get(arg.type), TypeList):
+                bound[arg.type] = self._bind_type_list(arg, tensors)
+                continue
             for tensor in tensors:
                 dtype = tensor.dtype.base_dtype
                 if _is_dtype_name(arg.type):
@@ -116,21 +161,44 @@ class Signature:
                     continue
                 allowed = self.type_attrs[arg.type]
                 if allowed is not None and dtype not in allowed:
-                    names = ", ".join(d.name for d in _order(allowed))
-                    raise TypeError(
-                        f"Value passed to parameter '{arg.name}' has DataType {dtype.name} not "
-                        f"in list of allowed values: {names}"
-                    )
+                    raise _not_allowed(arg.name, dtype, allowed)
                 bound[arg.type] = dtype
                 bound_by[arg.type] = arg.name
         for attr, dtype in bound.items():
-            attrs.setdefault(attr, dtype)
+            attrs.setdefault(attr, list(dtype) if isinstance(dtype, tuple) else dtype)
         out = []
+        fixed = sum(not arg.is_list for arg in self.outputs)
+        lists = sum(arg.is_list for arg in self.outputs)
         for arg in self.outputs:
+            if isinstance(self.type_attrs.get(arg.type), TypeList):
+                out.extend(self._output_type_list(op_type, arg, bound, attrs))
+                continue
             dtype = self._output_dtype(op_type, arg, bound, attrs)
-            count = n_outputs - (len(self.outputs) - 1) if arg.is_list else 1
+            count = (n_outputs - fixed) // lists if arg.is_list else 1
             out.extend([dtype] * count)
         return out
+
+    def _bind_type_list(self, arg, tensors):
+        allowed = self.type_attrs[arg.type]
+        found = []
+        for tensor in tensors:
+            dtype = tensor.dtype.base_dtype
+            if dtype not in allowed:
+                raise _not_allowed(arg.name, dtype, allowed)
+            found.append(dtype)
+        return tuple(found)
+
+    def _output_type_list(self, op_type, arg, bound, attrs):
+        if arg.type in bound:
+            return list(bound[arg.type])
+        if arg.type not in attrs:
+            raise TypeError(f"Op '{op_type}' needs attr '{arg.type}' for output '{arg.name}'")
+        found = [dtypes.as_dtype(d) for d in attrs[arg.type]]
+        allowed = self.type_attrs[arg.type]
+        for dtype in found:
+            if dtype not in allowed:
+                raise _not_allowed(arg.type, dtype, allowed)
+        return found
 
     def _output_dtype(self, op_type, arg, bound, attrs):
         if _is_dtype_name(arg.type):
@@ -142,9 +210,7 @@ class Signature:
         dtype = dtypes.as_dtype(attrs[arg.type])
         allowed = self.type_attrs[arg.type]
         if allowed is not None and dtype not in allowed:
-            names = ", ".join(d.name for d in _order(allowed))
-            raise TypeError(f"Value passed to parameter '{arg.type}' has DataType {dtype.name} "
-                            f"not in list of allowed values: {names}")
+            raise _not_allowed(arg.type, dtype, allowed)
         return dtype
 
 
@@ -156,9 +222,9 @@ def _is_dtype_name(text):
     return True
 
 
-def signature(spec, **type_attrs):
+def signature(spec, kernels=None, **type_attrs):
     """Declare an op's typed inputs and outputs (see the module docstring)."""
-    return Signature(spec, type_attrs)
+    return Signature(spec, type_attrs, kernels)
 
 # Type sets of single ops, spelled as in TensorFlow 1.15's op definitions.
 ADD_TYPES = FLOAT_INT_COMPLEX + (_D.uint8, _D.int8, _D.int16, _D.string)

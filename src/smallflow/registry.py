@@ -63,8 +63,20 @@ GRADIENTS = Registry("gradient functions")
 
 def register_op(op_type, kernel, shape_fn, stateful=False, signature=None):
     """Register an op type's kernel, shape function and (typed) signature."""
+    where = kernel.__module__
+    if signature is not None and signature.kernel_types:
+        kernel = _checked_kernel(op_type, kernel, signature)
     op_def = OpDef(op_type, kernel, shape_fn, stateful, signature)
-    OP_DEFS.register(op_type, op_def, kernel.__module__)
+    OP_DEFS.register(op_type, op_def, where)
+
+
+def _checked_kernel(op_type, kernel, signature):
+    """``kernel`` behind the signature's check for declared types without a kernel."""
+    def checked(attrs, *state):
+        signature.check_kernel(op_type, attrs)
+        return kernel(attrs, *state)
+
+    return checked
 
 
 class RegisterGradient:

@@ -5,6 +5,7 @@ import numpy as np
 
 from . import dtypes
 from .graph import GraphKeys, get_collection, name_scope
+from .op_signature import signature
 from .ops import array_ops, control_flow_ops, debug_ops, math_ops
 from .ops.common import make_op
 from .registry import NotDifferentiable, register_op
@@ -25,7 +26,8 @@ def _names_kernel(attrs, state):
 
 
 register_op("ReportUninitializedVariables", _names_kernel, lambda op: [TensorShape([None])],
-            stateful=True)
+            stateful=True,
+            signature=signature("-> names: string"))
 NotDifferentiable("ReportUninitializedVariables")
 
 

@@ -700,6 +700,10 @@ from cases_math import MATH_CASES  # noqa: E402 - as above
 
 EXTRA += MATH_CASES
 
+from cases_families import FAMILY_CASES  # noqa: E402 - as above (issue 8's op families)
+
+EXTRA += FAMILY_CASES
+
 # -- control flow (issue 10): cond, case, while_loop, TensorArray, map_fn/scan/fold -----------
 # Values and gradients, including loops whose trip count depends on the data, nested loops
 # and conds inside loops. (TensorFlow 2's compat.v1 cannot build the v1 RNN cells without

@@ -181,51 +181,51 @@ def _metric_case(name, make, batch=3):
 
 
 METRICS = {
-    "accuracy": lambda tf, l, p, s, b: tf.metrics.accuracy(l, p),
-    "accuracy_weighted": lambda tf, l, p, s, b: tf.metrics.accuracy(
-        l, p, weights=tf.cast(l + 1, tf.float32)),
-    "mean": lambda tf, l, p, s, b: tf.metrics.mean(s),
-    "mean_squared_error": lambda tf, l, p, s, b: tf.metrics.mean_squared_error(
-        tf.cast(l, tf.float32), tf.cast(p, tf.float32)),
-    "mean_absolute_error": lambda tf, l, p, s, b: tf.metrics.mean_absolute_error(
-        tf.cast(l, tf.float32), s),
-    "precision": lambda tf, l, p, s, b: tf.metrics.precision(b, tf.greater(s, 0.5)),
-    "recall": lambda tf, l, p, s, b: tf.metrics.recall(b, tf.greater(s, 0.5)),
-    "true_positives": lambda tf, l, p, s, b: tf.metrics.true_positives(b, tf.greater(s, 0.5)),
-    "false_negatives": lambda tf, l, p, s, b: tf.metrics.false_negatives(
+    "accuracy": lambda tf, lab, p, s, b: tf.metrics.accuracy(lab, p),
+    "accuracy_weighted": lambda tf, lab, p, s, b: tf.metrics.accuracy(
+        lab, p, weights=tf.cast(lab + 1, tf.float32)),
+    "mean": lambda tf, lab, p, s, b: tf.metrics.mean(s),
+    "mean_squared_error": lambda tf, lab, p, s, b: tf.metrics.mean_squared_error(
+        tf.cast(lab, tf.float32), tf.cast(p, tf.float32)),
+    "mean_absolute_error": lambda tf, lab, p, s, b: tf.metrics.mean_absolute_error(
+        tf.cast(lab, tf.float32), s),
+    "precision": lambda tf, lab, p, s, b: tf.metrics.precision(b, tf.greater(s, 0.5)),
+    "recall": lambda tf, lab, p, s, b: tf.metrics.recall(b, tf.greater(s, 0.5)),
+    "true_positives": lambda tf, lab, p, s, b: tf.metrics.true_positives(b, tf.greater(s, 0.5)),
+    "false_negatives": lambda tf, lab, p, s, b: tf.metrics.false_negatives(
         b, tf.greater(s, 0.5)),
-    "auc": lambda tf, l, p, s, b: tf.metrics.auc(b, s, num_thresholds=50),
-    "mean_iou": lambda tf, l, p, s, b: tf.metrics.mean_iou(l, p, 3),
-    "root_mean_squared_error": lambda tf, l, p, s, b: tf.metrics.root_mean_squared_error(
-        tf.cast(l, tf.float32), s),
-    "mean_per_class_accuracy": lambda tf, l, p, s, b: tf.metrics.mean_per_class_accuracy(
-        l, p, 3),
-    "true_positives_at_thresholds": lambda tf, l, p, s, b:
+    "auc": lambda tf, lab, p, s, b: tf.metrics.auc(b, s, num_thresholds=50),
+    "mean_iou": lambda tf, lab, p, s, b: tf.metrics.mean_iou(lab, p, 3),
+    "root_mean_squared_error": lambda tf, lab, p, s, b: tf.metrics.root_mean_squared_error(
+        tf.cast(lab, tf.float32), s),
+    "mean_per_class_accuracy": lambda tf, lab, p, s, b: tf.metrics.mean_per_class_accuracy(
+        lab, p, 3),
+    "true_positives_at_thresholds": lambda tf, lab, p, s, b:
         tf.metrics.true_positives_at_thresholds(b, s, [0.3, 0.5, 0.7]),
-    "false_negatives_at_thresholds": lambda tf, l, p, s, b:
+    "false_negatives_at_thresholds": lambda tf, lab, p, s, b:
         tf.metrics.false_negatives_at_thresholds(b, s, [0.3, 0.5, 0.7]),
-    "true_negatives_at_thresholds": lambda tf, l, p, s, b:
+    "true_negatives_at_thresholds": lambda tf, lab, p, s, b:
         tf.metrics.true_negatives_at_thresholds(b, s, [0.3, 0.5]),
-    "false_positives_at_thresholds": lambda tf, l, p, s, b:
+    "false_positives_at_thresholds": lambda tf, lab, p, s, b:
         tf.metrics.false_positives_at_thresholds(b, s, [0.3, 0.5]),
-    "sensitivity_at_specificity": lambda tf, l, p, s, b:
+    "sensitivity_at_specificity": lambda tf, lab, p, s, b:
         tf.metrics.sensitivity_at_specificity(b, s, 0.6, num_thresholds=20),
-    "specificity_at_sensitivity": lambda tf, l, p, s, b:
+    "specificity_at_sensitivity": lambda tf, lab, p, s, b:
         tf.metrics.specificity_at_sensitivity(b, s, 0.7, num_thresholds=20),
-    "percentage_below": lambda tf, l, p, s, b: tf.metrics.percentage_below(s, 0.5),
-    "mean_cosine_distance": lambda tf, l, p, s, b: tf.metrics.mean_cosine_distance(
-        tf.one_hot(l, 3), tf.nn.l2_normalize(tf.one_hot(p, 3) + 0.5, 1), 1),
-    "precision_at_k": lambda tf, l, p, s, b: tf.metrics.precision_at_k(
-        l, _scores3(tf, s, p), 2),
-    "precision_at_k_class": lambda tf, l, p, s, b: tf.metrics.precision_at_k(
-        l, _scores3(tf, s, p), 2, class_id=1),
-    "recall_at_k": lambda tf, l, p, s, b: tf.metrics.recall_at_k(l, _scores3(tf, s, p), 1),
-    "recall_at_k_class": lambda tf, l, p, s, b: tf.metrics.recall_at_k(
-        l, _scores3(tf, s, p), 2, class_id=2),
-    "precision_at_top_k": lambda tf, l, p, s, b: tf.metrics.precision_at_top_k(
-        l, tf.nn.top_k(_scores3(tf, s, p), 2).indices),
-    "average_precision_at_k": lambda tf, l, p, s, b: tf.metrics.average_precision_at_k(
-        l, _scores3(tf, s, p), 2),
+    "percentage_below": lambda tf, lab, p, s, b: tf.metrics.percentage_below(s, 0.5),
+    "mean_cosine_distance": lambda tf, lab, p, s, b: tf.metrics.mean_cosine_distance(
+        tf.one_hot(lab, 3), tf.nn.l2_normalize(tf.one_hot(p, 3) + 0.5, 1), 1),
+    "precision_at_k": lambda tf, lab, p, s, b: tf.metrics.precision_at_k(
+        lab, _scores3(tf, s, p), 2),
+    "precision_at_k_class": lambda tf, lab, p, s, b: tf.metrics.precision_at_k(
+        lab, _scores3(tf, s, p), 2, class_id=1),
+    "recall_at_k": lambda tf, lab, p, s, b: tf.metrics.recall_at_k(lab, _scores3(tf, s, p), 1),
+    "recall_at_k_class": lambda tf, lab, p, s, b: tf.metrics.recall_at_k(
+        lab, _scores3(tf, s, p), 2, class_id=2),
+    "precision_at_top_k": lambda tf, lab, p, s, b: tf.metrics.precision_at_top_k(
+        lab, tf.nn.top_k(_scores3(tf, s, p), 2).indices),
+    "average_precision_at_k": lambda tf, lab, p, s, b: tf.metrics.average_precision_at_k(
+        lab, _scores3(tf, s, p), 2),
 }
 
 

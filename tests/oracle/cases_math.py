@@ -245,4 +245,171 @@ def _sparse_cases():
     ]
 
 
-MATH_CASES = _linalg_cases() + _sparse_cases()
+def _random_cases():
+    """Random values differ (Philox streams are consumed differently): dtypes, static and
+    dynamic shapes, ranges, determinism and errors are compared."""
+
+    def case(name, build):
+        return Case(f"math/random/{name}", build)
+
+    def summary(tf, x, low=None, high=None):
+        out = {"x_shape": tf.shape(x), "x_static": tf.zeros_like(x)}
+        if low is not None:
+            inside = tf.logical_and(x >= low, x < high) if high is not None else x >= low
+            out["inside"] = tf.reduce_all(inside)
+        return out
+
+    def same_twice(tf, fn):
+        return {"same": tf.reduce_all(tf.equal(fn(), fn()))}
+
+    seed = [7, 11]
+    return [
+        case("stateless_uniform", lambda tf, np: summary(
+            tf, tf.random.stateless_uniform([3, 4], seed, 2.0, 5.0), 2.0, 5.0)),
+        case("stateless_uniform_int", lambda tf, np: summary(
+            tf, tf.random.stateless_uniform([5], seed, -3, 4, dtype=tf.int64), -3, 4)),
+        case("stateless_uniform_int_needs_maxval", lambda tf, np: summary(
+            tf, tf.random.stateless_uniform([5], seed, dtype=tf.int32))),
+        case("stateless_uniform_f64_same", lambda tf, np: same_twice(
+            tf, lambda: tf.random.stateless_uniform([6], seed, dtype=tf.float64))),
+        case("stateless_normal", lambda tf, np: {
+            **summary(tf, tf.random.stateless_normal([2, 3], tf.constant(seed, tf.int64))),
+            **same_twice(tf, lambda: tf.random.stateless_normal([4], seed, 1.0, 2.0))}),
+        case("stateless_truncated_normal", lambda tf, np: summary(
+            tf, tf.random.stateless_truncated_normal([50], seed), -2.0, 2.0001)),
+        case("stateless_categorical", lambda tf, np: summary(
+            tf, tf.random.stateless_categorical([[0.0, 1.0, 2.0], [5.0, 0.0, 0.0]], 6, seed),
+            0, 3)),
+        case("stateless_multinomial_int32", lambda tf, np: summary(
+            tf, tf.random.stateless_multinomial([[0.0, 1.0]], 4, seed,
+                                                output_dtype=tf.int32), 0, 2)),
+        case("stateless_gamma", lambda tf, np: summary(
+            tf, tf.random.stateless_gamma([4, 2], seed, [1.0, 3.0]), 0.0)),
+        case("stateless_poisson", lambda tf, np: summary(
+            tf, tf.random.stateless_poisson([6], seed, 3.0), 0)),
+        case("stateless_binomial", lambda tf, np: summary(
+            tf, tf.random.stateless_binomial([6], seed, 5.0, 0.5), 0, 6)),
+        case("stateless_bad_seed", lambda tf, np: summary(
+            tf, tf.random.stateless_uniform([2], [1, 2, 3]))),
+        case("gamma", lambda tf, np: summary(
+            tf, tf.random.gamma([3], [[1.0, 2.0]], beta=[2.0, 4.0], seed=1), 0.0)),
+        case("gamma_f64", lambda tf, np: summary(
+            tf, tf.random_gamma([2, 2], 0.5, dtype=tf.float64, seed=1), 0.0)),
+        case("poisson", lambda tf, np: summary(
+            tf, tf.random.poisson([1.0, 4.0], [5], seed=2), 0.0)),
+        case("poisson_int", lambda tf, np: summary(
+            tf, tf.random_poisson(3.0, [2, 2], dtype=tf.int64, seed=2), 0)),
+        case("candidate_samplers", lambda tf, np: {
+            f"{name}{i}": t for name, outs in (
+                ("fixed", tf.random.fixed_unigram_candidate_sampler(
+                    tf.constant([[1], [2]], tf.int64), 1, 3, True, 5,
+                    unigrams=[1.0, 2.0, 3.0, 4.0, 5.0], seed=1)),
+                ("learned", tf.random.learned_unigram_candidate_sampler(
+                    tf.constant([[1], [2]], tf.int64), 1, 3, False, 5, seed=1)),
+                ("all", tf.random.all_candidate_sampler(
+                    tf.constant([[1], [2]], tf.int64), 1, 4, True, seed=1)))
+            for i, t in enumerate([tf.shape(outs[0]), outs[1] * 0, outs[2] * 0])}),
+        case("all_candidate_values", lambda tf, np: dict(zip(
+            ("sampled", "true", "expected"), tf.random.all_candidate_sampler(
+                tf.constant([[1, 3]], tf.int64), 2, 5, True)))),
+    ]
+
+
+def _special_cases():
+    def case(name, build, rtol=1e-6):
+        return Case(f"math/special/{name}", build, rtol=rtol)
+
+    a_values = [0.5, 1.0, 3.0, 10.0, 0.1, 50.0, -1.0, 2.0]
+    x_values = [0.2, 1.0, 2.5, 12.0, 5.0, 45.0, 1.0, 0.0]
+
+    def pair(fn, dtype="float64"):
+        def build(tf, np):
+            a = _c(tf, np, a_values, dtype)
+            x = _c(tf, np, x_values, dtype)
+            y = fn(tf)(a, x)
+            da, dx = tf.gradients(tf.reduce_sum(y), [a, x])
+            out = {"y": y}
+            if da is not None:
+                out["da"] = da
+            if dx is not None:
+                out["dx"] = dx
+            return out
+
+        return build
+
+    def unary(fn, values, dtype="float64"):
+        def build(tf, np):
+            x = _c(tf, np, values, dtype)
+            y = fn(tf)(x)
+            return {"y": y, "dx": tf.gradients(tf.reduce_sum(y), x)[0]}
+
+        return build
+
+    bessel_x = [-30.0, -1.0, 0.5, 2.0, 14.0, 16.0, 100.0]
+    return [
+        case("igamma", pair(lambda tf: tf.math.igamma), rtol=1e-7),
+        case("igamma_f32", pair(lambda tf: tf.igamma, "float32"), rtol=1e-4),
+        case("igammac", pair(lambda tf: tf.math.igammac), rtol=1e-7),
+        case("zeta", lambda tf, np: (lambda x, q: {
+            "y": tf.zeta(x, q), "dq": tf.gradients(tf.reduce_sum(tf.zeta(x, q)), q)[0]})(
+                _c(tf, np, [1.5, 2.0, 3.0, 1.0, 0.5, 4.0, 2.0]),
+                _c(tf, np, [0.5, 1.0, 2.5, 1.0, 1.0, -2.0, -1.5]))),
+        case("betainc", lambda tf, np: (lambda a, b, x: {
+            "y": tf.math.betainc(a, b, x),
+            "dx": tf.gradients(tf.reduce_sum(tf.math.betainc(a, b, x)), x)[0]})(
+                _c(tf, np, [0.5, 1.0, 3.0, 10.0, 2.0, 0.2]),
+                _c(tf, np, [2.0, 1.0, 0.5, 12.0, 2.0, 0.3]),
+                _c(tf, np, [0.2, 0.5, 0.9, 0.4, 0.0, 0.999]))),
+        case("betainc_invalid", lambda tf, np: {"y": tf.betainc(
+            _c(tf, np, [-1.0, 1.0]), _c(tf, np, [1.0, 1.0]), _c(tf, np, [0.5, 1.5]))}),
+        case("erfinv", unary(lambda tf: tf.math.erfinv, [-0.999, -0.5, 0.0, 0.3, 0.9999])),
+        case("erfinv_edges", lambda tf, np: {"y": tf.math.erfinv(
+            _c(tf, np, [-1.0, 1.0, 1.5]))}),
+        case("ndtri", unary(lambda tf: tf.math.ndtri, [1e-12, 0.01, 0.5, 0.9, 0.999999])),
+        case("erfcinv", lambda tf, np: {"y": tf.math.erfcinv(_c(tf, np, [0.1, 1.0, 1.5]))}),
+        case("bessel_i0e", unary(lambda tf: tf.math.bessel_i0e, bessel_x)),
+        case("bessel_i1e", unary(lambda tf: tf.math.bessel_i1e, bessel_x)),
+        case("bessel_i0_i1", lambda tf, np: {
+            "i0": tf.math.bessel_i0(_c(tf, np, [0.5, 3.0, -2.0])),
+            "i1": tf.math.bessel_i1(_c(tf, np, [0.5, 3.0, -2.0]))}),
+        case("erfinv_f32", unary(lambda tf: tf.math.erfinv, [-0.5, 0.25, 0.75], "float32"),
+             rtol=1e-5),
+    ]
+
+
+def _operator_cases():
+    def case(name, make):
+        def build(tf, np):
+            op = make(tf, np)
+            x = _c(tf, np, [[1.0, 2.0], [0.5, -1.0], [3.0, 0.0]])
+            return {"dense": op.to_dense(), "matmul": op.matmul(x),
+                    "adjoint": op.matmul(x, adjoint=True), "solve": op.solve(x),
+                    "det": op.determinant(), "logdet": op.log_abs_determinant(),
+                    "trace": op.trace(), "diag": op.diag_part(), "matvec": op.matvec(x[:, 0])}
+
+        return Case(f"math/linear_operator/{name}", build, rtol=1e-6)
+
+    lin = "linalg"
+    return [
+        case("full", lambda tf, np: getattr(tf, lin).LinearOperatorFullMatrix(_c(tf, np, M))),
+        case("diag", lambda tf, np: getattr(tf, lin).LinearOperatorDiag(
+            _c(tf, np, [2.0, 5.0, -1.0]))),
+        case("identity", lambda tf, np: getattr(tf, lin).LinearOperatorIdentity(
+            3, dtype=tf.float64)),
+        case("scaled_identity", lambda tf, np: getattr(tf, lin).LinearOperatorScaledIdentity(
+            3, _c(tf, np, 2.5))),
+        case("lower_triangular", lambda tf, np: getattr(tf, lin).LinearOperatorLowerTriangular(
+            _c(tf, np, NONSYM) + 2.0 * tf.eye(3, dtype=tf.float64))),
+        case("composition", lambda tf, np: getattr(tf, lin).LinearOperatorComposition([
+            getattr(tf, lin).LinearOperatorFullMatrix(_c(tf, np, M)),
+            getattr(tf, lin).LinearOperatorDiag(_c(tf, np, [2.0, 5.0, -1.0]))])),
+        case("inversion", lambda tf, np: getattr(tf, lin).LinearOperatorInversion(
+            getattr(tf, lin).LinearOperatorFullMatrix(_c(tf, np, M)))),
+        case("adjoint", lambda tf, np: getattr(tf, lin).LinearOperatorAdjoint(
+            getattr(tf, lin).LinearOperatorFullMatrix(_c(tf, np, NONSYM) + 2.0 * tf.eye(
+                3, dtype=tf.float64)))),
+    ]
+
+
+MATH_CASES = (_linalg_cases() + _sparse_cases() + _random_cases() + _special_cases()
+              + _operator_cases())

@@ -1,6 +1,7 @@
 """``tf.data``: input pipelines (``Dataset``, ``Iterator``) that run inside ``Session.run``."""
 
 from . import experimental
+from .dataset_ops import Dataset
 from .experimental import (
     AUTOTUNE,
     INFINITE_CARDINALITY,
@@ -8,7 +9,6 @@ from .experimental import (
     Options,
     ThreadingOptions,
 )
-from .dataset_ops import Dataset
 from .iterator_ops import (
     Iterator,
     get_output_classes,
@@ -17,7 +17,7 @@ from .iterator_ops import (
     make_initializable_iterator,
     make_one_shot_iterator,
 )
-from .readers import FixedLengthRecordDataset, TFRecordDataset, TextLineDataset
+from .readers import FixedLengthRecordDataset, TextLineDataset, TFRecordDataset
 
 __all__ = [
     "AUTOTUNE",

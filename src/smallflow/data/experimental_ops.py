@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..graph import convert_to_tensor, get_default_graph
+from ..op_signature import ALL, signature, type_list
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape
 from . import nest
@@ -427,7 +428,9 @@ def _single_element_kernel(attrs, state):
 
 
 register_op("DatasetToSingleElement", _single_element_kernel,
-            lambda op: list(op.attrs["shapes"]), stateful=True)
+            lambda op: list(op.attrs["shapes"]), stateful=True,
+            signature=signature("captures: Tcaptures -> components: output_types",
+                                Tcaptures=type_list(ALL), output_types=type_list(ALL)))
 NotDifferentiable("DatasetToSingleElement")
 
 
@@ -439,7 +442,8 @@ def get_single_element(dataset):
     flat_types = dataset._flat_types()
     op = get_default_graph().create_op(
         "DatasetToSingleElement", dataset._inputs(), flat_types,
-        {"shapes": dataset._flat_shapes(), "_py_dataset": dataset}, "DatasetToSingleElement")
+        {"shapes": dataset._flat_shapes(), "_py_dataset": dataset, "output_types": flat_types},
+        "DatasetToSingleElement")
     return nest.pack_sequence_as(dataset.output_types, list(op.outputs))
 
 
@@ -493,7 +497,9 @@ def _write_records_kernel(attrs, state):
     return write
 
 
-register_op("DatasetToTFRecord", _write_records_kernel, lambda op: [], stateful=True)
+register_op("DatasetToTFRecord", _write_records_kernel, lambda op: [], stateful=True,
+            signature=signature("filename: string, captures: Tcaptures ->",
+                                Tcaptures=type_list(ALL)))
 NotDifferentiable("DatasetToTFRecord")
 
 
@@ -621,7 +627,10 @@ def _next_as_optional_kernel(attrs, state):
 
 
 register_op("IteratorGetNextAsOptional", _next_as_optional_kernel,
-            lambda op: [TensorShape([]), *op.attrs["shapes"]], stateful=True)
+            lambda op: [TensorShape([]), *op.attrs["shapes"]], stateful=True,
+            signature=signature("captures: Tcaptures -> has_value: bool, components: "
+                                "output_types", Tcaptures=type_list(ALL),
+                                output_types=type_list(ALL)))
 NotDifferentiable("IteratorGetNextAsOptional")
 
 
@@ -636,7 +645,9 @@ def _optional_value_kernel(attrs):
 
 
 register_op("OptionalGetValue", _optional_value_kernel, lambda op: [
-    t.shape for t in op.inputs[1:]])
+    t.shape for t in op.inputs[1:]],
+    signature=signature("has_value: bool, components: Toutput_types -> values: Toutput_types",
+                        Toutput_types=type_list(ALL)))
 NotDifferentiable("OptionalGetValue")
 
 
@@ -686,7 +697,7 @@ def get_next_as_optional(iterator):
     """The iterator's next element as an ``Optional``: without a value at the end, instead
     of an OutOfRangeError."""
     flat_types = nest.flatten(iterator.output_types)
-    attrs = {"iterator": iterator._key, "types": flat_types,
+    attrs = {"iterator": iterator._key, "types": flat_types, "output_types": flat_types,
              "shapes": nest.flatten(iterator.output_shapes),
              "from_handle": iterator._handle is not None, "_py_one_shot": iterator._one_shot}
     if iterator._handle is not None:

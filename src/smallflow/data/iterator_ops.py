@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..graph import Tensor, get_default_graph, name_scope
+from ..op_signature import ALL, signature, type_list
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, as_shape
 from . import nest
@@ -56,7 +57,8 @@ def _make_iterator_kernel(attrs, state):
     return initialize
 
 
-register_op("MakeIterator", _make_iterator_kernel, lambda op: [], stateful=True)
+register_op("MakeIterator", _make_iterator_kernel, lambda op: [], stateful=True,
+            signature=signature("captures: Tcaptures ->", Tcaptures=type_list(ALL)))
 NotDifferentiable("MakeIterator")
 
 
@@ -101,7 +103,9 @@ def _handle_name(value):
 
 
 register_op("IteratorGetNext", _get_next_kernel, lambda op: list(op.attrs["shapes"]),
-            stateful=True)
+            stateful=True,
+            signature=signature("captures: Tcaptures -> components: output_types",
+                                Tcaptures=type_list(ALL), output_types=type_list(ALL)))
 NotDifferentiable("IteratorGetNext")
 
 
@@ -121,7 +125,9 @@ def _handle_kernel(attrs, state):
 
 
 register_op("IteratorToStringHandle", _handle_kernel, lambda op: [TensorShape([])],
-            stateful=True)
+            stateful=True,
+            signature=signature("captures: Tcaptures -> string_handle: string",
+                                Tcaptures=type_list(ALL)))
 NotDifferentiable("IteratorToStringHandle")
 
 
@@ -195,7 +201,8 @@ class Iterator:
         """The next element (a nest of tensors); ``OutOfRangeError`` after the last one."""
         flat_types = nest.flatten(self._types)
         flat_shapes = nest.flatten(self._shapes)
-        attrs = {"iterator": self._key, "types": flat_types, "shapes": flat_shapes,
+        attrs = {"iterator": self._key, "types": flat_types, "output_types": flat_types,
+                 "shapes": flat_shapes,
                  "from_handle": self._handle is not None, "_py_one_shot": self._one_shot}
         if self._handle is not None:
             inputs = [self._handle]

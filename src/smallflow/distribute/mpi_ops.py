@@ -15,9 +15,11 @@ import numpy as np
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..graph import convert_to_tensor, name_scope
+from ..op_signature import signature as _typed
+from ..op_signature import type_list
+from ..ops.common import make_op
 from ..registry import RegisterGradient, register_op
 from ..tensor_shape import TensorShape, unknown_shape
-from ..ops.common import make_op
 from . import _mpi
 
 # Gradients are fused into buffers of at most this many bytes (Horovod's default).
@@ -102,7 +104,8 @@ def _allreduce_kernel(attrs, state):
 
 
 register_op(
-    "MPIAllreduce", _allreduce_kernel, lambda op: [t.shape for t in op.inputs], stateful=True
+    "MPIAllreduce", _allreduce_kernel, lambda op: [t.shape for t in op.inputs], stateful=True,
+    signature=_typed("tensors: T -> reduced: T", T=type_list(_REDUCIBLE)),
 )
 
 
@@ -194,7 +197,8 @@ def _allgather_shape(op):
     return [TensorShape([None] + shape.as_list()[1:])]
 
 
-register_op("MPIAllgather", _allgather_kernel, _allgather_shape, stateful=True)
+register_op("MPIAllgather", _allgather_kernel, _allgather_shape, stateful=True,
+            signature=_typed("tensor: T -> gathered: T", T=_MOVABLE))
 
 
 def allgather(tensor, name=None):
@@ -226,7 +230,8 @@ def _allgather_grad_kernel(attrs, state):
 
 
 register_op("MPIAllgatherGrad", _allgather_grad_kernel, lambda op: [op.inputs[1].shape],
-            stateful=True)
+            stateful=True,
+            signature=_typed("grad: T, tensor: T -> output: T", T=_MOVABLE))
 
 
 @RegisterGradient("MPIAllgather")
@@ -259,7 +264,8 @@ def _broadcast_kernel(attrs, state):
     return broadcast
 
 
-register_op("MPIBroadcast", _broadcast_kernel, lambda op: [op.inputs[0].shape], stateful=True)
+register_op("MPIBroadcast", _broadcast_kernel, lambda op: [op.inputs[0].shape], stateful=True,
+            signature=_typed("tensor: T -> broadcast: T", T=_MOVABLE))
 
 
 def broadcast(tensor, root_rank, name=None):
@@ -289,7 +295,8 @@ def _broadcast_grad_kernel(attrs, state):
 
 
 register_op("MPIBroadcastGrad", _broadcast_grad_kernel, lambda op: [op.inputs[0].shape],
-            stateful=True)
+            stateful=True,
+            signature=_typed("grad: T -> output: T", T=_MOVABLE))
 
 
 @RegisterGradient("MPIBroadcast")

@@ -1,14 +1,5 @@
 """``tf.estimator``: model_fn-based training with checkpoints, and the canned estimators."""
 
-from . import inputs
-from .canned import (
-    DNNClassifier,
-    DNNLinearCombinedClassifier,
-    DNNLinearCombinedRegressor,
-    DNNRegressor,
-    LinearClassifier,
-    LinearRegressor,
-)
 from ..train import (
     CheckpointSaverHook,
     CheckpointSaverListener,
@@ -25,6 +16,15 @@ from ..train import (
     StepCounterHook,
     StopAtStepHook,
     SummarySaverHook,
+)
+from . import inputs
+from .canned import (
+    DNNClassifier,
+    DNNLinearCombinedClassifier,
+    DNNLinearCombinedRegressor,
+    DNNRegressor,
+    LinearClassifier,
+    LinearRegressor,
 )
 from .estimator import Estimator, EstimatorSpec, ModeKeys, RunConfig
 from .extras import (

@@ -10,10 +10,11 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
-from ..graph import convert_to_tensor, name_scope
+from ..graph import ShapeError, control_dependencies, convert_to_tensor, name_scope
+from ..op_signature import ALL, INDEX, REALS, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
-from . import array_ops, math_ops
+from . import array_ops, debug_ops, math_ops
 from .common import constant_ints, constant_value, make_op
 
 _INDEX_TYPES = (dtypes.int32, dtypes.int64)
@@ -61,7 +62,9 @@ def _gather_nd_shape(op):
     return [TensorShape([*indices[:-1], *params[indices[-1]:]])]
 
 
-register_op("GatherNd", _gather_nd_kernel, _gather_nd_shape)
+register_op("GatherNd", _gather_nd_kernel, _gather_nd_shape,
+            signature=signature("params: Tparams, indices: Tindices -> output: Tparams",
+                                Tparams=ALL, Tindices=INDEX))
 
 
 def gather_nd(params, indices, name=None, batch_dims=0):
@@ -76,6 +79,8 @@ def gather_nd(params, indices, name=None, batch_dims=0):
 def _scatter_nd_kernel(attrs):
     def scatter_nd(indices, updates, shape):
         out = np.zeros(tuple(int(d) for d in shape), dtype=updates.dtype)
+        if out.dtype == object:  # strings: empty, and repeated indices concatenate
+            out.fill(b"")
         np.add.at(out, _nd_positions(indices, out.shape, "ScatterNd"), updates)
         return out
 
@@ -84,10 +89,24 @@ def _scatter_nd_kernel(attrs):
 
 def _scatter_nd_shape(op):
     dims = constant_ints(op.inputs[2])
+    indices = op.inputs[0].shape.as_tuple()
+    updates = op.inputs[1].shape.as_tuple()
+    if dims is not None and indices is not None and updates is not None and indices and \
+            indices[-1] is not None:
+        # updates.shape must be indices.shape[:-1] + shape[indices.shape[-1]:] (TF's check).
+        outer = len(indices) - 1
+        want = TensorShape([*indices[:-1], *dims[indices[-1]:]])
+        if not want.is_compatible_with(TensorShape(list(updates))):
+            raise ShapeError(
+                f"Dimensions [0,{outer}) of indices[shape={list(indices)}] must match "
+                f"dimensions [0,{outer}) of updates[shape={list(updates)}], and the rest of "
+                f"updates must be shape[{indices[-1]}:] = {list(dims[indices[-1]:])}")
     return [unknown_shape() if dims is None else TensorShape(dims)]
 
 
-register_op("ScatterNd", _scatter_nd_kernel, _scatter_nd_shape)
+register_op("ScatterNd", _scatter_nd_kernel, _scatter_nd_shape,
+            signature=signature("indices: Tindices, updates: T, shape: Tindices -> output: T",
+                                T=ALL, Tindices=INDEX))
 
 
 def scatter_nd(indices, updates, shape, name=None):
@@ -108,8 +127,15 @@ def _top_k_kernel(attrs):
         if k < 0 or k > x.shape[-1]:
             raise InvalidArgumentError(None, None, f"input must have at least k columns. Had "
                                                    f"{x.shape[-1]}, needed {k}")
-        # A stable sort of -x: equal values keep the lower index first, as TensorFlow.
-        order = np.argsort(-x, axis=-1, kind="stable")[..., :k]
+        # Largest first, equal values in index order (as TensorFlow), NaN last (TensorFlow's
+        # own place for NaN depends on k and position). Floats: a stable sort of -x; other
+        # types (whose negation wraps): a stable ascending sort of the reversed row, read
+        # backwards.
+        if x.dtype.kind in "fc":
+            order = np.argsort(-x, axis=-1, kind="stable")[..., :k]
+        else:
+            last = x.shape[-1] - 1
+            order = last - np.argsort(x[..., ::-1], axis=-1, kind="stable")[..., ::-1][..., :k]
         return np.take_along_axis(x, order, -1), order.astype(np.int32)
 
     return top_k
@@ -120,11 +146,15 @@ def _top_k_shape(op):
     k = constant_value(op.inputs[1])
     if dims is None:
         return [unknown_shape(), unknown_shape()]
+    if k is not None and dims and dims[-1] is not None and int(k) > dims[-1]:
+        raise ShapeError(f"input must have last dimension >= k = {int(k)} but is {dims[-1]} "
+                         f"for '{op.name}' (op: 'TopKV2')")
     shape = TensorShape([*dims[:-1], None if k is None else int(k)])
     return [shape, shape]
 
 
-register_op("TopKV2", _top_k_kernel, _top_k_shape)
+register_op("TopKV2", _top_k_kernel, _top_k_shape,
+            signature=signature("input: T, k: int32 -> values: T, indices: int32", T=REALS))
 
 
 # TensorFlow's result type: a namedtuple, so ``top_k(x, 2).indices`` works.
@@ -145,6 +175,10 @@ def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
         raise ValueError(f"Unknown direction: {direction}")
     with name_scope(name or "argsort"):
         values = convert_to_tensor(values, name="values")
+        if values.dtype not in REALS:  # as top_k, which TensorFlow sorts with
+            raise TypeError(f"Value passed to parameter 'input' has DataType "
+                            f"{values.dtype.name} not in list of allowed values: "
+                            f"{', '.join(d.name for d in REALS)}")
         rank = values.shape.ndims
         if rank is None:
             raise ValueError("argsort needs a tensor of known rank")
@@ -194,8 +228,10 @@ def _unique_kernel(attrs):
     counts_wanted = attrs["counts"]
 
     def unique(x):
+        # NaN never equals NaN in TensorFlow's hash map: each one is its own unique value.
+        nan_apart = {"equal_nan": False} if x.dtype.kind in "fc" else {}
         values, first, inverse, counts = np.unique(x, return_index=True, return_inverse=True,
-                                                   return_counts=True)
+                                                   return_counts=True, **nan_apart)
         # TensorFlow lists the unique values in order of first appearance.
         order = np.argsort(first, kind="stable")
         rank = np.empty_like(order)
@@ -209,6 +245,10 @@ def _unique_kernel(attrs):
     return unique
 
 
+# TensorFlow's Unique kernels: real numbers, strings and bools (no complex).
+_UNIQUE_KERNELS = REALS + (dtypes.string, dtypes.bool)
+
+
 def _unique_shape(op):
     n = op.inputs[0].shape
     shapes = [TensorShape([None]), n]
@@ -217,8 +257,12 @@ def _unique_shape(op):
     return shapes
 
 
-register_op("Unique", _unique_kernel, _unique_shape)
-register_op("UniqueWithCounts", _unique_kernel, _unique_shape)
+register_op("Unique", _unique_kernel, _unique_shape,
+            signature=signature("x: T -> y: T, idx: out_idx", T=ALL, out_idx=INDEX,
+                                kernels={"T": _UNIQUE_KERNELS}))
+register_op("UniqueWithCounts", _unique_kernel, _unique_shape,
+            signature=signature("x: T -> y: T, idx: out_idx, count: out_idx", T=ALL,
+                                out_idx=INDEX, kernels={"T": _UNIQUE_KERNELS}))
 NotDifferentiable("Unique")
 NotDifferentiable("UniqueWithCounts")
 
@@ -230,7 +274,13 @@ def _unique(op_type, x, out_idx, name, counts):
     out_idx = dtypes.as_dtype(out_idx)
     attrs = {"out_idx": out_idx, "counts": counts}
     out_types = [x.dtype, out_idx] + ([out_idx] if counts else [])
-    return tuple(make_op(op_type, [x], out_types, attrs, name).outputs)
+    outputs = make_op(op_type, [x], out_types, attrs, name).outputs
+    return (UniqueWithCounts if counts else Unique)(*outputs)
+
+
+# What unique and unique_with_counts return in TensorFlow: named tuples.
+Unique = collections.namedtuple("Unique", ["y", "idx"])
+UniqueWithCounts = collections.namedtuple("UniqueWithCounts", ["y", "idx", "count"])
 
 
 def unique(x, out_idx=dtypes.int32, name=None):
@@ -266,7 +316,25 @@ def _reverse_sequence_kernel(attrs):
     return reverse_sequence
 
 
-register_op("ReverseSequence", _reverse_sequence_kernel, lambda op: [op.inputs[0].shape])
+def _reverse_sequence_shape(op):
+    # The input's shape, its batch dimension taken from seq_lengths when that is known.
+    dims = op.inputs[0].shape.as_tuple()
+    lengths = op.inputs[1].shape.as_tuple()
+    if dims is None or not lengths:
+        return [op.inputs[0].shape]
+    batch = op.attrs["batch_dim"]
+    merged = list(dims)
+    if merged[batch] is None:
+        merged[batch] = lengths[0]
+    elif lengths[0] is not None and lengths[0] != merged[batch]:
+        raise ShapeError(f"Dimensions must be equal, but are {merged[batch]} and {lengths[0]} "
+                         f"(the batch dimension of input and the length of seq_lengths)")
+    return [TensorShape(merged)]
+
+
+register_op("ReverseSequence", _reverse_sequence_kernel, _reverse_sequence_shape,
+            signature=signature("input: T, seq_lengths: Tlen -> output: T", T=ALL,
+                                Tlen=INDEX))
 
 
 def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=None,  # noqa: A002
@@ -312,7 +380,8 @@ def _dynamic_partition_shape(op):
     return [TensorShape([None, *data[part_rank:]]) for _ in op.outputs]
 
 
-register_op("DynamicPartition", _dynamic_partition_kernel, _dynamic_partition_shape)
+register_op("DynamicPartition", _dynamic_partition_kernel, _dynamic_partition_shape,
+            signature=signature("data: T, partitions: int32 -> outputs: N * T", T=ALL))
 
 
 def dynamic_partition(data, partitions, num_partitions, name=None):
@@ -358,7 +427,8 @@ def _dynamic_stitch_shape(op):
     return [TensorShape([rows, *data[first_ids:]])]
 
 
-register_op("DynamicStitch", _dynamic_stitch_kernel, _dynamic_stitch_shape)
+register_op("DynamicStitch", _dynamic_stitch_kernel, _dynamic_stitch_shape,
+            signature=signature("indices: N * int32, data: N * T -> merged: T", T=ALL))
 
 
 def dynamic_stitch(indices, data, name=None):
@@ -569,7 +639,9 @@ def _searchsorted_kernel(attrs):
     return search
 
 
-register_op("SearchSorted", _searchsorted_kernel, lambda op: [op.inputs[1].shape])
+register_op("SearchSorted", _searchsorted_kernel, lambda op: [op.inputs[1].shape],
+            signature=signature("sorted_inputs: T, values: T -> output: out_type", T=ALL,
+                                out_type=INDEX, kernels={"T": REALS}))
 NotDifferentiable("SearchSorted")
 
 
@@ -596,7 +668,9 @@ def _list_diff_kernel(attrs):
 
 
 register_op("ListDiff", _list_diff_kernel,
-            lambda op: [TensorShape([None]), TensorShape([None])])
+            lambda op: [TensorShape([None]), TensorShape([None])],
+            signature=signature("x: T, y: T -> out: T, idx: out_idx", T=ALL, out_idx=INDEX,
+                                kernels={"T": REALS + (dtypes.string,)}))
 NotDifferentiable("ListDiff")
 
 
@@ -622,9 +696,22 @@ def histogram_fixed_width_bins(values, value_range, nbins=100, dtype=dtypes.int3
         return math_ops.cast(bins, dtype)
 
 
+_HISTOGRAM_TYPES = (dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64)
+
+
 def histogram_fixed_width(values, value_range, nbins=100, dtype=dtypes.int32, name=None):
     """How many ``values`` fall in each of ``nbins`` equal bins over ``value_range``."""
     with name_scope(name or "histogram_fixed_width"):
+        values = convert_to_tensor(values, name="values")
+        if values.dtype not in _HISTOGRAM_TYPES:  # TensorFlow's HistogramFixedWidth
+            raise TypeError(f"Value passed to parameter 'values' has DataType "
+                            f"{values.dtype.name} not in list of allowed values: int32, int64, "
+                            f"float32, float64")
+        if values.dtype.is_floating:
+            checked = debug_ops.Assert(math_ops.logical_not(math_ops.reduce_any(
+                math_ops.is_nan(values))), ["Histogram values must not contain NaN"])
+            with control_dependencies([checked]):
+                values = array_ops.identity(values)
         bins = histogram_fixed_width_bins(values, value_range, nbins, dtypes.int32)
         flat = array_ops.reshape(bins, [-1])
         counts = math_ops.unsorted_segment_sum(array_ops.ones_like(flat), flat, nbins)

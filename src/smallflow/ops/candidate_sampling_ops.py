@@ -7,9 +7,10 @@ import numpy as np
 
 from .. import dtypes
 from ..graph import convert_to_tensor
+from ..op_signature import signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape
-from . import random_ops
+from . import array_ops, random_ops
 from .common import make_op
 
 
@@ -23,11 +24,18 @@ def _sampler_kernel(attrs, state):
     count = attrs["num_sampled"]
     unique = attrs["unique"]
     range_max = attrs["range_max"]
-    log_uniform = attrs["distribution"] == "log_uniform"
+    distribution = attrs["distribution"]
+    log_uniform = distribution == "log_uniform"
+    # Unigram samplers draw from weights: fixed ones given, learned ones counted from the
+    # true classes seen so far in this session (starting from one each).
+    weights = (np.asarray(attrs["unigrams"], dtype=np.float64) if distribution == "unigram"
+               else np.ones(range_max) if distribution == "learned" else None)
 
     def probability(classes):
         if log_uniform:
             return _log_uniform_probability(classes, range_max)
+        if weights is not None:
+            return (weights / weights.sum())[np.asarray(classes, dtype=np.int64)]
         return np.full(np.shape(classes), 1.0 / range_max)
 
     def draw_one():
@@ -35,9 +43,21 @@ def _sampler_kernel(attrs, state):
             # Inverse CDF of P(k) = log((k + 2) / (k + 1)) / log(range_max + 1).
             value = np.exp(generator.random() * np.log(range_max + 1.0)) - 1.0
             return min(int(value), range_max - 1)
+        if weights is not None:
+            cumulative = np.cumsum(weights)
+            pick = int(np.searchsorted(cumulative, generator.random() * cumulative[-1],
+                                       side="right"))
+            return min(pick, range_max - 1)
         return int(generator.integers(range_max))
 
     def sample(true_classes):
+        if distribution == "learned":
+            result = draw(true_classes)
+            np.add.at(weights, np.asarray(true_classes, dtype=np.int64).reshape(-1), 1.0)
+            return result
+        return draw(true_classes)
+
+    def draw(true_classes):
         if unique:
             seen = []
             found = set()
@@ -71,11 +91,14 @@ def _sampler_shapes(op):
     return [TensorShape([count]), true_shape, TensorShape([count])]
 
 
-register_op("CandidateSampler", _sampler_kernel, _sampler_shapes, stateful=True)
+register_op("CandidateSampler", _sampler_kernel, _sampler_shapes, stateful=True,
+            signature=signature("true_classes: int64 -> sampled_candidates: int64, "
+                                "true_expected_count: float32, sampled_expected_count: float32"))
 NotDifferentiable("CandidateSampler")
 
 
-def _sampler(distribution, true_classes, num_true, num_sampled, unique, range_max, seed, name):
+def _sampler(distribution, true_classes, num_true, num_sampled, unique, range_max, seed, name,
+             unigrams=None):
     true_classes = convert_to_tensor(true_classes, dtype=dtypes.int64, name="true_classes")
     if true_classes.shape.ndims not in (None, 2):
         raise ValueError(f"true_classes must be a matrix [batch, num_true], got "
@@ -88,7 +111,10 @@ def _sampler(distribution, true_classes, num_true, num_sampled, unique, range_ma
              "range_max": int(range_max), "distribution": distribution, "seed": seed1,
              "seed2": seed2}
     op_type_name = {"log_uniform": "LogUniformCandidateSampler",
-                    "uniform": "UniformCandidateSampler"}[distribution]
+                    "uniform": "UniformCandidateSampler",
+                    "unigram": "FixedUnigramCandidateSampler",
+                    "learned": "LearnedUnigramCandidateSampler"}[distribution]
+    attrs["unigrams"] = tuple(unigrams or ())
     op = make_op("CandidateSampler", [true_classes], [dtypes.int64, dtypes.float32,
                                                       dtypes.float32], attrs,
                  name or op_type_name)
@@ -114,6 +140,46 @@ def uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range
                     name)
 
 
+def fixed_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max,
+                                    vocab_file="", distortion=1.0, num_reserved_ids=0,
+                                    num_shards=1, shard=0, unigrams=(), seed=None, name=None):
+    """Sample classes in proportion to ``unigrams`` (or the last column of ``vocab_file``'s
+    CSV lines) raised to ``distortion``; the first ``num_reserved_ids`` ids and ids of other
+    shards are never drawn."""
+    if vocab_file:
+        with open(vocab_file, encoding="utf-8") as file:
+            counts = [float(line.rstrip("\n").split(",")[-1]) for line in file if line.strip()]
+    else:
+        counts = [float(u) for u in unigrams]
+    if not counts:
+        raise ValueError("fixed_unigram_candidate_sampler needs unigrams or a vocab_file")
+    weights = [0.0] * int(num_reserved_ids) + [c ** distortion for c in counts]
+    if len(weights) != range_max:
+        raise ValueError(f"range_max ({range_max}) must equal num_reserved_ids plus the number "
+                         f"of unigrams ({len(weights)})")
+    if num_shards > 1:
+        weights = [w if i % num_shards == shard else 0.0 for i, w in enumerate(weights)]
+    return _sampler("unigram", true_classes, num_true, num_sampled, unique, range_max, seed,
+                    name, unigrams=weights)
+
+
+def learned_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max,
+                                      seed=None, name=None):
+    """Sample classes in proportion to how often they have been true classes so far in the
+    session (every class starts with a count of one)."""
+    return _sampler("learned", true_classes, num_true, num_sampled, unique, range_max, seed,
+                    name)
+
+
+def all_candidate_sampler(true_classes, num_true, num_sampled, unique, seed=None, name=None):
+    """Every class ``0 .. num_sampled - 1``, each with an expected count of one."""
+    true_classes = convert_to_tensor(true_classes, dtype=dtypes.int64, name="true_classes")
+    sampled = convert_to_tensor(np.arange(num_sampled, dtype=np.int64))
+    true_expected = array_ops.ones_like(true_classes, dtype=dtypes.float32)
+    sampled_expected = array_ops.ones_like(sampled, dtype=dtypes.float32)
+    return sampled, true_expected, sampled_expected
+
+
 def _accidental_hits_kernel(attrs):
     def hits(true_classes, sampled):
         rows, positions = [], []
@@ -134,7 +200,9 @@ def _accidental_hits_kernel(attrs):
 
 
 register_op("ComputeAccidentalHits", _accidental_hits_kernel,
-            lambda op: [TensorShape([None])] * 3)
+            lambda op: [TensorShape([None])] * 3,
+            signature=signature("true_classes: int64, sampled_candidates: int64 -> "
+                                "indices: int32, ids: int64, weights: float32"))
 NotDifferentiable("ComputeAccidentalHits")
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..graph import get_default_graph
+from ..op_signature import signature
 from ..registry import OP_DEFS, NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import make_op
@@ -182,7 +183,8 @@ def _case_check_kernel(attrs):
     return check
 
 
-register_op("CaseCheck", _case_check_kernel, lambda op: [TensorShape([])])
+register_op("CaseCheck", _case_check_kernel, lambda op: [TensorShape([])],
+            signature=signature("preds: N * bool -> ok: bool"))
 NotDifferentiable("CaseCheck")
 
 

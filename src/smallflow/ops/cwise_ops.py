@@ -90,8 +90,11 @@ register_op("Log1p", lambda attrs: _UNARY_KERNELS["Log1p"], same_shape,
             signature=signature("x: T -> y: T", T=FLOAT_COMPLEX))
 register_op("Sign", lambda attrs: _UNARY_KERNELS["Sign"], same_shape,
             signature=signature("x: T -> y: T", T=FLOAT_INT_COMPLEX))
+# Declared for ints too (TF 1.15), but with float/complex kernels only: an int graph builds
+# and fails when run, as in TensorFlow.
 register_op("Reciprocal", lambda attrs: _UNARY_KERNELS["Reciprocal"], same_shape,
-            signature=signature("x: T -> y: T", T=FLOAT_COMPLEX))
+            signature=signature("x: T -> y: T", T=FLOAT_INT_COMPLEX,
+                                kernels={"T": FLOAT_COMPLEX}))
 register_op("Tanh", lambda attrs: _UNARY_KERNELS["Tanh"], same_shape,
             signature=signature("x: T -> y: T", T=FLOAT_COMPLEX))
 register_op("Sigmoid", lambda attrs: _UNARY_KERNELS["Sigmoid"], same_shape,
@@ -256,7 +259,8 @@ register_op("Sub", lambda attrs: np.subtract, broadcast_shape_fn,
 register_op("Mul", lambda attrs: np.multiply, broadcast_shape_fn,
             signature=signature("x: T, y: T -> z: T", T=ARITHMETIC_TYPES))
 register_op("RealDiv", lambda attrs: np.true_divide, broadcast_shape_fn,
-            signature=signature("x: T, y: T -> z: T", T=FLOAT_COMPLEX))
+            signature=signature("x: T, y: T -> z: T", T=ARITHMETIC_TYPES,
+                                kernels={"T": FLOAT_COMPLEX}))
 register_op("FloorDiv", lambda attrs: _integer_checked(attrs, np.floor_divide, _float_floordiv),
             broadcast_shape_fn,
             signature=signature("x: T, y: T -> z: T", T=REAL_ARITHMETIC_TYPES))
@@ -272,8 +276,8 @@ register_op("DivNoNan", lambda attrs: _div_no_nan, broadcast_shape_fn,
             signature=signature("x: T, y: T -> z: T", T=FLOAT_COMPLEX))
 def _squared_difference(x, y):
     difference = x - y
-    if difference.dtype.kind == "c":
-        return (np.conj(difference) * difference).astype(difference.dtype)  # TF: conj(d) * d
+    if difference.dtype.kind == "c":  # TensorFlow: (x - y) * conj(x - y), real-valued
+        return difference * difference.conj()
     return np.square(difference)
 
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..graph import get_default_graph, name_scope
+from ..op_signature import ALL, signature, type_list
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, as_shape, unknown_shape
 from .common import convert_to_tensor, make_op
@@ -227,11 +228,17 @@ def _dequeue_shapes(op):
             for s in shapes]
 
 
-register_op("QueueEnqueueV2", _enqueue_kernel, lambda op: [], stateful=True)
-register_op("QueueDequeueV2", _dequeue_kernel, _dequeue_shapes, stateful=True)
-register_op("QueueCloseV2", _close_kernel, lambda op: [], stateful=True)
-register_op("QueueSizeV2", _size_kernel, lambda op: [TensorShape([])], stateful=True)
-register_op("QueueV2", lambda attrs: (lambda: ()), lambda op: [])
+register_op("QueueEnqueueV2", _enqueue_kernel, lambda op: [], stateful=True,
+            signature=signature("components: Tcomponents ->", Tcomponents=type_list(ALL)))
+register_op("QueueDequeueV2", _dequeue_kernel, _dequeue_shapes, stateful=True,
+            signature=signature("n: N * int32 -> components: component_types",
+                                component_types=type_list(ALL)))
+register_op("QueueCloseV2", _close_kernel, lambda op: [], stateful=True,
+            signature=signature("->"))
+register_op("QueueSizeV2", _size_kernel, lambda op: [TensorShape([])], stateful=True,
+            signature=signature("-> size: int32"))
+register_op("QueueV2", lambda attrs: (lambda: ()), lambda op: [],
+            signature=signature("->"))
 for _op_type in ("QueueEnqueueV2", "QueueDequeueV2", "QueueCloseV2", "QueueSizeV2", "QueueV2"):
     NotDifferentiable(_op_type)
 
@@ -320,8 +327,8 @@ class QueueBase:
 
     def _dequeue(self, mode, n, name):
         inputs = [] if n is None else [convert_to_tensor(n, dtype=dtypes.int32, name="n")]
-        op = make_op("QueueDequeueV2", inputs, self._dtypes, {"_py_spec": self._spec,
-                                                               "mode": mode}, name)
+        attrs = {"_py_spec": self._spec, "mode": mode, "component_types": self._dtypes}
+        op = make_op("QueueDequeueV2", inputs, self._dtypes, attrs, name)
         outputs = list(op.outputs)
         if self._names is not None:
             return dict(zip(self._names, outputs))

@@ -10,6 +10,7 @@ import numpy as np
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..graph import Tensor, convert_to_tensor, get_default_graph, name_scope
+from ..op_signature import ALL, FLOATS, signature, type_list
 from ..registry import NotDifferentiable, RegisterGradient, register_op
 from . import array_ops, control_flow_ops, math_ops
 from .common import constant_value, make_op
@@ -63,7 +64,8 @@ def _print_kernel(attrs, state):
     return print_op
 
 
-register_op("Print", _print_kernel, lambda op: [op.inputs[0].shape], stateful=True)
+register_op("Print", _print_kernel, lambda op: [op.inputs[0].shape], stateful=True,
+            signature=signature("input: T, data: U -> output: T", T=ALL, U=type_list(ALL)))
 
 
 @RegisterGradient("Print")
@@ -122,7 +124,8 @@ def _print_v2_kernel(attrs, state):
     return print_v2
 
 
-register_op("PrintV2", _print_v2_kernel, lambda op: [], stateful=True)
+register_op("PrintV2", _print_v2_kernel, lambda op: [], stateful=True,
+            signature=signature("inputs: T ->", T=type_list(ALL)))
 NotDifferentiable("PrintV2")
 
 
@@ -167,7 +170,8 @@ def _check_numerics_kernel(attrs):
     return check
 
 
-register_op("CheckNumerics", _check_numerics_kernel, lambda op: [op.inputs[0].shape])
+register_op("CheckNumerics", _check_numerics_kernel, lambda op: [op.inputs[0].shape],
+            signature=signature("tensor: T -> output: T", T=FLOATS))
 
 
 def check_numerics(tensor, message, name=None):
@@ -216,7 +220,8 @@ def _assert_kernel(attrs, state):
     return check
 
 
-register_op("Assert", _assert_kernel, lambda op: [], stateful=True)
+register_op("Assert", _assert_kernel, lambda op: [], stateful=True,
+            signature=signature("condition: bool, data: T ->", T=type_list(ALL)))
 NotDifferentiable("Assert")
 
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import dtypes
 from ..graph import convert_to_tensor, name_scope
+from ..op_signature import FLOATS, INDEX, signature
 from ..registry import NotDifferentiable, register_op
 from . import array_ops, math_ops, random_ops, special_math_ops
 from .common import make_op
@@ -71,7 +72,10 @@ def _transform_kernel(attrs):
     return run
 
 
-register_op("ImageProjectiveTransformV2", _transform_kernel, lambda op: [op.inputs[0].shape])
+register_op("ImageProjectiveTransformV2", _transform_kernel, lambda op: [op.inputs[0].shape],
+            signature=signature(
+                "images: dtype, transforms: float32 -> transformed_images: dtype",
+                dtype=FLOATS + INDEX + (dtypes.uint8,)))
 NotDifferentiable("ImageProjectiveTransformV2")
 
 

@@ -16,11 +16,17 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..graph import Tensor
+from ..op_signature import COMPLEX, FLOATS, signature, type_list
 from ..python_io import TFRecordOptions, read_records
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import convert_to_tensor, make_op
 from .data_flow_ops import session_queue
+
+# TensorFlow 1.15's DecodeCSV column types and DecodeRaw output types.
+_CSV_TYPES = (dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64, dtypes.string)
+_RAW_TYPES = FLOATS + COMPLEX + (dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64,
+                                 dtypes.uint8, dtypes.uint16, dtypes.bool)
 
 __all__ = [
     "FixedLengthRecordReader",
@@ -159,10 +165,13 @@ def _reset_kernel(attrs, state):
     return reset
 
 
-register_op("ReaderReadV2", _read_kernel, _read_shapes, stateful=True)
+register_op("ReaderReadV2", _read_kernel, _read_shapes, stateful=True,
+            signature=signature("-> key: string, value: string"))
 register_op("ReaderNumRecordsProducedV2", _reader_stat_kernel,
-            lambda op: [TensorShape([])], stateful=True)
-register_op("ReaderResetV2", _reset_kernel, lambda op: [], stateful=True)
+            lambda op: [TensorShape([])], stateful=True,
+            signature=signature("-> records_produced: int64"))
+register_op("ReaderResetV2", _reset_kernel, lambda op: [], stateful=True,
+            signature=signature("->"))
 for _op_type in ("ReaderReadV2", "ReaderNumRecordsProducedV2", "ReaderResetV2"):
     NotDifferentiable(_op_type)
 
@@ -323,7 +332,9 @@ def _csv_field(field, dtype, default, na_value, column, row):
 
 
 register_op("DecodeCSV", _decode_csv_kernel,
-            lambda op: [op.inputs[0].shape for _ in op.outputs])
+            lambda op: [op.inputs[0].shape for _ in op.outputs],
+            signature=signature("records: string, record_defaults: OUT_TYPE -> output: OUT_TYPE",
+                                OUT_TYPE=type_list(_CSV_TYPES)))
 NotDifferentiable("DecodeCSV")
 
 
@@ -383,7 +394,8 @@ def _decode_raw_shape(op):
     return [TensorShape([*shape.as_list(), None])]
 
 
-register_op("DecodeRaw", _decode_raw_kernel, _decode_raw_shape)
+register_op("DecodeRaw", _decode_raw_kernel, _decode_raw_shape,
+            signature=signature("bytes: string -> output: out_type", out_type=_RAW_TYPES))
 NotDifferentiable("DecodeRaw")
 
 
@@ -396,7 +408,7 @@ def decode_raw(input_bytes=None, out_type=None, little_endian=True, name=None, b
                    name or "DecodeRaw").outputs[0]
 
 
-def _read_file_kernel(attrs, state=None):  # stateful kernels get the session state
+def _read_file_kernel(attrs, state):  # stateful: the file may change between runs
     def read(filename):
         name = filename.item() if isinstance(filename, np.ndarray) else filename
         name = name.decode() if isinstance(name, bytes) else str(name)
@@ -405,7 +417,8 @@ def _read_file_kernel(attrs, state=None):  # stateful kernels get the session st
     return read
 
 
-register_op("ReadFile", _read_file_kernel, lambda op: [TensorShape([])], stateful=True)
+register_op("ReadFile", _read_file_kernel, lambda op: [TensorShape([])], stateful=True,
+            signature=signature("filename: string -> contents: string"))
 NotDifferentiable("ReadFile")
 
 
@@ -416,7 +429,7 @@ def read_file(filename, name=None):
                    name or "ReadFile").outputs[0]
 
 
-def _matching_files_kernel(attrs, state=None):
+def _matching_files_kernel(attrs, state):  # stateful: files come and go
     def match(patterns):
         patterns = np.asarray(patterns, dtype=object).reshape(-1)
         found = sorted({path for pattern in patterns
@@ -433,7 +446,8 @@ def _text(value):
 
 
 register_op("MatchingFiles", _matching_files_kernel, lambda op: [TensorShape([None])],
-            stateful=True)
+            stateful=True,
+            signature=signature("pattern: string -> filenames: string"))
 NotDifferentiable("MatchingFiles")
 
 

@@ -9,12 +9,16 @@ import numpy as np
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..graph import ShapeError, convert_to_tensor, name_scope
+from ..op_signature import FLOAT_COMPLEX, FLOAT_INT_COMPLEX, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from . import array_ops, math_ops
 from .common import check_dtype, make_op, make_unary
 
 _FLOATS = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64, dtypes.complex128)
+# TensorFlow 1.15's linear-algebra ops take {half, float, double, complex64, complex128}.
+_UNARY_FLOAT_COMPLEX = signature("input: T -> output: T", T=FLOAT_COMPLEX)
+_SOLVE = signature("matrix: T, rhs: T -> output: T", T=FLOAT_COMPLEX)
 
 
 def _square_shape(op, drop=0):
@@ -28,7 +32,23 @@ def _square_shape(op, drop=0):
     return TensorShape(list(dims[: len(dims) - drop]))
 
 
+def _half_in_single(fn):
+    """``fn`` on float16 arrays computed in float32 (NumPy's linalg has no half precision),
+    with the results cast back to float16."""
+    def kernel(*args):
+        if not any(np.asarray(a).dtype == np.float16 for a in args):
+            return fn(*args)
+        out = fn(*(np.asarray(a, np.float32) for a in args))
+        if isinstance(out, tuple):
+            return tuple(np.asarray(o, np.float16) for o in out)
+        return np.asarray(out, np.float16)
+
+    return kernel
+
+
 def _invertible(fn, what):
+    fn = _half_in_single(fn)
+
     def kernel(*args):
         try:
             return fn(*args)
@@ -48,7 +68,8 @@ def _determinant(x):
 
 def _log_determinant(x):
     sign, log_abs = np.linalg.slogdet(x)
-    return np.asarray(sign, dtype=x.dtype), np.asarray(log_abs, dtype=x.real.dtype)
+    # Both outputs have the input's dtype (a complex log|det| has a zero imaginary part).
+    return np.asarray(sign, dtype=x.dtype), np.asarray(log_abs, dtype=x.dtype)
 
 
 def _cholesky(x):
@@ -57,14 +78,19 @@ def _cholesky(x):
 
 register_op("MatrixInverse", lambda attrs: _invertible(
     (lambda x: _inverse(np.swapaxes(x, -1, -2).conj())) if attrs["adjoint"] else _inverse,
-    "Input is not invertible."), lambda op: [_square_shape(op)])
-register_op("MatrixDeterminant", lambda attrs: _determinant,
-            lambda op: [_square_shape(op, drop=2)])
-register_op("LogMatrixDeterminant", lambda attrs: _log_determinant,
-            lambda op: [_square_shape(op, drop=2)] * 2)
+    "Input is not invertible."), lambda op: [_square_shape(op)],
+            signature=_UNARY_FLOAT_COMPLEX)
+register_op("MatrixDeterminant", lambda attrs: _half_in_single(_determinant),
+            lambda op: [_square_shape(op, drop=2)],
+            signature=_UNARY_FLOAT_COMPLEX)
+register_op("LogMatrixDeterminant", lambda attrs: _half_in_single(_log_determinant),
+            lambda op: [_square_shape(op, drop=2)] * 2,
+            signature=signature("input: T -> sign: T, log_abs_determinant: T",
+                                T=FLOAT_COMPLEX))
 register_op("Cholesky", lambda attrs: _invertible(
     _cholesky, "Cholesky decomposition was not successful. The input might not be valid."),
-    lambda op: [_square_shape(op)])
+    lambda op: [_square_shape(op)],
+            signature=_UNARY_FLOAT_COMPLEX)
 
 
 def _float_matrix(op_type, x, arg="input"):
@@ -139,8 +165,10 @@ def _solve_shape(op):
     return [TensorShape(list(rhs))]
 
 
-register_op("MatrixSolve", _solve_kernel, _solve_shape)
-register_op("MatrixTriangularSolve", _triangular_kernel, _solve_shape)
+register_op("MatrixSolve", _solve_kernel, _solve_shape,
+            signature=_SOLVE)
+register_op("MatrixTriangularSolve", _triangular_kernel, _solve_shape,
+            signature=_SOLVE)
 
 
 def matrix_solve(matrix, rhs, adjoint=False, name=None):
@@ -212,7 +240,8 @@ def _einsum_kernel(attrs):
     return lambda *operands: np.asarray(np.einsum(equation, *operands, optimize=True))
 
 
-register_op("Einsum", _einsum_kernel, _einsum_shape)
+register_op("Einsum", _einsum_kernel, _einsum_shape,
+            signature=signature("inputs: N * T -> output: T", T=FLOAT_INT_COMPLEX))
 
 
 def einsum(equation, *inputs, **kwargs):
@@ -296,34 +325,57 @@ def matrix_band_part(input, num_lower, num_upper, name=None):  # noqa: A002
         return array_ops.where_v2(mask, x, array_ops.zeros_like(x))
 
 
+def _matrix_dims(x, what):
+    dims = x.shape.as_tuple()
+    if dims is None or len(dims) < 2 or dims[-1] is None or dims[-2] is None:
+        raise ValueError(f"{what} needs a tensor of rank >= 2 with its last two dimensions "
+                         f"known, got {x.name} of shape {x.shape}")
+    return dims[-2], dims[-1]
+
+
 def matrix_diag_part(input, name=None):  # noqa: A002
-    """The main diagonal of each matrix in the last two axes."""
+    """The main diagonal of each matrix in the last two axes (any dtype, any shape)."""
     with name_scope(name or "matrix_diag_part"):
         x = convert_to_tensor(input, name="input")
-        dims = x.shape.as_tuple()
-        if dims is None or dims[-1] is None or dims[-2] is None:
-            raise ValueError("matrix_diag_part needs the last two dimensions known")
-        size = min(dims[-2], dims[-1])
-        square = x[..., :size, :size]
-        return math_ops.reduce_sum(matrix_band_part(square, 0, 0), -1)
+        rows, cols = _matrix_dims(x, "matrix_diag_part")
+        size = min(rows, cols)
+        # Element (i, i) of a row-major matrix is entry i * (cols + 1) of its flattening.
+        batch = array_ops.shape(x)[:-2]
+        flat = array_ops.reshape(x, array_ops.concat([batch, [rows * cols]], 0))
+        diagonal = flat[..., :: cols + 1][..., :size]
+        diagonal.set_shape(x.shape[:-2].concatenate([size]))
+        return diagonal
+
+
+def _diagonal_mask(rows, cols):
+    return array_ops.constant(np.eye(rows, cols, dtype=bool))
 
 
 def matrix_diag(diagonal, name=None):
-    """Square matrices with ``diagonal`` (last axis) on the main diagonal."""
+    """Square matrices with ``diagonal`` (last axis) on the main diagonal, zeros elsewhere."""
     with name_scope(name or "matrix_diag"):
         d = convert_to_tensor(diagonal, name="diagonal")
         size = d.shape.as_tuple()[-1] if d.shape.ndims else None
         if size is None:
             raise ValueError("matrix_diag needs the diagonal's length known")
-        identity = array_ops.constant(np.eye(size, dtype=d.dtype.as_numpy_dtype))
-        return array_ops.expand_dims(d, -1) * identity
+        # A selection, not a product: NaN and inf stay on the diagonal, strings work too.
+        column = array_ops.expand_dims(d, -1)
+        return array_ops.where_v2(_diagonal_mask(size, size), column,
+                                  array_ops.zeros_like(column))
 
 
 def matrix_set_diag(input, diagonal, name=None):  # noqa: A002
+    """``input`` with the main diagonal of each matrix replaced by ``diagonal``."""
     with name_scope(name or "matrix_set_diag"):
         x = convert_to_tensor(input, name="input")
-        keep = x - matrix_band_part(x, 0, 0)
-        return keep + matrix_diag(diagonal)
+        d = convert_to_tensor(diagonal, dtype=x.dtype, name="diagonal")
+        rows, cols = _matrix_dims(x, "matrix_set_diag")
+        size = min(rows, cols)
+        # Row i of the replacement holds d[i] (rows past the diagonal repeat the last one,
+        # which the mask never selects).
+        picks = np.minimum(np.arange(rows), max(size - 1, 0))
+        spread = array_ops.expand_dims(array_ops.gather(d, picks, axis=-1), -1)
+        return array_ops.where_v2(_diagonal_mask(rows, cols), spread, x)
 
 
 def trace(x, name=None):
@@ -437,7 +489,7 @@ def _qr_kernel(attrs):
         q, r = np.linalg.qr(x, mode=mode)
         return q.astype(x.dtype), r.astype(x.dtype)
 
-    return qr
+    return _half_in_single(qr)
 
 
 def _qr_shape(op):
@@ -452,7 +504,8 @@ def _qr_shape(op):
     return [TensorShape(q), TensorShape(r)]
 
 
-register_op("Qr", _qr_kernel, _qr_shape)
+register_op("Qr", _qr_kernel, _qr_shape,
+            signature=signature("input: T -> q: T, r: T", T=FLOAT_COMPLEX))
 
 
 def qr(input, full_matrices=False, name=None):  # noqa: A002

@@ -142,6 +142,9 @@ def lbeta(x, name=None):
                 - lgamma(math_ops.reduce_sum(x, -1)))
 
 
+_COUNT_TYPES = (dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64)
+
+
 def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int32,
              name=None):
     """How often each value ``0..n-1`` occurs in ``arr`` (weights summed if given)."""
@@ -157,7 +160,12 @@ def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int
         if weights is None:
             values = array_ops.ones_like(flat, dtype=dtypes.as_dtype(dtype))
         else:
-            values = array_ops.reshape(convert_to_tensor(weights), [-1])
+            weights = convert_to_tensor(weights, name="weights")
+            if weights.dtype not in _COUNT_TYPES:  # TensorFlow's Bincount weights
+                raise TypeError(f"Value passed to parameter 'weights' has DataType "
+                                f"{weights.dtype.name} not in list of allowed values: "
+                                f"int32, int64, float32, float64")
+            values = array_ops.reshape(weights, [-1])
         keep = math_ops.less(flat, length)
         ids = array_ops.where(keep, flat, -array_ops.ones_like(flat))
         return math_ops.unsorted_segment_sum(values, ids, length)
@@ -196,6 +204,9 @@ def tensor_scatter_nd_add(tensor, indices, updates, name=None):
     """``tensor`` with ``updates`` added at ``indices`` (a new tensor; duplicates sum)."""
     with name_scope(name or "TensorScatterAdd"):
         tensor = convert_to_tensor(tensor, name="tensor")
+        if not (tensor.dtype.is_floating or tensor.dtype.is_integer or tensor.dtype.is_complex):
+            raise TypeError(f"tensor_scatter_nd_add needs a numeric tensor, got "
+                            f"{tensor.dtype.name} ({tensor.name})")
         updates = convert_to_tensor(updates, dtype=tensor.dtype, name="updates")
         indices = convert_to_tensor(indices, name="indices")
         shape = array_ops.shape(tensor, out_type=indices.dtype)
@@ -214,7 +225,8 @@ def tensor_scatter_nd_update(tensor, indices, updates, name=None):
         updates = convert_to_tensor(updates, dtype=tensor.dtype, name="updates")
         indices = convert_to_tensor(indices, name="indices")
         shape = array_ops.shape(tensor, out_type=indices.dtype)
-        ones = array_ops.ones_like(updates)
+        # Where an update lands, counted in int32 so that every dtype can be updated.
+        ones = array_ops.ones_like(updates, dtype=dtypes.int32)
         hit = math_ops.greater(array_extra_ops.scatter_nd(indices, ones, shape), 0)
         placed = array_extra_ops.scatter_nd(indices, updates, shape)
         return array_ops.where(hit, placed, tensor)

@@ -152,6 +152,9 @@ def local_response_normalization(input, depth_radius=5, bias=1.0, alpha=1.0, bet
     NHWC input; the window spans ``depth_radius`` channels each side."""
     with name_scope(name or "LRN"):
         x = convert_to_tensor(input, name="input")
+        if x.dtype not in (dtypes.float16, dtypes.float32):  # TensorFlow's LRN op's types
+            raise TypeError(f"Value passed to parameter 'input' has DataType {x.dtype.name} "
+                            f"not in list of allowed values: float16, bfloat16, float32")
         channels = x.shape.as_list()[-1] if x.shape.ndims == 4 else None
         if channels is None:
             raise ValueError(f"local_response_normalization needs a 4-D input with known "

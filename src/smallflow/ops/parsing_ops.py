@@ -13,6 +13,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..example_proto import messages
 from ..graph import convert_to_tensor, name_scope
+from ..op_signature import signature, type_list
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, as_shape
 from .common import make_op
@@ -141,7 +142,11 @@ def _parse_shapes(op):
     return shapes
 
 
-register_op("ParseExample", _parse_kernel, _parse_shapes)
+# TensorFlow's dense_values, sparse_indices, sparse_values and sparse_shapes as one list:
+# every element is float32, int64 or string.
+register_op("ParseExample", _parse_kernel, _parse_shapes,
+            signature=signature("serialized: string -> outputs: Tout",
+                                Tout=type_list((dtypes.float32, dtypes.int64, dtypes.string))))
 NotDifferentiable("ParseExample")
 
 
@@ -176,8 +181,8 @@ def _parse(serialized, features, single, name):
             raise ValueError(f"parse_single_example needs a scalar string, got shape "
                              f"{serialized.shape}")
         op = make_op("ParseExample", [serialized], out_types,
-                     {"_py_dense": dense, "_py_sparse": sparse, "single": single},
-                     "ParseExample")
+                     {"_py_dense": dense, "_py_sparse": sparse, "single": single,
+                      "Tout": out_types}, "ParseExample")
     outputs = list(op.outputs) if len(op.outputs) != 1 else [op.outputs[0]]
     result = {}
     for (key, *_), tensor in zip(dense, outputs):

@@ -5,6 +5,7 @@ import numpy as np
 
 from .. import dtypes
 from ..graph import convert_to_tensor, name_scope
+from ..op_signature import ALL, INDEX, REALS, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from . import array_ops, math_ops, random_ops
@@ -27,7 +28,8 @@ def _shuffle_kernel(attrs, state):
     return shuffle
 
 
-register_op("RandomShuffle", _shuffle_kernel, lambda op: [op.inputs[0].shape], stateful=True)
+register_op("RandomShuffle", _shuffle_kernel, lambda op: [op.inputs[0].shape], stateful=True,
+            signature=signature("value: T -> output: T", T=ALL))
 NotDifferentiable("RandomShuffle")
 
 
@@ -64,7 +66,9 @@ def _multinomial_shape(op):
     return [TensorShape([batch[0], None if count is None else int(count)])]
 
 
-register_op("Multinomial", _multinomial_kernel, _multinomial_shape, stateful=True)
+register_op("Multinomial", _multinomial_kernel, _multinomial_shape, stateful=True,
+            signature=signature("logits: T, num_samples: int32 -> output: output_dtype",
+                                T=REALS, output_dtype=INDEX))
 NotDifferentiable("Multinomial")
 
 

@@ -11,6 +11,7 @@ import numpy as np
 from .. import dtypes
 from ..errors import FailedPreconditionError, InvalidArgumentError, OutOfRangeError
 from ..graph import convert_to_tensor
+from ..op_signature import ALL, FLOATS, INDEX, NUMBERS, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import as_shape
 from . import state_ops
@@ -129,27 +130,40 @@ def _set_rows(array, indices, updates):
     array[indices] = updates
 
 
+# The variable is named by an attr, not passed as an input: the signature types the updates.
+def _scatter_signature(types):
+    return signature("indices: Tindices, updates: T -> output_ref: T", T=types, Tindices=INDEX)
+
+
+_MIN_MAX = FLOATS + INDEX  # ScatterMax/Min: {half, bfloat16, float, double, int32, int64}
+
+
 def _ufunc_at(ufunc):
     def combine(array, indices, updates):
+        if ufunc in (np.maximum, np.minimum) and array.dtype.kind == "f":
+            # TensorFlow keeps the variable's value against a NaN update (a NaN already in
+            # the variable stays): a NaN update is made the one value that never wins.
+            never = -np.inf if ufunc is np.maximum else np.inf
+            updates = np.where(np.isnan(updates), never, updates)
         ufunc.at(array, indices, updates)
 
     return combine
 
 
 register_op("ScatterUpdate", _scatter_kernel("ScatterUpdate", _set_rows),
-            lambda op: [op.attrs["shape"]], stateful=True)
+            lambda op: [op.attrs["shape"]], stateful=True, signature=_scatter_signature(ALL))
 register_op("ScatterAdd", _scatter_kernel("ScatterAdd", _ufunc_at(np.add)),
-            lambda op: [op.attrs["shape"]], stateful=True)
+            lambda op: [op.attrs["shape"]], stateful=True, signature=_scatter_signature(NUMBERS))
 register_op("ScatterSub", _scatter_kernel("ScatterSub", _ufunc_at(np.subtract)),
-            lambda op: [op.attrs["shape"]], stateful=True)
+            lambda op: [op.attrs["shape"]], stateful=True, signature=_scatter_signature(NUMBERS))
 register_op("ScatterMul", _scatter_kernel("ScatterMul", _ufunc_at(np.multiply)),
-            lambda op: [op.attrs["shape"]], stateful=True)
+            lambda op: [op.attrs["shape"]], stateful=True, signature=_scatter_signature(NUMBERS))
 register_op("ScatterDiv", _scatter_kernel("ScatterDiv", _ufunc_at(np.true_divide)),
-            lambda op: [op.attrs["shape"]], stateful=True)
+            lambda op: [op.attrs["shape"]], stateful=True, signature=_scatter_signature(NUMBERS))
 register_op("ScatterMax", _scatter_kernel("ScatterMax", _ufunc_at(np.maximum)),
-            lambda op: [op.attrs["shape"]], stateful=True)
+            lambda op: [op.attrs["shape"]], stateful=True, signature=_scatter_signature(_MIN_MAX))
 register_op("ScatterMin", _scatter_kernel("ScatterMin", _ufunc_at(np.minimum)),
-            lambda op: [op.attrs["shape"]], stateful=True)
+            lambda op: [op.attrs["shape"]], stateful=True, signature=_scatter_signature(_MIN_MAX))
 for _type in ("ScatterUpdate", "ScatterAdd", "ScatterSub", "ScatterMul", "ScatterDiv",
               "ScatterMax", "ScatterMin", "ScatterNdUpdate", "ScatterNdAdd", "ScatterNdSub",
               "CountUpTo"):
@@ -243,11 +257,11 @@ def _scatter_nd_kernel(op_type, combine):
 
 
 register_op("ScatterNdUpdate", _scatter_nd_kernel("ScatterNdUpdate", _set_rows),
-            lambda op: [op.attrs["shape"]], stateful=True)
+            lambda op: [op.attrs["shape"]], stateful=True, signature=_scatter_signature(ALL))
 register_op("ScatterNdAdd", _scatter_nd_kernel("ScatterNdAdd", _ufunc_at(np.add)),
-            lambda op: [op.attrs["shape"]], stateful=True)
+            lambda op: [op.attrs["shape"]], stateful=True, signature=_scatter_signature(NUMBERS))
 register_op("ScatterNdSub", _scatter_nd_kernel("ScatterNdSub", _ufunc_at(np.subtract)),
-            lambda op: [op.attrs["shape"]], stateful=True)
+            lambda op: [op.attrs["shape"]], stateful=True, signature=_scatter_signature(NUMBERS))
 
 
 def scatter_nd_update(ref, indices, updates, use_locking=True, name=None):
@@ -281,7 +295,8 @@ def _count_up_to_kernel(attrs, state):
     return count
 
 
-register_op("CountUpTo", _count_up_to_kernel, lambda op: [as_shape([])], stateful=True)
+register_op("CountUpTo", _count_up_to_kernel, lambda op: [as_shape([])], stateful=True,
+            signature=signature("-> output: T", T=INDEX))
 
 
 def count_up_to(ref, limit, name=None):
@@ -293,5 +308,5 @@ def count_up_to(ref, limit, name=None):
     dtype = var_op.outputs[0].dtype
     if dtype not in (dtypes.int32, dtypes.int64):
         raise TypeError(f"count_up_to needs an int32 or int64 variable, got {dtype.name}")
-    attrs = {"var_name": var_op.name, "limit": int(limit)}
+    attrs = {"var_name": var_op.name, "limit": int(limit), "T": dtype}
     return make_op("CountUpTo", [], [dtype], attrs, name, "CountUpTo").outputs[0]

@@ -10,6 +10,7 @@ import numpy as np
 from .. import dtypes
 from ..errors import OutOfRangeError, UnknownError
 from ..graph import Tensor, convert_to_tensor, get_default_graph
+from ..op_signature import ALL, signature, type_list
 from ..registry import GRADIENTS, RegisterGradient, register_op
 from ..tensor_shape import unknown_shape
 from .common import make_op
@@ -52,7 +53,8 @@ def _py_func_kernel(attrs, state):
 
 
 register_op("PyFunc", _py_func_kernel, lambda op: [unknown_shape() for _ in op.outputs],
-            stateful=True)
+            stateful=True, signature=signature("input: Tin -> output: Tout",
+                                               Tin=type_list(ALL), Tout=type_list(ALL)))
 
 
 def py_func(func, inp, Tout, stateful=True, name=None):  # noqa: N803 - TensorFlow's name
@@ -85,7 +87,8 @@ def _identity_n(*values):
 
 
 register_op("IdentityN", lambda attrs: _identity_n,
-            lambda op: [t.shape for t in op.inputs])
+            lambda op: [t.shape for t in op.inputs],
+            signature=signature("input: T -> output: T", T=type_list(ALL)))
 
 
 @RegisterGradient("IdentityN")

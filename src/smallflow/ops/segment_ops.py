@@ -6,9 +6,10 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
-from ..graph import convert_to_tensor, name_scope
+from ..graph import control_dependencies, convert_to_tensor, name_scope
+from ..op_signature import INDEX, NUMBERS, REALS, signature
 from ..registry import register_op
-from . import array_ops, math_ops
+from . import array_ops, debug_ops, math_ops, special_math_ops
 from .common import make_op
 from .sequence_ops import _segment_sum_static
 
@@ -30,7 +31,11 @@ def _segment_kernel(ufunc, fill):
             out = np.full((count, *inner), fill(data.dtype), dtype=data.dtype)
             rows = data.reshape((flat.size, *inner))
             keep = flat >= 0
-            ufunc.at(out, flat[keep], rows[keep])
+            flat, rows = flat[keep], rows[keep]
+            if ufunc in (np.maximum, np.minimum) and rows.dtype.kind == "f" and \
+                    np.isnan(rows).any():
+                return _running_extreme(ufunc, out, flat, rows)
+            ufunc.at(out, flat, rows)
             return out
 
         return reduce
@@ -38,12 +43,34 @@ def _segment_kernel(ufunc, fill):
     return factory
 
 
+def _running_extreme(ufunc, out, ids, rows):
+    """TensorFlow's running max (min): each element replaces the running value unless that is
+    strictly larger (smaller), so a NaN is taken, and dropped again by the next element. The
+    result is the extreme of what follows a segment's last NaN, or NaN if nothing does."""
+    order = np.arange(len(ids)).reshape((-1,) + (1,) * (rows.ndim - 1))
+    nan = np.isnan(rows)
+    last_nan = np.full(out.shape, -1, dtype=np.int64)
+    np.maximum.at(last_nan, ids, np.where(nan, order, -1))
+    after = order > last_nan[ids]
+    ufunc.at(out, ids, np.where(after, rows, out[ids]))
+    followed = np.zeros(out.shape, dtype=bool)
+    np.logical_or.at(followed, ids, after)
+    out[(last_nan >= 0) & ~followed] = np.nan
+    return out
+
+
+# An empty segment holds the dtype's lowest (highest) finite value, as in TensorFlow.
 def _lowest(dtype):
-    return -np.inf if np.issubdtype(dtype, np.floating) else np.iinfo(dtype).min
+    return np.finfo(dtype).min if np.issubdtype(dtype, np.floating) else np.iinfo(dtype).min
 
 
 def _highest(dtype):
-    return np.inf if np.issubdtype(dtype, np.floating) else np.iinfo(dtype).max
+    return np.finfo(dtype).max if np.issubdtype(dtype, np.floating) else np.iinfo(dtype).max
+
+
+def _segment_signature(types):
+    return signature("data: T, segment_ids: Tindices, num_segments: Tnumsegments -> output: T",
+                     T=types, Tindices=INDEX, Tnumsegments=INDEX)
 
 
 def _segment_shape(op):
@@ -51,9 +78,12 @@ def _segment_shape(op):
     return _segment_sum_static(op)
 
 
-register_op("UnsortedSegmentMax", _segment_kernel(np.maximum, _lowest), _segment_shape)
-register_op("UnsortedSegmentMin", _segment_kernel(np.minimum, _highest), _segment_shape)
-register_op("UnsortedSegmentProd", _segment_kernel(np.multiply, lambda d: 1), _segment_shape)
+register_op("UnsortedSegmentMax", _segment_kernel(np.maximum, _lowest), _segment_shape,
+            signature=_segment_signature(REALS))
+register_op("UnsortedSegmentMin", _segment_kernel(np.minimum, _highest), _segment_shape,
+            signature=_segment_signature(REALS))
+register_op("UnsortedSegmentProd", _segment_kernel(np.multiply, lambda d: 1), _segment_shape,
+            signature=_segment_signature(NUMBERS))
 
 
 def _unsorted(op_type, data, segment_ids, num_segments, name):
@@ -90,14 +120,24 @@ def _counts(data, segment_ids, num_segments):
         else counts
 
 
+def _sizes(data, segment_ids, num_segments):
+    """Each segment's size (at least 1), counted in int32, in the data's dtype (so complex
+    and unsigned data work too)."""
+    size = _counts(array_ops.zeros_like(segment_ids), segment_ids, num_segments)
+    if data.shape.ndims is not None and segment_ids.shape.ndims is not None:
+        extra = data.shape.ndims - segment_ids.shape.ndims
+        if extra:
+            size = array_ops.reshape(size, [-1] + [1] * extra)
+    return math_ops.cast(math_ops.maximum(size, 1), data.dtype)
+
+
 def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
     """The mean of each segment (0 for an empty one)."""
     with name_scope(name or "UnsortedSegmentMean"):
         data = convert_to_tensor(data, name="data")
         segment_ids = convert_to_tensor(segment_ids, name="segment_ids")
         total = math_ops.unsorted_segment_sum(data, segment_ids, num_segments)
-        count = _counts(data, segment_ids, num_segments)
-        return total / math_ops.maximum(count, 1.0)
+        return total / _sizes(data, segment_ids, num_segments)
 
 
 def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
@@ -110,15 +150,26 @@ def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
         return total * math_ops.rsqrt(math_ops.maximum(count, 1.0))
 
 
-def _sorted(reduce, default_name, data, segment_ids, name):
-    """Sorted segments: ``num_segments`` is the last id + 1 (ids must be sorted)."""
+def _sorted(reduce, default_name, data, segment_ids, name, empty_is_zero=False):
+    """Sorted segments: ``num_segments`` is the last id + 1. As in TensorFlow, ids that are
+    negative or decrease are an InvalidArgumentError when the graph runs."""
     with name_scope(name or default_name):
+        data = convert_to_tensor(data, name="data")
         segment_ids = convert_to_tensor(segment_ids, name="segment_ids")
         if segment_ids.shape.ndims not in (None, 1):
             raise ValueError(f"segment_ids should be a vector, got shape {segment_ids.shape}")
-        count = math_ops.reduce_max(segment_ids) + 1
+        ordered = debug_ops.Assert(math_ops.reduce_all(math_ops.logical_and(
+            segment_ids[1:] >= segment_ids[:-1], segment_ids[:1] >= 0)),
+            ["segment ids are not increasing"], name="SegmentIdsIncreasing")
+        with control_dependencies([ordered]):
+            count = math_ops.reduce_max(segment_ids) + 1
         count = math_ops.maximum(count, array_ops.zeros_like(count))
-        return reduce(data, segment_ids, count)
+        out = reduce(data, segment_ids, count)
+        if not empty_is_zero:
+            return out
+        # TensorFlow's SegmentMax/SegmentMin leave an empty segment (a gap in the ids) at 0.
+        filled = _counts(data, segment_ids, count) > 0
+        return array_ops.where_v2(filled, out, array_ops.zeros_like(out))
 
 
 def segment_sum(data, segment_ids, name=None):
@@ -126,16 +177,24 @@ def segment_sum(data, segment_ids, name=None):
     return _sorted(math_ops.unsorted_segment_sum, "SegmentSum", data, segment_ids, name)
 
 
+def _integer_mean(data, segment_ids, count):
+    """Integer segments: the sum divided by the size, truncated, in the data's dtype."""
+    total = math_ops.unsorted_segment_sum(data, segment_ids, count)
+    return special_math_ops.truncatediv(total, _sizes(data, segment_ids, count))
+
+
 def segment_mean(data, segment_ids, name=None):
-    return _sorted(unsorted_segment_mean, "SegmentMean", data, segment_ids, name)
+    data = convert_to_tensor(data, name="data")
+    mean = _integer_mean if data.dtype.is_integer else unsorted_segment_mean
+    return _sorted(mean, "SegmentMean", data, segment_ids, name)
 
 
 def segment_max(data, segment_ids, name=None):
-    return _sorted(unsorted_segment_max, "SegmentMax", data, segment_ids, name)
+    return _sorted(unsorted_segment_max, "SegmentMax", data, segment_ids, name, True)
 
 
 def segment_min(data, segment_ids, name=None):
-    return _sorted(unsorted_segment_min, "SegmentMin", data, segment_ids, name)
+    return _sorted(unsorted_segment_min, "SegmentMin", data, segment_ids, name, True)
 
 
 def segment_prod(data, segment_ids, name=None):

@@ -9,7 +9,6 @@ from ..op_signature import INDEX, NUMBERS, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import (
-    canonical_axis,
     constant_value,
     make_op,
     merge_shapes,
@@ -50,11 +49,8 @@ def _scan_kernel(ufunc, identity):
 
 
 def _scan_static(op):
-    known = op.inputs[0].shape
-    axis = constant_value(op.inputs[1])
-    if known.ndims is not None and axis is not None:
-        canonical_axis(axis, known.ndims)
-    return [known]
+    # The input's shape, whatever the axis: TensorFlow checks the axis when the scan runs.
+    return [op.inputs[0].shape]
 
 
 register_op("Cumsum", _scan_kernel(np.add, 0), _scan_static,

@@ -10,6 +10,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..example_proto import messages
 from ..graph import convert_to_tensor, name_scope
+from ..op_signature import signature, type_list
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, as_shape
 from .common import make_op
@@ -196,7 +197,12 @@ def _parse_shapes(op):
     return shapes
 
 
-register_op("ParseSequenceExample", _parse_kernel, _parse_shapes)
+# Every output (context and sequence values, sparse parts, lengths) in one list whose
+# elements are float32, int64 or string, as ParseExample declares its outputs.
+register_op("ParseSequenceExample", _parse_kernel, _parse_shapes,
+            signature=signature("serialized: string -> outputs: Tout",
+                                Tout=type_list((dtypes.float32, dtypes.int64,
+                                                dtypes.string))))
 NotDifferentiable("ParseSequenceExample")
 
 
@@ -241,7 +247,8 @@ def _parse(serialized, context_features, sequence_features, single, name):
         if single and data.shape.ndims not in (None, 0):
             raise ValueError(f"parse_single_sequence_example needs a scalar string, got "
                              f"shape {data.shape}")
-        attrs = {"_py_context": context, "_py_sequence": sequence, "single": single}
+        attrs = {"_py_context": context, "_py_sequence": sequence, "single": single,
+                 "Tout": out_types}
         outputs = list(make_op("ParseSequenceExample", [data], out_types, attrs,
                                default_name).outputs)
     results = []

@@ -164,7 +164,14 @@ def ones(shape, dtype=dtypes.float32, name=None):
     return _filled(shape, dtype, 1, name, "ones")
 
 
-register_op("ZerosLike", lambda attrs: np.zeros_like, same_shape,
+def _zeros_like(x):
+    out = np.zeros_like(x)
+    if out.dtype == object:  # strings: TensorFlow's zero is the empty string
+        out.fill(b"")
+    return out
+
+
+register_op("ZerosLike", lambda attrs: _zeros_like, same_shape,
             signature=signature("x: T -> y: T", T=ALL))
 register_op("OnesLike", lambda attrs: np.ones_like, same_shape,
             signature=signature("x: T -> y: T", T=NUMBERS + (dtypes.bool,)))

@@ -12,7 +12,7 @@ import numpy as np
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..graph import convert_to_tensor, name_scope
-from ..op_signature import INDEX, NUMBERS, signature
+from ..op_signature import ALL, INDEX, NUMBERS, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from . import array_ops, math_ops
@@ -323,8 +323,10 @@ def _concat_shape(op):
     return [TensorShape([total, rank]), TensorShape([total]), TensorShape([rank])]
 
 
-# No signature: op_signature.py allows one list input and SparseConcat has three.
-register_op("SparseConcat", _concat_kernel, _concat_shape)
+register_op("SparseConcat", _concat_kernel, _concat_shape,
+            signature=signature("indices: N * int64, values: N * T, shapes: N * int64 -> "
+                                "output_indices: int64, output_values: T, output_shape: int64",
+                                T=ALL))
 NotDifferentiable("SparseConcat")
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..graph import convert_to_tensor, is_tensor_like
-from ..op_signature import INDEX, signature
+from ..op_signature import ALL, INDEX, signature, type_list
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import constant_value, make_op
@@ -398,9 +398,8 @@ def _format_kernel(attrs):
     return format_
 
 
-# TensorFlow's inputs are a list of any types (``T: list(type)``), which the signature
-# notation of a single type attr cannot say: the op is built unchecked.
-register_op("StringFormat", _format_kernel, lambda op: [TensorShape([])])
+register_op("StringFormat", _format_kernel, lambda op: [TensorShape([])],
+            signature=signature("inputs: T -> output: string", T=type_list(ALL)))
 NotDifferentiable("StringFormat")
 
 
@@ -415,5 +414,5 @@ def format(template, inputs, placeholder="{}", summarize=3, name=None):  # noqa:
         raise ValueError(f"num placeholders in template and num inputs must match: "
                          f"{len(pieces) - 1} vs. {len(tensors)}")
     attrs = {"template": template, "placeholder": placeholder, "summarize": int(summarize),
-             "pieces": pieces, "T": [t.dtype for t in tensors]}
+             "pieces": pieces}
     return make_op("StringFormat", tensors, [dtypes.string], attrs, name).outputs[0]

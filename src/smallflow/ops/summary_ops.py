@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import dtypes, errors, tb_protos, tensor_util
 from ..graph import GraphKeys, ShapeError, add_to_collection, convert_to_tensor, name_scope
+from ..op_signature import ALL, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape
 from .common import make_op, scalar_shape
@@ -146,7 +147,8 @@ def _dims(array):
     return "[" + ",".join(str(d) for d in np.shape(array)) + "]"
 
 
-register_op("ScalarSummary", _scalar_kernel, scalar_shape)
+register_op("ScalarSummary", _scalar_kernel, scalar_shape,
+            signature=signature("values: T -> summary: string", T=_REAL))
 
 
 def scalar(name, tensor, collections=None, family=None):
@@ -269,7 +271,8 @@ def _histogram_kernel(attrs):
     return histogram
 
 
-register_op("HistogramSummary", _histogram_kernel, scalar_shape)
+register_op("HistogramSummary", _histogram_kernel, scalar_shape,
+            signature=signature("values: T -> summary: string", T=_REAL))
 
 
 def histogram(name, values, collections=None, family=None):
@@ -364,7 +367,8 @@ def _image_kernel(attrs):
     return image
 
 
-register_op("ImageSummary", _image_kernel, scalar_shape)
+register_op("ImageSummary", _image_kernel, scalar_shape,
+            signature=signature("tensor: T -> summary: string", T=_IMAGE_DTYPES))
 
 
 def image(name, tensor, max_outputs=3, collections=None, family=None):
@@ -442,7 +446,8 @@ def _audio_kernel(attrs):
     return audio
 
 
-register_op("AudioSummaryV2", _audio_kernel, scalar_shape)
+register_op("AudioSummaryV2", _audio_kernel, scalar_shape,
+            signature=signature("tensor: float32, sample_rate: float32 -> summary: string"))
 
 
 def audio(name, tensor, sample_rate, max_outputs=3, collections=None, family=None):
@@ -475,7 +480,8 @@ def _tensor_summary_kernel(attrs):
     return tensor_summary_kernel
 
 
-register_op("TensorSummaryV2", _tensor_summary_kernel, scalar_shape)
+register_op("TensorSummaryV2", _tensor_summary_kernel, scalar_shape,
+            signature=signature("tensor: T -> summary: string", T=ALL))
 
 
 def tensor_summary(name, tensor, summary_description=None, collections=None,
@@ -559,7 +565,8 @@ def _merge_shape(op):
     return [TensorShape([])]
 
 
-register_op("MergeSummary", _merge_kernel, _merge_shape)
+register_op("MergeSummary", _merge_kernel, _merge_shape,
+            signature=signature("inputs: N * string -> summary: string"))
 
 
 def merge(inputs, collections=None, name=None):

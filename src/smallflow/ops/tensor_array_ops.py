@@ -15,10 +15,10 @@ import numpy as np
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..graph import convert_to_tensor, name_scope
+from ..op_signature import ALL, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, as_shape, unknown_shape
 from .common import make_op, same_shape
-
 
 # An element already read from a TensorArray with clear_after_read (TF1's default).
 _CLEARED = object()
@@ -131,14 +131,16 @@ def _flow_shape(op):
 
 
 # Stateful: each run needs a fresh array (reads clear elements), never one folded at planning.
-register_op("TensorArrayV3", _new_kernel, _flow_shape, stateful=True)
+register_op("TensorArrayV3", _new_kernel, _flow_shape, stateful=True,
+            signature=signature("size: int32 -> flow: dtype", dtype=ALL))
 
 
 def _write_kernel(attrs):
     return lambda flow, index, value: flow.written(int(index), value)
 
 
-register_op("TensorArrayWriteV3", _write_kernel, _flow_shape)
+register_op("TensorArrayWriteV3", _write_kernel, _flow_shape,
+            signature=signature("flow_in: T, index: int32, value: T -> flow_out: T", T=ALL))
 
 
 def _read_kernel(attrs):
@@ -149,7 +151,8 @@ def _element_shape(op):
     return [op.attrs["element_shape"]]
 
 
-register_op("TensorArrayReadV3", _read_kernel, _element_shape)
+register_op("TensorArrayReadV3", _read_kernel, _element_shape,
+            signature=signature("flow_in: dtype, index: int32 -> value: dtype", dtype=ALL))
 
 
 def _gather_kernel(attrs):
@@ -163,7 +166,8 @@ def _stacked_shape(op):
     return [TensorShape([None]).concatenate(op.attrs["element_shape"])]
 
 
-register_op("TensorArrayGatherV3", _gather_kernel, _stacked_shape)
+register_op("TensorArrayGatherV3", _gather_kernel, _stacked_shape,
+            signature=signature("flow_in: dtype, indices: int32 -> value: dtype", dtype=ALL))
 
 
 def _stack_kernel(attrs):
@@ -172,7 +176,8 @@ def _stack_kernel(attrs):
     return lambda flow: flow.stacked(range(len(flow.elements)), dtype, shape)
 
 
-register_op("TensorArrayStack", _stack_kernel, _stacked_shape)
+register_op("TensorArrayStack", _stack_kernel, _stacked_shape,
+            signature=signature("flow_in: dtype -> value: dtype", dtype=ALL))
 
 
 def _scatter_kernel(attrs):
@@ -189,7 +194,9 @@ def _scatter_kernel(attrs):
     return scatter
 
 
-register_op("TensorArrayScatterV3", _scatter_kernel, _flow_shape)
+register_op("TensorArrayScatterV3", _scatter_kernel, _flow_shape,
+            signature=signature("flow_in: T, indices: int32, value: T -> flow_out: T",
+                                T=ALL))
 
 
 def _unstack_kernel(attrs):
@@ -213,14 +220,16 @@ def _unstack_kernel(attrs):
     return unstack
 
 
-register_op("TensorArrayUnstack", _unstack_kernel, _flow_shape)
+register_op("TensorArrayUnstack", _unstack_kernel, _flow_shape,
+            signature=signature("flow_in: T, value: T -> flow_out: T", T=ALL))
 
 
 def _size_kernel(attrs):
     return lambda flow: np.int32(len(flow.elements))
 
 
-register_op("TensorArraySizeV3", _size_kernel, lambda op: [TensorShape([])])
+register_op("TensorArraySizeV3", _size_kernel, lambda op: [TensorShape([])],
+            signature=signature("flow_in: T -> size: int32", T=ALL))
 
 
 def _concat_kernel(attrs):
@@ -238,7 +247,8 @@ def _concat_shape(op):
     return [TensorShape([None]).concatenate(rest), TensorShape([None])]
 
 
-register_op("TensorArrayConcatV3", _concat_kernel, _concat_shape)
+register_op("TensorArrayConcatV3", _concat_kernel, _concat_shape,
+            signature=signature("flow_in: dtype -> value: dtype, lengths: int64", dtype=ALL))
 
 
 def _split_kernel(attrs):
@@ -256,7 +266,8 @@ def _split_kernel(attrs):
     return split
 
 
-register_op("TensorArraySplitV3", _split_kernel, _flow_shape)
+register_op("TensorArraySplitV3", _split_kernel, _flow_shape,
+            signature=signature("flow_in: T, value: T, lengths: int64 -> flow_out: T", T=ALL))
 NotDifferentiable("TensorArrayV3")
 NotDifferentiable("TensorArraySizeV3")
 
@@ -273,8 +284,10 @@ def _accumulate(total, value):
     return total + value
 
 
-register_op("ZerosLikeValue", lambda attrs: _zeros_like_value, same_shape)
-register_op("AccumulateGrad", lambda attrs: _accumulate, same_shape)
+register_op("ZerosLikeValue", lambda attrs: _zeros_like_value, same_shape,
+            signature=signature("x: T -> y: T", T=ALL))
+register_op("AccumulateGrad", lambda attrs: _accumulate, same_shape,
+            signature=signature("total: T, value: T -> sum: T", T=ALL))
 NotDifferentiable("ZerosLikeValue")
 NotDifferentiable("AccumulateGrad")
 
