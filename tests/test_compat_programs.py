@@ -1,0 +1,76 @@
+"""Constructs found by the compatibility sweeps of TF1 example collections (docs/compatibility.md).
+
+Each row is a few lines in the style of a course or book program, reduced to the construct that
+broke, with what TensorFlow 1.x gives for it. The programs themselves are not copied here.
+"""
+
+import numpy as np
+import pytest
+
+import smallflow as tf
+
+
+def _batch_norm_with_training_placeholder():
+    # hunkim lab-10-7: contrib batch_norm fed `is_training` through a bool placeholder, then
+    # fully_connected, which needs the last dimension.
+    x = tf.placeholder(tf.float32, [None, 6])
+    training = tf.placeholder(tf.bool, name="train_mode")
+    dense = tf.layers.batch_normalization(x, training=training)
+    contrib = tf.contrib.layers.batch_norm(x, is_training=training, updates_collections=None)
+    out = tf.contrib.layers.fully_connected(contrib, 3)
+    return [dense.shape.as_list(), contrib.shape.as_list(), out.shape.as_list()]
+
+
+def _feed_lstm_state_tuple():
+    # MorvanZhou 403: the final LSTMStateTuple of one run is fed back as the initial state.
+    cell = tf.nn.rnn_cell.BasicLSTMCell(4)
+    x = tf.placeholder(tf.float32, [1, 3, 2])
+    init = cell.zero_state(1, tf.float32)
+    out, final = tf.nn.dynamic_rnn(cell, x, initial_state=init)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        data = np.ones((1, 3, 2), np.float32)
+        first = sess.run(final, {x: data})
+        again = sess.run(final, {x: data, init: first})
+        shape = sess.run(out, {x: data, init: first}).shape
+    return [type(first).__name__, bool(np.all(first.h != again.h)), shape]
+
+
+def _feed_nested_tuple_key():
+    a, b, c = (tf.placeholder(tf.float32, [], name=n) for n in "abc")
+    total = a + b * c
+    with tf.Session() as sess:
+        return sess.run(total, {(a, (b, c)): (1.0, [2.0, 3.0])})
+
+
+CASES = [
+    ("batch norm, training placeholder, keeps shape", _batch_norm_with_training_placeholder,
+     [[None, 6], [None, 6], [None, 3]]),
+    ("LSTMStateTuple as a feed_dict key", _feed_lstm_state_tuple,
+     ["LSTMStateTuple", True, (1, 3, 4)]),
+    ("nested tuple of placeholders as a feed_dict key", _feed_nested_tuple_key, 7.0),
+]
+
+
+@pytest.mark.parametrize("build,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_construct_behaves_as_in_tensorflow(build, expected):
+    assert build() == expected
+
+
+def _feed_mismatched_nest():
+    a, b = tf.placeholder(tf.float32, []), tf.placeholder(tf.float32, [])
+    with tf.Session() as sess:
+        sess.run(a + b, {(a, b): (1.0, 2.0, 3.0)})
+
+
+ERRORS = [
+    ("a tuple key with a value of another length", _feed_mismatched_nest, ValueError,
+     "Key had 2 elements, but value had 3 elements"),
+]
+
+
+@pytest.mark.parametrize("build,error,message", [c[1:] for c in ERRORS],
+                         ids=[c[0] for c in ERRORS])
+def test_construct_fails_as_in_tensorflow(build, error, message):
+    with pytest.raises(error, match=message):
+        build()
