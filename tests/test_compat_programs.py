@@ -74,3 +74,27 @@ ERRORS = [
 def test_construct_fails_as_in_tensorflow(build, error, message):
     with pytest.raises(error, match=message):
         build()
+
+
+def test_the_projector_config_is_written_where_tensorboard_reads_it(tmp_path):
+    # CS20 04_word2vec_visualize: name the embedding and its labels for TensorBoard.
+    pytest.importorskip("tensorboard", reason="needs the tensorboard extra")
+    from google.protobuf import text_format
+
+    from smallflow.contrib.tensorboard.plugins import projector
+
+    embedding = tf.Variable(tf.zeros([5, 2]), name="embedding")
+    writer = tf.summary.FileWriter(str(tmp_path))
+    config = projector.ProjectorConfig()
+    entry = config.embeddings.add()
+    entry.tensor_name = embedding.name
+    entry.metadata_path = "vocab.tsv"
+    projector.visualize_embeddings(writer, config)
+    writer.close()
+    text = (tmp_path / projector.PROJECTOR_FILENAME).read_text()
+    parsed = text_format.Parse(text, projector.ProjectorConfig())
+    assert [(e.tensor_name, e.metadata_path) for e in parsed.embeddings] == [
+        ("embedding:0", "vocab.tsv")]
+    assert tf.contrib.tensorboard.plugins.projector is projector
+    with pytest.raises(TypeError, match="ProjectorConfig"):
+        projector.visualize_embeddings(writer, {"embeddings": []})
