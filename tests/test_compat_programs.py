@@ -43,12 +43,23 @@ def _feed_nested_tuple_key():
         return sess.run(total, {(a, (b, c)): (1.0, [2.0, 3.0])})
 
 
+def _feed_tuple_holding_a_sparse_tensor():
+    # A SparseTensor is a namedtuple but one feed: inside a tuple key it stays a leaf.
+    sparse = tf.sparse_placeholder(tf.float32, shape=[2, 2])
+    scale = tf.placeholder(tf.float32, [])
+    total = tf.sparse_reduce_sum(sparse) * scale
+    value = tf.SparseTensorValue([[0, 0], [1, 1]], [1.0, 2.0], [2, 2])
+    with tf.Session() as sess:
+        return sess.run(total, {(sparse, scale): (value, 10.0)})
+
+
 CASES = [
     ("batch norm, training placeholder, keeps shape", _batch_norm_with_training_placeholder,
      [[None, 6], [None, 6], [None, 3]]),
     ("LSTMStateTuple as a feed_dict key", _feed_lstm_state_tuple,
      ["LSTMStateTuple", True, (1, 3, 4)]),
     ("nested tuple of placeholders as a feed_dict key", _feed_nested_tuple_key, 7.0),
+    ("a SparseTensor inside a tuple key", _feed_tuple_holding_a_sparse_tensor, 30.0),
 ]
 
 
