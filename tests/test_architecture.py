@@ -61,6 +61,9 @@ LAYERS = [
                          "gfile", "io", "io_gfile", "framework_extras"]),
     ("public API", ["", "keras"]),  # smallflow/__init__.py itself; tf.keras.datasets
     ("application", ["datasets", "examples", "models", "imaging", "contrib",
+                     # tensorflow.python.* paths answer with the public API above them
+                     "python._public", "python.framework", "python.ops", "python.layers",
+                     "python.platform",
                      "training_summaries",
                      "onnx",
                      "evaluation"]),

@@ -109,3 +109,28 @@ def test_the_projector_config_is_written_where_tensorboard_reads_it(tmp_path):
     assert tf.contrib.tensorboard.plugins.projector is projector
     with pytest.raises(TypeError, match="ProjectorConfig"):
         projector.visualize_embeddings(writer, {"embeddings": []})
+
+
+def test_tensorflow_python_module_paths_answer_with_the_public_api():
+    # hunkim lab-10-8 (a SELU dropout written against TensorFlow's internal modules).
+    from smallflow.python.framework import ops, tensor_shape, tensor_util
+    from smallflow.python.layers import utils
+    from smallflow.python.ops import array_ops, math_ops, nn_ops, random_ops
+
+    with ops.name_scope("selu") as scope:
+        x = ops.convert_to_tensor([[-1.0, 2.5]], name="x")
+    assert scope == "selu/" and x.op.name == "selu/x"
+    assert tensor_util.constant_value(ops.convert_to_tensor(1.0)) == 1.0
+    keep = tf.placeholder(tf.float32, [])
+    assert tensor_util.constant_value(keep) is None
+    keep.get_shape().assert_is_compatible_with(tensor_shape.scalar())
+    noise = random_ops.random_uniform(array_ops.shape(x), dtype=x.dtype)
+    assert math_ops.floor(noise).shape.as_list() == [1, 2]
+    assert nn_ops.relu is tf.nn.relu
+    training = tf.placeholder(tf.bool, [])
+    chosen = utils.smart_cond(training, lambda: x * 2.0, lambda: array_ops.identity(x))
+    assert utils.smart_cond(True, lambda: "now", lambda: "never") == "now"
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(chosen, {training: True}), [[-2.0, 5.0]])
+    with pytest.raises(AttributeError, match="math_ops.*no_such_function"):
+        math_ops.no_such_function  # noqa: B018
