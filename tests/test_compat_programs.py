@@ -134,3 +134,12 @@ def test_tensorflow_python_module_paths_answer_with_the_public_api():
         np.testing.assert_array_equal(sess.run(chosen, {training: True}), [[-2.0, 5.0]])
     with pytest.raises(AttributeError, match="math_ops.*no_such_function"):
         math_ops.no_such_function  # noqa: B018
+
+
+@pytest.mark.parametrize("name,value", [("ON_1", 1), ("ON_2", 2), ("OFF", -1), ("DEFAULT", 0),
+                                        ("L1", 0), ("L0", -1)])
+def test_optimizer_options_has_config_proto_enum_values(name, value):
+    # TensorFlow's mnist_softmax_xla.py turns XLA on through the session config.
+    config = tf.ConfigProto()
+    config.graph_options.optimizer_options.global_jit_level = getattr(tf.OptimizerOptions, name)
+    assert config.graph_options.optimizer_options.global_jit_level == value
