@@ -41,6 +41,7 @@ LAYERS = [
                   "ops.sparse_math_ops", "ops.sparse_embedding_ops",
                   "ops.stateless_random_ops", "ops.eager_py_func_ops",
                   "ops.special_functions_ops", "ops.linear_operator",
+                  "ops.ctc_ops",
                   "ops.string_extra_ops", "ops.string_hash_ops", "ops.io_extra_ops",
                   "ops.string_text_ops", "ops.sparse_serialization_ops",
                   "ops.sequence_parsing_ops", "ops.fake_quant_ops",
@@ -67,6 +68,9 @@ LAYERS = [
                          "compat", "gfile", "io", "io_gfile", "framework_extras"]),
     ("public API", ["", "keras"]),  # smallflow/__init__.py itself; tf.keras.datasets
     ("application", ["datasets", "examples", "models", "imaging", "contrib",
+                     # tensorflow.python.* paths answer with the public API above them
+                     "python._public", "python.framework", "python.ops", "python.layers",
+                     "python.platform",
                      "training_summaries",
                      "onnx",
                      "evaluation"]),

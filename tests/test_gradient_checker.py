@@ -140,3 +140,17 @@ def test_mismatched_shapes_are_named(x_shape, y_shape, init, message):
 
     with pytest.raises(ValueError, match=re.escape(message)):
         compute_gradient(x, x_shape, y, y_shape, x_init_value=init)
+
+
+def test_a_nan_in_the_jacobian_makes_the_error_nan_not_zero():
+    """TensorFlow's compute_gradient_error takes np.maximum, so NaN propagates; a broken
+    gradient that yields NaN must never pass a ``< tol`` check."""
+    import math
+
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float64, [3])
+        y = tf.sqrt(x)   # at 0 the analytic gradient is inf, inf - finite differences -> nan
+        with tf.Session():
+            err = tf.test.compute_gradient_error(x, [3], y, [3],
+                                                 x_init_value=np.array([0.0, -1.0, 4.0]))
+    assert math.isnan(err)

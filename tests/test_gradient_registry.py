@@ -526,6 +526,9 @@ CASES.update({
     "Ndtri": _unary(tf.math.ndtri, lambda s: _uniform(s, 0.2, 0.8)),
     "BesselI0e": _unary(tf.math.bessel_i0e, _away_from_zero),
     "BesselI1e": _unary(tf.math.bessel_i1e, _away_from_zero),
+    "CTCLoss": _unary(lambda x: tf.nn.ctc_loss(
+        tf.SparseTensor([[0, 0], [1, 0]], tf.constant([0, 1]), [2, 1]), x, [3, 2]),
+        shape=(3, 2, 3)),
     "CropAndResize": _image(lambda x: tf.image.crop_and_resize(
         x, [[0.1, 0.2, 0.8, 0.9], [0.7, 0.9, 0.2, 0.3]], [0, 0], [3, 2])),
 })

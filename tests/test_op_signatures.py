@@ -584,6 +584,11 @@ ROWS.update({
     "Zeta": _row("T", lambda dt: tf.zeta(_c(dt) + 1, _c(dt))),
     "Betainc": _row("T", lambda dt: tf.betainc(_c(dt), _c(dt), _c(dt) / 10)),
     "EagerPyFunc": _row("Tout", lambda dt: tf.py_function(lambda x: x, [_c(dt)], dt)),
+
+    "CTCLoss": _row("T", lambda dt: tf.nn.ctc_loss(
+        tf.SparseTensor([[0, 0]], tf.constant([0]), [1, 1]), _c(dt, np.zeros((2, 1, 3))), [2])),
+    "CTCGreedyDecoder": _row("T", lambda dt: tf.nn.ctc_greedy_decoder(
+        _c(dt, np.zeros((2, 1, 3))), [2])[1]),
 })
 
 # String ops, hashing and tf.io ops (issue 9, helper h9a).

@@ -133,5 +133,7 @@ def compute_gradient_error(x, x_shape, y, y_shape, x_init_value=None, delta=1e-3
     error = 0.0
     for theoretical, numerical in pairs:
         if theoretical.size:
-            error = max(error, float(np.max(np.abs(theoretical - numerical))))
+            # np.maximum, not max(): a NaN in either Jacobian must make the error NaN (as in
+            # TensorFlow), never be skipped by a comparison that is False for NaN.
+            error = float(np.maximum(error, np.max(np.abs(theoretical - numerical))))
     return error

@@ -1,9 +1,7 @@
 """``tf.nn``: activations, softmax, cross entropies, convolution, pooling and dropout."""
 
 from . import rnn_cell_impl as rnn_cell
-from .ops.array_extra_ops import top_k
-from .ops.math_ops import sigmoid, tanh
-from .ops.array_extra_ops import depth_to_space, space_to_batch, space_to_depth
+from .ops.array_extra_ops import depth_to_space, space_to_batch, space_to_depth, top_k
 from .ops.candidate_sampling_ops import (
     all_candidate_sampler,
     compute_accidental_hits,
@@ -12,32 +10,8 @@ from .ops.candidate_sampling_ops import (
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )
-from .ops.nn_extra_ops import (
-    compute_average_loss,
-    nce_loss,
-    normalize_moments,
-    sampled_softmax_loss,
-    scale_regularization_loss,
-    sufficient_statistics,
-    atrous_conv2d,
-    batch_normalization,
-    conv1d,
-    crelu,
-    depthwise_conv2d,
-    embedding_lookup,
-    fused_batch_norm,
-    l2_normalize,
-    local_response_normalization,
-    log_poisson_loss,
-    lrn,
-    relu_layer,
-    selu,
-    separable_conv2d,
-    swish,
-    weighted_cross_entropy_with_logits,
-    weighted_moments,
-    zero_fraction,
-)
+from .ops.ctc_ops import ctc_greedy_decoder, ctc_loss
+from .ops.math_ops import sigmoid, tanh
 from .ops.nn_dispatch_ops import (
     atrous_conv2d_transpose,
     avg_pool1d,
@@ -49,9 +23,32 @@ from .ops.nn_dispatch_ops import (
     max_pool_v2,
     pool,
 )
-from .ops.sparse_embedding_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse
-from .ops.special_math_ops import softsign
-from .ops.volume_ops import avg_pool3d, conv3d, conv3d_transpose, max_pool3d
+from .ops.nn_extra_ops import (
+    atrous_conv2d,
+    batch_normalization,
+    compute_average_loss,
+    conv1d,
+    crelu,
+    depthwise_conv2d,
+    embedding_lookup,
+    fused_batch_norm,
+    l2_normalize,
+    local_response_normalization,
+    log_poisson_loss,
+    lrn,
+    nce_loss,
+    normalize_moments,
+    relu_layer,
+    sampled_softmax_loss,
+    scale_regularization_loss,
+    selu,
+    separable_conv2d,
+    sufficient_statistics,
+    swish,
+    weighted_cross_entropy_with_logits,
+    weighted_moments,
+    zero_fraction,
+)
 from .ops.nn_ops import (
     avg_pool,
     bias_add,
@@ -77,6 +74,9 @@ from .ops.nn_ops import (
     sparse_softmax_cross_entropy_with_logits,
     xw_plus_b,
 )
+from .ops.sparse_embedding_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse
+from .ops.special_math_ops import softsign
+from .ops.volume_ops import avg_pool3d, conv3d, conv3d_transpose, max_pool3d
 from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, static_bidirectional_rnn, static_rnn
 
 # TensorFlow 1.15's other names for the pooling functions.
@@ -115,6 +115,8 @@ __all__ = [
     "elu",
     "embedding_lookup",
     "embedding_lookup_sparse",
+    "ctc_greedy_decoder",
+    "ctc_loss",
     "all_candidate_sampler",
     "fixed_unigram_candidate_sampler",
     "learned_unigram_candidate_sampler",

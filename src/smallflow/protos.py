@@ -37,7 +37,15 @@ class GPUOptions(_Options):
 
 
 class OptimizerOptions(_Options):
-    pass
+    """``tf.OptimizerOptions``: the enums of TF1's config.proto, so that XLA settings such as
+    ``global_jit_level = tf.OptimizerOptions.ON_1`` are accepted (and ignored: no XLA)."""
+
+    L1 = 0  # Level: the default graph optimisations
+    L0 = -1  # Level: none
+    DEFAULT = 0  # GlobalJitLevel
+    OFF = -1
+    ON_1 = 1
+    ON_2 = 2
 
 
 class GraphOptions(_Options):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import chunking, dtypes, errors, ownership, step_stats
+from . import chunking, dtypes, errors, nest, ownership, step_stats
 from . import config as _config
 from .dtypes import type_string
 from .graph import (
@@ -308,6 +308,8 @@ class BaseSession:
         values = tuple(feed_dict.values())
         for key in keys:
             if type(key) is not Tensor or key._op._graph is not graph:
+                if any(isinstance(k, tuple) and not isinstance(k, SparseTensor) for k in keys):
+                    keys, values = _flatten_tuple_feeds(keys, values)
                 keys, values = _expand_sparse_feeds(keys, values)
                 keys = tuple(self._feed_key(k) for k in keys)
                 break
@@ -745,3 +747,42 @@ class InteractiveSession(BaseSession):
             ctx = self._graph_ctx
             self._graph_ctx = None
             ctx.__exit__(None, None, None)
+
+
+def _flatten_tuple_feeds(keys, values):
+    """Feeds keyed by nested tuples of tensors (an RNN's ``LSTMStateTuple``, say) become one
+    feed per leaf, the value being a nest of the same structure, as TF1's ``Session.run``
+    does; a SparseTensor (a namedtuple too) stays one key."""
+    flat_keys, flat_values = [], []
+    for key, value in zip(keys, values):
+        if isinstance(key, tuple) and not isinstance(key, SparseTensor):
+            leaves = []
+            if not _pair_leaves(key, value, leaves):
+                n_keys = len(_key_leaves(key))
+                raise ValueError(f"Could not flatten dictionary. Key had {n_keys} elements, "
+                                 f"but value had {len(nest.flatten(value))} elements. "
+                                 f"Key: {_key_leaves(key)}, value: {value}.")
+        else:
+            leaves = [(key, value)]
+        for leaf, leaf_value in leaves:
+            if any(leaf is k for k in flat_keys):
+                raise ValueError(f"Could not flatten dictionary: key {leaf} is not unique.")
+            flat_keys.append(leaf)
+            flat_values.append(leaf_value)
+    return tuple(flat_keys), tuple(flat_values)
+
+
+def _key_leaves(key):
+    if isinstance(key, tuple) and not isinstance(key, SparseTensor):
+        return [leaf for part in key for leaf in _key_leaves(part)]
+    return [key]
+
+
+def _pair_leaves(key, value, out):
+    """Append ``(key leaf, value part)`` pairs to ``out``; False if the structures differ."""
+    if isinstance(key, tuple) and not isinstance(key, SparseTensor):
+        if not isinstance(value, tuple | list) or len(value) != len(key):
+            return False
+        return all(_pair_leaves(k, v, out) for k, v in zip(key, value))
+    out.append((key, value))
+    return True

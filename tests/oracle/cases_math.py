@@ -411,5 +411,41 @@ def _operator_cases():
     ]
 
 
+def _ctc_cases():
+    def logits(np, steps=6, batch=2, classes=4):
+        count = steps * batch * classes
+        return ((np.arange(count) * 37 % 23) / 7.0 - 1.5).reshape(steps, batch, classes)
+
+    def labels(tf, values=(1, 2, 0, 0, 2), shape=(2, 3)):
+        return tf.SparseTensor([[0, 0], [0, 1], [1, 0], [1, 1], [1, 2]],
+                               tf.constant(list(values), tf.int32), list(shape))
+
+    def loss_case(name, lengths=(6, 5), **kwargs):
+        def build(tf, np):
+            x = _c(tf, np, logits(np))
+            loss = tf.nn.ctc_loss(labels(tf), x, list(lengths), **kwargs)
+            return {"loss": loss, "dx": tf.gradients(tf.reduce_sum(loss * [1.0, 2.0]), x)[0]}
+
+        return Case(f"math/ctc/{name}", build, rtol=1e-6)
+
+    def greedy(tf, np, merge=True):
+        decoded, scores = tf.nn.ctc_greedy_decoder(_c(tf, np, logits(np), "float32"), [6, 4],
+                                                    merge_repeated=merge)
+        return {"indices": decoded[0].indices, "values": decoded[0].values,
+                "shape": decoded[0].dense_shape, "scores": scores}
+
+    return [
+        loss_case("loss"),
+        loss_case("collapse", preprocess_collapse_repeated=True),
+        loss_case("too_short", lengths=(2, 5)),
+        loss_case("ignore_too_short", lengths=(2, 5), ignore_longer_outputs_than_inputs=True),
+        Case("math/ctc/batch_major", lambda tf, np: {"loss": tf.nn.ctc_loss(
+            labels(tf), tf.transpose(_c(tf, np, logits(np)), [1, 0, 2]), [6, 6],
+            time_major=False)}),
+        Case("math/ctc/greedy", greedy),
+        Case("math/ctc/greedy_unmerged", lambda tf, np: greedy(tf, np, merge=False)),
+    ]
+
+
 MATH_CASES = (_linalg_cases() + _sparse_cases() + _random_cases() + _special_cases()
-              + _operator_cases())
+              + _operator_cases() + _ctc_cases())

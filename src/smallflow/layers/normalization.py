@@ -118,6 +118,10 @@ class BatchNormalization(Layer):
             decay = math_ops.multiply(math_ops.cast(training, inputs.dtype), decay)
             mean = array_ops.where_v2(training, batch_mean, self.moving_mean.value())
             variance = array_ops.where_v2(training, batch_variance, self.moving_variance.value())
+            # TF picks with a cond, whose Merge keeps the branches' common shape even when
+            # `training` is a placeholder of unknown shape; where_v2 alone would lose it.
+            mean.set_shape(batch_mean.shape)
+            variance.set_shape(batch_variance.shape)
         else:
             mean, variance = batch_mean, batch_variance
         update_variance = batch_variance

@@ -11,6 +11,7 @@ from . import (  # noqa: F401 - imported for their registrations
     complex_ops,
     control_flow_grad,
     control_flow_ops,
+    ctc_ops,
     debug_ops,
     eager_py_func_ops,
     image_box_ops,

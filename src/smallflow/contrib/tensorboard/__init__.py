@@ -1,0 +1,5 @@
+"""``tf.contrib.tensorboard``: the embedding projector's configuration (``plugins.projector``)."""
+
+from . import plugins
+
+__all__ = ["plugins"]

@@ -1,0 +1,26 @@
+"""Module ``__getattr__`` for the ``tensorflow.python.*`` paths: names come from the public API.
+
+TF1 programs sometimes import TensorFlow's internal modules (``from tensorflow.python.ops
+import math_ops``) and call what is also public (``math_ops.floor``). These modules answer
+with the public function of the same name, looked up lazily (so importing them stays cheap
+and the layering holds); a name that is not public raises an AttributeError naming it.
+"""
+
+import importlib
+
+
+def public_getattr(module_name, namespaces=("",)):
+    """A module ``__getattr__`` looking ``name`` up in smallflow's public ``namespaces``."""
+
+    def __getattr__(name):
+        if not name.startswith("__"):
+            for namespace in namespaces:
+                package = importlib.import_module("smallflow" + (f".{namespace}" if namespace
+                                                                 else ""))
+                if hasattr(package, name):
+                    return getattr(package, name)
+        raise AttributeError(f"module '{module_name}' has no attribute '{name}' (smallflow "
+                             f"provides TensorFlow's internal modules only for names that "
+                             f"are also in the public TF1 API)")
+
+    return __getattr__

@@ -1,0 +1,1 @@
+"""``tensorflow.python.layers``: ``utils`` (``smart_cond``, ``constant_value``)."""

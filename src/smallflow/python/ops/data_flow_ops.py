@@ -1,0 +1,5 @@
+"""``tensorflow.python.ops.data_flow_ops``: the public TF1 functions of the same names."""
+
+from .._public import public_getattr
+
+__getattr__ = public_getattr(__name__, ("", "math", "nn"))

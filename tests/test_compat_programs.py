@@ -1,0 +1,145 @@
+"""Constructs found by the compatibility sweeps of TF1 example collections (docs/compatibility.md).
+
+Each row is a few lines in the style of a course or book program, reduced to the construct that
+broke, with what TensorFlow 1.x gives for it. The programs themselves are not copied here.
+"""
+
+import numpy as np
+import pytest
+
+import smallflow as tf
+
+
+def _batch_norm_with_training_placeholder():
+    # hunkim lab-10-7: contrib batch_norm fed `is_training` through a bool placeholder, then
+    # fully_connected, which needs the last dimension.
+    x = tf.placeholder(tf.float32, [None, 6])
+    training = tf.placeholder(tf.bool, name="train_mode")
+    dense = tf.layers.batch_normalization(x, training=training)
+    contrib = tf.contrib.layers.batch_norm(x, is_training=training, updates_collections=None)
+    out = tf.contrib.layers.fully_connected(contrib, 3)
+    return [dense.shape.as_list(), contrib.shape.as_list(), out.shape.as_list()]
+
+
+def _feed_lstm_state_tuple():
+    # MorvanZhou 403: the final LSTMStateTuple of one run is fed back as the initial state.
+    cell = tf.nn.rnn_cell.BasicLSTMCell(4)
+    x = tf.placeholder(tf.float32, [1, 3, 2])
+    init = cell.zero_state(1, tf.float32)
+    out, final = tf.nn.dynamic_rnn(cell, x, initial_state=init)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        data = np.ones((1, 3, 2), np.float32)
+        first = sess.run(final, {x: data})
+        again = sess.run(final, {x: data, init: first})
+        shape = sess.run(out, {x: data, init: first}).shape
+    return [type(first).__name__, bool(np.all(first.h != again.h)), shape]
+
+
+def _feed_nested_tuple_key():
+    a, b, c = (tf.placeholder(tf.float32, [], name=n) for n in "abc")
+    total = a + b * c
+    with tf.Session() as sess:
+        return sess.run(total, {(a, (b, c)): (1.0, [2.0, 3.0])})
+
+
+def _feed_tuple_holding_a_sparse_tensor():
+    # A SparseTensor is a namedtuple but one feed: inside a tuple key it stays a leaf.
+    sparse = tf.sparse_placeholder(tf.float32, shape=[2, 2])
+    scale = tf.placeholder(tf.float32, [])
+    total = tf.sparse_reduce_sum(sparse) * scale
+    value = tf.SparseTensorValue([[0, 0], [1, 1]], [1.0, 2.0], [2, 2])
+    with tf.Session() as sess:
+        return sess.run(total, {(sparse, scale): (value, 10.0)})
+
+
+CASES = [
+    ("batch norm, training placeholder, keeps shape", _batch_norm_with_training_placeholder,
+     [[None, 6], [None, 6], [None, 3]]),
+    ("LSTMStateTuple as a feed_dict key", _feed_lstm_state_tuple,
+     ["LSTMStateTuple", True, (1, 3, 4)]),
+    ("nested tuple of placeholders as a feed_dict key", _feed_nested_tuple_key, 7.0),
+    ("a SparseTensor inside a tuple key", _feed_tuple_holding_a_sparse_tensor, 30.0),
+]
+
+
+@pytest.mark.parametrize("build,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_construct_behaves_as_in_tensorflow(build, expected):
+    assert build() == expected
+
+
+def _feed_mismatched_nest():
+    a, b = tf.placeholder(tf.float32, []), tf.placeholder(tf.float32, [])
+    with tf.Session() as sess:
+        sess.run(a + b, {(a, b): (1.0, 2.0, 3.0)})
+
+
+ERRORS = [
+    ("a tuple key with a value of another length", _feed_mismatched_nest, ValueError,
+     "Key had 2 elements, but value had 3 elements"),
+]
+
+
+@pytest.mark.parametrize("build,error,message", [c[1:] for c in ERRORS],
+                         ids=[c[0] for c in ERRORS])
+def test_construct_fails_as_in_tensorflow(build, error, message):
+    with pytest.raises(error, match=message):
+        build()
+
+
+def test_the_projector_config_is_written_where_tensorboard_reads_it(tmp_path):
+    # CS20 04_word2vec_visualize: name the embedding and its labels for TensorBoard.
+    pytest.importorskip("tensorboard", reason="needs the tensorboard extra")
+    from google.protobuf import text_format
+
+    from smallflow.contrib.tensorboard.plugins import projector
+
+    embedding = tf.Variable(tf.zeros([5, 2]), name="embedding")
+    writer = tf.summary.FileWriter(str(tmp_path))
+    config = projector.ProjectorConfig()
+    entry = config.embeddings.add()
+    entry.tensor_name = embedding.name
+    entry.metadata_path = "vocab.tsv"
+    projector.visualize_embeddings(writer, config)
+    writer.close()
+    text = (tmp_path / projector.PROJECTOR_FILENAME).read_text()
+    parsed = text_format.Parse(text, projector.ProjectorConfig())
+    assert [(e.tensor_name, e.metadata_path) for e in parsed.embeddings] == [
+        ("embedding:0", "vocab.tsv")]
+    assert tf.contrib.tensorboard.plugins.projector is projector
+    with pytest.raises(TypeError, match="ProjectorConfig"):
+        projector.visualize_embeddings(writer, {"embeddings": []})
+
+
+def test_tensorflow_python_module_paths_answer_with_the_public_api():
+    # hunkim lab-10-8 (a SELU dropout written against TensorFlow's internal modules).
+    from smallflow.python.framework import ops, tensor_shape, tensor_util
+    from smallflow.python.layers import utils
+    from smallflow.python.ops import array_ops, math_ops, nn_ops, random_ops
+
+    with ops.name_scope("selu") as scope:
+        x = ops.convert_to_tensor([[-1.0, 2.5]], name="x")
+    assert scope == "selu/" and x.op.name == "selu/x"
+    assert tensor_util.constant_value(ops.convert_to_tensor(1.0)) == 1.0
+    keep = tf.placeholder(tf.float32, [])
+    assert tensor_util.constant_value(keep) is None
+    keep.get_shape().assert_is_compatible_with(tensor_shape.scalar())
+    noise = random_ops.random_uniform(array_ops.shape(x), dtype=x.dtype)
+    assert math_ops.floor(noise).shape.as_list() == [1, 2]
+    assert nn_ops.relu is tf.nn.relu
+    training = tf.placeholder(tf.bool, [])
+    chosen = utils.smart_cond(training, lambda: x * 2.0, lambda: array_ops.identity(x))
+    assert utils.smart_cond(True, lambda: "now", lambda: "never") == "now"
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(chosen, {training: True}), [[-2.0, 5.0]])
+    with pytest.raises(AttributeError, match="math_ops.*no_such_function"):
+        math_ops.no_such_function  # noqa: B018
+
+
+@pytest.mark.parametrize("name,value", [("ON_1", 1), ("ON_2", 2), ("OFF", -1), ("DEFAULT", 0),
+                                        ("L1", 0), ("L0", -1)])
+def test_optimizer_options_has_config_proto_enum_values(name, value):
+    # TensorFlow's mnist_softmax_xla.py turns XLA on through the session config.
+    config = tf.ConfigProto()
+    config.graph_options.optimizer_options.global_jit_level = getattr(tf.OptimizerOptions, name)
+    assert config.graph_options.optimizer_options.global_jit_level == value
