@@ -543,11 +543,18 @@ def _reduce_windows(xp, geo, ufunc):
     """Combine each window of padded ``xp`` with ``ufunc``: rows first, then columns."""
     n, _, wp, c = xp.shape
     rows = _scratch("pool_rows", (n, geo.out_h, wp, c), xp.dtype)
-    np.copyto(rows, xp[:, geo.rows(0)])
-    for i in range(1, geo.kh):
+    # The first two taps straight into the result: no pass that only copies.
+    if geo.kh == 1:
+        np.copyto(rows, xp[:, geo.rows(0)])
+    else:
+        ufunc(xp[:, geo.rows(0)], xp[:, geo.rows(1)], out=rows)
+    for i in range(2, geo.kh):
         ufunc(rows, xp[:, geo.rows(i)], out=rows)
-    out = rows[:, :, geo.cols(0)].copy()
-    for j in range(1, geo.kw):
+    if geo.kw == 1:
+        out = rows[:, :, geo.cols(0)].copy()
+    else:
+        out = ufunc(rows[:, :, geo.cols(0)], rows[:, :, geo.cols(1)])
+    for j in range(2, geo.kw):
         ufunc(out, rows[:, :, geo.cols(j)], out=out)
     return out
 
