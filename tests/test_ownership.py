@@ -148,11 +148,12 @@ _ELEMENTWISE = [
 @pytest.mark.parametrize("build, expected", [case[1:] for case in _ELEMENTWISE],
                          ids=[case[0] for case in _ELEMENTWISE])
 def test_elementwise_results_and_inputs_survive_reuse(build, expected):
-    a_value = np.linspace(-2, 2, 12, dtype=np.float32).reshape(3, 4)
-    b_value = np.array([0.5, 1.0, 1.5, 2.0], np.float32)
+    # Large enough for the kernels to write in place (cwise_ops._IN_PLACE_MIN).
+    a_value = np.linspace(-2, 2, 64 * 1024, dtype=np.float32).reshape(64, 1024)
+    b_value = np.linspace(0.5, 2, 1024, dtype=np.float32)
     a_copy, b_copy = a_value.copy(), b_value.copy()
     with tf.Graph().as_default():
-        a = tf.placeholder(tf.float32, [3, 4])
+        a = tf.placeholder(tf.float32, [64, 1024])
         b = tf.constant(b_value)
         y = build(a, b)
         with tf.Session() as sess:
@@ -167,10 +168,12 @@ def test_elementwise_results_and_inputs_survive_reuse(build, expected):
 
 
 def test_relu_gradient_in_place_keeps_tensorflows_nan_for_infinite_gradients():
+    repeat = 1 << 15  # large enough to be written in place
     with tf.Graph().as_default():
-        x = tf.constant([-1.0, 0.0, 2.0])
+        x = tf.constant(np.tile(np.float32([-1.0, 0.0, 2.0]), repeat))
         y = tf.nn.relu(x)
-        g = tf.gradients(y, x, grad_ys=tf.constant([np.inf, 1.0, 3.0]) * 1.0)[0]
+        g = tf.gradients(y, x, grad_ys=tf.constant(np.tile(np.float32([np.inf, 1.0, 3.0]),
+                                                           repeat)) * 1.0)[0]
         with tf.Session() as sess:
             result = sess.run(g)
-    np.testing.assert_array_equal(result, [np.nan, 0.0, 3.0])
+    np.testing.assert_array_equal(result, np.tile([np.nan, 0.0, 3.0], repeat))

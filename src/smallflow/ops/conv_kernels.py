@@ -371,10 +371,11 @@ def _im2col_blocks(xp, geo):
         return
     blocks, buffer = _column_blocks(n, geo, c, xp.dtype)
     pixels = geo.out_h * geo.out_w
+    windows = _windows(xp, geo)  # one view, sliced per block (as_strided is slow to call)
     for block in blocks:
         count = block.stop - block.start
         cols = buffer[:count]
-        np.copyto(cols, _windows(xp[block], geo))
+        np.copyto(cols, windows[block])
         rows = slice(block.start * pixels, block.stop * pixels)
         yield rows, cols.reshape(count * pixels, geo.kh * geo.kw * c)
 

@@ -243,12 +243,22 @@ def _div_no_nan(x, y):
     return np.where(y == 0, np.zeros_like(x), x / safe)
 
 
+# Arrays from this many elements are worth writing in place; below, a new array costs less
+# than the checks (the tutorial's [100, 10] values).
+_IN_PLACE_MIN = 1 << 15
+
+
 def _fits_into(x, y):
     """``y`` is an array of ``x``'s dtype that broadcasts into ``x``'s shape unchanged."""
-    if not isinstance(y, np.ndarray | np.generic) or y.dtype != x.dtype or y.ndim > x.ndim:
+    if not isinstance(y, np.ndarray | np.generic) or y.dtype != x.dtype:
         return False
-    tail = x.shape[x.ndim - y.ndim:]
-    return all(b == 1 or a == b for a, b in zip(tail, y.shape, strict=True))
+    x_shape, y_shape = x.shape, y.shape
+    if y_shape == x_shape or (len(y_shape) == 1 and y_shape[0] == x_shape[-1]):
+        return True  # the common cases: same shape, a bias over the last axis
+    if len(y_shape) > len(x_shape):
+        return False
+    tail = x_shape[len(x_shape) - len(y_shape):]
+    return all(b == 1 or a == b for a, b in zip(tail, y_shape, strict=True))
 
 
 def _reusing_first(ufunc, kinds="biufc"):
@@ -259,7 +269,8 @@ def _reusing_first(ufunc, kinds="biufc"):
 
     @takes_dead_inputs
     def kernel(x, y):
-        if writable_alone(x) and _fits_into(x, y) and x.dtype.kind in kinds:
+        if (type(x) is np.ndarray and x.size >= _IN_PLACE_MIN and writable_alone(x)
+                and _fits_into(x, y) and x.dtype.kind in kinds):
             return ufunc(x, y, out=x)
         return ufunc(x, y)
 

@@ -237,9 +237,13 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
 # -- activations -------------------------------------------------------------------------------
 
 
+_IN_PLACE_MIN = 1 << 15  # elements; smaller arrays are cheaper to allocate than to check
+
+
 @takes_dead_inputs
 def _relu(x):
-    if writable_alone(x):  # a dead input, e.g. conv + bias: overwritten (ownership.py)
+    # A large dead input, e.g. conv + bias, is overwritten (ownership.py).
+    if type(x) is np.ndarray and x.size >= _IN_PLACE_MIN and writable_alone(x):
         return np.maximum(x, 0, out=x)
     return np.maximum(x, 0, dtype=x.dtype)
 
@@ -247,7 +251,8 @@ def _relu(x):
 @takes_dead_inputs
 def _relu_grad(g, x):
     # TensorFlow's gradients * (features > 0): an infinite gradient at features <= 0 is NaN.
-    if writable_alone(g) and g.shape == np.shape(x) and g.dtype.kind == "f":
+    if (type(g) is np.ndarray and g.size >= _IN_PLACE_MIN and writable_alone(g)
+            and g.shape == np.shape(x) and g.dtype.kind == "f"):
         return np.multiply(g, x > 0, out=g)
     return g * (x > 0)
 
