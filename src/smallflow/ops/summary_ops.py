@@ -130,14 +130,13 @@ def _scalar_kernel(attrs):
     def scalar(values):
         # Kernels run with NumPy's floating-point warnings off: a value too big for a
         # float becomes inf, as protobuf stores it.
-        values = np.asarray(values)
-        if values.shape:
+        if np.shape(values):
             raise errors.InvalidArgumentError(
                 None, None,
                 f"tags and values not the same shape: [] != {_dims(values)} (tag '{tag}')",
             )
         out = np.empty((), dtype=object)
-        out[()] = prefix + values.astype("<f4").tobytes()
+        out[()] = prefix + np.array(values, dtype="<f4").tobytes()
         return out
 
     return scalar
