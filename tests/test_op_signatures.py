@@ -207,6 +207,9 @@ ROWS = {
     "BroadcastToShapeOf": _row(
         "T", lambda dt: broadcast_ops.broadcast_to_shape_of(_c(dt, [1, 2, 3]), _c(dt),
                                                             axes=[0])),
+    "BroadcastGradientArgs": _row("T", lambda dt: list(broadcast_ops.broadcast_gradient_args(
+        tf.constant([2, 1, 3], dtype=dt), tf.constant([3], dtype=dt)))),
+    "PreventGradient": _unary(broadcast_ops.prevent_gradient),
     # neural-network ops
     "Softmax": _unary(tf.nn.softmax),
     "LogSoftmax": _unary(tf.nn.log_softmax),

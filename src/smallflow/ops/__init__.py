@@ -42,5 +42,6 @@ from . import (  # noqa: F401 - imported for their registrations
     state_ops,
     stateless_random_ops,
     tensor_array_ops,
+    tf_graph_ops,
     training_ops,
 )
