@@ -90,3 +90,17 @@ def test_prevent_gradient_passes_values_and_refuses_gradients():
         np.testing.assert_array_equal(sess.run(y), [1.0, 2.0])
     with pytest.raises(LookupError, match="no way"):
         tf.gradients(y, x)
+
+
+def test_a_scoped_export_of_rewritten_ops_imports_under_another_scope():
+    with tf.Graph().as_default() as graph:
+        with tf.name_scope("model"):
+            x = tf.placeholder(tf.float32, [None, 3], name="x")
+            tf.reduce_mean(tf.argmax(x, 1) + tf.cast(tf.reduce_sum(x, 1), tf.int64), name="y")
+        meta = tf.train.export_meta_graph(graph=graph, export_scope="model")
+    assert {n.name for n in meta.graph_def.node} >= {"x", "y", "y/reduction_indices"}
+    with tf.Graph().as_default():
+        tf.train.import_meta_graph(meta, import_scope="copy")
+        with tf.Session() as sess:
+            value = sess.run("copy/y:0", {"copy/x:0": [[1.0, 5.0, 2.0], [9.0, 0.0, 1.0]]})
+    assert value == (1 + 8 + 0 + 10) // 2

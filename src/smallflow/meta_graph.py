@@ -12,7 +12,7 @@ import logging
 import numbers
 import os
 
-from . import graph_import, graph_io, tb_protos
+from . import graph_import, graph_io, graph_tf_form, tb_protos
 from .graph import GraphKeys, Operation, Tensor, get_default_graph
 
 _LOG = logging.getLogger("smallflow")
@@ -149,13 +149,24 @@ def _scoped_graph_def(graph_def, scope):
         copy.CopyFrom(node)
         copy.name = node.name[len(prefix):]
         del copy.input[:]
-        for name in node.input:
-            bare = name.lstrip("^")
-            if bare.startswith(prefix):
-                copy.input.append(("^" if name.startswith("^") else "") + bare[len(prefix):])
-            else:
-                raise ValueError(f"Node {node.name!r} reads {name!r}, outside the export "
-                                 f"scope {scope!r}")
+        copy.input.extend(_unscoped_inputs(node, node.input, prefix, scope))
+        if graph_tf_form.ORIGINAL_INPUT in copy.attr:  # smallflow's own op's inputs
+            original = copy.attr[graph_tf_form.ORIGINAL_INPUT]
+            names = [s.decode("utf-8") for s in original.list.s]
+            del original.list.s[:]
+            original.list.s.extend(n.encode("utf-8")
+                                   for n in _unscoped_inputs(node, names, prefix, scope))
+    return out
+
+
+def _unscoped_inputs(node, names, prefix, scope):
+    out = []
+    for name in names:
+        bare = name.lstrip("^")
+        if not bare.startswith(prefix):
+            raise ValueError(f"Node {node.name!r} reads {name!r}, outside the export "
+                             f"scope {scope!r}")
+        out.append(("^" if name.startswith("^") else "") + bare[len(prefix):])
     return out
 
 

@@ -127,7 +127,13 @@ def _scalar_kernel(attrs):
     value_body = b"\x0a" + _varint(len(tag_bytes)) + tag_bytes + b"\x15"  # tag, then float
     prefix = b"\x0a" + _varint(len(value_body) + 4) + value_body
 
+    little_endian_f32 = np.dtype("<f4")
+
     def scalar(values):
+        if type(values) is np.ndarray and values.dtype == little_endian_f32 and not values.ndim:
+            # The usual input, a float32 loss: its bytes are the float field's (few calls,
+            # as this runs with every training step that writes a summary).
+            return np.array(prefix + values.tobytes(), dtype=object)
         # Kernels run with NumPy's floating-point warnings off: a value too big for a
         # float becomes inf, as protobuf stores it.
         if np.shape(values):
