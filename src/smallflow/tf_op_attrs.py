@@ -96,6 +96,11 @@ ATTRS = {
     'CountUpTo': (('limit', 'T'), ('limit', 'T')),
     'Cumprod': (('exclusive', 'reverse', 'T', 'Tidx'), ('T',)),
     'Cumsum': (('exclusive', 'reverse', 'T', 'Tidx'), ('T',)),
+    'DatasetToSingleElement': (
+        ('output_types', 'output_shapes'),
+        ('output_types', 'output_shapes'),
+    ),
+    'DatasetToTFRecord': ((), ()),
     'DecodeCSV': (
         ('OUT_TYPE', 'field_delim', 'use_quote_delim', 'na_value', 'select_cols'),
         ('OUT_TYPE',),
