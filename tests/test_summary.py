@@ -11,6 +11,8 @@ import zlib
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("tensorboard", reason="the tensorboard extra is not installed")
 
@@ -148,6 +150,23 @@ def test_histogram_bucket_of_a_value(value, limit):
     histo = histogram_proto(np.array([value]))
     filled = [lim for lim, count in zip(histo.bucket_limit, histo.bucket) if count]
     assert filled == [pytest.approx(limit, rel=1e-15)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=60),
+       st.integers(0, 3))
+def test_histogram_buckets_are_the_first_limit_above_each_value(values, edge_copies):
+    from smallflow.ops import summary_ops
+
+    limits = summary_ops._bucket_limits()
+    # Values at the limits themselves and one ulp either side are where binning can slip.
+    picked = limits[np.random.default_rng(len(values)).integers(0, limits.size, edge_copies)]
+    data = np.array([*values, *picked, *np.nextafter(picked, 0)], dtype=np.float64)
+    buckets, counts, _, _ = summary_ops._filled_buckets(data)
+    index = np.minimum(np.searchsorted(limits, data, side="right"), limits.size - 1)
+    expected = np.bincount(index, minlength=limits.size)
+    assert buckets.tolist() == np.flatnonzero(expected).tolist()
+    assert counts.tolist() == expected[buckets].tolist()
 
 
 def test_histogram_of_nan_fails_naming_the_summary():
