@@ -23,7 +23,6 @@ TensorFlow carry ``_sf_synthetic`` and are skipped by smallflow's importer.
 import numpy as np
 
 from . import dtypes, tb_protos, tensor_util
-from .tf_op_attrs import ATTRS
 
 PREFIX = "_sf_"
 SYNTHETIC = "_sf_synthetic"
@@ -215,6 +214,8 @@ _REWRITES = {
 
 def _move_foreign_attrs(node):
     """Put attributes TensorFlow's op does not declare (or that are unset) under ``_sf_``."""
+    from .tf_op_attrs import ATTRS  # a large table: loaded with the first GraphDef written
+
     known = ATTRS.get(node.op)
     for key in list(node.attr):
         if key.startswith("_"):
