@@ -534,6 +534,24 @@ def test_an_error_in_the_writer_thread_is_raised_by_the_next_call_and_by_close(t
     writer.close()  # once closed, closing again is quiet
 
 
+def _histogram_summary_bytes():
+    return _run(tf.summary.histogram("h", tf.constant(np.linspace(-3, 3, 500))))
+
+
+@pytest.mark.parametrize(("make", "fast"), [
+    (lambda: _scalar_bytes(1.5), True),
+    (_histogram_summary_bytes, True),  # float bytes may hold 0x4A; no metadata field
+    (lambda: _run(tf.summary.tensor_summary("t", tf.constant([1.0]), display_name="d")), False),
+    (lambda: b"\x0a\x05abc", False),  # cut short
+    (lambda: b"\x12\x00", False),  # a field Summary does not have
+    (lambda: b"", True),
+])
+def test_summaries_without_plugin_metadata_are_queued_unparsed(make, fast):
+    from smallflow.summary import writer
+
+    assert writer._fast_summary(make()) is fast
+
+
 def test_a_malformed_serialized_summary_is_refused_by_add_summary(tmp_path):
     from google.protobuf.message import DecodeError
 

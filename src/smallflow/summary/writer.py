@@ -245,13 +245,12 @@ class FileWriter:
         pb = tb_protos.load()
         if isinstance(summary, np.ndarray) and summary.dtype == object and summary.ndim == 0:
             summary = summary[()]
-        if (type(summary) is bytes and b"\x4a" not in summary and not self._closed
-                and _is_summary_framing(summary)):
-            # The common case, a summary op's output without plugin metadata (field 9, key
-            # byte 0x4A): queued as it is; the writer thread wraps it in an Event. Parsing it
-            # here (to refuse bad bytes) cost more than a small training step once the
-            # step's data had pushed the parser out of the CPU caches; the framing check
-            # above refuses what is not a Summary's list of values.
+        if type(summary) is bytes and not self._closed and _fast_summary(summary):
+            # The common case, a summary op's output without plugin metadata: queued as it
+            # is; the writer thread wraps it in an Event. Parsing it here (to refuse bad
+            # bytes) cost more than a small training step once the step's data had pushed
+            # the parser out of the CPU caches; the framing walk refuses what is not a
+            # Summary's list of values.
             self._writer.add_summary_event(summary, global_step)
             return
         serialized = None
@@ -265,8 +264,7 @@ class FileWriter:
             summary = pb.summary_pb2.Summary.FromString(summary.SerializeToString())
         # Plugin metadata is needed once per tag; later copies only make the file bigger.
         stripped = False
-        # A value's metadata is field 9 (key byte 0x4A): bytes without that byte have none.
-        values = summary.value if serialized is None or b"\x4a" in serialized else ()
+        values = summary.value
         for value in values:
             if not value.HasField("metadata"):
                 continue
@@ -347,27 +345,55 @@ class FileWriter:
         self.close()
 
 
-def _is_summary_framing(data):
-    """Whether ``data`` is a sequence of ``Summary.value`` fields (key byte 0x0A, a varint
-    length, that many bytes) filling it exactly: what a summary op returns."""
+def _read_varint(data, position, end):
+    """``(value, next position)``, or ``(None, end)`` when the varint runs past ``end``."""
+    value = shift = 0
+    while position < end and shift <= 63:
+        byte = data[position]
+        position += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, position
+    return None, end
+
+
+def _fast_summary(data):
+    """Whether ``data`` is a well-framed ``Summary`` (only ``value`` fields, each a sequence
+    of well-framed fields) none of whose values carries plugin ``metadata`` (field 9): such
+    bytes are queued as they are. Anything else takes the parsing path."""
     end = len(data)
     position = 0
     while position < end:
-        if data[position] != 0x0A:
+        if data[position] != 0x0A:  # Summary.value: field 1, length-delimited
             return False
-        position += 1
-        length = shift = 0
-        while True:
-            if position >= end or shift > 35:
+        length, position = _read_varint(data, position + 1, end)
+        if length is None or position + length > end:
+            return False
+        value_end = position + length
+        while position < value_end:
+            key, position = _read_varint(data, position, value_end)
+            if key is None or key >> 3 == 9:
                 return False
-            byte = data[position]
-            position += 1
-            length |= (byte & 0x7F) << shift
-            shift += 7
-            if byte < 0x80:
-                break
-        position += length
-    return position == end
+            kind = key & 7
+            if kind == 0:
+                skipped, position = _read_varint(data, position, value_end)
+                if skipped is None:
+                    return False
+            elif kind == 1:
+                position += 8
+            elif kind == 5:
+                position += 4
+            elif kind == 2:
+                length, position = _read_varint(data, position, value_end)
+                if length is None:
+                    return False
+                position += length
+            else:
+                return False
+        if position != value_end:
+            return False
+    return True
 
 
 def _summary_event(serialized_summary, global_step, wall_time):
