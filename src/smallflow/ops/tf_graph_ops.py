@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import UnimplementedError
+from ..op_signature import ALL, INDEX, signature
 from ..registry import NotDifferentiable, register_op
 
 _WHY = ("smallflow does not read or write TensorFlow's checkpoint format: save and restore "
@@ -60,7 +61,20 @@ def _shape_n_static(op):
     return [TensorShape([t.shape.ndims]) for t in op.inputs]
 
 
-register_op("ShapeN", _shape_n_kernel, _shape_n_static)
+register_op("ShapeN", _shape_n_kernel, _shape_n_static,
+            signature=signature("input: N * T -> output: N * out_type", T=ALL,
+                                out_type=INDEX))
+
+
+def shape_n(inputs, out_type=dtypes.int32, name=None):
+    """The shapes of several tensors at once (TensorFlow's ``tf.shape_n``)."""
+    from ..graph import convert_to_tensor
+    from .common import make_op
+
+    tensors = [convert_to_tensor(t) for t in inputs]
+    out_type = dtypes.as_dtype(out_type)
+    return make_op("ShapeN", tensors, [out_type] * len(tensors),
+                   {"N": len(tensors), "out_type": out_type}, name, "ShapeN").outputs
 NotDifferentiable("ShapeN")
 
 # The output dtypes the importer gives these ops (TensorFlow's op registry has them).
