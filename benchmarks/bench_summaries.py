@@ -6,8 +6,10 @@ summary fetched in the same run and written with ``FileWriter.add_summary`` ever
 and with the loss plus histograms of the weights and biases (mnist_with_summaries' kind).
 The event file's records are checksummed with CRC32C: the CRC used (google-crc32c's C code,
 or TensorBoard's pure-Python fallback) is timed on one step's event as well.
-Times are the process's CPU time (the machine is shared: wall time would mostly measure the
-other jobs). Run: python benchmarks/bench_summaries.py [--repeats 3]
+Times are the process's CPU time, the event writer's thread included (the machine is shared:
+wall time would mostly measure the other jobs), with the BLAS held to one thread so that its
+spinning workers do not blur the figures. Run: python benchmarks/bench_summaries.py
+[--repeats 5]
 """
 
 import argparse
@@ -72,8 +74,10 @@ def crc_per_event(serialized):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=1, help="BLAS threads (default 1)")
     args = parser.parse_args()
+    tf.config.set_threads(args.threads)
     mnist = input_data.read_data_sets(tempfile.mkdtemp(), one_hot=True, seed=0)
     batches = [mnist.train.next_batch(BATCH) for _ in range(STEPS)]
     batches = [(x, y.astype(np.float32)) for x, y in batches]

@@ -15,6 +15,7 @@ import pytest
 import smallflow as tf
 import smallflow.distribute.mpi_ops  # noqa: F401 - registers the MPI op types
 from smallflow.ops import broadcast_ops, nn_ops, pad_ops, tensor_array_ops, training_ops
+from smallflow.ops import tf_graph_ops
 from smallflow.ops.common import make_op
 from smallflow.registry import OP_DEFS
 
@@ -208,6 +209,11 @@ ROWS = {
     "BroadcastToShapeOf": _row(
         "T", lambda dt: broadcast_ops.broadcast_to_shape_of(_c(dt, [1, 2, 3]), _c(dt),
                                                             axes=[0])),
+    "BroadcastGradientArgs": _row("T", lambda dt: list(broadcast_ops.broadcast_gradient_args(
+        tf.constant([2, 1, 3], dtype=dt), tf.constant([3], dtype=dt)))),
+    "PreventGradient": _unary(broadcast_ops.prevent_gradient),
+    "ShapeN": _row("out_type", lambda dt: tf_graph_ops.shape_n([_c(tf.float32), _c(tf.float32)],
+                                                             out_type=dt)),
     # neural-network ops
     "Softmax": _unary(tf.nn.softmax),
     "LogSoftmax": _unary(tf.nn.log_softmax),
@@ -766,6 +772,10 @@ UNTYPED_INTERNAL_OPS = {
     "TensorArrayGradRead": "TensorArray gradient plumbing (TF1 uses TensorArrayGradV3 "
                            "handles instead)",
 }
+# A graph TensorFlow wrote imports with its Saver's ops; they raise UnimplementedError if run.
+for _name in ("SaveV2", "RestoreV2", "MergeV2Checkpoints", "ShardedFilename"):
+    UNTYPED_INTERNAL_OPS[_name] = ("TensorFlow's checkpoint ops, present so that graphs "
+                                   "TensorFlow wrote import; running one is an error")
 for _kind in ("Write", "Unstack", "Scatter", "Stack", "Gather", "Split", "Concat"):
     UNTYPED_INTERNAL_OPS[f"TensorArrayGrad{_kind}"] = UNTYPED_INTERNAL_OPS["TensorArrayGradRead"]
 

@@ -129,3 +129,51 @@ def test_the_initial_value_is_not_overwritten():
         np.testing.assert_array_equal(initial, 1.0)
         sess.run(tf.global_variables_initializer())
         np.testing.assert_array_equal(sess.run(w), 1.0)
+
+
+# Elementwise kernels that may write into a dead first input: whatever the plan hands
+# over, values the caller or the graph still holds never change, and results are NumPy's.
+_ELEMENTWISE = [
+    ("add", lambda a, b: a + b, np.add),
+    ("sub", lambda a, b: a - b, np.subtract),
+    ("mul", lambda a, b: a * b, np.multiply),
+    ("div", lambda a, b: a / b, np.true_divide),
+    ("relu of a sum", lambda a, b: tf.nn.relu(a + b), lambda a, b: np.maximum(a + b, 0)),
+    ("relu of a fed value", lambda a, b: tf.nn.relu(a), lambda a, b: np.maximum(a, 0)),
+    ("chain", lambda a, b: tf.nn.relu((a * b + b) - a) / b,
+     lambda a, b: np.maximum((a * b + b) - a, 0) / b),
+]
+
+
+@pytest.mark.parametrize("build, expected", [case[1:] for case in _ELEMENTWISE],
+                         ids=[case[0] for case in _ELEMENTWISE])
+def test_elementwise_results_and_inputs_survive_reuse(build, expected):
+    # Large enough for the kernels to write in place (cwise_ops._IN_PLACE_MIN).
+    a_value = np.linspace(-2, 2, 64 * 1024, dtype=np.float32).reshape(64, 1024)
+    b_value = np.linspace(0.5, 2, 1024, dtype=np.float32)
+    a_copy, b_copy = a_value.copy(), b_value.copy()
+    with tf.Graph().as_default():
+        a = tf.placeholder(tf.float32, [64, 1024])
+        b = tf.constant(b_value)
+        y = build(a, b)
+        with tf.Session() as sess:
+            first = sess.run(y, {a: a_value})
+            second = sess.run(y, {a: a_value})
+            both = sess.run([y, y * 1.0], {a: a_value})
+    want = expected(a_copy, b_copy)
+    for got in (first, second, both[0], both[1]):
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+    np.testing.assert_array_equal(a_value, a_copy)
+    np.testing.assert_array_equal(b_value, b_copy)
+
+
+def test_relu_gradient_in_place_keeps_tensorflows_nan_for_infinite_gradients():
+    repeat = 1 << 15  # large enough to be written in place
+    with tf.Graph().as_default():
+        x = tf.constant(np.tile(np.float32([-1.0, 0.0, 2.0]), repeat))
+        y = tf.nn.relu(x)
+        g = tf.gradients(y, x, grad_ys=tf.constant(np.tile(np.float32([np.inf, 1.0, 3.0]),
+                                                           repeat)) * 1.0)[0]
+        with tf.Session() as sess:
+            result = sess.run(g)
+    np.testing.assert_array_equal(result, np.tile([np.nan, 0.0, 3.0], repeat))

@@ -5,11 +5,14 @@ import io
 import os
 import struct
 import sys
+import threading
 import wave
 import zlib
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("tensorboard", reason="the tensorboard extra is not installed")
 
@@ -147,6 +150,23 @@ def test_histogram_bucket_of_a_value(value, limit):
     histo = histogram_proto(np.array([value]))
     filled = [lim for lim, count in zip(histo.bucket_limit, histo.bucket) if count]
     assert filled == [pytest.approx(limit, rel=1e-15)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=60),
+       st.integers(0, 3))
+def test_histogram_buckets_are_the_first_limit_above_each_value(values, edge_copies):
+    from smallflow.ops import summary_ops
+
+    limits = summary_ops._bucket_limits()
+    # Values at the limits themselves and one ulp either side are where binning can slip.
+    picked = limits[np.random.default_rng(len(values)).integers(0, limits.size, edge_copies)]
+    data = np.array([*values, *picked, *np.nextafter(picked, 0)], dtype=np.float64)
+    buckets, counts, _, _ = summary_ops._filled_buckets(data)
+    index = np.minimum(np.searchsorted(limits, data, side="right"), limits.size - 1)
+    expected = np.bincount(index, minlength=limits.size)
+    assert buckets.tolist() == np.flatnonzero(expected).tolist()
+    assert counts.tolist() == expected[buckets].tolist()
 
 
 def test_histogram_of_nan_fails_naming_the_summary():
@@ -417,16 +437,126 @@ def test_writers_left_open_are_flushed_when_python_exits(tmp_path):
     import subprocess
 
     code = (
-        "import smallflow as tf\n"
-        f"w = tf.summary.FileWriter({str(tmp_path)!r}, flush_secs=1000)\n"
+        "import gc, smallflow as tf\n"
+        f"w = tf.summary.FileWriter({str(tmp_path / 'kept')!r}, flush_secs=1000)\n"
         "w.add_summary(tf.Summary(value=[tf.Summary.Value(tag='t', simple_value=2.0)]), 9)\n"
+        f"d = tf.summary.FileWriter({str(tmp_path / 'dropped')!r}, flush_secs=1000)\n"
+        "d.add_summary(tf.Summary(value=[tf.Summary.Value(tag='t', simple_value=3.0)]), 4)\n"
+        "del d\n"
+        "gc.collect()\n"
     )
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+    # The writer threads must not keep the process alive: it ends, and promptly.
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
+    for name, step, value in [("kept", 9, 2.0), ("dropped", 4, 3.0)]:
+        [path] = glob.glob(str(tmp_path / name / "events.*"))
+        events = list(tf.train.summary_iterator(path))
+        assert events[-1].step == step
+        assert events[-1].summary.value[0].simple_value == value
+
+
+def _writer_threads():
+    return [t for t in threading.enumerate() if t.name.startswith("smallflow event writer")]
+
+
+def _scalar_bytes(value):
+    return tf.Summary(value=[tf.Summary.Value(tag="t", simple_value=value)]).SerializeToString()
+
+
+def test_events_are_written_by_a_thread_that_ends_with_close(tmp_path):
+    before = len(_writer_threads())
+    writer = tf.summary.FileWriter(str(tmp_path), max_queue=3)
+    assert len(_writer_threads()) == before + 1
+    for step in range(10):
+        writer.add_summary(_scalar_bytes(step), step)
+    writer.close()
+    assert len(_writer_threads()) == before
     [path] = glob.glob(str(tmp_path / "events.*"))
-    events = list(tf.train.summary_iterator(path))
-    assert events[-1].step == 9
-    assert events[-1].summary.value[0].simple_value == 2.0
+    steps = [e.step for e in tf.train.summary_iterator(path) if e.HasField("summary")]
+    assert steps == list(range(10))
+
+
+def test_flush_puts_every_queued_event_in_the_file(tmp_path):
+    with tf.summary.FileWriter(str(tmp_path), max_queue=1000, flush_secs=1000) as writer:
+        writer.add_summary(_scalar_bytes(1.0), 7)
+        writer.flush()
+        [path] = glob.glob(str(tmp_path / "events.*"))
+        assert [e.step for e in tf.train.summary_iterator(path)][-1] == 7
+
+
+def test_a_full_queue_makes_the_caller_wait_for_the_thread(tmp_path):
+    writer = tf.summary.FileWriter(str(tmp_path), max_queue=2)
+    done = threading.Event()
+
+    def add_many():
+        for step in range(20):
+            writer.add_summary(_scalar_bytes(step), step)
+        done.set()
+
+    with writer._writer._io_lock:  # the writer thread cannot write meanwhile
+        adder = threading.Thread(target=add_many)
+        adder.start()
+        assert not done.wait(0.3)  # the bounded queue filled: the caller waits
+        assert len(writer._writer._queue) <= 4
+    adder.join(10)
+    assert done.is_set()
+    writer.close()
+    [path] = glob.glob(str(tmp_path / "events.*"))
+    steps = [e.step for e in tf.train.summary_iterator(path) if e.HasField("summary")]
+    assert steps == list(range(20))
+
+
+class _FailingFile:
+    def __init__(self, real):
+        self.real = real
+
+    def write(self, data):
+        raise OSError(28, "No space left on device")
+
+    def flush(self):
+        pass
+
+    def close(self):
+        self.real.close()
+
+
+def test_an_error_in_the_writer_thread_is_raised_by_the_next_call_and_by_close(tmp_path):
+    writer = tf.summary.FileWriter(str(tmp_path), max_queue=2)
+    writer._writer._file = _FailingFile(writer._writer._file)
+    writer.add_summary(_scalar_bytes(1.0), 1)
+    writer.add_summary(_scalar_bytes(2.0), 2)  # wakes the thread, whose write fails
+    writer._writer._thread.join(10)
+    with pytest.raises(OSError, match="No space left on device"):
+        writer.add_summary(_scalar_bytes(3.0), 3)
+    with pytest.raises(OSError, match="events.out.tfevents"):
+        writer.close()
+    assert not writer._writer._thread.is_alive()
+    writer.close()  # once closed, closing again is quiet
+
+
+def _histogram_summary_bytes():
+    return _run(tf.summary.histogram("h", tf.constant(np.linspace(-3, 3, 500))))
+
+
+@pytest.mark.parametrize(("make", "fast"), [
+    (lambda: _scalar_bytes(1.5), True),
+    (_histogram_summary_bytes, True),  # float bytes may hold 0x4A; no metadata field
+    (lambda: _run(tf.summary.tensor_summary("t", tf.constant([1.0]), display_name="d")), False),
+    (lambda: b"\x0a\x05abc", False),  # cut short
+    (lambda: b"\x12\x00", False),  # a field Summary does not have
+    (lambda: b"", True),
+])
+def test_summaries_without_plugin_metadata_are_queued_unparsed(make, fast):
+    from smallflow.summary import writer
+
+    assert writer._fast_summary(make()) is fast
+
+
+def test_a_malformed_serialized_summary_is_refused_by_add_summary(tmp_path):
+    from google.protobuf.message import DecodeError
+
+    with tf.summary.FileWriter(str(tmp_path)) as writer, pytest.raises(DecodeError):
+        writer.add_summary(b"\x0a\x05abc", 1)
 
 
 @pytest.mark.parametrize("value", [0.0, -2.5, 1e39, np.nan, 3])

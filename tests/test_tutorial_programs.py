@@ -120,7 +120,8 @@ def _tensorflow_original(name):
     folder = os.environ.get("SMALLFLOW_TF_EXAMPLES")
     path = pathlib.Path(folder) / name if folder else None
     if path is None or not path.is_file():
-        pytest.skip(f"set SMALLFLOW_TF_EXAMPLES to a folder with TensorFlow's {name}")
+        pytest.skip(f"set SMALLFLOW_TF_EXAMPLES to a folder with TensorFlow's {name} (its "
+                    "r1.15 tensorflow/examples/tutorials/mnist/; no TensorFlow wheel ships it)")
     return path.read_text()
 
 

@@ -12,8 +12,9 @@ import json
 
 import numpy as np
 
-from . import dtypes, graph_io, tb_protos, tensor_util
+from . import dtypes, graph_io, graph_tf_form, tb_protos, tensor_util
 from .graph import Operation, get_default_graph
+from .ops import tf_graph_ops
 from .registry import OP_DEFS
 
 # Attributes that hold names of graph state; an import under a prefix renames them too.
@@ -27,6 +28,9 @@ _BOOL_OUTPUT = frozenset({
     "IsVariableInitialized",
 })
 _NO_OUTPUT = frozenset({"NoOp", "Assert", "SaveV2", "Save"})
+# What graph_tf_form records about a node it rewrote for TensorFlow.
+_FORM_ATTRS = frozenset({graph_tf_form.SYNTHETIC, graph_tf_form.ORIGINAL_OP,
+                         graph_tf_form.ORIGINAL_INPUT})
 
 
 def _tf_output_dtypes(node, attrs, inputs):
@@ -38,12 +42,16 @@ def _tf_output_dtypes(node, attrs, inputs):
         return [dtypes.bool]
     if op in ("SoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogits"):
         return [attrs["T"]] * 2
+    if op == "BroadcastGradientArgs":
+        return [attrs.get("T", dtypes.int32)] * 2
     if op in ("Split", "SplitV"):
         return [attrs["T"]] * attrs["num_split"]
     if op == "Unpack":
         return [attrs["T"]] * attrs["num"]
     if op == "Rank":
         return [dtypes.int32]
+    if op in tf_graph_ops.OUTPUT_DTYPES:
+        return tf_graph_ops.OUTPUT_DTYPES[op](attrs)
     if op == "Where":
         return [dtypes.int64]
     for key in ("out_type", "output_type", "DstT", "dtype", "T"):
@@ -66,8 +74,12 @@ def _const_ints(tensor, node, what):
 
 def _reduction(builder):
     def build(node, inputs, attrs, name):
-        axes = _const_ints(inputs[1], node, "reduction axes")
-        axis = [int(a) for a in np.ravel(axes)]
+        from .ops.common import constant_value
+
+        axes = constant_value(inputs[1])
+        # Axes known only when the graph runs (TensorFlow's gradients compute them with
+        # BroadcastGradientArgs) stay a tensor.
+        axis = inputs[1] if axes is None else [int(a) for a in np.ravel(axes)]
         return builder(inputs[0], axis=axis, keepdims=bool(attrs.get("keep_dims", False)),
                        name=name).op
 
@@ -173,7 +185,11 @@ def _node_attrs(node):
     if "_tuples" in node.attr:
         tuples = {s.decode("utf-8") for s in node.attr["_tuples"].list.s}
     for key, attr in node.attr.items():
-        if key.startswith("_json_"):
+        if key.startswith(graph_tf_form.PREFIX) and key not in _FORM_ATTRS:
+            name = key[len(graph_tf_form.PREFIX):]  # an attribute TensorFlow's op lacks
+            value = graph_io.decode_attr(attr)
+            attrs[name] = tuple(value) if name in tuples else value
+        elif key.startswith("_json_"):
             attrs[key[len("_json_"):]] = graph_io.from_jsonable(json.loads(attr.s.decode()))
         elif key.startswith("_repr_"):
             raise ValueError(f"Node '{node.name}' ({node.op}): its attribute "
@@ -212,6 +228,11 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     graph = get_default_graph()
     mapped = _normalized_input_map(graph, input_map)
     nodes = list(graph_def.node)
+    own_graph = any("_output_types" in node.attr for node in nodes)
+    if own_graph:
+        # Written by smallflow: the nodes added for TensorFlow's sake are not ours, and a
+        # rewritten node is rebuilt as the op smallflow wrote.
+        nodes = [_own_form(node) for node in nodes if graph_tf_form.SYNTHETIC not in node.attr]
     names = {node.name for node in nodes}
     missing = sorted(k for k in mapped if _parse_input(k)[0] not in names)
     if missing:
@@ -221,7 +242,6 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
         if node.op not in OP_DEFS:
             raise ValueError(f"NodeDef mentions an op smallflow does not have: Op type not "
                              f"registered '{node.op}' (node '{node.name}')")
-    own_graph = any("_output_types" in node.attr for node in nodes)
     translations = {} if own_graph else _tf_translations()
     created = {}
     with graph.name_scope(name if name is not None else "import") as scope, \
@@ -232,6 +252,19 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     if return_elements is None:
         return None
     return [_return_element(graph, created, element) for element in return_elements]
+
+
+def _own_form(node):
+    marks = node.attr
+    if graph_tf_form.ORIGINAL_OP not in marks and graph_tf_form.ORIGINAL_INPUT not in marks:
+        return node
+    op_type, inputs = graph_tf_form.original_form(node)
+    original = type(node)()
+    original.CopyFrom(node)
+    original.op = op_type
+    del original.input[:]
+    original.input.extend(inputs)
+    return original
 
 
 def _normalized_input_map(graph, input_map):
@@ -280,6 +313,8 @@ def _import_node(graph, node, created, mapped, scope, translations):
                          for t in node.attr["_output_types"].list.type]
         else:
             out_types = _tf_output_dtypes(node, attrs, inputs)
+        if node.op.startswith("Apply") and "var_names" not in attrs:
+            attrs["var_names"] = _updated_variables(inputs)
         if node.op in _RANDOM_OPS and attrs.get("seed") == 0 and attrs.get("seed2") == 0:
             attrs["seed"] = attrs["seed2"] = None  # TensorFlow's "no seed"
         if node.op == "Const" and isinstance(attrs.get("value"), np.ndarray):
@@ -291,6 +326,17 @@ def _import_node(graph, node, created, mapped, scope, translations):
     for control in controls:
         op._add_control_input(control)
     return op
+
+
+def _updated_variables(inputs):
+    """The variables a TensorFlow ``Apply*`` op updates: its leading inputs read straight
+    from ``VariableV2`` ops (smallflow's training kernels keep their names)."""
+    names = []
+    for tensor in inputs:
+        if tensor.op.type != "VariableV2":
+            break
+        names.append(tensor.op.attrs["var_name"])
+    return tuple(names)
 
 
 def _return_element(graph, created, element):

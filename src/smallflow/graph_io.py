@@ -1,6 +1,8 @@
 """GraphDef files: ``Graph.as_graph_def``, ``tf.import_graph_def`` and ``tf.train.write_graph``.
 
-A node keeps its op's name, type, inputs (``op``, ``op:1``, ``^control``) and attributes.
+A node keeps its op's name, type, inputs (``op``, ``op:1``, ``^control``) and attributes,
+then ``graph_tf_form`` puts it in the form TensorFlow itself imports (keeping what smallflow
+needs to rebuild its own op under ``_sf_`` attributes).
 Attributes are written with TensorFlow's ``AttrValue`` kinds (``type``, ``shape``, ``i``,
 ``f``, ``b``, ``s``, ``tensor``, lists); an attribute smallflow leaves unset (None) is an
 empty ``AttrValue``. Each node also carries ``_output_types`` (the outputs' dtypes, which
@@ -17,7 +19,7 @@ import tempfile
 
 import numpy as np
 
-from . import dtypes, tb_protos, tensor_util
+from . import dtypes, graph_tf_form, tb_protos, tensor_util
 from .tensor_shape import TensorShape
 
 GRAPH_DEF_VERSION = 134  # TensorFlow 1.15's producer version
@@ -226,9 +228,13 @@ def as_graph_def(graph, from_version=None, add_shapes=False):
     graph_def.versions.min_consumer = GRAPH_DEF_VERSION_MIN_CONSUMER
     with graph._lock:
         ops = graph.get_operations()
+    renamed = {}
     for op in ops:
         if from_version is None or op._id > from_version:
-            graph_def.node.append(node_def(op, add_shapes))
+            nodes, moved = graph_tf_form.rewrite(op, node_def(op, add_shapes))
+            graph_def.node.extend(nodes)
+            renamed.update(moved)
+    graph_tf_form.repoint(graph_def.node, renamed)
     return graph_def
 
 

@@ -12,7 +12,7 @@ import logging
 import numbers
 import os
 
-from . import graph_import, graph_io, tb_protos
+from . import graph_import, graph_io, graph_tf_form, tb_protos
 from .graph import GraphKeys, Operation, Tensor, get_default_graph
 
 _LOG = logging.getLogger("smallflow")
@@ -96,6 +96,9 @@ def _in_scope(item, export_scope):
 # -- export -------------------------------------------------------------------------------------
 
 
+_SAVER_SETTINGS = "_smallflow_saver_def"
+
+
 def create_meta_graph_def(meta_info_def=None, graph_def=None, saver_def=None,
                           collection_list=None, graph=None, export_scope=None,
                           exclude_nodes=None, clear_extraneous_savers=False,
@@ -114,8 +117,14 @@ def create_meta_graph_def(meta_info_def=None, graph_def=None, saver_def=None,
         if export_scope:
             graph_def = _scoped_graph_def(graph_def, export_scope)
     meta.graph_def.CopyFrom(graph_def)
-    if saver_def is not None:
+    if saver_def is not None and saver_def.filename_tensor_name:
         meta.saver_def.CopyFrom(saver_def)
+    elif saver_def is not None:
+        # smallflow's Saver has no save/restore ops in the graph for TensorFlow to run, and
+        # TensorFlow refuses a saver_def without them: its settings travel in a private
+        # collection, and TensorFlow makes a default Saver over the imported variables.
+        settings = meta.collection_def[_SAVER_SETTINGS].bytes_list
+        settings.value.append(saver_def.SerializeToString())
     if graph is not None:
         keys = collection_list if collection_list is not None else (
             graph.get_all_collection_keys())
@@ -140,13 +149,24 @@ def _scoped_graph_def(graph_def, scope):
         copy.CopyFrom(node)
         copy.name = node.name[len(prefix):]
         del copy.input[:]
-        for name in node.input:
-            bare = name.lstrip("^")
-            if bare.startswith(prefix):
-                copy.input.append(("^" if name.startswith("^") else "") + bare[len(prefix):])
-            else:
-                raise ValueError(f"Node {node.name!r} reads {name!r}, outside the export "
-                                 f"scope {scope!r}")
+        copy.input.extend(_unscoped_inputs(node, node.input, prefix, scope))
+        if graph_tf_form.ORIGINAL_INPUT in copy.attr:  # smallflow's own op's inputs
+            original = copy.attr[graph_tf_form.ORIGINAL_INPUT]
+            names = [s.decode("utf-8") for s in original.list.s]
+            del original.list.s[:]
+            original.list.s.extend(n.encode("utf-8")
+                                   for n in _unscoped_inputs(node, names, prefix, scope))
+    return out
+
+
+def _unscoped_inputs(node, names, prefix, scope):
+    out = []
+    for name in names:
+        bare = name.lstrip("^")
+        if not bare.startswith(prefix):
+            raise ValueError(f"Node {node.name!r} reads {name!r}, outside the export "
+                             f"scope {scope!r}")
+        out.append(("^" if name.startswith("^") else "") + bare[len(prefix):])
     return out
 
 
@@ -219,6 +239,8 @@ def import_scoped_meta_graph(meta_graph_or_file, clear_devices=False, graph=None
     for key in sorted(meta.collection_def):
         collection = meta.collection_def[key]
         kind = collection.WhichOneof("kind")
+        if key == _SAVER_SETTINGS:
+            continue
         if kind == "node_list":
             for name in collection.node_list.value:
                 graph.add_to_collection(key, graph.as_graph_element(_scoped(name, scope)))
@@ -271,6 +293,9 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
     if not var_list:
         return None
     saver_def = meta.saver_def if meta.HasField("saver_def") else None
+    settings = meta.collection_def[_SAVER_SETTINGS].bytes_list.value
+    if saver_def is None and settings:
+        saver_def = pb.saver_pb2.SaverDef.FromString(settings[-1])
     max_to_keep = saver_def.max_to_keep if saver_def is not None else 5
     hours = saver_def.keep_checkpoint_every_n_hours if saver_def is not None else 10000.0
     return Saver(var_list, max_to_keep=max_to_keep,

@@ -48,6 +48,9 @@ class _SessionState:
         self.subgraph = None
 
 
+_GRAPH_ELEMENTS = (Tensor, Operation)
+
+
 class _Fetches:
     """Flattens a nest of fetches into graph elements and rebuilds results in its shape."""
 
@@ -258,6 +261,13 @@ class BaseSession:
             fetch_spec = self._single_fetches.get(fetches)
             if fetch_spec is None:
                 fetch_spec = self._single_fetches[fetches] = _Fetches(self._graph, fetches)
+        elif type(fetches) is list and all(type(f) in _GRAPH_ELEMENTS for f in fetches):
+            # A flat list (``[merged, train_op]``, a summary fetched with each step) is as
+            # common as one fetch: its spec is cached too.
+            key = (list, *fetches)
+            fetch_spec = self._single_fetches.get(key)
+            if fetch_spec is None:
+                fetch_spec = self._single_fetches[key] = _Fetches(self._graph, fetches)
         else:
             fetch_spec = _Fetches(self._graph, fetches)
         feed_tensors, feed_values = self._resolve_feeds(feed_dict)

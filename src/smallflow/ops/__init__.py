@@ -54,5 +54,6 @@ from . import (  # noqa: F401 - imported for their registrations
     string_hash_ops,
     string_text_ops,
     tensor_array_ops,
+    tf_graph_ops,
     training_ops,
 )

@@ -13,6 +13,12 @@ def _identity_grad(op, grad):
 
 RegisterGradient("PlaceholderWithDefault")(_identity_grad)
 NotDifferentiable("StopGradient")
+NotDifferentiable("BroadcastGradientArgs")
+
+
+@RegisterGradient("PreventGradient")
+def _prevent_gradient_grad(op, grad):
+    raise LookupError(f"Gradient explicitly disabled. Reason: {op.attrs.get('message', '')}")
 NotDifferentiable("Const")
 NotDifferentiable("Placeholder")
 NotDifferentiable("Shape")

@@ -1,12 +1,15 @@
 """The broadcasting helpers gradients use.
 
-Reduce a gradient to an input's shape, broadcast it back.
+Reduce a gradient to an input's shape, broadcast it back (ours); and TensorFlow's own
+``BroadcastGradientArgs`` and ``PreventGradient``, which graphs TensorFlow wrote contain.
 """
 
 import numpy as np
 
-from ..graph import Tensor
-from ..op_signature import INDEX, NUMBERS, signature
+from .. import errors
+from ..graph import Tensor, convert_to_tensor
+from ..op_signature import ALL, INDEX, NUMBERS, signature
+from ..tensor_shape import TensorShape
 from ..registry import register_op
 from .common import (
     make_op,
@@ -121,3 +124,68 @@ def broadcast_to_shape_of(grad, like, axes=None, mean=False, name=None):
         attrs = {"axes": axes, "mean": mean}
         inputs = [grad, like]
     return make_op("BroadcastToShapeOf", inputs, [grad.dtype], attrs, name).outputs[0]
+
+
+# -- TensorFlow's own gradient helpers (in graphs TensorFlow wrote) -----------------------------
+
+
+def _broadcast_gradient_args_kernel(attrs):
+    def reduction_axes(s0, s1):
+        if s0.ndim != 1 or s1.ndim != 1:
+            bad = 0 if s0.ndim != 1 else 1
+            raise errors.InvalidArgumentError(
+                None, None, f"In[{bad}] must be a vector.{list((s0, s1)[bad].shape)}")
+        left, right = s0.tolist(), s1.tolist()
+        if left == right:
+            empty = np.zeros(0, dtype=s0.dtype)
+            return empty, empty.copy()
+        rank = max(len(left), len(right))
+        left = [1] * (rank - len(left)) + left
+        right = [1] * (rank - len(right)) + right
+        r0, r1 = [], []
+        for axis, (a, b) in enumerate(zip(left, right)):
+            # An axis of size 1 on one side was broadcast: its gradient is summed there.
+            # Where both are 1, TensorFlow lists the axis for both (summing it is harmless).
+            if a == 1:
+                r0.append(axis)
+            if b == 1:
+                r1.append(axis)
+            if a != b and a != 1 and b != 1:
+                raise errors.InvalidArgumentError(
+                    None, None, f"Incompatible shapes: [{','.join(map(str, s0.tolist()))}] "
+                    f"vs. [{','.join(map(str, s1.tolist()))}]")
+        return np.array(r0, dtype=s0.dtype), np.array(r1, dtype=s0.dtype)
+
+    return reduction_axes
+
+
+def _vector_of_unknown_length(op):
+    return [TensorShape([None]), TensorShape([None])]
+
+
+register_op("BroadcastGradientArgs", _broadcast_gradient_args_kernel, _vector_of_unknown_length,
+            signature=signature("s0: T, s1: T -> r0: T, r1: T", T=INDEX))
+
+
+def broadcast_gradient_args(s0, s1, name=None):
+    """The axes to sum a broadcast result's gradient over for each of two inputs of shapes
+    ``s0`` and ``s1`` (TensorFlow's gradient helper; graphs TensorFlow wrote use it)."""
+    s0 = convert_to_tensor(s0, name="s0")
+    s1 = convert_to_tensor(s1, name="s1")
+    return tuple(make_op("BroadcastGradientArgs", [s0, s1], [s0.dtype, s0.dtype], None,
+                         name).outputs)
+
+
+def _prevent_gradient_kernel(attrs):
+    return lambda x: x
+
+
+register_op("PreventGradient", _prevent_gradient_kernel, lambda op: [op.inputs[0].shape],
+            signature=signature("input: T -> output: T", T=ALL))
+
+
+def prevent_gradient(input, message="", name=None):  # noqa: A002 - TensorFlow's name
+    """Identity whose gradient is an error carrying ``message``."""
+    input = convert_to_tensor(input, name="input")
+    return make_op("PreventGradient", [input], [input.dtype], {"message": message},
+                   name).outputs[0]

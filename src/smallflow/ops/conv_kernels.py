@@ -371,10 +371,11 @@ def _im2col_blocks(xp, geo):
         return
     blocks, buffer = _column_blocks(n, geo, c, xp.dtype)
     pixels = geo.out_h * geo.out_w
+    windows = _windows(xp, geo)  # one view, sliced per block (as_strided is slow to call)
     for block in blocks:
         count = block.stop - block.start
         cols = buffer[:count]
-        np.copyto(cols, _windows(xp[block], geo))
+        np.copyto(cols, windows[block])
         rows = slice(block.start * pixels, block.stop * pixels)
         yield rows, cols.reshape(count * pixels, geo.kh * geo.kw * c)
 
@@ -543,11 +544,18 @@ def _reduce_windows(xp, geo, ufunc):
     """Combine each window of padded ``xp`` with ``ufunc``: rows first, then columns."""
     n, _, wp, c = xp.shape
     rows = _scratch("pool_rows", (n, geo.out_h, wp, c), xp.dtype)
-    np.copyto(rows, xp[:, geo.rows(0)])
-    for i in range(1, geo.kh):
+    # The first two taps straight into the result: no pass that only copies.
+    if geo.kh == 1:
+        np.copyto(rows, xp[:, geo.rows(0)])
+    else:
+        ufunc(xp[:, geo.rows(0)], xp[:, geo.rows(1)], out=rows)
+    for i in range(2, geo.kh):
         ufunc(rows, xp[:, geo.rows(i)], out=rows)
-    out = rows[:, :, geo.cols(0)].copy()
-    for j in range(1, geo.kw):
+    if geo.kw == 1:
+        out = rows[:, :, geo.cols(0)].copy()
+    else:
+        out = ufunc(rows[:, :, geo.cols(0)], rows[:, :, geo.cols(1)])
+    for j in range(2, geo.kw):
         ufunc(out, rows[:, :, geo.cols(j)], out=out)
     return out
 

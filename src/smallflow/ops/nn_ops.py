@@ -12,6 +12,7 @@ from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..graph import ShapeError, Tensor, convert_to_tensor, name_scope
 from ..op_signature import FLOATS, INDEX, NUMBERS, REALS, signature
+from ..ownership import takes_dead_inputs, writable_alone
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from . import random_ops
@@ -236,8 +237,24 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
 # -- activations -------------------------------------------------------------------------------
 
 
+_IN_PLACE_MIN = 1 << 15  # elements; smaller arrays are cheaper to allocate than to check
+
+
+@takes_dead_inputs
 def _relu(x):
+    # A large dead input, e.g. conv + bias, is overwritten (ownership.py).
+    if type(x) is np.ndarray and x.size >= _IN_PLACE_MIN and writable_alone(x):
+        return np.maximum(x, 0, out=x)
     return np.maximum(x, 0, dtype=x.dtype)
+
+
+@takes_dead_inputs
+def _relu_grad(g, x):
+    # TensorFlow's gradients * (features > 0): an infinite gradient at features <= 0 is NaN.
+    if (type(g) is np.ndarray and g.size >= _IN_PLACE_MIN and writable_alone(g)
+            and g.shape == np.shape(x) and g.dtype.kind == "f"):
+        return np.multiply(g, x > 0, out=g)
+    return g * (x > 0)
 
 
 def _relu6(x):
@@ -248,7 +265,7 @@ register_op("Relu", lambda attrs: _relu, same_shape,
             signature=signature("features: T -> activations: T", T=REALS))
 register_op("Relu6", lambda attrs: _relu6, same_shape,
             signature=signature("features: T -> activations: T", T=REALS))
-register_op("ReluGrad", lambda attrs: lambda g, x: g * (x > 0), same_shape,
+register_op("ReluGrad", lambda attrs: _relu_grad, same_shape,
             signature=signature("gradients: T, features: T -> backprops: T", T=REALS))
 register_op("Relu6Grad", lambda attrs: lambda g, x: g * ((x > 0) & (x < 6)), same_shape,
             signature=signature("gradients: T, features: T -> backprops: T", T=REALS))

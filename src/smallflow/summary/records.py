@@ -1,8 +1,9 @@
 """The TFRecord framing of event files: length, masked CRC32C of the length, data, its CRC.
 
-Writing goes through TensorBoard's ``RecordWriter`` with the checksum taken by the
-``google-crc32c`` C extension when it is installed (TensorBoard's own pure-Python CRC
-costs about half a microsecond per byte, more than a small training step).
+The checksum is taken by the ``google-crc32c`` C extension (part of the ``tensorboard``
+extra) when it is installed: TensorBoard's own ``RecordWriter`` uses a pure-Python CRC that
+costs about half a microsecond per byte, more than a small training step; it remains the
+fallback.
 Reading stops quietly at a record cut short (a writer killed mid-write), as TensorFlow's
 reader does, and raises ``DataLossError`` for a complete record whose checksum is wrong.
 """
@@ -29,6 +30,7 @@ def _crc32c_function():
 
 
 _crc32c = None
+_LENGTH = struct.Struct("<Q")
 
 
 def masked_crc32c(data):
@@ -41,23 +43,10 @@ def masked_crc32c(data):
 
 
 def frame(data):
-    """One record's bytes: header, ``data``, footer."""
-    length = struct.pack("<Q", len(data))
-    return b"".join([
-        length, struct.pack("<I", masked_crc32c(length)), data,
-        struct.pack("<I", masked_crc32c(data)),
-    ])
-
-
-def record_writer_class():
-    """TensorBoard's ``RecordWriter`` with the fast checksum."""
-    from tensorboard.summary.writer.record_writer import RecordWriter
-
-    class FastRecordWriter(RecordWriter):
-        def write(self, data):
-            self._writer.write(frame(data))
-
-    return FastRecordWriter
+    """One record's bytes: header (length and its checksum), ``data``, footer (its checksum)."""
+    length = _LENGTH.pack(len(data))
+    pack = _FOOTER.pack
+    return b"".join((length, pack(masked_crc32c(length)), data, pack(masked_crc32c(data))))
 
 
 def read_records(path):

@@ -1,12 +1,14 @@
 """``tf.summary.FileWriter``: events appended to ``events.out.tfevents.*`` files in a logdir.
 
-Events are TensorBoard's ``Event`` messages, framed as TFRecords by TensorBoard's
-``RecordWriter`` (with a C CRC32C), buffered, and flushed to the file by a background thread
-every ``flush_secs`` and on ``flush``/``close``. Writers still open when Python exits are
+Events are TensorBoard's ``Event`` messages. ``add_*`` puts an event's bytes on a bounded
+queue; a background thread per event file frames them as TFRecords (with a C CRC32C) and
+writes them, handing them to the operating system when woken and every ``flush_secs``.
+``flush``/``close`` write everything queued; writers still open when Python exits are
 flushed and closed.
 """
 
 import atexit
+import collections
 import logging
 import os
 import socket
@@ -23,6 +25,8 @@ from . import records
 
 _LOG = logging.getLogger("smallflow")
 _OPEN_WRITERS = weakref.WeakSet()
+# Every event file still open (a FileWriter dropped without close included): closed at exit.
+_LIVE_EVENT_WRITERS = set()
 _FILE_COUNTER = [0]
 _FILE_LOCK = threading.Lock()
 
@@ -42,15 +46,18 @@ def _event_file_path(logdir, suffix):
 
 
 class EventFileWriter:
-    """One event file: records are framed in the caller's thread into an in-memory buffer
-    that is handed to the operating system every ``max_queue`` events (as TensorFlow's
-    queue is), every ``flush_secs`` by a background thread, and on ``flush``/``close``.
+    """One event file, written by a background thread from a bounded queue.
 
-    Why not a thread that takes every event from a queue (TensorBoard's ``_AsyncWriter``):
-    in CPython each hand-over wakes the writer thread, and the GIL ping-pong that follows
-    cost milliseconds per event on a busy machine, more than a tutorial training step.
-    Framing plus CRC32C is a few microseconds, and appending to a buffer never waits on the
-    disk, so the caller keeps the cheap part and the thread keeps the periodic flush.
+    The caller only appends the event's bytes to a queue of at most ``max_queue`` events;
+    the thread frames them as TFRecords (length, data, masked CRC32C) and writes them.
+    To keep the hand-over cheap in CPython, the thread is not woken for every event (each
+    wake-up makes the two threads trade the GIL, which on a busy machine cost more than a
+    tutorial training step): it is woken when the queue is half full, and otherwise wakes
+    every ``flush_secs`` by itself. A caller that finds the queue full wakes the thread and
+    waits for room. ``flush`` and ``close`` write everything queued before returning; an
+    error met by the thread (a full disk, a removed directory) is raised by the caller's
+    next ``add``, ``flush`` or ``close``. ``close`` stops and joins the thread; writers
+    still open when Python exits are closed by an ``atexit`` hook.
     """
 
     BUFFER_BYTES = 1 << 18
@@ -62,16 +69,22 @@ class EventFileWriter:
         os.makedirs(self._logdir, exist_ok=True)
         self._path = _event_file_path(self._logdir, filename_suffix or "")
         self._file = open(self._path, "ab", buffering=self.BUFFER_BYTES)  # noqa: SIM115
-        self._records = records.record_writer_class()(self._file)
-        self._lock = threading.Lock()
-        self._max_queue = max(int(max_queue), 1)
-        self._pending = 0
-        self._closed = False
-        self._wake = threading.Event()
+        self._frame = records.frame
+        self._queue = collections.deque()
+        self._wake_at = max(int(max_queue), 1)
+        self._capacity = 2 * self._wake_at
         self._flush_secs = max(float(flush_secs), 0.01)
-        self._flusher = threading.Thread(target=self._flush_periodically, daemon=True,
-                                         name=f"smallflow event file flusher {self._path}")
-        self._flusher.start()
+        # Held while events move from the queue to the file, so the thread and a caller's
+        # flush never interleave records; the condition tells waiting callers of room.
+        self._io_lock = threading.Lock()
+        self._room = threading.Condition(self._io_lock)
+        self._wake = threading.Event()
+        self._error = None
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, daemon=True,
+                                        name=f"smallflow event writer {self._path}")
+        self._thread.start()
+        _LIVE_EVENT_WRITERS.add(self)
         pb = tb_protos.load()
         self.add_event(pb.event_pb2.Event(wall_time=time.time(), file_version="brain.Event:2"))
         self.flush()
@@ -87,39 +100,106 @@ class EventFileWriter:
         self.add_serialized_event(event.SerializeToString())
 
     def add_serialized_event(self, data):
-        with self._lock:
-            if self._closed:
-                raise OSError(f"the event file {self._path} is closed")
-            self._records.write(data)
-            self._pending += 1
-            if self._pending >= self._max_queue:
-                self._file.flush()
-                self._pending = 0
+        """Queue one serialized ``Event``."""
+        self._put(data)
 
-    def _flush_periodically(self):
-        while not self._wake.wait(self._flush_secs):
-            with self._lock:
-                if self._closed:
+    def add_summary_event(self, serialized_summary, global_step):
+        """Queue ``Event{wall_time: now, step, summary}``; the thread serializes it."""
+        step = None if global_step is None else int(global_step)  # a bad step fails here
+        self._put((serialized_summary, step, time.time()))
+
+    def _put(self, item):
+        if self._error is not None or self._closed:
+            self._raise_if_failed()
+        queue = self._queue
+        queue.append(item)
+        size = len(queue)
+        if size >= self._wake_at:
+            if not self._wake.is_set():
+                self._wake.set()
+            if size >= self._capacity:
+                self._wait_for_room()
+
+    def _wait_for_room(self):
+        with self._room:
+            while len(self._queue) >= self._capacity and self._thread.is_alive():
+                self._wake.set()
+                self._room.wait(0.5)
+        self._raise_if_failed()
+
+    def _raise_if_failed(self):
+        if self._closed:
+            raise OSError(f"the event file {self._path} is closed")
+        error = self._error
+        if error is not None:
+            raise OSError(f"writing the event file {self._path} failed: {error}") from error
+
+    def _write_queued(self, to_disk):
+        """Frame and write every queued event (under the I/O lock); hand the bytes to the
+        operating system when ``to_disk``."""
+        queue = self._queue
+        frame = self._frame
+        chunks = []
+        while queue:
+            item = queue.popleft()
+            chunks.append(frame(item if type(item) is bytes else _summary_event(*item)))
+        if chunks:
+            self._file.write(b"".join(chunks))
+        if to_disk:
+            self._file.flush()
+        self._room.notify_all()
+
+    def _run(self):
+        deadline = time.monotonic() + self._flush_secs
+        while not self._closed:
+            self._wake.wait(max(deadline - time.monotonic(), 0.0))
+            self._wake.clear()
+            now = time.monotonic()
+            periodic = now >= deadline
+            if periodic:
+                deadline = now + self._flush_secs
+            with self._io_lock:
+                if self._closed or self._error is not None:
                     return
-                self._file.flush()
-                self._pending = 0
+                try:
+                    # Into the file's buffer when woken for room; to the operating system
+                    # every flush_secs (TensorFlow's meaning of flush_secs).
+                    self._write_queued(to_disk=periodic)
+                except Exception as err:  # noqa: BLE001 - kept for the caller's next call
+                    self._error = err
+                    self._room.notify_all()
+                    return
 
     def flush(self):
-        with self._lock:
-            if not self._closed:
-                self._file.flush()
-                self._pending = 0
+        """Write every queued event to the file and hand it to the operating system."""
+        self._raise_if_failed()
+        with self._io_lock:
+            try:
+                self._write_queued(to_disk=True)
+            except Exception as err:
+                self._error = err
+                raise OSError(f"writing the event file {self._path} failed: {err}") from err
 
     def close(self):
-        with self._lock:
+        """Write what is queued, close the file and stop the thread (idempotent)."""
+        with self._io_lock:
             if self._closed:
                 return
             self._closed = True
-            self._file.flush()
-            self._file.close()
+            failure = self._error
+            try:
+                if failure is None:
+                    self._write_queued(to_disk=True)
+            except Exception as err:  # noqa: BLE001 - raised below, after the cleanup
+                failure = err
+            finally:
+                self._file.close()
+                _LIVE_EVENT_WRITERS.discard(self)
         self._wake.set()
-        if self._flusher is not threading.current_thread():
-            self._flusher.join()
+        if self._thread is not threading.current_thread():
+            self._thread.join()
+        if failure is not None:
+            raise OSError(f"writing the event file {self._path} failed: {failure}") from failure
 
 
 class FileWriter:
@@ -165,6 +245,14 @@ class FileWriter:
         pb = tb_protos.load()
         if isinstance(summary, np.ndarray) and summary.dtype == object and summary.ndim == 0:
             summary = summary[()]
+        if type(summary) is bytes and not self._closed and _fast_summary(summary):
+            # The common case, a summary op's output without plugin metadata: queued as it
+            # is; the writer thread wraps it in an Event. Parsing it here (to refuse bad
+            # bytes) cost more than a small training step once the step's data had pushed
+            # the parser out of the CPU caches; the framing walk refuses what is not a
+            # Summary's list of values.
+            self._writer.add_summary_event(summary, global_step)
+            return
         serialized = None
         if isinstance(summary, bytes | bytearray):
             serialized = bytes(summary)
@@ -176,8 +264,7 @@ class FileWriter:
             summary = pb.summary_pb2.Summary.FromString(summary.SerializeToString())
         # Plugin metadata is needed once per tag; later copies only make the file bigger.
         stripped = False
-        # A value's metadata is field 9 (key byte 0x4A): bytes without that byte have none.
-        values = summary.value if serialized is None or b"\x4a" in serialized else ()
+        values = summary.value
         for value in values:
             if not value.HasField("metadata"):
                 continue
@@ -191,7 +278,7 @@ class FileWriter:
         elif self._closed:
             self.add_event(None)  # warns, as every add after close does
         else:
-            self._writer.add_serialized_event(_summary_event(serialized, global_step))
+            self._writer.add_summary_event(serialized, global_step)
 
     def add_session_log(self, session_log, global_step=None):
         self.add_event(self._event(global_step, session_log=session_log))
@@ -258,12 +345,63 @@ class FileWriter:
         self.close()
 
 
-def _summary_event(serialized_summary, global_step):
+def _read_varint(data, position, end):
+    """``(value, next position)``, or ``(None, end)`` when the varint runs past ``end``."""
+    value = shift = 0
+    while position < end and shift <= 63:
+        byte = data[position]
+        position += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, position
+    return None, end
+
+
+def _fast_summary(data):
+    """Whether ``data`` is a well-framed ``Summary`` (only ``value`` fields, each a sequence
+    of well-framed fields) none of whose values carries plugin ``metadata`` (field 9): such
+    bytes are queued as they are. Anything else takes the parsing path."""
+    end = len(data)
+    position = 0
+    while position < end:
+        if data[position] != 0x0A:  # Summary.value: field 1, length-delimited
+            return False
+        length, position = _read_varint(data, position + 1, end)
+        if length is None or position + length > end:
+            return False
+        value_end = position + length
+        while position < value_end:
+            key, position = _read_varint(data, position, value_end)
+            if key is None or key >> 3 == 9:
+                return False
+            kind = key & 7
+            if kind == 0:
+                skipped, position = _read_varint(data, position, value_end)
+                if skipped is None:
+                    return False
+            elif kind == 1:
+                position += 8
+            elif kind == 5:
+                position += 4
+            elif kind == 2:
+                length, position = _read_varint(data, position, value_end)
+                if length is None:
+                    return False
+                position += length
+            else:
+                return False
+        if position != value_end:
+            return False
+    return True
+
+
+def _summary_event(serialized_summary, global_step, wall_time):
     """The bytes of ``Event{wall_time, step, summary}`` around an already serialized summary
     (fields 1: double, 2: varint, 5: message), so the summary is not encoded twice."""
-    parts = [b"\x09", struct.pack("<d", time.time())]
-    if global_step is not None and int(global_step) != 0:
-        parts += [b"\x10", _varint(int(global_step) & 0xFFFFFFFFFFFFFFFF)]
+    parts = [b"\x09", struct.pack("<d", wall_time)]
+    if global_step:
+        parts += [b"\x10", _varint(global_step & 0xFFFFFFFFFFFFFFFF)]
     parts += [b"\x2a", _varint(len(serialized_summary)), serialized_summary]
     return b"".join(parts)
 
@@ -307,7 +445,7 @@ class FileWriterCache:
 
 @atexit.register
 def _close_open_writers():
-    for writer in list(_OPEN_WRITERS):
+    for writer in [*_OPEN_WRITERS, *_LIVE_EVENT_WRITERS]:
         try:
             writer.close()
         except Exception as err:  # noqa: BLE001 - at exit, report and go on with the others
