@@ -238,6 +238,7 @@ def test_assert_cardinality_fails_when_the_count_differs(expected, message):
 
 
 def test_make_batched_features_dataset_parses_example_records(tmp_path):
+    pytest.importorskip("google.protobuf", reason="tf.train.Example needs the tensorboard extra")
     path = str(tmp_path / "examples.tfrecord")
     with tf.python_io.TFRecordWriter(path) as writer:
         for i in range(3):
