@@ -143,9 +143,12 @@ def mnist_dir(tmp_path_factory):
 
 @pytest.mark.slow
 def test_cnn_bn_short_schedule_on_real_mnist(capsys, mnist_dir):
+    # One epoch. Shorter runs are jumpy: after 600 steps (learning rate still 0.002, batch
+    # norm's moving statistics chasing the weights) seeds 0, 1, 2 measured 95.4%, 98.8% and
+    # 95.4% with the same training loss; after 1,100 steps seeds 0 and 2 gave 98.3% and 98.6%.
     code = cli.main(["train", "--model", "cnn-bn", "--data-dir", str(mnist_dir), "--steps",
-                     "600", "--log-interval", "0", "--seed", "0", "--json"])
+                     "1100", "--log-interval", "0", "--seed", "0", "--json"])
     assert code in (0, None)
     results = json.loads(capsys.readouterr().out)  # --json prints one (indented) object
-    assert results["steps"] == 600
-    assert results["accuracy"] >= 0.96  # one epoch (1,100 steps) measured 98.3%
+    assert results["steps"] == 1100
+    assert results["accuracy"] >= 0.97
