@@ -12,13 +12,13 @@ from . import array_extra_ops, array_ops, math_ops, segment_ops
 from .nn_extra_ops import embedding_lookup
 from .sparse_math_ops import sparse_fill_empty_rows
 from .sparse_ops import _as_sparse, sparse_reshape, sparse_retain
-from .sparse_tensor import SparseTensor
+from .sparse_tensor import SparseTensor, ValuesBacked
 
 __all__ = ["IndexedSlices", "embedding_lookup_sparse", "safe_embedding_lookup_sparse",
            "sparse_mask"]
 
 
-class IndexedSlices:
+class IndexedSlices(ValuesBacked):
     """Rows ``values[i]`` of a ``dense_shape`` tensor at row ``indices[i]`` (TensorFlow's
     representation of sparse gradients; smallflow's gradients are dense, so this is for
     programs that build them). ``dense_shape`` may be None. Fetch its parts."""
@@ -34,20 +34,8 @@ class IndexedSlices:
         return f"IndexedSlices(indices={self.indices!r}, values={self.values!r}{shape})"
 
     @property
-    def dtype(self):
-        return self.values.dtype
-
-    @property
     def name(self):
         return self.values.name
-
-    @property
-    def op(self):
-        return self.values.op
-
-    @property
-    def graph(self):
-        return self.values.graph
 
 
 def sparse_mask(a, mask_indices, name=None):

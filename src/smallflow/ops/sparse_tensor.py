@@ -24,8 +24,27 @@ SparseTensorValue = collections.namedtuple("SparseTensorValue",
                                            ["indices", "values", "dense_shape"])
 
 
-class SparseTensor(collections.namedtuple("SparseTensor",
-                                          ["indices", "values", "dense_shape"])):
+class ValuesBacked:
+    """dtype, op and graph of a composite tensor are those of its ``values`` tensor
+    (SparseTensor and IndexedSlices share this)."""
+
+    __slots__ = ()
+
+    @property
+    def dtype(self):
+        return self.values.dtype
+
+    @property
+    def op(self):
+        return self.values.op
+
+    @property
+    def graph(self):
+        return self.values.graph
+
+
+class SparseTensor(ValuesBacked, collections.namedtuple("SparseTensor",
+                                                        ["indices", "values", "dense_shape"])):
     """A sparse tensor: ``values[i]`` sits at ``indices[i]`` in a ``dense_shape`` tensor."""
 
     __slots__ = ()
@@ -49,18 +68,6 @@ class SparseTensor(collections.namedtuple("SparseTensor",
         if isinstance(sparse_tensor_value, SparseTensor):
             return sparse_tensor_value
         return cls(*sparse_tensor_value)
-
-    @property
-    def dtype(self):
-        return self.values.dtype
-
-    @property
-    def op(self):
-        return self.values.op
-
-    @property
-    def graph(self):
-        return self.values.graph
 
     @property
     def shape(self):
