@@ -9,7 +9,7 @@ import pytest
 
 import smallflow as tf
 from smallflow import errors
-from smallflow.train import checkpoint_management
+from smallflow.train import checkpoint_management, sstable
 
 WEIGHTS = np.arange(12, dtype=np.float32).reshape(3, 4) / 7
 BIASES = np.array([0.5, -1.5, 2.5], dtype=np.float32)
@@ -22,10 +22,13 @@ def _model(weights=WEIGHTS, biases=BIASES):
     return w, b
 
 
-def _saved(directory, name="model.ckpt", **save_kwargs):
-    """Save the default model once; return the prefix."""
+def _saved(directory, name="model.ckpt", write_version=None, **save_kwargs):
+    """Save the default model once; return the prefix. With ``metadata``, in the npz format
+    (the only one that stores it)."""
     _model()
-    saver = tf.train.Saver()
+    if write_version is None and "metadata" in save_kwargs:
+        write_version = "npz"
+    saver = tf.train.Saver(write_version=write_version)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         return saver.save(sess, str(directory / name), **save_kwargs)
@@ -159,7 +162,16 @@ def test_global_step_is_appended_to_the_prefix(tmp_path, step, pad, suffix):
         )
     assert prefix == str(tmp_path / "model") + suffix
     assert tf.train.checkpoint_exists(prefix)
-    assert tf.train.read_checkpoint_metadata(prefix)["global_step"] == int(suffix[1:])
+    assert os.path.isfile(prefix + ".index")
+
+
+def test_an_npz_checkpoint_records_its_global_step(tmp_path):
+    _model()
+    saver = tf.train.Saver(write_version="npz")
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        prefix = saver.save(sess, str(tmp_path / "model"), global_step=12)
+    assert tf.train.read_checkpoint_metadata(prefix)["global_step"] == 12
 
 
 def test_latest_checkpoint_is_none_without_an_index(tmp_path):
@@ -201,7 +213,7 @@ def test_an_index_written_by_tensorflow_is_understood(tmp_path):
 
 def test_latest_checkpoint_is_none_when_the_files_are_gone(tmp_path):
     prefix = _saved(tmp_path)
-    os.remove(prefix + ".npz")
+    os.remove(prefix + ".index")
     assert tf.train.latest_checkpoint(tmp_path) is None
 
 
@@ -211,9 +223,13 @@ def test_a_corrupt_index_is_a_data_loss_error_naming_it(tmp_path):
         tf.train.latest_checkpoint(tmp_path)
 
 
-def test_max_to_keep_deletes_the_oldest_checkpoints(tmp_path):
+@pytest.mark.parametrize(
+    ("write_version", "suffixes"),
+    [(None, [".data-00000-of-00001", ".index"]), ("npz", [".json", ".npz"])],
+)
+def test_max_to_keep_deletes_the_oldest_checkpoints(tmp_path, write_version, suffixes):
     _model()
-    saver = tf.train.Saver(max_to_keep=2)
+    saver = tf.train.Saver(max_to_keep=2, write_version=write_version)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         for step in range(1, 5):
@@ -221,11 +237,7 @@ def test_max_to_keep_deletes_the_oldest_checkpoints(tmp_path):
     metas = sorted(n for n in os.listdir(tmp_path) if n.endswith(".meta"))
     assert metas == (["m-3.meta", "m-4.meta"] if tf.tb_protos.available() else [])
     assert sorted(n for n in os.listdir(tmp_path) if not n.endswith(".meta")) == [
-        "checkpoint",
-        "m-3.json",
-        "m-3.npz",
-        "m-4.json",
-        "m-4.npz",
+        "checkpoint", *(f"m-{step}{suffix}" for step in (3, 4) for suffix in suffixes)
     ]
     assert saver.last_checkpoints == [str(tmp_path / "m-3"), str(tmp_path / "m-4")]
     state = tf.train.get_checkpoint_state(tmp_path)
@@ -251,7 +263,7 @@ def test_max_to_keep_zero_or_none_keeps_every_file(tmp_path, max_to_keep):
         sess.run(tf.global_variables_initializer())
         for step in range(1, 8):
             saver.save(sess, str(tmp_path / "m"), global_step=step)
-    assert len([n for n in os.listdir(tmp_path) if n.endswith(".npz")]) == 7
+    assert len([n for n in os.listdir(tmp_path) if n.endswith(".index")]) == 7
     state = tf.train.get_checkpoint_state(tmp_path)
     assert state.all_model_checkpoint_paths == [str(tmp_path / "m-7")]
 
@@ -398,7 +410,7 @@ def test_a_corrupt_or_foreign_file_is_a_data_loss_error_naming_it(
 
 
 def test_a_newer_format_version_is_refused_clearly(tmp_path):
-    prefix = _saved(tmp_path)
+    prefix = _saved(tmp_path, write_version="npz")
     record = tf.train.read_checkpoint_metadata(prefix)
     record["format_version"] = 99
     _zip_with(
@@ -432,7 +444,7 @@ def test_save_needs_a_session(tmp_path):
 
 def test_metadata_must_be_json_data_and_nothing_is_written_otherwise(tmp_path):
     _model()
-    saver = tf.train.Saver()
+    saver = tf.train.Saver(write_version="npz")
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         for bad in ({"when": object()}, {"accuracy": float("nan")}):
@@ -478,11 +490,12 @@ def test_two_variables_under_one_key_are_refused():
 # -- atomicity ------------------------------------------------------------------------------------
 
 
-def _save_twice_failing_the_second(tmp_path, monkeypatch, target, attribute, fail_on_call):
+def _save_twice_failing_the_second(tmp_path, monkeypatch, target, attribute, fail_on_call,
+                                   write_version=None):
     """Save v1, then try to save v2 under the same prefix with one write failing midway."""
     w = tf.Variable(WEIGHTS)
     update = w.assign(WEIGHTS + 100)
-    saver = tf.train.Saver()
+    saver = tf.train.Saver(write_version=write_version)
     prefix = str(tmp_path / "model")
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
@@ -505,24 +518,33 @@ def _save_twice_failing_the_second(tmp_path, monkeypatch, target, attribute, fai
 
 
 @pytest.mark.parametrize(
-    ("where", "target", "attribute", "fail_on_call"),
+    ("write_version", "where", "target", "attribute", "fail_on_call"),
     [
-        ("while writing the array data", np.lib.format, "write_array", 1),
+        ("npz", "while writing the array data", np.lib.format, "write_array", 1),
         (
+            "npz",
             "after the data, while writing the metadata file",
             checkpoint_management,
             "write_to_temporary",
             2,
         ),
-        ("while renaming the files into place", os, "replace", 1),
+        ("npz", "while renaming the files into place", os, "replace", 1),
+        (None, "while writing the tensor data", sstable, "crc32c", 1),
+        (None, "after the data, while writing the index", checkpoint_management,
+         "write_to_temporary", 2),
+        (None, "while renaming the files into place", os, "replace", 1),
     ],
 )
 def test_an_interrupted_save_leaves_the_previous_checkpoint_intact(
-    tmp_path, monkeypatch, where, target, attribute, fail_on_call
+    tmp_path, monkeypatch, write_version, where, target, attribute, fail_on_call
 ):
-    prefix = _save_twice_failing_the_second(tmp_path, monkeypatch, target, attribute, fail_on_call)
+    prefix = _save_twice_failing_the_second(
+        tmp_path, monkeypatch, target, attribute, fail_on_call, write_version
+    )
     graph_files = {"model.meta"} if tf.tb_protos.available() else set()
-    assert set(os.listdir(tmp_path)) == {"checkpoint", "model.json", "model.npz", *graph_files}
+    files = {"model.json", "model.npz"} if write_version else {
+        "model.index", "model.data-00000-of-00001"}
+    assert set(os.listdir(tmp_path)) == {"checkpoint", *files, *graph_files}
     with tf.Graph().as_default():
         w = tf.Variable(tf.zeros([3, 4]))
         saver = tf.train.Saver([w])

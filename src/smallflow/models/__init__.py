@@ -249,7 +249,7 @@ def save_model(sess, model_graph, path, metadata):
     }
     prefix = model_prefix(path)
     with model_graph.graph.as_default():
-        saver = tf.train.Saver(model_graph.model_variables)
+        saver = tf.train.Saver(model_graph.model_variables, write_version="npz")
     written = saver.save(sess, prefix, write_state=False, write_meta_graph=False,
                          metadata=record)
     return written + ".npz"

@@ -11,6 +11,7 @@ The index is TensorFlow's text file::
 """
 
 import contextlib
+import glob
 import json
 import os
 import re
@@ -20,6 +21,7 @@ from .. import errors
 
 DATA_SUFFIX = ".npz"
 METADATA_SUFFIX = ".json"
+INDEX_SUFFIX = ".index"  # TensorFlow's V2 format: P.index and P.data-00000-of-00001
 _INDEX_LINE = re.compile(r'^\s*([A-Za-z_]\w*)\s*:\s*(".*"|[-+.\w]+)\s*$')
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "'": "'", "\\": "\\"}
 
@@ -196,16 +198,56 @@ def _fsync_directory(directory):
 # -- checkpoint files -----------------------------------------------------------------------------
 
 
+def _matching(pattern):
+    """The files ``pattern`` names: itself if it exists, else its glob matches (TensorFlow
+    takes checkpoint paths as file patterns)."""
+    if os.path.isfile(pattern):
+        return [pattern]
+    if glob.has_magic(pattern):
+        return sorted(p for p in glob.glob(pattern) if os.path.isfile(p))
+    return []
+
+
 def checkpoint_exists(checkpoint_prefix):
-    """True when the checkpoint ``checkpoint_prefix`` (as ``save`` returned it) exists."""
-    return os.path.isfile(os.fspath(checkpoint_prefix) + DATA_SUFFIX)
+    """True when the checkpoint ``checkpoint_prefix`` (as ``save`` returned it) exists:
+    TensorFlow's ``P.index`` (V2), smallflow's ``P.npz``, or a file ``P`` itself (V1)."""
+    prefix = os.fspath(checkpoint_prefix)
+    return any(_matching(prefix + suffix) for suffix in (INDEX_SUFFIX, DATA_SUFFIX, ""))
 
 
-def remove_checkpoint(checkpoint_prefix):
-    """Delete a checkpoint's files (missing ones are ignored)."""
-    for suffix in (DATA_SUFFIX, METADATA_SUFFIX):
+def get_checkpoint_mtimes(checkpoint_prefixes):
+    """The modification times of the checkpoints that exist among ``checkpoint_prefixes``
+    (seconds since the epoch; those that do not exist are left out, as in TensorFlow)."""
+    mtimes = []
+    for prefix in checkpoint_prefixes:
+        prefix = os.fspath(prefix)
+        for suffix in (INDEX_SUFFIX, DATA_SUFFIX, ""):
+            found = _matching(prefix + suffix)
+            if found:
+                mtimes.append(os.stat(found[0]).st_mtime_ns / 1e9)
+                break
+    return mtimes
+
+
+def remove_checkpoint(checkpoint_prefix, checkpoint_format_version=None,
+                      meta_graph_suffix=None, formats=("v2", "npz")):
+    """Delete a checkpoint's files (missing ones are ignored), in both formats.
+
+    With ``meta_graph_suffix`` (TensorFlow's call passes ``"meta"``), its graph file too.
+    """
+    prefix = os.fspath(checkpoint_prefix)
+    names = []
+    if "v2" in formats:
+        names.append(prefix + INDEX_SUFFIX)
+        names += glob.glob(glob.escape(prefix) + ".data-[0-9][0-9][0-9][0-9][0-9]-of-"
+                           "[0-9][0-9][0-9][0-9][0-9]")
+    if "npz" in formats:
+        names += [prefix + DATA_SUFFIX, prefix + METADATA_SUFFIX]
+    if meta_graph_suffix:
+        names.append(f"{prefix}.{meta_graph_suffix}")
+    for name in names:
         with contextlib.suppress(FileNotFoundError):
-            os.remove(os.fspath(checkpoint_prefix) + suffix)
+            os.remove(name)
 
 
 # -- the index file ------------------------------------------------------------------------------

@@ -1,7 +1,14 @@
-"""The checkpoint file format, and reading checkpoints without a session.
+"""Checkpoint files: writing and reading them without a session, in either format.
 
-A checkpoint with prefix ``P`` is two files, written together atomically (an interrupted
-save leaves the old pair or the new one; the next reader or writer finishes or cleans up):
+smallflow's ``Saver`` writes TensorFlow's V2 format by default (``P.index`` and
+``P.data-00000-of-00001``; see ``tensor_bundle``), so TensorFlow and its tools read our
+checkpoints and we read theirs. Readers (``CheckpointReader``, ``list_variables``, ``Saver.restore``)
+also read smallflow's own earlier format, which ``Saver(write_version="npz")`` still writes
+and the CLI's model files use. A prefix ``P`` holds one checkpoint: when both formats are
+present, ``P.index`` wins.
+
+The npz format is two files, written together atomically (an interrupted save leaves the
+old pair or the new one; the next reader or writer finishes or cleans up):
 
 - ``P.npz``: a NumPy zip archive, one ``.npy`` member per variable named by its checkpoint
   key (``Variable``, ``conv1/W``), plus the member ``:metadata`` (UTF-8 JSON as uint8;
@@ -19,6 +26,7 @@ import datetime
 import json
 import math
 import os
+import re
 import zipfile
 import zlib
 
@@ -29,6 +37,7 @@ from .._version import __version__
 from . import checkpoint_management
 
 FORMAT = "smallflow-checkpoint"
+NPZ = "npz"  # Saver(write_version=NPZ) writes this module's own format
 FORMAT_VERSION = 1
 METADATA_KEY = ":metadata"
 
@@ -109,6 +118,27 @@ def write_checkpoint(prefix, arrays, record):
             (data_path, write_archive),
         ]
     )
+    checkpoint_management.remove_checkpoint(prefix, formats=("v2",))
+
+
+def write_bundle_checkpoint(prefix, arrays):
+    """Write ``arrays`` (checkpoint key -> ndarray) as TensorFlow's V2 checkpoint ``prefix``.
+
+    The data file and the index are written under temporary names and renamed together
+    (``write_together``): a kill at any instant leaves the previous checkpoint or the new one.
+    """
+    from . import tensor_bundle
+
+    prefix = os.fspath(prefix)
+    writer = tensor_bundle.BundleWriter(arrays)
+    checkpoint_management.write_together(
+        [
+            (tensor_bundle.data_filename(prefix), writer.write_data),
+            (tensor_bundle.index_filename(prefix),
+             lambda file: file.write(writer.index_bytes())),
+        ]
+    )
+    checkpoint_management.remove_checkpoint(prefix, formats=("npz",))
 
 
 # -- reading --------------------------------------------------------------------------------------
@@ -127,26 +157,42 @@ _READ_ERRORS = (
 )
 
 
-def _data_path(path):
-    """The ``.npz`` file of a checkpoint given by prefix (or by its .npz or .json file)."""
+def _locate(path):
+    """``("v2", prefix)`` or ``("npz", npz file)`` of the checkpoint named by ``path``: its
+    prefix, or one of its files (``P.index``, ``P.data-00000-of-00001``, ``P.npz``, ``P.json``).
+    """
     path = os.fspath(path)
-    candidate = path + checkpoint_management.DATA_SUFFIX
-    for name in (candidate, path):
+    for name in (path + checkpoint_management.DATA_SUFFIX, path):
         checkpoint_management.finish_interrupted_write(name)
-    if os.path.isfile(candidate):
-        return candidate
-    for suffix in (checkpoint_management.DATA_SUFFIX, checkpoint_management.METADATA_SUFFIX):
-        if path.endswith(suffix):
-            sibling = path[: -len(suffix)] + checkpoint_management.DATA_SUFFIX
-            if os.path.isfile(sibling):
-                return sibling
+    prefixes = [path]
+    match = _FILE_OF_PREFIX.match(path)
+    if match:
+        prefixes.append(match["prefix"])
+    for prefix in prefixes:
+        if os.path.isfile(prefix + checkpoint_management.INDEX_SUFFIX):
+            return "v2", prefix
+        if os.path.isfile(prefix + checkpoint_management.DATA_SUFFIX):
+            return "npz", prefix + checkpoint_management.DATA_SUFFIX
+    if os.path.isfile(path):
+        raise errors.UnimplementedError(
+            None, None, f"{path} is a file, not a checkpoint prefix: TensorFlow's V1 checkpoint "
+            "format (one file per checkpoint) is not read by smallflow; re-save it in the V2 "
+            "format (TensorFlow's default since 1.2: P.index and P.data-00000-of-00001)",
+        )
     raise CheckpointNotFoundError(
         None,
         None,
-        f"The passed save_path is not a valid checkpoint: {path} (no file {candidate}). "
-        "Give the prefix that Saver.save returned, or a directory holding a 'checkpoint' "
+        f"The passed save_path is not a valid checkpoint: {path} (no file "
+        f"{path}{checkpoint_management.INDEX_SUFFIX} or {path}{checkpoint_management.DATA_SUFFIX})"
+        ". Give the prefix that Saver.save returned, or a directory holding a 'checkpoint' "
         "index.",
     )
+
+
+# The files of a checkpoint, by which a user may name it instead of by its prefix.
+_FILE_OF_PREFIX = re.compile(
+    r"^(?P<prefix>.+)(?:\.index|\.data-\d{5}-of-\d{5}|\.npz|\.json)$", re.DOTALL
+)
 
 
 def _data_loss(path, problem):
@@ -159,6 +205,7 @@ def _data_loss(path, problem):
 
 
 def _resolve(ckpt_dir_or_file):
+    """``_locate`` of a checkpoint prefix or file, or of a directory's latest checkpoint."""
     path = os.fspath(ckpt_dir_or_file)
     if os.path.isdir(path):
         latest = checkpoint_management.latest_checkpoint(path)
@@ -169,7 +216,7 @@ def _resolve(ckpt_dir_or_file):
                 f"Couldn't find 'checkpoint' file or checkpoints in given directory {path}",
             )
         path = latest
-    return _data_path(path)
+    return _locate(path)
 
 
 def _check_zip_magic(path, file):
@@ -272,11 +319,24 @@ def _read_record(path, archive):
 
 
 class CheckpointReader:
-    """The variables of one checkpoint, read into memory (``tf.train.load_checkpoint``)."""
+    """The variables of one checkpoint, either format (``tf.train.NewCheckpointReader``).
+
+    A TensorFlow checkpoint's tensors are read from disk when asked for (its index is read
+    at once); a smallflow ``.npz`` checkpoint is read whole.
+    """
 
     def __init__(self, ckpt_dir_or_file):
-        self._path = _resolve(ckpt_dir_or_file)
+        kind, found = _resolve(ckpt_dir_or_file)
+        self._bundle = None
         self._arrays = {}
+        self._record = None
+        if kind == "v2":
+            from . import tensor_bundle
+
+            self._bundle = tensor_bundle.BundleReader(found)
+            self._path = found
+            return
+        self._path = found
         with _open_archive(self._path) as archive:
             self._record = _read_record(self._path, archive)
             for entry in self._record["variables"]:
@@ -297,32 +357,78 @@ class CheckpointReader:
 
     @property
     def path(self):
-        """The ``.npz`` file read."""
+        """The checkpoint read: a V2 checkpoint's prefix, or the ``.npz`` file."""
         return self._path
+
+    @property
+    def format(self):
+        """``"v2"`` (TensorFlow's format) or ``"npz"`` (smallflow's earlier one)."""
+        return "npz" if self._bundle is None else "v2"
 
     @property
     def metadata(self):
         """The checkpoint's metadata record (see the module docstring)."""
+        if self._record is None:
+            self._record = _bundle_record(self._bundle)
         return self._record
 
+    def _names(self):
+        return self._bundle.names() if self._bundle is not None else list(self._arrays)
+
     def has_tensor(self, name):
+        if self._bundle is not None:
+            return self._bundle.has_tensor(name)
         return name in self._arrays
 
     def get_tensor(self, name):
-        try:
-            return self._arrays[name]
-        except KeyError:
+        if not self.has_tensor(name):
             raise errors.NotFoundError(
                 None, None, f"Key {name} not found in checkpoint {self._path}"
-            ) from None
+            )
+        if self._bundle is not None:
+            return self._bundle.get_tensor(name)
+        return self._arrays[name]
 
     def get_variable_to_shape_map(self):
+        if self._bundle is not None:
+            return {name: self._bundle.shape(name) for name in self._bundle.names()}
         return {name: list(array.shape) for name, array in self._arrays.items()}
 
     def get_variable_to_dtype_map(self):
         from .. import dtypes
 
+        if self._bundle is not None:
+            return {
+                name: dtypes.as_dtype(self._bundle.dtype_name(name))
+                for name in self._bundle.names()
+            }
         return {name: dtypes.as_dtype(array.dtype) for name, array in self._arrays.items()}
+
+    def debug_string(self):
+        """``name (DT_FLOAT) [2,3]`` per line, sorted by name, as bytes (as TensorFlow's)."""
+        if self._bundle is not None:
+            return self._bundle.debug_string()
+        from . import tensor_bundle
+
+        lines = []
+        for name in sorted(self._arrays):
+            array = self._arrays[name]
+            dims = ",".join(map(str, array.shape))
+            lines.append(f"{name} ({tensor_bundle.enum_name_of(array)}) [{dims}]\n")
+        return "".join(lines).encode("utf-8")
+
+
+def _bundle_record(bundle):
+    """What ``read_checkpoint_metadata`` says of a TensorFlow checkpoint (it has no record)."""
+    return {
+        "format": "tensorflow-checkpoint-v2",
+        "global_step": None,
+        "variables": [
+            {"name": name, "shape": bundle.shape(name), "dtype": bundle.dtype_name(name)}
+            for name in bundle.names()
+        ],
+        "metadata": {},
+    }
 
 
 def load_checkpoint(ckpt_dir_or_file):
@@ -330,7 +436,9 @@ def load_checkpoint(ckpt_dir_or_file):
     return CheckpointReader(ckpt_dir_or_file)
 
 
-NewCheckpointReader = load_checkpoint
+def NewCheckpointReader(filepattern):  # noqa: N802 - TensorFlow's public name
+    """``tf.train.NewCheckpointReader(prefix)``: a ``CheckpointReader``."""
+    return CheckpointReader(filepattern)
 
 
 def list_variables(ckpt_dir_or_file):
@@ -340,7 +448,12 @@ def list_variables(ckpt_dir_or_file):
 
 
 def load_variable(ckpt_dir_or_file, name):
-    """The value (ndarray) of one variable in a checkpoint."""
+    """The value (ndarray) of one variable in a checkpoint.
+
+    As in TensorFlow, a tensor's name ``"w:0"`` is taken as the variable ``"w"``.
+    """
+    if name.endswith(":0"):
+        name = name[:-2]
     return load_checkpoint(ckpt_dir_or_file).get_tensor(name)
 
 
@@ -348,7 +461,12 @@ def read_checkpoint_metadata(ckpt_dir_or_file):
     """The metadata record of a checkpoint, read without a session or graph.
 
     The caller's own ``metadata`` (model name, accuracy, seed, ...) is under ``"metadata"``.
+    A TensorFlow-format checkpoint has no record: its variables are listed, the rest is empty.
     """
-    path = _resolve(ckpt_dir_or_file)
-    with _open_archive(path) as archive:
-        return _read_record(path, archive)
+    kind, found = _resolve(ckpt_dir_or_file)
+    if kind == "v2":
+        from . import tensor_bundle
+
+        return _bundle_record(tensor_bundle.BundleReader(found))
+    with _open_archive(found) as archive:
+        return _read_record(found, archive)

@@ -57,13 +57,20 @@ def _entries(var_list):
 class Saver:
     """Saves and restores variables (all global variables by default).
 
-    ``save(sess, path)`` writes ``path.npz`` (the values) and ``path.json`` (metadata) and
-    updates the directory's ``checkpoint`` index; the newest ``max_to_keep`` checkpoints
-    are kept (all if it is 0 or None).
+    ``save(sess, path)`` writes TensorFlow's V2 checkpoint (``path.index`` and
+    ``path.data-00000-of-00001``, which TensorFlow reads) and the graph file ``path.meta``,
+    and updates the directory's ``checkpoint`` index; the newest ``max_to_keep`` checkpoints
+    are kept (all if it is 0 or None). ``restore`` reads checkpoints written by TensorFlow
+    or smallflow, in either of smallflow's formats.
+
+    ``write_version``: ``SaverDef.V2`` (2, the default) as in TensorFlow; ``SaverDef.V1``
+    (TensorFlow's deprecated single-file format) is not written: V2 is, with a warning.
+    **Ours:** ``"npz"`` writes smallflow's earlier format (``path.npz`` + ``path.json``),
+    the only one that stores ``save(metadata=...)``.
 
     Of TensorFlow's other arguments, ``keep_checkpoint_every_n_hours``, ``allow_empty`` and
-    ``pad_step_number`` work as there; the rest concern TensorFlow's file layout and graph
-    serialization and are accepted and ignored. Paths in the index are always written
+    ``pad_step_number`` work as there; the rest concern TensorFlow's graph serialization and
+    sharded saves and are accepted and ignored. Paths in the index are always written
     relative to its directory when the checkpoint lies inside it.
     """
 
@@ -85,6 +92,7 @@ class Saver:
         save_relative_paths=False,
         filename=None,
     ):
+        self._write_version = _write_version(write_version)
         if var_list is None:
             var_list = variables.global_variables()
         self._entries = _entries(var_list)
@@ -127,9 +135,9 @@ class Saver:
         """Adopt existing checkpoints (e.g. of an earlier run) so ``max_to_keep`` counts them."""
         found = []
         for path in checkpoint_paths:
-            data = os.fspath(path) + checkpoint_management.DATA_SUFFIX
-            if os.path.isfile(data):
-                found.append((os.fspath(path), os.path.getmtime(data)))
+            mtimes = checkpoint_management.get_checkpoint_mtimes([path])
+            if mtimes:
+                found.append((os.fspath(path), mtimes[0]))
         self._last_checkpoints = sorted(found, key=lambda item: item[1])
 
     def _record(self, prefix):
@@ -174,11 +182,17 @@ class Saver:
 
         With ``global_step`` (an int, or a variable/tensor read in ``sess``) the prefix is
         ``save_path-<step>``. ``metadata`` (**ours**) is a JSON-able dict stored with the
-        values, read back by ``read_checkpoint_metadata``. TensorFlow's ``.meta`` graph file
+        values by a ``Saver(write_version="npz")``, read back by ``read_checkpoint_metadata``.
+        TensorFlow's ``.meta`` graph file
         (``prefix.meta``) is written too when ``write_meta_graph`` is true and the
         ``tensorboard`` extra is installed.
         """
         self._check_session(sess)
+        if metadata is not None and self._write_version != checkpoint_utils.NPZ:
+            raise ValueError(
+                "Checkpoint metadata is stored only in smallflow's npz checkpoints: make the "
+                "Saver with write_version=\"npz\" (TensorFlow's format has no place for it)"
+            )
         save_path = os.fspath(save_path)
         if global_step is not None and not isinstance(global_step, numbers.Integral):
             global_step = _global_step_value(sess, global_step)
@@ -198,8 +212,11 @@ class Saver:
             )
         values = sess.run(self._reads) if self._reads else []
         arrays = {key: np.asarray(v) for (key, _), v in zip(self._entries, values)}
-        record = checkpoint_utils.metadata_record(arrays, global_step, metadata)
-        checkpoint_utils.write_checkpoint(prefix, arrays, record)
+        if self._write_version == checkpoint_utils.NPZ:
+            record = checkpoint_utils.metadata_record(arrays, global_step, metadata)
+            checkpoint_utils.write_checkpoint(prefix, arrays, record)
+        else:
+            checkpoint_utils.write_bundle_checkpoint(prefix, arrays)
         if write_state:
             self._record(prefix)
             checkpoint_management.update_checkpoint_state(
@@ -272,6 +289,29 @@ class Saver:
             feed[placeholder] = value
         if self._restore_op is not None:
             sess.run(self._restore_op, feed_dict=feed)
+
+
+_V1, _V2 = 1, 2  # SaverDef.CheckpointFormatVersion (LEGACY = 0 is V1 too)
+
+
+def _write_version(write_version):
+    """The format a Saver writes: ``checkpoint_utils.NPZ`` or ``_V2``."""
+    if write_version is None or write_version == _V2:
+        return _V2
+    if write_version == checkpoint_utils.NPZ:
+        return checkpoint_utils.NPZ
+    if write_version in (0, _V1):
+        from .. import logging
+
+        logging.warning(
+            "TensorFlow's V1 checkpoint format is deprecated and smallflow does not write "
+            "it: this Saver writes the V2 format (TensorFlow's default since 1.2), which "
+            "TensorFlow 1.x reads the same way."
+        )
+        return _V2
+    raise ValueError(
+        f"write_version must be SaverDef.V1, SaverDef.V2 or \"npz\", got {write_version!r}"
+    )
 
 
 def _write_meta_graph(saver, sess, path):
