@@ -145,6 +145,45 @@ def _build_messages():
     )
 
 
+# -- keys of the slices of partitioned variables ----------------------------------------------------
+# TensorFlow saves each slice under a key in its "ordered code" (keys that sort by their
+# parts): 0, the variable's name, the rank, then the start and length of each dimension
+# (-1: all of it). A leading NUL byte keeps these keys apart from variables' names.
+
+# The first two bytes' length marks of a signed number encoded in 1..10 bytes.
+_SIGNED_HEADERS = [(0, 0), (0x80, 0), (0xC0, 0), (0xE0, 0), (0xF0, 0), (0xF8, 0), (0xFC, 0),
+                   (0xFE, 0), (0xFF, 0), (0xFF, 0x80), (0xFF, 0xC0)]
+
+
+def _unsigned_increasing(value):
+    body = value.to_bytes((value.bit_length() + 7) // 8, "big")
+    return bytes([len(body)]) + body
+
+
+def _signed_increasing(value):
+    magnitude = ~value if value < 0 else value
+    if magnitude < 64:
+        return bytes([(0x80 ^ value) & 0xFF])
+    length = min(1 + magnitude.bit_length() // 7, 10)
+    body = bytearray(value.to_bytes(10, "big", signed=True)[10 - length :])
+    body[0] ^= _SIGNED_HEADERS[length][0]
+    body[1] ^= _SIGNED_HEADERS[length][1]
+    return bytes(body)
+
+
+def _string_increasing(text):
+    return text.replace(b"\xff", b"\xff\x00").replace(b"\x00", b"\x00\xff") + b"\x00\x01"
+
+
+def slice_key(name, extents):
+    """The checkpoint key of the slice ``extents`` ([(start, length or -1), ...]) of ``name``."""
+    parts = [_unsigned_increasing(0), _string_increasing(name.encode("utf-8")),
+             _unsigned_increasing(len(extents))]
+    for start, length in extents:
+        parts += [_signed_increasing(start), _signed_increasing(length)]
+    return b"".join(parts)
+
+
 # -- writing --------------------------------------------------------------------------------------
 
 
@@ -431,7 +470,7 @@ class BundleReader:
             lengths.append(length)
             size_format = self._order + ("I" if length <= 0xFFFFFFFF else "Q")
             crc = sstable.crc32c(struct.pack(size_format, length), crc)
-        if count:
+        if raw:  # even no strings have a lengths' checksum (TensorFlow writes one)
             if position + 4 > len(raw):
                 raise _data_loss(path, f"the string lengths of tensor {name} are cut short")
             checksum = bytes(raw[position : position + 4])
@@ -451,11 +490,35 @@ class BundleReader:
         return values, crc
 
     def _assemble(self, name, entry):
-        raise errors.UnimplementedError(
-            None, None, f"Tensor {name} of checkpoint {self.prefix} is saved in "
-            f"{len(entry.slices)} slices (a partitioned variable); smallflow does not "
-            "read partitioned variables"
-        )
+        """A partitioned variable's full value, from the slices TensorFlow saved under
+        their own keys (``slice_key``)."""
+        shape = [int(dim.size) for dim in entry.shape.dim]
+        code = _DTYPES[entry.dtype][1]
+        if code is None:
+            full = np.empty(shape, dtype=object)
+        else:
+            full = self._as_smallflow(np.zeros(shape, np.dtype(code)), entry.dtype)
+        covered = 0
+        for piece in entry.slices:
+            extents = [(e.start, e.length if e.HasField("length") else -1) for e in piece.extent]
+            if len(extents) != len(shape):
+                raise _data_loss(self.index_path, f"a slice of {name} has the wrong rank")
+            key = slice_key(name, extents)
+            stored = self._slice_keys.get(key)
+            if stored is None:
+                raise _data_loss(self.index_path, f"the slice {extents} of {name} is missing")
+            region = tuple(
+                slice(0, size) if length < 0 else slice(start, start + length)
+                for (start, length), size in zip(extents, shape)
+            )
+            value = self._value(stored, f"{name} (slice {extents})")
+            if stored.dtype != entry.dtype or value.shape != full[region].shape:
+                raise _data_loss(self.index_path, f"the slice {extents} of {name} does not fit")
+            full[region] = value
+            covered += value.size
+        if covered != full.size:
+            raise _data_loss(self.index_path, f"the slices of {name} do not cover it exactly")
+        return full
 
     def debug_string(self):
         """``name (DT_FLOAT) [2,3]`` lines, as TensorFlow's reader prints them (bytes)."""
