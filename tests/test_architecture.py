@@ -55,7 +55,7 @@ LAYERS = [
     ("ops over gradients", ["ops.volume_ops", "ops.nn_dispatch_ops"]),
     ("variables", ["variables", "init_ops", "variable_scope", "graph_import",
                    "variable_utils"]),
-    ("session", ["session", "step_stats", "chunking"]),
+    ("session", ["session", "step_stats", "chunking", "fusion"]),
     ("train", ["image",
                "train", "losses", "nn", "strings", "bitwise", "layers", "data", "metrics",
                "metrics_extra", "estimator", "feature_column",

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import chunking, dtypes, errors, nest, ownership, step_stats
+from . import chunking, dtypes, errors, fusion, nest, ownership, step_stats
 from . import config as _config
 from .dtypes import type_string
 from .graph import (
@@ -405,6 +405,7 @@ class BaseSession:
             else:
                 fetch_slots.append(slot_of(element))
                 copy_fetch.append(_may_alias_state(element))
+        steps, step_ops = fusion.fuse(steps, step_ops, set(fetch_slots))
         return _Plan(steps, template, feed_slots, feed_checks, fetch_slots, copy_fetch,
                      step_ops, split)
 

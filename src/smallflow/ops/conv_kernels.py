@@ -52,6 +52,7 @@ __all__ = [
     "avg_pool",
     "avg_pool_grad",
     "conv2d",
+    "conv2d_bias_relu",
     "conv2d_backprop_filter",
     "conv2d_backprop_input",
     "max_pool",
@@ -442,14 +443,38 @@ def conv2d(x, w, strides, padding, dilations=None):
     return _conv_products(_pad(x, geo, 0), w, geo)
 
 
-def _conv_products(xp, w, geo):
-    """The convolution of padded ``xp`` with HWIO ``w``: im2col and one product per block."""
+def conv2d_bias_relu(x, w, bias, strides, padding):
+    """``max(conv2d(x, w) + bias, 0)`` with the same float results as the three steps apart.
+
+    ``bias`` is 1-D with one entry per output channel. The bias and the ReLU are applied to
+    each block of the result right after its product, while it is still in cache, instead
+    of in two more passes over the whole activation (the session fuses Conv2D + bias + Relu
+    into this call, see fusion.py). Same operations on the same values, element by element:
+    the results are bit-for-bit those of the unfused ops.
+    """
+    x, w, bias = _float_arrays([("input", x), ("filter", w), ("bias", bias)])
+    _check_rank(x, "input", _NHWC)
+    _check_rank(w, "filter", _HWIO)
+    if bias.shape != (w.shape[3],):
+        raise ValueError(f"bias must have shape [{w.shape[3]}] (one per output channel), "
+                         f"got {_shape_str(bias.shape)}")
+    geo, _ = _conv_setup(x.shape, w.shape, strides, padding, None)
+    return _conv_products(_pad(x, geo, 0), w, geo, bias)
+
+
+def _conv_products(xp, w, geo, bias=None):
+    """The convolution of padded ``xp`` with HWIO ``w``: im2col and one product per block;
+    with ``bias``, each block then gets the bias added and the ReLU while it is in cache."""
     n, out_c = xp.shape[0], w.shape[3]
     w_mat = w.reshape(geo.kh * geo.kw * xp.shape[3], out_c)
     out = np.empty((n, geo.out_h, geo.out_w, out_c), dtype=xp.dtype)
     out_rows = out.reshape(n * geo.out_h * geo.out_w, out_c)
     for rows, cols in _im2col_blocks(xp, geo):
-        np.matmul(cols, w_mat, out=out_rows[rows])
+        block = out_rows[rows]
+        np.matmul(cols, w_mat, out=block)
+        if bias is not None:
+            np.add(block, bias, out=block)
+            np.maximum(block, 0, out=block)
     return out
 
 
