@@ -15,6 +15,7 @@ import pytest
 import smallflow as tf
 import smallflow.distribute.mpi_ops  # noqa: F401 - registers the MPI op types
 from smallflow.ops import broadcast_ops, nn_ops, pad_ops, tensor_array_ops, training_ops
+from smallflow.ops import sparse_training_ops as sto
 from smallflow.ops import tf_graph_ops
 from smallflow.ops.common import make_op
 from smallflow.registry import OP_DEFS
@@ -68,6 +69,11 @@ def _strided_slice_grad(dtype):
     y = x[0:1]
     inputs = [tf.ones_like(y) if dtype != tf.string else y, x, *y.op.inputs[1:]]
     return make_op("StridedSliceGrad", inputs, [dtype], dict(y.op.attrs)).outputs[0]
+
+
+def _h(dtype, value=0.5):
+    """A hyper-parameter: a scalar of the variable's dtype."""
+    return tf.constant(value, dtype=dtype)
 
 
 def _apply(fn, n_slots, dtype, n_scalars):
@@ -298,6 +304,31 @@ ROWS = {
     "ApplyRMSProp": _row("T", lambda dt: _apply(training_ops.apply_rms_prop, 2, dt, 4)),
     "ApplyCenteredRMSProp": _row(
         "T", lambda dt: _apply(training_ops.apply_centered_rms_prop, 3, dt, 4)),
+    # sparse updates (rows [1, 0] of a 2 x 3 variable): var, slots, then TensorFlow's order
+    "SparseApplyMomentum": _row("T", lambda dt: sto.sparse_apply_momentum(
+        _var(dt), _var(dt), _h(dt), _c(dt), [1, 0], _h(dt))),
+    "SparseApplyAdagrad": _row("T", lambda dt: sto.sparse_apply_adagrad(
+        _var(dt), _var(dt), _h(dt), _c(dt), [1, 0])),
+    "SparseApplyProximalAdagrad": _row("T", lambda dt: sto.sparse_apply_proximal_adagrad(
+        _var(dt), _var(dt), _h(dt), _h(dt), _h(dt), _c(dt), [1, 0])),
+    "SparseApplyProximalGradientDescent": _row(
+        "T", lambda dt: sto.sparse_apply_proximal_gradient_descent(
+            _var(dt), _h(dt), _h(dt), _h(dt), _c(dt), [1, 0])),
+    "SparseApplyAdagradDA": _row("T", lambda dt: sto.sparse_apply_adagrad_da(
+        _var(dt), _var(dt), _var(dt), _c(dt), [1, 0], _h(dt), _h(dt), _h(dt),
+        tf.constant(1, tf.int64))),
+    "SparseApplyAdadelta": _row("T", lambda dt: sto.sparse_apply_adadelta(
+        _var(dt), _var(dt), _var(dt), _h(dt), _h(dt), _h(dt), _c(dt), [1, 0])),
+    "SparseApplyRMSProp": _row("T", lambda dt: sto.sparse_apply_rms_prop(
+        _var(dt), _var(dt), _var(dt), _h(dt), _h(dt), _h(dt), _h(dt), _c(dt), [1, 0])),
+    "SparseApplyCenteredRMSProp": _row("T", lambda dt: sto.sparse_apply_centered_rms_prop(
+        _var(dt), _var(dt), _var(dt), _var(dt), _h(dt), _h(dt), _h(dt), _h(dt), _c(dt),
+        [1, 0])),
+    "SparseApplyFtrl": _row("T", lambda dt: sto.sparse_apply_ftrl(
+        _var(dt), _var(dt), _var(dt), _c(dt), [1, 0], _h(dt), _h(dt), _h(dt), _h(dt, -0.5))),
+    "SparseApplyFtrlV2": _row("T", lambda dt: sto.sparse_apply_ftrl_v2(
+        _var(dt), _var(dt), _var(dt), _c(dt), [1, 0], _h(dt), _h(dt), _h(dt), _h(dt),
+        _h(dt, -0.5))),
     # array extras, linear algebra, segments, scatters
     "GatherNd": _row("Tparams", lambda dt: tf.gather_nd(_c(dt), [[0, 1], [1, 2]])),
     "ScatterNd": _row("T", lambda dt: tf.scatter_nd([[1], [0]], _c(dt), [3, 3])),

@@ -454,7 +454,12 @@ from .ops.linalg_extra_ops import (
     svd,
 )
 from .ops.eager_py_func_ops import py_function
-from .ops.sparse_embedding_ops import IndexedSlices, sparse_mask
+from .ops.indexed_slices import (
+    IndexedSlices,
+    IndexedSlicesValue,
+    convert_to_tensor_or_indexed_slices,
+)
+from .ops.sparse_embedding_ops import sparse_mask
 from .ops.sparse_math_ops import (
     sparse_add,
     sparse_fill_empty_rows,

@@ -5,6 +5,7 @@ import numpy as np
 from .gradients import gradients
 from .graph import convert_to_tensor, get_default_session, name_scope
 from .ops import array_ops
+from .ops.indexed_slices import IndexedSlices, densify
 from .session import Session
 
 
@@ -109,7 +110,9 @@ def compute_gradient(x, x_shape, y, y_shape, x_init_value=None, delta=1e-3, init
     x_values = [_checked_init(t, s, v, rng) for t, s, v in zip(xs, shapes, inits, strict=True)]
     with y.graph.as_default(), name_scope("gradient_checker"):
         dy = array_ops.placeholder(y.dtype, shape=y_shape, name="dy")
-        dxs = gradients(y, xs, grad_ys=dy)
+        # A row gather's gradient is IndexedSlices; its Jacobian is that of the dense sum.
+        dxs = [densify(dx) if isinstance(dx, IndexedSlices) else dx
+               for dx in gradients(y, xs, grad_ys=dy)]
     session, owned = _session_for(y.graph)
     try:
         for target in init_targets or []:

@@ -4,6 +4,7 @@ import collections
 
 from .graph import Tensor, convert_to_tensor, get_default_graph, name_scope
 from .ops import array_ops, math_ops
+from .ops.indexed_slices import IndexedSlices, aggregate_gradients
 from .registry import GRADIENTS
 
 
@@ -55,12 +56,13 @@ def _seed(y, grad_y):
 
 
 def _aggregate(grads):
-    grads = [g for g in grads if g is not None]
-    if not grads:
-        return None
-    if len(grads) == 1:
-        return grads[0]
-    return math_ops.add_n(grads)
+    """Several gradients of one tensor as one: added, or IndexedSlices concatenated."""
+    return aggregate_gradients(grads, math_ops.add_n)
+
+
+# Op types whose gradient functions take IndexedSlices as they are (they pass them on, as
+# TensorFlow's do); every other gradient function gets them made dense first.
+_TAKES_INDEXED_SLICES = frozenset({"Identity", "Snapshot", "Cast"})
 
 
 def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False,
@@ -68,7 +70,9 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     """Symbolic partial derivatives of ``sum(ys)`` with respect to each of ``xs``.
 
     Adds the backward ops to the default graph (named ``gradients/...``) and returns one
-    tensor per x, or None where no path leads from that x to any y.
+    tensor per x, or None where no path leads from that x to any y. The gradient of a
+    tensor read only through row gathers (``gather``, ``embedding_lookup``) is an
+    ``IndexedSlices`` of the rows read, as in TensorFlow 1.x.
     """
     ys = [convert_to_tensor(y) for y in _as_list(ys)]
     xs = [convert_to_tensor(x) for x in _as_list(xs)]
@@ -133,6 +137,9 @@ def _backprop_op(op, grads, between, stop_ops, x_ops):
         ) from None
     if grad_fn is None:
         return
+    if op.type not in _TAKES_INDEXED_SLICES:
+        out_grads = [convert_to_tensor(g) if isinstance(g, IndexedSlices) else g
+                     for g in out_grads]
     with name_scope(op.name + "_grad"):
         in_grads = grad_fn(op, *out_grads)
     in_grads = _as_list(in_grads) if isinstance(in_grads, list | tuple) else [in_grads]
@@ -144,5 +151,5 @@ def _backprop_op(op, grads, between, stop_ops, x_ops):
     for tensor, grad in zip(op.inputs, in_grads):
         if grad is None or not _is_differentiable_dtype(tensor):
             continue
-        if isinstance(grad, Tensor) and tensor.op in between:
+        if isinstance(grad, Tensor | IndexedSlices) and tensor.op in between:
             grads[tensor].append(grad)

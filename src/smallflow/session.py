@@ -60,6 +60,10 @@ class _Fetches:
         self._structure = self._flatten(fetches)
 
     def _flatten(self, fetch):
+        fetch_parts = getattr(fetch, "_fetch_parts", None)
+        if fetch_parts is not None:  # IndexedSlices: fetched as IndexedSlicesValue
+            parts = [self._flatten(part) for part in fetch_parts()]
+            return ("seq", fetch._fetch_type, parts)
         if isinstance(fetch, list | tuple):
             parts = [self._flatten(item) for item in fetch]
             # A SparseTensor (a named tuple of three tensors) comes back as its value type.

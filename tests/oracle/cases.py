@@ -857,3 +857,8 @@ EXTRA += [
 from cases_strings_io import STRINGS_IO_CASES  # noqa: E402 - as above
 
 EXTRA += STRINGS_IO_CASES
+
+# Sparse (IndexedSlices) gradients and the optimizers' sparse updates (issue 8, helper h8s).
+from cases_sparse import SPARSE_CASES  # noqa: E402 - as above
+
+EXTRA += SPARSE_CASES

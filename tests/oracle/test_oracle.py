@@ -98,17 +98,20 @@ DIFFERENCES.update({
     "fam/edge/top_k_nan_ties": _NAN_ORDER,
     "fam/edge/sort_nan": _NAN_ORDER,
 })
+# Sparse gradients (cases_sparse.py): where TensorFlow 2 changed 1.15 on purpose.
+DIFFERENCES.update({
+    "sparse/grad/densify_warnings": "TF 1.15 warns 'Converting sparse IndexedSlices to a dense "
+                                    "Tensor of unknown shape' when it densifies a gradient "
+                                    "whose shape is unknown when built (framework/ops.py); "
+                                    "TF 2 dropped that warning; smallflow follows 1.15",
+    "sparse/grad/lookup_sparse_sum": "TF 2's embedding_lookup_sparse without weights reads "
+                                     "the table directly (its 2023 fast path), giving "
+                                     "gradient rows sorted by id; TF 1.15 looks up the unique "
+                                     "ids first, giving rows in first-seen order, as smallflow "
+                                     "does (same dense gradient)",
+})
 # Differences not fixed yet (the owner of the op is named): each is a known mismatch.
-_NO_INDEXED_SLICES = ("smallflow has no IndexedSlices: a gathered variable's gradient is "
-                      "dense, so these optimizers also update (decay, shrink) rows the batch "
-                      "did not touch, where TF's sparse kernels leave them (issue 8)")
-NOT_YET_FIXED = {
-    f"fam/optimizer/{name}/sparse": _NO_INDEXED_SLICES
-    for name in ("rmsprop", "rmsprop_centered", "ftrl", "proximal_adagrad")
-}
-NOT_YET_FIXED["fam/grid/bincount_weights/"] = (
-    "TF's shape inference evaluates the constant size subgraph (max(arr) + 1, minlength) and "
-    "knows the output length; smallflow's constant folding does not reach it (static [None])")
+NOT_YET_FIXED = {}
 for _prefix in ("float64/both", "float32/dup", "float64/dup", "int32/both", "int32/dup"):
     for _op in ("argmax", "argmin"):
         DIFFERENCES[f"reduce/{_op}/{_prefix}"] = DIFFERENCES["reduce/argmax/float32/both"]

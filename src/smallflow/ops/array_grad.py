@@ -1,9 +1,12 @@
 """Gradients of the array ops."""
 
+from .. import dtypes
 from ..registry import NotDifferentiable, RegisterGradient
+from ..tensor_shape import TensorShape
 from . import array_ops, math_ops, pad_ops
 from .array_ops import broadcast_to_shape_of, reduce_to_shape_of
 from .common import constant_value, make_op
+from .indexed_slices import IndexedSlices
 
 
 @RegisterGradient("Identity")
@@ -36,6 +39,9 @@ def _cast_grad(op, grad):
     source = op.inputs[0].dtype
     target = op.outputs[0].dtype
     if (source.is_floating or source.is_complex) and (target.is_floating or target.is_complex):
+        if isinstance(grad, IndexedSlices):
+            return IndexedSlices(array_ops.cast(grad.values, source), grad.indices,
+                                 grad.dense_shape)
         return array_ops.cast(grad, source)
     return None
 
@@ -196,9 +202,40 @@ def _broadcast_to_grad(op, grad):
     return reduce_to_shape_of(grad, op.inputs[0]), None
 
 
+def _gathered_rows(params, indices, grad):
+    """The gradient of an axis-0 gather as IndexedSlices, as TensorFlow 1.x builds it: one
+    row of values per index (flattened), and params' shape (int32) as the dense shape."""
+    params_shape = array_ops.shape(params, out_type=dtypes.int64)
+    params_shape = math_ops.cast(params_shape, dtypes.int32)
+    size = array_ops.expand_dims(array_ops.size(indices), 0)
+    values_shape = array_ops.concat([size, params_shape[1:]], 0)
+    values = array_ops.reshape(grad, values_shape)
+    flat_indices = array_ops.reshape(indices, size)
+    # Static shapes TensorFlow's shape inference finds (its Size/Shape constant folding).
+    count = indices.shape.num_elements() if indices.shape.is_fully_defined() else None
+    rows = TensorShape([count])
+    if params.shape.ndims is not None:
+        values.set_shape(rows.concatenate(params.shape[1:]))
+    flat_indices.set_shape(rows)
+    return IndexedSlices(values, flat_indices, params_shape)
+
+
 @RegisterGradient("GatherV2")
 def _gather_grad(op, grad):
-    """Dense gradient: the rows of ``grad`` summed into the rows of params they came from."""
+    """Axis 0: IndexedSlices (the touched rows). Other axes: a dense tensor, the rows of
+    ``grad`` summed into the rows of params they came from."""
+    params, indices, axis_tensor = op.inputs
+    axis = constant_value(axis_tensor)
+    if axis is not None and int(axis) == 0:
+        return _gathered_rows(params, indices, grad), None, None
+    return _gather_dense_grad(op, grad)
+
+
+@RegisterGradient("DenseGatherGrad")
+def _gather_dense_grad(op, grad):
+    """The gradient of a gather as a dense tensor. Composites standing for one TensorFlow op
+    whose gradient is dense (``sparse_segment_sum``) build their gather under
+    ``gradient_override_map({"GatherV2": "DenseGatherGrad"})``."""
     params, indices, axis_tensor = op.inputs
     axis = constant_value(axis_tensor)
     params_rank = params.shape.ndims

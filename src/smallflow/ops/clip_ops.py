@@ -5,6 +5,7 @@ import numpy as np
 
 from ..graph import Tensor, convert_to_tensor, name_scope
 from . import array_ops, math_ops
+from .indexed_slices import IndexedSlices
 from .math_ops import clip_by_value  # noqa: F401 - TensorFlow's clip_ops.clip_by_value
 
 
@@ -13,13 +14,23 @@ def _values(tensor):
     return getattr(tensor, "values", tensor) if not isinstance(tensor, Tensor) else tensor
 
 
+def _like(original, values):
+    """``values`` in the form of ``original``: IndexedSlices stay IndexedSlices (sparse
+    gradients are clipped without being made dense, as in TensorFlow)."""
+    if isinstance(original, IndexedSlices):
+        return IndexedSlices(values, original.indices, original.dense_shape)
+    return values
+
+
 def clip_by_norm(t, clip_norm, axes=None, name=None):
     """``t * clip_norm / max(l2norm(t, axes), clip_norm)``: ``t`` when its norm is small.
 
     With ``axes`` each slice along those axes is clipped by its own norm.
     """
+    original = t
     with name_scope(name or "clip_by_norm") as scope:
-        t = convert_to_tensor(t, name="t")
+        # For IndexedSlices the norm is that of the values (a repeated row counts twice).
+        t = convert_to_tensor(_values(t), name="t")
         clip_norm = math_ops.cast(clip_norm, t.dtype)
         squared = math_ops.reduce_sum(t * t, axes, keepdims=True)
         positive = math_ops.greater(squared, 0.0)
@@ -28,7 +39,7 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
         norm = array_ops.where(positive, math_ops.sqrt(safe), squared)
         scaled = t * clip_norm
         clipped = math_ops.realdiv(scaled, math_ops.maximum(norm, clip_norm))
-        return array_ops.identity(clipped, name=scope[:-1] if scope else None)
+        return _like(original, array_ops.identity(clipped, name=scope[:-1] if scope else None))
 
 
 def global_norm(t_list, name=None):
@@ -65,9 +76,10 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
             if t is None:
                 clipped.append(None)
                 continue
-            t = convert_to_tensor(_values(t))
-            factor = math_ops.cast(scale, t.dtype)
-            clipped.append(array_ops.identity(t * factor, name=f"clipped_{index}"))
+            values = convert_to_tensor(_values(t))
+            factor = math_ops.cast(scale, values.dtype)
+            clipped.append(_like(t, array_ops.identity(values * factor,
+                                                       name=f"clipped_{index}")))
         return clipped, norm
 
 

@@ -168,7 +168,30 @@ def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int
             values = array_ops.reshape(weights, [-1])
         keep = math_ops.less(flat, length)
         ids = array_ops.where(keep, flat, -array_ops.ones_like(flat))
-        return math_ops.unsorted_segment_sum(values, ids, length)
+        counts = math_ops.unsorted_segment_sum(values, ids, length)
+        known = _static_bincount_length(arr, minlength, maxlength)
+        if known is not None:
+            counts.set_shape([known])
+        return counts
+
+
+def _static_bincount_length(arr, minlength, maxlength):
+    """The output length when ``arr`` and the bounds are known while the graph is built
+    (TensorFlow's shape inference evaluates that constant subgraph), else None."""
+    values = constant_value(arr)
+    bounds = [b if b is None or isinstance(b, int | np.integer) else
+              constant_value(b) if isinstance(b, Tensor) else None
+              for b in (minlength, maxlength)]
+    if values is None or any(b is None and given is not None
+                             for b, given in zip(bounds, (minlength, maxlength))):
+        return None
+    length = int(np.max(values)) + 1 if np.size(values) else 0
+    length = max(length, 0)
+    if bounds[0] is not None:
+        length = max(length, int(bounds[0]))
+    if bounds[1] is not None:
+        length = min(length, int(bounds[1]))
+    return length
 
 
 def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=dtypes.int32,

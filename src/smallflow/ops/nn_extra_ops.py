@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import dtypes
 from ..graph import convert_to_tensor, name_scope
-from . import array_ops, clip_ops, math_ops, nn_ops
+from . import array_extra_ops, array_ops, clip_ops, math_ops, nn_ops
 from .common import normalize_axes
 
 # -- embeddings --------------------------------------------------------------------------------
@@ -34,26 +34,63 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
         if ids.dtype not in (dtypes.int32, dtypes.int64):
             raise TypeError(f"ids must be int32 or int64, got {ids.dtype.name} ({ids.name})")
         if len(shards) == 1:
-            result = array_ops.gather(shards[0], ids)
-        elif partition_strategy == "div":
-            # Consecutive id ranges: the concatenated shards are the whole table in order.
-            result = array_ops.gather(array_ops.concat(shards, 0), ids)
-        else:
-            count = len(shards)
-            sizes = [array_ops.shape(p, out_type=ids.dtype)[0] for p in shards]
-            offsets = math_ops.cumsum(array_ops.stack(sizes), exclusive=True)
-            shard = math_ops.floormod(ids, count)
-            row = math_ops.floordiv(ids, count)
-            position = array_ops.gather(offsets, shard) + row
-            result = array_ops.gather(array_ops.concat(shards, 0), position)
-        if max_norm is not None:
-            rank = result.shape.ndims
-            id_rank = ids.shape.ndims
-            if rank is None or id_rank is None:
-                raise ValueError("max_norm needs the ranks of params and ids known")
-            axes = list(range(id_rank, rank)) or None
-            result = clip_ops.clip_by_norm(result, max_norm, axes=axes)
+            result = _clip_rows(array_ops.gather(shards[0], ids), ids, max_norm)
+            return array_ops.identity(result)
+        # One gather per shard (so each shard's gradient is the IndexedSlices of its own
+        # rows), stitched back in the order of the ids.
+        flat_ids = array_ops.reshape(ids, [-1])
+        positions = math_ops.range(array_ops.size(flat_ids))
+        shard_of, row_in_shard = _partition_ids(flat_ids, shards, partition_strategy)
+        shard_of = math_ops.cast(shard_of, dtypes.int32)
+        rows_per_shard = array_extra_ops.dynamic_partition(row_in_shard, shard_of, len(shards))
+        positions_per_shard = array_extra_ops.dynamic_partition(positions, shard_of,
+                                                                len(shards))
+        gathered = [array_ops.gather(shard, rows)
+                    for shard, rows in zip(shards, rows_per_shard)]
+        stitched = array_extra_ops.dynamic_stitch(positions_per_shard, gathered)
+        row_shape = shards[0].shape[1:]
+        for shard in shards[1:]:
+            row_shape = row_shape.merge_with(shard.shape[1:])
+        row_dims = (row_shape.as_list() if row_shape.is_fully_defined()
+                    else array_ops.shape(shards[0])[1:])
+        result = array_ops.reshape(stitched, array_ops.concat([array_ops.shape(ids),
+                                                               row_dims], 0))
+        result.set_shape(ids.shape.concatenate(row_shape))
+        return _clip_rows(result, ids, max_norm)
+
+
+def _partition_ids(flat_ids, shards, strategy):
+    """(shard, row within the shard) of each id: ``"mod"`` deals ids round robin, ``"div"``
+    gives each shard a consecutive range (the first ``total % n`` shards one id more)."""
+    count = len(shards)
+    if strategy == "mod":
+        return math_ops.floormod(flat_ids, count), math_ops.floordiv(flat_ids, count)
+    static_rows = [shard.shape[0].value if shard.shape.ndims else None for shard in shards]
+    if all(rows is not None for rows in static_rows):
+        total = array_ops.constant(sum(static_rows), dtype=flat_ids.dtype)
+    else:
+        sizes = [array_ops.shape(shard, out_type=flat_ids.dtype)[0] for shard in shards]
+        total = math_ops.reduce_sum(array_ops.stack(sizes))
+    per_shard = math_ops.floordiv(total, count)
+    extras = math_ops.floormod(total, count)
+    shard_of = math_ops.maximum(math_ops.floordiv(flat_ids, per_shard + 1),
+                                math_ops.floordiv(flat_ids - extras, per_shard))
+    row = array_ops.where(math_ops.less(shard_of, extras),
+                          math_ops.floormod(flat_ids, per_shard + 1),
+                          math_ops.floormod(flat_ids - extras, per_shard))
+    return shard_of, row
+
+
+def _clip_rows(result, ids, max_norm):
+    """Each looked-up row scaled down to l2 norm ``max_norm`` (None: unchanged)."""
+    if max_norm is None:
         return result
+    rank = result.shape.ndims
+    id_rank = ids.shape.ndims
+    if rank is None or id_rank is None:
+        raise ValueError("max_norm needs the ranks of params and ids known")
+    axes = list(range(id_rank, rank)) or None
+    return clip_ops.clip_by_norm(result, max_norm, axes=axes)
 
 
 # -- moments and batch normalization -----------------------------------------------------------

@@ -2,8 +2,9 @@
 
 TensorFlow 1.x spells these as functions of a variable (``tf.assign(ref, value)``) as well
 as methods. Each op names the variable it writes through its ``var_name`` attribute, like
-the ``Assign`` ops of ``state_ops``; kernels store a fresh array instead of writing into
-the old one, so every reader within one ``Session.run`` sees a single value.
+the ``Assign`` ops of ``state_ops``. A scatter writes into the variable's array only when
+nothing but the variable store refers to it (ownership.py), and otherwise stores a fresh
+array, so a value read earlier (a fetch, another op's input) never changes under its reader.
 """
 
 import numpy as np
@@ -12,6 +13,7 @@ from .. import dtypes
 from ..errors import FailedPreconditionError, InvalidArgumentError, OutOfRangeError
 from ..graph import convert_to_tensor
 from ..op_signature import ALL, FLOATS, INDEX, NUMBERS, signature
+from ..ownership import writable_alone
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import as_shape
 from . import state_ops
@@ -116,7 +118,9 @@ def _scatter_kernel(op_type, combine):
                     f"{op_type}: shape of updates {list(np.shape(updates))} must be "
                     f"indices.shape + params.shape[1:] = {list(target_shape)}",
                 )
-            new = current.copy()
+            # In place when only the store (and this kernel) can see the variable's array:
+            # a 50,000-row embedding table updated at 128 rows then costs 128 rows.
+            new = current if writable_alone(current, 1) else current.copy()
             combine(new, indices, np.broadcast_to(updates, target_shape).astype(new.dtype))
             store[name] = new
             return new

@@ -2,8 +2,7 @@
 ``safe_embedding_lookup_sparse``, plus ``IndexedSlices`` and ``sparse_mask``.
 
 Both lookups are composites (gather, weight, segment-reduce), so their gradients with
-respect to the embedding table are the gather's: dense, where TensorFlow gives
-IndexedSlices; the values are the same.
+respect to the embedding table are the gather's: IndexedSlices of the rows looked up.
 """
 
 from .. import dtypes
@@ -12,30 +11,11 @@ from . import array_extra_ops, array_ops, math_ops, segment_ops
 from .nn_extra_ops import embedding_lookup
 from .sparse_math_ops import sparse_fill_empty_rows
 from .sparse_ops import _as_sparse, sparse_reshape, sparse_retain
-from .sparse_tensor import SparseTensor, ValuesBacked
+from .indexed_slices import IndexedSlices
+from .sparse_tensor import SparseTensor
 
 __all__ = ["IndexedSlices", "embedding_lookup_sparse", "safe_embedding_lookup_sparse",
            "sparse_mask"]
-
-
-class IndexedSlices(ValuesBacked):
-    """Rows ``values[i]`` of a ``dense_shape`` tensor at row ``indices[i]`` (TensorFlow's
-    representation of sparse gradients; smallflow's gradients are dense, so this is for
-    programs that build them). ``dense_shape`` may be None. Fetch its parts."""
-
-    def __init__(self, values, indices, dense_shape=None):
-        self.values = convert_to_tensor(values, name="values")
-        self.indices = convert_to_tensor(indices, name="indices")
-        self.dense_shape = None if dense_shape is None else convert_to_tensor(
-            dense_shape, name="dense_shape")
-
-    def __repr__(self):
-        shape = "" if self.dense_shape is None else f", dense_shape={self.dense_shape!r}"
-        return f"IndexedSlices(indices={self.indices!r}, values={self.values!r}{shape})"
-
-    @property
-    def name(self):
-        return self.values.name
 
 
 def sparse_mask(a, mask_indices, name=None):

@@ -6,7 +6,7 @@ element-wise maximum/minimum, ``sparse_merge``/``sparse_to_indicator``, the
 import numpy as np
 
 from .. import dtypes
-from ..graph import convert_to_tensor, name_scope
+from ..graph import convert_to_tensor, get_default_graph, name_scope
 from ..op_signature import FLOATS, NUMBERS, REALS, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
@@ -489,7 +489,9 @@ def _sparse_segment(kind, data, indices, segment_ids, name, num_segments):
         data = convert_to_tensor(data, name="data")
         indices = convert_to_tensor(indices, name="indices")
         segment_ids = convert_to_tensor(segment_ids, name="segment_ids")
-        rows = array_ops.gather(data, indices)
+        # TensorFlow's SparseSegment* ops have a dense gradient for data, not IndexedSlices.
+        with get_default_graph().gradient_override_map({"GatherV2": "DenseGatherGrad"}):
+            rows = array_ops.gather(data, indices)
         if num_segments is not None:
             total = math_ops.unsorted_segment_sum(rows, segment_ids, num_segments)
             ones = array_ops.ones_like(segment_ids, dtype=data.dtype)

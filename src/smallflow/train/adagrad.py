@@ -1,7 +1,7 @@
 """Adagrad: ``accum += grad**2; var -= lr * grad / sqrt(accum)``."""
 
 from ..graph import convert_to_tensor
-from ..ops import array_ops, training_ops
+from ..ops import array_ops, sparse_training_ops, training_ops
 from .optimizer import Optimizer
 
 
@@ -35,3 +35,9 @@ class AdagradOptimizer(Optimizer):
         accum = self.get_slot(var, "accumulator")
         rate = array_ops.cast(self._learning_rate_tensor, var.dtype)
         return training_ops.apply_adagrad(var, accum, rate, grad, use_locking=self._use_locking).op
+
+    def _apply_sparse(self, grad, var):
+        accum = self.get_slot(var, "accumulator")
+        rate = array_ops.cast(self._learning_rate_tensor, var.dtype)
+        return sparse_training_ops.sparse_apply_adagrad(
+            var, accum, rate, grad.values, grad.indices, use_locking=self._use_locking).op

@@ -1,7 +1,7 @@
 """Adam (Kingma and Ba), with TensorFlow 1.x's variables, names and update formula."""
 
 from ..graph import control_dependencies, convert_to_tensor
-from ..ops import array_ops, control_flow_ops, training_ops
+from ..ops import array_ops, control_flow_ops, math_ops, scatter_ops, training_ops
 from .optimizer import Optimizer
 
 
@@ -74,6 +74,36 @@ class AdamOptimizer(Optimizer):
             grad,
             use_locking=self._use_locking,
         ).op
+
+    def _apply_sparse(self, grad, var):
+        """TensorFlow 1.x's sparse Adam: m and v decay everywhere (every row, touched or not),
+        the gradient's rows are added to them, and every row of the variable moves."""
+        return self._apply_sparse_shared(grad.values, var, grad.indices)
+
+    def _apply_sparse_shared(self, grad, var, indices):
+        dtype = var.dtype.base_dtype
+        beta1_power, beta2_power = (array_ops.cast(p, dtype)
+                                    for p in self._get_beta_accumulators())
+        lr_t, beta1_t, beta2_t, epsilon_t = (
+            array_ops.cast(t, dtype)
+            for t in (self._lr_t, self._beta1_t, self._beta2_t, self._epsilon_t))
+        lr = lr_t * math_ops.sqrt(1 - beta2_power) / (1 - beta1_power)
+        m = self.get_slot(var, "m")
+        m_scaled_g_values = grad * (1 - beta1_t)
+        m_t = scatter_ops.assign(m, m * beta1_t, use_locking=self._use_locking)
+        with control_dependencies([m_t]):
+            m_t = scatter_ops.scatter_add(m, indices, m_scaled_g_values,
+                                          use_locking=self._use_locking)
+        v = self.get_slot(var, "v")
+        v_scaled_g_values = (grad * grad) * (1 - beta2_t)
+        v_t = scatter_ops.assign(v, v * beta2_t, use_locking=self._use_locking)
+        with control_dependencies([v_t]):
+            v_t = scatter_ops.scatter_add(v, indices, v_scaled_g_values,
+                                          use_locking=self._use_locking)
+        v_sqrt = math_ops.sqrt(v_t)
+        var_update = scatter_ops.assign_sub(var, lr * m_t / (v_sqrt + epsilon_t),
+                                            use_locking=self._use_locking)
+        return control_flow_ops.group(var_update, m_t, v_t)
 
     def _finish(self, update_ops, name_scope):
         with control_dependencies(update_ops):

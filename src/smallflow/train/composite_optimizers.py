@@ -9,7 +9,7 @@ kernels. The formulas are those of TensorFlow 1.x's ``training_ops``.
 
 from .. import dtypes
 from ..graph import control_dependencies, convert_to_tensor
-from ..ops import array_ops, control_flow_ops, math_ops, scatter_ops
+from ..ops import array_ops, control_flow_ops, math_ops, scatter_ops, sparse_training_ops
 from .optimizer import Optimizer
 
 
@@ -65,6 +65,12 @@ class AdadeltaOptimizer(_Composite):
                                         rho * accum_update + (1.0 - rho) * update * update)
         with control_dependencies([new_update]):
             return scatter_ops.assign_sub(var, lr * update).op
+
+    def _apply_sparse(self, grad, var):
+        lr, rho, eps = (self._hyper(a, var) for a in self._HYPER)
+        return sparse_training_ops.sparse_apply_adadelta(
+            var, self.get_slot(var, "accum"), self.get_slot(var, "accum_update"), lr, rho, eps,
+            grad.values, grad.indices, use_locking=self._use_locking).op
 
 
 class FtrlOptimizer(_Composite):
@@ -128,6 +134,18 @@ class FtrlOptimizer(_Composite):
         with control_dependencies([new_accum]):
             return scatter_ops.assign(var, value).op
 
+    def _apply_sparse(self, grad, var):
+        lr, power, l1, l2, shrinkage = (self._hyper(a, var) for a in self._HYPER)
+        accum = self.get_slot(var, "accum")
+        linear = self.get_slot(var, "linear")
+        if self._l2_shrinkage <= 0.0:
+            return sparse_training_ops.sparse_apply_ftrl(
+                var, accum, linear, grad.values, grad.indices, lr, l1, l2, power,
+                use_locking=self._use_locking).op
+        return sparse_training_ops.sparse_apply_ftrl_v2(
+            var, accum, linear, grad.values, grad.indices, lr, l1, l2, shrinkage, power,
+            use_locking=self._use_locking).op
+
 
 class ProximalGradientDescentOptimizer(_Composite):
     """Gradient descent followed by the proximal step of ``l1 |w| + l2 / 2 w^2``."""
@@ -145,6 +163,11 @@ class ProximalGradientDescentOptimizer(_Composite):
     def _apply_dense(self, grad, var):
         lr, l1, l2 = (self._hyper(a, var) for a in self._HYPER)
         return scatter_ops.assign(var, _proximal(var - lr * grad, lr, l1, l2)).op
+
+    def _apply_sparse(self, grad, var):
+        lr, l1, l2 = (self._hyper(a, var) for a in self._HYPER)
+        return sparse_training_ops.sparse_apply_proximal_gradient_descent(
+            var, lr, l1, l2, grad.values, grad.indices, use_locking=self._use_locking).op
 
 
 class ProximalAdagradOptimizer(_Composite):
@@ -175,6 +198,12 @@ class ProximalAdagradOptimizer(_Composite):
         new_accum = scatter_ops.assign_add(accum, grad * grad)
         rate = lr * math_ops.rsqrt(new_accum)
         return scatter_ops.assign(var, _proximal(var - rate * grad, rate, l1, l2)).op
+
+    def _apply_sparse(self, grad, var):
+        lr, l1, l2 = (self._hyper(a, var) for a in self._HYPER)
+        return sparse_training_ops.sparse_apply_proximal_adagrad(
+            var, self.get_slot(var, "accumulator"), lr, l1, l2, grad.values, grad.indices,
+            use_locking=self._use_locking).op
 
 
 class AdagradDAOptimizer(_Composite):
@@ -217,3 +246,10 @@ class AdagradDAOptimizer(_Composite):
         shrunk = math_ops.maximum(math_ops.abs(sums) - l1 * step, 0.0)
         value = -math_ops.sign(sums) * shrunk / denominator
         return control_flow_ops.group(scatter_ops.assign(var, value))
+
+    def _apply_sparse(self, grad, var):
+        lr, l1, l2 = (self._hyper(a, var) for a in self._HYPER)
+        return sparse_training_ops.sparse_apply_adagrad_da(
+            var, self.get_slot(var, "gradient_accumulator"),
+            self.get_slot(var, "gradient_squared_accumulator"), grad.values, grad.indices,
+            lr, l1, l2, self._step_t, use_locking=self._use_locking).op

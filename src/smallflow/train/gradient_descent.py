@@ -1,7 +1,7 @@
 """Plain stochastic gradient descent: ``var -= learning_rate * grad``."""
 
 from ..graph import convert_to_tensor
-from ..ops import array_ops, training_ops
+from ..ops import array_ops, scatter_ops, training_ops
 from .optimizer import Optimizer
 
 
@@ -22,3 +22,12 @@ class GradientDescentOptimizer(Optimizer):
         return training_ops.apply_gradient_descent(
             var, rate, grad, use_locking=self._use_locking
         ).op
+
+    def _apply_sparse_duplicate_indices(self, grad, var):
+        # scatter_sub adds up repeated rows itself: no need to sum them first.
+        rate = array_ops.cast(self._learning_rate_tensor, var.dtype.base_dtype)
+        return scatter_ops.scatter_sub(var, grad.indices, grad.values * rate,
+                                       use_locking=self._use_locking).op
+
+    def _apply_sparse(self, grad, var):
+        return self._apply_sparse_duplicate_indices(grad, var)

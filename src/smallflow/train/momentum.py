@@ -1,7 +1,7 @@
 """Momentum (optionally Nesterov): ``accum = momentum * accum + grad; var -= lr * accum``."""
 
 from ..graph import convert_to_tensor
-from ..ops import array_ops, training_ops
+from ..ops import array_ops, sparse_training_ops, training_ops
 from .optimizer import Optimizer
 
 
@@ -43,3 +43,11 @@ class MomentumOptimizer(Optimizer):
             use_locking=self._use_locking,
             use_nesterov=self._use_nesterov,
         ).op
+
+    def _apply_sparse(self, grad, var):
+        return sparse_training_ops.sparse_apply_momentum(
+            var, self.get_slot(var, "momentum"),
+            array_ops.cast(self._learning_rate_tensor, var.dtype),
+            grad.values, grad.indices,
+            array_ops.cast(self._momentum_tensor, var.dtype),
+            use_locking=self._use_locking, use_nesterov=self._use_nesterov).op

@@ -10,7 +10,8 @@ from ..graph import (
     get_default_graph,
     name_scope,
 )
-from ..ops import array_ops, control_flow_ops, state_ops
+from ..ops import array_extra_ops, array_ops, control_flow_ops, math_ops, state_ops
+from ..ops.indexed_slices import IndexedSlices, convert_to_tensor_or_indexed_slices
 
 _VALID_DTYPES = (dtypes.float16, dtypes.float32, dtypes.float64)
 
@@ -96,7 +97,11 @@ class Optimizer:
         pairs = []
         for grad, var in grads_and_vars:
             if grad is not None:
-                grad = convert_to_tensor(grad)
+                try:
+                    grad = convert_to_tensor_or_indexed_slices(grad)
+                except TypeError:
+                    raise TypeError(f"Gradient must be convertible to a Tensor or "
+                                    f"IndexedSlices, or None: {grad}") from None
             pairs.append((grad, var))
         with_grads = [(g, v) for g, v in pairs if g is not None]
         if not with_grads:
@@ -110,7 +115,10 @@ class Optimizer:
             updates = []
             for grad, var in with_grads:
                 with name_scope("update_" + var.op.name):
-                    updates.append(self._apply_dense(grad, var))
+                    if isinstance(grad, IndexedSlices):
+                        updates.append(self._apply_sparse_duplicate_indices(grad, var))
+                    else:
+                        updates.append(self._apply_dense(grad, var))
             if global_step is None:
                 train_op = self._finish(updates, scope)
             else:
@@ -137,6 +145,20 @@ class Optimizer:
 
     def _apply_dense(self, grad, var):
         raise NotImplementedError(f"{type(self).__name__} must define _apply_dense")
+
+    def _apply_sparse_duplicate_indices(self, grad, var):
+        """Apply IndexedSlices ``grad``: rows named more than once are summed first, so
+        ``_apply_sparse`` sees each row once (an optimizer whose update adds up repeated
+        rows by itself, like gradient descent's scatter_sub, may override this)."""
+        summed_values, unique_indices = _deduplicate_indexed_slices(grad.values, grad.indices)
+        unique = IndexedSlices(summed_values, unique_indices, grad.dense_shape)
+        return self._apply_sparse(unique, var)
+
+    def _apply_sparse(self, grad, var):
+        """Update only the rows ``grad.indices`` (IndexedSlices without repeated rows)."""
+        raise NotImplementedError(
+            f"{type(self).__name__} has no _apply_sparse: it cannot apply the IndexedSlices "
+            f"gradient of {var.op.name} (a variable read through gather/embedding_lookup)")
 
     def _finish(self, update_ops, name_scope):
         return control_flow_ops.group(*update_ops, name=name_scope)
@@ -197,6 +219,14 @@ class Optimizer:
         found = [v for v in self._non_slot_variables() if v.graph is graph]
         found += [v for slot in self._slots.values() for v in slot.values() if v.graph is graph]
         return sorted(found, key=lambda v: v.name)
+
+
+def _deduplicate_indexed_slices(values, indices):
+    """``(summed_values, unique_indices)``: the rows of ``values`` with equal indices added."""
+    unique_indices, positions = array_extra_ops.unique(indices)
+    count = array_ops.shape(unique_indices)[0]
+    summed_values = math_ops.unsorted_segment_sum(values, positions, count)
+    return summed_values, unique_indices
 
 
 def _filled(var, fill_value):

@@ -1,7 +1,7 @@
 """RMSProp: divide the step by a running root mean square of the gradients."""
 
 from ..graph import convert_to_tensor
-from ..ops import array_ops, training_ops
+from ..ops import array_ops, sparse_training_ops, training_ops
 from .optimizer import Optimizer
 
 
@@ -67,3 +67,15 @@ class RMSPropOptimizer(Optimizer):
                 var, rms, mom, lr, rho, momentum, epsilon, grad, use_locking=self._use_locking
             )
         return update.op
+
+    def _apply_sparse(self, grad, var):
+        rms = self.get_slot(var, "rms")
+        mom = self.get_slot(var, "momentum")
+        lr, rho, momentum, epsilon = (array_ops.cast(t, var.dtype) for t in self._tensors)
+        if self._centered:
+            return sparse_training_ops.sparse_apply_centered_rms_prop(
+                var, self.get_slot(var, "mg"), rms, mom, lr, rho, momentum, epsilon,
+                grad.values, grad.indices, use_locking=self._use_locking).op
+        return sparse_training_ops.sparse_apply_rms_prop(
+            var, rms, mom, lr, rho, momentum, epsilon, grad.values, grad.indices,
+            use_locking=self._use_locking).op
