@@ -118,3 +118,14 @@ def test_random_crop_takes_a_window():
     crop = run(tf.random_crop(image, [2, 3], seed=5))
     row, col = divmod(int(crop[0, 0]), 5)
     np.testing.assert_array_equal(crop, image[row:row + 2, col:col + 3])
+
+
+@pytest.mark.parametrize(("make", "length"), [
+    (lambda: tf.bincount([0, 2, 2], minlength=4), 4),       # known when built, as in TF
+    (lambda: tf.bincount([0, 5], maxlength=3), 3),
+    (lambda: tf.bincount([1, 1]), 2),
+    (lambda: tf.bincount(tf.constant([], tf.int32)), 0),
+    (lambda: tf.bincount(tf.placeholder(tf.int32, [3]), minlength=4), None),  # fed values
+])
+def test_bincount_static_length_is_known_for_constant_input(make, length):
+    assert make().shape.as_list() == [length]

@@ -8,10 +8,15 @@ respect to the embedding table are the gather's: IndexedSlices of the rows looke
 from .. import dtypes
 from ..graph import convert_to_tensor, name_scope
 from . import array_extra_ops, array_ops, math_ops, segment_ops
-from .nn_extra_ops import embedding_lookup
-from .sparse_math_ops import sparse_fill_empty_rows
-from .sparse_ops import _as_sparse, sparse_reshape, sparse_retain
 from .indexed_slices import IndexedSlices
+from .nn_extra_ops import embedding_lookup
+from .sparse_math_ops import (
+    sparse_fill_empty_rows,
+    sparse_segment_mean,
+    sparse_segment_sqrt_n,
+    sparse_segment_sum,
+)
+from .sparse_ops import _as_sparse, sparse_reshape, sparse_retain
 from .sparse_tensor import SparseTensor
 
 __all__ = ["IndexedSlices", "embedding_lookup_sparse", "safe_embedding_lookup_sparse",
@@ -43,16 +48,13 @@ def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod"
         unique_ids, position = array_extra_ops.unique(ids)
         rows = embedding_lookup(params, unique_ids, partition_strategy=partition_strategy,
                                 max_norm=max_norm)
-        embeddings = array_ops.gather(rows, position)
         if sp_weights is None:
-            if combiner == "sum":
-                return segment_ops.segment_sum(embeddings, segment_ids)
-            if combiner == "mean":
-                return segment_ops.segment_mean(embeddings, segment_ids)
-            ones = array_ops.ones_like(segment_ids, dtype=embeddings.dtype)
-            counts = segment_ops.segment_sum(ones, segment_ids)
-            total = segment_ops.segment_sum(embeddings, segment_ids)
-            return math_ops.div_no_nan(total, array_ops.expand_dims(math_ops.sqrt(counts), 1))
+            # TensorFlow 1.x's sparse segment reductions: the table's gradient is the
+            # IndexedSlices of the unique ids, in the order they first occur.
+            reduce = {"sum": sparse_segment_sum, "mean": sparse_segment_mean,
+                      "sqrtn": sparse_segment_sqrt_n}[combiner]
+            return reduce(rows, position, segment_ids)
+        embeddings = array_ops.gather(rows, position)
         weights = convert_to_tensor(sp_weights.values, dtype=embeddings.dtype)
         rank = embeddings.shape.ndims or 2
         weighted = embeddings * array_ops.reshape(weights, [-1] + [1] * (rank - 1))

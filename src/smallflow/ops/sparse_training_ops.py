@@ -131,10 +131,10 @@ def _shape_fn(n_state, grad_at, scalar_at):
         indices = op.inputs[grad_at + 1].shape
         if indices.ndims not in (None, 1):
             raise ShapeError(f"Shape must be rank 1 but is rank {indices.ndims} for indices")
-        if grad.ndims is not None and shape.ndims is not None:
-            if grad.ndims != shape.ndims or not grad[1:].is_compatible_with(shape[1:]):
-                raise ShapeError(f"Dimensions 1 and beyond of grad {grad.bracket_str()} must "
-                                 f"equal those of var {shape.bracket_str()}")
+        if grad.ndims is not None and shape.ndims is not None and (
+                grad.ndims != shape.ndims or not grad[1:].is_compatible_with(shape[1:])):
+            raise ShapeError(f"Dimensions 1 and beyond of grad {grad.bracket_str()} must "
+                             f"equal those of var {shape.bracket_str()}")
         if grad.ndims is not None and indices.ndims == 1 and not grad[:1].is_compatible_with(
                 indices):
             raise ShapeError(f"Dimension 0 of grad {grad.bracket_str()} must equal the "

@@ -1,14 +1,16 @@
 """State ops: variables and assignments, the only kernels that read or write session state.
 
 Stateful kernels are built with ``kernel(attrs, state)``; ``state.variables`` is the running
-session's dict from variable op name to its current value. Updates store a new array rather
-than writing into the old one, so every reader within one ``Session.run`` sees one value.
+session's dict from variable op name to its current value. Updates write into the variable's
+array only when nothing but the store refers to it (ownership.py); otherwise they store a new
+array, so a value read earlier in a ``Session.run`` never changes under its reader.
 """
 
 import numpy as np
 
 from ..errors import FailedPreconditionError, InvalidArgumentError
 from ..op_signature import ALL, NUMBERS, signature
+from ..ownership import takes_dead_inputs, writable_alone
 from ..registry import register_op
 from ..tensor_shape import as_shape
 from .common import make_op
@@ -55,8 +57,15 @@ def _assign_kernel(attrs, state):
     store = state.variables
     dtype = attrs["dtype"].as_numpy_dtype
 
+    @takes_dead_inputs
     def assign(value):
-        new = np.array(_checked(attrs, value), dtype=dtype, copy=True)
+        _checked(attrs, value)
+        # A value nothing else holds (a dead intermediate) becomes the variable's array
+        # as it is; anything else is copied, so the variable never aliases a live array.
+        if writable_alone(value) and value.dtype == dtype:
+            new = value
+        else:
+            new = np.array(value, dtype=dtype, copy=True)
         store[name] = new
         return new
 
@@ -75,6 +84,10 @@ def _assign_update_kernel(numpy_fn):
                 raise FailedPreconditionError(
                     None, None, f"Attempting to use uninitialized value {name}"
                 ) from None
+            # In place when only the store holds the variable's array (see ownership.py).
+            if (writable_alone(current, 1) and np.result_type(current, value) == current.dtype
+                    and np.broadcast_shapes(current.shape, np.shape(value)) == current.shape):
+                return numpy_fn(current, value, out=current)
             new = numpy_fn(current, value)
             store[name] = new
             return new
