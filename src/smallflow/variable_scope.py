@@ -199,8 +199,10 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
     counts = _scope_counts(graph)
     parent = stack[-1]
     if isinstance(name_or_scope, VariableScope):
+        # TF1 opens a new (uniquified) name scope named after the scope's last component,
+        # below the current one; re-entering the root scope leaves the name scope alone.
         full_name = name_or_scope.name
-        op_scope = full_name + "/"
+        op_scope = full_name.split("/")[-1]
     else:
         base = name_or_scope
         if base is None:
@@ -222,7 +224,7 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
     saved_counts = dict(counts) if isinstance(name_or_scope, VariableScope) else None
     stack.append(scope)
     try:
-        with graph.name_scope(op_scope):
+        with (graph.name_scope(op_scope) if op_scope else contextlib.nullcontext()):
             yield scope
     finally:
         stack.pop()

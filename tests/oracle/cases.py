@@ -862,3 +862,7 @@ EXTRA += STRINGS_IO_CASES
 from cases_sparse import SPARSE_CASES  # noqa: E402 - as above
 
 EXTRA += SPARSE_CASES
+
+from cases_sweep_a import SWEEP_A_CASES  # noqa: E402 - as above (session 4 sweep A)
+
+EXTRA += SWEEP_A_CASES

@@ -1,1 +1,1 @@
-"""``tensorflow.python.platform``: ``gfile`` and ``tf_logging``."""
+"""``tensorflow.python.platform``: ``gfile``, ``tf_logging``, ``flags`` and ``app``."""

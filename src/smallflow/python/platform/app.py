@@ -1,0 +1,3 @@
+"""``tensorflow.python.platform.app``: the same module as ``tf.app``."""
+
+from ...app import *  # noqa: F401,F403

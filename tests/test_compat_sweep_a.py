@@ -1,0 +1,97 @@
+"""Constructs found by compatibility sweep A of session 4 (docs/compatibility.md, "Session 4
+sweep A": nfmcclure/tensorflow_cookbook, tensorflow-without-a-phd, FirstContactWithTensorFlow).
+
+Each row is the construct that broke, reduced to a few lines, with what TensorFlow 1.x gives.
+"""
+
+import logging
+
+import pytest
+
+import smallflow as tf
+
+
+# --- tf.logging, complete, and its tensorflow.python.platform paths -------------------------
+
+def _log_calls(caplog, calls):
+    tf.logging.set_verbosity(tf.logging.DEBUG)
+    with caplog.at_level(logging.DEBUG, logger="smallflow"):
+        calls()
+    return [r.getMessage() for r in caplog.records if r.name == "smallflow"]
+
+
+def _every_n():
+    for i in range(7):
+        tf.logging.log_every_n(tf.logging.INFO, "every %d", 3, i)
+
+
+def _first_n():
+    for i in range(5):
+        tf.logging.log_first_n(tf.logging.WARN, "first %d", 2, i)
+
+
+LOG_CASES = [
+    ("log at a level", lambda: tf.logging.log(tf.logging.INFO, "v=%s", 3), ["v=3"]),
+    ("log_every_n counts per call site", _every_n, ["every 0", "every 3", "every 6"]),
+    ("log_first_n", _first_n, ["first 0", "first 1"]),
+    ("log_if true and false",
+     lambda: (tf.logging.log_if(tf.logging.INFO, "yes", True),
+              tf.logging.log_if(tf.logging.INFO, "no", False)), ["yes"]),
+    ("vlog", lambda: tf.logging.vlog(tf.logging.ERROR, "vlog %d", 1), ["vlog 1"]),
+    ("TaskLevelStatusMessage", lambda: tf.logging.TaskLevelStatusMessage("status"), ["status"]),
+    ("flush writes nothing", tf.logging.flush, []),
+]
+
+
+@pytest.mark.parametrize("calls,expected", [c[1:] for c in LOG_CASES],
+                         ids=[c[0] for c in LOG_CASES])
+def test_tf_logging_functions(caplog, calls, expected):
+    old = tf.logging.get_verbosity()
+    try:
+        assert _log_calls(caplog, calls) == expected
+    finally:
+        tf.logging.set_verbosity(old)
+
+
+PLATFORM_MODULES = [
+    ("tf_logging", "info", tf.logging.info),
+    ("flags", "DEFINE_integer", tf.flags.DEFINE_integer),
+    ("app", "run", tf.app.run),
+    ("gfile", "Exists", tf.gfile.Exists),
+]
+
+
+@pytest.mark.parametrize("module,name,public", PLATFORM_MODULES,
+                         ids=[m[0] for m in PLATFORM_MODULES])
+def test_python_platform_modules_are_the_public_ones(module, name, public):
+    # without-a-phd's mlengine/trainer: `from tensorflow.python.platform import tf_logging`.
+    import importlib
+
+    mod = importlib.import_module(f"smallflow.python.platform.{module}")
+    assert getattr(mod, name) is public
+
+
+# --- variable scopes entered again -----------------------------------------------------------
+
+def _scope_names():
+    with tf.Graph().as_default():
+        with tf.variable_scope("foo") as scope:
+            first = tf.constant(1.0)
+            var = tf.get_variable("v", [1])
+        with tf.variable_scope(scope):
+            again = tf.constant(1.0)
+        with tf.variable_scope(tf.get_variable_scope(), reuse=True):
+            root = tf.constant(2.0)
+            same = tf.get_variable("foo/v", [1])
+        with tf.name_scope("outer"):
+            with tf.variable_scope(scope, reuse=True):
+                nested = tf.constant(1.0)
+                inner = tf.get_variable("v", [1])
+        return [t.name for t in (first, var, again, root, same, nested, inner)]
+
+
+def test_reentered_variable_scopes_name_ops_as_tf1():
+    # cookbook 09/06 siamese model: `variable_scope(get_variable_scope(), reuse=True)` at the
+    # root failed ("'/' is not a valid scope name"); a scope object opens `foo_1` for its ops.
+    assert _scope_names() == ["foo/Const:0", "foo/v:0", "foo_1/Const:0", "Const:0", "foo/v:0",
+                              "outer/foo/Const:0", "foo/v:0"]
