@@ -15,7 +15,7 @@ import re
 from . import dtypes, init_ops, nest
 from .graph import convert_to_tensor, name_scope
 from .ops import array_ops, math_ops, nn_ops
-from .variable_scope import get_variable, variable_scope
+from .variable_scope import get_variable, reenter_variable_scope, variable_scope
 
 
 def _concat(prefix, suffix):
@@ -102,7 +102,7 @@ class RNNCell:
             with variable_scope(None, default_name=self.name, reuse=reuse) as opened:
                 self._scope = opened
                 return self._build_and_call(inputs, state)
-        with variable_scope(self._scope, reuse=True):
+        with reenter_variable_scope(self._scope):
             return self._build_and_call(inputs, state)
 
     def _build_and_call(self, inputs, state):

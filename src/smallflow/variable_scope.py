@@ -19,11 +19,14 @@ AUTO_REUSE = _ReuseMode()
 class VariableScope:
     """The current scope's name, reuse mode and default initializer."""
 
-    def __init__(self, reuse, name="", initializer=None, dtype=dtypes.float32):
+    def __init__(self, reuse, name="", initializer=None, dtype=dtypes.float32,
+                 name_scope=None):
         self._reuse = reuse
         self._name = name
         self._initializer = initializer
         self._dtype = dtype
+        # The op name scope opened with this scope (``foo_1/`` when ``foo/`` was taken).
+        self._name_scope = name_scope
 
     @property
     def name(self):
@@ -31,6 +34,8 @@ class VariableScope:
 
     @property
     def original_name_scope(self):
+        if self._name_scope is not None:
+            return self._name_scope
         return self._name + "/" if self._name else ""
 
     @property
@@ -187,12 +192,14 @@ def _close_subscopes(counts, name):
 
 @contextlib.contextmanager
 def variable_scope(name_or_scope, default_name=None, values=None, initializer=None,
-                   regularizer=None, reuse=None, dtype=None, **unused):
+                   regularizer=None, reuse=None, dtype=None, auxiliary_name_scope=True,
+                   **unused):
     """Open a scope for variable names (and a name scope of the same name for ops).
 
     Scope names opened with a ``default_name`` are numbered as TF 1.x numbers them: per
     enclosing scope, starting again from the plain name each time the enclosing scope is
-    entered anew.
+    entered anew. With ``auxiliary_name_scope=False`` no name scope is opened: ops keep the
+    current one (layers re-enter ``scope.original_name_scope`` themselves that way).
     """
     graph = get_default_graph()
     stack = _scope_stack(graph)
@@ -224,7 +231,16 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
     saved_counts = dict(counts) if isinstance(name_or_scope, VariableScope) else None
     stack.append(scope)
     try:
-        with (graph.name_scope(op_scope) if op_scope else contextlib.nullcontext()):
+        if not auxiliary_name_scope:
+            op_scope = None
+        with (graph.name_scope(op_scope) if op_scope else contextlib.nullcontext()) as opened:
+            if isinstance(name_or_scope, VariableScope):
+                scope._name_scope = name_or_scope.original_name_scope
+            elif opened is not None:
+                scope._name_scope = opened
+            else:
+                current = graph.get_name_scope()
+                scope._name_scope = current + "/" if current else ""
             yield scope
     finally:
         stack.pop()
@@ -233,3 +249,12 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
             counts.update(saved_counts)
         else:
             _close_subscopes(counts, full_name)
+
+
+@contextlib.contextmanager
+def reenter_variable_scope(scope):
+    """Re-enter ``scope`` with reuse and its original name scope, as a TF1 layer or RNN cell
+    does on its second call (``proj/BiasAdd_1``, not ``proj_1/BiasAdd``)."""
+    with variable_scope(scope, reuse=True, auxiliary_name_scope=False) as entered:
+        with get_default_graph().name_scope(scope.original_name_scope):
+            yield entered

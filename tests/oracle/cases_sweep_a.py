@@ -25,6 +25,38 @@ def _reentered_scope_names(tf, np):
     return {"names": tf.constant(np.array(names, dtype=object))}
 
 
+def _second_call_names(tf, np):
+    # A layer object and an RNN cell called twice re-enter their first name scope
+    # (`proj/BiasAdd_1`); a template opens a new one (`tm_1/`); auxiliary_name_scope=False
+    # keeps the current name scope and makes it the scope's original_name_scope.
+    x = tf.placeholder(tf.float32, [2, 4])
+    state = tf.zeros([2, 3])
+    cell = tf.nn.rnn_cell.BasicRNNCell(3)
+    a, _ = cell(x, state)
+    b, _ = cell(x, state)
+
+    def body(v):
+        return tf.matmul(v, tf.get_variable("w", [4, 4]))
+
+    template = tf.make_template("tm", body)
+    c, d = template(x), template(x)
+    dense = tf.layers.Dense(3, name="proj")
+    e, f = dense(x), dense(x)
+    with tf.variable_scope("foo") as scope:
+        pass
+    with tf.variable_scope(scope, auxiliary_name_scope=False):
+        g = tf.constant(1.0)
+    with tf.name_scope("ns"):
+        with tf.variable_scope(scope, auxiliary_name_scope=False):
+            h = tf.constant(1.0)
+        with tf.variable_scope("bar", auxiliary_name_scope=False) as bar:
+            i = tf.constant(1.0)
+            j = tf.get_variable("j", [1])
+    names = [t.name for t in (a, b, c, d, e, f, g, h, i, j)] + [bar.original_name_scope]
+    return {"names": tf.constant(np.array(names, dtype=object))}
+
+
 SWEEP_A_CASES = [
+    Case("sweep_a/variable_scope/second_calls", _second_call_names),
     Case("sweep_a/variable_scope/reentered_names", _reentered_scope_names),
 ]

@@ -14,7 +14,7 @@ import numpy as np
 from .. import dtypes
 from ..graph import GraphKeys, Tensor, convert_to_tensor, get_collection, get_default_graph
 from ..tensor_shape import TensorShape
-from ..variable_scope import get_variable, variable_scope
+from ..variable_scope import get_variable, reenter_variable_scope, variable_scope
 
 __all__ = ["InputSpec", "Layer"]
 
@@ -187,7 +187,7 @@ class Layer:
                 scope_ctx = variable_scope(None, default_name=self._base_name,
                                            reuse=self._reuse)
         else:
-            scope_ctx = variable_scope(self._scope, reuse=True)
+            scope_ctx = reenter_variable_scope(self._scope)
         with scope_ctx as scope:
             if self._scope is None:
                 self._scope = scope
