@@ -6,6 +6,7 @@ Each row is the construct that broke, reduced to a few lines, with what TensorFl
 
 import logging
 
+import numpy as np
 import pytest
 
 import smallflow as tf
@@ -95,3 +96,38 @@ def test_reentered_variable_scopes_name_ops_as_tf1():
     # root failed ("'/' is not a valid scope name"); a scope object opens `foo_1` for its ops.
     assert _scope_names() == ["foo/Const:0", "foo/v:0", "foo_1/Const:0", "Const:0", "foo/v:0",
                               "outer/foo/Const:0", "foo/v:0"]
+
+
+# --- tf.contrib.learn.preprocessing.VocabularyProcessor (cookbook 07/02, 09/02, 10/05, 10/06) ---
+
+DOCS = ["I like cats", "I like dogs and cats", "Dogs RUN"]
+VOCAB_CASES = [
+    ("ids by first appearance, padded and cut", dict(max_document_length=4),
+     [[1, 2, 3, 0], [1, 2, 4, 5], [6, 7, 0, 0]], 8),
+    ("min_frequency keeps words seen more often, re-numbered by count then name",
+     dict(max_document_length=3, min_frequency=1), [[1, 3, 2], [1, 3, 0], [0, 0, 0]], 4),
+]
+
+
+@pytest.mark.parametrize("kwargs,rows,size", [c[1:] for c in VOCAB_CASES],
+                         ids=[c[0] for c in VOCAB_CASES])
+def test_vocabulary_processor_fit_transform(kwargs, rows, size):
+    processor = tf.contrib.learn.preprocessing.VocabularyProcessor(**kwargs)
+    out = list(processor.fit_transform(DOCS))
+    assert [r.tolist() for r in out] == rows
+    assert all(r.dtype == np.int64 for r in out)
+    assert len(processor.vocabulary_) == size
+
+
+def test_vocabulary_processor_is_frozen_after_fit_and_reverses(tmp_path):
+    preprocessing = tf.contrib.learn.preprocessing
+    processor = preprocessing.VocabularyProcessor(5).fit(DOCS)
+    assert [r.tolist() for r in processor.transform(["cats like birds"])] == [[3, 2, 0, 0, 0]]
+    assert list(processor.reverse([[1, 2, 3, 0]])) == ["I like cats <UNK>"]
+    path = str(tmp_path / "vocab.pkl")
+    processor.save(path)
+    again = preprocessing.VocabularyProcessor.restore(path)
+    assert again.vocabulary_._mapping == processor.vocabulary_._mapping
+    assert again.max_document_length == 5
+    assert list(preprocessing.tokenizer(["HelloWorld, it's U.S.A. re-run"])) == [
+        ["Hello", "World", "it's", "U", "S", "A", "re-run"]]
