@@ -315,6 +315,35 @@ def sgemm():
 SGEMM_FLOPS = 2 * SGEMM_SIZE**3
 
 
+def _bare_products(batch):
+    """The step's matrix products alone, each as one NumPy product of the shape an im2col
+    design needs (no column copies, no other work): a floor for any such design here."""
+    rng = np.random.default_rng(6)
+    pixels1, pixels2 = batch * 28 * 28, batch * 14 * 14
+
+    def operands(*shapes):
+        return [rng.random(shape, dtype=F32) for shape in shapes]
+
+    shapes = [  # (left, right): forward, filter gradient, input gradient of each layer
+        ((pixels1, 25), (25, 32)), ((25, pixels1), (pixels1, 32)),
+        ((pixels2, 800), (800, 64)), ((800, pixels2), (pixels2, 64)),
+        ((pixels2, 1600), (1600, 32)),
+        ((batch, 3136), (3136, 1024)), ((3136, batch), (batch, 1024)),
+        ((batch, 1024), (1024, 3136)),
+        ((batch, 1024), (1024, 10)), ((1024, batch), (batch, 10)), ((batch, 10), (10, 1024)),
+    ]
+    calls = []
+    for left, right in shapes:
+        a, b = operands(left, right)
+        calls.append((a, b, np.empty((left[0], right[1]), F32)))
+
+    def run():
+        for a, b, out in calls:
+            np.matmul(a, b, out=out)
+
+    return run
+
+
 # --- TensorFlow compat.v1 in its own process ------------------------------------------------------
 
 TF_PYTHON = os.environ.get("SMALLFLOW_TF_PYTHON", "/work/tf-venv/bin/python")
@@ -447,13 +476,13 @@ def _print_table(label, step, test, rate, flops, repeats):
     print(f"\nDeep MNIST CNN, batch {BATCH}, {repeats} rounds in turn ({label}, ms)")
     print(f"{'':26}{'median':>9}{'best':>9}{'of limit':>10}{'/ smallflow':>13}")
     ours = step["smallflow step"][0]
-    for name in ("smallflow step", "NumPy step", "TensorFlow step", "smallflow forward",
-                 "NumPy forward"):
+    for name in ("smallflow step", "NumPy step", "TensorFlow step", "bare products",
+                 "smallflow forward", "NumPy forward"):
         if name not in step:
             continue
         median, best = step[name]
-        work = flops if "step" in name else forward_flops(BATCH)
-        reference = ours if "step" in name else step["smallflow forward"][0]
+        work = forward_flops(BATCH) if "forward" in name else flops
+        reference = step["smallflow forward"][0] if "forward" in name else ours
         print(f"{name:26}{median * 1e3:9.2f}{best * 1e3:9.2f}"
               f"{work / rate / median:9.0%} {median / reference:11.2f}x")
     for name, (median, best) in test.items():
@@ -498,6 +527,7 @@ def main():
     worker = None if args.no_tensorflow else _tensorflow_worker(arrays, threads)
     contenders = {
         "sgemm": sgemm,
+        "bare products": _bare_products(BATCH),
         "smallflow step": lambda: sess.run(train_step, train_feed),
         "NumPy step": base_step,
         "smallflow forward": lambda: sess.run(logits, forward_feed),
@@ -535,6 +565,12 @@ def main():
             print(f"smallflow / TensorFlow ({label}, median / best): step "
                   f"{ratios[0]:.2f}x / {ratios[1]:.2f}x (target <= 1.0), forward over 10,000 "
                   f"images {forward[0]:.2f}x / {forward[1]:.2f}x (target <= 1.2)")
+    for label, steps in (("wall", step), ("CPU", step_cpu)):
+        bare = steps["bare products"][0]
+        versus = (f", {bare / steps['TensorFlow step'][0]:.2f}x TensorFlow's whole step"
+                  if "TensorFlow step" in steps else "")
+        print(f"the step's products alone in NumPy ({label}, median): {bare * 1e3:.1f} ms = "
+              f"{bare / steps['smallflow step'][0]:.0%} of smallflow's step{versus}")
     epoch = step["smallflow step"][0] * STEPS_PER_EPOCH
     print(f"projected epoch ({STEPS_PER_EPOCH} steps): {epoch:.1f} s at the median step")
 

@@ -30,6 +30,12 @@ def _bias_4d(x, w, b):  # broadcasts like a bias but is not 1-D: the unfused pat
 
 LAYERS = {"conv + b": _conv_add, "b + conv": _bias_first, "bias_add, VALID, stride 2": _bias_add,
           "bias reshaped to 4-D": _bias_4d}
+# Pools after the ReLU: 2x2/2 on the 9x9 activation pads (SAME) or drops a row (VALID); 3x3/3
+# tiles it exactly. Evaluation fuses the pool into the call; gradients keep it apart.
+POOLS = {"2x2/2 SAME": ([1, 2, 2, 1], [1, 2, 2, 1], "SAME"),
+         "2x2/2 VALID": ([1, 2, 2, 1], [1, 2, 2, 1], "VALID"),
+         "3x3/3 SAME": ([1, 3, 3, 1], [1, 3, 3, 1], "SAME"),
+         "3x3/1 VALID": ([1, 3, 3, 1], [1, 1, 1, 1], "VALID")}
 
 
 def _values(dtype, special):
@@ -71,6 +77,84 @@ def test_fused_results_equal_the_unfused_ones_bit_for_bit(monkeypatch, layer, dt
         np.testing.assert_array_equal(a, b)
 
 
+def _pooled(pool, dtype, special, batch):
+    """The pooled activations of conv + b in a fresh graph (nothing else fetched)."""
+    x_value, w_value, b_value = _values(dtype, special)
+    with tf.Graph().as_default():
+        x = tf.placeholder(dtype, [None, 9, 9, 5])
+        relu = tf.nn.relu(_conv_add(x, tf.Variable(w_value), tf.Variable(b_value)))
+        pooled = tf.nn.max_pool(relu, *pool)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            return sess.run(pooled, {x: x_value[:batch]})
+
+
+@pytest.mark.parametrize("batch", [6, 0])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("special", [False, True], ids=["finite", "nan and inf"])
+@pytest.mark.parametrize("pool", POOLS.values(), ids=POOLS.keys())
+def test_a_fused_pool_gives_the_unfused_results(monkeypatch, pool, dtype, special, batch):
+    fused = _pooled(pool, dtype, special, batch)
+    _unfused(monkeypatch)
+    separate = _pooled(pool, dtype, special, batch)
+    assert fused.dtype == separate.dtype and fused.shape == separate.shape
+    np.testing.assert_array_equal(fused, separate)
+
+
+def _pooled_gradients(pool, dtype, special):
+    """Gradients through conv + b -> ReLU -> max-pool (ReluGrad and MaxPoolGrad fused)."""
+    x_value, w_value, b_value = _values(dtype, special)
+    rng = np.random.default_rng(4)
+    with tf.Graph().as_default():
+        x = tf.placeholder(dtype, [None, 9, 9, 5])
+        w, b = tf.Variable(w_value), tf.Variable(b_value)
+        pooled = tf.nn.max_pool(tf.nn.relu(_conv_add(x, w, b)), *pool)
+        # Upstream gradients of both signs, some infinite: inf * 0 must stay NaN.
+        upstream = rng.standard_normal(pooled.shape.as_list()[1:]).astype(dtype)
+        if special:
+            upstream[0, 0, 0] = np.inf
+        grads = tf.gradients(tf.reduce_sum(pooled * upstream), [x, w, b])
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            return sess.run(grads, {x: x_value})
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("special", [False, True], ids=["finite", "nan and inf"])
+@pytest.mark.parametrize("pool", POOLS.values(), ids=POOLS.keys())
+def test_fused_relu_and_pool_gradients_equal_the_unfused_ones(monkeypatch, pool, dtype,
+                                                              special):
+    fused = _pooled_gradients(pool, dtype, special)
+    _unfused(monkeypatch)
+    separate = _pooled_gradients(pool, dtype, special)
+    for a, b in zip(fused, separate, strict=True):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_array_equal(a, b)
+
+
+def test_relu_and_pool_gradients_with_a_nan_first_element():
+    """A window whose first element is NaN takes the gradient (TensorFlow's running argmax),
+    and the ReLU's gradient there is grad * (NaN > 0) = 0, not grad * (max > 0)."""
+    x_value = np.array([np.nan, 1, 2, 3], np.float32).reshape(1, 2, 2, 1)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 2, 2, 1])
+        relu = tf.nn.relu(x)
+        pooled = tf.nn.max_pool(relu, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+        (grad,) = tf.gradients(tf.reduce_sum(pooled * 5.0), [x])
+        with tf.Session() as sess:
+            result = sess.run(grad, {x: x_value})
+    np.testing.assert_array_equal(result.ravel(), [0, 0, 0, 0])
+
+
+def test_a_fused_pool_over_many_column_blocks(monkeypatch):
+    """Blocks of a few examples each (conv_kernels._BLOCK_BYTES): every block pools its own."""
+    from smallflow.ops import conv_kernels
+
+    monkeypatch.setattr(conv_kernels, "_BLOCK_BYTES", 4096)
+    test_a_fused_pool_gives_the_unfused_results(
+        monkeypatch, POOLS["3x3/3 SAME"], np.float32, True, 6)
+
+
 def _step_types(fetches_of):
     """Op types of the steps of the plan that runs the fetches ``fetches_of(net)`` builds."""
     with tf.Graph().as_default():
@@ -81,28 +165,39 @@ def _step_types(fetches_of):
         added = conv + b
         relu = tf.nn.relu(added)
         loss = tf.reduce_sum(relu)
-        net = {"conv": conv, "added": added, "relu": relu, "loss": loss,
+        pooled = tf.nn.max_pool(relu, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+        net = {"conv": conv, "added": added, "relu": relu, "loss": loss, "pooled": pooled,
+               "pool loss": tf.reduce_sum(pooled),
                "train": tf.train.GradientDescentOptimizer(0.1).minimize(loss),
                "other": added * 2.0}
+        net["pool train"] = tf.train.GradientDescentOptimizer(0.1).minimize(net["pool loss"])
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             sess.run(fetches_of(net), {x: np.ones((2, 8, 8, 2), np.float32)})
-            (plan,) = [p for key, p in sess._plans.items() if p.steps and any(
-                op.type == "Relu" for op in p.step_ops)]
+            plan = list(sess._plans.values())[-1]  # the one built for these fetches
             return [op.type for op in plan.step_ops]
 
 
-@pytest.mark.parametrize("fetches_of, fused", [
-    (lambda net: net["relu"], True),
-    (lambda net: net["train"], True),  # the add's gradient reads the conv output's shape
-    (lambda net: [net["relu"], net["conv"]], False),  # a fetched conv output stays
-    (lambda net: [net["relu"], net["added"]], False),
-    (lambda net: [net["relu"], net["other"]], False),  # the sum has another reader
-], ids=["forward", "training step", "conv fetched", "sum fetched", "sum read elsewhere"])
-def test_which_chains_are_fused(fetches_of, fused):
+@pytest.mark.parametrize("fetches_of, fused, pooled", [
+    (lambda net: net["relu"], "Relu", False),
+    (lambda net: net["train"], "Relu", False),  # the add's gradient reads the conv's shape
+    (lambda net: net["pooled"], "MaxPool", True),
+    (lambda net: net["pool train"], "Relu", False),  # the pool's gradient reads the ReLU's
+    (lambda net: [net["pooled"], net["relu"]], "Relu", False),
+    (lambda net: [net["relu"], net["conv"]], None, False),  # a fetched conv output stays
+    (lambda net: [net["relu"], net["added"]], None, False),
+    (lambda net: [net["relu"], net["other"]], None, False),  # the sum has another reader
+], ids=["forward", "training step", "pooled", "pooled training step", "pool and relu fetched",
+        "conv fetched", "sum fetched", "sum read elsewhere"])
+def test_which_chains_are_fused(fetches_of, fused, pooled):
     types = _step_types(fetches_of)
-    assert ("Conv2D" not in types and "AddV2" not in types) == fused
-    assert "Relu" in types
+    assert ("Conv2D" not in types and "AddV2" not in types) == (fused is not None)
+    assert ("Relu" in types) != pooled
+
+
+def test_a_training_step_fuses_the_relu_and_pool_gradients():
+    types = _step_types(lambda net: net["pool train"])
+    assert "ReluGrad" in types and "MaxPoolGrad" not in types
 
 
 def test_a_traced_run_lists_the_fused_step_under_the_relu():

@@ -1,4 +1,5 @@
-"""Fusing a plan's steps: Conv2D + bias + Relu as one kernel call.
+"""Fusing a plan's steps: Conv2D + bias + Relu (+ MaxPool) as one kernel call, and the
+gradients of a ReLU and the max-pool after it.
 
 The session turns a graph into a list of steps, one kernel call per op (session.py). For
 a convolution followed by its bias and a ReLU, as every CNN of the TF1 tutorials writes it
@@ -7,7 +8,12 @@ activation, each one too big for the cache: the product writes it, the add reads
 it, the ReLU reads and writes it again. :func:`fuse` replaces such a chain by one call of
 ``conv_kernels.conv2d_bias_relu``, which adds the bias and applies the ReLU to each block of
 the result right after its product, while it is still in cache. The float results are the
-same, bit for bit (the same operations on the same values).
+same, bit for bit (the same operations on the same values). When the ReLU's result is read
+only by a max-pool (evaluation: no gradient needs the activation), the pool joins the call
+too and is applied block by block, so the full activation is never written out.
+
+Backwards, ``ReluGrad(MaxPoolGrad(r, p, g), r)`` becomes one call that applies the ReLU's
+factor to the pooled gradient before routing it (see :func:`_relu_pool_grad_kernel`).
 
 When a chain is fused: the Conv2D (NHWC) result is read by the add and otherwise only for
 its shape (the add's gradient, ``ReduceToShapeOf``, asks for the shape of the conv output),
@@ -32,28 +38,43 @@ _BIAS_ADDS = frozenset({"AddV2", "Add", "BiasAdd"})
 _SHAPE_ONLY = frozenset({("ReduceToShapeOf", 1), ("Shape", 0), ("Size", 0), ("Rank", 0)})
 
 
-def _shape_stand_in(value):
-    """A read-only array of ``value``'s shape and dtype that holds no memory of its own."""
-    return np.broadcast_to(np.zeros((), dtype=value.dtype), value.shape)
+def _nhwc_pair(values):
+    return (values[1], values[2])  # NHWC: [1, height, width, 1]
 
 
-def _fused_kernel(conv_op, kernels, bias_first, wants_stand_in):
-    conv_kernel, add_kernel, relu_kernel = kernels
-    strides = conv_op.attrs["strides"]
-    strides = (strides[1], strides[2])  # NHWC: [1, height, width, 1]
+def _fused_kernel(conv_op, kernels, bias_first, wants_stand_in, pool_op=None):
+    conv_kernel, add_kernel, relu_kernel, pool_kernel = kernels
+    strides = _nhwc_pair(conv_op.attrs["strides"])
     padding = conv_op.attrs["padding"]
+    pool = None
+    if pool_op is not None:
+        pool = _pool_pair(pool_op)
 
     def conv2d_bias_relu(x, w, b):
         if (type(x) is np.ndarray and type(w) is np.ndarray and type(b) is np.ndarray
                 and b.ndim == 1 and w.ndim == 4 and b.shape[0] == w.shape[3]
                 and x.dtype == w.dtype == b.dtype and x.dtype.kind == "f"):
-            result = conv_kernels.conv2d_bias_relu(x, w, b, strides, padding)
+            result = conv_kernels.conv2d_bias_relu(x, w, b, strides, padding, pool)
+            activation = result
         else:
             conv = conv_kernel(x, w)
-            result = relu_kernel(add_kernel(b, conv) if bias_first else add_kernel(conv, b))
-        return (_shape_stand_in(result), result) if wants_stand_in else result
+            result = activation = relu_kernel(
+                add_kernel(b, conv) if bias_first else add_kernel(conv, b))
+            if pool_kernel is not None:
+                result = pool_kernel(activation)
+        if not wants_stand_in:
+            return result
+        # The conv output's shape: the activation's, also when only the pooled result is kept.
+        shape = activation.shape if pool is None else (
+            x.shape[0], *_conv_out_hw(x.shape, w.shape, strides, padding), w.shape[3])
+        return np.broadcast_to(np.zeros((), dtype=result.dtype), shape), result
 
     return conv2d_bias_relu
+
+
+def _conv_out_hw(x_shape, w_shape, strides, padding):
+    return tuple(conv_kernels.padding_sizes(x_shape[1 + axis], w_shape[axis], strides[axis],
+                                            padding)[0] for axis in (0, 1))
 
 
 def _readers(steps):
@@ -73,9 +94,10 @@ def _producers(steps):
     return producers
 
 
-def _chain(steps, step_ops, relu_index, producers, readers, kept):
+def _chain(steps, step_ops, relu_index, producers, readers, kept, fused_at):
     """The (conv, add) step indexes and the add's bias position feeding the ReLU at
-    ``relu_index``, or None when the chain may not be fused."""
+    ``relu_index``, or None when the chain may not be fused. ``fused_at``: the index of
+    the step the fused call will replace (the ReLU's, or the max-pool's after it)."""
     _, relu_ins, relu_out = steps[relu_index]
     if type(relu_out) is not int or len(relu_ins) != 1:
         return None
@@ -102,9 +124,84 @@ def _chain(steps, step_ops, relu_index, producers, readers, kept):
             continue
         others = [(i, p) for i, p in readers[conv_slot] if i != add_index]
         # Shape-only readers get the stand-in, made where the ReLU runs: they must come later.
-        if all((step_ops[i].type, p) in _SHAPE_ONLY and i > relu_index for i, p in others):
+        if all((step_ops[i].type, p) in _SHAPE_ONLY and i > fused_at for i, p in others):
             return conv_index, add_index, 1 - conv_position, bool(others)
     return None
+
+
+def _pool_after(steps, step_ops, relu_index, readers, kept):
+    """The index of a max-pool (NHWC) that is the only reader of the ReLU's result, or None
+    (in a training step the pool's gradient reads the ReLU's result too)."""
+    relu_slot = steps[relu_index][2]
+    users = readers.get(relu_slot, ())
+    if type(relu_slot) is not int or relu_slot in kept or len(users) != 1:
+        return None
+    index, position = users[0]
+    op = step_ops[index]
+    if (op.type != "MaxPool" or position != 0 or type(steps[index][2]) is not int
+            or op.attrs.get("data_format", "NHWC") != "NHWC"):
+        return None
+    return index
+
+
+def _pool_pair(op):
+    """ksize, strides and padding of an NHWC pooling op, as conv_kernels takes them."""
+    attrs = op.attrs
+    return _nhwc_pair(attrs["ksize"]), _nhwc_pair(attrs["strides"]), attrs["padding"]
+
+
+def _first_cells_nan(x, pool):
+    """Where each window's first real element is NaN (TensorFlow routes the gradient there)."""
+    (kh, kw), (sh, sw), padding = pool
+    out_h, top, _ = conv_kernels.padding_sizes(x.shape[1], kh, sh, padding)
+    out_w, left, _ = conv_kernels.padding_sizes(x.shape[2], kw, sw, padding)
+    rows = np.maximum(np.arange(out_h) * sh - top, 0)
+    cols = np.maximum(np.arange(out_w) * sw - left, 0)
+    return np.isnan(x[:, rows[:, None], cols[None, :]])
+
+
+def _relu_pool_grad_kernel(pool_op, kernels):
+    """ReluGrad(MaxPoolGrad(x, y, grad), x) as one call: the ReLU's factor ``x > 0`` at the
+    element a window routes its gradient to is ``y > 0`` (that element equals the max) unless
+    it is NaN (a NaN first element keeps the gradient, as in TensorFlow): so the factor is
+    applied to the small pooled gradient before routing, and the pass of the ReLU's gradient
+    over the whole activation is gone. Same multiplications, same results."""
+    pool_grad_kernel, relu_grad_kernel = kernels
+    pool = _pool_pair(pool_op)
+
+    def relu_max_pool_grad(x, y, grad):
+        if not (type(x) is type(y) is type(grad) is np.ndarray and x.ndim == 4
+                and x.dtype == y.dtype == grad.dtype and x.dtype.kind == "f"
+                and y.shape == grad.shape):
+            return relu_grad_kernel(pool_grad_kernel(x, y, grad), x)
+        routed = np.multiply(grad, y > 0)
+        first_nan = _first_cells_nan(x, pool)
+        if first_nan.any():
+            routed[first_nan] = grad[first_nan] * x.dtype.type(0)
+        return conv_kernels.max_pool_grad(x, y, routed, *pool)
+
+    return relu_max_pool_grad
+
+
+def _fuse_relu_pool_grads(steps, step_ops, producers, readers, kept):
+    """{ReluGrad step index: fused step} and the MaxPoolGrad steps they absorb."""
+    replaced, removed = {}, set()
+    for index, op in enumerate(step_ops):
+        kernel, ins, out = steps[index]
+        if op.type != "ReluGrad" or len(ins) != 2 or type(out) is not int:
+            continue
+        grad_slot, features = ins
+        pool_index = producers.get(grad_slot)
+        if pool_index is None or grad_slot in kept or len(readers[grad_slot]) != 1:
+            continue
+        pool_op = step_ops[pool_index]
+        pool_kernel, pool_ins, _ = steps[pool_index]
+        if (pool_op.type != "MaxPoolGrad" or len(pool_ins) != 3 or pool_ins[0] != features
+                or pool_op.attrs.get("data_format", "NHWC") != "NHWC"):
+            continue
+        replaced[index] = (_relu_pool_grad_kernel(pool_op, (pool_kernel, kernel)), pool_ins, out)
+        removed.add(pool_index)
+    return replaced, removed
 
 
 def fuse(steps, step_ops, kept):
@@ -117,18 +214,29 @@ def fuse(steps, step_ops, kept):
     for index, op in enumerate(step_ops):
         if op.type != "Relu":
             continue
-        chain = _chain(steps, step_ops, index, producers, readers, kept)
+        pool_index = _pool_after(steps, step_ops, index, readers, kept)
+        fused_at = index if pool_index is None else pool_index
+        chain = _chain(steps, step_ops, index, producers, readers, kept, fused_at)
         if chain is None:
             continue
         conv_index, add_index, bias_position, stand_in = chain
         conv_kernel, (x_slot, w_slot), conv_slot = steps[conv_index]
         add_kernel, add_ins, _ = steps[add_index]
-        relu_kernel, _, relu_slot = steps[index]
-        kernel = _fused_kernel(step_ops[conv_index], (conv_kernel, add_kernel, relu_kernel),
-                               bias_position == 0, stand_in)
-        out = (conv_slot, relu_slot) if stand_in else relu_slot
-        replaced[index] = (kernel, (x_slot, w_slot, add_ins[bias_position]), out)
+        relu_kernel, _, out_slot = steps[index]
+        pool_kernel = pool_op = None
+        if pool_index is not None:
+            pool_kernel, _, out_slot = steps[pool_index]
+            pool_op = step_ops[pool_index]
+            removed.add(index)
+        kernel = _fused_kernel(
+            step_ops[conv_index], (conv_kernel, add_kernel, relu_kernel, pool_kernel),
+            bias_position == 0, stand_in, pool_op)
+        out = (conv_slot, out_slot) if stand_in else out_slot
+        replaced[fused_at] = (kernel, (x_slot, w_slot, add_ins[bias_position]), out)
         removed.update((conv_index, add_index))
+    more, gone = _fuse_relu_pool_grads(steps, step_ops, producers, readers, kept)
+    replaced.update(more)
+    removed.update(gone)
     if not replaced:
         return steps, step_ops
     new_steps, new_ops = [], []

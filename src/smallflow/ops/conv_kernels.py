@@ -443,7 +443,7 @@ def conv2d(x, w, strides, padding, dilations=None):
     return _conv_products(_pad(x, geo, 0), w, geo)
 
 
-def conv2d_bias_relu(x, w, bias, strides, padding):
+def conv2d_bias_relu(x, w, bias, strides, padding, pool=None):
     """``max(conv2d(x, w) + bias, 0)`` with the same float results as the three steps apart.
 
     ``bias`` is 1-D with one entry per output channel. The bias and the ReLU are applied to
@@ -451,6 +451,11 @@ def conv2d_bias_relu(x, w, bias, strides, padding):
     of in two more passes over the whole activation (the session fuses Conv2D + bias + Relu
     into this call, see fusion.py). Same operations on the same values, element by element:
     the results are bit-for-bit those of the unfused ops.
+
+    ``pool``: ``(ksize, strides, padding)`` of a max-pool applied to the result, also block
+    by block (the activation itself is then never written out whole); the blocks hold whole
+    examples, so this is ``max_pool`` of the whole result. A pool that would pad its input
+    runs on the whole activation instead.
     """
     x, w, bias = _float_arrays([("input", x), ("filter", w), ("bias", bias)])
     _check_rank(x, "input", _NHWC)
@@ -459,22 +464,40 @@ def conv2d_bias_relu(x, w, bias, strides, padding):
         raise ValueError(f"bias must have shape [{w.shape[3]}] (one per output channel), "
                          f"got {_shape_str(bias.shape)}")
     geo, _ = _conv_setup(x.shape, w.shape, strides, padding, None)
-    return _conv_products(_pad(x, geo, 0), w, geo, bias)
+    pool_geo = None
+    if pool is not None:
+        out_shape = (x.shape[0], geo.out_h, geo.out_w, w.shape[3])
+        pool_geo, _ = _pool_setup(out_shape, *pool, "input")
+        if pool_geo.padded or not x.shape[0]:
+            return max_pool(_conv_products(_pad(x, geo, 0), w, geo, bias), *pool)
+    return _conv_products(_pad(x, geo, 0), w, geo, bias, pool_geo)
 
 
-def _conv_products(xp, w, geo, bias=None):
+def _conv_products(xp, w, geo, bias=None, pool_geo=None):
     """The convolution of padded ``xp`` with HWIO ``w``: im2col and one product per block;
-    with ``bias``, each block then gets the bias added and the ReLU while it is in cache."""
+    with ``bias``, each block then gets the bias added and the ReLU while it is in cache,
+    and with ``pool_geo`` (an unpadded max-pool) the block is pooled and only that is kept."""
     n, out_c = xp.shape[0], w.shape[3]
     w_mat = w.reshape(geo.kh * geo.kw * xp.shape[3], out_c)
-    out = np.empty((n, geo.out_h, geo.out_w, out_c), dtype=xp.dtype)
-    out_rows = out.reshape(n * geo.out_h * geo.out_w, out_c)
+    pixels = geo.out_h * geo.out_w
+    if pool_geo is None:
+        out = np.empty((n, geo.out_h, geo.out_w, out_c), dtype=xp.dtype)
+        out_rows = out.reshape(n * pixels, out_c)
+    else:
+        out = np.empty((n, pool_geo.out_h, pool_geo.out_w, out_c), dtype=xp.dtype)
     for rows, cols in _im2col_blocks(xp, geo):
-        block = out_rows[rows]
+        if pool_geo is None:
+            block = out_rows[rows]
+        else:
+            block = _scratch("fused_block", (rows.stop - rows.start, out_c), xp.dtype)
         np.matmul(cols, w_mat, out=block)
         if bias is not None:
             np.add(block, bias, out=block)
             np.maximum(block, 0, out=block)
+        if pool_geo is not None:
+            examples = block.reshape(-1, geo.out_h, geo.out_w, out_c)
+            pooled = out[rows.start // pixels : rows.stop // pixels]
+            _max_reduce(examples, pool_geo, pooled)
     return out
 
 
@@ -607,8 +630,16 @@ def max_pool(x, ksize, strides, padding):
     (x,) = _float_arrays([("input", x)])
     _check_rank(x, "input", _NHWC)
     geo, _ = _pool_setup(x.shape, ksize, strides, padding, "input")
-    out = _reduce_windows(_pad(x, geo, -np.inf), geo, np.fmax)
-    np.fmax(out, np.finfo(out.dtype).min, out=out)
+    return _max_reduce(_pad(x, geo, -np.inf), geo)
+
+
+def _max_reduce(xp, geo, out=None):
+    """max_pool of padded ``xp`` (into ``out`` when given): NaN skipped, floored at the
+    lowest finite value."""
+    result = _reduce_windows(xp, geo, np.fmax)
+    if out is None:
+        out = result
+    np.fmax(result, np.finfo(result.dtype).min, out=out)
     return out
 
 
