@@ -1,5 +1,7 @@
 """Sessions: prune the graph to what the fetches need, plan it once, run its kernels."""
 
+import operator
+
 import numpy as np
 
 from . import chunking, dtypes, errors, fusion, nest, ownership, step_stats
@@ -58,6 +60,12 @@ class _Fetches:
         self.elements = []
         self._graph = graph
         self._structure = self._flatten(fetches)
+        # The two common shapes (one fetch; a flat list) skip the walk over the structure:
+        # the values come as a new list in the elements' order.
+        if self._structure == ("leaf", 0):
+            self.rebuild = operator.itemgetter(0)
+        elif self._structure == ("seq", list, [("leaf", i) for i in range(len(self.elements))]):
+            self.rebuild = list.copy
 
     def _flatten(self, fetch):
         fetch_parts = getattr(fetch, "_fetch_parts", None)
@@ -265,13 +273,19 @@ class BaseSession:
             fetch_spec = self._single_fetches.get(fetches)
             if fetch_spec is None:
                 fetch_spec = self._single_fetches[fetches] = _Fetches(self._graph, fetches)
-        elif type(fetches) is list and all(type(f) in _GRAPH_ELEMENTS for f in fetches):
+        elif type(fetches) is list:
             # A flat list (``[merged, train_op]``, a summary fetched with each step) is as
-            # common as one fetch: its spec is cached too.
+            # common as one fetch: its spec is cached too (a nested one is looked up and
+            # not found, as its items are not all graph elements).
             key = (list, *fetches)
-            fetch_spec = self._single_fetches.get(key)
+            try:
+                fetch_spec = self._single_fetches.get(key)
+            except TypeError:  # an unhashable item (a dict, a list)
+                fetch_spec = None
             if fetch_spec is None:
-                fetch_spec = self._single_fetches[key] = _Fetches(self._graph, fetches)
+                fetch_spec = _Fetches(self._graph, fetches)
+                if all(type(f) in _GRAPH_ELEMENTS for f in fetches):
+                    self._single_fetches[key] = fetch_spec
         else:
             fetch_spec = _Fetches(self._graph, fetches)
         feed_tensors, feed_values = self._resolve_feeds(feed_dict)

@@ -11,9 +11,7 @@ from ..graph import Tensor, convert_to_tensor
 from ..op_signature import ALL, INDEX, NUMBERS, signature
 from ..tensor_shape import TensorShape
 from ..registry import register_op
-from .common import (
-    make_op,
-)
+from .common import blas_sum, make_op
 
 # -- broadcasting helpers used by gradients ------------------------------------------------------
 
@@ -49,6 +47,11 @@ def _reduce_to_shape_kernel(attrs):
         if plan is None:
             plan = plans[(shape, target)] = _summed_axes(shape, target)
         axes, leading = plan
+        if leading and grad.size < _BLAS_SUM_MIN:
+            # A small bias gradient (the tutorial's [100, 10] to [10]): ops/common.py.
+            summed = blas_sum(grad, axes, False)
+            if summed is not None:
+                return summed.reshape(target)
         if (leading and grad.size >= _BLAS_SUM_MIN and grad.flags.c_contiguous
                 and grad.dtype.kind == "f"):
             # Summing leading axes of a large array (a conv bias gradient): one BLAS product

@@ -17,6 +17,7 @@ from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from . import random_ops
 from .common import (
+    blas_sum,
     broadcast_static,
     constant_value,
     make_op,
@@ -37,7 +38,22 @@ from .shape_ops import shape, squeeze, transpose, zeros_like
 # -- softmax -----------------------------------------------------------------------------------
 
 
+# Logits inside (-bound, bound) need no shift by their row's maximum: every exp(x) and every
+# row sum is a normal float (float32: exp(30) = 1.1e13, exp(-30) = 9.4e-14, and their ratio
+# stays far above the smallest normal), so exp(x) / sum is as accurate as the shifted form.
+_UNSHIFTED_BOUND = {"f": 30.0, "d": 300.0}
+
+
 def _softmax(x):
+    if type(x) is np.ndarray and x.dtype.char in "fd" and x.size:
+        # Two whole-array reductions cost less than one maximum per row (a [100, 10] batch:
+        # 2.4 us against 8.8 us). NaN and inf fail the test and take the shifted path.
+        bound = _UNSHIFTED_BOUND[x.dtype.char]
+        if -bound < np.minimum.reduce(x, axis=None) and np.maximum.reduce(x, axis=None) < bound:
+            e = np.exp(x)
+            sums = blas_sum(e, (x.ndim - 1,), True)
+            e /= np.add.reduce(e, axis=-1, keepdims=True) if sums is None else sums
+            return e
     # The ufuncs' reduce methods: ndarray.max/sum go through Python-level wrappers.
     shifted = x - np.maximum.reduce(x, axis=-1, keepdims=True)
     e = np.exp(shifted, out=shifted)

@@ -11,6 +11,7 @@ from ..op_signature import INDEX, NUMBERS, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import (
+    blas_sum,
     constant_value,
     make_op,
     make_unary,
@@ -112,7 +113,7 @@ def _reduction_kernel(numpy_fn):
                 return None
             found = by_rank.get(ndim)
             if found is None:
-                found = by_rank[ndim] = tuple(a % ndim for a in axes)
+                found = by_rank[ndim] = tuple(sorted(a % ndim for a in axes))
             return found
 
         if numpy_fn is np.mean:
@@ -127,7 +128,12 @@ def _reduction_kernel(numpy_fn):
             return reduce_mean_array
         if numpy_fn in (np.sum, np.prod):
             def reduce_keeping_dtype(x):
-                return reduce(x, axis=axis_of(x.ndim), keepdims=keep, dtype=x.dtype)
+                axis = axis_of(x.ndim)
+                if numpy_fn is np.sum and axis is not None:
+                    summed = blas_sum(x, axis, keep)  # small float sums: one BLAS product
+                    if summed is not None:
+                        return summed
+                return reduce(x, axis=axis, keepdims=keep, dtype=x.dtype)
 
             return reduce_keeping_dtype
 

@@ -78,6 +78,27 @@ def _as_string_array(serialized):
     return out
 
 
+# Serialized summaries made by the kernels below that carry no plugin metadata, by id():
+# FileWriter.add_summary queues such bytes as they are without walking their fields first
+# (that walk was a tenth of what a summary every step adds to the tutorial). The bytes
+# objects themselves are held, so an id cannot be reused while it is listed; the table is
+# emptied when full (a summary not found is walked, as any other bytes are).
+_PLAIN_SUMMARIES = {}
+_PLAIN_MAX = 64
+
+
+def _plain(serialized):
+    if len(_PLAIN_SUMMARIES) >= _PLAIN_MAX:
+        _PLAIN_SUMMARIES.clear()
+    _PLAIN_SUMMARIES[id(serialized)] = serialized
+    return serialized
+
+
+def is_plain_summary(data):
+    """Whether ``data`` is a serialized summary one of our kernels made without metadata."""
+    return _PLAIN_SUMMARIES.get(id(data)) is data
+
+
 def _summary(values):
     pb = tb_protos.load()
     return pb.summary_pb2.Summary(value=values)
@@ -104,6 +125,8 @@ def _varint(number):
     """Protocol buffer base-128 varint of a non-negative int."""
     if number < 0x80:
         return _ONE_BYTE_VARINTS[number]
+    if number < 0x4000:  # a step or a length below 16,384: the next most common case
+        return bytes((number & 0x7F | 0x80, number >> 7))
     out = bytearray()
     while True:
         low = number & 0x7F
@@ -133,7 +156,7 @@ def _scalar_kernel(attrs):
         if type(values) is np.ndarray and values.dtype == little_endian_f32 and not values.ndim:
             # The usual input, a float32 loss: its bytes are the float field's (few calls,
             # as this runs with every training step that writes a summary).
-            return np.array(prefix + values.tobytes(), dtype=object)
+            return np.array(_plain(prefix + values.tobytes()), dtype=object)
         # Kernels run with NumPy's floating-point warnings off: a value too big for a
         # float becomes inf, as protobuf stores it.
         if np.shape(values):
@@ -142,7 +165,7 @@ def _scalar_kernel(attrs):
                 f"tags and values not the same shape: [] != {_dims(values)} (tag '{tag}')",
             )
         out = np.empty((), dtype=object)
-        out[()] = prefix + np.array(values, dtype="<f4").tobytes()
+        out[()] = _plain(prefix + np.array(values, dtype="<f4").tobytes())
         return out
 
     return scalar
@@ -275,7 +298,7 @@ def _histogram_kernel(attrs):
     def histogram(values):
         proto = histogram_proto(values, tag)
         summary = _summary([value_class(tag=tag, histo=proto)])
-        return _as_string_array(summary.SerializeToString())
+        return _as_string_array(_plain(summary.SerializeToString()))
 
     return histogram
 
@@ -547,7 +570,11 @@ def _merge_kernel(attrs):
             return _as_string_array_of
 
         def join(*inputs):
-            return _as_string_array(b"".join([_bytes_of(v) for v in inputs]))
+            parts = [_bytes_of(v) for v in inputs]
+            joined = b"".join(parts)
+            if all(_PLAIN_SUMMARIES.get(id(part)) is part for part in parts):
+                _plain(joined)
+            return _as_string_array(joined)
 
         return join
 

@@ -42,11 +42,19 @@ def masked_crc32c(data):
     return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
 
 
+_HEADERS = {}  # record length -> header bytes (a run's events are mostly of a few lengths)
+
+
 def frame(data):
     """One record's bytes: header (length and its checksum), ``data``, footer (its checksum)."""
-    length = _LENGTH.pack(len(data))
-    pack = _FOOTER.pack
-    return b"".join((length, pack(masked_crc32c(length)), data, pack(masked_crc32c(data))))
+    size = len(data)
+    header = _HEADERS.get(size)
+    if header is None:
+        if len(_HEADERS) > 4096:
+            _HEADERS.clear()
+        length = _LENGTH.pack(size)
+        header = _HEADERS[size] = length + _FOOTER.pack(masked_crc32c(length))
+    return b"".join((header, data, _FOOTER.pack(masked_crc32c(data))))
 
 
 def read_records(path):

@@ -20,7 +20,7 @@ import weakref
 import numpy as np
 
 from .. import tb_protos
-from ..ops.summary_ops import _varint
+from ..ops.summary_ops import _varint, is_plain_summary
 from . import records
 
 _LOG = logging.getLogger("smallflow")
@@ -109,16 +109,20 @@ class EventFileWriter:
         self._put((serialized_summary, step, time.time()))
 
     def _put(self, item):
+        # Runs with every training step that writes a summary: few attribute lookups.
         if self._error is not None or self._closed:
             self._raise_if_failed()
         queue = self._queue
         queue.append(item)
-        size = len(queue)
-        if size >= self._wake_at:
-            if not self._wake.is_set():
-                self._wake.set()
-            if size >= self._capacity:
-                self._wait_for_room()
+        if len(queue) >= self._wake_at:
+            self._hand_over()
+
+    def _hand_over(self):
+        """Wake the thread (the queue holds ``max_queue`` events); wait if it is full."""
+        if not self._wake.is_set():
+            self._wake.set()
+        if len(self._queue) >= self._capacity:
+            self._wait_for_room()
 
     def _wait_for_room(self):
         with self._room:
@@ -242,10 +246,10 @@ class FileWriter:
 
     def add_summary(self, summary, global_step=None):
         """Write a summary: the bytes a summary op returned, or a ``Summary`` proto."""
-        pb = tb_protos.load()
-        if isinstance(summary, np.ndarray) and summary.dtype == object and summary.ndim == 0:
+        if type(summary) is np.ndarray and summary.dtype == object and summary.ndim == 0:
             summary = summary[()]
-        if type(summary) is bytes and not self._closed and _fast_summary(summary):
+        if type(summary) is bytes and not self._closed and (is_plain_summary(summary)
+                                                            or _fast_summary(summary)):
             # The common case, a summary op's output without plugin metadata: queued as it
             # is; the writer thread wraps it in an Event. Parsing it here (to refuse bad
             # bytes) cost more than a small training step once the step's data had pushed
@@ -253,6 +257,9 @@ class FileWriter:
             # Summary's list of values.
             self._writer.add_summary_event(summary, global_step)
             return
+        pb = tb_protos.load()
+        if isinstance(summary, np.ndarray) and summary.dtype == object and summary.ndim == 0:
+            summary = summary[()]
         serialized = None
         if isinstance(summary, bytes | bytearray):
             serialized = bytes(summary)
@@ -396,14 +403,16 @@ def _fast_summary(data):
     return True
 
 
+_WALL_TIME = struct.Struct("<Bd")  # field 1 (double): key 0x09, then the value
+
+
 def _summary_event(serialized_summary, global_step, wall_time):
     """The bytes of ``Event{wall_time, step, summary}`` around an already serialized summary
     (fields 1: double, 2: varint, 5: message), so the summary is not encoded twice."""
-    parts = [b"\x09", struct.pack("<d", wall_time)]
+    head = _WALL_TIME.pack(0x09, wall_time)
     if global_step:
-        parts += [b"\x10", _varint(global_step & 0xFFFFFFFFFFFFFFFF)]
-    parts += [b"\x2a", _varint(len(serialized_summary)), serialized_summary]
-    return b"".join(parts)
+        head += b"\x10" + _varint(global_step & 0xFFFFFFFFFFFFFFFF)
+    return b"".join((head, b"\x2a", _varint(len(serialized_summary)), serialized_summary))
 
 
 def _meta_graph_of(graph, graph_def):
