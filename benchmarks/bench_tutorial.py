@@ -6,6 +6,28 @@ is the engine's overhead. Also times the whole tutorial (import, load, train, ev
 in a fresh process. Both wall clock and CPU time are shown: on a busy machine the CPU time
 leaves out the time slices other processes take, so its ratio is the steadier one.
 Run: python benchmarks/bench_tutorial.py [--repeats 5]
+
+Where a step's time goes (CPU microseconds per kernel, each called hot on the tutorial's
+values, best of 7, one BLAS thread, machine load ~17, session 4). The step is 23 kernel
+calls in one compiled plan; Session.run's own work (feed checks, plan lookup, errstate,
+fetch) is ~5 us of it (a run of a no-op with the same two feeds).
+
+  kernel                               before   after   hand NumPy does
+  MatMul x @ W  [100,784]x[784,10]       38       38     the same product
+  MatMul x.T @ grad (gradient of W)      30       30     the same product
+  Softmax [100,10]                       23       13     the same (row max: 9 us)
+  3 small sums (loss, softmax grad,    4.4+4.8   3+3     2 sums (4 each)
+    bias gradient [100,10] -> [10])      5.4     3.9
+  17 element-wise / broadcast kernels  ~1-3 each (~27)  ~10 element-wise ops
+
+Before: the softmax found each row's maximum with ``np.maximum.reduce(axis=-1)``, which on
+rows of 10 costs 9 us (a reduction loop set up per row); the sums likewise went through
+``ufunc.reduce`` (3-5 us for a thousand numbers). After: logits inside (-30, 30) (checked
+with one whole-array min and max, 2 x 1 us) need no shift, and the short row sums and the
+leading-axis sums are one BLAS matrix-vector product with a vector of ones (~1 us, same
+precision: NumPy adds sequentially below 128 elements too). The rest is the extra work
+the graph does that the hand loop skips (the loss itself, its gradient's broadcasts) and
+~0.3 us of Python call per kernel.
 """
 
 import argparse
