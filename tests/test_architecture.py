@@ -15,7 +15,9 @@ LAYERS = [
                     "python_io", "_version", "errors", "dtypes", "tensor_shape", "protos",
                     "config", "config_devices", "config_experimental", "device_spec",
                     "tb_protos", "tensor_util", "nest", "ownership",
-                    "datasets.idx"]),  # the IDX reader needs only NumPy,
+                    "datasets.idx",  # the IDX reader needs only NumPy,
+                    # TensorFlow's checkpoint format (RestoreV2 reads it in the ops layer)
+                    "train.sstable", "train.tensor_bundle"]),
     ("registry", ["registry", "op_signature"]),
     ("graph", ["graph", "graph_io", "graph_tf_form", "tf_op_attrs"]),
     ("ops", ["ops.parsing_ops", "ops.sparse_tensor",

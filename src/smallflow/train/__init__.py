@@ -5,9 +5,11 @@ from ..meta_graph import export_meta_graph, import_meta_graph
 from ..summary.records import summary_iterator
 from .adagrad import AdagradOptimizer
 from .adam import AdamOptimizer
+from .checkpoint_init import init_from_checkpoint
 from .checkpoint_management import (
     CheckpointState,
     checkpoint_exists,
+    get_checkpoint_mtimes,
     get_checkpoint_state,
     latest_checkpoint,
     remove_checkpoint,
@@ -71,6 +73,8 @@ __all__ = [
     "RMSPropOptimizer",
     "Saver",
     "checkpoint_exists",
+    "get_checkpoint_mtimes",
+    "init_from_checkpoint",
     "cosine_decay",
     "cosine_decay_restarts",
     "create_global_step",

@@ -108,6 +108,9 @@ class Optimizer:
             raise ValueError(
                 f"No gradients provided for any variable: {[str(v) for _, v in pairs]}."
             )
+        # Non-slot variables (Adam's beta1_power) go in the scope minimize was called in,
+        # as TensorFlow's init_scope keeps it: checkpoints name them "optimizer/beta1_power".
+        self._outer_scope = get_default_graph().get_name_scope()
         with name_scope(name or self._name) as scope:
             with control_dependencies(None), name_scope(None):
                 self._create_slots([v for _, v in with_grads])
@@ -202,7 +205,8 @@ class Optimizer:
         key = (name, graph)
         var = self._non_slot_dict.get(key)
         if var is None:
-            with graph.as_default():
+            outer = getattr(self, "_outer_scope", "")
+            with graph.as_default(), name_scope(outer + "/" if outer else None):
                 var = variables.Variable(initial_value, trainable=False, name=name)
             self._non_slot_dict[key] = var
         return var
