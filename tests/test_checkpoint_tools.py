@@ -228,3 +228,36 @@ def test_adam_under_a_name_scope_saves_under_tensorflows_keys(tmp_path):
     assert [name for name, _ in tf.train.list_variables(prefix)] == [
         "global_step", "layer1/W1", "layer1/W1/Adam", "layer1/W1/Adam_1",
         "optimizer/beta1_power", "optimizer/beta2_power"]
+
+
+# -- the other paths TF1 programs reach the same tools by ------------------------------------------
+
+
+def test_pywrap_tensorflow_and_contrib_framework_give_the_same_reader_and_helpers():
+    from smallflow.python import pywrap_tensorflow
+
+    reader = pywrap_tensorflow.NewCheckpointReader(TF_PREFIX)
+    assert reader.get_variable_to_shape_map()["dense/kernel"] == [3, 4]
+    framework = tf.contrib.framework
+    assert framework.list_variables(TF_PREFIX) == tf.train.list_variables(TF_PREFIX)
+    np.testing.assert_array_equal(framework.load_variable(TF_PREFIX, "dense/bias"), BIAS)
+    assert framework.init_from_checkpoint is tf.train.init_from_checkpoint
+
+
+@pytest.mark.parametrize("helper", ["assign_from_checkpoint", "assign_from_checkpoint_fn"])
+def test_slims_restore_helpers_set_the_variables_and_can_skip_missing_ones(helper):
+    kernel, bias = _dense("dense")
+    extra = tf.Variable(1.0, name="not_in_checkpoint")
+    restore = getattr(tf.contrib.slim, helper)
+    with pytest.raises(ValueError if helper == "assign_from_checkpoint" else errors.NotFoundError):
+        made = restore(TF_PREFIX, [kernel, bias, extra])
+        with tf.Session() as sess:
+            made(sess)
+    made = restore(TF_PREFIX, [kernel, bias, extra], ignore_missing_vars=True)
+    with tf.Session() as sess:
+        if helper == "assign_from_checkpoint":
+            sess.run(made[0], made[1])
+        else:
+            made(sess)
+        np.testing.assert_array_equal(sess.run(kernel), KERNEL)
+        np.testing.assert_array_equal(sess.run(bias), BIAS)

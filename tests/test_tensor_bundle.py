@@ -53,7 +53,8 @@ def test_a_checkpoint_written_by_tensorflow_reads_back_exactly(checkpoint):
     assert reader.get_variable_to_shape_map() == {n: list(v.shape) for n, v in expected.items()}
     for name, value in expected.items():
         got = reader.get_tensor(name)
-        assert got.dtype == value.dtype and got.shape == value.shape, name
+        assert got.dtype == value.dtype, name
+        assert got.shape == value.shape, name
         np.testing.assert_array_equal(got, value, err_msg=name)
 
 
@@ -110,7 +111,8 @@ def _object_array(items, shape):
 _KEYS = st.text(st.characters(min_codepoint=1, max_codepoint=0x2FF), min_size=1, max_size=12)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(_KEYS, _arrays(), min_size=1, max_size=6))
 def test_any_tensors_round_trip_with_dtype_and_shape(tmp_path, arrays):
     prefix = tmp_path / "round"
@@ -119,7 +121,8 @@ def test_any_tensors_round_trip_with_dtype_and_shape(tmp_path, arrays):
     assert sorted(reader.get_variable_to_shape_map()) == sorted(arrays)
     for name, value in arrays.items():
         got = reader.get_tensor(name)
-        assert got.dtype == value.dtype and got.shape == value.shape
+        assert got.dtype == value.dtype
+        assert got.shape == value.shape
         np.testing.assert_array_equal(got, value)
 
 
@@ -267,3 +270,27 @@ def test_killing_saves_at_random_instants_leaves_the_previous_checkpoint_readabl
     checkpoint_utils.write_bundle_checkpoint(prefix, {"w": np.zeros(1, np.float32)})
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "model.ckpt.data-00000-of-00001", "model.ckpt.index"]
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from([".index", ".data-00000-of-00001"]),
+       st.lists(st.tuples(st.integers(0, 10_000), st.integers(1, 255)), min_size=1, max_size=4),
+       st.one_of(st.none(), st.integers(0, 10_000)))
+def test_any_damage_is_read_back_or_refused_with_an_op_error(tmp_path, suffix, flips, cut):
+    """Whatever bytes change, reading gives values or a TensorFlow error, never a crash."""
+    prefix = tmp_path / "fuzz"
+    checkpoint_utils.write_bundle_checkpoint(prefix, {
+        "w": np.arange(30, dtype=np.float64).reshape(5, 6), "s": np.array([b"xy", b""], object),
+        "i": np.array(7, np.int64)})
+    path = pathlib.Path(f"{prefix}{suffix}")
+    data = bytearray(path.read_bytes())
+    for offset, mask in flips:
+        data[offset % len(data)] ^= mask
+    path.write_bytes(bytes(data[:cut] if cut is not None else data))
+    try:
+        reader = tf.train.NewCheckpointReader(str(prefix))
+        for name in reader.get_variable_to_shape_map():
+            reader.get_tensor(name)
+    except errors.OpError:
+        pass

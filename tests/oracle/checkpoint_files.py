@@ -11,8 +11,8 @@ program is the same TF1 code for both; ``tf`` is ``smallflow`` or ``tensorflow.c
   index of several blocks) under ``FOLDER/wide``.
 - ``read``: read the other framework's checkpoint with ``list_variables``,
   ``NewCheckpointReader`` and ``Saver.restore`` into a freshly built graph; then the TF1
-  workflow ``import_meta_graph(model.ckpt-3.meta)`` + ``restore`` + one training step; and
-  ``load_variable`` of the wide checkpoint.
+  workflow ``import_meta_graph(model.ckpt-3.meta)`` + ``restore`` + one training step; the
+  graph's own restore ops (``save/restore_all``); and the wide checkpoint's reader.
 
 tests/oracle/test_checkpoint_files.py runs both directions and compares. Strings are kept
 in JSON (base64), everything else in ``.npz`` files.
@@ -186,10 +186,21 @@ def read(tf, folder):
             feed = dict(zip((x, y), _batch()))
             sess.run(train, feed)
             next_loss = float(sess.run(loss, feed))
+        # The restore ops of TensorFlow's Saver graph (RestoreV2 + Assign), as low-level TF1
+        # code runs them: fetch "save/restore_all" feeding the file name. In a graph smallflow
+        # wrote, they are those of the Saver TensorFlow's import_meta_graph added.
+        restore_op, filename = "save/restore_all", "save/Const:0"
+        if tf.__name__ != "smallflow":
+            restore_op = saver.saver_def.restore_op_name
+            filename = saver.saver_def.filename_tensor_name
+        with tf.Session() as sess:
+            sess.run(restore_op, {filename: prefix})
+            by_graph_ops = {v.op.name: sess.run(v) for v in tf.global_variables()}
     wide = tf.train.NewCheckpointReader(str(folder / "wide"))
     wide_ok = sorted(wide.get_variable_to_shape_map()) == sorted(_wide_values()) and all(
         float(wide.get_tensor(n)) == float(v) for n, v in _wide_values().items())
     _save_results(folder, "read-restored", restored, {})
+    _save_results(folder, "read-by-graph-ops", by_graph_ops, {})
     _save_results(folder, "read-reader", read_values, {
         "listed": listed, "dtypes": dtypes,
         "debug_string": reader.debug_string().decode("utf-8"),

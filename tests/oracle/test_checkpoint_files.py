@@ -88,17 +88,19 @@ def test_the_other_framework_reads_every_tensor_with_its_dtype_and_shape(folders
         for name, value in written.items()
     }
     expected_debug = "".join(
-        f"{name} ({DT_NAMES[written[name].dtype.name]}) [{','.join(map(str, written[name].shape))}]\n"
-        for name in sorted(written)
+        f"{name} ({DT_NAMES[value.dtype.name]}) [{','.join(map(str, value.shape))}]\n"
+        for name, value in sorted(written.items())
     )
     assert extra["debug_string"] == expected_debug
 
 
+@pytest.mark.parametrize("stem", ["read-restored", "read-by-graph-ops"])
 @pytest.mark.parametrize("writer", WRITERS)
-def test_saver_restore_in_the_other_framework_gives_the_saved_values(folders, writer):
+def test_saver_restore_in_the_other_framework_gives_the_saved_values(folders, writer, stem):
+    """By ``Saver.restore``, and by running the imported graph's ``save/restore_all``."""
     written, _ = _load(folders[writer], "written")
-    restored, _ = _load(folders[writer], "read-restored")
-    _assert_same_values(restored, written, f"written by {writer}, Saver.restore")
+    restored, _ = _load(folders[writer], stem)
+    _assert_same_values(restored, written, f"written by {writer}, {stem}")
 
 
 @pytest.mark.parametrize("writer", WRITERS)

@@ -4,6 +4,12 @@ import contextlib
 import functools
 
 from ..graph import GraphKeys, add_to_collections, get_collection, get_default_graph
+from ..train.checkpoint_init import (
+    assign_from_checkpoint,
+    assign_from_checkpoint_fn,
+    init_from_checkpoint,
+)
+from ..train.checkpoint_utils import list_variables, load_checkpoint, load_variable
 from ..train.training_util import create_global_step, get_global_step, get_or_create_global_step
 from ..variable_scope import get_variable
 from ._missing import missing_attribute
@@ -11,6 +17,12 @@ from ._missing import missing_attribute
 __all__ = [
     "add_arg_scope",
     "arg_scope",
+    "assign_from_checkpoint",
+    "assign_from_checkpoint_fn",
+    "init_from_checkpoint",
+    "list_variables",
+    "load_checkpoint",
+    "load_variable",
     "arg_scoped_arguments",
     "create_global_step",
     "get_global_step",

@@ -6,6 +6,8 @@ from ._missing import missing_attribute
 from .framework import (
     add_arg_scope,
     arg_scope,
+    assign_from_checkpoint,
+    assign_from_checkpoint_fn,
     get_model_variables,
     get_or_create_global_step,
     get_trainable_variables,
@@ -37,6 +39,8 @@ __all__ = [
     "add_arg_scope",
     "apply_regularization",
     "arg_scope",
+    "assign_from_checkpoint",
+    "assign_from_checkpoint_fn",
     "avg_pool2d",
     "batch_norm",
     "conv2d",

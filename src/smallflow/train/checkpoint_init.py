@@ -114,3 +114,68 @@ def _set_initializer(variable, reader, tensor_name, stored_shape):
         assign = state_ops.assign_op(variable.op, restored)
     variable._initializer = assign.op
     variable._initial_value = restored
+
+
+# -- tf.contrib.framework's (and slim's) restore helpers ------------------------------------------
+
+
+def _variable_dict(var_list):
+    if isinstance(var_list, dict):
+        return dict(var_list)
+    return {variable.op.name: variable for variable in var_list}
+
+
+def assign_from_checkpoint(model_path, var_list, ignore_missing_vars=False):
+    """``(assign_op, feed_dict)`` that set ``var_list`` to their values in ``model_path``.
+
+    ``var_list`` is a list of variables (checkpoint keys: their names) or a dict
+    {checkpoint key: variable}. Values are read now and fed when the op runs. A variable
+    the checkpoint lacks is a ValueError, or skipped with ``ignore_missing_vars``.
+    """
+    from .. import logging
+    from ..ops import array_ops, control_flow_ops
+
+    reader = checkpoint_utils.load_checkpoint(model_path)
+    assigns, feed = [], {}
+    for key, variable in sorted(_variable_dict(var_list).items(), key=lambda item: item[0]):
+        if not reader.has_tensor(key):
+            if ignore_missing_vars:
+                logging.warning("Variable %s missing in checkpoint %s", key, model_path)
+                continue
+            raise ValueError(f"Tensor {key} is not found in checkpoint {model_path}")
+        value = reader.get_tensor(key)
+        if not variable.shape.is_compatible_with(value.shape):
+            raise ValueError(
+                f"Total size of new array must be unchanged for {key} lh_shape: "
+                f"[{variable.shape}], rh_shape: [{list(value.shape)}]"
+            )
+        with variable.graph.as_default():
+            placeholder = array_ops.placeholder(variable.dtype.base_dtype, variable.shape,
+                                                name="placeholder/" + variable.op.name)
+            assigns.append(state_ops.assign_op(variable.op, placeholder))
+        feed[placeholder] = value
+    return control_flow_ops.group(*assigns, name="restore_op"), feed
+
+
+def assign_from_checkpoint_fn(model_path, var_list, ignore_missing_vars=False,
+                              reshape_variables=False):
+    """A function ``fn(session)`` that restores ``var_list`` from ``model_path`` (a Saver's
+    restore), or None when no variable is left to restore; slim's fine-tuning helper."""
+    from .. import logging
+    from .saver import Saver
+
+    variables = _variable_dict(var_list)
+    if ignore_missing_vars:
+        reader = checkpoint_utils.load_checkpoint(model_path)
+        for key in [k for k in variables if not reader.has_tensor(k)]:
+            logging.warning("Variable %s missing in checkpoint %s", key, model_path)
+            del variables[key]
+    if not variables:
+        logging.warning("No Variables to restore")
+        return None
+    saver = Saver(variables, reshape=reshape_variables)
+
+    def callback(session):
+        saver.restore(session, model_path)
+
+    return callback

@@ -2,10 +2,10 @@
 
 smallflow's ``Saver`` writes TensorFlow's V2 format by default (``P.index`` and
 ``P.data-00000-of-00001``; see ``tensor_bundle``), so TensorFlow and its tools read our
-checkpoints and we read theirs. Readers (``CheckpointReader``, ``list_variables``, ``Saver.restore``)
-also read smallflow's own earlier format, which ``Saver(write_version="npz")`` still writes
-and the CLI's model files use. A prefix ``P`` holds one checkpoint: when both formats are
-present, ``P.index`` wins.
+checkpoints and we read theirs. Readers (``CheckpointReader``, ``list_variables``,
+``Saver.restore``) also read smallflow's own earlier format, which
+``Saver(write_version="npz")`` still writes and the CLI's model files use. A prefix ``P``
+holds one checkpoint: when both formats are present, ``P.index`` wins.
 
 The npz format is two files, written together atomically (an interrupted save leaves the
 old pair or the new one; the next reader or writer finishes or cleans up):

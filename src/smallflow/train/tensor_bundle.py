@@ -145,7 +145,7 @@ def _build_messages():
     )
 
 
-# -- keys of the slices of partitioned variables ----------------------------------------------------
+# -- keys of the slices of partitioned variables --------------------------------------------------
 # TensorFlow saves each slice under a key in its "ordered code" (keys that sort by their
 # parts): 0, the variable's name, the rank, then the start and length of each dimension
 # (-1: all of it). A leading NUL byte keeps these keys apart from variables' names.
@@ -439,7 +439,7 @@ class BundleReader:
         try:
             with open(path, "rb") as file:
                 available = os.fstat(file.fileno()).st_size
-                if entry.offset < 0 or entry.offset + entry.size > available:
+                if entry.offset < 0 or entry.size < 0 or entry.offset + entry.size > available:
                     raise _data_loss(
                         path, f"tensor {name} lies at bytes {entry.offset}.."
                         f"{entry.offset + entry.size} but the file has {available} bytes "

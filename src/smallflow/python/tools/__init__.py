@@ -1,1 +1,2 @@
-"""``smallflow.python.tools``: ``inspect_checkpoint`` (TF1 imports it from tensorflow.python.tools)."""
+"""``smallflow.python.tools``: ``inspect_checkpoint`` (TF1 imports it from
+``tensorflow.python.tools``)."""

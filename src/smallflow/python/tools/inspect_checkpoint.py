@@ -48,12 +48,12 @@ def print_tensors_in_checkpoint_file(file_name, tensor_name, all_tensors,
         print(f"# Total number of params: {_count_total_params(reader, count_exclude_pattern)}")
     except Exception as error:  # noqa: BLE001 - TensorFlow's tool prints every failure
         print(str(error))
-        if isinstance(error, errors.DataLossError):
-            if any(suffix in file_name for suffix in (".index", ".meta", ".data")):
-                proposed = ".".join(file_name.split(".")[:-1])
-                print("\nIt's likely that this is a V2 checkpoint and you need to provide the "
-                      "filename\n*prefix*.  Try removing the '.' and all that follows from "
-                      f"the filename, e.g.:\n'{proposed}'")
+        named_a_file = any(suffix in file_name for suffix in (".index", ".meta", ".data"))
+        if isinstance(error, errors.DataLossError) and named_a_file:
+            proposed = ".".join(file_name.split(".")[:-1])
+            print("\nIt's likely that this is a V2 checkpoint and you need to provide the "
+                  "filename\n*prefix*.  Try removing the '.' and all that follows from "
+                  f"the filename, e.g.:\n'{proposed}'")
 
 
 def main(argv=None):
