@@ -240,7 +240,7 @@ def _saving_child(prefix, first):
             number = first
             while True:
                 checkpoint_utils.write_bundle_checkpoint(
-                    prefix, {"w": np.full(200_000, number, np.float32),
+                    prefix, {"w": np.full(50_000, number, np.float32),
                              "n": np.array([str(number).encode()], object)})
                 number += 1
         finally:
@@ -252,11 +252,11 @@ def test_killing_saves_at_random_instants_leaves_the_previous_checkpoint_readabl
     prefix = tmp_path / "model.ckpt"
     started = time.perf_counter()
     checkpoint_utils.write_bundle_checkpoint(
-        prefix, {"w": np.zeros(200_000, np.float32), "n": np.array([b"0"], object)})
+        prefix, {"w": np.zeros(50_000, np.float32), "n": np.array([b"0"], object)})
     spread = 2.0 * (time.perf_counter() - started)
     seen = 0
     chooser = random.Random(9)
-    for _ in range(30):
+    for _ in range(20):
         pid = _saving_child(prefix, seen + 1)
         time.sleep(chooser.uniform(0.0, spread))
         os.kill(pid, signal.SIGKILL)
@@ -265,6 +265,8 @@ def test_killing_saves_at_random_instants_leaves_the_previous_checkpoint_readabl
         number = int(reader.get_tensor("n")[0])
         assert number >= seen
         assert (reader.get_tensor("w") == number).all()
+        if number == seen:  # killed before any save finished: a busy machine; wait longer
+            spread *= 1.3
         seen = number
     assert seen > 0, "no save ever completed: the kills came too early to test anything"
     checkpoint_utils.write_bundle_checkpoint(prefix, {"w": np.zeros(1, np.float32)})
