@@ -13,28 +13,58 @@ images / 50), so the projection is 1,100 x the median step.
 
 Also measured in the same rounds: this machine's sgemm rate (a 1024^3 float32 product, same
 thread count), from which the step's limit is its FLOP count (products only, see
-step_flops) over that rate; and, when TensorFlow's venv is there (/work/tf-venv, marked
+step_flops) over that rate; the step's products alone ("bare products": each one NumPy
+product of the shape an im2col design needs, nothing else); and, when TensorFlow's venv is there (/work/tf-venv, marked
 ready), the same step and the forward pass over 10,000 images in TensorFlow's compat.v1, in
 a subprocess that takes its turn between smallflow's runs.
 
-Where smallflow's step spends its time (cProfile, one thread, share of the step; "before"
-is the start of session 3, wall clock at load 17; "after" is 11:10 on 1 Dec, CPU time of
-the thread at load 17, 126 ms per step; a quiet machine's step is about 0.7x that):
+Where smallflow's step spends its time (cProfile with the process's CPU clock, one thread,
+ms per step of the profiled run; session 4, 1 Dec: "before" at 13:00, load 8, 119 ms per
+profiled step; "after" at 14:19, load 18, 122 ms; the machine was busier, so compare
+within a column, not across):
 
-                                        before      after
-  conv2d_backprop_input (conv2)           20%        18%
-  Adam update (training_ops)              17%        12%
-  conv2d forward + backprop_filter        23%        37%   (forward 17%, filter 20%)
-  im2col copies (inside the above)        7%         12%
-  dense matmuls                           8%         10%
-  max-pool gradient                       5%          7%
-  elementwise (bias, ReLU and gradient)   6%          6%
+                                             before   after
+  conv forward, both layers (+ bias, ReLU)     19.6    23.0   (after: fused, see fusion.py)
+  bias adds / ReLU as separate passes           4.5     0.4
+  conv2 input gradient                          20.9    21.9
+  conv filter gradients, both layers            21.6    23.0
+  max-pool gradient + ReLU gradient             12.5    11.3   (after: one fused call)
+  max-pool forward                               3.4     3.4
+  dense matmuls                                 12.2    12.9
+  Adam (in place, 64K-element blocks)           15.8    16.2
 
-(Shares move because the total shrank: the convolutions' own time barely changed.) What
-changed, each measured in turns against the code before it:
-- The stride-1 input gradient is a VALID convolution of the padded output gradient with
-  the filter turned half a turn (in/out channels swapped): one im2col and one product per
-  block, no scatter-add of 25 taps: 0.8x the time of the col2im version.
+Measured in turns in one run (bench below, 14:00, load 15, CPU time, 15 rounds): smallflow
+step 111.4 ms median vs TensorFlow 58.6 (1.90x); the step's products alone, each one NumPy
+product of the im2col shape ("bare products"), 67.5 ms = 1.15x TensorFlow's WHOLE step.
+At the start of the session (12:53, load 2-7, 10 rounds): 106.3 vs 54.8 (1.94x). Forward over
+10,000 images: 6.04 s vs 2.73 s (2.21x; at the start 4.82 vs 2.45, 1.97x; ratios at load 15
+swing by 0.2x between runs). A/B of the fusion in turns (same process, load 15-17, CPU):
+step 102.8 vs 107.0 ms and 108.2 vs 111.2 ms (3-4% faster), forward 10k best 4.84 vs 5.01 s.
+
+Why the targets (<= 1.0x TensorFlow, >= 80% of the sgemm limit) are out of reach here:
+NumPy's sgemm on this step's shapes (N = 64 or 32 columns for conv2, M = 50 rows for the
+dense layer) runs at 50-70% of its 1024^3 rate, so the products alone take longer than
+TensorFlow's whole step, which convolves directly (oneDNN) near the machine's peak. What is
+left above the bare products (about 40% of our step) is memory-bound NumPy passes: Adam's
+12 ufunc passes over 3.3 M weights (~16 ms; the same operations in the same order keep the
+results exact), im2col copies in L2-sized blocks (~10 ms), pooling and its gradient.
+
+What changed, each measured in turns against the code before it:
+- Session 4: plan fusion (fusion.py). Conv2D + bias + Relu run as one call that adds the
+  bias and applies the ReLU to each L2-sized product block while it is in cache (the conv
+  output also dies at once: the add's gradient reads only its shape, served by a zero-stride
+  stand-in); in evaluation a max-pool reading only the ReLU joins the call, pooled block
+  by block; ReluGrad(MaxPoolGrad) is one call multiplying the pooled gradient by (max > 0)
+  before routing it. Bit-identical results (tests/test_fusion.py, NaN and inf included).
+- Tried in session 4 and dropped: "row strips" instead of im2col (a kw-expanded copy 5x
+  smaller than the column matrix, then kh products with K = kw*c accumulated, shared by the
+  forward and the filter gradient): forward 18.6 vs 15.3 ms, filter gradient 17.6 vs 16.7,
+  input gradient 23.9 vs 17.2 (products with K = 160 are slower and the accumulation costs
+  passes); the col2im input gradient again (21-23 vs 14-15 ms); chunk sizes 1-32 MB for the
+  10k forward (no difference above noise); Adam blocks of 4K-128K elements (32K-64K best).
+- Session 3: the stride-1 input gradient is a VALID convolution of the padded output
+  gradient with the filter turned half a turn (in/out channels swapped): one im2col and one
+  product per block, no scatter-add of 25 taps: 0.8x the time of the col2im version.
 - Adam writes into its variable and slots when nothing else holds them (ownership.py: the
   plan hands a kernel its dead inputs and reference counts say who else can see them):
   0.5x the time of writing three new 13 MB arrays, same float results.
@@ -44,14 +74,9 @@ changed, each measured in turns against the code before it:
 - Bias adds, ReLU and its gradient write into dead inputs; pooling reduces straight into its
   result; one strided view per convolution instead of one per block (as_strided costs
   about 40 us a call: 3 ms a step).
-Tried and dropped: keeping the forward's column matrix for the filter gradient (31 MB for
-conv2): writing it out of cache cost more (+4.5 ms) than rebuilding it saved (2.7 ms);
-the transposed product for the input gradient ([32, K] x [K, pixels]): 1.5x slower.
-
-The products themselves are the floor: per 3-example block of conv2, the column copy takes
-97 us and the product 449 us (134 GFLOP/s); the product with 32 output columns (input
-gradient) runs about 15% slower than with 64. TensorFlow (oneDNN) convolves directly,
-without column matrices, near the machine's peak.
+Tried and dropped in session 3: keeping the forward's column matrix for the filter gradient
+(31 MB for conv2): writing it out of cache cost more (+4.5 ms) than rebuilding it saved
+(2.7 ms); the transposed product for the input gradient ([32, K] x [K, pixels]): 1.5x slower.
 
 Run: python benchmarks/bench_conv.py [--repeats N] [--blas-threads N] [--profile]
      [--no-tensorflow]   (--blas-threads: threads for every contender, default 1)
