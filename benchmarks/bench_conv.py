@@ -14,7 +14,8 @@ images / 50), so the projection is 1,100 x the median step.
 Also measured in the same rounds: this machine's sgemm rate (a 1024^3 float32 product, same
 thread count), from which the step's limit is its FLOP count (products only, see
 step_flops) over that rate; the step's products alone ("bare products": each one NumPy
-product of the shape an im2col design needs, nothing else); and, when TensorFlow's venv is there (/work/tf-venv, marked
+product of the shape an im2col design needs, nothing else); and,
+when TensorFlow's venv is there (/work/tf-venv, marked
 ready), the same step and the forward pass over 10,000 images in TensorFlow's compat.v1, in
 a subprocess that takes its turn between smallflow's runs.
 
