@@ -363,3 +363,34 @@ def test_lazy_adam_on_a_dense_gradient_is_adam():
                 sess.run(train)
                 results.append(sess.run(w))
     np.testing.assert_array_equal(*results)
+
+
+def test_sparse_read_gathers_rows_with_a_sparse_gradient():
+    w = tf.Variable(TABLE)
+    rows = w.sparse_read([3, 0])
+    (grad,) = tf.gradients(tf.reduce_sum(rows), [w])
+
+    assert isinstance(grad, tf.IndexedSlices)
+    assert _run(rows).tolist() == TABLE[[3, 0]].tolist()
+
+
+@pytest.mark.parametrize(("method", "want_row_1"), [
+    ("scatter_sub", TABLE[1] - 2.0),
+    ("scatter_add", TABLE[1] + 2.0),
+    ("scatter_update", np.full(3, 2.0)),
+    ("scatter_mul", TABLE[1] * 2.0),
+])
+def test_variable_scatter_methods_take_indexed_slices(method, want_row_1):
+    w = tf.Variable(TABLE)
+    delta = tf.IndexedSlices(tf.fill([1, 3], 2.0), tf.constant([1]))
+    update = getattr(w, method)(delta)
+
+    got = _run(update)
+    np.testing.assert_allclose(got[1], want_row_1)
+    np.testing.assert_array_equal(got[[0, 2, 3]], TABLE[[0, 2, 3]])
+
+
+def test_variable_scatter_refuses_a_plain_tensor():
+    w = tf.Variable(TABLE)
+    with pytest.raises(TypeError, match="sparse_delta is not IndexedSlices"):
+        w.scatter_sub(tf.ones([4, 3]))

@@ -10,7 +10,8 @@ from .graph import (
     name_scope,
     register_tensor_conversion_function,
 )
-from .ops import array_ops, control_flow_ops, state_ops
+from .ops import array_ops, control_flow_ops, scatter_ops, state_ops
+from .ops.indexed_slices import IndexedSlices
 
 
 class Variable:
@@ -133,6 +134,40 @@ class Variable:
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
         delta = convert_to_tensor(delta, dtype=self.dtype)
         return state_ops.assign_op(self._variable_op, delta, "AssignSub", False, name)
+
+    # -- sparse reads and updates (rows given as IndexedSlices) ----------------------------
+    def sparse_read(self, indices, name=None):
+        """``gather(self, indices)``: the rows read, whose gradient is IndexedSlices (TF1's
+        resource variables' method; smallflow's one Variable class has it too)."""
+        return array_ops.gather(self._snapshot, indices, name=name)
+
+    def _scatter(self, function, sparse_delta, use_locking, name):
+        if not isinstance(sparse_delta, IndexedSlices):
+            raise TypeError(f"sparse_delta is not IndexedSlices: {sparse_delta}")
+        return function(self, sparse_delta.indices, sparse_delta.values,
+                        use_locking=use_locking, name=name)
+
+    def scatter_sub(self, sparse_delta, use_locking=False, name=None):
+        """Subtract ``sparse_delta.values`` from the rows ``sparse_delta.indices``."""
+        return self._scatter(scatter_ops.scatter_sub, sparse_delta, use_locking, name)
+
+    def scatter_add(self, sparse_delta, use_locking=False, name=None):
+        return self._scatter(scatter_ops.scatter_add, sparse_delta, use_locking, name)
+
+    def scatter_update(self, sparse_delta, use_locking=False, name=None):
+        return self._scatter(scatter_ops.scatter_update, sparse_delta, use_locking, name)
+
+    def scatter_mul(self, sparse_delta, use_locking=False, name=None):
+        return self._scatter(scatter_ops.scatter_mul, sparse_delta, use_locking, name)
+
+    def scatter_div(self, sparse_delta, use_locking=False, name=None):
+        return self._scatter(scatter_ops.scatter_div, sparse_delta, use_locking, name)
+
+    def scatter_max(self, sparse_delta, use_locking=False, name=None):
+        return self._scatter(scatter_ops.scatter_max, sparse_delta, use_locking, name)
+
+    def scatter_min(self, sparse_delta, use_locking=False, name=None):
+        return self._scatter(scatter_ops.scatter_min, sparse_delta, use_locking, name)
 
     def __repr__(self):
         return (f"<tf.Variable '{self.name}' shape={self.shape} "
