@@ -135,6 +135,29 @@ def test_distributed_optimizer_in_a_job_of_one_trains_like_its_optimizer(job_of_
     assert optimizer.get_slot_names() == ["m", "v"]
 
 
+@pytest.mark.parametrize("sparse_as_dense", [False, True])
+def test_distributed_optimizer_gathers_sparse_gradients(job_of_one, sparse_as_dense):
+    """Horovod's rule: IndexedSlices are allgathered (or made dense and allreduced)."""
+    def train(wrap):
+        with tf.Graph().as_default():
+            table = tf.Variable(np.arange(8, dtype=np.float32).reshape(4, 2))
+            loss = tf.reduce_sum(tf.square(tf.gather(table, [0, 3, 0])))
+            optimizer = tf.train.AdagradOptimizer(0.1)
+            if wrap:
+                optimizer = hvd.DistributedOptimizer(optimizer, sparse_as_dense=sparse_as_dense)
+            ((grad, var),) = optimizer.compute_gradients(loss)
+            step = optimizer.apply_gradients([(grad, var)])
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                sess.run(step)
+                return sess.run(table), grad
+
+    plain, _ = train(False)
+    distributed, grad = train(True)
+    assert isinstance(grad, tf.IndexedSlices) is not sparse_as_dense
+    np.testing.assert_allclose(distributed[[0, 3]], plain[[0, 3]], rtol=1e-6)
+
+
 def test_broadcast_hook_runs_the_broadcast_after_the_session_starts(job_of_one):
     v = tf.Variable([1.0, 2.0])
     hook = hvd.BroadcastGlobalVariablesHook(0)

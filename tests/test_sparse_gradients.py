@@ -394,3 +394,36 @@ def test_variable_scatter_refuses_a_plain_tensor():
     w = tf.Variable(TABLE)
     with pytest.raises(TypeError, match="sparse_delta is not IndexedSlices"):
         w.scatter_sub(tf.ones([4, 3]))
+
+
+def test_gathers_inside_a_while_loop_or_cond_give_a_usable_gradient():
+    """Loop and branch gradients are carried dense (values as TensorFlow's)."""
+    w = tf.Variable(TABLE)
+
+    def body(i, total):
+        return i + 1, total + tf.reduce_sum(tf.gather(w, [i, i]))
+
+    _, looped = tf.while_loop(lambda i, _: i < 3, body, [tf.constant(0), tf.constant(0.0)])
+    branched = tf.cond(tf.constant(True), lambda: tf.reduce_sum(tf.gather(w, [1])),
+                       lambda: tf.constant(0.0))
+    grads = tf.gradients(looped, [w]) + tf.gradients(branched, [w])
+    train = tf.train.AdagradOptimizer(0.1).minimize(looped)
+
+    loop_grad, cond_grad = _run([tf.convert_to_tensor(g) for g in grads])
+    assert loop_grad[:, 0].tolist() == [2.0, 2.0, 2.0, 0.0]
+    assert cond_grad[:, 0].tolist() == [0.0, 1.0, 0.0, 0.0]
+    assert train is not None
+
+
+def test_optimize_loss_scales_and_clips_sparse_gradients():
+    w = tf.Variable(TABLE)
+    step = tf.train.get_or_create_global_step()
+    loss = tf.reduce_sum(tf.gather(w, [2]))
+    train = tf.contrib.layers.optimize_loss(loss, step, 0.1, "SGD",
+                                            gradient_multipliers={w: 2.0}, clip_gradients=10.0)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train)
+        got = sess.run(w)
+    np.testing.assert_allclose(got[2], TABLE[2] - 0.2, rtol=1e-6)
+    np.testing.assert_array_equal(got[[0, 1, 3]], TABLE[[0, 1, 3]])

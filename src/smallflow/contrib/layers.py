@@ -16,6 +16,7 @@ from ..gradients import gradients
 from ..graph import GraphKeys, Tensor, control_dependencies, convert_to_tensor, get_collection
 from ..graph import add_to_collection, add_to_collections, get_default_graph, name_scope
 from ..ops import array_ops, clip_ops, math_ops, nn_extra_ops, nn_ops, random_ops
+from ..ops.indexed_slices import IndexedSlices
 from ..train import training_util
 from ..variable_scope import variable_scope
 from . import framework
@@ -518,7 +519,11 @@ def _multiply_gradients(pairs, multipliers):
     for grad, var in pairs:
         factor = multipliers.get(var, keyed.get(var.name))
         if grad is not None and factor is not None:
-            grad = grad * math_ops.cast(factor, grad.dtype)
+            factor = math_ops.cast(factor, grad.dtype)
+            if isinstance(grad, IndexedSlices):  # sparse gradients stay sparse, as in TF
+                grad = IndexedSlices(grad.values * factor, grad.indices, grad.dense_shape)
+            else:
+                grad = grad * factor
         out.append((grad, var))
     return out
 

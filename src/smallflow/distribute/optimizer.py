@@ -8,10 +8,12 @@ values to the others.
 """
 
 from .. import variables
-from ..graph import control_dependencies, get_default_graph, name_scope
-from ..ops import control_flow_ops
+from ..graph import control_dependencies, convert_to_tensor, get_default_graph, name_scope
+from ..ops import control_flow_ops, math_ops
+from ..ops.indexed_slices import IndexedSlices
 from ..train.optimizer import Optimizer
-from .mpi_ops import FUSION_THRESHOLD, broadcast, grouped_allreduce
+from . import _mpi
+from .mpi_ops import FUSION_THRESHOLD, allgather, broadcast, grouped_allreduce
 
 
 class DistributedOptimizer(Optimizer):
@@ -35,19 +37,36 @@ class DistributedOptimizer(Optimizer):
         self._optimizer = optimizer
         self._average = average
         self._fusion_threshold = fusion_threshold
+        self._sparse_as_dense = sparse_as_dense
 
     def compute_gradients(self, *args, **kwargs):
         grads_and_vars = self._optimizer.compute_gradients(*args, **kwargs)
-        present = [(g, v) for g, v in grads_and_vars if g is not None]
-        if not present:
+        if self._sparse_as_dense:
+            grads_and_vars = [(convert_to_tensor(g) if isinstance(g, IndexedSlices) else g, v)
+                              for g, v in grads_and_vars]
+        dense = [g for g, _ in grads_and_vars if g is not None
+                 and not isinstance(g, IndexedSlices)]
+        if not any(g is not None for g, _ in grads_and_vars):
             return grads_and_vars
         with name_scope(self._name + "_Allreduce"):
-            reduced = grouped_allreduce(
-                [g for g, _ in present], average=self._average,
-                fusion_threshold=self._fusion_threshold,
-            )
-        averaged = iter(reduced)
-        return [(next(averaged) if g is not None else None, v) for g, v in grads_and_vars]
+            reduced = iter(grouped_allreduce(dense, average=self._average,
+                                             fusion_threshold=self._fusion_threshold)
+                           if dense else [])
+            out = []
+            for grad, var in grads_and_vars:
+                if isinstance(grad, IndexedSlices):
+                    grad = self._allgathered(grad)
+                elif grad is not None:
+                    grad = next(reduced)
+                out.append((grad, var))
+        return out
+
+    def _allgathered(self, grad):
+        """Horovod's sparse path: every rank's rows, concatenated (values averaged)."""
+        values = allgather(grad.values)
+        if self._average:
+            values = values / math_ops.cast(_mpi.job().size, values.dtype)
+        return IndexedSlices(values, allgather(grad.indices), grad.dense_shape)
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
         return self._optimizer.apply_gradients(grads_and_vars, global_step=global_step,

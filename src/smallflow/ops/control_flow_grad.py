@@ -11,6 +11,7 @@ from ..registry import RegisterGradient
 from . import array_ops, control_flow_ops, tensor_array_ops
 from .common import make_op
 from .control_flow_context import FunctionContext, loop_var
+from .indexed_slices import IndexedSlices, densify
 
 
 def _differentiable(tensor):
@@ -23,7 +24,10 @@ def _gradients(ys, xs, grad_ys):
 
     if not ys or not xs:
         return [None] * len(xs)
-    return gradients(ys, xs, grad_ys=grad_ys, stop_gradients=xs, name="grad")
+    found = gradients(ys, xs, grad_ys=grad_ys, stop_gradients=xs, name="grad")
+    # Branch and loop-body gradients are carried and accumulated as plain tensors: a row
+    # gather's IndexedSlices inside a branch or loop body is summed into its dense form.
+    return [densify(g) if isinstance(g, IndexedSlices) else g for g in found]
 
 
 @RegisterGradient("If")
