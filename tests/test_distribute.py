@@ -16,6 +16,7 @@ import pytest
 
 import smallflow as tf
 import smallflow.distribute as hvd
+from smallflow import config as tf_config
 from smallflow.distribute import _mpi
 from smallflow.examples.tutorials.mnist import input_data
 
@@ -37,10 +38,15 @@ def _needs_mpi():
 
 @pytest.fixture
 def job_of_one():
+    """A job of this process alone; afterwards the process leaves it and gets back the
+    thread setting init() chose (its share of the cores), so later tests run as before."""
     _needs_mpi()
+    threads = tf_config.get_threads()
     hvd.init()
     assert hvd.size() == 1
-    return hvd
+    yield hvd
+    hvd.shutdown()
+    tf_config.set_threads(threads)
 
 
 def _launch(program, *args, processes=2, timeout=JOB_TIMEOUT):
