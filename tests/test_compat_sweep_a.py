@@ -131,3 +131,43 @@ def test_vocabulary_processor_is_frozen_after_fit_and_reverses(tmp_path):
     assert again.max_document_length == 5
     assert list(preprocessing.tokenizer(["HelloWorld, it's U.S.A. re-run"])) == [
         ["Hello", "World", "it's", "U", "S", "A", "re-run"]]
+
+
+# --- tf.edit_distance (cookbook 05/03 text distances, 05/05 address matching) ---------------
+
+def _sparse_seqs(seqs, width):
+    indices = [[i, j] for i, s in enumerate(seqs) for j in range(len(s))]
+    return tf.SparseTensor(indices or np.zeros((0, 2), np.int64),
+                           [c for s in seqs for c in s] or np.zeros(0, object), [len(seqs), width])
+
+
+EDIT_CASES = [
+    ("one substitution, normalized by the truth length", ["bear"], ["beers"], True, [0.4]),
+    ("raw counts", ["bear", "x"], ["beers", "xyz"], False, [2.0, 2.0]),
+    ("empty hypothesis", [""], ["ab"], True, [1.0]),
+    ("empty truth, normalized, is inf", ["ab"], [""], True, [np.inf]),
+    ("empty truth, raw, is the hypothesis length", ["ab"], [""], False, [2.0]),
+]
+
+
+@pytest.mark.parametrize("hyp,truth,normalize,expected", [c[1:] for c in EDIT_CASES],
+                         ids=[c[0] for c in EDIT_CASES])
+def test_edit_distance(hyp, truth, normalize, expected):
+    h = _sparse_seqs([list(w) for w in hyp], 5)
+    t = _sparse_seqs([list(w) for w in truth], 5)
+    d = tf.edit_distance(h, t, normalize=normalize)
+    assert d.dtype == tf.float32 and d.shape.as_list() == [len(hyp)]
+    with tf.Session() as sess:
+        assert sess.run(d).tolist() == pytest.approx(expected)
+
+
+def test_edit_distance_errors():
+    a = tf.SparseTensor([[0, 0]], [1], [1, 1])
+    with pytest.raises(TypeError, match="SparseTensor"):
+        tf.edit_distance(tf.constant([[1]]), a)
+    with pytest.raises(TypeError, match="same dtype"):
+        tf.edit_distance(a, tf.SparseTensor([[0, 0]], [1.0], [1, 1]))
+    b = tf.SparseTensor([[0, 0, 0]], [1], [1, 1, 1])
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError, match="same rank"):
+        sess.run(tf.edit_distance(a, b))
+    assert tf.gradients(tf.edit_distance(a, a), a.values) == [None]

@@ -582,6 +582,7 @@ ROWS.update({
     "SparseReduceMaxSparse": _row("T", lambda dt: list(tf.sparse_reduce_max_sparse(_sp(dt),
                                                                                   1))),
     "SparseSoftmax": _row("T", lambda dt: tf.sparse_softmax(_sp(dt)).values),
+    "EditDistance": _row("T", lambda dt: tf.edit_distance(_sp(dt), _sp(dt))),
     "SparseTensorDenseMatMul": _row("T", lambda dt: tf.sparse_tensor_dense_matmul(
         _sp(dt), _c(dt, np.ones((3, 2))))),
     "SparseFillEmptyRows": _row("T", lambda dt: list(tf.sparse_fill_empty_rows(

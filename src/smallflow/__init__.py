@@ -478,6 +478,7 @@ from .ops.sparse_math_ops import (
     sparse_tensor_dense_matmul,
     sparse_to_indicator,
 )
+from .ops.edit_distance_ops import edit_distance
 from .ops.sparse_ops import (
     sparse_concat,
     sparse_placeholder,

@@ -56,7 +56,30 @@ def _second_call_names(tf, np):
     return {"names": tf.constant(np.array(names, dtype=object))}
 
 
+def _edit_distance(normalize, dtype):
+    def build(tf, np):
+        # cookbook 05/03 and 05/05: distances between words split into characters.
+        values = {"string": (["a", "b"], ["a", "b", "c"]), "int64": ([1, 2], [1, 2, 3])}[dtype]
+        h = tf.SparseTensor([[0, 0, 0], [1, 0, 0]], values[0], [2, 1, 1])
+        t = tf.SparseTensor([[0, 1, 0], [1, 0, 0], [1, 0, 1]], values[1], [2, 2, 2])
+        return {"d": tf.edit_distance(h, t, normalize=normalize)}
+    return build
+
+
+def _edit_distance_words(tf, np):
+    words = [list("tensor"), list("flow"), list("")]
+    truth = list("tensorflow")
+    h_idx = [[i, j] for i, w in enumerate(words) for j in range(len(w))]
+    h = tf.SparseTensor(h_idx, [c for w in words for c in w], [3, 6])
+    t = tf.SparseTensor([[i, j] for i in range(3) for j in range(len(truth))], truth * 3,
+                        [3, len(truth)])
+    return {"d": tf.edit_distance(h, t), "raw": tf.edit_distance(h, t, normalize=False)}
+
+
 SWEEP_A_CASES = [
+    Case("sweep_a/edit_distance/normalized_string", _edit_distance(True, "string")),
+    Case("sweep_a/edit_distance/raw_int64", _edit_distance(False, "int64")),
+    Case("sweep_a/edit_distance/words", _edit_distance_words),
     Case("sweep_a/variable_scope/second_calls", _second_call_names),
     Case("sweep_a/variable_scope/reentered_names", _reentered_scope_names),
 ]

@@ -14,6 +14,7 @@ from . import (  # noqa: F401 - imported for their registrations
     ctc_ops,
     debug_ops,
     eager_py_func_ops,
+    edit_distance_ops,
     image_box_ops,
     image_codec_ops,
     image_ops_extra,
