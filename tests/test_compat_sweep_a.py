@@ -171,3 +171,59 @@ def test_edit_distance_errors():
     with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError, match="same rank"):
         sess.run(tf.edit_distance(a, b))
     assert tf.gradients(tf.edit_distance(a, a), a.values) == [None]
+
+
+# --- tf.contrib.legacy_seq2seq (cookbook 09/03 and 09/04: the Shakespeare LSTM) --------------
+
+def _lstm_decoder_loss(loop):
+    seq2seq = tf.contrib.legacy_seq2seq
+    batch, steps, vocab = 2, 3, 5
+    cell = tf.contrib.rnn.BasicLSTMCell(4)
+    inputs = [tf.constant(np.full((batch, vocab), 0.1 * (i + 1), np.float32))
+              for i in range(steps)]
+    w = tf.get_variable("w", [4, vocab], initializer=tf.constant_initializer(0.3))
+
+    def loop_function(prev, _):
+        return tf.nn.softmax(tf.matmul(prev, w))
+
+    outputs, state = seq2seq.rnn_decoder(inputs, cell.zero_state(batch, tf.float32), cell,
+                                         loop_function=loop_function if loop else None)
+    logits = [tf.matmul(o, w) for o in outputs]
+    targets = [tf.constant([1, 2]) for _ in range(steps)]
+    weights = [tf.ones([batch]) for _ in range(steps)]
+    by_example = seq2seq.sequence_loss_by_example(logits, targets, weights)
+    total = seq2seq.sequence_loss(logits, targets, weights)
+    names = sorted(v.name for v in tf.trainable_variables())
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        per, tot, logit_values = sess.run([by_example, total, logits])
+    manual = []
+    for lv in logit_values:
+        lse = np.log(np.exp(lv).sum(1))
+        manual.append(lse - lv[np.arange(batch), [1, 2]])
+    expected = np.sum(manual, 0) / (steps + 1e-12)
+    return names, per.shape, np.allclose(per, expected, rtol=1e-5), np.isclose(tot, per.mean())
+
+
+@pytest.mark.parametrize("loop", [False, True], ids=["teacher forcing", "loop_function"])
+def test_legacy_seq2seq_rnn_decoder_and_losses(loop):
+    names, shape, per_ok, total_ok = _lstm_decoder_loss(loop)
+    assert names == ["rnn_decoder/basic_lstm_cell/bias:0", "rnn_decoder/basic_lstm_cell/kernel:0",
+                     "w:0"]
+    assert shape == (2,) and per_ok and total_ok
+
+
+def test_legacy_seq2seq_seq2seq_models_and_errors():
+    seq2seq = tf.contrib.legacy_seq2seq
+    enc = [tf.ones([2, 3]) for _ in range(2)]
+    dec = [tf.ones([2, 3]) for _ in range(2)]
+    outputs, _ = seq2seq.basic_rnn_seq2seq(enc, dec, tf.nn.rnn_cell.GRUCell(4))
+    tied, _ = seq2seq.tied_rnn_seq2seq(enc, dec, tf.nn.rnn_cell.GRUCell(4))
+    assert [o.shape.as_list() for o in outputs + tied] == [[2, 4]] * 4
+    scopes = {v.name.split("/")[0] + "/" + v.name.split("/")[1] for v in tf.trainable_variables()}
+    assert scopes == {"basic_rnn_seq2seq/rnn", "basic_rnn_seq2seq/rnn_decoder",
+                      "combined_tied_rnn_seq2seq/tied_rnn_seq2seq"}
+    with pytest.raises(ValueError, match="Lengths of logits, weights, and targets"):
+        seq2seq.sequence_loss_by_example(outputs, [tf.constant([0, 1])], [tf.ones([2])] * 2)
+    with pytest.raises(AttributeError, match="legacy_seq2seq.embedding_attention_seq2seq"):
+        seq2seq.embedding_attention_seq2seq
