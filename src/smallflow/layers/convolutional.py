@@ -165,9 +165,11 @@ Convolution2D = Conv2D
 Convolution2DTranspose = Conv2DTranspose
 
 
-def _conv_function(layer_class, label):
-    def build(inputs, filters, kernel_size, strides=1, padding="valid",
-              data_format="channels_last", dilation_rate=1, activation=None, use_bias=True,
+def _conv_function(layer_class, label, unit=1):
+    """The functional form of a convolution layer class (``unit``: default strides/dilation)."""
+
+    def build(inputs, filters, kernel_size, strides=unit, padding="valid",
+              data_format="channels_last", dilation_rate=unit, activation=None, use_bias=True,
               kernel_initializer=None, bias_initializer=_ZEROS, kernel_regularizer=None,
               bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
               bias_constraint=None, trainable=True, name=None, reuse=None, **unsupported):
@@ -185,24 +187,31 @@ def _conv_function(layer_class, label):
     return build
 
 
-conv1d = _conv_function(Conv1D, "conv1d")
-conv2d = _conv_function(Conv2D, "conv2d")
+def _transpose_function(layer_class, label, unit):
+    """The functional form of a transposed convolution class (no dilation, as in TF)."""
 
-
-def conv2d_transpose(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
-                     data_format="channels_last", activation=None, use_bias=True,
-                     kernel_initializer=None, bias_initializer=_ZEROS, kernel_regularizer=None,
-                     bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-                     bias_constraint=None, trainable=True, name=None, reuse=None,
-                     **unsupported):
-    """Functional form of ``Conv2DTranspose`` (no dilation argument, as in TensorFlow)."""
-    refuse(unsupported, "conv2d_transpose")
-    inputs = float_inputs(inputs, "conv2d_transpose")
-    layer = Conv2DTranspose(filters, kernel_size, strides, padding, data_format, 1, activation,
+    def build(inputs, filters, kernel_size, strides=unit, padding="valid",
+              data_format="channels_last", activation=None, use_bias=True,
+              kernel_initializer=None, bias_initializer=_ZEROS, kernel_regularizer=None,
+              bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+              bias_constraint=None, trainable=True, name=None, reuse=None, **unsupported):
+        refuse(unsupported, label)
+        inputs = float_inputs(inputs, label)
+        layer = layer_class(filters, kernel_size, strides, padding, data_format, 1, activation,
                             use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
                             bias_regularizer, activity_regularizer, kernel_constraint,
                             bias_constraint, trainable, name, _scope=name, _reuse=reuse)
-    return layer(inputs)
+        return layer(inputs)
+
+    build.__name__ = label
+    build.__doc__ = (f"Functional form of ``{layer_class.__name__}`` "
+                     "(no dilation argument, as in TensorFlow).")
+    return build
+
+
+conv1d = _conv_function(Conv1D, "conv1d")
+conv2d = _conv_function(Conv2D, "conv2d")
+conv2d_transpose = _transpose_function(Conv2DTranspose, "conv2d_transpose", (1, 1))
 
 
 class _Pooling(Layer):

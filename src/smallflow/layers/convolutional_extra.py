@@ -13,7 +13,7 @@ from ..gradients import gradients
 from ..ops import array_ops, nn_extra_ops, nn_ops, volume_ops
 from ..tensor_shape import TensorShape
 from .base import Layer, data_format_of, float_inputs, int_tuple, padding_of, refuse
-from .convolutional import _Conv, _transposed_size
+from .convolutional import _Conv, _conv_function, _transpose_function, _transposed_size
 from .core import bias_and_activation
 
 __all__ = [
@@ -219,44 +219,8 @@ Convolution3D = Conv3D
 Convolution3DTranspose = Conv3DTranspose
 
 
-def _conv3d_function(layer_class, label):
-    def build(inputs, filters, kernel_size, strides=(1, 1, 1), padding="valid",
-              data_format="channels_last", dilation_rate=(1, 1, 1), activation=None,
-              use_bias=True, kernel_initializer=None, bias_initializer=_ZEROS,
-              kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-              kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
-              reuse=None, **unsupported):
-        refuse(unsupported, label)
-        inputs = float_inputs(inputs, label)
-        layer = layer_class(filters, kernel_size, strides, padding, data_format,
-                            dilation_rate, activation, use_bias, kernel_initializer,
-                            bias_initializer, kernel_regularizer, bias_regularizer,
-                            activity_regularizer, kernel_constraint, bias_constraint,
-                            trainable, name, _scope=name, _reuse=reuse)
-        return layer(inputs)
-
-    build.__name__ = label
-    build.__doc__ = f"Functional form of ``{layer_class.__name__}``."
-    return build
-
-
-conv3d = _conv3d_function(Conv3D, "conv3d")
-
-
-def conv3d_transpose(inputs, filters, kernel_size, strides=(1, 1, 1), padding="valid",
-                     data_format="channels_last", activation=None, use_bias=True,
-                     kernel_initializer=None, bias_initializer=_ZEROS, kernel_regularizer=None,
-                     bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-                     bias_constraint=None, trainable=True, name=None, reuse=None,
-                     **unsupported):
-    """Functional form of ``Conv3DTranspose`` (no dilation argument, as in TensorFlow)."""
-    refuse(unsupported, "conv3d_transpose")
-    inputs = float_inputs(inputs, "conv3d_transpose")
-    layer = Conv3DTranspose(filters, kernel_size, strides, padding, data_format, 1, activation,
-                            use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
-                            bias_regularizer, activity_regularizer, kernel_constraint,
-                            bias_constraint, trainable, name, _scope=name, _reuse=reuse)
-    return layer(inputs)
+conv3d = _conv_function(Conv3D, "conv3d", (1, 1, 1))
+conv3d_transpose = _transpose_function(Conv3DTranspose, "conv3d_transpose", (1, 1, 1))
 
 
 # -- 3-D pooling ---------------------------------------------------------------------------------
