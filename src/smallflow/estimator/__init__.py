@@ -1,22 +1,8 @@
 """``tf.estimator``: model_fn-based training with checkpoints, and the canned estimators."""
 
-from ..train import (
-    CheckpointSaverHook,
-    CheckpointSaverListener,
-    FeedFnHook,
-    FinalOpsHook,
-    LoggingTensorHook,
-    NanLossDuringTrainingError,
-    NanTensorHook,
-    SecondOrStepTimer,
-    SessionRunArgs,
-    SessionRunContext,
-    SessionRunHook,
-    SessionRunValues,
-    StepCounterHook,
-    StopAtStepHook,
-    SummarySaverHook,
-)
+# TensorFlow exposes the session-run hooks under tf.estimator as well as tf.train.
+from ..train import session_run_hook as _hooks
+from ..train.session_run_hook import *  # noqa: F403
 from . import inputs
 from .canned import (
     DNNClassifier,
@@ -37,23 +23,9 @@ from .extras import (
 from .training import EvalSpec, TrainSpec, train_and_evaluate
 
 __all__ = [
+    *_hooks.__all__,
     "BaselineClassifier",
     "BaselineRegressor",
-    "CheckpointSaverHook",
-    "CheckpointSaverListener",
-    "FeedFnHook",
-    "FinalOpsHook",
-    "LoggingTensorHook",
-    "NanLossDuringTrainingError",
-    "NanTensorHook",
-    "SecondOrStepTimer",
-    "SessionRunArgs",
-    "SessionRunContext",
-    "SessionRunHook",
-    "SessionRunValues",
-    "StepCounterHook",
-    "StopAtStepHook",
-    "SummarySaverHook",
     "add_metrics",
     "classifier_parse_example_spec",
     "regressor_parse_example_spec",

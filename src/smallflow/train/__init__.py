@@ -105,6 +105,7 @@ __all__ = [
 
 # -- input pipelines, coordination and monitored sessions (queues, hooks) --------------------------
 from . import queue_runner_impl as queue_runner  # noqa: E402 - tf.train.queue_runner.QueueRunner
+from . import session_run_hook  # noqa: E402
 from .coordinator import Coordinator, LooperThread  # noqa: E402
 from .input import (  # noqa: E402
     batch,
@@ -128,31 +129,13 @@ from .monitored_session import (  # noqa: E402
     WorkerSessionCreator,
 )
 from .queue_runner_impl import QueueRunner, add_queue_runner, start_queue_runners  # noqa: E402
-from .session_run_hook import (  # noqa: E402
-    CheckpointSaverHook,
-    CheckpointSaverListener,
-    FeedFnHook,
-    FinalOpsHook,
-    LoggingTensorHook,
-    NanLossDuringTrainingError,
-    NanTensorHook,
-    SecondOrStepTimer,
-    SessionRunArgs,
-    SessionRunContext,
-    SessionRunHook,
-    SessionRunValues,
-    StepCounterHook,
-    StopAtStepHook,
-    SummarySaverHook,
-)
+from .session_run_hook import *  # noqa: E402, F403
 
+__all__ += session_run_hook.__all__
 __all__ += [
-    "ChiefSessionCreator", "CheckpointSaverHook", "CheckpointSaverListener", "Coordinator",
-    "FeedFnHook", "FinalOpsHook", "LoggingTensorHook", "LooperThread", "MonitoredSession",
-    "MonitoredTrainingSession", "NanLossDuringTrainingError", "NanTensorHook", "QueueRunner",
-    "Scaffold", "SecondOrStepTimer", "SessionCreator", "SessionRunArgs", "SessionRunContext",
-    "SessionRunHook", "SessionRunValues", "SingularMonitoredSession", "StepCounterHook",
-    "StopAtStepHook", "SummarySaverHook", "WorkerSessionCreator", "add_queue_runner", "batch",
+    "ChiefSessionCreator", "Coordinator", "LooperThread", "MonitoredSession",
+    "MonitoredTrainingSession", "QueueRunner", "Scaffold", "SessionCreator",
+    "SingularMonitoredSession", "WorkerSessionCreator", "add_queue_runner", "batch",
     "batch_join", "input_producer", "limit_epochs", "maybe_batch", "queue_runner",
     "range_input_producer", "shuffle_batch", "shuffle_batch_join", "slice_input_producer",
     "start_queue_runners", "string_input_producer",
