@@ -427,38 +427,7 @@ def mean_per_class_accuracy(labels, predictions, num_classes, weights=None,
 
 
 # The rest of tf.metrics (thresholds, targets, ranking) lives in its own module.
-from .metrics_extra import (  # noqa: E402 - needs the helpers above
-    average_precision_at_k,
-    false_negatives_at_thresholds,
-    false_positives_at_thresholds,
-    mean_cosine_distance,
-    percentage_below,
-    precision_at_k,
-    precision_at_top_k,
-    recall_at_k,
-    recall_at_top_k,
-    sensitivity_at_specificity,
-    sparse_average_precision_at_k,
-    sparse_precision_at_k,
-    specificity_at_sensitivity,
-    true_negatives_at_thresholds,
-    true_positives_at_thresholds,
-)
+from . import metrics_extra  # noqa: E402 - needs the helpers above
+from .metrics_extra import *  # noqa: E402, F403
 
-__all__ += [
-    "average_precision_at_k",
-    "false_negatives_at_thresholds",
-    "false_positives_at_thresholds",
-    "mean_cosine_distance",
-    "percentage_below",
-    "precision_at_k",
-    "precision_at_top_k",
-    "recall_at_k",
-    "recall_at_top_k",
-    "sensitivity_at_specificity",
-    "sparse_average_precision_at_k",
-    "sparse_precision_at_k",
-    "specificity_at_sensitivity",
-    "true_negatives_at_thresholds",
-    "true_positives_at_thresholds",
-]
+__all__ += metrics_extra.__all__
