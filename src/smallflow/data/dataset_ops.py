@@ -47,7 +47,7 @@ def _unique(tensors):
     return seen
 
 
-class Dataset:
+class Dataset(nest.Structured):
     """A sequence of elements, each a nest of tensors of fixed types and compatible shapes."""
 
     def __init__(self, types, shapes, parents=(), tensors=(), functions=()):
@@ -58,18 +58,6 @@ class Dataset:
         self._functions = list(functions)
 
     # -- structure -----------------------------------------------------------------------------
-    @property
-    def output_types(self):
-        return self._types
-
-    @property
-    def output_shapes(self):
-        return self._shapes
-
-    @property
-    def output_classes(self):
-        return nest.map_structure(lambda _: Tensor, self._types)
-
     @property
     def element_spec(self):
         return nest.map_structure(lambda t, s: (t, s), self._types, self._shapes)

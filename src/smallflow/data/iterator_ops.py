@@ -11,7 +11,7 @@ time (``iterator.string_handle()`` gives the handle of any iterator).
 import numpy as np
 
 from .. import dtypes, errors
-from ..graph import Tensor, get_default_graph, name_scope
+from ..graph import get_default_graph, name_scope
 from ..op_signature import ALL, signature, type_list
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, as_shape
@@ -131,7 +131,7 @@ register_op("IteratorToStringHandle", _handle_kernel, lambda op: [TensorShape([]
 NotDifferentiable("IteratorToStringHandle")
 
 
-class Iterator:
+class Iterator(nest.Structured):
     """Elements of a dataset, one per run of ``get_next()``."""
 
     def __init__(self, key, types, shapes, initializer=None, one_shot=None, handle=None):
@@ -162,18 +162,6 @@ class Iterator:
         return Iterator(key, types, shapes, handle=string_handle)
 
     # -- structure -----------------------------------------------------------------------------
-    @property
-    def output_types(self):
-        return self._types
-
-    @property
-    def output_shapes(self):
-        return self._shapes
-
-    @property
-    def output_classes(self):
-        return nest.map_structure(lambda _: Tensor, self._types)
-
     @property
     def initializer(self):
         if self._initializer is None:

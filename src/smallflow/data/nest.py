@@ -4,6 +4,8 @@ As in TensorFlow's ``tf.data``, tuples and dicts are structure while a Python li
 component (it becomes a tensor); dict keys are visited in sorted order.
 """
 
+from ..graph import Tensor
+
 __all__ = ["flatten", "map_structure", "pack_sequence_as"]
 
 
@@ -65,3 +67,23 @@ def same_structure(a, b):
 
 
 is_structure = _is_structure
+
+
+class Structured:
+    """``output_types`` / ``output_shapes`` / ``output_classes`` of a dataset or iterator.
+
+    Both keep their element structure as ``_types`` and ``_shapes`` (nested alike); the
+    classes are all ``Tensor`` since sparse elements are not produced.
+    """
+
+    @property
+    def output_types(self):
+        return self._types
+
+    @property
+    def output_shapes(self):
+        return self._shapes
+
+    @property
+    def output_classes(self):
+        return map_structure(lambda _: Tensor, self._types)
