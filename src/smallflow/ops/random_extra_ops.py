@@ -41,24 +41,23 @@ def random_shuffle(value, seed=None, name=None):
     return op.outputs[0]
 
 
-def _multinomial_kernel(attrs, state):
-    generator = random_ops._stream(attrs, state, attrs["stream"])
-    out_dtype = attrs["output_dtype"].as_numpy_dtype
+def categorical_draw(logits, num_samples, generator, out_dtype):
+    """``num_samples`` class indices per row of ``logits`` (unnormalised log-probabilities).
 
-    def draw(logits, num_samples):
-        logits = np.asarray(logits, dtype=np.float64)
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        probabilities = np.exp(shifted)
-        probabilities /= probabilities.sum(axis=1, keepdims=True)
-        cumulative = np.cumsum(probabilities, axis=1)
-        uniform = generator.random((logits.shape[0], int(num_samples)))
-        picks = (uniform[:, :, None] > cumulative[:, None, :]).sum(axis=2)
-        return np.minimum(picks, logits.shape[1] - 1).astype(out_dtype)
-
-    return draw
+    Inverse-CDF sampling in float64: each uniform draw picks the first class whose running
+    probability exceeds it (clipped to the last class against rounding).
+    """
+    logits = np.asarray(logits, dtype=np.float64)
+    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    cumulative = np.cumsum(probabilities, axis=1)
+    uniform = generator.random((logits.shape[0], int(num_samples)))
+    picks = (uniform[:, :, None] > cumulative[:, None, :]).sum(axis=2)
+    return np.minimum(picks, logits.shape[1] - 1).astype(out_dtype)
 
 
-def _multinomial_shape(op):
+def multinomial_shape(op):
+    """``[batch, num_samples]`` from the logits' first dimension and a constant count."""
     batch = op.inputs[0].shape.as_tuple()
     count = constant_value(op.inputs[1])
     if batch is None:
@@ -66,7 +65,17 @@ def _multinomial_shape(op):
     return [TensorShape([batch[0], None if count is None else int(count)])]
 
 
-register_op("Multinomial", _multinomial_kernel, _multinomial_shape, stateful=True,
+def _multinomial_kernel(attrs, state):
+    generator = random_ops._stream(attrs, state, attrs["stream"])
+    out_dtype = attrs["output_dtype"].as_numpy_dtype
+
+    def draw(logits, num_samples):
+        return categorical_draw(logits, num_samples, generator, out_dtype)
+
+    return draw
+
+
+register_op("Multinomial", _multinomial_kernel, multinomial_shape, stateful=True,
             signature=signature("logits: T, num_samples: int32 -> output: output_dtype",
                                 T=REALS, output_dtype=INDEX))
 NotDifferentiable("Multinomial")

@@ -17,7 +17,7 @@ from ..graph import convert_to_tensor, name_scope
 from ..op_signature import FLOATS, INDEX, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
-from . import array_ops, math_ops, random_ops
+from . import array_ops, math_ops, random_extra_ops, random_ops
 from .common import constant_value, make_op
 
 __all__ = [
@@ -163,26 +163,12 @@ def _multinomial_kernel(attrs):
     out = attrs["output_dtype"].as_numpy_dtype
 
     def draw(logits, num_samples, seed):
-        logits = np.asarray(logits, dtype=np.float64)
-        probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
-        probabilities /= probabilities.sum(axis=1, keepdims=True)
-        cumulative = np.cumsum(probabilities, axis=1)
-        uniform = _generator(seed).random((logits.shape[0], int(num_samples)))
-        picks = (uniform[:, :, None] > cumulative[:, None, :]).sum(axis=2)
-        return np.minimum(picks, logits.shape[1] - 1).astype(out)
+        return random_extra_ops.categorical_draw(logits, num_samples, _generator(seed), out)
 
     return draw
 
 
-def _multinomial_shape(op):
-    batch = op.inputs[0].shape.as_tuple()
-    count = constant_value(op.inputs[1])
-    if batch is None:
-        return [unknown_shape(2)]
-    return [TensorShape([batch[0], None if count is None else int(count)])]
-
-
-register_op("StatelessMultinomial", _multinomial_kernel, _multinomial_shape,
+register_op("StatelessMultinomial", _multinomial_kernel, random_extra_ops.multinomial_shape,
             signature=signature("logits: T, num_samples: int32, seed: Tseed -> output: "
                                 "output_dtype", T=FLOATS, Tseed=INDEX, output_dtype=INDEX))
 NotDifferentiable("StatelessMultinomial")
