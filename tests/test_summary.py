@@ -580,3 +580,34 @@ def test_fast_event_bytes_equal_the_event_message(tmp_path, step):
     if step is not None:
         expected.step = step
     assert event == expected
+
+
+@pytest.mark.parametrize(("make", "plain"), [
+    (lambda: tf.summary.scalar("s", tf.constant(1.5)), True),
+    (lambda: tf.summary.scalar("s", tf.constant(2.0, tf.float64)), True),
+    (lambda: tf.summary.histogram("h", tf.constant([1.0, 2.0])), True),
+    (lambda: tf.summary.merge([tf.summary.scalar("a", tf.constant(1.0)),
+                               tf.summary.histogram("b", tf.constant([1.0]))]), True),
+    (lambda: tf.summary.tensor_summary("t", tf.constant([1.0]), display_name="d"), False),
+    (lambda: tf.summary.merge([tf.summary.scalar("a", tf.constant(1.0)),
+                               tf.summary.tensor_summary("t", tf.constant([1.0]))]), False),
+])
+def test_summary_kernels_mark_the_bytes_they_make_without_metadata(make, plain):
+    from smallflow.ops.summary_ops import is_plain_summary
+
+    serialized = _run(make())
+    assert is_plain_summary(serialized) is plain
+    assert not is_plain_summary(bytes(bytearray(serialized)))  # equal bytes, another object
+
+
+def test_marked_summaries_are_written_as_tensorboard_reads_them(tmp_path):
+    loss = tf.placeholder(tf.float32, [])
+    merged = tf.summary.merge_all() if tf.summary.scalar("loss", loss) is not None else None
+    with tf.Session() as sess, tf.summary.FileWriter(str(tmp_path)) as writer:
+        for step in (0, 127, 128, 20_000):  # one- and multi-byte varint steps
+            writer.add_summary(sess.run(merged, {loss: step / 4}), step)
+    accumulator = event_accumulator.EventAccumulator(str(tmp_path))
+    accumulator.Reload()
+    events = accumulator.Scalars("loss")
+    assert [(e.step, e.value) for e in events] == [(0, 0.0), (127, 31.75), (128, 32.0),
+                                                   (20_000, 5000.0)]

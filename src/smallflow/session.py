@@ -143,6 +143,10 @@ class _Plan:
         self.steps = steps
         kept = {slot for slot in fetch_slots if slot is not None}
         self.execute, self.code = _compile(steps, kept)
+        # Kernels run with NumPy's floating-point warnings off (TensorFlow's kernels give
+        # inf and NaN silently). The decorator form keeps its token per call, so one wrapper
+        # serves every run and thread, and costs less than entering a new errstate per run.
+        self.execute_quietly = np.errstate(all="ignore")(self.execute)
 
 
 _FIRST_STEP_LINE = 2  # line 1 of the compiled source is the ``def``
@@ -493,8 +497,7 @@ class BaseSession:
     @staticmethod
     def _run_plan(plan, values):
         try:
-            with np.errstate(all="ignore"):
-                plan.execute(values)
+            plan.execute_quietly(values)
         except errors.OpError as err:
             index = _failed_step(plan, err.__traceback__)
             if index is None or err.op is not None:  # already names an op of a loop body
