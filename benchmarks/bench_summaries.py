@@ -7,9 +7,9 @@ and with the loss plus histograms of the weights and biases (mnist_with_summarie
 The event file's records are checksummed with CRC32C: the CRC used (google-crc32c's C code,
 or TensorBoard's pure-Python fallback) is timed on one step's event as well.
 Times are the process's CPU time, the event writer's thread included (the machine is shared:
-wall time would mostly measure the other jobs), with the BLAS held to one thread so that its
-spinning workers do not blur the figures. Run: python benchmarks/bench_summaries.py
-[--repeats 5]
+wall time, printed too, mostly measures the other jobs there), with the BLAS held to one
+thread so that its spinning workers do not blur the figures.
+Run: python benchmarks/bench_summaries.py [--repeats 5]
 
 Where a scalar summary's cost goes (per step; each part measured by calling the variants in
 turn, every call timed, medians over 3,000 calls, machine load ~15, session 4): fetching
@@ -30,6 +30,7 @@ one pass; flat-list and single fetches are rebuilt directly.
 """
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -62,7 +63,7 @@ def run(batches, kind, logdir, data=None):
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         writer = tf.summary.FileWriter(logdir, sess.graph) if merged is not None else None
-        start = time.process_time()
+        start, start_wall = time.process_time(), time.perf_counter()
         for step, batch in enumerate(batches):
             # With ``data``, batches are drawn in the loop, as the tutorial does.
             images, labels = data.next_batch(BATCH) if data is not None else batch
@@ -75,8 +76,9 @@ def run(batches, kind, logdir, data=None):
         if writer is not None:
             writer.close()  # everything on disk is part of the cost
         seconds = time.process_time() - start
+        wall = time.perf_counter() - start_wall
         last = summary if writer is not None else None
-    return seconds, last
+    return seconds, wall, last
 
 
 def crc_per_event(serialized):
@@ -101,22 +103,25 @@ def main():
     last = {}
     for drawn in (False, True):
         times = {"plain": [], "scalar": [], "histograms": []}
+        walls = {kind: [] for kind in times}
         with tempfile.TemporaryDirectory() as logdir:
             for repeat in range(args.repeats + 1):
                 for kind in times:  # interleaved, so machine load hits all three alike
-                    seconds, summary = run(batches, kind, f"{logdir}/{kind}{repeat}",
-                                           mnist.train if drawn else None)
+                    seconds, wall, summary = run(batches, kind, f"{logdir}/{kind}{repeat}",
+                                                 mnist.train if drawn else None)
                     if repeat:  # the first round warms up (imports, first plans)
                         times[kind].append(seconds)
+                        walls[kind].append(wall)
                     last[kind] = summary
-        plain = statistics.median(times["plain"])
         how = "next_batch in the loop" if drawn else "batches drawn beforehand"
-        print(f"{STEPS} tutorial steps of {BATCH} ({how}), CPU seconds, median of "
-              f"{args.repeats} (min in brackets):")
-        for kind, values in times.items():
-            median = statistics.median(values)
-            extra = "" if kind == "plain" else f"  +{(median / plain - 1) * 100:5.1f}% vs plain"
-            print(f"  {kind:<11} {median:6.3f} s ({min(values):6.3f} s){extra}")
+        print(f"{STEPS} tutorial steps of {BATCH} ({how}), median of {args.repeats} (min in "
+              f"brackets), load average {os.getloadavg()[0]:.1f}:")
+        for clock, table in (("CPU", times), ("wall", walls)):
+            plain = statistics.median(table["plain"])
+            for kind, values in table.items():
+                median = statistics.median(values)
+                extra = "" if kind == "plain" else f"  {(median / plain - 1) * 100:+6.1f}% vs plain"
+                print(f"  {clock:<4} {kind:<11} {median:6.3f} s ({min(values):6.3f} s){extra}")
     for kind in ("scalar", "histograms"):
         size, seconds = crc_per_event(last[kind])
         print(f"  framing + CRC32C of one {kind} event ({size} bytes): {seconds * 1e6:.1f} us "
