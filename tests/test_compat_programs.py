@@ -53,7 +53,49 @@ def _feed_tuple_holding_a_sparse_tensor():
         return sess.run(total, {(sparse, scale): (value, 10.0)})
 
 
+def _float64_logits_with_default_weights():
+    # tensorflow/examples/learn iris_custom_model: sklearn's float64 features make float64
+    # logits; tf.losses weights them in float32 and casts the loss back.
+    logits = tf.constant([[2.0, 0.5, -1.0], [0.1, 0.2, 3.0]], tf.float64)
+    loss = tf.losses.sparse_softmax_cross_entropy(labels=[0, 2], logits=logits)
+    with tf.Session() as sess:
+        return [loss.dtype.name, round(float(sess.run(loss)), 4)]
+
+
+def _dataset_made_in_another_graph():
+    # get_started/regression: the datasets are made once, the Estimator's input_fn makes
+    # the one-shot iterator in the Estimator's graph (TF1 captures the dataset by value).
+    made = tf.data.Dataset.from_tensor_slices(([1.0, 2.0, 3.0], [4, 5, 6]))
+    made = made.map(lambda x, y: (x * 10.0, y))
+    with tf.Graph().as_default():
+        x, y = made.batch(2).make_one_shot_iterator().get_next()
+        with tf.Session() as sess:
+            first = sess.run([x, y])
+            second = sess.run([x, y])
+    return [first[0].tolist(), first[1].tolist(), second[0].tolist()]
+
+
+def _variable_scope_object_reentered():
+    # EffectiveTensorflow make_parallel: `variable_scope(tf.get_variable_scope(), reuse=...)`
+    # at the top opens no name scope; a scope object re-entered elsewhere opens a new one.
+    with tf.variable_scope(tf.get_variable_scope(), reuse=tf.AUTO_REUSE) as root:
+        names = [root.name, root.original_name_scope, tf.constant(1).op.name]
+    with tf.variable_scope("foo") as foo:
+        pass
+    with tf.variable_scope("outer"):
+        with tf.variable_scope(foo, reuse=tf.AUTO_REUSE) as again:
+            names += [again.name, again.original_name_scope, tf.constant(1).op.name,
+                      tf.get_variable("v", [1]).op.name]
+    return names
+
+
 CASES = [
+    ("float64 logits in tf.losses", _float64_logits_with_default_weights,
+     ["float64", 0.1755]),
+    ("one-shot iterator over a dataset of another graph", _dataset_made_in_another_graph,
+     [[10.0, 20.0], [4, 5], [30.0]]),
+    ("variable scope objects re-entered", _variable_scope_object_reentered,
+     ["", "", "Const", "foo", "foo/", "outer/foo/Const", "foo/v"]),
     ("batch norm, training placeholder, keeps shape", _batch_norm_with_training_placeholder,
      [[None, 6], [None, 6], [None, 3]]),
     ("LSTMStateTuple as a feed_dict key", _feed_lstm_state_tuple,
@@ -74,7 +116,17 @@ def _feed_mismatched_nest():
         sess.run(a + b, {(a, b): (1.0, 2.0, 3.0)})
 
 
+def _one_shot_over_another_graphs_variable():
+    with tf.Graph().as_default():
+        scale = tf.Variable(2.0)
+        made = tf.data.Dataset.from_tensors(scale * 1.0)
+    made.make_one_shot_iterator()
+
+
 ERRORS = [
+    ("a one-shot iterator cannot capture another graph's variable",
+     _one_shot_over_another_graphs_variable, ValueError,
+     "Cannot capture a stateful node .*type:VariableV2.* by value"),
     ("a tuple key with a value of another length", _feed_mismatched_nest, ValueError,
      "Key had 2 elements, but value had 3 elements"),
 ]

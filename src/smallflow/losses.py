@@ -25,7 +25,12 @@ class Reduction:
 
 
 def _reduce_weighted(losses, weights, reduction, loss_collection):
-    weights = convert_to_tensor(weights, dtype=losses.dtype)
+    # As TensorFlow's compute_weighted_loss: the weighting and reduction run in float32 whatever
+    # the losses' dtype (so float64 logits with the default weights=1.0 work), and the result is
+    # cast back to the losses' dtype.
+    input_dtype = losses.dtype
+    losses = math_ops.cast(losses, dtypes.float32)
+    weights = math_ops.cast(weights, dtypes.float32)
     weighted = losses * weights
     if reduction == Reduction.NONE:
         loss = weighted
@@ -42,6 +47,7 @@ def _reduce_weighted(losses, weights, reduction, loss_collection):
                 nonzero = math_ops.not_equal(array_ops.ones_like(losses) * weights, 0.0)
                 count = math_ops.reduce_sum(math_ops.cast(nonzero, losses.dtype))
             loss = math_ops.div_no_nan(total, count)
+    loss = math_ops.cast(loss, input_dtype)
     if loss_collection:
         add_to_collection(loss_collection, loss)
     return loss
@@ -95,8 +101,7 @@ def mean_squared_error(labels, predictions, weights=1.0, scope=None,
                        loss_collection=GraphKeys.LOSSES,
                        reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
     with name_scope(scope or "mean_squared_error"):
-        predictions = convert_to_tensor(predictions)
-        labels = math_ops.cast(convert_to_tensor(labels), predictions.dtype)
+        labels, predictions = _float32_pair(labels, predictions)
         per_item = math_ops.squared_difference(predictions, labels)
         return _reduce_weighted(per_item, weights, reduction, loss_collection)
 
@@ -123,6 +128,16 @@ def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection=Graph
         return _reduce_weighted(losses, weights, reduction, loss_collection)
 
 
+def _float32_pair(labels, predictions):
+    """As TensorFlow's regression losses (absolute_difference, mean_squared_error, huber,
+    log, hinge, cosine, mean pairwise): both sides cast to float32, so the loss is float32
+    whatever the inputs' dtype."""
+    predictions = convert_to_tensor(predictions, name="predictions")
+    labels = convert_to_tensor(labels, name="labels")
+    return _pair(math_ops.cast(labels, dtypes.float32),
+                 math_ops.cast(predictions, dtypes.float32))
+
+
 def _pair(labels, predictions, what_labels="labels"):
     predictions = convert_to_tensor(predictions, name="predictions")
     labels = math_ops.cast(convert_to_tensor(labels, name=what_labels), predictions.dtype)
@@ -136,7 +151,7 @@ def absolute_difference(labels, predictions, weights=1.0, scope=None,
                         reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
     """The weighted mean of ``|predictions - labels|``."""
     with name_scope(scope or "absolute_difference"):
-        labels, predictions = _pair(labels, predictions)
+        labels, predictions = _float32_pair(labels, predictions)
         per_item = math_ops.abs(predictions - labels)
         return _reduce_weighted(per_item, weights, reduction, loss_collection)
 
@@ -159,7 +174,7 @@ def huber_loss(labels, predictions, weights=1.0, delta=1.0, scope=None,
                loss_collection=GraphKeys.LOSSES, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
     """``0.5 * e^2`` where ``|e| <= delta``, else ``delta * (|e| - 0.5 * delta)``."""
     with name_scope(scope or "huber_loss"):
-        labels, predictions = _pair(labels, predictions)
+        labels, predictions = _float32_pair(labels, predictions)
         error = math_ops.abs(predictions - labels)
         quadratic = math_ops.minimum(error, delta)
         linear = error - quadratic
@@ -171,7 +186,7 @@ def log_loss(labels, predictions, weights=1.0, epsilon=1e-7, scope=None,
              loss_collection=GraphKeys.LOSSES, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
     """Binary cross entropy of probabilities: ``-y log(p + eps) - (1 - y) log(1 - p + eps)``."""
     with name_scope(scope or "log_loss"):
-        labels, predictions = _pair(labels, predictions)
+        labels, predictions = _float32_pair(labels, predictions)
         per_item = (-labels * math_ops.log(predictions + epsilon)
                     - (1.0 - labels) * math_ops.log(1.0 - predictions + epsilon))
         return _reduce_weighted(per_item, weights, reduction, loss_collection)
@@ -181,7 +196,7 @@ def hinge_loss(labels, logits, weights=1.0, scope=None, loss_collection=GraphKey
                reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
     """``max(0, 1 - (2y - 1) * logits)`` for 0/1 labels ``y``."""
     with name_scope(scope or "hinge_loss"):
-        labels, logits = _pair(labels, logits)
+        labels, logits = _float32_pair(labels, logits)
         signs = 2.0 * labels - 1.0
         per_item = nn_ops.relu(1.0 - signs * logits)
         return _reduce_weighted(per_item, weights, reduction, loss_collection)
@@ -198,7 +213,7 @@ def cosine_distance(labels, predictions, axis=None, weights=1.0, scope=None,
     if axis is None:
         raise ValueError("You must specify 'axis'.")
     with name_scope(scope or "cosine_distance_loss"):
-        labels, predictions = _pair(labels, predictions)
+        labels, predictions = _float32_pair(labels, predictions)
         products = math_ops.reduce_sum(predictions * labels, axis, keepdims=True)
         return _reduce_weighted(1.0 - products, weights, reduction, loss_collection)
 
@@ -208,7 +223,7 @@ def mean_pairwise_squared_error(labels, predictions, weights=1.0, scope=None,
     """The mean over pairs of entries (within each example) of the squared difference
     between their prediction difference and their label difference."""
     with name_scope(scope or "mean_pairwise_squared_error"):
-        labels, predictions = _pair(labels, predictions)
+        labels, predictions = _float32_pair(labels, predictions)
         weights = convert_to_tensor(weights, dtype=predictions.dtype)
         diffs = predictions - labels
         rank = diffs.shape.ndims

@@ -866,3 +866,8 @@ EXTRA += SPARSE_CASES
 from cases_sweep_a import SWEEP_A_CASES  # noqa: E402 - as above (session 4 sweep A)
 
 EXTRA += SWEEP_A_CASES
+
+# swb's compatibility sweep (TensorFlow's own examples, EffectiveTensorflow).
+from cases_sweep_b import SWEEP_B_CASES  # noqa: E402 - as above
+
+EXTRA += SWEEP_B_CASES

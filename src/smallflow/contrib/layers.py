@@ -15,7 +15,8 @@ from .. import dtypes, init_ops
 from ..gradients import gradients
 from ..graph import GraphKeys, Tensor, control_dependencies, convert_to_tensor, get_collection
 from ..graph import add_to_collection, add_to_collections, get_default_graph, name_scope
-from ..ops import array_ops, clip_ops, math_ops, nn_extra_ops, nn_ops, random_ops
+from ..ops import (array_extra_ops, array_ops, clip_ops, math_ops, nn_extra_ops, nn_ops,
+                   random_ops)
 from ..ops.indexed_slices import IndexedSlices
 from ..train import training_util
 from ..variable_scope import variable_scope
@@ -30,6 +31,7 @@ __all__ = [
     "conv2d",
     "convolution2d",
     "dropout",
+    "embed_sequence",
     "flatten",
     "fully_connected",
     "l1_l2_regularizer",
@@ -357,6 +359,33 @@ def flatten(inputs, outputs_collections=None, scope=None):
 
 
 @add_arg_scope
+def embed_sequence(ids, vocab_size=None, embed_dim=None, unique=False, initializer=None,
+                   regularizer=None, trainable=True, scope=None, reuse=None):
+    """``[batch, length]`` symbol ids -> ``[batch, length, embed_dim]`` embeddings, from a
+    model variable ``embeddings`` of shape ``[vocab_size, embed_dim]`` in scope
+    ``EmbedSequence`` (reused, e.g. between an encoder and a decoder, with ``reuse=True``).
+    ``unique=True`` looks each distinct id up once and repeats the rows."""
+    if not (reuse or (vocab_size and embed_dim)):
+        raise ValueError("Must specify vocab size and embedding dimension when not reusing. "
+                         f"Got vocab_size={vocab_size} and embed_dim={embed_dim}")
+    with variable_scope(scope, "EmbedSequence", [ids], reuse=reuse):
+        shape = [vocab_size, embed_dim]
+        if (reuse and vocab_size is None) or embed_dim is None:
+            shape = None
+        embeddings = framework.model_variable("embeddings", shape=shape,
+                                              initializer=initializer,
+                                              regularizer=regularizer, trainable=trainable)
+        if not unique:
+            return nn_extra_ops.embedding_lookup(embeddings, ids)
+        ids = convert_to_tensor(ids)
+        distinct, where = array_extra_ops.unique(array_ops.reshape(ids, [-1]))
+        rows = array_ops.gather(nn_extra_ops.embedding_lookup(embeddings, distinct), where)
+        out_shape = array_ops.concat([array_ops.shape(ids), array_ops.shape(embeddings)[1:]], 0)
+        out = array_ops.reshape(rows, out_shape)
+        out.set_shape(ids.shape.concatenate(embeddings.shape[1:]))
+        return out
+
+
 def one_hot_encoding(labels, num_classes, on_value=1.0, off_value=0.0,
                      outputs_collections=None, scope=None):
     with name_scope(scope or "OneHotEncoding"):

@@ -32,7 +32,23 @@ class Context:
     def value(self, tensor):
         if tensor in self.feeds:
             return self.feeds[tensor]
-        return self.session.run(tensor, self.feeds)
+        return self.run(tensor, self.feeds)
+
+    def run(self, fetches, feeds):
+        """Run ``fetches`` (of one graph) with ``feeds``: in the iterator's session, or, for a
+        dataset built in another graph and captured by value by a one-shot iterator, in a
+        session of that graph kept for the life of the iterator."""
+        first = fetches[0] if isinstance(fetches, list | tuple) else fetches
+        graph = first.graph
+        if graph is self.session.graph:
+            return self.session.run(fetches, feeds)
+        key = ("graph session", id(graph))
+        session = self.state.get(key)
+        if session is None:
+            from ..session import Session
+
+            session = self.state[key] = Session(graph=graph)
+        return session.run(fetches, {t: v for t, v in feeds.items() if t.graph is graph})
 
     def with_feeds(self, extra):
         feeds = dict(self.feeds)
@@ -102,7 +118,7 @@ class TracedFunction:
         """The flat output arrays of the function on one element."""
         feeds = dict(context.feeds)
         feeds.update(zip(self.args, flat_element))
-        return context.session.run(self.outputs, feeds)
+        return context.run(self.outputs, feeds)
 
     def dataset_for(self, context, flat_element):
         return context.with_feeds(dict(zip(self.args, flat_element)))

@@ -13,7 +13,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import get_default_graph, name_scope
 from ..op_signature import ALL, signature, type_list
-from ..registry import NotDifferentiable, register_op
+from ..registry import OP_DEFS, NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, as_shape
 from . import nest
 from .function import Context
@@ -134,13 +134,17 @@ NotDifferentiable("IteratorToStringHandle")
 class Iterator(nest.Structured):
     """Elements of a dataset, one per run of ``get_next()``."""
 
-    def __init__(self, key, types, shapes, initializer=None, one_shot=None, handle=None):
+    def __init__(self, key, types, shapes, initializer=None, one_shot=None, handle=None,
+                 one_shot_inputs=None):
         self._key = key
         self._types = types
         self._shapes = shapes
         self._initializer = initializer
         self._one_shot = one_shot
         self._handle = handle
+        # A one-shot iterator's op inputs: the dataset's tensors, or this graph's copies of
+        # them when the dataset was built in another graph (captured by value).
+        self._one_shot_inputs = one_shot_inputs
 
     # -- construction --------------------------------------------------------------------------
     @staticmethod
@@ -195,7 +199,7 @@ class Iterator(nest.Structured):
         if self._handle is not None:
             inputs = [self._handle]
         elif self._one_shot is not None:
-            inputs = self._one_shot._inputs()
+            inputs = self._one_shot_inputs
         else:
             inputs = []
         op = get_default_graph().create_op("IteratorGetNext", inputs, flat_types, attrs,
@@ -207,7 +211,7 @@ class Iterator(nest.Structured):
         string = getattr(dtypes, "string", None)
         if string is None:
             raise NotImplementedError("string_handle() needs tf.string tensors")
-        inputs = self._one_shot._inputs() if self._one_shot is not None else []
+        inputs = self._one_shot_inputs if self._one_shot is not None else []
         op = get_default_graph().create_op("IteratorToStringHandle", inputs, [string],
                                            {"iterator": self._key, "_py_one_shot": self._one_shot},
                                            name or "IteratorToStringHandle")
@@ -223,14 +227,60 @@ def _shapes_for(types, output_shapes):
 
 
 def make_one_shot_iterator(dataset):
-    """An iterator that starts by itself on first use and cannot be re-initialised."""
-    for tensor in dataset._inputs():
+    """An iterator that starts by itself on first use and cannot be re-initialised.
+
+    As in TensorFlow 1.x, the dataset is captured by value: it may have been built in another
+    graph (a program makes its datasets once and hands an Estimator an ``input_fn`` that
+    only makes the iterator, in the Estimator's own graph), provided everything it computes
+    from there is free of placeholders and state.
+    """
+    inputs = dataset._inputs()
+    for tensor in inputs:
         if tensor.op.type == "Placeholder":
             raise ValueError(
                 f"Cannot capture a placeholder (name:{tensor.op.name}, type:Placeholder) by "
                 "value; use make_initializable_iterator and feed it to the initializer.")
-    key = get_default_graph().unique_name("OneShotIterator")
-    return Iterator(key, dataset.output_types, dataset.output_shapes, one_shot=dataset)
+    graph = get_default_graph()
+    local = _captured_by_value(inputs, graph)
+    key = graph.unique_name("OneShotIterator")
+    return Iterator(key, dataset.output_types, dataset.output_shapes, one_shot=dataset,
+                    one_shot_inputs=local)
+
+
+def _captured_by_value(inputs, graph):
+    """``inputs`` with each tensor of another graph replaced by a constant of ``graph`` holding
+    its value (computed once, now); refuses what TensorFlow cannot capture by value."""
+    foreign = [t for t in inputs if t.graph is not graph]
+    if not foreign:
+        return list(inputs)
+    from ..ops.constant_op import constant
+    from ..session import Session
+
+    values = {}
+    for source in {id(t.graph): t.graph for t in foreign}.values():
+        wanted = [t for t in foreign if t.graph is source]
+        _check_capturable(wanted)
+        with Session(graph=source) as session:
+            values.update(zip(wanted, session.run(wanted)))
+    return [constant(values[t], dtype=t.dtype, name=t.op.name.split("/")[-1])
+            if t.graph is not graph else t for t in inputs]
+
+
+def _check_capturable(tensors):
+    seen, stack = set(), [t.op for t in tensors]
+    while stack:
+        op = stack.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        if op.type == "Placeholder":
+            raise ValueError(f"Cannot capture a placeholder (name:{op.name}, type:Placeholder) "
+                             "by value.")
+        if op.type in OP_DEFS and OP_DEFS.lookup(op.type).stateful:
+            raise ValueError(f"Cannot capture a stateful node (name:{op.name}, "
+                             f"type:{op.type}) by value.")
+        stack.extend(t.op for t in op.inputs)
+        stack.extend(op.control_inputs)
 
 
 def make_initializable_iterator(dataset, shared_name=None):

@@ -14,7 +14,7 @@ import shutil
 import time
 import urllib.parse
 
-from smallflow import __version__
+from smallflow._version import __version__
 
 # TensorFlow 1.x's default; smallflow reads its bundled copy unless asked to download.
 DEFAULT_SOURCE_URL = "https://storage.googleapis.com/cvdf-datasets/mnist/"

@@ -1,5 +1,6 @@
-"""``tf.contrib.learn``: ``datasets.mnist`` (the bundled MNIST reader) and
-``preprocessing.VocabularyProcessor``."""
+"""``tf.contrib.learn``: ``datasets`` (load_dataset, the CSV loaders, iris/boston/mnist/dbpedia)
+and ``preprocessing`` (VocabularyProcessor, ByteProcessor). The contrib Estimators are not
+provided: use ``tf.estimator``."""
 
 from .._missing import missing_attribute
 from . import datasets, preprocessing

@@ -1,5 +1,6 @@
 """``tf.contrib.learn.preprocessing``: ``VocabularyProcessor`` (documents to padded word-id
-rows), its ``CategoricalVocabulary`` and the default ``tokenizer``, as TensorFlow 1.x has them.
+rows), its ``CategoricalVocabulary`` and the default ``tokenizer``, and ``ByteProcessor``
+(documents to padded UTF-8 byte-id rows), as TensorFlow 1.x has them.
 
 Pure Python on NumPy: the processor runs before any graph is built. Id 0 is the unknown token
 and the padding; ids are given in order of first appearance, and ``min_frequency`` re-numbers
@@ -14,7 +15,8 @@ import numpy as np
 
 from ... import gfile
 
-__all__ = ["CategoricalVocabulary", "VocabularyProcessor", "tokenizer", "TOKENIZER_RE"]
+__all__ = ["ByteProcessor", "CategoricalVocabulary", "VocabularyProcessor", "tokenizer",
+           "TOKENIZER_RE"]
 
 # TF1's token pattern: runs of capitals, a capitalised word before another capital, or
 # runs of word characters, apostrophes and hyphens.
@@ -88,6 +90,36 @@ class CategoricalVocabulary:
             raise ValueError("This vocabulary wasn't initialized with support_reverse to "
                              "support reverse() function.")
         return self._reverse_mapping[class_id]
+
+
+class ByteProcessor:
+    """Documents as ``max_document_length`` uint8 byte ids (UTF-8), zero-padded."""
+
+    def __init__(self, max_document_length):
+        self.max_document_length = max_document_length
+
+    def fit(self, x):
+        """Nothing to learn."""
+        return None
+
+    def fit_transform(self, x):
+        return self.transform(x)
+
+    def transform(self, x):
+        for document in x:
+            if isinstance(document, str):
+                document = document.encode("utf-8")
+            ids = np.frombuffer(bytes(document[:self.max_document_length]), dtype=np.uint8)
+            yield np.pad(ids, (0, self.max_document_length - len(ids)), "constant")
+
+    def reverse(self, x):
+        """The text of each byte-id row (trailing zeros dropped; '' if not valid UTF-8)."""
+        for row in x:
+            raw = np.trim_zeros(np.asarray(row).astype(np.uint8), trim="b").tobytes()
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield ""
 
 
 class VocabularyProcessor:

@@ -1,0 +1,120 @@
+"""``tf.keras.utils``: ``get_file`` (download into a cache once) and ``to_categorical``.
+
+TF1-era programs fetch their CSV/archive data with ``get_file`` and then build graphs with
+``tf.data`` / ``tf.layers``. As Keras: the file goes to ``~/.keras/<cache_subdir>/<fname>``
+(``/tmp/.keras`` when the home folder is not writable), an existing file is reused unless its
+hash differs from ``file_hash``, and ``extract=True`` unpacks tar/zip archives beside it.
+The download is written to a temporary file and renamed when complete and verified.
+"""
+
+import hashlib
+import os
+import tarfile
+import urllib.error
+import urllib.request
+import zipfile
+
+import numpy as np
+
+from ..datasets.download import write_verified
+
+__all__ = ["get_file", "to_categorical"]
+
+
+def _hash_of(path, algorithm):
+    digest = hashlib.md5() if algorithm == "md5" else hashlib.sha256()
+    with open(path, "rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _algorithm(file_hash, hash_algorithm):
+    if hash_algorithm in ("md5", "sha256"):
+        return hash_algorithm
+    if hash_algorithm != "auto":
+        raise ValueError(f"get_file: hash_algorithm must be 'md5', 'sha256' or 'auto', "
+                         f"got {hash_algorithm!r}")
+    return "sha256" if len(file_hash) == 64 else "md5"
+
+
+def _extract(path, directory, archive_format):
+    formats = ["tar", "zip"] if archive_format == "auto" else archive_format or []
+    if isinstance(formats, str):
+        formats = [formats]
+    for kind in formats:
+        if kind == "tar" and tarfile.is_tarfile(path):
+            with tarfile.open(path) as archive:
+                archive.extractall(directory, filter="data")
+            return True
+        if kind == "zip" and zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                archive.extractall(directory)
+            return True
+    return False
+
+
+def get_file(fname, origin, untar=False, md5_hash=None, file_hash=None,
+             cache_subdir="datasets", hash_algorithm="auto", extract=False,
+             archive_format="auto", cache_dir=None):
+    """The local path of ``fname``, downloaded from the URL ``origin`` if not cached."""
+    if md5_hash is not None and file_hash is None:
+        file_hash, hash_algorithm = md5_hash, "md5"
+    base = os.path.expanduser(cache_dir or os.path.join("~", ".keras"))
+    directory = os.path.join(base, cache_subdir)
+    try:
+        os.makedirs(directory, exist_ok=True)
+        writable = os.access(directory, os.W_OK)
+    except OSError:
+        writable = False
+    if not writable:  # as Keras: fall back to /tmp/.keras
+        directory = os.path.join("/tmp", ".keras", cache_subdir)
+        os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, fname + (".tar.gz" if untar else ""))
+    algorithm = _algorithm(file_hash, hash_algorithm) if file_hash else None
+
+    def verify(temp):
+        if file_hash and _hash_of(temp, algorithm) != file_hash:
+            raise ValueError(f"get_file: the file downloaded from {origin} has not the "
+                             f"expected {algorithm} hash {file_hash}")
+
+    stale = file_hash is not None and os.path.exists(path) and \
+        _hash_of(path, algorithm) != file_hash
+    if not os.path.exists(path) or stale:
+        print("Downloading data from", origin)
+
+        def write(file):
+            try:
+                with urllib.request.urlopen(origin) as answer:
+                    for chunk in iter(lambda: answer.read(1 << 20), b""):
+                        file.write(chunk)
+            except urllib.error.HTTPError as error:
+                raise Exception(f"URL fetch failure on {origin}: {error.code} -- "
+                                f"{error.msg}") from error
+            except urllib.error.URLError as error:
+                raise Exception(f"URL fetch failure on {origin}: None -- "
+                                f"{error.reason}") from error
+
+        write_verified(path, write, verify)
+    if untar:
+        unpacked = os.path.join(directory, fname)
+        if not os.path.exists(unpacked):
+            _extract(path, directory, "tar")
+        return unpacked
+    if extract:
+        _extract(path, directory, archive_format)
+    return path
+
+
+def to_categorical(y, num_classes=None, dtype="float32"):
+    """One-hot rows for the integer class vector ``y`` (an extra last axis of ``num_classes``)."""
+    y = np.asarray(y, dtype="int64")
+    shape = y.shape
+    if shape and shape[-1] == 1 and len(shape) > 1:
+        shape = shape[:-1]
+    y = y.ravel()
+    if num_classes is None:
+        num_classes = int(y.max()) + 1
+    out = np.zeros((y.shape[0], num_classes), dtype=dtype)
+    out[np.arange(y.shape[0]), y] = 1
+    return out.reshape(shape + (num_classes,))
