@@ -14,6 +14,7 @@ def __getattr__(name):
     if name.startswith("__"):
         raise AttributeError(name)
     raise AttributeError(
-        f"smallflow does not provide tf.keras.{name}: only tf.keras.datasets.mnist and tf.keras.utils (get_file, to_categorical) are there "
+        f"smallflow does not provide tf.keras.{name}: only tf.keras.datasets.mnist and "
+        "tf.keras.utils (get_file, to_categorical) are there "
         "(build models with tf.layers, tf.nn and tf.train instead)"
     )

@@ -10,8 +10,6 @@ The download is written to a temporary file and renamed when complete and verifi
 import hashlib
 import os
 import tarfile
-import urllib.error
-import urllib.request
 import zipfile
 
 import numpy as np
@@ -58,6 +56,9 @@ def get_file(fname, origin, untar=False, md5_hash=None, file_hash=None,
              cache_subdir="datasets", hash_algorithm="auto", extract=False,
              archive_format="auto", cache_dir=None):
     """The local path of ``fname``, downloaded from the URL ``origin`` if not cached."""
+    import urllib.error  # the network modules load only for a download
+    import urllib.request
+
     if md5_hash is not None and file_hash is None:
         file_hash, hash_algorithm = md5_hash, "md5"
     base = os.path.expanduser(cache_dir or os.path.join("~", ".keras"))

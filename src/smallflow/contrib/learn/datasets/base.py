@@ -10,7 +10,6 @@ import collections
 import csv
 import importlib.resources
 import os
-import urllib.request
 
 import numpy as np
 
@@ -95,6 +94,8 @@ def maybe_download(filename, work_directory, source_url):
     The download goes to a temporary file that is renamed when complete, so an interrupted
     download never leaves a partial file under the final name.
     """
+    import urllib.request  # the network modules load only for a download
+
     os.makedirs(work_directory, exist_ok=True)
     path = os.path.join(work_directory, filename)
     if not os.path.exists(path):
