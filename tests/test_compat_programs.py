@@ -89,7 +89,56 @@ def _variable_scope_object_reentered():
     return names
 
 
+def _batch_larger_than_queue_capacity():
+    # how_tos/reading_data/fully_connected_preloaded: tf.train.batch(batch_size=100) keeps its
+    # default capacity of 32; TF's dequeue_many takes elements as they arrive.
+    (value,) = tf.train.slice_input_producer([tf.range(250)], num_epochs=1, shuffle=False)
+    batch = tf.train.batch([value], batch_size=100)  # a list of one: one tensor back
+    firsts = [type(batch).__name__, batch.op.name]
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(sess, coord)
+        try:
+            while True:
+                firsts.append(int(sess.run(batch)[0]))
+        except tf.errors.OutOfRangeError as error:
+            end = error.message.splitlines()[0]
+        coord.request_stop()
+        coord.join(threads)
+    return [firsts, end]
+
+
+def _batch_structures():
+    x = tf.constant([1.0, 2.0])
+    single = tf.train.shuffle_batch([x], 4, capacity=10, min_after_dequeue=2)
+    pair = tf.train.batch((x, x), 4)
+    named = tf.train.batch_join([{"a": x}], 4)
+    return [single.name, single.shape.as_list(), [t.name for t in pair], list(named)]
+
+
+def _closed_queue_keeps_a_failed_batch():
+    queue = tf.FIFOQueue(5, tf.int32, shapes=[])  # one dtype, one (scalar) shape
+    with tf.Session() as sess:
+        sess.run(queue.enqueue_many([[1, 2, 3]]))
+        sess.run(queue.close())
+        try:
+            sess.run(queue.dequeue_many(4))
+        except tf.errors.OutOfRangeError as error:
+            message = error.message.splitlines()[0]
+        return [message, sess.run(queue.dequeue_up_to(4)).tolist()]
+
+
 CASES = [
+    ("tf.train.batch larger than its queue's capacity", _batch_larger_than_queue_capacity,
+     [["Tensor", "batch", 0, 100], "FIFOQueue 'batch/fifo_queue' is closed and has insufficient elements "
+      "(requested 50, current size 0)"]),
+    ("tf.train batching returns the structure it was given", _batch_structures,
+     ["shuffle_batch:0", [4, 2], ["batch:0", "batch:1"], ["a"]]),
+    ("a failed dequeue_many leaves the elements in the closed queue",
+     _closed_queue_keeps_a_failed_batch,
+     ["FIFOQueue 'fifo_queue' is closed and has insufficient elements (requested 1, current "
+      "size 0)", [1, 2, 3]]),
     ("float64 logits in tf.losses", _float64_logits_with_default_weights,
      ["float64", 0.1755]),
     ("one-shot iterator over a dataset of another graph", _dataset_made_in_another_graph,

@@ -95,8 +95,10 @@ def test_batch_and_shuffle_batch_group_examples(csv_files):
     _, value = tf.TextLineReader().read(queue)
     _, number, _ = tf.decode_csv(value, [[""], [0], [0.0]])
     batched = tf.train.batch([number], batch_size=5, allow_smaller_final_batch=True)
-    assert isinstance(batched, list) and batched[0].shape.as_list() == [None]
-    batches = _drain(batched[0])
+    # A list of one tensor gives one tensor back, as in TensorFlow.
+    assert isinstance(batched, tf.Tensor)
+    assert batched.shape.as_list() == [None]
+    batches = _drain(batched)
     assert [len(b) for b in batches] == [5, 5, 2]
     assert sorted(np.concatenate(batches).tolist()) == sorted([1, 2, 3, 4] * 3)
 

@@ -73,25 +73,37 @@ class _SessionQueue:
         return len(self.elements) - floor
 
     def dequeue(self, count, up_to=False):
-        """``count`` elements (fewer only with ``up_to`` once the queue is closed)."""
+        """``count`` elements (fewer only with ``up_to`` once the queue is closed).
+
+        As TensorFlow's queues, a dequeue takes elements as they arrive, so it may ask for
+        more than the queue's capacity (``tf.train.batch(batch_size=100)`` over its default
+        capacity of 32). If the queue closes first, the elements taken go back to the front
+        and OutOfRangeError is raised (``up_to`` returns them instead).
+        """
+        taken = []
         with self.condition:
             while True:
                 if self.cancelled:
+                    self._put_back(taken)
                     self._refuse_if_closed()
-                if self._available() >= count:
-                    break
+                while len(taken) < count and self._available() > 0:
+                    taken.append(self._take())
+                    self.condition.notify_all()  # room for a blocked enqueue
+                if len(taken) == count:
+                    return taken
                 if self.closed:
-                    if up_to and self.elements:
-                        count = len(self.elements)
-                        break
-                    raise errors.OutOfRangeError(
-                        None, None, f"{self.spec['kind']} '{self.spec['name']}' is closed and "
-                        f"has insufficient elements (requested {count}, current size "
-                        f"{len(self.elements)})")
+                    if up_to and taken:
+                        return taken
+                    # TensorFlow's wording: what is still missing and what is left.
+                    message = (f"{self.spec['kind']} '{self.spec['name']}' is closed and has "
+                               f"insufficient elements (requested {count - len(taken)}, "
+                               f"current size {len(self.elements)})")
+                    self._put_back(taken)
+                    raise errors.OutOfRangeError(None, None, message)
                 self.condition.wait(_WAIT_SECONDS)
-            taken = [self._take() for _ in range(count)]
-            self.condition.notify_all()
-            return taken
+
+    def _put_back(self, taken):
+        self.elements[:0] = taken
 
     def _take(self):
         if self.spec["kind"] == "PriorityQueue":
@@ -251,6 +263,18 @@ def _as_list(value):
     return [value]
 
 
+def _as_shape_list(shapes):
+    """As TensorFlow: one shape (a TensorShape, or a list of ints/None such as ``[]`` or
+    ``[28, 28]``) stands for the shape of a single component; else one shape per component."""
+    if shapes is None:
+        return None
+    if isinstance(shapes, TensorShape) or (
+            isinstance(shapes, list | tuple) and
+            all(d is None or isinstance(d, int | np.integer) for d in shapes)):
+        shapes = [shapes]
+    return [as_shape(s) for s in _as_list(shapes)]
+
+
 class QueueBase:
     """What every queue offers: enqueue(_many), dequeue(_many, _up_to), close, size."""
 
@@ -260,7 +284,7 @@ class QueueBase:
                  name=None, extra=None):
         graph = get_default_graph()
         self._dtypes = [dtypes.as_dtype(d) for d in _as_list(dtypes_)]
-        self._shapes = [as_shape(s) for s in _as_list(shapes)] if shapes is not None else None
+        self._shapes = _as_shape_list(shapes)
         if self._shapes is not None and len(self._shapes) != len(self._dtypes):
             raise ValueError("Queue shapes must have the same length as dtypes")
         self._names = list(names) if names is not None else None

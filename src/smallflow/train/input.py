@@ -111,7 +111,9 @@ def _restore(keys, outputs):
     if keys == "single":
         return outputs[0]
     if keys is None:
-        return outputs
+        # As TensorFlow: a list of one tensor comes back as that tensor (its queue's
+        # dequeue gives a single tensor for a single component).
+        return outputs[0] if len(outputs) == 1 else outputs
     return dict(zip(keys, outputs))
 
 
@@ -130,20 +132,21 @@ def _shapes(tensors, shapes, enqueue_many):
     return out
 
 
-def _batch(queue, tensors_lists, batch_size, enqueue_many, allow_smaller_final_batch):
+def _batch(queue, tensors_lists, batch_size, enqueue_many, allow_smaller_final_batch, scope):
     enqueues = [queue.enqueue_many(t) if enqueue_many else queue.enqueue(t)
                 for t in tensors_lists]
     add_queue_runner(QueueRunner(queue, enqueues))
+    # The dequeue op takes the scope's own name, as in TensorFlow ("batch:0").
     if allow_smaller_final_batch:
-        return queue.dequeue_up_to(batch_size)
-    return queue.dequeue_many(batch_size)
+        return queue.dequeue_up_to(batch_size, name=scope)
+    return queue.dequeue_many(batch_size, name=scope)
 
 
 def batch(tensors, batch_size, num_threads=1, capacity=32, enqueue_many=False, shapes=None,
           dynamic_pad=False, allow_smaller_final_batch=False, shared_name=None, name=None):
     """Batches of ``batch_size`` examples, in order, through a FIFO queue."""
     keys, flat = _structure(tensors)
-    with name_scope(name or "batch"):
+    with name_scope(name or "batch") as scope:
         types = [t.dtype for t in flat]
         if dynamic_pad:
             queue_shapes = shapes or [t.shape if not enqueue_many else t.shape[1:]
@@ -155,7 +158,7 @@ def batch(tensors, batch_size, num_threads=1, capacity=32, enqueue_many=False, s
                                             _shapes(flat, shapes, enqueue_many),
                                             shared_name=shared_name)
         out = _batch(queue, [flat] * num_threads, batch_size, enqueue_many,
-                     allow_smaller_final_batch)
+                     allow_smaller_final_batch, scope)
     return _restore(keys, out)
 
 
@@ -169,13 +172,13 @@ def batch_join(tensors_list, batch_size, capacity=32, enqueue_many=False, shapes
     """Like ``batch``, from several lists of tensors (one enqueuing thread each)."""
     structures = [_structure(t) for t in tensors_list]
     keys = structures[0][0]
-    with name_scope(name or "batch_join"):
+    with name_scope(name or "batch_join") as scope:
         first = structures[0][1]
         queue = data_flow_ops.FIFOQueue(capacity, [t.dtype for t in first],
                                         _shapes(first, shapes, enqueue_many),
                                         shared_name=shared_name)
         out = _batch(queue, [s[1] for s in structures], batch_size, enqueue_many,
-                     allow_smaller_final_batch)
+                     allow_smaller_final_batch, scope)
     return _restore(keys, out)
 
 
@@ -184,12 +187,12 @@ def shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, num_threads=
                   shared_name=None, name=None):
     """Random batches drawn from a queue holding at least ``min_after_dequeue`` examples."""
     keys, flat = _structure(tensors)
-    with name_scope(name or "shuffle_batch"):
+    with name_scope(name or "shuffle_batch") as scope:
         queue = data_flow_ops.RandomShuffleQueue(
             capacity, min_after_dequeue, [t.dtype for t in flat],
             _shapes(flat, shapes, enqueue_many), seed=seed, shared_name=shared_name)
         out = _batch(queue, [flat] * num_threads, batch_size, enqueue_many,
-                     allow_smaller_final_batch)
+                     allow_smaller_final_batch, scope)
     return _restore(keys, out)
 
 
@@ -199,11 +202,11 @@ def shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, se
     """Like ``shuffle_batch``, from several lists of tensors."""
     structures = [_structure(t) for t in tensors_list]
     keys = structures[0][0]
-    with name_scope(name or "shuffle_batch_join"):
+    with name_scope(name or "shuffle_batch_join") as scope:
         first = structures[0][1]
         queue = data_flow_ops.RandomShuffleQueue(
             capacity, min_after_dequeue, [t.dtype for t in first],
             _shapes(first, shapes, enqueue_many), seed=seed, shared_name=shared_name)
         out = _batch(queue, [s[1] for s in structures], batch_size, enqueue_many,
-                     allow_smaller_final_batch)
+                     allow_smaller_final_batch, scope)
     return _restore(keys, out)
