@@ -47,7 +47,18 @@ def _scope_names(tf, np):
     return {"names": tf.constant(names)}
 
 
+def _py_func_types(tf, np, which):
+    # EffectiveTensorflow's feeding section: a py_func declared float32 returning NumPy's
+    # float64 fails when it runs; values of the declared dtype pass through.
+    if which == "mismatch":
+        return {"out": tf.py_func(lambda: np.random.normal(size=[3]), [], tf.float32)}
+    return {"out": tf.py_func(lambda x: (x * 2).astype(np.float32), [tf.constant([1.5])],
+                              [tf.float32])[0]}
+
+
 SWEEP_B_CASES = [
+    *[Case(f"sweep_b/py_func_dtype_{w}", lambda tf, np, w=w: _py_func_types(tf, np, w))
+      for w in ("mismatch", "match")],
     Case("sweep_b/losses_of_float64_inputs", _losses_float64),
     Case("sweep_b/variable_scope_reentered", _scope_names),
 ]

@@ -49,7 +49,7 @@ def _eager_kernel(attrs, state):
             return type(result)(_plain(r) for r in result)
         return _plain(result)
 
-    return _py_func_kernel({**attrs, "func": called}, state)
+    return _py_func_kernel({**attrs, "func": called}, state, convert=True)
 
 
 register_op("EagerPyFunc", _eager_kernel, lambda op: [unknown_shape() for _ in op.outputs],

@@ -8,7 +8,7 @@ import traceback
 import numpy as np
 
 from .. import dtypes
-from ..errors import OutOfRangeError, UnknownError
+from ..errors import InvalidArgumentError, OutOfRangeError, UnknownError
 from ..graph import Tensor, convert_to_tensor, get_default_graph
 from ..op_signature import ALL, signature, type_list
 from ..registry import GRADIENTS, RegisterGradient, register_op
@@ -18,7 +18,9 @@ from .common import make_op
 # -- py_func ------------------------------------------------------------------------------------
 
 
-def _py_func_kernel(attrs, state):
+def _py_func_kernel(attrs, state, convert=False):
+    """``convert``: cast the returned values to ``Tout`` (tf.py_function converts them as
+    tensors); py_func/numpy_function check them instead, as TensorFlow does."""
     func = attrs["func"]
     out_types = attrs["Tout"]
     single = attrs["single"]
@@ -34,22 +36,44 @@ def _py_func_kernel(attrs, state):
             text = "".join(traceback.format_exception_only(type(error), error)).strip()
             raise UnknownError(None, None, f"{text} (raised by the Python function of "
                                            f"{op_name})") from error
-        values = [result] if single else list(result if result is not None else [])
+        # As TensorFlow: a returned list or tuple holds the outputs; anything else (an
+        # array, a scalar) is the one output, whatever the form of Tout.
+        if result is None:
+            values = []
+        elif single or not isinstance(result, list | tuple):
+            values = [result]
+        else:
+            values = list(result)
         if len(values) != len(out_types):
             raise UnknownError(None, None, f"{op_name}: the Python function returned "
                                            f"{len(values)} values, Tout lists "
                                            f"{len(out_types)}")
         converted = []
-        for value, dtype in zip(values, out_types):
+        for index, (value, dtype) in enumerate(zip(values, out_types)):
             array = np.asarray(value)
             if dtype == dtypes.string:
                 converted.append(np.asarray(value, dtype=object))
-            else:
-                converted.append(array.astype(dtype.as_numpy_dtype, copy=False))
+                continue
+            if convert:
+                array = array.astype(dtype.as_numpy_dtype, copy=False)
+            elif array.dtype != dtype.as_numpy_dtype:
+                # TensorFlow converts the returned values without casting and checks them
+                # against Tout (a Python float is a double, a Python int an int64).
+                found = dtypes.as_dtype(array.dtype) if array.dtype.kind in "biufc" else None
+                raise InvalidArgumentError(
+                    None, None, f"{index}-th value returned by {op_name} is "
+                    f"{_c_name(found) if found else array.dtype}, but expects "
+                    f"{_c_name(dtype)}")
+            converted.append(array)
         # One output is returned as the array itself, several as a tuple (the kernel rule).
         return converted[0] if len(converted) == 1 else tuple(converted)
 
     return call
+
+
+def _c_name(dtype):
+    """TensorFlow's C++ name of a dtype in kernel messages (``double``, ``float``)."""
+    return {"float32": "float", "float64": "double"}.get(dtype.name, dtype.name)
 
 
 register_op("PyFunc", _py_func_kernel, lambda op: [unknown_shape() for _ in op.outputs],
