@@ -5,6 +5,7 @@ import re
 import stat
 import struct
 import zlib
+from typing import NamedTuple
 
 import numpy as np
 
@@ -163,22 +164,35 @@ def _ink_on_black(gray, name, notes):
         # inside of a loop, the lit part of the page), thicker for its size than strokes, or
         # marks reaching the picture's edge.
         readings.append(_reading(pages[1]))
+        # When either reading shows a photo (a desk or a shadow along the edge), both are
+        # made by hole filling: the closing leaves artefacts at a turned page's edges and a
+        # shadow's corners (slivers, wedges) that look like strokes; hole filling has none.
+        if any(reading is not None and reading.photo for reading in readings):
+            readings = [
+                reading if reading is None or reading.photo else _reading(page, fill=True)
+                for page, reading in zip(pages, readings)
+            ]
+    usable = [index for index, reading in enumerate(readings) if reading is not None]
+    if not usable:
+        raise ImageError(name, _EMPTY)
+    any_filled = any(readings[index].filled for index in usable)
 
     def doubt(index):
-        _, chosen, _ = readings[index]
+        chosen = readings[index].chosen
+        # In a photo, marks found by hole filling are surrounded by paper; those it could
+        # not find (the closing's) are doubtful.
+        doubtful = any_filled and not readings[index].filled
         if index == 0:
-            return False, _thickness(chosen)
+            return doubtful, _thickness(chosen)
         # The other reading's marks reaching the edge are a desk or a shadow, not a digit;
         # small ones are noise.
         rows = np.flatnonzero(chosen.any(axis=1))
         cols = np.flatnonzero(chosen.any(axis=0))
         small = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 < 0.15 * min(chosen.shape)
-        return _touches_edge(chosen) or small, _thickness(chosen) * _OTHER_READING_COST
+        doubtful = doubtful or _touches_edge(chosen) or small
+        return doubtful, _thickness(chosen) * _OTHER_READING_COST
 
-    usable = [index for index, reading in enumerate(readings) if reading is not None]
-    if not usable:
-        raise ImageError(name, _EMPTY)
-    ink, chosen, found_notes = readings[min(usable, key=doubt)]
+    ink, chosen, found_notes, _, _ = readings[min(usable, key=doubt)]
     notes.extend(found_notes)
     ink = np.where(chosen, ink, 0.0)
     # Stretch so the strokes' cores reach 1, as MNIST's do; a percentile, not the maximum,
@@ -189,14 +203,24 @@ def _ink_on_black(gray, name, notes):
     return np.clip(ink / contrast, 0.0, 1.0)
 
 
-def _reading(page):
-    """``(ink, digit's pixels, notes)`` reading ``page`` as dark ink on light paper, or None."""
+class _Reading(NamedTuple):
+    ink: np.ndarray  # how much darker than the paper each pixel is, 0..1
+    chosen: np.ndarray  # the digit's pixels
+    notes: list  # warnings about the picture
+    photo: bool  # a desk or a shadow seemed to run along the edge
+    filled: bool  # the paper was estimated by hole filling
+
+
+def _reading(page, fill=False):
+    """A _Reading of ``page`` as dark ink on light paper, or None if it shows no ink.
+    With ``fill``, hole filling is tried even when the picture does not look like a photo."""
     notes = []
     found = _find_digit(_without_ruled_lines(_relative_ink(page)), notes)
     if found is None:
         return None
     ink, chosen, photo = found
-    if photo or _uneven_edge(page) or _touches_edge(chosen):
+    photo = photo or _uneven_edge(page) or _touches_edge(chosen)
+    if photo or fill:
         # A desk or a shadow runs along the picture's edge (or the marks found reach it: a
         # strip of desk, say): estimate the paper instead by filling the dark places that do
         # not reach the edge (strokes), leaving the desk and shadows, which do, as they are.
@@ -204,9 +228,34 @@ def _reading(page):
         filled_notes = []
         filled = _find_digit(_ratio_ink(_fill_holes(page), page), filled_notes, inner_only=True)
         if filled is not None:
-            ink, chosen, _ = filled
-            notes = filled_notes
-    return ink, chosen, notes
+            ink, chosen = _against_nearby_paper(page, filled[1])
+            return _Reading(ink, chosen, filled_notes, photo, True)
+    return _Reading(ink, chosen, notes, photo, False)
+
+
+def _against_nearby_paper(page, chosen):
+    """``(ink, digit's pixels)`` with the ink measured against the paper right beside it.
+
+    Hole filling finds the digit, but raises a stroke only to the lowest level around it:
+    a digit that reaches into a shadow (or touches a darker desk) is measured against the
+    shadow, so its strokes lose their soft edges and come out thin. A closing a few stroke
+    widths wide sees the paper next to each stroke instead, and is too narrow to mistake a
+    shadow's corner for ink; it is only read near the digit found.
+    """
+    width = _stroke_width(chosen)
+    window = max(3, int(round(3 * width)) | 1)
+    ink = _closing_ink(page, window)
+    reach = max(1, int(np.ceil(width / 2)))
+    near = _running_max(chosen.astype(np.float64), 2 * reach + 1) > 0.0
+    peak = float(ink[chosen].max()) if chosen.any() else 0.0
+    grown = chosen | (near & (ink > INK_THRESHOLD * peak))
+    return np.where(grown, ink, 0.0), grown
+
+
+def _stroke_width(mask):
+    """The strokes' typical width in pixels: twice their area over their outline's length."""
+    outline = np.count_nonzero(np.diff(mask, axis=0)) + np.count_nonzero(np.diff(mask, axis=1))
+    return 2.0 * np.count_nonzero(mask) / max(outline, 1)
 
 
 def _touches_edge(mask):
@@ -224,13 +273,12 @@ def _thickness(mask):
     rows = np.flatnonzero(mask.any(axis=1))
     cols = np.flatnonzero(mask.any(axis=0))
     extent = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
-    outline = np.count_nonzero(np.diff(mask, axis=0)) + np.count_nonzero(np.diff(mask, axis=1))
     core = mask
     for _ in range(max(1, round(0.1 * extent))):
         core = _erode_cross(core)
         if not core.any():
             break
-    return np.count_nonzero(core) / area + 2.0 * area / max(outline, 1) / extent
+    return np.count_nonzero(core) / area + _stroke_width(mask) / extent
 
 
 def _uneven_edge(page):
