@@ -470,3 +470,47 @@ def test_ink_everywhere_gives_a_note(mnist_digits):
     assert any("ink covers most of the picture" in note for note in notes) or any(
         "separate marks" in note for note in notes
     )
+
+
+def _sheet_on_desk(page, desk, size=170, angle=5.0):
+    """The page shrunk to ``size`` pixels, turned by ``angle`` degrees and laid near the top
+    right of a 240 x 240 desk of brightness ``desk``: the desk covers more than half."""
+    sheet = Image.fromarray(np.round(page * 255).astype(np.uint8)).resize((size, size))
+    fill = round(desk * 255)
+    sheet = sheet.rotate(angle, expand=True, resample=Image.Resampling.BICUBIC, fillcolor=fill)
+    photo = Image.new("L", (240, 240), fill)
+    photo.paste(sheet, (240 - sheet.size[0] - 5, 10))
+    return np.asarray(photo)
+
+
+# digit index, sheet size, turn: pictures whose turned page edges once made the page itself
+# (with the digit as a hole) read as light ink on a dark ground.
+DESK_CASES = [(0, 170, 5.0), (3, 170, -5.0), (8, 170, 5.0), (9, 150, -5.0)]
+
+
+@pytest.mark.parametrize(("index", "size", "angle"), DESK_CASES)
+def test_a_page_covering_less_than_half_of_a_dark_desk_is_read_as_dark_ink(
+    mnist_digits, index, size, angle
+):
+    page = _page_with(mnist_digits[index])
+    on_white = prepare_digit(_sheet_on_desk(page, 1.0, size, angle))
+    on_desk = prepare_digit(_sheet_on_desk(page, 0.1, size, angle))
+    assert _shift_tolerant_correlation(on_white, on_desk) > 0.9
+
+
+# digit index, angle of the shadow's edge (radians): a hard shadow (half the light) whose edge
+# runs through the digit. Reading the lit pockets between strokes and the shadow's edge as
+# ink, or measuring the strokes against the shadow (thin strokes), once spoiled these.
+SHADOW_CASES = [(7, 0.1), (9, 0.1), (5, 0.1), (4, 3.24)]
+
+
+@pytest.mark.parametrize(("index", "angle"), SHADOW_CASES)
+def test_a_shadow_edge_through_the_digit_keeps_its_strokes(mnist_digits, index, angle):
+    page = _page_with(mnist_digits[index])
+    rows, cols = np.mgrid[0:240, 0:240]
+    lit = (cols - 130) * np.cos(angle) + (rows - 120) * np.sin(angle) <= 0
+    clean = prepare_digit(page)
+    shaded = prepare_digit(page * np.where(lit, 1.0, 0.5))
+    assert _shift_tolerant_correlation(clean, shaded) > 0.9
+    # As thick as on the lit page: strokes measured against the shadow would be thinner.
+    assert np.count_nonzero(shaded > 0.3) >= 0.8 * np.count_nonzero(clean > 0.3)

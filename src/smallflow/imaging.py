@@ -45,6 +45,10 @@ _LINE_WIDTH = 0.03
 _UNEVEN_EDGE = 0.25
 # The second reading of a doubtful picture wins only when its marks are thinner by this factor.
 _OTHER_READING_COST = 1.5
+# Near a digit found by hole filling, paper this much brighter beside a stroke than the level
+# the stroke was filled to means the stroke reaches into a shadow or desk (see
+# _against_nearby_paper); JPEG blocks and noise differ by a few percent.
+_RAISED_PAPER = 1.15
 # More strong ink than this fraction of the picture gets a warning.
 _INK_EVERYWHERE = 0.35
 
@@ -226,29 +230,36 @@ def _reading(page, fill=False):
         # not reach the edge (strokes), leaving the desk and shadows, which do, as they are.
         # Used when it finds a digit away from the edge.
         filled_notes = []
-        filled = _find_digit(_ratio_ink(_fill_holes(page), page), filled_notes, inner_only=True)
+        paper = _fill_holes(page)
+        filled = _find_digit(_ratio_ink(paper, page), filled_notes, inner_only=True)
         if filled is not None:
-            ink, chosen = _against_nearby_paper(page, filled[1])
+            ink, chosen = _against_nearby_paper(page, filled[1], paper)
             return _Reading(ink, chosen, filled_notes, photo, True)
     return _Reading(ink, chosen, notes, photo, False)
 
 
-def _against_nearby_paper(page, chosen):
+def _against_nearby_paper(page, chosen, paper):
     """``(ink, digit's pixels)`` with the ink measured against the paper right beside it.
 
-    Hole filling finds the digit, but raises a stroke only to the lowest level around it:
-    a digit that reaches into a shadow (or touches a darker desk) is measured against the
-    shadow, so its strokes lose their soft edges and come out thin. A closing a few stroke
-    widths wide sees the paper next to each stroke instead, and is too narrow to mistake a
-    shadow's corner for ink; it is only read near the digit found.
+    Hole filling (``paper``) finds the digit, but raises a stroke only to the lowest level
+    around it: a digit reaching into a shadow is measured against the shadow, so its strokes
+    lose their soft edges and come out thin. A closing a few stroke widths wide sees the
+    paper beside each stroke, and is too narrow to take a shadow's corner for ink. It is
+    used near the digit, where it finds the paper clearly (by _RAISED_PAPER) brighter than
+    hole filling did; elsewhere (a plain page, JPEG blocks) hole filling's ink stays.
     """
     width = _stroke_width(chosen)
-    window = max(3, int(round(3 * width)) | 1)
-    ink = _closing_ink(page, window)
+    beside = _closing(page, max(3, int(round(3 * width)) | 1))
     reach = max(1, int(np.ceil(width / 2)))
     near = _running_max(chosen.astype(np.float64), 2 * reach + 1) > 0.0
-    peak = float(ink[chosen].max()) if chosen.any() else 0.0
-    grown = chosen | (near & (ink > INK_THRESHOLD * peak))
+    raised = near & (beside > _RAISED_PAPER * paper)
+    ink = _without_ruled_lines(_ratio_ink(np.where(raised, beside, paper), page))
+    # The digit's pixels may widen by up to half a stroke into ink as faint as _find_digit
+    # takes.
+    smooth_ink = _box_blur(ink)
+    peak = float(smooth_ink[chosen].max())
+    faint = smooth_ink > max(INK_THRESHOLD * peak, MIN_CONTRAST / 2)
+    grown = chosen | (near & faint)
     return np.where(grown, ink, 0.0), grown
 
 
