@@ -253,7 +253,8 @@ def _against_nearby_paper(page, chosen, paper):
     reach = max(1, int(np.ceil(width / 2)))
     near = _running_max(chosen.astype(np.float64), 2 * reach + 1) > 0.0
     raised = near & (beside > _RAISED_PAPER * paper)
-    ink = _without_ruled_lines(_ratio_ink(np.where(raised, beside, paper), page))
+    # (Ruled lines are found across the whole picture, where the closing shows them.)
+    ink = np.where(raised, _without_ruled_lines(_ratio_ink(beside, page)), _ratio_ink(paper, page))
     # The digit's pixels may widen by up to half a stroke into ink as faint as _find_digit
     # takes.
     smooth_ink = _box_blur(ink)
