@@ -72,7 +72,7 @@ LAYERS = [
                          "math", "linalg", "random", "sparse", "debugging", "initializers",
                          "compat", "gfile", "io", "io_gfile", "framework_extras"]),
     ("public API", ["", "keras"]),  # smallflow/__init__.py itself; tf.keras.datasets
-    ("application", ["datasets", "examples", "models", "imaging", "contrib",
+    ("application", ["datasets", "examples", "models", "imaging", "image_files", "contrib",
                      # tensorflow.python.* paths answer with the public API above them
                      "python._public", "python.framework", "python.ops", "python.layers",
                      "python.platform",
