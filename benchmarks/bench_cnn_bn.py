@@ -8,6 +8,11 @@ so far, the load average (the machine may be shared) and the first time each thr
 to the tutorial's 99.7% was reached.
 Lines are flushed as they come, so a run cut short still reports what it reached.
 
+Measured (2026-12-01, the whole 10-epoch schedule through `smallflow train --model cnn-bn
+--seed 0 --threads 1`, load average 3-21 on 2 cores): 99.46% test accuracy, validation
+99.60% (98.02% after epoch 1, 99.40% after epoch 4); the tutorial's 99.7% is not reached.
+One quiet epoch takes about 125-135 s of training at one thread.
+
 Run: python benchmarks/bench_cnn_bn.py [--seed 0] [--steps N] [--eval-every 550]
 """
 
