@@ -871,3 +871,8 @@ EXTRA += SWEEP_A_CASES
 from cases_sweep_b import SWEEP_B_CASES  # noqa: E402 - as above
 
 EXTRA += SWEEP_B_CASES
+
+# helper hcov: the op types no other case built (tests/oracle/test_op_coverage.py).
+from cases_coverage import COVERAGE_CASES  # noqa: E402 - as above
+
+EXTRA += COVERAGE_CASES

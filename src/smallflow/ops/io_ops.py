@@ -297,7 +297,14 @@ def _decode_csv_kernel(attrs):
                             else object) for d in kinds]
         for row, record in enumerate(flat):
             text = record.decode() if isinstance(record, bytes) else str(record)
-            fields = next(csv.reader([text], delimiter=delim, quoting=quoting), [""])
+            try:
+                # strict: text after a closing quote is an error, as in TensorFlow.
+                fields = next(csv.reader([text], delimiter=delim, quoting=quoting,
+                                         strict=True), [""])
+            except csv.Error as err:
+                raise errors.InvalidArgumentError(
+                    None, None, f"Quote inside a string has to be escaped by another quote "
+                    f"(record {row}: {err})") from None
             if select is not None:
                 fields = [fields[i] if i < len(fields) else "" for i in select]
             if len(fields) != len(kinds):
@@ -374,12 +381,17 @@ def _decode_raw_kernel(attrs):
 
     def decode(values):
         values = _strings_of(values)
-        flat = [np.frombuffer(v, dtype=dtype) for v in values.reshape(-1)]
-        sizes = {f.size for f in flat}
-        if len(sizes) > 1:
+        lengths = {len(v) for v in values.reshape(-1)}
+        if len(lengths) > 1:
             raise errors.InvalidArgumentError(
                 None, None, "DecodeRaw requires input strings to all be the same size, got "
-                f"sizes {sorted(sizes)}")
+                f"sizes {sorted(lengths)}")
+        if lengths and next(iter(lengths)) % dtype.itemsize:
+            raise errors.InvalidArgumentError(
+                None, None, f"Input to DecodeRaw has length {next(iter(lengths))} that is not "
+                f"a multiple of {dtype.itemsize}, the size of {attrs['out_type'].name}")
+        flat = [np.frombuffer(v, dtype=dtype) for v in values.reshape(-1)]
+        sizes = {f.size for f in flat}
         width = sizes.pop() if sizes else 0
         out = np.array(flat, dtype=dtype.newbyteorder("=")).reshape(*values.shape, width)
         return out

@@ -333,6 +333,11 @@ def broadcast_dynamic_shape(shape_x, shape_y):
 
 
 def shape_n(input, out_type=dtypes.int32, name=None):  # noqa: A002
+    input = [convert_to_tensor(t) for t in input]  # noqa: A001
+    if len({t.dtype for t in input}) > 1:
+        # ShapeN's inputs share one type attribute T, as in TensorFlow.
+        raise TypeError(f"Tensors in list passed to 'input' of 'ShapeN' Op have types "
+                        f"[{', '.join(t.dtype.name for t in input)}] that don't all match.")
     with name_scope(name or "ShapeN"):
         return [array_ops.shape(t, out_type=out_type) for t in input]
 

@@ -133,9 +133,12 @@ def _np(dtype):
 
 def _parse_shapes(op):
     single = op.attrs["single"]
+    # The batch is the length of a vector of records, when that is known when built.
+    serialized = op.inputs[0].shape
+    batch = serialized.as_list()[0] if serialized.ndims == 1 else None
     shapes = []
     for _, _, shape, _ in op.attrs["_py_dense"]:
-        shapes.append(TensorShape(list(shape)) if single else TensorShape([None, *shape]))
+        shapes.append(TensorShape(list(shape)) if single else TensorShape([batch, *shape]))
     for _ in op.attrs["_py_sparse"]:
         rank = 1 if single else 2
         shapes.extend([TensorShape([None, rank]), TensorShape([None]), TensorShape([rank])])

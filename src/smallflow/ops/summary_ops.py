@@ -348,7 +348,7 @@ def _normalize_float_image(image, bad_color):
     All values non-negative: the largest becomes 255. Some negative: 0 maps to 128 and the
     largest magnitude to 127 away from it.
     """
-    image = image.astype(np.float64)
+    image = image.astype(np.float32)  # TensorFlow scales in float32
     finite_pixels = np.isfinite(image).all(axis=-1)
     finite_values = image[finite_pixels]
     low = float(finite_values.min()) if finite_values.size else 0.0
@@ -356,10 +356,11 @@ def _normalize_float_image(image, bad_color):
     threshold = 1e-6
     if low < 0:
         largest = max(abs(low), abs(high))
-        scale = 0.0 if largest < threshold else 127.0 / largest
+        scale = 0.0 if largest < threshold else np.float32(127.0) / np.float32(largest)
         offset = 128.0
     else:
-        scale = 0.0 if high < threshold else 255.0 / high
+        # In float32, as TensorFlow's kernel: a float64 scale can land a pixel one level off.
+        scale = 0.0 if high < threshold else np.float32(255.0) / np.float32(high)
         offset = 0.0
     with np.errstate(invalid="ignore"):
         scaled = np.clip(image * scale + offset, 0, 255)
@@ -438,7 +439,9 @@ def _check_image_shape(tensor, scope):
 
 def encode_wav(samples, sample_rate):
     """16-bit PCM WAV bytes of ``[frames, channels]`` floats in [-1, 1] (clipped)."""
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
+    # TensorFlow's WAV encoder scales by 2**15, rounds, then clamps to int16's range.
+    scaled = np.round(np.asarray(samples, np.float32) * np.float32(32768.0))
+    pcm = np.clip(scaled, -32768, 32767).astype("<i2")
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
         out.setnchannels(samples.shape[1])

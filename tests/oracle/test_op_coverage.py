@@ -1,0 +1,90 @@
+"""Every registered op type is compared with TensorFlow by the oracle, or says why not.
+
+Builds every oracle case (cases.py) in a fresh smallflow graph, without TensorFlow, and
+collects the op types the graphs hold. A registered op type (``smallflow.registry.OP_DEFS``)
+that no case builds must be listed in ``NOT_COMPARED`` with the reason and the test that
+covers it instead; an entry that a case now builds, or that is no longer registered, must go.
+"""
+
+import pathlib
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import cases  # noqa: E402
+
+import smallflow as tf  # noqa: E402
+import smallflow.contrib  # noqa: E402,F401 - registers its ops when imported
+import smallflow.data  # noqa: E402,F401
+import smallflow.estimator  # noqa: E402,F401
+import smallflow.layers  # noqa: E402,F401
+from smallflow.registry import OP_DEFS  # noqa: E402
+
+_CHECKPOINT = ("checkpoint file op: tests/oracle/test_checkpoint_files.py compares the files "
+               "with TensorFlow's both ways")
+_READER = ("reader op fed by a filename queue: tests/test_queues.py and tests/test_tfrecord.py "
+           "(a case cannot run queue runners)")
+NOT_COMPARED = {
+    # Ours only: TensorFlow has no op of this name in the graphs it builds.
+    "BroadcastGradientArgs": "built only when exporting gradients in TF's form "
+                             "(tests/test_graph_tf_form.py); our gradients reduce in the kernel",
+    "Dropout": "our fused tf.nn.dropout (TF builds it from RandomUniform, Floor, Mul); random; "
+               "tests/test_graph_tf_form.py checks it is exported as TF's ops",
+    "ShapeN": "tf.shape_n builds one Shape per tensor; ShapeN comes only from imported "
+              "GraphDefs (tests/test_op_signatures.py); coverage/shape_n compares tf.shape_n",
+    "StatelessSeedMix": "ours for tf.random.experimental.stateless_split/fold_in; seeds are "
+                        "NumPy Philox, not TF's numbers (tests/test_stateless_random_ops.py)",
+    "PreventGradient": "no public TF1 API builds it (array_ops.prevent_gradient is internal); "
+                       "tests/test_graph_tf_form.py checks its values and LookupError",
+    # TensorFlow 2's compat.v1 lacks the API.
+    "ImageProjectiveTransformV2": "tf.contrib.image.transform is gone from TF 2 "
+                                  "(tests/test_op_signatures.py, tests/test_cnn_bn.py)",
+    "DatasetToTFRecord": "tf.data.experimental.TFRecordWriter writes a file whose records "
+                         "tests/test_tfrecord.py reads back; a graph case has no file to fetch",
+    # Values that cannot be equal.
+    "EncodeJpegVariableQuality": "JPEG bytes and pixels are the codec's own (libjpeg "
+                                 "settings); tests/test_image_codecs_and_boxes.py",
+    "MergeV2Checkpoints": _CHECKPOINT,
+    "RestoreV2": _CHECKPOINT,
+    "SaveV2": _CHECKPOINT,
+    "ShardedFilename": _CHECKPOINT,
+    "ReaderNumRecordsProducedV2": _READER,
+    "ReaderReadV2": _READER,
+    "ReaderResetV2": _READER,
+}
+
+
+def _built_op_types():
+    types = set()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # some cases build on purpose what warns
+        for case in cases.all_cases():
+            graph = tf.Graph()
+            with graph.as_default():
+                try:
+                    case.build(tf, np)
+                except Exception:  # noqa: BLE001 - cases of build errors still hold ops
+                    pass
+            types.update(op.type for op in graph.get_operations())
+    return types
+
+
+@pytest.fixture(scope="module")
+def built():
+    return _built_op_types()
+
+
+def test_every_registered_op_is_compared_or_listed(built):
+    missing = sorted(set(OP_DEFS) - built - set(NOT_COMPARED))
+    assert not missing, (f"op types no oracle case builds: {missing}; add a case "
+                         "(tests/oracle/cases_coverage.py) or a reason to NOT_COMPARED")
+
+
+def test_not_compared_lists_only_registered_ops_no_case_builds(built):
+    stale = sorted(name for name in NOT_COMPARED if name not in OP_DEFS or name in built)
+    assert not stale, f"NOT_COMPARED entries to remove: {stale}"
