@@ -247,7 +247,10 @@ def _files(tf, np):
 
 def _queue(tf, np):
     queue = tf.FIFOQueue(5, tf.int32, shapes=[[]])
-    setup = [queue.enqueue_many([[4, 5, 6]]), queue.close()]
+    filled = queue.enqueue_many([[4, 5, 6]])
+    with tf.control_dependencies([filled]):
+        closed = queue.close()  # after the enqueue: one sess.run runs both in any order
+    setup = [closed]
     return {"size": queue.size()}, {}, setup
 
 

@@ -21,6 +21,7 @@ import cases  # noqa: E402
 import smallflow as tf  # noqa: E402
 import smallflow.contrib  # noqa: E402,F401 - registers its ops when imported
 import smallflow.data  # noqa: E402,F401
+import smallflow.distribute.mpi_ops  # noqa: E402,F401
 import smallflow.estimator  # noqa: E402,F401
 import smallflow.layers  # noqa: E402,F401
 from smallflow.registry import OP_DEFS  # noqa: E402
@@ -42,6 +43,9 @@ NOT_COMPARED = {
     "PreventGradient": "no public TF1 API builds it (array_ops.prevent_gradient is internal); "
                        "tests/test_graph_tf_form.py checks its values and LookupError",
     # TensorFlow 2's compat.v1 lacks the API.
+    **{op: "MPI collective (contrib.mpi_collectives, gone from TF 2); tests/test_distribute.py"
+       for op in ("MPIAllgather", "MPIAllgatherGrad", "MPIAllreduce", "MPIBroadcast",
+                  "MPIBroadcastGrad")},
     "ImageProjectiveTransformV2": "tf.contrib.image.transform is gone from TF 2 "
                                   "(tests/test_op_signatures.py, tests/test_cnn_bn.py)",
     "DatasetToTFRecord": "tf.data.experimental.TFRecordWriter writes a file whose records "
