@@ -17,11 +17,12 @@ readers holding the old array keep seeing it, as for every other update in small
 import numpy as np
 
 from ..errors import InvalidArgumentError
-from ..graph import ShapeError, Tensor, convert_to_tensor
+from ..graph import ShapeError, convert_to_tensor
 from ..op_signature import FLOATS, INDEX, signature
 from ..ownership import takes_dead_inputs, writable_alone
 from ..registry import NotDifferentiable, register_op
 from .common import make_op
+from .training_ops import state_ref
 
 __all__ = [
     "sparse_apply_adadelta", "sparse_apply_adagrad", "sparse_apply_adagrad_da",
@@ -148,19 +149,11 @@ def _shape_fn(n_state, grad_at, scalar_at):
     return shape_fn
 
 
-def _state_ref(value, op_type, arg):
-    """The variable tensor behind ``value`` (a Variable or its ``VariableV2`` output)."""
-    ref = value._ref() if hasattr(value, "_ref") else value
-    if not isinstance(ref, Tensor) or ref.op.type != "VariableV2":
-        raise TypeError(f"Input '{arg}' of '{op_type}' Op must be a variable, got {value!r}")
-    return ref
-
-
 def _build(op_type, args, name, attrs=None):
     """Build ``op_type`` from ``args``: (name, value, kind) in TensorFlow's input order, kind
     ``"ref"`` (a variable), ``"T"`` (the variable's dtype), ``"indices"`` or a dtype."""
     ref_args = [(arg, value) for arg, value, kind in args if kind == "ref"]
-    refs = [_state_ref(value, op_type, arg) for arg, value in ref_args]
+    refs = [state_ref(value, op_type, arg) for arg, value in ref_args]
     dtype = refs[0].dtype
     inputs = list(refs)
     for arg, value, kind in args[len(refs):]:

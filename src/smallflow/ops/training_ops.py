@@ -101,7 +101,7 @@ def _update_shape_fn(state_inputs, scalar_inputs, grad_input):
     return shape_fn
 
 
-def _state_ref(value, op_type, arg):
+def state_ref(value, op_type, arg):
     """The variable tensor behind ``value`` (a Variable or its ``VariableV2`` output)."""
     ref = value._ref() if hasattr(value, "_ref") else value
     if not isinstance(ref, Tensor) or ref.op.type != "VariableV2":
@@ -115,7 +115,7 @@ def _make_update(op_type, states, scalars, grad, attrs, name, after_grad=()):
     ``states`` and the scalars are lists of (argument name, value); a Python number becomes
     a constant of the variable's dtype, a tensor of another dtype is a TypeError.
     """
-    refs = [_state_ref(value, op_type, arg) for arg, value in states]
+    refs = [state_ref(value, op_type, arg) for arg, value in states]
     dtype = refs[0].dtype
     grad = convert_to_tensor(grad, name="grad")
     tensors = []
