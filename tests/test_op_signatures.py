@@ -400,6 +400,7 @@ ROWS = {
     "QueueDequeueV2": _row("component_types", lambda dt: _dequeued(dt)),
     "QueueCloseV2": _row(None, lambda dt: tf.FIFOQueue(1, tf.int32).close()),
     "QueueSizeV2": _row(None, lambda dt: tf.FIFOQueue(1, tf.int32).size()),
+    "QueueIsClosedV2": _row(None, lambda dt: tf.FIFOQueue(1, tf.int32).is_closed()),
     "MakeIterator": _row(None, lambda dt: tf.data.Dataset.from_tensors(
         _c(tf.int32)).make_initializable_iterator().initializer),
     "IteratorGetNext": _row("output_types", lambda dt: tf.data.Dataset.from_tensors(

@@ -198,3 +198,13 @@ def test_decode_csv_errors_name_the_field(records, defaults, message):
     columns = tf.decode_csv(records, defaults())
     with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError, match=message):
         sess.run(columns)
+
+
+def test_is_closed_says_whether_the_queue_was_closed():
+    queue = tf.FIFOQueue(3, tf.float32, shapes=[[]])
+    closed = queue.is_closed()
+    assert closed.dtype == tf.bool and closed.shape.as_list() == []
+    with tf.Session() as sess:
+        assert not sess.run(closed)
+        sess.run(queue.close())
+        assert sess.run(closed)

@@ -247,11 +247,13 @@ def _files(tf, np):
 
 def _queue(tf, np):
     queue = tf.FIFOQueue(5, tf.int32, shapes=[[]])
+    other = tf.FIFOQueue(5, tf.int32, shapes=[[]])
     filled = queue.enqueue_many([[4, 5, 6]])
     with tf.control_dependencies([filled]):
         closed = queue.close()  # after the enqueue: one sess.run runs both in any order
     setup = [closed]
-    return {"size": queue.size()}, {}, setup
+    return {"size": queue.size(), "is_closed": queue.is_closed(),
+            "other_is_closed": other.is_closed()}, {}, setup
 
 
 COVERAGE_CASES = [

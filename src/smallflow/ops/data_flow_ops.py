@@ -225,6 +225,11 @@ def _size_kernel(attrs, state):
     return lambda: np.int32(len(session_queue(state, spec).elements))
 
 
+def _is_closed_kernel(attrs, state):
+    spec = attrs["_py_spec"]
+    return lambda: np.bool_(session_queue(state, spec).closed)
+
+
 def _dequeue_shapes(op):
     spec = op.attrs["_py_spec"]
     shapes = spec["shapes"] or [unknown_shape() for _ in spec["dtypes"]]
@@ -249,9 +254,12 @@ register_op("QueueCloseV2", _close_kernel, lambda op: [], stateful=True,
             signature=signature("->"))
 register_op("QueueSizeV2", _size_kernel, lambda op: [TensorShape([])], stateful=True,
             signature=signature("-> size: int32"))
+register_op("QueueIsClosedV2", _is_closed_kernel, lambda op: [TensorShape([])],
+            stateful=True, signature=signature("-> is_closed: bool"))
 register_op("QueueV2", lambda attrs: (lambda: ()), lambda op: [],
             signature=signature("->"))
-for _op_type in ("QueueEnqueueV2", "QueueDequeueV2", "QueueCloseV2", "QueueSizeV2", "QueueV2"):
+for _op_type in ("QueueEnqueueV2", "QueueDequeueV2", "QueueCloseV2", "QueueSizeV2",
+                 "QueueIsClosedV2", "QueueV2"):
     NotDifferentiable(_op_type)
 
 
@@ -377,7 +385,9 @@ class QueueBase:
                        name or f"{self._base}_Size").outputs[0]
 
     def is_closed(self, name=None):
-        raise NotImplementedError("QueueBase.is_closed is not supported by smallflow")
+        """A bool tensor: whether the queue is closed when it runs."""
+        return make_op("QueueIsClosedV2", [], [dtypes.bool], {"_py_spec": self._spec},
+                       name or f"{self._base}_IsClosed").outputs[0]
 
 
 class FIFOQueue(QueueBase):
