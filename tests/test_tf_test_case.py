@@ -215,7 +215,7 @@ def test_hardware_answers_and_benchmark():
 
 
 def test_assert_equal_graph_def_names_the_difference():
-    pytest.importorskip("google.protobuf", reason="GraphDefs need the tensorboard extra")
+    pytest.importorskip("tensorboard", reason="GraphDefs need the tensorboard extra")
     with tf.Graph().as_default() as g1:
         tf.add(tf.constant(1.0, name="a"), 2.0, name="sum")
     with tf.Graph().as_default() as g2:

@@ -86,8 +86,24 @@ def built():
         return _built_op_types()
 
 
+# Summary ops build their protocol buffers with TensorBoard's classes: without the
+# tensorboard extra (the README's test command installs only [test]) their cases fail to
+# build, so these are only required to be built where the extra is installed (CI).
+NEEDS_TENSORBOARD = {"AudioSummaryV2", "HistogramSummary", "ImageSummary", "MergeSummary",
+                     "ScalarSummary", "TensorSummaryV2"}
+
+
+def _has_tensorboard():
+    try:
+        import tensorboard  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def test_every_registered_op_is_compared_or_listed(built):
-    missing = sorted(set(OP_DEFS) - built - set(NOT_COMPARED))
+    excused = set() if _has_tensorboard() else NEEDS_TENSORBOARD
+    missing = sorted(set(OP_DEFS) - built - set(NOT_COMPARED) - excused)
     assert not missing, (f"op types no oracle case builds: {missing}; add a case "
                          "(tests/oracle/cases_coverage.py) or a reason to NOT_COMPARED")
 
