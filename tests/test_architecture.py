@@ -66,7 +66,7 @@ LAYERS = [
                "metrics_extra", "estimator", "feature_column",
                "gradient_checker", "test", "test_case", "app", "flags", "logging",
                "distribute", "horovod", "summary", "meta_graph", "python", "rnn",
-               "rnn_cell_impl"]),
+               "rnn_cell_impl", "saved_model"]),
     # TF1's other namespaces (tf.math, tf.linalg, ...): re-exports, and tf.gfile.
     ("more namespaces", ["signal", "spectral",
                          "math", "linalg", "random", "sparse", "debugging", "initializers",

@@ -28,6 +28,7 @@ from . import (  # noqa: A004
     nn,
     python_io,
     random,
+    saved_model,
     sparse,
     strings,
     summary,

@@ -35,6 +35,7 @@ class GraphKeys:
     TRAIN_OP = "train_op"
     INIT_OP = "init_op"
     SAVERS = "savers"
+    ASSET_FILEPATHS = "asset_filepaths"
 
 
 class Tensor:

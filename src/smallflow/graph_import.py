@@ -25,7 +25,7 @@ _RANDOM_OPS = frozenset({"RandomStandardNormal", "TruncatedNormal", "RandomUnifo
 _BOOL_OUTPUT = frozenset({
     "Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd",
     "LogicalOr", "LogicalNot", "IsNan", "IsInf", "IsFinite", "InTopK", "InTopKV2",
-    "IsVariableInitialized",
+    "IsVariableInitialized", "StaticRegexFullMatch", "RegexFullMatch",
 })
 _NO_OUTPUT = frozenset({"NoOp", "Assert", "SaveV2", "Save"})
 # What graph_tf_form records about a node it rewrote for TensorFlow.
