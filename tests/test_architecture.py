@@ -14,6 +14,7 @@ LAYERS = [
     ("foundation", ["example_proto",
                     "python_io", "_version", "errors", "dtypes", "tensor_shape", "protos",
                     "config", "config_devices", "config_experimental", "device_spec",
+                    "device_placement",
                     "tb_protos", "tensor_util", "nest", "ownership",
                     "datasets.idx",  # the IDX reader needs only NumPy,
                     # TensorFlow's checkpoint format (RestoreV2 reads it in the ops layer)
@@ -60,7 +61,7 @@ LAYERS = [
     ("ops over gradients", ["ops.volume_ops", "ops.nn_dispatch_ops"]),
     ("variables", ["variables", "init_ops", "variable_scope", "graph_import",
                    "variable_utils"]),
-    ("session", ["session", "step_stats", "chunking", "fusion"]),
+    ("session", ["session", "step_stats", "chunking", "fusion", "session_targets"]),
     ("train", ["image",
                "train", "losses", "nn", "strings", "bitwise", "layers", "data", "metrics",
                "metrics_extra", "estimator", "feature_column",

@@ -13,7 +13,13 @@ import enum
 import functools
 
 from .gradients import gradients
-from .graph import GraphKeys, control_dependencies, convert_to_tensor, name_scope
+from .graph import (
+    GraphKeys,
+    control_dependencies,
+    convert_to_tensor,
+    get_default_graph,
+    name_scope,
+)
 from .ops import array_ops
 from .variable_scope import get_variable, variable_scope
 
@@ -74,8 +80,13 @@ def init_scope():
 
 @contextlib.contextmanager
 def colocate_with(op, ignore_existing=False):
-    """Colocation asks for ``op``'s device; smallflow runs everything on one CPU device."""
-    yield
+    """Ops made inside record ``op``'s device (smallflow runs them all on one CPU)."""
+    if op is None:
+        yield
+        return
+    graph = op.graph if hasattr(op, "graph") else get_default_graph()
+    with graph.colocate_with(op, ignore_existing):
+        yield
 
 
 @contextlib.contextmanager

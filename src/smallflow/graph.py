@@ -4,6 +4,7 @@ import contextlib
 import re
 import threading
 
+from . import device_placement as _device_placement
 from . import dtypes as _dtypes
 from .registry import OP_DEFS
 from .tensor_shape import TensorShape, as_shape
@@ -73,7 +74,7 @@ class Tensor:
 
     @property
     def device(self):
-        return ""
+        return self._op.device
 
     @property
     def shape(self):
@@ -141,6 +142,7 @@ class Operation:
         self._control_inputs = list(control_inputs)
         self._outputs = ()
         self._id = graph._next_id()
+        self._device = ""
 
     @property
     def name(self):
@@ -172,7 +174,11 @@ class Operation:
 
     @property
     def device(self):
-        return ""
+        """The device the op was placed on by ``tf.device`` scopes ("" if none)."""
+        return self._device
+
+    def _set_device(self, device):
+        self._device = _device_placement.canonical(device)
 
     @property
     def node_def(self):
@@ -241,6 +247,7 @@ class Graph:
         self._names_in_use = {}
         self._name_stack = ""
         self._control_stack = []
+        self._device_stack = []  # tf.device functions, outermost first (device_placement.py)
         # The branch or loop body being built (ops/control_flow_ops.py), or None.
         self._control_flow_context = None
         self._collections = {}
@@ -390,6 +397,8 @@ class Graph:
         if overrides and op_type in overrides:
             attrs["_gradient_op_type"] = overrides[op_type]
         op = Operation(self, op_type, op_name, inputs, attrs, control)
+        if self._device_stack:
+            _device_placement.placed_device(self._device_stack, op)
         op._control_flow_context = context = self._control_flow_context
         if context is not None:
             context.add_op(op)
@@ -504,11 +513,26 @@ class Graph:
     # -- no-ops kept for TF1 programs -----------------------------------------------------
     @contextlib.contextmanager
     def device(self, device_name_or_function):
-        yield
+        """Ops made inside record this device (smallflow still runs them all on the CPU)."""
+        self._device_stack.append(_device_placement.device_function(device_name_or_function))
+        try:
+            yield
+        finally:
+            self._device_stack.pop()
 
     @contextlib.contextmanager
     def colocate_with(self, op, ignore_existing=False):
-        yield
+        """Ops made inside take ``op``'s device, whatever the ``tf.device`` scopes say."""
+        if op is None:
+            yield
+            return
+        target = op if isinstance(op, Operation) else op.op  # a Tensor or a Variable
+        saved = self._device_stack
+        self._device_stack = [lambda _: target.device]
+        try:
+            yield
+        finally:
+            self._device_stack = saved
 
 
 # -- default graph and default session ------------------------------------------------------

@@ -6,6 +6,7 @@ import numpy as np
 
 from . import chunking, dtypes, errors, fusion, nest, ownership, step_stats
 from . import config as _config
+from . import session_targets as _session_targets
 from .dtypes import type_string
 from .graph import (
     Operation,
@@ -207,6 +208,8 @@ class BaseSession:
     """Runs graph fragments; holds the values of the graph's variables."""
 
     def __init__(self, target="", graph=None, config=None):
+        _session_targets.check(target)
+        self._target = target or ""
         self._graph = graph if graph is not None else get_default_graph()
         self._closed = False
         self._state = _SessionState()
@@ -229,7 +232,7 @@ class BaseSession:
 
     @property
     def sess_str(self):
-        return ""
+        return self._target
 
     def list_devices(self):
         return []

@@ -17,7 +17,7 @@ EXTRA_HINT = (
 _MODULES = (
     "summary_pb2", "event_pb2", "graph_pb2", "node_def_pb2", "attr_value_pb2", "tensor_pb2",
     "tensor_shape_pb2", "types_pb2", "meta_graph_pb2", "saver_pb2", "config_pb2",
-    "step_stats_pb2", "versions_pb2", "op_def_pb2", "variable_pb2",
+    "step_stats_pb2", "versions_pb2", "op_def_pb2", "variable_pb2", "cluster_pb2",
 )
 _loaded = None
 

@@ -38,10 +38,12 @@ class Variable:
             static = value.shape if shape is None else shape
             self._variable_op = state_ops.variable_op(static, value.dtype, scope[:-1])
             self._initial_value = value
-            self._initializer = state_ops.assign_op(
-                self._variable_op, value, validate_shape=validate_shape, name="Assign"
-            ).op
-            self._snapshot = array_ops.identity(self._variable_op.outputs[0], name="read")
+            # As in TensorFlow, the initializer and the read live where the variable does.
+            with self._variable_op.graph.colocate_with(self._variable_op):
+                self._initializer = state_ops.assign_op(
+                    self._variable_op, value, validate_shape=validate_shape, name="Assign"
+                ).op
+                self._snapshot = array_ops.identity(self._variable_op.outputs[0], name="read")
         self._trainable = trainable
         if collections is None:
             collections = [GraphKeys.GLOBAL_VARIABLES]
@@ -87,7 +89,7 @@ class Variable:
 
     @property
     def device(self):
-        return ""
+        return self._variable_op.device
 
     @property
     def trainable(self):

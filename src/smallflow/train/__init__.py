@@ -107,6 +107,7 @@ __all__ = [
 from . import queue_runner_impl as queue_runner  # noqa: E402 - tf.train.queue_runner.QueueRunner
 from . import session_run_hook  # noqa: E402
 from .coordinator import Coordinator, LooperThread  # noqa: E402
+from .device_setter import replica_device_setter  # noqa: E402
 from .input import (  # noqa: E402
     batch,
     batch_join,
@@ -129,15 +130,17 @@ from .monitored_session import (  # noqa: E402
     WorkerSessionCreator,
 )
 from .queue_runner_impl import QueueRunner, add_queue_runner, start_queue_runners  # noqa: E402
+from .server_lib import ClusterSpec, Server, ServerDef  # noqa: E402
 from .session_run_hook import *  # noqa: E402, F403
 
 __all__ += session_run_hook.__all__
 __all__ += [
-    "ChiefSessionCreator", "Coordinator", "LooperThread", "MonitoredSession",
+    "ChiefSessionCreator", "ClusterSpec", "Coordinator", "LooperThread", "MonitoredSession",
     "MonitoredTrainingSession", "QueueRunner", "Scaffold", "SessionCreator",
-    "SingularMonitoredSession", "WorkerSessionCreator", "add_queue_runner", "batch",
-    "batch_join", "input_producer", "limit_epochs", "maybe_batch", "queue_runner",
-    "range_input_producer", "shuffle_batch", "shuffle_batch_join", "slice_input_producer",
+    "Server", "ServerDef", "SingularMonitoredSession", "WorkerSessionCreator",
+    "add_queue_runner", "batch", "batch_join", "input_producer", "limit_epochs", "maybe_batch",
+    "queue_runner", "range_input_producer", "replica_device_setter", "shuffle_batch",
+    "shuffle_batch_join", "slice_input_producer",
     "start_queue_runners", "string_input_producer",
 ]
 
@@ -149,4 +152,8 @@ def __getattr__(name):
 
     if name in example_proto.PUBLIC:
         return getattr(example_proto.messages(), name)
+    if name in ("ClusterDef", "JobDef"):  # TensorFlow's cluster messages, from TensorBoard's
+        from .. import tb_protos
+
+        return getattr(tb_protos.load().cluster_pb2, name)
     raise AttributeError(f"module 'smallflow.train' has no attribute {name!r}")

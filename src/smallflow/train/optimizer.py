@@ -181,7 +181,8 @@ class Optimizer:
         slots = self._slots.setdefault(slot_name, {})
         if var not in slots:
             graph = var.graph
-            with graph.as_default():
+            # Slots live where their variable does (TensorFlow colocates them).
+            with graph.as_default(), graph.colocate_with(var):
                 full_name = graph.unique_name(f"{var.op.name}/{op_name}", mark_as_used=False)
                 with name_scope(full_name + "/Initializer/"):
                     initial = _filled(var, fill_value)
@@ -206,7 +207,8 @@ class Optimizer:
         var = self._non_slot_dict.get(key)
         if var is None:
             outer = getattr(self, "_outer_scope", "")
-            with graph.as_default(), name_scope(outer + "/" if outer else None):
+            with graph.as_default(), graph.colocate_with(colocate_with), name_scope(
+                    outer + "/" if outer else None):
                 var = variables.Variable(initial_value, trainable=False, name=name)
             self._non_slot_dict[key] = var
         return var
