@@ -15,7 +15,7 @@ LAYERS = [
                     "python_io", "_version", "errors", "dtypes", "tensor_shape", "protos",
                     "config", "config_devices", "config_experimental", "device_spec",
                     "device_placement",
-                    "tb_protos", "tensor_util", "nest", "ownership",
+                    "tb_protos", "tensor_util", "nest", "ownership", "workers",
                     "datasets.idx",  # the IDX reader needs only NumPy,
                     # TensorFlow's checkpoint format (RestoreV2 reads it in the ops layer)
                     "train.sstable", "train.tensor_bundle",
@@ -31,7 +31,7 @@ LAYERS = [
              "ops.math_composites", "ops.tensor_operators", "ops.array_ops", "ops.math_ops",
              "ops.conv_ops", "ops.nn_ops", "ops.state_ops", "ops.random_ops",
              "ops.control_flow_ops", "ops.training_ops", "ops.sparse_training_ops",
-             "ops.indexed_slices", "ops.conv_kernels", "ops.string_ops",
+             "ops.indexed_slices", "ops.conv_kernels", "ops.pool_kernels", "ops.string_ops",
              "ops.bitwise_ops",
              "ops.summary_ops", "ops.control_flow_context", "ops.tensor_array_ops",
              "ops.functional_ops"]),

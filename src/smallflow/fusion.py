@@ -29,7 +29,7 @@ kernels, one after the other.
 
 import numpy as np
 
-from .ops import conv_kernels
+from .ops import conv_kernels, pool_kernels
 
 __all__ = ["fuse"]
 
@@ -174,6 +174,10 @@ def _relu_pool_grad_kernel(pool_op, kernels):
                 and x.dtype == y.dtype == grad.dtype and x.dtype.kind == "f"
                 and y.shape == grad.shape):
             return relu_grad_kernel(pool_grad_kernel(x, y, grad), x)
+        if pool_kernels.is_2x2_pool(x, *pool):
+            result = pool_kernels.max_pool_grad_2x2(x, y, grad, relu=True)
+            if result is not None:
+                return result
         routed = np.multiply(grad, y > 0)
         first_nan = _first_cells_nan(x, pool)
         if first_nan.any():

@@ -9,7 +9,7 @@ from ..graph import ShapeError, Tensor, convert_to_tensor, name_scope
 from ..op_signature import FLOATS, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape
-from . import conv_kernels
+from . import conv_kernels, pool_kernels
 from .common import (
     constant_ints,
     make_op,
@@ -310,13 +310,13 @@ def _pool_kernel(pool):
     return factory
 
 
-_max_pool_kernel = _pool_kernel(conv_kernels.max_pool)
+_max_pool_kernel = _pool_kernel(pool_kernels.max_pool)
 _avg_pool_kernel = _pool_kernel(conv_kernels.avg_pool)
 
 
 def _max_pool_grad_kernel(attrs):
     ksize, strides, padding, nchw = _pool_args(attrs)
-    backprop = conv_kernels.max_pool_grad
+    backprop = pool_kernels.max_pool_grad
     if nchw:
         return lambda x, y, grad: _to_nchw(backprop(
             _to_nhwc(x), _to_nhwc(y), _to_nhwc(grad), ksize, strides, padding))

@@ -15,6 +15,7 @@ intermediates of one block stay in cache; only the new arrays are allocated.
 
 import numpy as np
 
+from .. import workers
 from ..errors import InvalidArgumentError
 from ..graph import ShapeError, Tensor, convert_to_tensor
 from ..op_signature import FLOATS, signature
@@ -24,6 +25,8 @@ from .common import make_op
 
 # Elements per block: 256 KiB of float32, so a block's working set fits in L2.
 _BLOCK = 1 << 16
+# Blocks a helper thread gets at least: below 8 (2 MB of float32) a thread is not worth it.
+_BLOCKS_PER_PART = 8
 
 
 def _check_grad(var, grad):
@@ -42,7 +45,9 @@ def _blocked_update(body, old, grad, n_scratch, new=None):
     ``body(new, old, grad, scratch)`` gets matching 1-D slices of the new arrays, the old
     arrays and the gradient, and ``n_scratch`` scratch buffers of the same length. ``new``
     may be given (it is ``old`` itself for an update in place: the body then reads each
-    element before it writes it).
+    element before it writes it). With more than one thread granted by the thread policy,
+    contiguous runs of blocks go to helper threads (workers.py): each element still gets
+    the same operations, so the results are the same.
     """
     shape = old[0].shape
     dtype = old[0].dtype
@@ -52,16 +57,20 @@ def _blocked_update(body, old, grad, n_scratch, new=None):
     flat_old = [a.reshape(-1) for a in old]
     flat_grad = grad.reshape(-1)
     size = flat_grad.size
-    scratch = [np.empty(min(size, _BLOCK), dtype=dtype) for _ in range(n_scratch)]
-    for start in range(0, size, _BLOCK):
-        stop = min(start + _BLOCK, size)
-        part = slice(start, stop)
-        body(
-            [a[part] for a in flat_new],
-            [a[part] for a in flat_old],
-            flat_grad[part],
-            [s[: stop - start] for s in scratch],
-        )
+
+    def run(first, last):
+        scratch = [np.empty(min(last - first, _BLOCK), dtype=dtype) for _ in range(n_scratch)]
+        for start in range(first, last, _BLOCK):
+            stop = min(start + _BLOCK, last)
+            part = slice(start, stop)
+            body(
+                [a[part] for a in flat_new],
+                [a[part] for a in flat_old],
+                flat_grad[part],
+                [s[: stop - start] for s in scratch],
+            )
+
+    workers.split_run(run, size, _BLOCK * _BLOCKS_PER_PART)
     return new
 
 
@@ -250,7 +259,7 @@ def _apply_adam_kernel(attrs, state):
             np.subtract(g, m_old, out=step)
             step *= keep1
             np.add(m_old, step, out=m_t)
-            np.multiply(g, g, out=step)
+            np.square(g, out=step)  # the same rounding as g * g
             step -= v_old
             step *= keep2
             np.add(v_old, step, out=v_t)

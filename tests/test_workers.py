@@ -1,0 +1,125 @@
+"""workers.split_run: elementwise work cut over the threads the policy grants, same results."""
+
+import threading
+
+import numpy as np
+import pytest
+
+import smallflow as tf
+from smallflow import config, workers
+
+
+@pytest.fixture
+def threads(monkeypatch):
+    """Pretend the thread policy applied this many threads."""
+
+    def use(count):
+        monkeypatch.setattr(config, "threads_in_use", lambda: count)
+
+    return use
+
+
+# (threads granted, size, grain) -> the parts split_run makes
+PARTS = [
+    (1, 1_000_000, 10, [(0, 1_000_000)]),
+    (2, 1_000_000, 10, [(0, 500_000), (500_000, 1_000_000)]),
+    (2, 1_000_003, 10, [(0, 500_000), (500_000, 1_000_003)]),  # the last part: the rest
+    (3, 100, 10, [(0, 40), (40, 80), (80, 100)]),
+    (2, 19, 10, [(0, 19)]),  # less than two grains: not worth a thread
+    (2, 0, 10, [(0, 0)]),
+]
+
+
+@pytest.mark.parametrize(("count", "size", "grain", "expected"), PARTS)
+def test_parts_are_whole_grains_covering_the_range_once(threads, count, size, grain, expected):
+    threads(count)
+    seen = []
+    lock = threading.Lock()
+
+    def task(start, stop):
+        with lock:
+            seen.append((start, stop))
+
+    workers.split_run(task, size, grain)
+    assert sorted(seen) == expected
+
+
+def test_other_parts_run_on_helper_threads_and_nothing_nests(threads):
+    threads(2)
+    names = {}
+
+    def inner(start, stop):
+        names.setdefault("inner", set()).add(threading.current_thread().name)
+
+    def task(start, stop):
+        names[start] = threading.current_thread().name
+        if start:
+            workers.split_run(inner, 100, 10)  # on a helper: one part, same thread
+
+    workers.split_run(task, 100, 10)
+    assert names[0] == threading.current_thread().name
+    assert names[50].startswith("smallflow-worker")
+    assert names["inner"] == {names[50]}
+
+
+@pytest.mark.parametrize("failing_part", [0, 50])
+def test_an_error_in_any_part_is_raised_after_all_parts_finished(threads, failing_part):
+    threads(2)
+    finished = []
+
+    def task(start, stop):
+        if start == failing_part:
+            raise ValueError(f"part at {start}")
+        finished.append(start)
+
+    with pytest.raises(ValueError, match=f"part at {failing_part}"):
+        workers.split_run(task, 100, 10)
+    assert finished == [50 - failing_part]
+
+
+def test_helpers_run_under_the_callers_numpy_error_state(threads):
+    """Session.run silences float warnings with np.errstate; its helpers must too."""
+    threads(2)
+    zeros = np.zeros(100)
+
+    def task(start, stop):
+        np.divide(zeros[start:stop], zeros[start:stop])  # 0 / 0: "invalid value"
+
+    with np.errstate(all="ignore"):
+        workers.split_run(task, 100, 10)
+    with pytest.raises(RuntimeWarning, match="invalid value"):
+        workers.split_run(task, 100, 10)
+
+
+OPTIMIZERS = [
+    ("adam", lambda: tf.train.AdamOptimizer(0.01)),
+    ("momentum", lambda: tf.train.MomentumOptimizer(0.01, 0.9)),
+    ("nesterov", lambda: tf.train.MomentumOptimizer(0.01, 0.9, use_nesterov=True)),
+    ("adagrad", lambda: tf.train.AdagradOptimizer(0.01)),
+    ("rmsprop", lambda: tf.train.RMSPropOptimizer(0.01, momentum=0.5)),
+    ("centered rmsprop", lambda: tf.train.RMSPropOptimizer(0.01, centered=True)),
+]
+
+
+def _train(make, start, target, steps=3):
+    with tf.Graph().as_default():
+        w = tf.Variable(start)
+        train = make().minimize(tf.reduce_sum(0.5 * w * w - tf.constant(target) * w))
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(steps):
+                sess.run(train)
+            return sess.run(w)
+
+
+@pytest.mark.parametrize(("label", "make"), OPTIMIZERS, ids=[o[0] for o in OPTIMIZERS])
+def test_optimizer_updates_on_several_threads_are_bit_identical(threads, label, make):
+    # 1,100,000 elements: 17 blocks of 65,536, enough for two helper parts of 8+ blocks.
+    rng = np.random.default_rng(5)
+    start = rng.standard_normal(1_100_000).astype(np.float32)
+    target = rng.standard_normal(1_100_000).astype(np.float32)
+    threads(1)
+    alone = _train(make, start, target)
+    threads(2)
+    shared = _train(make, start, target)
+    np.testing.assert_array_equal(shared.view(np.uint32), alone.view(np.uint32))
