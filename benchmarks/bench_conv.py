@@ -50,6 +50,20 @@ left above the bare products (about 40% of our step) is memory-bound NumPy passe
 12 ufunc passes over 3.3 M weights (~16 ms; the same operations in the same order keep the
 results exact), im2col copies in L2-sized blocks (~10 ms), pooling and its gradient.
 
+Session 5 (hstep; profiled as above, 30 steps, 1 thread, the base and the new code in turns,
+16:09, load 14; ms per step): ReLU + max-pool gradient 11.1 -> 7.8 and max-pool forward 3.4 ->
+2.7 (ops/pool_kernels.py: one broadcast comparison finds every window's first maximum, one
+broadcast masked copy writes the gradient; no index gather), Adam 15.1 -> 15.3 (unchanged:
+its 12 passes are the fewest NumPy ufuncs that keep TensorFlow's formula bit for bit; the one
+change, np.square for g * g, rounds the same). Whole step, CPU time, 4 alternating processes
+of 25 steps each at load 11-13: 106 ms median for both (the 4 ms saved is within the noise).
+With two threads granted by the thread policy (a quiet machine) the optimizers' updates and
+the pooling now also run on both cores (workers.py); not measured here: the machine never
+had a free core during the session. Not done: computing the 3136x1024 weight's gradient
+block by block into cache and applying Adam to each block there (would save writing and
+re-reading its 12.8 MB, about 2-3 ms); the dense layers' products are already single BLAS
+calls on transposed views (no copies), 3 x 0.32 GFLOP at the sgemm rate.
+
 What changed, each measured in turns against the code before it:
 - Session 4: plan fusion (fusion.py). Conv2D + bias + Relu run as one call that adds the
   bias and applies the ReLU to each L2-sized product block while it is in cache (the conv
