@@ -1,20 +1,40 @@
-"""``tf.keras``, as far as TF1 programs reach for it: ``tf.keras.datasets.mnist.load_data()`` and
-``tf.keras.utils.get_file``.
+"""``tf.keras`` as TensorFlow 1.x has it in graph mode: layers, Sequential and functional
+models, compile / fit / evaluate / predict, optimizers, losses, metrics, callbacks, backend,
+and ``tf.keras.datasets.mnist`` (served from the bundled MNIST, offline).
 
-Books and courses of the TF 1.x era load MNIST this way and then build graphs with
-``tf.layers`` / ``tf.nn``; the Keras model API itself is not part of smallflow.
+Models are built in the default graph and run in ``backend.get_session()`` (the default
+session, or one Keras keeps), so Keras layers also work inside plain TF1 programs.
 """
 
-from . import datasets, utils
+from . import (
+    activations,
+    backend,
+    callbacks,
+    constraints,
+    datasets,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    regularizers,
+    utils,
+)
+from .engine.input_layer import Input
+from .engine.sequential import Sequential
+from .engine.training import Model
 
-__all__ = ["datasets", "utils"]
+__version__ = "2.2.4-tf"
+
+__all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks",
+           "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
+           "optimizers", "regularizers", "utils"]
 
 
 def __getattr__(name):
     if name.startswith("__"):
         raise AttributeError(name)
     raise AttributeError(
-        f"smallflow does not provide tf.keras.{name}: only tf.keras.datasets.mnist and "
-        "tf.keras.utils (get_file, to_categorical) are there "
-        "(build models with tf.layers, tf.nn and tf.train instead)"
+        f"smallflow does not provide tf.keras.{name} (tf.keras here has: {', '.join(__all__)})"
     )

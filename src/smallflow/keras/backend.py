@@ -1,0 +1,261 @@
+"""``tf.keras.backend``: Keras's session, learning phase and per-graph layer names in TF1 graphs.
+
+As TensorFlow 1.x's Keras in graph mode: models run in the default session when there is one
+(``with tf.Session() as sess:``), else in one session Keras keeps per graph; before a run the
+variables that session has not initialized yet are initialized (so ``model.fit`` needs no
+``global_variables_initializer``), and variables a program initialized or restored are left
+alone. The learning phase is a bool ``placeholder_with_default(False)`` named
+``keras_learning_phase`` that ``fit`` feeds with True; ``set_learning_phase`` fixes it to a
+Python value instead.
+"""
+
+import weakref
+
+import numpy as np
+
+from .. import dtypes
+from ..graph import Tensor, get_default_graph, get_default_session, reset_default_graph
+from ..ops import array_ops, constant_op, math_ops
+from ..session import Session
+from ..variables import Variable, global_variables, is_variable_initialized
+
+__all__ = [
+    "batch_get_value", "batch_set_value", "cast_to_floatx", "clear_session", "epsilon",
+    "eval", "floatx", "get_session", "get_uid", "get_value", "image_data_format",
+    "int_shape", "is_keras_tensor", "learning_phase", "manual_variable_initialization",
+    "placeholder", "reset_uids", "set_epsilon", "set_floatx", "set_image_data_format",
+    "set_learning_phase", "set_session", "set_value", "variable",
+]
+
+_FLOATX = "float32"
+_EPSILON = 1e-7
+_IMAGE_DATA_FORMAT = "channels_last"
+_MANUAL_INIT = False
+# graph -> {prefix: count}: layer names (dense, dense_1, ...) are unique per graph, as in TF.
+_UIDS = weakref.WeakKeyDictionary()
+# graph -> the learning-phase placeholder, or a fixed Python value set by set_learning_phase.
+_PHASE = weakref.WeakKeyDictionary()
+_FIXED_PHASE = weakref.WeakKeyDictionary()
+# graph -> the session Keras made for it (when the program has no default session).
+_SESSIONS = weakref.WeakKeyDictionary()
+# session -> variables known to be initialized in it (checked once each).
+_INITIALIZED = weakref.WeakKeyDictionary()
+
+
+def floatx():
+    return _FLOATX
+
+
+def set_floatx(value):
+    global _FLOATX
+    if value not in ("float16", "float32", "float64"):
+        raise ValueError(f"Unknown floatx type: {value!r}")
+    _FLOATX = str(value)
+
+
+def epsilon():
+    return _EPSILON
+
+
+def set_epsilon(value):
+    global _EPSILON
+    _EPSILON = float(value)
+
+
+def image_data_format():
+    return _IMAGE_DATA_FORMAT
+
+
+def set_image_data_format(data_format):
+    global _IMAGE_DATA_FORMAT
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"Unknown data_format: {data_format!r}")
+    _IMAGE_DATA_FORMAT = str(data_format)
+
+
+def cast_to_floatx(x):
+    return np.asarray(x, dtype=_FLOATX)
+
+
+def get_uid(prefix=""):
+    """1, 2, ... for successive calls with ``prefix`` in the default graph."""
+    counts = _UIDS.setdefault(get_default_graph(), {})
+    counts[prefix] = counts.get(prefix, 0) + 1
+    return counts[prefix]
+
+
+def reset_uids():
+    _UIDS.pop(get_default_graph(), None)
+
+
+def unique_object_name(prefix):
+    """``prefix``, then ``prefix_1``, ``prefix_2``, ... in the default graph (layer names)."""
+    count = get_uid(prefix) - 1
+    return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def learning_phase():
+    """The learning phase of the default graph: a bool tensor, or the value fixed by
+    ``set_learning_phase`` (0 or 1)."""
+    graph = get_default_graph()
+    if graph in _FIXED_PHASE:
+        return _FIXED_PHASE[graph]
+    if graph not in _PHASE:
+        from ..graph import control_dependencies, name_scope
+
+        with control_dependencies(None), name_scope(None):
+            _PHASE[graph] = constant_op.placeholder_with_default(
+                False, shape=(), name="keras_learning_phase")
+    return _PHASE[graph]
+
+
+def _phase_placeholder():
+    """The placeholder ``fit`` feeds, or None when the phase is fixed or not yet used."""
+    return _PHASE.get(get_default_graph())
+
+
+def set_learning_phase(value):
+    if value not in (0, 1):
+        raise ValueError("Expected learning phase to be 0 or 1.")
+    _FIXED_PHASE[get_default_graph()] = int(value)
+
+
+def clear_session():
+    """Forget Keras's state (session, names, learning phase) and reset the default graph."""
+    graph = get_default_graph()
+    session = _SESSIONS.pop(graph, None)
+    if session is not None:
+        session.close()
+    for table in (_UIDS, _PHASE, _FIXED_PHASE):
+        table.pop(graph, None)
+    reset_default_graph()
+
+
+def manual_variable_initialization(value):
+    global _MANUAL_INIT
+    _MANUAL_INIT = bool(value)
+
+
+def set_session(session):
+    _SESSIONS[session.graph] = session
+
+
+def get_session():
+    """The session Keras runs in, with every variable of the graph initialized."""
+    session = get_default_session()
+    if session is None:
+        graph = get_default_graph()
+        session = _SESSIONS.get(graph)
+        if session is None or session._closed:
+            session = Session(graph=graph)
+            _SESSIONS[graph] = session
+    if not _MANUAL_INIT:
+        _initialize_variables(session)
+    return session
+
+
+def _initialize_variables(session):
+    with session.graph.as_default():
+        known = _INITIALIZED.setdefault(session, set())
+        candidates = [v for v in global_variables() if v not in known]
+        if not candidates:
+            return
+        flags = session.run([is_variable_initialized(v) for v in candidates])
+        missing = [v.initializer for v, ready in zip(candidates, flags) if not ready]
+        if missing:
+            session.run(missing)
+        known.update(candidates)
+
+
+# -- values ----------------------------------------------------------------------------------
+
+
+def variable(value, dtype=None, name=None, constraint=None):
+    dtype = dtype or _FLOATX
+    return Variable(np.asarray(value, dtype=dtypes.as_dtype(dtype).as_numpy_dtype), name=name)
+
+
+def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):
+    if sparse:
+        raise NotImplementedError("smallflow's Keras has no sparse placeholders")
+    if shape is None and ndim is not None:
+        shape = (None,) * ndim
+    return constant_op.placeholder(dtype or _FLOATX, shape=shape, name=name)
+
+
+def int_shape(x):
+    dims = x.shape.as_tuple() if hasattr(x.shape, "as_tuple") else tuple(x.shape)
+    return None if dims is None else tuple(dims)
+
+
+def is_keras_tensor(x):
+    if not isinstance(x, Tensor | Variable):
+        raise ValueError(f"Unexpectedly found an instance of type `{type(x)}`. Expected a "
+                         "symbolic tensor instance.")
+    return hasattr(x, "_keras_history")
+
+
+def eval(x):  # noqa: A001 - Keras's name
+    return get_value(x)
+
+
+def get_value(x):
+    return get_session().run(x)
+
+
+def batch_get_value(tensors):
+    return get_session().run(list(tensors)) if tensors else []
+
+
+def set_value(x, value):
+    batch_set_value([(x, value)])
+
+
+def batch_set_value(tuples):
+    """Assign NumPy values to variables (one run; the assign ops are made once per variable)."""
+    if not tuples:
+        return
+    session = get_session()
+    ops = []
+    feed = {}
+    with session.graph.as_default():
+        for variable_, value in tuples:
+            value = np.asarray(value, dtype=variable_.dtype.base_dtype.as_numpy_dtype)
+            if tuple(value.shape) != tuple(variable_.shape.as_list()):
+                raise ValueError(f"Cannot assign a value of shape {value.shape} to variable "
+                                 f"{variable_.name} of shape {variable_.shape}")
+            assign = getattr(variable_, "_keras_assign", None)
+            if assign is None:
+                from ..graph import control_dependencies, name_scope
+
+                with control_dependencies(None), name_scope(None):
+                    slot = constant_op.placeholder(variable_.dtype.base_dtype, variable_.shape,
+                                                 name=variable_.op.name + "_keras_value")
+                    assign = (slot, variable_.assign(slot).op)
+                variable_._keras_assign = assign
+            feed[assign[0]] = value
+            ops.append(assign[1])
+    session.run(ops, feed_dict=feed)
+
+
+# -- a few of Keras's backend math functions (used by losses and metrics) -------------------
+
+
+def mean(x, axis=None, keepdims=False):
+    return math_ops.reduce_mean(x, axis, keepdims=keepdims)
+
+
+def sum(x, axis=None, keepdims=False):  # noqa: A001 - Keras's name
+    return math_ops.reduce_sum(x, axis, keepdims=keepdims)
+
+
+def square(x):
+    return math_ops.square(x)
+
+
+def clip(x, min_value, max_value):
+    return math_ops.clip_by_value(x, min_value, max_value)
+
+
+def cast(x, dtype):
+    return math_ops.cast(x, dtype)

@@ -1,0 +1,1 @@
+"""Keras's engine: the layer base class, input layers, networks of layers and training."""

@@ -1,0 +1,433 @@
+"""``Model``: ``compile``, ``fit``, ``evaluate``, ``predict`` on NumPy arrays, in a TF1 graph.
+
+``compile`` adds the training graph once: a ``<output>_target`` placeholder and a
+``<output>_sample_weights`` placeholder per output, each output's loss (the batch mean of
+the per-sample loss times its weight), their weighted sum plus the layers' regularization
+losses (``total_loss``), and one tensor per metric. The first ``fit`` adds the optimizer's
+update ops together with the layers' own updates (batch normalization). Every step is one
+``Session.run`` in ``backend.get_session()`` feeding a batch and the learning phase (True
+in ``fit``, its default False in ``evaluate``/``predict``, so Dropout and
+BatchNormalization switch as in TensorFlow 1.x).
+
+Batches are 32 samples unless ``batch_size`` says otherwise; ``shuffle=True`` reorders the
+samples each epoch with NumPy's global generator, as Keras does (Keras's documented recipe
+for reproducible runs seeds NumPy and ``tf.set_random_seed``). Logged values are sample
+means over the epoch, keyed as TensorFlow 1.x keys them: ``loss``, ``acc`` (for
+``'accuracy'``), ``val_loss``, ``val_acc``; with several outputs also ``<output>_loss`` and
+``<output>_<metric>``.
+"""
+
+import numpy as np
+
+from ...graph import Tensor, control_dependencies, name_scope
+from ...ops import array_ops, constant_op, control_flow_ops, math_ops
+from .. import backend, losses, metrics, optimizers
+from ..callbacks import CallbackList, History
+from .base_layer import _flatten
+from .input_layer import Input
+from .network import Network
+from .progbar import Progbar
+
+__all__ = ["Model"]
+
+
+class Model(Network):
+    """A model: ``Model(inputs, outputs)``, or a subclass writing ``call``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.optimizer = None
+        self.stop_training = False
+        self.history = None
+        self._compiled = False
+        self._functions = {}
+
+    # -- compile -------------------------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
+                sample_weight_mode=None, weighted_metrics=None, target_tensors=None,
+                distribute=None, **kwargs):
+        if kwargs:
+            raise TypeError(f"Invalid keyword argument(s) in `compile`: {sorted(kwargs)}")
+        if loss is None:
+            raise ValueError("compile needs a `loss` (a name such as "
+                             "'sparse_categorical_crossentropy', a function or a Loss)")
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = loss
+        self._compile_args = (loss, metrics or [], loss_weights, weighted_metrics or [])
+        self._compiled = True
+        self._functions = {}
+        self.metrics_names = ["loss"]
+        if self.built and self.outputs:
+            self._build_training_graph()
+
+    def _per_output(self, value, what):
+        names = self.output_names
+        if isinstance(value, dict):
+            unknown = set(value) - set(names)
+            if unknown:
+                raise ValueError(f"Unknown entries in {what} dictionary: {sorted(unknown)}. "
+                                 f"Only expected following keys: {names}")
+            return [value.get(name) for name in names]
+        if isinstance(value, list | tuple) and what != "metrics":
+            if len(value) != len(names):
+                raise ValueError(f"When passing a list as {what}, it should have one entry per "
+                                 f"model output. The model has {len(names)} outputs, but you "
+                                 f"passed {what}={value!r}")
+            return list(value)
+        if what == "metrics" and isinstance(value, list | tuple) and value and \
+                all(isinstance(item, list | tuple) for item in value):
+            return [list(item) for item in value]
+        return [value] * len(names)
+
+    def _build_training_graph(self):
+        loss, metric_args, loss_weights, weighted_metric_args = self._compile_args
+        graph = self.outputs[0].graph
+        with graph.as_default(), name_scope(None):
+            loss_functions = [losses.get(item) for item in self._per_output(loss, "loss")]
+            weights = self._per_output(loss_weights if loss_weights is not None else 1.0,
+                                       "loss_weights")
+            metric_lists = self._per_output(metric_args, "metrics")
+            several = len(self.outputs) > 1
+            self._targets, self._sample_weights = [], []
+            output_losses, names, metric_tensors = [], ["loss"], []
+            for index, output in enumerate(self.outputs):
+                name = self.output_names[index]
+                rank = output.shape.ndims
+                target = constant_op.placeholder(output.dtype, shape=[None] * rank,
+                                                 name=f"{name}_target")
+                weight = constant_op.placeholder(output.dtype, shape=[None],
+                                                 name=f"{name}_sample_weights")
+                self._targets.append(target)
+                self._sample_weights.append(weight)
+                function = loss_functions[index]
+                if function is None:
+                    continue
+                with name_scope(f"loss/{name}_loss" if several else "loss/"):
+                    per_sample = function(target, output)
+                    scaled = per_sample
+                    extra = per_sample.shape.ndims - 1 if per_sample.shape.ndims else 0
+                    sample_weight = array_ops.reshape(weight, [-1] + [1] * extra) \
+                        if extra > 0 else weight
+                    scaled = math_ops.multiply(per_sample, sample_weight)
+                    size = math_ops.cast(array_ops.size(scaled), scaled.dtype)
+                    output_loss = math_ops.divide(math_ops.reduce_sum(scaled), size)
+                output_losses.append((float(weights[index]), output_loss))
+                if several:
+                    names.append(f"{name}_loss")
+                for metric in metric_lists[index] or []:
+                    label, metric_function = metrics.resolve(metric, function, output)
+                    with name_scope("metrics/" + label + "/"):
+                        values = metric_function(target, output)
+                        metric_tensors.append(math_ops.reduce_mean(
+                            math_ops.cast(values, "float32")))
+                    names.append(f"{name}_{label}" if several else label)
+            with name_scope("loss/"):
+                total = None
+                for weight, value in output_losses:
+                    term = value if weight == 1.0 else math_ops.multiply(weight, value)
+                    total = term if total is None else math_ops.add(total, term)
+                for penalty in self.losses:
+                    total = math_ops.add(total, math_ops.cast(penalty, total.dtype))
+            self.total_loss = total
+            self.metrics_names = names
+            self._output_losses = [value for _, value in output_losses]
+            self._metric_tensors = metric_tensors
+            self._loss_functions = loss_functions
+
+    # -- the graph functions -------------------------------------------------------------------
+    def _function(self, kind):
+        if kind in self._functions:
+            return self._functions[kind]
+        graph = self.outputs[0].graph
+        with graph.as_default():
+            if kind == "train":
+                params = [v for v in self.trainable_weights]
+                with name_scope(None):
+                    updates = self.optimizer.get_updates(self.total_loss, params)
+                    updates += list(self.updates)
+                    with control_dependencies(updates):
+                        constrained = [v.assign(v._keras_constraint(v.value())).op
+                                       for v in params if hasattr(v, "_keras_constraint")]
+                    step = control_flow_ops.group(*updates, *constrained)
+                fetches = [step, self.total_loss, *self._several_losses(),
+                           *self._metric_tensors]
+            elif kind == "test":
+                fetches = [self.total_loss, *self._several_losses(), *self._metric_tensors]
+            else:
+                fetches = list(self.outputs)
+        self._functions[kind] = fetches
+        return fetches
+
+    def _several_losses(self):
+        return self._output_losses if len(self.outputs) > 1 else []
+
+    def _require_compiled(self):
+        if not self._compiled:
+            raise RuntimeError("You must compile your model before training/testing. Use "
+                               "`model.compile(optimizer, loss)`.")
+
+    # -- data ----------------------------------------------------------------------------------
+    def _arrays(self, data, names, what):
+        if data is None:
+            return []
+        if isinstance(data, dict):
+            missing = [n for n in names if n not in data]
+            if missing:
+                raise ValueError(f"No data provided for {missing}. Need data for each key in: "
+                                 f"{names}")
+            return [np.asarray(data[n]) for n in names]
+        if isinstance(data, list | tuple) and len(names) > 1:
+            if len(data) != len(names):
+                raise ValueError(f"Error when checking model {what}: the list of Numpy arrays "
+                                 f"that you are passing to your model is not the size the "
+                                 f"model expected. Expected to see {len(names)} array(s), but "
+                                 f"instead got {len(data)} arrays.")
+            return [np.asarray(item) for item in data]
+        return [np.asarray(data)]
+
+    def _ensure_built(self, x):
+        if self.built and self.outputs:
+            return
+        inputs = []
+        for array in x:
+            dtype = backend.floatx() if array.dtype.kind in "fb" or array.dtype == object \
+                else array.dtype.name
+            inputs.append(Input(batch_shape=(None, *array.shape[1:]), dtype=dtype))
+        self._build_graph_from(inputs)
+        if self._compiled:
+            self._build_training_graph()
+
+    def _check_inputs(self, x):
+        for name, tensor, array in zip(self.input_names, self.inputs, x):
+            expected = tensor.shape.as_tuple()
+            if expected is None:
+                continue
+            if array.ndim != len(expected) or any(
+                    e is not None and e != a for e, a in zip(expected[1:], array.shape[1:])):
+                shape = tuple(expected[1:])
+                raise ValueError(f"Error when checking input: expected {name} to have "
+                                 f"{len(expected)} dimensions with shape {shape} but got "
+                                 f"array with shape {array.shape}")
+
+    def _standardize(self, x, y=None, sample_weight=None, class_weight=None):
+        x = self._arrays(x, getattr(self, "input_names", ["input_1"]), "input")
+        self._ensure_built(x)
+        self._check_inputs(x)
+        if y is None:
+            return x, [], []
+        y = self._arrays(y, self.output_names, "target")
+        for index, (target, output) in enumerate(zip(y, self.outputs)):
+            if target.ndim == output.shape.ndims - 1:
+                y[index] = target[..., None]
+        counts = {len(a) for a in x} | {len(a) for a in y}
+        if len(counts) > 1:
+            raise ValueError(f"Input arrays should have the same number of samples as target "
+                             f"arrays. Found {len(x[0])} input samples and {len(y[0])} target "
+                             "samples.")
+        weights = self._arrays(sample_weight, self.output_names, "sample_weight") \
+            if sample_weight is not None else [None] * len(y)
+        for index, target in enumerate(y):
+            if weights[index] is None:
+                weights[index] = np.ones(len(target), dtype=np.float32)
+            if class_weight is not None:
+                labels = target.argmax(-1) if target.shape[-1] > 1 else target[:, 0]
+                factors = np.array([class_weight.get(int(c), 1.0) for c in labels], np.float32)
+                weights[index] = weights[index] * factors
+        return x, y, weights
+
+    def _feed(self, x, y, weights, index, training):
+        feed = {tensor: array[index] for tensor, array in zip(self.inputs, x)}
+        for tensor, array in zip(self._targets[: len(y)], y):
+            feed[tensor] = array[index]
+        for tensor, array in zip(self._sample_weights[: len(y)], weights):
+            feed[tensor] = array[index]
+        phase = backend._phase_placeholder()
+        if phase is not None and training:
+            feed[phase] = True
+        return feed
+
+    # -- the loops -----------------------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_freq=1, **kwargs):
+        """Train for ``epochs`` passes over ``x``/``y``; return a ``History``."""
+        for key in kwargs:
+            if key not in ("max_queue_size", "workers", "use_multiprocessing"):
+                raise TypeError(f"Unrecognized keyword arguments: {kwargs}")
+        self._require_compiled()
+        if x is None:
+            raise ValueError("fit needs training data `x` (NumPy arrays)")
+        batch_size = 32 if batch_size is None else int(batch_size)
+        x, y, weights = self._standardize(x, y, sample_weight, class_weight)
+        if not y:
+            raise ValueError("fit needs targets `y` for a model compiled with a loss")
+        validation = None
+        if validation_data is not None:
+            parts = list(validation_data)
+            if len(parts) not in (2, 3):
+                raise ValueError("When passing validation_data, it must contain 2 (x_val, "
+                                 "y_val) or 3 (x_val, y_val, val_sample_weights) items, "
+                                 f"however it contains {len(parts)} items")
+            validation = self._standardize(*parts[:2], parts[2] if len(parts) == 3 else None)
+        elif validation_split and 0.0 < validation_split < 1.0:
+            split = int(len(x[0]) * (1.0 - validation_split))
+            validation = ([a[split:] for a in x], [a[split:] for a in y],
+                          [a[split:] for a in weights])
+            x, y, weights = ([a[:split] for a in x], [a[:split] for a in y],
+                             [a[:split] for a in weights])
+        count = len(x[0])
+        fetches = self._function("train")
+        session = backend.get_session()
+        history = History()
+        callback_list = CallbackList([history, *(callbacks or [])])
+        callback_list.set_model(self)
+        callback_list.set_params({"batch_size": batch_size, "epochs": epochs,
+                                  "steps": None, "samples": count, "verbose": verbose,
+                                  "do_validation": validation is not None,
+                                  "metrics": self.metrics_names + [
+                                      "val_" + n for n in self.metrics_names]})
+        if verbose:
+            line = f"Train on {count} samples"
+            if validation is not None:
+                line += f", validate on {len(validation[0][0])} samples"
+            print(line)
+        self.stop_training = False
+        callback_list.on_train_begin()
+        for epoch in range(initial_epoch, epochs):
+            callback_list.on_epoch_begin(epoch)
+            if verbose:
+                print(f"Epoch {epoch + 1}/{epochs}")
+            progbar = Progbar(count, verbose=verbose)
+            order = np.arange(count)
+            if shuffle:
+                np.random.shuffle(order)
+            totals = np.zeros(len(self.metrics_names))
+            seen = 0
+            for batch, start in enumerate(range(0, count, batch_size)):
+                index = order[start: start + batch_size]
+                if shuffle == "batch" or not shuffle:
+                    index = np.sort(index) if shuffle == "batch" else index
+                size = len(index)
+                callback_list.on_batch_begin(batch, {"batch": batch, "size": size})
+                values = session.run(fetches, self._feed(x, y, weights, index, True))[1:]
+                values = np.asarray([float(v) for v in values])
+                totals += values * size
+                seen += size
+                logs = {"batch": batch, "size": size, **dict(zip(self.metrics_names, values))}
+                callback_list.on_batch_end(batch, logs)
+                if seen < count:
+                    progbar.update(seen, list(zip(self.metrics_names, totals / seen)))
+                if self.stop_training:
+                    break
+            epoch_logs = dict(zip(self.metrics_names, (totals / max(seen, 1)).tolist()))
+            if validation is not None and (epoch + 1) % validation_freq == 0:
+                results = self._test_loop(*validation, batch_size)
+                for name, value in zip(self.metrics_names, results):
+                    epoch_logs["val_" + name] = value
+            # As Keras: the epoch's line ends with the validation values.
+            progbar.update(seen, list(epoch_logs.items()), finalize=True)
+            callback_list.on_epoch_end(epoch, epoch_logs)
+            if self.stop_training:
+                break
+        callback_list.on_train_end()
+        self.history = history
+        return history
+
+    def _test_loop(self, x, y, weights, batch_size, verbose=0):
+        fetches = self._function("test")
+        session = backend.get_session()
+        count = len(x[0])
+        totals = np.zeros(len(self.metrics_names))
+        progbar = Progbar(count, verbose=verbose)
+        for start in range(0, count, batch_size):
+            index = np.arange(start, min(start + batch_size, count))
+            values = session.run(fetches, self._feed(x, y, weights, index, False))
+            totals += np.asarray([float(v) for v in values]) * len(index)
+            progbar.update(start + len(index),
+                           list(zip(self.metrics_names, totals / (start + len(index)))))
+        return (totals / max(count, 1)).tolist()
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
+                 steps=None, callbacks=None, **kwargs):
+        """``[loss, metric, ...]`` over ``x``/``y`` (the loss alone without metrics)."""
+        self._require_compiled()
+        x, y, weights = self._standardize(x, y, sample_weight)
+        results = self._test_loop(x, y, weights, 32 if batch_size is None else int(batch_size),
+                                  verbose)
+        return results[0] if len(results) == 1 else results
+
+    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None, **kwargs):
+        """The model's outputs for ``x``, computed in batches (the learning phase off)."""
+        x, _, _ = self._standardize(x)
+        batch_size = 32 if batch_size is None else int(batch_size)
+        fetches = self._function("predict")
+        session = backend.get_session()
+        count = len(x[0])
+        parts = [[] for _ in fetches]
+        progbar = Progbar(count, verbose=verbose)
+        for start in range(0, count, batch_size):
+            index = np.arange(start, min(start + batch_size, count))
+            feed = {tensor: array[index] for tensor, array in zip(self.inputs, x)}
+            for part, value in zip(parts, session.run(fetches, feed)):
+                part.append(value)
+            progbar.update(start + len(index))
+        results = [np.concatenate(part) if part else np.zeros((0,)) for part in parts]
+        return results[0] if len(results) == 1 else results
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, **kwargs):
+        self._require_compiled()
+        x, y, weights = self._standardize(x, y, sample_weight, class_weight)
+        index = np.arange(len(x[0]))
+        values = backend.get_session().run(self._function("train"),
+                                           self._feed(x, y, weights, index, True))[1:]
+        values = [float(v) for v in values]
+        return values[0] if len(values) == 1 else values
+
+    def test_on_batch(self, x, y=None, sample_weight=None, **kwargs):
+        self._require_compiled()
+        x, y, weights = self._standardize(x, y, sample_weight)
+        index = np.arange(len(x[0]))
+        values = backend.get_session().run(self._function("test"),
+                                           self._feed(x, y, weights, index, False))
+        values = [float(v) for v in values]
+        return values[0] if len(values) == 1 else values
+
+    def predict_on_batch(self, x):
+        return self.predict(x, batch_size=len(_flatten(x)[0]) or 1)
+
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
+                      callbacks=None, validation_data=None, validation_steps=None,
+                      initial_epoch=0, **kwargs):
+        """Train on batches a Python generator yields (``steps_per_epoch`` per epoch)."""
+        if steps_per_epoch is None:
+            steps_per_epoch = len(generator)
+        iterator = iter(generator)
+        history = History()
+        history.set_model(self)
+        history.on_train_begin()
+        for epoch in range(initial_epoch, epochs):
+            totals, seen = None, 0
+            for _ in range(steps_per_epoch):
+                batch = next(iterator)
+                values = np.atleast_1d(self.train_on_batch(*batch[:2]))
+                size = len(_flatten(batch[0])[0])
+                totals = values * size if totals is None else totals + values * size
+                seen += size
+            logs = dict(zip(self.metrics_names, (totals / seen).tolist()))
+            if validation_data is not None and not isinstance(validation_data, tuple):
+                raise NotImplementedError("fit_generator validates on (x, y) arrays only")
+            if validation_data is not None:
+                results = np.atleast_1d(self.evaluate(*validation_data, verbose=0))
+                logs.update({"val_" + n: float(v) for n, v in zip(self.metrics_names,
+                                                                  results)})
+            if verbose:
+                print(f"Epoch {epoch + 1}/{epochs} - " + " - ".join(
+                    f"{k}: {v:.4f}" for k, v in logs.items()))
+            history.on_epoch_end(epoch, logs)
+        self.history = history
+        return history
+
+
+def _is_tensor(value):
+    return isinstance(value, Tensor)

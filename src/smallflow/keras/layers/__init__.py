@@ -1,0 +1,74 @@
+"""``tf.keras.layers``: Keras's layer classes for TF1 graphs (see ``engine.base_layer``)."""
+
+from ..engine.base_layer import InputSpec, Layer
+from ..engine.input_layer import Input, InputLayer
+from .convolutional import (
+    AveragePooling1D,
+    AveragePooling2D,
+    AvgPool1D,
+    AvgPool2D,
+    Conv1D,
+    Conv2D,
+    Conv2DTranspose,
+    Convolution1D,
+    Convolution2D,
+    Convolution2DTranspose,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalAvgPool1D,
+    GlobalAvgPool2D,
+    GlobalMaxPool1D,
+    GlobalMaxPool2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    MaxPool1D,
+    MaxPool2D,
+    MaxPooling1D,
+    MaxPooling2D,
+    UpSampling2D,
+    ZeroPadding2D,
+)
+from .core import (
+    Activation,
+    ActivityRegularization,
+    Dense,
+    Dropout,
+    Flatten,
+    Lambda,
+    Permute,
+    RepeatVector,
+    Reshape,
+)
+from .embeddings import Embedding
+from .merge import (
+    Add,
+    Average,
+    Concatenate,
+    Dot,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    dot,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
+from .normalization import BatchNormalization
+
+__all__ = [
+    "Activation", "ActivityRegularization", "Add", "Average", "AveragePooling1D",
+    "AveragePooling2D", "AvgPool1D", "AvgPool2D", "BatchNormalization", "Concatenate",
+    "Conv1D", "Conv2D", "Conv2DTranspose", "Convolution1D", "Convolution2D",
+    "Convolution2DTranspose", "Dense", "Dot", "Dropout", "Embedding", "Flatten",
+    "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAvgPool1D", "GlobalAvgPool2D",
+    "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Input",
+    "InputLayer", "InputSpec", "Lambda", "Layer", "MaxPool1D", "MaxPool2D", "MaxPooling1D",
+    "MaxPooling2D", "Maximum", "Minimum", "Multiply", "Permute", "RepeatVector", "Reshape",
+    "Subtract", "UpSampling2D", "ZeroPadding2D", "add", "average", "concatenate", "dot",
+    "maximum", "minimum", "multiply", "subtract",
+]

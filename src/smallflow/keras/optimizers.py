@@ -1,0 +1,216 @@
+"""``tf.keras.optimizers``: SGD, Adam, RMSprop, Adagrad, Adadelta with Keras's defaults.
+
+Each Keras optimizer builds its update with the matching ``tf.train`` optimizer (the same
+update kernels): ``SGD(0.01)``, ``Adam(0.001, epsilon=1e-7)``, ``RMSprop(0.001, rho=0.9,
+epsilon=1e-7)`` whose mean square starts at zero as in Keras (``tf.train``'s starts at one),
+``Adagrad(0.001, initial_accumulator_value=0.1)``. The learning rate is a variable
+(``<Name>/learning_rate``) so ``K.set_value(model.optimizer.lr, 0.01)`` and the
+LearningRateScheduler callback change it between steps; ``decay`` divides it by
+``1 + decay * iterations``; ``clipnorm`` / ``clipvalue`` clip each gradient.
+``compile`` also accepts any ``tf.train`` optimizer.
+"""
+
+from ..graph import get_default_graph, name_scope
+from ..ops import clip_ops, math_ops
+from ..train import adagrad, adam, gradient_descent, momentum, rmsprop
+from ..train.composite_optimizers import AdadeltaOptimizer
+from ..train.optimizer import Optimizer as _TFOptimizer
+from ..variables import Variable
+
+__all__ = ["Adadelta", "Adagrad", "Adam", "Optimizer", "RMSprop", "SGD", "TFOptimizer", "get"]
+
+
+class Optimizer:
+    """Base of the Keras optimizers: hyper-parameters, the learning-rate variable, updates."""
+
+    _default_name = "Optimizer"
+
+    def __init__(self, name=None, learning_rate=0.001, **kwargs):
+        if "lr" in kwargs:
+            learning_rate = kwargs.pop("lr")
+        self.decay = float(kwargs.pop("decay", 0.0))
+        self.clipnorm = kwargs.pop("clipnorm", None)
+        self.clipvalue = kwargs.pop("clipvalue", None)
+        if kwargs:
+            raise TypeError(f"Unexpected keyword argument passed to optimizer: "
+                            f"{sorted(kwargs)[0]}")
+        self._name = name or self._default_name
+        self._initial_lr = learning_rate
+        self._variables = {}  # (graph, name) -> variable
+
+    def _variable(self, name, value, dtype="float32"):
+        key = (get_default_graph(), name)
+        if key not in self._variables:
+            from ..graph import control_dependencies
+
+            with control_dependencies(None), name_scope(None), name_scope(self._name + "/"):
+                self._variables[key] = Variable(value, name=name, trainable=False, dtype=dtype)
+        return self._variables[key]
+
+    @property
+    def learning_rate(self):
+        return self._variable("learning_rate", float(self._initial_lr))
+
+    lr = learning_rate
+
+    @property
+    def iterations(self):
+        return self._variable("iter", 0, dtype="int64")
+
+    def _lr_tensor(self):
+        lr = self.learning_rate.value()
+        if self.decay:
+            steps = math_ops.cast(self.iterations.value(), "float32")
+            lr = math_ops.divide(lr, math_ops.add(1.0, math_ops.multiply(self.decay, steps)))
+        return lr
+
+    def _tf_optimizer(self, lr):
+        raise NotImplementedError
+
+    def _clip(self, grads_and_vars):
+        clipped = []
+        for grad, var in grads_and_vars:
+            if grad is not None and self.clipnorm is not None:
+                grad = clip_ops.clip_by_norm(grad, self.clipnorm)
+            if grad is not None and self.clipvalue is not None:
+                grad = math_ops.clip_by_value(grad, -self.clipvalue, self.clipvalue)
+            clipped.append((grad, var))
+        return clipped
+
+    def get_updates(self, loss, params):
+        """The update ops for ``params`` (Keras's name for minimize), counting iterations."""
+        optimizer = self._tf_optimizer(self._lr_tensor())
+        grads_and_vars = self._clip(optimizer.compute_gradients(loss, var_list=params))
+        if all(grad is None for grad, _ in grads_and_vars):
+            raise ValueError("No gradients provided for any variable: "
+                             f"{[v.name for _, v in grads_and_vars]}.")
+        with name_scope("training"):
+            train = optimizer.apply_gradients(grads_and_vars)
+            from ..graph import control_dependencies
+
+            with control_dependencies([train]):
+                count = self.iterations.assign_add(1)
+        return [train, count.op if hasattr(count, "op") else count]
+
+    def minimize(self, loss, var_list=None, grad_loss=None, name=None):
+        from ..ops import control_flow_ops
+        from ..variables import trainable_variables
+
+        loss = loss() if callable(loss) else loss
+        params = trainable_variables() if var_list is None else list(var_list)
+        return control_flow_ops.group(*self.get_updates(loss, params), name=name)
+
+    def get_config(self):
+        return {"name": self._name, "learning_rate": self._initial_lr, "decay": self.decay}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class SGD(Optimizer):
+    """Gradient descent, with ``momentum`` (and ``nesterov``) when given."""
+
+    _default_name = "SGD"
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", **kwargs):
+        super().__init__(name, learning_rate, **kwargs)
+        self.momentum = float(momentum)
+        self.nesterov = bool(nesterov)
+
+    def _tf_optimizer(self, lr):
+        if self.momentum or self.nesterov:
+            return momentum.MomentumOptimizer(lr, self.momentum, use_nesterov=self.nesterov,
+                                              name=self._name)
+        return gradient_descent.GradientDescentOptimizer(lr, name=self._name)
+
+
+class Adam(Optimizer):
+    _default_name = "Adam"
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, name="Adam", **kwargs):
+        super().__init__(name, learning_rate, **kwargs)
+        if amsgrad:
+            raise NotImplementedError("smallflow's Keras Adam has no amsgrad variant")
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    def _tf_optimizer(self, lr):
+        return adam.AdamOptimizer(lr, self.beta_1, self.beta_2, self.epsilon, name=self._name)
+
+
+class _ZeroStartRMSProp(rmsprop.RMSPropOptimizer):
+    """tf.train's RMSProp with the mean square starting at zero, as Keras's."""
+
+    def _create_slots(self, var_list):
+        for var in var_list:
+            self._zeros_slot(var, "rms", self._name)
+            if self._centered:
+                self._zeros_slot(var, "mg", self._name)
+            self._zeros_slot(var, "momentum", self._name)
+
+
+class RMSprop(Optimizer):
+    _default_name = "RMSprop"
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
+                 centered=False, name="RMSprop", **kwargs):
+        super().__init__(name, learning_rate, **kwargs)
+        self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
+
+    def _tf_optimizer(self, lr):
+        return _ZeroStartRMSProp(lr, self.rho, self.momentum, self.epsilon,
+                                 centered=self.centered, name=self._name)
+
+
+class Adagrad(Optimizer):
+    _default_name = "Adagrad"
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
+                 name="Adagrad", **kwargs):
+        super().__init__(name, learning_rate, **kwargs)
+        self.initial_accumulator_value = initial_accumulator_value
+        self.epsilon = epsilon
+
+    def _tf_optimizer(self, lr):
+        return adagrad.AdagradOptimizer(lr, self.initial_accumulator_value, name=self._name)
+
+
+class Adadelta(Optimizer):
+    _default_name = "Adadelta"
+
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name="Adadelta", **kwargs):
+        super().__init__(name, learning_rate, **kwargs)
+        self.rho, self.epsilon = rho, epsilon
+
+    def _tf_optimizer(self, lr):
+        return AdadeltaOptimizer(lr, self.rho, self.epsilon, name=self._name)
+
+
+class TFOptimizer(Optimizer):
+    """A ``tf.train`` optimizer used by ``compile`` (its own learning rate is kept)."""
+
+    def __init__(self, optimizer, iterations=None):
+        super().__init__(optimizer.get_name(), 0.0)
+        self.optimizer = optimizer
+
+    def _lr_tensor(self):
+        return None
+
+    def _tf_optimizer(self, lr):
+        return self.optimizer
+
+
+_BY_NAME = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad,
+            "adadelta": Adadelta}
+
+
+def get(identifier):
+    """A Keras optimizer for a name (``'adam'``), a Keras optimizer or a tf.train one."""
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, _TFOptimizer):
+        return TFOptimizer(identifier)
+    if isinstance(identifier, str) and identifier.lower() in _BY_NAME:
+        return _BY_NAME[identifier.lower()]()
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}")

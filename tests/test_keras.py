@@ -1,0 +1,201 @@
+"""tf.keras in TF1 graph mode: layers, Sequential / functional models, compile / fit /
+evaluate / predict, the TF 1.x beginner program, weights on disk."""
+
+import numpy as np
+import pytest
+
+import smallflow as tf
+
+keras = tf.keras
+
+
+@pytest.fixture(scope="module")
+def mnist_small():
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    return (x_train[:3000] / 255.0, y_train[:3000]), (x_test[:1000] / 255.0, y_test[:1000])
+
+
+def _beginner_model():
+    model = keras.models.Sequential([
+        keras.layers.Flatten(input_shape=(28, 28)),
+        keras.layers.Dense(512, activation=tf.nn.relu),
+        keras.layers.Dropout(0.2),
+        keras.layers.Dense(10, activation=tf.nn.softmax)])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+def test_the_tf1_beginner_program_learns_mnist(mnist_small, capsys):
+    (x_train, y_train), (x_test, y_test) = mnist_small
+    model = _beginner_model()
+    history = model.fit(x_train, y_train, epochs=1)
+    loss, accuracy = model.evaluate(x_test, y_test)
+    assert sorted(history.history) == ["acc", "loss"]  # TF 1.x's key for 'accuracy'
+    assert accuracy > 0.85
+    assert loss < 0.5
+    printed = capsys.readouterr().out
+    assert "Train on 3000 samples" in printed
+    assert "Epoch 1/1" in printed
+    assert "3000/3000 [==============================]" in printed
+
+
+def test_summary_prints_keras_table(capsys):
+    _beginner_model().summary()
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == 'Model: "sequential"'
+    assert lines[3] == "=" * 65
+    assert lines[4].rstrip() == "flatten (Flatten)            (None, 784)               0"
+    assert lines[6].rstrip() == "dense (Dense)                (None, 512)               401920"
+    assert "Total params: 407,050" in lines
+    assert "Non-trainable params: 0" in lines
+
+
+@pytest.mark.parametrize(("build", "names"), [
+    (lambda x: keras.layers.Dense(3)(x), ["dense/kernel:0", "dense/bias:0"]),
+    # Named when made (the outer Dense first, as Python evaluates it), not when called.
+    (lambda x: keras.layers.Dense(3)(keras.layers.Dense(4, use_bias=False)(x)),
+     ["dense/kernel:0", "dense/bias:0", "dense_1/kernel:0"]),
+    (lambda x: keras.layers.Conv2D(2, 2)(tf.reshape(x, [-1, 2, 3, 1])),
+     ["conv2d/kernel:0", "conv2d/bias:0"]),
+    (lambda x: keras.layers.BatchNormalization()(x),
+     ["batch_normalization/gamma:0", "batch_normalization/beta:0",
+      "batch_normalization/moving_mean:0", "batch_normalization/moving_variance:0"]),
+])
+def test_layers_called_on_tf1_tensors_make_keras_variable_names(build, names):
+    x = tf.placeholder(tf.float32, [None, 6])
+    build(x)
+    assert sorted(v.name for v in tf.global_variables()) == sorted(names)
+
+
+def test_a_keras_layer_in_a_plain_tf1_program():
+    x = tf.placeholder(tf.float32, [None, 2])
+    layer = keras.layers.Dense(1, kernel_initializer="ones", bias_initializer="zeros")
+    y = layer(x)
+    assert layer.trainable_weights == [layer.kernel, layer.bias]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_allclose(sess.run(y, {x: [[1.0, 2.0]]}), [[3.0]])
+        layer.set_weights([np.array([[2.0], [0.0]]), np.array([1.0])])
+        np.testing.assert_allclose(sess.run(y, {x: [[1.0, 2.0]]}), [[3.0]])
+        kernel, bias = layer.get_weights()
+        np.testing.assert_allclose(kernel, [[2.0], [0.0]])
+
+
+def test_set_weights_names_the_layer_and_counts():
+    layer = keras.layers.Dense(2)
+    layer(tf.placeholder(tf.float32, [None, 3]))
+    with pytest.raises(ValueError, match='layer "dense" with a weight list of length 1, but '
+                                         "the layer was expecting 2 weights"):
+        layer.set_weights([np.zeros((3, 2))])
+
+
+def test_functional_model_with_two_inputs_trains_and_predicts():
+    tf.set_random_seed(1)
+    left = keras.Input(shape=(3,))
+    right = keras.Input(shape=(2,))
+    merged = keras.layers.concatenate([left, right])
+    hidden = keras.layers.Dense(8, activation="relu")(merged)
+    output = keras.layers.Dense(1)(hidden)
+    model = keras.Model(inputs=[left, right], outputs=output)
+    assert [layer.name for layer in model.layers][-3:] == ["concatenate", "dense", "dense_1"]
+    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse", metrics=["mae"])
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(256, 3)), rng.normal(size=(256, 2))
+    target = a.sum(1) - b[:, 0]
+    before = model.evaluate([a, b], target, verbose=0)
+    history = model.fit([a, b], target, epochs=5, verbose=0, validation_split=0.25)
+    after = model.evaluate([a, b], target, verbose=0)
+    assert sorted(history.history) == ["loss", "mean_absolute_error", "val_loss",
+                                       "val_mean_absolute_error"]
+    assert after[0] < before[0] / 2
+    assert model.predict([a, b]).shape == (256, 1)
+
+
+def test_dropout_follows_the_learning_phase():
+    model = keras.Sequential([keras.layers.Dropout(0.5, input_shape=(100,))])
+    model.compile("sgd", "mse")
+    x = np.ones((4, 100), np.float32)
+    np.testing.assert_array_equal(model.predict(x), x)
+    session = keras.backend.get_session()
+    trained = session.run(model.outputs[0], {model.inputs[0]: x,
+                                             keras.backend.learning_phase(): True})
+    assert set(np.unique(trained)) <= {0.0, 2.0}
+    assert 0 < (trained == 0).mean() < 1
+
+
+def test_batch_normalization_updates_moving_statistics_in_fit_only():
+    model = keras.Sequential([keras.layers.BatchNormalization(input_shape=(2,))])
+    model.compile("sgd", "mse")
+    x = np.array([[10.0, -4.0]] * 8, np.float32)
+    model.evaluate(x, x, verbose=0)
+    assert np.allclose(model.layers[0].get_weights()[2], 0.0)
+    model.fit(x, x, epochs=1, verbose=0)
+    np.testing.assert_allclose(model.layers[0].get_weights()[2], [0.1, -0.04], rtol=1e-5)
+
+
+def test_results_repeat_with_the_graph_and_numpy_seeds():
+    def run():
+        tf.reset_default_graph()
+        keras.backend.clear_session()
+        tf.set_random_seed(3)
+        np.random.seed(3)
+        model = keras.Sequential([keras.layers.Dense(4, activation="tanh", input_shape=(3,)),
+                                  keras.layers.Dense(1)])
+        model.compile("adam", "mse")
+        x = np.linspace(-1, 1, 60).reshape(20, 3)
+        return model.fit(x, x.sum(1), epochs=2, batch_size=8, verbose=0).history["loss"]
+
+    assert run() == run()
+
+
+def test_save_and_load_weights_in_tf_checkpoint_format(tmp_path):
+    model = _beginner_model()
+    path = str(tmp_path / "weights")
+    before = model.get_weights()
+    model.save_weights(path)
+    assert (tmp_path / "weights.index").exists()
+    model.set_weights([np.zeros_like(w) for w in before])
+    model.load_weights(path)
+    for old, new in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(old, new)
+    names = [name for name, _ in tf.train.list_variables(path)]
+    assert "layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE" in names
+
+
+def test_h5_without_h5py_names_the_missing_package(tmp_path):
+    pytest.importorskip("numpy")
+    try:
+        import h5py  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match="needs h5py"):
+            _beginner_model().save(str(tmp_path / "model.h5"))
+    else:
+        pytest.skip("h5py is installed")
+
+
+@pytest.mark.parametrize(("metrics", "expected"), [
+    ([], float),
+    (["accuracy"], list),
+])
+def test_evaluate_returns_the_loss_alone_or_a_list(metrics, expected):
+    model = keras.Sequential([keras.layers.Dense(2, activation="softmax", input_dim=3)])
+    model.compile("sgd", "sparse_categorical_crossentropy", metrics=metrics)
+    result = model.evaluate(np.zeros((5, 3)), np.zeros(5), verbose=0)
+    assert isinstance(result, expected)
+
+
+def test_wrong_input_shape_is_named():
+    model = _beginner_model()
+    with pytest.raises(ValueError, match="expected flatten_input to have 3 dimensions"):
+        model.predict(np.zeros((2, 784)))
+
+
+@pytest.mark.slow
+def test_the_beginner_program_reaches_97_percent_after_five_epochs():
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    x_train, x_test = x_train / 255.0, x_test / 255.0
+    model = _beginner_model()
+    model.fit(x_train, y_train, epochs=5, verbose=2)
+    _, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    assert accuracy >= 0.97
