@@ -139,7 +139,7 @@ def test_results_repeat_with_the_graph_and_numpy_seeds():
         tf.reset_default_graph()
         keras.backend.clear_session()
         tf.set_random_seed(3)
-        np.random.seed(3)
+        np.random.seed(3)  # noqa: NPY002 - Keras shuffles with NumPy's global state
         model = keras.Sequential([keras.layers.Dense(4, activation="tanh", input_shape=(3,)),
                                   keras.layers.Dense(1)])
         model.compile("adam", "mse")
@@ -199,3 +199,96 @@ def test_the_beginner_program_reaches_97_percent_after_five_epochs():
     model.fit(x_train, y_train, epochs=5, verbose=2)
     _, accuracy = model.evaluate(x_test, y_test, verbose=0)
     assert accuracy >= 0.97
+
+
+def test_fit_evaluate_predict_on_a_tf_data_dataset():
+    tf.set_random_seed(0)
+    x = np.linspace(-1, 1, 64, dtype=np.float32).reshape(32, 2)
+    y = (x[:, :1] * 3.0 - x[:, 1:]).astype(np.float32)
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(8).repeat()
+    model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])
+    model.compile(keras.optimizers.SGD(0.2), "mse")
+    history = model.fit(dataset, epochs=3, steps_per_epoch=4, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    finite = tf.data.Dataset.from_tensor_slices((x, y)).batch(10)
+    loss = model.evaluate(finite, verbose=0)
+    np.testing.assert_allclose(loss, model.evaluate(x, y, verbose=0), rtol=1e-5)
+    inputs_only = tf.data.Dataset.from_tensor_slices(x).batch(5)
+    np.testing.assert_allclose(model.predict(inputs_only), model.predict(x), rtol=1e-6)
+
+
+@pytest.mark.parametrize("layer", [
+    lambda: keras.layers.LSTM(8),
+    lambda: keras.layers.GRU(8, dropout=0.1),
+    lambda: keras.layers.SimpleRNN(8, recurrent_dropout=0.1),
+])
+def test_recurrent_layers_learn_which_token_came_first(layer):
+    tf.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    tokens = rng.integers(1, 5, size=(256, 6))
+    labels = (tokens[:, 0] > 2).astype(np.float32)
+    model = keras.Sequential([keras.layers.Embedding(5, 8, input_length=6), layer(),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(keras.optimizers.Adam(0.02), "binary_crossentropy", metrics=["accuracy"])
+    history = model.fit(tokens, labels, epochs=6, batch_size=32, verbose=0)
+    assert history.history["acc"][-1] > 0.9
+
+
+def test_a_subclassed_model_builds_on_its_first_data():
+    class TwoLayers(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = keras.layers.Dense(8, activation="relu")
+            self.out = keras.layers.Dense(3, activation="softmax")
+
+        def call(self, inputs):
+            return self.out(self.hidden(inputs))
+
+    model = TwoLayers()
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype(np.float32)
+    model.fit(x, x.argmax(1) % 3, epochs=2, verbose=0)
+    assert model.name == "two_layers"
+    assert [v.name for v in model.trainable_weights] == [
+        "two_layers/dense/kernel:0", "two_layers/dense/bias:0",
+        "two_layers/dense_1/kernel:0", "two_layers/dense_1/bias:0"]
+    assert model.predict(x).shape == (64, 3)
+
+
+def test_the_save_and_restore_tutorial_checkpoints_weights(tmp_path, capsys):
+    (x_train, y_train), _ = keras.datasets.mnist.load_data()
+    x_train = x_train[:200].reshape(-1, 784) / 255.0
+    path = str(tmp_path / "training_1" / "cp.ckpt")
+
+    def create_model():
+        model = keras.models.Sequential([
+            keras.layers.Dense(64, activation=tf.nn.relu, input_shape=(784,)),
+            keras.layers.Dropout(0.2),
+            keras.layers.Dense(10, activation=tf.nn.softmax)])
+        model.compile(optimizer=keras.optimizers.Adam(), metrics=["accuracy"],
+                      loss=keras.losses.sparse_categorical_crossentropy)
+        return model
+
+    model = create_model()
+    callback = keras.callbacks.ModelCheckpoint(path, save_weights_only=True, verbose=1)
+    model.fit(x_train, y_train[:200], epochs=2, validation_data=(x_train, y_train[:200]),
+              callbacks=[callback], verbose=0)
+    assert "saving model to" in capsys.readouterr().out
+    trained = model.evaluate(x_train, y_train[:200], verbose=0)
+    fresh = create_model()
+    fresh.load_weights(tf.train.latest_checkpoint(str(tmp_path / "training_1")))
+    np.testing.assert_allclose(fresh.evaluate(x_train, y_train[:200], verbose=0), trained,
+                               rtol=1e-5)
+
+
+@pytest.mark.parametrize(("callback", "epochs_run"), [
+    (lambda: keras.callbacks.EarlyStopping(monitor="loss", patience=0, min_delta=10.0), 2),
+    (lambda: keras.callbacks.LambdaCallback(), 4),
+    (lambda: keras.callbacks.LearningRateScheduler(lambda epoch: 0.1 / (epoch + 1)), 4),
+])
+def test_callbacks_shape_the_training(callback, epochs_run):
+    model = keras.Sequential([keras.layers.Dense(1, input_shape=(1,))])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    x = np.linspace(0, 1, 16).reshape(16, 1)
+    history = model.fit(x, 2 * x, epochs=4, verbose=0, callbacks=[callback()])
+    assert len(history.history["loss"]) == epochs_run

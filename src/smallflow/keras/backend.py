@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import dtypes
 from ..graph import Tensor, get_default_graph, get_default_session, reset_default_graph
-from ..ops import array_ops, constant_op, math_ops
+from ..ops import constant_op, math_ops
 from ..session import Session
 from ..variables import Variable, global_variables, is_variable_initialized
 

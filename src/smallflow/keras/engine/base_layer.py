@@ -16,7 +16,7 @@ import inspect
 import numpy as np
 
 from ... import dtypes
-from ...graph import Tensor, convert_to_tensor, get_default_graph, name_scope
+from ...graph import Tensor, convert_to_tensor, name_scope
 from ...layers import base as _tf_base
 from ...ops import array_ops
 from ...tensor_shape import TensorShape
@@ -176,11 +176,8 @@ class Layer(_tf_base.Layer):
             first = _flatten(inputs)[0]
             if isinstance(first, Tensor) and first.dtype.is_floating:
                 self._dtype = first.dtype
-        if isinstance(inputs, list | tuple):
-            shapes = [t.shape for t in inputs]
-        else:
-            shapes = inputs.shape
-        self.build(shapes)
+        several = isinstance(inputs, list | tuple)
+        self.build([t.shape for t in inputs] if several else inputs.shape)
         self.built = True
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)

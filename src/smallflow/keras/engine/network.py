@@ -66,9 +66,9 @@ class Network(Layer):
 
     def __setattr__(self, name, value):
         # Layers assigned as attributes of a subclassed model are its layers.
-        if isinstance(value, Layer) and name != "_self_tracked" and "_layers" in self.__dict__:
-            if not self._is_graph_network and value not in self._layers:
-                self._layers.append(value)
+        tracking = "_layers" in self.__dict__ and not self.__dict__.get("_is_graph_network")
+        if isinstance(value, Layer) and tracking and value not in self._layers:
+            self._layers.append(value)
         super().__setattr__(name, value)
 
     def _init_graph_network(self, inputs, outputs):

@@ -31,17 +31,19 @@ class Progbar:
         """Show ``current`` of ``target`` with ``values`` (name, value) pairs."""
         now = time.time()
         finalize = finalize or (self.target is not None and current >= self.target)
+        if self.target is None and not finalize:
+            return
         if self.verbose == 0 or (self.verbose == 2 and not finalize):
             return
         if not finalize and (not self._dynamic or now - self._last_update < self.interval):
             return
         self._last_update = now
-        digits = len(str(self.target))
-        text = f"{current:{digits}d}/{self.target}"
+        target = self.target if self.target is not None else current
+        digits = len(str(target))
+        text = f"{current:{digits}d}/{target}"
         if self.verbose == 1:
-            done = int(self.width * current / self.target) if self.target else self.width
-            bar = "=" * max(done - 1, 0) + (">" if current < self.target else "=") if done \
-                else ""
+            done = int(self.width * current / target) if target else self.width
+            bar = "=" * max(done - 1, 0) + (">" if current < target else "=") if done else ""
             text += " [" + bar + "." * (self.width - len(bar)) + "]"
         elapsed = now - self._start
         if finalize:
@@ -54,7 +56,7 @@ class Progbar:
                 rate = f"{per_unit * 1e6:.0f}us/{self.unit_name}"
             text += f" - {elapsed:.0f}s {rate}" if self.verbose == 1 else f" - {elapsed:.0f}s"
         else:
-            remaining = elapsed / max(current, 1) * (self.target - current)
+            remaining = elapsed / max(current, 1) * (target - current)
             text += f" - ETA: {remaining:.0f}s"
         for name, value in values or []:
             text += f" - {name}: {_format_value(value)}"

@@ -61,6 +61,9 @@ def save_weights(model, filepath, overwrite=True, save_format=None):
         return
     if not model.weights:
         raise ValueError(f"Model {model.name} has no weights to save (build it first)")
+    parent = os.path.dirname(filepath)
+    if parent:  # TensorFlow's Keras makes the folder (the tutorials' "training_1/cp.ckpt")
+        os.makedirs(parent, exist_ok=True)
     session = backend.get_session()
     _saver(model).save(session, filepath, write_meta_graph=False)
 

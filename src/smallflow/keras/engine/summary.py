@@ -48,10 +48,8 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
     sequential = _sequential_like(model)
     line_length = line_length or (65 if sequential else 98)
     fractions = positions or ([0.45, 0.85, 1.0] if sequential else [0.33, 0.55, 0.67, 1.0])
-    if fractions[-1] <= 1:
-        positions = [int(line_length * p) for p in fractions]
-    else:
-        positions = list(fractions)
+    relative = fractions[-1] <= 1
+    positions = [int(line_length * p) for p in fractions] if relative else list(fractions)
     header = ["Layer (type)", "Output Shape", "Param #"]
     if not sequential:
         header.append("Connected to")

@@ -19,7 +19,7 @@ means over the epoch, keyed as TensorFlow 1.x keys them: ``loss``, ``acc`` (for
 
 import numpy as np
 
-from ...graph import Tensor, control_dependencies, name_scope
+from ...graph import control_dependencies, name_scope
 from ...ops import array_ops, constant_op, control_flow_ops, math_ops
 from .. import backend, losses, metrics, optimizers
 from ..callbacks import CallbackList, History
@@ -235,61 +235,135 @@ class Model(Network):
                 weights[index] = weights[index] * factors
         return x, y, weights
 
-    def _feed(self, x, y, weights, index, training):
-        feed = {tensor: array[index] for tensor, array in zip(self.inputs, x)}
-        for tensor, array in zip(self._targets[: len(y)], y):
-            feed[tensor] = array[index]
-        for tensor, array in zip(self._sample_weights[: len(y)], weights):
-            feed[tensor] = array[index]
+    def _feed(self, x, y, weights, training):
+        """The feed of one batch: inputs, targets, sample weights, the learning phase."""
+        feed = dict(zip(self.inputs, x))
+        feed.update(zip(self._targets[: len(y)], y))
+        feed.update(zip(self._sample_weights[: len(y)], weights))
         phase = backend._phase_placeholder()
         if phase is not None and training:
             feed[phase] = True
         return feed
+
+    # -- where batches come from ---------------------------------------------------------------
+    @staticmethod
+    def _array_batches(data, batch_size, shuffle):
+        """``(arrays of the batch, size)`` for each batch of ``data`` (lists of arrays)."""
+        count = len(data[0][0])
+        order = np.arange(count)
+        if shuffle == "batch":
+            starts = np.arange(0, count, batch_size)
+            # NumPy's global generator, as Keras: np.random.seed makes runs repeat.
+            np.random.shuffle(starts)  # noqa: NPY002
+            order = np.concatenate([order[s: s + batch_size] for s in starts])
+        elif shuffle:
+            np.random.shuffle(order)  # noqa: NPY002
+        for start in range(0, count, batch_size):
+            index = order[start: start + batch_size]
+            yield [[array[index] for array in part] for part in data], len(index)
+
+    def _dataset_batches(self, source, steps, with_targets=True):
+        """Batches read from a ``tf.data`` dataset: ``steps`` of them, or until it ends."""
+        from ...errors import OutOfRangeError
+
+        session = backend.get_session()
+        next_element, initializer = source
+        if steps is None and initializer is not None:
+            session.run(initializer)
+        taken = 0
+        while steps is None or taken < steps:
+            try:
+                element = session.run(next_element)
+            except OutOfRangeError:
+                if steps is not None:
+                    import warnings
+
+                    warnings.warn(f"Your dataset ran out of data after {taken} of {steps} "
+                                  "steps; make sure it repeats (dataset.repeat()).",
+                                  RuntimeWarning, stacklevel=3)
+                    self.stop_training = True
+                return
+            parts = list(element) if isinstance(element, tuple) else [element]
+            if not with_targets:
+                parts = parts[:1]
+            arrays = self._standardize(*parts[:3]) if with_targets else \
+                (self._standardize(parts[0])[0], [], [])
+            taken += 1
+            yield list(arrays), len(arrays[0][0])
+
+    def _dataset_source(self, dataset):
+        """``(next element, initializer)`` of an iterator over ``dataset`` in our graph."""
+        cache = self.__dict__.setdefault("_dataset_iterators", {})
+        if id(dataset) not in cache:
+            if hasattr(dataset, "make_initializable_iterator"):
+                iterator = dataset.make_initializable_iterator()
+                cache[id(dataset)] = (dataset, (iterator.get_next(), iterator.initializer))
+            else:  # an iterator the program made
+                cache[id(dataset)] = (dataset, (dataset.get_next(), None))
+        return cache[id(dataset)][1]
+
+    @staticmethod
+    def _is_dataset(value):
+        return hasattr(value, "make_initializable_iterator") or hasattr(value, "get_next")
 
     # -- the loops -----------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
             validation_freq=1, **kwargs):
-        """Train for ``epochs`` passes over ``x``/``y``; return a ``History``."""
+        """Train for ``epochs`` passes over ``x``/``y`` (arrays, or a ``tf.data`` dataset of
+        ``(x, y)`` batches); return a ``History``."""
         for key in kwargs:
             if key not in ("max_queue_size", "workers", "use_multiprocessing"):
                 raise TypeError(f"Unrecognized keyword arguments: {kwargs}")
         self._require_compiled()
         if x is None:
-            raise ValueError("fit needs training data `x` (NumPy arrays)")
+            raise ValueError("fit needs training data `x` (NumPy arrays or a tf.data dataset)")
         batch_size = 32 if batch_size is None else int(batch_size)
-        x, y, weights = self._standardize(x, y, sample_weight, class_weight)
-        if not y:
-            raise ValueError("fit needs targets `y` for a model compiled with a loss")
+        dataset = self._is_dataset(x)
+        if dataset:
+            if y is not None:
+                raise ValueError("`y` argument is not supported when using dataset as input.")
+            source = self._dataset_source(x)
+            data = count = None
+            if steps_per_epoch is not None and source[1] is not None:
+                backend.get_session().run(source[1])  # one pass spans the epochs
+        else:
+            data = list(self._standardize(x, y, sample_weight, class_weight))
+            if not data[1]:
+                raise ValueError("fit needs targets `y` for a model compiled with a loss")
         validation = None
         if validation_data is not None:
-            parts = list(validation_data)
-            if len(parts) not in (2, 3):
-                raise ValueError("When passing validation_data, it must contain 2 (x_val, "
-                                 "y_val) or 3 (x_val, y_val, val_sample_weights) items, "
-                                 f"however it contains {len(parts)} items")
-            validation = self._standardize(*parts[:2], parts[2] if len(parts) == 3 else None)
-        elif validation_split and 0.0 < validation_split < 1.0:
-            split = int(len(x[0]) * (1.0 - validation_split))
-            validation = ([a[split:] for a in x], [a[split:] for a in y],
-                          [a[split:] for a in weights])
-            x, y, weights = ([a[:split] for a in x], [a[:split] for a in y],
-                             [a[:split] for a in weights])
-        count = len(x[0])
+            if self._is_dataset(validation_data):
+                validation = ("dataset", self._dataset_source(validation_data),
+                              validation_steps)
+            else:
+                parts = list(validation_data)
+                if len(parts) not in (2, 3):
+                    raise ValueError("When passing validation_data, it must contain 2 (x_val, "
+                                     "y_val) or 3 (x_val, y_val, val_sample_weights) items, "
+                                     f"however it contains {len(parts)} items")
+                validation = self._standardize(*parts[:2],
+                                               parts[2] if len(parts) == 3 else None)
+        elif validation_split and 0.0 < validation_split < 1.0 and not dataset:
+            split = int(len(data[0][0]) * (1.0 - validation_split))
+            validation = tuple([a[split:] for a in part] for part in data)
+            data = [[a[:split] for a in part] for part in data]
+        if not dataset:
+            count = len(data[0][0])
         fetches = self._function("train")
         session = backend.get_session()
         history = History()
         callback_list = CallbackList([history, *(callbacks or [])])
         callback_list.set_model(self)
         callback_list.set_params({"batch_size": batch_size, "epochs": epochs,
-                                  "steps": None, "samples": count, "verbose": verbose,
-                                  "do_validation": validation is not None,
+                                  "steps": steps_per_epoch, "samples": count,
+                                  "verbose": verbose, "do_validation": validation is not None,
                                   "metrics": self.metrics_names + [
                                       "val_" + n for n in self.metrics_names]})
-        if verbose:
+        if verbose and not dataset:
             line = f"Train on {count} samples"
-            if validation is not None:
+            if validation is not None and validation[0] != "dataset":
                 line += f", validate on {len(validation[0][0])} samples"
             print(line)
         self.stop_training = False
@@ -298,35 +372,35 @@ class Model(Network):
             callback_list.on_epoch_begin(epoch)
             if verbose:
                 print(f"Epoch {epoch + 1}/{epochs}")
-            progbar = Progbar(count, verbose=verbose)
-            order = np.arange(count)
-            if shuffle:
-                np.random.shuffle(order)
+            if dataset:
+                progbar = Progbar(steps_per_epoch, verbose=verbose, unit_name="step")
+                batches = self._dataset_batches(source, steps_per_epoch)
+            else:
+                progbar = Progbar(count, verbose=verbose)
+                batches = self._array_batches(data, batch_size, shuffle)
             totals = np.zeros(len(self.metrics_names))
-            seen = 0
-            for batch, start in enumerate(range(0, count, batch_size)):
-                index = order[start: start + batch_size]
-                if shuffle == "batch" or not shuffle:
-                    index = np.sort(index) if shuffle == "batch" else index
-                size = len(index)
+            seen = steps = 0
+            for batch, (arrays, size) in enumerate(batches):
                 callback_list.on_batch_begin(batch, {"batch": batch, "size": size})
-                values = session.run(fetches, self._feed(x, y, weights, index, True))[1:]
+                values = session.run(fetches, self._feed(*arrays, True))[1:]
                 values = np.asarray([float(v) for v in values])
                 totals += values * size
                 seen += size
+                steps += 1
                 logs = {"batch": batch, "size": size, **dict(zip(self.metrics_names, values))}
                 callback_list.on_batch_end(batch, logs)
-                if seen < count:
-                    progbar.update(seen, list(zip(self.metrics_names, totals / seen)))
+                done = steps if dataset else seen
+                if progbar.target is None or done < progbar.target:
+                    progbar.update(done, list(zip(self.metrics_names, totals / seen)))
                 if self.stop_training:
                     break
             epoch_logs = dict(zip(self.metrics_names, (totals / max(seen, 1)).tolist()))
             if validation is not None and (epoch + 1) % validation_freq == 0:
-                results = self._test_loop(*validation, batch_size)
+                results = self._evaluate_source(validation, batch_size)
                 for name, value in zip(self.metrics_names, results):
                     epoch_logs["val_" + name] = value
             # As Keras: the epoch's line ends with the validation values.
-            progbar.update(seen, list(epoch_logs.items()), finalize=True)
+            progbar.update(steps if dataset else seen, list(epoch_logs.items()), finalize=True)
             callback_list.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
@@ -334,62 +408,78 @@ class Model(Network):
         self.history = history
         return history
 
-    def _test_loop(self, x, y, weights, batch_size, verbose=0):
+    def _evaluate_source(self, source, batch_size, verbose=0):
+        if source[0] == "dataset":
+            return self._test_loop(self._dataset_batches(source[1], source[2]), None, verbose)
+        count = len(source[0][0])
+        return self._test_loop(self._array_batches(list(source), batch_size, False), count,
+                               verbose)
+
+    def _test_loop(self, batches, count, verbose=0):
         fetches = self._function("test")
         session = backend.get_session()
-        count = len(x[0])
         totals = np.zeros(len(self.metrics_names))
         progbar = Progbar(count, verbose=verbose)
-        for start in range(0, count, batch_size):
-            index = np.arange(start, min(start + batch_size, count))
-            values = session.run(fetches, self._feed(x, y, weights, index, False))
-            totals += np.asarray([float(v) for v in values]) * len(index)
-            progbar.update(start + len(index),
-                           list(zip(self.metrics_names, totals / (start + len(index)))))
-        return (totals / max(count, 1)).tolist()
+        seen = 0
+        for arrays, size in batches:
+            values = session.run(fetches, self._feed(*arrays, False))
+            totals += np.asarray([float(v) for v in values]) * size
+            seen += size
+            progbar.update(seen, list(zip(self.metrics_names, totals / seen)))
+        if count is None and verbose:
+            progbar.update(seen, list(zip(self.metrics_names, totals / max(seen, 1))),
+                           finalize=True)
+        return (totals / max(seen, 1)).tolist()
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None, callbacks=None, **kwargs):
         """``[loss, metric, ...]`` over ``x``/``y`` (the loss alone without metrics)."""
         self._require_compiled()
-        x, y, weights = self._standardize(x, y, sample_weight)
-        results = self._test_loop(x, y, weights, 32 if batch_size is None else int(batch_size),
-                                  verbose)
+        if self._is_dataset(x):
+            source = ("dataset", self._dataset_source(x), steps)
+        else:
+            source = self._standardize(x, y, sample_weight)
+        results = self._evaluate_source(source, 32 if batch_size is None else int(batch_size),
+                                        verbose)
         return results[0] if len(results) == 1 else results
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None, **kwargs):
         """The model's outputs for ``x``, computed in batches (the learning phase off)."""
-        x, _, _ = self._standardize(x)
         batch_size = 32 if batch_size is None else int(batch_size)
+        if self._is_dataset(x):
+            batches = self._dataset_batches(self._dataset_source(x), steps, with_targets=False)
+            count = None
+        else:
+            inputs = self._standardize(x)[0]
+            count = len(inputs[0])
+            batches = self._array_batches([inputs], batch_size, False)
         fetches = self._function("predict")
         session = backend.get_session()
-        count = len(x[0])
         parts = [[] for _ in fetches]
         progbar = Progbar(count, verbose=verbose)
-        for start in range(0, count, batch_size):
-            index = np.arange(start, min(start + batch_size, count))
-            feed = {tensor: array[index] for tensor, array in zip(self.inputs, x)}
-            for part, value in zip(parts, session.run(fetches, feed)):
+        seen = 0
+        for arrays, size in batches:
+            for part, value in zip(parts, session.run(fetches, dict(zip(self.inputs,
+                                                                        arrays[0])))):
                 part.append(value)
-            progbar.update(start + len(index))
+            seen += size
+            progbar.update(seen)
         results = [np.concatenate(part) if part else np.zeros((0,)) for part in parts]
         return results[0] if len(results) == 1 else results
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, **kwargs):
         self._require_compiled()
         x, y, weights = self._standardize(x, y, sample_weight, class_weight)
-        index = np.arange(len(x[0]))
-        values = backend.get_session().run(self._function("train"),
-                                           self._feed(x, y, weights, index, True))[1:]
+        fetches = self._function("train")  # before get_session: it may add variables
+        values = backend.get_session().run(fetches, self._feed(x, y, weights, True))[1:]
         values = [float(v) for v in values]
         return values[0] if len(values) == 1 else values
 
     def test_on_batch(self, x, y=None, sample_weight=None, **kwargs):
         self._require_compiled()
         x, y, weights = self._standardize(x, y, sample_weight)
-        index = np.arange(len(x[0]))
-        values = backend.get_session().run(self._function("test"),
-                                           self._feed(x, y, weights, index, False))
+        fetches = self._function("test")
+        values = backend.get_session().run(fetches, self._feed(x, y, weights, False))
         values = [float(v) for v in values]
         return values[0] if len(values) == 1 else values
 
@@ -428,6 +518,3 @@ class Model(Network):
         self.history = history
         return history
 
-
-def _is_tensor(value):
-    return isinstance(value, Tensor)

@@ -59,12 +59,14 @@ from .merge import (
     subtract,
 )
 from .normalization import BatchNormalization
+from .recurrent import GRU, LSTM, SimpleRNN
 
 __all__ = [
     "Activation", "ActivityRegularization", "Add", "Average", "AveragePooling1D",
     "AveragePooling2D", "AvgPool1D", "AvgPool2D", "BatchNormalization", "Concatenate",
     "Conv1D", "Conv2D", "Conv2DTranspose", "Convolution1D", "Convolution2D",
-    "Convolution2DTranspose", "Dense", "Dot", "Dropout", "Embedding", "Flatten",
+    "Convolution2DTranspose", "Dense", "Dot", "Dropout", "Embedding", "Flatten", "GRU", "LSTM",
+    "SimpleRNN",
     "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAvgPool1D", "GlobalAvgPool2D",
     "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Input",
     "InputLayer", "InputSpec", "Lambda", "Layer", "MaxPool1D", "MaxPool2D", "MaxPooling1D",
