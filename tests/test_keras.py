@@ -292,3 +292,50 @@ def test_callbacks_shape_the_training(callback, epochs_run):
     x = np.linspace(0, 1, 16).reshape(16, 1)
     history = model.fit(x, 2 * x, epochs=4, verbose=0, callbacks=[callback()])
     assert len(history.history["loss"]) == epochs_run
+
+
+def test_fit_generator_reads_a_keras_sequence_each_epoch():
+    class Batches(keras.utils.Sequence):
+        def __init__(self):
+            self.epochs_ended = 0
+
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, index):
+            x = np.full((4, 1), index, np.float32)
+            return x, 2 * x[:, 0]
+
+        def on_epoch_end(self):
+            self.epochs_ended += 1
+
+    batches = Batches()
+    model = keras.Sequential([keras.layers.Dense(1, input_shape=(1,))])
+    model.compile(keras.optimizers.SGD(0.05), "mse")
+    history = model.fit_generator(batches, epochs=3, verbose=0)
+    assert batches.epochs_ended == 3
+    assert history.history["loss"][-1] < history.history["loss"][0]
+
+    def endless():
+        while True:
+            yield batches[1]
+
+    assert np.isfinite(model.evaluate_generator(endless(), steps=2))
+
+
+@pytest.mark.parametrize(("kwargs", "expected"), [
+    ({}, [[0, 1, 2], [3, 4, 5], [0, 0, 6]]),
+    ({"maxlen": 2}, [[1, 2], [4, 5], [0, 6]]),  # 'pre': cut and pad at the start
+    ({"maxlen": 2, "truncating": "post", "padding": "post"}, [[1, 2], [3, 4], [6, 0]]),
+])
+def test_pad_sequences(kwargs, expected):
+    padded = keras.preprocessing.sequence.pad_sequences([[1, 2], [3, 4, 5], [6]], **kwargs)
+    np.testing.assert_array_equal(padded, expected)
+
+
+def test_tokenizer_indexes_words_by_frequency():
+    tokenizer = keras.preprocessing.text.Tokenizer()
+    tokenizer.fit_on_texts(["the cat sat", "The dog sat!", "the end"])
+    assert tokenizer.word_index["the"] == 1
+    assert tokenizer.word_index["sat"] == 2
+    assert tokenizer.texts_to_sequences(["the sat cat"]) == [[1, 2, 3]]

@@ -18,6 +18,7 @@ from . import (
     metrics,
     models,
     optimizers,
+    preprocessing,
     regularizers,
     utils,
 )
@@ -29,7 +30,7 @@ __version__ = "2.2.4-tf"
 
 __all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks",
            "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
-           "optimizers", "regularizers", "utils"]
+           "optimizers", "preprocessing", "regularizers", "utils"]
 
 
 def __getattr__(name):

@@ -25,6 +25,9 @@ class MaxNorm(Constraint):
         self.max_value = max_value
         self.axis = axis
 
+    def get_config(self):
+        return {"max_value": self.max_value, "axis": self.axis}
+
     def __call__(self, w):
         norms = _norms(w, self.axis)
         desired = math_ops.clip_by_value(norms, 0.0, float(self.max_value))
@@ -68,6 +71,12 @@ _BY_NAME = {"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm,
 def get(identifier):
     if identifier is None or callable(identifier):
         return identifier
+    if isinstance(identifier, dict):
+        classes = {"MaxNorm": MaxNorm, "NonNeg": NonNeg, "UnitNorm": UnitNorm,
+                   "MinMaxNorm": MinMaxNorm}
+        if identifier.get("class_name") not in classes:
+            raise ValueError(f"Unknown constraint: {identifier.get('class_name')}")
+        return classes[identifier["class_name"]](**identifier.get("config", {}))
     if isinstance(identifier, str) and identifier in _BY_NAME:
         return _BY_NAME[identifier]()
     raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")

@@ -1,18 +1,16 @@
 """``tf.keras.models``: Model, Sequential, and loading weights-and-architecture files."""
 
+from .engine.saving import load_model, save_model
 from .engine.sequential import Sequential
 from .engine.training import Model
 
-__all__ = ["Model", "Sequential", "load_model", "model_from_json"]
-
-
-def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Keras's name
-    """Not provided: smallflow saves and loads weights (``save_weights``/``load_weights``)."""
-    raise NotImplementedError(
-        "smallflow cannot rebuild a Keras model from a file (load_model): rebuild the model "
-        "in code and call model.load_weights(path) (TensorFlow checkpoint, or .h5 with h5py)")
+__all__ = ["Model", "Sequential", "load_model", "model_from_json", "save_model"]
 
 
 def model_from_json(json_string, custom_objects=None):
-    raise NotImplementedError("smallflow cannot rebuild a Keras model from JSON: rebuild the "
-                              "model in code")
+    """A model (new layers, fresh weights) from the JSON of ``model.to_json()``."""
+    import json
+
+    from .engine.serialization import model_from_config
+
+    return model_from_config(json.loads(json_string), custom_objects)

@@ -100,8 +100,12 @@ class Optimizer:
         params = trainable_variables() if var_list is None else list(var_list)
         return control_flow_ops.group(*self.get_updates(loss, params), name=name)
 
+    _config_keys = ()
+
     def get_config(self):
-        return {"name": self._name, "learning_rate": self._initial_lr, "decay": self.decay}
+        config = {"name": self._name, "learning_rate": self._initial_lr, "decay": self.decay}
+        config.update({key: getattr(self, key) for key in self._config_keys})
+        return config
 
     @classmethod
     def from_config(cls, config):
@@ -112,6 +116,7 @@ class SGD(Optimizer):
     """Gradient descent, with ``momentum`` (and ``nesterov``) when given."""
 
     _default_name = "SGD"
+    _config_keys = ("momentum", "nesterov")
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", **kwargs):
         super().__init__(name, learning_rate, **kwargs)
@@ -127,6 +132,7 @@ class SGD(Optimizer):
 
 class Adam(Optimizer):
     _default_name = "Adam"
+    _config_keys = ("beta_1", "beta_2", "epsilon")
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, name="Adam", **kwargs):
@@ -152,6 +158,7 @@ class _ZeroStartRMSProp(rmsprop.RMSPropOptimizer):
 
 class RMSprop(Optimizer):
     _default_name = "RMSprop"
+    _config_keys = ("rho", "momentum", "epsilon", "centered")
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
                  centered=False, name="RMSprop", **kwargs):
@@ -165,6 +172,7 @@ class RMSprop(Optimizer):
 
 class Adagrad(Optimizer):
     _default_name = "Adagrad"
+    _config_keys = ("initial_accumulator_value", "epsilon")
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
                  name="Adagrad", **kwargs):
@@ -178,6 +186,7 @@ class Adagrad(Optimizer):
 
 class Adadelta(Optimizer):
     _default_name = "Adadelta"
+    _config_keys = ("rho", "epsilon")
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name="Adadelta", **kwargs):
         super().__init__(name, learning_rate, **kwargs)

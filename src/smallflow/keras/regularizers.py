@@ -46,6 +46,10 @@ def l1_l2(l1=0.01, l2=0.01):  # noqa: A002 - shadows the functions, as in Keras
 def get(identifier):
     if identifier is None or callable(identifier):
         return identifier
+    if isinstance(identifier, dict):  # {"class_name": "L1L2", "config": {"l1": .., "l2": ..}}
+        if identifier.get("class_name") not in ("L1L2", "L1", "L2"):
+            raise ValueError(f"Unknown regularizer: {identifier.get('class_name')}")
+        return L1L2(**identifier.get("config", {}))
     if isinstance(identifier, str) and identifier in ("l1", "l2", "l1_l2"):
         return {"l1": l1, "l2": l2, "l1_l2": l1_l2}[identifier]()
     raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")

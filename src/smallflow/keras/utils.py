@@ -1,4 +1,5 @@
-"""``tf.keras.utils``: ``get_file`` (download into a cache once) and ``to_categorical``.
+"""``tf.keras.utils``: ``get_file`` (download into a cache once), ``to_categorical``,
+``normalize`` and ``Sequence`` (batches for ``fit_generator``).
 
 TF1-era programs fetch their CSV/archive data with ``get_file`` and then build graphs with
 ``tf.data`` / ``tf.layers``. As Keras: the file goes to ``~/.keras/<cache_subdir>/<fname>``
@@ -16,7 +17,7 @@ import numpy as np
 
 from ..datasets.download import write_verified
 
-__all__ = ["get_file", "to_categorical"]
+__all__ = ["Sequence", "get_file", "normalize", "to_categorical"]
 
 
 def _hash_of(path, algorithm):
@@ -119,3 +120,29 @@ def to_categorical(y, num_classes=None, dtype="float32"):
     out = np.zeros((y.shape[0], num_classes), dtype=dtype)
     out[np.arange(y.shape[0]), y] = 1
     return out.reshape(shape + (num_classes,))
+
+
+def normalize(x, axis=-1, order=2):
+    """``x`` divided by its ``order``-norm along ``axis`` (zero norms left as they are)."""
+    norms = np.atleast_1d(np.linalg.norm(x, order, axis))
+    norms[norms == 0] = 1
+    return x / np.expand_dims(norms, axis)
+
+
+class Sequence:
+    """A dataset of batches: ``__len__`` (batches per epoch) and ``__getitem__(i)`` -> ``(x, y)``.
+
+    ``fit_generator`` reads batch 0 to ``len - 1`` each epoch and calls ``on_epoch_end``."""
+
+    def __getitem__(self, index):
+        raise NotImplementedError
+
+    def __len__(self):
+        raise NotImplementedError
+
+    def on_epoch_end(self):
+        pass
+
+    def __iter__(self):
+        for index in range(len(self)):
+            yield self[index]

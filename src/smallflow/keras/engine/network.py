@@ -237,15 +237,14 @@ class Network(Layer):
         save_model(self, filepath, overwrite, include_optimizer, save_format)
 
     def get_config(self):
-        return {"name": self.name, "layers": [
-            {"class_name": type(layer).__name__, "config": layer.get_config()}
-            for layer in self.layers]}
+        from .serialization import model_config
+
+        return model_config(self)["config"]
 
     def to_json(self, **kwargs):
-        import json
+        from .serialization import to_json
 
-        return json.dumps({"class_name": type(self).__name__, "config": self.get_config(),
-                           "backend": "tensorflow"}, default=str, **kwargs)
+        return to_json(self, **kwargs)
 
 
 def _as_keras_input(tensor):

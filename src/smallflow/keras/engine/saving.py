@@ -78,61 +78,136 @@ def load_weights(model, filepath, by_name=False):
     return None
 
 
+def _write_weights(model, group):
+    """Keras's HDF5 weight layout: a group per layer, ``weight_names``, one dataset each."""
+    values = dict(zip(model.weights, backend.batch_get_value(model.weights)))
+    group.attrs["layer_names"] = [layer.name.encode() for layer in model.layers]
+    group.attrs["backend"] = b"tensorflow"
+    group.attrs["keras_version"] = b"2.2.4-tf"
+    for layer in model.layers:
+        layer_group = group.create_group(layer.name)
+        layer_group.attrs["weight_names"] = [v.name.encode() for v in layer.weights]
+        for variable in layer.weights:
+            layer_group.create_dataset(variable.name, data=values[variable])
+
+
+def _read_weights(model, group):
+    def text(value):
+        return value.decode() if isinstance(value, bytes) else str(value)
+
+    names = [text(n) for n in group.attrs["layer_names"]]
+    layers = [layer for layer in model.layers if layer.weights]
+    stored = [n for n in names if len(group[n].attrs["weight_names"])]
+    if len(stored) != len(layers):
+        raise ValueError(f"You are trying to load a weight file containing {len(stored)} "
+                         f"layers into a model with {len(layers)} layers.")
+    pairs = []
+    for layer, name in zip(layers, stored):
+        layer_group = group[name]
+        weight_names = [text(w) for w in layer_group.attrs["weight_names"]]
+        if len(weight_names) != len(layer.weights):
+            raise ValueError(f"Layer {layer.name} expects {len(layer.weights)} weights, but "
+                             f"the saved weights have {len(weight_names)} elements.")
+        for variable, weight in zip(layer.weights, weight_names):
+            pairs.append((variable, layer_group[weight][()]))
+    backend.batch_set_value(pairs)
+
+
 def _save_hdf5_weights(model, filepath):
     h5py = _h5py()
-    values = backend.batch_get_value(model.weights)
-    by_variable = dict(zip(model.weights, values))
     temp = f"{filepath}.tmp{os.getpid()}"
     with h5py.File(temp, "w") as file:
-        file.attrs["layer_names"] = [layer.name.encode() for layer in model.layers]
-        file.attrs["backend"] = b"tensorflow"
-        file.attrs["keras_version"] = b"2.2.4-tf"
-        for layer in model.layers:
-            group = file.create_group(layer.name)
-            names = [v.name.encode() for v in layer.weights]
-            group.attrs["weight_names"] = names
-            for variable in layer.weights:
-                group.create_dataset(variable.name, data=by_variable[variable])
+        _write_weights(model, file)
     os.replace(temp, filepath)
 
 
 def _load_hdf5_weights(model, filepath):
     h5py = _h5py()
     with h5py.File(filepath, "r") as file:
-        if "model_weights" in file:
-            file = file["model_weights"]
-        names = [n.decode() if isinstance(n, bytes) else n for n in file.attrs["layer_names"]]
-        layers = [layer for layer in model.layers if layer.weights]
-        stored = [n for n in names if len(file[n].attrs["weight_names"])]
-        if len(stored) != len(layers):
-            raise ValueError(f"You are trying to load a weight file containing {len(stored)} "
-                             f"layers into a model with {len(layers)} layers.")
-        pairs = []
-        for layer, name in zip(layers, stored):
-            group = file[name]
-            for variable, weight in zip(layer.weights, group.attrs["weight_names"]):
-                weight = weight.decode() if isinstance(weight, bytes) else weight
-                pairs.append((variable, group[weight][()]))
-        backend.batch_set_value(pairs)
+        _read_weights(model, file.get("model_weights", file))
+
+
+def _training_config(model):
+    if model.optimizer is None:
+        return None
+    optimizer = model.optimizer
+    config = {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+    loss, metrics, loss_weights, _ = model._compile_args
+    if not isinstance(loss, str | dict | list):
+        loss = getattr(loss, "__name__", None) or getattr(loss, "name", None)
+    metrics = [m if isinstance(m, str) else getattr(m, "__name__", getattr(m, "name", None))
+               for m in metrics]
+    return {"optimizer_config": config, "loss": loss, "metrics": metrics,
+            "loss_weights": loss_weights, "sample_weight_mode": None,
+            "weighted_metrics": None}
 
 
 def save_model(model, filepath, overwrite=True, include_optimizer=True, save_format=None):
+    """The architecture (``model_config``), training configuration and weights, in HDF5."""
+    import json
+
     filepath = os.fspath(filepath)
     if not _is_hdf5(filepath, save_format):
         raise NotImplementedError("smallflow saves whole Keras models only as HDF5 (.h5, needs "
                                   "h5py); use model.save_weights(path) for a TensorFlow "
                                   "checkpoint, or tf.saved_model for the SavedModel format")
     h5py = _h5py()
-    temp = f"{filepath}.model{os.getpid()}"
+    temp = f"{filepath}.tmp{os.getpid()}"
     with h5py.File(temp, "w") as file:
         file.attrs["model_config"] = model.to_json().encode()
         file.attrs["backend"] = b"tensorflow"
         file.attrs["keras_version"] = b"2.2.4-tf"
+        training = _training_config(model) if include_optimizer else None
+        if training is not None:
+            file.attrs["training_config"] = json.dumps(training, default=str).encode()
+        _write_weights(model, file.create_group("model_weights"))
     os.replace(temp, filepath)
-    weights_temp = f"{filepath}.weights{os.getpid()}"
-    _save_hdf5_weights(model, weights_temp)
-    with h5py.File(weights_temp, "r") as source, h5py.File(filepath, "a") as target:
-        source.copy(source["/"], target, "model_weights")
-        for key, value in source.attrs.items():
-            target["model_weights"].attrs[key] = value
-    os.remove(weights_temp)
+
+
+def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Keras's name
+    """A model rebuilt from an HDF5 file written by ``model.save`` (ours or TensorFlow's
+    Keras): its layers, weights and, with ``compile``, its optimizer, loss and metrics (the
+    optimizer's own state, such as Adam's moments, starts again)."""
+    import json
+
+    from .. import optimizers
+    from .serialization import model_from_config
+
+    filepath = os.fspath(filepath)
+    if not _is_hdf5(filepath, None) and os.path.isdir(filepath):
+        raise NotImplementedError("smallflow loads Keras models from HDF5 files only (not "
+                                  f"SavedModel folders such as {filepath})")
+    h5py = _h5py()
+
+    def text(value):
+        return value.decode() if isinstance(value, bytes) else str(value)
+
+    with h5py.File(filepath, "r") as file:
+        if "model_config" not in file.attrs:
+            raise ValueError(f"No model found in config file {filepath} (it holds weights "
+                             "only: build the model and call load_weights)")
+        model = model_from_config(json.loads(text(file.attrs["model_config"])), custom_objects)
+        _read_weights(model, file["model_weights"])
+        training = file.attrs.get("training_config")
+        if compile and training is not None:
+            training = json.loads(text(training))
+            optimizer_config = training["optimizer_config"]
+            optimizer_class = getattr(optimizers, optimizer_config["class_name"], None)
+            if optimizer_class is None:
+                raise ValueError(f"Unknown optimizer: {optimizer_config['class_name']}")
+            import inspect
+
+            accepted = set(inspect.signature(optimizer_class.__init__).parameters) | {
+                "lr", "decay", "clipnorm", "clipvalue"}
+            settings = {k: v for k, v in optimizer_config["config"].items()
+                        if k in accepted and k != "name" and v is not None}
+            model.compile(optimizer=optimizer_class(**settings), loss=training["loss"],
+                          metrics=_flat_metrics(training.get("metrics")),
+                          loss_weights=training.get("loss_weights"))
+    return model
+
+
+def _flat_metrics(metrics):
+    if isinstance(metrics, list) and metrics and isinstance(metrics[0], list):
+        return metrics[0]
+    return metrics or []

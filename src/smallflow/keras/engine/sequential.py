@@ -108,8 +108,3 @@ class Sequential(Model):
 
     def predict_proba(self, x, batch_size=32, verbose=0):
         return self.predict(x, batch_size=batch_size, verbose=verbose)
-
-    def get_config(self):
-        return {"name": self.name, "layers": [
-            {"class_name": type(layer).__name__, "config": layer.get_config()}
-            for layer in self.layers]}

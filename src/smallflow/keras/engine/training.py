@@ -263,11 +263,37 @@ class Model(Network):
             yield [[array[index] for array in part] for part in data], len(index)
 
     def _dataset_batches(self, source, steps, with_targets=True):
-        """Batches read from a ``tf.data`` dataset: ``steps`` of them, or until it ends."""
-        from ...errors import OutOfRangeError
+        """Batches read from a ``tf.data`` dataset, a Python generator or a
+        ``keras.utils.Sequence``: ``steps`` of them, or until the source ends."""
+        for element in self._elements(source, steps):
+            parts = list(element) if isinstance(element, tuple | list) else [element]
+            if with_targets:
+                arrays = list(self._standardize(*parts[:3]))
+            else:
+                arrays = [self._standardize(parts[0])[0], [], []]
+            yield arrays, len(arrays[0][0])
 
+    def _elements(self, source, steps):
+        from ...errors import OutOfRangeError
+        from ..utils import Sequence
+
+        kind, payload = source
+        if kind == "python":
+            if isinstance(payload, Sequence):
+                count = len(payload) if steps is None else steps
+                for index in range(count):
+                    yield payload[index % len(payload)]
+                payload.on_epoch_end()
+                return
+            if steps is None:
+                raise ValueError("`steps_per_epoch=None` is only valid for a generator based "
+                                 "on the `keras.utils.Sequence` class. Please specify "
+                                 "`steps_per_epoch` or use the `keras.utils.Sequence` class.")
+            for _ in range(steps):
+                yield next(payload)
+            return
         session = backend.get_session()
-        next_element, initializer = source
+        next_element, initializer = payload
         if steps is None and initializer is not None:
             session.run(initializer)
         taken = 0
@@ -283,16 +309,14 @@ class Model(Network):
                                   RuntimeWarning, stacklevel=3)
                     self.stop_training = True
                 return
-            parts = list(element) if isinstance(element, tuple) else [element]
-            if not with_targets:
-                parts = parts[:1]
-            arrays = self._standardize(*parts[:3]) if with_targets else \
-                (self._standardize(parts[0])[0], [], [])
             taken += 1
-            yield list(arrays), len(arrays[0][0])
+            yield element
 
     def _dataset_source(self, dataset):
-        """``(next element, initializer)`` of an iterator over ``dataset`` in our graph."""
+        """``("tf", (next element, initializer))`` for a dataset or iterator in our graph, or
+        ``("python", generator)``."""
+        if not (hasattr(dataset, "make_initializable_iterator") or hasattr(dataset, "get_next")):
+            return ("python", dataset)
         cache = self.__dict__.setdefault("_dataset_iterators", {})
         if id(dataset) not in cache:
             if hasattr(dataset, "make_initializable_iterator"):
@@ -300,11 +324,17 @@ class Model(Network):
                 cache[id(dataset)] = (dataset, (iterator.get_next(), iterator.initializer))
             else:  # an iterator the program made
                 cache[id(dataset)] = (dataset, (dataset.get_next(), None))
-        return cache[id(dataset)][1]
+        return ("tf", cache[id(dataset)][1])
 
     @staticmethod
     def _is_dataset(value):
-        return hasattr(value, "make_initializable_iterator") or hasattr(value, "get_next")
+        import inspect
+
+        from ..utils import Sequence
+
+        return (hasattr(value, "make_initializable_iterator") or hasattr(value, "get_next")
+                or isinstance(value, Sequence) or inspect.isgenerator(value)
+                or (hasattr(value, "__next__") and not isinstance(value, np.ndarray)))
 
     # -- the loops -----------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
@@ -326,8 +356,8 @@ class Model(Network):
                 raise ValueError("`y` argument is not supported when using dataset as input.")
             source = self._dataset_source(x)
             data = count = None
-            if steps_per_epoch is not None and source[1] is not None:
-                backend.get_session().run(source[1])  # one pass spans the epochs
+            if steps_per_epoch is not None and source[0] == "tf" and source[1][1] is not None:
+                backend.get_session().run(source[1][1])  # one pass spans the epochs
         else:
             data = list(self._standardize(x, y, sample_weight, class_weight))
             if not data[1]:
@@ -488,33 +518,18 @@ class Model(Network):
 
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
                       callbacks=None, validation_data=None, validation_steps=None,
-                      initial_epoch=0, **kwargs):
-        """Train on batches a Python generator yields (``steps_per_epoch`` per epoch)."""
-        if steps_per_epoch is None:
-            steps_per_epoch = len(generator)
-        iterator = iter(generator)
-        history = History()
-        history.set_model(self)
-        history.on_train_begin()
-        for epoch in range(initial_epoch, epochs):
-            totals, seen = None, 0
-            for _ in range(steps_per_epoch):
-                batch = next(iterator)
-                values = np.atleast_1d(self.train_on_batch(*batch[:2]))
-                size = len(_flatten(batch[0])[0])
-                totals = values * size if totals is None else totals + values * size
-                seen += size
-            logs = dict(zip(self.metrics_names, (totals / seen).tolist()))
-            if validation_data is not None and not isinstance(validation_data, tuple):
-                raise NotImplementedError("fit_generator validates on (x, y) arrays only")
-            if validation_data is not None:
-                results = np.atleast_1d(self.evaluate(*validation_data, verbose=0))
-                logs.update({"val_" + n: float(v) for n, v in zip(self.metrics_names,
-                                                                  results)})
-            if verbose:
-                print(f"Epoch {epoch + 1}/{epochs} - " + " - ".join(
-                    f"{k}: {v:.4f}" for k, v in logs.items()))
-            history.on_epoch_end(epoch, logs)
-        self.history = history
-        return history
+                      validation_freq=1, class_weight=None, max_queue_size=10, workers=1,
+                      use_multiprocessing=False, shuffle=True, initial_epoch=0):
+        """Train on batches from a Python generator or a ``keras.utils.Sequence``."""
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs,
+                        verbose=verbose, callbacks=callbacks, validation_data=validation_data,
+                        validation_steps=validation_steps, validation_freq=validation_freq,
+                        initial_epoch=initial_epoch)
 
+    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                           workers=1, use_multiprocessing=False, verbose=0):
+        return self.evaluate(generator, steps=steps, verbose=verbose)
+
+    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                          workers=1, use_multiprocessing=False, verbose=0):
+        return self.predict(generator, steps=steps, verbose=verbose)
