@@ -1,6 +1,8 @@
 """tf.keras in TF1 graph mode: layers, Sequential / functional models, compile / fit /
 evaluate / predict, the TF 1.x beginner program, weights on disk."""
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -163,15 +165,33 @@ def test_save_and_load_weights_in_tf_checkpoint_format(tmp_path):
     assert "layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE" in names
 
 
-def test_h5_without_h5py_names_the_missing_package(tmp_path):
-    pytest.importorskip("numpy")
-    try:
-        import h5py  # noqa: F401
-    except ImportError:
-        with pytest.raises(ImportError, match="needs h5py"):
-            _beginner_model().save(str(tmp_path / "model.h5"))
-    else:
-        pytest.skip("h5py is installed")
+def test_h5_without_h5py_names_the_missing_package(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "h5py", None)  # as if h5py were not installed
+    with pytest.raises(ImportError, match=r"needs h5py.*pip install h5py"):
+        _beginner_model().save(str(tmp_path / "model.h5"))
+
+
+def test_a_model_saved_as_h5_loads_with_weights_and_compile_settings(tmp_path):
+    pytest.importorskip("h5py", reason="the h5 extra (pip install 'smallflow[h5]')")
+    inputs = keras.Input(shape=(4,))
+    hidden = keras.layers.Dense(5, activation="relu",
+                                kernel_regularizer=keras.regularizers.l2(0.01))(inputs)
+    joined = keras.layers.concatenate([hidden, inputs])
+    outputs = keras.layers.Dense(2, activation="softmax")(keras.layers.Dropout(0.1)(joined))
+    model = keras.Model(inputs, outputs)
+    model.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    x = np.random.default_rng(0).random((10, 4))
+    model.fit(x, np.arange(10) % 2, epochs=1, verbose=0)
+    expected = model.predict(x)
+    model.save(str(tmp_path / "model.h5"))
+    tf.reset_default_graph()
+    loaded = keras.models.load_model(str(tmp_path / "model.h5"))
+    np.testing.assert_allclose(loaded.predict(x), expected, rtol=1e-6)
+    assert loaded.optimizer.get_config()["learning_rate"] == 0.01
+    assert loaded.metrics_names == ["loss", "acc"]
+    assert [layer.name for layer in loaded.layers] == [
+        "input_1", "dense", "concatenate", "dropout", "dense_1"]
 
 
 @pytest.mark.parametrize(("metrics", "expected"), [
