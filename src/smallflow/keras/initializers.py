@@ -77,10 +77,16 @@ def get(identifier):
     if identifier is None:
         return None
     if isinstance(identifier, dict):
+        import inspect
+
         factory = _BY_NAME.get(_snake(identifier.get("class_name", "")))
         if factory is None:
             raise ValueError(f"Unknown initializer: {identifier.get('class_name')}")
-        return factory(**identifier.get("config", {}))
+        config = dict(identifier.get("config", {}))
+        accepted = inspect.signature(factory).parameters
+        if "dtype" in config and "dtype" not in accepted:
+            config.pop("dtype")  # TF 1.x writes the dtype; the variable's dtype decides here
+        return factory(**config)
     if isinstance(identifier, str):
         factory = _BY_NAME.get(_snake(identifier))
         if factory is None:
