@@ -359,3 +359,36 @@ def test_tokenizer_indexes_words_by_frequency():
     assert tokenizer.word_index["the"] == 1
     assert tokenizer.word_index["sat"] == 2
     assert tokenizer.texts_to_sequences(["the sat cat"]) == [[1, 2, 3]]
+
+
+def test_a_custom_layer_with_add_weight_trains_in_a_model():
+    class Scale(keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+
+        def build(self, input_shape):
+            self.factor = self.add_weight(name="factor", shape=(int(input_shape[-1]),),
+                                          initializer="ones", trainable=True)
+            super().build(input_shape)
+
+        def call(self, inputs):
+            return inputs * self.factor
+
+    model = keras.Sequential([Scale(input_shape=(2,))])
+    model.compile(keras.optimizers.SGD(0.2), "mse")
+    x = np.ones((16, 2), np.float32)
+    model.fit(x, x * [3.0, -1.0], epochs=30, verbose=0)
+    assert model.weights[0].name == "scale/factor:0"
+    np.testing.assert_allclose(model.get_weights()[0], [3.0, -1.0], atol=0.05)
+
+
+def test_bidirectional_and_time_distributed_wrap_their_layers():
+    model = keras.Sequential([
+        keras.layers.Bidirectional(keras.layers.LSTM(4, return_sequences=True),
+                                   input_shape=(5, 3)),
+        keras.layers.TimeDistributed(keras.layers.Dense(2)),
+        keras.layers.LeakyReLU()])
+    assert model.output_shape == (None, 5, 2)
+    assert [w.name for w in model.layers[1].weights] == ["time_distributed/kernel:0",
+                                                        "time_distributed/bias:0"]
+    assert len(model.trainable_weights) == 8

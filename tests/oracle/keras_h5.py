@@ -10,7 +10,6 @@ import os
 import sys
 
 import numpy as np
-
 from keras_programs import _fixed, _import
 
 

@@ -148,8 +148,21 @@ def lstm_fit(tf, record):
     record["weights"] = np.concatenate([w.ravel() for w in model.get_weights()])
 
 
-PROGRAMS = [recurrent_forward, lstm_fit, dense_forward, conv_forward, sgd_train_step, adam_fit, momentum_mse_fit,
-            batch_norm_fit, functional_merge]
+def wrappers_forward(tf, record):
+    layers = tf.keras.layers
+    model = tf.keras.Sequential([
+        layers.Bidirectional(layers.LSTM(3, return_sequences=True), input_shape=(4, 2)),
+        layers.TimeDistributed(layers.Dense(2)),
+        layers.LeakyReLU(0.2),
+        layers.Bidirectional(layers.GRU(2), merge_mode="sum"),
+        layers.PReLU()])
+    _fixed(model)
+    record["predict"] = model.predict(_inputs((3, 4, 2)))
+    record["names"] = [w.name for w in model.weights]
+
+
+PROGRAMS = [wrappers_forward, recurrent_forward, lstm_fit, dense_forward, conv_forward,
+            sgd_train_step, adam_fit, momentum_mse_fit, batch_norm_fit, functional_merge]
 
 
 def main(backend, out):

@@ -177,7 +177,11 @@ class Layer(_tf_base.Layer):
             if isinstance(first, Tensor) and first.dtype.is_floating:
                 self._dtype = first.dtype
         several = isinstance(inputs, list | tuple)
-        self.build([t.shape for t in inputs] if several else inputs.shape)
+        self._build_for_shape([t.shape for t in inputs] if several else inputs.shape)
+
+    def _build_for_shape(self, shapes):
+        """Build in the current name scope (wrappers build their inner layer in theirs)."""
+        self.build(shapes)
         self.built = True
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)

@@ -91,6 +91,31 @@ class Network(Layer):
         self.input_names = [t._keras_history[0].name for t in self.inputs]
         self.output_names = [t._keras_history[0].name for t in self.outputs]
 
+    # -- its own inputs and outputs ------------------------------------------------------------
+    def _ends(self, tensors, what):
+        if not tensors:
+            raise AttributeError(f"Model {self.name} has no {what} yet (it is built on its "
+                                 "first data or call)")
+        return tensors[0] if len(tensors) == 1 else list(tensors)
+
+    @property
+    def input(self):
+        return self._ends(self.inputs, "input")
+
+    @property
+    def output(self):
+        return self._ends(self.outputs, "output")
+
+    @property
+    def input_shape(self):
+        shapes = [tuple(t.shape.as_list()) for t in self.inputs]
+        return self._ends(shapes, "input")
+
+    @property
+    def output_shape(self):
+        shapes = [tuple(t.shape.as_list()) for t in self.outputs]
+        return self._ends(shapes, "output")
+
     # -- layers and weights --------------------------------------------------------------------
     @property
     def layers(self):

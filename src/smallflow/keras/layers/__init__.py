@@ -2,6 +2,7 @@
 
 from ..engine.base_layer import InputSpec, Layer
 from ..engine.input_layer import Input, InputLayer
+from .advanced_activations import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
 from .convolutional import (
     AveragePooling1D,
     AveragePooling2D,
@@ -60,8 +61,11 @@ from .merge import (
 )
 from .normalization import BatchNormalization
 from .recurrent import GRU, LSTM, SimpleRNN
+from .wrappers import Bidirectional, TimeDistributed
 
 __all__ = [
+    "Bidirectional", "ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "ThresholdedReLU",
+    "TimeDistributed",
     "Activation", "ActivityRegularization", "Add", "Average", "AveragePooling1D",
     "AveragePooling2D", "AvgPool1D", "AvgPool2D", "BatchNormalization", "Concatenate",
     "Conv1D", "Conv2D", "Conv2DTranspose", "Convolution1D", "Convolution2D",
