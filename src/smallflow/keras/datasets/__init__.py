@@ -1,14 +1,15 @@
-"""``tf.keras.datasets``: MNIST from the copy bundled with smallflow (no download)."""
+"""``tf.keras.datasets``: MNIST from the copy bundled with smallflow (offline), and Fashion-MNIST,
+IMDB, Boston housing and CIFAR-10 downloaded once into ``~/.keras/datasets`` from where
+TensorFlow's Keras fetches them."""
 
-from . import mnist
+from . import boston_housing, cifar10, fashion_mnist, imdb, mnist
 
-__all__ = ["mnist"]
+__all__ = ["boston_housing", "cifar10", "fashion_mnist", "imdb", "mnist"]
 
 
 def __getattr__(name):
     if name.startswith("__"):
         raise AttributeError(name)
     raise AttributeError(
-        f"smallflow does not provide tf.keras.datasets.{name}: only mnist ships with it, and "
-        "nothing is downloaded"
+        f"smallflow does not provide tf.keras.datasets.{name}: it has {', '.join(__all__)}"
     )
