@@ -17,7 +17,9 @@ class Embedding(Layer):
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, activity_regularizer=None,
                  embeddings_constraint=None, mask_zero=False, input_length=None, **kwargs):
-        if input_length is not None and "input_shape" not in kwargs:
+        if "input_shape" not in kwargs and "batch_input_shape" not in kwargs:
+            # As Keras: an Embedding always knows its input shape ((None,) for sequences of
+            # any length), so a Sequential starting with one is built at once.
             lengths = input_length if isinstance(input_length, list | tuple) else [input_length]
             kwargs["input_shape"] = tuple(lengths)
         kwargs.setdefault("dtype", "float32")
