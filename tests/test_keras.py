@@ -392,3 +392,25 @@ def test_bidirectional_and_time_distributed_wrap_their_layers():
     assert [w.name for w in model.layers[1].weights] == ["time_distributed/kernel:0",
                                                         "time_distributed/bias:0"]
     assert len(model.trainable_weights) == 8
+
+
+def test_backend_functions_write_custom_losses_and_read_intermediate_outputs():
+    K = keras.backend
+
+    def scaled_mse(y_true, y_pred):
+        return K.mean(K.square(y_pred - y_true), axis=-1) * 2.0
+
+    inputs = keras.Input(shape=(3,))
+    hidden = keras.layers.Dense(4, activation="relu")(inputs)
+    outputs = keras.layers.Dense(1)(keras.layers.Dropout(0.5)(hidden))
+    model = keras.Model(inputs, outputs)
+    model.compile("sgd", loss=scaled_mse)
+    x = np.ones((5, 3), np.float32)
+    y = np.zeros((5, 1), np.float32)
+    mse = np.mean((model.predict(x) - y) ** 2)
+    np.testing.assert_allclose(model.evaluate(x, y, verbose=0), 2 * mse, rtol=1e-5)
+    read_hidden = K.function([model.input, K.learning_phase()], [hidden])
+    np.testing.assert_array_equal(read_hidden([x, 0])[0].shape, (5, 4))
+    assert K.int_shape(hidden) == (None, 4)
+    assert K.eval(K.switch(K.constant(True, dtype="bool"), K.constant(1.0),
+                           K.constant(2.0))) == 1.0

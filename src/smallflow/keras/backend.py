@@ -15,16 +15,27 @@ import numpy as np
 
 from .. import dtypes
 from ..graph import Tensor, get_default_graph, get_default_session, reset_default_graph
-from ..ops import constant_op, math_ops
+from ..ops import constant_op
 from ..session import Session
 from ..variables import Variable, global_variables, is_variable_initialized
 
 __all__ = [
-    "batch_get_value", "batch_set_value", "cast_to_floatx", "clear_session", "epsilon",
-    "eval", "floatx", "get_session", "get_uid", "get_value", "image_data_format",
-    "int_shape", "is_keras_tensor", "learning_phase", "manual_variable_initialization",
-    "placeholder", "reset_uids", "set_epsilon", "set_floatx", "set_image_data_format",
-    "set_learning_phase", "set_session", "set_value", "variable",
+    "abs", "all", "any", "arange", "argmax", "argmin", "batch_dot", "batch_flatten",
+    "batch_get_value", "batch_set_value", "binary_crossentropy", "cast", "cast_to_floatx",
+    "categorical_crossentropy", "clear_session", "clip", "concatenate", "constant", "cos", "dot",
+    "dtype", "elu", "epsilon", "equal", "eval", "exp", "expand_dims", "flatten", "floatx",
+    "function", "gather", "get_session", "get_uid", "get_value", "get_variable_shape", "gradients",
+    "greater", "greater_equal", "hard_sigmoid", "identity", "image_data_format", "in_test_phase",
+    "in_train_phase", "int_shape", "is_keras_tensor", "l2_normalize", "learning_phase", "less",
+    "less_equal", "log", "logsumexp", "manual_variable_initialization", "max", "maximum", "mean",
+    "min", "minimum", "ndim", "not_equal", "one_hot", "ones", "ones_like", "permute_dimensions",
+    "placeholder", "pow", "print_tensor", "prod", "random_binomial", "random_normal",
+    "random_uniform", "relu", "repeat", "reset_uids", "reshape", "round", "set_epsilon",
+    "set_floatx", "set_image_data_format", "set_learning_phase", "set_session", "set_value",
+    "shape", "sigmoid", "sign", "sin", "softmax", "softplus", "softsign",
+    "sparse_categorical_crossentropy", "sqrt", "square", "squeeze", "stack", "std",
+    "stop_gradient", "sum", "switch", "tanh", "tile", "transpose", "truncated_normal", "update",
+    "update_add", "update_sub", "var", "variable", "zeros", "zeros_like",
 ]
 
 _FLOATX = "float32"
@@ -238,24 +249,90 @@ def batch_set_value(tuples):
     session.run(ops, feed_dict=feed)
 
 
-# -- a few of Keras's backend math functions (used by losses and metrics) -------------------
-
-
-def mean(x, axis=None, keepdims=False):
-    return math_ops.reduce_mean(x, axis, keepdims=keepdims)
-
-
-def sum(x, axis=None, keepdims=False):  # noqa: A001 - Keras's name
-    return math_ops.reduce_sum(x, axis, keepdims=keepdims)
-
-
-def square(x):
-    return math_ops.square(x)
-
-
-def clip(x, min_value, max_value):
-    return math_ops.clip_by_value(x, min_value, max_value)
-
-
-def cast(x, dtype):
-    return math_ops.cast(x, dtype)
+# -- Keras's tensor functions (K.mean, K.square, K.function, ...) ---------------------------
+from .backend_math import (  # noqa: E402 - defined after the session helpers they use
+    abs,
+    all,
+    any,
+    arange,
+    argmax,
+    argmin,
+    batch_dot,
+    batch_flatten,
+    binary_crossentropy,
+    cast,
+    categorical_crossentropy,
+    clip,
+    concatenate,
+    constant,
+    cos,
+    dot,
+    dtype,
+    elu,
+    equal,
+    exp,
+    expand_dims,
+    flatten,
+    function,
+    gather,
+    get_variable_shape,
+    gradients,
+    greater,
+    greater_equal,
+    hard_sigmoid,
+    identity,
+    in_test_phase,
+    in_train_phase,
+    l2_normalize,
+    less,
+    less_equal,
+    log,
+    logsumexp,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    ndim,
+    not_equal,
+    one_hot,
+    ones,
+    ones_like,
+    permute_dimensions,
+    pow,
+    print_tensor,
+    prod,
+    random_binomial,
+    random_normal,
+    random_uniform,
+    relu,
+    repeat,
+    reshape,
+    round,
+    shape,
+    sigmoid,
+    sign,
+    sin,
+    softmax,
+    softplus,
+    softsign,
+    sparse_categorical_crossentropy,
+    sqrt,
+    square,
+    squeeze,
+    stack,
+    std,
+    stop_gradient,
+    sum,
+    switch,
+    tanh,
+    tile,
+    transpose,
+    truncated_normal,
+    update,
+    update_add,
+    update_sub,
+    var,
+    zeros,
+    zeros_like,
+)
