@@ -414,3 +414,21 @@ def test_backend_functions_write_custom_losses_and_read_intermediate_outputs():
     assert K.int_shape(hidden) == (None, 4)
     assert K.eval(K.switch(K.constant(True, dtype="bool"), K.constant(1.0),
                            K.constant(2.0))) == 1.0
+
+
+@pytest.mark.parametrize("make", [
+    lambda: keras.layers.Dropout(0.5),
+    lambda: keras.layers.GaussianNoise(1.0),
+    lambda: keras.layers.GaussianDropout(0.5),
+    lambda: keras.layers.SpatialDropout1D(0.5),
+])
+def test_noise_layers_act_only_in_the_training_phase(make):
+    model = keras.Sequential([make()])
+    model.build((None, 6, 4))
+    model.compile("sgd", "mse")
+    x = np.ones((3, 6, 4), np.float32)
+    np.testing.assert_array_equal(model.predict(x), x)
+    session = keras.backend.get_session()
+    trained = session.run(model.outputs[0], {model.inputs[0]: x,
+                                             keras.backend.learning_phase(): True})
+    assert not np.array_equal(trained, x)

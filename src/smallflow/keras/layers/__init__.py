@@ -59,11 +59,13 @@ from .merge import (
     multiply,
     subtract,
 )
+from .noise import GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D
 from .normalization import BatchNormalization
 from .recurrent import GRU, LSTM, SimpleRNN
 from .wrappers import Bidirectional, TimeDistributed
 
 __all__ = [
+    "GaussianDropout", "GaussianNoise", "SpatialDropout1D", "SpatialDropout2D",
     "Bidirectional", "ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "ThresholdedReLU",
     "TimeDistributed",
     "Activation", "ActivityRegularization", "Add", "Average", "AveragePooling1D",
