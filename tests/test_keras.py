@@ -213,11 +213,21 @@ def test_wrong_input_shape_is_named():
 
 @pytest.mark.slow
 def test_the_beginner_program_reaches_97_percent_after_five_epochs():
-    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
-    x_train, x_test = x_train / 255.0, x_test / 255.0
-    model = _beginner_model()
-    model.fit(x_train, y_train, epochs=5, verbose=2)
-    _, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    """examples/keras_mnist.py is the TF 1.x program unchanged; its last line is evaluate's."""
+    import os
+    import pathlib
+    import re
+    import subprocess
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, str(root / "examples" / "keras_mnist.py")],
+                            capture_output=True, text=True, timeout=3000,
+                            env=dict(os.environ, PYTHONPATH=str(root / "src")))
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "Train on 60000 samples"
+    assert lines[-1].startswith("10000/10000 [==============================]")
+    accuracy = float(re.search(r"acc: ([0-9.]+)", lines[-1]).group(1))
     assert accuracy >= 0.97
 
 
