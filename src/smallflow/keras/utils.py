@@ -17,7 +17,8 @@ import numpy as np
 
 from ..datasets.download import write_verified
 
-__all__ = ["Sequence", "get_file", "normalize", "to_categorical"]
+__all__ = ["CustomObjectScope", "Sequence", "custom_object_scope", "get_custom_objects",
+           "get_file", "normalize", "plot_model", "to_categorical"]
 
 
 def _hash_of(path, algorithm):
@@ -146,3 +147,41 @@ class Sequence:
     def __iter__(self):
         for index in range(len(self)):
             yield self[index]
+
+
+_CUSTOM_OBJECTS = {}
+
+
+def get_custom_objects():
+    """The global ``{name: class or function}`` that ``load_model`` also looks names up in."""
+    return _CUSTOM_OBJECTS
+
+
+class CustomObjectScope:
+    """``with CustomObjectScope({'MyLayer': MyLayer}):`` makes names known to ``load_model``."""
+
+    def __init__(self, *scopes):
+        self.scopes = scopes
+        self._saved = None
+
+    def __enter__(self):
+        self._saved = dict(_CUSTOM_OBJECTS)
+        for scope in self.scopes:
+            _CUSTOM_OBJECTS.update(scope)
+        return self
+
+    def __exit__(self, *exc):
+        _CUSTOM_OBJECTS.clear()
+        _CUSTOM_OBJECTS.update(self._saved)
+        return False
+
+
+custom_object_scope = CustomObjectScope
+
+
+def plot_model(model, to_file="model.png", show_shapes=False, show_layer_names=True,
+               rankdir="TB", **kwargs):
+    """Not available: Keras draws models with pydot and Graphviz, which smallflow does not use;
+    ``model.summary()`` prints the same structure as a table."""
+    raise ImportError("Failed to import pydot. plot_model needs pydot and graphviz, which "
+                      "smallflow does not support; use model.summary() instead")

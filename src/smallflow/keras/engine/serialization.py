@@ -147,7 +147,10 @@ def _layer_classes():
 def layer_from_config(entry, custom_objects=None):
     import inspect
 
+    from ..utils import get_custom_objects
+
     classes = _layer_classes()
+    classes.update(get_custom_objects())
     classes.update(custom_objects or {})
     name = entry["class_name"]
     if name == "Lambda":
