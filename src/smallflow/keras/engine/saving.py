@@ -201,7 +201,12 @@ def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Ker
                 "lr", "decay", "clipnorm", "clipvalue"}
             settings = {k: v for k, v in optimizer_config["config"].items()
                         if k in accepted and k != "name" and v is not None}
-            model.compile(optimizer=optimizer_class(**settings), loss=training["loss"],
+            from ..utils import get_custom_objects
+
+            known = {**get_custom_objects(), **(custom_objects or {})}
+            loss = training["loss"]
+            loss = known.get(loss, loss) if isinstance(loss, str) else loss
+            model.compile(optimizer=optimizer_class(**settings), loss=loss,
                           metrics=_flat_metrics(training.get("metrics")),
                           loss_weights=training.get("loss_weights"))
     return model
