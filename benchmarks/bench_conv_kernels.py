@@ -19,10 +19,13 @@ import time
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from smallflow import config
 from smallflow.ops import conv_kernels as ck
 
 BATCH = 50
 TARGET_MS = 45.0
+# smallflow.config.set_conv_algorithm's settings, timed in turns per kernel call.
+ALGORITHMS = ("auto", "direct")
 
 
 # --- the hand-written baseline ---------------------------------------------------------------
@@ -124,16 +127,33 @@ def base_step(x, w1, w2, g2):
 
 
 def _time_ms(funcs, repeats):
-    """Run the functions alternately; return each one's (median, best) wall time in ms."""
+    """Run the functions alternately; return each one's (median, best) CPU time in ms.
+
+    CPU time of this process (one BLAS thread): on the shared machine, wall time mostly
+    measures the other processes."""
     times = [[] for _ in funcs]
     for func in funcs:
         func()  # warm up
     for _ in range(repeats):
         for slot, func in zip(times, funcs, strict=True):
-            start = time.perf_counter()
+            start = time.process_time()
             func()
-            slot.append(time.perf_counter() - start)
+            slot.append(time.process_time() - start)
     return [(statistics.median(t) * 1e3, min(t) * 1e3) for t in times]
+
+
+def _with_algorithm(name, func):
+    """``func`` run with smallflow.config's convolution algorithm set to ``name``."""
+
+    def run():
+        previous = config.get_conv_algorithm()
+        config.set_conv_algorithm(name)
+        try:
+            return func()
+        finally:
+            config.set_conv_algorithm(previous)
+
+    return run
 
 
 def _inputs(seed=0):
@@ -175,7 +195,9 @@ def _kernel_breakdown(x, w1, w2, g2, repeats):
         "pool1 gradient": lambda: ck.max_pool_grad(r1, h1, dh1, pool, pool, "SAME"),
         "conv1 filter gradient": lambda: ck.conv2d_backprop_filter(x, w1.shape, dz1, ones, "SAME"),
     }
-    return dict(zip(calls, _time_ms(list(calls.values()), repeats), strict=True))
+    funcs = [_with_algorithm(name, call) for call in calls.values() for name in ALGORITHMS]
+    times = iter(_time_ms(funcs, repeats))
+    return {label: [next(times) for _ in ALGORITHMS] for label in calls}
 
 
 def main(argv=None):
@@ -208,9 +230,10 @@ def main(argv=None):
     median = step[0][0]
     verdict = "within" if median < TARGET_MS else "OVER"
     print(f"forward + backward median {median:.2f} ms: {verdict} the {TARGET_MS:.0f} ms budget")
-    print("\nper kernel call (conv_kernels), median / best ms:")
-    for name, (ms, best) in _kernel_breakdown(x, w1, w2, g2, args.repeats).items():
-        print(f"  {name:24}{ms:7.2f}{best:7.2f}")
+    print("\nper kernel call (conv_kernels), median / best CPU ms, each algorithm in turn:")
+    print(f"  {'':24}" + "".join(f"{name:>14}" for name in ALGORITHMS))
+    for name, figures in _kernel_breakdown(x, w1, w2, g2, args.repeats).items():
+        print(f"  {name:24}" + "".join(f"{ms:7.2f}{best:7.2f}" for ms, best in figures))
 
 
 if __name__ == "__main__":

@@ -217,6 +217,38 @@ def keep_freed_memory():
     mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD)
 
 
+_CONV_ALGORITHMS = ("auto", "direct")
+_conv_algorithm = None  # None: not chosen yet, read SMALLFLOW_CONV_ALGORITHM when first asked
+
+
+def set_conv_algorithm(name):
+    """How stride-1 convolutions are computed: ``"auto"`` (the default) or ``"direct"``.
+
+    ``"auto"`` uses Winograd's minimal filtering (ops/winograd.py) for float32 convolutions
+    with square 3x3 or 5x5 filters where that is faster (forward pass and input gradient):
+    fewer multiplications, results within a few float32 roundings of the direct ones but not
+    bit for bit. ``"direct"`` keeps the old numerics (im2col and one matrix product).
+    ``SMALLFLOW_CONV_ALGORITHM`` sets the same from the environment.
+    """
+    global _conv_algorithm
+    if name not in _CONV_ALGORITHMS:
+        raise ValueError(f"set_conv_algorithm: the algorithm must be one of "
+                         f"{', '.join(map(repr, _CONV_ALGORITHMS))}, got {name!r}")
+    _conv_algorithm = name
+
+
+def get_conv_algorithm():
+    """The convolution algorithm setting, ``"auto"`` or ``"direct"``."""
+    global _conv_algorithm
+    if _conv_algorithm is None:
+        value = os.environ.get("SMALLFLOW_CONV_ALGORITHM", "auto").strip().lower() or "auto"
+        if value not in _CONV_ALGORITHMS:
+            raise ValueError(f"SMALLFLOW_CONV_ALGORITHM must be one of "
+                             f"{', '.join(map(repr, _CONV_ALGORITHMS))}, got {value!r}")
+        _conv_algorithm = value
+    return _conv_algorithm
+
+
 class threading:  # noqa: N801 - TensorFlow's name: ``tf.config.threading``
     """``tf.config.threading``: TensorFlow's names for the same setting.
 

@@ -37,16 +37,19 @@ examples, never over pixels):
   operations); for the 2x2/stride-2 case this was as fast as reshape tricks. The gradients
   have reshape-based paths for that case, and walk the window taps otherwise.
 - Work arrays (padded copies, im2col blocks, masks) are reused between calls from
-  per-thread buffers, see :func:`_scratch`.
+  per-thread buffers, see :func:`work_arrays.scratch`.
 """
 
 import math
 import operator
-import threading
 from typing import NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
+
+from .. import config
+from . import winograd
+from .work_arrays import scratch as _scratch
 
 __all__ = [
     "avg_pool",
@@ -64,9 +67,6 @@ PADDINGS = ("SAME", "VALID")
 
 # Target size of one block of the im2col matrix (see the module docstring).
 _BLOCK_BYTES = 2 * 2**20
-# Work arrays up to this size are kept for reuse between calls (see _scratch).
-_SCRATCH_LIMIT = 64 * 2**20
-_SCRATCH = threading.local()
 # The stride-1 input gradient is a convolution (see _backprop_input_full) from this many input
 # channels on: its product then has that many columns; fewer starve the matrix product.
 _FULL_CONV_MIN_CHANNELS = 8
@@ -256,32 +256,6 @@ def _check_out_shape(array, name, expected, context):
 
 
 # ---------------------------------------------------------------------------------------------
-# Work arrays
-
-
-def _scratch(slot, shape, dtype):
-    """A work array of ``shape`` (contents undefined) reused by later calls on this thread.
-
-    Fresh multi-megabyte arrays cost page faults on every call (glibc returns them to the
-    system when freed): about 20 ms per training step of the tutorial's CNN, measured.
-    Work arrays therefore live in per-thread buffers, one per ``slot``, grown on demand and
-    capped at ``_SCRATCH_LIMIT`` bytes. A kernel never returns one of them, and no two arrays
-    live at the same time share a slot.
-    """
-    dtype = np.dtype(dtype)
-    nbytes = math.prod(shape) * dtype.itemsize
-    if nbytes > _SCRATCH_LIMIT:
-        return np.empty(shape, dtype=dtype)
-    buffers = getattr(_SCRATCH, "buffers", None)
-    if buffers is None:
-        buffers = _SCRATCH.buffers = {}
-    buffer = buffers.get(slot)
-    if buffer is None or buffer.nbytes < nbytes:
-        buffer = buffers[slot] = np.empty(max(nbytes, 64), dtype=np.uint8)
-    return buffer[:nbytes].view(dtype).reshape(shape)
-
-
-# ---------------------------------------------------------------------------------------------
 # Shared helpers
 
 
@@ -440,7 +414,7 @@ def conv2d(x, w, strides, padding, dilations=None):
     _check_rank(x, "input", _NHWC)
     _check_rank(w, "filter", _HWIO)
     geo, _ = _conv_setup(x.shape, w.shape, strides, padding, dilations)
-    return _conv_products(_pad(x, geo, 0), w, geo)
+    return _convolve(x, w, geo)
 
 
 def conv2d_bias_relu(x, w, bias, strides, padding, pool=None):
@@ -469,8 +443,42 @@ def conv2d_bias_relu(x, w, bias, strides, padding, pool=None):
         out_shape = (x.shape[0], geo.out_h, geo.out_w, w.shape[3])
         pool_geo, _ = _pool_setup(out_shape, *pool, "input")
         if pool_geo.padded or not x.shape[0]:
-            return max_pool(_conv_products(_pad(x, geo, 0), w, geo, bias), *pool)
-    return _conv_products(_pad(x, geo, 0), w, geo, bias, pool_geo)
+            return max_pool(_convolve(x, w, geo, bias), *pool)
+    return _convolve(x, w, geo, bias, pool_geo)
+
+
+def _winograd_fits(w_shape, geo, dtype):
+    """Stride-1 convolutions that Winograd's algorithm computes faster (see winograd.py)."""
+    return (geo.sh == geo.sw == 1 and config.get_conv_algorithm() == "auto"
+            and winograd.usable(w_shape, geo.out_h, geo.out_w, dtype))
+
+
+def _convolve(x, w, geo, bias=None, pool_geo=None):
+    """The convolution of unpadded ``x`` with ``w`` (then bias, ReLU and pooling as in
+    :func:`_conv_products`): by Winograd's algorithm where it fits, else im2col."""
+    if not _winograd_fits(w.shape, geo, x.dtype) or not x.shape[0]:
+        return _conv_products(_pad(x, geo, 0), w, geo, bias, pool_geo)
+    n, out_c = x.shape[0], w.shape[3]
+    if pool_geo is None:
+        out = np.empty((n, geo.out_h, geo.out_w, out_c), dtype=x.dtype)
+
+        def target(start, stop):
+            return out[start:stop]
+    else:
+        out = np.empty((n, pool_geo.out_h, pool_geo.out_w, out_c), dtype=x.dtype)
+
+        def target(start, stop):
+            return _scratch("fused_block", (stop - start, geo.out_h, geo.out_w, out_c), x.dtype)
+
+    blocks = winograd.conv2d(x, w, geo.pad_top, geo.pad_left, geo.out_h, geo.out_w, target,
+                             2 * _BLOCK_BYTES)
+    for start, stop, block in blocks:
+        if bias is not None:
+            np.add(block, bias, out=block)
+            np.maximum(block, 0, out=block)
+        if pool_geo is not None:
+            _max_reduce(block, pool_geo, out[start:stop])
+    return out
 
 
 def _conv_products(xp, w, geo, bias=None, pool_geo=None):
@@ -542,6 +550,8 @@ def _backprop_input_full(input_shape, w, grad, geo):
                      geo.kh - 1 - geo.pad_bottom, geo.kw - 1 - geo.pad_left,
                      geo.kw - 1 - geo.pad_right)
     turned = w[::-1, ::-1].transpose(0, 1, 3, 2)
+    if _winograd_fits(turned.shape, full, w.dtype):
+        return _convolve(grad, turned, full)
     w_mat = _scratch("turned_filter", turned.shape, w.dtype)
     np.copyto(w_mat, turned)
     return _conv_products(_pad(grad, full, 0), w_mat, full)
