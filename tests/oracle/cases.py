@@ -397,6 +397,22 @@ def _nn_cases():
 
         return case(f"conv2d/{padding}/{stride}", build, rtol=1e-6)
 
+    def winograd_case(padding, k):
+        # float32 with 8 channels: smallflow takes its Winograd path (forward and input
+        # gradient), TensorFlow its own; both are a few float32 roundings from exact, so the
+        # tolerance is the element-wise one that the small outputs (|y| <= ~1) need.
+        def build(tf, np):
+            x = tf.constant(np.sin(np.arange(2 * 9 * 9 * 8)).reshape(2, 9, 9, 8)
+                            .astype(np.float32))
+            w = tf.constant((0.05 * np.cos(np.arange(k * k * 8 * 8) * 0.7))
+                            .reshape(k, k, 8, 8).astype(np.float32))
+            y = tf.nn.conv2d(x, w, [1, 1, 1, 1], padding)
+            weights = tf.constant(np.cos(np.arange(8.0)).astype(np.float32))
+            dx, dw = tf.gradients(y * weights, [x, w])
+            return {"y": y, "dx": dx, "dw": dw}
+
+        return case(f"conv2d_winograd/{padding}/{k}x{k}", build, rtol=2e-2)
+
     def pool_case(kind, padding, values_name, k, stride):
         nan, inf = float("nan"), float("inf")
         pool_values = {
@@ -443,6 +459,7 @@ def _nn_cases():
                                                 strict=True))),
         case("dropout_keep_1", lambda tf, np: {"d": tf.nn.dropout(tf.constant(logits), 1.0)}),
         conv_case("SAME", 1), conv_case("VALID", 1), conv_case("SAME", 2),
+        *(winograd_case(padding, k) for padding in ("SAME", "VALID") for k in (3, 5)),
     ]
     for kind, padding, values, (k, stride) in itertools.product(
             ("max", "avg"), ("SAME", "VALID"), ("plain", "nan", "neg_inf", "mixed"),
