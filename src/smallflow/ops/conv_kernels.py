@@ -36,6 +36,9 @@ examples, never over pixels):
 - Pooling reduces rows first, then columns, over strided views (``kh + kw`` whole-array
   operations); for the 2x2/stride-2 case this was as fast as reshape tricks. The gradients
   have reshape-based paths for that case, and walk the window taps otherwise.
+- Stride-1 float32 convolutions with square 3x3 / 5x5 filters and enough channels go to
+  Winograd's algorithm instead (winograd.py: fewer multiplications, not bit for bit the
+  same results); ``config.set_conv_algorithm("direct")`` keeps them here.
 - Work arrays (padded copies, im2col blocks, masks) are reused between calls from
   per-thread buffers, see :func:`work_arrays.scratch`.
 """
@@ -470,8 +473,7 @@ def _convolve(x, w, geo, bias=None, pool_geo=None):
         def target(start, stop):
             return _scratch("fused_block", (stop - start, geo.out_h, geo.out_w, out_c), x.dtype)
 
-    blocks = winograd.conv2d(x, w, geo.pad_top, geo.pad_left, geo.out_h, geo.out_w, target,
-                             2 * _BLOCK_BYTES)
+    blocks = winograd.conv2d(x, w, geo.pad_top, geo.pad_left, geo.out_h, geo.out_w, target)
     for start, stop, block in blocks:
         if bias is not None:
             np.add(block, bias, out=block)
@@ -517,6 +519,8 @@ def conv2d_backprop_filter(x, filter_shape, grad, strides, padding, dilations=No
     geo, context = _conv_setup(x.shape, filter_shape, strides, padding, dilations)
     n, out_c = x.shape[0], filter_shape[3]
     _check_out_shape(grad, "out_backprop", (n, geo.out_h, geo.out_w, out_c), context)
+    if n and _winograd_fits(filter_shape, geo, x.dtype):
+        return winograd.filter_gradient(x, grad, geo.kh, geo.pad_top, geo.pad_left)
     depth = geo.kh * geo.kw * x.shape[3]
     grad_rows = grad.reshape(n * geo.out_h * geo.out_w, out_c)
     dw = np.zeros((depth, out_c), dtype=x.dtype)

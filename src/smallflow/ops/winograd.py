@@ -20,21 +20,29 @@ convolution layer computes is its transpose. They are computed here exactly with
 from the points in ``_POINTS``, which were chosen for float32 accuracy: small points (0, +-1,
 +-2, +-1/2) keep the transforms' entries, and so their rounding errors, small.
 
-Accuracy (measured against a float64 reference, relative to the largest output, see
-tests/test_winograd.py and docs/architecture.md): about 2e-6 to 8e-6 for 5x5 and 1e-6 to
-3e-6 for 3x3 filters over 32-64 channels, against 3e-7 to 7e-7 for the im2col product; well
-below what float32 training notices, but not bit for bit the direct result.
+Accuracy (measured against a float64 reference over random cases with 8-64 channels, see
+docs/architecture.md): the largest error relative to the largest output is up to about
+7e-6 for 5x5 filters and 3e-6 for 3x3, against 1e-6 for the im2col product; well below
+what float32 training notices, but not bit for bit the direct result.
 ``SMALLFLOW_CONV_ALGORITHM=direct`` (or ``smallflow.config.set_conv_algorithm("direct")``)
 keeps every convolution on the direct path.
 
-Layout, chosen so that every step is a few large BLAS calls with no Python loop over tiles
+The same transforms give the filter gradient: with V the input transform and dM the
+output gradient taken back through the output transform (its adjoint), the gradient of the
+transformed filter at each point is ``V^T dM``, a product whose depth is the number of
+tiles, and ``dW = G^T dU G``.
+
+Layout, chosen so that every step is a few BLAS calls with no Python loop over tiles
 (measured on the CNN's second layer, batch 50, 32->64 channels, 14x14): a block of examples
 is copied, padded, into ``[height, width, examples, channels]``; the input transform's first
 half is one stacked product over tile rows, the second writes through a strided ``out=``
 straight into ``V [a, a, tile rows, tile cols, examples, channels]``, where each point's
 ``[tiles, channels]`` matrix is contiguous; then ``a * a`` products with the transformed
-filter; the output transform is one product, and ``m * m`` strided copies put the tiles
-in place. Blocks of examples keep the work arrays near the L2 cache's size.
+filter; the output transform is one product with ``A^T (x) A^T`` (Kronecker), and ``m * m``
+strided copies put the tiles in place. Blocks are small (one example of the CNN): OpenBLAS
+multiplies matrices with few rows fastest below about a million multiply-adds, where it
+skips packing them (the output transform ran at 10 ns a column instead of 25-30, which
+halved the forward pass). The views of each block size are made once per call.
 """
 
 import functools
@@ -43,11 +51,10 @@ import threading
 from fractions import Fraction
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from .work_arrays import scratch
 
-__all__ = ["conv2d", "matrices", "tile_size", "usable"]
+__all__ = ["conv2d", "filter_gradient", "matrices", "tile_size", "usable"]
 
 INFINITY = None  # the point "at infinity" of an interpolation (the leading coefficient)
 # Output tile size m and interpolation points for each filter size r (a = m + r - 1 points).
@@ -61,6 +68,10 @@ MIN_CHANNELS = 8
 MIN_OUTPUT = 4
 _FILTER_CACHE = threading.local()
 _FILTER_CACHE_SIZE = 4
+# Most columns of one output-transform product (see _Block).
+_COLUMNS = 2048
+# Tiles per block of the filter gradient (the depth of its products).
+_FILTER_TILES = 400
 
 
 def tile_size(r):
@@ -148,7 +159,49 @@ def _transformed_filter(w, m):
     return u
 
 
-def conv2d(x, w, pad_top, pad_left, out_h, out_w, target, block_bytes):
+def _strided(array, shape, strides):
+    """A view of contiguous ``array`` with the given shape and strides in elements (the
+    ndarray constructor: as_strided costs about 40 us a call, this about 1)."""
+    item = array.dtype.itemsize
+    return np.ndarray(shape, array.dtype, buffer=array,
+                      strides=tuple(stride * item for stride in strides))
+
+
+class _Block:
+    """The work arrays and views for blocks of ``k`` examples (see conv2d)."""
+
+    def __init__(self, k, geometry, dtype):
+        m, r, th, tw, c, o = geometry
+        a = m + r - 1
+        self.hp, self.wp = th * m + r - 1, tw * m + r - 1
+        self.input = scratch("winograd_input", (self.hp, self.wp, k, c), dtype)
+        row = self.wp * k * c
+        self.across = _strided(self.input, (th, a, row), (m * row, row, 1))
+        self.rows = scratch("winograd_a", (th, a, row), dtype)
+        self.v = scratch("winograd_b", (a, a, th, tw, k * c), dtype)
+        self.windows = _strided(self.rows, (th, a, tw, a, k * c),
+                                (a * row, row, m * k * c, k * c, 1))
+        tiles = th * tw * k
+        self.v_view = _strided(self.v, (th, a, tw, a, k * c),
+                               (tw * k * c, a * tiles * c, k * c, tiles * c, 1))
+        self.points = self.v.reshape(a * a, tiles, c)
+        self.products = scratch("winograd_c", (a * a, tiles, o), dtype)
+        self.y = scratch("winograd_y", (m, m, th, tw, k, o), dtype)
+        # The output transform in products small enough for OpenBLAS's small-matrix kernels
+        # (no packing): [m*m, a*a] x [a*a, columns], columns <= _COLUMNS (measured: 10 ns a
+        # column at 1,600 columns, 25-30 at 3,200 and more).
+        columns = tiles * o
+        chunks = max(1, min(th * tw, -(-columns // _COLUMNS)))
+        while (th * tw) % chunks:
+            chunks += 1
+        width = columns // chunks
+        self.product_chunks = _strided(self.products, (chunks, a * a, width),
+                                       (width, columns, 1))
+        self.y_chunks = _strided(self.y, (chunks, m * m, width), (width, columns, 1))
+        self.fresh = True
+
+
+def conv2d(x, w, pad_top, pad_left, out_h, out_w, target):
     """Cross-correlate NHWC ``x`` with square HWIO ``w`` at stride 1, block by block.
 
     The input is read as if padded with ``pad_top`` zero rows and ``pad_left`` zero columns
@@ -156,59 +209,104 @@ def conv2d(x, w, pad_top, pad_left, out_h, out_w, target, block_bytes):
     For each block of examples ``start:stop``, ``target(start, stop)`` gives the array
     ``[stop - start, out_h, out_w, out]`` to write that block into; after writing it, the
     generator yields ``(start, stop, block)`` so that the caller can finish the block while
-    it is in cache. ``block_bytes``: about how much work memory one block may use.
+    it is in cache.
     """
     n, h, width, c = x.shape
     r, o = w.shape[0], w.shape[3]
     m = tile_size(r)
-    a = m + r - 1
     at, _, bt = matrices(m, r)
     at2 = np.kron(at, at).astype(x.dtype)
     bt = bt.astype(x.dtype)
     u = _transformed_filter(w, m)
     th, tw = -(-out_h // m), -(-out_w // m)
-    hp, wp = th * m + r - 1, tw * m + r - 1
-    per_example = a * a * th * tw * (c + o) * x.dtype.itemsize
-    size = max(1, min(n, block_bytes // per_example))
+    # Blocks as small as the output transform's products want (one example for the CNN).
+    size = max(1, min(n, _COLUMNS // (th * tw * o)))
     size = math.ceil(n / math.ceil(n / size))  # near-equal blocks
-    item = x.dtype.itemsize
-    for start in range(0, n, size):
-        stop = min(start + size, n)
-        k = stop - start
-        tiles = th * tw * k
-        # The block, padded, as [height, width, examples, channels].
-        xp = scratch("winograd_input", (hp, wp, k, c), x.dtype)
-        bottom, right = pad_top + h, pad_left + width
+    counts = [(alpha, beta, len(range(alpha, out_h, m)), len(range(beta, out_w, m)))
+              for alpha in range(m) for beta in range(m)]
+    for start, stop, plan in _blocks(n, size, (m, r, th, tw, c, o), x.dtype):
+        _fill_input(plan, x, start, stop, pad_top, pad_left)
+        # Input transform: along the height, one product per tile row; along the width,
+        # written through a strided view into V [a, a, th, tw, k * c].
+        np.matmul(bt, plan.across, out=plan.rows)
+        np.matmul(bt, plan.windows, out=plan.v_view)
+        # The a * a products, each [tiles, in] x [in, out].
+        np.matmul(plan.points, u, out=plan.products)
+        # Output transform A^T M A: one product with the Kronecker product of A^T with
+        # itself (one pass over M; two products of A^T were slower).
+        np.matmul(at2, plan.product_chunks, out=plan.y_chunks)
+        block = target(start, stop)
+        y = plan.y
+        for alpha, beta, count_h, count_w in counts:
+            np.copyto(block[:, alpha::m, beta::m],
+                      y[alpha, beta, :count_h, :count_w].transpose(2, 0, 1, 3))
+        yield start, stop, block
+
+
+def _fill_input(plan, x, start, stop, pad_top, pad_left):
+    """Copy examples start:stop of ``x`` into the block's padded input; zero its borders
+    when the work array may hold something else there."""
+    xp = plan.input
+    bottom, right = pad_top + x.shape[1], pad_left + x.shape[2]
+    if plan.fresh:
         xp[:pad_top] = 0
         xp[bottom:] = 0
         xp[pad_top:bottom, :pad_left] = 0
         xp[pad_top:bottom, right:] = 0
-        np.copyto(xp[pad_top:bottom, pad_left:right], x[start:stop].transpose(1, 2, 0, 3))
-        # Input transform along the height: one product per tile row, all columns at once.
-        row = wp * k * c
-        across = as_strided(xp, (th, a, row), (m * row * item, row * item, item))
-        rows = scratch("winograd_a", (th, a, wp, k * c), x.dtype)
-        np.matmul(bt, across, out=rows.reshape(th, a, row))
-        # Along the width, written through a strided view into V [a, a, th, tw, k * c].
-        v = scratch("winograd_b", (a, a, th, tw, k * c), x.dtype)
-        s = rows.strides
-        windows = as_strided(rows, (th, a, tw, a, k * c), (s[0], s[1], m * s[2], s[2], item))
-        s = v.strides
-        v_view = as_strided(v, (th, a, tw, a, k * c), (s[2], s[0], s[3], s[1], item))
-        np.matmul(bt, windows, out=v_view)
-        # The a * a products, each [tiles, in] x [in, out].
-        products = scratch("winograd_c", (a * a, tiles, o), x.dtype)
-        np.matmul(v.reshape(a * a, tiles, c), u, out=products)
-        # Output transform, A^T M A, as one product with the Kronecker product of A^T with
-        # itself: more multiplications than two products (a * a against a + a * a / m per
-        # output) but one pass over M; measured 0.37 against 0.51 ms a block of 7 examples.
-        y = scratch("winograd_b", (m, m, th, tw, k, o), x.dtype)
-        np.matmul(at2, products.reshape(a * a, tiles * o), out=y.reshape(m * m, tiles * o))
-        block = target(start, stop)
-        for alpha in range(m):
-            count_h = len(range(alpha, out_h, m))
-            for beta in range(m):
-                count_w = len(range(beta, out_w, m))
-                np.copyto(block[:, alpha::m, beta::m],
-                          y[alpha, beta, :count_h, :count_w].transpose(2, 0, 1, 3))
-        yield start, stop, block
+        plan.fresh = False
+    np.copyto(xp[pad_top:bottom, pad_left:right], x[start:stop].transpose(1, 2, 0, 3))
+
+
+def _blocks(n, size, geometry, dtype):
+    """Yield ``(start, stop, plan)`` over blocks of ``size`` examples (the last may be
+    smaller), with the work arrays and views of each block size made once."""
+    plans = {}
+    for start in range(0, n, size):
+        stop = min(start + size, n)
+        plan = plans.get(stop - start)
+        if plan is None:
+            for other in plans.values():
+                other.fresh = True  # shares the work arrays: its zero borders are gone
+            plan = plans[stop - start] = _Block(stop - start, geometry, dtype)
+        yield start, stop, plan
+
+
+def filter_gradient(x, grad, r, pad_top, pad_left):
+    """The gradient of conv2d's filter (``x`` and ``grad`` as conv2d's input and output).
+
+    With V the input transform and dM = (A (x) A) dY the adjoint of the output transform,
+    the gradient at each point is V^T dM, a product whose depth is the number of tiles;
+    then dW = G^T dU G.
+    """
+    n, _, _, c = x.shape
+    _, out_h, out_w, o = grad.shape
+    m = tile_size(r)
+    a = m + r - 1
+    at, g, bt = matrices(m, r)
+    at2_t = np.ascontiguousarray(np.kron(at, at).T, dtype=x.dtype)  # [a * a, m * m]
+    bt = bt.astype(x.dtype)
+    th, tw = -(-out_h // m), -(-out_w // m)
+    size = max(1, min(n, _FILTER_TILES // (th * tw)))
+    size = math.ceil(n / math.ceil(n / size))
+    du = np.zeros((a * a, c, o), dtype=x.dtype)
+    part = scratch("winograd_du", (a * a, c, o), x.dtype)
+    counts = [(alpha, beta, len(range(alpha, out_h, m)), len(range(beta, out_w, m)))
+              for alpha in range(m) for beta in range(m)]
+    for start, stop, plan in _blocks(n, size, (m, r, th, tw, c, o), x.dtype):
+        _fill_input(plan, x, start, stop, pad_top, pad_left)
+        np.matmul(bt, plan.across, out=plan.rows)
+        np.matmul(bt, plan.windows, out=plan.v_view)
+        # The output gradient as tiles [m, m, th, tw, k, o], zero past the output's edge.
+        y = plan.y
+        if th * m != out_h or tw * m != out_w:
+            y.fill(0)
+        for alpha, beta, count_h, count_w in counts:
+            np.copyto(y[alpha, beta, :count_h, :count_w],
+                      grad[start:stop, alpha::m, beta::m].transpose(1, 2, 0, 3))
+        np.matmul(at2_t, plan.y_chunks, out=plan.product_chunks)
+        np.matmul(plan.points.transpose(0, 2, 1), plan.products, out=part)
+        du += part
+    du = du.reshape(a, a, c, o).astype(np.float64)
+    rows = np.tensordot(g, du, axes=(0, 0))  # [r(i), a(nu), c, o]
+    dw = np.tensordot(g, rows, axes=(0, 1))  # [r(j), r(i), c, o]
+    return np.ascontiguousarray(dw.transpose(1, 0, 2, 3), dtype=x.dtype)
