@@ -222,14 +222,9 @@ def conv2d(x, w, pad_top, pad_left, out_h, out_w, target):
     # Blocks as small as the output transform's products want (one example for the CNN).
     size = max(1, min(n, _COLUMNS // (th * tw * o)))
     size = math.ceil(n / math.ceil(n / size))  # near-equal blocks
-    counts = [(alpha, beta, len(range(alpha, out_h, m)), len(range(beta, out_w, m)))
-              for alpha in range(m) for beta in range(m)]
-    for start, stop, plan in _blocks(n, size, (m, r, th, tw, c, o), x.dtype):
-        _fill_input(plan, x, start, stop, pad_top, pad_left)
-        # Input transform: along the height, one product per tile row; along the width,
-        # written through a strided view into V [a, a, th, tw, k * c].
-        np.matmul(bt, plan.across, out=plan.rows)
-        np.matmul(bt, plan.windows, out=plan.v_view)
+    counts = _tile_counts(out_h, out_w, m)
+    geometry = (m, r, th, tw, c, o)
+    for start, stop, plan in _transformed_blocks(x, size, geometry, (pad_top, pad_left), bt):
         # The a * a products, each [tiles, in] x [in, out].
         np.matmul(plan.points, u, out=plan.products)
         # Output transform A^T M A: one product with the Kronecker product of A^T with
@@ -257,18 +252,31 @@ def _fill_input(plan, x, start, stop, pad_top, pad_left):
     np.copyto(xp[pad_top:bottom, pad_left:right], x[start:stop].transpose(1, 2, 0, 3))
 
 
-def _blocks(n, size, geometry, dtype):
+def _transformed_blocks(x, size, geometry, pads, bt):
     """Yield ``(start, stop, plan)`` over blocks of ``size`` examples (the last may be
-    smaller), with the work arrays and views of each block size made once."""
+    smaller) with the block's input transform in ``plan.v``; the work arrays and views of
+    each block size are made once."""
     plans = {}
-    for start in range(0, n, size):
-        stop = min(start + size, n)
+    for start in range(0, x.shape[0], size):
+        stop = min(start + size, x.shape[0])
         plan = plans.get(stop - start)
         if plan is None:
             for other in plans.values():
                 other.fresh = True  # shares the work arrays: its zero borders are gone
-            plan = plans[stop - start] = _Block(stop - start, geometry, dtype)
+            plan = plans[stop - start] = _Block(stop - start, geometry, x.dtype)
+        _fill_input(plan, x, start, stop, *pads)
+        # Along the height, one product per tile row; along the width, written through a
+        # strided view into V [a, a, th, tw, k * c].
+        np.matmul(bt, plan.across, out=plan.rows)
+        np.matmul(bt, plan.windows, out=plan.v_view)
         yield start, stop, plan
+
+
+def _tile_counts(out_h, out_w, m):
+    """``(alpha, beta, rows, cols)``: how many tiles have their output ``(alpha, beta)``
+    inside the ``out_h x out_w`` output."""
+    return [(alpha, beta, len(range(alpha, out_h, m)), len(range(beta, out_w, m)))
+            for alpha in range(m) for beta in range(m)]
 
 
 def filter_gradient(x, grad, r, pad_top, pad_left):
@@ -290,12 +298,9 @@ def filter_gradient(x, grad, r, pad_top, pad_left):
     size = math.ceil(n / math.ceil(n / size))
     du = np.zeros((a * a, c, o), dtype=x.dtype)
     part = scratch("winograd_du", (a * a, c, o), x.dtype)
-    counts = [(alpha, beta, len(range(alpha, out_h, m)), len(range(beta, out_w, m)))
-              for alpha in range(m) for beta in range(m)]
-    for start, stop, plan in _blocks(n, size, (m, r, th, tw, c, o), x.dtype):
-        _fill_input(plan, x, start, stop, pad_top, pad_left)
-        np.matmul(bt, plan.across, out=plan.rows)
-        np.matmul(bt, plan.windows, out=plan.v_view)
+    counts = _tile_counts(out_h, out_w, m)
+    geometry = (m, r, th, tw, c, o)
+    for start, stop, plan in _transformed_blocks(x, size, geometry, (pad_top, pad_left), bt):
         # The output gradient as tiles [m, m, th, tw, k, o], zero past the output's edge.
         y = plan.y
         if th * m != out_h or tw * m != out_w:
