@@ -272,7 +272,23 @@ def initial_params(rng):
 
 
 def check_agreement(initial, images, labels):
-    """Loss, gradients and one Adam step (keep_prob 1) must agree between the two."""
+    """Loss, gradients and one Adam step (keep_prob 1) must agree between the two: closely
+    with the direct convolutions, loosely with Winograd's (smallflow's default), whose
+    rounding differs enough from NumPy's to move a max-pool's choice or a ReLU's sign in a
+    window or two of this batch (measured: one of each), which moves that gradient entry
+    (and may flip the sign of a near-zero one, whose Adam step then goes the other way: the
+    update is compared with the direct convolutions only)."""
+    previous = tf.config.get_conv_algorithm()
+    try:
+        tf.config.set_conv_algorithm("direct")
+        _check_agreement(initial, images, labels, 1e-3, update=True)
+        tf.config.set_conv_algorithm(previous)
+        _check_agreement(initial, images, labels, 2e-2, update=False)
+    finally:
+        tf.config.set_conv_algorithm(previous)
+
+
+def _check_agreement(initial, images, labels, tolerance, update):
     with tf.Graph().as_default():
         x, y_, keep_prob, variables, _, loss, train_step = build_tutorial_graph(initial)
         gradients = tf.gradients(loss, variables)
@@ -289,9 +305,11 @@ def check_agreement(initial, images, labels):
         raise SystemExit(f"losses disagree: smallflow {ours_loss} vs NumPy {base_loss}")
     for index, (a, b) in enumerate(zip(ours_grads, grads)):
         error = np.abs(a - b).max() / (np.abs(b).max() or 1.0)
-        if a.dtype != np.float32 or error > 1e-3:
+        if a.dtype != np.float32 or error > tolerance:
             raise SystemExit(f"gradient {index} ({a.dtype}) differs: relative error {error:.3g}")
     for index, (a, b, start) in enumerate(zip(ours_after, base_after, initial)):
+        if not update:
+            break
         if a.dtype != np.float32:
             raise SystemExit(f"variable {index} is {a.dtype}, not float32")
         moved = np.abs(b - start).max()
