@@ -271,8 +271,13 @@ def test_blocks_of_any_number_of_examples_stay_within_the_bound(monkeypatch, exa
 # --- fusion, gradients and training -----------------------------------------------------------
 
 
+@pytest.mark.parametrize("group_bytes", [2 * 2**20, 120_000])  # 1 group; groups of 2 examples
 @pytest.mark.parametrize("pool", [None, ((2, 2), (2, 2), "VALID"), ((3, 3), (2, 2), "VALID")])
-def test_fused_bias_relu_pool_equals_the_unfused_ops(pool, winograd_calls):
+def test_fused_bias_relu_pool_equals_the_unfused_ops(pool, group_bytes, winograd_calls,
+                                                      monkeypatch):
+    """The bias, ReLU and pooling run on groups of examples (conv_kernels._BLOCK_BYTES of
+    the convolution's output), the last one smaller."""
+    monkeypatch.setattr(ck, "_BLOCK_BYTES", group_bytes)
     rng = np.random.default_rng(6)
     x = rng.standard_normal((5, 14, 14, 32)).astype(np.float32)
     w = (rng.standard_normal((5, 5, 32, 64)) * 0.1).astype(np.float32)

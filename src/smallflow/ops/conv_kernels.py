@@ -461,25 +461,18 @@ def _convolve(x, w, geo, bias=None, pool_geo=None):
     :func:`_conv_products`): by Winograd's algorithm where it fits, else im2col."""
     if not _winograd_fits(w.shape, geo, x.dtype) or not x.shape[0]:
         return _conv_products(_pad(x, geo, 0), w, geo, bias, pool_geo)
-    n, out_c = x.shape[0], w.shape[3]
-    if pool_geo is None:
-        out = np.empty((n, geo.out_h, geo.out_w, out_c), dtype=x.dtype)
+    out_hw = (geo.out_h, geo.out_w) if pool_geo is None else (pool_geo.out_h, pool_geo.out_w)
+    out = np.empty((x.shape[0], *out_hw, w.shape[3]), dtype=x.dtype)
 
-        def target(start, stop):
-            return out[start:stop]
-    else:
-        out = np.empty((n, pool_geo.out_h, pool_geo.out_w, out_c), dtype=x.dtype)
-
-        def target(start, stop):
-            return _scratch("fused_block", (stop - start, geo.out_h, geo.out_w, out_c), x.dtype)
-
-    blocks = winograd.conv2d(x, w, geo.pad_top, geo.pad_left, geo.out_h, geo.out_w, target)
-    for start, stop, block in blocks:
+    def finish(first, stop, block):
         if bias is not None:
             np.add(block, bias, out=block)
             np.maximum(block, 0, out=block)
         if pool_geo is not None:
-            _max_reduce(block, pool_geo, out[start:stop])
+            _max_reduce(block, pool_geo, out[first:stop])
+
+    winograd.conv2d(x, w, (geo.pad_top, geo.pad_left), (geo.out_h, geo.out_w), finish,
+                    out if pool_geo is None else None, _BLOCK_BYTES)
     return out
 
 

@@ -201,18 +201,19 @@ class _Block:
         self.fresh = True
 
 
-def conv2d(x, w, pad_top, pad_left, out_h, out_w, target):
-    """Cross-correlate NHWC ``x`` with square HWIO ``w`` at stride 1, block by block.
+def conv2d(x, w, pads, out_hw, finish, out=None, group_bytes=2 * 2**20):
+    """Cross-correlate NHWC ``x`` with square HWIO ``w`` at stride 1.
 
-    The input is read as if padded with ``pad_top`` zero rows and ``pad_left`` zero columns
-    before it (and zeros after it as far as needed); the output is ``[n, out_h, out_w, out]``.
-    For each block of examples ``start:stop``, ``target(start, stop)`` gives the array
-    ``[stop - start, out_h, out_w, out]`` to write that block into; after writing it, the
-    generator yields ``(start, stop, block)`` so that the caller can finish the block while
-    it is in cache.
+    The input is read as if padded with ``pads = (top, left)`` zero rows and columns before
+    it (and zeros after it as far as needed); the result is ``[n, out_h, out_w, out]``,
+    written into ``out`` when given, else into a work array per group of examples. After
+    each group (about ``group_bytes`` of result: Winograd's own blocks are single examples
+    of the CNN, too small for per-call costs of what follows), ``finish(first, stop, block)``
+    gets the group's result ``block`` while it is in cache (the bias, ReLU and pooling).
     """
-    n, h, width, c = x.shape
+    n, _, _, c = x.shape
     r, o = w.shape[0], w.shape[3]
+    out_h, out_w = out_hw
     m = tile_size(r)
     at, _, bt = matrices(m, r)
     at2 = np.kron(at, at).astype(x.dtype)
@@ -222,20 +223,31 @@ def conv2d(x, w, pad_top, pad_left, out_h, out_w, target):
     # Blocks as small as the output transform's products want (one example for the CNN).
     size = max(1, min(n, _COLUMNS // (th * tw * o)))
     size = math.ceil(n / math.ceil(n / size))  # near-equal blocks
+    group = max(size, group_bytes // (out_h * out_w * o * x.dtype.itemsize))
+    results = out if out is not None else scratch("winograd_group", (group, out_h, out_w, o),
+                                                   x.dtype)
+    first = 0  # the first example of the group being filled
     counts = _tile_counts(out_h, out_w, m)
-    geometry = (m, r, th, tw, c, o)
-    for start, stop, plan in _transformed_blocks(x, size, geometry, (pad_top, pad_left), bt):
+    for start, stop, plan in _transformed_blocks(x, size, (m, r, th, tw, c, o), pads, bt):
         # The a * a products, each [tiles, in] x [in, out].
         np.matmul(plan.points, u, out=plan.products)
         # Output transform A^T M A: one product with the Kronecker product of A^T with
         # itself (one pass over M; two products of A^T were slower).
         np.matmul(at2, plan.product_chunks, out=plan.y_chunks)
-        block = target(start, stop)
+        if stop - first > group:
+            finish(first, start, _group(results, out, first, start))
+            first = start
+        block = _group(results, out, first, stop)[start - first :]
         y = plan.y
         for alpha, beta, count_h, count_w in counts:
             np.copyto(block[:, alpha::m, beta::m],
                       y[alpha, beta, :count_h, :count_w].transpose(2, 0, 1, 3))
-        yield start, stop, block
+    finish(first, n, _group(results, out, first, n))
+
+
+def _group(results, out, first, stop):
+    """Examples first:stop of the result: in ``out`` itself, or in the group's work array."""
+    return results[first:stop] if out is not None else results[: stop - first]
 
 
 def _fill_input(plan, x, start, stop, pad_top, pad_left):
