@@ -64,6 +64,39 @@ block by block into cache and applying Adam to each block there (would save writ
 re-reading its 12.8 MB, about 2-3 ms); the dense layers' products are already single BLAS
 calls on transposed views (no copies), 3 x 0.32 GFLOP at the sgemm rate.
 
+Session 5 (hwino): Winograd convolutions (ops/winograd.py, docs/architecture.md). The
+second layer's three kernels now do 2.5-4.6x fewer multiplications: F(3x3, 5x5) for the
+forward pass, the input gradient and the filter gradient (the first layer, one input
+channel, stays on im2col). Per kernel (bench_conv_kernels.py, 16:46, load 12-13, CPU ms
+median, Winograd vs direct in turns, batch 50): conv2 forward 7.7 vs 16.1, input gradient
+7.8 vs 19.0, filter gradient 11.8 vs 16.0 (27 vs 51 ms for the three). This benchmark, one
+run per line (CPU time, 10-12 rounds in turns with TensorFlow; load 11-14, so ratios swing
+by 0.1-0.2x between runs):
+
+                                          step vs TF             forward 10k vs TF
+  start of session (quiet, direct)        96.4 / 53.8  1.79x     4.41 / 2.42 s  1.82x
+  direct (SMALLFLOW_CONV_ALGORITHM), 16:24 105.8 / 56.2  1.88x    5.71 / 2.72 s  2.10x
+  Winograd, 16:17                         88.6 / 58.8  1.51x     4.02 / 3.41 s  1.18x
+  + bias/ReLU/pool on groups, 16:34       82.3 / 55.8  1.48x     3.32 / 2.53 s  1.31x
+  + hstep's pooling and Adam, 16:41       65.5 / 54.0  1.21x     3.83 / 2.75 s  1.39x
+
+So the step moved from ~1.8x to ~1.2-1.5x TensorFlow's and the 10k forward from ~2x to
+~1.2-1.4x (target 1.2x: met in some runs, not reliably on this loaded machine). Where the
+10k forward goes now (cProfile, CPU clock, 4.5 s profiled): conv2 by Winograd 2.4 s, conv1
+(im2col, K = 25) + its bias/ReLU/pool 1.1 s, pooling 0.5 s, dense layers 0.7 s. "bare
+products" below are still the im2col design's products: Winograd's step does fewer FLOPs
+than step_flops counts, so "of limit" understates what it reaches.
+Tried and dropped for Winograd: F(2x2, 5x5) (slower: 9 products per output), F(4x4, 5x5)
+(no faster: bigger transforms, 16/14 of the tiles wasted at 14x14; less accurate), blocks
+of 5-10 examples (OpenBLAS packs the skinny transform products: 25-30 ns a column instead
+of 10; one example per block halved the forward pass), the output transform as two
+products of A^T (0.51 vs 0.37 ms a block for the Kronecker product), as_strided views per
+block (40 us each: made once per block size with the ndarray constructor), bias/ReLU/pool
+per single-example block (0.9 s of the 10k forward in per-call costs: now per ~2 MB group),
+the tiles scattered by one copy through a padded work array instead of m*m strided copies
+(no difference above noise), conv1 as a Toeplitz product over 4-7 output columns (K = 40,
+no faster than im2col's K = 25).
+
 What changed, each measured in turns against the code before it:
 - Session 4: plan fusion (fusion.py). Conv2D + bias + Relu run as one call that adds the
   bias and applies the ReLU to each L2-sized product block while it is in cache (the conv
