@@ -205,10 +205,32 @@ def test_evaluate_returns_the_loss_alone_or_a_list(metrics, expected):
     assert isinstance(result, expected)
 
 
-def test_wrong_input_shape_is_named():
+@pytest.mark.parametrize(("loss", "x", "y", "message"), [
+    ("sparse_categorical_crossentropy", (2, 784), None,
+     r"checking input: expected flatten_input to have 3 dimensions, but got array with shape "
+     r"\(2, 784\)"),
+    ("sparse_categorical_crossentropy", (2, 28, 27), None,
+     r"checking input: expected flatten_input to have shape \(28, 28\) but got array with "
+     r"shape \(28, 27\)"),
+    # The classic: integer labels with categorical_crossentropy.
+    ("categorical_crossentropy", (2, 28, 28), (2,),
+     r"checking target: expected dense_1 to have shape \(10,\) but got array with shape "
+     r"\(1,\)"),
+    ("sparse_categorical_crossentropy", (2, 28, 28), (2, 10),
+     r"checking target: expected dense_1 to have shape \(1,\) but got array with shape "
+     r"\(10,\)"),
+])
+def test_wrong_data_shapes_are_named_before_training(loss, x, y, message):
     model = _beginner_model()
-    with pytest.raises(ValueError, match="expected flatten_input to have 3 dimensions"):
-        model.predict(np.zeros((2, 784)))
+    model.compile("adam", loss)
+
+    def run():
+        if y is None:
+            return model.predict(np.zeros(x))
+        return model.fit(np.zeros(x), np.zeros(y), verbose=0)
+
+    with pytest.raises(ValueError, match=message):
+        run()
 
 
 @pytest.mark.slow

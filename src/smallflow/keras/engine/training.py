@@ -30,6 +30,12 @@ from .progbar import Progbar
 
 __all__ = ["Model"]
 
+# Losses whose targets must have the outputs' shape (Keras checks these before training).
+_SHAPED_LOSSES = (losses.categorical_crossentropy, losses.sparse_categorical_crossentropy,
+                  losses.binary_crossentropy, losses.mean_squared_error,
+                  losses.mean_absolute_error, losses.categorical_hinge, losses.hinge,
+                  losses.squared_hinge, losses.kullback_leibler_divergence)
+
 
 class Model(Network):
     """A model: ``Model(inputs, outputs)``, or a subclass writing ``call``."""
@@ -197,17 +203,35 @@ class Model(Network):
         if self._compiled:
             self._build_training_graph()
 
-    def _check_inputs(self, x):
-        for name, tensor, array in zip(self.input_names, self.inputs, x):
-            expected = tensor.shape.as_tuple()
+    @staticmethod
+    def _check_shapes(what, names, expected_shapes, arrays):
+        """TensorFlow's "Error when checking input/target" messages, before any step runs."""
+        for name, expected, array in zip(names, expected_shapes, arrays):
             if expected is None:
                 continue
-            if array.ndim != len(expected) or any(
-                    e is not None and e != a for e, a in zip(expected[1:], array.shape[1:])):
-                shape = tuple(expected[1:])
-                raise ValueError(f"Error when checking input: expected {name} to have "
-                                 f"{len(expected)} dimensions with shape {shape} but got "
-                                 f"array with shape {array.shape}")
+            if array.ndim != len(expected):
+                raise ValueError(f"Error when checking {what}: expected {name} to have "
+                                 f"{len(expected)} dimensions, but got array with shape "
+                                 f"{array.shape}")
+            if any(e is not None and e != a for e, a in zip(expected[1:], array.shape[1:])):
+                raise ValueError(f"Error when checking {what}: expected {name} to have shape "
+                                 f"{tuple(expected[1:])} but got array with shape "
+                                 f"{array.shape[1:]}")
+
+    def _check_inputs(self, x):
+        shapes = [t.shape.as_tuple() for t in self.inputs]
+        self._check_shapes("input", self.input_names, shapes, x)
+
+    def _check_targets(self, y):
+        shapes = []
+        for index, output in enumerate(self.outputs):
+            dims = output.shape.as_tuple()
+            functions = getattr(self, "_loss_functions", [None] * len(self.outputs))
+            if dims is not None and functions[index] is losses.sparse_categorical_crossentropy:
+                dims = (*dims[:-1], 1)  # one class index per sample
+            shapes.append(None if functions[index] is None or
+                          functions[index] not in _SHAPED_LOSSES else dims)
+        self._check_shapes("target", self.output_names, shapes, y)
 
     def _standardize(self, x, y=None, sample_weight=None, class_weight=None):
         x = self._arrays(x, getattr(self, "input_names", ["input_1"]), "input")
@@ -219,6 +243,7 @@ class Model(Network):
         for index, (target, output) in enumerate(zip(y, self.outputs)):
             if target.ndim == output.shape.ndims - 1:
                 y[index] = target[..., None]
+        self._check_targets(y)
         counts = {len(a) for a in x} | {len(a) for a in y}
         if len(counts) > 1:
             raise ValueError(f"Input arrays should have the same number of samples as target "
