@@ -464,3 +464,18 @@ def test_noise_layers_act_only_in_the_training_phase(make):
     trained = session.run(model.outputs[0], {model.inputs[0]: x,
                                              keras.backend.learning_phase(): True})
     assert not np.array_equal(trained, x)
+
+
+def test_precision_recall_and_auc_are_epoch_counts_not_batch_means():
+    model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid", input_shape=(2,))])
+    model.compile("sgd", "binary_crossentropy",
+                  metrics=[keras.metrics.Precision(), keras.metrics.Recall(),
+                           keras.metrics.AUC()])
+    model.set_weights([np.array([[4.0], [0.0]]), np.array([0.0])])
+    x = np.array([[1, 0], [2, 0], [-1, 0], [0.5, 0], [-2, 0], [1, 0], [-0.5, 0]], np.float32)
+    y = np.array([1, 1, 1, 0, 0, 0, 0], np.float32)
+    # predicted positive (x > 0): rows 0, 1, 3, 5 -> tp 2, fp 2; fn 1 (row 2)
+    _, precision, recall, auc = model.evaluate(x, y, batch_size=2, verbose=0)
+    assert precision == pytest.approx(0.5)
+    assert recall == pytest.approx(2 / 3)
+    assert auc == pytest.approx(8.5 / 12, abs=0.01)  # ordered (pos, neg) pairs, ties half

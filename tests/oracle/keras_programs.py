@@ -161,8 +161,23 @@ def wrappers_forward(tf, record):
     record["names"] = [w.name for w in model.weights]
 
 
-PROGRAMS = [wrappers_forward, recurrent_forward, lstm_fit, dense_forward, conv_forward,
-            sgd_train_step, adam_fit, momentum_mse_fit, batch_norm_fit, functional_merge]
+def counting_metrics(tf, record):
+    model = tf.keras.Sequential([tf.keras.layers.Dense(1, activation="sigmoid",
+                                                       input_shape=(3,))])
+    model.compile("sgd", "binary_crossentropy",
+                  metrics=["accuracy", tf.keras.metrics.Precision(), tf.keras.metrics.Recall(),
+                           tf.keras.metrics.AUC(), tf.keras.metrics.FalseNegatives()])
+    model.set_weights([np.array([[1.0], [0.5], [-0.7]], np.float32),
+                       np.array([0.1], np.float32)])
+    x = _inputs((40, 3))
+    y = (x[:, 0] + x[:, 1] > 0).astype(np.float32)
+    record["evaluate"] = np.array(model.evaluate(x, y, batch_size=7, verbose=0))
+    record["names"] = list(model.metrics_names)
+
+
+PROGRAMS = [counting_metrics, wrappers_forward, recurrent_forward, lstm_fit, dense_forward,
+            conv_forward, sgd_train_step, adam_fit, momentum_mse_fit, batch_norm_fit,
+            functional_merge]
 
 
 def main(backend, out):

@@ -6,6 +6,8 @@ epoch (TensorFlow 1.x's stateful Keras metrics report the same). The history key
 behaviour); other metrics are keyed by their function's or object's name.
 """
 
+import numpy as np
+
 from ..ops import array_ops, math_ops, nn_ops
 from . import backend
 from .losses import (
@@ -29,8 +31,9 @@ from .losses import (
     squared_hinge,
 )
 
-__all__ = ["Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "Metric",
-           "SparseCategoricalAccuracy", "binary_accuracy", "binary_crossentropy",
+__all__ = ["AUC", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "FalseNegatives",
+           "FalsePositives", "Metric", "Precision", "Recall", "SparseCategoricalAccuracy",
+           "TrueNegatives", "TruePositives", "binary_accuracy", "binary_crossentropy",
            "categorical_accuracy", "categorical_crossentropy", "cosine_proximity", "get",
            "hinge", "kld", "kullback_leibler_divergence", "logcosh", "mae", "mape",
            "mean_absolute_error", "mean_absolute_percentage_error", "mean_squared_error",
@@ -106,6 +109,132 @@ _BY_NAME = {name: globals()[name] for name in __all__
             if name[0].islower() and name != "get"}
 
 
+class _Counts:
+    """A metric made of counts over the epoch (confusion-matrix entries at thresholds):
+    ``statistics`` gives one batch's counts, ``result`` the value from the summed counts.
+    In ``compile(metrics=[...])`` only (not as a standalone stateful object)."""
+
+    _default_name = None
+    _needs = ("tp",)
+
+    def __init__(self, thresholds=None, name=None, dtype=None, top_k=None, class_id=None):
+        if top_k is not None:
+            raise NotImplementedError(f"{type(self).__name__}(top_k=...) is not supported")
+        self.thresholds = [0.5] if thresholds is None else (
+            list(thresholds) if isinstance(thresholds, list | tuple) else [thresholds])
+        self.class_id = class_id
+        self.name = name or self._default_name
+        self.dtype = dtype
+
+    def _counts(self, y_true, y_pred):
+        """``{tp, fp, tn, fn}``: each ``[len(thresholds)]``, summed over the batch."""
+        if self.class_id is not None:
+            y_true = y_true[..., self.class_id]
+            y_pred = y_pred[..., self.class_id]
+        labels = array_ops.reshape(math_ops.cast(y_true, "bool"), [1, -1])
+        scores = array_ops.reshape(math_ops.cast(y_pred, "float32"), [1, -1])
+        cuts = array_ops.reshape(array_ops.constant(self.thresholds, "float32"), [-1, 1])
+        predicted = math_ops.greater(scores, cuts)
+        negative = math_ops.logical_not(labels)
+        not_predicted = math_ops.logical_not(predicted)
+
+        def count(a, b):
+            return math_ops.reduce_sum(math_ops.cast(math_ops.logical_and(a, b), "float32"), 1)
+
+        table = {"tp": (labels, predicted), "fp": (negative, predicted),
+                 "tn": (negative, not_predicted), "fn": (labels, not_predicted)}
+        return {key: count(*table[key]) for key in self._needs}
+
+    def statistics(self, y_true, y_pred):
+        counts = self._counts(y_true, y_pred)
+        n = len(self.thresholds)
+        if n == 1:
+            return [counts[key][0] for key in self._needs]
+        return [counts[key][i] for key in self._needs for i in range(n)]
+
+    def _split(self, sums):
+        n = len(self.thresholds)
+        return {key: np.asarray(sums[i * n: (i + 1) * n]) for i, key in enumerate(self._needs)}
+
+    def result(self, sums):
+        value = self._value(self._split(sums))
+        return value[0] if len(value) == 1 else value
+
+    def _value(self, counts):
+        return counts[self._needs[0]]
+
+
+def _ratio(top, bottom):
+    return np.where(bottom > 0, top / np.maximum(bottom, 1e-38), 0.0)
+
+
+def _count_class(key, class_name):
+    return type(class_name, (_Counts,), {"_default_name": _snake(class_name),
+                                         "_needs": (key,),
+                                         "__doc__": f"The number of {_snake(class_name)}."})
+
+
+def _snake(name):
+    import re
+
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+TruePositives = _count_class("tp", "TruePositives")
+FalsePositives = _count_class("fp", "FalsePositives")
+TrueNegatives = _count_class("tn", "TrueNegatives")
+FalseNegatives = _count_class("fn", "FalseNegatives")
+
+
+class Precision(_Counts):
+    """``tp / (tp + fp)`` over the epoch (predictions above ``thresholds``, default 0.5)."""
+
+    _default_name = "precision"
+    _needs = ("tp", "fp")
+
+    def _value(self, counts):
+        return _ratio(counts["tp"], counts["tp"] + counts["fp"])
+
+
+class Recall(_Counts):
+    """``tp / (tp + fn)`` over the epoch."""
+
+    _default_name = "recall"
+    _needs = ("tp", "fn")
+
+    def _value(self, counts):
+        return _ratio(counts["tp"], counts["tp"] + counts["fn"])
+
+
+class AUC(_Counts):
+    """Area under the ROC (or precision-recall, ``curve='PR'``) curve from counts at
+    ``num_thresholds`` evenly spaced thresholds, trapezoids between them, as TF 1.15."""
+
+    _default_name = "auc"
+    _needs = ("tp", "fp", "tn", "fn")
+
+    def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation",
+                 name=None, dtype=None, thresholds=None):
+        if curve not in ("ROC", "PR"):
+            raise ValueError(f'Invalid AUC curve value "{curve}".')
+        if thresholds is None:
+            epsilon = 1e-7
+            inner = [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+            thresholds = [0.0 - epsilon, *inner, 1.0 + epsilon]
+        super().__init__(thresholds, name, dtype)
+        self.curve = curve
+
+    def _value(self, counts):
+        tp, fp, tn, fn = (counts[k] for k in ("tp", "fp", "tn", "fn"))
+        if self.curve == "ROC":
+            x = _ratio(fp, fp + tn)
+            y = _ratio(tp, tp + fn)
+        else:
+            x = _ratio(tp, tp + fn)
+            y = _ratio(tp, tp + fp)
+        return np.array([np.sum((x[:-1] - x[1:]) * (y[:-1] + y[1:]) / 2.0)])
+
+
 def get(identifier):
     if isinstance(identifier, str):
         if identifier not in _BY_NAME:
@@ -133,5 +262,10 @@ def resolve(metric, loss_function, output):
         return ("acc" if accuracy else "ce"), function
     if isinstance(metric, Metric):
         return metric.name, metric.fn
+    if isinstance(metric, _Counts):
+        return metric.name, metric
     function = get(metric)
+    if isinstance(function, type) and issubclass(function, _Counts):
+        counting = function()
+        return counting.name, counting
     return getattr(function, "__name__", type(function).__name__), function

@@ -95,7 +95,7 @@ class Model(Network):
             metric_lists = self._per_output(metric_args, "metrics")
             several = len(self.outputs) > 1
             self._targets, self._sample_weights = [], []
-            output_losses, names, metric_tensors = [], ["loss"], []
+            output_losses, names, metric_tensors, reads = [], ["loss"], [], []
             for index, output in enumerate(self.outputs):
                 name = self.output_names[index]
                 rank = output.shape.ndims
@@ -123,9 +123,15 @@ class Model(Network):
                 for metric in metric_lists[index] or []:
                     label, metric_function = metrics.resolve(metric, function, output)
                     with name_scope("metrics/" + label + "/"):
-                        values = metric_function(target, output)
-                        metric_tensors.append(math_ops.reduce_mean(
-                            math_ops.cast(values, "float32")))
+                        if hasattr(metric_function, "statistics"):  # counts summed over batches
+                            counts = metric_function.statistics(target, output)
+                            metric_tensors.extend(counts)
+                            reads.append((len(counts), metric_function.result))
+                        else:  # a per-sample value, averaged over the samples seen
+                            values = metric_function(target, output)
+                            metric_tensors.append(math_ops.reduce_mean(
+                                math_ops.cast(values, "float32")))
+                            reads.append((1, None))
                     names.append(f"{name}_{label}" if several else label)
             with name_scope("loss/"):
                 total = None
@@ -138,7 +144,30 @@ class Model(Network):
             self.metrics_names = names
             self._output_losses = [value for _, value in output_losses]
             self._metric_tensors = metric_tensors
+            self._metric_reads = reads
             self._loss_functions = loss_functions
+            means = 1 + (len(self._output_losses) if several else 0)
+            scales = [True] * means
+            for count, finalize in reads:
+                scales += [finalize is None] * count
+            self._fetch_scales = np.array(scales)
+
+    def _scaled(self, values, size):
+        """A batch's fetched values as sums: means times the batch size, counts as they are."""
+        return np.where(self._fetch_scales, np.asarray(values, dtype=np.float64) * size,
+                        np.asarray(values, dtype=np.float64))
+
+    def _read(self, totals, seen):
+        """The logged values (``metrics_names`` order) from sums over ``seen`` samples."""
+        seen = max(seen, 1)
+        means = len(self._fetch_scales) - sum(count for count, _ in self._metric_reads)
+        values = [float(v) / seen for v in totals[:means]]
+        index = means
+        for count, finalize in self._metric_reads:
+            part = totals[index: index + count]
+            values.append(float(part[0]) / seen if finalize is None else float(finalize(part)))
+            index += count
+        return values
 
     # -- the graph functions -------------------------------------------------------------------
     def _function(self, kind):
@@ -433,23 +462,23 @@ class Model(Network):
             else:
                 progbar = Progbar(count, verbose=verbose)
                 batches = self._array_batches(data, batch_size, shuffle)
-            totals = np.zeros(len(self.metrics_names))
+            totals = np.zeros(len(self._fetch_scales))
             seen = steps = 0
             for batch, (arrays, size) in enumerate(batches):
                 callback_list.on_batch_begin(batch, {"batch": batch, "size": size})
-                values = session.run(fetches, self._feed(*arrays, True))[1:]
-                values = np.asarray([float(v) for v in values])
-                totals += values * size
+                values = self._scaled(session.run(fetches, self._feed(*arrays, True))[1:], size)
+                totals += values
                 seen += size
                 steps += 1
-                logs = {"batch": batch, "size": size, **dict(zip(self.metrics_names, values))}
+                logs = {"batch": batch, "size": size,
+                        **dict(zip(self.metrics_names, self._read(values, size)))}
                 callback_list.on_batch_end(batch, logs)
                 done = steps if dataset else seen
                 if progbar.target is None or done < progbar.target:
-                    progbar.update(done, list(zip(self.metrics_names, totals / seen)))
+                    progbar.update(done, list(zip(self.metrics_names, self._read(totals, seen))))
                 if self.stop_training:
                     break
-            epoch_logs = dict(zip(self.metrics_names, (totals / max(seen, 1)).tolist()))
+            epoch_logs = dict(zip(self.metrics_names, self._read(totals, seen)))
             if validation is not None and (epoch + 1) % validation_freq == 0:
                 results = self._evaluate_source(validation, batch_size)
                 for name, value in zip(self.metrics_names, results):
@@ -473,18 +502,17 @@ class Model(Network):
     def _test_loop(self, batches, count, verbose=0):
         fetches = self._function("test")
         session = backend.get_session()
-        totals = np.zeros(len(self.metrics_names))
+        totals = np.zeros(len(self._fetch_scales))
         progbar = Progbar(count, verbose=verbose)
         seen = 0
         for arrays, size in batches:
-            values = session.run(fetches, self._feed(*arrays, False))
-            totals += np.asarray([float(v) for v in values]) * size
+            totals += self._scaled(session.run(fetches, self._feed(*arrays, False)), size)
             seen += size
-            progbar.update(seen, list(zip(self.metrics_names, totals / seen)))
+            progbar.update(seen, list(zip(self.metrics_names, self._read(totals, seen))))
         if count is None and verbose:
-            progbar.update(seen, list(zip(self.metrics_names, totals / max(seen, 1))),
+            progbar.update(seen, list(zip(self.metrics_names, self._read(totals, seen))),
                            finalize=True)
-        return (totals / max(seen, 1)).tolist()
+        return self._read(totals, seen)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None, callbacks=None, **kwargs):
@@ -527,7 +555,7 @@ class Model(Network):
         x, y, weights = self._standardize(x, y, sample_weight, class_weight)
         fetches = self._function("train")  # before get_session: it may add variables
         values = backend.get_session().run(fetches, self._feed(x, y, weights, True))[1:]
-        values = [float(v) for v in values]
+        values = self._read(self._scaled(values, len(x[0])), len(x[0]))
         return values[0] if len(values) == 1 else values
 
     def test_on_batch(self, x, y=None, sample_weight=None, **kwargs):
@@ -535,7 +563,7 @@ class Model(Network):
         x, y, weights = self._standardize(x, y, sample_weight)
         fetches = self._function("test")
         values = backend.get_session().run(fetches, self._feed(x, y, weights, False))
-        values = [float(v) for v in values]
+        values = self._read(self._scaled(values, len(x[0])), len(x[0]))
         return values[0] if len(values) == 1 else values
 
     def predict_on_batch(self, x):
