@@ -397,6 +397,8 @@ class Model(Network):
             validation_freq=1, **kwargs):
         """Train for ``epochs`` passes over ``x``/``y`` (arrays, or a ``tf.data`` dataset of
         ``(x, y)`` batches); return a ``History``."""
+        if "nb_epoch" in kwargs:  # Keras 1's name, still accepted by Keras 2
+            epochs = kwargs.pop("nb_epoch")
         for key in kwargs:
             if key not in ("max_queue_size", "workers", "use_multiprocessing"):
                 raise TypeError(f"Unrecognized keyword arguments: {kwargs}")
