@@ -19,6 +19,10 @@ once, and the im2col blocks on top. After: the row-wise part (both convolutions,
 the first dense layer) runs in chunks of about 32 MB of the largest activation (320 images),
 and only the chunk outputs (10,000 x 1024 floats, 41 MB) are kept.
 
+Session 5 (15:58, load 9-12, 2 repeats): accuracy.eval 135 MB (one plan: 833 MB), 27-53 s vs
+56-84 s; smallflow evaluate: 83 MB over a bare import (peak 127 MB). Both targets met; the
+session's pooling change (ops/pool_kernels.py) allocates the same arrays, nothing to fix.
+
 Run: python benchmarks/bench_memory.py [--repeats N] [--data-dir DIR]
 """
 
