@@ -13,9 +13,15 @@ thread policy, evaluations every 220 steps: 98% at step 660 (73.7 s), 99% at ste
 s; 99.07%; below 99% at step 1,100). So the time is about 1,100-1,300 steps x the step time
 (96 ms at one thread on a quiet machine, bench_conv.py); the evaluations are off the clock and
 next_batch costs microseconds, so only fewer steps or faster steps can shorten it. Tried in
-session 5 (seed 0, validation and test every 100 steps): Adam at 2e-3 and 3e-3 instead of 1e-3
-(same halving per epoch) gave 98.3% at step 700, no faster to 99% than 1e-3; runs with a
-faster decay did not finish on the loaded machine, so the cnn preset is unchanged.
+session 5 (seed 0, validation and test every 100 steps): Adam at 2e-3 and 3e-3 instead of
+1e-3 (same halving per epoch) gave 98.2-98.4% test accuracy at steps 500-700 (stopped near
+step 750: at load 12-15 the runs got a few percent of a core); runs with a faster decay (2e-3
+halved every 400 steps, 3e-3 every 300) were stopped before their first evaluation (step
+500, after 25 minutes). Without evidence over whole runs and several seeds the cnn preset
+(and its README accuracy of 99.26-99.38%) is unchanged. Faster steps: on a quiet machine the policy
+gives two threads (tests/test_config.py), and since session 5 the optimizer's update and the
+pooling use both cores too (workers.py; Adam alone was ~15 ms of a ~44 ms two-thread step),
+not measured here for want of a quiet machine.
 
 Run: python benchmarks/bench_models.py [--models mlp cnn] [--seeds 0 1 2] [--eval-every N]
 """

@@ -67,7 +67,8 @@ def test_forward_equals_conv_kernels(threads, case, dtype, padding):
     x = _activation(dtype, case)
     expected = conv_kernels.max_pool(x, *POOL, padding)
     got = pool_kernels.max_pool(x, *POOL, padding)
-    assert got.dtype == expected.dtype and got.shape == expected.shape
+    assert got.dtype == expected.dtype
+    assert got.shape == expected.shape
     np.testing.assert_array_equal(_bits(got), _bits(expected))
 
 
@@ -80,7 +81,8 @@ def test_gradient_equals_conv_kernels(threads, case, dtype, special):
     grad = _upstream(y.shape, dtype, special)
     expected = conv_kernels.max_pool_grad(x, y, grad, *POOL, "VALID")
     got = pool_kernels.max_pool_grad(x, y, grad, *POOL, "VALID")
-    assert got.dtype == expected.dtype and got.shape == expected.shape
+    assert got.dtype == expected.dtype
+    assert got.shape == expected.shape
     np.testing.assert_array_equal(_bits(got), _bits(expected))
 
 
