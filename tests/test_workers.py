@@ -1,6 +1,10 @@
 """workers.split_run: elementwise work cut over the threads the policy grants, same results."""
 
+import os
+import signal
 import threading
+import time
+import warnings
 
 import numpy as np
 import pytest
@@ -89,6 +93,33 @@ def test_helpers_run_under_the_callers_numpy_error_state(threads):
         workers.split_run(task, 100, 10)
     with pytest.raises(RuntimeWarning, match="invalid value"):
         workers.split_run(task, 100, 10)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_gets_its_own_helper_threads(threads):
+    threads(2)
+    workers.split_run(lambda start, stop: None, 100, 10)  # the parent's pool exists
+    with warnings.catch_warnings():
+        # Python 3.12+ warns that forking a process with threads may deadlock: the point here.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child: its copy of the pool has no threads
+        done = []
+        try:
+            workers.split_run(lambda start, stop: done.append(start), 100, 10)
+            os._exit(0 if sorted(done) == [0, 50] else 1)
+        except BaseException:  # noqa: BLE001 - any failure is the child's exit code
+            os._exit(2)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        finished, status = os.waitpid(pid, os.WNOHANG)
+        if finished:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    pytest.fail("split_run in a forked child hung")
 
 
 OPTIMIZERS = [

@@ -12,10 +12,12 @@ are bit-identical; only the order in which slices finish changes.
 
 One part (the whole range, on the calling thread) whenever the policy says one thread, the
 range is small, or the call comes from a helper thread itself: a busy machine costs
-nothing, and nothing nests. The helper threads are made on first use and kept.
+nothing, and nothing nests. The helper threads are made on first use and kept (a forked
+child makes its own).
 """
 
 import contextvars
+import os
 import threading
 
 from . import config
@@ -45,6 +47,17 @@ def _executor(workers):
 
 def _mark_helper():
     _inside.helper = True
+
+
+def _forget_pool():
+    """In a forked child the pool's threads do not exist: make a new pool when needed (the
+    old one would queue work that no thread ever runs)."""
+    global _pool, _pool_size, _lock
+    _pool, _pool_size, _lock = None, 0, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
 
 
 def parts(size, grain):
