@@ -132,12 +132,13 @@ from .monitored_session import (  # noqa: E402
 from .queue_runner_impl import QueueRunner, add_queue_runner, start_queue_runners  # noqa: E402
 from .server_lib import ClusterSpec, Server, ServerDef  # noqa: E402
 from .session_run_hook import *  # noqa: E402, F403
+from .supervisor import Supervisor  # noqa: E402
 
 __all__ += session_run_hook.__all__
 __all__ += [
     "ChiefSessionCreator", "ClusterSpec", "Coordinator", "LooperThread", "MonitoredSession",
     "MonitoredTrainingSession", "QueueRunner", "Scaffold", "SessionCreator",
-    "Server", "ServerDef", "SingularMonitoredSession", "WorkerSessionCreator",
+    "Server", "ServerDef", "SingularMonitoredSession", "Supervisor", "WorkerSessionCreator",
     "add_queue_runner", "batch", "batch_join", "input_producer", "limit_epochs", "maybe_batch",
     "queue_runner", "range_input_producer", "replica_device_setter", "shuffle_batch",
     "shuffle_batch_join", "slice_input_producer",

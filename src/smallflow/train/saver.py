@@ -95,6 +95,8 @@ class Saver:
         self._write_version = _write_version(write_version)
         if var_list is None:
             var_list = variables.global_variables()
+        # TensorFlow keeps the variables saved here; tutorials list them from this attribute.
+        self._var_list = var_list
         self._entries = _entries(var_list)
         self._max_to_keep = max_to_keep
         self._pad_step_number = pad_step_number

@@ -1,1 +1,1 @@
-"""``smallflow.python.client``: ``timeline`` (TF1 imports it from tensorflow.python.client)."""
+"""``smallflow.python.client``: ``timeline``, ``device_lib`` (TF1 imports them from here)."""

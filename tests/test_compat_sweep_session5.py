@@ -1,0 +1,85 @@
+"""Constructs found by the session 5 sweep (docs/compatibility.md, "Session 5 sweep":
+FirstContactWithTensorFlow, easy-tensorflow), reduced to a few lines, with what TensorFlow
+1.x gives.
+"""
+
+import importlib
+
+import pytest
+
+import smallflow as tf
+
+
+def _saver_var_list():
+    weights = tf.Variable([1.0, 2.0], name="weights")
+    bias = tf.Variable(0.5, name="bias")
+    listed = tf.train.Saver()._var_list  # easy-tensorflow's Save_and_Restore lists them so
+    chosen = tf.train.Saver({"w": weights})._var_list
+    return [v.op.name for v in listed], list(chosen), bias
+
+
+def test_saver_keeps_the_variables_it_saves_in_var_list():
+    listed, chosen, _ = _saver_var_list()
+    assert listed == ["weights", "bias"]
+    assert chosen == ["w"]
+
+
+@pytest.mark.parametrize(("module", "attribute"), [
+    # FirstContactWithTensorFlow's rnn.py and slim_contrib.py import MNIST this way.
+    ("smallflow.contrib.learn.python.learn.datasets.mnist", "read_data_sets"),
+    ("smallflow.contrib.learn.python.learn.datasets.base", "load_csv_with_header"),
+])
+def test_tf1_long_module_paths_import_as_modules(module, attribute):
+    assert callable(getattr(importlib.import_module(module), attribute))
+
+
+def test_device_lib_lists_this_processs_cpu():
+    from smallflow.python.client import device_lib
+
+    devices = device_lib.list_local_devices()
+    assert [(d.name, d.device_type) for d in devices] == [("/device:CPU:0", "CPU")]
+
+
+# -- tf.train.Supervisor (tensorflow/models' PTB tutorial and pre-1.2 programs) -----------------
+
+def _supervised_model():
+    step = tf.train.get_or_create_global_step()
+    weight = tf.Variable(3.0, name="w")
+    loss = tf.square(weight)
+    tf.summary.scalar("loss", loss)
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=step)
+    item = tf.train.range_input_producer(4, num_epochs=1, shuffle=False).dequeue()
+    return step, weight, train, item
+
+
+def test_supervisor_initializes_runs_queues_and_stops_at_the_end_of_input(tmp_path):
+    pytest.importorskip("tensorboard", reason="the tensorboard extra is not installed")
+    step, weight, train, item = _supervised_model()
+    sv = tf.train.Supervisor(logdir=str(tmp_path), save_model_secs=0)  # no saving thread
+    assert tf.get_default_graph().finalized  # as in TensorFlow
+    seen = []
+    with sv.managed_session() as sess:
+        for _ in range(3):
+            seen.append(sess.run([train, item])[1])
+        sv.saver.save(sess, sv.save_path, global_step=sv.global_step)
+        while not sv.should_stop():
+            seen.append(sess.run(item))  # OutOfRangeError ends the block quietly
+    assert seen == [0, 1, 2, 3]
+    assert tf.train.latest_checkpoint(str(tmp_path)).endswith("model.ckpt-3")
+    assert sv.should_stop()
+    # A new Supervisor on the same logdir restores instead of initializing.
+    with tf.Graph().as_default():
+        step, weight, train, _ = _supervised_model()
+        restarted = tf.train.Supervisor(logdir=str(tmp_path), save_model_secs=0)
+        with restarted.managed_session() as sess:
+            assert sess.run(step) == 3
+            assert sess.run(weight) == pytest.approx(3.0 * 0.8 ** 3)
+
+
+def test_supervisor_reraises_errors_from_the_training_block():
+    tf.Variable(1.0)
+    sv = tf.train.Supervisor(logdir=None)
+    with pytest.raises(ValueError, match="broken"), sv.managed_session():
+        raise ValueError("broken")
+    assert sv.summary_writer is None
+    assert sv.save_path is None
