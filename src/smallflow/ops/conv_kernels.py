@@ -450,10 +450,10 @@ def conv2d_bias_relu(x, w, bias, strides, padding, pool=None):
     return _convolve(x, w, geo, bias, pool_geo)
 
 
-def _winograd_fits(w_shape, geo, dtype):
+def _winograd_fits(w_shape, geo, dtype, gradient_of_filter=False):
     """Stride-1 convolutions that Winograd's algorithm computes faster (see winograd.py)."""
     return (geo.sh == geo.sw == 1 and config.get_conv_algorithm() == "auto"
-            and winograd.usable(w_shape, geo.out_h, geo.out_w, dtype))
+            and winograd.usable(w_shape, geo.out_h, geo.out_w, dtype, gradient_of_filter))
 
 
 def _convolve(x, w, geo, bias=None, pool_geo=None):
@@ -512,7 +512,7 @@ def conv2d_backprop_filter(x, filter_shape, grad, strides, padding, dilations=No
     geo, context = _conv_setup(x.shape, filter_shape, strides, padding, dilations)
     n, out_c = x.shape[0], filter_shape[3]
     _check_out_shape(grad, "out_backprop", (n, geo.out_h, geo.out_w, out_c), context)
-    if n and _winograd_fits(filter_shape, geo, x.dtype):
+    if n and _winograd_fits(filter_shape, geo, x.dtype, gradient_of_filter=True):
         return winograd.filter_gradient(x, grad, geo.kh, geo.pad_top, geo.pad_left)
     depth = geo.kh * geo.kw * x.shape[3]
     grad_rows = grad.reshape(n * geo.out_h * geo.out_w, out_c)

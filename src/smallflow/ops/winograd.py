@@ -66,6 +66,9 @@ _POINTS = {
 # direct (im2col) path is faster. Measured with benchmarks/bench_conv_kernels.py --sweep.
 MIN_CHANNELS = 8
 MIN_OUTPUT = 4
+# The filter gradient's direct product is as deep as the batch's pixels, efficient on small
+# images: measured slower here at 4x4-8x8 outputs (1.2-1.4x), faster from 14x14 (1.5x).
+MIN_FILTER_OUTPUT = 12
 _FILTER_CACHE = threading.local()
 _FILTER_CACHE_SIZE = 4
 # Most columns of one output-transform product (see _Block).
@@ -80,12 +83,14 @@ def tile_size(r):
     return entry[0] if entry else None
 
 
-def usable(w_shape, out_h, out_w, dtype):
+def usable(w_shape, out_h, out_w, dtype, gradient_of_filter=False):
     """Whether a stride-1 convolution with an HWIO filter of ``w_shape`` and an output of
-    ``out_h x out_w`` runs faster here than on the direct path (see MIN_CHANNELS)."""
+    ``out_h x out_w`` runs faster here than on the direct path (see MIN_CHANNELS); for the
+    filter's gradient the output must be larger (see MIN_FILTER_OUTPUT)."""
     kh, kw, c, o = w_shape
+    smallest = MIN_FILTER_OUTPUT if gradient_of_filter else MIN_OUTPUT
     return (np.dtype(dtype) == np.float32 and kh == kw and kh in _POINTS
-            and min(c, o) >= MIN_CHANNELS and min(out_h, out_w) >= MIN_OUTPUT)
+            and min(c, o) >= MIN_CHANNELS and min(out_h, out_w) >= smallest)
 
 
 def _inverse(matrix):
