@@ -79,6 +79,8 @@ by 0.1-0.2x between runs):
   Winograd, 16:17                         88.6 / 58.8  1.51x     4.02 / 3.41 s  1.18x
   + bias/ReLU/pool on groups, 16:34       82.3 / 55.8  1.48x     3.32 / 2.53 s  1.31x
   + hstep's pooling and Adam, 16:41       65.5 / 54.0  1.21x     3.83 / 2.75 s  1.39x
+  final (landed 9cecb47), 17:07, load 9    81.3 / 59.8  1.36x     3.52 / 2.73 s  1.29x
+                                          (best 1.26x)           (best 1.18x)
 
 So the step moved from ~1.8x to ~1.2-1.5x TensorFlow's and the 10k forward from ~2x to
 ~1.2-1.4x (target 1.2x: met in some runs, not reliably on this loaded machine). Where the
