@@ -479,3 +479,19 @@ def test_precision_recall_and_auc_are_epoch_counts_not_batch_means():
     assert precision == pytest.approx(0.5)
     assert recall == pytest.approx(2 / 3)
     assert auc == pytest.approx(8.5 / 12, abs=0.01)  # ordered (pos, neg) pairs, ties half
+
+
+def test_tensorboard_callback_writes_each_epochs_logs(tmp_path):
+    pytest.importorskip("tensorboard", reason="the tensorboard extra is not installed")
+    from tensorboard.backend.event_processing import event_accumulator
+
+    model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])
+    model.compile("sgd", "mse", metrics=["mae"])
+    model.fit(np.ones((4, 2)), np.ones(4), epochs=3, verbose=0, validation_split=0.5,
+              callbacks=[keras.callbacks.TensorBoard(log_dir=str(tmp_path))])
+    events = event_accumulator.EventAccumulator(str(tmp_path))
+    events.Reload()
+    assert sorted(events.Tags()["scalars"]) == ["loss", "mean_absolute_error", "val_loss",
+                                                "val_mean_absolute_error"]
+    assert [event.step for event in events.Scalars("loss")] == [0, 1, 2]
+    assert events.Tags()["graph"]
