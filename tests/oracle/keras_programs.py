@@ -175,8 +175,28 @@ def counting_metrics(tf, record):
     record["names"] = list(model.metrics_names)
 
 
-PROGRAMS = [counting_metrics, wrappers_forward, recurrent_forward, lstm_fit, dense_forward,
-            conv_forward, sgd_train_step, adam_fit, momentum_mse_fit, batch_norm_fit,
+def two_outputs(tf, record):
+    layers = tf.keras.layers
+    inputs = tf.keras.Input(shape=(3,))
+    hidden = layers.Dense(4, activation="tanh")(inputs)
+    classes = layers.Dense(2, activation="softmax", name="cls")(hidden)
+    value = layers.Dense(1, name="reg")(hidden)
+    model = tf.keras.Model(inputs, [classes, value])
+    model.compile(tf.keras.optimizers.SGD(0.1),
+                  loss={"cls": "sparse_categorical_crossentropy", "reg": "mse"},
+                  loss_weights={"cls": 1.0, "reg": 0.5}, metrics={"cls": "accuracy"})
+    _fixed(model)
+    x = _inputs((9, 3))
+    targets = {"cls": (x[:, 0] > 0).astype(np.float32), "reg": x[:, 1:2] * 2}
+    history = model.fit(x, targets, batch_size=4, epochs=2, shuffle=False, verbose=0)
+    record["names"] = list(model.metrics_names)
+    for key in model.metrics_names:
+        record["history_" + key] = np.array(history.history[key])
+    record["weights"] = np.concatenate([w.ravel() for w in model.get_weights()])
+
+
+PROGRAMS = [two_outputs, counting_metrics, wrappers_forward, recurrent_forward, lstm_fit,
+            dense_forward, conv_forward, sgd_train_step, adam_fit, momentum_mse_fit, batch_norm_fit,
             functional_merge]
 
 

@@ -30,6 +30,8 @@ from .progbar import Progbar
 
 __all__ = ["Model"]
 
+_COUNTS, _SAMPLES, _BATCHES = 0, 1, 2
+
 # Losses whose targets must have the outputs' shape (Keras checks these before training).
 _SHAPED_LOSSES = (losses.categorical_crossentropy, losses.sparse_categorical_crossentropy,
                   losses.binary_crossentropy, losses.mean_squared_error,
@@ -92,10 +94,13 @@ class Model(Network):
             loss_functions = [losses.get(item) for item in self._per_output(loss, "loss")]
             weights = self._per_output(loss_weights if loss_weights is not None else 1.0,
                                        "loss_weights")
-            metric_lists = self._per_output(metric_args, "metrics")
+            metric_lists = [item if isinstance(item, list | tuple) else
+                            ([] if item is None else [item])
+                            for item in self._per_output(metric_args, "metrics")]
             several = len(self.outputs) > 1
             self._targets, self._sample_weights = [], []
             output_losses, names, metric_tensors, reads = [], ["loss"], [], []
+            metric_names = []
             for index, output in enumerate(self.outputs):
                 name = self.output_names[index]
                 rank = output.shape.ndims
@@ -119,7 +124,7 @@ class Model(Network):
                     output_loss = math_ops.divide(math_ops.reduce_sum(scaled), size)
                 output_losses.append((float(weights[index]), output_loss))
                 if several:
-                    names.append(f"{name}_loss")
+                    names.append(f"{name}_loss")  # all outputs' losses, then the metrics
                 for metric in metric_lists[index] or []:
                     label, metric_function = metrics.resolve(metric, function, output)
                     with name_scope("metrics/" + label + "/"):
@@ -132,7 +137,7 @@ class Model(Network):
                             metric_tensors.append(math_ops.reduce_mean(
                                 math_ops.cast(values, "float32")))
                             reads.append((1, None))
-                    names.append(f"{name}_{label}" if several else label)
+                    metric_names.append(f"{name}_{label}" if several else label)
             with name_scope("loss/"):
                 total = None
                 for weight, value in output_losses:
@@ -141,28 +146,33 @@ class Model(Network):
                 for penalty in self.losses:
                     total = math_ops.add(total, math_ops.cast(penalty, total.dtype))
             self.total_loss = total
-            self.metrics_names = names
+            self.metrics_names = names + metric_names
             self._output_losses = [value for _, value in output_losses]
             self._metric_tensors = metric_tensors
             self._metric_reads = reads
             self._loss_functions = loss_functions
-            means = 1 + (len(self._output_losses) if several else 0)
-            scales = [True] * means
+            # How each fetched value adds up over an epoch: the total loss and mean metrics are
+            # sample means (times the batch size); each output's own loss is a mean over
+            # batches, as TF 1.x's per-output loss metrics (a Mean updated once per batch);
+            # counting metrics add their counts.
+            modes = [_SAMPLES] + [_BATCHES] * (len(self._output_losses) if several else 0)
             for count, finalize in reads:
-                scales += [finalize is None] * count
-            self._fetch_scales = np.array(scales)
+                modes += [_SAMPLES if finalize is None else _COUNTS] * count
+            self._fetch_modes = np.array(modes)
 
     def _scaled(self, values, size):
-        """A batch's fetched values as sums: means times the batch size, counts as they are."""
-        return np.where(self._fetch_scales, np.asarray(values, dtype=np.float64) * size,
-                        np.asarray(values, dtype=np.float64))
+        """A batch's fetched values as sums: sample means times the batch size."""
+        values = np.asarray(values, dtype=np.float64)
+        return np.where(self._fetch_modes == _SAMPLES, values * size, values)
 
-    def _read(self, totals, seen):
-        """The logged values (``metrics_names`` order) from sums over ``seen`` samples."""
-        seen = max(seen, 1)
-        means = len(self._fetch_scales) - sum(count for count, _ in self._metric_reads)
-        values = [float(v) / seen for v in totals[:means]]
+    def _read(self, totals, seen, steps=1):
+        """The logged values (``metrics_names`` order) from sums over ``seen`` samples in
+        ``steps`` batches."""
+        divisors = np.where(self._fetch_modes == _BATCHES, max(steps, 1), max(seen, 1))
+        means = len(self._fetch_modes) - sum(count for count, _ in self._metric_reads)
+        values = [float(v) / d for v, d in zip(totals[:means], divisors[:means])]
         index = means
+        seen = max(seen, 1)
         for count, finalize in self._metric_reads:
             part = totals[index: index + count]
             values.append(float(part[0]) / seen if finalize is None else float(finalize(part)))
@@ -464,7 +474,7 @@ class Model(Network):
             else:
                 progbar = Progbar(count, verbose=verbose)
                 batches = self._array_batches(data, batch_size, shuffle)
-            totals = np.zeros(len(self._fetch_scales))
+            totals = np.zeros(len(self._fetch_modes))
             seen = steps = 0
             for batch, (arrays, size) in enumerate(batches):
                 callback_list.on_batch_begin(batch, {"batch": batch, "size": size})
@@ -477,10 +487,11 @@ class Model(Network):
                 callback_list.on_batch_end(batch, logs)
                 done = steps if dataset else seen
                 if progbar.target is None or done < progbar.target:
-                    progbar.update(done, list(zip(self.metrics_names, self._read(totals, seen))))
+                    progbar.update(done, list(zip(self.metrics_names,
+                                                  self._read(totals, seen, steps))))
                 if self.stop_training:
                     break
-            epoch_logs = dict(zip(self.metrics_names, self._read(totals, seen)))
+            epoch_logs = dict(zip(self.metrics_names, self._read(totals, seen, steps)))
             if validation is not None and (epoch + 1) % validation_freq == 0:
                 results = self._evaluate_source(validation, batch_size)
                 for name, value in zip(self.metrics_names, results):
@@ -504,17 +515,18 @@ class Model(Network):
     def _test_loop(self, batches, count, verbose=0):
         fetches = self._function("test")
         session = backend.get_session()
-        totals = np.zeros(len(self._fetch_scales))
+        totals = np.zeros(len(self._fetch_modes))
         progbar = Progbar(count, verbose=verbose)
-        seen = 0
+        seen = steps = 0
         for arrays, size in batches:
             totals += self._scaled(session.run(fetches, self._feed(*arrays, False)), size)
             seen += size
-            progbar.update(seen, list(zip(self.metrics_names, self._read(totals, seen))))
+            steps += 1
+            progbar.update(seen, list(zip(self.metrics_names, self._read(totals, seen, steps))))
         if count is None and verbose:
-            progbar.update(seen, list(zip(self.metrics_names, self._read(totals, seen))),
+            progbar.update(seen, list(zip(self.metrics_names, self._read(totals, seen, steps))),
                            finalize=True)
-        return self._read(totals, seen)
+        return self._read(totals, seen, steps)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None, callbacks=None, **kwargs):
