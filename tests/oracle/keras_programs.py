@@ -195,9 +195,23 @@ def two_outputs(tf, record):
     record["weights"] = np.concatenate([w.ravel() for w in model.get_weights()])
 
 
-PROGRAMS = [two_outputs, counting_metrics, wrappers_forward, recurrent_forward, lstm_fit,
-            dense_forward, conv_forward, sgd_train_step, adam_fit, momentum_mse_fit, batch_norm_fit,
-            functional_merge]
+def masked_sequences(tf, record):
+    layers = tf.keras.layers
+    tokens = tf.keras.Input(shape=(6,))
+    embedded = layers.Embedding(8, 3, mask_zero=True)(tokens)
+    lstm = layers.LSTM(2, return_sequences=True)(embedded)
+    gru = layers.GRU(2, go_backwards=True)(layers.Dropout(0.3)(lstm))
+    pooled = layers.GlobalAveragePooling1D()(layers.Dense(2)(embedded))
+    model = tf.keras.Model(tokens, layers.concatenate([gru, pooled]))
+    _fixed(model)
+    ids = np.array([[3, 5, 1, 0, 0, 0], [2, 2, 2, 2, 7, 1], [4, 0, 0, 0, 0, 0]], np.float32)
+    record["predict"] = model.predict(ids)
+    record["layers"] = [layer.name for layer in model.layers]  # TF's order: by depth
+
+
+PROGRAMS = [masked_sequences, two_outputs, counting_metrics, wrappers_forward,
+            recurrent_forward, lstm_fit, dense_forward, conv_forward, sgd_train_step, adam_fit,
+            momentum_mse_fit, batch_norm_fit, functional_merge]
 
 
 def main(backend, out):

@@ -169,7 +169,18 @@ class Layer(_tf_base.Layer):
                 with name_scope("ActivityRegularizer"):
                     self._losses.append(self.activity_regularizer(outputs))
         outputs = self._record_node(inputs, outputs, kwargs)
+        self._pass_mask(inputs, outputs)
         return outputs
+
+    # Layers that keep the time axis unchanged hand an incoming mask (Embedding's
+    # mask_zero) on to their output, as Keras's supports_masking layers do.
+    _propagates_mask = False
+
+    def _pass_mask(self, inputs, outputs):
+        mask = getattr(inputs, "_keras_mask", None)
+        if mask is not None and self._propagates_mask and isinstance(outputs, Tensor) and \
+                getattr(outputs, "_keras_mask", None) is None:
+            outputs._keras_mask = mask
 
     def _build_for(self, inputs):
         if self._dtype is None:

@@ -46,6 +46,49 @@ def _nodes_between(inputs, outputs):
     return ordered
 
 
+def _layers_by_depth(nodes, outputs):
+    """The model's layers in TensorFlow's order: deepest (farthest from the outputs) first,
+    layers at one depth in the order a walk back from the outputs first meets them. Weight
+    lists (``get_weights``, HDF5 files) follow this order, so it must be TF's exactly."""
+    discovered = {}
+
+    def discover(tensor):
+        history = getattr(tensor, "_keras_history", None)
+        if history is None:
+            return
+        layer, node_index, _ = history
+        node = layer._inbound_nodes[node_index]
+        if id(node) in seen_nodes:
+            return
+        seen_nodes.add(id(node))
+        discovered.setdefault(layer, len(discovered))
+        for source in node.input_tensors:
+            discover(source)
+
+    seen_nodes = set()
+    for tensor in outputs:
+        discover(tensor)
+    node_depth = {}
+    layer_depth = {}
+    parents = {id(node): [t._keras_history[0]._inbound_nodes[t._keras_history[1]]
+                          for t in node.input_tensors if hasattr(t, "_keras_history")]
+               for node in nodes}
+    for node in reversed(nodes):  # outputs first
+        depth = max(node_depth.setdefault(id(node), 0),
+                    layer_depth.get(node.outbound_layer, 0))
+        layer_depth[node.outbound_layer] = depth
+        node_depth[id(node)] = depth
+        for parent in parents[id(node)]:
+            node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    by_depth = {}
+    for layer, depth in layer_depth.items():
+        by_depth.setdefault(depth, []).append(layer)
+    ordered = []
+    for depth in sorted(by_depth, reverse=True):
+        ordered.extend(sorted(by_depth[depth], key=lambda layer: discovered.get(layer, 0)))
+    return ordered
+
+
 class Network(Layer):
     """What functional, sequential and subclassed models share (weights, layers, summary)."""
 
@@ -81,11 +124,7 @@ class Network(Layer):
                 raise TypeError(f"Output tensors to a Model must be the output of a TensorFlow "
                                 f"`Layer`. Found: {tensor!r}")
         self._nodes = _nodes_between(self.inputs, self.outputs)
-        layers = []
-        for node in self._nodes:
-            if node.outbound_layer not in layers:
-                layers.append(node.outbound_layer)
-        self._layers = layers
+        self._layers = _layers_by_depth(self._nodes, self.outputs)
         self._is_graph_network = True
         self.built = True
         self.input_names = [t._keras_history[0].name for t in self.inputs]

@@ -106,6 +106,14 @@ class _GlobalPooling(Layer):
 
     def call(self, inputs):
         first = 2 if self.data_format == "channels_first" else 1
+        mask = getattr(inputs, "_keras_mask", None)
+        if mask is not None and self._rank == 1 and self._reduce is math_ops.reduce_mean:
+            # As Keras: the mean over the unmasked steps only.
+            weights = math_ops.cast(mask, inputs.dtype)
+            axis = 1 if first == 1 else 2
+            weights = array_ops.expand_dims(weights, 2 if first == 1 else 1)
+            total = math_ops.reduce_sum(math_ops.multiply(inputs, weights), axis)
+            return math_ops.divide(total, math_ops.reduce_sum(weights, axis))
         return self._reduce(inputs, list(range(first, first + self._rank)))
 
 

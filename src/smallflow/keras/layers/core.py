@@ -24,6 +24,8 @@ __all__ = ["Activation", "ActivityRegularization", "Dense", "Dropout", "Flatten"
 class Dense(_core.Dense, Layer):
     """``activation(inputs @ kernel + bias)``: Keras's fully connected layer."""
 
+    _propagates_mask = True
+
     def __init__(self, units, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
@@ -56,6 +58,8 @@ class Flatten(_core.Flatten, Layer):
 class Dropout(_core.Dropout, Layer):
     """Zero a fraction ``rate`` of the inputs (scaling the rest) while training."""
 
+    _propagates_mask = True
+
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(rate, noise_shape=noise_shape, seed=seed, **kwargs)
 
@@ -72,6 +76,8 @@ class Dropout(_core.Dropout, Layer):
 
 class Activation(Layer):
     """Apply an activation function (a name such as ``'relu'`` or a function)."""
+
+    _propagates_mask = True
 
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)

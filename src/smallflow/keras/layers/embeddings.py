@@ -47,4 +47,7 @@ class Embedding(Layer):
     def call(self, inputs):
         if inputs.dtype.name not in ("int32", "int64"):
             inputs = math_ops.cast(inputs, "int32")
-        return nn_extra_ops.embedding_lookup(self.embeddings, inputs)
+        outputs = nn_extra_ops.embedding_lookup(self.embeddings, inputs)
+        if self.mask_zero:  # index 0 is padding: later layers skip those steps
+            outputs._keras_mask = math_ops.not_equal(inputs, 0)
+        return outputs

@@ -41,7 +41,20 @@ class _Cell:
         return zeros()
 
     def __call__(self, inputs, state):
-        return self.layer._step(inputs, state)
+        if not isinstance(inputs, tuple):
+            return self.layer._step(inputs, state)
+        # A masked step keeps the previous state and output (Keras's masked K.rnn).
+        inputs, mask = inputs
+        keep = math_ops.greater(mask, 0.5)
+        output, new_state = self.layer._step(inputs, state)
+        if isinstance(new_state, tuple):
+            new_state = tuple(array_ops.where_v2(keep, new, old)
+                              for new, old in zip(new_state, state))
+            previous_output = state[0]
+        else:
+            new_state = array_ops.where_v2(keep, new_state, state)
+            previous_output = state
+        return array_ops.where_v2(keep, output, previous_output), new_state
 
 
 class _RNN(Layer):
@@ -131,6 +144,7 @@ class _RNN(Layer):
     def call(self, inputs, training=None, initial_state=None, mask=None):
         if isinstance(inputs, list | tuple):
             inputs, initial_state = inputs[0], list(inputs[1:])
+        mask = getattr(inputs, "_keras_mask", None) if mask is None else mask
         if inputs.dtype != dtypes.float32 and inputs.dtype.is_integer:
             inputs = math_ops.cast(inputs, backend.floatx())
         if self.go_backwards:
@@ -146,9 +160,17 @@ class _RNN(Layer):
         state = None
         if initial_state:
             state = tuple(initial_state) if self._state_count > 1 else initial_state[0]
-        outputs, final = dynamic_rnn(_Cell(self), inputs, initial_state=state,
+        sequence = inputs
+        if mask is not None:
+            steps = math_ops.cast(array_ops.expand_dims(mask, 2), inputs.dtype)
+            if self.go_backwards:
+                steps = array_ops.reverse(steps, [1])
+            sequence = (inputs, steps)
+        outputs, final = dynamic_rnn(_Cell(self), sequence, initial_state=state,
                                      dtype=inputs.dtype)
         result = outputs if self.return_sequences else outputs[:, -1, :]
+        if mask is not None and self.return_sequences:
+            result._keras_mask = mask
         if self.return_state:
             states = list(final) if self._state_count > 1 else [final]
             return [result, *states]
