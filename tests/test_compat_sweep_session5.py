@@ -83,3 +83,32 @@ def test_supervisor_reraises_errors_from_the_training_block():
         raise ValueError("broken")
     assert sv.summary_writer is None
     assert sv.save_path is None
+
+
+# -- MetaGraphs with input queues (PTB exports its graph and re-imports it) --------------------
+
+def test_queue_pipelines_and_their_runners_survive_export_and_import_meta_graph():
+    pytest.importorskip("tensorboard", reason="the tensorboard extra is not installed")
+    with tf.Graph().as_default():
+        tf.train.range_input_producer(5, shuffle=False).dequeue(name="item")
+        rate = tf.Variable(0.5, trainable=False, name="lr")
+        tf.add_to_collection("lr", rate)  # a variable in a collection of the program's own
+        (original,) = tf.get_collection(tf.GraphKeys.QUEUE_RUNNERS)
+        meta = tf.train.export_meta_graph()
+    assert len(meta.collection_def["queue_runners"].bytes_list.value) == 1
+    with tf.Graph().as_default() as graph:
+        tf.train.import_meta_graph(meta)
+        (runner,) = tf.get_collection(tf.GraphKeys.QUEUE_RUNNERS)
+        (imported_rate,) = tf.get_collection_ref("lr")
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess, coord)
+            items = [sess.run(graph.get_tensor_by_name("item:0")) for _ in range(7)]
+            assert sess.run(imported_rate) == pytest.approx(0.5)
+            coord.request_stop()
+            coord.join(threads)
+    assert items == [0, 1, 2, 3, 4, 0, 1]
+    assert runner.name == original.name
+    assert [op.name for op in runner.enqueue_ops] == [op.name for op in original.enqueue_ops]
+    assert imported_rate.name == "lr:0"

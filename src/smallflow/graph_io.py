@@ -196,7 +196,12 @@ def node_def(op, add_shapes=False):
     tuples = []
     for key, value in op.attrs.items():
         if key.startswith("_py_"):
-            continue  # a Python object held by the op (a tf.data pipeline, a queue's spec)
+            # A Python object held by the op (a tf.data pipeline, a queue's spec). A queue's
+            # spec is plain data: written, so that queues survive export_meta_graph and
+            # import_meta_graph (tensorflow/models' PTB tutorial does that).
+            if op.type.startswith("Queue"):
+                node.attr["_json_" + key].s = json.dumps(to_jsonable(value)).encode("utf-8")
+            continue
         attr = _encode_attr(value)
         if attr is None:
             # No AttrValue form (nested structures, slices): typed JSON under a private name,

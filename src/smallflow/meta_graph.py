@@ -64,14 +64,67 @@ def _variable_from_def(serialized, graph, import_scope):
 # -- collections --------------------------------------------------------------------------------
 
 
+def queue_runner_def_class():
+    """TensorFlow's ``QueueRunnerDef`` (queue_runner.proto; TensorBoard does not ship it)."""
+    return tb_protos.described_message("smallflow.QueueRunnerDef", [
+        ("queue_name", 1, "TYPE_STRING", False, None),
+        ("enqueue_op_name", 2, "TYPE_STRING", True, None),
+        ("close_op_name", 3, "TYPE_STRING", False, None),
+        ("cancel_op_name", 4, "TYPE_STRING", False, None),
+        ("queue_closed_exception_types", 5, "TYPE_INT32", True, None),  # error codes
+    ])
+
+
+def _queue_runner_def(runner, export_scope):
+    proto = queue_runner_def_class()(
+        queue_name=_unscoped(runner.name, export_scope),
+        close_op_name=_unscoped(runner.close_op.name, export_scope),
+        cancel_op_name=_unscoped(runner.cancel_op.name, export_scope))
+    proto.enqueue_op_name.extend(_unscoped(op.name, export_scope)
+                                 for op in runner.enqueue_ops)
+    proto.queue_closed_exception_types.extend(t.error_code for t in runner._closed_types)
+    return proto
+
+
+def _queue_runner_from_def(serialized, graph, import_scope):
+    from . import errors
+    from .train.queue_runner_impl import QueueRunner
+
+    proto = queue_runner_def_class().FromString(serialized)
+    ops = [graph.get_operation_by_name(_scoped(n, import_scope)) for n in proto.enqueue_op_name]
+    codes = {cls.error_code: cls for cls in (errors.OutOfRangeError, errors.CancelledError)}
+    return QueueRunner(
+        queue=_ImportedQueue(graph.get_operation_by_name(_scoped(proto.queue_name,
+                                                                 import_scope))),
+        enqueue_ops=ops,
+        close_op=graph.get_operation_by_name(_scoped(proto.close_op_name, import_scope)),
+        cancel_op=graph.get_operation_by_name(_scoped(proto.cancel_op_name, import_scope)),
+        queue_closed_exception_types=[codes[c] for c in proto.queue_closed_exception_types
+                                      if c in codes] or None)
+
+
+class _ImportedQueue:
+    """The queue of an imported QueueRunner: its op (the runner needs only its name)."""
+
+    def __init__(self, op):
+        self.queue_ref = op
+        self.name = op.name
+
+
 def _add_collection_def(meta_graph_def, key, items, export_scope):
+    from .train.queue_runner_impl import QueueRunner
     from .variables import Variable
 
     collection = meta_graph_def.collection_def[key]
-    if all(isinstance(item, Variable) for item in items):
+    if all(isinstance(item, QueueRunner) for item in items):
+        collection.bytes_list.value.extend(
+            _queue_runner_def(r, export_scope).SerializeToString() for r in items)
+    elif all(isinstance(item, Variable) for item in items) and _is_variable_collection(key):
         collection.bytes_list.value.extend(
             variable_def(v, export_scope).SerializeToString() for v in items)
-    elif all(isinstance(item, Tensor | Operation) for item in items):
+    elif all(isinstance(item, Tensor | Operation | Variable) for item in items):
+        # A variable in another collection (PTB's "lr") goes by its tensor's name, as in
+        # TensorFlow, and comes back as that tensor.
         collection.node_list.value.extend(_unscoped(item.name, export_scope) for item in items)
     elif all(isinstance(item, bool) is False and isinstance(item, numbers.Integral)
              for item in items):
@@ -244,6 +297,9 @@ def import_scoped_meta_graph(meta_graph_or_file, clear_devices=False, graph=None
         if kind == "node_list":
             for name in collection.node_list.value:
                 graph.add_to_collection(key, graph.as_graph_element(_scoped(name, scope)))
+        elif kind == "bytes_list" and key == GraphKeys.QUEUE_RUNNERS:
+            for serialized in collection.bytes_list.value:
+                graph.add_to_collection(key, _queue_runner_from_def(serialized, graph, scope))
         elif kind == "bytes_list" and _is_variable_collection(key, meta):
             for serialized in collection.bytes_list.value:
                 if serialized not in variables:
@@ -261,7 +317,7 @@ _VARIABLE_COLLECTIONS = frozenset({
 })
 
 
-def _is_variable_collection(key, meta):
+def _is_variable_collection(key, meta=None):
     return key in _VARIABLE_COLLECTIONS or key.endswith("variables")
 
 

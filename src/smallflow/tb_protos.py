@@ -76,3 +76,34 @@ def public_message(name):
         raise AttributeError(f"module 'smallflow' has no attribute '{name}'")
     module, attr = found
     return getattr(getattr(load(), module), attr)
+
+
+def described_message(full_name, fields, dependencies=()):
+    """A message class for a small TensorFlow message TensorBoard does not ship.
+
+    ``fields`` is ``[(name, number, kind, repeated, message_type)]`` with ``kind`` a
+    ``FieldDescriptorProto`` type name (``"TYPE_INT64"``...). The wire format depends only
+    on field numbers and types, so the bytes are TensorFlow's; ``full_name`` is ours
+    (``smallflow.<Name>``) so it never clashes with a class TensorBoard may ship later.
+    """
+    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+
+    pool = descriptor_pool.Default()
+    try:
+        found = pool.FindMessageTypeByName(full_name)
+    except KeyError:
+        package, _, name = full_name.rpartition(".")
+        file_proto = descriptor_pb2.FileDescriptorProto(
+            name=f"{package}/{name.lower()}.proto", package=package, syntax="proto3",
+            dependency=list(dependencies))
+        message = file_proto.message_type.add(name=name)
+        field_type = descriptor_pb2.FieldDescriptorProto
+        for field_name, number, kind, repeated, message_type in fields:
+            field = message.field.add(
+                name=field_name, number=number, type=getattr(field_type, kind),
+                label=field_type.LABEL_REPEATED if repeated else field_type.LABEL_OPTIONAL)
+            if message_type:
+                field.type_name = "." + message_type
+        pool.Add(file_proto)
+        found = pool.FindMessageTypeByName(full_name)
+    return message_factory.GetMessageClass(found)

@@ -15,7 +15,6 @@ EXTRA_HINT = (
     "tf.saved_model reads and writes TensorFlow's protocol buffers, which smallflow takes "
     "from the optional 'tensorboard' extra: pip install \"smallflow[tensorboard]\""
 )
-_FILE_NAME = "smallflow/saved_model.proto"
 _classes = {}
 
 
@@ -27,27 +26,13 @@ def _protos():
 
 
 def _describe_saved_model(pb):
-    """Register ``smallflow.SavedModel`` (fields 1 and 2 as in TensorFlow) in the pool."""
-    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
-
-    pool = descriptor_pool.Default()
-    try:
-        found = pool.FindMessageTypeByName("smallflow.SavedModel")
-    except KeyError:
-        meta_file = pb.meta_graph_pb2.DESCRIPTOR
-        file_proto = descriptor_pb2.FileDescriptorProto(
-            name=_FILE_NAME, package="smallflow", syntax="proto3",
-            dependency=[meta_file.name])
-        message = file_proto.message_type.add(name="SavedModel")
-        field = descriptor_pb2.FieldDescriptorProto
-        message.field.add(name="saved_model_schema_version", number=1,
-                          type=field.TYPE_INT64, label=field.LABEL_OPTIONAL)
-        message.field.add(name="meta_graphs", number=2, type=field.TYPE_MESSAGE,
-                          label=field.LABEL_REPEATED,
-                          type_name="." + pb.meta_graph_pb2.MetaGraphDef.DESCRIPTOR.full_name)
-        pool.Add(file_proto)
-        found = pool.FindMessageTypeByName("smallflow.SavedModel")
-    return message_factory.GetMessageClass(found)
+    """``smallflow.SavedModel``: fields 1 and 2 as in TensorFlow's saved_model.proto."""
+    meta_graph = pb.meta_graph_pb2.MetaGraphDef.DESCRIPTOR
+    return tb_protos.described_message(
+        "smallflow.SavedModel",
+        [("saved_model_schema_version", 1, "TYPE_INT64", False, None),
+         ("meta_graphs", 2, "TYPE_MESSAGE", True, meta_graph.full_name)],
+        dependencies=[meta_graph.file.name])
 
 
 def saved_model_class():
