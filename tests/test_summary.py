@@ -6,6 +6,7 @@ import os
 import struct
 import sys
 import threading
+import time
 import wave
 import zlib
 
@@ -484,26 +485,66 @@ def test_flush_puts_every_queued_event_in_the_file(tmp_path):
         assert [e.step for e in tf.train.summary_iterator(path)][-1] == 7
 
 
-def test_a_full_queue_makes_the_caller_wait_for_the_thread(tmp_path):
+def _summary_steps(logdir):
+    [path] = glob.glob(str(logdir / "events.*"))
+    return [e.step for e in tf.train.summary_iterator(path) if e.HasField("summary")]
+
+
+def test_small_events_wait_for_flush_secs_without_waking_the_thread(tmp_path):
+    # Framed by the caller every max_queue events and kept until flush_secs: waking the
+    # thread for every batch cost more CPU than a small training step.
+    with tf.summary.FileWriter(str(tmp_path), max_queue=3, flush_secs=1000) as writer:
+        events = writer._writer
+        size = os.path.getsize(events.path)
+        for step in range(100):
+            writer.add_summary(_scalar_bytes(step), step)
+        assert len(events._queue) == 1 and not events._wake.is_set()
+        assert os.path.getsize(events.path) == size
+        writer.flush()
+        assert _summary_steps(tmp_path) == list(range(100))
+
+
+def _wait_for(condition, seconds=20.0):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return condition()
+
+
+@pytest.mark.parametrize("wake", ["flush_secs", "full backlog"])
+def test_the_thread_writes_events_without_flush(tmp_path, wake):
+    flush_secs = 0.05 if wake == "flush_secs" else 1000
+    writer = tf.summary.FileWriter(str(tmp_path), max_queue=2, flush_secs=flush_secs)
+    if wake == "full backlog":
+        writer._writer.BUFFER_BYTES = 100
+    for step in range(10):
+        writer.add_summary(_scalar_bytes(step), step)
+    assert _wait_for(lambda: len(_summary_steps(tmp_path)) >= 8)
+    assert _summary_steps(tmp_path)[:8] == list(range(8))
+    writer.close()
+    assert _summary_steps(tmp_path) == list(range(10))
+
+
+def test_a_backlog_the_thread_cannot_write_makes_the_caller_wait(tmp_path):
     writer = tf.summary.FileWriter(str(tmp_path), max_queue=2)
+    events = writer._writer
+    events.BUFFER_BYTES, events.MAX_BACKLOG_BYTES = 50, 200
     done = threading.Event()
 
     def add_many():
-        for step in range(20):
+        for step in range(40):
             writer.add_summary(_scalar_bytes(step), step)
         done.set()
 
-    with writer._writer._io_lock:  # the writer thread cannot write meanwhile
+    with events._io_lock:  # the writer thread cannot write meanwhile
         adder = threading.Thread(target=add_many)
         adder.start()
-        assert not done.wait(0.3)  # the bounded queue filled: the caller waits
-        assert len(writer._writer._queue) <= 4
+        assert not done.wait(0.3)  # the backlog filled: the caller waits
+        assert events._backlog_bytes < 200 + 2 * 40 and len(events._queue) <= 2
     adder.join(10)
     assert done.is_set()
     writer.close()
-    [path] = glob.glob(str(tmp_path / "events.*"))
-    steps = [e.step for e in tf.train.summary_iterator(path) if e.HasField("summary")]
-    assert steps == list(range(20))
+    assert _summary_steps(tmp_path) == list(range(40))
 
 
 class _FailingFile:
@@ -523,6 +564,7 @@ class _FailingFile:
 def test_an_error_in_the_writer_thread_is_raised_by_the_next_call_and_by_close(tmp_path):
     writer = tf.summary.FileWriter(str(tmp_path), max_queue=2)
     writer._writer._file = _FailingFile(writer._writer._file)
+    writer._writer.BUFFER_BYTES = 1
     writer.add_summary(_scalar_bytes(1.0), 1)
     writer.add_summary(_scalar_bytes(2.0), 2)  # wakes the thread, whose write fails
     writer._writer._thread.join(10)

@@ -46,6 +46,9 @@ def _int_mean(x, axis, keepdims):
 
 
 # The ufuncs' own reduce methods skip NumPy's Python-level wrappers (this is the hot path).
+# NumPy scalar types whose mean the kernel divides in Python, with the largest count that
+# is exact in that type (so NumPy's division, which converts the count, divides the same).
+_EXACT_COUNTS = {np.float32: 1 << 24, np.float64: 1 << 53}
 _UFUNC_REDUCE = {
     np.sum: np.add.reduce,
     np.prod: np.multiply.reduce,
@@ -122,7 +125,15 @@ def _reduction_kernel(numpy_fn):
                 if x.dtype.kind in "iu":
                     return _int_mean(x, axis, keep)
                 total = np.add.reduce(x, axis=axis, keepdims=keep)
-                count = x.size // total.size if total.size else 0
+                size = x.size
+                scalar_type = type(total)
+                if scalar_type in _EXACT_COUNTS and 0 < size <= _EXACT_COUNTS[scalar_type]:
+                    # One number (a loss, every step): divided as a Python float and
+                    # rounded once, which gives the float32/float64 quotient itself (a
+                    # double carries over twice float32's digits; the count is exact in
+                    # both) without the cost of a ufunc call.
+                    return scalar_type(float(total) / size)
+                count = size // total.size if total.size else 0
                 return np.true_divide(total, count, dtype=x.dtype)
 
             return reduce_mean_array

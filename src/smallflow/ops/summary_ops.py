@@ -72,8 +72,11 @@ def _string_scalar():
     return tensor_util.string_dtype()
 
 
+_EMPTY_STRING_SCALAR = np.empty((), dtype=object)
+
+
 def _as_string_array(serialized):
-    out = np.empty((), dtype=object)
+    out = _EMPTY_STRING_SCALAR.copy()  # cheaper than np.empty or np.array
     out[()] = serialized
     return out
 
@@ -153,10 +156,15 @@ def _scalar_kernel(attrs):
     little_endian_f32 = np.dtype("<f4")
 
     def scalar(values):
+        # The usual input, a float32 loss (a NumPy scalar, as reductions to one value
+        # give, or a 0-d array): its bytes are the float field's. Few calls, as this
+        # runs with every training step that writes a summary.
+        if type(values) is np.float32:
+            number = float(values)  # exact; packing it back gives the same four bytes
+            if number == number:  # (a NaN's payload could change: tobytes keeps it)
+                return _as_string_array(_plain(prefix + _F32_BYTES(number)))
         if type(values) is np.ndarray and values.dtype == little_endian_f32 and not values.ndim:
-            # The usual input, a float32 loss: its bytes are the float field's (few calls,
-            # as this runs with every training step that writes a summary).
-            return np.array(_plain(prefix + values.tobytes()), dtype=object)
+            return _as_string_array(_plain(prefix + values.tobytes()))
         # Kernels run with NumPy's floating-point warnings off: a value too big for a
         # float becomes inf, as protobuf stores it.
         if np.shape(values):
@@ -164,11 +172,12 @@ def _scalar_kernel(attrs):
                 None, None,
                 f"tags and values not the same shape: [] != {_dims(values)} (tag '{tag}')",
             )
-        out = np.empty((), dtype=object)
-        out[()] = _plain(prefix + np.array(values, dtype="<f4").tobytes())
-        return out
+        return _as_string_array(_plain(prefix + np.array(values, dtype="<f4").tobytes()))
 
     return scalar
+
+
+_F32_BYTES = struct.Struct("<f").pack  # protocol buffers' float: little-endian
 
 
 def _dims(array):
