@@ -611,6 +611,22 @@ def test_scalar_bytes_are_tensorboards_encoding(tag, value):
     assert serialized == expected.SerializeToString()
 
 
+@settings(max_examples=60, deadline=None)
+@given(step=st.one_of(st.none(), st.integers(-2**63, 2**63 - 1),
+                      st.sampled_from([0, 127, 128, 16383, 16384, 2**21])),
+       # (The writer's wall times come from time.time(), never 0.0, which an Event omits.)
+       wall_time=st.floats(allow_nan=False).filter(bool) | st.sampled_from([1.7e9, 5e-324]),
+       tag_length=st.sampled_from([1, 100, 130, 17000]))
+def test_framed_summary_events_are_the_event_messages_records(step, wall_time, tag_length):
+    summary = tf.Summary(value=[tf.Summary.Value(tag="t" * tag_length, simple_value=1.0)])
+    serialized = summary.SerializeToString()
+    expected = tf.Event(wall_time=wall_time, summary=summary)
+    if step is not None:
+        expected.step = step
+    framed = records.frame_summary_event(serialized, step, wall_time)
+    assert framed == records.frame(expected.SerializeToString())
+
+
 @pytest.mark.parametrize("step", [None, 0, 7, 2**40, -3])
 def test_fast_event_bytes_equal_the_event_message(tmp_path, step):
     summary = tf.Summary(value=[tf.Summary.Value(tag="t", simple_value=1.0)])

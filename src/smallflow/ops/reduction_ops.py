@@ -126,13 +126,12 @@ def _reduction_kernel(numpy_fn):
                     return _int_mean(x, axis, keep)
                 total = np.add.reduce(x, axis=axis, keepdims=keep)
                 size = x.size
-                scalar_type = type(total)
-                if scalar_type in _EXACT_COUNTS and 0 < size <= _EXACT_COUNTS[scalar_type]:
+                if size and size <= _EXACT_COUNTS.get(type(total), 0):
                     # One number (a loss, every step): divided as a Python float and
                     # rounded once, which gives the float32/float64 quotient itself (a
                     # double carries over twice float32's digits; the count is exact in
                     # both) without the cost of a ufunc call.
-                    return scalar_type(float(total) / size)
+                    return type(total)(float(total) / size)
                 count = size // total.size if total.size else 0
                 return np.true_divide(total, count, dtype=x.dtype)
 

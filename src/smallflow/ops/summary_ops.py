@@ -162,7 +162,13 @@ def _scalar_kernel(attrs):
         if type(values) is np.float32:
             number = float(values)  # exact; packing it back gives the same four bytes
             if number == number:  # (a NaN's payload could change: tobytes keeps it)
-                return _as_string_array(_plain(prefix + _F32_BYTES(number)))
+                serialized = prefix + _F32_BYTES(number)
+                if len(_PLAIN_SUMMARIES) >= _PLAIN_MAX:  # _plain and _as_string_array,
+                    _PLAIN_SUMMARIES.clear()  # inlined: two calls fewer every step
+                _PLAIN_SUMMARIES[id(serialized)] = serialized
+                out = _EMPTY_STRING_SCALAR.copy()
+                out[()] = serialized
+                return out
         if type(values) is np.ndarray and values.dtype == little_endian_f32 and not values.ndim:
             return _as_string_array(_plain(prefix + values.tobytes()))
         # Kernels run with NumPy's floating-point warnings off: a value too big for a

@@ -11,6 +11,7 @@ reader does, and raises ``DataLossError`` for a complete record whose checksum i
 import struct
 
 from .. import errors
+from ..ops.summary_ops import _varint
 
 _HEADER = struct.Struct("<QI")
 _FOOTER = struct.Struct("<I")
@@ -33,12 +34,16 @@ _crc32c = None
 _LENGTH = struct.Struct("<Q")
 
 
-def masked_crc32c(data):
-    """The CRC32C of ``data``, rotated and offset as TFRecord files store it."""
+def _load_crc32c():
     global _crc32c
     if _crc32c is None:
         _crc32c = _crc32c_function()
-    crc = _crc32c(data)
+    return _crc32c
+
+
+def masked_crc32c(data):
+    """The CRC32C of ``data``, rotated and offset as TFRecord files store it."""
+    crc = (_crc32c or _load_crc32c())(data)
     return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
 
 
@@ -48,13 +53,48 @@ _HEADERS = {}  # record length -> header bytes (a run's events are mostly of a f
 def frame(data):
     """One record's bytes: header (length and its checksum), ``data``, footer (its checksum)."""
     size = len(data)
+    header = _HEADERS.get(size) or _header(size)
+    return b"".join((header, data, _FOOTER.pack(masked_crc32c(data))))
+
+
+def _header(size):
     header = _HEADERS.get(size)
     if header is None:
         if len(_HEADERS) > 4096:
             _HEADERS.clear()
         length = _LENGTH.pack(size)
         header = _HEADERS[size] = length + _FOOTER.pack(masked_crc32c(length))
-    return b"".join((header, data, _FOOTER.pack(masked_crc32c(data))))
+    return header
+
+
+# Event{wall_time (key 0x09, a double), step (key 0x10, a varint), summary (key 0x2a, its
+# length)} up to the summary's bytes, for the usual steps (below 2**14) and summaries
+# (below 128 bytes): one pack makes the whole head.
+_HEAD_STEP_1 = struct.Struct("<BdBBBB").pack
+_HEAD_STEP_2 = struct.Struct("<BdBBBBB").pack
+_WALL_TIME = struct.Struct("<Bd").pack
+_STEP_MASK = 0xFFFFFFFFFFFFFFFF  # a negative int64 is encoded as its two's complement
+
+
+def frame_summary_event(summary, step, wall_time):
+    """The record of ``Event{wall_time, step, summary}`` around an already serialized
+    ``Summary`` (fields 1: double, 2: varint, 5: message, as protobuf orders them), framed
+    in one pass: this runs for every summary a training loop writes."""
+    size = len(summary)
+    if size < 0x80 and step and 0 < step < 0x4000:
+        if step < 0x80:
+            event = _HEAD_STEP_1(0x09, wall_time, 0x10, step, 0x2A, size) + summary
+        else:
+            event = _HEAD_STEP_2(0x09, wall_time, 0x10, step & 0x7F | 0x80, step >> 7, 0x2A,
+                                 size) + summary
+    else:
+        step_bytes = b"\x10" + _varint(step & _STEP_MASK) if step else b""
+        event = b"".join((_WALL_TIME(0x09, wall_time), step_bytes, b"\x2a", _varint(size),
+                          summary))
+    size = len(event)
+    crc = (_crc32c or _load_crc32c())(event)
+    return b"".join((_HEADERS.get(size) or _header(size), event,
+                     _FOOTER.pack((((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF)))
 
 
 def read_records(path):

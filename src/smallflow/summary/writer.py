@@ -13,15 +13,15 @@ import collections
 import logging
 import os
 import socket
-import struct
 import threading
 import time
 import weakref
+from time import time as _now
 
 import numpy as np
 
 from .. import tb_protos
-from ..ops.summary_ops import _varint, is_plain_summary
+from ..ops.summary_ops import _PLAIN_SUMMARIES, is_plain_summary
 from . import records
 
 _LOG = logging.getLogger("smallflow")
@@ -75,7 +75,6 @@ class EventFileWriter:
         os.makedirs(self._logdir, exist_ok=True)
         self._path = _event_file_path(self._logdir, filename_suffix or "")
         self._file = open(self._path, "ab")  # noqa: SIM115 - closed by close()
-        self._frame = records.frame
         self._queue = collections.deque()
         self._batch = max(int(max_queue), 1)
         self._backlog = []  # framed records, oldest first, not yet written to the file
@@ -117,10 +116,11 @@ class EventFileWriter:
         """Queue ``Event{wall_time: now, step, summary}``; it is encoded with its batch."""
         if self._error is not None or self._closed:
             self._raise_if_failed()
-        step = None if global_step is None else int(global_step)  # a bad step fails here
         # Runs with every training step that writes a summary: _put inlined.
         queue = self._queue
-        queue.append((serialized_summary, step, time.time()))
+        queue.append((serialized_summary,
+                      None if global_step is None else int(global_step),  # a bad one fails
+                      _now()))
         if len(queue) >= self._batch:
             self._frame_queued()
 
@@ -147,11 +147,12 @@ class EventFileWriter:
     def _frame_into_backlog(self):
         # Under ``_lock``. Popped one by one: another thread may be appending meanwhile.
         queue = self._queue
-        frame = self._frame
+        frame = records.frame
+        frame_summary = records.frame_summary_event
         chunks = []
         while queue:
             item = queue.popleft()
-            chunks.append(frame(item if type(item) is bytes else _summary_event(*item)))
+            chunks.append(frame(item) if type(item) is bytes else frame_summary(*item))
         if chunks:
             data = b"".join(chunks)
             self._backlog.append(data)
@@ -277,6 +278,11 @@ class FileWriter:
 
     def add_summary(self, summary, global_step=None):
         """Write a summary: the bytes a summary op returned, or a ``Summary`` proto."""
+        if type(summary) is bytes and _PLAIN_SUMMARIES.get(id(summary)) is summary:
+            # A summary op's output without plugin metadata (see is_plain_summary), inlined.
+            if not self._closed:
+                self._writer.add_summary_event(summary, global_step)
+                return
         if type(summary) is np.ndarray and summary.dtype == object and summary.ndim == 0:
             summary = summary[()]
         if type(summary) is bytes and not self._closed and (is_plain_summary(summary)
@@ -432,18 +438,6 @@ def _fast_summary(data):
         if position != value_end:
             return False
     return True
-
-
-_WALL_TIME = struct.Struct("<Bd")  # field 1 (double): key 0x09, then the value
-
-
-def _summary_event(serialized_summary, global_step, wall_time):
-    """The bytes of ``Event{wall_time, step, summary}`` around an already serialized summary
-    (fields 1: double, 2: varint, 5: message), so the summary is not encoded twice."""
-    head = _WALL_TIME.pack(0x09, wall_time)
-    if global_step:
-        head += b"\x10" + _varint(global_step & 0xFFFFFFFFFFFFFFFF)
-    return b"".join((head, b"\x2a", _varint(len(serialized_summary)), serialized_summary))
 
 
 def _meta_graph_of(graph, graph_def):
