@@ -623,8 +623,12 @@ def test_framed_summary_events_are_the_event_messages_records(step, wall_time, t
     expected = tf.Event(wall_time=wall_time, summary=summary)
     if step is not None:
         expected.step = step
-    framed = records.frame_summary_event(serialized, step, wall_time)
-    assert framed == records.frame(expected.SerializeToString())
+    framed = records.frame(expected.SerializeToString())
+    assert records.frame_summary_event(serialized, step, wall_time) == framed
+    other = tf.Event(wall_time=1.0, file_version="brain.Event:2").SerializeToString()
+    batch = [other, (serialized, step, wall_time), (serialized, step, wall_time), other]
+    assert records.frame_events(batch) == b"".join(
+        [records.frame(other), framed, framed, records.frame(other)])
 
 
 @pytest.mark.parametrize("step", [None, 0, 7, 2**40, -3])

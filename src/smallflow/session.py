@@ -395,7 +395,7 @@ class BaseSession:
             if op.type == "Placeholder":
                 _raise_unfed(op)
             written = _written_before(op, assigned)
-            if op.type in _PASS_THROUGH and op.inputs:
+            if (op.type in _PASS_THROUGH or _merges_one_summary(op)) and op.inputs:
                 if op.outputs[0] not in fed:
                     source = _variable_source(op.inputs[0], fed)
                     if source is not None and source.attrs["var_name"] in written:
@@ -588,6 +588,12 @@ def _call_kernel(op, kernel, inputs):
 def _with_op(err, op):
     error_type = type(err)
     return error_type(op, op, f"{err.message}\n\t [[node {op.name}]]")
+
+
+def _merges_one_summary(op):
+    """A MergeSummary of one summary whose tags are known distinct (``merge_all`` of one
+    ``scalar``, every step): its output is its input, passed along like an Identity's."""
+    return op.type == "MergeSummary" and len(op.inputs) == 1 and op.attrs.get("distinct_tags")
 
 
 def _foldable(op, template, in_slots):

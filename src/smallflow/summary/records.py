@@ -76,25 +76,52 @@ _WALL_TIME = struct.Struct("<Bd").pack
 _STEP_MASK = 0xFFFFFFFFFFFFFFFF  # a negative int64 is encoded as its two's complement
 
 
-def frame_summary_event(summary, step, wall_time):
-    """The record of ``Event{wall_time, step, summary}`` around an already serialized
-    ``Summary`` (fields 1: double, 2: varint, 5: message, as protobuf orders them), framed
-    in one pass: this runs for every summary a training loop writes."""
-    size = len(summary)
-    if size < 0x80 and step and 0 < step < 0x4000:
-        if step < 0x80:
-            event = _HEAD_STEP_1(0x09, wall_time, 0x10, step, 0x2A, size) + summary
+def frame_events(items):
+    """The records of a batch of events, in order, as one bytes object. Each item is a
+    serialized ``Event`` or a ``(serialized Summary, step, wall_time)`` triple, framed as
+    ``Event{wall_time, step, summary}`` (fields 1: double, 2: varint, 5: message, in
+    protobuf's order) without encoding the summary again.
+
+    One loop for the batch (no call per event but the checksum's): this runs for every
+    summary a training loop writes.
+    """
+    crc32c = _crc32c or _load_crc32c()
+    headers = _HEADERS
+    footer = _FOOTER.pack
+    head_1 = _HEAD_STEP_1
+    head_2 = _HEAD_STEP_2
+    parts = []
+    append = parts.append
+    for item in items:
+        if type(item) is tuple:
+            summary, step, wall_time = item
+            if step is None or not 0 < step < 0x4000 or len(summary) >= 0x80:
+                event = _summary_event(summary, step, wall_time)
+            elif step < 0x80:
+                event = head_1(0x09, wall_time, 0x10, step, 0x2A, len(summary)) + summary
+            else:
+                event = head_2(0x09, wall_time, 0x10, step & 0x7F | 0x80, step >> 7, 0x2A,
+                               len(summary)) + summary
         else:
-            event = _HEAD_STEP_2(0x09, wall_time, 0x10, step & 0x7F | 0x80, step >> 7, 0x2A,
-                                 size) + summary
-    else:
-        step_bytes = b"\x10" + _varint(step & _STEP_MASK) if step else b""
-        event = b"".join((_WALL_TIME(0x09, wall_time), step_bytes, b"\x2a", _varint(size),
-                          summary))
-    size = len(event)
-    crc = (_crc32c or _load_crc32c())(event)
-    return b"".join((_HEADERS.get(size) or _header(size), event,
-                     _FOOTER.pack((((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF)))
+            event = item
+        size = len(event)
+        crc = crc32c(event)
+        append(headers.get(size) or _header(size))
+        append(event)
+        append(footer((((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF))
+    return b"".join(parts)
+
+
+def _summary_event(summary, step, wall_time):
+    """The general case of ``frame_events``' Event: any step (or none), any summary."""
+    step_bytes = b"\x10" + _varint(step & _STEP_MASK) if step else b""
+    return b"".join((_WALL_TIME(0x09, wall_time), step_bytes, b"\x2a", _varint(len(summary)),
+                     summary))
+
+
+def frame_summary_event(summary, step, wall_time):
+    """The record of ``Event{wall_time, step, summary}`` (see ``frame_events``)."""
+    return frame_events(((summary, step, wall_time),))
 
 
 def read_records(path):

@@ -147,14 +147,9 @@ class EventFileWriter:
     def _frame_into_backlog(self):
         # Under ``_lock``. Popped one by one: another thread may be appending meanwhile.
         queue = self._queue
-        frame = records.frame
-        frame_summary = records.frame_summary_event
-        chunks = []
-        while queue:
-            item = queue.popleft()
-            chunks.append(frame(item) if type(item) is bytes else frame_summary(*item))
-        if chunks:
-            data = b"".join(chunks)
+        if queue:
+            popleft = queue.popleft
+            data = records.frame_events([popleft() for _ in range(len(queue))])
             self._backlog.append(data)
             self._backlog_bytes += len(data)
 
