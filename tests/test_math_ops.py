@@ -403,6 +403,26 @@ def test_mean_of_an_empty_float_tensor_is_nan_without_warnings():
     assert np.isnan(run(tf.reduce_mean(x), {x: np.zeros(0, np.float32)}))
 
 
+_SPECIAL_FLOATS = [0.0, -0.0, 1.0, -1.5, 1e-45, 3.4e38, np.inf, -np.inf, np.nan]
+
+
+@settings(max_examples=40, deadline=None)
+@given(dtype=st.sampled_from([np.float32, np.float64]),
+       values=st.lists(st.floats(width=32) | st.sampled_from(_SPECIAL_FLOATS), min_size=1,
+                       max_size=300),
+       scale=st.sampled_from([1.0, 1e30, 1e-30]))
+def test_a_mean_down_to_one_number_is_numpys_float_division(dtype, values, scale):
+    # The kernel divides one number in Python (a loss, every step): it must be the very
+    # quotient NumPy's division of the float sum gives.
+    with np.errstate(all="ignore"):
+        x = (np.asarray(values, np.float64) * scale).astype(dtype)
+        expected = np.true_divide(np.add.reduce(x), x.size, dtype=dtype)
+    feed = tf.placeholder(tf.as_dtype(dtype), [None])
+    result = run(tf.reduce_mean(feed), {feed: x})
+    assert type(result) is dtype
+    assert result.tobytes() == expected.tobytes() or (np.isnan(result) and np.isnan(expected))
+
+
 def test_reductions_over_unknown_rank_use_the_fed_rank():
     x = tf.placeholder(tf.float32)
 

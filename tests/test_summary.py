@@ -611,6 +611,20 @@ def test_scalar_bytes_are_tensorboards_encoding(tag, value):
     assert serialized == expected.SerializeToString()
 
 
+@pytest.mark.parametrize("value", [0.1, -0.0, 1e-45, 3.4e38, np.inf, -np.inf, np.nan, -7.0])
+def test_a_scalar_summary_of_a_mean_is_tensorboards_encoding(value):
+    # A reduction to one number gives a NumPy float32 scalar, the kernel's quick path.
+    loss = tf.reduce_mean(tf.placeholder_with_default(np.array([value], np.float32), [None]))
+    serialized, number = _run([tf.summary.scalar("loss", loss), loss])
+    assert type(number) is np.float32
+    expected = Summary(value=[Summary.Value(tag="loss", simple_value=number)])
+    if np.isnan(value):
+        assert np.isnan(Summary.FromString(serialized).value[0].simple_value)
+        assert len(serialized) == len(expected.SerializeToString())
+    else:
+        assert serialized == expected.SerializeToString()
+
+
 @settings(max_examples=60, deadline=None)
 @given(step=st.one_of(st.none(), st.integers(-2**63, 2**63 - 1),
                       st.sampled_from([0, 127, 128, 16383, 16384, 2**21])),
