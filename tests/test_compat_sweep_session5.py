@@ -5,6 +5,7 @@ FirstContactWithTensorFlow, easy-tensorflow), reduced to a few lines, with what 
 
 import importlib
 
+import numpy as np
 import pytest
 
 import smallflow as tf
@@ -112,3 +113,48 @@ def test_queue_pipelines_and_their_runners_survive_export_and_import_meta_graph(
     assert runner.name == original.name
     assert [op.name for op in runner.enqueue_ops] == [op.name for op in original.enqueue_ops]
     assert imported_rate.name == "lr:0"
+
+
+# -- PTB's version check: tf.__version__ names TensorFlow 1.15, so it picks LSTMBlockCell -----
+
+def test_version_strings_name_tensorflow_1_15_and_smallflow_keeps_its_own():
+    # ptb_word_lm.py picks BasicLSTMCell when `StrictVersion(tf.__version__) < "1.3.0"`.
+    assert tf.__version__ == tf.VERSION == "1.15.0"
+    assert tuple(int(part) for part in tf.__version__.split(".")) >= (1, 3, 0)
+    assert tf.SMALLFLOW_VERSION in tf.GIT_VERSION
+
+
+def _lstm_outputs(make_cell):
+    with tf.Graph().as_default():
+        tf.set_random_seed(3)
+        inputs = tf.constant(np.linspace(-1.0, 1.0, 2 * 3 * 4, dtype=np.float32).reshape(2, 3, 4))
+        outputs, (c, h) = tf.nn.dynamic_rnn(make_cell(), inputs, dtype=tf.float32)
+        names = [v.name for v in tf.global_variables()]
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for index, variable in enumerate(tf.global_variables()):
+                shape = variable.shape.as_list()
+                values = np.sin(np.arange(np.prod(shape)) * 0.37 + index).reshape(shape)
+                variable.load(values.astype(np.float32), sess)
+            return names, sess.run([outputs, c, h])
+
+
+@pytest.mark.parametrize("block, plain", [
+    (lambda: tf.contrib.rnn.LSTMBlockCell(5, forget_bias=0.0),
+     lambda: tf.nn.rnn_cell.LSTMCell(5, forget_bias=0.0, name="lstm_cell")),
+    (lambda: tf.contrib.rnn.LSTMBlockCell(5, use_peephole=True, cell_clip=0.5),
+     lambda: tf.nn.rnn_cell.LSTMCell(5, use_peepholes=True, cell_clip=0.5, name="lstm_cell")),
+])
+def test_lstm_block_cell_is_lstm_cell_arithmetic_under_tensorflows_names(block, plain):
+    block_names, block_values = _lstm_outputs(block)
+    plain_names, plain_values = _lstm_outputs(plain)
+    assert block_names[:2] == ["rnn/lstm_cell/kernel:0", "rnn/lstm_cell/bias:0"]
+    assert block_names == plain_names
+    for got, want in zip(block_values, plain_values):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_lstm_block_cell_reads_a_negative_clip_as_no_clipping():
+    _, clipped = _lstm_outputs(lambda: tf.contrib.rnn.LSTMBlockCell(5, cell_clip=-1.0))
+    _, plain = _lstm_outputs(lambda: tf.contrib.rnn.LSTMBlockCell(5))
+    np.testing.assert_array_equal(clipped[1], plain[1])

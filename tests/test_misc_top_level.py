@@ -47,7 +47,8 @@ def test_versions():
     assert tf.VERSION.startswith("1.15")
     assert tf.GRAPH_DEF_VERSION == 134
     assert tf.GRAPH_DEF_VERSION_MIN_CONSUMER == tf.GRAPH_DEF_VERSION_MIN_PRODUCER == 0
-    assert tf.__version__ in tf.GIT_VERSION
+    assert tf.SMALLFLOW_VERSION in tf.GIT_VERSION
+    assert tf.__version__ == tf.VERSION == "1.15.0"
     assert tf.get_logger().name == "smallflow"
 
 

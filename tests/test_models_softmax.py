@@ -158,7 +158,7 @@ def test_a_saved_model_restores_the_same_predictions(tmp_path, spelling):
     np.testing.assert_array_equal(again, expected)
     assert metadata["model"] == "softmax"
     assert metadata["accuracy"] == 0.5
-    assert metadata["checkpoint"]["smallflow_version"] == tf.__version__
+    assert metadata["checkpoint"]["smallflow_version"] == tf.SMALLFLOW_VERSION
 
 
 def test_the_metadata_is_readable_json_beside_the_values(tmp_path):

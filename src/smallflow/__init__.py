@@ -36,7 +36,7 @@ from . import (  # noqa: A004
     test,
     train,
 )
-from ._version import __version__
+from ._version import SMALLFLOW_VERSION, __version__
 from .dtypes import (
     DType,
     as_dtype,

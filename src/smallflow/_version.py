@@ -1,9 +1,14 @@
 """The package version, importable from every layer."""
 
-__version__ = "0.1.0"
+# smallflow's own release (the wheel's version, the CLI's --version, checkpoint metadata).
+SMALLFLOW_VERSION = "0.1.0"
 
-# The TensorFlow API smallflow implements: TF1 programs compare ``tf.VERSION`` with
-# TensorFlow release numbers ("1.4" ...), so it names TensorFlow 1.15, whose behaviour
-# smallflow follows; ``smallflow.__version__`` is smallflow's own version.
+# The TensorFlow API smallflow implements. TF1 programs print or compare ``tf.__version__``
+# and ``tf.VERSION`` with TensorFlow release numbers ("1.4", LooseVersion checks, PTB's
+# "< 1.1" branch), and in TensorFlow both are the same string; with an own number such as
+# 0.1.0 those programs would take their pre-1.0 branches. So both name TensorFlow 1.15,
+# whose behaviour smallflow follows, and smallflow's own version is ``SMALLFLOW_VERSION``
+# (also ``importlib.metadata.version("smallflow")``).
 VERSION = "1.15.0"
-GIT_VERSION = f"smallflow-{__version__}"
+__version__ = VERSION
+GIT_VERSION = f"smallflow-{SMALLFLOW_VERSION}"

@@ -160,7 +160,7 @@ def _build_parser():
         "and read your own digits.",
         formatter_class=_HelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"smallflow {tf.__version__}")
+    parser.add_argument("--version", action="version", version=f"smallflow {tf.SMALLFLOW_VERSION}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_train(commands)
     _add_evaluate(commands)

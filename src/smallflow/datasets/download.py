@@ -14,7 +14,7 @@ import shutil
 import time
 import urllib.parse
 
-from smallflow._version import __version__
+from smallflow._version import SMALLFLOW_VERSION
 
 # TensorFlow 1.x's default; smallflow reads its bundled copy unless asked to download.
 DEFAULT_SOURCE_URL = "https://storage.googleapis.com/cvdf-datasets/mnist/"
@@ -206,7 +206,7 @@ def _fetch(url, file, timeout, progress, label):
     import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(url, headers={"User-Agent": f"smallflow/{__version__}"})
+    request = urllib.request.Request(url, headers={"User-Agent": f"smallflow/{SMALLFLOW_VERSION}"})
     try:
         response = urllib.request.urlopen(request, timeout=timeout)
     except urllib.error.HTTPError as error:

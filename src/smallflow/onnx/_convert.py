@@ -146,9 +146,9 @@ def _no_mapping(op):
 
 
 def _smallflow_version():
-    from smallflow._version import __version__
+    from smallflow._version import SMALLFLOW_VERSION
 
-    return __version__
+    return SMALLFLOW_VERSION
 
 
 def _check_tensors(sess, tensors, argument):

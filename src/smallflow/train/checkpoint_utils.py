@@ -33,7 +33,7 @@ import zlib
 import numpy as np
 
 from .. import errors
-from .._version import __version__
+from .._version import SMALLFLOW_VERSION
 from . import checkpoint_management
 
 FORMAT = "smallflow-checkpoint"
@@ -47,7 +47,7 @@ class CheckpointNotFoundError(errors.NotFoundError, ValueError):
 
 
 def _smallflow_version():
-    return __version__
+    return SMALLFLOW_VERSION
 
 
 # -- writing --------------------------------------------------------------------------------------
