@@ -273,11 +273,11 @@ class FileWriter:
 
     def add_summary(self, summary, global_step=None):
         """Write a summary: the bytes a summary op returned, or a ``Summary`` proto."""
-        if type(summary) is bytes and _PLAIN_SUMMARIES.get(id(summary)) is summary:
+        if (type(summary) is bytes and _PLAIN_SUMMARIES.get(id(summary)) is summary
+                and not self._closed):
             # A summary op's output without plugin metadata (see is_plain_summary), inlined.
-            if not self._closed:
-                self._writer.add_summary_event(summary, global_step)
-                return
+            self._writer.add_summary_event(summary, global_step)
+            return
         if type(summary) is np.ndarray and summary.dtype == object and summary.ndim == 0:
             summary = summary[()]
         if type(summary) is bytes and not self._closed and (is_plain_summary(summary)
