@@ -498,7 +498,8 @@ def test_small_events_wait_for_flush_secs_without_waking_the_thread(tmp_path):
         size = os.path.getsize(events.path)
         for step in range(100):
             writer.add_summary(_scalar_bytes(step), step)
-        assert len(events._queue) == 1 and not events._wake.is_set()
+        assert len(events._queue) == 1
+        assert not events._wake.is_set()
         assert os.path.getsize(events.path) == size
         writer.flush()
         assert _summary_steps(tmp_path) == list(range(100))
@@ -540,7 +541,8 @@ def test_a_backlog_the_thread_cannot_write_makes_the_caller_wait(tmp_path):
         adder = threading.Thread(target=add_many)
         adder.start()
         assert not done.wait(0.3)  # the backlog filled: the caller waits
-        assert events._backlog_bytes < 200 + 2 * 40 and len(events._queue) <= 2
+        assert events._backlog_bytes < 200 + 2 * 40
+        assert len(events._queue) <= 2
     adder.join(10)
     assert done.is_set()
     writer.close()
