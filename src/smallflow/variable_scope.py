@@ -1,6 +1,14 @@
-"""``variable_scope`` and ``get_variable``: variables found again by name, with initializers."""
+"""``variable_scope`` and ``get_variable``: variables found again by name, with initializers.
+
+A scope may carry a ``custom_getter``: ``get_variable`` then calls it with the keyword
+arguments TF 1.x passes (``getter`` = the real getter, ``name`` = the full name, ``shape``,
+``dtype``, ``initializer``, ...) and returns whatever it returns, e.g. a variable's moving
+average for evaluation. Nested scopes' getters compose, the innermost called first.
+"""
 
 import contextlib
+import functools
+import inspect
 
 from . import dtypes, init_ops
 from .graph import GraphKeys, convert_to_tensor, get_default_graph, is_tensor_like
@@ -20,11 +28,12 @@ class VariableScope:
     """The current scope's name, reuse mode and default initializer."""
 
     def __init__(self, reuse, name="", initializer=None, dtype=dtypes.float32,
-                 name_scope=None):
+                 name_scope=None, custom_getter=None):
         self._reuse = reuse
         self._name = name
         self._initializer = initializer
         self._dtype = dtype
+        self._custom_getter = custom_getter
         # The op name scope opened with this scope (``foo_1/`` when ``foo/`` was taken).
         self._name_scope = name_scope
 
@@ -50,14 +59,25 @@ class VariableScope:
     def dtype(self):
         return self._dtype
 
+    @property
+    def custom_getter(self):
+        return self._custom_getter
+
     def reuse_variables(self):
         self._reuse = True
 
     def set_initializer(self, initializer):
         self._initializer = initializer
 
+    def set_custom_getter(self, custom_getter):
+        self._custom_getter = custom_getter
+
     def get_variable(self, name, shape=None, dtype=None, initializer=None, regularizer=None,
-                     trainable=True, collections=None):
+                     trainable=True, collections=None, custom_getter=None, reuse=None,
+                     **options):
+        """The variable ``<scope>/<name>``; through ``custom_getter`` (default: the
+        scope's) when there is one. ``options`` (caching_device, partitioner, ...) are
+        passed on to a custom getter and otherwise not used."""
         full_name = f"{self._name}/{name}" if self._name else name
         if initializer is None:
             initializer = self._initializer
@@ -69,8 +89,71 @@ class VariableScope:
                 dtype = convert_to_tensor(initializer).dtype
         if dtype is None:
             dtype = self._dtype
-        return _store().get(full_name, shape, dtype, initializer, regularizer, trainable,
-                            collections, self._reuse)
+        if reuse is None:
+            reuse = self._reuse
+        if custom_getter is None:
+            custom_getter = self._custom_getter
+        if custom_getter is None:
+            return _true_getter(full_name, shape, dtype, initializer, regularizer, reuse,
+                                trainable, collections)
+        if not callable(custom_getter):
+            raise ValueError(f"Passed a custom_getter which is not callable: {custom_getter}")
+        # Variable names do not depend on the name scope; TF runs the getter outside it.
+        with get_default_graph().name_scope(None):
+            return self._call_getter(custom_getter, full_name, shape, dtype, initializer,
+                                     regularizer, reuse, trainable, collections, options)
+
+    @staticmethod
+    def _call_getter(custom_getter, full_name, shape, dtype, initializer, regularizer, reuse,
+                     trainable, collections, options):
+        arguments = {
+            "getter": _true_getter, "name": full_name, "shape": shape, "dtype": dtype,
+            "initializer": initializer, "regularizer": regularizer, "reuse": reuse,
+            "trainable": trainable, "collections": collections,
+            "caching_device": options.get("caching_device"),
+            "partitioner": options.get("partitioner"),
+            "validate_shape": options.get("validate_shape", True),
+            "use_resource": options.get("use_resource"),
+            "synchronization": options.get("synchronization"),
+            "aggregation": options.get("aggregation"),
+        }
+        # Getters written before TF added ``constraint`` get it only if they can take it.
+        if _accepts(custom_getter, "constraint"):
+            arguments["constraint"] = options.get("constraint")
+        return custom_getter(**arguments)
+
+
+def _true_getter(name, shape=None, dtype=dtypes.float32, initializer=None, regularizer=None,
+                 reuse=None, trainable=None, collections=None, caching_device=None,
+                 partitioner=None, validate_shape=True, use_resource=None, constraint=None,
+                 synchronization=None, aggregation=None):
+    """What ``get_variable`` does without a custom getter (the ``getter`` a custom getter
+    receives); ``name`` is the full name."""
+    trainable = True if trainable is None else trainable
+    return _store().get(name, shape, dtype, initializer, regularizer, trainable, collections,
+                        reuse)
+
+
+def _accepts(function, keyword):
+    """Whether ``function`` takes ``keyword`` (by name or through ``**kwargs``)."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(p.name == keyword or p.kind is inspect.Parameter.VAR_KEYWORD
+               for p in parameters)
+
+
+def _compose_getters(custom_getter, outer_getter):
+    """``custom_getter`` (an inner scope's) wrapped around the enclosing scope's getter: the
+    inner one is called first, and its ``getter`` argument runs the outer one."""
+    if outer_getter is None:
+        return custom_getter
+
+    def composed(getter, *args, **kwargs):
+        return custom_getter(functools.partial(outer_getter, getter), *args, **kwargs)
+
+    return composed
 
 
 class _VariableStore:
@@ -153,10 +236,19 @@ def get_variable_scope():
 
 
 def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
-                 trainable=True, collections=None, **unused):
-    """Create a variable ``<scope>/<name>``, or return it when the scope reuses variables."""
-    return get_variable_scope().get_variable(name, shape, dtype, initializer, regularizer,
-                                             trainable, collections)
+                 trainable=True, collections=None, caching_device=None, partitioner=None,
+                 validate_shape=True, use_resource=None, custom_getter=None, constraint=None,
+                 **unused):
+    """Create a variable ``<scope>/<name>``, or return it when the scope reuses variables.
+
+    A ``custom_getter`` given here replaces the scope's for this call.
+    """
+    unused.pop("reuse", None)  # not an argument of TF's get_variable; the scope decides
+    return get_variable_scope().get_variable(
+        name, shape, dtype, initializer, regularizer, trainable, collections,
+        custom_getter=custom_getter, caching_device=caching_device, partitioner=partitioner,
+        validate_shape=validate_shape, use_resource=use_resource, constraint=constraint,
+        **unused)
 
 
 def _scope_counts(graph):
@@ -193,13 +285,15 @@ def _close_subscopes(counts, name):
 @contextlib.contextmanager
 def variable_scope(name_or_scope, default_name=None, values=None, initializer=None,
                    regularizer=None, reuse=None, dtype=None, auxiliary_name_scope=True,
-                   **unused):
+                   custom_getter=None, **unused):
     """Open a scope for variable names (and a name scope of the same name for ops).
 
     Scope names opened with a ``default_name`` are numbered as TF 1.x numbers them: per
     enclosing scope, starting again from the plain name each time the enclosing scope is
     entered anew. With ``auxiliary_name_scope=False`` no name scope is opened: ops keep the
     current one (layers re-enter ``scope.original_name_scope`` themselves that way).
+    The scope keeps the custom getter of the scope it re-enters (a VariableScope) or of the
+    enclosing one, with ``custom_getter`` wrapped around it.
     """
     graph = get_default_graph()
     stack = _scope_stack(graph)
@@ -220,12 +314,16 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
         op_scope = base
     if reuse is None or reuse is False:
         reuse = parent.reuse if parent.reuse else reuse
+    reentered = isinstance(name_or_scope, VariableScope)
+    getter = name_or_scope.custom_getter if reentered else parent.custom_getter
+    if custom_getter is not None:
+        getter = _compose_getters(custom_getter, getter)
     scope = VariableScope(
         reuse if reuse is not None else False,
         full_name,
-        initializer or (name_or_scope.initializer if isinstance(name_or_scope, VariableScope)
-                        else parent.initializer),
+        initializer or (name_or_scope.initializer if reentered else parent.initializer),
         dtypes.as_dtype(dtype).base_dtype if dtype is not None else parent.dtype,
+        custom_getter=getter,
     )
     counts[full_name] = counts.get(full_name, 0) + 1
     saved_counts = dict(counts) if isinstance(name_or_scope, VariableScope) else None

@@ -252,6 +252,40 @@ def _training_cases():
             shadow = tf.identity(average.average(v))
         return {"shadow": shadow, "names": tf.constant(sorted(average.variables_to_restore()))}
 
+    def custom_getter_sum(tf, np):
+        # TensorFlow's own example: a "variable" made of two, summed outside any name scope.
+        def two_parts(getter, name, *args, **kwargs):
+            first = getter(name + "/0", *args, **kwargs)
+            second = getter(name + "/1", *args, **kwargs)
+            with tf.name_scope("custom_getter"):
+                return first + second
+
+        with tf.variable_scope("scope", custom_getter=two_parts):
+            v = tf.get_variable("v", [2, 3], initializer=tf.constant_initializer(1.5))
+        names = [p.name for p in tf.trainable_variables()] + [v.name]
+        return {"v": v, "names": tf.constant(names)}
+
+    def custom_getter_averaged_dense(tf, np):
+        # Evaluating with moving averages: the layer rebuilt, reading its weights' averages.
+        x = tf.constant([[1.0, 2.0], [-1.0, 0.5]])
+        dense = tf.layers.dense(x, 2, name="fc", kernel_initializer=tf.constant_initializer(
+            [[1.0, -1.0], [0.5, 2.0]]), bias_initializer=tf.constant_initializer(0.25))
+        averages = tf.train.ExponentialMovingAverage(0.5)
+        kernel, bias = tf.trainable_variables()
+        with tf.control_dependencies([tf.assign_add(kernel, tf.ones([2, 2])),
+                                      tf.assign(bias, [1.0, -1.0])]):
+            update = averages.apply([kernel, bias])
+
+        def read_average(getter, name, *args, **kwargs):
+            return averages.average(getter(name, *args, **kwargs))
+
+        with tf.variable_scope(tf.get_variable_scope(), reuse=True,
+                               custom_getter=read_average):
+            averaged = tf.layers.dense(x, 2, name="fc")
+        names = [v.op.name for v in tf.global_variables()]
+        # The update runs once before the fetch (setup), so no read races with it.
+        return {"dense": dense, "averaged": averaged, "names": tf.constant(names)}, {}, [update]
+
     def state(tf, np):
         v = tf.Variable([1.0, 2.0, 3.0])
         a = tf.assign_add(v, [1.0, 1.0, 1.0])
@@ -274,6 +308,8 @@ def _training_cases():
         case("proximal_adagrad", optimizer(lambda tf: tf.train.ProximalAdagradOptimizer(
             0.3, l1_regularization_strength=0.05, l2_regularization_strength=0.1)), init=True),
         case("ema", ema, init=True),
+        case("custom_getter_sum", custom_getter_sum, init=True),
+        case("custom_getter_averaged_dense", custom_getter_averaged_dense, init=True),
         case("state_functions", state, init=True),
     ]
 
