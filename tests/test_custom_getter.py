@@ -140,3 +140,34 @@ def test_layers_get_their_weights_through_the_getter():
             sess.run(update)  # average: (1 + 3) / 2 = 2
             assert sess.run(trained)[0, 0] == pytest.approx(9.0)
             assert sess.run(averaged)[0, 0] == pytest.approx(6.0)
+
+
+WRAPPERS = [
+    # (how the variable is asked for, the getter's record of it)
+    ("make_template_each_call", lambda getter: _called_twice(tf.make_template(
+        "t", lambda: tf.get_variable("w", [1]), custom_getter_=getter)),
+     [("g", "t/w"), ("g", "t/w")]),
+    ("contrib_model_variable",
+     lambda getter: tf.contrib.framework.model_variable("m", [1], custom_getter=getter),
+     [("g", "m")]),
+    ("variable_op_scope",
+     lambda getter: _in_op_scope(getter), [("g", "old/v")]),
+]
+
+
+def _called_twice(template):
+    return [template(), template()]
+
+
+def _in_op_scope(getter):
+    with tf.variable_op_scope([], "old", custom_getter=getter):
+        return tf.get_variable("v", [1])
+
+
+@pytest.mark.parametrize(("make", "expected"), [w[1:] for w in WRAPPERS],
+                         ids=[w[0] for w in WRAPPERS])
+def test_wrappers_of_get_variable_pass_the_getter_on(make, expected):
+    log = []
+    with tf.Graph().as_default():
+        make(_recording(log, "g"))
+    assert log == expected

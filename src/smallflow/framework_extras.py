@@ -103,7 +103,7 @@ def variable_op_scope(values, name_or_scope, default_name=None, initializer=None
     """Deprecated spelling of ``variable_scope(name_or_scope, default_name, values)``."""
     with variable_scope(name_or_scope, default_name=default_name, values=values,
                         initializer=initializer, regularizer=regularizer, reuse=reuse,
-                        dtype=dtype) as scope:
+                        dtype=dtype, custom_getter=custom_getter) as scope:
         yield scope
 
 
@@ -127,13 +127,16 @@ class Template:
     """``func`` wrapped so that its variables are created on the first call and shared by
     every later call (under one variable scope, ``name_``)."""
 
-    def __init__(self, name, func, create_scope_now=False, unique_name=None):
+    def __init__(self, name, func, create_scope_now=False, unique_name=None,
+                 custom_getter=None):
         self._func = func
         self._name = name
         self._variable_scope = None
         self._unique_name = unique_name
+        self._custom_getter = custom_getter
         if create_scope_now:
-            with variable_scope(unique_name, default_name=name) as scope:
+            with variable_scope(unique_name, default_name=name,
+                                custom_getter=custom_getter) as scope:
                 self._variable_scope = scope
 
     @property
@@ -150,20 +153,21 @@ class Template:
 
     def __call__(self, *args, **kwargs):
         if self._variable_scope is None:
-            with variable_scope(self._unique_name, default_name=self._name) as scope:
+            with variable_scope(self._unique_name, default_name=self._name,
+                                custom_getter=self._custom_getter) as scope:
                 self._variable_scope = scope
                 return self._func(*args, **kwargs)
+        # The scope carries the custom getter it was opened with.
         with variable_scope(self._variable_scope, reuse=True):
             return self._func(*args, **kwargs)
 
 
 def make_template(name_, func_, create_scope_now_=False, unique_name_=None,
                   custom_getter_=None, **kwargs):
-    """Wrap ``func_`` so that all calls share the variables the first call creates."""
-    if custom_getter_ is not None:
-        raise ValueError("smallflow's make_template does not support custom_getter_")
+    """Wrap ``func_`` so that all calls share the variables the first call creates
+    (through ``custom_getter_``, if given, each time)."""
     return Template(name_, functools.partial(func_, **kwargs), create_scope_now_,
-                    unique_name_)
+                    unique_name_, custom_getter_)
 
 
 # -- derivatives ---------------------------------------------------------------------------------

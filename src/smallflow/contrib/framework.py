@@ -120,7 +120,7 @@ def variable(name, shape=None, dtype=None, initializer=None, regularizer=None, t
     wanted = [GraphKeys.GLOBAL_VARIABLES, *collections]
     wanted = list(dict.fromkeys(wanted))
     return get_variable(name, shape, dtype, initializer, regularizer, trainable,
-                        collections=wanted)
+                        collections=wanted, custom_getter=custom_getter)
 
 
 def model_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
@@ -129,7 +129,8 @@ def model_variable(name, shape=None, dtype=None, initializer=None, regularizer=N
                    synchronization=None, aggregation=None):
     """A variable that also joins the MODEL_VARIABLES collection."""
     collections = [*(collections or []), GraphKeys.MODEL_VARIABLES]
-    return variable(name, shape, dtype, initializer, regularizer, trainable, collections)
+    return variable(name, shape, dtype, initializer, regularizer, trainable, collections,
+                    custom_getter=custom_getter)
 
 
 def _scope_filter(scope, suffix, collection):
