@@ -47,7 +47,8 @@ def main():
     data_dir = args.data_dir or os.path.join(tempfile.mkdtemp(), "mnist")
     data = mnist.read_data_sets(data_dir, one_hot=True, seed=args.seed)
     graph = models.build_graph("cnn-bn", settings["optimizer"], settings["learning_rate"],
-                               seed=args.seed, augment_in_graph=False)
+                               seed=args.seed, augment_in_graph=False,
+                               steps=settings["steps"])
     print(f"cnn-bn seed {args.seed}: {settings['steps']} steps of {settings['batch_size']}, "
           f"{settings['optimizer']} {settings['learning_rate']}; load "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)

@@ -81,6 +81,76 @@ def test_cnn_bn_is_built_from_layers_with_batch_norm_updates_in_the_train_step()
         assert np.abs(sess.run(moving)).sum() > 0
 
 
+CENTRE = 13.5  # of a 28x28 image, in pixel coordinates
+AUGMENT_MOVES = [
+    # (angle, scale, [dx, dy], an input point, where the transform puts it)
+    ("identity", 0.0, 1.0, [0.0, 0.0], (5.0, 7.0), (5.0, 7.0)),
+    ("shift_right_and_down", 0.0, 1.0, [1.0, 2.0], (5.0, 5.0), (6.0, 7.0)),
+    ("twice_as_large_about_the_centre", 0.0, 2.0, [0.0, 0.0], (CENTRE + 1, CENTRE - 2),
+     (CENTRE + 2, CENTRE - 4)),
+    ("scaled_then_shifted", 0.0, 0.5, [1.0, -1.0], (CENTRE + 4, CENTRE), (CENTRE + 3, CENTRE - 1)),
+]
+
+
+@pytest.mark.parametrize(("angle", "scale", "shift", "source", "target"),
+                         [m[1:] for m in AUGMENT_MOVES], ids=[m[0] for m in AUGMENT_MOVES])
+def test_the_augmentation_transform_scales_about_the_centre_then_shifts(angle, scale, shift,
+                                                                       source, target):
+    cnn_bn = models.get_model("cnn-bn")
+    rows = cnn_bn._transform_rows(tf.constant([angle]), tf.constant([scale]),
+                                  tf.constant([shift]))
+    with tf.Session() as sess:
+        a0, a1, a2, b0, b1, b2, c0, c1 = sess.run(rows)[0]
+    # A projective transform maps each output pixel (x, y) to the input point it reads.
+    x, y = target
+    assert (c0, c1) == (0.0, 0.0)
+    assert (a0 * x + a1 * y + a2, b0 * x + b1 * y + b2) == pytest.approx(source, abs=1e-5)
+
+
+def test_the_augmentation_rotates_as_tf_contrib_image_rotate_does():
+    angles = tf.constant([0.3, -0.1])
+    ours = models.get_model("cnn-bn")._transform_rows(angles, tf.ones([2]), tf.zeros([2, 2]))
+    theirs = tf.contrib.image.angles_to_projective_transforms(angles, 28, 28)
+    with tf.Session() as sess:
+        np.testing.assert_allclose(*sess.run([ours, theirs]), atol=1e-5)
+
+
+def test_cnn_bn_predicts_and_saves_the_moving_averages_of_its_weights(tmp_path):
+    graph = models.build_graph("cnn-bn", "adam", 0.01, seed=0)
+    rng = np.random.default_rng(1)
+    images = rng.random((8, 784), dtype=np.float32)
+    labels = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 8)]
+    with graph.graph.as_default():
+        raw = {v.op.name: v for v in tf.trainable_variables()}
+    averaged = {name: graph.saved_values[name] for name in raw}
+    assert all(v.op.name == f"{name}/ExponentialMovingAverage" for name, v in averaged.items())
+    # Batch norm's moving statistics are averages already: saved as they are.
+    moving = "conv1/batch_normalization/moving_mean"
+    assert graph.saved_values[moving].op.name == moving
+    with tf.Session(graph=graph.graph) as sess:
+        sess.run(graph.initializer)
+        untrained = models.predict_probabilities(sess, graph, images)
+        for _ in range(3):
+            sess.run(graph.train_op, {graph.images: images, graph.labels: labels,
+                                      graph.keep_prob: 0.6})
+        raw_values, average_values = sess.run([raw, averaged])
+        predicted = models.predict_probabilities(sess, graph, images)
+        # Predictions come from the evaluation network: no dropout, whatever keep_prob says.
+        with_dropout = sess.run(graph.probabilities, {graph.images: images,
+                                                      graph.keep_prob: 0.5})
+        models.save_model(sess, graph, tmp_path / "model", {})
+    assert not np.array_equal(predicted, untrained)
+    np.testing.assert_array_equal(with_dropout, predicted)
+    assert not np.allclose(raw_values["fc1/dense/kernel"], average_values["fc1/dense/kernel"])
+    loaded_sess, loaded, _ = models.load_model(tmp_path / "model")
+    with loaded_sess:
+        restored = loaded_sess.run({v.op.name: v for v in loaded.model_variables})
+        reloaded = models.predict_probabilities(loaded_sess, loaded, images)
+    for name, value in average_values.items():
+        np.testing.assert_array_equal(restored[name], value)
+    np.testing.assert_allclose(reloaded, predicted, rtol=1e-5, atol=1e-6)
+
+
 def _pipeline_batches(seed, steps=3, count=12, batch=5):
     """The first ``steps`` batches of cnn-bn's training pipeline over a small fake set whose
     label says which image each row is (image i is filled with 20 * i / 255)."""

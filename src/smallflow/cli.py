@@ -523,7 +523,7 @@ def _train(args):
     augment = getattr(models.get_model(args.model), "augment_batch", None)
     graph = models.build_graph(
         args.model, settings["optimizer"], settings["learning_rate"], seed=args.seed,
-        wrap_optimizer=wrap, augment_in_graph=augment is None,
+        wrap_optimizer=wrap, augment_in_graph=augment is None, steps=steps,
     )
     summaries = _training_summaries(args.logdir, graph, settings) if chief else None
     with tf.Session(graph=graph.graph) as sess:

@@ -13,7 +13,16 @@ A model is a module written only through ``import smallflow as tf`` that provide
   bound memory; default 2000) and ``WEIGHT_MAP`` (the name of a ``[784, 10]`` variable
   that ``smallflow show weights`` draws);
 - optionally: ``DEFAULTS["decay_steps"]`` and ``DEFAULTS["decay_rate"]``: the learning
-  rate then decays as ``tf.train.exponential_decay`` computes it from the global step.
+  rate then decays as ``tf.train.exponential_decay`` computes it from the global step;
+  or ``DEFAULTS["decay"] = "cosine"``: it follows ``tf.train.cosine_decay`` down to zero at
+  the run's last step (however many steps the run is given);
+- optionally: ``MOVING_AVERAGE_DECAY`` and ``inference(images) -> logits`` (the network
+  for evaluation, no augmentation or dropout, batch norm's moving statistics): the training
+  step then also updates a ``tf.train.ExponentialMovingAverage`` of the trainable
+  variables, and the graph's predictions come from ``inference`` built a second time with
+  the averaged weights (a ``custom_getter``), as TF1 programs evaluate with them. The saved
+  model holds the averaged values under the variables' own names, so a loaded model (built
+  without the average) predicts exactly what the trained graph did.
 
 Adding a model is one module and one line in ``MODELS``.
 """
@@ -144,17 +153,21 @@ class ModelGraph:
     model_variables: list
     train_op: tf.Operation | None
     initializer: tf.Operation
+    # Checkpoint name -> the variable whose value is saved under it (a moving average of
+    # the variable when the model evaluates with averaged weights, else the variable).
+    saved_values: dict = dataclasses.field(default_factory=dict)
 
 
 def build_graph(name, optimizer=None, learning_rate=None, seed=None, wrap_optimizer=None,
-                augment_in_graph=True):
+                augment_in_graph=True, steps=None):
     """Build model ``name`` in a new Graph; with ``optimizer`` also its training step.
 
     ``seed`` becomes the graph-level seed, so random initial weights are reproducible.
     ``wrap_optimizer`` (e.g. ``smallflow.distribute.DistributedOptimizer``) is applied to
     the optimizer before its training step is built. A model with an ``augment_batch``
     augments training images in its graph unless ``augment_in_graph`` is False (its input
-    pipeline does it then: ``models.pipeline``).
+    pipeline does it then: ``models.pipeline``). ``steps`` (default: the model's) is the
+    length of the run, which a cosine learning-rate schedule decays over.
     """
     model = get_model(name)
     graph = tf.Graph()
@@ -169,26 +182,28 @@ def build_graph(name, optimizer=None, learning_rate=None, seed=None, wrap_optimi
         else:
             logits = model.build(images, keep_prob)
         model_variables = list(tf.global_variables())
-        probabilities = tf.nn.softmax(logits, name="probabilities")
         cross_entropy = tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits)
         loss = tf.reduce_mean(cross_entropy, name="loss")
-        correct = tf.equal(tf.argmax(logits, 1), tf.argmax(labels, 1))
-        accuracy = tf.reduce_mean(tf.cast(correct, tf.float32), name="accuracy")
         train_op = None
+        saved_values = {variable.op.name: variable for variable in model_variables}
         if optimizer is not None:
-            rate = learning_rate
             global_step = None
-            if "decay_steps" in model.DEFAULTS:
+            if "decay_steps" in model.DEFAULTS or "decay" in model.DEFAULTS:
                 global_step = tf.train.get_or_create_global_step()
-                decay_steps = model.DEFAULTS["decay_steps"]
-                decay_rate = model.DEFAULTS["decay_rate"]
-                rate = tf.train.exponential_decay(rate, global_step, decay_steps, decay_rate)
+            rate = _learning_rate(model, learning_rate, global_step, steps)
             optimizer_object = make_optimizer(optimizer, rate)
             if wrap_optimizer is not None:
                 optimizer_object = wrap_optimizer(optimizer_object)
             # Batch normalization's moving averages (tf.layers) update with each step.
             with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
                 train_op = optimizer_object.minimize(loss, global_step=global_step)
+            if hasattr(model, "MOVING_AVERAGE_DECAY"):
+                train_op, logits, averaged = _averaged_weights(model, images, train_op,
+                                                               global_step)
+                saved_values.update(averaged)
+        probabilities = tf.nn.softmax(logits, name="probabilities")
+        correct = tf.equal(tf.argmax(logits, 1), tf.argmax(labels, 1))
+        accuracy = tf.reduce_mean(tf.cast(correct, tf.float32), name="accuracy")
         initializer = tf.global_variables_initializer()
     return ModelGraph(
         name=name,
@@ -203,7 +218,44 @@ def build_graph(name, optimizer=None, learning_rate=None, seed=None, wrap_optimi
         model_variables=model_variables,
         train_op=train_op,
         initializer=initializer,
+        saved_values=saved_values,
     )
+
+
+def _learning_rate(model, learning_rate, global_step, steps):
+    """The model's learning rate: constant, or decayed by its schedule from the global step."""
+    defaults = model.DEFAULTS
+    if defaults.get("decay") == "cosine":
+        return tf.train.cosine_decay(learning_rate, global_step, steps or defaults["steps"])
+    if "decay_steps" in defaults:
+        return tf.train.exponential_decay(learning_rate, global_step, defaults["decay_steps"],
+                                          defaults["decay_rate"])
+    return learning_rate
+
+
+def _averaged_weights(model, images, train_op, global_step):
+    """The TF1 recipe for evaluating with moving averages of the weights.
+
+    Returns the training op (the optimizer's step, then the averages' update), the logits
+    of ``model.inference`` rebuilt over the same variables but reading their averages
+    (through a ``custom_getter``), and checkpoint name -> average for saving.
+    """
+    averages = tf.train.ExponentialMovingAverage(model.MOVING_AVERAGE_DECAY,
+                                                 num_updates=global_step)
+    trainable = tf.trainable_variables()
+    with tf.control_dependencies([train_op]):
+        train_op = averages.apply(trainable)
+
+    def read_average(getter, name, *args, **kwargs):
+        variable = getter(name, *args, **kwargs)
+        average = averages.average(variable)
+        return variable if average is None else average
+
+    scope = tf.get_variable_scope()
+    with tf.variable_scope(scope, reuse=True, custom_getter=read_average):
+        with tf.name_scope("averaged"):
+            logits = model.inference(images)
+    return train_op, logits, {v.op.name: averages.average(v) for v in trainable}
 
 
 def predict_probabilities(sess, model_graph, images, batch_size=None):
@@ -249,7 +301,8 @@ def save_model(sess, model_graph, path, metadata):
     }
     prefix = model_prefix(path)
     with model_graph.graph.as_default():
-        saver = tf.train.Saver(model_graph.model_variables, write_version="npz")
+        saved = model_graph.saved_values or model_graph.model_variables
+        saver = tf.train.Saver(saved, write_version="npz")
     written = saver.save(sess, prefix, write_state=False, write_meta_graph=False,
                          metadata=record)
     return written + ".npz"

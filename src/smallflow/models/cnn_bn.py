@@ -41,18 +41,39 @@ LEARNING_RATES = {
 
 PREDICT_BATCH = 500
 
+IMAGE_SIDE = 28
 MAX_ROTATION_DEGREES = 10.0
 MAX_SHIFT_PIXELS = 2.0
+MAX_SCALE_CHANGE = 0.1  # sizes 0.9x to 1.1x
+
+# Predictions use an exponential moving average of the weights (models.build_graph).
+MOVING_AVERAGE_DECAY = 0.999
 
 
 def augment(grid):
-    """Each ``[N, 28, 28, 1]`` image rotated and shifted by its own random amounts."""
+    """Each ``[N, 28, 28, 1]`` image rotated about its centre, scaled and shifted by its own
+    random amounts: one projective transform per image (``tf.contrib.image.transform``),
+    so each output pixel is interpolated once."""
     count = tf.shape(grid)[:1]
     limit = MAX_ROTATION_DEGREES * math.pi / 180
     angles = tf.random_uniform(count, -limit, limit)
+    scales = tf.random_uniform(count, 1.0 - MAX_SCALE_CHANGE, 1.0 + MAX_SCALE_CHANGE)
     shifts = tf.random_uniform(tf.concat([count, [2]], 0), -MAX_SHIFT_PIXELS, MAX_SHIFT_PIXELS)
-    rotated = tf.contrib.image.rotate(grid, angles, interpolation="BILINEAR")
-    return tf.contrib.image.translate(rotated, shifts, interpolation="BILINEAR")
+    return tf.contrib.image.transform(grid, _transform_rows(angles, scales, shifts),
+                                      interpolation="BILINEAR")
+
+
+def _transform_rows(angles, scales, shifts):
+    """Rows ``[a0, a1, a2, b0, b1, b2, 0, 0]`` mapping each output pixel (x, y) to the input
+    point it reads: undo the shift, then the rotation and scaling about the centre."""
+    centre = (IMAGE_SIDE - 1) / 2.0
+    cos = tf.cos(angles) / scales
+    sin = tf.sin(angles) / scales
+    x = centre + shifts[:, 0]  # where the centre lands in the output
+    y = centre + shifts[:, 1]
+    zeros = tf.zeros_like(angles)
+    return tf.stack([cos, -sin, centre - cos * x + sin * y,
+                     sin, cos, centre - sin * x - cos * y, zeros, zeros], 1)
 
 
 def _conv_bn_relu(inputs, filters, training, name):
@@ -82,6 +103,12 @@ def augment_batch(images):
     """Flat ``[N, 784]`` images, each rotated and shifted (the training input pipeline's map
     function: ``smallflow train`` augments in its ``tf.data`` pipeline)."""
     return tf.reshape(augment(tf.reshape(images, [-1, 28, 28, 1])), [-1, 784])
+
+
+def inference(images):
+    """Logits [N, 10] of flat images for evaluation: no augmentation, no dropout, batch
+    normalization with its moving statistics (the graph reading averaged weights)."""
+    return features(tf.reshape(images, [-1, IMAGE_SIDE, IMAGE_SIDE, 1]), False, 1.0)
 
 
 def build(images, keep_prob, augment_in_graph=True):
