@@ -1,22 +1,31 @@
 """Benchmark: what the cnn-bn model (batch norm + augmentation) reaches, and how fast.
 
-Trains exactly as ``smallflow train --model cnn-bn --seed SEED`` does (default schedule,
-or ``--steps``; batches from the ``tf.data`` pipeline of ``models/pipeline.py``, which
-augments them in a background thread), timing the training steps with their batch
-fetches, and prints the test accuracy every ``--eval-every`` steps with the seconds spent
-so far, the load average (the machine may be shared) and the first time each threshold up
-to the tutorial's 99.7% was reached.
-Lines are flushed as they come, so a run cut short still reports what it reached.
+Two modes.
 
-Measured (2026-12-01, the whole 10-epoch schedule through `smallflow train --model cnn-bn
---seed 0 --threads 1`, load average 3-21 on 2 cores): 99.46% test accuracy, validation
-99.60% (98.02% after epoch 1, 99.40% after epoch 4); the tutorial's 99.7% is not reached.
-One quiet epoch takes about 125-135 s of training at one thread.
+Training (default): trains exactly as ``smallflow train --model cnn-bn --seed SEED`` does
+(default schedule, or ``--steps``; batches from the ``tf.data`` pipeline of
+``models/pipeline.py``, which augments them in a background thread), timing the training
+steps with their batch fetches, and prints the test accuracy (of the averaged weights the
+model predicts with) every ``--eval-every`` steps with the seconds spent so far, the load
+average (the machine may be shared) and the first time each threshold up to the tutorial's
+99.7% was reached. Lines are flushed as they come, so a run cut short still reports what it
+reached.
+
+Evaluation (``--model PATH``, a model saved by ``smallflow train --save``): the validation
+and test accuracy of its plain predictions, and of test-time augmentation (TTA): the class
+probabilities averaged over the image and a few fixed shifted/rotated copies of it. The
+variant of TTA reported as the result is chosen by validation accuracy; the test figures of
+all are printed. TTA is not what ``smallflow evaluate``/``predict`` do: they give the plain
+figure.
+
+Measured: (to be filled in)
 
 Run: python benchmarks/bench_cnn_bn.py [--seed 0] [--steps N] [--eval-every 550]
+     python benchmarks/bench_cnn_bn.py --model PATH [--data-dir DIR]
 """
 
 import argparse
+import math
 import os
 import tempfile
 import time
@@ -30,22 +39,25 @@ from smallflow.models import pipeline
 
 THRESHOLDS = (0.99, 0.992, 0.994, 0.995, 0.996, 0.997)
 
+# Test-time augmentation variants: (name, [(angle in degrees, dx, dy), ...]) besides the
+# image itself.
+_SHIFTS = [(0.0, 1.0, 0.0), (0.0, -1.0, 0.0), (0.0, 0.0, 1.0), (0.0, 0.0, -1.0)]
+_TURNS = [(-6.0, 0.0, 0.0), (6.0, 0.0, 0.0)]
+TTA_VARIANTS = (
+    ("shifts", _SHIFTS),
+    ("turns", _TURNS),
+    ("shifts+turns", _SHIFTS + _TURNS),
+)
+
 
 def _test_accuracy(sess, graph, test):
     probabilities = models.predict_probabilities(sess, graph, test.images)
     return float(np.mean(np.argmax(probabilities, 1) == np.argmax(test.labels, 1)))
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--steps", type=int, help="training steps (default: the model's)")
-    parser.add_argument("--eval-every", type=int, default=550)
-    parser.add_argument("--data-dir", help="MNIST folder (default: a temporary copy)")
-    args = parser.parse_args()
+def _train(args):
     settings = models.hyperparameters("cnn-bn", steps=args.steps)
-    data_dir = args.data_dir or os.path.join(tempfile.mkdtemp(), "mnist")
-    data = mnist.read_data_sets(data_dir, one_hot=True, seed=args.seed)
+    data = mnist.read_data_sets(_data_dir(args), one_hot=True, seed=args.seed)
     graph = models.build_graph("cnn-bn", settings["optimizer"], settings["learning_rate"],
                                seed=args.seed, augment_in_graph=False,
                                steps=settings["steps"])
@@ -82,6 +94,76 @@ def main():
             print(f"{threshold:.1%} not reached")
     print(f"final test accuracy {accuracy:.4f} after {trained:.0f} s of training "
           f"({trained / settings['steps'] * steps_per_epoch:.0f} s per epoch)")
+
+
+def _moved_copies(graph, moves):
+    """An op turning flat images (fed to the returned placeholder) into one moved copy per
+    ``(degrees, dx, dy)`` in ``moves``: ``[len(moves), N, 784]``."""
+    with graph.as_default(), tf.name_scope("test_time_augmentation"):
+        images = tf.placeholder(tf.float32, [None, 784], name="images")
+        grid = tf.reshape(images, [-1, 28, 28, 1])
+        copies = []
+        for degrees, dx, dy in moves:
+            rotated = tf.contrib.image.rotate(grid, degrees * math.pi / 180, "BILINEAR")
+            moved = tf.contrib.image.translate(rotated, [[dx, dy]], "BILINEAR")
+            copies.append(tf.reshape(moved, [-1, 784]))
+        return images, tf.stack(copies)
+
+
+def _tta_probabilities(sess, graph, images, moves):
+    """Per move, the class probabilities of the moved images: ``[len(moves), N, 10]``."""
+    source, copies = _moved_copies(graph.graph, moves)
+    moved = sess.run(copies, {source: images})
+    return np.stack([models.predict_probabilities(sess, graph, m) for m in moved])
+
+
+def _evaluate(args):
+    metadata = models.read_model_metadata(args.model)
+    size = metadata.get("hyperparameters", {}).get("validation_size") or 5000
+    data = mnist.read_data_sets(_data_dir(args), one_hot=True, validation_size=size)
+    moves = sorted({m for _, variant in TTA_VARIANTS for m in variant})
+    sess, graph, _ = models.load_model(args.model)
+    results = {}
+    with sess:
+        for split in ("validation", "test"):
+            dataset = getattr(data, split)
+            truth = np.argmax(dataset.labels, 1)
+            start = time.perf_counter()
+            plain = models.predict_probabilities(sess, graph, dataset.images)
+            plain_seconds = time.perf_counter() - start
+            moved = dict(zip(moves, _tta_probabilities(sess, graph, dataset.images, moves)))
+            results[split] = {"plain": float(np.mean(np.argmax(plain, 1) == truth))}
+            for name, variant in TTA_VARIANTS:
+                mean = (plain + sum(moved[m] for m in variant)) / (1 + len(variant))
+                results[split][name] = float(np.mean(np.argmax(mean, 1) == truth))
+            print(f"{split}: plain {results[split]['plain']:.4f} "
+                  f"({plain_seconds:.1f} s for {dataset.num_examples:,} images)  "
+                  + "  ".join(f"TTA {name} ({1 + len(variant)} views) "
+                              f"{results[split][name]:.4f}" for name, variant in TTA_VARIANTS),
+                  flush=True)
+    names = [name for name, _ in TTA_VARIANTS]
+    chosen = max(names, key=lambda name: (results["validation"][name], -names.index(name)))
+    print(f"model {args.model}: test accuracy {results['test']['plain']:.4f} plain; with TTA "
+          f"chosen by validation ({chosen}) {results['test'][chosen]:.4f}; load "
+          f"{os.getloadavg()[0]:.1f}")
+
+
+def _data_dir(args):
+    return args.data_dir or os.path.join(tempfile.mkdtemp(), "mnist")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--steps", type=int, help="training steps (default: the model's)")
+    parser.add_argument("--eval-every", type=int, default=550)
+    parser.add_argument("--data-dir", help="MNIST folder (default: a temporary copy)")
+    parser.add_argument("--model", help="evaluate this saved cnn-bn model (plain and TTA)")
+    args = parser.parse_args()
+    if args.model:
+        _evaluate(args)
+    else:
+        _train(args)
 
 
 if __name__ == "__main__":

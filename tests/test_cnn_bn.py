@@ -151,6 +151,31 @@ def test_cnn_bn_predicts_and_saves_the_moving_averages_of_its_weights(tmp_path):
     np.testing.assert_allclose(reloaded, predicted, rtol=1e-5, atol=1e-6)
 
 
+SCHEDULES = [
+    # (the model's DEFAULTS, the run's steps, global step, learning rate at that step)
+    ("constant", {}, 100, 50, 0.1),
+    ("exponential", {"decay_steps": 10, "decay_rate": 0.5}, 100, 20, 0.025),
+    ("cosine_start", {"decay": "cosine", "steps": 7}, 100, 0, 0.1),
+    ("cosine_middle_of_the_run", {"decay": "cosine", "steps": 7}, 100, 50, 0.05),
+    ("cosine_end_of_the_run", {"decay": "cosine", "steps": 7}, 100, 100, 0.0),
+    ("cosine_over_the_default_steps", {"decay": "cosine", "steps": 200}, None, 100, 0.05),
+]
+
+
+@pytest.mark.parametrize(("defaults", "steps", "step", "expected"), [c[1:] for c in SCHEDULES],
+                         ids=[c[0] for c in SCHEDULES])
+def test_a_model_decays_its_learning_rate_by_its_schedule(defaults, steps, step, expected):
+    class Model:
+        DEFAULTS = defaults
+
+    with tf.Graph().as_default():
+        global_step = tf.constant(step, tf.int64)
+        rate = models._learning_rate(Model, 0.1, global_step, steps)
+        with tf.Session() as sess:
+            value = sess.run(tf.convert_to_tensor(rate))
+        assert float(value) == pytest.approx(expected, abs=1e-7)
+
+
 def _pipeline_batches(seed, steps=3, count=12, batch=5):
     """The first ``steps`` batches of cnn-bn's training pipeline over a small fake set whose
     label says which image each row is (image i is filled with 20 * i / 255)."""
