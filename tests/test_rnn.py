@@ -187,7 +187,7 @@ def test_cell_defaults_follow_tf1_initialisers():
     kernel = values["rnn/basic_lstm_cell/kernel"]
     assert kernel.shape == (28 + 128, 4 * 128)
     limit = np.sqrt(6 / (156 + 512))  # Glorot uniform
-    assert np.abs(kernel).max() <= limit
+    assert np.abs(kernel).max() <= np.float32(limit)  # float32 samples round to nearest
     assert np.abs(kernel).max() > 0.9 * limit
     assert not values["rnn/basic_lstm_cell/bias"].any()
     assert (values["gru/gru_cell/gates/bias"] == 1).all()
