@@ -105,6 +105,16 @@ def unique_object_name(prefix):
     return prefix if count == 0 else f"{prefix}_{count}"
 
 
+def phase_of(training):
+    """A layer's ``training`` argument as it acts: the graph's learning phase when None,
+    a Python bool for a fixed 0/1 (or bool), else the bool tensor given."""
+    if training is None:
+        training = learning_phase()
+    if isinstance(training, bool | int | np.integer):
+        return bool(training)
+    return training
+
+
 def learning_phase():
     """The learning phase of the default graph: a bool tensor, or the value fixed by
     ``set_learning_phase`` (0 or 1)."""

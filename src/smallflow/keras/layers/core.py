@@ -64,11 +64,7 @@ class Dropout(_core.Dropout, Layer):
         super().__init__(rate, noise_shape=noise_shape, seed=seed, **kwargs)
 
     def call(self, inputs, training=None):
-        if training is None:
-            training = backend.learning_phase()
-        if isinstance(training, int | np.integer):
-            training = bool(training)
-        return super().call(inputs, training=training)
+        return super().call(inputs, training=backend.phase_of(training))
 
     def get_config(self):
         return {**Layer.get_config(self), "rate": self.rate}

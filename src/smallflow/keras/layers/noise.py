@@ -13,9 +13,8 @@ __all__ = ["GaussianDropout", "GaussianNoise", "SpatialDropout1D", "SpatialDropo
 
 def _in_training(layer, inputs, noisy, training):
     """``noisy()`` in the training phase, ``inputs`` otherwise (a bool tensor selects)."""
-    if training is None:
-        training = backend.learning_phase()
-    if isinstance(training, bool | int | np.integer):
+    training = backend.phase_of(training)
+    if isinstance(training, bool):
         return noisy() if training else array_ops.identity(inputs)
     return array_ops.where_v2(training, noisy(), inputs)
 

@@ -6,7 +6,6 @@ layer follows the learning phase; its moving-average updates stay in ``layer.upd
 (not ``UPDATE_OPS``, as in TensorFlow 1.x's Keras) and ``fit`` runs them with each step.
 """
 
-import numpy as np
 
 from ...layers import normalization as _normalization
 from ..engine.base_layer import Layer
@@ -44,8 +43,4 @@ class BatchNormalization(_normalization.BatchNormalization, Layer):
     def call(self, inputs, training=None):
         from .. import backend
 
-        if training is None:
-            training = backend.learning_phase()
-        if isinstance(training, int | np.integer):
-            training = bool(training)
-        return super().call(inputs, training=training)
+        return super().call(inputs, training=backend.phase_of(training))

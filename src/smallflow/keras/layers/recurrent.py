@@ -10,7 +10,6 @@ Weights as TensorFlow's Keras names and lays them out: ``lstm/lstm_cell/kernel``
 drawn once per batch and shared by every step, as Keras does, and only in the training phase.
 """
 
-import numpy as np
 
 from ... import dtypes
 from ...graph import name_scope
@@ -133,9 +132,8 @@ class _RNN(Layer):
         if rate == 0.0:
             return None
         ones = array_ops.ones_like(like)
-        if training is None:
-            training = backend.learning_phase()
-        if isinstance(training, bool | int | np.integer):
+        training = backend.phase_of(training)
+        if isinstance(training, bool):
             return nn_ops.dropout(ones, rate=rate) if training else None
         keep = math_ops.subtract(1.0, math_ops.multiply(math_ops.cast(training, like.dtype),
                                                         rate))
