@@ -280,6 +280,7 @@ def test_fit_evaluate_predict_on_a_tf_data_dataset():
     lambda: keras.layers.SimpleRNN(8, recurrent_dropout=0.1),
 ])
 def test_recurrent_layers_learn_which_token_came_first(layer):
+    np.random.seed(0)  # fit's shuffling (unseeded, GRU with dropout ended at 0.93-1.0)
     tf.set_random_seed(0)
     rng = np.random.default_rng(0)
     tokens = rng.integers(1, 5, size=(256, 6))
