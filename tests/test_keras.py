@@ -280,7 +280,9 @@ def test_fit_evaluate_predict_on_a_tf_data_dataset():
     lambda: keras.layers.SimpleRNN(8, recurrent_dropout=0.1),
 ])
 def test_recurrent_layers_learn_which_token_came_first(layer):
-    np.random.seed(0)  # fit's shuffling (unseeded, GRU with dropout ended at 0.93-1.0)
+    # fit's shuffling seeded too. Over 6 epochs GRU with dropout ended at 0.90-1.0 across
+    # shuffling seeds; over 10 every layer ends at 0.99-1.0 for NumPy seeds 0-5.
+    np.random.seed(0)
     tf.set_random_seed(0)
     rng = np.random.default_rng(0)
     tokens = rng.integers(1, 5, size=(256, 6))
@@ -288,7 +290,7 @@ def test_recurrent_layers_learn_which_token_came_first(layer):
     model = keras.Sequential([keras.layers.Embedding(5, 8, input_length=6), layer(),
                               keras.layers.Dense(1, activation="sigmoid")])
     model.compile(keras.optimizers.Adam(0.02), "binary_crossentropy", metrics=["accuracy"])
-    history = model.fit(tokens, labels, epochs=6, batch_size=32, verbose=0)
+    history = model.fit(tokens, labels, epochs=10, batch_size=32, verbose=0)
     assert history.history["acc"][-1] > 0.9
 
 
