@@ -86,7 +86,8 @@ def test_canned_dnn_and_linear_classifiers_learn(tmp_path):
     assert {"average_loss", "loss", "precision", "recall", "label/mean"} <= set(result)
     prediction = next(dnn.predict(tf.estimator.inputs.numpy_input_fn({"x": X[:1]},
                                                                       shuffle=False)))
-    assert set(prediction) == {"logits", "logistic", "probabilities", "class_ids", "classes"}
+    assert set(prediction) == {"logits", "logistic", "probabilities", "class_ids", "classes",
+                               "all_class_ids", "all_classes"}
     assert prediction["probabilities"].sum() == pytest.approx(1.0)
     linear = tf.estimator.LinearClassifier(columns, model_dir=str(tmp_path / "linear"),
                                            n_classes=3)
@@ -114,7 +115,7 @@ ESTIMATOR_ERRORS = [
     (lambda: tf.estimator.inputs.numpy_input_fn({"x": X}, Y), ValueError,
      "shuffle must be provided and explicitly set as boolean"),
     (lambda: tf.estimator.Estimator(_model_fn, params={}).export_saved_model("d", None),
-     NotImplementedError, "ONNX"),
+     ValueError, "Couldn't find trained model at"),
 ]
 
 

@@ -152,6 +152,10 @@ def to_jsonable(value):
         return {"__shape__": value.as_list() if value.ndims is not None else None}
     if isinstance(value, np.ndarray) and value.dtype != object:
         return {"__array__": value.tolist(), "dtype": value.dtype.str}
+    if isinstance(value, np.ndarray) and all(isinstance(v, bytes | str) for v in value.flat):
+        # String tensors' values (bytes, one latin-1 character per byte in JSON).
+        return {"__strings__": [(v.encode() if isinstance(v, str) else v).decode("latin-1")
+                                for v in value.flat], "shape": list(value.shape)}
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
         return {"__dict__": {k: to_jsonable(v) for k, v in value.items()}}
     raise TypeError(f"{type(value).__name__} values have no JSON form")
@@ -175,6 +179,10 @@ def from_jsonable(data):
         return TensorShape(data["__shape__"])
     if "__array__" in data:
         return np.array(data["__array__"], dtype=np.dtype(data["dtype"]))
+    if "__strings__" in data:
+        flat = np.empty(len(data["__strings__"]), dtype=object)
+        flat[:] = [v.encode("latin-1") for v in data["__strings__"]]
+        return flat.reshape(data["shape"])
     if "__dict__" in data:
         return {k: from_jsonable(v) for k, v in data["__dict__"].items()}
     raise ValueError(f"unknown tagged value in a GraphDef attribute: {sorted(data)}")
@@ -198,8 +206,9 @@ def node_def(op, add_shapes=False):
         if key.startswith("_py_"):
             # A Python object held by the op (a tf.data pipeline, a queue's spec). A queue's
             # spec is plain data: written, so that queues survive export_meta_graph and
-            # import_meta_graph (tensorflow/models' PTB tutorial does that).
-            if op.type.startswith("Queue"):
+            # import_meta_graph (tensorflow/models' PTB tutorial does that); so is a
+            # ParseExample's feature spec (Estimator exports parse tf.Example input).
+            if op.type.startswith("Queue") or op.type == "ParseExample":
                 node.attr["_json_" + key].s = json.dumps(to_jsonable(value)).encode("utf-8")
             continue
         attr = _encode_attr(value)

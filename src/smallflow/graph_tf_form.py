@@ -201,6 +201,48 @@ def _dropout(op, node, writer):
     return {f"{node.name}:1": mask}
 
 
+def _parse_example(op, node, writer):
+    """TensorFlow 1.x's ``ParseExample``: the feature keys, an empty ``names`` vector and
+    the dense defaults (empty when a feature is required) become inputs, the spec becomes
+    its ``Nsparse``/``Ndense``/``sparse_types``/``Tdense``/``dense_shapes`` attributes, and
+    the outputs are reordered: TensorFlow lists every sparse feature's indices, then their
+    values, then their shapes, then the dense values; smallflow lists the dense values
+    first, then each sparse feature's three."""
+    if op.attrs.get("single"):
+        return None
+    data, controls = _split_inputs(node)
+    dense, sparse = op.attrs["_py_dense"], op.attrs["_py_sparse"]
+    names = writer.const("names", np.array([], dtype=object), dtypes.string)
+    sparse_keys = [writer.const(f"sparse_keys_{i}", np.array(key.encode(), dtype=object),
+                                dtypes.string) for i, (key, _) in enumerate(sparse)]
+    dense_keys, defaults = [], []
+    for i, (key, dtype, shape, default) in enumerate(dense):
+        dense_keys.append(writer.const(f"dense_keys_{i}", np.array(key.encode(), dtype=object),
+                                       dtypes.string))
+        value = (np.zeros([0], dtype.as_numpy_dtype) if default is None
+                 else np.asarray(default, dtype.as_numpy_dtype).reshape(shape))
+        defaults.append(writer.const(f"dense_defaults_{i}", value, dtype))
+    _replace(node, "ParseExample", [data[0], names, *sparse_keys, *dense_keys, *defaults],
+             controls)
+    node.attr["Nsparse"].i = len(sparse)
+    node.attr["Ndense"].i = len(dense)
+    node.attr["sparse_types"].list.SetInParent()
+    node.attr["sparse_types"].list.type.extend(
+        tensor_util.as_datatype_enum(dtype) for _, dtype in sparse)
+    node.attr["Tdense"].list.SetInParent()
+    node.attr["Tdense"].list.type.extend(tensor_util.as_datatype_enum(d[1]) for d in dense)
+    node.attr["dense_shapes"].list.SetInParent()
+    node.attr["dense_shapes"].list.shape.extend(
+        tensor_util.as_shape_proto(list(d[2])) for d in dense)
+    count = len(sparse)
+    moves = {index: 3 * count + index for index in range(len(dense))}
+    for j in range(count):
+        first = len(dense) + 3 * j
+        moves.update({first: j, first + 1: count + j, first + 2: 2 * count + j})
+    return {(node.name if old == 0 else f"{node.name}:{old}"): f"{node.name}:{new}"
+            for old, new in moves.items() if old != new}
+
+
 _REWRITES = {
     **dict.fromkeys(_REDUCTIONS, _reduction),
     "ArgMax": _axis_input("dimension", "Tidx"),
@@ -209,6 +251,7 @@ _REWRITES = {
     "ReduceToShapeOf": _reduce_to_shape_of,
     "BroadcastToShapeOf": _broadcast_to_shape_of,
     "Dropout": _dropout,
+    "ParseExample": _parse_example,
 }
 
 

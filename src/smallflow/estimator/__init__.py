@@ -3,7 +3,7 @@
 # TensorFlow exposes the session-run hooks under tf.estimator as well as tf.train.
 from ..train import session_run_hook as _hooks
 from ..train.session_run_hook import *  # noqa: F403
-from . import inputs
+from . import experimental, export, inputs
 from .canned import (
     DNNClassifier,
     DNNLinearCombinedClassifier,
@@ -13,6 +13,7 @@ from .canned import (
     LinearRegressor,
 )
 from .estimator import Estimator, EstimatorSpec, ModeKeys, RunConfig
+from .exporter import BestExporter, Exporter, FinalExporter, LatestExporter
 from .extras import (
     BaselineClassifier,
     BaselineRegressor,
@@ -25,6 +26,12 @@ from .training import EvalSpec, TrainSpec, train_and_evaluate
 __all__ = [
     *_hooks.__all__,
     "BaselineClassifier",
+    "BestExporter",
+    "Exporter",
+    "FinalExporter",
+    "LatestExporter",
+    "experimental",
+    "export",
     "BaselineRegressor",
     "add_metrics",
     "classifier_parse_example_spec",

@@ -20,6 +20,7 @@ import numpy as np
 from .. import dtypes, feature_column, layers, metrics, nn, train
 from ..graph import convert_to_tensor
 from ..ops import array_ops, math_ops, nn_ops, string_ops
+from . import export
 from .estimator import Estimator, EstimatorSpec, ModeKeys
 
 __all__ = ["DNNClassifier", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
@@ -96,6 +97,34 @@ def _label_ids(labels, label_vocabulary):
                                  [-1, 1])
 
 
+_DEFAULT_SERVING_KEY = "serving_default"
+
+
+def _all_classes(logits, n_classes, label_vocabulary):
+    """``[batch, n_classes]`` int32 class ids 0..n-1 and their names (the vocabulary, or the
+    ids as strings) on every row: the canned heads' ``all_class_ids``/``all_classes``."""
+    rows = array_ops.stack([array_ops.shape(logits)[0], 1])
+    ids = array_ops.tile(array_ops.expand_dims(math_ops.range(n_classes), 0), rows)
+    if label_vocabulary is None:
+        names = string_ops.as_string(math_ops.range(n_classes))
+    else:
+        names = convert_to_tensor(np.array(
+            [v.encode() if isinstance(v, str) else v for v in label_vocabulary], dtype=object))
+    return ids, array_ops.tile(array_ops.expand_dims(names, 0), rows)
+
+
+def _classifier_exports(probabilities, all_classes, predictions, logistic):
+    """TensorFlow 1.x's canned classifier signatures: classify (the default, and under
+    ``classification``; scores with each class's name), ``predict`` (every prediction)
+    and, for two classes, ``regression`` of the positive class's probability."""
+    classification = export.ClassificationOutput(scores=probabilities, classes=all_classes)
+    outputs = {_DEFAULT_SERVING_KEY: classification, "classification": classification,
+               "predict": export.PredictOutput(predictions)}
+    if logistic is not None:
+        outputs["regression"] = export.RegressionOutput(value=logistic)
+    return outputs
+
+
 def _classifier_spec(features, labels, mode, logits, n_classes, optimizer, weight_column=None,
                      label_vocabulary=None):
     binary = n_classes == 2
@@ -113,12 +142,15 @@ def _classifier_spec(features, labels, mode, logits, n_classes, optimizer, weigh
         names = np.array([v.encode() if isinstance(v, str) else v for v in label_vocabulary],
                          dtype=object)
         classes = array_ops.gather(convert_to_tensor(names), class_ids)
+    all_class_ids, all_classes = _all_classes(logits, n_classes, label_vocabulary)
     predictions = {"logits": logits, "probabilities": probabilities, "class_ids": class_ids,
-                   "classes": classes}
+                   "classes": classes, "all_class_ids": all_class_ids,
+                   "all_classes": all_classes}
     if binary:
         predictions["logistic"] = logistic
     if mode == ModeKeys.PREDICT:
-        return EstimatorSpec(mode, predictions=predictions)
+        return EstimatorSpec(mode, predictions=predictions, export_outputs=_classifier_exports(
+            probabilities, all_classes, predictions, logistic if binary else None))
     labels = _label_ids(labels, label_vocabulary)
     weights = _example_weights(features, weight_column)
     if binary:
@@ -155,7 +187,10 @@ def _regressor_spec(features, labels, mode, predictions_tensor, label_dimension,
                     weight_column=None):
     predictions = {"predictions": predictions_tensor}
     if mode == ModeKeys.PREDICT:
-        return EstimatorSpec(mode, predictions=predictions)
+        regression = export.RegressionOutput(predictions_tensor)
+        return EstimatorSpec(mode, predictions=predictions, export_outputs={
+            _DEFAULT_SERVING_KEY: regression, "regression": regression,
+            "predict": export.PredictOutput(predictions)})
     labels = array_ops.reshape(math_ops.cast(convert_to_tensor(labels), dtypes.float32),
                                [-1, label_dimension])
     per_example = math_ops.squared_difference(predictions_tensor, labels)

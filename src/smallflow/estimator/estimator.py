@@ -57,6 +57,10 @@ class EstimatorSpec(collections.namedtuple("EstimatorSpec", _SPEC_FIELDS)):
                 raise ValueError(f"Loss must be scalar, given: {loss}")
         if predictions is not None and not isinstance(predictions, dict):
             predictions = convert_to_tensor(predictions)
+        if export_outputs is not None:
+            from .export import check_export_outputs
+
+            export_outputs = check_export_outputs(export_outputs, predictions)
         for name, pair in (eval_metric_ops or {}).items():
             if not (isinstance(pair, tuple) and len(pair) == 2):
                 raise TypeError(f"Values of eval_metric_ops must be (metric_value, update_op) "
@@ -338,6 +342,8 @@ class Estimator:
             finally:
                 session.close()
         results = {key: _as_python(value) for key, value in results.items()}
+        _write_eval_summary(os.path.join(self._model_dir, f"eval_{name}" if name else "eval"),
+                            results)
         logging.info("Saving dict for global step %d: %s", results["global_step"],
                      ", ".join(f"{k} = {v}" for k, v in sorted(results.items())))
         return results
@@ -374,13 +380,64 @@ class Estimator:
                         continue
                     yield from _split_batch(batch)
 
-    # -- export --------------------------------------------------------------------------------
-    def export_saved_model(self, export_dir_base, serving_input_receiver_fn, *args, **kwargs):
-        raise NotImplementedError(
-            "SavedModel export is not supported by smallflow; export a trained model to ONNX "
-            "instead (`smallflow export`, or smallflow.onnx).")
+    # -- export ------------------------------------------------------------------------------
+    def export_saved_model(self, export_dir_base, serving_input_receiver_fn,
+                           assets_extra=None, as_text=False, checkpoint_path=None,
+                           experimental_mode=ModeKeys.PREDICT):
+        """Write the model as a SavedModel in ``export_dir_base/<timestamp>`` (returned, as
+        bytes): the graph ``serving_input_receiver_fn`` and the PREDICT ``model_fn`` build,
+        the newest checkpoint's variables (or ``checkpoint_path``'s), a signature per export
+        output (``serving_default`` first), ``assets_extra`` copied to ``assets.extra/``."""
+        from .saved_model_export import export_all_saved_models
 
-    export_savedmodel = export_saved_model
+        return export_all_saved_models(
+            self, export_dir_base, {experimental_mode: serving_input_receiver_fn},
+            assets_extra=assets_extra, as_text=as_text, checkpoint_path=checkpoint_path)
+
+    def export_savedmodel(self, export_dir_base, serving_input_receiver_fn,
+                          assets_extra=None, as_text=False, checkpoint_path=None,
+                          strip_default_attrs=False):
+        """TensorFlow 1.x's older name of ``export_saved_model`` (PREDICT only)."""
+        from .saved_model_export import export_all_saved_models
+
+        return export_all_saved_models(
+            self, export_dir_base, {ModeKeys.PREDICT: serving_input_receiver_fn},
+            assets_extra=assets_extra, as_text=as_text, checkpoint_path=checkpoint_path,
+            strip_default_attrs=strip_default_attrs)
+
+    def experimental_export_all_saved_models(self, export_dir_base, input_receiver_fn_map,
+                                             assets_extra=None, as_text=False,
+                                             checkpoint_path=None):
+        """One SavedModel with a MetaGraph per mode: ``{ModeKeys.TRAIN: receiver_fn, ...}``
+        (TRAIN/EVAL receivers return ``SupervisedInputReceiver``s)."""
+        from .saved_model_export import export_all_saved_models
+
+        return export_all_saved_models(self, export_dir_base, input_receiver_fn_map,
+                                       assets_extra=assets_extra, as_text=as_text,
+                                       checkpoint_path=checkpoint_path)
+
+
+def _write_eval_summary(eval_dir, results):
+    """The scalar metrics as summaries in ``eval_dir`` at the global step, as TensorFlow
+    writes them (TensorBoard's eval curves; ``BestExporter`` reads them back). Needs the
+    ``tensorboard`` extra; without it nothing is written."""
+    from .. import tb_protos
+
+    if not tb_protos.available():
+        return
+    from ..summary.writer import FileWriter
+
+    pb = tb_protos.load()
+    summary = pb.summary_pb2.Summary()
+    for key, value in sorted(results.items()):
+        if key != "global_step" and np.ndim(value) == 0 and np.issubdtype(
+                np.asarray(value).dtype, np.number):
+            summary.value.add(tag=key, simple_value=float(value))
+    writer = FileWriter(eval_dir)
+    try:
+        writer.add_summary(summary, int(results["global_step"]))
+    finally:
+        writer.close()
 
 
 def _as_python(value):

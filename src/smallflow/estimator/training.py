@@ -7,9 +7,11 @@ evaluates each new checkpoint.
 """
 
 import collections
+import os
 import time
 
 from .. import logging
+from .exporter import check_exporters
 
 __all__ = ["EvalSpec", "TrainSpec", "train_and_evaluate"]
 
@@ -39,13 +41,12 @@ class EvalSpec(collections.namedtuple("EvalSpec", [
         if throttle_secs < 0:
             raise ValueError(f"Must specify throttle_secs >= 0, given: {throttle_secs}")
         return super().__new__(cls, input_fn, steps, name, tuple(hooks or ()),
-                               tuple(exporters or ()) if isinstance(exporters, list | tuple)
-                               else ((exporters,) if exporters else ()),
-                               start_delay_secs, throttle_secs)
+                               check_exporters(exporters), start_delay_secs, throttle_secs)
 
 
 def train_and_evaluate(estimator, train_spec, eval_spec):
-    """Train to ``train_spec.max_steps``, evaluating along the way; ``(metrics, exports)``."""
+    """Train to ``train_spec.max_steps``, evaluating (and running the eval spec's exporters)
+    along the way; ``(final metrics, the exporters' results of the final evaluation)``."""
     if not isinstance(train_spec, TrainSpec):
         raise TypeError(f"`train_spec` must have type `tf.estimator.TrainSpec`. Got: "
                         f"{type(train_spec)}")
@@ -70,10 +71,22 @@ def train_and_evaluate(estimator, train_spec, eval_spec):
         if finished:
             break
         if time.monotonic() - last_eval >= eval_spec.throttle_secs:
-            result = estimator.evaluate(eval_spec.input_fn, eval_spec.steps,
-                                        hooks=eval_spec.hooks, name=eval_spec.name)
+            result, _ = _evaluate_and_export(estimator, train_spec, eval_spec)
             last_eval = time.monotonic()
             logging.info("Evaluation at step %d: %s", after, result)
+    return _evaluate_and_export(estimator, train_spec, eval_spec)
+
+
+def _evaluate_and_export(estimator, train_spec, eval_spec):
+    """Evaluate the newest checkpoint, then run each exporter on it (TensorFlow's order);
+    ``(metrics, [each exporter's result])``."""
+    checkpoint = estimator.latest_checkpoint()
     result = estimator.evaluate(eval_spec.input_fn, eval_spec.steps, hooks=eval_spec.hooks,
-                                name=eval_spec.name)
-    return result, []
+                                name=eval_spec.name, checkpoint_path=checkpoint)
+    final = (train_spec.max_steps is not None
+             and result["global_step"] >= train_spec.max_steps)
+    exports = []
+    for exporter in eval_spec.exporters:
+        path = os.path.join(estimator.model_dir, "export", exporter.name)
+        exports.append(exporter.export(estimator, path, checkpoint, result, final))
+    return result, exports
