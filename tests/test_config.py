@@ -136,3 +136,104 @@ def test_first_session_tunes_the_allocator_unless_turned_off(monkeypatch, settin
     tf.Session().close()  # once per process
     expected = [(config._M_MMAP_THRESHOLD, 32 * 2**20), (config._M_TRIM_THRESHOLD, 256 * 2**20)]
     assert calls == (expected if tuned else [])
+
+
+# -- the automatic policy's per-plan trial of one thread against more ---------------------------
+
+class _FakePlan:
+    thread_choice = None
+
+
+def _run_timed(plan, seconds_at, clock):
+    """One run of ``plan`` through the policy that takes ``seconds_at[count]`` seconds."""
+    token = config.apply(0, plan)
+    count = config.threads_in_use()
+    clock[0] += seconds_at[count]
+    if token is not None:
+        config.ran(token)
+    return count, token is not None
+
+
+@pytest.fixture
+def two_free_cores(monkeypatch):
+    """The load says two cores are free, and a fake clock times the runs."""
+    clock = [0.0]
+    monkeypatch.setattr(config, "_automatic", 2)
+    monkeypatch.setattr(config, "_next_check", float("inf"))
+    monkeypatch.setattr(config, "_clock", lambda: clock[0])
+    config.set_threads(0)
+    monkeypatch.setattr(config, "_next_check", float("inf"))
+    return clock
+
+
+TRIAL_TABLE = [
+    # seconds per run at 2 and at 1 thread -> the count the plan keeps
+    ({2: 0.050, 1: 0.080}, 2),  # two threads clearly faster: kept
+    ({2: 0.095, 1: 0.080}, 1),  # two threads slower (the case issue 16 saw): one
+    ({2: 0.079, 1: 0.080}, 1),  # within the 3% margin: one thread, the cheaper choice
+]
+
+
+@pytest.mark.parametrize(("seconds_at", "expected"), TRIAL_TABLE)
+def test_a_repeated_plan_keeps_the_faster_thread_count(two_free_cores, seconds_at, expected):
+    plan = _FakePlan()
+    runs = [_run_timed(plan, seconds_at, two_free_cores) for _ in range(20)]
+    trial = 2 * (config._TRIAL_RUNS + 1)
+    # The trial alternates, starting with the load's count; every trial run is timed.
+    assert [count for count, _ in runs[:trial]] == [2, 1] * (trial // 2)
+    assert all(timed for _, timed in runs[:trial])
+    assert runs[trial:] == [(expected, False)] * (20 - trial)
+    assert _blas_threads() == expected
+
+
+def test_the_first_run_at_each_count_does_not_decide(two_free_cores):
+    """The first run pays for a new plan's allocations and the threads' switch."""
+    plan = _FakePlan()
+    first = {2: 5.0, 1: 5.0}
+    for seconds_at in (first, first):
+        _run_timed(plan, seconds_at, two_free_cores)
+    for _ in range(2 * config._TRIAL_RUNS):
+        _run_timed(plan, {2: 0.05, 1: 0.08}, two_free_cores)
+    assert plan.thread_choice.count == 2
+
+
+def test_a_choice_is_tried_again_once_it_expires_or_the_load_changes(two_free_cores,
+                                                                       monkeypatch):
+    plan = _FakePlan()
+    for _ in range(2 * (config._TRIAL_RUNS + 1)):
+        _run_timed(plan, {2: 0.05, 1: 0.08}, two_free_cores)
+    assert plan.thread_choice.count == 2
+    plan.thread_choice.until = 0.0  # its 20 seconds are over
+    assert _run_timed(plan, {2: 0.05, 1: 0.08}, two_free_cores) == (2, True)
+    assert plan.thread_choice.count is None
+    monkeypatch.setattr(config, "_automatic", 3)  # a third core became free
+    _run_timed(plan, {3: 0.05, 1: 0.08}, two_free_cores)
+    assert plan.thread_choice.most == 3
+
+
+@pytest.mark.parametrize(("setting", "automatic", "expected"), [
+    (0, 1, 1),  # one free core: nothing to try
+    (2, 2, 2),  # a fixed count is obeyed, never tried
+    (1, 2, 1),
+])
+def test_no_trial_without_a_choice_to_make(two_free_cores, monkeypatch, setting, automatic,
+                                           expected):
+    monkeypatch.setattr(config, "_automatic", automatic)
+    config.set_threads(setting)
+    plan = _FakePlan()
+    for _ in range(4):
+        assert _run_timed(plan, {1: 0.1, 2: 0.1}, two_free_cores) == (expected, False)
+    assert plan.thread_choice is None
+
+
+def test_session_runs_take_part_in_the_trial(two_free_cores, monkeypatch):
+    timed = []
+    monkeypatch.setattr(config, "ran", lambda token: timed.append(token[1]))
+    graph = tf.Graph()
+    with graph.as_default():
+        x = tf.placeholder(tf.float32, [None, 64])
+        y = tf.matmul(x, tf.ones([64, 64]))
+        with tf.Session() as sess:
+            for _ in range(3):
+                sess.run(y, {x: np.ones((8, 64), np.float32)})
+    assert timed == [2, 1, 2]

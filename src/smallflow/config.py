@@ -14,6 +14,16 @@ for a thread that only gets half a core (measured: a CNN step of 0.1 s took 1.4 
   cores nobody else is using, at least one, at most the cores this process may run on (and
   at most ``OPENBLAS_NUM_THREADS`` / ``OMP_NUM_THREADS`` / ``MKL_NUM_THREADS`` when the
   environment sets one). A busy core thus costs this process that core, not a collapse.
+* When that count is more than one, whether the extra threads pay is measured, not assumed:
+  a session's plan (one compiled ``Session.run`` of given fetches and feeds: a training step)
+  runs a few times at one thread and at the free cores' count in turns, and keeps the faster
+  (more threads only when clearly faster) for the next 20 seconds, then is timed again. Why:
+  two threads do not always pay. The CNN's Winograd products are many small matrices that
+  two BLAS threads split with a synchronisation each, its elementwise passes run on one core
+  whatever the count, and an idle OpenBLAS thread spins on the second core; which side wins
+  depends on the graph, the batch and the machine, so the policy asks the step itself. The
+  default is thus never slower than one thread by more than the trials' noise, and uses the
+  second core where it pays. Plans that run once (an initializer) keep the load's count.
 
 The same module keeps the one memory setting of the process: freed arrays stay with the
 allocator for reuse (see :func:`keep_freed_memory`).
@@ -40,6 +50,12 @@ _applied = None  # the count last given to the BLAS
 _next_check = 0.0  # time.monotonic() of the automatic policy's next look
 _last_sample = None  # (wall time, machine busy seconds, own CPU seconds) of the last look
 _automatic = 1  # the count the automatic policy chose last
+
+# Per-plan trials of one thread against more (see the module docstring).
+_TRIAL_RUNS = 3  # timed runs at each count, after one untimed run at each
+_TRIAL_EVERY = 20.0  # seconds a plan's choice holds before it is timed again
+_MARGIN = 0.97  # more threads are kept only when at least 3% faster (median against median)
+_clock = time.perf_counter  # what trials time runs with (tests put a fake clock here)
 
 
 def set_threads(n):
@@ -87,22 +103,87 @@ def max_threads():
     return max(1, cores)
 
 
-def apply(requested=0):
+def apply(requested=0, plan=None):
     """Give the BLAS the count for the coming work (``requested``: a session's own setting).
 
     Called at the start of every ``Session.run``; cheap unless the count changes or it is
-    time for the automatic policy to look at the machine again.
+    time for the automatic policy to look at the machine again. ``plan`` (an object with a
+    ``thread_choice`` attribute, ``None`` at first: the session's compiled plan) lets the
+    automatic policy time the plan at different counts; when this run is one of those timed,
+    the return value is a token to hand to :func:`ran` once the run has finished, else None.
     """
     count = requested or _setting
     if count:
         if count != _applied:
             _set_blas(count)
-        return
+        return None
     now = time.monotonic()
     if now >= _next_check:
         _reconsider(now)
-    elif _applied != _automatic:
-        _set_blas(_automatic)
+    count = _automatic
+    token = None
+    if count > 1 and plan is not None:
+        count, token = _plan_count(plan, count, now)
+    if count != _applied:
+        _set_blas(count)
+    return token
+
+
+def ran(token):
+    """A timed run (the token :func:`apply` returned) has finished: record its time."""
+    choice, count, start = token
+    choice.record(count, _clock() - start, time.monotonic())
+
+
+class _Choice:
+    """One plan's trial of one thread against ``most``, and the count it chose."""
+
+    __slots__ = ("most", "samples", "turn", "count", "until")
+
+    def __init__(self, most):
+        self.most = most
+        self.samples = {most: [], 1: []}
+        self.turn = 0  # runs handed out so far: even ones at ``most``, odd ones at 1
+        self.count = None  # the chosen count once the trial is over
+        self.until = 0.0  # time.monotonic() until which the choice holds
+
+    def next_count(self):
+        count = self.most if self.turn % 2 == 0 else 1
+        self.turn += 1
+        return count
+
+    def record(self, count, seconds, now):
+        if self.count is not None:
+            return
+        self.samples[count].append(seconds)
+        many, one = self.samples[self.most], self.samples[1]
+        # The first run at each count is not counted: it pays for the switch (the BLAS
+        # threads wake up or go idle) and, for a new plan, its first allocations.
+        if min(len(many), len(one)) < _TRIAL_RUNS + 1:
+            return
+        faster = _median(many[1:]) < _MARGIN * _median(one[1:])
+        self.count = self.most if faster else 1
+        self.until = now + _TRIAL_EVERY
+
+
+def _median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _plan_count(plan, most, now):
+    """The count for this run of ``plan`` when ``most`` cores are free, and a token if timed."""
+    choice = plan.thread_choice
+    if choice is None or choice.most != most or (choice.count is not None
+                                                 and now >= choice.until):
+        choice = plan.thread_choice = _Choice(most)
+    if choice.count is not None:
+        return choice.count, None
+    count = choice.next_count()
+    return count, (choice, count, _clock())
 
 
 def _reconsider(now):

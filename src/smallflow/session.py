@@ -148,6 +148,8 @@ class _Plan:
         # inf and NaN silently). The decorator form keeps its token per call, so one wrapper
         # serves every run and thread, and costs less than entering a new errstate per run.
         self.execute_quietly = np.errstate(all="ignore")(self.execute)
+        # The automatic thread policy's trial of this plan at one thread and at more.
+        self.thread_choice = None
 
 
 _FIRST_STEP_LINE = 2  # line 1 of the compiled source is the ``def``
@@ -487,11 +489,13 @@ class BaseSession:
         return call
 
     def _execute(self, plan, feed_values):
-        _config.apply(self._threads)
+        timed = _config.apply(self._threads, plan)
         values = list(plan.template)
         for slot, check, value in zip(plan.feed_slots, plan.feed_checks, feed_values):
             values[slot] = check(value)
         self._run_plan(plan, values)
+        if timed is not None:
+            _config.ran(timed)
         return [
             None if slot is None else _fetched(values[slot], copy)
             for slot, copy in zip(plan.fetch_slots, plan.copy_fetch)
