@@ -198,6 +198,30 @@ def test_the_learning_rate_decays_exponentially_with_the_global_step(name):
     assert "global_step" not in {v.op.name for v in graph.model_variables}
 
 
+WARMUP_TABLE = [
+    # global step -> fraction of the decayed rate (warm-up over 100 steps)
+    (0, 0.01),
+    (49, 0.5),
+    (98, 0.99),
+    (99, 1.0),
+    (1000, 1.0),
+]
+
+
+@pytest.mark.parametrize(("step", "fraction"), WARMUP_TABLE)
+def test_warmup_steps_scale_the_decayed_rate_up_linearly(monkeypatch, step, fraction):
+    model = models.get_model("cnn")
+    monkeypatch.setitem(model.DEFAULTS, "warmup_steps", 100)
+    monkeypatch.setitem(model.DEFAULTS, "decay_steps", 550)
+    graph = models.build_graph("cnn", "adam", 0.003)
+    with tf.Session(graph=graph.graph) as sess:
+        sess.run(graph.initializer)
+        tf.train.get_global_step(graph.graph).load(step, sess)
+        warmed = graph.graph.get_tensor_by_name("warmed_up_learning_rate:0")
+        decayed = 0.003 * model.DEFAULTS["decay_rate"] ** (step / 550)
+        assert sess.run(warmed) == pytest.approx(decayed * fraction, rel=1e-6)
+
+
 def test_a_model_without_decay_settings_keeps_a_constant_rate_and_no_step_counter():
     assert "decay_steps" not in models.get_model("softmax").DEFAULTS
     graph = models.build_graph("softmax", "sgd", 0.5)

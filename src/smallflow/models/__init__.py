@@ -15,7 +15,9 @@ A model is a module written only through ``import smallflow as tf`` that provide
 - optionally: ``DEFAULTS["decay_steps"]`` and ``DEFAULTS["decay_rate"]``: the learning
   rate then decays as ``tf.train.exponential_decay`` computes it from the global step;
   or ``DEFAULTS["decay"] = "cosine"``: it follows ``tf.train.cosine_decay`` down to zero at
-  the run's last step (however many steps the run is given);
+  the run's last step (however many steps the run is given); with either,
+  ``DEFAULTS["warmup_steps"]`` scales the decayed rate up linearly over the first steps
+  (step s of them trains at (s + 1) / warmup_steps of it);
 - optionally: ``MOVING_AVERAGE_DECAY`` and ``inference(images) -> logits`` (the network
   for evaluation, no augmentation or dropout, batch norm's moving statistics): the training
   step then also updates a ``tf.train.ExponentialMovingAverage`` of the trainable
@@ -223,14 +225,22 @@ def build_graph(name, optimizer=None, learning_rate=None, seed=None, wrap_optimi
 
 
 def _learning_rate(model, learning_rate, global_step, steps):
-    """The model's learning rate: constant, or decayed by its schedule from the global step."""
+    """The model's learning rate: constant, or decayed by its schedule from the global step,
+    and scaled up linearly over its first ``warmup_steps`` steps if the model has them."""
     defaults = model.DEFAULTS
     if defaults.get("decay") == "cosine":
-        return tf.train.cosine_decay(learning_rate, global_step, steps or defaults["steps"])
-    if "decay_steps" in defaults:
-        return tf.train.exponential_decay(learning_rate, global_step, defaults["decay_steps"],
+        rate = tf.train.cosine_decay(learning_rate, global_step, steps or defaults["steps"])
+    elif "decay_steps" in defaults:
+        rate = tf.train.exponential_decay(learning_rate, global_step, defaults["decay_steps"],
                                           defaults["decay_rate"])
-    return learning_rate
+    else:
+        return learning_rate
+    warmup = defaults.get("warmup_steps")
+    if not warmup:
+        return rate
+    # The update at global step s (0-based) uses (s + 1) / warmup of the rate, up to all of it.
+    fraction = tf.minimum(1.0, tf.cast(global_step + 1, tf.float32) / float(warmup))
+    return tf.multiply(rate, fraction, name="warmed_up_learning_rate")
 
 
 def _averaged_weights(model, images, train_op, global_step):
