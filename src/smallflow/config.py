@@ -157,8 +157,9 @@ class _Choice:
             return
         self.samples[count].append(seconds)
         many, one = self.samples[self.most], self.samples[1]
-        # The first run at each count is not counted: it pays for the switch (the BLAS
-        # threads wake up or go idle) and, for a new plan, its first allocations.
+        # The first run at each count is not counted: a new plan's first runs allocate its
+        # arrays and fill the caches. The later ones alternate too, so both counts pay the
+        # same switching cost (a BLAS thread woken or put to sleep, microseconds).
         if min(len(many), len(one)) < _TRIAL_RUNS + 1:
             return
         faster = _median(many[1:]) < _MARGIN * _median(one[1:])
