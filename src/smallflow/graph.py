@@ -680,6 +680,13 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
                 except (TypeError, ValueError):
                     pass
             return func(value, dtype, name)
+    import numpy as np
+
+    if hasattr(value, "__array__") and not isinstance(value, np.ndarray):
+        # Array-likes (a pandas Series or DataFrame, ...) convert through NumPy, as
+        # TensorFlow's conversion of any object does (iris_data.py feeds Series to
+        # Dataset.from_tensor_slices).
+        return convert_to_tensor(np.asarray(value), dtype, name, preferred_dtype, dtype_hint)
     raise TypeError(
         f"Failed to convert object of type {type(value)} to Tensor. Contents: {value!r}. "
         "Consider casting elements to a supported type."

@@ -202,12 +202,14 @@ def _dropout(op, node, writer):
 
 
 def _parse_example(op, node, writer):
-    """TensorFlow 1.x's ``ParseExample``: the feature keys, an empty ``names`` vector and
-    the dense defaults (empty when a feature is required) become inputs, the spec becomes
-    its ``Nsparse``/``Ndense``/``sparse_types``/``Tdense``/``dense_shapes`` attributes, and
-    the outputs are reordered: TensorFlow lists every sparse feature's indices, then their
-    values, then their shapes, then the dense values; smallflow lists the dense values
-    first, then each sparse feature's three."""
+    """TensorFlow 1.x's ``ParseExample``, written as a node of its own (the feature keys,
+    an empty ``names`` vector and the dense defaults, empty for a required feature, as
+    ``Const`` inputs; the spec as its ``Nsparse``/``Ndense``/``sparse_types``/``Tdense``/
+    ``dense_shapes``), while this node becomes an ``IdentityN`` of its outputs in
+    smallflow's order. TensorFlow lists every sparse feature's indices, then the values,
+    then the shapes, then the dense values; smallflow the dense values first, then each
+    sparse feature's three: through the ``IdentityN`` every name a consumer, a signature
+    or a collection holds (``ParseExample:3``) means the same tensor in both."""
     if op.attrs.get("single"):
         return None
     data, controls = _split_inputs(node)
@@ -222,25 +224,26 @@ def _parse_example(op, node, writer):
         value = (np.zeros([0], dtype.as_numpy_dtype) if default is None
                  else np.asarray(default, dtype.as_numpy_dtype).reshape(shape))
         defaults.append(writer.const(f"dense_defaults_{i}", value, dtype))
-    _replace(node, "ParseExample", [data[0], names, *sparse_keys, *dense_keys, *defaults],
-             controls)
-    node.attr["Nsparse"].i = len(sparse)
-    node.attr["Ndense"].i = len(dense)
-    node.attr["sparse_types"].list.SetInParent()
-    node.attr["sparse_types"].list.type.extend(
-        tensor_util.as_datatype_enum(dtype) for _, dtype in sparse)
-    node.attr["Tdense"].list.SetInParent()
-    node.attr["Tdense"].list.type.extend(tensor_util.as_datatype_enum(d[1]) for d in dense)
-    node.attr["dense_shapes"].list.SetInParent()
-    node.attr["dense_shapes"].list.shape.extend(
+    parse_name = writer.add("ParseExample", "ParseExample",
+                            [data[0], names, *sparse_keys, *dense_keys, *defaults])
+    parse = writer.extra[-1]
+    parse.attr["Nsparse"].i = len(sparse)
+    parse.attr["Ndense"].i = len(dense)
+    for key, types in (("sparse_types", [d for _, d in sparse]),
+                       ("Tdense", [d[1] for d in dense])):
+        parse.attr[key].list.SetInParent()
+        parse.attr[key].list.type.extend(tensor_util.as_datatype_enum(d) for d in types)
+    parse.attr["dense_shapes"].list.SetInParent()
+    parse.attr["dense_shapes"].list.shape.extend(
         tensor_util.as_shape_proto(list(d[2])) for d in dense)
     count = len(sparse)
-    moves = {index: 3 * count + index for index in range(len(dense))}
+    order = [3 * count + index for index in range(len(dense))]
     for j in range(count):
-        first = len(dense) + 3 * j
-        moves.update({first: j, first + 1: count + j, first + 2: 2 * count + j})
-    return {(node.name if old == 0 else f"{node.name}:{old}"): f"{node.name}:{new}"
-            for old, new in moves.items() if old != new}
+        order.extend([j, count + j, 2 * count + j])
+    _replace(node, "IdentityN", [f"{parse_name}:{index}" for index in order], controls)
+    node.attr["T"].list.SetInParent()
+    node.attr["T"].list.type.extend(tensor_util.as_datatype_enum(t.dtype) for t in op.outputs)
+    return None
 
 
 _REWRITES = {

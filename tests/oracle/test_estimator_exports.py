@@ -153,3 +153,62 @@ def test_tensorflow_serves_the_estimator_exports_smallflow_wrote(tmp_path):
             else:
                 np.testing.assert_allclose(theirs["outputs"][name], value, rtol=1e-5,
                                            atol=1e-6, err_msg=f"{key} {name}")
+
+
+# Run by TensorFlow: serve the parsing export; bytes travel as base64, arrays as lists.
+_TF_PARSE_PROGRAM = r"""
+import base64, json, sys
+import numpy as np
+import tensorflow.compat.v1 as tf
+tf.disable_v2_behavior()
+job = json.loads(sys.argv[1])
+with tf.Session(graph=tf.Graph()) as sess:
+    meta = tf.saved_model.loader.load(sess, ["serve"], job["dir"])
+    signature = meta.signature_def["serving_default"]
+    feed = {signature.inputs["examples"].name: [base64.b64decode(e) for e in job["examples"]]}
+    out = sess.run({k: v.name for k, v in signature.outputs.items()}, feed)
+print("RESULTS" + json.dumps({k: [x.decode() if isinstance(x, bytes) else x
+                                 for x in np.asarray(v).ravel().tolist()]
+                             for k, v in out.items()}))
+"""
+
+
+def test_tensorflow_parses_examples_with_the_parse_op_smallflow_wrote(tmp_path):
+    """Dense features with defaults (a string among them) and sparse ones: TensorFlow's
+    ParseExample lists its outputs sparse-first, smallflow dense-first."""
+    if not ORACLE_PYTHON:
+        pytest.skip("TensorFlow oracle not configured: set SMALLFLOW_ORACLE_PYTHON to a Python "
+                    "with tensorflow-cpu installed (see README, 'TensorFlow oracle')")
+    serialized = tf.placeholder(tf.string, [None], name="examples")
+    parsed = tf.parse_example(serialized, {
+        "dense": tf.FixedLenFeature([2], tf.float32, default_value=[7.0, 8.0]),
+        "word": tf.FixedLenFeature([], tf.string, default_value="none"),
+        "ids": tf.VarLenFeature(tf.int64),
+        "tags": tf.VarLenFeature(tf.string),
+    })
+    outputs = {"dense": parsed["dense"], "word": parsed["word"],
+               "ids_indices": parsed["ids"].indices, "ids_values": parsed["ids"].values,
+               "ids_shape": parsed["ids"].dense_shape, "tags": parsed["tags"].values}
+    examples = [tf.train.Example(features=tf.train.Features(feature={
+        "ids": tf.train.Feature(int64_list=tf.train.Int64List(value=[3, 4])),
+        "tags": tf.train.Feature(bytes_list=tf.train.BytesList(value=[b"a", b"b"])),
+        "dense": tf.train.Feature(float_list=tf.train.FloatList(value=[1.5, 2.5])),
+        "word": tf.train.Feature(bytes_list=tf.train.BytesList(value=[b"hi"]))}))
+        .SerializeToString(), tf.train.Example().SerializeToString()]
+    with tf.Session() as sess:
+        ours = sess.run(outputs, {serialized: examples})
+        tf.saved_model.simple_save(sess, str(tmp_path / "parse"), {"examples": serialized},
+                                   outputs)
+    job = {"dir": str(tmp_path / "parse"),
+           "examples": [base64.b64encode(e).decode() for e in examples]}
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    env.pop("PYTHONPATH", None)
+    completed = subprocess.run([ORACLE_PYTHON, "-c", _TF_PARSE_PROGRAM, json.dumps(job)],
+                               capture_output=True, text=True, env=env, timeout=600)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    line = next(x for x in completed.stdout.splitlines() if x.startswith("RESULTS"))
+    theirs = json.loads(line[len("RESULTS"):])
+    for key, value in ours.items():
+        flat = [x.decode() if isinstance(x, bytes) else x for x in value.ravel().tolist()]
+        assert theirs[key] == flat, key
+    assert theirs["word"] == ["hi", "none"]

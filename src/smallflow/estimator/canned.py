@@ -18,7 +18,7 @@ and the label/prediction means for two classes). Predictions are dicts with ``lo
 import numpy as np
 
 from .. import dtypes, feature_column, layers, metrics, nn, train
-from ..graph import convert_to_tensor
+from ..graph import convert_to_tensor, name_scope
 from ..ops import array_ops, math_ops, nn_ops, string_ops
 from . import export
 from .estimator import Estimator, EstimatorSpec, ModeKeys
@@ -100,6 +100,31 @@ def _label_ids(labels, label_vocabulary):
 _DEFAULT_SERVING_KEY = "serving_default"
 
 
+def _head_losses(per_example, weights):
+    """TF1's canned-head losses, under the caller's ``head`` scope with TensorFlow's op
+    names (programs log them by name, e.g. tensorflow/models' wide_deep logs
+    ``head/weighted_loss/Sum`` and ``head/truediv``): the training loss is the weighted
+    sum over the batch, the average loss that sum over the summed example weights."""
+    with name_scope("weighted_loss"):
+        weighted = per_example if weights is None else math_ops.multiply(per_example, weights)
+        loss = math_ops.reduce_sum(weighted, name="Sum")
+    example_weights = (array_ops.ones_like(per_example) if weights is None
+                       else weights * array_ops.ones_like(per_example))
+    return loss, math_ops.truediv(loss, math_ops.reduce_sum(example_weights))
+
+
+def _loss_summaries(loss, average_loss):
+    """The ``loss`` and ``average_loss`` scalars TensorFlow's heads add while training."""
+    import sys
+
+    summary = sys.modules.get("smallflow.summary")
+    if summary is None:
+        return
+    with name_scope(None):
+        summary.scalar("loss", loss)
+        summary.scalar("average_loss", average_loss)
+
+
 def _all_classes(logits, n_classes, label_vocabulary):
     """``[batch, n_classes]`` int32 class ids 0..n-1 and their names (the vocabulary, or the
     ids as strings) on every row: the canned heads' ``all_class_ids``/``all_classes``."""
@@ -153,16 +178,17 @@ def _classifier_spec(features, labels, mode, logits, n_classes, optimizer, weigh
             probabilities, all_classes, predictions, logistic if binary else None))
     labels = _label_ids(labels, label_vocabulary)
     weights = _example_weights(features, weight_column)
-    if binary:
-        per_example = nn_ops.sigmoid_cross_entropy_with_logits(
-            labels=math_ops.cast(labels, logits.dtype), logits=logits)
-    else:
-        per_example = array_ops.expand_dims(nn_ops.sparse_softmax_cross_entropy_with_logits(
-            labels=array_ops.reshape(labels, [-1]), logits=logits), 1)
-    # TF1's canned heads: the training loss is the weighted sum over the batch.
-    weighted = per_example if weights is None else per_example * weights
-    loss = math_ops.reduce_sum(weighted)
+    with name_scope("head"):
+        if binary:
+            per_example = nn_ops.sigmoid_cross_entropy_with_logits(
+                labels=math_ops.cast(labels, logits.dtype), logits=logits)
+        else:
+            per_example = array_ops.expand_dims(
+                nn_ops.sparse_softmax_cross_entropy_with_logits(
+                    labels=array_ops.reshape(labels, [-1]), logits=logits), 1)
+        loss, average_loss = _head_losses(per_example, weights)
     if mode == ModeKeys.TRAIN:
+        _loss_summaries(loss, average_loss)
         train_op = _minimize(optimizer, loss)
         return EstimatorSpec(mode, loss=loss, train_op=train_op, predictions=predictions)
     eval_ops = {
@@ -172,12 +198,16 @@ def _classifier_spec(features, labels, mode, logits, n_classes, optimizer, weigh
     }
     if binary:
         label_float = math_ops.cast(labels, dtypes.float32)
+        label_mean = metrics.mean(label_float, weights=weights)
         eval_ops.update({
+            # The accuracy of always answering the more frequent class.
+            "accuracy_baseline": (math_ops.maximum(label_mean[0], 1.0 - label_mean[0]),
+                                  label_mean[1]),
             "auc": metrics.auc(labels, logistic, weights=weights),
             "auc_precision_recall": metrics.auc(labels, logistic, weights=weights, curve="PR"),
             "precision": metrics.precision(labels, class_ids, weights=weights),
             "recall": metrics.recall(labels, class_ids, weights=weights),
-            "label/mean": metrics.mean(label_float, weights=weights),
+            "label/mean": label_mean,
             "prediction/mean": metrics.mean(logistic, weights=weights),
         })
     return EstimatorSpec(mode, loss=loss, eval_metric_ops=eval_ops, predictions=predictions)
@@ -193,10 +223,12 @@ def _regressor_spec(features, labels, mode, predictions_tensor, label_dimension,
             "predict": export.PredictOutput(predictions)})
     labels = array_ops.reshape(math_ops.cast(convert_to_tensor(labels), dtypes.float32),
                                [-1, label_dimension])
-    per_example = math_ops.squared_difference(predictions_tensor, labels)
     weights = _example_weights(features, weight_column)
-    loss = math_ops.reduce_sum(per_example if weights is None else per_example * weights)
+    with name_scope("head"):
+        per_example = math_ops.squared_difference(predictions_tensor, labels)
+        loss, average_loss = _head_losses(per_example, weights)
     if mode == ModeKeys.TRAIN:
+        _loss_summaries(loss, average_loss)
         train_op = _minimize(optimizer, loss)
         return EstimatorSpec(mode, loss=loss, train_op=train_op, predictions=predictions)
     column_weights = None if weights is None else weights * array_ops.ones_like(per_example)

@@ -345,7 +345,7 @@ class Estimator:
         _write_eval_summary(os.path.join(self._model_dir, f"eval_{name}" if name else "eval"),
                             results)
         logging.info("Saving dict for global step %d: %s", results["global_step"],
-                     ", ".join(f"{k} = {v}" for k, v in sorted(results.items())))
+                     ", ".join(f"{k} = {v!s}" for k, v in sorted(results.items())))
         return results
 
     # -- prediction ----------------------------------------------------------------------------

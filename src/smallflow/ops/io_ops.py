@@ -11,6 +11,7 @@ given (blocking like a dequeue, ``OutOfRangeError`` once that queue is closed an
 import csv
 import glob
 import os
+import threading
 
 import numpy as np
 
@@ -97,8 +98,16 @@ class _SessionReader:
         self.options = options
         self.produced = 0
         self.completed = 0
+        # Queue runners run one reader from several threads (the CIFAR-10 tutorial's
+        # shuffle_batch with num_threads=cpu_count()): one read at a time, as TensorFlow's
+        # ReaderBase holds its mutex for a read (its file generator is not reentrant).
+        self.lock = threading.Lock()
 
     def next_record(self, queue):
+        with self.lock:
+            return self._next_record(queue)
+
+    def _next_record(self, queue):
         while True:
             if self.records is not None:
                 record = next(self.records, None)
@@ -113,11 +122,16 @@ class _SessionReader:
             self.records = _FORMATS[self.kind](name, self.options)
 
 
+_READERS_LOCK = threading.Lock()
+
+
 def _reader(attrs, state):
     key = attrs["reader"]
-    reader = state.resources.get(key)
-    if reader is None:
-        reader = state.resources[key] = _SessionReader(attrs["kind"], attrs["_py_options"])
+    with _READERS_LOCK:
+        reader = state.resources.get(key)
+        if reader is None:
+            reader = state.resources[key] = _SessionReader(attrs["kind"],
+                                                           attrs["_py_options"])
     return reader
 
 

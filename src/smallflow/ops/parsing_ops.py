@@ -105,7 +105,9 @@ def _parse_kernel(attrs):
                 rows.append(np.array(values, dtype=_np(dtype)).reshape(shape))
             stacked = np.empty((len(rows), *shape), dtype=_np(dtype))
             for row, value in enumerate(rows):
-                stacked[row] = value
+                # ``[row, ...]``: a scalar feature's 0-d row is copied in, not stored whole
+                # as one object.
+                stacked[row, ...] = value
             outputs.append(stacked[0] if single else stacked)
         for key, dtype in sparse:
             indices, values = [], []
@@ -168,8 +170,12 @@ def _parse(serialized, features, single, name):
                                  f"got {spec.shape}")
             default = None
             if spec.default_value is not None:
-                default = np.broadcast_to(np.asarray(spec.default_value, dtype=_np(dtype)),
-                                          shape)
+                default = np.asarray(spec.default_value, dtype=_np(dtype))
+                if dtype == dtypes.string:
+                    # Strings are bytes in tensors, as TensorFlow converts the default.
+                    default = np.vectorize(lambda v: v.encode() if isinstance(v, str) else v,
+                                           otypes=[object])(default)
+                default = np.broadcast_to(default, shape)
             dense.append((key, dtype, shape, default))
         elif isinstance(spec, VarLenFeature):
             sparse.append((key, dtype))

@@ -200,7 +200,9 @@ class LoggingTensorHook(SessionRunHook):
         if self._formatter is not None:
             logging.info(self._formatter(values))
             return
-        text = ", ".join(f"{tag} = {values[tag]}" for tag in self._tag_order)
+        # ``str`` of the fetched NumPy values, as TensorFlow prints them (``loss = 0.6931472``:
+        # a float32's shortest repr, where an f-string would give its float64 digits).
+        text = ", ".join(f"{tag} = {values[tag]!s}" for tag in self._tag_order)
         logging.info(text)
 
     def after_run(self, run_context, run_values):

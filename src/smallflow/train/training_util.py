@@ -27,7 +27,10 @@ def create_global_step(graph=None):
 
 
 def get_or_create_global_step(graph=None):
-    return get_global_step(graph) or create_global_step(graph)
+    """The graph's global step, created first if it has none."""
+    # ``is None``, not truthiness: a variable, like a tensor, refuses to be a Python bool.
+    step = get_global_step(graph)
+    return step if step is not None else create_global_step(graph)
 
 
 def global_step(sess, global_step_tensor):
