@@ -41,9 +41,9 @@ def test_info_logs_reach_stderr_when_the_program_configures_no_logging():
 def test_logging_tensor_hook_prints_values_as_tensorflow_does(caplog):
     value = tf.constant(0.1, name="value")
     hook = tf.train.LoggingTensorHook({"value": value}, every_n_iter=1)
-    with caplog.at_level("INFO", logger="smallflow"):
-        with tf.train.MonitoredSession(hooks=[hook]) as sess:
-            sess.run(value)
+    with caplog.at_level("INFO", logger="smallflow"), tf.train.MonitoredSession(
+            hooks=[hook]) as sess:
+        sess.run(value)
     assert "value = 0.1" in caplog.messages  # str of a float32, not 0.10000000149011612
 
 
@@ -133,8 +133,8 @@ def test_parse_example_is_written_in_tensorflows_form_and_read_back():
         "ids": tf.VarLenFeature(tf.int64),
         "tags": tf.VarLenFeature(tf.string),
     })
-    total = tf.add(tf.reduce_sum(parsed["dense"]), tf.cast(tf.sparse_reduce_sum(
-        parsed["ids"]), tf.float32), name="total")
+    tf.add(tf.reduce_sum(parsed["dense"]), tf.cast(tf.sparse_reduce_sum(parsed["ids"]),
+                                                    tf.float32), name="total")
     node = next(n for n in tf.get_default_graph().as_graph_def().node
                 if n.op == "ParseExample")
     assert (node.attr["Nsparse"].i, node.attr["Ndense"].i) == (2, 2)

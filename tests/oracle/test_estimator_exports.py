@@ -52,6 +52,23 @@ for job in json.loads(sys.argv[1]):
 print("RESULTS" + json.dumps(results))
 """
 
+def _need_tensorflow():
+    if not ORACLE_PYTHON:
+        pytest.skip("TensorFlow oracle not configured: set SMALLFLOW_ORACLE_PYTHON to a Python "
+                    "with tensorflow-cpu installed (see README, 'TensorFlow oracle')")
+
+
+def _run_tensorflow(program, payload):
+    """Run ``program`` in TensorFlow's Python with ``payload`` (JSON); its RESULTS line."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    env.pop("PYTHONPATH", None)
+    completed = subprocess.run([ORACLE_PYTHON, "-c", program, json.dumps(payload)],
+                               capture_output=True, text=True, env=env, timeout=600)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    line = next(x for x in completed.stdout.splitlines() if x.startswith("RESULTS"))
+    return json.loads(line[len("RESULTS"):])
+
+
 RNG = np.random.default_rng(7)
 X = RNG.standard_normal((40, 3)).astype(np.float32)
 Y = (X[:, 0] + X[:, 1] > 0).astype(np.int64) + (X[:, 2] > 1)
@@ -128,17 +145,9 @@ def _export_all(folder):
 
 
 def test_tensorflow_serves_the_estimator_exports_smallflow_wrote(tmp_path):
-    if not ORACLE_PYTHON:
-        pytest.skip("TensorFlow oracle not configured: set SMALLFLOW_ORACLE_PYTHON to a Python "
-                    "with tensorflow-cpu installed (see README, 'TensorFlow oracle')")
+    _need_tensorflow()
     jobs, expected = _export_all(tmp_path)
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    env.pop("PYTHONPATH", None)
-    completed = subprocess.run([ORACLE_PYTHON, "-c", _TF_PROGRAM, json.dumps(jobs)],
-                               capture_output=True, text=True, env=env, timeout=600)
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    line = next(x for x in completed.stdout.splitlines() if x.startswith("RESULTS"))
-    results = json.loads(line[len("RESULTS"):])
+    results = _run_tensorflow(_TF_PROGRAM, jobs)
     assert set(results) == set(expected)
     assert results["dnn/serving_default"]["method"] == "tensorflow/serving/classify"
     assert results["linear/serving_default"]["method"] == "tensorflow/serving/regress"
@@ -176,9 +185,7 @@ print("RESULTS" + json.dumps({k: [x.decode() if isinstance(x, bytes) else x
 def test_tensorflow_parses_examples_with_the_parse_op_smallflow_wrote(tmp_path):
     """Dense features with defaults (a string among them) and sparse ones: TensorFlow's
     ParseExample lists its outputs sparse-first, smallflow dense-first."""
-    if not ORACLE_PYTHON:
-        pytest.skip("TensorFlow oracle not configured: set SMALLFLOW_ORACLE_PYTHON to a Python "
-                    "with tensorflow-cpu installed (see README, 'TensorFlow oracle')")
+    _need_tensorflow()
     serialized = tf.placeholder(tf.string, [None], name="examples")
     parsed = tf.parse_example(serialized, {
         "dense": tf.FixedLenFeature([2], tf.float32, default_value=[7.0, 8.0]),
@@ -201,13 +208,7 @@ def test_tensorflow_parses_examples_with_the_parse_op_smallflow_wrote(tmp_path):
                                    outputs)
     job = {"dir": str(tmp_path / "parse"),
            "examples": [base64.b64encode(e).decode() for e in examples]}
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    env.pop("PYTHONPATH", None)
-    completed = subprocess.run([ORACLE_PYTHON, "-c", _TF_PARSE_PROGRAM, json.dumps(job)],
-                               capture_output=True, text=True, env=env, timeout=600)
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    line = next(x for x in completed.stdout.splitlines() if x.startswith("RESULTS"))
-    theirs = json.loads(line[len("RESULTS"):])
+    theirs = _run_tensorflow(_TF_PARSE_PROGRAM, job)
     for key, value in ours.items():
         flat = [x.decode() if isinstance(x, bytes) else x for x in value.ravel().tolist()]
         assert theirs[key] == flat, key
