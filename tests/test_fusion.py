@@ -216,3 +216,68 @@ def test_a_traced_run_lists_the_fused_step_under_the_relu():
     names = [s.node_name for d in metadata.step_stats.dev_stats for s in d.node_stats]
     assert "act" in names
     np.testing.assert_array_equal(traced, plain)
+
+
+
+def _bits(array):
+    return array.view(np.dtype(f"u{array.itemsize}"))
+
+
+def _pool_of_relu(activation, bias, pool):
+    from smallflow.ops import conv_kernels
+
+    with np.errstate(all="ignore"):
+        return conv_kernels.max_pool(np.maximum(activation + bias, 0), *pool)
+
+
+# The pooled call pools first and adds the bias after when that is exact (a finite bias
+# without -0.0), else it runs the written order. Each channel of the block below meets its
+# bias with one hard window: a NaN window, +inf (with a -inf bias: inf - inf is NaN),
+# -inf, -0.0 next to negatives (with a -0.0 bias the ReLU keeps a -0.0).
+BIASES = {"finite": [0.5, -1.0, 0.0, 2.0],
+          "a -0.0": [0.5, -1.0, -0.0, 2.0],
+          "infinities": [np.inf, -np.inf, 0.0, -np.inf],
+          "a NaN": [np.nan, -1.0, 0.0, 2.0]}
+
+
+def _hard_block():
+    rng = np.random.default_rng(11)
+    block = rng.standard_normal((2, 4, 4, 4)).astype(np.float32)
+    block[0, :2, :2, 0] = np.nan
+    block[0, 2, 2, 1] = np.inf
+    block[1, 0, 0, 3] = -np.inf
+    block[1, 2:, 2:, 2] = [[-0.0, -1.0], [-2.0, -0.5]]
+    block[1, :2, 2:, 1] = np.inf
+    return block
+
+
+@pytest.mark.parametrize("bias", BIASES.values(), ids=BIASES.keys())
+def test_bias_relu_and_pool_on_a_block_equal_the_written_order_bit_for_bit(bias):
+    from smallflow.ops import conv_kernels
+
+    block = _hard_block()
+    b = np.array(bias, np.float32)
+    pool = ((2, 2), (2, 2), "VALID")
+    pool_geo, _ = conv_kernels._pool_setup(block.shape, *pool, "input")
+    out = np.empty((2, 2, 2, 4), np.float32)
+    with np.errstate(all="ignore"):
+        conv_kernels._bias_relu_pool(block.copy(), b, pool_geo, out)
+    np.testing.assert_array_equal(_bits(out), _bits(_pool_of_relu(block, b, pool)))
+
+
+@pytest.mark.parametrize("filter_size", [3, 5], ids=["im2col", "winograd"])
+def test_the_pooled_call_equals_pool_of_relu_of_conv_plus_bias_bit_for_bit(filter_size):
+    """Both ways a fused call computes (im2col blocks, Winograd groups) pool first."""
+    from smallflow.ops import conv_kernels
+
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal((3, 8, 8, 9)).astype(np.float32)
+    w = rng.standard_normal((filter_size, filter_size, 9, 9)).astype(np.float32)
+    b = rng.standard_normal(9).astype(np.float32)
+    pool = ((2, 2), (2, 2), "VALID")
+    if filter_size == 3:
+        w = w[:, :, :4]  # 4 input channels: under Winograd's minimum (im2col)
+        x = x[..., :4]
+    fused = conv_kernels.conv2d_bias_relu(x, w, b, (1, 1), "SAME", pool)
+    written = _pool_of_relu(conv_kernels.conv2d(x, w, (1, 1), "SAME"), b, pool)
+    np.testing.assert_array_equal(_bits(fused), _bits(written))

@@ -465,11 +465,7 @@ def _convolve(x, w, geo, bias=None, pool_geo=None):
     out = np.empty((x.shape[0], *out_hw, w.shape[3]), dtype=x.dtype)
 
     def finish(first, stop, block):
-        if bias is not None:
-            np.add(block, bias, out=block)
-            np.maximum(block, 0, out=block)
-        if pool_geo is not None:
-            _max_reduce(block, pool_geo, out[first:stop])
+        _bias_relu_pool(block, bias, pool_geo, None if pool_geo is None else out[first:stop])
 
     winograd.conv2d(x, w, (geo.pad_top, geo.pad_left), (geo.out_h, geo.out_w), finish,
                     out if pool_geo is None else None, _BLOCK_BYTES)
@@ -494,14 +490,49 @@ def _conv_products(xp, w, geo, bias=None, pool_geo=None):
         else:
             block = _scratch("fused_block", (rows.stop - rows.start, out_c), xp.dtype)
         np.matmul(cols, w_mat, out=block)
+        if pool_geo is None:
+            _bias_relu_pool(block, bias, None, None)
+        else:
+            examples = block.reshape(-1, geo.out_h, geo.out_w, out_c)
+            pooled = out[rows.start // pixels : rows.stop // pixels]
+            _bias_relu_pool(examples, bias, pool_geo, pooled)
+    return out
+
+
+def _bias_relu_pool(block, bias, pool_geo, out):
+    """``max_pool(relu(block + bias))`` into ``out`` (without ``pool_geo``: ``relu(block +
+    bias)`` in place; without ``bias``: only the pool).
+
+    Adding a bias (rounded) and the ReLU are monotone, so the maximum of a window after
+    them is the maximum before them taken through them: with the pool first, the bias and
+    the ReLU run over a quarter of the elements (2x2 pools). Bit for bit the same, NaN
+    (skipped by the pool either way) and infinities included, as long as the bias is finite
+    (``inf + -inf`` would make a NaN where the other order makes a 0) and holds no -0.0 (a
+    sum is -0.0 only when both terms are: it could reach a pooled max either way with
+    another sign); otherwise the three steps run in the written order.
+    """
+    if pool_geo is None:
         if bias is not None:
             np.add(block, bias, out=block)
             np.maximum(block, 0, out=block)
-        if pool_geo is not None:
-            examples = block.reshape(-1, geo.out_h, geo.out_w, out_c)
-            pooled = out[rows.start // pixels : rows.stop // pixels]
-            _max_reduce(examples, pool_geo, pooled)
-    return out
+        return
+    if bias is None:
+        _max_reduce(block, pool_geo, out)
+        return
+    if not _bias_commutes_with_max(bias):
+        np.add(block, bias, out=block)
+        np.maximum(block, 0, out=block)
+        _max_reduce(block, pool_geo, out)
+        return
+    _reduce_windows(block, pool_geo, np.fmax, out)
+    np.add(out, bias, out=out)
+    np.maximum(out, 0, out=out)
+    np.fmax(out, np.finfo(out.dtype).min, out=out)  # a window of NaN alone: max_pool's floor
+
+
+def _bias_commutes_with_max(bias):
+    """A finite bias without -0.0 entries (see _bias_relu_pool)."""
+    return bool(np.isfinite(bias).all()) and not (np.signbit(bias) & (bias == 0)).any()
 
 
 def conv2d_backprop_filter(x, filter_shape, grad, strides, padding, dilations=None):
@@ -595,8 +626,9 @@ def _is_2x2_stride_2(x_shape, geo):
     return even and (geo.kh, geo.kw, geo.sh, geo.sw) == (2, 2, 2, 2) and not geo.padded
 
 
-def _reduce_windows(xp, geo, ufunc):
-    """Combine each window of padded ``xp`` with ``ufunc``: rows first, then columns."""
+def _reduce_windows(xp, geo, ufunc, out=None):
+    """Combine each window of padded ``xp`` with ``ufunc``: rows first, then columns (into
+    ``out`` when given)."""
     n, _, wp, c = xp.shape
     rows = _scratch("pool_rows", (n, geo.out_h, wp, c), xp.dtype)
     # The first two taps straight into the result: no pass that only copies.
@@ -607,9 +639,12 @@ def _reduce_windows(xp, geo, ufunc):
     for i in range(2, geo.kh):
         ufunc(rows, xp[:, geo.rows(i)], out=rows)
     if geo.kw == 1:
-        out = rows[:, :, geo.cols(0)].copy()
+        if out is None:
+            return rows[:, :, geo.cols(0)].copy()
+        np.copyto(out, rows[:, :, geo.cols(0)])
+        return out
     else:
-        out = ufunc(rows[:, :, geo.cols(0)], rows[:, :, geo.cols(1)])
+        out = ufunc(rows[:, :, geo.cols(0)], rows[:, :, geo.cols(1)], out=out)
     for j in range(2, geo.kw):
         ufunc(out, rows[:, :, geo.cols(j)], out=out)
     return out
