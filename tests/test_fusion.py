@@ -253,7 +253,7 @@ def _hard_block():
 
 @pytest.mark.parametrize("bias", BIASES.values(), ids=BIASES.keys())
 def test_bias_relu_and_pool_on_a_block_equal_the_written_order_bit_for_bit(bias):
-    from smallflow.ops import conv_kernels
+    from smallflow.ops import conv_blocks, conv_kernels
 
     block = _hard_block()
     b = np.array(bias, np.float32)
@@ -261,7 +261,7 @@ def test_bias_relu_and_pool_on_a_block_equal_the_written_order_bit_for_bit(bias)
     pool_geo, _ = conv_kernels._pool_setup(block.shape, *pool, "input")
     out = np.empty((2, 2, 2, 4), np.float32)
     with np.errstate(all="ignore"):
-        conv_kernels._bias_relu_pool(block.copy(), b, pool_geo, out)
+        conv_blocks.bias_relu_pool(block.copy(), b, pool_geo, out)
     np.testing.assert_array_equal(_bits(out), _bits(_pool_of_relu(block, b, pool)))
 
 

@@ -52,6 +52,9 @@ from numpy.lib.stride_tricks import as_strided
 
 from .. import config
 from . import winograd
+from .conv_blocks import bias_relu_pool as _bias_relu_pool
+from .conv_blocks import max_reduce as _max_reduce
+from .conv_blocks import reduce_windows as _reduce_windows
 from .work_arrays import scratch as _scratch
 
 __all__ = [
@@ -499,42 +502,6 @@ def _conv_products(xp, w, geo, bias=None, pool_geo=None):
     return out
 
 
-def _bias_relu_pool(block, bias, pool_geo, out):
-    """``max_pool(relu(block + bias))`` into ``out`` (without ``pool_geo``: ``relu(block +
-    bias)`` in place; without ``bias``: only the pool).
-
-    Adding a bias (rounded) and the ReLU are monotone, so the maximum of a window after
-    them is the maximum before them taken through them: with the pool first, the bias and
-    the ReLU run over a quarter of the elements (2x2 pools). Bit for bit the same, NaN
-    (skipped by the pool either way) and infinities included, as long as the bias is finite
-    (``inf + -inf`` would make a NaN where the other order makes a 0) and holds no -0.0 (a
-    sum is -0.0 only when both terms are: it could reach a pooled max either way with
-    another sign); otherwise the three steps run in the written order.
-    """
-    if pool_geo is None:
-        if bias is not None:
-            np.add(block, bias, out=block)
-            np.maximum(block, 0, out=block)
-        return
-    if bias is None:
-        _max_reduce(block, pool_geo, out)
-        return
-    if not _bias_commutes_with_max(bias):
-        np.add(block, bias, out=block)
-        np.maximum(block, 0, out=block)
-        _max_reduce(block, pool_geo, out)
-        return
-    _reduce_windows(block, pool_geo, np.fmax, out)
-    np.add(out, bias, out=out)
-    np.maximum(out, 0, out=out)
-    np.fmax(out, np.finfo(out.dtype).min, out=out)  # a window of NaN alone: max_pool's floor
-
-
-def _bias_commutes_with_max(bias):
-    """A finite bias without -0.0 entries (see _bias_relu_pool)."""
-    return bool(np.isfinite(bias).all()) and not (np.signbit(bias) & (bias == 0)).any()
-
-
 def conv2d_backprop_filter(x, filter_shape, grad, strides, padding, dilations=None):
     """Gradient of ``conv2d(x, w, ...)`` with respect to ``w`` (of ``filter_shape``)."""
     x, grad = _float_arrays([("input", x), ("out_backprop", grad)])
@@ -626,30 +593,6 @@ def _is_2x2_stride_2(x_shape, geo):
     return even and (geo.kh, geo.kw, geo.sh, geo.sw) == (2, 2, 2, 2) and not geo.padded
 
 
-def _reduce_windows(xp, geo, ufunc, out=None):
-    """Combine each window of padded ``xp`` with ``ufunc``: rows first, then columns (into
-    ``out`` when given)."""
-    n, _, wp, c = xp.shape
-    rows = _scratch("pool_rows", (n, geo.out_h, wp, c), xp.dtype)
-    # The first two taps straight into the result: no pass that only copies.
-    if geo.kh == 1:
-        np.copyto(rows, xp[:, geo.rows(0)])
-    else:
-        ufunc(xp[:, geo.rows(0)], xp[:, geo.rows(1)], out=rows)
-    for i in range(2, geo.kh):
-        ufunc(rows, xp[:, geo.rows(i)], out=rows)
-    if geo.kw == 1:
-        if out is None:
-            return rows[:, :, geo.cols(0)].copy()
-        np.copyto(out, rows[:, :, geo.cols(0)])
-        return out
-    else:
-        out = ufunc(rows[:, :, geo.cols(0)], rows[:, :, geo.cols(1)], out=out)
-    for j in range(2, geo.kw):
-        ufunc(out, rows[:, :, geo.cols(j)], out=out)
-    return out
-
-
 def _window_counts(in_shape, geo, dtype):
     """How many real (unpadded) elements each output's window holds, shaped ``[oh, ow, 1]``."""
     _, h, w, _ = in_shape
@@ -673,16 +616,6 @@ def max_pool(x, ksize, strides, padding):
     _check_rank(x, "input", _NHWC)
     geo, _ = _pool_setup(x.shape, ksize, strides, padding, "input")
     return _max_reduce(_pad(x, geo, -np.inf), geo)
-
-
-def _max_reduce(xp, geo, out=None):
-    """max_pool of padded ``xp`` (into ``out`` when given): NaN skipped, floored at the
-    lowest finite value."""
-    result = _reduce_windows(xp, geo, np.fmax)
-    if out is None:
-        out = result
-    np.fmax(result, np.finfo(result.dtype).min, out=out)
-    return out
 
 
 def _first_max_masks(taps, y, taken):
