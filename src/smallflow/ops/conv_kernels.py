@@ -468,10 +468,17 @@ def _convolve(x, w, geo, bias=None, pool_geo=None):
     out = np.empty((x.shape[0], *out_hw, w.shape[3]), dtype=x.dtype)
 
     def finish(first, stop, block):
-        _bias_relu_pool(block, bias, pool_geo, None if pool_geo is None else out[first:stop])
+        target = out[first:stop]
+        if pool_geo is not None:
+            _bias_relu_pool(block, bias, pool_geo, target)
+        elif bias is None:
+            np.copyto(target, block)
+        else:  # the add writes the result out of the work array
+            np.add(block, bias, out=target)
+            np.maximum(target, 0, out=target)
 
     winograd.conv2d(x, w, (geo.pad_top, geo.pad_left), (geo.out_h, geo.out_w), finish,
-                    out if pool_geo is None else None, _BLOCK_BYTES)
+                    _BLOCK_BYTES)
     return out
 
 
