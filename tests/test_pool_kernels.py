@@ -18,6 +18,14 @@ def threads(request, monkeypatch):
     return request.param
 
 
+@pytest.fixture(params=[False, True], ids=["one block", "a block per image"])
+def blocks(request, monkeypatch):
+    """The gradient runs in blocks of images: specials found in any block of the batch."""
+    if request.param:
+        monkeypatch.setattr(pool_kernels, "_BLOCK_BYTES", 1)
+    return request.param
+
+
 def _bits(a):
     return a.view(f"u{a.itemsize}")
 
@@ -75,7 +83,7 @@ def test_forward_equals_conv_kernels(threads, case, dtype, padding):
 @pytest.mark.parametrize("special", [False, True], ids=["finite grad", "infinite grad"])
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("case", CASES)
-def test_gradient_equals_conv_kernels(threads, case, dtype, special):
+def test_gradient_equals_conv_kernels(threads, blocks, case, dtype, special):
     x = _activation(dtype, case)
     y = conv_kernels.max_pool(x, *POOL, "VALID")
     grad = _upstream(y.shape, dtype, special)
@@ -89,7 +97,8 @@ def test_gradient_equals_conv_kernels(threads, case, dtype, special):
 @pytest.mark.parametrize("special", [False, True], ids=["finite grad", "infinite grad"])
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("case", CASES)
-def test_relu_gradient_after_the_pools_equals_the_two_kernels(threads, case, dtype, special):
+def test_relu_gradient_after_the_pools_equals_the_two_kernels(threads, blocks, case, dtype,
+                                                               special):
     """ReluGrad(MaxPoolGrad(x, y, g), x) in one call: where it applies, the same bits as the
     two kernels one after the other; where it does not (NaN, all -inf), it says so."""
     x = _activation(dtype, case)

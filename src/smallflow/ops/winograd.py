@@ -285,13 +285,6 @@ def _transformed_blocks(x, size, geometry, pads, bt):
         yield start, stop, plan
 
 
-def _tile_counts(out_h, out_w, m):
-    """``(alpha, beta, rows, cols)``: how many tiles have their output ``(alpha, beta)``
-    inside the ``out_h x out_w`` output."""
-    return [(alpha, beta, len(range(alpha, out_h, m)), len(range(beta, out_w, m)))
-            for alpha in range(m) for beta in range(m)]
-
-
 def filter_gradient(x, grad, r, pad_top, pad_left):
     """The gradient of conv2d's filter (``x`` and ``grad`` as conv2d's input and output).
 
@@ -311,16 +304,17 @@ def filter_gradient(x, grad, r, pad_top, pad_left):
     size = math.ceil(n / math.ceil(n / size))
     du = np.zeros((a * a, c, o), dtype=x.dtype)
     part = scratch("winograd_du", (a * a, c, o), x.dtype)
-    counts = _tile_counts(out_h, out_w, m)
+    # The output gradient padded with zeros to whole tiles: each block's tiles are then one
+    # copy (m * m strided copies per block before).
+    padded = scratch("winograd_grad", (n, th * m, tw * m, o), x.dtype)
+    padded[:, out_h:] = 0
+    padded[:, :out_h, out_w:] = 0
+    np.copyto(padded[:, :out_h, :out_w], grad)
     geometry = (m, r, th, tw, c, o)
     for start, stop, plan in _transformed_blocks(x, size, geometry, (pad_top, pad_left), bt):
-        # The output gradient as tiles [m, m, th, tw, k, o], zero past the output's edge.
-        y = plan.y
-        if th * m != out_h or tw * m != out_w:
-            y.fill(0)
-        for alpha, beta, count_h, count_w in counts:
-            np.copyto(y[alpha, beta, :count_h, :count_w],
-                      grad[start:stop, alpha::m, beta::m].transpose(1, 2, 0, 3))
+        # The output gradient as tiles [m(alpha), m(beta), th, tw, k, o].
+        tiles = padded[start:stop].reshape(stop - start, th, m, tw, m, o)
+        np.copyto(plan.y, tiles.transpose(2, 4, 1, 3, 0, 5))
         np.matmul(at2_t, plan.y_chunks, out=plan.product_chunks)
         np.matmul(plan.points.transpose(0, 2, 1), plan.products, out=part)
         du += part
