@@ -38,15 +38,15 @@ POOLS = {"2x2/2 SAME": ([1, 2, 2, 1], [1, 2, 2, 1], "SAME"),
          "3x3/1 VALID": ([1, 3, 3, 1], [1, 1, 1, 1], "VALID")}
 
 
-def _values(dtype, special):
+def _values(dtype, special, channels=5):
     rng = np.random.default_rng(3)
-    x = rng.standard_normal((6, 9, 9, 5)).astype(dtype)
+    x = rng.standard_normal((6, 9, 9, channels)).astype(dtype)
     if special:
         x[0, 1, 1, 0] = np.nan
         x[1, 2, 3, 1] = np.inf
         x[2, 4, 4, 2] = -np.inf
-    w = rng.standard_normal((3, 3, 5, 7)).astype(dtype)
-    b = rng.standard_normal(7).astype(dtype)
+    w = rng.standard_normal((3, 3, channels, channels + 2)).astype(dtype)
+    b = rng.standard_normal(channels + 2).astype(dtype)
     return x, w, b
 
 
@@ -101,12 +101,13 @@ def test_a_fused_pool_gives_the_unfused_results(monkeypatch, pool, dtype, specia
     np.testing.assert_array_equal(fused, separate)
 
 
-def _pooled_gradients(pool, dtype, special):
-    """Gradients through conv + b -> ReLU -> max-pool (ReluGrad and MaxPoolGrad fused)."""
-    x_value, w_value, b_value = _values(dtype, special)
+def _pooled_gradients(pool, dtype, special, channels=5):
+    """The pooled result and the gradients through conv + b -> ReLU -> max-pool (the pool
+    joins the forward call, which keeps the activation; ReluGrad and MaxPoolGrad fused)."""
+    x_value, w_value, b_value = _values(dtype, special, channels)
     rng = np.random.default_rng(4)
     with tf.Graph().as_default():
-        x = tf.placeholder(dtype, [None, 9, 9, 5])
+        x = tf.placeholder(dtype, [None, 9, 9, channels])
         w, b = tf.Variable(w_value), tf.Variable(b_value)
         pooled = tf.nn.max_pool(tf.nn.relu(_conv_add(x, w, b)), *pool)
         # Upstream gradients of both signs, some infinite: inf * 0 must stay NaN.
@@ -116,17 +117,18 @@ def _pooled_gradients(pool, dtype, special):
         grads = tf.gradients(tf.reduce_sum(pooled * upstream), [x, w, b])
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
-            return sess.run(grads, {x: x_value})
+            return sess.run([pooled, *grads], {x: x_value})
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("special", [False, True], ids=["finite", "nan and inf"])
 @pytest.mark.parametrize("pool", POOLS.values(), ids=POOLS.keys())
+@pytest.mark.parametrize("channels", [5, 8], ids=["im2col", "winograd"])
 def test_fused_relu_and_pool_gradients_equal_the_unfused_ones(monkeypatch, pool, dtype,
-                                                              special):
-    fused = _pooled_gradients(pool, dtype, special)
+                                                              special, channels):
+    fused = _pooled_gradients(pool, dtype, special, channels)
     _unfused(monkeypatch)
-    separate = _pooled_gradients(pool, dtype, special)
+    separate = _pooled_gradients(pool, dtype, special, channels)
     for a, b in zip(fused, separate, strict=True):
         assert a.dtype == b.dtype and a.shape == b.shape
         np.testing.assert_array_equal(a, b)
@@ -182,14 +184,16 @@ def _step_types(fetches_of):
     (lambda net: net["relu"], "Relu", False),
     (lambda net: net["train"], "Relu", False),  # the add's gradient reads the conv's shape
     (lambda net: net["pooled"], "MaxPool", True),
-    (lambda net: net["pool train"], "Relu", False),  # the pool's gradient reads the ReLU's
-    (lambda net: [net["pooled"], net["relu"]], "Relu", False),
+    # The pool's gradient reads the ReLU's result: the call keeps it and pools each block.
+    (lambda net: net["pool train"], "MaxPool", True),
+    (lambda net: [net["pooled"], net["relu"]], "MaxPool", True),
     (lambda net: [net["relu"], net["conv"]], None, False),  # a fetched conv output stays
     (lambda net: [net["relu"], net["added"]], None, False),
     (lambda net: [net["relu"], net["other"]], None, False),  # the sum has another reader
 ], ids=["forward", "training step", "pooled", "pooled training step", "pool and relu fetched",
         "conv fetched", "sum fetched", "sum read elsewhere"])
 def test_which_chains_are_fused(fetches_of, fused, pooled):
+    """``fused``: the op whose place the fused call takes; ``pooled``: the pool joined it."""
     types = _step_types(fetches_of)
     assert ("Conv2D" not in types and "AddV2" not in types) == (fused is not None)
     assert ("Relu" in types) != pooled

@@ -42,7 +42,8 @@ def _nhwc_pair(values):
     return (values[1], values[2])  # NHWC: [1, height, width, 1]
 
 
-def _fused_kernel(conv_op, kernels, bias_first, wants_stand_in, pool_op=None):
+def _fused_kernel(conv_op, kernels, bias_first, wants_stand_in, pool_op=None, keep=False):
+    """The fused call; ``keep``: the ReLU's result is an output too, beside the pool's."""
     conv_kernel, add_kernel, relu_kernel, pool_kernel = kernels
     strides = _nhwc_pair(conv_op.attrs["strides"])
     padding = conv_op.attrs["padding"]
@@ -54,20 +55,22 @@ def _fused_kernel(conv_op, kernels, bias_first, wants_stand_in, pool_op=None):
         if (type(x) is np.ndarray and type(w) is np.ndarray and type(b) is np.ndarray
                 and b.ndim == 1 and w.ndim == 4 and b.shape[0] == w.shape[3]
                 and x.dtype == w.dtype == b.dtype and x.dtype.kind == "f"):
-            result = conv_kernels.conv2d_bias_relu(x, w, b, strides, padding, pool)
+            result = conv_kernels.conv2d_bias_relu(x, w, b, strides, padding, pool, keep)
             activation = result
         else:
             conv = conv_kernel(x, w)
             result = activation = relu_kernel(
                 add_kernel(b, conv) if bias_first else add_kernel(conv, b))
             if pool_kernel is not None:
-                result = pool_kernel(activation)
+                result = (activation, pool_kernel(activation)) if keep else pool_kernel(
+                    activation)
+        results = result if keep else (result,)
         if not wants_stand_in:
-            return result
+            return results if keep else result
         # The conv output's shape: the activation's, also when only the pooled result is kept.
         shape = activation.shape if pool is None else (
             x.shape[0], *_conv_out_hw(x.shape, w.shape, strides, padding), w.shape[3])
-        return np.broadcast_to(np.zeros((), dtype=result.dtype), shape), result
+        return np.broadcast_to(np.zeros((), dtype=results[0].dtype), shape), *results
 
     return conv2d_bias_relu
 
@@ -130,18 +133,24 @@ def _chain(steps, step_ops, relu_index, producers, readers, kept, fused_at):
 
 
 def _pool_after(steps, step_ops, relu_index, readers, kept):
-    """The index of a max-pool (NHWC) that is the only reader of the ReLU's result, or None
-    (in a training step the pool's gradient reads the ReLU's result too)."""
+    """``(index, keep)``: a max-pool (NHWC) reading the ReLU's result, and whether that result
+    must be kept (fetched, or read by others after the pool: in a training step the pool's
+    gradient reads it); ``(None, False)`` when there is no such pool."""
     relu_slot = steps[relu_index][2]
     users = readers.get(relu_slot, ())
-    if type(relu_slot) is not int or relu_slot in kept or len(users) != 1:
-        return None
-    index, position = users[0]
-    op = step_ops[index]
-    if (op.type != "MaxPool" or position != 0 or type(steps[index][2]) is not int
-            or op.attrs.get("data_format", "NHWC") != "NHWC"):
-        return None
-    return index
+    if type(relu_slot) is not int:
+        return None, False
+    pools = [(index, position) for index, position in users
+             if step_ops[index].type == "MaxPool" and position == 0
+             and type(steps[index][2]) is int
+             and step_ops[index].attrs.get("data_format", "NHWC") == "NHWC"]
+    if not pools:
+        return None, False
+    index = pools[0][0]
+    others = [i for i, _ in users if i != index]
+    if any(i < index for i in others):  # the activation must exist before the pool runs
+        return None, False
+    return index, bool(others) or relu_slot in kept
 
 
 def _pool_pair(op):
@@ -218,7 +227,7 @@ def fuse(steps, step_ops, kept):
     for index, op in enumerate(step_ops):
         if op.type != "Relu":
             continue
-        pool_index = _pool_after(steps, step_ops, index, readers, kept)
+        pool_index, keep = _pool_after(steps, step_ops, index, readers, kept)
         fused_at = index if pool_index is None else pool_index
         chain = _chain(steps, step_ops, index, producers, readers, kept, fused_at)
         if chain is None:
@@ -228,14 +237,17 @@ def fuse(steps, step_ops, kept):
         add_kernel, add_ins, _ = steps[add_index]
         relu_kernel, _, out_slot = steps[index]
         pool_kernel = pool_op = None
+        outs = (out_slot,)
         if pool_index is not None:
-            pool_kernel, _, out_slot = steps[pool_index]
+            pool_kernel, _, pool_slot = steps[pool_index]
             pool_op = step_ops[pool_index]
             removed.add(index)
+            outs = (out_slot, pool_slot) if keep else (pool_slot,)
         kernel = _fused_kernel(
             step_ops[conv_index], (conv_kernel, add_kernel, relu_kernel, pool_kernel),
-            bias_position == 0, stand_in, pool_op)
-        out = (conv_slot, out_slot) if stand_in else out_slot
+            bias_position == 0, stand_in, pool_op, keep)
+        outs = (conv_slot, *outs) if stand_in else outs
+        out = outs[0] if len(outs) == 1 else outs
         replaced[fused_at] = (kernel, (x_slot, w_slot, add_ins[bias_position]), out)
         removed.update((conv_index, add_index))
     more, gone = _fuse_relu_pool_grads(steps, step_ops, producers, readers, kept)

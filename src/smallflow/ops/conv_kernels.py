@@ -423,7 +423,7 @@ def conv2d(x, w, strides, padding, dilations=None):
     return _convolve(x, w, geo)
 
 
-def conv2d_bias_relu(x, w, bias, strides, padding, pool=None):
+def conv2d_bias_relu(x, w, bias, strides, padding, pool=None, keep_activation=False):
     """``max(conv2d(x, w) + bias, 0)`` with the same float results as the three steps apart.
 
     ``bias`` is 1-D with one entry per output channel. The bias and the ReLU are applied to
@@ -435,7 +435,9 @@ def conv2d_bias_relu(x, w, bias, strides, padding, pool=None):
     ``pool``: ``(ksize, strides, padding)`` of a max-pool applied to the result, also block
     by block (the activation itself is then never written out whole); the blocks hold whole
     examples, so this is ``max_pool`` of the whole result. A pool that would pad its input
-    runs on the whole activation instead.
+    runs on the whole activation instead. ``keep_activation`` (with ``pool``): return
+    ``(activation, pooled)``, the activation written out whole and each block pooled while
+    it is in cache (a training step: the pool's gradient reads the activation).
     """
     x, w, bias = _float_arrays([("input", x), ("filter", w), ("bias", bias)])
     _check_rank(x, "input", _NHWC)
@@ -449,8 +451,10 @@ def conv2d_bias_relu(x, w, bias, strides, padding, pool=None):
         out_shape = (x.shape[0], geo.out_h, geo.out_w, w.shape[3])
         pool_geo, _ = _pool_setup(out_shape, *pool, "input")
         if pool_geo.padded or not x.shape[0]:
-            return max_pool(_convolve(x, w, geo, bias), *pool)
-    return _convolve(x, w, geo, bias, pool_geo)
+            activation = _convolve(x, w, geo, bias)
+            pooled = max_pool(activation, *pool)
+            return (activation, pooled) if keep_activation else pooled
+    return _convolve(x, w, geo, bias, pool_geo, keep_activation and pool_geo is not None)
 
 
 def _winograd_fits(w_shape, geo, dtype, gradient_of_filter=False):
@@ -459,54 +463,69 @@ def _winograd_fits(w_shape, geo, dtype, gradient_of_filter=False):
             and winograd.usable(w_shape, geo.out_h, geo.out_w, dtype, gradient_of_filter))
 
 
-def _convolve(x, w, geo, bias=None, pool_geo=None):
+def _convolve(x, w, geo, bias=None, pool_geo=None, keep=False):
     """The convolution of unpadded ``x`` with ``w`` (then bias, ReLU and pooling as in
     :func:`_conv_products`): by Winograd's algorithm where it fits, else im2col."""
     if not _winograd_fits(w.shape, geo, x.dtype) or not x.shape[0]:
-        return _conv_products(_pad(x, geo, 0), w, geo, bias, pool_geo)
-    out_hw = (geo.out_h, geo.out_w) if pool_geo is None else (pool_geo.out_h, pool_geo.out_w)
+        return _conv_products(_pad(x, geo, 0), w, geo, bias, pool_geo, keep)
+    out_hw = (geo.out_h, geo.out_w) if pool_geo is None or keep else (
+        pool_geo.out_h, pool_geo.out_w)
     out = np.empty((x.shape[0], *out_hw, w.shape[3]), dtype=x.dtype)
+    pooled = _pooled_result(out, pool_geo) if keep else None
 
     def finish(first, stop, block):
         target = out[first:stop]
-        if pool_geo is not None:
+        if pool_geo is not None and not keep:
             _bias_relu_pool(block, bias, pool_geo, target)
-        elif bias is None:
+            return
+        if bias is None:
             np.copyto(target, block)
         else:  # the add writes the result out of the work array
             np.add(block, bias, out=target)
             np.maximum(target, 0, out=target)
+        if keep:
+            _max_reduce(target, pool_geo, pooled[first:stop])
 
     winograd.conv2d(x, w, (geo.pad_top, geo.pad_left), (geo.out_h, geo.out_w), finish,
                     _BLOCK_BYTES)
-    return out
+    return (out, pooled) if keep else out
 
 
-def _conv_products(xp, w, geo, bias=None, pool_geo=None):
+def _pooled_result(activation, pool_geo):
+    n, _, _, c = activation.shape
+    return np.empty((n, pool_geo.out_h, pool_geo.out_w, c), dtype=activation.dtype)
+
+
+def _conv_products(xp, w, geo, bias=None, pool_geo=None, keep=False):
     """The convolution of padded ``xp`` with HWIO ``w``: im2col and one product per block;
     with ``bias``, each block then gets the bias added and the ReLU while it is in cache,
-    and with ``pool_geo`` (an unpadded max-pool) the block is pooled and only that is kept."""
+    and with ``pool_geo`` (an unpadded max-pool) the block is pooled and only that is kept
+    (``keep``: both are, returned as ``(activation, pooled)``)."""
     n, out_c = xp.shape[0], w.shape[3]
     w_mat = w.reshape(geo.kh * geo.kw * xp.shape[3], out_c)
     pixels = geo.out_h * geo.out_w
-    if pool_geo is None:
+    if pool_geo is None or keep:
         out = np.empty((n, geo.out_h, geo.out_w, out_c), dtype=xp.dtype)
         out_rows = out.reshape(n * pixels, out_c)
     else:
         out = np.empty((n, pool_geo.out_h, pool_geo.out_w, out_c), dtype=xp.dtype)
+    pooled = _pooled_result(out, pool_geo) if keep else None
     for rows, cols in _im2col_blocks(xp, geo):
-        if pool_geo is None:
+        if pool_geo is None or keep:
             block = out_rows[rows]
         else:
             block = _scratch("fused_block", (rows.stop - rows.start, out_c), xp.dtype)
         np.matmul(cols, w_mat, out=block)
-        if pool_geo is None:
+        examples = slice(rows.start // pixels, rows.stop // pixels)
+        if pool_geo is None or keep:
             _bias_relu_pool(block, bias, None, None)
+            if keep:
+                _max_reduce(block.reshape(-1, geo.out_h, geo.out_w, out_c), pool_geo,
+                            pooled[examples])
         else:
-            examples = block.reshape(-1, geo.out_h, geo.out_w, out_c)
-            pooled = out[rows.start // pixels : rows.stop // pixels]
-            _bias_relu_pool(examples, bias, pool_geo, pooled)
-    return out
+            _bias_relu_pool(block.reshape(-1, geo.out_h, geo.out_w, out_c), bias, pool_geo,
+                            out[examples])
+    return (out, pooled) if keep else out
 
 
 def conv2d_backprop_filter(x, filter_shape, grad, strides, padding, dilations=None):
