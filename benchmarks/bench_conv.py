@@ -99,6 +99,54 @@ the tiles scattered by one copy through a padded work array instead of m*m strid
 (no difference above noise), conv1 as a Toeplitz product over 4-7 output columns (K = 40,
 no faster than im2col's K = 25).
 
+Session 6 (hconv). Profiled first, per op: the CPU time of each kernel call of the compiled
+plan (timing lines inserted into the plan's generated code, which keeps its in-place
+paths), median of 15 steps, 1 thread, 18:50, load 8; ms per step:
+
+  Adam, 3136x1024 weight        12.4    fc1 products: input grad 6.4, forward 5.8, weight 5.5
+  conv2 forward + bias + ReLU   10.5    conv1 ReLU + max-pool gradient   4.9 (conv2: 2.1)
+  conv2 filter gradient         10.0    conv1 forward + bias + ReLU      4.1
+  conv2 input gradient           8.8    conv1 filter gradient            2.9
+  max-pools                  1.8 + 0.7  bias gradients 0.9, the rest < 0.3 each (80 in all)
+
+TensorFlow's own trace of the same step (step_stats, wall times scaled to its CPU time) has
+conv2's three kernels at about 9-10 ms each, Adam ~9.7, fc1 5.4 / 5.3 / 3.6, but conv1's two
+kernels at ~1.2 ms together and all pooling and ReLU gradients at ~2.5: the gap is mostly
+the first layer and the pooling around it (~14 ms against ~3), then Adam and fc1 (+3-4 each).
+Inside the Winograd forward (isolated, 50 examples): the 49 products 2.4 ms (at ~100 GFLOP/s),
+the m*m tile copies 1.6, input transform 1.8, output transform 0.8; the filter's transform
+(two float64 tensordots) 1.3 ms, made twice a step (forward, turned for the input gradient),
+and the filter gradient's way back the same.
+
+Changed (every result bit for bit as before; tests/test_fusion.py, test_pool_kernels.py):
+- The fused evaluation call pools first, then adds the bias and applies the ReLU to the
+  pooled quarter (exact: both are monotone; a bias with inf or -0.0 keeps the written order),
+  ops/conv_blocks.py. conv1 + pool over 500 images: 34-38 ms against 40-46 (in turns, load 18).
+- Winograd: each block's tiles go in place with one copy into a tile-padded group array
+  (was m*m strided copies per block); the filter's transform and the filter gradient's way
+  back are each one float64 product with kron(G, G) (1.3 -> 0.2 ms, three a step); the
+  filter gradient pads the output gradient to whole tiles once (one copy per block).
+- The 2x2 max-pool gradient runs over ~1 MB blocks, checking for NaN first cells and all
+  -inf windows in cache (the whole-array checks cost ~0.8 ms from memory).
+- In a training step the max-pool joins the fused Conv2D + bias + Relu call (fusion.py): the
+  activation is written out and each block pooled while in cache.
+Per op, main -> this, two alternating pairs (19:25, load 16, ms): conv1 forward + pool
+7.1 / 6.1 -> 6.2 / 5.9, conv2 forward + pool 12.1 / 11.4 -> 11.1 / 10.6, conv2 input gradient
+9.8 / 9.9 -> 8.8 / 8.9, conv2 filter gradient 13.4 / 10.5 -> 11.8 / 11.5, conv1 ReLU + pool
+gradient 5.3 / 4.9 -> 4.9 / 4.8; sum of the ops 87.2 / 81.8 -> 81.4 / 80.1. Whole step in
+turns (main and this in two processes, 30 rounds of 3 steps, CPU time, load 16): 0.93x
+(per-round ratio 0.94; main against itself 1.00-1.02); 50-image forward 0.88x; forward over
+10,000 images 0.89-0.92x.
+Tried and dropped in session 6: conv1 on the padded width (each tap's row of the column
+matrix one contiguous run per example: the columns in a third of the time, but the product
+grows by 32/28 and the result needs a copy out: 50 images 5.2 vs 3.6 ms, 500 pooled equal);
+numexpr for Adam (bit-identical, 29 vs 12 ms); Adam fused with its gradient's product in
+16-64-row blocks (no faster: 16-18 vs 16.4 ms); conv1's columns in pooling-parity order
+(space to depth) so that pooling reads contiguous planes (the strided copies cost more than
+the pool saves); Winograd blocks of 2-5 examples (within the noise). Seen, not used yet:
+np.maximum / np.fmax with a scalar run at ~0.4 ns an element here, ~0.18 with an array
+operand (NumPy 2.4): the ReLU and the pool's floor could use a zero / lowest array.
+
 What changed, each measured in turns against the code before it:
 - Session 4: plan fusion (fusion.py). Conv2D + bias + Relu run as one call that adds the
   bias and applies the ReLU to each L2-sized product block while it is in cache (the conv
