@@ -137,6 +137,11 @@ gradient 5.3 / 4.9 -> 4.9 / 4.8; sum of the ops 87.2 / 81.8 -> 81.4 / 80.1. Whol
 turns (main and this in two processes, 30 rounds of 3 steps, CPU time, load 16): 0.93x
 (per-round ratio 0.94; main against itself 1.00-1.02); 50-image forward 0.88x; forward over
 10,000 images 0.89-0.92x.
+This benchmark (CPU time, medians in turns with TensorFlow): before, 18:43, load 2.4, 10
+rounds: step 81.3 vs 58.0 ms (1.40x), forward over 10,000 images 3.34 vs 2.42 s (1.38x);
+after, 20:16, load 17, 15 rounds: step 85.1 vs 57.2 ms (1.49x: at this load the step's
+figures swing by 10%; against main in turns it is 0.93-0.98x), forward 3.39 vs 2.80 s
+(1.21x). Targets: step <= 55 ms and <= 1.0x NOT met; forward <= 1.2x at the edge.
 Tried and dropped in session 6: conv1 on the padded width (each tap's row of the column
 matrix one contiguous run per example: the columns in a third of the time, but the product
 grows by 32/28 and the result needs a copy out: 50 images 5.2 vs 3.6 ms, 500 pooled equal);
