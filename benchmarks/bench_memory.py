@@ -22,6 +22,8 @@ and only the chunk outputs (10,000 x 1024 floats, 41 MB) are kept.
 Session 5 (15:58, load 9-12, 2 repeats): accuracy.eval 135 MB (one plan: 833 MB), 27-53 s vs
 56-84 s; smallflow evaluate: 83 MB over a bare import (peak 127 MB). Both targets met; the
 session's pooling change (ops/pool_kernels.py) allocates the same arrays, nothing to fix.
+Session 6 (h99, 19:00, load 17, 2 repeats): accuracy.eval 128 MB (one plan: 437 MB), 45-47 s
+vs 52-55 s; smallflow evaluate 77-78 MB over a bare import (peak 123 MB). Both still met.
 
 Run: python benchmarks/bench_memory.py [--repeats N] [--data-dir DIR]
 """
