@@ -35,8 +35,8 @@ every 550 (smooth exponential_decay). First test accuracy >= 99%, seeds 0 / 1 / 
   3e-3 as the new preset, keep_prob 0.75          not by 990 (98.99%, seed 0)
 
 The new preset's test accuracy once its rate has decayed (below 5e-5 from step 3,300 on;
-the accuracy stopped moving): seed 2 99.36% after the whole 5,500 steps, seeds 0 and 1
-99.33% and 99.24% at step 4,400 (previous recipe, nine runs of 5 epochs: 99.25-99.39%). So
+the accuracy stopped moving): 99.36 / 99.26 / 99.36% after the 5 epochs, seeds 0 / 1 / 2
+(previous recipe, nine runs of 5 epochs: 99.25-99.39%). So
 the recipe saves 8-35% of the steps (18% at seed 2, 8% at the benchmark's seed 0);
 at session 5's quiet step (~95 ms in this loop) 99% would come after about 115 s, still far
 from 45 s: that needs the step itself at ~40 ms (issue 16's kernels) or far fewer steps than
