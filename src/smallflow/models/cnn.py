@@ -12,7 +12,8 @@ DESCRIPTION = "convolutional network of the follow-up tutorial (about 99.2%)"
 # first reached at steps 1,210 / 1,210 / 990, against 1,320 / 1,870 / 1,210 for the
 # previous recipe (Adam 1e-3 halved every 1,100 steps; its five epochs: 99.25-99.39% in nine
 # runs); after the 5 epochs 99.36 / 99.26 / 99.36% (seeds 0-2; the accuracy stops moving
-# from step ~3,300, where the rate falls below 5e-5). Faster decays lose: 2e-3 halved every 330 steps was still at 98.90% at step 1,320 (seed 2).
+# from step ~3,300, where the rate falls below 5e-5). Faster decays lose: 2e-3 halved every
+# 330 steps was still at 98.90% at step 1,320 (seed 2).
 DEFAULTS = {
     "steps": 5500,
     "batch_size": 50,
