@@ -464,6 +464,15 @@ def _scalar_bytes(value):
     return tf.Summary(value=[tf.Summary.Value(tag="t", simple_value=value)]).SerializeToString()
 
 
+@pytest.fixture
+def batches_of_max_queue(monkeypatch):
+    """Writers frame every max_queue events (by default, in batches of at least 1,024)."""
+    from smallflow.summary.writer import EventFileWriter
+
+    monkeypatch.setattr(EventFileWriter, "FRAME_EVENTS", 1)
+
+
+@pytest.mark.usefixtures("batches_of_max_queue")
 def test_events_are_written_by_a_thread_that_ends_with_close(tmp_path):
     before = len(_writer_threads())
     writer = tf.summary.FileWriter(str(tmp_path), max_queue=3)
@@ -490,6 +499,7 @@ def _summary_steps(logdir):
     return [e.step for e in tf.train.summary_iterator(path) if e.HasField("summary")]
 
 
+@pytest.mark.usefixtures("batches_of_max_queue")
 def test_small_events_wait_for_flush_secs_without_waking_the_thread(tmp_path):
     # Framed by the caller every max_queue events and kept until flush_secs: waking the
     # thread for every batch cost more CPU than a small training step.
@@ -513,6 +523,7 @@ def _wait_for(condition, seconds=20.0):
 
 
 @pytest.mark.parametrize("wake", ["flush_secs", "full backlog"])
+@pytest.mark.usefixtures("batches_of_max_queue")
 def test_the_thread_writes_events_without_flush(tmp_path, wake):
     flush_secs = 0.05 if wake == "flush_secs" else 1000
     writer = tf.summary.FileWriter(str(tmp_path), max_queue=2, flush_secs=flush_secs)
@@ -526,6 +537,7 @@ def test_the_thread_writes_events_without_flush(tmp_path, wake):
     assert _summary_steps(tmp_path) == list(range(10))
 
 
+@pytest.mark.usefixtures("batches_of_max_queue")
 def test_a_backlog_the_thread_cannot_write_makes_the_caller_wait(tmp_path):
     writer = tf.summary.FileWriter(str(tmp_path), max_queue=2)
     events = writer._writer
@@ -563,6 +575,7 @@ class _FailingFile:
         self.real.close()
 
 
+@pytest.mark.usefixtures("batches_of_max_queue")
 def test_an_error_in_the_writer_thread_is_raised_by_the_next_call_and_by_close(tmp_path):
     writer = tf.summary.FileWriter(str(tmp_path), max_queue=2)
     writer._writer._file = _FailingFile(writer._writer._file)
@@ -690,3 +703,53 @@ def test_marked_summaries_are_written_as_tensorboard_reads_them(tmp_path):
     events = accumulator.Scalars("loss")
     assert [(e.step, e.value) for e in events] == [(0, 0.0), (127, 31.75), (128, 32.0),
                                                    (20_000, 5000.0)]
+
+
+def _scalar_triples(steps, tags=("loss",)):
+    return [(_scalar_bytes_tagged(tags[i % len(tags)], i / 7), step, 1.7e9 + i / 3)
+            for i, step in enumerate(steps)]
+
+
+def _scalar_bytes_tagged(tag, value):
+    return tf.Summary(value=[tf.Summary.Value(tag=tag, simple_value=value)]).SerializeToString()
+
+
+_GRAPH_EVENT = tf.Event(wall_time=1.0, file_version="brain.Event:2").SerializeToString()
+
+
+@pytest.mark.parametrize("items", [
+    _scalar_triples(range(1000)),  # a training loop: steps of 0, 1 and 2 varint bytes
+    _scalar_triples(range(16_000, 17_000, 3)),  # 2 and 3 bytes
+    _scalar_triples([None, *range(1, 200)]),
+    _scalar_triples([2**63 - 1 - i for i in range(100)]),  # nine-byte varints
+    _scalar_triples(range(300), tags=("a" * 120, "b" * 120)),  # two-byte summary lengths
+    [_GRAPH_EVENT, *_scalar_triples(range(200)), _GRAPH_EVENT, *_scalar_triples(range(90))],
+    _scalar_triples([-1, *range(100)]),  # a negative step: the loop frames it
+    _scalar_triples(range(100), tags=("a", "bb", "ccc")),  # lengths changing often: the loop
+])
+def test_big_batches_frame_as_each_event_alone(items):
+    # Big batches go through NumPy (records._frame_triples) when they can.
+    assert records.frame_events(items) == b"".join(records.frame_events([item])
+                                                   for item in items)
+
+
+@pytest.mark.parametrize("length", [1, 8, 27, 130, 512])
+def test_crc32c_of_rows_is_the_c_crc32c(length):
+    import google_crc32c
+
+    rows = np.random.default_rng(length).integers(0, 256, (40, length), dtype=np.uint8)
+    assert records._crc32c_rows(rows).tolist() == [google_crc32c.value(row.tobytes())
+                                                   for row in rows]
+
+
+def test_a_training_loops_summaries_are_framed_in_big_batches(tmp_path):
+    loss = tf.placeholder(tf.float32, [])
+    summary = tf.summary.scalar("loss", loss)
+    with (tf.Session() as sess,
+          tf.summary.FileWriter(str(tmp_path), max_queue=10, flush_secs=1000) as writer):
+        for step in range(50):
+            writer.add_summary(sess.run(summary, {loss: step / 2}), step)
+        assert len(writer._writer._queue) == 50  # not framed every max_queue events
+    assert _summary_steps(tmp_path) == list(range(50))
+    # A thousand such events are framed by NumPy, not one by one.
+    assert records._frame_triples(_scalar_triples(range(1000))) is not None
