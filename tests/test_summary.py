@@ -753,3 +753,55 @@ def test_a_training_loops_summaries_are_framed_in_big_batches(tmp_path):
     assert _summary_steps(tmp_path) == list(range(50))
     # A thousand such events are framed by NumPy, not one by one.
     assert records._frame_triples(_scalar_triples(range(1000))) is not None
+
+
+_VECTORS = {
+    "a loss": np.random.default_rng(0).random(100, dtype=np.float32) * 3,
+    "one value": np.array([0.1], np.float32),
+    "extremes": np.array([3.4e38, 3.4e38, -1e-45], np.float32),
+    "inf": np.array([1.0, np.inf], np.float32),
+    "nan": np.array([1.0, np.nan], np.float32),
+    "float64": np.random.default_rng(1).random(50),
+    "a matrix": np.random.default_rng(2).random((4, 5), dtype=np.float32),
+}
+
+
+@pytest.mark.parametrize("name", list(_VECTORS))
+@pytest.mark.parametrize("fetch_loss", [False, True])
+def test_a_scalar_summary_of_a_mean_in_a_plan_gives_the_unfused_bytes(name, fetch_loss):
+    # The plan runs ScalarSummary(Mean(x)) as one step (fusion.py); the same summary of
+    # the same mean fed from outside runs the ScalarSummary kernel alone.
+    vector = _VECTORS[name]
+    x = tf.placeholder(tf.as_dtype(vector.dtype), None)
+    loss = tf.reduce_mean(x)
+    summary = tf.summary.scalar("loss", loss)
+    merged = tf.summary.merge_all()
+    with tf.Session() as sess:
+        fetched = sess.run([merged, loss] if fetch_loss else [merged], {x: vector})
+        [plan] = sess._plans.values()
+        mean_fed = fetched[1] if fetch_loss else sess.run(loss, {x: vector})
+        unfused = sess.run(summary, {loss: mean_fed})
+    assert [op.type for op in plan.step_ops] == ["ScalarSummary"]  # the Mean in it
+    assert type(fetched[0]) is bytes
+    if name == "nan":
+        assert np.isnan(Summary.FromString(fetched[0]).value[0].simple_value)
+    else:
+        assert fetched[0] == unfused
+    if fetch_loss:
+        with np.errstate(all="ignore"):  # (the Mean kernel's own sum and division)
+            mean = vector.dtype.type(float(np.add.reduce(vector, axis=None)) / vector.size)
+        assert type(fetched[1]) is vector.dtype.type
+        np.testing.assert_array_equal(fetched[1], mean)
+
+
+def test_a_mean_read_by_other_ops_keeps_its_value_beside_the_fused_summary():
+    x = tf.constant(np.arange(6, dtype=np.float32))
+    loss = tf.reduce_mean(x)
+    summary = tf.summary.scalar("loss", loss)
+    doubled = loss * 2
+    both = tf.summary.merge([summary, tf.summary.scalar("other", tf.constant(1.0))])
+    with tf.Session() as sess:
+        merged, twice = sess.run([both, doubled])
+    assert twice == 5.0
+    values = Summary.FromString(merged).value
+    assert [(v.tag, v.simple_value) for v in values] == [("loss", 2.5), ("other", 1.0)]

@@ -1,5 +1,5 @@
-"""Fusing a plan's steps: Conv2D + bias + Relu (+ MaxPool) as one kernel call, and the
-gradients of a ReLU and the max-pool after it.
+"""Fusing a plan's steps: Conv2D + bias + Relu (+ MaxPool) as one kernel call, the
+gradients of a ReLU and the max-pool after it, and a scalar summary of a mean.
 
 The session turns a graph into a list of steps, one kernel call per op (session.py). For
 a convolution followed by its bias and a ReLU, as every CNN of the TF1 tutorials writes it
@@ -25,11 +25,16 @@ living until the backward pass. The fused step takes the ReLU's place in the pla
 its ``_FusedConv2D`` under one node). At run time a bias that is not a 1-D vector with one
 entry per output channel (or of another dtype) takes the unfused path: the three original
 kernels, one after the other.
+
+``ScalarSummary(Mean(x))``, a loss written to TensorBoard every step, becomes one call
+too (``summary_ops.scalar_of_mean_kernel``: the same sum, the same bytes); when nothing but
+the fetch reads the summary, the call gives it as the bytes a fetch returns, without the
+0-d string array. The Mean's value stays in its slot when it is fetched or read later.
 """
 
 import numpy as np
 
-from .ops import conv_kernels, pool_kernels
+from .ops import conv_kernels, pool_kernels, summary_ops
 
 __all__ = ["fuse"]
 
@@ -217,6 +222,35 @@ def _fuse_relu_pool_grads(steps, step_ops, producers, readers, kept):
     return replaced, removed
 
 
+def _fuse_scalar_summaries(steps, step_ops, producers, readers, kept):
+    """{ScalarSummary step index: fused step} for each scalar summary of a Mean (a loss
+    written every step), and the Mean steps they absorb (summary_ops.scalar_of_mean_kernel).
+    The Mean's value stays in its slot when something else reads it later or fetches it."""
+    replaced, removed = {}, set()
+    for index, op in enumerate(step_ops):
+        kernel, ins, out = steps[index]
+        if op.type != "ScalarSummary" or len(ins) != 1 or type(out) is not int:
+            continue
+        mean_index = producers.get(ins[0])
+        if mean_index is None or step_ops[mean_index].type != "Mean":
+            continue
+        mean_op = step_ops[mean_index]
+        mean_kernel, mean_ins, mean_out = steps[mean_index]
+        attrs = mean_op.attrs
+        if (len(mean_ins) != 1 or type(mean_out) is not int or attrs.get("keep_dims")
+                or attrs.get("duplicate_axis") is not None or attrs.get("dynamic_axes")):
+            continue
+        others = [i for i, _ in readers[mean_out] if i != index]
+        if any(i < index for i in others):
+            continue  # read before the summary's place: the Mean keeps its own
+        keep_mean = bool(others) or mean_out in kept
+        as_bytes = not readers.get(out)
+        fused = summary_ops.scalar_of_mean_kernel(kernel, mean_kernel, keep_mean, as_bytes)
+        replaced[index] = (fused, mean_ins, (mean_out, out) if keep_mean else out)
+        removed.add(mean_index)
+    return replaced, removed
+
+
 def fuse(steps, step_ops, kept):
     """Return ``(steps, step_ops)`` with each fusable Conv2D + bias + Relu chain replaced by
     one step in the ReLU's place. ``kept``: slots the caller fetches (never fused away)."""
@@ -250,9 +284,10 @@ def fuse(steps, step_ops, kept):
         out = outs[0] if len(outs) == 1 else outs
         replaced[fused_at] = (kernel, (x_slot, w_slot, add_ins[bias_position]), out)
         removed.update((conv_index, add_index))
-    more, gone = _fuse_relu_pool_grads(steps, step_ops, producers, readers, kept)
-    replaced.update(more)
-    removed.update(gone)
+    for fusion in (_fuse_relu_pool_grads, _fuse_scalar_summaries):
+        more, gone = fusion(steps, step_ops, producers, readers, kept)
+        replaced.update(more)
+        removed.update(gone)
     if not replaced:
         return steps, step_ops
     new_steps, new_ops = [], []

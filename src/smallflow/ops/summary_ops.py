@@ -180,7 +180,46 @@ def _scalar_kernel(attrs):
             )
         return _as_string_array(_plain(prefix + np.array(values, dtype="<f4").tobytes()))
 
+    scalar.prefix = prefix
     return scalar
+
+
+_FLOAT32_EXACT_COUNT = 1 << 24  # counts up to here are exact in float32 (see Mean's kernel)
+
+
+def scalar_of_mean_kernel(scalar_kernel, mean_kernel, keep_mean, as_bytes):
+    """``ScalarSummary(Mean(x))`` as one kernel, for a plan (fusion.py): a loss written
+    every step. For a float32 vector the mean is summed as the Mean kernel sums it
+    (NumPy's pairwise sum, without the keyword arguments that cost as much as the sum)
+    and divided in double precision; packing that quotient as a float rounds it as the
+    Mean kernel's float32 does, so the bytes are the two kernels' bytes. Anything else
+    runs the two kernels. Returns the summary, after the mean when ``keep_mean``; as
+    bytes (what a fetch gives) when ``as_bytes``: no other op reads it.
+    """
+    prefix = scalar_kernel.prefix
+    add_reduce = np.add.reduce
+    float32 = np.float32
+    pack = _F32_BYTES
+    plain = _PLAIN_SUMMARIES
+
+    def scalar_of_mean(x):
+        if (type(x) is np.ndarray and x.ndim == 1 and x.dtype.char == "f"
+                and 0 < x.size <= _FLOAT32_EXACT_COUNT):
+            number = float(add_reduce(x)) / x.size
+            if number == number:  # (a NaN's payload: the kernels' path keeps it)
+                serialized = prefix + pack(number)
+                if len(plain) >= _PLAIN_MAX:
+                    plain.clear()
+                plain[id(serialized)] = serialized
+                summary = serialized if as_bytes else _as_string_array(serialized)
+                return (float32(number), summary) if keep_mean else summary
+        mean = mean_kernel(x)
+        summary = scalar_kernel(mean)
+        if as_bytes:
+            summary = summary[()]
+        return (mean, summary) if keep_mean else summary
+
+    return scalar_of_mean
 
 
 _F32_BYTES = struct.Struct("<f").pack  # protocol buffers' float: little-endian

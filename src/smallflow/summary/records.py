@@ -233,16 +233,21 @@ def _records_of_kind(kind, steps, summary_bytes, time_bytes):
 # xor, for each byte, that byte's contribution at its distance from the row's end.
 _CRC_TABLES = {}  # length -> (constant, flat table[position * 256 + byte], position * 256)
 _CRC_POLY = 0x82F63B78
-_CRC_BYTE_TABLE = []  # made when first needed: the register's move by one byte
+# Row d: the register's change by a byte followed by d zero bytes (grown when needed).
+_CRC_DISTANCES = []
 
 
-def _crc_byte_table():
-    if not _CRC_BYTE_TABLE:
+def _crc_distance_rows(count):
+    if not _CRC_DISTANCES:
         table = np.arange(256, dtype=np.uint32)
         for _ in range(8):
             table = np.where(table & 1, (table >> 1) ^ np.uint32(_CRC_POLY), table >> 1)
-        _CRC_BYTE_TABLE.append(table.astype(np.uint32))
-    return _CRC_BYTE_TABLE[0]
+        _CRC_DISTANCES.append(table.astype(np.uint32))
+    byte_table = _CRC_DISTANCES[0]
+    while len(_CRC_DISTANCES) < count:  # each zero byte moves the register on once
+        previous = _CRC_DISTANCES[-1]
+        _CRC_DISTANCES.append(byte_table.take(previous & 0xFF) ^ (previous >> 8))
+    return _CRC_DISTANCES
 
 
 def _crc_tables(length):
@@ -251,17 +256,13 @@ def _crc_tables(length):
         return found
     if len(_CRC_TABLES) >= 64:
         _CRC_TABLES.clear()
-    byte_table = _crc_byte_table()
-    # Row d: a byte followed by d zero bytes; each zero byte moves the register on once.
-    rows = np.empty((length, 256), dtype=np.uint32)
-    rows[0] = byte_table
-    for distance in range(1, length):
-        previous = rows[distance - 1]
-        rows[distance] = byte_table[previous & 0xFF] ^ (previous >> 8)
+    distances = _crc_distance_rows(length)
+    byte_table = distances[0]
     register = 0xFFFFFFFF  # the initial register, moved on by ``length`` zero bytes
     for _ in range(length):
         register = int(byte_table[register & 0xFF]) ^ (register >> 8)
-    found = _CRC_TABLES[length] = (np.uint32(register ^ 0xFFFFFFFF), rows[::-1].ravel(),
+    found = _CRC_TABLES[length] = (np.uint32(register ^ 0xFFFFFFFF),
+                                   np.concatenate(distances[length - 1 :: -1]),
                                    np.arange(0, 256 * length, 256))
     return found
 
