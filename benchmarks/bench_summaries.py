@@ -41,6 +41,23 @@ At load 13-15 (three rounds each): before +18-23% (drawn) and +12-17% (next_batc
 median; after +4-15% and +6-18%. The spread between runs (+-10 points) is larger than the
 effect: the < 10% goal is NOT shown met robustly on this shared machine; it needs the quiet
 measurement (several runs, --repeats 15).
+
+Session 6 (helper hsum). Where the time went, counted by callgrind (instructions, and
+simulated I-cache misses and branch mispredictions, which load does not blur; 300 steps
+after a warm-up, per step, against a plain step of ~1.17 M instructions): fetching the
+loss with the train op +17 k instructions (the Mean kernel: NumPy's reduce with keyword
+arguments is ~7 k; the list fetch; the loss chain Log/Mul/Sum/Neg is NOT extra: the plain
+step runs it too, its gradient reads those ops' shapes); the summary op and its fetch
++8 k (the 0-d string array made and unpacked again); add_summary and the writer +16 k
+(framing ~8 k an event in the per-event loop). The instructions are ~3% of a step, the
+time ~13-17%: this Python runs cold after each training step (I-cache misses and
+mispredicted branches ~2x the instructions' own cost).
+Changes: ScalarSummary(Mean(x)) is one plan step (fusion.py) that sums as the Mean kernel
+does (without the keyword arguments), packs the float and, when only the fetch reads it,
+returns the bytes themselves; add_summary queues (bytes, step, time) with one append; the
+writer frames a training loop's events 1,024 at a time with NumPy (the checksums by table,
+bit-equal to the C CRC32C), so no Python runs per event at framing time.
+FIGURES_PLACEHOLDER
 """
 
 import argparse

@@ -805,3 +805,13 @@ def test_a_mean_read_by_other_ops_keeps_its_value_beside_the_fused_summary():
     assert twice == 5.0
     values = Summary.FromString(merged).value
     assert [(v.tag, v.simple_value) for v in values] == [("loss", 2.5), ("other", 1.0)]
+
+
+def test_long_summaries_are_framed_every_max_queue_events(tmp_path):
+    # Images or histograms held a thousand at a time unframed would be a lot of memory.
+    long_summary = _scalar_bytes_tagged("t" * 600, 1.0)
+    with tf.summary.FileWriter(str(tmp_path), max_queue=3, flush_secs=1000) as writer:
+        for step in range(7):
+            writer.add_summary(long_summary, step)
+        assert len(writer._writer._queue) == 1
+    assert _summary_steps(tmp_path) == list(range(7))

@@ -30,6 +30,10 @@ _OPEN_WRITERS = weakref.WeakSet()
 _LIVE_EVENT_WRITERS = set()
 _FILE_COUNTER = [0]
 _FILE_LOCK = threading.Lock()
+# Longer events (images, histograms, graphs) are framed every max_queue events as they come:
+# the NumPy framing of big batches is for short ones, and a thousand images held unframed
+# would be a lot of memory.
+_LONG_EVENT = 512
 
 
 def _event_file_path(logdir, suffix):
@@ -53,8 +57,8 @@ class EventFileWriter:
     events; the caller that fills it frames the whole batch as TFRecords (length, data,
     masked CRC32C) and appends the bytes to a backlog. A background thread writes the
     backlog to the file every ``flush_secs`` and whenever it reaches ``BUFFER_BYTES``, so
-    between those times no other thread is woken. (Waking the thread every ``max_queue`` events, as before, made
-    the two threads trade the GIL each time: ~120 us of CPU per wake-up on a busy machine,
+    between those times no other thread is woken. (Waking the thread every ``max_queue``
+    events, as before, made the two threads trade the GIL each time: ~120 us of CPU per wake-up on a busy machine,
     more than the framing of a hundred events.) TensorFlow 1.x's writer holds written
     events in its file buffer in the same way until the next flush; TensorBoard sees
     them after ``flush_secs``, ``flush`` or ``close``, or sooner when the backlog fills.
@@ -81,7 +85,8 @@ class EventFileWriter:
         self._path = _event_file_path(self._logdir, filename_suffix or "")
         self._file = open(self._path, "ab")  # noqa: SIM115 - closed by close()
         self._queue = collections.deque()
-        self._batch = max(int(max_queue), self.FRAME_EVENTS)
+        self._max_queue = max(int(max_queue), 1)
+        self._batch = max(self._max_queue, self.FRAME_EVENTS)
         self._backlog = []  # framed records, oldest first, not yet written to the file
         self._backlog_bytes = 0
         self._flush_secs = max(float(flush_secs), 0.01)
@@ -126,7 +131,8 @@ class EventFileWriter:
         queue.append((serialized_summary,
                       None if global_step is None else int(global_step),  # a bad one fails
                       _now()))
-        if len(queue) >= self._batch:
+        if len(queue) >= self._batch or (len(serialized_summary) > _LONG_EVENT
+                                         and len(queue) >= self._max_queue):
             self._frame_queued()
 
     def _put(self, item):
@@ -134,7 +140,8 @@ class EventFileWriter:
             self._raise_if_failed()
         queue = self._queue
         queue.append(item)
-        if len(queue) >= self._batch:
+        if len(queue) >= self._batch or (len(item) > _LONG_EVENT
+                                         and len(queue) >= self._max_queue):
             self._frame_queued()
 
     def _frame_queued(self):
@@ -251,8 +258,7 @@ class FileWriter:
         tb_protos.load()
         self._logdir = os.fspath(logdir)
         self._options = (max_queue, flush_secs, filename_suffix)
-        self._writer = EventFileWriter(self._logdir, *self._options)
-        self._queue, self._batch = self._writer._queue, self._writer._batch
+        self._open_event_file()
         self._closed = False
         self._seen_summary_tags = set()
         self._used_run_metadata_tags = set()
@@ -260,6 +266,12 @@ class FileWriter:
         if graph is not None or graph_def is not None:
             self.add_graph(graph, graph_def=graph_def)
             self.add_meta_graph(_meta_graph_of(graph, graph_def))
+
+    def _open_event_file(self):
+        self._writer = EventFileWriter(self._logdir, *self._options)
+        # add_summary's quick path appends to the event file's queue itself.
+        self._queue = self._writer._queue
+        self._batch, self._max_queue = self._writer._batch, self._writer._max_queue
 
     # -- writing -----------------------------------------------------------------------------
     def _event(self, global_step=None, **fields):
@@ -286,7 +298,8 @@ class FileWriter:
             queue = self._queue
             queue.append((summary, global_step if type(global_step) is int
                           else None if global_step is None else int(global_step), _now()))
-            if len(queue) >= self._batch:
+            if len(queue) >= self._batch or (len(summary) > _LONG_EVENT
+                                             and len(queue) >= self._max_queue):
                 self._writer._frame_queued()
             return
         if type(summary) is np.ndarray and summary.dtype == object and summary.ndim == 0:
@@ -385,8 +398,7 @@ class FileWriter:
 
     def reopen(self):
         if self._closed:
-            self._writer = EventFileWriter(self._logdir, *self._options)
-            self._queue, self._batch = self._writer._queue, self._writer._batch
+            self._open_event_file()
             self._closed = False
 
     def __enter__(self):
