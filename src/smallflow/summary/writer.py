@@ -61,8 +61,8 @@ class EventFileWriter:
     events, as before, made the two threads trade the GIL each time: ~120 us of CPU per
     wake-up on a busy machine, more than the framing of a hundred events.) TensorFlow
     1.x's writer holds written events in its file buffer in the same way until the next
-    flush; TensorBoard sees them after ``flush_secs``, ``flush`` or ``close``, or sooner when the backlog fills.
-    A caller that finds the backlog at ``MAX_BACKLOG_BYTES`` (the thread is stuck on a
+    flush; TensorBoard sees them after ``flush_secs``, ``flush`` or ``close``, or sooner
+    when the backlog fills. A caller that finds the backlog at ``MAX_BACKLOG_BYTES`` (the thread is stuck on a
     slow disk) waits for the thread. ``flush`` and ``close`` write everything added before
     returning; an error met by the thread (a full disk, a removed directory) is raised by
     the caller's next ``add``, ``flush`` or ``close``. ``close`` stops and joins the
