@@ -59,14 +59,14 @@ class EventFileWriter:
     backlog to the file every ``flush_secs`` and whenever it reaches ``BUFFER_BYTES``, so
     between those times no other thread is woken. (Waking the thread every ``max_queue``
     events, as before, made the two threads trade the GIL each time: ~120 us of CPU per
-    wake-up on a busy machine, more than the framing of a hundred events.) TensorFlow
-    1.x's writer holds written events in its file buffer in the same way until the next
-    flush; TensorBoard sees them after ``flush_secs``, ``flush`` or ``close``, or sooner
-    when the backlog fills. A caller that finds the backlog at ``MAX_BACKLOG_BYTES`` (the thread is stuck on a
-    slow disk) waits for the thread. ``flush`` and ``close`` write everything added before
-    returning; an error met by the thread (a full disk, a removed directory) is raised by
-    the caller's next ``add``, ``flush`` or ``close``. ``close`` stops and joins the
-    thread; writers still open when Python exits are closed by an ``atexit`` hook.
+    wake-up on a busy machine, more than the framing of a hundred events.) TensorFlow 1.x's
+    writer holds written events in its file buffer in the same way until the next flush;
+    TensorBoard sees them after ``flush_secs``, ``flush`` or ``close``, or sooner when the
+    backlog fills. A caller that finds the backlog at ``MAX_BACKLOG_BYTES`` (the thread is
+    stuck on a slow disk) waits for the thread. ``flush`` and ``close`` write everything
+    added before returning; an error met by the thread (a full disk, a removed directory) is
+    raised by the caller's next ``add``, ``flush`` or ``close``. ``close`` stops and joins
+    the thread; writers still open when Python exits are closed by an ``atexit`` hook.
     """
 
     BUFFER_BYTES = 1 << 18
