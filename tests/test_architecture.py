@@ -53,7 +53,7 @@ LAYERS = [
                   "ops.string_text_ops", "ops.sparse_serialization_ops",
                   "ops.sequence_parsing_ops", "ops.fake_quant_ops",
                   "ops.misc_extra_ops", "ops.complex_ops", "ops.fft_ops",
-                  "ops.edit_distance_ops"]),
+                  "ops.edit_distance_ops", "ops.clustering_ops"]),
     ("more gradients", ["ops.complex_grad", "ops.fft_grad",
                         "ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
                         "ops.linalg_extra_grad", "ops.sparse_grad",

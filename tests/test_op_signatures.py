@@ -88,6 +88,13 @@ def _row(attr, build):
     return (attr, build)
 
 
+def _clustering():
+    # tf.contrib.factorization's kernels have no public tf.* name (tf.raw_ops in TensorFlow)
+    from smallflow.ops import clustering_ops
+
+    return clustering_ops
+
+
 def _unary(fn):
     return _row("T", lambda dt: fn(_c(dt)))
 
@@ -584,6 +591,13 @@ ROWS.update({
                                                                                   1))),
     "SparseSoftmax": _row("T", lambda dt: tf.sparse_softmax(_sp(dt)).values),
     "EditDistance": _row("T", lambda dt: tf.edit_distance(_sp(dt), _sp(dt))),
+    "NearestNeighbors": _row(None, lambda dt: list(_clustering().nearest_neighbors(
+        np.ones((3, 2), np.float32), np.zeros((2, 2), np.float32), 1))),
+    "KmeansPlusPlusInitialization": _row(None, lambda dt: _clustering()
+                                         .kmeans_plus_plus_initialization(
+                                             np.eye(3, dtype=np.float32), 2, 0, 1)),
+    "KMC2ChainInitialization": _row(None, lambda dt: _clustering().kmc2_chain_initialization(
+        np.ones(3, np.float32), 0)),
     "SparseTensorDenseMatMul": _row("T", lambda dt: tf.sparse_tensor_dense_matmul(
         _sp(dt), _c(dt, np.ones((3, 2))))),
     "SparseFillEmptyRows": _row("T", lambda dt: list(tf.sparse_fill_empty_rows(

@@ -889,6 +889,11 @@ from cases_sweep_b import SWEEP_B_CASES  # noqa: E402 - as above
 
 EXTRA += SWEEP_B_CASES
 
+# session 6's sweep (aymericdamien/TensorFlow-Examples): k-means and its kernels.
+from cases_sweep_session6 import SWEEP_SESSION6_CASES  # noqa: E402 - as above
+
+EXTRA += SWEEP_SESSION6_CASES
+
 # helper hcov: the op types no other case built (tests/oracle/test_op_coverage.py).
 from cases_coverage import COVERAGE_CASES  # noqa: E402 - as above
 

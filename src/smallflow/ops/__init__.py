@@ -7,6 +7,7 @@ from . import (  # noqa: F401 - imported for their registrations
     array_ops,
     candidate_sampling_ops,
     clip_ops,
+    clustering_ops,
     complex_grad,
     complex_ops,
     control_flow_grad,

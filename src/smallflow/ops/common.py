@@ -163,7 +163,38 @@ def constant_value(tensor):
         parts = [constant_value(t) for t in op.inputs]
         if all(p is not None and np.ndim(p) == 0 for p in parts):
             return np.array(parts, dtype=tensor.dtype.as_numpy_dtype)
+    # As TensorFlow's shape inference evaluates small constant subgraphs: a reshaped or
+    # sliced known value (``zeros([tf.shape(c)[0]])`` has a static shape).
+    if op.type == "Identity":
+        return constant_value(op.inputs[0])
+    if op.type == "Reshape":
+        value, shape = constant_value(op.inputs[0]), constant_value(op.inputs[1])
+        if value is not None and shape is not None and value.size < 1024:
+            return np.reshape(value, [int(d) for d in np.ravel(shape)])
+    if op.type == "StridedSlice":
+        return _constant_strided_slice(op)
     return None
+
+
+def _constant_strided_slice(op):
+    """A StridedSlice of a small known value (no ellipsis or new axes), or None."""
+    attrs = op.attrs
+    if attrs.get("ellipsis_mask") or attrs.get("new_axis_mask"):
+        return None
+    value, begin, end, strides = (constant_value(t) for t in op.inputs)
+    if value is None or begin is None or end is None or strides is None or value.size > 1024:
+        return None
+    index = []
+    for i, (b, e, st) in enumerate(zip(np.ravel(begin), np.ravel(end), np.ravel(strides))):
+        if attrs["shrink_axis_mask"] & (1 << i):
+            index.append(int(b))
+        else:
+            index.append(slice(None if attrs["begin_mask"] & (1 << i) else int(b),
+                               None if attrs["end_mask"] & (1 << i) else int(e), int(st)))
+    try:
+        return np.asarray(value[tuple(index)])
+    except IndexError:
+        return None
 
 
 def constant_ints(tensor):

@@ -169,8 +169,9 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
         if dtype.is_integer:
             if maxval is None:
                 raise ValueError(f"Must specify maxval for integer dtype {dtype!r}")
-            bounds = [constant(minval, dtype=dtype, name="min"),
-                      constant(maxval, dtype=dtype, name="max")]
+            # tensors are taken as they are (k-means draws up to a computed row count)
+            bounds = [v if isinstance(v, Tensor) else constant(v, dtype=dtype, name=n)
+                      for v, n in ((minval, "min"), (maxval, "max"))]
             return _random_op("RandomUniformInt", shape, dtype, seed, bounds)
         maxval = 1 if maxval is None else maxval
         raw = _random_op("RandomUniform", shape, dtype, seed)

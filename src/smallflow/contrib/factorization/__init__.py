@@ -1,0 +1,13 @@
+"""``tf.contrib.factorization``: k-means clustering (``KMeans``, the graph builder TF1
+programs use, and its constants). The estimators (``KMeansClustering``, ``GMM``,
+``WALSMatrixFactorization``) and ``WALSModel`` are not provided: an AttributeError names them.
+"""
+
+from .._missing import missing_attribute
+from .kmeans import (COSINE_DISTANCE, KMC2_INIT, KMEANS_PLUS_PLUS_INIT, RANDOM_INIT,
+                     SQUARED_EUCLIDEAN_DISTANCE, KMeans)
+
+__all__ = ["COSINE_DISTANCE", "KMC2_INIT", "KMEANS_PLUS_PLUS_INIT", "KMeans", "RANDOM_INIT",
+           "SQUARED_EUCLIDEAN_DISTANCE"]
+
+__getattr__ = missing_attribute(__name__, "tf.contrib.factorization")
