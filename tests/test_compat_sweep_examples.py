@@ -1,5 +1,5 @@
-"""Constructs found by the session 6 sweep of aymericdamien/TensorFlow-Examples (docs/compatibility.md, "Session 6 sweep:
-aymericdamien/TensorFlow-Examples"), reduced to a few lines, with what TensorFlow 1.x gives.
+"""Constructs found by the session 6 sweep of aymericdamien/TensorFlow-Examples
+(docs/compatibility.md, "Session 6 sweep: aymericdamien/TensorFlow-Examples"), reduced to a few lines, with what TensorFlow 1.x gives.
 """
 
 import re
@@ -200,3 +200,71 @@ def test_unsorted_segment_sum_of_rows_matches_a_plain_loop(rows, segments, value
             want[i] += row
     got = _run(tf.unsorted_segment_sum(data, ids, segments))
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+# -- device placement (6_MultiGPU): a CPU-only process, as TensorFlow without GPUs -----------
+
+def _pinned(device):
+    with tf.device(device):
+        x = tf.placeholder(tf.float32, [2])
+        doubled = x * 2.0
+    return x, doubled
+
+
+@pytest.mark.parametrize(("device", "config", "runs"), [
+    ("/gpu:0", {}, False),
+    ("/device:GPU:1", {}, False),
+    ("/cpu:1", {}, False),
+    ("/gpu:0", {"allow_soft_placement": True}, True),
+    ("/cpu:0", {}, True),
+    ("/cpu:1", {"device_count": {"CPU": 2}}, True),
+    ("/job:ps/task:0", {}, True),  # another job's device: a cluster's servers own it
+])
+def test_ops_pinned_to_missing_devices_need_soft_placement(device, config, runs):
+    x, doubled = _pinned(device)
+    with tf.Session(config=tf.ConfigProto(**config)) as sess:
+        if runs:
+            assert sess.run(doubled, {x: [1.0, 2.0]}).tolist() == [2.0, 4.0]
+            return
+        with pytest.raises(tf.errors.InvalidArgumentError) as raised:
+            sess.run(doubled, {x: [1.0, 2.0]})
+    message = str(raised.value)
+    # the first op placed (here the constant 2.0 or the product) is named
+    assert re.match(r"Cannot assign a device for operation (\S+): \{\{node \1\}\} was "
+                    rf"explicitly assigned to {re.escape(doubled.op.device)} but", message)
+    assert "available devices are [ /job:localhost/replica:0/task:0/device:CPU:0 ]" in message
+
+
+def test_log_device_placement_prints_each_ops_device_once(capsys):
+    x, doubled = _pinned("/gpu:0")
+    config = tf.ConfigProto(log_device_placement=True, allow_soft_placement=True)
+    with tf.Session(config=config) as sess:
+        sess.run(doubled, {x: [1.0, 2.0]})
+        sess.run(doubled, {x: [1.0, 2.0]})
+    err = capsys.readouterr().err
+    line = f"{doubled.op.name}: (Mul): /job:localhost/replica:0/task:0/device:CPU:0"
+    assert err.count(line) == 1
+
+
+def test_estimators_and_keras_place_softly_as_in_tensorflow(tmp_path):
+    # TensorFlow's Estimator (no session_config given) and Keras' session allow soft
+    # placement: TensorFlow's learn/multiple_gpu example pins layers to '/gpu:1'.
+    def model_fn(features, labels, mode):
+        with tf.device("/gpu:1"):
+            w = tf.get_variable("w", [], initializer=tf.zeros_initializer())
+            loss = tf.reduce_mean(tf.square(features["x"] * w - labels))
+        step = tf.train.get_or_create_global_step()
+        train = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=step)
+        return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=train)
+
+    x = np.ones((8, 1), np.float32)
+    input_fn = tf.estimator.inputs.numpy_input_fn({"x": x}, 2 * x, batch_size=4,
+                                                  shuffle=False, num_epochs=1)
+    estimator = tf.estimator.Estimator(model_fn, model_dir=str(tmp_path))
+    estimator.train(input_fn)
+    assert estimator.get_variable_value("w") > 0
+    with tf.Graph().as_default():
+        with tf.device("/gpu:0"):
+            y = tf.keras.backend.constant(3.0) * 2.0
+        assert tf.keras.backend.get_session().run(y) == 6.0
+

@@ -48,3 +48,53 @@ def canonical(device):
     if isinstance(device, DeviceSpec):
         return device.to_string()
     return DeviceSpec.from_string(device).to_string() if device else ""
+
+
+_LOCAL_CPU = "/job:localhost/replica:0/task:0/device:CPU:"
+
+
+class Placement:
+    """A session's placement rules (``ConfigProto``'s ``allow_soft_placement``,
+    ``log_device_placement`` and ``device_count``), applied to each graph fragment it runs.
+
+    Every kernel runs on this process's CPU. As in TensorFlow on a machine without GPUs, an op
+    pinned to a device this process does not have (``/gpu:0``, ``/cpu:3`` with one CPU) runs
+    on the CPU with soft placement and is an InvalidArgumentError at ``run`` without it.
+    Devices of other jobs are left alone (a cluster's servers own them).
+    """
+
+    def __init__(self, config):
+        self.soft = bool(getattr(config, "allow_soft_placement", False))
+        self.log = bool(getattr(config, "log_device_placement", False))
+        counts = getattr(config, "device_count", None) or {}
+        self.cpus = max(1, int(counts.get("CPU", 1)))
+        self._logged = set()
+
+    def check(self, ops, error_class, log=None):
+        """Raise ``error_class`` for the first op pinned to a missing device (hard placement);
+        log each op's device once when asked to, in TensorFlow's format."""
+        for op in ops:
+            device = op.device
+            if device and not self.soft:
+                spec = DeviceSpec.from_string(device)
+                if spec.job in (None, "localhost") and not self._available(spec):
+                    raise error_class(
+                        None, op,
+                        f"Cannot assign a device for operation {op.name}: {{{{node {op.name}}}}}"
+                        f" was explicitly assigned to {device} but available devices are "
+                        f"[ {', '.join(_LOCAL_CPU + str(i) for i in range(self.cpus))} ]. "
+                        "Make sure the device specification refers to a valid device.")
+            if self.log and op.name not in self._logged:
+                self._logged.add(op.name)
+                log(f"{op.name}: ({op.type}): {_LOCAL_CPU}{self._index(op.device)}")
+
+    def _available(self, spec):
+        if spec.device_type is None:
+            return True
+        return spec.device_type == "CPU" and (spec.device_index or 0) < self.cpus
+
+    def _index(self, device):
+        spec = DeviceSpec.from_string(device) if device else None
+        if spec is not None and self._available(spec) and spec.device_type == "CPU":
+            return spec.device_index or 0
+        return 0

@@ -1,12 +1,14 @@
 """Sessions: prune the graph to what the fetches need, plan it once, run its kernels."""
 
 import operator
+import sys
 
 import numpy as np
 
 from . import chunking, dtypes, errors, fusion, nest, ownership, step_stats
 from . import config as _config
 from . import session_targets as _session_targets
+from .device_placement import Placement
 from .dtypes import type_string
 from .graph import (
     Operation,
@@ -222,6 +224,7 @@ class BaseSession:
         self._single_fetches = {}
         self._context_stack = []
         self._threads = _intra_op_threads(config)
+        self._placement = Placement(config)
         _config.keep_freed_memory()
 
     @property
@@ -366,6 +369,7 @@ class BaseSession:
     def _make_plan(self, elements, feed_tensors, split=True, outside_ops=()):
         fed = set(feed_tensors)
         order = _prune_and_order(elements, fed, outside_ops)
+        self._placement.check(order, errors.InvalidArgumentError, _log_placement)
         split = chunking.find_split(order, feed_tensors, elements) if split and fed else None
         slots = {}
         template = []
@@ -551,6 +555,10 @@ def _expand_sparse_feeds(keys, values):
         out_keys.extend(key)
         out_values.extend(value)
     return tuple(out_keys), tuple(out_values)
+
+
+def _log_placement(line):
+    print(line, file=sys.stderr)
 
 
 def _intra_op_threads(config):

@@ -18,6 +18,7 @@ import numpy as np
 from .. import errors, logging, metrics
 from ..graph import Graph, convert_to_tensor
 from ..ops import control_flow_ops
+from ..protos import ConfigProto
 from ..train import checkpoint_management, monitored_session, session_run_hook, training_util
 from ..train.saver import Saver
 
@@ -287,7 +288,7 @@ class Estimator:
                     chief_only_hooks=chief_hooks, save_checkpoint_secs=save_secs,
                     save_checkpoint_steps=save_steps,
                     save_summaries_steps=self._config.save_summary_steps,
-                    config=self._config.session_config,
+                    config=_session_config(self._config),
                     log_step_count_steps=self._config.log_step_count_steps) as session:
                 while not session.should_stop():
                     _, loss = session.run([spec.train_op, spec.loss])
@@ -328,7 +329,7 @@ class Estimator:
             scaffold = monitored_session.Scaffold(saver=Saver(allow_empty=True))
             creator = monitored_session.ChiefSessionCreator(
                 scaffold, checkpoint_filename_with_path=path,
-                config=self._config.session_config)
+                config=_session_config(self._config))
             done = 0
             session = monitored_session.MonitoredSession(creator, all_hooks)
             try:
@@ -370,7 +371,7 @@ class Estimator:
             scaffold = monitored_session.Scaffold(saver=Saver(allow_empty=True))
             creator = monitored_session.ChiefSessionCreator(
                 scaffold, checkpoint_filename_with_path=path,
-                config=self._config.session_config)
+                config=_session_config(self._config))
             hooks = list(hooks or []) + list(spec.prediction_hooks)
             with monitored_session.MonitoredSession(creator, hooks) as session:
                 while not session.should_stop():
@@ -457,3 +458,10 @@ def _split_batch(batch):
         return
     yield from batch
 
+
+def _session_config(run_config):
+    """The RunConfig's session config or, as TensorFlow's Estimator, one with soft placement
+    (a model_fn pinning ops to '/gpu:0' runs on a machine without GPUs)."""
+    if run_config.session_config is not None:
+        return run_config.session_config
+    return ConfigProto(allow_soft_placement=True)

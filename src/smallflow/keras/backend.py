@@ -16,6 +16,7 @@ import numpy as np
 from .. import dtypes
 from ..graph import Tensor, get_default_graph, get_default_session, reset_default_graph
 from ..ops import constant_op
+from ..protos import ConfigProto
 from ..session import Session
 from ..variables import Variable, global_variables, is_variable_initialized
 
@@ -168,7 +169,8 @@ def get_session():
         graph = get_default_graph()
         session = _SESSIONS.get(graph)
         if session is None or session._closed:
-            session = Session(graph=graph)
+            # Keras' own session places softly, as TensorFlow's Keras does
+            session = Session(graph=graph, config=ConfigProto(allow_soft_placement=True))
             _SESSIONS[graph] = session
     if not _MANUAL_INIT:
         _initialize_variables(session)
