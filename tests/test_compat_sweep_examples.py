@@ -1,5 +1,6 @@
 """Constructs found by the session 6 sweep of aymericdamien/TensorFlow-Examples
-(docs/compatibility.md, "Session 6 sweep: aymericdamien/TensorFlow-Examples"), reduced to a few lines, with what TensorFlow 1.x gives.
+(docs/compatibility.md, "Session 6 sweep: aymericdamien/TensorFlow-Examples"), reduced to a
+few lines, with what TensorFlow 1.x gives.
 """
 
 import re
