@@ -71,6 +71,10 @@ less). If time follows, the quiet +15% / +13% of session 5 becomes roughly +11% 
 still at the goal's edge. What is left: the Mean's reduce (~7 k instructions of NumPy's
 reduction machinery for 100 numbers), the list fetch, add_summary's queueing, and the
 cold I-cache of all of it after each training step.
+At 20:29-20:30 (load 5-5.5, 7 repeats, new and old code alternately, twice; median /
+best vs best): new drawn +2.3% / +9.2%, +1.3% / +15.0%; next_batch +10.3% / -5.6%,
++4.5% / +14.9%. Old drawn +11.6% / +12.1%, +7.2% / +10.0%; next_batch +18.8% / +18.3%,
++10.3% / +2.4%. The medians moved down by ~6-10 points; best vs best is still noise.
 The < 10% goal needs the quiet re-measurement (--repeats 11 --no-histograms).
 """
 
