@@ -82,7 +82,7 @@ LAYERS = [
                      "training_summaries",
                      "onnx",
                      "evaluation"]),
-    ("front-ends", ["cli", "__main__", "viz", "web"]),
+    ("front-ends", ["cli", "cli_committee", "__main__", "viz", "web"]),
 ]
 
 

@@ -97,7 +97,7 @@ AUGMENT_MOVES = [
 def test_the_augmentation_transform_scales_about_the_centre_then_shifts(angle, scale, shift,
                                                                        source, target):
     cnn_bn = models.get_model("cnn-bn")
-    rows = cnn_bn._transform_rows(tf.constant([angle]), tf.constant([scale]),
+    rows = cnn_bn.transform_rows(tf.constant([angle]), tf.constant([scale]),
                                   tf.constant([shift]))
     with tf.Session() as sess:
         a0, a1, a2, b0, b1, b2, c0, c1 = sess.run(rows)[0]
@@ -109,7 +109,7 @@ def test_the_augmentation_transform_scales_about_the_centre_then_shifts(angle, s
 
 def test_the_augmentation_rotates_as_tf_contrib_image_rotate_does():
     angles = tf.constant([0.3, -0.1])
-    ours = models.get_model("cnn-bn")._transform_rows(angles, tf.ones([2]), tf.zeros([2, 2]))
+    ours = models.get_model("cnn-bn").transform_rows(angles, tf.ones([2]), tf.zeros([2, 2]))
     theirs = tf.contrib.image.angles_to_projective_transforms(angles, 28, 28)
     with tf.Session() as sess:
         np.testing.assert_allclose(*sess.run([ours, theirs]), atol=1e-5)

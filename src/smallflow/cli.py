@@ -167,6 +167,7 @@ def _build_parser():
     _add_predict(commands)
     _add_show(commands)
     _add_export(commands)
+    _add_committee(commands)
     _add_serve(commands)
     # Every command takes --threads, including those added later by other modules' few lines.
     seen = set()
@@ -302,7 +303,16 @@ def _add_train(commands):
         action="store_true",
         help="print the results as one JSON object (progress goes to stderr)",
     )
+    from smallflow import cli_committee
+
+    cli_committee.add_ensemble_arguments(train)
     train.set_defaults(run=_train)
+
+
+def _add_committee(commands):
+    from smallflow import cli_committee
+
+    cli_committee.add_combine(commands)
 
 
 def _rates(module):
@@ -478,6 +488,27 @@ def _print_json(record):
 
 
 def _train(args):
+    if args.ensemble > 1 or args.views is not None:  # a committee (of one, with views)
+        from smallflow import cli_committee
+
+        return cli_committee.train_ensemble(args, _train_model)
+    results = _train_model(args)
+    if not isinstance(results, dict):
+        return results  # an exit code: the training diverged
+    if args.json:
+        _print_json(results)
+        return 0
+    seconds, steps = results["seconds"], results["steps"]
+    print(f"Trained in {seconds:.2f} s ({steps / seconds:,.0f} steps/s), final loss "
+          f"{results['loss']:.4f}")
+    print(f"Test accuracy: {results['accuracy']:.4f} ({results['test_examples']:,} images)")
+    if args.save:
+        print(f"Saved the model to {results['saved']}")
+    return 0
+
+
+def _train_model(args):
+    """Train one model as ``args`` say; the results dict, or an exit code if it diverged."""
     settings = models.hyperparameters(
         args.model,
         steps=args.steps,
@@ -567,6 +598,7 @@ def _train(args):
             "learning_rate": settings["learning_rate"],
             "seconds": seconds,
             "seed": args.seed,
+            "test_examples": data.test.num_examples,
         }
         if job is not None:
             results["processes"] = job.size()
@@ -579,21 +611,22 @@ def _train(args):
                 "validation_accuracy": validation_accuracy,
                 "loss": loss,
                 "train_examples": train_count,
+                "seconds": seconds,
+                "threads": _threads_used(),
             }
             try:
                 _make_folder(models.model_prefix(args.save))
                 results["saved"] = models.save_model(sess, graph, args.save, metadata)
             except (OSError, ValueError, TypeError) as error:
                 raise CommandError(f"cannot save the model to {args.save}: {error}") from None
+    return results
 
-    if args.json:
-        _print_json(results)
-        return 0
-    print(f"Trained in {seconds:.2f} s ({steps / seconds:,.0f} steps/s), final loss {loss:.4f}")
-    print(f"Test accuracy: {test_accuracy:.4f} ({data.test.num_examples:,} images)")
-    if args.save:
-        print(f"Saved the model to {results['saved']}")
-    return 0
+
+def _threads_used():
+    """The --threads setting the arithmetic ran with ("automatic" for the policy)."""
+    from smallflow import config
+
+    return config.get_threads() or "automatic"
 
 
 def _join_job():
@@ -777,6 +810,12 @@ def _setting(metadata, key, default=None):
 
 
 def _describe(metadata):
+    if metadata.get("model") == "committee":
+        members = metadata["committee"]["members"]
+        seeds = ", ".join(str(m.get("seed")) for m in metadata.get("members", []))
+        kinds = ", ".join(sorted({m["model"] for m in members}))
+        return (f"committee of {len(members)} {kinds} (seeds {seeds or '?'}), "
+                f"{len(metadata['committee']['views'])} views")
     parts = [str(metadata.get("model", "?"))]
     steps = _setting(metadata, "steps")
     if isinstance(steps, int):

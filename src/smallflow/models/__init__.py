@@ -35,13 +35,15 @@ import os
 import numpy as np
 
 import smallflow as tf
-from smallflow.models import cnn, cnn_bn, mlp, rnn, softmax
+from smallflow.models import cnn, cnn_bn, committee, mlp, rnn, softmax
 
 __all__ = [
+    "KINDS",
     "MODELS",
     "OPTIMIZERS",
     "ModelFileError",
     "ModelGraph",
+    "build_committee_graph",
     "build_graph",
     "get_model",
     "hyperparameters",
@@ -61,6 +63,9 @@ MODELS = {
     "rnn": rnn,
     "cnn-bn": cnn_bn,
 }
+
+# What a saved model can be: a trained model, or a committee of them (``models.committee``).
+KINDS = (*MODELS, committee.KIND)
 
 # The optimizers `smallflow train --optimizer` offers, as TensorFlow 1.x names them.
 OPTIMIZERS = ("sgd", "momentum", "adam", "adagrad", "rmsprop")
@@ -88,7 +93,12 @@ class ModelFileError(ValueError):
 
 
 def get_model(name):
-    """The model module registered as ``name``; ValueError lists the known names."""
+    """The model module registered as ``name``; ValueError lists the known names.
+
+    ``"committee"`` gives ``models.committee`` (its ``DESCRIPTION``; it is not trained).
+    """
+    if name == committee.KIND:
+        return committee
     try:
         return MODELS[name]
     except KeyError:
@@ -158,6 +168,8 @@ class ModelGraph:
     # Checkpoint name -> the variable whose value is saved under it (a moving average of
     # the variable when the model evaluates with averaged weights, else the variable).
     saved_values: dict = dataclasses.field(default_factory=dict)
+    # Images per Session.run when predicting (default: the model's PREDICT_BATCH).
+    predict_batch: int | None = None
 
 
 def build_graph(name, optimizer=None, learning_rate=None, seed=None, wrap_optimizer=None,
@@ -224,6 +236,40 @@ def build_graph(name, optimizer=None, learning_rate=None, seed=None, wrap_optimi
     )
 
 
+def build_committee_graph(spec):
+    """The graph of a committee (``models.committee``): ``spec`` is a committee model's
+    ``metadata["committee"]``. Prediction only: ``train_op`` is None."""
+    graph = tf.Graph()
+    with graph.as_default():
+        images = tf.placeholder(tf.float32, [None, 784], name="images")
+        labels = tf.placeholder(tf.float32, [None, 10], name="labels")
+        keep_prob = tf.placeholder_with_default(1.0, [], name="keep_prob")
+        logits, probabilities, _ = committee.build(spec, images)
+        model_variables = list(tf.global_variables())
+        probabilities = tf.identity(probabilities, name="probabilities")
+        # -sum(y log p) of the committee's p (its logits are log p).
+        loss = tf.reduce_mean(-tf.reduce_sum(labels * logits, 1), name="loss")
+        correct = tf.equal(tf.argmax(probabilities, 1), tf.argmax(labels, 1))
+        accuracy = tf.reduce_mean(tf.cast(correct, tf.float32), name="accuracy")
+        initializer = tf.global_variables_initializer()
+    return ModelGraph(
+        name=committee.KIND,
+        graph=graph,
+        images=images,
+        labels=labels,
+        keep_prob=keep_prob,
+        logits=logits,
+        probabilities=probabilities,
+        loss=loss,
+        accuracy=accuracy,
+        model_variables=model_variables,
+        train_op=None,
+        initializer=initializer,
+        saved_values={variable.op.name: variable for variable in model_variables},
+        predict_batch=committee.predict_batch(spec),
+    )
+
+
 def _learning_rate(model, learning_rate, global_step, steps):
     """The model's learning rate: constant, or decayed by its schedule from the global step,
     and scaled up linearly over its first ``warmup_steps`` steps if the model has them."""
@@ -275,7 +321,8 @@ def predict_probabilities(sess, model_graph, images, batch_size=None):
     same batches, so they compute bit-identical probabilities from the same weights.
     """
     if batch_size is None:
-        batch_size = getattr(get_model(model_graph.name), "PREDICT_BATCH", PREDICT_BATCH)
+        batch_size = model_graph.predict_batch or getattr(
+            get_model(model_graph.name), "PREDICT_BATCH", PREDICT_BATCH)
     images = np.asarray(images, dtype=np.float32)
     parts = []
     for start in range(0, images.shape[0], batch_size):
@@ -346,10 +393,16 @@ def read_model_metadata(path):
             f"saved in model format {metadata.get('format_version')!r}; this smallflow reads "
             f"format {FORMAT_VERSION}",
         )
-    if metadata.get("model") not in MODELS:
+    if metadata.get("model") not in KINDS:
         raise ModelFileError(
             name, f"holds a model {metadata.get('model')!r} this smallflow does not know"
         )
+    if metadata["model"] == committee.KIND:
+        try:
+            committee.check_spec(metadata.get("committee"))
+        except committee.CommitteeError as error:
+            raise ModelFileError(name, f"a committee whose description is wrong: {error}") \
+                from None
     if not isinstance(metadata.get("hyperparameters", {}), dict):
         raise ModelFileError(name, "its metadata's hyperparameters are not a JSON object")
     checkpoint = {key: value for key, value in record.items() if key != "metadata"}
@@ -376,7 +429,10 @@ def load_model(path):
     """
     name = os.fspath(path)
     metadata = read_model_metadata(name)
-    model_graph = build_graph(metadata["model"])
+    if metadata["model"] == committee.KIND:
+        model_graph = build_committee_graph(metadata["committee"])
+    else:
+        model_graph = build_graph(metadata["model"])
     sess = tf.Session(graph=model_graph.graph)
     try:
         with model_graph.graph.as_default():

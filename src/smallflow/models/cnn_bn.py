@@ -59,11 +59,11 @@ def augment(grid):
     angles = tf.random_uniform(count, -limit, limit)
     scales = tf.random_uniform(count, 1.0 - MAX_SCALE_CHANGE, 1.0 + MAX_SCALE_CHANGE)
     shifts = tf.random_uniform(tf.concat([count, [2]], 0), -MAX_SHIFT_PIXELS, MAX_SHIFT_PIXELS)
-    return tf.contrib.image.transform(grid, _transform_rows(angles, scales, shifts),
+    return tf.contrib.image.transform(grid, transform_rows(angles, scales, shifts),
                                       interpolation="BILINEAR")
 
 
-def _transform_rows(angles, scales, shifts):
+def transform_rows(angles, scales, shifts):
     """Rows ``[a0, a1, a2, b0, b1, b2, 0, 0]`` mapping each output pixel (x, y) to the input
     point it reads: undo the shift, then the rotation and scaling about the centre."""
     centre = (IMAGE_SIDE - 1) / 2.0

@@ -155,7 +155,7 @@ class ModelStore:
                 continue
             found.append((_model_id(path), models.model_prefix(path), metadata))
         # The tutorial's order (softmax first: the default, with its evidence), then by name.
-        order = list(models.MODELS)
+        order = list(models.KINDS)
         return sorted(found, key=lambda item: (order.index(item[2]["model"]), item[0]))
 
     @property
