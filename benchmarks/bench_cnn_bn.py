@@ -47,7 +47,6 @@ Run: python benchmarks/bench_cnn_bn.py [--seed 0] [--steps N] [--eval-every 550]
 """
 
 import argparse
-import math
 import os
 import tempfile
 import time
@@ -57,19 +56,9 @@ import numpy as np
 import smallflow as tf
 from smallflow import models
 from smallflow.datasets import mnist
-from smallflow.models import pipeline
+from smallflow.models import committee, pipeline
 
 THRESHOLDS = (0.99, 0.992, 0.994, 0.995, 0.996, 0.997)
-
-# Test-time augmentation variants: (name, [(angle in degrees, dx, dy), ...]) besides the
-# image itself. Few views: each costs one more pass over validation and test.
-_TURNS = [(-6.0, 0.0, 0.0), (6.0, 0.0, 0.0)]
-_SHIFTS = [(0.0, 1.0, 1.0), (0.0, -1.0, -1.0)]
-TTA_VARIANTS = (
-    ("turns", _TURNS),
-    ("turns+shifts", _TURNS + _SHIFTS),
-)
-
 
 def _test_accuracy(sess, graph, test):
     probabilities = models.predict_probabilities(sess, graph, test.images)
@@ -117,56 +106,43 @@ def _train(args):
           f"({trained / settings['steps'] * steps_per_epoch:.0f} s per epoch)")
 
 
-def _moved_copies(graph, moves):
-    """An op turning flat images (fed to the returned placeholder) into one moved copy per
-    ``(degrees, dx, dy)`` in ``moves``: ``[len(moves), N, 784]``."""
-    with graph.as_default(), tf.name_scope("test_time_augmentation"):
-        images = tf.placeholder(tf.float32, [None, 784], name="images")
-        grid = tf.reshape(images, [-1, 28, 28, 1])
-        copies = []
-        for degrees, dx, dy in moves:
-            rotated = tf.contrib.image.rotate(grid, degrees * math.pi / 180, "BILINEAR")
-            moved = tf.contrib.image.translate(rotated, [[dx, dy]], "BILINEAR")
-            copies.append(tf.reshape(moved, [-1, 784]))
-        return images, tf.stack(copies)
-
-
-def _tta_probabilities(sess, graph, images, moves):
-    """Per move, the class probabilities of the moved images: ``[len(moves), N, 10]``."""
-    source, copies = _moved_copies(graph.graph, moves)
-    moved = sess.run(copies, {source: images})
-    return np.stack([models.predict_probabilities(sess, graph, m) for m in moved])
-
-
 def _evaluate(args):
-    metadata = models.read_model_metadata(args.model)
-    size = metadata.get("hyperparameters", {}).get("validation_size") or 5000
-    data = mnist.read_data_sets(_data_dir(args), one_hot=True, validation_size=size)
-    moves = sorted({m for _, variant in TTA_VARIANTS for m in variant})
-    sess, graph, _ = models.load_model(args.model)
-    results = {}
+    """Each member and each committee of the first k members (k = 1..K), plain and under
+    each view candidate of ``models.committee``, on validation and test; the views of each
+    committee are chosen by its validation accuracy."""
+    members = committee.load_members(args.model)
+    sizes = {m.get("hyperparameters", {}).get("validation_size") or 5000 for m, _ in members}
+    if len(sizes) != 1:
+        raise SystemExit(f"the models held out different validation sets: {sorted(sizes)}")
+    data = mnist.read_data_sets(_data_dir(args), one_hot=True, validation_size=sizes.pop())
+    views = committee.union_of_views()
+    sess, graph, _ = committee.assemble(members, views)
+    outputs = {}
     with sess:
         for split in ("validation", "test"):
             dataset = getattr(data, split)
-            truth = np.argmax(dataset.labels, 1)
             start = time.perf_counter()
-            plain = models.predict_probabilities(sess, graph, dataset.images)
-            plain_seconds = time.perf_counter() - start
-            moved = dict(zip(moves, _tta_probabilities(sess, graph, dataset.images, moves)))
-            results[split] = {"plain": float(np.mean(np.argmax(plain, 1) == truth))}
-            for name, variant in TTA_VARIANTS:
-                mean = (plain + sum(moved[m] for m in variant)) / (1 + len(variant))
-                results[split][name] = float(np.mean(np.argmax(mean, 1) == truth))
-            print(f"{split}: plain {results[split]['plain']:.4f} "
-                  f"({plain_seconds:.1f} s for {dataset.num_examples:,} images)  "
-                  + "  ".join(f"TTA {name} ({1 + len(variant)} views) "
-                              f"{results[split][name]:.4f}" for name, variant in TTA_VARIANTS),
-                  flush=True)
-    names = [name for name, _ in TTA_VARIANTS]
-    chosen = max(names, key=lambda name: (results["validation"][name], -names.index(name)))
-    print(f"model {args.model}: test accuracy {results['test']['plain']:.4f} plain; with TTA "
-          f"chosen by validation ({chosen}) {results['test'][chosen]:.4f}; load "
-          f"{os.getloadavg()[0]:.1f}")
+            outputs[split] = committee.member_view_probabilities(sess, graph, dataset.images)
+            print(f"{split}: {len(members)} members x {len(views)} views of "
+                  f"{dataset.num_examples:,} images in {time.perf_counter() - start:.0f} s; "
+                  f"load {os.getloadavg()[0]:.1f}", flush=True)
+    names = [name for name, _ in committee.VIEW_CANDIDATES]
+    for count in range(1, len(members) + 1):
+        scores = {split: committee.accuracies(outputs[split][:count],
+                                              getattr(data, split).labels, views)
+                  for split in outputs}
+        if count == 1 or count == len(members):
+            for index in range(count):
+                path = args.model[index]
+                print(f"member {index + 1} {path}: " + "  ".join(
+                    f"{name} {scores['validation'][name]['members'][index]:.4f}/"
+                    f"{scores['test'][name]['members'][index]:.4f}" for name in names))
+        chosen = committee.choose_views(scores["validation"])
+        test = {name: score["committee"] for name, score in scores["test"].items()}
+        print(f"committee of the first {count}: " + "  ".join(
+            f"{name} {scores['validation'][name]['committee']:.4f}/{test[name]:.4f}"
+            for name in names) + f"  (validation/test); chosen on validation: {chosen}: "
+            f"test {test[chosen]:.4f}, plain {test['plain']:.4f}", flush=True)
 
 
 def _data_dir(args):
@@ -179,7 +155,8 @@ def main():
     parser.add_argument("--steps", type=int, help="training steps (default: the model's)")
     parser.add_argument("--eval-every", type=int, default=550)
     parser.add_argument("--data-dir", help="MNIST folder (default: a temporary copy)")
-    parser.add_argument("--model", help="evaluate this saved cnn-bn model (plain and TTA)")
+    parser.add_argument("--model", nargs="+", help="evaluate these saved models, alone and as "
+                        "committees (plain and with test-time views)")
     args = parser.parse_args()
     if args.model:
         _evaluate(args)
