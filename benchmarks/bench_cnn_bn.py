@@ -116,16 +116,11 @@ def _evaluate(args):
         raise SystemExit(f"the models held out different validation sets: {sorted(sizes)}")
     data = mnist.read_data_sets(_data_dir(args), one_hot=True, validation_size=sizes.pop())
     views = committee.union_of_views()
-    sess, graph, _ = committee.assemble(members, views)
-    outputs = {}
-    with sess:
-        for split in ("validation", "test"):
-            dataset = getattr(data, split)
-            start = time.perf_counter()
-            outputs[split] = committee.member_view_probabilities(sess, graph, dataset.images)
-            print(f"{split}: {len(members)} members x {len(views)} views of "
-                  f"{dataset.num_examples:,} images in {time.perf_counter() - start:.0f} s; "
-                  f"load {os.getloadavg()[0]:.1f}", flush=True)
+    outputs = {"validation": [], "test": []}
+    for path, member in zip(args.model, members):
+        for split, value in _member_outputs(args, path, member, data, views).items():
+            outputs[split].append(value)
+    outputs = {split: np.concatenate(parts) for split, parts in outputs.items()}
     names = [name for name, _ in committee.VIEW_CANDIDATES]
     for count in range(1, len(members) + 1):
         scores = {split: committee.accuracies(outputs[split][:count],
@@ -145,6 +140,33 @@ def _evaluate(args):
             f"test {test[chosen]:.4f}, plain {test['plain']:.4f}", flush=True)
 
 
+def _member_outputs(args, path, member, data, views):
+    """One member's probabilities per view on validation and test, ``[1, views, N, 10]``
+    each; kept in ``--cache`` (keyed by the file's name, size and time) when given."""
+    cached = None
+    if args.cache:
+        stat = os.stat(models.model_prefix(path) + ".npz")
+        key = f"{os.path.basename(models.model_prefix(path))}-{stat.st_size}-{stat.st_mtime_ns}"
+        cached = os.path.join(args.cache, key + ".npz")
+        if os.path.exists(cached):
+            with np.load(cached) as stored:
+                return {split: stored[split] for split in ("validation", "test")}
+    sess, graph, _ = committee.assemble([member], views)
+    outputs = {}
+    with sess:
+        for split in ("validation", "test"):
+            dataset = getattr(data, split)
+            start = time.perf_counter()
+            outputs[split] = committee.member_view_probabilities(sess, graph, dataset.images)
+            print(f"{path} {split}: {len(views)} views of {dataset.num_examples:,} images in "
+                  f"{time.perf_counter() - start:.0f} s; load {os.getloadavg()[0]:.1f}",
+                  flush=True)
+    if cached:
+        os.makedirs(args.cache, exist_ok=True)
+        np.savez(cached, **outputs)
+    return outputs
+
+
 def _data_dir(args):
     return args.data_dir or os.path.join(tempfile.mkdtemp(), "mnist")
 
@@ -157,6 +179,8 @@ def main():
     parser.add_argument("--data-dir", help="MNIST folder (default: a temporary copy)")
     parser.add_argument("--model", nargs="+", help="evaluate these saved models, alone and as "
                         "committees (plain and with test-time views)")
+    parser.add_argument("--cache", help="with --model: keep each model's outputs in this "
+                        "folder (a later run with more models reuses them)")
     args = parser.parse_args()
     if args.model:
         _evaluate(args)
