@@ -11,12 +11,15 @@ average (the machine may be shared) and the first time each threshold up to the 
 99.7% was reached. Lines are flushed as they come, so a run cut short still reports what it
 reached.
 
-Evaluation (``--model PATH``, a model saved by ``smallflow train --save``): the validation
-and test accuracy of its plain predictions, and of test-time augmentation (TTA): the class
-probabilities averaged over the image and a few fixed shifted/rotated copies of it. The
-variant of TTA reported as the result is chosen by validation accuracy; the test figures of
-all are printed. TTA is not what ``smallflow evaluate``/``predict`` do: they give the plain
-figure.
+Evaluation (``--model PATH [PATH ...]``, models saved by ``smallflow train --save``): the
+validation and test accuracy of each model and of each committee of the first k models
+(the mean of their class probabilities, ``models.committee``), plain and with test-time
+views (the probabilities also averaged over fixed turned / shifted / resized copies of each
+image): every candidate of ``committee.VIEW_CANDIDATES`` is printed, and the one each
+committee would use is chosen by its VALIDATION accuracy (ties to fewer views), never by
+test. ``smallflow combine`` / ``train --ensemble`` save such a committee as one model, which
+``evaluate``/``predict``/``serve``/``export`` then use whole. ``--cache DIR`` keeps each
+model's outputs, so a model finished later joins without re-running the others.
 
 Measured (2026-12-01, seed 0, one thread, nice 10, load average 10-13 on 2 cores: some 15%
 of one core for this job).
@@ -43,7 +46,7 @@ of one core for this job).
 The tutorial's 99.7% is not reached.
 
 Run: python benchmarks/bench_cnn_bn.py [--seed 0] [--steps N] [--eval-every 550]
-     python benchmarks/bench_cnn_bn.py --model PATH [--data-dir DIR]
+     python benchmarks/bench_cnn_bn.py --model PATH [PATH ...] [--data-dir DIR] [--cache DIR]
 """
 
 import argparse
