@@ -100,7 +100,6 @@ def train_ensemble(args, train_one):
             member.ensemble = 1
             member.seed = args.seed + index
             member.save = f"{prefix}-member{index + 1}.npz"
-            member.json = True  # its progress goes to stderr, its results come back here
             if args.logdir:
                 member.logdir = os.path.join(args.logdir, f"member{index + 1}")
             print(f"Member {index + 1} of {args.ensemble} (seed {member.seed})", file=log,
@@ -112,18 +111,18 @@ def train_ensemble(args, train_one):
                   file=log, flush=True)
             paths.append(member.save)
             trained.append(results)
-        record, sess, graph = _build(paths, args.views or AUTO, args, log)
+        kept = paths if args.save else [None] * len(paths)  # the scratch folder goes
+        record, sess, graph = _build(paths, args.views or AUTO, args, log, kept)
         record["seconds"] = sum(result["seconds"] for result in trained)
         for member, result in zip(record["members"], trained, strict=True):
             member["seconds"] = result["seconds"]
-            if not args.save:
-                member["file"] = None
         return _finish(args, (record, sess, graph))
 
 
-def _build(paths, views_option, args, log):
+def _build(paths, views_option, args, log, files=None):
     """Load the members, choose the views, measure: ``(record, session, graph)``, the record
-    saying what to report and save."""
+    saying what to report and save. ``files`` are the members' names to record (default:
+    ``paths``; None for one not kept)."""
     try:
         members = committee.load_members(paths)
     except models.ModelFileError as error:
@@ -154,7 +153,8 @@ def _build(paths, views_option, args, log):
     record = {
         "model": committee.KIND,
         "members": [_member_record(index, path, metadata, validation, test, chosen_name)
-                    for index, (path, (metadata, _)) in enumerate(zip(paths, members))],
+                    for index, (path, (metadata, _)) in enumerate(zip(files or paths,
+                                                                      members))],
         "views": chosen_name,
         "view_count": len(chosen),
         "chosen_on": "validation" if views_option == AUTO else "given",
@@ -207,7 +207,7 @@ def _measure(members, candidates, dataset, assembled=None):
 
 def _member_record(index, path, metadata, validation, test, chosen):
     return {
-        "file": os.fspath(path),
+        "file": None if path is None else os.fspath(path),
         "model": metadata["model"],
         "seed": metadata.get("seed"),
         "validation_accuracy": validation["plain"]["members"][index] if validation else None,
@@ -222,16 +222,22 @@ def _report(record, log):
     for number, member in enumerate(record["members"], 1):
         validation = member["validation_accuracy"]
         seen = "" if validation is None else f"validation {validation:.4f}, "
-        print(f"Member {number}: {member['model']} seed {member['seed']} ({member['file']}): "
+        where = f" ({member['file']})" if member["file"] else ""
+        print(f"Member {number}: {member['model']} seed {member['seed']}{where}: "
               f"{seen}test {member['accuracy']:.4f} ({member['accuracy_with_views']:.4f} with "
               f"the views)", file=log)
     candidates = record["candidates"]
     if record["validation_accuracy"] is not None:
         print("Committee on the validation set: " + ", ".join(
-            f"{name} ({c['views']} views) {c['validation']:.4f}"
+            f"{name} ({_views_count(c['views'])}) {c['validation']:.4f}"
             for name, c in candidates.items()), file=log)
     how = "chosen on the validation set" if record["chosen_on"] == "validation" else "given"
-    print(f"Views {how}: {record['views']} ({record['view_count']})", file=log, flush=True)
+    print(f"Views {how}: {record['views']} ({_views_count(record['view_count'])})", file=log,
+          flush=True)
+
+
+def _views_count(count):
+    return f"{count} view" + ("s" if count != 1 else "")
 
 
 def _finish(args, built):
@@ -251,7 +257,8 @@ def _finish(args, built):
         return 0
     count = len(record["members"])
     print(f"Committee of {count}: test accuracy {record['accuracy']:.4f} with the views "
-          f"{record['views']} ({record['view_count']}), {record['plain_accuracy']:.4f} plain")
+          f"{record['views']} ({_views_count(record['view_count'])}), "
+          f"{record['plain_accuracy']:.4f} plain")
     if "seconds" in record:
         print(f"Training took {record['seconds']:.0f} s in all ({count} members in turn)")
     if args.save:
