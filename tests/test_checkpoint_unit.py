@@ -76,12 +76,16 @@ def test_killing_saves_at_random_instants_leaves_the_old_or_the_new_pair(tmp_pat
     spread = 2.0 * (time.perf_counter() - started)
     seen = 0
     rng = random.Random(15)
-    for _ in range(60):
+    for attempt in range(60):
         pid = _saving_child(prefix, seen + 1)
         time.sleep(rng.uniform(0.0, spread))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         seen = _check_pair(tmp_path, name, seen)
+        if seen == 0 and attempt % 10 == 9:
+            # On a busy machine a forked child may not be scheduled within the spread at
+            # all: wait longer until some save completes, so the test still tests something.
+            spread *= 2
     assert seen > 0, "no save ever completed: the kills came too early to test anything"
     # The next save removes what the killed ones left behind.
     _save(prefix, seen + 1)
