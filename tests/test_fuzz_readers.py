@@ -101,6 +101,20 @@ def test_checkpoint_reader_returns_values_or_raises_a_tensorflow_error(tmp_path,
         assert set(reader.get_variable_to_shape_map()) <= {"w", "b"}
 
 
+def test_checkpoint_reader_turns_an_encrypted_zip_entry_into_data_loss(tmp_path):
+    # zipfile answers an entry flagged as encrypted with a RuntimeError (found by the fuzz
+    # test above): the reader must say DataLossError like any other damage.
+    data = bytearray(_checkpoint_bytes(tmp_path))
+    for signature, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = data.find(signature)
+        while start >= 0:
+            data[start + flag_at] |= 1
+            start = data.find(signature, start + 4)
+    (tmp_path / "ckpt.npz").write_bytes(bytes(data))
+    with pytest.raises(errors.DataLossError):
+        checkpoint_utils.load_checkpoint(tmp_path / "ckpt").get_tensor("w")
+
+
 def _picture_bytes(fmt):
     drawing = np.full((40, 30), 250, dtype=np.uint8)
     drawing[5:35, 12:17] = 20

@@ -152,8 +152,9 @@ _READ_ERRORS = (
     zipfile.BadZipFile,
     zlib.error,
     UnicodeDecodeError,
-    # zipfile's answer to a damaged header claiming a zip version or compression it lacks.
-    NotImplementedError,
+    # zipfile's answers to a damaged header: a zip version or compression it lacks
+    # (NotImplementedError), an entry flagged as encrypted (RuntimeError, its base class).
+    RuntimeError,
 )
 
 
