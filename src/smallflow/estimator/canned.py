@@ -117,8 +117,11 @@ def _loss_summaries(loss, average_loss):
     """The ``loss`` and ``average_loss`` scalars TensorFlow's heads add while training."""
     import sys
 
+    from .. import tb_protos
+
     summary = sys.modules.get("smallflow.summary")
-    if summary is None:
+    # Without the tensorboard extra no summary can be made, and training goes on without.
+    if summary is None or not tb_protos.available():
         return
     with name_scope(None):
         summary.scalar("loss", loss)
