@@ -75,11 +75,11 @@ def _garbage_collect_exports(export_dir_base, exports_to_keep):
             logging.warning("Can not delete %s recursively: %s", path, err)
 
 
-class LatestExporter(Exporter):
-    """Exports after every evaluation, keeping the ``exports_to_keep`` newest exports."""
+class _WrappingExporter(Exporter):
+    """What the public exporters share: a named SavedModel export, and how many to keep."""
 
-    def __init__(self, name, serving_input_receiver_fn, assets_extra=None, as_text=False,
-                 exports_to_keep=5):
+    def __init__(self, name, serving_input_receiver_fn, assets_extra, as_text,
+                 exports_to_keep=None):
         self._saved_model_exporter = _SavedModelExporter(name, serving_input_receiver_fn,
                                                          assets_extra, as_text)
         _check_exports_to_keep(exports_to_keep)
@@ -89,24 +89,33 @@ class LatestExporter(Exporter):
     def name(self):
         return self._saved_model_exporter.name
 
-    def export(self, estimator, export_path, checkpoint_path, eval_result,
-               is_the_final_export):
+    def _export_and_collect(self, estimator, export_path, checkpoint_path, eval_result,
+                            is_the_final_export):
         result = self._saved_model_exporter.export(estimator, export_path, checkpoint_path,
                                                    eval_result, is_the_final_export)
         _garbage_collect_exports(export_path, self._exports_to_keep)
         return result
 
 
-class FinalExporter(Exporter):
+class LatestExporter(_WrappingExporter):
+    """Exports after every evaluation, keeping the ``exports_to_keep`` newest exports."""
+
+    def __init__(self, name, serving_input_receiver_fn, assets_extra=None, as_text=False,
+                 exports_to_keep=5):
+        super().__init__(name, serving_input_receiver_fn, assets_extra, as_text,
+                         exports_to_keep)
+
+    def export(self, estimator, export_path, checkpoint_path, eval_result,
+               is_the_final_export):
+        return self._export_and_collect(estimator, export_path, checkpoint_path, eval_result,
+                                        is_the_final_export)
+
+
+class FinalExporter(_WrappingExporter):
     """Exports once, after the evaluation at the end of training."""
 
     def __init__(self, name, serving_input_receiver_fn, assets_extra=None, as_text=False):
-        self._saved_model_exporter = _SavedModelExporter(name, serving_input_receiver_fn,
-                                                         assets_extra, as_text)
-
-    @property
-    def name(self):
-        return self._saved_model_exporter.name
+        super().__init__(name, serving_input_receiver_fn, assets_extra, as_text)
 
     def export(self, estimator, export_path, checkpoint_path, eval_result,
                is_the_final_export):
@@ -139,7 +148,7 @@ def _check_compare_fn(compare_fn):
                          f"{extra}")
 
 
-class BestExporter(Exporter):
+class BestExporter(_WrappingExporter):
     """Exports when an evaluation is better (``compare_fn``) than every earlier one."""
 
     def __init__(self, name="best_exporter", serving_input_receiver_fn=None,
@@ -147,18 +156,12 @@ class BestExporter(Exporter):
                  assets_extra=None, as_text=False, exports_to_keep=5):
         _check_compare_fn(compare_fn)
         self._compare_fn = compare_fn
-        self._saved_model_exporter = _SavedModelExporter(name, serving_input_receiver_fn,
-                                                         assets_extra, as_text)
+        super().__init__(name, serving_input_receiver_fn, assets_extra, as_text,
+                         exports_to_keep)
         self._event_file_pattern = event_file_pattern
         self._model_dir = None
         self._best_eval_result = None
         self._has_exported = False
-        _check_exports_to_keep(exports_to_keep)
-        self._exports_to_keep = exports_to_keep
-
-    @property
-    def name(self):
-        return self._saved_model_exporter.name
 
     def export(self, estimator, export_path, checkpoint_path, eval_result,
                is_the_final_export):
@@ -177,9 +180,8 @@ class BestExporter(Exporter):
             return None
         logging.info("Performing best model export.")
         self._best_eval_result = eval_result
-        result = self._saved_model_exporter.export(estimator, export_path, checkpoint_path,
-                                                   eval_result, is_the_final_export)
-        _garbage_collect_exports(export_path, self._exports_to_keep)
+        result = self._export_and_collect(estimator, export_path, checkpoint_path, eval_result,
+                                          is_the_final_export)
         self._has_exported = True
         return result
 
