@@ -32,7 +32,7 @@ LAYERS = [
              "ops.conv_ops", "ops.nn_ops", "ops.state_ops", "ops.random_ops",
              "ops.control_flow_ops", "ops.training_ops", "ops.sparse_training_ops",
              "ops.indexed_slices", "ops.conv_kernels", "ops.pool_kernels", "ops.winograd",
-             "ops.conv_blocks",
+             "ops.conv_blocks", "ops.conv_phases",
              "ops.work_arrays", "ops.string_ops",
              "ops.bitwise_ops",
              "ops.summary_ops", "ops.control_flow_context", "ops.tensor_array_ops",

@@ -34,7 +34,7 @@ the fetch reads the summary, the call gives it as the bytes a fetch returns, wit
 
 import numpy as np
 
-from .ops import conv_kernels, pool_kernels, summary_ops
+from .ops import conv_kernels, conv_phases, pool_kernels, summary_ops
 
 __all__ = ["fuse"]
 
@@ -47,8 +47,11 @@ def _nhwc_pair(values):
     return (values[1], values[2])  # NHWC: [1, height, width, 1]
 
 
-def _fused_kernel(conv_op, kernels, bias_first, wants_stand_in, pool_op=None, keep=False):
-    """The fused call; ``keep``: the ReLU's result is an output too, beside the pool's."""
+def _fused_kernel(conv_op, kernels, bias_first, wants_stand_in, pool_op=None, keep=False,
+                  phases=False):
+    """The fused call; ``keep``: the ReLU's result is an output too, beside the pool's;
+    ``phases``: only the fused ReLU + max-pool gradient reads that result, which may then be
+    a ``conv_phases.PooledActivation`` standing for it."""
     conv_kernel, add_kernel, relu_kernel, pool_kernel = kernels
     strides = _nhwc_pair(conv_op.attrs["strides"])
     padding = conv_op.attrs["padding"]
@@ -60,7 +63,11 @@ def _fused_kernel(conv_op, kernels, bias_first, wants_stand_in, pool_op=None, ke
         if (type(x) is np.ndarray and type(w) is np.ndarray and type(b) is np.ndarray
                 and b.ndim == 1 and w.ndim == 4 and b.shape[0] == w.shape[3]
                 and x.dtype == w.dtype == b.dtype and x.dtype.kind == "f"):
-            result = conv_kernels.conv2d_bias_relu(x, w, b, strides, padding, pool, keep)
+            result = None
+            if phases:
+                result = conv_phases.conv2d_bias_relu_pool(x, w, b, strides, padding, pool)
+            if result is None:
+                result = conv_kernels.conv2d_bias_relu(x, w, b, strides, padding, pool, keep)
             activation = result
         else:
             conv = conv_kernel(x, w)
@@ -184,6 +191,11 @@ def _relu_pool_grad_kernel(pool_op, kernels):
     pool = _pool_pair(pool_op)
 
     def relu_max_pool_grad(x, y, grad):
+        if type(x) is conv_phases.PooledActivation:
+            result = conv_phases.relu_max_pool_grad(x, y, grad)
+            if result is not None:
+                return result
+            x = x.materialize()
         if not (type(x) is type(y) is type(grad) is np.ndarray and x.ndim == 4
                 and x.dtype == y.dtype == grad.dtype and x.dtype.kind == "f"
                 and y.shape == grad.shape):
@@ -251,6 +263,24 @@ def _fuse_scalar_summaries(steps, step_ops, producers, readers, kept):
     return replaced, removed
 
 
+def _only_pool_gradients_read(relu_slot, pool_index, steps, step_ops, readers, kept,
+                               grad_pairs):
+    """True when, besides the max-pool at ``pool_index``, only fused ReluGrad(MaxPoolGrad)
+    pairs of that same pool read the ReLU's result (so it may be a PooledActivation)."""
+    if relu_slot in kept:
+        return False
+    pool_slot = steps[pool_index][2]
+    pool = _pool_pair(step_ops[pool_index])
+    for index, position in readers.get(relu_slot, ()):
+        if index == pool_index:
+            continue
+        pair = grad_pairs.get(index)
+        if (pair is None or position != pair[0] or steps[pair[1]][1][1] != pool_slot
+                or _pool_pair(step_ops[pair[1]]) != pool):
+            return False
+    return True
+
+
 def fuse(steps, step_ops, kept):
     """Return ``(steps, step_ops)`` with each fusable Conv2D + bias + Relu chain replaced by
     one step in the ReLU's place. ``kept``: slots the caller fetches (never fused away)."""
@@ -258,6 +288,14 @@ def fuse(steps, step_ops, kept):
     readers = _readers(steps)
     replaced = {}
     removed = set()
+    grad_replaced, grad_removed = _fuse_relu_pool_grads(steps, step_ops, producers, readers,
+                                                        kept)
+    # step index -> (position at which it reads the activation, its MaxPoolGrad's index)
+    grad_pairs = {}
+    for relu_grad_index in grad_replaced:
+        pool_grad_index = producers[steps[relu_grad_index][1][0]]
+        grad_pairs[relu_grad_index] = (1, pool_grad_index)
+        grad_pairs[pool_grad_index] = (0, pool_grad_index)
     for index, op in enumerate(step_ops):
         if op.type != "Relu":
             continue
@@ -272,22 +310,26 @@ def fuse(steps, step_ops, kept):
         relu_kernel, _, out_slot = steps[index]
         pool_kernel = pool_op = None
         outs = (out_slot,)
+        phases = False
         if pool_index is not None:
             pool_kernel, _, pool_slot = steps[pool_index]
             pool_op = step_ops[pool_index]
             removed.add(index)
             outs = (out_slot, pool_slot) if keep else (pool_slot,)
+            phases = keep and _only_pool_gradients_read(out_slot, pool_index, steps, step_ops,
+                                                        readers, kept, grad_pairs)
         kernel = _fused_kernel(
             step_ops[conv_index], (conv_kernel, add_kernel, relu_kernel, pool_kernel),
-            bias_position == 0, stand_in, pool_op, keep)
+            bias_position == 0, stand_in, pool_op, keep, phases)
         outs = (conv_slot, *outs) if stand_in else outs
         out = outs[0] if len(outs) == 1 else outs
         replaced[fused_at] = (kernel, (x_slot, w_slot, add_ins[bias_position]), out)
         removed.update((conv_index, add_index))
-    for fusion in (_fuse_relu_pool_grads, _fuse_scalar_summaries):
-        more, gone = fusion(steps, step_ops, producers, readers, kept)
-        replaced.update(more)
-        removed.update(gone)
+    replaced.update(grad_replaced)
+    removed.update(grad_removed)
+    more, gone = _fuse_scalar_summaries(steps, step_ops, producers, readers, kept)
+    replaced.update(more)
+    removed.update(gone)
     if not replaced:
         return steps, step_ops
     new_steps, new_ops = [], []

@@ -1,0 +1,189 @@
+"""A few-channel convolution + bias + ReLU + 2x2 max-pool in a training step, computed per
+pooling phase: the full-size activation is never written, only the pooled result and which
+cell of each window won.
+
+The CNN tutorials' first layer (one input channel, 5x5 filter, 32 outputs) is followed by a
+ReLU and a 2x2/stride-2 max-pool. A training step needs the pooled result for the next layer
+and, backwards, which cell of each window holds the window's first maximum (the max-pool's
+gradient goes there) and whether the ReLU passed it. The plain way (conv_kernels, fusion.py)
+writes the whole activation ([50, 28, 28, 32], 5 MB) and reads it again for the gradient.
+Here the output pixels are split into the four pooling phases (row and column parity): the
+column matrix of each block of examples is built phase by phase (one strided copy per block),
+one product gives the four phases' outputs one after the other, and the elementwise maximum
+of the four IS the pooled output. Each block is biased, ReLU'd, pooled and compared with its
+pooled maximum while it is in cache; what leaves the cache is the pooled result and one
+byte per pooled element naming the winning cell (``PooledActivation``).
+
+Same float results, bit for bit, as the plain fused call followed by the 2x2 pool gradient
+(tests/test_conv_phases.py): every output pixel is the same product row (the same K order
+over the same column values), then the same bias add, ReLU and ``np.fmax`` calls in the same
+operand order, and the winner is the first cell equal to the maximum in TensorFlow's window
+order. Windows whose first cell is NaN (TensorFlow's running argmax stays there, and the
+ReLU's factor is then that cell's, not the maximum's) are not handled here: the activation
+is then recomputed the plain way (``PooledActivation.materialize``) and routed by
+conv_kernels, as before.
+
+A ``PooledActivation`` stands in the plan's slot of the ReLU's output only when fusion.py has
+checked that nothing but the fused ReLU + max-pool gradient reads that slot.
+"""
+
+import math
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from . import conv_kernels
+from .work_arrays import scratch
+
+__all__ = ["PooledActivation", "conv2d_bias_relu_pool", "relu_max_pool_grad"]
+
+# Bytes of column matrix plus phase outputs per block of examples: both stay in the L2 cache
+# between the copy, the product and the passes over the product.
+_BLOCK_BYTES = 2 * 2**20
+_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+class PooledActivation:
+    """What a training step keeps of ``relu(conv2d(x, w) + bias)`` when only a 2x2 max-pool
+    and that pool's (ReLU-fused) gradient read it: which cell of each window won (``codes``,
+    uint8, 0-3 in the order (0, 0), (0, 1), (1, 0), (1, 1)), and the arguments to recompute
+    the whole activation when a gradient cannot use the codes (``special``: a window's first
+    cell is NaN)."""
+
+    __slots__ = ("x", "w", "bias", "strides", "padding", "codes", "special", "shape", "dtype")
+
+    def __init__(self, x, w, bias, strides, padding, codes, special, shape):
+        self.x, self.w, self.bias = x, w, bias
+        self.strides, self.padding = strides, padding
+        self.codes, self.special = codes, special
+        self.shape, self.dtype = shape, x.dtype
+
+    def materialize(self):
+        """The activation itself, as the plain fused call computes it."""
+        return conv_kernels.conv2d_bias_relu(self.x, self.w, self.bias, self.strides,
+                                             self.padding)
+
+
+def _phase_geometry(x, w, strides, padding, pool):
+    """The conv's geometry when this module's way applies, else None."""
+    if not (type(x) is np.ndarray and type(w) is np.ndarray and x.ndim == 4 and w.ndim == 4
+            and x.dtype in _DTYPES and x.dtype == w.dtype and x.shape[0]
+            and x.shape[3] <= conv_kernels._FEW_CHANNELS and x.shape[3] == w.shape[2]):
+        return None
+    if tuple(strides) != (1, 1) or pool is None:
+        return None
+    ksize, pool_strides, _ = pool
+    if tuple(ksize) != (2, 2) or tuple(pool_strides) != (2, 2):
+        return None
+    if padding not in conv_kernels.PADDINGS:
+        return None
+    geo, _ = conv_kernels._conv_setup(x.shape, w.shape, (1, 1), padding, None)
+    if geo.out_h % 2 or geo.out_w % 2 or not geo.out_h or conv_kernels._winograd_fits(
+            w.shape, geo, x.dtype):
+        return None
+    return geo
+
+
+def _phase_columns(xp, geo, start, stop, buffer):
+    """The column matrix ``[kh*kw*c, 4 * count * pooled pixels]`` of examples start:stop,
+    output pixels in phase order: all (even row, even column) pixels, then (even, odd),
+    (odd, even), (odd, odd); each phase's pixels in (example, row, column) order."""
+    _, _, _, c = xp.shape
+    s_n, s_h, s_w, s_c = xp.strides
+    count = stop - start
+    oh, ow = geo.out_h // 2, geo.out_w // 2
+    shape = (geo.kh, geo.kw, c, 2, 2, count, oh, ow)
+    view = as_strided(xp[start:], shape=shape,
+                      strides=(s_h, s_w, s_c, s_h, s_w, s_n, 2 * s_h, 2 * s_w), writeable=False)
+    cols = buffer[: math.prod(shape)].reshape(shape)
+    np.copyto(cols, view)
+    return cols.reshape(geo.kh * geo.kw * c, 4 * count * oh * ow)
+
+
+def conv2d_bias_relu_pool(x, w, bias, strides, padding, pool):
+    """``(PooledActivation, max_pool(relu(conv2d(x, w) + bias)))``, or None when this way does
+    not apply (stride, pool, shapes or dtypes: the caller computes it the plain way).
+
+    ``strides`` is the conv's ``(h, w)`` pair and ``pool`` the max-pool's ``(ksize, strides,
+    padding)`` pairs, as ``conv_kernels.conv2d_bias_relu`` takes them.
+    """
+    geo = _phase_geometry(x, w, strides, padding, pool)
+    if geo is None or not (type(bias) is np.ndarray and bias.shape == (w.shape[3],)
+                           and bias.dtype == x.dtype):
+        return None
+    n, _, _, c = x.shape
+    out_c = w.shape[3]
+    oh, ow = geo.out_h // 2, geo.out_w // 2
+    pixels = oh * ow
+    depth = geo.kh * geo.kw * c
+    itemsize = x.dtype.itemsize
+    per_example = 4 * pixels * (depth + out_c) * itemsize
+    size = max(1, min(n, _BLOCK_BYTES // per_example))
+    size = math.ceil(n / math.ceil(n / size))  # near-equal blocks
+    xp = conv_kernels._pad(x, geo, 0)
+    w_mat = w.reshape(depth, out_c)
+    pooled = np.empty((n, oh, ow, out_c), dtype=x.dtype)
+    codes = np.empty((n, oh, ow, out_c), dtype=np.uint8)
+    columns = scratch("columns", (depth * 4 * size * pixels,), x.dtype)
+    block = scratch("phase_block", (4, size * pixels, out_c), x.dtype)
+    pair = scratch("phase_pair", (size * pixels, out_c), x.dtype)
+    taken = scratch("taken", (size * pixels, out_c), bool)
+    equal = scratch("hit", (size * pixels, out_c), bool)
+    lowest = np.finfo(x.dtype).min
+    special = False
+    for start in range(0, n, size):
+        stop = min(start + size, n)
+        rows = (stop - start) * pixels
+        cols = _phase_columns(xp, geo, start, stop, columns)
+        z = block[:, :rows]
+        z_rows = z.reshape(4 * rows, out_c)
+        np.matmul(cols.T, w_mat, out=z_rows)
+        # The plain fused call's operations on each element: bias, ReLU (conv_blocks), then
+        # max_pool's rows-first fmax and its floor at the lowest float (conv_blocks.max_reduce).
+        np.add(z_rows, bias, out=z_rows)
+        np.maximum(z_rows, 0, out=z_rows)
+        y = pooled[start:stop].reshape(rows, out_c)
+        first_pair = pair[:rows]
+        np.fmax(z[0], z[2], out=first_pair)  # cells (0, 0) and (1, 0): the window's rows
+        np.fmax(z[1], z[3], out=y)
+        np.fmax(first_pair, y, out=y)
+        np.fmax(y, lowest, out=y)
+        special = special or bool(np.isnan(z[0]).any())
+        # The winner: the first cell equal to the max (the first cell also when it is not
+        # below it). taken_k: some cell up to k won; code = 3 - (taken_0 + taken_1 + taken_2).
+        code = codes[start:stop].reshape(rows, out_c)
+        now, hit = taken[:rows], equal[:rows]
+        np.less(z[0], y, out=now)
+        np.logical_not(now, out=now)
+        np.copyto(code, now)
+        for cell in (1, 2):
+            np.equal(z[cell], y, out=hit)
+            now |= hit
+            code += now
+        np.subtract(3, code, out=code)
+    shape = (n, geo.out_h, geo.out_w, out_c)
+    return PooledActivation(x, w, bias, strides, padding, codes, special, shape), pooled
+
+
+def relu_max_pool_grad(activation, y, grad):
+    """``ReluGrad(MaxPoolGrad(r, y, grad), r)`` for the activation ``r`` that ``activation``
+    stands for, from its codes; None when they do not apply (the caller materializes ``r``).
+
+    As pool_kernels.max_pool_grad_2x2 with ``relu``: the pooled gradient times ``y > 0``,
+    written to each window's winning cell, +0.0 elsewhere (a masked copy by multiplying the
+    raw bits by the 0/1 mask: exact for infinities and signed zeros)."""
+    if (activation.special or type(y) is not np.ndarray or type(grad) is not np.ndarray
+            or y.dtype != activation.dtype or grad.dtype != activation.dtype
+            or y.shape != activation.codes.shape or grad.shape != y.shape):
+        return None
+    n, h, w, c = activation.shape
+    routed = np.multiply(grad, y > 0)
+    bits = np.dtype(f"u{routed.itemsize}")
+    routed_bits = routed.view(bits)
+    dx = np.empty(activation.shape, dtype=activation.dtype)
+    dx6 = dx.view(bits).reshape(n, h // 2, 2, w // 2, 2, c)
+    mask = scratch("phase_mask", y.shape, bool)
+    for code, (a, b) in enumerate(((0, 0), (0, 1), (1, 0), (1, 1))):
+        np.equal(activation.codes, code, out=mask)
+        np.multiply(routed_bits, mask, out=dx6[:, :, a, :, b])
+    return dx
