@@ -149,16 +149,17 @@ def _training_values(dtype, case):
     return x, w, b, upstream
 
 
-def _train(dtype, case, fetch_activation=False):
-    """Gradients of a loss through conv -> +b -> ReLU -> max-pool (x, w and b), and the
-    activation when asked."""
+def _train(dtype, case, fetch_activation=False, input_gradient=True):
+    """Gradients of a loss through conv -> +b -> ReLU -> max-pool (x, w and b; without
+    ``input_gradient`` w and b only), and the activation when asked."""
     x_value, w_value, b_value, upstream = _training_values(dtype, case)
     with tf.Graph().as_default():
         x = tf.placeholder(dtype, [None, 12, 12, 1])
         w, b = tf.Variable(w_value), tf.Variable(b_value)
         relu = tf.nn.relu(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME") + b)
         pooled = tf.nn.max_pool(relu, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
-        grads = tf.gradients(tf.reduce_sum(pooled * upstream), [x, w, b])
+        wanted = [x, w, b] if input_gradient else [w, b]
+        grads = tf.gradients(tf.reduce_sum(pooled * upstream), wanted)
         fetches = [pooled, *grads] + ([relu] if fetch_activation else [])
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
@@ -187,3 +188,60 @@ def test_a_training_step_gives_the_unfused_results(monkeypatch, dtype, case,
     for a, b in zip(fused, separate, strict=True):
         assert type(a) is np.ndarray and a.dtype == b.dtype and a.shape == b.shape
         np.testing.assert_array_equal(_bits(a), _bits(b))
+
+
+def _counted(monkeypatch, name):
+    """Record whether each call of conv_phases.<name> gave a result (not None)."""
+    calls = []
+    real = getattr(conv_phases, name)
+
+    def counted(*args):
+        result = real(*args)
+        calls.append(result is not None)
+        return result
+
+    monkeypatch.setattr(conv_phases, name, counted)
+    return calls
+
+
+def _summed_magnitudes(dtype, case):
+    """Per filter and bias entry, the sum of the magnitudes of the terms its gradient adds
+    (float64), from the plain kernels: the scale of a reordered sum's rounding."""
+    x, w, b, upstream = (v.astype(np.float64) for v in _training_values(dtype, case))
+    r, y = conv_kernels.conv2d_bias_relu(x, w, b, (1, 1), "SAME", POOL, True)
+    dz = np.abs(np.multiply(conv_kernels.max_pool_grad(r, y, upstream, *POOL), r > 0))
+    filter_terms = conv_kernels.conv2d_backprop_filter(np.abs(x), w.shape, dz, (1, 1), "SAME")
+    return filter_terms, dz.sum(axis=(0, 1, 2))
+
+
+@pytest.mark.parametrize("case", ["plain", "nan"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_filter_and_bias_gradients_from_the_codes(monkeypatch, dtype, case):
+    """Only the filter and bias gradients read the ReLU's gradient: one call computes both
+    from the codes without writing it. The sums run in another order than the plain kernels'
+    (blocks, pixels in phase order): equal within 64 ulps of the sum of the terms'
+    magnitudes; NaN in a window's first cell takes the plain kernels (bit for bit)."""
+    calls = _counted(monkeypatch, "filter_bias_gradients")
+    pooled, dw, db = _train(dtype, case, input_gradient=False)
+    assert calls == [case == "plain"]
+    monkeypatch.setattr(fusion, "fuse", lambda steps, step_ops, kept: (steps, step_ops))
+    pooled_plain, dw_plain, db_plain = _train(dtype, case, input_gradient=False)
+    np.testing.assert_array_equal(_bits(pooled), _bits(pooled_plain))
+    if case != "plain":
+        np.testing.assert_array_equal(_bits(dw), _bits(dw_plain))
+        np.testing.assert_array_equal(_bits(db), _bits(db_plain))
+        return
+    eps = np.finfo(dtype).eps
+    for fused, plain, magnitude in zip((dw, db), (dw_plain, db_plain),
+                                       _summed_magnitudes(dtype, case), strict=True):
+        assert fused.dtype == plain.dtype and fused.shape == plain.shape
+        assert np.all(np.abs(fused - plain) <= 64 * eps * magnitude)
+        assert not np.array_equal(magnitude, 0 * magnitude)  # the check is not vacuous
+
+
+def test_an_input_gradient_keeps_the_relu_gradient_whole(monkeypatch):
+    """The input's gradient reads the ReLU's gradient too: it is written whole (from the
+    codes) and the filter gradient reads it, as unfused."""
+    calls = _counted(monkeypatch, "filter_bias_gradients")
+    _train(np.float32, "plain", input_gradient=True)
+    assert calls == []

@@ -200,8 +200,11 @@ def test_which_chains_are_fused(fetches_of, fused, pooled):
 
 
 def test_a_training_step_fuses_the_relu_and_pool_gradients():
+    """Only the filter and bias gradients read the ReLU's gradient (the input is fed): they
+    and ReluGrad(MaxPoolGrad) become one step in the filter gradient's place (conv_phases)."""
     types = _step_types(lambda net: net["pool train"])
-    assert "ReluGrad" in types and "MaxPoolGrad" not in types
+    assert "MaxPoolGrad" not in types and "ReluGrad" not in types
+    assert types.count("Conv2DBackpropFilter") == 1
 
 
 def test_a_traced_run_lists_the_fused_step_under_the_relu():

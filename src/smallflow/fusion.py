@@ -263,6 +263,106 @@ def _fuse_scalar_summaries(steps, step_ops, producers, readers, kept):
     return replaced, removed
 
 
+_CONV_ATTRS = ("strides", "padding", "dilations", "data_format")
+
+
+def _phase_filter_grad_kernel(kernels, bias_type):
+    """Conv2DBackpropFilter (and the bias gradient) of ``ReluGrad(MaxPoolGrad(r, y, g), r)``
+    as one call: from a PooledActivation's codes and kept columns without writing the
+    gradient of the activation (conv_phases.filter_bias_gradients), else the three kernels."""
+    relu_pool_grad, filter_kernel, bias_kernel = kernels
+
+    def conv_filter_bias_grads(activation, y, grad, x, sizes, *like):
+        if (type(activation) is conv_phases.PooledActivation
+                and tuple(np.asarray(sizes).tolist()) == activation.w.shape):
+            bias_shape = None
+            if bias_type == "BiasAddGrad":
+                bias_shape = (activation.shape[3],)
+            elif bias_type is not None:
+                bias_shape = like[0].shape
+            result = conv_phases.filter_bias_gradients(activation, y, grad, x, bias_shape)
+            if result is not None:
+                return result if bias_type is not None else result[0]
+        dz = relu_pool_grad(activation, y, grad)
+        filter_grad = filter_kernel(x, sizes, dz)
+        if bias_type is None:
+            return filter_grad
+        return filter_grad, bias_kernel(dz, *like)
+
+    return conv_filter_bias_grads
+
+
+def _through_identity_sums(steps, step_ops, readers, kept, slot, conv_slot):
+    """The readers of a conv output's gradient ``slot``, looking through the add's gradient
+    to the conv side (``ReduceToShapeOf(slot, conv output)``: the same shape, so the same
+    array), and the indexes of those pass-through steps; ``(None, ())`` if a slot is kept."""
+    if slot in kept:
+        return None, ()
+    users, passed = [], []
+    for index, position in readers.get(slot, ()):
+        _, ins, out = steps[index]
+        if (step_ops[index].type == "ReduceToShapeOf" and position == 0 and len(ins) == 2
+                and ins[1] == conv_slot and type(out) is int):
+            if out in kept:
+                return None, ()
+            users.extend(readers.get(out, ()))
+            passed.append(index)
+        else:
+            users.append((index, position))
+    return (users or None), passed
+
+
+def _fuse_phase_filter_grads(steps, step_ops, producers, readers, kept, phase_convs, replaced,
+                             removed):
+    """Where a fused ReluGrad(MaxPoolGrad) step reads a PooledActivation and its result is
+    read only by the conv's Conv2DBackpropFilter (of the same input and attributes) and a
+    bias gradient (ReduceToShapeOf or BiasAddGrad), the three become one step in place of
+    the earlier of the two readers (see _phase_filter_grad_kernel)."""
+    for relu_grad_index, (kernel, ins, dz_slot) in list(replaced.items()):
+        if step_ops[relu_grad_index].type != "ReluGrad" or ins[0] not in phase_convs:
+            continue
+        x_slot, conv_op, conv_slot = phase_convs[ins[0]]
+        users, passed = _through_identity_sums(steps, step_ops, readers, kept, dz_slot,
+                                               conv_slot)
+        if users is None:
+            continue
+        filters = [(i, p) for i, p in users if step_ops[i].type == "Conv2DBackpropFilter"]
+        biases = [(i, p) for i, p in users
+                  if step_ops[i].type in ("ReduceToShapeOf", "BiasAddGrad")]
+        if len(filters) != 1 or len(biases) > 1 or len(filters) + len(biases) != len(users):
+            continue
+        filter_index, position = filters[0]
+        filter_kernel, filter_ins, filter_out = steps[filter_index]
+        filter_op = step_ops[filter_index]
+        if (position != 2 or len(filter_ins) != 3 or filter_ins[0] != x_slot
+                or type(filter_out) is not int
+                or any(filter_op.attrs.get(a) != conv_op.attrs.get(a) for a in _CONV_ATTRS)):
+            continue
+        extra, outs, bias_type, bias_kernel = [filter_ins[1]], [filter_out], None, None
+        at = filter_index
+        if biases:
+            bias_index, position = biases[0]
+            bias_kernel, bias_ins, bias_out = steps[bias_index]
+            bias_op = step_ops[bias_index]
+            bias_type = bias_op.type
+            if (position != 0 or type(bias_out) is not int
+                    or len(bias_ins) != (2 if bias_type == "ReduceToShapeOf" else 1)
+                    or bias_op.attrs.get("data_format", "NHWC") != "NHWC"):
+                continue
+            extra += bias_ins[1:]
+            outs.append(bias_out)
+            at = min(filter_index, bias_index)
+        if any(producers.get(slot, -1) >= at for slot in extra):
+            continue  # an input made after the fused step's place
+        fused = _phase_filter_grad_kernel((kernel, filter_kernel, bias_kernel), bias_type)
+        del replaced[relu_grad_index]
+        removed.add(relu_grad_index)
+        removed.update(i for i, _ in filters + biases)
+        removed.update(passed)
+        removed.discard(at)
+        replaced[at] = (fused, (*ins, x_slot, *extra), outs[0] if len(outs) == 1 else tuple(outs))
+
+
 def _only_pool_gradients_read(relu_slot, pool_index, steps, step_ops, readers, kept,
                                grad_pairs):
     """True when, besides the max-pool at ``pool_index``, only fused ReluGrad(MaxPoolGrad)
@@ -296,6 +396,7 @@ def fuse(steps, step_ops, kept):
         pool_grad_index = producers[steps[relu_grad_index][1][0]]
         grad_pairs[relu_grad_index] = (1, pool_grad_index)
         grad_pairs[pool_grad_index] = (0, pool_grad_index)
+    phase_convs = {}  # ReLU slot holding a PooledActivation -> (conv's input slot, conv op)
     for index, op in enumerate(step_ops):
         if op.type != "Relu":
             continue
@@ -318,6 +419,8 @@ def fuse(steps, step_ops, kept):
             outs = (out_slot, pool_slot) if keep else (pool_slot,)
             phases = keep and _only_pool_gradients_read(out_slot, pool_index, steps, step_ops,
                                                         readers, kept, grad_pairs)
+            if phases:
+                phase_convs[out_slot] = (x_slot, step_ops[conv_index], conv_slot)
         kernel = _fused_kernel(
             step_ops[conv_index], (conv_kernel, add_kernel, relu_kernel, pool_kernel),
             bias_position == 0, stand_in, pool_op, keep, phases)
@@ -327,6 +430,8 @@ def fuse(steps, step_ops, kept):
         removed.update((conv_index, add_index))
     replaced.update(grad_replaced)
     removed.update(grad_removed)
+    _fuse_phase_filter_grads(steps, step_ops, producers, readers, kept, phase_convs, replaced,
+                             removed)
     more, gone = _fuse_scalar_summaries(steps, step_ops, producers, readers, kept)
     replaced.update(more)
     removed.update(gone)
