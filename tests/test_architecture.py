@@ -73,7 +73,8 @@ LAYERS = [
     # TF1's other namespaces (tf.math, tf.linalg, ...): re-exports, and tf.gfile.
     ("more namespaces", ["signal", "spectral",
                          "math", "linalg", "random", "sparse", "debugging", "initializers",
-                         "compat", "gfile", "io", "io_gfile", "framework_extras"]),
+                         "compat", "gfile", "io", "io_gfile", "framework_extras",
+                         "graph_util"]),
     ("public API", ["", "keras"]),  # smallflow/__init__.py itself; tf.keras.datasets
     ("application", ["datasets", "examples", "models", "imaging", "image_files", "contrib",
                      # tensorflow.python.* paths answer with the public API above them

@@ -894,6 +894,12 @@ from cases_sweep_session6 import SWEEP_SESSION6_CASES  # noqa: E402 - as above
 
 EXTRA += SWEEP_SESSION6_CASES
 
+# session 7's sweep B (nlintz, cnn-text-classification, char-rnn, GANs): operand names,
+# graph_util freezing.
+from cases_sweep_session7b import SWEEP_SESSION7B_CASES  # noqa: E402 - as above
+
+EXTRA += SWEEP_SESSION7B_CASES
+
 # helper hcov: the op types no other case built (tests/oracle/test_op_coverage.py).
 from cases_coverage import COVERAGE_CASES  # noqa: E402 - as above
 

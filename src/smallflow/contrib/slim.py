@@ -1,7 +1,7 @@
 """``tf.contrib.slim``: the layers, arg_scope and variable helpers of contrib under slim's
 names (``slim.fully_connected``, ``slim.conv2d``, ``slim.arg_scope``, ...)."""
 
-from . import framework, layers
+from . import framework, layers, model_analyzer
 from ._missing import missing_attribute
 from .framework import (
     add_arg_scope,
@@ -59,6 +59,7 @@ __all__ = [
     "l2_regularizer",
     "layers",
     "max_pool2d",
+    "model_analyzer",
     "model_variable",
     "one_hot_encoding",
     "optimize_loss",

@@ -24,6 +24,10 @@ class FlagValues:
 
     def __init__(self):
         self.__dict__["_FlagValues__flags"] = {}
+        # absl keeps the registry under the literal key '__flags', and TF1 programs written
+        # for tf.flags before 1.5 read it from outside the class (`FLAGS.__flags.items()`,
+        # no name mangling at module level): the same dict under that name too.
+        self.__dict__["__flags"] = self.__dict__["_FlagValues__flags"]
         self.__dict__["_FlagValues__hiddenflags"] = set()
         self.__dict__["_FlagValues__flags_by_module"] = {}
         self.__dict__["_FlagValues__key_flags_by_module"] = {}

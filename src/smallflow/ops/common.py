@@ -23,7 +23,7 @@ def make_unary(op_type, x, name=None, default_name=None, out_dtype=None, attrs=N
     return make_op(op_type, [x], [dtype], attrs, name, default_name).outputs[0]
 
 
-def binary_inputs(op_type, x, y):
+def binary_inputs(op_type, x, y, names=("x", "y")):
     """Convert two operands of an op that shares one type attr between them.
 
     As TensorFlow's op builder: the first operand fixes the dtype (a Python value on its own
@@ -32,8 +32,8 @@ def binary_inputs(op_type, x, y):
     ``tf.add(2, float_tensor)`` is an error while ``2 + float_tensor`` is not: the operators
     convert their Python operand to the tensor's dtype first (tensor_operators.py).
     """
-    x = convert_to_tensor(x, name="x")
-    y = _convert_operand(op_type, y, x.dtype, "y", "x")
+    x = convert_to_tensor(x, name=names[0])
+    y = _convert_operand(op_type, y, x.dtype, names[1], names[0])
     return x, y
 
 

@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
-from ..graph import convert_to_tensor
+from ..graph import convert_to_tensor, get_default_graph, is_tensor_like
 from ..op_signature import (
     ADD_TYPES,
     ALL,
@@ -347,6 +347,11 @@ _BOOL_OUTPUT = frozenset(
 
 
 def _binary(op_type, x, y, name=None, default_name=None):
+    if not (is_tensor_like(x) and is_tensor_like(y)) and not (name or "").endswith("/"):
+        # A Python operand becomes a constant inside the op's name scope (``Add/y``), as
+        # TensorFlow's op builder converts inputs under the op's scope.
+        with get_default_graph().name_scope(name or default_name or op_type) as scope:
+            return _binary(op_type, x, y, scope)
     x, y = binary_inputs(op_type, x, y)
     out_dtype = dtypes.bool if op_type in _BOOL_OUTPUT else x.dtype
     return make_op(op_type, [x, y], [out_dtype], None, name, default_name).outputs[0]
@@ -365,6 +370,9 @@ def multiply(x, y, name=None):
 
 
 def _truediv(x, y, name=None, default_name="truediv"):
+    if not (is_tensor_like(x) and is_tensor_like(y)) and not (name or "").endswith("/"):
+        with get_default_graph().name_scope(name or default_name) as scope:
+            return _truediv(x, y, scope)
     x, y = binary_inputs("RealDiv", x, y)
     if x.dtype.is_integer:
         small = x.dtype.size <= 2
@@ -394,6 +402,9 @@ def div_no_nan(x, y, name=None):
 
 def div(x, y, name=None):
     """Python 2 style division: floor division for integers, true division for floats."""
+    if not (is_tensor_like(x) and is_tensor_like(y)) and not (name or "").endswith("/"):
+        with get_default_graph().name_scope(name or "div") as scope:
+            return div(x, y, scope)
     x, y = binary_inputs("Div", x, y)
     if x.dtype.is_integer:
         return _binary("FloorDiv", x, y, name, "div")

@@ -4,7 +4,7 @@ import functools
 
 import numpy as np
 
-from ..graph import ShapeError, convert_to_tensor
+from ..graph import ShapeError, convert_to_tensor, get_default_graph, is_tensor_like
 from ..op_signature import FLOAT_INT_COMPLEX, NUMBERS, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape, unknown_shape
@@ -62,7 +62,12 @@ register_op("BatchMatMulV2", _matmul_kernel, _matmul_static,
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            a_is_sparse=False, b_is_sparse=False, name=None):
     """Matrix product ``a @ b`` (batched when the ranks are above 2)."""
-    a, b = binary_inputs("MatMul", a, b)
+    if not (is_tensor_like(a) and is_tensor_like(b)) and not (name or "").endswith("/"):
+        # Python operands become constants inside the op's scope (``MatMul/b``).
+        with get_default_graph().name_scope(name or "MatMul") as scope:
+            return matmul(a, b, transpose_a, transpose_b, adjoint_a, adjoint_b, a_is_sparse,
+                          b_is_sparse, scope)
+    a, b = binary_inputs("MatMul", a, b, names=("a", "b"))
     attrs = {"transpose_a": bool(transpose_a or adjoint_a),
              "transpose_b": bool(transpose_b or adjoint_b)}
     rank_a = a.shape.ndims

@@ -1,7 +1,7 @@
 """Python operators on Tensor (``+``, ``@``, ``<``, ...) installed as ops."""
 
 from .. import dtypes
-from ..graph import Tensor, convert_to_tensor, is_tensor_like
+from ..graph import Tensor, convert_to_tensor, get_default_graph, is_tensor_like
 from . import bitwise_ops  # noqa: F401 - registers the bitwise ops the operators build
 from .common import binary_inputs, make_op, make_unary
 from .cwise_ops import _binary, _truediv, logical_xor
@@ -11,17 +11,25 @@ from .matmul_ops import matmul
 
 
 def _operator(op_type, default_name, func=None):
-    def forward(x, y):
+    # As TensorFlow's operator wrappers: the op's name scope is opened first, so a Python
+    # operand becomes a constant inside it (``mul/y``, ``mul_1/x``), as do helper ops such
+    # as truediv's casts; the op itself then takes the scope's name exactly.
+    def apply(x, y, scope):
         if func is not None:
-            return func(x, y, None, default_name)
-        return _binary(op_type, x, y, None, default_name)
+            return func(x, y, scope, default_name)
+        return _binary(op_type, x, y, scope, default_name)
+
+    def forward(x, y):
+        if is_tensor_like(y):
+            return apply(x, y, None)
+        with get_default_graph().name_scope(default_name) as scope:
+            return apply(x, y, scope)
 
     def reverse(y, x):
         # ``2 * t``: the Python operand takes the tensor's dtype, as in TensorFlow.
-        x = convert_to_tensor(x, dtype=y.dtype.base_dtype, name="x")
-        if func is not None:
-            return func(x, y, None, default_name)
-        return _binary(op_type, x, y, None, default_name)
+        with get_default_graph().name_scope(default_name) as scope:
+            x = convert_to_tensor(x, dtype=y.dtype.base_dtype, name="x")
+            return apply(x, y, scope)
 
     return forward, reverse
 
@@ -32,9 +40,9 @@ def _bitwise_or_logical(logical, bitwise):
         x, y = binary_inputs(logical, x, y)
         if x.dtype.base_dtype == dtypes.bool:
             if logical == "LogicalXor":
-                return logical_xor(x, y, name=default_name)
-            return _binary(logical, x, y, None, default_name)
-        return make_op(bitwise, [x, y], [x.dtype], None, default_name).outputs[0]
+                return logical_xor(x, y, name=name or default_name)
+            return _binary(logical, x, y, name, default_name)
+        return make_op(bitwise, [x, y], [x.dtype], None, name, default_name).outputs[0]
 
     return apply
 
@@ -47,18 +55,18 @@ def _invert(x):
 
 
 def _matmul_operator(x, y, name, default_name):
-    return matmul(x, y, name=default_name)
+    return matmul(x, y, name=name or default_name)
 
 
 def _add_operator(x, y, name, default_name):
     # As TensorFlow: ``+`` is AddV2, except on strings, which only the older Add concatenates.
     x, y = binary_inputs("AddV2", x, y)
     op_type = "Add" if x.dtype.base_dtype == dtypes.string else "AddV2"
-    return _binary(op_type, x, y, None, default_name)
+    return _binary(op_type, x, y, name, default_name)
 
 
 def _pow_operator(x, y, name, default_name):
-    return _binary("Pow", x, y, None, default_name)
+    return _binary("Pow", x, y, name, default_name)
 
 
 _add_op, _radd_op = _operator("AddV2", "add", _add_operator)

@@ -1,0 +1,223 @@
+"""Session 7 sweep B (nlintz/TensorFlow-Tutorials, dennybritz/cnn-text-classification-tf,
+sherjilozair/char-rnn-tensorflow, carpedm20/DCGAN-tensorflow, the generative-model
+collection): what those programs needed, as specifications. TensorFlow's own answers for
+the same constructs are in tests/oracle/cases_sweep_session7b.py."""
+
+import numpy as np
+import pytest
+
+import smallflow as tf
+from smallflow import flags as flags_module
+
+
+@pytest.fixture
+def fresh_flags(monkeypatch):
+    fresh = flags_module._new_flags()
+    monkeypatch.setattr(flags_module, "FLAGS", fresh)
+    monkeypatch.setattr(tf.flags, "FLAGS", fresh)
+    return fresh
+
+
+# -- tf.flags: the pre-1.5 registry read from outside (eval.py, DCGAN's main.py) --------------
+
+
+def test_flags_registry_is_readable_as_dunder_flags(fresh_flags):
+    # `for attr, value in sorted(FLAGS.__flags.items())` at module level: no name mangling
+    # there, so the attribute is literally `__flags`, which absl (and TF 1.5+) keeps.
+    tf.flags.DEFINE_integer("batch_size", 64, "Batch Size")
+    tf.flags.DEFINE_string("checkpoint_dir", "", "dir")
+    fresh_flags(["prog", "--batch_size=8"])
+    registry = getattr(fresh_flags, "__flags")
+    assert sorted(registry) == ["batch_size", "checkpoint_dir"]
+    assert registry["batch_size"].value == 8
+    assert isinstance(registry["checkpoint_dir"], tf.flags.Flag)
+
+
+def test_parse_flags_of_tf_before_1_5_is_gone_as_in_absl(fresh_flags):
+    with pytest.raises(AttributeError, match="_parse_flags"):
+        fresh_flags._parse_flags()
+
+
+# -- slim.model_analyzer ------------------------------------------------------------------------
+
+
+def test_analyze_vars_prints_each_variable_and_returns_totals(capsys):
+    with tf.Graph().as_default():
+        with tf.variable_scope("g"):
+            tf.get_variable("w", [5, 5, 1, 64])
+            tf.get_variable("b", [64], dtype=tf.float64)
+        total = tf.contrib.slim.model_analyzer.analyze_vars(tf.trainable_variables(),
+                                                            print_info=True)
+    assert total == (1600 + 64, 1600 * 4 + 64 * 8)
+    assert capsys.readouterr().out.splitlines() == [
+        "---------",
+        "Variables: name (type shape) [size]",
+        "---------",
+        "g/w:0 (float32_ref 5x5x1x64) [1600, bytes: 6400]",
+        "g/b:0 (float64_ref 64) [64, bytes: 512]",
+        "Total size of variables: 1664",
+        "Total bytes of variables: 6912",
+    ]
+
+
+@pytest.mark.parametrize("shape, described, line", [
+    ([2, 3], "(float32 2x3)", "x \t-> (float32 2x3) [6]"),
+    ([None, 3], "(float32 ?x3)", "x \t-> (float32 ?x3) [0]"),  # unknown sizes count as 0
+    ([], "(float32 )", "x \t-> (float32 ) [1]"),
+    (None, "(float32 )", "x \t->  [0]"),  # an unknown rank is not described
+])
+def test_analyze_ops_sizes_and_descriptions(shape, described, line, capsys):
+    with tf.Graph().as_default() as graph:
+        x = tf.placeholder(tf.float32, shape, name="x")
+        assert tf.contrib.slim.model_analyzer.tensor_description(x) == described
+        total = tf.contrib.slim.model_analyzer.analyze_ops(graph, print_info=True)
+    assert total == int(line.rsplit("[", 1)[1][:-1])
+    assert capsys.readouterr().out.splitlines()[3:] == [line]
+
+
+# -- tf.graph_util -------------------------------------------------------------------------------
+
+
+def _model():
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    w = tf.Variable(np.arange(6, dtype=np.float32).reshape(3, 2), name="w")
+    b = tf.Variable([0.5, -1.0], name="b")
+    tf.Variable(7.0, name="unused")
+    return x, tf.identity(tf.nn.relu(tf.matmul(x, w) + b), name="out")
+
+
+@pytest.mark.parametrize("whitelist, blacklist, constants, variables", [
+    (None, None, {"w", "b"}, set()),
+    (["w"], None, {"w"}, {"b"}),
+    (None, ["w"], {"b"}, {"w"}),
+])
+def test_convert_variables_to_constants(whitelist, blacklist, constants, variables):
+    feed = [[1.0, 2.0, 3.0], [-1.0, 0.0, 1.0]]
+    with tf.Graph().as_default():
+        x, out = _model()
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            expected = sess.run(out, {x: feed})
+            frozen = tf.graph_util.convert_variables_to_constants(
+                sess, sess.graph_def, ["out"], variable_names_whitelist=whitelist,
+                variable_names_blacklist=blacklist)
+    ops = {node.name: node.op for node in frozen.node}
+    assert "unused" not in ops
+    assert {n for n, op in ops.items() if op == "Const"} == constants
+    assert {n for n, op in ops.items() if op == "VariableV2"} == variables
+    if not variables:
+        with tf.Graph().as_default():
+            got, = tf.import_graph_def(frozen, return_elements=["out:0"], name="")
+            with tf.Session() as sess:
+                np.testing.assert_array_equal(sess.run(got, {"x:0": feed}), expected)
+
+
+@pytest.mark.parametrize("dest, error, message", [
+    ("out", TypeError, "dest_nodes must be a list"),
+    (["nope"], AssertionError, "nope is not in graph"),
+])
+def test_extract_sub_graph_refuses(dest, error, message):
+    with tf.Graph().as_default() as graph:
+        _model()
+        with pytest.raises(error, match=message):
+            tf.graph_util.extract_sub_graph(graph.as_graph_def(), dest)
+    with pytest.raises(TypeError, match="GraphDef"):
+        tf.graph_util.extract_sub_graph(graph, ["out"])
+
+
+def test_extract_sub_graph_keeps_dependencies_in_graph_order():
+    with tf.Graph().as_default() as graph:
+        a = tf.constant(1.0, name="a")
+        with tf.control_dependencies([tf.no_op(name="first")]):
+            c = tf.identity(a, name="c")
+        tf.add(c, 1.0, name="d")
+        tf.constant(0.0, name="other")
+        pruned = tf.graph_util.extract_sub_graph(graph.as_graph_def(), ["d"])
+    assert [n.name for n in pruned.node] == ["a", "first", "c", "d/y", "d"]
+
+
+@pytest.mark.parametrize("protected, expected", [
+    ((), {"MatMul": ["x", "w"], "add": ["MatMul", "b"], "sq": ["Relu"]}),
+    (["w/read", "out"], {"MatMul": ["x", "w/read"], "add": ["MatMul", "b"], "sq": ["out"]}),
+])
+def test_remove_training_nodes(protected, expected):
+    # CheckNumerics nodes go (their consumers lose that input, as in TensorFlow); Identity
+    # nodes are spliced out unless protected.
+    with tf.Graph().as_default() as graph:
+        x = tf.placeholder(tf.float32, [None, 3], name="x")
+        w = tf.Variable(tf.zeros([3, 2]), name="w")
+        b = tf.Variable(tf.zeros([2]), name="b")
+        relu = tf.nn.relu(tf.matmul(x, w) + b, name="Relu")
+        tf.check_numerics(relu, "bad", name="check")
+        tf.square(tf.identity(relu, name="out"), name="sq")
+        cleaned = tf.graph_util.remove_training_nodes(graph.as_graph_def(), protected)
+    inputs = {n.name: list(n.input) for n in cleaned.node}
+    assert "check" not in inputs
+    assert ("out" in inputs) == ("out" in protected)
+    for name, names in expected.items():
+        assert inputs[name] == names
+
+
+def test_remove_training_nodes_keeps_identities_with_control_edges():
+    with tf.Graph().as_default() as graph:
+        x = tf.placeholder(tf.float32, name="x")
+        guard = tf.identity(x, name="guard")
+        with tf.control_dependencies([guard]):
+            tf.identity(x, name="z")
+        cleaned = tf.graph_util.remove_training_nodes(graph.as_graph_def())
+    assert {n.name for n in cleaned.node} == {"x", "guard", "z"}
+
+
+@pytest.mark.parametrize("build, pin, expected", [
+    (lambda: tf.constant([1, 2]), False, True),
+    (lambda: tf.constant(["a"]), False, True),
+    (lambda: tf.constant([1.0]), False, False),
+    (lambda: tf.cast(tf.constant([1]), tf.float32), False, True),
+    (lambda: tf.Variable(1.0), True, True),
+    (lambda: tf.Variable(1.0), False, False),
+])
+def test_must_run_on_cpu(build, pin, expected):
+    with tf.Graph().as_default():
+        op = build().op
+        assert tf.graph_util.must_run_on_cpu(op, pin) is expected
+        assert tf.graph_util.must_run_on_cpu(op.node_def, pin) is expected
+
+
+def test_tensor_shape_from_node_def_name():
+    with tf.Graph().as_default() as graph:
+        tf.placeholder(tf.float32, [None, 3], name="x")
+        tf.split(tf.zeros([4, 2]), 2, name="parts")
+        assert graph_shape(graph, "x") == [None, 3]
+        assert graph_shape(graph, "parts:1") == [2, 2]
+
+
+def graph_shape(graph, name):
+    return tf.graph_util.tensor_shape_from_node_def_name(graph, name).as_list()
+
+
+# -- names of Python operands (TensorFlow's, seen in frozen graphs and TensorBoard) -----------
+
+@pytest.mark.parametrize("build, op_name, input_names", [
+    (lambda c, i: c * 2, "mul", ["c:0", "mul/y:0"]),
+    (lambda c, i: 2 * c, "mul", ["mul/x:0", "c:0"]),
+    (lambda c, i: c - 3, "sub", ["c:0", "sub/y:0"]),
+    (lambda c, i: 1 / c, "truediv", ["truediv/x:0", "c:0"]),
+    (lambda c, i: i / 2, "truediv", ["truediv/Cast:0", "truediv/Cast_1:0"]),
+    (lambda c, i: c > 0, "Greater", ["c:0", "Greater/y:0"]),
+    (lambda c, i: tf.add(1, 2), "Add", ["Add/x:0", "Add/y:0"]),
+    (lambda c, i: tf.maximum(c, 0.0, name="mx"), "mx", ["c:0", "mx/y:0"]),
+    (lambda c, i: tf.div(c, 2.0), "div", ["c:0", "div/y:0"]),
+    (lambda c, i: tf.matmul([[1.0]], [[2.0]]), "MatMul", ["MatMul/a:0", "MatMul/b:0"]),
+    (lambda c, i: c + i.dtype.size, "add", ["c:0", "add/y:0"]),
+    (lambda c, i: c + c, "add", ["c:0", "c:0"]),
+])
+def test_python_operands_become_constants_inside_the_ops_scope(build, op_name, input_names):
+    with tf.Graph().as_default():
+        c = tf.placeholder(tf.float32, name="c")
+        i = tf.placeholder(tf.int32, name="i")
+        for scope in ("", "outer/"):
+            with tf.name_scope(scope or None):
+                out = build(c, i)
+            assert out.op.name == scope + op_name
+            assert [x.name for x in out.op.inputs] == [
+                n if n in ("c:0", "i:0") else scope + n for n in input_names]
