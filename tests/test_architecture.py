@@ -15,7 +15,7 @@ LAYERS = [
                     "python_io", "_version", "errors", "dtypes", "tensor_shape", "protos",
                     "config", "config_devices", "config_experimental", "device_spec",
                     "device_placement",
-                    "tb_protos", "tensor_util", "nest", "ownership", "workers",
+                    "tb_protos", "tensor_util", "nest", "ownership", "workers", "batch_split",
                     "datasets.idx",  # the IDX reader needs only NumPy,
                     # TensorFlow's checkpoint format (RestoreV2 reads it in the ops layer)
                     "train.sstable", "train.tensor_bundle",

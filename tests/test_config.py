@@ -48,9 +48,10 @@ def test_zero_or_none_means_automatic(value):
 
 
 def _run_one_product(session):
+    """A run whose plan does not split its batch itself (batch_split.py): an einsum."""
     a = tf.constant(np.ones((4, 4), np.float32))
     b = tf.placeholder(tf.float32, [4, 4])
-    return session.run(tf.matmul(a, b), {b: np.eye(4, dtype=np.float32)})
+    return session.run(tf.einsum("ij,jk->ik", a, b), {b: np.eye(4, dtype=np.float32)})
 
 
 @pytest.mark.parametrize(("session_threads", "expected"), [(2, 2), (3, 3), (0, 1), (-1, 1)])
@@ -60,6 +61,19 @@ def test_session_honours_intra_op_parallelism_threads(session_threads, expected)
     with tf.Session(config=proto) as sess:
         np.testing.assert_array_equal(_run_one_product(sess), np.ones((4, 4)))
         assert _blas_threads() == expected
+
+
+@pytest.mark.parametrize(("threads", "blas"), [(1, 1), (2, 1), (3, 1)])
+def test_a_plan_that_splits_its_batch_gets_the_cores_but_one_blas_thread(threads, blas):
+    """A MatMul's plan cuts its products over the granted cores itself (batch_split.py):
+    the cores are granted, the BLAS keeps one thread (a second would only spin)."""
+    config.set_threads(threads)
+    a = tf.constant(np.ones((4, 4), np.float32))
+    b = tf.placeholder(tf.float32, [4, 4])
+    with tf.Session() as sess:
+        sess.run(tf.matmul(a, b), {b: np.eye(4, dtype=np.float32)})
+        assert config.threads_in_use() == threads
+        assert _blas_threads() == blas
 
 
 def test_session_without_setting_uses_the_process_setting():

@@ -47,6 +47,7 @@ _FREE_MARGIN = 0.25
 
 _blas = None  # list of threadpoolctl library controllers, once looked up
 _applied = None  # the count last given to the BLAS
+_granted = None  # the cores the policy granted the current run (the BLAS may use fewer)
 _next_check = 0.0  # time.monotonic() of the automatic policy's next look
 _last_sample = None  # (wall time, machine busy seconds, own CPU seconds) of the last look
 _automatic = 1  # the count the automatic policy chose last
@@ -75,7 +76,7 @@ def set_threads(n):
     _setting = int(n)
     _next_check = 0.0
     if _setting:
-        _set_blas(_setting)
+        _grant(_setting)
 
 
 def get_threads():
@@ -84,10 +85,33 @@ def get_threads():
 
 
 def threads_in_use():
-    """The number of BLAS threads the policy applied last (1 before anything ran)."""
+    """The number of cores the policy granted the current run (1 before anything ran).
+
+    The BLAS uses as many threads, except inside kernels that split their batch over the
+    cores themselves (batch_split.py, :func:`one_blas_thread`)."""
+    if _granted is not None:
+        return _granted
     if _applied is not None:
         return _applied
     return _setting or _automatic
+
+
+@contextlib.contextmanager
+def one_blas_thread():
+    """Run the body with one BLAS thread, then give the BLAS its count back.
+
+    For work split over the granted cores by Python threads (batch_split.py): each part's
+    products then run on its own core, instead of two parts' products each waiting for
+    BLAS threads that the other part keeps busy."""
+    before = _applied
+    if before is None or before == 1:
+        yield
+        return
+    _set_blas(1)
+    try:
+        yield
+    finally:
+        _set_blas(before)
 
 
 def max_threads():
@@ -114,8 +138,7 @@ def apply(requested=0, plan=None):
     """
     count = requested or _setting
     if count:
-        if count != _applied:
-            _set_blas(count)
+        _grant(count, plan)
         return None
     now = time.monotonic()
     if now >= _next_check:
@@ -124,9 +147,19 @@ def apply(requested=0, plan=None):
     token = None
     if count > 1 and plan is not None:
         count, token = _plan_count(plan, count, now)
-    if count != _applied:
-        _set_blas(count)
+    _grant(count, plan)
     return token
+
+
+def _grant(count, plan=None):
+    """The coming work may use ``count`` cores: as many BLAS threads, or one BLAS thread
+    when ``plan`` splits its big kernels over the cores itself (batch_split.py: a second
+    BLAS thread would only spin on the core the other part needs after each product)."""
+    global _granted
+    _granted = count
+    blas = 1 if count > 1 and getattr(plan, "splits_batch", False) else count
+    if blas != _applied:
+        _set_blas(blas)
 
 
 def ran(token):
@@ -206,8 +239,7 @@ def _reconsider(now):
             free = max_threads() - busy_cores
             count = int(min(max_threads(), max(1.0, free + _FREE_MARGIN)))
     _automatic = count
-    if count != _applied:
-        _set_blas(count)
+    _grant(count)
 
 
 def _machine_busy_seconds():

@@ -5,7 +5,7 @@ import sys
 
 import numpy as np
 
-from . import chunking, dtypes, errors, fusion, nest, ownership, step_stats
+from . import batch_split, chunking, dtypes, errors, fusion, nest, ownership, step_stats
 from . import config as _config
 from . import session_targets as _session_targets
 from .device_placement import Placement
@@ -152,6 +152,8 @@ class _Plan:
         self.execute_quietly = np.errstate(all="ignore")(self.execute)
         # The automatic thread policy's trial of this plan at one thread and at more.
         self.thread_choice = None
+        # Its big kernels split their batch over the cores (the BLAS then gets one thread).
+        self.splits_batch = batch_split.splits(steps)
 
 
 _FIRST_STEP_LINE = 2  # line 1 of the compiled source is the ``def``
@@ -437,6 +439,7 @@ class BaseSession:
                 fetch_slots.append(slot_of(element))
                 copy_fetch.append(_may_alias_state(element))
         steps, step_ops = fusion.fuse(steps, step_ops, set(fetch_slots))
+        steps = batch_split.wrap(steps, step_ops)  # the big kernels on all granted cores
         return _Plan(steps, template, feed_slots, feed_checks, fetch_slots, copy_fetch,
                      step_ops, split)
 

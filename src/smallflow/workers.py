@@ -22,7 +22,7 @@ import threading
 
 from . import config
 
-__all__ = ["split_run"]
+__all__ = ["run_together", "split_run"]
 
 _pool = None  # concurrent.futures.ThreadPoolExecutor, made on first use
 _pool_size = 0
@@ -82,20 +82,37 @@ def split_run(task, size, grain):
     per = -(-(size // grain) // count) * grain  # grains per part, rounded up, in elements
     starts = [index * per for index in range(count) if index * per < size]
     bounds = list(zip(starts, [*starts[1:], size], strict=True))
-    pool = _executor(len(bounds) - 1)
+    run_together([lambda start=start, stop=stop: task(start, stop) for start, stop in bounds])
+
+
+def run_together(calls):
+    """Run the zero-argument ``calls`` at once and return their results, in order.
+
+    The first runs on the calling thread, the others on helper threads. While they run, the
+    caller counts as a helper too, so a :func:`split_run` inside any of them stays in one
+    part (nothing nests). An exception in any call is raised here after all have finished.
+    """
+    if len(calls) == 1:
+        return [calls[0]()]
+    pool = _executor(len(calls) - 1)
     # Each helper runs in a copy of the caller's context: NumPy's errstate (Session.run
     # silences float warnings) lives in a context variable, which threads do not inherit.
-    futures = [pool.submit(contextvars.copy_context().run, task, start, stop)
-               for start, stop in bounds[1:]]
+    futures = [pool.submit(contextvars.copy_context().run, call) for call in calls[1:]]
     error = None
+    results = [None] * len(calls)
+    was_helper = getattr(_inside, "helper", False)
+    _inside.helper = True
     try:
-        task(*bounds[0])
+        results[0] = calls[0]()
     except BaseException as caught:  # noqa: BLE001 - re-raised once the helpers are done
         error = caught
-    for future in futures:
+    finally:
+        _inside.helper = was_helper
+    for index, future in enumerate(futures, 1):
         try:
-            future.result()
+            results[index] = future.result()
         except BaseException as caught:  # noqa: BLE001 - the first error wins
             error = error or caught
     if error is not None:
         raise error
+    return results

@@ -1,0 +1,229 @@
+"""Running a training step's big kernels on two cores at once: each on part of the batch.
+
+With two free cores the thread policy (config.py) first gave the BLAS two threads. That
+gained little for the tutorial's CNN (session 6: 71.7 ms a step against 82.8 at one thread):
+most of the step is not one big product but many medium ones (Winograd's 49 products of a
+few dozen columns, im2col blocks), each split by OpenBLAS between two threads with a
+synchronisation, and the copies, transforms and pooling around them ran on one core anyway.
+Here the whole kernel is split instead: the examples of the batch are cut into one part per
+granted core, each part runs the unchanged kernel on its own Python thread with one BLAS
+thread (NumPy releases the GIL inside BLAS calls and large ufunc loops), and the parts'
+results are joined. Every pass of the kernel then runs on both cores, not just its products.
+
+:func:`wrap` replaces the kernel of each such step of a compiled plan (after fusion.py) by a
+splitting one; the kernels themselves are not changed. The steps split, and how their parts
+join:
+
+* Conv2D forward, also fused with bias, ReLU and max-pool (fusion.py): the input's examples
+  are cut; each output's parts are joined along the batch (the same values, bit for bit: an
+  example's result never depends on the others).
+* Conv2DBackpropInput: the output gradient's examples are cut (the input size's first entry
+  follows); joined along the batch, bit for bit.
+* Conv2DBackpropFilter: input and output gradient are cut; the parts' filter gradients are
+  summed. That changes the order of the sum over the batch, so the result differs from the
+  unsplit kernel's by float32 rounding (tests/test_batch_split.py bounds it), as
+  TensorFlow's own multi-threaded filter gradient does.
+* MatMul (2-D float): the output's rows are cut when it has more rows than columns, else its
+  columns; each part is one product of the same depth written into its slice of the output.
+
+A step is split only when the policy grants more than one core for the run
+(``config.threads_in_use()``), the call is not already on a helper thread, the arrays are
+plain float NumPy arrays and each part gets enough work (below that, waking a thread costs
+more than it saves). Otherwise the original kernel runs, as before: a busy machine, where the
+policy grants one core, runs exactly the unsplit kernels. Whether splitting pays for a given
+plan is measured by the policy's trial (one core against the granted ones) like the BLAS
+threads were.
+"""
+
+import numpy as np
+
+from . import config, workers
+
+__all__ = ["splits", "wrap"]
+
+# Examples a part of a convolution gets at least.
+_MIN_EXAMPLES = 4
+# Multiply-adds a part must hold at least: a helper thread's wake-up and the join cost
+# some tens of microseconds, about 0.1 M multiply-adds at this machine's sgemm rate.
+_MIN_WORK = 2_000_000
+# Rows (or columns) of a product a part gets at least.
+_MIN_ROWS = 16
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _parts(count, work):
+    """How many parts to cut ``count`` examples (or rows) into, holding ``work`` in all."""
+    cores = workers.parts(count, 1)
+    if cores <= 1:
+        return 1
+    return max(1, min(cores, work // _MIN_WORK, count))
+
+
+def _bounds(count, parts):
+    """``parts`` contiguous (start, stop) ranges covering ``range(count)``, sizes within 1."""
+    edges = [count * index // parts for index in range(parts + 1)]
+    return list(zip(edges[:-1], edges[1:], strict=True))
+
+
+def _plain(*arrays):
+    return all(type(a) is np.ndarray and a.dtype in _FLOATS for a in arrays)
+
+
+def _run(calls):
+    with config.one_blas_thread():
+        return workers.run_together(calls)
+
+
+def _join_rows(results, count):
+    """One output per position: the parts' outputs joined along the batch.
+
+    A stand-in (a read-only zero-stride view the fused conv returns for shape-only readers,
+    see fusion.py) is made again at the whole batch's shape."""
+    first = results[0]
+    single = not isinstance(first, tuple)
+    columns = zip(*((r,) if single else r for r in results), strict=True)
+    joined = []
+    for parts in columns:
+        head = parts[0]
+        if head.ndim and not any(head.strides):
+            joined.append(np.broadcast_to(np.zeros((), dtype=head.dtype),
+                                          (count, *head.shape[1:])))
+        else:
+            joined.append(np.concatenate(parts))
+    return joined[0] if single else tuple(joined)
+
+
+def _conv_forward(kernel, per_example):
+    """A Conv2D-like kernel ``kernel(x, *rest)`` split over ``x``'s examples."""
+
+    def split_conv_forward(x, *rest):
+        if not (_plain(x) and x.ndim == 4):
+            return kernel(x, *rest)
+        count = x.shape[0]
+        parts = _parts(count // _MIN_EXAMPLES, count * per_example(x, *rest))
+        if parts == 1:
+            return kernel(x, *rest)
+        results = _run([lambda a=a, b=b: kernel(x[a:b], *rest) for a, b in _bounds(count, parts)])
+        return _join_rows(results, count)
+
+    return split_conv_forward
+
+
+def _conv_input_grad(kernel):
+    """Conv2DBackpropInput ``kernel(sizes, w, grad)`` split over the gradient's examples."""
+
+    def split_conv_input_grad(sizes, w, grad):
+        if not (_plain(w, grad) and grad.ndim == 4 and w.ndim == 4):
+            return kernel(sizes, w, grad)
+        count = grad.shape[0]
+        work = grad[0].size * w.shape[0] * w.shape[1] * w.shape[2]
+        parts = _parts(count // _MIN_EXAMPLES, count * work)
+        if parts == 1:
+            return kernel(sizes, w, grad)
+        sizes = np.asarray(sizes)
+
+        def part(a, b):
+            shape = sizes.copy()
+            shape[0] = b - a
+            return kernel(shape, w, grad[a:b])
+
+        results = _run([lambda a=a, b=b: part(a, b) for a, b in _bounds(count, parts)])
+        return np.concatenate(results)
+
+    return split_conv_input_grad
+
+
+def _conv_filter_grad(kernel):
+    """Conv2DBackpropFilter ``kernel(x, sizes, grad)``: parts over the examples, summed."""
+
+    def split_conv_filter_grad(x, sizes, grad):
+        if not (_plain(x, grad) and x.ndim == 4 and grad.ndim == 4):
+            return kernel(x, sizes, grad)
+        count = x.shape[0]
+        shape = np.asarray(sizes).reshape(-1)
+        taps = int(np.prod(shape[:3])) if shape.size == 4 else 0
+        parts = _parts(count // _MIN_EXAMPLES, count * grad[0].size * taps)
+        if parts == 1:
+            return kernel(x, sizes, grad)
+        results = _run([lambda a=a, b=b: kernel(x[a:b], sizes, grad[a:b])
+                        for a, b in _bounds(count, parts)])
+        total = results[0]
+        for result in results[1:]:
+            total += result
+        return total
+
+    return split_conv_filter_grad
+
+
+def _matmul(kernel, transpose_a, transpose_b):
+    """A 2-D MatMul cut along the output's longer side into slices of one output array."""
+
+    def split_matmul(a, b):
+        if not (_plain(a, b) and a.ndim == 2 and b.ndim == 2 and a.dtype == b.dtype):
+            return kernel(a, b)
+        left = a.T if transpose_a else a
+        right = b.T if transpose_b else b
+        rows, depth = left.shape
+        if right.shape[0] != depth:
+            return kernel(a, b)  # the kernel raises NumPy's error
+        columns = right.shape[1]
+        by_rows = rows > columns
+        parts = _parts(max(rows, columns) // _MIN_ROWS, rows * depth * columns)
+        if parts == 1:
+            return kernel(a, b)
+        out = np.empty((rows, columns), dtype=a.dtype)
+        size = rows if by_rows else columns
+
+        def part(start, stop):
+            if by_rows:
+                np.matmul(left[start:stop], right, out=out[start:stop])
+            else:
+                np.matmul(left, right[:, start:stop], out=out[:, start:stop])
+
+        _run([lambda s=s, e=e: part(s, e) for s, e in _bounds(size, parts)])
+        return out
+
+    return split_matmul
+
+
+def _conv_work(x, w, *_):
+    """Multiply-adds of one example of a convolution (by im2col's count)."""
+    if not (type(w) is np.ndarray and w.ndim == 4):
+        return 0
+    return x.shape[1] * x.shape[2] * w.shape[0] * w.shape[1] * w.shape[2] * w.shape[3]
+
+
+# (module, function name) of a kernel -> its splitting wrapper's maker.
+_SPLITTERS = {
+    ("smallflow.fusion", "conv2d_bias_relu"): lambda kernel, op: _conv_forward(kernel,
+                                                                              _conv_work),
+    ("smallflow.ops.conv_ops", "conv2d_nhwc"): lambda kernel, op: _conv_forward(kernel,
+                                                                               _conv_work),
+    ("smallflow.ops.conv_ops", "conv2d_backprop_input"): lambda kernel, op: _conv_input_grad(
+        kernel),
+    ("smallflow.ops.conv_ops", "conv2d_backprop_filter"): lambda kernel, op: _conv_filter_grad(
+        kernel),
+}
+
+
+def _splitter(kernel, op):
+    if op.type == "MatMul":
+        return _matmul(kernel, bool(op.attrs.get("transpose_a")),
+                       bool(op.attrs.get("transpose_b")))
+    key = (getattr(kernel, "__module__", None), getattr(kernel, "__name__", None))
+    maker = _SPLITTERS.get(key)
+    return None if maker is None else maker(kernel, op)
+
+
+def wrap(steps, step_ops):
+    """The plan's steps with each splittable kernel replaced by its splitting wrapper."""
+    wrapped = []
+    for (kernel, ins, out), op in zip(steps, step_ops, strict=True):
+        splitter = _splitter(kernel, op)
+        wrapped.append((kernel if splitter is None else splitter, ins, out))
+    return wrapped
+
+
+def splits(steps):
+    """Whether any of a plan's steps is a splitting wrapper (see config.apply)."""
+    return any(getattr(kernel, "__module__", None) == __name__ for kernel, _, _ in steps)

@@ -1,0 +1,196 @@
+"""batch_split: a step's big kernels cut over the granted cores give the unsplit results.
+
+Each case builds a small graph, runs it once with one core granted (the unsplit kernels)
+and once with two (the split ones, on two threads), and compares: bit for bit where the
+parts are joined along the batch or the output's sides, within float32 rounding where the
+parts' filter gradients are summed.
+"""
+
+import threading
+
+import numpy as np
+import pytest
+
+import smallflow as tf
+from smallflow import batch_split, config, workers
+
+
+@pytest.fixture
+def cores(monkeypatch):
+    """Pretend the thread policy granted this many cores; count the split calls."""
+    calls = []
+    original = workers.run_together
+
+    def counting(parts):
+        calls.append(len(parts))
+        return original(parts)
+
+    monkeypatch.setattr(workers, "run_together", counting)
+
+    def use(count):
+        monkeypatch.setattr(config, "threads_in_use", lambda: count)
+        return calls
+
+    return use
+
+
+FEED = {}  # placeholder -> value, filled by the graph builders (constants would be folded)
+
+
+def _fed(value):
+    placeholder = tf.placeholder(tf.as_dtype(value.dtype), value.shape)
+    FEED[placeholder] = value
+    return placeholder
+
+
+def _conv_graph(train):
+    """conv -> bias -> ReLU -> 2x2 max-pool (fused by the session), then a sum; with
+    ``train`` the gradients of the input and the filter too (the backprop kernels)."""
+    rng = np.random.default_rng(0)
+    x = _fed(rng.standard_normal((24, 14, 14, 8)).astype(np.float32))
+    w = _fed((rng.standard_normal((5, 5, 8, 16)) * 0.1).astype(np.float32))
+    b = _fed((rng.standard_normal(16) * 0.1).astype(np.float32))
+    relu = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME"), b))
+    pooled = tf.nn.max_pool(relu, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+    loss = tf.reduce_sum(pooled * pooled)
+    fetches = {"pooled": pooled}
+    if train:
+        fetches["dx"], fetches["dw"] = tf.gradients(loss, [x, w])
+    return fetches
+
+
+def _strided_conv_graph(train):
+    rng = np.random.default_rng(1)
+    x = _fed(rng.standard_normal((32, 31, 31, 8)).astype(np.float32))
+    w = _fed(rng.standard_normal((3, 3, 8, 32)).astype(np.float32))
+    conv = tf.nn.conv2d(x, w, [1, 2, 2, 1], "VALID")
+    fetches = {"conv": conv}
+    if train:
+        fetches["dx"], fetches["dw"] = tf.gradients(tf.reduce_sum(conv * conv), [x, w])
+    return fetches
+
+
+def _matmul_graph(transpose_a, transpose_b, rows, depth, columns):
+    rng = np.random.default_rng(2)
+    a_shape = (depth, rows) if transpose_a else (rows, depth)
+    b_shape = (columns, depth) if transpose_b else (depth, columns)
+    a = _fed(rng.standard_normal(a_shape).astype(np.float32))
+    b = _fed(rng.standard_normal(b_shape).astype(np.float32))
+    return {"product": tf.matmul(a, b, transpose_a=transpose_a, transpose_b=transpose_b)}
+
+
+# name -> (graph builder, fetches compared within float32 rounding instead of bit for bit)
+CASES = {
+    "fused conv + bias + ReLU + pool, forward": (lambda: _conv_graph(False), ()),
+    "fused conv, input and filter gradients": (lambda: _conv_graph(True), ("dw",)),
+    "strided VALID conv and its gradients": (lambda: _strided_conv_graph(True), ("dw",)),
+    "MatMul, more columns than rows": (lambda: _matmul_graph(False, False, 50, 300, 400), ()),
+    "MatMul, transpose_a, more rows": (lambda: _matmul_graph(True, False, 400, 50, 300), ()),
+    "MatMul, transpose_b": (lambda: _matmul_graph(False, True, 50, 400, 300), ()),
+    "MatMul, both transposed": (lambda: _matmul_graph(True, True, 300, 100, 200), ()),
+}
+
+
+def _run(build, count, cores):
+    cores(count)
+    FEED.clear()
+    with tf.Graph().as_default():
+        fetches = build()
+        with tf.Session() as sess:
+            return sess.run(fetches, dict(FEED))
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_split_kernels_give_the_unsplit_results(cores, name):
+    build, rounded = CASES[name]
+    calls = cores(1)
+    whole = _run(build, 1, cores)
+    assert calls == []  # one core granted: the original kernels only
+    split = _run(build, 2, cores)
+    assert calls and set(calls) == {2}  # two cores: the big kernels ran in two parts
+    for key, expected in whole.items():
+        assert split[key].shape == expected.shape and split[key].dtype == expected.dtype
+        if key in rounded:  # two partial sums added: float32 rounding, not bit for bit
+            scale = np.abs(expected).max()
+            np.testing.assert_allclose(split[key], expected, rtol=1e-5, atol=1e-5 * scale)
+        else:
+            np.testing.assert_array_equal(split[key], expected)
+
+
+# What is too small to be worth a thread, with two cores granted.
+SMALL = {
+    "batch of 7 (parts of at least 4 examples)": lambda: {"conv": tf.nn.conv2d(
+        _fed(np.ones([7, 14, 14, 8], np.float32)), _fed(np.ones([5, 5, 8, 16], np.float32)),
+        [1] * 4, "SAME")},
+    "a tiny product": lambda: {"p": tf.matmul(_fed(np.ones([3, 4], np.float32)),
+                                              _fed(np.ones([4, 5], np.float32)))},
+    "a float64 product of too few multiply-adds": lambda: {
+        "p": tf.matmul(_fed(np.ones([64, 64])), _fed(np.ones([64, 64])))},
+    "an integer product": lambda: {"p": tf.matmul(_fed(np.ones([400, 400], np.int32)),
+                                                  _fed(np.ones([400, 400], np.int32)))},
+}
+
+
+@pytest.mark.parametrize("name", SMALL)
+def test_small_or_foreign_work_is_not_split(cores, name):
+    calls = cores(2)
+    _run(SMALL[name], 2, cores)
+    assert calls == []
+
+
+def test_the_parts_run_on_two_threads_with_one_blas_thread_each(monkeypatch, cores):
+    """Inside a split the BLAS has one thread (each part its own core); after it, the
+    count the policy applied again."""
+    cores(2)
+    seen = []
+    applied = []
+    original = np.matmul
+
+    def matmul(*args, **kwargs):
+        seen.append((threading.current_thread().name, config._applied))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(config, "_set_blas",
+                        lambda count: (applied.append(count),
+                                       setattr(config, "_applied", count)))
+    monkeypatch.setattr(config, "_applied", 2)
+    monkeypatch.setattr(np, "matmul", matmul)
+    kernel = batch_split._matmul(original, False, False)
+    a = np.ones((400, 300), np.float32)
+    b = np.ones((300, 200), np.float32)
+    np.testing.assert_array_equal(kernel(a, b), original(a, b))
+    assert len({name for name, _ in seen}) == 2
+    assert {count for _, count in seen} == {1}
+    assert applied == [1, 2] and config._applied == 2
+
+
+def test_the_cnn_training_plan_splits_its_convolutions_and_products():
+    """The kernels batch_split recognises by name are those the CNN's plan has (a rename in
+    fusion.py or conv_ops.py would silently stop the splitting)."""
+    from smallflow import models
+
+    graph = models.build_graph("cnn", "adam", 1e-3, seed=0)
+    with tf.Session(graph=graph.graph) as sess:
+        sess.run(graph.initializer)
+        feed = {graph.images: np.zeros((50, 784), np.float32),
+                graph.labels: np.eye(10, dtype=np.float32)[np.arange(50) % 10]}
+        sess.run(graph.train_op, feed)
+        plan = next(plan for plan in sess._plans.values() if len(plan.steps) > 50)
+    names = sorted(kernel.__name__ for kernel, _, _ in plan.steps
+                   if kernel.__module__ == batch_split.__name__)
+    assert names == sorted(["split_conv_forward"] * 2 + ["split_conv_input_grad"]
+                           + ["split_conv_filter_grad"] * 2 + ["split_matmul"] * 6)
+
+
+def test_an_error_in_a_part_names_the_op(cores):
+    """A split kernel's error is the op's error, as without the split."""
+    calls = cores(2)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 16, 16, None])
+        w = tf.placeholder(tf.float32, [3, 3, 16, 32])
+        conv = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME", name="the_conv")
+        with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError) as caught:
+            sess.run(conv, {x: np.ones((64, 16, 16, 8), np.float32),
+                            w: np.ones((3, 3, 16, 32), np.float32)})
+    assert calls == [2]
+    assert "the_conv" in str(caught.value)
