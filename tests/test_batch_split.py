@@ -59,6 +59,19 @@ def _conv_graph(train):
     return fetches
 
 
+def _first_layer_graph(train):
+    """The tutorial's first layer (one input channel: the im2col path), outputs over 1 MB
+    (joined by the parts' threads), not fused: a bare Conv2D then its ReLU."""
+    rng = np.random.default_rng(3)
+    x = _fed(rng.standard_normal((32, 28, 28, 1)).astype(np.float32))
+    w = _fed(rng.standard_normal((5, 5, 1, 32)).astype(np.float32))
+    conv = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
+    fetches = {"conv": conv, "relu": tf.nn.relu(conv)}
+    if train:
+        fetches["dx"], fetches["dw"] = tf.gradients(tf.reduce_sum(conv * conv), [x, w])
+    return fetches
+
+
 def _strided_conv_graph(train):
     rng = np.random.default_rng(1)
     x = _fed(rng.standard_normal((32, 31, 31, 8)).astype(np.float32))
@@ -83,6 +96,8 @@ def _matmul_graph(transpose_a, transpose_b, rows, depth, columns):
 CASES = {
     "fused conv + bias + ReLU + pool, forward": (lambda: _conv_graph(False), ()),
     "fused conv, input and filter gradients": (lambda: _conv_graph(True), ("dw",)),
+    "first layer's conv (im2col) and its gradients": (lambda: _first_layer_graph(True),
+                                                       ("dw",)),
     "strided VALID conv and its gradients": (lambda: _strided_conv_graph(True), ("dw",)),
     "MatMul, more columns than rows": (lambda: _matmul_graph(False, False, 50, 300, 400), ()),
     "MatMul, transpose_a, more rows": (lambda: _matmul_graph(True, False, 400, 50, 300), ()),

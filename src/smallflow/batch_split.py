@@ -49,6 +49,8 @@ _MIN_WORK = 2_000_000
 # Rows (or columns) of a product a part gets at least.
 _MIN_ROWS = 16
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+# Joined outputs at least this big are copied together by the parts' threads.
+_MIN_COPY_BYTES = 2**20
 
 
 def _parts(count, work):
@@ -74,22 +76,38 @@ def _run(calls):
         return workers.run_together(calls)
 
 
-def _join_rows(results, count):
+def _join_rows(results, bounds):
     """One output per position: the parts' outputs joined along the batch.
 
     A stand-in (a read-only zero-stride view the fused conv returns for shape-only readers,
-    see fusion.py) is made again at the whole batch's shape."""
-    first = results[0]
-    single = not isinstance(first, tuple)
-    columns = zip(*((r,) if single else r for r in results), strict=True)
+    see fusion.py) is made again at the whole batch's shape. Each part's outputs are copied
+    into the joined arrays on a thread of its own (the copies of a big activation are a
+    pass over memory worth sharing too)."""
+    count = bounds[-1][1]
+    single = not isinstance(results[0], tuple)
+    per_part = [(r,) if single else r for r in results]
     joined = []
-    for parts in columns:
-        head = parts[0]
+    copies = []  # (joined array, position) of the outputs copied
+    for position, head in enumerate(per_part[0]):
+        shape = (count, *head.shape[1:])
         if head.ndim and not any(head.strides):
-            joined.append(np.broadcast_to(np.zeros((), dtype=head.dtype),
-                                          (count, *head.shape[1:])))
+            joined.append(np.broadcast_to(np.zeros((), dtype=head.dtype), shape))
         else:
-            joined.append(np.concatenate(parts))
+            joined.append(np.empty(shape, dtype=head.dtype))
+            copies.append(position)
+
+    def copy(outputs, start):
+        for position in copies:
+            part = outputs[position]
+            joined[position][start : start + part.shape[0]] = part
+
+    calls = [lambda o=outputs, s=start: copy(o, s)
+             for outputs, (start, _) in zip(per_part, bounds, strict=True)]
+    if sum(joined[position].nbytes for position in copies) < _MIN_COPY_BYTES:
+        for call in calls:
+            call()
+    else:
+        workers.run_together(calls)
     return joined[0] if single else tuple(joined)
 
 
@@ -103,8 +121,9 @@ def _conv_forward(kernel, per_example):
         parts = _parts(count // _MIN_EXAMPLES, count * per_example(x, *rest))
         if parts == 1:
             return kernel(x, *rest)
-        results = _run([lambda a=a, b=b: kernel(x[a:b], *rest) for a, b in _bounds(count, parts)])
-        return _join_rows(results, count)
+        bounds = _bounds(count, parts)
+        results = _run([lambda a=a, b=b: kernel(x[a:b], *rest) for a, b in bounds])
+        return _join_rows(results, bounds)
 
     return split_conv_forward
 
@@ -127,8 +146,9 @@ def _conv_input_grad(kernel):
             shape[0] = b - a
             return kernel(shape, w, grad[a:b])
 
-        results = _run([lambda a=a, b=b: part(a, b) for a, b in _bounds(count, parts)])
-        return np.concatenate(results)
+        bounds = _bounds(count, parts)
+        results = _run([lambda a=a, b=b: part(a, b) for a, b in bounds])
+        return _join_rows(results, bounds)
 
     return split_conv_input_grad
 
@@ -147,8 +167,8 @@ def _conv_filter_grad(kernel):
             return kernel(x, sizes, grad)
         results = _run([lambda a=a, b=b: kernel(x[a:b], sizes, grad[a:b])
                         for a, b in _bounds(count, parts)])
-        total = results[0]
-        for result in results[1:]:
+        total = np.add(results[0], results[1])  # a new array: the parts' may be views
+        for result in results[2:]:
             total += result
         return total
 
