@@ -179,22 +179,44 @@ def test_the_parts_run_on_two_threads_with_one_blas_thread_each(monkeypatch, cor
     assert applied == [1, 2] and config._applied == 2
 
 
+def _cnn_step(optimizer):
+    """One training step of the tutorial's CNN: the loss and the trained variables."""
+    from smallflow import models
+
+    graph = models.build_graph("cnn", optimizer, 0.05, seed=0)
+    rng = np.random.default_rng(0)
+    feed = {graph.images: rng.random((50, 784), dtype=np.float32),
+            graph.labels: np.eye(10, dtype=np.float32)[np.arange(50) % 10]}
+    with tf.Session(graph=graph.graph) as sess:
+        sess.run(graph.initializer)
+        loss, _ = sess.run([graph.loss, graph.train_op], feed)
+        plan = max(sess._plans.values(), key=lambda plan: len(plan.steps))
+        return loss, sess.run(graph.model_variables), plan
+
+
 def test_the_cnn_training_plan_splits_its_convolutions_and_products():
     """The kernels batch_split recognises by name are those the CNN's plan has (a rename in
     fusion.py or conv_ops.py would silently stop the splitting)."""
-    from smallflow import models
+    *_, plan = _cnn_step("adam")
+    names = [kernel.__name__ for kernel, _, _ in plan.steps
+             if kernel.__module__ == batch_split.__name__]
+    assert {"split_conv_forward", "split_conv_input_grad", "split_conv_filter_grad"} <= set(
+        names)
+    assert names.count("split_matmul") == 6  # fc1, fc2: forward, input and weight gradients
+    assert plan.splits_batch
 
-    graph = models.build_graph("cnn", "adam", 1e-3, seed=0)
-    with tf.Session(graph=graph.graph) as sess:
-        sess.run(graph.initializer)
-        feed = {graph.images: np.zeros((50, 784), np.float32),
-                graph.labels: np.eye(10, dtype=np.float32)[np.arange(50) % 10]}
-        sess.run(graph.train_op, feed)
-        plan = next(plan for plan in sess._plans.values() if len(plan.steps) > 50)
-    names = sorted(kernel.__name__ for kernel, _, _ in plan.steps
-                   if kernel.__module__ == batch_split.__name__)
-    assert names == sorted(["split_conv_forward"] * 2 + ["split_conv_input_grad"]
-                           + ["split_conv_filter_grad"] * 2 + ["split_matmul"] * 6)
+
+def test_a_cnn_training_step_on_two_cores_trains_as_on_one(cores):
+    """The whole step (the first layer's conv_phases path, which is not split, included):
+    the same loss, and the weights after one SGD step within float32 rounding."""
+    cores(1)
+    loss, weights, _ = _cnn_step("sgd")
+    calls = cores(2)
+    split_loss, split_weights, _ = _cnn_step("sgd")
+    assert calls
+    assert split_loss == loss
+    for split, whole in zip(split_weights, weights, strict=True):
+        np.testing.assert_allclose(split, whole, rtol=1e-5, atol=1e-6)
 
 
 def test_an_error_in_a_part_names_the_op(cores):

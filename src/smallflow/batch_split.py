@@ -76,6 +76,10 @@ def _run(calls):
         return workers.run_together(calls)
 
 
+def _outputs(result):
+    return result if isinstance(result, tuple) else (result,)
+
+
 def _join_rows(results, bounds):
     """One output per position: the parts' outputs joined along the batch.
 
@@ -85,7 +89,7 @@ def _join_rows(results, bounds):
     pass over memory worth sharing too)."""
     count = bounds[-1][1]
     single = not isinstance(results[0], tuple)
-    per_part = [(r,) if single else r for r in results]
+    per_part = [_outputs(r) for r in results]
     joined = []
     copies = []  # (joined array, position) of the outputs copied
     for position, head in enumerate(per_part[0]):
@@ -114,8 +118,10 @@ def _join_rows(results, bounds):
 def _conv_forward(kernel, per_example):
     """A Conv2D-like kernel ``kernel(x, *rest)`` split over ``x``'s examples."""
 
+    joinable = [True]
+
     def split_conv_forward(x, *rest):
-        if not (_plain(x) and x.ndim == 4):
+        if not (joinable[0] and _plain(x) and x.ndim == 4):
             return kernel(x, *rest)
         count = x.shape[0]
         parts = _parts(count // _MIN_EXAMPLES, count * per_example(x, *rest))
@@ -123,6 +129,12 @@ def _conv_forward(kernel, per_example):
             return kernel(x, *rest)
         bounds = _bounds(count, parts)
         results = _run([lambda a=a, b=b: kernel(x[a:b], *rest) for a, b in bounds])
+        if not all(type(r) is np.ndarray for r in _outputs(results[0])):
+            # Something else than arrays (conv_phases.PooledActivation: what a training
+            # step keeps of the first layer's activation) cannot be joined: this step runs
+            # whole from now on.
+            joinable[0] = False
+            return kernel(x, *rest)
         return _join_rows(results, bounds)
 
     return split_conv_forward
