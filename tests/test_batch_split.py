@@ -219,6 +219,28 @@ def test_a_cnn_training_step_on_two_cores_trains_as_on_one(cores):
         np.testing.assert_allclose(split, whole, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("count", [25, 26, 49, 50])
+def test_the_first_layers_phase_path_on_any_batch_size(count):
+    """Half a batch of 50 is 25 examples, cut by conv_phases into blocks of 9, 9 and 7: a
+    shorter last block must give the plain path's results too (it once left the product in
+    a temporary copy of a non-contiguous view)."""
+    from smallflow.ops import conv_kernels, conv_phases
+
+    rng = np.random.default_rng(0)
+    x = rng.random((count, 28, 28, 1), dtype=np.float32)
+    w = rng.standard_normal((5, 5, 1, 32)).astype(np.float32)
+    b = rng.standard_normal(32).astype(np.float32)
+    grad = rng.standard_normal((count, 14, 14, 32)).astype(np.float32)
+    pool = ((2, 2), (2, 2), "SAME")
+    activation, pooled = conv_phases.conv2d_bias_relu_pool(x, w, b, (1, 1), "SAME", pool)
+    relu = conv_kernels.conv2d_bias_relu(x, w, b, (1, 1), "SAME")
+    np.testing.assert_array_equal(pooled, conv_kernels.max_pool(relu, *pool))
+    dz = conv_phases.relu_max_pool_grad(activation, pooled, grad)
+    dw, _ = conv_phases.filter_bias_gradients(activation, pooled, grad, x, (32,))
+    expected = conv_kernels.conv2d_backprop_filter(x, w.shape, dz, (1, 1), "SAME")
+    np.testing.assert_allclose(dw, expected, rtol=1e-4, atol=1e-4 * np.abs(expected).max())
+
+
 def test_an_error_in_a_part_names_the_op(cores):
     """A split kernel's error is the op's error, as without the split."""
     calls = cores(2)

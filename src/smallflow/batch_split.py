@@ -115,9 +115,21 @@ def _join_rows(results, bounds):
     return joined[0] if single else tuple(joined)
 
 
-def _conv_forward(kernel, per_example):
-    """A Conv2D-like kernel ``kernel(x, *rest)`` split over ``x``'s examples."""
+class _Parts:
+    """A split step's output that is not an array and cannot be joined (what a training step
+    keeps of the first layer's activation: conv_phases.PooledActivation): the parts' values,
+    the examples each covers, and the input slices they were computed from. Only readers
+    that run part by part (:data:`_PART_READERS`) get one; see :func:`wrap`."""
 
+    __slots__ = ("values", "bounds", "source", "inputs")
+
+    def __init__(self, values, bounds, source, inputs):
+        self.values, self.bounds, self.source, self.inputs = values, bounds, source, inputs
+
+
+def _conv_forward(kernel, per_example, passable=frozenset()):
+    """A Conv2D-like kernel ``kernel(x, *rest)`` split over ``x``'s examples. Outputs at the
+    positions in ``passable`` may be :class:`_Parts` (their readers run part by part)."""
     joinable = [True]
 
     def split_conv_forward(x, *rest):
@@ -128,16 +140,65 @@ def _conv_forward(kernel, per_example):
         if parts == 1:
             return kernel(x, *rest)
         bounds = _bounds(count, parts)
-        results = _run([lambda a=a, b=b: kernel(x[a:b], *rest) for a, b in bounds])
-        if not all(type(r) is np.ndarray for r in _outputs(results[0])):
-            # Something else than arrays (conv_phases.PooledActivation: what a training
-            # step keeps of the first layer's activation) cannot be joined: this step runs
-            # whole from now on.
+        inputs = [x[a:b] for a, b in bounds]
+        results = _run([lambda part=part: kernel(part, *rest) for part in inputs])
+        first = _outputs(results[0])
+        others = {position for position, value in enumerate(first)
+                  if type(value) is not np.ndarray}
+        if not others:
+            return _join_rows(results, bounds)
+        if not others <= passable or any(
+                type(_outputs(result)[position]) is np.ndarray
+                for result in results for position in others):
+            # Something else than arrays that a reader could not take part by part: this
+            # step runs whole from now on.
             joinable[0] = False
             return kernel(x, *rest)
-        return _join_rows(results, bounds)
+        arrays = [tuple(value for position, value in enumerate(_outputs(result))
+                        if position not in others) for result in results]
+        joined = iter(_outputs(_join_rows(arrays, bounds)) if arrays[0] else ())
+        combined = tuple(
+            _Parts([_outputs(result)[position] for result in results], bounds, x, inputs)
+            if position in others else next(joined) for position in range(len(first)))
+        return combined if isinstance(results[0], tuple) else combined[0]
 
     return split_conv_forward
+
+
+def _part_reader(kernel, batch_args, sum_results):
+    """A kernel reading a :class:`_Parts` as its first argument, run part by part: the
+    arguments at ``batch_args`` are cut by the same examples (the forward's own input slices
+    when the argument is that input: a reader may check it is the same array), the others
+    passed whole; the parts' results are joined along the batch or, with ``sum_results``,
+    summed (filter and bias gradients)."""
+
+    def split_part_reader(first, *rest):
+        if type(first) is not _Parts:
+            return kernel(first, *rest)
+        bounds = first.bounds
+
+        def part(index, a, b):
+            args = [first.values[index]]
+            for position, value in enumerate(rest, 1):
+                if position not in batch_args:
+                    args.append(value)
+                elif value is first.source:
+                    args.append(first.inputs[index])
+                else:
+                    args.append(value[a:b])
+            return kernel(*args)
+
+        results = _run([lambda i=i, a=a, b=b: part(i, a, b) for i, (a, b) in enumerate(bounds)])
+        if not sum_results:
+            return _join_rows(results, bounds)
+        totals = [np.add(*values) for values in zip(*(_outputs(r) for r in results[:2]),
+                                                     strict=True)]
+        for result in results[2:]:
+            for total, value in zip(totals, _outputs(result), strict=True):
+                total += value
+        return tuple(totals) if isinstance(results[0], tuple) else totals[0]
+
+    return split_part_reader
 
 
 def _conv_input_grad(kernel):
@@ -190,8 +251,13 @@ def _conv_filter_grad(kernel):
 def _matmul(kernel, transpose_a, transpose_b):
     """A 2-D MatMul cut along the output's longer side into slices of one output array."""
 
+    columns_axis = 0 if transpose_b else 1
+
     def split_matmul(a, b):
-        if not (_plain(a, b) and a.ndim == 2 and b.ndim == 2 and a.dtype == b.dtype):
+        # Cheap tests first: small products (the beginners' tutorial's step) pay only these.
+        if (type(a) is not np.ndarray or type(b) is not np.ndarray or a.ndim != 2
+                or b.ndim != 2 or a.size * b.shape[columns_axis] < 2 * _MIN_WORK
+                or a.dtype != b.dtype or a.dtype not in _FLOATS):
             return kernel(a, b)
         left = a.T if transpose_a else a
         right = b.T if transpose_b else b
@@ -227,31 +293,67 @@ def _conv_work(x, w, *_):
 
 # (module, function name) of a kernel -> its splitting wrapper's maker.
 _SPLITTERS = {
-    ("smallflow.fusion", "conv2d_bias_relu"): lambda kernel, op: _conv_forward(kernel,
-                                                                              _conv_work),
-    ("smallflow.ops.conv_ops", "conv2d_nhwc"): lambda kernel, op: _conv_forward(kernel,
-                                                                               _conv_work),
-    ("smallflow.ops.conv_ops", "conv2d_backprop_input"): lambda kernel, op: _conv_input_grad(
+    ("smallflow.fusion", "conv2d_bias_relu"): lambda kernel, passable: _conv_forward(
+        kernel, _conv_work, passable),
+    ("smallflow.ops.conv_ops", "conv2d_nhwc"): lambda kernel, passable: _conv_forward(
+        kernel, _conv_work),
+    ("smallflow.ops.conv_ops", "conv2d_backprop_input"): lambda kernel, _: _conv_input_grad(
         kernel),
-    ("smallflow.ops.conv_ops", "conv2d_backprop_filter"): lambda kernel, op: _conv_filter_grad(
+    ("smallflow.ops.conv_ops", "conv2d_backprop_filter"): lambda kernel, _: _conv_filter_grad(
         kernel),
+}
+# Kernels (fusion.py) that take a PooledActivation as their first argument, and so may get a
+# _Parts there: (module, name) -> (positions of the other arguments cut by examples, whether
+# the parts' results are summed).
+_PART_READERS = {
+    ("smallflow.fusion", "relu_max_pool_grad"): ((1, 2), False),
+    # (activation, y, grad, x, sizes, *like): the filter's and the bias's gradients.
+    ("smallflow.fusion", "conv_filter_bias_grads"): ((1, 2, 3), True),
 }
 
 
-def _splitter(kernel, op):
+def _key(kernel):
+    return getattr(kernel, "__module__", None), getattr(kernel, "__name__", None)
+
+
+def _splitter(kernel, op, passable):
     if op.type == "MatMul":
         return _matmul(kernel, bool(op.attrs.get("transpose_a")),
                        bool(op.attrs.get("transpose_b")))
-    key = (getattr(kernel, "__module__", None), getattr(kernel, "__name__", None))
+    key = _key(kernel)
+    if key in _PART_READERS:
+        return _part_reader(kernel, *_PART_READERS[key])
     maker = _SPLITTERS.get(key)
-    return None if maker is None else maker(kernel, op)
+    return None if maker is None else maker(kernel, passable)
+
+
+def _passable(index, out, steps):
+    """Output positions of step ``index`` read only as the first argument of part readers
+    (those outputs may be handed on part by part)."""
+    slots = (out,) if type(out) is int else out
+    positions = set()
+    for position, slot in enumerate(slots):
+        readers = [(i, ins.index(slot)) for i, (_, ins, _) in enumerate(steps)
+                   if i != index and slot in ins]
+        if readers and all(
+                _key(steps[i][0]) in _PART_READERS and place == 0
+                and steps[i][1].count(slot) == 1 for i, place in readers):
+            positions.add(position)
+    return frozenset(positions)
 
 
 def wrap(steps, step_ops):
-    """The plan's steps with each splittable kernel replaced by its splitting wrapper."""
+    """The plan's steps with each splittable kernel replaced by its splitting wrapper.
+
+    A forward step's output may stay in parts (see :class:`_Parts`) only when every reader
+    of it takes parts; fetched values are never such outputs (fusion.py leaves a
+    PooledActivation only where nothing but the pool's gradient reads it)."""
     wrapped = []
-    for (kernel, ins, out), op in zip(steps, step_ops, strict=True):
-        splitter = _splitter(kernel, op)
+    for index, ((kernel, ins, out), op) in enumerate(zip(steps, step_ops, strict=True)):
+        passable = frozenset()
+        if _key(kernel) == ("smallflow.fusion", "conv2d_bias_relu"):
+            passable = _passable(index, out, steps)
+        splitter = _splitter(kernel, op, passable)
         wrapped.append((kernel if splitter is None else splitter, ins, out))
     return wrapped
 

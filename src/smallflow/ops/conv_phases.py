@@ -149,7 +149,9 @@ def conv2d_bias_relu_pool(x, w, bias, strides, padding, pool):
         rows = (stop - start) * pixels
         cols = _phase_columns(xp, geo, start, stop,
                               columns[depth * 4 * start * pixels: depth * 4 * stop * pixels])
-        z = block[:, :rows]
+        # The block's leading elements (a shorter last block too): contiguous, so the
+        # product below writes z itself (a reshape of block[:, :rows] would be a copy).
+        z = block.reshape(-1)[: 4 * rows * out_c].reshape(4, rows, out_c)
         z_rows = z.reshape(4 * rows, out_c)
         np.matmul(cols.T, w_mat, out=z_rows)
         # The plain fused call's operations on each element: bias, ReLU (conv_blocks), then
@@ -245,7 +247,7 @@ def filter_bias_gradients(activation, y, grad, x, bias_shape=None):
         first, last = start * pixels, stop * pixels
         rows = last - first
         cols = activation.block_columns(start, stop)
-        dz = block[:, :rows]
+        dz = block.reshape(-1)[: 4 * rows * out_c].reshape(4, rows, out_c)  # contiguous
         for code in range(4):
             np.equal(codes[first:last], code, out=mask[:rows])
             np.multiply(routed_bits[first:last], mask[:rows], out=dz[code].view(bits))
