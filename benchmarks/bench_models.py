@@ -43,6 +43,35 @@ from 45 s: that needs the step itself at ~40 ms (issue 16's kernels) or far fewe
 any schedule tried here gave. The training loop's own costs (cProfile, 40 steps, 1 thread):
 next_batch 0.15 ms, dropout's random numbers 0.4 ms, feed checks 0.1 ms of a ~95 ms step.
 
+Session 7 (hpar). Where a step of this loop goes (cProfile with the thread's CPU clock, 40
+steps, 1 thread, 22:20, load 8): 80.3 of 80.7 ms per step inside the plan's kernels;
+next_batch 0.15 ms, the feed checks 0.1 ms, the thread policy's apply ~0. The loop has no
+overhead of its own: the gap between session 6's ~93 ms per step here and bench_conv's 74
+ms is wall against CPU time (bench_conv reports CPU time; here the wall clock runs, and a
+niced training on the other core shares the memory bus and takes its ~3%) plus the
+schedule's few extra ops. At load 8 (this session) a one-thread step was 77 ms of CPU but
+113-176 ms of wall time.
+
+The second core inside the step (batch_split.py, docs/architecture.md "Threads"): the
+convolutions (forward, input and filter gradients, the first layer's conv_phases path
+included) and the dense products are cut by examples (products: by the output's longer
+side) over the granted cores, one BLAS thread each. Measured in turns in one process
+(the two settings alternated, 5 rounds x 10 steps each, 22:18, load 7-8, so wall times are the
+machine's; CPU times are per step): one core 69.7 ms of CPU; two cores 43.3 ms on the
+calling thread and 83.4 ms for the process (the parts cost ~20% more CPU in all: two
+caches, copies of the joined outputs, the filter transforms made per thread). The step's
+critical path with a free second core (the calling thread plus, per split call, how much
+longer the helper's part took) is 45.0 ms: 1.55x faster than one core. Two BLAS threads
+instead (session 6's way) gave 71.7 vs 82.8 ms, 1.15x. At 1,210 steps that is ~55 s of
+training on a quiet machine instead of ~85-113 s; the 45 s target also needs the kernels
+themselves faster (hk1, bench_conv.py) or fewer steps.
+
+Fewer steps, tried (seed 0, test accuracy every 110 steps from step 550, nice 10 at load
+7-9): Adam 4e-3 halved every 440 steps (warm-up 100) first reached 99% at step 1,320 (98.98%
+at 990, 98.78% at 1,100, 98.90% at 1,210), later than the preset's 1,210: not adopted; the
+other candidates (3e-3 halved every 440; 5e-3 warmed up over 200) were not run for want of
+CPU. The preset is unchanged.
+
 Run: python benchmarks/bench_models.py [--models mlp cnn] [--seeds 0 1 2] [--eval-every N]
 """
 
@@ -54,7 +83,7 @@ import time
 import numpy as np
 
 import smallflow as tf
-from smallflow import models
+from smallflow import config, models
 from smallflow.datasets import mnist
 
 # model -> the test accuracies whose first crossing is timed
@@ -83,6 +112,7 @@ def time_to_accuracy(name, seed, data_dir, eval_every, stop_at=None):
     reached = dict.fromkeys(THRESHOLDS[name])
     history = []
     trained = 0.0
+    cores = {}  # cores the thread policy granted -> steps run so
     with tf.Session(graph=graph.graph) as sess:
         sess.run(graph.initializer)
         for step in range(1, settings["steps"] + 1):
@@ -93,6 +123,8 @@ def time_to_accuracy(name, seed, data_dir, eval_every, stop_at=None):
             start = time.perf_counter()
             sess.run(graph.train_op, feed_dict=feed)
             trained += time.perf_counter() - start
+            granted = config.threads_in_use()
+            cores[granted] = cores.get(granted, 0) + 1
             if step % eval_every and step != settings["steps"]:
                 continue
             accuracy = test_accuracy(sess, graph, data.test)
@@ -102,7 +134,7 @@ def time_to_accuracy(name, seed, data_dir, eval_every, stop_at=None):
                     reached[threshold] = (step, trained)
             if stop_at is not None and accuracy >= stop_at:
                 break
-    return reached, trained, history, settings, data.train.num_examples
+    return reached, trained, history, settings, data.train.num_examples, cores
 
 
 def load_note():
@@ -128,7 +160,7 @@ def main():
         for name in args.models:
             eval_every = args.eval_every or EVAL_EVERY[name]
             for seed in args.seeds:
-                reached, seconds, history, settings, examples = time_to_accuracy(
+                reached, seconds, history, settings, examples, cores = time_to_accuracy(
                     name, seed, data_dir, eval_every, args.stop_at
                 )
                 steps = history[-1][0]
@@ -151,6 +183,9 @@ def main():
                     print(f"  {threshold:.1%}: {at:7.1f} s (step {step:,}, epoch {epoch:.2f})")
                 best = max(accuracy for _, _, accuracy in history)
                 print(f"  best of the {len(history)} evaluations: {best:.4f}; {load_note()}")
+                used = ", ".join(f"{count} core(s) {steps_run:,} steps"
+                                 for count, steps_run in sorted(cores.items()))
+                print(f"  thread policy: {used}")
 
 
 if __name__ == "__main__":
