@@ -65,10 +65,19 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
     with variable_scope(scope or "rnn") as varscope:
         first = nest.flatten(inputs[0])[0]
         first = convert_to_tensor(first)
-        if first.shape.ndims is not None and first.shape.ndims < 2:
-            raise ValueError(f"Input size (dimension 1 of inputs) must be accessible via shape "
-                             f"inference, but saw value None. ({first.shape})")
-        batch = first.shape.as_list()[0] if first.shape.ndims else None
+        ndims = first.shape.ndims
+        if ndims == 0:
+            raise ValueError(f"Shape {first.shape} must have rank at least 1")
+        if ndims is not None and ndims >= 2:
+            for step in nest.flatten(inputs):
+                dims = convert_to_tensor(step).shape.as_list()
+                for i, size in enumerate(dims[1:] if dims is not None else []):
+                    if size is None:
+                        raise ValueError(f"Input size (dimension {i} of inputs) must be "
+                                         f"accessible via shape inference, but saw value "
+                                         f"None.")
+        # Rank-1 steps are symbols for an EmbeddingWrapper (TF allows them for it).
+        batch = first.shape.as_list()[0] if ndims else None
         if batch is None:
             batch = array_ops.shape(first)[0]
         state = _initial_state(cell, initial_state, batch, dtype)

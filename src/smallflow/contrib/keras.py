@@ -1,5 +1,14 @@
-"""``tf.contrib.keras``: TF 1.x's early path to Keras; the same modules as ``tf.keras``."""
+"""``tf.contrib.keras``: TF 1.x's early path to Keras (1.1-1.3, before ``tf.keras``); the
+same modules as ``tf.keras``, so ``import tensorflow.contrib.keras as keras`` programs build
+``keras.models.Sequential()`` of ``keras.layers.Dense`` with ``keras.optimizers.SGD``."""
 
-from ..keras import datasets, utils
+from ..keras import (activations, backend, callbacks, constraints, datasets, initializers,
+                     layers, losses, metrics, models, optimizers, preprocessing, regularizers,
+                     utils)
+from ._missing import missing_attribute
 
-__all__ = ["datasets", "utils"]
+__all__ = ["activations", "backend", "callbacks", "constraints", "datasets", "initializers",
+           "layers", "losses", "metrics", "models", "optimizers", "preprocessing",
+           "regularizers", "utils"]
+
+__getattr__ = missing_attribute(__name__, "tf.contrib.keras")
