@@ -181,7 +181,7 @@ Tried and dropped in session 3: keeping the forward's column matrix for the filt
 (31 MB for conv2): writing it out of cache cost more (+4.5 ms) than rebuilding it saved
 (2.7 ms); the transposed product for the input gradient ([32, K] x [K, pixels]): 1.5x slower.
 
-Run: python benchmarks/bench_conv.py [--repeats N] [--blas-threads N] [--profile]
+Run: python benchmarks/bench_conv.py [--repeats N] [--blas-threads N] [--profile] [--per-op]
      [--no-tensorflow]   (--blas-threads: threads for every contender, default 1)
 """
 
@@ -203,6 +203,8 @@ def _parse(argv):
                         help="BLAS threads for every contender (default: 1)")
     parser.add_argument("--profile", action="store_true",
                         help="also print the functions smallflow's step spends its time in")
+    parser.add_argument("--per-op", action="store_true",
+                        help="also print the CPU time of each kernel call of the step's plan")
     parser.add_argument("--no-tensorflow", action="store_true",
                         help="skip TensorFlow even when its venv is there")
     return parser.parse_args(argv)
@@ -617,6 +619,55 @@ def _rounds(contenders, repeats):
     return summary(wall), summary(cpu)
 
 
+def _timed_plan_source():
+    """session._compile's source with each step's line timed into ``T[index]``.
+
+    Timing lines go into the generated code itself: a Python wrapper around each kernel
+    would hold references to its arguments, and the kernels that write into dead inputs
+    (ownership.py: Adam, ReLU) would then see them shared and take their slower paths."""
+    import inspect
+
+    from smallflow import session
+
+    timed = inspect.getsource(session._compile)
+    for plain, with_timing in (
+            ('lines.append("    " + line)',
+             'lines.append(f"    _t = pt(); {line}; T[{index}].append(pt() - _t)")'),
+            ('namespace = {"take": ownership.take}',
+             'namespace = {"take": ownership.take, "pt": time.process_time, "T": T}')):
+        if plain not in timed:
+            raise RuntimeError("session._compile changed: update bench_conv._timed_plan_source")
+        timed = timed.replace(plain, with_timing)
+    return session, timed
+
+
+def _print_per_op(sess, train_step, train_feed, repeats):
+    """CPU time of each kernel call of the training step's plan (median of ``repeats``
+    steps; a fused step is named after the op whose place it takes)."""
+    session, source = _timed_plan_source()
+    sess.run(train_step, train_feed)
+    plan = next(p for p in sess._plans.values()
+                if any(op.type == "ApplyAdam" for op in p.step_ops))
+    times = [[] for _ in plan.steps]
+    namespace = dict(vars(session), T=times, time=time)
+    exec(source, namespace)  # noqa: S102 - session's own source, with timing lines added
+    kept = {slot for slot in plan.fetch_slots if slot is not None}
+    plan.execute, plan.code = namespace["_compile"](plan.steps, kept)
+    plan.execute_quietly = np.errstate(all="ignore")(plan.execute)
+    for _ in range(3):
+        sess.run(train_step, train_feed)
+    for samples in times:
+        samples.clear()
+    for _ in range(repeats):
+        sess.run(train_step, train_feed)
+    rows = sorted(((statistics.median(t) * 1e3, op) for t, op in zip(times, plan.step_ops)
+                   if t), key=lambda row: -row[0])
+    print(f"\nper op, CPU ms per step (median of {repeats}; sum {sum(r[0] for r in rows):.1f})")
+    for ms, op in rows[:16]:
+        print(f"{ms:8.2f}  {op.type:22} {op.name}")
+    print(f"{sum(r[0] for r in rows[16:]):8.2f}  the other {len(rows) - 16} steps")
+
+
 def _print_table(label, step, test, rate, flops, repeats):
     """One table of the rounds' times: ``label`` says which clock."""
     print(f"\nDeep MNIST CNN, batch {BATCH}, {repeats} rounds in turn ({label}, ms)")
@@ -720,6 +771,8 @@ def main():
     epoch = step["smallflow step"][0] * STEPS_PER_EPOCH
     print(f"projected epoch ({STEPS_PER_EPOCH} steps): {epoch:.1f} s at the median step")
 
+    if args.per_op:
+        _print_per_op(sess, train_step, train_feed, args.repeats)
     if args.profile:
         import cProfile
         import pstats
