@@ -152,6 +152,48 @@ the pool saves); Winograd blocks of 2-5 examples (within the noise). Seen, not u
 np.maximum / np.fmax with a scalar run at ~0.4 ns an element here, ~0.18 with an array
 operand (NumPy 2.4): the ReLU and the pool's floor could use a zero / lowest array.
 
+Session 7 (hk1): the first layer per pooling phase (ops/conv_phases.py). Profiled per op
+with --per-op (the timing lines are in the plan's generated code), main at dc223a7 and this
+code in alternating processes, 20 steps each, two pairs, 22:17-22:18, load 6.9-7.5, CPU ms:
+
+                                                      before          after
+  conv1 forward + bias + ReLU + max-pool           5.92 / 5.85     5.77 / 6.12
+  conv1 ReLU + max-pool gradient                   4.81 / 4.50  }
+  conv1 filter gradient                            3.10 / 2.71  }  3.59 / 3.96 (one call)
+  conv1 bias gradient (ReduceToShapeOf)            0.62 / 0.55  }
+  conv1 in all                                    14.45 / 13.61    9.36 / 10.08
+  (unchanged: Adam 12.6 / 11.8, conv2's three kernels 31 / 28, fc1's products 18 / 17)
+
+In a training step the conv1 call now builds each block's column matrix in pooling-phase
+order (one strided copy), so one product gives the four cells of every 2x2 window one after
+the other; after the same bias, ReLU and fmax calls as before, it writes the pooled result,
+one byte per pooled element naming the window's first maximum, and keeps the column matrix
+(3.9 MB) instead of the 5 MB activation. Backwards, ReluGrad(MaxPoolGrad), the filter
+gradient and the bias gradient are one call: each block's gradient is made phase by phase in
+cache from the codes and multiplied by the kept columns; the full-size gradient is never
+written. Pooled result and ReLU gradient bit for bit as before; filter and bias gradients the
+same sums in another order (within 64 ulps of the terms' magnitudes, tested; ~3e-8 relative
+in float32). Whole step in turns in one process (20 rounds of 3 steps, CPU, load 8): 0.959x
+with the forward's codes alone, 0.949x with the fused backward too.
+This benchmark, 22:16, load 7.3-7.5 (two niced trainings and other helpers' test suites),
+10 rounds, CPU time: step 69.1 vs TensorFlow 53.3 ms (1.30x; best 58.2 vs 45.5, 1.28x; end
+of session 6 at load 2: 74.2 vs 51.9, 1.43x), 41% of the sgemm limit (sgemm at 69 GFLOP/s
+under this load); forward over 10,000 images 3.07 vs 2.87 s (1.07x; unchanged: evaluation
+keeps the plain fused call). Targets: step <= 55 ms and <= 1.0x NOT met; forward <= 1.2x met.
+Tried and dropped in session 7: a plane matrix of the 36 distinct (row, column) offsets
+instead of the 100-row phase columns (one product with the filter placed per cell, K = 36,
+N = 128: bit for bit for finite inputs; with warm caches its copy took 0.35 ms instead of
+1.05, but with the caches flushed as in a step the forward was 6.46 vs 6.13 ms and the
+gradient 4.71 vs 3.87); codes for conv2 made in Winograd's groups (its pool gradient 1.12
+instead of 1.77 ms, its forward 8.08 instead of 7.29: a net loss); rebuilding the columns in
+the gradient instead of keeping them (no difference above the noise); fc1's products as
+transposed or column-blocked products (bit for bit the same; 10-25% faster at load 3-5, no
+faster at load 8); np.maximum against a zero array (no faster with this NumPy). Left as they
+are: Adam (its 12 passes keep TensorFlow's order of rounding; no pair of them is one NumPy
+operation), conv2's Winograd kernels (9-11 ms each, as TensorFlow's), fc1 (at the measured
+sgemm rate). Still above TensorFlow: conv1's forward (~6 ms against ~0.6: a K = 25 product
+at ~40 GFLOP/s and the passes over its output), Adam (+2-3 ms), fc1 (+2-3 ms).
+
 What changed, each measured in turns against the code before it:
 - Session 4: plan fusion (fusion.py). Conv2D + bias + Relu run as one call that adds the
   bias and applies the ReLU to each L2-sized product block while it is in cache (the conv
