@@ -84,22 +84,34 @@ def _quiet():
         yield
 
 
-@pytest.fixture(params=[False, True], ids=["one block", "a block per example"])
+@pytest.fixture(params=[None, 1, 2], ids=["one block", "a block per example",
+                                          "two examples a block"])
 def blocks(request, monkeypatch):
-    if request.param:
-        monkeypatch.setattr(conv_phases, "_BLOCK_BYTES", 1)
+    """Examples per block (None: the default, one block here). Two a block cuts the three
+    examples of the first geometry into 2 + 1: a shorter last block."""
+    return request.param
+
+
+def _set_block(examples, x, w, monkeypatch):
+    if examples is not None:
+        pixels = (x.shape[1] // 2) * (x.shape[2] // 2)
+        depth = w.shape[0] * w.shape[1] * w.shape[2]
+        per_example = 4 * pixels * (depth + w.shape[3]) * x.itemsize
+        monkeypatch.setattr(conv_phases, "_BLOCK_BYTES", examples * per_example)
 
 
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("geometry", GEOMETRIES)
 def test_pooled_result_and_gradient_equal_the_plain_path_bit_for_bit(geometry, dtype, case,
-                                                                     blocks):
+                                                                     blocks, monkeypatch):
     x, w, b, grad = _values(geometry, dtype, case)
+    _set_block(blocks, x, w, monkeypatch)
     padding = GEOMETRIES[geometry][2]
     r, y_plain, dz_plain = _plain(x, w, b, grad, padding)
     activation, y, dz = _phases(x, w, b, grad, padding)
-    assert activation.shape == r.shape and activation.dtype == r.dtype
+    assert activation.shape == r.shape
+    assert activation.dtype == r.dtype
     assert activation.special == (case == "nan")
     np.testing.assert_array_equal(_bits(y), _bits(y_plain))
     np.testing.assert_array_equal(_bits(dz), _bits(dz_plain))
@@ -140,12 +152,12 @@ def test_other_shapes_are_left_to_the_plain_path(args):
 
 def _training_values(dtype, case):
     rng = np.random.default_rng(5)
-    x = rng.standard_normal((4, 12, 12, 1)).astype(dtype)
+    x = rng.standard_normal((5, 12, 12, 1)).astype(dtype)
     if case == "nan":
         x[1, 0, 0, 0] = np.nan
     w = rng.standard_normal((5, 5, 1, 6)).astype(dtype)
     b = rng.standard_normal(6).astype(dtype)
-    upstream = rng.standard_normal((4, 6, 6, 6)).astype(dtype)
+    upstream = rng.standard_normal((5, 6, 6, 6)).astype(dtype)
     return x, w, b, upstream
 
 
@@ -186,7 +198,8 @@ def test_a_training_step_gives_the_unfused_results(monkeypatch, dtype, case,
     monkeypatch.setattr(fusion, "fuse", lambda steps, step_ops, kept: (steps, step_ops))
     separate = _train(dtype, case, fetch_activation)
     for a, b in zip(fused, separate, strict=True):
-        assert type(a) is np.ndarray and a.dtype == b.dtype and a.shape == b.shape
+        assert type(a) is np.ndarray
+        assert (a.dtype, a.shape) == (b.dtype, b.shape)
         np.testing.assert_array_equal(_bits(a), _bits(b))
 
 
@@ -214,13 +227,16 @@ def _summed_magnitudes(dtype, case):
     return filter_terms, dz.sum(axis=(0, 1, 2))
 
 
+@pytest.mark.parametrize("examples", [None, 2], ids=["one block", "blocks of 2, 2 and 1"])
 @pytest.mark.parametrize("case", ["plain", "nan"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_filter_and_bias_gradients_from_the_codes(monkeypatch, dtype, case):
+def test_filter_and_bias_gradients_from_the_codes(monkeypatch, dtype, case, examples):
     """Only the filter and bias gradients read the ReLU's gradient: one call computes both
     from the codes without writing it. The sums run in another order than the plain kernels'
     (blocks, pixels in phase order): equal within 64 ulps of the sum of the terms'
     magnitudes; NaN in a window's first cell takes the plain kernels (bit for bit)."""
+    x, w = _training_values(dtype, case)[:2]
+    _set_block(examples, x, w, monkeypatch)
     calls = _counted(monkeypatch, "filter_bias_gradients")
     pooled, dw, db = _train(dtype, case, input_gradient=False)
     assert calls == [case == "plain"]
@@ -234,7 +250,7 @@ def test_filter_and_bias_gradients_from_the_codes(monkeypatch, dtype, case):
     eps = np.finfo(dtype).eps
     for fused, plain, magnitude in zip((dw, db), (dw_plain, db_plain),
                                        _summed_magnitudes(dtype, case), strict=True):
-        assert fused.dtype == plain.dtype and fused.shape == plain.shape
+        assert (fused.dtype, fused.shape) == (plain.dtype, plain.shape)
         assert np.all(np.abs(fused - plain) <= 64 * eps * magnitude)
         assert not np.array_equal(magnitude, 0 * magnitude)  # the check is not vacuous
 
