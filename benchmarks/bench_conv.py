@@ -179,7 +179,12 @@ This benchmark, 22:16, load 7.3-7.5 (two niced trainings and other helpers' test
 10 rounds, CPU time: step 69.1 vs TensorFlow 53.3 ms (1.30x; best 58.2 vs 45.5, 1.28x; end
 of session 6 at load 2: 74.2 vs 51.9, 1.43x), 41% of the sgemm limit (sgemm at 69 GFLOP/s
 under this load); forward over 10,000 images 3.07 vs 2.87 s (1.07x; unchanged: evaluation
-keeps the plain fused call). Targets: step <= 55 ms and <= 1.0x NOT met; forward <= 1.2x met.
+keeps the plain fused call). Again at 22:55 with main's batch split landed (one core here),
+load 8-9 (wall times 3-7x the CPU times, sgemm at 20 GFLOP/s wall): step 82.3 vs 56.4 ms
+(1.46x), forward over 10,000 images 3.33 vs 2.73 s (1.22x); the whole step of this code and
+of the first landing in alternating processes at that load: 71.6-86.4 vs 78.7-84.4 ms (no
+difference above the noise), so the higher ratio is the load's. Targets: step <= 55 ms and
+<= 1.0x NOT met; forward <= 1.2x met at load 7, at the edge at load 9.
 Tried and dropped in session 7: a plane matrix of the 36 distinct (row, column) offsets
 instead of the 100-row phase columns (one product with the filter placed per cell, K = 36,
 N = 128: bit for bit for finite inputs; with warm caches its copy took 0.35 ms instead of
