@@ -221,3 +221,154 @@ def test_python_operands_become_constants_inside_the_ops_scope(build, op_name, i
             assert out.op.name == scope + op_name
             assert [x.name for x in out.op.inputs] == [
                 n if n in ("c:0", "i:0") else scope + n for n in input_names]
+
+
+# -- contrib.rnn.NASCell (char-rnn's --model nas) ---------------------------------------------
+
+
+def _nas_reference(x, c, m, kernel, recurrent, bias, projection):
+    def sigmoid(v):
+        return 1 / (1 + np.exp(-v))
+
+    tanh, relu = np.tanh, lambda v: np.maximum(v, 0)
+    hm = m @ recurrent + (0 if bias is None else bias)
+    xs, hs = np.split(x @ kernel, 8, axis=1), np.split(hm, 8, axis=1)
+    a = [sigmoid(xs[0] + hs[0]), relu(xs[1] + hs[1]), sigmoid(xs[2] + hs[2]),
+         relu(xs[3] * hs[3]), tanh(xs[4] + hs[4]), sigmoid(xs[5] + hs[5]),
+         tanh(xs[6] + hs[6]), sigmoid(xs[7] + hs[7])]
+    new_c = tanh(tanh(a[0] * a[1]) + c) * tanh(a[2] + a[3])
+    new_m = tanh(new_c * tanh(tanh(a[4] * a[5]) + sigmoid(a[6] + a[7])))
+    return (new_m if projection is None else new_m @ projection), new_c
+
+
+@pytest.mark.parametrize("num_proj, use_bias", [(None, False), (3, False), (None, True),
+                                                (2, True)])
+def test_nas_cell_matches_its_definition(num_proj, use_bias):
+    rng = np.random.default_rng(0)
+    units, depth, batch = 4, 5, 3
+    out = units if num_proj is None else num_proj
+    with tf.Graph().as_default():
+        cell = tf.contrib.rnn.NASCell(units, num_proj=num_proj, use_bias=use_bias)
+        assert cell.state_size == (units, out) and cell.output_size == out
+        x = tf.constant(rng.normal(size=(batch, depth)), tf.float32)
+        state = tf.contrib.rnn.LSTMStateTuple(
+            tf.constant(rng.normal(size=(batch, units)), tf.float32),
+            tf.constant(rng.normal(size=(batch, out)), tf.float32))
+        output, new_state = cell(x, state)
+        shapes = {v.op.name: v.shape.as_list() for v in cell.variables}
+        expected = {"nas_cell/recurrent_kernel": [out, 8 * units],
+                    "nas_cell/kernel": [depth, 8 * units]}
+        if use_bias:
+            expected["nas_cell/bias"] = [8 * units]
+        if num_proj is not None:
+            expected["nas_cell/projection_weights"] = [units, num_proj]
+        assert shapes == expected
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            if use_bias:
+                sess.run(cell.bias.assign(rng.normal(size=[8 * units]).astype(np.float32)))
+            got_m, got_c, weights, feeds = sess.run(
+                [output, new_state.c, {k: v for k, v in zip(
+                    ("kernel", "recurrent", "bias", "projection"),
+                    [cell.kernel, cell.recurrent_kernel, getattr(cell, "bias", cell.kernel),
+                     getattr(cell, "projection_weights", cell.kernel)])}, [x, *state]])
+    want_m, want_c = _nas_reference(
+        *feeds, weights["kernel"], weights["recurrent"],
+        weights["bias"] if use_bias else None,
+        weights["projection"] if num_proj is not None else None)
+    np.testing.assert_allclose(got_c, want_c, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got_m, want_m, rtol=1e-5, atol=1e-6)
+    assert new_state.h is output
+
+
+def test_nas_cell_needs_a_known_input_depth():
+    with tf.Graph().as_default():
+        cell = tf.contrib.rnn.NASCell(4)
+        state = cell.zero_state(2, tf.float32)
+        with pytest.raises(ValueError, match="Could not infer input size"):
+            cell(tf.placeholder(tf.float32, [2, None]), state)
+
+
+# -- contrib.layers.layer_norm and contrib.rnn.LayerNormBasicLSTMCell ----------------------------
+
+
+def _layer_norm_reference(x, begin_norm_axis, gamma=1.0, beta=0.0, epsilon=1e-12):
+    axes = tuple(range(begin_norm_axis, x.ndim))
+    mean = x.mean(axis=axes, keepdims=True)
+    variance = x.var(axis=axes, keepdims=True)
+    return (x - mean) / np.sqrt(variance + epsilon) * gamma + beta
+
+
+@pytest.mark.parametrize("shape, begin_norm_axis, begin_params_axis, params_shape", [
+    ([4, 6], 1, -1, [6]),
+    ([2, 3, 3, 5], 1, -1, [5]),
+    ([2, 3, 3, 5], -1, -1, [5]),
+    ([2, 3, 4], 1, 1, [3, 4]),
+])
+def test_layer_norm(shape, begin_norm_axis, begin_params_axis, params_shape):
+    x = np.random.default_rng(1).normal(size=shape).astype(np.float32) * 3 + 1
+    with tf.Graph().as_default():
+        out = tf.contrib.layers.layer_norm(tf.constant(x), begin_norm_axis=begin_norm_axis,
+                                           begin_params_axis=begin_params_axis)
+        again = tf.contrib.layers.layer_norm(tf.constant(x), center=False,
+                                             activation_fn=tf.nn.relu)
+        assert {v.op.name: v.shape.as_list() for v in tf.model_variables()} == {
+            "LayerNorm/beta": params_shape, "LayerNorm/gamma": params_shape,
+            "LayerNorm_1/gamma": [shape[-1]]}
+        assert out.shape.as_list() == shape and out.dtype == tf.float32
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            got, got_relu = sess.run([out, again])
+    axis = begin_norm_axis % len(shape)
+    np.testing.assert_allclose(got, _layer_norm_reference(x, axis), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(got_relu, np.maximum(_layer_norm_reference(x, 1), 0),
+                               rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("shape, kwargs, message", [
+    (None, {}, "undefined rank"),
+    ([2, None], {}, "is not fully defined"),
+    ([2, 3], {"begin_norm_axis": 2}, "must be < rank"),
+])
+def test_layer_norm_refuses(shape, kwargs, message):
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match=message):
+            tf.contrib.layers.layer_norm(tf.placeholder(tf.float32, shape), **kwargs)
+
+
+@pytest.mark.parametrize("layer_norm", [True, False])
+def test_layer_norm_basic_lstm_cell(layer_norm):
+    rng = np.random.default_rng(2)
+    units, depth, batch = 3, 4, 2
+    x = rng.normal(size=(batch, depth)).astype(np.float32)
+    c0 = rng.normal(size=(batch, units)).astype(np.float32)
+    h0 = rng.normal(size=(batch, units)).astype(np.float32)
+    with tf.Graph().as_default():
+        cell = tf.contrib.rnn.LayerNormBasicLSTMCell(units, layer_norm=layer_norm,
+                                                     norm_gain=1.5, norm_shift=0.25)
+        state = tf.contrib.rnn.LSTMStateTuple(tf.constant(c0), tf.constant(h0))
+        output, new_state = cell(tf.constant(x), state)
+        names = sorted(v.op.name for v in tf.global_variables())
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            kernel = sess.run(tf.global_variables()[0])
+            bias = sess.run(tf.global_variables()[1]) if not layer_norm else 0
+            got_h, got_c = sess.run([output, new_state.c])
+    scope = "layer_norm_basic_lstm_cell/"
+    if layer_norm:
+        assert names == sorted([scope + "kernel"] + [
+            scope + f"{part}/{v}" for part in ("input", "transform", "forget", "output",
+                                                "state") for v in ("beta", "gamma")])
+    else:
+        assert names == [scope + "bias", scope + "kernel"]
+
+    def norm(v):
+        return _layer_norm_reference(v, 1, 1.5, 0.25) if layer_norm else v
+
+    def sigmoid(v):
+        return 1 / (1 + np.exp(-v))
+
+    i, j, f, o = np.split(np.concatenate([x, h0], 1) @ kernel + bias, 4, axis=1)
+    new_c = norm(c0 * sigmoid(norm(f) + 1.0) + sigmoid(norm(i)) * np.tanh(norm(j)))
+    np.testing.assert_allclose(got_c, new_c, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(got_h, np.tanh(new_c) * sigmoid(norm(o)), rtol=1e-4, atol=1e-5)

@@ -34,6 +34,7 @@ __all__ = [
     "embed_sequence",
     "flatten",
     "fully_connected",
+    "layer_norm",
     "l1_l2_regularizer",
     "l1_regularizer",
     "l2_regularizer",
@@ -566,5 +567,7 @@ def _clip(pairs, clip_gradients):
         return list(zip(clipped, [v for _, v in pairs]))
     raise ValueError(f"Unknown type {type(clip_gradients)} for clip_gradients")
 
+
+from .normalization import layer_norm  # noqa: E402 - its own module, sharing the helpers above
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.layers")

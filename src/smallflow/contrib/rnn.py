@@ -24,6 +24,7 @@ from .. import logging, nest
 from ..graph import name_scope
 from ..variable_scope import get_variable, get_variable_scope
 from ._missing import missing_attribute
+from .rnn_cells import LayerNormBasicLSTMCell, NASCell
 
 
 class LSTMBlockCell(LSTMCell):
@@ -136,9 +137,11 @@ __all__ = [
     "GRUCell",
     "InputProjectionWrapper",
     "LSTMBlockCell",
+    "LayerNormBasicLSTMCell",
     "LSTMCell",
     "LSTMStateTuple",
     "MultiRNNCell",
+    "NASCell",
     "OutputProjectionWrapper",
     "RNNCell",
     "ResidualWrapper",
