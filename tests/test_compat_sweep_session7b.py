@@ -372,3 +372,65 @@ def test_layer_norm_basic_lstm_cell(layer_norm):
     new_c = norm(c0 * sigmoid(norm(f) + 1.0) + sigmoid(norm(i)) * np.tanh(norm(j)))
     np.testing.assert_allclose(got_c, new_c, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(got_h, np.tanh(new_c) * sigmoid(norm(o)), rtol=1e-4, atol=1e-5)
+
+
+# -- contrib.rnn.stack_bidirectional_(dynamic_)rnn ----------------------------------------------
+
+
+@pytest.mark.parametrize("dynamic", [True, False])
+def test_stacked_bidirectional_rnn_feeds_each_layer_both_directions(dynamic):
+    rng = np.random.default_rng(3)
+    batch, steps, depth, units = 2, 4, 3, 5
+    x = rng.normal(size=(batch, steps, depth)).astype(np.float32)
+    lengths = np.array([4, 2], np.int32)
+    with tf.Graph().as_default():
+        cells = lambda: [tf.nn.rnn_cell.GRUCell(units), tf.nn.rnn_cell.GRUCell(units)]  # noqa
+        if dynamic:
+            out, states_fw, states_bw = tf.contrib.rnn.stack_bidirectional_dynamic_rnn(
+                cells(), cells(), tf.constant(x), dtype=tf.float32, sequence_length=lengths)
+        else:
+            outs, states_fw, states_bw = tf.contrib.rnn.stack_bidirectional_rnn(
+                cells(), cells(), tf.unstack(tf.constant(x), axis=1), dtype=tf.float32,
+                sequence_length=lengths)
+            out = tf.stack(outs, axis=1)
+        shapes = {v.op.name: v.shape.as_list() for v in tf.trainable_variables()}
+        # The same layers by hand, reusing the variables: layer 2 reads layer 1's [fw, bw].
+        with tf.variable_scope("stack_bidirectional_rnn", reuse=True):
+            layer = tf.constant(x)
+            for i in range(2):
+                with tf.variable_scope(f"cell_{i}") as cell_scope:
+                    pair = [tf.nn.rnn_cell.GRUCell(units, name="gru_cell") for _ in "fb"]
+                    if dynamic:
+                        both, _ = tf.nn.bidirectional_dynamic_rnn(
+                            *pair, layer, dtype=tf.float32, sequence_length=lengths)
+                        layer = tf.concat(both, 2)
+                    else:  # static_bidirectional_rnn takes the layer's scope as its own
+                        steps_out, _, _ = tf.nn.static_bidirectional_rnn(
+                            *pair, tf.unstack(layer, axis=1), dtype=tf.float32,
+                            sequence_length=lengths, scope=cell_scope)
+                        layer = tf.stack(steps_out, axis=1)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            got, want, fw, bw = sess.run([out, layer, states_fw, states_bw])
+    prefix = ("stack_bidirectional_rnn/cell_{}/" + ("bidirectional_rnn/" if dynamic else "")
+              + "{}/gru_cell/gates/kernel")
+    assert shapes[prefix.format(0, "fw")] == [depth + units, 2 * units]
+    assert shapes[prefix.format(1, "bw")] == [2 * units + units, 2 * units]
+    assert len(shapes) == 16
+    assert got.shape == (batch, steps, 2 * units) and len(fw) == len(bw) == 2
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(got[1, 2:], 0)  # past the sequence's end
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"cells_fw": []}, "at least one fw cell"),
+    ({"cells_fw": "cell"}, "cells_fw must be a list"),
+    ({"cells_bw": [1, 2]}, "same depth"),
+    ({"initial_states_fw": [None, None]}, "initial_states_fw must be a list"),
+])
+def test_stacked_bidirectional_rnn_refuses(kwargs, message):
+    with tf.Graph().as_default():
+        args = {"cells_fw": [tf.nn.rnn_cell.GRUCell(2)], "cells_bw": [tf.nn.rnn_cell.GRUCell(2)],
+                "inputs": tf.zeros([1, 2, 3]), "dtype": tf.float32, **kwargs}
+        with pytest.raises(ValueError, match=message):
+            tf.contrib.rnn.stack_bidirectional_dynamic_rnn(**args)

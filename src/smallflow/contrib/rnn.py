@@ -25,6 +25,7 @@ from ..graph import name_scope
 from ..variable_scope import get_variable, get_variable_scope
 from ._missing import missing_attribute
 from .rnn_cells import LayerNormBasicLSTMCell, NASCell
+from .rnn_stacks import stack_bidirectional_dynamic_rnn, stack_bidirectional_rnn
 
 
 class LSTMBlockCell(LSTMCell):
@@ -145,6 +146,8 @@ __all__ = [
     "OutputProjectionWrapper",
     "RNNCell",
     "ResidualWrapper",
+    "stack_bidirectional_dynamic_rnn",
+    "stack_bidirectional_rnn",
     "static_bidirectional_rnn",
     "static_rnn",
 ]
