@@ -119,19 +119,23 @@ def test_automatic_policy_uses_the_cores_others_leave(monkeypatch, others, cores
     assert _blas_threads() == expected
 
 
-# Our nice value, the machine's ticks (user, nice, system, idle) -> busy seconds counted.
+# Our nice value, autogroups on, the machine's ticks (user, nice, system, idle) -> busy
+# seconds counted.
 NICE_TABLE = [
-    (0, (300, 500, 100, 100), 4.0),  # at nice 0, niced processes' time yields to us
-    (-5, (300, 500, 100, 100), 4.0),
-    (10, (300, 500, 100, 100), 9.0),  # niced ourselves: our time is in that column too
-    (0, (300, 0, 100, 100), 4.0),
+    (0, False, (300, 500, 100, 100), 4.0),  # at nice 0, niced processes' time yields to us
+    (-5, False, (300, 500, 100, 100), 4.0),
+    (10, False, (300, 500, 100, 100), 9.0),  # niced ourselves: our time is in that column
+    (0, False, (300, 0, 100, 100), 4.0),
+    (0, True, (300, 500, 100, 100), 9.0),  # autogroups: other sessions' nice yields nothing
 ]
 
 
-@pytest.mark.parametrize(("niceness", "ticks", "busy"), NICE_TABLE)
+@pytest.mark.parametrize(("niceness", "autogroups", "ticks", "busy"), NICE_TABLE)
 def test_niced_processes_do_not_make_a_core_busy_for_a_nice_0_one(monkeypatch, tmp_path,
-                                                                     niceness, ticks, busy):
+                                                                     niceness, autogroups,
+                                                                     ticks, busy):
     monkeypatch.setattr(config, "_own_niceness", lambda: niceness)
+    monkeypatch.setattr(config, "_autogroups", lambda: autogroups)
     monkeypatch.setattr(config, "_clock_ticks", lambda: 100)
     stat = tmp_path / "stat"
     stat.write_text("cpu " + " ".join(map(str, ticks)) + " 0 0 0 0 0 0\ncpu0 1 2 3 4\n")
