@@ -37,6 +37,15 @@ Tutorial step: 1.32x hand NumPy as found, 1.47x with the busy core; at the same 
 code before the session's change gave the same spread (A/B in turns, 3 processes each:
 1.05-1.39x before, 1.09-1.40x after), so the swing is the load, not the policy.
 
+Session 7 (hpar): with two cores granted, the CNN's convolutions and dense products are cut
+by examples over the cores (batch_split.py), one BLAS thread each, instead of two BLAS
+threads; so "2 threads fixed" now means that split on two cores, and "default" uses it when
+its trial finds it faster. With a busy core the policy still grants one core, so the
+default runs the unsplit kernels exactly as before (tests/test_batch_split.py checks that
+one granted core never splits); the split with a core fixed at two would wait for the
+slower part in each call, as the BLAS threads did. Not re-measured this session: the
+machine was at load 8-11 throughout (see bench_models.py).
+
 Run: python benchmarks/bench_contention.py [--rounds N] [--steps N]
 """
 

@@ -66,6 +66,14 @@ instead (session 6's way) gave 71.7 vs 82.8 ms, 1.15x. At 1,210 steps that is ~5
 training on a quiet machine instead of ~85-113 s; the 45 s target also needs the kernels
 themselves faster (hk1, bench_conv.py) or fewer steps.
 
+Again at 23:06 (load 9-10, 4 rounds): one core 80.4 ms of CPU, split 46.6 ms on the calling
+thread, critical path 49.2 ms (1.63x), 90.8 ms for the process. The end-to-end run of this
+benchmark (--stop-at 0.99, 22:48, load 10-11) did not reach 99% within 15 minutes: two
+trainings in another session whose scheduling group had a higher priority (autogroup nice
+-8) left this process about a fifth of a core (one-thread steps 449 ms of wall time for
+83 ms of CPU), so there is no time-to-99% figure from this session; it needs the quiet
+machine the target names.
+
 Fewer steps, tried (seed 0, test accuracy every 110 steps from step 550, nice 10 at load
 7-9): Adam 4e-3 halved every 440 steps (warm-up 100) first reached 99% at step 1,320 (98.98%
 at 990, 98.78% at 1,100, 98.90% at 1,210), later than the preset's 1,210: not adopted; the
