@@ -359,3 +359,32 @@ def test_contrib_keras_sequential_program():
     assert np.mean(model.predict_classes(x, verbose=0) == y) > 0.8
     with pytest.raises(AttributeError, match="tf.contrib.keras.applications"):
         keras.applications
+
+
+# --- how a tensor prints (rasbt chapter 14 prints its tensors; compared with TensorFlow) -------
+
+def _on(device, make):
+    with tf.device(device):
+        return make()
+
+
+TENSOR_TEXTS = [
+    ("unknown rank", lambda: tf.placeholder(tf.float32, name="x"),
+     'Tensor("x:0", dtype=float32)', "<tf.Tensor 'x:0' shape=<unknown> dtype=float32>"),
+    ("partly known", lambda: tf.placeholder(tf.int32, [None, 3], name="y"),
+     'Tensor("y:0", shape=(?, 3), dtype=int32)', "<tf.Tensor 'y:0' shape=(?, 3) dtype=int32>"),
+    ("on a device", lambda: _on("/cpu:0", lambda: tf.constant(1.0, name="c")),
+     'Tensor("c:0", shape=(), dtype=float32, device=/device:CPU:0)',
+     "<tf.Tensor 'c:0' shape=() dtype=float32>"),
+    ("on a task", lambda: _on("/job:worker/task:1", lambda: tf.constant(1.0, name="d")),
+     'Tensor("d:0", shape=(), dtype=float32, device=/job:worker/task:1)',
+     "<tf.Tensor 'd:0' shape=() dtype=float32>"),
+]
+
+
+@pytest.mark.parametrize("case, make, text, representation", TENSOR_TEXTS,
+                         ids=[t[0] for t in TENSOR_TEXTS])
+def test_tensor_str_and_repr_as_tensorflow_prints_them(case, make, text, representation):
+    tensor = make()
+    assert str(tensor) == text
+    assert repr(tensor) == representation

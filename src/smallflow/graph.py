@@ -98,9 +98,11 @@ class Tensor:
         return _session_for("eval", self.graph, session).run(self, feed_dict)
 
     def __str__(self):
-        shape = self._shape
-        shape_text = "<unknown>" if shape.ndims is None else str(shape)
-        return f'Tensor("{self.name}", shape={shape_text}, dtype={self._dtype.name})'
+        # TF 1.x leaves out an unknown shape and names the device when one is set.
+        shape = "" if self._shape.ndims is None else f", shape={self._shape}"
+        device = self.device
+        device = f", device={device}" if device else ""
+        return f'Tensor("{self.name}"{shape}, dtype={self._dtype.name}{device})'
 
     def __repr__(self):
         return f"<tf.Tensor '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
