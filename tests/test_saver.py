@@ -427,13 +427,17 @@ def test_a_newer_format_version_is_refused_clearly(tmp_path):
 # -- save errors ----------------------------------------------------------------------------------
 
 
-def test_saving_into_a_missing_directory_is_refused(tmp_path):
+def test_saving_into_a_missing_directory_creates_one_level_only(tmp_path):
+    # As TensorFlow's checkpoint writer: the prefix's own directory is made, not its parents.
     _model()
     saver = tf.train.Saver()
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
-        with pytest.raises(ValueError, match="Parent directory of .*nope/m doesn't exist"):
-            saver.save(sess, str(tmp_path / "nope" / "m"))
+        assert saver.save(sess, str(tmp_path / "new" / "m")) == str(tmp_path / "new" / "m")
+        assert (tmp_path / "new" / "m.index").exists()
+        with pytest.raises(ValueError, match="Parent directory of .*nope/deeper/m doesn't exist"):
+            saver.save(sess, str(tmp_path / "nope" / "deeper" / "m"))
+        assert not (tmp_path / "nope").exists()
 
 
 def test_save_needs_a_session(tmp_path):

@@ -206,7 +206,15 @@ class Saver:
             prefix = f"{save_path}-{int(global_step)}"
         parent = os.path.dirname(save_path)
         if parent and not os.path.isdir(parent):
-            raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
+            # TF's checkpoint writer creates the prefix's directory, one level only (a
+            # missing grandparent fails, and TF reports the missing parent).
+            try:
+                os.mkdir(parent)
+            except FileExistsError:
+                pass
+            except OSError:
+                raise ValueError(
+                    f"Parent directory of {save_path} doesn't exist, can't save.") from None
         if not os.path.basename(prefix) or os.path.isdir(prefix):
             raise ValueError(
                 f"save_path {save_path!r} names a directory; give a file prefix such as "
