@@ -388,3 +388,20 @@ def test_tensor_str_and_repr_as_tensorflow_prints_them(case, make, text, represe
     tensor = make()
     assert str(tensor) == text
     assert repr(tensor) == representation
+
+
+# --- Coordinator.join over threads not started yet ("Learning TensorFlow" ch. 8) ---------------
+
+def test_coordinator_join_passes_over_threads_never_started():
+    import threading
+
+    coord = tf.train.Coordinator()
+    ran = []
+    threads = [threading.Thread(target=lambda i=i: ran.append(i)) for i in range(3)]
+    coord.join(threads)        # nothing alive: returns at once, as TensorFlow's does
+    assert coord.joined and ran == []
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(ran) == [0, 1, 2]

@@ -70,7 +70,10 @@ class Coordinator:
             pass
         deadline = time.monotonic() + stop_grace_period_secs
         for thread in threads:
-            thread.join(max(deadline - time.monotonic(), 0))
+            # A thread never started is not waited for (TF polls is_alive(); Python's
+            # join() would raise on it).
+            if thread.is_alive():
+                thread.join(max(deadline - time.monotonic(), 0))
         alive = [t.name for t in threads if t.is_alive()]
         with self._lock:
             self._joined = True
