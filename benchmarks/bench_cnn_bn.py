@@ -49,6 +49,11 @@ of one core for this job).
   5 members, views chosen on validation: 99.57 / 99.58 / 99.66 / 99.63% test (plain
   99.57 / 99.58 / 99.60 / 99.60%); the best, seeds 0-3 with turns+sizes (validation
   99.72%), is 99.66%. ``smallflow evaluate`` on it takes 69 s at one thread.
+- Session 7 (lead): four 20-epoch members (``--steps 22000``, seeds 5-8; 2,570-5,110 s each
+  under load 3-10): test 99.62 / 99.64 / 99.61 / 99.62%, validation 99.68 / 99.66 / 99.72 /
+  99.72%. Committees fixed before their test figures were seen (every member, views chosen
+  on validation): seeds 0-6, 99.69% (turns; plain 99.63%); seeds 0-8, 99.67% (turns+shifts,
+  validation 99.74%; plain 99.65%).
 The tutorial's 99.7% is not reached.
 
 Run: python benchmarks/bench_cnn_bn.py [--seed 0] [--steps N] [--eval-every 550]
