@@ -3,11 +3,18 @@ sherjilozair/char-rnn-tensorflow, carpedm20/DCGAN-tensorflow, the generative-mod
 collection): what those programs needed, as specifications. TensorFlow's own answers for
 the same constructs are in tests/oracle/cases_sweep_session7b.py."""
 
+import importlib.util
+
 import numpy as np
 import pytest
 
 import smallflow as tf
 from smallflow import flags as flags_module
+
+# tf.graph_util works on GraphDef protos, which come with the tensorboard extra.
+needs_graph_protos = pytest.mark.skipif(
+    importlib.util.find_spec("tensorboard") is None,
+    reason="the tensorboard extra is not installed (GraphDef protos)")
 
 
 @pytest.fixture
@@ -86,6 +93,7 @@ def _model():
     return x, tf.identity(tf.nn.relu(tf.matmul(x, w) + b), name="out")
 
 
+@needs_graph_protos
 @pytest.mark.parametrize("whitelist, blacklist, constants, variables", [
     (None, None, {"w", "b"}, set()),
     (["w"], None, {"w"}, {"b"}),
@@ -112,6 +120,7 @@ def test_convert_variables_to_constants(whitelist, blacklist, constants, variabl
                 np.testing.assert_array_equal(sess.run(got, {"x:0": feed}), expected)
 
 
+@needs_graph_protos
 @pytest.mark.parametrize("dest, error, message", [
     ("out", TypeError, "dest_nodes must be a list"),
     (["nope"], AssertionError, "nope is not in graph"),
@@ -125,6 +134,7 @@ def test_extract_sub_graph_refuses(dest, error, message):
         tf.graph_util.extract_sub_graph(graph, ["out"])
 
 
+@needs_graph_protos
 def test_extract_sub_graph_keeps_dependencies_in_graph_order():
     with tf.Graph().as_default() as graph:
         a = tf.constant(1.0, name="a")
@@ -136,6 +146,7 @@ def test_extract_sub_graph_keeps_dependencies_in_graph_order():
     assert [n.name for n in pruned.node] == ["a", "first", "c", "d/y", "d"]
 
 
+@needs_graph_protos
 @pytest.mark.parametrize("protected, expected", [
     ((), {"MatMul": ["x", "w"], "add": ["MatMul", "b"], "sq": ["Relu"]}),
     (["w/read", "out"], {"MatMul": ["x", "w/read"], "add": ["MatMul", "b"], "sq": ["out"]}),
@@ -158,6 +169,7 @@ def test_remove_training_nodes(protected, expected):
         assert inputs[name] == names
 
 
+@needs_graph_protos
 def test_remove_training_nodes_keeps_identities_with_control_edges():
     with tf.Graph().as_default() as graph:
         x = tf.placeholder(tf.float32, name="x")
@@ -168,6 +180,7 @@ def test_remove_training_nodes_keeps_identities_with_control_edges():
     assert {n.name for n in cleaned.node} == {"x", "guard", "z"}
 
 
+@needs_graph_protos
 @pytest.mark.parametrize("build, pin, expected", [
     (lambda: tf.constant([1, 2]), False, True),
     (lambda: tf.constant(["a"]), False, True),
