@@ -172,6 +172,21 @@ class ModelGraph:
     predict_batch: int | None = None
 
 
+def _inputs():
+    """The placeholders every model graph is fed through: flat images, one-hot labels and
+    the dropout keep probability (1 unless fed)."""
+    images = tf.placeholder(tf.float32, [None, 784], name="images")
+    labels = tf.placeholder(tf.float32, [None, 10], name="labels")
+    keep_prob = tf.placeholder_with_default(1.0, [], name="keep_prob")
+    return images, labels, keep_prob
+
+
+def _accuracy(scores, labels):
+    """The fraction of rows whose highest score is at the label's class."""
+    correct = tf.equal(tf.argmax(scores, 1), tf.argmax(labels, 1))
+    return tf.reduce_mean(tf.cast(correct, tf.float32), name="accuracy")
+
+
 def build_graph(name, optimizer=None, learning_rate=None, seed=None, wrap_optimizer=None,
                 augment_in_graph=True, steps=None):
     """Build model ``name`` in a new Graph; with ``optimizer`` also its training step.
@@ -188,9 +203,7 @@ def build_graph(name, optimizer=None, learning_rate=None, seed=None, wrap_optimi
     with graph.as_default():
         if seed is not None:
             tf.set_random_seed(seed)
-        images = tf.placeholder(tf.float32, [None, 784], name="images")
-        labels = tf.placeholder(tf.float32, [None, 10], name="labels")
-        keep_prob = tf.placeholder_with_default(1.0, [], name="keep_prob")
+        images, labels, keep_prob = _inputs()
         if hasattr(model, "augment_batch"):
             logits = model.build(images, keep_prob, augment_in_graph=augment_in_graph)
         else:
@@ -216,8 +229,7 @@ def build_graph(name, optimizer=None, learning_rate=None, seed=None, wrap_optimi
                                                                global_step)
                 saved_values.update(averaged)
         probabilities = tf.nn.softmax(logits, name="probabilities")
-        correct = tf.equal(tf.argmax(logits, 1), tf.argmax(labels, 1))
-        accuracy = tf.reduce_mean(tf.cast(correct, tf.float32), name="accuracy")
+        accuracy = _accuracy(logits, labels)
         initializer = tf.global_variables_initializer()
     return ModelGraph(
         name=name,
@@ -241,16 +253,13 @@ def build_committee_graph(spec):
     ``metadata["committee"]``. Prediction only: ``train_op`` is None."""
     graph = tf.Graph()
     with graph.as_default():
-        images = tf.placeholder(tf.float32, [None, 784], name="images")
-        labels = tf.placeholder(tf.float32, [None, 10], name="labels")
-        keep_prob = tf.placeholder_with_default(1.0, [], name="keep_prob")
+        images, labels, keep_prob = _inputs()
         logits, probabilities, _ = committee.build(spec, images)
         model_variables = list(tf.global_variables())
         probabilities = tf.identity(probabilities, name="probabilities")
         # -sum(y log p) of the committee's p (its logits are log p).
         loss = tf.reduce_mean(-tf.reduce_sum(labels * logits, 1), name="loss")
-        correct = tf.equal(tf.argmax(probabilities, 1), tf.argmax(labels, 1))
-        accuracy = tf.reduce_mean(tf.cast(correct, tf.float32), name="accuracy")
+        accuracy = _accuracy(probabilities, labels)
         initializer = tf.global_variables_initializer()
     return ModelGraph(
         name=committee.KIND,
