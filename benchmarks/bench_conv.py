@@ -229,7 +229,7 @@ Tried and dropped in session 3: keeping the forward's column matrix for the filt
 (2.7 ms); the transposed product for the input gradient ([32, K] x [K, pixels]): 1.5x slower.
 
 Run: python benchmarks/bench_conv.py [--repeats N] [--blas-threads N] [--profile] [--per-op]
-     [--no-tensorflow]   (--blas-threads: threads for every contender, default 1)
+     [--only-per-op] [--no-tensorflow]   (--blas-threads: threads for every contender, default 1)
 """
 
 import argparse
@@ -252,6 +252,8 @@ def _parse(argv):
                         help="also print the functions smallflow's step spends its time in")
     parser.add_argument("--per-op", action="store_true",
                         help="also print the CPU time of each kernel call of the step's plan")
+    parser.add_argument("--only-per-op", action="store_true",
+                        help="print only --per-op's table (no rounds against the baselines)")
     parser.add_argument("--no-tensorflow", action="store_true",
                         help="skip TensorFlow even when its venv is there")
     return parser.parse_args(argv)
@@ -679,9 +681,11 @@ def _timed_plan_source():
     timed = inspect.getsource(session._compile)
     for plain, with_timing in (
             ('lines.append("    " + line)',
-             'lines.append(f"    _t = pt(); {line}; T[{index}].append(pt() - _t)")'),
+             'lines.append(f"    _t = pt(); _u = tt(); {line}; '
+             'T[{index}].append((pt() - _t, tt() - _u))")'),
             ('namespace = {"take": ownership.take}',
-             'namespace = {"take": ownership.take, "pt": time.process_time, "T": T}')):
+             'namespace = {"take": ownership.take, "pt": time.process_time, '
+             '"tt": time.thread_time, "T": T}')):
         if plain not in timed:
             raise RuntimeError("session._compile changed: update bench_conv._timed_plan_source")
         timed = timed.replace(plain, with_timing)
@@ -690,7 +694,9 @@ def _timed_plan_source():
 
 def _print_per_op(sess, train_step, train_feed, repeats):
     """CPU time of each kernel call of the training step's plan (median of ``repeats``
-    steps; a fused step is named after the op whose place it takes)."""
+    steps; a fused step is named after the op whose place it takes): the process's, and
+    with more than one core granted also the calling thread's (what the step waits for
+    when a split kernel's helper part is no slower than the caller's)."""
     session, source = _timed_plan_source()
     sess.run(train_step, train_feed)
     plan = next(p for p in sess._plans.values()
@@ -707,12 +713,17 @@ def _print_per_op(sess, train_step, train_feed, repeats):
         samples.clear()
     for _ in range(repeats):
         sess.run(train_step, train_feed)
-    rows = sorted(((statistics.median(t) * 1e3, op) for t, op in zip(times, plan.step_ops)
-                   if t), key=lambda row: -row[0])
-    print(f"\nper op, CPU ms per step (median of {repeats}; sum {sum(r[0] for r in rows):.1f})")
-    for ms, op in rows[:16]:
-        print(f"{ms:8.2f}  {op.type:22} {op.name}")
-    print(f"{sum(r[0] for r in rows[16:]):8.2f}  the other {len(rows) - 16} steps")
+    rows = sorted(((statistics.median(p for p, _ in t) * 1e3,
+                    statistics.median(u for _, u in t) * 1e3, op)
+                   for t, op in zip(times, plan.step_ops) if t), key=lambda row: -row[0])
+    cores = tf.config.threads_in_use()
+    print(f"\nper op, CPU ms per step (median of {repeats}, {cores} core(s) granted; sum "
+          f"{sum(r[0] for r in rows):.1f} process, {sum(r[1] for r in rows):.1f} calling "
+          f"thread)\n{'process':>8}{'thread':>8}")
+    for ms, thread_ms, op in rows[:16]:
+        print(f"{ms:8.2f}{thread_ms:8.2f}  {op.type:22} {op.name}")
+    print(f"{sum(r[0] for r in rows[16:]):8.2f}{sum(r[1] for r in rows[16:]):8.2f}  "
+          f"the other {len(rows) - 16} steps")
 
 
 def _print_table(label, step, test, rate, flops, repeats):
@@ -758,6 +769,9 @@ def main():
     forward_feed = {x: images, keep_prob: 1.0}
     test_feed = {x: test_images, keep_prob: 1.0}
 
+    if args.only_per_op:
+        _print_per_op(sess, train_step, train_feed, args.repeats)
+        return
     base_params = list(initial)
     base_adam = BaseAdam(base_params)
 

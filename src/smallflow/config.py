@@ -15,11 +15,19 @@ for a thread that only gets half a core (measured: a CNN step of 0.1 s took 1.4 
   groups processes by session (autogroup), where they do not). Use as many threads as there are
   cores nobody else is using, at least one, at most the cores this process may run on (and
   at most ``OPENBLAS_NUM_THREADS`` / ``OMP_NUM_THREADS`` / ``MKL_NUM_THREADS`` when the
-  environment sets one). A busy core thus costs this process that core, not a collapse.
+  environment sets one). A core counts as free while others use at most half of it over
+  the last second: a machine's background (editors, agents, the kernel; about 0.3 of a core
+  on this project's machine) must not keep a second core from a training step that gains
+  1.5x on it (issue 16: with a quarter-core margin a "quiet" machine got the second core for
+  only 509 of 1,320 steps), while a core that another process keeps busy (others' use
+  0.67-1.0 of it) is never granted. A busy core thus costs this process that core, not a
+  collapse; whether a partly used core pays is the trial's question (next point).
 * When that count is more than one, whether the extra threads pay is measured, not assumed:
   a session's plan (one compiled ``Session.run`` of given fetches and feeds: a training step)
   runs a few times at one thread and at the free cores' count in turns, and keeps the faster
-  (more threads only when clearly faster) for the next 20 seconds, then is timed again. Why:
+  (more threads only when clearly faster) for the next 20 seconds, then is timed again (a
+  choice of one thread when more were free holds 5 seconds: the load that made more threads
+  lose may be gone by then, and the cores were free). Why:
   two threads do not always pay. The CNN's Winograd products are many small matrices that
   two BLAS threads split with a synchronisation each, its elementwise passes run on one core
   whatever the count, and an idle OpenBLAS thread spins on the second core; which side wins
@@ -44,21 +52,27 @@ import time
 _setting = int(os.environ.get("SMALLFLOW_THREADS", "0") or 0)
 # Seconds of running between two looks at the machine's load (automatic policy).
 _INTERVAL = 0.5
-# A core counts as free when others use less than this much of it on average.
-_FREE_MARGIN = 0.25
+# A core counts as free when others use at most this much of it on average (see the
+# module docstring: background use must not cost the second core, a busy core must).
+_FREE_MARGIN = 0.5
 
 _blas = None  # list of threadpoolctl library controllers, once looked up
 _applied = None  # the count last given to the BLAS
 _granted = None  # the cores the policy granted the current run (the BLAS may use fewer)
 _next_check = 0.0  # time.monotonic() of the automatic policy's next look
 _last_sample = None  # (wall time, machine busy seconds, own CPU seconds) of the last look
+_older_sample = None  # the same of the look before it (None: none, or before a pause)
 _automatic = 1  # the count the automatic policy chose last
+_others = None  # cores' worth of CPU others used in the last look's window (None: unknown)
 
 # Per-plan trials of one thread against more (see the module docstring).
 _TRIAL_RUNS = 3  # timed runs at each count, after one untimed run at each
 _TRIAL_EVERY = 20.0  # seconds a plan's choice holds before it is timed again
+_TRIAL_EVERY_ONE = 5.0  # the same for a choice of one thread when more cores were free
 _MARGIN = 0.97  # more threads are kept only when at least 3% faster (median against median)
 _clock = time.perf_counter  # what trials time runs with (tests put a fake clock here)
+_now = time.monotonic  # when the policy looks and choices expire (tests: a fake clock)
+_own_cpu = time.process_time  # this process's CPU seconds, all threads (tests: a fake)
 
 
 def set_threads(n):
@@ -142,7 +156,7 @@ def apply(requested=0, plan=None):
     if count:
         _grant(count, plan)
         return None
-    now = time.monotonic()
+    now = _now()
     if now >= _next_check:
         _reconsider(now)
     count = _automatic
@@ -167,13 +181,13 @@ def _grant(count, plan=None):
 def ran(token):
     """A timed run (the token :func:`apply` returned) has finished: record its time."""
     choice, count, start = token
-    choice.record(count, _clock() - start, time.monotonic())
+    choice.record(count, _clock() - start, _now())
 
 
 class _Choice:
     """One plan's trial of one thread against ``most``, and the count it chose."""
 
-    __slots__ = ("most", "samples", "turn", "count", "until")
+    __slots__ = ("most", "samples", "turn", "count", "until", "medians")
 
     def __init__(self, most):
         self.most = most
@@ -181,6 +195,7 @@ class _Choice:
         self.turn = 0  # runs handed out so far: even ones at ``most``, odd ones at 1
         self.count = None  # the chosen count once the trial is over
         self.until = 0.0  # time.monotonic() until which the choice holds
+        self.medians = None  # (seconds at ``most``, seconds at 1) that decided, for logs
 
     def next_count(self):
         count = self.most if self.turn % 2 == 0 else 1
@@ -197,9 +212,10 @@ class _Choice:
         # same switching cost (a BLAS thread woken or put to sleep, microseconds).
         if min(len(many), len(one)) < _TRIAL_RUNS + 1:
             return
-        faster = _median(many[1:]) < _MARGIN * _median(one[1:])
+        self.medians = (_median(many[1:]), _median(one[1:]))
+        faster = self.medians[0] < _MARGIN * self.medians[1]
         self.count = self.most if faster else 1
-        self.until = now + _TRIAL_EVERY
+        self.until = now + (_TRIAL_EVERY if faster else _TRIAL_EVERY_ONE)
 
 
 def _median(values):
@@ -222,26 +238,47 @@ def _plan_count(plan, most, now):
     return count, (choice, count, _clock())
 
 
+def policy_state():
+    """What the automatic policy saw at its last look, for benchmarks' logs: a dict with
+    ``others`` (cores' worth of CPU other processes used in the window, None before two
+    looks), ``automatic`` (the cores it found free) and ``granted`` (the current run's)."""
+    return {"others": _others, "automatic": _automatic, "granted": threads_in_use()}
+
+
 def _reconsider(now):
-    """The automatic policy: as many threads as cores other processes leave free."""
-    global _next_check, _last_sample, _automatic
+    """The automatic policy: as many threads as cores other processes leave free.
+
+    Others' use is measured over the last two windows (about a second): a background
+    process's burst of half a second (0.6 of a core, then nothing) then counts as the 0.3
+    it is on average instead of taking the second core for the next window, while a process
+    that starts keeping a core busy (1.0 after 0.2 before) already makes the mean 0.6: one
+    core from the first look after it started."""
+    global _next_check, _last_sample, _older_sample, _automatic, _others
     _next_check = now + _INTERVAL
-    sample = (now, _machine_busy_seconds(), time.process_time())
-    previous, _last_sample = _last_sample, sample
+    sample = (now, _machine_busy_seconds(), _own_cpu())
+    previous, older = _last_sample, _older_sample
+    _older_sample, _last_sample = previous, sample
     if previous is None or sample[1] is None or previous[1] is None:
         count = 1  # no measurement yet: one thread is never wrong by much
+    elif sample[0] - previous[0] > 5 * _INTERVAL:
+        # Idle for a while (between runs): the window says little about now.
+        count = _automatic
+        _older_sample = None
     else:
-        wall = sample[0] - previous[0]
-        others = (sample[1] - previous[1]) - (sample[2] - previous[2])
-        if wall > 5 * _INTERVAL:
-            # Idle for a while (between runs): the window says little about now.
-            count = _automatic
-        else:
-            busy_cores = max(0.0, others / wall)
-            free = max_threads() - busy_cores
-            count = int(min(max_threads(), max(1.0, free + _FREE_MARGIN)))
+        start = previous
+        if older is not None and older[1] is not None and sample[0] - older[0] <= 5 * _INTERVAL:
+            start = older
+        others = (sample[1] - start[1]) - (sample[2] - start[2])
+        _others = max(0.0, others / (sample[0] - start[0]))
+        count = _free_cores(_others, max_threads())
     _automatic = count
     _grant(count)
+
+
+def _free_cores(others, cores):
+    """The cores of ``cores`` left free when other processes use ``others`` cores' worth:
+    a core is free while they use at most ``_FREE_MARGIN`` of it; at least one."""
+    return int(min(cores, max(1.0, cores - others + _FREE_MARGIN)))
 
 
 def _machine_busy_seconds():
