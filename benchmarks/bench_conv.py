@@ -199,6 +199,37 @@ operation), conv2's Winograd kernels (9-11 ms each, as TensorFlow's), fc1 (at th
 sgemm rate). Still above TensorFlow: conv1's forward (~6 ms against ~0.6: a K = 25 product
 at ~40 GFLOP/s and the passes over its output), Adam (+2-3 ms), fc1 (+2-3 ms).
 
+Session 8 (hpol). With two cores granted (the default on a quiet machine once the thread
+policy grants them, config.py) the step's kernels are split over both (batch_split.py,
+workers.py); --per-op now prints the calling thread's CPU time beside the process's. Main's
+kernels (00:59, load 5-6: the lead's two trainings), --only-per-op --blas-threads 2, 15
+steps, CPU ms per step, process / calling thread:
+
+  Adam, 3136x1024 weight         13.3 / 6.7   conv2 forward + pool (MaxPool_1)  12.7 / 6.5
+  fc1 input gradient              7.1 / 3.6   conv1 forward + pool (MaxPool)     7.3 / 3.7
+  fc1 forward                     6.4 / 3.2   fc1 weight gradient                5.5 / 2.9
+  conv2 filter gradient          12.8 / 6.4   conv2 input gradient              11.0 / 5.8
+  conv1 filter + bias gradients   4.0 / 2.1   all 80 steps                      85.3 / 45.1
+
+Every big kernel is split: nothing large stays serial on the calling thread; what is left
+above TensorFlow is per-kernel speed. Adam (memory-bound: 7 arrays of 12.8 MB streamed, 12
+passes in L2-sized blocks) and fc1 (M = 50 products, bit-identical transposed forms no faster
+in turns: 2.8-3.4 vs 2.6-3.4 ms a half) were left; conv1's forward, the farthest above
+TensorFlow (~6 ms against ~0.6 at one thread), was made faster, same bits
+(tests/test_conv_phases.py, now also at the tutorial's 28x28x1 -> 32 shape). Inside it
+(25 examples, one part of the split, thread CPU, load 8): columns 0.69 ms, product (K = 25)
+0.59, bias 0.29, ReLU 0.24, pooling 0.29, winner codes 0.26, isnan 0.10, set-up 0.16.
+- The column matrix from the 36 distinct input planes (tap (i, j) of phase (a, b) reads
+  plane (i + a, j + b)): one gather of 14-element rows into the planes, then 196-element
+  runs per example: 0.22 -> 0.15 ms a block of 11 examples (was 100 rows of 14-element runs).
+- Bias and the ReLU's zero as rows of 196 x 32 elements (NumPy's loops over 32-element rows
+  of the broadcast bias and with a scalar zero ran at half speed): ~0.5 -> ~0.3 ms.
+- Winner codes: "lost so far" flags summed as bytes, 7 passes instead of 10.
+conv1's forward in turns, one process, thread CPU, median of 100 (load 10): 25 examples
+2.83 -> 2.45 ms (0.87x), 50 examples 6.29 -> 5.14 ms (0.82x). In the step (main and this
+in alternating processes, the same --only-per-op run, load 11-12): conv1 forward 7.07 /
+7.35 -> 5.57 / 6.33 ms of process CPU (3.72 / 3.76 -> 2.84 / 3.38 on the calling thread).
+
 What changed, each measured in turns against the code before it:
 - Session 4: plan fusion (fusion.py). Conv2D + bias + Relu run as one call that adds the
   bias and applies the ReLU to each L2-sized product block while it is in cache (the conv

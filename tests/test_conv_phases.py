@@ -19,6 +19,8 @@ GEOMETRIES = {
     "1 channel 5x5 SAME": ((3, 8, 8, 1), (5, 5, 1, 6), "SAME"),
     "3 channels 3x3 SAME, 6x10": ((2, 6, 10, 3), (3, 3, 3, 4), "SAME"),
     "2 channels 3x3 VALID": ((2, 10, 8, 2), (3, 3, 2, 5), "VALID"),
+    # the tutorial's first layer: 36 input planes, rows of 196 pooled pixels x 32 channels
+    "tutorial 28x28, 5x5x1x32 SAME": ((3, 28, 28, 1), (5, 5, 1, 32), "SAME"),
 }
 CASES = ["plain", "ties", "signed zeros", "infinities", "nan", "negative bias"]
 
