@@ -338,9 +338,14 @@ class _Machine:
     def run(self, plan, seconds_at):
         token = config.apply(0, plan)
         count = config.threads_in_use()
+        if callable(seconds_at):
+            seconds_at = seconds_at(self.wall)
         seconds = seconds_at[count]
+        others = self.others(self.wall)
+        if isinstance(others, dict):  # what others get depends on the cores we hold
+            others = others[count]
         self.own += seconds * count
-        self.machine += seconds * (count + self.others(self.wall))
+        self.machine += seconds * (count + others)
         self.wall += seconds
         if token is not None:
             config.ran(token)
@@ -410,3 +415,21 @@ def test_a_choice_holds_longer_when_more_cores_won(monkeypatch, seconds_at, coun
         machine.run(plan, seconds_at)
     assert plan.thread_choice.count == count
     assert plan.thread_choice.until - machine.wall == pytest.approx(holds)
+
+
+def test_a_process_that_starts_beside_two_split_threads_costs_the_second_core(monkeypatch):
+    """bench_contention's case: quiet until t = 1010, then a busy process pinned to a core in
+    our own scheduling group. Beside our two threads it gets only half of its core (measured
+    0.5: still "free" by the margin), and each split kernel waits for the part sharing its
+    core; beside one thread it gets the whole core (1.0). The plan's quiet trial chose two
+    cores: the load's rise makes it try again, and one core follows within a few steps."""
+    busy = {2: 0.5, 1: 1.0}
+    machine = _Machine(monkeypatch, lambda t: busy if t >= 1010 else {2: 0.0, 1: 0.0})
+    plan = _FakePlan()
+    after = []
+    while machine.wall < 1030:
+        start = machine.wall
+        count = machine.run(plan, lambda t: SPLIT_FASTER if t < 1010 else {2: 0.075, 1: 0.070})
+        if start >= 1011.5:
+            after.append(count)
+    assert after.count(1) / len(after) >= 0.97

@@ -27,7 +27,9 @@ for a thread that only gets half a core (measured: a CNN step of 0.1 s took 1.4 
   runs a few times at one thread and at the free cores' count in turns, and keeps the faster
   (more threads only when clearly faster) for the next 20 seconds, then is timed again (a
   choice of one thread when more were free holds 5 seconds: the load that made more threads
-  lose may be gone by then, and the cores were free). Why:
+  lose may be gone by then, and the cores were free; a choice of more threads is timed again
+  at once when others' use has risen by a quarter core since: a process that starts keeping
+  a core busy beside our two threads is measured at only half to two thirds of it). Why:
   two threads do not always pay. The CNN's Winograd products are many small matrices that
   two BLAS threads split with a synchronisation each, its elementwise passes run on one core
   whatever the count, and an idle OpenBLAS thread spins on the second core; which side wins
@@ -69,6 +71,9 @@ _others = None  # cores' worth of CPU others used in the last look's window (Non
 _TRIAL_RUNS = 3  # timed runs at each count, after one untimed run at each
 _TRIAL_EVERY = 20.0  # seconds a plan's choice holds before it is timed again
 _TRIAL_EVERY_ONE = 5.0  # the same for a choice of one thread when more cores were free
+# A choice of more threads is tried again at once when others' use rose by more than this
+# (cores' worth) since its trial: what it measured no longer holds.
+_LOAD_RISE = 0.25
 _MARGIN = 0.97  # more threads are kept only when at least 3% faster (median against median)
 _clock = time.perf_counter  # what trials time runs with (tests put a fake clock here)
 _now = time.monotonic  # when the policy looks and choices expire (tests: a fake clock)
@@ -187,7 +192,7 @@ def ran(token):
 class _Choice:
     """One plan's trial of one thread against ``most``, and the count it chose."""
 
-    __slots__ = ("most", "samples", "turn", "count", "until", "medians")
+    __slots__ = ("most", "samples", "turn", "count", "until", "medians", "others")
 
     def __init__(self, most):
         self.most = most
@@ -196,6 +201,7 @@ class _Choice:
         self.count = None  # the chosen count once the trial is over
         self.until = 0.0  # time.monotonic() until which the choice holds
         self.medians = None  # (seconds at ``most``, seconds at 1) that decided, for logs
+        self.others = None  # others' use when it decided (None: unknown)
 
     def next_count(self):
         count = self.most if self.turn % 2 == 0 else 1
@@ -216,6 +222,17 @@ class _Choice:
         faster = self.medians[0] < _MARGIN * self.medians[1]
         self.count = self.most if faster else 1
         self.until = now + (_TRIAL_EVERY if faster else _TRIAL_EVERY_ONE)
+        self.others = _others
+
+    def stale(self, now):
+        """Whether the choice must be tried again: its time is over, or it chose more
+        threads and others' use has risen since (a process that starts keeping a core busy
+        beside our two threads measures only 0.5-0.67 of it, which may still leave the core
+        counted free, while each split kernel now waits for the part on the shared core)."""
+        if now >= self.until:
+            return True
+        return (self.count > 1 and self.others is not None and _others is not None
+                and _others > self.others + _LOAD_RISE)
 
 
 def _median(values):
@@ -230,7 +247,7 @@ def _plan_count(plan, most, now):
     """The count for this run of ``plan`` when ``most`` cores are free, and a token if timed."""
     choice = plan.thread_choice
     if choice is None or choice.most != most or (choice.count is not None
-                                                 and now >= choice.until):
+                                                 and choice.stale(now)):
         choice = plan.thread_choice = _Choice(most)
     if choice.count is not None:
         return choice.count, None
