@@ -228,7 +228,11 @@ TensorFlow (~6 ms against ~0.6 at one thread), was made faster, same bits
 conv1's forward in turns, one process, thread CPU, median of 100 (load 10): 25 examples
 2.83 -> 2.45 ms (0.87x), 50 examples 6.29 -> 5.14 ms (0.82x). In the step (main and this
 in alternating processes, the same --only-per-op run, load 11-12): conv1 forward 7.07 /
-7.35 -> 5.57 / 6.33 ms of process CPU (3.72 / 3.76 -> 2.84 / 3.38 on the calling thread).
+7.35 -> 5.57 / 6.33 ms of process CPU (3.72 / 3.76 -> 2.84 / 3.38 on the calling thread);
+at one core (01:40-01:44, load 11-13): 6.66 / 5.81 -> 5.24 / 5.10 ms. The whole step's
+sums swing by 10% between processes at this load (77.7-89.7 ms at one core for main), so
+no step-level figure is claimed; on a quiet machine conv1's share is ~1.2 ms of ~70 at one
+core, ~0.6 ms of the ~45 ms critical path with two.
 
 What changed, each measured in turns against the code before it:
 - Session 4: plan fusion (fusion.py). Conv2D + bias + Relu run as one call that adds the
