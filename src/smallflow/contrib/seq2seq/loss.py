@@ -1,9 +1,8 @@
-"""``tf.contrib.seq2seq``: ``sequence_loss``, the weighted cross entropy of sequence models."""
+"""``tf.contrib.seq2seq.sequence_loss``: the weighted cross entropy of sequence models."""
 
-from .. import dtypes
-from ..graph import convert_to_tensor, name_scope
-from ..ops import array_ops, math_ops, nn_ops
-from ._missing import missing_attribute
+from ... import dtypes
+from ...graph import convert_to_tensor, name_scope
+from ...ops import array_ops, math_ops, nn_ops
 
 
 def _check_rank(tensor, rank, message):
@@ -67,5 +66,3 @@ def _nonzero(weights, axis, dtype):
 
 
 __all__ = ["sequence_loss"]
-
-__getattr__ = missing_attribute(__name__, "tf.contrib.seq2seq")
