@@ -591,6 +591,8 @@ ROWS.update({
                                                                                   1))),
     "SparseSoftmax": _row("T", lambda dt: tf.sparse_softmax(_sp(dt)).values),
     "EditDistance": _row("T", lambda dt: tf.edit_distance(_sp(dt), _sp(dt))),
+    "GatherTree": _row("T", lambda dt: tf.contrib.seq2seq.gather_tree(
+        _c(dt, [[[1, 2]]]), _c(dt, [[[0, 1]]]), [1], _c(dt, 2))),
     "NearestNeighbors": _row(None, lambda dt: list(_clustering().nearest_neighbors(
         np.ones((3, 2), np.float32), np.zeros((2, 2), np.float32), 1))),
     "KmeansPlusPlusInitialization": _row(None, lambda dt: _clustering()

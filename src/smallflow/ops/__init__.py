@@ -5,6 +5,7 @@ from . import (  # noqa: F401 - imported for their registrations
     array_extra_ops,
     array_grad,
     array_ops,
+    beam_search_ops,
     candidate_sampling_ops,
     clip_ops,
     clustering_ops,

@@ -8,6 +8,9 @@ from .._missing import missing_attribute
 from .attention_mechanisms import (AttentionMechanism, BahdanauAttention, LuongAttention,
                                    hardmax, safe_cumprod)
 from .attention_wrapper import AttentionWrapper, AttentionWrapperState
+from .beam_search_decoder import (BeamSearchDecoder, BeamSearchDecoderOutput,
+                                  BeamSearchDecoderState, FinalBeamSearchDecoderOutput,
+                                  gather_tree, tile_batch)
 from .decoder import BasicDecoder, BasicDecoderOutput, Decoder, dynamic_decode
 from .helper import (CustomHelper, GreedyEmbeddingHelper, Helper, InferenceHelper,
                      SampleEmbeddingHelper, ScheduledEmbeddingTrainingHelper,
@@ -15,7 +18,9 @@ from .helper import (CustomHelper, GreedyEmbeddingHelper, Helper, InferenceHelpe
 from .loss import sequence_loss
 
 __all__ = ["AttentionMechanism", "AttentionWrapper", "AttentionWrapperState",
-           "BahdanauAttention", "LuongAttention", "hardmax", "safe_cumprod", "BasicDecoder", "BasicDecoderOutput", "CustomHelper", "Decoder",
+           "BahdanauAttention", "LuongAttention", "hardmax", "safe_cumprod", "BasicDecoder",
+           "BeamSearchDecoder", "BeamSearchDecoderOutput", "BeamSearchDecoderState",
+           "FinalBeamSearchDecoderOutput", "gather_tree", "tile_batch", "BasicDecoderOutput", "CustomHelper", "Decoder",
            "GreedyEmbeddingHelper", "Helper", "InferenceHelper", "SampleEmbeddingHelper",
            "ScheduledEmbeddingTrainingHelper", "ScheduledOutputTrainingHelper",
            "TrainingHelper", "dynamic_decode", "sequence_loss"]

@@ -10,6 +10,8 @@ loop differentiates through the While op's gradient like ``dynamic_rnn``.
 
 import collections
 
+import numpy as np
+
 from ... import dtypes, nest
 from ...graph import convert_to_tensor, name_scope
 from ...layers.base import Layer
@@ -51,9 +53,14 @@ def _zero_state_tensors(size, batch_size, dtype):
 
 
 def _static_batch(batch_size):
+    """A batch size known at build time (an int, a constant, or the Size of a tensor of
+    static shape, as TF's constant folding finds), else None."""
     if isinstance(batch_size, int):
         return batch_size
-    value = constant_value(convert_to_tensor(batch_size))
+    batch_size = convert_to_tensor(batch_size)
+    if batch_size.op.type == "Size" and batch_size.op.inputs[0].shape.is_fully_defined():
+        return int(np.prod(batch_size.op.inputs[0].shape.as_list(), dtype=np.int64))
+    value = constant_value(batch_size)
     return None if value is None else int(value)
 
 
