@@ -160,7 +160,7 @@ MECHANISMS = [
 ]
 
 
-@pytest.mark.parametrize(("masked",), [(True,), (False,)])
+@pytest.mark.parametrize("masked", [True, False])
 @pytest.mark.parametrize(("label", "make", "flag", "reference"), MECHANISMS,
                          ids=[row[0] for row in MECHANISMS])
 def test_attention_alignments_match_numpy(label, make, flag, reference, masked):
@@ -220,7 +220,8 @@ def test_attention_wrapper_step_matches_numpy(kwargs, output_depth):
     context = np.einsum("bs,bsd->bd", want_alignments, values)
     want_attention = context
     if "attention_layer_size" in kwargs:
-        want_attention = np.concatenate([h, context], 1) @ weights[prefix + "attention_layer/kernel"]
+        projection = weights[prefix + "attention_layer/kernel"]
+        want_attention = np.concatenate([h, context], 1) @ projection
     np.testing.assert_allclose(cell_state, h, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(alignments, want_alignments, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(attention, want_attention, rtol=1e-5, atol=1e-6)

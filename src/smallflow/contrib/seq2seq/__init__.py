@@ -18,11 +18,12 @@ from .helper import (CustomHelper, GreedyEmbeddingHelper, Helper, InferenceHelpe
 from .loss import sequence_loss
 
 __all__ = ["AttentionMechanism", "AttentionWrapper", "AttentionWrapperState",
-           "BahdanauAttention", "LuongAttention", "hardmax", "safe_cumprod", "BasicDecoder",
-           "BeamSearchDecoder", "BeamSearchDecoderOutput", "BeamSearchDecoderState",
-           "FinalBeamSearchDecoderOutput", "gather_tree", "tile_batch", "BasicDecoderOutput", "CustomHelper", "Decoder",
-           "GreedyEmbeddingHelper", "Helper", "InferenceHelper", "SampleEmbeddingHelper",
+           "BahdanauAttention", "BasicDecoder", "BasicDecoderOutput", "BeamSearchDecoder",
+           "BeamSearchDecoderOutput", "BeamSearchDecoderState", "CustomHelper", "Decoder",
+           "FinalBeamSearchDecoderOutput", "GreedyEmbeddingHelper", "Helper",
+           "InferenceHelper", "LuongAttention", "SampleEmbeddingHelper",
            "ScheduledEmbeddingTrainingHelper", "ScheduledOutputTrainingHelper",
-           "TrainingHelper", "dynamic_decode", "sequence_loss"]
+           "TrainingHelper", "dynamic_decode", "gather_tree", "hardmax", "safe_cumprod",
+           "sequence_loss", "tile_batch"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.seq2seq")

@@ -24,7 +24,7 @@ from ...ops.common import constant_value
 from ...ops.control_flow_ops import cond
 from ...ops.tensor_array_ops import TensorArray
 from ...tensor_shape import TensorShape
-from .decoder import Decoder, _static_batch, _check_rnn_cell, _shape_list
+from .decoder import Decoder, _check_rnn_cell, _shape_list, _static_batch
 from .helper import _embedding_fn
 
 
@@ -192,7 +192,11 @@ class BeamSearchDecoder(Decoder):
             [[self._batch_size, self._beam_width], shape[1:]], 0))
         expected = TensorShape([_static_batch(self._batch_size),
                                 self._beam_width, *t.shape.as_list()[1:]])
-        if not split.shape.is_compatible_with(expected):
+        rows = t.shape.as_list()[0] if t.shape.ndims else None
+        static_batch = _static_batch(self._batch_size)
+        whole = None if static_batch is None else static_batch * self._beam_width
+        if not split.shape.is_compatible_with(expected) or (
+                rows is not None and whole is not None and rows != whole):
             raise ValueError(
                 f"Unexpected behavior when reshaping between beam width and batch size.  The "
                 f"reshaped tensor has shape: {split.shape}.  We expected it to have shape "

@@ -9,6 +9,7 @@ loop differentiates through the While op's gradient like ``dynamic_rnn``.
 """
 
 import collections
+import contextlib
 
 import numpy as np
 
@@ -111,10 +112,10 @@ class BasicDecoder(Decoder):
         _check_rnn_cell(cell, "cell")
         if not isinstance(helper, Helper):
             raise TypeError(f"helper must be a Helper, received: {type(helper)}")
-        if output_layer is not None and not isinstance(output_layer, Layer):
-            if not (callable(output_layer) and hasattr(output_layer, "compute_output_shape")):
-                raise TypeError(f"output_layer must be a Layer, received: "
-                                f"{type(output_layer)}")
+        layer_like = isinstance(output_layer, Layer) or (
+            callable(output_layer) and hasattr(output_layer, "compute_output_shape"))
+        if output_layer is not None and not layer_like:
+            raise TypeError(f"output_layer must be a Layer, received: {type(output_layer)}")
         self._cell = cell
         self._helper = helper
         self._initial_state = initial_state
@@ -245,11 +246,10 @@ def dynamic_decode(decoder, output_time_major=False, impute_finished=False,
         final_state = result[2]
         final_lengths = result[5]
         final_outputs = nest.map_structure(lambda ta: ta.stack(), result[1])
-        try:
+        # A decoder without finalize (the base class raises) keeps the stacked outputs.
+        with contextlib.suppress(NotImplementedError):
             final_outputs, final_state = decoder.finalize(final_outputs, final_state,
                                                           final_lengths)
-        except NotImplementedError:
-            pass
         if not output_time_major:
             final_outputs = nest.map_structure(_transpose_batch_time, final_outputs)
     return final_outputs, final_state, final_lengths

@@ -10,8 +10,7 @@ As in TensorFlow 1.x, once every row is finished the next inputs are a placehold
 
 from ... import dtypes, nest
 from ...graph import Tensor, convert_to_tensor, name_scope
-from ...ops import array_ops, math_ops, nn_extra_ops, random_extra_ops
-from ...ops import random_ops
+from ...ops import array_ops, math_ops, nn_extra_ops, random_extra_ops, random_ops
 from ...ops.control_flow_ops import cond
 from ...ops.tensor_array_ops import TensorArray
 from ...tensor_shape import TensorShape
