@@ -156,3 +156,38 @@ def test_beam_search_decoder_rejects_bad_arguments(label, build, message):
     cell = tf.nn.rnn_cell.BasicRNNCell(H)
     with pytest.raises(ValueError, match=message):
         build(cell, cell.zero_state(3, tf.float32))
+
+
+def test_attention_over_a_memory_of_run_time_length_decodes_greedily_and_by_beams():
+    # The memory's batch and time are placeholders' unknown dims (a real encoder's output):
+    # alignments and zero states are sized at run time.
+    memory = tf.placeholder(tf.float32, [None, None, H])
+    lengths = tf.placeholder(tf.int32, [None])
+    batch = tf.shape(memory)[0]
+    embedding = tf.ones([V, E])
+    projection = tf.layers.Dense(V)
+    results = []
+    for beam_width in (0, 2):
+        with tf.variable_scope("decode", reuse=tf.AUTO_REUSE):
+            tiled, tiled_lengths = memory, lengths
+            if beam_width:
+                tiled, tiled_lengths = seq2seq.tile_batch((memory, lengths), beam_width)
+            mechanism = seq2seq.LuongAttention(H, tiled, memory_sequence_length=tiled_lengths)
+            cell = seq2seq.AttentionWrapper(tf.nn.rnn_cell.GRUCell(H), mechanism)
+            rows = batch * beam_width if beam_width else batch
+            initial = cell.zero_state(rows, tf.float32)
+            start = tf.fill([batch], 0)
+            if beam_width:
+                decoder = seq2seq.BeamSearchDecoder(cell, embedding, start, END, initial,
+                                                    beam_width, output_layer=projection)
+            else:
+                helper = seq2seq.GreedyEmbeddingHelper(embedding, start, END)
+                decoder = seq2seq.BasicDecoder(cell, helper, initial, output_layer=projection)
+            outputs, _, _ = seq2seq.dynamic_decode(decoder, maximum_iterations=4)
+            results.append(outputs.predicted_ids if beam_width else outputs.sample_id)
+    feed = {memory: np.ones((2, 5, H), np.float32), lengths: [5, 3]}
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        greedy, beams = sess.run(results, feed)
+    assert greedy.shape[0] == 2 and greedy.shape[1] <= 4
+    assert beams.shape[0] == 2 and beams.shape[2] == 2 and beams.shape[1] <= 4

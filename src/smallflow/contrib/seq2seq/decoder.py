@@ -14,7 +14,7 @@ import contextlib
 import numpy as np
 
 from ... import dtypes, nest
-from ...graph import convert_to_tensor, name_scope
+from ...graph import Tensor, convert_to_tensor, name_scope
 from ...layers.base import Layer
 from ...ops import array_ops, math_ops
 from ...ops.common import constant_value
@@ -40,10 +40,11 @@ def _check_rnn_cell(cell, name="cell"):
 
 
 def _shape_list(size):
-    """A state/output size (int, list or TensorShape) as a list of dims."""
+    """A state/output size (int, scalar tensor, list or TensorShape) as a list of dims (a
+    tensor when the size is only known at run time, e.g. a memory's length)."""
     if isinstance(size, TensorShape):
         return size.as_list()
-    if isinstance(size, int):
+    if isinstance(size, int | Tensor):
         return [size]
     return list(size)
 
