@@ -360,3 +360,62 @@ def test_attention_seq2seq_learns_to_reverse_and_decodes_greedily():
     exact = [np.array_equal(row[:LENGTH + 1], want) for row, want in zip(ids, d_out)]
     assert np.mean(exact) >= 0.9
     assert (got_lengths[np.array(exact)] == LENGTH + 1).all()
+
+
+# -- the other helpers -----------------------------------------------------------------------
+
+def _decode_with(helper, cell_units=H):
+    cell = tf.nn.rnn_cell.BasicRNNCell(cell_units)
+    decoder = seq2seq.BasicDecoder(cell, helper, cell.zero_state(B, tf.float32),
+                                   output_layer=tf.layers.Dense(V))
+    return seq2seq.dynamic_decode(decoder, maximum_iterations=4)
+
+
+def _ids_and_lengths(outputs, lengths):
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        return sess.run([outputs.sample_id, outputs.rnn_output, lengths])
+
+
+def test_sampling_at_a_tiny_temperature_is_greedy():
+    tf.set_random_seed(1)
+    embedding = tf.get_variable("embedding", [V, E])
+    sampled, _, _ = _decode_with(seq2seq.SampleEmbeddingHelper(
+        embedding, tf.fill([B], 1), V + 1, softmax_temperature=1e-4, seed=3))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        ids, logits = sess.run([sampled.sample_id, sampled.rnn_output])
+    np.testing.assert_array_equal(ids, logits.argmax(-1))
+
+
+@pytest.mark.parametrize(("probability", "sampled"), [(0.0, False), (1.0, True)])
+def test_scheduled_sampling_marks_the_rows_it_samples(probability, sampled):
+    inputs = tf.constant(np.random.default_rng(3).normal(size=(B, 4, E)), tf.float32)
+    helper = seq2seq.ScheduledEmbeddingTrainingHelper(
+        inputs, [4, 4, 2], tf.ones([V, E]), probability, seed=1, scheduling_seed=2)
+    outputs, _, lengths = _decode_with(helper)
+    ids, _, got_lengths = _ids_and_lengths(outputs, lengths)
+    np.testing.assert_array_equal(got_lengths, [4, 4, 2])
+    assert ((ids[:, :2] > -1) == sampled).all()
+
+
+def test_custom_and_inference_helpers_drive_the_decoder():
+    start = tf.zeros([B, V])
+    inference = seq2seq.InferenceHelper(
+        sample_fn=lambda outputs: tf.nn.softmax(outputs), sample_shape=[V],
+        sample_dtype=tf.float32, start_inputs=start,
+        end_fn=lambda sample: tf.reduce_max(sample, -1) > 2.0)  # never: runs to the limit
+    outputs, _, lengths = _decode_with(inference)
+    ids, logits, got_lengths = _ids_and_lengths(outputs, lengths)
+    assert ids.shape == (B, 4, V)
+    np.testing.assert_allclose(ids, _softmax(logits), rtol=1e-5)
+    np.testing.assert_array_equal(got_lengths, [4, 4, 4])
+    tf.reset_default_graph()
+    custom = seq2seq.CustomHelper(
+        initialize_fn=lambda: (tf.constant([False, False, True]), tf.zeros([B, E])),
+        sample_fn=lambda time, outputs, state: tf.argmax(outputs, -1, output_type=tf.int32),
+        next_inputs_fn=lambda time, outputs, state, sample_ids: (
+            tf.fill([B], time >= 1), tf.ones([B, E]), state))
+    outputs, _, lengths = _decode_with(custom)
+    _, _, got_lengths = _ids_and_lengths(outputs, lengths)
+    np.testing.assert_array_equal(got_lengths, [2, 2, 0])

@@ -189,5 +189,7 @@ def test_attention_over_a_memory_of_run_time_length_decodes_greedily_and_by_beam
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         greedy, beams = sess.run(results, feed)
-    assert greedy.shape[0] == 2 and greedy.shape[1] <= 4
-    assert beams.shape[0] == 2 and beams.shape[2] == 2 and beams.shape[1] <= 4
+    assert greedy.shape[0] == 2
+    assert greedy.shape[1] <= 4
+    assert (beams.shape[0], beams.shape[2]) == (2, 2)
+    assert beams.shape[1] <= 4
