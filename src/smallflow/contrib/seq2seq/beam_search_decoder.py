@@ -24,7 +24,7 @@ from ...ops.common import constant_value
 from ...ops.control_flow_ops import cond
 from ...ops.tensor_array_ops import TensorArray
 from ...tensor_shape import TensorShape
-from .decoder import Decoder, _check_rnn_cell, _shape_list, _static_batch
+from .decoder import Decoder, _check_rnn_cell, _rnn_output_size, _static_batch
 from .helper import _embedding_fn
 
 
@@ -154,13 +154,7 @@ class BeamSearchDecoder(Decoder):
         return True
 
     def _rnn_output_size(self):
-        size = self._cell.output_size
-        if self._output_layer is None:
-            return size
-        with_batch = nest.map_structure(lambda s: TensorShape([None, *_shape_list(s)]), size)
-        layer_shape = self._output_layer.compute_output_shape(with_batch)
-        return nest.map_structure(lambda s: TensorShape(TensorShape(s).as_list()[1:]),
-                                  layer_shape)
+        return _rnn_output_size(self._cell, self._output_layer)
 
     @property
     def output_size(self):

@@ -66,6 +66,16 @@ def _static_batch(batch_size):
     return None if value is None else int(value)
 
 
+def _rnn_output_size(cell, output_layer):
+    """The cell's output size, or the output layer's when there is one (per row)."""
+    size = cell.output_size
+    if output_layer is None:
+        return size
+    with_batch = nest.map_structure(lambda s: TensorShape([None, *_shape_list(s)]), size)
+    layer_shape = output_layer.compute_output_shape(with_batch)
+    return nest.map_structure(lambda s: TensorShape(TensorShape(s).as_list()[1:]), layer_shape)
+
+
 class Decoder:
     """What ``dynamic_decode`` drives: ``initialize`` once, then ``step`` until finished."""
 
@@ -127,13 +137,7 @@ class BasicDecoder(Decoder):
         return self._helper.batch_size
 
     def _rnn_output_size(self):
-        size = self._cell.output_size
-        if self._output_layer is None:
-            return size
-        with_batch = nest.map_structure(lambda s: TensorShape([None, *_shape_list(s)]), size)
-        layer_shape = self._output_layer.compute_output_shape(with_batch)
-        return nest.map_structure(lambda s: TensorShape(TensorShape(s).as_list()[1:]),
-                                  layer_shape)
+        return _rnn_output_size(self._cell, self._output_layer)
 
     @property
     def output_size(self):

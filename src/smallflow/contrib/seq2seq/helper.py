@@ -49,6 +49,21 @@ def _sample_categorical(logits, seed):
     return array_ops.squeeze(draws, [1])
 
 
+def _sampling_probability(value):
+    probability = convert_to_tensor(value, name="sampling_probability")
+    if probability.shape.ndims not in (0, 1):
+        raise ValueError(f"sampling_probability must be either a scalar or a vector. saw "
+                         f"shape: {probability.shape}")
+    return probability
+
+
+def _rows_chosen(batch_size, probability, seed):
+    """A Bernoulli(``probability``) bool per row: which rows are fed their own samples."""
+    draws = random_ops.random_uniform(array_ops.reshape(batch_size, [1]),
+                                      dtype=probability.dtype, seed=seed)
+    return math_ops.less(draws, probability)
+
+
 class Helper:
     """The interface ``BasicDecoder`` calls (TF1's abstract ``Helper``)."""
 
@@ -189,11 +204,7 @@ class ScheduledEmbeddingTrainingHelper(TrainingHelper):
                  time_major=False, seed=None, scheduling_seed=None, name=None):
         with name_scope(name or "ScheduledEmbeddingSamplingWrapper"):
             self._embedding_fn = _embedding_fn(embedding)
-            self._sampling_probability = convert_to_tensor(sampling_probability,
-                                                           name="sampling_probability")
-            if self._sampling_probability.shape.ndims not in (0, 1):
-                raise ValueError(f"sampling_probability must be either a scalar or a vector. "
-                                 f"saw shape: {self._sampling_probability.shape}")
+            self._sampling_probability = _sampling_probability(sampling_probability)
             self._seed = seed
             self._scheduling_seed = scheduling_seed
         super().__init__(inputs=inputs, sequence_length=sequence_length,
@@ -204,10 +215,8 @@ class ScheduledEmbeddingTrainingHelper(TrainingHelper):
 
     def sample(self, time, outputs, state, name=None):
         with name_scope(name or "ScheduledEmbeddingTrainingHelperSample"):
-            draws = random_ops.random_uniform(array_ops.reshape(self.batch_size, [1]),
-                                              dtype=self._sampling_probability.dtype,
-                                              seed=self._scheduling_seed)
-            select = math_ops.less(draws, self._sampling_probability)
+            select = _rows_chosen(self.batch_size, self._sampling_probability,
+                                  self._scheduling_seed)
             sampled = _sample_categorical(outputs, self._seed)
             return array_ops.where(select, sampled, array_ops.fill([self.batch_size], -1))
 
@@ -233,11 +242,7 @@ class ScheduledOutputTrainingHelper(TrainingHelper):
     def __init__(self, inputs, sequence_length, sampling_probability, time_major=False,
                  seed=None, next_inputs_fn=None, auxiliary_inputs=None, name=None):
         with name_scope(name or "ScheduledOutputTrainingHelper"):
-            self._sampling_probability = convert_to_tensor(sampling_probability,
-                                                           name="sampling_probability")
-            if self._sampling_probability.shape.ndims not in (0, 1):
-                raise ValueError(f"sampling_probability must be either a scalar or a vector. "
-                                 f"saw shape: {self._sampling_probability.shape}")
+            self._sampling_probability = _sampling_probability(sampling_probability)
             if auxiliary_inputs is None:
                 maybe_concatenated = inputs
             else:
@@ -258,10 +263,7 @@ class ScheduledOutputTrainingHelper(TrainingHelper):
 
     def sample(self, time, outputs, state, name=None):
         with name_scope(name or "ScheduledOutputTrainingHelperSample"):
-            draws = random_ops.random_uniform(array_ops.reshape(self.batch_size, [1]),
-                                              dtype=self._sampling_probability.dtype,
-                                              seed=self._seed)
-            return math_ops.less(draws, self._sampling_probability)
+            return _rows_chosen(self.batch_size, self._sampling_probability, self._seed)
 
     @property
     def sample_ids_dtype(self):
