@@ -92,6 +92,22 @@ class Helper:
         raise NotImplementedError
 
 
+class _TokenHelper(Helper):
+    """A helper whose sample ids are one int32 token per row."""
+
+    @property
+    def batch_size(self):
+        return self._batch_size
+
+    @property
+    def sample_ids_shape(self):
+        return TensorShape([])
+
+    @property
+    def sample_ids_dtype(self):
+        return dtypes.int32
+
+
 class CustomHelper(Helper):
     """A helper made of three user functions (``initialize_fn``, ``sample_fn``,
     ``next_inputs_fn``)."""
@@ -136,7 +152,7 @@ class CustomHelper(Helper):
                                         sample_ids=sample_ids)
 
 
-class TrainingHelper(Helper):
+class TrainingHelper(_TokenHelper):
     """Teacher forcing: step ``t`` reads ``inputs[:, t]``; row ``b`` finishes after
     ``sequence_length[b]`` steps. Its sample ids are the argmax of the outputs."""
 
@@ -162,18 +178,6 @@ class TrainingHelper(Helper):
     @property
     def sequence_length(self):
         return self._sequence_length
-
-    @property
-    def batch_size(self):
-        return self._batch_size
-
-    @property
-    def sample_ids_shape(self):
-        return TensorShape([])
-
-    @property
-    def sample_ids_dtype(self):
-        return dtypes.int32
 
     def _read_or_zeros(self, finished, index):
         return cond(math_ops.reduce_all(finished), lambda: self._zero_inputs,
@@ -289,7 +293,7 @@ class ScheduledOutputTrainingHelper(TrainingHelper):
             return finished, next_inputs, state
 
 
-class GreedyEmbeddingHelper(Helper):
+class GreedyEmbeddingHelper(_TokenHelper):
     """Inference: feed the embedding of each step's argmax; a row finishes when it emits
     ``end_token``."""
 
@@ -306,18 +310,6 @@ class GreedyEmbeddingHelper(Helper):
         self._batch_size = (static_batch if static_batch is not None
                             else array_ops.size(self._start_tokens))
         self._start_inputs = self._embedding_fn(self._start_tokens)
-
-    @property
-    def batch_size(self):
-        return self._batch_size
-
-    @property
-    def sample_ids_shape(self):
-        return TensorShape([])
-
-    @property
-    def sample_ids_dtype(self):
-        return dtypes.int32
 
     def initialize(self, name=None):
         finished = array_ops.tile([False], array_ops.reshape(self._batch_size, [1]))
