@@ -419,3 +419,15 @@ def test_custom_and_inference_helpers_drive_the_decoder():
     outputs, _, lengths = _decode_with(custom)
     _, _, got_lengths = _ids_and_lengths(outputs, lengths)
     np.testing.assert_array_equal(got_lengths, [2, 2, 0])
+
+
+@pytest.mark.parametrize(("module", "name"), [
+    ("attention_wrapper", "AttentionWrapper"), ("attention_wrapper", "BahdanauAttention"),
+    ("basic_decoder", "BasicDecoder"), ("decoder", "dynamic_decode"),
+    ("helper", "TrainingHelper"), ("beam_search_decoder", "BeamSearchDecoder"),
+    ("beam_search_ops", "gather_tree"), ("loss", "sequence_loss")])
+def test_tf1_module_paths_answer_with_the_same_objects(module, name):
+    import importlib
+
+    found = importlib.import_module(f"smallflow.contrib.seq2seq.python.ops.{module}")
+    assert getattr(found, name) is getattr(seq2seq, name)
