@@ -431,3 +431,53 @@ def test_tf1_module_paths_answer_with_the_same_objects(module, name):
 
     found = importlib.import_module(f"smallflow.contrib.seq2seq.python.ops.{module}")
     assert getattr(found, name) is getattr(seq2seq, name)
+
+
+# -- monotonic attention ---------------------------------------------------------------------
+
+P_CHOOSE = np.random.default_rng(4).uniform(0.05, 0.95, size=(2, 5)).astype(np.float32)
+PREVIOUS = _softmax(np.random.default_rng(5).normal(size=(2, 5))).astype(np.float32)
+
+
+def _monotonic_reference(p, previous):
+    """a_i = p_i * sum_{j <= i} prev_j * prod_{j <= k < i} (1 - p_k), written as loops."""
+    out = np.zeros_like(p)
+    for b in range(p.shape[0]):
+        for i in range(p.shape[1]):
+            total = sum(previous[b, j] * np.prod(1 - p[b, j:i]) for j in range(i + 1))
+            out[b, i] = p[b, i] * total
+    return out
+
+
+@pytest.mark.parametrize("mode", ["recursive", "parallel"])
+def test_monotonic_attention_matches_its_definition(mode):
+    got = tf.Session().run(seq2seq.monotonic_attention(P_CHOOSE, PREVIOUS, mode))
+    np.testing.assert_allclose(got, _monotonic_reference(P_CHOOSE, PREVIOUS), rtol=1e-4,
+                               atol=1e-6)
+
+
+def test_hard_monotonic_attention_picks_the_first_chosen_position():
+    p = np.array([[0.2, 0.7, 0.9, 0.1]], np.float32)
+    got = tf.Session().run(seq2seq.monotonic_attention(p, [[1.0, 0, 0, 0]], "hard"))
+    np.testing.assert_array_equal(got, [[0, 1, 0, 0]])
+    with pytest.raises(ValueError, match="mode must be 'recursive', 'parallel', or 'hard'"):
+        seq2seq.monotonic_attention(p, p, "soft")
+
+
+@pytest.mark.parametrize(("make", "scope"), [
+    (lambda m: seq2seq.BahdanauMonotonicAttention(U, m, MEMORY_LENGTHS, normalize=True),
+     "bahdanau_monotonic_attention"),
+    (lambda m: seq2seq.LuongMonotonicAttention(U, m, MEMORY_LENGTHS, scale=True),
+     "luong_monotonic_attention")])
+def test_monotonic_mechanisms_start_at_position_zero_and_stay_in_the_memory(make, scope):
+    mechanism = make(tf.constant(MEMORY))
+    initial = mechanism.initial_alignments(BM, tf.float32)
+    alignments, _ = mechanism(tf.constant(QUERY), initial)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        start, got = sess.run([initial, alignments])
+    np.testing.assert_array_equal(start, [[1, 0, 0, 0], [1, 0, 0, 0]])
+    assert (got[1, 2:] == 0).all()  # past the second entry's two memory steps
+    assert (got.sum(1) <= 1 + 1e-6).all()
+    names = {v.op.name for v in tf.global_variables()}
+    assert f"{scope}/attention_score_bias" in names
