@@ -481,3 +481,27 @@ def test_monotonic_mechanisms_start_at_position_zero_and_stay_in_the_memory(make
     assert (got.sum(1) <= 1 + 1e-6).all()
     names = {v.op.name for v in tf.global_variables()}
     assert f"{scope}/attention_score_bias" in names
+
+
+@pytest.mark.parametrize(("layer_kwargs", "depth"), [
+    (lambda: {"attention_layer_size": [3, 4]}, 7),
+    (lambda: {"attention_layer": [tf.layers.Dense(2, use_bias=False), tf.layers.Dense(5)]}, 7),
+    (dict, 2 * D)])
+def test_attention_wrapper_with_two_mechanisms_concatenates_their_attentions(layer_kwargs,
+                                                                             depth):
+    memory = tf.constant(MEMORY)
+    mechanisms = [seq2seq.LuongAttention(U, memory, MEMORY_LENGTHS),
+                  seq2seq.BahdanauAttention(U, memory)]
+    cell = seq2seq.AttentionWrapper(tf.nn.rnn_cell.BasicRNNCell(U), mechanisms,
+                                    alignment_history=True, **layer_kwargs())
+    state = cell.zero_state(BM, tf.float32)
+    output, next_state = cell(tf.ones([BM, 2]), state)
+    assert cell.output_size == depth
+    assert isinstance(next_state.alignments, tuple)
+    assert len(next_state.alignment_history) == 2
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got, alignments = sess.run([output, next_state.alignments])
+    assert got.shape == (BM, depth)
+    assert (alignments[0][1, 2:] == 0).all()  # only the Luong mechanism is masked
+    assert (alignments[1][1, 2:] > 0).all()
