@@ -14,7 +14,7 @@ import numpy as np
 
 from . import dtypes, graph_io, graph_tf_form, tb_protos, tensor_util
 from .graph import Operation, get_default_graph
-from .ops import tf_graph_ops
+from .ops import control_flow_context, tf_graph_ops
 from .registry import OP_DEFS
 
 # Attributes that hold names of graph state; an import under a prefix renames them too.
@@ -249,6 +249,7 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
         for node in _ordered(nodes):
             created[node.name] = _import_node(graph, node, created, mapped, scope,
                                               translations)
+    control_flow_context.revive(created)
     if return_elements is None:
         return None
     return [_return_element(graph, created, element) for element in return_elements]

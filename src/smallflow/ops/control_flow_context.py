@@ -108,10 +108,15 @@ class FunctionContext(dict):
                 elif dep not in self.control_captures:
                     self.control_captures.append(dep)
         self.captures = [(inner, source, sliced) for inner, (source, sliced) in captured.items()]
+        self._describe()
+
+    def _describe(self):
+        """Write the plain description by names (what a GraphDef records)."""
         self.update(
             inputs=[t.name for t in self.inputs],
             outputs=[t.name for t in self.outputs],
-            captures=[[inner.name, source.name, sliced] for inner, source, sliced in self.captures],
+            captures=[[inner.name, None if source is None else source.name, sliced]
+                      for inner, source, sliced in self.captures],
             control_captures=[op.name for op in self.control_captures],
             ops=sorted(op.name for op in self.ops),
         )
@@ -130,6 +135,75 @@ class FunctionContext(dict):
         if self.kind == "while_grad" and self.forward is owner:
             return expose(owner, home, tensor), True
         return tensor, False  # the enclosing context resolves it when it closes
+
+
+def revive(created):
+    """Make the If/While/WhileGrad ops of an imported graph runnable again.
+
+    A GraphDef or ``.meta`` file records each branch or loop body as a description by names
+    (the ``FunctionContext`` dict), and the body's ops as ordinary nodes. ``created`` maps
+    every node name of the GraphDef to the op the import made for it; from those this rebuilds
+    the live contexts (their ops, loop variables, outputs and captures as tensors of the new
+    graph, nesting, owners) and the values gradients had asked the forward ops to keep, so
+    ``import_meta_graph`` followed by ``Session.run`` works for RNNs, conds and their
+    gradients (a restored training step included), under any import prefix.
+    """
+
+    def tensor(name):
+        if name is None:
+            return None
+        op_name, _, index = name.rpartition(":")
+        op = created.get(op_name)
+        return None if op is None else op.outputs[int(index)]
+
+    owners = [op for op in created.values() if op.type in ("If", "While", "WhileGrad")]
+    contexts = []
+    for op in owners:
+        key = "branches" if op.type == "If" else "context"
+        described = op.attrs.get(key)
+        if described is None:
+            continue
+        several = op.type == "If"
+        live = []
+        for desc in (described if several else [described]):
+            if isinstance(desc, FunctionContext):
+                live.append(desc)
+                continue
+            ctx = FunctionContext(desc["kind"], desc["name"])
+            ctx.ops = {created[name] for name in desc["ops"] if name in created}
+            ctx.inputs = [tensor(name) for name in desc["inputs"]]
+            ctx.outputs = [tensor(name) for name in desc["outputs"]]
+            ctx.captures = [(tensor(inner), tensor(source), sliced)
+                            for inner, source, sliced in desc["captures"]]
+            ctx.control_captures = [created[name] for name in desc["control_captures"]
+                                    if name in created]
+            ctx.owner = op
+            missing = [t for t in [*ctx.inputs, *ctx.outputs] if t is None]
+            missing += [inner for inner, _, _ in ctx.captures if inner is None]
+            if missing:
+                raise ValueError(f"The {op.type} op '{op.name}' cannot be rebuilt: its "
+                                 f"{desc['kind']} body names tensors the graph does not hold")
+            for inner in ctx.ops:
+                inner._control_flow_context = ctx
+            ctx._describe()
+            contexts.append(ctx)
+            live.append(ctx)
+        op.attrs[key] = live if several else live[0]
+    for ctx in contexts:
+        ctx.outer = ctx.owner._control_flow_context
+    for op in created.values():
+        if op.type != "ControlFlowValue":
+            continue
+        owner = op.inputs[0].op
+        homes = owner.attrs.get("branches") or [owner.attrs.get("context")]
+        value = tensor(op.attrs["key"])
+        home = next((h for h in homes if value is not None and value.op in h.ops), None)
+        if home is None:
+            continue
+        if value not in home.exposed:
+            home.exposed.append(value)
+        op.attrs["key"] = value.name
+        home._readers[(value, op._control_flow_context)] = op.outputs[0]
 
 
 def expose(owner, home, tensor):
