@@ -57,7 +57,7 @@ LAYERS = [
                   "ops.beam_search_ops"]),
     ("more gradients", ["ops.complex_grad", "ops.fft_grad",
                         "ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
-                        "ops.linalg_extra_grad", "ops.sparse_grad",
+                        "ops.linalg_extra_grad", "ops.sparse_grad", "ops.sparse_cwise_ops",
                         "ops.segment_grad"]),
     ("gradients", ["ops.array_grad", "ops.math_grad", "ops.nn_grad", "ops", "gradients"]),
     # Ops built with tf.gradients (conv3d_transpose is the gradient of conv3d).

@@ -590,6 +590,8 @@ ROWS.update({
     "SparseReduceMaxSparse": _row("T", lambda dt: list(tf.sparse_reduce_max_sparse(_sp(dt),
                                                                                   1))),
     "SparseSoftmax": _row("T", lambda dt: tf.sparse_softmax(_sp(dt)).values),
+    "SparseDenseCwiseMul": _row("T", lambda dt: (_sp(dt) * _c(dt, 2)).values),
+    "SparseDenseCwiseDiv": _row("T", lambda dt: _sp(dt).__div__(_c(dt, 1)).values),
     "EditDistance": _row("T", lambda dt: tf.edit_distance(_sp(dt), _sp(dt))),
     "GatherTree": _row("T", lambda dt: tf.contrib.seq2seq.gather_tree(
         _c(dt, [[[1, 2]]]), _c(dt, [[[0, 1]]]), [1], _c(dt, 2))),

@@ -130,7 +130,7 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
         state = _initial_state(cell, initial_state, batch, dtype)
         lengths = _lengths(sequence_length)
         outputs, final_state = _dynamic_rnn_loop(cell, flat, inputs, state, time_steps, lengths,
-                                                 parallel_iterations or 32, swap_memory)
+                                                 parallel_iterations or 32, swap_memory, dtype)
         flat_outputs = nest.flatten(outputs)
         for output in flat_outputs:
             if output.shape.ndims is not None:
@@ -142,7 +142,7 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
 
 
 def _dynamic_rnn_loop(cell, flat_inputs, structure, state, time_steps, lengths,
-                      parallel_iterations, swap_memory):
+                      parallel_iterations, swap_memory, dtype=None):
     with name_scope("dynamic_rnn"):
         input_arrays = []
         for index, tensor in enumerate(flat_inputs):
@@ -152,7 +152,9 @@ def _dynamic_rnn_loop(cell, flat_inputs, structure, state, time_steps, lengths,
                                 tensor_array_name=f"dynamic_rnn/input_{index}")
             input_arrays.append(array.unstack(tensor))
         output_sizes = nest.flatten(cell.output_size)
-        out_dtype = nest.flatten(state)[0].dtype
+        # As TensorFlow: the outputs take the explicit ``dtype`` when one is given (CRF
+        # decoding emits int32 backpointers from a float32 state), else the state's dtype.
+        out_dtype = dtypes.as_dtype(dtype) if dtype is not None else nest.flatten(state)[0].dtype
         output_arrays = [TensorArray(out_dtype, size=time_steps,
                                      tensor_array_name=f"dynamic_rnn/output_{index}")
                          for index in range(len(output_sizes))]

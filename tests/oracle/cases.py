@@ -900,6 +900,12 @@ from cases_sweep_session7b import SWEEP_SESSION7B_CASES  # noqa: E402 - as above
 
 EXTRA += SWEEP_SESSION7B_CASES
 
+# session 8's sweep D (gcn, sequence_tagging, ...): contrib's block RNN cells against
+# TensorFlow's kernels, SparseTensor-by-dense arithmetic, sparse placeholders.
+from cases_sweep_session8d import SWEEP_SESSION8D_CASES  # noqa: E402 - as above
+
+EXTRA += SWEEP_SESSION8D_CASES
+
 # helper hcov: the op types no other case built (tests/oracle/test_op_coverage.py).
 from cases_coverage import COVERAGE_CASES  # noqa: E402 - as above
 

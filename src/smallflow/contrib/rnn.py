@@ -24,28 +24,12 @@ from .. import logging, nest
 from ..graph import name_scope
 from ..variable_scope import get_variable, get_variable_scope
 from ._missing import missing_attribute
-from .rnn_cells import LayerNormBasicLSTMCell, NASCell
+from .rnn_block_cells import (FusedRNNCell, FusedRNNCellAdaptor, GRUBlockCell, GRUBlockCellV2,
+                              LSTMBlockCell, LSTMBlockFusedCell, LSTMBlockWrapper,
+                              TimeReversedFusedRNN)
+from .rnn_cells import AttentionCellWrapper, LayerNormBasicLSTMCell, NASCell
 from .rnn_stacks import stack_bidirectional_dynamic_rnn, stack_bidirectional_rnn
 
-
-class LSTMBlockCell(LSTMCell):
-    """TF1's single-op LSTM cell, here as the same arithmetic in ordinary ops.
-
-    TensorFlow runs it as one ``LSTMBlockCell`` kernel; its results are those of
-    ``LSTMCell`` with the same options: gates ordered (i, ci, f, o) in one ``kernel`` of
-    ``[input_depth + num_units, 4 * num_units]`` and a zero-initialised ``bias``,
-    ``forget_bias`` added to f, optional peepholes ``w_i_diag``/``w_f_diag``/``w_o_diag``
-    and cell clipping; the state is always an ``LSTMStateTuple`` and the variables live
-    under ``lstm_cell`` unless named otherwise, so checkpoints line up with TensorFlow's.
-    """
-
-    def __init__(self, num_units, forget_bias=1.0, cell_clip=None, use_peephole=False,
-                 dtype=None, reuse=None, name="lstm_cell"):
-        if cell_clip is not None and cell_clip < 0:
-            cell_clip = None  # TensorFlow's kernel reads a negative clip as "no clipping"
-        super().__init__(num_units, use_peepholes=use_peephole, cell_clip=cell_clip,
-                         forget_bias=forget_bias, state_is_tuple=True, reuse=reuse,
-                         name=name, dtype=dtype)
 
 def _check_cell(cell):
     if not callable(cell) or not hasattr(cell, "state_size") or not hasattr(cell, "output_size"):
@@ -131,13 +115,20 @@ class InputProjectionWrapper(_InnerCellWrapper):
 
 
 __all__ = [
+    "AttentionCellWrapper",
     "BasicLSTMCell",
     "BasicRNNCell",
     "DropoutWrapper",
     "EmbeddingWrapper",
+    "FusedRNNCell",
+    "FusedRNNCellAdaptor",
+    "GRUBlockCell",
+    "GRUBlockCellV2",
     "GRUCell",
     "InputProjectionWrapper",
     "LSTMBlockCell",
+    "LSTMBlockFusedCell",
+    "LSTMBlockWrapper",
     "LayerNormBasicLSTMCell",
     "LSTMCell",
     "LSTMStateTuple",
@@ -150,6 +141,7 @@ __all__ = [
     "stack_bidirectional_rnn",
     "static_bidirectional_rnn",
     "static_rnn",
+    "TimeReversedFusedRNN",
 ]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.rnn")

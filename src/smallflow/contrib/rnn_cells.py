@@ -4,12 +4,12 @@ Each keeps TensorFlow's variable names and shapes, so checkpoints line up, and T
 arithmetic, so a trained model gives the same outputs.
 """
 
-from .. import init_ops
+from .. import init_ops, logging, nest
 from ..ops import array_ops, math_ops, nn_ops
 from ..rnn_cell_impl import LSTMStateTuple, RNNCell, _static_depth
 from ..variable_scope import get_variable, variable_scope
 
-__all__ = ["LayerNormBasicLSTMCell", "NASCell"]
+__all__ = ["AttentionCellWrapper", "LayerNormBasicLSTMCell", "NASCell"]
 
 
 class NASCell(RNNCell):
@@ -166,3 +166,118 @@ class LayerNormBasicLSTMCell(RNNCell):
             new_c = self._norm(new_c, "state", dtype)
         new_h = self._activation(new_c) * math_ops.sigmoid(o)
         return new_h, LSTMStateTuple(new_c, new_h)
+
+
+class AttentionCellWrapper(RNNCell):
+    """Adds attention over the cell's last ``attn_length`` outputs (Cheng et al., 2016,
+    "Long Short-Term Memory-Networks for Machine Reading"), as TF1's contrib wrapper.
+
+    The state is ``(cell_state, attns, attn_states)``: the wrapped cell's state, the last
+    attention read-out ``[batch, attn_size]`` and the window of past outputs
+    ``[batch, attn_length * attn_size]`` (one concatenated matrix when
+    ``state_is_tuple=False``). Each step projects ``[inputs, attns]`` to ``input_size``
+    (``kernel``/``bias``), runs the cell, attends over the window with the concatenated new
+    cell state as query (``attention/attn_w`` as a 1x1 convolution, ``attention/attn_v``,
+    ``attention/kernel``/``bias``), outputs the projection of ``[cell_output, new_attns]``
+    (``attn_output_projection/kernel``/``bias``) and slides that output into the window.
+    """
+
+    def __init__(self, cell, attn_length, attn_size=None, attn_vec_size=None,
+                 input_size=None, state_is_tuple=True, reuse=None):
+        super().__init__(_reuse=reuse)
+        if not callable(cell) or not hasattr(cell, "state_size"):
+            raise TypeError(f"The argument 'cell' ({cell}) is not an RNNCell: 'output_size' "
+                            f"property is missing, 'state_size' property is missing, either "
+                            f"'zero_state' or 'get_initial_state' method is required, is not "
+                            f"callable.")
+        if nest.is_sequence(cell.state_size) and not state_is_tuple:
+            raise ValueError(f"Cell returns tuple of states, but the flag state_is_tuple is "
+                             f"not set. State size is: {cell.state_size}")
+        if attn_length <= 0:
+            raise ValueError(f"attn_length should be greater than zero, got {attn_length}")
+        if not state_is_tuple:
+            logging.warning("%s: Using a concatenated state is slower and will soon be "
+                            "deprecated.  Use state_is_tuple=True.", self)
+        if attn_size is None:
+            attn_size = cell.output_size
+        if attn_vec_size is None:
+            attn_vec_size = attn_size
+        self._state_is_tuple = state_is_tuple
+        self._cell = cell
+        self._attn_vec_size = attn_vec_size
+        self._input_size = input_size
+        self._attn_size = attn_size
+        self._attn_length = attn_length
+
+    @property
+    def state_size(self):
+        size = (self._cell.state_size, self._attn_size, self._attn_size * self._attn_length)
+        return size if self._state_is_tuple else sum(size)
+
+    @property
+    def output_size(self):
+        return self._attn_size
+
+    def _linear(self, args, output_size):
+        # TF's _Linear: one kernel over the concatenated arguments and a zero bias, in the
+        # current variable scope.
+        args = args if isinstance(args, (list, tuple)) else [args]
+        depth = sum(_static_depth(arg.shape) for arg in args)
+        dtype = args[0].dtype
+        kernel = self._track(get_variable("kernel", [depth, output_size], dtype=dtype))
+        bias = self._track(get_variable("bias", [output_size], dtype=dtype,
+                                        initializer=init_ops.constant_initializer(0.0)))
+        joined = args[0] if len(args) == 1 else array_ops.concat(args, 1)
+        return nn_ops.bias_add(math_ops.matmul(joined, kernel), bias)
+
+    def _track(self, variable):
+        if variable not in self._variables:
+            self._variables.append(variable)
+        return variable
+
+    def call(self, inputs, state):
+        cell_size = self._cell.state_size
+        if self._state_is_tuple:
+            state, attns, attn_states = state
+        else:
+            states = state
+            state = array_ops.slice(states, [0, 0], [-1, cell_size])
+            attns = array_ops.slice(states, [0, cell_size], [-1, self._attn_size])
+            attn_states = array_ops.slice(states, [0, cell_size + self._attn_size],
+                                          [-1, self._attn_size * self._attn_length])
+        attn_states = array_ops.reshape(attn_states, [-1, self._attn_length, self._attn_size])
+        input_size = self._input_size
+        if input_size is None:
+            input_size = inputs.shape.as_list()[1]
+        inputs = self._linear([inputs, attns], input_size)
+        cell_output, new_state = self._cell(inputs, state)
+        query = (array_ops.concat(nest.flatten(new_state), 1) if self._state_is_tuple
+                 else new_state)
+        new_attns, new_attn_states = self._attention(query, attn_states)
+        with variable_scope("attn_output_projection"):
+            output = self._linear([cell_output, new_attns], self._attn_size)
+        new_attn_states = array_ops.concat([new_attn_states, array_ops.expand_dims(output, 1)],
+                                           1)
+        new_attn_states = array_ops.reshape(new_attn_states,
+                                            [-1, self._attn_length * self._attn_size])
+        new_state = (new_state, new_attns, new_attn_states)
+        if not self._state_is_tuple:
+            new_state = array_ops.concat(list(new_state), 1)
+        return output, new_state
+
+    def _attention(self, query, attn_states):
+        length, size, vec_size = self._attn_length, self._attn_size, self._attn_vec_size
+        with variable_scope("attention"):
+            k = self._track(get_variable("attn_w", [1, 1, size, vec_size]))
+            v = self._track(get_variable("attn_v", [vec_size]))
+            hidden = array_ops.reshape(attn_states, [-1, length, 1, size])
+            hidden_features = nn_ops.conv2d(hidden, k, [1, 1, 1, 1], "SAME")
+            y = array_ops.reshape(self._linear(query, vec_size), [-1, 1, 1, vec_size])
+            scores = math_ops.reduce_sum(v * math_ops.tanh(hidden_features + y), [2, 3])
+            weights = nn_ops.softmax(scores)
+            read = math_ops.reduce_sum(
+                array_ops.reshape(weights, [-1, length, 1, 1]) * hidden, [1, 2])
+            new_attns = array_ops.reshape(read, [-1, size])
+            # The oldest output leaves the window; call() appends the newest.
+            new_attn_states = array_ops.slice(attn_states, [0, 1, 0], [-1, -1, -1])
+            return new_attns, new_attn_states

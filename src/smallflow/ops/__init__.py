@@ -44,6 +44,7 @@ from . import (  # noqa: F401 - imported for their registrations
     sparse_serialization_ops,
     segment_grad,
     segment_ops,
+    sparse_cwise_ops,
     sparse_embedding_ops,
     sparse_grad,
     sparse_math_ops,

@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
-from ..graph import convert_to_tensor, name_scope
+from ..graph import Tensor, convert_to_tensor, name_scope
 from ..op_signature import ALL, INDEX, NUMBERS, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
@@ -399,6 +399,17 @@ def sparse_placeholder(dtype, shape=None, name=None):
         return f"{name}/{suffix}" if name else None
 
     rank = None
+    if isinstance(shape, Tensor):
+        # A shape tensor (gcn's `shape=tf.constant(features[2], dtype=tf.int64)`) becomes
+        # the default of the shape placeholder, as TensorFlow 1.x does.
+        if shape.shape.ndims != 1:
+            raise ValueError(f"sparse_placeholder: shape must be a vector, got {shape}")
+        rank = shape.shape.as_list()[0]
+        values = placeholder(dtype, [None], name=part("values"))
+        indices = placeholder(_I64, [None, rank], name=part("indices"))
+        dense_shape = placeholder_with_default(shape, [rank],
+                                               name=part("shape"))
+        return SparseTensor(indices, values, dense_shape)
     if shape is not None:
         shape = TensorShape(shape) if not isinstance(shape, TensorShape) else shape
         rank = shape.ndims

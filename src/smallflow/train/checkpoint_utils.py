@@ -208,7 +208,11 @@ def _data_loss(path, problem):
 def _resolve(ckpt_dir_or_file):
     """``_locate`` of a checkpoint prefix or file, or of a directory's latest checkpoint."""
     path = os.fspath(ckpt_dir_or_file)
-    if os.path.isdir(path):
+    own_files = any(os.path.isfile(path + suffix) for suffix in (
+        checkpoint_management.INDEX_SUFFIX, checkpoint_management.DATA_SUFFIX))
+    # "dir/" is a prefix itself when dir/.index exists (TensorFlow writes those files
+    # for Saver.save(sess, "dir/")); otherwise a directory means its latest checkpoint.
+    if os.path.isdir(path) and not own_files:
         latest = checkpoint_management.latest_checkpoint(path)
         if latest is None:
             raise CheckpointNotFoundError(

@@ -215,11 +215,9 @@ class Saver:
             except OSError:
                 raise ValueError(
                     f"Parent directory of {save_path} doesn't exist, can't save.") from None
-        if not os.path.basename(prefix) or os.path.isdir(prefix):
-            raise ValueError(
-                f"save_path {save_path!r} names a directory; give a file prefix such as "
-                f"{os.path.join(save_path, 'model.ckpt')!r}"
-            )
+        # A prefix naming a directory is allowed, as in TensorFlow: "dir/" writes
+        # dir/.index and dir/.data-* (sequence_tagging saves to "model.weights/"), and
+        # "dir" writes dir.index beside the directory.
         values = sess.run(self._reads) if self._reads else []
         arrays = {key: np.asarray(v) for (key, _), v in zip(self._entries, values)}
         if self._write_version == checkpoint_utils.NPZ:
