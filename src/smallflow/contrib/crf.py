@@ -19,6 +19,7 @@ keep TensorFlow 1.15's arithmetic and conventions, so a trained tagger decodes t
 import numpy as np
 
 from .. import dtypes
+from ..graph import convert_to_tensor
 from ..ops import array_extra_ops, array_ops, math_ops
 from ..ops.constant_op import constant
 from ..ops.math_composites import reduce_logsumexp
@@ -34,6 +35,12 @@ __all__ = [
     "crf_binary_score", "crf_decode", "crf_log_likelihood", "crf_log_norm",
     "crf_multitag_sequence_score", "crf_sequence_score", "crf_unary_score", "viterbi_decode",
 ]
+
+
+def _tensors(*values):
+    # TensorFlow reads ``.dtype`` of its arguments, so it needs tensors; arrays and lists
+    # are converted here rather than failing with an AttributeError.
+    return [convert_to_tensor(v) if v is not None else None for v in values]
 
 
 def _one_step(inputs):
@@ -63,6 +70,8 @@ def _lengths_less_one(sequence_lengths):
 def crf_sequence_score(inputs, tag_indices, sequence_lengths, transition_params):
     """The unnormalised score ([batch_size]) of each given tag sequence: its unary scores
     plus the transitions between consecutive tags, up to each sequence's length."""
+    (inputs, tag_indices, sequence_lengths, transition_params) = _tensors(
+        inputs, tag_indices, sequence_lengths, transition_params)
 
     def one_step():
         batch_size = array_ops.shape(inputs, out_type=tag_indices.dtype)[0]
@@ -82,6 +91,8 @@ def crf_multitag_sequence_score(inputs, tag_bitmap, sequence_lengths, transition
     """The log of the summed scores of every tag sequence allowed by ``tag_bitmap``
     ([batch_size, max_seq_len, num_tags] bools); one-hot bitmaps give
     ``crf_sequence_score``."""
+    (inputs, tag_bitmap, sequence_lengths, transition_params) = _tensors(
+        inputs, tag_bitmap, sequence_lengths, transition_params)
     masked = array_ops.where(tag_bitmap, inputs,
                              array_ops.fill(array_ops.shape(inputs), float("-inf")))
 
@@ -97,6 +108,8 @@ def crf_multitag_sequence_score(inputs, tag_bitmap, sequence_lengths, transition
 def crf_log_norm(inputs, sequence_lengths, transition_params):
     """The log partition function ([batch_size]): log-sum-exp of the scores of all tag
     sequences, by the forward algorithm."""
+    (inputs, sequence_lengths, transition_params) = _tensors(
+        inputs, sequence_lengths, transition_params)
     first = array_ops.squeeze(array_ops.slice(inputs, [0, 0, 0], [-1, 1, -1]), [1])
 
     def one_step():
@@ -116,6 +129,7 @@ def crf_log_likelihood(inputs, tag_indices, sequence_lengths, transition_params=
     """``(log_likelihood, transition_params)``: each sequence's log-likelihood
     ([batch_size]) and the transition matrix used (a new ``transitions`` variable when
     none is given)."""
+    inputs, tag_indices, sequence_lengths = _tensors(inputs, tag_indices, sequence_lengths)
     num_tags = dimension_value(inputs.shape[2])
     if transition_params is None:
         transition_params = get_variable("transitions", [num_tags, num_tags])
@@ -126,6 +140,7 @@ def crf_log_likelihood(inputs, tag_indices, sequence_lengths, transition_params=
 
 def crf_unary_score(tag_indices, sequence_lengths, inputs):
     """The sum ([batch_size]) of the unary scores of the given tags up to each length."""
+    tag_indices, sequence_lengths, inputs = _tensors(tag_indices, sequence_lengths, inputs)
     batch_size = array_ops.shape(inputs)[0]
     max_seq_len = array_ops.shape(inputs)[1]
     num_tags = array_ops.shape(inputs)[2]
@@ -147,6 +162,8 @@ def crf_unary_score(tag_indices, sequence_lengths, inputs):
 def crf_binary_score(tag_indices, sequence_lengths, transition_params):
     """The sum ([batch_size]) of the transition scores between consecutive given tags up
     to each length."""
+    (tag_indices, sequence_lengths, transition_params) = _tensors(
+        tag_indices, sequence_lengths, transition_params)
     num_tags = transition_params.get_shape()[0]
     transitions = array_ops.shape(tag_indices)[1] - 1
     starts = array_ops.slice(tag_indices, [0, 0], [-1, transitions])
@@ -244,6 +261,8 @@ def viterbi_decode(score, transition_params):
 def crf_decode(potentials, transition_params, sequence_length):
     """``(decode_tags, best_score)`` in the graph: the best tag sequence of each padded
     sequence ([batch_size, max_seq_len] int32) and its score ([batch_size])."""
+    (potentials, transition_params, sequence_length) = _tensors(
+        potentials, transition_params, sequence_length)
 
     def one_step():
         squeezed = array_ops.squeeze(potentials, [1])
