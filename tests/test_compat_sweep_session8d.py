@@ -463,3 +463,25 @@ ATTENTION_ERRORS = [
 def test_attention_cell_wrapper_argument_errors(kwargs, message):
     with pytest.raises(ValueError, match=message):
         tf.contrib.rnn.AttentionCellWrapper(tf.nn.rnn_cell.BasicLSTMCell(3), **kwargs)
+
+
+# -- wavenet: a collection TensorFlow cannot serialize is left out of the MetaGraph ----------
+
+
+def test_meta_graph_export_leaves_out_a_collection_it_cannot_serialize(tmp_path, caplog):
+    # wavenet: `tf.Variable(initializer(shape=shape), name)` passes the name as `trainable`;
+    # TensorFlow warns, drops trainable_variables from the MetaGraph and saves on.
+    pytest.importorskip("tensorboard", reason="the tensorboard extra is not installed")
+    with tf.Graph().as_default():
+        v = tf.Variable(tf.zeros([2]), "bias")
+        assert v.name == "Variable:0" and v.trainable == "bias"
+        saver = tf.train.Saver(var_list=tf.trainable_variables())
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            with caplog.at_level("WARNING", logger="smallflow"):
+                prefix = saver.save(sess, str(tmp_path / "model.ckpt"), global_step=1)
+        assert "Issue encountered when serializing: trainable_variables" in caplog.text
+        meta = tf.train.export_meta_graph()
+        assert "trainable_variables" not in meta.collection_def
+        assert "variables" not in meta.collection_def  # the same VariableDef fails there
+        assert os.path.isfile(prefix + ".meta") and os.path.isfile(prefix + ".index")

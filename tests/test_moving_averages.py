@@ -37,9 +37,21 @@ def test_num_updates_limits_the_decay(num_updates, decay):
         assert sess.run(ema.average(v)) == pytest.approx(decay, rel=1e-6)
 
 
-def test_tensor_average_is_zero_debiased():
+def test_tensor_average_starts_at_zero_without_debiasing_by_default():
+    # TF 1.15 (pix2pix's averaged losses): the shadow of a tensor starts at zero and is
+    # debiased only with zero_debias=True.
     x = tf.placeholder_with_default(tf.constant([2.0, 4.0]), [2])
     ema = tf.train.ExponentialMovingAverage(0.5)
+    update = ema.apply([x])
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(update)
+        np.testing.assert_allclose(sess.run(ema.average(x)), [1.0, 2.0])
+
+
+def test_tensor_average_is_zero_debiased_when_asked():
+    x = tf.placeholder_with_default(tf.constant([2.0, 4.0]), [2])
+    ema = tf.train.ExponentialMovingAverage(0.5, zero_debias=True)
     update = ema.apply([x])
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())

@@ -112,6 +112,20 @@ class _ImportedQueue:
 
 
 def _add_collection_def(meta_graph_def, key, items, export_scope):
+    try:
+        _fill_collection_def(meta_graph_def, key, items, export_scope)
+    except (TypeError, ValueError, AttributeError) as err:
+        # As TensorFlow: a collection that cannot be serialized is left out with a warning
+        # and the export goes on (wavenet's `tf.Variable(init, name)` passes its name as
+        # `trainable`, which no VariableDef can hold).
+        _LOG.warning("Issue encountered when serializing: %s.\nType is unsupported, or the "
+                     "types of the items don't match field type in CollectionDef. Note this "
+                     "is a warning and probably safe to ignore.\n%s", key, err)
+        if key in meta_graph_def.collection_def:
+            del meta_graph_def.collection_def[key]
+
+
+def _fill_collection_def(meta_graph_def, key, items, export_scope):
     from .train.queue_runner_impl import QueueRunner
     from .variables import Variable
 

@@ -154,7 +154,23 @@ def _sparse_placeholder_shape_tensor(tf, np):
             {x: value})
 
 
+def _tensor_moving_average(zero_debias):
+    # pix2pix averages its losses (tensors): the shadow starts at zero and, by default,
+    # is not debiased.
+    def build(tf, np):
+        x = tf.placeholder_with_default(tf.constant([2.0, 4.0]), [2])
+        ema = tf.train.ExponentialMovingAverage(0.5, zero_debias=zero_debias)
+        update = ema.apply([x])
+        return {"average": ema.average(x),
+                "names": tf.constant(sorted(v.op.name for v in tf.global_variables()))}, \
+            {}, [update]
+
+    return build
+
+
 SWEEP_SESSION8D_CASES = [
+    Case("sweep_8d/tensor_moving_average", _tensor_moving_average(False)),
+    Case("sweep_8d/tensor_moving_average_zero_debias", _tensor_moving_average(True)),
     Case("sweep_8d/gru_block_cell", _gru_block, rtol=1e-5),
     Case("sweep_8d/lstm_block_cell", _lstm_block(False, -1.0), rtol=1e-5),
     Case("sweep_8d/lstm_block_cell_peephole_clip", _lstm_block(True, 0.3), rtol=1e-5),

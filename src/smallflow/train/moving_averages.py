@@ -85,7 +85,9 @@ class ExponentialMovingAverage:
                 decay = math_ops.minimum(decay, (1.0 + updates) / (10.0 + updates))
             ops = []
             for var in var_list:
-                debias = self._zero_debias or not isinstance(var, Variable)
+                # TF 1.15: only a tensor's zero-started shadow is debiased, and only with
+                # zero_debias=True (before 1.4 tensors always were).
+                debias = self._zero_debias and not isinstance(var, Variable)
                 ops.append(assign_moving_average(self._averages[var], var, decay,
                                                  zero_debias=debias))
             return control_flow_ops.group(*ops, name=scope[:-1])
