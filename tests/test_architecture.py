@@ -80,7 +80,7 @@ LAYERS = [
     ("application", ["datasets", "examples", "models", "imaging", "image_files", "contrib",
                      # tensorflow.python.* paths answer with the public API above them
                      "python._public", "python.framework", "python.ops", "python.layers",
-                     "python.platform",
+                     "python.platform", "python.data",
                      "training_summaries",
                      "onnx",
                      "evaluation"]),

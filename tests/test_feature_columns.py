@@ -253,8 +253,8 @@ def test_add_metrics_reports_more_metrics_on_evaluation(tmp_path):
     both = tf.estimator.add_metrics(estimator, metric_fn)
     metrics = both.evaluate(_input(False, 1))
     assert {"accuracy", "mean_logistic"} <= set(metrics)
-    with pytest.raises(ValueError, match="predictions"):
-        tf.estimator.add_metrics(estimator, lambda labels: {})
+    with pytest.raises(ValueError, match="not expected args: \\['logits'\\]"):
+        tf.estimator.add_metrics(estimator, lambda labels, logits: {})
 
 
 def test_parse_example_specs_add_the_label_and_weight():

@@ -2,7 +2,6 @@
 records, queues, and writing GraphDefs: the TF 2 spellings of these TF1 names."""
 
 from . import io_gfile as gfile
-from .graph import GraphKeys, name_scope
 from .graph_io import write_graph
 from .ops.data_flow_ops import (
     PaddingFIFOQueue,
@@ -31,16 +30,7 @@ from .ops.sparse_serialization_ops import (
 )
 from .ops.string_extra_ops import decode_base64, encode_base64
 from .python_io import TFRecordCompressionType, TFRecordOptions, TFRecordWriter, tf_record_iterator
-from .variables import Variable
-
-
-def match_filenames_once(pattern, name=None):
-    """A local variable holding the file names matching ``pattern``, computed once when
-    the local variables are initialized (``tf.local_variables_initializer()``)."""
-    with name_scope(name, "matching_filenames", [pattern]) as scope:
-        return Variable(matching_files(pattern), trainable=False, validate_shape=False,
-                        collections=[GraphKeys.LOCAL_VARIABLES], name=scope)
-
+from .train.input import match_filenames_once
 
 __all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "parse_sequence_example",
            "parse_single_sequence_example", "PaddingFIFOQueue", "PriorityQueue", "QueueBase",

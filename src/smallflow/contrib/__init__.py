@@ -6,11 +6,11 @@ smallflow does not provide it, so a TF1 program stops at a clear message rather 
 confusing failure later on.
 """
 
-from . import (crf, factorization, framework, image, keras, layers, learn, legacy_seq2seq, opt,
-               predictor, rnn, seq2seq, slim, tensorboard)
+from . import (crf, estimator, factorization, framework, image, keras, layers, learn,
+               legacy_seq2seq, opt, predictor, rnn, seq2seq, slim, tensorboard)
 from ._missing import missing_attribute
 
-__all__ = ["crf", "factorization", "framework", "image", "keras", "layers", "learn", "legacy_seq2seq",
-           "opt", "predictor", "rnn", "seq2seq", "slim", "tensorboard"]
+__all__ = ["crf", "estimator", "factorization", "framework", "image", "keras", "layers", "learn",
+           "legacy_seq2seq", "opt", "predictor", "rnn", "seq2seq", "slim", "tensorboard"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib")

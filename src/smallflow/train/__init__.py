@@ -113,6 +113,7 @@ from .input import (  # noqa: E402
     batch_join,
     input_producer,
     limit_epochs,
+    match_filenames_once,
     maybe_batch,
     range_input_producer,
     shuffle_batch,
@@ -136,6 +137,7 @@ from .supervisor import Supervisor  # noqa: E402
 
 __all__ += session_run_hook.__all__
 __all__ += [
+    "match_filenames_once",
     "ChiefSessionCreator", "ClusterSpec", "Coordinator", "LooperThread", "MonitoredSession",
     "MonitoredTrainingSession", "QueueRunner", "Scaffold", "SessionCreator",
     "Server", "ServerDef", "SingularMonitoredSession", "Supervisor", "WorkerSessionCreator",

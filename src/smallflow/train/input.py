@@ -8,13 +8,14 @@ ends the input with ``OutOfRangeError``.
 """
 
 from .. import dtypes
-from ..graph import GraphKeys, convert_to_tensor, name_scope
-from ..graph import control_dependencies
+from ..graph import GraphKeys, control_dependencies, convert_to_tensor, name_scope
 from ..ops import array_ops, data_flow_ops, math_ops, random_ops, scatter_ops
+from ..ops.io_ops import matching_files
 from ..variables import Variable
 from .queue_runner_impl import QueueRunner, add_queue_runner
 
 __all__ = [
+    "match_filenames_once",
     "batch",
     "batch_join",
     "input_producer",
@@ -26,6 +27,14 @@ __all__ = [
     "slice_input_producer",
     "string_input_producer",
 ]
+
+
+def match_filenames_once(pattern, name=None):
+    """A local variable holding the file names matching ``pattern``, computed once when
+    the local variables are initialized (``tf.local_variables_initializer()``)."""
+    with name_scope(name, "matching_filenames", [pattern]) as scope:
+        return Variable(matching_files(pattern), trainable=False, validate_shape=False,
+                        collections=[GraphKeys.LOCAL_VARIABLES], name=scope)
 
 
 def limit_epochs(tensor, num_epochs=None, name=None):
