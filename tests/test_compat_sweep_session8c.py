@@ -173,3 +173,164 @@ def test_forward_features_refuses_bad_keys(tmp_path, keys, error, message):
         return
     with pytest.raises(error, match=message):
         next(iter(forwarding.predict(_housing_input(num_epochs=1))))
+
+
+# -- tf.contrib.seq2seq's dynamic decoders (BinRoot ch. 11, Concept03_seq2seq) ------------------
+
+VOCAB, EMBED, UNITS, BATCH = 7, 4, 5, 3
+
+
+def _decoder_parts(seed=1):
+    tf.set_random_seed(seed)
+    embedding = tf.Variable(tf.random_uniform([VOCAB, EMBED], seed=seed), name="embedding")
+    cell = tf.contrib.rnn.MultiRNNCell([tf.contrib.rnn.LSTMCell(UNITS) for _ in range(2)])
+    from smallflow.python.layers.core import Dense
+
+    return embedding, cell, Dense(VOCAB), cell.zero_state(BATCH, tf.float32)
+
+
+@pytest.mark.parametrize("time_major", [False, True])
+def test_training_decoder_is_the_rnn_over_the_true_inputs(time_major):
+    embedding, cell, dense, initial = _decoder_parts()
+    ids = np.random.RandomState(0).randint(0, VOCAB, (BATCH, 6))
+    lengths = np.array([6, 2, 4], np.int32)
+    inputs = tf.nn.embedding_lookup(embedding, ids)
+    helper = tf.contrib.seq2seq.TrainingHelper(
+        tf.transpose(inputs, [1, 0, 2]) if time_major else inputs, lengths,
+        time_major=time_major)
+    decoder = tf.contrib.seq2seq.BasicDecoder(cell, helper, initial, dense)
+    outputs, state, final_lengths = tf.contrib.seq2seq.dynamic_decode(
+        decoder, output_time_major=time_major, impute_finished=True)
+    assert isinstance(outputs, tf.contrib.seq2seq.BasicDecoderOutput)
+    assert sorted(v.op.name for v in tf.trainable_variables()) == [
+        "decoder/dense/bias", "decoder/dense/kernel",
+        "decoder/multi_rnn_cell/cell_0/lstm_cell/bias",
+        "decoder/multi_rnn_cell/cell_0/lstm_cell/kernel",
+        "decoder/multi_rnn_cell/cell_1/lstm_cell/bias",
+        "decoder/multi_rnn_cell/cell_1/lstm_cell/kernel", "embedding"]
+    # The same cell and layer (reused) run by dynamic_rnn give the reference.
+    with tf.variable_scope("decoder", reuse=True):
+        reference, reference_state = tf.nn.dynamic_rnn(cell, inputs, lengths,
+                                                       initial_state=initial)
+        reference = dense(reference)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got, got_state, got_lengths, want, want_state = sess.run(
+            [outputs, state, final_lengths, reference, reference_state])
+    logits = got.rnn_output.transpose(1, 0, 2) if time_major else got.rnn_output
+    sample_id = got.sample_id.T if time_major else got.sample_id
+    mask = np.arange(6)[None, :] < lengths[:, None]
+    np.testing.assert_allclose(logits[mask], want[mask], rtol=1e-5, atol=1e-6)
+    assert not logits[~mask].any()              # impute_finished: zeros past the end
+    np.testing.assert_array_equal(sample_id[mask], want.argmax(-1)[mask])
+    np.testing.assert_array_equal(got_lengths, lengths)
+    for got_layer, want_layer in zip(got_state, want_state):
+        np.testing.assert_allclose(got_layer.h, want_layer.h, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(got_layer.c, want_layer.c, rtol=1e-5, atol=1e-6)
+
+
+def test_greedy_decoder_feeds_back_the_embedded_argmax_until_the_end_token():
+    embedding, cell, dense, initial = _decoder_parts(seed=3)
+    end_token, steps = 2, 6
+    helper = tf.contrib.seq2seq.GreedyEmbeddingHelper(embedding, tf.fill([BATCH], 1),
+                                                      end_token)
+    decoder = tf.contrib.seq2seq.BasicDecoder(cell, helper, initial, dense)
+    outputs, _, lengths = tf.contrib.seq2seq.dynamic_decode(decoder,
+                                                            maximum_iterations=steps)
+    # Reference: the same cell stepped by hand, one session call a step.
+    step_input = tf.placeholder(tf.int32, [BATCH])
+    flat_state = [tf.placeholder(tf.float32, [BATCH, UNITS]) for _ in range(4)]
+    state = tuple(tf.contrib.rnn.LSTMStateTuple(flat_state[2 * i], flat_state[2 * i + 1])
+                  for i in range(2))
+    with tf.variable_scope("decoder", reuse=True):
+        step_out, step_state = cell(tf.nn.embedding_lookup(embedding, step_input), state)
+        step_logits = dense(step_out)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got, got_lengths = sess.run([outputs, lengths])
+        ids = np.ones(BATCH, np.int32)
+        values = [np.zeros((BATCH, UNITS), np.float32)] * 4
+        want_ids, want_logits = [], []
+        for _ in range(steps):
+            feed = {step_input: ids, **dict(zip(flat_state, values))}
+            logits, new_state = sess.run([step_logits, step_state], feed)
+            values = [part for layer in new_state for part in layer]
+            ids = logits.argmax(-1).astype(np.int32)
+            want_ids.append(ids)
+            want_logits.append(logits)
+    want_ids = np.stack(want_ids, 1)
+    ended = want_ids == end_token
+    want_lengths = np.where(ended.any(1), ended.argmax(1) + 1, steps)
+    np.testing.assert_array_equal(got_lengths, want_lengths)
+    width = got.sample_id.shape[1]
+    assert width == want_lengths.max()
+    np.testing.assert_array_equal(got.sample_id, want_ids[:, :width])
+    np.testing.assert_allclose(got.rnn_output, np.stack(want_logits, 1)[:, :width],
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_decoders_train_through_the_loop():
+    embedding, cell, dense, initial = _decoder_parts()
+    ids = np.random.RandomState(0).randint(0, VOCAB, (BATCH, 4))
+    helper = tf.contrib.seq2seq.TrainingHelper(tf.nn.embedding_lookup(embedding, ids),
+                                               [4, 4, 4])
+    outputs, _, _ = tf.contrib.seq2seq.dynamic_decode(
+        tf.contrib.seq2seq.BasicDecoder(cell, helper, initial, dense))
+    loss = tf.contrib.seq2seq.sequence_loss(outputs.rnn_output, ids, tf.ones([BATCH, 4]))
+    step = tf.train.AdamOptimizer(0.05).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        first = sess.run(loss)
+        for _ in range(30):
+            sess.run(step)
+        assert sess.run(loss) < 0.5 * first
+
+
+def test_inference_and_custom_helpers_follow_their_functions():
+    cell = tf.contrib.rnn.BasicRNNCell(2)
+    start = tf.zeros([BATCH, 2])
+    helper = tf.contrib.seq2seq.InferenceHelper(
+        sample_fn=lambda outputs: outputs + 1.0, sample_shape=[2], sample_dtype=tf.float32,
+        start_inputs=start, end_fn=lambda sample: tf.reduce_all(sample > 10.0, axis=1))
+    outputs, _, lengths = tf.contrib.seq2seq.dynamic_decode(
+        tf.contrib.seq2seq.BasicDecoder(cell, helper, cell.zero_state(BATCH, tf.float32)),
+        maximum_iterations=3)
+    assert helper.sample_ids_shape == tf.TensorShape([2])
+    custom = tf.contrib.seq2seq.CustomHelper(
+        lambda: (tf.constant([False, True]), tf.zeros([2, 1])),
+        lambda time, outputs, state: tf.zeros([2], tf.int32),
+        lambda time, outputs, state, sample_ids: (time >= 1, outputs, state))
+    with pytest.raises(ValueError, match="before initialize"):
+        custom.batch_size  # noqa: B018
+    cell1 = tf.contrib.rnn.BasicRNNCell(1)
+    _, _, custom_lengths = tf.contrib.seq2seq.dynamic_decode(tf.contrib.seq2seq.BasicDecoder(
+        cell1, custom, cell1.zero_state(2, tf.float32)), scope="custom")
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got, got_lengths, got_custom = sess.run([outputs, lengths, custom_lengths])
+    np.testing.assert_allclose(got.sample_id, got.rnn_output + 1.0)
+    np.testing.assert_array_equal(got_lengths, [3, 3, 3])
+    np.testing.assert_array_equal(got_custom, [2, 0])   # the second starts finished
+
+
+@pytest.mark.parametrize("build, error, message", [
+    (lambda e, c, d, s: tf.contrib.seq2seq.dynamic_decode("decoder"), TypeError,
+     "Expected decoder to be type Decoder"),
+    (lambda e, c, d, s: tf.contrib.seq2seq.GreedyEmbeddingHelper(e, [[1]], 2), ValueError,
+     "start_tokens must be a vector"),
+    (lambda e, c, d, s: tf.contrib.seq2seq.GreedyEmbeddingHelper(e, [1], [2]), ValueError,
+     "end_token must be a scalar"),
+    (lambda e, c, d, s: tf.contrib.seq2seq.TrainingHelper(tf.zeros([3, 4, 2]), 4),
+     ValueError, "Expected sequence_length to be a vector"),
+    (lambda e, c, d, s: tf.contrib.seq2seq.BasicDecoder(
+        c, "helper", s, d), TypeError, "helper must be a Helper"),
+    (lambda e, c, d, s: tf.contrib.seq2seq.BasicDecoder(
+        c, tf.contrib.seq2seq.GreedyEmbeddingHelper(e, [1, 1, 1], 2), s, tf.tanh), TypeError,
+     "output_layer must be a Layer"),
+    (lambda e, c, d, s: tf.contrib.seq2seq.dynamic_decode(tf.contrib.seq2seq.BasicDecoder(
+        c, tf.contrib.seq2seq.GreedyEmbeddingHelper(e, [1, 1, 1], 2), s, d),
+        maximum_iterations=[3]), ValueError, "maximum_iterations must be a scalar"),
+])
+def test_decoders_refuse_bad_arguments(build, error, message):
+    with pytest.raises(error, match=message):
+        build(*_decoder_parts())

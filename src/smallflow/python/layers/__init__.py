@@ -1,1 +1,2 @@
-"""``tensorflow.python.layers``: ``utils`` (``smart_cond``, ``constant_value``)."""
+"""``tensorflow.python.layers``: ``utils`` (``smart_cond``, ``constant_value``) and ``core``
+(``Dense``...)."""
