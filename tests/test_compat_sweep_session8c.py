@@ -313,7 +313,7 @@ def test_inference_and_custom_helpers_follow_their_functions():
     np.testing.assert_array_equal(got_custom, [2, 0])   # the second starts finished
 
 
-@pytest.mark.parametrize("build, error, message", [
+@pytest.mark.parametrize(("build", "error", "message"), [
     (lambda e, c, d, s: tf.contrib.seq2seq.dynamic_decode("decoder"), TypeError,
      "Expected decoder to be type Decoder"),
     (lambda e, c, d, s: tf.contrib.seq2seq.GreedyEmbeddingHelper(e, [[1]], 2), ValueError,
