@@ -334,3 +334,110 @@ def test_inference_and_custom_helpers_follow_their_functions():
 def test_decoders_refuse_bad_arguments(build, error, message):
     with pytest.raises(error, match=message):
         build(*_decoder_parts())
+
+
+# -- writing onto a device file -------------------------------------------------------------------
+
+
+def test_an_atomic_write_onto_a_device_writes_into_it_instead_of_replacing_it(tmp_path):
+    # `smallflow show samples -o /dev/null` renamed a new regular file over /dev/null (as
+    # root: the machine lost its null device). A FIFO stands in for the device here.
+    import os
+    import stat
+    import threading
+
+    from smallflow.train import checkpoint_management
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    checkpoint_management.write_atomically(str(fifo), lambda stream: stream.write(b"picture"))
+    reader.join(timeout=10)
+    assert received == [b"picture"]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+# -- feature columns over several values per example (MLCC's sparse-data exercise) -------------
+
+_TERMS = [[b"the", b"bad", b""], [b"x", b"", b""], [b"bad", b"bad", b"great"]]
+_TABLE = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 7.0], [-1.0, 0.5]], np.float32)
+
+
+def _terms_input(kind):
+    if kind == "dense":
+        return tf.constant(_TERMS)
+    indices = [[r, c] for r, row in enumerate(_TERMS) for c, v in enumerate(row) if v]
+    return tf.SparseTensor(indices, [_TERMS[r][c] for r, c in indices], [3, 3])
+
+
+def _expected(combiner):
+    ids = [[2, 0], [], [0, 0, 1]]            # "x" is out of the vocabulary, "" is padding
+    rows = []
+    for row in ids:
+        total = _TABLE[row].sum(0) if row else np.zeros(2, np.float32)
+        scale = {"sum": 1, "mean": max(len(row), 1), "sqrtn": max(np.sqrt(len(row)), 1)}
+        rows.append(total / scale[combiner])
+    return np.array(rows)
+
+
+@pytest.mark.parametrize("kind", ["dense", "sparse"])
+@pytest.mark.parametrize("combiner", ["sum", "mean", "sqrtn"])
+def test_categorical_columns_take_several_values_per_example(kind, combiner):
+    fc = tf.feature_column
+    words = fc.categorical_column_with_vocabulary_list("terms", ["bad", "great", "the", "fun"])
+    features = {"terms": _terms_input(kind)}
+    hot = fc.input_layer(features, [fc.indicator_column(words)])
+    embedded = fc.input_layer(features, [fc.embedding_column(
+        words, 2, combiner=combiner, initializer=tf.constant_initializer(_TABLE))])
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got_hot, got_embedded = sess.run([hot, embedded])
+    np.testing.assert_array_equal(got_hot, [[1, 0, 1, 0], [0, 0, 0, 0], [2, 1, 0, 0]])
+    np.testing.assert_allclose(got_embedded, _expected(combiner), rtol=1e-6)
+
+
+@pytest.mark.parametrize("combiner", ["sum", "mean", "sqrtn"])
+def test_linear_model_combines_each_examples_ids_with_sparse_combiner(combiner):
+    fc = tf.feature_column
+    words = fc.categorical_column_with_vocabulary_list("terms", ["bad", "great", "the", "fun"])
+    logits = fc.linear_model({"terms": tf.constant(_TERMS)}, [words], units=2,
+                             sparse_combiner=combiner)
+    weights = tf.get_default_graph().get_tensor_by_name("linear_model/terms/weights:0")
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(tf.assign(weights, _TABLE))
+        np.testing.assert_allclose(sess.run(logits), _expected(combiner), rtol=1e-6)
+
+
+def test_multivalent_hash_and_crossed_columns_skip_padding():
+    fc = tf.feature_column
+    hashed = fc.categorical_column_with_hash_bucket("terms", 5)
+    crossed = fc.crossed_column(["terms", "n"], 7)
+    features = {"terms": tf.constant(_TERMS), "n": tf.constant([[1, 2], [3, -1], [-1, -1]])}
+    with tf.Session() as sess:
+        hashed_ids, crossed_ids = sess.run([hashed.ids(features), crossed.ids(features)])
+    assert (hashed_ids >= 0).tolist() == [[True, True, False], [True, False, False],
+                                          [True, True, True]]
+    # 2 x 2 crosses, 1 x 1, none (no n): padded with -1 to the longest row
+    assert (crossed_ids >= 0).sum(1).tolist() == [4, 1, 0]
+
+
+def test_dnn_estimators_build_the_input_layer_in_tensorflows_scope(tmp_path):
+    # MLCC reads dnn/input_from_feature_columns/input_layer/terms_embedding/embedding_weights
+    fc = tf.feature_column
+    words = fc.categorical_column_with_vocabulary_list("terms", ["bad", "great", "the"])
+    classifier = tf.estimator.DNNClassifier([4], [fc.embedding_column(words, 2)],
+                                            model_dir=str(tmp_path))
+
+    def input_fn():
+        return {"terms": tf.constant(_TERMS)}, tf.constant([[1], [0], [0]])
+
+    classifier.train(input_fn, steps=1)
+    assert classifier.get_variable_value(
+        "dnn/input_from_feature_columns/input_layer/terms_embedding/embedding_weights"
+    ).shape == (3, 2)
+    with pytest.raises(ValueError, match="combiner must be one of"):
+        fc.embedding_column(words, 2, combiner="max")

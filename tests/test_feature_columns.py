@@ -31,10 +31,10 @@ IDS = [
 ]
 
 
-@pytest.mark.parametrize("build, values, ids", [i[1:] for i in IDS], ids=[i[0] for i in IDS])
+@pytest.mark.parametrize(("build", "values", "ids"), [i[1:] for i in IDS], ids=[i[0] for i in IDS])
 def test_categorical_columns_give_tensorflows_ids(build, values, ids):
     column = build()
-    assert _run(column.ids({"c": tf.constant(values)}), init=False).tolist() == ids
+    assert _run(column.ids({"c": tf.constant(values)}), init=False).ravel().tolist() == ids
     hot = _one_hot(column, {"c": tf.constant(values)})
     expected = np.zeros((len(ids), column.num_buckets), np.float32)
     for row, index in enumerate(ids):
@@ -47,8 +47,11 @@ def test_out_of_vocabulary_values_go_to_stable_hash_buckets():
     column = fc.categorical_column_with_vocabulary_list("c", ["a", "b"], num_oov_buckets=3)
     assert column.num_buckets == 5
     values = tf.constant(["a", "zz", "b", "zz", "q"])
-    ids = _run(column.ids({"c": values}), init=False).tolist()
-    assert ids[0] == 0 and ids[2] == 1 and ids[1] == ids[3] and min(ids[1], ids[4]) >= 2
+    ids = _run(column.ids({"c": values}), init=False).ravel().tolist()
+    assert ids[0] == 0
+    assert ids[2] == 1
+    assert ids[1] == ids[3]
+    assert min(ids[1], ids[4]) >= 2
     assert max(ids) < 5
 
 
@@ -60,12 +63,14 @@ def test_hash_bucket_and_crossed_columns_are_deterministic_and_in_range(tmp_path
     again = _run([hashed.ids(features), crossed.ids(features)], init=False)
     for a, b, size in zip(first, again, (7, 11)):
         assert a.tolist() == b.tolist()
-        assert a[0] == a[2] and a.min() >= 0 and a.max() < size
+        assert a[0] == a[2]
+        assert a.min() >= 0
+        assert a.max() < size
     assert crossed.name == "n_X_word"
     vocabulary = tmp_path / "words.txt"
     vocabulary.write_text("cat\ndog\n")
     from_file = fc.categorical_column_with_vocabulary_file("word", str(vocabulary))
-    assert _run(from_file.ids(features), init=False).tolist() == [0, 1, 0]
+    assert _run(from_file.ids(features), init=False).ravel().tolist() == [0, 1, 0]
 
 
 def test_linear_model_weights_each_bucket_and_dense_value():
@@ -107,7 +112,7 @@ def test_make_parse_example_spec_names_each_raw_feature():
                     "id": tf.VarLenFeature(tf.int64), "idw": tf.VarLenFeature(tf.float32)}
 
 
-@pytest.mark.parametrize("build, message", [
+@pytest.mark.parametrize(("build", "message"), [
     (lambda: fc.categorical_column_with_vocabulary_list("c", []), "non-empty"),
     (lambda: fc.categorical_column_with_vocabulary_list("c", ["a", "a"]), "Duplicate"),
     (lambda: fc.categorical_column_with_vocabulary_list("c", ["a"], num_oov_buckets=2,
@@ -162,7 +167,8 @@ def test_wide_and_deep_classifier_trains_both_parts(tmp_path):
     assert metrics["accuracy"] >= 0.85
     assert metrics["global_step"] == 150
     names = estimator.get_variable_names()
-    assert "dnn/hiddenlayer_0/kernel" in names and "linear/linear_model/color/weights" in names
+    assert "dnn/hiddenlayer_0/kernel" in names
+    assert "linear/linear_model/color/weights" in names
     start = estimator.get_variable_value("linear/linear_model/color/weights")
     assert np.abs(start).sum() > 0  # the linear part moved too
 
@@ -276,7 +282,8 @@ def test_shared_embedding_columns_share_one_table():
     shared = fc.shared_embedding_columns([a, b], 3)
     dense = fc.input_layer({"a": tf.constant([1, 2]), "b": tf.constant([1, 3])}, shared)
     (table,) = tf.global_variables()
-    assert table.shape.as_list() == [4, 3] and table.op.name.endswith("embedding_weights")
+    assert table.shape.as_list() == [4, 3]
+    assert table.op.name.endswith("embedding_weights")
     value, weights = _run([dense, table])
     np.testing.assert_allclose(value, np.concatenate([weights[[1, 2]], weights[[1, 3]]], 1))
     with pytest.raises(ValueError, match="same number of buckets"):

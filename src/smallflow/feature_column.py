@@ -5,8 +5,11 @@ Dense columns (``numeric_column``, ``bucketized_column``, ``indicator_column``,
 ``embedding_column``) feed ``input_layer``, which concatenates them in the order of their
 sorted names (as TensorFlow does). Categorical columns (``..._with_identity``,
 ``..._with_vocabulary_list``/``_file``, ``..._with_hash_bucket``, ``crossed_column``,
-``weighted_categorical_column``) give one id per example; ``linear_model`` gives each of
-their buckets (and each dense value) a weight, as TF1's linear estimators do.
+``weighted_categorical_column``) give the ids of each example's values: a rank-1 feature has
+one value per example, a ``[batch, n]`` one or a SparseTensor (a ``VarLenFeature``) several,
+with ``''`` / -1 (padding) ignored as TensorFlow ignores them. ``indicator_column`` counts
+each example's ids (multi-hot), ``embedding_column`` combines their vectors (``combiner``
+mean, sum or sqrtn) and ``linear_model`` their weights (``sparse_combiner``), as TF1 does.
 
 Hashed buckets (``hash_bucket``, out-of-vocabulary buckets, ``crossed_column``) use a
 stable 64-bit BLAKE2 fingerprint, not TensorFlow's FarmHash: the same strings always land
@@ -120,8 +123,14 @@ class _IdentityColumn(collections.namedtuple("IdentityCategoricalColumn",
         return self.key
 
     def ids(self, features):
-        return math_ops.cast(array_ops.reshape(convert_to_tensor(features[self.key]), [-1]),
-                             dtypes.int64)
+        value = math_ops.cast(_id_matrix(features, self.key), dtypes.int64)
+        if self.default_value is not None:
+            outside = math_ops.logical_or(math_ops.less(value, 0),
+                                          math_ops.greater_equal(value, self.num_buckets))
+            value = array_ops.where(outside, array_ops.fill(array_ops.shape(value),
+                                                            np.int64(self.default_value)),
+                                    value)
+        return _drop_missing(value, _id_matrix(features, self.key))
 
 
 def categorical_column_with_identity(key, num_buckets, default_value=None):
@@ -149,8 +158,37 @@ def _as_bytes(value):
     return item if isinstance(item, bytes) else str(item).encode()
 
 
-def _feature_vector(features, key):
-    return array_ops.reshape(convert_to_tensor(features[key]), [-1])
+def _id_matrix(features, key):
+    """``features[key]`` as a ``[batch, n]`` matrix of categorical values: a rank-1 input
+    has one value per example, a ``[batch, ...]`` one (or a SparseTensor, made dense) several.
+    Empty strings and -1 mark missing values, as TensorFlow's columns ignore them."""
+    from .ops import sparse_ops
+    from .ops.sparse_tensor import SparseTensor
+
+    value = features[key]
+    if isinstance(value, SparseTensor):
+        value = sparse_ops.sparse_tensor_to_dense(
+            value, default_value="" if value.dtype == dtypes.string else -1)
+    value = convert_to_tensor(value)
+    if value.shape.ndims == 0:
+        raise ValueError(f"Feature (key: {key}) cannot have rank 0. Given: {value}")
+    if value.shape.ndims == 1:
+        return array_ops.expand_dims(value, 1)
+    if value.shape.ndims == 2:
+        return value
+    return array_ops.reshape(value, array_ops.stack([array_ops.shape(value)[0], -1]))
+
+
+def _missing(value):
+    """Where a value matrix holds no category: '' for strings, -1 for integers."""
+    if value.dtype == dtypes.string:
+        return math_ops.equal(value, "")
+    return math_ops.equal(value, array_ops.constant(-1, dtype=value.dtype))
+
+
+def _drop_missing(ids, value):
+    return array_ops.where(_missing(value), array_ops.fill(array_ops.shape(ids), np.int64(-1)),
+                           ids)
 
 
 class _VocabularyColumn(collections.namedtuple(
@@ -165,31 +203,30 @@ class _VocabularyColumn(collections.namedtuple(
         return len(self.vocabulary_list) + self.num_oov_buckets
 
     def ids(self, features):
-        value = _feature_vector(features, self.key)
-        if value.dtype != self.dtype and not (value.dtype.is_integer and self.dtype.is_integer):
+        raw = _id_matrix(features, self.key)
+        if raw.dtype != self.dtype and not (raw.dtype.is_integer and self.dtype.is_integer):
             raise ValueError(f"Column dtype and SparseTensors dtype must be compatible. key: "
                              f"{self.key}, column dtype: {self.dtype.name}, tensor dtype: "
-                             f"{value.dtype.name}")
-        if self.dtype.is_integer:
-            value = math_ops.cast(value, dtypes.int64)
+                             f"{raw.dtype.name}")
+        value = math_ops.cast(raw, dtypes.int64) if self.dtype.is_integer else raw
         vocabulary = convert_to_tensor(np.array(self.vocabulary_list, dtype=object)
                                        if self.dtype == dtypes.string else
                                        np.array(self.vocabulary_list, dtype=np.int64))
-        matches = math_ops.equal(array_ops.expand_dims(value, 1),
-                                 array_ops.expand_dims(vocabulary, 0))
-        found = math_ops.reduce_any(matches, 1)
-        index = math_ops.argmax(math_ops.cast(matches, dtypes.int32), 1)
+        # [batch, n, vocabulary]: which entry each value is
+        matches = math_ops.equal(array_ops.expand_dims(value, 2),
+                                 array_ops.reshape(vocabulary, [1, 1, -1]))
+        found = math_ops.reduce_any(matches, 2)
+        index = math_ops.argmax(math_ops.cast(matches, dtypes.int32), 2)
         if self.num_oov_buckets:
             from .ops.script_ops import py_func
 
             size = len(self.vocabulary_list)
-            missing = py_func(lambda v: _hashed(v, self.num_oov_buckets) + size, [value],
-                              dtypes.int64, stateful=False)
-            missing = array_ops.reshape(missing, [-1])
+            missing = py_func(lambda v: (_hashed(v, self.num_oov_buckets) + size).reshape(
+                np.shape(v)), [value], dtypes.int64, stateful=False)
+            missing = array_ops.reshape(missing, array_ops.shape(index))
         else:
-            missing = array_ops.fill(array_ops.shape(index),
-                                     np.int64(self.default_value))
-        return array_ops.where(found, index, missing)
+            missing = array_ops.fill(array_ops.shape(index), np.int64(self.default_value))
+        return _drop_missing(array_ops.where(found, index, missing), raw)
 
 
 def categorical_column_with_vocabulary_list(key, vocabulary_list, dtype=None, default_value=-1,
@@ -251,10 +288,10 @@ class _HashedColumn(collections.namedtuple("HashedCategoricalColumn",
     def ids(self, features):
         from .ops.script_ops import py_func
 
-        value = _feature_vector(features, self.key)
-        ids = py_func(lambda v: _hashed(v, self.hash_bucket_size), [value], dtypes.int64,
-                      stateful=False)
-        return array_ops.reshape(ids, [-1])
+        value = _id_matrix(features, self.key)
+        ids = py_func(lambda v: _hashed(v, self.hash_bucket_size).reshape(np.shape(v)),
+                      [value], dtypes.int64, stateful=False)
+        return _drop_missing(array_ops.reshape(ids, array_ops.shape(value)), value)
 
 
 def categorical_column_with_hash_bucket(key, hash_bucket_size, dtype=dtypes.string):
@@ -284,16 +321,31 @@ class _CrossedColumn(collections.namedtuple("CrossedColumn",
         parts = []
         for key in self.keys:
             if isinstance(key, str):
-                parts.append(_feature_vector(features, key))
+                raw = _id_matrix(features, key)
+                parts.append(raw if raw.dtype == dtypes.string
+                             else math_ops.cast(raw, dtypes.int64))
             else:
                 parts.append(key.ids(features))
 
         def cross(*values):
-            rows = zip(*(np.asarray(v, dtype=object).reshape(-1) for v in values))
-            return np.array([_fingerprint(b"\x1f".join(_as_bytes(x) for x in row))
-                             % self.hash_bucket_size for row in rows], dtype=np.int64)
+            # Every combination of one present value of each part, per example, padded
+            # with -1 to the longest row.
+            import itertools
 
-        return array_ops.reshape(py_func(cross, parts, dtypes.int64, stateful=False), [-1])
+            rows = []
+            for row in zip(*(np.asarray(v, dtype=object).reshape(len(v), -1)
+                             for v in values)):
+                present = [[x for x in part if x not in (b"", -1)] for part in row]
+                rows.append([_fingerprint(b"\x1f".join(_as_bytes(x) for x in combo))
+                             % self.hash_bucket_size
+                             for combo in itertools.product(*present)])
+            width = max([len(r) for r in rows] + [1])
+            return np.array([r + [-1] * (width - len(r)) for r in rows],
+                            dtype=np.int64).reshape(len(rows), width)
+
+        crossed = py_func(cross, parts, dtypes.int64, stateful=False)
+        crossed.set_shape([None, None])
+        return crossed
 
 
 def crossed_column(keys, hash_bucket_size, hash_key=None):
@@ -324,7 +376,7 @@ class _WeightedColumn(collections.namedtuple(
         return self.categorical_column.ids(features)
 
     def weights(self, features):
-        return math_ops.cast(_feature_vector(features, self.weight_feature_key), dtypes.float32)
+        return math_ops.cast(_id_matrix(features, self.weight_feature_key), dtypes.float32)
 
 
 def weighted_categorical_column(categorical_column, weight_feature_key, dtype=dtypes.float32):
@@ -345,8 +397,15 @@ class _IndicatorColumn(collections.namedtuple("IndicatorColumn", ["categorical_c
         return self.categorical_column.num_buckets
 
     def dense(self, features):
+        # Multi-hot: each present id counts once (its weight for a weighted column); -1
+        # (missing) one-hots to zeros.
         ids = self.categorical_column.ids(features)
-        return array_ops.reshape(array_ops.one_hot(ids, self.width), [-1, self.width])
+        if isinstance(self.categorical_column, _BucketizedColumn):
+            return self.categorical_column.dense(features)
+        hot = array_ops.one_hot(ids, self.width)
+        if isinstance(self.categorical_column, _WeightedColumn):
+            hot = hot * array_ops.expand_dims(self.categorical_column.weights(features), 2)
+        return math_ops.reduce_sum(hot, 1)
 
 
 def indicator_column(categorical_column):
@@ -354,8 +413,32 @@ def indicator_column(categorical_column):
     return _IndicatorColumn(categorical_column)
 
 
+def _combine(column, features, rows, ids, combiner):
+    """``[batch, d]`` from the ``[batch, n, d]`` rows of each example's ids: their sum, mean
+    or sum over the root of the summed squared weights (``sqrtn``); missing ids (-1) add
+    nothing and an example without ids gets zeros."""
+    weights = math_ops.cast(math_ops.greater_equal(ids, 0), rows.dtype)
+    if isinstance(column, _WeightedColumn):
+        weights = weights * column.weights(features)
+    total = math_ops.reduce_sum(rows * array_ops.expand_dims(weights, 2), 1)
+    if combiner == "sum":
+        return total
+    if combiner == "mean":
+        scale = math_ops.reduce_sum(weights, 1, keepdims=True)
+    else:
+        scale = math_ops.sqrt(math_ops.reduce_sum(weights * weights, 1, keepdims=True))
+    return math_ops.div_no_nan(total, scale)
+
+
+def _check_combiner(combiner):
+    if combiner not in ("mean", "sqrtn", "sum"):
+        raise ValueError(f"combiner must be one of 'mean', 'sqrtn' or 'sum', got "
+                         f"{combiner!r}")
+
+
 class _EmbeddingColumn(collections.namedtuple(
-        "EmbeddingColumn", ["categorical_column", "dimension", "initializer", "trainable"])):
+        "EmbeddingColumn", ["categorical_column", "dimension", "initializer", "trainable",
+                            "combiner"])):
     @property
     def name(self):
         return f"{self.categorical_column.name}_embedding"
@@ -372,9 +455,7 @@ class _EmbeddingColumn(collections.namedtuple(
                                initializer=initializer, trainable=self.trainable)
         ids = column.ids(features)
         rows = array_ops.gather(weights, math_ops.maximum(ids, 0))
-        # An id of -1 (out of vocabulary, no default) has no category: a zero vector.
-        valid = math_ops.cast(math_ops.greater_equal(ids, 0), rows.dtype)
-        return rows * array_ops.expand_dims(valid, 1)
+        return _combine(column, features, rows, ids, self.combiner)
 
 
 def embedding_column(categorical_column, dimension, combiner="mean", initializer=None,
@@ -383,7 +464,9 @@ def embedding_column(categorical_column, dimension, combiner="mean", initializer
     """A learned ``dimension``-vector per category."""
     if dimension < 1:
         raise ValueError(f"Invalid dimension {dimension}.")
-    return _EmbeddingColumn(categorical_column, int(dimension), initializer, trainable)
+    _check_combiner(combiner)
+    return _EmbeddingColumn(categorical_column, int(dimension), initializer, trainable,
+                            combiner)
 
 
 def make_parse_example_spec(feature_columns):
@@ -427,7 +510,7 @@ def make_parse_example_spec(feature_columns):
     return spec
 
 
-def _column_weights(column, features, units, name, trainable):
+def _column_weights(column, features, units, name, trainable, sparse_combiner="sum"):
     """``[batch, units]``: one column's part of a linear model, and its weights variable."""
     with variable_scope(name):
         if hasattr(column, "ids"):
@@ -441,14 +524,9 @@ def _column_weights(column, features, units, name, trainable):
                 ids = array_ops.reshape(ids, [-1, column.source_column.width])
                 ids = ids + math_ops.range(column.source_column.width,
                                            dtype=dtypes.int64) * per_value
-            else:
-                ids = array_ops.reshape(ids, [-1, 1])
-            valid = math_ops.greater_equal(ids, 0)  # -1: no category, no weight
+                return _combine(column, features, array_ops.gather(weights, ids), ids, "sum")
             rows = array_ops.gather(weights, math_ops.maximum(ids, 0))  # [batch, n, units]
-            scale = math_ops.cast(valid, dtypes.float32)
-            if isinstance(column, _WeightedColumn):
-                scale = scale * array_ops.reshape(column.weights(features), [-1, 1])
-            return math_ops.reduce_sum(rows * array_ops.expand_dims(scale, 2), 1)
+            return _combine(column, features, rows, ids, sparse_combiner)
         dense = column.dense(features)
         weights = get_variable("weights", [column.width, units],
                                initializer=init_ops.zeros_initializer(), trainable=trainable)
@@ -466,8 +544,8 @@ def linear_model(features, feature_columns, units=1, sparse_combiner="sum",
         raise ValueError(f"sparse_combiner must be one of 'mean', 'sqrtn', 'sum', got "
                          f"{sparse_combiner!r}")
     with variable_scope(None, default_name="linear_model"):
-        parts = [_column_weights(column, features, units, column.name, trainable)
-                 for column in columns]
+        parts = [_column_weights(column, features, units, column.name, trainable,
+                                 sparse_combiner) for column in columns]
         bias = get_variable("bias_weights", [units], initializer=init_ops.zeros_initializer(),
                             trainable=trainable)
         return math_ops.add(math_ops.add_n(parts) if len(parts) > 1 else parts[0], bias,
@@ -476,7 +554,7 @@ def linear_model(features, feature_columns, units=1, sparse_combiner="sum",
 
 class _SharedEmbeddingColumn(collections.namedtuple(
         "SharedEmbeddingColumn", ["categorical_column", "dimension", "initializer",
-                                  "trainable", "shared_name"])):
+                                  "trainable", "shared_name", "combiner"])):
     @property
     def name(self):
         return f"{self.categorical_column.name}_shared_embedding"
@@ -501,8 +579,7 @@ class _SharedEmbeddingColumn(collections.namedtuple(
             graph.add_to_collection(self.shared_name, weights)
         ids = self.categorical_column.ids(features)
         rows = array_ops.gather(weights, math_ops.maximum(ids, 0))
-        valid = math_ops.cast(math_ops.greater_equal(ids, 0), rows.dtype)
-        return rows * array_ops.expand_dims(valid, 1)
+        return _combine(self.categorical_column, features, rows, ids, self.combiner)
 
 
 def shared_embedding_columns(categorical_columns, dimension, combiner="mean", initializer=None,
@@ -521,7 +598,8 @@ def shared_embedding_columns(categorical_columns, dimension, combiner="mean", in
                          f"the same number of buckets. Given column sizes: {sorted(sizes)}")
     name = shared_embedding_collection_name or "_".join(
         sorted(c.name for c in columns)) + "_shared_embedding"
-    return [_SharedEmbeddingColumn(c, int(dimension), initializer, trainable, name)
+    _check_combiner(combiner)
+    return [_SharedEmbeddingColumn(c, int(dimension), initializer, trainable, name, combiner)
             for c in columns]
 
 

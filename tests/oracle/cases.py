@@ -906,6 +906,11 @@ from cases_sweep_session8d import SWEEP_SESSION8D_CASES  # noqa: E402 - as above
 
 EXTRA += SWEEP_SESSION8D_CASES
 
+# session 8's sweep C (Machine Learning Crash Course): multivalent feature columns.
+from cases_sweep_session8c import SWEEP_SESSION8C_CASES  # noqa: E402 - as above
+
+EXTRA += SWEEP_SESSION8C_CASES
+
 # helper hcov: the op types no other case built (tests/oracle/test_op_coverage.py).
 from cases_coverage import COVERAGE_CASES  # noqa: E402 - as above
 

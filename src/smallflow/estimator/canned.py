@@ -244,7 +244,12 @@ def _regressor_spec(features, labels, mode, predictions_tensor, label_dimension,
 
 def _dnn_logits(features, mode, feature_columns, hidden_units, units, activation_fn,
                 dropout, batch_norm=False):
-    net = feature_column.input_layer(features, feature_columns)
+    from ..variable_scope import variable_scope
+
+    # TensorFlow's DNN estimators build the input layer in this scope, so its variables are
+    # dnn/input_from_feature_columns/input_layer/<column>/... (programs read them by name).
+    with variable_scope("dnn"), variable_scope("input_from_feature_columns"):
+        net = feature_column.input_layer(features, feature_columns)
     training = mode == ModeKeys.TRAIN
     for index, width in enumerate(hidden_units):
         net = layers.dense(net, width, activation=activation_fn,

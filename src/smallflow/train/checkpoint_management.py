@@ -78,9 +78,25 @@ def write_atomically(path, write):
     """Write ``path`` through ``write(binary_file)``: readers see the old file or the new one.
 
     Temporary files that an earlier, interrupted write of ``path`` left behind are removed.
+    A target that exists and is not a regular file (``/dev/null``, a FIFO, a terminal) is
+    written in place: renaming a new file over it would replace the device itself.
     """
+    if _is_special(path):
+        with open(path, "wb") as stream:
+            write(stream)
+        return
     remove_stale_temporaries(path)
     replace_all([(write_to_temporary(path, write), path)])
+
+
+def _is_special(path):
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def remove_stale_temporaries(path):
