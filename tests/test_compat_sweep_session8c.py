@@ -441,3 +441,15 @@ def test_dnn_estimators_build_the_input_layer_in_tensorflows_scope(tmp_path):
     ).shape == (3, 2)
     with pytest.raises(ValueError, match="combiner must be one of"):
         fc.embedding_column(words, 2, combiner="max")
+
+
+@pytest.mark.parametrize("build, text", [
+    (lambda: tf.data.Dataset.from_tensor_slices(({"a": [1, 2]}, [[1.0], [2.0]])),
+     "<TensorSliceDataset shapes: ({a: ()}, (1,)), types: ({a: tf.int32}, tf.float32)>"),
+    (lambda: tf.data.Dataset.from_tensor_slices(({"a": [1, 2]}, [[1.0], [2.0]])).batch(2),
+     "<BatchDataset shapes: ({a: (?,)}, (?, 1)), types: ({a: tf.int32}, tf.float32)>"),
+    (lambda: tf.data.Dataset.range(3), "<RangeDataset shapes: (), types: tf.int64>"),
+])
+def test_datasets_print_as_in_tensorflow_1(build, text):
+    # MLCC's sparse-data exercise shows `ds` after `ds.map(_parse_function)`
+    assert repr(build()) == text

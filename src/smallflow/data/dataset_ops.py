@@ -91,7 +91,14 @@ class Dataset(nest.Structured):
                            "Session.run(get_next()).")
 
     def __repr__(self):
-        return (f"<{type(self).__name__} shapes: {self._shapes}, types: {self._types}>")
+        # TensorFlow 1.x's layout: each shape as str() gives it ("(?, 1)"), each dtype as
+        # repr() does ("tf.float32"), dict keys without quotes.
+        shapes = str(nest.map_structure(str, self._shapes)).replace("'", "")
+        types = str(nest.map_structure(repr, self._types)).replace("'", "")
+        name = type(self).__name__.lstrip("_")
+        if getattr(self, "_slices", False):
+            name = "TensorSliceDataset"
+        return f"<{name} shapes: {shapes}, types: {types}>"
 
     # -- sources -------------------------------------------------------------------------------
     @staticmethod
@@ -240,6 +247,7 @@ def _string_dtype():
 
 class _TensorDataset(Dataset):
     def __init__(self, tensors, slices):
+        self._slices = slices
         structure = nest.map_structure(_component_tensor, tensors)
         flat = nest.flatten(structure)
         if slices:
