@@ -494,6 +494,24 @@ def _sparse_values(fn):
     return build
 
 
+def _sparse_dense(fn, dense_shape=(3, 4)):
+    """A SparseTensor's values and a dense tensor (broadcast to the sparse shape), both
+    checked; dense entries are kept away from zero for the division."""
+    def build():
+        v = _ph([3])
+        d = _ph(list(dense_shape))
+        return Case([v, d], [_uniform((3,)), _away_from_zero(dense_shape)],
+                    fn(_sp(v), d).values)
+
+    return build
+
+
+CASES.update({
+    "SparseDenseCwiseMul": _sparse_dense(lambda sp, d: sp * d),
+    "SparseDenseCwiseDiv": _sparse_dense(lambda sp, d: sp / d, dense_shape=(4,)),
+})
+
+
 CASES.update({
     "ResizeBilinear": _image(lambda x: tf.image.resize_bilinear(x, [5, 3])),
     "ResizeBicubic": _image(lambda x: tf.image.resize_bicubic(x, [2, 7], align_corners=True)),
