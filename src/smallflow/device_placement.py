@@ -98,3 +98,23 @@ class Placement:
         if spec is not None and self._available(spec) and spec.device_type == "CPU":
             return spec.device_index or 0
         return 0
+
+
+class DeviceAttributes:
+    """One entry of ``Session.list_devices()``: the local CPU, as TF1 reports it."""
+
+    def __init__(self, name, device_type, memory_limit_bytes, incarnation):
+        self.name = name
+        self.device_type = device_type
+        self.memory_limit_bytes = memory_limit_bytes
+        self.incarnation = incarnation
+
+    def __repr__(self):
+        return (f"_DeviceAttributes({self.name}, {self.device_type}, "
+                f"{self.memory_limit_bytes}, {self.incarnation})")
+
+
+def local_devices():
+    """The devices a session runs on: this process's CPU (TF1's default memory limit)."""
+    return [DeviceAttributes("/job:localhost/replica:0/task:0/device:CPU:0", "CPU", 268435456,
+                             0)]

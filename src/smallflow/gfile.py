@@ -105,8 +105,12 @@ class GFile:
         handle = self._file()
         if "b" in self._mode and isinstance(file_content, str):
             file_content = file_content.encode("utf-8")
-        elif "b" not in self._mode and isinstance(file_content, bytes):
-            file_content = file_content.decode("utf-8")
+        elif "b" not in self._mode and isinstance(file_content, bytes | bytearray):
+            # TensorFlow writes bytes as they are whatever the mode (a PNG into a "w" file):
+            # past the text layer, which is flushed first to keep the order of writes.
+            handle.flush()
+            handle.buffer.write(file_content)
+            return
         handle.write(file_content)
 
     def seek(self, offset=None, whence=0, position=None):

@@ -527,6 +527,16 @@ class Graph:
             self._device_stack.pop()
 
     @contextlib.contextmanager
+    def container(self, container_name):
+        """Stateful resources made inside (lookup tables) belong to ``container_name``."""
+        previous = getattr(self, "_container", "")
+        self._container = container_name
+        try:
+            yield container_name
+        finally:
+            self._container = previous
+
+    @contextlib.contextmanager
     def colocate_with(self, op, ignore_existing=False):
         """Ops made inside take ``op``'s device, whatever the ``tf.device`` scopes say."""
         if op is None:
@@ -628,6 +638,10 @@ def control_dependencies(control_inputs):
 
 def device(device_name_or_function):
     return get_default_graph().device(device_name_or_function)
+
+
+def container(container_name):
+    return get_default_graph().container(container_name)
 
 
 def add_to_collection(name, value):

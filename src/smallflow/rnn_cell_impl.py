@@ -14,6 +14,7 @@ import re
 
 from . import dtypes, init_ops, nest
 from .graph import convert_to_tensor, name_scope
+from .graph import device as graph_device
 from .ops import array_ops, math_ops, nn_ops
 from .variable_scope import get_variable, reenter_variable_scope, variable_scope
 
@@ -523,6 +524,22 @@ class ResidualWrapper(_Wrapper):
         return nest.map_structure(lambda i, o: i + o, inputs, output), new_state
 
 
+class DeviceWrapper(_Wrapper):
+    """A cell whose ops (and zero state) are placed on ``device``."""
+
+    def __init__(self, cell, device):
+        super().__init__(cell)
+        self._device = device
+
+    def zero_state(self, batch_size, dtype):
+        with name_scope(type(self).__name__ + "ZeroState"), graph_device(self._device):
+            return self._cell.zero_state(batch_size, dtype)
+
+    def call(self, inputs, state, scope=None):
+        with graph_device(self._device):
+            return self._cell(inputs, state, scope=scope)
+
+
 class OutputProjectionWrapper(RNNCell):
     """A cell whose output goes through a dense layer of ``output_size`` units."""
 
@@ -562,6 +579,7 @@ class OutputProjectionWrapper(RNNCell):
 __all__ = [
     "BasicLSTMCell",
     "BasicRNNCell",
+    "DeviceWrapper",
     "DropoutWrapper",
     "GRUCell",
     "LSTMCell",

@@ -8,7 +8,7 @@ import numpy as np
 from . import batch_split, chunking, dtypes, errors, fusion, nest, ownership, step_stats
 from . import config as _config
 from . import session_targets as _session_targets
-from .device_placement import Placement
+from .device_placement import Placement, local_devices
 from .dtypes import type_string
 from .graph import (
     Operation,
@@ -219,6 +219,9 @@ class BaseSession:
         self._graph = graph if graph is not None else get_default_graph()
         self._closed = False
         self._state = _SessionState()
+        shared = _session_targets.server_variables(self._target)
+        if shared is not None:
+            self._state.variables = shared
         self._state.session = self
         self._state.subgraph = self._subgraph_function
         self._plans = {}
@@ -242,7 +245,7 @@ class BaseSession:
         return self._target
 
     def list_devices(self):
-        return []
+        return local_devices()
 
     def as_default(self):
         return default_session(self)

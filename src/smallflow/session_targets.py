@@ -12,6 +12,9 @@ from . import errors
 
 _LOCK = threading.Lock()
 _LOCAL_TARGETS = {}  # target -> True when started
+# A server's variables: in TensorFlow they live in the server, so every session opened on its
+# target sees the values that another one (on another graph) initialised, trained or restored.
+_SERVER_VARIABLES = {}  # target -> {variable name: value}
 
 
 def register(target, started):
@@ -22,6 +25,17 @@ def register(target, started):
 def unregister(target):
     with _LOCK:
         _LOCAL_TARGETS.pop(target, None)
+        _SERVER_VARIABLES.pop(target, None)
+
+
+def server_variables(target):
+    """The variable store shared by the sessions on ``target`` (None for target "")."""
+    if isinstance(target, bytes):
+        target = target.decode("utf-8", "replace")
+    if not target:
+        return None
+    with _LOCK:
+        return _SERVER_VARIABLES.setdefault(target, {})
 
 
 def is_registered(target):

@@ -18,6 +18,7 @@ _ENUM_NAMES = {
     "int16": "DT_INT16", "int32": "DT_INT32", "int64": "DT_INT64", "uint8": "DT_UINT8",
     "uint16": "DT_UINT16", "uint32": "DT_UINT32", "uint64": "DT_UINT64", "bool": "DT_BOOL",
     "complex64": "DT_COMPLEX64", "complex128": "DT_COMPLEX128", "string": "DT_STRING",
+    "resource": "DT_RESOURCE", "variant": "DT_VARIANT",
 }
 _REF_OFFSET = 100  # DT_FLOAT_REF = DT_FLOAT + 100, and so on
 

@@ -47,6 +47,28 @@ def gpu_device_name():
     return ""
 
 
+def create_local_cluster(num_workers, num_ps, protocol="grpc", worker_config=None,
+                         ps_config=None):
+    """``(workers, ps_servers)``: servers of one local cluster of ``num_workers`` workers and
+    ``num_ps`` parameter servers. smallflow's servers run in process, so the cluster must be
+    one worker (as NMT's model tests use it); a larger one is refused by ``tf.train.Server``
+    with a message saying why."""
+    from .train.server_lib import ClusterSpec, Server, _free_port
+
+    if num_workers < 1 or num_ps < 0:
+        raise ValueError(f"create_local_cluster needs num_workers >= 1 and num_ps >= 0, got "
+                         f"{num_workers} and {num_ps}")
+    cluster = {"worker": [f"localhost:{_free_port()}" for _ in range(num_workers)]}
+    if num_ps > 0:
+        cluster["ps"] = [f"localhost:{_free_port()}" for _ in range(num_ps)]
+    spec = ClusterSpec(cluster)
+    workers = [Server(spec, job_name="worker", protocol=protocol, task_index=index,
+                      config=worker_config, start=True) for index in range(num_workers)]
+    ps_servers = [Server(spec, job_name="ps", protocol=protocol, task_index=index,
+                         config=ps_config, start=True) for index in range(num_ps)]
+    return workers, ps_servers
+
+
 def benchmark_config():
     """The ConfigProto for benchmarks: TensorFlow turns its graph rewriting off; smallflow
     never rewrites graphs, so it is a default ConfigProto."""
@@ -249,6 +271,7 @@ class Benchmark:
 
 __all__ = ["Benchmark", "StubOutForTesting", "TestCase", "assert_equal_graph_def",
            "benchmark_config", "compute_gradient", "compute_gradient_error",
+           "create_local_cluster",
            "disable_with_predicate", "get_temp_dir", "gpu_device_name",
            "is_built_with_cuda", "is_built_with_gpu_support", "is_built_with_rocm",
            "is_built_with_xla", "is_gpu_available", "main"]

@@ -16,6 +16,7 @@ import numpy as np
 
 from . import errors
 from .graph import Tensor, get_default_session, reset_default_graph, set_random_seed
+from .protos import ConfigProto
 from .session import Session
 
 # TensorFlow seeds Python's, NumPy's and the graph's random generators with this before each
@@ -33,6 +34,14 @@ def get_temp_dir():
         atexit.register(shutil.rmtree, _process_temp_dir, True)
     return _process_temp_dir
 
+
+
+def _test_config(config):
+    """A test session's config: TensorFlow's test sessions allow soft placement unless given a
+    config, so a graph pinned to ``/gpu:0`` runs on a machine without one."""
+    if config is None:
+        return ConfigProto(allow_soft_placement=True)
+    return config
 
 class _CheckedThread:
     """A thread whose exception is raised again by ``join()`` in the test's thread."""
@@ -120,7 +129,7 @@ class TestCase(unittest.TestCase):
         graph the default graph inside the ``with`` block; closed at its end."""
         if force_gpu:
             self.skipTest("smallflow runs on the CPU only (force_gpu=True)")
-        sess = Session(graph=graph, config=config)
+        sess = Session(graph=graph, config=_test_config(config))
         try:
             with self._bound(sess):
                 yield sess
@@ -133,7 +142,7 @@ class TestCase(unittest.TestCase):
         if force_gpu:
             self.skipTest("smallflow runs on the CPU only (force_gpu=True)")
         if self._cached_session is None:
-            self._cached_session = Session(graph=graph, config=config)
+            self._cached_session = Session(graph=graph, config=_test_config(config))
             self._cached_graph = graph
         elif graph is not None and graph is not self._cached_session.graph:
             raise ValueError("The graph used to get the cached session is different than "

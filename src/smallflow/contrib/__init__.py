@@ -6,11 +6,30 @@ smallflow does not provide it, so a TF1 program stops at a clear message rather 
 confusing failure later on.
 """
 
-from . import (crf, estimator, factorization, framework, image, keras, layers, learn,
-               legacy_seq2seq, opt, predictor, rnn, seq2seq, slim, tensorboard)
+from . import (
+    crf,
+    data,
+    estimator,
+    factorization,
+    framework,
+    image,
+    keras,
+    layers,
+    learn,
+    legacy_seq2seq,
+    lookup,
+    opt,
+    predictor,
+    rnn,
+    seq2seq,
+    slim,
+    tensorboard,
+    training,
+)
 from ._missing import missing_attribute
 
-__all__ = ["crf", "estimator", "factorization", "framework", "image", "keras", "layers", "learn",
-           "legacy_seq2seq", "opt", "predictor", "rnn", "seq2seq", "slim", "tensorboard"]
+__all__ = ["crf", "data", "estimator", "factorization", "framework", "image", "keras", "layers",
+           "learn", "legacy_seq2seq", "lookup", "opt", "predictor", "rnn", "seq2seq", "slim",
+           "tensorboard", "training"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib")

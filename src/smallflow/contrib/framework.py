@@ -3,6 +3,7 @@
 import contextlib
 import functools
 
+from .. import nest
 from ..graph import GraphKeys, add_to_collections, get_collection, get_default_graph
 from ..train.checkpoint_init import (
     assign_from_checkpoint,
@@ -34,6 +35,7 @@ __all__ = [
     "get_variables_to_restore",
     "has_arg_scope",
     "model_variable",
+    "nest",
     "variable",
 ]
 

@@ -11,6 +11,7 @@ from ..rnn import static_bidirectional_rnn, static_rnn
 from ..rnn_cell_impl import (
     BasicLSTMCell,
     BasicRNNCell,
+    DeviceWrapper,
     DropoutWrapper,
     GRUCell,
     LSTMCell,
@@ -118,6 +119,7 @@ __all__ = [
     "AttentionCellWrapper",
     "BasicLSTMCell",
     "BasicRNNCell",
+    "DeviceWrapper",
     "DropoutWrapper",
     "EmbeddingWrapper",
     "FusedRNNCell",

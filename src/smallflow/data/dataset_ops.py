@@ -173,6 +173,10 @@ class Dataset(nest.Structured):
     def skip(self, count):
         return _TakeSkipDataset(self, count, take=False)
 
+    def shard(self, num_shards, index):
+        """Every ``num_shards``-th element, starting at position ``index``."""
+        return _ShardDataset(self, num_shards, index)
+
     def prefetch(self, buffer_size):
         """The same elements, produced up to ``buffer_size`` ahead by a background thread."""
         return _PrefetchDataset(self, buffer_size)
@@ -657,6 +661,29 @@ class _TakeSkipDataset(Dataset):
             if count < 0:
                 return
             if index >= count:
+                yield element
+
+
+class _ShardDataset(Dataset):
+    def __init__(self, parent, num_shards, index):
+        self._num_shards = _int_tensor(num_shards, "num_shards")
+        self._index = _int_tensor(index, "index")
+        super().__init__(parent.output_types, parent.output_shapes, parents=[parent],
+                         tensors=[self._num_shards, self._index])
+
+    def _iterate(self, context):
+        shards = int(context.value(self._num_shards))
+        index = int(context.value(self._index))
+        if shards <= 0:
+            raise errors.InvalidArgumentError(
+                None, None, f"Number of shards must be greater than zero (currently "
+                f"num_shards = {shards}).")
+        if not 0 <= index < shards:
+            raise errors.InvalidArgumentError(
+                None, None, f"Index must be between 0 and {shards - 1} (currently index = "
+                f"{index}).")
+        for position, element in enumerate(self._parents[0]._iterate(context)):
+            if position % shards == index:
                 yield element
 
 
