@@ -2,8 +2,8 @@
 
 from ..lookup_tables import (
     FastHashSpec,
-    HashTable,
     HasherSpec,
+    HashTable,
     IdTableWithHashBuckets,
     InitializableLookupTableBase,
     KeyValueTensorInitializer,
