@@ -922,3 +922,37 @@ def _ops_below(tensor):
         stack.extend(t.op for t in op.inputs)
         stack.extend(op.control_inputs)
     return seen
+
+
+def _value_table(dtype):
+    keys = tf.constant([0, 1], tf.int64)
+    init = tf.contrib.lookup.KeyValueTensorInitializer(keys, _c(dtype, [1, 2]))
+    return tf.contrib.lookup.HashTable(init, _c(dtype, [0])[0])
+
+
+def _looked_up(dtype):
+    table = _value_table(dtype)
+    with tf.control_dependencies([table.initializer]):
+        return table.lookup(tf.constant([1, 5], tf.int64))
+
+
+def _file_table_init():
+    path = os.path.join(tempfile.mkdtemp(), "vocab.txt")
+    with open(path, "w") as handle:
+        handle.write("a\nb\n")
+    return tf.contrib.lookup.index_table_from_file(path).initializer
+
+
+def _table_size():
+    table = _value_table(tf.int64)
+    with tf.control_dependencies([table.initializer]):
+        return table.size()
+
+
+ROWS.update({
+    "HashTableV2": _row(None, lambda dt: _value_table(tf.int32).resource_handle),
+    "InitializeTableV2": _row("Tval", lambda dt: _value_table(dt).initializer),
+    "InitializeTableFromTextFileV2": _row(None, lambda dt: _file_table_init()),
+    "LookupTableFindV2": _row("Tout", _looked_up),
+    "LookupTableSizeV2": _row(None, lambda dt: _table_size()),
+})

@@ -13,7 +13,7 @@ from . import dtypes
 from .graph import GraphKeys, add_to_collection, convert_to_tensor, name_scope
 from .ops import array_ops, math_ops, string_hash_ops
 from .ops import lookup_ops as gen
-from .sparse import SparseTensor
+from .ops.sparse_tensor import SparseTensor
 
 __all__ = ["FastHashSpec", "HashTable", "HasherSpec", "IdTableWithHashBuckets",
            "InitializableLookupTableBase", "KeyValueTensorInitializer", "LookupInterface",
@@ -50,8 +50,8 @@ class StrongHashSpec(HasherSpec):
 
 def _check_dtype(tensor, dtype):
     if tensor.dtype.base_dtype != dtype:
-        raise TypeError(f"Signature mismatch. Keys must be dtype {dtype!r}, got "
-                        f"{tensor.dtype.base_dtype!r}.")
+        raise TypeError(f"Signature mismatch. Keys must be dtype {dtype}, got "
+                        f"{tensor.dtype.base_dtype}.")
 
 
 class LookupInterface:
@@ -104,20 +104,18 @@ class KeyValueTensorInitializer(TableInitializerBase):
     """Entries from two tensors of the same shape: ``keys[i] -> values[i]``."""
 
     def __init__(self, keys, values, key_dtype=None, value_dtype=None, name=None):
-        with name_scope(name, "key_value_init"):
-            self._keys = convert_to_tensor(keys, dtype=key_dtype, name="keys")
-            self._values = convert_to_tensor(values, dtype=value_dtype, name="values")
-            self._name = name or "key_value_init"
+        self._keys = convert_to_tensor(keys, dtype=key_dtype, name="keys")
+        self._values = convert_to_tensor(values, dtype=value_dtype, name="values")
+        self._name = name or "key_value_init"
         super().__init__(self._keys.dtype, self._values.dtype)
 
     def initialize(self, table):
         _check_dtype(self._keys, table.key_dtype)
         if self._values.dtype.base_dtype != table.value_dtype:
-            raise TypeError(f"Signature mismatch. Values must be dtype {table.value_dtype!r}, "
-                            f"got {self._values.dtype.base_dtype!r}.")
-        with name_scope(self._name) as scope:
-            init_op = gen.initialize_table(table.resource_handle, self._keys, self._values,
-                                           name=scope.rstrip("/"))
+            raise TypeError(f"Signature mismatch. Values must be dtype {table.value_dtype}, "
+                            f"got {self._values.dtype.base_dtype}.")
+        with name_scope(self._name):
+            init_op = gen.lookup_table_import(table.resource_handle, self._keys, self._values)
         add_to_collection(GraphKeys.TABLE_INITIALIZERS, init_op)
         return init_op
 
@@ -135,22 +133,25 @@ class TextFileInitializer(TableInitializerBase):
         if key_index < -2:
             raise ValueError(f"Invalid key index {key_index}.")
         if key_index == TextFileIndex.LINE_NUMBER and key_dtype != dtypes.int64:
-            raise ValueError(f"Signature mismatch. Keys must be dtype {dtypes.int64!r}, got "
-                             f"{key_dtype!r}.")
+            raise ValueError(f"Signature mismatch. Keys must be dtype {dtypes.int64}, got "
+                             f"{key_dtype}.")
         if (key_index == TextFileIndex.WHOLE_LINE and not key_dtype.is_integer
                 and key_dtype != dtypes.string):
             raise ValueError(f"Signature mismatch. Keys must be integer or string, got "
-                             f"{key_dtype!r}.")
+                             f"{key_dtype}.")
         if value_index < -2:
             raise ValueError(f"Invalid value index {value_index}.")
         if value_index == TextFileIndex.LINE_NUMBER and value_dtype != dtypes.int64:
-            raise ValueError(f"Signature mismatch. Values must be dtype {dtypes.int64!r}, got "
-                             f"{value_dtype!r}.")
+            raise ValueError(f"Signature mismatch. Values must be dtype {dtypes.int64}, got "
+                             f"{value_dtype}.")
         if value_index == TextFileIndex.WHOLE_LINE and value_dtype != dtypes.string:
-            raise ValueError(f"Signature mismatch. Values must be dtype {dtypes.string!r}, got "
-                             f"{value_dtype!r}.")
+            raise ValueError(f"Signature mismatch. Values must be dtype {dtypes.string}, got "
+                             f"{value_dtype}.")
         if vocab_size is not None and vocab_size <= 0:
             raise ValueError(f"Invalid vocab_size {vocab_size}.")
+        if isinstance(filename, str | bytes):
+            filename = convert_to_tensor(filename, dtypes.string, name="asset_path")
+            add_to_collection(GraphKeys.ASSET_FILEPATHS, filename)
         self._filename = filename
         self._key_index = key_index
         self._value_index = value_index
@@ -160,15 +161,11 @@ class TextFileInitializer(TableInitializerBase):
         super().__init__(key_dtype, value_dtype)
 
     def initialize(self, table):
-        with name_scope(self._name) as scope:
-            filename = convert_to_tensor(self._filename, dtypes.string, name="asset_filepath")
+        with name_scope(self._name):
             init_op = gen.initialize_table_from_text_file(
-                table.resource_handle, filename, self._key_index, self._value_index,
-                -1 if self._vocab_size is None else self._vocab_size, self._delimiter,
-                name=scope.rstrip("/"))
+                table.resource_handle, self._filename, self._key_index, self._value_index,
+                -1 if self._vocab_size is None else self._vocab_size, self._delimiter)
         add_to_collection(GraphKeys.TABLE_INITIALIZERS, init_op)
-        if filename.op.type == "Const":
-            add_to_collection(GraphKeys.ASSET_FILEPATHS, filename)
         return init_op
 
 
@@ -246,10 +243,9 @@ class HashTable(InitializableLookupTableBase):
     """TF1's ``tf.contrib.lookup.HashTable`` (``tf.compat.v1.lookup.StaticHashTable``)."""
 
     def __init__(self, initializer, default_value, shared_name=None, name=None):
-        with name_scope(name, "hash_table") as scope:
-            self._table_ref = gen.hash_table(initializer.key_dtype, initializer.value_dtype,
-                                             shared_name=shared_name, name=scope.rstrip("/"))
-            super().__init__(default_value, initializer)
+        self._table_ref = gen.hash_table(initializer.key_dtype, initializer.value_dtype,
+                                         shared_name=shared_name, name=name or "hash_table")
+        super().__init__(default_value, initializer)
 
 
 StaticHashTable = HashTable
@@ -295,12 +291,15 @@ class IdTableWithHashBuckets(LookupInterface):
     def lookup(self, keys, name=None):
         key_tensor, sparse = _lookup_keys(keys)
         if key_tensor.dtype.base_dtype != self._key_dtype:
-            raise TypeError(f"Signature mismatch. Keys must be dtype {self._key_dtype!r}, got "
-                            f"{key_tensor.dtype.base_dtype!r}.")
+            raise TypeError(f"Signature mismatch. Keys must be dtype {self._key_dtype}, got "
+                            f"{key_tensor.dtype.base_dtype}.")
         with name_scope(name, f"{self._name}_Lookup"):
             ids = None
             if self._table is not None:
-                ids = self._table.lookup(key_tensor)
+                table_keys = key_tensor
+                if key_tensor.dtype.is_integer and self._table.key_dtype == dtypes.int64:
+                    table_keys = math_ops.cast(key_tensor, dtypes.int64)
+                ids = self._table.lookup(table_keys)
             if self._num_oov_buckets:
                 strings = key_tensor
                 if key_tensor.dtype.is_integer:
@@ -317,7 +316,7 @@ class IdTableWithHashBuckets(LookupInterface):
                     ids = buckets
                 else:
                     known = math_ops.not_equal(ids, self._table.default_value)
-                    ids = array_ops.where(known, ids, buckets + self._table.size())
+                    ids = array_ops.where_v2(known, ids, buckets + self._table.size())
             ids.set_shape(key_tensor.get_shape())
         if sparse is not None:
             return SparseTensor(sparse.indices, ids, sparse.dense_shape)
@@ -367,12 +366,13 @@ def index_table_from_file(vocabulary_file=None, num_oov_buckets=0, vocab_size=No
             shared_name = (f"hash_table_{file_name}_{vocab_size or -1}_{key_column_index}_"
                            f"{value_column_index}")
         file_key_dtype = dtypes.int64 if key_dtype.is_integer else key_dtype
-        initializer = TextFileIdTableInitializer(
-            vocabulary_file, vocab_size=vocab_size, key_dtype=file_key_dtype,
-            key_column_index=key_column_index, value_column_index=value_column_index,
-            delimiter=delimiter)
-        table = HashTable(initializer, default_value, shared_name=shared_name)
-        if num_oov_buckets:
+        with name_scope(None, "hash_table"):
+            initializer = TextFileIdTableInitializer(
+                vocabulary_file, vocab_size=vocab_size, key_dtype=file_key_dtype,
+                key_column_index=key_column_index, value_column_index=value_column_index,
+                delimiter=delimiter, name="table_init")
+            table = HashTable(initializer, default_value, shared_name=shared_name)
+        if num_oov_buckets or key_dtype != file_key_dtype:
             table = IdTableWithHashBuckets(table, num_oov_buckets, hasher_spec,
                                            key_dtype=key_dtype)
         return table
@@ -422,7 +422,7 @@ def index_to_string_table_from_file(vocabulary_file, vocab_size=None, default_va
                            f"{value_column_index}")
         initializer = TextFileStringTableInitializer(
             vocabulary_file, vocab_size=vocab_size, key_column_index=key_column_index,
-            value_column_index=value_column_index, delimiter=delimiter)
+            value_column_index=value_column_index, delimiter=delimiter, name="table_init")
         return HashTable(initializer, default_value, shared_name=shared_name)
 
 

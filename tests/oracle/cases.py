@@ -911,6 +911,12 @@ from cases_sweep_session8c import SWEEP_SESSION8C_CASES  # noqa: E402 - as above
 
 EXTRA += SWEEP_SESSION8C_CASES
 
+# session 9's sweep G (tensorflow/nmt, generative-models): lookup tables from vocabulary
+# files, Dataset.shard, GFile bytes, variables kept by a server between sessions.
+from cases_sweep_session9g import SWEEP_SESSION9G_CASES  # noqa: E402 - as above
+
+EXTRA += SWEEP_SESSION9G_CASES
+
 # helper hcov: the op types no other case built (tests/oracle/test_op_coverage.py).
 from cases_coverage import COVERAGE_CASES  # noqa: E402 - as above
 

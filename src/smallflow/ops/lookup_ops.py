@@ -98,16 +98,22 @@ def _initialize_kernel(attrs, state):
     return initialize
 
 
+# The C type names TensorFlow's parse errors use.
+_PARSED_NAMES = {"int32": "int32", "int64": "int64", "float32": "float", "float64": "double"}
+
+
 def _parse(field, dtype, filename, line_number):
     if dtype == dtypes.string:
         return field
+    if dtype.name not in _PARSED_NAMES:
+        raise InvalidArgumentError(None, None, f"Data type {dtype.name} not supported.")
     try:
         text = field.decode()
         return int(text) if dtype.is_integer else float(text)
     except (UnicodeDecodeError, ValueError):
         raise InvalidArgumentError(
             None, None, f"Field {_shown(field)} in line {line_number} is not a valid "
-            f"{dtype.name}.") from None
+            f"{_PARSED_NAMES[dtype.name]}.") from None
 
 
 def text_file_pairs(filename, key_index, value_index, vocab_size, delimiter, key_dtype,
@@ -129,14 +135,19 @@ def text_file_pairs(filename, key_index, value_index, vocab_size, delimiter, key
     columns = max(key_index, value_index)
     sep = delimiter.encode() if isinstance(delimiter, str) else delimiter
     pairs = []
+    position = 0  # the byte offset after the line read, which an empty line's error shows
     for number, line in enumerate(lines):
+        position += len(line) + 1
         if line.endswith(b"\r"):
             line = line[:-1]
+        if not line:
+            raise InvalidArgumentError(None, None, f"Invalid content in {filename}: empty "
+                                       f"line found at position {position}.")
         fields = line.split(sep) if columns >= 0 else [line]
         if columns >= len(fields):
             raise InvalidArgumentError(
                 None, None, f"Invalid number of columns in {filename} line {number} "
-                f"({_shown(line)}) : expected {columns + 1} got {len(fields)}")
+                f"({_shown(line)}) : expected at least {columns + 1} got {len(fields)}")
 
         def column(index, dtype, line=line, fields=fields, number=number):
             if index == LINE_NUMBER:
@@ -153,6 +164,8 @@ def _initialize_from_file_kernel(attrs, state):
         table = _table_of(state, handle)
         name = filename.item() if isinstance(filename, np.ndarray) else filename
         name = name.decode() if isinstance(name, bytes) else str(name)
+        if table.data is not None:
+            return ()  # TensorFlow leaves a table filled from a file as it is
         table.initialize(text_file_pairs(name, attrs["key_index"], attrs["value_index"],
                                          attrs["vocab_size"], attrs["delimiter"],
                                          table.key_dtype, table.value_dtype))
@@ -195,6 +208,11 @@ register_op("HashTableV2", _hash_table_kernel, lambda op: [TensorShape([])], sta
 register_op("InitializeTableV2", _initialize_kernel, lambda op: [], stateful=True,
             signature=signature("table_handle: resource, keys: Tkey, values: Tval ->",
                                 Tkey=ALL, Tval=ALL))
+# TF 1.15's KeyValueTensorInitializer imports its tensors with LookupTableImportV2 (same
+# checks as InitializeTableV2 on a HashTable); both are kept for graphs read from files.
+register_op("LookupTableImportV2", _initialize_kernel, lambda op: [], stateful=True,
+            signature=signature("table_handle: resource, keys: Tin, values: Tout ->",
+                                Tin=ALL, Tout=ALL))
 register_op("InitializeTableFromTextFileV2", _initialize_from_file_kernel, lambda op: [],
             stateful=True, signature=signature("table_handle: resource, filename: string ->"))
 register_op("LookupTableFindV2", _find_kernel, lambda op: [op.inputs[1].shape], stateful=True,
@@ -202,7 +220,8 @@ register_op("LookupTableFindV2", _find_kernel, lambda op: [op.inputs[1].shape], 
                                 "values: Tout", Tin=ALL, Tout=ALL))
 register_op("LookupTableSizeV2", _size_kernel, lambda op: [TensorShape([])], stateful=True,
             signature=signature("table_handle: resource -> size: int64"))
-for _op in ("HashTableV2", "InitializeTableV2", "InitializeTableFromTextFileV2",
+for _op in ("HashTableV2", "InitializeTableV2", "LookupTableImportV2",
+            "InitializeTableFromTextFileV2",
             "LookupTableFindV2", "LookupTableSizeV2"):
     NotDifferentiable(_op)
 
@@ -222,6 +241,12 @@ def initialize_table(table_handle, keys, values, name=None):
     """``InitializeTableV2``: fill the table with ``keys`` -> ``values``."""
     return make_op("InitializeTableV2", [table_handle, keys, values], [], None, name,
                    "InitializeTableV2")
+
+
+def lookup_table_import(table_handle, keys, values, name=None):
+    """``LookupTableImportV2``: on a HashTable, the same as ``InitializeTableV2``."""
+    return make_op("LookupTableImportV2", [table_handle, keys, values], [], None, name,
+                   "LookupTableImportV2")
 
 
 def initialize_table_from_text_file(table_handle, filename, key_index, value_index,
