@@ -331,3 +331,15 @@ def test_list_devices_lists_the_local_cpu():
     assert [d.name for d in devices] == ["/job:localhost/replica:0/task:0/device:CPU:0"]
     assert devices[0].device_type == "CPU"
     assert "device:CPU:0, CPU" in repr(devices[0])
+
+
+def test_group_by_window_flushes_open_windows_in_ascending_key_order():
+    # nmt's bucketing (num_buckets > 1): the last, partial batch of each bucket comes out
+    # by bucket id, as TensorFlow's ordered map of groups gives them.
+    keys = tf.constant([4, 1, 3, 1, 0, 4], tf.int64)
+    dataset = tf.data.Dataset.from_tensor_slices(keys).apply(tf.contrib.data.group_by_window(
+        key_func=lambda x: x, reduce_func=lambda key, window: window.batch(8), window_size=2))
+    element = dataset.make_one_shot_iterator().get_next()
+    with tf.Session() as sess:
+        got = [sess.run(element).tolist() for _ in range(4)]
+    assert got == [[1, 1], [4, 4], [0], [3]]

@@ -135,6 +135,15 @@ def _shard(tf, np, num_shards, index):
     return {"x": dataset.make_one_shot_iterator().get_next()}
 
 
+def _group_by_window_flush(tf, np):
+    # At the end of the input the partial windows come out in ascending key order (NMT's
+    # bucketing emits its last batches that way), whatever order the keys first came in.
+    keys = tf.constant([7, -2, 3, 7, 0, 3, -2, 5], tf.int64)
+    dataset = tf.data.Dataset.from_tensor_slices(keys).apply(tf.data.experimental.group_by_window(
+        key_func=lambda x: x, reduce_func=lambda key, window: window.batch(4), window_size=3))
+    return {"batch": dataset.make_one_shot_iterator().get_next()}
+
+
 def _server_keeps_variables(tf, np):
     # NMT's model tests train in one session on a server's target and evaluate in another
     # session (another graph) on the same target: the variables live in the server.
@@ -165,5 +174,6 @@ SWEEP_SESSION9G_CASES = [
     Case("sweep_9g/dataset_shard", lambda tf, np: _shard(tf, np, 3, 1), runs=5),
     Case("sweep_9g/dataset_shard_bad_index", lambda tf, np: _shard(tf, np, 3, 3), runs=2),
     Case("sweep_9g/dataset_shard_zero_shards", lambda tf, np: _shard(tf, np, 0, 0), runs=2),
+    Case("sweep_9g/group_by_window_flush_order", _group_by_window_flush, runs=7),
     Case("sweep_9g/server_keeps_variables", _server_keeps_variables),
 ]

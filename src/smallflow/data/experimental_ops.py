@@ -396,8 +396,10 @@ class _GroupByWindowDataset(Dataset):
             if len(group) == sizes[key]:
                 del groups[key]
                 yield from self._emit(context, key, group)
-        for key, group in groups.items():
-            yield from self._emit(context, key, group)
+        # TensorFlow keeps its groups in a map ordered by key: the windows still open at the
+        # end of the input come out in ascending key order, not in order of arrival.
+        for key in sorted(groups):
+            yield from self._emit(context, key, groups[key])
 
 
 # -- whole-dataset ops --------------------------------------------------------------------------
