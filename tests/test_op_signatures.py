@@ -943,6 +943,15 @@ def _file_table_init():
     return tf.contrib.lookup.index_table_from_file(path).initializer
 
 
+def _initialize_table_v2(dtype):
+    # TF 1.x's older initializer op (graphs read from files build it).
+    from smallflow.ops import lookup_ops
+
+    handle = tf.contrib.lookup.HashTable(tf.contrib.lookup.KeyValueTensorInitializer(
+        tf.constant([0], tf.int64), _c(dtype, [1])), _c(dtype, [0])[0]).resource_handle
+    return lookup_ops.initialize_table(handle, tf.constant([5, 6], tf.int64), _c(dtype, [1, 2]))
+
+
 def _table_size():
     table = _value_table(tf.int64)
     with tf.control_dependencies([table.initializer]):
@@ -951,7 +960,8 @@ def _table_size():
 
 ROWS.update({
     "HashTableV2": _row(None, lambda dt: _value_table(tf.int32).resource_handle),
-    "InitializeTableV2": _row("Tval", lambda dt: _value_table(dt).initializer),
+    "InitializeTableV2": _row("Tval", lambda dt: _initialize_table_v2(dt)),
+    "LookupTableImportV2": _row("Tout", lambda dt: _value_table(dt).initializer),
     "InitializeTableFromTextFileV2": _row(None, lambda dt: _file_table_init()),
     "LookupTableFindV2": _row("Tout", _looked_up),
     "LookupTableSizeV2": _row(None, lambda dt: _table_size()),
