@@ -343,3 +343,33 @@ def test_group_by_window_flushes_open_windows_in_ascending_key_order():
     with tf.Session() as sess:
         got = [sess.run(element).tolist() for _ in range(4)]
     assert got == [[1, 1], [4, 4], [0], [3]]
+
+
+# -- updates fetched together work on the variable as it is (wasserstein_gan, dual_gan) -------
+
+
+def test_updates_fetched_together_all_take_effect():
+    # Each update kernel works on the variable's current value, as on TF1's reference:
+    # nothing another update of the same run wrote is lost.
+    v = tf.Variable(0.0)
+    updates = [v.assign_add(1.0), v.assign_add(2.0), v.assign_sub(0.5)]
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        sess.run(updates)
+        assert sess.run(v) == 2.5
+
+
+def test_weight_clipping_fetched_with_the_optimizer_is_not_undone():
+    # wgan_tensorflow.py runs [D_solver, D_loss, clip_D] in one step: the clipped value and
+    # the optimizer's step must both reach the variable, whatever order they run in.
+    x = tf.placeholder(tf.float32, [None, 3])
+    w = tf.Variable(np.full((3, 2), 0.5, np.float32))
+    loss = tf.reduce_mean(tf.matmul(x, w))
+    solver = tf.train.GradientDescentOptimizer(0.001).minimize(-loss)
+    clip = w.assign(tf.clip_by_value(w, -0.01, 0.01))
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        for _ in range(3):
+            sess.run([solver, loss, clip], {x: np.ones((4, 3), np.float32)})
+            value = sess.run(w)
+            assert np.abs(value).max() <= 0.01 + 0.001 * 1.5 / 2 + 1e-7

@@ -391,6 +391,12 @@ class BaseSession:
         steps = []
         step_ops = []
         assigned = {}  # op -> names of the variables it or anything it waits for writes
+        # Variables written by the ops planned so far: an update op (Apply*, AssignAdd, an
+        # Assign of a clipped value, ...) works on the variable as it is when it runs, as a
+        # TF1 kernel does on the reference it is given, so it re-reads a variable another op
+        # of this run already wrote, even one it does not wait for (WGAN: the optimizer and
+        # the weight clipping fetched together must not undo each other).
+        planned_writes = set()
 
         def fresh_read(tensor, var_op):
             # Re-read the variable where this consumer runs, as TensorFlow 1.x's reference
@@ -414,10 +420,13 @@ class BaseSession:
                     else:
                         slots[op.outputs[0]] = slot_of(op.inputs[0])
                 continue
+            own = _own_writes(op)
+            stale = written | (own & planned_writes) if own & planned_writes else written
+            planned_writes |= own
             in_slots = []
             for tensor in op.inputs[1:] if op.type in _REF_WRITERS else op.inputs:
-                source = _variable_source(tensor, fed) if written else None
-                if source is not None and source.attrs["var_name"] in written:
+                source = _variable_source(tensor, fed) if stale else None
+                if source is not None and source.attrs["var_name"] in stale:
                     in_slots.append(fresh_read(tensor, source))
                 else:
                     in_slots.append(slot_of(tensor))
@@ -644,6 +653,14 @@ def _written_before(op, assigned):
     else:
         assigned[op] = written
     return written
+
+
+def _own_writes(op):
+    """The names of the variables a stateful update op writes (empty for any other op)."""
+    names = op.attrs.get("var_names") or (op.attrs.get("var_name"),)
+    if op.type == "VariableV2" or names[0] is None or not OP_DEFS.lookup(op.type).stateful:
+        return _NOTHING
+    return frozenset(names)
 
 
 def _variable_source(tensor, fed):

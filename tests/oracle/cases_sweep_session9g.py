@@ -144,6 +144,19 @@ def _group_by_window_flush(tf, np):
     return {"batch": dataset.make_one_shot_iterator().get_next()}
 
 
+def _updates_fetched_together(tf, np):
+    # Two optimizers' steps and assignments fetched in one run all reach the variable (each
+    # update works on the reference); with a loss linear in w the steps do not depend on
+    # when w is read, so the result is the same in any order.
+    w = tf.Variable([1.0, -2.0], name="w")
+    loss = tf.reduce_sum(w * tf.constant([3.0, 5.0]))
+    step_a = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    step_b = tf.train.GradientDescentOptimizer(0.01).minimize(loss)
+    c = tf.Variable(0.0, name="c")
+    together = [step_a, step_b, c.assign_add(1.0), c.assign_add(2.0), c.assign_sub(0.5)]
+    return {"w": tf.identity(w), "c": tf.identity(c)}, None, [together]
+
+
 def _server_keeps_variables(tf, np):
     # NMT's model tests train in one session on a server's target and evaluate in another
     # session (another graph) on the same target: the variables live in the server.
@@ -175,5 +188,6 @@ SWEEP_SESSION9G_CASES = [
     Case("sweep_9g/dataset_shard_bad_index", lambda tf, np: _shard(tf, np, 3, 3), runs=2),
     Case("sweep_9g/dataset_shard_zero_shards", lambda tf, np: _shard(tf, np, 0, 0), runs=2),
     Case("sweep_9g/group_by_window_flush_order", _group_by_window_flush, runs=7),
+    Case("sweep_9g/updates_fetched_together", _updates_fetched_together, init=True),
     Case("sweep_9g/server_keeps_variables", _server_keeps_variables),
 ]
