@@ -921,3 +921,8 @@ EXTRA += SWEEP_SESSION9G_CASES
 from cases_coverage import COVERAGE_CASES  # noqa: E402 - as above
 
 EXTRA += COVERAGE_CASES
+
+# session 9's sweep E (udacity/deep-learning): rank assertions checked when they run.
+from cases_sweep_session9e import SWEEP_SESSION9E_CASES  # noqa: E402 - as above
+
+EXTRA += SWEEP_SESSION9E_CASES

@@ -339,40 +339,64 @@ def assert_near(x, y, rtol=None, atol=None, data=None, summarize=None, message=N
         return Assert(close, data, summarize=summarize)
 
 
-def _static_rank(x, name):
-    rank = convert_to_tensor(x).shape.ndims
-    if rank is None:
-        raise ValueError(f"{name}: the rank of {x} must be known at graph-construction time")
-    return rank
+def _rank_assert(x, ranks, default_name, what, dynamic, data, summarize, message, name):
+    """TF1's rank checks: decided when the graph is built if the ranks are known (a ValueError
+    on failure, else a NoOp ``static_checks_determined_all_ok``), else an ``Assert`` op that
+    checks ``tf.rank(x)`` when it runs (``x`` fed with an unknown shape, say)."""
+    with name_scope(name or default_name):
+        x = convert_to_tensor(x, name="x")
+        ranks = [convert_to_tensor(r, dtype=dtypes.int32, name="rank") for r in ranks]
+        static_ranks = [constant_value(r) for r in ranks]
+        for given in static_ranks:
+            if given is not None and np.ndim(given) != 0:
+                raise ValueError("Rank must be a scalar.")
+        actual = x.shape.ndims
+        wanted = [int(r) for r in static_ranks] if None not in static_ranks else None
+        if actual is not None and wanted is not None:
+            shown = wanted[0] if len(wanted) == 1 else tuple(wanted)
+            if not dynamic.static(actual, wanted):
+                prefix = f"{message}.  " if message else ""
+                raise ValueError(f"{prefix}Tensor {x.name} must have {what} {shown}.  "
+                                 f"Received rank {actual}, shape {x.shape}")
+            return control_flow_ops.no_op(name="static_checks_determined_all_ok")
+        x_rank = array_ops.rank(x)
+        checks = [dynamic.graph(x_rank, r) for r in ranks]
+        condition = checks[0]
+        for check in checks[1:]:
+            condition = math_ops.logical_or(condition, check)
+        if data is None:
+            data = [message or "", f"Tensor {x.name} must have {what}", *ranks,
+                    "Received shape: ", array_ops.shape(x)]
+        return Assert(condition, data, summarize=summarize)
+
+
+class _RankTest:
+    """A rank condition as a static test on ints and as graph ops on rank tensors."""
+
+    def __init__(self, static, graph):
+        self.static = static
+        self.graph = graph
+
+
+_RANK_IS = _RankTest(lambda actual, wanted: actual == wanted[0], math_ops.equal)
+_RANK_AT_LEAST = _RankTest(lambda actual, wanted: actual >= wanted[0], math_ops.greater_equal)
+_RANK_IN = _RankTest(lambda actual, wanted: actual in wanted, math_ops.equal)
 
 
 def assert_rank(x, rank, data=None, summarize=None, message=None, name=None):
-    """Checked when the graph is built: ``x`` must have rank ``rank`` (ValueError if not)."""
-    x = convert_to_tensor(x, name="x")
-    actual = _static_rank(x, "assert_rank")
-    if actual != int(rank):
-        raise ValueError(f"{message + ' ' if message else ''}Tensor {x.name} must have rank "
-                         f"{int(rank)}.  Received rank {actual}, shape {x.shape}")
-    return control_flow_ops.no_op(name=name or "assert_rank")
+    """``x`` must have rank ``rank``: checked now when known, else when the op runs."""
+    return _rank_assert(x, [rank], "assert_rank", "rank", _RANK_IS, data, summarize, message,
+                        name)
 
 
 def assert_rank_at_least(x, rank, data=None, summarize=None, message=None, name=None):
-    x = convert_to_tensor(x, name="x")
-    actual = _static_rank(x, "assert_rank_at_least")
-    if actual < int(rank):
-        raise ValueError(f"{message + ' ' if message else ''}Tensor {x.name} must have rank at "
-                         f"least {int(rank)}.  Received rank {actual}, shape {x.shape}")
-    return control_flow_ops.no_op(name=name or "assert_rank_at_least")
+    return _rank_assert(x, [rank], "assert_rank_at_least", "rank at least", _RANK_AT_LEAST,
+                        data, summarize, message, name)
 
 
 def assert_rank_in(x, ranks, data=None, summarize=None, message=None, name=None):
-    x = convert_to_tensor(x, name="x")
-    actual = _static_rank(x, "assert_rank_in")
-    allowed = [int(r) for r in ranks]
-    if actual not in allowed:
-        raise ValueError(f"{message + ' ' if message else ''}Tensor {x.name} must have rank in "
-                         f"{tuple(allowed)}.  Received rank {actual}, shape {x.shape}")
-    return control_flow_ops.no_op(name=name or "assert_rank_in")
+    return _rank_assert(x, list(ranks), "assert_rank_in", "rank in", _RANK_IN, data,
+                        summarize, message, name)
 
 
 def assert_scalar(tensor, name=None, message=None):

@@ -24,3 +24,25 @@ def public_getattr(module_name, namespaces=("",)):
                              f"are also in the public TF1 API)")
 
     return __getattr__
+
+
+def listed_getattr(module_name, namespace, names, aliases=None):
+    """A module ``__getattr__`` for a TF module whose public names are exactly ``names``.
+
+    Used where TensorFlow's module holds a fixed set of classes and functions (say
+    ``tensorflow.python.layers.core``: ``Dense``, ``dense``, ...): other names of the
+    ``namespace`` are not reachable from it, as in TensorFlow. ``aliases`` maps the
+    module's other spellings (``FullyConnected``) to the public name they stand for.
+    """
+    names = frozenset(names)
+    aliases = dict(aliases or {})
+    lookup = public_getattr(module_name, (namespace,))
+
+    def __getattr__(name):
+        if name in names:
+            return lookup(name)
+        if name in aliases:
+            return lookup(aliases[name])
+        raise AttributeError(f"module '{module_name}' has no attribute '{name}'")
+
+    return __getattr__

@@ -1,2 +1,2 @@
-"""``tensorflow.python.layers``: ``utils`` (``smart_cond``, ``constant_value``) and ``core``
-(``Dense``...)."""
+"""``tensorflow.python.layers``: ``utils`` (``smart_cond``, ``constant_value``) and the layer
+modules ``core`` (``Dense``...), ``base``, ``convolutional``, ``pooling``, ``normalization``."""

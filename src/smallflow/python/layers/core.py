@@ -1,6 +1,10 @@
-"""``tensorflow.python.layers.core``: ``Dense``, ``Dropout``, ``Flatten`` and their function
-forms, as TF1 programs import them (``from tensorflow.python.layers.core import Dense``)."""
+"""``tensorflow.python.layers.core``: the core layers (``from ... import Dense`` in TF1 code)."""
 
-from .._public import public_getattr
+from .._public import listed_getattr
 
-__getattr__ = public_getattr(__name__, ("layers",))
+__all__ = ["Dense", "Dropout", "Flatten", "dense", "dropout", "flatten"]
+
+# TF1 keeps these older spellings in the module (not in tf.layers).
+_ALIASES = {"FullyConnected": "Dense", "fully_connected": "dense"}
+
+__getattr__ = listed_getattr(__name__, "layers", __all__, _ALIASES)

@@ -1,0 +1,7 @@
+"""``tensorflow.python.layers.base``: the ``Layer`` base class and ``InputSpec``."""
+
+from .._public import listed_getattr
+
+__all__ = ["InputSpec", "Layer"]
+
+__getattr__ = listed_getattr(__name__, "layers", __all__)

@@ -1,0 +1,47 @@
+"""Oracle cases from session 9's sweep E (udacity/deep-learning's TF1 notebooks): constructs
+those programs use, compared with TensorFlow.
+
+Same rules as cases.py: each build is a function of ``tf`` and ``np`` only.
+"""
+
+from cases import Case
+
+
+def _rank_asserts_built(tf, np):
+    # Known ranks are decided when the graph is built: a NoOp when they hold, a ValueError
+    # with TensorFlow's text when not; unknown ranks give an Assert op.
+    v = tf.placeholder(tf.float32, [4], name="v")
+    unknown = tf.placeholder(tf.float32, name="unknown")
+    checks = [(tf.assert_rank, 2), (tf.assert_rank_at_least, 3), (tf.assert_rank_in, (0, 3))]
+    texts = []
+    for check, rank in checks:
+        for message in (None, "msg"):
+            try:
+                check(v, rank, message=message)
+                texts.append("no error")
+            except ValueError as err:
+                texts.append(str(err))
+    ops = [tf.assert_rank(v, 1), tf.assert_rank_at_least(v, 1), tf.assert_rank_in(v, (1, 2)),
+           tf.assert_rank(unknown, 0), tf.assert_rank_at_least(unknown, 1),
+           tf.assert_rank_in(unknown, (1, 2))]
+    return {"texts": tf.constant(texts),
+            "ops": tf.constant([op.name + ":" + op.type for op in ops])}
+
+
+def _rank_assert_run(value, rank):
+    def build(tf, np):
+        # language-translation's `tf.assert_rank(lr, 0)` on a placeholder of unknown shape.
+        x = tf.placeholder(tf.float32, name="x")
+        with tf.control_dependencies([tf.assert_rank(x, rank, message="x rank")]):
+            out = tf.identity(x)
+        return {"out": out}, {x: np.array(value, dtype=np.float32)}
+
+    return build
+
+
+SWEEP_SESSION9E_CASES = [
+    Case("sweep_9e/rank_asserts_built", _rank_asserts_built),
+    Case("sweep_9e/rank_assert_run_holds", _rank_assert_run(1.5, 0)),
+    Case("sweep_9e/rank_assert_run_fails", _rank_assert_run([1.5, 2.0], 0)),
+    Case("sweep_9e/rank_assert_run_matrix", _rank_assert_run([[1.0], [2.0]], 2)),
+]

@@ -1,0 +1,101 @@
+"""Session 9 sweep E (udacity/deep-learning, the Deep Learning Nanodegree's TF1 notebooks):
+what those programs needed, as specifications. TensorFlow's own answers for the same
+constructs are in tests/oracle/cases_sweep_session9e.py."""
+
+import numpy as np
+import pytest
+
+import smallflow as tf
+
+# -- tf.assert_rank* on a tensor whose rank is known only when it runs --------------------------
+# language-translation's unit tests do `assert tf.assert_rank(lr, 0)` on a placeholder of
+# unknown shape: TF1 builds an Assert op that checks tf.rank(x) at run time.
+
+RANK_CHECKS = [
+    # (function, given rank(s), a value that passes, a value that fails)
+    (tf.assert_rank, 0, 1.0, [1.0]),
+    (tf.assert_rank, 2, [[1.0]], [1.0]),
+    (tf.assert_rank_at_least, 1, [[1.0]], 1.0),
+    (tf.assert_rank_in, (1, 2), [1.0], [[[1.0]]]),
+]
+
+
+@pytest.mark.parametrize(("check", "rank", "good", "bad"), RANK_CHECKS)
+def test_rank_asserts_on_unknown_rank_check_when_run(check, rank, good, bad):
+    x = tf.placeholder(tf.float32, name="x")
+    op = check(x, rank, message="x rank")
+    assert op.type == "Assert"
+    with tf.Session() as sess:
+        sess.run(op, {x: good})
+        with pytest.raises(tf.errors.InvalidArgumentError, match="x rank"):
+            sess.run(op, {x: bad})
+
+
+@pytest.mark.parametrize(("check", "rank", "good", "bad"), RANK_CHECKS)
+def test_rank_asserts_on_known_rank_decide_when_built(check, rank, good, bad):
+    ok = check(tf.constant(good), rank)
+    assert ok.type == "NoOp"
+    assert ok.name.endswith("/static_checks_determined_all_ok")
+    with pytest.raises(ValueError, match=r"^msg\.  Tensor Const_1:0 must have rank"):
+        check(tf.constant(bad), rank, message="msg")
+
+
+def test_rank_assert_messages_are_tensorflows():
+    v = tf.placeholder(tf.float32, [4], name="v")
+    cases = [
+        (tf.assert_rank, 2, "Tensor v:0 must have rank 2.  Received rank 1, shape (4,)"),
+        (tf.assert_rank_at_least, 3,
+         "Tensor v:0 must have rank at least 3.  Received rank 1, shape (4,)"),
+        (tf.assert_rank_in, (0, 3),
+         "Tensor v:0 must have rank in (0, 3).  Received rank 1, shape (4,)"),
+    ]
+    for check, rank, text in cases:
+        with pytest.raises(ValueError) as info:
+            check(v, rank)
+        assert str(info.value) == text
+
+
+def test_rank_given_as_a_tensor_is_checked_when_run():
+    x = tf.placeholder(tf.float32, [None, 3])
+    wanted = tf.placeholder(tf.int32, [])
+    op = tf.assert_rank(x, wanted)
+    with tf.Session() as sess:
+        sess.run(op, {x: np.zeros((2, 3)), wanted: 2})
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            sess.run(op, {x: np.zeros((2, 3)), wanted: 1})
+
+
+def test_rank_must_be_a_scalar():
+    with pytest.raises(ValueError, match="Rank must be a scalar"):
+        tf.assert_rank(tf.constant([1.0]), [1])
+
+
+# -- tensorflow.python.layers.* module paths ------------------------------------------------------
+# language-translation does `from tensorflow.python.layers.core import Dense`.
+
+
+def test_python_layers_core_dense_is_tf_layers_dense():
+    from smallflow.python.layers.core import Dense, FullyConnected, dense
+
+    assert Dense is tf.layers.Dense
+    assert FullyConnected is tf.layers.Dense
+    assert dense is tf.layers.dense
+    layer = Dense(3, name="output_layer")
+    out = layer(tf.zeros([2, 4]))
+    assert out.shape.as_list() == [2, 3]
+    assert layer.kernel.name == "output_layer/kernel:0"
+
+
+def test_python_layers_modules_hold_their_own_names_only():
+    from smallflow.python.layers import base, convolutional, core, normalization, pooling
+
+    assert convolutional.Conv2DTranspose is tf.layers.Conv2DTranspose
+    assert convolutional.Deconvolution2D is tf.layers.Conv2DTranspose
+    assert pooling.MaxPool2D is tf.layers.MaxPooling2D
+    assert pooling.max_pool2d is tf.layers.max_pooling2d
+    assert normalization.batch_normalization is tf.layers.batch_normalization
+    assert base.Layer is tf.layers.Layer
+    with pytest.raises(AttributeError, match="has no attribute 'conv2d'"):
+        core.conv2d  # noqa: B018 - conv2d lives in layers.convolutional, not layers.core
+    with pytest.raises(ImportError):
+        from smallflow.python.layers.core import max_pooling2d  # noqa: F401
