@@ -50,7 +50,7 @@ def test_rank_assert_messages_are_tensorflows():
          "Tensor v:0 must have rank in (0, 3).  Received rank 1, shape (4,)"),
     ]
     for check, rank, text in cases:
-        with pytest.raises(ValueError) as info:
+        with pytest.raises(ValueError, match="must have rank") as info:
             check(v, rank)
         assert str(info.value) == text
 

@@ -2,6 +2,6 @@
 
 from .._public import listed_getattr
 
-__all__ = ["InputSpec", "Layer"]
+_NAMES = ["InputSpec", "Layer"]
 
-__getattr__ = listed_getattr(__name__, "layers", __all__)
+__getattr__ = listed_getattr(__name__, "layers", _NAMES)

@@ -2,7 +2,7 @@
 
 from .._public import listed_getattr
 
-__all__ = [
+_NAMES = [
     "Conv1D", "Conv2D", "Conv2DTranspose", "Conv3D", "Conv3DTranspose", "Convolution1D",
     "Convolution2D", "Convolution2DTranspose", "Convolution3D", "Convolution3DTranspose",
     "SeparableConv1D", "SeparableConv2D", "conv1d", "conv2d", "conv2d_transpose", "conv3d",
@@ -21,4 +21,4 @@ _ALIASES = {
     "separable_convolution2d": "separable_conv2d",
 }
 
-__getattr__ = listed_getattr(__name__, "layers", __all__, _ALIASES)
+__getattr__ = listed_getattr(__name__, "layers", _NAMES, _ALIASES)

@@ -2,9 +2,9 @@
 
 from .._public import listed_getattr
 
-__all__ = ["Dense", "Dropout", "Flatten", "dense", "dropout", "flatten"]
+_NAMES = ["Dense", "Dropout", "Flatten", "dense", "dropout", "flatten"]
 
 # TF1 keeps these older spellings in the module (not in tf.layers).
 _ALIASES = {"FullyConnected": "Dense", "fully_connected": "dense"}
 
-__getattr__ = listed_getattr(__name__, "layers", __all__, _ALIASES)
+__getattr__ = listed_getattr(__name__, "layers", _NAMES, _ALIASES)

@@ -2,7 +2,7 @@
 
 from .._public import listed_getattr
 
-__all__ = [
+_NAMES = [
     "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "MaxPooling1D", "MaxPooling2D",
     "MaxPooling3D", "average_pooling1d", "average_pooling2d", "average_pooling3d",
     "max_pooling1d", "max_pooling2d", "max_pooling3d",
@@ -14,4 +14,4 @@ _ALIASES = {
     "avg_pool2d": "average_pooling2d", "max_pool2d": "max_pooling2d",
 }
 
-__getattr__ = listed_getattr(__name__, "layers", __all__, _ALIASES)
+__getattr__ = listed_getattr(__name__, "layers", _NAMES, _ALIASES)
