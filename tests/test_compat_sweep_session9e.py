@@ -99,3 +99,30 @@ def test_python_layers_modules_hold_their_own_names_only():
         core.conv2d  # noqa: B018 - conv2d lives in layers.convolutional, not layers.core
     with pytest.raises(ImportError):
         from smallflow.python.layers.core import max_pooling2d  # noqa: F401
+
+
+# -- TF1's private Tensor/RefVariable attributes read by intro-to-tensorflow's checks -------------
+
+
+def test_intro_to_tensorflow_checks_on_private_attributes_hold():
+    # The notebook's own test cell, against the learner's answer.
+    features = tf.placeholder(tf.float32)
+    labels = tf.placeholder(tf.float32, [None, 10])
+    weights = tf.Variable(tf.truncated_normal((784, 10)))
+    biases = tf.Variable(tf.zeros(10))
+    assert features._op.name.startswith("Placeholder")
+    assert features._shape == None  # noqa: E711 - TensorShape(None) equals None in TF1
+    assert labels._shape.dims[0].value is None
+    assert labels._shape.dims[1].value == 10
+    assert weights._variable._shape == (784, 10)
+    assert biases._variable._shape == (10)
+    assert features._dtype == tf.float32
+
+
+def test_ref_variable_private_attributes_are_its_ops():
+    w = tf.Variable(tf.zeros([3, 2]), name="w")
+    assert w._variable is w.op.outputs[0]
+    assert w._variable.name == "w:0"
+    assert w._variable.op.type == "VariableV2"
+    assert w._initializer_op is w.initializer
+    assert w._initializer_op.name == "w/Assign"

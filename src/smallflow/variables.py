@@ -115,6 +115,17 @@ class Variable:
     def _ref(self):
         return self._variable_op.outputs[0]
 
+    # TF1's RefVariable keeps these as private attributes, and course notebooks of 2017 read
+    # them in their checks (`weights._variable._shape == (784, 10)`).
+    @property
+    def _variable(self):
+        """The VariableV2 op's ref tensor (``float32_ref``), as ``RefVariable._variable``."""
+        return self._variable_op.outputs[0]
+
+    @property
+    def _initializer_op(self):
+        return self._initializer
+
     # -- running ------------------------------------------------------------------------------
     def eval(self, session=None):
         return self._snapshot.eval(session=session)

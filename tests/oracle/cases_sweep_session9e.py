@@ -45,3 +45,18 @@ SWEEP_SESSION9E_CASES = [
     Case("sweep_9e/rank_assert_run_fails", _rank_assert_run([1.5, 2.0], 0)),
     Case("sweep_9e/rank_assert_run_matrix", _rank_assert_run([[1.0], [2.0]], 2)),
 ]
+
+
+def _ref_variable_private_attributes(tf, np):
+    # intro-to-tensorflow's checks read RefVariable._variable (the VariableV2 output) and the
+    # initializer op by their private names.
+    w = tf.Variable(tf.truncated_normal((784, 10)), name="weights")
+    b = tf.Variable(tf.zeros(10))
+    facts = [w._variable.name, w._variable.op.type, str(w._variable.shape.as_list()),
+             w._initializer_op.name, w._initializer_op.type, b._variable.name,
+             str(b._variable.shape.as_list())]
+    return {"facts": tf.constant(facts)}
+
+
+SWEEP_SESSION9E_CASES.append(
+    Case("sweep_9e/ref_variable_private_attributes", _ref_variable_private_attributes))
