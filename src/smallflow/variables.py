@@ -119,7 +119,7 @@ class Variable:
     # them in their checks (`weights._variable._shape == (784, 10)`).
     @property
     def _variable(self):
-        """The VariableV2 op's ref tensor (``float32_ref``), as ``RefVariable._variable``."""
+        """The VariableV2 op's output (TF1's ref tensor), as ``RefVariable._variable``."""
         return self._variable_op.outputs[0]
 
     @property
