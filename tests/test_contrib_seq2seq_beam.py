@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import smallflow as tf
+from smallflow.contrib.seq2seq import beam_search_decoder as bsd
 
 seq2seq = tf.contrib.seq2seq
 
@@ -193,3 +194,55 @@ def test_attention_over_a_memory_of_run_time_length_decodes_greedily_and_by_beam
     assert greedy.shape[1] <= 4
     assert (beams.shape[0], beams.shape[2]) == (2, 2)
     assert beams.shape[1] <= 4
+
+
+def _attention_beam_decoder(coverage_penalty_weight, beam_width=3):
+    batch, source = 2, 4
+    memory = tf.constant(np.random.default_rng(1).normal(size=(batch, source, H)),
+                         dtype=tf.float32)
+    tiled = seq2seq.tile_batch(memory, beam_width)
+    lengths = seq2seq.tile_batch(tf.constant([4, 2]), beam_width)
+    mechanism = seq2seq.LuongAttention(H, tiled, memory_sequence_length=lengths)
+    cell = seq2seq.AttentionWrapper(tf.nn.rnn_cell.GRUCell(H), mechanism,
+                                    attention_layer_size=H)
+    initial = cell.zero_state(batch * beam_width, tf.float32)
+    return seq2seq.BeamSearchDecoder(cell, tf.ones([V, E]), [0, 0], END, initial, beam_width,
+                                     output_layer=tf.layers.Dense(V),
+                                     coverage_penalty_weight=coverage_penalty_weight)
+
+
+def test_coverage_penalty_accumulates_each_beams_attention():
+    # nmt's --coverage_penalty_weight: every step a beam is still open adds its alignment
+    # (which sums to 1) to its coverage, carried along the chosen parents.
+    decoder = _attention_beam_decoder(0.4)
+    _, state, _ = seq2seq.dynamic_decode(decoder, maximum_iterations=6)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        coverage, lengths = sess.run([state.accumulated_attention_probs, state.lengths])
+    assert coverage.shape == (2, 3, 4)
+    np.testing.assert_allclose(coverage.sum(-1), lengths, rtol=1e-5)
+    np.testing.assert_array_equal(coverage[1, :, 2:], 0)  # past the second memory's length
+
+
+def test_coverage_penalty_scores_follow_the_gnmt_definition():
+    rng = np.random.default_rng(2)
+    scores = rng.normal(size=(2, 3, 5)).astype(np.float32)
+    coverage = rng.uniform(0, 1.6, size=(2, 3, 4)).astype(np.float32)
+    coverage[0, 1, 3] = 0.0  # never attended: left out of the penalty
+    finished = np.array([[True, False, True], [False, True, True]])
+    got = bsd._coverage_scores(tf.constant(scores), 0.3, tf.constant(finished),
+                               tf.constant(coverage))
+    kept = np.where(coverage == 0, 1.0, coverage)
+    penalty = np.log(np.minimum(kept, 1.0)).sum(-1) * finished
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(got), scores + 0.3 * penalty[:, :, None],
+                                   rtol=1e-5)
+
+
+def test_coverage_penalty_needs_an_attentional_cell():
+    cell = tf.nn.rnn_cell.GRUCell(H)
+    decoder = seq2seq.BeamSearchDecoder(cell, tf.ones([V, E]), [0], END,
+                                        cell.zero_state(2, tf.float32), 2,
+                                        coverage_penalty_weight=0.2)
+    with pytest.raises(ValueError, match="coverage_penalty_weight must be 0.0 if no cell"):
+        seq2seq.dynamic_decode(decoder, maximum_iterations=3)

@@ -5,7 +5,11 @@ The decoder keeps ``beam_width`` hypotheses per batch entry. Each step runs the 
 beams may only extend with ``end_token`` at no cost), scores the ``beam * vocab``
 candidates (total log-probability divided by the GNMT length penalty
 ``((5 + length) / 6) ** length_penalty_weight``), keeps the best ``beam_width`` with
-``top_k`` and reorders the cell state by the chosen parents. Step outputs are the scores,
+``top_k`` and reorders the cell state by the chosen parents. With
+``coverage_penalty_weight`` (GNMT's coverage penalty) the attention probabilities of the
+attentional cells are summed over the steps of each beam and a finished beam's score gains
+``weight * sum_over_memory(log(min(coverage, 1)))`` (memory positions never attended to
+are left out). Step outputs are the scores,
 word ids and parent ids; ``finalize`` turns them into whole sequences with ``gather_tree``.
 Memories and initial states must be tiled to ``batch * beam`` rows with ``tile_batch``.
 """
@@ -24,6 +28,7 @@ from ...ops.common import constant_value
 from ...ops.control_flow_ops import cond
 from ...ops.tensor_array_ops import TensorArray
 from ...tensor_shape import TensorShape
+from .attention_wrapper import AttentionWrapperState
 from .decoder import Decoder, _check_rnn_cell, _rnn_output_size, _static_batch
 from .helper import _embedding_fn
 
@@ -32,7 +37,8 @@ class BeamSearchDecoderState(collections.namedtuple(
         "BeamSearchDecoderState", ("cell_state", "log_probs", "finished", "lengths",
                                    "accumulated_attention_probs"))):
     """The cell state per beam, each beam's total log-probability, finished flags and
-    lengths (int64); ``accumulated_attention_probs`` is ``()`` (no coverage penalty here)."""
+    lengths (int64); ``accumulated_attention_probs`` ``[batch, beam, memory_time]`` with a
+    coverage penalty, else ``()``."""
 
 
 class BeamSearchDecoderOutput(collections.namedtuple(
@@ -109,6 +115,55 @@ def _length_penalty(sequence_lengths, penalty_factor):
     return (5.0 + lengths) ** penalty_factor / (5.0 + 1.0) ** penalty_factor
 
 
+def _alignments_of(attention_state):
+    """An AttentionWrapperState's alignments (the mean over its attention mechanisms)."""
+    alignments = attention_state.alignments
+    if isinstance(alignments, tuple):
+        stacked = array_ops.concat([array_ops.expand_dims(a, -1) for a in alignments], -1)
+        alignments = math_ops.reduce_mean(stacked, -1)
+    return alignments
+
+
+def _attention_probs(cell_state, coverage_penalty_weight):
+    """The attention probabilities of the attentional cells in ``cell_state`` (their mean
+    over several), or None when the coverage penalty is off."""
+    if isinstance(coverage_penalty_weight, float | int) and coverage_penalty_weight == 0.0:
+        return None
+    if isinstance(cell_state, AttentionWrapperState):
+        per_layer = [_alignments_of(cell_state)]
+    elif isinstance(cell_state, tuple):
+        per_layer = [_alignments_of(s) for s in cell_state
+                     if isinstance(s, AttentionWrapperState)]
+    else:
+        per_layer = []
+    if not per_layer:
+        raise ValueError("coverage_penalty_weight must be 0.0 if no cell is attentional.")
+    if len(per_layer) == 1:
+        return per_layer[0]
+    stacked = array_ops.concat([array_ops.expand_dims(p, -1) for p in per_layer], -1)
+    return math_ops.reduce_mean(stacked, -1)
+
+
+def _coverage_scores(scores, coverage_penalty_weight, finished, accumulated_attention_probs):
+    """``scores`` plus the weighted coverage penalty of the beams already finished."""
+    weight = convert_to_tensor(coverage_penalty_weight, name="coverage_penalty_weight")
+    if weight.shape.ndims != 0:
+        raise ValueError(f"coverage_penalty_weight should be a scalar, but saw shape: "
+                         f"{weight.shape}")
+    if constant_value(weight) == 0.0:
+        return scores
+    if accumulated_attention_probs is None:
+        raise ValueError("accumulated_attention_probs can be None only if coverage penalty "
+                         "is disabled.")
+    # Memory positions no beam attended to (padding past the source length) count as 1.
+    probs = array_ops.where(math_ops.equal(accumulated_attention_probs, 0.0),
+                            array_ops.ones_like(accumulated_attention_probs),
+                            accumulated_attention_probs)
+    penalty = math_ops.reduce_sum(math_ops.log(math_ops.minimum(probs, 1.0)), 2)
+    penalty *= math_ops.cast(finished, penalty.dtype)
+    return scores + array_ops.expand_dims(penalty * math_ops.cast(weight, penalty.dtype), 2)
+
+
 class BeamSearchDecoder(Decoder):
     """Beam search over ``cell`` with ``beam_width`` beams per batch entry (see the
     module). ``initial_state`` has ``batch * beam_width`` rows (``tile_batch``)."""
@@ -133,9 +188,7 @@ class BeamSearchDecoder(Decoder):
         self._batch_size = array_ops.size(self._start_tokens)
         self._beam_width = beam_width
         self._length_penalty_weight = length_penalty_weight
-        if coverage_penalty_weight:
-            raise ValueError("BeamSearchDecoder: coverage_penalty_weight is not supported by "
-                             "smallflow (only 0.0); use length_penalty_weight")
+        self._coverage_penalty_weight = coverage_penalty_weight
         self._initial_cell_state = nest.map_structure(self._maybe_split_batch_beams,
                                                       initial_state)
         self._start_tokens = array_ops.tile(array_ops.expand_dims(self._start_tokens, 1),
@@ -249,7 +302,8 @@ class BeamSearchDecoder(Decoder):
                 cell_state=self._initial_cell_state, log_probs=log_probs,
                 finished=self._finished,
                 lengths=array_ops.zeros([self._batch_size, self._beam_width], dtypes.int64),
-                accumulated_attention_probs=())
+                accumulated_attention_probs=_or_empty(_attention_probs(
+                    self._initial_cell_state, self._coverage_penalty_weight)))
         return self._finished, self._start_inputs, state
 
     def finalize(self, outputs, final_state, sequence_lengths):
@@ -302,8 +356,16 @@ class BeamSearchDecoder(Decoder):
             on_value=np.int64(0), off_value=np.int64(1), dtype=dtypes.int64)
         lengths_to_add *= array_ops.expand_dims(math_ops.cast(not_finished, dtypes.int64), 2)
         new_lengths = lengths_to_add + array_ops.expand_dims(beam_state.lengths, 2)
+        accumulated = None
+        attention_probs = _attention_probs(next_cell_state, self._coverage_penalty_weight)
+        if attention_probs is not None:
+            attention_probs *= array_ops.expand_dims(
+                math_ops.cast(not_finished, attention_probs.dtype), 2)
+            accumulated = beam_state.accumulated_attention_probs + attention_probs
         scores = total_probs / math_ops.cast(
             _length_penalty(new_lengths, self._length_penalty_weight), total_probs.dtype)
+        scores = _coverage_scores(scores, self._coverage_penalty_weight, previously_finished,
+                                  accumulated)
         scores_flat = array_ops.reshape(scores, [batch_size, -1])
         next_scores, word_indices = top_k(scores_flat, k=beam_width)
         static = [_static_batch(batch_size), beam_width]
@@ -325,12 +387,21 @@ class BeamSearchDecoder(Decoder):
         next_lengths += math_ops.cast(math_ops.logical_not(parent_finished), dtypes.int64)
         next_cell_state = nest.map_structure(
             lambda t: self._maybe_gather_beams(t, next_beam_ids), next_cell_state)
+        next_accumulated = ()
+        if accumulated is not None:
+            next_accumulated = _gather_rows(next_beam_ids, accumulated, batch_size, beam_width,
+                                            [batch_size * beam_width, -1],
+                                            name="next_accumulated_attention_probs")
         state = BeamSearchDecoderState(cell_state=next_cell_state, log_probs=next_probs,
                                        lengths=next_lengths, finished=next_finished,
-                                       accumulated_attention_probs=())
+                                       accumulated_attention_probs=next_accumulated)
         output = BeamSearchDecoderOutput(scores=next_scores, predicted_ids=next_word_ids,
                                          parent_ids=next_beam_ids)
         return output, state
+
+
+def _or_empty(value):
+    return () if value is None else value
 
 
 def _gather_tree_from_array(t, parent_ids, sequence_length, batch_size, beam_width):
