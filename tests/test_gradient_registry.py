@@ -512,6 +512,32 @@ CASES.update({
 })
 
 
+def _argmax_pool(x):
+    return tf.nn.max_pool_with_argmax(x, [1, 2, 2, 1], [1, 1, 1, 1], "SAME")
+
+
+def _argmax_pool_case():
+    # Overlapping windows (stride 1) over distinct values: one winner each, shared cells.
+    x = _ph([1, 3, 4, 2])
+    return Case([x], [_distinct((1, 3, 4, 2))], _argmax_pool(x).output)
+
+
+def _argmax_pool_grad_case():
+    # MaxPoolGradWithArgmax is linear in the gradient it routes; the input is fixed.
+    x = _const(_distinct((1, 3, 4, 2)))
+    g = _ph([1, 3, 4, 2])
+    pooled, argmax = _argmax_pool(x)
+    routed = make_op("MaxPoolGradWithArgmax", [x, g, argmax], [F64],
+                     pooled.op.attrs).outputs[0]
+    return Case([g], [_uniform((1, 3, 4, 2))], routed)
+
+
+CASES.update({
+    "MaxPoolWithArgmax": _argmax_pool_case,
+    "MaxPoolGradWithArgmax": _argmax_pool_grad_case,
+})
+
+
 CASES.update({
     "ResizeBilinear": _image(lambda x: tf.image.resize_bilinear(x, [5, 3])),
     "ResizeBicubic": _image(lambda x: tf.image.resize_bicubic(x, [2, 7], align_corners=True)),

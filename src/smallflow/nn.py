@@ -74,6 +74,7 @@ from .ops.nn_ops import (
     sparse_softmax_cross_entropy_with_logits,
     xw_plus_b,
 )
+from .ops.pool_argmax_ops import max_pool_with_argmax
 from .ops.sparse_embedding_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse
 from .ops.special_math_ops import softsign
 from .ops.volume_ops import avg_pool3d, conv3d, conv3d_transpose, max_pool3d
@@ -132,6 +133,7 @@ __all__ = [
     "log_uniform_candidate_sampler",
     "lrn",
     "max_pool",
+    "max_pool_with_argmax",
     "max_pool1d",
     "max_pool2d",
     "max_pool3d",

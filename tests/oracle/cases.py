@@ -926,3 +926,8 @@ EXTRA += COVERAGE_CASES
 from cases_sweep_session9e import SWEEP_SESSION9E_CASES  # noqa: E402 - as above
 
 EXTRA += SWEEP_SESSION9E_CASES
+
+# session 9's lead: names programs use that were missing (max_pool_with_argmax...).
+from cases_session9 import SESSION9_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION9_CASES

@@ -23,6 +23,7 @@ from .checkpoint_utils import (
     load_variable,
     read_checkpoint_metadata,
 )
+from .checkpoint_wait import checkpoints_iterator
 from .composite_optimizers import (
     AdadeltaOptimizer,
     AdagradDAOptimizer,
@@ -48,6 +49,7 @@ from .moving_averages import ExponentialMovingAverage
 from .optimizer import Optimizer
 from .rmsprop import RMSPropOptimizer
 from .saver import Saver
+from .session_manager import SessionManager
 from .training_util import (
     create_global_step,
     get_global_step,
@@ -72,6 +74,8 @@ __all__ = [
     "ProximalGradientDescentOptimizer",
     "RMSPropOptimizer",
     "Saver",
+    "SessionManager",
+    "checkpoints_iterator",
     "checkpoint_exists",
     "get_checkpoint_mtimes",
     "init_from_checkpoint",
