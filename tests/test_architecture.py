@@ -55,10 +55,12 @@ LAYERS = [
                   "ops.misc_extra_ops", "ops.complex_ops", "ops.fft_ops",
                   "ops.edit_distance_ops", "ops.clustering_ops",
                   "ops.beam_search_ops", "ops.lookup_ops"]),
+
+                  "ops.beam_search_ops", "ops.ctc_beam_ops"]),
     ("more gradients", ["ops.complex_grad", "ops.fft_grad",
                         "ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
                         "ops.linalg_extra_grad", "ops.sparse_grad", "ops.sparse_cwise_ops",
-                        "ops.segment_grad"]),
+                        "ops.segment_grad", "ops.pool_argmax_ops"]),
     ("gradients", ["ops.array_grad", "ops.math_grad", "ops.nn_grad", "ops", "gradients"]),
     # Ops built with tf.gradients (conv3d_transpose is the gradient of conv3d).
     ("ops over gradients", ["ops.volume_ops", "ops.nn_dispatch_ops"]),

@@ -522,19 +522,8 @@ def _argmax_pool_case():
     return Case([x], [_distinct((1, 3, 4, 2))], _argmax_pool(x).output)
 
 
-def _argmax_pool_grad_case():
-    # MaxPoolGradWithArgmax is linear in the gradient it routes; the input is fixed.
-    x = _const(_distinct((1, 3, 4, 2)))
-    g = _ph([1, 3, 4, 2])
-    pooled, argmax = _argmax_pool(x)
-    routed = make_op("MaxPoolGradWithArgmax", [x, g, argmax], [F64],
-                     pooled.op.attrs).outputs[0]
-    return Case([g], [_uniform((1, 3, 4, 2))], routed)
-
-
 CASES.update({
     "MaxPoolWithArgmax": _argmax_pool_case,
-    "MaxPoolGradWithArgmax": _argmax_pool_grad_case,
 })
 
 

@@ -10,6 +10,7 @@ from .ops.candidate_sampling_ops import (
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )
+from .ops.ctc_beam_ops import ctc_beam_search_decoder, ctc_beam_search_decoder_v2
 from .ops.ctc_ops import ctc_greedy_decoder, ctc_loss
 from .ops.math_ops import sigmoid, tanh
 from .ops.nn_dispatch_ops import (
@@ -116,6 +117,8 @@ __all__ = [
     "elu",
     "embedding_lookup",
     "embedding_lookup_sparse",
+    "ctc_beam_search_decoder",
+    "ctc_beam_search_decoder_v2",
     "ctc_greedy_decoder",
     "ctc_loss",
     "all_candidate_sampler",

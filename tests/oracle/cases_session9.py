@@ -1,8 +1,10 @@
 """Oracle cases of session 9's lead: names TF1 programs use that smallflow lacked
-(``tf.nn.max_pool_with_argmax``...).
+(``tf.nn.max_pool_with_argmax``, ``tf.nn.ctc_beam_search_decoder``).
 
 Same rules as cases.py: each build is a function of ``tf`` and ``np`` only.
 """
+
+import importlib
 
 from cases import Case
 
@@ -29,12 +31,48 @@ def _max_pool_with_argmax(k, s, padding, include_batch, targmax=None, dtype="flo
             weights = np.arange(int(np.prod(out.shape.as_list()))).reshape(
                 out.shape.as_list()).astype("float32")
             fetches["gradient"] = tf.gradients(tf.reduce_sum(out * weights), x)[0]
+            # The raw backward ops, called as unpooling programs call them.
+            gen = importlib.import_module(tf.__name__.split(".")[0] + ".python.ops.gen_nn_ops")
+            attrs = dict(ksize=[1, k, k, 1], strides=[1, s, s, 1], padding=padding,
+                         include_batch_in_index=include_batch)
+            fetches["grad_with_argmax"] = gen.max_pool_grad_with_argmax(
+                x, tf.constant(weights), argmax, **attrs)
+        return fetches
+
+    return build
+
+
+def _grad_grad_with_argmax(tf, np):
+    # Declared, with a GPU kernel only: on the CPU TensorFlow fails when it runs.
+    gen = importlib.import_module(tf.__name__.split(".")[0] + ".python.ops.gen_nn_ops")
+    x = tf.constant(_pool_input(np))
+    _, argmax = tf.nn.max_pool_with_argmax(x, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+    return {"grad_grad": gen.max_pool_grad_grad_with_argmax(
+        x, tf.ones_like(x), argmax, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")}
+
+
+def _ctc_beam(width, top, merge, scale, seed):
+    def build(tf, np):
+        values = np.sin(np.arange(7 * 3 * 6) * 0.91 + seed) * scale
+        logits = tf.constant(values.reshape(7, 3, 6).astype("float32"))
+        decoded, scores = tf.nn.ctc_beam_search_decoder(
+            logits, tf.constant([7, 4, 1]), beam_width=width, top_paths=top,
+            merge_repeated=merge)
+        fetches = {"log_probability": scores}
+        for rank, sparse in enumerate(decoded):
+            fetches[f"indices_{rank}"] = sparse.indices
+            fetches[f"values_{rank}"] = sparse.values
+            fetches[f"shape_{rank}"] = sparse.dense_shape
         return fetches
 
     return build
 
 
 SESSION9_CASES = [
+    Case("session9/max_pool_grad_grad_with_argmax_no_cpu_kernel", _grad_grad_with_argmax),
+    Case("session9/ctc_beam_default_width", _ctc_beam(100, 1, True, 2.0, 0.0)),
+    Case("session9/ctc_beam_narrow_top3", _ctc_beam(4, 3, False, 4.0, 1.0), rtol=1e-5),
+    Case("session9/ctc_beam_merge_top2", _ctc_beam(6, 2, True, 5.0, 2.0), rtol=1e-5),
     Case("session9/max_pool_with_argmax_same_2x2", _max_pool_with_argmax(2, 2, "SAME", False)),
     Case("session9/max_pool_with_argmax_valid_3x3_s2_batch_index",
          _max_pool_with_argmax(3, 2, "VALID", True)),

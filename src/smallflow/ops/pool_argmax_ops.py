@@ -11,8 +11,11 @@ of a window wins ties, a NaN in first place stays (later NaNs never win), a wind
 gives -inf at its first element, and padding is never looked at.
 
 ``MaxPoolGradWithArgmax`` routes the output gradient back to the recorded indices (adding
-where windows overlap); ``MaxPoolGradGradWithArgmax`` reads a gradient at them. Both have
-their own gradients, so second derivatives work as in TensorFlow.
+where windows overlap). ``MaxPoolGradGradWithArgmax`` is declared but, as in TensorFlow
+1.x, has no CPU kernel. As in
+TensorFlow 1.x, ``MaxPoolGradWithArgmax`` has no registered gradient: the unpooling programs
+of the time register their own (``@ops.RegisterGradient("MaxPoolGradWithArgmax")``, calling
+``gen_nn_ops.max_pool_grad_grad_with_argmax``), which a registered one would refuse.
 """
 
 import collections
@@ -25,7 +28,6 @@ from ..graph import convert_to_tensor
 from ..op_signature import INDEX, REALS, signature
 from ..registry import RegisterGradient, register_op
 from ..tensor_shape import TensorShape
-from . import array_ops
 from .common import make_op
 from .conv_kernels import padding_sizes
 
@@ -141,19 +143,6 @@ def _grad_kernel(attrs):
     return run
 
 
-def _grad_grad_kernel(attrs):
-    def run(x, grad, argmax):
-        _check_grad_shape("MaxPoolGradGradWithArgmax", grad, x.shape)
-        index, valid = _flat_targets(argmax, x.shape, attrs.get("include_batch_in_index",
-                                                                False),
-                                     "MaxPoolGradGradWithArgmax")
-        out = np.zeros(argmax.shape, dtype=grad.dtype)
-        out[valid] = grad.reshape(-1)[index[valid]]
-        return out
-
-    return run
-
-
 def _pooled_shape(shape, attrs):
     if shape.ndims is None:
         return TensorShape([None] * 4)
@@ -180,9 +169,11 @@ register_op("MaxPoolWithArgmax", _forward_kernel, _forward_shape,
 register_op("MaxPoolGradWithArgmax", _grad_kernel, lambda op: [op.inputs[0].shape],
             signature=signature("input: T, grad: T, argmax: Targmax -> output: T",
                                 kernels=_CPU_KERNELS, T=REALS, Targmax=INDEX))
-register_op("MaxPoolGradGradWithArgmax", _grad_grad_kernel, lambda op: [op.inputs[2].shape],
+# Declared as in TensorFlow 1.x, which has a kernel for it on GPUs only: a graph may hold it,
+# running it on the CPU fails as there ("No OpKernel was registered...").
+register_op("MaxPoolGradGradWithArgmax", lambda attrs: None, lambda op: [op.inputs[2].shape],
             signature=signature("input: T, grad: T, argmax: Targmax -> output: T",
-                                kernels=_CPU_KERNELS, T=REALS, Targmax=INDEX))
+                                kernels={"T": ()}, T=REALS, Targmax=INDEX))
 
 
 def _attrs_of(op):
@@ -194,13 +185,6 @@ def _attrs_of(op):
 def _max_pool_with_argmax_grad(op, grad, unused_argmax_grad):
     return make_op("MaxPoolGradWithArgmax", [op.inputs[0], grad, op.outputs[1]],
                    [grad.dtype], _attrs_of(op)).outputs[0]
-
-
-@RegisterGradient("MaxPoolGradWithArgmax")
-def _max_pool_grad_with_argmax_grad(op, grad):
-    grad_grad = make_op("MaxPoolGradGradWithArgmax", [op.inputs[0], grad, op.inputs[2]],
-                        [grad.dtype], _attrs_of(op)).outputs[0]
-    return array_ops.zeros_like(op.inputs[0]), grad_grad, None
 
 
 def max_pool_with_argmax(input, ksize, strides, padding, data_format="NHWC",  # noqa: A002
