@@ -64,7 +64,7 @@ LAYERS = [
     ("gradients", ["ops.array_grad", "ops.math_grad", "ops.nn_grad", "ops", "gradients"]),
     # Ops built with tf.gradients (conv3d_transpose is the gradient of conv3d).
     ("ops over gradients", ["ops.volume_ops", "ops.nn_dispatch_ops"]),
-    ("variables", ["variables", "init_ops", "variable_scope", "graph_import",
+    ("variables", ["variables", "init_ops", "variable_scope", "graph_import", "partitioners",
                    "variable_utils"]),
     ("session", ["session", "step_stats", "chunking", "fusion", "session_targets"]),
     ("train", ["image",

@@ -568,6 +568,11 @@ from .registry import NotDifferentiable, RegisterGradient
 from .session import InteractiveSession, Session
 from .tensor_shape import Dimension, TensorShape
 from .tensor_util import make_ndarray, make_tensor_proto
+from .partitioners import (
+    fixed_size_partitioner,
+    min_max_variable_partitioner,
+    variable_axis_size_partitioner,
+)
 from .variable_scope import (
     AUTO_REUSE,
     VariableScope,

@@ -68,7 +68,28 @@ def _ctc_beam(width, top, merge, scale, seed):
     return build
 
 
+def _partitioners(tf, np):
+    # The partition counts TensorFlow's partitioners give, as constants to compare.
+    fetches = {}
+    shapes = [[10, 3], [1000, 64], [7], [300, 50, 2], [5, 1000]]
+    for dtype in (tf.float32, tf.float64, tf.string):
+        for i, dims in enumerate(shapes):
+            shape = tf.TensorShape(dims)
+            for name, part in [
+                    ("fixed3", tf.fixed_size_partitioner(3)),
+                    ("fixed_axis_last", tf.fixed_size_partitioner(4, axis=len(dims) - 1)),
+                    ("axis_size_1k", tf.variable_axis_size_partitioner(1000)),
+                    ("axis_size_max5", tf.variable_axis_size_partitioner(4096, max_shards=5)),
+                    ("axis_size_str", tf.variable_axis_size_partitioner(
+                        64, bytes_per_string_element=4)),
+                    ("min_max", tf.min_max_variable_partitioner(16, min_slice_size=1024)),
+                    ("min_max_default", tf.min_max_variable_partitioner(64))]:
+                fetches[f"{name}/{dtype.name}/{i}"] = tf.constant(part(shape, dtype=dtype))
+    return fetches
+
+
 SESSION9_CASES = [
+    Case("session9/partitioners", _partitioners),
     Case("session9/max_pool_grad_grad_with_argmax_no_cpu_kernel", _grad_grad_with_argmax),
     Case("session9/ctc_beam_default_width", _ctc_beam(100, 1, True, 2.0, 0.0)),
     Case("session9/ctc_beam_narrow_top3", _ctc_beam(4, 3, False, 4.0, 1.0), rtol=1e-5),
