@@ -79,7 +79,13 @@ from .ops.pool_argmax_ops import max_pool_with_argmax
 from .ops.sparse_embedding_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse
 from .ops.special_math_ops import softsign
 from .ops.volume_ops import avg_pool3d, conv3d, conv3d_transpose, max_pool3d
-from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, static_bidirectional_rnn, static_rnn
+from .rnn import (
+    bidirectional_dynamic_rnn,
+    dynamic_rnn,
+    raw_rnn,
+    static_bidirectional_rnn,
+    static_rnn,
+)
 
 # TensorFlow 1.15's other names for the pooling functions.
 max_pool2d = max_pool
@@ -145,6 +151,7 @@ __all__ = [
     "nce_loss",
     "normalize_moments",
     "pool",
+    "raw_rnn",
     "relu",
     "relu6",
     "rnn_cell",

@@ -260,3 +260,126 @@ def _reverse_list(tensors, lengths):
     flipped = array_extra_ops.reverse_sequence(stacked, array_ops.cast(
         convert_to_tensor(lengths), dtypes.int64), seq_axis=0, batch_axis=1)
     return array_ops.unstack(flipped, num=len(tensors))
+
+
+def _batch_then(batch, size):
+    """The shape ``[batch] + size`` as a list or a shape tensor (``size`` a TensorShape,
+    an int or a shape tensor)."""
+    if isinstance(size, int):
+        size = TensorShape([size])
+    if isinstance(size, TensorShape) and size.is_fully_defined() and isinstance(batch, int):
+        return [batch, *size.as_list()]
+    dims = size.as_list() if isinstance(size, TensorShape) else size
+    return array_ops.concat([array_ops.reshape(batch, [1]),
+                             array_ops.cast(dims, dtypes.int32)], 0)
+
+
+def raw_rnn(cell, loop_fn, parallel_iterations=None, swap_memory=False, scope=None):
+    """Run ``cell`` in a while loop whose inputs, finishing and outputs ``loop_fn`` decides.
+
+    ``loop_fn(time, cell_output, cell_state, loop_state)`` returns ``(finished, next_input,
+    next_cell_state, emit_output, next_loop_state)``; it is called once with ``time=0`` and
+    ``None`` for the rest (then ``next_cell_state`` is the initial state and ``emit_output``
+    the structure of what is emitted, or None for the cell's outputs), then after each step.
+    Rows already finished emit zeros and keep their state. Returns ``(emit_ta, final_state,
+    final_loop_state)``: TensorArrays of the emitted values (time major), as TF 1.x does.
+    """
+    _check_cell(cell, "cell")
+    if not callable(loop_fn):
+        raise TypeError("loop_fn must be a callable")
+    with variable_scope(scope or "rnn"):
+        time = array_ops.constant(0, dtype=dtypes.int32)
+        finished, next_input, initial_state, emit_structure, init_loop_state = loop_fn(
+            time, None, None, None)
+        flat_input = [convert_to_tensor(t) for t in nest.flatten(next_input)]
+        static_batch = None
+        for tensor in flat_input:
+            dims = tensor.shape.as_list() if tensor.shape.ndims else [None]
+            if dims[0] is not None:
+                if static_batch not in (None, dims[0]):
+                    raise ValueError(f"raw_rnn: the inputs' batch sizes differ ({static_batch} "
+                                     f"and {dims[0]})")
+                static_batch = dims[0]
+        batch = static_batch if static_batch is not None else array_ops.shape(flat_input[0])[0]
+        nest.assert_same_structure(initial_state, cell.state_size)
+        flat_state = [convert_to_tensor(s) for s in nest.flatten(initial_state)]
+        loop_state = init_loop_state if init_loop_state is not None else \
+            array_ops.constant(0, dtype=dtypes.int32)
+        flat_loop_state = nest.flatten(loop_state)
+        if emit_structure is not None:
+            flat_emit = nest.flatten(emit_structure)
+            # Given per row (no batch axis), as in TensorFlow.
+            emit_sizes = [e.shape if e.shape.is_fully_defined() else array_ops.shape(e)
+                          for e in flat_emit]
+            emit_dtypes = [e.dtype for e in flat_emit]
+        else:
+            emit_structure = cell.output_size
+            emit_sizes = nest.flatten(emit_structure)
+            emit_dtypes = [flat_state[0].dtype] * len(emit_sizes)
+        emit_arrays = []
+        for index, (dtype, size) in enumerate(zip(emit_dtypes, emit_sizes)):
+            element = None
+            if isinstance(size, int | TensorShape):
+                element = TensorShape([static_batch]).concatenate(
+                    TensorShape([size]) if isinstance(size, int) else size)
+            emit_arrays.append(TensorArray(dtype, size=0, dynamic_size=True,
+                                           element_shape=element,
+                                           tensor_array_name=f"rnn_output_{index}"))
+        zero_emit = [array_ops.zeros(_batch_then(batch, size), dtype)
+                     for size, dtype in zip(emit_sizes, emit_dtypes)]
+        counts = [len(flat_input), len(emit_arrays), len(flat_state), len(flat_loop_state)]
+
+        def split(values):
+            parts, start = [], 0
+            for count in counts:
+                parts.append(list(values[start:start + count]))
+                start += count
+            return parts
+
+        def condition(unused_time, elements_finished, *_):
+            return math_ops.logical_not(math_ops.reduce_all(elements_finished))
+
+        def body(step, elements_finished, *values):
+            inputs, arrays, states, loop_values = split(values)
+            state = nest.pack_sequence_as(initial_state, states)
+            output, cell_state = cell(nest.pack_sequence_as(next_input, inputs), state)
+            nest.assert_same_structure(state, cell_state)
+            nest.assert_same_structure(cell.output_size, output)
+            next_step = step + 1
+            old_loop_state = nest.pack_sequence_as(loop_state, loop_values)
+            (next_finished, new_input, new_state, emit_output,
+             new_loop_state) = loop_fn(next_step, output, cell_state, old_loop_state)
+            nest.assert_same_structure(state, new_state)
+            nest.assert_same_structure(next_input, new_input)
+            nest.assert_same_structure(emit_structure, emit_output)
+            if new_loop_state is None:
+                new_loop_state = old_loop_state
+
+            def keep(current, candidate):
+                # Finished rows keep ``current`` (zeros for the emitted values, the state).
+                candidate = convert_to_tensor(candidate)
+                if candidate.shape.ndims == 0:
+                    return candidate
+                return array_ops.where(elements_finished, current, candidate)
+
+            emitted = [keep(z, e) for z, e in zip(zero_emit, nest.flatten(emit_output))]
+            kept = [keep(old, new) for old, new in zip(states, nest.flatten(new_state))]
+            for new, old in zip(kept, states):
+                new.set_shape(old.shape)
+            written = [array.write(step, value) for array, value in zip(arrays, emitted)]
+            done = math_ops.logical_or(elements_finished, next_finished)
+            return (next_step, done, *nest.flatten(new_input), *written, *kept,
+                    *nest.flatten(new_loop_state))
+
+        finished = convert_to_tensor(finished, dtype=dtypes.bool)
+        result = while_loop(condition, body,
+                            (time, finished, *flat_input, *emit_arrays, *flat_state,
+                             *flat_loop_state),
+                            parallel_iterations=parallel_iterations or 32,
+                            swap_memory=swap_memory)
+        _, arrays, states, loop_values = split(result[2:])
+        emit_ta = nest.pack_sequence_as(emit_structure, arrays)
+        final_state = nest.pack_sequence_as(initial_state, states)
+        final_loop_state = None if init_loop_state is None else \
+            nest.pack_sequence_as(loop_state, loop_values)
+        return emit_ta, final_state, final_loop_state

@@ -88,7 +88,53 @@ def _partitioners(tf, np):
     return fetches
 
 
+def _raw_rnn(emit_given):
+    # A greedy decoder as the raw_rnn tutorials write it (the previous output's argmax,
+    # embedded, is the next input; rows finish at their lengths), with a loop state.
+    def build(tf, np):
+        batch, vocab, depth, units = 3, 7, 4, 5
+        cell = tf.nn.rnn_cell.LSTMCell(units)
+        project = tf.constant(np.cos(np.arange(units * vocab)).reshape(units, vocab)
+                              .astype("float32"))
+        embeddings = tf.constant(np.sin(np.arange(vocab * depth) * 0.3)
+                                 .reshape(vocab, depth).astype("float32"))
+        lengths = tf.constant([5, 3, 4])
+
+        def loop_fn(time, output, state, loop_state):
+            if state is None:
+                first = tf.nn.embedding_lookup(embeddings, tf.fill([batch], 1))
+                emit = tf.zeros([vocab]) if emit_given else None
+                return (time >= lengths, first, cell.zero_state(batch, tf.float32), emit,
+                        tf.constant(0.0))
+            finished = time >= lengths
+            logits = tf.matmul(output, project)
+            following = tf.cond(tf.reduce_all(finished), lambda: tf.zeros([batch, depth]),
+                                lambda: tf.nn.embedding_lookup(embeddings,
+                                                               tf.argmax(logits, 1)))
+            emit = logits if emit_given else output
+            return finished, following, state, emit, loop_state + tf.reduce_sum(output)
+
+        emitted, state, total = tf.nn.raw_rnn(cell, loop_fn)
+        outputs = emitted.stack()
+        variables = tf.trainable_variables()
+        loss = tf.reduce_sum(outputs * np.cos(np.arange(5 * batch * outputs.shape[-1].value))
+                             .reshape(5, batch, -1).astype("float32")) + total
+        grads = tf.gradients(loss, variables)
+        fetches = {"outputs": outputs, "c": state.c, "h": state.h, "loop_state": total}
+        setup = []
+        for i, (variable, grad) in enumerate(zip(variables, grads)):
+            fetches[f"d_var{i}"] = grad
+            size = int(np.prod(variable.shape.as_list()))
+            setup.append(tf.assign(variable, (0.5 * np.sin(np.arange(size) * 0.7 + i))
+                                   .reshape(variable.shape.as_list()).astype("float32")))
+        return fetches, {}, setup
+
+    return build
+
+
 SESSION9_CASES = [
+    Case("session9/raw_rnn_greedy_decoder", _raw_rnn(False), init=True, rtol=1e-4),
+    Case("session9/raw_rnn_emit_structure", _raw_rnn(True), init=True, rtol=1e-4),
     Case("session9/partitioners", _partitioners),
     Case("session9/max_pool_grad_grad_with_argmax_no_cpu_kernel", _grad_grad_with_argmax),
     Case("session9/ctc_beam_default_width", _ctc_beam(100, 1, True, 2.0, 0.0)),
