@@ -18,6 +18,9 @@ ALIASES = [
     ("debugging.assert_equal", "assert_equal"), ("debugging.check_numerics", "check_numerics"),
     ("initializers.global_variables", "global_variables_initializer"),
     ("initializers.zeros", "zeros_initializer"), ("io.gfile.exists", "gfile.Exists"),
+    ("io.decode_jpeg", "image.decode_jpeg"), ("io.decode_png", "image.decode_png"),
+    ("io.decode_image", "image.decode_image"), ("io.encode_png", "image.encode_png"),
+    ("io.is_jpeg", "image.is_jpeg"), ("io.decode_and_crop_jpeg", "image.decode_and_crop_jpeg"),
 ]
 
 

@@ -9,6 +9,18 @@ from .ops.data_flow_ops import (
     QueueBase,
     RandomShuffleQueue,
 )
+from .ops.image_codec_ops import (
+    decode_and_crop_jpeg,
+    decode_bmp,
+    decode_gif,
+    decode_image,
+    decode_jpeg,
+    decode_png,
+    encode_jpeg,
+    encode_png,
+    extract_jpeg_shape,
+    is_jpeg,
+)
 from .ops.io_extra_ops import (
     decode_compressed,
     decode_json_example,
@@ -40,4 +52,7 @@ __all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "parse_sequence_example
            "serialize_many_sparse", "serialize_sparse", "decode_csv", "decode_json_example",
            "decode_raw", "encode_base64", "gfile", "match_filenames_once", "matching_files",
            "parse_example", "parse_single_example", "parse_tensor", "read_file",
-           "serialize_tensor", "tf_record_iterator", "write_file", "write_graph"]
+           "serialize_tensor", "tf_record_iterator", "write_file", "write_graph",
+           # the image codecs, also under tf.image (TF 1.x has both spellings)
+           "decode_and_crop_jpeg", "decode_bmp", "decode_gif", "decode_image", "decode_jpeg",
+           "decode_png", "encode_jpeg", "encode_png", "extract_jpeg_shape", "is_jpeg"]
