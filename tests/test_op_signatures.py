@@ -648,6 +648,36 @@ ROWS.update({
         _c(dt, np.zeros((2, 1, 3))), [2])[1]),
 })
 
+# Session 9: argmax pooling, CTC beam search, glimpses.
+def _argmax_pool(dtype):
+    return tf.nn.max_pool_with_argmax(_nhwc(dtype), **_POOL)
+
+
+def _argmax_pool_grad(op_type, dtype):
+    from smallflow.python.ops import gen_nn_ops
+
+    x = _nhwc(dtype)
+    _, argmax = tf.nn.max_pool_with_argmax(_nhwc(tf.float32), **_POOL)
+    grad = tf.ones_like(x) if op_type.startswith("MaxPoolGradGrad") else \
+        _c(dtype, np.ones((1, 2, 2, 1)))
+    build = gen_nn_ops.max_pool_grad_grad_with_argmax if op_type.startswith(
+        "MaxPoolGradGrad") else gen_nn_ops.max_pool_grad_with_argmax
+    return build(x, grad, argmax, **_POOL)
+
+
+ROWS.update({
+    "MaxPoolWithArgmax": _row("T", lambda dt: list(_argmax_pool(dt))),
+    "MaxPoolGradWithArgmax": _row("T", lambda dt: _argmax_pool_grad("MaxPoolGradWithArgmax",
+                                                                    dt)),
+    "MaxPoolGradGradWithArgmax": _row("T", lambda dt: _argmax_pool_grad(
+        "MaxPoolGradGradWithArgmax", dt)),
+    "CTCBeamSearchDecoder": _row("T", lambda dt: tf.nn.ctc_beam_search_decoder(
+        _c(dt, np.zeros((2, 1, 3))), [2], beam_width=2)[1]),
+    "ExtractGlimpse": _row(None, lambda dt: tf.image.extract_glimpse(
+        _c(tf.float32, np.ones((1, 4, 4, 1))), [2, 2], [[0.0, 0.0]])),
+})
+
+
 # String ops, hashing and tf.io ops (issue 9, helper h9a).
 def _strings():
     return _c(tf.string)

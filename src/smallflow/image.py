@@ -26,6 +26,7 @@ from .ops.image_codec_ops import (
     is_jpeg,
     random_jpeg_quality,
 )
+from .ops.image_glimpse_ops import extract_glimpse
 from .ops.image_ops import (
     flip_left_right,
     flip_up_down,
@@ -89,7 +90,8 @@ def extract_patches(images, sizes, strides, rates, padding, name=None):
 __all__ = [
     "ResizeMethod", "adjust_jpeg_quality", "crop_and_resize", "decode_and_crop_jpeg",
     "decode_bmp", "decode_gif", "decode_image", "decode_jpeg", "decode_png",
-    "draw_bounding_boxes", "encode_jpeg", "encode_png", "extract_jpeg_shape", "is_jpeg",
+    "draw_bounding_boxes", "encode_jpeg", "encode_png", "extract_glimpse", "extract_jpeg_shape",
+    "is_jpeg",
     "non_max_suppression", "non_max_suppression_overlaps", "non_max_suppression_padded",
     "non_max_suppression_with_scores", "random_jpeg_quality", "sample_distorted_bounding_box",
     "adjust_brightness", "adjust_contrast", "adjust_gamma", "adjust_hue",

@@ -132,7 +132,31 @@ def _raw_rnn(emit_given):
     return build
 
 
+def _glimpse(centered, normalized):
+    # The image holds integers, the noise (outside the image) practically never: comparing
+    # the copied pixels and where they landed leaves the unseeded noise out.
+    def build(tf, np):
+        image = (np.arange(2 * 9 * 8 * 2) % 97 + 1).reshape(2, 9, 8, 2).astype("float32")
+        fetches = {}
+        for i, (size, offsets) in enumerate([
+                ([3, 4], [[0.0, 0.0], [0.3, -0.45]]), ([5, 5], [[-0.9, 0.8], [0.99, -1.0]]),
+                ([12, 3], [[2.0, 3.0], [6.7, -2.2]]), ([4, 6], [[-3.5, 1.5], [8.0, 7.0]])]):
+            glimpse = tf.image.extract_glimpse(tf.constant(image), size,
+                                               tf.constant(offsets, tf.float32),
+                                               centered=centered, normalized=normalized)
+            copied = tf.cast(tf.equal(glimpse, tf.round(glimpse)), tf.float32)
+            fetches[f"copied_{i}"] = glimpse * copied
+            fetches[f"where_{i}"] = copied
+        return fetches
+
+    return build
+
+
 SESSION9_CASES = [
+    Case("session9/extract_glimpse_centered_normalized", _glimpse(True, True)),
+    Case("session9/extract_glimpse_centered_pixels", _glimpse(True, False)),
+    Case("session9/extract_glimpse_corner_normalized", _glimpse(False, True)),
+    Case("session9/extract_glimpse_corner_pixels", _glimpse(False, False)),
     Case("session9/raw_rnn_greedy_decoder", _raw_rnn(False), init=True, rtol=1e-4),
     Case("session9/raw_rnn_emit_structure", _raw_rnn(True), init=True, rtol=1e-4),
     Case("session9/partitioners", _partitioners),
