@@ -75,6 +75,8 @@ LAYERS = [
                "gradient_checker", "test", "test_case", "app", "flags", "logging",
                "distribute", "horovod", "summary", "meta_graph", "python", "rnn",
                "rnn_cell_impl", "saved_model", "lookup_tables", "lookup"]),
+
+               "rnn_cell_impl", "saved_model", "distributions"]),
     # TF1's other namespaces (tf.math, tf.linalg, ...): re-exports, and tf.gfile.
     ("more namespaces", ["signal", "spectral",
                          "math", "linalg", "random", "sparse", "debugging", "initializers",

@@ -9,6 +9,7 @@ from . import (  # noqa: A004
     compat,
     data,
     debugging,
+    distributions,
     dtypes,
     errors,
     estimator,

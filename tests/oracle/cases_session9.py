@@ -152,7 +152,51 @@ def _glimpse(centered, normalized):
     return build
 
 
+def _distributions(tf, np):
+    # tf.distributions' closed forms and shapes (sampled values aside: shapes only).
+    tfd = tf.distributions
+    out = {}
+    x = tf.constant(np.linspace(-3, 3, 7).astype("float32"))
+    normal = tfd.Normal(loc=[0.0, 1.0, -2.0, 0.5, 3.0, 0.0, 1.0],
+                        scale=[1.0, 2.0, 0.5, 1.5, 1.0, 3.0, 0.1])
+    for method in ["log_prob", "prob", "cdf", "log_cdf", "survival_function",
+                   "log_survival_function"]:
+        out["normal_" + method] = getattr(normal, method)(x)
+    out["normal_far_log_cdf"] = tfd.Normal(0.0, 1.0).log_cdf(
+        tf.constant([-30.0, -12.0, -9.0, -4.0, 0.0, 4.0, 6.0]))
+    out["normal_quantile"] = normal.quantile(tf.constant([0.1, 0.5, 0.9, 0.3, 0.01, 0.99, 0.6]))
+    for method in ["entropy", "mean", "stddev", "variance", "mode"]:
+        out["normal_" + method] = getattr(normal, method)()
+    out["normal_kl"] = tfd.kl_divergence(normal, tfd.Normal(0.5, 1.5))
+    bern = tfd.Bernoulli(logits=[-2.0, 0.0, 1.5])
+    out["bernoulli_log_prob"] = bern.log_prob([[1, 0, 1], [0, 0, 1]])
+    out["bernoulli_prob"] = bern.prob(1)
+    out["bernoulli_stats"] = tf.stack([bern.entropy(), bern.mean(), bern.variance()])
+    out["bernoulli_mode"] = bern.mode()
+    out["bernoulli_kl"] = tfd.kl_divergence(bern, tfd.Bernoulli(probs=[0.3, 0.5, 0.9]))
+    cat = tfd.Categorical(logits=[[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]])
+    out["categorical_log_prob"] = cat.log_prob([2, 0])
+    out["categorical_log_prob_broadcast"] = cat.log_prob([[0], [1]])
+    out["categorical_entropy"] = cat.entropy()
+    out["categorical_mode"] = cat.mode()
+    out["categorical_kl"] = tfd.kl_divergence(
+        cat, tfd.Categorical(probs=[[0.2, 0.3, 0.5], [0.6, 0.2, 0.2]]))
+    uniform = tfd.Uniform(low=[0.0, -1.0], high=[2.0, 3.0])
+    points = tf.constant([[0.5, 3.5], [-0.1, 0.0]])
+    out["uniform_prob"] = uniform.prob(points)
+    out["uniform_cdf"] = uniform.cdf(points)
+    out["uniform_stats"] = tf.stack([uniform.mean(), uniform.variance(), uniform.stddev(),
+                                     uniform.entropy()])
+    out["sample_shapes"] = tf.concat([tf.shape(normal.sample(4, seed=3)),
+                                      tf.shape(bern.sample([2, 3])), tf.shape(cat.sample(5))],
+                                     0)
+    out["names"] = tf.constant([normal.log_prob(x).name, normal.sample(2).name,
+                                bern.mean().name, tfd.Normal(0.0, 1.0, name="prior").name])
+    return out
+
+
 SESSION9_CASES = [
+    Case("session9/distributions", _distributions),
     Case("session9/extract_glimpse_centered_normalized", _glimpse(True, True)),
     Case("session9/extract_glimpse_centered_pixels", _glimpse(True, False)),
     Case("session9/extract_glimpse_corner_normalized", _glimpse(False, True)),
