@@ -54,11 +54,8 @@ LAYERS = [
                   "ops.sequence_parsing_ops", "ops.fake_quant_ops",
                   "ops.misc_extra_ops", "ops.complex_ops", "ops.fft_ops",
                   "ops.edit_distance_ops", "ops.clustering_ops",
-                  "ops.beam_search_ops", "ops.lookup_ops"]),
-
-                  "ops.beam_search_ops", "ops.ctc_beam_ops"]),
-
-                  "ops.beam_search_ops", "ops.ctc_beam_ops", "ops.image_glimpse_ops"]),
+                  "ops.beam_search_ops", "ops.lookup_ops", "ops.ctc_beam_ops",
+                  "ops.image_glimpse_ops"]),
     ("more gradients", ["ops.complex_grad", "ops.fft_grad",
                         "ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
                         "ops.linalg_extra_grad", "ops.sparse_grad", "ops.sparse_cwise_ops",
@@ -74,9 +71,7 @@ LAYERS = [
                "metrics_extra", "estimator", "feature_column",
                "gradient_checker", "test", "test_case", "app", "flags", "logging",
                "distribute", "horovod", "summary", "meta_graph", "python", "rnn",
-               "rnn_cell_impl", "saved_model", "lookup_tables", "lookup"]),
-
-               "rnn_cell_impl", "saved_model", "distributions"]),
+               "rnn_cell_impl", "saved_model", "lookup_tables", "lookup", "distributions"]),
     # TF1's other namespaces (tf.math, tf.linalg, ...): re-exports, and tf.gfile.
     ("more namespaces", ["signal", "spectral",
                          "math", "linalg", "random", "sparse", "debugging", "initializers",
