@@ -155,3 +155,36 @@ def test_a_small_vae_objective_trains():
                 sess.run(step)
             end = np.mean([sess.run(elbo) for _ in range(10)])
     assert end > start + 0.5
+
+
+def test_contrib_multivariate_normal_diag():
+    ds = tf.contrib.distributions
+    assert ds.Normal is tfd.Normal
+    loc = np.array([[0.0, 1.0, -1.0], [2.0, 0.0, 0.5]])
+    scale = np.array([[1.0, 0.5, 2.0], [0.3, 1.0, 1.5]])
+    x = np.array([[0.2, 0.7, 0.0], [1.5, -0.5, 1.0]])
+    with tf.Graph().as_default():
+        mvn = ds.MultivariateNormalDiag(loc=loc, scale_diag=scale)
+        assert mvn.batch_shape.as_list() == [2]
+        assert mvn.event_shape.as_list() == [3]
+        samples = mvn.sample(4000, seed=3)
+        assert samples.shape.as_list() == [4000, 2, 3]
+        other = ds.MultivariateNormalDiag(loc=np.zeros(3), scale_diag=np.ones(3))
+        values = _run([mvn.log_prob(x), mvn.entropy(), ds.kl_divergence(mvn, other),
+                       samples, mvn.covariance(), mvn.stddev()])
+    per_axis = tfd_normal_log_prob(x, loc, scale)
+    np.testing.assert_allclose(values[0], per_axis.sum(-1))
+    np.testing.assert_allclose(values[1], (0.5 * np.log(2 * np.pi * np.e * scale**2)).sum(-1))
+    kl = 0.5 * (scale**2 + loc**2 - 1 - np.log(scale**2)).sum(-1)
+    np.testing.assert_allclose(values[2], kl)
+    np.testing.assert_allclose(values[3].mean(0), loc, atol=0.1)
+    np.testing.assert_allclose(values[3].std(0), scale, rtol=0.05)
+    np.testing.assert_allclose(values[4][1], np.diag(scale[1] ** 2))
+    np.testing.assert_allclose(values[5], scale)
+    with pytest.raises(AttributeError, match="tf.contrib.distributions.Bijector"):
+        ds.Bijector  # noqa: B018
+
+
+def tfd_normal_log_prob(x, loc, scale):
+    z = (x - loc) / scale
+    return -0.5 * z**2 - np.log(scale * math.sqrt(2 * math.pi))

@@ -9,6 +9,7 @@ confusing failure later on.
 from . import (
     crf,
     data,
+    distributions,
     estimator,
     factorization,
     framework,
@@ -28,8 +29,8 @@ from . import (
 )
 from ._missing import missing_attribute
 
-__all__ = ["crf", "data", "estimator", "factorization", "framework", "image", "keras", "layers",
-           "learn", "legacy_seq2seq", "lookup", "opt", "predictor", "rnn", "seq2seq", "slim",
-           "tensorboard", "training"]
+__all__ = ["crf", "data", "distributions", "estimator", "factorization", "framework", "image",
+           "keras", "layers", "learn", "legacy_seq2seq", "lookup", "opt", "predictor", "rnn",
+           "seq2seq", "slim", "tensorboard", "training"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib")

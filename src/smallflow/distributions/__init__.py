@@ -1,5 +1,6 @@
 """``tf.distributions`` (TensorFlow 1.x core): Normal, Bernoulli, Categorical, Uniform, the
-Distribution base class and KL divergences (see docs/architecture.md)."""
+Distribution base class and KL divergences (see docs/architecture.md). ``mvn_diag`` holds
+``tf.contrib.distributions.MultivariateNormalDiag``."""
 
 from .bernoulli import Bernoulli, Categorical
 from .distribution import (
