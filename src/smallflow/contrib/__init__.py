@@ -19,6 +19,8 @@ from . import (
     learn,
     legacy_seq2seq,
     lookup,
+    losses,
+    metrics,
     opt,
     predictor,
     rnn,
@@ -30,7 +32,7 @@ from . import (
 from ._missing import missing_attribute
 
 __all__ = ["crf", "data", "distributions", "estimator", "factorization", "framework", "image",
-           "keras", "layers", "learn", "legacy_seq2seq", "lookup", "opt", "predictor", "rnn",
-           "seq2seq", "slim", "tensorboard", "training"]
+           "keras", "layers", "learn", "legacy_seq2seq", "lookup", "losses", "metrics", "opt",
+           "predictor", "rnn", "seq2seq", "slim", "tensorboard", "training"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib")

@@ -1,7 +1,7 @@
 """``tf.contrib.slim``: the layers, arg_scope and variable helpers of contrib under slim's
 names (``slim.fully_connected``, ``slim.conv2d``, ``slim.arg_scope``, ...)."""
 
-from . import framework, layers, model_analyzer
+from . import framework, layers, losses, metrics, model_analyzer
 from ._missing import missing_attribute
 from .framework import (
     add_arg_scope,
@@ -37,6 +37,8 @@ from .layers import (
 )
 
 __all__ = [
+    "losses",
+    "metrics",
     "add_arg_scope",
     "apply_regularization",
     "arg_scope",
