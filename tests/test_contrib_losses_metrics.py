@@ -72,3 +72,11 @@ def test_accuracy_recall_at_k_and_errors():
     np.testing.assert_allclose(values, [2 / 3, 1 / 4, 1 / 2])
     with pytest.raises(AttributeError, match="tf.contrib.metrics.streaming_concat"):
         tf.contrib.metrics.streaming_concat  # noqa: B018
+
+
+def test_contrib_util():
+    proto = tf.contrib.util.make_tensor_proto(np.arange(6, dtype=np.float32).reshape(2, 3))
+    assert tf.contrib.util.make_ndarray(proto).tolist() == [[0, 1, 2], [3, 4, 5]]
+    with tf.Graph().as_default():
+        assert tf.contrib.util.constant_value(tf.constant([1, 2])).tolist() == [1, 2]
+        assert tf.contrib.util.constant_value(tf.placeholder(tf.float32)) is None

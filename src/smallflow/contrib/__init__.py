@@ -28,11 +28,12 @@ from . import (
     slim,
     tensorboard,
     training,
+    util,
 )
 from ._missing import missing_attribute
 
 __all__ = ["crf", "data", "distributions", "estimator", "factorization", "framework", "image",
            "keras", "layers", "learn", "legacy_seq2seq", "lookup", "losses", "metrics", "opt",
-           "predictor", "rnn", "seq2seq", "slim", "tensorboard", "training"]
+           "predictor", "rnn", "seq2seq", "slim", "tensorboard", "training", "util"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib")
