@@ -195,7 +195,37 @@ def _distributions(tf, np):
     return out
 
 
+def _signal(tf, np):
+    # tf.signal's framing, windows, STFT round trip, DCTs and mel features.
+    # Noise, not a pure tone: |stft|'s gradient at near-zero bins would be rounding's.
+    x = tf.constant(np.random.default_rng(0).normal(size=(2, 1000)).astype("float32"))
+    out = {"frame": tf.signal.frame(x, 64, 32),
+           "frame_pad": tf.signal.frame(x, 64, 48, pad_end=True, pad_value=1.5),
+           "frame_axis0": tf.signal.frame(tf.transpose(x), 10, 7, axis=0),
+           "hann": tf.signal.hann_window(10), "hann_odd": tf.signal.hann_window(7),
+           "hann_symmetric": tf.signal.hann_window(9, periodic=False),
+           "hamming": tf.signal.hamming_window(12, periodic=False)}
+    spectrum = tf.signal.stft(x, 256, 128)
+    out["stft_abs"] = tf.abs(spectrum)
+    out["stft_padded"] = tf.abs(tf.signal.stft(x, 200, 80, fft_length=300, pad_end=True))
+    out["inverse_stft"] = tf.signal.inverse_stft(
+        spectrum, 256, 128, window_fn=tf.signal.inverse_stft_window_fn(128))
+    out["overlap_and_add"] = tf.signal.overlap_and_add(tf.reshape(x, [2, 10, 100]), 60)
+    mel = tf.signal.linear_to_mel_weight_matrix(40, 129, 16000, 20.0, 7600.0)
+    out["mel"] = mel
+    log_mel = tf.log(tf.tensordot(tf.abs(spectrum), mel, 1) + 1e-6)
+    out["mfcc"] = tf.signal.mfccs_from_log_mel_spectrograms(log_mel)[..., :13]
+    for kind in (1, 2, 3):
+        out[f"dct{kind}"] = tf.signal.dct(x[:, :16], type=kind)
+    out["dct2_ortho"] = tf.signal.dct(x[:, :16], type=2, norm="ortho")
+    out["idct_ortho"] = tf.signal.idct(out["dct2_ortho"], norm="ortho")
+    out["gradient"] = tf.gradients(tf.reduce_sum(out["stft_abs"])
+                                   + tf.reduce_sum(out["overlap_and_add"]), x)[0]
+    return out
+
+
 SESSION9_CASES = [
+    Case("session9/signal", _signal, rtol=1e-4),
     Case("session9/distributions", _distributions),
     Case("session9/extract_glimpse_centered_normalized", _glimpse(True, True)),
     Case("session9/extract_glimpse_centered_pixels", _glimpse(True, False)),

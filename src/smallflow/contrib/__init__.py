@@ -25,6 +25,7 @@ from . import (
     predictor,
     rnn,
     seq2seq,
+    signal,
     slim,
     tensorboard,
     training,
@@ -34,6 +35,6 @@ from ._missing import missing_attribute
 
 __all__ = ["crf", "data", "distributions", "estimator", "factorization", "framework", "image",
            "keras", "layers", "learn", "legacy_seq2seq", "lookup", "losses", "metrics", "opt",
-           "predictor", "rnn", "seq2seq", "slim", "tensorboard", "training", "util"]
+           "predictor", "rnn", "seq2seq", "signal", "slim", "tensorboard", "training", "util"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib")
