@@ -188,3 +188,68 @@ def test_contrib_multivariate_normal_diag():
 def tfd_normal_log_prob(x, loc, scale):
     z = (x - loc) / scale
     return -0.5 * z**2 - np.log(scale * math.sqrt(2 * math.pi))
+
+
+def test_gamma_family_against_scipy():
+    import scipy.stats as st
+
+    x = np.array([0.3, 1.2, 2.5])
+    with tf.Graph().as_default():
+        gamma = tfd.Gamma(concentration=[0.5, 2.0, 3.5], rate=[1.0, 0.5, 2.0])
+        expo = tfd.Exponential(rate=[0.5, 1.0, 2.0])
+        laplace = tfd.Laplace(loc=[0.0, 1.0, -1.0], scale=[1.0, 0.5, 2.0])
+        student = tfd.StudentT(df=[2.5, 3.0, 30.0], loc=[0.0, 1.0, -1.0],
+                               scale=[1.0, 2.0, 0.5])
+        beta = tfd.Beta(concentration1=[0.5, 2.0, 3.0], concentration0=[0.5, 3.0, 1.2])
+        dirichlet = tfd.Dirichlet([1.0, 2.0, 3.0])
+        values = _run([gamma.log_prob(x), gamma.cdf(x), gamma.entropy(),
+                       expo.log_prob(x), laplace.log_prob(x), laplace.cdf(x),
+                       student.log_prob(x), student.cdf(x), student.entropy(),
+                       beta.log_prob([0.3, 0.5, 0.9]), beta.cdf([0.3, 0.5, 0.9]),
+                       beta.entropy(), dirichlet.log_prob([0.2, 0.3, 0.5]),
+                       dirichlet.entropy(), gamma.mode(), student.variance()])
+    scale = 1 / np.array([1.0, 0.5, 2.0])
+    checks = [
+        st.gamma.logpdf(x, [0.5, 2.0, 3.5], scale=scale), st.gamma.cdf(x, [0.5, 2.0, 3.5],
+                                                                      scale=scale),
+        st.gamma.entropy([0.5, 2.0, 3.5], scale=scale),
+        st.expon.logpdf(x, scale=[2.0, 1.0, 0.5]),
+        st.laplace.logpdf(x, [0.0, 1.0, -1.0], [1.0, 0.5, 2.0]),
+        st.laplace.cdf(x, [0.0, 1.0, -1.0], [1.0, 0.5, 2.0]),
+        st.t.logpdf(x, [2.5, 3.0, 30.0], [0.0, 1.0, -1.0], [1.0, 2.0, 0.5]),
+        st.t.cdf(x, [2.5, 3.0, 30.0], [0.0, 1.0, -1.0], [1.0, 2.0, 0.5]),
+        st.t.entropy([2.5, 3.0, 30.0], [0.0, 1.0, -1.0], [1.0, 2.0, 0.5]),
+        st.beta.logpdf([0.3, 0.5, 0.9], [0.5, 2.0, 3.0], [0.5, 3.0, 1.2]),
+        st.beta.cdf([0.3, 0.5, 0.9], [0.5, 2.0, 3.0], [0.5, 3.0, 1.2]),
+        st.beta.entropy([0.5, 2.0, 3.0], [0.5, 3.0, 1.2]),
+        st.dirichlet.logpdf([0.2, 0.3, 0.5], [1.0, 2.0, 3.0]),
+        st.dirichlet.entropy([1.0, 2.0, 3.0]),
+    ]
+    for got, want in zip(values, checks):
+        np.testing.assert_allclose(got, want, rtol=2e-5, atol=1e-6)
+    # Undefined statistics are NaN (allow_nan_stats): a Gamma's mode for concentration < 1.
+    assert np.isnan(values[14][0])
+    np.testing.assert_allclose(values[14][1:], [2.0, 1.25])
+    np.testing.assert_allclose(values[15], st.t.var([2.5, 3.0, 30.0], scale=[1.0, 2.0, 0.5]),
+                               rtol=1e-5)
+
+
+def test_gamma_family_samples():
+    with tf.Graph().as_default():
+        draws = {
+            "gamma": tfd.Gamma(3.0, 2.0).sample(20000, seed=1),
+            "exponential": tfd.Exponential(4.0).sample(20000, seed=2),
+            "beta": tfd.Beta(2.0, 6.0).sample(20000, seed=3),
+            "laplace": tfd.Laplace(1.0, 0.5).sample(20000, seed=4),
+            "student": tfd.StudentT(10.0, -1.0, 2.0).sample(20000, seed=5),
+            "dirichlet": tfd.Dirichlet([1.0, 3.0]).sample(20000, seed=6),
+        }
+        values = _run(draws)
+    np.testing.assert_allclose(values["gamma"].mean(), 1.5, rtol=0.03)
+    np.testing.assert_allclose(values["exponential"].mean(), 0.25, rtol=0.03)
+    np.testing.assert_allclose(values["beta"].mean(), 0.25, rtol=0.03)
+    np.testing.assert_allclose(values["laplace"].mean(), 1.0, atol=0.02)
+    np.testing.assert_allclose(values["laplace"].std(), 0.5 * np.sqrt(2), rtol=0.03)
+    np.testing.assert_allclose(values["student"].std(), 2.0 * np.sqrt(10 / 8), rtol=0.05)
+    np.testing.assert_allclose(values["dirichlet"].mean(0), [0.25, 0.75], atol=0.01)
+    assert values["dirichlet"].shape == (20000, 2)

@@ -224,7 +224,43 @@ def _signal(tf, np):
     return out
 
 
+def _gamma_family(tf, np):
+    # tf.distributions' Gamma, Exponential, Laplace, StudentT, Beta, Dirichlet: densities,
+    # CDFs, entropies, moments (NaN where undefined), KLs, sample shapes, names.
+    tfd = tf.distributions
+    out = {}
+    x = tf.constant([0.3, 1.2, 2.5, 0.05])
+    families = [
+        ("gamma", tfd.Gamma(concentration=[0.5, 2.0, 3.5, 1.0], rate=[1.0, 0.5, 2.0, 3.0])),
+        ("exponential", tfd.Exponential(rate=[0.5, 1.0, 2.0, 4.0])),
+        ("laplace", tfd.Laplace(loc=[0.0, 1.0, -1.0, 2.0], scale=[1.0, 0.5, 2.0, 1.5])),
+        ("student_t", tfd.StudentT(df=[0.8, 3.0, 5.0, 30.0], loc=[0.0, 1.0, -1.0, 0.5],
+                                   scale=[1.0, 2.0, 0.5, 1.0]))]
+    for name, dist in families:
+        out[name + "_log_prob"] = dist.log_prob(x)
+        out[name + "_cdf"] = dist.cdf(x)
+        out[name + "_stats"] = tf.stack([dist.entropy(), dist.mean(), dist.variance(),
+                                         dist.mode()])
+        out[name + "_sample_shape"] = tf.shape(dist.sample([3, 2], seed=1))
+    beta = tfd.Beta(concentration1=[0.5, 2.0, 3.0, 1.5], concentration0=[0.5, 3.0, 1.2, 1.0])
+    points = tf.constant([0.3, 0.5, 0.9, 0.05])
+    out["beta_log_prob"] = beta.log_prob(points)
+    out["beta_cdf"] = beta.cdf(points)
+    out["beta_stats"] = tf.stack([beta.entropy(), beta.mean(), beta.variance(), beta.mode()])
+    dirichlet = tfd.Dirichlet([[1.0, 2.0, 3.0], [0.5, 0.5, 4.0]])
+    out["dirichlet_log_prob"] = dirichlet.log_prob(tf.constant([[0.2, 0.3, 0.5],
+                                                                [0.1, 0.1, 0.8]]))
+    out["dirichlet_entropy"] = dirichlet.entropy()
+    out["dirichlet_moments"] = tf.stack([dirichlet.mean(), dirichlet.variance()])
+    out["kl_gamma"] = tfd.kl_divergence(families[0][1], tfd.Gamma(1.5, 1.0))
+    out["kl_beta"] = tfd.kl_divergence(beta, tfd.Beta(2.0, 2.0))
+    out["names"] = tf.constant([families[0][1].log_prob(x).name, families[1][1].name,
+                                beta.mean().name, dirichlet.name])
+    return out
+
+
 SESSION9_CASES = [
+    Case("session9/distributions_gamma_family", _gamma_family, rtol=1e-5),
     Case("session9/signal", _signal, rtol=1e-4),
     Case("session9/distributions", _distributions),
     Case("session9/extract_glimpse_centered_normalized", _glimpse(True, True)),
