@@ -373,3 +373,11 @@ def test_weight_clipping_fetched_with_the_optimizer_is_not_undone():
             sess.run([solver, loss, clip], {x: np.ones((4, 3), np.float32)})
             value = sess.run(w)
             assert np.abs(value).max() <= 0.01 + 0.001 * 1.5 / 2 + 1e-7
+
+
+def test_static_hash_table_takes_its_name_third():
+    init = tf.lookup.KeyValueTensorInitializer(["a"], [1], tf.string, tf.int64)
+    table = tf.lookup.StaticHashTable(init, -1, "vocab_table")
+    assert table.resource_handle.op.name == "vocab_table"
+    assert table.resource_handle.op.get_attr("shared_name") == ""
+    assert table.lookup(tf.constant(["a"])).op.name.startswith("vocab_table_Lookup/")

@@ -248,7 +248,12 @@ class HashTable(InitializableLookupTableBase):
         super().__init__(default_value, initializer)
 
 
-StaticHashTable = HashTable
+class StaticHashTable(HashTable):
+    """``tf.lookup.StaticHashTable`` (TF 1.15's V1 form): a HashTable without
+    ``shared_name``, so ``name`` is the third positional argument."""
+
+    def __init__(self, initializer, default_value, name=None):
+        super().__init__(initializer, default_value, name=name)
 
 
 class IdTableWithHashBuckets(LookupInterface):

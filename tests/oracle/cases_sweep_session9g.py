@@ -91,6 +91,18 @@ def _vocabulary_with_buckets(tf, np):
     return ({"ids": table.lookup(keys), "size": table.size()}, None, [tf.tables_initializer()])
 
 
+def _table_names(tf, np):
+    # Op names programs see (and GraphDefs keep): the handle, the lookup, the initializer.
+    init = tf.lookup.KeyValueTensorInitializer(["a"], [1], tf.string, tf.int64)
+    table = tf.lookup.StaticHashTable(init, -1, "vocab_table")
+    looked_up = table.lookup(tf.constant(["a"]))
+    unnamed = _ids_table(tf, "vocab")
+    names = [table.resource_handle.op.name, looked_up.op.name, table.initializer.name,
+             unnamed.resource_handle.op.name, unnamed.initializer.name,
+             unnamed.size().op.name]
+    return {"names": tf.constant(names), "found": looked_up}, None, [tf.tables_initializer()]
+
+
 def _table_error(tf, np, which):
     if which == "not_initialized":
         return {"ids": _ids_table(tf, "vocab").lookup(tf.constant(["hello"]))}
@@ -179,6 +191,7 @@ SWEEP_SESSION9G_CASES = [
     Case("sweep_9g/lookup_file_columns", _columns),
     Case("sweep_9g/lookup_key_value_tensors", _key_value),
     Case("sweep_9g/lookup_vocabulary_with_oov_buckets", _vocabulary_with_buckets),
+    Case("sweep_9g/lookup_table_names", _table_names),
     *[Case(f"sweep_9g/lookup_error_{which}", lambda tf, np, w=which: _table_error(tf, np, w))
       for which in ("not_initialized", "wrong_key_dtype", "default_not_scalar", "bad_int",
                     "short_row", "vocab_size_too_big", "duplicate_key", "duplicate_tensor_key",
