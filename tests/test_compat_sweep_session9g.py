@@ -381,3 +381,17 @@ def test_static_hash_table_takes_its_name_third():
     assert table.resource_handle.op.name == "vocab_table"
     assert table.resource_handle.op.get_attr("shared_name") == ""
     assert table.lookup(tf.constant(["a"])).op.name.startswith("vocab_table_Lookup/")
+
+
+def test_session_reset_clears_what_the_server_keeps():
+    server = tf.train.Server.create_local_server()
+    v = tf.Variable(1.0, name="kept")
+    with tf.Session(server.target) as sess:
+        sess.run(v.initializer)
+    tf.Session.reset(server.target, ["another_container"])
+    with tf.Session(server.target) as sess:
+        assert sess.run(v) == 1.0
+    tf.Session.reset(server.target)
+    with tf.Session(server.target) as sess, pytest.raises(tf.errors.FailedPreconditionError):
+        sess.run(v)
+    tf.Session.reset("")  # nothing kept locally: accepted

@@ -804,6 +804,14 @@ def _short_repr(value):
 class Session(BaseSession):
     """``with tf.Session() as sess: sess.run(...)``."""
 
+    @staticmethod
+    def reset(target, containers=None, config=None):
+        """Clear the variables a server (``target``) keeps between sessions: every container
+        when ``containers`` is None, else those named (smallflow's variables all live in the
+        default container ``""``). A local target ("") keeps nothing, as in TensorFlow."""
+        _session_targets.check(target)
+        _session_targets.reset_server_variables(target, containers)
+
 
 class InteractiveSession(BaseSession):
     """A session that makes itself the default (and its graph the default) until closed."""

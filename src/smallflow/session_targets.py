@@ -28,6 +28,18 @@ def unregister(target):
         _SERVER_VARIABLES.pop(target, None)
 
 
+def reset_server_variables(target, containers=None):
+    """``tf.Session.reset``: forget the variables of ``target``'s default container."""
+    if isinstance(target, bytes):
+        target = target.decode("utf-8", "replace")
+    if containers is not None and "" not in list(containers):
+        return
+    with _LOCK:
+        store = _SERVER_VARIABLES.get(target)
+        if store is not None:
+            store.clear()
+
+
 def server_variables(target):
     """The variable store shared by the sessions on ``target`` (None for target "")."""
     if isinstance(target, bytes):

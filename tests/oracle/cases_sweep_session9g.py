@@ -185,6 +185,24 @@ def _server_keeps_variables(tf, np):
     return {"kept": tf.constant(kept)}
 
 
+def _server_reset(tf, np):
+    # tf.Session.reset(target): the server forgets its variables (all containers, or the
+    # ones named; the variables here are in the default container).
+    server = tf.train.Server.create_local_server()
+    with tf.Graph().as_default():
+        v = tf.Variable([3.0], name="kept")
+        with tf.Session(server.target) as sess:
+            sess.run(v.initializer)
+        tf.Session.reset(server.target, ["another_container"])
+        with tf.Session(server.target) as sess:
+            after_other = sess.run(v)
+        tf.Session.reset(server.target)
+        with tf.Session(server.target) as sess:
+            cleared = not sess.run(tf.is_variable_initialized(v))
+    tf.Session.reset("")
+    return {"after_other": tf.constant(after_other), "cleared": tf.constant(cleared)}
+
+
 SWEEP_SESSION9G_CASES = [
     Case("sweep_9g/lookup_vocabulary_file", _vocabulary),
     Case("sweep_9g/lookup_crlf_and_vocab_size", _crlf_and_truncation),
@@ -203,4 +221,5 @@ SWEEP_SESSION9G_CASES = [
     Case("sweep_9g/group_by_window_flush_order", _group_by_window_flush, runs=7),
     Case("sweep_9g/updates_fetched_together", _updates_fetched_together, init=True),
     Case("sweep_9g/server_keeps_variables", _server_keeps_variables),
+    Case("sweep_9g/server_reset", _server_reset),
 ]
