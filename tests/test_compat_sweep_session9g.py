@@ -395,3 +395,59 @@ def test_session_reset_clears_what_the_server_keeps():
     with tf.Session(server.target) as sess, pytest.raises(tf.errors.FailedPreconditionError):
         sess.run(v)
     tf.Session.reset("")  # nothing kept locally: accepted
+
+
+# -- DropoutWrapper: variational masks and TF's default state filter ----------------------------
+
+
+class _Echo(tf.nn.rnn_cell.RNNCell):
+    """A cell whose output is its input (the masks can be read off it)."""
+
+    @property
+    def state_size(self):
+        return 6
+
+    @property
+    def output_size(self):
+        return 6
+
+    def call(self, inputs, state):
+        return inputs, state
+
+
+def test_variational_dropout_keeps_one_mask_for_all_steps_and_rows():
+    cell = tf.nn.rnn_cell.DropoutWrapper(_Echo(), input_keep_prob=0.5, variational_recurrent=True,
+                                         input_size=6, dtype=tf.float32, seed=3)
+    out, _ = tf.nn.dynamic_rnn(cell, tf.ones([4, 5, 6]), dtype=tf.float32)
+    with tf.Session() as sess:
+        first, second = sess.run(out), sess.run(out)
+    assert (first == first[:1, :1]).all()  # one [1, 6] mask: every row, every step
+    assert set(np.unique(first)) <= {0.0, 2.0}  # kept values scaled by 1 / keep_prob
+    assert first.shape == second.shape  # a new mask each run (values may differ)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"variational_recurrent": True, "input_size": 6}, "dtype must be provided"),
+    ({"variational_recurrent": True, "dtype": tf.float32}, "input_size must be provided"),
+])
+def test_variational_dropout_needs_dtype_and_input_size(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        tf.nn.rnn_cell.DropoutWrapper(_Echo(), input_keep_prob=0.5, **kwargs)
+
+
+def test_state_dropout_leaves_every_lstm_memory_cell_alone():
+    # TF's default filter visits the whole state: in a MultiRNNCell of LSTMs each c is
+    # kept, each h dropped.
+    stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(3), tf.nn.rnn_cell.LSTMCell(3)])
+    wrapped = tf.nn.rnn_cell.DropoutWrapper(stack, state_keep_prob=0.5)
+    start = wrapped.zero_state(2, tf.float32)
+    with tf.variable_scope("cells"):
+        _, dropped = wrapped(tf.ones([2, 4]), start)
+    with tf.variable_scope("cells", reuse=True):
+        _, plain = stack(tf.ones([2, 4]), start)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got, want = sess.run([dropped, plain])
+    for layer in range(2):
+        np.testing.assert_array_equal(got[layer].c, want[layer].c)
+        assert set(np.unique(got[layer].h / want[layer].h).round(4)) <= {0.0, 2.0}

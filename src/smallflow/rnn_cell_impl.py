@@ -461,16 +461,17 @@ class _Wrapper(RNNCell):
 
 
 class DropoutWrapper(_Wrapper):
-    """Dropout on a cell's inputs, outputs and (optionally) state, with keep probabilities."""
+    """Dropout on a cell's inputs, outputs and (optionally) state, with keep probabilities.
+
+    ``variational_recurrent=True`` (Gal & Ghahramani) draws one mask per ``Session.run``
+    for the inputs, the state and the outputs, shared by every time step and every batch
+    row (noise of shape ``[1, size]``, as TF 1.x), instead of a new mask at every step.
+    """
 
     def __init__(self, cell, input_keep_prob=1.0, output_keep_prob=1.0, state_keep_prob=1.0,
                  variational_recurrent=False, input_size=None, dtype=None, seed=None,
                  dropout_state_filter_visitor=None):
         super().__init__(cell)
-        if variational_recurrent:
-            raise NotImplementedError(
-                "DropoutWrapper(variational_recurrent=True) is not supported by smallflow; "
-                "use variational_recurrent=False (a new mask at every step).")
         for value, what in ((input_keep_prob, "input_keep_prob"),
                             (output_keep_prob, "output_keep_prob"),
                             (state_keep_prob, "state_keep_prob")):
@@ -480,11 +481,39 @@ class DropoutWrapper(_Wrapper):
         self._output_keep_prob = output_keep_prob
         self._state_keep_prob = state_keep_prob
         self._seed = seed
+        self._variational = variational_recurrent
+        self._noise = {}
+        if variational_recurrent:
+            self._make_noise(input_size, dtype)
         self._filter = dropout_state_filter_visitor
+
+    def _make_noise(self, input_size, dtype):
+        """The variational masks' uniform noise, ``[1, size]`` per part (drawn each run)."""
+        if dtype is None:
+            raise ValueError("When variational_recurrent=True, dtype must be provided")
+        from .ops.random_ops import random_uniform
+
+        salts = iter(range(10, 10**6))
+
+        def noise(size):
+            seed = None if self._seed is None else self._seed + next(salts)
+            return random_uniform([1, *_dims_of(size)], seed=seed, dtype=dtype)
+
+        with name_scope("DropoutWrapperInit"):
+            if not (isinstance(self._input_keep_prob, float | int)
+                    and self._input_keep_prob == 1):
+                if input_size is None:
+                    raise ValueError("When variational_recurrent=True and input_keep_prob < "
+                                     "1.0 or is unknown, input_size must be provided")
+                self._noise[1] = nest.map_structure(noise, input_size)
+            self._noise[2] = nest.map_structure(noise, self._cell.state_size)
+            self._noise[3] = nest.map_structure(noise, self._cell.output_size)
 
     def _dropout(self, values, keep_prob, salt):
         if isinstance(keep_prob, float | int) and keep_prob == 1:
             return values
+        if self._variational:
+            return self._variational_dropout(values, keep_prob, self._noise[salt])
         seed = None if self._seed is None else self._seed + salt
 
         def drop(value):
@@ -492,21 +521,60 @@ class DropoutWrapper(_Wrapper):
 
         return nest.map_structure(drop, values)
 
+    def _filtered_state_dropout(self, state, noise):
+        """Dropout on the parts of the state the filter visitor selects: by default all but
+        each LSTM's memory cell ``c`` (at any depth, as TF's default visitor)."""
+        visitor = self._filter or _default_state_filter
+        decision = visitor(state)
+        children = isinstance(state, tuple | list)
+
+        def part(value, part_noise):
+            if self._variational:
+                return self._variational_dropout(value, self._state_keep_prob, part_noise)
+            return self._dropout(value, self._state_keep_prob, 2)
+
+        if isinstance(decision, bool):
+            if not decision:
+                return state
+            if not children:
+                return part(state, noise)
+            noises = noise if noise is not None else [None] * len(state)
+            parts = [self._filtered_state_dropout(s, n) for s, n in zip(state, noises)]
+            return type(state)(*parts) if hasattr(state, "_fields") else type(state)(parts)
+        noises = noise if noise is not None else [None] * len(state)
+        parts = [part(s, n) if d else s for s, d, n in zip(state, decision, noises)]
+        return type(state)(*parts) if hasattr(state, "_fields") else type(state)(parts)
+
+    @staticmethod
+    def _variational_dropout(values, keep_prob, noise):
+        def drop(value, uniform):
+            # floor(keep + U[0, 1)) is 1 with probability keep; kept values are scaled up.
+            kept = math_ops.floor(keep_prob + uniform)
+            dropped = math_ops.div(value, keep_prob) * kept
+            dropped.set_shape(value.shape)
+            return dropped
+
+        return nest.map_structure(drop, values, noise)
+
     def call(self, inputs, state, scope=None):
         inputs = self._dropout(inputs, self._input_keep_prob, 1)
         output, new_state = self._cell(inputs, state, scope=scope)
         if not (isinstance(self._state_keep_prob, float | int) and self._state_keep_prob == 1):
-            flat = nest.flatten(new_state)
-            fields = getattr(new_state, "_fields", None)
-            if fields == ("c", "h"):
-                # TF's default filter keeps an LSTM's memory cell c undropped.
-                new_state = LSTMStateTuple(new_state.c,
-                                           self._dropout(new_state.h, self._state_keep_prob, 2))
-            else:
-                dropped = [self._dropout(s, self._state_keep_prob, 2) for s in flat]
-                new_state = nest.pack_sequence_as(new_state, dropped)
+            new_state = self._filtered_state_dropout(new_state, self._noise.get(2))
         output = self._dropout(output, self._output_keep_prob, 3)
         return output, new_state
+
+
+def _default_state_filter(substate):
+    """TF 1.x's default: drop every part of the state except an LSTM's memory cell."""
+    if isinstance(substate, LSTMStateTuple):
+        return LSTMStateTuple(c=False, h=True)
+    return not hasattr(substate, "flow")  # TensorArrays are left alone
+
+
+def _dims_of(size):
+    """A state/output size (int or TensorShape) as a list of dimensions."""
+    return [size] if isinstance(size, int) else list(size)
 
 
 class ResidualWrapper(_Wrapper):
