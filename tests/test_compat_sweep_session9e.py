@@ -126,3 +126,38 @@ def test_ref_variable_private_attributes_are_its_ops():
     assert w._variable.op.type == "VariableV2"
     assert w._initializer_op is w.initializer
     assert w._initializer_op.name == "w/Assign"
+
+
+# -- tf.clip_by_value on an embedding's gradient --------------------------------------------------
+# tv-script-generation (and language-translation) clip every gradient with
+# `[(tf.clip_by_value(grad, -1., 1.), var) for grad, var in gradients]`: the embedding's
+# IndexedSlices gradient is clipped occurrence by occurrence and summed when applied.
+
+
+def test_clip_by_value_keeps_indexed_slices_sparse():
+    values = tf.constant([[3.0, -0.5], [-2.0, 0.25], [0.5, 9.0]])
+    sliced = tf.IndexedSlices(values, tf.constant([0, 2, 0]), tf.constant([4, 2]))
+    clipped = tf.clip_by_value(sliced, -1.0, 1.0)
+    assert isinstance(clipped, tf.IndexedSlices)
+    assert clipped.indices is sliced.indices
+    assert clipped.dense_shape is sliced.dense_shape
+    with tf.Session() as sess:
+        got = sess.run(clipped.values)
+    np.testing.assert_array_equal(got, [[1.0, -0.5], [-1.0, 0.25], [0.5, 1.0]])
+
+
+def test_clipped_embedding_gradient_is_summed_after_clipping():
+    table = np.arange(12, dtype=np.float32).reshape(4, 3) / 10
+    ids = np.array([[0, 0, 1, 0], [2, 0, 1, 3]])
+    emb = tf.Variable(table)
+    loss = tf.reduce_sum(tf.nn.embedding_lookup(emb, ids) * 4.0)
+    opt = tf.train.GradientDescentOptimizer(0.1)
+    capped = [(tf.clip_by_value(g, -1.0, 1.0), v) for g, v in opt.compute_gradients(loss)]
+    train = opt.apply_gradients(capped)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train)
+        got = sess.run(emb)
+    # Each occurrence's gradient (4.0) is clipped to 1.0, then the occurrences add up.
+    occurrences = np.bincount(ids.ravel(), minlength=4).astype(np.float32)
+    np.testing.assert_allclose(got, table - 0.1 * occurrences[:, None], rtol=1e-6)

@@ -60,3 +60,23 @@ def _ref_variable_private_attributes(tf, np):
 
 SWEEP_SESSION9E_CASES.append(
     Case("sweep_9e/ref_variable_private_attributes", _ref_variable_private_attributes))
+
+
+def _clip_by_value_sparse_gradient(tf, np):
+    # tv-script-generation's `clip_by_value(grad, -1., 1.)` over compute_gradients: the
+    # embedding's IndexedSlices gradient is clipped per occurrence, then applied (summed).
+    emb = tf.Variable(np.arange(15, dtype=np.float32).reshape(5, 3) / 10)
+    w = tf.Variable(np.ones((3, 1), np.float32) * 3)
+    ids = tf.constant([[0, 0, 1, 0], [2, 0, 1, 4]])
+    loss = tf.reduce_sum(tf.tensordot(tf.nn.embedding_lookup(emb, ids), w, 1) * 2.0)
+    opt = tf.train.GradientDescentOptimizer(0.1)
+    capped = [(tf.clip_by_value(g, -1.0, 1.0), v) for g, v in opt.compute_gradients(loss)]
+    sparse = capped[0][0]
+    with tf.control_dependencies([opt.apply_gradients(capped)]):
+        updated = tf.identity(emb.read_value())
+    return {"values": sparse.values, "indices": sparse.indices, "updated": updated,
+            "kind": tf.constant(type(sparse).__name__)}
+
+
+SWEEP_SESSION9E_CASES.append(
+    Case("sweep_9e/clip_by_value_sparse_gradient", _clip_by_value_sparse_gradient, init=True))

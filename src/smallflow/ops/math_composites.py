@@ -7,6 +7,7 @@ from .. import dtypes
 from ..graph import convert_to_tensor, name_scope
 from .constant_op import cast, stop_gradient
 from .cwise_ops import add, exp, is_finite, log, maximum, minimum, not_equal
+from .indexed_slices import IndexedSlices
 from .reduction_ops import _resolve_axis, reduce_max, reduce_sum
 from .selection_ops import where
 from .shape_ops import reshape, shape, zeros, zeros_like
@@ -15,13 +16,22 @@ from .shape_ops import reshape, shape, zeros, zeros_like
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
-    """``t`` limited to ``[clip_value_min, clip_value_max]`` elementwise."""
+    """``t`` limited to ``[clip_value_min, clip_value_max]`` elementwise.
+
+    An IndexedSlices (an embedding's gradient) is clipped slice by slice and stays sparse, as
+    in TensorFlow: a row looked up twice is clipped twice, then summed when applied, which is
+    not the same as clipping the dense sum (``[(tf.clip_by_value(g, -1., 1.), v) ...]`` over
+    ``compute_gradients`` gives different updates either way).
+    """
+    sliced = t if isinstance(t, IndexedSlices) else None
     with name_scope(name or "clip_by_value") as scope:
-        t = convert_to_tensor(t, name="t")
+        t = convert_to_tensor(t.values if sliced is not None else t, name="t")
         t_min = minimum(t, clip_value_max)
         t.shape.merge_with(t_min.shape)
         t_max = maximum(t_min, clip_value_min, name=scope)
         t.shape.merge_with(t_max.shape)
+        if sliced is not None:
+            return IndexedSlices(t_max, sliced.indices, sliced.dense_shape)
         return t_max
 
 
