@@ -161,3 +161,33 @@ def test_clipped_embedding_gradient_is_summed_after_clipping():
     # Each occurrence's gradient (4.0) is clipped to 1.0, then the occurrences add up.
     occurrences = np.bincount(ids.ravel(), minlength=4).astype(np.float32)
     np.testing.assert_allclose(got, table - 0.1 * occurrences[:, None], rtol=1e-6)
+
+
+# -- tf.losses result names (sentiment-rnn's `tf.losses.mean_squared_error`) ----------------------
+
+
+def test_weighted_losses_are_named_value_as_in_tensorflow():
+    labels = tf.placeholder(tf.int32, [None, 1])
+    predictions = tf.placeholder(tf.float32, [None, 1])
+    reduction = tf.losses.Reduction
+    names = [tf.losses.mean_squared_error(labels, predictions, reduction=r).name
+             for r in (reduction.NONE, reduction.SUM, reduction.MEAN,
+                       reduction.SUM_OVER_BATCH_SIZE, reduction.SUM_BY_NONZERO_WEIGHTS)]
+    assert names == ["mean_squared_error/Mul:0", "mean_squared_error_1/Sum:0",
+                     "mean_squared_error_2/value:0", "mean_squared_error_3/value:0",
+                     "mean_squared_error_4/value:0"]
+    pairwise = tf.losses.mean_pairwise_squared_error(tf.zeros([2, 3]), tf.ones([2, 3]))
+    assert pairwise.name == "mean_pairwise_squared_error/value_2:0"
+    assert tf.get_collection(tf.GraphKeys.LOSSES)[-1] is pairwise
+
+
+def test_sum_over_nonzero_weights_is_the_by_nonzero_reduction():
+    reduction = tf.losses.Reduction
+    assert reduction.SUM_OVER_NONZERO_WEIGHTS == reduction.SUM_BY_NONZERO_WEIGHTS
+    assert reduction.SUM_OVER_NONZERO_WEIGHTS in reduction.all()
+    loss = tf.losses.mean_squared_error([[1], [0], [1]], [[0.7], [0.5], [0.2]],
+                                        weights=[[1.0], [0.0], [2.0]],
+                                        reduction=reduction.SUM_OVER_NONZERO_WEIGHTS)
+    with tf.Session() as sess:
+        got = sess.run(loss)
+    np.testing.assert_allclose(got, (0.3 ** 2 + 2 * 0.8 ** 2) / 2, rtol=1e-6)

@@ -13,10 +13,13 @@ class Reduction:
     MEAN = "weighted_mean"
     SUM_OVER_BATCH_SIZE = "weighted_sum_over_batch_size"
     SUM_BY_NONZERO_WEIGHTS = "weighted_sum_by_nonzero_weights"
+    # TF 1.x's other spelling of the same reduction.
+    SUM_OVER_NONZERO_WEIGHTS = SUM_BY_NONZERO_WEIGHTS
 
     @classmethod
     def all(cls):
-        return (cls.NONE, cls.SUM, cls.MEAN, cls.SUM_OVER_BATCH_SIZE, cls.SUM_BY_NONZERO_WEIGHTS)
+        return (cls.NONE, cls.SUM, cls.MEAN, cls.SUM_OVER_BATCH_SIZE, cls.SUM_OVER_NONZERO_WEIGHTS,
+                cls.SUM_BY_NONZERO_WEIGHTS)
 
     @classmethod
     def validate(cls, key):
@@ -31,7 +34,7 @@ def _reduce_weighted(losses, weights, reduction, loss_collection):
     input_dtype = losses.dtype
     losses = math_ops.cast(losses, dtypes.float32)
     weights = math_ops.cast(weights, dtypes.float32)
-    weighted = losses * weights
+    weighted = math_ops.multiply(losses, weights)
     if reduction == Reduction.NONE:
         loss = weighted
     else:
@@ -46,7 +49,8 @@ def _reduce_weighted(losses, weights, reduction, loss_collection):
             else:
                 nonzero = math_ops.not_equal(array_ops.ones_like(losses) * weights, 0.0)
                 count = math_ops.reduce_sum(math_ops.cast(nonzero, losses.dtype))
-            loss = math_ops.div_no_nan(total, count)
+            # TensorFlow names the mean `value` (`mean_squared_error/value:0`).
+            loss = math_ops.div_no_nan(total, count, name="value")
     loss = math_ops.cast(loss, input_dtype)
     if loss_collection:
         add_to_collection(loss_collection, loss)
@@ -234,14 +238,15 @@ def mean_pairwise_squared_error(labels, predictions, weights=1.0, scope=None,
                                 diffs.dtype)
         count = math_ops.reduce_sum(present, axes, keepdims=True)
         squares = math_ops.reduce_sum(diffs * diffs, axes, keepdims=True)
-        term1 = 2.0 * math_ops.div_no_nan(squares, count - 1.0)
+        term1 = 2.0 * math_ops.div_no_nan(squares, count - 1.0, name="value")
         sums = math_ops.reduce_sum(diffs, axes, keepdims=True)
-        term2 = 2.0 * math_ops.div_no_nan(sums * sums, count * (count - 1.0))
+        term2 = 2.0 * math_ops.div_no_nan(sums * sums, count * (count - 1.0), name="value")
         batch_weights = weights if weights.shape.ndims == 0 else math_ops.reduce_max(
             weights * array_ops.ones_like(count), axes, keepdims=True)
         loss = math_ops.reduce_sum((term1 - term2) * batch_weights)
+        # Named as in TensorFlow, whose two safe divisions above are `value` and `value_1`.
         loss = array_ops.where(math_ops.greater(math_ops.reduce_sum(count), 0.0), loss,
-                               array_ops.zeros_like(loss))
+                               array_ops.zeros_like(loss), name="value")
         if loss_collection:
             add_to_collection(loss_collection, loss)
         return loss

@@ -80,3 +80,27 @@ def _clip_by_value_sparse_gradient(tf, np):
 
 SWEEP_SESSION9E_CASES.append(
     Case("sweep_9e/clip_by_value_sparse_gradient", _clip_by_value_sparse_gradient, init=True))
+
+
+def _loss_names(tf, np):
+    # sentiment-rnn's tf.losses.mean_squared_error: the reduced loss is named `value`.
+    labels = tf.placeholder(tf.float32, [None, 2])
+    predictions = tf.placeholder(tf.float32, [None, 2])
+    reduction = tf.losses.Reduction
+    names = [tf.losses.mean_squared_error(labels, predictions, reduction=r).name
+             for r in (reduction.NONE, reduction.SUM, reduction.MEAN,
+                       reduction.SUM_OVER_BATCH_SIZE, reduction.SUM_BY_NONZERO_WEIGHTS,
+                       reduction.SUM_OVER_NONZERO_WEIGHTS)]
+    names += [tf.losses.absolute_difference(labels, predictions).name,
+              tf.losses.softmax_cross_entropy(labels, predictions).name,
+              tf.losses.sigmoid_cross_entropy(labels, predictions).name,
+              tf.losses.compute_weighted_loss(predictions).name,
+              tf.losses.mean_pairwise_squared_error(labels, predictions).name,
+              tf.losses.huber_loss(labels, predictions).name,
+              tf.losses.log_loss(labels, predictions).name,
+              tf.losses.hinge_loss(labels, predictions).name,
+              tf.losses.cosine_distance(labels, predictions, axis=1).name]
+    return {"names": tf.constant(names), "reductions": tf.constant(list(reduction.all()))}
+
+
+SWEEP_SESSION9E_CASES.append(Case("sweep_9e/loss_names", _loss_names))
