@@ -191,3 +191,18 @@ def test_sum_over_nonzero_weights_is_the_by_nonzero_reduction():
     with tf.Session() as sess:
         got = sess.run(loss)
     np.testing.assert_allclose(got, (0.3 ** 2 + 2 * 0.8 ** 2) / 2, rtol=1e-6)
+
+
+# -- default names of zeros_like / ones_like (gan_mnist's labels=tf.ones_like(logits)) ------------
+
+
+def test_zeros_like_and_ones_like_are_named_as_in_tensorflow():
+    logits = tf.placeholder(tf.float32, [None, 1])
+    assert tf.ones_like(logits).name == "ones_like:0"
+    assert tf.ones_like(logits).name == "ones_like_1:0"
+    assert tf.zeros_like(logits).name == "zeros_like:0"
+    assert tf.zeros_like(logits, dtype=tf.int32).name == "zeros_like_1:0"
+    assert tf.ones_like(logits, name="targets").name == "targets:0"
+    tf.nn.sigmoid_cross_entropy_with_logits(logits=logits, labels=tf.zeros_like(logits))
+    names = [op.name for op in tf.get_default_graph().get_operations()]
+    assert "logistic_loss/zeros_like" in names

@@ -104,3 +104,20 @@ def _loss_names(tf, np):
 
 
 SWEEP_SESSION9E_CASES.append(Case("sweep_9e/loss_names", _loss_names))
+
+
+def _like_names(tf, np):
+    # gan_mnist's losses: labels=tf.ones_like(logits) * (1 - smooth), tf.zeros_like(logits);
+    # the ops are named ones_like / zeros_like (and so inside sigmoid_cross_entropy).
+    logits = tf.placeholder(tf.float32, [None, 1], name="logits")
+    made = [tf.ones_like(logits), tf.ones_like(logits), tf.zeros_like(logits),
+            tf.zeros_like(logits, dtype=tf.int32), tf.ones_like(logits, dtype=tf.float64),
+            tf.ones_like(logits, name="targets")]
+    loss = tf.nn.sigmoid_cross_entropy_with_logits(logits=logits, labels=made[0])
+    names = [t.name for t in made] + [loss.name]
+    names += sorted(op.name for op in tf.get_default_graph().get_operations()
+                    if op.name.startswith("logistic_loss/") and "like" in op.name)
+    return {"names": tf.constant(names)}
+
+
+SWEEP_SESSION9E_CASES.append(Case("sweep_9e/like_names", _like_names))

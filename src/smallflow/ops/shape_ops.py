@@ -178,17 +178,19 @@ register_op("OnesLike", lambda attrs: np.ones_like, same_shape,
 
 
 def zeros_like(tensor, dtype=None, name=None, optimize=True):
+    # Named `zeros_like` by default, as TensorFlow names the op (not after its type).
     tensor = convert_to_tensor(tensor)
     if dtype is not None and dtypes.as_dtype(dtype).base_dtype != tensor.dtype:
-        return zeros(shape(tensor), dtype=dtype, name=name)
-    return make_unary("ZerosLike", tensor, name)
+        return zeros(shape(tensor), dtype=dtype, name=name or "zeros_like")
+    return make_unary("ZerosLike", tensor, name, default_name="zeros_like")
 
 
 def ones_like(tensor, dtype=None, name=None, optimize=True):
+    # Named `ones_like` by default, as in TensorFlow (whose op there is a Fill of the shape).
     tensor = convert_to_tensor(tensor)
     if dtype is not None and dtypes.as_dtype(dtype).base_dtype != tensor.dtype:
-        return ones(shape(tensor), dtype=dtype, name=name)
-    return make_unary("OnesLike", tensor, name)
+        return ones(shape(tensor), dtype=dtype, name=name or "ones_like")
+    return make_unary("OnesLike", tensor, name, default_name="ones_like")
 
 
 # -- rearrangements ---------------------------------------------------------------------------
