@@ -25,6 +25,11 @@ from ._missing import missing_attribute
 from .framework import add_arg_scope
 
 __all__ = [
+    # TF 1.0 feature columns (layers_feature_columns.py)
+    "bucketized_column", "crossed_column", "embedding_column", "one_hot_column",
+    "real_valued_column", "sparse_column_with_hash_bucket",
+    "sparse_column_with_integerized_feature", "sparse_column_with_keys",
+    "weighted_sparse_column",
     "apply_regularization",
     "avg_pool2d",
     "batch_norm",
@@ -568,6 +573,18 @@ def _clip(pairs, clip_gradients):
     raise ValueError(f"Unknown type {type(clip_gradients)} for clip_gradients")
 
 
-from .normalization import layer_norm  # noqa: E402 - its own module, sharing the helpers above
+# TF 1.0's feature columns (contrib.learn tutorials), in their own module.
+from .layers_feature_columns import (  # noqa: E402
+    bucketized_column,
+    crossed_column,
+    embedding_column,
+    one_hot_column,
+    real_valued_column,
+    sparse_column_with_hash_bucket,
+    sparse_column_with_integerized_feature,
+    sparse_column_with_keys,
+    weighted_sparse_column,
+)
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.layers")
+from .normalization import layer_norm  # noqa: E402 - its own module, sharing the helpers above

@@ -1,11 +1,23 @@
 """``tf.contrib.learn``: ``datasets`` (load_dataset, the CSV loaders, iris/boston/mnist/dbpedia)
-and ``preprocessing`` (VocabularyProcessor, ByteProcessor), ``ModeKeys``. The contrib Estimators
-are not provided: use ``tf.estimator``."""
+and ``preprocessing`` (VocabularyProcessor, ByteProcessor), ``ModeKeys``, and TF 1.0's canned
+Estimators (``DNNClassifier``... with ``fit``/``evaluate``/``predict``) over ``tf.estimator``'s
+(see estimators.py). ``Experiment``, ``learn_runner`` and ``SKCompat`` are not provided."""
 
 from .._missing import missing_attribute
 from . import datasets, preprocessing
+from .estimators import (
+    DNNClassifier,
+    DNNLinearCombinedClassifier,
+    DNNLinearCombinedRegressor,
+    DNNRegressor,
+    LinearClassifier,
+    LinearRegressor,
+    infer_real_valued_columns_from_input,
+)
 
-__all__ = ["ModeKeys", "datasets", "preprocessing"]
+__all__ = ["DNNClassifier", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
+           "DNNRegressor", "LinearClassifier", "LinearRegressor", "ModeKeys", "datasets",
+           "infer_real_valued_columns_from_input", "preprocessing"]
 
 
 class ModeKeys:

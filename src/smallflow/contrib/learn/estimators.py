@@ -1,0 +1,272 @@
+"""The ``tf.contrib.learn`` Estimators of TensorFlow 1.0-1.2 (``DNNClassifier``,
+``DNNRegressor``, ``LinearClassifier``, ``LinearRegressor``, ``DNNLinearCombined*``), as the
+TF 1.0 tutorials use them: ``fit`` / ``evaluate`` / ``predict`` with either an ``input_fn``
+or NumPy ``x`` and ``y``, features given as one tensor (the column named ``""``) or a dict.
+
+Each is an adapter over the matching ``tf.estimator`` canned estimator: the same model,
+checkpoints and metrics. What the old API adds: ``x``/``y`` arrays become input functions
+(``fit``: shuffled batches of ``batch_size``, by default the whole ``x``, repeated; ``evaluate``
+and ``predict``: one pass in order); ``predict`` of a classifier yields class ids (TF 1.0's
+behaviour; ``predict_proba`` the probabilities), of a regressor the scores.
+"""
+
+import numpy as np
+
+from ... import estimator as _estimator
+from ...estimator import inputs as _inputs
+from ...graph import GraphKeys, get_default_graph
+
+# Ops that end an input with OutOfRangeError (queues, tf.data iterators).
+_FEEDING_OPS = frozenset({"QueueDequeueV2", "QueueDequeueManyV2", "QueueDequeueUpToV2",
+                          "QueueDequeue", "QueueDequeueMany", "QueueDequeueUpTo",
+                          "IteratorGetNext", "IteratorGetNextSync"})
+
+__all__ = ["DNNClassifier", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
+           "DNNRegressor", "LinearClassifier", "LinearRegressor",
+           "infer_real_valued_columns_from_input"]
+
+
+def _as_dict(features):
+    """A Tensor or array of features is the column named ""; a dict stays as it is."""
+    return features if isinstance(features, dict) else {"": features}
+
+
+def _wrap(input_fn):
+    def wrapped():
+        result = input_fn()
+        if isinstance(result, tuple):
+            features, labels = result
+            return _as_dict(features), labels
+        return _as_dict(result)
+
+    return wrapped
+
+
+def _numpy_input_fn(x, y, batch_size, shuffle, epochs):
+    features = _as_dict(x)
+    sizes = {np.shape(v)[0] for v in features.values()}
+    if len(sizes) != 1:
+        raise ValueError(f"the features' first dimensions differ: {sorted(sizes)}")
+    size = sizes.pop()
+    return _inputs.numpy_input_fn(
+        {k: np.asarray(v) for k, v in features.items()},
+        None if y is None else np.asarray(y),
+        batch_size=batch_size or size, num_epochs=epochs, shuffle=shuffle)
+
+
+def _input_fn(x, y, input_fn, batch_size, shuffle, epochs):
+    if input_fn is not None:
+        if x is not None or y is not None:
+            raise ValueError("Either x or input_fn must be provided, not both.")
+        if batch_size is not None:
+            raise ValueError("batch_size must be None when input_fn is provided.")
+        return _wrap(input_fn)
+    if x is None:
+        raise ValueError("Either x or input_fn must be provided.")
+    return _numpy_input_fn(x, y, batch_size, shuffle, epochs)
+
+
+class _Adapter:
+    """fit / evaluate / predict of contrib.learn onto a tf.estimator Estimator."""
+
+    _classifier = False
+
+    def __init__(self, estimator):
+        self._estimator = estimator
+
+    model_dir = property(lambda self: self._estimator.model_dir)
+    config = property(lambda self: self._estimator.config)
+
+    def fit(self, x=None, y=None, input_fn=None, steps=None, batch_size=None, monitors=None,
+            max_steps=None):
+        """Train for ``steps`` more steps (or up to ``max_steps``); returns self."""
+        if x is not None and y is None and input_fn is None:
+            raise ValueError("fit needs labels y with x")
+        self._estimator.train(_input_fn(x, y, input_fn, batch_size, True, None),
+                              hooks=monitors, steps=steps, max_steps=max_steps)
+        return self
+
+    def partial_fit(self, x=None, y=None, input_fn=None, steps=1, batch_size=None,
+                    monitors=None):
+        return self.fit(x, y, input_fn, steps, batch_size, monitors)
+
+    def evaluate(self, x=None, y=None, input_fn=None, feed_fn=None, batch_size=None,
+                 steps=None, metrics=None, name=None, checkpoint_path=None, hooks=None):
+        """The metrics dict over ``steps`` batches (or the whole of ``x``)."""
+        if feed_fn is not None:
+            raise NotImplementedError("evaluate(feed_fn=...) is not provided; pass an "
+                                      "input_fn")
+        if metrics is not None:
+            raise NotImplementedError("evaluate(metrics=...) is not provided; the canned "
+                                      "metrics are returned (tf.estimator.add_metrics adds more)")
+        return self._estimator.evaluate(_input_fn(x, y, input_fn, batch_size, False, 1),
+                                        steps=steps, hooks=hooks,
+                                        checkpoint_path=checkpoint_path, name=name)
+
+    def _predictions(self, x, input_fn, batch_size, key, as_iterable):
+        wrapped = _input_fn(x, None, input_fn, batch_size, False, 1)
+        state = {}
+
+        def recording():
+            result = wrapped()
+            # contrib.learn's rule: inputs with no queue (or iterator) behind them are
+            # constants, predicted once; others run until they are exhausted.
+            graph = get_default_graph()
+            state["one_pass"] = input_fn is not None and not graph.get_collection(
+                GraphKeys.QUEUE_RUNNERS) and not any(
+                    op.type in _FEEDING_OPS for op in graph.get_operations())
+            return result
+
+        def values():
+            for batch in self._estimator.predict(recording, yield_single_examples=False):
+                rows = batch[key] if isinstance(batch, dict) else batch
+                for row in rows:
+                    yield row[0] if key in ("class_ids", "predictions") and \
+                        np.size(row) == 1 else row
+                if state.get("one_pass"):
+                    return
+
+        return values() if as_iterable else np.array(list(values()))
+
+    def get_variable_names(self):
+        return self._estimator.get_variable_names()
+
+    def get_variable_value(self, name):
+        return self._estimator.get_variable_value(name)
+
+
+class _Classifier(_Adapter):
+    _classifier = True
+
+    def predict(self, x=None, input_fn=None, batch_size=None, outputs=None, as_iterable=True):
+        """The predicted class ids (TF 1.0-1.2's ``predict`` of a classifier)."""
+        return self.predict_classes(x, input_fn, batch_size, as_iterable)
+
+    def predict_classes(self, x=None, input_fn=None, batch_size=None, as_iterable=True):
+        return self._predictions(x, input_fn, batch_size, "class_ids", as_iterable)
+
+    def predict_proba(self, x=None, input_fn=None, batch_size=None, as_iterable=True):
+        return self._predictions(x, input_fn, batch_size, "probabilities", as_iterable)
+
+
+class _Regressor(_Adapter):
+    def predict(self, x=None, input_fn=None, batch_size=None, outputs=None, as_iterable=True):
+        """The predicted values."""
+        return self.predict_scores(x, input_fn, batch_size, as_iterable)
+
+    def predict_scores(self, x=None, input_fn=None, batch_size=None, as_iterable=True):
+        return self._predictions(x, input_fn, batch_size, "predictions", as_iterable)
+
+
+def _unsupported(name, value, default=None):
+    if value is not default and value is not None and value is not False:
+        raise NotImplementedError(f"contrib.learn's {name} is not provided")
+
+
+class DNNClassifier(_Classifier):
+    def __init__(self, hidden_units, feature_columns, model_dir=None, n_classes=2,
+                 weight_column_name=None, optimizer=None, activation_fn=None, dropout=None,
+                 gradient_clip_norm=None, enable_centered_bias=False, config=None,
+                 feature_engineering_fn=None, embedding_lr_multipliers=None,
+                 input_layer_min_slice_size=None, label_keys=None):
+        _unsupported("gradient_clip_norm", gradient_clip_norm)
+        _unsupported("feature_engineering_fn", feature_engineering_fn)
+        _unsupported("embedding_lr_multipliers", embedding_lr_multipliers)
+        kwargs = {} if activation_fn is None else {"activation_fn": activation_fn}
+        super().__init__(_estimator.DNNClassifier(
+            hidden_units, feature_columns, model_dir=model_dir, n_classes=n_classes,
+            weight_column=weight_column_name, label_vocabulary=label_keys,
+            optimizer=optimizer or "Adagrad", dropout=dropout, config=config, **kwargs))
+
+
+class DNNRegressor(_Regressor):
+    def __init__(self, hidden_units, feature_columns, model_dir=None,
+                 weight_column_name=None, optimizer=None, activation_fn=None, dropout=None,
+                 gradient_clip_norm=None, enable_centered_bias=False, config=None,
+                 feature_engineering_fn=None, label_dimension=1,
+                 embedding_lr_multipliers=None, input_layer_min_slice_size=None):
+        _unsupported("gradient_clip_norm", gradient_clip_norm)
+        _unsupported("feature_engineering_fn", feature_engineering_fn)
+        kwargs = {} if activation_fn is None else {"activation_fn": activation_fn}
+        super().__init__(_estimator.DNNRegressor(
+            hidden_units, feature_columns, model_dir=model_dir,
+            label_dimension=label_dimension, weight_column=weight_column_name,
+            optimizer=optimizer or "Adagrad", dropout=dropout, config=config, **kwargs))
+
+
+class LinearClassifier(_Classifier):
+    def __init__(self, feature_columns, model_dir=None, n_classes=2, weight_column_name=None,
+                 optimizer=None, gradient_clip_norm=None, enable_centered_bias=False,
+                 _joint_weight=False, config=None, feature_engineering_fn=None,
+                 label_keys=None):
+        _unsupported("gradient_clip_norm", gradient_clip_norm)
+        _unsupported("feature_engineering_fn", feature_engineering_fn)
+        super().__init__(_estimator.LinearClassifier(
+            feature_columns, model_dir=model_dir, n_classes=n_classes,
+            weight_column=weight_column_name, label_vocabulary=label_keys,
+            optimizer=optimizer or "Ftrl", config=config))
+
+
+class LinearRegressor(_Regressor):
+    def __init__(self, feature_columns, model_dir=None, weight_column_name=None,
+                 optimizer=None, gradient_clip_norm=None, enable_centered_bias=False,
+                 label_dimension=1, _joint_weights=False, config=None,
+                 feature_engineering_fn=None):
+        _unsupported("gradient_clip_norm", gradient_clip_norm)
+        _unsupported("feature_engineering_fn", feature_engineering_fn)
+        super().__init__(_estimator.LinearRegressor(
+            feature_columns, model_dir=model_dir, label_dimension=label_dimension,
+            weight_column=weight_column_name, optimizer=optimizer or "Ftrl", config=config))
+
+
+class DNNLinearCombinedClassifier(_Classifier):
+    def __init__(self, model_dir=None, n_classes=2, weight_column_name=None,
+                 linear_feature_columns=None, linear_optimizer=None, _joint_linear_weights=False,
+                 dnn_feature_columns=None, dnn_optimizer=None, dnn_hidden_units=None,
+                 dnn_activation_fn=None, dnn_dropout=None, gradient_clip_norm=None,
+                 enable_centered_bias=False, config=None, feature_engineering_fn=None,
+                 embedding_lr_multipliers=None, input_layer_min_slice_size=None,
+                 label_keys=None, fix_global_step_increment_bug=False):
+        _unsupported("gradient_clip_norm", gradient_clip_norm)
+        _unsupported("feature_engineering_fn", feature_engineering_fn)
+        kwargs = {} if dnn_activation_fn is None else {"dnn_activation_fn": dnn_activation_fn}
+        super().__init__(_estimator.DNNLinearCombinedClassifier(
+            model_dir=model_dir, linear_feature_columns=linear_feature_columns,
+            linear_optimizer=linear_optimizer or "Ftrl", dnn_feature_columns=dnn_feature_columns,
+            dnn_optimizer=dnn_optimizer or "Adagrad", dnn_hidden_units=dnn_hidden_units,
+            dnn_dropout=dnn_dropout, n_classes=n_classes, weight_column=weight_column_name,
+            label_vocabulary=label_keys, config=config, **kwargs))
+
+
+class DNNLinearCombinedRegressor(_Regressor):
+    def __init__(self, model_dir=None, weight_column_name=None, linear_feature_columns=None,
+                 linear_optimizer=None, _joint_linear_weights=False, dnn_feature_columns=None,
+                 dnn_optimizer=None, dnn_hidden_units=None, dnn_activation_fn=None,
+                 dnn_dropout=None, gradient_clip_norm=None, enable_centered_bias=False,
+                 label_dimension=1, config=None, feature_engineering_fn=None,
+                 embedding_lr_multipliers=None, input_layer_min_slice_size=None,
+                 fix_global_step_increment_bug=False):
+        _unsupported("gradient_clip_norm", gradient_clip_norm)
+        _unsupported("feature_engineering_fn", feature_engineering_fn)
+        kwargs = {} if dnn_activation_fn is None else {"dnn_activation_fn": dnn_activation_fn}
+        super().__init__(_estimator.DNNLinearCombinedRegressor(
+            model_dir=model_dir, linear_feature_columns=linear_feature_columns,
+            linear_optimizer=linear_optimizer or "Ftrl", dnn_feature_columns=dnn_feature_columns,
+            dnn_optimizer=dnn_optimizer or "Adagrad", dnn_hidden_units=dnn_hidden_units,
+            dnn_dropout=dnn_dropout, label_dimension=label_dimension,
+            weight_column=weight_column_name, config=config, **kwargs))
+
+
+def infer_real_valued_columns_from_input(x):
+    """Real-valued feature columns for ``x`` (an array: one column named "" of its width;
+    a dict: one column per key)."""
+    from ..layers_feature_columns import real_valued_column
+
+    features = _as_dict(x)
+    columns = []
+    for key, value in features.items():
+        value = np.asarray(value)
+        width = int(np.prod(value.shape[1:])) if value.ndim > 1 else 1
+        dtype = "float64" if value.dtype == np.float64 else "float32"
+        columns.append(real_valued_column(key, dimension=width, dtype=dtype))
+    return columns
