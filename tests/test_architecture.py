@@ -19,7 +19,8 @@ LAYERS = [
                     "datasets.idx",  # the IDX reader needs only NumPy,
                     # TensorFlow's checkpoint format (RestoreV2 reads it in the ops layer)
                     "train.sstable", "train.tensor_bundle",
-                    "datasets.download"]),  # atomic, verified downloads: the stdlib only
+                    "datasets.download",  # atomic, verified downloads: the stdlib only
+                    "ops.philox"]),  # TensorFlow's Philox generator: NumPy only
     ("registry", ["registry", "op_signature"]),
     ("graph", ["graph", "graph_io", "graph_tf_form", "tf_op_attrs"]),
     ("ops", ["ops.parsing_ops", "ops.sparse_tensor",

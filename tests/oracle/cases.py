@@ -917,6 +917,11 @@ from cases_sweep_session9g import SWEEP_SESSION9G_CASES  # noqa: E402 - as above
 
 EXTRA += SWEEP_SESSION9G_CASES
 
+# session 9's sweep F (deeplearning.ai, CS231n, CS224n): seeded random values (Philox).
+from cases_sweep_session9f import SWEEP_SESSION9F_CASES  # noqa: E402 - as above
+
+EXTRA += SWEEP_SESSION9F_CASES
+
 # helper hcov: the op types no other case built (tests/oracle/test_op_coverage.py).
 from cases_coverage import COVERAGE_CASES  # noqa: E402 - as above
 

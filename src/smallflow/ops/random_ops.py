@@ -3,16 +3,19 @@
 Each random op draws fresh values every time it runs. Its stream lives in the session (a
 new session starts the sequence again), seeded by ``get_seed``: with a graph seed and no
 op seed, the op seed is the graph's op counter, so rebuilding the same graph in the same
-order repeats the same numbers.
+order repeats the same numbers. The four stateful samplers here draw TensorFlow's Philox
+stream (``philox.py``), so seeded programs get TensorFlow's numbers.
 """
 
 import numpy as np
 
 from .. import dtypes
+from ..errors import InvalidArgumentError
 from ..graph import Tensor, get_default_graph, name_scope
 from ..op_signature import FLOATS, INDEX, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
+from . import philox
 from .array_ops import constant
 from .common import constant_value, make_op
 from .math_ops import add, multiply, subtract
@@ -56,47 +59,63 @@ def _random_static(op):
     return [TensorShape([int(d) for d in dims])]
 
 
-def _normal_kernel_factory(truncated):
-    """Kernels of standard normal samples; ``truncated`` redraws those beyond 2 sigma."""
+def _philox(attrs, state):
+    """This session's Philox stream for one op: TensorFlow's generator, keyed by the seeds.
+
+    Without seeds (or with both zero, as TensorFlow reads a zero pair) the key and counter
+    come from OS entropy, so unseeded programs differ from run to run as in TensorFlow.
+    """
+    streams = state.random_streams
+    name = attrs["stream"]
+    stream = streams.get(name)
+    if stream is None:
+        seed, seed2 = attrs["seed"], attrs["seed2"]
+        if not seed and not seed2:
+            seed, seed2 = (int(word) for word in
+                           np.random.SeedSequence().generate_state(2, np.uint64))
+        stream = streams[name] = philox.PhiloxStream(seed, seed2)
+    return stream
+
+
+def _size(shape):
+    return int(np.prod(np.asarray(shape, dtype=np.int64), dtype=np.int64))
+
+
+def _float_kernel_factory(distribution):
+    """Kernels drawing ``distribution(stream, size, dtype)`` from TensorFlow's Philox."""
 
     def factory(attrs, state):
-        generator = _stream(attrs, state, attrs["stream"])
+        stream = _philox(attrs, state)
         dtype = attrs["dtype"].as_numpy_dtype
 
         def draw(shape):
-            values = generator.standard_normal(tuple(shape), dtype=np.float32)
-            outside = np.abs(values) > 2.0 if truncated else None
-            while truncated and outside.any():
-                values[outside] = generator.standard_normal(int(outside.sum()),
-                                                            dtype=np.float32)
-                outside = np.abs(values) > 2.0
-            return values.astype(dtype, copy=False)
+            dims = tuple(int(d) for d in np.asarray(shape).reshape(-1))
+            return distribution(stream, _size(dims), dtype).reshape(dims)
 
         return draw
 
     return factory
 
 
-_normal_kernel = _normal_kernel_factory(truncated=False)
-_truncated_normal_kernel = _normal_kernel_factory(truncated=True)
-
-
-def _uniform_kernel(attrs, state):
-    generator = _stream(attrs, state, attrs["stream"])
-    dtype = attrs["dtype"].as_numpy_dtype
-
-    def draw(shape):
-        return generator.random(tuple(shape), dtype=np.float32).astype(dtype, copy=False)
-
-    return draw
+_normal_kernel = _float_kernel_factory(philox.normal)
+_truncated_normal_kernel = _float_kernel_factory(philox.truncated_normal)
+_uniform_kernel = _float_kernel_factory(philox.uniform)
 
 
 def _uniform_int_kernel(attrs, state):
-    generator = _stream(attrs, state, attrs["stream"])
+    stream = _philox(attrs, state)
     dtype = attrs["dtype"].as_numpy_dtype
 
     def draw(shape, minval, maxval):
-        return generator.integers(minval, maxval, size=tuple(shape), dtype=dtype)
+        dims = tuple(int(d) for d in np.asarray(shape).reshape(-1))
+        if np.ndim(minval) or np.ndim(maxval):
+            raise InvalidArgumentError(
+                None, None, f"minval and maxval must be 0-D, got shapes "
+                            f"{list(np.shape(minval))} and {list(np.shape(maxval))}")
+        if not minval < maxval:
+            raise InvalidArgumentError(None, None,
+                                       f"Need minval < maxval, got {minval} >= {maxval}")
+        return philox.uniform_int(stream, _size(dims), minval, maxval, dtype).reshape(dims)
 
     return draw
 
@@ -128,55 +147,62 @@ def _shape_tensor(shape):
     return constant(dims.astype(np.int32), name="shape")
 
 
-def _random_op(op_type, shape, dtype, seed, extra_inputs=()):
-    """The raw sampling op (call inside the public function's name scope)."""
-    shape_tensor = _shape_tensor(shape)
+def _random_op(op_type, shape_tensor, dtype, seed, extra_inputs=(), name=None):
+    """The raw sampling op (call inside the public function's name scope).
+
+    The seed is taken only now, after the shape and parameter constants exist: with a
+    graph seed and no op seed TensorFlow 1.x uses the graph's op count at this point, so
+    the constants must be created first, in TensorFlow's order, for seeded programs to
+    draw TensorFlow's numbers.
+    """
     seed1, seed2 = get_seed(seed)
     attrs = {"dtype": dtype, "seed": seed1, "seed2": seed2}
-    op = make_op(op_type, [shape_tensor, *extra_inputs], [dtype], attrs, op_type)
+    op = make_op(op_type, [shape_tensor, *extra_inputs], [dtype], attrs, name or op_type)
     op.attrs["stream"] = op.name
     return op.outputs[0]
 
 
-def _scaled(raw, scale, shift, scope):
-    scale = constant(scale, dtype=raw.dtype, name="stddev") if not isinstance(
-        scale, Tensor) else scale
-    shift = constant(shift, dtype=raw.dtype, name="mean") if not isinstance(
-        shift, Tensor) else shift
-    return add(multiply(raw, scale, name="mul"), shift, name=scope)
+def _parameter(value, dtype, name):
+    return value if isinstance(value, Tensor) else constant(value, dtype=dtype, name=name)
+
+
+def _normal_family(op_type, shape, mean, stddev, dtype, seed, scope):
+    shape_tensor = _shape_tensor(shape)
+    mean_tensor = _parameter(mean, dtype, "mean")
+    stddev_tensor = _parameter(stddev, dtype, "stddev")
+    raw = _random_op(op_type, shape_tensor, dtype, seed)
+    return add(multiply(raw, stddev_tensor, name="mul"), mean_tensor, name=scope)
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Samples of a normal distribution; fresh values on every run."""
     dtype = dtypes.as_dtype(dtype).base_dtype
     with name_scope(name or "random_normal") as scope:
-        raw = _random_op("RandomStandardNormal", shape, dtype, seed)
-        return _scaled(raw, stddev, mean, scope)
+        return _normal_family("RandomStandardNormal", shape, mean, stddev, dtype, seed, scope)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Normal samples, redrawn when more than two standard deviations from the mean."""
     dtype = dtypes.as_dtype(dtype).base_dtype
     with name_scope(name or "truncated_normal") as scope:
-        raw = _random_op("TruncatedNormal", shape, dtype, seed)
-        return _scaled(raw, stddev, mean, scope)
+        return _normal_family("TruncatedNormal", shape, mean, stddev, dtype, seed, scope)
 
 
 def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
     """Uniform samples in ``[minval, maxval)`` (``maxval`` defaults to 1 for floats)."""
     dtype = dtypes.as_dtype(dtype).base_dtype
     with name_scope(name or "random_uniform") as scope:
-        if dtype.is_integer:
-            if maxval is None:
-                raise ValueError(f"Must specify maxval for integer dtype {dtype!r}")
-            # tensors are taken as they are (k-means draws up to a computed row count)
-            bounds = [v if isinstance(v, Tensor) else constant(v, dtype=dtype, name=n)
-                      for v, n in ((minval, "min"), (maxval, "max"))]
-            return _random_op("RandomUniformInt", shape, dtype, seed, bounds)
+        if dtype.is_integer and maxval is None:
+            raise ValueError(f"Must specify maxval for integer dtype {dtype!r}")
         maxval = 1 if maxval is None else maxval
-        raw = _random_op("RandomUniform", shape, dtype, seed)
-        low = minval if isinstance(minval, Tensor) else constant(minval, dtype=dtype, name="min")
-        high = maxval if isinstance(maxval, Tensor) else constant(maxval, dtype=dtype,
-                                                                  name="max")
+        shape_tensor = _shape_tensor(shape)
+        # tensors are taken as they are (k-means draws up to a computed row count)
+        low = _parameter(minval, dtype, "min")
+        high = _parameter(maxval, dtype, "max")
+        if dtype.is_integer:
+            # the op itself carries the scope's name, as in TensorFlow
+            return _random_op("RandomUniformInt", shape_tensor, dtype, seed, [low, high],
+                              name=scope)
+        raw = _random_op("RandomUniform", shape_tensor, dtype, seed)
         span = subtract(high, low, name="sub")
         return add(multiply(raw, span, name="mul"), low, name=scope)
