@@ -34,8 +34,6 @@ NOT_COMPARED = {
     # Ours only: TensorFlow has no op of this name in the graphs it builds.
     "BroadcastGradientArgs": "built only when exporting gradients in TF's form "
                              "(tests/test_graph_tf_form.py); our gradients reduce in the kernel",
-    "Dropout": "our fused tf.nn.dropout (TF builds it from RandomUniform, Floor, Mul); random; "
-               "tests/test_graph_tf_form.py checks it is exported as TF's ops",
     "ShapeN": "tf.shape_n builds one Shape per tensor; ShapeN comes only from imported "
               "GraphDefs (tests/test_op_signatures.py); coverage/shape_n compares tf.shape_n",
     "StatelessSeedMix": "ours for tf.random.experimental.stateless_split/fold_in; seeds are "
