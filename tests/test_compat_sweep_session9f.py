@@ -142,3 +142,39 @@ def test_integer_uniform_needs_minval_below_maxval_when_run():
         with pytest.raises(tf.errors.InvalidArgumentError, match="Need minval < maxval"):
             sess.run(value, {low: 4})
         assert set(sess.run(value, {low: 2})) <= {2, 3}
+
+
+# -- tf.one_hot: depth is an input -------------------------------------------------------------
+
+
+def test_one_hot_takes_a_tensor_depth():
+    # deeplearning.ai's one_hot_matrix: C = tf.constant(C, name='C'); tf.one_hot(labels, C, axis=0)
+    tf.reset_default_graph()
+    depth = tf.constant(4, name="C")
+    hot = tf.one_hot(indices=np.array([1, 2, 3, 0, 2, 1]), depth=depth, axis=0)
+    assert hot.shape.as_list() == [4, 6]
+    fed_depth = tf.placeholder(tf.int32, [])
+    dynamic = tf.one_hot([0, 2], fed_depth)
+    assert dynamic.shape.as_list() == [2, None]
+    with tf.Session() as sess:
+        got, got_dynamic = sess.run([hot, dynamic], {fed_depth: 3})
+    np.testing.assert_array_equal(got, np.eye(4)[[1, 2, 3, 0, 2, 1]].T)
+    np.testing.assert_array_equal(got_dynamic, [[1, 0, 0], [0, 0, 1]])
+
+
+def test_one_hot_builds_tensorflows_ops():
+    tf.reset_default_graph()
+    out = tf.one_hot([1, 2], 3)
+    ops = tf.get_default_graph().get_operations()
+    assert [op.name for op in ops] == ["one_hot/on_value", "one_hot/off_value",
+                                       "one_hot/indices", "one_hot/depth", "one_hot"]
+    assert [t.op.name for t in out.op.inputs] == ["one_hot/indices", "one_hot/depth",
+                                                  "one_hot/on_value", "one_hot/off_value"]
+
+
+def test_one_hot_refuses_a_negative_depth_when_run():
+    tf.reset_default_graph()
+    depth = tf.placeholder(tf.int32, [])
+    out = tf.one_hot([0], depth)
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError, match="depth"):
+        sess.run(out, {depth: -1})

@@ -63,3 +63,28 @@ SWEEP_SESSION9F_CASES = [
     Case("sweep9f/philox_initializers", _initializers, init=True, rtol=_NORMAL_RTOL),
     Case("sweep9f/philox_dropout", _dropout, runs=2),
 ]
+
+
+def _one_hot(tf, np):
+    # deeplearning.ai's one_hot_matrix passes depth as a tensor; a fed depth too
+    labels = np.array([1, 2, 3, 0, 2, 1])
+    by_constant = tf.one_hot(labels, tf.constant(4, name="C"), axis=0)
+    depth = tf.placeholder(tf.int32, [], name="depth")
+    fed = tf.one_hot(tf.constant([0, 2, 5]), depth, on_value=2.0, off_value=-1.0)
+    names = [op.name for op in tf.get_default_graph().get_operations()]
+    fetches = {"by_constant": by_constant, "fed": fed, "names": tf.constant(names),
+               "fed_shape": tf.constant(str(fed.shape))}
+    return fetches, {depth: 3}
+
+
+SWEEP_SESSION9F_CASES.append(Case("sweep9f/one_hot_tensor_depth", _one_hot))
+
+
+def _one_hot_dtypes(tf, np):
+    # on/off values set the dtype; mismatches are refused when building
+    ints = tf.one_hot([1, 0], 3, on_value=5, off_value=0)
+    mixed = tf.one_hot([1], 3, on_value=1, off_value=0.0)
+    return {"ints": ints, "mixed": mixed}
+
+
+SWEEP_SESSION9F_CASES.append(Case("sweep9f/one_hot_value_dtypes", _one_hot_dtypes))

@@ -295,10 +295,13 @@ def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002
 
 
 def _one_hot_kernel(attrs):
-    depth = attrs["depth"]
     axis = attrs["axis"]
 
-    def one_hot_array(indices, on_value, off_value):
+    def one_hot_array(indices, depth, on_value, off_value):
+        depth = int(depth)
+        if depth < 0:
+            raise InvalidArgumentError(None, None,
+                                       f"depth must be non-negative, got: {depth}")
         hot = indices[..., None] == np.arange(depth)
         out = np.where(hot, on_value, off_value).astype(on_value.dtype, copy=False)
         return out if axis == -1 else np.moveaxis(out, -1, axis)
@@ -312,26 +315,44 @@ def _one_hot_static(op):
         return [unknown_shape()]
     dims = known.as_list()
     axis = op.attrs["axis"]
-    dims.insert(len(dims) if axis == -1 else axis, op.attrs["depth"])
+    depth = constant_value(op.inputs[1])
+    dims.insert(len(dims) if axis == -1 else axis, None if depth is None else int(depth))
     return [TensorShape(dims)]
 
 
+# depth is an input, as in TensorFlow: it may be a tensor (tf.constant(C), a placeholder)
 register_op("OneHot", _one_hot_kernel, _one_hot_static,
-            signature=signature("indices: TI, on_value: T, off_value: T -> output: T",
+            signature=signature("indices: TI, depth: int32, on_value: T, off_value: T "
+                                "-> output: T",
                                 T=ALL,
                                 TI=(dtypes.uint8, dtypes.int32, dtypes.int64)))
 
 
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
     """Rows of ``depth`` values: ``on_value`` at each index, ``off_value`` elsewhere."""
-    indices = convert_to_tensor(indices)
-    if dtype is None:
-        dtype = convert_to_tensor(on_value).dtype if on_value is not None else dtypes.float32
-    dtype = dtypes.as_dtype(dtype).base_dtype
-    on = convert_to_tensor(1 if on_value is None else on_value, dtype=dtype, name="on_value")
-    off = convert_to_tensor(0 if off_value is None else off_value, dtype=dtype,
-                            name="off_value")
-    attrs = {"depth": int(depth), "axis": -1 if axis is None else int(axis)}
-    return make_op("OneHot", [indices, on, off], [dtype], attrs, name).outputs[0]
+    with name_scope(name or "one_hot") as scope:
+        # given on/off values become tensors first (unnamed: Const, Const_1) and set the dtype
+        on = None if on_value is None else convert_to_tensor(on_value)
+        off = None if off_value is None else convert_to_tensor(off_value)
+        given = [t for t in (on, off) if t is not None]
+        if dtype is not None:
+            dtype = dtypes.as_dtype(dtype).base_dtype
+            for label, tensor in (("on_value", on), ("off_value", off)):
+                if tensor is not None and tensor.dtype.base_dtype != dtype:
+                    raise TypeError(f"dtype {tensor.dtype.base_dtype!r} of {label} does not "
+                                    f"match dtype parameter {dtype!r}")
+        else:
+            dtype = given[0].dtype.base_dtype if given else dtypes.float32
+        if on is None:
+            on = convert_to_tensor(1, dtype=dtype, name="on_value")
+        if off is None:
+            off = convert_to_tensor(0, dtype=dtype, name="off_value")
+        if on.dtype.base_dtype != off.dtype.base_dtype:
+            raise TypeError(f"dtype {on.dtype.base_dtype!r} of on_value does not match "
+                            f"dtype {off.dtype.base_dtype!r} of off_value")
+        indices = convert_to_tensor(indices, name="indices")
+        depth = convert_to_tensor(depth, dtype=dtypes.int32, name="depth")
+        attrs = {"axis": -1 if axis is None else int(axis)}
+        return make_op("OneHot", [indices, depth, on, off], [dtype], attrs, scope).outputs[0]
 
 
