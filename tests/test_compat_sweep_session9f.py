@@ -178,3 +178,66 @@ def test_one_hot_refuses_a_negative_depth_when_run():
     out = tf.one_hot([0], depth)
     with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError, match="depth"):
         sess.run(out, {depth: -1})
+
+
+# -- graph-seeded ops without op seeds: the op seed is TensorFlow 1.x's op count ---------------
+
+
+def test_neural_style_transfer_cells_print_the_notebook_values():
+    # deeplearning.ai "Art Generation with Neural Style Transfer": tf.set_random_seed(1) and
+    # random_normal with no op seed, so each op's seed is the graph's op count when it is built
+    # (3 and 9 here); the expected outputs were printed by TensorFlow 1.x (TensorFlow 2
+    # counts seeded ops instead and prints other numbers)
+    tf.reset_default_graph()
+    with tf.Session():
+        tf.set_random_seed(1)
+        a_c = tf.random_normal([1, 4, 4, 3], mean=1, stddev=4)
+        a_g = tf.random_normal([1, 4, 4, 3], mean=1, stddev=4)
+        unrolled_c = tf.reshape(a_c, (3, 16))
+        unrolled_g = tf.reshape(a_g, (3, 16))
+        j_content = 1.0 / (4 * 4 * 4 * 3) * tf.reduce_sum((unrolled_c - unrolled_g) ** 2)
+        assert j_content.eval() == pytest.approx(6.76559, abs=1e-5)
+    tf.reset_default_graph()
+    with tf.Session():
+        tf.set_random_seed(1)
+        a = tf.random_normal([3, 2], mean=1, stddev=4)
+        gram = tf.matmul(a, tf.transpose(a)).eval()
+    notebook_gram = [[6.42230511, -4.42912197, -2.09668207],
+                     [-4.42912197, 19.46583748, 19.56387138],
+                     [-2.09668207, 19.56387138, 20.6864624]]
+    np.testing.assert_allclose(gram, notebook_gram, rtol=1e-6)
+
+
+# -- names and contrib's softmax (CS231n's slim model) ------------------------------------------
+
+
+def test_reshape_converts_its_arguments_in_its_own_scope():
+    # TensorFlow names a list shape Reshape/shape, so a later tf.shape is plain "Shape"
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None, 2, 3])
+    tf.reshape(x, [-1, 3])
+    tf.shape(x)
+    tf.reshape([1, 2, 3, 4], [2, 2], name="foo")
+    names = [op.name for op in tf.get_default_graph().get_operations()]
+    assert names == ["Placeholder", "Reshape/shape", "Reshape", "Shape", "foo/tensor",
+                     "foo/shape", "foo"]
+
+
+def test_contrib_softmax_normalises_the_last_axis_of_any_rank():
+    # slim.layers.softmax(slim.layers.flatten(top)) in a CS231n 2017 solution
+    import smallflow.contrib.slim as slim
+
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None, 2, 3])
+    probabilities = slim.layers.softmax(x)
+    assert probabilities.shape.as_list() == [None, 2, 3]
+    assert probabilities.op.name.startswith("softmax/")
+    logits = np.arange(12, dtype=np.float32).reshape(2, 2, 3) / 3
+    with tf.Session() as sess:
+        got = sess.run(probabilities, {x: logits})
+    expected = np.exp(logits) / np.exp(logits).sum(axis=-1, keepdims=True)
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+    with pytest.raises(ValueError, match="rank of shape must be at least 2"):
+        tf.contrib.layers.softmax(tf.constant([1.0, 2.0]))
+    with pytest.raises(ValueError, match="Last dimension must be known"):
+        tf.contrib.layers.softmax(tf.placeholder(tf.float32, [3, None]))

@@ -88,3 +88,18 @@ def _one_hot_dtypes(tf, np):
 
 
 SWEEP_SESSION9F_CASES.append(Case("sweep9f/one_hot_value_dtypes", _one_hot_dtypes))
+
+
+def _reshape_names(tf, np):
+    # arguments converted in the op's scope: Reshape/shape, foo/tensor, foo/shape
+    x = tf.placeholder(tf.float32, [None, 2, 3], name="x")
+    flat = tf.reshape(x, [-1, 3])
+    tf.shape(x)
+    named = tf.reshape([1, 2, 3, 4], [2, 2], name="foo")
+    again = tf.reshape(x, tf.shape(x))
+    names = [op.name for op in tf.get_default_graph().get_operations()]
+    feed = {x: np.arange(12, dtype=np.float32).reshape(2, 2, 3)}
+    return {"names": tf.constant(names), "flat": flat, "named": named, "again": again}, feed
+
+
+SWEEP_SESSION9F_CASES.append(Case("sweep9f/reshape_argument_names", _reshape_names))

@@ -46,6 +46,7 @@ __all__ = [
     "max_pool2d",
     "one_hot_encoding",
     "optimize_loss",
+    "softmax",
     "sum_regularizer",
     "variance_scaling_initializer",
     "xavier_initializer",
@@ -401,6 +402,25 @@ def one_hot_encoding(labels, num_classes, on_value=1.0, off_value=0.0,
         outputs = array_ops.one_hot(labels, num_classes, on_value=on_value,
                                     off_value=off_value)
         return _collect_output(outputs_collections, "OneHotEncoding", outputs)
+
+
+@add_arg_scope
+def softmax(logits, scope=None):
+    """Softmax over the last axis of a tensor of rank 2 or more (its last axis known): the
+    logits are viewed as ``[-1, classes]`` rows, as contrib's ``softmax`` does."""
+    with variable_scope(scope, "softmax", [logits]):
+        logits = convert_to_tensor(logits)
+        dims = logits.shape.as_tuple()
+        if dims is None:
+            raise ValueError("Dims of shape must be known but is None")
+        if len(dims) < 2:
+            raise ValueError(f"rank of shape must be at least 2 not: {len(dims)}")
+        if dims[-1] is None:
+            raise ValueError("Last dimension must be known but is None")
+        rows = array_ops.reshape(logits, [-1, dims[-1]])
+        predictions = array_ops.reshape(nn_ops.softmax(rows), array_ops.shape(logits))
+        predictions.set_shape(logits.shape)
+        return predictions
 
 
 @add_arg_scope

@@ -87,9 +87,11 @@ register_op("Reshape", _reshape_kernel, _reshape_static,
 
 def reshape(tensor, shape, name=None):
     """Give ``tensor`` a new shape with the same number of elements (one -1 is inferred)."""
-    tensor = convert_to_tensor(tensor)
-    return make_op("Reshape", [tensor, _shape_input(shape)], [tensor.dtype], None,
-                   name).outputs[0]
+    # TensorFlow converts the arguments inside the op's own scope (Reshape/shape)
+    with name_scope(name or "Reshape") as scope:
+        tensor = convert_to_tensor(tensor, name="tensor")
+        shape = _shape_input(shape)
+        return make_op("Reshape", [tensor, shape], [tensor.dtype], None, scope).outputs[0]
 
 
 def _shape_kernel(attrs):
