@@ -16,6 +16,8 @@ about one float32 normal sample in a hundred differs from TensorFlow's by one un
 last place, where glibc's ``logf``/``sincosf`` are not correctly rounded.
 """
 
+import sys
+
 import numpy as np
 
 _MASK32 = 0xFFFFFFFF
@@ -26,6 +28,7 @@ _W32B = 0xBB67AE85
 _M4X32A = np.uint64(0xD2511F53)
 _M4X32B = np.uint64(0xCD9E8D57)
 _ROUNDS = 10
+_LITTLE_ENDIAN = sys.byteorder == "little"
 # Blocks (four words each) an op reserves per output element and run; a truncated-normal
 # group of outputs owns this many words per element.
 RESERVED_PER_OUTPUT = 256
@@ -47,25 +50,34 @@ def philox_blocks(key, counter, offsets):
     high_words = carry + np.uint64(high & _MASK64)
     mask = np.uint64(_MASK32)
     shift = np.uint64(32)
-    c0 = low_words & mask
-    c1 = low_words >> shift
-    c2 = high_words & mask
-    c3 = high_words >> shift
+    c0 = (low_words & mask).astype(np.uint32)
+    c1 = (low_words >> shift).astype(np.uint32)
+    c2 = (high_words & mask).astype(np.uint32)
+    c3 = (high_words >> shift).astype(np.uint32)
     k0 = key & _MASK32
     k1 = (key >> 32) & _MASK32
     for round_index in range(_ROUNDS):
         if round_index:
             k0 = (k0 + _W32A) & _MASK32
             k1 = (k1 + _W32B) & _MASK32
-        product0 = _M4X32A * c0
-        product1 = _M4X32B * c2
-        c0, c1, c2, c3 = (
-            (product1 >> shift) ^ c1 ^ np.uint64(k0),
-            product1 & mask,
-            (product0 >> shift) ^ c3 ^ np.uint64(k1),
-            product0 & mask,
-        )
-    return np.stack([c0, c1, c2, c3], axis=-1).astype(np.uint32)
+        low0, high0 = _multiply_wide(_M4X32A, c0)
+        low1, high1 = _multiply_wide(_M4X32B, c2)
+        high1 ^= c1
+        high1 ^= np.uint32(k0)
+        high0 ^= c3
+        high0 ^= np.uint32(k1)
+        c0, c1, c2, c3 = high1, low1, high0, low0
+    return np.stack([c0, c1, c2, c3], axis=-1)
+
+
+def _multiply_wide(multiplier, words):
+    """The low and high 32-bit halves of ``multiplier * words`` (uint32 arrays)."""
+    product = words.astype(np.uint64) * multiplier
+    if _LITTLE_ENDIAN:
+        halves = product.view(np.uint32).reshape(*product.shape, 2)
+        return halves[..., 0].copy(), halves[..., 1].copy()
+    return ((product & np.uint64(_MASK32)).astype(np.uint32),
+            (product >> np.uint64(32)).astype(np.uint32))
 
 
 class PhiloxStream:
