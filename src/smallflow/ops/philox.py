@@ -17,6 +17,7 @@ last place, where glibc's ``logf``/``sincosf`` are not correctly rounded.
 """
 
 import sys
+import threading
 
 import numpy as np
 
@@ -86,11 +87,14 @@ class PhiloxStream:
     def __init__(self, seed, seed2):
         self.key = int(seed) & _MASK64
         self.counter = (int(seed2) & _MASK64) << 64
+        # queue-runner threads may run the same op at once: each run gets its own blocks
+        self._lock = threading.Lock()
 
     def reserve(self, num_outputs):
         """The counter a run producing ``num_outputs`` values starts at; moves past it."""
-        start = self.counter
-        self.counter = (start + num_outputs * RESERVED_PER_OUTPUT) & _MASK128
+        with self._lock:
+            start = self.counter
+            self.counter = (start + num_outputs * RESERVED_PER_OUTPUT) & _MASK128
         return start
 
 
