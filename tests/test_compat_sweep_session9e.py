@@ -206,3 +206,31 @@ def test_zeros_like_and_ones_like_are_named_as_in_tensorflow():
     tf.nn.sigmoid_cross_entropy_with_logits(logits=logits, labels=tf.zeros_like(logits))
     names = [op.name for op in tf.get_default_graph().get_operations()]
     assert "logistic_loss/zeros_like" in names
+
+
+# -- names in Anna KaRNNa's graph: tf.one_hot, tf.clip_by_global_norm ------------------------------
+
+
+def test_one_hot_is_built_in_a_one_hot_scope():
+    inputs = tf.placeholder(tf.int32, [None, 5], name="inputs")
+    first = tf.one_hot(inputs, 83)
+    assert first.name == "one_hot:0"
+    assert [t.name for t in first.op.inputs] == ["inputs:0", "one_hot/on_value:0",
+                                                 "one_hot/off_value:0"]
+    assert tf.one_hot(inputs, 83).name == "one_hot_1:0"
+    assert tf.one_hot(inputs, 83, name="x_one_hot").name == "x_one_hot:0"
+
+
+def test_clip_by_global_norm_names_as_tensorflow():
+    a = tf.Variable([3.0, 4.0])
+    clipped, norm = tf.clip_by_global_norm([a * 1.0, None], 1.0)
+    assert norm.name == "global_norm/global_norm:0"
+    assert clipped[0].name == "clip_by_global_norm/clip_by_global_norm/_0:0"
+    assert clipped[1] is None
+    with tf.name_scope("outer"):
+        named, named_norm = tf.clip_by_global_norm([a * 1.0], 1.0, name="clip")
+    assert named_norm.name == "outer/clip/global_norm:0"
+    assert named[0].name == "outer/clip_1/outer/clip_1/_0:0"
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_allclose(sess.run(clipped[0]), [0.6, 0.8], rtol=1e-6)

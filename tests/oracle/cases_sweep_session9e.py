@@ -121,3 +121,23 @@ def _like_names(tf, np):
 
 
 SWEEP_SESSION9E_CASES.append(Case("sweep_9e/like_names", _like_names))
+
+
+def _one_hot_and_global_norm_names(tf, np):
+    # Anna KaRNNa: tf.one_hot(inputs, num_classes) and clip_by_global_norm(tf.gradients(...)).
+    inputs = tf.placeholder(tf.int32, [None, 5], name="inputs")
+    hots = [tf.one_hot(inputs, 83), tf.one_hot(inputs, 83, name="x_one_hot"),
+            tf.one_hot([1, 2], 3, on_value=5, off_value=-1)]
+    a = tf.Variable([3.0, 4.0])
+    clipped, norm = tf.clip_by_global_norm([a * 1.0, None, a * 2.0], 1.0)
+    with tf.name_scope("outer"):
+        named, named_norm = tf.clip_by_global_norm([a * 1.0], 1.0, name="clip")
+        given, _ = tf.clip_by_global_norm([a * 1.0], 1.0, use_norm=tf.constant(2.0))
+    names = [t.name for t in hots] + [t.op.inputs[1].name for t in hots]
+    names += [clipped[0].name, clipped[2].name, norm.name, named[0].name, named_norm.name,
+              given[0].name]
+    return {"names": tf.constant(names), "hot": hots[2], "clipped": clipped[2], "norm": norm}
+
+
+SWEEP_SESSION9E_CASES.append(
+    Case("sweep_9e/one_hot_and_global_norm_names", _one_hot_and_global_norm_names, init=True))

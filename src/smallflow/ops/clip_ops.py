@@ -64,8 +64,9 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     if isinstance(t_list, Tensor) or not isinstance(t_list, list | tuple):
         raise TypeError("t_list should be a sequence")
     t_list = list(t_list)
-    with name_scope(name or "clip_by_global_norm"):
-        norm = global_norm(t_list) if use_norm is None else convert_to_tensor(use_norm)
+    # As TensorFlow: the norm is computed first, in its own scope (global_norm/global_norm).
+    norm = global_norm(t_list, name) if use_norm is None else convert_to_tensor(use_norm)
+    with name_scope(name or "clip_by_global_norm") as scope:
         clip = math_ops.cast(clip_norm, norm.dtype)
         finite = math_ops.is_finite(norm)
         ratio = math_ops.realdiv(clip, math_ops.maximum(norm, clip))
@@ -78,8 +79,10 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
                 continue
             values = convert_to_tensor(_values(t))
             factor = math_ops.cast(scale, values.dtype)
+            # TensorFlow names each result "<scope>_<i>" inside the scope, which gives
+            # clip_by_global_norm/clip_by_global_norm/_0.
             clipped.append(_like(t, array_ops.identity(values * factor,
-                                                       name=f"clipped_{index}")))
+                                                       name=f"{scope}_{index}")))
         return clipped, norm
 
 
