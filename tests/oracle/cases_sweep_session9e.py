@@ -133,7 +133,10 @@ def _one_hot_and_global_norm_names(tf, np):
     with tf.name_scope("outer"):
         named, named_norm = tf.clip_by_global_norm([a * 1.0], 1.0, name="clip")
         given, _ = tf.clip_by_global_norm([a * 1.0], 1.0, use_norm=tf.constant(2.0))
-    names = [t.name for t in hots] + [t.op.inputs[1].name for t in hots]
+    graph = tf.get_default_graph()
+    names = [t.name for t in hots] + [
+        graph.get_tensor_by_name(n).name
+        for n in ("one_hot/on_value:0", "x_one_hot/off_value:0", "one_hot_1/on_value:0")]
     names += [clipped[0].name, clipped[2].name, norm.name, named[0].name, named_norm.name,
               given[0].name]
     return {"names": tf.constant(names), "hot": hots[2], "clipped": clipped[2], "norm": norm}
