@@ -136,7 +136,7 @@ def _one_hot_and_global_norm_names(tf, np):
     graph = tf.get_default_graph()
     names = [t.name for t in hots] + [
         graph.get_tensor_by_name(n).name
-        for n in ("one_hot/on_value:0", "x_one_hot/off_value:0", "one_hot_1/on_value:0")]
+        for n in ("one_hot/on_value:0", "x_one_hot/off_value:0")]
     names += [clipped[0].name, clipped[2].name, norm.name, named[0].name, named_norm.name,
               given[0].name]
     return {"names": tf.constant(names), "hot": hots[2], "clipped": clipped[2], "norm": norm}
