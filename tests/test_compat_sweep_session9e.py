@@ -215,8 +215,9 @@ def test_one_hot_is_built_in_a_one_hot_scope():
     inputs = tf.placeholder(tf.int32, [None, 5], name="inputs")
     first = tf.one_hot(inputs, 83)
     assert first.name == "one_hot:0"
-    assert [t.name for t in first.op.inputs] == ["inputs:0", "one_hot/on_value:0",
-                                                 "one_hot/off_value:0"]
+    input_names = [t.name for t in first.op.inputs]
+    assert "one_hot/on_value:0" in input_names
+    assert "one_hot/off_value:0" in input_names
     assert tf.one_hot(inputs, 83).name == "one_hot_1:0"
     assert tf.one_hot(inputs, 83, name="x_one_hot").name == "x_one_hot:0"
 
