@@ -268,19 +268,27 @@ class _Nested:
         return self._outer.__exit__(*exc)
 
 
-def as_parameter(value, name, dtype=None):
-    """A parameter tensor (``Tensor`` kept as it is when its dtype already fits)."""
-    if isinstance(value, Tensor) and (dtype is None or value.dtype.base_dtype == dtype):
-        return array_ops.identity(value, name=name)
-    return convert_to_tensor(value, dtype=dtype, name=name)
-
-
-def common_float_dtype(values):
-    """The dtype of the first Tensor or float array among ``values`` (float32 otherwise)."""
-    for value in values:
-        if isinstance(value, Tensor):
-            return value.dtype.base_dtype
-        array = np.asarray(value)
-        if array.dtype == np.float64 and isinstance(value, np.ndarray):
-            return dtypes.float64
-    return dtypes.float32
+def parameters_in_scope(scope_name, names, values):
+    """Convert a distribution's parameters inside its own name scope, as ``identity`` ops
+    named after them; a Python number takes the dtype of a Tensor among the parameters.
+    Returns ``(scope, tensors, dtype)``, ``scope`` ending in "/" (the distribution's name);
+    ValueError when the parameters' float dtypes differ."""
+    graph = get_default_graph()
+    with graph.name_scope(scope_name) as scope:
+        converted = []
+        for name, value in zip(names, values):
+            dtype = None
+            if not isinstance(value, Tensor):
+                tensors = [v for v in list(values) + converted if isinstance(v, Tensor)]
+                if tensors and tensors[0].dtype.is_floating:
+                    dtype = tensors[0].dtype.base_dtype
+            tensor = convert_to_tensor(value, name=name, dtype=dtype)
+            converted.append(array_ops.identity(tensor, name=name))
+        kinds = {t.dtype.base_dtype for t in converted}
+        if len(kinds) > 1:
+            raise ValueError(f"Tensors must have the same float dtype, got "
+                             f"{sorted(k.name for k in kinds)}")
+        kind = kinds.pop()
+        if not kind.is_floating:
+            raise ValueError(f"Expected floating point type, got {kind.name}")
+    return (scope if scope.endswith("/") else scope + "/"), converted, kind

@@ -21,32 +21,17 @@ from ..ops import (
     stateless_random_ops,
 )
 from ..ops.math_extra_ops import broadcast_dynamic_shape, broadcast_static_shape
-from .distribution import FULLY_REPARAMETERIZED, NOT_REPARAMETERIZED, Distribution
+from .distribution import (
+    FULLY_REPARAMETERIZED,
+    NOT_REPARAMETERIZED,
+    Distribution,
+    parameters_in_scope,
+)
 from .kullback_leibler import RegisteredKL
-from .normal import _guess, _same_float
 
 __all__ = ["Beta", "Dirichlet", "Exponential", "Gamma", "Laplace", "StudentT"]
 
 _random_gamma = stateless_random_ops.random_gamma
-
-
-def _params(scope_name, names, values):
-    """Convert the parameters (Python numbers take a Tensor parameter's dtype) inside the
-    distribution's scope; returns (scope, tensors, dtype)."""
-    graph = get_default_graph()
-    with graph.name_scope(scope_name) as scope:
-        tensors = []
-        for name, value in zip(names, values):
-            others = [v for v in values if v is not value]
-            dtype = None
-            for other in others:
-                dtype = _guess(value, other)
-                if dtype is not None:
-                    break
-            tensors.append(array_ops.identity(convert_to_tensor(value, name=name, dtype=dtype),
-                                              name=name))
-        dtype = _same_float(tensors)
-    return (scope if scope.endswith("/") else scope + "/"), tensors, dtype
 
 
 def _nan_or_assert(distribution, condition, value, message):
@@ -78,7 +63,7 @@ class Gamma(Distribution):
     def __init__(self, concentration, rate, validate_args=False, allow_nan_stats=True,
                  name="Gamma"):
         parameters = dict(locals())
-        scope, (self._concentration, self._rate), dtype = _params(
+        scope, (self._concentration, self._rate), dtype = parameters_in_scope(
             name, ["concentration", "rate"], [concentration, rate])
         super().__init__(dtype=dtype, reparameterization_type=NOT_REPARAMETERIZED,
                          validate_args=validate_args, allow_nan_stats=allow_nan_stats,
@@ -170,7 +155,7 @@ class Beta(Distribution):
     def __init__(self, concentration1=None, concentration0=None, validate_args=False,
                  allow_nan_stats=True, name="Beta"):
         parameters = dict(locals())
-        scope, (self._concentration1, self._concentration0), dtype = _params(
+        scope, (self._concentration1, self._concentration0), dtype = parameters_in_scope(
             name, ["concentration1", "concentration0"], [concentration1, concentration0])
         with get_default_graph().name_scope(scope):
             self._total_concentration = self._concentration1 + self._concentration0
@@ -253,7 +238,7 @@ class Dirichlet(Distribution):
     def __init__(self, concentration, validate_args=False, allow_nan_stats=True,
                  name="Dirichlet"):
         parameters = dict(locals())
-        scope, (self._concentration,), dtype = _params(name, ["concentration"],
+        scope, (self._concentration,), dtype = parameters_in_scope(name, ["concentration"],
                                                       [concentration])
         with get_default_graph().name_scope(scope):
             self._total_concentration = math_ops.reduce_sum(self._concentration, -1)
@@ -310,7 +295,8 @@ class Laplace(Distribution):
 
     def __init__(self, loc, scale, validate_args=False, allow_nan_stats=True, name="Laplace"):
         parameters = dict(locals())
-        scope, (self._loc, self._scale), dtype = _params(name, ["loc", "scale"], [loc, scale])
+        scope, (self._loc, self._scale), dtype = parameters_in_scope(name, ["loc", "scale"],
+                                                                     [loc, scale])
         super().__init__(dtype=dtype, reparameterization_type=FULLY_REPARAMETERIZED,
                          validate_args=validate_args, allow_nan_stats=allow_nan_stats,
                          parameters=parameters, graph_parents=[self._loc, self._scale],
@@ -362,7 +348,7 @@ class StudentT(Distribution):
     def __init__(self, df, loc, scale, validate_args=False, allow_nan_stats=True,
                  name="StudentT"):
         parameters = dict(locals())
-        scope, (self._df, self._loc, self._scale), dtype = _params(
+        scope, (self._df, self._loc, self._scale), dtype = parameters_in_scope(
             name, ["df", "loc", "scale"], [df, loc, scale])
         super().__init__(dtype=dtype, reparameterization_type=NOT_REPARAMETERIZED,
                          validate_args=validate_args, allow_nan_stats=allow_nan_stats,

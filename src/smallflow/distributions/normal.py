@@ -6,7 +6,7 @@ from .. import dtypes
 from ..graph import convert_to_tensor, get_default_graph
 from ..ops import array_ops, math_ops, random_ops, special_functions_ops
 from ..ops.math_extra_ops import broadcast_dynamic_shape, broadcast_static_shape
-from .distribution import FULLY_REPARAMETERIZED, Distribution
+from .distribution import FULLY_REPARAMETERIZED, Distribution, parameters_in_scope
 from .kullback_leibler import RegisteredKL
 from .special_math import log_ndtr, ndtr
 
@@ -29,16 +29,12 @@ class Normal(Distribution):
 
     def __init__(self, loc, scale, validate_args=False, allow_nan_stats=True, name="Normal"):
         parameters = dict(locals())
-        with get_default_graph().name_scope(name) as scope:
-            loc = convert_to_tensor(loc, name="loc", dtype=_guess(loc, scale))
-            scale = convert_to_tensor(scale, name="scale", dtype=_guess(scale, loc))
-            self._loc = array_ops.identity(loc, name="loc")
-            self._scale = array_ops.identity(scale, name="scale")
-            dtype = _same_float([self._loc, self._scale])
+        scope, (self._loc, self._scale), dtype = parameters_in_scope(
+            name, ["loc", "scale"], [loc, scale])
         super().__init__(dtype=dtype, reparameterization_type=FULLY_REPARAMETERIZED,
                          validate_args=validate_args, allow_nan_stats=allow_nan_stats,
                          parameters=parameters, graph_parents=[self._loc, self._scale],
-                         name=scope + "/" if not scope.endswith("/") else scope)
+                         name=scope)
 
     @staticmethod
     def _param_shapes(sample_shape):
@@ -105,17 +101,6 @@ class Normal(Distribution):
 
     def _mode(self):
         return self._mean()
-
-
-def _guess(value, other):
-    """The dtype a Python number takes beside ``other`` (its dtype if it is a Tensor)."""
-    from ..graph import Tensor
-
-    if isinstance(value, Tensor):
-        return None
-    if isinstance(other, Tensor) and other.dtype.is_floating:
-        return other.dtype.base_dtype
-    return None
 
 
 class NormalWithSoftplusScale(Normal):

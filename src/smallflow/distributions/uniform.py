@@ -2,11 +2,9 @@
 
 import math
 
-from ..graph import convert_to_tensor, get_default_graph
 from ..ops import array_ops, math_ops, random_ops
 from ..ops.math_extra_ops import broadcast_dynamic_shape, broadcast_static_shape
-from .distribution import FULLY_REPARAMETERIZED, Distribution
-from .normal import _guess, _same_float
+from .distribution import FULLY_REPARAMETERIZED, Distribution, parameters_in_scope
 
 __all__ = ["Uniform"]
 
@@ -17,16 +15,12 @@ class Uniform(Distribution):
     def __init__(self, low=0.0, high=1.0, validate_args=False, allow_nan_stats=True,
                  name="Uniform"):
         parameters = dict(locals())
-        with get_default_graph().name_scope(name) as scope:
-            low = convert_to_tensor(low, name="low", dtype=_guess(low, high))
-            high = convert_to_tensor(high, name="high", dtype=_guess(high, low))
-            self._low = array_ops.identity(low, name="low")
-            self._high = array_ops.identity(high, name="high")
-            dtype = _same_float([self._low, self._high])
+        scope, (self._low, self._high), dtype = parameters_in_scope(
+            name, ["low", "high"], [low, high])
         super().__init__(dtype=dtype, reparameterization_type=FULLY_REPARAMETERIZED,
                          validate_args=validate_args, allow_nan_stats=allow_nan_stats,
                          parameters=parameters, graph_parents=[self._low, self._high],
-                         name=scope if scope.endswith("/") else scope + "/")
+                         name=scope)
 
     low = property(lambda self: self._low)
     high = property(lambda self: self._high)
