@@ -75,6 +75,7 @@ def test_accuracy_recall_at_k_and_errors():
 
 
 def test_contrib_util():
+    pytest.importorskip("tensorboard", reason="tensor protos need the tensorboard extra")
     proto = tf.contrib.util.make_tensor_proto(np.arange(6, dtype=np.float32).reshape(2, 3))
     assert tf.contrib.util.make_ndarray(proto).tolist() == [[0, 1, 2], [3, 4, 5]]
     with tf.Graph().as_default():

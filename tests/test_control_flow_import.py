@@ -10,6 +10,9 @@ import pytest
 
 import smallflow as tf
 
+# Meta-graph files are TensorFlow's protocol buffers: the tensorboard extra.
+pytest.importorskip("tensorboard", reason="the tensorboard extra is not installed")
+
 
 def _rnn_classifier():
     x = tf.placeholder(tf.float32, [None, 5, 3], name="x")

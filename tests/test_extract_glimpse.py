@@ -49,16 +49,23 @@ def test_inside_window_is_a_plain_slice():
 
 
 def test_outside_is_uniform_noise_in_the_image_range():
-    got = _glimpse([0.0, 0.0], size=(40, 50))  # larger than the image: noise around it
-    copied = got == np.round(got)
-    assert copied.sum() == H * W  # the whole image, once
-    noise = got[~copied]
+    # A 40x50 window centred on the 20x30 image: the image lands at rows 10-29, columns
+    # 10-39 (corner -10, -10), noise around it.
+    got = _glimpse([0.0, 0.0], size=(40, 50))
+    np.testing.assert_array_equal(got[10:30, 10:40], IMAGE)
+    inside = np.zeros(got.shape, bool)
+    inside[10:30, 10:40] = True
+    noise = got[~inside]
     assert noise.min() >= IMAGE.min()
     assert noise.max() < IMAGE.max()
     assert abs(noise.mean() - (IMAGE.min() + IMAGE.max()) / 2) < 50  # uniform, not constant
     # uniform_noise=False does not change it (the op's noise attr decides), as in TF 1.14+.
     other = _glimpse([0.0, 0.0], size=(40, 50), uniform_noise=False)
-    assert other[other != np.round(other)].min() >= IMAGE.min()
+    np.testing.assert_array_equal(other[10:30, 10:40], IMAGE)
+    assert other[~inside].min() >= IMAGE.min()
+    assert other[~inside].max() < IMAGE.max()
+    # As TensorFlow's kernel (its generator restarts at each run), the same noise each time.
+    np.testing.assert_array_equal(_glimpse([0.0, 0.0], size=(40, 50)), got)
 
 
 def test_shapes_and_errors():

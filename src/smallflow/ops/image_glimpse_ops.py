@@ -8,8 +8,8 @@ half the glimpse, and is truncated toward zero to the window's corner. A window 
 outside the image is first filled with noise — uniform between the image's minimum and
 maximum (the op's ``noise`` attr, "uniform" by default, decides, so ``uniform_noise=False``
 alone changes nothing, as in TensorFlow; "gaussian": per channel, with the channel's mean and
-deviation, clipped to its range; "zero") — and the part inside is copied over it. The noise
-is not seeded, as in TensorFlow.
+deviation, clipped to its range; "zero") — and the part inside is copied over it. As in
+TensorFlow, the noise is the same at every run (its generator restarts with a fixed seed).
 """
 
 import numpy as np
@@ -77,10 +77,12 @@ def _noise_kind(attrs):
 
 
 def _kernel(attrs):
-    rng = np.random.default_rng()
     kind = _noise_kind(attrs)
 
     def run(images, size, offsets):
+        # TensorFlow's kernel makes its generator afresh at each run, with a fixed seed: the
+        # noise is the same every time (not TensorFlow's values, which are Eigen's).
+        rng = np.random.default_rng(0)
         if images.ndim != 4:
             raise InvalidArgumentError(None, None, f"input must be 4-dimensional, got shape "
                                        f"[{','.join(map(str, images.shape))}]")
