@@ -25,6 +25,7 @@ from ._missing import missing_attribute
 from .framework import add_arg_scope
 
 __all__ = [
+    "conv2d_transpose", "convolution2d_transpose", "repeat", "stack",
     # TF 1.0 feature columns (layers_feature_columns.py)
     "bucketized_column", "crossed_column", "embedding_column", "one_hot_column",
     "real_valued_column", "sparse_column_with_hash_bucket",
@@ -301,6 +302,101 @@ def conv2d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_form
 
 
 convolution2d = conv2d
+
+
+@add_arg_scope
+def conv2d_transpose(inputs, num_outputs, kernel_size, stride=1, padding="SAME",
+                     data_format="NHWC", activation_fn=nn_ops.relu, normalizer_fn=None,
+                     normalizer_params=None, weights_initializer=None, weights_regularizer=None,
+                     biases_initializer=None, biases_regularizer=None, reuse=None,
+                     variables_collections=None, outputs_collections=None, trainable=True,
+                     scope=None):
+    """The transpose of ``conv2d`` (a "deconvolution"): ``weights [kh, kw, num_outputs,
+    in]``, outputs ``stride`` times larger (SAME; VALID adds ``max(k - stride, 0)``)."""
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError(f"data_format has to be either NCHW or NHWC, got {data_format!r}")
+    weights_initializer = weights_initializer or xavier_initializer()
+    if biases_initializer is None:
+        biases_initializer = init_ops.zeros_initializer()
+    kernel_hw = _pair(kernel_size, "kernel_size")
+    stride_hw = _pair(stride, "stride")
+    padding = padding.upper()
+    with variable_scope(scope, default_name="Conv2d_transpose", reuse=reuse) as vs:
+        inputs = convert_to_tensor(inputs)
+        nchw = data_format == "NCHW"
+        channel_axis, spatial = (1, (2, 3)) if nchw else (3, (1, 2))
+        if inputs.shape.ndims != 4 or inputs.shape[channel_axis].value is None:
+            raise ValueError(f"conv2d_transpose needs 4-D inputs with a known channel "
+                             f"dimension, got {inputs.name} of shape {inputs.shape}")
+        weights, biases = _weights_and_biases(
+            [*kernel_hw, num_outputs, inputs.shape[channel_axis].value], inputs.dtype,
+            num_outputs, weights_initializer, weights_regularizer, biases_initializer,
+            biases_regularizer, variables_collections, trainable, normalizer_fn is None)
+        dynamic = array_ops.shape(inputs)
+        sizes = []
+        for axis, k, s in zip(spatial, kernel_hw, stride_hw):
+            size = dynamic[axis] * s
+            if padding == "VALID":
+                size = size + max(k - s, 0)
+            sizes.append(size)
+        dims = [dynamic[0], num_outputs, *sizes] if nchw else [dynamic[0], *sizes, num_outputs]
+        strides = [1, 1, *stride_hw] if nchw else [1, *stride_hw, 1]
+        outputs = nn_ops.conv2d_transpose(inputs, weights, array_ops.stack(dims), strides,
+                                          padding, data_format=data_format)
+        static = inputs.shape.as_list()
+        out_static = []
+        for axis, k, s in zip(spatial, kernel_hw, stride_hw):
+            value = static[axis]
+            out_static.append(None if value is None else
+                              value * s + (max(k - s, 0) if padding == "VALID" else 0))
+        outputs.set_shape([static[0], num_outputs, *out_static] if nchw
+                          else [static[0], *out_static, num_outputs])
+        outputs = _finish(outputs, biases, normalizer_fn, normalizer_params, activation_fn,
+                          data_format)
+        return _collect_output(outputs_collections, vs.name, outputs)
+
+
+convolution2d_transpose = conv2d_transpose
+
+
+def _layer_name(layer, fallback):
+    if hasattr(layer, "__name__"):
+        return layer.__name__
+    if hasattr(layer, "func"):  # a functools.partial
+        return layer.func.__name__
+    return fallback
+
+
+def repeat(inputs, repetitions, layer, *args, **kwargs):
+    """``layer`` applied ``repetitions`` times, each in scope ``<scope>/<scope>_<i>``
+    (slim's VGG: ``slim.repeat(net, 2, slim.conv2d, 64, [3, 3], scope="conv1")``)."""
+    scope = kwargs.pop("scope", None)
+    with variable_scope(scope, default_name="Repeat"):
+        inputs = convert_to_tensor(inputs)
+        name = scope if scope is not None else _layer_name(layer, "repeat")
+        outputs = inputs
+        for index in range(repetitions):
+            kwargs["scope"] = f"{name}_{index + 1}"
+            outputs = layer(outputs, *args, **kwargs)
+        return outputs
+
+
+def stack(inputs, layer, stack_args, **kwargs):
+    """``layer`` applied once per entry of ``stack_args`` (its extra arguments), each in
+    scope ``<scope>/<scope>_<i>`` (``slim.stack(x, slim.fully_connected, [32, 64])``)."""
+    scope = kwargs.pop("scope", None)
+    if not isinstance(stack_args, list | tuple):
+        raise ValueError("stack_args need to be a list or tuple")
+    with variable_scope(scope, default_name="Stack"):
+        inputs = convert_to_tensor(inputs)
+        name = scope if scope is not None else _layer_name(layer, "stack")
+        outputs = inputs
+        for index, layer_args in enumerate(stack_args):
+            kwargs["scope"] = f"{name}_{index + 1}"
+            if not isinstance(layer_args, list | tuple):
+                layer_args = [layer_args]
+            outputs = layer(outputs, *layer_args, **kwargs)
+        return outputs
 
 
 def _pool(pool, default_name, inputs, kernel_size, stride, padding, data_format,

@@ -22,7 +22,9 @@ from .layers import (
     avg_pool2d,
     batch_norm,
     conv2d,
+    conv2d_transpose,
     convolution2d,
+    convolution2d_transpose,
     dropout,
     flatten,
     fully_connected,
@@ -32,11 +34,17 @@ from .layers import (
     max_pool2d,
     one_hot_encoding,
     optimize_loss,
+    repeat,
+    stack,
     variance_scaling_initializer,
     xavier_initializer,
 )
 
 __all__ = [
+    "conv2d_transpose",
+    "convolution2d_transpose",
+    "repeat",
+    "stack",
     "losses",
     "metrics",
     "add_arg_scope",
