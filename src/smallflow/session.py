@@ -421,7 +421,8 @@ class BaseSession:
                         slots[op.outputs[0]] = slot_of(op.inputs[0])
                 continue
             own = _own_writes(op)
-            stale = written | (own & planned_writes) if own & planned_writes else written
+            rewritten = own & planned_writes
+            stale = written | rewritten if rewritten else written
             planned_writes |= own
             in_slots = []
             for tensor in op.inputs[1:] if op.type in _REF_WRITERS else op.inputs:

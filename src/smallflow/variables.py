@@ -120,7 +120,7 @@ class Variable:
     @property
     def _variable(self):
         """The VariableV2 op's output (TF1's ref tensor), as ``RefVariable._variable``."""
-        return self._variable_op.outputs[0]
+        return self._ref()
 
     @property
     def _initializer_op(self):

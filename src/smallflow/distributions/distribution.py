@@ -284,11 +284,17 @@ def parameters_in_scope(scope_name, names, values):
                     dtype = tensors[0].dtype.base_dtype
             tensor = convert_to_tensor(value, name=name, dtype=dtype)
             converted.append(array_ops.identity(tensor, name=name))
-        kinds = {t.dtype.base_dtype for t in converted}
-        if len(kinds) > 1:
-            raise ValueError(f"Tensors must have the same float dtype, got "
-                             f"{sorted(k.name for k in kinds)}")
-        kind = kinds.pop()
-        if not kind.is_floating:
-            raise ValueError(f"Expected floating point type, got {kind.name}")
+        kind = same_float_dtype(converted)
     return (scope if scope.endswith("/") else scope + "/"), converted, kind
+
+
+def same_float_dtype(tensors):
+    """The one float dtype of ``tensors``; ValueError when they differ or are not floats."""
+    kinds = {t.dtype.base_dtype for t in tensors}
+    if len(kinds) > 1:
+        raise ValueError(f"Tensors must have the same float dtype, got "
+                         f"{sorted(k.name for k in kinds)}")
+    kind = kinds.pop()
+    if not kind.is_floating:
+        raise ValueError(f"Expected floating point type, got {kind.name}")
+    return kind

@@ -7,9 +7,9 @@ from ..graph import convert_to_tensor, get_default_graph
 from ..ops import array_ops, math_ops, random_ops
 from ..ops.math_extra_ops import broadcast_dynamic_shape, broadcast_static_shape
 from ..tensor_shape import TensorShape
-from .distribution import FULLY_REPARAMETERIZED, Distribution
+from .distribution import FULLY_REPARAMETERIZED, Distribution, same_float_dtype
 from .kullback_leibler import RegisteredKL
-from .normal import _same_float
+from .normal import normal_kl
 
 __all__ = ["MultivariateNormalDiag"]
 
@@ -33,7 +33,7 @@ class MultivariateNormalDiag(Distribution):
                 scale_diag = convert_to_tensor(scale_diag, name="scale_diag",
                                                dtype=loc.dtype if loc is not None else None)
                 tensors.append(scale_diag)
-            dtype = _same_float(tensors)
+            dtype = same_float_dtype(tensors)
             if scale_diag is None:
                 scale_diag = array_ops.ones_like(loc)
             if scale_identity_multiplier is not None:
@@ -105,9 +105,4 @@ class MultivariateNormalDiag(Distribution):
 def _kl_mvn_diag(a, b, name=None):
     """KL of two diagonal normals: the per-coordinate normal KLs summed over the event."""
     with get_default_graph().name_scope(name or "kl_mvn_diag"):
-        var_a = math_ops.square(a.scale_diag)
-        var_b = math_ops.square(b.scale_diag)
-        ratio = var_a / var_b
-        per_axis = (math_ops.square(a.loc - b.loc) / var_b + ratio - 1.0
-                    - math_ops.log(ratio))
-        return 0.5 * math_ops.reduce_sum(per_axis, -1)
+        return math_ops.reduce_sum(normal_kl(a.loc, a.scale_diag, b.loc, b.scale_diag), -1)

@@ -13,17 +13,6 @@ from .special_math import log_ndtr, ndtr
 __all__ = ["Normal", "NormalWithSoftplusScale"]
 
 
-def _same_float(tensors):
-    kinds = {t.dtype.base_dtype for t in tensors}
-    if len(kinds) > 1:
-        raise ValueError(f"Tensors must have the same float dtype, got "
-                         f"{sorted(k.name for k in kinds)}")
-    kind = kinds.pop()
-    if not kind.is_floating:
-        raise ValueError(f"Expected floating point type, got {kind.name}")
-    return kind
-
-
 class Normal(Distribution):
     """N(loc, scale**2), batched by broadcasting ``loc`` against ``scale``."""
 
@@ -118,12 +107,17 @@ class NormalWithSoftplusScale(Normal):
         self._parameters = parameters
 
 
+def normal_kl(loc_a, scale_a, loc_b, scale_b):
+    """KL(N(loc_a, scale_a) || N(loc_b, scale_b)) elementwise, in closed form."""
+    s_a_squared = math_ops.square(scale_a)
+    s_b_squared = math_ops.square(scale_b)
+    ratio = s_a_squared / s_b_squared
+    return (math_ops.square(loc_a - loc_b) / (2.0 * s_b_squared)
+            + 0.5 * (ratio - 1.0 - math_ops.log(ratio)))
+
+
 @RegisteredKL(Normal, Normal)
 def _kl_normal_normal(n_a, n_b, name=None):
     """KL(a || b) of two normals, in closed form."""
     with get_default_graph().name_scope(name or "kl_normal_normal"):
-        s_a_squared = math_ops.square(n_a.scale)
-        s_b_squared = math_ops.square(n_b.scale)
-        ratio = s_a_squared / s_b_squared
-        return (math_ops.square(n_a.loc - n_b.loc) / (2.0 * s_b_squared)
-                + 0.5 * (ratio - 1.0 - math_ops.log(ratio)))
+        return normal_kl(n_a.loc, n_a.scale, n_b.loc, n_b.scale)

@@ -69,8 +69,6 @@ def _input_fn(x, y, input_fn, batch_size, shuffle, epochs):
 class _Adapter:
     """fit / evaluate / predict of contrib.learn onto a tf.estimator Estimator."""
 
-    _classifier = False
-
     def __init__(self, estimator):
         self._estimator = estimator
 
@@ -136,8 +134,6 @@ class _Adapter:
 
 
 class _Classifier(_Adapter):
-    _classifier = True
-
     def predict(self, x=None, input_fn=None, batch_size=None, outputs=None, as_iterable=True):
         """The predicted class ids (TF 1.0-1.2's ``predict`` of a classifier)."""
         return self.predict_classes(x, input_fn, batch_size, as_iterable)
