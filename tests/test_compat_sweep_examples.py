@@ -219,7 +219,9 @@ def _pinned(device):
     ("/gpu:0", {"allow_soft_placement": True}, True),
     ("/cpu:0", {}, True),
     ("/cpu:1", {"device_count": {"CPU": 2}}, True),
-    ("/job:ps/task:0", {}, True),  # another job's device: a cluster's servers own it
+    # another job's device: a local session has only /job:localhost (soft placement or not)
+    ("/job:ps/task:0", {}, False),
+    ("/job:ps/task:0", {"allow_soft_placement": True}, False),
 ])
 def test_ops_pinned_to_missing_devices_need_soft_placement(device, config, runs):
     x, doubled = _pinned(device)

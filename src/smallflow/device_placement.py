@@ -51,6 +51,8 @@ def canonical(device):
 
 
 _LOCAL_CPU = "/job:localhost/replica:0/task:0/device:CPU:"
+# Op types whose one output is a reference in TensorFlow (not placed as generators).
+_REF_OUTPUT = frozenset({"VariableV2", "Variable", "TemporaryVariable"})
 
 
 class Placement:
@@ -60,24 +62,43 @@ class Placement:
     Every kernel runs on this process's CPU. As in TensorFlow on a machine without GPUs, an op
     pinned to a device this process does not have (``/gpu:0``, ``/cpu:3`` with one CPU) runs
     on the CPU with soft placement and is an InvalidArgumentError at ``run`` without it.
-    Devices of other jobs are left alone (a cluster's servers own them).
+    A session on a server's target leaves devices of other jobs alone (the cluster's servers
+    own them); a local session (target "") has only ``/job:localhost``, so an op pinned to
+    another job (``/job:ps/task:0``) is an InvalidArgumentError even with soft placement,
+    which chooses among device types only.
     """
 
-    def __init__(self, config):
+    def __init__(self, config, local=False):
+        self.local = local
         self.soft = bool(getattr(config, "allow_soft_placement", False))
         self.log = bool(getattr(config, "log_device_placement", False))
         counts = getattr(config, "device_count", None) or {}
         self.cpus = max(1, int(counts.get("CPU", 1)))
         self._logged = set()
 
+    def place_graph(self, ops, error_class, log=None):
+        """Place a whole graph, as TensorFlow's placer does when a session first runs it and
+        again each time it has grown: ops in creation order, except that "generators" (no
+        inputs, one output that is not a reference: constants, placeholders) come in a second
+        pass (TensorFlow places them with their consumers). Every op is logged each time."""
+        first = []
+        generators = []
+        for op in ops:
+            generator = not op.inputs and len(op.outputs) == 1 and op.type not in _REF_OUTPUT
+            (generators if generator else first).append(op)
+        self._logged.clear()
+        self.check(first + generators, error_class, log)
+
     def check(self, ops, error_class, log=None):
         """Raise ``error_class`` for the first op pinned to a missing device (hard placement);
         log each op's device once when asked to, in TensorFlow's format."""
         for op in ops:
             device = op.device
-            if device and not self.soft:
+            if device:
                 spec = DeviceSpec.from_string(device)
-                if spec.job in (None, "localhost") and not self._available(spec):
+                local_job = spec.job in (None, "localhost")
+                missing = not self.soft and not self._available(spec)
+                if (local_job and missing) or (self.local and not local_job):
                     raise error_class(
                         None, op,
                         f"Cannot assign a device for operation {op.name}: {{{{node {op.name}}}}}"

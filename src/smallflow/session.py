@@ -229,7 +229,8 @@ class BaseSession:
         self._single_fetches = {}
         self._context_stack = []
         self._threads = _intra_op_threads(config)
-        self._placement = Placement(config)
+        self._placement = Placement(config, local=not self._target)
+        self._placed_version = None  # the graph version last placed (see _place_graph)
         _config.keep_freed_memory()
 
     @property
@@ -306,6 +307,8 @@ class BaseSession:
         else:
             fetch_spec = _Fetches(self._graph, fetches)
         feed_tensors, feed_values = self._resolve_feeds(feed_dict)
+        if self._graph._last_id != self._placed_version:
+            self._place_graph()
         key = (tuple(fetch_spec.elements), feed_tensors)
         plan = self._plans.get(key)
         if plan is None:
@@ -324,6 +327,8 @@ class BaseSession:
         """A function ``f(*feed_values)`` that runs ``fetches``: ``run`` without the lookups."""
         fetch_spec = _Fetches(self._graph, fetches)
         feed_tensors = [self._feed_key(key) for key in (feed_list or [])]
+        if self._graph._last_id != self._placed_version:
+            self._place_graph()
         plan = self._make_plan(fetch_spec.elements, feed_tensors)
 
         def call(*feed_values, **kwargs):
@@ -371,10 +376,18 @@ class BaseSession:
             self._kernels[op] = kernel
         return kernel
 
+    def _place_graph(self):
+        """TensorFlow places (and with ``log_device_placement`` logs) the session's whole
+        graph before its first run and again whenever the graph has grown: an op pinned to a
+        device this process lacks fails every run, not only the runs that need it."""
+        version = self._graph._last_id
+        self._placement.place_graph(self._graph.get_operations(), errors.InvalidArgumentError,
+                                    _log_placement)
+        self._placed_version = version
+
     def _make_plan(self, elements, feed_tensors, split=True, outside_ops=()):
         fed = set(feed_tensors)
         order = _prune_and_order(elements, fed, outside_ops)
-        self._placement.check(order, errors.InvalidArgumentError, _log_placement)
         split = chunking.find_split(order, feed_tensors, elements) if split and fed else None
         slots = {}
         template = []
@@ -574,6 +587,8 @@ def _expand_sparse_feeds(keys, values):
 
 
 def _log_placement(line):
+    # TensorFlow's placer prints each line to standard output and logs it to standard error.
+    print(line, flush=True)
     print(line, file=sys.stderr)
 
 
