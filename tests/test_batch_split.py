@@ -102,6 +102,8 @@ CASES = {
     "MatMul, more columns than rows": (lambda: _matmul_graph(False, False, 50, 300, 400), ()),
     "MatMul, transpose_a, more rows": (lambda: _matmul_graph(True, False, 400, 50, 300), ()),
     "MatMul, transpose_b": (lambda: _matmul_graph(False, True, 50, 400, 300), ()),
+    # a layer's input gradient: each part turned around (matmul_forms.py)
+    "MatMul, transpose_b, turned": (lambda: _matmul_graph(False, True, 40, 300, 1200), ()),
     "MatMul, both transposed": (lambda: _matmul_graph(True, True, 300, 100, 200), ()),
 }
 

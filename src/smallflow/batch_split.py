@@ -37,7 +37,7 @@ threads were.
 
 import numpy as np
 
-from . import config, workers
+from . import config, matmul_forms, workers
 
 __all__ = ["splits", "wrap"]
 
@@ -252,6 +252,7 @@ def _matmul(kernel, transpose_a, transpose_b):
     """A 2-D MatMul cut along the output's longer side into slices of one output array."""
 
     columns_axis = 0 if transpose_b else 1
+    turned = transpose_b and not transpose_a
 
     def split_matmul(a, b):
         # Cheap tests first: small products (the beginners' tutorial's step) pay only these.
@@ -273,7 +274,12 @@ def _matmul(kernel, transpose_a, transpose_b):
         size = rows if by_rows else columns
 
         def part(start, stop):
-            if by_rows:
+            if turned:  # a @ b.T, each part turned around where that is faster
+                if by_rows:
+                    matmul_forms.product_transposed_b(a[start:stop], b, out=out[start:stop])
+                else:
+                    matmul_forms.product_transposed_b(a, b[start:stop], out=out[:, start:stop])
+            elif by_rows:
                 np.matmul(left[start:stop], right, out=out[start:stop])
             else:
                 np.matmul(left, right[:, start:stop], out=out[:, start:stop])

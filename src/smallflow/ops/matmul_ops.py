@@ -5,6 +5,7 @@ import functools
 import numpy as np
 
 from ..graph import ShapeError, convert_to_tensor, get_default_graph, is_tensor_like
+from ..matmul_forms import product_transposed_b
 from ..op_signature import FLOAT_INT_COMPLEX, NUMBERS, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape, unknown_shape
@@ -18,6 +19,12 @@ from .common import (
 # -- matrix multiplication ---------------------------------------------------------------------
 
 
+def _matmul_transposed_b(a, b):
+    if type(a) is np.ndarray and type(b) is np.ndarray and a.ndim == 2 and b.ndim == 2:
+        return product_transposed_b(a, b)
+    return np.matmul(a, b.swapaxes(-1, -2))
+
+
 def _matmul_kernel(attrs):
     transpose_a = attrs["transpose_a"]
     transpose_b = attrs["transpose_b"]
@@ -26,7 +33,7 @@ def _matmul_kernel(attrs):
     if transpose_a and not transpose_b:
         return lambda a, b: np.matmul(a.swapaxes(-1, -2), b)
     if transpose_b and not transpose_a:
-        return lambda a, b: np.matmul(a, b.swapaxes(-1, -2))
+        return _matmul_transposed_b
     return lambda a, b: np.matmul(a.swapaxes(-1, -2), b.swapaxes(-1, -2))
 
 
