@@ -261,7 +261,8 @@ def test_blocks_of_any_number_of_examples_stay_within_the_bound(monkeypatch, exa
     w = rng.standard_normal((5, 5, 12, 10)).astype(np.float32)
     grad = rng.standard_normal((7, 10, 9, 10)).astype(np.float32)
     tiles = 4 * 3  # F(3x3, 5x5) over a 10x9 output
-    monkeypatch.setattr(winograd, "_COLUMNS", examples * tiles * 10)
+    monkeypatch.setattr(winograd, "_BLOCK_INPUT_COLUMNS", examples * tiles * 12)
+    monkeypatch.setattr(winograd, "_COLUMNS", tiles * 10)  # output transform in chunks
     monkeypatch.setattr(winograd, "_FILTER_TILES", examples * tiles)
     monkeypatch.setattr(winograd, "MIN_FILTER_OUTPUT", winograd.MIN_OUTPUT)
     exact, scale = reference(x, w, "SAME")

@@ -39,10 +39,11 @@ half is one stacked product over tile rows, the second writes through a strided 
 straight into ``V [a, a, tile rows, tile cols, examples, channels]``, where each point's
 ``[tiles, channels]`` matrix is contiguous; then ``a * a`` products with the transformed
 filter; the output transform is one product with ``A^T (x) A^T`` (Kronecker), and ``m * m``
-strided copies put the tiles in place. Blocks are small (one example of the CNN): OpenBLAS
-multiplies matrices with few rows fastest below about a million multiply-adds, where it
-skips packing them (the output transform ran at 10 ns a column instead of 25-30, which
-halved the forward pass). The views of each block size are made once per call.
+strided copies put the tiles in place. Blocks are small (a few examples of the CNN) and the
+output transform is cut into products of at most _COLUMNS columns: OpenBLAS multiplies
+matrices with few rows fastest below about a million multiply-adds, where it skips packing
+them (the output transform ran at 10 ns a column instead of 25-30, which halved the forward
+pass). The views of each block size are made once per call.
 """
 
 import functools
@@ -73,10 +74,18 @@ _FILTER_CACHE = threading.local()
 _FILTER_CACHE_SIZE = 4
 # Most columns of one output-transform product (see _Block).
 _COLUMNS = 2048
-# Most output columns (tiles x channels) of one block of conv2d.
-_BLOCK_COLUMNS = 2048
-# Tiles per block of the filter gradient (the depth of its products).
-_FILTER_TILES = 400
+# Most input columns (tiles x input channels) of one block of conv2d. The block's input
+# transform is ~175 tiny products whose per-call costs a bigger block shares; the output
+# transform is cut into chunks of at most _COLUMNS whatever the block. Session 10: blocks
+# of 5 examples instead of 1 for the CNN's conv2 forward (32 input channels), 5.5 vs 5.9 ms
+# (same results, bit for bit: each example's arithmetic is unchanged); its input gradient
+# (64 input channels) keeps its 2 examples.
+_BLOCK_INPUT_COLUMNS = 4096
+# Tiles per block of the filter gradient (the depth of its products). Session 10: 150 (6
+# examples of the CNN's conv2, whose point products [49, 150, 64] stay in L2) instead of
+# 400: 6.5 vs 8.0 ms; the gradient is summed over other blocks, so it differs by float32
+# rounding (about 1e-5 of its largest entry, as between any two block sizes).
+_FILTER_TILES = 150
 
 
 def tile_size(r):
@@ -228,8 +237,8 @@ def conv2d(x, w, pads, out_hw, finish, group_bytes=2 * 2**20):
     bt = bt.astype(x.dtype)
     u = _transformed_filter(w, m)
     th, tw = -(-out_h // m), -(-out_w // m)
-    # Blocks as small as the output transform's products want (one example for the CNN).
-    size = max(1, min(n, _BLOCK_COLUMNS // (th * tw * o)))
+    # Blocks of a few examples (see _BLOCK_INPUT_COLUMNS).
+    size = max(1, min(n, _BLOCK_INPUT_COLUMNS // (th * tw * c)))
     size = math.ceil(n / math.ceil(n / size))  # near-equal blocks
     group = max(size, group_bytes // (out_h * out_w * o * x.dtype.itemsize))
     # Whole tiles: the result padded to th * m x tw * m, so that each block's tiles go in
