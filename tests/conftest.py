@@ -32,13 +32,15 @@ def shared_mnist_dir(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _fresh_default_graph():
-    """Each test starts with an empty default graph and no default session."""
+    """Each test starts with an empty default graph, no default session, in graph mode."""
     import smallflow.graph as graph_module
+    from smallflow.eager import context
 
     graph_module.reset_default_graph()
     yield
     graph_module._default_session_stack.stack.clear()
     graph_module._default_graph_stack.stack.clear()
+    context.disable_eager_execution()
     graph_module.reset_default_graph()
 
 

@@ -23,7 +23,9 @@ LAYERS = [
                     "datasets.download",  # atomic, verified downloads: the stdlib only
                     "ops.philox"]),  # TensorFlow's Philox generator: NumPy only
     ("registry", ["registry", "op_signature"]),
-    ("graph", ["graph", "graph_io", "graph_tf_form", "tf_op_attrs"]),
+    ("graph", ["graph", "graph_io", "graph_tf_form", "tf_op_attrs",
+               # eager execution: the mode switch, EagerTensor, the eager op runner
+               "eager", "eager.context", "eager.tensor", "eager.execute"]),
     ("ops", ["ops.parsing_ops", "ops.sparse_tensor",
              "ops.io_ops",
              "ops.data_flow_ops",
@@ -62,11 +64,12 @@ LAYERS = [
                         "ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
                         "ops.linalg_extra_grad", "ops.sparse_grad", "ops.sparse_cwise_ops",
                         "ops.segment_grad", "ops.pool_argmax_ops"]),
-    ("gradients", ["ops.array_grad", "ops.math_grad", "ops.nn_grad", "ops", "gradients"]),
+    ("gradients", ["ops.array_grad", "ops.math_grad", "ops.nn_grad", "ops", "gradients",
+                   "eager.tape"]),
     # Ops built with tf.gradients (conv3d_transpose is the gradient of conv3d).
     ("ops over gradients", ["ops.volume_ops", "ops.nn_dispatch_ops"]),
     ("variables", ["variables", "init_ops", "variable_scope", "graph_import", "partitioners",
-                   "variable_utils"]),
+                   "variable_utils", "eager.variables"]),
     ("session", ["session", "step_stats", "chunking", "fusion", "session_targets"]),
     ("train", ["image",
                "train", "losses", "nn", "strings", "bitwise", "layers", "data", "metrics",

@@ -566,6 +566,8 @@ from .protos import (
     RunOptions,
 )
 from .registry import NotDifferentiable, RegisterGradient
+from .eager import variables as _eager_variables  # noqa: F401 - eager tf.Variable
+from .eager.tape import GradientTape
 from .session import InteractiveSession, Session
 from .tensor_shape import Dimension, TensorShape
 from .tensor_util import make_ndarray, make_tensor_proto

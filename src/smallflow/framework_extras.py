@@ -4,14 +4,16 @@
 ``executing_eagerly``, ...) and the enums ``AggregationMethod``,
 ``VariableAggregation``, ``VariableSynchronization``.
 
-smallflow always builds graphs with TF1 semantics (reference variables, v1 control flow), so
-the switches that ask for exactly that are no-ops and the predicates answer False.
+smallflow builds graphs with TF1 semantics (reference variables, v1 control flow), so the
+switches that ask for exactly that are no-ops; eager execution is TF 1.x's opt-in mode
+(``enable_eager_execution``, eager/context.py).
 """
 
 import contextlib
 import enum
 import functools
 
+from .eager import context as _context
 from .gradients import gradients
 from .graph import (
     GraphKeys,
@@ -27,12 +29,12 @@ from .variable_scope import get_variable, variable_scope
 
 
 def executing_eagerly():
-    """False: smallflow builds graphs and runs them in sessions."""
-    return False
+    """True while eager execution is on and no graph is entered with ``as_default()``."""
+    return _context.executing_eagerly()
 
 
 def executing_eagerly_outside_functions():
-    return False
+    return _context.eager_enabled()
 
 
 def resource_variables_enabled():
@@ -45,7 +47,8 @@ def control_flow_v2_enabled():
 
 
 def disable_eager_execution():
-    """Nothing to do: graph mode is the only mode."""
+    """Build graphs again (graph mode is the default; call it at program startup)."""
+    _context.disable_eager_execution()
 
 
 def disable_v2_behavior():
@@ -240,8 +243,8 @@ def _refuse(what, advice):
 
 
 def enable_eager_execution(config=None, device_policy=None, execution_mode=None):
-    """Refused with an explanation: smallflow builds graphs and runs them in sessions."""
-    _refuse("eager execution", "Remove the call and run tensors with tf.Session().run.")
+    """Run ops as they are made (TF 1.x's eager mode); call it at program startup."""
+    _context.enable_eager_execution(config, device_policy, execution_mode)
 
 
 def enable_v2_behavior():

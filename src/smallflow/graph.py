@@ -48,6 +48,8 @@ class Tensor:
 
     __array_priority__ = 100
     OVERLOADABLE_OPERATORS = frozenset()
+    # True for eager/tensor.py's EagerTensor, which holds its value.
+    _is_eager = False
 
     def __init__(self, op, value_index, dtype, shape):
         self._op = op
@@ -247,6 +249,9 @@ def _session_for(verb, graph, session):
 class Graph:
     """A dataflow graph: the ops, their unique names, scopes, collections and seed."""
 
+    # True for the eager context's graph (eager/execute.py), whose ops run when made.
+    _eager = False
+
     def __init__(self):
         self._ops = []
         self._ops_by_name = {}
@@ -265,6 +270,10 @@ class Graph:
     # -- identity and defaults -------------------------------------------------------------
     def _next_id(self):
         self._last_id += 1
+        return self._last_id
+
+    def _op_seed(self):
+        """The op seed of a random op made without one under a graph seed: the op count."""
         return self._last_id
 
     @property
@@ -577,6 +586,10 @@ class _DefaultStack(threading.local):
 
 
 class _GraphStack(_DefaultStack):
+    # What a thread's global default graph is made as: Graph, or the eager context's graph
+    # while eager execution is on (eager/context.py). One setting for every thread.
+    factory = Graph
+
     def __init__(self):
         super().__init__()
         self.global_default = None
@@ -585,7 +598,7 @@ class _GraphStack(_DefaultStack):
         if self.stack:
             return self.stack[-1]
         if self.global_default is None:
-            self.global_default = Graph()
+            self.global_default = self.factory()
         return self.global_default
 
     def reset(self):
@@ -602,6 +615,11 @@ _default_session_stack = _DefaultStack()
 
 def get_default_graph():
     return _default_graph_stack.get_default()
+
+
+def executing_eagerly():
+    """True while eager execution is on and no graph is entered with ``as_default()``."""
+    return get_default_graph()._eager
 
 
 def reset_default_graph():

@@ -161,10 +161,16 @@ class _VariableStore:
 
     def __init__(self):
         self.variables = {}
+        # While executing eagerly TF 1.x keeps no variables by name (every get_variable
+        # makes a new one, scopes reuse as AUTO_REUSE) unless an EagerVariableStore is open.
+        self.store_eager = False
 
     def get(self, name, shape, dtype, initializer, regularizer, trainable, collections, reuse):
         dtype = dtypes.as_dtype(dtype).base_dtype
-        found = self.variables.get(name)
+        eager = get_default_graph()._eager
+        if eager:
+            reuse = AUTO_REUSE
+        found = self.variables.get(name) if not eager or self.store_eager else None
         if found is not None:
             if reuse is False or reuse is None:
                 raise ValueError(
@@ -205,8 +211,9 @@ class _VariableStore:
         with graph.name_scope(None):
             variable = Variable(initial, trainable=trainable, collections=collections,
                                 name=name, dtype=dtype)
-        self.variables[name] = variable
-        if regularizer is not None:
+        if not eager or self.store_eager:
+            self.variables[name] = variable
+        if regularizer is not None and not eager:
             with graph.name_scope(None), graph.name_scope(name + "/Regularizer/"):
                 penalty = regularizer(variable)
             if penalty is not None:

@@ -6,12 +6,16 @@ from .graph import (
     add_to_collections,
     control_dependencies,
     convert_to_tensor,
+    executing_eagerly,
     get_collection,
     name_scope,
     register_tensor_conversion_function,
 )
 from .ops import array_ops, control_flow_ops, scatter_ops, state_ops
 from .ops.indexed_slices import IndexedSlices
+
+# The class of variables made while executing eagerly (eager/variables.py sets it).
+_EAGER_VARIABLE = [None]
 
 
 class Variable:
@@ -20,6 +24,13 @@ class Variable:
     Creates the ops ``<name>`` (the variable), ``<name>/Assign`` (its initializer) and
     ``<name>/read`` (the value other ops consume).
     """
+
+    def __new__(cls, *args, **kwargs):
+        # While executing eagerly tf.Variable(...) makes an eager variable, as TF 1.x makes
+        # a resource variable then.
+        if cls is Variable and _EAGER_VARIABLE[0] is not None and executing_eagerly():
+            return object.__new__(_EAGER_VARIABLE[0])
+        return object.__new__(cls)
 
     def __init__(self, initial_value=None, trainable=True, collections=None,
                  validate_shape=True, caching_device=None, name=None, variable_def=None,

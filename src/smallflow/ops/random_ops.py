@@ -30,7 +30,7 @@ def get_seed(op_seed):
     graph_seed = graph.seed
     if graph_seed is not None:
         if op_seed is None:
-            op_seed = graph._last_id
+            op_seed = graph._op_seed()
         seeds = (graph_seed % _MAXINT32, op_seed % _MAXINT32)
     elif op_seed is not None:
         seeds = (DEFAULT_GRAPH_SEED, op_seed % _MAXINT32)

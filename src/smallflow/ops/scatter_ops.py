@@ -181,7 +181,7 @@ def _scatter(op_type, ref, indices, updates, name):
         raise TypeError(f"Value passed to parameter 'indices' has DataType "
                         f"{indices.dtype.name} not in list of allowed values: int32, int64")
     updates = _value_for(var_op, updates, "updates")
-    attrs = {"var_name": var_op.name, "shape": var_op.attrs["shape"]}
+    attrs = {"var_name": var_op.attrs["var_name"], "shape": var_op.attrs["shape"]}
     dtype = var_op.outputs[0].dtype
     return make_op(op_type, [indices, updates], [dtype], attrs, name, op_type).outputs[0]
 
@@ -312,5 +312,5 @@ def count_up_to(ref, limit, name=None):
     dtype = var_op.outputs[0].dtype
     if dtype not in (dtypes.int32, dtypes.int64):
         raise TypeError(f"count_up_to needs an int32 or int64 variable, got {dtype.name}")
-    attrs = {"var_name": var_op.name, "limit": int(limit), "T": dtype}
+    attrs = {"var_name": var_op.attrs["var_name"], "limit": int(limit), "T": dtype}
     return make_op("CountUpTo", [], [dtype], attrs, name, "CountUpTo").outputs[0]

@@ -125,7 +125,7 @@ def assign_op(var_op, value, op_type="Assign", validate_shape=True, name=None,
               default_name=None):
     """An op that sets (or adds to, subtracts from) the variable held by ``var_op``."""
     attrs = {
-        "var_name": var_op.name,
+        "var_name": var_op.attrs["var_name"],
         "shape": var_op.attrs["shape"] if validate_shape else as_shape(None),
         "dtype": var_op.outputs[0].dtype,
         "validate_shape": validate_shape,

@@ -1,0 +1,181 @@
+"""The eager context's graph: ``create_op`` runs the op's kernel at once on the inputs' values.
+
+Every builder in smallflow ends in ``get_default_graph().create_op(...)``. While eager
+execution is on and no graph is entered explicitly, the default graph is an ``EagerGraph``:
+its ``create_op`` checks the dtypes (the op's signature), checks the shapes (the op's shape
+function, whose ``ShapeError`` becomes TensorFlow's run-time ``InvalidArgumentError``), builds
+the kernel and calls it, and returns an Operation whose outputs are ``EagerTensor`` values.
+The Operation is kept by nobody unless a GradientTape records it, so a gradient function
+later sees the op, its inputs and its outputs exactly as in graph mode.
+"""
+
+import contextlib
+import random
+
+import numpy as np
+
+from .. import dtypes as _dtypes
+from .. import errors
+from ..graph import Graph, Operation, ShapeError, Tensor
+from ..registry import OP_DEFS
+from .tensor import EagerTensor
+
+# Ops whose input 0 is the ref of the variable they write: the kernel gets the other inputs
+# (as session.py does), so assigning to a variable never reads it first.
+_REF_WRITERS = frozenset({"Assign", "AssignAdd", "AssignSub"})
+_MAXINT32 = 2**31 - 1
+
+
+class EagerState:
+    """What the eager context keeps, as a session keeps it: variable values, random streams,
+    resources (lookup tables, iterators). ``session`` and ``subgraph`` serve kernels that run
+    traced functions; they are set by ``context`` when a session is needed."""
+
+    def __init__(self):
+        self.variables = {}
+        self.random_streams = {}
+        self.resources = {}
+        self.session = None
+        self.subgraph = None
+
+
+# One for the process, shared by every thread's eager graph, as TensorFlow's eager context.
+STATE = EagerState()
+
+
+class EagerGraph(Graph):
+    """The default graph while eager execution is on: ops run when they are created.
+
+    Names are not made unique (TensorFlow's eager mode names nothing), control dependencies
+    are no-ops (ops run in program order already), and nothing is remembered per op.
+    """
+
+    _eager = True
+
+    def __init__(self):
+        super().__init__()
+        self.state = STATE
+        # GradientTapes recording now (tape.py), innermost last.
+        self.tapes = []
+        self._seed_rng = None
+
+    # -- seeds: tf.set_random_seed in eager mode ----------------------------------------------
+    @property
+    def seed(self):
+        return self._seed
+
+    @seed.setter
+    def seed(self, value):
+        self._seed = value
+        # As TensorFlow's eager context: op seeds are drawn from a Python generator seeded
+        # with the global seed, one per random op, so a seeded program repeats its numbers.
+        self._seed_rng = None if value is None else random.Random(value)
+
+    def _op_seed(self):
+        return self._seed_rng.randint(0, _MAXINT32)
+
+    # -- names and dependencies --------------------------------------------------------------
+    def unique_name(self, name, mark_as_used=True):
+        if self._name_stack:
+            return f"{self._name_stack}/{name}"
+        return name
+
+    @contextlib.contextmanager
+    def control_dependencies(self, control_inputs):
+        # Eager ops run in program order: there is nothing to wait for.
+        yield
+
+    def create_op(self, op_type, inputs, dtypes, attrs=None, name=None):
+        return execute(self, op_type, inputs, dtypes, attrs, name)
+
+
+def _check_inputs(op_type, inputs):
+    for tensor in inputs:
+        if getattr(tensor, "_is_eager", False):
+            continue
+        if isinstance(tensor, Tensor):
+            raise TypeError(
+                f"An op outside of the function building code is being passed a \"Graph\" "
+                f"tensor ({tensor.name}) to op '{op_type}'. Graph tensors cannot be used while "
+                "eager execution is enabled: build them in a tf.Graph().as_default() block "
+                "and run them in a Session, or compute the value eagerly.")
+        raise TypeError(f"Input to op '{op_type}' must be a Tensor, got {tensor!r}")
+
+
+def _check_shapes(op_def, op):
+    try:
+        op_def.shape_fn(op)
+    except ShapeError as err:
+        raise errors.InvalidArgumentError(None, None, f"{err} [Op:{op.type}]") from None
+    except ValueError as err:
+        raise errors.InvalidArgumentError(None, None, f"{err} [Op:{op.type}]") from None
+    except (AttributeError, TypeError, IndexError, KeyError):
+        # A shape function that reads the outputs (not made yet): the kernel checks.
+        pass
+
+
+def _quiet(kernel, values):
+    return kernel(*values)
+
+
+# Kernels run with NumPy's floating-point warnings off, as in a session (TensorFlow's
+# kernels give inf and NaN silently); the decorator form is the cheapest per call.
+_quiet = np.errstate(all="ignore")(_quiet)
+
+
+def _as_value(value, dtype):
+    if type(value) is np.ndarray:
+        return value
+    return np.asarray(value, dtype=dtype.as_numpy_dtype if dtype.is_numpy_compatible else None)
+
+
+def execute(graph, op_type, inputs, out_dtypes, attrs, name):
+    """Run one op now; return it (its outputs are EagerTensors)."""
+    try:
+        op_def = OP_DEFS.lookup(op_type)
+    except KeyError:
+        raise errors.NotFoundError(None, None, f"Op type not registered '{op_type}'") from None
+    if op_type == "Placeholder":
+        raise RuntimeError("tf.placeholder() is not compatible with eager execution.")
+    _check_inputs(op_type, inputs)
+    attrs = dict(attrs) if attrs else {}
+    if op_def.signature is not None:
+        out_dtypes = op_def.signature.bind(op_type, inputs, attrs, len(out_dtypes))
+    else:
+        out_dtypes = [_dtypes.as_dtype(d).base_dtype for d in out_dtypes]
+    if name is None:
+        name = op_type
+    op_name = graph.unique_name(name[:-1] if name.endswith("/") else name)
+    op = Operation(graph, op_type, op_name, inputs, attrs, ())
+    op._control_flow_context = None
+    op._outputs = (None,) * len(out_dtypes)
+    _check_shapes(op_def, op)
+    if op_def.stateful:
+        if "seed" in attrs and "stream" not in attrs:
+            # One random stream per seed pair, as TensorFlow's eager kernel cache keeps one
+            # kernel per attribute set: a fixed op seed draws on, call after call.
+            attrs["stream"] = ("eager", attrs["seed"], attrs.get("seed2"))
+        kernel = op_def.kernel(attrs, graph.state)
+    else:
+        kernel = op_def.kernel(attrs)
+    values = [t._value for t in (inputs[1:] if op_type in _REF_WRITERS else inputs)]
+    try:
+        result = _quiet(kernel, values)
+    except errors.OpError as err:
+        raise type(err)(None, None, f"{err.message} [Op:{op_type}]") from None
+    except (ValueError, TypeError, IndexError, ArithmeticError) as err:
+        raise errors.InvalidArgumentError(
+            None, None, f"{op_type} op failed: {err} [Op:{op_type}]") from err
+    count = len(out_dtypes)
+    if count == 1:
+        dtype = out_dtypes[0]
+        outputs = (EagerTensor(_as_value(result, dtype), dtype),)
+    elif count:
+        outputs = tuple(EagerTensor(_as_value(value, dtype), dtype)
+                        for value, dtype in zip(result, out_dtypes))
+    else:
+        outputs = ()
+    op._outputs = outputs
+    for tape in graph.tapes:
+        tape._record(op)
+    return op
