@@ -73,6 +73,8 @@ LAYERS = [
     ("session", ["session", "step_stats", "chunking", "fusion", "session_targets"]),
     ("train", ["image",
                "train", "losses", "nn", "strings", "bitwise", "layers", "data", "metrics",
+               # tf.data, checkpoints and metrics of eager mode
+               "eager.iterator", "eager.checkpoint", "eager.metrics",
                "metrics_extra", "estimator", "feature_column",
                "gradient_checker", "test", "test_case", "app", "flags", "logging",
                "distribute", "horovod", "summary", "meta_graph", "python", "rnn",

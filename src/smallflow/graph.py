@@ -251,6 +251,9 @@ class Graph:
 
     # True for the eager context's graph (eager/execute.py), whose ops run when made.
     _eager = False
+    # True for a graph that functions are traced into while executing eagerly (tf.data's
+    # map functions): an eager value used there becomes a constant of the graph.
+    _capture_eager = False
 
     def __init__(self):
         self._ops = []
@@ -382,6 +385,9 @@ class Graph:
         if self._finalized:
             raise RuntimeError("Graph is finalized and cannot be modified.")
         op_def = OP_DEFS.lookup(op_type)
+        if self._capture_eager:
+            inputs = [self._captured(t) if getattr(t, "_is_eager", False) else t
+                      for t in inputs]
         for tensor in inputs:
             if not isinstance(tensor, Tensor):
                 raise TypeError(f"Input to op '{op_type}' must be a Tensor, got {tensor!r}")
@@ -435,6 +441,20 @@ class Graph:
         self._ops.append(op)
         self._ops_by_name[op_name] = op
         return op
+
+    def _captured(self, tensor):
+        """The constant of this graph holding an eager value (one per value)."""
+        captures = self.__dict__.setdefault("_eager_captures", {})
+        found = captures.get(id(tensor))
+        if found is None:
+            value = tensor._value
+            if value.flags.writeable:
+                value = value.copy()
+                value.flags.writeable = False
+            const = self.create_op("Const", [], [tensor.dtype],
+                                   {"value": value, "dtype": tensor.dtype}, "Const")
+            found = captures[id(tensor)] = (const.outputs[0], tensor)
+        return found[0]
 
     # -- lookup ----------------------------------------------------------------------------
     def get_operations(self):

@@ -10,6 +10,7 @@ from . import (
     crf,
     data,
     distributions,
+    eager,
     estimator,
     factorization,
     framework,
@@ -33,7 +34,7 @@ from . import (
 )
 from ._missing import missing_attribute
 
-__all__ = ["crf", "data", "distributions", "estimator", "factorization", "framework", "image",
+__all__ = ["crf", "data", "distributions", "eager", "estimator", "factorization", "framework", "image",
            "keras", "layers", "learn", "legacy_seq2seq", "lookup", "losses", "metrics", "opt",
            "predictor", "rnn", "seq2seq", "signal", "slim", "tensorboard", "training", "util"]
 

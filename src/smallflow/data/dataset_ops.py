@@ -14,7 +14,7 @@ the graph once (``function.TracedFunction``) and evaluated per element by the se
 import numpy as np
 
 from .. import dtypes, errors
-from ..graph import Tensor, convert_to_tensor
+from ..graph import Tensor, convert_to_tensor, executing_eagerly
 from ..ops import random_ops
 from ..ops.common import constant_value
 from ..tensor_shape import TensorShape, as_shape
@@ -86,6 +86,10 @@ class Dataset(nest.Structured):
                               allow_dataset=True)
 
     def __iter__(self):
+        if executing_eagerly():
+            from ..eager.iterator import Iterator
+
+            return Iterator(self)
         raise RuntimeError("dataset.__iter__() is only supported when eager execution is "
                            "enabled; use an iterator (make_one_shot_iterator) and "
                            "Session.run(get_next()).")
@@ -227,6 +231,10 @@ class Dataset(nest.Structured):
     def make_initializable_iterator(self, shared_name=None):
         from .iterator_ops import make_initializable_iterator
 
+        if executing_eagerly():
+            raise RuntimeError("dataset.make_initializable_iterator is not supported when "
+                               "eager execution is enabled. Use `for element in dataset` "
+                               "instead.")
         return make_initializable_iterator(self, shared_name)
 
 

@@ -10,7 +10,7 @@ element fed for the placeholders. Placeholders of the program that the function 
 import numpy as np
 
 from .. import dtypes, errors
-from ..graph import convert_to_tensor, name_scope
+from ..graph import Graph, convert_to_tensor, get_default_graph, name_scope
 from ..ops import array_ops
 from ..tensor_shape import TensorShape
 from . import nest
@@ -40,7 +40,7 @@ class Context:
         session of that graph kept for the life of the iterator."""
         first = fetches[0] if isinstance(fetches, list | tuple) else fetches
         graph = first.graph
-        if graph is self.session.graph:
+        if self.session is not None and graph is self.session.graph:
             return self.session.run(fetches, feeds)
         key = ("graph session", id(graph))
         session = self.state.get(key)
@@ -91,6 +91,17 @@ class TracedFunction:
     """``fn`` called on placeholders for one element; its outputs or its dataset."""
 
     def __init__(self, fn, types, shapes, name, allow_dataset=False):
+        if get_default_graph()._eager:
+            # As TensorFlow does even in eager mode, the function is traced into a graph of
+            # its own; the eager values it reads are captured as constants of that graph.
+            graph = Graph()
+            graph._capture_eager = True
+            with graph.as_default():
+                self._trace(fn, types, shapes, name, allow_dataset)
+            return
+        self._trace(fn, types, shapes, name, allow_dataset)
+
+    def _trace(self, fn, types, shapes, name, allow_dataset):
         self.args, element = arg_placeholders(types, shapes, types, f"{name}_fn")
         with name_scope(f"{name}_fn"):
             if isinstance(element, tuple) and not hasattr(element, "_fields"):

@@ -234,6 +234,11 @@ def make_one_shot_iterator(dataset):
     only makes the iterator, in the Estimator's own graph), provided everything it computes
     from there is free of placeholders and state.
     """
+    if get_default_graph()._eager:
+        # TF 1.x hands out its EagerIterator: elements come as values, get_next() each one.
+        from ..eager.iterator import Iterator as EagerIterator
+
+        return EagerIterator(dataset)
     inputs = dataset._inputs()
     for tensor in inputs:
         if tensor.op.type == "Placeholder":

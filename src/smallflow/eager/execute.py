@@ -114,6 +114,35 @@ def _check_shapes(op_def, op):
         pass
 
 
+# (op type, output count, input dtypes, dtype attrs) -> (type attrs set, output dtypes): the
+# signature's check gives the same answer for the same dtypes, and it was most of the cost
+# of running a small op eagerly.
+_BOUND = {}
+
+
+def _bind(signature, op_type, inputs, attrs, count):
+    key = [op_type, count]
+    for tensor in inputs:
+        key.append(tensor._dtype)
+    for name, value in attrs.items():
+        kind = type(value)
+        if kind is _dtypes.DType:
+            key.append((name, value))
+        elif kind is list or kind is tuple:
+            return signature.bind(op_type, inputs, attrs, count)  # type lists: not cached
+    key = tuple(key)
+    found = _BOUND.get(key)
+    if found is None:
+        before = set(attrs)
+        out = signature.bind(op_type, inputs, attrs, count)
+        added = tuple((name, attrs[name]) for name in attrs if name not in before)
+        found = _BOUND[key] = (added, out)
+        return out
+    for name, value in found[0]:
+        attrs.setdefault(name, value)
+    return found[1]
+
+
 def _quiet(kernel, values):
     return kernel(*values)
 
@@ -140,7 +169,7 @@ def execute(graph, op_type, inputs, out_dtypes, attrs, name):
     _check_inputs(op_type, inputs)
     attrs = dict(attrs) if attrs else {}
     if op_def.signature is not None:
-        out_dtypes = op_def.signature.bind(op_type, inputs, attrs, len(out_dtypes))
+        out_dtypes = _bind(op_def.signature, op_type, inputs, attrs, len(out_dtypes))
     else:
         out_dtypes = [_dtypes.as_dtype(d).base_dtype for d in out_dtypes]
     if name is None:

@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import errors
 from .. import variables as _variables
-from ..graph import Operation, convert_to_tensor, get_default_graph, name_scope
+from ..graph import GraphKeys, Operation, convert_to_tensor, get_default_graph, name_scope
 from ..ops import array_ops, state_ops
 from ..tensor_shape import TensorShape
 from .execute import STATE
@@ -93,6 +93,10 @@ class EagerVariable(_variables.Variable):
         # Stored as its own array: the variable never shares memory with a value the
         # program still holds.
         STATE.variables[key] = np.array(value._value, copy=True)
+        if collections is not None and GraphKeys.GLOBAL_STEP in collections:
+            # TF 1.x keeps no eager variable in collections but this one, so that
+            # get_or_create_global_step finds it again.
+            graph.add_to_collection(GraphKeys.GLOBAL_STEP, self)
 
     def __del__(self):
         # The value goes with the variable (a loop making models does not fill the store).

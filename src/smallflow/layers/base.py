@@ -208,6 +208,8 @@ class Layer:
                 penalty = self.activity_regularizer(outputs)
                 if penalty is not None:
                     self.add_loss(penalty)
+        if graph._eager:
+            return outputs  # nothing to record: the ops ran (and would pile up per call)
         for update in self._updates[updates_before:]:
             graph.add_to_collection(GraphKeys.UPDATE_OPS, update)
         self._inbound.append((inputs, outputs))

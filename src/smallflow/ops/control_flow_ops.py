@@ -3,7 +3,14 @@
 import builtins
 
 from .. import dtypes, nest
-from ..graph import Operation, Tensor, control_dependencies, convert_to_tensor, name_scope
+from ..graph import (
+    Operation,
+    Tensor,
+    control_dependencies,
+    convert_to_tensor,
+    get_default_graph,
+    name_scope,
+)
 from ..op_signature import signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, as_shape, unknown_shape
@@ -40,6 +47,8 @@ def group(*inputs, **kwargs):
     name = kwargs.pop("name", None)
     if kwargs:
         raise TypeError(f"Unknown keyword arguments: {sorted(kwargs)}")
+    if get_default_graph()._eager:
+        return None  # the ops ran already (TensorFlow's group gives None when eager)
     ops = [_as_op(item) for item in inputs]
     with control_dependencies(ops):
         return no_op(name=name or "group_deps")
@@ -151,6 +160,12 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         raise TypeError("false_fn must be callable.")
     if isinstance(pred, bool):
         raise TypeError("pred must not be a Python bool")
+    if get_default_graph()._eager:
+        # Eager mode runs the branch the predicate's value picks, as TensorFlow does.
+        result = true_fn() if bool(convert_to_tensor(pred, name="pred")) else false_fn()
+        if not strict and isinstance(result, list | _TUPLE) and len(result) == 1:
+            return result[0]
+        return result
     with name_scope(name or "cond") as scope:
         pred = convert_to_tensor(pred, name="pred")
         _is_bool_scalar(pred, "pred")
@@ -265,6 +280,23 @@ def _shape_fits(shape, invariant):
     return all(b is None or a == b for a, b in zip(shape.as_list(), invariant.as_list()))
 
 
+def _eager_while(cond, body, loop_vars, maximum_iterations, is_seq, return_same_structure):
+    """while_loop in eager mode: a Python loop over the values (TensorFlow's eager path)."""
+    limit = None if maximum_iterations is None else int(maximum_iterations)
+    count = 0
+    state = loop_vars if is_seq else [loop_vars]
+    while (limit is None or count < limit) and bool(cond(*state)):
+        state = body(*state)
+        if not is_seq or not isinstance(state, list | _TUPLE):
+            state = [state]
+        count += 1
+    if not is_seq:
+        return state[0]
+    if not return_same_structure and isinstance(state, list | _TUPLE) and len(state) == 1:
+        return state[0]
+    return state
+
+
 def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
                back_prop=True, swap_memory=False, name=None, maximum_iterations=None,
                return_same_structure=False):
@@ -284,6 +316,9 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         raise ValueError("No loop variables provided")
     is_seq = nest.is_sequence(loop_vars)
     structure = loop_vars if is_seq else [loop_vars]
+    if get_default_graph()._eager:
+        return _eager_while(cond, body, loop_vars, maximum_iterations, is_seq,
+                            return_same_structure)
     with name_scope(name or "while") as scope:
         flat_in = _to_flat_tensors(structure, "loop_vars")
         limit = None

@@ -56,12 +56,14 @@ from .training_util import (
     get_or_create_global_step,
     global_step,
 )
+from ..eager.checkpoint import Checkpoint  # noqa: E402, I001 - needs the modules above
 
 __all__ = [
     "AdadeltaOptimizer",
     "AdagradDAOptimizer",
     "AdagradOptimizer",
     "AdamOptimizer",
+    "Checkpoint",
     "CheckpointReader",
     "CheckpointState",
     "FtrlOptimizer",

@@ -1,6 +1,7 @@
 """The optimizer base class: ``compute_gradients``, ``apply_gradients``, ``minimize``, slots."""
 
 from .. import dtypes, variables
+from ..eager.tape import GradientTape
 from ..gradients import gradients
 from ..graph import (
     GraphKeys,
@@ -14,6 +15,24 @@ from ..ops import array_extra_ops, array_ops, control_flow_ops, math_ops, state_
 from ..ops.indexed_slices import IndexedSlices, convert_to_tensor_or_indexed_slices
 
 _VALID_DTYPES = (dtypes.float16, dtypes.float32, dtypes.float64)
+
+
+def _eager_gradients(loss, var_list, grad_loss):
+    """compute_gradients while executing eagerly: ``loss`` is a function, run on a tape;
+    the variables default to those it read (TF 1.x's rule)."""
+    if not callable(loss):
+        raise RuntimeError("`loss` passed to Optimizer.compute_gradients should be a "
+                           "function when eager execution is enabled.")
+    with GradientTape() as tape:
+        if var_list is not None:
+            tape.watch(list(var_list))
+        loss_value = loss()
+    var_list = list(tape.watched_variables()) if var_list is None else list(var_list)
+    if not var_list:
+        raise ValueError("No variables to optimize.")
+    _assert_valid_dtypes([convert_to_tensor(loss_value)])
+    grads = tape.gradient(loss_value, var_list, output_gradients=grad_loss)
+    return list(zip(grads, var_list))
 
 
 class Optimizer:
@@ -74,6 +93,8 @@ class Optimizer:
         grad_loss=None,
     ):
         """``[(gradient or None, variable), ...]`` for ``var_list`` (trainable by default)."""
+        if get_default_graph()._eager:
+            return _eager_gradients(loss, var_list, grad_loss)
         if callable(loss):
             loss = loss()
         loss = convert_to_tensor(loss)
@@ -133,7 +154,7 @@ class Optimizer:
                         False,
                         scope,
                     ).op
-        if isinstance(train_op, Operation):
+        if isinstance(train_op, Operation) and not train_op.graph._eager:
             train_ops = train_op.graph.get_collection_ref(GraphKeys.TRAIN_OP)
             if train_op not in train_ops:
                 train_ops.append(train_op)

@@ -16,7 +16,7 @@ import inspect
 import numpy as np
 
 from ... import dtypes
-from ...graph import Tensor, convert_to_tensor, name_scope
+from ...graph import Tensor, convert_to_tensor, executing_eagerly, name_scope
 from ...layers import base as _tf_base
 from ...ops import array_ops
 from ...tensor_shape import TensorShape
@@ -168,7 +168,10 @@ class Layer(_tf_base.Layer):
             if self.activity_regularizer is not None:
                 with name_scope("ActivityRegularizer"):
                     self._losses.append(self.activity_regularizer(outputs))
-        outputs = self._record_node(inputs, outputs, kwargs)
+        if not executing_eagerly():
+            # Eager calls make no nodes (TensorFlow's eager Keras keeps no call history:
+            # a training loop would otherwise hold every batch's tensors).
+            outputs = self._record_node(inputs, outputs, kwargs)
         self._pass_mask(inputs, outputs)
         return outputs
 

@@ -6,6 +6,8 @@ layer as it is added, so weights exist right after construction (``summary()`` w
 otherwise the layers are called on the first data ``fit``/``predict`` sees.
 """
 
+from ...graph import executing_eagerly
+from ...ops import array_ops
 from .base_layer import Layer
 from .input_layer import Input, InputLayer
 from .training import Model
@@ -32,6 +34,9 @@ class Sequential(Model):
         if not isinstance(layer, Layer):
             raise TypeError("The added layer must be an instance of class Layer. Found: "
                             f"{layer}")
+        if executing_eagerly():
+            self._add_eagerly(layer)
+            return
         if isinstance(layer, InputLayer):
             if self._stack:
                 raise ValueError("An InputLayer can only be the first layer of a Sequential")
@@ -48,6 +53,23 @@ class Sequential(Model):
             self._start(tensor)
             self._connect(layer)
         self._functions = {}
+
+    def _add_eagerly(self, layer):
+        """``add`` while executing eagerly: no symbolic input; when the input shape is known
+        the new layer is built at once (on a batch of one zero example), so its weights
+        exist right after ``add`` as in TensorFlow."""
+        self._stack.append(layer)
+        self._functions = {}
+        shape = self.__dict__.get("_eager_shape")
+        if shape is None and len(self._stack) == 1:
+            shape = getattr(layer, "_batch_input_shape", None)
+        if shape is None:
+            return
+        probe = array_ops.zeros([1 if d is None else d for d in shape],
+                                dtype=layer.dtype or "float32")
+        output = layer(probe)
+        self._eager_shape = (None, *output.shape.as_list()[1:])
+        self.built = True
 
     def _start(self, tensor):
         self.inputs = [tensor]
