@@ -9,7 +9,7 @@ ops run eagerly either way).
 import contextlib
 import functools
 
-from .. import variable_scope as _variable_scope
+from ..variable_scope import _VariableStore
 from ..eager import metrics
 from ..eager.checkpoint import Checkpoint, Saver
 from ..eager.context import (
@@ -87,7 +87,7 @@ class EagerVariableStore:
     and finds them again (outside, every call makes a new one)."""
 
     def __init__(self, store=None):
-        self._store = store if store is not None else _variable_scope._VariableStore()
+        self._store = store if store is not None else _VariableStore()
         self._store.store_eager = True
 
     @contextlib.contextmanager

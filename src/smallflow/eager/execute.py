@@ -11,12 +11,13 @@ later sees the op, its inputs and its outputs exactly as in graph mode.
 
 import contextlib
 import random
+import re
 
 import numpy as np
 
 from .. import dtypes as _dtypes
 from .. import errors
-from ..graph import Graph, Operation, ShapeError, Tensor
+from ..graph import Graph, Operation, Tensor
 from ..registry import OP_DEFS
 from .tensor import EagerTensor
 
@@ -24,6 +25,7 @@ from .tensor import EagerTensor
 # (as session.py does), so assigning to a variable never reads it first.
 _REF_WRITERS = frozenset({"Assign", "AssignAdd", "AssignSub"})
 _MAXINT32 = 2**31 - 1
+_RESHAPE = re.compile(r"Cannot reshape a tensor with (\d+) elements to shape .* \((\d+) elements\)")
 
 
 class EagerState:
@@ -102,13 +104,28 @@ def _check_inputs(op_type, inputs):
         raise TypeError(f"Input to op '{op_type}' must be a Tensor, got {tensor!r}")
 
 
+def _shape_message(op, err):
+    """TensorFlow's run-time wording for the shape errors programs meet most."""
+    text = str(err)
+    inputs = op._inputs
+    if text.startswith("Dimensions must be equal") and len(inputs) == 2:
+        a, b = (t.shape.bracket_str().replace(" ", "") for t in inputs)
+        if op.type in ("MatMul", "BatchMatMulV2"):
+            return f"Matrix size-incompatible: In[0]: {a}, In[1]: {b}"
+        return f"Incompatible shapes: {a} vs. {b}"
+    found = _RESHAPE.match(text)
+    if found:
+        return (f"Input to reshape is a tensor with {found[1]} values, but the requested shape "
+                f"has {found[2]}")
+    return text
+
+
 def _check_shapes(op_def, op):
     try:
         op_def.shape_fn(op)
-    except ShapeError as err:
-        raise errors.InvalidArgumentError(None, None, f"{err} [Op:{op.type}]") from None
-    except ValueError as err:
-        raise errors.InvalidArgumentError(None, None, f"{err} [Op:{op.type}]") from None
+    except ValueError as err:  # ShapeError, or a shape function's own ValueError
+        raise errors.InvalidArgumentError(
+            None, None, f"{_shape_message(op, err)} [Op:{op.type}]") from None
     except (AttributeError, TypeError, IndexError, KeyError):
         # A shape function that reads the outputs (not made yet): the kernel checks.
         pass

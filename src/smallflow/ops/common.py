@@ -4,6 +4,8 @@ float sums as BLAS products (small reductions are mostly call overhead in ufunc.
 import numpy as np
 
 from .. import dtypes
+from ..dtypes import type_string
+from ..errors import InvalidArgumentError
 from ..graph import ShapeError, Tensor, convert_to_tensor, get_default_graph, is_tensor_like
 from ..tensor_shape import TensorShape, unknown_shape
 
@@ -40,6 +42,12 @@ def binary_inputs(op_type, x, y, names=("x", "y")):
 def _convert_operand(op_type, value, dtype, arg, other_arg):
     if is_tensor_like(value):
         tensor = convert_to_tensor(value)
+        if tensor.dtype != dtype and tensor._is_eager:
+            # The eager kernel's wording (TF 1.x eager raises it when the op runs).
+            raise InvalidArgumentError(
+                None, None, f"cannot compute {op_type} as input #1(zero-based) was expected "
+                f"to be a {type_string(dtype)} tensor but is a {type_string(tensor.dtype)} "
+                f"tensor [Op:{op_type}]")
         if tensor.dtype != dtype:
             raise TypeError(
                 f"Input '{arg}' of '{op_type}' Op has type {tensor.dtype.name} that does not "
