@@ -24,8 +24,7 @@ LAYERS = [
                     "ops.philox"]),  # TensorFlow's Philox generator: NumPy only
     ("registry", ["registry", "op_signature"]),
     ("graph", ["graph", "graph_io", "graph_tf_form", "tf_op_attrs",
-               # eager execution: the mode switch, EagerTensor, the eager op runner
-               "eager", "eager.context", "eager.tensor", "eager.execute"]),
+               "eager", "eager.tensor"]),  # eager execution's EagerTensor
     ("ops", ["ops.parsing_ops", "ops.sparse_tensor",
              "ops.io_ops",
              "ops.data_flow_ops",
@@ -40,7 +39,9 @@ LAYERS = [
              "ops.work_arrays", "ops.string_ops",
              "ops.bitwise_ops",
              "ops.summary_ops", "ops.control_flow_context", "ops.tensor_array_ops",
-             "ops.functional_ops"]),
+             "ops.functional_ops",
+             # eager execution: the op runner (it uses the ops' shape helpers), the switch
+             "eager.execute", "eager.context"]),
     # Op families added for the rest of the TF1 API; they build on the ops above.
     ("more ops", ["ops.image_ops",
                   "ops.image_resize_ops", "ops.image_ops_extra", "ops.image_codec_ops",

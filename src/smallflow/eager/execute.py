@@ -18,6 +18,7 @@ import numpy as np
 from .. import dtypes as _dtypes
 from .. import errors
 from ..graph import Graph, Operation, Tensor
+from ..ops.common import broadcast_shape_fn
 from ..registry import OP_DEFS
 from .tensor import EagerTensor
 
@@ -81,6 +82,23 @@ class EagerGraph(Graph):
         if self._name_stack:
             return f"{self._name_stack}/{name}"
         return name
+
+    @contextlib.contextmanager
+    def name_scope(self, name):
+        # Names only label eager ops (TensorFlow's eager scopes neither check nor make them
+        # unique); a variable's name is the one place they show.
+        old_stack = self._name_stack
+        if not name:
+            new_stack = ""
+        elif name[-1] == "/":
+            new_stack = name[:-1]
+        else:
+            new_stack = f"{old_stack}/{name}" if old_stack else name
+        self._name_stack = new_stack
+        try:
+            yield new_stack + "/" if new_stack else ""
+        finally:
+            self._name_stack = old_stack
 
     @contextlib.contextmanager
     def control_dependencies(self, control_inputs):
@@ -195,7 +213,10 @@ def execute(graph, op_type, inputs, out_dtypes, attrs, name):
     op = Operation(graph, op_type, op_name, inputs, attrs, ())
     op._control_flow_context = None
     op._outputs = (None,) * len(out_dtypes)
-    _check_shapes(op_def, op)
+    if op_def.shape_fn is not broadcast_shape_fn:
+        # Broadcasting element-wise ops are checked by NumPy's broadcasting (the same rule)
+        # when the kernel runs: their shape function would only cost time.
+        _check_shapes(op_def, op)
     if op_def.stateful:
         if "seed" in attrs and "stream" not in attrs:
             # One random stream per seed pair, as TensorFlow's eager kernel cache keeps one
@@ -210,6 +231,7 @@ def execute(graph, op_type, inputs, out_dtypes, attrs, name):
     except errors.OpError as err:
         raise type(err)(None, None, f"{err.message} [Op:{op_type}]") from None
     except (ValueError, TypeError, IndexError, ArithmeticError) as err:
+        _check_shapes(op_def, op)  # a shape error first, in TensorFlow's words
         raise errors.InvalidArgumentError(
             None, None, f"{op_type} op failed: {err} [Op:{op_type}]") from err
     count = len(out_dtypes)
