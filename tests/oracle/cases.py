@@ -936,3 +936,9 @@ EXTRA += SWEEP_SESSION9E_CASES
 from cases_session9 import SESSION9_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION9_CASES
+
+# session 10 (eager execution): a GradientTape used while building a graph. The eager
+# programs of the same file run under test_eager_programs.py.
+from cases_session10_eager import SESSION10_EAGER_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION10_EAGER_CASES

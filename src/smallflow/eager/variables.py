@@ -209,6 +209,8 @@ class EagerVariable(_variables.Variable):
 
     def __repr__(self):
         text = numpy_repr(self.numpy())
+        if "\n" in text:
+            text = "\n" + text  # as TensorFlow's numpy_text lays out a multi-line value
         return (f"<tf.Variable '{self._name}' shape={self.shape} dtype={self.dtype.name}, "
                 f"numpy={text}>")
 

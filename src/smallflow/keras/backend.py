@@ -223,10 +223,14 @@ def eval(x):  # noqa: A001 - Keras's name
 
 
 def get_value(x):
+    if get_default_graph()._eager:
+        return x.numpy()
     return get_session().run(x)
 
 
 def batch_get_value(tensors):
+    if get_default_graph()._eager:
+        return [t.numpy() for t in tensors]
     return get_session().run(list(tensors)) if tensors else []
 
 
@@ -237,6 +241,14 @@ def set_value(x, value):
 def batch_set_value(tuples):
     """Assign NumPy values to variables (one run; the assign ops are made once per variable)."""
     if not tuples:
+        return
+    if get_default_graph()._eager:
+        for variable_, value in tuples:
+            value = np.asarray(value, dtype=variable_.dtype.base_dtype.as_numpy_dtype)
+            if tuple(value.shape) != tuple(variable_.shape.as_list()):
+                raise ValueError(f"Cannot assign a value of shape {value.shape} to variable "
+                                 f"{variable_.name} of shape {variable_.shape}")
+            variable_.assign(value)
         return
     session = get_session()
     ops = []
