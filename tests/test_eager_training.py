@@ -358,3 +358,22 @@ def test_tfe_metrics_mean_and_accuracy(eager):
     accuracy = tfe.metrics.Accuracy()
     accuracy(tf.constant([1, 2, 3]), tf.constant([1, 0, 3]))
     assert accuracy.result().numpy() == pytest.approx(2.0 / 3)
+
+
+def test_unseeded_samplers_of_different_kinds_keep_their_own_streams(eager):
+    # A Philox stream (random_uniform) and a NumPy one (the candidate sampler) under the
+    # same (unseeded) seed pair must not be taken for one another.
+    tf.random_uniform([2])
+    sampled, _, _ = tf.nn.log_uniform_candidate_sampler(
+        true_classes=tf.constant([[1]], dtype=tf.int64), num_true=1, num_sampled=3,
+        unique=True, range_max=10)
+    tf.random_uniform([2])
+    assert sampled.shape == (3,)
+
+
+def test_sequential_without_input_shape_builds_on_the_first_batch(eager):
+    model = tf.keras.Sequential([tf.keras.layers.Conv2D(4, [3, 3], activation="relu"),
+                                 tf.keras.layers.GlobalAveragePooling2D(),
+                                 tf.keras.layers.Dense(10)])
+    assert model(tf.zeros([2, 8, 8, 1])).shape == (2, 10)
+    assert len(model.variables) == 4

@@ -219,9 +219,9 @@ def execute(graph, op_type, inputs, out_dtypes, attrs, name):
         _check_shapes(op_def, op)
     if op_def.stateful:
         if "seed" in attrs and "stream" not in attrs:
-            # One random stream per seed pair, as TensorFlow's eager kernel cache keeps one
-            # kernel per attribute set: a fixed op seed draws on, call after call.
-            attrs["stream"] = ("eager", attrs["seed"], attrs.get("seed2"))
+            # One random stream per op type and seed pair, as TensorFlow's eager kernel cache
+            # keeps one kernel per attribute set: a fixed op seed draws on, call after call.
+            attrs["stream"] = ("eager", op_type, attrs["seed"], attrs.get("seed2"))
         kernel = op_def.kernel(attrs, graph.state)
     else:
         kernel = op_def.kernel(attrs)

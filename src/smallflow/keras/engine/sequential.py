@@ -109,6 +109,11 @@ class Sequential(Model):
     def build(self, input_shape=None):
         if self.outputs and self.built:
             return
+        if executing_eagerly():
+            # No symbolic input in eager mode: each layer builds itself on the first batch
+            # it is called on.
+            self.built = True
+            return
         if input_shape is None:
             raise ValueError("You must provide an `input_shape` argument.")
         self._build_graph_from([Input(batch_shape=tuple(input_shape))])
