@@ -21,7 +21,8 @@ LAYERS = [
                     # TensorFlow's checkpoint format (RestoreV2 reads it in the ops layer)
                     "train.sstable", "train.tensor_bundle",
                     "datasets.download",  # atomic, verified downloads: the stdlib only
-                    "ops.philox"]),  # TensorFlow's Philox generator: NumPy only
+                    "ops.philox",  # TensorFlow's Philox generator: NumPy only
+                    "ops.philox_samplers"]),  # its samplers (shuffle, multinomial...)
     ("registry", ["registry", "op_signature"]),
     ("graph", ["graph", "graph_io", "graph_tf_form", "tf_op_attrs",
                "eager", "eager.tensor"]),  # eager execution's EagerTensor

@@ -16,6 +16,7 @@ about one float32 normal sample in a hundred differs from TensorFlow's by one un
 last place, where glibc's ``logf``/``sincosf`` are not correctly rounded.
 """
 
+import math
 import sys
 import threading
 
@@ -42,43 +43,150 @@ def philox_blocks(key, counter, offsets):
     ``offsets`` a uint64 array (a count gives ``arange(count)``).
     """
     if np.ndim(offsets) == 0:
-        offsets = np.arange(int(offsets), dtype=np.uint64)
-    low = counter & _MASK64
-    high = counter >> 64
-    steps = np.asarray(offsets, dtype=np.uint64)
-    low_words = steps + np.uint64(low)  # wraps modulo 2**64
-    carry = (low_words < np.uint64(low)).astype(np.uint64)
-    high_words = carry + np.uint64(high & _MASK64)
-    mask = np.uint64(_MASK32)
-    shift = np.uint64(32)
-    c0 = (low_words & mask).astype(np.uint32)
-    c1 = (low_words >> shift).astype(np.uint32)
-    c2 = (high_words & mask).astype(np.uint32)
-    c3 = (high_words >> shift).astype(np.uint32)
-    k0 = key & _MASK32
-    k1 = (key >> 32) & _MASK32
-    for round_index in range(_ROUNDS):
-        if round_index:
+        return _interleaved(*_round_state(key, counter, int(offsets)))
+    offsets = np.asarray(offsets, dtype=np.uint64)
+    state = _round_state(key, counter, offsets.size, offsets.reshape(-1))
+    return _interleaved(*state).reshape(*offsets.shape, 4)
+
+
+def _interleaved(even, odd):
+    """The ``[count, 4]`` blocks from the two rows of even and odd words (a fresh array)."""
+    # one column at a time: NumPy's transposing copies are far slower here
+    out = np.empty((even.shape[1], 4), dtype=even.dtype)
+    out[:, 0] = even[0]
+    out[:, 1] = odd[0]
+    out[:, 2] = even[1]
+    out[:, 3] = odd[1]
+    return out
+
+
+# -- scratch memory ------------------------------------------------------------------------------
+#
+# A draw's intermediate arrays live in per-thread buffers kept between draws of the same size.
+# Besides sparing the allocations, this spares page faults: the C library hands large freed
+# blocks back to the system, so fresh temporaries of a few hundred kilobytes are first touched
+# (and zero-filled by the kernel) on every draw, which costs more than the arithmetic here.
+
+_SCRATCH = threading.local()
+_SCRATCH_BYTES = 64 << 20  # per thread; least recently used buffers go first
+
+
+def _scratch(name, shape, dtype):
+    """This thread's buffer ``name`` of ``shape`` and ``dtype`` (contents undefined).
+
+    Callers use a buffer only until they return, and never hold two of the same name.
+    """
+    cache = getattr(_SCRATCH, "buffers", None)
+    if cache is None:
+        cache = _SCRATCH.buffers = {}
+        _SCRATCH.bytes = 0
+    slot = (name, shape, dtype)
+    buffer = cache.pop(slot, None)
+    if buffer is None:
+        buffer = np.empty(shape, dtype=dtype)
+        _SCRATCH.bytes += buffer.nbytes
+        while _SCRATCH.bytes > _SCRATCH_BYTES and cache:
+            _SCRATCH.bytes -= cache.pop(next(iter(cache))).nbytes
+        if buffer.nbytes > _SCRATCH_BYTES:  # too big to keep
+            _SCRATCH.bytes -= buffer.nbytes
+            return buffer
+    cache[slot] = buffer  # most recently used last
+    return buffer
+
+
+_STEPS = {}
+
+
+def _steps(count):
+    steps = _STEPS.get(count)
+    if steps is None:
+        if len(_STEPS) > 64:
+            _STEPS.clear()
+        steps = _STEPS[count] = np.arange(count, dtype=np.uint64)
+    return steps
+
+
+def _halves(words):
+    """The low and high uint32 halves of a uint64 array (views)."""
+    pairs = words.view(np.uint32).reshape(*words.shape, 2)
+    if _LITTLE_ENDIAN:
+        return pairs[..., 0], pairs[..., 1]
+    return pairs[..., 1], pairs[..., 0]
+
+
+# -- the rounds ----------------------------------------------------------------------------------
+
+_ROUND_KEYS = {}
+
+
+def _round_keys(key):
+    """The ten (2, 1) uint32 round keys of a 64-bit key (the Weyl sequence), cached."""
+    keys = _ROUND_KEYS.get(key)
+    if keys is None:
+        if len(_ROUND_KEYS) > 256:
+            _ROUND_KEYS.clear()
+        k0, k1 = key & _MASK32, (key >> 32) & _MASK32
+        keys = []
+        for _ in range(_ROUNDS):
+            keys.append(np.array([[k0], [k1]], dtype=np.uint32))
             k0 = (k0 + _W32A) & _MASK32
             k1 = (k1 + _W32B) & _MASK32
-        low0, high0 = _multiply_wide(_M4X32A, c0)
-        low1, high1 = _multiply_wide(_M4X32B, c2)
-        high1 ^= c1
-        high1 ^= np.uint32(k0)
-        high0 ^= c3
-        high0 ^= np.uint32(k1)
-        c0, c1, c2, c3 = high1, low1, high0, low0
-    return np.stack([c0, c1, c2, c3], axis=-1)
+        keys = _ROUND_KEYS[key] = tuple(keys)
+    return keys
 
 
-def _multiply_wide(multiplier, words):
-    """The low and high 32-bit halves of ``multiplier * words`` (uint32 arrays)."""
-    product = words.astype(np.uint64) * multiplier
-    if _LITTLE_ENDIAN:
-        halves = product.view(np.uint32).reshape(*product.shape, 2)
-        return halves[..., 0].copy(), halves[..., 1].copy()
-    return ((product & np.uint64(_MASK32)).astype(np.uint32),
-            (product >> np.uint64(32)).astype(np.uint32))
+_MULTIPLIERS = np.array([[_M4X32A], [_M4X32B]], dtype=np.uint64)
+_MULTIPLIERS32 = _MULTIPLIERS.astype(np.uint32)
+_SHIFT32 = np.uint64(32)
+
+
+def _round_state(key, counter, count, offsets=None):
+    """Philox blocks ``counter + offsets`` (``arange(count)`` by default) as two word rows.
+
+    Returns ``(even, odd)``, each ``[2, count]`` uint32: words 0 and 2 of every block, and
+    words 1 and 3. Both are scratch buffers: use them before the next draw of this thread.
+
+    Rows are paired so one array operation serves both multiplications of a round. A round
+    multiplies the even words in uint64 for the high halves of the products and again in
+    (wrapping) uint32 for their low halves, which become the new odd words; the new even
+    words are the crossed-over high halves XOR the old odd words XOR the round key. Every
+    operand is contiguous: NumPy's strided loops are several times slower.
+    """
+    low_counter = counter & _MASK64
+    high_counter = (counter >> 64) & _MASK64
+    shape = (2, count)
+    low = _scratch("low", (count,), np.uint64)
+    np.add(_steps(count) if offsets is None else offsets, np.uint64(low_counter), out=low)
+    even = _scratch("even", shape, np.uint32)
+    odds = (_scratch("odd", shape, np.uint32), _scratch("odd2", shape, np.uint32))
+    wide = _scratch("wide", shape, np.uint64)
+    high = _scratch("high", shape, np.uint32)
+    low_word, high_word = _halves(low)
+    even[0] = low_word
+    odds[0][0] = high_word
+    wraps = (low_counter + count > _MASK64 + 1) if offsets is None else True
+    carry = low < np.uint64(low_counter) if wraps else None
+    if carry is None or not carry.any():
+        even[1] = high_counter & _MASK32
+        odds[0][1] = high_counter >> 32
+    else:  # the low 64 bits wrapped: carry into the high ones
+        upper = carry.astype(np.uint64) + np.uint64(high_counter)
+        upper_low, upper_high = _halves(upper)
+        even[1] = upper_low
+        odds[0][1] = upper_high
+    keys = _round_keys(key)
+    odd = odds[0]
+    for round_index in range(_ROUNDS):
+        np.copyto(wide, even)
+        np.multiply(wide, _MULTIPLIERS, out=wide)
+        np.right_shift(wide, _SHIFT32, out=wide)
+        np.copyto(high, wide, casting="unsafe")
+        product_low = odds[(round_index + 1) & 1]
+        np.multiply(even, _MULTIPLIERS32, out=product_low)
+        np.bitwise_xor(high[::-1], odd, out=even)
+        np.bitwise_xor(even, keys[round_index], out=even)
+        odd = product_low[::-1]
+    return even, odd
 
 
 class PhiloxStream:
@@ -102,10 +210,17 @@ def _words(key, counter, num_blocks):
     return philox_blocks(key, counter, num_blocks).reshape(-1)
 
 
-def _unit_float32(words):
-    """Words -> float32 in [0, 1): 23 mantissa bits under exponent 0, minus one."""
-    bits = (words.astype(np.uint32) & np.uint32(0x7FFFFF)) | np.uint32(0x3F800000)
-    return bits.view(np.float32) - np.float32(1.0)
+def _unit_float32(words, in_place=False):
+    """Words -> float32 in [0, 1): 23 mantissa bits under exponent 0, minus one.
+
+    ``in_place`` reuses the (uint32) words' memory for the result.
+    """
+    bits = words if in_place else words.astype(np.uint32)
+    np.bitwise_and(bits, np.uint32(0x7FFFFF), out=bits)
+    np.bitwise_or(bits, np.uint32(0x3F800000), out=bits)
+    values = bits.view(np.float32)
+    np.subtract(values, np.float32(1.0), out=values)
+    return values
 
 
 def _unit_float64(high_words, low_words):
@@ -121,17 +236,118 @@ def _unit_float16(words):
 
 
 def _box_muller_float(first, second):
-    """Pairs of words -> pairs of float32 standard normals (TensorFlow's BoxMullerFloat)."""
-    radius_uniform = np.maximum(_unit_float32(first), np.float32(1.0e-7))
-    # 2 * M_PI is a double, so the angle is formed in double and rounded to float.
-    angle = (2.0 * np.pi * _unit_float32(second).astype(np.float64)).astype(np.float32)
+    """Pairs of words -> pairs of float32 standard normals (TensorFlow's BoxMullerFloat).
+
+    Returns fresh ``(sine, cosine)`` arrays of the words' shape; the words are not changed.
+    """
+    shape = np.shape(first)
+    radius_words = _scratch("bm_first", shape, np.uint32)
+    angle_words = _scratch("bm_second", shape, np.uint32)
+    np.copyto(radius_words, first)
+    np.copyto(angle_words, second)
+    sine = np.empty(shape, dtype=np.float32)
+    cosine = np.empty(shape, dtype=np.float32)
+    _box_muller_float_into(radius_words, angle_words, sine, cosine)
+    return sine, cosine
+
+
+def _box_muller_float_into(first, second, sine, cosine):
+    """Box-Muller on word arrays (overwritten) into float32 ``sine`` and ``cosine``."""
+    shape = first.shape
+    radius_uniform = _unit_float32(first, in_place=True)
+    np.maximum(radius_uniform, np.float32(1.0e-7), out=radius_uniform)
+    wide = _scratch("bm_wide", shape, np.float64)
+    radius = _scratch("bm_radius", shape, np.float32)
     # log is rounded to float before the square root, as logf then sqrtf round
-    log_uniform = np.log(radius_uniform.astype(np.float64)).astype(np.float32)
-    radius = np.sqrt(-2.0 * log_uniform.astype(np.float64)).astype(np.float32)
-    angle64 = angle.astype(np.float64)
-    sine = np.sin(angle64).astype(np.float32)
-    cosine = np.cos(angle64).astype(np.float32)
-    return sine * radius, cosine * radius
+    np.copyto(wide, radius_uniform)
+    np.log(wide, out=wide)
+    np.copyto(radius, wide, casting="same_kind")
+    np.copyto(wide, radius)
+    np.multiply(wide, -2.0, out=wide)
+    np.sqrt(wide, out=wide)
+    np.copyto(radius, wide, casting="same_kind")
+    # 2 * M_PI is a double, so the angle is formed in double and rounded to float
+    angle_uniform = _unit_float32(second, in_place=True)
+    np.copyto(wide, angle_uniform)
+    np.multiply(wide, 2.0 * np.pi, out=wide)
+    np.copyto(angle_uniform, wide, casting="same_kind")
+    np.copyto(wide, angle_uniform)
+    _sin_cos_into(wide, sine, cosine)
+    np.multiply(sine, radius, out=sine)
+    np.multiply(cosine, radius, out=cosine)
+
+
+# Half pi in two parts for the argument reduction: the first has its low 12 bits clear, so
+# k * part is exact for the quadrant numbers k <= 4 used here (Cody and Waite's method).
+_HALF_PI_PARTS = (float.fromhex("0x1.921fb54440000p+0"), float.fromhex("0x1.68c234c4c6629p-39"))
+# Taylor coefficients of sin(r) / r and cos(r) in powers of r**2, stacked as two rows; on
+# |r| <= pi/4 the truncation error is below 1e-16, so rounding the float64 results to
+# float32 gives the correctly rounded values (checked for every float32 angle in [0, 2pi)).
+_SIN_COS_TERMS = 8
+_SIN_COS_COEFFICIENTS = tuple(
+    np.array([(-1) ** i / math.factorial(2 * i + 1) if i < _SIN_COS_TERMS - 1 else 0.0,
+              (-1) ** i / math.factorial(2 * i)])
+    for i in range(_SIN_COS_TERMS))
+
+
+def sin_cos_float32(angle):
+    """Correctly rounded float32 sine and cosine of float32 angles in [0, 2 pi).
+
+    NumPy's float64 ``sin``/``cos`` rounded to float32 give the same numbers but call the C
+    library once per element; this evaluates both with a handful of whole-array operations.
+    """
+    angle = np.asarray(angle, dtype=np.float32)
+    wide = angle.astype(np.float64)
+    sine = np.empty(angle.shape, dtype=np.float32)
+    cosine = np.empty(angle.shape, dtype=np.float32)
+    _sin_cos_into(wide, sine, cosine)
+    return sine, cosine
+
+
+def _sin_cos_into(angle, sine_out, cosine_out):
+    """float64 angles in [0, 2 pi) -> float32 sine and cosine into the given arrays.
+
+    The angle less k quarter turns (k the nearest integer to angle / (pi/2), 0 to 4), both
+    polynomials at once, then a rotation by k quarter turns with the exact cos and sin of
+    k pi/2: |k - 2| - 1 and (1 - |cos|) * (2 - k).
+    """
+    shape = angle.shape
+    turns = _scratch("sc_turns", shape, np.float64)
+    reduced = _scratch("sc_reduced", shape, np.float64)
+    square = _scratch("sc_square", shape, np.float64)
+    spare = _scratch("sc_spare", shape, np.float64)
+    series = _scratch("sc_series", (2, *shape), np.float64)
+    np.multiply(angle, 2.0 / math.pi, out=turns)
+    np.rint(turns, out=turns)
+    high, low = _HALF_PI_PARTS
+    np.multiply(turns, -high, out=reduced)
+    np.add(reduced, angle, out=reduced)
+    np.multiply(turns, low, out=spare)
+    np.subtract(reduced, spare, out=reduced)
+    np.multiply(reduced, reduced, out=square)
+    column = (2,) + (1,) * len(shape)
+    series[...] = _SIN_COS_COEFFICIENTS[-1].reshape(column)
+    for coefficient in _SIN_COS_COEFFICIENTS[-2::-1]:
+        np.multiply(series, square, out=series)
+        np.add(series, coefficient.reshape(column), out=series)
+    sine, cosine = series
+    np.multiply(sine, reduced, out=sine)
+    quarter_cos, quarter_sin = reduced, square  # reused
+    np.subtract(turns, 2.0, out=quarter_cos)
+    np.abs(quarter_cos, out=quarter_cos)
+    np.subtract(quarter_cos, 1.0, out=quarter_cos)
+    np.abs(quarter_cos, out=quarter_sin)
+    np.subtract(1.0, quarter_sin, out=quarter_sin)
+    np.subtract(2.0, turns, out=spare)
+    np.multiply(quarter_sin, spare, out=quarter_sin)
+    np.multiply(sine, quarter_cos, out=spare)
+    np.multiply(cosine, quarter_sin, out=turns)
+    np.add(spare, turns, out=spare)
+    np.copyto(sine_out, spare, casting="same_kind")
+    np.multiply(cosine, quarter_cos, out=spare)
+    np.multiply(sine, quarter_sin, out=turns)
+    np.subtract(spare, turns, out=spare)
+    np.copyto(cosine_out, spare, casting="same_kind")
 
 
 def _box_muller_double(w0, w1, w2, w3):
@@ -155,7 +371,7 @@ def uniform(stream, size, dtype):
     words = _words(stream.key, start, -(-size // 4))[:size]
     if dtype == np.float16:
         return _unit_float16(words)
-    return _unit_float32(words).astype(dtype, copy=False)
+    return _unit_float32(words, in_place=True).astype(dtype, copy=False)
 
 
 def uniform_int(stream, size, minval, maxval, dtype):
@@ -183,9 +399,13 @@ def normal(stream, size, dtype):
         words = _words(stream.key, start, -(-size // 2)).reshape(-1, 4)
         first, second = _box_muller_double(*(words[:, i] for i in range(4)))
         return _interleave(first, second)[:size]
-    words = _words(stream.key, start, -(-size // 4)).reshape(-1, 2)
-    first, second = _box_muller_float(words[:, 0], words[:, 1])
-    return _interleave(first, second)[:size].astype(dtype)
+    count = -(-size // 4)
+    # words 0 and 2 of each block are the first words of its two pairs, 1 and 3 the second
+    first, second = _round_state(stream.key, start, count)
+    sine = _scratch("normal_sine", first.shape, np.float32)
+    cosine = _scratch("normal_cosine", first.shape, np.float32)
+    _box_muller_float_into(first, second, sine, cosine)
+    return _interleaved(sine, cosine).reshape(-1)[:size].astype(dtype, copy=False)
 
 
 def truncated_normal(stream, size, dtype):
@@ -193,7 +413,9 @@ def truncated_normal(stream, size, dtype):
 
     Outputs come in groups (four for float16/32, two for float64); group ``g`` starts its
     own sub-stream ``g * 256 * group / 4`` blocks past the run's counter and keeps the
-    first accepted candidates, in the order Box-Muller produces them.
+    first accepted candidates, in the order Box-Muller produces them. Every group first
+    tries one block (enough for about 83 in 100 float32 groups); the others are redrawn
+    with more blocks from the start of their sub-streams.
     """
     dtype = np.dtype(dtype)
     start = stream.reserve(size)
@@ -202,10 +424,22 @@ def truncated_normal(stream, size, dtype):
     group_skip = group * RESERVED_PER_OUTPUT // 4
     result = np.empty((num_groups, group), dtype=np.float64 if group == 2 else np.float32)
     pending = np.arange(num_groups)
-    blocks = 3
+    blocks = 1
+    if group == 4:
+        # one block per group: four candidates, all accepted for most groups
+        offsets = _steps(num_groups) * np.uint64(group_skip)
+        first, second = _round_state(stream.key, start, num_groups, offsets)
+        sine = _scratch("tn_sine", first.shape, np.float32)
+        cosine = _scratch("tn_cosine", first.shape, np.float32)
+        _box_muller_float_into(first, second, sine, cosine)
+        candidates = _interleaved(sine, cosine)
+        enough = (np.abs(candidates) < 2.0).all(axis=1)
+        result[enough] = candidates[enough]
+        pending = pending[~enough]
+        blocks = 2
     while pending.size:
         offsets = (pending.astype(np.uint64)[:, None] * np.uint64(group_skip)
-                   + np.arange(blocks, dtype=np.uint64))
+                   + _steps(blocks))
         words = philox_blocks(stream.key, start, offsets).reshape(len(pending), -1)
         if group == 2:
             quads = words.reshape(len(pending), -1, 4)

@@ -1,14 +1,16 @@
 """More random ops: ``random_shuffle``, ``multinomial``/``categorical``, ``random_crop``,
-seeded like the other random ops (graph seed and op seed, one stream per op and session)."""
+seeded like the other random ops (graph seed and op seed, one stream per op and session)
+and drawing TensorFlow's Philox numbers the way its CPU kernels do (``philox_samplers``)."""
 
 import numpy as np
 
 from .. import dtypes
+from ..errors import InvalidArgumentError
 from ..graph import convert_to_tensor, name_scope
 from ..op_signature import ALL, INDEX, REALS, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
-from . import array_ops, math_ops, random_ops
+from . import array_ops, math_ops, philox_samplers, random_ops
 from .common import constant_value, make_op
 
 
@@ -18,12 +20,12 @@ def _seeded_attrs(seed, extra=None):
 
 
 def _shuffle_kernel(attrs, state):
-    generator = random_ops._stream(attrs, state, attrs["stream"])
+    stream = random_ops._philox(attrs, state)
 
     def shuffle(value):
         if np.ndim(value) == 0:
             return value
-        return value[generator.permutation(len(value))]
+        return value[philox_samplers.permutation(stream, len(value), np.size(value))]
 
     return shuffle
 
@@ -42,11 +44,8 @@ def random_shuffle(value, seed=None, name=None):
 
 
 def categorical_draw(logits, num_samples, generator, out_dtype):
-    """``num_samples`` class indices per row of ``logits`` (unnormalised log-probabilities).
-
-    Inverse-CDF sampling in float64: each uniform draw picks the first class whose running
-    probability exceeds it (clipped to the last class against rounding).
-    """
+    """``num_samples`` class indices per row of ``logits`` from a NumPy ``generator``
+    (the stateless ops): inverse-CDF sampling in float64, clipped to the last class."""
     logits = np.asarray(logits, dtype=np.float64)
     probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
     probabilities /= probabilities.sum(axis=1, keepdims=True)
@@ -66,11 +65,24 @@ def multinomial_shape(op):
 
 
 def _multinomial_kernel(attrs, state):
-    generator = random_ops._stream(attrs, state, attrs["stream"])
+    stream = random_ops._philox(attrs, state)
     out_dtype = attrs["output_dtype"].as_numpy_dtype
+    threads = philox_samplers.tensorflow_threads(getattr(state, "session", None))
 
     def draw(logits, num_samples):
-        return categorical_draw(logits, num_samples, generator, out_dtype)
+        if np.ndim(logits) != 2:
+            raise InvalidArgumentError(None, None, f"logits should be a matrix, got shape "
+                                                   f"{list(np.shape(logits))}")
+        if np.ndim(num_samples) != 0:
+            raise InvalidArgumentError(None, None, f"num_samples should be a scalar, got "
+                                                   f"shape {list(np.shape(num_samples))}")
+        count = int(num_samples)
+        if count < 0:
+            raise InvalidArgumentError(None, None,
+                                       f"num_samples should be non-negative, got {count}")
+        if np.shape(logits)[1] == 0:
+            raise InvalidArgumentError(None, None, "num_classes should be positive, got 0")
+        return philox_samplers.multinomial(stream, logits, count, out_dtype, threads)
 
     return draw
 

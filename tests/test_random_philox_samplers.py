@@ -1,0 +1,148 @@
+"""Session 10: the vectorised Philox generator and the samplers that consume its stream the way
+TensorFlow's CPU kernels do (tests/oracle/cases_session10_rng.py compares the numbers with
+TensorFlow's)."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import smallflow as tf
+from smallflow.ops import philox, philox_samplers
+
+# -- the generator ------------------------------------------------------------------------------
+
+
+def _reference_blocks(key, counter, count):
+    """Philox4x32-10 one block at a time with Python integers (the published algorithm)."""
+    out = []
+    for i in range(count):
+        value = (counter + i) & ((1 << 128) - 1)
+        c = [(value >> (32 * j)) & 0xFFFFFFFF for j in range(4)]
+        k0, k1 = key & 0xFFFFFFFF, (key >> 32) & 0xFFFFFFFF
+        for _ in range(10):
+            p0 = 0xD2511F53 * c[0]
+            p1 = 0xCD9E8D57 * c[2]
+            c = [(p1 >> 32) ^ c[1] ^ k0, p1 & 0xFFFFFFFF, (p0 >> 32) ^ c[3] ^ k1,
+                 p0 & 0xFFFFFFFF]
+            k0 = (k0 + 0x9E3779B9) & 0xFFFFFFFF
+            k1 = (k1 + 0xBB67AE85) & 0xFFFFFFFF
+        out.append(c)
+    return np.array(out, dtype=np.uint32)
+
+
+@settings(max_examples=30, deadline=None)
+@given(key=st.integers(0, 2**64 - 1), counter=st.integers(0, 2**128 - 1),
+       count=st.integers(1, 9))
+def test_vectorised_blocks_match_the_block_at_a_time_algorithm(key, counter, count):
+    np.testing.assert_array_equal(philox.philox_blocks(key, counter, count),
+                                  _reference_blocks(key, counter, count))
+
+
+def test_scratch_buffers_do_not_leak_between_draws_of_different_sizes():
+    # draws reuse per-size buffers: interleaving sizes must not change any draw
+    alone = [philox.normal(philox.PhiloxStream(5, n), n, np.float32) for n in (7, 4000, 7)]
+    first = philox.normal(philox.PhiloxStream(5, 7), 7, np.float32)
+    philox.uniform(philox.PhiloxStream(9, 1), 4000, np.float32)
+    second = philox.normal(philox.PhiloxStream(5, 4000), 4000, np.float32)
+    np.testing.assert_array_equal(first, alone[0])
+    np.testing.assert_array_equal(second, alone[1])
+    assert first.base is None or first.base.size <= 8  # a fresh array, not a scratch view
+
+
+def test_sin_cos_float32_is_the_correctly_rounded_value():
+    # every 64th float32 angle Box-Muller can form, plus the quadrant boundaries
+    mantissas = np.arange(0, 1 << 23, 64, dtype=np.uint32)
+    unit = (mantissas | np.uint32(0x3F800000)).view(np.float32) - np.float32(1)
+    angles = (2.0 * np.pi * unit.astype(np.float64)).astype(np.float32)
+    edges = np.float32(np.pi / 4) * np.arange(9, dtype=np.float32)
+    angles = np.concatenate([angles, np.nextafter(edges, 0), edges[:-1],
+                             np.nextafter(edges[:-1], 7)]).astype(np.float32)
+    sine, cosine = philox.sin_cos_float32(angles)
+    wide = angles.astype(np.float64)
+    np.testing.assert_array_equal(sine, np.sin(wide).astype(np.float32))
+    np.testing.assert_array_equal(cosine, np.cos(wide).astype(np.float32))
+
+
+# -- RandomShuffle ------------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(size=st.integers(0, 300), seed=st.integers(1, 2**31 - 2))
+def test_permutation_is_a_permutation_and_moves_the_counter_by_its_words(size, seed):
+    stream = philox.PhiloxStream(seed, 7)
+    order = philox_samplers.permutation(stream, size)
+    assert sorted(order.tolist()) == list(range(size))
+    used = -(-(size - 1) // 4) if size > 1 else 0
+    assert stream.counter == (7 << 64) + used
+
+
+def test_permutation_is_fisher_yates_from_the_front_on_the_words():
+    stream = philox.PhiloxStream(3, 4)
+    drawn = philox.philox_blocks(3, 4 << 64, 3).reshape(-1)[:9]
+    expected = list(range(10))
+    for i in range(9):
+        j = i + int(drawn[i]) % (10 - i)
+        expected[i], expected[j] = expected[j], expected[i]
+    assert philox_samplers.permutation(stream, 10).tolist() == expected
+
+
+def test_random_shuffle_draws_nothing_for_at_most_one_element():
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None, None])
+    shuffled = tf.random_shuffle(x, seed=1)
+    with tf.Session() as sess:
+        for value in (np.zeros((1, 3)), np.zeros((4, 0)), np.zeros((0, 2))):
+            np.testing.assert_array_equal(sess.run(shuffled, {x: value}), value)
+        stream = next(iter(sess._state.random_streams.values()))
+        assert stream.counter == (1 << 64)  # seed2 = 1, nothing reserved
+        rows = np.arange(8.0).reshape(4, 2)
+        assert sorted(sess.run(shuffled, {x: rows})[:, 0].tolist()) == [0, 2, 4, 6]
+
+
+# -- Multinomial --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("total", "cost", "threads", "expected"), [
+    (64, 14965, 2, [(start, start + 8) for start in range(0, 64, 8)]),  # 8 blocks of 8
+    (2, 50 * 7, 2, [(0, 2)]),  # too cheap for a second thread
+    (64, 14965, 1, [(0, 64)]),
+    # 6 blocks of 1 keep 4 threads 75% busy, 3 blocks of 2 as much: the coarser is taken
+    (6, 10**6, 4, [(0, 2), (2, 4), (4, 6)]),
+    # 10 blocks of 1: 83%; 5 blocks of 2 only 62%, and 3 is past twice the size
+    (10, 10**6, 4, [(start, start + 1) for start in range(10)]),
+])
+def test_parallel_for_blocks_follows_eigens_rule(total, cost, threads, expected):
+    assert philox_samplers.parallel_for_blocks(total, cost, threads) == expected
+
+
+def test_multinomial_pieces_start_their_own_part_of_the_stream():
+    logits = np.log(np.random.default_rng(0).dirichlet(np.ones(100), size=64)).astype(np.float32)
+    one = philox_samplers.multinomial(philox.PhiloxStream(8, 9), logits, 30, np.int64, 1)
+    two = philox_samplers.multinomial(philox.PhiloxStream(8, 9), logits, 30, np.int64, 2)
+    # the first piece (rows 0-7) reads the same words either way; later pieces skip ahead
+    np.testing.assert_array_equal(one[:8], two[:8])
+    assert not np.array_equal(one[8:], two[8:])
+    assert ((two >= 0) & (two < 100)).all()
+
+
+def test_multinomial_reserves_two_words_per_sample_rounded_to_four_samples():
+    stream = philox.PhiloxStream(1, 0)
+    philox_samplers.multinomial(stream, np.zeros((3, 5), np.float32), 6, np.int64, 1)
+    assert stream.counter == 3 * 8 * 2 * 256
+
+
+def test_multinomial_skips_non_finite_logits():
+    logits = np.array([[np.nan, 0.0, np.inf, 0.0, -np.inf]], np.float32)
+    drawn = philox_samplers.multinomial(philox.PhiloxStream(4, 4), logits, 200, np.int32, 1)
+    assert set(np.unique(drawn)) == {1, 3}
+
+
+def test_multinomial_op_checks_its_inputs_at_run_time():
+    tf.reset_default_graph()
+    count = tf.placeholder(tf.int32, [])
+    drawn = tf.multinomial(tf.zeros([2, 3]), count, seed=1)
+    with tf.Session() as sess:
+        assert sess.run(drawn, {count: 4}).shape == (2, 4)
+        with pytest.raises(tf.errors.InvalidArgumentError, match="non-negative"):
+            sess.run(drawn, {count: -1})
