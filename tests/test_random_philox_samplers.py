@@ -146,3 +146,60 @@ def test_multinomial_op_checks_its_inputs_at_run_time():
         assert sess.run(drawn, {count: 4}).shape == (2, 4)
         with pytest.raises(tf.errors.InvalidArgumentError, match="non-negative"):
             sess.run(drawn, {count: -1})
+
+
+# -- RandomGamma and RandomPoisson --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("alpha", [0.3, 1.0, 2.5, 40.0])
+def test_gamma_is_the_value_by_value_loop_for_every_output(alpha):
+    # the vectorised first try and the one-output loop must agree wherever both apply
+    stream = philox.PhiloxStream(5, 6)
+    drawn = philox_samplers.gamma(stream, np.float64(alpha), 300, np.float64)
+    start = 6 << 64
+    alpha64 = np.float64(alpha)
+    d = alpha64 + (2 / 3 if alpha < 1 else -1 / 3)
+    c = 1 / 3 / np.sqrt(d)
+    for output in range(0, 300, 7):
+        if alpha == 1.0:
+            block = philox.philox_blocks(5, start + 256 * output, 1)[0]
+            expected = -np.log(1 - philox._unit_float64(block[2], block[3]))
+        else:
+            expected = philox_samplers._gamma_one(stream, start, output, alpha64, d, c,
+                                                  np.float64)
+        assert drawn[output] == expected
+    assert stream.counter == start + 300 * 256
+
+
+def test_gamma_and_poisson_match_their_distributions():
+    stream = philox.PhiloxStream(11, 12)
+    gammas = philox_samplers.gamma(stream, np.array([0.5, 3.0], np.float32), 20000, np.float32)
+    assert gammas.shape == (20000, 2) and gammas.dtype == np.float32
+    np.testing.assert_allclose(gammas.mean(axis=0), [0.5, 3.0], rtol=0.04)
+    np.testing.assert_allclose(gammas.var(axis=0), [0.5, 3.0], rtol=0.08)
+    counts = philox_samplers.poisson(stream, np.array([0.7, 4.0, 25.0, 300.0]), 20000,
+                                     np.int64)
+    assert counts.dtype == np.int64 and (counts >= 0).all()
+    np.testing.assert_allclose(counts.mean(axis=0), [0.7, 4.0, 25.0, 300.0], rtol=0.03)
+    np.testing.assert_allclose(counts.var(axis=0), [0.7, 4.0, 25.0, 300.0], rtol=0.08)
+
+
+def test_each_gamma_and_poisson_output_has_its_own_part_of_the_stream():
+    short = philox_samplers.poisson(philox.PhiloxStream(3, 3), np.array([2.0, 50.0]), 10,
+                                    np.float32)
+    # output (rate r, sample j) is number r * num_samples + j: with one rate, a longer run
+    # starts the same way
+    single = philox_samplers.poisson(philox.PhiloxStream(3, 3), np.array([2.0]), 40, np.float32)
+    np.testing.assert_array_equal(short[:, 0], single[:10, 0])
+
+
+def test_random_gamma_op_never_returns_zero_and_scales_by_beta():
+    tf.reset_default_graph()
+    tiny = tf.random_gamma([2000], 0.01, seed=1)
+    scaled = tf.random_gamma([3], 2.0, beta=4.0, seed=2)
+    unscaled = tf.random_gamma([3], 2.0, seed=2)
+    with tf.Session() as sess:
+        values = sess.run(tiny)
+        assert values.min() >= np.finfo(np.float32).tiny
+        a, b = sess.run([scaled, unscaled])
+    np.testing.assert_allclose(a * 4, b, rtol=1e-6)

@@ -22,6 +22,8 @@ import threading
 
 import numpy as np
 
+from .. import workers
+
 _MASK32 = 0xFFFFFFFF
 _MASK64 = 0xFFFFFFFFFFFFFFFF
 _MASK128 = (1 << 128) - 1
@@ -43,21 +45,33 @@ def philox_blocks(key, counter, offsets):
     ``offsets`` a uint64 array (a count gives ``arange(count)``).
     """
     if np.ndim(offsets) == 0:
-        return _interleaved(*_round_state(key, counter, int(offsets)))
+        count = int(offsets)
+        out = np.empty((count, 4), dtype=np.uint32)
+
+        def part(first, stop):
+            _interleave_into(*_round_state(key, counter + first, stop - first), out[first:stop])
+
+        workers.split_run(part, count, _PART_BLOCKS)
+        return out
     offsets = np.asarray(offsets, dtype=np.uint64)
     state = _round_state(key, counter, offsets.size, offsets.reshape(-1))
-    return _interleaved(*state).reshape(*offsets.shape, 4)
+    out = np.empty((offsets.size, 4), dtype=np.uint32)
+    _interleave_into(*state, out)
+    return out.reshape(*offsets.shape, 4)
 
 
-def _interleaved(even, odd):
-    """The ``[count, 4]`` blocks from the two rows of even and odd words (a fresh array)."""
+# Large draws are cut into parts of whole multiples of this many blocks, one per thread the
+# thread policy grants (workers.split_run): NumPy releases the GIL inside its loops.
+_PART_BLOCKS = 4096
+
+
+def _interleave_into(even, odd, out):
+    """The ``[count, 4]`` blocks from the two rows of even and odd words, into ``out``."""
     # one column at a time: NumPy's transposing copies are far slower here
-    out = np.empty((even.shape[1], 4), dtype=even.dtype)
     out[:, 0] = even[0]
     out[:, 1] = odd[0]
     out[:, 2] = even[1]
     out[:, 3] = odd[1]
-    return out
 
 
 # -- scratch memory ------------------------------------------------------------------------------
@@ -152,8 +166,9 @@ def _round_state(key, counter, count, offsets=None):
     words are the crossed-over high halves XOR the old odd words XOR the round key. Every
     operand is contiguous: NumPy's strided loops are several times slower.
     """
+    counter &= _MASK128
     low_counter = counter & _MASK64
-    high_counter = (counter >> 64) & _MASK64
+    high_counter = counter >> 64
     shape = (2, count)
     low = _scratch("low", (count,), np.uint64)
     np.add(_steps(count) if offsets is None else offsets, np.uint64(low_counter), out=low)
@@ -225,9 +240,15 @@ def _unit_float32(words, in_place=False):
 
 def _unit_float64(high_words, low_words):
     """Word pairs -> float64 in [0, 1): 20 + 32 mantissa bits, minus one."""
-    mantissa = (high_words.astype(np.uint64) & np.uint64(0xFFFFF)) << np.uint64(32)
-    bits = mantissa | low_words.astype(np.uint64) | np.uint64(0x3FF0000000000000)
-    return bits.view(np.float64) - 1.0
+    shape = np.shape(high_words)
+    bits = np.empty(shape or (1,), dtype=np.uint64)
+    low_half, high_half = _halves(bits)
+    np.bitwise_and(np.reshape(high_words, low_half.shape), np.uint32(0xFFFFF), out=high_half)
+    np.bitwise_or(high_half, np.uint32(0x3FF00000), out=high_half)
+    low_half[...] = np.reshape(low_words, low_half.shape)
+    values = bits.view(np.float64)
+    np.subtract(values, 1.0, out=values)
+    return values.reshape(shape)
 
 
 def _unit_float16(words):
@@ -400,12 +421,18 @@ def normal(stream, size, dtype):
         first, second = _box_muller_double(*(words[:, i] for i in range(4)))
         return _interleave(first, second)[:size]
     count = -(-size // 4)
-    # words 0 and 2 of each block are the first words of its two pairs, 1 and 3 the second
-    first, second = _round_state(stream.key, start, count)
-    sine = _scratch("normal_sine", first.shape, np.float32)
-    cosine = _scratch("normal_cosine", first.shape, np.float32)
-    _box_muller_float_into(first, second, sine, cosine)
-    return _interleaved(sine, cosine).reshape(-1)[:size].astype(dtype, copy=False)
+    out = np.empty((count, 4), dtype=np.float32)
+
+    def part(first_block, stop):
+        # words 0 and 2 of each block start its two pairs, words 1 and 3 end them
+        first, second = _round_state(stream.key, start + first_block, stop - first_block)
+        sine = _scratch("normal_sine", first.shape, np.float32)
+        cosine = _scratch("normal_cosine", first.shape, np.float32)
+        _box_muller_float_into(first, second, sine, cosine)
+        _interleave_into(sine, cosine, out[first_block:stop])
+
+    workers.split_run(part, count, _PART_BLOCKS)
+    return out.reshape(-1)[:size].astype(dtype, copy=False)
 
 
 def truncated_normal(stream, size, dtype):
@@ -422,21 +449,24 @@ def truncated_normal(stream, size, dtype):
     group = 2 if dtype == np.float64 else 4
     num_groups = -(-size // group)
     group_skip = group * RESERVED_PER_OUTPUT // 4
-    result = np.empty((num_groups, group), dtype=np.float64 if group == 2 else np.float32)
-    pending = np.arange(num_groups)
-    blocks = 1
     if group == 4:
-        # one block per group: four candidates, all accepted for most groups
+        # one block per group: four candidates, all accepted for most groups, whose rows
+        # of the first try are then the result as they stand
         offsets = _steps(num_groups) * np.uint64(group_skip)
         first, second = _round_state(stream.key, start, num_groups, offsets)
         sine = _scratch("tn_sine", first.shape, np.float32)
         cosine = _scratch("tn_cosine", first.shape, np.float32)
         _box_muller_float_into(first, second, sine, cosine)
-        candidates = _interleaved(sine, cosine)
-        enough = (np.abs(candidates) < 2.0).all(axis=1)
-        result[enough] = candidates[enough]
-        pending = pending[~enough]
+        result = np.empty((num_groups, 4), dtype=np.float32)
+        _interleave_into(sine, cosine, result)
+        outside = _scratch("tn_outside", result.shape, np.bool_)
+        np.greater_equal(np.abs(result), np.float32(2.0), out=outside)
+        pending = np.flatnonzero(outside.any(axis=1))
         blocks = 2
+    else:
+        result = np.empty((num_groups, group), dtype=np.float64)
+        pending = np.arange(num_groups)
+        blocks = 1
     while pending.size:
         offsets = (pending.astype(np.uint64)[:, None] * np.uint64(group_skip)
                    + _steps(blocks))
@@ -456,4 +486,4 @@ def truncated_normal(stream, size, dtype):
         result[pending[enough]] = candidates[keep].reshape(-1, group)
         pending = pending[~enough]
         blocks *= 2
-    return result.reshape(-1)[:size].astype(dtype)
+    return result.reshape(-1)[:size].astype(dtype, copy=False)

@@ -158,3 +158,225 @@ def multinomial(stream, logits, num_samples, out_dtype, threads):
             out[first_row + row] = np.searchsorted(cumulative[first_row + row],
                                                    targets[row], side="right")
     return out
+
+
+# -- RandomGamma and RandomPoisson -----------------------------------------------------------
+#
+# Both kernels give output ``i`` (rates/alphas outermost: ``i = param * num_samples + j``) its
+# own part of the stream, 256 blocks from ``start + 256 * i``, and run a rejection loop on it,
+# so the numbers do not depend on the split between threads. The common first try of every
+# output is computed for all outputs at once; the few outputs it rejects run the loop one by
+# one. Arithmetic is in float64 for every output dtype, as in TensorFlow 2's kernels (1.x's
+# gamma computed float16/32 outputs in float32; _gamma_one keeps that path's arithmetic).
+
+
+def _output_blocks(stream, start, outputs, count):
+    """Blocks ``0 .. count - 1`` of each output's part: ``[len(outputs), count, 4]``."""
+    offsets = (np.asarray(outputs, dtype=np.uint64)[:, None] * np.uint64(philox.RESERVED_PER_OUTPUT)
+               + np.arange(count, dtype=np.uint64))
+    return philox.philox_blocks(stream.key, start, offsets)
+
+
+def _normals_of_block(block, compute):
+    """The normals one block gives: four float32 (two Box-Muller pairs) or two float64."""
+    block = np.asarray(block)
+    if compute == np.float64:
+        first, second = philox._box_muller_double(*(block[..., i] for i in range(4)))
+        return np.stack([first, second], axis=-1)
+    sine, cosine = philox._box_muller_float(block[..., 0::2], block[..., 1::2])
+    return np.stack([sine, cosine], axis=-1).reshape(*block.shape[:-1], 4)
+
+
+def _uniforms_of_block(block, compute):
+    """The uniforms one block gives: four float32 or two float64 in [0, 1)."""
+    block = np.asarray(block)
+    if compute == np.float64:
+        return np.stack([philox._unit_float64(block[..., 0], block[..., 1]),
+                         philox._unit_float64(block[..., 2], block[..., 3])], axis=-1)
+    return philox._unit_float32(block)
+
+
+def _log(values, compute):
+    return np.log(np.asarray(values, dtype=np.float64)).astype(compute)
+
+
+def _pow(base, exponent, compute):
+    return np.power(np.asarray(base, dtype=np.float64),
+                    np.asarray(exponent, dtype=np.float64)).astype(compute)
+
+
+def gamma(stream, alpha, num_samples, dtype):
+    """``RandomGamma``'s CPU kernel: ``[num_samples, *alpha.shape]`` Gamma(alpha, 1) samples.
+
+    Marsaglia and Tsang's method in float64 on the output's own stream: a block of normals
+    and a block of uniforms (two of each per block), each used from its last value; a
+    normal giving ``v <= 0`` is skipped, a rejected pair tried again with the next values;
+    alpha < 1 is boosted by one and scaled by ``u ** (1 / alpha)`` with the next uniform;
+    alpha == 1 is ``-log(1 - u)`` of the first uniform.
+    """
+    dtype = np.dtype(dtype)
+    compute = np.float64  # TensorFlow 2's kernel computes in double for every dtype
+    alpha = np.asarray(alpha).reshape(-1)
+    count = alpha.size * num_samples
+    out = np.empty(count, dtype=dtype)
+    if count == 0:
+        return out.reshape(num_samples, *np.shape(alpha))
+    start = stream.reserve(count)
+    one, third = compute(1), compute(1) / compute(3)
+    alphas = alpha.astype(compute)
+    less = alphas < one
+    d = alphas + np.where(less, compute(2) / compute(3), compute(-1) / compute(3))
+    c = third / np.sqrt(d)
+    outputs = np.arange(count)
+    which = outputs // num_samples  # the alpha of each output
+    positions = (outputs % num_samples) * alpha.size + which
+    with np.errstate(all="ignore"):
+        blocks = _output_blocks(stream, start, outputs, 2)
+        x = _normals_of_block(blocks[:, 0], compute)[:, -1]
+        uniforms = _uniforms_of_block(blocks[:, 1], compute)
+        u, u_next = uniforms[:, -1], uniforms[:, -2]
+        dd, cc = d[which], c[which]
+        v = one + cc * x
+        positive = v > 0
+        v = v * v * v
+        square = x * x
+        accept = positive & ((u < one - compute(0.0331) * square * square)
+                             | (_log(u, compute) < compute(0.5) * x * x
+                                + dd * (one - v + _log(v, compute))))
+        result = dd * v
+        boost = less[which]
+        result[boost] *= _pow(u_next[boost], one / alphas[which][boost], compute)
+        # alpha exactly 1: an exponential sample from the first uniform, no rejection
+        exponential = alphas[which] == one
+        first_uniform = _uniforms_of_block(blocks[:, 0], compute)[:, -1]
+        result[exponential] = -np.log(one - first_uniform[exponential])
+        accept |= exponential
+        out[positions[accept]] = result[accept].astype(dtype)
+        for output in np.flatnonzero(~accept):
+            value = _gamma_one(stream, start, output, alphas[which[output]], d[which[output]],
+                               c[which[output]], compute)
+            out[positions[output]] = dtype.type(value)
+    return out.reshape(num_samples, *np.shape(alpha))
+
+
+def _gamma_one(stream, start, output, alpha, d, c, compute):
+    """One output's rejection loop, value by value, as the kernel runs it."""
+    counter = start + int(output) * philox.RESERVED_PER_OUTPUT
+    normals, uniforms = [], []
+    one = compute(1)
+
+    def next_block():
+        nonlocal counter
+        block = philox.philox_blocks(stream.key, counter, 1)[0]
+        counter += 1
+        return block
+
+    def next_uniform():
+        if not uniforms:
+            uniforms.extend(_uniforms_of_block(next_block(), compute))
+        return compute(uniforms.pop())
+
+    while True:
+        if not normals:
+            normals.extend(_normals_of_block(next_block(), compute))
+        x = compute(normals.pop())
+        v = one + c * x
+        if v <= 0:
+            continue
+        v = v * v * v
+        u = next_uniform()
+        if (u < one - compute(0.0331) * (x * x) * (x * x)
+                or _log(u, compute) < compute(0.5) * x * x + d * (one - v + _log(v, compute))):
+            result = d * v
+            if alpha < one:
+                result *= _pow(next_uniform(), one / alpha, compute)
+            return result
+
+
+def poisson(stream, rate, num_samples, dtype):
+    """``RandomPoissonV2``'s CPU kernel: ``[num_samples, *rate.shape]`` Poisson samples.
+
+    In float64 on each output's own stream of uniforms (two per block, the second first):
+    rates below 10 count uniforms until their running product falls to ``exp(-rate)``
+    (Knuth); larger rates use Hormann's transformed rejection, one block per try.
+    """
+    dtype = np.dtype(dtype)
+    rate = np.asarray(rate).reshape(-1)
+    count = rate.size * num_samples
+    out = np.empty(count, dtype=dtype)
+    if num_samples == 0:
+        return out.reshape(num_samples, *np.shape(rate))
+    start = stream.reserve(count)
+    highest = (np.finfo(dtype).max if dtype.kind == "f" else np.iinfo(dtype).max)
+    rates = rate.astype(np.float64)
+    outputs = np.arange(count)
+    which = outputs // num_samples
+    positions = (outputs % num_samples) * rate.size + which
+    small = rates[which] < 10
+    with np.errstate(all="ignore"):
+        out[positions[small]] = _knuth(stream, start, outputs[small], rates[which[small]])
+        big = ~small
+        out[positions[big]] = _hormann(stream, start, outputs[big], rates[which[big]], highest)
+    return out.reshape(num_samples, *np.shape(rate))
+
+
+def _uniform_sequence(blocks):
+    """Each output's uniforms in the order the kernel takes them: per block, words 2-3
+    then words 0-1."""
+    second = philox._unit_float64(blocks[..., 2], blocks[..., 3])
+    first = philox._unit_float64(blocks[..., 0], blocks[..., 1])
+    return np.stack([second, first], axis=-1).reshape(blocks.shape[0], -1)
+
+
+def _knuth(stream, start, outputs, rates):
+    result = np.zeros(len(outputs), dtype=np.float64)
+    threshold = np.exp(-rates)
+    pending = np.arange(len(outputs))
+    blocks = 12
+    while pending.size:
+        uniforms = _uniform_sequence(_output_blocks(stream, start, outputs[pending], blocks))
+        products = np.cumprod(uniforms, axis=1)
+        reached = products <= threshold[pending, None]
+        done = reached.any(axis=1)
+        result[pending[done]] = reached[done].argmax(axis=1)
+        pending = pending[~done]
+        blocks *= 4
+    return result
+
+
+def _hormann(stream, start, outputs, rates, highest):
+    result = np.zeros(len(outputs), dtype=np.float64)
+    log_rate = np.log(rates)
+    b = 0.931 + 2.53 * np.sqrt(rates)
+    a = -0.059 + 0.02483 * b
+    inv_alpha = 1.1239 + 1.1328 / (b - 3.4)
+    square_bound = 0.9277 - 3.6224 / (b - 2)
+    pending = np.arange(len(outputs))
+    tries = 4
+    while pending.size:
+        blocks = _output_blocks(stream, start, outputs[pending], tries)
+        u = philox._unit_float64(blocks[..., 2], blocks[..., 3]) - 0.5
+        v = philox._unit_float64(blocks[..., 0], blocks[..., 1])
+        pa, pb, prate = a[pending][:, None], b[pending][:, None], rates[pending][:, None]
+        shifted = 0.5 - np.abs(u)
+        k = np.floor((2 * pa / shifted + pb) * u + prate + 0.43)
+        usable = ~(k > highest)
+        quick = usable & (shifted >= 0.07) & (v <= square_bound[pending][:, None])
+        rejected = (k < 0) | ((shifted < 0.013) & (v > shifted))
+        tested = usable & ~quick & ~rejected
+        s = np.log(v * inv_alpha[pending][:, None] / (pa / (shifted * shifted) + pb))
+        t = np.full(k.shape, -np.inf)
+        t[tested] = (-prate + k * log_rate[pending][:, None])[tested] - _lgamma(k[tested] + 1)
+        accept = quick | (tested & (s <= t))
+        done = accept.any(axis=1)
+        first = accept.argmax(axis=1)
+        rows = np.flatnonzero(done)
+        result[pending[rows]] = k[rows, first[rows]]
+        pending = pending[~done]
+        tries *= 4
+    return result
+
+
+def _lgamma(values):
+    """log|Gamma(x)| of positive integers (k + 1, k >= 0 here), one at a time."""
+    return np.array([math.lgamma(x) for x in np.asarray(values, dtype=np.float64)])

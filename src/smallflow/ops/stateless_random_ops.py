@@ -17,7 +17,7 @@ from ..graph import convert_to_tensor, name_scope
 from ..op_signature import FLOATS, INDEX, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
-from . import array_ops, math_ops, random_extra_ops, random_ops
+from . import array_ops, math_ops, philox_samplers, random_extra_ops, random_ops
 from .common import constant_value, make_op
 
 __all__ = [
@@ -279,16 +279,19 @@ def stateless_parameterized_truncated_normal(shape, seed, means=0.0, stddevs=1.0
 # -- stateful gamma and poisson ------------------------------------------------------------------
 
 
-def _stateful_kernel(draw_fn):
+def _stateful_kernel(sampler, param_name):
     def factory(attrs, state):
-        generator = random_ops._stream(attrs, state, attrs["stream"])
+        stream = random_ops._philox(attrs, state)
         dtype = attrs["dtype"].as_numpy_dtype
 
         def draw(shape, param):
             dims = _shape_of(shape)
-            param = np.asarray(param, dtype=np.float64)
-            values = draw_fn(generator, np.broadcast_to(param, dims + param.shape))
-            return np.asarray(values).astype(dtype)
+            count = int(np.prod(dims, dtype=np.int64))
+            if sampler is philox_samplers.gamma and count and np.size(param) == 0:
+                raise InvalidArgumentError(None, None, f"Input {param_name} should have "
+                                                       "non-zero element count, got: 0")
+            values = sampler(stream, np.asarray(param), count, dtype)
+            return values.reshape(dims + np.shape(param))
 
         return draw
 
@@ -303,10 +306,10 @@ def _stateful_shape(op):
     return [TensorShape([int(d) for d in np.ravel(dims)] + param.as_list())]
 
 
-register_op("RandomGamma", _stateful_kernel(lambda g, alpha: g.standard_gamma(alpha)),
+register_op("RandomGamma", _stateful_kernel(philox_samplers.gamma, "alpha"),
             _stateful_shape, stateful=True,
             signature=signature("shape: S, alpha: T -> output: T", S=INDEX, T=FLOATS))
-register_op("RandomPoissonV2", _stateful_kernel(lambda g, lam: g.poisson(lam)),
+register_op("RandomPoissonV2", _stateful_kernel(philox_samplers.poisson, "rate"),
             _stateful_shape, stateful=True,
             signature=signature("shape: S, rate: R -> output: dtype", S=INDEX,
                                 R=FLOATS + INDEX, dtype=FLOATS + INDEX))
@@ -336,9 +339,10 @@ def random_gamma(shape, alpha, beta=None, dtype=dtypes.float32, seed=None, name=
             beta = convert_to_tensor(beta, dtype=dtype, name="beta")
             alpha = alpha + math_ops.multiply(beta, 0)  # broadcast to the joint shape
         samples = _stateful("RandomGamma", shape, alpha, dtype, seed, None)
-        if beta is None:
-            return samples
-        return samples / beta
+        if beta is not None:
+            samples = samples / beta
+        # as TensorFlow: never exactly zero (float32 gammas of small alpha underflow)
+        return math_ops.maximum(np.finfo(dtype.as_numpy_dtype).tiny, samples)
 
 
 def random_poisson(lam, shape, dtype=dtypes.float32, seed=None, name=None):
