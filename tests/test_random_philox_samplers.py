@@ -203,3 +203,79 @@ def test_random_gamma_op_never_returns_zero_and_scales_by_beta():
         assert values.min() >= np.finfo(np.float32).tiny
         a, b = sess.run([scaled, unscaled])
     np.testing.assert_allclose(a * 4, b, rtol=1e-6)
+
+
+# -- candidate samplers -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["log_uniform", "uniform", "learned", "unigram"])
+@pytest.mark.parametrize("unique", [True, False])
+def test_candidate_sampler_reserves_2048_words_per_candidate(kind, unique):
+    weights = np.arange(1, 31, dtype=np.float32) if kind == "unigram" else None
+    sampler = philox_samplers.RangeSampler(kind, 30, weights)
+    stream = philox.PhiloxStream(2, 5)
+    sampled, true_expected, sampled_expected = sampler.sample(
+        stream, 12, unique, np.array([[1, 2], [3, 29]]))
+    assert stream.counter == (5 << 64) + 512 * 12
+    assert sampled.dtype == np.int64 and ((sampled >= 0) & (sampled < 30)).all()
+    if unique:
+        assert len(set(sampled.tolist())) == 12
+    assert true_expected.shape == (2, 2) and true_expected.dtype == np.float32
+    assert sampled_expected.shape == (12,) and (sampled_expected > 0).all()
+
+
+def test_log_uniform_sampler_reads_double_pairs_in_order():
+    sampler = philox_samplers.RangeSampler("log_uniform", 1000)
+    sampled, _, expected = sampler.sample(philox.PhiloxStream(4, 4), 6, False, np.zeros((1, 1)))
+    words = philox.philox_blocks(4, 4 << 64, 3).reshape(-1)
+    doubles = philox._unit_float64(words[0::2], words[1::2])
+    values = (np.exp(doubles * np.log1p(1000)).astype(np.int64) - 1) % 1000
+    np.testing.assert_array_equal(sampled, values)
+    probability = np.log((values + 2.0) / (values + 1.0)) / np.log1p(1000)
+    np.testing.assert_array_equal(expected, probability.astype(np.float32) * np.float32(6))
+
+
+def test_alias_table_draws_the_fixed_distribution():
+    weights = np.array([0.0, 1.0, 2.0, 5.0, 0.5, 1.5], np.float32)
+    sampler = philox_samplers.RangeSampler("unigram", 6, weights)
+    sampled, _, _ = sampler.sample(philox.PhiloxStream(9, 9), 30000, False, np.zeros((1, 1)))
+    frequencies = np.bincount(sampled, minlength=6) / 30000
+    np.testing.assert_allclose(frequencies, weights / weights.sum(), atol=0.01)
+    assert frequencies[0] == 0
+
+
+def test_learned_sampler_counts_the_true_classes_between_runs():
+    sampler = philox_samplers.RangeSampler("learned", 5)
+    stream = philox.PhiloxStream(1, 1)
+    _, before, _ = sampler.sample(stream, 3, False, np.array([[2], [2], [4]]))
+    np.testing.assert_array_equal(sampler.counts, [1, 1, 3, 1, 2])
+    _, after, _ = sampler.sample(stream, 3, False, np.array([[2], [2], [4]]))
+    np.testing.assert_allclose(before.ravel(), [3 / 5] * 3)  # p = 1/5, three candidates
+    np.testing.assert_allclose(after.ravel(), [9 / 8, 9 / 8, 6 / 8])
+
+
+def test_fixed_unigram_sampler_keeps_only_its_shard():
+    tf.reset_default_graph()
+    labels = tf.constant([[0], [5]], tf.int64)
+    sampled, true_expected, _ = tf.nn.fixed_unigram_candidate_sampler(
+        labels, 1, 200, False, 6, unigrams=[3, 1, 4, 1, 5, 9, 2, 6, 5, 3], num_reserved_ids=2,
+        num_shards=2, shard=0, seed=1)
+    with tf.Session() as sess:
+        drawn, expected = sess.run([sampled, true_expected])
+    # reserved id 0 is this shard's (weight 0); the unigrams continue at id 1 (TensorFlow
+    # numbers them from the weights kept so far), so ids 2, 4, 6, 8, 10 are this shard's:
+    # weights 0, 1, 1, 9, 6, 3
+    assert 0 not in drawn and set(drawn.tolist()) <= set(range(1, 6))
+    np.testing.assert_allclose(expected.ravel(), [0.0, 3 / 20 * 200], rtol=1e-6)
+    with pytest.raises(ValueError, match="must be equal to weights size 6"):
+        tf.nn.fixed_unigram_candidate_sampler(labels, 1, 2, False, 12, unigrams=[1] * 10,
+                                              num_reserved_ids=2, num_shards=2)
+
+
+def test_candidate_sampler_rejects_true_classes_out_of_range():
+    tf.reset_default_graph()
+    labels = tf.placeholder(tf.int64, [None, 1])
+    sampled = tf.nn.uniform_candidate_sampler(labels, 1, 2, True, 10, seed=1)[0]
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError,
+                                              match=r"out of range \[0, 10\), received 10"):
+        sess.run(sampled, {labels: [[10]]})

@@ -1,86 +1,44 @@
-"""Candidate samplers (log-uniform, uniform) and ``compute_accidental_hits``, the pieces of
-``nce_loss`` and ``sampled_softmax_loss``. Sampling follows TensorFlow's kernels: with
-``unique=True`` candidates are drawn until ``num_sampled`` distinct ones are found, and the
-expected counts account for the number of tries."""
+"""Candidate samplers (log-uniform, uniform, unigram) and ``compute_accidental_hits``, the
+pieces of ``nce_loss`` and ``sampled_softmax_loss``. Sampling is TensorFlow's kernels' on its
+Philox stream (``philox_samplers.RangeSampler``): the same seeds give TensorFlow's candidates;
+with ``unique=True`` candidates are drawn until ``num_sampled`` distinct ones are found, and
+the expected counts account for the number of tries."""
 
 import numpy as np
 
 from .. import dtypes
+from ..errors import InvalidArgumentError
 from ..graph import convert_to_tensor
 from ..op_signature import signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape
-from . import array_ops, random_ops
+from . import array_ops, philox_samplers, random_ops
 from .common import make_op
 
 
-def _log_uniform_probability(classes, range_max):
-    classes = np.asarray(classes, dtype=np.float64)
-    return (np.log(classes + 2.0) - np.log(classes + 1.0)) / np.log(range_max + 1.0)
-
-
 def _sampler_kernel(attrs, state):
-    generator = random_ops._stream(attrs, state, attrs["stream"])
+    stream = random_ops._philox(attrs, state)
     count = attrs["num_sampled"]
     unique = attrs["unique"]
-    range_max = attrs["range_max"]
-    distribution = attrs["distribution"]
-    log_uniform = distribution == "log_uniform"
-    # Unigram samplers draw from weights: fixed ones given, learned ones counted from the
-    # true classes seen so far in this session (starting from one each).
-    weights = (np.asarray(attrs["unigrams"], dtype=np.float64) if distribution == "unigram"
-               else np.ones(range_max) if distribution == "learned" else None)
-
-    def probability(classes):
-        if log_uniform:
-            return _log_uniform_probability(classes, range_max)
-        if weights is not None:
-            return (weights / weights.sum())[np.asarray(classes, dtype=np.int64)]
-        return np.full(np.shape(classes), 1.0 / range_max)
-
-    def draw_one():
-        if log_uniform:
-            # Inverse CDF of P(k) = log((k + 2) / (k + 1)) / log(range_max + 1).
-            value = np.exp(generator.random() * np.log(range_max + 1.0)) - 1.0
-            return min(int(value), range_max - 1)
-        if weights is not None:
-            cumulative = np.cumsum(weights)
-            pick = int(np.searchsorted(cumulative, generator.random() * cumulative[-1],
-                                       side="right"))
-            return min(pick, range_max - 1)
-        return int(generator.integers(range_max))
+    num_true = attrs["num_true"]
+    kind = {"unigram": "unigram", "learned": "learned", "uniform": "uniform",
+            "log_uniform": "log_uniform"}[attrs["distribution"]]
+    # a learned sampler's counts live as long as the session, as the kernel's in TensorFlow
+    sampler = philox_samplers.RangeSampler(kind, attrs["range_max"], attrs["unigrams"])
 
     def sample(true_classes):
-        if distribution == "learned":
-            result = draw(true_classes)
-            np.add.at(weights, np.asarray(true_classes, dtype=np.int64).reshape(-1), 1.0)
-            return result
-        return draw(true_classes)
-
-    def draw(true_classes):
-        if unique:
-            seen = []
-            found = set()
-            tries = 0
-            while len(seen) < count:
-                candidate = draw_one()
-                tries += 1
-                if candidate not in found:
-                    found.add(candidate)
-                    seen.append(candidate)
-            sampled = np.array(seen, dtype=np.int64)
-
-            def expected(classes):
-                p = probability(classes)
-                return -np.expm1(tries * np.log1p(-np.minimum(p, 1.0 - 1e-12)))
-        else:
-            sampled = np.array([draw_one() for _ in range(count)], dtype=np.int64)
-
-            def expected(classes):
-                return probability(classes) * count
-        true_expected = expected(true_classes).astype(np.float32)
-        sampled_expected = expected(sampled).astype(np.float32)
-        return sampled, true_expected, sampled_expected
+        if np.ndim(true_classes) != 2:
+            raise InvalidArgumentError(None, None, "true_classes must be a matrix")
+        if np.shape(true_classes)[1] != num_true:
+            raise InvalidArgumentError(None, None, "true_classes must have num_true columns, "
+                                                   f"expected: {np.shape(true_classes)[1]} "
+                                                   f"was: {num_true}")
+        outside = (true_classes < 0) | (true_classes >= sampler.range)
+        if outside.any():
+            raise InvalidArgumentError(None, None, f"`true_candidate` out of range [0, "
+                                                   f"{sampler.range}), received "
+                                                   f"{int(true_classes[outside][0])}")
+        return sampler.sample(stream, count, unique, true_classes)
 
     return sample
 
@@ -144,21 +102,28 @@ def fixed_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique,
                                     vocab_file="", distortion=1.0, num_reserved_ids=0,
                                     num_shards=1, shard=0, unigrams=(), seed=None, name=None):
     """Sample classes in proportion to ``unigrams`` (or the last column of ``vocab_file``'s
-    CSV lines) raised to ``distortion``; the first ``num_reserved_ids`` ids and ids of other
-    shards are never drawn."""
+    CSV lines) raised to ``distortion``. As TensorFlow's kernel: ``num_reserved_ids`` ids of
+    weight 0 come first, and with ``num_shards > 1`` only every ``num_shards``-th id from
+    ``shard`` is kept (``range_max`` counts this shard's ids only)."""
+    if bool(vocab_file) == bool(len(unigrams)):
+        raise ValueError("fixed_unigram_candidate_sampler needs exactly one of unigrams and "
+                         "vocab_file")
     if vocab_file:
         with open(vocab_file, encoding="utf-8") as file:
-            counts = [float(line.rstrip("\n").split(",")[-1]) for line in file if line.strip()]
+            counts = [line.rstrip("\n").split(",")[-1] for line in file]
     else:
-        counts = [float(u) for u in unigrams]
-    if not counts:
-        raise ValueError("fixed_unigram_candidate_sampler needs unigrams or a vocab_file")
-    weights = [0.0] * int(num_reserved_ids) + [c ** distortion for c in counts]
+        counts = list(unigrams)
+    weights = [0.0 for word in range(int(num_reserved_ids)) if word % num_shards == shard]
+    word = len(weights)
+    for count in counts:
+        if word % num_shards == shard:
+            # powf, correctly rounded: float64 pow of the float32 operands, rounded
+            weight = np.power(np.float64(np.float32(float(count))),
+                              np.float64(np.float32(distortion)))
+            weights.append(float(np.float32(weight)))
+        word += 1
     if len(weights) != range_max:
-        raise ValueError(f"range_max ({range_max}) must equal num_reserved_ids plus the number "
-                         f"of unigrams ({len(weights)})")
-    if num_shards > 1:
-        weights = [w if i % num_shards == shard else 0.0 for i, w in enumerate(weights)]
+        raise ValueError(f"range is {range_max} must be equal to weights size {len(weights)}")
     return _sampler("unigram", true_classes, num_true, num_sampled, unique, range_max, seed,
                     name, unigrams=weights)
 

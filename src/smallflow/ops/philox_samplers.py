@@ -380,3 +380,197 @@ def _hormann(stream, start, outputs, rates, highest):
 def _lgamma(values):
     """log|Gamma(x)| of positive integers (k + 1, k >= 0 here), one at a time."""
     return np.array([math.lgamma(x) for x in np.asarray(values, dtype=np.float64)])
+
+
+# -- candidate samplers -------------------------------------------------------------------------
+
+
+class WordReader:
+    """Consecutive words of a stream from a counter on, read as TensorFlow's ``SimplePhilox``
+    reads them (one word at a time, blocks in order), fetched in growing batches."""
+
+    def __init__(self, stream, start):
+        self.key = stream.key
+        self.counter = start
+        self.buffer = np.empty(0, dtype=np.uint32)
+        self.position = 0
+
+    def take(self, count):
+        count = int(count)
+        missing = self.position + count - self.buffer.size
+        if missing > 0:
+            blocks = max(-(-missing // 4), 64)
+            fresh = philox.philox_blocks(self.key, self.counter, blocks).reshape(-1)
+            self.counter += blocks
+            self.buffer = np.concatenate([self.buffer[self.position:], fresh])
+            self.position = 0
+        out = self.buffer[self.position:self.position + count]
+        self.position += count
+        return out
+
+
+def _doubles(pairs):
+    """``RandDouble`` of word pairs (first word: the high 20 mantissa bits)."""
+    return philox._unit_float64(pairs[0::2], pairs[1::2])
+
+
+class RangeSampler:
+    """One candidate sampler of TensorFlow's ``range_sampler.cc``, on a Philox stream.
+
+    ``kind`` is ``log_uniform``, ``uniform``, ``learned`` (counts of the true classes seen,
+    from one each) or ``unigram`` (fixed ``weights``, drawn with Walker's alias method as
+    TensorFlow's DistributionSampler builds it). A run reserves ``512 * num_sampled`` blocks
+    (2048 words per candidate) and reads its words in order from their start.
+    """
+
+    def __init__(self, kind, range_max, weights=None):
+        self.kind = kind
+        self.range = int(range_max)
+        if kind == "log_uniform":
+            self.log_range = math.log1p(self.range)
+        elif kind == "learned":
+            self.counts = np.ones(self.range, dtype=np.int64)
+        elif kind == "unigram":
+            self.weights = np.asarray(weights, dtype=np.float32)
+            self.total = np.float32(0)
+            for weight in self.weights:  # a float running sum, in order
+                self.total = np.float32(self.total + weight)
+            self._alias_table()
+
+    def _alias_table(self):
+        weights = self.weights
+        n = weights.size
+        total = 0.0
+        for weight in weights:
+            total += float(weight)
+        scaled = (weights * np.float32(n)).astype(np.float64) / total
+        scaled = scaled.tolist()
+        alias = [-1] * n
+        low = [i for i in range(n) if scaled[i] < 1.0]
+        high = [i for i in range(n) if scaled[i] >= 1.0]
+        while high and low:
+            small, large = low.pop(), high.pop()
+            alias[small] = large
+            scaled[large] = scaled[large] - (1.0 - scaled[small])
+            (low if scaled[large] < 1.0 else high).append(large)
+        for index in high + low:  # rounding left these near 1: always themselves
+            scaled[index] = 1.0
+            alias[index] = index
+        self.keep = np.array(scaled, dtype=np.float32)
+        self.alias = np.array(alias, dtype=np.int64)
+
+    def _values(self, words, count):
+        """The next ``count`` tries' values, reading each kind's words per try."""
+        if self.kind == "log_uniform":
+            drawn = _doubles(words.take(2 * count))
+            values = np.exp(drawn * self.log_range).astype(np.int64) - 1
+            return values % self.range
+        if self.kind == "uniform":
+            pairs = words.take(2 * count).astype(np.uint64)
+            return ((pairs[0::2] | (pairs[1::2] << np.uint64(32)))
+                    % np.uint64(self.range)).astype(np.int64)
+        if self.kind == "unigram":
+            pairs = words.take(2 * count)
+            threshold = philox._unit_float32(pairs[0::2])
+            index = (pairs[1::2] % np.uint32(self.weights.size)).astype(np.int64)
+            return np.where(threshold < self.keep[index], index, self.alias[index])
+        return self._learned_values(words, count)
+
+    def _learned_values(self, words, count):
+        total = int(self.counts.sum())
+        cumulative = np.cumsum(self.counts)
+        if total & (total - 1) == 0:  # a power of two: mask the low bits
+            picks = words.take(count) & np.uint32(total - 1)
+        else:  # reject the words below (2**32 - 1) % total + 1, which would bias the modulo
+            floor = (0xFFFFFFFF % total) + 1
+            picks = np.empty(0, dtype=np.uint32)
+            while picks.size < count:
+                drawn = words.take(count - picks.size)
+                picks = np.concatenate([picks, drawn[drawn >= floor] % np.uint32(total)])
+        return np.searchsorted(cumulative, picks.astype(np.int64), side="right")
+
+    def probability(self, values):
+        values = np.asarray(values, dtype=np.int64)
+        if self.kind == "log_uniform":
+            return (np.log((values + 2.0) / (values + 1.0)) / self.log_range).astype(np.float32)
+        if self.kind == "uniform":
+            return np.full(values.shape, np.float32(1.0 / self.range))
+        if self.kind == "learned":
+            return (self.counts[values].astype(np.float32)
+                    / np.float32(self.counts.sum()))
+        inside = (values >= 0) & (values < self.weights.size)
+        weights = np.where(inside, self.weights[np.clip(values, 0, self.weights.size - 1)], 0)
+        return (weights / self.total).astype(np.float32)
+
+    def sample(self, stream, num_sampled, unique, true_classes):
+        """``(sampled, true_expected, sampled_expected)`` for one run of the op."""
+        start = reserve_blocks(stream, -(-2048 * num_sampled // 4))
+        words = WordReader(stream, start)
+        if unique:
+            # tries come in batches; those after the last needed one are never looked at
+            # (each run starts from its own reserved counter)
+            chosen, seen, tries = [], set(), 0
+            while len(chosen) < num_sampled:
+                for value in self._values(words, max(2 * (num_sampled - len(chosen)), 16)).tolist():
+                    tries += 1
+                    if value not in seen:
+                        seen.add(value)
+                        chosen.append(value)
+                        if len(chosen) == num_sampled:
+                            break
+            sampled = np.array(chosen, dtype=np.int64)
+        else:
+            sampled = self._values(words, num_sampled)
+            tries = num_sampled
+        true_flat = np.asarray(true_classes, dtype=np.int64)
+        expected = [self._expected(self.probability(values), num_sampled, tries)
+                    for values in (sampled, true_flat)]
+        if self.kind == "learned":
+            np.add.at(self.counts, true_flat.reshape(-1), 1)
+        return sampled, expected[1], expected[0]
+
+    @staticmethod
+    def _expected(probability, batch_size, tries):
+        """TensorFlow's expected counts, in float32: ``p * n``, or ``1 - (1 - p) ** tries``
+        when unique sampling took more tries than candidates."""
+        if tries == batch_size:
+            return probability * np.float32(batch_size)
+        log1pf, expm1f = _float_functions()
+        log_miss = log1pf(-probability)
+        return -expm1f(np.float32(tries) * log_miss)
+
+
+_FLOAT_FUNCTIONS = None
+
+
+def _float_functions():
+    """``log1pf`` and ``expm1f`` over float32 arrays: the C library's (TensorFlow's kernel
+    calls them; glibc's are not always correctly rounded, so these give its last bits), or
+    float64 NumPy rounded to float32 where there is no such library."""
+    global _FLOAT_FUNCTIONS
+    if _FLOAT_FUNCTIONS is None:
+        try:
+            import ctypes
+            import ctypes.util
+
+            libm = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
+            functions = []
+            for name in ("log1pf", "expm1f"):
+                function = getattr(libm, name)
+                function.restype = ctypes.c_float
+                function.argtypes = [ctypes.c_float]
+                functions.append(function)
+
+            def elementwise(function):
+                def apply(values):
+                    values = np.asarray(values, dtype=np.float32)
+                    return np.array([function(float(x)) for x in values.reshape(-1)],
+                                    dtype=np.float32).reshape(values.shape)
+                return apply
+
+            _FLOAT_FUNCTIONS = tuple(elementwise(function) for function in functions)
+        except (OSError, AttributeError, TypeError):
+            _FLOAT_FUNCTIONS = (
+                lambda x: np.log1p(np.asarray(x, np.float64)).astype(np.float32),
+                lambda x: np.expm1(np.asarray(x, np.float64)).astype(np.float32))
+    return _FLOAT_FUNCTIONS
