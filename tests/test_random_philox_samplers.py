@@ -174,12 +174,14 @@ def test_gamma_is_the_value_by_value_loop_for_every_output(alpha):
 def test_gamma_and_poisson_match_their_distributions():
     stream = philox.PhiloxStream(11, 12)
     gammas = philox_samplers.gamma(stream, np.array([0.5, 3.0], np.float32), 20000, np.float32)
-    assert gammas.shape == (20000, 2) and gammas.dtype == np.float32
+    assert gammas.shape == (20000, 2)
+    assert gammas.dtype == np.float32
     np.testing.assert_allclose(gammas.mean(axis=0), [0.5, 3.0], rtol=0.04)
     np.testing.assert_allclose(gammas.var(axis=0), [0.5, 3.0], rtol=0.08)
     counts = philox_samplers.poisson(stream, np.array([0.7, 4.0, 25.0, 300.0]), 20000,
                                      np.int64)
-    assert counts.dtype == np.int64 and (counts >= 0).all()
+    assert counts.dtype == np.int64
+    assert (counts >= 0).all()
     np.testing.assert_allclose(counts.mean(axis=0), [0.7, 4.0, 25.0, 300.0], rtol=0.03)
     np.testing.assert_allclose(counts.var(axis=0), [0.7, 4.0, 25.0, 300.0], rtol=0.08)
 
@@ -217,11 +219,14 @@ def test_candidate_sampler_reserves_2048_words_per_candidate(kind, unique):
     sampled, true_expected, sampled_expected = sampler.sample(
         stream, 12, unique, np.array([[1, 2], [3, 29]]))
     assert stream.counter == (5 << 64) + 512 * 12
-    assert sampled.dtype == np.int64 and ((sampled >= 0) & (sampled < 30)).all()
+    assert sampled.dtype == np.int64
+    assert ((sampled >= 0) & (sampled < 30)).all()
     if unique:
         assert len(set(sampled.tolist())) == 12
-    assert true_expected.shape == (2, 2) and true_expected.dtype == np.float32
-    assert sampled_expected.shape == (12,) and (sampled_expected > 0).all()
+    assert true_expected.shape == (2, 2)
+    assert true_expected.dtype == np.float32
+    assert sampled_expected.shape == (12,)
+    assert (sampled_expected > 0).all()
 
 
 def test_log_uniform_sampler_reads_double_pairs_in_order():
@@ -265,7 +270,8 @@ def test_fixed_unigram_sampler_keeps_only_its_shard():
     # reserved id 0 is this shard's (weight 0); the unigrams continue at id 1 (TensorFlow
     # numbers them from the weights kept so far), so ids 2, 4, 6, 8, 10 are this shard's:
     # weights 0, 1, 1, 9, 6, 3
-    assert 0 not in drawn and set(drawn.tolist()) <= set(range(1, 6))
+    assert 0 not in drawn
+    assert set(drawn.tolist()) <= set(range(1, 6))
     np.testing.assert_allclose(expected.ravel(), [0.0, 3 / 20 * 200], rtol=1e-6)
     with pytest.raises(ValueError, match="must be equal to weights size 6"):
         tf.nn.fixed_unigram_candidate_sampler(labels, 1, 2, False, 12, unigrams=[1] * 10,
