@@ -942,3 +942,8 @@ EXTRA += SESSION9_CASES
 from cases_session10_eager import SESSION10_EAGER_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION10_EAGER_CASES
+
+# session 10 (helper rng): the other random ops on TensorFlow's Philox stream.
+from cases_session10_rng import SESSION10_RNG_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION10_RNG_CASES
