@@ -285,3 +285,24 @@ def test_candidate_sampler_rejects_true_classes_out_of_range():
     with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError,
                                               match=r"out of range \[0, 10\), received 10"):
         sess.run(sampled, {labels: [[10]]})
+
+
+# -- tf.image ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("flip", "axis"), [("random_flip_left_right", 2),
+                                            ("random_flip_up_down", 1)])
+def test_a_batch_flips_the_images_whose_uniform_rounds_to_one(flip, axis):
+    # TensorFlow flips image i of a batch when round(u_i) == 1 (u > 0.5); a single image
+    # when u < 0.5. The op's uniform is the same stream as a twin draw with its seeds.
+    images = np.random.default_rng(0).random((16, 3, 4, 1)).astype(np.float32)
+    tf.reset_default_graph()
+    tf.set_random_seed(1)
+    flipped = getattr(tf.image, flip)(tf.constant(images), seed=10)
+    twin = tf.random_uniform([16], seed=10)
+    with tf.Session() as sess:
+        got, uniform = sess.run([flipped, twin])
+    assert 0 < (uniform > 0.5).sum() < 16
+    for image, original, u in zip(got, images, uniform, strict=True):
+        np.testing.assert_array_equal(image, np.flip(original, axis - 1) if u > 0.5
+                                      else original)

@@ -87,10 +87,54 @@ def _sampled_losses(tf, np):
     return {"nce": nce, "sampled_softmax": softmax}
 
 
+def _image_ops(tf, np):
+    # tf.image's random ops are seeded uniform draws; float arithmetic after them (hue,
+    # saturation, contrast) may differ by an ulp, hence the case's tolerance
+    tf.set_random_seed(1)
+    image = tf.constant(np.random.RandomState(0).rand(6, 5, 3).astype(np.float32))
+    batch = tf.constant(np.random.RandomState(1).rand(4, 6, 5, 3).astype(np.float32))
+    return {"flip_lr": tf.image.random_flip_left_right(image, seed=2),
+            "flip_ud": tf.image.random_flip_up_down(image, seed=3),
+            "brightness": tf.image.random_brightness(image, 0.3, seed=4),
+            "contrast": tf.image.random_contrast(image, 0.2, 1.8, seed=5),
+            "hue": tf.image.random_hue(image, 0.2, seed=6),
+            "saturation": tf.image.random_saturation(image, 0.5, 1.5, seed=7),
+            "crop": tf.random_crop(image, [3, 4, 3], seed=8),
+            "crop_batch": tf.image.random_crop(batch, [4, 3, 3, 3], seed=9),
+            "flip_batch_lr": tf.image.random_flip_left_right(batch, seed=10),
+            "flip_batch_ud": tf.image.random_flip_up_down(batch, seed=11)}
+
+
+def _initializers(tf, np):
+    # TF1's initializers (and tf.keras's v1 ones, the runner's legacy Keras) are stateful
+    # random ops: fresh values on every run of the same tensor
+    tf.set_random_seed(1)
+    initializers = {
+        "glorot_uniform": tf.glorot_uniform_initializer(seed=1),
+        "glorot_normal": tf.glorot_normal_initializer(seed=2),
+        "he_normal": tf.keras.initializers.he_normal(seed=3),
+        "variance_scaling_uniform": tf.variance_scaling_initializer(2.0, "fan_in", "uniform",
+                                                                    seed=4),
+        "variance_scaling": tf.variance_scaling_initializer(seed=5),
+        "orthogonal": tf.orthogonal_initializer(seed=6),
+        "orthogonal_wide": tf.orthogonal_initializer(gain=2.0, seed=7),
+        "keras_glorot_uniform": tf.keras.initializers.glorot_uniform(seed=8),
+        "keras_truncated_normal": tf.keras.initializers.TruncatedNormal(stddev=0.1, seed=9),
+        "keras_random_uniform": tf.keras.initializers.RandomUniform(-1, 1, seed=10),
+        "keras_random_normal": tf.keras.initializers.RandomNormal(seed=11),
+        "keras_orthogonal": tf.keras.initializers.Orthogonal(seed=12),
+    }
+    shapes = {"orthogonal": [4, 3], "orthogonal_wide": [3, 5], "keras_orthogonal": [3, 3]}
+    return {name: initializer(shapes.get(name, [4, 5]))
+            for name, initializer in initializers.items()}
+
+
 SESSION10_RNG_CASES = [
     Case("session10_rng/random_shuffle", _shuffle, runs=2),
     Case("session10_rng/multinomial", _multinomial, runs=2),
     Case("session10_rng/gamma_poisson", _gamma_poisson, runs=2),
     Case("session10_rng/candidate_samplers", _candidates, runs=2),
     Case("session10_rng/sampled_losses", _sampled_losses, runs=2, rtol=1e-5),
+    Case("session10_rng/image_random_ops", _image_ops, runs=2, rtol=1e-5),
+    Case("session10_rng/initializers", _initializers, runs=2, rtol=1e-5),
 ]

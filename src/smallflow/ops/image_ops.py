@@ -174,8 +174,10 @@ def _random_flip(image, seed, flip):
     if image.shape.ndims == 3:
         coin = math_ops.less(random_ops.random_uniform([], seed=seed), 0.5)
         return array_ops.where_v2(coin, flip(image), image)
-    coin = math_ops.less(random_ops.random_uniform(array_ops.shape(image)[:1], seed=seed), 0.5)
-    coin = array_ops.reshape(coin, [-1, 1, 1, 1])
+    # a batch: TensorFlow flips the images whose uniform rounds (half to even) to 1, so
+    # u > 0.5 here, where a single image flips for u < 0.5
+    uniform = random_ops.random_uniform(array_ops.shape(image)[:1], seed=seed)
+    coin = array_ops.reshape(math_ops.greater(uniform, 0.5), [-1, 1, 1, 1])
     return array_ops.where_v2(coin, flip(image), image)
 
 
