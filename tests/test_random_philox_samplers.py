@@ -306,3 +306,44 @@ def test_a_batch_flips_the_images_whose_uniform_rounds_to_one(flip, axis):
     for image, original, u in zip(got, images, uniform, strict=True):
         np.testing.assert_array_equal(image, np.flip(original, axis - 1) if u > 0.5
                                       else original)
+
+
+# -- queues and input producers -----------------------------------------------------------------
+
+
+def test_random_shuffle_queue_takes_word_mod_size_and_moves_the_last_in():
+    tf.reset_default_graph()
+    queue = tf.RandomShuffleQueue(50, 0, [tf.int32], shapes=[[]], seed=7)
+    enqueue = queue.enqueue_many([tf.range(20)])
+    dequeue = queue.dequeue_many(20)
+    seed, seed2 = tf.random.get_seed(7)  # no graph seed: TensorFlow's default one
+    with tf.Session() as sess:
+        sess.run(enqueue)
+        got = sess.run(dequeue)
+    words = philox.philox_blocks(seed, seed2 << 64, 5).reshape(-1)
+    elements, expected = list(range(20)), []
+    for word in words[:20]:
+        index = int(word) % len(elements)
+        expected.append(elements[index])
+        elements[index] = elements[-1]
+        elements.pop()
+    assert got.tolist() == expected
+
+
+def test_input_producers_shuffle_with_a_random_shuffle_op_per_epoch():
+    tf.reset_default_graph()
+    tf.set_random_seed(1)
+    names = [f"f{i}" for i in range(7)]
+    queue = tf.train.string_input_producer(names, seed=3, num_epochs=2)
+    assert "RandomShuffle" in {op.type for op in tf.get_default_graph().get_operations()}
+    twin = tf.random_shuffle(tf.constant(names), seed=3)  # the same seeds: the same stream
+    drawn = queue.dequeue_many(14)
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(sess, coord)
+        got = [name.decode() for name in sess.run(drawn)]
+        coord.request_stop()
+        coord.join(threads)
+        epochs = [[name.decode() for name in sess.run(twin)] for _ in range(2)]
+    assert got == epochs[0] + epochs[1]

@@ -129,6 +129,18 @@ def _initializers(tf, np):
             for name, initializer in initializers.items()}
 
 
+def _queues(tf, np):
+    # a RandomShuffleQueue filled and drained by the main thread (no runner threads, whose
+    # timing would decide what is in the queue at each dequeue, in TensorFlow as here)
+    tf.set_random_seed(1)
+    queue = tf.RandomShuffleQueue(100, 5, [tf.int32], shapes=[[]], seed=7)
+    with tf.control_dependencies([queue.enqueue_many([tf.range(40)])]):
+        first = queue.dequeue_many(12)
+    with tf.control_dependencies([first]):
+        rest = queue.dequeue_many(12)
+    return {"first": first, "rest": rest}
+
+
 SESSION10_RNG_CASES = [
     Case("session10_rng/random_shuffle", _shuffle, runs=2),
     Case("session10_rng/multinomial", _multinomial, runs=2),
@@ -137,4 +149,5 @@ SESSION10_RNG_CASES = [
     Case("session10_rng/sampled_losses", _sampled_losses, runs=2, rtol=1e-5),
     Case("session10_rng/image_random_ops", _image_ops, runs=2, rtol=1e-5),
     Case("session10_rng/initializers", _initializers, runs=2, rtol=1e-5),
+    Case("session10_rng/random_shuffle_queue", _queues, runs=2),
 ]

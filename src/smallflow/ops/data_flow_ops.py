@@ -17,6 +17,7 @@ from ..graph import get_default_graph, name_scope
 from ..op_signature import ALL, signature, type_list
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, as_shape, unknown_shape
+from . import philox, philox_samplers
 from .common import convert_to_tensor, make_op
 
 __all__ = ["FIFOQueue", "PaddingFIFOQueue", "QueueBase", "RandomShuffleQueue"]
@@ -33,7 +34,7 @@ class _SessionQueue:
         self.closed = False
         self.cancelled = False
         self.condition = threading.Condition()
-        self.rng = np.random.default_rng(spec.get("seed"))
+        self.words = None  # a RandomShuffleQueue's Philox words, read on first dequeue
 
     def _check_component(self, index, value):
         dtype = self.spec["dtypes"][index]
@@ -111,10 +112,22 @@ class _SessionQueue:
             index = min(range(len(self.elements)), key=lambda i: int(self.elements[i][0]))
             return self.elements.pop(index)
         if self.spec["kind"] == "RandomShuffleQueue":
-            index = int(self.rng.integers(len(self.elements)))
+            # TensorFlow's queue: one Philox stream for its life, one word per dequeued
+            # element, the element at word % size taken and the last moved into its place
+            index = int(self._words().take(1)[0]) % len(self.elements)
             self.elements[index], self.elements[-1] = self.elements[-1], self.elements[index]
             return self.elements.pop()
         return self.elements.pop(0)
+
+    def _words(self):
+        if self.words is None:
+            seed, seed2 = self.spec.get("seed") or (0, 0)
+            if not seed and not seed2:  # unseeded: random seeds, as TensorFlow's queue
+                seed, seed2 = (int(word) for word in
+                               np.random.SeedSequence().generate_state(2, np.uint64))
+            stream = philox.PhiloxStream(seed, seed2)
+            self.words = philox_samplers.WordReader(stream, stream.counter)
+        return self.words
 
     def close(self, cancel_pending_enqueues=False):
         # Blocked enqueues see the flag and fail; elements already queued stay readable.
@@ -168,10 +181,6 @@ def _stack(elements, spec, index):
 def _enqueue_kernel(attrs, state):
     spec = attrs["_py_spec"]
     many = attrs["many"]
-    seeds = attrs.get("shuffle_seed")
-    rng = None
-    if seeds is not None:
-        rng = np.random.default_rng(None if seeds[0] is None else list(seeds))
 
     def enqueue(*components):
         queue = session_queue(state, spec)
@@ -181,10 +190,7 @@ def _enqueue_kernel(attrs, state):
             if len(sizes) != 1:
                 raise errors.InvalidArgumentError(None, None,
                                                   "enqueue_many components differ in size")
-            order = range(sizes.pop())
-            if rng is not None:
-                order = rng.permutation(len(order))
-            elements = [tuple(a[i] for a in arrays) for i in order]
+            elements = [tuple(a[i] for a in arrays) for i in range(sizes.pop())]
         else:
             elements = [components]
         queue.enqueue(elements)
@@ -351,10 +357,10 @@ class QueueBase:
         return make_op("QueueEnqueueV2", tensors, [], {"_py_spec": self._spec, "many": False},
                        name or f"{self._base}_enqueue")
 
-    def enqueue_many(self, vals, name=None, _shuffle_seed=None):
+    def enqueue_many(self, vals, name=None):
         with name_scope(name or f"{self._base}_EnqueueMany"):
             tensors = self._components(vals, many=True)
-        attrs = {"_py_spec": self._spec, "many": True, "shuffle_seed": _shuffle_seed}
+        attrs = {"_py_spec": self._spec, "many": True}
         return make_op("QueueEnqueueV2", tensors, [], attrs, name or f"{self._base}_EnqueueMany")
 
     def _dequeue(self, mode, n, name):

@@ -9,7 +9,7 @@ ends the input with ``OutOfRangeError``.
 
 from .. import dtypes
 from ..graph import GraphKeys, control_dependencies, convert_to_tensor, name_scope
-from ..ops import array_ops, data_flow_ops, math_ops, random_ops, scatter_ops
+from ..ops import array_ops, data_flow_ops, math_ops, random_extra_ops, scatter_ops
 from ..ops.io_ops import matching_files
 from ..variables import Variable
 from .queue_runner_impl import QueueRunner, add_queue_runner
@@ -63,12 +63,13 @@ def input_producer(input_tensor, element_shape=None, num_epochs=None, shuffle=Tr
                 raise ValueError("Either `input_tensor` must have a fully defined shape or "
                                  "`element_shape` must be specified")
             element_shape = shape.as_list()[1:]
+        if shuffle:
+            # TensorFlow's RandomShuffle op: each epoch's enqueue runs it once
+            input_tensor = random_extra_ops.random_shuffle(input_tensor, seed=seed)
         rows = limit_epochs(input_tensor, num_epochs)
         queue = data_flow_ops.FIFOQueue(capacity, [input_tensor.dtype], [element_shape],
                                         shared_name=shared_name, name="fifo_queue")
-        # Shuffling each epoch's rows is done by the enqueue (TF runs a RandomShuffle op).
-        shuffle_seed = random_ops.get_seed(seed) if shuffle else None
-        enqueue = queue.enqueue_many([rows], _shuffle_seed=shuffle_seed)
+        enqueue = queue.enqueue_many([rows])
         add_queue_runner(QueueRunner(queue, [enqueue], cancel_op=cancel_op))
         return queue
 
