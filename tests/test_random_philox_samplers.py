@@ -347,3 +347,52 @@ def test_input_producers_shuffle_with_a_random_shuffle_op_per_epoch():
         coord.join(threads)
         epochs = [[name.decode() for name in sess.run(twin)] for _ in range(2)]
     assert got == epochs[0] + epochs[1]
+
+
+# -- Dataset.shuffle ----------------------------------------------------------------------------
+
+
+def _ring_shuffle(values, size, words):
+    """TensorFlow's shuffle buffer, written out: a ring of ``size``; emit the element
+    ``word % count`` past the oldest and move the oldest into its slot."""
+    ring, start, end, out, source = [None] * size, 0, 0, [], iter(values)
+    while True:
+        for value in source:
+            ring[end % size] = value
+            end += 1
+            if end - start == size:
+                break
+        if end == start:
+            return out
+        chosen = (start + int(words.take(1)[0]) % (end - start)) % size
+        out.append(ring[chosen])
+        ring[chosen] = ring[start % size]
+        start += 1
+
+
+def _words(seed, seed2):
+    stream = philox.PhiloxStream(seed, seed2)
+    return philox_samplers.WordReader(stream, stream.counter)
+
+
+@pytest.mark.parametrize("reshuffle", [True, False])
+def test_dataset_shuffle_is_tensorflows_ring_buffer_on_its_seeds(reshuffle):
+    tf.reset_default_graph()
+    tf.set_random_seed(1)
+    dataset = tf.data.Dataset.range(23).shuffle(6, seed=3,
+                                                reshuffle_each_iteration=reshuffle).repeat(3)
+    iterator = tf.data.make_initializable_iterator(dataset)
+    element = iterator.get_next()
+    runs = []
+    with tf.Session() as sess:
+        for _ in range(2):  # initialising again starts the seed sequence again
+            sess.run(iterator.initializer)
+            runs.append([int(sess.run(element)) for _ in range(69)])
+    seeds = _words(1, 3)
+    expected = []
+    for _ in range(3):
+        pass_seeds = [int(word) for word in seeds.take(2)] if reshuffle else [1, 3]
+        expected += _ring_shuffle(range(23), 6, _words(*pass_seeds))
+    assert runs[0] == expected
+    assert runs[1] == expected
+    assert (runs[0][:23] == runs[0][23:46]) is not reshuffle

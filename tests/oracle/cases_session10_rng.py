@@ -141,6 +141,24 @@ def _queues(tf, np):
     return {"first": first, "rest": rest}
 
 
+def _dataset_shuffle(tf, np):
+    # the shuffle buffer is TensorFlow's ring; each pass of a reshuffling shuffle draws its
+    # seeds from a generator keyed by the dataset's seeds
+    tf.set_random_seed(1)
+    reshuffled = tf.data.Dataset.range(30).shuffle(7, seed=3).repeat(3).batch(90)
+    fixed = tf.data.Dataset.range(30).shuffle(
+        4, seed=4, reshuffle_each_iteration=False).repeat(2).batch(60)
+    big_buffer = tf.data.Dataset.range(12).shuffle(1000, seed=5).batch(12)
+    pairs = tf.data.Dataset.from_tensor_slices(
+        (np.arange(9), np.arange(9) * 1.5)).shuffle(3, seed=6).batch(9)
+    fetches = {name: tf.data.make_one_shot_iterator(dataset).get_next()
+               for name, dataset in [("reshuffled", reshuffled), ("fixed", fixed),
+                                     ("big_buffer", big_buffer)]}
+    fetches["pairs_index"], fetches["pairs_value"] = (
+        tf.data.make_one_shot_iterator(pairs).get_next())
+    return fetches
+
+
 SESSION10_RNG_CASES = [
     Case("session10_rng/random_shuffle", _shuffle, runs=2),
     Case("session10_rng/multinomial", _multinomial, runs=2),
@@ -150,4 +168,5 @@ SESSION10_RNG_CASES = [
     Case("session10_rng/image_random_ops", _image_ops, runs=2, rtol=1e-5),
     Case("session10_rng/initializers", _initializers, runs=2, rtol=1e-5),
     Case("session10_rng/random_shuffle_queue", _queues, runs=2),
+    Case("session10_rng/dataset_shuffle", _dataset_shuffle),
 ]

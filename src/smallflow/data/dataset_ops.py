@@ -601,7 +601,13 @@ class _UnbatchDataset(Dataset):
 
 
 class _ShuffleDataset(Dataset):
-    """TensorFlow's buffered shuffle: fill ``buffer_size`` elements, emit a random one, refill."""
+    """TensorFlow's buffered shuffle, element for element: keep ``buffer_size`` elements;
+    emit the one ``word % count`` places past the oldest, which takes its place; refill.
+
+    The buffer is TensorFlow's ring: elements enter at its end, the oldest leaves the start
+    (swapped into the emitted element's slot), so with the same Philox words
+    (``Context.shuffle_words``) the order is TensorFlow's.
+    """
 
     def __init__(self, parent, buffer_size, seed, reshuffle_each_iteration):
         self._buffer = _int_tensor(buffer_size, "buffer_size")
@@ -611,22 +617,29 @@ class _ShuffleDataset(Dataset):
                          tensors=[self._buffer])
 
     def _iterate(self, context):
-        buffer_size = int(context.value(self._buffer))
-        if buffer_size <= 0:
+        size = int(context.value(self._buffer))
+        if size <= 0:
             raise errors.InvalidArgumentError(
-                None, None, f"buffer_size must be greater than zero, got {buffer_size}")
-        rng = context.shuffle_generator(self)
-        buffer = []
-        for element in self._parents[0]._iterate(context):
-            buffer.append(element)
-            if len(buffer) == buffer_size:
-                index = int(rng.integers(len(buffer)))
-                buffer[index], buffer[-1] = buffer[-1], buffer[index]
-                yield buffer.pop()
-        while buffer:
-            index = int(rng.integers(len(buffer)))
-            buffer[index], buffer[-1] = buffer[-1], buffer[index]
-            yield buffer.pop()
+                None, None, f"buffer_size must be greater than zero, got {size}")
+        words = context.shuffle_words(self)
+        ring = {}  # position % size -> element
+        start = end = 0
+        source = self._parents[0]._iterate(context)
+        while True:
+            while source is not None and end - start < size:
+                element = next(source, None)
+                if element is None:
+                    source = None
+                    break
+                ring[end % size] = element
+                end += 1
+            if end == start:
+                return
+            chosen = (start + int(words.take(1)[0]) % (end - start)) % size
+            element = ring[chosen]
+            ring[chosen] = ring.pop(start % size)
+            start += 1
+            yield element
 
 
 class _RepeatDataset(Dataset):
