@@ -377,3 +377,30 @@ def test_sequential_without_input_shape_builds_on_the_first_batch(eager):
                                  tf.keras.layers.Dense(10)])
     assert model(tf.zeros([2, 8, 8, 1])).shape == (2, 10)
     assert len(model.variables) == 4
+
+
+def test_contrib_summary_writes_scalars_at_the_recorded_steps(eager, tmp_path):
+    pytest.importorskip("google.protobuf")
+    from smallflow.summary.records import summary_iterator
+
+    step = tf.train.get_or_create_global_step()
+    writer = tf.contrib.summary.create_file_writer(str(tmp_path))
+    writer.set_as_default()
+    for _ in range(7):
+        step.assign_add(1)
+        with tf.contrib.summary.record_summaries_every_n_global_steps(3):
+            tf.contrib.summary.scalar("loss", tf.constant(0.5) * tf.cast(step, tf.float32))
+    with tf.contrib.summary.always_record_summaries():
+        tf.contrib.summary.scalar("final", 1.0, step=100)
+    with tf.contrib.summary.never_record_summaries():
+        assert tf.contrib.summary.scalar("never", 1.0) is False
+    writer.flush()
+    (path,) = tmp_path.glob("events.out.tfevents.*")
+    written = [(e.step, v.tag, v.simple_value) for e in summary_iterator(str(path))
+               for v in e.summary.value]
+    assert written == [(3, "loss", 1.5), (6, "loss", 3.0), (100, "final", 1.0)]
+
+
+def test_contrib_summary_is_refused_in_graph_mode():
+    with pytest.raises(NotImplementedError, match="eager execution only"):
+        tf.contrib.summary.create_file_writer("/tmp/unused")

@@ -28,6 +28,7 @@ from . import (
     seq2seq,
     signal,
     slim,
+    summary,
     tensorboard,
     training,
     util,
@@ -36,6 +37,6 @@ from ._missing import missing_attribute
 
 __all__ = ["crf", "data", "distributions", "eager", "estimator", "factorization", "framework", "image",
            "keras", "layers", "learn", "legacy_seq2seq", "lookup", "losses", "metrics", "opt",
-           "predictor", "rnn", "seq2seq", "signal", "slim", "tensorboard", "training", "util"]
+           "predictor", "rnn", "seq2seq", "signal", "slim", "summary", "tensorboard", "training", "util"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib")
