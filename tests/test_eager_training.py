@@ -404,3 +404,25 @@ def test_contrib_summary_writes_scalars_at_the_recorded_steps(eager, tmp_path):
 def test_contrib_summary_is_refused_in_graph_mode():
     with pytest.raises(NotImplementedError, match="eager execution only"):
         tf.contrib.summary.create_file_writer("/tmp/unused")
+
+
+def test_keras_fit_evaluate_predict_run_eagerly(eager):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 4)).astype(np.float32)
+    y = (x.sum(1) > 0).astype(np.int64)
+    model = tf.keras.Sequential([tf.keras.layers.Dense(8, activation="relu", input_shape=(4,)),
+                                tf.keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer=tf.keras.optimizers.Adam(0.05), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    history = model.fit(x, y, epochs=20, batch_size=16, verbose=0, validation_split=0.25)
+    assert sorted(history.history) == ["acc", "loss", "val_acc", "val_loss"]
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    loss, accuracy = model.evaluate(x, y, verbose=0)
+    assert accuracy > 0.8
+    assert model.predict(x[:3]).shape == (3, 2)
+    assert model.optimizer.iterations.numpy() == 20 * 3
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
+    assert len(model.fit(dataset.repeat(), epochs=2, steps_per_epoch=3,
+                         verbose=0).history["loss"]) == 2
+    assert model.predict(dataset.map(lambda a, b: a)).shape == (64, 2)
+    assert len(model.evaluate(dataset, verbose=0)) == 2

@@ -180,6 +180,33 @@ def keras_models(tf, record, texts):
     texts["tf_layers_names"] = [v.name for v in layer.variables]
 
 
+def keras_fit(tf, record, texts):
+    """compile/fit/evaluate/predict while executing eagerly (fixed weights, no shuffling)."""
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(40, 4)).astype(np.float32)
+    y = (x[:, 0] + x[:, 1] > 0).astype(np.int64)
+    model = tf.keras.Sequential([tf.keras.layers.Dense(6, activation="relu", input_shape=(4,)),
+                                 tf.keras.layers.Dense(2, activation="softmax")])
+    model.set_weights([np.linspace(-0.5, 0.5, w.size).reshape(w.shape).astype(np.float32)
+                       for w in model.get_weights()])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    history = model.fit(x, y, epochs=3, batch_size=8, verbose=0, shuffle=False,
+                        validation_data=(x[:8], y[:8]))
+    # TF 1.x names the accuracy "acc" (as smallflow); TensorFlow 2's Keras "accuracy".
+    for key in sorted(history.history):
+        record["history_" + key.replace("accuracy", "acc")] = np.array(history.history[key])
+    record["evaluate"] = np.array(model.evaluate(x, y, verbose=0))
+    record["predict"] = model.predict(x[:5])
+    record["train_on_batch"] = np.array(model.train_on_batch(x[:8], y[:8]))
+    regression = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(4,))])
+    regression.set_weights([np.full((4, 1), 0.2, np.float32), np.zeros(1, np.float32)])
+    regression.compile(optimizer=tf.train.GradientDescentOptimizer(0.05), loss="mse")
+    fitted = regression.fit(x, x.sum(1), epochs=2, batch_size=10, verbose=0, shuffle=False)
+    record["mse_history"] = np.array(fitted.history["loss"])
+    record["mse_kernel"] = regression.get_weights()[0]
+
+
 def control_flow(tf, record, texts):
     x = tf.constant(2.0)
     record["cond"] = tf.cond(x > 1, lambda: x * x, lambda: x).numpy()
@@ -212,7 +239,7 @@ def linear_regression(tf, record, texts):
 
 
 EAGER_PROGRAMS = [tensors, variables, tapes, random_numbers, optimizers, datasets,
-                  keras_models, control_flow, linear_regression]
+                  keras_models, keras_fit, control_flow, linear_regression]
 
 
 def _import(backend):

@@ -35,8 +35,9 @@ from . import (
 )
 from ._missing import missing_attribute
 
-__all__ = ["crf", "data", "distributions", "eager", "estimator", "factorization", "framework", "image",
-           "keras", "layers", "learn", "legacy_seq2seq", "lookup", "losses", "metrics", "opt",
-           "predictor", "rnn", "seq2seq", "signal", "slim", "summary", "tensorboard", "training", "util"]
+__all__ = ["crf", "data", "distributions", "eager", "estimator", "factorization",
+           "framework", "image", "keras", "layers", "learn", "legacy_seq2seq", "lookup",
+           "losses", "metrics", "opt", "predictor", "rnn", "seq2seq", "signal", "slim",
+           "summary", "tensorboard", "training", "util"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib")

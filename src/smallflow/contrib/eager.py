@@ -9,7 +9,6 @@ ops run eagerly either way).
 import contextlib
 import functools
 
-from ..variable_scope import _VariableStore
 from ..eager import metrics
 from ..eager.checkpoint import Checkpoint, Saver
 from ..eager.context import (
@@ -28,6 +27,7 @@ from ..eager.tape import (
 from ..graph import get_default_graph
 from ..keras.engine.training import Model as _Model
 from ..ops.eager_py_func_ops import py_function as py_func
+from ..variable_scope import _VariableStore
 from ..variables import Variable
 from ._missing import missing_attribute
 

@@ -19,10 +19,11 @@ means over the epoch, keyed as TensorFlow 1.x keys them: ``loss``, ``acc`` (for
 
 import numpy as np
 
-from ...graph import control_dependencies, name_scope
+from ...graph import control_dependencies, executing_eagerly, name_scope
 from ...ops import array_ops, constant_op, control_flow_ops, math_ops
 from .. import backend, losses, metrics, optimizers
 from ..callbacks import CallbackList, History
+from . import training_eager
 from .base_layer import _flatten
 from .input_layer import Input
 from .network import Network
@@ -180,6 +181,21 @@ class Model(Network):
         return values
 
     # -- the graph functions -------------------------------------------------------------------
+    def _runner(self, kind):
+        """A function of one batch's arrays (inputs, targets, weights) giving the values of
+        ``_function(kind)`` but the train op's: a ``Session.run`` of the graph, or, while
+        executing eagerly, one eager step."""
+        if executing_eagerly():
+            return lambda x, y=(), weights=(): training_eager.step(self, kind, x, y, weights)
+        fetches = self._function(kind)  # before get_session: it may add variables
+        session = backend.get_session()
+        if kind == "train":
+            return lambda x, y, weights: session.run(fetches, self._feed(x, y, weights,
+                                                                         True))[1:]
+        if kind == "test":
+            return lambda x, y, weights: session.run(fetches, self._feed(x, y, weights, False))
+        return lambda x: session.run(fetches, dict(zip(self.inputs, x)))
+
     def _function(self, kind):
         if kind in self._functions:
             return self._functions[kind]
@@ -231,6 +247,11 @@ class Model(Network):
         return [np.asarray(data)]
 
     def _ensure_built(self, x):
+        if executing_eagerly():
+            # No symbolic model: built on the first row, losses set up (training_eager.py).
+            if "_eager_output_ranks" not in self.__dict__:
+                training_eager.prepare(self, x)
+            return
         if self.built and self.outputs:
             return
         inputs = []
@@ -279,8 +300,9 @@ class Model(Network):
         if y is None:
             return x, [], []
         y = self._arrays(y, self.output_names, "target")
-        for index, (target, output) in enumerate(zip(y, self.outputs)):
-            if target.ndim == output.shape.ndims - 1:
+        ranks = self.__dict__.get("_eager_output_ranks") or [t.shape.ndims for t in self.outputs]
+        for index, (target, rank) in enumerate(zip(y, ranks)):
+            if target.ndim == rank - 1:
                 y[index] = target[..., None]
         self._check_targets(y)
         counts = {len(a) for a in x} | {len(a) for a in y}
@@ -356,6 +378,9 @@ class Model(Network):
             for _ in range(steps):
                 yield next(payload)
             return
+        if kind == "eager":
+            yield from training_eager.elements(self, payload, steps)
+            return
         session = backend.get_session()
         next_element, initializer = payload
         if steps is None and initializer is not None:
@@ -381,6 +406,8 @@ class Model(Network):
         ``("python", generator)``."""
         if not (hasattr(dataset, "make_initializable_iterator") or hasattr(dataset, "get_next")):
             return ("python", dataset)
+        if executing_eagerly():
+            return ("eager", dataset)
         cache = self.__dict__.setdefault("_dataset_iterators", {})
         if id(dataset) not in cache:
             if hasattr(dataset, "make_initializable_iterator"):
@@ -447,8 +474,7 @@ class Model(Network):
             data = [[a[:split] for a in part] for part in data]
         if not dataset:
             count = len(data[0][0])
-        fetches = self._function("train")
-        session = backend.get_session()
+        run_batch = self._runner("train")
         history = History()
         callback_list = CallbackList([history, *(callbacks or [])])
         callback_list.set_model(self)
@@ -474,11 +500,11 @@ class Model(Network):
             else:
                 progbar = Progbar(count, verbose=verbose)
                 batches = self._array_batches(data, batch_size, shuffle)
-            totals = np.zeros(len(self._fetch_modes))
+            totals = np.zeros(len(self._fetch_modes)) if "_fetch_modes" in self.__dict__ else 0.0
             seen = steps = 0
             for batch, (arrays, size) in enumerate(batches):
                 callback_list.on_batch_begin(batch, {"batch": batch, "size": size})
-                values = self._scaled(session.run(fetches, self._feed(*arrays, True))[1:], size)
+                values = self._scaled(run_batch(*arrays), size)
                 totals += values
                 seen += size
                 steps += 1
@@ -513,13 +539,12 @@ class Model(Network):
                                verbose)
 
     def _test_loop(self, batches, count, verbose=0):
-        fetches = self._function("test")
-        session = backend.get_session()
-        totals = np.zeros(len(self._fetch_modes))
+        run_batch = self._runner("test")
+        totals = np.zeros(len(self._fetch_modes)) if "_fetch_modes" in self.__dict__ else 0.0
         progbar = Progbar(count, verbose=verbose)
         seen = steps = 0
         for arrays, size in batches:
-            totals += self._scaled(session.run(fetches, self._feed(*arrays, False)), size)
+            totals += self._scaled(run_batch(*arrays), size)
             seen += size
             steps += 1
             progbar.update(seen, list(zip(self.metrics_names, self._read(totals, seen, steps))))
@@ -550,33 +575,34 @@ class Model(Network):
             inputs = self._standardize(x)[0]
             count = len(inputs[0])
             batches = self._array_batches([inputs], batch_size, False)
-        fetches = self._function("predict")
-        session = backend.get_session()
-        parts = [[] for _ in fetches]
+        run_batch = self._runner("predict")
+        parts = None
         progbar = Progbar(count, verbose=verbose)
         seen = 0
         for arrays, size in batches:
-            for part, value in zip(parts, session.run(fetches, dict(zip(self.inputs,
-                                                                        arrays[0])))):
+            values = run_batch(arrays[0])
+            if parts is None:
+                parts = [[] for _ in values]
+            for part, value in zip(parts, values):
                 part.append(value)
             seen += size
             progbar.update(seen)
+        if parts is None:
+            parts = [[] for _ in (self.outputs or [None])]
         results = [np.concatenate(part) if part else np.zeros((0,)) for part in parts]
         return results[0] if len(results) == 1 else results
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, **kwargs):
         self._require_compiled()
         x, y, weights = self._standardize(x, y, sample_weight, class_weight)
-        fetches = self._function("train")  # before get_session: it may add variables
-        values = backend.get_session().run(fetches, self._feed(x, y, weights, True))[1:]
+        values = self._runner("train")(x, y, weights)
         values = self._read(self._scaled(values, len(x[0])), len(x[0]))
         return values[0] if len(values) == 1 else values
 
     def test_on_batch(self, x, y=None, sample_weight=None, **kwargs):
         self._require_compiled()
         x, y, weights = self._standardize(x, y, sample_weight)
-        fetches = self._function("test")
-        values = backend.get_session().run(fetches, self._feed(x, y, weights, False))
+        values = self._runner("test")(x, y, weights)
         values = self._read(self._scaled(values, len(x[0])), len(x[0]))
         return values[0] if len(values) == 1 else values
 
