@@ -426,3 +426,24 @@ def test_keras_fit_evaluate_predict_run_eagerly(eager):
                          verbose=0).history["loss"]) == 2
     assert model.predict(dataset.map(lambda a, b: a)).shape == (64, 2)
     assert len(model.evaluate(dataset, verbose=0)) == 2
+
+
+def test_train_saver_and_keras_weights_save_and_restore_eagerly(eager, tmp_path):
+    w = tf.Variable([1.0, 2.0], name="w")
+    step = tf.train.get_or_create_global_step()
+    step.assign_add(5)
+    saver = tf.train.Saver([w])
+    path = saver.save(None, str(tmp_path / "model.ckpt"), global_step=step)
+    assert path.endswith("model.ckpt-5")
+    assert not (tmp_path / "model.ckpt-5.meta").exists()
+    w.assign([0.0, 0.0])
+    saver.restore(None, path)
+    assert w.numpy().tolist() == [1.0, 2.0]
+    with pytest.raises(RuntimeError, match="`var_list` must specify"):
+        tf.train.Saver()
+    model = tf.keras.Sequential([tf.keras.layers.Dense(2, input_shape=(3,))])
+    model.save_weights(str(tmp_path / "weights"))
+    before = model.get_weights()
+    model.set_weights([np.zeros_like(a) for a in before])
+    model.load_weights(str(tmp_path / "weights"))
+    np.testing.assert_array_equal(model.get_weights()[0], before[0])

@@ -13,8 +13,8 @@ import time
 import numpy as np
 
 from .. import errors, variables
-from ..graph import Tensor, name_scope
-from ..ops import array_ops, control_flow_ops, state_ops
+from ..graph import Tensor, executing_eagerly, name_scope
+from ..ops import array_ops, constant_op, control_flow_ops, state_ops
 from ..session import BaseSession
 from . import checkpoint_management, checkpoint_utils
 from .training_util import global_step as _global_step_value
@@ -93,7 +93,11 @@ class Saver:
         filename=None,
     ):
         self._write_version = _write_version(write_version)
+        self._eager = executing_eagerly()
         if var_list is None:
+            if self._eager:
+                raise RuntimeError("When eager execution is enabled, `var_list` must specify a "
+                                   "`list` or `dict` of variables to save")
             var_list = variables.global_variables()
         # TensorFlow keeps the variables saved here; tutorials list them from this attribute.
         self._var_list = var_list
@@ -111,6 +115,12 @@ class Saver:
         if not self._entries:
             if not allow_empty:
                 raise ValueError("No variables to save")
+            return
+        if self._eager:
+            # Eager variables are read and assigned directly: no graph, no session (restore's
+            # values are collected under their entries' positions instead of placeholders).
+            self._reads = [op.outputs[0] for _, op in self._entries]
+            self._feeds = list(range(len(self._entries)))
             return
         self._graph = self._entries[0][1].graph
         with self._graph.as_default(), name_scope(name or "save"):
@@ -161,6 +171,8 @@ class Saver:
                 os.remove(f"{prefix}.meta")
 
     def _check_session(self, sess):
+        if self._eager:
+            return  # TF 1.x's eager Saver takes sess=None
         if not isinstance(sess, BaseSession):
             raise TypeError(f"'sess' must be a Session; {sess}")
         if self._graph is not None and sess.graph is not self._graph:
@@ -197,7 +209,8 @@ class Saver:
             )
         save_path = os.fspath(save_path)
         if global_step is not None and not isinstance(global_step, numbers.Integral):
-            global_step = _global_step_value(sess, global_step)
+            global_step = (int(global_step.numpy()) if self._eager
+                           else _global_step_value(sess, global_step))
         if global_step is None:
             prefix = save_path
         elif self._pad_step_number:
@@ -218,7 +231,11 @@ class Saver:
         # A prefix naming a directory is allowed, as in TensorFlow: "dir/" writes
         # dir/.index and dir/.data-* (sequence_tagging saves to "model.weights/"), and
         # "dir" writes dir.index beside the directory.
-        values = sess.run(self._reads) if self._reads else []
+        if self._eager:
+            values = [np.array(t.numpy()) for t in self._reads]
+            write_meta_graph = False  # as TensorFlow: no graph to write when eager
+        else:
+            values = sess.run(self._reads) if self._reads else []
         arrays = {key: np.asarray(v) for (key, _), v in zip(self._entries, values)}
         if self._write_version == checkpoint_utils.NPZ:
             record = checkpoint_utils.metadata_record(arrays, global_step, metadata)
@@ -295,6 +312,10 @@ class Saver:
                     "checkpoint.",
                 )
             feed[placeholder] = value
+        if self._eager:
+            for (_, op), value in zip(self._entries, feed.values()):
+                state_ops.assign_op(op, constant_op.constant(value), name="Assign")
+            return
         if self._restore_op is not None:
             sess.run(self._restore_op, feed_dict=feed)
 

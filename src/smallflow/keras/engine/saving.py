@@ -9,6 +9,7 @@ with ``tf.train.list_variables`` and matched to layers by position.
 
 import os
 
+from ...graph import executing_eagerly
 from .. import backend
 
 __all__ = ["load_weights", "save_model", "save_weights"]
@@ -64,7 +65,7 @@ def save_weights(model, filepath, overwrite=True, save_format=None):
     parent = os.path.dirname(filepath)
     if parent:  # TensorFlow's Keras makes the folder (the tutorials' "training_1/cp.ckpt")
         os.makedirs(parent, exist_ok=True)
-    session = backend.get_session()
+    session = None if executing_eagerly() else backend.get_session()
     _saver(model).save(session, filepath, write_meta_graph=False)
 
 
@@ -73,7 +74,7 @@ def load_weights(model, filepath, by_name=False):
     if _is_hdf5(filepath, None):
         _load_hdf5_weights(model, filepath)
         return None
-    session = backend.get_session()
+    session = None if executing_eagerly() else backend.get_session()
     _saver(model).restore(session, filepath)
     return None
 
