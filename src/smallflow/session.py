@@ -224,6 +224,8 @@ class BaseSession:
             self._state.variables = shared
         self._state.session = self
         self._state.subgraph = self._subgraph_function
+        # Sessions on a task of a cluster send the kernels of other tasks' variables there.
+        self._router = _session_targets.router(self._target)
         self._plans = {}
         self._kernels = {}
         self._single_fetches = {}
@@ -369,10 +371,10 @@ class BaseSession:
         kernel = self._kernels.get(op)
         if kernel is None:
             op_def = OP_DEFS.lookup(op.type)
-            if op_def.stateful:
-                kernel = op_def.kernel(op.attrs, self._state)
-            else:
+            if not op_def.stateful:
                 kernel = op_def.kernel(op.attrs)
+            elif self._router is None or (kernel := self._router.kernel(op, op_def)) is None:
+                kernel = op_def.kernel(op.attrs, self._state)
             self._kernels[op] = kernel
         return kernel
 

@@ -1,9 +1,12 @@
-"""Which ``tf.Session(target)`` values run here: "" and the targets of in-process servers.
+"""Which ``tf.Session(target)`` values run here, and which kernels run in other tasks.
 
-smallflow's sessions always run in this process. A ``tf.train.Server`` made in this process
-registers its target (``grpc://localhost:<port>``), so ``tf.Session(server.target)`` works
-as in TF1 single-machine programs; any other target would mean a remote TensorFlow runtime,
-which smallflow does not have: the error points to its MPI path instead.
+smallflow's sessions always plan and run their graph in this process. A ``tf.train.Server``
+made in this process registers its target (``grpc://localhost:<port>``), so
+``tf.Session(server.target)`` works as in TF1 single-machine programs. A server of a cluster
+of several tasks also serves its variables to the other tasks; a session on such a target,
+or on the target of a task in another process, gets a router (from the hooks that
+``smallflow.train.cluster_runtime`` installs: this module is below it) that sends the
+kernels touching another task's variables to that task.
 """
 
 import threading
@@ -15,6 +18,27 @@ _LOCAL_TARGETS = {}  # target -> True when started
 # A server's variables: in TensorFlow they live in the server, so every session opened on its
 # target sees the values that another one (on another graph) initialised, trained or restored.
 _SERVER_VARIABLES = {}  # target -> {variable name: value}
+
+
+_CLUSTER_HOOKS = [None, None]  # (local router, remote router) factories
+
+
+def set_cluster_hooks(local_router, remote_router):
+    """Install the factories of cluster routers (called by train.cluster_runtime)."""
+    _CLUSTER_HOOKS[:] = [local_router, remote_router]
+
+
+def router(target):
+    """The kernel router of a session on ``target``, or None when every kernel runs here."""
+    if isinstance(target, bytes):
+        target = target.decode("utf-8", "replace")
+    if not target or _CLUSTER_HOOKS[0] is None:
+        return None
+    with _LOCK:
+        local = target in _LOCAL_TARGETS
+    if local:
+        return _CLUSTER_HOOKS[0](target)
+    return _CLUSTER_HOOKS[1](target)
 
 
 def register(target, started):
@@ -65,16 +89,14 @@ def check(target):
         raise TypeError(f"Session target must be a string, got {target!r}")
     with _LOCK:
         started = _LOCAL_TARGETS.get(target)
+    if started is None and _CLUSTER_HOOKS[1] is not None and target.startswith("grpc://"):
+        return None  # a task of a cluster in another process: the router connects to it
     if started is None:
         raise errors.UnimplementedError(
             None, None,
-            f"Session target {target!r} is not a tf.train.Server of this process. smallflow "
-            "runs sessions in process only (target '' or the .target of a "
-            "tf.train.Server / Server.create_local_server() made here); distributed "
-            "training across processes over gRPC is not supported. For data-parallel "
-            "training across processes use smallflow's MPI path: smallflow.distribute "
-            "(Horovod's API, smallflow.horovod) under mpirun, or `smallflow train "
-            "--distributed`.")
+            f"Session target {target!r} is neither '' (this process) nor a server's "
+            "'grpc://host:port' (the .target of a tf.train.Server, made here or in another "
+            "process of the cluster).")
     if not started:
         raise errors.UnavailableError(
             None, None, f"The server at {target!r} has not been started: call "

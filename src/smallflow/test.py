@@ -50,9 +50,9 @@ def gpu_device_name():
 def create_local_cluster(num_workers, num_ps, protocol="grpc", worker_config=None,
                          ps_config=None):
     """``(workers, ps_servers)``: servers of one local cluster of ``num_workers`` workers and
-    ``num_ps`` parameter servers. smallflow's servers run in process, so the cluster must be
-    one worker (as NMT's model tests use it); a larger one is refused by ``tf.train.Server``
-    with a message saying why."""
+    ``num_ps`` parameter servers, all in this process, on free ports of localhost; each
+    worker's ``target`` opens sessions that share the variables placed on the cluster's
+    tasks."""
     from .train.server_lib import ClusterSpec, Server, _free_port
 
     if num_workers < 1 or num_ps < 0:

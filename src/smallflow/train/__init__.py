@@ -137,6 +137,7 @@ from .monitored_session import (  # noqa: E402
     WorkerSessionCreator,
 )
 from .queue_runner_impl import QueueRunner, add_queue_runner, start_queue_runners  # noqa: E402
+from . import cluster_runtime  # noqa: F401  (installs the cluster hooks of sessions)
 from .server_lib import ClusterSpec, Server, ServerDef  # noqa: E402
 from .session_run_hook import *  # noqa: E402, F403
 from .supervisor import Supervisor  # noqa: E402

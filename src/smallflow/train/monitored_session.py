@@ -17,6 +17,7 @@ from .. import errors, logging, variables
 from ..graph import GraphKeys, get_default_graph
 from ..ops import control_flow_ops
 from ..session import Session
+from ..variable_utils import report_uninitialized_variables
 from . import checkpoint_management, session_run_hook
 from .coordinator import Coordinator
 from .session_run_hook import SessionRunArgs, SessionRunContext, SessionRunValues
@@ -52,6 +53,7 @@ class Scaffold:
         self._init_feed_dict = init_feed_dict
         self._init_fn = init_fn
         self._ready_op = ready_op
+        self._ready_for_local_init_op = ready_for_local_init_op
         self._local_init_op = local_init_op
         self._summary_op = summary_op
         self._saver = saver
@@ -64,6 +66,11 @@ class Scaffold:
         graph = get_default_graph()
         if self._init_op is None:
             self._init_op = variables.global_variables_initializer()
+        if self._ready_op is None:
+            self._ready_op = report_uninitialized_variables()
+        if self._ready_for_local_init_op is None:
+            self._ready_for_local_init_op = report_uninitialized_variables(
+                variables.global_variables())
         if self._local_init_op is None:
             self._local_init_op = Scaffold.default_local_init_op()
         if self._summary_op is None:
@@ -92,6 +99,7 @@ class Scaffold:
     init_feed_dict = property(lambda self: self._init_feed_dict)
     init_fn = property(lambda self: self._init_fn)
     ready_op = property(lambda self: self._ready_op)
+    ready_for_local_init_op = property(lambda self: self._ready_for_local_init_op)
     local_init_op = property(lambda self: self._local_init_op)
     summary_op = property(lambda self: self._summary_op)
     saver = property(lambda self: self._saver)
@@ -108,13 +116,14 @@ class ChiefSessionCreator(SessionCreator):
     def __init__(self, scaffold=None, master="", config=None, checkpoint_dir=None,
                  checkpoint_filename_with_path=None):
         self._scaffold = scaffold or Scaffold()
+        self._master = master
         self._config = config
         self._checkpoint_dir = checkpoint_dir
         self._checkpoint_path = checkpoint_filename_with_path
 
     def create_session(self):
         self._scaffold.finalize()
-        session = Session(config=self._config, graph=get_default_graph())
+        session = Session(self._master, config=self._config, graph=get_default_graph())
         path = self._checkpoint_path
         if path is None and self._checkpoint_dir:
             path = checkpoint_management.latest_checkpoint(self._checkpoint_dir)
@@ -135,7 +144,26 @@ class ChiefSessionCreator(SessionCreator):
         return session
 
 
-WorkerSessionCreator = ChiefSessionCreator
+class WorkerSessionCreator(SessionCreator):
+    """A session once the chief has made the model ready (initialized or restored it):
+    a worker other than the chief never initializes the shared variables itself."""
+
+    def __init__(self, scaffold=None, master="", config=None, max_wait_secs=30 * 60):
+        self._scaffold = scaffold or Scaffold()
+        self._master = master
+        self._config = config
+        self._max_wait_secs = max_wait_secs
+
+    def create_session(self):
+        from .session_manager import SessionManager
+
+        self._scaffold.finalize()
+        manager = SessionManager(local_init_op=self._scaffold.local_init_op,
+                                 ready_op=self._scaffold.ready_op,
+                                 ready_for_local_init_op=self._scaffold.ready_for_local_init_op,
+                                 graph=get_default_graph())
+        return manager.wait_for_session(self._master, config=self._config,
+                                        max_wait_secs=self._max_wait_secs)
 
 
 class MonitoredSession:
@@ -304,5 +332,8 @@ def MonitoredTrainingSession(master="", is_chief=True, checkpoint_dir=None,  # n
             all_hooks.append(session_run_hook.CheckpointSaverHook(
                 checkpoint_dir, save_steps=save_checkpoint_steps, save_secs=save_checkpoint_secs,
                 scaffold=scaffold.finalize()))
-    creator = ChiefSessionCreator(scaffold, master, config, checkpoint_dir)
+    if is_chief:
+        creator = ChiefSessionCreator(scaffold, master, config, checkpoint_dir)
+    else:
+        creator = WorkerSessionCreator(scaffold, master, config, max_wait_secs)
     return MonitoredSession(creator, all_hooks, stop_grace_period_secs)

@@ -1,25 +1,18 @@
-"""``tf.train.ClusterSpec`` and ``tf.train.Server``: clusters as data, servers in process.
+"""``tf.train.ClusterSpec`` and ``tf.train.Server``: clusters as data, servers per task.
 
 A ClusterSpec is TensorFlow's description of a cluster (job name -> task addresses) and is
-complete here. A Server, in TensorFlow, runs a gRPC runtime other processes connect to;
-smallflow has no such runtime, so a Server is the in-process case TF1 single-machine
-programs use: ``Server.create_local_server()`` or ``Server(cluster, job_name, task_index)``
-for a cluster of one task. Its ``target`` opens ``tf.Session(server.target)`` on this
-process's engine. A cluster of several tasks (parameter servers and workers in separate
-processes) is refused with an error pointing to smallflow's MPI path (``smallflow.distribute``).
+complete here. A Server of a one-task cluster (``Server.create_local_server()``, the case of
+TF1 single-machine programs) lives in process: its ``target`` opens
+``tf.Session(server.target)`` on this process's engine, and nothing listens on its port. A
+Server of a cluster of several tasks (parameter servers and workers, usually one process
+each) also listens on its task's address and keeps the variables placed on its task for
+every session of the cluster: see ``cluster_runtime``.
 """
 
 import socket
 import threading
 
 from .. import errors, session_targets, tb_protos
-
-_MULTI_TASK = (
-    "smallflow runs a tf.train.Server in process, for a cluster of exactly one task; this "
-    "cluster has {tasks} tasks ({jobs}), which means TensorFlow's distributed runtime over "
-    "gRPC across processes, and smallflow does not have it. For data-parallel training "
-    "across processes use smallflow's MPI path: smallflow.distribute (Horovod's API, also "
-    "smallflow.horovod) under mpirun, or `smallflow train --distributed`.")
 
 
 class ClusterSpec:
@@ -210,10 +203,6 @@ class Server:
                                                 protocol, config)
         cluster = self._server_def.cluster
         tasks = sum(cluster.num_tasks(job) for job in cluster.jobs)
-        if tasks != 1:
-            jobs = ", ".join(f"{job}: {cluster.num_tasks(job)}" for job in cluster.jobs)
-            raise errors.UnimplementedError(None, None, _MULTI_TASK.format(tasks=tasks,
-                                                                           jobs=jobs))
         if self._server_def.protocol not in ("grpc", "grpc+verbs", "grpc+mpi"):
             raise ValueError(f"Unknown protocol {self._server_def.protocol!r}: TensorFlow's "
                              "servers speak 'grpc' (smallflow's run in process)")
@@ -223,6 +212,13 @@ class Server:
         self._target = f"{self._server_def.protocol.split('+')[0]}://{host or 'localhost'}:{port}"
         self._stopped = threading.Event()
         self._started = False
+        self._task_server = None
+        if tasks > 1:
+            from .cluster_runtime import TaskServer
+
+            self._task_server = TaskServer(cluster, self._server_def.job_name,
+                                           self._server_def.task_index, self._target,
+                                           f"{host}:{port}")
         session_targets.register(self._target, False)
         if start:
             self.start()
@@ -235,6 +231,8 @@ class Server:
 
     def start(self):
         """Start the server: sessions may now use ``target``."""
+        if self._task_server is not None and not self._started:
+            self._task_server.start()
         self._started = True
         session_targets.register(self._target, True)
 
@@ -244,6 +242,8 @@ class Server:
 
     def _stop(self):
         """Stop the server (TensorFlow has no public stop: this one is for tests)."""
+        if self._task_server is not None:
+            self._task_server.stop()
         session_targets.unregister(self._target)
         self._stopped.set()
 

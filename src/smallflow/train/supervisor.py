@@ -17,6 +17,7 @@ from ..session import Session
 from . import checkpoint_management, training_util
 from . import saver as saver_mod
 from .coordinator import Coordinator, LooperThread
+from .session_manager import SessionManager
 
 
 def _first_in(graph, key):
@@ -42,6 +43,7 @@ class Supervisor:
         self._save_summaries_secs = save_summaries_secs
         self._save_model_secs = save_model_secs
         self._stop_grace_secs = stop_grace_secs
+        self._recovery_wait_secs = recovery_wait_secs
         self._init_feed_dict = init_feed_dict
         self._init_fn = init_fn
         self._coord = Coordinator()
@@ -51,7 +53,21 @@ class Supervisor:
                                           variables.global_variables_initializer)
             self._local_init_op = self._default(local_init_op, GraphKeys.LOCAL_INIT_OP,
                                                 self._make_local_init_op)
-            self._ready_op = None if ready_op is None else ready_op
+            if ready_op is Supervisor.USE_DEFAULT:
+                ready_op = _first_in(self._graph, GraphKeys.READY_OP)
+                if ready_op is None:
+                    ready_op = variable_utils.report_uninitialized_variables()
+                    self._graph.add_to_collection(GraphKeys.READY_OP, ready_op)
+            self._ready_op = ready_op
+            if ready_for_local_init_op is Supervisor.USE_DEFAULT:
+                ready_for_local_init_op = _first_in(self._graph,
+                                                    GraphKeys.READY_FOR_LOCAL_INIT_OP)
+                if ready_for_local_init_op is None:
+                    ready_for_local_init_op = variable_utils.report_uninitialized_variables(
+                        variables.global_variables())
+                    self._graph.add_to_collection(GraphKeys.READY_FOR_LOCAL_INIT_OP,
+                                                  ready_for_local_init_op)
+            self._ready_for_local_init_op = ready_for_local_init_op
             self._saver = self._default(saver, GraphKeys.SAVERS, self._make_saver)
             self._summary_op = self._default(summary_op, GraphKeys.SUMMARY_OP,
                                              self._make_summary_op)
@@ -115,6 +131,7 @@ class Supervisor:
     local_init_op = property(lambda self: self._local_init_op)
     init_feed_dict = property(lambda self: self._init_feed_dict)
     ready_op = property(lambda self: self._ready_op)
+    ready_for_local_init_op = property(lambda self: self._ready_for_local_init_op)
     save_path = property(lambda self: self._save_path)
     save_model_secs = property(lambda self: self._save_model_secs)
     save_summaries_secs = property(lambda self: self._save_summaries_secs)
@@ -137,6 +154,17 @@ class Supervisor:
                                     max_wait_secs=7200, start_standard_services=True):
         """A session with the model restored or initialized, services and queues started."""
         self._coord.clear_stop()
+        if not self._is_chief:
+            # Another task (the chief) initializes or restores the shared model: wait for it.
+            manager = SessionManager(local_init_op=self._local_init_op,
+                                     ready_op=self._ready_op,
+                                     ready_for_local_init_op=self._ready_for_local_init_op,
+                                     graph=self._graph,
+                                     recovery_wait_secs=self._recovery_wait_secs)
+            sess = manager.wait_for_session(master, config=config, max_wait_secs=max_wait_secs)
+            if start_standard_services:
+                self.start_queue_runners(sess)
+            return sess
         sess = Session(master, graph=self._graph, config=config)
         self._restore_or_init(sess)
         if self._local_init_op is not None:
