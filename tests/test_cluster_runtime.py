@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 
 import numpy as np
 import pytest
@@ -53,7 +54,9 @@ def test_workers_of_an_in_process_cluster_train_one_copy_of_the_variables():
             stores = [session_targets.server_variables(server.target)
                       for server in workers + ps_servers]
             assert [sorted(store) for store in stores[:2]] == [[], []]
-            assert "w" in stores[2] and "b" in stores[3] and "global_step" in stores[2]
+            assert "w" in stores[2]
+            assert "b" in stores[3]
+            assert "global_step" in stores[2]
     finally:
         for server in workers + ps_servers:
             server._stop()
@@ -122,14 +125,17 @@ def test_a_task_answers_requests_that_carry_code_with_an_error_not_a_call():
         with socket.create_connection((host, int(port))) as sock:
             sock.sendall(cluster_runtime._HEADER.pack(len(payload)) + payload)
             answer = cluster_runtime._receive(sock)
-        assert answer[0] == "error" and "only data" in answer[2] and "system" in answer[2]
+        assert answer[0] == "error"
+        assert "only data" in answer[2]
+        assert "system" in answer[2]
         with socket.create_connection((host, int(port))) as sock:
             sock.sendall(cluster_runtime._HEADER.pack(cluster_runtime.MAX_FRAME + 1))
             answer = cluster_runtime._receive(sock)
-        assert answer[0] == "error" and "over the limit" in answer[2]
+        assert answer[0] == "error"
+        assert "over the limit" in answer[2]
         # A task serves variable kernels only.
         ok = cluster_runtime._connection(address, "ps").call(("describe",))
-        assert ok["job"] == "ps" and ok["task"] == 0
+        assert (ok["job"], ok["task"]) == ("ps", 0)
         with pytest.raises(tf.errors.InvalidArgumentError, match="only variable kernels"):
             cluster_runtime._connection(address, "ps").call(
                 ("run", "Add", pickle.dumps({}), (1, 2)))
@@ -209,12 +215,50 @@ def test_parameter_server_and_two_worker_processes_train_together(tmp_path):
         ps.communicate()
         for w in workers:
             w.kill()
-    for (out, err), proc in zip(outputs, workers):
+    for (_, err), proc in zip(outputs, workers):
         assert proc.returncode == 0, err
     runs = [int(out.split("ran ")[1].split()[0]) for out, _ in outputs]
     finals = [out.split("final ")[1].split() for out, _ in outputs]
     # Both workers advanced the one global step to the hook's last step (together).
     assert all(int(final[0]) >= 300 for final in finals)
-    assert sum(runs) >= 300 and all(r > 0 for r in runs)
+    assert sum(runs) >= 300
+    assert all(r > 0 for r in runs)
     # The shared weight converged to the solution 2.0.
     assert all(abs(float(final[1]) - 2.0) < 1e-3 for final in finals)
+
+
+def test_supervisors_chief_initializes_and_the_other_worker_waits_for_it(tmp_path):
+    # mnist_replica.py's flow: Supervisor(is_chief=...) + prepare_or_wait_for_session.
+    workers, ps_servers = tf.test.create_local_cluster(2, 1)
+    try:
+        with tf.Graph().as_default():
+            with tf.device(tf.train.replica_device_setter(
+                    worker_device="/job:worker/task:1/cpu:0", ps_device="/job:ps/cpu:0",
+                    ps_tasks=1)):
+                step = tf.Variable(0, name="global_step", trainable=False)
+                w = tf.Variable(5.0, name="w")
+                train = tf.train.GradientDescentOptimizer(0.25).minimize(w * w,
+                                                                         global_step=step)
+            assert w.device == "/job:ps/task:0/device:CPU:0"
+            waiting = tf.train.Supervisor(is_chief=False, logdir=str(tmp_path / "w1"),
+                                          recovery_wait_secs=0.05, global_step=step)
+            done = []
+            thread = threading.Thread(target=lambda: done.append(
+                waiting.prepare_or_wait_for_session(workers[1].target)))
+            thread.start()
+            thread.join(0.3)
+            assert thread.is_alive()  # the chief has not initialized the model yet
+            chief = tf.train.Supervisor(is_chief=True, logdir=str(tmp_path / "w0"),
+                                        global_step=step, save_model_secs=0,
+                                        save_summaries_secs=0)
+            chief_sess = chief.prepare_or_wait_for_session(workers[0].target)
+            thread.join(10)
+            other_sess = done[0]
+            chief_sess.run(train)
+            other_sess.run(train)
+            assert other_sess.run([step, w]) == chief_sess.run([step, w]) == [2, 1.25]
+            chief.stop()
+            waiting.stop()
+    finally:
+        for server in workers + ps_servers:
+            server._stop()

@@ -309,13 +309,13 @@ class Router:
             attrs = dict(op.attrs, var_names=[names[i] for i in keep],
                          labels=[labels[i] for i in keep])
             if task == self._own and self._own_is_local:
-                parts.append((keep, op_def.kernel(attrs, self._local_state)))
+                parts.append(op_def.kernel(attrs, self._local_state))
             else:
-                parts.append((keep, self._remote_kernel(task, op.type, attrs)))
+                parts.append(self._remote_kernel(task, op.type, attrs))
 
         def report():
             missing = set()
-            for keep, kernel in parts:
+            for kernel in parts:
                 missing.update(np.asarray(kernel()).tolist())
             return np.array([labels[i].encode() for i in range(len(labels))
                              if labels[i].encode() in missing], dtype=object)

@@ -12,7 +12,7 @@ every session of the cluster: see ``cluster_runtime``.
 import socket
 import threading
 
-from .. import errors, session_targets, tb_protos
+from .. import session_targets, tb_protos
 
 
 class ClusterSpec:
