@@ -19,9 +19,11 @@ def _iris():
 def test_quickstart_with_input_functions(tmp_path):
     train_x, train_y, test_x, test_y = _iris()
     columns = [tf.contrib.layers.real_valued_column("", dimension=4)]
+    # A fixed graph seed: unseeded, an initialization now and then stalls at 2/3 here.
     classifier = tf.contrib.learn.DNNClassifier(feature_columns=columns,
                                                 hidden_units=[10, 20, 10], n_classes=3,
-                                                model_dir=str(tmp_path / "iris"))
+                                                model_dir=str(tmp_path / "iris"),
+                                                config=tf.estimator.RunConfig(tf_random_seed=3))
     classifier.fit(input_fn=lambda: (tf.constant(train_x), tf.constant(train_y)), steps=600)
     scores = classifier.evaluate(input_fn=lambda: (tf.constant(test_x), tf.constant(test_y)),
                                  steps=1)
