@@ -138,8 +138,9 @@ def test_reshape_infers_minus_one(shape, static):
 
 def test_reshape_size_mismatch_names_both_sizes():
     with pytest.raises(ValueError, match=exactly(
-            "Cannot reshape a tensor with 24 elements to shape [5, 5] (25 elements) for "
-            "'Reshape' (op: 'Reshape') with input shapes: [2,3,4], [2].")):
+            "Cannot reshape a tensor with 24 elements to shape [5,5] (25 elements) for "
+            "'Reshape' (op: 'Reshape') with input shapes: [2,3,4], [2] and with input tensors "
+            "computed as partial shapes: input[1] = [5,5].")):
         tf.reshape(X, [5, 5])
 
 

@@ -29,6 +29,7 @@ from . import (  # noqa: A004
     metrics,
     nn,
     python_io,
+    ragged,
     random,
     saved_model,
     sparse,
@@ -251,6 +252,7 @@ from .ops.parsing_ops import (
     parse_example,
     parse_single_example,
 )
+from .ragged.ragged_tensor import RaggedTensor
 from .ops.io_ops import (
     FixedLengthRecordReader,
     ReaderBase,

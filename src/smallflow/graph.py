@@ -141,6 +141,8 @@ class Tensor:
 class Operation:
     """A node of the graph: an op type, input tensors, attributes and output tensors."""
 
+    _colocated_with = None  # the name of the op a ``colocate_with`` scope put this one with
+
     def __init__(self, graph, op_type, name, inputs, attrs, control_inputs):
         self._graph = graph
         self._type = op_type
@@ -190,10 +192,15 @@ class Operation:
 
     @property
     def node_def(self):
-        """This op as a ``NodeDef`` protocol buffer (needs the ``tensorboard`` extra)."""
-        from . import graph_io
+        """This op as TensorFlow's ``NodeDef`` shows it: its form in a TensorFlow GraphDef,
+        without the attributes smallflow keeps for itself (needs the ``tensorboard`` extra)."""
+        from . import graph_io, graph_tf_form
 
-        return graph_io.node_def(self)
+        nodes, _ = graph_tf_form.rewrite(self, graph_io.node_def(self))
+        node = nodes[-1]
+        for key in [k for k in node.attr if k.startswith("_sf_") or k == "_output_types"]:
+            del node.attr[key]
+        return node
 
     def get_attr(self, name):
         try:
@@ -204,6 +211,10 @@ class Operation:
     def values(self):
         return tuple(self._outputs)
 
+    def colocation_groups(self):
+        """``[b"loc:@<op>"]``: the op this one is colocated with, or itself."""
+        return [f"loc:@{self._colocated_with or self._name}".encode()]
+
     def _add_control_input(self, op):
         if op not in self._control_inputs:
             self._control_inputs.append(op)
@@ -213,6 +224,11 @@ class Operation:
         _session_for("run", self._graph, session).run(self, feed_dict)
 
     def __str__(self):
+        # TensorFlow prints the op's NodeDef; without protobuf, its name, type and inputs.
+        try:
+            return str(self.node_def)
+        except ImportError:
+            pass
         lines = [f'name: "{self._name}"', f'op: "{self._type}"']
         lines += [f'input: "{t.op.name if t.value_index == 0 else t.name}"' for t in self._inputs]
         lines += [f'input: "^{op.name}"' for op in self._control_inputs]
@@ -262,6 +278,7 @@ class Graph:
         self._name_stack = ""
         self._control_stack = []
         self._device_stack = []  # tf.device functions, outermost first (device_placement.py)
+        self._colocation = None  # the op name a colocate_with scope puts new ops with
         # The branch or loop body being built (ops/control_flow_ops.py), or None.
         self._control_flow_context = None
         self._collections = {}
@@ -282,6 +299,26 @@ class Graph:
     @property
     def version(self):
         return self._last_id
+
+    def prevent_feeding(self, tensor):
+        """Mark ``tensor`` as one a session may not be fed a value for."""
+        self._unfeedable = getattr(self, "_unfeedable", frozenset()) | {tensor}
+
+    def is_feedable(self, tensor):
+        return tensor not in getattr(self, "_unfeedable", ())
+
+    def prevent_fetching(self, op):
+        """Mark ``op`` (and its outputs) as not fetchable by a session."""
+        self._unfetchable = getattr(self, "_unfetchable", frozenset()) | {op}
+
+    def is_fetchable(self, tensor_or_op):
+        op = tensor_or_op.op if isinstance(tensor_or_op, Tensor) else tensor_or_op
+        return op not in getattr(self, "_unfetchable", ())
+
+    @property
+    def building_function(self):
+        """True inside a ``tf.function`` graph; smallflow's graphs are all plain TF1 graphs."""
+        return False
 
     @property
     def finalized(self):
@@ -420,6 +457,8 @@ class Graph:
         op = Operation(self, op_type, op_name, inputs, attrs, control)
         if self._device_stack:
             _device_placement.placed_device(self._device_stack, op)
+        if self._colocation is not None:
+            op._colocated_with = self._colocation
         op._control_flow_context = context = self._control_flow_context
         if context is not None:
             context.add_op(op)
@@ -431,8 +470,11 @@ class Graph:
             shapes = op_def.shape_fn(op)
         except ShapeError as err:
             in_shapes = ", ".join(t.shape.bracket_str() for t in inputs)
+            # Shape functions that read a shape from an input's value say what they read.
+            partial = getattr(err, "partial_shapes", "")
             raise ValueError(
-                f"{err} for '{op_name}' (op: '{op_type}') with input shapes: {in_shapes}."
+                f"{err} for '{op_name}' (op: '{op_type}') with input shapes: {in_shapes}"
+                f"{partial}."
             ) from None
         for tensor, shape in zip(op._outputs, shapes):
             tensor._shape = as_shape(shape)
@@ -509,7 +551,8 @@ class Graph:
                                f"{len(op._outputs)} outputs.")
             return op._outputs[int(index)]
         if ":" in name:
-            raise ValueError(f"Name {name!r} appears to refer to a Tensor, not an Operation.")
+            # (TensorFlow's wording, "a Operation" included, so a search finds it)
+            raise ValueError(f"Name {name!r} appears to refer to a Tensor, not a Operation.")
         op = self._ops_by_name.get(name)
         if op is None:
             raise KeyError(f"The name {name!r} refers to an Operation not in the graph.")
@@ -573,11 +616,14 @@ class Graph:
             return
         target = op if isinstance(op, Operation) else op.op  # a Tensor or a Variable
         saved = self._device_stack
+        saved_colocation = self._colocation
         self._device_stack = [lambda _: target.device]
+        self._colocation = target._colocated_with or target.name
         try:
             yield
         finally:
             self._device_stack = saved
+            self._colocation = saved_colocation
 
 
 # -- default graph and default session ------------------------------------------------------

@@ -314,6 +314,7 @@ class BaseSession:
         key = (tuple(fetch_spec.elements), feed_tensors)
         plan = self._plans.get(key)
         if plan is None:
+            _check_feedable_and_fetchable(self._graph, fetch_spec.elements, feed_tensors)
             plan = self._make_plan(fetch_spec.elements, feed_tensors)
             self._plans[key] = plan
         if options is not None or run_metadata is not None:
@@ -586,6 +587,19 @@ def _expand_sparse_feeds(keys, values):
         out_keys.extend(key)
         out_values.extend(value)
     return tuple(out_keys), tuple(out_values)
+
+
+def _check_feedable_and_fetchable(graph, elements, feed_tensors):
+    """``Graph.prevent_feeding`` / ``prevent_fetching`` marks, checked as TensorFlow does."""
+    unfeedable = getattr(graph, "_unfeedable", ())
+    for tensor in feed_tensors:
+        if tensor in unfeedable:
+            raise ValueError(f"Tensor {tensor} may not be fed.")
+    unfetchable = getattr(graph, "_unfetchable", ())
+    for element in elements:
+        op = element if isinstance(element, Operation) else element.op
+        if op in unfetchable:
+            raise ValueError(f"Operation {op.name!r} has been marked as not fetchable.")
 
 
 def _log_placement(line):

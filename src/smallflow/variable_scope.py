@@ -9,6 +9,8 @@ average for evaluation. Nested scopes' getters compose, the innermost called fir
 import contextlib
 import functools
 import inspect
+import os
+import traceback
 
 from . import dtypes, init_ops
 from .graph import GraphKeys, convert_to_tensor, get_default_graph, is_tensor_like
@@ -156,6 +158,16 @@ def _compose_getters(custom_getter, outer_getter):
     return composed
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _program_frames(limit=5):
+    """The caller's stack without smallflow's own frames, innermost first (at most 5)."""
+    frames = traceback.extract_stack()[::-1]
+    return [f for f in frames if not os.path.abspath(f.filename).startswith(_PACKAGE_DIR)][
+        :limit]
+
+
 class _VariableStore:
     """The variables made by ``get_variable`` in one graph, by full name."""
 
@@ -164,6 +176,7 @@ class _VariableStore:
         # While executing eagerly TF 1.x keeps no variables by name (every get_variable
         # makes a new one, scopes reuse as AUTO_REUSE) unless an EagerVariableStore is open.
         self.store_eager = False
+        self.origins = {}  # name -> the program's frames that created it (innermost first)
 
     def get(self, name, shape, dtype, initializer, regularizer, trainable, collections, reuse):
         dtype = dtypes.as_dtype(dtype).base_dtype
@@ -173,9 +186,12 @@ class _VariableStore:
         found = self.variables.get(name) if not eager or self.store_eager else None
         if found is not None:
             if reuse is False or reuse is None:
+                # As TensorFlow 1.x: where the program first made it, innermost frame first.
+                origin = "".join(traceback.format_list(self.origins.get(name, [])))
                 raise ValueError(
                     f"Variable {name} already exists, disallowed. Did you mean to set "
-                    "reuse=True or reuse=tf.AUTO_REUSE in VarScope?"
+                    f"reuse=True or reuse=tf.AUTO_REUSE in VarScope? Originally defined at:"
+                    f"\n\n{origin}"
                 )
             if shape is not None and not as_shape(shape).is_compatible_with(found.shape):
                 raise ValueError(f"Trying to share variable {name}, but specified shape "
@@ -213,6 +229,7 @@ class _VariableStore:
                                 name=name, dtype=dtype)
         if not eager or self.store_eager:
             self.variables[name] = variable
+            self.origins[name] = _program_frames()
         if regularizer is not None and not eager:
             with graph.name_scope(None), graph.name_scope(name + "/Regularizer/"):
                 penalty = regularizer(variable)

@@ -7,6 +7,7 @@ Records are parsed with Python's ``csv`` module (quotes as RFC 4180 when
 default, and a column without a default (given as a dtype) must not be empty.
 """
 
+import collections
 import csv
 import glob
 import gzip
@@ -192,8 +193,11 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
     if label_name is not None and label_name not in selected:
         raise ValueError(f"`label_name` provided must be one of the columns: {selected}.")
     if column_defaults is None:
-        column_defaults = [_infer_type([row[i] for row in body if i < len(row)], na_value)
-                           for i in indices]
+        # As TensorFlow: the inferred type, with 0 (or "") for missing values.
+        inferred = [_infer_type([row[i] for row in body if i < len(row)], na_value)
+                    for i in indices]
+        column_defaults = [convert_to_tensor([b"" if t == dtypes.string else 0], dtype=t)
+                           for t in inferred]
     dataset = CsvDataset(names, column_defaults, compression, header=header,
                          field_delim=field_delim, use_quote_delim=use_quote_delim,
                          na_value=na_value, select_cols=indices if select_columns else None)
@@ -206,7 +210,7 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
     dataset = dataset.batch(batch_size, drop_remainder=num_epochs is None)
 
     def as_features(*columns):
-        features = dict(zip(selected, columns))
+        features = collections.OrderedDict(zip(selected, columns))  # TensorFlow's type
         if label_name is None:
             return features
         label = features.pop(label_name)

@@ -16,7 +16,7 @@ from ..op_signature import ALL, signature, type_list
 from ..registry import OP_DEFS, NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, as_shape
 from . import nest
-from .function import Context
+from .function import Context, _as_bytes
 
 __all__ = ["Iterator", "make_initializable_iterator", "make_one_shot_iterator"]
 
@@ -66,7 +66,14 @@ def _checked_element(attrs, element):
     out = []
     for value, dtype, shape in zip(element, attrs["types"], attrs["shapes"]):
         array = np.asarray(value)
-        if dtype != getattr(dtypes, "string", None) and array.dtype != dtype.as_numpy_dtype:
+        if dtype == getattr(dtypes, "string", None):
+            if array.dtype != object:
+                # Strings come out as TensorFlow gives them: bytes objects (NumPy's fixed-width
+                # ``S`` arrays, as a map function's bytes become, print differently).
+                array = array.astype(object) if array.dtype.kind == "S" else (
+                    np.vectorize(_as_bytes, otypes=[object])(array) if array.size else
+                    array.astype(object))
+        elif array.dtype != dtype.as_numpy_dtype:
             array = array.astype(dtype.as_numpy_dtype)
         if not shape.is_compatible_with(array.shape):
             raise errors.InvalidArgumentError(

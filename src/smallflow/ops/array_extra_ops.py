@@ -631,9 +631,13 @@ def _searchsorted_kernel(attrs):
     out_type = attrs["out_type"].as_numpy_dtype
 
     def search(sorted_sequence, values):
-        rows = sorted_sequence.reshape(-1, sorted_sequence.shape[-1])
-        wanted = values.reshape(-1, values.shape[-1])
-        found = np.stack([np.searchsorted(r, v, side=side) for r, v in zip(rows, wanted)])
+        # Rows counted from the leading dimensions: ``reshape(-1, 0)`` is ambiguous when the
+        # last dimension is empty (no values to place, or an empty sequence).
+        batch = int(np.prod(sorted_sequence.shape[:-1], dtype=np.int64))
+        rows = sorted_sequence.reshape(batch, sorted_sequence.shape[-1])
+        wanted = values.reshape(batch, values.shape[-1])
+        found = [np.searchsorted(r, v, side=side) for r, v in zip(rows, wanted)]
+        found = np.stack(found) if found else np.zeros(values.shape, dtype=out_type)
         return found.reshape(values.shape).astype(out_type)
 
     return search

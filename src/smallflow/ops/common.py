@@ -25,6 +25,17 @@ def make_unary(op_type, x, name=None, default_name=None, out_dtype=None, attrs=N
     return make_op(op_type, [x], [dtype], attrs, name, default_name).outputs[0]
 
 
+def composite_dispatch(*values):
+    """The ``_dispatch_op`` of the first composite tensor (a RaggedTensor) among ``values``,
+    or None: ops that accept ragged arguments hand them to it, as TensorFlow's ops dispatch to
+    their ragged versions. Duck-typed, so this layer imports nothing above it."""
+    for value in values:
+        handler = getattr(value, "_dispatch_op", None)
+        if handler is not None:
+            return handler
+    return None
+
+
 def binary_inputs(op_type, x, y, names=("x", "y")):
     """Convert two operands of an op that shares one type attr between them.
 

@@ -58,14 +58,14 @@ def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TensorFlow's
     """Identities of ``tensors`` that are computed only after all of them."""
     with name_scope(name or "tuple"):
         gate = group(*[t for t in tensors if t is not None], *(control_inputs or []))
-        with control_dependencies([gate]):
-            return [None if t is None else identity(t) for t in tensors]
+        return [None if t is None else with_dependencies([gate], t) for t in tensors]
 
 
 def with_dependencies(dependencies, output_tensor, name=None):
-    """``output_tensor``'s value, produced only after ``dependencies`` have run."""
+    """``output_tensor``'s value, produced only after ``dependencies`` have run (an
+    ``Identity`` named ``control_dependency`` by default, as in TensorFlow)."""
     with control_dependencies(dependencies):
-        return identity(output_tensor, name=name)
+        return identity(output_tensor, name=name or "control_dependency")
 
 
 # -- cond, case, while_loop ------------------------------------------------------------------

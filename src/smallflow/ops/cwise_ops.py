@@ -23,6 +23,7 @@ from ..registry import register_op
 from .common import (
     binary_inputs,
     broadcast_shape_fn,
+    composite_dispatch,
     make_op,
     make_unary,
     require_float,
@@ -347,6 +348,10 @@ _BOOL_OUTPUT = frozenset(
 
 
 def _binary(op_type, x, y, name=None, default_name=None):
+    dispatch = composite_dispatch(x, y)
+    if dispatch is not None:
+        return dispatch("elementwise", lambda a, b: _binary(op_type, a, b, name, default_name),
+                        x, y)
     if not (is_tensor_like(x) and is_tensor_like(y)) and not (name or "").endswith("/"):
         # A Python operand becomes a constant inside the op's name scope (``Add/y``), as
         # TensorFlow's op builder converts inputs under the op's scope.
@@ -370,6 +375,9 @@ def multiply(x, y, name=None):
 
 
 def _truediv(x, y, name=None, default_name="truediv"):
+    dispatch = composite_dispatch(x, y)
+    if dispatch is not None:
+        return dispatch("elementwise", lambda a, b: _truediv(a, b, name, default_name), x, y)
     if not (is_tensor_like(x) and is_tensor_like(y)) and not (name or "").endswith("/"):
         with get_default_graph().name_scope(name or default_name) as scope:
             return _truediv(x, y, scope)

@@ -16,6 +16,7 @@ from ..registry import register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import (
     canonical_axis,
+    composite_dispatch,
     constant_ints,
     constant_value,
     make_op,
@@ -83,6 +84,9 @@ def concat(values, axis, name="concat"):
     """Join tensors along ``axis``; all other dimensions must agree."""
     if not isinstance(values, list | tuple):
         values = [values]
+    dispatch = composite_dispatch(*values)
+    if dispatch is not None:  # RaggedTensors
+        return dispatch("concat", values, axis, name)
     if len(values) == 1:
         return identity(values[0], name=name)
     tensors = _same_dtype_tensors(values, "ConcatV2")

@@ -12,6 +12,7 @@ from ..registry import register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import (
     blas_sum,
+    composite_dispatch,
     constant_value,
     make_op,
     make_unary,
@@ -203,6 +204,9 @@ def _resolve_axis(axis, reduction_indices, keepdims, keep_dims):
 def _reduce(op_type, default_name, input_tensor, axis, keepdims, name, reduction_indices,
             keep_dims):
     axis, keep = _resolve_axis(axis, reduction_indices, keepdims, keep_dims)
+    dispatch = composite_dispatch(input_tensor)
+    if dispatch is not None:  # a RaggedTensor
+        return dispatch("reduce", op_type, input_tensor, axis, keep, name)
     x = convert_to_tensor(input_tensor)
     if isinstance(axis, Tensor):
         attrs = {"axes": None, "keep_dims": keep, "dynamic_axes": True}

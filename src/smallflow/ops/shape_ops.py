@@ -55,14 +55,21 @@ def _reshape_static(op):
     if known.is_fully_defined():
         total = known.num_elements()
         fixed = int(np.prod([d for d in target if d != -1]))
+        # TensorFlow's wording: the shape read from the input, -1 shown as "?".
+        spelled = "[" + ",".join("?" if d == -1 else str(d) for d in target) + "]"
+        error = None
+        if -1 in target and fixed != 0 and total % fixed:
+            error = ShapeError(f"Dimension size must be evenly divisible by {fixed} but is "
+                               f"{total}")
+        elif (-1 in target and fixed == 0) or (-1 not in target and fixed != total):
+            error = ShapeError(f"Cannot reshape a tensor with {total} elements to shape "
+                               f"{spelled} ({fixed} elements)")
+        if error is not None:
+            error.partial_shapes = (" and with input tensors computed as partial shapes: "
+                                    f"input[1] = {spelled}")
+            raise error
         if -1 in target:
-            if fixed == 0 or total % fixed:
-                raise ShapeError(f"Cannot reshape a tensor with {total} elements to shape "
-                                 f"{target} ({fixed} elements)")
             target = [total // fixed if d == -1 else d for d in target]
-        elif fixed != total:
-            raise ShapeError(f"Cannot reshape a tensor with {total} elements to shape "
-                             f"{target} ({fixed} elements)")
     return [TensorShape([None if d == -1 else d for d in target])]
 
 
@@ -228,8 +235,13 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
             return make_op("Transpose", [a, perm], [a.dtype], None, scope).outputs[0]
     if perm is None:
         perm = list(range(a.shape.ndims))[::-1]
-    perm_tensor = perm if isinstance(perm, Tensor) else constant(np.asarray(perm, np.int32))
-    return make_op("Transpose", [a, perm_tensor], [a.dtype], None, name).outputs[0]
+    if isinstance(perm, Tensor):
+        return make_op("Transpose", [a, perm], [a.dtype], None, name).outputs[0]
+    # A Python perm becomes a constant inside the op's scope (``transpose/perm``), as
+    # TensorFlow's op builder converts inputs.
+    with name_scope(name) as scope:
+        perm_tensor = constant(np.asarray(perm, np.int32), name="perm")
+        return make_op("Transpose", [a, perm_tensor], [a.dtype], None, scope).outputs[0]
 
 
 def _expand_dims_static(op):

@@ -13,7 +13,7 @@ import collections
 import numpy as np
 
 from .. import dtypes
-from ..graph import convert_to_tensor, get_default_session
+from ..graph import convert_to_tensor, get_default_graph, get_default_session
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import constant_value
 
@@ -52,9 +52,12 @@ class SparseTensor(ValuesBacked, collections.namedtuple("SparseTensor",
     _fetch_type = SparseTensorValue
 
     def __new__(cls, indices, values, dense_shape):
-        indices = convert_to_tensor(indices, dtype=dtypes.int64, name="indices")
-        values = convert_to_tensor(values, name="values")
-        dense_shape = convert_to_tensor(dense_shape, dtype=dtypes.int64, name="dense_shape")
+        # Python parts become constants in a "SparseTensor" scope (SparseTensor/indices).
+        with get_default_graph().name_scope("SparseTensor"):
+            indices = convert_to_tensor(indices, dtype=dtypes.int64, name="indices")
+            values = convert_to_tensor(values, name="values")
+            dense_shape = convert_to_tensor(dense_shape, dtype=dtypes.int64,
+                                            name="dense_shape")
         for tensor, rank, what in ((indices, 2, "indices"), (values, 1, "values"),
                                    (dense_shape, 1, "dense_shape")):
             if tensor.shape.ndims not in (None, rank):
@@ -100,8 +103,8 @@ class SparseTensor(ValuesBacked, collections.namedtuple("SparseTensor",
         return [op for part in self for op in part.consumers()]
 
     def __repr__(self):
-        return (f"SparseTensor(indices={self.indices!r}, values={self.values!r}, "
-                f"dense_shape={self.dense_shape!r})")
+        return (f"SparseTensor(indices={self.indices}, values={self.values}, "
+                f"dense_shape={self.dense_shape})")
 
 
 def is_sparse(value):
