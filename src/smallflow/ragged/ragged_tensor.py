@@ -10,7 +10,7 @@ RaggedTensorValue of NumPy arrays, as in TensorFlow 1.x.
 
 import numpy as np
 
-from .. import dtypes, errors
+from .. import dtypes
 from ..graph import Tensor, convert_to_tensor, get_default_graph, get_default_session
 from ..ops import array_ops as _array
 from ..ops import math_ops as _math
