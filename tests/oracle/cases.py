@@ -947,3 +947,9 @@ EXTRA += SESSION10_EAGER_CASES
 from cases_session10_rng import SESSION10_RNG_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION10_RNG_CASES
+
+# session 10's sweep H (TensorFlow's r1 guide and tutorials): graph-mode ragged tensors,
+# reshape errors, printed names, placement of a local session, tf.data strings and CSVs.
+from cases_session10_swH import SESSION10_SWH_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION10_SWH_CASES
