@@ -366,3 +366,78 @@ def test_tuple_and_with_dependencies_name_their_identities_as_tensorflow():
     assert [t.name for t in gated] == ["tuple/control_dependency:0",
                                        "tuple/control_dependency_1:0"]
     assert with_dependencies([tf.no_op()], a).name == "control_dependency:0"
+
+
+# -- feature columns (guide "Feature Columns") and Estimator checkpoints ----------------------
+
+
+def _hot_index(column, features):
+    with tf.Session() as sess:
+        sess.run(tf.tables_initializer())
+        dense = sess.run(tf.feature_column.input_layer(features, [column]))
+    return dense.argmax(axis=1).tolist()
+
+
+def test_hashed_columns_use_tensorflows_buckets():
+    fc = tf.feature_column
+    words = tf.constant(["a", "zz", "b"])
+    # TensorFlow: Fingerprint64("a") % 100 = 39, ...
+    hashed = fc.indicator_column(fc.categorical_column_with_hash_bucket("w", 100))
+    with tf.Session() as sess:
+        fingerprints = sess.run(tf.string_to_hash_bucket_fast(words, 100))
+    assert fingerprints[0] == 39
+    assert _hot_index(hashed, {"w": words}) == fingerprints.tolist()
+    oov = fc.indicator_column(fc.categorical_column_with_vocabulary_list(
+        "w", ["a", "b"], num_oov_buckets=2))
+    assert _hot_index(oov, {"w": words}) == [0, 2, 1]
+    ids = fc.indicator_column(fc.categorical_column_with_hash_bucket("n", 10, dtype=tf.int64))
+    # integers hash as their decimal text (tf.as_string), as TensorFlow's column does
+    with tf.Session() as sess:
+        expected = sess.run(tf.string_to_hash_bucket_fast(tf.constant(["7", "12"]), 10))
+    assert _hot_index(ids, {"n": tf.constant([7, 12], tf.int64)}) == expected.tolist()
+
+
+def test_crossed_columns_use_tensorflows_fingerprint_concatenation():
+    fc = tf.feature_column
+    features = {"latitude": tf.constant([40.0, 10.0, 37.0]),
+                "longitude": tf.constant([-100.0, 20.0, -120.0]),
+                "product_class": tf.constant(["kitchenware", "electronics", "sports"]),
+                "some_feature": tf.constant(["a", "zz", "b"])}
+    lat = fc.bucketized_column(fc.numeric_column("latitude"), list(np.linspace(-90, 90, 5)))
+    lon = fc.bucketized_column(fc.numeric_column("longitude"), list(np.linspace(-180, 180, 5)))
+    # TensorFlow 2.21's input_layer gives these buckets for the guide's examples.
+    assert _hot_index(fc.indicator_column(fc.crossed_column([lat, lon], 12)), features) == [
+        0, 9, 0]
+    strings = fc.indicator_column(fc.crossed_column(["product_class", "some_feature"], 7))
+    assert _hot_index(strings, features) == [4, 6, 3]
+    column = fc.input_layer(features, [strings])
+    assert column.shape.as_list() == [3, 7]
+    # Sparse inputs (categorical columns) come before dense (raw) ones, whatever the order
+    # of the keys: TensorFlow's cross kernel takes them so.
+    year = fc.bucketized_column(fc.numeric_column("latitude"), [0.0, 20.0])
+    first = fc.indicator_column(fc.crossed_column(["product_class", year], 11))
+    second = fc.indicator_column(fc.crossed_column([year, "product_class"], 11))
+    assert _hot_index(first, features) == _hot_index(second, features)
+
+
+def test_feature_columns_print_as_tensorflows_classes():
+    fc = tf.feature_column
+    year = fc.numeric_column("Year")
+    assert repr(year) == ("NumericColumn(key='Year', shape=(1,), default_value=None, "
+                          "dtype=tf.float32, normalizer_fn=None)")
+    assert repr(fc.bucketized_column(year, [1960, 1980])).startswith(
+        "BucketizedColumn(source_column=NumericColumn(key='Year'")
+    assert repr(fc.bucketized_column(year, [1960, 1980])).endswith("boundaries=(1960, 1980))")
+    with pytest.raises(ValueError, match="must be a _DenseColumn. You can wrap"):
+        fc.input_layer({"c": tf.constant([1])}, [fc.categorical_column_with_identity("c", 2)])
+    with pytest.raises(ValueError, match=r"shape: \(0,\), key: x"):
+        fc.numeric_column("x", shape=0)
+
+
+def test_checkpoint_saver_hook_writes_graph_pbtxt(tmp_path):
+    pytest.importorskip("tensorboard")
+    step = tf.train.get_or_create_global_step()
+    train = tf.assign_add(step, 1)
+    with tf.train.MonitoredTrainingSession(checkpoint_dir=str(tmp_path)) as sess:
+        sess.run(train)
+    assert (tmp_path / "graph.pbtxt").read_text().startswith("node {")

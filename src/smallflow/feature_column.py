@@ -11,13 +11,14 @@ with ``''`` / -1 (padding) ignored as TensorFlow ignores them. ``indicator_colum
 each example's ids (multi-hot), ``embedding_column`` combines their vectors (``combiner``
 mean, sum or sqrtn) and ``linear_model`` their weights (``sparse_combiner``), as TF1 does.
 
-Hashed buckets (``hash_bucket``, out-of-vocabulary buckets, ``crossed_column``) use a
-stable 64-bit BLAKE2 fingerprint, not TensorFlow's FarmHash: the same strings always land
-in the same bucket, but not in the bucket TensorFlow picks.
+Hashed buckets (``hash_bucket``, out-of-vocabulary buckets, ``crossed_column``) are
+TensorFlow's: FarmHash's Fingerprint64 of the value's string form (integers as decimal
+text, as ``tf.as_string`` writes them) modulo the bucket count, and for crosses the
+fingerprints (integers as themselves) chained with ``FingerprintCat64`` from the hash key
+0xDECAFCAFFE, as ``sparse_cross_hashed`` does, so examples land in TensorFlow's buckets.
 """
 
 import collections
-import hashlib
 import math
 
 import numpy as np
@@ -25,6 +26,7 @@ import numpy as np
 from . import dtypes, init_ops
 from .graph import convert_to_tensor
 from .ops import array_ops, math_ops
+from .ops.string_hash_ops import fingerprint64
 from .variable_scope import get_variable, variable_scope
 
 __all__ = [
@@ -45,7 +47,19 @@ __all__ = [
 ]
 
 
-class _NumericColumn(collections.namedtuple(
+class _Column:
+    """Columns print as TensorFlow's do: ``NumericColumn(key='x', ...)``, the name of their
+    namedtuple (TensorFlow 1.15's feature column classes) rather than the private class."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        base = next(k for k in type(self).__mro__ if "_fields" in vars(k))
+        fields = ", ".join(f"{name}={value!r}" for name, value in zip(self._fields, self))
+        return f"{base.__name__}({fields})"
+
+
+class _NumericColumn(_Column, collections.namedtuple(
         "NumericColumn", ["key", "shape", "default_value", "dtype", "normalizer_fn"])):
     @property
     def name(self):
@@ -69,7 +83,7 @@ def numeric_column(key, shape=(1,), default_value=None, dtype=dtypes.float32,
         raise ValueError(f"key must be a string. Given: {key!r}")
     shape = (shape,) if isinstance(shape, int) else tuple(int(d) for d in shape)
     if any(d <= 0 for d in shape):
-        raise ValueError(f"shape dimensions must be greater than 0. Given: {shape}")
+        raise ValueError(f"shape dimensions must be greater than 0. shape: {shape}, key: {key}")
     dtype = dtypes.as_dtype(dtype)
     if not (dtype.is_floating or dtype.is_integer):
         raise ValueError(f"dtype must be convertible to float. dtype: {dtype}, key: {key}")
@@ -78,7 +92,7 @@ def numeric_column(key, shape=(1,), default_value=None, dtype=dtypes.float32,
     return _NumericColumn(key, shape, default_value, dtype, normalizer_fn)
 
 
-class _BucketizedColumn(collections.namedtuple("BucketizedColumn",
+class _BucketizedColumn(_Column, collections.namedtuple("BucketizedColumn",
                                                ["source_column", "boundaries"])):
     @property
     def name(self):
@@ -113,10 +127,10 @@ def bucketized_column(source_column, boundaries):
     boundaries = list(boundaries)
     if boundaries != sorted(boundaries):
         raise ValueError("boundaries must be a sorted list.")
-    return _BucketizedColumn(source_column, tuple(float(b) for b in boundaries))
+    return _BucketizedColumn(source_column, tuple(boundaries))  # kept as given, as TF
 
 
-class _IdentityColumn(collections.namedtuple("IdentityCategoricalColumn",
+class _IdentityColumn(_Column, collections.namedtuple("IdentityCategoricalColumn",
                                              ["key", "num_buckets", "default_value"])):
     @property
     def name(self):
@@ -140,17 +154,36 @@ def categorical_column_with_identity(key, num_buckets, default_value=None):
     return _IdentityColumn(key, int(num_buckets), default_value)
 
 
-def _fingerprint(value):
-    """A stable 64-bit fingerprint of a string or number (the same in every process)."""
-    item = value.item() if isinstance(value, np.generic) else value
-    data = item if isinstance(item, bytes) else str(item).encode()
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+_DEFAULT_HASH_KEY = 0xDECAFCAFFE  # sparse_cross_hashed's key when a cross gives none
+_MASK64 = (1 << 64) - 1
 
 
-def _hashed(values, buckets, salt=b""):
+def _hashed(values, buckets):
+    """TensorFlow's ``string_to_hash_bucket_fast`` of each value's string form."""
     flat = np.asarray(values, dtype=object).reshape(-1)
-    return np.array([_fingerprint(salt + _as_bytes(v)) % buckets for v in flat],
-                    dtype=np.int64)
+    return np.array([fingerprint64(_as_bytes(v)) % buckets for v in flat], dtype=np.int64)
+
+
+def _cross_feature(value):
+    """What a cross hashes for one value: a string's Fingerprint64, an integer itself."""
+    item = value.item() if isinstance(value, np.generic) else value
+    if isinstance(item, bytes | str):
+        return fingerprint64(_as_bytes(item))
+    return int(item) & _MASK64
+
+
+def _shift_mix(value):
+    return value ^ (value >> 47)
+
+
+def _fingerprint_cat64(first, second):
+    """FarmHash's FingerprintCat64: two 64-bit fingerprints combined into one."""
+    mul = 0xC6A4A7935BD1E995
+    result = first ^ mul
+    result ^= (_shift_mix((second * mul) & _MASK64) * mul) & _MASK64
+    result = (result * mul) & _MASK64
+    result = (_shift_mix(result) * mul) & _MASK64
+    return _shift_mix(result)
 
 
 def _as_bytes(value):
@@ -191,7 +224,7 @@ def _drop_missing(ids, value):
                            ids)
 
 
-class _VocabularyColumn(collections.namedtuple(
+class _VocabularyColumn(_Column, collections.namedtuple(
         "VocabularyListCategoricalColumn",
         ["key", "vocabulary_list", "dtype", "default_value", "num_oov_buckets"])):
     @property
@@ -275,7 +308,7 @@ def categorical_column_with_vocabulary_file(key, vocabulary_file, vocabulary_siz
         key, entries, dtype, -1 if default_value is None else default_value, num_oov_buckets)
 
 
-class _HashedColumn(collections.namedtuple("HashedCategoricalColumn",
+class _HashedColumn(_Column, collections.namedtuple("HashedCategoricalColumn",
                                            ["key", "hash_bucket_size", "dtype"])):
     @property
     def name(self):
@@ -305,7 +338,7 @@ def categorical_column_with_hash_bucket(key, hash_bucket_size, dtype=dtypes.stri
     return _HashedColumn(key, int(hash_bucket_size), dtype)
 
 
-class _CrossedColumn(collections.namedtuple("CrossedColumn",
+class _CrossedColumn(_Column, collections.namedtuple("CrossedColumn",
                                             ["keys", "hash_bucket_size", "hash_key"])):
     @property
     def name(self):
@@ -318,34 +351,58 @@ class _CrossedColumn(collections.namedtuple("CrossedColumn",
     def ids(self, features):
         from .ops.script_ops import py_func
 
-        parts = []
-        for key in self.keys:
+        from .ops.sparse_tensor import SparseTensor
+
+        # TensorFlow's cross takes its sparse inputs (categorical columns' ids, SparseTensor
+        # features) first and its dense ones (raw features) after them, and crosses every
+        # value of a dense input: only sparse inputs have missing values to skip.
+        sparse_parts, dense_parts = [], []
+        for key in _leaf_keys(self):
             if isinstance(key, str):
                 raw = _id_matrix(features, key)
-                parts.append(raw if raw.dtype == dtypes.string
-                             else math_ops.cast(raw, dtypes.int64))
+                raw = raw if raw.dtype == dtypes.string else math_ops.cast(raw, dtypes.int64)
+                is_sparse = isinstance(features[key], SparseTensor)
+                (sparse_parts if is_sparse else dense_parts).append(raw)
             else:
-                parts.append(key.ids(features))
+                sparse_parts.append(key.ids(features))
+        parts = sparse_parts + dense_parts
+        skips_missing = [True] * len(sparse_parts) + [False] * len(dense_parts)
 
         def cross(*values):
-            # Every combination of one present value of each part, per example, padded
-            # with -1 to the longest row.
+            # Every combination of one value of each part, per example, padded with -1 to
+            # the longest row.
             import itertools
 
             rows = []
             for row in zip(*(np.asarray(v, dtype=object).reshape(len(v), -1)
                              for v in values)):
-                present = [[x for x in part if x not in (b"", -1)] for part in row]
-                rows.append([_fingerprint(b"\x1f".join(_as_bytes(x) for x in combo))
-                             % self.hash_bucket_size
-                             for combo in itertools.product(*present)])
+                present = [[x for x in part if not (skip and x in (b"", -1))]
+                           for part, skip in zip(row, skips_missing)]
+                row_ids = []
+                for combo in itertools.product(*present):
+                    hashed = self.hash_key if self.hash_key is not None else (
+                        _DEFAULT_HASH_KEY)
+                    for x in combo:
+                        hashed = _fingerprint_cat64(hashed, _cross_feature(x))
+                    row_ids.append(hashed % self.hash_bucket_size)
+                rows.append(row_ids)
             width = max([len(r) for r in rows] + [1])
             return np.array([r + [-1] * (width - len(r)) for r in rows],
                             dtype=np.int64).reshape(len(rows), width)
 
         crossed = py_func(cross, parts, dtypes.int64, stateful=False)
-        crossed.set_shape([None, None])
+        batch = next((p.shape.as_list()[0] for p in parts if p.shape.ndims), None)
+        crossed.set_shape([batch, None])
         return crossed
+
+
+def _leaf_keys(cross):
+    """The keys a cross hashes: a crossed key contributes its own keys (TensorFlow
+    flattens nested crosses)."""
+    leaves = []
+    for key in cross.keys:
+        leaves.extend(_leaf_keys(key) if isinstance(key, _CrossedColumn) else [key])
+    return leaves
 
 
 def crossed_column(keys, hash_bucket_size, hash_key=None):
@@ -362,7 +419,7 @@ def crossed_column(keys, hash_bucket_size, hash_key=None):
     return _CrossedColumn(tuple(keys), int(hash_bucket_size), hash_key)
 
 
-class _WeightedColumn(collections.namedtuple(
+class _WeightedColumn(_Column, collections.namedtuple(
         "WeightedCategoricalColumn", ["categorical_column", "weight_feature_key", "dtype"])):
     @property
     def name(self):
@@ -387,7 +444,7 @@ def weighted_categorical_column(categorical_column, weight_feature_key, dtype=dt
     return _WeightedColumn(categorical_column, weight_feature_key, dtypes.as_dtype(dtype))
 
 
-class _IndicatorColumn(collections.namedtuple("IndicatorColumn", ["categorical_column"])):
+class _IndicatorColumn(_Column, collections.namedtuple("IndicatorColumn", ["categorical_column"])):
     @property
     def name(self):
         return f"{self.categorical_column.name}_indicator"
@@ -436,7 +493,7 @@ def _check_combiner(combiner):
                          f"{combiner!r}")
 
 
-class _EmbeddingColumn(collections.namedtuple(
+class _EmbeddingColumn(_Column, collections.namedtuple(
         "EmbeddingColumn", ["categorical_column", "dimension", "initializer", "trainable",
                             "combiner"])):
     @property
@@ -552,7 +609,7 @@ def linear_model(features, feature_columns, units=1, sparse_combiner="sum",
                             name="weighted_sum")
 
 
-class _SharedEmbeddingColumn(collections.namedtuple(
+class _SharedEmbeddingColumn(_Column, collections.namedtuple(
         "SharedEmbeddingColumn", ["categorical_column", "dimension", "initializer",
                                   "trainable", "shared_name", "combiner"])):
     @property
@@ -613,8 +670,9 @@ def input_layer(features, feature_columns, weight_collections=None, trainable=Tr
         parts = []
         for column in columns:
             if not hasattr(column, "dense"):
-                raise ValueError(f"Items of feature_columns must be a dense column. Given: "
-                                 f"{column}")
+                raise ValueError("Items of feature_columns must be a _DenseColumn. You can "
+                                 "wrap a categorical column with an embedding_column or "
+                                 f"indicator_column. Given: {column}")
             with variable_scope(None, default_name=column.name):
                 parts.append(column.dense(features))
         return array_ops.concat(parts, 1)

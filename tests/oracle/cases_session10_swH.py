@@ -233,7 +233,50 @@ def _parsed_strings(tf, np):
     return {"one": one, "batch": batch}
 
 
+def _feature_columns(tf, np):
+    fc = tf.feature_column
+    features = {
+        "year": tf.constant([1960, 1985, 2003]),
+        "kind": tf.constant(["kitchenware", "electronics", "sports"]),
+        "kind_id": tf.constant([0, 3, 2]),
+        "word": tf.constant(["a", "zz", "b"]),
+        "number": tf.constant([7, 12, -3], tf.int64),
+        "latitude": tf.constant([40.0, 10.0, 37.0]),
+        "longitude": tf.constant([-100.0, 20.0, -120.0]),
+        "words": tf.constant([["hello", "world", ""], ["world", "", ""], ["a", "b", "hello"]]),
+    }
+    year = fc.bucketized_column(fc.numeric_column("year"), [1960, 1980, 2000])
+    lat = fc.bucketized_column(fc.numeric_column("latitude"), list(np.linspace(-90.0, 90.0, 5)))
+    lon = fc.bucketized_column(fc.numeric_column("longitude"),
+                               list(np.linspace(-180.0, 180.0, 5)))
+    words = fc.categorical_column_with_vocabulary_list("words", ["hello", "world", "a", "b"])
+    columns = {
+        "bucketized": year,
+        "identity": fc.indicator_column(fc.categorical_column_with_identity("kind_id", 4)),
+        "vocabulary": fc.indicator_column(fc.categorical_column_with_vocabulary_list(
+            "kind", ["kitchenware", "electronics", "sports"])),
+        "oov": fc.indicator_column(fc.categorical_column_with_vocabulary_list(
+            "word", ["a", "b"], num_oov_buckets=2)),
+        "int_oov": fc.indicator_column(fc.categorical_column_with_vocabulary_list(
+            "number", [7], num_oov_buckets=3, dtype=tf.int64)),
+        "hashed": fc.indicator_column(fc.categorical_column_with_hash_bucket("word", 100)),
+        "hashed_int": fc.indicator_column(fc.categorical_column_with_hash_bucket(
+            "number", 10, dtype=tf.int64)),
+        "multi_hot": fc.indicator_column(words),
+        "cross_buckets": fc.indicator_column(fc.crossed_column([lat, lon], 12)),
+        "cross_strings": fc.indicator_column(fc.crossed_column(["kind", "word"], 7)),
+        "cross_mixed": fc.indicator_column(fc.crossed_column(["kind", year, "number"], 11)),
+        "cross_raw_padding": fc.indicator_column(fc.crossed_column(["words", "kind"], 9)),
+        "cross_keyed": fc.indicator_column(fc.crossed_column(["kind", "word"], 13,
+                                                             hash_key=12345)),
+    }
+    out = {name: tf.placeholder_with_default(fc.input_layer(features, [column]), [None, None])
+           for name, column in columns.items()}
+    return out, None, [tf.tables_initializer()]
+
+
 SESSION10_SWH_CASES = [
+    Case("session10_swh/feature_columns", _feature_columns),
     Case("session10_swh/ragged_constant", _ragged_constant),
     Case("session10_swh/ragged_factories", _ragged_factories),
     Case("session10_swh/ragged_accessors", _ragged_accessors),

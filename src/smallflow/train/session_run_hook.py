@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from .. import logging
+from .. import graph_io, logging
 from ..graph import get_default_graph
 from . import training_util
 
@@ -280,6 +280,13 @@ class CheckpointSaverHook(SessionRunHook):
     def after_create_session(self, session, coord):
         step = int(session.run(self._global_step))
         os.makedirs(self._checkpoint_dir, exist_ok=True)
+        # As TensorFlow's hook: the graph beside the checkpoints, as text (graph.pbtxt).
+        try:
+            graph = get_default_graph()
+            graph_io.write_graph(graph.as_graph_def(add_shapes=True), self._checkpoint_dir,
+                                 "graph.pbtxt")
+        except ImportError:  # no protobuf (the tensorboard extra): checkpoints only
+            pass
         self._save(session, step)
         self._timer.update_last_triggered_step(step)
 
