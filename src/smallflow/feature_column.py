@@ -350,7 +350,6 @@ class _CrossedColumn(_Column, collections.namedtuple("CrossedColumn",
 
     def ids(self, features):
         from .ops.script_ops import py_func
-
         from .ops.sparse_tensor import SparseTensor
 
         # TensorFlow's cross takes its sparse inputs (categorical columns' ids, SparseTensor
