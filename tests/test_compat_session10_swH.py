@@ -441,3 +441,14 @@ def test_checkpoint_saver_hook_writes_graph_pbtxt(tmp_path):
     with tf.train.MonitoredTrainingSession(checkpoint_dir=str(tmp_path)) as sess:
         sess.run(train)
     assert (tmp_path / "graph.pbtxt").read_text().startswith("node {")
+
+
+@pytest.mark.parametrize(("shape", "expected"), [
+    (None, "with dtype float\n"), ([], "with dtype float\n"),
+    ([None, 3], "with dtype float and shape [?,3]\n")])
+def test_unfed_placeholder_names_its_shape_only_from_rank_one(shape, expected):
+    x = tf.placeholder(tf.float32, shape=shape, name="x")
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError) as err:
+        sess.run(x * 2.0)
+    assert str(err.value).startswith(
+        f"You must feed a value for placeholder tensor 'x' {expected}")

@@ -716,11 +716,12 @@ def _may_alias_state(tensor):
 
 def _raise_unfed(op):
     shape = op.attrs["shape"]
-    shape_text = "<unknown>" if shape.ndims is None else shape.bracket_str()
+    # TensorFlow's kernel names the shape only for a placeholder of rank 1 or more.
+    shape_text = f" and shape {shape.bracket_str()}" if shape.ndims else ""
     raise errors.InvalidArgumentError(
         op, op,
         f"You must feed a value for placeholder tensor '{op.name}' with dtype "
-        f"{type_string(op.attrs['dtype'])} and shape {shape_text}\n\t [[node {op.name}]]",
+        f"{type_string(op.attrs['dtype'])}{shape_text}\n\t [[node {op.name}]]",
     )
 
 
