@@ -452,3 +452,12 @@ def test_unfed_placeholder_names_its_shape_only_from_rank_one(shape, expected):
         sess.run(x * 2.0)
     assert str(err.value).startswith(
         f"You must feed a value for placeholder tensor 'x' {expected}")
+
+
+def test_python_complex_numbers_are_complex128():
+    # tensors.md: tf.Variable(12.3 - 4.85j, tf.complex64) passes tf.complex64 as `trainable`;
+    # the value's own dtype is TensorFlow's default for Python complex numbers.
+    its_complicated = tf.Variable(12.3 - 4.85j, tf.complex64)
+    assert its_complicated.dtype == tf.complex128_ref
+    assert tf.constant([1 + 2j]).dtype == tf.complex128
+    assert tf.constant(1j, dtype=tf.complex64).dtype == tf.complex64

@@ -275,7 +275,17 @@ def _feature_columns(tf, np):
     return out, None, [tf.tables_initializer()]
 
 
+def _tensors_guide(tf, np):
+    # tensors.md's variables: the second positional argument of tf.Variable is `trainable`.
+    made = [tf.Variable("Elephant", tf.string), tf.Variable(451, tf.int16),
+            tf.Variable(3.14159265359, tf.float64), tf.Variable(12.3 - 4.85j, tf.complex64),
+            tf.Variable([12.3 - 4.85j, 7.5 - 6.23j], tf.complex64)]
+    return {"dtypes": tf.constant([v.dtype.base_dtype.name for v in made]),
+            "complex": made[4].initial_value, "rank": tf.rank(tf.zeros([10, 299, 299, 3]))}
+
+
 SESSION10_SWH_CASES = [
+    Case("session10_swh/tensors_guide", _tensors_guide),
     Case("session10_swh/feature_columns", _feature_columns),
     Case("session10_swh/ragged_constant", _ragged_constant),
     Case("session10_swh/ragged_factories", _ragged_factories),

@@ -29,7 +29,8 @@ from .common import (
 
 
 def _infer_dtype(value):
-    """TensorFlow's dtype for a Python or NumPy value: floats float32, ints int32."""
+    """TensorFlow's dtype for a Python or NumPy value: floats float32, ints int32, complex
+    numbers complex128."""
     if isinstance(value, str | bytes):
         return dtypes.string
     if isinstance(value, np.ndarray | np.generic):
@@ -47,8 +48,8 @@ def _infer_dtype(value):
         return dtypes.int32 if in_int32 else dtypes.int64
     if kind == "f":
         return dtypes.float32
-    if kind == "c":
-        return dtypes.complex64
+    if kind == "c":  # Python complex numbers stay complex128 (only floats and ints narrow)
+        return dtypes.complex128
     raise TypeError(f"Failed to convert object of type {type(value)} to Tensor. "
                     f"Contents: {value!r}. Consider casting elements to a supported type.")
 
