@@ -461,3 +461,14 @@ def test_python_complex_numbers_are_complex128():
     assert its_complicated.dtype == tf.complex128_ref
     assert tf.constant([1 + 2j]).dtype == tf.complex128
     assert tf.constant(1j, dtype=tf.complex64).dtype == tf.complex64
+
+
+def test_dtypes_from_tensorflows_enum_numbers():
+    # pdes.ipynb: tf.constant(a, dtype=1) (DT_FLOAT)
+    assert tf.constant([0.5], dtype=1).dtype == tf.float32
+    assert tf.as_dtype(101) == tf.float32_ref
+    assert tf.as_dtype(9) == tf.int64
+    assert tf.float64.as_datatype_enum == 2
+    assert tf.int64_ref.as_datatype_enum == 109
+    with pytest.raises(TypeError, match="Cannot convert value 0 to a TensorFlow DType"):
+        tf.as_dtype(0)

@@ -35,6 +35,12 @@ class DType:
         return self._base is not None
 
     @property
+    def as_datatype_enum(self):
+        """TensorFlow's DataType enum number (``tf.float32.as_datatype_enum == 1``)."""
+        base = self._base or self
+        return _ENUM_OF[base] + (100 if self._base is not None else 0)
+
+    @property
     def _as_ref(self):
         return self if self._base is not None else self._ref
 
@@ -197,10 +203,25 @@ _BY_NAME.update({"float": float32, "double": float64, "half": float16})
 _BY_NUMPY = {d._np: d for d in _ALL + _QUANTIZED}
 
 
+# TensorFlow's DataType enum numbers (types.proto); a reference type is its base + 100.
+_ENUMS = {1: float32, 2: float64, 3: int32, 4: uint8, 5: int16, 6: int8, 7: string,
+          8: complex64, 9: int64, 10: bool, 11: qint8, 12: quint8, 13: qint32, 15: qint16,
+          16: quint16, 17: uint16, 18: complex128, 19: float16, 20: resource, 21: variant,
+          22: uint32, 23: uint64}
+_ENUM_OF = {d: number for number, d in _ENUMS.items()}
+
+
 def as_dtype(type_value):
-    """Convert a DType, NumPy dtype or type, or a name like ``"float"`` to a DType."""
+    """Convert a DType, NumPy dtype or type, a name like ``"float"`` or a DataType enum
+    number (``1`` is float32, ``101`` float32_ref) to a DType."""
     if isinstance(type_value, DType):
         return type_value
+    if isinstance(type_value, int | np.integer):  # (True is 1, as in a dict lookup)
+        number = int(type_value)
+        found = _ENUMS.get(number - 100 if number > 100 else number)
+        if found is None:
+            raise TypeError(f"Cannot convert value {type_value!r} to a TensorFlow DType.")
+        return found._ref if number > 100 else found
     if isinstance(type_value, str):
         found = _BY_NAME.get(type_value)
         if found is None:
