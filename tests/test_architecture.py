@@ -82,7 +82,7 @@ LAYERS = [
                "distribute", "horovod", "summary", "meta_graph", "python", "rnn",
                "rnn_cell_impl", "saved_model", "lookup_tables", "lookup", "distributions"]),
     # TF1's other namespaces (tf.math, tf.linalg, ...): re-exports, and tf.gfile.
-    ("more namespaces", ["signal", "spectral", "ragged",
+    ("more namespaces", ["signal", "spectral", "ragged", "version",
                          "math", "linalg", "random", "sparse", "debugging", "initializers",
                          "compat", "gfile", "io", "io_gfile", "framework_extras",
                          "graph_util"]),

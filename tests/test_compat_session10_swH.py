@@ -472,3 +472,38 @@ def test_dtypes_from_tensorflows_enum_numbers():
     assert tf.int64_ref.as_datatype_enum == 109
     with pytest.raises(TypeError, match="Cannot convert value 0 to a TensorFlow DType"):
         tf.as_dtype(0)
+
+
+# -- the Keras guide (guide/keras.ipynb) in graph mode ----------------------------------------
+
+
+def test_version_namespace():
+    assert tf.version.VERSION == "1.15.0"
+    assert tf.version.GRAPH_DEF_VERSION == tf.GRAPH_DEF_VERSION
+    assert tf.keras.__version__ == "2.2.4-tf"
+
+
+def test_keras_accepts_the_old_uniform_and_normal_initializer_names():
+    for name, kind in (("uniform", tf.keras.initializers.RandomUniform),
+                       ("normal", tf.keras.initializers.RandomNormal),
+                       ("zero", tf.keras.initializers.Zeros), ("one", tf.keras.initializers.Ones)):
+        assert isinstance(tf.keras.initializers.get(name), kind)
+    assert tf.keras.initializers.get("uniform").maxval == 0.05
+
+
+def test_keras_fit_validates_on_a_dataset_with_validation_steps():
+    rng = np.random.default_rng(0)
+    layers = tf.keras.layers
+    model = tf.keras.Sequential([layers.Dense(8, activation="relu", input_shape=(4,)),
+                                 layers.Dense(3, activation="softmax")])
+    model.compile(optimizer=tf.train.AdamOptimizer(0.01), loss="categorical_crossentropy",
+                  metrics=["accuracy"])
+    data = rng.random((64, 4)).astype(np.float32)
+    labels = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 64)]
+    train = tf.data.Dataset.from_tensor_slices((data, labels)).batch(16).repeat()
+    valid = tf.data.Dataset.from_tensor_slices((data[:16], labels[:16])).batch(8).repeat()
+    history = model.fit(train, epochs=2, steps_per_epoch=4, validation_data=valid,
+                        validation_steps=2, verbose=0)
+    assert sorted(history.history) == ["acc", "loss", "val_acc", "val_loss"]
+    assert len(model.evaluate(valid, steps=2, verbose=0)) == 2
+    assert model.predict(valid, steps=3).shape == (24, 3)

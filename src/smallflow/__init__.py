@@ -307,7 +307,7 @@ from .ops.complex_ops import (  # noqa: A004
     to_complex128,
 )
 from .ops.fft_ops import fft, fft2d, fft3d, ifft, ifft2d, ifft3d
-from . import graph_util, signal, spectral
+from . import graph_util, signal, spectral, version
 from ._version import GIT_VERSION, VERSION
 from .device_spec import DeviceSpec
 from .graph_io import (

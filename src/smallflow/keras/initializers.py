@@ -9,8 +9,9 @@ from .. import init_ops
 __all__ = ["Constant", "GlorotNormal", "GlorotUniform", "Identity", "Initializer", "Ones",
            "Orthogonal", "RandomNormal", "RandomUniform", "TruncatedNormal", "VarianceScaling",
            "Zeros", "constant", "get", "glorot_normal", "glorot_uniform", "he_normal",
-           "he_uniform", "identity", "lecun_normal", "lecun_uniform", "ones", "orthogonal",
-           "random_normal", "random_uniform", "truncated_normal", "zeros"]
+           "he_uniform", "identity", "lecun_normal", "lecun_uniform", "normal", "one", "ones",
+           "orthogonal", "random_normal", "random_uniform", "truncated_normal", "uniform",
+           "zero", "zeros"]
 
 Initializer = init_ops.Initializer
 Zeros = zeros = init_ops.Zeros
@@ -69,7 +70,14 @@ _BY_NAME = {
     "glorot_normal": GlorotNormal, "he_normal": he_normal, "he_uniform": he_uniform,
     "lecun_normal": lecun_normal, "lecun_uniform": lecun_uniform,
     "variance_scaling": VarianceScaling,
+    # Keras's older spellings, still accepted by TensorFlow 1.x (add_weight(initializer=
+    # 'uniform') in the Keras guide's custom layer)
+    "uniform": RandomUniform, "normal": RandomNormal, "zero": Zeros, "one": Ones,
 }
+uniform = RandomUniform
+normal = RandomNormal
+zero = Zeros
+one = Ones
 
 
 def get(identifier):

@@ -401,6 +401,13 @@ class Model(Network):
             taken += 1
             yield element
 
+    @staticmethod
+    def _start_pass(source, steps):
+        """Initialize a dataset's iterator when ``steps`` bound the pass (without steps,
+        ``_elements`` initializes it for every pass)."""
+        if steps is not None and source[0] == "tf" and source[1][1] is not None:
+            backend.get_session().run(source[1][1])
+
     def _dataset_source(self, dataset):
         """``("tf", (next element, initializer))`` for a dataset or iterator in our graph, or
         ``("python", generator)``."""
@@ -460,6 +467,9 @@ class Model(Network):
             if self._is_dataset(validation_data):
                 validation = ("dataset", self._dataset_source(validation_data),
                               validation_steps)
+                # With validation_steps, one pass of the validation data spans the epochs
+                # (TensorFlow 1.x initializes its iterator once per fit).
+                self._start_pass(validation[1], validation_steps)
             else:
                 parts = list(validation_data)
                 if len(parts) not in (2, 3):
@@ -559,6 +569,7 @@ class Model(Network):
         self._require_compiled()
         if self._is_dataset(x):
             source = ("dataset", self._dataset_source(x), steps)
+            self._start_pass(source[1], steps)  # each call reads from the start
         else:
             source = self._standardize(x, y, sample_weight)
         results = self._evaluate_source(source, 32 if batch_size is None else int(batch_size),
@@ -569,7 +580,9 @@ class Model(Network):
         """The model's outputs for ``x``, computed in batches (the learning phase off)."""
         batch_size = 32 if batch_size is None else int(batch_size)
         if self._is_dataset(x):
-            batches = self._dataset_batches(self._dataset_source(x), steps, with_targets=False)
+            source = self._dataset_source(x)
+            self._start_pass(source, steps)
+            batches = self._dataset_batches(source, steps, with_targets=False)
             count = None
         else:
             inputs = self._standardize(x)[0]
