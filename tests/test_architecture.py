@@ -61,7 +61,7 @@ LAYERS = [
                   "ops.misc_extra_ops", "ops.complex_ops", "ops.fft_ops",
                   "ops.edit_distance_ops", "ops.clustering_ops",
                   "ops.beam_search_ops", "ops.lookup_ops", "ops.ctc_beam_ops",
-                  "ops.image_glimpse_ops", "ops.signal_ops"]),
+                  "ops.image_glimpse_ops", "ops.signal_ops", "ops.sparse_cross_ops"]),
     ("more gradients", ["ops.complex_grad", "ops.fft_grad",
                         "ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
                         "ops.linalg_extra_grad", "ops.sparse_grad", "ops.sparse_cwise_ops",

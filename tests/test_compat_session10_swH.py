@@ -507,3 +507,69 @@ def test_keras_fit_validates_on_a_dataset_with_validation_steps():
     assert sorted(history.history) == ["acc", "loss", "val_acc", "val_loss"]
     assert len(model.evaluate(valid, steps=2, verbose=0)) == 2
     assert model.predict(valid, steps=3).shape == (24, 3)
+
+
+def test_ragged_unary_ops_map_over_the_flat_values():
+    digits = tf.ragged.constant([[3.0, 1.0, 4.0], [], [9.0]])
+    words = tf.ragged.constant([["So", "long"], ["thanks", "for", "all", "the", "fish"]])
+    results = _run([tf.sqrt(digits), tf.cast(digits, tf.int32), tf.abs(-digits),
+                    tf.is_nan(digits), tf.strings.substr(words, 0, 2),
+                    tf.strings.to_hash_bucket_fast(words, 10)])
+    sqrt, as_int, absolute, nan, heads, buckets = (r.to_list() for r in results)
+    assert sqrt == [[float(np.sqrt(np.float32(3.0))), 1.0, 2.0], [], [3.0]]
+    assert as_int == [[3, 1, 4], [], [9]]
+    assert absolute == [[3.0, 1.0, 4.0], [], [9.0]]
+    assert nan == [[False, False, False], [], [False]]
+    assert heads == [[b"So", b"lo"], [b"th", b"fo", b"al", b"th", b"fi"]]
+    with tf.Session() as sess:
+        flat = sess.run(tf.strings.to_hash_bucket_fast(words.flat_values, 10)).tolist()
+    assert buckets == [flat[:2], flat[2:]]
+
+
+# -- tf.sparse ----------------------------------------------------------------------------------
+
+
+def _pair(words, numbers):
+    return (tf.SparseTensor([[0, 0], [1, 0]], tf.constant(words), [2, 1]),
+            tf.SparseTensor([[0, 0], [1, 0]], tf.constant(numbers, tf.int64), [2, 1]))
+
+
+def test_sparse_cross_joins_values_row_by_row():
+    words, other = _pair(["x", "y"], [3, 4])
+    letters = tf.SparseTensor([[0, 0], [0, 1], [1, 0]], tf.constant(["a", "b", "c"]), [2, 2])
+    with tf.Session() as sess:
+        crossed = sess.run(tf.sparse.cross([words, letters]))
+        mixed = sess.run(tf.sparse.cross([words, other]))
+    assert crossed.values.tolist() == [b"x_X_a", b"x_X_b", b"y_X_c"]
+    assert crossed.indices.tolist() == [[0, 0], [0, 1], [1, 0]]
+    assert crossed.dense_shape.tolist() == [2, 2]
+    assert mixed.values.tolist() == [b"x_X_3", b"y_X_4"]
+
+
+def test_sparse_cross_hashed_matches_tensorflows_values():
+    words, other = _pair(["x", "y"], [3, 4])
+    dense = tf.constant([["a", "b"], ["c", "d"]])
+    with tf.Session() as sess:
+        bucketed = sess.run(tf.sparse.cross_hashed([words, other], num_buckets=100))
+        unbounded = sess.run(tf.sparse.cross_hashed([dense, other], num_buckets=0))
+    # TensorFlow 2.21's SparseCrossHashed kernel gives these
+    assert bucketed.values.tolist() == [60, 24]
+    assert unbounded.values.tolist() == [4855451275547336152, 3302797561873708220,
+                                         1331082858915777792, 2605223674542502090]
+
+
+def test_sparse_placeholder_makes_its_shape_first_and_sparse_tensor_rank_message():
+    ph = tf.sparse.placeholder(tf.float32)
+    assert (ph.dense_shape.op.name, ph.values.op.name, ph.indices.op.name) == (
+        "Placeholder", "Placeholder_1", "Placeholder_2")
+    with pytest.raises(ValueError, match=r"^Shape \(2,\) must have rank 2$"):
+        tf.SparseTensor(indices=[0, 1], values=[1.0], dense_shape=[2])
+
+
+def test_transpose_with_name_none_keeps_the_default_name():
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    assert tf.transpose(x, [1, 0], name=None).op.name == "transpose"
+    log_probs = tf.nn.log_softmax(x, axis=0)  # transposes with name=None inside
+    (gradient,) = tf.gradients(log_probs, x)
+    with tf.Session() as sess:
+        assert sess.run(gradient).shape == (2, 2)

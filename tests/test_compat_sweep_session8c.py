@@ -412,7 +412,7 @@ def test_linear_model_combines_each_examples_ids_with_sparse_combiner(combiner):
         np.testing.assert_allclose(sess.run(logits), _expected(combiner), rtol=1e-6)
 
 
-def test_multivalent_hash_and_crossed_columns_skip_padding():
+def test_multivalent_hash_columns_skip_padding_and_crosses_keep_raw_values():
     fc = tf.feature_column
     hashed = fc.categorical_column_with_hash_bucket("terms", 5)
     crossed = fc.crossed_column(["terms", "n"], 7)
@@ -421,8 +421,9 @@ def test_multivalent_hash_and_crossed_columns_skip_padding():
         hashed_ids, crossed_ids = sess.run([hashed.ids(features), crossed.ids(features)])
     assert (hashed_ids >= 0).tolist() == [[True, True, False], [True, False, False],
                                           [True, True, True]]
-    # 2 x 2 crosses, 1 x 1, none (no n): padded with -1 to the longest row
-    assert (crossed_ids >= 0).sum(1).tolist() == [4, 1, 0]
+    # TensorFlow crosses raw dense features as they are, padding values included (session
+    # 10: its input_layer over this cross counts 6 ids per row): 3 x 2 crosses in each row
+    assert (crossed_ids >= 0).sum(1).tolist() == [6, 6, 6]
 
 
 def test_dnn_estimators_build_the_input_layer_in_tensorflows_scope(tmp_path):

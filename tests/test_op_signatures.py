@@ -710,6 +710,9 @@ ROWS.update({
     "StringToHashBucketStrong": _row(None, lambda dt: tf.string_to_hash_bucket_strong(
         _strings(), 5, [1, 2])),
     "StringToHashBucket": _row(None, lambda dt: tf.string_to_hash_bucket(_strings(), 5)),
+    "SparseCross": _row(None, lambda dt: list(tf.sparse.cross_hashed(
+        [tf.SparseTensor([[0, 0]], tf.constant(["a"]), [1, 1]), tf.constant([[3]], tf.int64)],
+        num_buckets=5))),
     "Fingerprint": _row("T", lambda dt: tf.fingerprint(_c(dt))),
     # A string scalar is fetched as one bytes object: stacked to be fetched as an array.
     "SerializeTensor": _row("T", lambda dt: tf.stack([tf.io.serialize_tensor(_c(dt))])),

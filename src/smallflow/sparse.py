@@ -1,6 +1,8 @@
 """``tf.sparse``: SparseTensor and the sparse ops under their TensorFlow 1.x names here."""
 
 from .ops import array_ops as _array_ops
+from .ops.sparse_cross_ops import sparse_cross as cross
+from .ops.sparse_cross_ops import sparse_cross_hashed as cross_hashed
 from .ops.sparse_embedding_ops import sparse_mask as mask
 from .ops.sparse_math_ops import (
     from_dense,
@@ -124,9 +126,9 @@ def eye(num_rows, num_columns=None, dtype="float32", name=None):
 
 
 __all__ = [
-    "SparseTensor", "add", "concat", "expand_dims", "eye", "fill_empty_rows", "from_dense",
-    "mask", "matmul", "maximum", "merge", "minimum", "placeholder", "reduce_max",
-    "reduce_max_sparse",
+    "SparseTensor", "add", "concat", "cross", "cross_hashed", "expand_dims", "eye",
+    "fill_empty_rows", "from_dense", "mask", "matmul", "maximum", "merge", "minimum",
+    "placeholder", "reduce_max", "reduce_max_sparse",
     "reduce_sum", "reduce_sum_sparse", "reorder", "reset_shape", "reshape", "retain",
     "segment_mean", "segment_sqrt_n", "segment_sum", "slice", "softmax", "sparse_dense_matmul",
     "split", "to_dense", "to_indicator", "transpose",

@@ -104,6 +104,7 @@ def _ragged_elementwise(tf, np):
     pairs = tf.ragged.constant([[[1, 2], [3, 4], [5, 6]], [[7, 8]]], ragged_rank=1)
     deep = tf.ragged.constant([[[[1], [2]], [], [[3]], [[4]]], [[[5], [6]], [[7]]]],
                               ragged_rank=2)
+    words = tf.ragged.constant(_WORDS)
     made = {"add3": tf.add(digits, 3), "plus3": digits + 3, "twice": digits + digits,
             "mul": tf.multiply(digits, digits), "rsub": 2 - digits, "neg": -digits,
             "greater": digits > 2, "truediv": digits / 2, "floats_abs": abs(floats),
@@ -111,7 +112,10 @@ def _ragged_elementwise(tf, np):
             "map": tf.ragged.map_flat_values(lambda x: x * 2 + 1, digits),
             "map_many": tf.ragged.map_flat_values(tf.add, digits, digits),
             "by_row": rows + [[1000], [2000], [3000]], "pairs_plus": pairs + tf.constant([[10]]),
-            "deep_plus": deep + tf.constant([10, 20, 30])}
+            "deep_plus": deep + tf.constant([10, 20, 30]),
+            "sqrt": tf.sqrt(floats * floats), "cast": tf.cast(floats, tf.int32),
+            "is_nan": tf.is_nan(floats), "substr": tf.strings.substr(words, 0, 2),
+            "hash": tf.strings.to_hash_bucket_fast(words, 10)}
     out = {"add_printed": tf.constant(str(made["add3"]))}
     for prefix, rt in made.items():
         out.update(_parts(tf, prefix, rt))
@@ -284,7 +288,24 @@ def _tensors_guide(tf, np):
             "complex": made[4].initial_value, "rank": tf.rank(tf.zeros([10, 299, 299, 3]))}
 
 
+def _sparse_cross(tf, np):
+    words = tf.SparseTensor([[0, 0], [1, 0], [1, 1]], tf.constant(["x", "y", "z"]), [3, 2])
+    numbers = tf.SparseTensor([[0, 0], [1, 0], [2, 0]], tf.constant([3, 4, 5], tf.int64), [3, 1])
+    dense = tf.constant([["a", "b"], ["c", "d"], ["e", "f"]])
+    out = {}
+    for label, cross in (("strings", tf.sparse.cross([words, dense])),
+                         ("mixed", tf.sparse.cross([dense, numbers, words])),
+                         ("hashed", tf.sparse.cross_hashed([words, numbers], num_buckets=100)),
+                         ("unbounded", tf.sparse.cross_hashed([dense, numbers])),
+                         ("keyed", tf.sparse.cross_hashed([words, dense], 17, hash_key=99))):
+        out[f"{label}/indices"] = _loose(tf, cross.indices)
+        out[f"{label}/values"] = _loose(tf, cross.values)
+        out[f"{label}/shape"] = cross.dense_shape
+    return out
+
+
 SESSION10_SWH_CASES = [
+    Case("session10_swh/sparse_cross", _sparse_cross),
     Case("session10_swh/tensors_guide", _tensors_guide),
     Case("session10_swh/feature_columns", _feature_columns),
     Case("session10_swh/ragged_constant", _ragged_constant),

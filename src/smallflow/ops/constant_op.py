@@ -19,6 +19,7 @@ from ..tensor_shape import TensorShape, as_shape, unknown_shape
 from .common import (
     bytes_array,
     canonical_axis,
+    composite_dispatch,
     make_op,
     make_unary,
     merge_shapes,
@@ -256,6 +257,9 @@ register_op("Cast", _cast_kernel, same_shape,
 def cast(x, dtype, name=None):
     """Convert ``x`` to ``dtype``: bool gives 0/1, float to int truncates toward zero."""
     dtype = dtypes.as_dtype(dtype).base_dtype
+    dispatch = composite_dispatch(x)
+    if dispatch is not None:  # a RaggedTensor: its flat values are cast
+        return dispatch("unary", lambda v: cast(v, dtype, name), x)
     x = convert_to_tensor(x)
     if x.dtype == dtype:
         return x

@@ -112,76 +112,79 @@ register_op("LogicalNot", lambda attrs: _UNARY_KERNELS["LogicalNot"], same_shape
 
 
 def negative(x, name=None):
-    return make_unary("Neg", x, name)
+    return _unary("Neg", x, name)
 
 
 def abs(x, name=None):  # noqa: A001 - TensorFlow's public name
     """|x|; of a complex tensor, the modulus in its part dtype (TensorFlow's ComplexAbs, an
     op registered with the complex family in complex_ops.py)."""
+    dispatch = composite_dispatch(x)
+    if dispatch is not None:
+        return dispatch("unary", lambda v: abs(v, name), x)
     x = convert_to_tensor(x, name="x")
     if x.dtype.is_complex:
         part = x.dtype.real_dtype
         return make_op("ComplexAbs", [x], [part], {"Tout": part}, name,
                        "ComplexAbs").outputs[0]
-    return make_unary("Abs", x, name)
+    return _unary("Abs", x, name)
 
 
 def square(x, name=None):
-    return make_unary("Square", x, name)
+    return _unary("Square", x, name)
 
 
 def sqrt(x, name=None):
-    return make_unary("Sqrt", x, name)
+    return _unary("Sqrt", x, name)
 
 
 def rsqrt(x, name=None):
-    return make_unary("Rsqrt", x, name)
+    return _unary("Rsqrt", x, name)
 
 
 def exp(x, name=None):
-    return make_unary("Exp", x, name)
+    return _unary("Exp", x, name)
 
 
 def log(x, name=None):
     """Natural logarithm; ``log(0)`` is ``-inf``."""
-    return make_unary("Log", x, name)
+    return _unary("Log", x, name)
 
 
 def log1p(x, name=None):
-    return make_unary("Log1p", x, name)
+    return _unary("Log1p", x, name)
 
 
 def sign(x, name=None):
-    return make_unary("Sign", x, name)
+    return _unary("Sign", x, name)
 
 
 def reciprocal(x, name=None):
-    return make_unary("Reciprocal", x, name)
+    return _unary("Reciprocal", x, name)
 
 
 def tanh(x, name=None):
-    return make_unary("Tanh", x, name)
+    return _unary("Tanh", x, name)
 
 
 def sigmoid(x, name=None):
-    return make_unary("Sigmoid", x, name)
+    return _unary("Sigmoid", x, name)
 
 
 def floor(x, name=None):
-    return make_unary("Floor", x, name)
+    return _unary("Floor", x, name)
 
 
 def ceil(x, name=None):
-    return make_unary("Ceil", x, name)
+    return _unary("Ceil", x, name)
 
 
 def round(x, name=None):  # noqa: A001
     """Round half to even, as TensorFlow does."""
-    return make_unary("Round", x, name)
+    return _unary("Round", x, name)
 
 
 def logical_not(x, name=None):
-    return make_unary("LogicalNot", x, name)
+    return _unary("LogicalNot", x, name)
 
 
 register_op("IsNan", lambda attrs: np.isnan, same_shape,
@@ -193,9 +196,12 @@ register_op("IsFinite", lambda attrs: np.isfinite, same_shape,
 
 
 def _float_test(op_type, x, name):
+    dispatch = composite_dispatch(x)
+    if dispatch is not None:
+        return dispatch("unary", lambda v: _float_test(op_type, v, name), x)
     x = convert_to_tensor(x)
     require_float(op_type, x)
-    return make_unary(op_type, x, name, out_dtype=dtypes.bool)
+    return _unary(op_type, x, name, out_dtype=dtypes.bool)
 
 
 def is_nan(x, name=None):
@@ -345,6 +351,15 @@ _BOOL_OUTPUT = frozenset(
     {"Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd",
      "LogicalOr"}
 )
+
+
+def _unary(op_type, x, name=None, default_name=None, out_dtype=None):
+    """An elementwise one-input op; a RaggedTensor argument maps it over its flat values."""
+    dispatch = composite_dispatch(x)
+    if dispatch is not None:
+        return dispatch("unary", lambda v: _unary(op_type, v, name, default_name, out_dtype),
+                        x)
+    return make_unary(op_type, x, name, default_name, out_dtype=out_dtype)
 
 
 def _binary(op_type, x, y, name=None, default_name=None):

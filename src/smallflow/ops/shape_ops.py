@@ -235,6 +235,7 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
             return make_op("Transpose", [a, perm], [a.dtype], None, scope).outputs[0]
     if perm is None:
         perm = list(range(a.shape.ndims))[::-1]
+    name = name or "transpose"  # (callers pass name=None for the default)
     if isinstance(perm, Tensor):
         return make_op("Transpose", [a, perm], [a.dtype], None, name).outputs[0]
     # A Python perm becomes a constant inside the op's scope (``transpose/perm``), as

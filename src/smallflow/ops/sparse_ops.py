@@ -405,16 +405,15 @@ def sparse_placeholder(dtype, shape=None, name=None):
         if shape.shape.ndims != 1:
             raise ValueError(f"sparse_placeholder: shape must be a vector, got {shape}")
         rank = shape.shape.as_list()[0]
-        values = placeholder(dtype, [None], name=part("values"))
-        indices = placeholder(_I64, [None, rank], name=part("indices"))
+        # (TensorFlow makes the shape's placeholder first, then values and indices.)
         dense_shape = placeholder_with_default(shape, [rank],
                                                name=part("shape"))
+        values = placeholder(dtype, [None], name=part("values"))
+        indices = placeholder(_I64, [None, rank], name=part("indices"))
         return SparseTensor(indices, values, dense_shape)
     if shape is not None:
         shape = TensorShape(shape) if not isinstance(shape, TensorShape) else shape
         rank = shape.ndims
-    values = placeholder(dtype, [None], name=part("values"))
-    indices = placeholder(_I64, [None, rank], name=part("indices"))
     if shape is not None and rank is not None:
         # As TensorFlow 1.x: a default shape with -1 for unknown dimensions, which
         # SparseTensor.shape reads back.
@@ -422,4 +421,6 @@ def sparse_placeholder(dtype, shape=None, name=None):
         dense_shape = placeholder_with_default(default, [rank], name=part("shape"))
     else:
         dense_shape = placeholder(_I64, [rank], name=part("shape"))
+    values = placeholder(dtype, [None], name=part("values"))
+    indices = placeholder(_I64, [None, rank], name=part("indices"))
     return SparseTensor(indices, values, dense_shape)

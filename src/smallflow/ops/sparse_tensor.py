@@ -61,8 +61,8 @@ class SparseTensor(ValuesBacked, collections.namedtuple("SparseTensor",
         for tensor, rank, what in ((indices, 2, "indices"), (values, 1, "values"),
                                    (dense_shape, 1, "dense_shape")):
             if tensor.shape.ndims not in (None, rank):
-                raise ValueError(f"SparseTensor {what} must be rank {rank}, got shape "
-                                 f"{tensor.shape}")
+                # (TensorFlow's words: its shapes' with_rank check)
+                raise ValueError(f"Shape {tensor.shape} must have rank {rank}")
         return super().__new__(cls, indices, values, dense_shape)
 
     @classmethod

@@ -23,7 +23,14 @@ from ..graph import ShapeError, convert_to_tensor
 from ..op_signature import signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
-from .common import broadcast_static, constant_value, make_op, normalize_axes, same_shape
+from .common import (
+    broadcast_static,
+    composite_dispatch,
+    constant_value,
+    make_op,
+    normalize_axes,
+    same_shape,
+)
 from .sparse_tensor import SparseTensor
 
 
@@ -194,6 +201,9 @@ def substr(input, pos, len, name=None, unit="BYTE"):  # noqa: A002 - TensorFlow'
     if unit not in ("BYTE", "UTF8_CHAR"):
         raise ValueError(f"Attr 'unit' of 'Substr' Op passed string '{unit}' not in: "
                          f'"BYTE", "UTF8_CHAR".')
+    dispatch = composite_dispatch(input)
+    if dispatch is not None:  # a RaggedTensor of strings, with scalar pos and len
+        return dispatch("unary", lambda v: substr(v, pos, len, name, unit), input)
     x = _string_input(input, "Substr")
     pos = convert_to_tensor(pos, name="pos")
     size = convert_to_tensor(len, dtype=pos.dtype, name="len")

@@ -17,7 +17,7 @@ from ..graph import convert_to_tensor
 from ..op_signature import ALL, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape
-from .common import make_op, same_shape
+from .common import composite_dispatch, make_op, same_shape
 
 _MASK = (1 << 64) - 1
 _K0 = 0xC3A5C85C97CB3127
@@ -259,6 +259,10 @@ for _op in ("StringToHashBucketFast", "StringToHashBucketStrong", "StringToHashB
 
 
 def _bucket_op(op_type, input, num_buckets, name, **attrs):  # noqa: A002
+    dispatch = composite_dispatch(input)
+    if dispatch is not None:  # a RaggedTensor of strings: its flat values are hashed
+        return dispatch("unary", lambda v: _bucket_op(op_type, v, num_buckets, name, **attrs),
+                        input)
     x = convert_to_tensor(input, name="input")
     if x.dtype != dtypes.string:
         raise TypeError(f"Input 'input' of '{op_type}' Op has type {x.dtype.name} that does "

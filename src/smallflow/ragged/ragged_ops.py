@@ -399,7 +399,13 @@ def _concat_rows(ragged):
     return RaggedTensor.from_row_lengths(values, lengths, validate=False)
 
 
+def _unary(fn, rt):
+    """An elementwise one-input op (``tf.sqrt``, ``tf.cast``, ...) on the flat values."""
+    return rt.with_flat_values(fn(rt.flat_values))
+
+
 _HANDLERS = {
+    "unary": _unary,
     "elementwise": _elementwise,
     "reduce": _reduce,
     "concat": _concat,
@@ -431,7 +437,6 @@ RaggedTensor.__gt__ = _binary_operator(_math.greater)[0]
 RaggedTensor.__ge__ = _binary_operator(_math.greater_equal)[0]
 RaggedTensor.__and__, RaggedTensor.__rand__ = _binary_operator(_math.logical_and)
 RaggedTensor.__or__, RaggedTensor.__ror__ = _binary_operator(_math.logical_or)
-RaggedTensor.__neg__ = lambda self: self.with_flat_values(_math.negative(self.flat_values))
-RaggedTensor.__abs__ = lambda self: self.with_flat_values(_math.abs(self.flat_values))
-RaggedTensor.__invert__ = lambda self: self.with_flat_values(
-    _math.logical_not(self.flat_values))
+RaggedTensor.__neg__ = _math.negative
+RaggedTensor.__abs__ = _math.abs
+RaggedTensor.__invert__ = _math.logical_not
