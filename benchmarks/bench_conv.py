@@ -234,6 +234,57 @@ sums swing by 10% between processes at this load (77.7-89.7 ms at one core for m
 no step-level figure is claimed; on a quiet machine conv1's share is ~1.2 ms of ~70 at one
 core, ~0.6 ms of the ~45 ms critical path with two.
 
+Session 10 (perf). The machine was shared all session (load 3-13: four other agents, so
+no quiet figure here; the lead re-measures). First, why session 9's step was 45.9 ms alone
+but 52.8 ms in turns with TensorFlow: it is not TensorFlow's turn. The same step timed in
+one process with TensorFlow's step between two of ours or a 50 ms sleep instead, alternated
+(30 rounds each, 06:13, load 3.6): 53.9 vs 54.5 ms median (best 45.8 vs 47.0); no page
+faults in either (getrusage: 0 minor faults per step, the allocator keeps freed arrays), and
+TensorFlow's worker uses no CPU between its steps (its threads sleep; /proc/PID/stat over
+0.2 s after each step: 0). The two figures came from two runs minutes apart; at load 1-2
+the median step moves by 10-15% between runs (this session: 47.1 best, 56.6 median in one
+run at load 0.7-2.8). Only ratios in one run are comparable.
+
+Where the time went at the start (--only-per-op, 1 thread, load 3, ms per step, sum 52.8):
+Adam on the 3136x1024 weight 7.7, conv2 forward + bias + ReLU + pool 7.5, conv2 filter
+gradient 7.4, fc1 input gradient 6.0, conv2 input gradient 5.7, fc1 forward 5.0, fc1 weight
+gradient 4.8, conv1 forward + pool 3.1, conv1 filter + bias gradients 2.2, conv2 ReLU + pool
+gradient 1.3, dropout's random numbers 0.7, the other 69 steps 1.5. TensorFlow's own trace
+(step_stats at load 3; wall times summing to 91.5 ms for a step of 50.1 ms of CPU, so read
+them at ~0.55x): conv2's three kernels 16.2-17.4 (~9 each), fc1 input gradient 13.1 (~7.1:
+its slowest product too), weight gradient 8.1, forward 7.7, Adam 7.4 (~4), conv1 1.2 + 0.8,
+all pooling and ReLU gradients ~1.3.
+Changed:
+- fc1's input gradient, ``g @ w.T`` with 50 rows: OpenBLAS is faster on the same product
+  turned around, ``w @ g.T`` ([3136, 1024] x [1024, 50]) and copied back transposed
+  (matmul_forms.py; same bits): 6.9 -> 5.4 ms alone with the caches flushed (25 rounds in
+  turns, two runs: 0.78x, 0.79x); in the step 6.3 / 6.4 -> 5.6 / 5.5 ms (two pairs of
+  processes, load 9).
+- Winograd's filter gradient in blocks of 150 tiles (6 examples) instead of 400, so that its
+  point products stay in L2: alone 8.0 -> 6.5 ms; the whole step in alternating processes
+  (8 rounds of 12 steps, load 9): 0.924x (paired 0.912x). The sum over blocks changes the
+  float32 rounding of the filter gradient (~1e-5 of its largest entry, as between any two
+  block sizes, or one core and two); training seed 0 to 1,650 steps (test accuracy every
+  110): one core, old / new, first >= 99% at step 1,540 both (99.00 / 99.05%; 98.99% at
+  1,320 both), two cores (split every step) 1,320 both (99.04 / 99.03%), final 99.03 /
+  99.03% and 99.07 / 99.07%.
+- Winograd's forward blocks of 5 examples instead of 1 (the input transform's ~175 tiny
+  products per block shared by more columns; same bits): alone 5.9 -> 5.5 ms; in the step
+  (alternating processes, load 13) 0.973x.
+The three together, alternating processes (6 rounds of 10 steps, 06:23, load 4.6): 59.7 ->
+54.5 ms median (0.913x).
+Tried and dropped (same method): Adam in blocks of 32K elements (1.02x), the first layer's
+phase blocks of 1 MB instead of 2 (0.98-1.02x), conv2's input gradient in blocks of 4
+examples (1.00x), fc1's forward in column blocks (no faster alone), its weight gradient in
+row or column blocks (slower alone), Adam fused with its weight gradient's product in 64-256
+row blocks (no faster alone: 12.9-13.1 vs 13.2 ms; the step is compute-bound there, not
+memory-bound), the filter gradient's output gradient copied into tiles straight from the
+unpadded array (four copies, no faster), bias + ReLU over 896-element rows in the Winograd
+forward's groups (no faster), smaller Winograd groups (no difference). Adam stays the largest
+gap to TensorFlow (~2 ms at one thread: TensorFlow's update is one fused pass, NumPy's
+fewest is 12 passes, L2-bandwidth-bound: ~4.7 ms of compute with the data in cache, ~1.2 us
+a call at smaller blocks), then conv1 + its pooling (~3 ms).
+
 What changed, each measured in turns against the code before it:
 - Session 4: plan fusion (fusion.py). Conv2D + bias + Relu run as one call that adds the
   bias and applies the ReLU to each L2-sized product block while it is in cache (the conv

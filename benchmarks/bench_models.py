@@ -97,6 +97,23 @@ granted for all 220 steps, 0.2-0.75 s per step of wall time: correct for that lo
 quiet-machine figure (the lead re-measures at ~03:00 with --policy-log, which prints the
 others' use seen per granted count and every trial's medians).
 
+Session 10 (perf; load 3-13 all session, so step counts, not times). The step got faster
+(bench_conv.py: fc1's input gradient turned around, Winograd's filter gradient in L2-sized
+blocks, ~0.91x the step in turns at one core); the filter gradient's sum changed its float32
+rounding, so the trajectory moved. Seed 0, test accuracy every 110 steps to step 1,650, the
+code before and after in parallel processes (nice 10):
+
+                              98% first at   99% first at   at 1,320   final (1,650)
+  one core, before / after       550 / 550     1,540 / 1,540   98.99 / 98.99   99.03 / 99.03
+  two cores (split every step)   440 / 550     1,320 / 1,320   99.04 / 99.03   99.07 / 99.07
+
+So the 99% crossing sits on the edge at step 1,320: a run that keeps one core (a busy
+machine) crosses at 1,540, ~17% more steps, with either code; session 9's quiet run (two
+cores for 1,304 steps) crossed at 1,320 with 99.00%. The time to 99% is steps x step time,
+and the steps are not a property of the code's speed: compare step times (or s/epoch) when
+the crossing step differs. The evaluations are off the clock (the loop's own work per step:
+session 7's profile above).
+
 Run: python benchmarks/bench_models.py [--models mlp cnn] [--seeds 0 1 2] [--eval-every N]
      [--max-steps N] [--policy-log FILE.csv]
 """
