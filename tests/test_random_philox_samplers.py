@@ -396,3 +396,22 @@ def test_dataset_shuffle_is_tensorflows_ring_buffer_on_its_seeds(reshuffle):
     assert runs[0] == expected
     assert runs[1] == expected
     assert (runs[0][:23] == runs[0][23:46]) is not reshuffle
+
+
+# -- stateless ops ------------------------------------------------------------------------------
+
+
+def test_stateless_ops_draw_from_the_scrambled_seed():
+    # GenerateKey: counter = the two seeds as 64-bit words, one block under a fixed key;
+    # its words 0-1 are the key, 2-3 the upper counter half of the op's generator
+    seed = [5, -6]
+    block = _reference_blocks(0x02461E293EC8F720, 5 | ((-6) & (2**64 - 1)) << 64, 1)[0]
+    stream = philox.PhiloxStream(int(block[0]) | int(block[1]) << 32,
+                                 int(block[2]) | int(block[3]) << 32)
+    expected = philox.uniform(stream, 6, np.float32)
+    tf.reset_default_graph()
+    drawn = tf.random.stateless_uniform([2, 3], seed=tf.constant(seed, tf.int64))
+    with tf.Session() as sess:
+        first, again = sess.run(drawn), sess.run(drawn)
+    np.testing.assert_array_equal(first.ravel(), expected)
+    np.testing.assert_array_equal(again, first)

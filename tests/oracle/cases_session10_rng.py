@@ -159,6 +159,27 @@ def _dataset_shuffle(tf, np):
     return fetches
 
 
+def _stateless(tf, np):
+    # the seed scrambled into a key and counter as TensorFlow's GenerateKey, then the same
+    # distributions as the stateful ops (normals within an ulp: float32 log, see sweep9f)
+    logits = tf.log([[0.1, 0.2, 0.7], [0.5, 0.25, 0.25]])
+    return {
+        "uniform": tf.random.stateless_uniform([7], seed=[1, 2]),
+        "uniform64": tf.random.stateless_uniform([5], seed=tf.constant([3, -4], tf.int64),
+                                                 dtype=tf.float64),
+        "uniform_range": tf.random.stateless_uniform([6], seed=[5, 6], minval=-2.0,
+                                                     maxval=3.0),
+        "normal": tf.random.stateless_normal([1001], seed=[7, 8]),
+        "truncated": tf.random.stateless_truncated_normal([999], seed=[9, 10]),
+        "int32": tf.random.stateless_uniform([9], seed=[11, 12], minval=-5, maxval=17,
+                                             dtype=tf.int32),
+        "int64": tf.random.stateless_uniform([5], seed=[13, 14], minval=-5, maxval=1 << 40,
+                                             dtype=tf.int64),
+        "categorical": tf.random.stateless_categorical(logits, 9, seed=[15, 16]),
+        "negative_seed": tf.random.stateless_uniform([4], seed=[-1, 2**31 - 1]),
+    }
+
+
 SESSION10_RNG_CASES = [
     Case("session10_rng/random_shuffle", _shuffle, runs=2),
     Case("session10_rng/multinomial", _multinomial, runs=2),
@@ -169,4 +190,5 @@ SESSION10_RNG_CASES = [
     Case("session10_rng/initializers", _initializers, runs=2, rtol=1e-5),
     Case("session10_rng/random_shuffle_queue", _queues, runs=2),
     Case("session10_rng/dataset_shuffle", _dataset_shuffle),
+    Case("session10_rng/stateless", _stateless, rtol=1e-6),
 ]

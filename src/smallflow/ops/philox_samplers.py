@@ -574,3 +574,19 @@ def _float_functions():
                 lambda x: np.log1p(np.asarray(x, np.float64)).astype(np.float32),
                 lambda x: np.expm1(np.asarray(x, np.float64)).astype(np.float32))
     return _FLOAT_FUNCTIONS
+
+
+# -- stateless ops ------------------------------------------------------------------------------
+
+_STATELESS_KEY = 0x02461E29_3EC8F720  # TensorFlow's fixed key for scrambling seeds
+
+
+def stateless_stream(seed):
+    """The generator a stateless op of ``seed`` (two integers) draws from, as TensorFlow's
+    ``GenerateKey``: the seeds, as 64-bit words, form a counter that one Philox block under a
+    fixed key turns into the key (words 0-1) and the counter's upper half (words 2-3)."""
+    first, second = (int(value) & _MASK64 for value in np.asarray(seed).reshape(-1)[:2])
+    counter = first | second << 64
+    mix = philox.philox_blocks(_STATELESS_KEY, counter, 1)[0]
+    stream = philox.PhiloxStream(int(mix[0]) | int(mix[1]) << 32, int(mix[2]) | int(mix[3]) << 32)
+    return stream

@@ -43,18 +43,6 @@ def random_shuffle(value, seed=None, name=None):
     return op.outputs[0]
 
 
-def categorical_draw(logits, num_samples, generator, out_dtype):
-    """``num_samples`` class indices per row of ``logits`` from a NumPy ``generator``
-    (the stateless ops): inverse-CDF sampling in float64, clipped to the last class."""
-    logits = np.asarray(logits, dtype=np.float64)
-    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
-    probabilities /= probabilities.sum(axis=1, keepdims=True)
-    cumulative = np.cumsum(probabilities, axis=1)
-    uniform = generator.random((logits.shape[0], int(num_samples)))
-    picks = (uniform[:, :, None] > cumulative[:, None, :]).sum(axis=2)
-    return np.minimum(picks, logits.shape[1] - 1).astype(out_dtype)
-
-
 def multinomial_shape(op):
     """``[batch, num_samples]`` from the logits' first dimension and a constant count."""
     batch = op.inputs[0].shape.as_tuple()

@@ -3,9 +3,11 @@ and the seed helpers ``tf.random.split`` / ``fold_in``.
 
 A stateless op's values are a function of its ``seed`` (a ``[2]`` integer tensor), its
 shape and its parameters only: the same seed gives the same numbers in every run and every
-session. The numbers come from NumPy's Philox generator keyed by the seed; they are not
-TensorFlow's (its Philox stream is consumed differently), which TensorFlow's own docs allow
-("the outputs are a deterministic function of shape and seed" only). ``random_gamma`` and
+session. Uniform, normal, truncated normal, integer and multinomial values are TensorFlow's:
+its Philox stream from the seed scrambled as TensorFlow's ``GenerateKey`` does
+(``philox_samplers.stateless_stream``). The gamma, Poisson, binomial and bounded-normal ops
+and ``split``/``fold_in`` still draw from NumPy's Philox keyed by the seed, deterministic per
+seed but not TensorFlow's numbers (its docs promise only the determinism). ``random_gamma`` and
 ``random_poisson`` are stateful, seeded like the other random ops.
 """
 
@@ -17,7 +19,7 @@ from ..graph import convert_to_tensor, name_scope
 from ..op_signature import FLOATS, INDEX, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
-from . import array_ops, math_ops, philox_samplers, random_extra_ops, random_ops
+from . import array_ops, math_ops, philox, philox_samplers, random_extra_ops, random_ops
 from .common import constant_value, make_op
 
 __all__ = [
@@ -49,9 +51,26 @@ def _static_shape(op):
     return [TensorShape([int(d) for d in np.asarray(dims).reshape(-1)])]
 
 
+def _stream(seed):
+    seed = np.asarray(seed).reshape(-1)
+    if seed.shape != (2,):
+        raise InvalidArgumentError(None, None, f"seed must have shape [2], not "
+                                               f"{list(np.shape(seed))}")
+    return philox_samplers.stateless_stream(seed)
+
+
+def _size(dims):
+    return int(np.prod(dims, dtype=np.int64))
+
+
 def _uniform_kernel(attrs):
     dtype = attrs["dtype"].as_numpy_dtype
-    return lambda shape, seed: _generator(seed).random(_shape_of(shape)).astype(dtype)
+
+    def draw(shape, seed):
+        dims = _shape_of(shape)
+        return philox.uniform(_stream(seed), _size(dims), dtype).reshape(dims)
+
+    return draw
 
 
 def _uniform_int_kernel(attrs):
@@ -59,24 +78,22 @@ def _uniform_int_kernel(attrs):
         if minval >= maxval:
             raise InvalidArgumentError(None, None, f"Need minval < maxval: {minval} >= "
                                                    f"{maxval}")
-        return _generator(seed).integers(minval, maxval, _shape_of(shape), dtype=minval.dtype)
+        dims = _shape_of(shape)
+        return philox.uniform_int(_stream(seed), _size(dims), minval, maxval,
+                                  minval.dtype).reshape(dims)
 
     return draw
 
 
 def _normal_kernel(truncated):
+    sample = philox.truncated_normal if truncated else philox.normal
+
     def factory(attrs):
         dtype = attrs["dtype"].as_numpy_dtype
 
         def draw(shape, seed):
-            generator = _generator(seed)
-            values = generator.standard_normal(_shape_of(shape))
-            while truncated:
-                outside = np.abs(values) > 2.0
-                if not outside.any():
-                    break
-                values[outside] = generator.standard_normal(int(outside.sum()))
-            return values.astype(dtype)
+            dims = _shape_of(shape)
+            return sample(_stream(seed), _size(dims), dtype).reshape(dims)
 
         return draw
 
@@ -161,9 +178,14 @@ def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=dtypes.f
 
 def _multinomial_kernel(attrs):
     out = attrs["output_dtype"].as_numpy_dtype
+    # a stateless kernel sees no session: TensorFlow's default thread count
+    threads = philox_samplers.tensorflow_threads()
 
     def draw(logits, num_samples, seed):
-        return random_extra_ops.categorical_draw(logits, num_samples, _generator(seed), out)
+        if np.shape(logits)[1] == 0:
+            raise InvalidArgumentError(None, None, "num_classes should be positive, got 0")
+        return philox_samplers.multinomial(_stream(seed), logits, int(num_samples), out,
+                                           threads)
 
     return draw
 
