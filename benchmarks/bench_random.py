@@ -8,7 +8,22 @@ whole ``tf.nn.dropout`` run (the RandomUniform op and the fused Dropout op, thro
 Session.run) against the same thing written in NumPy (uniform draw, mask, divide, multiply).
 The process's allocator is tuned first, as the first Session does (config.keep_freed_memory).
 
-FIGURES
+Session 10 (2 Dec 2026, helper rng; two shared cores at load 7, one thread granted), median
+ms, smallflow / NumPy (ratio), two runs:
+
+                                  06:40                  07:15
+  uniform float32           0.470 / 0.152 (3.1x)   0.474 / 0.157 (3.0x)
+  normal float32            0.888 / 0.499 (1.8x)   1.178 / 0.567 (2.1x)
+  truncated normal float32  2.787 / 0.541 (5.2x)   3.328 / 0.554 (6.0x)
+  uniform float64           0.968 / 0.167 (5.8x)   0.946 / 0.153 (6.2x)
+  dropout op (Session.run)  0.601 / 0.156 (3.9x)   0.647 / 0.182 (3.6x)
+  shuffle 55,000           23.1   / 0.553          73.7  / 0.703 (a Python swap loop)
+  multinomial 50x10 x100    0.445 / 1.336 (0.3x)   0.665 / 1.499 (0.4x)
+
+Before session 10's vectorisation (06:08, load 1.4, direct calls): uniform float32 0.54 ms
+(NumPy 0.12, 4.6x), normal 2.3 ms (NumPy 0.45, 5.1x), truncated normal 8.9 ms. The uniform
+draw is ten Philox rounds of seven whole-array passes; it does not get under ~3x NumPy's
+C generator with one thread (docs/architecture.md, "Speed of the generator").
 """
 
 import argparse
