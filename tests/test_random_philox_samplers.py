@@ -415,3 +415,15 @@ def test_stateless_ops_draw_from_the_scrambled_seed():
         first, again = sess.run(drawn), sess.run(drawn)
     np.testing.assert_array_equal(first.ravel(), expected)
     np.testing.assert_array_equal(again, first)
+
+
+def test_eager_loops_over_a_reshuffling_dataset_go_on_with_its_seed_sequence():
+    # TensorFlow 2: the seed generator lives with the dataset, so the second loop is the
+    # second pass of a repeat (conftest returns to graph mode afterwards)
+    tf.enable_eager_execution()
+    tf.set_random_seed(1)
+    dataset = tf.data.Dataset.range(10).shuffle(5, seed=3)
+    loops = [[int(x) for x in dataset] for _ in range(2)]
+    repeated = [int(x) for x in tf.data.Dataset.range(10).shuffle(5, seed=3).repeat(2)]
+    assert loops[0] + loops[1] == repeated
+    assert loops[0] != loops[1]

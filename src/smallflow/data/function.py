@@ -10,7 +10,7 @@ element fed for the placeholders. Placeholders of the program that the function 
 import numpy as np
 
 from .. import dtypes, errors
-from ..graph import Graph, convert_to_tensor, get_default_graph, name_scope
+from ..graph import Graph, convert_to_tensor, executing_eagerly, get_default_graph, name_scope
 from ..ops import array_ops, philox, philox_samplers
 from ..tensor_shape import TensorShape
 from . import nest
@@ -77,22 +77,28 @@ class Context:
         """The Philox words one pass of a shuffle reads, as TensorFlow's shuffle iterator.
 
         A shuffle reshuffling each iteration keeps a seed generator (Philox keyed by the
-        dataset's seeds) for the life of this iterator: pass ``k`` draws with the seeds
-        made of its words ``2k`` and ``2k + 1``. Otherwise every pass uses the dataset's
-        seeds. Unseeded (both seeds zero or unset): random seeds, once per iterator.
+        dataset's seeds) for the life of this iterator (of the dataset, eagerly): pass ``k``
+        draws with the seeds made of its words ``2k`` and ``2k + 1``. Otherwise every pass
+        uses the dataset's seeds. Unseeded (both seeds zero or unset): random seeds, once
+        per iterator.
         """
         key = ("shuffle words", id(dataset))
-        seeds = self.state.get(key + ("seeds",))
+        # eagerly, TensorFlow 2 keeps the seed generator with the dataset: every loop over it
+        # is a new iterator that goes on with the seed sequence
+        state = self.state
+        if executing_eagerly():
+            state = dataset.__dict__.setdefault("_eager_state", {})
+        seeds = state.get(key + ("seeds",))
         if seeds is None:
             seed, seed2 = (0 if value is None else int(value) for value in dataset._seeds)
             if seed == 0 and seed2 == 0:
                 seed, seed2 = (int(word) for word in
                                np.random.SeedSequence().generate_state(2, np.uint64))
-            seeds = self.state[key + ("seeds",)] = (seed, seed2)
+            seeds = state[key + ("seeds",)] = (seed, seed2)
         if dataset._reshuffle:
-            generator = self.state.get(key)
+            generator = state.get(key)
             if generator is None:
-                generator = self.state[key] = _words_from(*seeds)
+                generator = state[key] = _words_from(*seeds)
             seeds = tuple(int(word) for word in generator.take(2))
         return _words_from(*seeds)
 
