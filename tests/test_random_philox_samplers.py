@@ -427,3 +427,13 @@ def test_eager_loops_over_a_reshuffling_dataset_go_on_with_its_seed_sequence():
     repeated = [int(x) for x in tf.data.Dataset.range(10).shuffle(5, seed=3).repeat(2)]
     assert loops[0] + loops[1] == repeated
     assert loops[0] != loops[1]
+
+
+def test_random_dataset_is_its_seeds_philox_words_from_the_start_each_pass():
+    tf.reset_default_graph()
+    tf.set_random_seed(1)
+    dataset = tf.data.experimental.RandomDataset(seed=3).take(5).repeat(2).batch(10)
+    with tf.Session() as sess:
+        got = sess.run(tf.data.make_one_shot_iterator(dataset).get_next())
+    words = _words(1, 3).take(5).astype(np.int64)
+    np.testing.assert_array_equal(got, np.concatenate([words, words]))

@@ -156,6 +156,9 @@ def _dataset_shuffle(tf, np):
                                      ("big_buffer", big_buffer)]}
     fetches["pairs_index"], fetches["pairs_value"] = (
         tf.data.make_one_shot_iterator(pairs).get_next())
+    # RandomDataset: the words of its seeds' Philox stream, again from the first each pass
+    words = tf.data.experimental.RandomDataset(seed=3).take(6).repeat(2).batch(12)
+    fetches["random_dataset"] = tf.data.make_one_shot_iterator(words).get_next()
     return fetches
 
 

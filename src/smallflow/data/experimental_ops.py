@@ -167,19 +167,22 @@ class _CounterDataset(Dataset):
 
 
 class _RandomDataset(Dataset):
-    """An endless stream of random int64 values (``tf.data.experimental.RandomDataset``)."""
+    """An endless stream of random int64 values (``tf.data.experimental.RandomDataset``):
+    TensorFlow's, the 32-bit Philox words of the dataset's seeds, from the first one again
+    on every pass."""
 
     def __init__(self, seed=None):
         from ..ops import random_ops
 
         self._seeds = random_ops.get_seed(seed)
-        self._reshuffle = True
+        self._reshuffle = False
         super().__init__(_INT64, TensorShape([]))
 
     def _iterate(self, context):
-        rng = context.shuffle_generator(self)
+        words = context.shuffle_words(self)
         while True:
-            yield (np.int64(rng.integers(-2**63, 2**63 - 1)),)
+            for word in words.take(256).tolist():
+                yield (np.int64(word),)
 
 
 class _AssertCardinalityDataset(Dataset):
