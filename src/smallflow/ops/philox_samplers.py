@@ -212,7 +212,7 @@ def gamma(stream, alpha, num_samples, dtype):
     and a block of uniforms (two of each per block), each used from its last value; a
     normal giving ``v <= 0`` is skipped, a rejected pair tried again with the next values;
     alpha < 1 is boosted by one and scaled by ``u ** (1 / alpha)`` with the next uniform;
-    alpha == 1 is ``-log(1 - u)`` of the first uniform.
+    alpha == 1 is ``-log1p(-u)`` of the first uniform.
     """
     dtype = np.dtype(dtype)
     compute = np.float64  # TensorFlow 2's kernel computes in double for every dtype
@@ -249,7 +249,7 @@ def gamma(stream, alpha, num_samples, dtype):
         # alpha exactly 1: an exponential sample from the first uniform, no rejection
         exponential = alphas[which] == one
         first_uniform = _uniforms_of_block(blocks[:, 0], compute)[:, -1]
-        result[exponential] = -np.log(one - first_uniform[exponential])
+        result[exponential] = -_c_function("log1p", np.float64)(-first_uniform[exponential])
         accept |= exponential
         out[positions[accept]] = result[accept].astype(dtype)
         for output in np.flatnonzero(~accept):
@@ -535,45 +535,41 @@ class RangeSampler:
         when unique sampling took more tries than candidates."""
         if tries == batch_size:
             return probability * np.float32(batch_size)
-        log1pf, expm1f = _float_functions()
-        log_miss = log1pf(-probability)
-        return -expm1f(np.float32(tries) * log_miss)
+        log_miss = _c_function("log1pf", np.float32)(-probability)
+        return -_c_function("expm1f", np.float32)(np.float32(tries) * log_miss)
 
 
-_FLOAT_FUNCTIONS = None
+_C_FUNCTIONS = {}
 
 
-def _float_functions():
-    """``log1pf`` and ``expm1f`` over float32 arrays: the C library's (TensorFlow's kernel
-    calls them; glibc's are not always correctly rounded, so these give its last bits), or
-    float64 NumPy rounded to float32 where there is no such library."""
-    global _FLOAT_FUNCTIONS
-    if _FLOAT_FUNCTIONS is None:
+def _c_function(name, dtype):
+    """The C library's ``name`` (one argument) over arrays of ``dtype``, element by element:
+    TensorFlow's kernels call glibc's ``log1p``/``log1pf``/``expm1f``, which are not always
+    correctly rounded, and NumPy's own versions differ from them in the last bit now and
+    then. Where there is no C library to load, NumPy's function rounded to ``dtype``."""
+    key = (name, np.dtype(dtype))
+    function = _C_FUNCTIONS.get(key)
+    if function is None:
+        fallback = getattr(np, name.rstrip("f"))
         try:
             import ctypes
             import ctypes.util
 
             libm = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
-            functions = []
-            for name in ("log1pf", "expm1f"):
-                function = getattr(libm, name)
-                function.restype = ctypes.c_float
-                function.argtypes = [ctypes.c_float]
-                functions.append(function)
+            c_function = getattr(libm, name)
+            c_type = ctypes.c_float if np.dtype(dtype) == np.float32 else ctypes.c_double
+            c_function.restype = c_type
+            c_function.argtypes = [c_type]
 
-            def elementwise(function):
-                def apply(values):
-                    values = np.asarray(values, dtype=np.float32)
-                    return np.array([function(float(x)) for x in values.reshape(-1)],
-                                    dtype=np.float32).reshape(values.shape)
-                return apply
-
-            _FLOAT_FUNCTIONS = tuple(elementwise(function) for function in functions)
+            def function(values, c_function=c_function):
+                values = np.asarray(values, dtype=dtype)
+                return np.array([c_function(float(x)) for x in values.reshape(-1)],
+                                dtype=dtype).reshape(values.shape)
         except (OSError, AttributeError, TypeError):
-            _FLOAT_FUNCTIONS = (
-                lambda x: np.log1p(np.asarray(x, np.float64)).astype(np.float32),
-                lambda x: np.expm1(np.asarray(x, np.float64)).astype(np.float32))
-    return _FLOAT_FUNCTIONS
+            def function(values, fallback=fallback):
+                return fallback(np.asarray(values, dtype=np.float64)).astype(dtype)
+        _C_FUNCTIONS[key] = function
+    return function
 
 
 # -- stateless ops ------------------------------------------------------------------------------
