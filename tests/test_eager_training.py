@@ -447,3 +447,41 @@ def test_train_saver_and_keras_weights_save_and_restore_eagerly(eager, tmp_path)
     model.set_weights([np.zeros_like(a) for a in before])
     model.load_weights(str(tmp_path / "weights"))
     np.testing.assert_array_equal(model.get_weights()[0], before[0])
+
+
+def test_keras_regularization_losses_follow_the_weights_eagerly(eager):
+    layer = tf.keras.layers.Dense(1, kernel_initializer="ones",
+                                  kernel_regularizer=tf.keras.regularizers.l2(0.5))
+    layer(tf.ones([1, 2]))
+    assert layer.losses[0].numpy() == 1.0
+    layer.kernel.assign([[2.0], [0.0]])
+    assert layer.losses[0].numpy() == 2.0
+    with tf.GradientTape() as tape:
+        penalty = tf.add_n(layer.losses)
+    assert tape.gradient(penalty, layer.kernel).numpy().ravel().tolist() == [2.0, 0.0]
+    active = tf.keras.layers.Dense(1, kernel_initializer="ones",
+                                   activity_regularizer=tf.keras.regularizers.l1(1.0))
+    for _ in range(3):
+        active(tf.ones([1, 2]))
+    assert len(active.losses) == 1  # the last call's, not one per call
+    assert active.losses[0].numpy() == 2.0
+
+
+def test_functional_models_are_built_symbolically_and_run_eagerly(eager):
+    inputs = tf.keras.Input(shape=(4,))
+    hidden = tf.keras.layers.Dense(8, activation="relu")(inputs)
+    outputs = tf.keras.layers.Dense(2, activation="softmax")(hidden)
+    model = tf.keras.Model(inputs, outputs)
+    assert model.output_shape == (None, 2)
+    assert [v.name for v in model.variables] == ["dense/kernel:0", "dense/bias:0",
+                                                 "dense_1/kernel:0", "dense_1/bias:0"]
+    x = np.linspace(-1, 1, 12).reshape(3, 4).astype(np.float32)
+    result = model(x)
+    assert result._is_eager and result.shape == (3, 2)
+    expected = model.layers[2](model.layers[1](tf.constant(x)))
+    np.testing.assert_allclose(result.numpy(), expected.numpy())
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    assert len(model.fit(x, np.array([0, 1, 1]), epochs=2, verbose=0).history["loss"]) == 2
+    stacked = tf.keras.Sequential([tf.keras.layers.InputLayer(input_shape=(4,)),
+                                   tf.keras.layers.Dense(3)])
+    assert len(stacked.variables) == 2

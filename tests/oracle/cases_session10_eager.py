@@ -175,6 +175,16 @@ def keras_models(tf, record, texts):
         losses.append(loss.numpy())
     record["fit_losses"] = np.array(losses)
     record["fit_kernel"] = model.trainable_variables[0].numpy()
+    inputs = tf.keras.Input(shape=(4,))
+    functional = tf.keras.Model(inputs, tf.keras.layers.Dense(
+        2, kernel_initializer=init(0.3), bias_initializer=init(-0.1))(inputs))
+    texts["functional"] = [functional.output_shape, [v.name for v in functional.variables]]
+    record["functional"] = functional(x).numpy()
+    regularized = tf.keras.layers.Dense(1, kernel_initializer=init(0.5),
+                                        kernel_regularizer=tf.keras.regularizers.l2(0.1))
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(regularized(x)) + tf.add_n(regularized.losses)
+    record["regularized_grad"] = tape.gradient(loss, regularized.kernel).numpy()
     layer = tf.layers.Dense(2, kernel_initializer=tf.ones_initializer())
     record["tf_layers"] = layer(x).numpy()
     texts["tf_layers_names"] = [v.name for v in layer.variables]

@@ -151,6 +151,8 @@ class EagerVariable(_variables.Variable):
         if tapes:
             for tape in tapes:
                 tape._variable_accessed(self)
+        if graph._capture_eager:
+            return graph._captured(self._handle)  # its value now, in a traced graph
         if not graph._eager:
             raise ValueError(f"The variable {self._name} was made eagerly; it cannot be read "
                              "inside a graph (build the graph's own variables there).")

@@ -89,6 +89,24 @@ def cast_to_floatx(x):
     return np.asarray(x, dtype=_FLOATX)
 
 
+_SYMBOLIC = {}
+
+
+def symbolic_graph():
+    """While executing eagerly, the graph Keras's symbolic tensors live in (``Input`` and the
+    functional API), as TensorFlow's ``K.get_graph()``; eager values read there (weights) are
+    captured as constants. None in graph mode."""
+    if not getattr(get_default_graph(), "_eager", False):
+        return None
+    graph = _SYMBOLIC.get("graph")
+    if graph is None:
+        from ..graph import Graph
+
+        graph = _SYMBOLIC["graph"] = Graph()
+        graph._capture_eager = True
+    return graph
+
+
 def get_uid(prefix=""):
     """1, 2, ... for successive calls with ``prefix`` in the default graph."""
     counts = _UIDS.setdefault(get_default_graph(), {})

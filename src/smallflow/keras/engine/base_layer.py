@@ -120,7 +120,11 @@ class Layer(_tf_base.Layer):
         if constraint is not None:
             variable._keras_constraint = constraint
         regularizer = regularizers.get(regularizer)
-        if regularizer is not None:
+        if regularizer is not None and executing_eagerly():
+            # Eagerly the penalty must be of the weight's current value: it is computed each
+            # time ``losses`` is read (inside a tape, so its gradient flows), as TF's Keras.
+            self._losses.append(_Penalty(regularizer, variable, name))
+        elif regularizer is not None:
             with name_scope(name + "/Regularizer" if name else None):
                 self._losses.append(regularizer(variable.value()))
         (self._trainable_weights if trainable else self._non_trainable_weights).append(variable)
@@ -161,13 +165,26 @@ class Layer(_tf_base.Layer):
             inputs = type(inputs)(_as_tensor(x) for x in inputs)
         else:
             inputs = _as_tensor(inputs)
+        first = _flatten(inputs)[0] if _flatten(inputs) else None
+        if executing_eagerly() and isinstance(first, Tensor) and not first._is_eager:
+            # A symbolic call while executing eagerly (the functional API): the weights are
+            # made eagerly, under the layer's name, then the call is built in Keras's graph.
+            if not self.built:
+                with name_scope(self.name):
+                    self._build_for(inputs)
+            with first.graph.as_default():
+                return self.__call__(inputs, *args, **kwargs)
         with name_scope(self.name):
             if not self.built:
                 self._build_for(inputs)
             outputs = self.call(inputs, *args, **kwargs)
             if self.activity_regularizer is not None:
                 with name_scope("ActivityRegularizer"):
-                    self._losses.append(self.activity_regularizer(outputs))
+                    penalty = self.activity_regularizer(outputs)
+                if executing_eagerly():
+                    self._eager_activity_losses = [penalty]  # this call's only
+                else:
+                    self._losses.append(penalty)
         if not executing_eagerly():
             # Eager calls make no nodes (TensorFlow's eager Keras keeps no call history:
             # a training loop would otherwise hold every batch's tensors).
@@ -265,7 +282,8 @@ class Layer(_tf_base.Layer):
 
     @property
     def losses(self):
-        return list(self._losses)
+        found = [loss() if isinstance(loss, _Penalty) else loss for loss in self._losses]
+        return found + self.__dict__.get("_eager_activity_losses", [])
 
     def get_config(self):
         config = {"name": self.name, "trainable": self.trainable,
@@ -281,6 +299,19 @@ class Layer(_tf_base.Layer):
     def compute_output_shape(self, input_shape):
         raise NotImplementedError(f"{type(self).__name__}.compute_output_shape: call the layer "
                                   "on a tensor and read its shape instead")
+
+
+class _Penalty:
+    """A weight regularizer's penalty, computed from the weight when it is asked for."""
+
+    def __init__(self, regularizer, variable, name):
+        self._regularizer = regularizer
+        self._variable = variable
+        self._scope = name + "/Regularizer" if name else None
+
+    def __call__(self):
+        with name_scope(self._scope):
+            return self._regularizer(self._variable.value())
 
 
 def _as_tensor(value):

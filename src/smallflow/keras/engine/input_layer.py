@@ -5,6 +5,8 @@ shape ``[?, 784]`` (float32 unless ``dtype`` says otherwise), as TensorFlow 1.x 
 tensor passed as ``tensor=`` is used instead of a new placeholder.
 """
 
+import contextlib
+
 from ... import dtypes
 from ...graph import name_scope
 from ...ops import constant_op
@@ -30,7 +32,9 @@ class InputLayer(Layer):
                 if input_shape is None:
                     raise ValueError("An Input needs a shape: give `shape` or `batch_shape`")
                 batch_input_shape = (batch_size, *tuple(input_shape))
-            with name_scope(None):
+            symbolic = backend.symbolic_graph()  # eager mode: Keras's own graph
+            with symbolic.as_default() if symbolic is not None else contextlib.nullcontext(), \
+                    name_scope(None):
                 input_tensor = constant_op.placeholder(dtypes.as_dtype(self._dtype),
                                                        shape=batch_input_shape, name=name)
         else:

@@ -210,7 +210,7 @@ class Network(Layer):
 
     @property
     def losses(self):
-        found = list(self._losses)
+        found = list(super().losses)
         for layer in self.layers:
             found.extend(layer.losses)
         return found

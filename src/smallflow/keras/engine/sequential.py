@@ -60,6 +60,9 @@ class Sequential(Model):
         exist right after ``add`` as in TensorFlow."""
         self._stack.append(layer)
         self._functions = {}
+        if isinstance(layer, InputLayer):
+            self._eager_shape = layer._batch_input_shape
+            return
         shape = self.__dict__.get("_eager_shape")
         if shape is None and len(self._stack) == 1:
             shape = getattr(layer, "_batch_input_shape", None)

@@ -66,7 +66,7 @@ class Model(Network):
         self._compiled = True
         self._functions = {}
         self.metrics_names = ["loss"]
-        if self.built and self.outputs:
+        if self.built and self.outputs and not executing_eagerly():
             self._build_training_graph()
 
     def _per_output(self, value, what):
