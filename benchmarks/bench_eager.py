@@ -12,7 +12,6 @@ import argparse
 import statistics
 import subprocess
 import sys
-import time
 
 CHILD = r"""
 import sys, time

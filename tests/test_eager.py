@@ -95,8 +95,8 @@ def test_python_protocols_read_the_value(eager):
     assert bool(tf.constant(True))
     assert len(a) == 2
     assert [row.numpy().tolist() for row in a] == [[2.0, 1.0], [1.0, 0.0]]
-    assert "{:.3f}".format(tf.constant(0.5)) == "0.500"
-    assert "%i" % tf.constant(5) == "5"
+    assert "{:.3f}".format(tf.constant(0.5)) == "0.500"  # noqa: UP032 - as programs write it
+    assert "%i" % tf.constant(5) == "5"  # noqa: UP031 - as programs write it
     assert [10, 20, 30][tf.constant(1)] == 20
     assert a[0][1].numpy() == 1.0
     assert a[:, 0].numpy().tolist() == [2.0, 1.0]
@@ -208,7 +208,8 @@ def test_eager_variable_store_reuses_by_name(eager):
 def test_global_step_is_found_again(eager):
     step = tf.train.get_or_create_global_step()
     assert step is tf.train.get_or_create_global_step()
-    assert step.name == "global_step:0" and step.dtype == tf.int64
+    assert step.name == "global_step:0"
+    assert step.dtype == tf.int64
 
 
 def test_seeded_random_ops_repeat_tensorflows_eager_numbers(eager):

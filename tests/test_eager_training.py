@@ -156,7 +156,8 @@ def test_gradients_function_and_value_and_gradients_function(eager):
     assert [g.numpy() for g in grad(3.0, 2.0)] == [12.0, 9.0]
     assert [g.numpy() for g in tfe.gradients_function(f, params=[1])(3.0, 2.0)] == [9.0]
     value, grads = tfe.value_and_gradients_function(f)(3.0, 2.0)
-    assert value.numpy() == 18.0 and grads[0].numpy() == 12.0
+    assert value.numpy() == 18.0
+    assert grads[0].numpy() == 12.0
 
 
 def test_implicit_gradients_pair_gradients_with_the_variables_read(eager):
@@ -477,7 +478,8 @@ def test_functional_models_are_built_symbolically_and_run_eagerly(eager):
                                                  "dense_1/kernel:0", "dense_1/bias:0"]
     x = np.linspace(-1, 1, 12).reshape(3, 4).astype(np.float32)
     result = model(x)
-    assert result._is_eager and result.shape == (3, 2)
+    assert result._is_eager
+    assert result.shape == (3, 2)
     expected = model.layers[2](model.layers[1](tf.constant(x)))
     np.testing.assert_allclose(result.numpy(), expected.numpy())
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")

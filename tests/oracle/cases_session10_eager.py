@@ -49,7 +49,9 @@ def tensors(tf, record, texts):
     texts["str"] = [str(a), str(a + b), str(tf.matmul(a, b)), str(tf.constant(3)),
                     str(tf.constant("hello")), str(tf.reduce_sum([1, 2, 3])),
                     str(tf.encode_base64("hello world")), str(a[0][1]), str(a.shape),
-                    repr(a.dtype), "{:.3f}".format(tf.reduce_mean(a)), "%i" % tf.constant(5)]
+                    # str.format and % as programs use them (EagerTensor.__format__, int())
+                    repr(a.dtype), "{:.3f}".format(tf.reduce_mean(a)),  # noqa: UP032
+                    "%i" % tf.constant(5)]  # noqa: UP031
     texts["iteration"] = [str(row) for row in a]
     record["numpy"] = (a * 3 - 1).numpy()
     record["int_float"] = np.array([int(tf.constant(7)), float(tf.constant(2.5))])
@@ -137,8 +139,12 @@ def optimizers(tf, record, texts):
         v = tf.Variable(np.array([1.0, -2.0, 0.5], np.float32), name=name)
         optimizer = make()
         step = tf.Variable(0, dtype=tf.int64, trainable=False)
+
+        def loss(v=v):
+            return tf.reduce_sum(v * v * v + tf.sin(v))
+
         for _ in range(4):
-            optimizer.minimize(lambda: tf.reduce_sum(v * v * v + tf.sin(v)), global_step=step)
+            optimizer.minimize(loss, global_step=step)
         record[name] = v.numpy()
         record[name + "_step"] = step.numpy()
 
