@@ -487,3 +487,16 @@ def test_functional_models_are_built_symbolically_and_run_eagerly(eager):
     stacked = tf.keras.Sequential([tf.keras.layers.InputLayer(input_shape=(4,)),
                                    tf.keras.layers.Dense(3)])
     assert len(stacked.variables) == 2
+
+
+def test_tf_layers_regularizers_follow_the_weights_eagerly(eager):
+    layer = tf.layers.Dense(1, kernel_initializer=tf.ones_initializer(),
+                            kernel_regularizer=lambda w: 0.5 * tf.reduce_sum(w * w),
+                            activity_regularizer=lambda y: tf.reduce_sum(y))
+    for _ in range(3):
+        layer(tf.ones([1, 2]))
+    kernel_penalty, activity = layer.losses
+    assert (kernel_penalty.numpy(), activity.numpy()) == (1.0, 2.0)
+    layer.kernel.assign([[2.0], [0.0]])
+    assert layer.losses[0].numpy() == 2.0
+    assert tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES) == []

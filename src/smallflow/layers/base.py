@@ -12,7 +12,14 @@ import re
 import numpy as np
 
 from .. import dtypes
-from ..graph import GraphKeys, Tensor, convert_to_tensor, get_collection, get_default_graph
+from ..graph import (
+    GraphKeys,
+    Tensor,
+    convert_to_tensor,
+    get_collection,
+    get_default_graph,
+    name_scope,
+)
 from ..tensor_shape import TensorShape
 from ..variable_scope import get_variable, reenter_variable_scope, variable_scope
 
@@ -111,7 +118,8 @@ class Layer:
 
     @property
     def losses(self):
-        return list(self._losses)
+        found = [loss() if isinstance(loss, Penalty) else loss for loss in self._losses]
+        return found + self.__dict__.get("_eager_activity_losses", [])
 
     @property
     def input(self):
@@ -141,7 +149,13 @@ class Layer:
         dtype = dtypes.as_dtype(dtype or self._dtype or dtypes.float32)
         trainable = trainable and self.trainable
         losses_before = len(get_collection(GraphKeys.REGULARIZATION_LOSSES))
-        variable = get_variable(name, shape, dtype, initializer, regularizer, trainable)
+        eager = get_default_graph()._eager
+        variable = get_variable(name, shape, dtype, initializer,
+                                None if eager else regularizer, trainable)
+        if eager and regularizer is not None:
+            # Eagerly the penalty is of the weight's current value: a function of it,
+            # computed when ``losses`` is read (TF 1.x's eager layers keep it as a callable).
+            self._losses.append(Penalty(regularizer, variable, name + "/Regularizer"))
         self._losses.extend(get_collection(GraphKeys.REGULARIZATION_LOSSES)[losses_before:])
         if variable not in self._trainable_weights + self._non_trainable_weights:
             (self._trainable_weights if trainable else self._non_trainable_weights).append(
@@ -158,6 +172,8 @@ class Layer:
     def add_loss(self, losses, inputs=None):
         items = losses if isinstance(losses, list | tuple) else [losses]
         self._losses.extend(items)
+        if get_default_graph()._eager:
+            return  # eager values join no collection (it would grow with every call)
         for loss in items:
             get_default_graph().add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
 
@@ -206,7 +222,9 @@ class Layer:
             outputs = self.call(inputs, *args, **kwargs)
             if self.activity_regularizer is not None:
                 penalty = self.activity_regularizer(outputs)
-                if penalty is not None:
+                if penalty is not None and graph._eager:
+                    self._eager_activity_losses = [penalty]  # this call's only
+                elif penalty is not None:
                     self.add_loss(penalty)
         if graph._eager:
             return outputs  # nothing to record: the ops ran (and would pile up per call)
@@ -217,6 +235,20 @@ class Layer:
 
     def apply(self, inputs, *args, **kwargs):
         return self(inputs, *args, **kwargs)
+
+
+class Penalty:
+    """A weight regularizer's penalty, computed from the weight when it is asked for (eager
+    layers: a value computed once would not follow the weight)."""
+
+    def __init__(self, regularizer, variable, scope):
+        self._regularizer = regularizer
+        self._variable = variable
+        self._scope = scope
+
+    def __call__(self):
+        with name_scope(self._scope):
+            return self._regularizer(self._variable.value())
 
 
 def _as_inputs(inputs):

@@ -123,7 +123,8 @@ class Layer(_tf_base.Layer):
         if regularizer is not None and executing_eagerly():
             # Eagerly the penalty must be of the weight's current value: it is computed each
             # time ``losses`` is read (inside a tape, so its gradient flows), as TF's Keras.
-            self._losses.append(_Penalty(regularizer, variable, name))
+            self._losses.append(_tf_base.Penalty(regularizer, variable,
+                                                 name + "/Regularizer" if name else None))
         elif regularizer is not None:
             with name_scope(name + "/Regularizer" if name else None):
                 self._losses.append(regularizer(variable.value()))
@@ -282,7 +283,7 @@ class Layer(_tf_base.Layer):
 
     @property
     def losses(self):
-        found = [loss() if isinstance(loss, _Penalty) else loss for loss in self._losses]
+        found = [loss() if isinstance(loss, _tf_base.Penalty) else loss for loss in self._losses]
         return found + self.__dict__.get("_eager_activity_losses", [])
 
     def get_config(self):
@@ -299,19 +300,6 @@ class Layer(_tf_base.Layer):
     def compute_output_shape(self, input_shape):
         raise NotImplementedError(f"{type(self).__name__}.compute_output_shape: call the layer "
                                   "on a tensor and read its shape instead")
-
-
-class _Penalty:
-    """A weight regularizer's penalty, computed from the weight when it is asked for."""
-
-    def __init__(self, regularizer, variable, name):
-        self._regularizer = regularizer
-        self._variable = variable
-        self._scope = name + "/Regularizer" if name else None
-
-    def __call__(self):
-        with name_scope(self._scope):
-            return self._regularizer(self._variable.value())
 
 
 def _as_tensor(value):
