@@ -273,6 +273,15 @@ Changed:
   (alternating processes, load 13) 0.973x.
 The three together, alternating processes (6 rounds of 10 steps, 06:23, load 4.6): 59.7 ->
 54.5 ms median (0.913x).
+Helper rng's faster Philox (main at fc33df2 / f13b330, ops/philox.py; not this work): the
+dropout's RandomUniform 0.83 / 0.94 -> 0.59 / 0.72 ms and 0.85 / 0.67 -> 0.67 / 0.65 ms per
+step at one core (--only-per-op, before and after in alternating processes, load 8; its
+draws are also split over two cores now). The whole step, main at this session's start
+(b5753a1) against main with both (alternating processes, 10 rounds of 12 steps, 07:25, load
+7.4): 64.1 -> 60.3 ms median (0.94x; paired 0.95x); bench_conv itself in the same hour
+(load 7, 10 rounds): step 56.2 vs TensorFlow 50.9 ms CPU median (1.10x), best 46.3 vs 46.2
+(1.00x); at the start of the session (load 0.7-2.8) 56.6 vs 51.0 (1.11x), best 47.1 vs 46.9
+(1.01x). At these loads the medians carry the load; the quiet re-measure decides.
 Tried and dropped (same method): Adam in blocks of 32K elements (1.02x), the first layer's
 phase blocks of 1 MB instead of 2 (0.98-1.02x), conv2's input gradient in blocks of 4
 examples (1.00x), fc1's forward in column blocks (no faster alone), its weight gradient in
