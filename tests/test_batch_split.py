@@ -124,9 +124,11 @@ def test_split_kernels_give_the_unsplit_results(cores, name):
     whole = _run(build, 1, cores)
     assert calls == []  # one core granted: the original kernels only
     split = _run(build, 2, cores)
-    assert calls and set(calls) == {2}  # two cores: the big kernels ran in two parts
+    assert calls
+    assert set(calls) == {2}
     for key, expected in whole.items():
-        assert split[key].shape == expected.shape and split[key].dtype == expected.dtype
+        assert split[key].shape == expected.shape
+        assert split[key].dtype == expected.dtype
         if key in rounded:  # two partial sums added: float32 rounding, not bit for bit
             scale = np.abs(expected).max()
             np.testing.assert_allclose(split[key], expected, rtol=1e-5, atol=1e-5 * scale)
@@ -178,7 +180,8 @@ def test_the_parts_run_on_two_threads_with_one_blas_thread_each(monkeypatch, cor
     np.testing.assert_array_equal(kernel(a, b), original(a, b))
     assert len({name for name, _ in seen}) == 2
     assert {count for _, count in seen} == {1}
-    assert applied == [1, 2] and config._applied == 2
+    assert applied == [1, 2]
+    assert config._applied == 2
 
 
 def _cnn_step(optimizer):

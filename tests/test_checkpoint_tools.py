@@ -128,7 +128,8 @@ def test_inspect_checkpoint_prints_one_tensor_or_all(capsys):
     assert out.startswith("tensor_name:  dense/bias\n[ 0.5 -1.   2.  -0. ]")
     inspect_checkpoint.print_tensors_in_checkpoint_file(TF_PREFIX, "", False, True)
     names = [line for line in capsys.readouterr().out.splitlines() if line.startswith("tensor")]
-    assert len(names) == 8 and names[0] == "tensor_name:  counts"
+    assert len(names) == 8
+    assert names[0] == "tensor_name:  counts"
 
 
 def test_inspect_checkpoint_prints_problems_with_a_hint_for_file_names(tmp_path, capsys):
@@ -136,7 +137,8 @@ def test_inspect_checkpoint_prints_problems_with_a_hint_for_file_names(tmp_path,
     damaged.write_bytes(b"not a table at all, long enough to hold a footer.......")
     inspect_checkpoint.print_tensors_in_checkpoint_file(str(damaged), "", False)
     out = capsys.readouterr().out
-    assert "bad magic number" in out and "provide the filename\n*prefix*" in out
+    assert "bad magic number" in out
+    assert "provide the filename\n*prefix*" in out
     inspect_checkpoint.print_tensors_in_checkpoint_file(str(tmp_path / "none"), "", False)
     assert "not a valid checkpoint" in capsys.readouterr().out
 
@@ -163,7 +165,8 @@ def test_checkpoint_exists_mtimes_and_remove_know_both_formats(tmp_path):
     assert not tf.train.checkpoint_exists(str(tmp_path / "absent"))
     mtimes = tf.train.get_checkpoint_mtimes([prefixes["v2"], str(tmp_path / "absent"),
                                              prefixes["npz"]])
-    assert len(mtimes) == 2 and all(abs(t - os.path.getmtime(tmp_path)) < 60 for t in mtimes)
+    assert len(mtimes) == 2
+    assert all(abs(t - os.path.getmtime(tmp_path)) < 60 for t in mtimes)
     for prefix in prefixes.values():
         tf.train.remove_checkpoint(prefix)
     assert os.listdir(tmp_path) == ["checkpoint"]

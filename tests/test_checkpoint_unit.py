@@ -100,7 +100,9 @@ def test_temporary_files_of_a_live_writer_are_left_alone(tmp_path):
     for path in (live, dead, old_style):
         path.write_bytes(b"partial")
     checkpoint_management.remove_stale_temporaries(target)
-    assert live.exists() and not dead.exists() and not old_style.exists()
+    assert live.exists()
+    assert not dead.exists()
+    assert not old_style.exists()
 
 
 def test_a_committed_save_is_finished_by_the_next_reader(tmp_path):

@@ -134,7 +134,8 @@ def test_every_model_command_gives_one_error_line_for_a_bad_model(
     assert line.startswith("error: ")
     assert str(bad) in line
     if make is _nan_weights:
-        assert "NaN" in line and "diverged" in line
+        assert "NaN" in line
+        assert "diverged" in line
     if make is _huge_shape:
         assert "declares shape [100000, 100000, 10]" in line
 
@@ -258,10 +259,13 @@ def test_a_diverging_run_stops_with_exit_1_saves_nothing_and_json_says_so(
     assert code == 1
     record = json.loads(out)  # strict JSON: no NaN
     assert record["status"] == "diverged"
-    assert record["loss"] is None and record["accuracy"] is None
+    assert record["loss"] is None
+    assert record["accuracy"] is None
     assert 1 <= record["diverged_at_step"] <= 50
     line = _one_error_line(err)
-    assert "diverged" in line and "--learning-rate" in line and "nothing was saved" in line
+    assert "diverged" in line
+    assert "--learning-rate" in line
+    assert "nothing was saved" in line
     assert list(tmp_path.iterdir()) == []
 
 
@@ -382,5 +386,6 @@ def test_predict_warns_about_several_digits_or_ink_everywhere(
     Image.fromarray(two).save(tmp_path / "two.png")
     code, out, err = run(capsys, "predict", synthetic_model, tmp_path / "two.png", "--json")
     assert code == 0
-    assert "warning:" in err and "separate marks" in err
+    assert "warning:" in err
+    assert "separate marks" in err
     assert any("separate marks" in note for note in json.loads(out)[0]["warnings"])

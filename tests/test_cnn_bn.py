@@ -46,7 +46,8 @@ def test_bilinear_interpolation_spreads_a_pixel_over_its_neighbours():
     shifted = tf.contrib.image.translate(_one_pixel(2, 2, 7), [[0.5, 0.0]], "BILINEAR")
     with tf.Session() as sess:
         rotated_value, shifted_value = sess.run([rotated, shifted])
-    assert 0 < rotated_value.max() < 1 and rotated_value.sum() == pytest.approx(1.0, abs=0.1)
+    assert 0 < rotated_value.max() < 1
+    assert rotated_value.sum() == pytest.approx(1.0, abs=0.1)
     assert shifted_value[0, 2, 2:4, 0] == pytest.approx([0.5, 0.5])
 
 
@@ -56,8 +57,10 @@ def test_per_image_transforms_and_ranks():
     single = tf.contrib.image.rotate(images[0, :, :, 0], math.pi)
     with tf.Session() as sess:
         moved_value, single_value = sess.run([moved, single])
-    assert _where(moved_value[:1]) == [(1, 3)] and _where(moved_value[1:]) == [(2, 2)]
-    assert single_value.shape == (5, 5) and single_value[3, 2] == 1.0
+    assert _where(moved_value[:1]) == [(1, 3)]
+    assert _where(moved_value[1:]) == [(2, 2)]
+    assert single_value.shape == (5, 5)
+    assert single_value[3, 2] == 1.0
 
 
 def test_cnn_bn_is_built_from_layers_with_batch_norm_updates_in_the_train_step():

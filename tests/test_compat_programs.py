@@ -82,10 +82,9 @@ def _variable_scope_object_reentered():
         names = [root.name, root.original_name_scope, tf.constant(1).op.name]
     with tf.variable_scope("foo") as foo:
         pass
-    with tf.variable_scope("outer"):
-        with tf.variable_scope(foo, reuse=tf.AUTO_REUSE) as again:
-            names += [again.name, again.original_name_scope, tf.constant(1).op.name,
-                      tf.get_variable("v", [1]).op.name]
+    with tf.variable_scope("outer"), tf.variable_scope(foo, reuse=tf.AUTO_REUSE) as again:
+        names += [again.name, again.original_name_scope, tf.constant(1).op.name,
+                  tf.get_variable("v", [1]).op.name]
     return names
 
 
@@ -154,7 +153,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("build,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("build", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_construct_behaves_as_in_tensorflow(build, expected):
     assert build() == expected
 
@@ -181,7 +180,7 @@ ERRORS = [
 ]
 
 
-@pytest.mark.parametrize("build,error,message", [c[1:] for c in ERRORS],
+@pytest.mark.parametrize(("build", "error", "message"), [c[1:] for c in ERRORS],
                          ids=[c[0] for c in ERRORS])
 def test_construct_fails_as_in_tensorflow(build, error, message):
     with pytest.raises(error, match=message):
@@ -220,7 +219,8 @@ def test_tensorflow_python_module_paths_answer_with_the_public_api():
 
     with ops.name_scope("selu") as scope:
         x = ops.convert_to_tensor([[-1.0, 2.5]], name="x")
-    assert scope == "selu/" and x.op.name == "selu/x"
+    assert scope == "selu/"
+    assert x.op.name == "selu/x"
     assert tensor_util.constant_value(ops.convert_to_tensor(1.0)) == 1.0
     keep = tf.placeholder(tf.float32, [])
     assert tensor_util.constant_value(keep) is None
@@ -237,7 +237,7 @@ def test_tensorflow_python_module_paths_answer_with_the_public_api():
         math_ops.no_such_function  # noqa: B018
 
 
-@pytest.mark.parametrize("name,value", [("ON_1", 1), ("ON_2", 2), ("OFF", -1), ("DEFAULT", 0),
+@pytest.mark.parametrize(("name", "value"), [("ON_1", 1), ("ON_2", 2), ("OFF", -1), ("DEFAULT", 0),
                                         ("L1", 0), ("L0", -1)])
 def test_optimizer_options_has_config_proto_enum_values(name, value):
     # TensorFlow's mnist_softmax_xla.py turns XLA on through the session config.

@@ -11,7 +11,6 @@ import pytest
 
 import smallflow as tf
 
-
 # --- tf.logging, complete, and its tensorflow.python.platform paths -------------------------
 
 def _log_calls(caplog, calls):
@@ -44,7 +43,7 @@ LOG_CASES = [
 ]
 
 
-@pytest.mark.parametrize("calls,expected", [c[1:] for c in LOG_CASES],
+@pytest.mark.parametrize(("calls", "expected"), [c[1:] for c in LOG_CASES],
                          ids=[c[0] for c in LOG_CASES])
 def test_tf_logging_functions(caplog, calls, expected):
     old = tf.logging.get_verbosity()
@@ -62,7 +61,7 @@ PLATFORM_MODULES = [
 ]
 
 
-@pytest.mark.parametrize("module,name,public", PLATFORM_MODULES,
+@pytest.mark.parametrize(("module", "name", "public"), PLATFORM_MODULES,
                          ids=[m[0] for m in PLATFORM_MODULES])
 def test_python_platform_modules_are_the_public_ones(module, name, public):
     # without-a-phd's mlengine/trainer: `from tensorflow.python.platform import tf_logging`.
@@ -84,10 +83,9 @@ def _scope_names():
         with tf.variable_scope(tf.get_variable_scope(), reuse=True):
             root = tf.constant(2.0)
             same = tf.get_variable("foo/v", [1])
-        with tf.name_scope("outer"):
-            with tf.variable_scope(scope, reuse=True):
-                nested = tf.constant(1.0)
-                inner = tf.get_variable("v", [1])
+        with tf.name_scope("outer"), tf.variable_scope(scope, reuse=True):
+            nested = tf.constant(1.0)
+            inner = tf.get_variable("v", [1])
         return [t.name for t in (first, var, again, root, same, nested, inner)]
 
 
@@ -109,7 +107,7 @@ VOCAB_CASES = [
 ]
 
 
-@pytest.mark.parametrize("kwargs,rows,size", [c[1:] for c in VOCAB_CASES],
+@pytest.mark.parametrize(("kwargs", "rows", "size"), [c[1:] for c in VOCAB_CASES],
                          ids=[c[0] for c in VOCAB_CASES])
 def test_vocabulary_processor_fit_transform(kwargs, rows, size):
     processor = tf.contrib.learn.preprocessing.VocabularyProcessor(**kwargs)
@@ -150,13 +148,14 @@ EDIT_CASES = [
 ]
 
 
-@pytest.mark.parametrize("hyp,truth,normalize,expected", [c[1:] for c in EDIT_CASES],
+@pytest.mark.parametrize(("hyp", "truth", "normalize", "expected"), [c[1:] for c in EDIT_CASES],
                          ids=[c[0] for c in EDIT_CASES])
 def test_edit_distance(hyp, truth, normalize, expected):
     h = _sparse_seqs([list(w) for w in hyp], 5)
     t = _sparse_seqs([list(w) for w in truth], 5)
     d = tf.edit_distance(h, t, normalize=normalize)
-    assert d.dtype == tf.float32 and d.shape.as_list() == [len(hyp)]
+    assert d.dtype == tf.float32
+    assert d.shape.as_list() == [len(hyp)]
     with tf.Session() as sess:
         assert sess.run(d).tolist() == pytest.approx(expected)
 
@@ -210,7 +209,9 @@ def test_legacy_seq2seq_rnn_decoder_and_losses(loop):
     names, shape, per_ok, total_ok = _lstm_decoder_loss(loop)
     assert names == ["rnn_decoder/basic_lstm_cell/bias:0", "rnn_decoder/basic_lstm_cell/kernel:0",
                      "w:0"]
-    assert shape == (2,) and per_ok and total_ok
+    assert shape == (2,)
+    assert per_ok
+    assert total_ok
 
 
 def test_legacy_seq2seq_seq2seq_models_and_errors():

@@ -10,8 +10,11 @@ import pytest
 
 import smallflow as tf
 from smallflow.contrib.factorization import KMeans
-from smallflow.ops.clustering_ops import (kmc2_chain_initialization,
-                                          kmeans_plus_plus_initialization, nearest_neighbors)
+from smallflow.ops.clustering_ops import (
+    kmc2_chain_initialization,
+    kmeans_plus_plus_initialization,
+    nearest_neighbors,
+)
 
 BLOBS = np.array([[0.0, 0.1], [0.2, -0.1], [0.1, 0.0],
                   [5.0, 5.2], [5.1, 4.8], [4.9, 5.0],
@@ -37,7 +40,8 @@ def test_nearest_neighbors_ranks_centers_by_squared_distance(k):
     indices, distances = _run(nearest_neighbors(points, centers, k))
     squared = ((points[:, None, :] - centers[None]) ** 2).sum(-1)
     want = np.argsort(squared, axis=1, kind="stable")[:, :min(k, 3)]
-    assert indices.dtype == np.int64 and distances.dtype == np.float32
+    assert indices.dtype == np.int64
+    assert distances.dtype == np.float32
     np.testing.assert_array_equal(indices, want)
     np.testing.assert_allclose(distances, np.take_along_axis(squared, want, 1), rtol=1e-5,
                                atol=1e-5)
@@ -45,7 +49,8 @@ def test_nearest_neighbors_ranks_centers_by_squared_distance(k):
 
 def test_nearest_neighbors_static_shapes_are_unknown_as_in_tensorflow():
     indices, distances = nearest_neighbors(BLOBS, START, 1)
-    assert indices.shape.ndims is None and distances.shape.ndims is None
+    assert indices.shape.ndims is None
+    assert distances.shape.ndims is None
 
 
 @pytest.mark.parametrize(("points", "centers", "message"), [
@@ -62,7 +67,7 @@ def test_kmeans_plus_plus_picks_distinct_rows_the_same_for_one_seed():
     first = _run(kmeans_plus_plus_initialization(BLOBS, 3, 7, 2))
     again = _run(kmeans_plus_plus_initialization(BLOBS, 3, 7, 2))
     np.testing.assert_array_equal(first, again)
-    rows = [int(np.flatnonzero((BLOBS == row).all(1))[0]) for row in first]
+    rows = [int(np.flatnonzero((row == BLOBS).all(1))[0]) for row in first]
     assert len(set(rows)) == 3
     # far-apart blobs: k-means++ takes one center from each
     assert sorted(r // 3 for r in rows) == [0, 1, 2]
@@ -173,7 +178,9 @@ def test_factorization_names_what_it_does_not_provide():
 def test_random_uniform_integer_bounds_may_be_tensors():
     n = tf.placeholder(tf.int64, [])
     draws = _run(tf.random_uniform([50], minval=0, maxval=n, dtype=tf.int64), {n: 4})
-    assert draws.dtype == np.int64 and draws.min() >= 0 and draws.max() < 4
+    assert draws.dtype == np.int64
+    assert draws.min() >= 0
+    assert draws.max() < 4
 
 
 def test_shapes_built_from_sliced_constant_shapes_are_static():

@@ -145,7 +145,7 @@ def _lstm_outputs(make_cell):
             return names, sess.run([outputs, c, h])
 
 
-@pytest.mark.parametrize("block, plain", [
+@pytest.mark.parametrize(("block", "plain"), [
     (lambda: tf.contrib.rnn.LSTMBlockCell(5, forget_bias=0.0),
      lambda: tf.nn.rnn_cell.LSTMCell(5, forget_bias=0.0, name="lstm_cell")),
     (lambda: tf.contrib.rnn.LSTMBlockCell(5, use_peephole=True, cell_clip=0.5),

@@ -82,7 +82,8 @@ def test_embedding_rnn_seq2seq_matches_numpy(feed_previous):
                                                    num_encoder_symbols=6,
                                                    num_decoder_symbols=7, embedding_size=3,
                                                    feed_previous=flag)
-    assert len(outputs) == 4 and outputs[0].shape.as_list() == [None, 7]
+    assert len(outputs) == 4
+    assert outputs[0].shape.as_list() == [None, 7]
     names = [v.op.name for v in tf.trainable_variables()]
     assert names == [
         "embedding_rnn_seq2seq/rnn/embedding_wrapper/embedding",
@@ -112,7 +113,8 @@ def test_embedding_rnn_seq2seq_trains_and_keeps_lstm_state_structure():
     outputs, state = seq2seq.embedding_rnn_seq2seq(enc, dec, cell, 6, 7, 4,
                                                    feed_previous=tf.placeholder_with_default(
                                                        False, []))
-    assert isinstance(state, tuple) and isinstance(state[0], tf.nn.rnn_cell.LSTMStateTuple)
+    assert isinstance(state, tuple)
+    assert isinstance(state[0], tf.nn.rnn_cell.LSTMStateTuple)
     targets = tf.unstack(tf.transpose(y))
     loss = seq2seq.sequence_loss(outputs, targets, [tf.ones([2])] * 4)
     step = tf.train.AdamOptimizer(0.05).minimize(loss)
@@ -179,7 +181,7 @@ ATTENTION_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize("case, kwargs, message", ATTENTION_ERRORS,
+@pytest.mark.parametrize(("case", "kwargs", "message"), ATTENTION_ERRORS,
                          ids=[c[0] for c in ATTENTION_ERRORS])
 def test_attention_decoder_errors(case, kwargs, message):
     args = dict(decoder_inputs=[tf.ones([2, 3])], initial_state=tf.zeros([2, 5]),
@@ -220,7 +222,7 @@ MODELS = [
 ]
 
 
-@pytest.mark.parametrize("name, build, depth, some_names", MODELS, ids=[m[0] for m in MODELS])
+@pytest.mark.parametrize(("name", "build", "depth", "some_names"), MODELS, ids=[m[0] for m in MODELS])
 def test_seq2seq_models_build_and_run(name, build, depth, some_names):
     x, y, enc, dec = _placeholders()
     outputs, _ = build(enc, dec, tf.nn.rnn_cell.GRUCell(4))
@@ -231,7 +233,8 @@ def test_seq2seq_models_build_and_run(name, build, depth, some_names):
         assert outputs["b"][0].shape.as_list() == [None, 3]
         outputs = outputs["a"]
     else:
-        assert len(outputs) == 4 and outputs[0].shape.as_list() == [None, depth]
+        assert len(outputs) == 4
+        assert outputs[0].shape.as_list() == [None, depth]
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         assert np.all(np.isfinite(sess.run(outputs, {x: ENC, y: DEC})))
@@ -247,16 +250,19 @@ def test_model_with_buckets_shares_variables_between_buckets():
 
     outputs, losses = seq2seq.model_with_buckets(enc, dec, targets, weights, [(2, 2), (3, 4)],
                                                  model)
-    assert [len(o) for o in outputs] == [2, 4] and len(losses) == 2
+    assert [len(o) for o in outputs] == [2, 4]
+    assert len(losses) == 2
     names = [v.op.name for v in tf.trainable_variables()]
-    assert len(names) == 12 and all(n.startswith("embedding_rnn_seq2seq/") for n in names)
+    assert len(names) == 12
+    assert all(n.startswith("embedding_rnn_seq2seq/") for n in names)
     with tf.variable_scope(tf.get_variable_scope(), reuse=True):
         _, per_example = seq2seq.model_with_buckets(enc, dec, targets, weights, [(3, 4)],
                                                     model, per_example_loss=True)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         scalar, vector = sess.run([losses[1], per_example[0]], {x: ENC, y: DEC})
-    assert np.shape(scalar) == () and vector.shape == (2,)
+    assert np.shape(scalar) == ()
+    assert vector.shape == (2,)
     np.testing.assert_allclose(scalar, vector.mean(), rtol=1e-5)
     with pytest.raises(ValueError, match="Length of encoder_inputs \\(3\\) must be at least"):
         seq2seq.model_with_buckets(enc, dec, targets, weights, [(5, 4)], model)
@@ -270,12 +276,14 @@ def test_embedding_wrapper_embeds_symbols_with_unit_variance_default():
     outputs, _ = tf.nn.static_rnn(cell, steps, dtype=tf.float32)
     embedding = [v for v in tf.global_variables() if v.op.name.endswith("embedding")]
     assert [v.op.name for v in embedding] == ["rnn/embedding_wrapper/embedding"]
-    assert cell.output_size == 3 and cell.state_size == 3
+    assert cell.output_size == 3
+    assert cell.state_size == 3
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         values = sess.run(embedding[0])
         assert [o.shape for o in sess.run(outputs)] == [(2, 3), (2, 3)]
-    assert np.abs(values).max() <= np.sqrt(3) and abs(values.var() - 1.0) < 0.05
+    assert np.abs(values).max() <= np.sqrt(3)
+    assert abs(values.var() - 1.0) < 0.05
 
 
 WRAPPER_ERRORS = [
@@ -288,7 +296,7 @@ WRAPPER_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize("case, make, error, message", WRAPPER_ERRORS,
+@pytest.mark.parametrize(("case", "make", "error", "message"), WRAPPER_ERRORS,
                          ids=[c[0] for c in WRAPPER_ERRORS])
 def test_wrapper_errors(case, make, error, message):
     with pytest.raises(error, match=message):
@@ -321,7 +329,7 @@ STATIC_RNN_SHAPES = [
 ]
 
 
-@pytest.mark.parametrize("case, shape, error, message", STATIC_RNN_SHAPES,
+@pytest.mark.parametrize(("case", "shape", "error", "message"), STATIC_RNN_SHAPES,
                          ids=[c[0] for c in STATIC_RNN_SHAPES])
 def test_static_rnn_input_shape_errors(case, shape, error, message):
     step = tf.placeholder(tf.float32, shape)
@@ -382,7 +390,7 @@ TENSOR_TEXTS = [
 ]
 
 
-@pytest.mark.parametrize("case, make, text, representation", TENSOR_TEXTS,
+@pytest.mark.parametrize(("case", "make", "text", "representation"), TENSOR_TEXTS,
                          ids=[t[0] for t in TENSOR_TEXTS])
 def test_tensor_str_and_repr_as_tensorflow_prints_them(case, make, text, representation):
     tensor = make()
@@ -399,7 +407,8 @@ def test_coordinator_join_passes_over_threads_never_started():
     ran = []
     threads = [threading.Thread(target=lambda i=i: ran.append(i)) for i in range(3)]
     coord.join(threads)        # nothing alive: returns at once, as TensorFlow's does
-    assert coord.joined and ran == []
+    assert coord.joined
+    assert ran == []
     for t in threads:
         t.start()
     for t in threads:

@@ -67,7 +67,7 @@ def test_analyze_vars_prints_each_variable_and_returns_totals(capsys):
     ]
 
 
-@pytest.mark.parametrize("shape, described, line", [
+@pytest.mark.parametrize(("shape", "described", "line"), [
     ([2, 3], "(float32 2x3)", "x \t-> (float32 2x3) [6]"),
     ([None, 3], "(float32 ?x3)", "x \t-> (float32 ?x3) [0]"),  # unknown sizes count as 0
     ([], "(float32 )", "x \t-> (float32 ) [1]"),
@@ -94,7 +94,7 @@ def _model():
 
 
 @needs_graph_protos
-@pytest.mark.parametrize("whitelist, blacklist, constants, variables", [
+@pytest.mark.parametrize(("whitelist", "blacklist", "constants", "variables"), [
     (None, None, {"w", "b"}, set()),
     (["w"], None, {"w"}, {"b"}),
     (None, ["w"], {"b"}, {"w"}),
@@ -121,7 +121,7 @@ def test_convert_variables_to_constants(whitelist, blacklist, constants, variabl
 
 
 @needs_graph_protos
-@pytest.mark.parametrize("dest, error, message", [
+@pytest.mark.parametrize(("dest", "error", "message"), [
     ("out", TypeError, "dest_nodes must be a list"),
     (["nope"], AssertionError, "nope is not in graph"),
 ])
@@ -147,7 +147,7 @@ def test_extract_sub_graph_keeps_dependencies_in_graph_order():
 
 
 @needs_graph_protos
-@pytest.mark.parametrize("protected, expected", [
+@pytest.mark.parametrize(("protected", "expected"), [
     ((), {"MatMul": ["x", "w"], "add": ["MatMul", "b"], "sq": ["Relu"]}),
     (["w/read", "out"], {"MatMul": ["x", "w/read"], "add": ["MatMul", "b"], "sq": ["out"]}),
 ])
@@ -181,7 +181,7 @@ def test_remove_training_nodes_keeps_identities_with_control_edges():
 
 
 @needs_graph_protos
-@pytest.mark.parametrize("build, pin, expected", [
+@pytest.mark.parametrize(("build", "pin", "expected"), [
     (lambda: tf.constant([1, 2]), False, True),
     (lambda: tf.constant(["a"]), False, True),
     (lambda: tf.constant([1.0]), False, False),
@@ -210,7 +210,7 @@ def graph_shape(graph, name):
 
 # -- names of Python operands (TensorFlow's, seen in frozen graphs and TensorBoard) -----------
 
-@pytest.mark.parametrize("build, op_name, input_names", [
+@pytest.mark.parametrize(("build", "op_name", "input_names"), [
     (lambda c, i: c * 2, "mul", ["c:0", "mul/y:0"]),
     (lambda c, i: 2 * c, "mul", ["mul/x:0", "c:0"]),
     (lambda c, i: c - 3, "sub", ["c:0", "sub/y:0"]),
@@ -254,7 +254,7 @@ def _nas_reference(x, c, m, kernel, recurrent, bias, projection):
     return (new_m if projection is None else new_m @ projection), new_c
 
 
-@pytest.mark.parametrize("num_proj, use_bias", [(None, False), (3, False), (None, True),
+@pytest.mark.parametrize(("num_proj", "use_bias"), [(None, False), (3, False), (None, True),
                                                 (2, True)])
 def test_nas_cell_matches_its_definition(num_proj, use_bias):
     rng = np.random.default_rng(0)
@@ -262,7 +262,8 @@ def test_nas_cell_matches_its_definition(num_proj, use_bias):
     out = units if num_proj is None else num_proj
     with tf.Graph().as_default():
         cell = tf.contrib.rnn.NASCell(units, num_proj=num_proj, use_bias=use_bias)
-        assert cell.state_size == (units, out) and cell.output_size == out
+        assert cell.state_size == (units, out)
+        assert cell.output_size == out
         x = tf.constant(rng.normal(size=(batch, depth)), tf.float32)
         state = tf.contrib.rnn.LSTMStateTuple(
             tf.constant(rng.normal(size=(batch, units)), tf.float32),
@@ -312,7 +313,7 @@ def _layer_norm_reference(x, begin_norm_axis, gamma=1.0, beta=0.0, epsilon=1e-12
     return (x - mean) / np.sqrt(variance + epsilon) * gamma + beta
 
 
-@pytest.mark.parametrize("shape, begin_norm_axis, begin_params_axis, params_shape", [
+@pytest.mark.parametrize(("shape", "begin_norm_axis", "begin_params_axis", "params_shape"), [
     ([4, 6], 1, -1, [6]),
     ([2, 3, 3, 5], 1, -1, [5]),
     ([2, 3, 3, 5], -1, -1, [5]),
@@ -328,7 +329,8 @@ def test_layer_norm(shape, begin_norm_axis, begin_params_axis, params_shape):
         assert {v.op.name: v.shape.as_list() for v in tf.model_variables()} == {
             "LayerNorm/beta": params_shape, "LayerNorm/gamma": params_shape,
             "LayerNorm_1/gamma": [shape[-1]]}
-        assert out.shape.as_list() == shape and out.dtype == tf.float32
+        assert out.shape.as_list() == shape
+        assert out.dtype == tf.float32
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             got, got_relu = sess.run([out, again])
@@ -338,15 +340,14 @@ def test_layer_norm(shape, begin_norm_axis, begin_params_axis, params_shape):
                                rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("shape, kwargs, message", [
+@pytest.mark.parametrize(("shape", "kwargs", "message"), [
     (None, {}, "undefined rank"),
     ([2, None], {}, "is not fully defined"),
     ([2, 3], {"begin_norm_axis": 2}, "must be < rank"),
 ])
 def test_layer_norm_refuses(shape, kwargs, message):
-    with tf.Graph().as_default():
-        with pytest.raises(ValueError, match=message):
-            tf.contrib.layers.layer_norm(tf.placeholder(tf.float32, shape), **kwargs)
+    with tf.Graph().as_default(), pytest.raises(ValueError, match=message):
+        tf.contrib.layers.layer_norm(tf.placeholder(tf.float32, shape), **kwargs)
 
 
 @pytest.mark.parametrize("layer_norm", [True, False])
@@ -430,12 +431,13 @@ def test_stacked_bidirectional_rnn_feeds_each_layer_both_directions(dynamic):
     assert shapes[prefix.format(0, "fw")] == [depth + units, 2 * units]
     assert shapes[prefix.format(1, "bw")] == [2 * units + units, 2 * units]
     assert len(shapes) == 16
-    assert got.shape == (batch, steps, 2 * units) and len(fw) == len(bw) == 2
+    assert got.shape == (batch, steps, 2 * units)
+    assert len(fw) == len(bw) == 2
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
     np.testing.assert_array_equal(got[1, 2:], 0)  # past the sequence's end
 
 
-@pytest.mark.parametrize("kwargs, message", [
+@pytest.mark.parametrize(("kwargs", "message"), [
     ({"cells_fw": []}, "at least one fw cell"),
     ({"cells_fw": "cell"}, "cells_fw must be a list"),
     ({"cells_bw": [1, 2]}, "same depth"),

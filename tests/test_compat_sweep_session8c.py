@@ -444,7 +444,7 @@ def test_dnn_estimators_build_the_input_layer_in_tensorflows_scope(tmp_path):
         fc.embedding_column(words, 2, combiner="max")
 
 
-@pytest.mark.parametrize("build, text", [
+@pytest.mark.parametrize(("build", "text"), [
     (lambda: tf.data.Dataset.from_tensor_slices(({"a": [1, 2]}, [[1.0], [2.0]])),
      "<TensorSliceDataset shapes: ({a: ()}, (1,)), types: ({a: tf.int32}, tf.float32)>"),
     (lambda: tf.data.Dataset.from_tensor_slices(({"a": [1, 2]}, [[1.0], [2.0]])).batch(2),

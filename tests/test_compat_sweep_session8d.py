@@ -54,7 +54,8 @@ def test_sparse_placeholder_takes_a_shape_tensor_as_its_default_shape():
         assert (x.values.name, x.indices.name, x.dense_shape.name) == (
             "sp/values:0", "sp/indices:0", "sp/shape:0")
         assert x.dense_shape.op.type == "PlaceholderWithDefault"
-        assert x.shape.as_list() == [3, 4] and x.indices.shape.as_list() == [None, 2]
+        assert x.shape.as_list() == [3, 4]
+        assert x.indices.shape.as_list() == [None, 2]
         product = tf.sparse_tensor_dense_matmul(x, tf.ones([4, 2]))
         fed = tf.SparseTensorValue([[0, 1], [2, 3]], [1.0, 2.0], [3, 4])
         assert _run(product, {x: fed}).tolist() == [[1, 1], [0, 0], [2, 2]]
@@ -75,7 +76,7 @@ DENSE_OPERANDS = [
 ]
 
 
-@pytest.mark.parametrize("operator, dense, expected", DENSE_OPERANDS)
+@pytest.mark.parametrize(("operator", "dense", "expected"), DENSE_OPERANDS)
 def test_sparse_tensor_times_or_over_dense_keeps_the_sparse_entries(operator, dense, expected):
     with tf.Graph().as_default():
         sp = _sparse([[0, 0, 1], [1, 1, 0], [1, 2, 1]], [1.5, -2.0, 4.0], [2, 3, 2])
@@ -98,7 +99,8 @@ def test_sparse_dropout_as_gcn_writes_it_scales_the_kept_entries():
         pre_out = tf.sparse_retain(x, mask)
         out = pre_out * (1. / keep_prob)
         values, indices = _run([out.values, out.indices])
-        assert values.tolist() == [2.0, 6.0, 8.0] and indices.tolist() == [[0, 0], [2, 1],
+        assert values.tolist() == [2.0, 6.0, 8.0]
+        assert indices.tolist() == [[0, 0], [2, 1],
                                                                            [3, 3]]
 
 
@@ -161,7 +163,8 @@ def test_dynamic_rnn_outputs_take_the_explicit_dtype_over_the_state_dtype():
         inputs = tf.constant(np.eye(3, dtype=np.float32)[None].repeat(2, 0))
         outputs, state = tf.nn.dynamic_rnn(ArgmaxCell(), inputs, initial_state=tf.zeros([2, 3]),
                                            dtype=tf.int32)
-        assert outputs.dtype == tf.int32 and state.dtype == tf.float32
+        assert outputs.dtype == tf.int32
+        assert state.dtype == tf.float32
         assert _run(outputs)[0, :, 0].tolist() == [0, 0, 0]
 
 
@@ -189,7 +192,7 @@ CRF_SHAPES = [
 ]
 
 
-@pytest.mark.parametrize("max_len, lengths, static_time", CRF_SHAPES)
+@pytest.mark.parametrize(("max_len", "lengths", "static_time"), CRF_SHAPES)
 def test_crf_likelihood_and_decoding_match_enumerating_every_tag_sequence(max_len, lengths,
                                                                          static_time):
     rng = np.random.RandomState(max_len + len(lengths) + static_time)
@@ -205,12 +208,14 @@ def test_crf_likelihood_and_decoding_match_enumerating_every_tag_sequence(max_le
         trans = tf.constant(transitions)
         likelihood, trans_out = crf.crf_log_likelihood(inputs, tag_ids, lens, trans)
         decoded, best = crf.crf_decode(inputs, trans, lens)
-        assert trans_out is trans and decoded.dtype == tf.int32
+        assert trans_out is trans
+        assert decoded.dtype == tf.int32
         values = _run([likelihood, decoded, best, crf.crf_log_norm(inputs, lens, trans)],
                       {inputs: unary, tag_ids: tags, lens: lengths})
     for b, length in enumerate(lengths):
         if length == 0:  # an empty sequence has score 0 and normaliser 0
-            assert values[0][b] == 0.0 and values[3][b] == 0.0
+            assert values[0][b] == 0.0
+            assert values[3][b] == 0.0
             continue
         log_z, path, path_score = _brute_force(unary[b], transitions, length)
         expected = _path_score(unary[b], transitions, tags[b, :length]) - log_z
@@ -294,7 +299,7 @@ GRU_CELLS = [
 ]
 
 
-@pytest.mark.parametrize("cell_name, names", GRU_CELLS)
+@pytest.mark.parametrize(("cell_name", "names"), GRU_CELLS)
 def test_gru_block_cells_have_tensorflows_variables_and_gru_arithmetic(cell_name, names):
     x = _fixed([2, 3, 4], 0.0) * 4
     with tf.Graph().as_default():
@@ -304,7 +309,8 @@ def test_gru_block_cells_have_tensorflows_variables_and_gru_arithmetic(cell_name
         assert [v.name for v in variables] == names
         assert [v.shape.as_list() for v in variables] == [[9, 10], [10], [9, 5], [5]]
         initial = _run([variables[1], variables[3]])
-        assert initial[0].tolist() == [1.0] * 10 and initial[1].tolist() == [0.0] * 5
+        assert initial[0].tolist() == [1.0] * 10
+        assert initial[1].tolist() == [0.0] * 5
         weights = [_fixed(v.shape.as_list(), 3.0 + i) for i, v in enumerate(variables)]
         got, final = _run([outputs, state],
                           setup=[tf.assign(v, w) for v, w in zip(variables, weights)])
@@ -340,7 +346,7 @@ FUSED = [
 ]
 
 
-@pytest.mark.parametrize("peephole, clip, lengths", FUSED)
+@pytest.mark.parametrize(("peephole", "clip", "lengths"), FUSED)
 def test_lstm_block_fused_cell_runs_the_block_lstm_over_time_major_inputs(peephole, clip,
                                                                          lengths):
     x = _fixed([3, 2, 4], 0.0) * 4  # [time, batch, depth]
@@ -352,7 +358,8 @@ def test_lstm_block_fused_cell_runs_the_block_lstm_over_time_major_inputs(peepho
         if peephole:
             expected_names += [f"lstm_fused_cell/w_{g}_diag:0" for g in "ifo"]
         assert names == expected_names
-        assert outputs.shape.as_list() == [3, 2, 5] and state.c.shape.as_list() == [2, 5]
+        assert outputs.shape.as_list() == [3, 2, 5]
+        assert state.c.shape.as_list() == [2, 5]
         weights = [_fixed(v.shape.as_list(), 3.0 + i) for i, v in enumerate(cell.variables)]
         got, (c_final, h_final) = _run(
             [outputs, state], setup=[tf.assign(v, w) for v, w in zip(cell.variables, weights)])
@@ -419,7 +426,8 @@ def test_attention_cell_wrapper_matches_its_definition():
     with tf.Graph().as_default():
         cell = tf.contrib.rnn.AttentionCellWrapper(tf.nn.rnn_cell.BasicLSTMCell(size),
                                                    attn_length=length, attn_vec_size=4)
-        assert cell.state_size == ((5, 5), 5, 15) and cell.output_size == 5
+        assert cell.state_size == ((5, 5), 5, 15)
+        assert cell.output_size == 5
         outputs, state = tf.nn.dynamic_rnn(cell, tf.constant(x), dtype=tf.float32)
         variables = tf.trainable_variables()
         prefix = "rnn/attention_cell_wrapper/"
@@ -459,7 +467,7 @@ ATTENTION_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize("kwargs, message", ATTENTION_ERRORS)
+@pytest.mark.parametrize(("kwargs", "message"), ATTENTION_ERRORS)
 def test_attention_cell_wrapper_argument_errors(kwargs, message):
     with pytest.raises(ValueError, match=message):
         tf.contrib.rnn.AttentionCellWrapper(tf.nn.rnn_cell.BasicLSTMCell(3), **kwargs)
@@ -474,7 +482,8 @@ def test_meta_graph_export_leaves_out_a_collection_it_cannot_serialize(tmp_path,
     pytest.importorskip("tensorboard", reason="the tensorboard extra is not installed")
     with tf.Graph().as_default():
         v = tf.Variable(tf.zeros([2]), "bias")
-        assert v.name == "Variable:0" and v.trainable == "bias"
+        assert v.name == "Variable:0"
+        assert v.trainable == "bias"
         saver = tf.train.Saver(var_list=tf.trainable_variables())
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
@@ -484,4 +493,5 @@ def test_meta_graph_export_leaves_out_a_collection_it_cannot_serialize(tmp_path,
         meta = tf.train.export_meta_graph()
         assert "trainable_variables" not in meta.collection_def
         assert "variables" not in meta.collection_def  # the same VariableDef fails there
-        assert os.path.isfile(prefix + ".meta") and os.path.isfile(prefix + ".index")
+        assert os.path.isfile(prefix + ".meta")
+        assert os.path.isfile(prefix + ".index")

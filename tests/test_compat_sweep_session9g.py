@@ -278,7 +278,8 @@ def test_create_local_cluster_gives_one_worker_whose_target_runs_sessions():
         assert sess.run(tf.constant(3)) == 3
     workers[0]._stop()
     workers, ps_servers = tf.test.create_local_cluster(2, 1)  # test_cluster_runtime.py
-    assert len(workers) == 2 and len(ps_servers) == 1
+    assert len(workers) == 2
+    assert len(ps_servers) == 1
     for server in workers + ps_servers:
         server._stop()
 

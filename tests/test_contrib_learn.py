@@ -11,15 +11,17 @@ import smallflow as tf
 from smallflow.contrib.learn.python.learn.datasets import base
 
 
-@pytest.mark.parametrize("name,rows,features,target_dtype", [
+@pytest.mark.parametrize(("name", "rows", "features", "target_dtype"), [
     ("iris", 150, 4, np.int64),
     ("boston", 506, 13, np.float64),
 ])
 def test_bundled_tabular_datasets(name, rows, features, target_dtype):
     data = tf.contrib.learn.datasets.load_dataset(name)
     assert isinstance(data, base.Dataset)
-    assert data.data.shape == (rows, features) and data.data.dtype == np.float64
-    assert data.target.shape == (rows,) and data.target.dtype == target_dtype
+    assert data.data.shape == (rows, features)
+    assert data.data.dtype == np.float64
+    assert data.target.shape == (rows,)
+    assert data.target.dtype == target_dtype
     assert tf.contrib.learn.datasets.DATASETS[name] is getattr(base, f"load_{name}")
 
 
@@ -32,7 +34,8 @@ def test_iris_classes_and_first_row():
 def test_dbpedia_fake_data_has_class_title_text_rows():
     dbpedia = tf.contrib.learn.datasets.load_dataset("dbpedia", test_with_fake_data=True)
     assert dbpedia.validation is None
-    assert dbpedia.train.data.shape[1] == 2 and dbpedia.train.target.dtype == np.int32
+    assert dbpedia.train.data.shape[1] == 2
+    assert dbpedia.train.target.dtype == np.int32
     assert len(dbpedia.test.target) >= 1
 
 
@@ -102,7 +105,8 @@ def test_get_file_downloads_once_into_the_cache(tmp_path):
     assert (cache / "datasets" / "x.data").read_text() == "1,2,3\n"
     source.write_text("changed\n")
     again = tf.contrib.keras.utils.get_file("x.data", source.as_uri(), cache_dir=str(cache))
-    assert again == path and (cache / "datasets" / "x.data").read_text() == "1,2,3\n"
+    assert again == path
+    assert (cache / "datasets" / "x.data").read_text() == "1,2,3\n"
 
 
 def test_get_file_checks_the_hash(tmp_path):

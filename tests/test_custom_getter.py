@@ -36,8 +36,10 @@ def test_a_getter_gets_tf_keyword_arguments_and_the_full_name():
     with tf.Graph().as_default(), tf.variable_scope("outer", custom_getter=getter):
         variable = tf.get_variable("v", [2, 3])
     assert set(seen) == TF_GETTER_ARGUMENTS | {"constraint"}  # **kwargs takes constraint
-    assert seen["name"] == "outer/v" and variable.op.name == "outer/v"
-    assert seen["shape"] == [2, 3] and seen["dtype"] == tf.float32
+    assert seen["name"] == "outer/v"
+    assert variable.op.name == "outer/v"
+    assert seen["shape"] == [2, 3]
+    assert seen["dtype"] == tf.float32
     assert seen["reuse"] is False
 
 

@@ -88,7 +88,8 @@ def test_structures_of_tuples_dicts_and_namedtuples_are_kept():
     with tf.Session() as sess:
         first = sess.run(element)
     assert isinstance(first, point)
-    assert first.x.tolist() == [0, 1] and first.y.tolist() == [7, 8]
+    assert first.x.tolist() == [0, 1]
+    assert first.y.tolist() == [7, 8]
 
 
 def test_static_shapes_and_types_follow_the_transformations():
@@ -171,7 +172,8 @@ def _shuffled(seed, graph_seed=None, reshuffle=None, epochs=2):
 
 def test_shuffle_is_a_permutation_repeatable_with_seeds():
     first, second = _shuffled(seed=3)
-    assert sorted(first) == list(range(20)) and first != list(range(20))
+    assert sorted(first) == list(range(20))
+    assert first != list(range(20))
     assert first != second  # reshuffled each iteration by default
     assert _shuffled(seed=3) == [first, second]
     assert _shuffled(seed=None, graph_seed=5) == _shuffled(seed=None, graph_seed=5)
@@ -180,7 +182,8 @@ def test_shuffle_is_a_permutation_repeatable_with_seeds():
 
 def test_shuffle_without_reshuffling_repeats_its_order():
     first, second = _shuffled(seed=None, reshuffle=False)
-    assert first == second and sorted(first) == list(range(20))
+    assert first == second
+    assert sorted(first) == list(range(20))
 
 
 def test_shuffle_with_a_small_buffer_keeps_elements_near_their_place():
@@ -200,7 +203,8 @@ def test_map_functions_are_traced_once_and_may_use_random_ops():
     values = _drain(Dataset.range(5).map(augment, num_parallel_calls=4))
     assert len(calls) == 1
     noise = np.array(values) - np.arange(5)
-    assert np.all((noise >= 0) & (noise < 0.5)) and len(set(noise.tolist())) > 1
+    assert np.all((noise >= 0) & (noise < 0.5))
+    assert len(set(noise.tolist())) > 1
 
 
 def test_feedable_iterator_from_string_handle():

@@ -79,7 +79,7 @@ PIPELINES = [
 ]
 
 
-@pytest.mark.parametrize("build, expected", [p[1:] for p in PIPELINES],
+@pytest.mark.parametrize(("build", "expected"), [p[1:] for p in PIPELINES],
                          ids=[p[0] for p in PIPELINES])
 def test_experimental_transformations_yield_tensorflows_elements(build, expected):
     got = _drain(build())
@@ -112,7 +112,7 @@ def test_whole_dataset_ops_run_a_fresh_pass_each_time():
         assert sess.run(pair) == (3.0, 12)
 
 
-@pytest.mark.parametrize("dataset, message", [
+@pytest.mark.parametrize(("dataset", "message"), [
     (lambda: Dataset.range(0), "empty"),
     (lambda: Dataset.range(2), "more than one element"),
 ])
@@ -135,7 +135,7 @@ CARDINALITIES = [
 ]
 
 
-@pytest.mark.parametrize("build, count", CARDINALITIES)
+@pytest.mark.parametrize(("build", "count"), CARDINALITIES)
 def test_cardinality_counts_what_the_graph_tells(build, count):
     with tf.Session() as sess:
         assert sess.run(E.cardinality(build())) == count
@@ -171,7 +171,8 @@ def test_make_csv_dataset_infers_types_and_splits_the_label(tmp_path):
     dataset = E.make_csv_dataset(str(path), 2, label_name="label", num_epochs=1,
                                  shuffle=False)
     features, label = dataset.output_types
-    assert features == {"a": tf.int32, "b": tf.float32} and label == tf.int32
+    assert features == {"a": tf.int32, "b": tf.float32}
+    assert label == tf.int32
     assert _drain(dataset) == [({"a": [1, 3], "b": [2.5, 4.0]}, [0, 1]),
                                ({"a": [5], "b": [6.5]}, [0])]
     repeated = E.make_csv_dataset(str(path), 2, shuffle_seed=1)
@@ -199,7 +200,7 @@ def test_options_are_accepted_and_refuse_unknown_settings():
     assert tf.data.AUTOTUNE == E.AUTOTUNE == -1
 
 
-@pytest.mark.parametrize("build, error, message", [
+@pytest.mark.parametrize(("build", "error", "message"), [
     (lambda: Dataset.range(3).apply(E.scan(tf.constant(0, tf.int64), lambda s, v: s)),
      TypeError, "pair"),
     (lambda: Dataset.range(3).apply(E.scan(tf.constant(0, tf.int64),
@@ -225,12 +226,13 @@ def test_string_slices_can_be_batched():
 
 def test_random_dataset_is_endless_and_reproducible_with_a_seed():
     first = _drain(E.RandomDataset(seed=5).take(4))
-    assert first == _drain(E.RandomDataset(seed=5).take(4)) and len(set(first)) == 4
+    assert first == _drain(E.RandomDataset(seed=5).take(4))
+    assert len(set(first)) == 4
     with tf.Session() as sess:
         assert sess.run(E.cardinality(E.RandomDataset(1))) == E.INFINITE_CARDINALITY
 
 
-@pytest.mark.parametrize("expected, message", [(2, "at least 3"), (4, "only 3")])
+@pytest.mark.parametrize(("expected", "message"), [(2, "at least 3"), (4, "only 3")])
 def test_assert_cardinality_fails_when_the_count_differs(expected, message):
     assert _drain(Dataset.range(3).apply(E.assert_cardinality(3))) == [0, 1, 2]
     with pytest.raises(tf.errors.FailedPreconditionError, match=message):

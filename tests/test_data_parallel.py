@@ -68,7 +68,7 @@ PIPELINES = [
 ]
 
 
-@pytest.mark.parametrize("build, expected", [p[1:] for p in PIPELINES],
+@pytest.mark.parametrize(("build", "expected"), [p[1:] for p in PIPELINES],
                          ids=[p[0] for p in PIPELINES])
 def test_background_work_keeps_the_elements_and_their_order(build, expected):
     with tf.Session() as sess:
@@ -162,7 +162,7 @@ def test_no_thread_outlives_its_iterator(end):
     assert _pipeline_threads() == []
 
 
-@pytest.mark.parametrize("calls, message", [(0, "num_parallel_calls"), (-3, "num_parallel_calls")])
+@pytest.mark.parametrize(("calls", "message"), [(0, "num_parallel_calls"), (-3, "num_parallel_calls")])
 def test_bad_parallelism_is_an_invalid_argument(calls, message):
     dataset = Dataset.range(3).map(lambda v: v, num_parallel_calls=calls)
     with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError, match=message):

@@ -218,7 +218,7 @@ def test_shards_are_disjoint_and_cover_the_training_set(tmp_path):
     assert sorted(seen.tolist()) == list(range(10))
     assert [p.num_examples for p in parts] == [4, 3, 3]
     np.testing.assert_array_equal(parts[1].labels, [1, 4, 7])
-    np.testing.assert_array_equal(parts[1].images, 
+    np.testing.assert_array_equal(parts[1].images,
                                   images[1::3].reshape(3, 4).astype(np.float32)
                                   * np.float32(1 / 255))
 

@@ -36,7 +36,8 @@ def test_estimator_trains_evaluates_predicts_and_resumes_from_its_checkpoint(tmp
     estimator.train(_train_input(), steps=30)
     assert estimator.latest_checkpoint().endswith("model.ckpt-30")
     first = estimator.evaluate(EVAL_INPUT)
-    assert first["global_step"] == 30 and first["accuracy"] > 0.9
+    assert first["global_step"] == 30
+    assert first["accuracy"] > 0.9
     assert set(first) == {"accuracy", "loss", "global_step"}
     again = tf.estimator.Estimator(_model_fn, str(tmp_path), params={"learning_rate": 0.5})
     again.train(_train_input(), steps=10)
@@ -85,7 +86,8 @@ def test_canned_dnn_and_linear_classifiers_learn(tmp_path):
                                      config=config)
     dnn.train(_train_input(), steps=100)
     result = dnn.evaluate(EVAL_INPUT)
-    assert result["accuracy"] > 0.9 and result["auc"] > 0.95
+    assert result["accuracy"] > 0.9
+    assert result["auc"] > 0.95
     assert {"average_loss", "loss", "precision", "recall", "label/mean"} <= set(result)
     prediction = next(dnn.predict(tf.estimator.inputs.numpy_input_fn({"x": X[:1]},
                                                                       shuffle=False)))
@@ -194,4 +196,5 @@ def test_pandas_input_fn_reads_dataframe_columns():
         frame, pandas.Series([0, 1, 0]), batch_size=2, shuffle=False)()
     with tf.Session() as sess:
         first = sess.run([features, labels])
-    assert first[0]["a"].tolist() == [1.0, 2.0] and first[1].tolist() == [0, 1]
+    assert first[0]["a"].tolist() == [1.0, 2.0]
+    assert first[1].tolist() == [0, 1]

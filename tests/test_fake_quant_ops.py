@@ -48,9 +48,10 @@ def test_straight_through_gradient_and_range_gradients():
         dx, dlow, dhigh = sess.run([dx, dlow, dhigh])
     # The range is nudged so that 0 is a level: its ends are where far values clamp to.
     nudged_min, nudged_max = _reference(np.array([-100.0, 100.0]), -2.0, 2.0)
-    inside = (X >= nudged_min) & (X <= nudged_max)
+    inside = (nudged_min <= X) & (nudged_max >= X)
     assert dx.tolist() == inside.astype(np.float32).tolist()
-    assert dlow == np.sum(X < nudged_min) and dhigh == np.sum(X > nudged_max)
+    assert dlow == np.sum(nudged_min > X)
+    assert dhigh == np.sum(nudged_max < X)
 
 
 def test_per_channel_ranges_apply_to_the_last_dimension():

@@ -73,7 +73,8 @@ def test_fused_results_equal_the_unfused_ones_bit_for_bit(monkeypatch, layer, dt
     _unfused(monkeypatch)
     separate = _run(layer, dtype, special)
     for a, b in zip(fused, separate, strict=True):
-        assert a.dtype == b.dtype and a.shape == b.shape
+        assert a.dtype == b.dtype
+        assert a.shape == b.shape
         np.testing.assert_array_equal(a, b)
 
 
@@ -97,7 +98,8 @@ def test_a_fused_pool_gives_the_unfused_results(monkeypatch, pool, dtype, specia
     fused = _pooled(pool, dtype, special, batch)
     _unfused(monkeypatch)
     separate = _pooled(pool, dtype, special, batch)
-    assert fused.dtype == separate.dtype and fused.shape == separate.shape
+    assert fused.dtype == separate.dtype
+    assert fused.shape == separate.shape
     np.testing.assert_array_equal(fused, separate)
 
 
@@ -130,7 +132,8 @@ def test_fused_relu_and_pool_gradients_equal_the_unfused_ones(monkeypatch, pool,
     _unfused(monkeypatch)
     separate = _pooled_gradients(pool, dtype, special, channels)
     for a, b in zip(fused, separate, strict=True):
-        assert a.dtype == b.dtype and a.shape == b.shape
+        assert a.dtype == b.dtype
+        assert a.shape == b.shape
         np.testing.assert_array_equal(a, b)
 
 
@@ -180,7 +183,7 @@ def _step_types(fetches_of):
             return [op.type for op in plan.step_ops]
 
 
-@pytest.mark.parametrize("fetches_of, fused, pooled", [
+@pytest.mark.parametrize(("fetches_of", "fused", "pooled"), [
     (lambda net: net["relu"], "Relu", False),
     (lambda net: net["train"], "Relu", False),  # the add's gradient reads the conv's shape
     (lambda net: net["pooled"], "MaxPool", True),
@@ -203,7 +206,8 @@ def test_a_training_step_fuses_the_relu_and_pool_gradients():
     """Only the filter and bias gradients read the ReLU's gradient (the input is fed): they
     and ReluGrad(MaxPoolGrad) become one step in the filter gradient's place (conv_phases)."""
     types = _step_types(lambda net: net["pool train"])
-    assert "MaxPoolGrad" not in types and "ReluGrad" not in types
+    assert "MaxPoolGrad" not in types
+    assert "ReluGrad" not in types
     assert types.count("Conv2DBackpropFilter") == 1
 
 

@@ -142,7 +142,8 @@ def test_image_loader_returns_a_digit_or_raises_image_error(tmp_path, fmt, damag
     except ImageError as error:
         assert str(path) in str(error)
     else:
-        assert digit.shape == (784,) and np.isfinite(digit).all()
+        assert digit.shape == (784,)
+        assert np.isfinite(digit).all()
     finally:
         imaging.MAX_PIXELS = budget
         Image.MAX_IMAGE_PIXELS = budget  # what load_digit leaves set

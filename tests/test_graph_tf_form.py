@@ -44,7 +44,8 @@ def test_variables_are_variable_v2_with_assign_and_read_identity():
     assert list(nodes["softmax/W/Assign"].input)[0] == "softmax/W"
     assert nodes["softmax/W/read"].op == "Identity"
     loss = nodes["loss"]
-    assert loss.op == "Mean" and len(loss.input) == 2
+    assert loss.op == "Mean"
+    assert len(loss.input) == 2
     assert nodes[loss.input[1]].op == "Const"
 
 

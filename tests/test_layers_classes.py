@@ -26,7 +26,8 @@ def test_a_layer_object_builds_once_and_shares_its_variables_across_calls():
     assert _names(tf.global_variables()) == ["proj/kernel:0", "proj/bias:0"]
     assert _names(dense.trainable_weights) == ["proj/kernel:0", "proj/bias:0"]
     assert dense.name == "proj"
-    assert a.op.name.startswith("proj/") and b.op.name.startswith("proj/")
+    assert a.op.name.startswith("proj/")
+    assert b.op.name.startswith("proj/")
     assert dense.kernel.shape.as_list() == [4, 3]
 
 
@@ -66,7 +67,8 @@ def test_regularizers_add_to_the_regularization_losses_collection():
                          bias_initializer=tf.ones_initializer())
     layer(x)
     losses = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
-    assert len(losses) == 2 and len(layer.losses) == 2
+    assert len(losses) == 2
+    assert len(layer.losses) == 2
     assert _run(tf.add_n(losses)) == pytest.approx(4.0 + 2.0)
 
 

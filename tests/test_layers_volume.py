@@ -44,7 +44,7 @@ NAMES_AND_SHAPES = [
 ]
 
 
-@pytest.mark.parametrize("build, input_shape, variables, output_shape", NAMES_AND_SHAPES)
+@pytest.mark.parametrize(("build", "input_shape", "variables", "output_shape"), NAMES_AND_SHAPES)
 def test_variables_and_output_shapes_are_tensorflows(build, input_shape, variables,
                                                      output_shape):
     y = build(tf.placeholder(tf.float32, input_shape))
@@ -129,7 +129,7 @@ def test_conv3d_transpose_is_the_input_gradient_of_conv3d():
                                rtol=1e-10)
 
 
-@pytest.mark.parametrize("layer, reduce", [
+@pytest.mark.parametrize(("layer", "reduce"), [
     (layers.MaxPooling3D, np.max),
     (layers.AveragePooling3D, np.mean),
 ])
@@ -140,7 +140,7 @@ def test_3d_pooling_reduces_each_window(layer, reduce):
     np.testing.assert_allclose(y_value, reduce(windows, axis=(2, 4, 6)), rtol=1e-6)
 
 
-@pytest.mark.parametrize("build, shape", [
+@pytest.mark.parametrize(("build", "shape"), [
     (lambda x, f: layers.conv3d(x, 2, 2, padding="same", data_format=f), [2, 3, 4, 4, 5]),
     (lambda x, f: layers.conv3d_transpose(x, 2, 2, strides=2, data_format=f), [2, 3, 2, 3, 2]),
     (lambda x, f: layers.max_pooling3d(x, 2, 2, data_format=f), [1, 2, 4, 4, 4]),
@@ -176,7 +176,7 @@ def test_gradients_flow_to_the_separable_and_3d_kernels():
             assert error < 1e-5
 
 
-@pytest.mark.parametrize("build, message", [
+@pytest.mark.parametrize(("build", "message"), [
     (lambda: layers.conv3d(tf.placeholder(tf.float32, [None, 4, 4, 2]), 2, 2), "5-D"),
     (lambda: layers.separable_conv2d(tf.placeholder(tf.float32, [None, 4, 4, 2]), 2, 2,
                                      depth_multiplier=0), "depth_multiplier"),

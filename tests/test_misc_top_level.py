@@ -63,7 +63,8 @@ def test_tf2_switches_are_refused_with_an_explanation(switch):
 
 @pytest.mark.parametrize("dtype", [tf.qint8, tf.quint8, tf.qint16, tf.quint16, tf.qint32])
 def test_quantized_dtypes_are_tokens_that_refuse_arithmetic(dtype):
-    assert dtype.is_quantized and not dtype.is_floating
+    assert dtype.is_quantized
+    assert not dtype.is_floating
     assert tf.as_dtype(dtype.name) is dtype
     assert dtype in tf.QUANTIZED_DTYPES
     with pytest.raises(TypeError):

@@ -10,10 +10,9 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import SHARED_MNIST
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from conftest import SHARED_MNIST
 
 from smallflow import dtypes
 from smallflow.datasets import download, idx, mnist

@@ -14,9 +14,15 @@ import pytest
 
 import smallflow as tf
 import smallflow.distribute.mpi_ops  # noqa: F401 - registers the MPI op types
-from smallflow.ops import broadcast_ops, nn_ops, pad_ops, tensor_array_ops, training_ops
+from smallflow.ops import (
+    broadcast_ops,
+    nn_ops,
+    pad_ops,
+    tensor_array_ops,
+    tf_graph_ops,
+    training_ops,
+)
 from smallflow.ops import sparse_training_ops as sto
-from smallflow.ops import tf_graph_ops
 from smallflow.ops.common import make_op
 from smallflow.registry import OP_DEFS
 

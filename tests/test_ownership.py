@@ -37,7 +37,7 @@ _KEPT = np.zeros(4, np.float32)
 
 
 @pytest.mark.parametrize(
-    "make, expected",
+    ("make", "expected"),
     [
         (_fresh, (True, True)),
         (lambda: _KEPT, (False, False)),  # a module global holds it
@@ -145,7 +145,7 @@ _ELEMENTWISE = [
 ]
 
 
-@pytest.mark.parametrize("build, expected", [case[1:] for case in _ELEMENTWISE],
+@pytest.mark.parametrize(("build", "expected"), [case[1:] for case in _ELEMENTWISE],
                          ids=[case[0] for case in _ELEMENTWISE])
 def test_elementwise_results_and_inputs_survive_reuse(build, expected):
     # Large enough for the kernels to write in place (cwise_ops._IN_PLACE_MIN).

@@ -51,7 +51,8 @@ def test_fifo_queue_enqueue_dequeue_size_and_close():
         assert sess.run(queue.size()) == 3
         assert sess.run(number) == 1
         first, second = sess.run(batch)
-        assert first.tolist() == [4, 5] and second.shape == (2, 2)
+        assert first.tolist() == [4, 5]
+        assert second.shape == (2, 2)
         sess.run(queue.close())
         with pytest.raises(tf.errors.OutOfRangeError, match="is closed and has insufficient"):
             sess.run(number)
@@ -135,7 +136,8 @@ def test_queue_runners_without_a_coordinator_stop_when_the_session_closes():
     element = queue.dequeue()
     with tf.Session() as sess:
         threads = tf.train.start_queue_runners(sess)
-        assert threads and all(t.daemon for t in threads)
+        assert threads
+        assert all(t.daemon for t in threads)
         assert sess.run(element) in (b"a", b"b")
     for thread in threads:
         thread.join(5)
@@ -203,7 +205,8 @@ def test_decode_csv_errors_name_the_field(records, defaults, message):
 def test_is_closed_says_whether_the_queue_was_closed():
     queue = tf.FIFOQueue(3, tf.float32, shapes=[[]])
     closed = queue.is_closed()
-    assert closed.dtype == tf.bool and closed.shape.as_list() == []
+    assert closed.dtype == tf.bool
+    assert closed.shape.as_list() == []
     with tf.Session() as sess:
         assert not sess.run(closed)
         sess.run(queue.close())

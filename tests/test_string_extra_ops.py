@@ -79,7 +79,8 @@ def test_fingerprint_is_eight_bytes_per_row():
     y = tf.fingerprint(tf.constant(np.arange(6).reshape(3, 2)))
     assert y.shape.as_list() == [3, 8]
     value = _run(y)
-    assert value.dtype == np.uint8 and len({bytes(row) for row in value}) == 3
+    assert value.dtype == np.uint8
+    assert len({bytes(row) for row in value}) == 3
 
 
 @pytest.mark.parametrize(
@@ -265,7 +266,8 @@ def test_sparse_tensors_round_trip_through_serialized_strings():
     back = tf.deserialize_many_sparse(many, tf.float32)
     with tf.Session() as sess:
         one_value, many_value, result = sess.run([one, many, back])
-    assert one_value.shape == (3,) and many_value.shape == (3, 3)
+    assert one_value.shape == (3,)
+    assert many_value.shape == (3, 3)
     assert result.indices.tolist() == [[0, 1, 1], [1, 0, 2]]
     assert result.values.tolist() == [1.5, 2.5]
     assert result.dense_shape.tolist() == [3, 2, 3]
@@ -314,7 +316,8 @@ def test_parse_sequence_example_pads_and_reports_lengths():
         [record, record], sequence_features={"tokens": tf.FixedLenSequenceFeature(
             [2], tf.int64)})
     value, length = _run([sequences["tokens"], lengths["tokens"]])
-    assert value.shape == (2, 2, 2) and length.tolist() == [2, 2]
+    assert value.shape == (2, 2, 2)
+    assert length.tolist() == [2, 2]
 
 
 def test_missing_sequence_feature_is_an_error_unless_allowed():

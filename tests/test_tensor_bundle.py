@@ -69,7 +69,8 @@ def test_smallflow_writes_the_bytes_tensorflow_wrote(tmp_path):
 def test_the_tf1_resume_idiom_finds_and_restores_a_tensorflow_checkpoint(tmp_path):
     folder = _fixture_copy(tmp_path)
     state = tf.train.get_checkpoint_state(str(folder))
-    assert state and tf.train.checkpoint_exists(state.model_checkpoint_path)
+    assert state
+    assert tf.train.checkpoint_exists(state.model_checkpoint_path)
     kernel = tf.Variable(tf.zeros([3, 4]), name="dense/kernel")
     words = tf.Variable(["", "", ""], name="words")
     saver = tf.train.Saver([kernel, words])

@@ -9,7 +9,7 @@ import pytest
 import smallflow as tf
 
 
-@pytest.mark.parametrize("op_type,method,value", [
+@pytest.mark.parametrize(("op_type", "method", "value"), [
     ("Assign", "assign", 3.0),
     ("AssignAdd", "assign_add", 2.0),
     ("AssignSub", "assign_sub", 2.0),
@@ -49,7 +49,7 @@ def test_an_assignment_to_an_uninitialized_variable_initializes_it_alone():
         assert sess.run(other.assign_sub(0.5)) == 1.5
 
 
-@pytest.mark.parametrize("path,value", [
+@pytest.mark.parametrize(("path", "value"), [
     # nlintz/TensorFlow-Tutorials 07_lstm.py; many GPU-minded programs do the same.
     ("gpu_options.allow_growth", True),
     ("gpu_options.per_process_gpu_memory_fraction", 0.4),

@@ -53,7 +53,8 @@ def test_metric_variables_are_local_and_named_after_the_metric():
                      "loss_mean/count:0", "precision/true_positives/count:0",
                      "precision/false_positives/count:0"]
     assert [v.name for v in tf.get_collection(tf.GraphKeys.METRIC_VARIABLES)] == names
-    assert tf.global_variables() == [] and tf.trainable_variables() == []
+    assert tf.global_variables() == []
+    assert tf.trainable_variables() == []
 
 
 def test_local_variables_initializer_resets_a_metric():
@@ -69,7 +70,8 @@ def test_local_variables_initializer_resets_a_metric():
 def test_weighted_mean_and_the_collections_arguments():
     value, update = tf.metrics.mean(tf.constant([1.0, 3.0]), weights=[3.0, 1.0],
                                     metrics_collections=["m"], updates_collections=["u"])
-    assert tf.get_collection("m") == [value] and tf.get_collection("u") == [update]
+    assert tf.get_collection("m") == [value]
+    assert tf.get_collection("u") == [update]
     with tf.Session() as sess:
         sess.run(tf.local_variables_initializer())
         assert sess.run(update) == pytest.approx(1.5)
@@ -193,7 +195,7 @@ EXTRA = [
 ]
 
 
-@pytest.mark.parametrize("build, expected", [e[1:] for e in EXTRA], ids=[e[0] for e in EXTRA])
+@pytest.mark.parametrize(("build", "expected"), [e[1:] for e in EXTRA], ids=[e[0] for e in EXTRA])
 def test_more_metrics_stream_tensorflows_values(build, expected):
     value, update = build()
     with tf.Session() as sess:
@@ -205,7 +207,8 @@ def test_more_metrics_stream_tensorflows_values(build, expected):
         np.testing.assert_allclose(first, expected)
         np.testing.assert_allclose(final, 2 * np.array(expected))
     else:
-        assert first == pytest.approx(expected) and second == pytest.approx(expected)
+        assert first == pytest.approx(expected)
+        assert second == pytest.approx(expected)
         assert final == pytest.approx(expected)
 
 

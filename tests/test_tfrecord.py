@@ -27,7 +27,8 @@ def test_crc32c_and_record_framing_match_tensorflows_format(tmp_path):
     with tf.python_io.TFRecordWriter(str(path)) as writer:
         writer.write(b"hello")
     data = path.read_bytes()
-    assert struct.unpack("<Q", data[:8]) == (5,) and data[12:17] == b"hello"
+    assert struct.unpack("<Q", data[:8]) == (5,)
+    assert data[12:17] == b"hello"
     assert len(data) == 8 + 4 + 5 + 4
     assert list(tf.python_io.tf_record_iterator(str(path))) == [b"hello"]
 
@@ -65,10 +66,12 @@ def test_parse_single_example_and_parse_example():
     batch = tf.parse_example([first, second], FEATURES)
     with tf.Session() as sess:
         one, many = sess.run([single, batch])
-    assert one["label"] == 3 and one["missing"] == -1
+    assert one["label"] == 3
+    assert one["missing"] == -1
     assert one["values"].tolist() == [1.0, 2.0]
     assert one["tags"].values.tolist() == [b"x"]
-    assert many["label"].tolist() == [3, 4] and many["values"].shape == (2, 2)
+    assert many["label"].tolist() == [3, 4]
+    assert many["values"].shape == (2, 2)
     assert many["tags"].indices.tolist() == [[0, 0], [1, 0], [1, 1]]
     assert many["tags"].dense_shape.tolist() == [2, 2]
 
@@ -100,7 +103,8 @@ def test_tfrecord_dataset_of_examples_and_tfrecord_reader(tmp_path):
     element = dataset.make_one_shot_iterator().get_next()
     with tf.Session() as sess:
         first = sess.run(element)
-    assert first["label"].tolist() == [0, 1] and first["values"][1].tolist() == [1.0, 2.0]
+    assert first["label"].tolist() == [0, 1]
+    assert first["values"][1].tolist() == [1.0, 2.0]
     tf.reset_default_graph()
     queue = tf.train.string_input_producer([path], num_epochs=1, shuffle=False)
     _, record = tf.TFRecordReader().read(queue)

@@ -114,7 +114,8 @@ def test_forward_is_within_the_bound_of_the_exact_result(case):
     x, w, padding = case
     exact, scale = reference(x, w, padding)
     result = ck.conv2d(x, w, (1, 1), padding)
-    assert result.dtype == np.float32 and result.flags.c_contiguous
+    assert result.dtype == np.float32
+    assert result.flags.c_contiguous
     assert result.shape == exact.shape
     assert relative_error(result, exact, scale) <= BOUND[w.shape[0]]
 
@@ -131,7 +132,8 @@ def test_input_gradient_is_within_the_bound_of_the_exact_result(case):
     size = ck.conv2d_backprop_input(x.shape, np.abs(w).astype(np.float64),
                                     np.abs(grad).astype(np.float64), (1, 1), padding)
     result = ck.conv2d_backprop_input(x.shape, w, grad, (1, 1), padding)
-    assert result.dtype == np.float32 and result.shape == x.shape
+    assert result.dtype == np.float32
+    assert result.shape == x.shape
     assert relative_error(result, exact, float(size.max())) <= BOUND[w.shape[0]]
 
 
@@ -149,7 +151,8 @@ def test_filter_gradient_is_within_the_bound_of_the_exact_result(case):
     with pytest.MonkeyPatch.context() as patch:  # small outputs too (see usable)
         patch.setattr(winograd, "MIN_FILTER_OUTPUT", winograd.MIN_OUTPUT)
         result = ck.conv2d_backprop_filter(x, w.shape, grad, (1, 1), padding)
-    assert result.dtype == np.float32 and result.shape == w.shape
+    assert result.dtype == np.float32
+    assert result.shape == w.shape
     assert result.flags.c_contiguous
     assert relative_error(result, exact, float(size.max())) <= BOUND[w.shape[0]]
 
@@ -356,5 +359,6 @@ def test_a_small_cnn_trains_as_well_with_winograd_as_without(algorithm):
     algorithm("direct")
     direct = train()
     print(f"loss after {STEPS} steps: Winograd {fast:.4f}, direct {direct:.4f}")
-    assert fast < 0.2 and direct < 0.2
+    assert fast < 0.2
+    assert direct < 0.2
     assert abs(fast - direct) < 0.05

@@ -14,9 +14,10 @@ from . import (  # noqa: A004
     errors,
     estimator,
     feature_column,
-    image,
     flags,
     gfile,
+    graph_util,
+    image,
     initializers,
     io,
     keras,
@@ -27,20 +28,26 @@ from . import (  # noqa: A004
     losses,
     math,
     metrics,
+    nest,
     nn,
     python_io,
     ragged,
     random,
     saved_model,
+    signal,
     sparse,
+    spectral,
     strings,
     summary,
     tb_protos,
     test,
     train,
+    version,
 )
-from ._version import SMALLFLOW_VERSION, __version__
+from ._version import GIT_VERSION, SMALLFLOW_VERSION, VERSION, __version__
+from .device_spec import DeviceSpec
 from .dtypes import (
+    QUANTIZED_DTYPES,  # h9a: quantized dtype tokens, resource and variant
     DType,
     as_dtype,
     bool,  # noqa: A004 - TensorFlow's public name
@@ -65,14 +72,12 @@ from .dtypes import (
     int32_ref,
     int64,
     int64_ref,
-    QUANTIZED_DTYPES,  # h9a: quantized dtype tokens, resource and variant
     qint8,
     qint16,
     qint32,
     quint8,
     quint16,
     resource,
-    variant,
     string,
     string_ref,
     uint8,
@@ -80,6 +85,39 @@ from .dtypes import (
     uint16,
     uint32,
     uint64,
+    variant,
+)
+from .eager import variables as _eager_variables  # noqa: F401 - eager tf.Variable
+from .eager.tape import GradientTape
+from .framework_extras import (
+    AggregationMethod,
+    VariableAggregation,
+    VariableSynchronization,
+    colocate_with,
+    control_flow_v2_enabled,
+    disable_control_flow_v2,
+    disable_eager_execution,
+    disable_resource_variables,
+    disable_tensor_equality,
+    disable_v2_behavior,
+    disable_v2_tensorshape,
+    enable_control_flow_v2,
+    enable_eager_execution,
+    enable_resource_variables,
+    enable_tensor_equality,
+    enable_v2_behavior,
+    enable_v2_tensorshape,
+    executing_eagerly,
+    executing_eagerly_outside_functions,
+    get_local_variable,
+    get_logger,
+    hessians,
+    init_scope,
+    make_template,
+    no_regularizer,
+    op_scope,
+    resource_variables_enabled,
+    variable_op_scope,
 )
 from .gradients import gradients
 from .graph import (
@@ -103,18 +141,49 @@ from .graph import (
     set_random_seed,
 )
 from .graph_import import import_graph_def
+from .graph_io import (
+    GRAPH_DEF_VERSION,
+    GRAPH_DEF_VERSION_MIN_CONSUMER,
+    GRAPH_DEF_VERSION_MIN_PRODUCER,
+)
 from .init_ops import (
     constant_initializer,
-    orthogonal_initializer,
-    uniform_unit_scaling_initializer,
     glorot_normal_initializer,
     glorot_uniform_initializer,
     ones_initializer,
+    orthogonal_initializer,
     random_normal_initializer,
     random_uniform_initializer,
     truncated_normal_initializer,
+    uniform_unit_scaling_initializer,
     variance_scaling_initializer,
     zeros_initializer,
+)
+from .ops.array_extra_ops import (
+    arg_max,
+    arg_min,
+    argsort,
+    batch_to_space,
+    batch_to_space_nd,
+    depth_to_space,
+    dynamic_partition,
+    dynamic_stitch,
+    extract_image_patches,
+    gather_nd,
+    histogram_fixed_width,
+    histogram_fixed_width_bins,
+    meshgrid,
+    reverse_sequence,
+    scatter_nd,
+    searchsorted,
+    sequence_mask,
+    setdiff1d,
+    sort,
+    space_to_batch,
+    space_to_batch_nd,
+    space_to_depth,
+    unique,
+    unique_with_counts,
 )
 from .ops.array_ops import (
     boolean_mask,
@@ -158,7 +227,16 @@ from .ops.array_ops import (
     zeros,
     zeros_like,
 )
-from . import nest
+from .ops.clip_ops import clip_by_average_norm, clip_by_global_norm, clip_by_norm, global_norm
+from .ops.complex_ops import (  # noqa: A004
+    angle,
+    complex,
+    conj,
+    imag,
+    real,
+    to_complex64,
+    to_complex128,
+)
 from .ops.control_flow_ops import (  # noqa: A004
     case,
     cond,
@@ -168,8 +246,129 @@ from .ops.control_flow_ops import (  # noqa: A004
     while_loop,
     with_dependencies,
 )
+from .ops.data_flow_ops import (
+    FIFOQueue,
+    PaddingFIFOQueue,
+    PriorityQueue,
+    QueueBase,
+    RandomShuffleQueue,
+)
+from .ops.debug_ops import (
+    Assert,
+    Print,
+    add_check_numerics_ops,
+    assert_equal,
+    assert_greater,
+    assert_greater_equal,
+    assert_integer,
+    assert_less,
+    assert_less_equal,
+    assert_near,
+    assert_negative,
+    assert_non_negative,
+    assert_non_positive,
+    assert_none_equal,
+    assert_positive,
+    assert_proper_iterable,
+    assert_rank,
+    assert_rank_at_least,
+    assert_rank_in,
+    assert_same_float_dtype,
+    assert_scalar,
+    assert_type,
+    check_numerics,
+    is_non_decreasing,
+    is_numeric_tensor,
+    is_strictly_increasing,
+    verify_tensor_all_finite,
+)
+from .ops.debug_ops import print_v2 as print  # noqa: A004 - TensorFlow's public name
+from .ops.eager_py_func_ops import py_function
+from .ops.edit_distance_ops import edit_distance
+from .ops.fake_quant_ops import (
+    fake_quant_with_min_max_args,
+    fake_quant_with_min_max_args_gradient,
+    fake_quant_with_min_max_vars,
+    fake_quant_with_min_max_vars_gradient,
+    fake_quant_with_min_max_vars_per_channel,
+    fake_quant_with_min_max_vars_per_channel_gradient,
+)
+from .ops.fft_ops import fft, fft2d, fft3d, ifft, ifft2d, ifft3d
 from .ops.functional_ops import foldl, foldr, map_fn, scan
-from .ops.tensor_array_ops import TensorArray
+from .ops.indexed_slices import (
+    IndexedSlices,
+    IndexedSlicesValue,
+    convert_to_tensor_or_indexed_slices,
+)
+from .ops.io_extra_ops import (
+    decode_compressed,
+    decode_json_example,
+    parse_tensor,
+    serialize_tensor,
+    write_file,
+)
+from .ops.io_ops import (
+    FixedLengthRecordReader,
+    ReaderBase,
+    TextLineReader,
+    TFRecordReader,
+    WholeFileReader,
+    decode_csv,
+    decode_raw,
+    matching_files,
+    read_file,
+)
+
+# The "math" namespaces of issue 9 (tf.linalg extras, sparse tensors, random extras).
+from .ops.linalg_extra_ops import (
+    matrix_square_root,
+    self_adjoint_eig,
+    self_adjoint_eigvals,
+    svd,
+)
+from .ops.linalg_ops import (
+    cholesky,
+    cholesky_solve,
+    einsum,
+    eye,
+    matrix_band_part,
+    matrix_determinant,
+    matrix_diag,
+    matrix_diag_part,
+    matrix_inverse,
+    matrix_set_diag,
+    matrix_solve,
+    matrix_solve_ls,
+    matrix_transpose,
+    matrix_triangular_solve,
+    norm,
+    qr,
+    tensordot,
+    trace,
+)
+from .ops.math_extra_ops import (
+    accumulate_n,
+    batch_gather,
+    bincount,
+    broadcast_dynamic_shape,
+    broadcast_static_shape,
+    confusion_matrix,
+    cross,
+    ensure_shape,
+    get_static_value,
+    invert_permutation,
+    lbeta,
+    log_sigmoid,
+    repeat,
+    roll,
+    saturate_cast,
+    scalar_mul,
+    shape_n,
+    tensor_scatter_nd_add,
+    tensor_scatter_nd_sub,
+    tensor_scatter_nd_update,
+    unravel_index,
+)
 from .ops.math_ops import (
     abs,  # noqa: A004
     add,
@@ -236,14 +435,7 @@ from .ops.math_ops import (
     truediv,
     unsorted_segment_sum,
 )
-from .ops.random_ops import random_normal, random_uniform, truncated_normal
-from .ops.data_flow_ops import (
-    FIFOQueue,
-    PaddingFIFOQueue,
-    PriorityQueue,
-    QueueBase,
-    RandomShuffleQueue,
-)
+from .ops.misc_extra_ops import bitcast, timestamp
 from .ops.parsing_ops import (
     FixedLenFeature,
     SparseTensor,
@@ -252,84 +444,8 @@ from .ops.parsing_ops import (
     parse_example,
     parse_single_example,
 )
-from .ragged.ragged_tensor import RaggedTensor
-from .ops.io_ops import (
-    FixedLengthRecordReader,
-    ReaderBase,
-    TextLineReader,
-    TFRecordReader,
-    WholeFileReader,
-    decode_csv,
-    decode_raw,
-    matching_files,
-    read_file,
-)
-from .ops.string_ops import as_string, string_join, string_to_number
-# h9a: string ops, hashing (tf.X top-level names of TF1)
-from .ops.string_extra_ops import (
-    decode_base64,
-    encode_base64,
-    reduce_join,
-    regex_replace,
-    string_split,
-    string_strip,
-    substr,
-)
-from .ops.io_extra_ops import (
-    decode_compressed,
-    decode_json_example,
-    parse_tensor,
-    serialize_tensor,
-    write_file,
-)
-from .ops.misc_extra_ops import bitcast, timestamp
-from .ops.fake_quant_ops import (
-    fake_quant_with_min_max_args,
-    fake_quant_with_min_max_args_gradient,
-    fake_quant_with_min_max_vars,
-    fake_quant_with_min_max_vars_gradient,
-    fake_quant_with_min_max_vars_per_channel,
-    fake_quant_with_min_max_vars_per_channel_gradient,
-)
-from .ops.sequence_parsing_ops import FixedLenSequenceFeature, parse_single_sequence_example
-from .ops.sparse_serialization_ops import (
-    deserialize_many_sparse,
-    serialize_many_sparse,
-    serialize_sparse,
-)
-from .ops.complex_ops import (  # noqa: A004
-    angle,
-    complex,
-    conj,
-    imag,
-    real,
-    to_complex64,
-    to_complex128,
-)
-from .ops.fft_ops import fft, fft2d, fft3d, ifft, ifft2d, ifft3d
-from . import graph_util, signal, spectral, version
-from ._version import GIT_VERSION, VERSION
-from .device_spec import DeviceSpec
-from .graph_io import (
-    GRAPH_DEF_VERSION,
-    GRAPH_DEF_VERSION_MIN_CONSUMER,
-    GRAPH_DEF_VERSION_MIN_PRODUCER,
-)
-from .framework_extras import (
-    enable_control_flow_v2,
-    enable_eager_execution,
-    enable_resource_variables,
-    enable_tensor_equality,
-    enable_v2_behavior,
-    enable_v2_tensorshape,
-    get_logger,
-)
-from .ops.string_hash_ops import (
-    fingerprint,
-    string_to_hash_bucket,
-    string_to_hash_bucket_fast,
-    string_to_hash_bucket_strong,
-)
+from .ops.random_extra_ops import multinomial, random_crop, random_shuffle
+from .ops.random_ops import get_seed, random_normal, random_uniform, truncated_normal
 from .ops.scatter_ops import (
     assign,
     assign_add,
@@ -346,6 +462,67 @@ from .ops.scatter_ops import (
     scatter_sub,
     scatter_update,
 )
+from .ops.script_ops import (
+    custom_gradient,
+    grad_pass_through,
+    guarantee_const,
+    identity_n,
+    numpy_function,
+    py_func,
+    recompute_grad,
+)
+from .ops.segment_ops import (
+    segment_max,
+    segment_mean,
+    segment_min,
+    segment_prod,
+    segment_sum,
+    unsorted_segment_max,
+    unsorted_segment_mean,
+    unsorted_segment_min,
+    unsorted_segment_prod,
+    unsorted_segment_sqrt_n,
+)
+from .ops.sequence_parsing_ops import FixedLenSequenceFeature, parse_single_sequence_example
+from .ops.sparse_embedding_ops import sparse_mask
+from .ops.sparse_math_ops import (
+    sparse_add,
+    sparse_fill_empty_rows,
+    sparse_matmul,
+    sparse_maximum,
+    sparse_merge,
+    sparse_minimum,
+    sparse_reduce_max,
+    sparse_reduce_max_sparse,
+    sparse_reduce_sum,
+    sparse_reduce_sum_sparse,
+    sparse_segment_mean,
+    sparse_segment_sqrt_n,
+    sparse_segment_sum,
+    sparse_softmax,
+    sparse_tensor_dense_matmul,
+    sparse_to_indicator,
+)
+from .ops.sparse_ops import (
+    sparse_concat,
+    sparse_placeholder,
+    sparse_reorder,
+    sparse_reset_shape,
+    sparse_reshape,
+    sparse_retain,
+    sparse_slice,
+    sparse_split,
+    sparse_tensor_to_dense,
+    sparse_to_dense,
+    sparse_transpose,
+)
+from .ops.sparse_serialization_ops import (
+    deserialize_many_sparse,
+    serialize_many_sparse,
+    serialize_sparse,
+)
+from .ops.sparse_tensor import convert_to_tensor_or_sparse_tensor
+from .ops.special_functions_ops import betainc, igamma, igammac, zeta
 from .ops.special_math_ops import (
     acos,
     acosh,
@@ -369,196 +546,32 @@ from .ops.special_math_ops import (
     truncatediv,
     truncatemod,
 )
-from .ops.array_extra_ops import (
-    arg_max,
-    arg_min,
-    argsort,
-    batch_to_space,
-    batch_to_space_nd,
-    depth_to_space,
-    dynamic_partition,
-    dynamic_stitch,
-    extract_image_patches,
-    gather_nd,
-    meshgrid,
-    reverse_sequence,
-    scatter_nd,
-    sequence_mask,
-    sort,
-    space_to_batch,
-    space_to_batch_nd,
-    space_to_depth,
-    unique,
-    unique_with_counts,
-)
-from .ops.linalg_ops import (
-    cholesky,
-    cholesky_solve,
-    einsum,
-    eye,
-    matrix_band_part,
-    matrix_determinant,
-    matrix_diag,
-    matrix_diag_part,
-    matrix_inverse,
-    matrix_set_diag,
-    matrix_solve,
-    matrix_transpose,
-    matrix_triangular_solve,
-    norm,
-    tensordot,
-    trace,
-)
-from .ops.segment_ops import (
-    segment_max,
-    segment_mean,
-    segment_min,
-    segment_prod,
-    segment_sum,
-    unsorted_segment_max,
-    unsorted_segment_mean,
-    unsorted_segment_min,
-    unsorted_segment_prod,
-    unsorted_segment_sqrt_n,
-)
-from .ops.debug_ops import (
-    Assert,
-    Print,
-    add_check_numerics_ops,
-    assert_equal,
-    assert_greater,
-    assert_greater_equal,
-    assert_integer,
-    assert_less,
-    assert_less_equal,
-    assert_near,
-    assert_negative,
-    assert_non_negative,
-    assert_non_positive,
-    assert_none_equal,
-    assert_positive,
-    assert_proper_iterable,
-    assert_rank,
-    assert_rank_at_least,
-    assert_rank_in,
-    assert_same_float_dtype,
-    assert_scalar,
-    assert_type,
-    check_numerics,
-    is_non_decreasing,
-    is_numeric_tensor,
-    is_strictly_increasing,
-    verify_tensor_all_finite,
-)
-from .ops.debug_ops import print_v2 as print  # noqa: A004 - TensorFlow's public name
-from .ops.linalg_ops import matrix_solve_ls, qr
-# The "math" namespaces of issue 9 (tf.linalg extras, sparse tensors, random extras).
-from .ops.linalg_extra_ops import (
-    matrix_square_root,
-    self_adjoint_eig,
-    self_adjoint_eigvals,
-    svd,
-)
-from .ops.eager_py_func_ops import py_function
-from .ops.indexed_slices import (
-    IndexedSlices,
-    IndexedSlicesValue,
-    convert_to_tensor_or_indexed_slices,
-)
-from .ops.sparse_embedding_ops import sparse_mask
-from .ops.sparse_math_ops import (
-    sparse_add,
-    sparse_fill_empty_rows,
-    sparse_matmul,
-    sparse_maximum,
-    sparse_merge,
-    sparse_minimum,
-    sparse_reduce_max,
-    sparse_reduce_max_sparse,
-    sparse_reduce_sum,
-    sparse_reduce_sum_sparse,
-    sparse_segment_mean,
-    sparse_segment_sqrt_n,
-    sparse_segment_sum,
-    sparse_softmax,
-    sparse_tensor_dense_matmul,
-    sparse_to_indicator,
-)
-from .ops.edit_distance_ops import edit_distance
-from .ops.sparse_ops import (
-    sparse_concat,
-    sparse_placeholder,
-    sparse_reorder,
-    sparse_reset_shape,
-    sparse_reshape,
-    sparse_retain,
-    sparse_slice,
-    sparse_split,
-    sparse_tensor_to_dense,
-    sparse_to_dense,
-    sparse_transpose,
-)
-from .ops.sparse_tensor import convert_to_tensor_or_sparse_tensor
-from .ops.special_functions_ops import betainc, igamma, igammac, zeta
 from .ops.stateless_random_ops import random_gamma, random_poisson
-from .ops.math_extra_ops import (
-    accumulate_n,
-    batch_gather,
-    bincount,
-    broadcast_dynamic_shape,
-    broadcast_static_shape,
-    confusion_matrix,
-    cross,
-    ensure_shape,
-    get_static_value,
-    invert_permutation,
-    lbeta,
-    log_sigmoid,
-    repeat,
-    roll,
-    saturate_cast,
-    scalar_mul,
-    shape_n,
-    tensor_scatter_nd_add,
-    tensor_scatter_nd_sub,
-    tensor_scatter_nd_update,
-    unravel_index,
+
+# h9a: string ops, hashing (tf.X top-level names of TF1)
+from .ops.string_extra_ops import (
+    decode_base64,
+    encode_base64,
+    reduce_join,
+    regex_replace,
+    string_split,
+    string_strip,
+    substr,
 )
-from .ops.random_extra_ops import multinomial, random_crop, random_shuffle
-from .ops.script_ops import custom_gradient, identity_n, numpy_function, py_func
-from .framework_extras import (
-    AggregationMethod,
-    VariableAggregation,
-    VariableSynchronization,
-    colocate_with,
-    control_flow_v2_enabled,
-    disable_control_flow_v2,
-    disable_eager_execution,
-    disable_resource_variables,
-    disable_tensor_equality,
-    disable_v2_behavior,
-    disable_v2_tensorshape,
-    executing_eagerly,
-    executing_eagerly_outside_functions,
-    get_local_variable,
-    hessians,
-    init_scope,
-    make_template,
-    no_regularizer,
-    op_scope,
-    resource_variables_enabled,
-    variable_op_scope,
+from .ops.string_hash_ops import (
+    fingerprint,
+    string_to_hash_bucket,
+    string_to_hash_bucket_fast,
+    string_to_hash_bucket_strong,
 )
-from .ops.array_extra_ops import (
-    histogram_fixed_width,
-    histogram_fixed_width_bins,
-    searchsorted,
-    setdiff1d,
-)
-from .ops.random_ops import get_seed
-from .ops.script_ops import grad_pass_through, guarantee_const, recompute_grad
+from .ops.string_ops import as_string, string_join, string_to_number
+from .ops.tensor_array_ops import TensorArray
 from .ops.volume_ops import extract_volume_patches
-from .ops.clip_ops import clip_by_average_norm, clip_by_global_norm, clip_by_norm, global_norm
+from .partitioners import (
+    fixed_size_partitioner,
+    min_max_variable_partitioner,
+    variable_axis_size_partitioner,
+)
 from .protos import (
     ConfigProto,
     GPUOptions,
@@ -567,17 +580,11 @@ from .protos import (
     RunMetadata,
     RunOptions,
 )
+from .ragged.ragged_tensor import RaggedTensor
 from .registry import NotDifferentiable, RegisterGradient
-from .eager import variables as _eager_variables  # noqa: F401 - eager tf.Variable
-from .eager.tape import GradientTape
 from .session import InteractiveSession, Session
 from .tensor_shape import Dimension, TensorShape
 from .tensor_util import make_ndarray, make_tensor_proto
-from .partitioners import (
-    fixed_size_partitioner,
-    min_max_variable_partitioner,
-    variable_axis_size_partitioner,
-)
 from .variable_scope import (
     AUTO_REUSE,
     VariableScope,

@@ -11,14 +11,9 @@ from .init_ops import TruncatedNormal as truncated_normal
 from .init_ops import UniformUnitScaling as uniform_unit_scaling
 from .init_ops import VarianceScaling as variance_scaling
 from .init_ops import Zeros as zeros
-from .init_ops import (
-    glorot_normal_initializer as glorot_normal,
-    glorot_uniform_initializer as glorot_uniform,
-    he_normal,
-    he_uniform,
-    lecun_normal,
-    lecun_uniform,
-)
+from .init_ops import glorot_normal_initializer as glorot_normal
+from .init_ops import glorot_uniform_initializer as glorot_uniform
+from .init_ops import he_normal, he_uniform, lecun_normal, lecun_uniform
 from .variable_utils import tables_initializer
 from .variables import global_variables_initializer as global_variables
 from .variables import local_variables_initializer as local_variables

@@ -2,10 +2,10 @@
 
 import os
 
-from .gfile import GFile
 from .gfile import Copy as copy  # noqa: N813
 from .gfile import DeleteRecursively as rmtree  # noqa: N813
 from .gfile import Exists as exists  # noqa: N813
+from .gfile import GFile
 from .gfile import Glob as glob  # noqa: N813
 from .gfile import IsDirectory as isdir  # noqa: N813
 from .gfile import ListDirectory as listdir  # noqa: N813

@@ -124,10 +124,7 @@ class TFRecordWriter:
         self._closed = True
         if self._chunks is not None:
             data = b"".join(self._chunks)
-            if self._compression == "GZIP":
-                data = gzip.compress(data)
-            else:
-                data = zlib.compress(data)
+            data = gzip.compress(data) if self._compression == "GZIP" else zlib.compress(data)
             self._file.write(data)
         self._file.close()
         os.replace(self._temp, self._path)

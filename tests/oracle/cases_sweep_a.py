@@ -18,9 +18,8 @@ def _reentered_scope_names(tf, np):
     with tf.variable_scope(tf.get_variable_scope(), reuse=True):
         root = tf.constant(2.0)
         same = tf.get_variable("foo/v", [1])
-    with tf.name_scope("outer"):
-        with tf.variable_scope(scope):
-            nested = tf.constant(1.0)
+    with tf.name_scope("outer"), tf.variable_scope(scope):
+        nested = tf.constant(1.0)
     names = [t.name for t in (first, var, again, root, same, nested)]
     return {"names": tf.constant(np.array(names, dtype=object))}
 

@@ -2,9 +2,22 @@
 same modules as ``tf.keras``, so ``import tensorflow.contrib.keras as keras`` programs build
 ``keras.models.Sequential()`` of ``keras.layers.Dense`` with ``keras.optimizers.SGD``."""
 
-from ..keras import (activations, backend, callbacks, constraints, datasets, initializers,
-                     layers, losses, metrics, models, optimizers, preprocessing, regularizers,
-                     utils)
+from ..keras import (
+                     activations,
+                     backend,
+                     callbacks,
+                     constraints,
+                     datasets,
+                     initializers,
+                     layers,
+                     losses,
+                     metrics,
+                     models,
+                     optimizers,
+                     preprocessing,
+                     regularizers,
+                     utils,
+)
 from ._missing import missing_attribute
 
 __all__ = ["activations", "backend", "callbacks", "constraints", "datasets", "initializers",

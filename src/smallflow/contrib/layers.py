@@ -13,10 +13,18 @@ import numpy as np
 
 from .. import dtypes, init_ops
 from ..gradients import gradients
-from ..graph import GraphKeys, Tensor, control_dependencies, convert_to_tensor, get_collection
-from ..graph import add_to_collection, add_to_collections, get_default_graph, name_scope
-from ..ops import (array_extra_ops, array_ops, clip_ops, math_ops, nn_extra_ops, nn_ops,
-                   random_ops)
+from ..graph import (
+    GraphKeys,
+    Tensor,
+    add_to_collection,
+    add_to_collections,
+    control_dependencies,
+    convert_to_tensor,
+    get_collection,
+    get_default_graph,
+    name_scope,
+)
+from ..ops import array_extra_ops, array_ops, clip_ops, math_ops, nn_extra_ops, nn_ops, random_ops
 from ..ops.indexed_slices import IndexedSlices
 from ..train import training_util
 from ..variable_scope import variable_scope
@@ -641,7 +649,7 @@ def optimize_loss(loss, global_step, learning_rate, optimizer, gradient_noise_sc
                 if global_step is None:
                     raise ValueError("global_step is required for learning_rate_decay_fn.")
                 rate = learning_rate_decay_fn(rate, global_step)
-        elif isinstance(optimizer, str) or (isinstance(optimizer, type)):
+        elif isinstance(optimizer, (str, type)):
             raise ValueError(f"Learning rate is None, but should be specified if optimizer is "
                              f"string ({optimizer}).")
         opt = _make_optimizer(optimizer, rate)

@@ -4,7 +4,8 @@ the wrappers TF 1.x moved out of core into contrib (``EmbeddingWrapper``,
 
 import math
 
-from .. import dtypes, init_ops
+from .. import dtypes, init_ops, logging, nest
+from ..graph import name_scope
 from ..ops import array_ops, math_ops, nn_ops
 from ..ops.nn_extra_ops import embedding_lookup
 from ..rnn import static_bidirectional_rnn, static_rnn
@@ -21,13 +22,18 @@ from ..rnn_cell_impl import (
     ResidualWrapper,
     RNNCell,
 )
-from .. import logging, nest
-from ..graph import name_scope
 from ..variable_scope import get_variable, get_variable_scope
 from ._missing import missing_attribute
-from .rnn_block_cells import (FusedRNNCell, FusedRNNCellAdaptor, GRUBlockCell, GRUBlockCellV2,
-                              LSTMBlockCell, LSTMBlockFusedCell, LSTMBlockWrapper,
-                              TimeReversedFusedRNN)
+from .rnn_block_cells import (
+    FusedRNNCell,
+    FusedRNNCellAdaptor,
+    GRUBlockCell,
+    GRUBlockCellV2,
+    LSTMBlockCell,
+    LSTMBlockFusedCell,
+    LSTMBlockWrapper,
+    TimeReversedFusedRNN,
+)
 from .rnn_cells import AttentionCellWrapper, LayerNormBasicLSTMCell, NASCell
 from .rnn_stacks import stack_bidirectional_dynamic_rnn, stack_bidirectional_rnn
 

@@ -194,9 +194,9 @@ def _decided_selects(sess, order, constant):
             branch = op.inputs[2]
         else:
             continue
-        if branch.shape.as_list() == op.outputs[0].shape.as_list() and branch.shape.ndims:
-            chosen[op] = branch
-        elif branch.shape.ndims == 0 and op.outputs[0].shape.ndims == 0:
+        same_shape = branch.shape.as_list() == op.outputs[0].shape.as_list()
+        if (same_shape and branch.shape.ndims) or (
+                branch.shape.ndims == 0 and op.outputs[0].shape.ndims == 0):
             chosen[op] = branch
     return chosen
 

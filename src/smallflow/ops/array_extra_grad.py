@@ -50,7 +50,7 @@ def _dynamic_partition_grad(op, *grads):
     positions = array_ops.reshape(math_ops.range(math_ops.reduce_prod(leading)), leading)
     pieces = array_extra_ops.dynamic_partition(positions, partitions, count)
     filled = []
-    for piece, grad, output in zip(pieces, grads, op.outputs):
+    for _piece, grad, output in zip(pieces, grads, op.outputs):
         filled.append(array_ops.zeros_like(output) if grad is None else grad)
     stitched = array_extra_ops.dynamic_stitch(pieces, filled)
     return array_ops.reshape(stitched, array_ops.shape(data)), None

@@ -9,8 +9,8 @@ import numpy as np
 from .. import errors
 from ..graph import Tensor, convert_to_tensor
 from ..op_signature import ALL, INDEX, NUMBERS, signature
-from ..tensor_shape import TensorShape
 from ..registry import register_op
+from ..tensor_shape import TensorShape
 from .common import blas_sum, make_op
 
 # -- broadcasting helpers used by gradients ------------------------------------------------------

@@ -13,9 +13,9 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
+from ..graph import convert_to_tensor, is_tensor_like
 from ..op_signature import signature
 from ..registry import NotDifferentiable, register_op
-from ..graph import convert_to_tensor, is_tensor_like
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import make_op
 

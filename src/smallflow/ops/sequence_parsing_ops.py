@@ -57,7 +57,7 @@ def _context(single, spec, batch):
         if kind == "dense":
             rows = []
             for record in batch:
-                found = record.context.feature[key] if key in record.context.feature else None
+                found = record.context.feature.get(key, None)
                 if found is None:
                     if default is None:
                         raise errors.InvalidArgumentError(

@@ -58,7 +58,7 @@ class SparseTensor(ValuesBacked, collections.namedtuple("SparseTensor",
             values = convert_to_tensor(values, name="values")
             dense_shape = convert_to_tensor(dense_shape, dtype=dtypes.int64,
                                             name="dense_shape")
-        for tensor, rank, what in ((indices, 2, "indices"), (values, 1, "values"),
+        for tensor, rank, _what in ((indices, 2, "indices"), (values, 1, "values"),
                                    (dense_shape, 1, "dense_shape")):
             if tensor.shape.ndims not in (None, rank):
                 # (TensorFlow's words: its shapes' with_rank check)

@@ -127,7 +127,7 @@ def _evaluation(points, degree):
             else [Fraction(p) ** k for k in range(degree)] for p in points]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def matrices(m, r):
     """``(AT [m, a], G [a, r], BT [a, a])`` of F(m, r) in float64, so that the correlation
     ``y[i] = sum_k d[i + k] g[k]`` of ``a`` inputs ``d`` with ``r`` taps ``g`` is
@@ -334,7 +334,7 @@ def filter_gradient(x, grad, r, pad_top, pad_left):
     return dw.astype(x.dtype).reshape(r, r, c, o)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _kron_t(m, r):
     """``kron(G, G)^T`` ``[r * r, a * a]`` of F(m, r) in float64, made once (its transpose
     takes a filter to the points, it takes their gradient back to the filter)."""

@@ -56,7 +56,9 @@ from .training_util import (
     get_or_create_global_step,
     global_step,
 )
-from ..eager.checkpoint import Checkpoint  # noqa: E402, I001 - needs the modules above
+
+# isort: split
+from ..eager.checkpoint import Checkpoint  # noqa: E402 - needs the modules above
 
 __all__ = [
     "AdadeltaOptimizer",
@@ -110,8 +112,11 @@ __all__ = [
 ]
 
 # -- input pipelines, coordination and monitored sessions (queues, hooks) --------------------------
+from . import (  # noqa: E402
+    cluster_runtime,  # installs the cluster hooks of sessions
+    session_run_hook,
+)
 from . import queue_runner_impl as queue_runner  # noqa: E402 - tf.train.queue_runner.QueueRunner
-from . import session_run_hook  # noqa: E402
 from .coordinator import Coordinator, LooperThread  # noqa: E402
 from .device_setter import replica_device_setter  # noqa: E402
 from .input import (  # noqa: E402
@@ -137,7 +142,6 @@ from .monitored_session import (  # noqa: E402
     WorkerSessionCreator,
 )
 from .queue_runner_impl import QueueRunner, add_queue_runner, start_queue_runners  # noqa: E402
-from . import cluster_runtime  # noqa: F401  (installs the cluster hooks of sessions)
 from .server_lib import ClusterSpec, Server, ServerDef  # noqa: E402
 from .session_run_hook import *  # noqa: E402, F403
 from .supervisor import Supervisor  # noqa: E402

@@ -29,10 +29,7 @@ class Coordinator:
         """Ask every thread to stop; ``ex`` (an exception or exc_info) is kept for ``join``."""
         with self._lock:
             if ex is not None and not self._joined and self._exc_info_to_raise is None:
-                if isinstance(ex, tuple):
-                    exc_info = ex
-                else:
-                    exc_info = (type(ex), ex, ex.__traceback__)
+                exc_info = ex if isinstance(ex, tuple) else (type(ex), ex, ex.__traceback__)
                 if not issubclass(exc_info[0], self._clean_stop_exception_types):
                     self._exc_info_to_raise = exc_info
             self._stop_event.set()

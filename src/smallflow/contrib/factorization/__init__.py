@@ -4,8 +4,14 @@ programs use, and its constants). The estimators (``KMeansClustering``, ``GMM``,
 """
 
 from .._missing import missing_attribute
-from .kmeans import (COSINE_DISTANCE, KMC2_INIT, KMEANS_PLUS_PLUS_INIT, RANDOM_INIT,
-                     SQUARED_EUCLIDEAN_DISTANCE, KMeans)
+from .kmeans import (
+                     COSINE_DISTANCE,
+                     KMC2_INIT,
+                     KMEANS_PLUS_PLUS_INIT,
+                     RANDOM_INIT,
+                     SQUARED_EUCLIDEAN_DISTANCE,
+                     KMeans,
+)
 
 __all__ = ["COSINE_DISTANCE", "KMC2_INIT", "KMEANS_PLUS_PLUS_INIT", "KMeans", "RANDOM_INIT",
            "SQUARED_EUCLIDEAN_DISTANCE"]

@@ -22,8 +22,11 @@ from ... import dtypes
 from ...graph import control_dependencies, convert_to_tensor
 from ...ops import array_ops, control_flow_ops, math_ops
 from ...ops.array_extra_ops import unique
-from ...ops.clustering_ops import (kmc2_chain_initialization, kmeans_plus_plus_initialization,
-                                   nearest_neighbors)
+from ...ops.clustering_ops import (
+    kmc2_chain_initialization,
+    kmeans_plus_plus_initialization,
+    nearest_neighbors,
+)
 from ...ops.constant_op import placeholder_with_default
 from ...ops.debug_ops import assert_equal, assert_greater_equal, assert_positive
 from ...ops.nn_extra_ops import embedding_lookup, l2_normalize

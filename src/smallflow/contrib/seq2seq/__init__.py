@@ -5,18 +5,38 @@ and ``sequence_loss``, with TensorFlow 1.x's names, shapes and variable names.
 """
 
 from .._missing import missing_attribute
-from .attention_mechanisms import (AttentionMechanism, BahdanauAttention, LuongAttention,
-                                   hardmax, safe_cumprod)
-from .attention_monotonic import (BahdanauMonotonicAttention, LuongMonotonicAttention,
-                                  monotonic_attention)
+from .attention_mechanisms import (
+                                   AttentionMechanism,
+                                   BahdanauAttention,
+                                   LuongAttention,
+                                   hardmax,
+                                   safe_cumprod,
+)
+from .attention_monotonic import (
+                                   BahdanauMonotonicAttention,
+                                   LuongMonotonicAttention,
+                                   monotonic_attention,
+)
 from .attention_wrapper import AttentionWrapper, AttentionWrapperState
-from .beam_search_decoder import (BeamSearchDecoder, BeamSearchDecoderOutput,
-                                  BeamSearchDecoderState, FinalBeamSearchDecoderOutput,
-                                  gather_tree, tile_batch)
+from .beam_search_decoder import (
+                                   BeamSearchDecoder,
+                                   BeamSearchDecoderOutput,
+                                   BeamSearchDecoderState,
+                                   FinalBeamSearchDecoderOutput,
+                                   gather_tree,
+                                   tile_batch,
+)
 from .decoder import BasicDecoder, BasicDecoderOutput, Decoder, dynamic_decode
-from .helper import (CustomHelper, GreedyEmbeddingHelper, Helper, InferenceHelper,
-                     SampleEmbeddingHelper, ScheduledEmbeddingTrainingHelper,
-                     ScheduledOutputTrainingHelper, TrainingHelper)
+from .helper import (
+                                   CustomHelper,
+                                   GreedyEmbeddingHelper,
+                                   Helper,
+                                   InferenceHelper,
+                                   SampleEmbeddingHelper,
+                                   ScheduledEmbeddingTrainingHelper,
+                                   ScheduledOutputTrainingHelper,
+                                   TrainingHelper,
+)
 from .loss import sequence_loss
 
 __all__ = ["AttentionMechanism", "AttentionWrapper", "AttentionWrapperState",

@@ -17,8 +17,12 @@ from ...layers.core import Dense
 from ...ops import array_ops, math_ops, random_ops
 from ...ops.functional_ops import scan
 from ...variable_scope import get_variable, variable_scope
-from .attention_mechanisms import (_bahdanau_score, _BaseAttentionMechanism, _luong_score,
-                                   safe_cumprod)
+from .attention_mechanisms import (
+    _bahdanau_score,
+    _BaseAttentionMechanism,
+    _luong_score,
+    safe_cumprod,
+)
 
 
 def monotonic_attention(p_choose_i, previous_attention, mode):
