@@ -383,7 +383,9 @@ def _add_show(commands):
     weights.add_argument(
         "model", metavar="MODEL", type=_path, help="a model saved by train --save"
     )
-    weights.add_argument("-o", "--output", type=_path, default="weights.png", help="picture file to write")
+    weights.add_argument(
+        "-o", "--output", type=_path, default="weights.png", help="picture file to write"
+    )
     weights.set_defaults(run=_show_weights)
 
     samples = kinds.add_parser(
@@ -399,7 +401,9 @@ def _add_show(commands):
         help=f"how many digits to draw (at most {MAX_PICTURES})",
     )
     _add_data_dir(samples, DEFAULT_VALIDATION_SIZE)
-    samples.add_argument("-o", "--output", type=_path, default="samples.png", help="picture file to write")
+    samples.add_argument(
+        "-o", "--output", type=_path, default="samples.png", help="picture file to write"
+    )
     samples.set_defaults(run=_show_samples)
 
     for kind, about, run in (

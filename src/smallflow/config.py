@@ -472,8 +472,8 @@ class threading:  # noqa: N801 - TensorFlow's name: ``tf.config.threading``
 
 # tf.config's device functions (the answers of a CPU-only machine) and tf.config.experimental;
 # imported last because they are re-exports, not part of the thread policy above.
-from . import config_experimental as experimental  # noqa: E402
-from .config_devices import (  # noqa: E402
+from . import config_experimental as experimental  # noqa: E402, F401 - tf.config.experimental
+from .config_devices import (  # noqa: E402, F401 - tf.config's device functions
     LogicalDevice,
     LogicalDeviceConfiguration,
     PhysicalDevice,

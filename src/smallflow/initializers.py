@@ -1,5 +1,6 @@
 """``tf.initializers``: the initializer classes under their short names, and the variable
-initializer ops (``global_variables``, ``local_variables``, ``variables``, ``tables_initializer``)."""
+initializer ops (``global_variables``, ``local_variables``, ``variables``,
+``tables_initializer``)."""
 
 from .init_ops import Constant as constant
 from .init_ops import Identity as identity

@@ -377,6 +377,6 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
 def reenter_variable_scope(scope):
     """Re-enter ``scope`` with reuse and its original name scope, as a TF1 layer or RNN cell
     does on its second call (``proj/BiasAdd_1``, not ``proj_1/BiasAdd``)."""
-    with variable_scope(scope, reuse=True, auxiliary_name_scope=False) as entered:
-        with get_default_graph().name_scope(scope.original_name_scope):
-            yield entered
+    with variable_scope(scope, reuse=True, auxiliary_name_scope=False) as entered, \
+            get_default_graph().name_scope(scope.original_name_scope):
+        yield entered

@@ -56,8 +56,8 @@ def analyze_vars(variables, print_info=False):
         total_size += size
         total_bytes += nbytes
         if print_info:
-            print(var.name, tensor_description(var), "[%d, bytes: %d]" % (size, nbytes))
+            print(var.name, tensor_description(var), f"[{size:d}, bytes: {nbytes:d}]")
     if print_info:
-        print("Total size of variables: %d" % total_size)
-        print("Total bytes of variables: %d" % total_bytes)
+        print(f"Total size of variables: {total_size:d}")
+        print(f"Total bytes of variables: {total_bytes:d}")
     return total_size, total_bytes

@@ -4,7 +4,7 @@ the wrappers TF 1.x moved out of core into contrib (``EmbeddingWrapper``,
 
 import math
 
-from .. import dtypes, init_ops, logging, nest
+from .. import init_ops, logging, nest
 from ..graph import name_scope
 from ..ops import array_ops, math_ops, nn_ops
 from ..ops.nn_extra_ops import embedding_lookup

@@ -574,7 +574,7 @@ class _BatchDataset(Dataset):
                 for t, m in zip(target, longest)] if target is not None else list(longest)
         dtype = parts[0].dtype
         batch = np.empty((len(parts), *dims), dtype=dtype)
-        batch[...] = (b"" if dtype == object else 0) if fill is None else fill
+        batch[...] = (b"" if dtype == np.dtype(object) else 0) if fill is None else fill
         for row, part in enumerate(parts):
             if any(s > d for s, d in zip(part.shape, dims)):
                 raise errors.InvalidArgumentError(

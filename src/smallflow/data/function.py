@@ -1,4 +1,5 @@
-"""Functions of ``tf.data`` transformations (``map``, ``filter``, ``flat_map``), traced into the graph.
+"""Functions of ``tf.data`` transformations (``map``, ``filter``, ``flat_map``), traced into the
+graph.
 
 A function is called once, when the dataset is built, on placeholders standing for one
 element; what it returns (tensors, or a dataset for ``flat_map``) is ordinary graph. An

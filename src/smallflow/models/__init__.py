@@ -317,9 +317,9 @@ def _averaged_weights(model, images, train_op, global_step):
         return variable if average is None else average
 
     scope = tf.get_variable_scope()
-    with tf.variable_scope(scope, reuse=True, custom_getter=read_average):
-        with tf.name_scope("averaged"):
-            logits = model.inference(images)
+    with tf.variable_scope(scope, reuse=True, custom_getter=read_average), \
+            tf.name_scope("averaged"):
+        logits = model.inference(images)
     return train_op, logits, {v.op.name: averages.average(v) for v in trainable}
 
 

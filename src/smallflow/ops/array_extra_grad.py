@@ -1,7 +1,7 @@
 """Gradients of the array ops in ``array_extra_ops``."""
 
 from .. import dtypes
-from ..registry import NotDifferentiable, RegisterGradient
+from ..registry import RegisterGradient
 from . import array_extra_ops, array_ops, math_ops
 
 

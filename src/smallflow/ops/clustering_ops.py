@@ -165,8 +165,8 @@ def nearest_neighbors(points, centers, k, name=None):
 def kmeans_plus_plus_initialization(points, num_to_sample, seed, num_retries_per_sample,
                                     name=None):
     """``num_to_sample`` rows of ``points`` chosen by k-means++."""
-    inputs = [convert_to_tensor(points, name="points"), _int64(num_to_sample, "num_to_sample"), _int64(seed, "seed"),
-              _int64(num_retries_per_sample, "num_retries_per_sample")]
+    inputs = [convert_to_tensor(points, name="points"), _int64(num_to_sample, "num_to_sample"),
+              _int64(seed, "seed"), _int64(num_retries_per_sample, "num_retries_per_sample")]
     return make_op("KmeansPlusPlusInitialization", inputs, [dtypes.float32], None,
                    name).outputs[0]
 

@@ -13,7 +13,7 @@ import threading
 import numpy as np
 
 from .. import dtypes, errors
-from ..graph import get_default_graph, name_scope
+from ..graph import name_scope
 from ..op_signature import ALL, signature, type_list
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, as_shape, unknown_shape
@@ -296,7 +296,6 @@ class QueueBase:
 
     def __init__(self, capacity, dtypes_, shapes=None, names=None, shared_name=None,
                  name=None, extra=None):
-        graph = get_default_graph()
         self._dtypes = [dtypes.as_dtype(d) for d in _as_list(dtypes_)]
         self._shapes = _as_shape_list(shapes)
         if self._shapes is not None and len(self._shapes) != len(self._dtypes):

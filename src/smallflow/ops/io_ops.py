@@ -74,10 +74,8 @@ def _fixed_length(name, options):
     size = options["record_bytes"]
     hop = options.get("hop_bytes") or size
     body = data[header:len(data) - footer if footer else len(data)]
-    index = 0
-    for start in range(0, len(body) - size + 1, hop):
+    for index, start in enumerate(range(0, len(body) - size + 1, hop)):
         yield f"{name}:{index}", body[start:start + size]
-        index += 1
 
 
 def _tf_records(name, options):

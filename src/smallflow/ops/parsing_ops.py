@@ -74,7 +74,7 @@ def _parse_kernel(attrs):
         records = np.asarray(serialized, dtype=object).reshape(-1)
         Example = messages().Example  # noqa: N806 - a class
         parsed = []
-        for index, record in enumerate(records):
+        for record in records:
             example = Example()
             try:
                 example.ParseFromString(bytes(record))

@@ -19,9 +19,9 @@ first cell is NaN (it keeps TensorFlow's running argmax) and no window lacks a m
 -inf: the max is the lowest float, which nothing equals); both are checked, and such inputs
 take ``conv_kernels``'s way. The gradient runs over blocks of about 1 MB of activation,
 each checked and routed while it is in cache (session 6: the first layer's 4.5 -> 3.9 ms,
-the checks over the whole 5 MB activation had cost ~0.8 ms from memory). Measured (1 thread, CPU time, load 8; see bench_conv.py): ReLU +
-max-pool gradient 3.0 instead of 4.0 ms for the first layer's [50, 28, 28, 32], 1.1 instead
-of 1.6 ms for the second's [50, 14, 14, 64].
+the checks over the whole 5 MB activation had cost ~0.8 ms from memory). Measured (1 thread,
+CPU time, load 8; see bench_conv.py): ReLU + max-pool gradient 3.0 instead of 4.0 ms for the
+first layer's [50, 28, 28, 32], 1.1 instead of 1.6 ms for the second's [50, 14, 14, 64].
 """
 
 import numpy as np

@@ -145,7 +145,8 @@ def write_together(writes):
     try:
         for path, write in writes:
             moves.append((write_to_temporary(path, write), os.path.abspath(path)))
-        plan = [[os.path.basename(temporary), os.path.basename(final)] for temporary, final in moves]
+        plan = [[os.path.basename(temporary), os.path.basename(final)]
+                for temporary, final in moves]
         journal = _journal_path(first)
         text = json.dumps({"renames": plan}).encode("utf-8")
         write_atomically(journal, lambda file: file.write(text))

@@ -6,6 +6,7 @@ producer's ``num_epochs`` is used up): then the queue is closed, so readers of t
 get ``OutOfRangeError`` once it is empty. Threads are daemons and end with their session.
 """
 
+import contextlib
 import threading
 
 from .. import errors
@@ -71,10 +72,9 @@ class QueueRunner:
                         decremented = True
                         last = self._runs_per_session[sess] == 0
                     if last and not sess._closed:
-                        try:
+                        # closing a closed queue is fine
+                        with contextlib.suppress(Exception):
                             sess.run(self._close_op)
-                        except Exception:  # noqa: BLE001 - closing a closed queue is fine
-                            pass
                     return
         except RuntimeError:
             return  # the session was closed under us
@@ -93,10 +93,8 @@ class QueueRunner:
     def _close_on_stop(self, sess, cancel_op, coord):
         coord.wait_for_stop()
         if not sess._closed:
-            try:
+            with contextlib.suppress(Exception):  # the session may be closing
                 sess.run(cancel_op)
-            except Exception:  # noqa: BLE001 - the session may be closing
-                pass
 
     def create_threads(self, sess, coord=None, daemon=False, start=False):
         """Threads running the enqueue ops in ``sess`` (and one closing the queue on stop)."""

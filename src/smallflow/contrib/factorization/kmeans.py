@@ -189,10 +189,9 @@ class KMeans:
             with control_dependencies([restart]):
                 source = (l2_normalize(updated, axis=1)
                           if self._distance_metric == COSINE_DISTANCE else updated)
-                with control_dependencies([assign(centers_var, source)]):
-                    with control_dependencies([assign(
-                            counts, array_ops.zeros_like(counts))]):
-                        return array_ops.identity(update_in_steps)
+                with control_dependencies([assign(centers_var, source)]), \
+                        control_dependencies([assign(counts, array_ops.zeros_like(counts))]):
+                    return array_ops.identity(update_in_steps)
 
         return control_flow_ops.cond(update_in_steps <= 0, copy_back,
                                      lambda: assign_sub(update_in_steps, 1))
