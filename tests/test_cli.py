@@ -279,7 +279,8 @@ def test_a_save_path_under_a_file_is_refused_before_training(capsys, tmp_path):
     target = tmp_path / "notes" / "such" / "model.npz"
     code, out, err = run(capsys, "train", "--save", target)
     assert (code, out) == (1, "")
-    assert err == f"error: cannot save the model to {target}: {tmp_path / 'notes'} is not a folder\n"
+    notes = tmp_path / "notes"
+    assert err == f"error: cannot save the model to {target}: {notes} is not a folder\n"
 
 
 # -- saved models and evaluate -----------------------------------------------------------------

@@ -316,7 +316,8 @@ def test_the_samples_picture_says_which_training_digits_it_shows(
 
     monkeypatch.setattr(viz, "samples_figure", spy)
     out_png = tmp_path / "s.png"
-    assert run(capsys, "show", "samples", *synthetic(synthetic_dir), "-n", "4", "-o", out_png)[0] == 0
+    arguments = ("show", "samples", *synthetic(synthetic_dir), "-n", "4", "-o", out_png)
+    assert run(capsys, *arguments)[0] == 0
     assert titles[-1].startswith("Training digits 101-104 of the MNIST training file")
     run(capsys, "show", "samples", "--data-dir", synthetic_dir, "--validation-size", "0",
         "-n", "4", "-o", out_png)
@@ -345,10 +346,9 @@ def test_a_ragged_feed_gives_a_short_error_message():
     import smallflow as tf
 
     x = tf.placeholder(tf.float32, [None, 3])
-    with tf.Session() as sess, pytest.raises(ValueError) as caught:
+    with tf.Session() as sess, pytest.raises(ValueError, match="x|Placeholder") as caught:
         sess.run(x, {x: [[1, 2, 3]] * 100000 + [[1]]})
     assert len(str(caught.value)) < 1000
-    assert "x" in str(caught.value) or "Placeholder" in str(caught.value)
 
 
 # -- predict: what the model saw, and doubtful pictures -------------------------------------------
@@ -365,7 +365,8 @@ def test_predict_show_input_writes_the_28x28_images_the_model_saw(
         Image.fromarray(picture).save(path)
         paths.append(path)
     shown = tmp_path / "seen" / "input.png"
-    code, out, err = run(capsys, "predict", synthetic_model, *paths, "--show-input", shown, "--json")
+    code, out, err = run(capsys, "predict", synthetic_model, *paths, "--show-input", shown,
+                         "--json")
     assert code == 0, err
     with Image.open(shown) as picture:
         assert picture.size == (56, 28)

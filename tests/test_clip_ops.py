@@ -29,8 +29,8 @@ CLIP_BY_NORM = [
 def test_clip_by_norm_matches_formula(t, clip, axes):
     t = np.array(t, np.float32)
     result = run(tf.clip_by_norm(tf.constant(t), clip, axes=axes))
-    np.testing.assert_allclose(result, _clip_by_norm(t, clip, None if axes is None else tuple(axes)),
-                               rtol=1e-6)
+    expected = _clip_by_norm(t, clip, None if axes is None else tuple(axes))
+    np.testing.assert_allclose(result, expected, rtol=1e-6)
 
 
 def test_global_norm_and_clip_by_global_norm():

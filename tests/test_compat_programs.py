@@ -130,7 +130,8 @@ def _closed_queue_keeps_a_failed_batch():
 
 CASES = [
     ("tf.train.batch larger than its queue's capacity", _batch_larger_than_queue_capacity,
-     [["Tensor", "batch", 0, 100], "FIFOQueue 'batch/fifo_queue' is closed and has insufficient elements "
+     [["Tensor", "batch", 0, 100],
+      "FIFOQueue 'batch/fifo_queue' is closed and has insufficient elements "
       "(requested 50, current size 0)"]),
     ("tf.train batching returns the structure it was given", _batch_structures,
      ["shuffle_batch:0", [4, 2], ["batch:0", "batch:1"], ["a"]]),

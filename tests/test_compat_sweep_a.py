@@ -227,4 +227,4 @@ def test_legacy_seq2seq_seq2seq_models_and_errors():
     with pytest.raises(ValueError, match="Lengths of logits, weights, and targets"):
         seq2seq.sequence_loss_by_example(outputs, [tf.constant([0, 1])], [tf.ones([2])] * 2)
     with pytest.raises(AttributeError, match="legacy_seq2seq.attention_rnn_seq2seq"):
-        seq2seq.attention_rnn_seq2seq
+        _ = seq2seq.attention_rnn_seq2seq

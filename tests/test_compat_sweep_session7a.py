@@ -222,7 +222,8 @@ MODELS = [
 ]
 
 
-@pytest.mark.parametrize(("name", "build", "depth", "some_names"), MODELS, ids=[m[0] for m in MODELS])
+@pytest.mark.parametrize(("name", "build", "depth", "some_names"), MODELS,
+                         ids=[m[0] for m in MODELS])
 def test_seq2seq_models_build_and_run(name, build, depth, some_names):
     x, y, enc, dec = _placeholders()
     outputs, _ = build(enc, dec, tf.nn.rnn_cell.GRUCell(4))
@@ -366,7 +367,7 @@ def test_contrib_keras_sequential_program():
     assert history.history["loss"][-1] < history.history["loss"][0]
     assert np.mean(model.predict_classes(x, verbose=0) == y) > 0.8
     with pytest.raises(AttributeError, match="tf.contrib.keras.applications"):
-        keras.applications
+        _ = keras.applications
 
 
 # --- how a tensor prints (rasbt chapter 14 prints its tensors; compared with TensorFlow) -------

@@ -440,7 +440,8 @@ def test_graph_without_control_flow_has_no_control_flow_ops():
 
 def test_a_saver_writes_graphs_with_loops_and_branches(tmp_path):
     # The .meta file and GraphDef protos come from the tensorboard extra.
-    pytest.importorskip("tensorboard", reason="needs the tensorboard extra (smallflow[tensorboard])")
+    pytest.importorskip("tensorboard",
+                        reason="needs the tensorboard extra (smallflow[tensorboard])")
     x = tf.placeholder(tf.float32, [None, 3, 2], name="x")
     outputs, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicRNNCell(4), x, dtype=tf.float32)
     loss = tf.reduce_sum(tf.cond(tf.constant(True), lambda: outputs * 2.0, lambda: outputs))

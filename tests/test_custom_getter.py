@@ -113,9 +113,9 @@ def test_a_getter_given_to_get_variable_replaces_the_scopes():
 
 
 def test_a_getter_that_is_not_callable_is_refused_when_a_variable_is_requested():
-    with tf.Graph().as_default(), tf.variable_scope("s", custom_getter="no"):
-        with pytest.raises(ValueError, match="Passed a custom_getter which is not callable"):
-            tf.get_variable("v", [1])
+    with (tf.Graph().as_default(), tf.variable_scope("s", custom_getter="no"),
+          pytest.raises(ValueError, match="Passed a custom_getter which is not callable")):
+        tf.get_variable("v", [1])
 
 
 def test_layers_get_their_weights_through_the_getter():

@@ -18,7 +18,7 @@ def _drain(dataset_or_next, feed=None, initializer=None, limit=1000):
     with tf.Session() as sess:
         if initializer is not None:
             sess.run(initializer, feed)
-        with pytest.raises(tf.errors.OutOfRangeError, match="End of sequence"):
+        with pytest.raises(tf.errors.OutOfRangeError, match="End of sequence"):  # noqa: PT012 - reads until the end; which read ends is the point
             for _ in range(limit):
                 out.append(_plain(sess.run(dataset_or_next, feed)))
     return out

@@ -13,7 +13,7 @@ E = tf.data.experimental
 def _drain(dataset, limit=1000):
     next_element = dataset.make_one_shot_iterator().get_next()
     out = []
-    with tf.Session() as sess, pytest.raises(tf.errors.OutOfRangeError):
+    with tf.Session() as sess, pytest.raises(tf.errors.OutOfRangeError):  # noqa: PT012 - reads until the end; which read ends is the point
         for _ in range(limit):
             out.append(_plain(sess.run(next_element)))
     return out

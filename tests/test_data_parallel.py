@@ -26,7 +26,7 @@ def _no_threads_left():
 
 def _drain(next_element, sess, limit=1000):
     out = []
-    with pytest.raises(tf.errors.OutOfRangeError):
+    with pytest.raises(tf.errors.OutOfRangeError):  # noqa: PT012 - reads until the end; which read ends is the point
         for _ in range(limit):
             out.append(sess.run(next_element))
     return out
@@ -162,7 +162,8 @@ def test_no_thread_outlives_its_iterator(end):
     assert _pipeline_threads() == []
 
 
-@pytest.mark.parametrize(("calls", "message"), [(0, "num_parallel_calls"), (-3, "num_parallel_calls")])
+@pytest.mark.parametrize(("calls", "message"),
+                         [(0, "num_parallel_calls"), (-3, "num_parallel_calls")])
 def test_bad_parallelism_is_an_invalid_argument(calls, message):
     dataset = Dataset.range(3).map(lambda v: v, num_parallel_calls=calls)
     with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError, match=message):

@@ -337,7 +337,8 @@ def test_train_distributed_without_mpi_names_the_extra(tmp_path):
     code = (
         "import sys; sys.modules['mpi4py'] = None\n"
         "from smallflow.cli import main\n"
-        f"sys.exit(main(['train', '--distributed', '--steps', '1', '--data-dir', {str(tmp_path)!r}]))"
+        "sys.exit(main(['train', '--distributed', '--steps', '1',"
+        f" '--data-dir', {str(tmp_path)!r}]))"
     )
     env = dict(os.environ, PYTHONPATH=str(SRC))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

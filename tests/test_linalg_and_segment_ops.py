@@ -117,7 +117,8 @@ SEGMENTS = [
 ]
 
 
-@pytest.mark.parametrize(("fn", "ids", "reference"), SEGMENTS, ids=lambda v: getattr(v, "__name__", ""))
+@pytest.mark.parametrize(("fn", "ids", "reference"), SEGMENTS,
+                         ids=lambda v: getattr(v, "__name__", ""))
 def test_sorted_segments_match_numpy(fn, ids, reference):
     np.testing.assert_allclose(run(fn(DATA, ids)), reference())
 

@@ -54,7 +54,8 @@ def test_versions():
 
 @pytest.mark.parametrize(
     "switch",
-    [tf.enable_v2_behavior, tf.enable_control_flow_v2, tf.enable_resource_variables, tf.enable_tensor_equality, tf.enable_v2_tensorshape],
+    [tf.enable_v2_behavior, tf.enable_control_flow_v2, tf.enable_resource_variables,
+     tf.enable_tensor_equality, tf.enable_v2_tensorshape],
 )
 def test_tf2_switches_are_refused_with_an_explanation(switch):
     with pytest.raises(NotImplementedError, match="TensorFlow 1.x graph mode only"):

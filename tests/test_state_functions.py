@@ -20,7 +20,8 @@ ASSIGNS = [
 ]
 
 
-@pytest.mark.parametrize(("fn", "value", "expected"), ASSIGNS, ids=lambda v: getattr(v, "__name__", ""))
+@pytest.mark.parametrize(("fn", "value", "expected"), ASSIGNS,
+                         ids=lambda v: getattr(v, "__name__", ""))
 def test_assign_functions_write_the_variable_and_return_its_new_value(fn, value, expected):
     v = tf.Variable([1.0, 2.0, 3.0])
     update = fn(v, value)

@@ -271,9 +271,10 @@ def test_sparse_tensors_round_trip_through_serialized_strings():
     assert result.indices.tolist() == [[0, 1, 1], [1, 0, 2]]
     assert result.values.tolist() == [1.5, 2.5]
     assert result.dense_shape.tolist() == [3, 2, 3]
+    sess = tf.Session()
+    values = tf.deserialize_many_sparse(many, tf.int32).values
     with pytest.raises(tf.errors.InvalidArgumentError, match="Requested SparseTensor of type"):
-        sess = tf.Session()
-        sess.run(tf.deserialize_many_sparse(many, tf.int32).values)
+        sess.run(values)
 
 
 def test_serialize_many_sparse_needs_sorted_indices():

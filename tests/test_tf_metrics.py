@@ -78,9 +78,9 @@ def test_weighted_mean_and_the_collections_arguments():
 
 
 REGRESSION = [
-    (tf.metrics.mean_squared_error, lambda l, p: np.mean((p - l) ** 2)),
-    (tf.metrics.mean_absolute_error, lambda l, p: np.mean(np.abs(p - l))),
-    (tf.metrics.root_mean_squared_error, lambda l, p: np.sqrt(np.mean((p - l) ** 2))),
+    (tf.metrics.mean_squared_error, lambda truth, p: np.mean((p - truth) ** 2)),
+    (tf.metrics.mean_absolute_error, lambda truth, p: np.mean(np.abs(p - truth))),
+    (tf.metrics.root_mean_squared_error, lambda truth, p: np.sqrt(np.mean((p - truth) ** 2))),
 ]
 
 
@@ -122,7 +122,7 @@ def _numpy_roc_auc(labels, scores):
 def test_auc_approximates_the_rank_statistic():
     labels = RNG.integers(0, 2, size=(2, 500)).astype(bool)
     scores = np.clip(labels * 0.3 + RNG.uniform(size=(2, 500)) * 0.7, 0, 1).astype(np.float32)
-    _, _, final = _stream(lambda l, p: tf.metrics.auc(l, p, num_thresholds=1000),
+    _, _, final = _stream(lambda truth, p: tf.metrics.auc(truth, p, num_thresholds=1000),
                           list(zip(labels, scores)))
     assert final == pytest.approx(_numpy_roc_auc(labels.ravel(), scores.ravel()), abs=2e-3)
     perfect = _stream(tf.metrics.auc, [(np.array([False, True]),
@@ -134,9 +134,11 @@ def test_precision_and_recall_at_thresholds():
     labels = np.array([True, True, False, False])
     scores = np.array([0.9, 0.4, 0.6, 0.1], np.float32)
     _, _, precision = _stream(
-        lambda l, p: tf.metrics.precision_at_thresholds(l, p, [0.5, 0.0]), [(labels, scores)])
+        lambda truth, p: tf.metrics.precision_at_thresholds(truth, p, [0.5, 0.0]),
+        [(labels, scores)])
     _, _, recall = _stream(
-        lambda l, p: tf.metrics.recall_at_thresholds(l, p, [0.5, 0.0]), [(labels, scores)])
+        lambda truth, p: tf.metrics.recall_at_thresholds(truth, p, [0.5, 0.0]),
+        [(labels, scores)])
     np.testing.assert_allclose(precision, [0.5, 0.5], rtol=1e-5)
     np.testing.assert_allclose(recall, [0.5, 1.0], rtol=1e-5)
 
@@ -145,9 +147,9 @@ def test_mean_iou_and_mean_per_class_accuracy():
     labels = np.array([0, 0, 1, 1, 2])
     predictions = np.array([0, 1, 1, 1, 0])
     # Class IoUs: 0 -> 1/3, 1 -> 2/3, 2 -> 0/1.
-    _, _, iou = _stream(lambda l, p: tf.metrics.mean_iou(l, p, 3), [(labels, predictions)])
+    _, _, iou = _stream(lambda truth, p: tf.metrics.mean_iou(truth, p, 3), [(labels, predictions)])
     assert iou == pytest.approx((1 / 3 + 2 / 3 + 0) / 3)
-    _, seen, per_class = _stream(lambda l, p: tf.metrics.mean_per_class_accuracy(l, p, 4),
+    _, seen, per_class = _stream(lambda truth, p: tf.metrics.mean_per_class_accuracy(truth, p, 4),
                                  [(labels, predictions)])
     assert per_class == pytest.approx((0.5 + 1.0 + 0.0 + 0.0) / 4)
     # As TF 1.x, the update op gives each class's accuracy, the value their mean.

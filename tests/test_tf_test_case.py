@@ -49,9 +49,9 @@ def test_cached_session_refuses_another_graph():
     case = _case()
     with case.cached_session():
         pass
-    with pytest.raises(ValueError, match="graph used to get the cached session is different"):
-        with case.cached_session(graph=tf.Graph()):
-            pass
+    with pytest.raises(ValueError, match="graph used to get the cached session is different"), \
+            case.cached_session(graph=tf.Graph()):
+        pass
     case.tearDown()
 
 
@@ -150,12 +150,12 @@ def test_assert_raises_op_error_matches_run_errors():
     with case.cached_session() as sess:
         with case.assertRaisesOpError("bad value"):
             sess.run(check, {x: np.nan})
-        with pytest.raises(AssertionError, match="not raised"):
-            with case.assertRaisesOpError("bad value"):
-                sess.run(check, {x: 1.0})
-        with pytest.raises(AssertionError, match="Exception of type"):
-            with case.assertRaisesOpError("bad value"):
-                raise ValueError("something else")
+        with pytest.raises(AssertionError, match="not raised"), \
+                case.assertRaisesOpError("bad value"):
+            sess.run(check, {x: 1.0})
+        with pytest.raises(AssertionError, match="Exception of type"), \
+                case.assertRaisesOpError("bad value"):
+            raise ValueError("something else")
     case.tearDown()
 
 

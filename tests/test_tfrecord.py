@@ -114,7 +114,7 @@ def test_tfrecord_dataset_of_examples_and_tfrecord_reader(tmp_path):
         sess.run(tf.local_variables_initializer())
         coord = tf.train.Coordinator()
         threads = tf.train.start_queue_runners(sess, coord)
-        with pytest.raises(tf.errors.OutOfRangeError):
+        with pytest.raises(tf.errors.OutOfRangeError):  # noqa: PT012 - reads until the end; which read ends is the point
             while True:
                 labels.append(int(sess.run(label)))
         coord.request_stop()
@@ -146,7 +146,7 @@ def test_text_line_and_fixed_length_datasets_and_list_files(tmp_path):
 def _all(sess, dataset):
     element = dataset.make_one_shot_iterator().get_next()
     out = []
-    with pytest.raises(tf.errors.OutOfRangeError):
+    with pytest.raises(tf.errors.OutOfRangeError):  # noqa: PT012 - reads until the end; which read ends is the point
         while True:
             out.append(sess.run(element))
     return out
