@@ -573,3 +573,16 @@ def test_transpose_with_name_none_keeps_the_default_name():
     (gradient,) = tf.gradients(log_probs, x)
     with tf.Session() as sess:
         assert sess.run(gradient).shape == (2, 2)
+
+
+def test_ragged_tile_and_string_join_as_in_the_ragged_guide():
+    digits = tf.ragged.constant([[3, 1, 4, 1], [], [5, 9, 2], [6], []])
+    queries = tf.ragged.constant([["Who", "is"], ["Pause"], ["Will", "it", "rain"]])
+    marker = tf.fill([queries.nrows(), 1], "#")
+    padded = tf.concat([marker, queries, marker], axis=1)
+    bigrams = tf.string_join([padded[:, :-1], padded[:, 1:]], separator="+")
+    tiled, twice, pairs = _run([tf.tile(digits, [1, 2]), tf.tile(digits, [2, 1]), bigrams])
+    assert tiled.to_list() == [[3, 1, 4, 1, 3, 1, 4, 1], [], [5, 9, 2, 5, 9, 2], [6, 6], []]
+    assert twice.to_list() == [[3, 1, 4, 1], [], [5, 9, 2], [6], []] * 2
+    assert pairs.to_list() == [[b"#+Who", b"Who+is", b"is+#"], [b"#+Pause", b"Pause+#"],
+                               [b"#+Will", b"Will+it", b"it+rain", b"rain+#"]]

@@ -115,7 +115,9 @@ def _ragged_elementwise(tf, np):
             "deep_plus": deep + tf.constant([10, 20, 30]),
             "sqrt": tf.sqrt(floats * floats), "cast": tf.cast(floats, tf.int32),
             "is_nan": tf.is_nan(floats), "substr": tf.strings.substr(words, 0, 2),
-            "hash": tf.strings.to_hash_bucket_fast(words, 10)}
+            "hash": tf.strings.to_hash_bucket_fast(words, 10),
+            "tile": tf.tile(digits, [1, 2]), "tile_rows": tf.tile(digits, [2, 3]),
+            "join": tf.string_join([words, words], separator="+")}
     out = {"add_printed": tf.constant(str(made["add3"]))}
     for prefix, rt in made.items():
         out.update(_parts(tf, prefix, rt))

@@ -11,6 +11,7 @@ from ..registry import register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from .common import (
     broadcast_static,
+    composite_dispatch,
     constant_ints,
     constant_value,
     make_op,
@@ -57,6 +58,9 @@ register_op("Tile", _tile_kernel, _tile_static,
 
 def tile(input, multiples, name=None):  # noqa: A002 - TensorFlow's argument name
     """Repeat ``input`` ``multiples[i]`` times along each axis i."""
+    dispatch = composite_dispatch(input)
+    if dispatch is not None:  # a RaggedTensor: each row repeats its own values
+        return dispatch("tile", input, multiples, name)
     input = convert_to_tensor(input)  # noqa: A001
     return make_op("Tile", [input, _shape_input(multiples, name="multiples")], [input.dtype],
                    None, name).outputs[0]

@@ -15,7 +15,7 @@ from ..graph import ShapeError, convert_to_tensor
 from ..op_signature import signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import unknown_shape
-from .common import make_op, merge_shapes, same_shape
+from .common import composite_dispatch, make_op, merge_shapes, same_shape
 
 # -- as_string -----------------------------------------------------------------------------------
 
@@ -130,6 +130,10 @@ def string_join(inputs, separator="", name=None):
     """Join string tensors element by element; scalars are repeated to the others' shape."""
     if not isinstance(inputs, list | tuple) or not inputs:
         raise ValueError("string_join expects a non-empty list of string tensors as inputs")
+    dispatch = composite_dispatch(*inputs)
+    if dispatch is not None:  # RaggedTensors with one row partition: their flat values join
+        return dispatch("map_flat_values",
+                        lambda *flat: string_join(list(flat), separator, name), *inputs)
     tensors = [convert_to_tensor(t, dtype=dtypes.string, name="inputs") for t in inputs]
     sep = separator.encode() if isinstance(separator, str) else bytes(separator)
     try:

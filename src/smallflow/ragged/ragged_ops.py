@@ -404,7 +404,42 @@ def _unary(fn, rt):
     return rt.with_flat_values(fn(rt.flat_values))
 
 
+def _tile(rt, multiples, name):
+    """``tf.tile`` of a 2-D RaggedTensor: each row repeats its own values ``multiples[1]``
+    times, then the rows repeat ``multiples[0]`` times."""
+    known = _known_value(convert_to_tensor(multiples)) if not isinstance(
+        multiples, list | tuple) else multiples
+    if known is None or rt.ragged_rank != 1 or rt.shape.ndims != 2:
+        raise ValueError("smallflow's tf.tile of a RaggedTensor needs a 2-D RaggedTensor and "
+                         "multiples known when the graph is built")
+    rows, columns = (int(m) for m in np.asarray(known).reshape(-1))
+    with get_default_graph().name_scope(name or "RaggedTile"):
+        splits = _math.cast(rt.row_splits, dtypes.int64)
+        lengths = splits[1:] - splits[:-1]
+        new_lengths = lengths * columns
+        new_splits = _array.concat([_array.zeros([1], dtype=dtypes.int64),
+                                    _math.cumsum(new_lengths)], 0)
+        rowids = row_splits_to_segment_ids(new_splits)
+        offsets = _math.range(new_splits[-1], dtype=dtypes.int64) - _array.gather(
+            new_splits, rowids)
+        # offset k of row i reads value k mod length_i of that row
+        lengths_of = _math.maximum(_array.gather(lengths, rowids), 1)
+        picks = _array.gather(splits, rowids) + _math.floormod(offsets, lengths_of)
+        tiled = RaggedTensor.from_row_lengths(
+            _array.gather(rt.values, picks),
+            _math.cast(new_lengths, rt.row_splits.dtype), validate=False)
+        if rows == 1:
+            return tiled
+        return _concat([tiled] * rows, 0, "")
+
+
+def _map_flat_values(fn, *inputs):
+    return map_flat_values(fn, *inputs)
+
+
 _HANDLERS = {
+    "tile": _tile,
+    "map_flat_values": _map_flat_values,
     "unary": _unary,
     "elementwise": _elementwise,
     "reduce": _reduce,
