@@ -491,7 +491,7 @@ def test_keras_accepts_the_old_uniform_and_normal_initializer_names():
     assert tf.keras.initializers.get("uniform").maxval == 0.05
 
 
-def test_keras_fit_validates_on_a_dataset_with_validation_steps():
+def test_keras_fit_validates_on_a_dataset_with_validation_steps(capsys):
     rng = np.random.default_rng(0)
     layers = tf.keras.layers
     model = tf.keras.Sequential([layers.Dense(8, activation="relu", input_shape=(4,)),
@@ -505,6 +505,10 @@ def test_keras_fit_validates_on_a_dataset_with_validation_steps():
     history = model.fit(train, epochs=2, steps_per_epoch=4, validation_data=valid,
                         validation_steps=2, verbose=0)
     assert sorted(history.history) == ["acc", "loss", "val_acc", "val_loss"]
+    model.fit(train, epochs=1, steps_per_epoch=4, validation_data=valid, validation_steps=2,
+              verbose=2)
+    # TensorFlow 1.x's array loop counts a tf.data input in steps
+    assert capsys.readouterr().out.startswith("Train on 4 steps, validate on 2 steps\n")
     assert len(model.evaluate(valid, steps=2, verbose=0)) == 2
     assert model.predict(valid, steps=3).shape == (24, 3)
 

@@ -498,6 +498,13 @@ class Model(Network):
             if validation is not None and validation[0] != "dataset":
                 line += f", validate on {len(validation[0][0])} samples"
             print(line)
+        elif verbose and source[0] == "tf" and steps_per_epoch is not None:
+            # A tf.data input goes through TensorFlow 1.x's array loop, which counts steps
+            # (Python generators go through the generator loop, which says nothing).
+            line = f"Train on {steps_per_epoch} steps"
+            if validation is not None and validation[0] == "dataset" and validation[2]:
+                line += f", validate on {validation[2]} steps"
+            print(line)
         self.stop_training = False
         callback_list.on_train_begin()
         for epoch in range(initial_epoch, epochs):
