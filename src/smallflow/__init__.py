@@ -641,5 +641,10 @@ def __getattr__(name):
         module = importlib.import_module(".contrib", __name__)
         globals()["contrib"] = module
         return module
+    if name == "GradientTape":  # eager execution's module, loaded on first use
+        from .eager.tape import GradientTape
+
+        globals()["GradientTape"] = GradientTape
+        return GradientTape
     # tf.Summary, tf.GraphDef, tf.Event, ...: TensorBoard's message classes, loaded on use.
     return tb_protos.public_message(name)

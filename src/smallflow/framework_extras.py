@@ -13,7 +13,6 @@ import contextlib
 import enum
 import functools
 
-from .eager import context as _context
 from .gradients import gradients
 from .graph import (
     GraphKeys,
@@ -30,11 +29,13 @@ from .variable_scope import get_variable, variable_scope
 
 def executing_eagerly():
     """True while eager execution is on and no graph is entered with ``as_default()``."""
-    return _context.executing_eagerly()
+    return get_default_graph()._eager
 
 
 def executing_eagerly_outside_functions():
-    return _context.eager_enabled()
+    from .eager import context  # loaded on use: graph programs never need it
+
+    return context.eager_enabled()
 
 
 def resource_variables_enabled():
@@ -48,7 +49,9 @@ def control_flow_v2_enabled():
 
 def disable_eager_execution():
     """Build graphs again (graph mode is the default; call it at program startup)."""
-    _context.disable_eager_execution()
+    from .eager import context
+
+    context.disable_eager_execution()
 
 
 def disable_v2_behavior():
@@ -244,7 +247,9 @@ def _refuse(what, advice):
 
 def enable_eager_execution(config=None, device_policy=None, execution_mode=None):
     """Run ops as they are made (TF 1.x's eager mode); call it at program startup."""
-    _context.enable_eager_execution(config, device_policy, execution_mode)
+    from .eager import context
+
+    context.enable_eager_execution(config, device_policy, execution_mode)
 
 
 def enable_v2_behavior():

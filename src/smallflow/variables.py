@@ -14,9 +14,6 @@ from .graph import (
 from .ops import array_ops, control_flow_ops, scatter_ops, state_ops
 from .ops.indexed_slices import IndexedSlices
 
-# The class of variables made while executing eagerly (eager/variables.py sets it).
-_EAGER_VARIABLE = [None]
-
 
 class Variable:
     """A tensor-like handle to state kept by each session (TensorFlow 1.x ``tf.Variable``).
@@ -28,8 +25,10 @@ class Variable:
     def __new__(cls, *args, **kwargs):
         # While executing eagerly tf.Variable(...) makes an eager variable, as TF 1.x makes
         # a resource variable then.
-        if cls is Variable and _EAGER_VARIABLE[0] is not None and executing_eagerly():
-            return object.__new__(_EAGER_VARIABLE[0])
+        if cls is Variable and executing_eagerly():
+            from .eager.variables import EagerVariable  # loaded with eager mode's first one
+
+            return object.__new__(EagerVariable)
         return object.__new__(cls)
 
     def __init__(self, initial_value=None, trainable=True, collections=None,

@@ -219,5 +219,3 @@ class EagerVariable(_variables.Variable):
     def __str__(self):
         return self.__repr__()
 
-
-_variables._EAGER_VARIABLE[0] = EagerVariable

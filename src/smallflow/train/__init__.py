@@ -57,15 +57,12 @@ from .training_util import (
     global_step,
 )
 
-# isort: split
-from ..eager.checkpoint import Checkpoint  # noqa: E402 - needs the modules above
-
 __all__ = [
     "AdadeltaOptimizer",
     "AdagradDAOptimizer",
     "AdagradOptimizer",
     "AdamOptimizer",
-    "Checkpoint",
+    "Checkpoint",  # noqa: F405 - loaded on first use (__getattr__)
     "CheckpointReader",
     "CheckpointState",
     "FtrlOptimizer",
@@ -160,6 +157,11 @@ __all__ += [
 
 
 def __getattr__(name):
+    if name == "Checkpoint":  # eager mode's object-based checkpoints, loaded on use
+        from ..eager.checkpoint import Checkpoint
+
+        globals()["Checkpoint"] = Checkpoint
+        return Checkpoint
     # tf.train.Example and its parts are protobuf classes built on first use (protobuf is
     # an optional dependency), so they are looked up here rather than imported above.
     from .. import example_proto

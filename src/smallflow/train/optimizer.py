@@ -1,7 +1,6 @@
 """The optimizer base class: ``compute_gradients``, ``apply_gradients``, ``minimize``, slots."""
 
 from .. import dtypes, variables
-from ..eager.tape import GradientTape
 from ..gradients import gradients
 from ..graph import (
     GraphKeys,
@@ -23,6 +22,8 @@ def _eager_gradients(loss, var_list, grad_loss):
     if not callable(loss):
         raise RuntimeError("`loss` passed to Optimizer.compute_gradients should be a "
                            "function when eager execution is enabled.")
+    from ..eager.tape import GradientTape  # eager mode's module, loaded on use
+
     with GradientTape() as tape:
         if var_list is not None:
             tape.watch(list(var_list))

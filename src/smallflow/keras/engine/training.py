@@ -23,7 +23,6 @@ from ...graph import control_dependencies, executing_eagerly, name_scope
 from ...ops import array_ops, constant_op, control_flow_ops, math_ops
 from .. import backend, losses, metrics, optimizers
 from ..callbacks import CallbackList, History
-from . import training_eager
 from .base_layer import _flatten
 from .input_layer import Input
 from .network import Network
@@ -186,6 +185,8 @@ class Model(Network):
         ``_function(kind)`` but the train op's: a ``Session.run`` of the graph, or, while
         executing eagerly, one eager step."""
         if executing_eagerly():
+            from . import training_eager
+
             return lambda x, y=(), weights=(): training_eager.step(self, kind, x, y, weights)
         fetches = self._function(kind)  # before get_session: it may add variables
         session = backend.get_session()
@@ -250,6 +251,8 @@ class Model(Network):
         if executing_eagerly():
             # No symbolic model: built on the first row, losses set up (training_eager.py).
             if "_eager_output_ranks" not in self.__dict__:
+                from . import training_eager
+
                 training_eager.prepare(self, x)
             return
         if self.built and self.outputs:
@@ -379,6 +382,8 @@ class Model(Network):
                 yield next(payload)
             return
         if kind == "eager":
+            from . import training_eager
+
             yield from training_eager.elements(self, payload, steps)
             return
         session = backend.get_session()
