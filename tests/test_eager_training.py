@@ -500,3 +500,12 @@ def test_tf_layers_regularizers_follow_the_weights_eagerly(eager):
     layer.kernel.assign([[2.0], [0.0]])
     assert layer.losses[0].numpy() == 2.0
     assert tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES) == []
+
+
+def test_tensor_arrays_and_map_fn_run_eagerly(eager):
+    x = tf.constant([1.0, 2.0, 3.0])
+    assert tf.map_fn(lambda t: t * t, x).numpy().tolist() == [1.0, 4.0, 9.0]
+    array = tf.TensorArray(tf.float32, size=2).write(0, 1.0).write(1, 2.0)
+    assert array.stack().numpy().tolist() == [1.0, 2.0]
+    total = tf.foldl(lambda a, t: a + t, x, initializer=0.0)
+    assert total.numpy() == 6.0

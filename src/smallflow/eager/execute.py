@@ -20,7 +20,7 @@ from .. import errors
 from ..graph import Graph, Operation, Tensor
 from ..ops.common import broadcast_shape_fn
 from ..registry import OP_DEFS
-from .tensor import EagerTensor
+from .tensor import EagerTensor, HandleTensor
 
 # Ops whose input 0 is the ref of the variable they write: the kernel gets the other inputs
 # (as session.py does), so assigning to a variable never reads it first.
@@ -193,6 +193,15 @@ def _as_value(value, dtype):
     return np.asarray(value, dtype=dtype.as_numpy_dtype if dtype.is_numpy_compatible else None)
 
 
+def _output(value, dtype):
+    """An op's result as an EagerTensor; a kernel's own object (a TensorArray's state, a
+    resource) is kept as it is, as the session keeps it, in a scalar handle tensor."""
+    try:
+        return EagerTensor(_as_value(value, dtype), dtype)
+    except (TypeError, ValueError):
+        return HandleTensor(value, dtype)
+
+
 def execute(graph, op_type, inputs, out_dtypes, attrs, name):
     """Run one op now; return it (its outputs are EagerTensors)."""
     try:
@@ -236,11 +245,9 @@ def execute(graph, op_type, inputs, out_dtypes, attrs, name):
             None, None, f"{op_type} op failed: {err} [Op:{op_type}]") from err
     count = len(out_dtypes)
     if count == 1:
-        dtype = out_dtypes[0]
-        outputs = (EagerTensor(_as_value(result, dtype), dtype),)
+        outputs = (_output(result, out_dtypes[0]),)
     elif count:
-        outputs = tuple(EagerTensor(_as_value(value, dtype), dtype)
-                        for value, dtype in zip(result, out_dtypes))
+        outputs = tuple(_output(value, dtype) for value, dtype in zip(result, out_dtypes))
     else:
         outputs = ()
     op._outputs = outputs

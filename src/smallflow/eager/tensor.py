@@ -174,6 +174,30 @@ class EagerTensor(Tensor):
         return _rebuild, (self.numpy(), self._dtype.name)
 
 
+class HandleTensor(EagerTensor):
+    """An eager op output that is a kernel's object rather than an array (a TensorArray's
+    flow): a scalar, passed on to the next kernel as it is."""
+
+    @property
+    def _shape(self):
+        return _fast_shape(())
+
+    @property
+    def shape(self):
+        return _fast_shape(())
+
+    def get_shape(self):
+        return _fast_shape(())
+
+    def numpy(self):
+        return self._value
+
+    def __str__(self):
+        return f"tf.Tensor(<{type(self._value).__name__}>, shape=(), dtype={self._dtype.name})"
+
+    __repr__ = __str__
+
+
 def _rebuild(value, dtype_name):
     from .. import dtypes
 
