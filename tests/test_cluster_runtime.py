@@ -138,7 +138,9 @@ def test_a_task_answers_requests_that_carry_code_with_an_error_not_a_call():
         assert (ok["job"], ok["task"]) == ("ps", 0)
         with pytest.raises(tf.errors.InvalidArgumentError, match="only variable kernels"):
             cluster_runtime._connection(address, "ps").call(
-                ("run", "Add", pickle.dumps({}), (1, 2)))
+                ("run", "Add", pickle.dumps({}), (1, 2), True))
+        with pytest.raises(tf.errors.InvalidArgumentError, match="bad cluster request"):
+            cluster_runtime._connection(address, "ps").call(("run", "Add", 3))
     finally:
         for server in workers + ps_servers:
             server._stop()

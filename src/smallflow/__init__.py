@@ -159,6 +159,7 @@ from .init_ops import (
     variance_scaling_initializer,
     zeros_initializer,
 )
+from .ops.accumulator_ops import ConditionalAccumulator
 from .ops.array_extra_ops import (
     arg_max,
     arg_min,

@@ -388,7 +388,7 @@ class BaseSession:
                                     _log_placement)
         self._placed_version = version
 
-    def _make_plan(self, elements, feed_tensors, split=True, outside_ops=()):
+    def _make_plan(self, elements, feed_tensors, split=True, outside_ops=(), end_reads=True):
         fed = set(feed_tensors)
         order = _prune_and_order(elements, fed, outside_ops)
         split = chunking.find_split(order, feed_tensors, elements) if split and fed else None
@@ -465,7 +465,21 @@ class BaseSession:
                 fetch_slots.append(None)
                 copy_fetch.append(False)
             else:
-                fetch_slots.append(slot_of(element))
+                slot = slot_of(element)
+                source = _variable_source(element, fed) if end_reads else None
+                if source is not None:
+                    # A fetched variable (or its read/identity): TF1's fetch holds the
+                    # variable's buffer, which updates change in place (this run's, or
+                    # another thread's while this run waits in a queue), so the value
+                    # returned is the one at the end of the run. An assignment that changed
+                    # the shape made a new buffer: then the value read stays.
+                    end_slot = len(template)
+                    template.append(None)
+                    steps.append((_end_of_run_reader(self._kernel_for(source)), (slot,),
+                                  end_slot))
+                    step_ops.append(source)
+                    slot = end_slot
+                fetch_slots.append(slot)
                 copy_fetch.append(_may_alias_state(element))
         steps, step_ops = fusion.fuse(steps, step_ops, set(fetch_slots))
         steps = batch_split.wrap(steps, step_ops)  # the big kernels on all granted cores
@@ -509,7 +523,7 @@ class BaseSession:
         it returns for every run or iteration: the same compiled straight-line plan.
         """
         plan = self._make_plan(list(outputs), list(inputs), split=False,
-                               outside_ops=outside_ops)
+                               outside_ops=outside_ops, end_reads=False)
         template = plan.template
         feed_slots = plan.feed_slots
         fetch_slots = plan.fetch_slots
@@ -705,6 +719,17 @@ def _variable_source(tensor, fed):
             return None
         tensor = op.inputs[0]
     return None
+
+
+def _end_of_run_reader(read):
+    """A step giving a fetched variable's value at the end of the run (see _make_plan)."""
+    def end_value(value_read):
+        value = read()
+        if np.shape(value) != np.shape(value_read):
+            return value_read
+        return value
+
+    return end_value
 
 
 def _may_alias_state(tensor):

@@ -351,16 +351,17 @@ class QueueBase:
         return tensors
 
     def enqueue(self, vals, name=None):
-        with name_scope(name or f"{self._base}_enqueue"):
+        # As TensorFlow: the op takes the name of the scope its inputs were converted in.
+        with name_scope(name or f"{self._base}_enqueue") as scope:
             tensors = self._components(vals, many=False)
         return make_op("QueueEnqueueV2", tensors, [], {"_py_spec": self._spec, "many": False},
-                       name or f"{self._base}_enqueue")
+                       scope)
 
     def enqueue_many(self, vals, name=None):
-        with name_scope(name or f"{self._base}_EnqueueMany"):
+        with name_scope(name or f"{self._base}_EnqueueMany") as scope:
             tensors = self._components(vals, many=True)
         attrs = {"_py_spec": self._spec, "many": True}
-        return make_op("QueueEnqueueV2", tensors, [], attrs, name or f"{self._base}_EnqueueMany")
+        return make_op("QueueEnqueueV2", tensors, [], attrs, scope)
 
     def _dequeue(self, mode, n, name):
         inputs = [] if n is None else [convert_to_tensor(n, dtype=dtypes.int32, name="n")]

@@ -142,6 +142,7 @@ from .queue_runner_impl import QueueRunner, add_queue_runner, start_queue_runner
 from .server_lib import ClusterSpec, Server, ServerDef  # noqa: E402
 from .session_run_hook import *  # noqa: E402, F403
 from .supervisor import Supervisor  # noqa: E402
+from .sync_replicas_optimizer import SyncReplicasOptimizer  # noqa: E402
 
 __all__ += session_run_hook.__all__
 __all__ += [

@@ -176,8 +176,12 @@ class TaskServer:
                 return ("ok", {"cluster": self.cluster.as_dict(), "job": self.task[0],
                                "task": self.task[1]})
             if kind == "run":
-                _, op_type, attrs_blob, inputs = request
-                return ("ok", self.run(op_type, attrs_blob, inputs))
+                if len(request) != 5 or not isinstance(request[1], str) or not isinstance(
+                        request[2], bytes) or not isinstance(request[3], tuple):
+                    return ("error", "InvalidArgumentError", "bad cluster request: 'run' takes "
+                            "(op type, attributes, inputs, locked)")
+                _, op_type, attrs_blob, inputs, locked = request
+                return ("ok", self.run(op_type, attrs_blob, inputs, bool(locked)))
             if kind == "reset":
                 with self._lock:
                     self._state.variables.clear()
@@ -188,7 +192,10 @@ class TaskServer:
         except Exception as err:  # reported to the caller, never a dead connection
             return ("error", "InternalError", f"{type(err).__name__}: {err}")
 
-    def run(self, op_type, attrs_blob, inputs):
+    def run(self, op_type, attrs_blob, inputs, locked=True):
+        """Run a kernel of ``op_type`` on this task's state. Variable kernels run under the
+        task's lock; a queue's or an accumulator's (which may block until another worker
+        acts) under the resource's own condition only."""
         key = (op_type, attrs_blob)
         with self._lock:
             kernel = self._kernels.get(key)
@@ -199,10 +206,16 @@ class TaskServer:
                         None, None, f"a task runs only variable kernels for others, not {op_type}")
                 attrs = _DataOnlyUnpickler(io.BytesIO(attrs_blob)).load()
                 kernel = self._kernels[key] = op_def.kernel(attrs, self._state)
-            result = kernel(*inputs)
-            if isinstance(result, np.ndarray):
-                result = np.array(result, copy=True)  # the store may update it in place later
-            return result
+            if locked:
+                return _owned(kernel(*inputs))
+        return _owned(kernel(*inputs))
+
+
+def _owned(result):
+    """A result the caller may keep: the store may update its arrays in place later."""
+    if isinstance(result, np.ndarray):
+        return np.array(result, copy=True)
+    return result
 
 
 def _try_send(conn, message):
@@ -258,16 +271,17 @@ class _Connection:
         raise error_class(None, None, answer[2])
 
 
-_CONNECTIONS = {}
-_CONNECTIONS_LOCK = threading.Lock()
+_CONNECTIONS = threading.local()  # per thread: a blocked call never holds up another thread
 
 
 def _connection(address, name):
-    with _CONNECTIONS_LOCK:
-        conn = _CONNECTIONS.get(address)
-        if conn is None:
-            conn = _CONNECTIONS[address] = _Connection(address, name, CONNECT_TIMEOUT)
-        return conn
+    table = getattr(_CONNECTIONS, "table", None)
+    if table is None:
+        table = _CONNECTIONS.table = {}
+    conn = table.get(address)
+    if conn is None:
+        conn = table[address] = _Connection(address, name, CONNECT_TIMEOUT)
+    return conn
 
 
 class Router:
@@ -280,9 +294,16 @@ class Router:
         self._local_state = local_state
 
     def kernel(self, op, op_def):
-        """A stand-in kernel when ``op`` touches a variable another task owns, else None."""
+        """A stand-in kernel when ``op`` touches state another task owns, else None."""
         if not op_def.stateful:
             return None
+        spec = op.attrs.get("_py_spec")
+        if isinstance(spec, dict) and "key" in spec and "name" in spec:
+            # A queue's or an accumulator's op: it lives where its creating op is placed.
+            task = self._owner(op, spec["name"])
+            if task == self._own and self._own_is_local:
+                return None
+            return self._remote_kernel(task, op.type, op.attrs, locked=False)
         names = op.attrs.get("var_names") or (op.attrs.get("var_name"),)
         if names[0] is None:
             return None
@@ -330,7 +351,13 @@ class Router:
         spec = DeviceSpec.from_string(device or "")
         if not spec.job:
             return self._own
-        task = spec.task if spec.task is not None else 0
+        if spec.task is not None:
+            task = spec.task
+        elif spec.job == self._own[0]:
+            task = self._own[1]  # "/job:worker" names this worker (TensorFlow prefers the
+            # session's own task among the devices that match)
+        else:
+            task = 0
         if spec.job not in self._cluster.jobs or task not in self._cluster.task_indices(spec.job):
             raise errors.InvalidArgumentError(
                 None, None, f"Cannot place {op.name} with its variable {var_name} on "
@@ -338,19 +365,19 @@ class Router:
                 f"{', '.join(f'{j}: {self._cluster.num_tasks(j)}' for j in self._cluster.jobs)})")
         return (spec.job, task)
 
-    def _remote_kernel(self, task, op_type, attrs):
+    def _remote_kernel(self, task, op_type, attrs, locked=True):
         attrs_blob = pickle.dumps(dict(attrs), protocol=pickle.HIGHEST_PROTOCOL)
         address = self._cluster.task_address(*task)
         local = _LOCAL_TASKS.get(address)
         if local is not None:
             def run_here(*inputs):
-                return local.run(op_type, attrs_blob, inputs)
+                return local.run(op_type, attrs_blob, inputs, locked)
             return run_here
         name = f"/job:{task[0]}/replica:0/task:{task[1]}"
-        conn = _connection(address, name)
 
         def run_there(*inputs):
-            return conn.call(("run", op_type, attrs_blob, tuple(inputs)))
+            return _connection(address, name).call(("run", op_type, attrs_blob, tuple(inputs),
+                                                    locked))
         return run_there
 
 
