@@ -12,11 +12,12 @@ session, or in a cluster the task the accumulator is placed on, keeps the real o
 resources, keyed by ``shared_name`` (or the op name), created on first use.
 """
 
+import logging
 import threading
 
 import numpy as np
 
-from .. import dtypes, errors, logging
+from .. import dtypes, errors
 from ..graph import name_scope
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, as_shape
@@ -25,6 +26,8 @@ from .common import convert_to_tensor, make_op
 __all__ = ["ConditionalAccumulator"]
 
 _WAIT_SECONDS = 0.1  # how often a blocked take_grad looks again for a closed session
+# tf.logging's logger (tf.logging itself sits in a higher layer).
+_LOG = logging.getLogger("smallflow")
 
 
 class _Accumulator:
@@ -53,7 +56,7 @@ class _Accumulator:
                     f"[{','.join(str(d) for d in grad.shape)}] (accumulator "
                     f"'{self.spec['name']}')")
             if local_step < self.global_step:
-                logging.info("Stale gradient for accumulator %s dropped: local_step %d < "
+                _LOG.info("Stale gradient for accumulator %s dropped: local_step %d < "
                              "global_step %d", self.spec["name"], local_step, self.global_step)
                 return
             self.total = grad.copy() if self.total is None else self.total + grad
@@ -81,7 +84,7 @@ class _Accumulator:
     def set_global_step(self, step):
         with self.condition:
             if step < self.global_step:
-                logging.warning("Accumulator %s: global step set back from %d to %d",
+                _LOG.warning("Accumulator %s: global step set back from %d to %d",
                                 self.spec["name"], self.global_step, step)
             self.global_step = step
 
