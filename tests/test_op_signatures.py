@@ -1005,3 +1005,22 @@ ROWS.update({
     "LookupTableFindV2": _row("Tout", _looked_up),
     "LookupTableSizeV2": _row(None, lambda dt: _table_size()),
 })
+
+
+def _accumulated(dtype):
+    accumulator = tf.ConditionalAccumulator(dtype)
+    with tf.control_dependencies([accumulator.apply_grad(_c(dtype))]):
+        return accumulator.take_grad(1)
+
+
+ROWS.update({
+    "ConditionalAccumulator": _row(None, lambda dt: tf.ConditionalAccumulator(
+        tf.float32).accumulator_ref),
+    "AccumulatorApplyGradient": _row("dtype", lambda dt: tf.ConditionalAccumulator(
+        dt).apply_grad(_c(dt))),
+    "AccumulatorTakeGradient": _row("dtype", _accumulated),
+    "AccumulatorNumAccumulated": _row(None, lambda dt: tf.ConditionalAccumulator(
+        tf.float32).num_accumulated()),
+    "AccumulatorSetGlobalStep": _row(None, lambda dt: tf.ConditionalAccumulator(
+        tf.float32).set_global_step(3)),
+})

@@ -314,8 +314,9 @@ def test_sparse_kernel_refuses_rows_out_of_range():
         _run(update)
 
 
-def test_a_value_fetched_with_the_update_keeps_its_old_rows():
-    """The table is updated in place only when nothing else holds its array."""
+def test_a_value_fetched_with_the_sparse_update_is_the_updated_table():
+    """As TensorFlow 1.x: ``w.value()`` fetched with the update is the table after it (the
+    variable's buffer), a copy the next update leaves alone; only the row read changes."""
     w = tf.Variable(TABLE)
     train = tf.train.AdagradOptimizer(0.1).minimize(tf.reduce_sum(tf.gather(w, [1])))
 
@@ -324,7 +325,8 @@ def test_a_value_fetched_with_the_update_keeps_its_old_rows():
         before = sess.run(w)
         _, during = sess.run([train, w.value()])
         after = sess.run(w)
-    np.testing.assert_array_equal(during, before)
+        sess.run(train)
+    np.testing.assert_array_equal(during, after)
     assert not np.array_equal(after[1], before[1])
     np.testing.assert_array_equal(after[[0, 2, 3]], before[[0, 2, 3]])
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..graph import name_scope
+from ..op_signature import NUMBERS, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, as_shape
 from .common import convert_to_tensor, make_op
@@ -134,13 +135,18 @@ def _handle_kernel(attrs, state):
 
 
 register_op("ConditionalAccumulator", _handle_kernel, lambda op: [TensorShape([2])],
-            stateful=True)
-register_op("AccumulatorApplyGradient", _apply_kernel, lambda op: [], stateful=True)
+            stateful=True, signature=signature("-> handle: string"))
+register_op("AccumulatorApplyGradient", _apply_kernel, lambda op: [], stateful=True,
+            signature=signature("handle: string, local_step: int64, gradient: dtype ->",
+                                dtype=NUMBERS))
 register_op("AccumulatorTakeGradient", _take_kernel,
-            lambda op: [op.attrs["_py_spec"]["shape"]], stateful=True)
+            lambda op: [op.attrs["_py_spec"]["shape"]], stateful=True,
+            signature=signature("handle: string, num_required: int32 -> average: dtype",
+                                dtype=NUMBERS))
 register_op("AccumulatorNumAccumulated", _count_kernel, lambda op: [TensorShape([])],
-            stateful=True)
-register_op("AccumulatorSetGlobalStep", _set_step_kernel, lambda op: [], stateful=True)
+            stateful=True, signature=signature("handle: string -> num_accumulated: int32"))
+register_op("AccumulatorSetGlobalStep", _set_step_kernel, lambda op: [], stateful=True,
+            signature=signature("handle: string, new_global_step: int64 ->"))
 for _name in ("ConditionalAccumulator", "AccumulatorApplyGradient", "AccumulatorTakeGradient",
               "AccumulatorNumAccumulated", "AccumulatorSetGlobalStep"):
     NotDifferentiable(_name)

@@ -125,7 +125,8 @@ class SecondOrStepTimer:
 
 
 def _global_step_tensor(hook):
-    step = training_util.get_global_step()
+    """The step the run starts from (TensorFlow's global step read, not the variable)."""
+    step = training_util._get_or_create_global_step_read()
     if step is None:
         raise RuntimeError(f"Global step should be created to use {type(hook).__name__}.")
     return step

@@ -33,6 +33,32 @@ def get_or_create_global_step(graph=None):
     return step if step is not None else create_global_step(graph)
 
 
+GLOBAL_STEP_READ_KEY = "global_step_read_op_cache"
+
+
+def _get_or_create_global_step_read(graph=None):
+    """``global_step + 0``: a copy of the step taken when it runs, not the variable.
+
+    TensorFlow's hooks fetch this, not the variable: a fetched variable gives its value at
+    the end of the run (after this step's increment), while this read is the step the run
+    started from (TensorFlow's hooks then add one). Made once per graph (kept in the
+    ``global_step_read_op_cache`` collection, TensorFlow's key), under ``global_step/``.
+    """
+    graph = graph or get_default_graph()
+    found = graph.get_collection(GLOBAL_STEP_READ_KEY)
+    if found:
+        return found[0]
+    step = get_global_step(graph)
+    if step is None:
+        return None
+    from ..graph import name_scope
+
+    with graph.as_default(), name_scope(None), name_scope(step.op.name + "/"):
+        read = step + 0
+    graph.add_to_collection(GLOBAL_STEP_READ_KEY, read)
+    return read
+
+
 def global_step(sess, global_step_tensor):
     """The current value of the global step as a Python int."""
     return int(sess.run(global_step_tensor))
