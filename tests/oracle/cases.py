@@ -953,6 +953,7 @@ EXTRA += SESSION10_RNG_CASES
 from cases_session10_swH import SESSION10_SWH_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION10_SWH_CASES
+
 # session 10's lead: conditional accumulators; fetched variables at the end of the run.
 from cases_session10_lead import SESSION10_LEAD_CASES  # noqa: E402 - as above
 
