@@ -55,3 +55,21 @@ def _one_blas_thread():
     shared 2-core machine spends far longer waiting for its threads than computing."""
     with threadpool_limits(limits=1, user_api="blas"):
         yield
+
+
+@pytest.fixture
+def local_cluster():
+    """``make(num_workers, num_ps)``: ``tf.test.create_local_cluster``, its servers stopped
+    (their ports freed) when the test ends."""
+    import smallflow as tf
+
+    made = []
+
+    def make(num_workers, num_ps):
+        workers, ps_servers = tf.test.create_local_cluster(num_workers, num_ps)
+        made.extend(workers + ps_servers)
+        return workers, ps_servers
+
+    yield make
+    for server in made:
+        server._stop()

@@ -32,118 +32,99 @@ def _replicated_model():
     return w, b, step, train
 
 
-def test_workers_of_an_in_process_cluster_train_one_copy_of_the_variables():
-    workers, ps_servers = tf.test.create_local_cluster(2, 2)
-    try:
-        with tf.Graph().as_default():
-            w, b, step, train = _replicated_model()
-            assert [v.device for v in tf.global_variables()] == [
-                "/job:ps/task:0", "/job:ps/task:1", "/job:ps/task:0", "/job:ps/task:1",
-                "/job:ps/task:1", "/job:ps/task:0", "/job:ps/task:0", "/job:ps/task:1",
-                "/job:ps/task:1"]
-            first, second = tf.Session(workers[0].target), tf.Session(workers[1].target)
-            first.run(tf.global_variables_initializer())
-            for i in range(50):
-                (first if i % 2 else second).run(train)
-            got_w, got_b, got_step = second.run([w, b, step])
-            assert first.run(step) == 50 == got_step
-            # TensorFlow 2.21 compat.v1 on its own local cluster, same program:
-            np.testing.assert_allclose(got_w, [1.0048181, 2.0757642, 3.1688902], rtol=1e-6)
-            np.testing.assert_allclose(got_b, -0.004817956, rtol=1e-5)
-            # The variables live in the parameter servers, not in the workers' stores.
-            stores = [session_targets.server_variables(server.target)
-                      for server in workers + ps_servers]
-            assert [sorted(store) for store in stores[:2]] == [[], []]
-            assert "w" in stores[2]
-            assert "b" in stores[3]
-            assert "global_step" in stores[2]
-    finally:
-        for server in workers + ps_servers:
-            server._stop()
+def test_workers_of_an_in_process_cluster_train_one_copy_of_the_variables(local_cluster):
+    workers, ps_servers = local_cluster(2, 2)
+    with tf.Graph().as_default():
+        w, b, step, train = _replicated_model()
+        assert [v.device for v in tf.global_variables()] == [
+            "/job:ps/task:0", "/job:ps/task:1", "/job:ps/task:0", "/job:ps/task:1",
+            "/job:ps/task:1", "/job:ps/task:0", "/job:ps/task:0", "/job:ps/task:1",
+            "/job:ps/task:1"]
+        first, second = tf.Session(workers[0].target), tf.Session(workers[1].target)
+        first.run(tf.global_variables_initializer())
+        for i in range(50):
+            (first if i % 2 else second).run(train)
+        got_w, got_b, got_step = second.run([w, b, step])
+        assert first.run(step) == 50 == got_step
+        # TensorFlow 2.21 compat.v1 on its own local cluster, same program:
+        np.testing.assert_allclose(got_w, [1.0048181, 2.0757642, 3.1688902], rtol=1e-6)
+        np.testing.assert_allclose(got_b, -0.004817956, rtol=1e-5)
+        # The variables live in the parameter servers, not in the workers' stores.
+        stores = [session_targets.server_variables(server.target)
+                  for server in workers + ps_servers]
+        assert [sorted(store) for store in stores[:2]] == [[], []]
+        assert "w" in stores[2]
+        assert "b" in stores[3]
+        assert "global_step" in stores[2]
 
 
-def test_a_worker_sees_uninitialized_variables_until_the_chief_initializes_them():
-    workers, ps_servers = tf.test.create_local_cluster(2, 1)
-    try:
-        with tf.Graph().as_default():
-            with tf.device(tf.train.replica_device_setter(ps_tasks=1)):
-                v = tf.Variable(3.0, name="v")
-            report = tf.report_uninitialized_variables()
-            other = tf.Session(workers[1].target)
-            assert other.run(report).tolist() == [b"v"]
-            with pytest.raises(tf.errors.FailedPreconditionError, match="uninitialized value v"):
-                other.run(v)
+def test_a_worker_sees_uninitialized_variables_until_the_chief_initializes_them(local_cluster):
+    workers, ps_servers = local_cluster(2, 1)
+    with tf.Graph().as_default():
+        with tf.device(tf.train.replica_device_setter(ps_tasks=1)):
+            v = tf.Variable(3.0, name="v")
+        report = tf.report_uninitialized_variables()
+        other = tf.Session(workers[1].target)
+        assert other.run(report).tolist() == [b"v"]
+        with pytest.raises(tf.errors.FailedPreconditionError, match="uninitialized value v"):
+            other.run(v)
+        tf.Session(workers[0].target).run(v.initializer)
+        assert other.run(report).tolist() == []
+        assert other.run(v.assign_add(1.0)) == 4.0
+        assert tf.Session(workers[0].target).run(v) == 4.0
+
+
+def test_unplaced_variables_stay_in_each_workers_own_task(local_cluster):
+    workers, ps_servers = local_cluster(2, 1)
+    with tf.Graph().as_default():
+        local = tf.Variable(0.0, name="local")
+        bump = local.assign_add(1.0)
+        one, two = tf.Session(workers[0].target), tf.Session(workers[1].target)
+        for sess in (one, two):
+            sess.run(local.initializer)
+        one.run(bump)
+        one.run(bump)
+        assert (one.run(local), two.run(local)) == (2.0, 0.0)
+
+
+def test_a_device_outside_the_cluster_is_an_error_naming_it(local_cluster):
+    workers, ps_servers = local_cluster(1, 1)
+    with tf.Graph().as_default():
+        with tf.device("/job:ps/task:3"):
+            v = tf.Variable(1.0, name="far")
+        with pytest.raises(tf.errors.InvalidArgumentError, match="far.*task:3"):
             tf.Session(workers[0].target).run(v.initializer)
-            assert other.run(report).tolist() == []
-            assert other.run(v.assign_add(1.0)) == 4.0
-            assert tf.Session(workers[0].target).run(v) == 4.0
-    finally:
-        for server in workers + ps_servers:
-            server._stop()
 
 
-def test_unplaced_variables_stay_in_each_workers_own_task():
-    workers, ps_servers = tf.test.create_local_cluster(2, 1)
-    try:
-        with tf.Graph().as_default():
-            local = tf.Variable(0.0, name="local")
-            bump = local.assign_add(1.0)
-            one, two = tf.Session(workers[0].target), tf.Session(workers[1].target)
-            for sess in (one, two):
-                sess.run(local.initializer)
-            one.run(bump)
-            one.run(bump)
-            assert (one.run(local), two.run(local)) == (2.0, 0.0)
-    finally:
-        for server in workers + ps_servers:
-            server._stop()
-
-
-def test_a_device_outside_the_cluster_is_an_error_naming_it():
-    workers, ps_servers = tf.test.create_local_cluster(1, 1)
-    try:
-        with tf.Graph().as_default():
-            with tf.device("/job:ps/task:3"):
-                v = tf.Variable(1.0, name="far")
-            with pytest.raises(tf.errors.InvalidArgumentError, match="far.*task:3"):
-                tf.Session(workers[0].target).run(v.initializer)
-    finally:
-        for server in workers + ps_servers:
-            server._stop()
-
-
-def test_a_task_answers_requests_that_carry_code_with_an_error_not_a_call():
-    workers, ps_servers = tf.test.create_local_cluster(1, 1)
+def test_a_task_answers_requests_that_carry_code_with_an_error_not_a_call(local_cluster):
+    _, ps_servers = local_cluster(1, 1)
     address = ps_servers[0].target.split("://")[1]
     host, port = address.rsplit(":", 1)
-    try:
-        class Evil:
-            def __reduce__(self):
-                return (os.system, ("echo owned",))
 
-        payload = pickle.dumps(("run", "Assign", b"", (Evil(),)))
-        with socket.create_connection((host, int(port))) as sock:
-            sock.sendall(cluster_runtime._HEADER.pack(len(payload)) + payload)
-            answer = cluster_runtime._receive(sock)
-        assert answer[0] == "error"
-        assert "only data" in answer[2]
-        assert "system" in answer[2]
-        with socket.create_connection((host, int(port))) as sock:
-            sock.sendall(cluster_runtime._HEADER.pack(cluster_runtime.MAX_FRAME + 1))
-            answer = cluster_runtime._receive(sock)
-        assert answer[0] == "error"
-        assert "over the limit" in answer[2]
-        # A task serves variable kernels only.
-        ok = cluster_runtime._connection(address, "ps").call(("describe",))
-        assert (ok["job"], ok["task"]) == ("ps", 0)
-        with pytest.raises(tf.errors.InvalidArgumentError, match="only variable kernels"):
-            cluster_runtime._connection(address, "ps").call(
-                ("run", "Add", pickle.dumps({}), (1, 2), True))
-        with pytest.raises(tf.errors.InvalidArgumentError, match="bad cluster request"):
-            cluster_runtime._connection(address, "ps").call(("run", "Add", 3))
-    finally:
-        for server in workers + ps_servers:
-            server._stop()
+    class Evil:
+        def __reduce__(self):
+            return (os.system, ("echo owned",))
+
+    payload = pickle.dumps(("run", "Assign", b"", (Evil(),)))
+    with socket.create_connection((host, int(port))) as sock:
+        sock.sendall(cluster_runtime._HEADER.pack(len(payload)) + payload)
+        answer = cluster_runtime._receive(sock)
+    assert answer[0] == "error"
+    assert "only data" in answer[2]
+    assert "system" in answer[2]
+    with socket.create_connection((host, int(port))) as sock:
+        sock.sendall(cluster_runtime._HEADER.pack(cluster_runtime.MAX_FRAME + 1))
+        answer = cluster_runtime._receive(sock)
+    assert answer[0] == "error"
+    assert "over the limit" in answer[2]
+    # A task serves variable kernels only.
+    ok = cluster_runtime._connection(address, "ps").call(("describe",))
+    assert (ok["job"], ok["task"]) == ("ps", 0)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="only variable kernels"):
+        cluster_runtime._connection(address, "ps").call(
+            ("run", "Add", pickle.dumps({}), (1, 2), True))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="bad cluster request"):
+        cluster_runtime._connection(address, "ps").call(("run", "Add", 3))
 
 
 _TASK = textwrap.dedent("""
@@ -229,38 +210,34 @@ def test_parameter_server_and_two_worker_processes_train_together(tmp_path):
     assert all(abs(float(final[1]) - 2.0) < 1e-3 for final in finals)
 
 
-def test_supervisors_chief_initializes_and_the_other_worker_waits_for_it(tmp_path):
+def test_supervisors_chief_initializes_and_the_other_worker_waits_for_it(tmp_path, local_cluster):
     # mnist_replica.py's flow: Supervisor(is_chief=...) + prepare_or_wait_for_session.
-    workers, ps_servers = tf.test.create_local_cluster(2, 1)
-    try:
-        with tf.Graph().as_default():
-            with tf.device(tf.train.replica_device_setter(
-                    worker_device="/job:worker/task:1/cpu:0", ps_device="/job:ps/cpu:0",
-                    ps_tasks=1)):
-                step = tf.Variable(0, name="global_step", trainable=False)
-                w = tf.Variable(5.0, name="w")
-                train = tf.train.GradientDescentOptimizer(0.25).minimize(w * w,
-                                                                         global_step=step)
-            assert w.device == "/job:ps/task:0/device:CPU:0"
-            waiting = tf.train.Supervisor(is_chief=False, logdir=str(tmp_path / "w1"),
-                                          recovery_wait_secs=0.05, global_step=step)
-            done = []
-            thread = threading.Thread(target=lambda: done.append(
-                waiting.prepare_or_wait_for_session(workers[1].target)))
-            thread.start()
-            thread.join(0.3)
-            assert thread.is_alive()  # the chief has not initialized the model yet
-            chief = tf.train.Supervisor(is_chief=True, logdir=str(tmp_path / "w0"),
-                                        global_step=step, save_model_secs=0,
-                                        save_summaries_secs=0)
-            chief_sess = chief.prepare_or_wait_for_session(workers[0].target)
-            thread.join(10)
-            other_sess = done[0]
-            chief_sess.run(train)
-            other_sess.run(train)
-            assert other_sess.run([step, w]) == chief_sess.run([step, w]) == [2, 1.25]
-            chief.stop()
-            waiting.stop()
-    finally:
-        for server in workers + ps_servers:
-            server._stop()
+    workers, ps_servers = local_cluster(2, 1)
+    with tf.Graph().as_default():
+        with tf.device(tf.train.replica_device_setter(
+                worker_device="/job:worker/task:1/cpu:0", ps_device="/job:ps/cpu:0",
+                ps_tasks=1)):
+            step = tf.Variable(0, name="global_step", trainable=False)
+            w = tf.Variable(5.0, name="w")
+            train = tf.train.GradientDescentOptimizer(0.25).minimize(w * w,
+                                                                     global_step=step)
+        assert w.device == "/job:ps/task:0/device:CPU:0"
+        waiting = tf.train.Supervisor(is_chief=False, logdir=str(tmp_path / "w1"),
+                                      recovery_wait_secs=0.05, global_step=step)
+        done = []
+        thread = threading.Thread(target=lambda: done.append(
+            waiting.prepare_or_wait_for_session(workers[1].target)))
+        thread.start()
+        thread.join(0.3)
+        assert thread.is_alive()  # the chief has not initialized the model yet
+        chief = tf.train.Supervisor(is_chief=True, logdir=str(tmp_path / "w0"),
+                                    global_step=step, save_model_secs=0,
+                                    save_summaries_secs=0)
+        chief_sess = chief.prepare_or_wait_for_session(workers[0].target)
+        thread.join(10)
+        other_sess = done[0]
+        chief_sess.run(train)
+        other_sess.run(train)
+        assert other_sess.run([step, w]) == chief_sess.run([step, w]) == [2, 1.25]
+        chief.stop()
+        waiting.stop()

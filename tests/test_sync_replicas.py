@@ -120,52 +120,48 @@ def test_sync_replicas_mistakes_name_the_problem():
             opt.get_init_tokens_op(0)
 
 
-def test_two_workers_of_a_cluster_apply_the_mean_of_their_gradients_each_step():
-    workers, ps_servers = tf.test.create_local_cluster(2, 1)
-    try:
-        with tf.Graph().as_default():
-            with tf.device(tf.train.replica_device_setter(ps_tasks=1)):
-                x, w, step, opt, train = _sync_model(2, 2)
-            assert opt._local_step.device == "/job:worker"  # beside the worker's ops
-            chief_hook = opt.make_session_run_hook(True)
-            other_hook = opt.make_session_run_hook(False)
-            errors = []
-            steps_seen = [[], []]
-            # Both workers feed x = 1. A gradient is taken only at the step it was computed
-            # for (a later one is stale and dropped), so every step applies the mean of
-            # gradients at the same w: plain gradient descent, whoever sent them.
-            feeds = [[1.0], [1.0]]
-            graph = tf.get_default_graph()
+def test_two_workers_of_a_cluster_apply_the_mean_of_their_gradients_each_step(local_cluster):
+    workers, ps_servers = local_cluster(2, 1)
+    with tf.Graph().as_default():
+        with tf.device(tf.train.replica_device_setter(ps_tasks=1)):
+            x, w, step, opt, train = _sync_model(2, 2)
+        assert opt._local_step.device == "/job:worker"  # beside the worker's ops
+        chief_hook = opt.make_session_run_hook(True)
+        other_hook = opt.make_session_run_hook(False)
+        errors = []
+        steps_seen = [[], []]
+        # Both workers feed x = 1. A gradient is taken only at the step it was computed
+        # for (a later one is stale and dropped), so every step applies the mean of
+        # gradients at the same w: plain gradient descent, whoever sent them.
+        feeds = [[1.0], [1.0]]
+        graph = tf.get_default_graph()
 
-            def work(index, hooks):
-                try:
-                    with graph.as_default(), tf.train.MonitoredTrainingSession(
-                            master=workers[index].target, is_chief=index == 0,
-                            hooks=[*hooks, tf.train.StopAtStepHook(last_step=5)],
-                            stop_grace_period_secs=1) as sess:
-                        while not sess.should_stop():
-                            _, seen = sess.run([train, step], {x: feeds[index]})
-                            steps_seen[index].append(seen)
-                except Exception as err:  # reported by the assertion below
-                    errors.append(err)
+        def work(index, hooks):
+            try:
+                with graph.as_default(), tf.train.MonitoredTrainingSession(
+                        master=workers[index].target, is_chief=index == 0,
+                        hooks=[*hooks, tf.train.StopAtStepHook(last_step=5)],
+                        stop_grace_period_secs=1) as sess:
+                    while not sess.should_stop():
+                        _, seen = sess.run([train, step], {x: feeds[index]})
+                        steps_seen[index].append(seen)
+            except Exception as err:  # reported by the assertion below
+                errors.append(err)
 
-            chief = threading.Thread(target=work, args=(0, [chief_hook]))
-            chief.start()
-            chief.join(0.5)
-            other = threading.Thread(target=work, args=(1, [other_hook]))
-            other.start()
-            chief.join(60)
-            other.join(60)
-            assert not errors, errors
-            with tf.Session(workers[0].target) as sess:
-                final_w, final_step = sess.run([w, step])
-        assert final_step >= 5
-        expected = np.float32(0.0)
-        for _ in range(int(final_step)):
-            expected -= np.float32(0.1) * np.float32(2.0) * (expected - np.float32(2.0))
-        assert final_w == pytest.approx(expected, rel=1e-6)
-        assert steps_seen[0]
-        assert steps_seen[1]
-    finally:
-        for server in workers + ps_servers:
-            server._stop()
+        chief = threading.Thread(target=work, args=(0, [chief_hook]))
+        chief.start()
+        chief.join(0.5)
+        other = threading.Thread(target=work, args=(1, [other_hook]))
+        other.start()
+        chief.join(60)
+        other.join(60)
+        assert not errors, errors
+        with tf.Session(workers[0].target) as sess:
+            final_w, final_step = sess.run([w, step])
+    assert final_step >= 5
+    expected = np.float32(0.0)
+    for _ in range(int(final_step)):
+        expected -= np.float32(0.1) * np.float32(2.0) * (expected - np.float32(2.0))
+    assert final_w == pytest.approx(expected, rel=1e-6)
+    assert steps_seen[0]
+    assert steps_seen[1]

@@ -26,6 +26,7 @@ import numpy as np
 from . import dtypes, init_ops
 from .graph import convert_to_tensor
 from .ops import array_ops, math_ops
+from .ops.sparse_cross_ops import fingerprint_cat64
 from .ops.string_hash_ops import fingerprint64
 from .variable_scope import get_variable, variable_scope
 
@@ -170,20 +171,6 @@ def _cross_feature(value):
     if isinstance(item, bytes | str):
         return fingerprint64(_as_bytes(item))
     return int(item) & _MASK64
-
-
-def _shift_mix(value):
-    return value ^ (value >> 47)
-
-
-def _fingerprint_cat64(first, second):
-    """FarmHash's FingerprintCat64: two 64-bit fingerprints combined into one."""
-    mul = 0xC6A4A7935BD1E995
-    result = first ^ mul
-    result ^= (_shift_mix((second * mul) & _MASK64) * mul) & _MASK64
-    result = (result * mul) & _MASK64
-    result = (_shift_mix(result) * mul) & _MASK64
-    return _shift_mix(result)
 
 
 def _as_bytes(value):
@@ -382,7 +369,7 @@ class _CrossedColumn(_Column, collections.namedtuple("CrossedColumn",
                     hashed = self.hash_key if self.hash_key is not None else (
                         _DEFAULT_HASH_KEY)
                     for x in combo:
-                        hashed = _fingerprint_cat64(hashed, _cross_feature(x))
+                        hashed = fingerprint_cat64(hashed, _cross_feature(x))
                     row_ids.append(hashed % self.hash_bucket_size)
                 rows.append(row_ids)
             width = max([len(r) for r in rows] + [1])

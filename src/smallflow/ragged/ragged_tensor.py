@@ -22,7 +22,35 @@ from ..tensor_shape import TensorShape
 __all__ = ["RaggedTensor", "RaggedTensorValue", "is_ragged"]
 
 
-class RaggedTensorValue:
+class _RowPartitioned:
+    """What a ragged tensor and its value share: values split into rows by ``row_splits``,
+    themselves possibly ragged (one more level per nesting)."""
+
+    values = property(lambda self: self._values)
+    row_splits = property(lambda self: self._row_splits)
+
+    @property
+    def flat_values(self):
+        values = self._values
+        while isinstance(values, _RowPartitioned):
+            values = values.values
+        return values
+
+    @property
+    def nested_row_splits(self):
+        splits = [self._row_splits]
+        values = self._values
+        while isinstance(values, _RowPartitioned):
+            splits.append(values.row_splits)
+            values = values.values
+        return tuple(splits)
+
+    @property
+    def ragged_rank(self):
+        return len(self.nested_row_splits)
+
+
+class RaggedTensorValue(_RowPartitioned):
     """The value of a RaggedTensor that a session returns: NumPy ``values`` (or a nested
     RaggedTensorValue) and ``row_splits``."""
 
@@ -33,29 +61,6 @@ class RaggedTensorValue:
                             "values and a NumPy array of row_splits")
         self._values = values
         self._row_splits = row_splits
-
-    values = property(lambda self: self._values)
-    row_splits = property(lambda self: self._row_splits)
-
-    @property
-    def flat_values(self):
-        values = self._values
-        while isinstance(values, RaggedTensorValue):
-            values = values.values
-        return values
-
-    @property
-    def nested_row_splits(self):
-        splits = [self._row_splits]
-        values = self._values
-        while isinstance(values, RaggedTensorValue):
-            splits.append(values.row_splits)
-            values = values.values
-        return tuple(splits)
-
-    @property
-    def ragged_rank(self):
-        return len(self.nested_row_splits)
 
     @property
     def dtype(self):
@@ -136,7 +141,7 @@ def _nvals(values):
     return _math.cast(_array.shape(values, out_type=dtypes.int64)[0], dtypes.int64)
 
 
-class RaggedTensor:
+class RaggedTensor(_RowPartitioned):
     """A tensor with ragged (variable-length) dimensions: ``values`` split into rows."""
 
     # The session flattens a fetched RaggedTensor into these parts and rebuilds its value.
@@ -269,29 +274,6 @@ class RaggedTensor:
                                          name="")
 
     # -- properties -------------------------------------------------------------------------
-    values = property(lambda self: self._values)
-    row_splits = property(lambda self: self._row_splits)
-
-    @property
-    def flat_values(self):
-        values = self._values
-        while isinstance(values, RaggedTensor):
-            values = values.values
-        return values
-
-    @property
-    def nested_row_splits(self):
-        splits = [self._row_splits]
-        values = self._values
-        while isinstance(values, RaggedTensor):
-            splits.append(values.row_splits)
-            values = values.values
-        return tuple(splits)
-
-    @property
-    def ragged_rank(self):
-        return len(self.nested_row_splits)
-
     @property
     def dtype(self):
         return self.flat_values.dtype
