@@ -381,7 +381,7 @@ def test_sequential_without_input_shape_builds_on_the_first_batch(eager):
 
 
 def test_contrib_summary_writes_scalars_at_the_recorded_steps(eager, tmp_path):
-    pytest.importorskip("google.protobuf")
+    pytest.importorskip("tensorboard", reason="the tensorboard extra is not installed")
     from smallflow.summary.records import summary_iterator
 
     step = tf.train.get_or_create_global_step()
