@@ -358,19 +358,26 @@ class Graph:
             name = f"{name}_{count - 1}"
         return name
 
+    def _check_scope_name(self, name):
+        pattern = _VALID_SCOPE_NAME if self._name_stack else _VALID_OP_NAME
+        if not pattern.match(name):
+            raise ValueError(f"'{name}' is not a valid scope name")
+
+    def _scope_below(self, name):
+        """The scope ``name`` opens inside the current one (made unique in a graph)."""
+        return self.unique_name(name)
+
     @contextlib.contextmanager
     def name_scope(self, name):
         if name:
-            pattern = _VALID_SCOPE_NAME if self._name_stack else _VALID_OP_NAME
-            if not pattern.match(name):
-                raise ValueError(f"'{name}' is not a valid scope name")
+            self._check_scope_name(name)
         old_stack = self._name_stack
         if not name:
             new_stack = ""
         elif name[-1] == "/":
             new_stack = name[:-1]
         else:
-            new_stack = self.unique_name(name)
+            new_stack = self._scope_below(name)
         self._name_stack = new_stack
         try:
             yield new_stack + "/" if new_stack else ""

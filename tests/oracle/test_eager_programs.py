@@ -6,33 +6,20 @@ Both frameworks run cases_session10_eager.py with eager execution on (TensorFlow
 tolerance of 1e-4, printed texts exactly. Skipped without ``SMALLFLOW_ORACLE_PYTHON``.
 """
 
-import json
-import os
 import pathlib
-import subprocess
 import sys
 
 import numpy as np
 import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent
-SRC = HERE.parents[1] / "src"
-ORACLE_PYTHON = os.environ.get("SMALLFLOW_ORACLE_PYTHON")
+sys.path.insert(0, str(HERE))
+
+from program_pair import ORACLE_PYTHON, run_program  # noqa: E402
 
 
 def _run(backend, folder):
-    python = sys.executable if backend == "smallflow" else ORACLE_PYTHON
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    if backend == "smallflow":
-        env["PYTHONPATH"] = str(SRC)
-    else:
-        env.pop("PYTHONPATH", None)
-    out = str(folder / f"{backend}.npz")
-    result = subprocess.run([python, str(HERE / "cases_session10_eager.py"), backend, out],
-                            capture_output=True, text=True, env=env, timeout=1200, cwd=HERE)
-    assert result.returncode == 0, f"{backend}:\n{result.stderr[-3000:]}"
-    with open(out + ".json") as file:
-        return dict(np.load(out)), json.load(file)
+    return run_program("cases_session10_eager.py", backend, folder, cwd=HERE)
 
 
 @pytest.fixture(scope="module")

@@ -83,22 +83,13 @@ class EagerGraph(Graph):
             return f"{self._name_stack}/{name}"
         return name
 
-    @contextlib.contextmanager
-    def name_scope(self, name):
-        # Names only label eager ops (TensorFlow's eager scopes neither check nor make them
-        # unique); a variable's name is the one place they show.
-        old_stack = self._name_stack
-        if not name:
-            new_stack = ""
-        elif name[-1] == "/":
-            new_stack = name[:-1]
-        else:
-            new_stack = f"{old_stack}/{name}" if old_stack else name
-        self._name_stack = new_stack
-        try:
-            yield new_stack + "/" if new_stack else ""
-        finally:
-            self._name_stack = old_stack
+    # Names only label eager ops (TensorFlow's eager scopes neither check nor make them
+    # unique); a variable's name is the one place they show.
+    def _check_scope_name(self, name):
+        pass
+
+    def _scope_below(self, name):
+        return f"{self._name_stack}/{name}" if self._name_stack else name
 
     @contextlib.contextmanager
     def control_dependencies(self, control_inputs):

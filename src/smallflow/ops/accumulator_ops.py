@@ -86,7 +86,7 @@ class _Accumulator:
         with self.condition:
             if step < self.global_step:
                 _LOG.warning("Accumulator %s: global step set back from %d to %d",
-                                self.spec["name"], self.global_step, step)
+                             self.spec["name"], self.global_step, step)
             self.global_step = step
 
 
@@ -154,6 +154,16 @@ for _name in ("ConditionalAccumulator", "AccumulatorApplyGradient", "Accumulator
 _REDUCTIONS = ("MEAN", "SUM")
 
 
+def _as_int64(value, name):
+    """A step as the int64 tensor the accumulator's ops take."""
+    step = convert_to_tensor(value, name=name)
+    if step.dtype != dtypes.int64:
+        from .math_ops import cast
+
+        step = cast(step, dtypes.int64)
+    return step
+
+
 class ConditionalAccumulator:
     """``tf.ConditionalAccumulator(dtype, shape=None, shared_name=None, name=...,
     reduction_type="MEAN")``: see the module doc."""
@@ -198,11 +208,7 @@ class ConditionalAccumulator:
             if not self._shape.is_compatible_with(grad.shape):
                 raise ValueError(f"Shapes {grad.shape} and {self._shape} are incompatible "
                                  f"(gradient for accumulator {self._name})")
-            step = convert_to_tensor(local_step, name="local_step")
-            if step.dtype != dtypes.int64:
-                from .math_ops import cast
-
-                step = cast(step, dtypes.int64)
+            step = _as_int64(local_step, "local_step")
         return self._op("AccumulatorApplyGradient", [step, grad], [],
                         name or "AccumulatorApplyGradient")
 
@@ -217,9 +223,5 @@ class ConditionalAccumulator:
                         name or f"{self._name}_NumAccumulated").outputs[0]
 
     def set_global_step(self, new_global_step, name=None):
-        step = convert_to_tensor(new_global_step, name="new_global_step")
-        if step.dtype != dtypes.int64:
-            from .math_ops import cast
-
-            step = cast(step, dtypes.int64)
+        step = _as_int64(new_global_step, "new_global_step")
         return self._op("AccumulatorSetGlobalStep", [step], [], name or "AccumulatorSetGlobalStep")

@@ -21,7 +21,6 @@ from ..ops import array_ops, control_flow_ops
 from ..ops.accumulator_ops import ConditionalAccumulator
 from ..ops.data_flow_ops import FIFOQueue
 from ..ops.indexed_slices import IndexedSlices
-from ..ops.math_ops import cast
 from ..ops.scatter_ops import assign
 from ..variable_utils import report_uninitialized_variables
 from ..variables import Variable, global_variables
@@ -127,9 +126,7 @@ class SyncReplicasOptimizer(Optimizer):
                 self._chief_queue_runner = QueueRunner(dummy_queue, [sync_op])
             for accumulator, device in self._accumulator_list:
                 with graph.device(device):
-                    step = global_step if global_step.dtype.base_dtype == dtypes.int64 else \
-                        cast(global_step, dtypes.int64)
-                    chief_init_ops.append(accumulator.set_global_step(step,
+                    chief_init_ops.append(accumulator.set_global_step(global_step,
                                                                       name="SetGlobalStep"))
             self.chief_init_op = control_flow_ops.group(*chief_init_ops)
             self._gradients_applied = True
