@@ -70,6 +70,6 @@ def test_old_feature_columns_map_to_the_new_ones():
         (18, 65)
     with pytest.raises(ValueError, match="dimension"):
         layers.real_valued_column("x", dimension=0)
-    with pytest.raises(ValueError, match="not both"):
+    with pytest.raises(ValueError, match="Can not provide both input_fn and x or y"):
         tf.contrib.learn.DNNClassifier([4], [layers.real_valued_column("", 4)]).fit(
             x=np.zeros((2, 4)), y=[0, 1], input_fn=lambda: None)

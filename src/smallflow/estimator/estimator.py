@@ -336,7 +336,9 @@ class Estimator:
                 while not session.should_stop() and (steps is None or done < steps):
                     try:
                         session.run(updates)
-                    except errors.OutOfRangeError:
+                    except (errors.OutOfRangeError, StopIteration):
+                        # An input's end: a dataset or queue runs out, or a feed function
+                        # (FeedFnHook) stops, as TensorFlow's evaluation loop treats both.
                         break
                     done += 1
                 results = session.raw_session().run(values)

@@ -1,10 +1,15 @@
-"""``tf.contrib.learn``: ``datasets`` (load_dataset, the CSV loaders, iris/boston/mnist/dbpedia)
-and ``preprocessing`` (VocabularyProcessor, ByteProcessor), ``ModeKeys``, and TF 1.0's canned
-Estimators (``DNNClassifier``... with ``fit``/``evaluate``/``predict``) over ``tf.estimator``'s
-(see estimators.py). ``Experiment``, ``learn_runner`` and ``SKCompat`` are not provided."""
+"""``tf.contrib.learn``: TensorFlow 1.0-1.x's high-level training API.
 
+``Estimator`` (a ``model_fn`` returning ``ModelFnOps`` or a tuple), ``SKCompat``,
+``RunConfig``, ``MetricSpec``, ``monitors`` (``ValidationMonitor`` with early stopping...),
+``Experiment`` and ``learn_runner`` (learn_estimator.py, model_fn.py, monitors.py,
+experiment.py); the canned Estimators (``DNNClassifier``... with ``fit``/``evaluate``/
+``predict``) over ``tf.estimator``'s (estimators.py); NumPy ``x``/``y`` fed as TensorFlow's
+data feeder fed them (learn_io.py); ``datasets`` and ``preprocessing``."""
+
+from ...train.session_run_hook import NanLossDuringTrainingError
 from .._missing import missing_attribute
-from . import datasets, preprocessing
+from . import datasets, io, learn_runner, monitors, preprocessing
 from .estimators import (
     DNNClassifier,
     DNNLinearCombinedClassifier,
@@ -14,17 +19,24 @@ from .estimators import (
     LinearRegressor,
     infer_real_valued_columns_from_input,
 )
+from .experiment import Experiment, ExportStrategy
+from .learn_estimator import (
+    Estimator,
+    NotFittedError,
+    RunConfig,
+    SKCompat,
+    infer_real_valued_columns_from_input_fn,
+)
+from .learn_io import extract_pandas_data, extract_pandas_labels, extract_pandas_matrix
+from .model_fn import MetricKey, MetricSpec, ModeKeys, ModelFnOps, PredictionKey
 
 __all__ = ["DNNClassifier", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
-           "DNNRegressor", "LinearClassifier", "LinearRegressor", "ModeKeys", "datasets",
-           "infer_real_valued_columns_from_input", "preprocessing"]
-
-
-class ModeKeys:
-    """The modes a TF1 contrib.learn model is built in (NMT tests ``mode == ModeKeys.TRAIN``)."""
-
-    TRAIN = "train"
-    EVAL = "eval"
-    INFER = "infer"
+           "DNNRegressor", "Estimator", "Experiment", "ExportStrategy", "LinearClassifier",
+           "LinearRegressor", "MetricKey", "MetricSpec", "ModeKeys", "ModelFnOps",
+           "NanLossDuringTrainingError", "NotFittedError", "PredictionKey", "RunConfig",
+           "SKCompat", "datasets", "extract_pandas_data", "extract_pandas_labels",
+           "extract_pandas_matrix", "infer_real_valued_columns_from_input",
+           "infer_real_valued_columns_from_input_fn", "io", "learn_runner", "monitors",
+           "preprocessing"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.learn")

@@ -66,6 +66,17 @@ def _input_fn(x, y, input_fn, batch_size, shuffle, epochs):
     return _numpy_input_fn(x, y, batch_size, shuffle, epochs)
 
 
+def _fed_input(x, y, input_fn, batch_size, shuffle, epochs):
+    """``(input_fn, hooks)``: ``input_fn`` as it is, or x / y through contrib.learn's data
+    feeder (TensorFlow's batch order) with the hook that feeds it."""
+    from ...train.session_run_hook import FeedFnHook
+    from .learn_estimator import _get_input_fn
+
+    input_fn, feed_fn = _get_input_fn(x, y, input_fn, None, batch_size, shuffle=shuffle,
+                                      epochs=epochs)
+    return _wrap(input_fn), ([FeedFnHook(feed_fn)] if feed_fn is not None else [])
+
+
 class _Adapter:
     """fit / evaluate / predict of contrib.learn onto a tf.estimator Estimator."""
 
@@ -78,10 +89,15 @@ class _Adapter:
     def fit(self, x=None, y=None, input_fn=None, steps=None, batch_size=None, monitors=None,
             max_steps=None):
         """Train for ``steps`` more steps (or up to ``max_steps``); returns self."""
+        from .monitors import replace_monitors_with_hooks
+
         if x is not None and y is None and input_fn is None:
             raise ValueError("fit needs labels y with x")
-        self._estimator.train(_input_fn(x, y, input_fn, batch_size, True, None),
-                              hooks=monitors, steps=steps, max_steps=max_steps)
+        if steps is not None and max_steps is not None:
+            raise ValueError("Can not provide both steps and max_steps.")
+        input_fn, hooks = _fed_input(x, y, input_fn, batch_size, True, None)
+        hooks = replace_monitors_with_hooks(monitors, self) + hooks
+        self._estimator.train(input_fn, hooks=hooks, steps=steps, max_steps=max_steps)
         return self
 
     def partial_fit(self, x=None, y=None, input_fn=None, steps=1, batch_size=None,
@@ -90,16 +106,52 @@ class _Adapter:
 
     def evaluate(self, x=None, y=None, input_fn=None, feed_fn=None, batch_size=None,
                  steps=None, metrics=None, name=None, checkpoint_path=None, hooks=None):
-        """The metrics dict over ``steps`` batches (or the whole of ``x``)."""
+        """The metrics dict over ``steps`` batches (or one pass of ``x``), with the extra
+        ``metrics`` (MetricSpecs over contrib.learn's prediction keys) if given."""
         if feed_fn is not None:
             raise NotImplementedError("evaluate(feed_fn=...) is not provided; pass an "
                                       "input_fn")
-        if metrics is not None:
-            raise NotImplementedError("evaluate(metrics=...) is not provided; the canned "
-                                      "metrics are returned (tf.estimator.add_metrics adds more)")
-        return self._estimator.evaluate(_input_fn(x, y, input_fn, batch_size, False, 1),
-                                        steps=steps, hooks=hooks,
-                                        checkpoint_path=checkpoint_path, name=name)
+        if metrics is not None and not isinstance(metrics, dict):
+            raise ValueError(f"Metrics argument should be None or dict. Got {metrics}.")
+        input_fn, feed_hooks = _fed_input(x, y, input_fn, batch_size, False, 1)
+        return self._evaluation_estimator(metrics).evaluate(
+            input_fn, steps=steps, hooks=list(hooks or []) + feed_hooks,
+            checkpoint_path=checkpoint_path, name=name)
+
+    def _evaluation_estimator(self, metrics):
+        """The canned estimator, evaluated as contrib.learn's were: ``loss`` is the mean loss
+        per example (weighted by the weight column; tf.estimator's is the sum per batch, and
+        its ``average_loss`` is not reported), plus ``metrics``."""
+        from ... import estimator as core
+        from ... import metrics as metrics_lib
+        from ...ops import array_ops, math_ops
+        from .model_fn import make_metrics_ops
+
+        canned = self._estimator
+        weight_column = self._weight_column
+
+        def model_fn(features, labels, mode, config):
+            spec = canned._call_model_fn(features, labels, mode)
+            if mode != core.ModeKeys.EVAL:
+                return spec
+            if weight_column:
+                total = math_ops.reduce_sum(math_ops.cast(features[weight_column], "float32"))
+            else:
+                total = math_ops.cast(array_ops.shape(labels)[0], "float32")
+            ops = dict(spec.eval_metric_ops)
+            ops.pop("average_loss", None)
+            ops["loss"] = metrics_lib.mean(math_ops.cast(spec.loss, "float32") / total)
+            ops.update(make_metrics_ops(metrics, features, labels,
+                                        self._contrib_predictions(spec.predictions)))
+            return spec._replace(eval_metric_ops=ops)
+
+        return core.Estimator(model_fn, canned.model_dir, canned.config)
+
+    _weight_column = None
+
+    @staticmethod
+    def _contrib_predictions(predictions):
+        return predictions
 
     def _predictions(self, x, input_fn, batch_size, key, as_iterable):
         wrapped = _input_fn(x, None, input_fn, batch_size, False, 1)
@@ -134,6 +186,14 @@ class _Adapter:
 
 
 class _Classifier(_Adapter):
+    @staticmethod
+    def _contrib_predictions(predictions):
+        from ...ops import array_ops
+
+        return {"classes": array_ops.reshape(predictions["class_ids"], [-1]),
+                "probabilities": predictions["probabilities"],
+                "logits": predictions["logits"]}
+
     def predict(self, x=None, input_fn=None, batch_size=None, outputs=None, as_iterable=True):
         """The predicted class ids (TF 1.0-1.2's ``predict`` of a classifier)."""
         return self.predict_classes(x, input_fn, batch_size, as_iterable)
@@ -146,6 +206,15 @@ class _Classifier(_Adapter):
 
 
 class _Regressor(_Adapter):
+    @staticmethod
+    def _contrib_predictions(predictions):
+        from ...ops import array_ops
+
+        scores = predictions["predictions"]
+        if scores.shape.ndims == 2 and scores.shape.as_list()[1] == 1:
+            scores = array_ops.reshape(scores, [-1])
+        return {"scores": scores}
+
     def predict(self, x=None, input_fn=None, batch_size=None, outputs=None, as_iterable=True):
         """The predicted values."""
         return self.predict_scores(x, input_fn, batch_size, as_iterable)
@@ -169,6 +238,7 @@ class DNNClassifier(_Classifier):
         _unsupported("feature_engineering_fn", feature_engineering_fn)
         _unsupported("embedding_lr_multipliers", embedding_lr_multipliers)
         kwargs = {} if activation_fn is None else {"activation_fn": activation_fn}
+        self._weight_column = weight_column_name
         super().__init__(_estimator.DNNClassifier(
             hidden_units, feature_columns, model_dir=model_dir, n_classes=n_classes,
             weight_column=weight_column_name, label_vocabulary=label_keys,
@@ -184,6 +254,7 @@ class DNNRegressor(_Regressor):
         _unsupported("gradient_clip_norm", gradient_clip_norm)
         _unsupported("feature_engineering_fn", feature_engineering_fn)
         kwargs = {} if activation_fn is None else {"activation_fn": activation_fn}
+        self._weight_column = weight_column_name
         super().__init__(_estimator.DNNRegressor(
             hidden_units, feature_columns, model_dir=model_dir,
             label_dimension=label_dimension, weight_column=weight_column_name,
@@ -197,6 +268,7 @@ class LinearClassifier(_Classifier):
                  label_keys=None):
         _unsupported("gradient_clip_norm", gradient_clip_norm)
         _unsupported("feature_engineering_fn", feature_engineering_fn)
+        self._weight_column = weight_column_name
         super().__init__(_estimator.LinearClassifier(
             feature_columns, model_dir=model_dir, n_classes=n_classes,
             weight_column=weight_column_name, label_vocabulary=label_keys,
@@ -210,6 +282,7 @@ class LinearRegressor(_Regressor):
                  feature_engineering_fn=None):
         _unsupported("gradient_clip_norm", gradient_clip_norm)
         _unsupported("feature_engineering_fn", feature_engineering_fn)
+        self._weight_column = weight_column_name
         super().__init__(_estimator.LinearRegressor(
             feature_columns, model_dir=model_dir, label_dimension=label_dimension,
             weight_column=weight_column_name, optimizer=optimizer or "Ftrl", config=config))
@@ -226,6 +299,7 @@ class DNNLinearCombinedClassifier(_Classifier):
         _unsupported("gradient_clip_norm", gradient_clip_norm)
         _unsupported("feature_engineering_fn", feature_engineering_fn)
         kwargs = {} if dnn_activation_fn is None else {"dnn_activation_fn": dnn_activation_fn}
+        self._weight_column = weight_column_name
         super().__init__(_estimator.DNNLinearCombinedClassifier(
             model_dir=model_dir, linear_feature_columns=linear_feature_columns,
             linear_optimizer=linear_optimizer or "Ftrl", dnn_feature_columns=dnn_feature_columns,
@@ -245,6 +319,7 @@ class DNNLinearCombinedRegressor(_Regressor):
         _unsupported("gradient_clip_norm", gradient_clip_norm)
         _unsupported("feature_engineering_fn", feature_engineering_fn)
         kwargs = {} if dnn_activation_fn is None else {"dnn_activation_fn": dnn_activation_fn}
+        self._weight_column = weight_column_name
         super().__init__(_estimator.DNNLinearCombinedRegressor(
             model_dir=model_dir, linear_feature_columns=linear_feature_columns,
             linear_optimizer=linear_optimizer or "Ftrl", dnn_feature_columns=dnn_feature_columns,
