@@ -173,7 +173,8 @@ def test_skcompat_fits_scores_and_predicts_arrays(tmp_path):
                                            model_dir=str(tmp_path)))
     model.fit(x, y, batch_size=32, steps=300)
     score = model.score(x, y)
-    assert score["global_step"] == 300 and score["loss"] < 1e-3
+    assert score["global_step"] == 300
+    assert score["loss"] < 1e-3
     predicted = model.predict(x)  # batches of 128, concatenated
     assert predicted.shape == (300,)
     np.testing.assert_allclose(predicted, y[:, 0], atol=0.05)
@@ -269,7 +270,8 @@ def test_learn_runner_trains_and_evaluates_an_experiment(tmp_path):
     eval_result, exports = learn.learn_runner.run(experiment_fn, str(tmp_path))
     assert eval_result["global_step"] == 60
     assert exports == [str(tmp_path / "export" / "mine").encode()]
-    assert exported[0][0] == 60 and exported[0][1].endswith("model.ckpt-60")
+    assert exported[0][0] == 60
+    assert exported[0][1].endswith("model.ckpt-60")
 
 
 def test_continuous_train_and_eval_with_a_core_estimator(tmp_path):
