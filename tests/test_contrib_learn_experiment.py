@@ -336,3 +336,36 @@ def test_tf1_long_import_paths():
         assert hasattr(importlib.import_module(module), name), module
     assert tf.contrib.learn.learn_runner.run is learn.learn_runner.run
     assert learn.ModeKeys.INFER == "infer"
+
+
+def test_export_strategies_write_saved_models(tmp_path):
+    x, y = _regression_data(16)
+    columns = [tf.contrib.layers.real_valued_column("x", dimension=3)]
+    regressor = learn.DNNRegressor(hidden_units=[4], feature_columns=columns,
+                                   model_dir=str(tmp_path / "canned"))
+    regressor.fit(x={"x": x}, y=y[:, 0], steps=5)
+    spec = tf.contrib.layers.create_feature_spec_for_parsing(columns)
+    strategy = learn.make_export_strategy(learn.build_parsing_serving_input_fn(spec),
+                                          exports_to_keep=1)
+    assert strategy.name == "Servo"
+    first = strategy.export(regressor, str(tmp_path / "exports"))
+    second = strategy.export(regressor, str(tmp_path / "exports"))
+    assert first != second
+    assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == [
+        second.decode().rsplit("/", 1)[-1]]  # only the newest kept
+
+    estimator = learn.Estimator(_linear_model_fn, model_dir=str(tmp_path / "custom"))
+    estimator.fit(x, y, steps=3)
+
+    def serving_input_fn():
+        inputs = tf.placeholder(tf.float32, [None, 3], name="x")
+        return learn.InputFnOps(inputs, None, {"x": inputs})
+
+    path = estimator.export_savedmodel(str(tmp_path / "custom_export"), serving_input_fn)
+    with tf.Session(graph=tf.Graph()) as session:
+        meta = tf.saved_model.loader.load(session, ["serve"], path.decode())
+        signature = meta.signature_def["serving_default"]
+        output = session.run(signature.outputs["output"].name,
+                             {signature.inputs["x"].name: x[:2]})
+    expected = list(estimator.predict(x=x[:2]))
+    np.testing.assert_allclose(output, expected, rtol=1e-6)

@@ -35,7 +35,8 @@ from .framework import add_arg_scope
 __all__ = [
     "conv2d_transpose", "convolution2d_transpose", "repeat", "stack",
     # TF 1.0 feature columns (layers_feature_columns.py)
-    "bucketized_column", "crossed_column", "embedding_column", "one_hot_column",
+    "bucketized_column", "create_feature_spec_for_parsing", "crossed_column",
+    "embedding_column", "one_hot_column",
     "real_valued_column", "sparse_column_with_hash_bucket",
     "sparse_column_with_integerized_feature", "sparse_column_with_keys",
     "weighted_sparse_column",
@@ -700,6 +701,7 @@ def _clip(pairs, clip_gradients):
 # TF 1.0's feature columns (contrib.learn tutorials), in their own module.
 from .layers_feature_columns import (  # noqa: E402
     bucketized_column,
+    create_feature_spec_for_parsing,
     crossed_column,
     embedding_column,
     one_hot_column,

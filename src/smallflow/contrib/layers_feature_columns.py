@@ -7,7 +7,8 @@ from .. import dtypes
 from .. import feature_column as _fc
 from ._missing import missing_attribute
 
-__all__ = ["bucketized_column", "crossed_column", "embedding_column", "one_hot_column",
+__all__ = ["bucketized_column", "create_feature_spec_for_parsing", "crossed_column",
+           "embedding_column", "one_hot_column",
            "real_valued_column", "sparse_column_with_hash_bucket",
            "sparse_column_with_integerized_feature", "sparse_column_with_keys",
            "weighted_sparse_column"]
@@ -72,3 +73,11 @@ def crossed_column(columns, hash_bucket_size, combiner="sum", ckpt_to_load_from=
 
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.layers")
+
+
+def create_feature_spec_for_parsing(feature_columns):
+    """The ``tf.parse_example`` spec of these columns (a dict of FixedLenFeature /
+    VarLenFeature), as TensorFlow 1.0's contrib.layers made it for serving functions."""
+    if isinstance(feature_columns, dict):
+        feature_columns = list(feature_columns.values())
+    return _fc.make_parse_example_spec(list(feature_columns))

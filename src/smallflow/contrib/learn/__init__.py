@@ -9,7 +9,7 @@ data feeder fed them (learn_io.py); ``datasets`` and ``preprocessing``."""
 
 from ...train.session_run_hook import NanLossDuringTrainingError
 from .._missing import missing_attribute
-from . import datasets, io, learn_runner, monitors, preprocessing
+from . import datasets, io, learn_runner, monitors, preprocessing, utils
 from .estimators import (
     DNNClassifier,
     DNNLinearCombinedClassifier,
@@ -20,6 +20,7 @@ from .estimators import (
     infer_real_valued_columns_from_input,
 )
 from .experiment import Experiment, ExportStrategy
+from .export_utils import InputFnOps, build_parsing_serving_input_fn, make_export_strategy
 from .learn_estimator import (
     Estimator,
     NotFittedError,
@@ -31,12 +32,13 @@ from .learn_io import extract_pandas_data, extract_pandas_labels, extract_pandas
 from .model_fn import MetricKey, MetricSpec, ModeKeys, ModelFnOps, PredictionKey
 
 __all__ = ["DNNClassifier", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
-           "DNNRegressor", "Estimator", "Experiment", "ExportStrategy", "LinearClassifier",
+           "DNNRegressor", "Estimator", "Experiment", "ExportStrategy", "InputFnOps",
+           "LinearClassifier", "build_parsing_serving_input_fn", "make_export_strategy",
            "LinearRegressor", "MetricKey", "MetricSpec", "ModeKeys", "ModelFnOps",
            "NanLossDuringTrainingError", "NotFittedError", "PredictionKey", "RunConfig",
            "SKCompat", "datasets", "extract_pandas_data", "extract_pandas_labels",
            "extract_pandas_matrix", "infer_real_valued_columns_from_input",
            "infer_real_valued_columns_from_input_fn", "io", "learn_runner", "monitors",
-           "preprocessing"]
+           "preprocessing", "utils"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.learn")

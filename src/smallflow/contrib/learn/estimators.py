@@ -181,6 +181,18 @@ class _Adapter:
     def get_variable_names(self):
         return self._estimator.get_variable_names()
 
+    def export_savedmodel(self, export_dir_base, serving_input_fn,
+                          default_output_alternative_key=None, assets_extra=None,
+                          as_text=False, checkpoint_path=None, strip_default_attrs=False):
+        """A SavedModel of the model for ``serving_input_fn`` (``InputFnOps`` or a
+        ``ServingInputReceiver``); returns its directory (bytes)."""
+        from .export_utils import receiver_fn
+
+        return self._estimator.export_savedmodel(
+            export_dir_base, receiver_fn(serving_input_fn), assets_extra=assets_extra,
+            as_text=as_text, checkpoint_path=checkpoint_path,
+            strip_default_attrs=strip_default_attrs)
+
     def get_variable_value(self, name):
         return self._estimator.get_variable_value(name)
 

@@ -141,6 +141,7 @@ class Estimator:
         self._feature_engineering_fn = feature_engineering_fn or (lambda f, labels: (f, labels))
         self._metrics = None
         self._labels_info = None
+        self._lone_feature = False
 
         def core_model_fn(features, labels, mode, config):
             return self._estimator_spec(features, labels, mode)
@@ -207,6 +208,8 @@ class Estimator:
         return _placeholder(info)
 
     def _estimator_spec(self, features, labels, mode):
+        if self._lone_feature and isinstance(features, dict):
+            features = features["feature"]
         if mode == ModeKeys.INFER and labels is None:
             labels = self._label_placeholders()
         else:
@@ -324,10 +327,32 @@ class Estimator:
             else:
                 yield from batch
 
-    def export_savedmodel(self, *args, **kwargs):
-        raise NotImplementedError("tf.contrib.learn.Estimator.export_savedmodel (input_fn_utils "
-                                  "and output alternatives) is not provided; export with a "
-                                  "tf.estimator.Estimator")
+    def export_savedmodel(self, export_dir_base, serving_input_fn,
+                          default_output_alternative_key=None, assets_extra=None,
+                          as_text=False, checkpoint_path=None, graph_rewrite_specs=None,
+                          strip_default_attrs=False):
+        """Write a SavedModel of the INFER graph ``serving_input_fn`` feeds (it returns
+        ``InputFnOps`` or a ``ServingInputReceiver``); returns its directory (bytes)."""
+        from .export_utils import receiver_fn
+
+        if graph_rewrite_specs is not None:
+            raise NotImplementedError("export_savedmodel(graph_rewrite_specs=...) is not "
+                                      "provided")
+        self._checkpoint(checkpoint_path)
+        def receiver():
+            # A lone features tensor reaches the model function as it is (the core
+            # receiver keeps it in a dict under "feature"), as TensorFlow's contrib export.
+            result = serving_input_fn()
+            features = result.features
+            self._lone_feature = not isinstance(features, dict)
+            return receiver_fn(lambda: result)()
+
+        try:
+            return self._core.export_savedmodel(
+                export_dir_base, receiver, assets_extra=assets_extra, as_text=as_text,
+                checkpoint_path=checkpoint_path, strip_default_attrs=strip_default_attrs)
+        finally:
+            self._lone_feature = False
 
 
 def _signature(tensor):

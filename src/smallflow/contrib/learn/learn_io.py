@@ -56,46 +56,61 @@ def _as_array(value, what):
     return value
 
 
-def _shapes(x_shape, y_shape, batch_size):
-    """Feature and label shapes of one batch, as TensorFlow 1.x's data feeder makes them."""
+def _batch_size(count, batch_size):
     if batch_size is None:
-        batch_size = x_shape[0]
-    elif batch_size <= 0:
+        return count
+    if batch_size <= 0:
         raise ValueError(f"Invalid batch_size {batch_size}.")
-    features = [batch_size] + (list(x_shape[1:]) if len(x_shape) > 1 else [1])
-    if y_shape is None:
-        return features, None, batch_size
-    label_tail = list(y_shape[1:]) if len(y_shape) > 1 else []
-    if label_tail and label_tail[0] == 1:
-        label_tail = label_tail[1:]
-    return features, [batch_size] + label_tail, batch_size
+    return batch_size
+
+
+def _feature_shape(shape, batch_size):
+    return [batch_size] + (list(shape[1:]) if len(shape) > 1 else [1])
+
+
+def _label_shape(shape, batch_size):
+    tail = list(shape[1:]) if len(shape) > 1 else []
+    if tail and tail[0] == 1:
+        tail = tail[1:]
+    return [batch_size] + tail
+
+
+def _per_key(value, fn):
+    """``fn`` applied to an array, or to each array of a dict."""
+    if isinstance(value, dict):
+        return {key: fn(item) for key, item in value.items()}
+    return fn(value)
 
 
 class DataFeeder:
-    """Batches of ``x`` (and ``y``) for two placeholders; see the module's docstring."""
+    """Batches of ``x`` (and ``y``) for placeholders; see the module's docstring. ``x`` and
+    ``y`` may be arrays or dicts of arrays (one placeholder per key, ``input_<key>``)."""
 
     def __init__(self, x, y, n_classes=None, batch_size=None, shuffle=True,
                  random_state=None, epochs=None):
         if n_classes not in (None, 0, 1):
             raise NotImplementedError("a data feeder with one-hot labels (n_classes > 1) is "
                                       "not provided; pass class ids")
-        self._x = _as_array(x, "x")
-        self._y = None if y is None else _as_array(y, "y")
-        if self._y is not None and len(self._y) != len(self._x):
-            raise ValueError(f"x and y have different numbers of examples: {len(self._x)} "
-                             f"and {len(self._y)}")
+        self._x = _arrays(x, "x")
+        self._y = None if y is None else _arrays(y, "y")
+        count = _count(self._x, "x")
+        if self._y is not None and _count(self._y, "y") != count:
+            raise ValueError(f"x and y have different numbers of examples: {count} and "
+                             f"{_count(self._y, 'y')}")
+        self._count = count
         self.n_classes = n_classes
         self.max_epochs = epochs
-        self.input_shape, self.output_shape, self._batch_size = _shapes(
-            self._x.shape, None if self._y is None else self._y.shape, batch_size)
-        self._input_dtype = self._x.dtype
-        self._output_dtype = None if self._y is None else (
-            np.float32 if n_classes is not None else self._y.dtype)
+        self._batch_size = _batch_size(count, batch_size)
+        self.input_shape = _per_key(self._x, lambda a: _feature_shape(a.shape,
+                                                                      self._batch_size))
+        self.output_shape = None if self._y is None else _per_key(
+            self._y, lambda a: _label_shape(a.shape, self._batch_size))
+        self._input_dtype = _per_key(self._x, lambda a: a.dtype)
+        self._output_dtype = None if self._y is None else _per_key(
+            self._y, lambda a: np.dtype(np.float32) if n_classes is not None else a.dtype)
         self._shuffle = shuffle
         self.random_state = np.random.RandomState(42) if random_state is None else random_state
-        count = self._x.shape[0]
-        self.indices = (self.random_state.permutation(count) if shuffle
-                        else np.arange(count))
+        self.indices = self.random_state.permutation(count) if shuffle else np.arange(count)
         self.offset = 0
         self.epoch = 0
         self._input_placeholder = None
@@ -108,15 +123,21 @@ class DataFeeder:
     output_dtype = property(lambda self: self._output_dtype)
     batch_size = property(lambda self: self._batch_size)
 
+    @staticmethod
+    def _placeholders(shape, dtype, prefix):
+        if shape is None:
+            return None
+        if isinstance(shape, dict):
+            return {key: array_ops.placeholder(dtype[key], [None] + shape[key][1:],
+                                               name=f"{prefix}_{key}") for key in shape}
+        return array_ops.placeholder(dtype, [None] + shape[1:], name=prefix)
+
     def input_builder(self):
         """The ``input`` and ``output`` placeholders (``output`` is None without ``y``)."""
-        self._input_placeholder = array_ops.placeholder(
-            self._input_dtype, [None] + self.input_shape[1:], name="input")
-        if self.output_shape is None:
-            self._output_placeholder = None
-        else:
-            self._output_placeholder = array_ops.placeholder(
-                self._output_dtype, [None] + self.output_shape[1:], name="output")
+        self._input_placeholder = self._placeholders(self.input_shape, self._input_dtype,
+                                                     "input")
+        self._output_placeholder = self._placeholders(self.output_shape, self._output_dtype,
+                                                      "output")
         return self._input_placeholder, self._output_placeholder
 
     def set_placeholders(self, input_placeholder, output_placeholder):
@@ -129,30 +150,55 @@ class DataFeeder:
     def get_feed_dict_fn(self):
         """A function giving the next batch's feed dict; StopIteration after ``epochs``."""
 
+        def rows_of(array, rows, shape, dtype):
+            return np.asarray(array[rows], dtype=dtype).reshape([len(rows)] + shape[1:])
+
+        def put(feed, placeholder, arrays, rows, shapes, dtypes):
+            if isinstance(placeholder, dict):
+                for key, item in placeholder.items():
+                    feed[item.name] = rows_of(arrays[key], rows, shapes[key], dtypes[key])
+            else:
+                feed[placeholder.name] = rows_of(arrays, rows, shapes, dtypes)
+
         def feed_dict_fn():
             if self.max_epochs is not None and self.epoch + 1 > self.max_epochs:
                 raise StopIteration
             if self._input_placeholder is None:
                 raise ValueError("the data feeder's placeholders are not built: call "
                                  "input_builder() (the input_fn) first")
-            count = self._x.shape[0]
-            rows = self.indices[self.offset:min(count, self.offset + self._batch_size)]
-            features = np.asarray(self._x[rows])
-            if self._x.ndim == 1:
-                features = features.reshape(len(rows), 1)
-            feed = {self._input_placeholder.name: features}
+            rows = self.indices[self.offset:min(self._count, self.offset + self._batch_size)]
+            feed = {}
+            put(feed, self._input_placeholder, self._x, rows, self.input_shape,
+                self._input_dtype)
             self.offset += self._batch_size
-            if self.offset >= count:
-                self.indices = self.random_state.permutation(count)
+            if self.offset >= self._count:
+                self.indices = self.random_state.permutation(self._count)
                 self.offset = 0
                 self.epoch += 1
             if self._output_placeholder is not None:
-                labels = np.asarray(self._y[rows], dtype=self._output_dtype)
-                feed[self._output_placeholder.name] = labels.reshape(
-                    [len(rows)] + self.output_shape[1:])
+                put(feed, self._output_placeholder, self._y, rows, self.output_shape,
+                    self._output_dtype)
             return feed
 
         return feed_dict_fn
+
+
+def _arrays(value, what):
+    if isinstance(value, dict):
+        if not value:
+            raise ValueError(f"{what} is an empty dict")
+        return {key: _as_array(item, f"{what}[{key!r}]") for key, item in value.items()}
+    return _as_array(value, what)
+
+
+def _count(value, what):
+    if isinstance(value, dict):
+        counts = {len(item) for item in value.values()}
+        if len(counts) != 1:
+            raise ValueError(f"the arrays of {what} have different numbers of examples: "
+                             f"{sorted(counts)}")
+        return counts.pop()
+    return len(value)
 
 
 def setup_train_data_feeder(x, y, n_classes, batch_size=None, shuffle=True, epochs=None):

@@ -12,10 +12,10 @@ from ... import (  # noqa: F401  (re-exports under TF1's long path)
     preprocessing,
 )
 from ... import model_fn as metric_spec
-from . import datasets, estimators
+from . import datasets, estimators, utils
 
 __all__ = ["datasets", "estimators", "experiment", "learn_io", "learn_runner", "metric_spec",
-           "monitors", "preprocessing"]
+           "monitors", "preprocessing", "utils"]
 
 learn_io = io
 for _name, _module in (("experiment", experiment), ("learn_runner", learn_runner),
