@@ -369,3 +369,39 @@ def test_export_strategies_write_saved_models(tmp_path):
                              {signature.inputs["x"].name: x[:2]})
     expected = list(estimator.predict(x=x[:2]))
     np.testing.assert_allclose(output, expected, rtol=1e-6)
+
+
+def test_kmeans_clustering_estimator_runs_lloyd_iterations(tmp_path):
+    rng = np.random.RandomState(3)
+    points = rng.uniform(0, 100, size=(60, 2)).astype(np.float32)
+
+    def input_fn():
+        return tf.train.limit_epochs(tf.convert_to_tensor(points), num_epochs=1)
+
+    kmeans = tf.contrib.factorization.KMeansClustering(
+        num_clusters=4, use_mini_batch=False, model_dir=str(tmp_path / "core"))
+    kmeans.train(input_fn)  # the first call only chooses the centers (from the points)
+    centers = kmeans.cluster_centers()
+    assert all(any(np.allclose(c, p) for p in points) for c in centers)
+    scores = []
+    for _ in range(3):
+        nearest = np.argmin(((points[:, None, :] - centers[None]) ** 2).sum(-1), axis=1)
+        expected = np.array([points[nearest == k].mean(axis=0) for k in range(4)])
+        kmeans.train(input_fn)  # one Lloyd iteration per call (the input has one batch)
+        centers = kmeans.cluster_centers()
+        np.testing.assert_allclose(centers, expected, rtol=1e-5)
+        scores.append(kmeans.score(input_fn))
+    assert scores[-1] <= scores[0]
+    distances = ((points[:, None, :] - centers[None]) ** 2).sum(-1)
+    assert list(kmeans.predict_cluster_index(input_fn)) == list(np.argmin(distances, axis=1))
+    assert scores[-1] == pytest.approx(distances.min(axis=1).sum(), rel=1e-4)
+    np.testing.assert_allclose(np.array(list(kmeans.transform(input_fn))), distances,
+                               rtol=1e-3, atol=1e-2)
+
+    old = learn.KMeansClustering(num_clusters=4, use_mini_batch=False,
+                                 model_dir=str(tmp_path / "learn"))
+    old.fit(input_fn=input_fn, steps=1)
+    assert old.clusters().shape == (4, 2)
+    assert len(list(old.predict_cluster_idx(input_fn=input_fn))) == 60
+    with pytest.raises(ValueError, match="relative_tolerance"):
+        tf.contrib.factorization.KMeansClustering(2, relative_tolerance=0.1)

@@ -1,6 +1,6 @@
 """``tf.contrib.factorization``: k-means clustering (``KMeans``, the graph builder TF1
-programs use, and its constants). The estimators (``KMeansClustering``, ``GMM``,
-``WALSMatrixFactorization``) and ``WALSModel`` are not provided: an AttributeError names them.
+programs use, and its constants; ``KMeansClustering``, the Estimator). ``GMM``,
+``WALSMatrixFactorization`` and ``WALSModel`` are not provided: an AttributeError names them.
 """
 
 from .._missing import missing_attribute
@@ -12,8 +12,9 @@ from .kmeans import (
                      SQUARED_EUCLIDEAN_DISTANCE,
                      KMeans,
 )
+from .kmeans_estimator import KMeansClustering
 
-__all__ = ["COSINE_DISTANCE", "KMC2_INIT", "KMEANS_PLUS_PLUS_INIT", "KMeans", "RANDOM_INIT",
-           "SQUARED_EUCLIDEAN_DISTANCE"]
+__all__ = ["COSINE_DISTANCE", "KMC2_INIT", "KMEANS_PLUS_PLUS_INIT", "KMeans", "KMeansClustering",
+           "RANDOM_INIT", "SQUARED_EUCLIDEAN_DISTANCE"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.factorization")

@@ -9,6 +9,7 @@ data feeder fed them (learn_io.py); ``datasets`` and ``preprocessing``."""
 
 from ...train.session_run_hook import NanLossDuringTrainingError
 from .._missing import missing_attribute
+from ..factorization.kmeans_estimator import LearnKMeansClustering as KMeansClustering
 from . import datasets, io, learn_runner, monitors, preprocessing, utils
 from .estimators import (
     DNNClassifier,
@@ -33,12 +34,11 @@ from .model_fn import MetricKey, MetricSpec, ModeKeys, ModelFnOps, PredictionKey
 
 __all__ = ["DNNClassifier", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
            "DNNRegressor", "Estimator", "Experiment", "ExportStrategy", "InputFnOps",
-           "LinearClassifier", "build_parsing_serving_input_fn", "make_export_strategy",
-           "LinearRegressor", "MetricKey", "MetricSpec", "ModeKeys", "ModelFnOps",
-           "NanLossDuringTrainingError", "NotFittedError", "PredictionKey", "RunConfig",
-           "SKCompat", "datasets", "extract_pandas_data", "extract_pandas_labels",
-           "extract_pandas_matrix", "infer_real_valued_columns_from_input",
-           "infer_real_valued_columns_from_input_fn", "io", "learn_runner", "monitors",
-           "preprocessing", "utils"]
+           "KMeansClustering", "LinearClassifier", "LinearRegressor", "MetricKey", "MetricSpec",
+           "ModeKeys", "ModelFnOps", "NanLossDuringTrainingError", "NotFittedError",
+           "PredictionKey", "RunConfig", "SKCompat", "build_parsing_serving_input_fn", "datasets",
+           "extract_pandas_data", "extract_pandas_labels", "extract_pandas_matrix",
+           "infer_real_valued_columns_from_input", "infer_real_valued_columns_from_input_fn",
+           "io", "learn_runner", "make_export_strategy", "monitors", "preprocessing", "utils"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.learn")
