@@ -17,6 +17,7 @@ from .. import dtypes, errors
 from ..graph import Tensor, convert_to_tensor, executing_eagerly
 from ..ops import random_ops
 from ..ops.common import constant_value
+from ..ops.script_ops import python_arguments
 from ..tensor_shape import TensorShape, as_shape
 from . import nest
 from .function import TracedFunction, check_cast
@@ -329,7 +330,7 @@ class _GeneratorDataset(Dataset):
         self._generator = generator
 
     def _iterate(self, context):
-        args = [context.value(t) for t in self._args]
+        args = python_arguments([context.value(t) for t in self._args])
         flat_types = self._flat_types()
         flat_shapes = self._flat_shapes()
         for element in self._generator(*args):

@@ -18,6 +18,13 @@ from .common import make_op
 # -- py_func ------------------------------------------------------------------------------------
 
 
+def python_arguments(values):
+    """The values a Python function run by the graph receives, as TensorFlow hands them over:
+    arrays of rank 1 and more as they are; a scalar as a NumPy scalar (``np.int32(3)``), and
+    a string scalar as ``bytes`` (a program may ``open()`` it or ``.decode()`` it)."""
+    return [np.asarray(value)[()] if np.ndim(value) == 0 else value for value in values]
+
+
 def _py_func_kernel(attrs, state, convert=False):
     """``convert``: cast the returned values to ``Tout`` (tf.py_function converts them as
     tensors); py_func/numpy_function check them instead, as TensorFlow does."""
@@ -28,7 +35,7 @@ def _py_func_kernel(attrs, state, convert=False):
 
     def call(*args):
         try:
-            result = func(*args)
+            result = func(*python_arguments(args))
         except StopIteration as error:
             raise OutOfRangeError(None, None, f"StopIteration raised by {op_name}: "
                                               f"{error}") from None
