@@ -20,6 +20,7 @@ from ..graph import (
     get_default_graph,
     name_scope,
 )
+from ..ops.common import constant_value
 from ..tensor_shape import TensorShape
 from ..variable_scope import get_variable, reenter_variable_scope, variable_scope
 
@@ -266,6 +267,21 @@ def float_inputs(inputs, layer):
         raise TypeError(f"The inputs of {layer} must be floating point, got "
                         f"{inputs.dtype.name} ({inputs.name})")
     return inputs
+
+
+def known_training(training):
+    """``training`` as the layers use it: a Python bool when it is one, or a tensor whose value
+    is known now (TensorFlow's smart_cond decides on the constant's truth, whatever its dtype:
+    a program may pass ``tf.convert_to_tensor("train")``); else the bool tensor itself."""
+    if not isinstance(training, Tensor):
+        return training
+    value = constant_value(training)
+    if value is not None and np.ndim(value) == 0:
+        return bool(np.asarray(value)[()])
+    if training.dtype != dtypes.bool:
+        raise TypeError(f"training must be a Python bool or a bool tensor, got "
+                        f"{training.dtype.name} ({training.name})")
+    return training
 
 
 def int_tuple(value, n, what):

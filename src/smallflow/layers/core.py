@@ -8,11 +8,11 @@ TensorFlow does; ``name`` plus ``reuse=True`` finds the variables of an earlier 
 
 import math
 
-from .. import dtypes, init_ops
+from .. import init_ops
 from ..graph import Tensor, convert_to_tensor
 from ..ops import array_ops, math_ops, nn_ops
 from ..tensor_shape import TensorShape
-from .base import Layer, data_format_of, float_inputs, refuse
+from .base import Layer, data_format_of, float_inputs, known_training, refuse
 
 __all__ = ["Dense", "Dropout", "Flatten", "dense", "dropout", "flatten"]
 
@@ -106,10 +106,8 @@ class Dropout(Layer):
 
     def call(self, inputs, training=False):
         inputs = float_inputs(inputs, "dropout")
+        training = known_training(training)
         if isinstance(training, Tensor):
-            if training.dtype != dtypes.bool:
-                raise TypeError(f"training must be a Python bool or a bool tensor, got "
-                                f"{training.dtype.name} ({training.name})")
             active = math_ops.cast(training, inputs.dtype)
             keep_prob = math_ops.subtract(1.0, math_ops.multiply(active, float(self.rate)))
             return nn_ops.dropout(inputs, keep_prob, noise_shape=self.noise_shape,

@@ -16,7 +16,7 @@ from .. import dtypes, init_ops
 from ..graph import Tensor, name_scope
 from ..ops import array_ops, math_ops, nn_ops
 from ..tensor_shape import TensorShape
-from .base import Layer, float_inputs, refuse
+from .base import Layer, float_inputs, known_training, refuse
 
 __all__ = ["BatchNormalization", "batch_normalization"]
 
@@ -92,9 +92,7 @@ class BatchNormalization(Layer):
         inputs = float_inputs(inputs, "batch_normalization")
         rank = inputs.shape.ndims
         reduce_axes = [a for a in range(rank) if a != self._axis]
-        if isinstance(training, Tensor) and training.dtype != dtypes.bool:
-            raise TypeError(f"training must be a Python bool or a bool tensor, got "
-                            f"{training.dtype.name} ({training.name})")
+        training = known_training(training)
         if training is False or training is None:
             mean, variance = self.moving_mean, self.moving_variance
         else:
