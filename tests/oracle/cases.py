@@ -958,3 +958,9 @@ EXTRA += SESSION10_SWH_CASES
 from cases_session10_lead import SESSION10_LEAD_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION10_LEAD_CASES
+
+# session 11 (helper prog, research repositories): what py_func and from_generator hand the
+# Python function; tf.layers' training given as a constant tensor of any dtype.
+from cases_session11_prog import SESSION11_PROG_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION11_PROG_CASES
