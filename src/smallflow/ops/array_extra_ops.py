@@ -15,7 +15,7 @@ from ..op_signature import ALL, INDEX, REALS, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from . import array_ops, debug_ops, math_ops
-from .common import constant_ints, constant_value, make_op
+from .common import constant_ints, constant_value, element_array, make_op
 
 _INDEX_TYPES = (dtypes.int32, dtypes.int64)
 
@@ -50,7 +50,7 @@ def _nd_positions(indices, shape, op_type):
 
 def _gather_nd_kernel(attrs):
     def gather_nd(params, indices):
-        return np.asarray(params[_nd_positions(indices, params.shape, "GatherNd")])
+        return element_array(params[_nd_positions(indices, params.shape, "GatherNd")], params)
 
     return gather_nd
 

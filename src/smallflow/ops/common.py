@@ -89,6 +89,15 @@ def bytes_array(value, what=None):
     return out
 
 
+def element_array(value, like):
+    """An element picked out of the array ``like`` (by an index, a gather) as an array: NumPy
+    hands back one element of an object array as the bytes themselves, and ``np.asarray`` of
+    bytes would make a fixed-width ``S`` array; a string tensor's value stays an object array."""
+    if isinstance(value, np.ndarray):
+        return value
+    return np.asarray(value, dtype=like.dtype)
+
+
 def check_dtype(op_type, tensor, allowed, arg="x"):
     if tensor.dtype not in allowed:
         names = ", ".join(d.name for d in allowed)

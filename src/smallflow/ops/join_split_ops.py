@@ -19,6 +19,7 @@ from .common import (
     composite_dispatch,
     constant_ints,
     constant_value,
+    element_array,
     make_op,
     merge_shapes,
 )
@@ -133,7 +134,7 @@ def _unpack_kernel(attrs):
             raise InvalidArgumentError(
                 None, None, f"Input shape axis {axis % x.ndim} must equal {num}, got shape "
                 f"{list(x.shape)}")
-        parts = tuple(np.moveaxis(x, axis, 0))
+        parts = tuple(element_array(part, x) for part in np.moveaxis(x, axis, 0))
         return parts[0] if num == 1 else parts
 
     return unpack

@@ -18,6 +18,7 @@ from .common import (
     broadcast_static,
     canonical_axis,
     constant_value,
+    element_array,
     make_op,
     make_unary,
     merge_shapes,
@@ -59,7 +60,7 @@ def _gather_kernel(attrs):
             raise InvalidArgumentError(
                 None, None, f"indices[{_index_text(bad, indices.shape)}] = "
                 f"{indices.ravel()[bad]} is not in [0, {limit})")
-        return np.take(params, indices, axis=axis)
+        return element_array(np.take(params, indices, axis=axis), params)
 
     return gather_array
 

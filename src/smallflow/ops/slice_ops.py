@@ -20,6 +20,7 @@ from ..tensor_shape import TensorShape, unknown_shape
 from .common import (
     constant_ints,
     constant_value,
+    element_array,
     make_op,
 )
 from .constant_op import cast
@@ -194,10 +195,11 @@ def _out_of_bounds(x, index):
 
 def _apply_index(x, index):
     try:
-        return x[index]
+        picked = x[index]
     except IndexError as err:
         message = _out_of_bounds(x, index) or str(err)
         raise InvalidArgumentError(None, None, message) from None
+    return element_array(picked, x)
 
 
 def _strided_slice_kernel(attrs):

@@ -51,7 +51,8 @@ class TensorArrayValue:
             raise InvalidArgumentError(
                 None, None, f"TensorArray {self.name}: Could not write to TensorArray index "
                 f"{index} because it has already been written to.")
-        elements[index] = np.asarray(value)
+        # bytes (one string) kept as a 0-d object array, never NumPy's fixed-width S array
+        elements[index] = np.asarray(value, dtype=object if isinstance(value, bytes) else None)
         return TensorArrayValue(elements, self.dynamic, self.name, self.clear)
 
     def read(self, index):
