@@ -141,6 +141,11 @@ def _target_shape(batch, height, width):
 
 
 def _batched(image):
+    if image.shape.ndims is None:
+        # As TensorFlow's crop and pad: an image of unknown rank is taken to be one 3-D image.
+        batch = array_ops.expand_dims(image, 0)
+        batch.set_shape([None] * 4)
+        return batch, lambda t: array_ops.squeeze(t, [0])
     rank = _image_rank(image)
     if rank == 4:
         return image, lambda t: t
@@ -427,8 +432,7 @@ def rgb_to_grayscale(images, name=None):
         original = images.dtype
         flt = convert_image_dtype(images, dtypes.float32)
         weights = convert_to_tensor(np.array([0.2989, 0.5870, 0.1140], dtype=np.float32))
-        rank = flt.shape.ndims
-        gray = tensordot(flt, weights, [[rank - 1], [0]])
+        gray = tensordot(flt, weights, [[-1], [0]])
         gray = array_ops.expand_dims(gray, -1)
         return convert_image_dtype(gray, original)
 
@@ -444,7 +448,11 @@ def grayscale_to_rgb(images, name=None):
             raise ValueError(f"Dimension must be 1 but is {last} for the last axis of "
                              f"{images.name}")
         rank = images.shape.ndims
-        return array_ops.tile(images, [1] * (rank - 1) + [3])
+        if rank is not None:
+            return array_ops.tile(images, [1] * (rank - 1) + [3])
+        # The rank is known when the graph runs (a placeholder without a shape).
+        ones = array_ops.ones(array_ops.expand_dims(array_ops.rank(images) - 1, 0), dtypes.int32)
+        return array_ops.tile(images, array_ops.concat([ones, [3]], 0))
 
 
 # -- adjustments ---------------------------------------------------------------------------------

@@ -269,7 +269,7 @@ def tensordot(a, b, axes, name=None):
         b = convert_to_tensor(b, name="b")
         rank_a, rank_b = a.shape.ndims, b.shape.ndims
         if rank_a is None or rank_b is None:
-            raise ValueError("tensordot needs operands of known rank")
+            return _tensordot_unknown_rank(a, b, axes)
         if np.ndim(axes) == 0:
             count = int(axes)
             if count < 0 or count > min(rank_a, rank_b):
@@ -291,6 +291,49 @@ def tensordot(a, b, axes, name=None):
         kept_b = [c for k, c in enumerate(sub_b) if k not in {j % rank_b for j in axes_b}]
         equation = f"{''.join(sub_a)},{''.join(sub_b)}->{''.join(kept_a + kept_b)}"
         return einsum(equation, a, b)
+
+
+def _tensordot_unknown_rank(a, b, axes):
+    """tensordot when a rank is known only at run time, as TensorFlow computes it then: each
+    operand transposed to (free axes, contracted axes), flattened to a matrix, multiplied,
+    and the product reshaped to the free dimensions of ``a`` then ``b``."""
+    if np.ndim(axes) == 0:
+        count = int(axes)
+        if count < 0:
+            raise ValueError(f"'axes' must be at least 0, got {axes}")
+        axes_a, axes_b = list(range(-count, 0)), list(range(count))
+    else:
+        axes_a, axes_b = ([int(v)] if np.ndim(v) == 0 else [int(i) for i in v] for v in axes)
+        if len(axes_a) != len(axes_b):
+            raise ValueError(f"Different number of contraction axes 'a' and 'b', "
+                             f"{len(axes_a)} != {len(axes_b)}.")
+    matrix_a, free_a = _as_matrix(a, axes_a, contracted_last=True)
+    matrix_b, free_b = _as_matrix(b, axes_b, contracted_last=False)
+    from .join_split_ops import concat
+
+    product = math_ops.matmul(matrix_a, matrix_b)
+    return array_ops.reshape(product, concat([free_a, free_b], 0))
+
+
+def _as_matrix(x, axes, contracted_last):
+    from .array_extra_ops import setdiff1d
+    from .join_split_ops import concat, stack
+    from .reduction_ops import reduce_prod
+    from .selection_ops import gather
+
+    rank = array_ops.rank(x)
+    given = convert_to_tensor(np.array(axes, np.int32).reshape(-1))
+    contracted = given + rank * math_ops.cast(math_ops.less(given, 0), dtypes.int32)
+    free = setdiff1d(math_ops.range(rank), contracted)[0]
+    shape = array_ops.shape(x)
+    free_dims = gather(shape, free)
+    size_free = reduce_prod(free_dims)
+    size_contracted = reduce_prod(gather(shape, contracted))
+    if contracted_last:
+        perm, dims = concat([free, contracted], 0), [size_free, size_contracted]
+    else:
+        perm, dims = concat([contracted, free], 0), [size_contracted, size_free]
+    return array_ops.reshape(array_ops.transpose(x, perm), stack(dims)), free_dims
 
 
 # -- composites: eye, band parts, diagonals, trace, norm ---------------------------------------
