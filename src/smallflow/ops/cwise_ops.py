@@ -232,7 +232,8 @@ def _integer_checked(attrs, int_fn, float_fn):
         return float_fn
 
     def divide(x, y):
-        if not np.all(y):
+        # Only a divisor that is used counts: an empty result divides nothing.
+        if np.size(x) and np.size(y) and not np.all(y):
             raise InvalidArgumentError(None, None, "Integer division by zero")
         return int_fn(x, y)
 

@@ -119,7 +119,8 @@ def _softsign(x):
 
 
 def _check_integer_divisor(x, y):
-    if np.issubdtype(np.asarray(x).dtype, np.integer) and np.any(np.asarray(y) == 0):
+    used = np.size(x) and np.size(y)  # an empty result divides nothing
+    if used and np.issubdtype(np.asarray(x).dtype, np.integer) and np.any(np.asarray(y) == 0):
         raise InvalidArgumentError(None, None, "Integer division by zero")
 
 
