@@ -119,3 +119,104 @@ def test_batch_normalization_with_an_empty_string_training_uses_the_moving_stati
 def test_a_string_training_placeholder_is_still_refused():
     with pytest.raises(TypeError, match="training must be a Python bool or a bool tensor"):
         tf.layers.dropout(tf.ones([3]), 0.5, training=tf.placeholder(tf.string, []))
+
+
+# -- one element of a string tensor (pix2pix's export: tf.decode_base64(input[0])) -----------
+
+_ENCODED = [b"aGVsbG8", b"aGk"]
+
+
+@pytest.mark.parametrize("pick", [
+    lambda x: x[1],
+    lambda x: tf.gather(x, 1),
+    lambda x: tf.unstack(x)[1],
+    lambda x: tf.gather_nd(x, [1]),
+    lambda x: tf.reshape(x, [2, 1])[1, 0],
+    lambda x: tf.map_fn(lambda s: s, x)[1],
+], ids=["strided_slice", "gather", "unstack", "gather_nd", "index_2d", "map_fn"])
+def test_one_picked_string_is_a_string_tensor_value_other_ops_take(pick):
+    encoded = tf.placeholder(tf.string, [2])
+    picked = pick(encoded)
+    decoded = tf.decode_base64(picked)
+    with tf.Session() as sess:
+        value, text = sess.run([picked, decoded], {encoded: _ENCODED})
+    assert type(value) is bytes
+    assert value == b"aGk"
+    assert text == b"hi"
+
+
+def test_map_fn_over_strings_gives_an_object_array_of_bytes():
+    words = tf.constant(["ab", "cde"])
+    same = tf.map_fn(lambda s: s, words)
+    with tf.Session() as sess:
+        value = sess.run(same)
+    assert value.dtype == object
+    assert value.tolist() == [b"ab", b"cde"]
+
+
+# -- images of unknown rank (pix2pix's tools/tfimage.py: placeholders without a shape) --------
+
+
+def test_tensordot_of_an_operand_of_unknown_rank_contracts_at_run_time():
+    a = tf.placeholder(tf.float32)
+    b = tf.constant(np.arange(12, dtype=np.float32).reshape(3, 4))
+    out = tf.tensordot(a, b, [[-1], [0]])
+    value = np.arange(30, dtype=np.float32).reshape(2, 5, 3)
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(out, {a: value}),
+                                   np.tensordot(value, b.eval(), [[-1], [0]]), rtol=1e-6)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 3), min_size=1, max_size=4), st.integers(0, 2),
+       st.data())
+def test_tensordot_of_unknown_rank_equals_numpy(free_a, count, data):
+    contracted = data.draw(st.lists(st.integers(1, 3), min_size=count, max_size=count))
+    free_b = data.draw(st.lists(st.integers(1, 3), min_size=0, max_size=2))
+    rng = np.random.default_rng(len(free_a) * 7 + count)
+    a_value = rng.standard_normal(free_a + contracted).astype(np.float32)
+    b_value = rng.standard_normal(contracted + free_b).astype(np.float32)
+    tf.reset_default_graph()
+    a = tf.placeholder(tf.float32)
+    b = tf.placeholder(tf.float32)
+    out = tf.tensordot(a, b, count)
+    with tf.Session() as sess:
+        got = sess.run(out, {a: a_value, b: b_value})
+    np.testing.assert_allclose(got, np.tensordot(a_value, b_value, count), rtol=1e-5,
+                               atol=1e-5)
+
+
+def test_grayscale_conversions_take_images_of_unknown_rank():
+    image = tf.placeholder(tf.float32)
+    gray = tf.image.rgb_to_grayscale(image)
+    rgb = tf.image.grayscale_to_rgb(tf.placeholder_with_default(gray, None))
+    value = np.random.default_rng(0).random((4, 5, 3)).astype(np.float32)
+    with tf.Session() as sess:
+        gray_value, rgb_value = sess.run([gray, rgb], {image: value})
+    expected = (value @ np.array([0.2989, 0.5870, 0.1140], np.float32))[..., None]
+    np.testing.assert_allclose(gray_value, expected, rtol=1e-6)
+    np.testing.assert_array_equal(rgb_value, np.repeat(gray_value, 3, axis=-1))
+
+
+def test_crop_and_pad_take_an_image_of_unknown_rank_as_one_3d_image():
+    image = tf.placeholder(tf.float32)
+    cropped = tf.image.crop_to_bounding_box(image, 1, 2, 2, 3)
+    padded = tf.image.pad_to_bounding_box(image, 1, 0, 6, 5)
+    assert cropped.shape.as_list() == [2, 3, None]
+    value = np.arange(60, dtype=np.float32).reshape(4, 5, 3)
+    with tf.Session() as sess:
+        crop_value, pad_value = sess.run([cropped, padded], {image: value})
+    np.testing.assert_array_equal(crop_value, value[1:3, 2:5])
+    np.testing.assert_array_equal(pad_value[1:5], value)
+    assert pad_value.shape == (6, 5, 3)
+
+
+@pytest.mark.parametrize("divide", [tf.floormod, tf.floordiv, tf.truncatemod, tf.truncatediv],
+                         ids=["floormod", "floordiv", "truncatemod", "truncatediv"])
+def test_integer_division_by_zero_is_an_error_only_where_it_is_used(divide):
+    empty = divide(tf.zeros([0], tf.int32), tf.constant(0))
+    used = divide(tf.constant([4], tf.int32), tf.constant(0))
+    with tf.Session() as sess:
+        assert sess.run(empty).shape == (0,)
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Integer division by zero"):
+            sess.run(used)

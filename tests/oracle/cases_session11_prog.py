@@ -50,7 +50,40 @@ def _batch_norm_training_string(tf, np):
     return {"frozen": frozen, "batch": batch}
 
 
+def _picked_strings(tf, np):
+    encoded = tf.placeholder(tf.string, [2])
+    picks = {"strided_slice": encoded[1], "gather": tf.gather(encoded, 1),
+             "unstack": tf.unstack(encoded)[1], "gather_nd": tf.gather_nd(encoded, [1]),
+             "map_fn": tf.map_fn(lambda s: s, encoded)}
+    fetches = {f"{name}/decoded": tf.decode_base64(t) for name, t in picks.items()}
+    fetches.update({f"{name}/length": tf.strings.length(t) for name, t in picks.items()})
+    return fetches, {encoded: [b"aGVsbG8", b"aGk"]}
+
+
+def _unknown_rank_images(tf, np):
+    image = tf.placeholder(tf.float32)
+    value = (np.arange(60, dtype=np.float32).reshape(4, 5, 3) % 7) / 7
+    gray = tf.image.rgb_to_grayscale(image)
+    return {"gray": tf.placeholder_with_default(gray, None),
+            "rgb": tf.image.grayscale_to_rgb(tf.placeholder_with_default(gray, None)),
+            "crop": tf.image.crop_to_bounding_box(image, 1, 2, 2, 3),
+            "pad": tf.image.pad_to_bounding_box(image, 1, 0, 6, 5),
+            "tensordot": tf.tensordot(image, tf.constant(np.eye(3, 2, dtype=np.float32)),
+                                      [[-1], [0]])}, {image: value}
+
+
+def _division_of_nothing_by_zero(tf, np):
+    empty = tf.zeros([0, 2], tf.int32)
+    zero = tf.constant(0)
+    return {"floormod": tf.floormod(empty, zero), "floordiv": tf.floordiv(empty, zero),
+            "truncatemod": tf.truncatemod(empty, zero),
+            "truncatediv": tf.truncatediv(empty, zero)}
+
+
 SESSION11_PROG_CASES = [
+    Case("session11_prog/picked_strings", _picked_strings),
+    Case("session11_prog/unknown_rank_images", _unknown_rank_images, rtol=1e-6),
+    Case("session11_prog/division_of_nothing_by_zero", _division_of_nothing_by_zero),
     Case("session11_prog/py_func_arguments", _py_func_arguments),
     Case("session11_prog/from_generator_arguments", _from_generator_arguments),
     Case("session11_prog/dropout_training_strings", _dropout_training_strings),
