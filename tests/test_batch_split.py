@@ -258,3 +258,28 @@ def test_an_error_in_a_part_names_the_op(cores):
                             w: np.ones((3, 3, 16, 32), np.float32)})
     assert calls == [2]
     assert "the_conv" in str(caught.value)
+
+
+def test_each_part_joins_its_own_output_in_the_same_call(cores):
+    """A split conv whose output is big (3.2 MB here) wakes the helper threads once: each
+    part copies its result into the joined output itself (a second round of helper calls
+    for the copies cost a thread wake-up each), and the joined result is the unsplit one."""
+    whole = _run(lambda: _first_layer_graph(False), 1, cores)
+    calls = cores(2)
+    split = _run(lambda: _first_layer_graph(False), 2, cores)
+    assert calls == [2]  # the conv, split once; its ReLU is not split
+    for key, expected in whole.items():
+        np.testing.assert_array_equal(split[key], expected)
+
+
+def test_a_stand_in_output_is_joined_as_a_stand_in():
+    """The fused conv's zero-stride stand-in (for readers of the shape only) comes back at
+    the whole batch's shape, not copied."""
+    joiner = batch_split._Joiner([(0, 2), (2, 5)])
+    for index, count in enumerate((2, 3)):
+        joiner.take(index, (np.full((count, 4), index, np.float32),
+                            np.broadcast_to(np.zeros((), np.float32), (count, 3))))
+    values, zeros = joiner.outputs()
+    np.testing.assert_array_equal(values, [[0] * 4] * 2 + [[1] * 4] * 3)
+    assert zeros.shape == (5, 3)
+    assert not any(zeros.strides)

@@ -57,13 +57,27 @@ def test_other_parts_run_on_helper_threads_and_nothing_nests(threads):
 
     def task(start, stop):
         names[start] = threading.current_thread().name
-        if start:
+        if not start:
             workers.split_run(inner, 100, 10)  # on a helper: one part, same thread
 
     workers.split_run(task, 100, 10)
-    assert names[0] == threading.current_thread().name
-    assert names[50].startswith("smallflow-worker")
-    assert names["inner"] == {names[50]}
+    # The last part (the biggest: it has the rest) on the calling thread, which starts at
+    # once; the others on helpers.
+    assert names[50] == threading.current_thread().name
+    assert names[0].startswith("smallflow-worker")
+    assert names["inner"] == {names[0]}
+
+
+def test_the_calling_thread_takes_the_part_with_the_rest(threads):
+    threads(2)
+    mine = []
+
+    def task(start, stop):
+        if threading.current_thread() is threading.main_thread():
+            mine.append((start, stop))
+
+    workers.split_run(task, 1_000_003, 10)
+    assert mine == [(500_000, 1_000_003)]
 
 
 @pytest.mark.parametrize("failing_part", [0, 50])

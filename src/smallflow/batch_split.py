@@ -35,6 +35,8 @@ plan is measured by the policy's trial (one core against the granted ones) like 
 threads were.
 """
 
+import threading
+
 import numpy as np
 
 from . import config, matmul_forms, workers
@@ -49,8 +51,6 @@ _MIN_WORK = 2_000_000
 # Rows (or columns) of a product a part gets at least.
 _MIN_ROWS = 16
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
-# Joined outputs at least this big are copied together by the parts' threads.
-_MIN_COPY_BYTES = 2**20
 
 
 def _parts(count, work):
@@ -80,39 +80,76 @@ def _outputs(result):
     return result if isinstance(result, tuple) else (result,)
 
 
-def _join_rows(results, bounds):
-    """One output per position: the parts' outputs joined along the batch.
+def _packed(joiner, results):
+    """The joiner's outputs shaped as ``results[0]`` is (a tuple or one array)."""
+    joined = joiner.outputs()
+    if joined is None or any(array is None for array in joined):
+        raise ValueError("the parts of a split kernel gave outputs that cannot be joined")
+    return tuple(joined) if isinstance(results[0], tuple) else joined[0]
 
-    A stand-in (a read-only zero-stride view the fused conv returns for shape-only readers,
-    see fusion.py) is made again at the whole batch's shape. Each part's outputs are copied
-    into the joined arrays on a thread of its own (the copies of a big activation are a
-    pass over memory worth sharing too)."""
-    count = bounds[-1][1]
-    single = not isinstance(results[0], tuple)
-    per_part = [_outputs(r) for r in results]
-    joined = []
-    copies = []  # (joined array, position) of the outputs copied
-    for position, head in enumerate(per_part[0]):
-        shape = (count, *head.shape[1:])
-        if head.ndim and not any(head.strides):
-            joined.append(np.broadcast_to(np.zeros((), dtype=head.dtype), shape))
-        else:
-            joined.append(np.empty(shape, dtype=head.dtype))
-            copies.append(position)
 
-    def copy(outputs, start):
-        for position in copies:
-            part = outputs[position]
-            joined[position][start : start + part.shape[0]] = part
+class _Joiner:
+    """Joins the parts' outputs along the batch from inside the parts' own calls.
 
-    calls = [lambda o=outputs, s=start: copy(o, s)
-             for outputs, (start, _) in zip(per_part, bounds, strict=True)]
-    if sum(joined[position].nbytes for position in copies) < _MIN_COPY_BYTES:
-        for call in calls:
-            call()
-    else:
-        workers.run_together(calls)
-    return joined[0] if single else tuple(joined)
+    Each part, once computed, copies its outputs into their slices of the joined arrays on
+    its own thread (the copies of a big activation are a pass over memory worth sharing,
+    and done there they need no second round of waking a helper thread). The first part to
+    finish makes the joined arrays from its outputs' shapes. A stand-in (a read-only
+    zero-stride view the fused conv returns for shape-only readers, see fusion.py) is made
+    again at the whole batch's shape; outputs that are not arrays are left to the caller
+    (:meth:`outputs` gives None at their positions)."""
+
+    __slots__ = ("_bounds", "_lock", "_arrays", "_copied", "_mismatch")
+
+    def __init__(self, bounds):
+        self._bounds = bounds
+        self._lock = threading.Lock()
+        self._arrays = None  # position -> joined array, or None (not an array)
+        self._copied = ()  # positions copied part by part
+        self._mismatch = False
+
+    def _make(self, outputs):
+        count = self._bounds[-1][1]
+        arrays, copied = [], []
+        for position, head in enumerate(outputs):
+            if type(head) is not np.ndarray:
+                arrays.append(None)
+                continue
+            shape = (count, *head.shape[1:])
+            if head.ndim and not any(head.strides):
+                arrays.append(np.broadcast_to(np.zeros((), dtype=head.dtype), shape))
+            else:
+                arrays.append(np.empty(shape, dtype=head.dtype))
+                copied.append(position)
+        self._arrays, self._copied = arrays, tuple(copied)
+
+    def take(self, index, result):
+        """Copy part ``index``'s outputs into the joined arrays; returns ``result``."""
+        outputs = _outputs(result)
+        with self._lock:
+            if self._arrays is None:
+                self._make(outputs)
+        arrays = self._arrays
+        start, stop = self._bounds[index]
+        if len(outputs) != len(arrays):
+            self._mismatch = True
+            return result
+        for position, (value, joined) in enumerate(zip(outputs, arrays, strict=True)):
+            if (joined is None) != (type(value) is not np.ndarray):
+                self._mismatch = True
+            elif position in self._copied:
+                if value.shape != (stop - start, *joined.shape[1:]):
+                    self._mismatch = True
+                else:
+                    joined[start:stop] = value
+        return result
+
+    def outputs(self):
+        """The joined outputs by position (None where not arrays), or None when the parts'
+        outputs did not match (which are arrays, their shapes)."""
+        if self._mismatch or self._arrays is None:
+            return None
+        return self._arrays
 
 
 class _Parts:
@@ -141,25 +178,23 @@ def _conv_forward(kernel, per_example, passable=frozenset()):
             return kernel(x, *rest)
         bounds = _bounds(count, parts)
         inputs = [x[a:b] for a, b in bounds]
-        results = _run([lambda part=part: kernel(part, *rest) for part in inputs])
+        joiner = _Joiner(bounds)
+        results = _run([lambda i=i, part=part: joiner.take(i, kernel(part, *rest))
+                        for i, part in enumerate(inputs)])
         first = _outputs(results[0])
         others = {position for position, value in enumerate(first)
                   if type(value) is not np.ndarray}
-        if not others:
-            return _join_rows(results, bounds)
-        if not others <= passable or any(
-                type(_outputs(result)[position]) is np.ndarray
-                for result in results for position in others):
+        joined = joiner.outputs()
+        if joined is not None and not others:
+            return tuple(joined) if isinstance(results[0], tuple) else joined[0]
+        if joined is None or not others <= passable:
             # Something else than arrays that a reader could not take part by part: this
             # step runs whole from now on.
             joinable[0] = False
             return kernel(x, *rest)
-        arrays = [tuple(value for position, value in enumerate(_outputs(result))
-                        if position not in others) for result in results]
-        joined = iter(_outputs(_join_rows(arrays, bounds)) if arrays[0] else ())
         combined = tuple(
             _Parts([_outputs(result)[position] for result in results], bounds, x, inputs)
-            if position in others else next(joined) for position in range(len(first)))
+            if position in others else joined[position] for position in range(len(first)))
         return combined if isinstance(results[0], tuple) else combined[0]
 
     return split_conv_forward
@@ -188,9 +223,12 @@ def _part_reader(kernel, batch_args, sum_results):
                     args.append(value[a:b])
             return kernel(*args)
 
-        results = _run([lambda i=i, a=a, b=b: part(i, a, b) for i, (a, b) in enumerate(bounds)])
         if not sum_results:
-            return _join_rows(results, bounds)
+            joiner = _Joiner(bounds)
+            results = _run([lambda i=i, a=a, b=b: joiner.take(i, part(i, a, b))
+                            for i, (a, b) in enumerate(bounds)])
+            return _packed(joiner, results)
+        results = _run([lambda i=i, a=a, b=b: part(i, a, b) for i, (a, b) in enumerate(bounds)])
         totals = [np.add(*values) for values in zip(*(_outputs(r) for r in results[:2]),
                                                      strict=True)]
         for result in results[2:]:
@@ -220,8 +258,10 @@ def _conv_input_grad(kernel):
             return kernel(shape, w, grad[a:b])
 
         bounds = _bounds(count, parts)
-        results = _run([lambda a=a, b=b: part(a, b) for a, b in bounds])
-        return _join_rows(results, bounds)
+        joiner = _Joiner(bounds)
+        results = _run([lambda i=i, a=a, b=b: joiner.take(i, part(a, b))
+                        for i, (a, b) in enumerate(bounds)])
+        return _packed(joiner, results)
 
     return split_conv_input_grad
 

@@ -82,6 +82,9 @@ def split_run(task, size, grain):
     per = -(-(size // grain) // count) * grain  # grains per part, rounded up, in elements
     starts = [index * per for index in range(count) if index * per < size]
     bounds = list(zip(starts, [*starts[1:], size], strict=True))
+    # The calling thread takes the biggest part (the last, with the rest): it starts at
+    # once, a helper only once it has woken up.
+    bounds.insert(0, bounds.pop())
     run_together([lambda start=start, stop=stop: task(start, stop) for start, stop in bounds])
 
 
