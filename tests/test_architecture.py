@@ -16,7 +16,7 @@ LAYERS = [
                     "config", "config_devices", "config_experimental", "device_spec",
                     "device_placement",
                     "tb_protos", "tensor_util", "nest", "ownership", "workers", "batch_split",
-                    "matmul_forms",
+                    "step_pairs", "matmul_forms",
                     "datasets.idx",  # the IDX reader needs only NumPy,
                     # TensorFlow's checkpoint format (RestoreV2 reads it in the ops layer)
                     "train.sstable", "train.tensor_bundle",

@@ -263,6 +263,12 @@ def _conv_input_grad(kernel):
                         for i, (a, b) in enumerate(bounds)])
         return _packed(joiner, results)
 
+    def work(sizes, w, grad):
+        if not (_plain(w, grad) and grad.ndim == 4 and w.ndim == 4):
+            return 0
+        return grad.size * w.shape[0] * w.shape[1] * w.shape[2]
+
+    split_conv_input_grad.work = work
     return split_conv_input_grad
 
 
@@ -285,6 +291,13 @@ def _conv_filter_grad(kernel):
             total += result
         return total
 
+    def work(x, sizes, grad):
+        shape = np.asarray(sizes).reshape(-1)
+        if not (_plain(x, grad) and x.ndim == 4 and grad.ndim == 4 and shape.size == 4):
+            return 0
+        return grad.size * int(np.prod(shape[:3]))
+
+    split_conv_filter_grad.work = work
     return split_conv_filter_grad
 
 
@@ -327,6 +340,12 @@ def _matmul(kernel, transpose_a, transpose_b):
         _run([lambda s=s, e=e: part(s, e) for s, e in _bounds(size, parts)])
         return out
 
+    def work(a, b):
+        if not (_plain(a, b) and a.ndim == 2 and b.ndim == 2):
+            return 0
+        return a.size * b.shape[columns_axis]
+
+    split_matmul.work = work
     return split_matmul
 
 
@@ -406,4 +425,5 @@ def wrap(steps, step_ops):
 
 def splits(steps):
     """Whether any of a plan's steps is a splitting wrapper (see config.apply)."""
-    return any(getattr(kernel, "__module__", None) == __name__ for kernel, _, _ in steps)
+    return any(getattr(inner, "__module__", None) == __name__ for kernel, _, _ in steps
+               for inner in getattr(kernel, "kernels", (kernel,)))  # step_pairs' pairs too

@@ -5,7 +5,17 @@ import sys
 
 import numpy as np
 
-from . import batch_split, chunking, dtypes, errors, fusion, nest, ownership, step_stats
+from . import (
+    batch_split,
+    chunking,
+    dtypes,
+    errors,
+    fusion,
+    nest,
+    ownership,
+    step_pairs,
+    step_stats,
+)
 from . import config as _config
 from . import session_targets as _session_targets
 from .device_placement import Placement, local_devices
@@ -483,6 +493,7 @@ class BaseSession:
                 copy_fetch.append(_may_alias_state(element))
         steps, step_ops = fusion.fuse(steps, step_ops, set(fetch_slots))
         steps = batch_split.wrap(steps, step_ops)  # the big kernels on all granted cores
+        steps, step_ops = step_pairs.pair(steps, step_ops, _stateful)  # or two side by side
         return _Plan(steps, template, feed_slots, feed_checks, fetch_slots, copy_fetch,
                      step_ops, split)
 
@@ -656,6 +667,14 @@ def _call_kernel(op, kernel, inputs):
             return kernel(*inputs)
     except errors.OpError as err:
         raise _with_op(err, op) from None
+
+
+def _stateful(op):
+    """Whether ``op`` reads or writes state (an op type without a kernel counts as one)."""
+    try:
+        return OP_DEFS.lookup(op.type).stateful
+    except KeyError:
+        return True
 
 
 def _with_op(err, op):

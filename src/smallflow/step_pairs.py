@@ -1,0 +1,174 @@
+"""Two independent big kernels of a plan run side by side, one per core, each whole.
+
+batch_split.py cuts each big kernel of a training step over the two cores: every split
+kernel wakes a helper thread once (about 0.1 ms on this project's machine before the helper
+runs), its parts run a little slower than the whole (two caches, per-part set-up), and a
+split filter gradient adds the parts' sums. Some kernels of a step do not depend on each
+other: the CNN's two gradients of the first dense layer's product (of its input and of its
+weights) both read only the layer's output gradient, and its second convolution's input and
+filter gradients both read only theirs. Run as a pair, one whole kernel on the calling
+thread and the other on a helper, they need one wake-up instead of two and no joins, and
+each computes exactly what it computes on one core (the split filter gradient's rounding of
+the batch sum is gone too).
+
+:func:`pair` moves the later step of such a pair up beside the earlier one when that cannot
+change what either computes: the later step's inputs are all computed before the earlier
+step, and none of them can be a variable's buffer or a view of one (a stateful step between
+the two, an Adam update written in place, could otherwise have changed what the later step
+reads). Its kernels are pure. The pair runs side by side only while the thread policy grants
+exactly two cores and both kernels hold work of the same order (else one after the other,
+each split as before); otherwise each kernel runs unchanged. An error of the moved step is
+raised where that step was in the plan (a check step stays there), so an error of a step
+between the two still comes first, as before.
+"""
+
+from . import batch_split, config, errors, workers
+
+__all__ = ["pair"]
+
+# Kernels (batch_split's wrappers, by name) that may be paired.
+_PAIRABLE = frozenset({"split_conv_input_grad", "split_conv_filter_grad", "split_matmul"})
+# Kernels run on the calling thread when paired with another (they hold the most work).
+_FIRST = frozenset({"split_conv_filter_grad"})
+# Op types whose outputs are new arrays, never a view of an input; a slot made by any other
+# step may alias its inputs (a Reshape, an Identity, ReduceToShapeOf passing its input on).
+_FRESH = frozenset({"MatMul", "Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter",
+                    "MaxPool", "MaxPoolGrad", "ReluGrad", "Relu", "BiasAdd", "Softmax",
+                    "SoftmaxCrossEntropyWithLogits"})
+# Steps looked ahead for a partner (a plan's steps between a gradient and its partner).
+_LOOKAHEAD = 40
+# The smaller kernel's work over the larger's at least (below, each split is better).
+_BALANCE = 0.5
+
+
+class _Failed:
+    """What a paired step's outputs hold when its kernel raised: the error, raised again by
+    the check step left at the step's place in the plan."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error):
+        self.error = error
+
+
+def _named(err, op):
+    """``err`` as the error of ``op`` (as Session.run names a failing step)."""
+    if isinstance(err, errors.OpError):
+        return type(err)(op, op, f"{err.message}\n\t [[node {op.name}]]")
+    return errors.InvalidArgumentError(op, op, f"{op.type} op '{op.name}' failed: {err}")
+
+
+def _slots(out):
+    return (out,) if type(out) is int else tuple(out)
+
+
+def _may_alias_state(steps, step_ops, stateful):
+    """The slots whose value may be a variable's buffer or a view of one: made by a stateful
+    op (a variable's read, an update), or by any op but those of _FRESH from such a slot."""
+    aliasing = set()
+    for (_, ins, out), op in zip(steps, step_ops, strict=True):
+        if op.type in _FRESH:
+            continue
+        if stateful(op) or any(slot in aliasing for slot in ins):
+            aliasing.update(_slots(out))
+    return aliasing
+
+
+def _pair_kernel(first, second, first_args, swap, sizes, op_second):
+    """One step running ``first`` and ``second`` (each on its own arguments, ``first_args``
+    of them the first's); returns both steps' outputs. ``swap``: the second kernel runs on
+    the calling thread. ``sizes``: how many outputs each step has."""
+
+    def outputs(result, count):
+        return (result,) if count == 1 else tuple(result)
+
+    def run_pair(*args):
+        a, b = args[:first_args], args[first_args:]
+        work_a, work_b = first.work(*a), second.work(*b)
+        if (config.threads_in_use() == 2 and workers.parts(2, 1) == 2
+                and min(work_a, work_b) >= _BALANCE * max(work_a, work_b)
+                and min(work_a, work_b) >= 2 * batch_split._MIN_WORK):
+            calls = [lambda: first(*a), lambda: _guarded(second, b)]
+            if swap:
+                calls.reverse()
+            with config.one_blas_thread():
+                results = workers.run_together(calls)
+            if swap:
+                results.reverse()
+            result_a, result_b = results
+        else:
+            result_a = first(*a)
+            result_b = _guarded(second, b)
+        if type(result_b) is _Failed:
+            return (*outputs(result_a, sizes[0]), *([result_b] * sizes[1]))
+        return (*outputs(result_a, sizes[0]), *outputs(result_b, sizes[1]))
+
+    def _guarded(kernel, args):
+        try:
+            return kernel(*args)
+        except Exception as err:  # noqa: BLE001 - raised again at the step's own place
+            return _Failed(_named(err, op_second))
+
+    run_pair.kernels = (first, second)
+    return run_pair
+
+
+def _check_kernel(*values):
+    """The moved step's place: raise its error, if it had one."""
+    for value in values:
+        if type(value) is _Failed:
+            raise value.error
+
+
+def _partner(steps, step_ops, index, producer, aliasing, taken):
+    """The index of a later step to run beside step ``index``, or None."""
+    for later in range(index + 1, min(index + 1 + _LOOKAHEAD, len(steps))):
+        kernel, ins, _ = steps[later]
+        if (later in taken or getattr(kernel, "__name__", None) not in _PAIRABLE
+                or getattr(kernel, "__module__", None) != batch_split.__name__):
+            continue
+        if all(producer.get(slot, -1) < index and slot not in aliasing for slot in ins):
+            return later
+    return None
+
+
+def pair(steps, step_ops, stateful):
+    """The plan's steps and their ops with independent big kernels paired (see the module's
+    docstring); unchanged when there is nothing to pair. ``stateful(op)``: whether an op
+    reads or writes state (its outputs may then be a variable's buffer)."""
+    producer = {}
+    for index, (_, _, out) in enumerate(steps):
+        for slot in _slots(out):
+            producer[slot] = index
+    aliasing = _may_alias_state(steps, step_ops, stateful)
+    partners = {}
+    taken = set()
+    for index, (kernel, _, _) in enumerate(steps):
+        if (index in taken or getattr(kernel, "__name__", None) not in _PAIRABLE
+                or getattr(kernel, "__module__", None) != batch_split.__name__):
+            continue
+        later = _partner(steps, step_ops, index, producer, aliasing, taken)
+        if later is not None:
+            partners[index] = later
+            taken.update((index, later))
+    if not partners:
+        return steps, step_ops
+    moved = set(partners.values())
+    new_steps, new_ops = [], []
+    for index, (step, op) in enumerate(zip(steps, step_ops, strict=True)):
+        if index in moved:  # its check stays here
+            new_steps.append((_check_kernel, _slots(step[2]), ()))
+            new_ops.append(op)
+            continue
+        if index not in partners:
+            new_steps.append(step)
+            new_ops.append(op)
+            continue
+        later = partners[index]
+        (first, ins_a, out_a), (second, ins_b, out_b) = step, steps[later]
+        swap = second.__name__ in _FIRST and first.__name__ not in _FIRST
+        kernel = _pair_kernel(first, second, len(ins_a), swap,
+                              (len(_slots(out_a)), len(_slots(out_b))), step_ops[later])
+        new_steps.append((kernel, (*ins_a, *ins_b), (*_slots(out_a), *_slots(out_b))))
+        new_ops.append(op)
+    return new_steps, new_ops
