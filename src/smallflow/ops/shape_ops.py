@@ -269,7 +269,33 @@ def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
         axis = dim
     if axis is None:
         raise ValueError("Must specify an axis argument to tf.expand_dims()")
-    return make_unary("ExpandDims", input, name, attrs={"axis": int(axis)})
+    return make_unary("ExpandDims", input, name, attrs={"axis": _expand_dims_axis(axis)})
+
+
+def _expand_dims_axis(axis):
+    """The single integer in ``axis``: TensorFlow takes ``dim`` as an int32/int64 tensor of
+    one element (BERT writes ``axis=[-1]``), so a one-element list, array or known tensor is
+    as good as an int."""
+    if isinstance(axis, Tensor):
+        if not axis.dtype.is_integer:
+            raise TypeError(f"Value passed to parameter 'dim' has DataType {axis.dtype.name} "
+                            "not in list of allowed values: int32, int64")
+        value = constant_value(axis)
+        if value is None:
+            raise NotImplementedError(
+                f"tf.expand_dims: the axis tensor '{axis.name}' has no value known when the "
+                "graph is built; smallflow needs the axis as a constant")
+        axis = value
+    # A Python bool converts to an int32 tensor as an int does; an empty list is int32 too.
+    value = np.asarray(int(axis) if isinstance(axis, bool) else axis)
+    if value.size != 1:
+        raise ValueError(f"'dim' input must be a tensor with a single value (got shape "
+                         f"{list(value.shape)}: {value.ravel().tolist()})")
+    if value.dtype.kind not in "iu":
+        kind = "float32" if value.dtype.kind == "f" else str(value.dtype)
+        raise TypeError(f"Value passed to parameter 'dim' has DataType {kind} not in list "
+                        "of allowed values: int32, int64")
+    return int(value.ravel()[0])
 
 
 def _squeeze_static(op):
