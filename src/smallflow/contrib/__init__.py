@@ -30,6 +30,7 @@ from . import (
     slim,
     summary,
     tensorboard,
+    tpu,
     training,
     util,
 )
@@ -38,6 +39,6 @@ from ._missing import missing_attribute
 __all__ = ["crf", "data", "distributions", "eager", "estimator", "factorization",
            "framework", "image", "keras", "layers", "learn", "legacy_seq2seq", "lookup",
            "losses", "metrics", "opt", "predictor", "rnn", "seq2seq", "signal", "slim",
-           "summary", "tensorboard", "training", "util"]
+           "summary", "tensorboard", "tpu", "training", "util"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib")

@@ -3,7 +3,7 @@
 # TensorFlow exposes the session-run hooks under tf.estimator as well as tf.train.
 from ..train import session_run_hook as _hooks
 from ..train.session_run_hook import *  # noqa: F403
-from . import experimental, export, inputs
+from . import experimental, export, inputs, tpu
 from .canned import (
     DNNClassifier,
     DNNLinearCombinedClassifier,
@@ -49,5 +49,6 @@ __all__ = [
     "RunConfig",
     "TrainSpec",
     "inputs",
+    "tpu",
     "train_and_evaluate",
 ]

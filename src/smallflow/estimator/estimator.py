@@ -204,7 +204,11 @@ class Estimator:
             kwargs["params"] = self.params
         if "config" in args:
             kwargs["config"] = self.config
-        result = input_fn(**kwargs)
+        return self._split_input(input_fn(**kwargs))
+
+    @staticmethod
+    def _split_input(result):
+        """``(features, labels)`` from what an input_fn returned (a Dataset is iterated)."""
         if hasattr(result, "make_one_shot_iterator") and hasattr(result, "_iterate"):
             result = result.make_one_shot_iterator().get_next()
         if isinstance(result, tuple) and len(result) == 2:

@@ -357,7 +357,11 @@ class StepCounterHook(SessionRunHook):
         if self._timer.should_trigger_for_step(step):
             elapsed, steps = self._timer.update_last_triggered_step(step)
             if elapsed:
-                logging.info("global_step/sec: %g", steps / elapsed)
+                self._log_and_record(steps, elapsed, step)
+
+    def _log_and_record(self, elapsed_steps, elapsed_time, global_step):
+        """Reports the rate; subclasses (TPUEstimator's ExamplesPerSecondHook) add theirs."""
+        logging.info("global_step/sec: %g", elapsed_steps / elapsed_time)
 
 
 class SummarySaverHook(SessionRunHook):
