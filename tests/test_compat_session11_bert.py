@@ -6,7 +6,9 @@ writes every ``save_steps`` steps and the ``loss`` summary the Estimator adds; f
 atomically with the permissions ``open`` gives. TensorFlow's own numbers for a BERT-shaped
 encoder and its gradients are in tests/oracle/cases_session11_bert.py."""
 
+import glob
 import logging
+import os
 
 import numpy as np
 import pytest
@@ -312,4 +314,59 @@ def test_cross_shard_optimizer_on_one_shard_applies_the_wrapped_optimizers_step(
     with pytest.raises(ValueError, match="Unsupported reduction"):
         tf.contrib.tpu.CrossShardOptimizer(tf.train.AdamOptimizer(0.1),
                                            reduction=tf.losses.Reduction.NONE)
+
+
+# -- summaries every save_steps steps; the Estimator's loss summary ---------------------------
+
+
+def _events(folder):
+    found = []
+    for path in sorted(glob.glob(os.path.join(folder, "events.out.tfevents.*"))):
+        for event in tf.train.summary_iterator(path):
+            kind = event.WhichOneof("what")
+            if kind == "summary":
+                found.extend((event.step, v.tag) for v in event.summary.value)
+            elif kind == "session_log":
+                found.append((event.step, f"session_log {event.session_log.status}"))
+    return found
+
+
+def test_summary_saver_hook_writes_every_save_steps_steps(tmp_path):
+    pytest.importorskip("tensorboard", reason="needs the tensorboard extra")
+    step = tf.train.get_or_create_global_step()
+    x = tf.Variable(1.0)
+    loss = tf.square(x)
+    tf.summary.scalar("my_loss", loss)
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=step)
+    with tf.train.MonitoredTrainingSession(
+            checkpoint_dir=str(tmp_path), save_summaries_steps=5, log_step_count_steps=None,
+            save_checkpoint_secs=None,
+            hooks=[tf.train.StopAtStepHook(last_step=22)]) as sess:
+        while not sess.should_stop():
+            sess.run(train)
+    # The first run writes (with a START session log at the step it reached), then every
+    # 5 steps counted from the last write; before the fix only the first was written.
+    start = tf.summary.SessionLog.START
+    assert _events(str(tmp_path)) == [(1, f"session_log {start}"), (1, "my_loss"),
+                                      (6, "my_loss"), (11, "my_loss"), (16, "my_loss"),
+                                      (21, "my_loss")]
+
+
+def test_estimator_training_writes_a_loss_summary(tmp_path):
+    pytest.importorskip("tensorboard", reason="needs the tensorboard extra")
+
+    def model_fn(features, labels, mode):
+        logits = tf.layers.dense(features["x"], 2)
+        with tf.name_scope("loss"):  # BERT's classifier opens a "loss" scope too
+            loss = tf.losses.sparse_softmax_cross_entropy(labels, logits)
+        train_op = tf.train.GradientDescentOptimizer(0.5).minimize(
+            loss, global_step=tf.train.get_global_step())
+        return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=train_op)
+
+    config = tf.estimator.RunConfig(save_summary_steps=10, log_step_count_steps=None)
+    estimator = tf.estimator.Estimator(model_fn, str(tmp_path), config=config)
+    estimator.train(lambda: _input_fn({"batch_size": 8}), steps=25)
+    written = [item for item in _events(str(tmp_path)) if not item[1].startswith("session")]
+    # The tag is the summary op's unique name: "loss" is taken by the scope, as in TF.
+    assert written == [(1, "loss_1"), (11, "loss_1"), (21, "loss_1")]
 

@@ -16,7 +16,7 @@ import tempfile
 import numpy as np
 
 from .. import errors, logging, metrics
-from ..graph import Graph, convert_to_tensor
+from ..graph import Graph, GraphKeys, convert_to_tensor, get_default_graph
 from ..ops import control_flow_ops
 from ..protos import ConfigProto
 from ..train import checkpoint_management, monitored_session, session_run_hook, training_util
@@ -257,6 +257,7 @@ class Estimator:
             global_step = training_util.get_or_create_global_step()
             features, labels = self._call_input_fn(input_fn, ModeKeys.TRAIN)
             spec = self._call_model_fn(features, labels, ModeKeys.TRAIN)
+            _add_loss_summary(spec.loss)
             all_hooks = list(hooks or [])
             if steps is not None or max_steps is not None:
                 all_hooks.append(session_run_hook.StopAtStepHook(steps, max_steps))
@@ -422,6 +423,22 @@ class Estimator:
         return export_all_saved_models(self, export_dir_base, input_receiver_fn_map,
                                        assets_extra=assets_extra, as_text=as_text,
                                        checkpoint_path=checkpoint_path)
+
+
+def _add_loss_summary(loss):
+    """A ``loss`` scalar summary unless the model_fn wrote one, as TensorFlow's Estimator
+    adds (the training curve in ``model_dir``'s events, every ``save_summary_steps``).
+    Needs the ``tensorboard`` extra; without it there are no events to write it to."""
+    from .. import tb_protos
+
+    graph = get_default_graph()
+    if not tb_protos.available() or any(
+            getattr(item, "op", item).name == "loss"
+            for item in graph.get_collection(GraphKeys.SUMMARIES)):
+        return
+    from ..ops.summary_ops import scalar
+
+    scalar("loss", loss)
 
 
 def _write_eval_summary(eval_dir, results):

@@ -390,24 +390,39 @@ class SummarySaverHook(SessionRunHook):
                             else summary.FileWriter(self._output_dir))
         self._op = self._summary_op if self._summary_op is not None else (
             self._scaffold.summary_op)
+        self._next_step = None
         self._request = False
 
     def before_run(self, run_context):
-        step = self._timer.last_triggered_step()
-        self._request = self._op is not None and self._timer.should_trigger_for_step(
-            0 if step is None else step + 1) or self._timer.last_triggered_step() is None
+        # The step the coming run will finish is known from the last one: the first run
+        # always writes, then every save_steps steps (or save_secs seconds).
+        self._request = self._next_step is None or self._timer.should_trigger_for_step(
+            self._next_step)
         fetches = {"step": self._global_step}
         if self._request and self._op is not None:
             fetches["summary"] = self._op
         return SessionRunArgs(fetches)
 
     def after_run(self, run_context, run_values):
-        step = int(run_values.results["step"])
-        if "summary" in run_values.results and self._writer is not None:
+        if self._writer is None:
+            return
+        step = int(run_values.results["step"]) + 1
+        first = self._next_step is None
+        if first or self._request:
+            # Where the run left the global step (another hook or op may have moved it).
+            step = int(run_context.session.run(self._global_step))
+        if first:
+            from .monitored_session import _summary_module
+
+            session_log = _summary_module().SessionLog
+            self._writer.add_session_log(session_log(status=session_log.START), step)
+        if self._request:
             self._timer.update_last_triggered_step(step)
-            summaries = run_values.results["summary"]
-            for summary in summaries if isinstance(summaries, list) else [summaries]:
-                self._writer.add_summary(summary, step)
+            summaries = run_values.results.get("summary")
+            if summaries is not None:
+                for summary in summaries if isinstance(summaries, list) else [summaries]:
+                    self._writer.add_summary(summary, step)
+        self._next_step = step + 1
 
     def end(self, session=None):
         if self._writer is not None:
