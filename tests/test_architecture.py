@@ -11,7 +11,7 @@ SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "smallflow"
 
 # Lowest layer first. A module may import modules of its own layer or of layers below it.
 LAYERS = [
-    ("foundation", ["example_proto",
+    ("foundation", ["example_proto", "atomic_files",
                     "python_io", "_version", "errors", "dtypes", "tensor_shape", "protos",
                     "config", "config_devices", "config_experimental", "device_spec",
                     "device_placement",

@@ -9,6 +9,7 @@ encoder and its gradients are in tests/oracle/cases_session11_bert.py."""
 import glob
 import logging
 import os
+import stat
 
 import numpy as np
 import pytest
@@ -370,3 +371,39 @@ def test_estimator_training_writes_a_loss_summary(tmp_path):
     # The tag is the summary op's unique name: "loss" is taken by the scope, as in TF.
     assert written == [(1, "loss_1"), (11, "loss_1"), (21, "loss_1")]
 
+
+# -- files written atomically get open()'s permissions ---------------------------------------
+
+
+@pytest.fixture
+def umask_022():
+    previous = os.umask(0o022)
+    yield 0o644
+    os.umask(previous)
+
+
+def _mode(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_tfrecord_writer_file_has_the_permissions_open_gives(tmp_path, umask_022):
+    path = tmp_path / "data.tfrecord"
+    with tf.python_io.TFRecordWriter(str(path)) as writer:
+        writer.write(b"record")
+    assert _mode(path) == umask_022
+    assert list(tf.python_io.tf_record_iterator(str(path))) == [b"record"]
+
+
+def test_write_file_op_and_write_graph_files_have_the_permissions_open_gives(tmp_path,
+                                                                              umask_022):
+    written = tmp_path / "out.txt"
+    with tf.Session() as sess:
+        sess.run(tf.io.write_file(str(written), "hello"))
+    assert written.read_bytes() == b"hello"
+    assert _mode(written) == umask_022
+    pytest.importorskip("google.protobuf", reason="write_graph needs the tensorboard extra")
+    pytest.importorskip("tensorboard", reason="write_graph needs the tensorboard extra")
+    tf.constant(1.0, name="c")
+    path = tf.train.write_graph(tf.get_default_graph(), str(tmp_path), "graph.pbtxt")
+    assert _mode(path) == umask_022
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(".")]

@@ -15,11 +15,11 @@ Importing is ``graph_import``'s job (it builds ops, so it sits above the op modu
 
 import json
 import os
-import tempfile
 
 import numpy as np
 
 from . import dtypes, graph_tf_form, tb_protos, tensor_util
+from .atomic_files import open_temporary
 from .tensor_shape import TensorShape
 
 GRAPH_DEF_VERSION = 134  # TensorFlow 1.15's producer version
@@ -254,7 +254,7 @@ def as_graph_def(graph, from_version=None, add_shapes=False):
 
 def write_atomically(path, data):
     directory = os.path.dirname(path) or "."
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+    handle, temporary = open_temporary(directory, ".tmp-")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

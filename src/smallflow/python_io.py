@@ -9,10 +9,10 @@ interchangeable with TensorFlow's. Compression (GZIP/ZLIB) is supported with the
 import gzip
 import os
 import struct
-import tempfile
 import zlib
 
 from . import errors
+from .atomic_files import open_temporary
 
 __all__ = ["TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter",
            "tf_record_iterator"]
@@ -98,7 +98,7 @@ class TFRecordWriter:
         directory = os.path.dirname(os.path.abspath(self._path))
         if not os.path.isdir(directory):
             raise errors.NotFoundError(None, None, f"{self._path}; No such file or directory")
-        handle, self._temp = tempfile.mkstemp(prefix=".tfrecord-", dir=directory)
+        handle, self._temp = open_temporary(directory, ".tfrecord-")
         self._file = os.fdopen(handle, "wb")
         self._chunks = [] if self._compression else None
         self._closed = False

@@ -12,12 +12,12 @@ import gzip
 import json
 import os
 import struct
-import tempfile
 import zlib
 
 import numpy as np
 
 from .. import dtypes
+from ..atomic_files import open_temporary
 from ..errors import InvalidArgumentError, NotFoundError
 from ..graph import convert_to_tensor
 from ..op_signature import ALL, signature
@@ -317,7 +317,7 @@ def _write_file_kernel(attrs, state=None):
             os.makedirs(folder, exist_ok=True)
             # Written to a temporary file in the same folder, then renamed over the target:
             # a reader never sees half a file.
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".write_file.")
+            handle, temporary = open_temporary(folder, ".write_file.")
             with os.fdopen(handle, "wb") as out:
                 out.write(_scalar_bytes(contents))
             os.replace(temporary, path)
