@@ -964,3 +964,9 @@ EXTRA += SESSION10_LEAD_CASES
 from cases_session11_prog import SESSION11_PROG_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION11_PROG_CASES
+
+# session 11's BERT sweep (google-research/bert): a BERT-shaped encoder and its gradients,
+# tf.expand_dims with a one-element list axis.
+from cases_session11_bert import SESSION11_BERT_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION11_BERT_CASES
