@@ -22,7 +22,8 @@ LAYERS = [
                     "train.sstable", "train.tensor_bundle",
                     "datasets.download",  # atomic, verified downloads: the stdlib only
                     "ops.philox",  # TensorFlow's Philox generator: NumPy only
-                    "ops.philox_samplers"]),  # its samplers (shuffle, multinomial...)
+                    "ops.philox_samplers",  # its samplers (shuffle, multinomial...)
+                    "ops.unicode_script_data"]),  # ICU's script table: data only
     ("registry", ["registry", "op_signature"]),
     ("graph", ["graph", "graph_io", "graph_tf_form", "tf_op_attrs",
                "eager", "eager.tensor"]),  # eager execution's EagerTensor
@@ -61,7 +62,8 @@ LAYERS = [
                   "ops.misc_extra_ops", "ops.complex_ops", "ops.fft_ops",
                   "ops.edit_distance_ops", "ops.clustering_ops",
                   "ops.beam_search_ops", "ops.lookup_ops", "ops.ctc_beam_ops",
-                  "ops.image_glimpse_ops", "ops.signal_ops", "ops.sparse_cross_ops"]),
+                  "ops.image_glimpse_ops", "ops.signal_ops", "ops.sparse_cross_ops",
+                  "ops.unicode_ops", "ops.unicode_script_ops"]),
     ("more gradients", ["ops.complex_grad", "ops.fft_grad",
                         "ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
                         "ops.linalg_extra_grad", "ops.sparse_grad", "ops.sparse_cwise_ops",
@@ -74,7 +76,7 @@ LAYERS = [
                    "variable_utils", "eager.variables"]),
     ("session", ["session", "step_stats", "chunking", "fusion", "session_targets"]),
     ("train", ["image",
-               "train", "losses", "nn", "strings", "bitwise", "layers", "data", "metrics",
+               "train", "losses", "nn", "bitwise", "layers", "data", "metrics",
                # tf.data, checkpoints and metrics of eager mode
                "eager.iterator", "eager.checkpoint", "eager.metrics",
                "metrics_extra", "estimator", "feature_column",
@@ -82,7 +84,8 @@ LAYERS = [
                "distribute", "horovod", "summary", "meta_graph", "python", "rnn",
                "rnn_cell_impl", "saved_model", "lookup_tables", "lookup", "distributions"]),
     # TF1's other namespaces (tf.math, tf.linalg, ...): re-exports, and tf.gfile.
-    ("more namespaces", ["signal", "spectral", "ragged", "version",
+    # tf.strings comes after tf.ragged: the Unicode ops give RaggedTensors.
+    ("more namespaces", ["signal", "spectral", "ragged", "strings", "version",
                          "math", "linalg", "random", "sparse", "debugging", "initializers",
                          "compat", "gfile", "io", "io_gfile", "framework_extras",
                          "graph_util"]),

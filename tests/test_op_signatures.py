@@ -757,6 +757,12 @@ ROWS.update({
     "UnicodeEncode": _row(None, lambda dt: tf.strings.unicode_encode([[104, 105]], "UTF-8")),
     "UnicodeTranscode": _row(None, lambda dt: tf.strings.unicode_transcode(
         _strings(), "UTF-8", "UTF-16-BE")),
+    "UnicodeDecode": _row(None, lambda dt: tf.strings.unicode_decode(
+        _strings(), "UTF-8").flat_values),
+    "UnicodeDecodeWithOffsets": _row(None, lambda dt: [
+        part.flat_values for part in tf.strings.unicode_decode_with_offsets(
+            _strings(), "UTF-8")]),
+    "UnicodeScript": _row(None, lambda dt: tf.strings.unicode_script([65, 0x4E00])),
     "Timestamp": _row(None, lambda dt: tf.stack([tf.timestamp()])),
     "Complex": _row("T", lambda dt: tf.complex(_c(dt), _c(dt))),
     "Real": _row("T", lambda dt: tf.real(_c(dt))),

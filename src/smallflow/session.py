@@ -596,11 +596,18 @@ class BaseSession:
 
 def _expand_sparse_feeds(keys, values):
     """Feeds of SparseTensors (a SparseTensorValue or a triple) become feeds of their three
-    parts."""
-    if not any(isinstance(key, SparseTensor) for key in keys):
+    parts; a key with a ``_feed_parts`` method (a RaggedTensor) pairs its own parts with
+    the value's."""
+    if not any(isinstance(key, SparseTensor) or hasattr(key, "_feed_parts") for key in keys):
         return keys, values
     out_keys, out_values = [], []
     for key, value in zip(keys, values):
+        feed_parts = getattr(key, "_feed_parts", None)
+        if feed_parts is not None:
+            for part, part_value in feed_parts(value):
+                out_keys.append(part)
+                out_values.append(part_value)
+            continue
         if not isinstance(key, SparseTensor):
             out_keys.append(key)
             out_values.append(value)

@@ -970,3 +970,9 @@ EXTRA += SESSION11_PROG_CASES
 from cases_session11_bert import SESSION11_BERT_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION11_BERT_CASES
+
+# session 11 (helper gaps): the Unicode ops and tf.ragged.placeholder, SparseTensor elements
+# in tf.data, the stateless random ops.
+from cases_session11_gaps import SESSION11_GAPS_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION11_GAPS_CASES

@@ -60,4 +60,6 @@ from . import (  # noqa: F401 - imported for their registrations
     tensor_array_ops,
     tf_graph_ops,
     training_ops,
+    unicode_ops,
+    unicode_script_ops,
 )

@@ -1,6 +1,5 @@
-"""More string ops: ``tf.strings.length/lower/upper/strip/substr``, regular expressions,
-``reduce_join``, ``split`` (SparseTensor results), base64, ``unicode_encode`` and
-``unicode_transcode``, ``ngrams``, ``unsorted_segment_join``.
+"""More string ops: ``tf.strings.length/lower/upper/strip/substr`` (in bytes or UTF-8
+characters), regular expressions, ``reduce_join``, ``split`` (SparseTensor results), base64.
 
 Values are object arrays of ``bytes`` (see string_ops.py); kernels loop over elements in
 Python. Regular expressions are RE2's in TensorFlow and Python's ``re`` here: the two agree on
@@ -147,20 +146,56 @@ strip = string_strip
 # -- substr --------------------------------------------------------------------------------
 
 
+def _utf8_forward(text, position, count):
+    """Move ``count`` UTF-8 characters forward from byte ``position``, as TensorFlow's
+    kernels do: one byte, then any continuation bytes. Returns (position, characters)."""
+    moved = 0
+    while moved < count and position < len(text):
+        position += 1
+        while position < len(text) and text[position] & 0xC0 == 0x80:
+            position += 1
+        moved += 1
+    return position, moved
+
+
+def _utf8_backward(text, position, count):
+    moved = 0
+    while moved < count and position > 0:
+        position -= 1
+        while position > 0 and text[position] & 0xC0 == 0x80:
+            position -= 1
+        moved += 1
+    return position, moved
+
+
+def _utf8_span(text, pos, size):
+    """Byte range of ``size`` characters from character ``pos`` (None: out of range)."""
+    if pos >= 0:
+        start, moved = _utf8_forward(text, 0, pos)
+    else:
+        start, moved = _utf8_backward(text, len(text), -pos)
+    if moved < abs(pos):
+        return None
+    # (A negative size moves nowhere: an empty string, unlike the byte unit's rest.)
+    return start, _utf8_forward(text, start, size)[0]
+
+
 def _substr_kernel(attrs):
     chars = attrs["unit"] == "UTF8_CHAR"
 
     def cut(text, pos, size, index):
-        units = text.decode("utf-8", "surrogateescape") if chars else text
-        total = len(units)
-        if pos > total or pos < -total:
+        if chars:
+            span = _utf8_span(text, pos, size)
+        else:
+            total = len(text)
+            start = pos if pos >= 0 else total + pos
+            span = None if pos > total or pos < -total else (
+                start, total if size < 0 else min(total, start + size))
+        if span is None:
             raise InvalidArgumentError(None, None, f"pos {pos} out of range for string "
                                                    f"b'{text.decode('utf-8', 'replace')}' "
                                                    f"at index {index}")
-        start = pos if pos >= 0 else total + pos
-        stop = total if size < 0 else min(total, start + size)
-        piece = units[start:stop]
-        return piece.encode("utf-8", "surrogateescape") if chars else piece
+        return text[span[0] : span[1]]
 
     def substr(x, pos, size):
         if pos.shape != size.shape:

@@ -1,12 +1,9 @@
-"""Text ops on string tensors: ``tf.strings.ngrams``, ``unsorted_segment_join``,
-``unicode_encode``, ``unicode_transcode`` and ``format`` (TensorFlow's tensor summaries).
+"""Text ops on string tensors: ``tf.strings.ngrams``, ``unsorted_segment_join`` and
+``format`` (TensorFlow's tensor summaries).
 
-Dense tensors only (smallflow has no RaggedTensor): ``ngrams`` works along the last axis of
-a dense tensor and ``unicode_encode`` encodes the last axis of code points, as TensorFlow
-does for dense inputs.
+``ngrams`` works along the last axis of a dense tensor, as TensorFlow does for dense inputs.
+The Unicode ops are in ``unicode_ops.py``.
 """
-
-import codecs
 
 import numpy as np
 
@@ -172,144 +169,6 @@ def unsorted_segment_join(inputs, segment_ids, num_segments, separator="", name=
     attrs = {"separator": _text_bytes(separator, "separator")}
     return make_op("UnsortedSegmentJoin", [x, ids, num], [dtypes.string], attrs,
                    name).outputs[0]
-
-
-# -- unicode_encode / unicode_transcode -----------------------------------------------------------
-
-_ENCODINGS = {"UTF-8": "utf-8", "UTF-16-BE": "utf-16-be", "UTF-32-BE": "utf-32-be"}
-_ERRORS = ("strict", "replace", "ignore")
-
-
-def _check_text_options(output_encoding, errors, what):
-    if output_encoding not in _ENCODINGS:
-        raise ValueError(f"Attr 'output_encoding' of '{what}' Op passed string "
-                         f"'{output_encoding}' not in: \"UTF-8\", \"UTF-16-BE\", \"UTF-32-BE\".")
-    if errors not in _ERRORS:
-        raise ValueError(f"Attr 'errors' of '{what}' Op passed string '{errors}' not in: "
-                         f"\"strict\", \"replace\", \"ignore\".")
-
-
-def _valid_code_point(value):
-    return 0 <= value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF
-
-
-def _fix_code_points(points, errors, replacement):
-    out = []
-    for value in points:
-        if _valid_code_point(value):
-            out.append(value)
-        elif errors == "strict":
-            raise InvalidArgumentError(None, None, f"Invalid code point: {value}")
-        elif errors == "replace":
-            out.append(replacement)
-    return out
-
-
-def _unicode_encode_kernel(attrs):
-    codec = _ENCODINGS[attrs["output_encoding"]]
-    errors = attrs["errors"]
-    replacement = attrs["replacement_char"]
-
-    def encode(points):
-        rows = points.reshape(-1, points.shape[-1])
-        out = np.empty(len(rows), dtype=object)
-        for index, row in enumerate(rows):
-            fixed = _fix_code_points([int(v) for v in row], errors, replacement)
-            out[index] = "".join(chr(v) for v in fixed).encode(codec)
-        return out.reshape(points.shape[:-1])
-
-    return encode
-
-
-def _drop_last_axis(op):
-    shape = op.inputs[0].shape
-    return [unknown_shape() if shape.ndims is None else TensorShape(shape.as_list()[:-1])]
-
-
-register_op("UnicodeEncode", _unicode_encode_kernel, _drop_last_axis,
-            signature=signature("input_values: int32 -> output: string"))
-NotDifferentiable("UnicodeEncode")
-
-
-def unicode_encode(input, output_encoding, errors="replace",  # noqa: A002
-                   replacement_char=65533, name=None):
-    """Encode code points (int32, the last axis is one string) as UTF-8, UTF-16-BE or
-    UTF-32-BE strings; invalid code points are replaced (``replacement_char``), skipped
-    (``errors="ignore"``) or an error (``"strict"``)."""
-    _check_text_options(output_encoding, errors, "UnicodeEncode")
-    x = convert_to_tensor(input, dtype=dtypes.int32, name="input")
-    if x.shape.ndims == 0:
-        raise ValueError("Rank of input must be at least 1.")
-    attrs = {"output_encoding": output_encoding, "errors": errors,
-             "replacement_char": int(replacement_char)}
-    return make_op("UnicodeEncode", [x], [dtypes.string], attrs, name).outputs[0]
-
-
-def _decode_text(data, codec, errors, replacement):
-    """Decode ``data``, each maximal invalid subsequence replaced (or skipped, or an
-    error), as ICU does."""
-    pieces = []
-    decoder = codecs.getincrementaldecoder(codec)("strict")
-    position = 0
-    while True:
-        try:
-            pieces.append(decoder.decode(data[position:], final=True))
-            return "".join(pieces)
-        except UnicodeDecodeError as err:
-            if errors == "strict":
-                raise InvalidArgumentError(None, None, "Invalid formatting on input string"
-                                           ) from None
-            pieces.append(err.object[: err.start].decode(codec))
-            if errors == "replace":
-                pieces.append(chr(replacement))
-            position += err.end
-            decoder.reset()
-
-
-def _unicode_transcode_kernel(attrs):
-    source = attrs["_codec"]
-    target = _ENCODINGS[attrs["output_encoding"]]
-    errors = attrs["errors"]
-    replacement = attrs["replacement_char"]
-    controls = attrs["replace_control_characters"]
-
-    def transcode_one(item):
-        text = _decode_text(bytes(item), source, errors, replacement)
-        if controls:
-            text = "".join(chr(replacement) if ord(c) < 0x20 else c for c in text)
-        return text.encode(target, "surrogatepass")
-
-    def transcode(x):
-        out = np.empty(x.shape, dtype=object)
-        flat = out.reshape(-1)
-        for index, item in enumerate(x.flat):
-            flat[index] = transcode_one(item)
-        return out
-
-    return transcode
-
-
-register_op("UnicodeTranscode", _unicode_transcode_kernel, lambda op: [op.inputs[0].shape],
-            signature=signature("input: string -> output: string"))
-NotDifferentiable("UnicodeTranscode")
-
-
-def unicode_transcode(input, input_encoding, output_encoding, errors="replace",  # noqa: A002
-                      replacement_char=65533, replace_control_characters=False, name=None):
-    """Re-encode each string from ``input_encoding`` (any encoding Python knows by that
-    name: UTF-8, UTF-16-BE, ISO-8859-1, US-ASCII...) to UTF-8, UTF-16-BE or UTF-32-BE;
-    invalid input is replaced by ``replacement_char``, skipped, or an error."""
-    _check_text_options(output_encoding, errors, "UnicodeTranscode")
-    try:
-        codec = codecs.lookup(input_encoding).name
-    except LookupError:
-        raise InvalidArgumentError(None, None, f"Could not create converter for input "
-                                               f"encoding: {input_encoding}") from None
-    x = convert_to_tensor(input, dtype=dtypes.string, name="input")
-    attrs = {"input_encoding": input_encoding, "output_encoding": output_encoding,
-             "errors": errors, "replacement_char": int(replacement_char),
-             "replace_control_characters": bool(replace_control_characters), "_codec": codec}
-    return make_op("UnicodeTranscode", [x], [dtypes.string], attrs, name).outputs[0]
 
 
 # -- format --------------------------------------------------------------------------------------

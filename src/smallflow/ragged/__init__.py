@@ -8,8 +8,9 @@ from .ragged_ops import (
     row_splits_to_segment_ids,
     segment_ids_to_row_splits,
 )
+from .ragged_string_ops import placeholder
 from .ragged_tensor import RaggedTensor, RaggedTensorValue, is_ragged
 
 __all__ = ["RaggedTensor", "RaggedTensorValue", "constant", "constant_value", "is_ragged",
-           "map_flat_values", "range", "row_splits_to_segment_ids",
+           "map_flat_values", "placeholder", "range", "row_splits_to_segment_ids",
            "segment_ids_to_row_splits"]

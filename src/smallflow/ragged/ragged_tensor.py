@@ -233,8 +233,7 @@ class RaggedTensor(_RowPartitioned):
         if lengths is not None and padding is not None:
             raise ValueError("Specify lengths or padding, but not both")
         if ragged_rank != 1:
-            raise NotImplementedError("smallflow's RaggedTensor.from_tensor supports "
-                                      "ragged_rank=1")
+            return cls._from_tensor_nested(tensor, lengths, padding, ragged_rank, name)
         with get_default_graph().name_scope(name or "RaggedFromTensor"):
             tensor = convert_to_tensor(tensor, name="tensor")
             if tensor.shape.ndims is not None and tensor.shape.ndims < 2:
@@ -259,6 +258,38 @@ class RaggedTensor(_RowPartitioned):
             mask = sequence_mask(lengths, ncols)
             values = _array.boolean_mask(tensor, mask)
             return cls.from_row_lengths(values, lengths, name="")
+
+    @classmethod
+    def _from_tensor_nested(cls, tensor, lengths, padding, ragged_rank, name):
+        """``from_tensor`` with ``ragged_rank > 1``: the outer ragged dimensions are the
+        tensor's (every row full), the innermost one is cut by ``padding`` as with rank 1."""
+        if not isinstance(ragged_rank, int | np.integer) or ragged_rank < 1:
+            raise ValueError(f"ragged_rank must be greater than 0; got {ragged_rank}")
+        if lengths is not None:
+            raise NotImplementedError("smallflow's RaggedTensor.from_tensor takes lengths "
+                                      "with ragged_rank=1 only")
+        with get_default_graph().name_scope(name or "RaggedFromTensor"):
+            tensor = convert_to_tensor(tensor, name="tensor")
+            rank = tensor.shape.ndims
+            if rank is None or rank <= ragged_rank:
+                raise ValueError(f"ragged_rank={ragged_rank} must be less than the rank of "
+                                 f"tensor, got shape {tensor.shape}")
+            dims = _array.shape(tensor, out_type=dtypes.int64)
+            merged = _array.reshape(tensor, _array.concat(
+                [_array.constant([-1], dtype=dtypes.int64), dims[ragged_rank:]], axis=0))
+            result = cls.from_tensor(merged, padding=padding, name="")
+            static = tensor.shape.as_list()
+            for level in range(ragged_rank - 1, 0, -1):
+                if None not in static[: level + 1]:
+                    # Known dimensions: constant splits, so the row count is static.
+                    rows = int(np.prod(static[:level]))
+                    splits = _array.constant(np.arange(rows + 1) * static[level],
+                                             dtype=dtypes.int64)
+                else:
+                    rows = _math.reduce_prod(dims[:level])
+                    splits = _math.range(rows + 1, dtype=dtypes.int64) * dims[level]
+                result = cls.from_row_splits(result, splits, name="", validate=False)
+            return result
 
     @classmethod
     def from_sparse(cls, st_input, name=None):
@@ -302,6 +333,20 @@ class RaggedTensor(_RowPartitioned):
 
     def _fetch_parts(self):
         return [self.flat_values, *self.nested_row_splits]
+
+    def _feed_parts(self, value):
+        """The (tensor, value) feeds of feeding ``value`` to this RaggedTensor (a
+        ``tf.ragged.placeholder``): flat values and row splits, level by level."""
+        if not isinstance(value, RaggedTensorValue):
+            raise TypeError(f"The value fed to a RaggedTensor must be a "
+                            f"tf.ragged.RaggedTensorValue, got {type(value).__name__}")
+        if value.ragged_rank != self.ragged_rank:
+            raise ValueError(f"Cannot feed a RaggedTensorValue of ragged_rank "
+                             f"{value.ragged_rank} to a RaggedTensor of ragged_rank "
+                             f"{self.ragged_rank}")
+        keys = [*self.nested_row_splits, self.flat_values]
+        values = [*value.nested_row_splits, value.flat_values]
+        return list(zip(keys, values, strict=True))
 
     # -- row partitions ---------------------------------------------------------------------
     def nrows(self, out_type=dtypes.int64, name=None):

@@ -1,0 +1,221 @@
+"""Oracle cases from session 11's API gaps: the Unicode string ops (RaggedTensor results,
+broken input in UTF-8, UTF-16-BE and UTF-32-BE under each error policy), tf.ragged's
+placeholder, SparseTensor elements in tf.data, and the stateless random ops.
+
+Same rules as cases.py. Ragged results are fetched through their parts, with static shapes
+hidden where the composite ops around them are smallflow's own.
+"""
+
+from cases import Case
+
+
+def _loose(tf, tensor):
+    """``tensor`` with a static shape of unknown dimensions (its rank kept)."""
+    return tf.placeholder_with_default(tensor, [None] * tensor.shape.ndims)
+
+
+def _parts(tf, prefix, value):
+    """A RaggedTensor's flat values and row splits (or a Tensor), as fetches."""
+    if not hasattr(value, "flat_values"):
+        return {prefix: _loose(tf, value)}
+    parts = {f"{prefix}/values": _loose(tf, value.flat_values)}
+    for depth, splits in enumerate(value.nested_row_splits):
+        parts[f"{prefix}/splits{depth}"] = _loose(tf, splits)
+    return parts
+
+
+# Well-formed and broken strings of each encoding: truncated sequences, stray continuation
+# bytes, overlong forms, surrogates, values past U+10FFFF, odd lengths, control characters.
+_STRINGS = {
+    "UTF-8": [b"abc", b"G\xc3\xb6\xc3\xb6dnight", b"\xff", b"a\xc3", b"\xe2\x82a",
+              b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\xaf", b"\xf0\x9f\x98\x8a!",
+              b"\x00\x01\x1f \x7f", b"\x80\x80", b"\xe0\x80\x80x", b"\xf8\x88\x80\x80\x80",
+              b"\xef\xbf\xbe", b"", b"\xf0\x9f\x98"],
+    "UTF-16-BE": [b"\x00a\x00b", b"\xd8\x3d\xde\x0a", b"\xd8\x3d\x00a", b"\xde\x0a\x00a",
+                  b"\x00a\x00", b"\xd8\x3d", b"\xd8\x3d\xd8\x3d\xde\x0a", b"\x00", b"\x00\x01",
+                  b""],
+    "UTF-32-BE": [b"\x00\x00\x00a", b"\x00\x01\xf6\x0a", b"\x00\x11\x00\x00",
+                  b"\x00\x00\xd8\x00", b"\xff\xff\xff\xff\x00\x00\x00a",
+                  b"\x00\x00\x00a\x00\x00", b"\x00", b"\x00\x00\x00\x05", b""],
+}
+_VALID = {"UTF-8": [b"abc", b"G\xc3\xb6\xc3\xb6dnight", b"\xf0\x9f\x98\x8a!", b"",
+                    b"\x01\x02x"],
+          "UTF-16-BE": [b"\x00a\x00b", b"\xd8\x3d\xde\x0a", b"\x00\x01"],
+          "UTF-32-BE": [b"\x00\x00\x00a", b"\x00\x01\xf6\x0a", b"\x00\x00\x00\x05"]}
+
+
+def _decode(tf, np, encoding, errors, controls, valid):
+    strings = (_VALID if valid else _STRINGS)[encoding]
+    x = tf.constant(strings)
+    kwargs = {"errors": errors, "replace_control_characters": controls}
+    points = tf.strings.unicode_decode(x, encoding, **kwargs)
+    marked, offsets = tf.strings.unicode_decode_with_offsets(x, encoding,
+                                                             replacement_char=0x3F, **kwargs)
+    out = {}
+    for prefix, rt in (("points", points), ("marked", marked), ("offsets", offsets)):
+        out.update(_parts(tf, prefix, rt))
+    if not controls:
+        chars, starts = tf.strings.unicode_split_with_offsets(x, encoding, errors=errors)
+        out.update(_parts(tf, "chars", chars))
+        out.update(_parts(tf, "starts", starts))
+        out.update(_parts(tf, "split", tf.strings.unicode_split(x, encoding, errors=errors)))
+    return out
+
+
+def _decode_random(tf, np, encoding, errors):
+    """Random short byte strings, mostly malformed: the decoders' error boundaries."""
+    rng = np.random.default_rng(len(encoding) * 7 + len(errors))
+    pool = np.array([0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC2, 0xC0, 0xDF, 0xE0, 0xED, 0xEF,
+                     0xF0, 0xF4, 0xF5, 0xFF, 0xD8, 0xDC, 0x10, 0x01, 0xA0], dtype=np.uint8)
+    strings = [bytes(rng.choice(pool, size=int(rng.integers(0, 9)))) for _ in range(60)]
+    x = tf.constant(strings)
+    points, offsets = tf.strings.unicode_decode_with_offsets(x, encoding, errors=errors)
+    out = {}
+    out.update(_parts(tf, "points", points))
+    out.update(_parts(tf, "offsets", offsets))
+    out["transcoded"] = tf.strings.unicode_transcode(x, encoding, "UTF-8", errors=errors)
+    return out
+
+
+def _decode_shapes(tf, np):
+    """Scalars give dense vectors; matrices and ragged inputs keep their partitions."""
+    scalar = tf.strings.unicode_decode(tf.constant("h\u00e9llo"), "UTF-8")
+    s_chars, s_offsets = tf.strings.unicode_split_with_offsets(tf.constant("\u00e9t\u00e9"),
+                                                               "UTF-8")
+    matrix = tf.strings.unicode_decode(tf.constant([["ab", "\u00e7"], ["", "xyz"]]), "UTF-8")
+    cube = tf.strings.unicode_decode(tf.constant([[["a"], ["bc"]], [["d\u00e9"], [""]]]),
+                                     "UTF-8")
+    ragged = tf.strings.unicode_decode(tf.ragged.constant([["ab", "c"], [], ["\u00fc"]]),
+                                       "UTF-8")
+    split = tf.strings.unicode_split(tf.constant([["ab", "\u00e7"], ["", "x"]]), "UTF-8")
+    out = {"scalar": _loose(tf, scalar), "s_chars": _loose(tf, s_chars),
+           "s_offsets": _loose(tf, s_offsets),
+           # (TensorFlow 2 shows the dense input's uniform dimensions in the static shapes
+           # of matrix, cube and split; TensorFlow 1.15, as smallflow, only the rows.)
+           "static": tf.constant(f"{scalar.shape} {ragged.shape} {matrix.shape[0]} "
+                                 f"{cube.shape[0]} {matrix.ragged_rank} {cube.ragged_rank} "
+                                 f"{ragged.ragged_rank} {split.dtype.name}")}
+    for prefix, rt in (("matrix", matrix), ("cube", cube), ("ragged", ragged),
+                       ("split", split)):
+        out.update(_parts(tf, prefix, rt))
+    return out
+
+
+_POINTS = [[104, 0xE9, 0x1F60A], [], [0xD83D, 0xDE0A], [0xD800], [0xDC00, 65],
+           [-1, 66], [0x110000, 67], [0x10FFFF], [0]]
+
+
+def _encode(tf, np, encoding, errors):
+    rt = tf.ragged.constant(_POINTS, dtype=tf.int32)
+    out = {"ragged": tf.strings.unicode_encode(rt, encoding, errors=errors),
+           "marked": tf.strings.unicode_encode(rt, encoding, errors=errors,
+                                               replacement_char=0x2A)}
+    return out
+
+
+def _encode_shapes(tf, np):
+    dense = tf.constant([[72, 105], [0x263A, 33]])
+    cube = tf.constant([[[72, 105]], [[0x263A, 33]]])
+    vector = tf.constant([0x41, 0x3B1, 0x1F600])
+    nested = tf.ragged.constant([[[72, 105], []], [[0x263A]]], dtype=tf.int32)
+    out = {"dense": tf.strings.unicode_encode(dense, "UTF-8"),
+           "cube": tf.strings.unicode_encode(cube, "UTF-16-BE"),
+           "vector": tf.strings.unicode_encode(vector, "UTF-32-BE")}
+    out.update(_parts(tf, "nested", tf.strings.unicode_encode(nested, "UTF-8")))
+    return out
+
+
+def _encode_strict_error(tf, np):
+    return {"encoded": tf.strings.unicode_encode(tf.ragged.constant([[65, -3]]), "UTF-8",
+                                                 errors="strict")}
+
+
+def _transcode(tf, np):
+    x = tf.constant([b"ab\x01c", b"\xc3\xa9\xff", b"", b"\xf0\x9f\x98\x8a"])
+    latin = tf.constant([b"caf\xe9", b"\x00\x7f\xff"])
+    return {"utf16": tf.strings.unicode_transcode(x, "UTF-8", "UTF-16-BE"),
+            "utf32": tf.strings.unicode_transcode(x, "UTF-8", "UTF-32-BE",
+                                                  replace_control_characters=True),
+            "ignored": tf.strings.unicode_transcode(x, "UTF-8", "UTF-8", errors="ignore",
+                                                    replace_control_characters=True),
+            "latin": tf.strings.unicode_transcode(latin, "ISO-8859-1", "UTF-8"),
+            "ascii": tf.strings.unicode_transcode(tf.constant([b"ok\x80"]), "US-ASCII",
+                                                  "UTF-8", replacement_char=0x3F)}
+
+
+def _transcode_strict_controls(tf, np):
+    # Replacing a control character counts as malformed input for the strict policy.
+    return {"out": tf.strings.unicode_transcode(tf.constant([b"a\x01"]), "UTF-8", "UTF-8",
+                                                errors="strict",
+                                                replace_control_characters=True)}
+
+
+def _script(tf, np):
+    points = [0x41, 0x4E00, 0x416, 0x3B1, 0x627, 0x5D0, 0x915, 0x3042, 0x30A2, 0xAC00, 0xE01,
+              0x20, 0x300, 0x10FFFF, 0x110000, -1, 0xE000, 0x1F600, 0x10400, 0x2800, 0x1D400,
+              0xFFFD, 0x30FC, 0x0964, 0x1E900]
+    x = tf.constant(points)
+    block = tf.range(0x2F00, 0x3100)
+    return {"scripts": tf.strings.unicode_script(x), "block": tf.strings.unicode_script(block),
+            "decoded": tf.strings.unicode_script(
+                tf.strings.unicode_decode(tf.constant("a\u0416\u4e00"), "UTF-8"))}
+
+
+def _utf8_units(tf, np):
+    x = tf.constant([b"h\xc3\xa9llo", b"\xf0\x9f\x98\x8ax", b"a\xffb", b"\x80\x80a", b"",
+                     b"a\xc3\xa9\x80\x80b"])
+    out = {"length": tf.strings.length(x, unit="UTF8_CHAR"), "bytes": tf.strings.length(x)}
+    for pos, size in ((0, 1), (1, 1), (0, 2), (-1, 1), (-2, 5), (1, -1), (0, 0)):
+        out[f"substr/{pos}/{size}"] = tf.strings.substr(x[:4], pos, size, unit="UTF8_CHAR")
+    out["substr/last"] = tf.strings.substr(x[5], 1, 1, unit="UTF8_CHAR")
+    out["substr/tail"] = tf.strings.substr(x[5], -3, 2, unit="UTF8_CHAR")
+    return out
+
+
+def _substr_out_of_range(tf, np, pos):
+    return {"out": tf.strings.substr(tf.constant([b"\x80\x80a"]), pos, 1, unit="UTF8_CHAR")}
+
+
+def _ragged_placeholder(tf, np):
+    ph = tf.ragged.placeholder(tf.int32, 1, [])
+    ph2 = tf.ragged.placeholder(tf.float32, 2, [2], name="nested")
+    dense = tf.ragged.placeholder(tf.int64, 0, [3])
+    encoded = tf.strings.unicode_encode(ph, "UTF-8")
+    value = tf.ragged.constant_value([[104, 105], [], [0x1F60A]], dtype="int32")
+    nested_value = tf.ragged.constant_value([[[[1.0, 2.0]], []], [[[3.0, 4.0]]]],
+                                            ragged_rank=2, dtype="float32")
+    out = {"encoded": encoded, "doubled": (ph2 * 2.0).flat_values,
+           "names": tf.constant(" ".join(t.name for t in (
+               ph.flat_values, *ph.nested_row_splits, ph2.flat_values,
+               *ph2.nested_row_splits, dense))),
+           "static": tf.constant(f"{ph.shape} {ph2.shape} {dense.shape} "
+                                 f"{tf.ragged.placeholder(tf.int32, 1).shape}")}
+    return out, {ph: value, ph2: nested_value, dense: np.arange(3)}
+
+
+SESSION11_GAPS_CASES = [
+    *[Case(f"session11_gaps/unicode_decode/{enc}/{err}/{'ctl' if ctl else 'plain'}",
+           lambda tf, np, e=enc, r=err, c=ctl: _decode(tf, np, e, r, c, False))
+      for enc in _STRINGS for err in ("replace", "ignore") for ctl in (False, True)],
+    *[Case(f"session11_gaps/unicode_decode/{enc}/strict/{label}",
+           lambda tf, np, e=enc, c=ctl, v=valid: _decode(tf, np, e, "strict", c, v))
+      for enc in _STRINGS for label, ctl, valid in (("valid", False, True),
+                                                    ("valid_ctl", True, True),
+                                                    ("broken", False, False))],
+    *[Case(f"session11_gaps/unicode_decode_random/{enc}/{err}",
+           lambda tf, np, e=enc, r=err: _decode_random(tf, np, e, r))
+      for enc in _STRINGS for err in ("replace", "ignore")],
+    Case("session11_gaps/unicode_decode_shapes", _decode_shapes),
+    *[Case(f"session11_gaps/unicode_encode/{enc}/{err}",
+           lambda tf, np, e=enc, r=err: _encode(tf, np, e, r))
+      for enc in _STRINGS for err in ("replace", "ignore")],
+    Case("session11_gaps/unicode_encode_shapes", _encode_shapes),
+    Case("session11_gaps/unicode_encode_strict_error", _encode_strict_error),
+    Case("session11_gaps/unicode_transcode", _transcode),
+    Case("session11_gaps/unicode_transcode_strict_controls", _transcode_strict_controls),
+    Case("session11_gaps/unicode_script", _script),
+    Case("session11_gaps/utf8_char_units", _utf8_units),
+    *[Case(f"session11_gaps/utf8_substr_out_of_range/{pos}",
+           lambda tf, np, p=pos: _substr_out_of_range(tf, np, p)) for pos in (2, 3, -3, -2)],
+    Case("session11_gaps/ragged_placeholder", _ragged_placeholder),
+]

@@ -1,0 +1,239 @@
+"""Session 11's API gaps: the Unicode string ops with RaggedTensor results,
+``tf.ragged.placeholder``, SparseTensor elements in ``tf.data``, the stateless random ops.
+The oracle cases ``session11_gaps/*`` compare the same behaviours with TensorFlow."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import smallflow as tf
+from smallflow.errors import InvalidArgumentError
+
+
+def _run(fetches, feed_dict=None):
+    with tf.Session() as sess:
+        return sess.run(fetches, feed_dict)
+
+
+def _lists(value):
+    return value.to_list() if hasattr(value, "to_list") else value.tolist()
+
+
+# -- tf.strings.unicode_decode and friends --------------------------------------------------
+
+BROKEN = [b"a\xffb", b"\xe2\x82a", b"\xed\xa0\x80", b"\x00\x01x", b"\xf0\x9f\x98\x8a"]
+DECODE_TABLE = [
+    # errors, replace_control_characters, code points, offsets
+    ("replace", False, [[97, 0xFFFD, 98], [0xFFFD, 97], [0xFFFD] * 3, [0, 1, 120], [0x1F60A]],
+     [[0, 1, 2], [0, 2], [0, 1, 2], [0, 1, 2], [0]]),
+    ("ignore", False, [[97, 98], [97], [], [0, 1, 120], [0x1F60A]],
+     [[0, 2], [2], [], [0, 1, 2], [0]]),
+    ("replace", True, [[97, 0xFFFD, 98], [0xFFFD, 97], [0xFFFD] * 3, [0xFFFD, 0xFFFD, 120],
+                       [0x1F60A]],
+     [[0, 1, 2], [0, 2], [0, 1, 2], [0, 1, 2], [0]]),
+    ("ignore", True, [[97, 98], [97], [], [120], [0x1F60A]], [[0, 2], [2], [], [2], [0]]),
+]
+
+
+@pytest.mark.parametrize(("errors", "controls", "points", "offsets"), DECODE_TABLE)
+def test_unicode_decode_replaces_or_skips_each_maximal_bad_sequence(errors, controls, points,
+                                                                    offsets):
+    x = tf.constant(BROKEN)
+    decoded = tf.strings.unicode_decode(x, "UTF-8", errors=errors,
+                                        replace_control_characters=controls)
+    with_offsets = tf.strings.unicode_decode_with_offsets(
+        x, "UTF-8", errors=errors, replace_control_characters=controls)
+    got, (got_points, got_offsets) = _run([decoded, with_offsets])
+    assert isinstance(decoded, tf.RaggedTensor)
+    assert got.to_list() == points
+    assert got_points.to_list() == points
+    assert got_offsets.to_list() == offsets
+    assert got_offsets.flat_values.dtype == np.int64
+    assert got_points.flat_values.dtype == np.int32
+
+
+def test_unicode_decode_strict_fails_on_malformed_input_only():
+    strict = tf.strings.unicode_decode(tf.constant([b"ok", b"\xc3"]), "UTF-8", errors="strict")
+    with pytest.raises(InvalidArgumentError, match="Invalid formatting on input string"):
+        _run(strict)
+    controls = tf.strings.unicode_decode(tf.constant([b"a\x01"]), "UTF-8", errors="strict",
+                                         replace_control_characters=True)
+    assert _run(controls).to_list() == [[97, 0xFFFD]]
+
+
+@pytest.mark.parametrize(("encoding", "data", "points", "offsets"), [
+    ("UTF-16-BE", b"\xd8\x3d\xd8\x3d\xde\x0a\x00", [0xFFFD, 0x1F60A, 0xFFFD], [0, 2, 6]),
+    ("UTF-32-BE", b"\x00\x11\x00\x00\x00\x00\x00a\x00", [0xFFFD, 97, 0xFFFD], [0, 4, 8]),
+    ("ISO-8859-1", b"caf\xe9", [99, 97, 102, 0xE9], [0, 1, 2, 3]),
+])
+def test_unicode_decode_other_encodings(encoding, data, points, offsets):
+    got_points, got_offsets = _run(tf.strings.unicode_decode_with_offsets([data], encoding))
+    assert got_points.to_list() == [points]
+    assert got_offsets.to_list() == [offsets]
+
+
+def test_unicode_decode_unknown_encoding_fails_when_run():
+    decoded = tf.strings.unicode_decode(["a"], "NO-SUCH-ENCODING")
+    with pytest.raises(InvalidArgumentError, match="Could not create converter"):
+        _run(decoded)
+
+
+def test_unicode_decode_keeps_the_input_dimensions():
+    scalar = tf.strings.unicode_decode("h\u00e9", "UTF-8")
+    matrix = tf.strings.unicode_decode([["ab", "\u00e7"], ["", "xyz"]], "UTF-8")
+    ragged = tf.strings.unicode_decode(tf.ragged.constant([["ab"], [], ["c", ""]]), "UTF-8")
+    assert isinstance(scalar, tf.Tensor)
+    assert scalar.shape.as_list() == [None]
+    assert (matrix.ragged_rank, matrix.shape.as_list()) == (2, [2, None, None])
+    assert ragged.ragged_rank == 2
+    got = _run([scalar, matrix, ragged])
+    assert got[0].tolist() == [104, 0xE9]
+    assert got[1].to_list() == [[[97, 98], [0xE7]], [[], [120, 121, 122]]]
+    assert got[2].to_list() == [[[97, 98]], [], [[99], []]]
+
+
+def test_unicode_split_gives_each_character_in_the_input_encoding():
+    chars, starts = tf.strings.unicode_split_with_offsets(
+        tf.constant([b"\x00a\xd8\x3d\xde\x0a", b"\xdc\x00"]), "UTF-16-BE")
+    split = tf.strings.unicode_split("\u00e9t\u00e9", "UTF-8")
+    got_chars, got_starts, got_split = _run([chars, starts, split])
+    assert got_chars.to_list() == [[b"\x00a", b"\xd8\x3d\xde\x0a"], [b"\xff\xfd"]]
+    assert got_starts.to_list() == [[0, 2], [0]]
+    assert got_split.tolist() == [b"\xc3\xa9", b"t", b"\xc3\xa9"]
+
+
+ENCODE_TABLE = [
+    # encoding, errors, replacement_char, expected (rows: a pair, a lone surrogate, -1, past
+    # the last code point, U+10FFFF)
+    ("UTF-8", "replace", 0xFFFD, [b"\xf0\x9f\x98\x8a", b"\xef\xbf\xbdA", b"\xef\xbf\xbd",
+                                  b"\xef\xbf\xbd", b"\xf4\x8f\xbf\xbf"]),
+    ("UTF-8", "replace", 0x2A, [b"\xf0\x9f\x98\x8a", b"*A", b"*", b"*", b"\xf4\x8f\xbf\xbf"]),
+    ("UTF-8", "ignore", 0x2A, [b"\xf0\x9f\x98\x8a", b"A", b"", b"", b"\xf4\x8f\xbf\xbf"]),
+    ("UTF-16-BE", "replace", 0xD800, [b"\xd8\x3d\xde\x0a", b"\xd8\x00\x00A", b"\xd8\x00",
+                                      b"\xd8\x00", b"\xdb\xff\xdf\xff"]),
+    ("UTF-32-BE", "replace", 0x2A, [b"\x00\x01\xf6\x0a", b"\x00\x00\x00*\x00\x00\x00A",
+                                    b"\x00\x00\x00*", b"\x00\x00\x00*", b"\x00\x10\xff\xff"]),
+]
+
+
+@pytest.mark.parametrize(("encoding", "errors", "replacement", "expected"), ENCODE_TABLE)
+def test_unicode_encode_treats_surrogates_and_out_of_range_values_as_invalid(
+        encoding, errors, replacement, expected):
+    points = tf.ragged.constant([[0x1F60A], [0xDC00, 65], [-1], [0x110000], [0x10FFFF]],
+                                dtype=tf.int32)
+    encoded = tf.strings.unicode_encode(points, encoding, errors=errors,
+                                        replacement_char=replacement)
+    assert _run(encoded).tolist() == expected
+
+
+def test_unicode_encode_strict_names_the_rule():
+    encoded = tf.strings.unicode_encode(tf.ragged.constant([[65, 0xD800]]), "UTF-8",
+                                        errors="strict")
+    with pytest.raises(InvalidArgumentError, match="out of range for Unicode, or is a surr"):
+        _run(encoded)
+
+
+def test_unicode_encode_dense_shapes():
+    vector = tf.strings.unicode_encode([72, 105], "UTF-8")
+    cube = tf.strings.unicode_encode([[[72, 105]], [[0x263A, 33]]], "UTF-8")
+    assert vector.shape.ndims == 0
+    got = _run([vector, cube])
+    assert got[0] == b"Hi"
+    assert got[1].tolist() == [[b"Hi"], [b"\xe2\x98\xba!"]]
+    with pytest.raises(ValueError, match="rank must be at least 1"):
+        tf.strings.unicode_encode(65, "UTF-8")
+    with pytest.raises(ValueError, match="output_encoding"):
+        tf.strings.unicode_encode([65], "latin-1")
+
+
+def test_unicode_transcode_strict_counts_replaced_control_characters():
+    out = tf.strings.unicode_transcode([b"a\x01"], "UTF-8", "UTF-8", errors="strict",
+                                       replace_control_characters=True)
+    with pytest.raises(InvalidArgumentError, match="Invalid formatting"):
+        _run(out)
+
+
+def test_unicode_script_gives_icu_codes():
+    scripts = tf.strings.unicode_script([0x41, 0x4E00, 0x416, 0x20, 0x300, -1, 0x110000])
+    assert _run(scripts).tolist() == [25, 17, 8, 0, 1, -1, -1]
+
+
+text_strategy = st.lists(st.text(max_size=6), min_size=1, max_size=5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(text_strategy, st.sampled_from(["UTF-8", "UTF-16-BE", "UTF-32-BE"]))
+def test_unicode_round_trip_and_offsets(texts, encoding):
+    """Well-formed text decodes to its code points, each offset is where its character's
+    bytes start, and encoding the code points gives the bytes back."""
+    texts = [t.encode("utf-16", "surrogatepass").decode("utf-16", "replace") for t in texts]
+    codec = encoding.lower()
+    data = [t.encode(codec) for t in texts]
+    points, offsets = tf.strings.unicode_decode_with_offsets(data, encoding)
+    again = tf.strings.unicode_encode(points, encoding)
+    got_points, got_offsets, got_again = _run([points, offsets, again])
+    assert got_points.to_list() == [[ord(c) for c in t] for t in texts]
+    expected_offsets = [[len(t[:i].encode(codec)) for i in range(len(t))] for t in texts]
+    assert got_offsets.to_list() == expected_offsets
+    assert got_again.tolist() == data
+
+
+# -- strings.length / substr in UTF-8 characters, string scalars from slices ----------------
+
+
+def test_substr_utf8_chars_keep_stray_continuation_bytes_with_their_character():
+    x = tf.constant([b"\x80\x80a", b"a\xc3\xa9\x80b"])
+    got = _run([tf.strings.substr(x, 0, 1, unit="UTF8_CHAR"),
+                tf.strings.substr(x, 1, -1, unit="UTF8_CHAR"),
+                tf.strings.substr(x, -1, 1, unit="UTF8_CHAR"),
+                tf.strings.length(x, unit="UTF8_CHAR")])
+    assert got[0].tolist() == [b"\x80\x80", b"a"]
+    assert got[1].tolist() == [b"", b""]
+    assert got[2].tolist() == [b"a", b"b"]
+    assert got[3].tolist() == [1, 3]
+    with pytest.raises(InvalidArgumentError, match="out of range"):
+        _run(tf.strings.substr(x[:1], 3, 1, unit="UTF8_CHAR"))
+
+
+def test_an_element_of_a_string_vector_is_a_scalar_tensor_for_the_next_op():
+    x = tf.constant([b"ab", b"cde"])
+    assert _run(tf.strings.length(x[1])) == 3
+
+
+# -- tf.ragged.placeholder ------------------------------------------------------------------
+
+
+def test_ragged_placeholder_is_fed_a_ragged_tensor_value():
+    ph = tf.ragged.placeholder(tf.int32, 1, [])
+    nested = tf.ragged.placeholder(tf.float32, 2, [2], name="nested")
+    assert ph.flat_values.name == "RaggedPlaceholder/flat_values:0"
+    assert [s.name for s in nested.nested_row_splits] == ["nested/row_splits_0:0",
+                                                          "nested/row_splits_1:0"]
+    assert tf.ragged.placeholder(tf.int32, 1).flat_values.shape.ndims is None
+    assert isinstance(tf.ragged.placeholder(tf.int32, 0, [3]), tf.Tensor)
+    value = tf.ragged.constant_value([[104, 105], [], [0x1F60A]], dtype="int32")
+    nested_value = tf.ragged.constant_value([[[[1.0, 2.0]], []], [[[3.0, 4.0]]]],
+                                            ragged_rank=2, dtype="float32")
+    encoded, doubled = _run([tf.strings.unicode_encode(ph, "UTF-8"), nested * 2.0],
+                            {ph: value, nested: nested_value})
+    assert encoded.tolist() == [b"hi", b"", b"\xf0\x9f\x98\x8a"]
+    assert doubled.to_list() == [[[[2.0, 4.0]], []], [[[6.0, 8.0]]]]
+
+
+def test_ragged_placeholder_refuses_other_feeds():
+    ph = tf.ragged.placeholder(tf.int32, 1, [])
+    with pytest.raises(TypeError, match="RaggedTensorValue"):
+        _run(ph.flat_values, {ph: [[1], [2]]})
+    deeper = tf.ragged.constant_value([[[1]]], ragged_rank=2, dtype="int32")
+    with pytest.raises(ValueError, match="ragged_rank 2 to a RaggedTensor of ragged_rank 1"):
+        _run(ph.flat_values, {ph: deeper})
+
+
+def test_from_tensor_with_ragged_rank_two():
+    rt = tf.RaggedTensor.from_tensor([[[1, 0], [2, 3]], [[0, 0], [4, 0]]], padding=0,
+                                     ragged_rank=2)
+    assert rt.shape.as_list() == [2, None, None]
+    assert _run(rt).to_list() == [[[1], [2, 3]], [[], [4]]]
+    with pytest.raises(ValueError, match="must be less than the rank"):
+        tf.RaggedTensor.from_tensor([[1]], ragged_rank=2)
