@@ -237,3 +237,128 @@ def test_from_tensor_with_ragged_rank_two():
     assert _run(rt).to_list() == [[[1], [2, 3]], [[], [4]]]
     with pytest.raises(ValueError, match="must be less than the rank"):
         tf.RaggedTensor.from_tensor([[1]], ragged_rank=2)
+
+
+# -- SparseTensor elements in tf.data -------------------------------------------------------
+
+
+def _sparse():
+    return tf.SparseTensor(indices=[[0, 0], [1, 1], [1, 2], [3, 0]], values=[1.0, 2.0, 3.0, 4.0],
+                           dense_shape=[4, 5])
+
+
+def _elements(dataset, count=None):
+    element = tf.data.make_one_shot_iterator(dataset).get_next()
+    out = []
+    with tf.Session() as sess:
+        while count is None or len(out) < count:
+            try:
+                out.append(sess.run(element))
+            except tf.errors.OutOfRangeError:
+                break
+    return out
+
+
+def _triple(value):
+    return (value.indices.tolist(), value.values.tolist(), value.dense_shape.tolist())
+
+
+def test_sparse_slices_and_their_structure():
+    dataset = tf.data.Dataset.from_tensor_slices(_sparse())
+    assert tf.data.get_output_classes(dataset) is tf.SparseTensor
+    assert dataset.output_classes is tf.SparseTensor
+    assert tf.compat.v1.data.get_output_shapes(dataset).as_list() == [5]
+    assert tf.data.get_output_types(dataset) == tf.float32
+    rows = [_triple(v) for v in _elements(dataset)]
+    assert rows == [([[0]], [1.0], [5]), ([[1], [2]], [2.0, 3.0], [5]),
+                    ([], [], [5]), ([[0]], [4.0], [5])]
+    whole = tf.data.Dataset.from_tensors(_sparse())
+    assert tf.data.get_output_shapes(whole).as_list() == [4, 5]
+
+
+def test_sparse_batch_unbatch_and_get_next_shape():
+    batched = tf.data.Dataset.from_tensor_slices(_sparse()).batch(3)
+    assert tf.data.get_output_shapes(batched).as_list() == [None, 5]
+    element = tf.data.make_one_shot_iterator(batched).get_next()
+    assert isinstance(element, tf.SparseTensor)
+    assert element.shape.as_list() == [None, 5]
+    assert [_triple(v) for v in _elements(batched)] == [
+        ([[0, 0], [1, 1], [1, 2]], [1.0, 2.0, 3.0], [3, 5]), ([[0, 0]], [4.0], [1, 5])]
+    again = batched.apply(tf.data.experimental.unbatch())
+    assert [_triple(v) for v in _elements(again)][1] == ([[1], [2]], [2.0, 3.0], [5])
+
+
+def test_batching_sparse_elements_of_different_sizes_takes_the_largest():
+    dataset = tf.data.Dataset.range(3).map(lambda i: tf.SparseTensor(
+        indices=tf.reshape(tf.range(i), [-1, 1]), values=tf.range(i),
+        dense_shape=tf.reshape(i + 1, [1])))
+    assert tf.data.get_output_classes(dataset) is tf.SparseTensor
+    (batch,) = _elements(dataset.batch(3))
+    assert _triple(batch) == ([[1, 0], [2, 0], [2, 1]], [0, 0, 1], [3, 3])
+
+
+def test_sparse_elements_refuse_padded_batch_and_unsorted_slices():
+    dataset = tf.data.Dataset.from_tensor_slices(_sparse())
+    with pytest.raises(TypeError, match="padded sparse tensors"):
+        dataset.padded_batch(2, padded_shapes=[5])
+    unsorted = tf.SparseTensor(indices=[[1, 0], [0, 0]], values=[1, 2], dense_shape=[2, 2])
+    element = tf.data.make_one_shot_iterator(
+        tf.data.Dataset.from_tensor_slices(unsorted)).get_next()
+    with pytest.raises(InvalidArgumentError, match=r"indices\[1\] = \[0,0\] is out of order"):
+        _run(element)
+
+
+def _example(tokens, label):
+    feature = {"tokens": tf.train.Feature(int64_list=tf.train.Int64List(value=tokens)),
+               "label": tf.train.Feature(int64_list=tf.train.Int64List(value=[label]))}
+    return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString()
+
+
+FEATURES = {"tokens": tf.io.VarLenFeature(tf.int64),
+            "label": tf.io.FixedLenFeature([], tf.int64)}
+
+
+def test_parse_example_with_var_len_features_in_a_pipeline():
+    records = [_example([1, 2, 3], 0), _example([4], 1), _example([], 0)]
+    dataset = tf.data.Dataset.from_tensor_slices(records)
+    single = dataset.map(lambda r: tf.io.parse_single_example(r, FEATURES))
+    assert tf.data.get_output_classes(single) == {"tokens": tf.SparseTensor,
+                                                  "label": tf.Tensor}
+    shuffled = single.shuffle(3, seed=1).repeat(2).batch(2).prefetch(1)
+    batches = _elements(shuffled)
+    assert sum(len(b["tokens"].values) for b in batches) == 8
+    assert [len(b["label"]) for b in batches] == [2, 2, 2]
+    parsed = dataset.batch(3).map(lambda r: tf.io.parse_example(r, FEATURES))
+    (batch,) = _elements(parsed)
+    assert list(batch) == ["tokens", "label"]  # TensorFlow's order: sparse features first
+    assert _triple(batch["tokens"]) == ([[0, 0], [0, 1], [0, 2], [1, 0]], [1, 2, 3, 4], [3, 3])
+    dense = single.map(lambda d: tf.sparse.to_dense(d["tokens"]), num_parallel_calls=2)
+    assert [v.tolist() for v in _elements(dense)] == [[1, 2, 3], [4], []]
+
+
+def test_string_split_in_map_and_an_iterator_from_structure():
+    lines = tf.data.Dataset.from_tensor_slices(["a b c", "d e"]).map(
+        lambda line: tf.string_split([line]))
+    iterator = tf.data.Iterator.from_structure(
+        tf.data.get_output_types(lines), tf.data.get_output_shapes(lines),
+        output_classes=tf.data.get_output_classes(lines))
+    assert tf.data.get_output_classes(iterator) is tf.SparseTensor
+    element = iterator.get_next()
+    with tf.Session() as sess:
+        sess.run(iterator.make_initializer(lines))
+        first = sess.run(element)
+    assert _triple(first) == ([[0, 0], [0, 1], [0, 2]], [b"a", b"b", b"c"], [1, 3])
+    dense = tf.data.Dataset.from_tensor_slices(["a"])
+    with pytest.raises(TypeError, match="output classes"):
+        iterator.make_initializer(dense)
+
+
+def test_zip_filter_and_flat_map_carry_sparse_components():
+    sparse = tf.data.Dataset.from_tensor_slices(_sparse())
+    zipped = tf.data.Dataset.zip((sparse, tf.data.Dataset.range(4))).filter(
+        lambda st, i: i > 1)
+    assert tf.data.get_output_classes(zipped) == (tf.SparseTensor, tf.Tensor)
+    assert [(_triple(st), i) for st, i in _elements(zipped)] == [
+        (([], [], [5]), 2), (([[0]], [4.0], [5]), 3)]
+    flat = sparse.flat_map(lambda st: tf.data.Dataset.from_tensors(st.values))
+    assert [v.tolist() for v in _elements(flat)] == [[1.0], [2.0, 3.0], [], [4.0]]

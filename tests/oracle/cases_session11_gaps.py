@@ -193,6 +193,120 @@ def _ragged_placeholder(tf, np):
     return out, {ph: value, ph2: nested_value, dense: np.arange(3)}
 
 
+# -- SparseTensor elements in tf.data -----------------------------------------------------
+
+
+def _structure_text(tf, dataset):
+    """output_classes/shapes/types as one string (class names only)."""
+    classes = tf.data.get_output_classes(dataset)
+    names = repr(classes).replace("<class '", "").replace("'>", "")
+    names = names.replace("tensorflow.python.framework.sparse_tensor.", "").replace(
+        "tensorflow.python.framework.tensor.", "").replace(
+        "tensorflow.python.framework.ops.", "").replace(
+        "smallflow.ops.sparse_tensor.", "").replace("smallflow.graph.", "")
+    return (f"{names} {tf.data.get_output_shapes(dataset)} "
+            f"{tf.data.get_output_types(dataset)}")
+
+
+def _drain(tf, dataset, count):
+    """``count`` runs of one get_next: SparseTensors fetched as their parts."""
+    element = tf.data.make_one_shot_iterator(dataset).get_next()
+    flat = []
+
+    def visit(prefix, value):
+        if isinstance(value, dict):
+            for key in sorted(value):
+                visit(f"{prefix}/{key}", value[key])
+        elif isinstance(value, tuple) and not hasattr(value, "dense_shape"):
+            for index, item in enumerate(value):
+                visit(f"{prefix}/{index}", item)
+        elif hasattr(value, "dense_shape"):
+            flat.append((f"{prefix}/indices", value.indices))
+            flat.append((f"{prefix}/values", value.values))
+            flat.append((f"{prefix}/dense_shape", value.dense_shape))
+            flat.append((f"{prefix}/static", tf.constant(str(value.shape))))
+        else:
+            flat.append((prefix, value))
+
+    visit("element", element)
+    return {name: tensor for name, tensor in flat}
+
+
+_SPARSE = dict(indices=[[0, 0], [1, 1], [1, 2], [3, 0]], values=[1.0, 2.0, 3.0, 4.0],
+               dense_shape=[4, 5])
+
+
+def _sparse_slices(tf, np, transform):
+    st = tf.SparseTensor(**_SPARSE)
+    dataset = tf.data.Dataset.from_tensor_slices(st)
+    if transform == "batch":
+        dataset = dataset.batch(3)
+    elif transform == "unbatch":
+        dataset = dataset.batch(3).apply(tf.data.experimental.unbatch())
+    elif transform == "tensors":
+        dataset = tf.data.Dataset.from_tensors(st)
+    elif transform == "zip_shuffle":
+        dataset = tf.data.Dataset.zip((dataset, tf.data.Dataset.range(4))).shuffle(
+            4, seed=3).repeat(2).batch(3)
+    out = _drain(tf, dataset, 1)
+    out["structure"] = tf.constant(_structure_text(tf, dataset))
+    return out
+
+
+def _sparse_map(tf, np, which):
+    if which == "split":
+        lines = tf.data.Dataset.from_tensor_slices(["a b c", "d e", "", "f"])
+        dataset = lines.map(lambda line: tf.string_split([line])).batch(2)
+    elif which == "ranks":
+        dataset = tf.data.Dataset.range(4).map(lambda i: tf.SparseTensor(
+            indices=tf.reshape(tf.range(i), [-1, 1]), values=tf.range(i),
+            dense_shape=tf.reshape(i + 1, [1]))).batch(3)
+    else:
+        def example(tokens, label):
+            feature = {"tokens": tf.train.Feature(int64_list=tf.train.Int64List(value=tokens)),
+                       "label": tf.train.Feature(int64_list=tf.train.Int64List(value=[label]))}
+            return tf.train.Example(
+                features=tf.train.Features(feature=feature)).SerializeToString()
+
+        records = [example([1, 2, 3], 0), example([4], 1), example([], 0), example([5, 6], 1)]
+        features = {"tokens": tf.io.VarLenFeature(tf.int64),
+                    "label": tf.io.FixedLenFeature([], tf.int64)}
+        dataset = tf.data.Dataset.from_tensor_slices(records)
+        if which == "parse_single":
+            dataset = dataset.map(lambda r: tf.io.parse_single_example(r, features))
+            dataset = dataset.map(lambda d: (d["tokens"], tf.sparse.to_dense(d["tokens"]),
+                                             d["label"])).batch(3)
+        else:
+            dataset = dataset.batch(3).map(lambda r: tf.io.parse_example(r, features))
+    out = _drain(tf, dataset, 1)
+    out["structure"] = tf.constant(_structure_text(tf, dataset))
+    return out
+
+
+def _sparse_iterator_structure(tf, np):
+    lines = tf.data.Dataset.from_tensor_slices(["a b", "c"]).map(
+        lambda line: tf.string_split([line]))
+    iterator = tf.data.Iterator.from_structure(
+        tf.data.get_output_types(lines), tf.data.get_output_shapes(lines),
+        output_classes=tf.data.get_output_classes(lines))
+    init = iterator.make_initializer(lines)
+    element = iterator.get_next()
+    return ({"structure": tf.constant(_structure_text(tf, iterator)),
+             "indices": element.indices, "values": element.values,
+             "dense_shape": element.dense_shape}, {}, init)
+
+
+def _sparse_padded_batch_error(tf, np):
+    dataset = tf.data.Dataset.from_tensor_slices(tf.SparseTensor(**_SPARSE))
+    dataset.padded_batch(2, padded_shapes=[5])
+    return {"unreached": tf.constant(0)}
+
+
+def _sparse_out_of_order(tf, np):
+    st = tf.SparseTensor(indices=[[1, 0], [0, 0]], values=[1, 2], dense_shape=[2, 2])
+    return _drain(tf, tf.data.Dataset.from_tensor_slices(st), 1)
+
+
 SESSION11_GAPS_CASES = [
     *[Case(f"session11_gaps/unicode_decode/{enc}/{err}/{'ctl' if ctl else 'plain'}",
            lambda tf, np, e=enc, r=err, c=ctl: _decode(tf, np, e, r, c, False))
@@ -218,4 +332,13 @@ SESSION11_GAPS_CASES = [
     *[Case(f"session11_gaps/utf8_substr_out_of_range/{pos}",
            lambda tf, np, p=pos: _substr_out_of_range(tf, np, p)) for pos in (2, 3, -3, -2)],
     Case("session11_gaps/ragged_placeholder", _ragged_placeholder),
+    Case("session11_gaps/sparse_dataset_iterator_structure", _sparse_iterator_structure),
+    *[Case(f"session11_gaps/sparse_dataset/{t}", lambda tf, np, w=t: _sparse_slices(tf, np, w),
+           runs=3)
+      for t in ("slices", "batch", "unbatch", "tensors", "zip_shuffle")],
+    *[Case(f"session11_gaps/sparse_dataset_map/{w}", lambda tf, np, x=w: _sparse_map(tf, np, x),
+           runs=3)
+      for w in ("split", "ranks", "parse_single", "parse_batch")],
+    Case("session11_gaps/sparse_dataset_padded_batch_error", _sparse_padded_batch_error),
+    Case("session11_gaps/sparse_dataset_out_of_order", _sparse_out_of_order),
 ]

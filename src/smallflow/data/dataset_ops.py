@@ -18,8 +18,9 @@ from ..graph import Tensor, convert_to_tensor, executing_eagerly
 from ..ops import random_ops
 from ..ops.common import constant_value
 from ..ops.script_ops import python_arguments
+from ..ops.sparse_tensor import SparseTensor, SparseTensorValue
 from ..tensor_shape import TensorShape, as_shape
-from . import nest
+from . import nest, sparse_data
 from .function import TracedFunction, check_cast
 from .parallel import ordered_map, parallelism, prefetched
 
@@ -51,12 +52,19 @@ def _unique(tensors):
 class Dataset(nest.Structured):
     """A sequence of elements, each a nest of tensors of fixed types and compatible shapes."""
 
-    def __init__(self, types, shapes, parents=(), tensors=(), functions=()):
+    def __init__(self, types, shapes, parents=(), tensors=(), functions=(), classes=None):
         self._types = types
         self._shapes = shapes
         self._parents = list(parents)
         self._tensors = list(tensors)
         self._functions = list(functions)
+        if classes is None:
+            # A transformation that keeps its input's structure keeps its classes.
+            parent = self._parents[0] if len(self._parents) == 1 else None
+            same = parent is not None and nest.same_structure(types, parent._types) and (
+                len(nest.flatten(types)) == len(nest.flatten(parent._types)))
+            classes = parent._classes if same else nest.dense_classes(types)
+        self._classes = classes
 
     # -- structure -----------------------------------------------------------------------------
     @property
@@ -84,7 +92,7 @@ class Dataset(nest.Structured):
     def _dataset_function(self, fn, name):
         """``fn`` of an element, returning a dataset (``flat_map``, ``interleave``)."""
         return TracedFunction(fn, self.output_types, self.output_shapes, name,
-                              allow_dataset=True)
+                              allow_dataset=True, classes=self.output_classes)
 
     def __iter__(self):
         if executing_eagerly():
@@ -243,6 +251,8 @@ class Dataset(nest.Structured):
 
 
 def _component_tensor(value):
+    if isinstance(value, SparseTensor | SparseTensorValue):
+        return SparseTensor.from_value(value)
     if isinstance(value, Tensor) or hasattr(value, "_as_graph_element"):
         return convert_to_tensor(value)
     if isinstance(value, str | bytes) or (isinstance(value, np.ndarray)
@@ -267,7 +277,9 @@ class _TensorDataset(Dataset):
             first = None
             for tensor in flat:
                 if tensor.shape.ndims == 0:
-                    raise ValueError(f"Cannot slice a scalar: {tensor.name} has shape ()")
+                    name = tensor.values.name if isinstance(tensor, SparseTensor) else (
+                        tensor.name)
+                    raise ValueError(f"Cannot slice a scalar: {name} has shape ()")
                 size = tensor.shape[0].value if tensor.shape.ndims else None
                 if first is None:
                     first = size
@@ -278,25 +290,30 @@ class _TensorDataset(Dataset):
                       else TensorShape(None) for t in flat]
         else:
             shapes = [t.shape for t in flat]
+        inputs = [part for t in flat for part in (t if isinstance(t, SparseTensor) else [t])]
         super().__init__(nest.pack_sequence_as(structure, [t.dtype for t in flat]),
-                         nest.pack_sequence_as(structure, shapes), tensors=flat)
+                         nest.pack_sequence_as(structure, shapes), tensors=inputs,
+                         classes=nest.classes_of(structure))
         self._flat = flat
         self._slices = slices
 
     def _iterate(self, context):
-        values = [np.asarray(context.value(t)) for t in self._flat]
+        values = [sparse_data.value_of(context, t) if isinstance(t, SparseTensor)
+                  else np.asarray(context.value(t)) for t in self._flat]
         if not self._slices:
             yield tuple(values)
             return
-        sizes = {v.shape[0] for v in values}
+        sizes = {sparse_data.rows(v) for v in values}
         if len(sizes) > 1:
             raise errors.InvalidArgumentError(
                 None, None, "Dimensions of the components to slice differ: "
-                f"{[v.shape[0] for v in values]}")
+                f"{[sparse_data.rows(v) for v in values]}")
+        values = [sparse_data.row_slicer(v) if isinstance(v, SparseTensorValue) else v
+                  for v in values]
         for index in range(sizes.pop() if sizes else 0):
             # A row of a string (object) array is a bare bytes object: keep it an array.
-            yield tuple(v[index] if v.dtype != object else np.asarray(v[index], dtype=object)
-                        for v in values)
+            yield tuple(v(index) if callable(v) else v[index] if v.dtype != object
+                        else np.asarray(v[index], dtype=object) for v in values)
 
 
 class _RangeDataset(Dataset):
@@ -365,7 +382,8 @@ class _ZipDataset(Dataset):
                             "`Dataset` objects.")
         super().__init__(nest.map_structure(lambda d: d.output_types, datasets),
                          nest.map_structure(lambda d: d.output_shapes, datasets),
-                         parents=flat)
+                         parents=flat,
+                         classes=nest.map_structure(lambda d: d.output_classes, datasets))
 
     def _iterate(self, context):
         for elements in zip(*(p._iterate(context) for p in self._parents)):
@@ -378,11 +396,14 @@ class _ConcatenateDataset(Dataset):
                 first._flat_types() != second._flat_types()):
             raise TypeError(f"Two datasets to concatenate have different types "
                             f"{first.output_types} and {second.output_types}")
+        if first._flat_sparse() != second._flat_sparse():
+            raise TypeError(f"Two datasets to concatenate have different classes "
+                            f"{first.output_classes} and {second.output_classes}")
         shapes = [_common_shape(a, b)
                   for a, b in zip(first._flat_shapes(), second._flat_shapes())]
         super().__init__(first.output_types,
                          nest.pack_sequence_as(first.output_types, shapes),
-                         parents=[first, second])
+                         parents=[first, second], classes=first.output_classes)
 
     def _iterate(self, context):
         yield from self._parents[0]._iterate(context)
@@ -401,7 +422,8 @@ def _common_shape(a, b):
 
 class _MapDataset(Dataset):
     def __init__(self, parent, fn, num_parallel_calls=None):
-        function = TracedFunction(fn, parent.output_types, parent.output_shapes, "map")
+        function = TracedFunction(fn, parent.output_types, parent.output_shapes, "map",
+                                  classes=parent.output_classes)
         structure = function.structure
         self._parallel = None
         tensors = []
@@ -414,7 +436,8 @@ class _MapDataset(Dataset):
             tensors.append(self._parallel)
         super().__init__(nest.map_structure(lambda t: t.dtype, structure),
                          nest.map_structure(lambda t: t.shape, structure), parents=[parent],
-                         tensors=tensors, functions=[function])
+                         tensors=tensors, functions=[function],
+                         classes=nest.classes_of(structure))
         self._function = function
 
     def _iterate(self, context):
@@ -431,7 +454,8 @@ class _MapDataset(Dataset):
 
         def apply(element):
             try:
-                return tuple(np.asarray(v) for v in call(context, element))
+                return tuple(v if isinstance(v, SparseTensorValue) else np.asarray(v)
+                             for v in call(context, element))
             except errors.OpError:
                 if context.skip_errors:  # under ignore_errors: drop the element
                     return None
@@ -447,7 +471,7 @@ class _MapDataset(Dataset):
 class _FilterDataset(Dataset):
     def __init__(self, parent, predicate):
         function = TracedFunction(predicate, parent.output_types, parent.output_shapes,
-                                  "filter")
+                                  "filter", classes=parent.output_classes)
         outputs = function.outputs
         if len(outputs) != 1 or outputs[0].dtype != dtypes.bool or outputs[0].shape.ndims not in (
                 None, 0):
@@ -478,7 +502,8 @@ class _InterleaveDataset(Dataset):
                                   "cycle_length")
         self._block = _int_tensor(block_length, "block_length")
         super().__init__(inner.output_types, inner.output_shapes, parents=[parent],
-                         tensors=[self._cycle, self._block], functions=[function])
+                         tensors=[self._cycle, self._block], functions=[function],
+                         classes=inner.output_classes)
         self._function = function
 
     def _iterate(self, context):
@@ -518,6 +543,9 @@ class _BatchDataset(Dataset):
         self._padded = None
         self._padding = []
         shapes = parent._flat_shapes()
+        self._sparse = parent._flat_sparse()
+        if padded_shapes is not None and any(self._sparse):
+            raise TypeError("Batching of padded sparse tensors is not currently supported")
         if padded_shapes is not None:
             padded = nest.flatten(_shape_structure(padded_shapes, parent.output_types))
             if len(padded) != len(shapes):
@@ -555,6 +583,9 @@ class _BatchDataset(Dataset):
     def _stack(self, elements, fills):
         out = []
         for index, parts in enumerate(zip(*elements)):
+            if self._sparse[index]:
+                out.append(sparse_data.batch(parts, index))
+                continue
             if self._padded is not None:
                 out.append(self._pad(index, parts, fills[index]))
                 continue
@@ -594,8 +625,10 @@ class _UnbatchDataset(Dataset):
 
     def _iterate(self, context):
         for element in self._parents[0]._iterate(context):
-            for index in range(element[0].shape[0]):
-                yield tuple(v[index] for v in element)
+            parts = [sparse_data.row_slicer(v) if isinstance(v, SparseTensorValue) else v
+                     for v in element]
+            for index in range(sparse_data.rows(element[0])):
+                yield tuple(v(index) if callable(v) else v[index] for v in parts)
 
 
 # -- order and count ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import Graph, convert_to_tensor, executing_eagerly, get_default_graph, name_scope
 from ..ops import array_ops, philox, philox_samplers
+from ..ops.sparse_tensor import SparseTensor, SparseTensorValue
 from ..tensor_shape import TensorShape
 from . import nest
 
@@ -112,32 +113,63 @@ def _words_from(seed, seed2):
     return philox_samplers.WordReader(stream, stream.counter)
 
 
-def arg_placeholders(types, shapes, classes_structure, scope):
-    """Placeholders for one element of a dataset, in its nested structure."""
+def _sparse_arg(dtype, shape):
+    """A SparseTensor of placeholders for a sparse component of dense ``shape``."""
+    shape = TensorShape(shape)
+    rank = shape.ndims
+    indices = array_ops.placeholder(dtypes.int64, [None, rank], name="arg")
+    values = array_ops.placeholder(dtype, [None], name="arg")
+    if rank is None:
+        dense_shape = array_ops.placeholder(dtypes.int64, [None], name="arg")
+    else:
+        # As sparse_placeholder: a default with -1 for the unknown dimensions, which the
+        # SparseTensor's static shape reads back (the element is always fed).
+        known = np.array([-1 if d is None else d for d in shape.as_list()], np.int64)
+        dense_shape = array_ops.placeholder_with_default(known, [rank], name="arg")
+    return SparseTensor(indices, values, dense_shape)
+
+
+def arg_placeholders(types, shapes, classes_structure, scope, classes=None):
+    """Placeholders for one element of a dataset, in its nested structure (a SparseTensor of
+    placeholders for each sparse component)."""
     flat_types = nest.flatten(types)
     flat_shapes = nest.flatten(shapes)
+    flat_sparse = [cls is SparseTensor for cls in nest.flatten(classes)] if (
+        classes is not None) else [False] * len(flat_types)
     with name_scope(scope):
-        args = [array_ops.placeholder(dtype, shape, name="arg")
-                for dtype, shape in zip(flat_types, flat_shapes)]
+        args = [_sparse_arg(dtype, shape) if sparse
+                else array_ops.placeholder(dtype, shape, name="arg")
+                for dtype, shape, sparse in zip(flat_types, flat_shapes, flat_sparse)]
     return args, nest.pack_sequence_as(classes_structure, args)
+
+
+def _parts(components):
+    """The tensors of a list of Tensors and SparseTensors."""
+    return [part for c in components for part in (c if isinstance(c, SparseTensor) else [c])]
+
+
+def _as_component(value):
+    if isinstance(value, SparseTensor | SparseTensorValue):
+        return SparseTensor.from_value(value)
+    return convert_to_tensor(value)
 
 
 class TracedFunction:
     """``fn`` called on placeholders for one element; its outputs or its dataset."""
 
-    def __init__(self, fn, types, shapes, name, allow_dataset=False):
+    def __init__(self, fn, types, shapes, name, allow_dataset=False, classes=None):
         if get_default_graph()._eager:
             # As TensorFlow does even in eager mode, the function is traced into a graph of
             # its own; the eager values it reads are captured as constants of that graph.
             graph = Graph()
             graph._capture_eager = True
             with graph.as_default():
-                self._trace(fn, types, shapes, name, allow_dataset)
+                self._trace(fn, types, shapes, name, allow_dataset, classes)
             return
-        self._trace(fn, types, shapes, name, allow_dataset)
+        self._trace(fn, types, shapes, name, allow_dataset, classes)
 
-    def _trace(self, fn, types, shapes, name, allow_dataset):
-        self.args, element = arg_placeholders(types, shapes, types, f"{name}_fn")
+    def _trace(self, fn, types, shapes, name, allow_dataset, classes):
+        self.args, element = arg_placeholders(types, shapes, types, f"{name}_fn", classes)
         with name_scope(f"{name}_fn"):
             if isinstance(element, tuple) and not hasattr(element, "_fields"):
                 result = fn(*element)
@@ -155,19 +187,31 @@ class TracedFunction:
                 raise TypeError(f"The `{name}` function returned a Dataset; use flat_map")
             if isinstance(result, list):
                 result = tuple(result)  # TF treats a returned list as a tuple of components
-            self.structure = nest.map_structure(convert_to_tensor, result)
+            self.structure = nest.map_structure(_as_component, result)
             self.outputs = nest.flatten(self.structure)
-            ends = self.outputs
-        self.captures = _captured_placeholders(ends, set(self.args))
+            ends = _parts(self.outputs)
+        self.captures = _captured_placeholders(ends, set(_parts(self.args)))
 
     def call(self, context, flat_element):
-        """The flat output arrays of the function on one element."""
+        """The flat output arrays (SparseTensorValues for sparse outputs) of the function on
+        one element."""
         feeds = dict(context.feeds)
-        feeds.update(zip(self.args, flat_element))
+        feeds.update(_arg_feeds(self.args, flat_element))
         return context.run(self.outputs, feeds)
 
     def dataset_for(self, context, flat_element):
-        return context.with_feeds(dict(zip(self.args, flat_element)))
+        return context.with_feeds(_arg_feeds(self.args, flat_element))
+
+
+def _arg_feeds(args, flat_element):
+    """Feeds of one element: a sparse component feeds its three placeholders."""
+    feeds = {}
+    for arg, value in zip(args, flat_element):
+        if isinstance(arg, SparseTensor):
+            feeds.update(zip(arg, value))
+        else:
+            feeds[arg] = value
+    return feeds
 
 
 def _captured_placeholders(tensors, args):

@@ -13,6 +13,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import get_default_graph, name_scope
 from ..op_signature import ALL, signature, type_list
+from ..ops.sparse_tensor import SparseTensor, SparseTensorValue
 from ..registry import OP_DEFS, NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, as_shape
 from . import nest
@@ -62,9 +63,33 @@ register_op("MakeIterator", _make_iterator_kernel, lambda op: [], stateful=True,
 NotDifferentiable("MakeIterator")
 
 
+def _checked_sparse(value, dtype, shape):
+    """A sparse component as get_next's three outputs: indices, values, dense shape."""
+    if not isinstance(value, SparseTensorValue):
+        raise errors.InvalidArgumentError(None, None, "The iterator produced a dense element "
+                                                      "where its structure has a SparseTensor")
+    values = np.asarray(value.values)
+    if dtype == dtypes.string:
+        values = values.astype(object)
+    elif values.dtype != dtype.as_numpy_dtype:
+        values = values.astype(dtype.as_numpy_dtype)
+    dense_shape = np.asarray(value.dense_shape, dtype=np.int64)
+    if not shape.is_compatible_with(TensorShape([int(d) for d in dense_shape])):
+        raise errors.InvalidArgumentError(
+            None, None, f"The iterator produced a SparseTensor of dense shape "
+            f"{dense_shape.tolist()}, incompatible with its declared shape {shape}")
+    indices = np.asarray(value.indices, dtype=np.int64).reshape(-1, dense_shape.size)
+    return [indices, values, dense_shape]
+
+
 def _checked_element(attrs, element):
     out = []
-    for value, dtype, shape in zip(element, attrs["types"], attrs["shapes"]):
+    sparse = attrs.get("_sparse") or [False] * len(attrs["types"])
+    for value, dtype, shape, is_sparse in zip(element, attrs["types"], attrs["shapes"],
+                                              sparse):
+        if is_sparse:
+            out.extend(_checked_sparse(value, dtype, shape))
+            continue
         array = np.asarray(value)
         if dtype == getattr(dtypes, "string", None):
             if array.dtype != object:
@@ -109,7 +134,19 @@ def _handle_name(value):
     return handle.decode() if isinstance(handle, bytes) else str(handle)
 
 
-register_op("IteratorGetNext", _get_next_kernel, lambda op: list(op.attrs["shapes"]),
+def _get_next_shapes(op):
+    shapes = []
+    for shape, is_sparse in zip(op.attrs["shapes"], op.attrs.get("_sparse") or
+                                [False] * len(op.attrs["shapes"])):
+        if is_sparse:
+            shapes += [TensorShape([None, shape.ndims]), TensorShape([None]),
+                       TensorShape([shape.ndims])]
+        else:
+            shapes.append(shape)
+    return shapes
+
+
+register_op("IteratorGetNext", _get_next_kernel, _get_next_shapes,
             stateful=True,
             signature=signature("captures: Tcaptures -> components: output_types",
                                 Tcaptures=type_list(ALL), output_types=type_list(ALL)))
@@ -142,10 +179,11 @@ class Iterator(nest.Structured):
     """Elements of a dataset, one per run of ``get_next()``."""
 
     def __init__(self, key, types, shapes, initializer=None, one_shot=None, handle=None,
-                 one_shot_inputs=None):
+                 one_shot_inputs=None, classes=None):
         self._key = key
         self._types = types
         self._shapes = shapes
+        self._classes = nest.dense_classes(types) if classes is None else classes
         self._initializer = initializer
         self._one_shot = one_shot
         self._handle = handle
@@ -161,7 +199,7 @@ class Iterator(nest.Structured):
         types = nest.map_structure(dtypes.as_dtype, output_types)
         shapes = _shapes_for(types, output_shapes)
         key = shared_name or get_default_graph().unique_name("Iterator")
-        return Iterator(key, types, shapes)
+        return Iterator(key, types, shapes, classes=_classes_for(types, output_classes))
 
     @staticmethod
     def from_string_handle(string_handle, output_types, output_shapes=None,
@@ -170,7 +208,8 @@ class Iterator(nest.Structured):
         types = nest.map_structure(dtypes.as_dtype, output_types)
         shapes = _shapes_for(types, output_shapes)
         key = get_default_graph().unique_name("Iterator")
-        return Iterator(key, types, shapes, handle=string_handle)
+        return Iterator(key, types, shapes, handle=string_handle,
+                        classes=_classes_for(types, output_classes))
 
     # -- structure -----------------------------------------------------------------------------
     @property
@@ -186,6 +225,9 @@ class Iterator(nest.Structured):
                 nest.same_structure(dataset.output_types, self._types)):
             raise TypeError(f"Expected output types {self._types} but got dataset with output "
                             f"types {dataset.output_types}.")
+        if self._flat_sparse() != dataset._flat_sparse():
+            raise TypeError(f"Expected output classes {self._classes} but got dataset with "
+                            f"output classes {dataset.output_classes}.")
         for mine, theirs in zip(nest.flatten(self._shapes), nest.flatten(dataset.output_shapes)):
             if not mine.is_compatible_with(theirs):
                 raise TypeError(f"Expected output shapes compatible with {self._shapes} but "
@@ -200,8 +242,12 @@ class Iterator(nest.Structured):
         """The next element (a nest of tensors); ``OutOfRangeError`` after the last one."""
         flat_types = nest.flatten(self._types)
         flat_shapes = nest.flatten(self._shapes)
-        attrs = {"iterator": self._key, "types": flat_types, "output_types": flat_types,
-                 "shapes": flat_shapes,
+        sparse = self._flat_sparse()
+        # A sparse component comes out as its three tensors (indices, values, dense shape).
+        out_types = [t for dtype, is_sparse in zip(flat_types, sparse)
+                     for t in ((dtypes.int64, dtype, dtypes.int64) if is_sparse else (dtype,))]
+        attrs = {"iterator": self._key, "types": flat_types, "output_types": out_types,
+                 "shapes": flat_shapes, "_sparse": sparse,
                  "from_handle": self._handle is not None, "_py_one_shot": self._one_shot}
         if self._handle is not None:
             inputs = [self._handle]
@@ -209,9 +255,13 @@ class Iterator(nest.Structured):
             inputs = self._one_shot_inputs
         else:
             inputs = []
-        op = get_default_graph().create_op("IteratorGetNext", inputs, flat_types, attrs,
+        op = get_default_graph().create_op("IteratorGetNext", inputs, out_types, attrs,
                                            name or "IteratorGetNext")
-        return nest.pack_sequence_as(self._types, list(op.outputs))
+        outputs = iter(op.outputs)
+        components = [_sparse_output(next(outputs), next(outputs), next(outputs), shape)
+                      if is_sparse else next(outputs)
+                      for shape, is_sparse in zip(flat_shapes, sparse)]
+        return nest.pack_sequence_as(self._types, components)
 
     def string_handle(self, name=None):
         """A string scalar naming this iterator, to feed a ``from_string_handle`` iterator."""
@@ -223,6 +273,27 @@ class Iterator(nest.Structured):
                                            {"iterator": self._key, "_py_one_shot": self._one_shot},
                                            name or "IteratorToStringHandle")
         return op.outputs[0]
+
+
+def _sparse_output(indices, values, dense_shape, shape):
+    """get_next's SparseTensor: its dense shape stacked from the dimensions the dataset
+    knows and the run-time ones, so its static shape is the dataset's, as in TensorFlow."""
+    if shape.ndims and any(d is not None for d in shape.as_list()):
+        from ..ops.array_ops import constant, stack
+
+        dims = [dense_shape[i] if d is None else constant(d, dtype=dtypes.int64)
+                for i, d in enumerate(shape.as_list())]
+        dense_shape = stack(dims)
+    return SparseTensor(indices, values, dense_shape)
+
+
+def _classes_for(types, output_classes):
+    if output_classes is None:
+        return nest.dense_classes(types)
+    # (a structure of classes, nested as the types; a single class for a single component)
+    if not nest.is_structure(types):
+        return output_classes
+    return nest.pack_sequence_as(types, nest.flatten(output_classes))
 
 
 def _shapes_for(types, output_shapes):
@@ -256,7 +327,7 @@ def make_one_shot_iterator(dataset):
     local = _captured_by_value(inputs, graph)
     key = graph.unique_name("OneShotIterator")
     return Iterator(key, dataset.output_types, dataset.output_shapes, one_shot=dataset,
-                    one_shot_inputs=local)
+                    one_shot_inputs=local, classes=dataset.output_classes)
 
 
 def _captured_by_value(inputs, graph):
@@ -299,7 +370,8 @@ def make_initializable_iterator(dataset, shared_name=None):
     """An iterator with an ``initializer`` op (re-run it to start again, or with new feeds)."""
     graph = get_default_graph()
     key = shared_name or graph.unique_name("Iterator")
-    iterator = Iterator(key, dataset.output_types, dataset.output_shapes)
+    iterator = Iterator(key, dataset.output_types, dataset.output_shapes,
+                        classes=dataset.output_classes)
     iterator._initializer = iterator.make_initializer(dataset)
     return iterator
 

@@ -193,12 +193,14 @@ def _parse(serialized, features, single, name):
                      {"_py_dense": dense, "_py_sparse": sparse, "single": single,
                       "Tout": out_types}, "ParseExample")
     outputs = list(op.outputs) if len(op.outputs) != 1 else [op.outputs[0]]
+    # TensorFlow's dict holds the sparse features first, then the dense ones (each sorted):
+    # the order a program sees when it iterates over the result.
     result = {}
-    for (key, *_), tensor in zip(dense, outputs):
-        result[key] = tensor
     rest = outputs[len(dense):]
     for index, (key, _) in enumerate(sparse):
         result[key] = SparseTensor(*rest[3 * index:3 * index + 3])
+    for (key, *_), tensor in zip(dense, outputs):
+        result[key] = tensor
     return result
 
 

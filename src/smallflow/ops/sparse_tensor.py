@@ -78,6 +78,11 @@ class SparseTensor(ValuesBacked, collections.namedtuple("SparseTensor",
         known = constant_value(self.dense_shape)
         if known is not None:
             return TensorShape([int(d) for d in np.asarray(known).reshape(-1)])
+        if self.dense_shape.op.type == "Pack":
+            # A shape stacked from scalars (an iterator's sparse element): the constant ones
+            # are known, as TensorFlow's constant_value_as_shape reads a Pack.
+            dims = [constant_value(part) for part in self.dense_shape.op.inputs]
+            return TensorShape([None if d is None else int(d) for d in dims])
         if self.dense_shape.op.type == "PlaceholderWithDefault":
             # sparse_placeholder's shape: its default, -1 marking unknown dimensions.
             default = constant_value(self.dense_shape.op.inputs[0])
