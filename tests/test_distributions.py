@@ -100,13 +100,13 @@ def test_kl_registry():
         value = _run(tfd.kl_divergence(Shifted(0.0, 1.0), tfd.Normal(1.0, 1.0)))
         np.testing.assert_allclose(value, 0.5)
 
-        @tfd.RegisteredKL(Shifted, tfd.Normal)
+        @tfd.RegisterKL(Shifted, tfd.Normal)
         def _kl(a, b, name=None):
             return tf.constant(42.0)
 
         assert _run(tfd.kl_divergence(Shifted(0.0, 1.0), tfd.Normal(1.0, 1.0))) == 42.0
         with pytest.raises(ValueError, match="already been registered"):
-            tfd.RegisteredKL(Shifted, tfd.Normal)(_kl)
+            tfd.RegisterKL(Shifted, tfd.Normal)(_kl)
         with pytest.raises(NotImplementedError, match="No KL"):
             tfd.kl_divergence(tfd.Normal(0.0, 1.0), tfd.Bernoulli(probs=0.5))
 

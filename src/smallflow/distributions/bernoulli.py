@@ -7,7 +7,7 @@ from ..ops import array_ops, math_ops, nn_ops, random_ops
 from ..ops.math_extra_ops import broadcast_dynamic_shape
 from ..ops.random_extra_ops import multinomial
 from .distribution import NOT_REPARAMETERIZED, Distribution
-from .kullback_leibler import RegisteredKL
+from .kullback_leibler import RegisterKL
 
 __all__ = ["Bernoulli", "Categorical"]
 
@@ -87,7 +87,7 @@ class Bernoulli(Distribution):
         return math_ops.cast(math_ops.greater(self._probs, 0.5), self.dtype)
 
 
-@RegisteredKL(Bernoulli, Bernoulli)
+@RegisterKL(Bernoulli, Bernoulli)
 def _kl_bernoulli_bernoulli(a, b, name=None):
     with get_default_graph().name_scope(name or "kl_bernoulli_bernoulli"):
         delta_probs0 = nn_ops.softplus(-b.logits) - nn_ops.softplus(-a.logits)
@@ -164,7 +164,7 @@ class Categorical(Distribution):
         return math_ops.cast(math_ops.argmax(self._logits, axis=-1), self.dtype)
 
 
-@RegisteredKL(Categorical, Categorical)
+@RegisterKL(Categorical, Categorical)
 def _kl_categorical_categorical(a, b, name=None):
     with get_default_graph().name_scope(name or "kl_categorical_categorical"):
         delta_log_probs = nn_ops.log_softmax(a.logits) - nn_ops.log_softmax(b.logits)

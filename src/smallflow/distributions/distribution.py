@@ -138,6 +138,11 @@ class Distribution:
             result = array_ops.reshape(samples, full)
             if static is not None and samples.shape.ndims is not None:
                 result.set_shape([int(d) for d in static] + samples.shape.as_list()[1:])
+            if static is not None:
+                # what the batch and event shapes know (a sampler's reshapes may hide it)
+                known = self.batch_shape.concatenate(self.event_shape)
+                if known.ndims is not None:
+                    result.set_shape(TensorShape([int(d) for d in static]).concatenate(known))
             return result
 
     def _sample_n(self, n, seed=None):

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ..graph import control_dependencies, convert_to_tensor, get_default_graph
+from ..graph import convert_to_tensor, get_default_graph
 from ..ops import (
     array_ops,
     math_extra_ops,
@@ -20,41 +20,18 @@ from ..ops import (
     special_math_ops,
     stateless_random_ops,
 )
-from ..ops.math_extra_ops import broadcast_dynamic_shape, broadcast_static_shape
 from .distribution import (
     FULLY_REPARAMETERIZED,
     NOT_REPARAMETERIZED,
     Distribution,
     parameters_in_scope,
 )
-from .kullback_leibler import RegisteredKL
+from .kullback_leibler import RegisterKL
+from .util import batch_of, nan_or_assert
 
 __all__ = ["Beta", "Dirichlet", "Exponential", "Gamma", "Laplace", "StudentT"]
 
 _random_gamma = stateless_random_ops.random_gamma
-
-
-def _nan_or_assert(distribution, condition, value, message):
-    """``value`` where ``condition`` holds, NaN elsewhere (``allow_nan_stats``), or an
-    assertion that ``condition`` holds everywhere."""
-    if distribution.allow_nan_stats:
-        nan = array_ops.fill(array_ops.shape(value),
-                             np.array(np.nan, distribution.dtype.as_numpy_dtype))
-        return array_ops.where(condition, value, nan)
-    from ..ops import debug_ops
-
-    check = debug_ops.Assert(math_ops.reduce_all(condition), [message])
-    with control_dependencies([check]):
-        return array_ops.identity(value)
-
-
-def _batch_of(*tensors):
-    static = tensors[0].shape
-    dynamic = array_ops.shape(tensors[0])
-    for tensor in tensors[1:]:
-        static = broadcast_static_shape(static, tensor.shape)
-        dynamic = broadcast_dynamic_shape(dynamic, array_ops.shape(tensor))
-    return static, dynamic
 
 
 class Gamma(Distribution):
@@ -74,10 +51,10 @@ class Gamma(Distribution):
     rate = property(lambda self: self._rate)
 
     def _batch_shape(self):
-        return _batch_of(self._concentration, self._rate)[0]
+        return batch_of(self._concentration, self._rate)[0]
 
     def _batch_shape_tensor(self):
-        return _batch_of(self._concentration, self._rate)[1]
+        return batch_of(self._concentration, self._rate)[1]
 
     def _sample_n(self, n, seed=None):
         return _random_gamma(shape=[n], alpha=self._concentration, beta=self._rate,
@@ -112,11 +89,11 @@ class Gamma(Distribution):
 
     def _mode(self):
         mode = (self._concentration - 1.0) / self._rate
-        return _nan_or_assert(self, self._concentration > 1.0, mode,
+        return nan_or_assert(self, self._concentration > 1.0, mode,
                               "mode not defined when any concentration <= 1")
 
 
-@RegisteredKL(Gamma, Gamma)
+@RegisterKL(Gamma, Gamma)
 def _kl_gamma_gamma(g0, g1, name=None):
     with get_default_graph().name_scope(name or "kl_gamma_gamma"):
         return (((g0.concentration - g1.concentration)
@@ -214,13 +191,13 @@ class Beta(Distribution):
 
     def _mode(self):
         mode = (self._concentration1 - 1.0) / (self._total_concentration - 2.0)
-        return _nan_or_assert(
+        return nan_or_assert(
             self, math_ops.logical_and(self._concentration1 > 1.0,
                                        self._concentration0 > 1.0), mode,
             "Mode undefined for concentration1 <= 1 or concentration0 <= 1.")
 
 
-@RegisteredKL(Beta, Beta)
+@RegisterKL(Beta, Beta)
 def _kl_beta_beta(d1, d2, name=None):
     with get_default_graph().name_scope(name or "kl_beta_beta"):
         return (d2._log_normalization() - d1._log_normalization()
@@ -306,10 +283,10 @@ class Laplace(Distribution):
     scale = property(lambda self: self._scale)
 
     def _batch_shape(self):
-        return _batch_of(self._loc, self._scale)[0]
+        return batch_of(self._loc, self._scale)[0]
 
     def _batch_shape_tensor(self):
-        return _batch_of(self._loc, self._scale)[1]
+        return batch_of(self._loc, self._scale)[1]
 
     def _sample_n(self, n, seed=None):
         shape = array_ops.concat([[n], self.batch_shape_tensor()], 0)
@@ -360,10 +337,10 @@ class StudentT(Distribution):
     scale = property(lambda self: self._scale)
 
     def _batch_shape(self):
-        return _batch_of(self._df, self._loc, self._scale)[0]
+        return batch_of(self._df, self._loc, self._scale)[0]
 
     def _batch_shape_tensor(self):
-        return _batch_of(self._df, self._loc, self._scale)[1]
+        return batch_of(self._df, self._loc, self._scale)[1]
 
     def _sample_n(self, n, seed=None):
         shape = array_ops.concat([[n], self.batch_shape_tensor()], 0)
@@ -398,7 +375,7 @@ class StudentT(Distribution):
 
     def _mean(self):
         mean = self._loc * array_ops.ones(self.batch_shape_tensor(), dtype=self.dtype)
-        return _nan_or_assert(self, self._df > 1.0, mean,
+        return nan_or_assert(self, self._df > 1.0, mean,
                               "mean not defined for components of df <= 1")
 
     def _variance(self):
@@ -408,7 +385,7 @@ class StudentT(Distribution):
         infinite = array_ops.fill(array_ops.shape(df),
                                   np.array(np.inf, self.dtype.as_numpy_dtype))
         variance = array_ops.where(df > 2.0, variance, infinite)
-        return _nan_or_assert(self, df > 1.0, variance,
+        return nan_or_assert(self, df > 1.0, variance,
                               "variance not defined for components of df <= 1")
 
     def _mode(self):

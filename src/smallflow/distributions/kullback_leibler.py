@@ -1,5 +1,5 @@
 """KL divergences between distributions: ``tf.distributions.kl_divergence`` and the
-``RegisteredKL`` decorator, looked up along both classes' method resolution orders (the
+``RegisterKL`` decorator, looked up along both classes' method resolution orders (the
 closest registered pair wins), as in TensorFlow."""
 
 import inspect
@@ -7,7 +7,7 @@ import inspect
 from ..graph import control_dependencies, get_default_graph
 from ..ops import array_ops, math_ops
 
-__all__ = ["RegisteredKL", "kl_divergence"]
+__all__ = ["RegisterKL", "kl_divergence"]
 
 _DIVERGENCES = {}
 
@@ -47,8 +47,8 @@ def kl_divergence(distribution_a, distribution_b, allow_nan_stats=True, name=Non
             return array_ops.identity(result, name="checked_kl")
 
 
-class RegisteredKL:
-    """``@RegisteredKL(TypeA, TypeB)`` registers ``fn(a, b, name=None)``; a pair may be
+class RegisterKL:
+    """``@RegisterKL(TypeA, TypeB)`` registers ``fn(a, b, name=None)``; a pair may be
     registered once."""
 
     def __init__(self, dist_cls_a, dist_cls_b):

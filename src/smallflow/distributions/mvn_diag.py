@@ -8,7 +8,7 @@ from ..ops import array_ops, math_ops, random_ops
 from ..ops.math_extra_ops import broadcast_dynamic_shape, broadcast_static_shape
 from ..tensor_shape import TensorShape
 from .distribution import FULLY_REPARAMETERIZED, Distribution, same_float_dtype
-from .kullback_leibler import RegisteredKL
+from .kullback_leibler import RegisterKL
 from .normal import normal_kl
 
 __all__ = ["MultivariateNormalDiag"]
@@ -51,6 +51,13 @@ class MultivariateNormalDiag(Distribution):
 
     loc = property(lambda self: self._loc)
     scale_diag = property(lambda self: self._scale_diag)
+
+    @property
+    def scale(self):
+        """The scale as TensorFlow's ``LinearOperatorDiag``."""
+        from ..ops.linear_operator import LinearOperatorDiag
+
+        return LinearOperatorDiag(self._scale_diag, is_non_singular=True)
 
     def _batch_shape(self):
         return broadcast_static_shape(self._loc.shape[:-1], self._scale_diag.shape[:-1])
@@ -101,7 +108,7 @@ class MultivariateNormalDiag(Distribution):
         return matrix_diag(math_ops.square(self._stddev()))
 
 
-@RegisteredKL(MultivariateNormalDiag, MultivariateNormalDiag)
+@RegisterKL(MultivariateNormalDiag, MultivariateNormalDiag)
 def _kl_mvn_diag(a, b, name=None):
     """KL of two diagonal normals: the per-coordinate normal KLs summed over the event."""
     with get_default_graph().name_scope(name or "kl_mvn_diag"):

@@ -7,7 +7,7 @@ from ..graph import convert_to_tensor, get_default_graph
 from ..ops import array_ops, math_ops, random_ops, special_functions_ops
 from ..ops.math_extra_ops import broadcast_dynamic_shape, broadcast_static_shape
 from .distribution import FULLY_REPARAMETERIZED, Distribution, parameters_in_scope
-from .kullback_leibler import RegisteredKL
+from .kullback_leibler import RegisterKL
 from .special_math import log_ndtr, ndtr
 
 __all__ = ["Normal", "NormalWithSoftplusScale"]
@@ -116,7 +116,7 @@ def normal_kl(loc_a, scale_a, loc_b, scale_b):
             + 0.5 * (ratio - 1.0 - math_ops.log(ratio)))
 
 
-@RegisteredKL(Normal, Normal)
+@RegisterKL(Normal, Normal)
 def _kl_normal_normal(n_a, n_b, name=None):
     """KL(a || b) of two normals, in closed form."""
     with get_default_graph().name_scope(name or "kl_normal_normal"):
