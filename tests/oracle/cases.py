@@ -976,3 +976,9 @@ EXTRA += SESSION11_BERT_CASES
 from cases_session11_gaps import SESSION11_GAPS_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION11_GAPS_CASES
+
+# session 11 (helper dist): tf.distributions' RegisterKL and multinomials, and
+# tf.contrib.distributions with its bijectors against TensorFlow Probability.
+from cases_session11_dist import SESSION11_DIST_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION11_DIST_CASES
