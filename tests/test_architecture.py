@@ -82,7 +82,9 @@ LAYERS = [
                "metrics_extra", "estimator", "feature_column",
                "gradient_checker", "test", "test_case", "app", "flags", "logging",
                "distribute", "horovod", "summary", "meta_graph", "python", "rnn",
-               "rnn_cell_impl", "saved_model", "lookup_tables", "lookup", "distributions"]),
+               "rnn_cell_impl", "saved_model", "lookup_tables", "lookup", "distributions",
+               # tf.function: the graph it traces into, the function, the converter
+               "func_graph", "def_function", "autograph"]),
     # TF1's other namespaces (tf.math, tf.linalg, ...): re-exports, and tf.gfile.
     # tf.strings comes after tf.ragged: the Unicode ops give RaggedTensors.
     ("more namespaces", ["signal", "spectral", "ragged", "strings", "version",

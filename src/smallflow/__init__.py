@@ -87,6 +87,7 @@ from .dtypes import (
     uint64,
     variant,
 )
+from .def_function import TensorSpec, function
 from .eager import variables as _eager_variables  # noqa: F401 - eager tf.Variable
 from .eager.tape import GradientTape
 from .framework_extras import (
@@ -641,6 +642,12 @@ def __getattr__(name):
 
         module = importlib.import_module(".contrib", __name__)
         globals()["contrib"] = module
+        return module
+    if name == "autograph":  # the converter (ast, inspect) is loaded on first use
+        import importlib
+
+        module = importlib.import_module(".autograph", __name__)
+        globals()["autograph"] = module
         return module
     if name == "GradientTape":  # eager execution's module, loaded on first use
         from .eager.tape import GradientTape

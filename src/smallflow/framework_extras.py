@@ -16,9 +16,9 @@ import functools
 from .gradients import gradients
 from .graph import (
     GraphKeys,
-    control_dependencies,
     convert_to_tensor,
     get_default_graph,
+    init_scope,
     name_scope,
 )
 from .ops import array_ops
@@ -75,13 +75,6 @@ def disable_tensor_equality():
 
 
 # -- scopes -------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def init_scope():
-    """A scope for creating state: control dependencies are lifted (graph mode only)."""
-    with control_dependencies(None):
-        yield
 
 
 @contextlib.contextmanager

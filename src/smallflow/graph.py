@@ -270,6 +270,11 @@ class Graph:
     # True for a graph that functions are traced into while executing eagerly (tf.data's
     # map functions): an eager value used there becomes a constant of the graph.
     _capture_eager = False
+    # The graph a tf.function trace (func_graph.FuncGraph) is called from; None for others.
+    _outer_graph = None
+    # While tf.function traces into this graph: function(cls, args, kwargs) making a variable
+    # outside the trace (variables.Variable.__new__); None for other graphs.
+    _lift_variable = None
 
     def __init__(self):
         self._ops = []
@@ -693,6 +698,24 @@ def get_default_graph():
 def executing_eagerly():
     """True while eager execution is on and no graph is entered with ``as_default()``."""
     return get_default_graph()._eager
+
+
+@contextlib.contextmanager
+def init_scope():
+    """Build in the outermost graph (or eagerly) with no control dependencies, keeping the
+    name scope: where a function being traced makes its state (TensorFlow's init_scope)."""
+    graph = get_default_graph()
+    outer = graph
+    while outer._outer_graph is not None:
+        outer = outer._outer_graph
+    if outer is graph:
+        with graph.control_dependencies(None):
+            yield
+        return
+    scope = graph.get_name_scope()
+    with outer.as_default(), outer.control_dependencies(None), \
+            outer.name_scope(scope + "/" if scope else ""):
+        yield
 
 
 def reset_default_graph():

@@ -545,7 +545,7 @@ class BaseSession:
             for slot, value in zip(feed_slots, input_values):
                 values[slot] = value
             run(plan, values)
-            return [values[slot] for slot in fetch_slots]
+            return [None if slot is None else values[slot] for slot in fetch_slots]
 
         return call
 

@@ -8,6 +8,7 @@ from .graph import (
     convert_to_tensor,
     executing_eagerly,
     get_collection,
+    get_default_graph,
     name_scope,
     register_tensor_conversion_function,
 )
@@ -23,6 +24,13 @@ class Variable:
     """
 
     def __new__(cls, *args, **kwargs):
+        lift = get_default_graph()._lift_variable
+        if lift is not None:
+            # Made while tf.function traces: the variable goes outside the trace, made in
+            # full there; __init__ then sees it is done (_made_outside).
+            variable = lift(cls, args, kwargs)
+            variable._made_outside = True
+            return variable
         # While executing eagerly tf.Variable(...) makes an eager variable, as TF 1.x makes
         # a resource variable then.
         if cls is Variable and executing_eagerly():
@@ -35,6 +43,8 @@ class Variable:
                  validate_shape=True, caching_device=None, name=None, variable_def=None,
                  dtype=None, expected_shape=None, import_scope=None, constraint=None,
                  use_resource=None, synchronization=None, aggregation=None, shape=None):
+        if self.__dict__.pop("_made_outside", False):
+            return
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         if callable(initial_value):

@@ -62,6 +62,8 @@ class EagerVariable(_variables.Variable):
                  validate_shape=True, caching_device=None, name=None, variable_def=None,
                  dtype=None, expected_shape=None, import_scope=None, constraint=None,
                  use_resource=None, synchronization=None, aggregation=None, shape=None):
+        if self.__dict__.pop("_made_outside", False):
+            return  # made already, outside a tf.function trace (variables.Variable.__new__)
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         if constraint is not None and not callable(constraint):

@@ -20,6 +20,7 @@ from . import (  # noqa: F401 - imported for their registrations
     fake_quant_ops,
     fft_grad,
     fft_ops,
+    function_call_ops,
     image_box_ops,
     image_codec_ops,
     image_ops_extra,
