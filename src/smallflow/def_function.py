@@ -15,6 +15,7 @@ the first call only: they are made outside the trace (in the calling graph, or e
 the function is then traced again with variable creation forbidden, as TensorFlow does.
 """
 
+import contextlib
 import functools
 import inspect
 import weakref
@@ -23,11 +24,12 @@ import numpy as np
 
 from . import dtypes as _dtypes
 from . import nest
+from .eager.tensor import EagerTensor
 from .func_graph import FuncGraph
 from .graph import Operation, Tensor, convert_to_tensor, get_default_graph, init_scope
 from .ops import constant_op
 from .ops import function_call_ops as _function_call_ops  # noqa: F401 - registers the ops
-from .tensor_shape import TensorShape, as_shape, unknown_shape
+from .tensor_shape import as_shape
 from .variables import Variable
 
 __all__ = ["ConcreteFunction", "Function", "TensorSpec", "defun", "function"]
@@ -113,6 +115,7 @@ class _Traced:
     """What a forward and a backward function share: compiled runners per session state."""
 
     _eager_session = None
+    _eager_plan = None
 
     def _setup_runners(self):
         self._runners = weakref.WeakKeyDictionary()
@@ -157,6 +160,13 @@ class ConcreteFunction(_Traced):
         self._exposed = []
         self._backward = None
         self._setup_runners()
+        if isinstance(structured_outputs, Tensor):
+            self._pack_outputs = _first
+        elif type(structured_outputs) is tuple and all(
+                isinstance(t, Tensor) for t in structured_outputs):
+            self._pack_outputs = tuple
+        else:
+            self._pack_outputs = functools.partial(_pack, structured_outputs)
 
     @property
     def inputs(self):
@@ -208,16 +218,21 @@ class ConcreteFunction(_Traced):
         return list(op.outputs[:-1])
 
     def _eager_call(self, inputs):
-        from .eager.execute import STATE  # noqa: PLC0415
-        from .eager.tensor import EagerTensor  # noqa: PLC0415
+        plan = self._eager_plan
+        if plan is None:
+            from .eager.execute import STATE  # noqa: PLC0415 - loaded with eager mode
 
-        count = len(self.graph.inputs) + len(self.graph.captures)
+            count = len(self.graph.inputs)
+            captured = [t._value for t in inputs[count:count + len(self.graph.captures)]]
+            plan = self._eager_plan = (count, captured, self.runner(STATE), self.output_dtypes)
+        count, captured, runner, out_dtypes = plan
         values = [t._value for t in inputs[:count]]
-        result = self.runner(STATE)(*values)
-        if not self.outputs:
+        values.extend(captured)  # eager values captured by the trace do not change
+        result = runner(*values)
+        if not out_dtypes:
             return []
-        return [EagerTensor(np.asarray(v) if type(v) is not np.ndarray else v, t.dtype)
-                for v, t in zip(result[:-1], self.outputs)]
+        return [EagerTensor(v if type(v) is np.ndarray else np.asarray(v), dtype)
+                for v, dtype in zip(result, out_dtypes)]
 
     def __call__(self, *args, **kwargs):
         flat = [convert_to_tensor(a) for a in nest.flatten((args, kwargs))]
@@ -282,6 +297,10 @@ class _Backward(_Traced):
             "derivatives inside the function (nested GradientTapes or tf.gradients).")
 
 
+def _first(outputs):
+    return outputs[0]
+
+
 def _dense(grad):
     from .ops.indexed_slices import IndexedSlices, densify  # noqa: PLC0415
 
@@ -341,6 +360,7 @@ class Function:
         self._autograph = autograph
         self._options = experimental_autograph_options
         self._cache = {}
+        self._fast_cache = {}
         self._traced_once = False
         self._converted = None
         self._bound = weakref.WeakKeyDictionary()
@@ -365,10 +385,8 @@ class Function:
             bound = self._python_function.__get__(instance, owner)
             found = type(self)(bound, self._name, self._input_signature, self._autograph,
                                self._options)
-            try:
+            with contextlib.suppress(TypeError):  # an instance not weakly referable
                 self._bound[instance] = found
-            except TypeError:
-                pass
         return found
 
     def _traceable(self):
@@ -390,8 +408,9 @@ class Function:
             args = bound.args
             kwargs = {}
         if len(args) != len(self._input_signature):
-            raise TypeError(f"Python inputs incompatible with input_signature: inputs "
-                            f"({args}), input_signature ({self._input_signature})")
+            raise TypeError("When input_signature is provided, all inputs to the Python "
+                            "function must be convertible to tensors:\n"
+                            + _incompatible(args, self._input_signature))
         cast = []
         for arg, spec in zip(args, self._input_signature):
             nest.assert_same_structure(spec, arg, check_types=False)
@@ -403,8 +422,8 @@ class Function:
                 tensor = convert_to_tensor(leaf, dtype=leaf_spec.dtype) \
                     if not isinstance(leaf, Tensor) else leaf
                 if not leaf_spec.is_compatible_with(tensor):
-                    raise ValueError(f"Python inputs incompatible with input_signature: inputs "
-                                     f"({args}), input_signature ({self._input_signature})")
+                    raise ValueError("Python inputs incompatible with input_signature:\n"
+                                     + _incompatible(args, self._input_signature))
                 values.append(tensor)
             cast.append(nest.pack_sequence_as(spec, values))
         return tuple(cast), {}
@@ -478,9 +497,33 @@ class Function:
         func_graph._lift_variable = None
         return ConcreteFunction(func_graph, result, outputs, sinks, self._name)
 
+    def _fast_key(self, graph, args):
+        """The cache key of flat positional arguments (tensors and Python scalars), or None."""
+        key = [graph]
+        for arg in args:
+            if isinstance(arg, Tensor):
+                if getattr(arg, "_is_eager", False) and not hasattr(arg, "_key"):
+                    key.append((arg._dtype, arg._value.shape))
+                else:
+                    key.append((arg.dtype, _shape_key(arg.shape)))
+            elif arg is None or type(arg) in (int, float, bool, str):
+                key.append((type(arg), arg))
+            else:
+                return None
+        return tuple(key)
+
     def __call__(self, *args, **kwargs):
         graph = get_default_graph()
+        fast = None
+        if not kwargs and self._input_signature is None:
+            fast = self._fast_key(graph, args)
+            concrete = self._fast_cache.get(fast) if fast is not None else None
+            if concrete is not None:
+                flat = [arg for arg in args if isinstance(arg, Tensor)]
+                return concrete._pack_outputs(concrete._call_flat(flat, graph))
         concrete, args, kwargs = self._concrete_for(graph, args, kwargs)
+        if fast is not None:
+            self._fast_cache[fast] = concrete
         flat = []
         for leaf in nest.flatten((args, kwargs)):
             if isinstance(leaf, Tensor):
@@ -488,10 +531,17 @@ class Function:
             elif isinstance(leaf, np.ndarray):
                 flat.append(convert_to_tensor(leaf))
         outputs = concrete._call_flat(flat, graph)
-        return _pack(concrete.structured_outputs, outputs)
+        return concrete._pack_outputs(outputs)
 
     def __repr__(self):
         return f"<smallflow.def_function.Function object at 0x{id(self):x}>"
+
+
+def _incompatible(args, signature):
+    """TensorFlow 1.15's listing of the inputs next to the signature they do not fit."""
+    inputs = ",\n  ".join(str(a) for a in args)
+    specs = ",\n  ".join(str(s) for s in signature)
+    return f"inputs: (\n  {inputs})\ninput_signature: (\n  {specs})"
 
 
 def _placeholders(func_graph, arg, name):
@@ -508,10 +558,41 @@ def _lift_variable(func_graph, allowed, cls, args, kwargs):
     if not allowed:
         raise ValueError("tf.function-decorated function tried to create variables on "
                          "non-first call.")
+    args = list(args)
+    if args:
+        args[0] = _lifted_value(func_graph, args[0])
+    elif "initial_value" in kwargs:
+        kwargs = dict(kwargs, initial_value=_lifted_value(func_graph, kwargs["initial_value"]))
     with init_scope():
         variable = cls(*args, **kwargs)
     func_graph.created_variables.append(variable)
     return variable
+
+
+def _lifted_value(func_graph, value):
+    """An initial value computed in the trace, computed again outside it (TensorFlow lifts
+    the initializer's ops out of the function the same way)."""
+    if not isinstance(value, Tensor) or value.graph is not func_graph:
+        return value
+    made = {}
+
+    def lift(tensor):
+        op = tensor.op
+        if op not in made:
+            if op.type == "Placeholder":
+                raise ValueError(
+                    "tf.function-decorated function tried to create a variable whose initial "
+                    f"value depends on the function's inputs ({op.name}); give it a value "
+                    "that does not, or create it outside the function.")
+            inputs = [lift(t) for t in op.inputs]
+            attrs = {k: v for k, v in op.attrs.items() if k != "stream"}
+            with init_scope():
+                made[op] = get_default_graph().create_op(
+                    op.type, inputs, [t.dtype for t in op.outputs], attrs,
+                    op.name.rpartition("/")[2])
+        return made[op].outputs[tensor.value_index]
+
+    return lift(value)
 
 
 def function(func=None, input_signature=None, autograph=True, experimental_autograph_options=None,
@@ -534,5 +615,3 @@ def defun(func=None, input_signature=None, autograph=True, experimental_autograp
                     experimental_autograph_options=experimental_autograph_options,
                     experimental_relax_shapes=experimental_relax_shapes)
 
-
-_unused = (TensorShape, unknown_shape)

@@ -110,3 +110,7 @@ class DataLossError(OpError):
 
 class UnauthenticatedError(OpError):
     error_code = UNAUTHENTICATED
+
+
+class OperatorNotAllowedInGraphError(TypeError):
+    """A Python operation a graph tensor cannot take part in (``bool(t)`` in a graph)."""

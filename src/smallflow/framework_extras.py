@@ -18,7 +18,7 @@ from .graph import (
     GraphKeys,
     convert_to_tensor,
     get_default_graph,
-    init_scope,
+    init_scope,  # noqa: F401 - tf.init_scope, re-exported from graph.py
     name_scope,
 )
 from .ops import array_ops

@@ -75,7 +75,8 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     ``IndexedSlices`` of the rows read, as in TensorFlow 1.x.
     """
     ys = [convert_to_tensor(y) for y in _as_list(ys)]
-    xs = [convert_to_tensor(x) for x in _as_list(xs)]
+    xs = [x._gradient_source() if hasattr(x, "_gradient_source") else convert_to_tensor(x)
+          for x in _as_list(xs)]
     grad_ys = [None] * len(ys) if grad_ys is None else _as_list(grad_ys)
     if len(grad_ys) != len(ys):
         raise ValueError(f"Passed {len(grad_ys)} grad_ys for {len(ys)} ys")

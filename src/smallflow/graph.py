@@ -112,7 +112,13 @@ class Tensor:
     # == and hash stay object identity (TensorFlow 1.x), so tensors are cheap dict keys.
 
     def __bool__(self):
-        raise TypeError(
+        from .errors import OperatorNotAllowedInGraphError
+
+        if self._op._graph._outer_graph is not None:  # a tf.function trace
+            raise OperatorNotAllowedInGraphError(
+                "using a `tf.Tensor` as a Python `bool` is not allowed: AutoGraph did not "
+                "convert this function. Try decorating it directly with @tf.function.")
+        raise OperatorNotAllowedInGraphError(
             "Using a `tf.Tensor` as a Python `bool` is not allowed. Use `if t is not None:` "
             "instead of `if t:` to test if a tensor is defined, and use TensorFlow ops such "
             "as tf.cond to execute subgraphs conditioned on the value of a tensor."

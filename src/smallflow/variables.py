@@ -132,6 +132,15 @@ class Variable:
     def _as_graph_element(self):
         return self._variable_op.outputs[0]
 
+    def _gradient_source(self):
+        """The tensor ``tf.gradients`` differentiates with respect to for this variable: its
+        read; inside a tf.function trace, where every read is a fresh one, the variable
+        itself (func_graph.py), which every read passes its gradient to."""
+        graph = get_default_graph()
+        if graph._outer_graph is not None:
+            return graph._capture(self._ref(), as_ref=True)
+        return self.value()
+
     def _ref(self):
         return self._variable_op.outputs[0]
 

@@ -982,3 +982,9 @@ EXTRA += SESSION11_GAPS_CASES
 from cases_session11_dist import SESSION11_DIST_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION11_DIST_CASES
+
+# session 11 (AutoGraph and tf.function): tf.function in graph mode, tf.autograph.to_graph,
+# function.Defun. The eager programs are in eager_programs_session11.py.
+from cases_session11_autograph import SESSION11_AUTOGRAPH_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION11_AUTOGRAPH_CASES

@@ -40,6 +40,9 @@ _INTEGER_DIVISION_BY_ZERO = ("TensorFlow 2.x reports an integer truncated divisi
 # takes "float32_ref" for "float32" and checks everything else (shape, values).
 REF_DTYPE_REASON = "assign and scatter ops' outputs are float32, not float32_ref (no ref tensors)"
 DIFFERENCES = {
+    "session11/function_bad_signature": "TF 1.15 refuses inputs that do not fit a tf.function's "
+                                        "input_signature with a ValueError; TF 2 binds them "
+                                        "first and raises TypeError",
     # TensorFlow 2 widened some ops' dtypes; 1.15 refuses these when the graph is built.
     "binary/div_no_nan/int": "TF 1.15's DivNoNan is floats/complex only (TF 2 added ints)",
     "binary/op_mul/bool/": "TF 1.15's * on bools is a TypeError (TF 2 made it logical_and)",

@@ -264,6 +264,8 @@ def _lower_returns(func):
     body = func.body
     returns = [n for s in body for n in _walk_scope(s, True) if isinstance(n, ast.Return)]
     if not returns or (len(returns) == 1 and body[-1] is returns[0]):
+        if returns and returns[0].value is not None:
+            returns[0].value = _call(_ag("retval"), returns[0].value)
         return
     jumps = _Jumps(ast.Return, "ag__do_return", "ag__retval")
     new_body, _ = jumps.block(body)

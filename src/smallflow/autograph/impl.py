@@ -8,6 +8,7 @@ are cached per code object, closure and globals.
 
 import ast
 import builtins
+import contextlib
 import functools
 import inspect
 import sys
@@ -34,14 +35,10 @@ def do_not_convert(func=None, run_as=None, return_dtypes=None):
     """Mark ``func`` to be called as it is by converted code (a decorator)."""
     if func is None:
         return do_not_convert
-    try:
+    with contextlib.suppress(TypeError):  # not weakly referable
         _DO_NOT_CONVERT.add(func)
-    except TypeError:
-        pass
-    try:
+    with contextlib.suppress(AttributeError, TypeError):  # a builtin
         func.__ag_do_not_convert__ = True
-    except (AttributeError, TypeError):
-        pass
     return func
 
 

@@ -19,14 +19,13 @@ import numpy as np
 
 from .. import dtypes, nest
 from ..graph import Tensor, control_dependencies, convert_to_tensor, get_default_graph
+from ..ops import control_flow_ops
 from ..ops.constant_op import identity
-from ..registry import OP_DEFS
-from ..ops import control_flow_ops, tensor_array_ops
-from ..ops.cwise_ops import equal, logical_and, logical_not, logical_or, not_equal
+from ..ops.cwise_ops import equal, logical_not, not_equal
 from ..ops.debug_ops import Assert, print_v2
 from ..ops.shape_ops import shape as _shape_op
 from ..ops.tensor_array_ops import TensorArray
-
+from ..registry import OP_DEFS
 
 __all__ = ["Undefined", "UndefinedReturnValue", "and_", "assert_stmt", "eq", "for_stmt",
            "if_exp", "if_stmt", "is_tensor", "ld", "len_", "list_append", "list_pop", "not_",
@@ -37,14 +36,17 @@ __all__ = ["Undefined", "UndefinedReturnValue", "and_", "assert_stmt", "eq", "fo
 class Undefined:
     """The value of a name that has none yet; using it raises ``message``."""
 
-    __slots__ = ("message", "name")
+    __slots__ = ("live", "message", "name")
 
-    def __init__(self, name, message=None):
+    def __init__(self, name, message=None, live=False):
         self.name = name
         self.message = message or f"'{name}' is used before it is assigned a value"
+        # True for a name a tensor conditional or loop left undefined on some path: using it
+        # is TensorFlow's ValueError (raised there when the name is live after the statement).
+        self.live = live
 
     def _fail(self, *args, **kwargs):
-        raise UnboundLocalError(self.message)
+        raise (ValueError if self.live else UnboundLocalError)(self.message)
 
     def __getattr__(self, attribute):
         if attribute.startswith("__"):
@@ -78,10 +80,14 @@ def ld(read, name):
 
 
 def retval(value):
-    if isinstance(value, UndefinedReturnValue) or not isinstance(value, Undefined):
-        return None if isinstance(value, Undefined) else value
-    raise ValueError("A function that returns inside a tensor conditional or loop must return "
-                     f"a value on every path ({value.message})")
+    """What a converted function returns: None for no return value; a name left undefined by a
+    tensor conditional or loop is an error (TensorFlow's, raised where it is returned)."""
+    if isinstance(value, UndefinedReturnValue):
+        return None
+    for item in value if isinstance(value, tuple) else (value,):
+        if isinstance(item, Undefined):
+            item._fail()
+    return value
 
 
 def is_tensor(value):
@@ -172,53 +178,30 @@ def if_stmt(test, body, orelse, state, names):
     return body(*state) if _truth(test) else orelse(*state)
 
 
-def _trial_types(fns, state):
-    """{position: (dtype, shape)} of the tensors ``fn(*state)`` gives where ``state`` holds
-    an UndefinedReturnValue, from a throwaway trace (TensorFlow traces a loop body once to
-    learn the types of values first defined inside it)."""
-    positions = [i for i, v in enumerate(state) if isinstance(v, UndefinedReturnValue)]
-    if not positions:
-        return {}
-    from ..func_graph import FuncGraph  # noqa: PLC0415 - same layer; loaded when needed
-
-    found = {}
-    for fn in fns:
-        scratch = FuncGraph("autograph_trial", get_default_graph())
-        with scratch.as_default():
-            values = tuple(fn(*state))
-        for i in positions:
-            value = values[i]
-            if isinstance(value, Tensor) and i not in found:
-                found[i] = (value.dtype, value.shape)
-    return found
-
-
-def _stand_in(dtype, shape):
-    """A value for a return value not set on this path (it is never returned from it)."""
-    from ..ops.array_ops import zeros  # noqa: PLC0415
-
-    dims = [0 if d is None else d for d in shape.as_list()] if shape.ndims is not None else []
-    return zeros(dims, dtype)
-
-
 def _tf_if(test, body, orelse, state, names):
     graph = get_default_graph()
     seen = [None, None]
-    types = _trial_types((body, orelse), state)
 
     def branch(fn, index):
         def run():
             start = len(graph._ops)
-            values = list(fn(*state))
-            for i, (dtype, shape) in types.items():
-                if isinstance(values[i], UndefinedReturnValue):
-                    values[i] = _stand_in(dtype, shape)
-            values = tuple(values)
+            values = tuple(fn(*state))
             seen[index] = values
             items = []
-            for value in values:
+            for i, value in enumerate(values):
                 tensor = _tensorize(value)
-                items.append(convert_to_tensor(False) if tensor is None else tensor)
+                if index == 1 and isinstance(seen[0][i], Undefined):
+                    if isinstance(seen[0][i], UndefinedReturnValue) and \
+                            not isinstance(value, Undefined):
+                        raise ValueError("the if branch must also have a return statement.")
+                    tensor = None  # the result is undefined: keep the dummy of the if branch
+                elif index == 1 and isinstance(value, Undefined):
+                    if isinstance(value, UndefinedReturnValue):
+                        raise ValueError("the else branch must also have a return statement.")
+                    tensor = _like(items_of_true[i])
+                items.append(_dummy() if tensor is None else tensor)
+            if index == 0:
+                items_of_true[:] = items
             if not items:
                 items = [convert_to_tensor(False)]
             flat = _after(_side_effects(graph, start), nest.flatten(items))
@@ -226,6 +209,7 @@ def _tf_if(test, body, orelse, state, names):
 
         return run
 
+    items_of_true = []
     outputs = control_flow_ops.cond(test, branch(body, 0), branch(orelse, 1), strict=True)
     results = []
     for name, out, then_value, else_value in zip(names, outputs, seen[0], seen[1]):
@@ -235,8 +219,10 @@ def _tf_if(test, body, orelse, state, names):
             results.append(then_value)
         elif then_undefined or else_undefined:
             where = "if" if then_undefined else "else"
+            if isinstance(then_value if then_undefined else else_value, UndefinedReturnValue):
+                raise ValueError(f"the {where} branch must also have a return statement.")
             results.append(Undefined(name, f"'{name}' must also be initialized in the {where} "
-                                           "branch"))
+                                           "branch", live=True))
         elif _tensorize(then_value) is None or _tensorize(else_value) is None:
             if then_value is not else_value:
                 raise ValueError(f"'{name}' must be a tensor, or the same Python value, in both "
@@ -248,6 +234,22 @@ def _tf_if(test, body, orelse, state, names):
         else:
             results.append(out)
     return tuple(results)
+
+
+def _dummy():
+    return convert_to_tensor(False)
+
+
+def _like(value):
+    """A stand-in, in the else branch, for a value only the if branch defines (never read):
+    zeros of its dtype (the if branch's tensor itself cannot be read here)."""
+    from ..ops.array_ops import zeros  # noqa: PLC0415
+
+    if isinstance(value, Tensor):
+        shape = value.shape
+        dims = [0 if d is None else d for d in shape.as_list()] if shape.ndims else []
+        return zeros(dims, value.dtype)
+    return None
 
 
 def if_exp(test, true_value, false_value):
@@ -293,8 +295,6 @@ def not_eq(a, b):
     return a != b
 
 
-_unused = (logical_and, logical_or)
-
 
 # -- while and for -----------------------------------------------------------------------------
 
@@ -317,19 +317,12 @@ def while_stmt(test, body, state, names, opts=None):
 
 
 def _tf_while(test, body, state, names, opts, maximum_iterations=None):
-    state = tuple(_tensorize(v) if i in _carried(state) else v for i, v in enumerate(state))
-    types = _trial_types((body,), state)
-    if types:
-        state = list(state)
-        for i, (dtype, shape) in types.items():
-            state[i] = _stand_in(dtype, shape)
-        state = tuple(state)
-        opts = dict(opts)
+    if any(isinstance(v, UndefinedReturnValue) for v in state):
+        raise NotImplementedError(
+            "a return statement cannot be placed inside this TensorFlow loop; this may happen "
+            "if a return statement depends on a static Python condition such as a "
+            "hyperparameter")
     carried = _carried(state)
-    for i, (name, value) in enumerate(zip(names, state)):
-        if i not in carried and not isinstance(value, Undefined) and _changes(body, state, i):
-            raise ValueError(f"'{name}' is a Python value ({value!r}) that a tensor loop "
-                             "changes: make it a tensor before the loop")
     initial = [_tensorize(state[i]) for i in carried]
 
     def full(values):
@@ -376,12 +369,9 @@ def _tf_while(test, body, state, names, opts, maximum_iterations=None):
         final[i] = value
     for i, value in enumerate(state):
         if isinstance(value, Undefined):
-            final[i] = Undefined(names[i], f"'{names[i]}' must be defined before the loop")
+            final[i] = Undefined(names[i], f"'{names[i]}' must be defined before the loop",
+                                 live=True)
     return tuple(final)
-
-
-def _changes(body, state, index):
-    return False  # Python values a loop does not carry are left as they are
 
 
 def _check_same(name, before, after):
@@ -434,8 +424,9 @@ def for_stmt(iterable, extra_test, body, state, names, opts=None):
         if extra_test is not None:
             go_on = extra_test(*state)
             if is_tensor(go_on):
-                raise ValueError("break or return inside a loop over a Python iterable may "
-                                 "not depend on a tensor")
+                raise NotImplementedError(
+                    "break and return statements which depend on a TF condition are not "
+                    "supported in Python for loops. Did you intend to make it a TF loop?")
             if not go_on:
                 break
         state = tuple(body(element, *state))
@@ -546,5 +537,3 @@ def stack(value, strict=True):
         raise ValueError(f"cannot stack {value!r}")
     return value
 
-
-_unused_ops = (tensor_array_ops,)

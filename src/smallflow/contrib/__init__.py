@@ -7,6 +7,7 @@ confusing failure later on.
 """
 
 from . import (
+    autograph,
     crf,
     data,
     distributions,
@@ -36,7 +37,7 @@ from . import (
 )
 from ._missing import missing_attribute
 
-__all__ = ["crf", "data", "distributions", "eager", "estimator", "factorization",
+__all__ = ["autograph", "crf", "data", "distributions", "eager", "estimator", "factorization",
            "framework", "image", "keras", "layers", "learn", "legacy_seq2seq", "lookup",
            "losses", "metrics", "opt", "predictor", "rnn", "seq2seq", "signal", "slim",
            "summary", "tensorboard", "tpu", "training", "util"]

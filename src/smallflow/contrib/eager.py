@@ -2,13 +2,13 @@
 
 The mode switch, ``Variable``, the tape and the function-gradient helpers, ``Iterator``,
 ``Saver`` / ``Checkpoint``, ``metrics``, ``Network`` (the 1.4-1.8 container of layers),
-``EagerVariableStore``, and ``defun`` (which here runs the Python function as it is: the
-ops run eagerly either way).
+``EagerVariableStore``, and ``defun`` (``tf.function``: the function traced once per input
+signature and run as one compiled plan).
 """
 
 import contextlib
-import functools
 
+from ..def_function import defun
 from ..eager import metrics
 from ..eager.checkpoint import Checkpoint, Saver
 from ..eager.context import (
@@ -57,21 +57,6 @@ def run():
     """TF 1.4's ``tfe.run()``: start the program with eager execution (``main`` is not run:
     call it yourself)."""
     enable_eager_execution()
-
-
-def defun(func=None, input_signature=None, autograph=True, experimental_autograph_options=None,
-          experimental_relax_shapes=False):
-    """The function itself: TensorFlow compiles it into a graph function for speed; here its
-    ops run eagerly, with the same results."""
-    if func is None:
-        return lambda f: defun(f, input_signature)
-
-    @functools.wraps(func)
-    def call(*args, **kwargs):
-        return func(*args, **kwargs)
-
-    call.python_function = func
-    return call
 
 
 function = defun

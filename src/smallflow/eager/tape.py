@@ -165,7 +165,7 @@ class GradientTape:
         return nest.pack_sequence_as(sources, grads)
 
     def _graph_gradient(self, target, sources, flat_sources, output_gradients, unconnected):
-        xs = [s.value() if _is_variable(s) else s for s in flat_sources]
+        xs = [s._gradient_source() if _is_variable(s) else s for s in flat_sources]
         ys = nest.flatten(target)
         grad_ys = None if output_gradients is None else nest.flatten(output_gradients)
         grads = gradients(ys, xs, grad_ys=grad_ys)

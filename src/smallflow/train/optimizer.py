@@ -106,7 +106,7 @@ class Optimizer:
         for var in var_list:
             if not isinstance(var, variables.Variable):
                 raise TypeError(f"Argument is not a tf.Variable: {var}")
-        grads = gradients(loss, [v.value() for v in var_list], grad_ys=grad_loss)
+        grads = gradients(loss, [v._gradient_source() for v in var_list], grad_ys=grad_loss)
         grads_and_vars = list(zip(grads, var_list))
         _assert_valid_dtypes([v for g, v in grads_and_vars if g is not None])
         return grads_and_vars
