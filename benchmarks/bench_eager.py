@@ -5,8 +5,9 @@ per-example Huber regression (04_linreg_eager.py): ``w * x + b``, a Huber loss, 
 GradientTape (or tf.gradients), a gradient-descent update: about 25 small ops a step, so the
 time is almost all per-op overhead, which is what this measures. The graph version runs the
 same step as one ``Session.run`` fed the example, and the "function" version is the eager
-step wrapped in ``tf.function`` (traced once, then run as one compiled plan). Also printed: the time of one eager
-``add`` of two scalars, and of one ``Session.run`` of an ``add``.
+step wrapped in ``tf.function`` (traced once, then run as one compiled plan). Also printed:
+the time of one eager ``add`` of two scalars, of a tf.function doing one ``add``, and of one
+``Session.run`` of an ``add``.
 """
 
 import argparse

@@ -45,6 +45,7 @@ from . import (  # noqa: A004
     version,
 )
 from ._version import GIT_VERSION, SMALLFLOW_VERSION, VERSION, __version__
+from .def_function import TensorSpec, function
 from .device_spec import DeviceSpec
 from .dtypes import (
     QUANTIZED_DTYPES,  # h9a: quantized dtype tokens, resource and variant
@@ -87,7 +88,6 @@ from .dtypes import (
     uint64,
     variant,
 )
-from .def_function import TensorSpec, function
 from .eager import variables as _eager_variables  # noqa: F401 - eager tf.Variable
 from .eager.tape import GradientTape
 from .framework_extras import (

@@ -26,7 +26,7 @@ from . import dtypes as _dtypes
 from . import nest
 from .eager.tensor import EagerTensor
 from .func_graph import FuncGraph
-from .graph import Operation, Tensor, convert_to_tensor, get_default_graph, init_scope
+from .graph import TRACES, Operation, Tensor, convert_to_tensor, get_default_graph, init_scope
 from .ops import constant_op
 from .ops import function_call_ops as _function_call_ops  # noqa: F401 - registers the ops
 from .tensor_shape import as_shape
@@ -473,15 +473,23 @@ class Function:
 
     def _trace(self, graph, args, kwargs, allow_variables):
         func_graph = FuncGraph(self._name, graph)
-        func_graph.created_variables = []
-        func_graph._lift_variable = functools.partial(_lift_variable, func_graph,
-                                                      allow_variables)
-        names, kw_names = self._arg_names(args, kwargs)
+        func_graph.allow_variables = allow_variables
+        func_graph._lift_variable = functools.partial(_lift_variable, func_graph)
+        names, _ = self._arg_names(args, kwargs)
+        TRACES.append(func_graph)
+        try:
+            result, outputs, sinks = self._run_python(func_graph, args, kwargs, names)
+        finally:
+            TRACES.remove(func_graph)
+        self._traced_once = True
+        func_graph._lift_variable = None
+        return ConcreteFunction(func_graph, result, outputs, sinks, self._name)
+
+    def _run_python(self, func_graph, args, kwargs, names):
         with func_graph.as_default():
             inner_args = [_placeholders(func_graph, arg, name)
                           for arg, name in zip(args, names + ["arg"] * len(args))]
             inner_kwargs = {k: _placeholders(func_graph, v, k) for k, v in kwargs.items()}
-            del kw_names
             result = self._traceable()(*inner_args, **inner_kwargs)
             outputs = []
             sinks = []
@@ -493,9 +501,7 @@ class Function:
             if func_graph.stateful:
                 last = [op for op in func_graph._last_step.values() if op is not None]
                 sinks.extend(op for op in last if op._control_flow_context is None)
-        self._traced_once = True
-        func_graph._lift_variable = None
-        return ConcreteFunction(func_graph, result, outputs, sinks, self._name)
+        return result, outputs, sinks
 
     def _fast_key(self, graph, args):
         """The cache key of flat positional arguments (tensors and Python scalars), or None."""
@@ -553,20 +559,16 @@ def _placeholders(func_graph, arg, name):
     return nest.pack_sequence_as(arg, replaced)
 
 
-def _lift_variable(func_graph, allowed, cls, args, kwargs):
-    """Make a variable asked for inside a trace outside it (TensorFlow's init_scope)."""
-    if not allowed:
-        raise ValueError("tf.function-decorated function tried to create variables on "
-                         "non-first call.")
+def _lift_variable(func_graph, cls, args, kwargs):
+    """Make a variable asked for inside a trace outside it (TensorFlow's init_scope); the
+    variable's own ``__new__`` counts it for the trace."""
     args = list(args)
     if args:
         args[0] = _lifted_value(func_graph, args[0])
     elif "initial_value" in kwargs:
         kwargs = dict(kwargs, initial_value=_lifted_value(func_graph, kwargs["initial_value"]))
     with init_scope():
-        variable = cls(*args, **kwargs)
-    func_graph.created_variables.append(variable)
-    return variable
+        return cls(*args, **kwargs)
 
 
 def _lifted_value(func_graph, value):

@@ -79,6 +79,15 @@ class FuncGraph(Graph):
         # Set by tf.function while tracing: a function(cls, args, kwargs) making a variable
         # outside the body (variables.Variable.__new__ calls it), or None.
         self._lift_variable = None
+        self.allow_variables = True
+        self.created_variables = 0
+
+    def variable_made(self):
+        """Count a variable made while this trace is made; refuse it on a later trace."""
+        if not self.allow_variables:
+            raise ValueError("tf.function-decorated function tried to create variables on "
+                             "non-first call.")
+        self.created_variables += 1
 
     @property
     def building_function(self):

@@ -706,6 +706,11 @@ def executing_eagerly():
     return get_default_graph()._eager
 
 
+# The tf.function traces being made, innermost last (def_function.py pushes them): a variable
+# made anywhere while one is open is that trace's (TensorFlow's variable creator scope).
+TRACES = []
+
+
 @contextlib.contextmanager
 def init_scope():
     """Build in the outermost graph (or eagerly) with no control dependencies, keeping the

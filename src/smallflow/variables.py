@@ -2,6 +2,7 @@
 
 from . import dtypes
 from .graph import (
+    TRACES,
     GraphKeys,
     add_to_collections,
     control_dependencies,
@@ -31,6 +32,8 @@ class Variable:
             variable = lift(cls, args, kwargs)
             variable._made_outside = True
             return variable
+        if TRACES:
+            TRACES[-1].variable_made()  # made outside the trace's graph (an optimizer's slot)
         # While executing eagerly tf.Variable(...) makes an eager variable, as TF 1.x makes
         # a resource variable then.
         if cls is Variable and executing_eagerly():
