@@ -229,11 +229,11 @@ def test_set_loop_options_limits_the_iterations():
     assert _run(tf.autograph.to_graph(limited_loop)(tf.constant(10))) == 3
 
 
-def test_print_becomes_tf_print_with_builtin_functions_only():
+def test_print_becomes_a_print_op_with_builtin_functions_only():
     features = tf.autograph.experimental.Feature.BUILTIN_FUNCTIONS
     tf.autograph.to_graph(printing, experimental_optional_features=features)(tf.constant(2))
     types = {op.type for op in tf.get_default_graph().get_operations()}
-    assert "PrintV2" in types
+    assert "PyFunc" in types
     assert "ag__.print_" not in tf.autograph.to_code(printing)
     assert "converted_call(print)" in tf.autograph.to_code(
         printing, experimental_optional_features=features)
@@ -501,3 +501,47 @@ def test_defun_op_type_name_and_gradients():
         return x * x
 
     assert _run(tf.gradients(square(x), x)[0], {x: 2.0}) == 10.0
+
+
+# -- the r1 guide's notebook (site/en/r1/guide/autograph.ipynb) ------------------------------------
+
+
+def counting_prints(n):
+    i = 0
+    while i < n:
+        print("step", i)
+        i += 1
+    return n
+
+
+def loop_over_dataset(dataset, max_steps):
+    i = 0
+    total = 0
+    for x in dataset:
+        total += tf.cast(x, tf.int32)
+        i += 1
+        if i >= max_steps:
+            break
+    return i, total
+
+
+def test_print_of_tensors_goes_to_standard_output_formatted_by_numpy(capfd):
+    fn = tf.function(counting_prints, experimental_autograph_options=(
+        tf.autograph.experimental.Feature.BUILTIN_FUNCTIONS))
+    _run(fn(tf.constant(3)))
+    out, err = capfd.readouterr()
+    assert out == "step 0\nstep 1\nstep 2\n"
+    assert err == ""
+
+
+def test_for_over_a_dataset_in_a_graph_ends_with_the_data_or_a_break():
+    converted = tf.autograph.to_graph(loop_over_dataset)
+    short = converted(tf.data.Dataset.range(5), 100)
+    cut = converted(tf.data.Dataset.range(100).repeat(), 7)
+    assert _run(list(short)) == [5, 10]
+    assert _run(list(cut)) == [7, 21]
+
+
+def test_keras_predict_takes_a_1d_array_as_a_column_of_samples():
+    model = tf.keras.Sequential([tf.keras.layers.Lambda(lambda x: x * 2.0, input_shape=(1,))])
+    assert model.predict(np.array([3.0, 4.0])).tolist() == [[6.0], [8.0]]

@@ -22,7 +22,7 @@ from ..graph import Tensor, control_dependencies, convert_to_tensor, get_default
 from ..ops import control_flow_ops
 from ..ops.constant_op import identity
 from ..ops.cwise_ops import equal, logical_not, not_equal
-from ..ops.debug_ops import Assert, print_v2
+from ..ops.debug_ops import Assert
 from ..ops.shape_ops import shape as _shape_op
 from ..ops.tensor_array_ops import TensorArray
 from ..registry import OP_DEFS
@@ -153,7 +153,7 @@ def _side_effects(graph, start):
     return found
 
 
-_EFFECTS = frozenset({"PrintV2", "Print", "Assert"})
+_EFFECTS = frozenset({"PrintV2", "Print", "Assert", "PyFunc", "EagerPyFunc"})
 _NOT_EFFECTS = frozenset({"VariableV2", "Placeholder", "Const"})
 
 
@@ -418,6 +418,8 @@ def for_stmt(iterable, extra_test, body, state, names, opts=None):
         return _tf_range_for(iterable, extra_test, body, state, names, opts)
     if is_tensor(iterable):
         return _tf_tensor_for(iterable, extra_test, body, state, names, opts)
+    if hasattr(iterable, "make_one_shot_iterator") and not _eager():
+        return _tf_dataset_for(iterable, extra_test, body, state, names, opts)
     if isinstance(iterable, TensorArray):
         iterable = iterable.stack()
     for element in iterable:
@@ -471,13 +473,63 @@ def _tf_tensor_for(tensor, extra_test, body, state, names, opts):
     return out[1:]
 
 
+def _tf_dataset_for(dataset, extra_test, body, state, names, opts):
+    """A loop over a tf.data dataset in a graph: a while loop taking one element at a time
+    (``get_next_as_optional``), which ends with the dataset or at a break."""
+    from ..data.experimental_ops import get_next_as_optional  # noqa: PLC0415
+
+    iterator = dataset.make_one_shot_iterator()
+    first = get_next_as_optional(iterator)
+    element = first.get_value()
+    flat = nest.flatten(element)
+    count = len(flat)
+
+    def test(has_value, *rest):
+        if extra_test is None:
+            return has_value
+        return and_(lambda: has_value, lambda: extra_test(*rest[count:]))
+
+    def step(has_value, *rest):
+        value = nest.pack_sequence_as(element, list(rest[:count]))
+        new_state = body(value, *rest[count:])
+        following = get_next_as_optional(iterator)
+        return (following.has_value(), *nest.flatten(following.get_value()), *new_state)
+
+    out = _tf_while(test, step, (first.has_value(), *flat, *state),
+                    ("has_value", *[f"element_{i}" for i in range(count)], *names), opts)
+    return out[1 + count:]
+
+
 # -- statements and builtins -------------------------------------------------------------------
 
 
 def print_(*args, **kwargs):
-    if any(is_tensor(a) for a in nest.flatten(args)):
-        return print_v2(*args, **kwargs)
+    """``print``: of tensors, an op printing their values to standard output when it runs
+    (as TensorFlow's AutoGraph, where ``tf.print`` alone would write to standard error)."""
+    unknown = sorted(set(kwargs) - {"sep", "end", "file", "flush"})
+    if unknown:
+        raise ValueError(f"invalid keyword arguments: {tuple(unknown)}")
+    if any(is_tensor(a) for a in args):
+        return _print_op(args, kwargs)
     return builtins.print(*args, **kwargs)
+
+
+def _print_op(args, kwargs):
+    """An op calling Python's print on the arguments' values when it runs (TensorFlow's
+    AutoGraph does the same with a py_func): NumPy's formatting, strings decoded."""
+    from ..ops.script_ops import py_func  # noqa: PLC0415
+
+    positions = [i for i, a in enumerate(args) if is_tensor(a)]
+    options = dict(kwargs, flush=True)
+
+    def print_values(*values):
+        items = list(args)
+        for i, value in zip(positions, values):
+            items[i] = value.decode("utf-8") if isinstance(value, bytes) else value
+        builtins.print(*items, **options)
+        return ()
+
+    return py_func(print_values, [args[i] for i in positions], [], name="print")
 
 
 def assert_stmt(test, message):

@@ -298,6 +298,8 @@ class Model(Network):
 
     def _standardize(self, x, y=None, sample_weight=None, class_weight=None):
         x = self._arrays(x, getattr(self, "input_names", ["input_1"]), "input")
+        # As TF 1.x's standardize_input_data: a 1-D input array is a column of samples.
+        x = [array[:, None] if array.ndim == 1 else array for array in x]
         self._ensure_built(x)
         self._check_inputs(x)
         if y is None:
