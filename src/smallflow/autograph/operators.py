@@ -480,8 +480,10 @@ def _tf_dataset_for(dataset, extra_test, body, state, names, opts):
 
     iterator = dataset.make_one_shot_iterator()
     first = get_next_as_optional(iterator)
-    element = first.get_value()
-    flat = nest.flatten(element)
+    # The optional's components as they are: empty values once the data has ended, when
+    # the loop's condition stops it (get_value would fail there).
+    element = nest.pack_sequence_as(iterator.output_types, list(first._components))
+    flat = list(first._components)
     count = len(flat)
 
     def test(has_value, *rest):
@@ -493,7 +495,7 @@ def _tf_dataset_for(dataset, extra_test, body, state, names, opts):
         value = nest.pack_sequence_as(element, list(rest[:count]))
         new_state = body(value, *rest[count:])
         following = get_next_as_optional(iterator)
-        return (following.has_value(), *nest.flatten(following.get_value()), *new_state)
+        return (following.has_value(), *following._components, *new_state)
 
     out = _tf_while(test, step, (first.has_value(), *flat, *state),
                     ("has_value", *[f"element_{i}" for i in range(count)], *names), opts)
