@@ -95,15 +95,22 @@ class _Runner:
         self._compiled_for = -1
         self._call = None
 
-    def __call__(self, *values):
+    def _compiled(self):
         fn = self._fn
-        exposed = fn._exposed
-        if self._compiled_for != len(exposed):
-            self._compiled_for = len(exposed)
-            self._kept = list(exposed)
+        if self._compiled_for != len(fn._exposed):
+            self._compiled_for = len(fn._exposed)
+            self._kept = list(fn._exposed)
             fetches = [*fn.outputs, *self._kept, *fn._sinks]
             self._call = self._subgraph(fetches, fn._feeds())
-        out = self._call(fn._feed_values(values))
+        return self._call
+
+    def outputs_only(self, feed_values):
+        """The outputs for the feeds' values (no kept values): eager calls."""
+        return self._compiled()(feed_values)
+
+    def __call__(self, *values):
+        fn = self._fn
+        out = self._compiled()(fn._feed_values(values))
         count = len(fn.outputs)
         bundle = dict(zip(self._kept, out[count:count + len(self._kept)]))
         if not count:
@@ -202,6 +209,8 @@ class ConcreteFunction(_Traced):
 
     # -- calling ------------------------------------------------------------------------------
     def _call_flat(self, flat_args, graph):
+        if graph._eager and not graph.tapes:
+            return self._eager_call(flat_args)
         inputs = self.call_inputs(flat_args)
         op_type = "StatefulPartitionedCall" if self.stateful else "PartitionedCall"
         attrs = {"f": self}
@@ -217,22 +226,21 @@ class ConcreteFunction(_Traced):
         op = graph.create_op(op_type, inputs, out_dtypes, attrs, op_type)
         return list(op.outputs[:-1])
 
-    def _eager_call(self, inputs):
+    def _eager_call(self, flat_args):
+        """A call while executing eagerly with no tape recording: the arguments' values into
+        the compiled plan, its results as EagerTensors."""
         plan = self._eager_plan
         if plan is None:
             from .eager.execute import STATE  # noqa: PLC0415 - loaded with eager mode
 
-            count = len(self.graph.inputs)
-            captured = [t._value for t in inputs[count:count + len(self.graph.captures)]]
-            plan = self._eager_plan = (count, captured, self.runner(STATE), self.output_dtypes)
-        count, captured, runner, out_dtypes = plan
-        values = [t._value for t in inputs[:count]]
+            captured = [t._value for t in self.captured_inputs]
+            plan = self._eager_plan = (captured, self.runner(STATE).outputs_only,
+                                       self.output_dtypes)
+        captured, run, out_dtypes = plan
+        values = [t._value for t in flat_args]
         values.extend(captured)  # eager values captured by the trace do not change
-        result = runner(*values)
-        if not out_dtypes:
-            return []
         return [EagerTensor(v if type(v) is np.ndarray else np.asarray(v), dtype)
-                for v, dtype in zip(result, out_dtypes)]
+                for v, dtype in zip(run(values), out_dtypes)]
 
     def __call__(self, *args, **kwargs):
         flat = [convert_to_tensor(a) for a in nest.flatten((args, kwargs))]
