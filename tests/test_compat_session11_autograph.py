@@ -545,3 +545,28 @@ def test_for_over_a_dataset_in_a_graph_ends_with_the_data_or_a_break():
 def test_keras_predict_takes_a_1d_array_as_a_column_of_samples():
     model = tf.keras.Sequential([tf.keras.layers.Lambda(lambda x: x * 2.0, input_shape=(1,))])
     assert model.predict(np.array([3.0, 4.0])).tolist() == [[6.0], [8.0]]
+
+
+def test_optimizer_slots_and_accumulators_made_inside_an_eager_function(eager):
+    w = tf.Variable([1.0, -2.0])
+    opt = tf.train.AdamOptimizer(0.1)
+
+    @tf.function
+    def step():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(w * w)
+        opt.apply_gradients(zip(tape.gradient(loss, [w]), [w]))
+        return loss
+
+    step()
+    step()
+    names = sorted(v.name for v in opt.variables())
+    assert names == ["Variable/Adam:0", "Variable/Adam_1:0", "beta1_power:0", "beta2_power:0"]
+    np.testing.assert_allclose(w.numpy(), [0.8, -1.8], rtol=1e-5)
+
+
+def test_a_call_op_read_back_from_a_graph_def_says_to_rebuild_it():
+    from smallflow.ops.function_call_ops import _call_kernel
+
+    with pytest.raises(tf.errors.InvalidArgumentError, match="rebuild the graph"):
+        _call_kernel({"f": {"name": "f"}}, None)

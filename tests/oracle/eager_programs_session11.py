@@ -136,7 +136,30 @@ def state_in_order(tf, record, texts):
     record["v"] = v.numpy()
 
 
-PROGRAMS = [traced_if, traced_while, training_step, tape_outside, variables_first_call,
+def keras_in_function(tf, record, texts):
+    model = tf.keras.Sequential([tf.keras.layers.Dense(5, activation="relu", input_shape=(4,)),
+                                 tf.keras.layers.Dense(3)])
+    model.set_weights([np.linspace(-0.6, 0.6, w.size).reshape(w.shape).astype(np.float32)
+                       for w in model.get_weights()])
+    opt = tf.train.AdamOptimizer(0.01)
+    x = tf.constant(np.linspace(-1.0, 1.0, 32).reshape(8, 4).astype(np.float32))
+    y = tf.constant(np.arange(8) % 3)
+
+    @tf.function
+    def step(x, y):
+        with tf.GradientTape() as tape:
+            logits = model(x)
+            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+                labels=y, logits=logits))
+        grads = tape.gradient(loss, model.trainable_variables)
+        opt.apply_gradients(zip(grads, model.trainable_variables))
+        return loss
+
+    record["losses"] = np.array([step(x, y).numpy() for _ in range(4)])
+    record["kernel"] = model.get_weights()[0]
+
+
+PROGRAMS = [keras_in_function, traced_if, traced_while, training_step, tape_outside, variables_first_call,
             retracing, state_in_order]
 
 

@@ -13,6 +13,7 @@ gradient op is another call, of the backward function, fed those values, so noth
 forward pass is computed twice (random draws and assignments included).
 """
 
+from ..errors import InvalidArgumentError
 from ..registry import RegisterGradient, register_op
 from ..tensor_shape import unknown_shape
 from .common import make_op
@@ -20,7 +21,13 @@ from .indexed_slices import IndexedSlices, densify
 
 
 def _call_kernel(attrs, state):
-    return attrs["f"].runner(state)
+    function = attrs.get("f")
+    if not hasattr(function, "runner"):
+        raise InvalidArgumentError(
+            None, None, "This function call op came from a GraphDef or .meta file: smallflow "
+            "keeps the bodies of tf.function and Defun only in graphs built in Python, so "
+            "rebuild the graph with the code that made it.")
+    return function.runner(state)
 
 
 def _call_shapes(op):

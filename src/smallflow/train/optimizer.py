@@ -225,7 +225,7 @@ class Optimizer:
     def _create_non_slot_variable(self, initial_value, name, colocate_with):
         """A non-trainable variable shared by all of this optimizer's updates in one graph."""
         graph = colocate_with.graph
-        key = (name, graph)
+        key = (name, _graph_key(graph))
         var = self._non_slot_dict.get(key)
         if var is None:
             outer = getattr(self, "_outer_scope", "")
@@ -236,14 +236,14 @@ class Optimizer:
         return var
 
     def _get_non_slot_variable(self, name, graph=None):
-        return self._non_slot_dict.get((name, graph or get_default_graph()))
+        return self._non_slot_dict.get((name, _graph_key(graph or get_default_graph())))
 
     def _non_slot_variables(self):
         return list(self._non_slot_dict.values())
 
     def variables(self):
         """The variables this optimizer created in the default graph, sorted by name."""
-        graph = get_default_graph()
+        graph = _graph_key(get_default_graph())
         found = [v for v in self._non_slot_variables() if v.graph is graph]
         found += [v for slot in self._slots.values() for v in slot.values() if v.graph is graph]
         return sorted(found, key=lambda v: v.name)
@@ -274,3 +274,11 @@ def _assert_valid_dtypes(tensors):
                 f"Invalid type {tensor.dtype!r} for {tensor.name}, expected: "
                 f"[{', '.join(repr(d) for d in _VALID_DTYPES)}]."
             )
+
+
+def _graph_key(graph):
+    """The graph an optimizer keeps its non-slot variables for: a tf.function trace's are
+    those of the graph (or eager context) it is called from, as TensorFlow's graph keys."""
+    while graph._outer_graph is not None:
+        graph = graph._outer_graph
+    return graph
