@@ -137,8 +137,9 @@ def state_in_order(tf, record, texts):
 
 
 def keras_in_function(tf, record, texts):
-    model = tf.keras.Sequential([tf.keras.layers.Dense(5, activation="relu", input_shape=(4,)),
-                                 tf.keras.layers.Dense(3)])
+    model = tf.keras.Sequential([
+        tf.keras.layers.Dense(5, activation="relu", input_shape=(4,)),
+        tf.keras.layers.Dense(3)])
     model.set_weights([np.linspace(-0.6, 0.6, w.size).reshape(w.shape).astype(np.float32)
                        for w in model.get_weights()])
     opt = tf.train.AdamOptimizer(0.01)
@@ -159,8 +160,8 @@ def keras_in_function(tf, record, texts):
     record["kernel"] = model.get_weights()[0]
 
 
-PROGRAMS = [keras_in_function, traced_if, traced_while, training_step, tape_outside, variables_first_call,
-            retracing, state_in_order]
+PROGRAMS = [keras_in_function, traced_if, traced_while, training_step, tape_outside,
+            variables_first_call, retracing, state_in_order]
 
 
 def _import(backend):
