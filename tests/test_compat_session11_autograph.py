@@ -577,3 +577,34 @@ def test_a_call_op_read_back_from_a_graph_def_says_to_rebuild_it():
 
     with pytest.raises(tf.errors.InvalidArgumentError, match="rebuild the graph"):
         _call_kernel({"f": {"name": "f"}}, None)
+
+
+class _Base:
+    def call(self, x):
+        return x + 1.0
+
+
+class _Child(_Base):
+    def call(self, x):
+        if x > 0:  # noqa: SIM108 - the statement form is what AutoGraph converts
+            y = super().call(x)
+        else:
+            y = x
+        return y
+
+
+def test_zero_argument_super_in_a_converted_branch():
+    converted = tf.autograph.to_graph(_Child().call)
+    assert _run([converted(tf.constant(2.0)), converted(tf.constant(-2.0))]) == [3.0, -2.0]
+
+
+def test_relax_shapes_traces_again_with_the_differing_dimensions_unknown(eager):
+    traces = []
+
+    @tf.function(experimental_relax_shapes=True)
+    def total(x):
+        traces.append(x.shape.as_list())
+        return tf.reduce_sum(x)
+
+    assert [total(tf.ones([n])).numpy() for n in (2, 3, 4, 5)] == [2.0, 3.0, 4.0, 5.0]
+    assert traces == [[2], [None]]  # TensorFlow's traces for the same calls

@@ -569,6 +569,9 @@ CASES.update({
         x, [[0.1, 0.2, 0.8, 0.9], [0.7, 0.9, 0.2, 0.3]], [0, 0], [3, 2])),
 })
 
+DEFUN_MODULE = "smallflow.python.framework.function"
+
+
 def _sine_times(x):
     return tf.sin(x) * x
 
@@ -592,7 +595,7 @@ def _differentiable_op_types():
     # makes some); their gradients are those of the call ops above.
     return {op_type for op_type, fn in GRADIENTS.items()
             if fn is not None and op_type in OP_DEFS and op_type != "PreventGradient"
-            and GRADIENTS._where.get(op_type) != "smallflow.python.framework.function"}
+            and GRADIENTS.where(op_type) != DEFUN_MODULE}
 
 
 def test_every_differentiable_op_type_has_a_gradient_check():

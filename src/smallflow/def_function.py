@@ -327,6 +327,21 @@ def _pack(structure, outputs):
 # -- the polymorphic function ------------------------------------------------------------------
 
 
+def _shape_of(leaf):
+    return as_shape(leaf.shape)
+
+
+def _dtype_of(leaf):
+    return _dtypes.as_dtype(leaf.dtype).base_dtype
+
+
+def _most_specific(a, b):
+    """The dimensions ``a`` and ``b`` share; those that differ unknown."""
+    if a.ndims is None or b.ndims is None or a.ndims != b.ndims:
+        return as_shape(None)
+    return as_shape([x if x == y else None for x, y in zip(a.as_list(), b.as_list())])
+
+
 def _is_tensor_like(value):
     return isinstance(value, Tensor | np.ndarray | TensorSpec)
 
@@ -367,6 +382,8 @@ class Function:
         self._input_signature = input_signature
         self._autograph = autograph
         self._options = experimental_autograph_options
+        self._relax_shapes = bool(experimental_relax_shapes)
+        self._relaxed = {}  # (graph, structure, dtypes and ranks) -> (shapes, trace)
         self._cache = {}
         self._fast_cache = {}
         self._traced_once = False
@@ -392,7 +409,7 @@ class Function:
         if found is None:
             bound = self._python_function.__get__(instance, owner)
             found = type(self)(bound, self._name, self._input_signature, self._autograph,
-                               self._options)
+                               self._options, self._relax_shapes)
             with contextlib.suppress(TypeError):  # an instance not weakly referable
                 self._bound[instance] = found
         return found
@@ -447,6 +464,8 @@ class Function:
         args, kwargs = self._canonical(args, kwargs)
         key = self._key(graph, args, kwargs)
         found = self._cache.get(key)
+        if found is None and self._relax_shapes and self._input_signature is None:
+            found, args, kwargs = self._relaxed_trace(graph, args, kwargs)
         if found is None:
             found = self._trace(graph, args, kwargs, allow_variables=not self._traced_once)
             if found.graph.created_variables:
@@ -455,6 +474,36 @@ class Function:
                 found = self._trace(graph, args, kwargs, allow_variables=False)
             self._cache[key] = found
         return found, args, kwargs
+
+    def _relaxed_trace(self, graph, args, kwargs):
+        """``experimental_relax_shapes``: a trace whose argument dimensions that differed
+        between calls are unknown, shared by every call of those dtypes and ranks (as
+        TensorFlow 1.15 relaxes them after a second shape is seen)."""
+        leaves = nest.flatten((args, kwargs))
+        tensors = [i for i, leaf in enumerate(leaves) if _is_tensor_like(leaf)]
+        shapes = [_shape_of(leaves[i]) for i in tensors]
+        rank_key = [_leaf_key(leaf) if i not in tensors else
+                    ("tensor", _dtype_of(leaf), None if _shape_of(leaf).ndims is None
+                     else _shape_of(leaf).ndims) for i, leaf in enumerate(leaves)]
+        structure = repr(nest.pack_sequence_as((args, kwargs), [0] * len(leaves)))
+        rank_key = (graph, structure, tuple(rank_key))
+        known = self._relaxed.get(rank_key)
+        if known is None:
+            self._relaxed[rank_key] = (shapes, None)
+            return None, args, kwargs
+        seen, trace = known
+        if trace is not None and all(old.is_compatible_with(new)
+                                     for old, new in zip(seen, shapes)):
+            return trace, args, kwargs
+        merged = [_most_specific(old, new) for old, new in zip(seen, shapes)]
+        specs = list(leaves)
+        for i, shape in zip(tensors, merged):
+            specs[i] = TensorSpec(shape, _dtype_of(leaves[i]))
+        spec_args, spec_kwargs = nest.pack_sequence_as((args, kwargs), specs)
+        trace = self._trace(graph, spec_args, spec_kwargs,
+                            allow_variables=not self._traced_once)
+        self._relaxed[rank_key] = (merged, trace)
+        return trace, args, kwargs
 
     def get_concrete_function(self, *args, **kwargs):
         """The trace for these arguments (TensorSpecs allowed), traced now if need be."""

@@ -27,6 +27,10 @@ class Registry:
     def __contains__(self, name):
         return name in self._entries
 
+    def where(self, name):
+        """The module that registered ``name``."""
+        return self._where[name]
+
     def __iter__(self):
         return iter(self._entries)
 

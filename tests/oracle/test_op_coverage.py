@@ -105,7 +105,10 @@ def _has_tensorboard():
 
 def test_every_registered_op_is_compared_or_listed(built):
     excused = set() if _has_tensorboard() else NEEDS_TENSORBOARD
-    missing = sorted(set(OP_DEFS) - built - set(NOT_COMPARED) - excused)
+    # Defun registers an op type per traced function (the session11/defun case builds one).
+    defun = {name for name in OP_DEFS
+             if OP_DEFS.where(name) == "smallflow.python.framework.function"}
+    missing = sorted(set(OP_DEFS) - built - set(NOT_COMPARED) - excused - defun)
     assert not missing, (f"op types no oracle case builds: {missing}; add a case "
                          "(tests/oracle/cases_coverage.py) or a reason to NOT_COMPARED")
 

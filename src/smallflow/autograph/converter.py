@@ -473,8 +473,11 @@ def _thunk(expr):
 
 
 class _Expressions(ast.NodeTransformer):
-    def __init__(self, features):
+    def __init__(self, features, self_name=None):
         self._features = features
+        # The method's first parameter: zero-argument super() needs it spelled out, as the
+        # call may now sit in a generated function whose first argument is something else.
+        self._self_name = self_name
 
     def visit_FunctionDef(self, node):
         # Nested functions were converted as a whole (their own passes); generated ones
@@ -525,6 +528,10 @@ class _Expressions(ast.NodeTransformer):
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
                 func.value.id == "ag__":
             return node
+        if isinstance(func, ast.Name) and func.id == "super" and not node.args and \
+                self._self_name is not None:
+            node.args = [_name("__class__"), _name(self._self_name)]
+            return node
         if isinstance(func, ast.Name) and func.id in _SKIP_CALLS:
             return node
         if isinstance(func, ast.Name) and func.id == "print" and \
@@ -554,7 +561,9 @@ def convert_tree(func, features=frozenset()):
     conversions asked for (``LISTS``, ``ASSERT_STATEMENTS``, ``BUILTIN_FUNCTIONS``,
     ``EQUALITY_OPERATORS``), as in TensorFlow."""
     convert_function_def(func, features=features)
-    func.body = [_Expressions(features).visit(stmt) for stmt in func.body]
+    params = [*func.args.posonlyargs, *func.args.args]
+    self_name = params[0].arg if params else None
+    func.body = [_Expressions(features, self_name).visit(stmt) for stmt in func.body]
     func.body = [s for s in func.body if s is not None]
     ast.fix_missing_locations(func)
     return func

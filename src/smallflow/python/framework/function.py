@@ -83,7 +83,7 @@ class _DefinedFunction:
             digest = hashlib.sha1(text.encode()).hexdigest()[:8]
             op_type = f"{self._func.__name__}_{digest}"
         if op_type not in OP_DEFS:
-            register_op(op_type, _call_kernel, _defun_shapes, stateful=True)
+            register_op(op_type, _defun_kernel, _defun_shapes, stateful=True)
             grad = self._gradient()
             GRADIENTS.register(op_type, grad, __name__)
         self._op_type = op_type
@@ -125,6 +125,11 @@ class _DefinedFunction:
         if not outputs:
             return op
         return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+
+def _defun_kernel(attrs, state):
+    # Registered from this module, so the registries tell these per-function op types apart.
+    return _call_kernel(attrs, state)
 
 
 class _Spec:
