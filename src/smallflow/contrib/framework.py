@@ -114,17 +114,25 @@ def arg_scope(list_ops_or_scope, **kwargs):
 # -- variables ----------------------------------------------------------------------------------
 
 
+@add_arg_scope
 def variable(name, shape=None, dtype=None, initializer=None, regularizer=None, trainable=True,
              collections=None, caching_device=None, device=None, partitioner=None,
              custom_getter=None, use_resource=None, synchronization=None, aggregation=None):
-    """``get_variable`` that also files the variable under ``collections`` (and globals)."""
+    """``get_variable`` that also files the variable under ``collections`` (and globals),
+    placed on ``device`` (a string or a function of the op) when given. Takes arg_scope
+    defaults (TF-Slim's model_deploy sets ``device`` this way)."""
+    from ..graph import device as device_scope
+
     collections = list(collections or [])
     wanted = [GraphKeys.GLOBAL_VARIABLES, *collections]
     wanted = list(dict.fromkeys(wanted))
-    return get_variable(name, shape, dtype, initializer, regularizer, trainable,
-                        collections=wanted, custom_getter=custom_getter)
+    placement = device_scope(device) if device else contextlib.nullcontext()
+    with placement:
+        return get_variable(name, shape, dtype, initializer, regularizer, trainable,
+                            collections=wanted, custom_getter=custom_getter)
 
 
+@add_arg_scope
 def model_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
                    trainable=True, collections=None, caching_device=None, device=None,
                    partitioner=None, custom_getter=None, use_resource=None,
@@ -132,7 +140,7 @@ def model_variable(name, shape=None, dtype=None, initializer=None, regularizer=N
     """A variable that also joins the MODEL_VARIABLES collection."""
     collections = [*(collections or []), GraphKeys.MODEL_VARIABLES]
     return variable(name, shape, dtype, initializer, regularizer, trainable, collections,
-                    custom_getter=custom_getter)
+                    device=device, custom_getter=custom_getter)
 
 
 def _scope_filter(scope, suffix, collection):

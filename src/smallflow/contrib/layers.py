@@ -17,7 +17,6 @@ from ..graph import (
     GraphKeys,
     Tensor,
     add_to_collection,
-    add_to_collections,
     control_dependencies,
     convert_to_tensor,
     get_collection,
@@ -33,6 +32,7 @@ from ._missing import missing_attribute
 from .framework import add_arg_scope
 
 __all__ = [
+    "bias_add", "separable_conv2d", "separable_convolution2d", "utils",
     "conv2d_transpose", "convolution2d_transpose", "repeat", "stack",
     # TF 1.0 feature columns (layers_feature_columns.py)
     "bucketized_column", "create_feature_spec_for_parsing", "crossed_column",
@@ -194,9 +194,11 @@ def apply_regularization(regularizer, weights_list=None):
 
 
 def _collect_output(outputs_collections, scope_name, outputs):
-    if outputs_collections:
-        add_to_collections(outputs_collections, outputs)
-    return outputs
+    """Add ``outputs`` to ``outputs_collections`` with the layer's full scope name as its alias
+    (slim nets' ``end_points`` keys)."""
+    from .layers_utils import collect_named_outputs
+
+    return collect_named_outputs(outputs_collections, scope_name, outputs)
 
 
 def _weights_and_biases(shape, dtype, num_outputs, weights_initializer, weights_regularizer,
@@ -414,13 +416,13 @@ def _pool(pool, default_name, inputs, kernel_size, stride, padding, data_format,
     stride_hw = _pair(stride, "stride")
     if data_format not in ("NHWC", "NCHW"):
         raise ValueError(f"data_format has to be either NCHW or NHWC, got {data_format!r}")
-    with name_scope(scope or default_name):
+    with name_scope(scope or default_name) as sc:
         if data_format == "NHWC":
             ksize, strides = [1, *kernel_hw, 1], [1, *stride_hw, 1]
         else:
             ksize, strides = [1, 1, *kernel_hw], [1, 1, *stride_hw]
         outputs = pool(inputs, ksize, strides, padding.upper(), data_format=data_format)
-        return _collect_output(outputs_collections, default_name, outputs)
+        return _collect_output(outputs_collections, sc, outputs)
 
 
 @add_arg_scope
@@ -441,7 +443,7 @@ def avg_pool2d(inputs, kernel_size, stride=2, padding="VALID", data_format="NHWC
 def dropout(inputs, keep_prob=0.5, noise_shape=None, is_training=True,
             outputs_collections=None, scope=None, seed=None):
     """Dropout with ``keep_prob`` when ``is_training`` (a bool or bool tensor), else identity."""
-    with name_scope(scope or "Dropout"):
+    with name_scope(scope or "Dropout") as sc:
         inputs = convert_to_tensor(inputs)
         if isinstance(is_training, Tensor):
             active = math_ops.cast(is_training, inputs.dtype)
@@ -451,13 +453,13 @@ def dropout(inputs, keep_prob=0.5, noise_shape=None, is_training=True,
             outputs = nn_ops.dropout(inputs, keep_prob, noise_shape=noise_shape, seed=seed)
         else:
             outputs = array_ops.identity(inputs)
-        return _collect_output(outputs_collections, "Dropout", outputs)
+        return _collect_output(outputs_collections, sc, outputs)
 
 
 @add_arg_scope
 def flatten(inputs, outputs_collections=None, scope=None):
     """``[batch, d1, d2, ...]`` -> ``[batch, d1 * d2 * ...]``."""
-    with name_scope(scope or "Flatten"):
+    with name_scope(scope or "Flatten") as sc:
         inputs = convert_to_tensor(inputs)
         dims = inputs.shape.as_tuple()
         if dims is None or len(dims) < 1:
@@ -467,7 +469,7 @@ def flatten(inputs, outputs_collections=None, scope=None):
         else:
             batch = array_ops.shape(inputs)[0]
             outputs = array_ops.reshape(inputs, array_ops.stack([batch, -1]))
-        return _collect_output(outputs_collections, "Flatten", outputs)
+        return _collect_output(outputs_collections, sc, outputs)
 
 
 @add_arg_scope
@@ -500,13 +502,13 @@ def embed_sequence(ids, vocab_size=None, embed_dim=None, unique=False, initializ
 
 def one_hot_encoding(labels, num_classes, on_value=1.0, off_value=0.0,
                      outputs_collections=None, scope=None):
-    with name_scope(scope or "OneHotEncoding"):
+    with name_scope(scope or "OneHotEncoding") as sc:
         labels = convert_to_tensor(labels)
         if labels.dtype == dtypes.int32:
             labels = math_ops.cast(labels, dtypes.int64)
         outputs = array_ops.one_hot(labels, num_classes, on_value=on_value,
                                     off_value=off_value)
-        return _collect_output(outputs_collections, "OneHotEncoding", outputs)
+        return _collect_output(outputs_collections, sc, outputs)
 
 
 @add_arg_scope
@@ -580,7 +582,14 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
             outputs = array_ops.identity(outputs)
     if activation_fn is not None:
         outputs = activation_fn(outputs)
-    return _collect_output(outputs_collections, scope, outputs)
+    return _collect_output(outputs_collections, _full_scope_name(scope), outputs)
+
+
+def _full_scope_name(name):
+    from ..variable_scope import get_variable_scope
+
+    outer = get_variable_scope().name
+    return f"{outer}/{name}" if outer else name
 
 
 # -- optimize_loss -----------------------------------------------------------------------------
@@ -713,4 +722,6 @@ from .layers_feature_columns import (  # noqa: E402
 )
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.layers")
+from . import layers_utils as utils  # noqa: E402 - contrib.layers.utils (slim.utils)
+from .layers_extra import bias_add, separable_conv2d, separable_convolution2d  # noqa: E402
 from .normalization import layer_norm  # noqa: E402 - its own module, sharing the helpers above

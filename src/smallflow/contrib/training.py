@@ -1,5 +1,7 @@
 """``tf.contrib.training``: ``HParams``, the hyperparameter container of TF1 programs (NMT,
-tensor2tensor), with its ``"a=1,b=[2,3]"`` parser and JSON round trip.
+tensor2tensor), with its ``"a=1,b=[2,3]"`` parser and JSON round trip; the train-op helpers
+(``create_train_op``, ``train``: training_loop.py) and the evaluation loop
+(``evaluate_once``, ``evaluate_repeatedly``: training_evaluation.py) TF-Slim builds on.
 
 Each hyperparameter keeps the type of its first value: later values are cast to it when the
 cast loses nothing (an int into a float) and refused otherwise (a float into an int, a
@@ -11,8 +13,29 @@ import numbers
 import re
 
 from ._missing import missing_attribute
+from .training_evaluation import (
+    StopAfterNEvalsHook,
+    SummaryAtEndHook,
+    checkpoints_iterator,
+    evaluate_once,
+    evaluate_repeatedly,
+    get_or_create_eval_step,
+    wait_for_new_checkpoint,
+)
+from .training_loop import (
+    add_gradients_summaries,
+    clip_gradient_norms,
+    clip_gradient_norms_fn,
+    create_train_op,
+    multiply_gradients,
+    train,
+)
 
-__all__ = ["HParams", "parse_values"]
+__all__ = ["HParams", "StopAfterNEvalsHook", "SummaryAtEndHook", "add_gradients_summaries",
+           "checkpoints_iterator", "clip_gradient_norms", "clip_gradient_norms_fn",
+           "create_train_op", "evaluate_once", "evaluate_repeatedly",
+           "get_or_create_eval_step", "multiply_gradients", "parse_values", "train",
+           "wait_for_new_checkpoint"]
 
 _PARAM_RE = re.compile(r"(?P<name>[a-zA-Z][\w\.]*)(\[\s*(?P<index>\d+)\s*\])?\s*=\s*"
                        r"((?P<val>[^,\[]*)|\[(?P<vals>[^\]]*)\])($|,\s*)")

@@ -12,11 +12,11 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..example_proto import messages
-from ..graph import convert_to_tensor, name_scope
+from ..graph import Tensor, convert_to_tensor, name_scope
 from ..op_signature import signature, type_list
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, as_shape
-from .common import make_op
+from .common import constant_value, make_op
 from .sparse_tensor import SparseTensor, SparseTensorValue  # noqa: F401
 
 __all__ = ["FixedLenFeature", "SparseTensor", "VarLenFeature", "parse_example",
@@ -108,7 +108,8 @@ def _parse_kernel(attrs):
                 # ``[row, ...]``: a scalar feature's 0-d row is copied in, not stored whole
                 # as one object.
                 stacked[row, ...] = value
-            outputs.append(stacked[0] if single else stacked)
+            # ``[0, ...]`` keeps a 0-d array (a bare bytes object for a scalar string).
+            outputs.append(stacked[0, ...] if single else stacked)
         for key, dtype in sparse:
             indices, values = [], []
             longest = 0
@@ -155,6 +156,19 @@ register_op("ParseExample", _parse_kernel, _parse_shapes,
 NotDifferentiable("ParseExample")
 
 
+def _default_value(key, value):
+    """A FixedLenFeature default: a Python/NumPy value, or a tensor whose value is known when
+    the graph is built (TF-Slim's datasets pass ``tf.zeros([1], dtype=tf.int64)``)."""
+    if not isinstance(value, Tensor):
+        return value
+    known = constant_value(value)
+    if known is None:
+        raise ValueError(f"The default_value of FixedLenFeature {key!r} is the tensor "
+                         f"{value.name}, whose value is not known when the graph is built; "
+                         f"smallflow needs a constant default")
+    return known
+
+
 def _parse(serialized, features, single, name):
     if not features:
         raise ValueError("Missing: features was empty.")
@@ -170,7 +184,7 @@ def _parse(serialized, features, single, name):
                                  f"got {spec.shape}")
             default = None
             if spec.default_value is not None:
-                default = np.asarray(spec.default_value, dtype=_np(dtype))
+                default = np.asarray(_default_value(key, spec.default_value), dtype=_np(dtype))
                 if dtype == dtypes.string:
                     # Strings are bytes in tensors, as TensorFlow converts the default.
                     default = np.vectorize(lambda v: v.encode() if isinstance(v, str) else v,

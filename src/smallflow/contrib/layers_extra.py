@@ -1,0 +1,100 @@
+"""``tf.contrib.layers.separable_conv2d`` and ``bias_add``: the slim layers the Inception-v2,
+MobileNet and NASNet definitions use, beside the core layers of ``layers.py``."""
+
+from .. import init_ops
+from ..graph import convert_to_tensor
+from ..ops import nn_extra_ops, nn_ops
+from ..variable_scope import variable_scope
+from . import framework
+from .framework import add_arg_scope
+from .layers import _collect_output, _pair, xavier_initializer
+
+__all__ = ["bias_add", "separable_conv2d", "separable_convolution2d"]
+
+
+def _channels(inputs, data_format, layer):
+    axis = 1 if data_format == "NCHW" else -1
+    if inputs.shape.ndims != 4 or inputs.shape[axis].value is None:
+        raise ValueError(f"{layer} needs 4-D inputs with a known channel dimension, got "
+                         f"{inputs.name} of shape {inputs.shape}")
+    return inputs.shape[axis].value
+
+
+@add_arg_scope
+def separable_conv2d(inputs, num_outputs, kernel_size, depth_multiplier=1, stride=1,
+                     padding="SAME", data_format="NHWC", rate=1, activation_fn=nn_ops.relu,
+                     normalizer_fn=None, normalizer_params=None, weights_initializer=None,
+                     pointwise_initializer=None, weights_regularizer=None,
+                     biases_initializer=None, biases_regularizer=None, reuse=None,
+                     variables_collections=None, outputs_collections=None, trainable=True,
+                     scope=None):
+    """A depthwise convolution (``depthwise_weights [kh, kw, in, depth_multiplier]``) then,
+    unless ``num_outputs`` is None, a 1x1 ``pointwise_weights [1, 1, in * multiplier,
+    num_outputs]``; biases (without a normalizer), then the activation."""
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError(f"data_format has to be either NCHW or NHWC, got {data_format!r}")
+    weights_initializer = weights_initializer or xavier_initializer()
+    pointwise_initializer = pointwise_initializer or weights_initializer
+    if biases_initializer is None:
+        biases_initializer = init_ops.zeros_initializer()
+    kernel_hw = _pair(kernel_size, "kernel_size")
+    stride_hw = _pair(stride, "stride")
+    rate_hw = _pair(rate, "rate")
+    collections = list(variables_collections or [])
+    with variable_scope(scope, default_name="SeparableConv2d", reuse=reuse) as vs:
+        inputs = convert_to_tensor(inputs)
+        channels = _channels(inputs, data_format, "separable_conv2d")
+        depthwise = framework.model_variable(
+            "depthwise_weights", [*kernel_hw, channels, depth_multiplier], inputs.dtype,
+            weights_initializer, weights_regularizer, trainable,
+            collections=[*collections, "weights"])
+        strides = [1, *stride_hw, 1] if data_format == "NHWC" else [1, 1, *stride_hw]
+        rate_arg = rate_hw if rate_hw != [1, 1] else None
+        if num_outputs is not None:
+            pointwise = framework.model_variable(
+                "pointwise_weights", [1, 1, channels * depth_multiplier, num_outputs],
+                inputs.dtype, pointwise_initializer, weights_regularizer, trainable,
+                collections=[*collections, "weights"])
+            outputs = nn_extra_ops.separable_conv2d(inputs, depthwise, pointwise, strides,
+                                                    padding.upper(), rate=rate_arg,
+                                                    data_format=data_format)
+            width = num_outputs
+        else:
+            outputs = nn_extra_ops.depthwise_conv2d(inputs, depthwise, strides,
+                                                    padding.upper(), rate=rate_arg,
+                                                    data_format=data_format)
+            width = channels * depth_multiplier
+        if normalizer_fn is not None:
+            outputs = normalizer_fn(outputs, **(normalizer_params or {}))
+        elif biases_initializer is not None:
+            biases = framework.model_variable(
+                "biases", [width], inputs.dtype, biases_initializer, biases_regularizer,
+                trainable, collections=[*collections, "biases"])
+            outputs = nn_ops.bias_add(outputs, biases, data_format=data_format)
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return _collect_output(outputs_collections, vs.name, outputs)
+
+
+separable_convolution2d = separable_conv2d
+
+
+@add_arg_scope
+def bias_add(inputs, activation_fn=None, initializer=None, regularizer=None, reuse=None,
+             variables_collections=None, outputs_collections=None, trainable=True,
+             data_format="NHWC", scope=None):
+    """``inputs + biases`` (a model variable over the channel axis), then the activation."""
+    initializer = initializer or init_ops.zeros_initializer()
+    with variable_scope(scope, default_name="BiasAdd", reuse=reuse) as vs:
+        inputs = convert_to_tensor(inputs)
+        axis = 1 if data_format == "NCHW" and inputs.shape.ndims > 2 else -1
+        width = inputs.shape[axis].value
+        if width is None:
+            raise ValueError(f"Dims of shape must be known but is None: {inputs.name}")
+        biases = framework.model_variable(
+            "biases", [width], inputs.dtype, initializer, regularizer, trainable,
+            collections=[*list(variables_collections or []), "biases"])
+        outputs = nn_ops.bias_add(inputs, biases, data_format=data_format)
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return _collect_output(outputs_collections, vs.name, outputs)

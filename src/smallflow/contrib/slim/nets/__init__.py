@@ -1,0 +1,1 @@
+"""``tf.contrib.slim.nets``: the network definitions TF-Slim ships."""
