@@ -564,3 +564,15 @@ def test_model_variable_takes_a_device_from_arg_scope():
         v = slim.model_variable("v", shape=[2])
     assert v.device.lower().endswith("cpu:0")
     assert v in slim.get_model_variables()
+
+
+def test_batch_norm_variables_are_model_variables_and_join_variables_collections():
+    x = tf.placeholder(tf.float32, [2, 4, 4, 3])
+    slim.conv2d(x, 5, [3, 3], normalizer_fn=slim.batch_norm, scope="c",
+                normalizer_params={"scale": True, "variables_collections": {
+                    "moving_mean": ["moving_vars"], "moving_variance": ["moving_vars"]}})
+    names = {v.op.name for v in slim.get_model_variables()}
+    assert names == {"c/weights", "c/BatchNorm/beta", "c/BatchNorm/gamma",
+                     "c/BatchNorm/moving_mean", "c/BatchNorm/moving_variance"}
+    assert [v.op.name for v in tf.get_collection("moving_vars")] == [
+        "c/BatchNorm/moving_mean", "c/BatchNorm/moving_variance"]

@@ -564,6 +564,7 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
         with variable_scope(None, default_name="BatchNorm") as reserved:
             scope = reserved.name.rpartition("/")[2]
     before = list(get_collection(GraphKeys.UPDATE_OPS))
+    variables_before = list(get_collection(GraphKeys.GLOBAL_VARIABLES))
     outputs = normalize(
         inputs, axis=axis, momentum=decay, epsilon=epsilon, center=center, scale=scale,
         beta_initializer=initializers.get("beta", init_ops.zeros_initializer()),
@@ -573,6 +574,9 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
                                                      init_ops.ones_initializer()),
         beta_regularizer=regularizers.get("beta"), gamma_regularizer=regularizers.get("gamma"),
         training=is_training, trainable=trainable, name=scope, reuse=reuse)
+    from .layers_extra import file_batch_norm_variables
+
+    file_batch_norm_variables(variables_before, variables_collections)
     if updates_collections is None:
         # The moving averages update whenever the output is computed.
         added = [op for op in get_collection(GraphKeys.UPDATE_OPS) if op not in before]

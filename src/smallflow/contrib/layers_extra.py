@@ -2,14 +2,15 @@
 MobileNet and NASNet definitions use, beside the core layers of ``layers.py``."""
 
 from .. import init_ops
-from ..graph import convert_to_tensor
+from ..graph import GraphKeys, add_to_collections, convert_to_tensor, get_collection
 from ..ops import nn_extra_ops, nn_ops
 from ..variable_scope import variable_scope
 from . import framework
 from .framework import add_arg_scope
 from .layers import _collect_output, _pair, xavier_initializer
 
-__all__ = ["bias_add", "separable_conv2d", "separable_convolution2d"]
+__all__ = ["bias_add", "file_batch_norm_variables", "separable_conv2d",
+           "separable_convolution2d"]
 
 
 def _channels(inputs, data_format, layer):
@@ -98,3 +99,26 @@ def bias_add(inputs, activation_fn=None, initializer=None, regularizer=None, reu
         if activation_fn is not None:
             outputs = activation_fn(outputs)
         return _collect_output(outputs_collections, vs.name, outputs)
+
+
+_BATCH_NORM_VARIABLES = ("beta", "gamma", "moving_mean", "moving_variance")
+
+
+def file_batch_norm_variables(variables_before, variables_collections):
+    """File the variables a contrib ``batch_norm`` has just created as TF-Slim does: all four
+    are model variables, and each also joins ``variables_collections`` (a list for all, or a
+    dict keyed by ``beta``/``gamma``/``moving_mean``/``moving_variance``)."""
+    known = {id(v) for v in variables_before}
+    for var in get_collection(GraphKeys.GLOBAL_VARIABLES):
+        if id(var) in known:
+            continue
+        kind = var.op.name.rpartition("/")[2]
+        if kind not in _BATCH_NORM_VARIABLES:
+            continue
+        wanted = [GraphKeys.MODEL_VARIABLES]
+        if isinstance(variables_collections, dict):
+            wanted.extend(variables_collections.get(kind) or [])
+        elif variables_collections:
+            wanted.extend(variables_collections)
+        present = [key for key in wanted if any(v is var for v in get_collection(key))]
+        add_to_collections([key for key in wanted if key not in present], var)
