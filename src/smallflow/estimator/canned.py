@@ -9,7 +9,8 @@ FTRL at ``min(0.2, 1 / sqrt(number of linear columns))``; the linear part is
 labels are strings and the predicted ``classes`` are those strings.
 
 They follow TensorFlow 1.x's canned heads: the training loss is summed over the batch
-(``Reduction.SUM``), evaluation reports ``loss`` (its mean over batches), ``average_loss``
+(``Reduction.SUM``; ``loss_reduction`` picks another ``tf.losses.Reduction``), evaluation
+reports ``loss`` (its mean over batches), ``average_loss``
 (per example) and, for classifiers, ``accuracy`` (plus ``auc``, ``precision``, ``recall``
 and the label/prediction means for two classes). Predictions are dicts with ``logits``,
 ``probabilities``, ``class_ids`` and ``classes`` (or ``predictions`` for regressors).
@@ -100,17 +101,48 @@ def _label_ids(labels, label_vocabulary):
 _DEFAULT_SERVING_KEY = "serving_default"
 
 
-def _head_losses(per_example, weights):
+def _check_loss_reduction(loss_reduction):
+    """``None`` is TensorFlow 1.x's default (``SUM``); ``NONE`` and unknown keys are refused,
+    as TensorFlow's heads refuse them."""
+    from ..losses import Reduction
+
+    if loss_reduction is None:
+        return Reduction.SUM
+    if loss_reduction not in Reduction.all() or loss_reduction == Reduction.NONE:
+        raise ValueError(f"Invalid loss_reduction: {loss_reduction}")
+    return loss_reduction
+
+
+def _head_losses(per_example, weights, loss_reduction=None):
     """TF1's canned-head losses, under the caller's ``head`` scope with TensorFlow's op
     names (programs log them by name, e.g. tensorflow/models' wide_deep logs
     ``head/weighted_loss/Sum`` and ``head/truediv``): the training loss is the weighted
-    sum over the batch, the average loss that sum over the summed example weights."""
-    with name_scope("weighted_loss"):
-        weighted = per_example if weights is None else math_ops.multiply(per_example, weights)
-        loss = math_ops.reduce_sum(weighted, name="Sum")
+    sum over the batch reduced as ``loss_reduction`` says (``SUM`` by default; ``MEAN``
+    divides by the summed weights, ``SUM_OVER_BATCH_SIZE`` by the number of losses,
+    ``SUM_BY_NONZERO_WEIGHTS`` by the number of nonzero weights), the average loss that sum
+    over the summed example weights."""
+    from ..losses import Reduction
+
+    reduction = _check_loss_reduction(loss_reduction)
     example_weights = (array_ops.ones_like(per_example) if weights is None
                        else weights * array_ops.ones_like(per_example))
-    return loss, math_ops.truediv(loss, math_ops.reduce_sum(example_weights))
+    with name_scope("weighted_loss"):
+        weighted = per_example if weights is None else math_ops.multiply(per_example, weights)
+        total = math_ops.reduce_sum(weighted, name="Sum")
+        if reduction == Reduction.SUM:
+            loss = total
+        else:
+            if reduction == Reduction.MEAN:
+                count = math_ops.reduce_sum(example_weights)
+            elif reduction == Reduction.SUM_OVER_BATCH_SIZE:
+                count = math_ops.cast(array_ops.size(per_example), per_example.dtype,
+                                      name="num_elements")
+            else:
+                nonzero = math_ops.not_equal(example_weights, 0.0)
+                count = math_ops.reduce_sum(math_ops.cast(nonzero, per_example.dtype),
+                                            name="num_present")
+            loss = math_ops.div_no_nan(total, count, name="value")
+    return loss, math_ops.truediv(total, math_ops.reduce_sum(example_weights))
 
 
 def _loss_summaries(loss, average_loss):
@@ -154,7 +186,7 @@ def _classifier_exports(probabilities, all_classes, predictions, logistic):
 
 
 def _classifier_spec(features, labels, mode, logits, n_classes, optimizer, weight_column=None,
-                     label_vocabulary=None):
+                     label_vocabulary=None, loss_reduction=None):
     binary = n_classes == 2
     if binary:
         logistic = math_ops.sigmoid(logits)
@@ -189,7 +221,7 @@ def _classifier_spec(features, labels, mode, logits, n_classes, optimizer, weigh
             per_example = array_ops.expand_dims(
                 nn_ops.sparse_softmax_cross_entropy_with_logits(
                     labels=array_ops.reshape(labels, [-1]), logits=logits), 1)
-        loss, average_loss = _head_losses(per_example, weights)
+        loss, average_loss = _head_losses(per_example, weights, loss_reduction)
     if mode == ModeKeys.TRAIN:
         _loss_summaries(loss, average_loss)
         train_op = _minimize(optimizer, loss)
@@ -217,7 +249,7 @@ def _classifier_spec(features, labels, mode, logits, n_classes, optimizer, weigh
 
 
 def _regressor_spec(features, labels, mode, predictions_tensor, label_dimension, optimizer,
-                    weight_column=None):
+                    weight_column=None, loss_reduction=None):
     predictions = {"predictions": predictions_tensor}
     if mode == ModeKeys.PREDICT:
         regression = export.RegressionOutput(predictions_tensor)
@@ -229,7 +261,7 @@ def _regressor_spec(features, labels, mode, predictions_tensor, label_dimension,
     weights = _example_weights(features, weight_column)
     with name_scope("head"):
         per_example = math_ops.squared_difference(predictions_tensor, labels)
-        loss, average_loss = _head_losses(per_example, weights)
+        loss, average_loss = _head_losses(per_example, weights, loss_reduction)
     if mode == ModeKeys.TRAIN:
         _loss_summaries(loss, average_loss)
         train_op = _minimize(optimizer, loss)
@@ -286,6 +318,7 @@ class DNNClassifier(Estimator):
                  weight_column=None, label_vocabulary=None, optimizer="Adagrad",
                  activation_fn=nn.relu, dropout=None, input_layer_partitioner=None,
                  config=None, warm_start_from=None, loss_reduction=None, batch_norm=False):
+        _check_loss_reduction(loss_reduction)
         _check_classes(n_classes, label_vocabulary)
         columns = list(feature_columns)
 
@@ -295,7 +328,8 @@ class DNNClassifier(Estimator):
                                  dropout)
             return _classifier_spec(features, labels, mode, logits, n_classes,
                                     _optimizer(optimizer, 0.05), weight_column,
-                                    label_vocabulary)
+                                    label_vocabulary,
+                                    loss_reduction=loss_reduction)
 
         super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)
 
@@ -307,13 +341,15 @@ class DNNRegressor(Estimator):
                  weight_column=None, optimizer="Adagrad", activation_fn=nn.relu, dropout=None,
                  input_layer_partitioner=None, config=None, warm_start_from=None,
                  loss_reduction=None, batch_norm=False):
+        _check_loss_reduction(loss_reduction)
         columns = list(feature_columns)
 
         def model_fn(features, labels, mode, config):
             outputs = _dnn_logits(features, mode, columns, hidden_units, label_dimension,
                                   activation_fn, dropout)
             return _regressor_spec(features, labels, mode, outputs, label_dimension,
-                                   _optimizer(optimizer, 0.05), weight_column)
+                                   _optimizer(optimizer, 0.05), weight_column,
+                                   loss_reduction=loss_reduction)
 
         super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)
 
@@ -329,6 +365,7 @@ class LinearClassifier(Estimator):
     def __init__(self, feature_columns, model_dir=None, n_classes=2, weight_column=None,
                  label_vocabulary=None, optimizer="Ftrl", config=None, partitioner=None,
                  warm_start_from=None, loss_reduction=None, sparse_combiner="sum"):
+        _check_loss_reduction(loss_reduction)
         _check_classes(n_classes, label_vocabulary)
         columns = list(feature_columns)
 
@@ -337,7 +374,8 @@ class LinearClassifier(Estimator):
             logits = _linear_logits(features, columns, units, sparse_combiner)
             return _classifier_spec(features, labels, mode, logits, n_classes,
                                     _optimizer(optimizer, _linear_rate(columns)),
-                                    weight_column, label_vocabulary)
+                                    weight_column, label_vocabulary,
+                                    loss_reduction=loss_reduction)
 
         super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)
 
@@ -348,12 +386,14 @@ class LinearRegressor(Estimator):
     def __init__(self, feature_columns, model_dir=None, label_dimension=1, weight_column=None,
                  optimizer="Ftrl", config=None, partitioner=None, warm_start_from=None,
                  loss_reduction=None, sparse_combiner="sum"):
+        _check_loss_reduction(loss_reduction)
         columns = list(feature_columns)
 
         def model_fn(features, labels, mode, config):
             outputs = _linear_logits(features, columns, label_dimension, sparse_combiner)
             return _regressor_spec(features, labels, mode, outputs, label_dimension,
-                                   _optimizer(optimizer, _linear_rate(columns)), weight_column)
+                                   _optimizer(optimizer, _linear_rate(columns)), weight_column,
+                                   loss_reduction=loss_reduction)
 
         super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)
 
@@ -399,6 +439,7 @@ class DNNLinearCombinedClassifier(Estimator):
                  label_vocabulary=None, input_layer_partitioner=None, config=None,
                  warm_start_from=None, loss_reduction=None, batch_norm=False,
                  linear_sparse_combiner="sum"):
+        _check_loss_reduction(loss_reduction)
         _check_classes(n_classes, label_vocabulary)
         linear_columns = list(linear_feature_columns or [])
         dnn_columns = list(dnn_feature_columns or [])
@@ -412,7 +453,8 @@ class DNNLinearCombinedClassifier(Estimator):
                 features, mode, linear_columns, dnn_columns, dnn_hidden_units, units,
                 dnn_activation_fn, dnn_dropout, linear_optimizer, dnn_optimizer)
             return _classifier_spec(features, labels, mode, logits, n_classes, optimizers,
-                                    weight_column, label_vocabulary)
+                                    weight_column, label_vocabulary,
+                                    loss_reduction=loss_reduction)
 
         super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)
 
@@ -426,6 +468,7 @@ class DNNLinearCombinedRegressor(Estimator):
                  weight_column=None, input_layer_partitioner=None, config=None,
                  warm_start_from=None, loss_reduction=None, batch_norm=False,
                  linear_sparse_combiner="sum"):
+        _check_loss_reduction(loss_reduction)
         linear_columns = list(linear_feature_columns or [])
         dnn_columns = list(dnn_feature_columns or [])
         if not linear_columns and not dnn_columns:
@@ -438,6 +481,7 @@ class DNNLinearCombinedRegressor(Estimator):
                 label_dimension, dnn_activation_fn, dnn_dropout, linear_optimizer,
                 dnn_optimizer)
             return _regressor_spec(features, labels, mode, outputs, label_dimension,
-                                   optimizers, weight_column)
+                                   optimizers, weight_column,
+                                   loss_reduction=loss_reduction)
 
         super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)

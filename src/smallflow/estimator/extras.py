@@ -7,7 +7,13 @@ from .. import dtypes, feature_column, init_ops
 from ..ops import array_ops
 from ..ops.parsing_ops import FixedLenFeature
 from ..variable_scope import get_variable, variable_scope
-from .canned import _check_classes, _classifier_spec, _optimizer, _regressor_spec
+from .canned import (
+    _check_classes,
+    _check_loss_reduction,
+    _classifier_spec,
+    _optimizer,
+    _regressor_spec,
+)
 from .estimator import Estimator, ModeKeys
 
 __all__ = ["BaselineClassifier", "BaselineRegressor", "add_metrics",
@@ -28,6 +34,7 @@ class BaselineClassifier(Estimator):
 
     def __init__(self, model_dir=None, n_classes=2, weight_column=None, label_vocabulary=None,
                  optimizer="Ftrl", config=None, loss_reduction=None):
+        _check_loss_reduction(loss_reduction)
         _check_classes(n_classes, label_vocabulary)
         units = 1 if n_classes == 2 else n_classes
 
@@ -35,7 +42,8 @@ class BaselineClassifier(Estimator):
             logits = _bias_logits(features, units)
             return _classifier_spec(features, labels, mode, logits, n_classes,
                                     _optimizer(optimizer, 0.3), weight_column,
-                                    label_vocabulary)
+                                    label_vocabulary,
+                                    loss_reduction=loss_reduction)
 
         super().__init__(model_fn, model_dir, config)
 
@@ -45,10 +53,12 @@ class BaselineRegressor(Estimator):
 
     def __init__(self, model_dir=None, label_dimension=1, weight_column=None,
                  optimizer="Ftrl", config=None, loss_reduction=None):
+        _check_loss_reduction(loss_reduction)
         def model_fn(features, labels, mode, config):
             outputs = _bias_logits(features, label_dimension)
             return _regressor_spec(features, labels, mode, outputs, label_dimension,
-                                   _optimizer(optimizer, 0.3), weight_column)
+                                   _optimizer(optimizer, 0.3), weight_column,
+                                   loss_reduction=loss_reduction)
 
         super().__init__(model_fn, model_dir, config)
 

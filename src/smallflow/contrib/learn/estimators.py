@@ -7,14 +7,24 @@ Each is an adapter over the matching ``tf.estimator`` canned estimator: the same
 checkpoints and metrics. What the old API adds: ``x``/``y`` arrays become input functions
 (``fit``: shuffled batches of ``batch_size``, by default the whole ``x``, repeated; ``evaluate``
 and ``predict``: one pass in order); ``predict`` of a classifier yields class ids (TF 1.0's
-behaviour; ``predict_proba`` the probabilities), of a regressor the scores.
+behaviour; ``predict_proba`` the probabilities), of a regressor the scores. The training loss
+is the mean of the per-example losses (contrib.learn's heads take ``reduce_mean``), not the
+batch sum of tf.estimator's canned heads: the same learning rate takes steps batch-size
+times smaller.
 """
+
+import re
 
 import numpy as np
 
 from ... import estimator as _estimator
 from ...estimator import inputs as _inputs
 from ...graph import GraphKeys, get_default_graph
+from ...losses import Reduction
+
+# contrib.learn's heads train on the mean of the (weighted) per-example losses
+# (``reduce_mean``), where tf.estimator's canned heads sum them over the batch.
+_MEAN_LOSS = Reduction.SUM_OVER_BATCH_SIZE
 
 # Ops that end an input with OutOfRangeError (queues, tf.data iterators).
 _FEEDING_OPS = frozenset({"QueueDequeueV2", "QueueDequeueManyV2", "QueueDequeueUpToV2",
@@ -77,11 +87,49 @@ def _fed_input(x, y, input_fn, batch_size, shuffle, epochs):
     return _wrap(input_fn), ([FeedFnHook(feed_fn)] if feed_fn is not None else [])
 
 
-class _Adapter:
-    """fit / evaluate / predict of contrib.learn onto a tf.estimator Estimator."""
+def _numeric_keys(columns):
+    """The names of the real-valued columns among ``columns``."""
+    from ...feature_column import _NumericColumn
 
-    def __init__(self, estimator):
+    return frozenset(c.key for c in columns or () if isinstance(c, _NumericColumn))
+
+
+# tf.estimator's variable names (left) and contrib.learn's (right), for the parts both have:
+# the linear model's weights and bias, the DNN's layers.
+_LINEAR_WEIGHTS = re.compile(r"linear/linear_model/(?P<column>[^/]+)/weights(?P<rest>/.*)?")
+_LINEAR_BIAS = re.compile(r"linear/linear_model/bias_weights(?P<rest>/.*)?")
+_DNN_LAYER = re.compile(
+    r"dnn/(?P<layer>hiddenlayer_\d+|logits)/(?P<part>kernel|bias)(?P<rest>/.*)?")
+
+
+def _contrib_name(name, numeric_keys):
+    """contrib.learn's name of the tf.estimator variable ``name``: ``linear/<column>/weight``
+    for a real-valued column (``weights`` for the others), ``linear/bias_weight``,
+    ``dnn/hiddenlayer_<i>/weights`` and ``biases`` (optimizer slots keep their suffix)."""
+    match = _LINEAR_WEIGHTS.fullmatch(name)
+    if match:
+        column = match["column"]
+        kind = "weight" if column in numeric_keys else "weights"
+        return f"linear/{column}/{kind}{match['rest'] or ''}"
+    match = _LINEAR_BIAS.fullmatch(name)
+    if match:
+        return f"linear/bias_weight{match['rest'] or ''}"
+    match = _DNN_LAYER.fullmatch(name)
+    if match:
+        part = "weights" if match["part"] == "kernel" else "biases"
+        return f"dnn/{match['layer']}/{part}{match['rest'] or ''}"
+    return name
+
+
+class _Adapter:
+    """fit / evaluate / predict of contrib.learn onto a tf.estimator Estimator.
+
+    Variables are listed and read under contrib.learn's names (``linear/<column>/weight``,
+    ``dnn/hiddenlayer_0/weights``...); tf.estimator's names are accepted too."""
+
+    def __init__(self, estimator, feature_columns=()):
         self._estimator = estimator
+        self._numeric_keys = _numeric_keys(feature_columns)
 
     model_dir = property(lambda self: self._estimator.model_dir)
     config = property(lambda self: self._estimator.config)
@@ -120,8 +168,8 @@ class _Adapter:
 
     def _evaluation_estimator(self, metrics):
         """The canned estimator, evaluated as contrib.learn's were: ``loss`` is the mean loss
-        per example (weighted by the weight column; tf.estimator's is the sum per batch, and
-        its ``average_loss`` is not reported), plus ``metrics``."""
+        per example (weighted by the weight column; tf.estimator's ``average_loss`` is not
+        reported), plus ``metrics``."""
         from ... import estimator as core
         from ... import metrics as metrics_lib
         from ...ops import array_ops, math_ops
@@ -134,13 +182,16 @@ class _Adapter:
             spec = canned._call_model_fn(features, labels, mode)
             if mode != core.ModeKeys.EVAL:
                 return spec
+            # spec.loss is the batch's mean loss (sum over the batch size); contrib.learn
+            # reports the weighted sum over the summed weights.
+            loss = math_ops.cast(spec.loss, "float32")
             if weight_column:
                 total = math_ops.reduce_sum(math_ops.cast(features[weight_column], "float32"))
-            else:
-                total = math_ops.cast(array_ops.shape(labels)[0], "float32")
+                batch = math_ops.cast(array_ops.shape(labels)[0], "float32")
+                loss = loss * batch / total
             ops = dict(spec.eval_metric_ops)
             ops.pop("average_loss", None)
-            ops["loss"] = metrics_lib.mean(math_ops.cast(spec.loss, "float32") / total)
+            ops["loss"] = metrics_lib.mean(loss)
             ops.update(make_metrics_ops(metrics, features, labels,
                                         self._contrib_predictions(spec.predictions)))
             return spec._replace(eval_metric_ops=ops)
@@ -178,8 +229,13 @@ class _Adapter:
 
         return values() if as_iterable else np.array(list(values()))
 
+    def _names(self):
+        """contrib.learn's name -> tf.estimator's, for every variable of the checkpoint."""
+        return {_contrib_name(name, self._numeric_keys): name
+                for name in self._estimator.get_variable_names()}
+
     def get_variable_names(self):
-        return self._estimator.get_variable_names()
+        return list(self._names())
 
     def export_savedmodel(self, export_dir_base, serving_input_fn,
                           default_output_alternative_key=None, assets_extra=None,
@@ -194,7 +250,8 @@ class _Adapter:
             strip_default_attrs=strip_default_attrs)
 
     def get_variable_value(self, name):
-        return self._estimator.get_variable_value(name)
+        names = self._names()
+        return self._estimator.get_variable_value(names.get(name, name))
 
 
 class _Classifier(_Adapter):
@@ -254,7 +311,8 @@ class DNNClassifier(_Classifier):
         super().__init__(_estimator.DNNClassifier(
             hidden_units, feature_columns, model_dir=model_dir, n_classes=n_classes,
             weight_column=weight_column_name, label_vocabulary=label_keys,
-            optimizer=optimizer or "Adagrad", dropout=dropout, config=config, **kwargs))
+            optimizer=optimizer or "Adagrad", dropout=dropout, loss_reduction=_MEAN_LOSS,
+            config=config, **kwargs), feature_columns)
 
 
 class DNNRegressor(_Regressor):
@@ -270,7 +328,8 @@ class DNNRegressor(_Regressor):
         super().__init__(_estimator.DNNRegressor(
             hidden_units, feature_columns, model_dir=model_dir,
             label_dimension=label_dimension, weight_column=weight_column_name,
-            optimizer=optimizer or "Adagrad", dropout=dropout, config=config, **kwargs))
+            optimizer=optimizer or "Adagrad", dropout=dropout, loss_reduction=_MEAN_LOSS,
+            config=config, **kwargs), feature_columns)
 
 
 class LinearClassifier(_Classifier):
@@ -284,7 +343,8 @@ class LinearClassifier(_Classifier):
         super().__init__(_estimator.LinearClassifier(
             feature_columns, model_dir=model_dir, n_classes=n_classes,
             weight_column=weight_column_name, label_vocabulary=label_keys,
-            optimizer=optimizer or "Ftrl", config=config))
+            optimizer=optimizer or "Ftrl", loss_reduction=_MEAN_LOSS,
+            config=config), feature_columns)
 
 
 class LinearRegressor(_Regressor):
@@ -297,7 +357,9 @@ class LinearRegressor(_Regressor):
         self._weight_column = weight_column_name
         super().__init__(_estimator.LinearRegressor(
             feature_columns, model_dir=model_dir, label_dimension=label_dimension,
-            weight_column=weight_column_name, optimizer=optimizer or "Ftrl", config=config))
+            weight_column=weight_column_name, optimizer=optimizer or "Ftrl",
+            loss_reduction=_MEAN_LOSS,
+            config=config), feature_columns)
 
 
 class DNNLinearCombinedClassifier(_Classifier):
@@ -317,7 +379,9 @@ class DNNLinearCombinedClassifier(_Classifier):
             linear_optimizer=linear_optimizer or "Ftrl", dnn_feature_columns=dnn_feature_columns,
             dnn_optimizer=dnn_optimizer or "Adagrad", dnn_hidden_units=dnn_hidden_units,
             dnn_dropout=dnn_dropout, n_classes=n_classes, weight_column=weight_column_name,
-            label_vocabulary=label_keys, config=config, **kwargs))
+            label_vocabulary=label_keys, loss_reduction=_MEAN_LOSS,
+            config=config, **kwargs),
+            list(linear_feature_columns or []))
 
 
 class DNNLinearCombinedRegressor(_Regressor):
@@ -337,7 +401,9 @@ class DNNLinearCombinedRegressor(_Regressor):
             linear_optimizer=linear_optimizer or "Ftrl", dnn_feature_columns=dnn_feature_columns,
             dnn_optimizer=dnn_optimizer or "Adagrad", dnn_hidden_units=dnn_hidden_units,
             dnn_dropout=dnn_dropout, label_dimension=label_dimension,
-            weight_column=weight_column_name, config=config, **kwargs))
+            weight_column=weight_column_name, loss_reduction=_MEAN_LOSS,
+            config=config, **kwargs),
+            list(linear_feature_columns or []))
 
 
 def infer_real_valued_columns_from_input(x):
