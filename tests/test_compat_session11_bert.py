@@ -372,6 +372,54 @@ def test_estimator_training_writes_a_loss_summary(tmp_path):
     assert written == [(1, "loss_1"), (11, "loss_1"), (21, "loss_1")]
 
 
+def _train_in_monitored_session(folder, increment=True, **kwargs):
+    step = tf.train.get_or_create_global_step()
+    x = tf.Variable(1.0)
+    loss = tf.square(x)
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(
+        loss, global_step=step if increment else None)
+    stop = [tf.train.StopAtStepHook(last_step=22)] if increment else []
+    with tf.train.MonitoredTrainingSession(checkpoint_dir=folder, save_checkpoint_secs=None,
+                                           hooks=stop, **kwargs) as sess:
+        for _ in range(22 if not increment else 10**6):
+            if sess.should_stop():
+                break
+            sess.run(train)
+
+
+def test_step_counter_hook_writes_the_rate_as_a_summary(tmp_path):
+    pytest.importorskip("tensorboard", reason="needs the tensorboard extra")
+    _train_in_monitored_session(str(tmp_path), save_summaries_steps=None,
+                                log_step_count_steps=5)
+    # TensorBoard's global_step/sec curve: every 5 steps once the first run started the clock.
+    assert _events(str(tmp_path)) == [(6, "global_step/sec"), (11, "global_step/sec"),
+                                      (16, "global_step/sec"), (21, "global_step/sec")]
+
+
+def test_step_counter_hook_warns_when_the_global_step_does_not_move(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING, logger="smallflow"):
+        _train_in_monitored_session(str(tmp_path), increment=False, save_summaries_steps=None,
+                                    log_step_count_steps=5)
+    warned = [r.getMessage() for r in caplog.records
+              if "It seems that global step (tf.train.get_global_step) has not been "
+                 "increased" in r.getMessage()]
+    assert len(warned) == 5  # the first five times only
+    assert "Current value (could be stable): 0 vs previous value: 0" in warned[0]
+
+
+def test_tpu_estimator_writes_examples_per_second_to_the_model_dir(tmp_path):
+    pytest.importorskip("tensorboard", reason="needs the tensorboard extra")
+    estimator = tf.contrib.tpu.TPUEstimator(
+        use_tpu=False, model_fn=_tpu_model_fn, train_batch_size=16,
+        config=_run_config(tmp_path, log_step_count_steps=10, save_summary_steps=4))
+    estimator.train(_input_fn, max_steps=8)
+    tags = {}
+    for step, tag in _events(str(tmp_path)):
+        tags.setdefault(tag, []).append(step)
+    assert tags["examples/sec"] == tags["global_step/sec"] == [3, 5, 7]
+    assert tags["loss"] == [1, 5]
+
+
 # -- files written atomically get open()'s permissions ---------------------------------------
 
 

@@ -251,8 +251,12 @@ class ExamplesPerSecondHook(session_run_hook.StepCounterHook):
 
     def _log_and_record(self, elapsed_steps, elapsed_time, global_step):
         steps_per_sec = elapsed_steps / elapsed_time
+        examples_per_sec = self._batch_size * steps_per_sec
+        writer = self._summary_writer
+        session_run_hook._write_scalar(writer, "global_step/sec", steps_per_sec, global_step)
+        session_run_hook._write_scalar(writer, "examples/sec", examples_per_sec, global_step)
         logging.info("global_step/sec: %g", steps_per_sec)
-        logging.info("examples/sec: %g", self._batch_size * steps_per_sec)
+        logging.info("examples/sec: %g", examples_per_sec)
 
 
 class TPUEstimator(Estimator):
@@ -360,8 +364,10 @@ class TPUEstimator(Estimator):
         if isinstance(spec, TPUEstimatorSpec):
             spec = spec.as_estimator_spec()
         if mode == ModeKeys.TRAIN and (self._log_every_n_steps or self._log_every_n_secs):
-            hook = ExamplesPerSecondHook(self._batch_sizes[mode],
-                                         every_n_steps=self._log_every_n_steps,
-                                         every_n_secs=self._log_every_n_secs)
+            # The rates go to model_dir's events too, unless summaries are turned off.
+            hook = ExamplesPerSecondHook(
+                self._batch_sizes[mode], every_n_steps=self._log_every_n_steps,
+                every_n_secs=self._log_every_n_secs,
+                output_dir=self.model_dir if config.save_summary_steps else None)
             spec = spec._replace(training_hooks=(*spec.training_hooks, hook))
         return spec

@@ -322,7 +322,7 @@ def MonitoredTrainingSession(master="", is_chief=True, checkpoint_dir=None,  # n
         if summary_dir and global_step:
             if log_step_count_steps and log_step_count_steps > 0:
                 all_hooks.append(session_run_hook.StepCounterHook(
-                    every_n_steps=log_step_count_steps))
+                    every_n_steps=log_step_count_steps, output_dir=summary_dir))
             if (save_summaries_steps or save_summaries_secs) and get_default_graph() \
                     .get_collection(GraphKeys.SUMMARIES):
                 all_hooks.append(session_run_hook.SummarySaverHook(

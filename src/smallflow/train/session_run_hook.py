@@ -338,30 +338,77 @@ class CheckpointSaverHook(SessionRunHook):
 
 
 class StepCounterHook(SessionRunHook):
-    """Logs global steps per second every N steps or seconds."""
+    """Logs global steps per second every N steps or seconds, and writes the rate as a
+    ``global_step/sec`` summary to ``output_dir`` (or ``summary_writer``), as TensorBoard
+    shows it (writing needs the tensorboard extra; without it the rate is only logged)."""
 
     def __init__(self, every_n_steps=100, every_n_secs=None, output_dir=None,
                  summary_writer=None):
         if (every_n_steps is None) == (every_n_secs is None):
             raise ValueError("exactly one of every_n_steps and every_n_secs should be provided.")
         self._timer = SecondOrStepTimer(every_steps=every_n_steps, every_secs=every_n_secs)
+        self._output_dir = output_dir
+        self._summary_writer = summary_writer
+        self._last_global_step = None
 
     def begin(self):
+        if self._summary_writer is None and self._output_dir:
+            self._summary_writer = _summary_writer_for(self._output_dir)
         self._global_step = _global_step_tensor(self)
+        self._summary_tag = training_util.get_global_step().op.name + "/sec"
 
     def before_run(self, run_context):
         return SessionRunArgs(self._global_step)
 
     def after_run(self, run_context, run_values):
-        step = int(run_values.results) + 1
-        if self._timer.should_trigger_for_step(step):
-            elapsed, steps = self._timer.update_last_triggered_step(step)
-            if elapsed:
-                self._log_and_record(steps, elapsed, step)
+        stale = int(run_values.results)
+        if self._timer.should_trigger_for_step(stale + 1):
+            # Where the run left the step (an update may move it by more than one).
+            step = int(run_context.session.run(self._global_step))
+            if self._timer.should_trigger_for_step(step):
+                elapsed, steps = self._timer.update_last_triggered_step(step)
+                if elapsed is not None:
+                    self._log_and_record(steps, elapsed, step)
+        if stale == self._last_global_step:
+            logging.log_first_n(
+                logging.WARN, "It seems that global step (tf.train.get_global_step) has not "
+                "been increased. Current value (could be stable): %s vs previous value: %s. "
+                "You could increase the global step by passing tf.train.get_global_step() to "
+                "Optimizer.apply_gradients or Optimizer.minimize.", 5, stale,
+                self._last_global_step)
+        self._last_global_step = stale
+
+    def end(self, session=None):
+        # smallflow's writer queues events in a thread: written out here, not at exit.
+        if self._summary_writer is not None:
+            self._summary_writer.flush()
 
     def _log_and_record(self, elapsed_steps, elapsed_time, global_step):
         """Reports the rate; subclasses (TPUEstimator's ExamplesPerSecondHook) add theirs."""
-        logging.info("global_step/sec: %g", elapsed_steps / elapsed_time)
+        steps_per_sec = elapsed_steps / elapsed_time
+        _write_scalar(self._summary_writer, self._summary_tag, steps_per_sec, global_step)
+        logging.info("%s: %g", self._summary_tag, steps_per_sec)
+
+
+def _summary_writer_for(output_dir):
+    """The shared FileWriter of ``output_dir``, or None without tf.summary's extra."""
+    from .. import tb_protos
+    from .monitored_session import _summary_module
+
+    summary = _summary_module()
+    if summary is None or not tb_protos.available():
+        return None
+    return summary.FileWriterCache.get(output_dir)
+
+
+def _write_scalar(writer, tag, value, step):
+    """A one-value ``Summary`` at ``step`` (nothing without a writer)."""
+    if writer is None:
+        return
+    from .. import tb_protos
+
+    pb = tb_protos.load().summary_pb2
+    writer.add_summary(pb.Summary(value=[pb.Summary.Value(tag=tag, simple_value=value)]), step)
 
 
 class SummarySaverHook(SessionRunHook):
