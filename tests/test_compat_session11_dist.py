@@ -130,6 +130,11 @@ def test_fill_triangular_lays_out_entries_as_tensorflow():
     np.testing.assert_array_equal(upper, [[1.0, 2.0, 3.0], [0.0, 5.0, 6.0], [0.0, 0.0, 4.0]])
     with pytest.raises(ValueError, match="triangular"):
         tfd.fill_triangular([1.0, 2.0])
+    vector = np.arange(10.0).reshape(1, 10)
+    for upper in (False, True):
+        back = _run(tfd.fill_triangular_inverse(tfd.fill_triangular(vector, upper=upper),
+                                                upper=upper))
+        np.testing.assert_array_equal(back, vector)
 
 
 def _scalar_bijectors():
@@ -275,3 +280,20 @@ def test_transformed_distribution_caches_the_sample_source():
     y = got[0]
     want = -0.5 * np.log(y) ** 2 - 0.5 * np.log(2 * np.pi) - np.log(y)
     np.testing.assert_allclose(got[1], want, rtol=1e-5)
+
+
+def test_a_flows_log_det_jacobian_reuses_its_forward_pass():
+    # Invert(MAF).log_prob of data runs MAF's D-pass forward once: the log-det-Jacobian
+    # at the same point finds the forward's output instead of recomputing it.
+    calls = []
+
+    def shift_and_log_scale(y):
+        calls.append(y)
+        return 0.5 * y[..., ::-1], 0.1 * y[..., ::-1]
+
+    flow = tfb.MaskedAutoregressiveFlow(shift_and_log_scale_fn=shift_and_log_scale)
+    x = tf.constant([[0.3, -0.2, 1.0]])
+    flow.forward(x)
+    assert len(calls) == 3
+    flow.forward_log_det_jacobian(x, event_ndims=1)
+    assert len(calls) == 4

@@ -413,12 +413,14 @@ def _utilities(tf, np):
         tfd = tf.contrib.distributions
         fill, inverse, weighted = (tfd.fill_triangular, tfd.softplus_inverse,
                                    tfd.reduce_weighted_logsumexp)
+        unfill = tfd.fill_triangular_inverse
         diag_transform = tfd.matrix_diag_transform
     else:
         import tensorflow_probability as tfp
 
         fill, inverse = tfp.math.fill_triangular, tfp.math.softplus_inverse
         weighted = tfp.math.reduce_weighted_logsumexp
+        unfill = tfp.math.fill_triangular_inverse
 
         def diag_transform(matrix, transform):
             return tf.linalg.set_diag(matrix, transform(tf.linalg.diag_part(matrix)))
@@ -428,6 +430,10 @@ def _utilities(tf, np):
     out["fill_lower"] = fill(vector)
     out["fill_upper"] = fill(vector, upper=True)
     out["fill_batch"] = fill(tf.reshape(tf.range(20.0), [2, 10]))
+    square = tf.reshape(tf.range(18.0), [2, 3, 3])
+    out["unfill_lower"] = unfill(square)
+    out["unfill_upper"] = unfill(square, upper=True)
+    out["unfill_round_trip"] = unfill(fill(tf.reshape(tf.range(20.0), [2, 10])))
     out["softplus_inverse"] = inverse(tf.constant([1e-10, 1e-3, 0.5, 1.0, 10.0, 50.0]))
     logx = tf.constant([[0.0, 1.0, -1.0], [2.0, 2.0, 0.5]])
     w = tf.constant([[1.0, -0.5, 2.0], [1.0, -1.0, 3.0]])

@@ -54,9 +54,10 @@ class Bijector:
         self._validate_args = validate_args
         self._dtype = dtypes.as_dtype(dtype) if dtype is not None else None
         self._name = name or _camel_to_snake(type(self).__name__.lstrip("_"))
-        # (kind, tensor) -> tensor: x for a y it produced, y for an x it inverted.
-        self._from_y = {}
-        self._from_x = {}
+        # Both directions of every pair computed: x -> y (forward's, or the y an x was
+        # inverted from) and y -> x.
+        self._y_of = {}
+        self._x_of = {}
 
     graph_parents = property(lambda self: self._graph_parents)
     forward_min_event_ndims = property(lambda self: self._forward_min_event_ndims)
@@ -113,23 +114,27 @@ class Bijector:
         """``y = f(x)``."""
         with self._scope(name):
             x = self._convert(x, "x")
-            cached = self._from_x.get(x)
+            cached = self._y_of.get(x)
             if cached is not None:
                 return cached
             y = self._forward(x)
-            self._from_y[y] = x
+            self._remember(x, y)
             return y
 
     def inverse(self, y, name="inverse"):
         """``x = f^-1(y)``; the ``x`` a ``y`` came from when this bijector produced it."""
         with self._scope(name):
             y = self._convert(y, "y")
-            cached = self._from_y.get(y)
+            cached = self._x_of.get(y)
             if cached is not None:
                 return cached
             x = self._inverse(y)
-            self._from_x[x] = y
+            self._remember(x, y)
             return x
+
+    def _remember(self, x, y):
+        self._y_of[x] = y
+        self._x_of[y] = x
 
     def _forward(self, x):
         raise NotImplementedError(f"forward not implemented: {type(self).__name__}")
@@ -193,10 +198,10 @@ class Bijector:
         if self._own("_inverse_log_det_jacobian"):
             return self._inverse_log_det_jacobian(y)
         if self._own("_forward_log_det_jacobian"):
-            x = self._from_y.get(y)
+            x = self._x_of.get(y)
             if x is None:
                 x = self._inverse(y)
-                self._from_x[x] = y
+                self._remember(x, y)
             return -self._forward_log_det_jacobian(x)
         raise NotImplementedError(f"inverse_log_det_jacobian not implemented: "
                                   f"{type(self).__name__}")
@@ -205,10 +210,10 @@ class Bijector:
         if self._own("_forward_log_det_jacobian"):
             return self._forward_log_det_jacobian(x)
         if self._own("_inverse_log_det_jacobian"):
-            y = self._from_x.get(x)
+            y = self._y_of.get(x)
             if y is None:
                 y = self._forward(x)
-                self._from_y[y] = x
+                self._remember(x, y)
             return -self._inverse_log_det_jacobian(y)
         raise NotImplementedError(f"forward_log_det_jacobian not implemented: "
                                   f"{type(self).__name__}")

@@ -419,7 +419,7 @@ class Inline(Bijector):
         if self._functions["ildj"] is not None:
             return self._functions["ildj"](y)
         if self._functions["fldj"] is not None:
-            x = self._from_y.get(y)
+            x = self._x_of.get(y)
             return -self._functions["fldj"](self._inverse(y) if x is None else x)
         raise NotImplementedError("inverse_log_det_jacobian not implemented: Inline")
 
@@ -427,7 +427,7 @@ class Inline(Bijector):
         if self._functions["fldj"] is not None:
             return self._functions["fldj"](x)
         if self._functions["ildj"] is not None:
-            y = self._from_x.get(x)
+            y = self._y_of.get(x)
             return -self._functions["ildj"](self._forward(x) if y is None else y)
         raise NotImplementedError("forward_log_det_jacobian not implemented: Inline")
 

@@ -8,8 +8,8 @@ from ..graph import control_dependencies, convert_to_tensor, name_scope
 from ..ops import array_ops, linalg_ops, math_ops, special_math_ops
 from ..ops.math_extra_ops import broadcast_dynamic_shape, broadcast_static_shape
 
-__all__ = ["fill_triangular", "matrix_diag_transform", "reduce_weighted_logsumexp",
-           "softplus_inverse", "tridiag"]
+__all__ = ["fill_triangular", "fill_triangular_inverse", "matrix_diag_transform",
+           "reduce_weighted_logsumexp", "softplus_inverse", "tridiag"]
 
 
 def softplus_inverse(x, name=None):
@@ -53,6 +53,31 @@ def fill_triangular(x, upper=False, name=None):
         if upper:
             return linalg_ops.matrix_band_part(square, 0, -1)
         return linalg_ops.matrix_band_part(square, -1, 0)
+
+
+def fill_triangular_inverse(x, upper=False, name=None):
+    """The ``n(n+1)/2`` vector ``fill_triangular`` would turn into the triangle of ``x``."""
+    with name_scope(name or "fill_triangular_inverse"):
+        x = convert_to_tensor(x, name="x")
+        n = x.shape[-1].value if x.shape.ndims else None
+        if n is None:
+            raise ValueError("fill_triangular_inverse needs the size of x's last axis known "
+                             f"statically, got shape {x.shape}")
+        m = n * (n + 1) // 2
+        if upper:
+            first = x[..., 0, :]
+            rest = x[..., 1:, :]
+        else:
+            first = array_ops.reverse(x[..., -1, :], axis=[-1])
+            rest = x[..., :-1, :]
+        # Each remaining row pairs with its mirror image: the triangle's entries fill them.
+        folded = rest + array_ops.reverse(array_ops.reverse(rest, axis=[-1]), axis=[-2])
+        flat = array_ops.reshape(folded, array_ops.concat(
+            [array_ops.shape(x)[:-2], [n * (n - 1)]], 0))
+        result = array_ops.concat([first, flat[..., :m - n]], axis=-1)
+        if x.shape.ndims is not None:
+            result.set_shape(x.shape[:-2].concatenate([m]))
+        return result
 
 
 def matrix_diag_transform(matrix, transform=None, name=None):

@@ -67,6 +67,7 @@ from ...distributions.softplus_forms import (
 from ...distributions.transformed import TransformedDistribution
 from ...distributions.util import (
     fill_triangular,
+    fill_triangular_inverse,
     matrix_diag_transform,
     reduce_weighted_logsumexp,
     softplus_inverse,
@@ -88,7 +89,8 @@ __all__ = ["Bernoulli", "BernoulliWithSigmoidProbs", "Beta", "BetaWithSoftplusCo
            "NormalWithSoftplusScale", "OneHotCategorical", "Poisson", "RegisterKL",
            "RelaxedBernoulli", "RelaxedOneHotCategorical", "ReparameterizationType",
            "StudentT", "StudentTWithAbsDfSoftplusScale", "TransformedDistribution", "Uniform",
-           "VectorDeterministic", "bijectors", "fill_triangular", "kl_divergence",
+           "VectorDeterministic", "bijectors", "fill_triangular",
+           "fill_triangular_inverse", "kl_divergence",
            "matrix_diag_transform", "reduce_weighted_logsumexp", "softplus_inverse", "tridiag"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.distributions")
