@@ -336,6 +336,15 @@ def _bijectors(tf, np):
     out["affine_inverse"] = affine.inverse(x)
     out["affine_fldj"] = affine.forward_log_det_jacobian(x, event_ndims=1)
     out["affine_ildj2"] = affine.inverse_log_det_jacobian(x, event_ndims=2)
+    operator = tf.linalg.LinearOperatorLowerTriangular(tril)
+    if _is_smallflow(tf):
+        linear = tfb.AffineLinearOperator(shift=[1.0, -1.0, 0.5], scale=operator)
+    else:
+        linear = tfb.Chain([tfb.Shift([1.0, -1.0, 0.5]), tfb.ScaleMatvecLinearOperator(operator)])
+    out["affine_linear_operator_forward"] = linear.forward(x)
+    out["affine_linear_operator_inverse"] = linear.inverse(x)
+    out["affine_linear_operator_fldj"] = linear.forward_log_det_jacobian(x, event_ndims=1)
+    out["affine_linear_operator_ildj2"] = linear.inverse_log_det_jacobian(x, event_ndims=2)
     chain = tfb.Chain([tfb.Exp(), _affine_scalar(tf, tfb, 0.5, 2.0), tfb.Softplus()])
     out["chain_forward"] = chain.forward(x)
     out["chain_inverse"] = chain.inverse(positive + 2.0)

@@ -1,6 +1,6 @@
 """TensorFlow 1.15's elementwise and structural bijectors: Identity, Exp, PowerTransform,
-Softplus, Sigmoid, Softsign, Square, AbsoluteValue, Gumbel, AffineScalar, Affine, Inline,
-Invert, Chain, Permute, Reshape and SoftmaxCentered."""
+Softplus, Sigmoid, Softsign, Square, AbsoluteValue, Gumbel, AffineScalar, Affine,
+AffineLinearOperator, Inline, Invert, Chain, Permute, Reshape and SoftmaxCentered."""
 
 import numpy as np
 
@@ -10,9 +10,9 @@ from ..ops import array_ops, linalg_ops, math_ops, nn_ops
 from ..tensor_shape import TensorShape
 from .bijector import Bijector
 
-__all__ = ["AbsoluteValue", "Affine", "AffineScalar", "Chain", "Exp", "Gumbel", "Identity",
-           "Inline", "Invert", "Permute", "PowerTransform", "Reshape", "Sigmoid",
-           "SoftmaxCentered", "Softplus", "Softsign", "Square"]
+__all__ = ["AbsoluteValue", "Affine", "AffineLinearOperator", "AffineScalar", "Chain", "Exp",
+           "Gumbel", "Identity", "Inline", "Invert", "Permute", "PowerTransform", "Reshape",
+           "Sigmoid", "SoftmaxCentered", "Softplus", "Softsign", "Square"]
 
 
 def _tensor(value, name, dtype=None):
@@ -380,6 +380,44 @@ class Affine(Bijector):
             diag = linalg_ops.matrix_diag_part(self._scale)
             return math_ops.reduce_sum(math_ops.log(math_ops.abs(diag)), -1)
         return math_ops.log(math_ops.abs(linalg_ops.matrix_determinant(self._scale)))
+
+
+class AffineLinearOperator(Bijector):
+    """``y = scale @ x + shift`` with ``scale`` a ``tf.linalg.LinearOperator`` (identity
+    when None)."""
+
+    def __init__(self, shift=None, scale=None, adjoint=False, validate_args=False,
+                 name="affine_linear_operator"):
+        with name_scope(name):
+            dtype = scale.dtype if scale is not None else None
+            self._shift = _tensor(shift, "shift", dtype)
+        if scale is not None and not hasattr(scale, "matvec"):
+            raise TypeError("scale is not an instance of tf.LinearOperator")
+        self._scale = scale
+        self._adjoint = adjoint
+        kinds = [k for k in (dtype, self._shift.dtype if self._shift is not None else None)
+                 if k is not None]
+        super().__init__(graph_parents=[] if self._shift is None else [self._shift],
+                         forward_min_event_ndims=1, is_constant_jacobian=True,
+                         validate_args=validate_args, dtype=kinds[0] if kinds else None,
+                         name=name)
+
+    shift = property(lambda self: self._shift)
+    scale = property(lambda self: self._scale)
+    adjoint = property(lambda self: self._adjoint)
+
+    def _forward(self, x):
+        y = x if self._scale is None else self._scale.matvec(x, adjoint=self._adjoint)
+        return y + self._shift if self._shift is not None else y
+
+    def _inverse(self, y):
+        x = y - self._shift if self._shift is not None else y
+        return x if self._scale is None else self._scale.solvevec(x, adjoint=self._adjoint)
+
+    def _forward_log_det_jacobian(self, x):
+        if self._scale is None:
+            return array_ops.constant(0.0, dtype=x.dtype)
+        return self._scale.log_abs_determinant()
 
 
 class Inline(Bijector):

@@ -6,6 +6,7 @@ from ...distributions.bijector import Bijector
 from ...distributions.bijectors_basic import (
     AbsoluteValue,
     Affine,
+    AffineLinearOperator,
     AffineScalar,
     Chain,
     Exp,
@@ -32,9 +33,9 @@ from .flows import (
     real_nvp_default_template,
 )
 
-__all__ = ["AbsoluteValue", "Affine", "AffineScalar", "BatchNormalization", "Bijector",
-           "Chain", "Exp", "Gumbel", "Identity", "Inline", "Invert",
-           "MaskedAutoregressiveFlow", "Permute", "PowerTransform", "RealNVP", "Reshape",
+__all__ = ["AbsoluteValue", "Affine", "AffineLinearOperator", "AffineScalar",
+           "BatchNormalization", "Bijector", "Chain", "Exp", "Gumbel", "Identity", "Inline",
+           "Invert", "MaskedAutoregressiveFlow", "Permute", "PowerTransform", "RealNVP", "Reshape",
            "Sigmoid", "SoftmaxCentered", "Softplus", "Softsign", "Square",
            "masked_autoregressive_default_template", "masked_dense",
            "real_nvp_default_template"]
