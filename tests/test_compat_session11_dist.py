@@ -297,3 +297,12 @@ def test_a_flows_log_det_jacobian_reuses_its_forward_pass():
     assert len(calls) == 3
     flow.forward_log_det_jacobian(x, event_ndims=1)
     assert len(calls) == 4
+
+
+def test_mvn_diag_log_prob_agrees_with_tensorflow_to_the_last_bit():
+    # CS294-112's train_pg_test.py asserts TensorFlow 1.x's float32 value to 7 places: a
+    # standard normal's per-coordinate densities summed, then the log-determinant added.
+    dist = tfd.MultivariateNormalDiag(loc=[1.0, -1.0], scale_diag=tf.exp(tf.log([1.0, 2.0])))
+    assert _run(-dist.log_prob([-1.0, 0.0])) == np.float32(4.6560245)
+    tril = tfd.MultivariateNormalTriL(loc=[1.0, -1.0], scale_tril=[[1.0, 0.0], [0.0, 2.0]])
+    assert _run(-tril.log_prob([-1.0, 0.0])) == np.float32(4.6560245)

@@ -16,7 +16,7 @@ from ..ops.math_extra_ops import broadcast_dynamic_shape, broadcast_static_shape
 from ..tensor_shape import TensorShape
 from .distribution import FULLY_REPARAMETERIZED, Distribution, same_float_dtype
 from .kullback_leibler import RegisterKL
-from .mvn_diag import MultivariateNormalDiag
+from .mvn_diag import MultivariateNormalDiag, standard_normal_log_prob
 
 __all__ = ["MultivariateNormalDiagWithSoftplusScale", "MultivariateNormalFullCovariance",
            "MultivariateNormalLinearOperator", "MultivariateNormalTriL"]
@@ -101,9 +101,7 @@ class MultivariateNormalLinearOperator(Distribution):
 
     def _log_prob(self, x):
         z = _solve_lower(self._tril, x - self._loc)
-        size = math_ops.cast(array_ops.shape(self._tril)[-1], self.dtype)
-        return (-0.5 * math_ops.reduce_sum(math_ops.square(z), -1)
-                - self._log_abs_det() - 0.5 * math.log(2.0 * math.pi) * size)
+        return standard_normal_log_prob(z) - self._log_abs_det()
 
     def _log_abs_det(self):
         diag = linalg_ops.matrix_diag_part(self._tril)

@@ -14,6 +14,14 @@ from .normal import normal_kl
 __all__ = ["MultivariateNormalDiag"]
 
 
+def standard_normal_log_prob(z):
+    """The standard normal's log density summed over the last axis, in TensorFlow 1.15's
+    order of arithmetic (its multivariate normals are a standard normal pushed through an
+    affine bijector: per-coordinate densities summed, then the log-determinant added), so
+    a value agrees with TensorFlow's to the last bit."""
+    return math_ops.reduce_sum(-0.5 * math_ops.square(z) - 0.5 * math.log(2.0 * math.pi), -1)
+
+
 class MultivariateNormalDiag(Distribution):
     """N(loc, diag(scale_diag)**2) over vectors of the last axis; ``scale_identity_multiplier``
     (a scalar per batch member) multiplies the identity when ``scale_diag`` is None."""
@@ -82,10 +90,8 @@ class MultivariateNormalDiag(Distribution):
 
     def _log_prob(self, x):
         z = (x - self._loc) / self._scale_diag
-        size = math_ops.cast(array_ops.shape(z)[-1], self.dtype)
-        return (-0.5 * math_ops.reduce_sum(math_ops.square(z), -1)
-                - math_ops.reduce_sum(math_ops.log(math_ops.abs(self._scale_diag)), -1)
-                - 0.5 * math.log(2.0 * math.pi) * size)
+        return standard_normal_log_prob(z) - math_ops.reduce_sum(
+            math_ops.log(math_ops.abs(self._scale_diag)), -1)
 
     def _entropy(self):
         size = math_ops.cast(array_ops.shape(self._scale_diag)[-1], self.dtype)
