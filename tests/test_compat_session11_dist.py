@@ -144,7 +144,9 @@ def _scalar_bijectors():
                               (-3.0, 3.0)),
             "power": (tfb.PowerTransform(power=0.5), (0.1, 3.0)),
             "gumbel": (tfb.Gumbel(loc=np.float64(0.5), scale=2.0), (-3.0, 3.0)),
-            "softplus_soft": (tfb.Softplus(hinge_softness=np.float64(0.5)), (-3.0, 3.0))}
+            "softplus_soft": (tfb.Softplus(hinge_softness=np.float64(0.5)), (-3.0, 3.0)),
+            "weibull": (tfb.Weibull(scale=np.float64(2.0), concentration=1.5), (0.1, 3.0)),
+            "kumaraswamy": (tfb.Kumaraswamy(np.float64(2.0), 3.0), (0.05, 0.9))}
 
 
 @settings(max_examples=10, deadline=None)
@@ -306,3 +308,21 @@ def test_mvn_diag_log_prob_agrees_with_tensorflow_to_the_last_bit():
     assert _run(-dist.log_prob([-1.0, 0.0])) == np.float32(4.6560245)
     tril = tfd.MultivariateNormalTriL(loc=[1.0, -1.0], scale_tril=[[1.0, 0.0], [0.0, 2.0]])
     assert _run(-tril.log_prob([-1.0, 0.0])) == np.float32(4.6560245)
+
+
+def test_scale_tril_makes_cholesky_factors_and_fill_triangular_event_shapes():
+    scale_tril = tfb.ScaleTriL()
+    vector = np.array([[0.3, -1.2, 2.0, 0.5, -3.0, -0.7]], "float32")
+    matrix, back = _run([scale_tril.forward(vector),
+                         scale_tril.inverse(scale_tril.forward(vector) + 0.0)])
+    assert np.all(np.triu(matrix[0], 1) == 0.0) and np.all(np.diag(matrix[0]) > 0.0)
+    np.testing.assert_allclose(back, vector, rtol=1e-5, atol=1e-6)
+    fill = tfb.FillTriangular()
+    assert fill.forward_event_shape([6]).as_list() == [3, 3]
+    assert fill.inverse_event_shape([3, 3]).as_list() == [6]
+    with pytest.raises(ValueError, match="triangular"):
+        fill.forward_event_shape([5])
+    increasing = np.array([[-1.0, 0.5, 0.7, 3.0]], "float32")
+    ordered = tfb.Ordered()
+    np.testing.assert_allclose(_run(ordered.inverse(ordered.forward(increasing) + 0.0)),
+                               increasing, rtol=1e-6)

@@ -380,6 +380,58 @@ def _bijectors(tf, np):
     return out
 
 
+def _more_bijectors(tf, np):
+    # The matrix bijectors and the CDF/ordering ones (TFP renamed: ScaleTriL is
+    # FillScaleTriL, Ordered is Invert(Ascending), Weibull is WeibullCDF, 1.15's Kumaraswamy
+    # bijector is the inverse of TFP's KumaraswamyCDF).
+    tfd, tfb = _namespaces(tf)
+    sf = _is_smallflow(tf)
+    out = {}
+    vector = tf.constant([[0.3, -1.2, 2.0, 0.5, 0.1, -0.7], [1.0, 0.2, -0.4, 0.9, -1.5, 0.6]])
+    fill = tfb.FillTriangular()
+    out["fill_forward"] = fill.forward(vector)
+    out["fill_inverse"] = fill.inverse(fill.forward(vector) + 0.0)
+    fill_fldj = fill.forward_log_det_jacobian(vector, event_ndims=1)
+    if not sf:
+        # 1.15's FillTriangular gives one zero per batch member; TFP a scalar zero.
+        fill_fldj = fill_fldj + tf.zeros_like(vector[..., 0])
+    out["fill_fldj"] = fill_fldj
+    scale_tril = tfb.ScaleTriL() if sf else tfb.FillScaleTriL()
+    out["scale_tril_forward"] = scale_tril.forward(vector)
+    out["scale_tril_inverse"] = scale_tril.inverse(scale_tril.forward(vector) + 0.0)
+    out["scale_tril_fldj"] = scale_tril.forward_log_det_jacobian(vector, event_ndims=1)
+    matrix = tf.constant([[[1.5, 0.0, 0.0], [0.5, 1.0, 0.0], [-0.3, 0.2, 0.7]],
+                          [[0.8, 0.0, 0.0], [0.1, 1.2, 0.0], [0.4, -0.6, 2.0]]])
+    diagonal = tfb.TransformDiagonal(diag_bijector=tfb.Exp())
+    out["transform_diagonal_forward"] = diagonal.forward(matrix)
+    out["transform_diagonal_fldj"] = diagonal.forward_log_det_jacobian(matrix, event_ndims=2)
+    outer = tfb.CholeskyOuterProduct()
+    out["outer_forward"] = outer.forward(matrix)
+    out["outer_inverse"] = outer.inverse(outer.forward(matrix) + 0.0)
+    out["outer_fldj"] = outer.forward_log_det_jacobian(matrix, event_ndims=2)
+    inverse_tril = tfb.MatrixInverseTriL()
+    out["inverse_tril_forward"] = inverse_tril.forward(matrix)
+    out["inverse_tril_fldj"] = inverse_tril.forward_log_det_jacobian(matrix, event_ndims=2)
+    increasing = tf.constant([[-1.0, 0.5, 0.7, 3.0], [0.0, 0.1, 2.0, 2.5]])
+    ordered = tfb.Ordered() if sf else tfb.Invert(tfb.Ascending())
+    out["ordered_forward"] = ordered.forward(increasing)
+    out["ordered_inverse"] = ordered.inverse(ordered.forward(increasing) + 0.0)
+    out["ordered_fldj"] = ordered.forward_log_det_jacobian(increasing, event_ndims=1)
+    positive = tf.constant([0.3, 1.2, 2.0, 0.5])
+    unit = tf.constant([0.3, 0.2, 0.9, 0.5])
+    weibull = (tfb.Weibull(scale=2.0, concentration=1.5) if sf
+               else tfb.WeibullCDF(scale=2.0, concentration=1.5))
+    kumaraswamy = (tfb.Kumaraswamy(concentration1=2.0, concentration0=3.0) if sf
+                   else tfb.Invert(tfb.KumaraswamyCDF(concentration1=2.0, concentration0=3.0)))
+    for label, bijector, point, image in (("weibull", weibull, positive, unit),
+                                         ("kumaraswamy", kumaraswamy, unit, unit)):
+        out[label + "_forward"] = bijector.forward(point)
+        out[label + "_inverse"] = bijector.inverse(image)
+        out[label + "_fldj"] = bijector.forward_log_det_jacobian(point, event_ndims=0)
+        out[label + "_ildj"] = bijector.inverse_log_det_jacobian(image, event_ndims=1)
+    return out
+
+
 def _transformed(tf, np):
     tfd, tfb = _namespaces(tf)
     out = {}
@@ -523,6 +575,7 @@ SESSION11_DIST_CASES = [
     Case("session11_dist/relaxed", _relaxed, rtol=1e-5),
     Case("session11_dist/mixtures", _mixtures, rtol=1e-5),
     Case("session11_dist/bijectors", _bijectors, rtol=1e-5),
+    Case("session11_dist/more_bijectors", _more_bijectors, rtol=1e-5),
     Case("session11_dist/transformed", _transformed, rtol=1e-5),
     Case("session11_dist/utilities", _utilities, rtol=1e-5),
     Case("session11_dist/sample_statistics", _sample_statistics, rtol=0.05),

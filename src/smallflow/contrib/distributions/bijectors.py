@@ -23,6 +23,16 @@ from ...distributions.bijectors_basic import (
     Softsign,
     Square,
 )
+from ...distributions.bijectors_more import (
+    CholeskyOuterProduct,
+    FillTriangular,
+    Kumaraswamy,
+    MatrixInverseTriL,
+    Ordered,
+    ScaleTriL,
+    TransformDiagonal,
+    Weibull,
+)
 from .._missing import missing_attribute
 from .flows import (
     BatchNormalization,
@@ -34,7 +44,9 @@ from .flows import (
 )
 
 __all__ = ["AbsoluteValue", "Affine", "AffineLinearOperator", "AffineScalar",
-           "BatchNormalization", "Bijector", "Chain", "Exp", "Gumbel", "Identity", "Inline",
+           "BatchNormalization", "Bijector", "Chain", "CholeskyOuterProduct", "FillTriangular",
+           "Kumaraswamy", "MatrixInverseTriL", "Ordered", "ScaleTriL", "TransformDiagonal",
+           "Weibull", "Exp", "Gumbel", "Identity", "Inline",
            "Invert", "MaskedAutoregressiveFlow", "Permute", "PowerTransform", "RealNVP", "Reshape",
            "Sigmoid", "SoftmaxCentered", "Softplus", "Softsign", "Square",
            "masked_autoregressive_default_template", "masked_dense",
