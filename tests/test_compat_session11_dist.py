@@ -315,7 +315,8 @@ def test_scale_tril_makes_cholesky_factors_and_fill_triangular_event_shapes():
     vector = np.array([[0.3, -1.2, 2.0, 0.5, -3.0, -0.7]], "float32")
     matrix, back = _run([scale_tril.forward(vector),
                          scale_tril.inverse(scale_tril.forward(vector) + 0.0)])
-    assert np.all(np.triu(matrix[0], 1) == 0.0) and np.all(np.diag(matrix[0]) > 0.0)
+    assert np.all(np.triu(matrix[0], 1) == 0.0)
+    assert np.all(np.diag(matrix[0]) > 0.0)
     np.testing.assert_allclose(back, vector, rtol=1e-5, atol=1e-6)
     fill = tfb.FillTriangular()
     assert fill.forward_event_shape([6]).as_list() == [3, 3]
