@@ -30,6 +30,7 @@ from .graph import (
 )
 from .ops.common import bytes_array
 from .ops.control_flow_context import written_inside
+from .ops.data_flow_ops import deferring_steps
 from .ops.sparse_tensor import SparseTensor
 from .registry import OP_DEFS
 
@@ -491,6 +492,7 @@ class BaseSession:
                     slot = end_slot
                 fetch_slots.append(slot)
                 copy_fetch.append(_may_alias_state(element))
+        steps, step_ops = deferring_steps(steps, step_ops)  # enqueues waiting on this run
         steps, step_ops = fusion.fuse(steps, step_ops, set(fetch_slots))
         steps = batch_split.wrap(steps, step_ops)  # the big kernels on all granted cores
         steps, step_ops = step_pairs.pair(steps, step_ops, _stateful)  # or two side by side

@@ -55,9 +55,26 @@ class _SessionQueue:
             raise errors.CancelledError(None, None, f"{self.spec['kind']} '"
                                         f"{self.spec['name']}' is closed.")
 
-    def enqueue(self, elements):
-        elements = [tuple(self._check_component(i, v) for i, v in enumerate(element))
-                    for element in elements]
+    def checked(self, elements):
+        return [tuple(self._check_component(i, v) for i, v in enumerate(element))
+                for element in elements]
+
+    def try_enqueue(self, elements):
+        """Enqueue ``elements`` (already checked) if they all fit now; else leave the queue
+        as it is and return False."""
+        capacity = self.spec["capacity"]
+        with self.condition:
+            self._refuse_if_closed()
+            if capacity is not None and capacity >= 0 and \
+                    len(self.elements) + len(elements) > capacity:
+                return False
+            self.elements.extend(elements)
+            self.condition.notify_all()
+            return True
+
+    def enqueue(self, elements, checked=False):
+        if not checked:
+            elements = self.checked(elements)
         capacity = self.spec["capacity"]
         with self.condition:
             for element in elements:
@@ -182,21 +199,80 @@ def _enqueue_kernel(attrs, state):
     spec = attrs["_py_spec"]
     many = attrs["many"]
 
-    def enqueue(*components):
-        queue = session_queue(state, spec)
+    def elements_of(components):
         if many:
             arrays = [np.asarray(c) for c in components]
             sizes = {a.shape[0] for a in arrays}
             if len(sizes) != 1:
                 raise errors.InvalidArgumentError(None, None,
                                                   "enqueue_many components differ in size")
-            elements = [tuple(a[i] for a in arrays) for i in range(sizes.pop())]
-        else:
-            elements = [components]
-        queue.enqueue(elements)
+            return [tuple(a[i] for a in arrays) for i in range(sizes.pop())]
+        return [components]
+
+    def enqueue(*components):
+        session_queue(state, spec).enqueue(elements_of(components))
         return ()
 
+    def enqueue_or_defer(*components):
+        # The deferring form (see deferring_enqueue): never waits in the middle of a plan.
+        queue = session_queue(state, spec)
+        elements = queue.checked(elements_of(components))
+        pending = _DEFERRED.stack[-1]
+        if any(waiting is queue for waiting, _ in pending) or not queue.try_enqueue(elements):
+            pending.append((queue, elements))  # after earlier ones: the queue's order kept
+        return ()
+
+    enqueue.deferring = enqueue_or_defer
     return enqueue
+
+
+# -- enqueues that wait for a dequeue of the same run ---------------------------------------------
+#
+# TensorFlow runs the ops of a step concurrently: an enqueue into a full queue waits while a
+# dequeue of the same step makes room (wavenet's fast generation keeps one full FIFOQueue per
+# layer as a delay line and fetches [next_sample] + push_ops: each push waits for the
+# dequeue feeding next_sample). A plan here is one straight line, so an enqueue that nothing
+# else in the plan waits for is run in its deferring form: it enqueues at once if the
+# elements fit, else it is kept and run (waiting, as before) after the plan's last step.
+# Enqueues into a queue that already has one kept are kept too, so the queue's order is the
+# plan's. Plans nest (a loop body's plan runs inside its loop's), hence a stack of lists.
+
+_DEFERRED = threading.local()
+
+
+def _begin_deferring():
+    stack = getattr(_DEFERRED, "stack", None)
+    if stack is None:
+        stack = _DEFERRED.stack = []
+    stack.append([])
+    return ()
+
+
+def _finish_deferred():
+    pending = _DEFERRED.stack.pop()
+    for queue, elements in pending:
+        queue.enqueue(elements, checked=True)
+    return ()
+
+
+def deferring_steps(steps, step_ops):
+    """``steps`` (kernel, input slots, output slots) with the enqueues that no later step waits
+    for in their deferring form, between a first and a last step that keep and run the
+    deferred ones; unchanged when there are none."""
+    waited_for = {dep for op in step_ops for dep in op.control_inputs}
+    chosen = [i for i, (op, step) in enumerate(zip(step_ops, steps))
+              if op.type == "QueueEnqueueV2" and op not in waited_for
+              and hasattr(step[0], "deferring")]
+    if not chosen:
+        return steps, step_ops
+    steps = list(steps)
+    for index in chosen:
+        kernel, ins, outs = steps[index]
+        steps[index] = (kernel.deferring, ins, outs)
+    first_op = step_ops[chosen[0]]
+    last_op = step_ops[chosen[-1]]
+    return ([(_begin_deferring, (), ()), *steps, (_finish_deferred, (), ())],
+            [first_op, *step_ops, last_op])
 
 
 def _dequeue_kernel(attrs, state):
