@@ -220,3 +220,55 @@ def test_integer_division_by_zero_is_an_error_only_where_it_is_used(divide):
         assert sess.run(empty).shape == (0,)
         with pytest.raises(tf.errors.InvalidArgumentError, match="Integer division by zero"):
             sess.run(used)
+
+
+# -- an enqueue waiting for a dequeue of the same run (wavenet's fast generation) ------------
+
+
+def _delay_line(capacity):
+    sample = tf.placeholder(tf.float32, [])
+    queue = tf.FIFOQueue(capacity, tf.float32, shapes=[()])
+    init = queue.enqueue_many([[10.0 * (i + 1) for i in range(capacity)]])
+    state = queue.dequeue()
+    push = queue.enqueue([sample])
+    return sample, queue, init, state * 1.0, push
+
+
+@pytest.mark.parametrize("push_first", [False, True])
+def test_a_full_queue_used_as_a_delay_line_gives_back_what_went_in_capacity_runs_ago(push_first):
+    # generate.py: sess.run([next_sample] + net.push_ops, {samples: x}) with each layer's
+    # FIFOQueue(dilation) filled by enqueue_many: each push waits for the dequeue of its run.
+    # TensorFlow 2.21 prints [10.0, 20.0, 1.0, 2.0] for this program.
+    sample, _, init, delayed, push = _delay_line(2)
+    with tf.Session() as sess:
+        sess.run(init)
+        got = []
+        for value in (1.0, 2.0, 3.0, 4.0):
+            fetches = [push, delayed] if push_first else [delayed, push]
+            got.append(float(sess.run(fetches, {sample: value})[1 if push_first else 0]))
+    assert got == [10.0, 20.0, 1.0, 2.0]
+
+
+def test_enqueues_kept_until_the_end_of_a_run_keep_their_order_in_the_queue():
+    sample = tf.placeholder(tf.float32, [])
+    queue = tf.FIFOQueue(2, tf.float32, shapes=[()])
+    init = queue.enqueue_many([[1.0, 2.0]])
+    taken = queue.dequeue_many(2)
+    first = queue.enqueue([sample])
+    with tf.control_dependencies([first]):
+        second = queue.enqueue([sample + 100.0])
+    with tf.Session() as sess:
+        sess.run(init)
+        assert sess.run([second, taken], {sample: 5.0})[1].tolist() == [1.0, 2.0]
+        assert sess.run(queue.dequeue_many(2)).tolist() == [5.0, 105.0]
+
+
+def test_an_enqueue_another_op_waits_for_has_run_before_that_op():
+    queue = tf.FIFOQueue(3, tf.float32, shapes=[()])
+    push = queue.enqueue([7.0])
+    with tf.control_dependencies([push]):
+        size = queue.size()
+    with tf.Session() as sess:
+        assert sess.run(size) == 1
+        assert sess.run(size) == 2
+
