@@ -576,3 +576,16 @@ def test_batch_norm_variables_are_model_variables_and_join_variables_collections
                      "c/BatchNorm/moving_mean", "c/BatchNorm/moving_variance"}
     assert [v.op.name for v in tf.get_collection("moving_vars")] == [
         "c/BatchNorm/moving_mean", "c/BatchNorm/moving_variance"]
+
+
+def test_trace_every_n_steps_writes_chrome_traces_into_logdir(tmp_path):
+    x, y = _regression_data()
+    total = _linear_model(x, y)
+    train_op = slim.learning.create_train_op(total, tf.train.GradientDescentOptimizer(0.1))
+    slim.learning.train(train_op, str(tmp_path), number_of_steps=4, trace_every_n_steps=2,
+                        save_interval_secs=0, save_summaries_secs=0, summary_writer=None)
+    traces = sorted(p for p in os.listdir(tmp_path) if p.startswith("tf_trace-"))
+    # The trace test reads the step before the run: steps 0 and 2 are traced.
+    assert traces == ["tf_trace-1.json", "tf_trace-3.json"]
+    with open(tmp_path / traces[0]) as handle:
+        assert '"traceEvents"' in handle.read()
