@@ -988,3 +988,9 @@ EXTRA += SESSION11_DIST_CASES
 from cases_session11_autograph import SESSION11_AUTOGRAPH_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION11_AUTOGRAPH_CASES
+
+# session 11 (helper slim): what TF-Slim's data pipeline asks of core TensorFlow: tensor
+# defaults of FixedLenFeature, parsed scalar strings, the image decoder's tf.case by format.
+from cases_session11_slim import SESSION11_SLIM_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION11_SLIM_CASES
