@@ -362,3 +362,30 @@ def test_zip_filter_and_flat_map_carry_sparse_components():
         (([], [], [5]), 2), (([[0]], [4.0], [5]), 3)]
     flat = sparse.flat_map(lambda st: tf.data.Dataset.from_tensors(st.values))
     assert [v.tolist() for v in _elements(flat)] == [[1.0], [2.0, 3.0], [], [4.0]]
+
+
+# -- the r1 unicode tutorial's ragged calls; tf.contrib.stateless ---------------------------
+
+
+def test_unicode_script_length_and_transcode_take_ragged_tensors():
+    words = tf.ragged.constant([["a\u0416", "\u4e00"], [], ["b"]])
+    points = tf.strings.unicode_decode(tf.constant(["a\u0416", "\u4e00!"]), "UTF-8")
+    scripts = tf.strings.unicode_script(points)
+    lengths = tf.strings.length(words, unit="UTF8_CHAR")
+    wide = tf.strings.unicode_transcode(words, "UTF-8", "UTF-16-BE")
+    assert isinstance(scripts, tf.RaggedTensor)
+    got = _run([scripts, lengths, wide])
+    assert got[0].to_list() == [[25, 8], [17, 0]]
+    assert got[1].to_list() == [[2, 1], [], [1]]
+    assert got[2].to_list() == [[b"\x00a\x04\x16", b"\x4e\x00"], [], [b"\x00b"]]
+
+
+def test_contrib_stateless_is_the_stateless_ops():
+    uniform = tf.contrib.stateless.stateless_random_uniform([5], seed=[1, 2])
+    same = tf.random.stateless_uniform([5], seed=[1, 2])
+    normal = tf.contrib.stateless.stateless_random_normal([3], seed=[1, 2])
+    first, second, third = _run([uniform, same, normal])
+    np.testing.assert_array_equal(first, second)
+    assert third.shape == (3,)
+    with pytest.raises(AttributeError, match="tf.contrib.stateless"):
+        tf.contrib.stateless.stateless_random_poisson  # noqa: B018 - the lookup is the test

@@ -50,18 +50,61 @@ def test_scratch_buffers_do_not_leak_between_draws_of_different_sizes():
     assert first.base is None or first.base.size <= 8  # a fresh array, not a scratch view
 
 
-def test_sin_cos_float32_is_the_correctly_rounded_value():
-    # every 64th float32 angle Box-Muller can form, plus the quadrant boundaries
+def _box_muller_angles():
+    # every 64th float32 angle Box-Muller can form, plus the quadrant boundaries and tiny
+    # angles (where the sine is the angle and the cosine 1)
     mantissas = np.arange(0, 1 << 23, 64, dtype=np.uint32)
     unit = (mantissas | np.uint32(0x3F800000)).view(np.float32) - np.float32(1)
     angles = (2.0 * np.pi * unit.astype(np.float64)).astype(np.float32)
     edges = np.float32(np.pi / 4) * np.arange(9, dtype=np.float32)
-    angles = np.concatenate([angles, np.nextafter(edges, 0), edges[:-1],
-                             np.nextafter(edges[:-1], 7)]).astype(np.float32)
+    small = np.float32([0.75, 2.0**-12, 1e-6, 0.0])
+    return np.concatenate([angles, np.nextafter(edges, 0), edges[:-1],
+                           np.nextafter(edges[:-1], 7), small,
+                           np.nextafter(small, 1)]).astype(np.float32)
+
+
+def _ulps(a, b):
+    return np.abs(a.view(np.int32).astype(np.int64) - b.view(np.int32).astype(np.int64))
+
+
+def test_sin_cos_float32_is_within_an_ulp_of_the_exact_value():
+    angles = _box_muller_angles()
     sine, cosine = philox.sin_cos_float32(angles)
     wide = angles.astype(np.float64)
-    np.testing.assert_array_equal(sine, np.sin(wide).astype(np.float32))
-    np.testing.assert_array_equal(cosine, np.cos(wide).astype(np.float32))
+    assert _ulps(sine, np.sin(wide).astype(np.float32)).max() <= 1
+    assert _ulps(cosine, np.cos(wide).astype(np.float32)).max() <= 1
+    unit = np.linspace(1e-7, 1, 100_003, dtype=np.float32)
+    assert _ulps(philox.logf(unit), np.log(unit.astype(np.float64)).astype(np.float32)).max() <= 1
+
+
+def _c_library():
+    """The C library's logf/sinf/cosf when it is glibc 2.28 or later (TensorFlow calls them;
+    older versions and other libraries compute other last bits)."""
+    import ctypes
+    import os
+
+    version = os.confstr("CS_GNU_LIBC_VERSION") if hasattr(os, "confstr") else None
+    if not version or tuple(int(p) for p in version.split()[1].split(".")[:2]) < (2, 28):
+        pytest.skip(f"needs glibc 2.28 or later, found {version}")
+    libm = ctypes.CDLL("libm.so.6")
+    for name in ("logf", "sinf", "cosf"):
+        function = getattr(libm, name)
+        function.restype = ctypes.c_float
+        function.argtypes = [ctypes.c_float]
+    return libm
+
+
+def test_sin_cos_and_log_float32_are_the_c_library_values_bit_for_bit():
+    libm = _c_library()
+    angles = _box_muller_angles()[::4]
+    sine, cosine = philox.sin_cos_float32(angles)
+    np.testing.assert_array_equal(sine, np.float32([libm.sinf(float(a)) for a in angles]))
+    np.testing.assert_array_equal(cosine, np.float32([libm.cosf(float(a)) for a in angles]))
+    mantissas = np.arange(1, 1 << 23, 97, dtype=np.uint32)
+    unit = (mantissas | np.uint32(0x3F800000)).view(np.float32) - np.float32(1)
+    unit = np.concatenate([unit, np.float32([1e-7, 0.5, 0.75, np.nextafter(1, 0)])])
+    np.testing.assert_array_equal(philox.logf(unit), np.float32([libm.logf(float(u))
+                                                                  for u in unit]))
 
 
 # -- RandomShuffle ------------------------------------------------------------------------------

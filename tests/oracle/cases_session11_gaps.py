@@ -307,6 +307,26 @@ def _sparse_out_of_order(tf, np):
     return _drain(tf, tf.data.Dataset.from_tensor_slices(st), 1)
 
 
+# -- random normals: the C library's float32 logf/sinf/cosf -----------------------------------
+
+
+def _normal_bits(tf, np):
+    """float32 normals compared bit for bit (as int32), where the oracle's float tolerance
+    would hide a last-bit difference."""
+    out = {}
+    for index, seed in enumerate(([1, 2], [0, 0], [-5, 123456789], [2**31 - 1, 7])):
+        normal = tf.random.stateless_normal([2001], seed=seed)
+        truncated = tf.random.stateless_truncated_normal([999], seed=seed)
+        out[f"stateless/{index}"] = tf.bitcast(normal, tf.int32)
+        out[f"truncated/{index}"] = tf.bitcast(truncated, tf.int32)
+    out["contrib"] = tf.bitcast(tf.contrib.stateless.stateless_random_normal([64], [3, 4]),
+                                tf.int32) if hasattr(tf, "contrib") else tf.bitcast(
+        tf.random.stateless_normal([64], seed=[3, 4]), tf.int32)
+    out["stateful"] = tf.bitcast(tf.random_normal([3000], seed=11), tf.int32)
+    out["stateful_truncated"] = tf.bitcast(tf.truncated_normal([3000], seed=12), tf.int32)
+    return out
+
+
 SESSION11_GAPS_CASES = [
     *[Case(f"session11_gaps/unicode_decode/{enc}/{err}/{'ctl' if ctl else 'plain'}",
            lambda tf, np, e=enc, r=err, c=ctl: _decode(tf, np, e, r, c, False))
@@ -341,4 +361,5 @@ SESSION11_GAPS_CASES = [
       for w in ("split", "ranks", "parse_single", "parse_batch")],
     Case("session11_gaps/sparse_dataset_padded_batch_error", _sparse_padded_batch_error),
     Case("session11_gaps/sparse_dataset_out_of_order", _sparse_out_of_order),
+    Case("session11_gaps/normal_bits", _normal_bits, runs=2),
 ]

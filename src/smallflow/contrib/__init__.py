@@ -29,6 +29,7 @@ from . import (
     seq2seq,
     signal,
     slim,
+    stateless,
     summary,
     tensorboard,
     tpu,
@@ -40,6 +41,6 @@ from ._missing import missing_attribute
 __all__ = ["autograph", "crf", "data", "distributions", "eager", "estimator", "factorization",
            "framework", "image", "keras", "layers", "learn", "legacy_seq2seq", "lookup",
            "losses", "metrics", "opt", "predictor", "rnn", "seq2seq", "signal", "slim",
-           "summary", "tensorboard", "tpu", "training", "util"]
+           "stateless", "summary", "tensorboard", "tpu", "training", "util"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib")

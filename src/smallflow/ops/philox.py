@@ -11,12 +11,13 @@ describes: uniform floats from the mantissa bits, normals by Box-Muller on word 
 truncated normals by rejecting |x| >= 2 in groups that each own 256 blocks.
 
 Matching these rules makes a seeded TF1 program print TensorFlow's numbers. The float32
-transcendental functions (log, sin, cos) are evaluated in float64 and rounded to float32, so
-about one float32 normal sample in a hundred differs from TensorFlow's by one unit in the
-last place, where glibc's ``logf``/``sincosf`` are not correctly rounded.
+Box-Muller transform calls the C library's ``logf``, ``sinf`` and ``cosf``, which are not
+correctly rounded (0.7% of the logarithms and 1.3% of the sines and cosines a Box-Muller
+transform takes are the other float32 neighbour of the exact value): they are evaluated here
+as glibc 2.28 and later computes them (its tables and polynomials, in double), so float32
+normals are TensorFlow's bit for bit on such a system.
 """
 
-import math
 import sys
 import threading
 
@@ -24,6 +25,7 @@ import numpy as np
 
 from .. import workers
 
+_h = float.fromhex
 _MASK32 = 0xFFFFFFFF
 _MASK64 = 0xFFFFFFFFFFFFFFFF
 _MASK128 = (1 << 128) - 1
@@ -279,9 +281,8 @@ def _box_muller_float_into(first, second, sine, cosine):
     np.maximum(radius_uniform, np.float32(1.0e-7), out=radius_uniform)
     wide = _scratch("bm_wide", shape, np.float64)
     radius = _scratch("bm_radius", shape, np.float32)
-    # log is rounded to float before the square root, as logf then sqrtf round
-    np.copyto(wide, radius_uniform)
-    np.log(wide, out=wide)
+    # logf (the C library's, rounded to float) before the square root, as sqrtf rounds
+    _logf_into(radius_uniform, wide)
     np.copyto(radius, wide, casting="same_kind")
     np.copyto(wide, radius)
     np.multiply(wide, -2.0, out=wide)
@@ -298,25 +299,97 @@ def _box_muller_float_into(first, second, sine, cosine):
     np.multiply(cosine, radius, out=cosine)
 
 
-# Half pi in two parts for the argument reduction: the first has its low 12 bits clear, so
-# k * part is exact for the quadrant numbers k <= 4 used here (Cody and Waite's method).
-_HALF_PI_PARTS = (float.fromhex("0x1.921fb54440000p+0"), float.fromhex("0x1.68c234c4c6629p-39"))
-# Taylor coefficients of sin(r) / r and cos(r) in powers of r**2, stacked as two rows; on
-# |r| <= pi/4 the truncation error is below 1e-16, so rounding the float64 results to
-# float32 gives the correctly rounded values (checked for every float32 angle in [0, 2pi)).
-_SIN_COS_TERMS = 8
-_SIN_COS_COEFFICIENTS = tuple(
-    np.array([(-1) ** i / math.factorial(2 * i + 1) if i < _SIN_COS_TERMS - 1 else 0.0,
-              (-1) ** i / math.factorial(2 * i)])
-    for i in range(_SIN_COS_TERMS))
+# The C library's float32 logarithm (glibc 2.28 and later): x = 2^k z with z in
+# [0x3f330000, 2 * 0x3f330000) as float bits, cut into 16 intervals, each with a c near its
+# centre (1/c and log c tabulated); log x = log1p(z/c - 1) + log c + k ln 2, log1p by a
+# cubic. The published table and coefficients, evaluated in double.
+_LOGF_TABLE = np.array([
+    [_h("0x1.661ec79f8f3bep+0"), _h("-0x1.57bf7808caadep-2")],
+    [_h("0x1.571ed4aaf883dp+0"), _h("-0x1.2bef0a7c06ddbp-2")],
+    [_h("0x1.49539f0f010bp+0"), _h("-0x1.01eae7f513a67p-2")],
+    [_h("0x1.3c995b0b80385p+0"), _h("-0x1.b31d8a68224e9p-3")],
+    [_h("0x1.30d190c8864a5p+0"), _h("-0x1.6574f0ac07758p-3")],
+    [_h("0x1.25e227b0b8eap+0"), _h("-0x1.1aa2bc79c81p-3")],
+    [_h("0x1.1bb4a4a1a343fp+0"), _h("-0x1.a4e76ce8c0e5ep-4")],
+    [_h("0x1.12358f08ae5bap+0"), _h("-0x1.1973c5a611cccp-4")],
+    [_h("0x1.0953f419900a7p+0"), _h("-0x1.252f438e10c1ep-5")],
+    [_h("0x1p+0"), _h("0x0p+0")],
+    [_h("0x1.e608cfd9a47acp-1"), _h("0x1.aa5aa5df25984p-5")],
+    [_h("0x1.ca4b31f026aap-1"), _h("0x1.c5e53aa362eb4p-4")],
+    [_h("0x1.b2036576afce6p-1"), _h("0x1.526e57720db08p-3")],
+    [_h("0x1.9c2d163a1aa2dp-1"), _h("0x1.bc2860d22477p-3")],
+    [_h("0x1.886e6037841edp-1"), _h("0x1.1058bc8a07ee1p-2")],
+    [_h("0x1.767dcf5534862p-1"), _h("0x1.4043057b6ee09p-2")]])
+_LOGF_INVERSE_C = np.ascontiguousarray(_LOGF_TABLE[:, 0])
+_LOGF_LOG_C = np.ascontiguousarray(_LOGF_TABLE[:, 1])
+_LOGF_LN2 = _h("0x1.62e42fefa39efp-1")
+_LOGF_POLY = (_h("-0x1.00ea348b88334p-2"), _h("0x1.5575b0be00b6ap-2"),
+              _h("-0x1.ffffef20a4123p-2"))
+_LOGF_OFFSET = 0x3F330000
+
+
+def logf(values):
+    """The C library's float32 ``logf`` (glibc 2.28+) of positive normal float32 values."""
+    values = np.asarray(values, dtype=np.float32)
+    out = np.empty(values.shape, dtype=np.float64)
+    _logf_into(values, out)
+    return out.astype(np.float32)
+
+
+def _logf_into(values, out):
+    """float32 ``values`` (positive, normal) -> their C-library logarithm, in float64 ``out``
+    (still to be rounded to float32 by the caller, as the library's last step does)."""
+    shape = values.shape
+    bits = values.view(np.uint32)
+    offset = _scratch("lf_offset", shape, np.uint32)
+    index = _scratch("lf_index", shape, np.uint32)
+    exponent = _scratch("lf_exponent", shape, np.int32)
+    mantissa = _scratch("lf_mantissa", shape, np.uint32)
+    reduced = _scratch("lf_reduced", shape, np.float64)
+    square = _scratch("lf_square", shape, np.float64)
+    spare = _scratch("lf_spare", shape, np.float64)
+    np.subtract(bits, np.uint32(_LOGF_OFFSET), out=offset)  # wraps, as unsigned C does
+    np.right_shift(offset, 19, out=index)
+    np.bitwise_and(index, np.uint32(15), out=index)
+    np.right_shift(offset.view(np.int32), 23, out=exponent)  # arithmetic shift
+    np.bitwise_and(offset, np.uint32(0xFF800000), out=mantissa)
+    np.subtract(bits, mantissa, out=mantissa)
+    np.copyto(reduced, mantissa.view(np.float32))
+    # r = z / c - 1, and log c + k ln 2
+    np.take(_LOGF_INVERSE_C, index, out=square)
+    np.multiply(reduced, square, out=reduced)
+    np.subtract(reduced, 1.0, out=reduced)
+    np.multiply(exponent, _LOGF_LN2, out=out)
+    np.take(_LOGF_LOG_C, index, out=square)
+    np.add(out, square, out=out)
+    np.add(out, reduced, out=out)
+    np.multiply(reduced, reduced, out=square)
+    # (a0 r^2 + a1 r + a2) r^2 + (log c + k ln 2 + r)
+    np.multiply(reduced, _LOGF_POLY[1], out=spare)
+    np.add(spare, _LOGF_POLY[2], out=spare)
+    np.multiply(square, _LOGF_POLY[0], out=reduced)
+    np.add(reduced, spare, out=spare)
+    np.multiply(spare, square, out=spare)
+    np.add(spare, out, out=out)
+
+
+# The C library's float32 sine and cosine (glibc 2.28 and later, which TensorFlow's
+# Box-Muller transform calls): 2/pi scaled by 2**24 (the quadrant is rounded with integer
+# arithmetic) and pi/2, then the minimax coefficients of its two short series,
+# cos(r) ~ c0 + c1 r^2 + ... + c4 r^8 and sin(r) ~ r + s1 r^3 + s2 r^5 + s3 r^7.
+_HALF_PI_INVERSE = _h("0x1.45F306DC9C883p+23")
+_HALF_PI = _h("0x1.921FB54442D18p0")
+_COS_TERMS = tuple(_h(c) for c in ("0x1p0", "-0x1.ffffffd0c621cp-2", "0x1.55553e1068f19p-5",
+                                     "-0x1.6c087e89a359dp-10", "0x1.99343027bf8c3p-16"))
+_QUADRANT_KEEP = np.array([1.0, 0.0, -1.0, 0.0])
+_QUADRANT_SWAP = np.array([0.0, 1.0, 0.0, -1.0])
+_SIN_TERMS = tuple(_h(s) for s in ("-0x1.555545995a603p-3", "0x1.1107605230bc4p-7",
+                                     "-0x1.994eb3774cf24p-13"))
 
 
 def sin_cos_float32(angle):
-    """Correctly rounded float32 sine and cosine of float32 angles in [0, 2 pi).
-
-    NumPy's float64 ``sin``/``cos`` rounded to float32 give the same numbers but call the C
-    library once per element; this evaluates both with a handful of whole-array operations.
-    """
+    """float32 sine and cosine of float32 angles (|angle| < 120), bit for bit the C library's
+    ``sinf``/``cosf`` (glibc 2.28+), evaluated over whole arrays."""
     angle = np.asarray(angle, dtype=np.float32)
     wide = angle.astype(np.float64)
     sine = np.empty(angle.shape, dtype=np.float32)
@@ -326,49 +399,71 @@ def sin_cos_float32(angle):
 
 
 def _sin_cos_into(angle, sine_out, cosine_out):
-    """float64 angles in [0, 2 pi) -> float32 sine and cosine into the given arrays.
-
-    The angle less k quarter turns (k the nearest integer to angle / (pi/2), 0 to 4), both
-    polynomials at once, then a rotation by k quarter turns with the exact cos and sin of
-    k pi/2: |k - 2| - 1 and (1 - |cos|) * (2 - k).
+    """float64 copies of float32 angles -> their float32 sine and cosine, as glibc computes
+    them: the angle less q quarter turns (q the nearest integer to angle / (pi/2); the
+    library skips the reduction below 0.75, where q is 0 anyway), S and C the sine and cosine
+    series of the reduced angle, then sin = (S, C, -S, -C) and cos = (C, -S, -C, S) by q mod
+    4; below 2**-12 the sine is the angle and the cosine 1. Not correctly rounded: about 1.3%
+    of the angles of a Box-Muller transform get the other float32 neighbour of the exact
+    value.
     """
     shape = angle.shape
-    turns = _scratch("sc_turns", shape, np.float64)
+    quadrant = _scratch("sc_quadrant", shape, np.int32)
     reduced = _scratch("sc_reduced", shape, np.float64)
     square = _scratch("sc_square", shape, np.float64)
+    power = _scratch("sc_power", shape, np.float64)
     spare = _scratch("sc_spare", shape, np.float64)
-    series = _scratch("sc_series", (2, *shape), np.float64)
-    np.multiply(angle, 2.0 / math.pi, out=turns)
-    np.rint(turns, out=turns)
-    high, low = _HALF_PI_PARTS
-    np.multiply(turns, -high, out=reduced)
-    np.add(reduced, angle, out=reduced)
-    np.multiply(turns, low, out=spare)
-    np.subtract(reduced, spare, out=reduced)
+    sine = _scratch("sc_sine", shape, np.float64)
+    cosine = _scratch("sc_cosine", shape, np.float64)
+    keep = _scratch("sc_keep", shape, np.float64)
+    swap = _scratch("sc_swap", shape, np.float64)
+    # quadrant: round(angle * 2/pi) by truncating a 2**24-scaled product
+    np.multiply(angle, _HALF_PI_INVERSE, out=spare)
+    np.trunc(spare, out=spare)
+    np.copyto(quadrant, spare, casting="unsafe")
+    np.add(quadrant, np.int32(0x800000), out=quadrant)
+    np.right_shift(quadrant, 24, out=quadrant)
+    np.multiply(quadrant, _HALF_PI, out=reduced)
+    np.subtract(angle, reduced, out=reduced)
     np.multiply(reduced, reduced, out=square)
-    column = (2,) + (1,) * len(shape)
-    series[...] = _SIN_COS_COEFFICIENTS[-1].reshape(column)
-    for coefficient in _SIN_COS_COEFFICIENTS[-2::-1]:
-        np.multiply(series, square, out=series)
-        np.add(series, coefficient.reshape(column), out=series)
-    sine, cosine = series
-    np.multiply(sine, reduced, out=sine)
-    quarter_cos, quarter_sin = reduced, square  # reused
-    np.subtract(turns, 2.0, out=quarter_cos)
-    np.abs(quarter_cos, out=quarter_cos)
-    np.subtract(quarter_cos, 1.0, out=quarter_cos)
-    np.abs(quarter_cos, out=quarter_sin)
-    np.subtract(1.0, quarter_sin, out=quarter_sin)
-    np.subtract(2.0, turns, out=spare)
-    np.multiply(quarter_sin, spare, out=quarter_sin)
-    np.multiply(sine, quarter_cos, out=spare)
-    np.multiply(cosine, quarter_sin, out=turns)
-    np.add(spare, turns, out=spare)
+    # sine series: r + r^3 s1 + r^7 (s2 + r^2 s3)
+    np.multiply(square, _SIN_TERMS[2], out=spare)
+    np.add(spare, _SIN_TERMS[1], out=spare)
+    np.multiply(reduced, square, out=power)  # r^3
+    np.multiply(power, _SIN_TERMS[0], out=sine)
+    np.add(sine, reduced, out=sine)
+    np.multiply(power, square, out=power)  # r^7
+    np.multiply(power, spare, out=power)
+    np.add(sine, power, out=sine)
+    # cosine series: (c0 + r^2 c1 + r^4 c2) + r^6 (c3 + r^2 c4)
+    np.multiply(square, _COS_TERMS[4], out=spare)
+    np.add(spare, _COS_TERMS[3], out=spare)
+    np.multiply(square, _COS_TERMS[1], out=cosine)
+    np.add(cosine, _COS_TERMS[0], out=cosine)
+    np.multiply(square, square, out=power)  # r^4
+    np.multiply(power, _COS_TERMS[2], out=reduced)
+    np.add(cosine, reduced, out=cosine)
+    np.multiply(power, square, out=power)  # r^6
+    np.multiply(power, spare, out=power)
+    np.add(cosine, power, out=cosine)
+    # by quadrant: sin = S keep + C swap, cos = C keep - S swap, with (keep, swap) one of
+    # (1, 0), (0, 1), (-1, 0), (0, -1): products by 0 and +-1 and sums with 0 are exact
+    np.bitwise_and(quadrant, 3, out=quadrant)
+    np.take(_QUADRANT_KEEP, quadrant, out=keep)
+    np.take(_QUADRANT_SWAP, quadrant, out=swap)
+    np.multiply(sine, keep, out=spare)
+    np.multiply(cosine, swap, out=power)
+    np.add(spare, power, out=spare)
     np.copyto(sine_out, spare, casting="same_kind")
-    np.multiply(cosine, quarter_cos, out=spare)
-    np.multiply(sine, quarter_sin, out=turns)
-    np.subtract(spare, turns, out=spare)
+    np.multiply(cosine, keep, out=spare)
+    np.multiply(sine, swap, out=power)
+    np.subtract(spare, power, out=spare)
     np.copyto(cosine_out, spare, casting="same_kind")
+    np.abs(angle, out=spare)
+    tiny = np.nonzero(spare < 2.0**-12)
+    if tiny[0].size:
+        sine_out[tiny] = angle[tiny]
+        cosine_out[tiny] = 1.0
 
 
 def _box_muller_double(w0, w1, w2, w3):

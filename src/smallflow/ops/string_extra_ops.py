@@ -81,6 +81,9 @@ NotDifferentiable("StringLength")
 
 def string_length(input, name=None, unit="BYTE"):  # noqa: A002 - TensorFlow's argument name
     """The length of each string in bytes, or in UTF-8 characters (``unit="UTF8_CHAR"``)."""
+    dispatch = composite_dispatch(input)
+    if dispatch is not None:  # a RaggedTensor of strings
+        return dispatch("unary", lambda v: string_length(v, name, unit), input)
     x = _string_input(input, "StringLength")
     return make_op("StringLength", [x], [dtypes.int32], {"unit": _unit(unit)}, name,
                    "StringLength").outputs[0]

@@ -26,7 +26,7 @@ from ..graph import convert_to_tensor
 from ..op_signature import INDEX, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape
-from .common import make_op, same_shape
+from .common import composite_dispatch, make_op, same_shape
 
 _OUTPUT_ENCODINGS = {"UTF-8": "utf-8", "UTF-16-BE": "utf-16-be", "UTF-32-BE": "utf-32-be"}
 _ERRORS = ("strict", "replace", "ignore")
@@ -299,6 +299,11 @@ def unicode_transcode(input, input_encoding, output_encoding, errors="replace", 
     input is replaced by ``replacement_char``, skipped, or an error."""
     _output_codec("UnicodeTranscode", output_encoding)
     check_error_options("UnicodeTranscode", errors, replacement_char)
+    dispatch = composite_dispatch(input)
+    if dispatch is not None:  # a RaggedTensor of strings
+        return dispatch("unary", lambda v: unicode_transcode(
+            v, input_encoding, output_encoding, errors, replacement_char,
+            replace_control_characters, name), input)
     x = convert_to_tensor(input, dtype=dtypes.string, name="input")
     attrs = {"input_encoding": input_encoding, "output_encoding": output_encoding,
              "errors": errors, "replacement_char": int(replacement_char),

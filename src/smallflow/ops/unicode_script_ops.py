@@ -13,7 +13,7 @@ from .. import dtypes
 from ..graph import convert_to_tensor
 from ..op_signature import signature
 from ..registry import NotDifferentiable, register_op
-from .common import make_op, same_shape
+from .common import composite_dispatch, make_op, same_shape
 from .unicode_script_data import RANGES
 
 
@@ -45,5 +45,8 @@ NotDifferentiable("UnicodeScript")
 def unicode_script(input, name=None):  # noqa: A002 - TensorFlow's argument name
     """The ICU script code (int32) of each code point of ``input`` (int32): 25 for Latin,
     17 for Han, ...; -1 for values outside 0..0x10FFFF."""
+    dispatch = composite_dispatch(input)
+    if dispatch is not None:  # a RaggedTensor of code points
+        return dispatch("unary", lambda v: unicode_script(v, name), input)
     x = convert_to_tensor(input, dtype=dtypes.int32, name="input")
     return make_op("UnicodeScript", [x], [dtypes.int32], None, name).outputs[0]
