@@ -63,7 +63,8 @@ LAYERS = [
                   "ops.edit_distance_ops", "ops.clustering_ops",
                   "ops.beam_search_ops", "ops.lookup_ops", "ops.ctc_beam_ops",
                   "ops.image_glimpse_ops", "ops.signal_ops", "ops.sparse_cross_ops",
-                  "ops.unicode_ops", "ops.unicode_script_ops"]),
+                  "ops.unicode_ops", "ops.unicode_script_ops",
+                  "ops.set_ops"]),
     ("more gradients", ["ops.complex_grad", "ops.fft_grad",
                         "ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
                         "ops.linalg_extra_grad", "ops.sparse_grad", "ops.sparse_cwise_ops",
@@ -90,7 +91,10 @@ LAYERS = [
     ("more namespaces", ["signal", "spectral", "ragged", "strings", "version",
                          "math", "linalg", "random", "sparse", "debugging", "initializers",
                          "compat", "gfile", "io", "io_gfile", "framework_extras",
-                         "graph_util"]),
+                         "graph_util",
+                         # TF 1.x's small namespaces (tf.sets, tf.queue, tf.manip, ...)
+                         "sets", "queue", "manip", "sysconfig", "resource_loader",
+                         "user_ops"]),
     ("public API", ["", "keras"]),  # smallflow/__init__.py itself; tf.keras.datasets
     ("application", ["datasets", "examples", "models", "imaging", "image_files", "contrib",
                      # tensorflow.python.* paths answer with the public API above them

@@ -26,22 +26,28 @@ from . import (  # noqa: A004
     logging,
     lookup,
     losses,
+    manip,
     math,
     metrics,
     nest,
     nn,
     python_io,
+    queue,
     ragged,
     random,
+    resource_loader,
     saved_model,
+    sets,
     signal,
     sparse,
     spectral,
     strings,
     summary,
+    sysconfig,
     tb_protos,
     test,
     train,
+    user_ops,
     version,
 )
 from ._version import GIT_VERSION, SMALLFLOW_VERSION, VERSION, __version__
@@ -244,6 +250,7 @@ from .ops.control_flow_ops import (  # noqa: A004
     cond,
     group,
     no_op,
+    switch_case,
     tuple,
     while_loop,
     with_dependencies,
@@ -617,6 +624,12 @@ from .variables import (
 )
 
 newaxis = None
+# tf.dtypes also names the conversions (TensorFlow 1.x's tf.dtypes.cast, ...); set here,
+# where both are imported, so dtypes.py keeps importing nothing above it.
+dtypes.cast = cast
+dtypes.complex = complex  # noqa: A001
+dtypes.saturate_cast = saturate_cast
+dtypes.as_string = as_string
 NoGradient = NotDifferentiable
 OpError = errors.OpError
 floor_div = floordiv

@@ -114,3 +114,44 @@ class UnauthenticatedError(OpError):
 
 class OperatorNotAllowedInGraphError(TypeError):
     """A Python operation a graph tensor cannot take part in (``bool(t)`` in a graph)."""
+
+
+_BY_CODE = {cls.error_code: cls for cls in (
+    CancelledError, UnknownError, InvalidArgumentError, DeadlineExceededError, NotFoundError,
+    AlreadyExistsError, PermissionDeniedError, ResourceExhaustedError,
+    FailedPreconditionError, AbortedError, OutOfRangeError, UnimplementedError, InternalError,
+    UnavailableError, DataLossError, UnauthenticatedError)}
+
+
+def exception_type_from_error_code(error_code):
+    """The error class of a status code (KeyError for a code without one, as TensorFlow)."""
+    return _BY_CODE[error_code]
+
+
+def error_code_from_exception_type(cls):
+    """The status code of an error class (KeyError for a class that is not one of them)."""
+    if cls not in _BY_CODE.values():
+        raise KeyError(cls)
+    return cls.error_code
+
+
+class _Status:
+    """What ``raise_exception_on_not_ok_status`` hands out: a code and a message to set."""
+
+    def __init__(self):
+        self.code = OK
+        self.message = ""
+
+
+class raise_exception_on_not_ok_status:  # noqa: N801  (TensorFlow's name)
+    """A context giving a status object; a code other than OK raises its error class."""
+
+    def __enter__(self):
+        self.status = _Status()
+        return self.status
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        if exc_type is None and self.status.code != OK:
+            error = _BY_CODE.get(self.status.code, UnknownError)
+            raise error(None, None, self.status.message)
+        return False

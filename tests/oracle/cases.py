@@ -994,3 +994,8 @@ EXTRA += SESSION11_AUTOGRAPH_CASES
 from cases_session11_slim import SESSION11_SLIM_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION11_SLIM_CASES
+
+# session 11's lead: tf.sets, tf.switch_case, tf.manip / tf.dtypes names.
+from cases_session11_lead import SESSION11_LEAD_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION11_LEAD_CASES

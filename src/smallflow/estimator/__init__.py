@@ -12,7 +12,7 @@ from .canned import (
     LinearClassifier,
     LinearRegressor,
 )
-from .estimator import Estimator, EstimatorSpec, ModeKeys, RunConfig
+from .estimator import Estimator, EstimatorSpec, ModeKeys, RunConfig, WarmStartSettings
 from .exporter import BestExporter, Exporter, FinalExporter, LatestExporter
 from .extras import (
     BaselineClassifier,
@@ -26,6 +26,7 @@ from .training import EvalSpec, TrainSpec, train_and_evaluate
 __all__ = [
     *_hooks.__all__,
     "BaselineClassifier",
+    "WarmStartSettings",
     "BestExporter",
     "Exporter",
     "FinalExporter",

@@ -22,7 +22,7 @@ from ..protos import ConfigProto
 from ..train import checkpoint_management, monitored_session, session_run_hook, training_util
 from ..train.saver import Saver
 
-__all__ = ["Estimator", "EstimatorSpec", "ModeKeys", "RunConfig"]
+__all__ = ["Estimator", "EstimatorSpec", "ModeKeys", "RunConfig", "WarmStartSettings"]
 
 
 class ModeKeys:
@@ -71,6 +71,37 @@ class EstimatorSpec(collections.namedtuple("EstimatorSpec", _SPEC_FIELDS)):
             export_outputs, tuple(training_chief_hooks or ()), tuple(training_hooks or ()),
             scaffold or monitored_session.Scaffold(), tuple(evaluation_hooks or ()),
             tuple(prediction_hooks or ()))
+
+
+class WarmStartSettings(collections.namedtuple("WarmStartSettings", [
+        "ckpt_to_initialize_from", "vars_to_warm_start", "var_name_to_vocab_info",
+        "var_name_to_prev_var_name"])):
+    """Where and which variables an Estimator's training starts from (see
+    ``tf.train.warm_start``): a checkpoint (file or directory) or a SavedModel directory."""
+
+    def __new__(cls, ckpt_to_initialize_from, vars_to_warm_start=".*",
+                var_name_to_vocab_info=None, var_name_to_prev_var_name=None):
+        if not ckpt_to_initialize_from:
+            raise ValueError("`ckpt_to_initialize_from` MUST be set in WarmStartSettings")
+        return super().__new__(cls, ckpt_to_initialize_from, vars_to_warm_start,
+                               var_name_to_vocab_info or {}, var_name_to_prev_var_name or {})
+
+
+def _warm_start_settings(warm_start_from):
+    """``Estimator(warm_start_from=...)`` as WarmStartSettings (None: no warm start)."""
+    if warm_start_from is None:
+        return None
+    if isinstance(warm_start_from, str | bytes | os.PathLike):
+        path = os.fsdecode(warm_start_from)
+        saved_model_variables = os.path.join(path, "variables", "variables")
+        if os.path.exists(saved_model_variables + ".index"):
+            logging.info("Warm-starting from a SavedModel")
+            return WarmStartSettings(saved_model_variables)
+        return WarmStartSettings(path)
+    if isinstance(warm_start_from, WarmStartSettings):
+        return warm_start_from
+    raise ValueError(f"warm_start_from must be a string or a WarmStartSettings, instead got "
+                     f"{type(warm_start_from)}")
 
 
 class RunConfig:
@@ -155,8 +186,7 @@ class Estimator:
         self._params = copy.deepcopy(params or {})
         self._model_fn = model_fn
         self._model_fn_args = args
-        if warm_start_from is not None:
-            raise NotImplementedError("warm_start_from is not supported by smallflow")
+        self._warm_start_settings = _warm_start_settings(warm_start_from)
 
     # -- properties ----------------------------------------------------------------------------
     @property
@@ -258,6 +288,12 @@ class Estimator:
             features, labels = self._call_input_fn(input_fn, ModeKeys.TRAIN)
             spec = self._call_model_fn(features, labels, ModeKeys.TRAIN)
             _add_loss_summary(spec.loss)
+            if self._warm_start_settings is not None:
+                from ..train.warm_starting import warm_start
+
+                logging.info("Warm-starting with WarmStartSettings: %s",
+                             self._warm_start_settings)
+                warm_start(*self._warm_start_settings)
             all_hooks = list(hooks or [])
             if steps is not None or max_steps is not None:
                 all_hooks.append(session_run_hook.StopAtStepHook(steps, max_steps))

@@ -251,6 +251,45 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
             return chosen()
 
 
+def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
+    """Run ``branch_fns[branch_index]`` (a list of functions, a list of ``(index, fn)``
+    pairs or a dict with the keys 0..N-1); an index out of range runs ``default``, or the
+    last branch when there is none (TensorFlow 1.15's rule)."""
+    if isinstance(branch_fns, dict):
+        items = sorted(branch_fns.items())
+    elif isinstance(branch_fns, list | _TUPLE) and branch_fns and isinstance(
+            branch_fns[0], list | _TUPLE):
+        items = sorted(branch_fns)
+    elif isinstance(branch_fns, list | _TUPLE):
+        items = list(enumerate(branch_fns))
+    else:
+        raise TypeError("branch_fns must be a list, tuple, or dict")
+    if not items:
+        raise ValueError("Must provide at least one item in branch_fns")
+    for key, fn in items:
+        if not isinstance(key, int) or isinstance(key, bool):
+            raise TypeError(f"branch_index must be an int: {key!r}")
+        if not callable(fn):
+            raise TypeError(f"fn for branch {key} must be callable.")
+    keys = [key for key, _ in items]
+    if keys != list(range(len(keys))):
+        raise ValueError(f"branch indices (keys) must form contiguous range of [0 to "
+                         f"{len(keys)}) but found {{{', '.join(str(k) for k in keys)}}}")
+    if default is not None and not callable(default):
+        raise TypeError("default must be callable.")
+    with name_scope(name or "switch_case"):
+        index = convert_to_tensor(branch_index, name="branch_index")
+        if index.dtype.base_dtype != dtypes.int32:
+            raise TypeError(f"branch_index must be an int32 Tensor, got {index.dtype}")
+        fns = [fn for _, fn in items]
+        if default is None:
+            default = fns.pop()
+        from .cwise_ops import equal
+
+        pairs = [(equal(index, key), fn) for key, fn in enumerate(fns)]
+        return case(pairs, default=default, exclusive=False, name=None)
+
+
 def _identity_structure(result, strict):
     flat = _to_flat_tensors(result, "default")
     packed = _from_flat_tensors(result, [identity(t) for t in flat])

@@ -51,11 +51,13 @@ from .rmsprop import RMSPropOptimizer
 from .saver import Saver
 from .session_manager import SessionManager
 from .training_util import (
+    assert_global_step,
     create_global_step,
     get_global_step,
     get_or_create_global_step,
     global_step,
 )
+from .warm_starting import VocabInfo, warm_start
 
 __all__ = [
     "AdadeltaOptimizer",
@@ -80,6 +82,9 @@ __all__ = [
     "checkpoint_exists",
     "get_checkpoint_mtimes",
     "init_from_checkpoint",
+    "VocabInfo",
+    "assert_global_step",
+    "warm_start",
     "cosine_decay",
     "cosine_decay_restarts",
     "create_global_step",
@@ -123,6 +128,9 @@ from .input import (  # noqa: E402
     limit_epochs,
     match_filenames_once,
     maybe_batch,
+    maybe_batch_join,
+    maybe_shuffle_batch,
+    maybe_shuffle_batch_join,
     range_input_producer,
     shuffle_batch,
     shuffle_batch_join,
@@ -141,7 +149,7 @@ from .monitored_session import (  # noqa: E402
 from .queue_runner_impl import QueueRunner, add_queue_runner, start_queue_runners  # noqa: E402
 from .server_lib import ClusterSpec, Server, ServerDef  # noqa: E402
 from .session_run_hook import *  # noqa: E402, F403
-from .supervisor import Supervisor  # noqa: E402
+from .supervisor import Supervisor, basic_train_loop  # noqa: E402
 from .sync_replicas_optimizer import SyncReplicasOptimizer  # noqa: E402
 
 __all__ += session_run_hook.__all__
@@ -150,7 +158,9 @@ __all__ += [
     "ChiefSessionCreator", "ClusterSpec", "Coordinator", "LooperThread", "MonitoredSession",
     "MonitoredTrainingSession", "QueueRunner", "Scaffold", "SessionCreator",
     "Server", "ServerDef", "SingularMonitoredSession", "Supervisor", "WorkerSessionCreator",
-    "add_queue_runner", "batch", "batch_join", "input_producer", "limit_epochs", "maybe_batch",
+    "add_queue_runner", "basic_train_loop", "batch", "batch_join", "input_producer",
+    "limit_epochs", "maybe_batch", "maybe_batch_join", "maybe_shuffle_batch",
+    "maybe_shuffle_batch_join",
     "queue_runner", "range_input_producer", "replica_device_setter", "shuffle_batch",
     "shuffle_batch_join", "slice_input_producer",
     "start_queue_runners", "string_input_producer",

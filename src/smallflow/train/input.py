@@ -10,6 +10,7 @@ ends the input with ``OutOfRangeError``.
 from .. import dtypes
 from ..graph import GraphKeys, control_dependencies, convert_to_tensor, name_scope
 from ..ops import array_ops, data_flow_ops, math_ops, random_extra_ops, scatter_ops
+from ..ops.common import constant_value
 from ..ops.io_ops import matching_files
 from ..variables import Variable
 from .queue_runner_impl import QueueRunner, add_queue_runner
@@ -142,9 +143,40 @@ def _shapes(tensors, shapes, enqueue_many):
     return out
 
 
-def _batch(queue, tensors_lists, batch_size, enqueue_many, allow_smaller_final_batch, scope):
-    enqueues = [queue.enqueue_many(t) if enqueue_many else queue.enqueue(t)
-                for t in tensors_lists]
+def _keep_input(keep_input, enqueue_many):
+    from ..ops import constant_op
+
+    keep = convert_to_tensor(keep_input, name="keep_input")
+    if keep.dtype.base_dtype != dtypes.bool:
+        keep = constant_op.cast(keep, dtypes.bool)
+    if keep.shape.ndims == 1 and not enqueue_many:
+        raise ValueError("`keep_input` cannot be a vector when `enqueue_many=False`.")
+    if keep.shape.ndims is not None and keep.shape.ndims > 1:
+        raise ValueError("`keep_input` must be 0 or 1 dimensions.")
+    return keep
+
+
+def _enqueue(queue, tensors, enqueue_many, keep_input):
+    """One enqueue op; with ``keep_input`` only what it keeps (a scalar: the whole example
+    or batch; a vector with ``enqueue_many``: the examples it marks), as TF1's maybe_*."""
+    enqueue = queue.enqueue_many if enqueue_many else queue.enqueue
+    if keep_input is None:
+        return enqueue(tensors)
+    from ..ops import array_extra_ops, constant_op, control_flow_ops
+
+    if keep_input.shape.ndims == 1:
+        which = constant_op.cast(keep_input, dtypes.int32)
+        kept = [array_extra_ops.dynamic_partition(t, which, 2)[1] for t in tensors]
+        return enqueue(kept)
+    known = constant_value(keep_input)
+    if known is not None:
+        return enqueue(tensors) if bool(known) else control_flow_ops.no_op()
+    return control_flow_ops.cond(keep_input, lambda: enqueue(tensors), control_flow_ops.no_op)
+
+
+def _batch(queue, tensors_lists, batch_size, enqueue_many, allow_smaller_final_batch, scope,
+           keep_input=None):
+    enqueues = [_enqueue(queue, t, enqueue_many, keep_input) for t in tensors_lists]
     add_queue_runner(QueueRunner(queue, enqueues))
     # The dequeue op takes the scope's own name, as in TensorFlow ("batch:0").
     if allow_smaller_final_batch:
@@ -155,6 +187,23 @@ def _batch(queue, tensors_lists, batch_size, enqueue_many, allow_smaller_final_b
 def batch(tensors, batch_size, num_threads=1, capacity=32, enqueue_many=False, shapes=None,
           dynamic_pad=False, allow_smaller_final_batch=False, shared_name=None, name=None):
     """Batches of ``batch_size`` examples, in order, through a FIFO queue."""
+    return _batch_fifo(tensors, batch_size, num_threads, capacity, enqueue_many, shapes,
+                       dynamic_pad, allow_smaller_final_batch, shared_name, name, None)
+
+
+def maybe_batch(tensors, keep_input, batch_size, num_threads=1, capacity=32,
+                enqueue_many=False, shapes=None, dynamic_pad=False,
+                allow_smaller_final_batch=False, shared_name=None, name=None):
+    """``batch`` of the examples ``keep_input`` keeps (a bool scalar, or with
+    ``enqueue_many`` a vector marking each example)."""
+    with name_scope(name or "batch"):
+        keep = _keep_input(keep_input, enqueue_many)
+    return _batch_fifo(tensors, batch_size, num_threads, capacity, enqueue_many, shapes,
+                       dynamic_pad, allow_smaller_final_batch, shared_name, name, keep)
+
+
+def _batch_fifo(tensors, batch_size, num_threads, capacity, enqueue_many, shapes,
+                dynamic_pad, allow_smaller_final_batch, shared_name, name, keep_input):
     keys, flat = _structure(tensors)
     with name_scope(name or "batch") as scope:
         types = [t.dtype for t in flat]
@@ -168,18 +217,30 @@ def batch(tensors, batch_size, num_threads=1, capacity=32, enqueue_many=False, s
                                             _shapes(flat, shapes, enqueue_many),
                                             shared_name=shared_name)
         out = _batch(queue, [flat] * num_threads, batch_size, enqueue_many,
-                     allow_smaller_final_batch, scope)
+                     allow_smaller_final_batch, scope, keep_input)
     return _restore(keys, out)
-
-
-def maybe_batch(tensors, keep_input, batch_size, **kwargs):
-    raise NotImplementedError("tf.train.maybe_batch is not supported by smallflow")
 
 
 def batch_join(tensors_list, batch_size, capacity=32, enqueue_many=False, shapes=None,
                dynamic_pad=False, allow_smaller_final_batch=False, shared_name=None,
                name=None):
     """Like ``batch``, from several lists of tensors (one enqueuing thread each)."""
+    return _batch_join(tensors_list, batch_size, capacity, enqueue_many, shapes,
+                       allow_smaller_final_batch, shared_name, name, None)
+
+
+def maybe_batch_join(tensors_list, keep_input, batch_size, capacity=32, enqueue_many=False,
+                     shapes=None, dynamic_pad=False, allow_smaller_final_batch=False,
+                     shared_name=None, name=None):
+    """``batch_join`` of the examples ``keep_input`` keeps."""
+    with name_scope(name or "batch_join"):
+        keep = _keep_input(keep_input, enqueue_many)
+    return _batch_join(tensors_list, batch_size, capacity, enqueue_many, shapes,
+                       allow_smaller_final_batch, shared_name, name, keep)
+
+
+def _batch_join(tensors_list, batch_size, capacity, enqueue_many, shapes,
+                allow_smaller_final_batch, shared_name, name, keep_input):
     structures = [_structure(t) for t in tensors_list]
     keys = structures[0][0]
     with name_scope(name or "batch_join") as scope:
@@ -188,7 +249,7 @@ def batch_join(tensors_list, batch_size, capacity=32, enqueue_many=False, shapes
                                         _shapes(first, shapes, enqueue_many),
                                         shared_name=shared_name)
         out = _batch(queue, [s[1] for s in structures], batch_size, enqueue_many,
-                     allow_smaller_final_batch, scope)
+                     allow_smaller_final_batch, scope, keep_input)
     return _restore(keys, out)
 
 
@@ -196,13 +257,32 @@ def shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, num_threads=
                   enqueue_many=False, shapes=None, allow_smaller_final_batch=False,
                   shared_name=None, name=None):
     """Random batches drawn from a queue holding at least ``min_after_dequeue`` examples."""
+    return _shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, num_threads, seed,
+                          enqueue_many, shapes, allow_smaller_final_batch, shared_name, name,
+                          None)
+
+
+def maybe_shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, keep_input,
+                        num_threads=1, seed=None, enqueue_many=False, shapes=None,
+                        allow_smaller_final_batch=False, shared_name=None, name=None):
+    """``shuffle_batch`` of the examples ``keep_input`` keeps."""
+    with name_scope(name or "shuffle_batch"):
+        keep = _keep_input(keep_input, enqueue_many)
+    return _shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, num_threads, seed,
+                          enqueue_many, shapes, allow_smaller_final_batch, shared_name, name,
+                          keep)
+
+
+def _shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, num_threads, seed,
+                   enqueue_many, shapes, allow_smaller_final_batch, shared_name, name,
+                   keep_input):
     keys, flat = _structure(tensors)
     with name_scope(name or "shuffle_batch") as scope:
         queue = data_flow_ops.RandomShuffleQueue(
             capacity, min_after_dequeue, [t.dtype for t in flat],
             _shapes(flat, shapes, enqueue_many), seed=seed, shared_name=shared_name)
         out = _batch(queue, [flat] * num_threads, batch_size, enqueue_many,
-                     allow_smaller_final_batch, scope)
+                     allow_smaller_final_batch, scope, keep_input)
     return _restore(keys, out)
 
 
@@ -210,6 +290,25 @@ def shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, se
                        enqueue_many=False, shapes=None, allow_smaller_final_batch=False,
                        shared_name=None, name=None):
     """Like ``shuffle_batch``, from several lists of tensors."""
+    return _shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, seed,
+                               enqueue_many, shapes, allow_smaller_final_batch, shared_name,
+                               name, None)
+
+
+def maybe_shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue,
+                             keep_input, seed=None, enqueue_many=False, shapes=None,
+                             allow_smaller_final_batch=False, shared_name=None, name=None):
+    """``shuffle_batch_join`` of the examples ``keep_input`` keeps."""
+    with name_scope(name or "shuffle_batch_join"):
+        keep = _keep_input(keep_input, enqueue_many)
+    return _shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, seed,
+                               enqueue_many, shapes, allow_smaller_final_batch, shared_name,
+                               name, keep)
+
+
+def _shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, seed,
+                        enqueue_many, shapes, allow_smaller_final_batch, shared_name, name,
+                        keep_input):
     structures = [_structure(t) for t in tensors_list]
     keys = structures[0][0]
     with name_scope(name or "shuffle_batch_join") as scope:
@@ -218,5 +317,5 @@ def shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, se
             capacity, min_after_dequeue, [t.dtype for t in first],
             _shapes(first, shapes, enqueue_many), seed=seed, shared_name=shared_name)
         out = _batch(queue, [s[1] for s in structures], batch_size, enqueue_many,
-                     allow_smaller_final_batch, scope)
+                     allow_smaller_final_batch, scope, keep_input)
     return _restore(keys, out)

@@ -19,6 +19,7 @@ __all__ = [
     "CheckpointSaverListener",
     "FeedFnHook",
     "FinalOpsHook",
+    "GlobalStepWaiterHook",
     "LoggingTensorHook",
     "NanLossDuringTrainingError",
     "NanTensorHook",
@@ -501,3 +502,39 @@ class FeedFnHook(SessionRunHook):
 
     def before_run(self, run_context):
         return SessionRunArgs(fetches=None, feed_dict=self.feed_fn())
+
+
+class GlobalStepWaiterHook(SessionRunHook):
+    """Holds this worker's first step until the global step reaches ``wait_until_step``
+    (TensorFlow's way to start workers one after another)."""
+
+    def __init__(self, wait_until_step):
+        self._wait_until_step = wait_until_step
+        self._started = False
+        self._step = None
+
+    def begin(self):
+        self._started = False
+        self._step = training_util._get_or_create_global_step_read()
+        if self._step is None:
+            raise RuntimeError("Global step should be created to use _GlobalStepWaiterHook.")
+
+    def before_run(self, run_context):
+        if self._started:
+            return None
+        if self._wait_until_step <= 0:
+            self._started = True
+            return None
+        logging.info("Waiting for global step %d before starting training.",
+                     self._wait_until_step)
+        last_logged = 0
+        while True:
+            current = int(run_context.session.run(self._step))
+            if current >= self._wait_until_step:
+                self._started = True
+                return None
+            if current - last_logged > 1000:
+                logging.info("Waiting for global step %d before starting training. Current "
+                             "step is %d.", self._wait_until_step, current)
+                last_logged = current
+            time.sleep(0.5)

@@ -272,3 +272,11 @@ class Supervisor:
                 sess.close()
 
 
+
+
+def basic_train_loop(supervisor, train_step_fn, args=None, kwargs=None, master=""):
+    """Call ``train_step_fn(session, *args, **kwargs)`` in a managed session of
+    ``supervisor`` until it should stop."""
+    with supervisor.managed_session(master) as session:
+        while not supervisor.should_stop():
+            train_step_fn(session, *(args or ()), **(kwargs or {}))

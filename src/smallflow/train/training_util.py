@@ -62,3 +62,19 @@ def _get_or_create_global_step_read(graph=None):
 def global_step(sess, global_step_tensor):
     """The current value of the global step as a Python int."""
     return int(sess.run(global_step_tensor))
+
+
+def assert_global_step(global_step_tensor):
+    """Raise TypeError unless ``global_step_tensor`` is an integer scalar variable or
+    tensor (TensorFlow's checks and messages)."""
+    from ..graph import Tensor
+
+    if not isinstance(global_step_tensor, Variable | Tensor):
+        raise TypeError(f"Existing \"global_step\" must be a Variable or Tensor: "
+                        f"{global_step_tensor}.")
+    if not global_step_tensor.dtype.base_dtype.is_integer:
+        raise TypeError(f"Existing \"global_step\" does not have integer type: "
+                        f"{global_step_tensor.dtype}")
+    shape = global_step_tensor.shape
+    if shape.ndims != 0 and shape.is_fully_defined():
+        raise TypeError(f"Existing \"global_step\" is not scalar: {shape}")
