@@ -94,7 +94,7 @@ LAYERS = [
                          "graph_util",
                          # TF 1.x's small namespaces (tf.sets, tf.queue, tf.manip, ...)
                          "sets", "queue", "manip", "sysconfig", "resource_loader",
-                         "user_ops"]),
+                         "user_ops", "profiler"]),
     ("public API", ["", "keras"]),  # smallflow/__init__.py itself; tf.keras.datasets
     ("application", ["datasets", "examples", "models", "imaging", "image_files", "contrib",
                      # tensorflow.python.* paths answer with the public API above them

@@ -252,3 +252,34 @@ def test_estimator_warm_starts_from_a_checkpoint(tmp_path):
             assert same == (target == "b" or "hiddenlayer" in name), (target, name)
     with pytest.raises(ValueError, match="warm_start_from must be"):
         tf.estimator.DNNClassifier([4], columns, warm_start_from=3)
+
+
+def test_profiler_counts_parameters_and_flops(tmp_path, capsys):
+    with tf.Graph().as_default() as graph:
+        with tf.variable_scope("dense"):
+            weights = tf.get_variable("w", [16, 9])
+            tf.get_variable("b", [9])
+        a = tf.ones([25, 16])
+        product = tf.matmul(a, weights)  # 2 * 16 * 25 * 9 FLOPs
+        tf.reduce_sum(product * 2.0)  # 225 (Mul) + 224 (Sum: 225 inputs into 1)
+        tf.matmul(tf.placeholder(tf.float32, [None, 16]), weights)  # unknown shape: none
+        builder = tf.profiler.ProfileOptionBuilder
+        params = tf.profiler.profile(graph, options=builder.trainable_variables_parameter())
+        assert params.total_parameters == 16 * 9 + 9
+        assert [c.name for c in params.children] == ["dense"]
+        assert [c.name for c in params.children[0].children] == ["dense/b", "dense/w"]
+        printed = capsys.readouterr()
+        assert "dense/w (16x9, 144/144 params)" in printed.out
+        assert "1 ops no flops stats due to incomplete shapes." in printed.err
+        flops = tf.profiler.profile(graph, options=builder(builder.float_operation())
+                                    .with_file_output(str(tmp_path / "report.txt")).build())
+        # ... and the variables' random_uniform initializers: Mul and Add per element, a Sub
+        initializers = (144 * 2 + 1) + (9 * 2 + 1)
+        assert flops.total_float_ops == 2 * 16 * 25 * 9 + 225 + 224 + initializers
+        assert flops.children[0].name == "MatMul"  # sorted by FLOPs
+        assert "_TFProfRoot (--/7.96k flops)" in (tmp_path / "report.txt").read_text()
+        assert capsys.readouterr().out == ""
+        with pytest.raises(NotImplementedError, match="timing and memory"):
+            tf.profiler.profile(graph, options=builder.time_and_memory())
+        with pytest.raises(NotImplementedError, match="cmd='op'"):
+            tf.profiler.profile(graph, cmd="op")

@@ -31,6 +31,7 @@ from . import (  # noqa: A004
     metrics,
     nest,
     nn,
+    profiler,
     python_io,
     queue,
     ragged,

@@ -228,9 +228,13 @@ def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
         raise ValueError("Both labels=... and logits=... must be provided")
     logits_tensor = convert_to_tensor(logits)
     # A label tensor of another float type (float64 one-hot labels) is cast by ``_v2``.
-    labels = stop_gradient(convert_to_tensor(labels, preferred_dtype=logits_tensor.dtype))
+    # TensorFlow 1.x names this version's op ``softmax_cross_entropy_with_logits_sg`` (the
+    # labels' stop_gradient inside that scope), as its graphs and checkpoints show.
+    with name_scope(name or "softmax_cross_entropy_with_logits_sg") as scope:
+        labels = stop_gradient(convert_to_tensor(labels, preferred_dtype=logits_tensor.dtype),
+                               name="labels_stop_gradient")
     return softmax_cross_entropy_with_logits_v2(
-        labels=labels, logits=logits_tensor, axis=dim if axis is None else axis, name=name)
+        labels=labels, logits=logits_tensor, axis=dim if axis is None else axis, name=scope)
 
 
 def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None,
