@@ -1038,3 +1038,20 @@ ROWS.update({
     "AccumulatorSetGlobalStep": _row(None, lambda dt: tf.ConditionalAccumulator(
         tf.float32).set_global_step(3)),
 })
+
+
+def _set(dtype, values):
+    return _c(dtype, np.array(values))
+
+
+ROWS.update({  # tf.sets (session 11)
+    "DenseToDenseSetOperation": _row("T", lambda dt: list(tf.sets.union(
+        _set(dt, [[1, 2]]), _set(dt, [[2, 3]])))),
+    "DenseToSparseSetOperation": _row("T", lambda dt: list(tf.sets.intersection(
+        _set(dt, [[1, 2]]), tf.SparseTensor([[0, 0]], _set(dt, [2]), [1, 2])))),
+    "SparseToSparseSetOperation": _row("T", lambda dt: list(tf.sets.difference(
+        tf.SparseTensor([[0, 0]], _set(dt, [1]), [1, 2]),
+        tf.SparseTensor([[0, 0]], _set(dt, [2]), [1, 2])))),
+    "SetSize": _row("T", lambda dt: tf.sets.size(
+        tf.SparseTensor([[0, 0], [0, 1]], _set(dt, [1, 2]), [1, 2]))),
+})

@@ -19,6 +19,7 @@ import numpy as np
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..graph import convert_to_tensor
+from ..op_signature import signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape
 from .common import make_op
@@ -127,10 +128,19 @@ def _set_shapes(op):
     return [TensorShape([None, rank]), TensorShape([None]), TensorShape([rank])]
 
 
+_RESULT = "result_indices: int64, result_values: T, result_shape: int64"
+_SIGNATURES = {
+    "dense_dense": f"set1: T, set2: T -> {_RESULT}",
+    "dense_sparse": f"set1: T, set2_indices: int64, set2_values: T, set2_shape: int64 -> "
+                    f"{_RESULT}",
+    "sparse_sparse": f"set1_indices: int64, set1_values: T, set1_shape: int64, "
+                     f"set2_indices: int64, set2_values: T, set2_shape: int64 -> {_RESULT}",
+}
 for _name, _kind in (("DenseToDenseSetOperation", "dense_dense"),
                      ("DenseToSparseSetOperation", "dense_sparse"),
                      ("SparseToSparseSetOperation", "sparse_sparse")):
-    register_op(_name, _kernel(_kind), _set_shapes)
+    register_op(_name, _kernel(_kind), _set_shapes,
+                signature=signature(_SIGNATURES[_kind], T=_VALID))
     NotDifferentiable(_name)
 
 
@@ -152,7 +162,9 @@ def _set_size_shape(op):
     return [TensorShape(None)]
 
 
-register_op("SetSize", _set_size_kernel, _set_size_shape)
+register_op("SetSize", _set_size_kernel, _set_size_shape,
+            signature=signature("set_indices: int64, set_values: T, set_shape: int64 -> "
+                                "size: int32", T=_VALID))
 NotDifferentiable("SetSize")
 
 
