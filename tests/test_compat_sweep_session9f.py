@@ -54,7 +54,12 @@ def test_a_draw_is_a_prefix_of_a_longer_draw(size, extra, seed, kind, dtype):
     if kind == "uniform":
         assert ((long >= 0) & (long < 1)).all()
     if kind == "truncated_normal":
-        assert (np.abs(long) < 2).all()
+        # TensorFlow tests |z| < 2 on the float32 sample and then rounds it to the output
+        # type, so a half-precision draw may round to exactly 2.
+        if dtype == np.float16:
+            assert (np.abs(long) <= 2).all()
+        else:
+            assert (np.abs(long) < 2).all()
 
 
 def test_each_run_moves_the_stream_past_256_blocks_per_output():

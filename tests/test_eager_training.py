@@ -127,7 +127,8 @@ def test_tape_in_graph_mode_adds_tf_gradients():
 @settings(max_examples=20, deadline=None)
 @given(st.lists(st.floats(-3, 3), min_size=1, max_size=5))
 def test_tape_gradients_equal_graph_gradients(values):
-    """The tape reuses the graph-mode gradient functions: same numbers both ways."""
+    """The tape reuses the graph-mode gradient functions: the same numbers both ways, up to
+    float32 rounding (a session may fuse elementwise ops, which rounds differently)."""
     def f(tf_, x):
         return tf_.reduce_sum(tf_.tanh(x) * tf_.exp(x / 4) + tf_.square(x))
 
@@ -142,7 +143,7 @@ def test_tape_gradients_equal_graph_gradients(values):
             tape.watch(x)
             y = f(tf, x)
         got = tape.gradient(y, x).numpy()
-    np.testing.assert_allclose(got, expected, rtol=1e-6)
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
 
 
 # -- tfe's function transformations --------------------------------------------------------------
