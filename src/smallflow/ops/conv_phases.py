@@ -175,6 +175,14 @@ def conv2d_bias_relu_pool(x, w, bias, strides, padding, pool):
     period = pixels * out_c
     bias_runs = np.tile(bias, pixels)
     zero_runs = np.zeros(period, dtype=x.dtype)
+    # The ReLU comes after the pool, on a quarter of the elements, when no window's first
+    # cell is NaN: the same pooled bits (the ReLU of the maximum is the maximum of the ReLUs,
+    # fmax skipping NaN cells alike, and np.maximum(z, +0.0) gives +0.0 for either zero), and
+    # the same winners where the pooled value is above zero (there the ReLU changes no cell
+    # equal to it and leaves every other cell below it); elsewhere every ReLU'd cell is
+    # zero and the first cell wins: code 0. (tests/test_conv_phases.py: signed zeros, inf,
+    # NaN, hypothesis extremes.)
+    won = scratch("phase_won", (size * pixels, out_c), bool)
     special = False
     for start in range(0, n, size):
         stop = min(start + size, n)
@@ -190,14 +198,19 @@ def conv2d_bias_relu_pool(x, w, bias, strides, padding, pool):
         # max_pool's rows-first fmax and its floor at the lowest float (conv_blocks.max_reduce).
         z_runs = z_rows.reshape(-1, period)
         np.add(z_runs, bias_runs, out=z_runs)
-        np.maximum(z_runs, zero_runs, out=z_runs)
+        nan_first = bool(np.isnan(z[0]).any())  # the same cells after a ReLU
+        special = special or nan_first
+        # A window of NaN only pools to the lowest float after the ReLU: the written order.
+        relu_after = not nan_first
+        if not relu_after:
+            np.maximum(z_runs, zero_runs, out=z_runs)
         y = pooled[start:stop].reshape(rows, out_c)
         first_pair = pair[:rows]
         np.fmax(z[0], z[2], out=first_pair)  # cells (0, 0) and (1, 0): the window's rows
         np.fmax(z[1], z[3], out=y)
         np.fmax(first_pair, y, out=y)
-        np.fmax(y, lowest, out=y)
-        special = special or bool(np.isnan(z[0]).any())
+        if not relu_after:  # (after it, and no first cell NaN, no pooled value is NaN)
+            np.fmax(y, lowest, out=y)
         # The winner: the first cell equal to the max (the first cell also when it is not
         # below it). lost_k: no cell up to k won (cell 0: it is below the max; cell 1 and 2:
         # also not equal to it); code = lost_0 + lost_1 + lost_2, counted in bytes.
@@ -210,6 +223,12 @@ def conv2d_bias_relu_pool(x, w, bias, strides, padding, pool):
         np.not_equal(z[2], y, out=lost)
         lost &= hit
         code += lost.view(np.uint8)
+        if relu_after:  # the ReLU on the pooled quarter; code 0 where it gives zero
+            above = won[:rows]
+            np.greater(y, 0, out=above)
+            np.multiply(code, above, out=code)
+            y_runs = y.reshape(-1, period)
+            np.maximum(y_runs, zero_runs, out=y_runs)
     shape = (n, geo.out_h, geo.out_w, out_c)
     activation = PooledActivation(x, w, bias, strides, padding, codes, special, shape,
                                   columns, size)
