@@ -787,6 +787,14 @@ def _timed_plan_source():
     return session, timed
 
 
+def _step_label(op, step):
+    """(type, name) of a plan step: its op's, or both ops' for a pair (step_pairs.py)."""
+    second = getattr(step[0], "second_op", None)
+    if second is None:
+        return op.type, op.name
+    return f"{op.type} + {second.type}", f"{op.name} + {second.name}"
+
+
 def _print_per_op(sess, train_step, train_feed, repeats):
     """CPU time of each kernel call of the training step's plan (median of ``repeats``
     steps; a fused step is named after the op whose place it takes): the process's, and
@@ -809,14 +817,15 @@ def _print_per_op(sess, train_step, train_feed, repeats):
     for _ in range(repeats):
         sess.run(train_step, train_feed)
     rows = sorted(((statistics.median(p for p, _ in t) * 1e3,
-                    statistics.median(u for _, u in t) * 1e3, op)
-                   for t, op in zip(times, plan.step_ops) if t), key=lambda row: -row[0])
+                    statistics.median(u for _, u in t) * 1e3, _step_label(op, step))
+                   for t, op, step in zip(times, plan.step_ops, plan.steps, strict=True) if t),
+                  key=lambda row: -row[0])
     cores = tf.config.threads_in_use()
     print(f"\nper op, CPU ms per step (median of {repeats}, {cores} core(s) granted; sum "
           f"{sum(r[0] for r in rows):.1f} process, {sum(r[1] for r in rows):.1f} calling "
           f"thread)\n{'process':>8}{'thread':>8}")
-    for ms, thread_ms, op in rows[:16]:
-        print(f"{ms:8.2f}{thread_ms:8.2f}  {op.type:22} {op.name}")
+    for ms, thread_ms, (kind, name) in rows[:16]:
+        print(f"{ms:8.2f}{thread_ms:8.2f}  {kind:22} {name}")
     print(f"{sum(r[0] for r in rows[16:]):8.2f}{sum(r[1] for r in rows[16:]):8.2f}  "
           f"the other {len(rows) - 16} steps")
 

@@ -110,6 +110,7 @@ def _pair_kernel(first, second, first_args, swap, sizes, op_second):
             return _Failed(_named(err, op_second))
 
     run_pair.kernels = (first, second)
+    run_pair.second_op = op_second  # for tables that name a step by its op
     return run_pair
 
 
