@@ -29,9 +29,9 @@ order, see filter_bias_gradients): every output pixel is the same product row (t
 over the same column values), then the same bias add, ReLU and ``np.fmax`` calls in the same
 operand order (since session 11 the ReLU after the pool, on the pooled quarter: the same bits,
 see conv2d_bias_relu_pool), and the winner is the first cell equal to the maximum in
-TensorFlow's window order. Windows whose first cell is NaN (TensorFlow's running argmax stays there, and the
-ReLU's factor is then that cell's, not the maximum's) are not handled here: the activation
-is then recomputed the plain way (``PooledActivation.materialize``) and routed by
+TensorFlow's window order. Windows whose first cell is NaN (TensorFlow's running argmax stays
+there, and the ReLU's factor is then that cell's, not the maximum's) are not handled here: the
+activation is then recomputed the plain way (``PooledActivation.materialize``) and routed by
 conv_kernels, as before.
 
 A ``PooledActivation`` stands in the plan's slot of the ReLU's output only when fusion.py has
