@@ -84,14 +84,16 @@ def test_an_error_of_the_moved_step_is_raised_at_its_place(monkeypatch):
         check(failed)
 
 
-def _cnn_gradients(monkeypatch, cores):
+def _cnn_gradients(monkeypatch, cores, first_layer=False):
     """The tutorial CNN's gradients (conv2's input and filter gradients, fc1's input and
-    weight gradients: the pairs) at ``cores`` granted cores."""
+    weight gradients: the pairs; with ``first_layer`` also conv1's filter gradient, the
+    step after conv2's input gradient) at ``cores`` granted cores."""
     rng = np.random.default_rng(0)
     images = rng.random((50, 28, 28, 1), dtype=np.float32)
     with tf.Graph().as_default():
         x = tf.placeholder(tf.float32, [None, 28, 28, 1])
-        w1 = tf.constant(rng.standard_normal((5, 5, 1, 32)).astype(np.float32) * 0.1)
+        w1 = rng.standard_normal((5, 5, 1, 32)).astype(np.float32) * 0.1
+        w1 = tf.Variable(w1) if first_layer else tf.constant(w1)
         w2 = tf.Variable(rng.standard_normal((5, 5, 32, 64)).astype(np.float32) * 0.1)
         w3 = tf.Variable(rng.standard_normal((3136, 64)).astype(np.float32) * 0.1)
         p1 = tf.nn.max_pool(tf.nn.relu(tf.nn.conv2d(x, w1, [1] * 4, "SAME")), [1, 2, 2, 1],
@@ -100,7 +102,7 @@ def _cnn_gradients(monkeypatch, cores):
                             [1, 2, 2, 1], "SAME")
         h = tf.nn.relu(tf.matmul(tf.reshape(p2, [-1, 3136]), w3))
         loss = tf.reduce_sum(h * h)
-        grads = tf.gradients(loss, [w2, w3, p1])
+        grads = tf.gradients(loss, [w2, w3, p1, *([w1] if first_layer else [])])
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             monkeypatch.setattr(config, "threads_in_use", lambda: cores)
@@ -124,3 +126,45 @@ def test_paired_gradients_are_the_one_core_gradients_bit_for_bit(monkeypatch):
     assert calls
     for got, expected in zip(paired, whole, strict=True):
         np.testing.assert_array_equal(got, expected)
+
+
+def test_the_step_after_the_first_runs_after_it_on_its_thread(monkeypatch):
+    """A batch_split kernel right after the pair's first step, reading what it made, runs
+    inside the pair after it (one wake-up less); its error is named for its own op."""
+    monkeypatch.setattr(config, "threads_in_use", lambda: 2)
+    (first, op1), (second, op2) = _matmul("first"), _matmul("second")
+    follower = _kernel("split_part_reader", lambda made, other: made - other)
+    steps = [(first, (0, 1), 2), (follower, (2, 0), 3), (second, (0, 1), 4),
+             (lambda a, b: a + b, (3, 4), 5)]
+    ops = [op1, _op("Sub", "follower"), op2, _op("AddV2", "sum")]
+    kernels, new_steps, new_ops = _plan(steps, ops)
+    assert kernels[0] == (first, second, follower)
+    assert [op.name for op in new_ops] == ["first", "second", "sum"]
+    kernel, ins, outs = new_steps[0]
+    assert (ins, outs) == ((0, 1, 0, 1, 0), (2, 4, 3))  # the follower gets slot 2 inside
+    a = np.arange(16, dtype=np.float32).reshape(4, 4)
+    b = np.eye(4, dtype=np.float32) * 2
+    product, again, difference = kernel(a, b, a, b, a)
+    np.testing.assert_array_equal(product, a @ b)
+    np.testing.assert_array_equal(again, a @ b)
+    np.testing.assert_array_equal(difference, a @ b - a)
+
+    def fail(made, other):
+        raise ValueError("no")
+
+    steps[1] = (_kernel("split_part_reader", fail), (2, 0), 3)
+    _, new_steps, _ = _plan(steps, ops)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Sub op 'follower' failed: no"):
+        new_steps[0][0](a, b, a, b, a)
+
+
+def test_the_first_layers_gradients_in_a_pair_equal_the_split_ones(monkeypatch):
+    """With the follower (conv1's filter gradient, part by part after conv2's input
+    gradient) the CNN's gradients at two cores are those of the split kernels, bit for bit,
+    but for conv2's filter gradient (whole in the pair: the one-core bits)."""
+    paired = _cnn_gradients(monkeypatch, 2, first_layer=True)
+    monkeypatch.setattr(step_pairs, "pair", lambda steps, ops, stateful: (steps, ops))
+    split = _cnn_gradients(monkeypatch, 2, first_layer=True)
+    for index, (got, expected) in enumerate(zip(paired, split, strict=True)):
+        if index:  # 0: conv2's filter gradient
+            np.testing.assert_array_equal(got, expected)

@@ -168,3 +168,23 @@ def test_optimizer_updates_on_several_threads_are_bit_identical(threads, label, 
     threads(2)
     shared = _train(make, start, target)
     np.testing.assert_array_equal(shared.view(np.uint32), alone.view(np.uint32))
+
+
+def test_run_together_inside_a_helper_runs_one_after_another(threads):
+    """Nothing nests: a helper asking for helpers (the one it would queue work for is
+    itself) runs the calls in order on its own thread instead of waiting for ever."""
+    threads(2)
+    seen = []
+
+    def inner():
+        return workers.run_together([lambda: seen.append(threading.current_thread().name),
+                                     lambda: seen.append(threading.current_thread().name)])
+
+    outer = threading.Thread(target=lambda: workers.run_together([lambda: None, inner]),
+                             daemon=True)
+    outer.start()
+    outer.join(timeout=30)
+    assert not outer.is_alive()
+    assert len(seen) == 2
+    assert len(set(seen)) == 1
+    assert seen[0].startswith("smallflow-worker")

@@ -93,10 +93,14 @@ def run_together(calls):
 
     The first runs on the calling thread, the others on helper threads. While they run, the
     caller counts as a helper too, so a :func:`split_run` inside any of them stays in one
-    part (nothing nests). An exception in any call is raised here after all have finished.
+    part, and a ``run_together`` inside any of them runs its calls one after the other on
+    its own thread (nothing nests: a helper waiting for work queued behind its own would
+    wait for ever). An exception in any call is raised here after all have finished.
     """
     if len(calls) == 1:
         return [calls[0]()]
+    if getattr(_inside, "helper", False):
+        return _one_after_another(calls)
     pool = _executor(len(calls) - 1)
     # Each helper runs in a copy of the caller's context: NumPy's errstate (Session.run
     # silences float warnings) lives in a context variable, which threads do not inherit.
@@ -115,6 +119,20 @@ def run_together(calls):
         try:
             results[index] = future.result()
         except BaseException as caught:  # noqa: BLE001 - the first error wins
+            error = error or caught
+    if error is not None:
+        raise error
+    return results
+
+
+def _one_after_another(calls):
+    """``run_together``'s results and errors, the calls run in order on this thread."""
+    error = None
+    results = [None] * len(calls)
+    for index, call in enumerate(calls):
+        try:
+            results[index] = call()
+        except BaseException as caught:  # noqa: BLE001 - re-raised once all have run
             error = error or caught
     if error is not None:
         raise error
