@@ -294,6 +294,50 @@ gap to TensorFlow (~2 ms at one thread: TensorFlow's update is one fused pass, N
 fewest is 12 passes, L2-bandwidth-bound: ~4.7 ms of compute with the data in cache, ~1.2 us
 a call at smaller blocks), then conv1 + its pooling (~3 ms).
 
+Session 11 (perf). The machine was quiet only at the start (08:56, load 0.3 rising to 2.4
+during the run); from 09:05 on several agents' test suites kept it at load 4-18, so every
+later figure is a ratio in turns, and the two-core step's wall times (3-6x its CPU time at
+load 10+) say nothing. At the start, this benchmark (10 rounds, CPU time): step 55.94 vs
+TensorFlow 51.99 ms median (1.08x; best 48.21 vs 49.16, 0.98x; wall 56.90 vs 57.23, 0.99x),
+forward over 10,000 images 1.04x. Per op, one core (--only-per-op, load 2.5, ms): Adam on
+fc1's weight 8.3, conv2 forward + pool 8.1, conv2 filter gradient 7.1, conv2 input gradient
+6.6, fc1's products 5.5 / 5.4 / 5.2, conv1 forward + pool 3.6, conv1 filter + bias gradients
+2.7, conv2 ReLU + pool gradient 1.7, dropout's draws 0.7, the other 61 steps 1.1.
+The two-core step (issue 16's time to 99%) had 14 parallel regions (workers.run_together), each
+waking a helper thread (~0.1 ms before it runs, session 10), and its split parts cost ~20% more
+CPU than the whole kernels. Changed (docs/architecture.md, "Fewer helper wake-ups a step"):
+- batch_split: each part copies its output into the joined array in its own call (3 regions a
+  step had only copied outputs over 1 MB); workers.split_run gives the calling thread the part
+  with the rest (Adam's 3.2 M elements: 1.64 M on the caller, which starts at once).
+- step_pairs.py: fc1's input and weight gradients, and conv2's input and filter gradients, run
+  as pairs, each kernel whole on its own core (one region for two kernels, no joins, conv2's
+  filter gradient the one-core result bit for bit); conv1's filter and bias gradients run in
+  the pair after conv2's input gradient on the calling thread (~8.3 ms of one core's work)
+  while the helper computes conv2's filter gradient (~7.6 ms).
+- conv_phases: conv1's ReLU after the pool, on the pooled quarter (same bits and winners).
+In turns: the CNN step at two cores, pairs off / on in one process (20 rounds of 3 steps,
+09:16, load 9): process CPU 66.1 -> 64.0 ms, regions 11 -> 9; main at the session's start
+against this (alternating processes, 30 steps each, critical path = the calling thread's CPU
+plus, per region, how much longer the helper's part took; 09:54, load 13, four pairs):
+34.9 -> 34.1 ms median, regions 14 -> 9; the tail (10:11, load 18, four pairs): medians 34.3
+-> 35.5 ms (per pair 0.5, 0.5 and 0.1 ms less, one 3.3 more: noise at that load), regions 9 ->
+8. conv1's forward alone (25
+and 50 examples, in turns in one process, thread CPU, load 12, three runs): 0.95-0.97x.
+Each wake-up saved is ~0.1 ms of the step's wall time on a quiet machine that these CPU
+figures do not show: 6 of 14 a step.
+This benchmark at 09:52 (load 12-14, 10 rounds, CPU time): step 60.94 vs 55.14 ms (1.11x;
+best 49.71 vs 49.14, 1.01x), forward over 10,000 images 1.08x: the one-core step is the same
+code but conv1's ReLU (~0.2 ms), so the target (<= 1.0x at the median) is NOT met, as at the
+start. What is left at one core is where NumPy has no faster form: Adam (12 passes, ~2 ns an
+element in L2; TensorFlow's fused update ~4 ms less), conv1 + pooling (~3 ms more than
+TensorFlow's), fc1's M = 50 products at ~60 GFLOP/s.
+Tried and dropped: Adam with the dead gradient's block as its denominator's scratch (5 blocks in
+L2 instead of 6), blocks of 64K, 48K and 32K elements (in turns, load 12: 1.02-1.07x, no
+faster; as sessions 4-10 found for the block size); a helper that spins between regions instead
+of sleeping (a GIL-free spin through ctypes was considered and not built: the helper's start
+waits for the caller's GIL anyway, as long as the caller's part runs Python before its first
+NumPy call: measured with a 100 us prologue, the helper started ~100-200 us late either way).
+
 What changed, each measured in turns against the code before it:
 - Session 4: plan fusion (fusion.py). Conv2D + bias + Relu run as one call that adds the
   bias and applies the ReLU to each L2-sized product block while it is in cache (the conv

@@ -114,6 +114,18 @@ and the steps are not a property of the code's speed: compare step times (or s/e
 the crossing step differs. The evaluations are off the clock (the loop's own work per step:
 session 7's profile above).
 
+Session 11 (perf; the machine at load 4-18 from 09:05 on: several agents' test suites). The
+two-core step wakes its helper thread 8 times instead of 14 (bench_conv.py, docs/architecture.md
+"Fewer helper wake-ups a step": parts join their own outputs, independent gradients run as
+pairs of whole kernels, conv1's gradients after conv2's input gradient in the same pair); its
+CPU critical path 34.9 -> 34.1 ms in alternating processes at load 13, each wake-up saved
+~0.1 ms of wall time on a quiet machine. Not timed quietly: this benchmark at 10:12-10:24
+(load 16.8-17.7) ran every step at one core (others' use seen 1.77-1.83 cores) and first
+reached 99% (99.05%) at step 1,540 after 469.9 s of training (305 ms a step of wall time):
+the one-core crossing step session 10 found, and a time that is the load's. The 45 s target
+needs the quiet re-measure (at session 10's 39.6 ms median step, 1,210 steps were 49.2 s; the
+wake-ups saved are ~0.6 ms of that step, the CPU ~0.8 ms: about 2 s of the 4 s still over).
+
 Run: python benchmarks/bench_models.py [--models mlp cnn] [--seeds 0 1 2] [--eval-every N]
      [--max-steps N] [--policy-log FILE.csv]
 """
