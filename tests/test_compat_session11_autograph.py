@@ -608,3 +608,24 @@ def test_relax_shapes_traces_again_with_the_differing_dimensions_unknown(eager):
 
     assert [total(tf.ones([n])).numpy() for n in (2, 3, 4, 5)] == [2.0, 3.0, 4.0, 5.0]
     assert traces == [[2], [None]]  # TensorFlow's traces for the same calls
+
+
+# -- the tf.function reference page's examples (r1.13-1.15) ----------------------------------------
+
+
+def assign_each(v, x):
+    for i in x:
+        tf.assign(v, i)
+    return v.read_value()
+
+
+def test_an_assignment_inside_a_tensor_loop_of_a_function_runs(eager):
+    v = tf.Variable(0.0)
+    fn = tf.function(assign_each)
+    assert fn(v, tf.constant([1.0, 5.0, 2.0])).numpy() == 2.0
+    assert v.numpy() == 2.0
+
+
+def test_an_eager_variable_converts_to_python_numbers(eager):
+    c = tf.Variable(3)
+    assert (int(c), float(c), bool(c)) == (3, 3.0, True)

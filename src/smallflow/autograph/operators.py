@@ -134,7 +134,11 @@ def _side_effects(graph, start):
     (TensorFlow AutoGraph's automatic control dependencies)."""
     context = graph._control_flow_context
     made = graph._ops[start:]
-    new_variables = {op.attrs.get("var_name") for op in made if op.type == "VariableV2"}
+    # Variables made here (not a tf.function trace's stand-ins for outside variables, which
+    # it makes on first use): their initializers are not side effects of the branch.
+    mirrors = getattr(graph, "mirrors", {})
+    new_variables = {op.attrs.get("var_name") for op in made
+                     if op.type == "VariableV2" and op.attrs.get("var_name") not in mirrors}
     found = []
     for op in made:
         if op._control_flow_context is not context or op.type in _NOT_EFFECTS:

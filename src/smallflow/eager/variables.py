@@ -181,6 +181,15 @@ class EagerVariable(_variables.Variable):
     def __format__(self, format_spec):
         return self.numpy().__format__(format_spec)
 
+    def __int__(self):
+        return int(self.numpy())
+
+    def __float__(self):
+        return float(self.numpy())
+
+    def __bool__(self):
+        return bool(self.numpy())
+
     # -- writing ------------------------------------------------------------------------------
     def _update(self, op_type, value, read_value, name):
         value = convert_to_tensor(value, dtype=self.dtype)
