@@ -88,6 +88,7 @@ class KMeansClustering(_core.Estimator):
 
     SCORE = "score"
     CLUSTER_CENTERS_VAR_NAME = "clusters"
+    _TOLERANCE_WITH_MINI_BATCH = False
     CLUSTER_INDEX = "cluster_index"
     ALL_DISTANCES = "all_distances"
 
@@ -99,7 +100,8 @@ class KMeansClustering(_core.Estimator):
         if isinstance(initial_clusters, str) and initial_clusters not in (
                 RANDOM_INIT, self.KMEANS_PLUS_PLUS_INIT, self.KMC2_INIT):
             raise ValueError(f"Unsupported initialization algorithm '{initial_clusters}'")
-        if relative_tolerance is not None and use_mini_batch:
+        if relative_tolerance is not None and use_mini_batch and \
+                not self._TOLERANCE_WITH_MINI_BATCH:
             raise ValueError("relative_tolerance must not be set if use_mini_batch is True.")
         settings = dict(num_clusters=num_clusters, initial_clusters=initial_clusters,
                         distance_metric=distance_metric, random_seed=random_seed,
@@ -167,6 +169,9 @@ class LearnKMeansClustering(KMeansClustering):
     CLUSTER_IDX = "cluster_idx"
     CLUSTERS = "clusters"
     ALL_SCORES = "all_scores"
+    # contrib.learn's estimator takes a relative tolerance with mini-batch steps too (its
+    # docstring: the stop "may not work correctly" then); the TF 1.0-1.4 books pass both.
+    _TOLERANCE_WITH_MINI_BATCH = True
 
     def fit(self, x=None, y=None, input_fn=None, steps=None, batch_size=None, monitors=None,
             max_steps=None):
@@ -179,14 +184,34 @@ class LearnKMeansClustering(KMeansClustering):
                    max_steps=max_steps)
         return self
 
+    def _predictions(self, input_fn, key):
+        """contrib.learn's predict: an input with no queue or iterator behind it (constant
+        tensors) is predicted once, not until OutOfRangeError as tf.estimator would."""
+        from ...graph import GraphKeys, get_default_graph
+        from ..learn.estimators import _FEEDING_OPS
+
+        state = {}
+
+        def recording():
+            result = input_fn()
+            graph = get_default_graph()
+            state["one_pass"] = not graph.get_collection(GraphKeys.QUEUE_RUNNERS) and not any(
+                op.type in _FEEDING_OPS for op in graph.get_operations())
+            return result
+
+        for batch in self.predict(recording, predict_keys=[key], yield_single_examples=False):
+            yield from batch[key]
+            if state.get("one_pass"):
+                return
+
     def predict_cluster_idx(self, input_fn=None):
-        yield from self.predict_cluster_index(input_fn)
+        yield from self._predictions(input_fn, self.CLUSTER_INDEX)
 
     def score(self, input_fn=None, steps=None):
         return np.sum(self.evaluate(input_fn, steps=steps)[self.SCORE])
 
     def transform(self, input_fn=None, as_iterable=False):
-        rows = super().transform(input_fn)
+        rows = self._predictions(input_fn, self.ALL_DISTANCES)
         return rows if as_iterable else np.array(list(rows))
 
     def clusters(self):
