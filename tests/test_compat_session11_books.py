@@ -129,3 +129,21 @@ def test_contrib_learn_kmeans_takes_a_relative_tolerance_with_mini_batches(tmp_p
     # tf.contrib.factorization's estimator still refuses the pair
     with pytest.raises(ValueError, match="relative_tolerance"):
         tf.contrib.factorization.KMeansClustering(3, relative_tolerance=0.01)
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_where_takes_a_scalar_condition(flag):
+    # TensorFlow 1.x Deep Learning Cookbook ch. 2 (Reading_csv_preprocessing.py):
+    # tf.where(scalar_condition, tf.zeros(14), row) picks the whole of one branch.
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    y = -x
+    condition = tf.placeholder(tf.bool, [])
+    xs, ys = tf.constant(x), tf.constant(y)
+    picked = tf.where(condition, xs, ys)
+    assert picked.shape.as_list() == [2, 3]
+    grads = tf.gradients(tf.reduce_sum(picked * 2.0), [xs, ys])
+    with tf.Session() as sess:
+        value, (gx, gy) = sess.run([picked, grads], {condition: flag})
+    np.testing.assert_array_equal(value, x if flag else y)
+    np.testing.assert_array_equal(gx, np.full_like(x, 2.0 if flag else 0.0))
+    np.testing.assert_array_equal(gy, np.full_like(x, 0.0 if flag else 2.0))

@@ -93,6 +93,8 @@ def _select_static(op):
     if op.type == "SelectV2":
         return [broadcast_static(broadcast_static(condition, then), otherwise)]
     values = merge_shapes([then, otherwise])
+    if condition.ndims == 0:  # TF 1.x's Select: a scalar picks all of then or all of else
+        return [values]
     if condition.ndims == 1 and values.ndims is not None and values.ndims > 1:
         first = merge_shapes([condition, TensorShape(values.as_list()[:1])])
         return [TensorShape(first.as_list() + values.as_list()[1:])]
@@ -105,6 +107,8 @@ def _select_kernel(attrs):
             raise InvalidArgumentError(
                 None, None, f"'then' and 'else' must have the same size.  but are: "
                 f"{list(then.shape)} vs. {list(otherwise.shape)}")
+        if condition.ndim == 0:
+            return np.array(then if condition else otherwise, copy=True)
         if condition.shape != then.shape:
             if condition.ndim != 1 or then.ndim < 1 or condition.shape[0] != then.shape[0]:
                 raise InvalidArgumentError(
