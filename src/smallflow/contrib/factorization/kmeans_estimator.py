@@ -88,7 +88,6 @@ class KMeansClustering(_core.Estimator):
 
     SCORE = "score"
     CLUSTER_CENTERS_VAR_NAME = "clusters"
-    _TOLERANCE_WITH_MINI_BATCH = False
     CLUSTER_INDEX = "cluster_index"
     ALL_DISTANCES = "all_distances"
 
@@ -100,9 +99,8 @@ class KMeansClustering(_core.Estimator):
         if isinstance(initial_clusters, str) and initial_clusters not in (
                 RANDOM_INIT, self.KMEANS_PLUS_PLUS_INIT, self.KMC2_INIT):
             raise ValueError(f"Unsupported initialization algorithm '{initial_clusters}'")
-        if relative_tolerance is not None and use_mini_batch and \
-                not self._TOLERANCE_WITH_MINI_BATCH:
-            raise ValueError("relative_tolerance must not be set if use_mini_batch is True.")
+        # TensorFlow 1.15 documents that relative_tolerance "may not work correctly" with
+        # mini-batches, and accepts it.
         settings = dict(num_clusters=num_clusters, initial_clusters=initial_clusters,
                         distance_metric=distance_metric, random_seed=random_seed,
                         use_mini_batch=use_mini_batch,
@@ -169,9 +167,6 @@ class LearnKMeansClustering(KMeansClustering):
     CLUSTER_IDX = "cluster_idx"
     CLUSTERS = "clusters"
     ALL_SCORES = "all_scores"
-    # contrib.learn's estimator takes a relative tolerance with mini-batch steps too (its
-    # docstring: the stop "may not work correctly" then); the TF 1.0-1.4 books pass both.
-    _TOLERANCE_WITH_MINI_BATCH = True
 
     def fit(self, x=None, y=None, input_fn=None, steps=None, batch_size=None, monitors=None,
             max_steps=None):
