@@ -64,7 +64,7 @@ LAYERS = [
                   "ops.beam_search_ops", "ops.lookup_ops", "ops.ctc_beam_ops",
                   "ops.image_glimpse_ops", "ops.signal_ops", "ops.sparse_cross_ops",
                   "ops.unicode_ops", "ops.unicode_script_ops",
-                  "ops.set_ops"]),
+                  "ops.set_ops", "ops.stateful_random_ops"]),
     ("more gradients", ["ops.complex_grad", "ops.fft_grad",
                         "ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
                         "ops.linalg_extra_grad", "ops.sparse_grad", "ops.sparse_cwise_ops",
@@ -89,6 +89,7 @@ LAYERS = [
     # TF1's other namespaces (tf.math, tf.linalg, ...): re-exports, and tf.gfile.
     # tf.strings comes after tf.ragged: the Unicode ops give RaggedTensors.
     ("more namespaces", ["signal", "spectral", "ragged", "strings", "version",
+                         "random_generator", "random_experimental",
                          "math", "linalg", "random", "sparse", "debugging", "initializers",
                          "compat", "gfile", "io", "io_gfile", "framework_extras",
                          "graph_util",

@@ -389,3 +389,70 @@ def test_contrib_stateless_is_the_stateless_ops():
     assert third.shape == (3,)
     with pytest.raises(AttributeError, match="tf.contrib.stateless"):
         tf.contrib.stateless.stateless_random_poisson  # noqa: B018 - the lookup is the test
+
+
+# -- tf.random.experimental.Generator, float64 normals -------------------------------------
+
+
+def test_generator_state_moves_256_blocks_per_value_with_a_128_bit_carry():
+    g = tf.random.experimental.Generator.from_key_counter(key=5, counter=[2**64 - 300, 1],
+                                                          alg=1)
+    draw = g.uniform([5])
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        before = sess.run(g.state)
+        values = sess.run(draw)
+        after = sess.run(g.state)
+        again = sess.run(draw)
+    assert before.tolist() == [-300, 1, 5]
+    assert after.tolist() == [-300 + 5 * 256, 2, 5]
+    assert values.dtype == np.float32
+    assert not np.array_equal(values, again)  # the next run starts where this one ended
+
+
+def test_generator_draws_are_the_philox_stream_at_its_state():
+    g = tf.random.experimental.Generator.from_seed(1234)
+    normal = g.normal([5])
+    full = g.uniform_full_int([2], dtype=tf.int64)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got_normal = sess.run(normal)
+        got_full = sess.run(full)
+        state = sess.run(g.state)
+    from smallflow.ops import philox
+
+    stream = philox.PhiloxStream(0, 0)
+    stream.counter = 1234
+    first = philox.normal(stream, 5, np.float32)
+    words = philox.philox_blocks(0, 1234 + 5 * 256, 1).reshape(-1).astype(np.uint64)
+    second = ((words[1::2] << np.uint64(32)) | words[0::2]).view(np.int64)[:2]
+    np.testing.assert_array_equal(got_normal, first)
+    np.testing.assert_array_equal(got_full, second)
+    assert state.tolist() == [1234 + 7 * 256, 0, 0]
+
+
+def test_create_rng_state_and_bad_algorithms():
+    words = _run(tf.random.experimental.create_rng_state(2**70 + 3, 1))
+    assert words.tolist() == [3, 64, 0]
+    assert _run(tf.random.experimental.create_rng_state([7, 8], "philox")).tolist() == [0, 7, 8]
+    with pytest.raises(ValueError, match="Unsupported algorithm"):
+        tf.random.experimental.Generator.from_seed(1, alg=2)
+    g = tf.random.experimental.Generator.from_seed(1)
+    with pytest.raises(ValueError, match="maxval"):
+        g.uniform([2], dtype=tf.int32)
+    tf.random.experimental.set_global_generator(g)
+    assert tf.random.experimental.get_global_generator() is g
+
+
+def test_float64_normals_use_the_c_library_functions():
+    import math
+
+    from smallflow.ops import philox
+
+    words = philox.philox_blocks(3, 4 << 64, 8).reshape(-1, 4)
+    sine, cosine = philox._box_muller_double(*(words[:, i] for i in range(4)))
+    uniform = np.maximum(philox._unit_float64(words[:, 0], words[:, 1]), 1e-7)
+    angle = 2.0 * np.pi * philox._unit_float64(words[:, 2], words[:, 3])
+    radius = np.sqrt(-2.0 * np.array([math.log(u) for u in uniform]))
+    np.testing.assert_array_equal(sine, np.array([math.sin(a) for a in angle]) * radius)
+    np.testing.assert_array_equal(cosine, np.array([math.cos(a) for a in angle]) * radius)

@@ -94,6 +94,10 @@ def _row(attr, build):
     return (attr, build)
 
 
+def _generator():
+    return tf.random.experimental.Generator.from_seed(7)
+
+
 def _clustering():
     # tf.contrib.factorization's kernels have no public tf.* name (tf.raw_ops in TensorFlow)
     from smallflow.ops import clustering_ops
@@ -763,6 +767,15 @@ ROWS.update({
         part.flat_values for part in tf.strings.unicode_decode_with_offsets(
             _strings(), "UTF-8")]),
     "UnicodeScript": _row(None, lambda dt: tf.strings.unicode_script([65, 0x4E00])),
+    "RngReadAndSkip": _row(None, lambda dt: _generator().skip(3)),
+    "StatelessRandomUniformV2": _row("dtype", lambda dt: _generator().uniform([2], dtype=dt)),
+    "StatelessRandomNormalV2": _row("dtype", lambda dt: _generator().normal([2], dtype=dt)),
+    "StatelessTruncatedNormalV2": _row("dtype", lambda dt: _generator().truncated_normal(
+        [2], dtype=dt)),
+    "StatelessRandomUniformIntV2": _row("dtype", lambda dt: _generator().uniform(
+        [2], minval=0, maxval=5, dtype=dt)),
+    "StatelessRandomUniformFullIntV2": _row("dtype", lambda dt: _generator().uniform_full_int(
+        [2], dtype=dt)),
     "Timestamp": _row(None, lambda dt: tf.stack([tf.timestamp()])),
     "Complex": _row("T", lambda dt: tf.complex(_c(dt), _c(dt))),
     "Real": _row("T", lambda dt: tf.real(_c(dt))),

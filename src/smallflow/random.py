@@ -1,6 +1,7 @@
 """``tf.random``: samplers (normal, uniform, truncated normal, shuffle, categorical) and
 the graph-level seed."""
 
+from . import random_experimental as experimental
 from .graph import set_random_seed
 from .ops.candidate_sampling_ops import (
     all_candidate_sampler,
@@ -44,7 +45,8 @@ from .ops.stateless_random_ops import (
     stateless_random_uniform as stateless_uniform,
 )
 
-__all__ = ["all_candidate_sampler", "categorical", "fixed_unigram_candidate_sampler", "fold_in",
+__all__ = ["all_candidate_sampler", "categorical", "experimental",
+           "fixed_unigram_candidate_sampler", "fold_in",
            "gamma", "get_seed", "learned_unigram_candidate_sampler",
            "log_uniform_candidate_sampler", "multinomial", "normal", "poisson",
            "set_random_seed", "shuffle", "split", "stateless_binomial", "stateless_categorical",

@@ -43,7 +43,7 @@ _STATE_READERS = frozenset({
 })
 # Ops whose input 0 is the ref of the variable they write (as in TensorFlow): the plan does
 # not evaluate it (an Assign may initialize the variable), the kernel gets the other inputs.
-_REF_WRITERS = frozenset({"Assign", "AssignAdd", "AssignSub"})
+_REF_WRITERS = frozenset({"Assign", "AssignAdd", "AssignSub", "RngReadAndSkip"})
 
 
 class _SessionState:

@@ -327,6 +327,37 @@ def _normal_bits(tf, np):
     return out
 
 
+# -- tf.random.experimental.Generator -------------------------------------------------------
+
+
+def _generator(tf, np):
+    """Draws of Generators (TensorFlow 1.15's tf.random.experimental) and their states: run
+    twice, so each run's draws must move the states as TensorFlow's do."""
+    generators = tf.random.experimental
+    g = generators.Generator.from_seed(1234)
+    wide = generators.Generator.from_seed(2**70 + 7)
+    carry = generators.Generator.from_key_counter(key=5, counter=[2**64 - 300, 1], alg=1)
+    listed = generators.Generator.from_state([3, 0, 9], alg=1)
+    draws = {"normal": g.normal([5]), "uniform": g.uniform([3]),
+             "ints": g.uniform([4], minval=0, maxval=10, dtype=tf.int32),
+             "ints64": g.uniform([3], minval=-5, maxval=2**40, dtype=tf.int64),
+             "truncated": g.truncated_normal([6], mean=1.0, stddev=0.5),
+             "normal64": g.normal([3], dtype=tf.float64, mean=1.0, stddev=2.0),
+             "full": g.uniform_full_int([4], dtype=tf.int64),
+             "full32": g.uniform_full_int([3], dtype=tf.int32), "seeds": g.make_seeds(3),
+             "wide": wide.normal([2, 3]), "carry": carry.uniform([5]),
+             "half": g.uniform([3], dtype=tf.float16),
+             "ranged": g.uniform([3], minval=2.0, maxval=4.0, dtype=tf.float64),
+             "listed": listed.uniform([2]),
+             "rng_state": generators.create_rng_state(2**70 + 3, 1),
+             "rng_list": generators.create_rng_state([7, 8], 1)}
+    # the states after the draws (fetched variables: their values at the end of the run)
+    draws.update({"state": g.state, "carry_state": carry.state, "wide_state": wide.state})
+    names = tf.constant(" ".join([g.state.name, carry.state.name]))
+    draws["names"] = names
+    return draws, {}, [tf.global_variables_initializer()]
+
+
 SESSION11_GAPS_CASES = [
     *[Case(f"session11_gaps/unicode_decode/{enc}/{err}/{'ctl' if ctl else 'plain'}",
            lambda tf, np, e=enc, r=err, c=ctl: _decode(tf, np, e, r, c, False))
@@ -362,4 +393,5 @@ SESSION11_GAPS_CASES = [
     Case("session11_gaps/sparse_dataset_padded_batch_error", _sparse_padded_batch_error),
     Case("session11_gaps/sparse_dataset_out_of_order", _sparse_out_of_order),
     Case("session11_gaps/normal_bits", _normal_bits, runs=2),
+    Case("session11_gaps/random_generator", _generator, runs=2),
 ]

@@ -54,6 +54,7 @@ from . import (  # noqa: F401 - imported for their registrations
     special_math_grad,
     special_math_ops,
     state_ops,
+    stateful_random_ops,
     stateless_random_ops,
     string_extra_ops,
     string_hash_ops,

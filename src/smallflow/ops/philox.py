@@ -18,6 +18,7 @@ as glibc 2.28 and later computes them (its tables and polynomials, in double), s
 normals are TensorFlow's bit for bit on such a system.
 """
 
+import math
 import sys
 import threading
 
@@ -466,11 +467,25 @@ def _sin_cos_into(angle, sine_out, cosine_out):
         cosine_out[tiny] = 1.0
 
 
+# The C library's double log, sin and cos, as TensorFlow's double Box-Muller calls them
+# (Python's math module calls them too): NumPy's own float64 functions differ in the last
+# bit now and then. About a seventh of a microsecond a value.
+_LIBM_LOG = np.frompyfunc(math.log, 1, 1)
+_LIBM_SIN = np.frompyfunc(math.sin, 1, 1)
+_LIBM_COS = np.frompyfunc(math.cos, 1, 1)
+
+
+def _libm(function, values):
+    if not np.size(values):
+        return np.asarray(values, dtype=np.float64)
+    return np.asarray(function(values), dtype=np.float64)
+
+
 def _box_muller_double(w0, w1, w2, w3):
     radius_uniform = np.maximum(_unit_float64(w0, w1), 1.0e-7)
     angle = 2.0 * np.pi * _unit_float64(w2, w3)
-    radius = np.sqrt(-2.0 * np.log(radius_uniform))
-    return np.sin(angle) * radius, np.cos(angle) * radius
+    radius = np.sqrt(-2.0 * _libm(_LIBM_LOG, radius_uniform))
+    return _libm(_LIBM_SIN, angle) * radius, _libm(_LIBM_COS, angle) * radius
 
 
 def _interleave(first, second):
