@@ -331,30 +331,34 @@ def _normal_bits(tf, np):
 
 
 def _generator(tf, np):
-    """Draws of Generators (TensorFlow 1.15's tf.random.experimental) and their states: run
-    twice, so each run's draws must move the states as TensorFlow's do."""
+    """Draws of Generators (TensorFlow 1.15's tf.random.experimental), one generator per
+    draw (the draws of one run from one generator happen in no fixed order, in TensorFlow
+    too), run twice: the second run's values show where the first left each state."""
     generators = tf.random.experimental
-    g = generators.Generator.from_seed(1234)
+    made = iter(range(100))
+
+    def fresh():
+        return generators.Generator.from_seed(1234 + 1000 * next(made))
+
     wide = generators.Generator.from_seed(2**70 + 7)
     carry = generators.Generator.from_key_counter(key=5, counter=[2**64 - 300, 1], alg=1)
     listed = generators.Generator.from_state([3, 0, 9], alg=1)
-    draws = {"normal": g.normal([5]), "uniform": g.uniform([3]),
-             "ints": g.uniform([4], minval=0, maxval=10, dtype=tf.int32),
-             "ints64": g.uniform([3], minval=-5, maxval=2**40, dtype=tf.int64),
-             "truncated": g.truncated_normal([6], mean=1.0, stddev=0.5),
-             "normal64": g.normal([3], dtype=tf.float64, mean=1.0, stddev=2.0),
-             "full": g.uniform_full_int([4], dtype=tf.int64),
-             "full32": g.uniform_full_int([3], dtype=tf.int32), "seeds": g.make_seeds(3),
-             "wide": wide.normal([2, 3]), "carry": carry.uniform([5]),
-             "half": g.uniform([3], dtype=tf.float16),
-             "ranged": g.uniform([3], minval=2.0, maxval=4.0, dtype=tf.float64),
+    draws = {"normal": fresh().normal([5]), "uniform": fresh().uniform([3]),
+             "ints": fresh().uniform([4], minval=0, maxval=10, dtype=tf.int32),
+             "ints64": fresh().uniform([3], minval=-5, maxval=2**40, dtype=tf.int64),
+             "truncated": fresh().truncated_normal([6], mean=1.0, stddev=0.5),
+             "normal64": fresh().normal([3], dtype=tf.float64, mean=1.0, stddev=2.0),
+             "full": fresh().uniform_full_int([4], dtype=tf.int64),
+             "full32": fresh().uniform_full_int([3], dtype=tf.int32),
+             "seeds": fresh().make_seeds(3), "wide": wide.normal([2, 3]),
+             "carry": carry.uniform([5]), "half": fresh().uniform([3], dtype=tf.float16),
+             "ranged": fresh().uniform([3], minval=2.0, maxval=4.0, dtype=tf.float64),
              "listed": listed.uniform([2]),
              "rng_state": generators.create_rng_state(2**70 + 3, 1),
-             "rng_list": generators.create_rng_state([7, 8], 1)}
-    # the states after the draws (fetched variables: their values at the end of the run)
-    draws.update({"state": g.state, "carry_state": carry.state, "wide_state": wide.state})
-    names = tf.constant(" ".join([g.state.name, carry.state.name]))
-    draws["names"] = names
+             "rng_list": generators.create_rng_state([7, 8], 1),
+             # (the states themselves are not fetched: TensorFlow's is a resource variable,
+             # int64, smallflow's a reference variable, int64_ref)
+             "names": tf.constant(" ".join([wide.state.name, carry.state.name]))}
     return draws, {}, [tf.global_variables_initializer()]
 
 
