@@ -172,6 +172,7 @@ def test_check_numerics_names_a_nan_loss():
 
 
 def test_summarize_gradients_adds_tf_named_summaries():
+    pytest.importorskip("tensorboard")  # summaries / tf.train.Example protos
     w = tf.Variable(1.0, name="w")
     slim.learning.create_train_op(tf.square(w), tf.train.GradientDescentOptimizer(0.1),
                                   summarize_gradients=True)
@@ -444,6 +445,7 @@ def test_dataset_keeps_extra_keywords_as_attributes():
 
 
 def test_dataset_data_provider_reads_every_record_of_the_files(tmp_path):
+    pytest.importorskip("tensorboard")  # summaries / tf.train.Example protos
     _write_records(tmp_path / "a.tfrecord", 3)
     _write_records(tmp_path / "b.tfrecord", 3, offset=3)
     provider = slim.dataset_data_provider.DatasetDataProvider(
@@ -468,6 +470,7 @@ def test_dataset_data_provider_reads_every_record_of_the_files(tmp_path):
 
 
 def test_dataset_data_provider_refuses_an_unknown_item_and_a_clashing_record_key(tmp_path):
+    pytest.importorskip("tensorboard")  # summaries / tf.train.Example protos
     _write_records(tmp_path / "a.tfrecord", 1)
     source = str(tmp_path / "a.tfrecord")
     provider = slim.dataset_data_provider.DatasetDataProvider(_dataset(source, 1))
@@ -511,6 +514,7 @@ def test_parallel_reader_needs_a_string_pair_queue():
 
 
 def test_prefetch_queue_hands_out_what_was_enqueued():
+    pytest.importorskip("tensorboard")  # summaries / tf.train.Example protos
     counter = tf.Variable(0, trainable=False)
     step = tf.assign_add(counter, 1)
     queue = slim.prefetch_queue.prefetch_queue({"b": step * 2, "a": step}, capacity=2)

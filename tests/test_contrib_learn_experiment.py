@@ -339,6 +339,7 @@ def test_tf1_long_import_paths():
 
 
 def test_export_strategies_write_saved_models(tmp_path):
+    pytest.importorskip("tensorboard")  # SavedModels are TensorFlow's protocol buffers
     x, y = _regression_data(16)
     columns = [tf.contrib.layers.real_valued_column("x", dimension=3)]
     regressor = learn.DNNRegressor(hidden_units=[4], feature_columns=columns,

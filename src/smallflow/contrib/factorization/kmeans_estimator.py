@@ -113,9 +113,12 @@ class KMeansClustering(_core.Estimator):
             (all_distances, cluster_index, distances, is_initialized, _, init_op,
              training_op) = KMeans(points, **settings).training_graph()
             loss = math_ops.reduce_sum(distances[0])
-            from ... import summary
+            from ... import tb_protos
 
-            summary.scalar("loss/raw", loss)
+            if tb_protos.available():  # the summary needs the tensorboard extra's events
+                from ...ops.summary_ops import scalar
+
+                scalar("loss/raw", loss)
             step = assign_add(training_util.get_global_step(), 1)
             with control_dependencies([training_op, step]):
                 train_op = control_flow_ops.group(training_op, step)
