@@ -292,7 +292,7 @@ class _Node:
 
 
 def _matches_any(patterns, text):
-    return any(re.fullmatch(p, text) or re.match(p + "$", text) for p in patterns)
+    return any(re.fullmatch(p, text) for p in patterns)
 
 
 def _build_tree(graph, options):
@@ -340,8 +340,7 @@ def _own(node, key):
 def _accounted(node, options):
     if node.op is None:
         return True
-    return any(_matches_any([p], t) for p in options["account_type_regexes"]
-               for t in node.types)
+    return any(_matches_any(options["account_type_regexes"], t) for t in node.types)
 
 
 def _accounts_below(node, options):

@@ -119,11 +119,11 @@ def _kernel(kind):
 
 
 def _set_shapes(op):
-    rank = None
-    first = op.inputs[0]
-    if first.dtype == dtypes.int64 and first.shape.ndims == 2 and len(op.inputs) == 6:
-        rank = first.shape.as_list()[1]
-    elif op.inputs[0].shape.ndims is not None and op.type != "SparseToSparseSetOperation":
+    # The result's rank is the inputs' rank: the first operand's dense shape (a sparse one's
+    # dense_shape vector has as many entries as it has dimensions).
+    if op.type == "SparseToSparseSetOperation":
+        rank = op.inputs[2].shape.as_list()[0] if op.inputs[2].shape.ndims == 1 else None
+    else:
         rank = op.inputs[0].shape.ndims
     return [TensorShape([None, rank]), TensorShape([None]), TensorShape([rank])]
 

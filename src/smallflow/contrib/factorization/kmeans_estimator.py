@@ -185,16 +185,14 @@ class LearnKMeansClustering(KMeansClustering):
     def _predictions(self, input_fn, key):
         """contrib.learn's predict: an input with no queue or iterator behind it (constant
         tensors) is predicted once, not until OutOfRangeError as tf.estimator would."""
-        from ...graph import GraphKeys, get_default_graph
-        from ..learn.estimators import _FEEDING_OPS
+        from ...graph import get_default_graph
+        from ..learn.learn_estimator import input_is_constant
 
         state = {}
 
         def recording():
             result = input_fn()
-            graph = get_default_graph()
-            state["one_pass"] = not graph.get_collection(GraphKeys.QUEUE_RUNNERS) and not any(
-                op.type in _FEEDING_OPS for op in graph.get_operations())
+            state["one_pass"] = input_is_constant(None, get_default_graph())
             return result
 
         for batch in self.predict(recording, predict_keys=[key], yield_single_examples=False):

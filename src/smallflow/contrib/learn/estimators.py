@@ -19,17 +19,12 @@ import numpy as np
 
 from ... import estimator as _estimator
 from ...estimator import inputs as _inputs
-from ...graph import GraphKeys, get_default_graph
+from ...graph import get_default_graph
 from ...losses import Reduction
 
 # contrib.learn's heads train on the mean of the (weighted) per-example losses
 # (``reduce_mean``), where tf.estimator's canned heads sum them over the batch.
 _MEAN_LOSS = Reduction.SUM_OVER_BATCH_SIZE
-
-# Ops that end an input with OutOfRangeError (queues, tf.data iterators).
-_FEEDING_OPS = frozenset({"QueueDequeueV2", "QueueDequeueManyV2", "QueueDequeueUpToV2",
-                          "QueueDequeue", "QueueDequeueMany", "QueueDequeueUpTo",
-                          "IteratorGetNext", "IteratorGetNextSync"})
 
 __all__ = ["DNNClassifier", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
            "DNNRegressor", "LinearClassifier", "LinearRegressor",
@@ -212,10 +207,10 @@ class _Adapter:
             result = wrapped()
             # contrib.learn's rule: inputs with no queue (or iterator) behind them are
             # constants, predicted once; others run until they are exhausted.
-            graph = get_default_graph()
-            state["one_pass"] = input_fn is not None and not graph.get_collection(
-                GraphKeys.QUEUE_RUNNERS) and not any(
-                    op.type in _FEEDING_OPS for op in graph.get_operations())
+            from .learn_estimator import input_is_constant
+
+            state["one_pass"] = input_fn is not None and input_is_constant(
+                None, get_default_graph())
             return result
 
         def values():
