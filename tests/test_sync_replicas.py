@@ -122,40 +122,46 @@ def test_sync_replicas_mistakes_name_the_problem():
 
 def test_two_workers_of_a_cluster_apply_the_mean_of_their_gradients_each_step(local_cluster):
     workers, ps_servers = local_cluster(2, 1)
-    with tf.Graph().as_default():
-        with tf.device(tf.train.replica_device_setter(ps_tasks=1)):
-            x, w, step, opt, train = _sync_model(2, 2)
-        assert opt._local_step.device == "/job:worker"  # beside the worker's ops
-        chief_hook = opt.make_session_run_hook(True)
-        other_hook = opt.make_session_run_hook(False)
-        errors = []
-        steps_seen = [[], []]
-        # Both workers feed x = 1. A gradient is taken only at the step it was computed
-        # for (a later one is stale and dropped), so every step applies the mean of
-        # gradients at the same w: plain gradient descent, whoever sent them.
-        feeds = [[1.0], [1.0]]
-        graph = tf.get_default_graph()
+    errors = []
+    steps_seen = [[], []]
+    # Both workers feed x = 1. A gradient is taken only at the step it was computed
+    # for (a later one is stale and dropped), so every step applies the mean of
+    # gradients at the same w: plain gradient descent, whoever sent them.
+    feeds = [[1.0], [1.0]]
 
-        def work(index, hooks):
-            try:
-                with graph.as_default(), tf.train.MonitoredTrainingSession(
+    def work(index):
+        # Between-graph replication, as TF1 programs run it: each worker builds its own
+        # graph (a MonitoredSession finalizes the graph it runs), sharing the variables on
+        # the parameter server by name.
+        try:
+            with tf.Graph().as_default():
+                with tf.device(tf.train.replica_device_setter(ps_tasks=1)):
+                    x, w, step, opt, train = _sync_model(2, 2)
+                assert opt._local_step.device == "/job:worker"  # beside the worker's ops
+                hook = opt.make_session_run_hook(index == 0)
+                with tf.train.MonitoredTrainingSession(
                         master=workers[index].target, is_chief=index == 0,
-                        hooks=[*hooks, tf.train.StopAtStepHook(last_step=5)],
+                        hooks=[hook, tf.train.StopAtStepHook(last_step=5)],
                         stop_grace_period_secs=1) as sess:
+                    assert tf.get_default_graph().finalized
                     while not sess.should_stop():
                         _, seen = sess.run([train, step], {x: feeds[index]})
                         steps_seen[index].append(seen)
-            except Exception as err:  # reported by the assertion below
-                errors.append(err)
+                assert not tf.get_default_graph().finalized
+        except Exception as err:  # reported by the assertion below
+            errors.append(err)
 
-        chief = threading.Thread(target=work, args=(0, [chief_hook]))
-        chief.start()
-        chief.join(0.5)
-        other = threading.Thread(target=work, args=(1, [other_hook]))
-        other.start()
-        chief.join(60)
-        other.join(60)
-        assert not errors, errors
+    chief = threading.Thread(target=work, args=(0,))
+    chief.start()
+    chief.join(0.5)
+    other = threading.Thread(target=work, args=(1,))
+    other.start()
+    chief.join(60)
+    other.join(60)
+    assert not errors, errors
+    with tf.Graph().as_default():
+        with tf.device(tf.train.replica_device_setter(ps_tasks=1)):
+            _, w, step, _, _ = _sync_model(2, 2)
         with tf.Session(workers[0].target) as sess:
             final_w, final_step = sess.run([w, step])
     assert final_step >= 5

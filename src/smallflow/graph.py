@@ -336,7 +336,13 @@ class Graph:
         return self._finalized
 
     def finalize(self):
+        """Refuse any new op from now on (``MonitoredSession`` and ``Supervisor`` do this)."""
         self._finalized = True
+
+    def _unsafe_unfinalize(self):
+        """Undo ``finalize`` (TensorFlow's private method; a MonitoredSession calls it when it
+        closes, if the graph was not finalized before it was made)."""
+        self._finalized = False
 
     def as_default(self):
         return _default_graph_stack.get_controller(self)

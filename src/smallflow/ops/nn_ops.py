@@ -150,14 +150,17 @@ def _sparse_xent_kernel(attrs):
                 f"Received a label value of {value} which is outside the valid range of "
                 f"[0, {classes}).  Label values: {' '.join(str(v) for v in labels.ravel())}",
             )
-        shifted = logits - logits.max(axis=-1, keepdims=True)
-        exp_shifted = np.exp(shifted)
-        total = exp_shifted.sum(axis=-1, keepdims=True)
-        picked = np.take_along_axis(shifted, labels[..., None].astype(np.intp), axis=-1)
+        index = labels[..., None].astype(np.intp)
+        # One buffer the size of the logits, worked on in place (the shifted logits become
+        # their exponentials, then the softmax, then the gradient): a language model's
+        # [batch*steps, vocabulary] logits are tens of megabytes.
+        backprop = logits - logits.max(axis=-1, keepdims=True)
+        picked = np.take_along_axis(backprop, index, axis=-1)
+        np.exp(backprop, out=backprop)
+        total = backprop.sum(axis=-1, keepdims=True)
         loss = (np.log(total) - picked)[..., 0]
-        backprop = exp_shifted / total
-        np.put_along_axis(backprop, labels[..., None].astype(np.intp),
-                          np.take_along_axis(backprop, labels[..., None].astype(np.intp), -1) - 1,
+        np.divide(backprop, total, out=backprop)
+        np.put_along_axis(backprop, index, np.take_along_axis(backprop, index, -1) - 1,
                           axis=-1)
         return loss, backprop
 

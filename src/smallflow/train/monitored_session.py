@@ -61,9 +61,10 @@ class Scaffold:
 
     def finalize(self):
         """Create the default ops that were not given (once)."""
-        if self._finalized:
-            return self
         graph = get_default_graph()
+        if self._finalized:
+            graph.finalize()
+            return self
         if self._init_op is None:
             self._init_op = variables.global_variables_initializer()
         if self._ready_op is None:
@@ -87,6 +88,9 @@ class Scaffold:
                 self._saver = Saver(sharded=True, allow_empty=True)
                 graph.add_to_collection(GraphKeys.SAVERS, self._saver)
         self._finalized = True
+        # As TensorFlow's: from here on the training loop may not add ops to the graph (a
+        # MonitoredSession undoes this when it closes, if it found the graph unfinalized).
+        graph.finalize()
         return self
 
     @staticmethod
@@ -130,10 +134,17 @@ class ChiefSessionCreator(SessionCreator):
         if path is not None and self._scaffold.saver is not None:
             logging.info("Restoring parameters from %s", path)
             self._scaffold.saver.restore(session, path)
-            uninitialized = [v for v in variables.global_variables()
-                             if not session.run(variables.is_variable_initialized(v))]
-            if uninitialized:
-                session.run(variables.variables_initializer(uninitialized))
+            # Variables the checkpoint did not hold start from their initializers. The
+            # graph is finalized by now: only ops the scaffold and the variables already
+            # have are run (its ready op lists the names of the uninitialized ones).
+            missing = self._scaffold.ready_op
+            names = set() if missing is None else {
+                n.decode() if isinstance(n, bytes) else str(n)
+                for n in session.run(missing).ravel()}
+            initializers = [v.initializer for v in variables.global_variables()
+                            if v.op.name in names]
+            if initializers:
+                session.run(initializers)
         else:
             if self._scaffold.init_op is not None:
                 session.run(self._scaffold.init_op, feed_dict=self._scaffold.init_feed_dict)
@@ -176,6 +187,7 @@ class MonitoredSession:
         creator = session_creator or ChiefSessionCreator()
         graph = get_default_graph()
         self._graph = graph
+        self._graph_was_finalized = graph.finalized
         self._session = creator.create_session()
         self._coord = Coordinator()
         from .queue_runner_impl import start_queue_runners
@@ -258,7 +270,14 @@ class MonitoredSession:
                 self._coord.join(self._threads, stop_grace_period_secs=self._grace,
                                  ignore_live_threads=True)
             finally:
-                self._session.close()
+                try:
+                    self._session.close()
+                finally:
+                    self._unfinalize()
+
+    def _unfinalize(self):
+        if not self._graph_was_finalized:
+            self._graph._unsafe_unfinalize()
 
     def __enter__(self):
         return self
@@ -274,6 +293,7 @@ class MonitoredSession:
                 self._session.close()
             finally:
                 self._closed = True
+                self._unfinalize()
         return exc_type is None
 
 
@@ -326,12 +346,12 @@ def MonitoredTrainingSession(master="", is_chief=True, checkpoint_dir=None,  # n
             if (save_summaries_steps or save_summaries_secs) and get_default_graph() \
                     .get_collection(GraphKeys.SUMMARIES):
                 all_hooks.append(session_run_hook.SummarySaverHook(
-                    scaffold=scaffold.finalize(), save_steps=save_summaries_steps,
+                    scaffold=scaffold, save_steps=save_summaries_steps,
                     save_secs=save_summaries_secs, output_dir=summary_dir))
         if checkpoint_dir and global_step and (save_checkpoint_secs or save_checkpoint_steps):
             all_hooks.append(session_run_hook.CheckpointSaverHook(
                 checkpoint_dir, save_steps=save_checkpoint_steps, save_secs=save_checkpoint_secs,
-                scaffold=scaffold.finalize()))
+                scaffold=scaffold))
     if is_chief:
         creator = ChiefSessionCreator(scaffold, master, config, checkpoint_dir)
     else:

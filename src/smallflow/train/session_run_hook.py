@@ -436,8 +436,7 @@ class SummarySaverHook(SessionRunHook):
             cache = getattr(summary, "FileWriterCache", None)
             self._writer = (cache.get(self._output_dir) if cache is not None
                             else summary.FileWriter(self._output_dir))
-        self._op = self._summary_op if self._summary_op is not None else (
-            self._scaffold.summary_op)
+        self._op = self._summary_op
         self._next_step = None
         self._request = False
 
@@ -447,6 +446,9 @@ class SummarySaverHook(SessionRunHook):
         self._request = self._next_step is None or self._timer.should_trigger_for_step(
             self._next_step)
         fetches = {"step": self._global_step}
+        if self._op is None and self._scaffold is not None:
+            # The scaffold makes its summary op when the session is created (after begin).
+            self._op = self._scaffold.summary_op
         if self._request and self._op is not None:
             fetches["summary"] = self._op
         return SessionRunArgs(fetches)
