@@ -64,7 +64,7 @@ LAYERS = [
                   "ops.beam_search_ops", "ops.lookup_ops", "ops.ctc_beam_ops",
                   "ops.image_glimpse_ops", "ops.signal_ops", "ops.sparse_cross_ops",
                   "ops.unicode_ops", "ops.unicode_script_ops",
-                  "ops.set_ops", "ops.stateful_random_ops"]),
+                  "ops.set_ops", "ops.stateful_random_ops", "ops.audio_ops"]),
     ("more gradients", ["ops.complex_grad", "ops.fft_grad",
                         "ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
                         "ops.linalg_extra_grad", "ops.sparse_grad", "ops.sparse_cwise_ops",
@@ -95,7 +95,7 @@ LAYERS = [
                          "graph_util",
                          # TF 1.x's small namespaces (tf.sets, tf.queue, tf.manip, ...)
                          "sets", "queue", "manip", "sysconfig", "resource_loader",
-                         "user_ops", "profiler"]),
+                         "user_ops", "profiler", "audio"]),
     ("public API", ["", "keras"]),  # smallflow/__init__.py itself; tf.keras.datasets
     ("application", ["datasets", "examples", "models", "imaging", "image_files", "contrib",
                      # tensorflow.python.* paths answer with the public API above them

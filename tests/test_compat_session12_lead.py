@@ -38,10 +38,13 @@ def test_a_monitored_session_finalizes_the_graph_while_it_is_open(tmp_path, kind
 def test_a_graph_finalized_before_stays_finalized_and_an_error_unfinalizes_too():
     train = _train_op()
     graph = tf.get_default_graph()
-    with pytest.raises(ValueError, match="boom"):
+    def fail_inside():
         with tf.train.MonitoredSession() as sess:
             sess.run(train)
             raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"):
+        fail_inside()
     assert not graph.finalized
     scaffold = tf.train.Scaffold()
     scaffold.finalize()
@@ -128,3 +131,94 @@ def test_sparse_softmax_cross_entropy_keeps_its_values_and_gradient():
     with tf.Session() as sess:
         np.testing.assert_array_equal(sess.run(fed_loss, {fed: logits}), got_loss)
     np.testing.assert_array_equal(logits, kept)
+
+
+# -- audio ops (speech commands tutorial) --------------------------------------------------
+
+def _wav_bytes(samples, rate=16000, channels=1, bits=16, extra_chunks=b""):
+    import struct
+
+    data = np.asarray(samples, "<i2").tobytes()
+    fmt = struct.pack("<4sIHHIIHH", b"fmt ", 16, 1, channels, rate,
+                      rate * channels * bits // 8, channels * bits // 8, bits)
+    body = b"WAVE" + extra_chunks + fmt + struct.pack("<4sI", b"data", len(data)) + data
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def test_decode_wav_reads_pcm_samples_and_the_rate():
+    wav = _wav_bytes([0, 16384, -32768, 32767], rate=8000, extra_chunks=b"JUNK\x02\0\0\0ab")
+    audio, rate = tf.audio.decode_wav(wav)
+    assert audio.shape.as_list() == [None, None]
+    with tf.Session() as sess:
+        got, got_rate = sess.run([audio, rate])
+    np.testing.assert_array_equal(got[:, 0], [0, 0.5, -1, 32767 / 32768])
+    assert got.dtype == np.float32
+    assert got_rate == 8000
+
+
+@pytest.mark.parametrize(("wav", "message"), [
+    (b"RIFX", "Header mismatch: Expected RIFF but found RIFX"),
+    (_wav_bytes([1, 2], bits=8), "Can only read 16-bit WAV files, but received 8"),
+    (_wav_bytes([1, 2])[:-1], "Data too short"),
+    (_wav_bytes([1], extra_chunks=b"LIST\0\0\0\0"), "Unexpected field LIST"),
+])
+def test_decode_wav_names_what_is_wrong_with_the_file(wav, message):
+    audio, _ = tf.audio.decode_wav(wav)
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        sess.run(audio)
+
+
+def test_encode_wav_rounds_and_clamps_as_tensorflow():
+    audio = np.array([[0.0], [0.5 / 32768], [-0.5 / 32768], [1.0], [-2.0], [0.25]], np.float32)
+    wav = tf.audio.encode_wav(audio, 22050)
+    with tf.Session() as sess:
+        data = sess.run(wav)
+    assert data[:4] == b"RIFF"
+    assert data[8:16] == b"WAVEfmt "
+    assert len(data) == 44 + 12
+    pcm = np.frombuffer(data[44:], "<i2")
+    np.testing.assert_array_equal(pcm, [0, 1, -1, 32767, -32768, 8192])
+
+
+def test_audio_spectrogram_is_the_windowed_power_spectrum():
+    rng = np.random.RandomState(0)
+    audio = rng.randn(1000, 2).astype(np.float32)
+    spec = tf.contrib.framework.python.ops.audio_ops.audio_spectrogram(
+        audio, window_size=200, stride=75, magnitude_squared=True)
+    assert spec.shape.as_list() == [2, 11, 129]
+    with tf.Session() as sess:
+        got = sess.run(spec)
+    hann = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(200) / 200)
+    frame = audio[75 * 3:75 * 3 + 200, 1].astype(np.float64) * hann
+    k = np.arange(129)[:, None]
+    dft = (frame * np.exp(-2j * np.pi * k * np.arange(200) / 256)).sum(1)
+    np.testing.assert_allclose(got[1, 3], np.abs(dft) ** 2, rtol=1e-5, atol=1e-4)
+
+
+def test_mfcc_from_the_contrib_import_path_of_the_speech_commands_tutorial():
+    from smallflow.contrib.framework.python.ops import audio_ops as contrib_audio
+
+    wav = tf.placeholder(tf.string, [])
+    decoded = contrib_audio.decode_wav(wav, desired_channels=1, desired_samples=16000)
+    spectrogram = contrib_audio.audio_spectrogram(decoded.audio if hasattr(decoded, "audio")
+                                                  else decoded[0], window_size=480,
+                                                  stride=160, magnitude_squared=True)
+    mfcc = contrib_audio.mfcc(spectrogram, decoded[1], dct_coefficient_count=40)
+    assert mfcc.shape.as_list() == [1, 98, 40]
+    # 500 Hz: the 160-sample stride is five whole periods, so every frame sees one signal.
+    tone = np.round(8000 * np.sin(2 * np.pi * (np.arange(16000) % 32) / 32)).astype(np.int16)
+    with tf.Session() as sess:
+        got = sess.run(mfcc, {wav: _wav_bytes(tone)})
+    assert got.shape == (1, 98, 40)
+    assert np.isfinite(got).all()
+    # A steady tone: every frame has the same coefficients.
+    np.testing.assert_array_equal(got[0, 10], got[0, 50])
+    assert abs(got[0, 10, 0]) > abs(got[0, 10, 5])
+
+
+def test_audio_op_arguments_are_checked_when_built():
+    with pytest.raises(ValueError, match="window_size must be > 1"):
+        tf.contrib.framework.python.ops.audio_ops.audio_spectrogram(
+            tf.zeros([10, 1]), window_size=1, stride=1)
+    with pytest.raises(ValueError, match="Shape must be rank 3|rank 3"):
+        tf.contrib.framework.python.ops.audio_ops.mfcc(tf.zeros([4, 5]), 16000)

@@ -1068,3 +1068,18 @@ ROWS.update({  # tf.sets (session 11)
     "SetSize": _row("T", lambda dt: tf.sets.size(
         tf.SparseTensor([[0, 0], [0, 1]], _set(dt, [1, 2]), [1, 2]))),
 })
+
+
+def _audio_ops():
+    from smallflow.contrib.framework.python.ops import audio_ops
+
+    return audio_ops
+
+
+ROWS.update({  # audio ops (session 12)
+    "DecodeWav": _row(None, lambda dt: list(tf.audio.decode_wav(tf.constant(b"")))),
+    "EncodeWav": _row(None, lambda dt: tf.audio.encode_wav(tf.zeros([4, 1]), 8000)),
+    "AudioSpectrogram": _row(None, lambda dt: _audio_ops().audio_spectrogram(
+        tf.zeros([16, 1]), window_size=4, stride=2)),
+    "Mfcc": _row(None, lambda dt: _audio_ops().mfcc(tf.ones([1, 2, 129]), 8000)),
+})

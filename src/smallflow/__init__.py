@@ -5,6 +5,7 @@
 
 from . import (  # noqa: A004
     app,
+    audio,
     bitwise,
     compat,
     data,

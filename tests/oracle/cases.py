@@ -999,3 +999,8 @@ EXTRA += SESSION11_SLIM_CASES
 from cases_session11_lead import SESSION11_LEAD_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION11_LEAD_CASES
+
+# session 12's lead: the audio ops (decode_wav, encode_wav, AudioSpectrogram, Mfcc).
+from cases_session12_lead import SESSION12_LEAD_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION12_LEAD_CASES

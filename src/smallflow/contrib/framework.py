@@ -5,6 +5,7 @@ import functools
 
 from .. import nest
 from ..graph import GraphKeys, add_to_collections, get_collection, get_default_graph
+from ..ops.array_extra_ops import argsort, sort  # noqa: F401 - contrib.framework's names
 from ..train.checkpoint_init import (
     assign_from_checkpoint,
     assign_from_checkpoint_fn,
@@ -36,6 +37,8 @@ __all__ = [
     "has_arg_scope",
     "model_variable",
     "nest",
+    "sort",
+    "argsort",
     "variable",
 ]
 
@@ -183,4 +186,34 @@ def _add_to_collections(collections, value):
         add_to_collections(collections, value)
 
 
+def _long_paths():
+    """TF1's long import paths into contrib.framework (``from
+    tensorflow.contrib.framework.python.ops import audio_ops as contrib_audio``, the speech
+    commands tutorial's; ``... import arg_scope``, ``... import variables``), as modules
+    registered under this module's name (their parents need no files of their own)."""
+    import sys
+    import types
+
+    from ..ops import audio_ops
+
+    this = sys.modules[__name__]
+    python = types.ModuleType(f"{__name__}.python")
+    ops = types.ModuleType(f"{__name__}.python.ops")
+    python.ops = ops
+    scoping = types.ModuleType(f"{ops.__name__}.arg_scope")
+    for name in ("add_arg_scope", "arg_scope", "arg_scoped_arguments", "has_arg_scope"):
+        setattr(scoping, name, getattr(this, name))
+        # As in TensorFlow, the package's own ``arg_scope`` is the function, not the module.
+        setattr(ops, name, getattr(this, name))
+    ops.audio_ops = audio_ops
+    ops.variables = this
+    sys.modules[python.__name__] = python
+    sys.modules[ops.__name__] = ops
+    sys.modules[scoping.__name__] = scoping
+    sys.modules[f"{ops.__name__}.audio_ops"] = audio_ops
+    sys.modules[f"{ops.__name__}.variables"] = this
+    return python
+
+
+python = _long_paths()
 __getattr__ = missing_attribute(__name__, "tf.contrib.framework")
