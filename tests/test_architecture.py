@@ -55,7 +55,7 @@ LAYERS = [
                   "ops.sparse_math_ops", "ops.sparse_embedding_ops",
                   "ops.stateless_random_ops", "ops.eager_py_func_ops",
                   "ops.special_functions_ops", "ops.linear_operator",
-                  "ops.ctc_ops", "ops.tf_graph_ops",
+                  "ops.ctc_ops", "ops.tf_graph_ops", "ops.tf1_control_flow_ops",
                   "ops.string_extra_ops", "ops.string_hash_ops", "ops.io_extra_ops",
                   "ops.string_text_ops", "ops.sparse_serialization_ops",
                   "ops.sequence_parsing_ops", "ops.fake_quant_ops",
@@ -75,7 +75,8 @@ LAYERS = [
     ("ops over gradients", ["ops.volume_ops", "ops.nn_dispatch_ops"]),
     ("variables", ["variables", "init_ops", "variable_scope", "graph_import", "partitioners",
                    "variable_utils", "eager.variables"]),
-    ("session", ["session", "step_stats", "chunking", "fusion", "session_targets"]),
+    ("session", ["session", "step_stats", "chunking", "fusion", "session_targets",
+                 "dataflow_executor"]),
     ("train", ["image",
                "train", "losses", "nn", "bitwise", "layers", "data", "metrics",
                # tf.data, checkpoints and metrics of eager mode

@@ -894,6 +894,21 @@ for _kind in ("Write", "Unstack", "Scatter", "Stack", "Gather", "Split", "Concat
     UNTYPED_INTERNAL_OPS[f"TensorArrayGrad{_kind}"] = UNTYPED_INTERNAL_OPS["TensorArrayGradRead"]
 
 
+# TensorFlow 1.x's control flow and the ops of the gradient loops it writes, present so that
+# graphs TensorFlow wrote import (ops/tf1_control_flow_ops.py); the dataflow executor runs them.
+for _name in ("Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter", "Exit",
+              "RefExit", "NextIteration", "RefNextIteration", "LoopCond", "ControlTrigger"):
+    UNTYPED_INTERNAL_OPS[_name] = ("TensorFlow 1.x's control-flow primitives, typed by the "
+                                   "GraphDef TensorFlow wrote; run by the dataflow executor")
+for _name in ("StackV2", "StackPushV2", "StackPopV2", "StackCloseV2", "SigmoidGrad",
+              "TanhGrad", "ConcatOffset"):
+    UNTYPED_INTERNAL_OPS[_name] = ("ops of the gradient graphs TensorFlow 1.x writes, typed by "
+                                   "the GraphDef; smallflow's own gradients never build them")
+for _kind in ("", "Grad", "Write", "Read", "Gather", "Scatter", "Size", "Concat", "Split",
+              "Close"):
+    UNTYPED_INTERNAL_OPS[f"HandleTensorArray{_kind}V3"] = (
+        "TensorFlow's TensorArray ops passing a handle (smallflow's TensorArrayV3 passes the "
+        "array as a value): imported from graphs TensorFlow wrote")
 UNTYPED_INTERNAL_OPS["PartitionedCall"] = ("calls a traced tf.function: its inputs and outputs "
                                            "are the trace's, typed when it was traced")
 UNTYPED_INTERNAL_OPS["StatefulPartitionedCall"] = UNTYPED_INTERNAL_OPS["PartitionedCall"]

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import dtypes, graph_io, graph_tf_form, tb_protos, tensor_util
 from .graph import Operation, get_default_graph
-from .ops import control_flow_context, tf_graph_ops
+from .ops import control_flow_context, tf1_control_flow_ops, tf_graph_ops
 from .registry import OP_DEFS
 
 # Attributes that hold names of graph state; an import under a prefix renames them too.
@@ -52,6 +52,8 @@ def _tf_output_dtypes(node, attrs, inputs):
         return [dtypes.int32]
     if op in tf_graph_ops.OUTPUT_DTYPES:
         return tf_graph_ops.OUTPUT_DTYPES[op](attrs)
+    if op in tf1_control_flow_ops.OUTPUT_DTYPES:
+        return tf1_control_flow_ops.OUTPUT_DTYPES[op](attrs)
     if op == "Where":
         return [dtypes.int64]
     for key in ("out_type", "output_type", "DstT", "dtype", "T"):
@@ -80,8 +82,9 @@ def _reduction(builder):
         # Axes known only when the graph runs (TensorFlow's gradients compute them with
         # BroadcastGradientArgs) stay a tensor.
         axis = inputs[1] if axes is None else [int(a) for a in np.ravel(axes)]
-        return builder(inputs[0], axis=axis, keepdims=bool(attrs.get("keep_dims", False)),
-                       name=name).op
+        op = builder(inputs[0], axis=axis, keepdims=bool(attrs.get("keep_dims", False)),
+                     name=name).op
+        return _keeping_axis_input(op, inputs[1], axes)
 
     return build
 
@@ -90,7 +93,8 @@ def _arg_reduction(builder):
     def build(node, inputs, attrs, name):
         axis = int(_const_ints(inputs[1], node, "dimension"))
         output_type = attrs.get("output_type", dtypes.int64)
-        return builder(inputs[0], axis=axis, output_type=output_type, name=name).op
+        op = builder(inputs[0], axis=axis, output_type=output_type, name=name).op
+        return _keeping_axis_input(op, inputs[1], axis)
 
     return build
 
@@ -99,7 +103,16 @@ def _expand_dims(node, inputs, attrs, name):
     from .ops import array_ops
 
     axis = int(np.ravel(_const_ints(inputs[1], node, "dimension"))[0])
-    return array_ops.expand_dims(inputs[0], axis, name=name).op
+    op = array_ops.expand_dims(inputs[0], axis, name=name).op
+    return _keeping_axis_input(op, inputs[1], axis)
+
+
+def _keeping_axis_input(op, axis_tensor, static_axis):
+    """Remember the TensorFlow axis input an op now holds as an attribute, so that the
+    GraphDef writer reads that node again (graph_tf_form._imported_axis)."""
+    if static_axis is not None and op.type != "Identity":
+        op._tf_axis_input = axis_tensor
+    return op
 
 
 def _variable(node, inputs, attrs, name):
@@ -122,6 +135,14 @@ def _assign(node, inputs, attrs, name):
                                bool(attrs.get("validate_shape", True)), name).op
 
 
+def _strided_slice(node, inputs, attrs, name):
+    from .ops import slice_ops
+
+    masks = {key: int(attrs.get(key, 0)) for key in (
+        "begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask")}
+    return slice_ops.strided_slice(*inputs, name=name, **masks).op
+
+
 def _tf_translations():
     from .ops import math_ops
 
@@ -136,6 +157,7 @@ def _tf_translations():
         "ArgMax": _arg_reduction(math_ops.argmax),
         "ArgMin": _arg_reduction(math_ops.argmin),
         "ExpandDims": _expand_dims,
+        "StridedSlice": _strided_slice,
         "VariableV2": _variable,
         "Assign": _assign,
         "AssignAdd": _assign,
@@ -152,7 +174,11 @@ def _parse_input(name):
 
 
 def _ordered(nodes):
-    """The nodes with every node after the nodes it reads (GraphDefs may list any order)."""
+    """The nodes with every node after the nodes it reads (GraphDefs may list any order).
+
+    A TensorFlow 1.x while loop is a cycle closed by its ``NextIteration`` nodes: their
+    edges into ``Merge`` are left out here (``_import_node`` links them afterwards).
+    """
     by_name = {node.name: node for node in nodes}
     order = []
     state = {}
@@ -174,9 +200,15 @@ def _ordered(nodes):
             for name in node.input:
                 source, _ = _parse_input(name)
                 dep = by_name.get(source)
+                if _is_back_edge(dep):
+                    continue
                 if dep is not None and state.get(source) != "done":
                     stack.append((dep, False))
     return order
+
+
+def _is_back_edge(source_node):
+    return source_node is not None and source_node.op in ("NextIteration", "RefNextIteration")
 
 
 def _node_attrs(node):
@@ -244,11 +276,15 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
                              f"registered '{node.op}' (node '{node.name}')")
     translations = {} if own_graph else _tf_translations()
     created = {}
+    back_edges = []
+    by_name = {node.name: node for node in nodes}
     with graph.name_scope(name if name is not None else "import") as scope, \
             graph.control_dependencies(None):
         for node in _ordered(nodes):
             created[node.name] = _import_node(graph, node, created, mapped, scope,
-                                              translations)
+                                              translations, by_name, back_edges)
+    for merge, position, source, index in back_edges:
+        _link_back_edge(created[merge], position, created[source].outputs[index])
     control_flow_context.revive(created)
     if return_elements is None:
         return None
@@ -283,7 +319,15 @@ def _normalized_input_map(graph, input_map):
     return mapped
 
 
-def _import_node(graph, node, created, mapped, scope, translations):
+def _link_back_edge(op, position, tensor):
+    """Make ``tensor`` (a NextIteration's output) input ``position`` of ``op`` (a Merge)."""
+    inputs = list(op._inputs)
+    inputs[position] = tensor
+    op._inputs = tuple(inputs)
+    tensor._consumers.append(op)
+
+
+def _import_node(graph, node, created, mapped, scope, translations, by_name, back_edges):
     inputs = []
     controls = []
     for text in node.input:
@@ -291,6 +335,12 @@ def _import_node(graph, node, created, mapped, scope, translations):
         key = f"^{source}" if index < 0 else f"{source}:{index}"
         if key in mapped:
             (controls if index < 0 else inputs).append(mapped[key])
+            continue
+        if index >= 0 and _is_back_edge(by_name.get(source)) and source not in created:
+            # The loop's edge back into its Merge: linked once the NextIteration exists; a
+            # stand-in of the same dtype (the Merge's other input) holds the place until then.
+            back_edges.append((node.name, len(inputs), source, index))
+            inputs.append(None)
             continue
         op = created.get(source)
         if op is None:
@@ -302,6 +352,12 @@ def _import_node(graph, node, created, mapped, scope, translations):
                              f"op with {len(op.outputs)} outputs")
         else:
             inputs.append(op.outputs[index])
+    if None in inputs:
+        stand_in = next((t for t in inputs if t is not None), None)
+        if stand_in is None:
+            raise ValueError(f"Node '{node.name}' ({node.op}) reads only NextIteration "
+                             "outputs: a while loop's Merge needs its Enter input")
+        inputs = [stand_in if t is None else t for t in inputs]
     attrs = _node_attrs(node)
     translate = translations.get(node.op)
     if translate is not None:
@@ -321,7 +377,10 @@ def _import_node(graph, node, created, mapped, scope, translations):
         if node.op == "Const" and isinstance(attrs.get("value"), np.ndarray):
             attrs["value"] = np.array(attrs["value"], dtype=out_types[0].as_numpy_dtype)
             attrs["value"].flags.writeable = False
-        op = graph.create_op(node.op, inputs, out_types, attrs, node.name)
+        op_type = node.op
+        if translations:  # a graph TensorFlow wrote: its TensorArrays pass handles
+            op_type = tf1_control_flow_ops.HANDLE_TENSOR_ARRAY_OPS.get(op_type, op_type)
+        op = graph.create_op(op_type, inputs, out_types, attrs, node.name)
         if node.op in _RANDOM_OPS:
             op.attrs["stream"] = op.name
     for control in controls:

@@ -29,6 +29,7 @@ SYNTHETIC = "_sf_synthetic"
 ORIGINAL_OP = "_sf_op"
 ORIGINAL_INPUT = "_sf_input"
 
+_HANDLE_PREFIX = "HandleTensorArray"
 _REDUCTIONS = frozenset({"Sum", "Mean", "Max", "Min", "Prod", "All", "Any"})
 
 
@@ -109,12 +110,22 @@ def _tensor_name(tensor):
     return tensor.op.name if tensor.value_index == 0 else tensor.name
 
 
+def _imported_axis(op):
+    """The axis tensor of a TensorFlow graph this op was imported from (graph_import keeps
+    it): written back as the input, rather than as a new Const that would clash with the
+    original node's name and, inside a TF1 loop, lack its frame's control input."""
+    source = getattr(op, "_tf_axis_input", None)
+    return None if source is None else (_tensor_name(source), source.dtype)
+
+
 def _reduction(op, node, writer):
     data, controls = _split_inputs(node)
     if len(data) != 1:
         return
-    _replace(node, node.op, [data[0], _static_axes(op, writer)], controls)
-    node.attr["Tidx"].type = tensor_util.as_datatype_enum(dtypes.int32)
+    imported = _imported_axis(op)
+    axes, axes_type = imported or (_static_axes(op, writer), dtypes.int32)
+    _replace(node, node.op, [data[0], axes], controls)
+    node.attr["Tidx"].type = tensor_util.as_datatype_enum(axes_type)
 
 
 def _axis_input(input_name, index_attr):
@@ -122,9 +133,11 @@ def _axis_input(input_name, index_attr):
         data, controls = _split_inputs(node)
         if len(data) != 1:
             return
-        axis = writer.const(input_name, int(op.attrs["axis"]))
+        imported = _imported_axis(op)
+        axis, axis_type = imported or (writer.const(input_name, int(op.attrs["axis"])),
+                                       dtypes.int32)
         _replace(node, node.op, [data[0], axis], controls)
-        node.attr[index_attr].type = tensor_util.as_datatype_enum(dtypes.int32)
+        node.attr[index_attr].type = tensor_util.as_datatype_enum(axis_type)
 
     return rewrite
 
@@ -277,6 +290,10 @@ def rewrite(op, node):
     """``(nodes, renamed_outputs)``: ``node`` (the NodeDef of ``op``) in TensorFlow's form,
     preceded by the nodes it now reads, and the outputs now found under another name."""
     handler = _REWRITES.get(op.type)
+    if op.type.startswith(_HANDLE_PREFIX):
+        # TensorFlow's handle-passing TensorArray ops, imported under another type
+        # (ops/tf1_control_flow_ops.py): written back as TensorFlow's.
+        _replace(node, op.type[len("Handle"):], list(node.input), [])
     writer = _Writer(node)
     renamed = handler(op, node, writer) if handler is not None else None
     _move_foreign_attrs(node)

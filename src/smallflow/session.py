@@ -8,6 +8,7 @@ import numpy as np
 from . import (
     batch_split,
     chunking,
+    dataflow_executor,
     dtypes,
     errors,
     fusion,
@@ -402,6 +403,8 @@ class BaseSession:
     def _make_plan(self, elements, feed_tensors, split=True, outside_ops=(), end_reads=True):
         fed = set(feed_tensors)
         order = _prune_and_order(elements, fed, outside_ops)
+        if dataflow_executor.needs_frames(order):
+            return self._dataflow_plan(elements, feed_tensors)
         split = chunking.find_split(order, feed_tensors, elements) if split and fed else None
         slots = {}
         template = []
@@ -498,6 +501,29 @@ class BaseSession:
         steps, step_ops = step_pairs.pair(steps, step_ops, _stateful)  # or two side by side
         return _Plan(steps, template, feed_slots, feed_checks, fetch_slots, copy_fetch,
                      step_ops, split)
+
+    def _dataflow_plan(self, elements, feed_tensors):
+        """A plan of one step: TensorFlow 1.x's dataflow executor over the fetches' ops
+        (their graph has Switch/Merge/Enter/Exit: dataflow_executor.py)."""
+        run = dataflow_executor.make_function(elements, feed_tensors, self._kernel_for,
+                                              _REF_WRITERS)
+        n_feeds = len(feed_tensors)
+        template = [None] * n_feeds
+        fetch_slots = []
+        out_slots = []
+        for element in elements:
+            if isinstance(element, Operation):
+                fetch_slots.append(None)
+            else:
+                fetch_slots.append(len(template))
+                out_slots.append(len(template))
+                template.append(None)
+        steps = [(run, tuple(range(n_feeds)), tuple(out_slots))]
+        first = elements[0]
+        step_ops = [first if isinstance(first, Operation) else first.op]
+        return _Plan(steps, template, list(range(n_feeds)),
+                     [_feed_check(t) for t in feed_tensors], fetch_slots,
+                     [True] * len(elements), step_ops)
 
     def _execute_in_chunks(self, plan, elements, feed_tensors, feed_values):
         """Run a plan with a row-wise part (chunking.py): that part a chunk of rows at a

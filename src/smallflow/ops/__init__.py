@@ -60,6 +60,7 @@ from . import (  # noqa: F401 - imported for their registrations
     string_hash_ops,
     string_text_ops,
     tensor_array_ops,
+    tf1_control_flow_ops,
     tf_graph_ops,
     training_ops,
     unicode_ops,
