@@ -224,6 +224,45 @@ def _write_training(out):
     np.savez(out / "training.npz", **arrays)
 
 
+def _write_saved_model(out):
+    """A SavedModel (TF1's builder) whose signature runs a cond and a while loop over a
+    variable; the npz has a feed and TensorFlow's outputs."""
+    graph = tf.Graph()
+    with graph.as_default():
+        x = tf.placeholder(tf.float32, [None, 2], name="x")
+        flag = tf.placeholder_with_default(True, [], name="flag")
+        w = tf.Variable(_f32(2, 2), name="w")
+        h = tf.cond(flag, lambda: tf.matmul(x, w), lambda: x)
+        _, y = tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, tf.tanh(y) + h), [0, h])
+        y = tf.identity(y, name="y")
+        feed = {"x:0": _f32(3, 2)}
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            builder = tf.saved_model.builder.SavedModelBuilder(str(out / "saved_model"))
+            signature = tf.saved_model.signature_def_utils.predict_signature_def(
+                {"x": x}, {"y": y})
+            builder.add_meta_graph_and_variables(sess, ["serve"],
+                                                 signature_def_map={"serving_default": signature})
+            builder.save()
+            value = sess.run(y, feed)
+    np.savez(out / "saved_model.npz", x=feed["x:0"], y=value)
+
+
+def _write_functional(out):
+    """The cond and loop of TensorFlow 2 (StatelessIf/StatelessWhile calling functions of the
+    GraphDef's library), which smallflow refuses with a clear error."""
+    tf.enable_control_flow_v2()
+    graph = tf.Graph()
+    with graph.as_default():
+        x = tf.placeholder(tf.float32, [3], name="x")
+        flag = tf.placeholder(tf.bool, [], name="flag")
+        tf.identity(tf.cond(flag, lambda: x * 2.0, lambda: x - 1.0), name="y")
+        _, v = tf.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * 2.0), [0, x])
+        tf.identity(v, name="v")
+    (out / "v2_functional.pb").write_bytes(graph.as_graph_def().SerializeToString())
+    tf.disable_control_flow_v2()
+
+
 def main(argv):
     out = pathlib.Path(argv[1]) if len(argv) > 1 else OUT
     (out / "training").mkdir(parents=True, exist_ok=True)
@@ -231,6 +270,9 @@ def main(argv):
     for case in CASES:
         _write_frozen(case, out)
     _write_training(out)
+    if not (out / "saved_model").exists():
+        _write_saved_model(out)
+    _write_functional(out)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,9 @@ _BOOL_OUTPUT = frozenset({
     "IsVariableInitialized", "StaticRegexFullMatch", "RegexFullMatch",
 })
 _NO_OUTPUT = frozenset({"NoOp", "Assert", "SaveV2", "Save"})
+# TensorFlow 2's control flow: ops calling functions of the GraphDef's library.
+_FUNCTIONAL_CONTROL_FLOW = frozenset({"If", "StatelessIf", "While", "StatelessWhile", "Case",
+                                      "StatelessCase"})
 # What graph_tf_form records about a node it rewrote for TensorFlow.
 _FORM_ATTRS = frozenset({graph_tf_form.SYNTHETIC, graph_tf_form.ORIGINAL_OP,
                          graph_tf_form.ORIGINAL_INPUT})
@@ -271,6 +274,12 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
         raise ValueError(f"Attempted to map inputs that were not found in graph_def: "
                          f"[{', '.join(missing)}]")
     for node in nodes:
+        if not own_graph and node.op in _FUNCTIONAL_CONTROL_FLOW:
+            raise ValueError(
+                f"Node '{node.name}' is TensorFlow 2's functional control flow ({node.op} with "
+                "its branches or body in the GraphDef's function library), which smallflow "
+                "does not import. Write the graph with TensorFlow 1.x's control flow instead: "
+                "call tf.compat.v1.disable_control_flow_v2() before building it")
         if node.op not in OP_DEFS:
             raise ValueError(f"NodeDef mentions an op smallflow does not have: Op type not "
                              f"registered '{node.op}' (node '{node.name}')")
