@@ -31,6 +31,9 @@ _CHECKPOINT = ("checkpoint file op: tests/oracle/test_checkpoint_files.py compar
                "with TensorFlow's both ways")
 _READER = ("reader op fed by a filename queue: tests/test_queues.py and tests/test_tfrecord.py "
            "(a case cannot run queue runners)")
+_TF1_CONTROL_FLOW = ("only in graphs TensorFlow 1.x wrote: "
+                     "tests/oracle/test_tf_control_flow_files.py imports TensorFlow's files "
+                     "and compares the values")
 NOT_COMPARED = {
     # Ours only: TensorFlow has no op of this name in the graphs it builds.
     "BroadcastGradientArgs": "built only when exporting gradients in TF's form "
@@ -64,6 +67,15 @@ NOT_COMPARED = {
     "ReaderNumRecordsProducedV2": _READER,
     "ReaderReadV2": _READER,
     "ReaderResetV2": _READER,
+    # TensorFlow 1.x's control flow as found in graphs TensorFlow wrote: compared by importing
+    # TensorFlow's files (the oracle cases build graphs with smallflow's cond/while_loop).
+    **{op: _TF1_CONTROL_FLOW for op in (
+        "Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter", "Exit", "RefExit",
+        "NextIteration", "RefNextIteration", "LoopCond", "ControlTrigger", "StackV2",
+        "StackPushV2", "StackPopV2", "StackCloseV2", "SigmoidGrad", "TanhGrad", "ConcatOffset",
+        *(f"HandleTensorArray{kind}V3" for kind in (
+            "", "Grad", "Write", "Read", "Gather", "Scatter", "Size", "Concat", "Split",
+            "Close")))},
 }
 
 
