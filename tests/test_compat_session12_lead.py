@@ -151,6 +151,8 @@ def test_decode_wav_reads_pcm_samples_and_the_rate():
     assert audio.shape.as_list() == [None, None]
     with tf.Session() as sess:
         got, got_rate = sess.run([audio, rate])
+        # The pair is TensorFlow's namedtuple, also when fetched whole.
+        assert sess.run(tf.audio.decode_wav(wav)).sample_rate == 8000
     np.testing.assert_array_equal(got[:, 0], [0, 0.5, -1, 32767 / 32768])
     assert got.dtype == np.float32
     assert got_rate == 8000
@@ -195,15 +197,19 @@ def test_audio_spectrogram_is_the_windowed_power_spectrum():
     np.testing.assert_allclose(got[1, 3], np.abs(dft) ** 2, rtol=1e-5, atol=1e-4)
 
 
-def test_mfcc_from_the_contrib_import_path_of_the_speech_commands_tutorial():
-    from smallflow.contrib.framework.python.ops import audio_ops as contrib_audio
+@pytest.mark.parametrize("path", ["smallflow.contrib.framework.python.ops.audio_ops",
+                                  "smallflow.python.ops.audio_ops",
+                                  "smallflow.python.ops.gen_audio_ops"])
+def test_mfcc_from_the_import_paths_of_the_speech_commands_tutorial(path):
+    import importlib
+
+    contrib_audio = importlib.import_module(path)
 
     wav = tf.placeholder(tf.string, [])
     decoded = contrib_audio.decode_wav(wav, desired_channels=1, desired_samples=16000)
-    spectrogram = contrib_audio.audio_spectrogram(decoded.audio if hasattr(decoded, "audio")
-                                                  else decoded[0], window_size=480,
+    spectrogram = contrib_audio.audio_spectrogram(decoded.audio, window_size=480,
                                                   stride=160, magnitude_squared=True)
-    mfcc = contrib_audio.mfcc(spectrogram, decoded[1], dct_coefficient_count=40)
+    mfcc = contrib_audio.mfcc(spectrogram, decoded.sample_rate, dct_coefficient_count=40)
     assert mfcc.shape.as_list() == [1, 98, 40]
     # 500 Hz: the 160-sample stride is five whole periods, so every frame sees one signal.
     tone = np.round(8000 * np.sin(2 * np.pi * (np.arange(16000) % 32) / 32)).astype(np.int16)

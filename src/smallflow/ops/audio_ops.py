@@ -11,6 +11,7 @@ floored at 1e-12, logged, and a DCT-II with ``sqrt(2 / channels)`` scaling, all 
 precision summed in TensorFlow's order, then rounded to float32.
 """
 
+import collections
 import struct
 
 import numpy as np
@@ -23,6 +24,9 @@ from ..tensor_shape import TensorShape
 from .common import convert_to_tensor, make_op
 
 __all__ = ["audio_spectrogram", "decode_wav", "encode_wav", "mfcc"]
+
+# What decode_wav returns, as TensorFlow's generated op wrapper: ``sess.run(decoded).audio``.
+DecodeWav = collections.namedtuple("DecodeWav", ["audio", "sample_rate"])
 
 _CHUNKS_BEFORE_FORMAT = {b"JUNK", b"bext", b"iXML", b"qlty", b"mext", b"levl", b"link", b"axml"}
 
@@ -338,7 +342,7 @@ def decode_wav(contents, desired_channels=-1, desired_samples=-1, name=None):
     attrs = {"desired_channels": int(desired_channels), "desired_samples": int(desired_samples)}
     op = make_op("DecodeWav", [contents], [dtypes.float32, dtypes.int32], attrs,
                  name or "DecodeWav")
-    return op.outputs[0], op.outputs[1]
+    return DecodeWav(op.outputs[0], op.outputs[1])
 
 
 def encode_wav(audio, sample_rate, name=None):
