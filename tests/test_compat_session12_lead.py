@@ -228,3 +228,70 @@ def test_audio_op_arguments_are_checked_when_built():
             tf.zeros([10, 1]), window_size=1, stride=1)
     with pytest.raises(ValueError, match="Shape must be rank 3|rank 3"):
         tf.contrib.framework.python.ops.audio_ops.mfcc(tf.zeros([4, 5]), 16000)
+
+
+# -- contrib.layers: instance_norm, group_norm, maxout -------------------------------------
+
+def _run_initialized(fetches, feed=None):
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        return sess.run(fetches, feed)
+
+
+@pytest.mark.parametrize("data_format", ["NHWC", "NCHW"])
+def test_instance_norm_normalizes_each_example_and_channel_over_space(data_format):
+    rng = np.random.RandomState(1)
+    x = (rng.randn(3, 5, 4, 6) * 3 + 2).astype(np.float32)
+    if data_format == "NCHW":
+        x = x.transpose(0, 3, 1, 2)
+    gamma = rng.rand(6).astype(np.float32) + 0.5
+    out = tf.contrib.layers.instance_norm(
+        x, data_format=data_format, activation_fn=tf.nn.relu,
+        param_initializers={"gamma": tf.constant_initializer(gamma),
+                            "beta": tf.constant_initializer(0.25)})
+    names = sorted(v.op.name for v in tf.get_collection(tf.GraphKeys.MODEL_VARIABLES))
+    assert names == ["InstanceNorm/beta", "InstanceNorm/gamma"]
+    got = _run_initialized(out)
+    axes = (1, 2) if data_format == "NHWC" else (2, 3)
+    shape = (1, 1, 1, 6) if data_format == "NHWC" else (1, 6, 1, 1)
+    x64 = x.astype(np.float64)
+    norm = (x64 - x64.mean(axes, keepdims=True)) / np.sqrt(x64.var(axes, keepdims=True) + 1e-6)
+    expected = np.maximum(norm * gamma.reshape(shape) + 0.25, 0)
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_group_norm_normalizes_groups_of_channels_and_differentiates():
+    rng = np.random.RandomState(2)
+    x = tf.constant((rng.randn(2, 3, 5, 8) * 2 - 1).astype(np.float32))
+    out = tf.contrib.slim.group_norm(x, groups=4, scope="gn")
+    assert out.shape.as_list() == [2, 3, 5, 8]
+    grads = tf.gradients(tf.reduce_sum(out * out), [x] + tf.trainable_variables())
+    got, *grad_values = _run_initialized([out, *grads])
+    value = _run_initialized(x).astype(np.float64).reshape(2, 3, 5, 4, 2)
+    mean = value.mean((1, 2, 4), keepdims=True)
+    var = value.var((1, 2, 4), keepdims=True)
+    expected = ((value - mean) / np.sqrt(var + 1e-6)).reshape(2, 3, 5, 8)
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
+    assert [v.op.name for v in tf.trainable_variables()] == ["gn/beta", "gn/gamma"]
+    assert all(np.isfinite(g).all() for g in grad_values)
+    with pytest.raises(ValueError, match="8 channels is not commensurate with 3 groups"):
+        tf.contrib.layers.group_norm(x, groups=3)
+    with pytest.raises(ValueError, match="Invalid groups 16 for 8 channels"):
+        tf.contrib.layers.group_norm(x, groups=16)
+
+
+def test_maxout_takes_the_max_of_runs_of_features_as_tensorflow_reshapes():
+    rng = np.random.RandomState(3)
+    value = rng.randn(4, 6).astype(np.float32)
+    x = tf.placeholder(tf.float32, [None, 6])
+    out = tf.contrib.layers.maxout(x, 3)
+    assert out.shape.as_list() == [None, 3]
+    got = _run_initialized(out, {x: value})
+    np.testing.assert_array_equal(got, value.reshape(4, 3, 2).max(-1))
+    # Another axis: TensorFlow's row-major reshape, kept as it is.
+    image = rng.randn(2, 4, 3).astype(np.float32)
+    along_rows = _run_initialized(tf.contrib.layers.maxout(tf.constant(image), 2, axis=1))
+    np.testing.assert_array_equal(along_rows, image.reshape(2, 2, 3, 2).max(-1))
+    with pytest.raises(ValueError, match=r"number of features\(6\) is not a multiple of "
+                                         r"num_units\(4\)"):
+        tf.contrib.layers.maxout(x, 4)

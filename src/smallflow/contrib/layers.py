@@ -49,11 +49,14 @@ __all__ = [
     "embed_sequence",
     "flatten",
     "fully_connected",
+    "group_norm",
+    "instance_norm",
     "layer_norm",
     "l1_l2_regularizer",
     "l1_regularizer",
     "l2_regularizer",
     "max_pool2d",
+    "maxout",
     "one_hot_encoding",
     "optimize_loss",
     "softmax",
@@ -727,5 +730,14 @@ from .layers_feature_columns import (  # noqa: E402
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.layers")
 from . import layers_utils as utils  # noqa: E402 - contrib.layers.utils (slim.utils)
-from .layers_extra import bias_add, separable_conv2d, separable_convolution2d  # noqa: E402
-from .normalization import layer_norm  # noqa: E402 - its own module, sharing the helpers above
+from .layers_extra import (  # noqa: E402
+    bias_add,
+    maxout,
+    separable_conv2d,
+    separable_convolution2d,
+)
+from .normalization import (  # noqa: E402 - its own module, sharing the helpers above
+    group_norm,
+    instance_norm,
+    layer_norm,
+)

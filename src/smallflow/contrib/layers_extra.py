@@ -3,13 +3,13 @@ MobileNet and NASNet definitions use, beside the core layers of ``layers.py``.""
 
 from .. import init_ops
 from ..graph import GraphKeys, add_to_collections, convert_to_tensor, get_collection
-from ..ops import nn_extra_ops, nn_ops
+from ..ops import nn_extra_ops, nn_ops, reduction_ops, shape_ops
 from ..variable_scope import variable_scope
 from . import framework
 from .framework import add_arg_scope
 from .layers import _collect_output, _pair, xavier_initializer
 
-__all__ = ["bias_add", "file_batch_norm_variables", "separable_conv2d",
+__all__ = ["bias_add", "file_batch_norm_variables", "maxout", "separable_conv2d",
            "separable_convolution2d"]
 
 
@@ -122,3 +122,29 @@ def file_batch_norm_variables(variables_before, variables_collections):
             wanted.extend(variables_collections)
         present = [key for key in wanted if any(v is var for v in get_collection(key))]
         add_to_collections([key for key in wanted if key not in present], var)
+
+
+def maxout(inputs, num_units, axis=-1, scope=None):
+    """Maxout (Goodfellow et al., 2013), reshaped as TensorFlow does: ``axis`` becomes
+    ``num_units`` long, a new last axis ``features // num_units`` long is appended, and the
+    max is taken over it. Along the last axis that is the max of each run of consecutive
+    features; along another axis the row-major reshape mixes dimensions, as in TF."""
+    with variable_scope(scope, "MaxOut", [inputs]):
+        inputs = convert_to_tensor(inputs)
+        shape = inputs.shape.as_list()
+        features = shape[axis]
+        if features is None:
+            raise ValueError(f"maxout needs a known number of features along axis {axis} of "
+                             f"{inputs.name}, got shape {inputs.shape}")
+        if features % num_units:
+            raise ValueError(f"number of features({features}) is not a multiple of "
+                             f"num_units({num_units})")
+        shape[axis] = num_units
+        shape.append(features // num_units)
+        dynamic = None
+        for i, size in enumerate(shape):
+            if size is None:
+                if dynamic is None:
+                    dynamic = shape_ops.shape(inputs)
+                shape[i] = dynamic[i]
+        return reduction_ops.reduce_max(shape_ops.reshape(inputs, shape), -1, keepdims=False)
