@@ -295,3 +295,77 @@ def test_maxout_takes_the_max_of_runs_of_features_as_tensorflow_reshapes():
     with pytest.raises(ValueError, match=r"number of features\(6\) is not a multiple of "
                                          r"num_units\(4\)"):
         tf.contrib.layers.maxout(x, 4)
+
+
+# -- contrib: sparsemax, dense_to_sparse, spatial_softmax, recompute_grad, jit scope ----------
+
+def _sparsemax_reference(z):
+    """Projection onto the simplex by bisection on tau (independent of the sort formula)."""
+    lo, hi = z.max() - 1.0, z.max()
+    for _ in range(200):
+        tau = (lo + hi) / 2
+        if np.maximum(z - tau, 0).sum() > 1:
+            lo = tau
+        else:
+            hi = tau
+    return np.maximum(z - (lo + hi) / 2, 0)
+
+
+def test_sparsemax_projects_each_row_onto_the_simplex():
+    rng = np.random.RandomState(5)
+    logits = (rng.randn(6, 7) * 2).astype(np.float32)
+    x = tf.constant(logits)
+    p = tf.contrib.sparsemax.sparsemax(x)
+    labels = np.eye(7, dtype=np.float32)[rng.randint(0, 7, 6)]
+    loss = tf.contrib.sparsemax.sparsemax_loss(x, p, labels)
+    grad, = tf.gradients(tf.reduce_sum(loss), [x])
+    got, got_loss, got_grad = _run_initialized([p, loss, grad])
+    for row, value in zip(logits.astype(np.float64), got, strict=True):
+        np.testing.assert_allclose(value, _sparsemax_reference(row), atol=1e-6)
+    # The loss is zero only at a perfect prediction and its gradient is sparsemax - labels
+    # (the loss' gradient with respect to the logits, Martins & Astudillo eq. 14).
+    assert (got_loss >= -1e-6).all()
+    np.testing.assert_allclose(got_grad, got - labels, atol=1e-5)
+    bad = _run_initialized(tf.contrib.sparsemax.sparsemax(
+        tf.constant([[-np.inf, -np.inf], [np.nan, 1.0]], tf.float32)))
+    assert np.isnan(bad).all()
+
+
+def test_dense_to_sparse_drops_the_eos_token():
+    st = tf.contrib.layers.dense_to_sparse(tf.constant([[5, 2, -1], [-1, -1, -1], [7, -1, 3]]),
+                                           eos_token=-1)
+    got = _run_initialized(st)
+    np.testing.assert_array_equal(got.indices, [[0, 0], [0, 1], [2, 0], [2, 2]])
+    np.testing.assert_array_equal(got.values, [5, 2, 7, 3])
+    np.testing.assert_array_equal(got.dense_shape, [3, 3])
+    assert got.dense_shape.dtype == np.int64
+
+
+@pytest.mark.parametrize("data_format", ["NHWC", "NCHW"])
+def test_spatial_softmax_gives_each_channels_expected_position(data_format):
+    image = np.full((1, 3, 5, 2), -30.0, np.float32)
+    image[0, 0, 4, 0] = 30.0   # channel 0 peaks at the top right: (x, y) = (-1, 1)
+    image[0, 1, 2, 1] = 30.0   # channel 1 at the centre: (0, 0)
+    if data_format == "NCHW":
+        image = image.transpose(0, 3, 1, 2)
+    keypoints = tf.contrib.layers.spatial_softmax(tf.constant(image), temperature=1.0,
+                                                  data_format=data_format)
+    assert keypoints.shape.as_list() == [None, 4]
+    assert [v.op.name for v in tf.trainable_variables()] == ["temperature"]
+    np.testing.assert_allclose(_run_initialized(keypoints), [[-1, 1, 0, 0]], atol=1e-6)
+
+
+def test_recompute_grad_and_the_jit_scope_keep_values_and_gradients():
+    x = tf.constant([1.0, 2.0])
+
+    @tf.contrib.layers.recompute_grad
+    def block(value):
+        return tf.sin(value) * value
+
+    with tf.contrib.compiler.jit.experimental_jit_scope():
+        y = block(x)
+    grad, = tf.gradients(tf.reduce_sum(y), [x])
+    got, got_grad = _run_initialized([y, grad])
+    np.testing.assert_allclose(got, np.sin([1.0, 2.0]) * [1.0, 2.0], rtol=1e-6)
+    np.testing.assert_allclose(got_grad, np.cos([1.0, 2.0]) * [1.0, 2.0] + np.sin([1.0, 2.0]),
+                               rtol=1e-6)

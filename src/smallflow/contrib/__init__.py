@@ -8,6 +8,7 @@ confusing failure later on.
 
 from . import (
     autograph,
+    compiler,
     crf,
     data,
     distributions,
@@ -29,6 +30,7 @@ from . import (
     seq2seq,
     signal,
     slim,
+    sparsemax,
     stateless,
     summary,
     tensorboard,
@@ -38,9 +40,9 @@ from . import (
 )
 from ._missing import missing_attribute
 
-__all__ = ["autograph", "crf", "data", "distributions", "eager", "estimator", "factorization",
-           "framework", "image", "keras", "layers", "learn", "legacy_seq2seq", "lookup",
-           "losses", "metrics", "opt", "predictor", "rnn", "seq2seq", "signal", "slim",
-           "stateless", "summary", "tensorboard", "tpu", "training", "util"]
+__all__ = ["autograph", "compiler", "crf", "data", "distributions", "eager", "estimator",
+           "factorization", "framework", "image", "keras", "layers", "learn", "legacy_seq2seq",
+           "lookup", "losses", "metrics", "opt", "predictor", "rnn", "seq2seq", "signal", "slim",
+           "sparsemax", "stateless", "summary", "tensorboard", "tpu", "training", "util"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib")

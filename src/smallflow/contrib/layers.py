@@ -32,7 +32,8 @@ from ._missing import missing_attribute
 from .framework import add_arg_scope
 
 __all__ = [
-    "bias_add", "separable_conv2d", "separable_convolution2d", "utils",
+    "bias_add", "dense_to_sparse", "recompute_grad", "separable_conv2d",
+    "separable_convolution2d", "spatial_softmax", "utils",
     "conv2d_transpose", "convolution2d_transpose", "repeat", "stack",
     # TF 1.0 feature columns (layers_feature_columns.py)
     "bucketized_column", "create_feature_spec_for_parsing", "crossed_column",
@@ -732,9 +733,12 @@ __getattr__ = missing_attribute(__name__, "tf.contrib.layers")
 from . import layers_utils as utils  # noqa: E402 - contrib.layers.utils (slim.utils)
 from .layers_extra import (  # noqa: E402
     bias_add,
+    dense_to_sparse,
     maxout,
+    recompute_grad,
     separable_conv2d,
     separable_convolution2d,
+    spatial_softmax,
 )
 from .normalization import (  # noqa: E402 - its own module, sharing the helpers above
     group_norm,

@@ -9,8 +9,8 @@ from . import framework
 from .framework import add_arg_scope
 from .layers import _collect_output, _pair, xavier_initializer
 
-__all__ = ["bias_add", "file_batch_norm_variables", "maxout", "separable_conv2d",
-           "separable_convolution2d"]
+__all__ = ["bias_add", "dense_to_sparse", "file_batch_norm_variables", "maxout",
+           "recompute_grad", "separable_conv2d", "separable_convolution2d", "spatial_softmax"]
 
 
 def _channels(inputs, data_format, layer):
@@ -148,3 +148,74 @@ def maxout(inputs, num_units, axis=-1, scope=None):
                     dynamic = shape_ops.shape(inputs)
                 shape[i] = dynamic[i]
         return reduction_ops.reduce_max(shape_ops.reshape(inputs, shape), -1, keepdims=False)
+
+
+def dense_to_sparse(tensor, eos_token=0, outputs_collections=None, scope=None):
+    """The entries of ``tensor`` not equal to ``eos_token`` as a SparseTensor of its shape
+    (CTC programs turn padded label matrices into sparse labels with it)."""
+    import smallflow as tf
+
+    with variable_scope(scope, "dense_to_sparse", [tensor]) as opened:
+        tensor = convert_to_tensor(tensor)
+        indices = tf.where(tf.not_equal(tensor, tf.constant(eos_token, tensor.dtype)))
+        values = tf.gather_nd(tensor, indices)
+        shape = tf.shape(tensor, out_type=tf.int64)
+        return _collect_output(outputs_collections, opened.name,
+                               tf.SparseTensor(indices, values, shape))
+
+
+def spatial_softmax(features, temperature=None, name=None, variables_collections=None,
+                    trainable=True, data_format="NHWC"):
+    """The expected (x, y) position, in [-1, 1], of each channel's softmax over the image
+    (Levine et al., 2016): [batch, 2 * channels] keypoints, x and y interleaved per
+    channel; ``temperature`` is a scalar model variable (trainable by default)."""
+    import smallflow as tf
+
+    with tf.name_scope(name, "spatial_softmax", [features]):
+        features = convert_to_tensor(features)
+        shape = tf.shape(features)
+        if data_format == "NCHW":
+            height, width, channels = shape[2], shape[3], features.shape[1].value
+        else:
+            height, width, channels = shape[1], shape[2], features.shape[3].value
+        if channels is None:
+            raise ValueError("The num_channels dimension of the inputs to `spatial_softmax` "
+                             "should be defined. Found `None`.")
+        pos_x, pos_y = tf.meshgrid(tf.lin_space(-1.0, 1.0, num=height),
+                                   tf.lin_space(-1.0, 1.0, num=width), indexing="ij")
+        pos_x = tf.reshape(pos_x, [height * width])
+        pos_y = tf.reshape(pos_y, [height * width])
+        initializer = (init_ops.ones_initializer() if temperature is None
+                       else init_ops.constant_initializer(temperature))
+        collections = None
+        if trainable:
+            collections = (variables_collections.get("temperature")
+                           if isinstance(variables_collections, dict)
+                           else variables_collections)
+        temperature = framework.model_variable(
+            "temperature", shape=(), dtype=tf.float32, initializer=initializer,
+            collections=collections, trainable=trainable)
+        if data_format != "NCHW":
+            features = tf.transpose(features, [0, 3, 1, 2])
+        features = tf.reshape(features, [-1, height * width])
+        attention = tf.nn.softmax(features / temperature)
+        expected_x = tf.reduce_sum(pos_x * attention, [1], keepdims=True)
+        expected_y = tf.reduce_sum(pos_y * attention, [1], keepdims=True)
+        keypoints = tf.reshape(tf.concat([expected_x, expected_y], 1), [-1, channels * 2])
+        keypoints.set_shape([None, channels * 2])
+        return keypoints
+
+
+def recompute_grad(fn, use_data_dep=None, tupleize_grads=False):
+    """``fn`` for gradient checkpointing. TensorFlow recomputes ``fn``'s forward pass in the
+    backward pass to save memory; the values and gradients are the same as ``fn``'s, which
+    is what this returns (smallflow keeps the forward activations: no memory is saved)."""
+    if use_data_dep not in (None, True, False):
+        raise ValueError("use_data_dep must be True, False or left unset")
+    import functools
+
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        return fn(*args, **kwargs)
+
+    return wrapped
