@@ -188,3 +188,94 @@ def test_run_together_inside_a_helper_runs_one_after_another(threads):
     assert len(seen) == 2
     assert len(set(seen)) == 1
     assert seen[0].startswith("smallflow-worker")
+
+
+def _region_with_a_free_helper(inner_calls, errstate=None):
+    """run_together([A, B]) where B returns at once and A, once B is done, runs
+    ``run_together(inner_calls)`` (nested: posted to the region); A's result is returned."""
+    helper_done = threading.Event()
+
+    def a():
+        assert helper_done.wait(30)
+        time.sleep(0.05)  # B's thread is back waiting for posted work
+        if errstate is None:
+            return workers.run_together(inner_calls)
+        with np.errstate(**errstate):
+            return workers.run_together(inner_calls)
+
+    def b():
+        helper_done.set()
+        return "b"
+
+    return workers.run_together([a, b])
+
+
+def test_a_thread_done_with_its_own_call_takes_posted_calls():
+    """A run_together nested in a region's call: its later calls go to the region's thread
+    that has finished (step_pairs: conv1's gradient parts after conv2's input gradient);
+    results in order, the first run on the posting thread."""
+    ran = {}
+
+    def call(key, seconds):
+        def run():
+            ran[key] = threading.current_thread().name
+            time.sleep(seconds)
+            return key
+        return run
+
+    inner = [call("first", 0.3), call("second", 0.0), call("third", 0.0)]
+    results = _region_with_a_free_helper(inner)
+    assert results == [["first", "second", "third"], "b"]
+    me = threading.current_thread().name
+    assert ran["first"] == me
+    assert ran["second"].startswith("smallflow-worker")
+    assert ran["third"].startswith("smallflow-worker")
+
+
+def test_a_taken_call_runs_in_the_posting_threads_numpy_error_state():
+    zeros = np.zeros(4)
+
+    def quiet_division():
+        return np.divide(zeros, zeros)  # 0 / 0: "invalid value", silenced by the poster
+
+    def slow():
+        time.sleep(0.2)
+        return threading.current_thread().name
+
+    results = _region_with_a_free_helper([slow, quiet_division], errstate={"all": "ignore"})
+    assert np.isnan(results[0][1]).all()
+
+
+def test_an_error_of_a_taken_call_is_raised_by_the_poster_after_all_finished():
+    finished = []
+
+    def slow():
+        time.sleep(0.2)
+        finished.append("slow")
+
+    def failing():
+        raise ValueError("taken call failed")
+
+    with pytest.raises(ValueError, match="taken call failed"):
+        _region_with_a_free_helper([slow, failing])
+    assert finished == ["slow"]
+
+
+def test_calls_nested_in_a_taken_call_run_in_order_on_its_thread():
+    seen = []
+
+    def nested():
+        return workers.run_together([lambda: seen.append(threading.current_thread().name),
+                                     lambda: seen.append(threading.current_thread().name)])
+
+    def slow():
+        time.sleep(0.2)
+
+    done = threading.Thread(target=lambda: _region_with_a_free_helper([slow, nested]),
+                            daemon=True)
+    done.start()
+    done.join(timeout=30)
+    assert not done.is_alive()
+    assert len(seen) == 2
+    assert len(set(seen)) == 1
+    assert seen[0].startswith("smallflow-worker")

@@ -27,8 +27,11 @@ thread, when it is a batch_split kernel reading what the first made and values m
 thread then runs those two and the helper the partner (conv2's filter gradient): about
 8.3 and 7.6 ms of one core's work, where the pair alone left the helper ~2 ms idle and
 the first layer's gradients needed a wake-up of their own. Inside a pair nothing splits
-(workers.run_together runs nested calls one after the other), so that step's parts run
-in turn and give the split result's bits.
+on its own (workers.parts is 1 there), but that step's parts (fixed by the first layer's
+forward split) are posted to the pair's region: the calling thread runs them in turn, and
+the helper, once done with the partner, takes the second if it has not started (about
+1 ms of the ~2 ms the calling thread had beyond the helper); either way they give the split
+result's bits.
 """
 
 from . import batch_split, config, errors, workers
