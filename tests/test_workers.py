@@ -59,6 +59,8 @@ def test_other_parts_run_on_helper_threads_and_nothing_nests(threads):
         names[start] = threading.current_thread().name
         if not start:
             workers.split_run(inner, 100, 10)  # on a helper: one part, same thread
+        else:
+            time.sleep(0.2)  # the helper starts meanwhile (else the caller takes its part)
 
     workers.split_run(task, 100, 10)
     # The last part (the biggest: it has the rest) on the calling thread, which starts at
@@ -75,6 +77,7 @@ def test_the_calling_thread_takes_the_part_with_the_rest(threads):
     def task(start, stop):
         if threading.current_thread() is threading.main_thread():
             mine.append((start, stop))
+            time.sleep(0.2)  # the helper starts meanwhile (else the caller takes its part)
 
     workers.split_run(task, 1_000_003, 10)
     assert mine == [(500_000, 1_000_003)]
@@ -170,9 +173,10 @@ def test_optimizer_updates_on_several_threads_are_bit_identical(threads, label, 
     np.testing.assert_array_equal(shared.view(np.uint32), alone.view(np.uint32))
 
 
-def test_run_together_inside_a_helper_runs_one_after_another(threads):
-    """Nothing nests: a helper asking for helpers (the one it would queue work for is
-    itself) runs the calls in order on its own thread instead of waiting for ever."""
+def test_run_together_inside_a_helper_never_waits_for_a_helper(threads):
+    """Nothing waits for ever: a helper's call asking for helpers (the one it would queue
+    work for is itself) runs its first call at once on its own thread; the others too unless
+    a thread of the region done with its own call takes them."""
     threads(2)
     seen = []
 
@@ -180,13 +184,12 @@ def test_run_together_inside_a_helper_runs_one_after_another(threads):
         return workers.run_together([lambda: seen.append(threading.current_thread().name),
                                      lambda: seen.append(threading.current_thread().name)])
 
-    outer = threading.Thread(target=lambda: workers.run_together([lambda: None, inner]),
-                             daemon=True)
+    outer = threading.Thread(
+        target=lambda: workers.run_together([lambda: time.sleep(0.2), inner]), daemon=True)
     outer.start()
     outer.join(timeout=30)
     assert not outer.is_alive()
     assert len(seen) == 2
-    assert len(set(seen)) == 1
     assert seen[0].startswith("smallflow-worker")
 
 
@@ -279,3 +282,32 @@ def test_calls_nested_in_a_taken_call_run_in_order_on_its_thread():
     assert len(seen) == 2
     assert len(set(seen)) == 1
     assert seen[0].startswith("smallflow-worker")
+
+
+def test_a_call_no_helper_has_started_runs_on_the_calling_thread():
+    """A helper late to wake (here: busy with other work) does not hold the region up: the
+    calling thread, done with its own call, runs the helper's call itself."""
+    pool = workers._executor(1)
+    release = threading.Event()
+    pool.submit(release.wait, 30)  # the one helper is busy
+    ran = {}
+    outcome = []
+
+    def call(key):
+        def run():
+            ran[key] = threading.current_thread().name
+            return key
+        return run
+
+    def region():
+        outcome.append(workers.run_together([call("own"), call("helper's")]))
+
+    caller = threading.Thread(target=region, daemon=True)
+    caller.start()
+    caller.join(timeout=10)
+    finished = not caller.is_alive()
+    release.set()
+    caller.join(timeout=30)
+    assert finished
+    assert outcome == [["own", "helper's"]]
+    assert ran["helper's"] == ran["own"] == caller.name

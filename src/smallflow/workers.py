@@ -100,12 +100,14 @@ def split_run(task, size, grain):
 def run_together(calls):
     """Run the zero-argument ``calls`` at once and return their results, in order.
 
-    The first runs on the calling thread, the others on helper threads. While they run, the
-    caller counts as a helper too, so a :func:`split_run` inside any of them stays in one
-    part, and a ``run_together`` inside any of them posts its calls to this region (see the
-    module docstring): its own thread runs them in order unless a thread of the region that
-    is done with its own call has taken one first (nothing waits for a helper that may be
-    busy: a helper waiting for work queued behind its own would wait for ever). An
+    The first runs on the calling thread, the others on helper threads; a call no helper
+    has started by the time the calling thread is done with its own runs there instead
+    (a helper late to wake costs nothing then). While they run, the caller counts as a
+    helper too, so a :func:`split_run` inside any of them stays in one part, and a
+    ``run_together`` inside any of them posts its calls to this region (see the module
+    docstring): its own thread runs them in order unless a thread of the region that is
+    done with its own call has taken one first (nothing waits for a call that no thread
+    has started: a helper waiting for work queued behind its own would wait for ever). An
     exception in any call is raised here after all have finished.
     """
     if len(calls) == 1:
@@ -117,103 +119,98 @@ def run_together(calls):
         return region.post(calls)
     pool = _executor(len(calls) - 1)
     region = _Region(calls)
-    # Each helper runs in a copy of the caller's context: NumPy's errstate (Session.run
-    # silences float warnings) lives in a context variable, which threads do not inherit.
-    for index in range(1, len(calls)):
-        pool.submit(contextvars.copy_context().run, region.own, index)
+    for _ in range(1, len(calls)):
+        pool.submit(region.work)
     was_helper = getattr(_inside, "helper", False)
     _inside.helper = True
     try:
-        region.own(0)
+        region.first()
+        region.work()
     finally:
         _inside.helper = was_helper
-    # Each helper's call is done (not necessarily its thread's return to the pool: one that
-    # finished first may still be waking up from its wait for posted work).
+    # Every call is done (a helper that finished first may still be waking up from its
+    # wait for posted work: nothing waits for that).
     return region.results()
 
 
 class _Task:
-    """A call posted to a region: whoever claims it first runs it, in the poster's context."""
+    """A call of a region: whoever takes it first runs it, in the context of the thread that
+    made it (NumPy's errstate, which Session.run sets, lives in a context variable that
+    threads do not inherit)."""
 
-    __slots__ = ("call", "context", "done", "result", "error")
+    __slots__ = ("call", "context", "done", "result", "error", "own")
 
-    def __init__(self, call):
+    def __init__(self, call, own):
         self.call = call
+        self.own = own  # one of run_together's calls (else posted by one of them)
         self.context = contextvars.copy_context()
         self.done = threading.Event()
         self.result = self.error = None
 
-    def run(self, here):
-        """Run the call (``here``: on the posting thread, in its own context)."""
+    def run(self, region):
+        """Run the call; a region's own call may post to it, what a posted one nests runs in
+        order on this thread."""
+        was_region = getattr(_inside, "region", None)
+        _inside.region = region if self.own else None
         try:
-            self.result = self.call() if here else self.context.run(self.call)
-        except BaseException as caught:  # noqa: BLE001 - re-raised by the poster
+            self.result = self.context.run(self.call)
+        except BaseException as caught:  # noqa: BLE001 - re-raised by run_together / post
             self.error = caught
         finally:
+            _inside.region = was_region
             self.done.set()
 
 
 class _Region:
-    """The threads of one run_together: each runs its own call, then takes posted calls
-    until every thread is done with its own."""
+    """The calls of one run_together and those they post: each thread takes calls nobody
+    has started until all of run_together's own calls are done."""
 
     def __init__(self, calls):
-        self._calls = calls
-        self._outcomes = [None] * len(calls)  # (result, error) of each own call
-        self._running = len(calls)  # threads still on their own call
-        self._posted = collections.deque()  # tasks nobody has started
+        self._tasks = [_Task(call, True) for call in calls]
+        self._unfinished = len(calls)  # own calls not done
+        self._pending = collections.deque(self._tasks[1:])  # calls nobody has started
         self._cond = threading.Condition(threading.Lock())
 
-    def own(self, index):
-        """Run call ``index`` on this thread, then help with posted calls; returns once all
-        the region's own calls are done."""
-        was_region = getattr(_inside, "region", None)
-        _inside.region = self
-        result = error = None
-        try:
-            result = self._calls[index]()
-        except BaseException as caught:  # noqa: BLE001 - re-raised by run_together
-            error = caught
-        finally:
-            _inside.region = was_region
-        with self._cond:
-            self._outcomes[index] = (result, error)
-            self._running -= 1
-            if not self._running:
-                self._cond.notify_all()
-        self._help()
+    def first(self):
+        """Run the first call (the calling thread's)."""
+        self._finish(self._tasks[0])
 
-    def _help(self):
-        """Take posted tasks until no thread of the region is on its own call any more."""
+    def _finish(self, task):
+        task.run(self)
+        if task.own:
+            with self._cond:
+                self._unfinished -= 1
+                if not self._unfinished:
+                    self._cond.notify_all()
+
+    def work(self):
+        """Take calls nobody has started until every own call is done (a helper's job, and
+        the calling thread's once its own call is done)."""
         while True:
             with self._cond:
-                while not self._posted and self._running:
+                while not self._pending and self._unfinished:
                     self._cond.wait()
-                if not self._posted:
+                if not self._pending:
                     return
-                task = self._posted.popleft()
-            was_region = getattr(_inside, "region", None)
-            _inside.region = None  # what a taken task nests runs in order
-            try:
-                task.run(False)
-            finally:
-                _inside.region = was_region
+                task = self._pending.popleft()
+            self._finish(task)
 
     def post(self, calls):
-        """``run_together`` of ``calls`` from inside a call of this region: run them in order
-        here, except those another thread of the region (done with its own) has taken."""
-        tasks = [_Task(call) for call in calls]
+        """``run_together`` of ``calls`` from inside an own call of this region: run them in
+        order here, except those another thread of the region (done with its own) has
+        taken."""
+        tasks = [_Task(call, False) for call in calls]
         with self._cond:
-            self._posted.extend(tasks[1:])
+            self._pending.extend(tasks[1:])
             self._cond.notify_all()
-        tasks[0].run(True)
+        tasks[0].run(self)
         for task in tasks[1:]:
             with self._cond:
-                mine = task in self._posted
+                mine = task in self._pending
                 if mine:
-                    self._posted.remove(task)
+                    self._pending.remove(task)
             if mine:
-                task.run(True)
+                task.run(self)
         error = None
         for task in tasks:
             task.done.wait()
@@ -223,16 +220,13 @@ class _Region:
         return [task.result for task in tasks]
 
     def results(self):
-        """The own calls' results in order (raising the first error) once all are done."""
-        with self._cond:
-            while self._running:
-                self._cond.wait()
+        """The own calls' results in order (raising the first error); all are done."""
         error = None
-        for _, caught in self._outcomes:
-            error = error or caught
+        for task in self._tasks:
+            error = error or task.error
         if error is not None:
             raise error
-        return [result for result, _ in self._outcomes]
+        return [task.result for task in self._tasks]
 
 
 def _one_after_another(calls):
