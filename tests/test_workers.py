@@ -23,19 +23,22 @@ def threads(monkeypatch):
     return use
 
 
-# (threads granted, size, grain) -> the parts split_run makes
+# (threads granted, size, grain) -> the chunks split_run makes (about 4 a thread, whole
+# grains, the last with the rest)
 PARTS = [
     (1, 1_000_000, 10, [(0, 1_000_000)]),
-    (2, 1_000_000, 10, [(0, 500_000), (500_000, 1_000_000)]),
-    (2, 1_000_003, 10, [(0, 500_000), (500_000, 1_000_003)]),  # the last part: the rest
-    (3, 100, 10, [(0, 40), (40, 80), (80, 100)]),
+    (2, 1_000_000, 10, [(i * 125_000, (i + 1) * 125_000) for i in range(8)]),
+    (2, 1_000_003, 10, [*[(i * 125_000, (i + 1) * 125_000) for i in range(7)],
+                        (875_000, 1_000_003)]),
+    (3, 100, 10, [(i * 10, (i + 1) * 10) for i in range(10)]),  # at least a grain each
+    (2, 30, 10, [(0, 10), (10, 20), (20, 30)]),
     (2, 19, 10, [(0, 19)]),  # less than two grains: not worth a thread
     (2, 0, 10, [(0, 0)]),
 ]
 
 
 @pytest.mark.parametrize(("count", "size", "grain", "expected"), PARTS)
-def test_parts_are_whole_grains_covering_the_range_once(threads, count, size, grain, expected):
+def test_chunks_are_whole_grains_covering_the_range_once(threads, count, size, grain, expected):
     threads(count)
     seen = []
     lock = threading.Lock()
@@ -48,7 +51,7 @@ def test_parts_are_whole_grains_covering_the_range_once(threads, count, size, gr
     assert sorted(seen) == expected
 
 
-def test_other_parts_run_on_helper_threads_and_nothing_nests(threads):
+def test_chunks_run_on_helper_threads_too_and_nothing_nests(threads):
     threads(2)
     names = {}
 
@@ -57,45 +60,56 @@ def test_other_parts_run_on_helper_threads_and_nothing_nests(threads):
 
     def task(start, stop):
         names[start] = threading.current_thread().name
-        if not start:
+        if names[start] != threading.main_thread().name:
             workers.split_run(inner, 100, 10)  # on a helper: one part, same thread
-        else:
-            time.sleep(0.2)  # the helper starts meanwhile (else the caller takes its part)
+        time.sleep(0.05)  # the helper wakes meanwhile and takes chunks too
 
     workers.split_run(task, 100, 10)
-    # The last part (the biggest: it has the rest) on the calling thread, which starts at
-    # once; the others on helpers.
-    assert names[50] == threading.current_thread().name
-    assert names[0].startswith("smallflow-worker")
-    assert names["inner"] == {names[0]}
+    inner_names = names.pop("inner")
+    # The calling thread starts at once; a helper takes chunks too.
+    assert threading.main_thread().name in names.values()
+    helpers = {name for name in names.values() if name.startswith("smallflow-worker")}
+    assert len(helpers) == 1
+    assert inner_names == helpers
 
 
-def test_the_calling_thread_takes_the_part_with_the_rest(threads):
+def test_a_late_helper_leaves_its_chunks_to_the_calling_thread(threads):
+    """The helper is busy elsewhere: the calling thread, which starts at once, runs every
+    chunk instead of waiting with half the range for the helper to wake."""
     threads(2)
-    mine = []
+    pool = workers._executor(1)
+    release = threading.Event()
+    pool.submit(release.wait, 30)
+    names = set()
 
-    def task(start, stop):
-        if threading.current_thread() is threading.main_thread():
-            mine.append((start, stop))
-            time.sleep(0.2)  # the helper starts meanwhile (else the caller takes its part)
+    def run():
+        workers.split_run(lambda start, stop: names.add(threading.current_thread().name),
+                          100, 10)
 
-    workers.split_run(task, 1_000_003, 10)
-    assert mine == [(500_000, 1_000_003)]
+    caller = threading.Thread(target=run, daemon=True)
+    caller.start()
+    caller.join(timeout=10)
+    finished = not caller.is_alive()
+    release.set()
+    caller.join(timeout=30)
+    assert finished
+    assert names == {caller.name}
 
 
 @pytest.mark.parametrize("failing_part", [0, 50])
-def test_an_error_in_any_part_is_raised_after_all_parts_finished(threads, failing_part):
+def test_an_error_in_any_chunk_is_raised_after_all_others_finished(threads, failing_part):
     threads(2)
     finished = []
 
     def task(start, stop):
         if start == failing_part:
             raise ValueError(f"part at {start}")
+        time.sleep(0.01)
         finished.append(start)
 
     with pytest.raises(ValueError, match=f"part at {failing_part}"):
         workers.split_run(task, 100, 10)
-    assert finished == [50 - failing_part]
+    assert sorted(finished) == [start for start in range(0, 100, 10) if start != failing_part]
 
 
 def test_helpers_run_under_the_callers_numpy_error_state(threads):
@@ -124,7 +138,7 @@ def test_a_forked_child_gets_its_own_helper_threads(threads):
         done = []
         try:
             workers.split_run(lambda start, stop: done.append(start), 100, 10)
-            os._exit(0 if sorted(done) == [0, 50] else 1)
+            os._exit(0 if sorted(done) == list(range(0, 100, 10)) else 1)
         except BaseException:  # noqa: BLE001 - any failure is the child's exit code
             os._exit(2)
     deadline = time.monotonic() + 30

@@ -5,10 +5,11 @@ elementwise passes (an optimizer's update, pooling) run on the calling thread on
 free cores, the optimizer's 12 passes over the CNN's 3.3 M weights leave one core idle for
 about a sixth of the step. NumPy releases the GIL inside a ufunc's loop, so independent
 slices of such an update can run at once in plain Python threads. :func:`split_run` cuts a
-range into one contiguous part per thread the policy last applied (``threads_in_use``),
-runs the first part on the calling thread and the others on helper threads, and returns
-when all are done. Each element is computed by the same operations as before, so results
-are bit-identical; only the order in which slices finish changes.
+range into contiguous chunks, a few per thread the policy last applied (``threads_in_use``),
+and the calling thread and the helper threads each take the next chunk left until none is;
+it returns when all are done. Each element is computed by the same operations as before,
+so results are bit-identical; only which thread computes a slice, and when, changes (a
+helper that wakes late leaves more chunks to the calling thread, which starts at once).
 
 One part (the whole range, on the calling thread) whenever the policy says one thread, the
 range is small, or the call comes from a helper thread itself: a busy machine costs
@@ -37,6 +38,8 @@ _pool = None  # concurrent.futures.ThreadPoolExecutor, made on first use
 _pool_size = 0
 _lock = threading.Lock()
 _inside = threading.local()  # .helper is True on the pool's threads
+# Chunks per thread split_run cuts a range into (each thread takes the next one left).
+_CHUNKS_PER_THREAD = 4
 
 
 def _executor(workers):
@@ -78,23 +81,34 @@ def parts(size, grain):
 
 
 def split_run(task, size, grain):
-    """Call ``task(start, stop)`` over ``[0, size)`` in contiguous parts, at once.
+    """Call ``task(start, stop)`` over ``[0, size)`` in contiguous chunks, on :func:`parts`
+    threads at once.
 
-    Parts are whole multiples of ``grain`` elements (the last takes the rest), at least
-    ``grain`` each; their number is :func:`parts`. An exception in any part is raised here
-    after every part has finished.
+    Chunks are whole multiples of ``grain`` elements (the last takes the rest), about
+    ``_CHUNKS_PER_THREAD`` per thread; each thread takes the next chunk nobody has started
+    until none is left, so a helper that wakes late (or loses its core for a while) leaves
+    more of the range to the calling thread, which starts at once, instead of holding the
+    call up with a fixed half. An exception in any chunk is raised here after every other
+    chunk has finished.
     """
     count = parts(size, grain)
     if count == 1:
         task(0, size)
         return
-    per = -(-(size // grain) // count) * grain  # grains per part, rounded up, in elements
-    starts = [index * per for index in range(count) if index * per < size]
-    bounds = list(zip(starts, [*starts[1:], size], strict=True))
-    # The calling thread takes the biggest part (the last, with the rest): it starts at
-    # once, a helper only once it has woken up.
-    bounds.insert(0, bounds.pop())
-    run_together([lambda start=start, stop=stop: task(start, stop) for start, stop in bounds])
+    per = max(1, size // grain // (count * _CHUNKS_PER_THREAD)) * grain
+    starts = range(0, size // per * per, per)
+    chunks = collections.deque(zip(starts, [*starts[1:], size], strict=True))
+    lock = threading.Lock()
+
+    def take_chunks():
+        while True:
+            with lock:
+                if not chunks:
+                    return
+                start, stop = chunks.popleft()
+            task(start, stop)
+
+    run_together([take_chunks] * count)
 
 
 def run_together(calls):
