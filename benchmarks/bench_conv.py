@@ -338,6 +338,19 @@ of sleeping (a GIL-free spin through ctypes was considered and not built: the he
 waits for the caller's GIL anyway, as long as the caller's part runs Python before its first
 NumPy call: measured with a 100 us prologue, the helper started ~100-200 us late either way).
 
+Session 12 (perf). Quiet only at 11:56 (load 0.1); load 7 by 12:00 and 16-20 from 12:20, so
+no one-thread figure against TensorFlow from this session (this session changed nothing that
+runs at one core: the work below is in the two-core step's threads, bench_models.py). The
+two-core step per op (--only-per-op --blas-threads 2, 15 steps, load 19, main and this in
+alternating processes, two pairs, process / calling thread CPU ms): sums 55.6 / 30.9 and
+51.8 / 28.1 for main, 52.8 / 28.9 and 52.9 / 28.5 for this; conv2's gradient pair 15.1 / 8.8
+and 14.0 / 8.1 against 15.0 / 8.2 and 14.6 / 8.2; Adam on fc1's weight 7.7 / 4.4 and 6.8 /
+3.6 against 7.1 / 3.3 and 7.0 / 3.5 (within the noise at that load). What the change is for
+(the threads' waits, not their CPU) is measured in bench_models.py's docstring: the calling
+thread's blocked time in the regions 18-41 -> 6-13 ms a step at load 16-17. Left at one
+core, as session 11 found: Adam (12 NumPy passes; TensorFlow's fused update ~4 ms less),
+conv1 + pooling (~3 ms more than TensorFlow's), fc1's M = 50 products at ~60 GFLOP/s.
+
 What changed, each measured in turns against the code before it:
 - Session 4: plan fusion (fusion.py). Conv2D + bias + Relu run as one call that adds the
   bias and applies the ReLU to each L2-sized product block while it is in cache (the conv

@@ -126,6 +126,39 @@ the one-core crossing step session 10 found, and a time that is the load's. The 
 needs the quiet re-measure (at session 10's 39.6 ms median step, 1,210 steps were 49.2 s; the
 wake-ups saved are ~0.6 ms of that step, the CPU ~0.8 ms: about 2 s of the 4 s still over).
 
+Session 12 (perf; quiet only at the start: load 0.1 at 11:56, 7 by 12:00, 16-20 from 12:20).
+This benchmark at 11:56-12:00 (load 1.0 rising to 7.2 during the run): the policy granted one
+core for 1,312 of the 1,320 steps (others' use seen 0.91 / 1.60 / 1.69 cores at 10/50/90%),
+99% first at step 1,320 (99.16%) after 155.6 s of training: a figure of the load, not of the
+code. Where the quiet two-core time goes, from the policy logs of sessions 9 and 10's quiet
+runs (others' use 0-0.1 core): two-core steps 34.7 / 39.5 ms median, 30.5 / 34.1 at the tenth
+percentile, 28.4 / 29.0 at best; one-core steps 46.5 / 51.3 median, 45.7 / 45.8 at the tenth
+percentile. The one-core step barely spreads; the two-core one spreads by 15-20%: its two
+threads wait for each other at 8 parallel regions a step. The two-core step's CPU critical path
+(the calling thread's CPU plus, per region, how much longer the helper's part took; 12:04,
+load 11): 27.2 ms (process 49.2), per region caller / helper ms: conv1 forward + pool 1.4 /
+1.4, conv2 forward + pool 3.5 / 3.6, fc1 forward 2.4 / 2.4, dropout's draws 0.2 / 0.3, fc1's
+gradients (pair) 4.9 / 4.4, conv2's ReLU + pool gradient 0.7 / 0.6, conv2's gradients (pair,
+conv1's gradients after the input gradient) 7.7 / 5.9, Adam on fc1's weight 3.3 / 3.2, and
+2.4 ms outside the regions. So the quiet median (35-40 ms) is 8-13 ms above that path: time
+the threads spend waiting, not computing. Changed (workers.py, docs/architecture.md "Work
+shared inside a region", "No waiting for a helper that has not started"; all results the same
+bits, checked over 30 two-core steps against main: the same variables' hash): a region's call
+no helper has started when the calling thread is done runs on the calling thread; split_run
+(Adam, pooling, Philox) hands out ~4 chunks per thread instead of one fixed part each; conv1's
+gradient parts inside the conv2 pair go to whichever thread is free (the helper took the
+second part in 6-8 of 20 steps at load 14-17; on a quiet machine it finishes conv2's filter
+gradient ~0.6 ms before the calling thread's first part ends). Measured at load 16-17, main
+and this in alternating processes (60 steps each, three pairs): the calling thread's time
+blocked waiting for the helper inside the regions (wall time minus its CPU time minus its
+run-queue delay, from /proc/thread-self/schedstat) 21.0 / 18.0 / 41.3 -> 8.5 / 12.6 / 5.7 ms
+per step (median; means 25.4 / 17.0 / 50.3 -> 13.0 / 14.5 / 9.7), its CPU in the regions
+27.1-30.3 -> 26.7-30.5 ms (it does the work a late helper left). The CPU critical path itself
+(the conv2 pair's sharing alone, four pairs at load 15-19) did not move beyond the noise:
+29.1-33.6 vs 28.6-33.8 ms. The time
+to 99% was not measured: no quiet machine after 11:58 (the 45 s target needs about 34 ms a
+step at 1,320 steps, the quiet tenth percentile of session 9).
+
 Run: python benchmarks/bench_models.py [--models mlp cnn] [--seeds 0 1 2] [--eval-every N]
      [--max-steps N] [--policy-log FILE.csv]
 """
