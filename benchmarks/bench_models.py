@@ -153,7 +153,8 @@ and this in alternating processes (60 steps each, three pairs): the calling thre
 blocked waiting for the helper inside the regions (wall time minus its CPU time minus its
 run-queue delay, from /proc/thread-self/schedstat) 21.0 / 18.0 / 41.3 -> 8.5 / 12.6 / 5.7 ms
 per step (median; means 25.4 / 17.0 / 50.3 -> 13.0 / 14.5 / 9.7), its CPU in the regions
-27.1-30.3 -> 26.7-30.5 ms (it does the work a late helper left). The CPU critical path itself
+27.1-30.3 -> 26.7-30.5 ms (it does the work a late helper left). Again at 12:55 (load 21-23, two
+pairs, main at 3e881a7): 49.9 / 48.0 -> 20.4 / 16.6 ms (means 58.8 / 61.1 -> 25.2 / 19.8). The CPU critical path itself
 (the conv2 pair's sharing alone, four pairs at load 15-19) did not move beyond the noise:
 29.1-33.6 vs 28.6-33.8 ms. The time
 to 99% was not measured: no quiet machine after 11:58 (the 45 s target needs about 34 ms a
