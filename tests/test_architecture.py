@@ -64,7 +64,8 @@ LAYERS = [
                   "ops.beam_search_ops", "ops.lookup_ops", "ops.ctc_beam_ops",
                   "ops.image_glimpse_ops", "ops.signal_ops", "ops.sparse_cross_ops",
                   "ops.unicode_ops", "ops.unicode_script_ops",
-                  "ops.set_ops", "ops.stateful_random_ops", "ops.audio_ops"]),
+                  "ops.set_ops", "ops.stateful_random_ops", "ops.audio_ops",
+                  "ops.quantize_ops"]),  # tf.quantization's ops (session 12)
     ("more gradients", ["ops.complex_grad", "ops.fft_grad",
                         "ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
                         "ops.linalg_extra_grad", "ops.sparse_grad", "ops.sparse_cwise_ops",
@@ -86,7 +87,9 @@ LAYERS = [
                "distribute", "horovod", "summary", "meta_graph", "python", "rnn",
                "rnn_cell_impl", "saved_model", "lookup_tables", "lookup", "distributions",
                # tf.function: the graph it traces into, the function, the converter
-               "func_graph", "def_function", "autograph"]),
+               "func_graph", "def_function", "autograph",
+               # tf.Module: named containers of variables (session 12)
+               "module"]),
     # TF1's other namespaces (tf.math, tf.linalg, ...): re-exports, and tf.gfile.
     # tf.strings comes after tf.ragged: the Unicode ops give RaggedTensors.
     ("more namespaces", ["signal", "spectral", "ragged", "strings", "version",
@@ -96,7 +99,9 @@ LAYERS = [
                          "graph_util",
                          # TF 1.x's small namespaces (tf.sets, tf.queue, tf.manip, ...)
                          "sets", "queue", "manip", "sysconfig", "resource_loader",
-                         "user_ops", "profiler", "audio"]),
+                         "user_ops", "profiler", "audio",
+                         # tf.quantization and tf.lite's names (session 12)
+                         "quantization", "lite"]),
     ("public API", ["", "keras"]),  # smallflow/__init__.py itself; tf.keras.datasets
     ("application", ["datasets", "examples", "models", "imaging", "image_files", "contrib",
                      # tensorflow.python.* paths answer with the public API above them

@@ -1098,3 +1098,9 @@ ROWS.update({  # audio ops (session 12)
         tf.zeros([16, 1]), window_size=4, stride=2)),
     "Mfcc": _row(None, lambda dt: _audio_ops().mfcc(tf.ones([1, 2, 129]), 8000)),
 })
+
+
+ROWS.update({  # tf.quantization (session 12, names)
+    "QuantizeAndDequantizeV2": _row("T", lambda dt: tf.quantization.quantize_and_dequantize(
+        _c(dt), 0.0, 0.0)),
+})

@@ -24,6 +24,7 @@ from . import (  # noqa: A004
     keras,
     layers,
     linalg,
+    lite,
     logging,
     lookup,
     losses,
@@ -34,6 +35,7 @@ from . import (  # noqa: A004
     nn,
     profiler,
     python_io,
+    quantization,
     queue,
     ragged,
     random,
@@ -168,6 +170,7 @@ from .init_ops import (
     variance_scaling_initializer,
     zeros_initializer,
 )
+from .module import Module
 from .ops.accumulator_ops import ConditionalAccumulator
 from .ops.array_extra_ops import (
     arg_max,

@@ -1004,3 +1004,8 @@ EXTRA += SESSION11_LEAD_CASES
 from cases_session12_lead import SESSION12_LEAD_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION12_LEAD_CASES
+
+# Session 12 (helper names): tf.quantization, morphology, combined NMS, SparseFeature.
+from cases_session12_names import SESSION12_NAMES_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION12_NAMES_CASES

@@ -12,8 +12,10 @@ import os
 import numpy as np
 
 from .. import errors
+from ..graph import executing_eagerly, get_default_session, init_scope
+from ..ops.constant_op import placeholder
 from ..train import checkpoint_management, checkpoint_utils
-from ..variables import Variable
+from ..variables import Variable, is_variable_initialized
 
 _VALUE = ".ATTRIBUTES/VARIABLE_VALUE"
 
@@ -108,7 +110,8 @@ def _tracked(obj, path, out, seen):
 
 
 class _Status:
-    """What ``Checkpoint.restore`` returns: assertions about what was matched."""
+    """What ``Checkpoint.restore`` returns when executing eagerly: the values are assigned
+    already; the methods check what was matched."""
 
     def __init__(self, expected, found):
         self._missing = sorted(set(expected) - set(found))
@@ -134,8 +137,47 @@ class _Status:
         """Nothing to run: eager restores assign at once."""
 
 
+def _graph_session(session, what):
+    session = session if session is not None else get_default_session()
+    if session is None:
+        raise ValueError(f"{what} needs a session in graph mode: pass session=sess or call it "
+                         "inside `with sess.as_default():` (or `with tf.Session() as sess:`)")
+    return session
+
+
+class _GraphStatus(_Status):
+    """What ``Checkpoint.restore`` returns in graph mode: nothing is assigned until
+    ``run_restore_ops`` or ``initialize_or_restore`` runs in a session."""
+
+    def __init__(self, checkpoint, keys, reader):
+        self._checkpoint = checkpoint
+        self._keys = keys
+        self._reader = reader
+        found = [key for key in keys if reader is not None and reader.has_tensor(key)]
+        super().__init__(keys if reader is not None else [], found)
+        self._found = found
+
+    def run_restore_ops(self, session=None):
+        """Assign every tracked variable the checkpoint holds."""
+        if self._reader is None:
+            return
+        session = _graph_session(session, "run_restore_ops")
+        values = {key: self._reader.get_tensor(key) for key in self._found}
+        self._checkpoint._assign(session, {self._keys[k]: v for k, v in values.items()},
+                                 self._reader.path)
+
+    def initialize_or_restore(self, session=None):
+        """Restore what the checkpoint holds and run the initializers of the rest."""
+        session = _graph_session(session, "initialize_or_restore")
+        self.run_restore_ops(session)
+        rest = [v for k, v in self._keys.items() if k not in self._found]
+        if rest:
+            session.run([v.initializer for v in rest])
+
+
 class Checkpoint:
-    """Object-based checkpoints of the variables reachable from the given objects."""
+    """Object-based checkpoints of the variables reachable from the given objects, made
+    eagerly or, in graph mode, read and assigned through a session."""
 
     def __init__(self, **kwargs):
         for name, value in kwargs.items():
@@ -143,48 +185,95 @@ class Checkpoint:
                 raise ValueError(f"Checkpoint was passed {name}=None; objects to track must "
                                  "not be None")
         self._objects = dict(kwargs)
-        self.save_counter = None
+        self._save_counter = None
+        self._increment = None
+        self._loaders = {}
         for name, value in kwargs.items():
             setattr(self, name, value)
+
+    @property
+    def save_counter(self):
+        """The number of saves made (an int64 variable, made on first use)."""
+        if self._save_counter is None:
+            from .. import dtypes
+
+            with init_scope():
+                self._save_counter = Variable(0, dtype=dtypes.int64, trainable=False,
+                                              name="save_counter", collections=[])
+        return self._save_counter
 
     def _keys(self):
         out = {}
         seen = set()
         for name, value in self._objects.items():
             _tracked(value, name, out, seen)
-        if self.save_counter is not None:
-            out[f"save_counter/{_VALUE}"] = self.save_counter
+        if self._save_counter is not None:
+            out[f"save_counter/{_VALUE}"] = self._save_counter
         return out
 
-    def _count(self):
-        if self.save_counter is None:
-            from .. import dtypes
+    def _count(self, session=None):
+        counter = self.save_counter
+        if executing_eagerly():
+            counter.assign_add(1)
+            return int(counter.numpy())
+        session = _graph_session(session, "Checkpoint.save")
+        if not session.run(is_variable_initialized(counter)):
+            session.run(counter.initializer)
+        if self._increment is None or self._increment.graph is not session.graph:
+            with init_scope():
+                self._increment = counter.assign_add(1)
+        return int(session.run(self._increment))
 
-            self.save_counter = Variable(0, dtype=dtypes.int64, trainable=False,
-                                         name="save_counter")
-        self.save_counter.assign_add(1)
-        return int(self.save_counter.numpy())
+    def _values(self, session):
+        keys = self._keys()
+        if executing_eagerly():
+            return {k: _numpy(v) for k, v in keys.items()}
+        session = _graph_session(session, "Checkpoint.write")
+        return {k: np.asarray(v) for k, v in session.run(keys).items()}
+
+    def _assign(self, session, values, path):
+        """Assign ``{variable: array}`` in ``session``, through one cached op per variable."""
+        fetches = []
+        feeds = {}
+        for variable, value in values.items():
+            if not variable.shape.is_compatible_with(value.shape):
+                raise errors.InvalidArgumentError(
+                    None, None, f"Restoring {variable.op.name} from {path} failed: the "
+                    f"variable has shape {variable.shape} but the checkpoint holds "
+                    f"{list(value.shape)}")
+            loader = self._loaders.get(id(variable))
+            if loader is None:
+                with init_scope():
+                    fed = placeholder(variable.dtype.base_dtype, variable.shape)
+                    loader = self._loaders[id(variable)] = (fed, variable.assign(fed).op)
+            fetches.append(loader[1])
+            feeds[loader[0]] = value.astype(variable.dtype.base_dtype.as_numpy_dtype)
+        if fetches:
+            session.run(fetches, feed_dict=feeds)
 
     def write(self, file_prefix, session=None):
-        return _write(os.fspath(file_prefix), {k: _numpy(v) for k, v in self._keys().items()})
+        """Write the tracked variables to ``file_prefix`` (no counter, no index update)."""
+        return _write(os.fspath(file_prefix), self._values(session))
 
     def save(self, file_prefix, session=None):
         """Write ``file_prefix-<n>`` (n counts saves) and update the ``checkpoint`` index."""
-        number = self._count()
-        prefix = self.write(f"{os.fspath(file_prefix)}-{number}")
+        number = self._count(session)
+        prefix = self.write(f"{os.fspath(file_prefix)}-{number}", session)
         checkpoint_management.update_checkpoint_state(os.path.dirname(prefix), prefix)
         return prefix
 
     def restore(self, save_path):
-        """Assign every tracked variable found in ``save_path`` (None: nothing)."""
-        if save_path is None:
+        """Eagerly: assign every tracked variable found in ``save_path`` (None: nothing).
+        In graph mode: a status whose ``run_restore_ops(sess)`` assigns them."""
+        reader = None
+        if save_path is not None:
+            reader = checkpoint_utils.CheckpointReader(os.fspath(save_path))
+            if reader.has_tensor(f"save_counter/{_VALUE}"):
+                self.save_counter  # noqa: B018 - made now, so that it is restored too
+        if not executing_eagerly():
+            return _GraphStatus(self, self._keys(), reader)
+        if reader is None:
             return _Status([], [])
-        reader = checkpoint_utils.CheckpointReader(os.fspath(save_path))
-        if self.save_counter is None and reader.has_tensor(f"save_counter/{_VALUE}"):
-            from .. import dtypes
-
-            self.save_counter = Variable(0, dtype=dtypes.int64, trainable=False,
-                                         name="save_counter")
         keys = self._keys()
         found = _restore_into(keys, os.fspath(save_path), strict=False)
         return _Status(keys, found)

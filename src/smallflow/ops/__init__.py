@@ -37,6 +37,7 @@ from . import (  # noqa: F401 - imported for their registrations
     nn_extra_ops,
     nn_grad,
     nn_ops,
+    quantize_ops,
     random_extra_ops,
     random_ops,
     scatter_ops,

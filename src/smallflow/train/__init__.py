@@ -9,12 +9,14 @@ from .checkpoint_init import init_from_checkpoint
 from .checkpoint_management import (
     CheckpointState,
     checkpoint_exists,
+    generate_checkpoint_state_proto,
     get_checkpoint_mtimes,
     get_checkpoint_state,
     latest_checkpoint,
     remove_checkpoint,
     update_checkpoint_state,
 )
+from .checkpoint_manager import CheckpointManager
 from .checkpoint_utils import (
     CheckpointReader,
     NewCheckpointReader,
@@ -65,6 +67,7 @@ __all__ = [
     "AdagradOptimizer",
     "AdamOptimizer",
     "Checkpoint",  # noqa: F405 - loaded on first use (__getattr__)
+    "CheckpointManager",
     "CheckpointReader",
     "CheckpointState",
     "FtrlOptimizer",
@@ -153,6 +156,7 @@ from .supervisor import Supervisor, basic_train_loop  # noqa: E402
 from .sync_replicas_optimizer import SyncReplicasOptimizer  # noqa: E402
 
 __all__ += session_run_hook.__all__
+__all__ += ["generate_checkpoint_state_proto"]
 __all__ += [
     "match_filenames_once",
     "ChiefSessionCreator", "ClusterSpec", "Coordinator", "LooperThread", "MonitoredSession",

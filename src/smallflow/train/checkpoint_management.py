@@ -276,6 +276,10 @@ class CheckpointState:
 
     model_checkpoint_path: str
     all_model_checkpoint_paths: list = field(default_factory=list)
+    # Written by tf.train.CheckpointManager: when each kept checkpoint was saved, and the
+    # time of the last one kept for good by keep_checkpoint_every_n_hours (seconds).
+    all_model_checkpoint_timestamps: list = field(default_factory=list)
+    last_preserved_timestamp: float = 0.0
 
 
 def _quote(text):
@@ -326,6 +330,7 @@ def _read_index(index_path):
         raise _bad_index(index_path, "not UTF-8 text") from None
     latest = None
     kept = []
+    times = {"all_model_checkpoint_timestamps": [], "last_preserved_timestamp": [0.0]}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -337,10 +342,18 @@ def _read_index(index_path):
             latest = _unquote(token, index_path)
         elif key == "all_model_checkpoint_paths":
             kept.append(_unquote(token, index_path))
-        # Other fields (timestamps written by newer TensorFlow) are not needed here.
+        elif key in times:
+            try:
+                stamp = float(token)
+            except ValueError:
+                raise _bad_index(index_path, f"line {number}: {key} is not a number") from None
+            if key == "last_preserved_timestamp":
+                times[key] = [stamp]
+            else:
+                times[key].append(stamp)
     if latest is None:
         raise _bad_index(index_path, "no model_checkpoint_path")
-    return latest, kept
+    return latest, kept, times
 
 
 def get_checkpoint_state(checkpoint_dir, latest_filename=None):
@@ -349,12 +362,14 @@ def get_checkpoint_state(checkpoint_dir, latest_filename=None):
     index_path = os.path.join(checkpoint_dir, latest_filename or "checkpoint")
     if not os.path.isfile(index_path):
         return None
-    latest, kept = _read_index(index_path)
+    latest, kept, times = _read_index(index_path)
 
     def located(path):
         return path if os.path.isabs(path) else os.path.join(checkpoint_dir, path)
 
-    return CheckpointState(located(latest), [located(p) for p in kept])
+    return CheckpointState(located(latest), [located(p) for p in kept],
+                           times["all_model_checkpoint_timestamps"],
+                           times["last_preserved_timestamp"][0])
 
 
 def latest_checkpoint(checkpoint_dir, latest_filename=None):
@@ -366,13 +381,19 @@ def latest_checkpoint(checkpoint_dir, latest_filename=None):
 
 
 def update_checkpoint_state(
-    save_dir, model_checkpoint_path, all_model_checkpoint_paths=None, latest_filename=None
+    save_dir, model_checkpoint_path, all_model_checkpoint_paths=None, latest_filename=None,
+    all_model_checkpoint_timestamps=None, last_preserved_timestamp=None,
 ):
-    """Write ``save_dir``'s index file (atomically): the latest checkpoint and those kept."""
+    """Write ``save_dir``'s index file (atomically): the latest checkpoint and those kept
+    (with the times they were saved, when given, as tf.train.CheckpointManager keeps them)."""
     save_dir = os.fspath(save_dir)
     kept = list(all_model_checkpoint_paths or [])
     if model_checkpoint_path not in kept:
         kept.append(model_checkpoint_path)
+    stamps = list(all_model_checkpoint_timestamps or [])
+    if stamps and len(stamps) != len(kept):
+        raise ValueError(f"all_model_checkpoint_timestamps has {len(stamps)} entries for "
+                         f"{len(kept)} checkpoints: give one per path")
 
     def written(path):
         relative = os.path.relpath(os.path.abspath(path), os.path.abspath(save_dir or "."))
@@ -380,6 +401,31 @@ def update_checkpoint_state(
 
     lines = [f"model_checkpoint_path: {_quote(written(model_checkpoint_path))}"]
     lines += [f"all_model_checkpoint_paths: {_quote(written(p))}" for p in kept]
+    lines += [f"all_model_checkpoint_timestamps: {float(t)!r}" for t in stamps]
+    if last_preserved_timestamp is not None:
+        lines.append(f"last_preserved_timestamp: {float(last_preserved_timestamp)!r}")
     data = ("\n".join(lines) + "\n").encode("utf-8")
     index_path = os.path.join(save_dir, latest_filename or "checkpoint")
     write_atomically(index_path, lambda file: file.write(data))
+
+
+def generate_checkpoint_state_proto(save_dir, model_checkpoint_path,
+                                    all_model_checkpoint_paths=None,
+                                    all_model_checkpoint_timestamps=None,
+                                    last_preserved_timestamp=None):
+    """A ``CheckpointState`` (the index's contents) without writing it: the latest path is
+    appended to the kept ones if missing, and with a relative ``save_dir`` absolute paths
+    under it are made relative, as TensorFlow does."""
+    kept = list(all_model_checkpoint_paths or [])
+    if not kept or kept[-1] != model_checkpoint_path:
+        kept.append(model_checkpoint_path)
+    stamps = list(all_model_checkpoint_timestamps or [])
+    if stamps and len(stamps) != len(kept):
+        raise ValueError(f"Checkpoint timestamps, if provided, must match checkpoint paths "
+                         f"(got paths {kept} and timestamps {stamps})")
+    if not os.path.isabs(save_dir):
+        if not os.path.isabs(model_checkpoint_path):
+            model_checkpoint_path = os.path.relpath(model_checkpoint_path, save_dir)
+        kept = [p if os.path.isabs(p) else os.path.relpath(p, save_dir) for p in kept]
+    return CheckpointState(model_checkpoint_path, kept, stamps,
+                           float(last_preserved_timestamp or 0.0))

@@ -1,0 +1,325 @@
+"""Session 12 (helper names): core TensorFlow 1.15 names that were missing: tf.Module,
+tf.train.CheckpointManager (and tf.train.Checkpoint in graph mode), tf.quantization,
+tf.lite. The values were checked against TensorFlow (tests/oracle/cases_session12_names.py
+and the programs noted in docs/compatibility.md)."""
+
+import os
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import smallflow as tf
+
+# -- tf.Module ------------------------------------------------------------------------------
+
+
+class Dense(tf.Module):
+    def __init__(self, n_in, n_out, name=None):
+        super().__init__(name=name)
+        with self.name_scope:
+            self.w = tf.Variable(tf.ones([n_in, n_out]), name="w")
+            self.b = tf.Variable(tf.zeros([n_out]), name="b", trainable=False)
+
+    @tf.Module.with_name_scope
+    def __call__(self, x):
+        return tf.matmul(x, self.w) + self.b
+
+
+class MLPNet(tf.Module):
+    def __init__(self, name=None):
+        super().__init__(name=name)
+        with self.name_scope:
+            self.layers = [Dense(2, 3), Dense(3, 1)]
+        self.extra = {"z": Dense(1, 1, name="zz"), "a": tf.Variable(1.0, name="a")}
+
+    @tf.Module.with_name_scope
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+def test_module_names_scopes_like_tensorflow():
+    # Names as TensorFlow 1.15 gives them (tests/oracle ran the same program).
+    net = MLPNet()
+    y = net(tf.ones([4, 2]))
+    assert net.name == "mlp_net"
+    assert net.name_scope.name == "mlp_net/"
+    assert y.name == "mlp_net/dense_1/add:0"
+    assert [v.name for v in net.variables] == [
+        "a:0", "zz/b:0", "zz/w:0", "mlp_net/dense/b:0", "mlp_net/dense/w:0",
+        "mlp_net/dense_1/b:0", "mlp_net/dense_1/w:0"]
+    assert [v.name for v in net.trainable_variables] == [
+        "a:0", "zz/w:0", "mlp_net/dense/w:0", "mlp_net/dense_1/w:0"]
+    assert [v.name for v in net.non_trainable_variables] == [
+        "zz/b:0", "mlp_net/dense/b:0", "mlp_net/dense_1/b:0"]
+    assert [m.name for m in net.submodules] == ["zz", "dense", "dense"]
+    assert [m.name_scope.name for m in net.submodules] == [
+        "zz/", "mlp_net/dense/", "mlp_net/dense_1/"]
+    second = MLPNet()
+    assert second(tf.ones([1, 2])).name == "mlp_net_1/dense_1/add:0"
+
+
+def test_module_flatten_with_path_and_cycles():
+    net = MLPNet()
+    net.layers[0].parent = net  # a cycle back up: not walked again
+    paths = [p for p, _ in net._flatten(with_path=True, predicate=lambda v: isinstance(
+        v, tf.Variable))]
+    assert paths[:2] == [("extra", "a"), ("extra", "z", "b")]
+    assert ("layers", 0, "w") in paths
+    assert len(net.variables) == 7
+
+
+def test_module_refuses_bad_names_and_defaults_to_snake_case():
+    with pytest.raises(ValueError, match="'a b' is not a valid module name"):
+        tf.Module(name="a b")
+    assert tf.Module().name == "module"
+
+    class HTTPServerModel(tf.Module):
+        pass
+
+    assert HTTPServerModel().name == "http_server_model"
+
+
+def test_module_with_name_scope_keeps_the_method_name():
+    assert Dense.__call__.__name__ == "__call__"
+
+
+def test_module_name_scope_is_entered_in_the_current_graph():
+    module = tf.Module(name="m")
+    graph = tf.Graph()
+    with graph.as_default(), module.name_scope:
+        x = tf.constant(1.0, name="x")
+    assert x.name == "m/x:0"
+    assert x.graph is graph
+
+
+# -- tf.train.Checkpoint in graph mode and tf.train.CheckpointManager ----------------------
+
+
+def _variables():
+    v = tf.Variable([1.0, 2.0], name="v")
+    step = tf.train.get_or_create_global_step()
+    return v, step
+
+
+def test_checkpoint_saves_and_restores_in_graph_mode(tmp_path):
+    v, step = _variables()
+    ckpt = tf.train.Checkpoint(v=v, step=step)
+    bump = tf.assign_add(v, [1.0, 1.0])
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        first = ckpt.save(str(tmp_path / "ckpt"), session=sess)
+        sess.run(bump)
+        second = ckpt.save(str(tmp_path / "ckpt"))  # the default session
+        assert (os.path.basename(first), os.path.basename(second)) == ("ckpt-1", "ckpt-2")
+        assert tf.train.latest_checkpoint(str(tmp_path)) == second
+        ckpt.restore(first).run_restore_ops()
+        np.testing.assert_array_equal(sess.run(v), [1.0, 2.0])
+        assert sess.run(ckpt.save_counter) == 1  # restored with the rest
+    names = sorted(name for name, _ in tf.train.list_variables(str(tmp_path)))
+    assert names == ["save_counter/.ATTRIBUTES/VARIABLE_VALUE",
+                     "step/.ATTRIBUTES/VARIABLE_VALUE", "v/.ATTRIBUTES/VARIABLE_VALUE"]
+
+
+def test_checkpoint_initialize_or_restore_initializes_what_is_not_saved(tmp_path):
+    v = tf.Variable([1.0, 2.0], name="v")
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        path = tf.train.Checkpoint(v=v).save(str(tmp_path / "c"), session=sess)
+    tf.reset_default_graph()
+    v = tf.Variable([5.0, 6.0], name="v")
+    w = tf.Variable(3.0, name="w")
+    status = tf.train.Checkpoint(v=v, w=w).restore(path)
+    with tf.Session() as sess:
+        status.initialize_or_restore(sess)
+        np.testing.assert_array_equal(sess.run([v, w])[0], [1.0, 2.0])
+        assert sess.run(w) == 3.0
+    with pytest.raises(AssertionError, match="w/.ATTRIBUTES"):
+        status.assert_consumed()
+
+
+def test_checkpoint_in_graph_mode_without_a_session_says_what_to_do(tmp_path):
+    ckpt = tf.train.Checkpoint(v=tf.Variable(1.0))
+    with pytest.raises(ValueError, match="session=sess"):
+        ckpt.save(str(tmp_path / "c"))
+
+
+def test_checkpoint_manager_keeps_the_newest(tmp_path):
+    directory = str(tmp_path)
+    v, step = _variables()
+    ckpt = tf.train.Checkpoint(v=v, step=step)
+    manager = tf.train.CheckpointManager(ckpt, directory, max_to_keep=2)
+    assert manager.latest_checkpoint is None
+    assert manager.checkpoints == []
+    advance = tf.assign_add(step, 5)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        saved = [os.path.basename(manager.save()) for _ in range(4)]
+        assert saved == ["ckpt-1", "ckpt-2", "ckpt-3", "ckpt-4"]
+        assert os.path.basename(manager.save(checkpoint_number=step)) == "ckpt-0"
+        sess.run(advance)
+        assert os.path.basename(manager.save(checkpoint_number=step)) == "ckpt-5"
+        assert os.path.basename(manager.save(checkpoint_number=100)) == "ckpt-100"
+        assert [os.path.basename(p) for p in manager.checkpoints] == ["ckpt-5", "ckpt-100"]
+        assert sess.run(ckpt.save_counter) == 7  # numbered saves count too
+    assert sorted(os.listdir(directory)) == [
+        "checkpoint", "ckpt-100.data-00000-of-00001", "ckpt-100.index",
+        "ckpt-5.data-00000-of-00001", "ckpt-5.index"]
+    state = tf.train.get_checkpoint_state(directory)
+    assert len(state.all_model_checkpoint_timestamps) == 2
+    assert state.last_preserved_timestamp > 0
+    again = tf.train.CheckpointManager(ckpt, directory, max_to_keep=None)
+    assert again.checkpoints == manager.checkpoints
+    assert again.latest_checkpoint == manager.latest_checkpoint
+
+
+def test_checkpoint_manager_refuses_max_to_keep_zero(tmp_path):
+    ckpt = tf.train.Checkpoint(v=tf.Variable(1.0))
+    with pytest.raises(ValueError, match="Expected a positive integer or `None`"):
+        tf.train.CheckpointManager(ckpt, str(tmp_path), max_to_keep=0)
+
+
+def test_checkpoint_manager_keeps_one_every_n_hours(tmp_path, monkeypatch):
+    import smallflow.train.checkpoint_manager as module
+
+    clock = [1000.0]
+    monkeypatch.setattr(module.time, "time", lambda: clock[0])
+    v = tf.Variable(1.0, name="v")
+    ckpt = tf.train.Checkpoint(v=v)
+    manager = tf.train.CheckpointManager(ckpt, str(tmp_path), max_to_keep=1,
+                                         keep_checkpoint_every_n_hours=1)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        for seconds in (1000.0, 2000.0, 5000.0, 5100.0):
+            clock[0] = seconds
+            manager.save()
+    # The manager started at t=1000 (its last preserved time is 999): ckpt-1 (t=1000) and
+    # ckpt-2 (t=2000) are less than an hour after it and go; ckpt-3 (t=5000) is more than an
+    # hour after it and stays for good; ckpt-4 is the one managed.
+    kept = sorted(p for p in os.listdir(tmp_path) if p.endswith(".index"))
+    assert kept == ["ckpt-3.index", "ckpt-4.index"]
+    assert [os.path.basename(p) for p in manager.checkpoints] == ["ckpt-4"]
+
+
+def test_checkpoint_manager_eagerly(tmp_path):
+    from smallflow.eager import context
+
+    with context.eager_mode():
+        v = tf.Variable(1.0)
+        ckpt = tf.train.Checkpoint(v=v)
+        manager = tf.train.CheckpointManager(ckpt, str(tmp_path), max_to_keep=1,
+                                             checkpoint_name="model")
+        manager.save()
+        v.assign(7.0)
+        path = manager.save()
+        assert os.path.basename(path) == "model-2"
+        v.assign(0.0)
+        ckpt.restore(manager.latest_checkpoint)
+        assert float(v.numpy()) == 7.0
+    assert sorted(p for p in os.listdir(tmp_path) if p.endswith(".index")) == ["model-2.index"]
+
+
+def test_generate_checkpoint_state_proto_makes_paths_relative():
+    state = tf.train.generate_checkpoint_state_proto("d", "d/ckpt-2", ["d/ckpt-1"])
+    assert state.model_checkpoint_path == "ckpt-2"
+    assert state.all_model_checkpoint_paths == ["ckpt-1", "ckpt-2"]
+    with pytest.raises(ValueError, match="must match checkpoint paths"):
+        tf.train.generate_checkpoint_state_proto("d", "d/c", ["d/a"], [1.0])
+
+
+# -- tf.quantization -----------------------------------------------------------------------
+
+
+def test_quantization_namespace_has_the_fake_quant_ops():
+    assert tf.quantization.fake_quant_with_min_max_args is tf.fake_quant_with_min_max_args
+    assert (tf.quantization.fake_quant_with_min_max_vars_per_channel_gradient
+            is tf.fake_quant_with_min_max_vars_per_channel_gradient)
+
+
+QDQ_CASES = [  # (kwargs, TensorFlow 2.21's output for X)
+    ({}, [-3.3, -1.0054687, -0.515625, 0.0, 0.2578125, 0.48984376, 1.7015625, 2.8875]),
+    ({"signed_input": False},
+     [-3.2980394, -1.0007844, -0.5117647, 0.0, 0.2501961, 0.5003922, 1.6945099, 2.9]),
+    ({"range_given": True, "input_min": -1.0, "input_max": 2.0},
+     [-2.015748, -1.007874, -0.503937, 0.0, 0.2519685, 0.503937, 1.7007874, 2.0]),
+    ({"range_given": True, "input_min": -1.0, "input_max": 2.0, "narrow_range": True,
+      "num_bits": 4},
+     [-2.0, -1.1428572, -0.5714286, 0.0, 0.2857143, 0.5714286, 1.7142859, 2.0]),
+    ({"round_mode": "HALF_UP", "num_bits": 3},
+     [-2.9, -0.9666667, -0.9666667, 0.0, 0.0, 0.9666667, 1.9333334, 2.9]),
+]
+X = np.array([-3.3, -1.0, -0.51, 0.0, 0.25, 0.5, 1.7, 2.9], np.float32)
+
+
+@pytest.mark.parametrize(("kwargs", "expected"), QDQ_CASES)
+def test_quantize_and_dequantize_matches_tensorflow(kwargs, expected):
+    arguments = {"input_min": 0.0, "input_max": 0.0, **kwargs}
+    y = tf.quantization.quantize_and_dequantize(X, **arguments)
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(y), expected, rtol=1e-6)
+
+
+def test_quantize_and_dequantize_gradient_passes_through():
+    x = tf.constant(X)
+    y = tf.quantization.quantize_and_dequantize(x, -1.0, 1.0, range_given=True)
+    (grad,) = tf.gradients(y * 3.0, [x])
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(grad), np.full(8, 3.0, np.float32))
+
+
+def test_quantize_and_dequantize_errors():
+    bad_range = tf.quantization.quantize_and_dequantize(X, 2.0, 1.0, range_given=True)
+    bad_bits = tf.quantization.quantize_and_dequantize(X, 0.0, 0.0, num_bits=0)
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match="input_min 2 > input_max 1"):
+            sess.run(bad_range)
+        with pytest.raises(tf.errors.InvalidArgumentError, match="num_bits is out of range"):
+            sess.run(bad_bits)
+    with pytest.raises(ValueError, match="round_mode"):
+        tf.quantization.quantize_and_dequantize(X, 0.0, 1.0, round_mode="UP")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(-50, 50, width=32), min_size=1, max_size=12),
+       st.integers(2, 10), st.booleans())
+def test_quantize_and_dequantize_is_idempotent_and_keeps_the_range(values, bits, signed):
+    # Quantizing twice with the same given range changes nothing more, and the result has at
+    # most 2**num_bits levels.
+    x = np.array(values, np.float32)
+    low, high = (-4.0, 4.0) if signed else (0.0, 4.0)
+    once = tf.quantization.quantize_and_dequantize(x, low, high, signed_input=signed,
+                                                   num_bits=bits, range_given=True)
+    twice = tf.quantization.quantize_and_dequantize(once, low, high, signed_input=signed,
+                                                    num_bits=bits, range_given=True)
+    with tf.Session() as sess:
+        a, b = sess.run([once, twice])
+    np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
+    assert len(np.unique(a)) <= 2**bits
+
+
+# -- tf.lite -------------------------------------------------------------------------------
+
+
+def test_lite_converter_names_the_onnx_export():
+    x = tf.placeholder(tf.float32, [None, 2], name="x")
+    y = tf.identity(x * 2.0, name="y")
+    with tf.Session() as sess:
+        converter = tf.lite.TFLiteConverter.from_session(sess, [x], [y])
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    assert converter.get_input_arrays() == ["x"]
+    with pytest.raises(NotImplementedError, match=r"smallflow\.onnx\.export"):
+        converter.convert()
+    with pytest.raises(NotImplementedError, match="onnx"):
+        tf.lite.Interpreter(model_path="model.tflite")
+    assert tf.lite.constants.FLOAT is tf.float32
+    assert tf.lite.TocoConverter is tf.lite.TFLiteConverter
+
+
+def test_lite_converter_checks_its_files(tmp_path):
+    with pytest.raises(OSError, match="does not exist"):
+        tf.lite.TFLiteConverter.from_frozen_graph(str(tmp_path / "no.pb"), ["x"], ["y"])
+    with pytest.raises(OSError, match="SavedModel file does not exist"):
+        tf.lite.TFLiteConverter.from_saved_model(str(tmp_path))
