@@ -65,7 +65,8 @@ LAYERS = [
                   "ops.image_glimpse_ops", "ops.signal_ops", "ops.sparse_cross_ops",
                   "ops.unicode_ops", "ops.unicode_script_ops",
                   "ops.set_ops", "ops.stateful_random_ops", "ops.audio_ops",
-                  "ops.quantize_ops"]),  # tf.quantization's ops (session 12)
+                  # session 12: tf.quantization's ops, morphology, combined NMS
+                  "ops.quantize_ops", "ops.morphology_ops", "ops.image_nms_ops"]),
     ("more gradients", ["ops.complex_grad", "ops.fft_grad",
                         "ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
                         "ops.linalg_extra_grad", "ops.sparse_grad", "ops.sparse_cwise_ops",

@@ -323,3 +323,95 @@ def test_lite_converter_checks_its_files(tmp_path):
         tf.lite.TFLiteConverter.from_frozen_graph(str(tmp_path / "no.pb"), ["x"], ["y"])
     with pytest.raises(OSError, match="SavedModel file does not exist"):
         tf.lite.TFLiteConverter.from_saved_model(str(tmp_path))
+
+
+# -- tf.nn.dilation2d / erosion2d ----------------------------------------------------------
+
+
+def _dilation_reference(x, kernel, stride, rate):
+    """Direct definition: SAME padding of the dilated window, padding never taken."""
+    n, height, width, depth = x.shape
+    k_h, k_w, _ = kernel.shape
+    eff_h, eff_w = (k_h - 1) * rate[0] + 1, (k_w - 1) * rate[1] + 1
+    out_h, out_w = -(-height // stride[0]), -(-width // stride[1])
+    top = max((out_h - 1) * stride[0] + eff_h - height, 0) // 2
+    left = max((out_w - 1) * stride[1] + eff_w - width, 0) // 2
+    out = np.full((n, out_h, out_w, depth), -np.inf)
+    for y in range(out_h):
+        for z in range(out_w):
+            for i in range(k_h):
+                for j in range(k_w):
+                    row = y * stride[0] + i * rate[0] - top
+                    col = z * stride[1] + j * rate[1] - left
+                    if 0 <= row < height and 0 <= col < width:
+                        out[:, y, z] = np.maximum(out[:, y, z], x[:, row, col] + kernel[i, j])
+    return out
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 2), st.integers(1, 3), st.integers(1, 2), st.integers(1, 2),
+       st.integers(0, 10**6))
+def test_dilation2d_is_the_windowed_maximum(stride_h, stride_w, rate_h, rate_w, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(2, 5, 4, 2))
+    kernel = rng.normal(size=(2, 3, 2))
+    y = tf.nn.dilation2d(x, kernel, [1, stride_h, stride_w, 1], [1, rate_h, rate_w, 1], "SAME")
+    expected = _dilation_reference(x, kernel, (stride_h, stride_w), (rate_h, rate_w))
+    assert y.shape.as_list() == list(expected.shape)
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(y), expected, rtol=1e-12)
+
+
+def test_erosion2d_is_dilation_of_the_negation():
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(1, 4, 4, 1))
+    kernel = rng.normal(size=(2, 2, 1))
+    eroded = tf.nn.erosion2d(x, kernel, [1, 1, 1, 1], [1, 1, 1, 1], "VALID")
+    assert eroded.op.type == "Neg"
+    assert eroded.op.name.startswith("erosion2d/")
+    with tf.Session() as sess:
+        value = sess.run(eroded)
+    expected = -_dilation_reference(-x, kernel[::-1, ::-1], (1, 1), (1, 1))[:, :3, :3]
+    np.testing.assert_allclose(value, expected, rtol=1e-12)
+
+
+def test_dilation2d_errors_name_the_problem():
+    x = tf.ones([1, 3, 3, 2])
+    with pytest.raises(ValueError, match="Dimensions must be equal, but are 2 and 3"):
+        tf.nn.dilation2d(x, tf.ones([2, 2, 3]), [1, 1, 1, 1], [1, 1, 1, 1], "SAME")
+    with pytest.raises(ValueError, match="effective_filter_size: 5"):
+        tf.nn.dilation2d(x, tf.ones([3, 1, 2]), [1, 1, 1, 1], [1, 2, 1, 1], "VALID")
+    with pytest.raises(ValueError, match="passed list of length 3"):
+        tf.nn.dilation2d(x, tf.ones([2, 2, 2]), [1, 1, 1], [1, 1, 1, 1], "SAME")
+    with pytest.raises(ValueError, match="not in"):
+        tf.nn.dilation2d(x, tf.ones([2, 2, 2]), [1, 1, 1, 1], [1, 1, 1, 1], "FULL")
+    batch_stride = tf.nn.dilation2d(x, tf.ones([2, 2, 2]), [2, 1, 1, 1], [1, 1, 1, 1], "SAME")
+    with tf.Session() as sess, pytest.raises(tf.errors.UnimplementedError, match="strides"):
+        sess.run(batch_stride)
+
+
+# -- tf.image.combined_non_max_suppression -------------------------------------------------
+
+
+def test_combined_non_max_suppression_merges_classes_by_score():
+    boxes = np.array([[[[0, 0, 1, 1]], [[0, 0.05, 1, 1.05]], [[0, 2, 1, 3]]]], np.float32)
+    scores = np.array([[[0.9, 0.1], [0.8, 0.7], [0.3, 0.95]]], np.float32)
+    result = tf.image.combined_non_max_suppression(boxes, scores, 2, 5, iou_threshold=0.5)
+    assert [t.shape.as_list() for t in result] == [[1, 5, 4], [1, 5], [1, 5], [1]]
+    with tf.Session() as sess:
+        out = sess.run(result)
+    # Class 0 keeps box 0 (box 1 overlaps it) and box 2; class 1 keeps box 2 and box 1.
+    np.testing.assert_allclose(out.nmsed_scores[0], [0.95, 0.9, 0.7, 0.3, 0.0])
+    np.testing.assert_array_equal(out.nmsed_classes[0], [1, 0, 1, 0, 0])
+    assert out.valid_detections[0] == 4
+    np.testing.assert_allclose(out.nmsed_boxes[0, 0], [0, 1, 1, 1])  # clipped to [0, 1]
+    np.testing.assert_array_equal(out.nmsed_boxes[0, 4], [0, 0, 0, 0])
+
+
+def test_combined_non_max_suppression_pads_per_class():
+    boxes = np.zeros([1, 3, 1, 4], np.float32)
+    scores = np.zeros([1, 3, 2], np.float32)
+    result = tf.image.combined_non_max_suppression(boxes, scores, 2, 10, pad_per_class=True)
+    assert result.nmsed_boxes.shape.as_list() == [1, 4, 4]
+    with pytest.raises(ValueError, match="third dimension of boxes"):
+        tf.image.combined_non_max_suppression(np.zeros([1, 3, 3, 4], np.float32), scores, 1, 1)

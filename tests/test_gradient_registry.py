@@ -668,3 +668,16 @@ CASES.update({
                                                     [6.0] * 3), tf.float64),
         init=_outside_range),
 })
+
+
+# Session 12 (names). quantize_and_dequantize's gradient passes straight through; with 62
+# bits its levels are so fine that the op is the identity to the checker's precision, where
+# the pass-through gradient is also the true one. Dilation's gradient (to the window's
+# maximum) is checked away from ties (random values).
+CASES.update({
+    "QuantizeAndDequantizeV2": _unary(lambda x: tf.quantization.quantize_and_dequantize(
+        x, -2.0, 2.0, num_bits=62, range_given=True)),
+    "Dilation2D": _binary(lambda x, k: tf.nn.dilation2d(x, k, [1, 2, 1, 1], [1, 1, 2, 1],
+                                                        "SAME"),
+                          shape_a=(1, 4, 5, 2), shape_b=(2, 2, 2)),
+})

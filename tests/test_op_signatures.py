@@ -1104,3 +1104,29 @@ ROWS.update({  # tf.quantization (session 12, names)
     "QuantizeAndDequantizeV2": _row("T", lambda dt: tf.quantization.quantize_and_dequantize(
         _c(dt), 0.0, 0.0)),
 })
+
+
+def _combined_nms():
+    boxes = tf.constant(np.array([[[[0, 0, 1, 1]], [[0, 0, 0.9, 1]]]], np.float32))
+    scores = tf.constant(np.array([[[0.9], [0.8]]], np.float32))
+    return list(tf.image.combined_non_max_suppression(boxes, scores, 2, 2))
+
+
+def _dilation_backprop(op_type, dtype):
+    x = tf.constant(np.arange(18).reshape(1, 3, 3, 2).astype(dtype.as_numpy_dtype))
+    kernel = tf.constant(np.ones([2, 2, 2], dtype.as_numpy_dtype))
+    grad = tf.constant(np.ones([1, 3, 3, 2], dtype.as_numpy_dtype))
+    attrs = {"strides": [1, 1, 1, 1], "rates": [1, 1, 1, 1], "padding": "SAME"}
+    return make_op(op_type, [x, kernel, grad], [dtype], attrs).outputs[0]
+
+
+ROWS.update({  # morphology and combined NMS (session 12, names)
+    "Dilation2D": _row("T", lambda dt: tf.nn.dilation2d(
+        tf.reshape(_c(dt), [1, 2, 3, 1]), tf.reshape(_c(dt, [[1, 0]]), [1, 2, 1]),
+        [1, 1, 1, 1], [1, 1, 1, 1], "SAME")),
+    "Dilation2DBackpropInput": _row("T", lambda dt: _dilation_backprop(
+        "Dilation2DBackpropInput", dt)),
+    "Dilation2DBackpropFilter": _row("T", lambda dt: _dilation_backprop(
+        "Dilation2DBackpropFilter", dt)),
+    "CombinedNonMaxSuppression": _row(None, lambda dt: _combined_nms()),
+})

@@ -3,6 +3,7 @@ adjustments (with their random versions), quality measures, boxes, and PNG/JPEG/
 decoding and encoding (through Pillow, loaded on first use)."""
 
 from .ops.array_extra_ops import extract_image_patches
+from .ops.image_nms_ops import combined_non_max_suppression
 from .ops.image_box_ops import (
     crop_and_resize,
     draw_bounding_boxes,
@@ -93,6 +94,7 @@ __all__ = [
     "draw_bounding_boxes", "encode_jpeg", "encode_png", "extract_glimpse", "extract_jpeg_shape",
     "is_jpeg",
     "non_max_suppression", "non_max_suppression_overlaps", "non_max_suppression_padded",
+    "combined_non_max_suppression",
     "non_max_suppression_with_scores", "random_jpeg_quality", "sample_distorted_bounding_box",
     "adjust_brightness", "adjust_contrast", "adjust_gamma", "adjust_hue",
     "adjust_saturation", "central_crop", "convert_image_dtype", "crop_to_bounding_box",

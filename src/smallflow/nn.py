@@ -75,6 +75,7 @@ from .ops.nn_ops import (
     sparse_softmax_cross_entropy_with_logits,
     xw_plus_b,
 )
+from .ops.morphology_ops import dilation2d, erosion2d
 from .ops.pool_argmax_ops import max_pool_with_argmax
 from .ops.sparse_embedding_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse
 from .ops.special_math_ops import softsign
@@ -143,6 +144,8 @@ __all__ = [
     "lrn",
     "max_pool",
     "max_pool_with_argmax",
+    "dilation2d",
+    "erosion2d",
     "max_pool1d",
     "max_pool2d",
     "max_pool3d",

@@ -1,6 +1,9 @@
 """Oracle cases from session 12's core names (helper names): tf.quantization's
 quantize_and_dequantize (signed and unsigned, given and measured ranges, narrow ranges,
-rounding modes, per-axis ranges, float64, its pass-through gradient and its errors).
+rounding modes, per-axis ranges, float64, its pass-through gradient and its errors);
+tf.nn.dilation2d / erosion2d (strides, rates, padding, dtypes, both gradients, errors);
+tf.image.combined_non_max_suppression (shared and per-class boxes, thresholds, padding,
+clipping).
 
 Same rules as cases.py."""
 
@@ -56,4 +59,101 @@ SESSION12_NAMES_CASES += [
     Case("session12_names/qdq/float64_given", _qdq(_QDQ["given_narrow4"], "float64")),
     Case("session12_names/qdq/axis", _qdq_axis),
     Case("session12_names/qdq/gradient", _qdq_gradient),
+]
+
+
+# -- dilation2d / erosion2d ------------------------------------------------------------------
+
+_MORPHOLOGY = {
+    "same": ([1, 1, 1, 1], [1, 1, 1, 1], "SAME"),
+    "valid_strided": ([1, 2, 1, 1], [1, 1, 2, 1], "VALID"),
+    "same_rates": ([1, 1, 2, 1], [1, 2, 1, 1], "SAME"),
+    "same_strided_rates": ([1, 2, 3, 1], [1, 2, 2, 1], "SAME"),
+}
+
+
+def _morphology(strides, rates, padding, dtype="float32"):
+    def build(tf, np):
+        rng = np.random.RandomState(0)
+        x = tf.constant(rng.randn(2, 5, 6, 3).astype(dtype))
+        kernel = tf.constant(rng.randn(2, 3, 3).astype(dtype))
+        dilated = tf.nn.dilation2d(x, kernel, strides, rates, padding)
+        eroded = tf.nn.erosion2d(x, kernel, strides, rates, padding)
+        out = {"dilated": dilated, "eroded": eroded}
+        if dtype != "int32":
+            gx, gk = tf.gradients(dilated * dilated, [x, kernel])
+            ex, ek = tf.gradients(eroded * eroded, [x, kernel])
+            out.update({"grad_input": gx, "grad_filter": gk, "erosion_grad_input": ex,
+                        "erosion_grad_filter": ek})
+        return out
+
+    return build
+
+
+def _morphology_ints(tf, np):
+    x = tf.constant(np.arange(2 * 4 * 4 * 2).reshape(2, 4, 4, 2).astype("int32") % 7)
+    kernel = tf.constant(np.array([[[1, -2], [0, 3]], [[2, 2], [-1, 0]]], "int32"))
+    return {"dilated": tf.nn.dilation2d(x, kernel, [1, 1, 1, 1], [1, 1, 1, 1], "SAME"),
+            "eroded": tf.nn.erosion2d(x, kernel, [1, 1, 1, 1], [1, 1, 1, 1], "VALID")}
+
+
+def _morphology_batch_stride(tf, np):
+    x = tf.constant(np.ones([1, 3, 3, 1], "float32"))
+    return {"y": tf.nn.dilation2d(x, tf.ones([2, 2, 1]), [2, 1, 1, 1], [1, 1, 1, 1], "SAME")}
+
+
+def _morphology_ties(tf, np):
+    # Equal candidates in a window: the first in scan order takes the gradient.
+    x = tf.constant(np.array([[1, 1, 0], [1, 1, 0], [0, 0, 0]], "float32").reshape(1, 3, 3, 1))
+    kernel = tf.zeros([2, 2, 1])
+    y = tf.nn.dilation2d(x, kernel, [1, 1, 1, 1], [1, 1, 1, 1], "SAME")
+    gx, gk = tf.gradients(y, [x, kernel])
+    return {"y": y, "grad_input": gx, "grad_filter": gk}
+
+
+SESSION12_NAMES_CASES += [
+    Case(f"session12_names/morphology/{name}", _morphology(*spec))
+    for name, spec in _MORPHOLOGY.items()
+]
+SESSION12_NAMES_CASES += [
+    Case("session12_names/morphology/float64", _morphology(*_MORPHOLOGY["same"], "float64")),
+    Case("session12_names/morphology/int32", _morphology_ints),
+    Case("session12_names/morphology/batch_stride", _morphology_batch_stride),
+    Case("session12_names/morphology/ties", _morphology_ties),
+]
+
+
+# -- combined_non_max_suppression ------------------------------------------------------------
+
+
+def _random_boxes(np, rng, shape):
+    corner = rng.uniform(-0.2, 1.2, (*shape, 2)).astype("float32")
+    other = corner + rng.uniform(0.05, 0.5, (*shape, 2)).astype("float32")
+    return np.concatenate([corner, other], -1)
+
+
+def _combined(q, per_class, total, **kwargs):
+    def build(tf, np):
+        rng = np.random.RandomState(3)
+        boxes = _random_boxes(np, rng, (2, 12, 1))
+        scores = rng.uniform(0, 1, (2, 12, 3)).astype("float32")
+        if q == 3:
+            boxes = _random_boxes(np, rng, (2, 12, 3))
+        result = tf.image.combined_non_max_suppression(boxes, scores, per_class, total,
+                                                       **kwargs)
+        return dict(zip(["boxes", "scores", "classes", "valid"], result, strict=True))
+
+    return build
+
+
+SESSION12_NAMES_CASES += [
+    Case("session12_names/combined_nms/shared", _combined(1, 4, 6)),
+    Case("session12_names/combined_nms/thresholds",
+         _combined(1, 4, 6, iou_threshold=0.3, score_threshold=0.4)),
+    Case("session12_names/combined_nms/per_class_padded", _combined(3, 3, 20,
+                                                                  pad_per_class=True)),
+    Case("session12_names/combined_nms/unclipped", _combined(3, 2, 5, clip_boxes=False)),
+    Case("session12_names/combined_nms/few_left",
+         _combined(1, 10, 100, score_threshold=0.9, pad_per_class=True)),
+    Case("session12_names/combined_nms/bad_per_class", _combined(1, 0, 2)),
 ]

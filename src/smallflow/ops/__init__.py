@@ -18,6 +18,8 @@ from . import (  # noqa: F401 - imported for their registrations
     eager_py_func_ops,
     edit_distance_ops,
     fake_quant_ops,
+    image_nms_ops,
+    morphology_ops,
     fft_grad,
     fft_ops,
     function_call_ops,
