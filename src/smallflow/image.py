@@ -3,7 +3,6 @@ adjustments (with their random versions), quality measures, boxes, and PNG/JPEG/
 decoding and encoding (through Pillow, loaded on first use)."""
 
 from .ops.array_extra_ops import extract_image_patches
-from .ops.image_nms_ops import combined_non_max_suppression
 from .ops.image_box_ops import (
     crop_and_resize,
     draw_bounding_boxes,
@@ -28,6 +27,7 @@ from .ops.image_codec_ops import (
     random_jpeg_quality,
 )
 from .ops.image_glimpse_ops import extract_glimpse
+from .ops.image_nms_ops import combined_non_max_suppression
 from .ops.image_ops import (
     flip_left_right,
     flip_up_down,

@@ -13,6 +13,7 @@ from .ops.candidate_sampling_ops import (
 from .ops.ctc_beam_ops import ctc_beam_search_decoder, ctc_beam_search_decoder_v2
 from .ops.ctc_ops import ctc_greedy_decoder, ctc_loss
 from .ops.math_ops import sigmoid, tanh
+from .ops.morphology_ops import dilation2d, erosion2d
 from .ops.nn_dispatch_ops import (
     atrous_conv2d_transpose,
     avg_pool1d,
@@ -75,7 +76,6 @@ from .ops.nn_ops import (
     sparse_softmax_cross_entropy_with_logits,
     xw_plus_b,
 )
-from .ops.morphology_ops import dilation2d, erosion2d
 from .ops.pool_argmax_ops import max_pool_with_argmax
 from .ops.sparse_embedding_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse
 from .ops.special_math_ops import softsign
