@@ -415,3 +415,113 @@ def test_combined_non_max_suppression_pads_per_class():
     assert result.nmsed_boxes.shape.as_list() == [1, 4, 4]
     with pytest.raises(ValueError, match="third dimension of boxes"):
         tf.image.combined_non_max_suppression(np.zeros([1, 3, 3, 4], np.float32), scores, 1, 1)
+
+
+# -- tf.distribute -------------------------------------------------------------------------
+
+
+def test_strategy_contexts_as_tensorflow_reports_them():
+    # Printed the same under TensorFlow 2.21's compat.v1 (docs/compatibility.md).
+    distribute = tf.distribute
+    assert not distribute.has_strategy()
+    assert not distribute.in_cross_replica_context()
+    assert type(distribute.get_replica_context()).__name__ == "_DefaultReplicaContext"
+    strategy = distribute.MirroredStrategy()
+    assert strategy.num_replicas_in_sync == 1
+    assert distribute.get_loss_reduction() == distribute.ReduceOp.SUM
+    with strategy.scope() as entered:
+        assert entered is strategy
+        assert distribute.has_strategy()
+        assert distribute.get_strategy() is strategy
+        assert distribute.in_cross_replica_context()
+        assert distribute.get_replica_context() is None
+        v = tf.Variable(2.0, name="v")
+        assert strategy.extended.variable_created_in_scope(v)
+
+        def step(x):
+            context = distribute.get_replica_context()
+            y = context.all_reduce(distribute.ReduceOp.SUM, x * v)
+            m = context.merge_call(lambda s, a: s.reduce("MEAN", a, axis=None), args=(y,))
+            return y, m, context.replica_id_in_sync_group, distribute.in_cross_replica_context()
+
+        y, m, replica, cross = strategy.experimental_run_v2(step, args=(tf.constant([1.0, 2.0,
+                                                                                   3.0]),))
+        assert (replica, cross) == (0, False)
+        total = strategy.reduce(distribute.ReduceOp.SUM, y, axis=0)
+        mean = strategy.reduce(distribute.ReduceOp.MEAN, y, axis=0)
+        assert strategy.experimental_local_results(y) == (y,)
+        with tf.Session() as sess:
+            sess.run(v.initializer)
+            values = sess.run([y, m, total, mean])
+    np.testing.assert_array_equal(values[0], [2.0, 4.0, 6.0])
+    np.testing.assert_array_equal(values[1], [2.0, 4.0, 6.0])
+    assert (values[2], values[3]) == (12.0, 4.0)
+    assert not distribute.has_strategy()
+    assert not strategy.extended.variable_created_in_scope(tf.Variable(1.0))
+
+
+def test_strategy_iterates_datasets_whole():
+    strategy = tf.distribute.OneDeviceStrategy("/cpu:0")
+    assert strategy.extended.worker_devices == ("/job:localhost/replica:0/task:0/device:CPU:0",)
+    dataset = tf.data.Dataset.from_tensor_slices(np.arange(6.0)).batch(4)
+    iterator = strategy.make_dataset_iterator(dataset)
+    batch = iterator.get_next()
+    with tf.Session() as sess:
+        sess.run(iterator.initialize())
+        np.testing.assert_array_equal(sess.run(batch), [0, 1, 2, 3])
+        np.testing.assert_array_equal(sess.run(batch), [4, 5])
+    assert strategy.experimental_distribute_dataset(dataset) is dataset
+    assert tf.distribute.InputContext(2, 1, 4).get_per_replica_batch_size(8) == 2
+
+
+def test_strategies_do_not_mix_and_refuse_devices_they_do_not_have():
+    with tf.distribute.OneDeviceStrategy("/cpu:0").scope(), pytest.raises(RuntimeError,
+                                                                           match="Mixing"):
+        with tf.distribute.MirroredStrategy().scope():
+            pass
+    with pytest.raises(ValueError, match="one replica on the CPU"):
+        tf.distribute.MirroredStrategy(["/gpu:0", "/gpu:1"])
+    with pytest.raises(ValueError, match="one replica on the CPU"):
+        tf.contrib.distribute.MirroredStrategy(num_gpus=2)
+    with pytest.raises(NotImplementedError, match="replica_device_setter"):
+        tf.distribute.experimental.ParameterServerStrategy()
+    with pytest.raises(ValueError, match="reduce_op"):
+        tf.distribute.MirroredStrategy().reduce("MAX", tf.constant(1.0))
+
+
+def test_contrib_mirrored_strategy_is_a_strategy():
+    strategy = tf.contrib.distribute.MirroredStrategy()
+    assert isinstance(strategy, tf.distribute.Strategy)
+    with strategy.scope():
+        assert tf.contrib.distribute.has_distribution_strategy()
+        assert tf.contrib.distribute.get_distribution_strategy() is strategy
+
+
+def test_estimator_runs_model_fn_in_the_replica_context(tmp_path):
+    x = np.linspace(-1, 1, 64).astype("float32")[:, None]
+    y = 3 * x + 1
+    seen = []
+
+    def input_fn(input_context=None):
+        seen.append(input_context.get_per_replica_batch_size(16))
+        return tf.data.Dataset.from_tensor_slices(({"x": x}, y)).repeat().batch(16)
+
+    def model_fn(features, labels, mode):
+        context = tf.distribute.get_replica_context()
+        seen.append((tf.distribute.has_strategy(), context.num_replicas_in_sync,
+                     tf.distribute.get_loss_reduction()))
+        w = tf.get_variable("w", [1, 1], initializer=tf.zeros_initializer())
+        b = tf.get_variable("b", [1], initializer=tf.zeros_initializer())
+        loss = tf.losses.mean_squared_error(labels, tf.matmul(features["x"], w) + b)
+        train_op = tf.train.GradientDescentOptimizer(0.5).minimize(
+            loss, global_step=tf.train.get_global_step())
+        return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=train_op)
+
+    strategy = tf.distribute.MirroredStrategy()
+    config = tf.estimator.RunConfig(train_distribute=strategy, eval_distribute=strategy)
+    estimator = tf.estimator.Estimator(model_fn, model_dir=str(tmp_path), config=config)
+    estimator.train(input_fn, steps=30)
+    result = estimator.evaluate(input_fn, steps=2)
+    assert result["loss"] < 1e-6
+    mean = tf.distribute.ReduceOp.MEAN
+    assert seen == [16, (True, 1, mean), 16, (True, 1, mean)]

@@ -667,6 +667,12 @@ def __getattr__(name):
         module = importlib.import_module(".autograph", __name__)
         globals()["autograph"] = module
         return module
+    if name == "distribute":  # tf.distribute (with the MPI collectives' op types): on use
+        import importlib
+
+        module = importlib.import_module(".distribute", __name__)
+        globals()["distribute"] = module
+        return module
     if name == "GradientTape":  # eager execution's module, loaded on first use
         from .eager.tape import GradientTape
 

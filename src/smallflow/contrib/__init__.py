@@ -11,6 +11,7 @@ from . import (
     compiler,
     crf,
     data,
+    distribute,
     distributions,
     eager,
     estimator,
@@ -40,9 +41,10 @@ from . import (
 )
 from ._missing import missing_attribute
 
-__all__ = ["autograph", "compiler", "crf", "data", "distributions", "eager", "estimator",
-           "factorization", "framework", "image", "keras", "layers", "learn", "legacy_seq2seq",
-           "lookup", "losses", "metrics", "opt", "predictor", "rnn", "seq2seq", "signal", "slim",
-           "sparsemax", "stateless", "summary", "tensorboard", "tpu", "training", "util"]
+__all__ = ["autograph", "compiler", "crf", "data", "distribute", "distributions", "eager",
+           "estimator", "factorization", "framework", "image", "keras", "layers", "learn",
+           "legacy_seq2seq", "lookup", "losses", "metrics", "opt", "predictor", "rnn",
+           "seq2seq", "signal", "slim", "sparsemax", "stateless", "summary", "tensorboard",
+           "tpu", "training", "util"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib")

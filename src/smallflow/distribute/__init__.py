@@ -1,4 +1,9 @@
-"""Data-parallel training over MPI, in Horovod's words (``import smallflow.distribute as hvd``).
+"""``tf.distribute``: TensorFlow 1.15's strategies on one replica, and data-parallel
+training over MPI in Horovod's words (``import smallflow.distribute as hvd``).
+
+The strategies (``MirroredStrategy``, ``OneDeviceStrategy``, ``get_strategy``,
+``ReduceOp``, ...; ``distribute_lib.py``) let TF1 programs written for
+``tf.distribute`` run as TensorFlow runs them on one CPU device.
 
 Launch N copies of a program with ``mpirun -np N python train.py``; each calls ``init()``,
 trains on its own shard of the data with ``DistributedOptimizer(opt)`` (gradients averaged
@@ -9,7 +14,28 @@ are graph ops that run inside ``Session.run``. MPI comes from the optional extra
 """
 
 from .. import config
-from . import _mpi
+from ..train import Server
+from . import _mpi, experimental
+from .distribute_lib import (
+    CrossDeviceOps,
+    HierarchicalCopyAllReduce,
+    InputContext,
+    InputReplicationMode,
+    MirroredStrategy,
+    NcclAllReduce,
+    OneDeviceStrategy,
+    ReduceOp,
+    ReductionToOneDevice,
+    ReplicaContext,
+    Strategy,
+    StrategyExtended,
+    experimental_set_strategy,
+    get_loss_reduction,
+    get_replica_context,
+    get_strategy,
+    has_strategy,
+    in_cross_replica_context,
+)
 from .mpi_ops import allgather, allreduce, broadcast, grouped_allreduce
 from .optimizer import (
     BroadcastGlobalVariablesHook,
@@ -19,6 +45,26 @@ from .optimizer import (
 )
 
 __all__ = [
+    "CrossDeviceOps",
+    "HierarchicalCopyAllReduce",
+    "InputContext",
+    "InputReplicationMode",
+    "MirroredStrategy",
+    "NcclAllReduce",
+    "OneDeviceStrategy",
+    "ReduceOp",
+    "ReductionToOneDevice",
+    "ReplicaContext",
+    "Server",
+    "Strategy",
+    "StrategyExtended",
+    "experimental",
+    "experimental_set_strategy",
+    "get_loss_reduction",
+    "get_replica_context",
+    "get_strategy",
+    "has_strategy",
+    "in_cross_replica_context",
     "BroadcastGlobalVariablesHook",
     "DistributedOptimizer",
     "allgather",

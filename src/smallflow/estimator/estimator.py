@@ -135,6 +135,8 @@ class RunConfig:
         self.task_id = 0
         self.cluster_spec = None
         self.train_distribute = train_distribute
+        self.eval_distribute = eval_distribute
+        self.experimental_distribute = experimental_distribute
         self.device_fn = device_fn
 
     def replace(self, **kwargs):
@@ -225,7 +227,7 @@ class Estimator:
         return path
 
     # -- building ------------------------------------------------------------------------------
-    def _call_input_fn(self, input_fn, mode):
+    def _call_input_fn(self, input_fn, mode, strategy=None):
         args = _accepted_args(input_fn)
         kwargs = {}
         if "mode" in args:
@@ -234,7 +236,16 @@ class Estimator:
             kwargs["params"] = self.params
         if "config" in args:
             kwargs["config"] = self.config
-        return self._split_input(input_fn(**kwargs))
+        if strategy is None:
+            return self._split_input(input_fn(**kwargs))
+        # With RunConfig(train_distribute=...): inside the strategy's scope, and told about
+        # the replicas when the input_fn asks (its input_context argument).
+        if "input_context" in args:
+            from ..distribute import InputContext
+
+            kwargs["input_context"] = InputContext(1, 0, strategy.num_replicas_in_sync)
+        with strategy.scope():
+            return self._split_input(input_fn(**kwargs))
 
     @staticmethod
     def _split_input(result):
@@ -245,7 +256,13 @@ class Estimator:
             return result[0], result[1]
         return result, None
 
-    def _call_model_fn(self, features, labels, mode):
+    def _call_model_fn(self, features, labels, mode, strategy=None):
+        if strategy is not None:
+            # model_fn runs once per replica (once), in the replica context, as TensorFlow's
+            # Estimator runs it under a distribution strategy.
+            with strategy.scope(), strategy._scale_loss_for_estimator_enabled():
+                return strategy.extended.call_for_each_replica(
+                    self._call_model_fn, args=(features, labels, mode))
         kwargs = {}
         args = self._model_fn_args
         if "labels" in args:
@@ -285,8 +302,9 @@ class Estimator:
                 return self
         with self._new_graph().as_default():
             global_step = training_util.get_or_create_global_step()
-            features, labels = self._call_input_fn(input_fn, ModeKeys.TRAIN)
-            spec = self._call_model_fn(features, labels, ModeKeys.TRAIN)
+            strategy = self._config.train_distribute
+            features, labels = self._call_input_fn(input_fn, ModeKeys.TRAIN, strategy)
+            spec = self._call_model_fn(features, labels, ModeKeys.TRAIN, strategy)
             _add_loss_summary(spec.loss)
             if self._warm_start_settings is not None:
                 from ..train.warm_starting import warm_start
@@ -358,8 +376,9 @@ class Estimator:
                              "running initialization to evaluate.")
         with self._new_graph().as_default():
             global_step = training_util.get_or_create_global_step()
-            features, labels = self._call_input_fn(input_fn, ModeKeys.EVAL)
-            spec = self._call_model_fn(features, labels, ModeKeys.EVAL)
+            strategy = self._config.eval_distribute
+            features, labels = self._call_input_fn(input_fn, ModeKeys.EVAL, strategy)
+            spec = self._call_model_fn(features, labels, ModeKeys.EVAL, strategy)
             metric_ops = dict(spec.eval_metric_ops)
             if "loss" not in metric_ops:
                 metric_ops["loss"] = metrics.mean(spec.loss)
