@@ -475,10 +475,10 @@ def test_strategy_iterates_datasets_whole():
 
 
 def test_strategies_do_not_mix_and_refuse_devices_they_do_not_have():
-    with tf.distribute.OneDeviceStrategy("/cpu:0").scope(), pytest.raises(RuntimeError,
-                                                                           match="Mixing"):
-        with tf.distribute.MirroredStrategy().scope():
-            pass
+    outer = tf.distribute.OneDeviceStrategy("/cpu:0")
+    inner = tf.distribute.MirroredStrategy()
+    with outer.scope(), pytest.raises(RuntimeError, match="Mixing"), inner.scope():
+        pass
     with pytest.raises(ValueError, match="one replica on the CPU"):
         tf.distribute.MirroredStrategy(["/gpu:0", "/gpu:1"])
     with pytest.raises(ValueError, match="one replica on the CPU"):
