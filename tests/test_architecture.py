@@ -66,7 +66,8 @@ LAYERS = [
                   "ops.unicode_ops", "ops.unicode_script_ops",
                   "ops.set_ops", "ops.stateful_random_ops", "ops.audio_ops",
                   # session 12: tf.quantization's ops, morphology, combined NMS
-                  "ops.quantize_ops", "ops.morphology_ops", "ops.image_nms_ops"]),
+                  "ops.quantize_ops", "ops.morphology_ops", "ops.image_nms_ops",
+                  "ops.parsing_features"]),
     ("more gradients", ["ops.complex_grad", "ops.fft_grad",
                         "ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
                         "ops.linalg_extra_grad", "ops.sparse_grad", "ops.sparse_cwise_ops",

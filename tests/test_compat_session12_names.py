@@ -525,3 +525,48 @@ def test_estimator_runs_model_fn_in_the_replica_context(tmp_path):
     assert result["loss"] < 1e-6
     mean = tf.distribute.ReduceOp.MEAN
     assert seen == [16, (True, 1, mean), 16, (True, 1, mean)]
+
+
+# -- tf.io.SparseFeature -------------------------------------------------------------------
+
+
+def _record(ix, values, iy=None):
+    feature = {"ix": tf.train.Feature(int64_list=tf.train.Int64List(value=ix)),
+               "val": tf.train.Feature(float_list=tf.train.FloatList(value=values))}
+    if iy is not None:
+        feature["iy"] = tf.train.Feature(int64_list=tf.train.Int64List(value=iy))
+    return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString()
+
+
+def test_sparse_feature_assembles_a_sparse_tensor():
+    records = [_record([3, 1], [0.5, 1.5], [0, 2]), _record([], [], []),
+               _record([4], [2.5], [1])]
+    parsed = tf.io.parse_example(records, {
+        "sp": tf.SparseFeature("ix", "val", tf.float32, 5),
+        "grid": tf.io.SparseFeature(["ix", "iy"], "val", tf.float32, [5, 3])})
+    assert sorted(parsed) == ["grid", "sp"]  # the index and value features are dropped
+    with tf.Session() as sess:
+        sp, grid = sess.run([parsed["sp"], parsed["grid"]])
+    assert sp.indices.tolist() == [[0, 1], [0, 3], [2, 4]]  # row-major order
+    assert sp.values.tolist() == [1.5, 0.5, 2.5]
+    assert sp.dense_shape.tolist() == [3, 5]
+    assert grid.indices.tolist() == [[0, 1, 2], [0, 3, 0], [2, 4, 1]]
+    assert grid.dense_shape.tolist() == [3, 5, 3]
+
+
+def test_sparse_feature_in_a_single_example_and_its_errors():
+    single = tf.parse_single_example(_record([3, 1], [0.5, 1.5]),
+                                     {"sp": tf.SparseFeature("ix", "val", tf.float32, 5)})
+    mismatched = tf.parse_example([_record([3, 1], [0.5])],
+                                  {"sp": tf.SparseFeature("ix", "val", tf.float32, 5)})
+    with tf.Session() as sess:
+        value = sess.run(single["sp"])
+        assert value.indices.tolist() == [[1], [3]]
+        assert value.dense_shape.tolist() == [5]
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices \(2\) and values"):
+            sess.run(mismatched["sp"])
+    with pytest.raises(ValueError, match="Conflicting type for 'ix'"):
+        tf.parse_example([b""], {"sp": tf.SparseFeature("ix", "val", tf.float32, 5),
+                                 "ix": tf.FixedLenFeature([], tf.int64)})
+    with pytest.raises(ValueError, match="size must be a list"):
+        tf.parse_example([b""], {"sp": tf.SparseFeature(["ix", "iy"], "val", tf.float32, 5)})

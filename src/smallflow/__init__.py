@@ -450,13 +450,12 @@ from .ops.math_ops import (
     unsorted_segment_sum,
 )
 from .ops.misc_extra_ops import bitcast, timestamp
+from .ops.parsing_features import SparseFeature, parse_example, parse_single_example
 from .ops.parsing_ops import (
     FixedLenFeature,
     SparseTensor,
     SparseTensorValue,
     VarLenFeature,
-    parse_example,
-    parse_single_example,
 )
 from .ops.random_extra_ops import multinomial, random_crop, random_shuffle
 from .ops.random_ops import get_seed, random_normal, random_uniform, truncated_normal

@@ -29,7 +29,8 @@ from .ops.io_extra_ops import (
     write_file,
 )
 from .ops.io_ops import decode_csv, decode_raw, matching_files, read_file
-from .ops.parsing_ops import FixedLenFeature, VarLenFeature, parse_example, parse_single_example
+from .ops.parsing_features import SparseFeature, parse_example, parse_single_example
+from .ops.parsing_ops import FixedLenFeature, VarLenFeature
 from .ops.sequence_parsing_ops import (
     FixedLenSequenceFeature,
     parse_sequence_example,
@@ -47,7 +48,8 @@ from .train.input import match_filenames_once
 __all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "parse_sequence_example",
            "parse_single_sequence_example", "PaddingFIFOQueue", "PriorityQueue", "QueueBase",
            "RandomShuffleQueue",
-           "TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter", "VarLenFeature",
+           "SparseFeature", "TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter",
+           "VarLenFeature",
            "decode_base64", "decode_compressed", "deserialize_many_sparse",
            "serialize_many_sparse", "serialize_sparse", "decode_csv", "decode_json_example",
            "decode_raw", "encode_base64", "gfile", "match_filenames_once", "matching_files",

@@ -3,7 +3,7 @@ quantize_and_dequantize (signed and unsigned, given and measured ranges, narrow 
 rounding modes, per-axis ranges, float64, its pass-through gradient and its errors);
 tf.nn.dilation2d / erosion2d (strides, rates, padding, dtypes, both gradients, errors);
 tf.image.combined_non_max_suppression (shared and per-class boxes, thresholds, padding,
-clipping).
+clipping); tf.io.SparseFeature in parse_example / parse_single_example.
 
 Same rules as cases.py."""
 
@@ -156,4 +156,59 @@ SESSION12_NAMES_CASES += [
     Case("session12_names/combined_nms/few_left",
          _combined(1, 10, 100, score_threshold=0.9, pad_per_class=True)),
     Case("session12_names/combined_nms/bad_per_class", _combined(1, 0, 2)),
+]
+
+
+# -- SparseFeature -----------------------------------------------------------------------------
+
+
+def _example(tf, ix, values, iy=None, extra=None):
+    feature = {"ix": tf.train.Feature(int64_list=tf.train.Int64List(value=ix)),
+               "val": tf.train.Feature(float_list=tf.train.FloatList(value=values))}
+    if iy is not None:
+        feature["iy"] = tf.train.Feature(int64_list=tf.train.Int64List(value=iy))
+    if extra is not None:
+        feature["d"] = tf.train.Feature(int64_list=tf.train.Int64List(value=[extra]))
+    return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString()
+
+
+def _records(tf):
+    return [_example(tf, [3, 1], [0.5, 1.5], [0, 2], 7), _example(tf, [], [], [], 8),
+            _example(tf, [4], [2.5], [1], 9)]
+
+
+def _sparse_parts(prefix, sparse):
+    return {f"{prefix}/indices": sparse.indices, f"{prefix}/values": sparse.values,
+            f"{prefix}/dense_shape": sparse.dense_shape}
+
+
+def _sparse_feature(kind):
+    def build(tf, np):
+        records = _records(tf)
+        if kind == "one_key":
+            features = {"sp": tf.SparseFeature("ix", "val", tf.float32, 5),
+                        "d": tf.FixedLenFeature([], tf.int64)}
+            parsed = tf.parse_example(records, features)
+            return {**_sparse_parts("sp", parsed["sp"]), "d": parsed["d"]}
+        if kind == "two_keys":
+            features = {"sp": tf.io.SparseFeature(["ix", "iy"], "val", tf.float32, [5, 3]),
+                        "val": tf.VarLenFeature(tf.float32)}
+            parsed = tf.io.parse_example(records, features)
+            return {**_sparse_parts("sp", parsed["sp"]), **_sparse_parts("val", parsed["val"])}
+        if kind == "sorted":
+            features = {"sp": tf.SparseFeature("ix", "val", tf.float32, 5, already_sorted=True)}
+            return _sparse_parts("sp", tf.parse_example(records, features)["sp"])
+        if kind == "single":
+            features = {"sp": tf.SparseFeature("ix", "val", tf.float32, 5)}
+            return _sparse_parts("sp", tf.parse_single_example(records[0], features)["sp"])
+        bad = [_example(tf, [3, 1], [0.5])]
+        features = {"sp": tf.SparseFeature("ix", "val", tf.float32, 5)}
+        return _sparse_parts("sp", tf.parse_example(bad, features)["sp"])
+
+    return build
+
+
+SESSION12_NAMES_CASES += [
+    Case(f"session12_names/sparse_feature/{kind}", _sparse_feature(kind))
+    for kind in ("one_key", "two_keys", "sorted", "single", "mismatched")
 ]

@@ -136,6 +136,10 @@ def sparse_tensor_to_dense(sp_input, default_value=0, validate_indices=True, nam
 
 def _reorder_kernel(attrs):
     def reorder(indices, values, shape):
+        if len(indices) != len(values):
+            raise InvalidArgumentError(
+                None, None, f"Number of elements in indices ({len(indices)}) and values "
+                f"({len(values)}) do not match")
         order = _order(indices)
         return indices[order], values[order]
 
