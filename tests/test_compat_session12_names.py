@@ -570,3 +570,60 @@ def test_sparse_feature_in_a_single_example_and_its_errors():
                                  "ix": tf.FixedLenFeature([], tf.int64)})
     with pytest.raises(ValueError, match="size must be a list"):
         tf.parse_example([b""], {"sp": tf.SparseFeature(["ix", "iy"], "val", tf.float32, 5)})
+
+
+# -- tf.quantization.quantize / dequantize ---------------------------------------------------
+
+QX = np.array([-7.0, -1.0, -0.5, -0.01, 0.0, 0.3, 1.0, 2.5, 5.99, 6.0, 9.0], np.float32)
+QUANTIZE_CASES = [  # (dtype, mode, range, TensorFlow 2.21's quantized values, output range)
+    ("quint8", "MIN_COMBINED", (-1.0, 6.0), [0, 0, 18, 36, 36, 47, 73, 127, 255, 255, 255],
+     (-1.0, 6.0)),
+    ("qint8", "MIN_COMBINED", (-3.0, 3.0), [-128, -43, -22, -1, -1, 12, 42, 106, 127, 127, 127],
+     (-3.0, 3.0)),
+    ("quint8", "MIN_FIRST", (-1.0, 6.0), [0, 0, 18, 36, 36, 47, 72, 127, 254, 255, 255],
+     (-1.0, 6.0)),
+    ("qint8", "SCALED", (-1.0, 6.0), [-128, -21, -11, 0, 0, 6, 21, 53, 127, 127, 127],
+     (-6.047244, 6.0)),
+    ("quint8", "MIN_COMBINED", (0.0, 0.001), [0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255],
+     (0.0, 0.01)),  # widened to ensure_minimum_range
+    ("qint32", "MIN_COMBINED", (-3.0, 3.0),
+     [-2147483648, -715827840, -357913856, -7158272, 0, 214748416, 715827968, 1789569792,
+      -2147483648, -2147483648, -2147483648], (-3.0, 3.0)),  # TensorFlow's overflow, as is
+]
+
+
+@pytest.mark.parametrize(("dtype", "mode", "bounds", "expected", "used"), QUANTIZE_CASES)
+def test_quantize_matches_tensorflow(dtype, mode, bounds, expected, used):
+    q = tf.quantization.quantize(QX, *bounds, getattr(tf, dtype), mode=mode)
+    assert q.output.dtype == getattr(tf, dtype)
+    with tf.Session() as sess:
+        values, low, high = sess.run(q)
+    assert values.dtype == getattr(tf, dtype).as_numpy_dtype  # a one-field structured array
+    assert values.view(values.dtype[0]).tolist() == expected
+    np.testing.assert_allclose([low, high], used, rtol=1e-6)
+
+
+def test_dequantize_inverts_quantize_within_a_step():
+    for mode in ("MIN_COMBINED", "MIN_FIRST", "SCALED"):
+        q = tf.quantization.quantize(QX, -3.0, 3.0, tf.qint8, mode=mode)
+        back = tf.quantization.dequantize(q.output, q.output_min, q.output_max, mode=mode)
+        with tf.Session() as sess:
+            value = sess.run(back)
+        inside = np.abs(QX) <= 2.9
+        assert np.all(np.abs(value[inside] - QX[inside]) <= 6.0 / 255 + 1e-6), mode
+
+
+def test_quantize_errors():
+    with pytest.raises(ValueError, match="Mode string must be"):
+        tf.quantization.quantize(QX, 0.0, 1.0, tf.quint8, mode="FAST")
+    with pytest.raises(ValueError, match="only supported for mode 'SCALED'"):
+        tf.quantization.quantize(QX, 0.0, 1.0, tf.quint8, round_mode="HALF_TO_EVEN")
+    with pytest.raises(NotImplementedError, match="per-slice"):
+        tf.quantization.quantize(QX, 0.0, 1.0, tf.quint8, axis=0)
+    with pytest.raises(TypeError, match="not in list of allowed values"):
+        tf.quantization.quantize(QX, 0.0, 1.0, tf.int8)
+    reversed_range = tf.quantization.quantize(QX, 1.0, 0.0, tf.quint8)
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError,
+                                             match="input_max_range must be larger"):
+        sess.run(reversed_range)
+    assert tf.quantize is tf.quantization.quantize

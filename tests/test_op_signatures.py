@@ -1130,3 +1130,14 @@ ROWS.update({  # morphology and combined NMS (session 12, names)
         "Dilation2DBackpropFilter", dt)),
     "CombinedNonMaxSuppression": _row(None, lambda dt: _combined_nms()),
 })
+
+
+def _quantized(dtype):
+    q = tf.quantization.quantize(_c(tf.float32), 0.0, 6.0, dtype)
+    return [*q, tf.quantization.dequantize(q.output, q.output_min, q.output_max)]
+
+
+ROWS.update({  # quantize / dequantize (session 12, names)
+    "QuantizeV2": _row("T", _quantized),
+    "Dequantize": _row("T", _quantized),
+})

@@ -457,6 +457,7 @@ from .ops.parsing_ops import (
     SparseTensorValue,
     VarLenFeature,
 )
+from .ops.quantize_ops import dequantize, quantize, quantize_v2
 from .ops.random_extra_ops import multinomial, random_crop, random_shuffle
 from .ops.random_ops import get_seed, random_normal, random_uniform, truncated_normal
 from .ops.scatter_ops import (

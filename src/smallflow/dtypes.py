@@ -23,7 +23,9 @@ class DType:
 
     @property
     def as_numpy_dtype(self):
-        return self._np.type
+        # Quantized dtypes are one-field structured NumPy dtypes, as in TensorFlow: the
+        # dtype itself, since its scalar type (numpy.void) would lose the field.
+        return self._np if self._np.names else self._np.type
 
     @property
     def base_dtype(self):

@@ -50,8 +50,8 @@ def _order(types):
     # TensorFlow lists allowed values in its DataType enum order.
     rank = {d: i for i, d in enumerate(
         (_D.float32, _D.float64, _D.int32, _D.uint8, _D.int16, _D.int8, _D.string,
-         _D.complex64, _D.int64, _D.bool, _D.uint16, _D.complex128, _D.float16,
-         _D.uint32, _D.uint64))}
+         _D.complex64, _D.int64, _D.bool, _D.qint8, _D.quint8, _D.qint32, _D.qint16,
+         _D.quint16, _D.uint16, _D.complex128, _D.float16, _D.uint32, _D.uint64))}
     return tuple(sorted(types, key=lambda d: rank[d]))
 
 

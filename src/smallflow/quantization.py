@@ -9,7 +9,7 @@ from .ops.fake_quant_ops import (
     fake_quant_with_min_max_vars_per_channel,
     fake_quant_with_min_max_vars_per_channel_gradient,
 )
-from .ops.quantize_ops import quantize_and_dequantize
+from .ops.quantize_ops import dequantize, quantize, quantize_and_dequantize
 
 __all__ = [
     "fake_quant_with_min_max_args",
@@ -18,5 +18,7 @@ __all__ = [
     "fake_quant_with_min_max_vars_gradient",
     "fake_quant_with_min_max_vars_per_channel",
     "fake_quant_with_min_max_vars_per_channel_gradient",
+    "dequantize",
+    "quantize",
     "quantize_and_dequantize",
 ]

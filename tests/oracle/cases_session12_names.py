@@ -3,7 +3,9 @@ quantize_and_dequantize (signed and unsigned, given and measured ranges, narrow 
 rounding modes, per-axis ranges, float64, its pass-through gradient and its errors);
 tf.nn.dilation2d / erosion2d (strides, rates, padding, dtypes, both gradients, errors);
 tf.image.combined_non_max_suppression (shared and per-class boxes, thresholds, padding,
-clipping); tf.io.SparseFeature in parse_example / parse_single_example.
+clipping); tf.io.SparseFeature in parse_example / parse_single_example; tf.quantization's
+quantize and dequantize (every quantized dtype, mode and range kind TensorFlow 2.21 computes
+as TensorFlow 1.x: see docs/compatibility.md for the few it does not).
 
 Same rules as cases.py."""
 
@@ -212,3 +214,40 @@ SESSION12_NAMES_CASES += [
     Case(f"session12_names/sparse_feature/{kind}", _sparse_feature(kind))
     for kind in ("one_key", "two_keys", "sorted", "single", "mismatched")
 ]
+
+
+# -- quantize / dequantize --------------------------------------------------------------------
+
+_Q_X = [-7.0, -1.0, -0.5, -0.01, 0.0, 0.3, 1.0, 2.5, 5.99, 6.0, 9.0]
+_Q_RANGES = {"mixed": (-1.0, 6.0), "positive": (0.0, 6.0), "negative": (-6.0, -1.0),
+             "tiny": (0.0, 0.001), "symmetric": (-3.0, 3.0)}
+_Q_TYPES = ("quint8", "qint8", "quint16", "qint16")
+# TensorFlow 2.21 differs from TensorFlow 1.x's kernels here (oneDNN's 8-bit SCALED path is
+# not used for 16 bits or qint32; MIN_FIRST qint32 is computed in float32 there).
+_Q_SKIP = {("qint32", "MIN_FIRST"), ("qint32", "SCALED")}
+
+
+def _quantized(dtype, mode, low, high, dequantized):
+    def build(tf, np):
+        q = tf.quantization.quantize(tf.constant(np.array(_Q_X, "float32")), low, high,
+                                     getattr(tf, dtype), mode=mode)
+        if dequantized:
+            back = tf.quantization.dequantize(q.output, q.output_min, q.output_max, mode=mode)
+            return {"dequantized": back}
+        return {"output": q.output, "min": q.output_min, "max": q.output_max}
+
+    return build
+
+
+for _dtype in (*_Q_TYPES, "qint32"):
+    for _mode in ("MIN_COMBINED", "MIN_FIRST", "SCALED"):
+        if (_dtype, _mode) in _Q_SKIP:
+            continue
+        for _name, (_low, _high) in _Q_RANGES.items():
+            _case = f"session12_names/quantize/{_dtype}/{_mode}/{_name}"
+            SESSION12_NAMES_CASES.append(Case(_case, _quantized(_dtype, _mode, _low, _high,
+                                                                False)))
+            # Dequantizing MIN_FIRST rounds the range's minimum to a step: TensorFlow's
+            # float32 and double paths differ from each other in the last digits.
+            SESSION12_NAMES_CASES.append(Case(_case + "/dequantized", _quantized(
+                _dtype, _mode, _low, _high, True), rtol=2e-4 if _mode == "MIN_FIRST" else None))

@@ -160,7 +160,13 @@ def results(tmp_path_factory):
     return ours, theirs
 
 
+def _plain(array):
+    """A quantized value (a one-field structured array, qint8 ...) as its integers."""
+    return array.view(array.dtype[0]) if array.dtype.names else array
+
+
 def _compare_values(name, fetch, ours, theirs, rtol):
+    ours, theirs = _plain(ours), _plain(theirs)
     assert ours.shape == theirs.shape, f"{fetch}: value shape {ours.shape} != {theirs.shape}"
     if theirs.dtype == object or ours.dtype == object:
         assert ours.tolist() == theirs.tolist(), f"{fetch}: {ours!r} != {theirs!r}"
