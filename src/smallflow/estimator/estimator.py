@@ -9,6 +9,7 @@ continues and ``max_steps`` counts from zero, as in TensorFlow.
 
 import collections
 import copy
+import functools
 import inspect
 import os
 import tempfile
@@ -227,7 +228,7 @@ class Estimator:
         return path
 
     # -- building ------------------------------------------------------------------------------
-    def _call_input_fn(self, input_fn, mode, strategy=None):
+    def _call_input_fn(self, input_fn, mode):
         args = _accepted_args(input_fn)
         kwargs = {}
         if "mode" in args:
@@ -236,16 +237,28 @@ class Estimator:
             kwargs["params"] = self.params
         if "config" in args:
             kwargs["config"] = self.config
+        return self._split_input(input_fn(**kwargs))
+
+    def _input_with(self, strategy, input_fn, mode):
+        """``_call_input_fn``, inside ``strategy``'s scope when RunConfig names one (with
+        an ``input_context`` for an input_fn that asks for it), as TensorFlow does."""
         if strategy is None:
-            return self._split_input(input_fn(**kwargs))
-        # With RunConfig(train_distribute=...): inside the strategy's scope, and told about
-        # the replicas when the input_fn asks (its input_context argument).
-        if "input_context" in args:
+            return self._call_input_fn(input_fn, mode)
+        if "input_context" in _accepted_args(input_fn):
             from ..distribute import InputContext
 
-            kwargs["input_context"] = InputContext(1, 0, strategy.num_replicas_in_sync)
+            context = InputContext(1, 0, strategy.num_replicas_in_sync)
+            input_fn = functools.partial(input_fn, input_context=context)
         with strategy.scope():
-            return self._split_input(input_fn(**kwargs))
+            return self._call_input_fn(input_fn, mode)
+
+    def _model_with(self, strategy, features, labels, mode):
+        """``_call_model_fn``; with a strategy, once per replica in its replica context."""
+        if strategy is None:
+            return self._call_model_fn(features, labels, mode)
+        with strategy.scope(), strategy._scale_loss_for_estimator_enabled():
+            return strategy.extended.call_for_each_replica(
+                self._call_model_fn, args=(features, labels, mode))
 
     @staticmethod
     def _split_input(result):
@@ -256,13 +269,7 @@ class Estimator:
             return result[0], result[1]
         return result, None
 
-    def _call_model_fn(self, features, labels, mode, strategy=None):
-        if strategy is not None:
-            # model_fn runs once per replica (once), in the replica context, as TensorFlow's
-            # Estimator runs it under a distribution strategy.
-            with strategy.scope(), strategy._scale_loss_for_estimator_enabled():
-                return strategy.extended.call_for_each_replica(
-                    self._call_model_fn, args=(features, labels, mode))
+    def _call_model_fn(self, features, labels, mode):
         kwargs = {}
         args = self._model_fn_args
         if "labels" in args:
@@ -302,9 +309,9 @@ class Estimator:
                 return self
         with self._new_graph().as_default():
             global_step = training_util.get_or_create_global_step()
-            strategy = self._config.train_distribute
-            features, labels = self._call_input_fn(input_fn, ModeKeys.TRAIN, strategy)
-            spec = self._call_model_fn(features, labels, ModeKeys.TRAIN, strategy)
+            strategy = getattr(self._config, "train_distribute", None)
+            features, labels = self._input_with(strategy, input_fn, ModeKeys.TRAIN)
+            spec = self._model_with(strategy, features, labels, ModeKeys.TRAIN)
             _add_loss_summary(spec.loss)
             if self._warm_start_settings is not None:
                 from ..train.warm_starting import warm_start
@@ -376,9 +383,9 @@ class Estimator:
                              "running initialization to evaluate.")
         with self._new_graph().as_default():
             global_step = training_util.get_or_create_global_step()
-            strategy = self._config.eval_distribute
-            features, labels = self._call_input_fn(input_fn, ModeKeys.EVAL, strategy)
-            spec = self._call_model_fn(features, labels, ModeKeys.EVAL, strategy)
+            strategy = getattr(self._config, "eval_distribute", None)
+            features, labels = self._input_with(strategy, input_fn, ModeKeys.EVAL)
+            spec = self._model_with(strategy, features, labels, ModeKeys.EVAL)
             metric_ops = dict(spec.eval_metric_ops)
             if "loss" not in metric_ops:
                 metric_ops["loss"] = metrics.mean(spec.loss)
