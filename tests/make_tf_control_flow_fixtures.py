@@ -248,6 +248,34 @@ def _write_saved_model(out):
     np.savez(out / "saved_model.npz", x=feed["x:0"], y=value)
 
 
+def _write_variable_loop(out):
+    """A loop assigning a variable each iteration (its reference enters the loop's frame:
+    RefEnter) and a cond assigning it in one branch (RefSwitch); ``.meta`` + checkpoint. The
+    npz has TensorFlow's values of three runs made in order in one session."""
+    graph = tf.Graph()
+    with graph.as_default():
+        v = tf.Variable(1.0, name="v")
+        n = tf.placeholder(tf.int32, [], name="n")
+
+        def body(i):
+            with tf.control_dependencies([tf.assign_add(v, 2.0)]):
+                return i + 1
+
+        done = tf.while_loop(lambda i: i < n, body, [0], name="loop")
+        with tf.control_dependencies([done]):
+            tf.identity(v.read_value(), name="after")
+        flag = tf.placeholder(tf.bool, [], name="flag")
+        tf.identity(tf.cond(flag, lambda: tf.assign(v, 10.0), lambda: tf.identity(v)),
+                    name="picked")
+        saver = tf.train.Saver()
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            saver.save(sess, str(out / "variable_loop" / "model"))
+            values = [sess.run("after:0", {"n:0": 3}), sess.run("picked:0", {"flag:0": False}),
+                      sess.run("picked:0", {"flag:0": True})]
+    np.savez(out / "variable_loop.npz", values=np.array(values))
+
+
 def _write_functional(out):
     """The cond and loop of TensorFlow 2 (StatelessIf/StatelessWhile calling functions of the
     GraphDef's library), which smallflow refuses with a clear error."""
@@ -272,6 +300,8 @@ def main(argv):
     _write_training(out)
     if not (out / "saved_model").exists():
         _write_saved_model(out)
+    (out / "variable_loop").mkdir(exist_ok=True)
+    _write_variable_loop(out)
     _write_functional(out)
 
 

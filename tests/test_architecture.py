@@ -25,7 +25,7 @@ LAYERS = [
                     "ops.philox_samplers",  # its samplers (shuffle, multinomial...)
                     "ops.unicode_script_data"]),  # ICU's script table: data only
     ("registry", ["registry", "op_signature"]),
-    ("graph", ["graph", "graph_io", "graph_tf_form", "tf_op_attrs",
+    ("graph", ["graph", "graph_io", "graph_tf_form", "graph_tf_control_flow", "tf_op_attrs",
                "eager", "eager.tensor"]),  # eager execution's EagerTensor
     ("ops", ["ops.parsing_ops", "ops.sparse_tensor",
              "ops.io_ops",

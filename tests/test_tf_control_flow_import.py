@@ -66,6 +66,20 @@ def test_meta_graph_with_lstm_restores_and_trains_like_tensorflow():
     assert losses[2] < losses[0]
 
 
+def test_variable_assigned_in_a_loop_and_a_branch_is_read_after_the_assignments():
+    """RefEnter/RefSwitch carry the variable's reference; a read waits for the assignments
+    it depends on (TensorFlow: 1 + 3 * 2, then 7, then 10)."""
+    with np.load(FIXTURES / "variable_loop.npz") as arrays:
+        expected = arrays["values"]
+    saver = tf.train.import_meta_graph(str(FIXTURES / "variable_loop" / "model.meta"))
+    with tf.Session() as sess:
+        saver.restore(sess, str(FIXTURES / "variable_loop" / "model"))
+        values = [sess.run("after:0", {"n:0": 3}), sess.run("picked:0", {"flag:0": False}),
+                  sess.run("picked:0", {"flag:0": True})]
+    np.testing.assert_allclose(values, expected)
+    np.testing.assert_allclose(values, [7.0, 7.0, 10.0])
+
+
 def test_saved_model_with_cond_and_loop_loads_and_runs():
     with np.load(FIXTURES / "saved_model.npz") as arrays:
         x, expected = arrays["x"], arrays["y"]
@@ -99,6 +113,15 @@ def test_fetching_a_tensor_inside_a_loop_names_the_frame():
     with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError,
                                              match="inside the while loop frame 'grow/"):
         sess.run("grow/add:0", {"n:0": 2, "start:0": np.ones(1, np.float32)})
+
+
+def test_a_fed_tensor_fetched_with_a_cond_result_is_the_value_fed():
+    _import("cond_placeholder")
+    x = np.arange(3, dtype=np.float32).reshape(1, 3)
+    with tf.Session() as sess:
+        fed, y = sess.run(["x:0", "y:0"], {"x:0": x, "flag:0": True})
+    np.testing.assert_array_equal(fed, x)
+    np.testing.assert_allclose(y, x * 2 + 1)
 
 
 def test_plans_without_the_primitives_stay_compiled(monkeypatch):

@@ -99,16 +99,24 @@ class DataflowProgram:
         self.n_inputs = {}
         self.n_controls = {}
         self.fed_inputs = []
+        # (position, variable op) of inputs that read a variable: read when the op runs
+        self.variable_reads = {}
         for op in self.ops:
             inputs = self._data_inputs(op)
             self.n_inputs[op] = len(inputs)
+            if op.type not in _PASSING_REFS:
+                reads = [(i, var) for i, t in enumerate(inputs)
+                         if t not in fed and (var := _variable_of(t)) is not None]
+                if reads:
+                    self.variable_reads[op] = reads
             for position, tensor in enumerate(inputs):
                 if tensor in fed:
                     self.fed_inputs.append((op, position, tensor))
                 else:
                     self.consumers[tensor.op][tensor.value_index].append((op, position))
-            self.n_controls[op] = len(op.control_inputs)
-            for dep in op.control_inputs:
+            controls = self._control_inputs(op)
+            self.n_controls[op] = len(controls)
+            for dep in controls:
                 self.controls[dep].append(op)
         fed_consumers = {op for op, _, _ in self.fed_inputs}
         self.sources = [op for op in self.ops if (self.n_inputs[op] == 0 or op in fed_consumers)
@@ -119,6 +127,12 @@ class DataflowProgram:
             if op.type in _EXITS:
                 self.exits_of.setdefault(self.frame_of[op], []).append(op)
         self.fetched = {e for e in elements if isinstance(e, Tensor)}
+
+    def _control_inputs(self, op):
+        # An op whose outputs are all fed has run as far as the run is concerned (a
+        # placeholder fed, waited on by a control edge).
+        return [dep for dep in op.control_inputs
+                if not (dep.outputs and all(t in self.fed for t in dep.outputs))]
 
     def _data_inputs(self, op):
         return op.inputs[1:] if op.type in self.ref_writers else op.inputs
@@ -134,7 +148,7 @@ class DataflowProgram:
                 continue
             seen.add(op)
             order.append(op)
-            stack.extend(op.control_inputs)
+            stack.extend(self._control_inputs(op))
             stack.extend(t.op for t in self._data_inputs(op) if t not in fed)
         return order
 
@@ -170,6 +184,19 @@ class DataflowProgram:
         for op in self.ops:
             frame_of.setdefault(op, "")
         return frame_of
+
+
+# Ops that pass a variable's reference on (TF1 control flow of a ref-typed value).
+_PASSING_REFS = frozenset({"RefEnter", "RefSwitch", "RefIdentity", "RefMerge", "RefExit",
+                           "RefNextIteration", "VariableV2"})
+
+
+def _variable_of(tensor):
+    """The VariableV2 op whose reference ``tensor`` is (through Ref* ops), or None."""
+    op = tensor.op
+    while op.type in _PASSING_REFS and op.type != "VariableV2" and op.inputs:
+        op = op.inputs[0].op
+    return op if op.type == "VariableV2" else None
 
 
 def _text(value):
@@ -291,14 +318,19 @@ class _Run:
         elif op_type in _FORWARDERS:
             outputs = [values[0]]
         else:
+            reads = self.program.variable_reads.get(op)
+            if reads:
+                # A reference read when its consumer runs, as in TensorFlow 1.x: the value
+                # after the assignments this op waited for.
+                for position, var in reads:
+                    values[position] = self._call(var, [])[0]
             outputs = self._call(op, values)
         self._propagate(op, frame, iteration, outputs, False)
 
     def _call(self, op, values):
         try:
-            kernel = self.program.kernel_for(op)
-            with np.errstate(all="ignore"):
-                result = kernel(*values)
+            # (NumPy's warnings are off: the plan's step runs under np.errstate, see _Plan)
+            result = self.program.kernel_for(op)(*values)
         except errors.OpError as err:
             if err.op is not None:
                 raise
@@ -381,6 +413,9 @@ def make_function(elements, fed_tensors, kernel_for, ref_writers):
 
     def run(*feed_values):
         results = _Run(program).run(feed_values)
+        for tensor, value in zip(program.fed_tensors, feed_values):
+            if tensor in program.fetched:
+                results[tensor] = value  # a fed tensor fetched: the value fed
         values = []
         for index, tensor in enumerate(tensors):
             value = results.get(tensor, DEAD)

@@ -28,6 +28,8 @@ _BOOL_OUTPUT = frozenset({
     "IsVariableInitialized", "StaticRegexFullMatch", "RegexFullMatch",
 })
 _NO_OUTPUT = frozenset({"NoOp", "Assert", "SaveV2", "Save"})
+_REF_FORWARDERS = frozenset({"Identity", "RefIdentity", "Enter", "RefEnter", "Switch",
+                             "RefSwitch"})
 # TensorFlow 2's control flow: ops calling functions of the GraphDef's library.
 _FUNCTIONAL_CONTROL_FLOW = frozenset({"If", "StatelessIf", "While", "StatelessWhile", "Case",
                                       "StatelessCase"})
@@ -129,7 +131,8 @@ def _assign(node, inputs, attrs, name):
     from .ops import state_ops
 
     ref = inputs[0].op
-    while ref.type == "Identity" and ref.inputs:
+    # TF1 control flow passes the reference on (into a loop's frame, a cond's branch).
+    while ref.type in _REF_FORWARDERS and ref.inputs:
         ref = ref.inputs[0].op
     if ref.type != "VariableV2":
         raise ValueError(f"Node '{node.name}' ({node.op}) assigns to {ref.name}, which is "

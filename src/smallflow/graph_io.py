@@ -18,7 +18,7 @@ import os
 
 import numpy as np
 
-from . import dtypes, graph_tf_form, tb_protos, tensor_util
+from . import dtypes, graph_tf_control_flow, graph_tf_form, tb_protos, tensor_util
 from .atomic_files import open_temporary
 from .tensor_shape import TensorShape
 
@@ -243,11 +243,15 @@ def as_graph_def(graph, from_version=None, add_shapes=False):
     with graph._lock:
         ops = graph.get_operations()
     renamed = {}
+    written = []
     for op in ops:
         if from_version is None or op._id > from_version:
             nodes, moved = graph_tf_form.rewrite(op, node_def(op, add_shapes))
             graph_def.node.extend(nodes)
             renamed.update(moved)
+            written.append(op)
+    # smallflow's conds and loops in TensorFlow 1.x's form (graph_tf_control_flow.py)
+    renamed.update(graph_tf_control_flow.lower(graph_def, written))
     graph_tf_form.repoint(graph_def.node, renamed)
     return graph_def
 

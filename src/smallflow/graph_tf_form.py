@@ -30,6 +30,8 @@ ORIGINAL_OP = "_sf_op"
 ORIGINAL_INPUT = "_sf_input"
 
 _HANDLE_PREFIX = "HandleTensorArray"
+# Ops taking a list of inputs, with the number of inputs that are not in the list.
+_LIST_INPUT_OPS = {"ConcatV2": 1, "Concat": 1, "Pack": 0, "AddN": 0}
 _REDUCTIONS = frozenset({"Sum", "Mean", "Max", "Min", "Prod", "All", "Any"})
 
 
@@ -294,6 +296,10 @@ def rewrite(op, node):
         # TensorFlow's handle-passing TensorArray ops, imported under another type
         # (ops/tf1_control_flow_ops.py): written back as TensorFlow's.
         _replace(node, op.type[len("Handle"):], list(node.input), [])
+    fixed = _LIST_INPUT_OPS.get(op.type)
+    if fixed is not None and "N" not in node.attr:
+        # TensorFlow's op takes its list of inputs with the count N (smallflow's has no N).
+        node.attr["N"].i = len(_split_inputs(node)[0]) - fixed
     writer = _Writer(node)
     renamed = handler(op, node, writer) if handler is not None else None
     _move_foreign_attrs(node)

@@ -10,6 +10,7 @@ and compute the same values. Skipped without ``SMALLFLOW_ORACLE_PYTHON``.
 import os
 import pathlib
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -19,6 +20,10 @@ import smallflow as tf
 HERE = pathlib.Path(__file__).resolve().parent
 TESTS = HERE.parent
 ORACLE_PYTHON = os.environ.get("SMALLFLOW_ORACLE_PYTHON")
+sys.path.insert(0, str(TESTS))
+
+from control_flow_export_cases import CASES, write_frozen  # noqa: E402
+
 FROZEN = ("cond_placeholder", "nested_cond", "while_counter", "cond_in_loop",
           "lstm_dynamic_rnn", "map_fn_rows", "layers_training_flag")
 
@@ -43,6 +48,30 @@ for path in sorted(folder.glob("*.pb")):
                         if k.startswith(run + "/feed/")}
                 got[key] = sess.run(fetch, feed)
     np.savez(folder / (path.stem + ".tf.npz"), **got)
+"""
+
+
+_RESTORE_IN_TENSORFLOW = """
+import pathlib, sys
+import numpy as np
+import tensorflow.compat.v1 as tf
+tf.disable_v2_behavior()
+folder = pathlib.Path(sys.argv[1])
+with np.load(folder / "rnn.npz") as arrays:
+    x = arrays["x"]
+got = {}
+with tf.Graph().as_default():
+    saver = tf.train.import_meta_graph(str(folder / "rnn" / "model.meta"))
+    with tf.Session() as sess:
+        saver.restore(sess, str(folder / "rnn" / "model"))
+        got["meta"] = sess.run("probs:0", {"inputs:0": x})
+with tf.Graph().as_default():
+    with tf.Session() as sess:
+        meta = tf.saved_model.loader.load(sess, ["serve"], str(folder / "saved_model"))
+        signature = meta.signature_def["serving_default"]
+        got["saved_model"] = sess.run(signature.outputs["probs"].name,
+                                      {signature.inputs["inputs"].name: x})
+np.savez(folder / "rnn.tf.npz", **got)
 """
 
 
@@ -122,3 +151,59 @@ def test_imported_graphs_written_back_by_smallflow_run_in_tensorflow(written, tm
             for key in arrays.files:
                 np.testing.assert_allclose(arrays[key], stored[key], rtol=1e-5, atol=1e-6,
                                            err_msg=f"{name} {key}")
+
+
+@pytest.fixture(scope="module")
+def oracle():
+    if not ORACLE_PYTHON:
+        pytest.skip("TensorFlow oracle not configured: set SMALLFLOW_ORACLE_PYTHON to a Python "
+                    "with tensorflow-cpu installed (see README, 'TensorFlow oracle')")
+    return ORACLE_PYTHON
+
+
+def _tensorflow_runs(script_text, folder):
+    script = folder / "run_in_tensorflow.py"
+    script.write_text(script_text)
+    result = subprocess.run([ORACLE_PYTHON, str(script), str(folder)], capture_output=True,
+                            text=True, env=_env(), timeout=1200)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_smallflows_conds_and_loops_run_in_tensorflow(oracle, tmp_path):
+    """smallflow's If/While (and value TensorArrays) frozen by convert_variables_to_constants
+    and written in TensorFlow 1.x's form: TensorFlow computes smallflow's values."""
+    expected = {case.__name__: write_frozen(tf, case, tmp_path)[1] for case in CASES}
+    _tensorflow_runs(_RUN_IN_TENSORFLOW, tmp_path)
+    for name, arrays in expected.items():
+        with np.load(tmp_path / f"{name}.tf.npz") as got:
+            assert sorted(got.files) == sorted(k for k in arrays if "/fetch/" in k)
+            for key in got.files:
+                np.testing.assert_allclose(got[key], arrays[key], rtol=1e-5, atol=1e-6,
+                                           err_msg=f"{name} {key}")
+
+
+def test_smallflows_rnn_meta_graph_and_saved_model_run_in_tensorflow(oracle, tmp_path):
+    """A dynamic_rnn classifier saved by smallflow (.meta + checkpoint, and a SavedModel)
+    restores in TensorFlow and predicts smallflow's probabilities."""
+    x_value = np.random.default_rng(3).normal(size=(4, 5, 3)).astype(np.float32)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 5, 3], name="inputs")
+        cell = tf.nn.rnn_cell.GRUCell(4)
+        _, state = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+        probs = tf.nn.softmax(tf.layers.dense(state, 3, name="head"), name="probs")
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            expected = sess.run(probs, {x: x_value})
+            tf.train.Saver().save(sess, str(tmp_path / "rnn" / "model"))
+            builder = tf.saved_model.builder.SavedModelBuilder(str(tmp_path / "saved_model"))
+            signature = tf.saved_model.signature_def_utils.predict_signature_def(
+                {"inputs": x}, {"probs": probs})
+            builder.add_meta_graph_and_variables(
+                sess, ["serve"], signature_def_map={"serving_default": signature})
+            builder.save()
+    np.savez(tmp_path / "rnn.npz", x=x_value)
+    _tensorflow_runs(_RESTORE_IN_TENSORFLOW, tmp_path)
+    with np.load(tmp_path / "rnn.tf.npz") as got:
+        for form in ("meta", "saved_model"):
+            np.testing.assert_allclose(got[form], expected, rtol=1e-5, atol=1e-6,
+                                       err_msg=form)
