@@ -1,6 +1,8 @@
 """Session 12 (lead): TensorFlow 1.x behaviours found missing by the lead."""
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import smallflow as tf
 
@@ -369,3 +371,61 @@ def test_recompute_grad_and_the_jit_scope_keep_values_and_gradients():
     np.testing.assert_allclose(got, np.sin([1.0, 2.0]) * [1.0, 2.0], rtol=1e-6)
     np.testing.assert_allclose(got_grad, np.cos([1.0, 2.0]) * [1.0, 2.0] + np.sin([1.0, 2.0]),
                                rtol=1e-6)
+
+
+# -- convolutions with wide filters over few output pixels (character CNNs) -----------------
+
+def _naive_conv(x, w, stride, padding, g=None):
+    """Reference NHWC/HWIO cross-correlation in float64 with TensorFlow's SAME padding; with
+    an output gradient ``g``, the input and filter gradients instead."""
+    n, h, width, _ = x.shape
+    kh, kw, _, out_c = w.shape
+    if padding == "VALID":
+        oh, ow = (h - kh) // stride + 1, (width - kw) // stride + 1
+        top = left = 0
+    else:
+        oh, ow = -(-h // stride), -(-width // stride)
+        top = max((oh - 1) * stride + kh - h, 0) // 2
+        left = max((ow - 1) * stride + kw - width, 0) // 2
+    xp = np.zeros((n, max(h, (oh - 1) * stride + kh) + top, max(width, (ow - 1) * stride + kw)
+                   + left, x.shape[3]))
+    xp[:, top:top + h, left:left + width] = x
+    out = np.zeros((n, oh, ow, out_c))
+    dxp, dw = np.zeros_like(xp), np.zeros_like(w)
+    for i in range(oh):
+        for j in range(ow):
+            rows, cols = slice(i * stride, i * stride + kh), slice(j * stride, j * stride + kw)
+            out[:, i, j] = np.tensordot(xp[:, rows, cols], w, axes=3)
+            if g is not None:
+                dxp[:, rows, cols] += np.tensordot(g[:, i, j], w, axes=([1], [3]))
+                dw += np.tensordot(xp[:, rows, cols], g[:, i, j], axes=([0], [0]))
+    if g is not None:
+        return dxp[:, top:top + h, left:left + width], dw
+    return out
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 3), st.integers(1, 4), st.integers(3, 9), st.integers(2, 12),
+       st.integers(1, 3), st.integers(1, 2), st.sampled_from(["VALID", "SAME"]),
+       st.integers(0, 2**16))
+def test_wide_filters_over_few_pixels_convolve_and_differentiate(n, c, h, kw, out_c, stride,
+                                                                  padding, seed):
+    rng = np.random.RandomState(seed)
+    width = kw + rng.randint(0, 3)
+    kh = rng.randint(1, h + 1)
+    x_value = rng.randn(n, h, width, c)
+    w_value = rng.randn(kh, kw, c, out_c)
+    g_value = None
+    with tf.Graph().as_default():
+        x = tf.constant(x_value, tf.float64)
+        w = tf.constant(w_value, tf.float64)
+        y = tf.nn.conv2d(x, w, [1, stride, stride, 1], padding)
+        g_value = rng.randn(*y.shape.as_list())
+        gx, gw = tf.gradients(y, [x, w], grad_ys=tf.constant(g_value))
+        with tf.Session() as sess:
+            got_y, got_gx, got_gw = sess.run([y, gx, gw])
+    np.testing.assert_allclose(got_y, _naive_conv(x_value, w_value, stride, padding),
+                               rtol=1e-9, atol=1e-9)
+    want_gx, want_gw = _naive_conv(x_value, w_value, stride, padding, g_value)
+    np.testing.assert_allclose(got_gx, want_gx, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(got_gw, want_gw, rtol=1e-9, atol=1e-9)

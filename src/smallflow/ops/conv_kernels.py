@@ -76,8 +76,13 @@ _BLOCK_BYTES = 2 * 2**20
 # The stride-1 input gradient is a convolution (see _backprop_input_full) from this many input
 # channels on: its product then has that many columns; fewer starve the matrix product.
 _FULL_CONV_MIN_CHANNELS = 8
-# Inputs with at most this many channels get their column matrices built transposed.
+# Inputs with at most this many channels get their column matrices built transposed...
 _FEW_CHANNELS = 4
+# ... when a tap's plane (output pixels x channels of one example) has at least this many
+# elements: that path makes one copy per tap and block, and a wide filter over few output
+# pixels (a character CNN's [20, 256] filter on a [100, 256] one-channel input: 5,120 taps of
+# 81 pixels) would make millions of tiny copies (12 s for one forward pass instead of 0.2 s).
+_FEW_CHANNELS_MIN_PLANE = 256
 _FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 
 
@@ -347,7 +352,7 @@ def _im2col_blocks(xp, geo):
     ``cols`` lives in a shared work buffer: it is only valid until the next one is produced.
     """
     n, _, _, c = xp.shape
-    if c <= _FEW_CHANNELS:
+    if c <= _FEW_CHANNELS and geo.out_h * geo.out_w * c >= _FEW_CHANNELS_MIN_PLANE:
         yield from _im2col_t_blocks(xp, geo)
         return
     blocks, buffer = _column_blocks(n, geo, c, xp.dtype)
@@ -595,9 +600,18 @@ def _backprop_input_col2im(input_shape, w, grad, geo):
         grad_rows = grad[block].reshape(count * pixels, out_c)
         np.matmul(grad_rows, w_rows_t, out=dcols.reshape(count * pixels, depth))
         target = dxp[block]
-        for i in range(geo.kh):
-            for j in range(geo.kw):
-                target[:, geo.rows(i), geo.cols(j)] += dcols[:, :, :, i, j]
+        if geo.kh * geo.kw <= pixels:
+            for i in range(geo.kh):
+                for j in range(geo.kw):
+                    target[:, geo.rows(i), geo.cols(j)] += dcols[:, :, :, i, j]
+            continue
+        # A filter with more taps than there are output pixels (a wide filter over a short
+        # input): each output pixel's whole window is added back at once instead.
+        for oh in range(geo.out_h):
+            top = oh * geo.sh
+            for ow in range(geo.out_w):
+                left = ow * geo.sw
+                target[:, top:top + geo.kh, left:left + geo.kw] += dcols[:, oh, ow]
     return _result_from(dxp, input_shape, geo)
 
 
