@@ -4,6 +4,7 @@
 from ..train import session_run_hook as _hooks
 from ..train.session_run_hook import *  # noqa: F403
 from . import experimental, export, inputs, tpu
+from .boosted_trees import BoostedTreesClassifier, BoostedTreesRegressor
 from .canned import (
     DNNClassifier,
     DNNLinearCombinedClassifier,
@@ -26,6 +27,8 @@ from .training import EvalSpec, TrainSpec, train_and_evaluate
 __all__ = [
     *_hooks.__all__,
     "BaselineClassifier",
+    "BoostedTreesClassifier",
+    "BoostedTreesRegressor",
     "WarmStartSettings",
     "BestExporter",
     "Exporter",
