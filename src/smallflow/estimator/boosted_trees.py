@@ -349,10 +349,11 @@ class _BoostedTreesBase(Estimator):
             with name_scope("boosted_trees"):
                 ensemble = _ensemble_variable()
                 feature_list, _, _ = _column_features(features, columns)
-                logits, _ = make_op("SmallflowBoostedTreesPredict", [ensemble.value()] + feature_list,
+                inputs = [ensemble.value(), *feature_list]
+                logits, _ = make_op("SmallflowBoostedTreesPredict", inputs,
                                     [dtypes.float32, dtypes.int32], name="predict").outputs
-                paths = make_op("SmallflowBoostedTreesDebugPaths", [ensemble.value()] + feature_list,
-                                [dtypes.string], name="debug").outputs[0]
+                paths = make_op("SmallflowBoostedTreesDebugPaths", inputs, [dtypes.string],
+                                name="debug").outputs[0]
             if classifier:
                 spec = canned._classifier_spec(features, None, ModeKeys.PREDICT, logits, 2,
                                                None, **spec_args)
