@@ -1141,3 +1141,29 @@ ROWS.update({  # quantize / dequantize (session 12, names)
     "QuantizeV2": _row("T", _quantized),
     "Dequantize": _row("T", _quantized),
 })
+
+
+def _boosted_trees(op_type, out_types, *inputs):
+    """The BoostedTrees estimators' ops on an empty ensemble and one int32 feature."""
+    from smallflow.estimator import boosted_trees
+
+    hparams = boosted_trees._TreeHParams(1, 2, 0.1, 0.0, 0.0, 0.0, 0.0, False, "none")
+    attrs = {"hparams": hparams, "bucket_sizes": [2], "train_in_memory": True,
+             "n_batches_per_layer": 1}
+    ensemble = tf.constant(b"")
+    feature = tf.constant([0, 1])
+    op = make_op(op_type, [ensemble, *inputs, feature], out_types, attrs)
+    return list(op.outputs)
+
+
+ROWS.update({  # tf.estimator.BoostedTrees* (session 12)
+    "SmallflowBoostedTreesPredict": _row(None, lambda dt: _boosted_trees(
+        "SmallflowBoostedTreesPredict", [tf.float32, tf.int32])),
+    "SmallflowBoostedTreesDebugPaths": _row(None, lambda dt: _boosted_trees(
+        "SmallflowBoostedTreesDebugPaths", [tf.string])),
+    "SmallflowBoostedTreesUpdate": _row(None, lambda dt: _boosted_trees(
+        "SmallflowBoostedTreesUpdate", [tf.string], tf.constant([0, 0]),
+        tf.constant([[0.5], [-0.5]]), tf.constant([[0.25], [0.25]]))),
+    "SmallflowBoostedTreesStates": _row(None, lambda dt: list(make_op(
+        "SmallflowBoostedTreesStates", [tf.constant(b"")], [tf.int32] * 3).outputs)),
+})

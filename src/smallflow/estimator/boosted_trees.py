@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import dtypes, feature_column, train
 from ..graph import convert_to_tensor, name_scope
+from ..op_signature import signature, type_list
 from ..ops import array_ops, control_flow_ops, math_ops
 from ..ops.common import make_op
 from ..registry import NotDifferentiable, register_op
@@ -45,8 +46,11 @@ def _predict_kernel(attrs, *state):
     return predict
 
 
+_FEATURES = type_list((dtypes.int32,))
 register_op("SmallflowBoostedTreesPredict", _predict_kernel,
-            lambda op: [TensorShape([None, 1]), TensorShape([None])])
+            lambda op: [TensorShape([None, 1]), TensorShape([None])],
+            signature=signature("ensemble: string, features: Tfeatures -> logits: float32, "
+                                "node_ids: int32", Tfeatures=_FEATURES))
 NotDifferentiable("SmallflowBoostedTreesPredict")
 
 
@@ -59,7 +63,9 @@ def _states_kernel(attrs, *state):
 
 
 register_op("SmallflowBoostedTreesStates", _states_kernel,
-            lambda op: [TensorShape([]), TensorShape([]), TensorShape([])])
+            lambda op: [TensorShape([]), TensorShape([]), TensorShape([])],
+            signature=signature("ensemble: string -> num_trees: int32, "
+                                "num_finalized_trees: int32, num_attempted_layers: int32"))
 NotDifferentiable("SmallflowBoostedTreesStates")
 
 
@@ -129,7 +135,10 @@ def _update_kernel(attrs, *state):
 
 
 register_op("SmallflowBoostedTreesUpdate", _update_kernel, lambda op: [TensorShape([])],
-            stateful=True)
+            stateful=True,
+            signature=signature("ensemble: string, node_ids: int32, gradients: float32, "
+                                "hessians: float32, features: Tfeatures -> ensemble_out: "
+                                "string", Tfeatures=_FEATURES))
 NotDifferentiable("SmallflowBoostedTreesUpdate")
 
 
@@ -146,7 +155,9 @@ def _debug_kernel(attrs, *state):
     return debug
 
 
-register_op("SmallflowBoostedTreesDebugPaths", _debug_kernel, lambda op: [TensorShape([None])])
+register_op("SmallflowBoostedTreesDebugPaths", _debug_kernel, lambda op: [TensorShape([None])],
+            signature=signature("ensemble: string, features: Tfeatures -> paths: string",
+                                Tfeatures=_FEATURES))
 NotDifferentiable("SmallflowBoostedTreesDebugPaths")
 
 
