@@ -79,11 +79,12 @@ def _update_kernel(attrs, *state):
     def layer_stats(node_ids, gradients, hessians, features):
         stats = []
         for feature, buckets in zip(features, bucket_sizes, strict=True):
-            summary = np.zeros((max_splits, buckets, 2), np.float32)
+            # TensorFlow's kernel sums each bucket in double precision, then stores float32.
+            summary = np.zeros((max_splits, buckets, 2), np.float64)
             keep = (node_ids >= 0) & (node_ids < max_splits)
             np.add.at(summary, (node_ids[keep], feature[keep], 0), gradients[keep])
             np.add.at(summary, (node_ids[keep], feature[keep], 1), hessians[keep])
-            stats.append(summary)
+            stats.append(summary.astype(np.float32))
         return stats
 
     def grow(grower, stats):
@@ -168,7 +169,7 @@ def _column_features(features, columns):
     """Bucket ids (int32 ``[batch]``) per feature id, their bucket counts and names: a
     bucketized column is one feature; an indicator column is one two-bucket feature per
     category, all named after the categorical column (TensorFlow's mapping)."""
-    tensors, sizes, names = [], [], []
+    tensors, sizes, names, kinds = [], [], [], []
     for column in columns:
         if isinstance(column, feature_column._BucketizedColumn):
             if column.source_column.shape not in ((1,), ()):
@@ -179,16 +180,24 @@ def _column_features(features, columns):
             tensors.append(math_ops.cast(math_ops.argmax(dense, 1), dtypes.int32))
             sizes.append(column.num_buckets)
             names.append(column.name)
+            kinds.append("bucketized")
         elif isinstance(column, feature_column._IndicatorColumn):
             dense = math_ops.cast(feature_column.input_layer(features, [column]), dtypes.int32)
             for index in range(column.categorical_column.num_buckets):
                 tensors.append(dense[:, index])
                 sizes.append(2)
                 names.append(column.categorical_column.name)
+                kinds.append("indicator")
         else:
             raise ValueError(f"BoostedTrees takes bucketized_column and indicator_column "
                              f"feature columns; got {column!r} (bucketize numeric columns "
                              f"with tf.feature_column.bucketized_column)")
+    # TensorFlow 1.15 gathers every bucketized feature's statistics over as many buckets as
+    # the largest bucketized column has (at least 2); the extra buckets stay empty.
+    widest = max([2] + [size for size, column in zip(sizes, kinds, strict=True)
+                        if column == "bucketized"])
+    sizes = [widest if kind == "bucketized" else size
+             for size, kind in zip(sizes, kinds, strict=True)]
     return tensors, sizes, names
 
 
