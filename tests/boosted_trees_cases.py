@@ -23,6 +23,34 @@ CASES = {
 }
 
 
+# Trained by TensorFlow's own V1 kernels (the ones TensorFlow 1.15's estimator calls:
+# MakeStatsSummary, CalculateBestGainsPerFeature, UpdateEnsemble), driven as the 1.15 model_fn
+# drives them: one deep tree on more data, where the estimator of TensorFlow 2.8 (V2 kernels)
+# would break float ties otherwise.
+V1_KERNEL_CASE = {"n_train": 500, "n_trees": 1, "max_depth": 6}
+AGE_BOUNDARIES = [10.0, 20.0, 30.0, 40.0, 50.0, 60.0]
+FARE_BOUNDARIES = [5.0, 10.0, 20.0, 40.0, 80.0]
+
+
+def bucket_ids(data):
+    """The int32 bucket ids of each feature id (the columns sorted by name, one feature per
+    category of an indicator column), as the estimator feeds them to the kernels."""
+    ids = [np.searchsorted(AGE_BOUNDARIES, data["age"], side="right")]
+    ids += [data["alone"] == value for value in ("y", "n")]
+    ids += [data["class"] == value for value in ("First", "Second", "Third")]
+    ids.append(np.searchsorted(FARE_BOUNDARIES, data["fare"], side="right"))
+    ids += [data["parch"] == value for value in range(4)]
+    ids += [data["sex"] == value for value in ("male", "female")]
+    return [np.asarray(values, np.int32) for values in ids]
+
+
+def v1_kernel_data():
+    rng = np.random.RandomState(0)
+    train = _data(rng, V1_KERNEL_CASE["n_train"], "classifier")
+    evaluation = _data(rng, 60, "classifier")
+    return train, evaluation
+
+
 def _data(rng, n, kind):
     data = {"sex": rng.choice(["male", "female"], n),
             "class": rng.choice(["First", "Second", "Third"], n),
@@ -43,9 +71,8 @@ def columns(tf):
                                     ("class", ["First", "Second", "Third"]),
                                     ("alone", ["y", "n"]))]
     cols.append(fc.indicator_column(fc.categorical_column_with_identity("parch", 4)))
-    cols.append(fc.bucketized_column(fc.numeric_column("age"),
-                                     [10.0, 20.0, 30.0, 40.0, 50.0, 60.0]))
-    cols.append(fc.bucketized_column(fc.numeric_column("fare"), [5.0, 10.0, 20.0, 40.0, 80.0]))
+    cols.append(fc.bucketized_column(fc.numeric_column("age"), AGE_BOUNDARIES))
+    cols.append(fc.bucketized_column(fc.numeric_column("fare"), FARE_BOUNDARIES))
     return cols
 
 

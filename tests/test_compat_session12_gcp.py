@@ -57,6 +57,25 @@ def test_boosted_trees_make_tensorflows_trees_more_settings(name, tmp_path):
     _check_against_tensorflow(name, tmp_path)
 
 
+def test_boosted_trees_grow_the_tree_tensorflow_1_15_kernels_grow(tmp_path):
+    """A depth-6 tree on 500 rows against TensorFlow's V1 kernels (the ones the 1.15
+    estimator calls): statistics summed as the kernel sums them, the same splits."""
+    expected = json.loads((FIXTURES / "v1_kernels_deep_tree.json").read_text())
+    (train_x, train_y), (eval_x, eval_y) = boosted_trees_cases.v1_kernel_data()
+    settings = boosted_trees_cases.V1_KERNEL_CASE
+
+    def input_fn(x, y, epochs=None):
+        return lambda: tf.data.Dataset.from_tensor_slices((dict(x), y)).repeat(epochs).batch(
+            len(y))
+
+    estimator = tf.estimator.BoostedTreesClassifier(
+        boosted_trees_cases.columns(tf), n_batches_per_layer=1, model_dir=str(tmp_path),
+        n_trees=settings["n_trees"], max_depth=settings["max_depth"])
+    estimator.train(input_fn(train_x, train_y))
+    logits = [p["logits"][0] for p in estimator.predict(input_fn(eval_x, eval_y, 1))]
+    np.testing.assert_allclose(logits, expected["predictions"], atol=1e-6)
+
+
 def _one_column():
     fc = tf.feature_column
     return [fc.bucketized_column(fc.numeric_column("x"), [0.0])]
