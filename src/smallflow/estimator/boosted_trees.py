@@ -325,7 +325,7 @@ class _BoostedTreesBase(Estimator):
                                 n_batches_per_layer, train_in_memory, classifier, spec_args)
 
         super().__init__(model_fn=model_fn, model_dir=model_dir, config=config)
-        _, _, self._names_for_feature_id = _names_only(columns)
+        _, _, self._feature_col_names = _names_only(columns)
 
     def _trained_ensemble(self):
         from ..train import checkpoint_utils
@@ -343,7 +343,7 @@ class _BoostedTreesBase(Estimator):
     def experimental_feature_importances(self, normalize=False):
         """Gain-based importances: an OrderedDict of feature column name -> summed split
         gain, largest first (normalized to sum 1 with ``normalize``)."""
-        names = self._names_for_feature_id
+        names = self._feature_col_names
         importances = self._trained_ensemble().importances(len(names))
         if normalize:
             if np.any(importances < 0):
@@ -388,7 +388,7 @@ class _BoostedTreesBase(Estimator):
         keys = None if predict_keys is None else [*predict_keys, "_debug_paths"]
         activation = ((lambda v: 1.0 / (1.0 + np.exp(-np.asarray(v)))) if classifier
                       else np.asarray)
-        names = self._names_for_feature_id
+        names = self._feature_col_names
         for prediction in explainer.predict(input_fn, predict_keys=keys, hooks=hooks,
                                             checkpoint_path=checkpoint_path):
             import ast
