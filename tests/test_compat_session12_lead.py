@@ -429,3 +429,21 @@ def test_wide_filters_over_few_pixels_convolve_and_differentiate(n, c, h, kw, ou
     want_gx, want_gw = _naive_conv(x_value, w_value, stride, padding, g_value)
     np.testing.assert_allclose(got_gx, want_gx, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(got_gw, want_gw, rtol=1e-9, atol=1e-9)
+
+
+def test_a_character_cnns_filter_spanning_the_whole_embedding():
+    # [5, 256] taps over a one-channel [7, 257] input: 1,280 taps and 3 x 2 output pixels, the
+    # row-major columns and the window-by-window input gradient.
+    rng = np.random.RandomState(11)
+    x_value = rng.randn(2, 7, 257, 1)
+    w_value = rng.randn(5, 256, 1, 3)
+    x = tf.constant(x_value)
+    w = tf.constant(w_value)
+    y = tf.nn.conv2d(x, w, [1, 1, 1, 1], "VALID")
+    g_value = rng.randn(2, 3, 2, 3)
+    gx, gw = tf.gradients(y, [x, w], grad_ys=tf.constant(g_value))
+    got_y, got_gx, got_gw = _run_initialized([y, gx, gw])
+    np.testing.assert_allclose(got_y, _naive_conv(x_value, w_value, 1, "VALID"), rtol=1e-9)
+    want_gx, want_gw = _naive_conv(x_value, w_value, 1, "VALID", g_value)
+    np.testing.assert_allclose(got_gx, want_gx, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(got_gw, want_gw, rtol=1e-9, atol=1e-12)

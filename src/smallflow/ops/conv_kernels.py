@@ -78,10 +78,12 @@ _BLOCK_BYTES = 2 * 2**20
 _FULL_CONV_MIN_CHANNELS = 8
 # Inputs with at most this many channels get their column matrices built transposed...
 _FEW_CHANNELS = 4
-# ... when a tap's plane (output pixels x channels of one example) has at least this many
-# elements: that path makes one copy per tap and block, and a wide filter over few output
-# pixels (a character CNN's [20, 256] filter on a [100, 256] one-channel input: 5,120 taps of
-# 81 pixels) would make millions of tiny copies (12 s for one forward pass instead of 0.2 s).
+# ... unless the filter has more taps than this and a tap's plane (output pixels x channels
+# of one example) fewer elements than _FEW_CHANNELS_MIN_PLANE: that path makes one copy per
+# tap and block, and a wide filter over few output pixels (a character CNN's [20, 256]
+# filter on a [100, 256] one-channel input: 5,120 taps of 81 pixels) would make millions of
+# tiny copies (12 s for one forward pass instead of 0.2 s).
+_FEW_CHANNELS_MAX_TAPS = 1024
 _FEW_CHANNELS_MIN_PLANE = 256
 _FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 
@@ -346,13 +348,22 @@ def _column_blocks(n, geo, c, dtype):
     return [slice(start, min(start + size, n)) for start in range(0, n, size)], buffer
 
 
+def transposed_columns(geo, channels):
+    """Whether a conv's column matrices are built transposed (few channels; not a wide
+    filter over few output pixels)."""
+    if channels > _FEW_CHANNELS:
+        return False
+    return (geo.kh * geo.kw * channels <= _FEW_CHANNELS_MAX_TAPS
+            or geo.out_h * geo.out_w * channels >= _FEW_CHANNELS_MIN_PLANE)
+
+
 def _im2col_blocks(xp, geo):
     """Yield ``(rows, cols)``: the output-pixel rows of each block and its im2col matrix.
 
     ``cols`` lives in a shared work buffer: it is only valid until the next one is produced.
     """
     n, _, _, c = xp.shape
-    if c <= _FEW_CHANNELS and geo.out_h * geo.out_w * c >= _FEW_CHANNELS_MIN_PLANE:
+    if transposed_columns(geo, c):
         yield from _im2col_t_blocks(xp, geo)
         return
     blocks, buffer = _column_blocks(n, geo, c, xp.dtype)

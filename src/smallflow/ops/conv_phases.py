@@ -105,6 +105,9 @@ def _phase_geometry(x, w, strides, padding, pool):
     if geo.out_h % 2 or geo.out_w % 2 or not geo.out_h or conv_kernels._winograd_fits(
             w.shape, geo, x.dtype):
         return None
+    # Bit for bit with the plain path only where that path builds its columns transposed too.
+    if not conv_kernels.transposed_columns(geo, x.shape[3]):
+        return None
     return geo
 
 
