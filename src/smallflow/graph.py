@@ -41,6 +41,19 @@ class GraphKeys:
     SUMMARY_OP = "summary_op"
     SAVERS = "savers"
     ASSET_FILEPATHS = "asset_filepaths"
+    # The rest of TensorFlow 1.x's names (contrib.layers fills WEIGHTS, BIASES, ACTIVATIONS).
+    MOVING_AVERAGE_VARIABLES = "moving_average_variables"
+    CONCATENATED_VARIABLES = "concatenated_variables"
+    WEIGHTS = "weights"
+    BIASES = "biases"
+    ACTIVATIONS = "activations"
+    SAVEABLE_OBJECTS = "saveable_objects"
+    RESOURCES = "resources"
+    LOCAL_RESOURCES = "local_resources"
+    TRAINABLE_RESOURCE_VARIABLES = "trainable_resource_variables"
+    EVAL_STEP = "eval_step"
+    COND_CONTEXT = "cond_context"
+    WHILE_CONTEXT = "while_context"
 
 
 class Tensor:

@@ -2,9 +2,9 @@
 
 These are TensorFlow's ``tf.make_tensor_proto`` and ``tf.make_ndarray``, written on
 TensorBoard's message classes (loaded lazily from the ``tensorboard`` extra). Numbers are
-stored as raw little-endian bytes (``tensor_content``), which every TensorFlow reads;
-reading also accepts the typed ``*_val`` fields TensorFlow writes for small or uniform
-constants, where a short list is padded with its last value.
+stored as TensorFlow 1.x stores them: raw little-endian bytes (``tensor_content``) for
+several numbers, the typed ``*_val`` fields for single values, broadcast values, booleans,
+complex numbers and half floats; reading accepts both, a short list padded with its last value.
 """
 
 import numpy as np
@@ -72,10 +72,24 @@ def from_shape_proto(proto):
     return TensorShape([None if d.size < 0 else d.size for d in proto.dim])
 
 
+# Dtypes TensorFlow 1.x stores as raw bytes when a proto holds more than one value (its
+# tensor_util's content types; float16 joined them only in TensorFlow 2). Everything else, and
+# any proto of at most one value or of one value broadcast to its shape, uses the typed fields.
+_CONTENT_DTYPES = frozenset(("float32", "float64", "int32", "uint8", "int16", "int8", "int64",
+                             "uint32", "uint64"))
+
+
 def make_tensor_proto(values, dtype=None, shape=None, verify_shape=False,
                       allow_broadcast=False):
-    """``tf.make_tensor_proto``: a ``TensorProto`` holding ``values``."""
+    """``tf.make_tensor_proto``: a ``TensorProto`` holding ``values``.
+
+    As TensorFlow 1.x: Python floats become float32 and Python ints int32 (int64 when they do
+    not fit) unless ``dtype`` says otherwise; a single value given with a larger ``shape`` is
+    stored once; several numbers of a content dtype are stored as bytes (``tensor_content``),
+    anything else in the typed ``*_val`` fields.
+    """
     pb = tb_protos.load()
+    python_values = not isinstance(values, np.ndarray | np.generic)
     if dtype is not None and _is_string(dtype):
         array = _as_bytes_array(values)
     elif dtype is not None:
@@ -84,16 +98,26 @@ def make_tensor_proto(values, dtype=None, shape=None, verify_shape=False,
         array = np.asarray(values)
         if array.dtype.kind in "USO":
             array = _as_bytes_array(values)
+        elif python_values and array.dtype == np.float64:
+            array = array.astype(np.float32)
+        elif python_values and array.dtype == np.int64:
+            narrowed = array.astype(np.int32)
+            array = narrowed if np.array_equal(narrowed, array) else array
+    dims = list(array.shape)
     if shape is not None:
         dims = [int(d) for d in as_shape(shape).as_list()]
         if verify_shape and list(array.shape) != dims:
             raise TypeError(f"Expected Tensor's shape: {tuple(dims)}, got {array.shape}.")
-        if array.size == 1 and int(np.prod(dims)) != 1:
-            array = np.full(dims, array.reshape(()), dtype=array.dtype)
-        else:
-            array = array.reshape(dims)
+        size = int(np.prod(dims))
+        if array.size > size:
+            raise ValueError(f"Too many elements provided. Needed at most {size}, "
+                             f"but received {array.size}")
+        if allow_broadcast and array.size not in (1, size):
+            raise TypeError(f"Expected Tensor's shape: {tuple(dims)}, got {array.shape}.")
+        # Fewer values than the shape holds are stored as given: a reader pads them with the
+        # last one (a single value fills the shape).
     proto = pb.tensor_pb2.TensorProto()
-    proto.tensor_shape.CopyFrom(as_shape_proto(array.shape))
+    proto.tensor_shape.CopyFrom(as_shape_proto(dims))
     if array.dtype == object:
         proto.dtype = pb.types_pb2.DT_STRING
         proto.string_val.extend(array.ravel().tolist())
@@ -102,8 +126,22 @@ def make_tensor_proto(values, dtype=None, shape=None, verify_shape=False,
         raise TypeError(f"Cannot store {array.dtype} values in a tensor")
     smallflow_dtype = dtypes.as_dtype(array.dtype)
     proto.dtype = as_datatype_enum(smallflow_dtype)
-    proto.tensor_content = np.ascontiguousarray(array, array.dtype.newbyteorder("<")).tobytes()
+    same_size = array.size == int(np.prod(dims))
+    if same_size and array.size > 1 and smallflow_dtype.name in _CONTENT_DTYPES:
+        proto.tensor_content = np.ascontiguousarray(array, array.dtype.newbyteorder("<")).tobytes()
+        return proto
+    _set_typed_values(proto, smallflow_dtype, array.ravel())
     return proto
+
+
+def _set_typed_values(proto, dtype, flat):
+    field = getattr(proto, _VAL_FIELDS[dtype.name])
+    if dtype.name == "float16":
+        field.extend(flat.view(np.uint16).tolist())
+    elif dtype.is_complex:
+        field.extend(np.column_stack([flat.real, flat.imag]).ravel().tolist())
+    else:
+        field.extend(flat.tolist())
 
 
 def _as_bytes_array(values):

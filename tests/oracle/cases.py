@@ -1009,3 +1009,9 @@ EXTRA += SESSION12_LEAD_CASES
 from cases_session12_names import SESSION12_NAMES_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION12_NAMES_CASES
+
+# session 12's sweep (CS20SI 2017, MIT 6.S191, dennybritz/reinforcement-learning): the
+# TensorProto written for a value, ones_like of strings, the global step found by name.
+from cases_session12_sweep import SESSION12_SWEEP_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION12_SWEEP_CASES

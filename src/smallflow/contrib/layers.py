@@ -34,6 +34,9 @@ from .framework import add_arg_scope
 __all__ = [
     "bias_add", "dense_to_sparse", "recompute_grad", "separable_conv2d",
     "separable_convolution2d", "spatial_softmax", "utils",
+    # summaries (layers_summaries.py)
+    "summarize_activation", "summarize_activations", "summarize_biases", "summarize_collection",
+    "summarize_tensor", "summarize_tensors", "summarize_variables", "summarize_weights",
     "conv2d_transpose", "convolution2d_transpose", "repeat", "stack",
     # TF 1.0 feature columns (layers_feature_columns.py)
     "bucketized_column", "create_feature_spec_for_parsing", "crossed_column",
@@ -739,6 +742,16 @@ from .layers_extra import (  # noqa: E402
     separable_conv2d,
     separable_convolution2d,
     spatial_softmax,
+)
+from .layers_summaries import (  # noqa: E402
+    summarize_activation,
+    summarize_activations,
+    summarize_biases,
+    summarize_collection,
+    summarize_tensor,
+    summarize_tensors,
+    summarize_variables,
+    summarize_weights,
 )
 from .normalization import (  # noqa: E402 - its own module, sharing the helpers above
     group_norm,

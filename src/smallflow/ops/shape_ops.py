@@ -197,8 +197,11 @@ def zeros_like(tensor, dtype=None, name=None, optimize=True):
 def ones_like(tensor, dtype=None, name=None, optimize=True):
     # Named `ones_like` by default, as in TensorFlow (whose op there is a Fill of the shape).
     tensor = convert_to_tensor(tensor)
-    if dtype is not None and dtypes.as_dtype(dtype).base_dtype != tensor.dtype:
-        return ones(shape(tensor), dtype=dtype, name=name or "ones_like")
+    wanted = tensor.dtype if dtype is None else dtypes.as_dtype(dtype).base_dtype
+    if wanted != tensor.dtype or wanted == dtypes.string:
+        # Strings have no one: TensorFlow 1.x builds ``ones`` here, whose constant 1 is refused
+        # ("Expected string, got 1 of type 'int' instead.").
+        return ones(shape(tensor), dtype=wanted, name=name or "ones_like")
     return make_unary("OnesLike", tensor, name, default_name="ones_like")
 
 

@@ -8,12 +8,36 @@ from ..variables import Variable
 
 
 def get_global_step(graph=None):
-    """The graph's global step variable, or None."""
+    """The graph's global step variable, or None.
+
+    As TensorFlow 1.x: the one in the ``GLOBAL_STEP`` collection; with none there, whatever
+    the graph calls ``global_step:0`` (programs make it with ``tf.Variable(0,
+    name="global_step", trainable=False)`` and no collection), which must be an integer scalar.
+    """
     graph = graph or get_default_graph()
     found = graph.get_collection(GraphKeys.GLOBAL_STEP)
     if len(found) > 1:
         raise TypeError("There should be only one global step tensor in the graph.")
-    return found[0] if found else None
+    if found:
+        return found[0]
+    named = [v for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES)
+             if getattr(v, "name", None) == "global_step:0"]
+    if named:
+        step = named[0]
+    else:
+        try:
+            step = graph.get_tensor_by_name("global_step:0")
+        except (KeyError, ValueError):
+            return None
+    _assert_global_step(step)
+    return step
+
+
+def _assert_global_step(step):
+    if not step.dtype.base_dtype.is_integer:
+        raise TypeError(f'Existing "global_step" does not have integer type: {step.dtype}')
+    if step.shape.ndims != 0 and step.shape.is_fully_defined():
+        raise TypeError(f'Existing "global_step" is not scalar: {step.shape}')
 
 
 def create_global_step(graph=None):
