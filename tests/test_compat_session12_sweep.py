@@ -219,3 +219,133 @@ def test_graph_keys_has_tensorflow_1_names():
         "weights", "biases", "activations")
     assert tf.GraphKeys.MOVING_AVERAGE_VARIABLES == "moving_average_variables"
     assert tf.GraphKeys.EVAL_STEP == "eval_step"
+
+
+# -- tf.contrib.learn.read_batch_features (dennybritz/chatbot-retrieval's input_fn) ----------
+
+
+def _write_records(path, count):
+    pytest.importorskip("tensorboard", reason="needs the tensorboard extra")
+    with tf.python_io.TFRecordWriter(str(path)) as writer:
+        for i in range(count):
+            example = tf.train.Example()
+            example.features.feature["x"].int64_list.value.extend([i, 10 * i])
+            example.features.feature["tags"].int64_list.value.extend(list(range(i % 3)))
+            writer.write(example.SerializeToString())
+    return str(path)
+
+
+_FEATURES = {"x": tf.FixedLenFeature([2], tf.int64), "tags": tf.VarLenFeature(tf.int64)}
+
+
+def _drain(fetch):
+    batches = []
+    with tf.Session() as sess:
+        sess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(sess, coord)
+        try:
+            while len(batches) < 50:
+                batches.append(sess.run(fetch))
+        except tf.errors.OutOfRangeError:
+            pass
+        coord.request_stop()
+        coord.join(threads)
+    return batches
+
+
+def test_read_batch_features_reads_every_record_once_per_epoch(tmp_path):
+    path = _write_records(tmp_path / "a.tfrecords", 10)
+    features = tf.contrib.learn.io.read_batch_features(
+        [path], batch_size=4, features=_FEATURES, reader=tf.TFRecordReader,
+        randomize_input=False, num_epochs=2, name="read_batch_features_train")
+    assert features["x"].shape.as_list() == [None, 2]
+    assert isinstance(features["tags"], tf.SparseTensor)
+    batches = _drain(features["x"])
+    # 20 records in batches of 4: a smaller final batch is allowed with limited epochs.
+    assert [len(b) for b in batches] == [4, 4, 4, 4, 4]
+    firsts = sorted(int(row[0]) for batch in batches for row in batch)
+    assert firsts == sorted(list(range(10)) * 2)
+    names = {v.op.name for v in tf.local_variables()}
+    assert "read_batch_features_train/file_name_queue/limit_epochs/epochs" in names
+
+
+def test_read_batch_features_keeps_the_sparse_features(tmp_path):
+    path = _write_records(tmp_path / "a.tfrecords", 3)
+    features = tf.contrib.learn.read_batch_features(
+        path, batch_size=3, features=_FEATURES, reader=tf.TFRecordReader,
+        randomize_input=False, num_epochs=1)
+    (tags,) = _drain(features["tags"])
+    assert tags.indices.tolist() == [[1, 0], [2, 0], [2, 1]]
+    assert tags.values.tolist() == [0, 0, 1]
+
+
+def test_read_keyed_batch_features_gives_the_record_keys(tmp_path):
+    path = _write_records(tmp_path / "a.tfrecords", 2)
+    keys, features = tf.contrib.learn.io.read_keyed_batch_features(
+        path, 2, _FEATURES, tf.TFRecordReader, randomize_input=False, num_epochs=1)
+    ((got_keys, x),) = _drain([keys, features["x"]])
+    assert [k.decode().endswith(f":{i}") for i, k in enumerate(got_keys)] == [True, True]
+    assert x.tolist() == [[0, 0], [1, 10]]
+
+
+def test_read_batch_examples_gives_serialized_records(tmp_path):
+    path = _write_records(tmp_path / "a.tfrecords", 3)
+    examples = tf.contrib.learn.read_batch_examples(
+        [path], 1, tf.TFRecordReader, randomize_input=False, num_epochs=1)
+    batches = _drain(examples)
+    parsed = [tf.train.Example.FromString(b[0]) for b in batches]
+    assert [list(p.features.feature["x"].int64_list.value) for p in parsed] == [
+        [0, 0], [1, 10], [2, 20]]
+
+
+def test_read_batch_record_features_reads_tfrecords(tmp_path):
+    path = _write_records(tmp_path / "a.tfrecords", 4)
+    features = tf.contrib.learn.read_batch_record_features(
+        path, 2, {"x": _FEATURES["x"]}, randomize_input=False, num_epochs=1)
+    assert [b.tolist() for b in _drain(features["x"])] == [[[0, 0], [1, 10]], [[2, 20], [3, 30]]]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"batch_size": 0}, "Invalid batch_size 0"),
+     ({"batch_size": 20, "queue_capacity": 10}, "Invalid batch_size 20, with queue_capacity 10"),
+     ({"num_epochs": 0}, "Invalid num_epochs 0"),
+     ({"queue_capacity": 0}, "Invalid queue_capacity 0")],
+)
+def test_read_batch_features_argument_errors(tmp_path, kwargs, message):
+    path = _write_records(tmp_path / "a.tfrecords", 1)
+    arguments = {"batch_size": 2, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        tf.contrib.learn.read_batch_features(path, features=_FEATURES,
+                                             reader=tf.TFRecordReader, **arguments)
+
+
+def test_read_batch_features_names_a_pattern_matching_nothing(tmp_path):
+    with pytest.raises(ValueError, match="No files match"):
+        tf.contrib.learn.read_batch_features(str(tmp_path / "none*"), 2, _FEATURES,
+                                             tf.TFRecordReader)
+
+
+# -- the input producers' names (contrib.learn's file_name_queue scope) -----------------------
+
+
+def test_string_input_producer_names_its_queue_after_its_scope():
+    queue = tf.train.string_input_producer(["a", "b"], num_epochs=2)
+    assert queue.name == "input_producer"
+    assert [v.op.name for v in tf.local_variables()] == ["input_producer/limit_epochs/epochs"]
+
+
+def test_an_input_producer_given_a_scope_reuses_it():
+    with tf.name_scope("files") as scope:
+        queue = tf.train.string_input_producer(["a"], num_epochs=1, name=scope)
+    assert queue.name == "files"
+    assert [v.op.name for v in tf.local_variables()] == ["files/limit_epochs/epochs"]
+
+
+def test_input_producers_summarize_how_full_their_queue_is():
+    pytest.importorskip("tensorboard", reason="needs the tensorboard extra")
+    tf.train.string_input_producer(["a", "b"], capacity=8)
+    tf.train.range_input_producer(4)
+    names = [s.op.name for s in tf.get_collection(tf.GraphKeys.SUMMARIES)]
+    assert names == ["input_producer/fraction_of_8_full", "input_producer_1/fraction_of_32_full"]

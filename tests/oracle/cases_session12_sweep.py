@@ -85,3 +85,19 @@ SESSION12_SWEEP_CASES = [
     Case("session12_sweep/global_step_by_name", _global_step_by_name, init=True, runs=3),
     Case("session12_sweep/float_global_step", _float_global_step),
 ]
+
+
+def _input_producer_names(tf, np):
+    queue = tf.train.string_input_producer(["a", "b"], num_epochs=2, capacity=8)
+    with tf.name_scope("files") as scope:
+        scoped = tf.train.string_input_producer(["a"], num_epochs=1, name=scope)
+    ranged = tf.train.range_input_producer(4, num_epochs=1)
+    tf.train.slice_input_producer([tf.constant([1, 2])], num_epochs=1)
+    local = sorted(v.op.name for v in tf.local_variables())
+    summaries = sorted(s.op.name for s in tf.get_collection(tf.GraphKeys.SUMMARIES))
+    return {"queues": tf.constant([queue.name, scoped.name, ranged.name]),
+            "local": tf.constant(local), "summaries": tf.constant(summaries)}
+
+
+SESSION12_SWEEP_CASES.append(
+    Case("session12_sweep/input_producer_names", _input_producer_names))

@@ -7,9 +7,16 @@ Each registers a ``QueueRunner``: programs call ``tf.train.start_queue_runners``
 ends the input with ``OutOfRangeError``.
 """
 
-from .. import dtypes
+from .. import dtypes, tb_protos
 from ..graph import GraphKeys, control_dependencies, convert_to_tensor, name_scope
-from ..ops import array_ops, data_flow_ops, math_ops, random_extra_ops, scatter_ops
+from ..ops import (
+    array_ops,
+    data_flow_ops,
+    math_ops,
+    random_extra_ops,
+    scatter_ops,
+    summary_ops,
+)
 from ..ops.common import constant_value
 from ..ops.io_ops import matching_files
 from ..variables import Variable
@@ -44,7 +51,7 @@ def limit_epochs(tensor, num_epochs=None, name=None):
         return tensor
     if num_epochs <= 0:
         raise ValueError(f"num_epochs must be > 0 not {num_epochs}.")
-    with name_scope(name or "limit_epochs"):
+    with name_scope(name, "limit_epochs", [tensor]):
         epochs = Variable(array_ops.zeros([], dtype=dtypes.int64), trainable=False,
                           collections=[GraphKeys.LOCAL_VARIABLES], name="epochs")
         counter = scatter_ops.count_up_to(epochs, num_epochs)
@@ -55,8 +62,13 @@ def limit_epochs(tensor, num_epochs=None, name=None):
 def input_producer(input_tensor, element_shape=None, num_epochs=None, shuffle=True, seed=None,
                    capacity=32, shared_name=None, summary_name=None, name=None,
                    cancel_op=None):
-    """A queue filled with the rows of ``input_tensor`` (shuffled each epoch if ``shuffle``)."""
-    with name_scope(name or "input_producer"):
+    """A queue filled with the rows of ``input_tensor`` (shuffled each epoch if ``shuffle``).
+
+    Named as TensorFlow names it: the queue op takes the scope's own name (``input_producer``)
+    and the epoch counter is ``<scope>/limit_epochs/epochs``; with ``summary_name`` a scalar
+    summary of the queue's fullness (when the tensorboard extra is there to write it).
+    """
+    with name_scope(name, "input_producer", [input_tensor]) as scope:
         input_tensor = convert_to_tensor(input_tensor, name="input_tensor")
         shape = input_tensor.shape
         if element_shape is None:
@@ -69,36 +81,40 @@ def input_producer(input_tensor, element_shape=None, num_epochs=None, shuffle=Tr
             input_tensor = random_extra_ops.random_shuffle(input_tensor, seed=seed)
         rows = limit_epochs(input_tensor, num_epochs)
         queue = data_flow_ops.FIFOQueue(capacity, [input_tensor.dtype], [element_shape],
-                                        shared_name=shared_name, name="fifo_queue")
+                                        shared_name=shared_name, name=scope)
         enqueue = queue.enqueue_many([rows])
         add_queue_runner(QueueRunner(queue, [enqueue], cancel_op=cancel_op))
+        if summary_name is not None and tb_protos.available():
+            fullness = math_ops.cast(queue.size(), dtypes.float32) * (1.0 / capacity)
+            summary_ops.scalar(summary_name, fullness)
         return queue
 
 
 def string_input_producer(string_tensor, num_epochs=None, shuffle=True, seed=None, capacity=32,
                           shared_name=None, name=None, cancel_op=None):
     """A queue of filenames for a reader: each epoch all of them (shuffled by default)."""
-    string_tensor = convert_to_tensor(string_tensor, dtype=dtypes.string)
-    if string_tensor.shape.ndims == 1 and string_tensor.shape[0].value == 0:
-        raise ValueError("string_input_producer requires a non-empty tensor of strings")
-    with name_scope(name or "input_producer"):
+    with name_scope(name, "input_producer", [string_tensor]) as scope:
+        string_tensor = convert_to_tensor(string_tensor, dtype=dtypes.string)
+        if string_tensor.shape.ndims == 1 and string_tensor.shape[0].value == 0:
+            raise ValueError("string_input_producer requires a non-empty tensor of strings")
         return input_producer(string_tensor, [], num_epochs, shuffle, seed, capacity,
-                              shared_name, name="input_producer", cancel_op=cancel_op)
+                              shared_name, summary_name=f"fraction_of_{capacity}_full",
+                              name=scope, cancel_op=cancel_op)
 
 
 def range_input_producer(limit, num_epochs=None, shuffle=True, seed=None, capacity=32,
                          shared_name=None, name=None):
     """A queue of the integers ``0 .. limit - 1``, epoch after epoch."""
-    with name_scope(name or "input_producer"):
+    with name_scope(name, "input_producer", [limit]) as scope:
         indices = math_ops.range(limit)
         return input_producer(indices, [], num_epochs, shuffle, seed, capacity, shared_name,
-                              name="input_producer")
+                              summary_name=f"fraction_of_{capacity}_full", name=scope)
 
 
 def slice_input_producer(tensor_list, num_epochs=None, shuffle=True, seed=None, capacity=32,
                          shared_name=None, name=None):
     """One row of every tensor in ``tensor_list`` per dequeue (the same row of each)."""
-    with name_scope(name or "input_producer"):
+    with name_scope(name, "input_producer", tensor_list):
         tensors = [convert_to_tensor(t) for t in tensor_list]
         if not tensors:
             raise ValueError("Expected at least one tensor in slice_input_producer().")

@@ -22,6 +22,13 @@ from .estimators import (
 )
 from .experiment import Experiment, ExportStrategy
 from .export_utils import InputFnOps, build_parsing_serving_input_fn, make_export_strategy
+from .graph_io import (
+    read_batch_examples,
+    read_batch_features,
+    read_batch_record_features,
+    read_keyed_batch_examples,
+    read_keyed_batch_features,
+)
 from .learn_estimator import (
     Estimator,
     NotFittedError,
@@ -39,6 +46,8 @@ __all__ = ["DNNClassifier", "DNNLinearCombinedClassifier", "DNNLinearCombinedReg
            "PredictionKey", "RunConfig", "SKCompat", "build_parsing_serving_input_fn", "datasets",
            "extract_pandas_data", "extract_pandas_labels", "extract_pandas_matrix",
            "infer_real_valued_columns_from_input", "infer_real_valued_columns_from_input_fn",
-           "io", "learn_runner", "make_export_strategy", "monitors", "preprocessing", "utils"]
+           "io", "learn_runner", "make_export_strategy", "monitors", "preprocessing",
+           "read_batch_examples", "read_batch_features", "read_batch_record_features",
+           "read_keyed_batch_examples", "read_keyed_batch_features", "utils"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.learn")
