@@ -349,3 +349,10 @@ def test_input_producers_summarize_how_full_their_queue_is():
     tf.train.range_input_producer(4)
     names = [s.op.name for s in tf.get_collection(tf.GraphKeys.SUMMARIES)]
     assert names == ["input_producer/fraction_of_8_full", "input_producer_1/fraction_of_32_full"]
+
+
+def test_complex_values_with_infinite_parts_read_back_unchanged():
+    values = np.array([complex(0, np.inf), complex(-np.inf, 1), complex(2, -3)], np.complex64)
+    back = tf.make_ndarray(_proto(values))
+    np.testing.assert_array_equal(back.real, values.real)
+    np.testing.assert_array_equal(back.imag, values.imag)

@@ -183,7 +183,10 @@ def make_ndarray(tensor):
     if dtype.name == "float16":
         values = np.array(raw, dtype=np.uint16).view(np.float16)
     elif dtype.is_complex:
-        values = np.array(raw[0::2], dtype=np_dtype) + 1j * np.array(raw[1::2], dtype=np_dtype)
+        # Real and imaginary parts set apart: ``x + 1j * inf`` would make the real part NaN.
+        values = np.empty(len(raw) // 2, dtype=np_dtype)
+        values.real = raw[0::2]
+        values.imag = raw[1::2]
     else:
         values = np.array(raw, dtype=np_dtype)
     return _filled(values, size, field, np.zeros(0, dtype=np_dtype)).reshape(shape)
