@@ -627,3 +627,33 @@ def test_quantize_errors():
                                              match="input_max_range must be larger"):
         sess.run(reversed_range)
     assert tf.quantize is tf.quantization.quantize
+
+
+# -- tf.UnconnectedGradients, tf.signal.fftshift ---------------------------------------------
+
+
+def test_gradients_can_give_zeros_for_unconnected_xs():
+    x = tf.constant([1.0, 2.0])
+    y = tf.constant([[3.0]])
+    z = x * 2.0
+    assert tf.gradients(z, [x, y])[1] is None
+    zero = tf.gradients(z, [x, y], unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    assert zero[1].name == "zeros_like:0"  # outside the gradients scope, as in TensorFlow
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(zero[1]), [[0.0]])
+    with pytest.raises(ValueError, match="Unknown value for unconnected_gradients: 'one'"):
+        tf.gradients(z, [y], unconnected_gradients="one")
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(1, 6), min_size=1, max_size=3), st.booleans())
+def test_fftshift_is_numpys_and_ifftshift_undoes_it(shape, fed):
+    value = np.arange(int(np.prod(shape))).reshape(shape)
+    x = tf.placeholder(tf.int64, [None] * len(shape)) if fed else tf.constant(value)
+    shifted = tf.signal.fftshift(x)
+    back = tf.signal.ifftshift(shifted)
+    feed = {x: value} if fed else None
+    with tf.Session() as sess:
+        got, restored = sess.run([shifted, back], feed)
+    np.testing.assert_array_equal(got, np.fft.fftshift(value))
+    np.testing.assert_array_equal(restored, value)

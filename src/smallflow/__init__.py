@@ -130,7 +130,7 @@ from .framework_extras import (
     resource_variables_enabled,
     variable_op_scope,
 )
-from .gradients import gradients
+from .gradients import UnconnectedGradients, gradients
 from .graph import (
     Graph,
     GraphKeys,

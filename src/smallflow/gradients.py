@@ -1,9 +1,10 @@
 """Reverse-mode differentiation: adds the backward ops of ``ys`` w.r.t. ``xs`` to the graph."""
 
 import collections
+import enum
 
 from .graph import Tensor, convert_to_tensor, get_default_graph, name_scope
-from .ops import array_ops, math_ops
+from .ops import array_ops, math_ops, shape_ops
 from .ops.indexed_slices import IndexedSlices, aggregate_gradients
 from .registry import GRADIENTS
 
@@ -65,8 +66,23 @@ def _aggregate(grads):
 _TAKES_INDEXED_SLICES = frozenset({"Identity", "Snapshot", "Cast"})
 
 
+class UnconnectedGradients(enum.Enum):
+    """What ``gradients`` gives for an x that no y depends on: None, or zeros."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+def _unconnected(value):
+    try:
+        return UnconnectedGradients(value)
+    except ValueError:
+        raise ValueError(f"Unknown value for unconnected_gradients: {value!r}") from None
+
+
 def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False,
-              gate_gradients=False, aggregation_method=None, stop_gradients=None):
+              gate_gradients=False, aggregation_method=None, stop_gradients=None,
+              unconnected_gradients=UnconnectedGradients.NONE):
     """Symbolic partial derivatives of ``sum(ys)`` with respect to each of ``xs``.
 
     Adds the backward ops to the default graph (named ``gradients/...``) and returns one
@@ -74,6 +90,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     tensor read only through row gathers (``gather``, ``embedding_lookup``) is an
     ``IndexedSlices`` of the rows read, as in TensorFlow 1.x.
     """
+    unconnected = _unconnected(unconnected_gradients)
     ys = [convert_to_tensor(y) for y in _as_list(ys)]
     xs = [x._gradient_source() if hasattr(x, "_gradient_source") else convert_to_tensor(x)
           for x in _as_list(xs)]
@@ -113,7 +130,11 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                     pending[tensor.op] -= 1
                     if pending[tensor.op] == 0:
                         ready.append(tensor.op)
-        return [_aggregate(grads.get(x, [])) for x in xs]
+        results = [_aggregate(grads.get(x, [])) for x in xs]
+    if unconnected is UnconnectedGradients.ZERO:
+        # Made outside the gradients scope, as TensorFlow makes them (``zeros_like``).
+        results = [shape_ops.zeros_like(x) if g is None else g for g, x in zip(results, xs)]
+    return results
 
 
 def _backprop_op(op, grads, between, stop_ops, x_ops):

@@ -251,3 +251,32 @@ for _dtype in (*_Q_TYPES, "qint32"):
             # float32 and double paths differ from each other in the last digits.
             SESSION12_NAMES_CASES.append(Case(_case + "/dequantized", _quantized(
                 _dtype, _mode, _low, _high, True), rtol=2e-4 if _mode == "MIN_FIRST" else None))
+
+
+# -- tf.signal.fftshift / ifftshift, tf.gradients(unconnected_gradients=...) ----------------------
+
+
+def _shifts(tf, np):
+    grid = tf.reshape(tf.range(12), [3, 4])
+    odd = tf.constant(np.arange(7.0))
+    fed = tf.placeholder(tf.int32, [None, None])
+    out = {"odd": tf.signal.fftshift(odd), "odd_inverse": tf.signal.ifftshift(odd),
+           "grid": tf.signal.fftshift(grid), "grid_axis1": tf.signal.fftshift(grid, axes=1),
+           "grid_inverse_axis0": tf.signal.ifftshift(grid, axes=[0]),
+           "fed": tf.signal.fftshift(fed), "fed_inverse": tf.signal.ifftshift(fed, axes=1)}
+    return out, {fed: np.arange(15).reshape(3, 5)}
+
+
+def _unconnected(tf, np):
+    x = tf.constant([1.0, 2.0])
+    y = tf.constant([[3.0]])
+    z = x * 2.0
+    zero = tf.gradients(z, [x, y], unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    named = tf.gradients(z, [x, y], unconnected_gradients="zero")
+    return {"x": zero[0], "y": zero[1], "named_y": named[1]}
+
+
+SESSION12_NAMES_CASES += [
+    Case("session12_names/fftshift", _shifts),
+    Case("session12_names/unconnected_gradients", _unconnected),
+]

@@ -11,22 +11,14 @@ TensorFlow 1.x's tape does when it is used while building a graph.
 """
 
 import contextlib
-import enum
 import functools
 
 from .. import nest
-from ..gradients import _TAKES_INDEXED_SLICES, gradients
+from ..gradients import _TAKES_INDEXED_SLICES, UnconnectedGradients, gradients
 from ..graph import Tensor, convert_to_tensor, get_default_graph
 from ..ops import math_ops, shape_ops
 from ..ops.indexed_slices import IndexedSlices, aggregate_gradients
 from ..registry import GRADIENTS
-
-
-class UnconnectedGradients(enum.Enum):
-    """What ``gradient`` gives for a source the target does not depend on."""
-
-    NONE = "none"
-    ZERO = "zero"
 
 
 def _is_variable(value):

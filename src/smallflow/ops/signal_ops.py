@@ -308,3 +308,41 @@ def mfccs_from_log_mel_spectrograms(log_mel_spectrograms, name=None):
             raise ValueError("the number of mel bins (the last axis) must be known")
         return dct(spectrograms, type=2) * math_ops.rsqrt(
             array_ops.constant(float(size), dtype=spectrograms.dtype) * 2.0)
+
+
+# -- fftshift / ifftshift ----------------------------------------------------------------------
+
+
+def _shifted(x, axes, name, default_name, inverse):
+    """``x`` rolled by half its size along ``axes`` (all axes when None): forward moves the
+    zero frequency to the centre, inverse undoes it (they differ for odd sizes)."""
+    from .math_extra_ops import roll
+
+    with name_scope(name or default_name):
+        x = convert_to_tensor(x, name="input")
+        if axes is None:
+            if x.shape.ndims is None:
+                raise ValueError(f"{default_name} needs a known rank when axes is None")
+            axes = list(range(x.shape.ndims))
+        axes_list = [int(axes)] if isinstance(axes, int) else [int(a) for a in axes]
+        dims = [x.shape.as_list()[a] if x.shape.ndims is not None else None for a in axes_list]
+        if None not in dims:
+            return roll(x, [-(d // 2) if inverse else d // 2 for d in dims], axes_list)
+        # Sizes known only when run: element i of each axis comes from (i - shift) mod n.
+        for axis in axes_list:
+            size = array_ops.shape(x)[axis]
+            half = math_ops.floordiv(size, 2)
+            shift = math_ops.negative(half) if inverse else half
+            source = math_ops.floormod(_range(size) - shift, size)
+            x = array_ops.gather(x, source, axis=axis)
+        return x
+
+
+def fftshift(x, axes=None, name=None):
+    """Move the zero-frequency term to the centre of the spectrum (``tf.signal.fftshift``)."""
+    return _shifted(x, axes, name, "fftshift", inverse=False)
+
+
+def ifftshift(x, axes=None, name=None):
+    """Undo ``fftshift`` (``tf.signal.ifftshift``)."""
+    return _shifted(x, axes, name, "ifftshift", inverse=True)
