@@ -1015,3 +1015,9 @@ EXTRA += SESSION12_NAMES_CASES
 from cases_session12_sweep import SESSION12_SWEEP_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION12_SWEEP_CASES
+
+# session 12 (helper contrib): tf.contrib.opt's optimizers against the training kernels
+# TensorFlow 2.21 still has as raw ops.
+from cases_session12_contrib import SESSION12_CONTRIB_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION12_CONTRIB_CASES

@@ -1,12 +1,31 @@
 """``tf.contrib.opt``: ``LazyAdamOptimizer``, Adam whose sparse updates touch only the rows
-a batch reads (TensorFlow 1.x's remedy for sparse Adam's full pass over every table)."""
+a batch reads (TensorFlow 1.x's remedy for sparse Adam's full pass over every table), and the
+names of the other modules: ``ScipyOptimizerInterface`` (opt_external), AdamW, Nadam, AdaMax,
+the sign optimizers (opt_extra), the moving-average and variable-clipping wrappers
+(opt_wrappers)."""
 
 from ..graph import control_dependencies
 from ..ops import array_ops, control_flow_ops, math_ops, scatter_ops
 from ..train.adam import AdamOptimizer
 from ._missing import missing_attribute
+from .opt_external import ExternalOptimizerInterface, ScipyOptimizerInterface
+from .opt_extra import (
+    AdaMaxOptimizer,
+    AdamWOptimizer,
+    AddSignOptimizer,
+    DecoupledWeightDecayExtension,
+    MomentumWOptimizer,
+    NadamOptimizer,
+    PowerSignOptimizer,
+    extend_with_decoupled_weight_decay,
+)
+from .opt_wrappers import MovingAverageOptimizer, VariableClippingOptimizer
 
-__all__ = ["LazyAdamOptimizer"]
+__all__ = ["AdaMaxOptimizer", "AdamWOptimizer", "AddSignOptimizer",
+           "DecoupledWeightDecayExtension", "ExternalOptimizerInterface", "LazyAdamOptimizer",
+           "MomentumWOptimizer", "MovingAverageOptimizer", "NadamOptimizer",
+           "PowerSignOptimizer", "ScipyOptimizerInterface", "VariableClippingOptimizer",
+           "extend_with_decoupled_weight_decay"]
 
 
 class LazyAdamOptimizer(AdamOptimizer):
