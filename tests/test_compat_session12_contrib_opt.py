@@ -34,7 +34,8 @@ def test_scipy_interface_minimizes_with_lbfgsb(session):
     session.run(tf.global_variables_initializer())
     optimizer.minimize(session, step_callback=steps.append)
     np.testing.assert_allclose(session.run(vector), [0.0, 0.0], atol=1e-5)
-    assert steps and all(x.shape == (2,) for x in steps)
+    assert steps
+    assert all(x.shape == (2,) for x in steps)
 
 
 def test_scipy_interface_bounds_broadcast_per_element(session):
