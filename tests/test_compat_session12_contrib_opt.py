@@ -270,3 +270,21 @@ def test_variable_clipping_optimizer_clips_rows(session):
 def test_wrappers_refuse_a_non_optimizer():
     with pytest.raises(TypeError, match="wraps a tf.train.Optimizer"):
         opt.MovingAverageOptimizer("sgd")
+
+
+def test_scipy_interface_takes_a_one_element_loss(session):
+    """cysmith/neural-style-tf's loss has shape [1] (tf.image.total_variation's batch)."""
+    w = tf.Variable([4.0])
+    loss = tf.square(w - 1.0)
+    optimizer = opt.ScipyOptimizerInterface(loss)
+    session.run(tf.global_variables_initializer())
+    optimizer.minimize(session)
+    np.testing.assert_allclose(session.run(w), [1.0], atol=1e-5)
+
+
+def test_scipy_interface_refuses_a_vector_loss(session):
+    w = tf.Variable([4.0, 2.0])
+    optimizer = opt.ScipyOptimizerInterface(tf.square(w))
+    session.run(tf.global_variables_initializer())
+    with pytest.raises(ValueError, match=r"scalar loss; the loss tensor has shape \(2,\)"):
+        optimizer.minimize(session)

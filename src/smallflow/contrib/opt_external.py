@@ -173,7 +173,13 @@ class ScipyOptimizerInterface(ExternalOptimizerInterface):
         def loss_and_gradient(x):
             loss, gradient = loss_grad_func(x)
             # SciPy's Fortran minimizers (L-BFGS-B, SLSQP) want float64 values.
-            return float(loss), gradient.astype(np.float64)
+            loss = np.asarray(loss, dtype=np.float64)
+            if loss.size != 1:
+                raise ValueError(f"ScipyOptimizerInterface minimizes a scalar loss; the loss "
+                                 f"tensor has shape {loss.shape}")
+            # A one-element loss ([1], as tf.image.total_variation gives) is taken as its
+            # element, as the SciPy of TensorFlow 1.x's time did.
+            return loss.item(), gradient.astype(np.float64)
 
         def in_float64(func):
             return lambda x: np.asarray(func(x), dtype=np.float64)
