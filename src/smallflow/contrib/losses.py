@@ -9,11 +9,12 @@ contrib did; ``hinge_loss`` returns the unreduced per-element losses, as contrib
 from .. import losses as _losses
 from ..graph import convert_to_tensor, name_scope
 from ..ops import math_ops, nn_ops
+from . import losses_metric_learning as metric_learning
 from ._missing import missing_attribute
 
 __all__ = ["absolute_difference", "add_loss", "compute_weighted_loss", "cosine_distance",
            "get_losses", "get_regularization_losses", "get_total_loss", "hinge_loss",
-           "log_loss", "mean_pairwise_squared_error", "mean_squared_error",
+           "log_loss", "mean_pairwise_squared_error", "mean_squared_error", "metric_learning",
            "sigmoid_cross_entropy", "softmax_cross_entropy", "sparse_softmax_cross_entropy",
            "sum_of_pairwise_squares", "sum_of_squares"]
 
