@@ -8,7 +8,7 @@ from .. import init_ops, logging, nest
 from ..graph import name_scope
 from ..ops import array_ops, math_ops, nn_ops
 from ..ops.nn_extra_ops import embedding_lookup
-from ..rnn import static_bidirectional_rnn, static_rnn
+from ..rnn import _transpose_batch_time, static_bidirectional_rnn, static_rnn
 from ..rnn_cell_impl import (
     BasicLSTMCell,
     BasicRNNCell,
@@ -35,6 +35,19 @@ from .rnn_block_cells import (
     TimeReversedFusedRNN,
 )
 from .rnn_cells import AttentionCellWrapper, LayerNormBasicLSTMCell, NASCell
+from .rnn_cells_extra import (
+    Conv1DLSTMCell,
+    Conv2DLSTMCell,
+    Conv3DLSTMCell,
+    ConvLSTMCell,
+    CoupledInputForgetGateLSTMCell,
+    HighwayWrapper,
+    IndRNNCell,
+    IndyGRUCell,
+    IndyLSTMCell,
+    IntersectionRNNCell,
+    UGRNNCell,
+)
 from .rnn_stacks import stack_bidirectional_dynamic_rnn, stack_bidirectional_rnn
 
 
@@ -121,10 +134,38 @@ class InputProjectionWrapper(_InnerCellWrapper):
         return self._cell(projected, state)
 
 
+LayerRNNCell = RNNCell  # smallflow's cells all build their variables on first call
+
+
+def transpose_batch_time(x):
+    """Swap the first two dimensions of ``x`` (rank >= 2): batch-major <-> time-major."""
+    return _transpose_batch_time(x)
+
+
+def best_effort_input_batch_size(flat_input):
+    """The batch size of the first of the time-major ``flat_input`` tensors with a static
+    batch dimension, else the first one's dynamic size."""
+    for tensor in flat_input:
+        shape = tensor.shape
+        if shape.ndims is None:
+            continue
+        if shape.ndims < 2:
+            raise ValueError(f"Expected input tensor {tensor} to have rank at least 2")
+        batch = shape.as_list()[1]
+        if batch is not None:
+            return batch
+    return array_ops.shape(flat_input[0])[1]
+
+
 __all__ = [
     "AttentionCellWrapper",
     "BasicLSTMCell",
     "BasicRNNCell",
+    "Conv1DLSTMCell",
+    "Conv2DLSTMCell",
+    "Conv3DLSTMCell",
+    "ConvLSTMCell",
+    "CoupledInputForgetGateLSTMCell",
     "DeviceWrapper",
     "DropoutWrapper",
     "EmbeddingWrapper",
@@ -133,11 +174,17 @@ __all__ = [
     "GRUBlockCell",
     "GRUBlockCellV2",
     "GRUCell",
+    "HighwayWrapper",
+    "IndRNNCell",
+    "IndyGRUCell",
+    "IndyLSTMCell",
     "InputProjectionWrapper",
+    "IntersectionRNNCell",
     "LSTMBlockCell",
     "LSTMBlockFusedCell",
     "LSTMBlockWrapper",
     "LayerNormBasicLSTMCell",
+    "LayerRNNCell",
     "LSTMCell",
     "LSTMStateTuple",
     "MultiRNNCell",
@@ -150,6 +197,9 @@ __all__ = [
     "static_bidirectional_rnn",
     "static_rnn",
     "TimeReversedFusedRNN",
+    "UGRNNCell",
+    "best_effort_input_batch_size",
+    "transpose_batch_time",
 ]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.rnn")
