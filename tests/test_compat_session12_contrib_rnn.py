@@ -187,3 +187,80 @@ def test_transpose_batch_time_and_batch_size():
     assert rnn.transpose_batch_time(x).shape.as_list() == [5, 3, 2]
     assert rnn.best_effort_input_batch_size([tf.placeholder(tf.float32, [4, None, 2]),
                                              tf.zeros([4, 7, 1])]) == 7
+
+
+# -- tf.contrib.cudnn_rnn ----------------------------------------------------------------------
+
+cudnn = tf.contrib.cudnn_rnn
+
+
+def test_cudnn_compatible_lstm_cell_is_a_block_lstm_without_forget_bias():
+    x, (c, h), out, new, w = _step(cudnn.CudnnCompatibleLSTMCell(4))
+    assert {"cudnn_compatible_lstm_cell/kernel", "cudnn_compatible_lstm_cell/bias"} < set(w)
+    gates = np.concatenate([x, h], 1) @ w["kernel"] + w["bias"]
+    i, j, f, o = np.split(gates, 4, axis=1)
+    new_c = c * _sigmoid(f) + _sigmoid(i) * np.tanh(j)
+    np.testing.assert_allclose(new.c, new_c, rtol=1e-5)
+    np.testing.assert_allclose(out, np.tanh(new_c) * _sigmoid(o), rtol=1e-5)
+
+
+def test_cudnn_compatible_gru_cell_resets_after_the_hidden_projection():
+    x, h, out, _, w = _step(cudnn.CudnnCompatibleGRUCell(4))
+    names = ["gates/kernel", "gates/bias", "candidate/input_projection/kernel",
+             "candidate/input_projection/bias", "candidate/hidden_projection/kernel",
+             "candidate/hidden_projection/bias"]
+    assert {"cudnn_compatible_gru_cell/" + n for n in names} < set(w)
+    np.testing.assert_allclose(w["gates/bias"], np.ones(8))
+    gates = _sigmoid(np.concatenate([x, h], 1) @ w["gates/kernel"] + w["gates/bias"])
+    r, u = gates[:, :4], gates[:, 4:]
+    hidden = h @ w["candidate/hidden_projection/kernel"] + w["candidate/hidden_projection/bias"]
+    c = np.tanh(x @ w["candidate/input_projection/kernel"]
+                + w["candidate/input_projection/bias"] + r * hidden)
+    np.testing.assert_allclose(out, (1 - u) * c + u * h, rtol=1e-5)
+
+
+@pytest.mark.parametrize(("layer", "states"), [(cudnn.CudnnLSTM, 2), (cudnn.CudnnGRU, 1),
+                                                 (cudnn.CudnnRNNTanh, 1)])
+def test_cudnn_layers_build_with_tensorflows_shapes(layer, states):
+    inputs = tf.placeholder(tf.float32, [7, None, 5])
+    rnn_layer = layer(2, 8, direction=cudnn.CUDNN_RNN_BIDIRECTION)
+    outputs, final = rnn_layer(inputs)
+    assert outputs.shape.as_list() == [7, None, 16]
+    assert len(final) == states
+    assert all(s.shape.as_list() == [4, None, 8] for s in final)
+    assert rnn_layer.kernel.op.name.endswith("/opaque_kernel")
+    assert rnn_layer.trainable_variables == [rnn_layer.kernel]
+
+
+def test_cudnn_layers_fail_to_run_on_the_cpu_as_in_tensorflow():
+    """TensorFlow 1.x has GPU kernels only for the cuDNN ops: a CPU session refuses the
+    variable's initializer and the forward op alike."""
+    inputs = tf.placeholder(tf.float32, [3, 2, 5])
+    outputs, _ = cudnn.CudnnLSTM(1, 4)(inputs)
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match="No OpKernel was registered to support Op "
+                                 "'CudnnRNNCanonicalToParams' with these attrs: "
+                                 r"\[T=DT_FLOAT\]"):
+            sess.run(tf.global_variables_initializer())
+        with pytest.raises(tf.errors.InvalidArgumentError, match="'CudnnRNNV3'"):
+            sess.run(outputs, {inputs: np.zeros([3, 2, 5], np.float32)})
+
+
+def test_cudnn_layer_arguments_are_checked():
+    with pytest.raises(ValueError, match="Invalid direction"):
+        cudnn.CudnnLSTM(1, 4, direction="both")
+    with pytest.raises(ValueError, match="Expecting input_shape with 3 dims"):
+        cudnn.CudnnGRU(1, 4)(tf.zeros([2, 3]))
+    with pytest.raises(TypeError, match="expecting tuple"):
+        cudnn.CudnnGRU(1, 4)(tf.zeros([2, 3, 4]), initial_state=tf.zeros([1, 3, 4]))
+
+
+def test_get_variable_without_shape_validation():
+    """``validate_shape=False`` reaches the variable (cuDNN's opaque parameters)."""
+    value = tf.placeholder_with_default(np.zeros(6, np.float32), [None])
+    variable = tf.get_variable("unshaped", initializer=value, validate_shape=False)
+    assert variable.shape.as_list() == [None]
+    with tf.Session() as sess:
+        sess.run(variable.initializer)
+        assert sess.run(variable).shape == (6,)

@@ -29,6 +29,9 @@ InvalidArgumentError "No OpKernel was registered to support Op ...".
 from . import dtypes
 from .errors import InvalidArgumentError
 
+# TensorFlow's DataType enum spells the float types by their C names.
+_FLOAT_ENUM_NAMES = {"float16": "HALF", "float32": "FLOAT", "float64": "DOUBLE"}
+
 _D = dtypes
 # TensorFlow's named type sets (op_def_builder's numbertype, realnumbertype, ...), without the
 # types smallflow does not have (bfloat16, quantized types, variant, resource).
@@ -112,9 +115,11 @@ class Signature:
         for attr, types in self.kernel_types.items():
             dtype = attrs.get(attr)
             if dtype is not None and dtypes.as_dtype(dtype) not in types:
+                name = dtypes.as_dtype(dtype).name
+                enum = _FLOAT_ENUM_NAMES.get(name, name.upper())
                 raise InvalidArgumentError(
                     None, None, f"No OpKernel was registered to support Op '{op_type}' with "
-                    f"these attrs: [{attr}=DT_{dtypes.as_dtype(dtype).name.upper()}]")
+                    f"these attrs: [{attr}=DT_{enum}]")
 
     def allowed(self, attr):
         """The dtypes ``attr`` may take (None: any)."""

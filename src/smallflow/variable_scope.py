@@ -97,7 +97,8 @@ class VariableScope:
             custom_getter = self._custom_getter
         if custom_getter is None:
             return _true_getter(full_name, shape, dtype, initializer, regularizer, reuse,
-                                trainable, collections)
+                                trainable, collections,
+                                validate_shape=options.get("validate_shape", True))
         if not callable(custom_getter):
             raise ValueError(f"Passed a custom_getter which is not callable: {custom_getter}")
         # Variable names do not depend on the name scope; TF runs the getter outside it.
@@ -133,7 +134,7 @@ def _true_getter(name, shape=None, dtype=dtypes.float32, initializer=None, regul
     receives); ``name`` is the full name."""
     trainable = True if trainable is None else trainable
     return _store().get(name, shape, dtype, initializer, regularizer, trainable, collections,
-                        reuse)
+                        reuse, validate_shape)
 
 
 def _accepts(function, keyword):
@@ -178,7 +179,8 @@ class _VariableStore:
         self.store_eager = False
         self.origins = {}  # name -> the program's frames that created it (innermost first)
 
-    def get(self, name, shape, dtype, initializer, regularizer, trainable, collections, reuse):
+    def get(self, name, shape, dtype, initializer, regularizer, trainable, collections, reuse,
+            validate_shape=True):
         dtype = dtypes.as_dtype(dtype).base_dtype
         eager = get_default_graph()._eager
         if eager:
@@ -225,8 +227,10 @@ class _VariableStore:
             else:
                 initial = initializer
         with graph.name_scope(None):
+            # validate_shape=False: a variable whose shape is known only once its initial
+            # value runs (tf.contrib.cudnn_rnn's opaque parameters).
             variable = Variable(initial, trainable=trainable, collections=collections,
-                                name=name, dtype=dtype)
+                                name=name, dtype=dtype, validate_shape=validate_shape)
         if not eager or self.store_eager:
             self.variables[name] = variable
             self.origins[name] = _program_frames()

@@ -10,6 +10,7 @@ from . import (
     autograph,
     compiler,
     crf,
+    cudnn_rnn,
     data,
     distribute,
     distributions,
@@ -41,9 +42,9 @@ from . import (
 )
 from ._missing import missing_attribute
 
-__all__ = ["autograph", "compiler", "crf", "data", "distribute", "distributions", "eager",
-           "estimator", "factorization", "framework", "image", "keras", "layers", "learn",
-           "legacy_seq2seq", "lookup", "losses", "metrics", "opt", "predictor", "rnn",
+__all__ = ["autograph", "compiler", "crf", "cudnn_rnn", "data", "distribute", "distributions",
+           "eager", "estimator", "factorization", "framework", "image", "keras", "layers",
+           "learn", "legacy_seq2seq", "lookup", "losses", "metrics", "opt", "predictor", "rnn",
            "seq2seq", "signal", "slim", "sparsemax", "stateless", "summary", "tensorboard",
            "tpu", "training", "util"]
 
