@@ -288,3 +288,48 @@ def test_scipy_interface_refuses_a_vector_loss(session):
     session.run(tf.global_variables_initializer())
     with pytest.raises(ValueError, match=r"scalar loss; the loss tensor has shape \(2,\)"):
         optimizer.minimize(session)
+
+
+# -- tf.contrib.mixed_precision ----------------------------------------------------------------
+
+mp = tf.contrib.mixed_precision
+
+
+def test_loss_scale_optimizer_unscales_the_gradients(session):
+    w = tf.Variable([1.0, 2.0])
+    loss = tf.reduce_sum(w * tf.constant([3.0, -1.0]))
+    opt = mp.LossScaleOptimizer(tf.train.GradientDescentOptimizer(0.1),
+                                mp.FixedLossScaleManager(1024.0))
+    (grad, _), = opt.compute_gradients(loss)
+    train = opt.apply_gradients([(grad, w)])
+    session.run(tf.global_variables_initializer())
+    np.testing.assert_allclose(session.run(grad), [3.0, -1.0])
+    session.run(train)
+    np.testing.assert_allclose(session.run(w), [0.7, 2.1], rtol=1e-6)
+
+
+def test_exponential_loss_scale_manager_schedule(session):
+    """r1.15's rule: x2 after 2 finite steps; x0.8 after 2 (not necessarily consecutive)
+    non-finite steps; a non-finite step is skipped and resets the finite count."""
+    w = tf.Variable([1.0, 2.0])
+    x = tf.placeholder(tf.float32, [2])
+    manager = mp.ExponentialUpdateLossScaleManager(8.0, incr_every_n_steps=2,
+                                                   decr_every_n_nan_or_inf=2)
+    train = mp.LossScaleOptimizer(tf.train.GradientDescentOptimizer(0.1),
+                                  manager).minimize(tf.reduce_sum(w * x))
+    session.run(tf.global_variables_initializer())
+    seen = []
+    for feed in ([1, 1], [1, 1], [np.inf, 1], [1, 1], [np.nan, 1], [1, 1]):
+        session.run(train, {x: feed})
+        seen.append((session.run(manager.get_loss_scale()).item(),
+                     session.run(manager._num_good_steps).item(),
+                     session.run(manager._num_bad_steps).item()))
+    assert seen == [(8.0, 1, 0), (16.0, 0, 0), (16.0, 0, 1), (16.0, 1, 1),
+                    (pytest.approx(12.8), 0, 0), (pytest.approx(12.8), 1, 0)]
+    # Four finite steps applied, the two others skipped.
+    np.testing.assert_allclose(session.run(w), [1.0 - 0.4, 2.0 - 0.4], rtol=1e-6)
+
+
+def test_fixed_loss_scale_must_be_at_least_one():
+    with pytest.raises(ValueError, match="loss scale must be at least 1."):
+        mp.FixedLossScaleManager(0.5)

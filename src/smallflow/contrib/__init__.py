@@ -26,6 +26,7 @@ from . import (
     lookup,
     losses,
     metrics,
+    mixed_precision,
     nn,
     opt,
     predictor,
@@ -45,8 +46,8 @@ from ._missing import missing_attribute
 
 __all__ = ["autograph", "compiler", "crf", "cudnn_rnn", "data", "distribute", "distributions",
            "eager", "estimator", "factorization", "framework", "image", "keras", "layers",
-           "learn", "legacy_seq2seq", "lookup", "losses", "metrics", "nn", "opt", "predictor",
-           "rnn", "seq2seq", "signal", "slim", "sparsemax", "stateless", "summary",
-           "tensorboard", "tpu", "training", "util"]
+           "learn", "legacy_seq2seq", "lookup", "losses", "metrics", "mixed_precision", "nn",
+           "opt", "predictor", "rnn", "seq2seq", "signal", "slim", "sparsemax", "stateless",
+           "summary", "tensorboard", "tpu", "training", "util"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib")
