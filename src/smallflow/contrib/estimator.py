@@ -3,10 +3,19 @@
 ``clip_gradients_by_norm`` wraps an optimizer so the gradients are clipped by their global
 norm before they are applied (Google's Machine Learning Crash Course wraps every optimizer
 in it); ``add_metrics`` and ``forward_features`` make a new Estimator around an existing
-one's ``model_fn``. The heads, ``RNNClassifier``, ``replicate_model_fn`` and the boosted
-trees are not provided: naming them raises an AttributeError that says so.
+one's ``model_fn``; the early-stopping hooks and ``read_eval_metrics`` are those of
+``tf.estimator.experimental``. The heads, ``RNNClassifier``, ``replicate_model_fn`` and the
+boosted trees are not provided: naming them raises an AttributeError that says so.
 """
 
+from ..estimator.early_stopping import (
+    make_early_stopping_hook,
+    read_eval_metrics,
+    stop_if_higher_hook,
+    stop_if_lower_hook,
+    stop_if_no_decrease_hook,
+    stop_if_no_increase_hook,
+)
 from ..estimator.extras import add_metrics
 from ..graph import Tensor
 from ..ops import clip_ops, sparse_ops
@@ -14,7 +23,9 @@ from ..ops.sparse_tensor import SparseTensor
 from ..train.optimizer import Optimizer
 from ._missing import missing_attribute
 
-__all__ = ["add_metrics", "clip_gradients_by_norm", "forward_features"]
+__all__ = ["add_metrics", "clip_gradients_by_norm", "forward_features",
+           "make_early_stopping_hook", "read_eval_metrics", "stop_if_higher_hook",
+           "stop_if_lower_hook", "stop_if_no_decrease_hook", "stop_if_no_increase_hook"]
 
 
 class _TransformGradients(Optimizer):

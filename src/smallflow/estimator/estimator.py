@@ -196,6 +196,11 @@ class Estimator:
     def model_dir(self):
         return self._model_dir
 
+    def eval_dir(self, name=None):
+        """Where ``evaluate(name=...)`` writes its metrics: ``model_dir/eval`` or
+        ``model_dir/eval_<name>``."""
+        return os.path.join(self._model_dir, f"eval_{name}" if name else "eval")
+
     @property
     def config(self):
         return copy.deepcopy(self._config)
@@ -412,8 +417,7 @@ class Estimator:
             finally:
                 session.close()
         results = {key: _as_python(value) for key, value in results.items()}
-        _write_eval_summary(os.path.join(self._model_dir, f"eval_{name}" if name else "eval"),
-                            results)
+        _write_eval_summary(self.eval_dir(name), results)
         logging.info("Saving dict for global step %d: %s", results["global_step"],
                      ", ".join(f"{k} = {v!s}" for k, v in sorted(results.items())))
         return results
