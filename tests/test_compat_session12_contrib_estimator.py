@@ -50,7 +50,7 @@ def test_read_eval_metrics_orders_by_step(tmp_path):
     (lambda est: tf.estimator.experimental.stop_if_lower_hook(
         est, "loss", 0.6, run_every_secs=None, run_every_steps=1), True),
     (lambda est: tf.estimator.experimental.stop_if_lower_hook(
-        est, "loss", 0.6, min_steps=25, run_every_secs=None, run_every_steps=1), False),
+        est, "loss", 0.6, min_steps=31, run_every_secs=None, run_every_steps=1), False),
     (lambda est: tf.estimator.experimental.stop_if_higher_hook(
         est, "loss", 0.9, run_every_secs=None, run_every_steps=1), False),
 ])
