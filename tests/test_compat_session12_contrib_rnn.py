@@ -233,18 +233,52 @@ def test_cudnn_layers_build_with_tensorflows_shapes(layer, states):
 
 
 def test_cudnn_layers_fail_to_run_on_the_cpu_as_in_tensorflow():
-    """TensorFlow 1.x has GPU kernels only for the cuDNN ops: a CPU session refuses the
-    variable's initializer and the forward op alike."""
+    """TensorFlow 1.x pins the parameter packing to /gpu:0 and has GPU kernels only for the
+    cuDNN ops: a CPU session cannot place the initializer; with soft placement it finds no
+    kernel. Training builds (the gradient is cuDNN's backward op) and fails the same way."""
     inputs = tf.placeholder(tf.float32, [3, 2, 5])
     outputs, _ = cudnn.CudnnLSTM(1, 4)(inputs)
+    train = tf.train.AdamOptimizer(0.1).minimize(tf.reduce_sum(outputs))
+    types = {op.type for op in tf.get_default_graph().get_operations()}
+    assert {"CudnnRNNCanonicalToParams", "CudnnRNNV3", "CudnnRNNBackpropV3"} <= types
     with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match="Cannot assign a device for operation "
+                                 "cudnn_lstm/CudnnRNNCanonicalToParams.*explicitly assigned to "
+                                 "/device:GPU:0"):
+            sess.run(tf.global_variables_initializer())
+    soft = tf.ConfigProto(allow_soft_placement=True)
+    with tf.Session(config=soft) as sess:
         with pytest.raises(tf.errors.InvalidArgumentError,
                            match="No OpKernel was registered to support Op "
                                  "'CudnnRNNCanonicalToParams' with these attrs: "
                                  r"\[T=DT_FLOAT\]"):
             sess.run(tf.global_variables_initializer())
         with pytest.raises(tf.errors.InvalidArgumentError, match="'CudnnRNNV3'"):
-            sess.run(outputs, {inputs: np.zeros([3, 2, 5], np.float32)})
+            sess.run(train, {inputs: np.zeros([3, 2, 5], np.float32)})
+
+
+def test_cudnn_canonical_shapes():
+    layer = cudnn.CudnnLSTM(2, 4, direction=cudnn.CUDNN_RNN_BIDIRECTION)
+    with pytest.raises(RuntimeError, match="before input shape is known"):
+        _ = layer.canonical_weight_shapes
+    layer.build([7, 3, 5])
+    weights = layer.canonical_weight_shapes
+    assert len(weights) == 32
+    assert weights[:8] == [(4, 5)] * 4 + [(4, 4)] * 4
+    assert weights[16:20] == [(4, 8)] * 4
+    assert layer.canonical_bias_shapes == [[4]] * 32
+    gru = cudnn.CudnnGRU(1, 3)
+    gru.build([2, 2, 6])
+    assert gru.canonical_weight_shapes == [(3, 6)] * 3 + [(3, 3)] * 3
+
+
+def test_unknown_shape_variables_get_unknown_shape_slots():
+    value = tf.placeholder_with_default(np.ones(5, np.float32), [None])
+    variable = tf.get_variable("unshaped_w", initializer=value, validate_shape=False)
+    optimizer = tf.train.AdamOptimizer(0.1)
+    optimizer.minimize(tf.reduce_sum(variable * variable))
+    assert optimizer.get_slot(variable, "m").shape.as_list() == [None]
 
 
 def test_cudnn_layer_arguments_are_checked():

@@ -17,7 +17,7 @@ from ..layers.base import Layer
 from ..op_signature import FLOATS, signature
 from ..ops import array_ops, math_ops, nn_ops
 from ..ops.common import make_op
-from ..registry import NotDifferentiable, register_op
+from ..registry import NotDifferentiable, RegisterGradient, register_op
 from ..rnn_cell_impl import GRUCell, _static_depth
 from ..tensor_shape import TensorShape
 from ..variable_scope import get_variable, variable_scope
@@ -114,8 +114,29 @@ register_op("CudnnRNNV3", lambda attrs: None, lambda op: _forward_shapes(op),
                                 "sequence_lengths: int32 -> output: T, output_h: T, "
                                 "output_c: T, reserve_space: T, host_reserved: int8",
                                 kernels=_NO_CPU_KERNEL, T=FLOATS))
+register_op("CudnnRNNBackpropV3", lambda attrs: None,
+            lambda op: [op.inputs[i].shape for i in range(4)],
+            signature=signature("input: T, input_h: T, input_c: T, params: T, "
+                                "sequence_lengths: int32, output: T, output_h: T, output_c: T, "
+                                "output_backprop: T, output_h_backprop: T, "
+                                "output_c_backprop: T, reserve_space: T, host_reserved: int8 "
+                                "-> input_backprop: T, input_h_backprop: T, "
+                                "input_c_backprop: T, params_backprop: T",
+                                kernels=_NO_CPU_KERNEL, T=FLOATS))
 NotDifferentiable("CudnnRNNCanonicalToParams")
-NotDifferentiable("CudnnRNNV3")
+NotDifferentiable("CudnnRNNBackpropV3")
+
+
+@RegisterGradient("CudnnRNNV3")
+def _cudnn_rnn_grad(op, *grads):
+    """The backward op, as TensorFlow builds it (it too runs on a GPU only)."""
+    outputs = list(op.outputs)
+    output_grads = [g if g is not None else array_ops.zeros_like(o)
+                    for g, o in zip(grads[:3], outputs[:3])]
+    backprop = make_op("CudnnRNNBackpropV3",
+                       [*op.inputs, *outputs[:3], *output_grads, *outputs[3:]],
+                       [op.inputs[0].dtype] * 4, dict(op.attrs))
+    return [*backprop.outputs, None]
 
 
 def _forward_shapes(op):
@@ -176,15 +197,29 @@ class _CudnnRNN(Layer):
 
     def _canonical_shapes(self):
         """The per-gate weight and bias shapes cuDNN packs, layer by layer and direction."""
+        return self.canonical_weight_shapes, self.canonical_bias_shapes
+
+    @property
+    def canonical_weight_shapes(self):
+        """``(num_units, depth)`` per gate: the input weights then the recurrent ones, for
+        each direction of each layer."""
+        if not self._input_size:
+            raise RuntimeError(f"{type(self).__name__}.canonical_weight_shapes invoked before "
+                               f"input shape is known")
         gates = _PARAMS_PER_LAYER[self._rnn_mode] // 2
-        weights, biases = [], []
+        units = self._num_units
+        shapes = []
         for layer in range(self._num_layers):
-            for _ in range(self.num_dirs):
-                depth = self._input_size if layer == 0 else self._num_units * self.num_dirs
-                weights += [[self._num_units, depth]] * gates
-                weights += [[self._num_units, self._num_units]] * gates
-                biases += [[self._num_units]] * (2 * gates)
-        return weights, biases
+            depth = self._input_size if layer == 0 else units * self.num_dirs
+            per_direction = [(units, depth)] * gates + [(units, units)] * gates
+            shapes.extend(per_direction * self.num_dirs)
+        return shapes
+
+    @property
+    def canonical_bias_shapes(self):
+        """``[num_units]`` per weight matrix (cuDNN has an input and a recurrent bias)."""
+        count = self.num_dirs * _PARAMS_PER_LAYER[self._rnn_mode] * self._num_layers
+        return [[self._num_units]] * count
 
     def build(self, input_shape):
         if self.built:
@@ -212,8 +247,10 @@ class _CudnnRNN(Layer):
             biases = [bias_init(shape, dtype=self._plain_dtype) for shape in bias_shapes]
             scalars = [convert_to_tensor(v, dtype=dtypes.int32)
                        for v in (self._num_layers, self._num_units, depth)]
-            params = make_op("CudnnRNNCanonicalToParams", [*scalars, *weights, *biases],
-                             [self._plain_dtype], self._op_attrs(len(weights))).outputs[0]
+            # TensorFlow pins this op to the GPU: without one, the session cannot place it.
+            with get_default_graph().device("/gpu:0"):
+                params = make_op("CudnnRNNCanonicalToParams", [*scalars, *weights, *biases],
+                                 [self._plain_dtype], self._op_attrs(len(weights))).outputs[0]
             self.kernel = get_variable("opaque_kernel", dtype=self._plain_dtype,
                                        initializer=params, validate_shape=False)
         self._trainable_weights.append(self.kernel)

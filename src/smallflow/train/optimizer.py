@@ -208,7 +208,11 @@ class Optimizer:
                 full_name = graph.unique_name(f"{var.op.name}/{op_name}", mark_as_used=False)
                 with name_scope(full_name + "/Initializer/"):
                     initial = _filled(var, fill_value)
-                slots[var] = variables.Variable(initial, trainable=False, name=full_name)
+                # A variable of unknown shape (cuDNN's opaque parameters) gets a slot of
+                # unknown shape too, as TensorFlow's slot_creator makes it.
+                slots[var] = variables.Variable(
+                    initial, trainable=False, name=full_name,
+                    validate_shape=initial.shape.is_fully_defined())
         return slots[var]
 
     def _zeros_slot(self, var, slot_name, op_name):
