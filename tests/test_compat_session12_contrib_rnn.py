@@ -241,12 +241,11 @@ def test_cudnn_layers_fail_to_run_on_the_cpu_as_in_tensorflow():
     train = tf.train.AdamOptimizer(0.1).minimize(tf.reduce_sum(outputs))
     types = {op.type for op in tf.get_default_graph().get_operations()}
     assert {"CudnnRNNCanonicalToParams", "CudnnRNNV3", "CudnnRNNBackpropV3"} <= types
-    with tf.Session() as sess:
-        with pytest.raises(tf.errors.InvalidArgumentError,
-                           match="Cannot assign a device for operation "
-                                 "cudnn_lstm/CudnnRNNCanonicalToParams.*explicitly assigned to "
-                                 "/device:GPU:0"):
-            sess.run(tf.global_variables_initializer())
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError,
+                       match="Cannot assign a device for operation "
+                             "cudnn_lstm/CudnnRNNCanonicalToParams.*explicitly assigned to "
+                             "/device:GPU:0"):
+        sess.run(tf.global_variables_initializer())
     soft = tf.ConfigProto(allow_soft_placement=True)
     with tf.Session(config=soft) as sess:
         with pytest.raises(tf.errors.InvalidArgumentError,
