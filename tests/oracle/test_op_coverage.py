@@ -60,6 +60,9 @@ NOT_COMPARED = {
     "InitializeTableV2": "TF 1.x's older tensor initializer of a table, kept for graphs read "
                          "from files; KeyValueTensorInitializer builds LookupTableImportV2 "
                          "(compared in sweep_9g/*), the same kernel; tests/test_op_signatures.py",
+    **{op: "cuDNN op (tf.contrib.cudnn_rnn): GPU kernels only, so nothing to compare on a "
+           "CPU; tests/test_compat_session12_contrib_rnn.py checks the graph and the error"
+       for op in ("CudnnRNNCanonicalToParams", "CudnnRNNV3", "CudnnRNNBackpropV3")},
     "DatasetToTFRecord": "tf.data.experimental.TFRecordWriter writes a file whose records "
                          "tests/test_tfrecord.py reads back; a graph case has no file to fetch",
     # Values that cannot be equal.
