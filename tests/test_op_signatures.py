@@ -1167,3 +1167,17 @@ ROWS.update({  # tf.estimator.BoostedTrees* (session 12)
     "SmallflowBoostedTreesStates": _row(None, lambda dt: list(make_op(
         "SmallflowBoostedTreesStates", [tf.constant(b"")], [tf.int32] * 3).outputs)),
 })
+
+
+def _cudnn_lstm_graph(dt):
+    """A cuDNN LSTM and its gradient (the three cuDNN op types)."""
+    outputs, _ = tf.contrib.cudnn_rnn.CudnnLSTM(1, 2, dtype=dt)(tf.zeros([3, 2, 4], dt))
+    return tf.gradients(tf.reduce_sum(outputs), outputs.op.inputs[0])
+
+
+# tf.contrib.cudnn_rnn (session 12): declared with GPU kernels only, so no dtype runs here
+# (tests/test_compat_session12_contrib_rnn.py checks the error). Naming the module registers
+# the ops whatever the test order.
+_ = tf.contrib.cudnn_rnn
+ROWS.update({op: _row("T", _cudnn_lstm_graph)
+             for op in ("CudnnRNNCanonicalToParams", "CudnnRNNV3", "CudnnRNNBackpropV3")})
