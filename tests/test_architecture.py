@@ -108,7 +108,9 @@ LAYERS = [
     ("application", ["datasets", "examples", "models", "imaging", "image_files", "contrib",
                      # tensorflow.python.* paths answer with the public API above them
                      "python._public", "python.framework", "python.ops", "python.layers",
-                     "python.platform", "python.data",
+                     "python.platform", "python.data", "python.client", "python.eager",
+                     "python.training", "python.summary", "python.util", "python.compat",
+                     "python.tf2",
                      "training_summaries",
                      "onnx",
                      "evaluation"]),

@@ -1,6 +1,8 @@
 """``tf.compat``: ``tf.compat.v1`` is smallflow itself (so ``import smallflow.compat.v1 as
 tf`` works), and TensorFlow's bytes/text helpers."""
 
+import contextlib
+import datetime
 import numbers
 import os
 import sys
@@ -20,8 +22,37 @@ real_types = (numbers.Real, np.integer, np.floating)
 complex_types = (numbers.Complex, np.number)
 
 __all__ = ["as_bytes", "as_str", "as_str_any", "as_text", "bytes_or_text_types",
-           "complex_types", "dimension_at_index", "dimension_value", "integral_types",
+           "complex_types", "dimension_at_index", "dimension_value",
+           "forward_compatibility_horizon", "forward_compatible", "integral_types",
            "path_to_str", "real_types", "v1"]
+
+# The forward-compatibility horizon of the TensorFlow release smallflow follows (the r1.15 /
+# r2.0 branch point): code asks ``forward_compatible(y, m, d)`` to choose between an op's old
+# and new forms; the answer is True for dates before the horizon.
+# TF_FORWARD_COMPATIBILITY_DELTA_DAYS moves it, as in TensorFlow.
+_HORIZON = {"date": datetime.date(2019, 8, 6)}
+
+
+def _horizon():
+    days = int(os.environ.get("TF_FORWARD_COMPATIBILITY_DELTA_DAYS", "0") or 0)
+    return _HORIZON["date"] + datetime.timedelta(days=days)
+
+
+def forward_compatible(year, month, day):
+    """True when the horizon is past ``year-month-day``: graphs may use what consumers of
+    that date understand."""
+    return _horizon() > datetime.date(year, month, day)
+
+
+@contextlib.contextmanager
+def forward_compatibility_horizon(year, month, day):
+    """The horizon set to ``year-month-day`` inside the block (tests of both forms)."""
+    saved = _HORIZON["date"]
+    _HORIZON["date"] = datetime.date(year, month, day)
+    try:
+        yield
+    finally:
+        _HORIZON["date"] = saved
 
 
 def as_bytes(bytes_or_text, encoding="utf-8"):

@@ -1,0 +1,1 @@
+"""``tensorflow.python.eager``: the module paths TF1 programs import from it."""

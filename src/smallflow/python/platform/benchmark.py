@@ -1,0 +1,5 @@
+"""``tensorflow.python.platform.benchmark``: ``Benchmark`` (``tf.test``'s)."""
+
+from .._public import public_getattr
+
+__getattr__ = public_getattr(__name__, ("test",))

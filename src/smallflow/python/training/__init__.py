@@ -1,0 +1,1 @@
+"""``tensorflow.python.training``: the module paths TF1 programs import from it."""
