@@ -103,16 +103,21 @@ def compute_gradient(x, x_shape, y, y_shape, x_init_value=None, delta=1e-3, init
         if not tensor.shape.is_compatible_with(shape):
             raise ValueError(f"x_shape {list(shape)} does not fit {tensor.name}, whose shape "
                              f"is {tensor.shape}")
-    if not y.shape.is_compatible_with(y_shape):
+    # TensorFlow seeds the backward pass with a tensor of y_shape: a y_shape of the same size
+    # as y's (``[1]`` for a scalar) is accepted and reshaped to y's shape.
+    reshape_seed = (not y.shape.is_compatible_with(y_shape) and y.shape.is_fully_defined()
+                    and y.shape.num_elements() == int(np.prod(y_shape, dtype=np.int64)))
+    if not y.shape.is_compatible_with(y_shape) and not reshape_seed:
         raise ValueError(f"y_shape {list(y_shape)} does not fit {y.name}, whose shape is "
                          f"{y.shape}")
     rng = np.random.default_rng(seed)
     x_values = [_checked_init(t, s, v, rng) for t, s, v in zip(xs, shapes, inits, strict=True)]
     with y.graph.as_default(), name_scope("gradient_checker"):
         dy = array_ops.placeholder(y.dtype, shape=y_shape, name="dy")
+        seed = array_ops.reshape(dy, y.shape.as_list()) if reshape_seed else dy
         # A row gather's gradient is IndexedSlices; its Jacobian is that of the dense sum.
         dxs = [densify(dx) if isinstance(dx, IndexedSlices) else dx
-               for dx in gradients(y, xs, grad_ys=dy)]
+               for dx in gradients(y, xs, grad_ys=seed)]
     session, owned = _session_for(y.graph)
     try:
         for target in init_targets or []:

@@ -79,7 +79,8 @@ def _to_array(value, dtype):
         # Python values must fit; NumPy arrays are cast, as TensorFlow's make_tensor_proto does
         # (``tf.constant(np.array([1.5]), dtype=tf.int32)`` is [1]).
         lossy = source.dtype.kind in "fc" and not np.all(np.mod(source, 1) == 0)
-        if lossy or (dtype.is_bool and source.dtype.kind != "b"):
+        # An empty list has no element to lose: it converts to any dtype.
+        if source.size and (lossy or (dtype.is_bool and source.dtype.kind != "b")):
             flat = source.ravel()
             bad = flat != np.round(flat) if source.dtype.kind in "fc" else flat == flat
             shown = flat[np.argmax(bad)].item()

@@ -143,11 +143,17 @@ def _div_no_nan_grad(op, grad):
 
 
 @RegisterGradient("Pow")
+@holomorphic
 def _pow_grad(op, grad):
     x, y = op.inputs
     z = op.outputs[0]
     grad_x = grad * y * math_ops.pow(x, y - 1.0)
-    safe_log = math_ops.log(math_ops.maximum(x, 0.0) + math_ops.cast(x <= 0.0, x.dtype))
+    if x.dtype.is_complex:
+        # log x where x != 0 (any complex number but 0 has a logarithm), 0 at x == 0.
+        at_zero = math_ops.cast(math_ops.equal(x, 0.0), x.dtype)
+        safe_log = math_ops.log(x + at_zero) * (1.0 - at_zero)
+    else:
+        safe_log = math_ops.log(math_ops.maximum(x, 0.0) + math_ops.cast(x <= 0.0, x.dtype))
     grad_y = grad * z * safe_log
     return reduce_to_shape_of(grad_x, x), reduce_to_shape_of(grad_y, y)
 

@@ -202,12 +202,17 @@ def _resolve_axis(axis, reduction_indices, keepdims, keep_dims):
 
 
 def _reduce(op_type, default_name, input_tensor, axis, keepdims, name, reduction_indices,
-            keep_dims):
+            keep_dims, input_dtype=None):
     axis, keep = _resolve_axis(axis, reduction_indices, keepdims, keep_dims)
     dispatch = composite_dispatch(input_tensor)
     if dispatch is not None:  # a RaggedTensor
         return dispatch("reduce", op_type, input_tensor, axis, keep, name)
-    x = convert_to_tensor(input_tensor)
+    if input_dtype is not None and not isinstance(input_tensor, Tensor):
+        # An op whose input has one dtype (All, Any: bool) converts Python values to it, so
+        # an empty list is an empty bool tensor.
+        x = convert_to_tensor(input_tensor, dtype=input_dtype)
+    else:
+        x = convert_to_tensor(input_tensor)
     if isinstance(axis, Tensor):
         attrs = {"axes": None, "keep_dims": keep, "dynamic_axes": True}
         return make_op(op_type, [x, axis], [x.dtype], attrs, name, default_name).outputs[0]
@@ -257,13 +262,13 @@ def reduce_prod(input_tensor, axis=None, keepdims=None, name=None, reduction_ind
 def reduce_all(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                keep_dims=None):
     return _reduce("All", "All", input_tensor, axis, keepdims, name, reduction_indices,
-                   keep_dims)
+                   keep_dims, input_dtype=dtypes.bool)
 
 
 def reduce_any(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                keep_dims=None):
     return _reduce("Any", "Any", input_tensor, axis, keepdims, name, reduction_indices,
-                   keep_dims)
+                   keep_dims, input_dtype=dtypes.bool)
 
 
 def _arg_kernel(numpy_fn):
