@@ -4,7 +4,7 @@ import numpy as np
 
 from ..registry import RegisterGradient
 from . import array_ops, math_ops, nn_ops
-from .broadcast_ops import reduce_to_shape_of
+from .broadcast_ops import prevent_gradient, reduce_to_shape_of
 from .common import make_op
 
 
@@ -23,19 +23,34 @@ def _log_softmax_grad(op, grad):
 
 @RegisterGradient("SoftmaxCrossEntropyWithLogits")
 def _xent_grad(op, grad_loss, grad_backprop):
-    backprop = op.outputs[1]
-    expanded = array_ops.expand_dims(grad_loss, -1)
-    grad_logits = expanded * backprop
     logits = op.inputs[0]
-    grad_labels = expanded * -nn_ops.log_softmax(logits)
-    # Labels may broadcast against the logits: their gradient is summed back to their shape.
-    return grad_logits, reduce_to_shape_of(grad_labels, op.inputs[1])
+    grad_logits = None
+    grad_labels = None
+    if grad_loss is not None:
+        expanded = array_ops.expand_dims(grad_loss, -1)
+        grad_logits = expanded * op.outputs[1]
+        # Labels may broadcast against the logits: their gradient is summed back to their shape.
+        grad_labels = reduce_to_shape_of(expanded * -nn_ops.log_softmax(logits), op.inputs[1])
+    if grad_backprop is not None:
+        # A second derivative: backprop = softmax(logits) - labels, so the gradient reaching
+        # it goes back through softmax's Jacobian (TensorFlow adds no labels term for it).
+        softmax = nn_ops.softmax(logits)
+        inner = math_ops.reduce_sum(grad_backprop * softmax, axis=-1, keepdims=True)
+        through_softmax = (grad_backprop - inner) * softmax
+        grad_logits = through_softmax if grad_logits is None else grad_logits + through_softmax
+    return grad_logits, grad_labels
 
 
 @RegisterGradient("SparseSoftmaxCrossEntropyWithLogits")
 def _sparse_xent_grad(op, grad_loss, grad_backprop):
+    # TensorFlow refuses the second derivative of the fused sparse op (its backprop output
+    # passes through PreventGradient): tf.gradients of this gradient is a LookupError.
+    backprop = prevent_gradient(
+        op.outputs[1], message="Currently there is no way to take the second derivative of "
+        "sparse_softmax_cross_entropy_with_logits due to the fused implementation's "
+        "interaction with tf.gradients()")
     expanded = array_ops.expand_dims(grad_loss, -1)
-    return expanded * op.outputs[1], None
+    return expanded * backprop, None
 
 
 @RegisterGradient("Relu")

@@ -141,6 +141,15 @@ register_op("SoftmaxCrossEntropyWithLogits", _xent_kernel, _xent_static,
 
 def _sparse_xent_kernel(attrs):
     def sparse_xent(logits, labels):
+        if labels.shape != logits.shape[:-1]:
+            # Shapes known only when the graph runs (fed placeholders).
+            if logits.ndim == 2 and labels.ndim != 1:
+                raise InvalidArgumentError(None, None, f"labels must be 1-D, but got shape "
+                                                       f"{list(labels.shape)}")
+            raise InvalidArgumentError(
+                None, None, f"logits and labels must have the same first dimension, got "
+                            f"logits shape {list(logits.shape)} and labels shape "
+                            f"{list(labels.shape)}")
         classes = logits.shape[-1]
         bad = (labels < 0) | (labels >= classes)
         if np.any(bad):
@@ -170,6 +179,8 @@ def _sparse_xent_kernel(attrs):
 def _sparse_xent_static(op):
     logits = op.inputs[0].shape
     labels = op.inputs[1].shape
+    if logits.ndims == 0:
+        raise ShapeError(f"Logits cannot be scalars - received shape {logits}.")
     known = logits.ndims is not None and labels.ndims is not None
     if known and (labels.ndims != logits.ndims - 1
                   or not labels.is_compatible_with(logits[:-1])):

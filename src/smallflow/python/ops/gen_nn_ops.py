@@ -85,6 +85,36 @@ def max_pool_grad_grad_with_argmax(input, grad, argmax, ksize, strides,  # noqa:
                       padding, include_batch_in_index, name)
 
 
+def _raw_xent(op_type, features, labels, labels_rank, name):
+    """The raw cross-entropy op: 2-D ``features`` (rows of logits); ``(loss, backprop)``."""
+    features = convert_to_tensor(features, name="features")
+    labels_dtype = features.dtype if labels_rank == 2 else None
+    labels = convert_to_tensor(labels, dtype=labels_dtype, name="labels")
+    for tensor, want in ((features, 2), (labels, labels_rank)):
+        rank = tensor.shape.ndims
+        if rank is not None and rank != want:
+            # The dense op broadcasts its inputs to each other first: TensorFlow words that.
+            how = "broadcasted with rank" if labels_rank == 2 else "rank"
+            raise ValueError(f"Shape must be {how} {want}{',' if labels_rank == 2 else ''} "
+                             f"but is rank {rank} for "
+                             f"'{name or op_type}' (op: '{op_type}') with input shapes: "
+                             f"{features.shape.bracket_str()}, {labels.shape.bracket_str()}.")
+    op = make_op(op_type, [features, labels], [features.dtype] * 2, None, name or op_type)
+    return op.outputs[0], op.outputs[1]
+
+
+def softmax_cross_entropy_with_logits(features, labels, name=None):
+    """TensorFlow's raw op: rows of logits ``features`` against label distributions (2-D,
+    broadcast to each other); the loss per row and its gradient with respect to features."""
+    return _raw_xent("SoftmaxCrossEntropyWithLogits", features, labels, 2, name)
+
+
+def sparse_softmax_cross_entropy_with_logits(features, labels, name=None):
+    """TensorFlow's raw op: rows of logits ``features`` (2-D) against class indices
+    ``labels`` (1-D); the loss per row and its gradient with respect to features."""
+    return _raw_xent("SparseSoftmaxCrossEntropyWithLogits", features, labels, 1, name)
+
+
 def __getattr__(name):
     # TF <= 1.4's hidden spelling (``_relu_grad``) of the names above.
     if name.startswith("_") and not name.startswith("__") and name[1:] in globals():
