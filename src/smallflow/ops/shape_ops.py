@@ -116,18 +116,46 @@ register_op("Rank", lambda attrs: lambda x: np.array(x.ndim, dtype=np.int32),
             lambda op: [TensorShape([])], signature=signature("input: T -> output: int32", T=ALL))
 
 
+def _static_shape(value):
+    """The static shape of a tensor-like value (a Variable's too), or None for others."""
+    if isinstance(value, Tensor) or is_tensor_like(value):
+        return getattr(value, "shape", None)
+    return None
+
+
 def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002
-    """The dynamic shape of ``input`` as a 1-D tensor."""
+    """The shape of ``input`` as a 1-D tensor: a constant when the static shape is fully
+    known (TensorFlow 1.x's builder folds it, so it runs without feeding ``input``), else
+    the ``Shape`` op."""
     out_type = dtypes.as_dtype(out_type).base_dtype
+    known = _static_shape(input)
+    if known is not None and known.is_fully_defined():
+        with name_scope(name, "Shape", [input]) as scope:
+            return constant(known.as_list(), dtype=out_type, name=scope)
     return make_unary("Shape", input, name, out_dtype=out_type, attrs={"out_type": out_type})
 
 
 def size(input, name=None, out_type=dtypes.int32):  # noqa: A002
+    """The number of elements of ``input``: a constant when the static shape fixes it (fully
+    known, or with a 0 dimension), else the ``Size`` op."""
     out_type = dtypes.as_dtype(out_type).base_dtype
+    known = _static_shape(input)
+    if known is not None and known.ndims is not None:
+        count = known.num_elements() if known.is_fully_defined() else None
+        if count is None and any(d == 0 for d in known.as_list()):
+            count = 0
+        if count is not None:
+            with name_scope(name, "Size", [input]) as scope:
+                return constant(count, dtype=out_type, name=scope)
     return make_unary("Size", input, name, out_dtype=out_type, attrs={"out_type": out_type})
 
 
 def rank(input, name=None):  # noqa: A002
+    """The rank of ``input``: a constant when the static rank is known, else the ``Rank`` op."""
+    known = _static_shape(input)
+    if known is not None and known.ndims is not None:
+        with name_scope(name, "Rank", [input]) as scope:
+            return constant(known.ndims, dtype=dtypes.int32, name=scope)
     return make_unary("Rank", input, name, out_dtype=dtypes.int32)
 
 
