@@ -74,7 +74,17 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         with get_default_graph().name_scope(name or "MatMul") as scope:
             return matmul(a, b, transpose_a, transpose_b, adjoint_a, adjoint_b, a_is_sparse,
                           b_is_sparse, scope)
+    for side, transpose, adjoint in (("a", transpose_a, adjoint_a), ("b", transpose_b,
+                                                                      adjoint_b)):
+        if transpose and adjoint:
+            raise ValueError(f"Only one of transpose_{side} and adjoint_{side} can be True.")
     a, b = binary_inputs("MatMul", a, b, names=("a", "b"))
+    # The adjoint is the conjugate transpose: a complex operand is conjugated, then
+    # transposed by the op (a real one only transposed).
+    if adjoint_a and a.dtype.is_complex:
+        a = make_op("Conj", [a], [a.dtype], None, None, "Conj").outputs[0]
+    if adjoint_b and b.dtype.is_complex:
+        b = make_op("Conj", [b], [b.dtype], None, None, "Conj_1").outputs[0]
     attrs = {"transpose_a": bool(transpose_a or adjoint_a),
              "transpose_b": bool(transpose_b or adjoint_b)}
     rank_a = a.shape.ndims
