@@ -233,3 +233,123 @@ def test_gradient_checker_takes_a_y_shape_of_the_same_size():
     np.testing.assert_allclose(numerical, want)
     with tf.Session(), pytest.raises(ValueError, match="y_shape"):
         tf.test.compute_gradient(t, [2, 3], tf.reduce_max(t), [2], x_init_value=x)
+
+
+def test_dense_cross_entropy_has_a_second_derivative():
+    logits = np.array([0.1, 0.2, 0.3, 0.4, 0.1, 0.4, 0.9, 1.6, 0.1, 0.8, 2.7, 6.4])
+    labels = np.array([0.0, 0.0, 1 / 3, 0.0, 1 / 3, 0.0, 0.0, 0.0, 0.0, 0.5 / 3, 0.0, 0.5 / 3])
+    f = tf.constant(logits.reshape(3, 4))
+    loss = tf.reduce_sum(tf.nn.softmax_cross_entropy_with_logits(labels=labels.reshape(3, 4),
+                                                                 logits=f))
+    hessian = _run(tf.hessians(loss, f)[0]).reshape(12, 12)
+    # The Hessian of each row's cross entropy is diag(p) - p p^T.
+    p = np.exp(logits.reshape(3, 4))
+    p /= p.sum(axis=1, keepdims=True)
+    want = np.zeros((12, 12))
+    for row in range(3):
+        block = np.diag(p[row]) - np.outer(p[row], p[row])
+        want[row * 4:(row + 1) * 4, row * 4:(row + 1) * 4] = block
+    np.testing.assert_allclose(hessian, want, atol=1e-12)
+
+
+def test_sparse_cross_entropy_refuses_a_second_derivative():
+    logits = tf.constant([[1.0, 2.0], [0.5, 0.1]])
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[0, 1],
+                                                                         logits=logits))
+    grad = tf.gradients(loss, logits)[0]
+    np.testing.assert_allclose(_run(grad), (_softmax([[1.0, 2.0], [0.5, 0.1]])
+                                            - [[1, 0], [0, 1]]) / 2, rtol=1e-6)
+    with pytest.raises(LookupError, match="explicitly disabled"):
+        tf.gradients(grad, logits)
+
+
+def _softmax(x):
+    e = np.exp(np.asarray(x) - np.max(x, axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def test_sparse_cross_entropy_errors_are_tensorflows():
+    with pytest.raises(ValueError, match="Logits cannot be scalars"):
+        tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.constant(0),
+                                                       logits=tf.constant(1.0))
+    labels = tf.placeholder(tf.int32)
+    loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=[[7.0], [8.0]])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="labels must be 1-D, but got "
+                                                             r"shape \[\]"):
+        _run(loss, {labels: 0})
+    with pytest.raises(tf.errors.InvalidArgumentError, match="same first dimension, got "
+                                                             r"logits shape \[2, 1\]"):
+        _run(loss, {labels: [0]})
+
+
+def test_raw_cross_entropy_ops_give_loss_and_backprop():
+    from smallflow.python.ops import gen_nn_ops
+
+    features = np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]], np.float32)
+    dense = np.array([[0.0, 0.0, 1.0], [0.5, 0.5, 0.0]], np.float32)
+    loss, backprop = _run(gen_nn_ops.softmax_cross_entropy_with_logits(features, dense))
+    p = _softmax(features)
+    np.testing.assert_allclose(loss, -(dense * np.log(p)).sum(axis=1), rtol=1e-6)
+    np.testing.assert_allclose(backprop, p - dense, rtol=1e-6)
+    loss, backprop = _run(gen_nn_ops.sparse_softmax_cross_entropy_with_logits(features, [2, 0]))
+    np.testing.assert_allclose(loss, -np.log(p[[0, 1], [2, 0]]), rtol=1e-6)
+    np.testing.assert_allclose(backprop, p - np.eye(3)[[2, 0]], rtol=1e-6)
+    with pytest.raises(ValueError, match="broadcasted with rank 2, but is rank 3"):
+        gen_nn_ops.softmax_cross_entropy_with_logits(features[None], dense[None])
+    with pytest.raises(ValueError, match="must be rank 1 but is rank 2"):
+        gen_nn_ops.sparse_softmax_cross_entropy_with_logits(features, [[2], [0]])
+
+
+def test_shape_size_rank_of_a_known_shape_are_constants():
+    x = tf.placeholder(tf.float32, shape=[0, 3])
+    shape, size, rank = tf.shape(x), tf.size(x), tf.rank(x)
+    assert [t.op.type for t in (shape, size, rank)] == ["Const"] * 3
+    assert [t.op.name for t in (shape, size, rank)] == ["Shape", "Size", "Rank"]
+    got = _run([shape, size, rank, tf.shape(x, out_type=tf.int64)])  # nothing fed
+    np.testing.assert_array_equal(got[0], [0, 3])
+    assert got[1:3] == [0, 2]
+    assert got[3].dtype == np.int64
+    # A zero dimension fixes the size even when another is unknown.
+    assert _run(tf.size(tf.placeholder(tf.float32, [None, 0]))) == 0
+    partial = tf.placeholder(tf.float32, shape=[None, 3])
+    assert tf.shape(partial).op.type == "Shape"
+    assert tf.size(partial).op.type == "Size"
+    assert tf.rank(tf.placeholder(tf.float32)).op.type == "Rank"
+    np.testing.assert_array_equal(_run(tf.shape(partial), {partial: np.zeros((5, 3))}), [5, 3])
+
+
+@pytest.mark.parametrize("batched", [False, True])
+def test_matmul_adjoint_conjugates_complex_operands(batched):
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(3, 2)) + 1j * rng.normal(size=(3, 2))
+    b = rng.normal(size=(3, 4)) + 1j * rng.normal(size=(3, 4))
+    if batched:
+        a, b = a[None], b[None]
+    got = _run([tf.matmul(a, b, adjoint_a=True),
+                tf.matmul(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2), adjoint_b=True),
+                tf.matmul(a, b, transpose_a=True)])
+    adjoint_a = np.swapaxes(a, -1, -2).conj()
+    np.testing.assert_allclose(got[0], adjoint_a @ b)
+    np.testing.assert_allclose(got[1], np.swapaxes(a, -1, -2) @ b.conj())
+    np.testing.assert_allclose(got[2], np.swapaxes(a, -1, -2) @ b)
+    with pytest.raises(ValueError, match="Only one of transpose_a and adjoint_a"):
+        tf.matmul(a, b, transpose_a=True, adjoint_a=True)
+
+
+def test_gradient_checker_v2_differentiates_a_function():
+    from smallflow.python.ops import gradient_checker_v2
+
+    x = np.array([[1.0, -2.0], [0.5, 3.0]])
+    theoretical, numerical = gradient_checker_v2.compute_gradient(
+        lambda t: tf.reduce_sum(t * t, axis=1), [x])
+    want = np.zeros((4, 2))
+    want[[0, 1], 0] = 2 * x[0]
+    want[[2, 3], 1] = 2 * x[1]
+    np.testing.assert_allclose(theoretical[0], want)
+    np.testing.assert_allclose(numerical[0], want, atol=1e-6)
+    assert gradient_checker_v2.max_error(theoretical, numerical) < 1e-6
+    from smallflow.eager import context
+
+    with context.eager_mode():
+        eager_theoretical, _ = gradient_checker_v2.compute_gradient(tf.square, [x])
+    np.testing.assert_allclose(eager_theoretical[0], np.diag(2 * x.ravel()))
