@@ -353,3 +353,121 @@ def test_gradient_checker_v2_differentiates_a_function():
     with context.eager_mode():
         eager_theoretical, _ = gradient_checker_v2.compute_gradient(tf.square, [x])
     np.testing.assert_allclose(eager_theoretical[0], np.diag(2 * x.ravel()))
+
+
+def test_numpy_zero_d_integer_arrays_index_tensors():
+    a = tf.constant([1, 2, 3])
+    for index in (np.asarray(1), np.asarray(1).astype(np.int64), np.asarray(1, np.int32)):
+        got = _run([a[index], a[index:index + 1]])
+        assert got[0] == 2
+        np.testing.assert_array_equal(got[1], [2])
+    with pytest.raises(TypeError, match="valid indices"):
+        a[np.asarray([1])]
+
+
+@pytest.mark.parametrize(("value", "index"), [(0, np.s_[:]), ([1, 2], np.s_[1:, 1:])])
+def test_too_many_indices_fed_at_run_time_name_the_input_dims(value, index):
+    p = tf.placeholder(tf.int32)
+    rank = np.ndim(value)
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match=f"Index out of range using input dim {rank}; input has only "
+                             f"{rank} dims"):
+        _run(p[index], {p: value})
+
+
+def test_conjugate_transpose_and_adjoint():
+    a = np.array([[1 + 2j, 3 - 1j, 0.5j]])
+    x = tf.constant(a)
+    got = _run([tf.transpose(x, conjugate=True), tf.linalg.adjoint(x),
+                tf.matrix_transpose(x, conjugate=True), tf.linalg.transpose(x),
+                tf.transpose(tf.constant([[1.0, 2.0]]), conjugate=True)])
+    for value in got[:3]:
+        np.testing.assert_array_equal(value, a.conj().T)
+    np.testing.assert_array_equal(got[3], a.T)
+    np.testing.assert_array_equal(got[4], [[1.0], [2.0]])
+    assert tf.transpose(x, conjugate=True).op.type == "ConjugateTranspose"
+    assert tf.linalg.adjoint(x).name.startswith("adjoint_1/matrix_transpose/")
+    # d/dx sum(|conj(x)^T * w|) equals the same for x itself: the gradient is conjugated back.
+    w = np.array([[1j], [2.0], [-1.0]])
+    grad = _run(tf.gradients(tf.reduce_sum(tf.abs(tf.transpose(x, conjugate=True) * w)), x))
+    direct = _run(tf.gradients(tf.reduce_sum(tf.abs(tf.conj(tf.transpose(x)) * w)), x))
+    np.testing.assert_allclose(grad[0], direct[0])
+
+
+def test_transpose_permutation_errors_are_tensorflows():
+    x = np.arange(30.0).reshape(2, 3, 5)
+    with pytest.raises(ValueError, match="Shape must be rank 1 but is rank 2"):
+        tf.transpose(x, [[0, 1], [2, 3]])
+    with pytest.raises(ValueError, match="perm dim 3 is out of range of input rank 3"):
+        tf.transpose(x, [0, 1, 3])
+    repeated = tf.transpose(x, [0, 1, 1])  # found when the graph runs, as TensorFlow
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"2 is missing from \{0,1,1\}"):
+        _run(repeated)
+
+
+def test_split_errors_are_tensorflows():
+    with pytest.raises(ValueError, match="should evenly divide"):
+        tf.split([0, 1, 2, 3], 3)
+    with pytest.raises(ValueError, match="Length of size_splits should be equal"):
+        tf.split(list(range(10)), tf.constant([2, 2, 6]), num=4)
+    axis = tf.placeholder(tf.int32)
+    sizes = tf.placeholder(tf.int32, [3])
+    parts = tf.split(np.zeros([5, 30]), sizes, axis=axis)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="must have exactly one element"):
+        _run(parts, {axis: np.array([], np.int32), sizes: [4, 11, 15]})
+    got = _run(parts, {axis: np.array([1], np.int32), sizes: [4, 11, 15]})
+    assert [g.shape for g in got] == [(5, 4), (5, 11), (5, 15)]
+
+
+def test_arg_max_min_of_an_empty_axis_is_an_invalid_argument():
+    for op in (tf.argmax, tf.argmin):
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"Reduction axis 0 is empty in shape \[0\]"):
+            _run(op([], 0))
+    assert _run(tf.argmax(tf.zeros([2, 0]), 0)).shape == (0,)
+
+
+def test_top_k_of_a_negative_k():
+    k = tf.placeholder(tf.int32)
+    values, _ = tf.nn.top_k([[0.1, 0.2], [0.3, 0.4]], k)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Need k >= 0, got -7"):
+        _run(values, {k: -7})
+
+
+@pytest.mark.parametrize("where", [tf.where_v2, tf.where])
+def test_where_casts_a_numpy_integer_condition(where):
+    pred = np.array([1, 0, 0]).reshape(3, 1) if where is tf.where_v2 else np.array([1, 0, 0])
+    x = np.arange(12.0).reshape(3, 4)
+    got = _run(where(pred, x, -x))
+    np.testing.assert_array_equal(got, np.where(pred.reshape(3, -1), x, -x))
+    with pytest.raises(TypeError, match="bool"):
+        where(tf.constant([1, 0, 0]), x[:, 0], -x[:, 0])
+
+
+def test_clip_by_norm_refuses_a_clip_norm_that_changes_the_shape():
+    x = tf.constant([-3.0, 0.0, 0.0, 4.0, 0.0, 0.0], shape=[2, 3, 1])
+    with pytest.raises(ValueError, match="clip_norm of shape"):
+        tf.clip_by_norm(x, tf.constant([1.0, 2.0]))
+    np.testing.assert_allclose(_run(tf.clip_by_norm(x, 2.5)).ravel(),
+                               [-1.5, 0, 0, 2, 0, 0])
+
+
+def test_string_pad_uses_its_constant_value():
+    x = tf.constant([["Hello", "World"], ["Goodnight", "Moon"]])
+    padded, default = _run([tf.pad(x, [[1, 0], [0, 1]], constant_values="PAD"),
+                            tf.pad(x, [[1, 0], [0, 1]])])
+    assert padded.tolist() == [[b"PAD"] * 3, [b"Hello", b"World", b"PAD"],
+                               [b"Goodnight", b"Moon", b"PAD"]]
+    assert default.tolist() == [[b""] * 3, [b"Hello", b"World", b""],
+                                [b"Goodnight", b"Moon", b""]]
+
+
+@pytest.mark.parametrize(("shape", "target", "want"), [
+    ([0, 6], [0, -1, 3], (0, 2, 3)), ([0], [0, -1, 3], (0, 0, 3)),
+    ([0, 6], [0, -1, 4], (0, 1, 4)), ([0, 6], [-1, 0], (6, 0)), ([2, 0], [-1, 0, 3], (0, 0, 3))])
+def test_reshape_of_zero_elements_infers_minus_one_from_nonzero_dims(shape, target, want):
+    y = tf.reshape(tf.zeros(shape), target)
+    assert y.shape.as_list() == [None if d == -1 else d for d in target]
+    assert _run(y).shape == want
+    p = tf.placeholder(tf.float32)
+    assert _run(tf.reshape(p, target), {p: np.zeros(shape)}).shape == want

@@ -22,6 +22,7 @@ from .ops.linalg_extra_ops import (
     matrix_square_root as sqrtm,
 )
 from .ops.linalg_ops import (  # noqa: F401
+    adjoint,
     cholesky,
     cholesky_solve,
     einsum,
@@ -59,9 +60,6 @@ from .ops.linalg_ops import (
 )
 from .ops.linalg_ops import (
     matrix_solve_ls as lstsq,
-)
-from .ops.linalg_ops import (
-    matrix_transpose as adjoint,
 )
 from .ops.linalg_ops import (
     matrix_transpose as transpose,

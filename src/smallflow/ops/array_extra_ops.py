@@ -124,7 +124,9 @@ def scatter_nd(indices, updates, shape, name=None):
 def _top_k_kernel(attrs):
     def top_k(x, k):
         k = int(k)
-        if k < 0 or k > x.shape[-1]:
+        if k < 0:
+            raise InvalidArgumentError(None, None, f"Need k >= 0, got {k}")
+        if k > x.shape[-1]:
             raise InvalidArgumentError(None, None, f"input must have at least k columns. Had "
                                                    f"{x.shape[-1]}, needed {k}")
         # Largest first, equal values in index order (as TensorFlow), NaN last (TensorFlow's

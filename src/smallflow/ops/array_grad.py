@@ -70,6 +70,15 @@ def _transpose_grad(op, grad):
     return array_ops.transpose(grad, inverse), None
 
 
+@RegisterGradient("ConjugateTranspose")
+def _conjugate_transpose_grad(op, grad):
+    perm = constant_value(op.inputs[1])
+    inverse = [0] * len(perm)
+    for i, p in enumerate(perm):
+        inverse[int(p)] = i
+    return array_ops.transpose(grad, inverse, conjugate=True), None
+
+
 @RegisterGradient("Fill")
 def _fill_grad(op, grad):
     return None, math_ops.reduce_sum(grad)

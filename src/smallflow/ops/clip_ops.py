@@ -38,6 +38,12 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
         safe = array_ops.where(positive, squared, array_ops.ones_like(squared))
         norm = array_ops.where(positive, math_ops.sqrt(safe), squared)
         scaled = t * clip_norm
+        # clip_norm must not change t's shape (a scalar, or one norm per slice over axes).
+        try:
+            t.shape.merge_with(scaled.shape)
+        except ValueError as err:
+            raise ValueError(f"clip_norm of shape {clip_norm.shape} does not fit t of shape "
+                             f"{t.shape}: {err}") from None
         clipped = math_ops.realdiv(scaled, math_ops.maximum(norm, clip_norm))
         return _like(original, array_ops.identity(clipped, name=scope[:-1] if scope else None))
 

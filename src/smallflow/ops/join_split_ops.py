@@ -160,6 +160,13 @@ def unstack(value, num=None, axis=0, name="unstack"):
     return make_op("Unpack", [value], [value.dtype] * int(num), attrs, name).outputs
 
 
+def _split_dim(axis):
+    """The split dimension fed as the graph runs: one element (of any rank), as TensorFlow."""
+    if np.size(axis) != 1:
+        raise InvalidArgumentError(None, None, "split_dim_tensor must have exactly one element.")
+    return int(np.ravel(axis)[0])
+
+
 def _split_static(op):
     axis = constant_value(op.inputs[0])
     known = op.inputs[1].shape
@@ -171,7 +178,8 @@ def _split_static(op):
     if dims[axis] is not None:
         if dims[axis] % num:
             raise ShapeError(f"Dimension size must be evenly divisible by {num} but is "
-                             f"{dims[axis]}")
+                             f"{dims[axis]}\n\tNumber of ways to split should evenly divide "
+                             f"the split dimension")
         dims[axis] //= num
     return [TensorShape(dims) for _ in range(num)]
 
@@ -180,7 +188,7 @@ def _split_kernel(attrs):
     num = attrs["num_split"]
 
     def split_array(axis, x):
-        axis = int(axis)
+        axis = _split_dim(axis)
         if x.shape[axis] % num:
             raise InvalidArgumentError(
                 None, None, f"Number of ways to split should evenly divide the split "
@@ -224,6 +232,8 @@ def _split_v_static(op):
     num = op.attrs["num_split"]
     if known.ndims is None or axis is None:
         return [unknown_shape(known.ndims) for _ in range(num)]
+    if sizes is not None and len(sizes) != num:
+        raise ShapeError("Length of size_splits should be equal to num_outputs")
     dims = known.as_list()
     axis = canonical_axis(axis, len(dims))
     if sizes is None or None in sizes:
@@ -240,7 +250,7 @@ def _split_v_kernel(attrs):
     num = attrs["num_split"]
 
     def split_v(x, sizes, axis):
-        axis = int(axis)
+        axis = _split_dim(axis)
         try:
             sizes = _resolve_split_sizes([int(s) for s in sizes], x.shape[axis])
         except ValueError as err:

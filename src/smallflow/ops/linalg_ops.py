@@ -436,7 +436,13 @@ def matrix_transpose(a, name="matrix_transpose", conjugate=False):
             raise ValueError(f"Argument 'a' should be a (batch) matrix, with rank >= 2. Found: "
                              f"{a.shape}")
         perm = [*range(rank - 2), rank - 1, rank - 2]
-        return array_ops.transpose(a, perm)
+        return array_ops.transpose(a, perm, conjugate=conjugate)
+
+
+def adjoint(matrix, name=None):
+    """The conjugate transpose of the innermost matrices (``tf.linalg.adjoint``)."""
+    with name_scope(name or "adjoint"):
+        return matrix_transpose(convert_to_tensor(matrix, name="matrix"), conjugate=True)
 
 
 def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None,  # noqa: A002

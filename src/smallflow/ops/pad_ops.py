@@ -122,8 +122,12 @@ def _check_paddings(x, paddings):
 def _pad_constant(x, paddings, fill):
     _check_paddings(x, paddings)
     shape = tuple(int(d + b + a) for d, (b, a) in zip(x.shape, paddings, strict=True))
-    if x.dtype == object and not isinstance(fill, bytes):
-        fill = b""  # the zero of a string tensor
+    if x.dtype == object:
+        # A string fill arrives as a 0-d object array; Pad's 0 means the empty string.
+        if isinstance(fill, np.ndarray) and fill.size == 1:
+            fill = fill.ravel()[0]
+        if not isinstance(fill, bytes):
+            fill = b""
     out = np.full(shape, fill, dtype=x.dtype)
     rows = zip(x.shape, paddings, strict=True)
     inner = tuple(builtins.slice(int(b), int(b) + d) for d, (b, _) in rows)

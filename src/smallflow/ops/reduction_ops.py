@@ -289,6 +289,10 @@ def _arg_kernel(numpy_fn):
                     raise InvalidArgumentError(
                         None, None,
                         f"Expected dimension in the range [{-x.ndim}, {x.ndim}), but got {where}")
+            if x.shape[where] == 0:
+                raise InvalidArgumentError(
+                    None, None, f"Reduction axis {where % x.ndim} is empty in shape "
+                                f"[{','.join(str(d) for d in x.shape)}]")
             if floating:
                 nan = np.isnan(x)
                 if nan.any():

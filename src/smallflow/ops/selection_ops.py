@@ -130,7 +130,10 @@ register_op("Where", lambda attrs: lambda x: np.argwhere(x).astype(np.int64, cop
 
 
 def _select_inputs(op_type, condition, x, y):
-    condition = convert_to_tensor(condition, name="condition")
+    # A Python or NumPy condition converts to the op's bool input (a NumPy int array is cast,
+    # as TensorFlow's op builder does); a tensor must already be bool.
+    bool_hint = None if is_tensor_like(condition) else dtypes.bool
+    condition = convert_to_tensor(condition, dtype=bool_hint, name="condition")
     if condition.dtype != dtypes.bool:
         raise TypeError(f"Input 'condition' of '{op_type}' Op has type "
                         f"{condition.dtype.name} that does not match expected type of bool.")

@@ -58,6 +58,10 @@ def _reshape_static(op):
         # TensorFlow's wording: the shape read from the input, -1 shown as "?".
         spelled = "[" + ",".join("?" if d == -1 else str(d) for d in target) + "]"
         error = None
+        if -1 in target and fixed == 0 and total == 0:
+            # Zero elements to zero elements: the -1 is found by the kernel (TensorFlow
+            # divides the non-zero dimensions), unknown until then.
+            return [TensorShape([None if d == -1 else d for d in target])]
         if -1 in target and fixed != 0 and total % fixed:
             error = ShapeError(f"Dimension size must be evenly divisible by {fixed} but is "
                                f"{total}")
@@ -75,6 +79,13 @@ def _reshape_static(op):
 
 def _reshape_kernel(attrs):
     def reshape_array(x, shape):
+        shape = [int(d) for d in shape]
+        if x.size == 0 and -1 in shape and 0 in shape:
+            # -1 among zero dimensions: the product of the input's non-zero dimensions over
+            # that of the shape's, rounded down, as TensorFlow's kernel infers it.
+            have = int(np.prod([d for d in x.shape if d > 0]))
+            want = int(np.prod([d for d in shape if d > 0]))
+            shape = [have // want if d == -1 else d for d in shape]
         try:
             return x.reshape(shape)
         except ValueError:
@@ -237,25 +248,52 @@ def ones_like(tensor, dtype=None, name=None, optimize=True):
 
 
 def _transpose_static(op):
+    perm_rank = op.inputs[1].shape.ndims
+    if perm_rank not in (None, 1):
+        raise ShapeError(f"Shape must be rank 1 but is rank {perm_rank}")
     perm = constant_value(op.inputs[1])
     known = op.inputs[0].shape
     if known.ndims is None:
         return [unknown_shape(None if perm is None else len(perm))]
     if perm is None:
         return [unknown_shape(known.ndims)]
-    if sorted(int(p) for p in perm) != list(range(known.ndims)):
-        raise ShapeError(f"Invalid permutation {list(perm)} for a tensor of rank {known.ndims}")
+    if len(perm) != known.ndims:
+        raise ShapeError(f"Dimension must be {known.ndims} but is {len(perm)}")
+    for p in perm:
+        if not 0 <= int(p) < known.ndims:
+            raise ShapeError(f"perm dim {int(p)} is out of range of input rank {known.ndims}")
+    # A repeated axis is found by the kernel ("2 is missing"), as TensorFlow's.
     dims = known.as_list()
     return [TensorShape([dims[int(p)] for p in perm])]
 
 
-register_op("Transpose", lambda attrs: np.transpose, _transpose_static,
+def _checked_permutation(x, perm):
+    perm = [int(p) for p in np.ravel(perm)]
+    if len(perm) != x.ndim:
+        raise InvalidArgumentError(None, None, f"transpose expects a vector of size {x.ndim}. "
+                                               f"But input(1) is a vector of size {len(perm)}")
+    for axis in range(x.ndim):
+        if axis not in perm:
+            text = ",".join(str(p) for p in perm)
+            raise InvalidArgumentError(None, None, f"{axis} is missing from {{{text}}}.")
+    return perm
+
+
+register_op("Transpose",
+            lambda attrs: lambda x, perm: np.transpose(x, _checked_permutation(x, perm)),
+            _transpose_static,
             signature=signature("x: T, perm: Tperm -> y: T", T=ALL, Tperm=INDEX))
+register_op("ConjugateTranspose",
+            lambda attrs: lambda x, perm: np.conj(np.transpose(x, _checked_permutation(x, perm))),
+            _transpose_static, signature=signature("x: T, perm: Tperm -> y: T", T=ALL,
+                                                   Tperm=INDEX))
 
 
 def transpose(a, perm=None, name="transpose", conjugate=False):
-    """Permute dimensions; the default reverses them."""
+    """Permute dimensions; the default reverses them. ``conjugate=True`` conjugates complex
+    values too (TensorFlow's ``ConjugateTranspose`` op; real values are only permuted)."""
     a = convert_to_tensor(a)
+    op_type = "ConjugateTranspose" if conjugate and a.dtype.is_complex else "Transpose"
     if perm is None and a.shape.ndims is None:
         # The rank is known only when the session runs: perm = range(rank - 1, -1, -1).
         with name_scope(name) as scope:
@@ -263,17 +301,17 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
             start = make_op("Sub", [rank, constant(1)], [dtypes.int32]).outputs[0]
             perm = make_op("Range", [start, constant(-1), constant(-1)],
                            [dtypes.int32]).outputs[0]
-            return make_op("Transpose", [a, perm], [a.dtype], None, scope).outputs[0]
+            return make_op(op_type, [a, perm], [a.dtype], None, scope).outputs[0]
     if perm is None:
         perm = list(range(a.shape.ndims))[::-1]
     name = name or "transpose"  # (callers pass name=None for the default)
     if isinstance(perm, Tensor):
-        return make_op("Transpose", [a, perm], [a.dtype], None, name).outputs[0]
+        return make_op(op_type, [a, perm], [a.dtype], None, name).outputs[0]
     # A Python perm becomes a constant inside the op's scope (``transpose/perm``), as
     # TensorFlow's op builder converts inputs.
     with name_scope(name) as scope:
         perm_tensor = constant(np.asarray(perm, np.int32), name="perm")
-        return make_op("Transpose", [a, perm_tensor], [a.dtype], None, scope).outputs[0]
+        return make_op(op_type, [a, perm_tensor], [a.dtype], None, scope).outputs[0]
 
 
 def _expand_dims_static(op):

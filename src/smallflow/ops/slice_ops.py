@@ -194,6 +194,11 @@ def _out_of_bounds(x, index):
 
 
 def _apply_index(x, index):
+    consumed = sum(item is not None and item is not Ellipsis for item in index)
+    if consumed > x.ndim:
+        # The shape function's words, when the rank is known only as the graph runs.
+        raise InvalidArgumentError(None, None, f"Index out of range using input dim {x.ndim}; "
+                                               f"input has only {x.ndim} dims")
     try:
         picked = x[index]
     except IndexError as err:
@@ -276,6 +281,8 @@ def _check_index(part):
                                                                                          None):
             raise TypeError(_INDEX_ERROR.format(part))
         return tensor
+    if isinstance(part, np.ndarray) and part.ndim == 0 and part.dtype.kind in "iu":
+        return int(part)  # a NumPy integer scalar held in a 0-d array
     if not isinstance(part, numbers.Integral):
         raise TypeError(_INDEX_ERROR.format(part))
     return int(part)
