@@ -196,7 +196,8 @@ def test_pow_gradient_of_complex_numbers(dtype):
     for base in (2.0 + 1.0j, -2.0, 0.0):
         x = tf.constant(base, dtype=dtype)
         y = tf.constant(2.0 - 0.5j, dtype=dtype)
-        gx, gy = tf.gradients(tf.pow(x, y), [x, y])
+        z = tf.pow(x, y)
+        gx, gy = tf.gradients(z, [x, y], grad_ys=tf.ones_like(z))
         got_x, got_y = _run([gx, gy])
         b = np.complex128(base)
         e = np.complex128(2.0 - 0.5j)
@@ -204,6 +205,14 @@ def test_pow_gradient_of_complex_numbers(dtype):
         want_y = np.conj(b ** e * np.log(b)) if base != 0 else 0.0
         np.testing.assert_allclose(got_x, want_x, rtol=1e-5)
         np.testing.assert_allclose(got_y, want_y, rtol=1e-5, atol=1e-6)
+
+
+def test_gradients_of_a_complex_tensor_need_grad_ys():
+    x = tf.constant(1.0 + 2.0j, dtype=tf.complex64)
+    with pytest.raises(TypeError, match="must set grad_ys"):
+        tf.gradients(x * x, x)
+    grad = tf.gradients(x * x, x, grad_ys=tf.constant(1.0 + 0.0j, dtype=tf.complex64))[0]
+    np.testing.assert_allclose(_run(grad), np.conj(2 * (1.0 + 2.0j)))
 
 
 def test_empty_python_list_converts_to_bool():

@@ -648,6 +648,8 @@ CASES.update({
     "Angle": _unary(lambda x: tf.angle(_c128(x))),
     "ComplexAbs": _unary(lambda x: tf.abs(_c128(x))),
     "Conj": _unary(lambda x: tf.imag(tf.conj(_c128(x)) * _c128(2.0 * x))),
+    "ConjugateTranspose": _unary(lambda x: tf.imag(tf.transpose(_c128(x), [1, 0], conjugate=True)
+                                                   * _c128(2.0 * tf.transpose(x)))),
     **{op: _unary(lambda x, fn=fn: tf.abs(fn(_c128(tf.reshape(x, [1, 2, 3])))))
        for op, fn in (("FFT", tf.fft), ("IFFT", tf.ifft), ("FFT2D", tf.fft2d),
                       ("IFFT2D", tf.ifft2d), ("FFT3D", tf.fft3d), ("IFFT3D", tf.ifft3d))},

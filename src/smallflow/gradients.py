@@ -51,6 +51,10 @@ def _seed(y, grad_y):
             raise ValueError(f"Incompatible shapes between op input and calculated input "
                              f"gradient: {grad_y.shape} and {y.shape} for {y.name}")
         return grad_y
+    if y.dtype.is_complex:
+        # A complex y has no single "direction" to start from: TensorFlow asks for grad_ys.
+        raise TypeError(f"Gradients of complex tensors ({y}) must set grad_ys (y.dtype = "
+                        f"{y.dtype.name})")
     if y.shape.is_fully_defined():
         return array_ops.ones(y.shape, dtype=y.dtype, name=f"grad_ys_{y.value_index}")
     return array_ops.ones_like(y, name=f"grad_ys_{y.value_index}")

@@ -1021,3 +1021,9 @@ EXTRA += SESSION12_SWEEP_CASES
 from cases_session12_contrib import SESSION12_CONTRIB_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION12_CONTRIB_CASES
+
+# session 12 (helper kernels): what TensorFlow's own op tests showed (folded shapes, conjugate
+# transposes and adjoint products, cross-entropy second derivatives, run-time errors).
+from cases_session12_kernels import SESSION12_KERNELS_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION12_KERNELS_CASES
