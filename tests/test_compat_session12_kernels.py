@@ -480,3 +480,70 @@ def test_reshape_of_zero_elements_infers_minus_one_from_nonzero_dims(shape, targ
     assert _run(y).shape == want
     p = tf.placeholder(tf.float32)
     assert _run(tf.reshape(p, target), {p: np.zeros(shape)}).shape == want
+
+
+def test_concat_of_one_tensor_checks_its_axis():
+    a = tf.Variable(tf.constant(1.0, shape=[1]))
+    b = tf.Variable(tf.constant(2.0, shape=[1]))
+    with pytest.raises(ValueError, match="Incompatible type conversion"):
+        tf.concat(b, a)
+    with pytest.raises(TypeError, match="Expected int32"):
+        tf.concat(1, 4.2)
+    with pytest.raises(ValueError, match=r"must have rank 0"):
+        tf.concat(1, tf.constant(0, shape=[1]))
+    with tf.Graph().as_default():
+        single = tf.concat([tf.constant([1, 2])], tf.constant(0))
+        assert single.name == "concat/concat:0"
+        assert tf.concat(tf.constant([1]), 0, name="foo").name == "foo/foo:0"
+        with tf.Session() as sess:
+            np.testing.assert_array_equal(sess.run(single), [1, 2])
+
+
+def test_concat_refuses_a_vector_axis_and_no_values():
+    with pytest.raises(ValueError, match="Shape must be rank 0 but is rank 1"):
+        tf.concat([tf.constant([1.0]), tf.constant([2.0])], [0])
+    with pytest.raises(ValueError, match="length 0 shorter than minimum length 2"):
+        tf.concat([], 0)
+
+
+@pytest.mark.parametrize(("params_shape", "indices_shape", "batch_dims", "axis"), [
+    ((2, 4), (2, 3), 1, None), ((2, 3, 4), (2, 3, 5), 2, None), ((2, 3, 4), (2, 5), 1, 2),
+    ((2, 3, 4, 2), (2, 3, 2), 1, 2), ((2, 3, 4), (2, 3), -1, None), ((3, 4), (2,), None, 1)])
+def test_gather_with_batch_dims_matches_gathering_each_batch_entry(params_shape, indices_shape,
+                                                                   batch_dims, axis):
+    params = np.arange(np.prod(params_shape)).reshape(params_shape).astype(np.float64)
+    b = 0 if batch_dims is None else batch_dims % len(indices_shape)
+    gather_axis = b if axis is None else axis
+    rng = np.random.default_rng(1)
+    indices = rng.integers(0, params_shape[gather_axis], size=indices_shape).astype(np.int32)
+
+    def numpy_gather(p, i, dims, ax):
+        if dims == 0:
+            return np.take(p, i, axis=ax)
+        return np.stack([numpy_gather(p[k], i[k], dims - 1, ax - 1) for k in range(len(p))])
+
+    want = numpy_gather(params, indices, b, gather_axis)
+    x = tf.constant(params)
+    result = tf.gather(x, indices, axis=axis, batch_dims=batch_dims)
+    assert result.shape.as_list() == list(want.shape)
+    np.testing.assert_array_equal(_run(result), want)
+    # The gradient adds each output's gradient back at the gathered position.
+    grad = _run(tf.gradients(tf.reduce_sum(result * result), x)[0])
+    expected = np.zeros_like(params)
+    numpy_grad = 2 * want
+    flat = np.arange(params.size).reshape(params_shape)
+    np.add.at(expected.reshape(-1), numpy_gather(flat, indices, b, gather_axis).ravel(),
+              numpy_grad.ravel())
+    np.testing.assert_allclose(grad, expected)
+
+
+def test_gather_axis_errors_and_unknown_axis_shape():
+    with pytest.raises(ValueError, match="Shape must be at least rank 2 but is rank 1"):
+        tf.gather([0, 1, 2], 0, axis=1)
+    with pytest.raises(ValueError, match="Shape must be at least rank 3 but is rank 1"):
+        tf.gather([0, 1, 2], 0, axis=2)
+    axis = tf.placeholder(tf.int32)
+    assert tf.gather(tf.constant([[0, 1, 2]]), tf.constant([[0, 0], [0, 0]]),
+                     axis=axis).shape.as_list() == [None, None, None]
+    with pytest.raises(ValueError, match="batch_dims = 2 must be less than rank"):
+        tf.gather(tf.zeros([2, 3]), tf.zeros([2, 3], tf.int32), batch_dims=2)

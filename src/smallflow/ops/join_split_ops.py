@@ -10,6 +10,7 @@ from ..graph import (
     ShapeError,
     convert_to_tensor,
     is_tensor_like,
+    name_scope,
 )
 from ..op_signature import ALL, INDEX, signature
 from ..registry import register_op
@@ -31,6 +32,9 @@ from .shape_ops import _shape_input
 
 def _concat_static(op):
     values = op.inputs[:-1]
+    axis_rank = op.inputs[-1].shape.ndims
+    if axis_rank not in (None, 0):
+        raise ShapeError(f"Shape must be rank 0 but is rank {axis_rank}")
     axis = constant_value(op.inputs[-1])
     ranks = {t.shape.ndims for t in values} - {None}
     if len(ranks) > 1:
@@ -89,7 +93,15 @@ def concat(values, axis, name="concat"):
     if dispatch is not None:  # RaggedTensors
         return dispatch("concat", values, axis, name)
     if len(values) == 1:
-        return identity(values[0], name=name)
+        # One tensor: no op to check the axis, so it is checked here (an int32 scalar), as
+        # TensorFlow does before returning the tensor itself.
+        with name_scope(name or "concat"):
+            axis_tensor = convert_to_tensor(axis, dtype=dtypes.int32, name="concat_dim")
+            axis_tensor.shape.assert_has_rank(0)
+            return identity(values[0], name=name or "concat")
+    if not values:
+        raise ValueError("List argument 'values' to 'ConcatV2' Op with length 0 shorter than "
+                         "minimum length 2.")
     tensors = _same_dtype_tensors(values, "ConcatV2")
     axis_tensor = convert_to_tensor(axis, dtype=dtypes.int32, name="axis") if not (
         is_tensor_like(axis)) else convert_to_tensor(axis)

@@ -25,7 +25,8 @@ from .common import (
 )
 from .join_split_ops import concat
 from .reduction_ops import reduce_prod
-from .shape_ops import reshape, shape, squeeze
+from .sequence_ops import range as range_op
+from .shape_ops import ones, reshape, shape, squeeze, transpose
 
 # -- gathering and selecting --------------------------------------------------------------------
 
@@ -36,9 +37,16 @@ def _gather_static(op):
     axis = constant_value(op.inputs[2])
     if params.ndims == 0:
         raise ShapeError("Shape must be at least rank 1 but is rank 0")
-    if params.ndims is None or indices.ndims is None or axis is None:
+    if params.ndims is None or indices.ndims is None:
         return [unknown_shape()]
+    if axis is None:  # the rank is known: params' less the axis, plus indices'
+        return [unknown_shape(params.ndims - 1 + indices.ndims)]
     dims = params.as_list()
+    axis = int(axis)
+    if not -len(dims) <= axis < len(dims):
+        # TensorFlow's shape function asks params for enough dimensions to hold the axis.
+        needed = axis + 1 if axis >= 0 else -axis
+        raise ShapeError(f"Shape must be at least rank {needed} but is rank {len(dims)}")
     axis = canonical_axis(axis, len(dims))
     return [TensorShape(dims[:axis] + indices.as_list() + dims[axis + 1:])]
 
@@ -73,19 +81,84 @@ register_op("GatherV2", _gather_kernel, _gather_static,
                                 Taxis=INDEX))
 
 
-def gather(params, indices, validate_indices=None, name=None, axis=0, batch_dims=0):
-    """The slices of ``params`` along ``axis`` picked by ``indices`` (out of range: error)."""
-    if batch_dims:
-        raise NotImplementedError("smallflow's gather supports batch_dims=0 only")
+def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
+    """The slices of ``params`` along ``axis`` picked by ``indices`` (out of range: error).
+
+    With ``batch_dims`` = b, the first b dimensions of ``params`` and ``indices`` are batch
+    dimensions: each batch entry gathers from its own slice of ``params``. ``axis`` defaults
+    to ``batch_dims``; negative values count from the end (of ``indices`` for batch_dims).
+    """
     params = convert_to_tensor(params)
     indices = convert_to_tensor(indices)
     if indices.dtype not in (dtypes.int32, dtypes.int64):
         raise TypeError(f"Value passed to parameter 'indices' has DataType "
                         f"{indices.dtype.name} not in list of allowed values: int32, int64")
+    batch_dims = 0 if batch_dims is None else int(batch_dims)
+    if batch_dims < 0:
+        if indices.shape.ndims is None:
+            raise ValueError("gather with a negative batch_dims needs indices of known rank")
+        batch_dims += indices.shape.ndims
+    if axis is None:
+        axis = batch_dims
+    if batch_dims:
+        return _batch_gather(params, indices, axis, batch_dims, name)
     axis = convert_to_tensor(axis, dtype=indices.dtype, name="axis") if not (
         is_tensor_like(axis)) else convert_to_tensor(axis)
     return make_op("GatherV2", [params, indices, axis], [params.dtype], None, name,
                    "GatherV2").outputs[0]
+
+
+def _batch_gather(params, indices, axis, batch_dims, name):
+    """``gather`` with batch dimensions, built from one plain gather: the gathered axis moved
+    next to the batch dimensions, batch and axis flattened into one dimension, each batch
+    entry's indices offset into its block, and the result's axes put back in order."""
+    p_rank = params.shape.ndims
+    i_rank = indices.shape.ndims
+    if p_rank is None or i_rank is None:
+        raise ValueError("gather with batch_dims needs params and indices of known rank")
+    if is_tensor_like(axis):
+        raise ValueError("gather with batch_dims needs a Python int axis")
+    axis = int(axis) + (p_rank if int(axis) < 0 else 0)
+    if batch_dims >= i_rank:
+        raise ValueError(f"batch_dims = {batch_dims} must be less than rank(indices) = "
+                         f"{i_rank}")
+    if not batch_dims <= axis < p_rank:
+        raise ValueError(f"batch_dims = {batch_dims} must be less than or equal to axis = "
+                         f"{axis}, and axis less than rank(params) = {p_rank}")
+    for dim in range(batch_dims):
+        p_dim, i_dim = params.shape[dim].value, indices.shape[dim].value
+        if p_dim is not None and i_dim is not None and p_dim != i_dim:
+            raise ValueError(f"params.shape[{dim}]: {p_dim} should be equal to "
+                             f"indices.shape[{dim}]: {i_dim}")
+    with name_scope(name or "GatherV2"):
+        leading = [*range(batch_dims), axis]
+        perm = leading + [d for d in range(p_rank) if d not in leading]
+        moved = transpose(params, perm) if axis != batch_dims else params
+        p_shape = shape(moved, out_type=indices.dtype)
+        batch_size = reduce_prod(p_shape[:batch_dims])
+        block = p_shape[batch_dims]
+        offsets = range_op(batch_size, dtype=indices.dtype) * block
+        offsets_shape = concat([shape(indices, out_type=indices.dtype)[:batch_dims],
+                                ones([i_rank - batch_dims], dtype=indices.dtype)], 0)
+        flat_indices = indices + reshape(offsets, offsets_shape)
+        flat_params = reshape(moved, concat([[-1], p_shape[batch_dims + 1:]], 0))
+        result = gather(flat_params, flat_indices)
+        if axis != batch_dims:
+            # [batch, indices..., params between batch and axis..., rest] -> batch, the
+            # params dims, then the indices dims, then the rest.
+            n_indices = i_rank - batch_dims
+            n_between = axis - batch_dims
+            order = ([*range(batch_dims)]
+                     + [batch_dims + n_indices + k for k in range(n_between)]
+                     + [batch_dims + k for k in range(n_indices)])
+            order += [d for d in range(result.shape.ndims) if d not in order]
+            result = transpose(result, order)
+        static = (params.shape[:batch_dims].merge_with(indices.shape[:batch_dims])
+                  .concatenate(params.shape[batch_dims:axis])
+                  .concatenate(indices.shape[batch_dims:])
+                  .concatenate(params.shape[axis + 1:]))
+        result.set_shape(static)
+        return result
 
 
 def _select_static(op):
