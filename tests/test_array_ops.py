@@ -525,6 +525,8 @@ def test_where_alone_gives_int64_coordinates_of_true_entries():
     ("build", "error", "message"),
     [
         (lambda: tf.where([1, 0], A[0, :2], B[0, :2]), TypeError,
+         "Expected bool passed to parameter 'condition' of op 'Select'"),
+        (lambda: tf.where(tf.constant([1, 0]), A[0, :2], B[0, :2]), TypeError,
          "Input 'condition' of 'Select' Op has type int32"),
         (lambda: tf.where([True, False], tf.constant(A), tf.constant([[1, 2, 3], [4, 5, 6]])),
          TypeError,

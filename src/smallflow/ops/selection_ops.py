@@ -205,8 +205,14 @@ register_op("Where", lambda attrs: lambda x: np.argwhere(x).astype(np.int64, cop
 def _select_inputs(op_type, condition, x, y):
     # A Python or NumPy condition converts to the op's bool input (a NumPy int array is cast,
     # as TensorFlow's op builder does); a tensor must already be bool.
-    bool_hint = None if is_tensor_like(condition) else dtypes.bool
-    condition = convert_to_tensor(condition, dtype=bool_hint, name="condition")
+    if not is_tensor_like(condition):
+        try:
+            condition = convert_to_tensor(condition, dtype=dtypes.bool, name="condition")
+        except TypeError as err:
+            raise TypeError(f"Expected bool passed to parameter 'condition' of op "
+                            f"'{op_type}', got {condition!r} of type "
+                            f"'{type(condition).__name__}' instead. Error: {err}") from None
+    condition = convert_to_tensor(condition, name="condition")
     if condition.dtype != dtypes.bool:
         raise TypeError(f"Input 'condition' of '{op_type}' Op has type "
                         f"{condition.dtype.name} that does not match expected type of bool.")
