@@ -234,23 +234,30 @@ class BeamSearchDecoder(Decoder):
         return merged
 
     def _split_batch_beams(self, t, s=None):
-        shape = array_ops.shape(t)
-        split = array_ops.reshape(t, array_ops.concat(
-            [[self._batch_size, self._beam_width], shape[1:]], 0))
         expected = TensorShape([_static_batch(self._batch_size),
                                 self._beam_width, *t.shape.as_list()[1:]])
         rows = t.shape.as_list()[0] if t.shape.ndims else None
         static_batch = _static_batch(self._batch_size)
         whole = None if static_batch is None else static_batch * self._beam_width
-        if not split.shape.is_compatible_with(expected) or (
-                rows is not None and whole is not None and rows != whole):
-            raise ValueError(
-                f"Unexpected behavior when reshaping between beam width and batch size.  The "
-                f"reshaped tensor has shape: {split.shape}.  We expected it to have shape "
-                f"(batch_size, beam_width, depth) == {expected}.  Perhaps you forgot to create "
-                f"a zero_state with batch_size=encoder_batch_size * beam_width?")
+        # Checked before reshaping: a statically known shape makes the reshape's own shape
+        # check fail first, with a message that does not say what to do.
+        if rows is not None and whole is not None and rows != whole:
+            raise self._split_error(t.shape, expected)
+        shape = array_ops.shape(t)
+        split = array_ops.reshape(t, array_ops.concat(
+            [[self._batch_size, self._beam_width], shape[1:]], 0))
+        if not split.shape.is_compatible_with(expected):
+            raise self._split_error(split.shape, expected)
         split.set_shape(expected)
         return split
+
+    @staticmethod
+    def _split_error(shape, expected):
+        return ValueError(
+            f"Unexpected behavior when reshaping between beam width and batch size.  The "
+            f"reshaped tensor has shape: {shape}.  We expected it to have shape "
+            f"(batch_size, beam_width, depth) == {expected}.  Perhaps you forgot to create "
+            f"a zero_state with batch_size=encoder_batch_size * beam_width?")
 
     def _maybe_split_batch_beams(self, t, s=None):
         if isinstance(t, TensorArray):
