@@ -547,3 +547,34 @@ def test_gather_axis_errors_and_unknown_axis_shape():
                      axis=axis).shape.as_list() == [None, None, None]
     with pytest.raises(ValueError, match="batch_dims = 2 must be less than rank"):
         tf.gather(tf.zeros([2, 3]), tf.zeros([2, 3], tf.int32), batch_dims=2)
+
+
+def test_stack_of_a_numpy_array_is_its_rows():
+    data = np.arange(6, dtype=np.float32).reshape(2, 3)
+    stacked = tf.stack(data)
+    assert stacked.op.type == "Const"
+    np.testing.assert_array_equal(_run(stacked), data)
+    np.testing.assert_array_equal(_run(tf.stack(data, axis=1)), data.T)
+
+
+def test_a_list_with_tensors_converts_to_a_requested_dtype():
+    f64 = tf.constant([0.0, 1.0, 2.0], dtype=tf.float64)
+    t = tf.convert_to_tensor([[0.0, 0.0, 0.0], f64], dtype=tf.float32)
+    assert t.dtype == tf.float32
+    mixed = tf.convert_to_tensor([tf.constant([1.0, 2.0]), tf.constant([3, 4])],
+                                 dtype=tf.float64)
+    np.testing.assert_array_equal(_run(mixed), [[1.0, 2.0], [3.0, 4.0]])
+    with pytest.raises(TypeError, match="Cannot convert a list containing a tensor"):
+        tf.convert_to_tensor([tf.constant([0.0]), tf.constant([0.0], dtype=tf.float64)])
+
+
+def test_raw_array_op_names_of_tensorflows_modules():
+    from smallflow.python.eager import function
+    from smallflow.python.ops import array_ops, gen_array_ops
+
+    base = tf.zeros([4])
+    added = array_ops.scatter_nd_non_aliasing_add(base, [[1], [1], [3]], [1.0, 2.0, 5.0])
+    np.testing.assert_array_equal(_run(added), [0.0, 3.0, 0.0, 5.0])
+    joined = gen_array_ops.concat_v2([[1, 2], [3]], 0)
+    np.testing.assert_array_equal(_run(joined), [1, 2, 3])
+    assert function.defun is tf.contrib.eager.defun

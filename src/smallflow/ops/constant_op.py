@@ -150,8 +150,8 @@ def _first_tensor_dtype(value):
 
 def _autopack(value, dtype, name):
     """A (nested) list holding tensors as one tensor, by stacking (TensorFlow's autopacking)."""
-    dtype = (dtypes.as_dtype(dtype).base_dtype if dtype is not None
-             else _first_tensor_dtype(value))
+    requested = dtype is not None
+    dtype = (dtypes.as_dtype(dtype).base_dtype if requested else _first_tensor_dtype(value))
     with name_scope(name) as scope:
         parts = []
         for index, item in enumerate(value):
@@ -160,6 +160,10 @@ def _autopack(value, dtype, name):
                 continue
             if is_tensor_like(item):
                 tensor = convert_to_tensor(item)
+                if tensor.dtype != dtype and requested:
+                    # A dtype asked for casts the tensors of the list (TensorFlow's
+                    # conversion of nested sequences); an inferred one must match.
+                    tensor = cast(tensor, dtype)
                 if tensor.dtype != dtype:
                     raise TypeError(f"Cannot convert a list containing a tensor of dtype "
                                     f"{tensor.dtype.name} to {dtype.name} (Tensor is: {tensor!r})")

@@ -111,6 +111,11 @@ def concat(values, axis, name="concat"):
 
 def stack(values, axis=0, name="stack"):
     """Stack rank-R tensors into one rank-(R+1) tensor along a new ``axis``."""
+    if isinstance(values, np.ndarray) and values.ndim:
+        # A NumPy array stacks its rows: along axis 0 it is the array itself (a Const).
+        if axis == 0:
+            return constant(values, name=name)
+        values = list(values)
     if not isinstance(values, list | tuple) or not values:
         raise ValueError(f"stack needs a non-empty list of tensors, got {values!r}")
     if axis == 0 and not _contains_tensor(values):
