@@ -283,8 +283,12 @@ register_op("Transpose",
             lambda attrs: lambda x, perm: np.transpose(x, _checked_permutation(x, perm)),
             _transpose_static,
             signature=signature("x: T, perm: Tperm -> y: T", T=ALL, Tperm=INDEX))
-register_op("ConjugateTranspose",
-            lambda attrs: lambda x, perm: np.conj(np.transpose(x, _checked_permutation(x, perm))),
+def _conjugate_transpose(x, perm):
+    permuted = np.transpose(x, _checked_permutation(x, perm))
+    return np.conj(permuted) if permuted.dtype.kind == "c" else permuted  # others: permuted
+
+
+register_op("ConjugateTranspose", lambda attrs: _conjugate_transpose,
             _transpose_static, signature=signature("x: T, perm: Tperm -> y: T", T=ALL,
                                                    Tperm=INDEX))
 
