@@ -21,7 +21,7 @@ def test_load_data_gives_keras_shapes_and_dtypes(tmp_path):
 
 @pytest.mark.parametrize(("path", "message"), [
     ("keras.Estimator", "does not provide tf.keras.Estimator"),
-    ("keras.datasets.reuters", "it has boston_housing, cifar10"),
+    ("keras.datasets.cifar100", "it has boston_housing, cifar10"),
 ])
 def test_the_rest_of_keras_says_it_is_not_provided(path, message):
     first, second = path.split(".", 1)

@@ -21,7 +21,7 @@ from ..session import Session
 from ..variables import Variable, global_variables, is_variable_initialized
 
 __all__ = [
-    "abs", "all", "any", "arange", "argmax", "argmin", "batch_dot", "batch_flatten",
+    "abs", "all", "any", "arange", "argmax", "argmin", "backend", "batch_dot", "batch_flatten",
     "batch_get_value", "batch_set_value", "binary_crossentropy", "cast", "cast_to_floatx",
     "categorical_crossentropy", "clear_session", "clip", "concatenate", "constant", "cos", "dot",
     "dtype", "elu", "epsilon", "equal", "eval", "exp", "expand_dims", "flatten", "floatx",
@@ -52,6 +52,12 @@ _FIXED_PHASE = weakref.WeakKeyDictionary()
 _SESSIONS = weakref.WeakKeyDictionary()
 # session -> variables known to be initialized in it (checked once each).
 _INITIALIZED = weakref.WeakKeyDictionary()
+
+
+def backend():
+    """The backend's name: ``'tensorflow'``, as TensorFlow's Keras answers (programs written
+    for multi-backend Keras check it before using TensorFlow ops)."""
+    return "tensorflow"
 
 
 def floatx():

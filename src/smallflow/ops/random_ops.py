@@ -11,13 +11,13 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
-from ..graph import Tensor, get_default_graph, name_scope
+from ..graph import Tensor, convert_to_tensor, get_default_graph, name_scope
 from ..op_signature import FLOATS, INDEX, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from . import philox
 from .array_ops import constant
-from .common import constant_value, make_op
+from .common import constant_ints, constant_value, make_op
 from .math_ops import add, multiply, subtract
 
 DEFAULT_GRAPH_SEED = 87654321
@@ -53,10 +53,11 @@ def _stream(attrs, state, name):
 
 
 def _random_static(op):
-    dims = constant_value(op.inputs[0])
+    # partly known shapes too: (shape(x)[0], 4) gives [?, 4], as TensorFlow infers it
+    dims = constant_ints(op.inputs[0])
     if dims is None:
         return [unknown_shape(op.inputs[0].shape[0].value)]
-    return [TensorShape([int(d) for d in dims])]
+    return [TensorShape(dims)]
 
 
 def _philox(attrs, state):
@@ -141,6 +142,9 @@ def _shape_tensor(shape):
         return shape
     if isinstance(shape, TensorShape):
         shape = shape.as_list()
+    if isinstance(shape, (list, tuple)) and any(isinstance(d, Tensor) for d in shape):
+        # a shape mixing tensors and ints, e.g. (K.shape(z)[0], 2): packed, as TF does
+        return convert_to_tensor(list(shape), dtype=dtypes.int32, name="shape")
     dims = np.asarray(shape, dtype=np.int64).reshape(-1)
     if (dims < 0).any():
         raise ValueError(f"random op shapes must be non-negative, got {list(dims)}")

@@ -36,6 +36,16 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
     x_test, labels_test = x_test[order], labels_test[order]
     sequences = list(x_train) + list(x_test)
     labels = np.concatenate([labels_train, labels_test])
+    sequences, labels = prepare_sequences(sequences, labels, num_words, skip_top, maxlen,
+                                          start_char, oov_char, index_from)
+    split = len(x_train)
+    return (sequences[:split], labels[:split]), (sequences[split:], labels[split:])
+
+
+def prepare_sequences(sequences, labels, num_words, skip_top, maxlen, start_char, oov_char,
+                      index_from):
+    """Keras's index shifting and filtering (shared with ``reuters``): an object array of
+    index lists and an array of labels."""
     if start_char is not None:
         sequences = [[start_char] + [w + index_from for w in s] for s in sequences]
     elif index_from:
@@ -52,12 +62,9 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
                      for s in sequences]
     else:
         sequences = [[w for w in s if skip_top <= w < num_words] for s in sequences]
-    split = len(x_train)
     x_all = np.empty(len(sequences), dtype=object)
     x_all[:] = sequences
-    labels = np.asarray(labels)
-    return (x_all[:split], labels[:split]), (x_all[split:], labels[split:])
-
+    return x_all, np.asarray(labels)
 
 def get_word_index(path="imdb_word_index.json"):
     """``{word: index}`` of the reviews' words (before ``index_from`` is added)."""
