@@ -17,7 +17,7 @@ from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from . import philox
 from .array_ops import constant
-from .common import constant_ints, constant_value, make_op
+from .common import constant_ints, make_op
 from .math_ops import add, multiply, subtract
 
 DEFAULT_GRAPH_SEED = 87654321
