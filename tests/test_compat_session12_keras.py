@@ -60,3 +60,115 @@ def test_reuters_shuffles_shifts_and_splits(keras_origin):
 def test_reuters_test_split_must_be_a_fraction(keras_origin):
     with pytest.raises(ValueError, match="test_split"):
         tf.keras.datasets.reuters.load_data(test_split=2)
+
+
+layers = tf.keras.layers
+
+
+def test_masking_zeroes_masked_steps_and_recurrent_layers_skip_them():
+    x = np.array([[[1.0, 2.0], [0.0, 0.0], [3.0, 1.0]]], np.float32)
+    masked = tf.keras.Sequential([layers.Masking(0.0, input_shape=(3, 2)),
+                                  layers.SimpleRNN(2, kernel_initializer="ones",
+                                                   recurrent_initializer="ones")])
+    # the same sequence without the masked step gives the same final state
+    short = tf.keras.Sequential([layers.SimpleRNN(2, kernel_initializer="ones",
+                                                  recurrent_initializer="ones",
+                                                  input_shape=(2, 2))])
+    np.testing.assert_allclose(masked.predict(x), short.predict(x[:, [0, 2]]), rtol=1e-6)
+    mask = masked.layers[0].output._keras_mask
+    assert mask.shape.as_list() == [None, 3]
+
+
+@pytest.mark.parametrize("rep", [1, 3])
+def test_repeat_elements_is_numpy_repeat(rep):
+    value = np.arange(12, dtype=np.float32).reshape(2, 3, 2)
+    static = K.repeat_elements(tf.constant(value), rep, axis=1)
+    placeholder = tf.placeholder(tf.float32, [None, None, 2])
+    dynamic = K.repeat_elements(placeholder, rep, axis=1)
+    assert static.shape.as_list() == [2, 3 * rep, 2]
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(static), np.repeat(value, rep, axis=1))
+        np.testing.assert_array_equal(sess.run(dynamic, {placeholder: value}),
+                                      np.repeat(value, rep, axis=1))
+
+
+@pytest.mark.parametrize(("layer", "shape", "expected"), [
+    (lambda: layers.UpSampling1D(2), (3, 2), (6, 2)),
+    (lambda: layers.UpSampling3D((1, 2, 3)), (2, 2, 2, 1), (2, 4, 6, 1)),
+    (lambda: layers.ZeroPadding1D((1, 2)), (3, 2), (6, 2)),
+    (lambda: layers.ZeroPadding3D(1), (2, 2, 2, 1), (4, 4, 4, 1)),
+    (lambda: layers.Cropping1D((1, 0)), (3, 2), (2, 2)),
+    (lambda: layers.Cropping2D(((1, 1), (0, 2))), (4, 4, 1), (2, 2, 1)),
+    (lambda: layers.Cropping3D(1), (3, 3, 4, 1), (1, 1, 2, 1)),
+    (lambda: layers.MaxPooling3D(), (4, 4, 4, 2), (2, 2, 2, 2)),
+    (lambda: layers.GlobalAveragePooling3D(), (2, 2, 2, 3), (3,)),
+])
+def test_shape_layers_of_every_rank(layer, shape, expected):
+    model = tf.keras.Sequential([layer()])
+    model.build((None, *shape))
+    out = model.predict(np.ones((2, *shape), np.float32))
+    assert out.shape == (2, *expected)
+    assert model.layers[0].output_shape == (None, *expected)
+    rebuilt = tf.keras.models.model_from_json(model.to_json())
+    assert rebuilt.predict(np.ones((2, *shape), np.float32)).shape == (2, *expected)
+
+
+def test_conv3d_matches_a_numpy_convolution():
+    kernel = np.random.default_rng(0).normal(size=(2, 2, 2, 1, 1)).astype(np.float32)
+    conv = layers.Conv3D(1, 2, use_bias=False, input_shape=(3, 3, 3, 1),
+                         kernel_initializer=tf.constant_initializer(kernel))
+    volume = np.random.default_rng(1).normal(size=(1, 3, 3, 3, 1)).astype(np.float32)
+    out = tf.keras.Sequential([conv]).predict(volume)
+    expected = np.zeros((1, 2, 2, 2, 1), np.float32)
+    for d, r, c in np.ndindex(2, 2, 2):
+        expected[0, d, r, c, 0] = (volume[0, d:d + 2, r:r + 2, c:c + 2, 0]
+                                   * kernel[..., 0, 0]).sum()
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
+
+
+def _stateful(batch=2):
+    model = tf.keras.Sequential([layers.SimpleRNN(1, stateful=True, kernel_initializer="ones",
+                                                  recurrent_initializer="ones",
+                                                  activation=None, use_bias=False,
+                                                  batch_input_shape=(batch, 1, 1))])
+    return model
+
+
+def test_stateful_rnn_carries_its_state_until_reset():
+    model = _stateful()
+    x = np.ones((2, 1, 1), np.float32)
+    # a linear unit with unit weights: h = h_previous + x, carried over from batch to batch
+    assert model.predict(x, batch_size=2)[:, 0].tolist() == [1.0, 1.0]
+    assert model.predict(x, batch_size=2)[:, 0].tolist() == [2.0, 2.0]
+    model.reset_states()
+    assert model.predict(x, batch_size=2)[:, 0].tolist() == [1.0, 1.0]
+    model.layers[0].reset_states([np.array([[5.0], [-1.0]], np.float32)])
+    assert model.predict(x, batch_size=2)[:, 0].tolist() == [6.0, 0.0]
+    assert len(model.state_updates) == 1
+
+
+def test_stateful_rnn_needs_a_batch_size_and_states_of_its_shape():
+    with pytest.raises(ValueError, match="needs to know its batch size"):
+        tf.keras.Sequential([layers.LSTM(2, stateful=True, input_shape=(3, 1))])
+    model = _stateful()
+    model.predict(np.ones((2, 1, 1), np.float32), batch_size=2)
+    with pytest.raises(ValueError, match="expected shape"):
+        model.layers[0].reset_states([np.zeros((3, 1))])
+    with pytest.raises(AttributeError, match="Layer must be stateful"):
+        layers.LSTM(2).reset_states()
+
+
+def test_initial_state_is_an_input_of_the_node():
+    encoder_inputs = tf.keras.Input((None, 3))
+    _, h, c = layers.LSTM(4, return_state=True)(encoder_inputs)
+    decoder_inputs = tf.keras.Input((None, 2))
+    decoder = layers.LSTM(4, return_sequences=True)
+    decoded = decoder(decoder_inputs, initial_state=[h, c])
+    model = tf.keras.Model([encoder_inputs, decoder_inputs], decoded)
+    assert [t.name for t in decoder._inbound_nodes[0].input_tensors] == \
+        [decoder_inputs.name, h.name, c.name]
+    entry = [e for e in model.get_config()["layers"] if e["name"] == decoder.name][0]
+    assert [item[:3] for item in entry["inbound_nodes"][0]] == \
+        [["input_2", 0, 0], ["lstm", 0, 1], ["lstm", 0, 2]]
+    rebuilt = tf.keras.models.model_from_json(model.to_json())
+    assert len(rebuilt.weights) == len(model.weights)

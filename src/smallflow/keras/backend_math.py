@@ -19,7 +19,8 @@ __all__ = [
     "identity", "in_test_phase", "in_train_phase", "l2_normalize", "less", "less_equal", "log",
     "logsumexp", "max", "maximum", "mean", "min", "minimum", "ndim", "not_equal", "one_hot",
     "ones", "ones_like", "permute_dimensions", "pow", "print_tensor", "prod", "random_binomial",
-    "random_normal", "random_uniform", "relu", "repeat", "reshape", "round", "shape",
+    "random_normal", "random_uniform", "relu", "repeat", "repeat_elements", "reshape", "round",
+    "shape",
     "sigmoid", "sign", "sin", "softmax", "softplus", "softsign", "sparse_categorical_crossentropy",
     "sqrt", "square", "squeeze", "stack", "std", "stop_gradient", "sum", "switch", "tanh",
     "tile", "transpose", "truncated_normal", "update", "update_add", "update_sub", "var",
@@ -270,6 +271,24 @@ def tile(x, n):
 
 def repeat(x, n):
     return array_ops.tile(array_ops.expand_dims(x, 1), [1, n, 1])
+
+
+def repeat_elements(x, rep, axis):
+    """Each slice of ``x`` along ``axis`` repeated ``rep`` times in place:
+    ``[a, b] -> [a, a, b, b]`` (``np.repeat``), as Keras's ``UpSampling`` layers use it."""
+    x = convert_to_tensor(x)
+    size = x.shape[axis].value if x.shape.ndims is not None else None
+    if size is not None:
+        pieces = array_ops.split(x, size, axis=axis)
+        return array_ops.concat([piece for piece in pieces for _ in range(rep)], axis)
+    rank = x.shape.ndims
+    axis = axis % rank
+    tiled = array_ops.tile(array_ops.expand_dims(x, axis + 1),
+                           [1] * (axis + 1) + [rep] + [1] * (rank - axis - 1))
+    shape = array_ops.shape(x)
+    new_shape = array_ops.concat([shape[:axis], shape[axis:axis + 1] * rep, shape[axis + 1:]],
+                                 0)
+    return array_ops.reshape(tiled, new_shape)
 
 
 def arange(start, stop=None, step=1, dtype="int32"):

@@ -217,7 +217,20 @@ class Network(Layer):
 
     @property
     def state_updates(self):
-        return []
+        """The stateful layers' state updates: run by predict and evaluate too, so a stateful
+        RNN carries its state from one batch to the next in every mode."""
+        found = []
+        for layer in self.layers:
+            if isinstance(layer, Network):
+                found.extend(layer.state_updates)
+            elif getattr(layer, "stateful", False):
+                found.extend(layer.updates)
+        return found
+
+    def reset_states(self):
+        for layer in self.layers:
+            if hasattr(layer, "reset_states") and getattr(layer, "stateful", False):
+                layer.reset_states()
 
     def count_params(self):
         return int(sum(np.prod(v.shape.as_list()) for v in self.weights))

@@ -21,7 +21,7 @@ _COMMON = ("activation", "use_bias", "kernel_initializer", "bias_initializer",
            "kernel_regularizer", "bias_regularizer", "activity_regularizer")
 _RNN = ("units", "activation", "recurrent_activation", "use_bias", "kernel_initializer",
         "recurrent_initializer", "bias_initializer", "dropout", "recurrent_dropout",
-        "return_sequences", "return_state", "go_backwards")
+        "return_sequences", "return_state", "go_backwards", "stateful")
 # Constructor arguments read back from each layer class's attributes.
 _KEYS = {
     "Dense": ("units", *_COMMON),
@@ -51,6 +51,26 @@ _KEYS = {
     "ZeroPadding2D": ("padding", "data_format"),
     "UpSampling2D": ("size", "data_format", "interpolation"),
     "ActivityRegularization": ("l1", "l2"),
+    "Conv3D": ("filters", "kernel_size", "strides", "padding", "data_format", *_COMMON),
+    "Conv3DTranspose": ("filters", "kernel_size", "strides", "padding", "data_format",
+                        *_COMMON),
+    "SeparableConv1D": ("filters", "kernel_size", "strides", "padding", "data_format",
+                        "depth_multiplier", "activation", "use_bias", "depthwise_initializer",
+                        "pointwise_initializer", "bias_initializer"),
+    "SeparableConv2D": ("filters", "kernel_size", "strides", "padding", "data_format",
+                        "depth_multiplier", "activation", "use_bias", "depthwise_initializer",
+                        "pointwise_initializer", "bias_initializer"),
+    "DepthwiseConv2D": ("kernel_size", "strides", "padding", "depth_multiplier",
+                        "data_format", "activation", "use_bias", "depthwise_initializer",
+                        "bias_initializer"),
+    "MaxPooling3D": ("pool_size", "strides", "padding", "data_format"),
+    "AveragePooling3D": ("pool_size", "strides", "padding", "data_format"),
+    "GlobalAveragePooling3D": ("data_format",), "GlobalMaxPooling3D": ("data_format",),
+    "UpSampling1D": ("size",), "UpSampling3D": ("size", "data_format"),
+    "ZeroPadding1D": ("padding",), "ZeroPadding3D": ("padding", "data_format"),
+    "Cropping1D": ("cropping",), "Cropping2D": ("cropping", "data_format"),
+    "Cropping3D": ("cropping", "data_format"),
+    "Masking": ("mask_value",),
 }
 _FORMATS = {"NHWC": "channels_last", "NCHW": "channels_first"}
 

@@ -42,6 +42,9 @@ _SHAPED_LOSSES = (losses.categorical_crossentropy, losses.sparse_categorical_cro
 class Model(Network):
     """A model: ``Model(inputs, outputs)``, or a subclass writing ``call``."""
 
+    # the graph functions whose last fetch is the stateful layers' state update
+    _stateful_kinds = ()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.optimizer = None
@@ -193,9 +196,11 @@ class Model(Network):
         if kind == "train":
             return lambda x, y, weights: session.run(fetches, self._feed(x, y, weights,
                                                                          True))[1:]
+        count = len(fetches) - (1 if kind in self._stateful_kinds else 0)
         if kind == "test":
-            return lambda x, y, weights: session.run(fetches, self._feed(x, y, weights, False))
-        return lambda x: session.run(fetches, dict(zip(self.inputs, x)))
+            return lambda x, y, weights: session.run(fetches, self._feed(x, y, weights,
+                                                                         False))[:count]
+        return lambda x: session.run(fetches, dict(zip(self.inputs, x)))[:count]
 
     def _function(self, kind):
         if kind in self._functions:
@@ -217,6 +222,11 @@ class Model(Network):
                 fetches = [self.total_loss, *self._several_losses(), *self._metric_tensors]
             else:
                 fetches = list(self.outputs)
+            state_updates = self.state_updates
+            if kind != "train" and state_updates:
+                # stateful layers move on in evaluate and predict as well (the last fetch)
+                fetches.append(control_flow_ops.group(*state_updates))
+                self._stateful_kinds = (*self._stateful_kinds, kind)
         self._functions[kind] = fetches
         return fetches
 

@@ -64,7 +64,7 @@ Convolution2DTranspose = Conv2DTranspose
 
 
 def _pool_class(base, rank):
-    default = (2,) * rank if rank == 2 else 2
+    default = 2 if rank == 1 else (2,) * rank
 
     class KerasPool(base, Layer):
         def __init__(self, pool_size=default, strides=None, padding="valid", data_format=None,

@@ -18,7 +18,7 @@ from ..engine.base_layer import Layer
 from ._args import attach_constraints, resolve
 
 __all__ = ["Activation", "ActivityRegularization", "Dense", "Dropout", "Flatten", "Lambda",
-           "Permute", "RepeatVector", "Reshape"]
+           "Masking", "Permute", "RepeatVector", "Reshape"]
 
 
 class Dense(_core.Dense, Layer):
@@ -157,3 +157,21 @@ class ActivityRegularization(Layer):
 
         super().__init__(activity_regularizer=L1L2(l1, l2), **kwargs)
         self.l1, self.l2 = l1, l2
+
+
+class Masking(Layer):
+    """Skip the timesteps whose features all equal ``mask_value``: they are zeroed and the
+    output carries a mask (``[batch, steps]``) that recurrent layers downstream follow."""
+
+    def __init__(self, mask_value=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.mask_value = mask_value
+
+    def call(self, inputs):
+        from ...ops import math_ops
+
+        keep = math_ops.reduce_any(math_ops.not_equal(inputs, self.mask_value), axis=-1,
+                                   keepdims=True)
+        outputs = math_ops.multiply(inputs, math_ops.cast(keep, inputs.dtype))
+        outputs._keras_mask = array_ops.squeeze(keep, [-1])
+        return outputs

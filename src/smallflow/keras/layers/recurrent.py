@@ -10,6 +10,7 @@ Weights as TensorFlow's Keras names and lays them out: ``lstm/lstm_cell/kernel``
 drawn once per batch and shared by every step, as Keras does, and only in the training phase.
 """
 
+import numpy as np
 
 from ... import dtypes
 from ...graph import name_scope
@@ -69,8 +70,6 @@ class _RNN(Layer):
                  bias_constraint=None, dropout=0.0, recurrent_dropout=0.0,
                  return_sequences=False, return_state=False, go_backwards=False,
                  stateful=False, unroll=False, implementation=1, **kwargs):
-        if stateful:
-            raise NotImplementedError("smallflow's Keras recurrent layers are not stateful")
         args = {"kernel_initializer": kernel_initializer,
                 "recurrent_initializer": recurrent_initializer,
                 "bias_initializer": bias_initializer, "kernel_regularizer": kernel_regularizer,
@@ -95,6 +94,8 @@ class _RNN(Layer):
         self.return_state = return_state
         self.go_backwards = go_backwards
         self._masks = (None, None)
+        self.stateful = bool(stateful)
+        self.states = None  # the state variables of a stateful layer (made on its first call)
         # TensorFlow's layer owns a cell named like a layer (lstm_cell, lstm_cell_1, ...)
         # whose weights live under it: lstm/lstm_cell/kernel:0.
         self._cell_name = backend.unique_object_name(self._cell_prefix)
@@ -105,7 +106,21 @@ class _RNN(Layer):
     def _bias_initializer(self):
         return self.bias_initializer
 
+    def __call__(self, inputs, initial_state=None, **kwargs):
+        # As Keras: initial states are inputs of the call (they join the node, so a model
+        # with an encoder's states feeding a decoder saves and reloads as one graph).
+        if initial_state is not None and not isinstance(initial_state, list | tuple):
+            initial_state = [initial_state]
+        if initial_state and not isinstance(inputs, list | tuple):
+            inputs = [inputs, *initial_state]
+        elif initial_state:
+            inputs = [*inputs, *initial_state]
+        return super().__call__(inputs, **kwargs)
+
     def build(self, input_shape):
+        if isinstance(input_shape, list) and input_shape and \
+                not isinstance(input_shape[0], int | type(None)):
+            input_shape = input_shape[0]  # the sequence's shape; the rest are states
         with name_scope(self._cell_name):
             self._build_weights(input_shape)
         attach_constraints(self, self._constraints)
@@ -155,6 +170,8 @@ class _RNN(Layer):
         self._masks = (input_mask, recurrent_mask)
         if initial_state is not None and not isinstance(initial_state, list | tuple):
             initial_state = [initial_state]
+        if self.stateful and not initial_state:
+            initial_state = [variable.value() for variable in self._state_variables(inputs)]
         state = None
         if initial_state:
             state = tuple(initial_state) if self._state_count > 1 else initial_state[0]
@@ -167,12 +184,57 @@ class _RNN(Layer):
         outputs, final = dynamic_rnn(_Cell(self), sequence, initial_state=state,
                                      dtype=inputs.dtype)
         result = outputs if self.return_sequences else outputs[:, -1, :]
+        if self.stateful:
+            finals = list(final) if self._state_count > 1 else [final]
+            self.add_update([variable.assign(value)
+                             for variable, value in zip(self.states, finals)], inputs)
         if mask is not None and self.return_sequences:
             result._keras_mask = mask
         if self.return_state:
             states = list(final) if self._state_count > 1 else [final]
             return [result, *states]
         return result
+
+    def _state_variables(self, inputs):
+        """A stateful layer's states: variables of ``[batch, units]`` zeros, kept between
+        batches until ``reset_states``."""
+        if self.states is not None:
+            return self.states
+        batch = inputs.shape[0].value
+        if batch is None:
+            raise ValueError("If a RNN is stateful, it needs to know its batch size. Specify "
+                             "the batch size of your input tensors: \n- If using a Sequential "
+                             "model, specify the batch size by passing a `batch_input_shape` "
+                             "argument to your first layer.\n- If using the functional API, "
+                             "specify the batch size by passing a `batch_shape` argument to "
+                             "your Input layer.")
+        self.states = [backend.variable(np.zeros((batch, self.units), np.float32))
+                       for _ in range(self._state_count)]
+        return self.states
+
+    def reset_states(self, states=None):
+        """Set a stateful layer's states to zeros, or to ``states`` (arrays)."""
+        if not self.stateful:
+            raise AttributeError("Layer must be stateful.")
+        if self.states is None:
+            return  # not called yet: its states start at zero anyway
+        if states is None:
+            states = [np.zeros(variable.shape.as_list(), np.float32)
+                      for variable in self.states]
+        elif not isinstance(states, list | tuple):
+            states = [states]
+        if len(states) != len(self.states):
+            raise ValueError(f"Layer {self.name} expects {len(self.states)} states, but it "
+                             f"received {len(states)} state values.")
+        pairs = []
+        for variable, value in zip(self.states, states):
+            value = np.asarray(value)
+            if tuple(variable.shape.as_list()) != value.shape:
+                raise ValueError(f"State {variable.name} is incompatible with layer "
+                                 f"{self.name}: expected shape {tuple(variable.shape.as_list())}"
+                                 f", found shape {value.shape}")
+            pairs.append((variable, value))
+        backend.batch_set_value(pairs)
 
     def _inputs_for_step(self, inputs, state_h):
         input_mask, recurrent_mask = self._masks
