@@ -172,3 +172,100 @@ def test_initial_state_is_an_input_of_the_node():
         [["input_2", 0, 0], ["lstm", 0, 1], ["lstm", 0, 2]]
     rebuilt = tf.keras.models.model_from_json(model.to_json())
     assert len(rebuilt.weights) == len(model.weights)
+
+
+def test_a_model_with_add_loss_compiles_and_fits_without_a_loss():
+    # variational_autoencoder.py: vae.add_loss(vae_loss); vae.compile(optimizer='adam');
+    # vae.fit(x_train, epochs=..., validation_data=(x_test, None))
+    x = tf.keras.Input((4,))
+    out = layers.Dense(4, kernel_initializer="ones")(layers.Dense(2, kernel_initializer="ones")(x))
+    model = tf.keras.Model(x, out)
+    model.add_loss(K.mean(K.square(out - x)))
+    model.compile(optimizer="sgd")
+    data = np.full((8, 4), 0.1, np.float32)
+    history = model.fit(data, epochs=2, batch_size=4, verbose=0, validation_data=(data, None))
+    # TensorFlow 1.x's numbers for this model (tf_keras in graph mode)
+    np.testing.assert_allclose(history.history["loss"], [0.466978, 0.383689], rtol=1e-5)
+    np.testing.assert_allclose(history.history["val_loss"], [0.402431, 0.331088], rtol=1e-5)
+    assert sorted(history.history) == ["loss", "val_loss"]
+
+
+def test_a_model_with_no_loss_at_all_cannot_be_compiled():
+    model = tf.keras.Sequential([layers.Dense(1, input_shape=(2,))])
+    with pytest.raises(ValueError, match="no loss to optimize"):
+        model.compile(optimizer="sgd")
+
+
+def _pipeline_model(**fit):
+    x = np.linspace(-1, 1, 24).reshape(12, 2).astype(np.float32)
+    y = np.eye(2)[(x.sum(1) > 0).astype(int)].astype(np.float32)
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).repeat().batch(4)
+    inputs, targets = dataset.make_one_shot_iterator().get_next()
+    model_input = layers.Input(tensor=inputs)
+    output = layers.Dense(2, activation="softmax", kernel_initializer="ones")(model_input)
+    model = tf.keras.Model(model_input, output)
+    model.compile(tf.keras.optimizers.SGD(0.5), "categorical_crossentropy", ["accuracy"],
+                  target_tensors=[targets])
+    return model
+
+
+def test_a_model_on_pipeline_tensors_fits_with_nothing_fed(capsys):
+    # mnist_dataset_api.py / mnist_tfrecord.py: Input(tensor=...), compile(target_tensors=...)
+    model = _pipeline_model()
+    history = model.fit(epochs=2, steps_per_epoch=3, verbose=2)
+    # TensorFlow 1.x's numbers (tf_keras in graph mode)
+    np.testing.assert_allclose(history.history["loss"], [0.65098, 0.38819], atol=1e-5)
+    np.testing.assert_allclose(history.history["acc"], [0.75, 0.91667], atol=1e-5)
+    np.testing.assert_allclose(model.evaluate(steps=3, verbose=0), [0.30732, 1.0], atol=1e-5)
+    np.testing.assert_allclose(model.get_weights()[0], [[0.43250, 1.56750], [0.42927, 1.57073]],
+                               atol=1e-5)
+    assert "3/3 - " in capsys.readouterr().out
+
+
+def test_a_model_on_pipeline_tensors_needs_steps():
+    model = _pipeline_model()
+    with pytest.raises(ValueError, match="specify the `steps_per_epoch` argument"):
+        model.fit(epochs=1)
+    with pytest.raises(ValueError, match="specify the `steps` argument"):
+        model.evaluate()
+
+
+def _numpy_batch_dot(x, y, x_axis, y_axis):
+    """The reference: each sample's tensordot over the two axes."""
+    out = np.stack([np.tensordot(a, b, axes=(x_axis - 1, y_axis - 1)) for a, b in zip(x, y)])
+    return out[:, None] if out.ndim == 1 else out
+
+
+@pytest.mark.parametrize(("x_shape", "y_shape", "axes", "pair"), [
+    ((2, 3), (2, 3), None, (1, 1)),
+    ((2, 3), (2, 3), 1, (1, 1)),
+    ((2, 4, 3), (2, 5, 3), (2, 2), (2, 2)),
+    ((2, 4, 3), (2, 3, 5), None, (2, 1)),
+    ((2, 3, 4), (2, 3, 5), (1, 1), (1, 1)),
+    ((2, 4, 3), (2, 3), (2, 1), (2, 1)),
+    ((2, 3), (2, 3, 4), (1, 1), (1, 1)),
+    ((2, 3, 4, 5), (2, 5, 6), (3, 1), (3, 1)),
+    ((2, 3, 4, 5), (2, 4, 6, 2), (-2, 1), (2, 1)),
+])
+def test_batch_dot_is_a_per_sample_tensordot(x_shape, y_shape, axes, pair):
+    # babi_memnn.py: dot([input_encoded_m, question_encoded], axes=(2, 2))
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=x_shape).astype(np.float32)
+    y = rng.normal(size=y_shape).astype(np.float32)
+    expected = _numpy_batch_dot(x, y, *pair)
+    out = K.batch_dot(tf.constant(x), tf.constant(y), axes)
+    assert out.shape.as_list() == list(expected.shape)
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(out), expected, rtol=1e-5, atol=1e-5)
+    first = tf.keras.Input(x_shape[1:])
+    second = tf.keras.Input(y_shape[1:])
+    if axes is not None:
+        assert layers.dot([first, second], axes=axes).shape.as_list() == \
+            [None, *expected.shape[1:]]
+
+
+def test_batch_dot_refuses_mismatched_or_batch_axes():
+    with pytest.raises(ValueError, match="3 != 4"):
+        K.batch_dot(tf.zeros([2, 3]), tf.zeros([2, 4]), 1)
+    with pytest.raises(ValueError, match="axis 0"):
+        K.batch_dot(tf.zeros([2, 3]), tf.zeros([2, 3]), (0, 1))

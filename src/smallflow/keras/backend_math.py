@@ -2,6 +2,7 @@
 ``K.function``, ...): thin wrappers over smallflow's ops with Keras's argument names, for the
 custom losses, metrics and layers TF1-era Keras programs write with them."""
 
+
 import numpy as np
 
 from .. import dtypes
@@ -220,12 +221,47 @@ def dot(x, y):
 
 
 def batch_dot(x, y, axes=None):
+    """Per-sample dot products of two batches of tensors, contracting axis ``axes[0]`` of
+    ``x`` with ``axes[1]`` of ``y`` (an int means the same axis in both; by default the last
+    of ``x`` with the second-last of ``y``, or its last when ``y`` is 2-D), as TensorFlow's
+    Keras: the result has ``x``'s other axes, then ``y``'s (``[b, n, d] . [b, m, d]`` with
+    ``axes=(2, 2)`` is ``[b, n, m]``); a result of one axis becomes ``[b, 1]``."""
     x, y = convert_to_tensor(x), convert_to_tensor(y)
-    if x.shape.ndims == 2 and y.shape.ndims == 2:
-        return math_ops.reduce_sum(math_ops.multiply(x, y), 1, keepdims=True)
-    adjoint_y = axes is not None and (axes[1] if isinstance(axes, list | tuple) else axes) \
-        == y.shape.ndims - 1
-    return math_ops.matmul(x, y, adjoint_b=adjoint_y)
+    x_rank, y_rank = x.shape.ndims, y.shape.ndims
+    if x_rank < 2 or y_rank < 2:
+        raise ValueError(f"Cannot do batch_dot on inputs with rank < 2. Received inputs with "
+                         f"shapes {x.shape} and {y.shape}.")
+    if isinstance(axes, int):
+        axes = (axes, axes)
+    if axes is None:
+        axes = (x_rank - 1, y_rank - 1 if y_rank == 2 else y_rank - 2)
+    x_axis, y_axis = (int(a) % r for a, r in zip(axes, (x_rank, y_rank)))
+    if 0 in (x_axis, y_axis):
+        raise ValueError(f"Cannot perform batch_dot over axis 0 (the batch axis); got axes "
+                         f"{tuple(axes)}.")
+    x_dims, y_dims = x.shape.as_list(), y.shape.as_list()
+    if x_dims[x_axis] is not None and y_dims[y_axis] is not None and \
+            x_dims[x_axis] != y_dims[y_axis]:
+        raise ValueError(f"Cannot do batch_dot on inputs with shapes {x.shape} and {y.shape} "
+                         f"with axes={tuple(axes)}: {x_dims[x_axis]} != {y_dims[y_axis]}.")
+    # x as [batch, rest of x, k] and y as [batch, k, rest of y]: one batched matmul
+    x_order = [0, *[a for a in range(1, x_rank) if a != x_axis], x_axis]
+    y_order = [0, y_axis, *[a for a in range(1, y_rank) if a != y_axis]]
+    x_moved = array_ops.transpose(x, x_order) if x_order != list(range(x_rank)) else x
+    y_moved = array_ops.transpose(y, y_order) if y_order != list(range(y_rank)) else y
+    x_shape, y_shape = array_ops.shape(x_moved), array_ops.shape(y_moved)
+    x_flat = array_ops.reshape(x_moved, array_ops.stack(
+        [x_shape[0], -1, x_shape[x_rank - 1]]))
+    y_flat = array_ops.reshape(y_moved, array_ops.stack([y_shape[0], y_shape[1], -1]))
+    product = math_ops.matmul(x_flat, y_flat)
+    out_shape = array_ops.concat([x_shape[:x_rank - 1], y_shape[2:]], 0)
+    out = array_ops.reshape(product, out_shape)
+    static = [x_dims[0] if x_dims[0] is not None else y_dims[0]]
+    static += [x_dims[a] for a in x_order[1:-1]] + [y_dims[a] for a in y_order[2:]]
+    out.set_shape(static)
+    if len(static) == 1:
+        out = array_ops.expand_dims(out, 1)
+    return out
 
 
 def transpose(x):

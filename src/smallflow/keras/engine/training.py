@@ -59,12 +59,13 @@ class Model(Network):
                 distribute=None, **kwargs):
         if kwargs:
             raise TypeError(f"Invalid keyword argument(s) in `compile`: {sorted(kwargs)}")
-        if loss is None:
-            raise ValueError("compile needs a `loss` (a name such as "
-                             "'sparse_categorical_crossentropy', a function or a Loss)")
         self.optimizer = optimizers.get(optimizer)
         self.loss = loss
         self._compile_args = (loss, metrics or [], loss_weights, weighted_metrics or [])
+        # tensors that are the targets (a TF1 input pipeline), in place of fed placeholders
+        self._target_tensors = None if target_tensors is None else \
+            self._per_output(target_tensors if isinstance(target_tensors, dict | list | tuple)
+                             else [target_tensors], "target_tensors")
         self._compiled = True
         self._functions = {}
         self.metrics_names = ["loss"]
@@ -107,10 +108,16 @@ class Model(Network):
             for index, output in enumerate(self.outputs):
                 name = self.output_names[index]
                 rank = output.shape.ndims
-                target = constant_op.placeholder(output.dtype, shape=[None] * rank,
-                                                 name=f"{name}_target")
-                weight = constant_op.placeholder(output.dtype, shape=[None],
-                                                 name=f"{name}_sample_weights")
+                given = (getattr(self, "_target_tensors", None) or [None] * (index + 1))[index]
+                if given is not None:
+                    target = given
+                else:
+                    target = constant_op.placeholder(output.dtype, shape=[None] * rank,
+                                                     name=f"{name}_target")
+                # ones unless fed: a model reading its data from tensors feeds nothing
+                weight = array_ops.placeholder_with_default(
+                    array_ops.ones([1], output.dtype), shape=[None],
+                    name=f"{name}_sample_weights")
                 self._targets.append(target)
                 self._sample_weights.append(weight)
                 function = loss_functions[index]
@@ -147,7 +154,12 @@ class Model(Network):
                     term = value if weight == 1.0 else math_ops.multiply(weight, value)
                     total = term if total is None else math_ops.add(total, term)
                 for penalty in self.losses:
-                    total = math_ops.add(total, math_ops.cast(penalty, total.dtype))
+                    # a model with add_loss may be compiled without a loss (a VAE's loss)
+                    penalty = math_ops.cast(penalty, self.outputs[0].dtype)
+                    total = penalty if total is None else math_ops.add(total, penalty)
+                if total is None:
+                    raise ValueError("The model cannot be compiled because it has no loss to "
+                                     "optimize.")
             self.total_loss = total
             self.metrics_names = names + metric_names
             self._output_losses = [value for _, value in output_losses]
@@ -363,9 +375,25 @@ class Model(Network):
             index = order[start: start + batch_size]
             yield [[array[index] for array in part] for part in data], len(index)
 
+    def _reads_tensors(self):
+        """Whether the model's inputs are tensors of an input pipeline (``Input(tensor=...)``),
+        so steps run with nothing fed."""
+        return bool(self.inputs) and all(t.op.type != "Placeholder" for t in self.inputs)
+
+    @staticmethod
+    def _tensor_source(steps, what):
+        if steps is None:
+            raise ValueError(f"When using data tensors as input to a model, you should "
+                             f"specify the `{what}` argument.")
+        return ("tensors", None)
+
     def _dataset_batches(self, source, steps, with_targets=True):
         """Batches read from a ``tf.data`` dataset, a Python generator or a
         ``keras.utils.Sequence``: ``steps`` of them, or until the source ends."""
+        if source[0] == "tensors":  # the graph reads its own data: nothing to feed
+            for _ in range(steps):
+                yield [[], [], []], 1
+            return
         for element in self._elements(source, steps):
             parts = list(element) if isinstance(element, tuple | list) else [element]
             if with_targets:
@@ -464,11 +492,14 @@ class Model(Network):
             if key not in ("max_queue_size", "workers", "use_multiprocessing"):
                 raise TypeError(f"Unrecognized keyword arguments: {kwargs}")
         self._require_compiled()
-        if x is None:
+        if x is None and not self._reads_tensors():
             raise ValueError("fit needs training data `x` (NumPy arrays or a tf.data dataset)")
         batch_size = 32 if batch_size is None else int(batch_size)
-        dataset = self._is_dataset(x)
-        if dataset:
+        dataset = x is None or self._is_dataset(x)
+        if x is None:
+            source = self._tensor_source(steps_per_epoch, "steps_per_epoch")
+            data = count = None
+        elif dataset:
             if y is not None:
                 raise ValueError("`y` argument is not supported when using dataset as input.")
             source = self._dataset_source(x)
@@ -477,7 +508,7 @@ class Model(Network):
                 backend.get_session().run(source[1][1])  # one pass spans the epochs
         else:
             data = list(self._standardize(x, y, sample_weight, class_weight))
-            if not data[1]:
+            if not data[1] and any(f is not None for f in self._loss_functions):
                 raise ValueError("fit needs targets `y` for a model compiled with a loss")
         validation = None
         if validation_data is not None:
@@ -515,7 +546,7 @@ class Model(Network):
             if validation is not None and validation[0] != "dataset":
                 line += f", validate on {len(validation[0][0])} samples"
             print(line)
-        elif verbose and source[0] == "tf" and steps_per_epoch is not None:
+        elif verbose and source[0] in ("tf", "tensors") and steps_per_epoch is not None:
             # A tf.data input goes through TensorFlow 1.x's array loop, which counts steps
             # (Python generators go through the generator loop, which says nothing).
             line = f"Train on {steps_per_epoch} steps"
@@ -591,7 +622,9 @@ class Model(Network):
                  steps=None, callbacks=None, **kwargs):
         """``[loss, metric, ...]`` over ``x``/``y`` (the loss alone without metrics)."""
         self._require_compiled()
-        if self._is_dataset(x):
+        if x is None and self._reads_tensors():
+            source = ("dataset", self._tensor_source(steps, "steps"), steps)
+        elif self._is_dataset(x):
             source = ("dataset", self._dataset_source(x), steps)
             self._start_pass(source[1], steps)  # each call reads from the start
         else:

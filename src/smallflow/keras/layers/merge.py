@@ -80,6 +80,7 @@ class Dot(_Merge):
 
     def _merge(self, inputs):
         from ...ops import nn_extra_ops
+        from .. import backend
 
         first, second = inputs
         axes = self.axes if isinstance(self.axes, list | tuple) else [self.axes] * 2
@@ -87,9 +88,7 @@ class Dot(_Merge):
         if self.normalize:
             first = nn_extra_ops.l2_normalize(first, axes[0])
             second = nn_extra_ops.l2_normalize(second, axes[1])
-        if first.shape.ndims != 2 or second.shape.ndims != 2 or axes != [1, 1]:
-            raise NotImplementedError("smallflow's Dot layer takes 2-D inputs and axes=1")
-        return math_ops.reduce_sum(math_ops.multiply(first, second), 1, keepdims=True)
+        return backend.batch_dot(first, second, axes)
 
 
 def _functional(layer_class):
