@@ -76,13 +76,9 @@ _BLOCK_BYTES = 2 * 2**20
 # The stride-1 input gradient is a convolution (see _backprop_input_full) from this many input
 # channels on: its product then has that many columns; fewer starve the matrix product.
 _FULL_CONV_MIN_CHANNELS = 8
-# Inputs with at most this many channels get their column matrices built transposed...
+# Inputs with at most this many channels get their column matrices built transposed, unless
+# a wide filter has few output pixels (see transposed_columns; docs/architecture.md).
 _FEW_CHANNELS = 4
-# ... unless the filter has more taps than this and a tap's plane (output pixels x channels
-# of one example) fewer elements than _FEW_CHANNELS_MIN_PLANE: that path makes one copy per
-# tap and block, and a wide filter over few output pixels (a character CNN's [20, 256]
-# filter on a [100, 256] one-channel input: 5,120 taps of 81 pixels) would make millions of
-# tiny copies (12 s for one forward pass instead of 0.2 s).
 _FEW_CHANNELS_MAX_TAPS = 1024
 _FEW_CHANNELS_MIN_PLANE = 256
 _FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
@@ -349,8 +345,8 @@ def _column_blocks(n, geo, c, dtype):
 
 
 def transposed_columns(geo, channels):
-    """Whether a conv's column matrices are built transposed (few channels; not a wide
-    filter over few output pixels)."""
+    """Whether a conv's column matrices are built transposed: few channels, and not a filter
+    of many taps over planes so small that one copy per tap would mean millions of copies."""
     if channels > _FEW_CHANNELS:
         return False
     return (geo.kh * geo.kw * channels <= _FEW_CHANNELS_MAX_TAPS
