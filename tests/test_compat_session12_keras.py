@@ -269,3 +269,95 @@ def test_batch_dot_refuses_mismatched_or_batch_axes():
         K.batch_dot(tf.zeros([2, 3]), tf.zeros([2, 4]), 1)
     with pytest.raises(ValueError, match="axis 0"):
         K.batch_dot(tf.zeros([2, 3]), tf.zeros([2, 3]), (0, 1))
+
+
+def test_composed_transforms_apply_the_transforms_in_turn():
+    # cifar10_cnn_tfaugment2d.py: tf.contrib.image.compose_transforms(*transforms)
+    image = np.arange(2 * 5 * 6, dtype=np.float32).reshape(2, 5, 6, 1)
+    first = tf.contrib.image.translations_to_projective_transforms([[1.0, -2.0], [0.0, 1.0]])
+    second = tf.contrib.image.translations_to_projective_transforms([[2.0, 1.0], [-1.0, 0.0]])
+    composed = tf.contrib.image.compose_transforms(first, second)
+    in_turn = tf.contrib.image.transform(tf.contrib.image.transform(image, first), second)
+    at_once = tf.contrib.image.transform(image, composed)
+    turn = tf.contrib.image.angles_to_projective_transforms([0.3, -0.5], 5.0, 6.0)
+    matrices = tf.contrib.image.flat_transforms_to_matrices(
+        tf.contrib.image.compose_transforms(turn, first))
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(composed), [[1, 0, -3, 0, 1, 1, 0, 0],
+                                                        [1, 0, 1, 0, 1, -1, 0, 0]])
+        once, turned = sess.run([at_once, in_turn])
+        # the pixels both keep (a shift in turn loses pixels at the edges a single one keeps)
+        kept = turned != 0
+        np.testing.assert_array_equal(once[kept], turned[kept])
+        rows, product = sess.run([turn, matrices])
+    as_matrix = np.concatenate([rows, np.ones((2, 1))], 1).reshape(2, 3, 3)
+    shift = np.array([[[1, 0, -1], [0, 1, 2], [0, 0, 1]], [[1, 0, 0], [0, 1, -1], [0, 0, 1]]])
+    np.testing.assert_allclose(product, as_matrix @ shift, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="at least one"):
+        tf.contrib.image.compose_transforms()
+
+
+def test_alpha_dropout_keeps_or_saturates_then_rescales():
+    x = np.linspace(-1, 1, 40).reshape(4, 10).astype(np.float32)
+    layer = layers.AlphaDropout(0.3, seed=3)
+    inputs = tf.keras.Input((10,))
+    dropped = layer(inputs, training=True)
+    assert layer(inputs, training=False) is not None
+    with tf.Session() as sess:
+        out = sess.run(dropped, {inputs: x})
+    saturation = -1.6732632423543772 * 1.0507009873554805
+    scale = ((1 - 0.3) * (1 + 0.3 * saturation ** 2)) ** -0.5
+    shift = -scale * saturation * 0.3
+    kept = np.isclose(out, scale * x + shift, atol=1e-6)
+    dropped_units = np.isclose(out, scale * saturation + shift, atol=1e-6)
+    assert (kept | dropped_units).all()
+    assert 0 < dropped_units.sum() < x.size
+    model = tf.keras.Sequential([layers.AlphaDropout(0.3, input_shape=(10,))])
+    np.testing.assert_array_equal(model.predict(x), x)  # the identity outside training
+
+
+class _Model:
+    """What the wrappers need of a model, recorded (scikit-learn is not needed)."""
+
+    def __init__(self, units, loss):
+        self.units, self.loss, self.calls = units, loss, []
+        self.metrics_names = ["loss", "acc"]
+
+    def fit(self, x, y, epochs=1, batch_size=32, verbose=1):
+        self.calls.append(("fit", y.shape, epochs, batch_size))
+
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        return np.arange(len(x)) % 2
+
+    def predict_proba(self, x, batch_size=32, verbose=0):
+        return np.full((len(x), 1), 0.25)
+
+    def evaluate(self, x, y, batch_size=32, verbose=1):
+        self.calls.append(("evaluate", y.shape))
+        return [0.5, 0.75]
+
+
+def test_keras_classifier_routes_parameters_and_maps_labels():
+    # mnist_sklearn_wrapper.py: KerasClassifier(make_model, batch_size=32) in a GridSearchCV
+    from smallflow.keras.wrappers.scikit_learn import KerasClassifier, KerasRegressor
+
+    def build(units=3, loss="categorical_crossentropy"):
+        return _Model(units, loss)
+
+    classifier = KerasClassifier(build, units=5, epochs=2, batch_size=8)
+    assert classifier.get_params() == {"build_fn": build, "units": 5, "epochs": 2,
+                                       "batch_size": 8}
+    classifier.set_params(epochs=3)
+    classifier.fit(np.zeros((4, 2)), np.array(["b", "a", "b", "c"]))
+    assert classifier.model.units == 5
+    # labels become class indices, one-hot for categorical_crossentropy
+    assert classifier.model.calls == [("fit", (4, 3), 3, 8)]
+    assert classifier.predict(np.zeros((3, 2))).tolist() == ["a", "b", "a"]
+    np.testing.assert_allclose(classifier.predict_proba(np.zeros((2, 2))),
+                               [[0.75, 0.25], [0.75, 0.25]])
+    assert classifier.score(np.zeros((4, 2)), np.array(["a", "b", "c", "a"])) == 0.75
+    with pytest.raises(ValueError, match="not a legal parameter"):
+        KerasClassifier(build, colour="red")
+    regressor = KerasRegressor(build, loss="mse")
+    regressor.fit(np.zeros((2, 2)), np.array([0.5, 1.5]))
+    assert regressor.score(np.zeros((2, 2)), np.array([0.5, 1.5])) == -0.5

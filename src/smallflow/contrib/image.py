@@ -1,7 +1,11 @@
-"""``tf.contrib.image``: projective transforms, rotations and translations of images."""
+"""``tf.contrib.image``: projective transforms (made, composed, applied), rotations and
+translations of images."""
 
 from ..ops.image_ops import (
     angles_to_projective_transforms,
+    compose_transforms,
+    flat_transforms_to_matrices,
+    matrices_to_flat_transforms,
     rotate,
     transform,
     translate,
@@ -10,6 +14,9 @@ from ..ops.image_ops import (
 
 __all__ = [
     "angles_to_projective_transforms",
+    "compose_transforms",
+    "flat_transforms_to_matrices",
+    "matrices_to_flat_transforms",
     "rotate",
     "transform",
     "translate",

@@ -21,6 +21,7 @@ from . import (
     preprocessing,
     regularizers,
     utils,
+    wrappers,
 )
 from .engine.input_layer import Input
 from .engine.sequential import Sequential
@@ -30,7 +31,7 @@ __version__ = "2.2.4-tf"
 
 __all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks",
            "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
-           "optimizers", "preprocessing", "regularizers", "utils"]
+           "optimizers", "preprocessing", "regularizers", "utils", "wrappers"]
 
 
 def __getattr__(name):

@@ -18,7 +18,10 @@ from .common import make_op
 
 __all__ = [
     "angles_to_projective_transforms",
+    "compose_transforms",
+    "flat_transforms_to_matrices",
     "flip_left_right",
+    "matrices_to_flat_transforms",
     "flip_up_down",
     "random_flip_left_right",
     "random_flip_up_down",
@@ -148,6 +151,39 @@ def translations_to_projective_transforms(translations, name=None):
         zeros = array_ops.zeros_like(shifts[:, 0])
         return array_ops.stack([ones, zeros, -shifts[:, 0], zeros, ones, -shifts[:, 1],
                                 zeros, zeros], 1)
+
+
+def flat_transforms_to_matrices(transforms, name=None):
+    """``[N, 8]`` transform rows as ``[N, 3, 3]`` projective matrices (the 9th entry 1)."""
+    with name_scope(name or "flat_transforms_to_matrices"):
+        rows = math_ops.cast(convert_to_tensor(transforms), dtypes.float32)
+        if rows.shape.ndims not in (1, 2):
+            raise ValueError(f"Transforms should be 1D or 2D, got: {rows}")
+        rows = array_ops.reshape(rows, [-1, 8])
+        ones = array_ops.ones_like(rows[:, :1])
+        return array_ops.reshape(array_ops.concat([rows, ones], 1), [-1, 3, 3])
+
+
+def matrices_to_flat_transforms(transform_matrices, name=None):
+    """``[N, 3, 3]`` projective matrices as ``[N, 8]`` rows, scaled so the 9th entry is 1."""
+    with name_scope(name or "matrices_to_flat_transforms"):
+        matrices = math_ops.cast(convert_to_tensor(transform_matrices), dtypes.float32)
+        if matrices.shape.ndims not in (2, 3):
+            raise ValueError(f"Matrices should be 2D or 3D, got: {matrices}")
+        flat = array_ops.reshape(matrices, [-1, 9])
+        return math_ops.divide(flat[:, :8], flat[:, 8:])
+
+
+def compose_transforms(*transforms):
+    """One transform row per image doing what applying ``transforms`` in turn does (each
+    ``[N, 8]``; the first is the one nearest the output, as ``transform`` reads them)."""
+    if not transforms:
+        raise ValueError("compose_transforms needs at least one transform")
+    with name_scope("compose_transforms"):
+        composed = flat_transforms_to_matrices(transforms[0])
+        for rows in transforms[1:]:
+            composed = math_ops.matmul(composed, flat_transforms_to_matrices(rows))
+        return matrices_to_flat_transforms(composed)
 
 
 def translate(images, translations, interpolation="NEAREST", name=None):

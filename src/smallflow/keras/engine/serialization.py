@@ -71,6 +71,7 @@ _KEYS = {
     "Cropping1D": ("cropping",), "Cropping2D": ("cropping", "data_format"),
     "Cropping3D": ("cropping", "data_format"),
     "Masking": ("mask_value",),
+    "AlphaDropout": ("rate", "noise_shape", "seed"),
 }
 _FORMATS = {"NHWC": "channels_last", "NCHW": "channels_first"}
 

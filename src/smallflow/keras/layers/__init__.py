@@ -86,7 +86,13 @@ from .merge import (
     multiply,
     subtract,
 )
-from .noise import GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D
+from .noise import (
+    AlphaDropout,
+    GaussianDropout,
+    GaussianNoise,
+    SpatialDropout1D,
+    SpatialDropout2D,
+)
 from .normalization import BatchNormalization
 from .recurrent import GRU, LSTM, SimpleRNN
 from .wrappers import Bidirectional, TimeDistributed
@@ -111,5 +117,5 @@ __all__ = [
     "GlobalAveragePooling3D", "GlobalAvgPool3D", "GlobalMaxPool3D", "GlobalMaxPooling3D",
     "MaxPool3D", "MaxPooling3D", "SeparableConv1D", "SeparableConv2D", "SeparableConvolution1D",
     "SeparableConvolution2D", "UpSampling1D", "UpSampling3D", "ZeroPadding1D", "ZeroPadding3D",
-    "Masking",
+    "Masking", "AlphaDropout",
 ]

@@ -1,4 +1,5 @@
-"""Keras's regularization-by-noise layers: GaussianNoise, GaussianDropout, SpatialDropout1D/2D.
+"""Keras's regularization-by-noise layers: GaussianNoise, GaussianDropout, AlphaDropout,
+SpatialDropout1D/2D.
 Like Dropout, they act only in the training phase (``fit``) and are the identity otherwise."""
 
 import numpy as np
@@ -8,7 +9,8 @@ from .. import backend
 from ..engine.base_layer import Layer
 from .core import Dropout
 
-__all__ = ["GaussianDropout", "GaussianNoise", "SpatialDropout1D", "SpatialDropout2D"]
+__all__ = ["AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D",
+           "SpatialDropout2D"]
 
 
 def _in_training(layer, inputs, noisy, training):
@@ -48,6 +50,35 @@ class GaussianDropout(Layer):
         def noisy():
             noise = random_ops.random_normal(array_ops.shape(inputs), 1.0, stddev, inputs.dtype)
             return math_ops.multiply(inputs, noise)
+
+        return _in_training(self, inputs, noisy, training)
+
+
+class AlphaDropout(Layer):
+    """Dropout for SELU networks: dropped units take SELU's negative saturation value and an
+    affine map restores the inputs' mean and variance (Klambauer et al., 2017)."""
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = float(rate)
+        self.noise_shape = noise_shape
+        self.seed = seed
+
+    def call(self, inputs, training=None):
+        if not 0.0 < self.rate < 1.0:
+            return inputs
+        saturation = -1.6732632423543772 * 1.0507009873554805  # SELU's limit, -alpha * scale
+        rate = self.rate
+        scale = ((1 - rate) * (1 + rate * saturation ** 2)) ** -0.5
+        shift = -scale * saturation * rate
+
+        def noisy():
+            shape = array_ops.shape(inputs) if self.noise_shape is None else self.noise_shape
+            keep = math_ops.cast(math_ops.greater_equal(
+                random_ops.random_uniform(shape, seed=self.seed), rate), inputs.dtype)
+            dropped = math_ops.add(math_ops.multiply(inputs, keep),
+                                   math_ops.multiply(saturation, math_ops.subtract(1.0, keep)))
+            return math_ops.add(math_ops.multiply(scale, dropped), shift)
 
         return _in_training(self, inputs, noisy, training)
 
