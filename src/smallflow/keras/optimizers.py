@@ -12,7 +12,11 @@ LearningRateScheduler callback change it between steps; ``decay`` divides it by
 
 from ..graph import get_default_graph, name_scope
 from ..ops import clip_ops, math_ops
-from ..train import adagrad, adam, gradient_descent, momentum, rmsprop
+from ..train import adagrad as _adagrad
+from ..train import adam as _adam
+from ..train import gradient_descent as _gradient_descent
+from ..train import momentum as _momentum
+from ..train import rmsprop as _rmsprop
 from ..train.composite_optimizers import AdadeltaOptimizer
 from ..train.optimizer import Optimizer as _TFOptimizer
 from ..variables import Variable
@@ -125,9 +129,9 @@ class SGD(Optimizer):
 
     def _tf_optimizer(self, lr):
         if self.momentum or self.nesterov:
-            return momentum.MomentumOptimizer(lr, self.momentum, use_nesterov=self.nesterov,
+            return _momentum.MomentumOptimizer(lr, self.momentum, use_nesterov=self.nesterov,
                                               name=self._name)
-        return gradient_descent.GradientDescentOptimizer(lr, name=self._name)
+        return _gradient_descent.GradientDescentOptimizer(lr, name=self._name)
 
 
 class Adam(Optimizer):
@@ -142,10 +146,10 @@ class Adam(Optimizer):
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
     def _tf_optimizer(self, lr):
-        return adam.AdamOptimizer(lr, self.beta_1, self.beta_2, self.epsilon, name=self._name)
+        return _adam.AdamOptimizer(lr, self.beta_1, self.beta_2, self.epsilon, name=self._name)
 
 
-class _ZeroStartRMSProp(rmsprop.RMSPropOptimizer):
+class _ZeroStartRMSProp(_rmsprop.RMSPropOptimizer):
     """tf.train's RMSProp with the mean square starting at zero, as Keras's."""
 
     def _create_slots(self, var_list):
@@ -181,7 +185,7 @@ class Adagrad(Optimizer):
         self.epsilon = epsilon
 
     def _tf_optimizer(self, lr):
-        return adagrad.AdagradOptimizer(lr, self.initial_accumulator_value, name=self._name)
+        return _adagrad.AdagradOptimizer(lr, self.initial_accumulator_value, name=self._name)
 
 
 class Adadelta(Optimizer):
