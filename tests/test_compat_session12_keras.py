@@ -369,3 +369,44 @@ def test_keras_optimizers_has_only_the_classes():
     with pytest.raises(AttributeError, match="rmsprop"):
         tf.keras.optimizers.rmsprop  # noqa: B018
     assert isinstance(tf.keras.optimizers.get("rmsprop"), tf.keras.optimizers.RMSprop)
+
+
+def test_a_frozen_model_inside_another_counts_its_weights_as_fixed(capsys):
+    # mnist_acgan.py: discriminator.trainable = False; combined = Model(...); summary()
+    inner = tf.keras.Sequential([layers.Dense(2, input_shape=(3,))])
+    inner.trainable = False
+    x = tf.keras.Input((3,))
+    combined = tf.keras.Model(x, layers.Dense(1)(inner(x)))
+    combined.summary()
+    assert "Non-trainable params: 8" in capsys.readouterr().out
+    assert len(combined.trainable_weights) == 2
+    assert len(combined.non_trainable_weights) == 2
+    assert len(inner.weights) == 2
+
+
+def test_progbar_averages_values_over_samples(capsys):
+    bar = tf.keras.utils.Progbar(4, verbose=2, stateful_metrics=["lr"])
+    bar.update(1, [("loss", 1.0), ("lr", 0.5)])
+    bar.add(3, [("loss", 3.0), ("lr", 0.25)])
+    out = capsys.readouterr().out
+    # (1 * 1 + 3 * 3) / 4 = 2.5; the stateful value as last given
+    assert "loss: 2.5000" in out
+    assert "lr: 0.2500" in out
+
+
+def test_trainable_weights_are_the_ones_at_compile_time():
+    # mnist_acgan.py: the discriminator is compiled, then frozen for the combined model; it
+    # still trains on its own, and the combined model leaves it alone (Keras's GAN recipe)
+    discriminator = tf.keras.Sequential([layers.Dense(1, input_shape=(2,),
+                                                      kernel_initializer="ones")])
+    discriminator.compile("sgd", "mse")
+    discriminator.trainable = False
+    z = tf.keras.Input((3,))
+    generator = layers.Dense(2, kernel_initializer="ones")
+    combined = tf.keras.Model(z, discriminator(generator(z)))
+    combined.compile("sgd", "mse")
+    before = discriminator.get_weights()[0].copy()
+    combined.train_on_batch(np.ones((2, 3)), np.zeros((2, 1)))
+    np.testing.assert_array_equal(discriminator.get_weights()[0], before)
+    discriminator.train_on_batch(np.ones((2, 2)), np.zeros((2, 1)))
+    assert not np.array_equal(discriminator.get_weights()[0], before)

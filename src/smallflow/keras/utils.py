@@ -16,9 +16,10 @@ import zipfile
 import numpy as np
 
 from ..datasets.download import write_verified
+from .engine.progbar import Progbar as _Progbar
 
-__all__ = ["CustomObjectScope", "Sequence", "custom_object_scope", "get_custom_objects",
-           "get_file", "normalize", "plot_model", "to_categorical"]
+__all__ = ["CustomObjectScope", "Progbar", "Sequence", "custom_object_scope",
+           "get_custom_objects", "get_file", "normalize", "plot_model", "to_categorical"]
 
 
 def _hash_of(path, algorithm):
@@ -185,3 +186,37 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_layer_names=T
     ``model.summary()`` prints the same structure as a table."""
     raise ImportError("Failed to import pydot. plot_model needs pydot and graphviz, which "
                       "smallflow does not support; use model.summary() instead")
+
+
+class Progbar(_Progbar):
+    """``tf.keras.utils.Progbar``: a progress bar a program drives itself (a GAN's batches).
+
+    ``update(current, values)`` shows ``values`` averaged over the samples seen so far, as
+    Keras does (each weighted by how far ``current`` moved), except the names in
+    ``stateful_metrics``, shown as given; ``add(n, values)`` moves ``n`` further.
+    """
+
+    def __init__(self, target, width=30, verbose=1, interval=0.05, stateful_metrics=None,
+                 unit_name="step"):
+        super().__init__(target, width=width, verbose=verbose, interval=interval,
+                         unit_name=unit_name)
+        self.stateful_metrics = set(stateful_metrics or ())
+        self._sums = {}
+        self._seen = 0
+
+    def update(self, current, values=None, finalize=False):
+        step = max(current - self._seen, 1)
+        shown = []
+        for name, value in values or []:
+            if name in self.stateful_metrics:
+                self._sums[name] = [float(value), 1]
+            else:
+                total, count = self._sums.get(name, [0.0, 0])
+                self._sums[name] = [total + float(value) * step, count + step]
+        for name, (total, count) in self._sums.items():
+            shown.append((name, total / max(count, 1)))
+        self._seen = current
+        super().update(current, shown, finalize)
+
+    def add(self, n, values=None):
+        self.update(self._seen + n, values)

@@ -177,7 +177,15 @@ class Network(Layer):
             for variable in getattr(layer, attribute):
                 if variable not in found:
                     found.append(variable)
-        own = getattr(super(), attribute)
+        # the model's own variables (add_weight on a model), read from the lists themselves:
+        # the base class's properties would call back into these (a frozen model recursed)
+        trainable, fixed = list(self._trainable_weights), list(self._non_trainable_weights)
+        if attribute == "trainable_weights":
+            own = trainable if self.trainable else []
+        elif attribute == "non_trainable_weights":
+            own = fixed if self.trainable else trainable + fixed
+        else:
+            own = trainable + fixed
         return found + [v for v in own if v not in found]
 
     @property

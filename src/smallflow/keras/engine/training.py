@@ -92,6 +92,7 @@ class Model(Network):
         return [value] * len(names)
 
     def _build_training_graph(self):
+        self._collected_trainable_weights = list(self.trainable_weights)
         loss, metric_args, loss_weights, weighted_metric_args = self._compile_args
         graph = self.outputs[0].graph
         with graph.as_default(), name_scope(None):
@@ -220,10 +221,12 @@ class Model(Network):
         graph = self.outputs[0].graph
         with graph.as_default():
             if kind == "train":
-                params = [v for v in self.trainable_weights]
+                # the weights trainable when the model was compiled, as Keras: a GAN's
+                # discriminator frozen afterwards (for the combined model) still trains
+                params = list(self._collected_trainable_weights)
                 with name_scope(None):
                     updates = self.optimizer.get_updates(self.total_loss, params)
-                    updates += list(self.updates)
+                    updates += self._updates_for_inputs(self.updates)
                     with control_dependencies(updates):
                         constrained = [v.assign(v._keras_constraint(v.value())).op
                                        for v in params if hasattr(v, "_keras_constraint")]
@@ -234,13 +237,37 @@ class Model(Network):
                 fetches = [self.total_loss, *self._several_losses(), *self._metric_tensors]
             else:
                 fetches = list(self.outputs)
-            state_updates = self.state_updates
+            state_updates = self._updates_for_inputs(self.state_updates)
             if kind != "train" and state_updates:
                 # stateful layers move on in evaluate and predict as well (the last fetch)
                 fetches.append(control_flow_ops.group(*state_updates))
                 self._stateful_kinds = (*self._stateful_kinds, kind)
         self._functions[kind] = fetches
         return fetches
+
+    def _updates_for_inputs(self, updates):
+        """The updates this model's own inputs drive. A layer called on several inputs (a
+        Sequential generator inside a GAN) holds the updates of each call; those of another
+        model's placeholders would ask for a feed, so they are left out, as Keras keeps only
+        the updates conditioned on the model's inputs."""
+        own = {id(t.op) for t in self.inputs}
+        kept = []
+        for update in updates:
+            op = getattr(update, "op", update)
+            seen, stack, foreign = set(), [op], False
+            while stack and not foreign:
+                current = stack.pop()
+                if id(current) in seen:
+                    continue
+                seen.add(id(current))
+                if current.type == "Placeholder" and id(current) not in own and \
+                        not current.name.endswith("keras_learning_phase"):
+                    foreign = True
+                stack.extend(t.op for t in current.inputs)
+                stack.extend(current.control_inputs)
+            if not foreign:
+                kept.append(update)
+        return kept
 
     def _several_losses(self):
         return self._output_losses if len(self.outputs) > 1 else []
