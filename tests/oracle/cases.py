@@ -1027,6 +1027,7 @@ EXTRA += SESSION12_CONTRIB_CASES
 from cases_session12_kernels import SESSION12_KERNELS_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION12_KERNELS_CASES
+
 # session 12 (helper keras): random ops on a packed shape (a tensor and ints).
 from cases_session12_keras import SESSION12_KERAS_CASES  # noqa: E402 - as above
 
