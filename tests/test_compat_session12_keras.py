@@ -410,3 +410,11 @@ def test_trainable_weights_are_the_ones_at_compile_time():
     np.testing.assert_array_equal(discriminator.get_weights()[0], before)
     discriminator.train_on_batch(np.ones((2, 2)), np.zeros((2, 1)))
     assert not np.array_equal(discriminator.get_weights()[0], before)
+
+
+def test_a_packed_shape_knows_the_dimensions_of_partly_known_shapes():
+    # TensorFlow infers [?, 3, 3] here (the oracle case session12/packed_random_shape)
+    z = tf.placeholder(tf.float32, [None, 3])
+    drawn = tf.random_uniform([tf.shape(z)[0], 3, tf.shape(z)[1]], seed=5)
+    assert drawn.shape.as_list() == [None, 3, 3]
+    assert tf.zeros(tf.stack([tf.shape(z)[-1], tf.shape(z)[0]])).shape.as_list() == [3, None]

@@ -239,14 +239,32 @@ def constant_ints(tensor):
         dims = op.inputs[0].shape.as_tuple()
         return None if dims is None else list(dims)
     if op.type == "Pack" and op.attrs["axis"] == 0:
-        parts = [constant_value(t) for t in op.inputs]
-        return [None if p is None or np.ndim(p) else int(p) for p in parts]
+        return [_known_scalar(t) for t in op.inputs]
     if op.type == "ConcatV2" and constant_value(op.inputs[-1]) is not None:
         pieces = [constant_ints(t) for t in op.inputs[:-1]]
         if all(p is not None for p in pieces):
             return [d for piece in pieces for d in piece]
     length = tensor.shape[0].value if tensor.shape.ndims == 1 else None
     return None if length is None else [None] * length
+
+
+def _known_scalar(tensor):
+    """A scalar known at build time, or None: constants, and ``shape(x)[i]`` where dimension
+    ``i`` of ``x`` is known though others are not (TensorFlow infers ``[?, 3, 3]`` for
+    ``stack([shape(z)[0], 3, shape(z)[1]])`` of a ``[?, 3]`` ``z``)."""
+    value = constant_value(tensor)
+    if value is not None:
+        return None if np.ndim(value) else int(value)
+    op = tensor.op
+    if op.type == "StridedSlice" and op.inputs[0].op.type == "Shape" and \
+            op.attrs["shrink_axis_mask"] == 1 and not op.attrs.get("ellipsis_mask"):
+        begin = constant_value(op.inputs[1])
+        dims = op.inputs[0].op.inputs[0].shape.as_tuple()
+        if begin is not None and dims is not None and np.size(begin) == 1:
+            index = int(np.ravel(begin)[0])
+            if -len(dims) <= index < len(dims):
+                return dims[index]
+    return None
 
 
 def canonical_axis(axis, rank, what="axis"):
