@@ -173,6 +173,7 @@ def _summary_values(fetch, feed):
 
 
 def test_summarize_activation_of_a_relu_counts_the_units_that_are_off():
+    pytest.importorskip("tensorboard")  # summary ops need TensorBoard's protos
     x = tf.placeholder(tf.float32, [None, 4])
     act = tf.nn.relu(x - 0.5, name="act")
     hist = tf.contrib.layers.summarize_activation(act)
@@ -184,6 +185,7 @@ def test_summarize_activation_of_a_relu_counts_the_units_that_are_off():
 
 
 def test_summarize_activation_of_relu6_also_counts_the_saturated_units():
+    pytest.importorskip("tensorboard")  # summary ops need TensorBoard's protos
     x = tf.placeholder(tf.float32, [3])
     tf.contrib.layers.summarize_activation(tf.nn.relu6(x, name="r6"))
     values = _summary_values(tf.summary.merge_all(), {x: [-1.0, 3.0, 9.0]})
@@ -192,12 +194,14 @@ def test_summarize_activation_of_relu6_also_counts_the_saturated_units():
 
 
 def test_summarize_activation_of_other_ops_is_only_a_histogram():
+    pytest.importorskip("tensorboard")  # summary ops need TensorBoard's protos
     x = tf.placeholder(tf.float32, [3])
     tf.contrib.layers.summarize_activation(tf.tanh(x, name="t"))
     assert [s.op.name for s in tf.get_collection(tf.GraphKeys.SUMMARIES)] == ["t/activation"]
 
 
 def test_summarize_tensor_by_rank_and_dtype():
+    pytest.importorskip("tensorboard")  # summary ops need TensorBoard's protos
     scalar = tf.constant(2.0, name="s")
     vector = tf.constant([1.0, 2.0], name="v")
     assert tf.contrib.layers.summarize_tensor(scalar).op.type == "ScalarSummary"
@@ -207,6 +211,7 @@ def test_summarize_tensor_by_rank_and_dtype():
 
 
 def test_summarize_collection_filters_by_op_name():
+    pytest.importorskip("tensorboard")  # summary ops need TensorBoard's protos
     tf.Variable(1.0, name="keep_a")
     tf.Variable([1.0, 2.0], name="keep_b")
     tf.Variable(3.0, name="drop")
