@@ -20,7 +20,7 @@ from ..estimator.extras import add_metrics
 from ..graph import Tensor
 from ..ops import clip_ops, sparse_ops
 from ..ops.sparse_tensor import SparseTensor
-from ..train.optimizer import Optimizer
+from ..train.optimizer import Optimizer, WrapperSlots
 from ._missing import missing_attribute
 
 __all__ = ["add_metrics", "clip_gradients_by_norm", "forward_features",
@@ -28,9 +28,11 @@ __all__ = ["add_metrics", "clip_gradients_by_norm", "forward_features",
            "stop_if_lower_hook", "stop_if_no_decrease_hook", "stop_if_no_increase_hook"]
 
 
-class _TransformGradients(Optimizer):
+class _TransformGradients(WrapperSlots, Optimizer):
     """An optimizer that changes the (gradient, variable) pairs with ``transform`` and lets
     the wrapped optimizer compute and apply them (its slots stay its own)."""
+
+    _wrapped_attr = "_optimizer"
 
     def __init__(self, optimizer, transform, name):
         super().__init__(use_locking=False, name=name)
@@ -43,15 +45,6 @@ class _TransformGradients(Optimizer):
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
         return self._optimizer.apply_gradients(self._transform(list(grads_and_vars)),
                                                global_step, name)
-
-    def get_slot(self, *args, **kwargs):
-        return self._optimizer.get_slot(*args, **kwargs)
-
-    def get_slot_names(self, *args, **kwargs):
-        return self._optimizer.get_slot_names(*args, **kwargs)
-
-    def variables(self):
-        return self._optimizer.variables()
 
 
 def clip_gradients_by_norm(optimizer, clip_norm):

@@ -6,7 +6,7 @@ from .. import dtypes
 from ..graph import convert_to_tensor, get_default_graph
 from ..ops import control_flow_ops, cwise_ops, math_ops, reduction_ops, scatter_ops
 from ..ops.indexed_slices import IndexedSlices
-from ..train.optimizer import Optimizer
+from ..train.optimizer import Optimizer, WrapperSlots
 from ..variables import Variable
 from ._missing import missing_attribute
 
@@ -96,7 +96,7 @@ class ExponentialUpdateLossScaleManager(LossScaleManager):
         return control_flow_ops.cond(finite_grads, on_finite, on_not_finite)
 
 
-class LossScaleOptimizer(Optimizer):
+class LossScaleOptimizer(WrapperSlots, Optimizer):
     """``opt`` with loss scaling: ``compute_gradients`` differentiates ``loss * scale`` and
     divides the gradients by the scale; ``apply_gradients`` applies them only when all are
     finite, and always runs the manager's update."""
@@ -153,15 +153,6 @@ class LossScaleOptimizer(Optimizer):
                 grad = grad * factor
             scaled.append((grad, var))
         return scaled
-
-    def get_slot(self, *args, **kwargs):
-        return self._opt.get_slot(*args, **kwargs)
-
-    def get_slot_names(self, *args, **kwargs):
-        return self._opt.get_slot_names(*args, **kwargs)
-
-    def variables(self):
-        return self._opt.variables()
 
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.mixed_precision")

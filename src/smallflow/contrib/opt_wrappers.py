@@ -8,7 +8,7 @@ from ..graph import control_dependencies, name_scope
 from ..ops import array_ops, clip_ops, control_flow_ops, scatter_ops
 from ..ops.indexed_slices import IndexedSlices
 from ..train.moving_averages import ExponentialMovingAverage
-from ..train.optimizer import Optimizer
+from ..train.optimizer import Optimizer, WrapperSlots
 from ..train.saver import Saver
 
 __all__ = ["MovingAverageOptimizer", "VariableClippingOptimizer"]
@@ -19,11 +19,13 @@ def _check_optimizer(opt, who):
         raise TypeError(f"{who} wraps a tf.train.Optimizer; got {type(opt).__name__}")
 
 
-class MovingAverageOptimizer(Optimizer):
+class MovingAverageOptimizer(WrapperSlots, Optimizer):
     """``opt``'s updates, followed (``sequential_update=True``) or accompanied by an update
     of each trained variable's moving average (``tf.train.ExponentialMovingAverage`` with
     ``average_decay`` and ``num_updates``). ``swapping_saver()`` saves the averages under the
     variables' own names, so a checkpoint it writes restores averaged weights anywhere."""
+
+    _wrapped_attr = "_optimizer"
 
     def __init__(self, opt, average_decay=0.9999, num_updates=None, sequential_update=True):
         _check_optimizer(opt, "MovingAverageOptimizer")
@@ -53,15 +55,6 @@ class MovingAverageOptimizer(Optimizer):
             self._variable_map[average.op.name] = var
         return control_flow_ops.group(train_op, average_op, name="train_with_avg")
 
-    def get_slot(self, *args, **kwargs):
-        return self._optimizer.get_slot(*args, **kwargs)
-
-    def get_slot_names(self, *args, **kwargs):
-        return self._optimizer.get_slot_names(*args, **kwargs)
-
-    def variables(self):
-        return self._optimizer.variables()
-
     def swapping_saver(self, var_list=None, name="swapping_saver", **kwargs):
         """A ``tf.train.Saver`` that writes each averaged variable's average under the
         variable's name (and the variable under the average's name). Build it after
@@ -78,7 +71,7 @@ class MovingAverageOptimizer(Optimizer):
         return Saver(swapped, name=name, **kwargs)
 
 
-class VariableClippingOptimizer(Optimizer):
+class VariableClippingOptimizer(WrapperSlots, Optimizer):
     """``opt``'s update, then each variable of ``vars_to_clip_dims`` (a dict: variable ->
     the dimensions of its L2 norm) clipped to norm ``max_norm`` along those dimensions
     (``tf.clip_by_norm``). For a sparse gradient only the rows read are clipped, unless
@@ -94,15 +87,6 @@ class VariableClippingOptimizer(Optimizer):
 
     def compute_gradients(self, *args, **kwargs):
         return self._opt.compute_gradients(*args, **kwargs)
-
-    def get_slot(self, *args, **kwargs):
-        return self._opt.get_slot(*args, **kwargs)
-
-    def get_slot_names(self, *args, **kwargs):
-        return self._opt.get_slot_names(*args, **kwargs)
-
-    def variables(self):
-        return self._opt.variables()
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
         grads_and_vars = list(grads_and_vars)

@@ -10,14 +10,14 @@ from ..estimator.tpu import (
     TPUEstimatorSpec,
 )
 from ..losses import Reduction
-from ..train.optimizer import Optimizer
+from ..train.optimizer import Optimizer, WrapperSlots
 from ._missing import missing_attribute
 
 __all__ = ["CrossShardOptimizer", "InputPipelineConfig", "RunConfig", "TPUConfig",
            "TPUEstimator", "TPUEstimatorSpec"]
 
 
-class CrossShardOptimizer(Optimizer):
+class CrossShardOptimizer(WrapperSlots, Optimizer):
     """Wraps ``opt`` to average (``MEAN``) or add (``SUM``) gradients over TPU shards.
 
     Outside a TPU computation TensorFlow warns and assumes one shard; smallflow always runs
@@ -44,15 +44,6 @@ class CrossShardOptimizer(Optimizer):
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
         return self._opt.apply_gradients(list(grads_and_vars), global_step, name)
-
-    def get_slot(self, *args, **kwargs):
-        return self._opt.get_slot(*args, **kwargs)
-
-    def get_slot_names(self, *args, **kwargs):
-        return self._opt.get_slot_names(*args, **kwargs)
-
-    def variables(self):
-        return self._opt.variables()
 
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.tpu")

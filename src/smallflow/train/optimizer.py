@@ -286,3 +286,20 @@ def _graph_key(graph):
     while graph._outer_graph is not None:
         graph = graph._outer_graph
     return graph
+
+
+class WrapperSlots:
+    """For an optimizer wrapping another (``_wrapped_attr`` names the attribute holding it):
+    its slots and variables are the wrapped optimizer's. Listed before ``Optimizer`` in the
+    bases (SyncReplicasOptimizer, CrossShardOptimizer, LossScaleOptimizer, ...)."""
+
+    _wrapped_attr = "_opt"
+
+    def get_slot(self, *args, **kwargs):
+        return getattr(self, self._wrapped_attr).get_slot(*args, **kwargs)
+
+    def get_slot_names(self, *args, **kwargs):
+        return getattr(self, self._wrapped_attr).get_slot_names(*args, **kwargs)
+
+    def variables(self):
+        return getattr(self, self._wrapped_attr).variables()

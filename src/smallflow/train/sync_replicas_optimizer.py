@@ -25,13 +25,13 @@ from ..ops.scatter_ops import assign
 from ..variable_utils import report_uninitialized_variables
 from ..variables import Variable, global_variables
 from . import session_manager, session_run_hook
-from .optimizer import Optimizer
+from .optimizer import Optimizer, WrapperSlots
 from .queue_runner_impl import QueueRunner
 
 __all__ = ["SyncReplicasOptimizer"]
 
 
-class SyncReplicasOptimizer(Optimizer):
+class SyncReplicasOptimizer(WrapperSlots, Optimizer):
     """Wraps ``opt``: gradients of ``replicas_to_aggregate`` replicas are averaged, then
     applied once per global step (see the module doc)."""
 
@@ -158,15 +158,6 @@ class SyncReplicasOptimizer(Optimizer):
     def make_session_run_hook(self, is_chief, num_tokens=-1):
         """A hook that runs the local init (and, on the chief, the tokens and the runner)."""
         return _SyncReplicasOptimizerHook(self, is_chief, num_tokens)
-
-    def get_slot(self, *args, **kwargs):
-        return self._opt.get_slot(*args, **kwargs)
-
-    def get_slot_names(self, *args, **kwargs):
-        return self._opt.get_slot_names(*args, **kwargs)
-
-    def variables(self):
-        return self._opt.variables()
 
 
 class _SyncReplicasOptimizerHook(session_run_hook.SessionRunHook):
