@@ -10,10 +10,8 @@ from . import (  # noqa: A004
     compat,
     data,
     debugging,
-    distributions,
     dtypes,
     errors,
-    estimator,
     feature_column,
     flags,
     gfile,
@@ -21,7 +19,6 @@ from . import (  # noqa: A004
     image,
     initializers,
     io,
-    keras,
     layers,
     linalg,
     lite,
@@ -33,7 +30,6 @@ from . import (  # noqa: A004
     metrics,
     nest,
     nn,
-    profiler,
     python_io,
     quantization,
     queue,
@@ -651,27 +647,22 @@ mul = multiply
 neg = negative
 
 
+# Subpackages loaded on first use, as TensorFlow's LazyLoader loads tf.contrib: contrib sits
+# above the datasets (contrib.learn.datasets.mnist) so importing it eagerly would pull the
+# application layer into ``import smallflow``; the others (the autograph converter, the
+# distribution strategies and MPI collectives, Keras, estimators, distributions, the
+# profiler) are a third of the modules and of the import time that most programs never use.
+# Their op types load with them on first lookup (registry.LAZY_OP_MODULES).
+_LAZY_SUBPACKAGES = frozenset(("autograph", "contrib", "distribute", "distributions",
+                               "estimator", "keras", "profiler"))
+
+
 def __getattr__(name):
-    # tf.contrib is loaded on first use, as TensorFlow's LazyLoader does: it sits above the
-    # datasets (contrib.learn.datasets.mnist), so importing it here eagerly would pull the
-    # application layer into ``import smallflow``.
-    if name == "contrib":
+    if name in _LAZY_SUBPACKAGES:
         import importlib
 
-        module = importlib.import_module(".contrib", __name__)
-        globals()["contrib"] = module
-        return module
-    if name == "autograph":  # the converter (ast, inspect) is loaded on first use
-        import importlib
-
-        module = importlib.import_module(".autograph", __name__)
-        globals()["autograph"] = module
-        return module
-    if name == "distribute":  # tf.distribute (with the MPI collectives' op types): on use
-        import importlib
-
-        module = importlib.import_module(".distribute", __name__)
-        globals()["distribute"] = module
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
         return module
     if name == "GradientTape":  # eager execution's module, loaded on first use
         from .eager.tape import GradientTape
@@ -680,3 +671,7 @@ def __getattr__(name):
         return GradientTape
     # tf.Summary, tf.GraphDef, tf.Event, ...: TensorBoard's message classes, loaded on use.
     return tb_protos.public_message(name)
+
+
+def __dir__():
+    return sorted(set(globals()) | _LAZY_SUBPACKAGES)

@@ -1,16 +1,44 @@
 """The op registry: one table of kernels and shape functions, one of gradients."""
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+
+# Op types registered by subpackages that ``import smallflow`` loads on first use
+# (tf.estimator, tf.distribute, tf.contrib): a graph imported in a fresh process can name
+# them before anything touched those packages, so a lookup that misses loads the module
+# that owns the op type. tests/test_registry_lazy.py checks this table against what each
+# module really registers.
+LAZY_OP_MODULES = {
+    **dict.fromkeys(("SmallflowBoostedTreesDebugPaths", "SmallflowBoostedTreesPredict",
+                     "SmallflowBoostedTreesStates", "SmallflowBoostedTreesUpdate"),
+                    "smallflow.estimator.boosted_trees"),
+    **dict.fromkeys(("MPIAllgather", "MPIAllgatherGrad", "MPIAllreduce", "MPIBroadcast",
+                     "MPIBroadcastGrad"), "smallflow.distribute.mpi_ops"),
+    **dict.fromkeys(("CudnnRNNBackpropV3", "CudnnRNNCanonicalToParams", "CudnnRNNV3"),
+                    "smallflow.contrib.cudnn_rnn"),
+}
+
+
+_MISSING = object()
 
 
 class Registry:
     """A name -> value table that refuses a second registration under the same name."""
 
-    def __init__(self, kind):
+    def __init__(self, kind, lazy=None):
         self._kind = kind
         self._entries = {}
         self._where = {}
+        self._lazy = lazy or {}
+
+    def _load_owner(self, name):
+        """Import the module that registers ``name`` if it is loaded on first use."""
+        module = self._lazy.get(name)
+        if module is None:
+            return False
+        importlib.import_module(module)
+        return name in self._entries
 
     def register(self, name, value, where=None):
         if name in self._entries:
@@ -22,10 +50,15 @@ class Registry:
         self._where[name] = where or getattr(value, "__module__", "?")
 
     def lookup(self, name):
-        return self._entries[name]
+        entry = self._entries.get(name, _MISSING)
+        if entry is _MISSING and self._load_owner(name):
+            entry = self._entries[name]
+        if entry is _MISSING:
+            raise KeyError(name)
+        return entry
 
     def __contains__(self, name):
-        return name in self._entries
+        return name in self._entries or self._load_owner(name)
 
     def where(self, name):
         """The module that registered ``name``."""
@@ -61,8 +94,8 @@ class OpDef:
     signature: object = None
 
 
-OP_DEFS = Registry("op types")
-GRADIENTS = Registry("gradient functions")
+OP_DEFS = Registry("op types", LAZY_OP_MODULES)
+GRADIENTS = Registry("gradient functions", LAZY_OP_MODULES)
 
 
 def register_op(op_type, kernel, shape_fn, stateful=False, signature=None):
