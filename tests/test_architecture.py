@@ -104,7 +104,9 @@ LAYERS = [
                          "user_ops", "profiler", "audio",
                          # tf.quantization and tf.lite's names (session 12)
                          "quantization", "lite"]),
-    ("public API", ["", "keras"]),  # smallflow/__init__.py itself; tf.keras.datasets
+    # smallflow/__init__.py itself; tf.keras.datasets; tensorflow_alias, the `import
+    # tensorflow` hook (it imports smallflow's modules by name only)
+    ("public API", ["", "keras", "tensorflow_alias"]),
     ("application", ["datasets", "examples", "models", "imaging", "image_files", "contrib",
                      # tensorflow.python.* paths answer with the public API above them
                      "python._public", "python.framework", "python.ops", "python.layers",
@@ -114,7 +116,8 @@ LAYERS = [
                      "training_summaries",
                      "onnx",
                      "evaluation"]),
-    ("front-ends", ["cli", "cli_committee", "__main__", "viz", "web"]),
+    ("front-ends", ["cli", "cli_committee", "cli_run", "run", "__main__", "viz",
+                    "web"]),
 ]
 
 

@@ -595,6 +595,7 @@ from .registry import NotDifferentiable, RegisterGradient
 from .session import InteractiveSession, Session
 from .tensor_shape import Dimension, TensorShape
 from .tensor_util import make_ndarray, make_tensor_proto
+from .tensorflow_alias import install_as_tensorflow
 from .variable_scope import (
     AUTO_REUSE,
     VariableScope,

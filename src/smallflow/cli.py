@@ -43,6 +43,11 @@ class _Diverged(Exception):
 
 def main(argv=None):
     """Run the command line ``argv`` (default: sys.argv[1:]); return the exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["run"]:  # the program's arguments are its own: no parsing here
+        from smallflow import cli_run
+
+        return cli_run.main(argv[1:])
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
@@ -169,6 +174,7 @@ def _build_parser():
     _add_export(commands)
     _add_committee(commands)
     _add_serve(commands)
+    _add_run(commands)
     # Every command takes --threads, including those added later by other modules' few lines.
     seen = set()
     for command in _leaf_parsers(parser):
@@ -176,6 +182,12 @@ def _build_parser():
             seen.add(id(command))
             _add_threads(command)
     return parser
+
+
+def _add_run(commands):
+    from smallflow import cli_run
+
+    cli_run.add_run(commands, _HelpFormatter)
 
 
 def _leaf_parsers(parser):
