@@ -108,6 +108,8 @@ LAYERS = [
     # tensorflow` hook (it imports smallflow's modules by name only)
     ("public API", ["", "keras", "tensorflow_alias"]),
     ("application", ["datasets", "examples", "models", "imaging", "image_files", "contrib",
+                     # tensorflow.core.*: TensorBoard's protocol buffers under TF's paths
+                     "core",
                      # tensorflow.python.* paths answer with the public API above them
                      "python._public", "python.framework", "python.ops", "python.layers",
                      "python.platform", "python.data", "python.client", "python.eager",

@@ -225,7 +225,10 @@ class Variable:
         return self is other
 
     def __bool__(self):
-        return self._snapshot.__bool__()
+        # A TF 1.x graph variable (RefVariable) does not overload truth testing: it is an
+        # object, and true, so ``if not global_step:`` (tflearn's optimizers) checks that a
+        # variable was given. Only tensors refuse to be used as a bool.
+        return True
 
     def __iter__(self):
         return self._snapshot.__iter__()

@@ -1,0 +1,1 @@
+"""``tensorflow.core.framework``: protocol buffer modules (see ``smallflow.core``)."""

@@ -1,0 +1,6 @@
+"""``tensorflow.core.framework.tensor_shape_pb2``: TensorBoard's messages of that
+name, loaded on first use."""
+
+from .. import proto_getattr
+
+__getattr__ = proto_getattr(__name__, "tensor_shape_pb2")

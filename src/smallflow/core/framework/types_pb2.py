@@ -1,0 +1,6 @@
+"""``tensorflow.core.framework.types_pb2``: TensorBoard's messages of that
+name, loaded on first use."""
+
+from .. import proto_getattr
+
+__getattr__ = proto_getattr(__name__, "types_pb2")

@@ -1,0 +1,1 @@
+"""``tensorflow.core.protobuf``: protocol buffer modules (see ``smallflow.core``)."""

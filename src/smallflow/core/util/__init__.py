@@ -1,0 +1,1 @@
+"""``tensorflow.core.util``: protocol buffer modules (see ``smallflow.core``)."""

@@ -1,0 +1,6 @@
+"""``tensorflow.core.util.event_pb2``: TensorBoard's messages of that
+name, loaded on first use."""
+
+from .. import proto_getattr
+
+__getattr__ = proto_getattr(__name__, "event_pb2")
