@@ -590,14 +590,16 @@ CASES.update({
 def _differentiable_op_types():
     # Gradients registered under names that are not op types (gradient_override_map targets,
     # custom_gradient's) are checked by the tests of those features.
-    # PreventGradient's gradient is an error by design (tests/test_graph_tf_form.py).
+    # PreventGradient's gradient is an error by design (tests/test_graph_tf_form.py), as is
+    # WhileGrad's (a second-order while loop, tests/test_compat_session13_grads.py).
     # Defun registers an op type per traced function (tests/test_compat_session11_autograph.py
     # makes some); their gradients are those of the call ops above.
     # Ops with GPU kernels only (cuDNN's RNN) cannot run here, so their gradients cannot be
     # checked numerically; tests/test_compat_session12_contrib_rnn.py checks the graph they
     # build.
     return {op_type for op_type, fn in GRADIENTS.items()
-            if fn is not None and op_type in OP_DEFS and op_type != "PreventGradient"
+            if fn is not None and op_type in OP_DEFS
+            and op_type not in ("PreventGradient", "WhileGrad")
             and GRADIENTS.where(op_type) != DEFUN_MODULE and not _gpu_only(op_type)}
 
 

@@ -258,6 +258,7 @@ ROWS = {
     "LeakyRelu": _unary(tf.nn.leaky_relu),
     "EluGrad": _row("T", lambda dt: _grad_op("EluGrad", dt)),
     "SoftplusGrad": _row("T", lambda dt: _grad_op("SoftplusGrad", dt)),
+    "SoftsignGrad": _row("T", lambda dt: _grad_op("SoftsignGrad", dt)),
     "LeakyReluGrad": _row("T", lambda dt: _grad_op("LeakyReluGrad", dt, attrs={"alpha": 0.2})),
     "BiasAdd": _row("T", lambda dt: tf.nn.bias_add(_c(dt), _c(dt, [1, 2, 3]))),
     "BiasAddGrad": _row("T", lambda dt: nn_ops.bias_add_grad(_c(dt))),

@@ -1032,3 +1032,8 @@ EXTRA += SESSION12_KERNELS_CASES
 from cases_session12_keras import SESSION12_KERAS_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION12_KERAS_CASES
+
+# Session 13 (helper grads): every registered gradient against tf.gradients, op by op.
+from cases_session13_grads import session13_grads_cases  # noqa: E402 - as above
+
+EXTRA += session13_grads_cases()

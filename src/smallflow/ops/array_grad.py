@@ -131,6 +131,10 @@ def _concat_grad(op, grad):
     if None in sizes:
         sizes = array_ops.stack([array_ops.gather(array_ops.shape(v), axis) for v in values])
     parts = array_ops.split(grad, sizes, axis=axis, num=len(values))
+    for part, value in zip(parts, values, strict=True):
+        # What is known of each input's shape holds for its gradient (TensorFlow's slices
+        # take their sizes from the inputs' shapes, so a known input keeps its shape).
+        part.set_shape(value.shape)
     return [*parts, None]
 
 

@@ -3,6 +3,7 @@
 
 import numpy as np
 
+from .. import dtypes
 from ..graph import Tensor, convert_to_tensor, name_scope
 from . import array_ops, math_ops
 from .indexed_slices import IndexedSlices
@@ -94,9 +95,14 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
 
 def clip_by_average_norm(t, clip_norm, name=None):
     """``t * clip_norm / max(l2norm(t) / size(t), clip_norm)`` (the norm per element)."""
-    with name_scope(name or "clip_by_average_norm"):
+    with name_scope(name or "clip_by_average_norm") as scope:
         t = convert_to_tensor(t, name="t")
-        clip_norm = math_ops.cast(clip_norm, t.dtype)
+        if t.dtype != dtypes.float32:
+            # TensorFlow 1.x counts the elements in float32 and multiplies without a cast.
+            raise TypeError(f"Input 'y' of 'Mul' Op has type float32 that does not match type "
+                            f"{t.dtype.name} of argument 'x'.")
         count = math_ops.cast(array_ops.size(t), t.dtype)
-        average = math_ops.sqrt(math_ops.reduce_sum(t * t)) / count
-        return math_ops.realdiv(t * clip_norm, math_ops.maximum(average, clip_norm))
+        inverse_norm = math_ops.rsqrt(math_ops.reduce_sum(t * t))
+        # As TensorFlow writes it (min of two factors), so its gradient is TensorFlow's too.
+        factor = math_ops.minimum(inverse_norm * count, 1.0 / clip_norm)
+        return array_ops.identity(t * clip_norm * factor, name=scope)

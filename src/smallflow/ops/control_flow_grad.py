@@ -112,6 +112,13 @@ def _while_grad(op, *grads):
     return in_grads
 
 
+@RegisterGradient("WhileGrad")
+def _while_grad_grad(op, *grads):
+    # TensorFlow 1.x's while loops (v1 control flow) refuse a gradient of their gradient
+    # when the graph is built, with this TypeError.
+    raise TypeError("Second-order gradient for while loops not supported.")
+
+
 # -- TensorArray ---------------------------------------------------------------------------
 
 

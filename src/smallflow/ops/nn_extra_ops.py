@@ -155,22 +155,31 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
             if mean is not None or variance is not None:
                 raise ValueError("Both 'mean' and 'variance' must be None when is_training "
                                  "is True.")
-            batch_mean, batch_var = nn_ops.moments(x, axes)
+            # Not nn.moments: its variance stops the gradient at the mean, which leaves the
+            # first derivative exact but not the second; TensorFlow's fused op has an exact
+            # second derivative, and so does this variance.
+            batch_mean = math_ops.reduce_mean(x, axes)
+            centered = x - array_ops.reshape(batch_mean, channel_shape)
+            batch_var = math_ops.reduce_mean(math_ops.square(centered), axes)
             count = math_ops.cast(array_ops.size(x) // array_ops.size(batch_mean), x.dtype)
             unbiased = batch_var * count / math_ops.maximum(count - 1.0, 1.0)
         else:
             if mean is None or variance is None:
                 raise ValueError("Both 'mean' and 'variance' must be a 1D tensor when "
                                  "is_training is False.")
-            batch_mean = convert_to_tensor(mean, dtype=x.dtype)
-            batch_var = convert_to_tensor(variance, dtype=x.dtype)
+            # TensorFlow's FusedBatchNorm gives no gradient (None) to the population mean
+            # and variance it is given.
+            batch_mean = array_ops.stop_gradient(convert_to_tensor(mean, dtype=x.dtype))
+            batch_var = array_ops.stop_gradient(convert_to_tensor(variance, dtype=x.dtype))
             unbiased = batch_var
         y = batch_normalization(
             x, array_ops.reshape(batch_mean, channel_shape),
             array_ops.reshape(batch_var, channel_shape),
             array_ops.reshape(offset, channel_shape), array_ops.reshape(scale, channel_shape),
             epsilon)
-        return y, array_ops.identity(batch_mean), array_ops.identity(unbiased)
+        # The statistics it returns carry no gradient back to x, scale or offset either:
+        # TensorFlow's gradient of the fused op reads only the gradient of y.
+        return (y, array_ops.stop_gradient(batch_mean), array_ops.stop_gradient(unbiased))
 
 
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):

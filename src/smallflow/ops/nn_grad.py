@@ -38,6 +38,9 @@ def _xent_grad(op, grad_loss, grad_backprop):
         inner = math_ops.reduce_sum(grad_backprop * softmax, axis=-1, keepdims=True)
         through_softmax = (grad_backprop - inner) * softmax
         grad_logits = through_softmax if grad_logits is None else grad_logits + through_softmax
+    if grad_labels is None:
+        # TensorFlow fills the loss's missing gradient with zeros: the labels get zeros too.
+        grad_labels = array_ops.zeros_like(op.inputs[1])
     return grad_logits, grad_labels
 
 
@@ -63,14 +66,22 @@ def _relu6_grad(op, grad):
     return make_op("Relu6Grad", [grad, op.inputs[0]], [grad.dtype]).outputs[0]
 
 
+def _zeros_of(tensor):
+    """Zeros for a piecewise-linear op's kink input: TensorFlow gives zeros, not None, so a
+    second derivative through relu, relu6, leaky_relu or max_pool is a zero tensor."""
+    return array_ops.zeros(array_ops.shape(tensor), dtype=tensor.dtype)
+
+
 @RegisterGradient("ReluGrad")
 def _relu_grad_grad(op, grad):
-    return make_op("ReluGrad", [grad, op.inputs[1]], [grad.dtype]).outputs[0], None
+    x = op.inputs[1]
+    return make_op("ReluGrad", [grad, x], [grad.dtype]).outputs[0], _zeros_of(x)
 
 
 @RegisterGradient("Relu6Grad")
 def _relu6_grad_grad(op, grad):
-    return make_op("Relu6Grad", [grad, op.inputs[1]], [grad.dtype]).outputs[0], None
+    x = op.inputs[1]
+    return make_op("Relu6Grad", [grad, x], [grad.dtype]).outputs[0], _zeros_of(x)
 
 
 @RegisterGradient("Elu")
@@ -108,9 +119,10 @@ def _leaky_relu_grad(op, grad):
 
 @RegisterGradient("LeakyReluGrad")
 def _leaky_relu_grad_grad(op, grad):
-    d_upstream = make_op("LeakyReluGrad", [grad, op.inputs[1]], [grad.dtype],
-                                {"alpha": op.attrs["alpha"]}).outputs[0]
-    return d_upstream, None
+    x = op.inputs[1]
+    d_upstream = make_op("LeakyReluGrad", [grad, x], [grad.dtype],
+                         {"alpha": op.attrs["alpha"]}).outputs[0]
+    return d_upstream, _zeros_of(x)
 
 
 # -- convolution and pooling -------------------------------------------------------------------
@@ -170,13 +182,15 @@ def _max_pool_grad(op, grad):
 def _max_pool_grad_grad(op, grad):
     # Where the maxima sit is piecewise constant in orig_input: only `grad` has a gradient.
     x, y, _ = op.inputs
-    return None, None, nn_ops.max_pool_grad_grad(x, y, grad, **nn_ops.pool_attrs_of(op))
+    return _zeros_of(x), _zeros_of(y), nn_ops.max_pool_grad_grad(x, y, grad,
+                                                                 **nn_ops.pool_attrs_of(op))
 
 
 @RegisterGradient("MaxPoolGradGrad")
 def _max_pool_grad_grad_grad(op, grad):
     x, y, _ = op.inputs
-    return None, None, nn_ops.max_pool_grad(x, y, grad, **nn_ops.pool_attrs_of(op))
+    return _zeros_of(x), _zeros_of(y), nn_ops.max_pool_grad(x, y, grad,
+                                                            **nn_ops.pool_attrs_of(op))
 
 
 @RegisterGradient("AvgPool")

@@ -5,7 +5,7 @@ import math
 from ..registry import NotDifferentiable, RegisterGradient
 from . import array_ops, math_ops, special_math_ops
 from .array_ops import reduce_to_shape_of
-from .common import holomorphic
+from .common import holomorphic, make_op
 
 
 @RegisterGradient("Sin")
@@ -120,8 +120,7 @@ def _polygamma_grad(op, grad):
 
 @RegisterGradient("Softsign")
 def _softsign_grad(op, grad):
-    x = op.inputs[0]
-    return grad / math_ops.square(1.0 + math_ops.abs(x))
+    return make_op("SoftsignGrad", [grad, op.inputs[0]], [grad.dtype]).outputs[0]
 
 
 @RegisterGradient("Atan2")

@@ -182,6 +182,10 @@ register_op("Atanh", lambda attrs: _UNARY["Atanh"], same_shape,
             signature=_FLOAT_COMPLEX_UNARY)
 register_op("Expm1", lambda attrs: _UNARY["Expm1"], same_shape,
             signature=_FLOAT_COMPLEX_UNARY)
+def _softsign_grad_kernel(grad, x):
+    return (grad / np.square(1 + np.abs(x))).astype(grad.dtype, copy=False)
+
+
 register_op("Erf", lambda attrs: _UNARY["Erf"], same_shape,
             signature=_FLOAT_UNARY)
 register_op("Erfc", lambda attrs: _UNARY["Erfc"], same_shape,
@@ -192,6 +196,10 @@ register_op("Digamma", lambda attrs: _UNARY["Digamma"], same_shape,
             signature=_FLOAT_UNARY)
 register_op("Softsign", lambda attrs: _UNARY["Softsign"], same_shape,
             signature=_FLOAT_UNARY)
+# Softsign's gradient is its own op, as in TensorFlow, which registers no gradient for it:
+# a second derivative of softsign is a LookupError there and here.
+register_op("SoftsignGrad", lambda attrs: _softsign_grad_kernel, same_shape,
+            signature=signature("gradients: T, features: T -> backprops: T", T=FLOATS))
 register_op("Rint", lambda attrs: _UNARY["Rint"], same_shape,
             signature=_FLOAT_UNARY)
 register_op("Atan2", lambda attrs: np.arctan2, broadcast_shape_fn,
