@@ -80,18 +80,17 @@ def _fetch(tf, out, prefix, grads):
 
 
 def _upstream(tf, np, rng, y):
-    shape = y.shape.as_list() if y.shape.ndims is not None else [None]
-    dtype = y.dtype.name
-    if None in shape:
-        # A shape known only when run: a fixed pattern that still tells positions apart.
-        count = tf.cast(tf.range(tf.size(y)), y.dtype.real_dtype)
-        wave = tf.reshape(tf.cos(count * 1.7 + 0.3), tf.shape(y))
-        return tf.cast(wave, y.dtype)
-    if dtype.startswith("complex"):
-        value = rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
-    else:
-        value = rng.standard_normal(shape)
-    return tf.constant(np.array(value).astype(dtype))
+    """An upstream gradient for ``y``: a fixed pattern that tells positions apart, made from
+    ``y``'s run-time shape (so that a static shape one backend knows and the other does not
+    changes no value), with ``y``'s static shape. The phase comes from ``rng``."""
+    phase = float(rng.uniform(0.0, 6.0))
+    count = tf.cast(tf.range(tf.size(y)), tf.float64)
+    wave = tf.cos(count * 1.7 + phase)
+    if y.dtype.is_complex:
+        wave = tf.complex(wave, tf.sin(count * 2.3 - phase))
+    upstream = tf.reshape(tf.cast(wave, y.dtype), tf.shape(y))
+    upstream.set_shape(y.shape)
+    return upstream
 
 
 def _dense(tf, grad):
@@ -125,7 +124,17 @@ def _build(spec, dtype, second, name, unconnected=None):
     return build
 
 
-def _rtol(dtype, second):
+# Rows compared more loosely, and why.
+LOOSER = {
+    # TensorFlow's resize kernels compute their interpolation weights in float32 even for
+    # float64 images (relative differences near 1e-6); smallflow's are float64.
+    "image/resize_float64": 1e-5,
+}
+
+
+def _rtol(dtype, second, name=None):
+    if name in LOOSER:
+        return LOOSER[name]
     if dtype in ("float32", "complex64"):
         return 2e-4
     return 1e-5 if second else 1e-6
@@ -429,7 +438,7 @@ def session13_grads_cases():
         for dtype in dtypes:
             case_name = f"grads/{name}/{dtype}"
             out.append(Case(case_name, _build(fn, dtype, second, case_name),
-                            rtol=_rtol(dtype, second)))
+                            rtol=_rtol(dtype, second, name)))
     for name, fn in UNCONNECTED.items():
         case_name = f"grads/unconnected/{name}"
         out.append(Case(case_name, _build(fn, "float64", False, case_name, "zero")))

@@ -375,3 +375,79 @@ def _eigh(tf, inputs):
 def _expm(tf, inputs):
     m = inputs.x((3, 3), -0.5, 0.5)
     return tf.linalg.expm(m)
+
+
+# -- sparse tensors (gradients of their values and of the dense operands) --------------------------
+
+_SP_INDICES = [[0, 0], [0, 2], [1, 1], [2, 0], [2, 3]]
+
+
+def _sparse(tf, inputs, shape=(3, 4)):
+    values = inputs.x((len(_SP_INDICES),))
+    return tf.SparseTensor(_SP_INDICES, values, list(shape))
+
+
+@spec("sparse/dense_matmul_add", second=True)
+def _sparse_matmul(tf, inputs):
+    sp = _sparse(tf, inputs)
+    dense = inputs.x((4, 2))
+    other = inputs.x((3, 4))
+    at = inputs.x((3, 2))
+    return [tf.sparse_tensor_dense_matmul(sp, dense),
+            tf.sparse_tensor_dense_matmul(sp, at, adjoint_a=True),
+            tf.sparse_add(other, sp), tf.sparse.to_dense(sp)]
+
+
+@spec("sparse/reduce_softmax_reorder")
+def _sparse_reduce(tf, inputs):
+    sp = _sparse(tf, inputs)
+    shuffled = tf.SparseTensor([[2, 3], [0, 0], [1, 1], [0, 2], [2, 0]], inputs.x((5,)), [3, 4])
+    return [tf.sparse_reduce_sum(sp, axis=1), tf.sparse_reduce_sum(sp),
+            tf.sparse.softmax(sp).values, tf.sparse_reorder(shuffled).values]
+
+
+@spec("sparse/add_fill_cwise")
+def _sparse_add(tf, inputs):
+    a = _sparse(tf, inputs)
+    b = tf.SparseTensor([[0, 0], [1, 3], [2, 3]], inputs.x((3,)), [3, 4])
+    dense = inputs.x((3, 4), 0.5, 2)
+    row = inputs.x((4,), 0.5, 2)
+    filled, _ = tf.sparse_fill_empty_rows(
+        tf.SparseTensor([[0, 1], [2, 0]], inputs.x((2,)), [4, 3]), 0.0)
+    return [tf.sparse_add(a, b).values, filled.values, (a * dense).values, (a / row).values,
+            tf.sparse_to_dense([[0, 1], [2, 2]], [3, 3], inputs.x((2,)))]
+
+
+# -- TensorArrays ----------------------------------------------------------------------------------
+
+
+@spec("tensor_array/write_read_stack_gather")
+def _tensor_array(tf, inputs):
+    x = inputs.x((4, 3))
+    y = inputs.x((3,))
+    ta = tf.TensorArray(x.dtype, size=4)
+    ta = ta.unstack(x)
+    ta2 = tf.TensorArray(x.dtype, size=2).write(0, y * 2.0).write(1, tf.sin(y))
+    scattered = tf.TensorArray(x.dtype, size=4).scatter([3, 0, 1, 2], x * x)
+    split = tf.TensorArray(x.dtype, size=2, infer_shape=False).split(
+        tf.reshape(x, [12]), [5, 7])
+    # stack()'s static shape: TF 1.15 leaves the size unknown, as smallflow; TF 2 knows it.
+    return [ta.read(2), ta.gather([3, 1]), tf.reshape(ta2.stack(), [2, 3]),
+            tf.reshape(scattered.stack(), [4, 3]),
+            tf.reshape(tf.TensorArray(x.dtype, size=2).unstack(x[:2]).concat(), [6]),
+            split.read(1)]
+
+
+@spec("tensor_array/in_while_loop")
+def _tensor_array_loop(tf, inputs):
+    x = inputs.x((4, 3))
+    ta = tf.TensorArray(x.dtype, size=4).unstack(x)
+    out = tf.TensorArray(x.dtype, size=4)
+
+    def body(i, acc, out):
+        acc = tf.tanh(acc + ta.read(i))
+        return i + 1, acc, out.write(i, acc)
+
+    _, final, out = tf.while_loop(lambda i, a, o: i < 4, body,
+                                  (0, tf.zeros([3], x.dtype), out))
+    return [final, tf.reshape(out.stack(), [4, 3])]

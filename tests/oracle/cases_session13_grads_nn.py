@@ -353,3 +353,44 @@ def _map_fn(tf, inputs):
     x = inputs.x((3, 2))
     return [tf.map_fn(lambda row: row * row, x), tf.scan(lambda a, b: a * b, x),
             tf.foldl(lambda a, b: a + tf.sin(b), x)]
+
+
+@spec("fft/three_d", ("complex128",))
+def _fft3d(tf, inputs):
+    x = inputs.x((2, 2, 3, 4))
+    return [tf.fft3d(x), tf.ifft3d(x)]
+
+
+@spec("fft/real_inverse", ("float32",))
+def _irfft(tf, inputs):
+    x = inputs.x((2, 3, 4, 4))
+    z = tf.complex(x[0], x[1])
+    return tf.spectral.irfft2d(z[:, :, :3])
+
+
+@spec("fft/real_three_d", ("float32",))
+def _rfft3d(tf, inputs):
+    x = inputs.x((2, 3, 4, 4))
+    z = tf.complex(x[0], x[1])
+    return [tf.spectral.rfft3d(x), tf.spectral.irfft3d(z[:, :, :3])]
+
+
+# -- functions and dropout -------------------------------------------------------------------------
+
+
+def _functions(tf, inputs):
+    x = inputs.x((2, 3))
+    w = inputs.x((3,))
+    f = tf.function(lambda a, b: tf.tanh(a) * b)
+    return f(x, w)
+
+
+spec("function/tf_function", F)(_functions)
+spec("function/tf_function_second", F, second=True)(_functions)
+
+
+@spec("nn/dropout_seeded", ("float32",))
+def _dropout(tf, inputs):
+    x = inputs.x((4, 5))
+    return [tf.nn.dropout(x, keep_prob=0.5, seed=7), tf.nn.dropout(x, rate=0.3, seed=3),
+            tf.nn.dropout(x, keep_prob=1.0)]

@@ -42,8 +42,6 @@ NOT_COMPARED = {
               "GraphDefs (tests/test_op_signatures.py); coverage/shape_n compares tf.shape_n",
     "StatelessSeedMix": "ours for tf.random.experimental.stateless_split/fold_in; seeds are "
                         "NumPy Philox, not TF's numbers (tests/test_stateless_random_ops.py)",
-    "PreventGradient": "no public TF1 API builds it (array_ops.prevent_gradient is internal); "
-                       "tests/test_graph_tf_form.py checks its values and LookupError",
     **{op: "the BoostedTrees estimators' ops (ours: TF's take an ensemble resource); TF 2.21 "
            "has no tf.estimator: tests/test_compat_session12_gcp.py compares the estimators "
            "with TensorFlow 2.8's on fixtures"

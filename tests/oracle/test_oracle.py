@@ -125,6 +125,9 @@ DIFFERENCES.update({
     "grads/nn/sparse_softmax_xent_second/": "TF 1.15 refuses the second derivative of the "
                                             "fused sparse cross entropy (prevent_gradient: "
                                             "LookupError), as smallflow does; TF 2 computes it",
+    "grads/fft/real_three_d/": "TensorFlow (1.15 and 2) registers no gradient for RFFT3D and "
+                               "IRFFT3D (LookupError); smallflow's are the exact ones, as for "
+                               "the 1-D and 2-D ops (tests/test_gradient_registry.py)",
     "grads/reduce/prod_zeros_second/": "the second derivative of reduce_prod goes through "
                                        "Cumprod's gradient, which divides by x in TF 1.15 (NaN "
                                        "at zeros, as smallflow); TF 2 uses div_no_nan",
@@ -134,6 +137,9 @@ NOT_YET_FIXED = {
     "grads/control/cond_second/": "helper grads (session 13): a second derivative through "
                                   "tf.cond loses the terms of values the first gradient reads "
                                   "from inside the branch (ControlFlowValue has no gradient)",
+    "grads/function/tf_function_second/": "helper grads (session 13): a second derivative "
+                                          "through a tf.function call is NotImplementedError "
+                                          "(TensorFlow computes it)",
     "grads/linalg/einsum_repeated/": "helper grads (session 13): einsum's gradient refuses an "
                                      "operand with a repeated subscript ('ii->i')",
 }
