@@ -351,6 +351,65 @@ thread's blocked time in the regions 18-41 -> 6-13 ms a step at load 16-17. Left
 core, as session 11 found: Adam (12 NumPy passes; TensorFlow's fused update ~4 ms less),
 conv1 + pooling (~3 ms more than TensorFlow's), fc1's M = 50 products at ~60 GFLOP/s.
 
+Session 13 (perf). Quiet only at 15:04 (load 0.01); 7-8 from 15:08 and 10-17 after, so every
+figure below is CPU time, and the two-core step's wall times are the load's. This benchmark at
+15:28 (load 15, 5 rounds, nice 10): step 59.3 vs TensorFlow 57.7 ms CPU median (1.03x; best
+1.04x), forward over 10,000 images 1.08x. Per op at one core (--only-per-op, 15:09, load 7.4):
+conv2's gradient pair 19.0 ms, fc1's gradient pair 11.5, conv2 forward + pool 9.2, Adam on
+fc1's weight 8.3, fc1 forward 5.7, conv1 forward + pool 4.0, conv2 ReLU + pool gradient 2.0,
+dropout's draws 0.8, the other 60 steps 1.0. Nothing changed in the kernels; what was measured
+for the levers left by session 12 (thread CPU, caches flushed between runs unless said):
+- Adam (lever 1). One update of 3.2 M float32 elements, the same 12 passes in 64K blocks: with
+  every block already in cache (the same block 49 times) 6.1-6.4 ms; streamed from memory
+  8.0-8.9 ms; reading four such arrays and writing three (the memory alone, three passes)
+  2.1-2.3 ms. So NumPy's update is its in-cache passes PLUS the memory traffic, one after the
+  other; TensorFlow's single fused loop overlaps the two (~4 ms). Per 64K-element pass in
+  cache: add, subtract, multiply, divide 4.5-10 us, square 5-7, sqrt 24-26 us (0.37 ns an
+  element at every size from 2K to 4M: the float32 square root itself, ~1.2 ms of the update).
+  No two of the 12 passes are one NumPy call with the same rounding (no fused multiply-add
+  ufunc; (g - m) * k, sqrt(v) + eps, ...): 12 is the floor, as sessions 4-12 found. Blocks of
+  64K-256K elements are equal within the noise (8K: +45%, whole arrays: +80%); the gradient
+  and the weight warmed into the L3 first (as if the update ran right after the gradient's
+  product): no faster (6.5-7.5 vs 6.5-6.9 ms; the L3 is shared with the other agents).
+- conv1 + pooling (lever 3). Its forward per section (50 examples, caches flushed): planes +
+  phase columns 0.93 ms, the K = 25 product 1.15, bias 0.20, NaN check 0.13, pool (three fmax)
+  0.34, winner codes 0.35; its fused backward: pooled gradient x (y > 0) 0.35, bias sum 0.10,
+  masks 0.18 and masked copies 0.59, products 1.35 (cols @ dz is the fastest of four forms).
+  Tried: no column matrix at all: with the filter padded to 5x6 taps by a zero column, each
+  pooling phase's columns are a plain 2-D view of the 36 planes (K = 29), bit for bit the
+  same products for finite inputs (0 * x adds nothing to an FMA chain that starts at +0.0; an
+  inf or NaN input would need the old way); the column copy it saves (0.41 ms) is eaten by
+  the longer product (+0.14) and the noise: 50 examples 1.79 / 1.71 ms now vs 1.45 / 1.70,
+  filter gradient from the planes 1.45 / 1.45 vs 1.38 / 1.65 (and its rounding would change):
+  dropped. conv2's ReLU + pool gradient (1.5 ms alone): the broadcast equality (0.36-0.48) and
+  the uint32 x bool masked copy (0.52-0.69) are its two big passes; copyto with where= (3.5
+  ms), per-cell copies (0.69-1.09) and 896-element rows with y and the gradient doubled along
+  the width first (0.56 / 0.69) are all slower.
+- fc1's products (load 9): x @ W 5.4 ms, padded to 64 rows 5.8, two 25-row halves 7.5, two
+  column halves 5.4, x.T contiguous first 5.0 (weight gradient); (dy.T @ x).T 4.1-4.3 for
+  the weight gradient but its result is the transpose, and Adam needs C order (a 12.8 MB
+  transposing copy): no form left that is faster and usable.
+- Two cores (--regions, new: per parallel region and thread the CPU, and the step's CPU
+  critical path, the calling thread's CPU outside the regions plus per region the longer
+  thread's). At 15:34-15:35 (load 14): critical path 39.2 / 40.6 ms (process CPU 68 / 72,
+  wall 311-321: the load), 8 regions; caller / helper CPU ms: conv1 forward 2.2 / 1.9-2.1,
+  conv2 forward 5.1-5.5 / 4.8-5.1, fc1 forward 3.0-3.2 / 3.0, dropout 0.1 / 0.9, fc1's
+  gradient pair 5.6-5.7 / 5.2-5.4, conv2 ReLU + pool gradient 0.1-0.7 / 1.6-2.0, conv2's
+  gradient pair 9.4-9.8 / 8.0-8.2, Adam 4.0-4.4 / 4.5-4.6. Time a thread spent neither
+  running nor in the run queue inside its region calls: ~0 (a first count had used
+  schedstat's CPU figure, which only moves at scheduling events, and showed 7 ms a step of
+  "GIL waits" in conv2's filter gradient: an artefact; thread_time gives ~0). Lever 2 (fc1's
+  Adam inside conv2's gradient pair) was not built; from these figures it would save ~1 ms of
+  the critical path (the helper's ~1.5 ms idle at the end of the pair, filled with Adam's
+  chunks) and one region. What it needs: step_pairs moving the ApplyAdam and the reads of its
+  slots m and v into the pair (no step between may write those variables); split_run posting
+  its chunks into the region so that the calling thread takes them once its calls are done;
+  and the pair handing Adam its dead inputs: the plan passes a pair's arguments through
+  run_pair's *args tuple, so ownership.writable_alone would see one reference too many and
+  Adam would write three new 12.8 MB arrays (2x its in-place time) -- the pair needs them in a
+  list it can hand on with ownership.take, one positional argument each (session.py's code
+  generation for pair kernels).
+
 What changed, each measured in turns against the code before it:
 - Session 4: plan fusion (fusion.py). Conv2D + bias + Relu run as one call that adds the
   bias and applies the ReLU to each L2-sized product block while it is in cache (the conv
@@ -381,7 +440,8 @@ Tried and dropped in session 3: keeping the forward's column matrix for the filt
 (2.7 ms); the transposed product for the input gradient ([32, K] x [K, pixels]): 1.5x slower.
 
 Run: python benchmarks/bench_conv.py [--repeats N] [--blas-threads N] [--profile] [--per-op]
-     [--only-per-op] [--no-tensorflow]   (--blas-threads: threads for every contender, default 1)
+     [--only-per-op] [--regions] [--no-tensorflow]
+     (--blas-threads: threads for every contender, default 1)
 """
 
 import argparse
@@ -408,6 +468,9 @@ def _parse(argv):
                         help="print only --per-op's table (no rounds against the baselines)")
     parser.add_argument("--no-tensorflow", action="store_true",
                         help="skip TensorFlow even when its venv is there")
+    parser.add_argument("--regions", action="store_true",
+                        help="print only, for the step at two cores, each parallel region's "
+                             "CPU, run-queue and blocked time per thread (no rounds)")
     return parser.parse_args(argv)
 
 
@@ -887,6 +950,116 @@ def _print_per_op(sess, train_step, train_feed, repeats):
           f"the other {len(rows) - 16} steps")
 
 
+def _thread_clock():
+    """(wall, CPU, run-queue wait) seconds of the calling thread so far (the run-queue wait:
+    time it was ready to run but another task had its core, from Linux's schedstat, whose
+    own CPU figure is only updated at scheduling events, hence thread_time for the CPU)."""
+    with open("/proc/thread-self/schedstat") as stat:
+        queued = stat.read().split()[1]
+    return time.perf_counter(), time.thread_time(), int(queued) * 1e-9
+
+
+def _region_label(call, depth=3, top=True):
+    """A short name for a region's call: the kernels in its closures (batch_split's parts,
+    step_pairs' pair, workers.split_run's task)."""
+    names = []
+    for cell in getattr(call, "__closure__", None) or ():
+        try:
+            inner = cell.cell_contents
+        except ValueError:
+            continue
+        name = getattr(inner, "__qualname__", "") if callable(inner) else ""
+        if not name or name.startswith("_pair_kernel"):
+            if depth and callable(inner):
+                names.append(_region_label(inner, depth - 1, False))
+            continue
+        if "<lambda>" not in name and not name.startswith("_pair_kernel"):
+            names.append(name.split(".<locals>.")[-1])
+    label = " + ".join(n for n in names if n)
+    return label or (getattr(call, "__qualname__", "?").split(".<locals>.")[-1] if top else "")
+
+
+def _print_regions(sess, train_step, train_feed, repeats):
+    """The training step at two cores: each parallel region's own calls
+    (workers.run_together) on the calling thread and on the helper, per step: CPU (the
+    thread's clock), run-queue wait (Linux schedstat: ready to run while another task had
+    the core; only as fine as this kernel's scheduler clock, a few ms on this VM) and the
+    rest of the call's wall time (waiting for the GIL or for the other thread). Also the
+    step's CPU critical path: the calling thread's CPU outside the regions plus, per
+    region, the longer of the two threads' CPU (what the step would take with a core each
+    and no waiting), the figure to compare in turns on a busy machine."""
+    import threading
+
+    from smallflow import workers
+
+    if not os.path.exists("/proc/thread-self/schedstat"):
+        print("--regions needs Linux's /proc/thread-self/schedstat")
+        return
+    tf.config.set_threads(2)
+    caller = threading.get_ident()
+    spent = {}  # (region, thread, label) -> [wall, cpu, queued] this step
+    original_run, original_init = workers._Task.run, workers._Region.__init__
+    regions = [0]
+
+    def numbered_init(region, calls):
+        original_init(region, calls)
+        regions[0] += 1
+        region.number = regions[0]
+
+    def timed_run(task, region):
+        if not task.own:
+            return original_run(task, region)
+        before = _thread_clock()
+        try:
+            return original_run(task, region)
+        finally:
+            after = _thread_clock()
+            key = (getattr(region, "number", 0),
+                   "caller" if threading.get_ident() == caller else "helper",
+                   _region_label(task.call))
+            row = spent.setdefault(key, [0.0, 0.0, 0.0])
+            for i in range(3):
+                row[i] += after[i] - before[i]
+
+    workers._Task.run, workers._Region.__init__ = timed_run, numbered_init
+    try:
+        for _ in range(3):
+            sess.run(train_step, train_feed)
+        per_region, whole, critical = {}, [], []
+        for _ in range(repeats):
+            spent.clear()
+            regions[0] = 0
+            before, cpu_before = _thread_clock(), time.process_time()
+            sess.run(train_step, train_feed)
+            after = _thread_clock()
+            own = after[1] - before[1]
+            whole.append((after[0] - before[0], own, time.process_time() - cpu_before))
+            longer = {}
+            for (number, thread, _), row in spent.items():
+                if thread == "caller":
+                    own -= row[1]
+                longer[number] = max(longer.get(number, 0.0), row[1])
+            critical.append(own + sum(longer.values()))
+            for key, row in spent.items():
+                per_region.setdefault(key, []).append(row)
+    finally:
+        workers._Task.run, workers._Region.__init__ = original_run, original_init
+    med = statistics.median
+    print(f"\nthe step at {tf.config.threads_in_use()} cores, median of {repeats} steps, ms: "
+          f"wall {med(w for w, _, _ in whole) * 1e3:.1f}, calling thread CPU "
+          f"{med(c for _, c, _ in whole) * 1e3:.1f}, process CPU "
+          f"{med(p for _, _, p in whole) * 1e3:.1f}, CPU critical path "
+          f"{med(critical) * 1e3:.1f}, regions {regions[0]}")
+    print(f"{'region':>6}{'thread':>7}{'steps':>6}{'CPU':>8}{'queued':>8}{'other':>8}  "
+          "calls (kernels)")
+    for (number, thread, label), samples in sorted(per_region.items()):
+        cpu = med(s[1] for s in samples) * 1e3
+        queued = med(s[2] for s in samples) * 1e3
+        other = med(s[0] - s[1] - s[2] for s in samples) * 1e3
+        print(f"{number:6}{thread:>7}{len(samples):6}{cpu:8.2f}{queued:8.2f}{other:8.2f}  "
+              f"{label}")
+
+
 def _print_table(label, step, test, rate, flops, repeats):
     """One table of the rounds' times: ``label`` says which clock."""
     print(f"\nDeep MNIST CNN, batch {BATCH}, {repeats} rounds in turn ({label}, ms)")
@@ -932,6 +1105,9 @@ def main():
 
     if args.only_per_op:
         _print_per_op(sess, train_step, train_feed, args.repeats)
+        return
+    if args.regions:
+        _print_regions(sess, train_step, train_feed, args.repeats)
         return
     base_params = list(initial)
     base_adam = BaseAdam(base_params)

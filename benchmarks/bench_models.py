@@ -154,11 +154,33 @@ blocked waiting for the helper inside the regions (wall time minus its CPU time 
 run-queue delay, from /proc/thread-self/schedstat) 21.0 / 18.0 / 41.3 -> 8.5 / 12.6 / 5.7 ms
 per step (median; means 25.4 / 17.0 / 50.3 -> 13.0 / 14.5 / 9.7), its CPU in the regions
 27.1-30.3 -> 26.7-30.5 ms (it does the work a late helper left). Again at 12:55 (load 21-23, two
-pairs, main at 3e881a7): 49.9 / 48.0 -> 20.4 / 16.6 ms (means 58.8 / 61.1 -> 25.2 / 19.8). The CPU critical path itself
-(the conv2 pair's sharing alone, four pairs at load 15-19) did not move beyond the noise:
-29.1-33.6 vs 28.6-33.8 ms. The time
+pairs, main at 3e881a7): 49.9 / 48.0 -> 20.4 / 16.6 ms (means 58.8 / 61.1 -> 25.2 / 19.8).
+The CPU critical path itself (the conv2 pair's sharing alone, four pairs at load 15-19) did
+not move beyond the noise: 29.1-33.6 vs 28.6-33.8 ms. The time
 to 99% was not measured: no quiet machine after 11:58 (the 45 s target needs about 34 ms a
 step at 1,320 steps, the quiet tenth percentile of session 9).
+
+Session 13 (perf; load 0.01 at 15:04, 7-17 from 15:08 on). What else than steps costs in this
+loop (lever 4): only Session.run of the train op is on the clock; the test evaluations are not,
+and their time is now printed beside the training time ("off the clock": evaluations, their
+CPU, the whole run). One evaluation of the 10,000 test images: 2.8-3.1 s of CPU at one core
+(15:13, load 11; 10-13 s of wall time at that load), the same with batches of 100, 500 or
+2,000 images (2.8-3.2 s): the per-run cost is nothing beside the arithmetic, and the forward is
+within 1.1x TensorFlow's (bench_conv.py). Nor does an evaluation slow the training after it:
+four cycles of 15 steps, an evaluation, 5 steps (one core, load 17): no page faults in the
+steps after it (408 once, in the first step after the first evaluation), their CPU 52-73 ms
+against steady medians of 52-63. So the evaluations cost the run's wall time (this benchmark at
+15:04-15:08: 243 s for the whole run, 159 s of training) but not the figure; a rarer or cheaper
+evaluation would not move it, and evaluating more often would find the crossing up to 110
+steps sooner but also take its luckiest fluctuation above 99%: kept at 110. In the CLI
+(`smallflow train --model cnn`, 5,500 steps) the validation of 5,000 images every 1,100 steps
+is on its clock: ~1.5 s of CPU each, about 3% of the run.
+This benchmark at 15:04-15:08 (load 0.4 at the start, 7.6 by the end; --policy-log): 99.02%
+first at step 1,320 after 158.8 s of training; the policy granted one core for 1,316 of the
+1,320 steps (others' use seen 0.94 / 1.47 / 1.70 cores at 10/50/90%; its trial before step 190:
+99.0 ms at two cores, 59.6 at one): a figure of the load. No code of the step changed in this
+session (bench_conv.py: Adam and conv1 measured at NumPy's floor for their rounding; lever 2
+sized and specified, not built).
 
 Run: python benchmarks/bench_models.py [--models mlp cnn] [--seeds 0 1 2] [--eval-every N]
      [--max-steps N] [--policy-log FILE.csv]
@@ -251,6 +273,7 @@ def time_to_accuracy(name, seed, data_dir, eval_every, stop_at=None, log=None, m
     reached = dict.fromkeys(THRESHOLDS[name])
     history = []
     trained = 0.0
+    evaluating = [0.0, 0.0]  # wall and process CPU seconds of the test evaluations
     cores = {}  # cores the thread policy granted -> steps run so
     with tf.Session(graph=graph.graph) as sess:
         sess.run(graph.initializer)
@@ -270,14 +293,17 @@ def time_to_accuracy(name, seed, data_dir, eval_every, stop_at=None, log=None, m
                 log.record(step, spent, sess)
             if step % eval_every and step != last:
                 continue
+            start, start_cpu = time.perf_counter(), time.process_time()
             accuracy = test_accuracy(sess, graph, data.test)
+            evaluating[0] += time.perf_counter() - start
+            evaluating[1] += time.process_time() - start_cpu
             history.append((step, trained, accuracy))
             for threshold in reached:
                 if reached[threshold] is None and accuracy >= threshold:
                     reached[threshold] = (step, trained)
             if stop_at is not None and accuracy >= stop_at:
                 break
-    return reached, trained, history, settings, data.train.num_examples, cores
+    return reached, trained, history, settings, data.train.num_examples, cores, evaluating
 
 
 def load_note():
@@ -312,9 +338,11 @@ def main():
                     path = (f"{stem}_{name}_{seed}.{extension}" if dot
                             else f"{args.policy_log}_{name}_{seed}")
                 log = PolicyLog(path)
-                reached, seconds, history, settings, examples, cores = time_to_accuracy(
-                    name, seed, data_dir, eval_every, args.stop_at, log, args.max_steps
-                )
+                run_start = time.perf_counter()
+                reached, seconds, history, settings, examples, cores, evaluating = (
+                    time_to_accuracy(name, seed, data_dir, eval_every, args.stop_at, log,
+                                     args.max_steps))
+                run_wall = time.perf_counter() - run_start
                 steps = history[-1][0]
                 batch = settings["batch_size"]
                 epochs = steps * batch / examples
@@ -335,6 +363,9 @@ def main():
                     print(f"  {threshold:.1%}: {at:7.1f} s (step {step:,}, epoch {epoch:.2f})")
                 best = max(accuracy for _, _, accuracy in history)
                 print(f"  best of the {len(history)} evaluations: {best:.4f}; {load_note()}")
+                print(f"  off the clock: {len(history)} evaluations of the whole test set, "
+                      f"{evaluating[0]:.1f} s ({evaluating[1]:.1f} s of CPU); the whole run "
+                      f"{run_wall:.1f} s (data, graph and session set-up included)")
                 used = ", ".join(f"{count} core(s) {steps_run:,} steps"
                                  for count, steps_run in sorted(cores.items()))
                 print(f"  thread policy: {used}")
