@@ -398,17 +398,20 @@ for the levers left by session 12 (thread CPU, caches flushed between runs unles
   gradient pair 9.4-9.8 / 8.0-8.2, Adam 4.0-4.4 / 4.5-4.6. Time a thread spent neither
   running nor in the run queue inside its region calls: ~0 (a first count had used
   schedstat's CPU figure, which only moves at scheduling events, and showed 7 ms a step of
-  "GIL waits" in conv2's filter gradient: an artefact; thread_time gives ~0). Lever 2 (fc1's
-  Adam inside conv2's gradient pair) was not built; from these figures it would save ~1 ms of
-  the critical path (the helper's ~1.5 ms idle at the end of the pair, filled with Adam's
-  chunks) and one region. What it needs: step_pairs moving the ApplyAdam and the reads of its
-  slots m and v into the pair (no step between may write those variables); split_run posting
-  its chunks into the region so that the calling thread takes them once its calls are done;
-  and the pair handing Adam its dead inputs: the plan passes a pair's arguments through
-  run_pair's *args tuple, so ownership.writable_alone would see one reference too many and
-  Adam would write three new 12.8 MB arrays (2x its in-place time) -- the pair needs them in a
-  list it can hand on with ownership.take, one positional argument each (session.py's code
-  generation for pair kernels).
+  "GIL waits" in conv2's filter gradient: an artefact; thread_time gives ~0).
+- Lever 2, built (step_pairs._update_for, docs/architecture.md "A big optimizer update inside
+  the last pair"): fc1's Adam runs inside conv2's gradient pair, on the helper after conv2's
+  filter gradient, its blocks shared with the calling thread once that is done; one region a
+  step fewer (8 -> 7), the update still in place (the pair hands its dead inputs on one by
+  one), the same bits. In turns in one process (two sessions on one graph, alternating
+  steps, 40 each, 15:46-15:50, load 16-17; the critical path counts the calls a thread takes
+  from the region): CPU critical path 34.6 -> 33.5, 35.7 -> 34.5, 38.1 -> 36.9 ms (medians;
+  paired ratios 0.930, 0.971, 0.993), process CPU 60.3 -> 58.2, 59.5 -> 57.6, 62.9 -> 63.1.
+  Separate processes at that load swing by +-3 ms (seven pairs: -2.9 to +2.9 ms). Not all of
+  the helper's idle ~1.5 ms is gained: Adam's blocks on one core share the memory bus and the
+  L3 with conv2's kernels on the other (the region's CPU rises by ~1 ms). At one core nothing
+  changes (the pair runs its kernels in turn, the update last). The wall-time gain on a quiet
+  machine (one wake-up and one barrier fewer, ~1 ms of the critical path) is not measured.
 
 What changed, each measured in turns against the code before it:
 - Session 4: plan fusion (fusion.py). Conv2D + bias + Relu run as one call that adds the
@@ -981,7 +984,8 @@ def _region_label(call, depth=3, top=True):
 
 def _print_regions(sess, train_step, train_feed, repeats):
     """The training step at two cores: each parallel region's own calls
-    (workers.run_together) on the calling thread and on the helper, per step: CPU (the
+    (workers.run_together), and the calls posted to it that a thread took once done with its
+    own, on the calling thread and on the helper, per step: CPU (the
     thread's clock), run-queue wait (Linux schedstat: ready to run while another task had
     the core; only as fine as this kernel's scheduler clock, a few ms on this VM) and the
     rest of the call's wall time (waiting for the GIL or for the other thread). Also the
@@ -1006,17 +1010,23 @@ def _print_regions(sess, train_step, train_feed, repeats):
         regions[0] += 1
         region.number = regions[0]
 
+    inside = threading.local()
+
     def timed_run(task, region):
-        if not task.own:
+        # A call posted to the region and taken by a thread done with its own call counts
+        # to that thread's part of the region (one run inside its own call is in that).
+        if not task.own and getattr(inside, "own", False):
             return original_run(task, region)
         before = _thread_clock()
+        inside.own = True
         try:
             return original_run(task, region)
         finally:
+            inside.own = False
             after = _thread_clock()
-            key = (getattr(region, "number", 0),
-                   "caller" if threading.get_ident() == caller else "helper",
-                   _region_label(task.call))
+            thread = "caller" if threading.get_ident() == caller else "helper"
+            key = (getattr(region, "number", 0), thread,
+                   _region_label(task.call) if task.own else "taken: posted calls")
             row = spent.setdefault(key, [0.0, 0.0, 0.0])
             for i in range(3):
                 row[i] += after[i] - before[i]
@@ -1034,11 +1044,14 @@ def _print_regions(sess, train_step, train_feed, repeats):
             after = _thread_clock()
             own = after[1] - before[1]
             whole.append((after[0] - before[0], own, time.process_time() - cpu_before))
-            longer = {}
+            threads = {}  # (region, thread) -> CPU in the region's calls
             for (number, thread, _), row in spent.items():
                 if thread == "caller":
                     own -= row[1]
-                longer[number] = max(longer.get(number, 0.0), row[1])
+                threads[number, thread] = threads.get((number, thread), 0.0) + row[1]
+            longer = {}
+            for (number, _), cpu in threads.items():
+                longer[number] = max(longer.get(number, 0.0), cpu)
             critical.append(own + sum(longer.values()))
             for key, row in spent.items():
                 per_region.setdefault(key, []).append(row)
