@@ -179,8 +179,9 @@ This benchmark at 15:04-15:08 (load 0.4 at the start, 7.6 by the end; --policy-l
 first at step 1,320 after 158.8 s of training; the policy granted one core for 1,316 of the
 1,320 steps (others' use seen 0.94 / 1.47 / 1.70 cores at 10/50/90%; its trial before step 190:
 99.0 ms at two cores, 59.6 at one): a figure of the load. No code of the step changed in this
-session (bench_conv.py: Adam and conv1 measured at NumPy's floor for their rounding; lever 2
-sized and specified, not built).
+session but fc1's Adam update inside conv2's gradient pair at two cores (bench_conv.py: ~1 ms
+of the two-core step's CPU critical path and one region fewer, in turns at load 16-17; Adam and
+conv1 at one core measured at NumPy's floor for their rounding). Not timed quietly.
 
 Run: python benchmarks/bench_models.py [--models mlp cnn] [--seeds 0 1 2] [--eval-every N]
      [--max-steps N] [--policy-log FILE.csv]

@@ -1,6 +1,7 @@
 """step_pairs: two independent big kernels of a plan run side by side, each whole."""
 
 import types
+import weakref
 
 import numpy as np
 import pytest
@@ -168,3 +169,149 @@ def test_the_first_layers_gradients_in_a_pair_equal_the_split_ones(monkeypatch):
     for index, (got, expected) in enumerate(zip(paired, split, strict=True)):
         if index:  # 0: conv2's filter gradient
             np.testing.assert_array_equal(got, expected)
+
+
+def _cnn_training(monkeypatch, cores, steps=3):
+    """Three Adam steps of the tutorial CNN (fc1's weight: 3.2 M elements) at ``cores``
+    granted cores: the variables' final values, whether fc1's weight and its slots stayed
+    the same arrays (updated in place), and the kernels of the plan's steps."""
+    rng = np.random.default_rng(1)
+    images = rng.random((50, 28, 28, 1), dtype=np.float32)
+    labels = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 50)]
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 28, 28, 1])
+        y = tf.placeholder(tf.float32, [None, 10])
+
+        def weight(shape):
+            return tf.Variable(rng.standard_normal(shape).astype(np.float32) * 0.05)
+
+        w1, w2, w3, w4 = (weight(s) for s in ((5, 5, 1, 32), (5, 5, 32, 64), (3136, 1024),
+                                               (1024, 10)))
+        pool = {"ksize": [1, 2, 2, 1], "strides": [1, 2, 2, 1], "padding": "SAME"}
+        p1 = tf.nn.max_pool(tf.nn.relu(tf.nn.conv2d(x, w1, [1] * 4, "SAME")), **pool)
+        p2 = tf.nn.max_pool(tf.nn.relu(tf.nn.conv2d(p1, w2, [1] * 4, "SAME")), **pool)
+        h = tf.nn.relu(tf.matmul(tf.reshape(p2, [-1, 3136]), w3))
+        logits = tf.matmul(h, w4)
+        loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y,
+                                                                          logits=logits))
+        train = tf.train.AdamOptimizer(1e-3).minimize(loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            monkeypatch.setattr(config, "threads_in_use", lambda: cores)
+            store = sess._state.variables
+            fc1 = [name for name in store if name.startswith(w3.op.name)]
+            before = {name: weakref.ref(store[name]) for name in fc1}  # no strong reference
+            for _ in range(steps):
+                sess.run(train, {x: images, y: labels})
+            kept = all(store[name] is before[name]() for name in fc1) and len(fc1) == 3
+            plan = max(sess._plans.values(), key=lambda p: len(p.steps))
+            kernels = [getattr(k, "kernels", (k,)) for k, _, _ in plan.steps]
+            values = {name: np.array(value) for name, value in store.items()}
+    return values, kept, kernels
+
+
+def _updates_in_pairs(kernels):
+    return [k for k in kernels if len(k) > 2 and any(
+        getattr(kernel, "takes_dead_inputs", False) for kernel in k)]
+
+
+def test_a_big_update_runs_in_a_pair_in_place_with_the_same_bits(monkeypatch):
+    """fc1's Adam update joins conv2's gradient pair (after the helper's kernel, its blocks
+    shared): one region a step fewer; it still writes fc1's weight and slots in place, and
+    every variable ends with the bits it has when the update runs in a region of its own."""
+    regions = []
+    original = workers.run_together
+
+    def counting(calls):
+        if not getattr(workers._inside, "helper", False):  # a region of its own
+            regions.append(len(calls))
+        return original(calls)
+
+    monkeypatch.setattr(workers, "run_together", counting)
+    paired, kept, kernels = _cnn_training(monkeypatch, 2)
+    assert kept
+    assert len(_updates_in_pairs(kernels)) == 1
+    paired_regions = len(regions)
+    regions.clear()
+    monkeypatch.setattr(step_pairs, "_UPDATE_MIN_ELEMENTS", 1 << 62)
+    alone, kept_alone, kernels = _cnn_training(monkeypatch, 2)
+    assert kept_alone
+    assert not _updates_in_pairs(kernels)
+    assert paired_regions < len(regions)
+    assert paired.keys() == alone.keys()
+    for name, value in alone.items():
+        np.testing.assert_array_equal(paired[name], value, err_msg=name)
+
+
+def _update_op(name, var_names, size=1 << 21):
+    return types.SimpleNamespace(
+        type="ApplyAdam", name=name, attrs={"var_names": var_names},
+        inputs=[types.SimpleNamespace(shape=tf.TensorShape([size]))])
+
+
+def _read_op(var_name):
+    return types.SimpleNamespace(type="VariableV2", name=var_name,
+                                 attrs={"var_name": var_name})
+
+
+def _stateful_updates(op):
+    return op.type in ("VariableV2", "AssignAdd", "ApplyAdam")
+
+
+def _update_plan(between_op=None):
+    """A pair (slots 2, 4 from the fed 10 and 1), then the reads of an update's slots (5,
+    6), maybe a step between, and the update of variable "w" (slot 0, read before the pair)
+    by slot 1."""
+    (first, op1), (second, op2) = _matmul("first"), _matmul("second")
+
+    def update(var, m, v, grad):
+        return var - grad
+
+    steps = [(lambda: None, (), 0), (first, (10, 1), 2), (second, (10, 1), 4),
+             (lambda: None, (), 5), (lambda: None, (), 6)]
+    ops = [_read_op("w"), op1, op2, _read_op("w/Adam"), _read_op("w/Adam_1")]
+    if between_op is not None:
+        steps.append((lambda: None, (), 8))
+        ops.append(between_op)
+    steps.append((update, (0, 5, 6, 1), 7))
+    ops.append(_update_op("update", ("w", "w/Adam", "w/Adam_1")))
+    new_steps, new_ops = step_pairs.pair(steps, ops, _stateful_updates)
+    return new_steps, new_ops, update
+
+
+def test_an_update_joins_the_pair_before_it_and_fails_at_its_place(monkeypatch):
+    monkeypatch.setattr(config, "threads_in_use", lambda: 2)
+    new_steps, new_ops, update = _update_plan()
+    assert [op.name for op in new_ops] == ["w", "w/Adam", "w/Adam_1", "first", "second",
+                                          "update"]
+    kernel, ins, outs = new_steps[3]
+    assert kernel.kernels[-1] is update
+    assert kernel.takes_arg_list
+    assert (ins, outs) == ((10, 1, 10, 1, 0, 5, 6, 1), (2, 4, 7))
+    a = np.arange(16, dtype=np.float32).reshape(4, 4)
+    values = [a, a, a, a, a, None, None, a]
+    product, _, updated = kernel(values)
+    np.testing.assert_array_equal(product, a @ a)
+    np.testing.assert_array_equal(updated, a - a)
+    assert values[4:] == [None] * 4  # handed on: nothing else holds them
+
+    def fail(var, m, v, grad):
+        raise ValueError("bad update")
+
+    pair_kernel = step_pairs._pair_kernel(*kernel.kernels[:2], 2, False, (1, 1),
+                                          new_ops[4], None, (fail, 4, new_ops[5]))
+    *_, failed = pair_kernel([a, a, a, a, a, None, None, a])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="op 'update' failed: bad"):
+        new_steps[5][0](failed)
+
+
+@pytest.mark.parametrize("between", ["reads the variable", "changes other state",
+                                     "updates the same variable"])
+def test_an_update_stays_when_a_step_between_could_see_it(between):
+    op = {"reads the variable": _read_op("w"),
+          "changes other state": types.SimpleNamespace(type="AssignAdd", name="count",
+                                                       attrs={}),
+          "updates the same variable": _update_op("other", ("w", "x"), size=4)}[between]
+    new_steps, new_ops, update = _update_plan(op)
+    assert new_ops[-1].name == "update"
+    assert new_steps[-1][0] is update

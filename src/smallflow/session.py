@@ -197,6 +197,8 @@ def _compile(steps, kept):
         dead = released.get(index, ()) if getattr(kernel, "takes_dead_inputs", False) else ()
         args = [f"take(v, {i})" if i in dead and ins.count(i) == 1 else f"v[{i}]" for i in ins]
         call = f"{name}({', '.join(args)})"
+        if getattr(kernel, "takes_arg_list", False):  # one list it may take values out of
+            call = f"{name}([{', '.join(args)}])"
         if type(out) is int:
             line = f"v[{out}] = {call}"
         elif out:

@@ -32,9 +32,17 @@ forward split) are posted to the pair's region: the calling thread runs them in 
 the helper, once done with the partner, takes the second if it has not started (about
 1 ms of the ~2 ms the calling thread had beyond the helper); either way they give the split
 result's bits.
+
+A big optimizer update may join the pair too (:func:`_update_for`): the CNN's fc1 weight
+update, otherwise a region of its own after conv2's gradient pair, runs on the helper after
+its kernel (conv2's filter gradient, which ends ~1.5 ms before the calling thread's calls),
+its blocks posted to the region so that the calling thread takes the rest once done
+(workers.shared_chunks). The pair then takes its arguments as one list and hands the
+update's dead inputs on one by one (ownership.take), so that the update still writes its
+variable and slots in place.
 """
 
-from . import batch_split, config, errors, workers
+from . import batch_split, config, errors, ownership, workers
 
 __all__ = ["pair"]
 
@@ -51,6 +59,10 @@ _FRESH = frozenset({"MatMul", "Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFi
 _LOOKAHEAD = 40
 # The smaller kernel's work over the larger's at least (below, each split is better).
 _BALANCE = 0.5
+# Optimizer updates that may join a pair (see _update_for), and the fewest elements of the
+# variable that make it worth it (the CNN's fc1 weight has 3.2 M).
+_UPDATES = frozenset({"ApplyAdam"})
+_UPDATE_MIN_ELEMENTS = 1 << 20
 
 
 class _Failed:
@@ -86,13 +98,18 @@ def _may_alias_state(steps, step_ops, stateful):
     return aliasing
 
 
-def _pair_kernel(first, second, first_args, swap, sizes, op_second, tail=None):
+def _pair_kernel(first, second, first_args, swap, sizes, op_second, tail=None, update=None):
     """One step running ``first`` and ``second`` (each on its own arguments, ``first_args``
     of them the first's); returns both steps' outputs. ``swap``: the second kernel runs on
     the calling thread. ``sizes``: how many outputs each step has. ``tail``: (kernel, how
     many of its arguments the step gets, its output count, its op, per argument None (the
     next of the step's) or the position of the first kernel's output it is) of a step run
-    right after ``first`` on the same thread; its outputs come last."""
+    right after ``first`` on the same thread; its outputs come after the pair's.
+    ``update``: (kernel, its argument count, its op) of an optimizer update run after the
+    helper's kernel, its blocks shared with the calling thread once that is done (see
+    _update_for); its arguments come last, its output last. With an update the pair takes
+    its arguments as one list (``takes_arg_list``), so that the update's dead inputs can be
+    handed on with nothing else holding them (ownership.py: it then writes in place)."""
 
     def outputs(result, count):
         return (result,) if count == 1 else tuple(result)
@@ -113,10 +130,26 @@ def _pair_kernel(first, second, first_args, swap, sizes, op_second, tail=None):
         result_a = first(*a)
         return result_a, (None if tail is None else run_tail(result_a, c))
 
+    def run_update(values, inside):
+        kernel, count, op = update
+        start = len(values) - count
+        try:
+            if inside:
+                with workers.shared_chunks():
+                    return _call_taking(kernel, values, start, count)
+            return _call_taking(kernel, values, start, count)
+        except Exception as err:  # noqa: BLE001 - raised again at the step's own place
+            return _Failed(_named(err, op))
+
     def run_pair(*args):
+        values = None
+        if update is not None:
+            (values,) = args
+            args = values[:len(values) - update[1]]
         a, b = args[:first_args], args[first_args:first_args + len(args) - first_args - (
             tail[1] if tail else 0)]
         c = args[len(args) - tail[1]:] if tail else ()
+        del args
         work_a, work_b = first.work(*a), second.work(*b)
         if (config.threads_in_use() == 2 and workers.parts(2, 1) == 2
                 and min(work_a, work_b) >= _BALANCE * max(work_a, work_b)
@@ -124,14 +157,21 @@ def _pair_kernel(first, second, first_args, swap, sizes, op_second, tail=None):
             calls = [lambda: first_part(a, c), lambda: _guarded(second, b)]
             if swap:
                 calls.reverse()
+            if update is not None:  # on the helper, after its kernel
+                helper = calls[1]
+                calls[1] = lambda: (helper(), run_update(values, True))
             with config.one_blas_thread():
                 results = workers.run_together(calls)
+            if update is not None:
+                results[1], result_u = results[1]
             if swap:
                 results.reverse()
             (result_a, result_c), result_b = results
         else:
             result_a, result_c = first_part(a, c)
             result_b = _guarded(second, b)
+            if update is not None:
+                result_u = run_update(values, False)
         joined = [*outputs(result_a, sizes[0])]
         if type(result_b) is _Failed:
             joined += [result_b] * sizes[1]
@@ -139,6 +179,8 @@ def _pair_kernel(first, second, first_args, swap, sizes, op_second, tail=None):
             joined += outputs(result_b, sizes[1])
         if tail is not None:
             joined += outputs(result_c, tail[2])
+        if update is not None:
+            joined.append(result_u)
         return tuple(joined)
 
     def _guarded(kernel, args):
@@ -148,8 +190,25 @@ def _pair_kernel(first, second, first_args, swap, sizes, op_second, tail=None):
             return _Failed(_named(err, op_second))
 
     run_pair.kernels = (first, second) if tail is None else (first, second, tail[0])
+    if update is not None:
+        run_pair.kernels += (update[0],)
+        run_pair.takes_dead_inputs = run_pair.takes_arg_list = True
     run_pair.second_op = op_second  # for tables that name a step by its op
     return run_pair
+
+
+def _call_taking(kernel, values, start, count):
+    """``kernel(*values[start:start + count])``, each argument taken out of ``values`` and
+    passed on its own (ownership.take), so that a dead input's only references are the
+    kernel's parameter and what ownership.py's count expects (a star-call's tuple would hold
+    one more)."""
+    t = ownership.take
+    s = start
+    if count == 10:  # ApplyAdam
+        return kernel(t(values, s), t(values, s + 1), t(values, s + 2), t(values, s + 3),
+                      t(values, s + 4), t(values, s + 5), t(values, s + 6), t(values, s + 7),
+                      t(values, s + 8), t(values, s + 9))
+    return kernel(*[t(values, i) for i in range(s, s + count)])
 
 
 def _check_kernel(*values):
@@ -196,13 +255,25 @@ def pair(steps, step_ops, stateful):
                 taken.add(index + 1)
     if not partners:
         return steps, step_ops
+    updates = {}  # pair's first step -> (update step, read steps moved up before the pair)
+    made_at = dict(producer)  # where each value is made once the partners have moved up
+    for index, later in partners.items():
+        for slot in _slots(steps[later][2]):
+            made_at[slot] = index
+    for index in sorted(partners, reverse=True):
+        found = _update_for(steps, step_ops, index, made_at, stateful, taken)
+        if found is not None:
+            updates[index] = found
+            taken.add(found[0])
     moved = set(partners.values())
     followers = set(tails.values())
+    hoisted = {read for _, reads in updates.values() for read in reads}
+    updated = {u for u, _ in updates.values()}
     new_steps, new_ops = [], []
     for index, (step, op) in enumerate(zip(steps, step_ops, strict=True)):
-        if index in followers:  # runs inside the pair, right after its first kernel
+        if index in followers or index in hoisted:  # inside the pair / before it
             continue
-        if index in moved:  # its check stays here
+        if index in moved or index in updated:  # its check stays here
             new_steps.append((_check_kernel, _slots(step[2]), ()))
             new_ops.append(op)
             continue
@@ -224,8 +295,18 @@ def pair(steps, step_ops, stateful):
         # The kernel with the most work on the calling thread, which starts at once: a
         # filter gradient, or the first kernel and the step after it.
         swap = tail is None and second.__name__ in _FIRST and first.__name__ not in _FIRST
+        update = None
+        if index in updates:
+            u, reads = updates[index]
+            for read in reads:  # the update's own slots, read before the pair now
+                new_steps.append(steps[read])
+                new_ops.append(step_ops[read])
+            kernel_u, ins_u, out_u = steps[u]
+            update = (kernel_u, len(ins_u), step_ops[u])
+            ins, outs = (*ins, *ins_u), (*outs, *_slots(out_u))
         kernel = _pair_kernel(first, second, len(ins_a), swap,
-                              (len(_slots(out_a)), len(_slots(out_b))), step_ops[later], tail)
+                              (len(_slots(out_a)), len(_slots(out_b))), step_ops[later], tail,
+                              update)
         new_steps.append((kernel, ins, outs))
         new_ops.append(op)
     return new_steps, new_ops
@@ -244,3 +325,57 @@ def _is_tail(steps, step_ops, index, later, producer, stateful, taken):
         return False
     return (all(producer.get(slot, -1) <= index for slot in ins)
             and any(producer.get(slot) == index for slot in ins))
+
+
+def _var_names(op):
+    """The variables a stateful op writes (optimizer updates name them), or None."""
+    names = op.attrs.get("var_names") if hasattr(op, "attrs") else None
+    return None if names is None else set(names)
+
+
+def _update_for(steps, step_ops, index, producer, stateful, taken):
+    """(update step, read steps to move before the pair) of a big optimizer update that can
+    run inside the pair at ``index``, after the helper's kernel, or None.
+
+    The update (an ``ApplyAdam`` of at least _UPDATE_MIN_ELEMENTS, the first such after the
+    pair) must read only values made before the pair, or its own slots' reads (VariableV2)
+    placed between the pair and it, which move up before the pair; between the pair and the
+    update no step may read one of its variables from the store or change any state but
+    other variables' updates (named by their ``var_names``). A value of its variable that a
+    later step still reads stays referenced, so the update then writes new arrays
+    (ownership.py) and that step still sees the old value, as before.
+    """
+    for u in range(index + 1, min(index + 1 + _LOOKAHEAD, len(steps))):
+        op = step_ops[u]
+        if op.type not in _UPDATES or u in taken:
+            continue
+        shape = op.inputs[0].shape
+        if not shape.is_fully_defined() or shape.num_elements() < _UPDATE_MIN_ELEMENTS:
+            continue
+        names = _var_names(op)
+        if not names:
+            return None
+        reads = []
+        for slot in steps[u][1]:
+            made = producer.get(slot, -1)
+            if made < index:
+                continue
+            if (index < made < u and step_ops[made].type == "VariableV2"
+                    and step_ops[made].attrs.get("var_name") in names
+                    and not steps[made][1]):
+                reads.append(made)
+                continue
+            return None
+        for between in range(index + 1, u):
+            other = step_ops[between]
+            if between in reads or not stateful(other):
+                continue
+            if other.type == "VariableV2":
+                if other.attrs.get("var_name") in names:
+                    return None
+                continue
+            written = _var_names(other)
+            if written is None or written & names:
+                return None
+        return u, sorted(set(reads))
+    return None

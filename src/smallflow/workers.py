@@ -26,6 +26,7 @@ whole, and the results come back in order, so results are the same bits whoever 
 """
 
 import collections
+import contextlib
 import contextvars
 import os
 import threading
@@ -75,9 +76,26 @@ if hasattr(os, "register_at_fork"):
 def parts(size, grain):
     """How many parts :func:`split_run` would cut ``size`` elements into (grain: their unit)."""
     threads = config.threads_in_use()
-    if threads <= 1 or getattr(_inside, "helper", False):
+    if threads <= 1 or (getattr(_inside, "helper", False) and not _sharing()):
         return 1
     return max(1, min(threads, size // grain))
+
+
+def _sharing():
+    return getattr(_inside, "share", False) and getattr(_inside, "region", None) is not None
+
+
+@contextlib.contextmanager
+def shared_chunks():
+    """Inside a region's own call: let :func:`split_run` post its chunks to the region (a
+    thread of the region done with its own call takes them), instead of running them all
+    on this thread (step_pairs.py: an optimizer update after the helper's kernel)."""
+    was = getattr(_inside, "share", False)
+    _inside.share = True
+    try:
+        yield
+    finally:
+        _inside.share = was
 
 
 def split_run(task, size, grain):
