@@ -1037,3 +1037,9 @@ EXTRA += SESSION12_KERAS_CASES
 from cases_session13_grads import session13_grads_cases  # noqa: E402 - as above
 
 EXTRA += session13_grads_cases()
+
+# session 13 (lead): tf.keras.backend's layer-level functions (K.conv2d, K.pool2d, K.rnn,
+# K.ctc_batch_cost, ...).
+from cases_session13_lead import SESSION13_LEAD_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION13_LEAD_CASES

@@ -93,15 +93,48 @@ def convolution(input, filter, padding, strides=None, dilation_rate=None,  # noq
     steps = [1] * spatial if strides is None else [int(s) for s in np.ravel(strides)]
     rates = [1] * spatial if rate is None else [int(r) for r in np.ravel(rate)]
     if any(r != 1 for r in rates):
-        if spatial != 2 or any(s != 1 for s in steps) or len(set(rates)) != 1:
-            raise ValueError("convolution: dilation needs 2-D data, stride 1 and one rate")
-        return nn_extra_ops.atrous_conv2d(input, filter, rates[0], padding, name=name)
+        if any(s != 1 for s in steps):
+            raise ValueError("strides > 1 not supported in conjunction with dilation_rate > 1")
+        if len(rates) != spatial or min(rates) < 1:
+            raise ValueError(f"dilation_rate must be {spatial} positive integers, got {rate!r}")
+        return _dilated_convolution(input, filter, padding, rates, spatial, data_format, name)
     if spatial == 1:
         return nn_extra_ops.conv1d(input, filter, steps[0], padding, name=name)
     if spatial == 2:
         return nn_ops.conv2d(input, filter, [1, *steps, 1], padding,
                              data_format=data_format or "NHWC", name=name)
     return volume_ops.conv3d(input, filter, [1, *steps, 1], padding, name=name)
+
+
+def _dilated_convolution(x, w, padding, rates, spatial, data_format, name):
+    """A convolution whose filter taps are ``rates`` apart along each spatial axis: the
+    convolution with the filter spread out by ``rate - 1`` zeros between its taps, which is
+    what TensorFlow's space-to-batch formulation computes (VALID and SAME alike)."""
+    with name_scope(name or "convolution"):
+        x = convert_to_tensor(x, name="input")
+        w = convert_to_tensor(w, name="filter")
+        if w.shape.ndims != spatial + 2 or not w.shape[:spatial].is_fully_defined():
+            raise ValueError(f"convolution: filter must be rank {spatial + 2} with known "
+                             f"spatial dimensions, got shape {w.shape}")
+        for axis, rate in enumerate(rates):
+            if rate == 1:
+                continue
+            taps = w.shape.as_list()[axis]
+            gaps = [[0, 0]] * (spatial + 3)
+            gaps[axis + 1] = [0, rate - 1]
+            spread = array_ops.pad(array_ops.expand_dims(w, axis + 1), gaps)
+            shape = [-1 if d is None else d for d in w.shape.as_list()]
+            shape[axis] = taps * rate
+            index = [slice(None)] * (spatial + 2)
+            index[axis] = slice(0, (taps - 1) * rate + 1)
+            w = array_ops.reshape(spread, shape)[tuple(index)]
+        if spatial == 1:
+            return nn_extra_ops.conv1d(x, w, 1, padding, data_format=data_format or "NWC")
+        if spatial == 2:
+            return nn_ops.conv2d(x, w, [1, 1, 1, 1], padding, data_format=data_format or "NHWC")
+        if (data_format or "NDHWC") != "NDHWC":
+            raise ValueError("convolution: 3-D data supports data_format NDHWC only")
+        return volume_ops.conv3d(x, w, [1, 1, 1, 1, 1], padding)
 
 
 def _transpose_of(forward, value, output_shape, name):

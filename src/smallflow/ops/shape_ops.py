@@ -193,6 +193,10 @@ def fill(dims, value, name=None):
 
 def _filled(shape, dtype, fill_value, name, default_name):
     dtype = dtypes.as_dtype(dtype).base_dtype
+    if dtype == dtypes.bool:
+        fill_value = bool(fill_value)  # TensorFlow's ones/zeros of bool: True / False
+    elif dtype == dtypes.string and fill_value == 0:
+        fill_value = ""
     if is_tensor_like(shape) or _contains_tensor(shape):
         dims = _shape_input(shape)
         value = constant(fill_value, dtype=dtype)

@@ -1,0 +1,152 @@
+"""Session 13 (lead): tf.keras.backend's layer-level functions, dilated tf.nn.convolution
+in 1-D/2-D/3-D, and bool/string fills of dynamic shape. (Values against TensorFlow itself:
+tests/oracle/cases_session13_lead.py.)"""
+
+import numpy as np
+import pytest
+
+import smallflow as tf
+
+K = tf.keras.backend
+
+
+def _run(fetches, feed=None):
+    with tf.Session() as sess:
+        return sess.run(fetches, feed)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_graph():
+    with tf.Graph().as_default():
+        yield
+
+
+def test_causal_conv1d_sees_only_the_past():
+    x = np.zeros((1, 6, 1), np.float32)
+    x[0, 3, 0] = 1.0
+    kernel = np.ones((2, 1, 1), np.float32)
+    out = _run(K.conv1d(tf.constant(x), tf.constant(kernel), padding="causal",
+                        dilation_rate=2))
+    # With taps at t and t-2, the impulse at 3 reaches steps 3 and 5 only.
+    assert out[0, :, 0].tolist() == [0, 0, 0, 1, 0, 1]
+
+
+def test_dilated_convolution_is_the_convolution_with_a_spread_filter():
+    rng = np.random.RandomState(0)
+    x = rng.standard_normal((1, 10, 2)).astype(np.float32)
+    k = rng.standard_normal((3, 2, 1)).astype(np.float32)
+    spread = np.zeros((7, 2, 1), np.float32)
+    spread[::3] = k
+    got, want = _run([tf.nn.convolution(tf.constant(x), tf.constant(k), "VALID",
+                                        dilation_rate=[3]),
+                      tf.nn.conv1d(tf.constant(x), tf.constant(spread), 1, "VALID")])
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+    assert got.shape == (1, 4, 1)
+
+
+def test_dilation_with_strides_is_refused_as_tensorflow_does():
+    x = tf.zeros([1, 8, 8, 1])
+    with pytest.raises(ValueError, match="strides > 1 not supported in conjunction"):
+        tf.nn.convolution(x, tf.zeros([3, 3, 1, 1]), "SAME", strides=[2, 2],
+                          dilation_rate=[2, 2])
+
+
+def test_bool_and_string_fills_of_a_dynamic_shape():
+    x = tf.placeholder(tf.float32, [None])
+    ones, zeros, empty = _run([tf.ones_like(x, dtype=tf.bool), tf.zeros(tf.shape(x), tf.bool),
+                               tf.zeros(tf.shape(x), tf.string)], {x: [1.0, 2.0]})
+    assert ones.tolist() == [True, True]
+    assert zeros.tolist() == [False, False]
+    assert empty.tolist() == [b"", b""]
+
+
+def test_rnn_masked_steps_keep_the_previous_state_loop_and_unrolled_agree():
+    rng = np.random.RandomState(1)
+    x = rng.standard_normal((2, 4, 3)).astype(np.float32)
+    w = rng.standard_normal((3, 2)).astype(np.float32)
+    mask = np.array([[1, 1, 0, 0], [1, 0, 1, 1]], bool)
+
+    def step(inputs, states):
+        h = tf.tanh(tf.matmul(inputs, tf.constant(w)) + states[0])
+        return h, [h]
+
+    fetched = []
+    for unroll in (False, True):
+        last, seq, states = K.rnn(step, tf.constant(x), [tf.zeros([2, 2])],
+                                  mask=tf.constant(mask), unroll=unroll)
+        fetched.append(_run([last, seq, states[0]]))
+    # By hand: a masked step repeats the previous output and state.
+    h = np.zeros((2, 2), np.float32)
+    outputs = []
+    for t in range(4):
+        new = np.tanh(x[:, t] @ w + h)
+        h = np.where(mask[:, t:t + 1], new, h)
+        outputs.append(h)
+    for last, seq, state in fetched:
+        np.testing.assert_allclose(seq, np.stack(outputs, 1), rtol=1e-5)
+        np.testing.assert_allclose(last, outputs[-1], rtol=1e-5)
+        np.testing.assert_allclose(state, h, rtol=1e-5)
+
+
+def test_rnn_refuses_inputs_without_a_time_axis():
+    with pytest.raises(ValueError, match="at least 3-D"):
+        K.rnn(lambda i, s: (i, s), tf.zeros([2, 3]), [tf.zeros([2, 3])])
+
+
+def test_ctc_label_dense_to_sparse_keeps_each_rows_length():
+    sparse = K.ctc_label_dense_to_sparse(tf.constant([[5, 6, 7], [8, 9, 0]]),
+                                         tf.constant([2, 3]))
+    indices, values, shape = _run([sparse.indices, sparse.values, sparse.dense_shape])
+    assert indices.tolist() == [[0, 0], [0, 1], [1, 0], [1, 1], [1, 2]]
+    assert values.tolist() == [5, 6, 8, 9, 0]
+    assert shape.tolist() == [2, 3]
+
+
+def test_ctc_batch_cost_is_the_negative_log_likelihood_of_the_only_path():
+    # Classes 0, 1 and the blank (2); label [0] over an input length of 1: the only
+    # alignment emits class 0 at step 0.
+    probs = np.array([[[0.8, 0.1, 0.1], [0.3, 0.3, 0.4]]], np.float32)
+    cost = _run(K.ctc_batch_cost(tf.constant([[0]]), tf.constant(probs),
+                                 tf.constant([[1]]), tf.constant([[1]])))
+    np.testing.assert_allclose(cost, [[-np.log(0.8)]], rtol=1e-5)
+
+
+def test_learning_phase_scope_restores_what_was_there():
+    placeholder = K.learning_phase()
+    with K.learning_phase_scope(1):
+        assert K.learning_phase() == 1
+    assert K.learning_phase() is placeholder
+    K.set_learning_phase(0)
+    with K.learning_phase_scope(1):
+        assert K.learning_phase() == 1
+    assert K.learning_phase() == 0
+    with pytest.raises(ValueError, match="0 or 1"), K.learning_phase_scope(2):
+        pass
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: K.conv2d(tf.zeros([1, 4, 4, 1]), tf.zeros([2, 2, 1, 1]), data_format="nchw"),
+     "Unknown data_format"),
+    (lambda: K.pool2d(tf.zeros([1, 4, 4, 1]), (2, 2), padding="full"), "Invalid padding"),
+    (lambda: K.pool2d(tf.zeros([1, 4, 4, 1]), (2, 2), pool_mode="sum"),
+     "Invalid pooling mode"),
+    (lambda: K.pool2d(tf.zeros([1, 4, 4, 1]), (2, 2, 2)), "pool_size"),
+    (lambda: K.resize_images(tf.zeros([1, 2, 2, 1]), 2, 2, "channels_last", "lanczos3"),
+     "nearest"),
+    (lambda: K.bias_add(tf.zeros([2, 3, 4]), tf.zeros([3, 4, 4, 1])),
+     "Unexpected bias dimensions"),
+])
+def test_bad_arguments_name_the_problem(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_small_helpers():
+    x = tf.zeros([3, 4, 5])
+    assert K.count_params(x) == 60
+    assert K.is_sparse(tf.SparseTensor([[0, 0]], [1.0], [2, 2]))
+    assert not K.is_sparse(x)
+    eye = K.eye(3)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_array_equal(sess.run(eye), np.eye(3, dtype=np.float32))
