@@ -150,3 +150,57 @@ def test_small_helpers():
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         np.testing.assert_array_equal(sess.run(eye), np.eye(3, dtype=np.float32))
+
+
+def test_keras_model_with_the_new_layers_trains():
+    layers = tf.keras.layers
+    inputs = layers.Input((6, 4))
+    x = layers.LocallyConnected1D(5, 2, activation="tanh")(inputs)
+    x = layers.LayerNormalization()(x)
+    x = layers.Attention(use_scale=True)([x, x])
+    x = layers.Flatten()(x)
+    outputs = layers.Dense(1)(x)
+    model = tf.keras.Model(inputs, outputs)
+    model.compile(tf.keras.optimizers.Adam(0.01), "mse")
+    rng = np.random.RandomState(0)
+    data = rng.standard_normal((64, 6, 4)).astype(np.float32)
+    target = data.sum(axis=(1, 2))[:, None]
+    first = model.evaluate(data, target, verbose=0)
+    model.fit(data, target, epochs=30, batch_size=16, verbose=0)
+    assert model.evaluate(data, target, verbose=0) < 0.1 * first
+    names = sorted(w.name for w in model.weights)
+    assert "locally_connected1d/kernel:0" in names
+    assert "layer_normalization/gamma:0" in names
+
+
+def test_layer_normalization_normalizes_each_sample():
+    x = np.random.RandomState(2).standard_normal((3, 4, 5)).astype(np.float32) * 3 + 1
+    layer = tf.keras.layers.LayerNormalization(axis=[1, 2], epsilon=1e-6)
+    with tf.Session() as sess:
+        out = layer(tf.constant(x))
+        sess.run(tf.global_variables_initializer())
+        got = sess.run(out)
+    np.testing.assert_allclose(got.mean(axis=(1, 2)), 0, atol=1e-5)
+    np.testing.assert_allclose(got.std(axis=(1, 2)), 1, rtol=1e-4)
+    assert [w.shape.as_list() for w in layer.weights] == [[4, 5], [4, 5]]
+
+
+def test_new_layers_refuse_bad_arguments():
+    layers = tf.keras.layers
+    with pytest.raises(ValueError, match="only \"valid\""):
+        layers.LocallyConnected2D(2, 3, padding="same")
+    with pytest.raises(ValueError, match="does not fit"):
+        layers.LocallyConnected1D(2, 5)(tf.zeros([1, 3, 2]))
+    with pytest.raises(ValueError, match=r"\[query, value\]"):
+        layers.Attention()(tf.zeros([1, 2, 3]))
+    with pytest.raises(ValueError, match="Invalid axis"):
+        layers.LayerNormalization(axis=3)(tf.zeros([1, 2, 3]))
+
+
+def test_spatial_dropout_3d_drops_whole_channels():
+    x = tf.ones([2, 3, 3, 3, 8])
+    out = tf.keras.layers.SpatialDropout3D(0.5)(x, training=True)
+    got = _run(out)
+    per_channel = got.reshape(2, 27, 8)
+    assert np.all(per_channel == per_channel[:, :1, :])  # one decision per sample and channel
+    assert set(np.unique(got)) <= {0.0, 2.0}

@@ -208,3 +208,48 @@ SESSION13_LEAD_CASES += [
     Case("session13/convolution_dilated", _dilated_convolutions),
     Case("session13/bool_fills", _bool_fills),
 ]
+
+
+def _const_init(tf, array):
+    return tf.keras.initializers.Constant(array)
+
+
+def _keras_layers(tf, np):
+    L = tf.keras.layers
+    rng = _rng(np, 21)
+    x1 = tf.constant(rng.standard_normal((2, 7, 3)).astype("float32"))
+    x2 = tf.constant(rng.standard_normal((2, 5, 6, 2)).astype("float32"))
+    k1 = rng.standard_normal((3, 6, 4)).astype("float32")       # 3 positions, patch 2x3
+    b1 = rng.standard_normal((3, 4)).astype("float32")
+    k2 = rng.standard_normal((4, 8, 3)).astype("float32")       # 2x2 positions, patch 2x2x2
+    b2 = rng.standard_normal((2, 2, 3)).astype("float32")
+    local1 = L.LocallyConnected1D(4, 2, strides=2, activation="relu",
+                                  kernel_initializer=_const_init(tf, k1),
+                                  bias_initializer=_const_init(tf, b1))(x1)
+    local2 = L.LocallyConnected2D(3, (2, 2), strides=(2, 3),
+                                  kernel_initializer=_const_init(tf, k2),
+                                  bias_initializer=_const_init(tf, b2))(x2)
+    gamma = rng.standard_normal((3,)).astype("float32")
+    beta = rng.standard_normal((3,)).astype("float32")
+    norm_last = L.LayerNormalization(gamma_initializer=_const_init(tf, gamma),
+                                     beta_initializer=_const_init(tf, beta))(x1)
+    gamma2 = rng.standard_normal((7, 3)).astype("float32")
+    norm_two = L.LayerNormalization(axis=[1, 2], epsilon=1e-5,
+                                    gamma_initializer=_const_init(tf, gamma2))(x1)
+    query = tf.constant(rng.standard_normal((2, 4, 3)).astype("float32"))
+    value = tf.constant(rng.standard_normal((2, 5, 3)).astype("float32"))
+    key = tf.constant(rng.standard_normal((2, 5, 3)).astype("float32"))
+    qmask = tf.constant(np.array([[1, 1, 1, 0], [1, 0, 1, 1]], bool))
+    vmask = tf.constant(np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], bool))
+    dot = L.Attention()([query, value])
+    dot_masked = L.Attention(use_scale=True)([query, value, key], mask=[qmask, vmask])
+    add = L.AdditiveAttention(use_scale=False)([query, value, key], mask=[None, vmask])
+    add_scaled = L.AdditiveAttention()
+    add_scaled_out = add_scaled([query, value])
+    return {"local1": local1, "local2": local2, "norm_last": norm_last, "norm_two": norm_two,
+            "dot": dot, "dot_masked": dot_masked, "add": add,
+            "scale_shape": tf.constant(np.array(add_scaled.scale.shape.as_list(), "int32")),
+            "add_scaled": add_scaled_out - add_scaled_out}
+
+
+SESSION13_LEAD_CASES += [Case("session13/keras_layers", _keras_layers, init=True)]

@@ -67,7 +67,9 @@ from .core import (
     RepeatVector,
     Reshape,
 )
+from .dense_attention import AdditiveAttention, Attention
 from .embeddings import Embedding
+from .locally_connected import LocallyConnected1D, LocallyConnected2D
 from .merge import (
     Add,
     Average,
@@ -92,8 +94,9 @@ from .noise import (
     GaussianNoise,
     SpatialDropout1D,
     SpatialDropout2D,
+    SpatialDropout3D,
 )
-from .normalization import BatchNormalization
+from .normalization import BatchNormalization, LayerNormalization
 from .recurrent import GRU, LSTM, SimpleRNN
 from .wrappers import Bidirectional, TimeDistributed
 
@@ -118,4 +121,6 @@ __all__ = [
     "MaxPool3D", "MaxPooling3D", "SeparableConv1D", "SeparableConv2D", "SeparableConvolution1D",
     "SeparableConvolution2D", "UpSampling1D", "UpSampling3D", "ZeroPadding1D", "ZeroPadding3D",
     "Masking", "AlphaDropout",
+    "AdditiveAttention", "Attention", "LayerNormalization", "LocallyConnected1D",
+    "LocallyConnected2D", "SpatialDropout3D",
 ]

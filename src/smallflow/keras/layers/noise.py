@@ -1,5 +1,5 @@
 """Keras's regularization-by-noise layers: GaussianNoise, GaussianDropout, AlphaDropout,
-SpatialDropout1D/2D.
+SpatialDropout1D/2D/3D.
 Like Dropout, they act only in the training phase (``fit``) and are the identity otherwise."""
 
 import numpy as np
@@ -10,7 +10,7 @@ from ..engine.base_layer import Layer
 from .core import Dropout
 
 __all__ = ["AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D",
-           "SpatialDropout2D"]
+           "SpatialDropout2D", "SpatialDropout3D"]
 
 
 def _in_training(layer, inputs, noisy, training):
@@ -108,3 +108,19 @@ class SpatialDropout2D(Dropout):
         return super().call(inputs, training)
 
 
+
+
+class SpatialDropout3D(Dropout):
+    """Drop whole feature volumes of ``[batch, dim1, dim2, dim3, channels]``."""
+
+    def __init__(self, rate, data_format=None, **kwargs):
+        super().__init__(rate, **kwargs)
+        self.data_format = data_format or backend.image_data_format()
+
+    def call(self, inputs, training=None):
+        shape = array_ops.shape(inputs)
+        if self.data_format == "channels_first":
+            self.noise_shape = array_ops.stack([shape[0], shape[1], 1, 1, 1])
+        else:
+            self.noise_shape = array_ops.stack([shape[0], 1, 1, 1, shape[4]])
+        return super().call(inputs, training)
