@@ -164,9 +164,13 @@ def test_the_parts_run_on_two_threads_with_one_blas_thread_each(monkeypatch, cor
     seen = []
     applied = []
     original = np.matmul
+    # Each part waits for the other to start: on a loaded machine the calling thread could
+    # otherwise run both parts itself before the helper thread is scheduled (by design).
+    both_started = threading.Barrier(2, timeout=30)
 
     def matmul(*args, **kwargs):
         seen.append((threading.current_thread().name, config._applied))
+        both_started.wait()
         return original(*args, **kwargs)
 
     monkeypatch.setattr(config, "_set_blas",
