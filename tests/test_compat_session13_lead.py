@@ -204,3 +204,28 @@ def test_spatial_dropout_3d_drops_whole_channels():
     per_channel = got.reshape(2, 27, 8)
     assert np.all(per_channel == per_channel[:, :1, :])  # one decision per sample and channel
     assert set(np.unique(got)) <= {0.0, 2.0}
+
+
+def test_collapse_repeated_and_ctc_unique_labels_by_hand():
+    labels = tf.constant([[1, 1, 2, 2, 2, 3], [4, 4, 4, 5, 1, 1]])
+    collapsed, lengths = tf.nn.collapse_repeated(labels, tf.constant([5, 6]))
+    unique, ids = tf.nn.ctc_unique_labels(labels)
+    got = _run([collapsed, lengths, unique, ids])
+    assert got[0].tolist() == [[1, 2, 0], [4, 5, 1]]
+    assert got[1].tolist() == [2, 3]
+    assert got[2].tolist() == [[1, 2, 3, 0, 0, 0], [4, 5, 1, 0, 0, 0]]
+    assert got[2].dtype == np.int64
+    assert got[3].tolist() == [[0, 0, 1, 1, 1, 2], [0, 0, 0, 1, 2, 2]]
+
+
+def test_conv_backprop_functions_check_their_arguments():
+    x = tf.zeros([1, 4, 4, 4, 1])
+    with pytest.raises(ValueError, match="filter_sizes must be known"):
+        tf.nn.conv3d_backprop_filter_v2(x, tf.placeholder(tf.int32, [5]), tf.zeros([1, 4, 4, 4, 1]),
+                                        [1, 1, 1, 1, 1], "SAME")
+    with pytest.raises(ValueError, match="does not match"):
+        tf.nn.conv3d_backprop_filter_v2(x, [2, 2, 2, 1, 1], tf.zeros([1, 3, 3, 3, 1]),
+                                        [1, 1, 1, 1, 1], "SAME")
+    with pytest.raises(ValueError, match="length 3, 4 or 5"):
+        tf.nn.conv_transpose(tf.zeros([1, 2]), tf.zeros([1, 1]), [1, 2], 1)
+    assert tf.nn.depthwise_conv2d_backprop_input is tf.nn.depthwise_conv2d_native_backprop_input

@@ -253,3 +253,34 @@ def _keras_layers(tf, np):
 
 
 SESSION13_LEAD_CASES += [Case("session13/keras_layers", _keras_layers, init=True)]
+
+
+def _nn_backprops(tf, np):
+    rng = _rng(np, 31)
+    x5 = tf.constant(rng.standard_normal((2, 5, 6, 4, 3)).astype("float32"))
+    g5 = tf.constant(rng.standard_normal((2, 3, 3, 4, 2)).astype("float32"))
+    x4 = tf.constant(rng.standard_normal((2, 7, 6, 3)).astype("float32"))
+    w4 = tf.constant(rng.standard_normal((3, 3, 3, 2)).astype("float32"))
+    g4 = tf.constant(rng.standard_normal((2, 4, 3, 6)).astype("float32"))
+    t_in = tf.constant(rng.standard_normal((2, 4, 3, 5)).astype("float32"))
+    t_w = tf.constant(rng.standard_normal((3, 3, 2, 5)).astype("float32"))
+    t1_in = tf.constant(rng.standard_normal((2, 5, 4)).astype("float32"))
+    t1_w = tf.constant(rng.standard_normal((3, 2, 4)).astype("float32"))
+    labels = tf.constant(np.array([[1, 1, 2, 2, 2, 3], [4, 4, 4, 5, 1, 1], [7, 7, 7, 7, 7, 7]],
+                                  "int32"))
+    collapsed, lengths = tf.nn.collapse_repeated(labels, tf.constant([5, 6, 3]))
+    unique, ids = tf.nn.ctc_unique_labels(labels)
+    return {
+        "conv3d_filter": tf.nn.conv3d_backprop_filter_v2(x5, [2, 3, 2, 3, 2], g5,
+                                                         [1, 2, 2, 1, 1], "SAME"),
+        "depthwise_input": tf.nn.depthwise_conv2d_native_backprop_input(
+            [2, 7, 6, 3], w4, g4, [1, 2, 2, 1], "SAME"),
+        "depthwise_filter": tf.nn.depthwise_conv2d_native_backprop_filter(
+            x4, [3, 3, 3, 2], g4, [1, 2, 2, 1], "SAME"),
+        "transpose2d": tf.nn.conv_transpose(t_in, t_w, [2, 8, 6, 2], [1, 2, 2, 1], "SAME"),
+        "transpose1d": tf.nn.conv_transpose(t1_in, t1_w, [2, 11, 2], 2, "VALID"),
+        "collapsed": collapsed, "lengths": lengths, "unique": unique, "ids": ids,
+    }
+
+
+SESSION13_LEAD_CASES += [Case("session13/nn_backprops", _nn_backprops)]
