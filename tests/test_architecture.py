@@ -84,7 +84,7 @@ LAYERS = [
                "train", "losses", "nn", "bitwise", "layers", "data", "metrics",
                # tf.data, checkpoints and metrics of eager mode
                "eager.iterator", "eager.checkpoint", "eager.metrics",
-               "metrics_extra", "estimator", "feature_column",
+               "metrics_extra", "estimator", "feature_column", "feature_column_sequence",
                "gradient_checker", "test", "test_case", "app", "flags", "logging",
                "distribute", "horovod", "summary", "meta_graph", "python", "rnn",
                "rnn_cell_impl", "saved_model", "lookup_tables", "lookup", "distributions",

@@ -229,3 +229,70 @@ def test_conv_backprop_functions_check_their_arguments():
     with pytest.raises(ValueError, match="length 3, 4 or 5"):
         tf.nn.conv_transpose(tf.zeros([1, 2]), tf.zeros([1, 1]), [1, 2], 1)
     assert tf.nn.depthwise_conv2d_backprop_input is tf.nn.depthwise_conv2d_native_backprop_input
+
+
+def _sequence_features():
+    ids = tf.SparseTensor(indices=[[0, 0], [0, 1], [0, 2], [2, 0]],
+                          values=np.array([1, 3, 2, 0], np.int64), dense_shape=[3, 3])
+    values = tf.SparseTensor(indices=[[0, 0], [0, 1], [0, 2], [0, 3], [0, 4], [0, 5],
+                                      [2, 0], [2, 1]],
+                             values=np.arange(8, dtype=np.float32), dense_shape=[3, 6])
+    return {"ids": ids, "values": values}
+
+
+def test_sequence_input_layer_steps_and_lengths():
+    fc = tf.feature_column
+    columns = [fc.indicator_column(fc.sequence_categorical_column_with_identity("ids", 4)),
+               fc.sequence_numeric_column("values", shape=(2,))]
+    dense, length = tf.contrib.feature_column.sequence_input_layer(_sequence_features(),
+                                                                   columns)
+    dense, length = _run([dense, length])
+    assert length.tolist() == [3, 0, 1]
+    assert length.dtype == np.int64
+    assert dense.shape == (3, 3, 6)
+    np.testing.assert_array_equal(dense[0, :, :4], np.eye(4)[[1, 3, 2]])
+    np.testing.assert_array_equal(dense[0, :, 4:], [[0, 1], [2, 3], [4, 5]])
+    np.testing.assert_array_equal(dense[1], np.zeros((3, 6)))   # an empty sequence
+    np.testing.assert_array_equal(dense[2, 0], [1, 0, 0, 0, 6, 7])
+
+
+def test_sequence_embedding_trains_and_lengths_must_agree():
+    fc = tf.feature_column
+    features = _sequence_features()
+    embedded = fc.embedding_column(fc.sequence_categorical_column_with_identity("ids", 4), 2)
+    dense, length = tf.contrib.feature_column.sequence_input_layer(features, [embedded])
+    names = [v.name for v in tf.global_variables()]
+    assert names == ["sequence_input_layer/ids_embedding/embedding_weights:0"]
+    loss = tf.reduce_sum((dense - 1.0) ** 2)
+    step = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        first = sess.run(loss)
+        for _ in range(20):
+            sess.run(step)
+        # The 5 missing steps (2 values each) stay zero whatever the training does: their
+        # (0 - 1)^2 terms are a floor of 10 the present steps' terms converge onto.
+        last = sess.run(loss)
+        assert first > 11.0
+        assert abs(last - 10.0) < 0.01
+        got = sess.run(dense)
+    np.testing.assert_array_equal(got[1], np.zeros((3, 2)))     # missing steps stay zero
+    short = tf.SparseTensor([[0, 0], [2, 0]], np.array([1.0, 2.0], np.float32), [3, 6])
+    both = [fc.sequence_numeric_column("values"), fc.sequence_numeric_column("short")]
+    layer, length = tf.contrib.feature_column.sequence_input_layer(
+        {"values": features["values"], "short": short}, both)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="different sequence lengths"):
+        _run(length)
+
+
+def test_sequence_columns_are_refused_where_they_do_not_belong():
+    fc = tf.feature_column
+    sequence = fc.sequence_categorical_column_with_identity("ids", 4)
+    with pytest.raises(ValueError, match="sequence_input_layer instead of input_layer"):
+        fc.input_layer(_sequence_features(), [fc.indicator_column(sequence)])
+    with pytest.raises(ValueError, match="must be sequence columns"):
+        tf.contrib.feature_column.sequence_input_layer(
+            _sequence_features(), [fc.numeric_column("values")])
+    with pytest.raises(ValueError, match="must be a SparseTensor"):
+        tf.contrib.feature_column.sequence_input_layer(
+            {"values": tf.zeros([3, 6])}, [fc.sequence_numeric_column("values")])

@@ -440,6 +440,7 @@ class _IndicatorColumn(_Column, collections.namedtuple("IndicatorColumn", ["cate
         return self.categorical_column.num_buckets
 
     def dense(self, features):
+        _refuse_sequence(self)
         # Multi-hot: each present id counts once (its weight for a weighted column); -1
         # (missing) one-hots to zeros.
         ids = self.categorical_column.ids(features)
@@ -449,6 +450,17 @@ class _IndicatorColumn(_Column, collections.namedtuple("IndicatorColumn", ["cate
         if isinstance(self.categorical_column, _WeightedColumn):
             hot = hot * array_ops.expand_dims(self.categorical_column.weights(features), 2)
         return math_ops.reduce_sum(hot, 1)
+
+
+def _refuse_sequence(column):
+    inner = column.categorical_column
+    if type(inner).__name__ == "_SequenceCategoricalColumn":
+        raise ValueError(
+            f"In {type(column).__name__[1:]}: {column.name}. categorical_column must not be "
+            "of type SequenceCategoricalColumn. Suggested fix A: If you wish to use "
+            "input_layer, use a non-sequence categorical_column_with_*. Suggested fix B: If "
+            "you wish to create sequence input, use sequence_input_layer instead of "
+            f"input_layer. Given (type {type(inner).__name__}): {inner}")
 
 
 def indicator_column(categorical_column):
@@ -490,15 +502,22 @@ class _EmbeddingColumn(_Column, collections.namedtuple(
     def width(self):
         return self.dimension
 
-    def dense(self, features):
-        column = self.categorical_column
+    def _weights(self):
         initializer = self.initializer or init_ops.truncated_normal_initializer(
             stddev=1 / math.sqrt(self.dimension))
-        weights = get_variable("embedding_weights", [column.num_buckets, self.dimension],
-                               initializer=initializer, trainable=self.trainable)
+        return get_variable("embedding_weights",
+                            [self.categorical_column.num_buckets, self.dimension],
+                            initializer=initializer, trainable=self.trainable)
+
+    def step_vectors(self, ids):
+        """The vector of each id (row 0's for a missing id, -1: the caller masks it)."""
+        return array_ops.gather(self._weights(), math_ops.maximum(ids, 0))
+
+    def dense(self, features):
+        _refuse_sequence(self)
+        column = self.categorical_column
         ids = column.ids(features)
-        rows = array_ops.gather(weights, math_ops.maximum(ids, 0))
-        return _combine(column, features, rows, ids, self.combiner)
+        return _combine(column, features, self.step_vectors(ids), ids, self.combiner)
 
 
 def embedding_column(categorical_column, dimension, combiner="mean", initializer=None,
@@ -662,3 +681,20 @@ def input_layer(features, feature_columns, weight_collections=None, trainable=Tr
             with variable_scope(None, default_name=column.name):
                 parts.append(column.dense(features))
         return array_ops.concat(parts, 1)
+
+
+# TF 1.15 exports the sequence columns from tf.feature_column too (the layer that reads them,
+# sequence_input_layer, lives in tf.contrib.feature_column).
+from .feature_column_sequence import (  # noqa: E402 - built on the columns above
+    sequence_categorical_column_with_hash_bucket,
+    sequence_categorical_column_with_identity,
+    sequence_categorical_column_with_vocabulary_file,
+    sequence_categorical_column_with_vocabulary_list,
+    sequence_numeric_column,
+)
+
+__all__ += [
+    "sequence_categorical_column_with_hash_bucket", "sequence_categorical_column_with_identity",
+    "sequence_categorical_column_with_vocabulary_file",
+    "sequence_categorical_column_with_vocabulary_list", "sequence_numeric_column",
+]

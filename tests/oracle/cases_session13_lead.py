@@ -284,3 +284,32 @@ def _nn_backprops(tf, np):
 
 
 SESSION13_LEAD_CASES += [Case("session13/nn_backprops", _nn_backprops)]
+
+
+def _sequence_columns(tf, np):
+    fc = tf.feature_column
+    rng = _rng(np, 41)
+    table = rng.standard_normal((6, 3)).astype("float32")
+    ids = tf.SparseTensor(indices=[[0, 0], [0, 1], [0, 2], [1, 0], [2, 0], [2, 1]],
+                          values=np.array([1, 5, 2, 3, 0, 4], "int64"), dense_shape=[3, 4])
+    words = tf.SparseTensor(indices=[[0, 0], [0, 2], [1, 0], [2, 0], [2, 1]],
+                            values=np.array([1, 0, 2, 2, 0], "int64"), dense_shape=[3, 4])
+    values = tf.SparseTensor(
+        indices=[[0, 0], [0, 1], [0, 2], [0, 3], [0, 4], [0, 5], [1, 0], [1, 1],
+                 [2, 0], [2, 1], [2, 2], [2, 3]],
+        values=rng.standard_normal(12).astype("float32"), dense_shape=[3, 8])
+    columns = [
+        fc.embedding_column(fc.sequence_categorical_column_with_identity("ids", 6), 3,
+                            initializer=tf.constant_initializer(table)),
+        fc.indicator_column(fc.sequence_categorical_column_with_identity("words", 3)),
+        fc.sequence_numeric_column("values", shape=(2,)),
+    ]
+    features = {"ids": ids, "words": words, "values": values}
+    if hasattr(tf, "contrib"):
+        dense, length = tf.contrib.feature_column.sequence_input_layer(features, columns)
+    else:
+        dense, length = tf.keras.experimental.SequenceFeatures(columns)(features)
+    return {"dense": dense, "length": length}
+
+
+SESSION13_LEAD_CASES += [Case("session13/sequence_columns", _sequence_columns, init=True)]

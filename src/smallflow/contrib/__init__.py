@@ -17,6 +17,7 @@ from . import (
     eager,
     estimator,
     factorization,
+    feature_column,
     framework,
     image,
     keras,
@@ -44,10 +45,11 @@ from . import (
 )
 from ._missing import missing_attribute
 
-__all__ = ["autograph", "compiler", "crf", "cudnn_rnn", "data", "distribute", "distributions",
-           "eager", "estimator", "factorization", "framework", "image", "keras", "layers",
-           "learn", "legacy_seq2seq", "lookup", "losses", "metrics", "mixed_precision", "nn",
-           "opt", "predictor", "rnn", "seq2seq", "signal", "slim", "sparsemax", "stateless",
-           "summary", "tensorboard", "tpu", "training", "util"]
+__all__ = ["autograph", "compiler", "crf", "cudnn_rnn", "data", "distribute",
+           "distributions", "eager", "estimator", "factorization", "feature_column",
+           "framework", "image", "keras", "layers", "learn", "legacy_seq2seq", "lookup",
+           "losses", "metrics", "mixed_precision", "nn", "opt", "predictor", "rnn",
+           "seq2seq", "signal", "slim", "sparsemax", "stateless", "summary",
+           "tensorboard", "tpu", "training", "util"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib")
