@@ -75,7 +75,7 @@ LAYERS = [
     ("gradients", ["ops.array_grad", "ops.math_grad", "ops.nn_grad", "ops", "gradients",
                    "eager.tape"]),
     # Ops built with tf.gradients (conv3d_transpose is the gradient of conv3d).
-    ("ops over gradients", ["ops.volume_ops", "ops.nn_dispatch_ops"]),
+    ("ops over gradients", ["ops.volume_ops", "ops.nn_dispatch_ops", "ops.nn_backprop_ops"]),
     ("variables", ["variables", "init_ops", "variable_scope", "graph_import", "partitioners",
                    "variable_utils", "eager.variables"]),
     ("session", ["session", "step_stats", "chunking", "fusion", "session_targets",
