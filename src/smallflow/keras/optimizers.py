@@ -3,8 +3,9 @@
 Each Keras optimizer builds its update with the matching ``tf.train`` optimizer (the same
 update kernels): ``SGD(0.01)``, ``Adam(0.001, epsilon=1e-7)``, ``RMSprop(0.001, rho=0.9,
 epsilon=1e-7)`` whose mean square starts at zero as in Keras (``tf.train``'s starts at one),
-``Adagrad(0.001, initial_accumulator_value=0.1)``. The learning rate is a variable
-(``<Name>/learning_rate``) so ``K.set_value(model.optimizer.lr, 0.01)`` and the
+``Adagrad(0.001, initial_accumulator_value=0.1)``, and TF 1.x's Keras (optimizer v2)
+``Adamax`` and ``Nadam`` (their step counts come from ``iterations``). The learning
+rate is a variable (``<Name>/learning_rate``) so ``K.set_value(model.optimizer.lr, 0.01)`` and the
 LearningRateScheduler callback change it between steps; ``decay`` divides it by
 ``1 + decay * iterations``; ``clipnorm`` / ``clipvalue`` clip each gradient.
 ``compile`` also accepts any ``tf.train`` optimizer.
@@ -21,7 +22,8 @@ from ..train.composite_optimizers import AdadeltaOptimizer
 from ..train.optimizer import Optimizer as _TFOptimizer
 from ..variables import Variable
 
-__all__ = ["Adadelta", "Adagrad", "Adam", "Optimizer", "RMSprop", "SGD", "TFOptimizer", "get"]
+__all__ = ["Adadelta", "Adagrad", "Adam", "Adamax", "Nadam", "Optimizer", "RMSprop", "SGD",
+           "TFOptimizer", "get"]
 
 
 class Optimizer:
@@ -200,6 +202,116 @@ class Adadelta(Optimizer):
         return AdadeltaOptimizer(lr, self.rho, self.epsilon, name=self._name)
 
 
+class _StepCounted(_TFOptimizer):
+    """A tf.train-style optimizer whose bias corrections use the Keras optimizer's
+    ``iterations`` (the step about to run is ``iterations + 1``), as TF 1.x's Keras v2
+    optimizers: no beta-power variables. Slots ``m`` and ``v`` per variable."""
+
+    def __init__(self, lr, beta_1, beta_2, epsilon, iterations, name):
+        super().__init__(False, name)
+        self._hyper = (lr, beta_1, beta_2, epsilon)
+        self._iterations = iterations
+
+    def _create_slots(self, var_list):
+        for var in var_list:
+            self._zeros_slot(var, "m", self._name)
+            self._zeros_slot(var, "v", self._name)
+
+    def _constants(self, var):
+        dtype = var.dtype.base_dtype
+        lr, beta_1, beta_2, epsilon = (math_ops.cast(value, dtype) for value in self._hyper)
+        step = math_ops.cast(math_ops.add(self._iterations.value(), 1), dtype)
+        return lr, beta_1, beta_2, epsilon, step
+
+    def _apply_sparse(self, grad, var):
+        from ..ops import array_ops
+
+        dense = array_ops.scatter_nd(array_ops.expand_dims(grad.indices, 1), grad.values,
+                                     array_ops.shape(var, out_type=grad.indices.dtype))
+        return self._apply_dense(dense, var)
+
+
+class _AdamaxUpdate(_StepCounted):
+    def _apply_dense(self, grad, var):
+        from ..ops import scatter_ops
+
+        lr, beta_1, beta_2, epsilon, step = self._constants(var)
+        m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
+        m_t = scatter_ops.assign(m, beta_1 * m + (1 - beta_1) * grad)
+        v_t = scatter_ops.assign(v, math_ops.maximum(beta_2 * v, math_ops.abs(grad)))
+        lr_t = lr / (1 - math_ops.pow(beta_1, step))
+        return scatter_ops.assign_sub(var, lr_t * m_t / (v_t + epsilon)).op
+
+
+class _NadamUpdate(_StepCounted):
+    """Dozat's Nadam with the momentum schedule ``beta_1 * (1 - 0.5 * 0.96^(0.004 t))`` and
+    its running product in the non-slot variable ``momentum_cache``."""
+
+    def _create_slots(self, var_list):
+        first = min(var_list, key=lambda v: v.name)
+        self._create_non_slot_variable(1.0, "momentum_cache", first)
+        super()._create_slots(var_list)
+
+    def _prepare(self):
+        _, beta_1, _, _ = self._hyper
+        step = math_ops.cast(math_ops.add(self._iterations.value(), 1), "float32")
+        decay = 0.96
+        self._mu_t = beta_1 * (1.0 - 0.5 * math_ops.pow(decay, 0.004 * step))
+        self._mu_next = beta_1 * (1.0 - 0.5 * math_ops.pow(decay, 0.004 * (step + 1.0)))
+        cache = self._get_non_slot_variable("momentum_cache")
+        self._schedule = cache.assign(cache * self._mu_t)
+
+    def _apply_dense(self, grad, var):
+        from ..ops import scatter_ops
+
+        lr, beta_1, beta_2, epsilon, step = self._constants(var)
+        dtype = var.dtype.base_dtype
+        mu_t, mu_next, schedule = (math_ops.cast(t, dtype)
+                                   for t in (self._mu_t, self._mu_next, self._schedule))
+        schedule_next = schedule * mu_next
+        m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
+        m_t = scatter_ops.assign(m, beta_1 * m + (1 - beta_1) * grad)
+        v_t = scatter_ops.assign(v, beta_2 * v + (1 - beta_2) * math_ops.square(grad))
+        g_prime = grad / (1 - schedule)
+        m_prime = m_t / (1 - schedule_next)
+        v_prime = v_t / (1 - math_ops.pow(beta_2, step))
+        m_bar = (1 - mu_t) * g_prime + mu_next * m_prime
+        return scatter_ops.assign_sub(var, lr * m_bar / (math_ops.sqrt(v_prime) + epsilon)).op
+
+
+class Adamax(Optimizer):
+    """AdaMax (Adam with the infinity norm), TF 1.x Keras's defaults."""
+
+    _default_name = "Adamax"
+    _config_keys = ("beta_1", "beta_2", "epsilon")
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 name="Adamax", **kwargs):
+        super().__init__(name, learning_rate, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    def _tf_optimizer(self, lr):
+        return _AdamaxUpdate(lr, self.beta_1, self.beta_2, self.epsilon, self.iterations,
+                             self._name)
+
+
+class Nadam(Optimizer):
+    """Adam with Nesterov momentum (Dozat), TF 1.x Keras's defaults."""
+
+    _default_name = "Nadam"
+    _config_keys = ("beta_1", "beta_2", "epsilon")
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 name="Nadam", **kwargs):
+        kwargs.pop("schedule_decay", None)  # Keras 2.2's argument; v2 fixes it at 0.004
+        super().__init__(name, learning_rate, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    def _tf_optimizer(self, lr):
+        return _NadamUpdate(lr, self.beta_1, self.beta_2, self.epsilon, self.iterations,
+                            self._name)
+
+
 class TFOptimizer(Optimizer):
     """A ``tf.train`` optimizer used by ``compile`` (its own learning rate is kept)."""
 
@@ -215,7 +327,7 @@ class TFOptimizer(Optimizer):
 
 
 _BY_NAME = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad,
-            "adadelta": Adadelta}
+            "adadelta": Adadelta, "adamax": Adamax, "nadam": Nadam}
 
 
 def get(identifier):

@@ -414,22 +414,26 @@ class Model(Network):
                              f"specify the `{what}` argument.")
         return ("tensors", None)
 
-    def _dataset_batches(self, source, steps, with_targets=True):
+    def _dataset_batches(self, source, steps, with_targets=True, class_weight=None,
+                         shuffle=False):
         """Batches read from a ``tf.data`` dataset, a Python generator or a
-        ``keras.utils.Sequence``: ``steps`` of them, or until the source ends."""
+        ``keras.utils.Sequence``: ``steps`` of them, or until the source ends. ``shuffle``
+        reorders a Sequence's batches (fit's default, as Keras's enqueuer);
+        ``class_weight`` weighs each batch's samples by class."""
         if source[0] == "tensors":  # the graph reads its own data: nothing to feed
             for _ in range(steps):
                 yield [[], [], []], 1
             return
-        for element in self._elements(source, steps):
+        for element in self._elements(source, steps, shuffle):
             parts = list(element) if isinstance(element, tuple | list) else [element]
             if with_targets:
-                arrays = list(self._standardize(*parts[:3]))
+                parts += [None] * (3 - len(parts))
+                arrays = list(self._standardize(*parts[:3], class_weight))
             else:
                 arrays = [self._standardize(parts[0])[0], [], []]
             yield arrays, len(arrays[0][0])
 
-    def _elements(self, source, steps):
+    def _elements(self, source, steps, shuffle=False):
         from ...errors import OutOfRangeError
         from ..utils import Sequence
 
@@ -437,8 +441,14 @@ class Model(Network):
         if kind == "python":
             if isinstance(payload, Sequence):
                 count = len(payload) if steps is None else steps
+                order = list(range(len(payload)))
+                if shuffle:
+                    # Keras's OrderedEnqueuer shuffles with Python's random module
+                    import random
+
+                    random.shuffle(order)
                 for index in range(count):
-                    yield payload[index % len(payload)]
+                    yield payload[order[index % len(payload)]]
                 payload.on_epoch_end()
                 return
             if steps is None:
@@ -588,7 +598,8 @@ class Model(Network):
                 print(f"Epoch {epoch + 1}/{epochs}")
             if dataset:
                 progbar = Progbar(steps_per_epoch, verbose=verbose, unit_name="step")
-                batches = self._dataset_batches(source, steps_per_epoch)
+                batches = self._dataset_batches(source, steps_per_epoch,
+                                                class_weight=class_weight, shuffle=shuffle)
             else:
                 progbar = Progbar(count, verbose=verbose)
                 batches = self._array_batches(data, batch_size, shuffle)
@@ -714,6 +725,7 @@ class Model(Network):
         return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs,
                         verbose=verbose, callbacks=callbacks, validation_data=validation_data,
                         validation_steps=validation_steps, validation_freq=validation_freq,
+                        class_weight=class_weight, shuffle=shuffle,
                         initial_epoch=initial_epoch)
 
     def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,

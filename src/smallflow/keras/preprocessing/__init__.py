@@ -1,6 +1,7 @@
-"""``tf.keras.preprocessing``: ``sequence.pad_sequences`` and ``text.Tokenizer`` (text data
-for embedding models)."""
+"""``tf.keras.preprocessing``: ``image`` (ImageDataGenerator and image helpers),
+``sequence`` (``pad_sequences``, ``skipgrams``, ``TimeseriesGenerator``) and ``text``
+(``Tokenizer``, ``one_hot``, ``hashing_trick``)."""
 
-from . import sequence, text
+from . import image, sequence, text
 
-__all__ = ["sequence", "text"]
+__all__ = ["image", "sequence", "text"]
