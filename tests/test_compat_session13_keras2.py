@@ -372,3 +372,176 @@ def test_adamax_nadam_steps(name):
 
     np.testing.assert_allclose(got, _numpy_steps(name, start.astype(np.float64), grads_of,
                                                  0.001, 3), rtol=1e-5)
+
+
+# -- RNN(cell), cells, ConvLSTM2D ----------------------------------------------------------------
+def _seeded(seed):
+    init = keras.initializers
+    return {"kernel_initializer": init.glorot_uniform(seed=seed),
+            "recurrent_initializer": init.orthogonal(seed=seed + 1),
+            "bias_initializer": init.RandomUniform(seed=seed + 2)}
+
+
+def _predict(make_layer, x, masked=False):
+    with tf.Graph().as_default():
+        inputs = keras.Input(x.shape[1:])
+        flow = keras.layers.Masking()(inputs) if masked else inputs
+        layer = make_layer()
+        out = layer(flow)
+        model = keras.Model(inputs, out)
+        result = model.predict(x)
+        return (result if isinstance(result, list) else [result]), layer
+
+
+def test_rnn_of_builtin_cells_equals_the_layers():
+    x = np.random.RandomState(0).normal(size=(3, 5, 4)).astype("float32")
+    layers = keras.layers
+    pairs = [(lambda: layers.RNN(layers.LSTMCell(3, **_seeded(1))),
+              lambda: layers.LSTM(3, **_seeded(1))),
+             (lambda: layers.RNN(layers.GRUCell(2, reset_after=True, **_seeded(2)),
+                                 go_backwards=True, return_sequences=True),
+              lambda: layers.GRU(2, reset_after=True, go_backwards=True, return_sequences=True,
+                                 **_seeded(2))),
+             (lambda: layers.RNN(layers.SimpleRNNCell(2, **_seeded(3))),
+              lambda: layers.SimpleRNN(2, **_seeded(3)))]
+    for by_cell, by_layer in pairs:
+        (ours,), cell_layer = _predict(by_cell, x)
+        (theirs,), _ = _predict(by_layer, x)
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+    assert [w.name for w in cell_layer.weights] == [
+        "rnn/simple_rnn_cell/kernel:0", "rnn/simple_rnn_cell/recurrent_kernel:0",
+        "rnn/simple_rnn_cell/bias:0"]
+
+
+def test_stacked_cells_chain_and_return_nested_states():
+    x = np.random.RandomState(1).normal(size=(2, 4, 3)).astype("float32")
+    layers = keras.layers
+    results, layer = _predict(lambda: layers.RNN(
+        [layers.LSTMCell(4, **_seeded(4)), layers.SimpleRNNCell(2, **_seeded(5))],
+        return_state=True), x)
+    output, h, c, last = results
+    assert layer.cell.state_size == ([4, 4], 2)
+    np.testing.assert_allclose(output, last)
+    # the stack equals an LSTM layer feeding a SimpleRNN layer
+    (first, first_h, first_c), _ = _predict(lambda: layers.LSTM(
+        4, return_sequences=True, return_state=True, **_seeded(4)), x)
+    with tf.Graph().as_default():
+        inputs = keras.Input((4, 4))
+        second = keras.Model(inputs, layers.SimpleRNN(2, **_seeded(5))(inputs))
+        expected = second.predict(first)
+    np.testing.assert_allclose(output, expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(h, first_h, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(c, first_c, rtol=1e-5, atol=1e-6)
+
+
+class _MinimalCell(keras.layers.Layer):
+    def __init__(self, units, **kwargs):
+        self.units = units
+        self.state_size = units
+        super().__init__(**kwargs)
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight("kernel", (input_shape[-1], self.units),
+                                      initializer="ones")
+        self.built = True
+
+    def call(self, inputs, states):
+        output = keras.backend.dot(inputs, self.kernel) + states[0]
+        return output, [output]
+
+    def get_config(self):
+        config = super().get_config()
+        config["units"] = self.units
+        return config
+
+
+def test_custom_cell_masking_and_json():
+    x = np.ones((2, 5, 3), np.float32)
+    x[1, 2:] = 0.0  # masked steps keep the running sum
+    (out,), layer = _predict(lambda: keras.layers.RNN(_MinimalCell(2)), x, masked=True)
+    np.testing.assert_allclose(out, [[15.0, 15.0], [6.0, 6.0]])
+    with tf.Graph().as_default():
+        model = keras.Sequential([keras.layers.RNN([_MinimalCell(2), keras.layers.GRUCell(1)],
+                                                   input_shape=(5, 3))])
+        again = keras.models.model_from_json(model.to_json(),
+                                             custom_objects={"_MinimalCell": _MinimalCell})
+        assert [type(c).__name__ for c in again.layers[0].cell.cells] == \
+            ["_MinimalCell", "GRUCell"]
+        with keras.utils.custom_object_scope({"_MinimalCell": _MinimalCell}):
+            rebuilt = keras.Sequential.from_config(model.get_config())
+        assert len(rebuilt.weights) == len(model.weights)
+    with pytest.raises(ValueError, match="`call` method"):
+        keras.layers.RNN(object())
+
+
+def test_conv_lstm2d_step_by_numpy():
+    rng = np.random.RandomState(2)
+    x = rng.normal(size=(2, 3, 5, 4, 2)).astype("float32")
+    with tf.Graph().as_default():
+        layer = keras.layers.ConvLSTM2D(3, (3, 2), padding="same", return_sequences=True,
+                                        recurrent_activation="sigmoid", **_seeded(6))
+        inputs = keras.Input((None, 5, 4, 2))
+        model = keras.Model(inputs, layer(inputs))
+        got = model.predict(x)
+        kernel, recurrent, bias = layer.get_weights()
+    assert layer.name.startswith("conv_lst_m2d")
+
+    def conv_same(a, k):
+        kh, kw = k.shape[:2]
+        top, left = (kh - 1) // 2, (kw - 1) // 2
+        padded = np.pad(a, ((0, 0), (top, kh - 1 - top), (left, kw - 1 - left), (0, 0)))
+        out = np.zeros((*a.shape[:3], k.shape[3]))
+        for i in range(a.shape[1]):
+            for j in range(a.shape[2]):
+                out[:, i, j] = np.einsum("bhwc,hwco->bo", padded[:, i:i + kh, j:j + kw], k)
+        return out
+
+    def sigmoid(v):
+        return 1 / (1 + np.exp(-v))
+
+    h = np.zeros((2, 5, 4, 3))
+    c = np.zeros_like(h)
+    for t in range(3):
+        z = conv_same(x[:, t], kernel) + conv_same(h, recurrent) + bias
+        zi, zf, zc, zo = np.split(z, 4, axis=-1)
+        c = sigmoid(zf) * c + sigmoid(zi) * np.tanh(zc)
+        h = sigmoid(zo) * np.tanh(c)
+        np.testing.assert_allclose(got[:, t], h, rtol=1e-4, atol=1e-5)
+
+
+def test_conv_lstm2d_valid_strides_and_errors():
+    with tf.Graph().as_default():
+        layer = keras.layers.ConvLSTM2D(2, 2, strides=2, return_state=True)
+        out, h, c = layer(keras.Input((4, 7, 6, 1)))
+        assert out.shape.as_list() == [None, 3, 3, 2]
+        assert h.shape.as_list() == c.shape.as_list() == [None, 3, 3, 2]
+        assert [w.shape.as_list() for w in layer.weights] == [[2, 2, 1, 8], [2, 2, 2, 8], [8]]
+        with pytest.raises(ValueError, match="expected ndim=5"):
+            keras.layers.ConvLSTM2D(2, 2)(keras.Input((4, 7, 6)))
+    with pytest.raises(ValueError, match="padding"):
+        keras.layers.ConvLSTM2D(2, 2, padding="full")
+
+
+def test_custom_from_config_is_used():
+    class Scaled(keras.layers.Layer):
+        def __init__(self, factor, **kwargs):
+            super().__init__(**kwargs)
+            self.factor = factor
+
+        def call(self, inputs):
+            return inputs * self.factor
+
+        def get_config(self):
+            config = super().get_config()
+            config["factor"] = {"value": self.factor}
+            return config
+
+        @classmethod
+        def from_config(cls, config):
+            config = dict(config)
+            return cls(config.pop("factor")["value"], **config)
+
+    with tf.Graph().as_default():
+        model = keras.Sequential([Scaled(3.0, input_shape=(2,))])
+        again = keras.models.model_from_json(model.to_json(), custom_objects={"Scaled": Scaled})
+        np.testing.assert_allclose(again.predict(np.ones((1, 2))), [[3.0, 3.0]])

@@ -326,6 +326,15 @@ class Network(Layer):
 
         return model_config(self)["config"]
 
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A new model (new weights) from ``get_config()``'s dictionary."""
+        from .sequential import Sequential
+        from .serialization import model_from_config
+
+        kind = "Sequential" if issubclass(cls, Sequential) else "Model"
+        return model_from_config({"class_name": kind, "config": config}, custom_objects)
+
     def to_json(self, **kwargs):
         from .serialization import to_json
 

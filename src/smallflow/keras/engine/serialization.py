@@ -207,6 +207,16 @@ def layer_from_config(entry, custom_objects=None):
     if "padding" in config and name == "ZeroPadding2D":
         config["padding"] = tuple(tuple(p) if isinstance(p, list) else p
                                   for p in config["padding"])
+    from .base_layer import Layer
+
+    rebuild = getattr(layer_class, "from_config", None)
+    if rebuild is not None and getattr(rebuild, "__func__", None) is not \
+            Layer.from_config.__func__:
+        # As Keras: a class with its own from_config rebuilds itself (nested layers such as
+        # an RNN's cell take the custom objects along).
+        if "custom_objects" in inspect.signature(rebuild).parameters:
+            return rebuild(config, custom_objects=custom_objects)
+        return rebuild(config)
     return layer_class(**config)
 
 

@@ -55,6 +55,7 @@ from .convolutional_3d import (
     ZeroPadding1D,
     ZeroPadding3D,
 )
+from .convolutional_recurrent import ConvLSTM2D
 from .core import (
     Activation,
     ActivityRegularization,
@@ -98,6 +99,7 @@ from .noise import (
 )
 from .normalization import BatchNormalization, LayerNormalization
 from .recurrent import GRU, LSTM, SimpleRNN
+from .recurrent_cells import RNN, GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
 from .wrappers import Bidirectional, TimeDistributed
 
 __all__ = [
@@ -123,4 +125,5 @@ __all__ = [
     "Masking", "AlphaDropout",
     "AdditiveAttention", "Attention", "LayerNormalization", "LocallyConnected1D",
     "LocallyConnected2D", "SpatialDropout3D",
+    "RNN", "GRUCell", "LSTMCell", "SimpleRNNCell", "StackedRNNCells", "ConvLSTM2D",
 ]

@@ -96,9 +96,10 @@ class _RNN(Layer):
         self._masks = (None, None)
         self.stateful = bool(stateful)
         self.states = None  # the state variables of a stateful layer (made on its first call)
-        # TensorFlow's layer owns a cell named like a layer (lstm_cell, lstm_cell_1, ...)
-        # whose weights live under it: lstm/lstm_cell/kernel:0.
-        self._cell_name = backend.unique_object_name(self._cell_prefix)
+        # TensorFlow's layer owns a cell with the fixed name lstm_cell (gru_cell, ...), whose
+        # weights live under the layer's scope: lstm/lstm_cell/kernel:0,
+        # lstm_1/lstm_cell/kernel:0 (not counted against cells a program makes).
+        self._cell_name = self._cell_prefix
 
     def _bias_shape(self):
         return (self._gates * self.units,)
