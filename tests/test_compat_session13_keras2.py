@@ -545,3 +545,64 @@ def test_custom_from_config_is_used():
         model = keras.Sequential([Scaled(3.0, input_shape=(2,))])
         again = keras.models.model_from_json(model.to_json(), custom_objects={"Scaled": Scaled})
         np.testing.assert_allclose(again.predict(np.ones((1, 2))), [[3.0, 3.0]])
+
+
+def test_empty_training_data_is_refused():
+    # Deep Learning with Python 3.5 on a cut dataset: x_train[10000:] was empty
+    with tf.Graph().as_default():
+        model = _model()
+        with pytest.raises(ValueError, match="Empty training data"):
+            model.fit(np.zeros((0, 3), np.float32), np.zeros((0,), np.float32), verbose=0)
+        with pytest.raises(ValueError, match="Empty training data"):
+            model.evaluate(np.zeros((0, 3), np.float32), np.zeros((0,), np.float32), verbose=0)
+
+
+# -- HDF5: optimizer state and per-output metrics ------------------------------------------------
+@pytest.mark.parametrize("optimizer", ["adam", "rmsprop", "nadam", "adadelta"])
+def test_h5_keeps_optimizer_state(tmp_path, optimizer):
+    pytest.importorskip("h5py")
+    rng = np.random.RandomState(0)
+    x = rng.normal(size=(32, 4)).astype("float32")
+    y = x[:, :1] * 2.0
+    path = str(tmp_path / "m.h5")
+    with tf.Graph().as_default():
+        model = keras.Sequential([keras.layers.Dense(3, input_shape=(4,)), keras.layers.Dense(1)])
+        model.compile(optimizer, "mse")
+        model.fit(x, y, batch_size=8, epochs=2, verbose=0, shuffle=False)
+        model.save(path)
+        names = model.optimizer.weight_names()
+        assert names[0].endswith("/iter:0")
+        assert len(names) == len(model.optimizer.get_weights())
+        going_on = model.fit(x, y, batch_size=8, epochs=1, verbose=0, shuffle=False)
+    with tf.Graph().as_default():
+        again = keras.models.load_model(path)
+        assert int(again.optimizer.get_weights()[0]) == 8
+        resumed = again.fit(x, y, batch_size=8, epochs=1, verbose=0, shuffle=False)
+    np.testing.assert_allclose(resumed.history["loss"], going_on.history["loss"], rtol=1e-5)
+
+
+def test_h5_multi_output_metrics_dict(tmp_path):
+    pytest.importorskip("h5py")
+    with tf.Graph().as_default():
+        inputs = keras.Input((3,))
+        a = keras.layers.Dense(1, activation="sigmoid", name="a")(inputs)
+        b = keras.layers.Dense(2, activation="softmax", name="b")(inputs)
+        model = keras.Model(inputs, [a, b])
+        model.compile("sgd", {"a": "binary_crossentropy", "b": "categorical_crossentropy"},
+                      metrics={"a": "accuracy", "b": ["acc", "mae"]})
+        model.save(str(tmp_path / "m.h5"))
+        names = model.metrics_names
+    with tf.Graph().as_default():
+        again = keras.models.load_model(str(tmp_path / "m.h5"))
+        assert again.metrics_names == names == [
+            "loss", "a_loss", "b_loss", "a_acc", "b_acc", "b_mean_absolute_error"]
+
+
+def test_optimizer_set_weights_checks():
+    with tf.Graph().as_default():
+        model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])
+        model.compile("adam", "mse")
+        assert model.optimizer.get_weights() == []
+        model.fit(np.zeros((4, 2)), np.zeros((4, 1)), verbose=0)
+        with pytest.raises(ValueError, match="does not match the number of weights"):
+            model.optimizer.set_weights([0])

@@ -11,6 +11,8 @@ LearningRateScheduler callback change it between steps; ``decay`` divides it by
 ``compile`` also accepts any ``tf.train`` optimizer.
 """
 
+import numpy as np
+
 from ..graph import get_default_graph, name_scope
 from ..ops import clip_ops, math_ops
 from ..train import adagrad as _adagrad
@@ -83,9 +85,71 @@ class Optimizer:
             clipped.append((grad, var))
         return clipped
 
+    # (Keras's slot name, the tf.train optimizer's slot name), in Keras's order
+    def _slot_names(self):
+        return ()
+
+    @property
+    def weights(self):
+        """TF 1.x Keras's optimizer weights: ``iterations``, then each slot kind over every
+        parameter (Adam: all ``m``, then all ``v``); empty before the first training step is
+        built."""
+        built = self.__dict__.get("_built")
+        if built is None:
+            return []
+        optimizer, params = built
+        slots = [optimizer.get_slot(var, tf_name) for _, tf_name in self._slot_names()
+                 for var in params]
+        extra = [optimizer._get_non_slot_variable(name) for name in self._non_slot_names]
+        return [self.iterations, *extra, *[slot for slot in slots if slot is not None]]
+
+    _non_slot_names = ()  # per-optimizer variables saved after iterations (Nadam's cache)
+
+    def weight_names(self):
+        """The names TensorFlow's Keras gives ``weights`` in an HDF5 file."""
+        built = self.__dict__.get("_built")
+        if built is None:
+            return []
+        names = [f"{self._name}/iter:0"]
+        names += [f"{self._name}/{name}:0" for name in self._non_slot_names]
+        for keras_name, _ in self._slot_names():
+            names += [f"{self._name}/{var.op.name}/{keras_name}:0" for var in built[1]]
+        return names
+
+    def get_weights(self):
+        from . import backend
+
+        return backend.batch_get_value(self.weights)
+
+    def set_weights(self, weights):
+        """Restore ``get_weights()`` values (a model's training must have been built)."""
+        from . import backend
+
+        params = self.weights
+        if len(params) != len(weights):
+            raise ValueError(f"Length of the specified weight list ({len(weights)}) does not "
+                             f"match the number of weights of the optimizer ({len(params)})")
+        pairs = []
+        for variable, value in zip(params, weights):
+            value = np.asarray(value)
+            if tuple(variable.shape.as_list()) != value.shape:
+                raise ValueError(f"Optimizer weight shape {tuple(variable.shape.as_list())} "
+                                 f"not compatible with provided weight shape {value.shape}")
+            pairs.append((variable, value))
+        # tf.train's Adam keeps beta powers: after t steps they are beta^(t + 1)
+        optimizer = self._built[0]
+        if hasattr(optimizer, "_get_beta_accumulators"):
+            steps = int(np.asarray(weights[0]))
+            powers = optimizer._get_beta_accumulators()
+            for power, beta in zip(powers, (optimizer._beta1, optimizer._beta2)):
+                if power is not None:
+                    pairs.append((power, np.float32(beta) ** (steps + 1)))
+        backend.batch_set_value(pairs)
+
     def get_updates(self, loss, params):
         """The update ops for ``params`` (Keras's name for minimize), counting iterations."""
         optimizer = self._tf_optimizer(self._lr_tensor())
+        self._built = (optimizer, list(params))
         grads_and_vars = self._clip(optimizer.compute_gradients(loss, var_list=params))
         if all(grad is None for grad, _ in grads_and_vars):
             raise ValueError("No gradients provided for any variable: "
@@ -121,6 +185,9 @@ class Optimizer:
 class SGD(Optimizer):
     """Gradient descent, with ``momentum`` (and ``nesterov``) when given."""
 
+    def _slot_names(self):
+        return (("momentum", "momentum"),) if self.momentum or self.nesterov else ()
+
     _default_name = "SGD"
     _config_keys = ("momentum", "nesterov")
 
@@ -138,6 +205,10 @@ class SGD(Optimizer):
 
 class Adam(Optimizer):
     _default_name = "Adam"
+
+    def _slot_names(self):
+        return (("m", "m"), ("v", "v"))
+
     _config_keys = ("beta_1", "beta_2", "epsilon")
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
@@ -164,6 +235,11 @@ class _ZeroStartRMSProp(_rmsprop.RMSPropOptimizer):
 
 class RMSprop(Optimizer):
     _default_name = "RMSprop"
+
+    def _slot_names(self):
+        return (("rms", "rms"), *((("momentum", "momentum"),) if self.momentum else ()),
+                *((("mg", "mg"),) if self.centered else ()))
+
     _config_keys = ("rho", "momentum", "epsilon", "centered")
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
@@ -178,6 +254,10 @@ class RMSprop(Optimizer):
 
 class Adagrad(Optimizer):
     _default_name = "Adagrad"
+
+    def _slot_names(self):
+        return (("accumulator", "accumulator"),)
+
     _config_keys = ("initial_accumulator_value", "epsilon")
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
@@ -192,6 +272,10 @@ class Adagrad(Optimizer):
 
 class Adadelta(Optimizer):
     _default_name = "Adadelta"
+
+    def _slot_names(self):
+        return (("accum_grad", "accum"), ("accum_var", "accum_update"))
+
     _config_keys = ("rho", "epsilon")
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name="Adadelta", **kwargs):
@@ -280,6 +364,9 @@ class _NadamUpdate(_StepCounted):
 
 
 class Adamax(Optimizer):
+    def _slot_names(self):
+        return (("m", "m"), ("v", "v"))
+
     """AdaMax (Adam with the infinity norm), TF 1.x Keras's defaults."""
 
     _default_name = "Adamax"
@@ -296,6 +383,11 @@ class Adamax(Optimizer):
 
 
 class Nadam(Optimizer):
+    _non_slot_names = ("momentum_cache",)
+
+    def _slot_names(self):
+        return (("m", "m"), ("v", "v"))
+
     """Adam with Nesterov momentum (Dozat), TF 1.x Keras's defaults."""
 
     _default_name = "Nadam"

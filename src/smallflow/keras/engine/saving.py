@@ -9,6 +9,8 @@ with ``tf.train.list_variables`` and matched to layers by position.
 
 import os
 
+import numpy as np
+
 from ...graph import executing_eagerly
 from .. import backend
 
@@ -128,17 +130,25 @@ def _load_hdf5_weights(model, filepath):
         _read_weights(model, file.get("model_weights", file))
 
 
+def _names(value):
+    """Losses and metrics as Keras writes them: names, in the structure given (a dict per
+    output name, lists, or one entry)."""
+    if isinstance(value, dict):
+        return {key: _names(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_names(item) for item in value]
+    if value is None or isinstance(value, str):
+        return value
+    return getattr(value, "__name__", None) or getattr(value, "name", None)
+
+
 def _training_config(model):
     if model.optimizer is None:
         return None
     optimizer = model.optimizer
     config = {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
     loss, metrics, loss_weights, _ = model._compile_args
-    if not isinstance(loss, str | dict | list):
-        loss = getattr(loss, "__name__", None) or getattr(loss, "name", None)
-    metrics = [m if isinstance(m, str) else getattr(m, "__name__", getattr(m, "name", None))
-               for m in metrics]
-    return {"optimizer_config": config, "loss": loss, "metrics": metrics,
+    return {"optimizer_config": config, "loss": _names(loss), "metrics": _names(metrics),
             "loss_weights": loss_weights, "sample_weight_mode": None,
             "weighted_metrics": None}
 
@@ -162,13 +172,21 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True, save_for
         if training is not None:
             file.attrs["training_config"] = json.dumps(training, default=str).encode()
         _write_weights(model, file.create_group("model_weights"))
+        optimizer = getattr(model, "optimizer", None)
+        if include_optimizer and optimizer is not None and getattr(optimizer, "weights", None):
+            # TF 1.x's layout: the optimizer's weights (iterations, slots) in its own group
+            group = file.create_group("optimizer_weights")
+            names = optimizer.weight_names()
+            group.attrs["weight_names"] = [name.encode() for name in names]
+            for name, value in zip(names, optimizer.get_weights()):
+                group.create_dataset(name, data=value)
     os.replace(temp, filepath)
 
 
 def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Keras's name
     """A model rebuilt from an HDF5 file written by ``model.save`` (ours or TensorFlow's
-    Keras): its layers, weights and, with ``compile``, its optimizer, loss and metrics (the
-    optimizer's own state, such as Adam's moments, starts again)."""
+    Keras): its layers, weights and, with ``compile``, its optimizer, loss and metrics, and
+    the optimizer's saved state (iterations, Adam's moments, ...) when the file has it."""
     import json
 
     from .. import optimizers
@@ -206,14 +224,39 @@ def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Ker
 
             known = {**get_custom_objects(), **(custom_objects or {})}
             loss = training["loss"]
-            loss = known.get(loss, loss) if isinstance(loss, str) else loss
+            loss = training["loss"]
+            if isinstance(loss, dict):
+                loss = {key: known.get(item, item) for key, item in loss.items()}
+            elif isinstance(loss, list):
+                loss = [known.get(item, item) for item in loss]
+            else:
+                loss = known.get(loss, loss)
             model.compile(optimizer=optimizer_class(**settings), loss=loss,
                           metrics=_flat_metrics(training.get("metrics")),
                           loss_weights=training.get("loss_weights"))
+            if "optimizer_weights" in file:
+                _restore_optimizer(model, file["optimizer_weights"], text)
     return model
 
 
+def _restore_optimizer(model, group, text):
+    """The optimizer's saved state (iterations, slots such as Adam's moments), set once the
+    training step exists, as TF 1.x's load_model does."""
+    import warnings
+
+    names = [text(name) for name in group.attrs["weight_names"]]
+    values = [np.asarray(group[name]) for name in names]
+    model._function("train")
+    try:
+        model.optimizer.set_weights(values)
+    except ValueError:
+        warnings.warn("Error in loading the saved optimizer state. As a result, your model is "
+                      "starting with a freshly initialized optimizer.", UserWarning,
+                      stacklevel=3)
+
+
 def _flat_metrics(metrics):
-    if isinstance(metrics, list) and metrics and isinstance(metrics[0], list):
+    # TensorFlow 2 writes one list per output: a single output's list is the list itself
+    if isinstance(metrics, list) and len(metrics) == 1 and isinstance(metrics[0], list):
         return metrics[0]
     return metrics or []

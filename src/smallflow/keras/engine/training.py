@@ -620,6 +620,8 @@ class Model(Network):
                                                   self._read(totals, seen, steps))))
                 if self.stop_training:
                     break
+            if not dataset and steps == 0:
+                raise ValueError("Empty training data.")  # TF 1.x's aggregator, epoch end
             epoch_logs = dict(zip(self.metrics_names, self._read(totals, seen, steps)))
             if validation is not None and (epoch + 1) % validation_freq == 0:
                 results = self._evaluate_source(validation, batch_size)
@@ -651,6 +653,8 @@ class Model(Network):
             seen += size
             steps += 1
             progbar.update(seen, list(zip(self.metrics_names, self._read(totals, seen, steps))))
+        if count == 0:
+            raise ValueError("Empty training data.")  # TF 1.x's message for any empty loop
         if count is None and verbose:
             progbar.update(seen, list(zip(self.metrics_names, self._read(totals, seen, steps))),
                            finalize=True)
