@@ -1043,3 +1043,9 @@ EXTRA += session13_grads_cases()
 from cases_session13_lead import SESSION13_LEAD_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION13_LEAD_CASES
+
+# session 13 (helper contrib2): tf.contrib.gan's losses and scores against the tf.losses /
+# tf.linalg formulas TFGAN wrote them with.
+from cases_session13_contrib2 import SESSION13_CONTRIB2_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION13_CONTRIB2_CASES

@@ -19,6 +19,7 @@ from . import (
     factorization,
     feature_column,
     framework,
+    gan,
     image,
     keras,
     layers,
@@ -47,7 +48,7 @@ from ._missing import missing_attribute
 
 __all__ = ["autograph", "compiler", "crf", "cudnn_rnn", "data", "distribute",
            "distributions", "eager", "estimator", "factorization", "feature_column",
-           "framework", "image", "keras", "layers", "learn", "legacy_seq2seq", "lookup",
+           "framework", "gan", "image", "keras", "layers", "learn", "legacy_seq2seq", "lookup",
            "losses", "metrics", "mixed_precision", "nn", "opt", "predictor", "rnn",
            "seq2seq", "signal", "slim", "sparsemax", "stateless", "summary",
            "tensorboard", "tpu", "training", "util"]
