@@ -32,7 +32,7 @@ from ._missing import missing_attribute
 from .framework import add_arg_scope
 
 __all__ = [
-    "bias_add", "dense_to_sparse", "recompute_grad", "separable_conv2d",
+    "bias_add", "dense_to_sparse", "linear", "recompute_grad", "separable_conv2d",
     "separable_convolution2d", "spatial_softmax", "utils",
     # summaries (layers_summaries.py)
     "summarize_activation", "summarize_activations", "summarize_biases", "summarize_collection",
@@ -737,6 +737,7 @@ from . import layers_utils as utils  # noqa: E402 - contrib.layers.utils (slim.u
 from .layers_extra import (  # noqa: E402
     bias_add,
     dense_to_sparse,
+    linear,
     maxout,
     recompute_grad,
     separable_conv2d,

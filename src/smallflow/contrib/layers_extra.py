@@ -219,3 +219,13 @@ def recompute_grad(fn, use_data_dep=None, tupleize_grads=False):
         return fn(*args, **kwargs)
 
     return wrapped
+
+
+def linear(inputs, num_outputs, **kwargs):
+    """``fully_connected`` with ``activation_fn=None`` unless given (TF 1.x's
+    ``contrib.layers.linear``, a partial of it); open arg scopes of ``fully_connected`` set
+    its other defaults."""
+    from .layers import fully_connected
+
+    kwargs.setdefault("activation_fn", None)
+    return fully_connected(inputs, num_outputs, **kwargs)
