@@ -174,8 +174,10 @@ class LoggingTensorHook(SessionRunHook):
         if every_n_iter is not None and every_n_iter <= 0:
             raise ValueError(f"invalid every_n_iter={every_n_iter}.")
         if not isinstance(tensors, dict):
+            # As TensorFlow: each item (a name or a Tensor) is its own tag, so a Tensor is
+            # logged as ``Tensor("name:0", ...) = value``.
             self._tag_order = list(tensors)
-            tensors = {item if isinstance(item, str) else item.name: item for item in tensors}
+            tensors = {item: item for item in tensors}
         else:
             self._tag_order = sorted(tensors)
         self._tensors = tensors
