@@ -2,8 +2,12 @@
 ``tf.contrib.layers.linear`` and a LoggingTensorHook given a list of Tensors."""
 
 import logging
+import os
+import subprocess
+import sys
 
 import numpy as np
+import pytest
 
 import smallflow as tf
 
@@ -35,3 +39,26 @@ def test_contrib_layers_linear_is_fully_connected_without_activation():
     np.testing.assert_allclose(got_relu, [[0.0]])
     assert [v.op.name for v in tf.trainable_variables()][:2] == [
         "fully_connected/weights", "fully_connected/biases"]
+
+
+def test_app_run_parses_flags_defined_with_absl(tmp_path):
+    # TF 1.x's tf.flags is absl's module, so research/gan/mnist_estimator's flags (defined with
+    # `from absl import flags`) are parsed by tf.app.run.
+    pytest.importorskip("absl")
+    script = tmp_path / "prog.py"
+    script.write_text(
+        "from absl import flags\n"
+        "import smallflow as tf\n"
+        "flags.DEFINE_integer('n', 1, 'a number')\n"
+        "tf.flags.DEFINE_string('s', 'x', 'a string')\n"
+        "def main(argv):\n"
+        "    print(flags.FLAGS.n, tf.flags.FLAGS.s, argv[1:])\n"
+        "tf.app.run(main)\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    ok = subprocess.run([sys.executable, str(script), "--n=5", "--s=y", "extra"],
+                        capture_output=True, text=True, env=env, timeout=300)
+    assert ok.stdout.split() == ["5", "y", "['extra']"], ok.stderr
+    bad = subprocess.run([sys.executable, str(script), "--n=notint"], capture_output=True,
+                         text=True, env=env, timeout=300)
+    assert bad.returncode == 1
+    assert "FATAL Flags parsing error: flag --n=notint" in bad.stderr

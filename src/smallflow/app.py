@@ -73,11 +73,28 @@ def run(main=None, argv=None):
     _define_help_flags()
     try:
         remaining = flags.FLAGS(args, known_only=True)
+        remaining = _parse_absl_flags(remaining)
     except flags.Error as error:
         sys.stderr.write(f"FATAL Flags parsing error: {error}\n")
         sys.stderr.write("Pass --helpshort or --helpfull to see help on flags.\n")
         sys.exit(1)
     sys.exit(main(remaining))
+
+
+def _parse_absl_flags(args):
+    """Parse the flags a program defined with absl itself (``from absl import flags``).
+
+    In TensorFlow 1.x ``tf.flags`` is absl's flags module, so ``tf.app.run`` parses flags
+    defined either way; smallflow has its own, so absl's (when the program imported absl)
+    are parsed here from what smallflow's left over.
+    """
+    absl_flags = sys.modules.get("absl.flags")
+    if absl_flags is None or absl_flags.FLAGS.is_parsed():
+        return args
+    try:
+        return absl_flags.FLAGS(args, known_only=True)
+    except absl_flags.Error as error:
+        raise flags.Error(str(error)) from None
 
 
 __all__ = ["flags", "run"]
