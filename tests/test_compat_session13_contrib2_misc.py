@@ -18,9 +18,9 @@ def test_logging_tensor_hook_tags_tensors_by_themselves(caplog):
     status = tf.string_join(["a", "b"], name="status")
     hook = tf.train.LoggingTensorHook([status, x, "x"], every_n_iter=1)
     step = tf.train.get_or_create_global_step()
-    with caplog.at_level(logging.INFO, logger="smallflow"):
-        with tf.train.MonitoredSession(hooks=[hook]) as sess:
-            sess.run(step)
+    with caplog.at_level(logging.INFO, logger="smallflow"), \
+            tf.train.MonitoredSession(hooks=[hook]) as sess:
+        sess.run(step)
     assert ("Tensor(\"status:0\", shape=(), dtype=string) = b'ab', "
             "Tensor(\"x:0\", shape=(), dtype=float32) = 3.5, x = 3.5") in caplog.messages
 
