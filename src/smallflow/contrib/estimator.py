@@ -4,8 +4,9 @@
 norm before they are applied (Google's Machine Learning Crash Course wraps every optimizer
 in it); ``add_metrics`` and ``forward_features`` make a new Estimator around an existing
 one's ``model_fn``; the early-stopping hooks and ``read_eval_metrics`` are those of
-``tf.estimator.experimental``. The heads, ``RNNClassifier``, ``replicate_model_fn`` and the
-boosted trees are not provided: naming them raises an AttributeError that says so.
+``tf.estimator.experimental``; the heads (``estimator_heads.py``), ``replicate_model_fn`` on one
+tower and the logit_fn builders (``estimator_replicate.py``). ``RNNClassifier`` and the boosted
+trees are not provided: naming them raises an AttributeError that says so.
 """
 
 from ..estimator.early_stopping import (
@@ -22,9 +23,28 @@ from ..ops import clip_ops, sparse_ops
 from ..ops.sparse_tensor import SparseTensor
 from ..train.optimizer import Optimizer, WrapperSlots
 from ._missing import missing_attribute
+from .estimator_heads import (
+    binary_classification_head,
+    logistic_regression_head,
+    multi_class_head,
+    multi_head,
+    multi_label_head,
+    poisson_regression_head,
+    regression_head,
+)
+from .estimator_replicate import (
+    TowerOptimizer,
+    call_logit_fn,
+    dnn_logit_fn_builder,
+    linear_logit_fn_builder,
+    replicate_model_fn,
+)
 
-__all__ = ["add_metrics", "clip_gradients_by_norm", "forward_features",
-           "make_early_stopping_hook", "read_eval_metrics", "stop_if_higher_hook",
+__all__ = ["TowerOptimizer", "add_metrics", "binary_classification_head", "call_logit_fn",
+           "clip_gradients_by_norm", "dnn_logit_fn_builder", "forward_features",
+           "linear_logit_fn_builder", "logistic_regression_head", "make_early_stopping_hook",
+           "multi_class_head", "multi_head", "multi_label_head", "poisson_regression_head",
+           "read_eval_metrics", "regression_head", "replicate_model_fn", "stop_if_higher_hook",
            "stop_if_lower_hook", "stop_if_no_decrease_hook", "stop_if_no_increase_hook"]
 
 
