@@ -192,6 +192,12 @@ def test_stargan_model_and_loss():
 
     model = tfgan.stargan_model(generator, critic, images, labels)
     assert model.generated_data_domain_target.shape.as_list() == [4, 3]
+    before = len(tf.trainable_variables())
+    tfgan.eval.add_stargan_image_summaries(model, num_images=2, display_diffs=True)
+    assert len(tf.trainable_variables()) == before
+    (image_summary,) = tf.get_collection(tf.GraphKeys.SUMMARIES)
+    # per image: itself, 3 translations, a blank and 3 differences, 4 to a row
+    assert image_summary.op.inputs[-1].shape.as_list() == [2, 8, 16, 1]
     loss = tfgan.stargan_loss(model, add_summaries=False)
     g, d = _run([loss.generator_loss, loss.discriminator_loss], init=True)
     assert np.isfinite(g)

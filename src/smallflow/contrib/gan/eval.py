@@ -31,11 +31,12 @@ from ...ops import (
     nn_ops,
     selection_ops,
 )
+from ...variable_scope import variable_scope
 from .namedtuples import CycleGANModel
 
 __all__ = ["add_cyclegan_image_summaries", "add_gan_model_image_summaries",
            "add_gan_model_summaries", "add_image_comparison_summaries",
-           "add_regularization_loss_summaries", "classifier_score",
+           "add_regularization_loss_summaries", "add_stargan_image_summaries", "classifier_score",
            "classifier_score_from_logits",
            "diagonal_only_frechet_classifier_distance_from_activations",
            "frechet_classifier_distance", "frechet_classifier_distance_from_activations",
@@ -366,6 +367,34 @@ def add_cyclegan_image_summaries(cyclegan_model):
         comparison(cyclegan_model.model_y2x, cyclegan_model.reconstructed_y)
 
 
+def add_stargan_image_summaries(stargan_model, num_images=2, display_diffs=False):
+    """One image summary per input image (the first ``num_images``): the image followed by
+    its translation to every domain (and, with ``display_diffs``, a row of blank then
+    translation-minus-image)."""
+    data = stargan_model.input_data
+    _assert_is_image(data, "input_data")
+    labels = stargan_model.input_data_domain_label
+    if labels.shape.ndims != 2 or labels.shape.as_list()[1] is None:
+        raise ValueError(f"input_data_domain_label must have rank 2 with a known number of "
+                         f"domains; got {labels.shape}")
+    num_domains = labels.shape.as_list()[-1]
+    targets = array_ops.one_hot(list(range(num_domains)), num_domains)
+    mosaics = []
+    # TFGAN builds each mosaic inside a map_fn; a loop over the first images builds the
+    # same pictures.
+    for image in join_split_ops.unstack(data[:num_images]):
+        tiled = array_ops.tile(array_ops.expand_dims(image, 0), [num_domains, 1, 1, 1])
+        with variable_scope(stargan_model.generator_scope, reuse=True):
+            generated = stargan_model.generator_fn(tiled, targets)
+        tiles = [image] + join_split_ops.unstack(generated)
+        if display_diffs:
+            tiles.append(array_ops.zeros_like(image))
+            tiles.extend(join_split_ops.unstack(generated - tiled))
+        mosaics.append(array_ops.squeeze(image_reshaper(tiles, num_cols=num_domains + 1), 0))
+    summary.image("stargan_image_generation", array_ops.stack(mosaics),
+                  max_outputs=num_images)
+
+
 def add_gan_model_summaries(gan_model):
     """Histograms of the generator's and the discriminator's variables."""
     if isinstance(gan_model, CycleGANModel):
@@ -385,8 +414,10 @@ def add_gan_model_summaries(gan_model):
 def add_regularization_loss_summaries(gan_model):
     """Scalar summaries of each network's regularization loss."""
     if isinstance(gan_model, CycleGANModel):
-        add_regularization_loss_summaries(gan_model.model_x2y)
-        add_regularization_loss_summaries(gan_model.model_y2x)
+        with name_scope("cyclegan_x2y_regularization_loss_summaries"):
+            add_regularization_loss_summaries(gan_model.model_x2y)
+        with name_scope("cyclegan_y2x_regularization_loss_summaries"):
+            add_regularization_loss_summaries(gan_model.model_y2x)
         return
     if gan_model.generator_scope:
         summary.scalar("generator_regularization_loss",
