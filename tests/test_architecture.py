@@ -114,7 +114,7 @@ LAYERS = [
                      "python._public", "python.framework", "python.ops", "python.layers",
                      "python.platform", "python.data", "python.client", "python.eager",
                      "python.training", "python.summary", "python.util", "python.compat",
-                     "python.tf2",
+                     "python.tf2", "python.lib", "python.keras",
                      "training_summaries",
                      "onnx",
                      "evaluation"]),

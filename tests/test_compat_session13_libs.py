@@ -220,3 +220,127 @@ def test_a_graph_variable_is_true_and_its_value_tensor_refuses_bool():
     assert step
     with pytest.raises(TypeError, match="as a Python `bool` is not allowed"):
         bool(step.value())
+
+
+# -- tf_slim's imports: metrics helpers, weights, squeezing, evaluation, files -------------
+
+def test_remove_squeezable_dimensions_as_tensorflow():
+    from smallflow.python.ops import confusion_matrix as cm
+
+    cases = [(([4], [4, 1], 0), ([4], [4])), (([4, 1], [4], 0), ([4], [4])),
+             (([4, 3], [4, 3, 1], 0), ([4, 3], [4, 3])), (([4, 3], [4, 3], 0), ([4, 3], [4, 3])),
+             (([4], [4, 1], 1), ([4], [4, 1]))]
+    for (l_shape, p_shape, diff), expected in cases:
+        labels, predictions = cm.remove_squeezable_dimensions(tf.zeros(l_shape),
+                                                              tf.zeros(p_shape), diff)
+        assert (labels.shape.as_list(), predictions.shape.as_list()) == expected
+    assert cm.confusion_matrix is tf.confusion_matrix
+
+
+def test_broadcast_weights_and_their_errors():
+    from smallflow.python.ops import weights_broadcast_ops as w
+
+    weights = w.broadcast_weights(tf.constant([[1.0], [2.0]]), tf.zeros([2, 3]))
+    with tf.Session() as sess:
+        np_weights = sess.run(weights)
+    assert np_weights.tolist() == [[1.0] * 3, [2.0] * 3]
+    with pytest.raises(ValueError, match="Mismatch at dim 1"):
+        w.broadcast_weights(tf.zeros([2, 2]), tf.zeros([2, 3]))
+    with pytest.raises(ValueError, match="values.rank=2. weights.rank=1"):
+        w.broadcast_weights(tf.zeros([3]), tf.zeros([2, 3]))
+    scalar = tf.constant(2.0)
+    assert w.broadcast_weights(scalar, tf.zeros([2])).shape.as_list() == [2]
+
+
+def test_metrics_impl_helpers():
+    from smallflow.python.ops import metrics_impl as mi
+
+    variable = mi.metric_variable([2], tf.float32, name="mv")
+    assert variable.name == "mv:0"
+    assert tf.get_collection(tf.GraphKeys.METRIC_VARIABLES) == [variable]
+    assert variable in tf.local_variables()
+    assert variable not in tf.trainable_variables()
+    values, updates = mi._confusion_matrix_at_thresholds(
+        tf.constant([1, 0, 1, 0]), tf.constant([0.9, 0.8, 0.2, 0.1]), [0.5])
+    with pytest.raises(ValueError, match="Invalid key: xx"):
+        mi._confusion_matrix_at_thresholds(tf.constant([1]), tf.constant([0.5]), [0.5],
+                                           includes=("xx",))
+    predictions, labels, weights = mi._remove_squeezable_dimensions(
+        tf.zeros([4, 3]), tf.zeros([4, 3]), tf.zeros([4]))
+    assert weights.shape.as_list() == [4, 1]
+    predictions, labels, weights = mi._remove_squeezable_dimensions(
+        tf.zeros([4, 1]), tf.zeros([4]), tf.zeros([4]))
+    assert (predictions.shape.as_list(), weights.shape.as_list()) == ([4], [4])
+    ratio = mi._safe_scalar_div(tf.constant(3.0), tf.constant(0.0), "ratio")
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        sess.run(updates)
+        counts = sess.run(values)
+        assert sess.run(ratio) == 0.0
+    assert {key: value.tolist() for key, value in counts.items()} == {
+        "tp": [1.0], "fn": [1.0], "tn": [1.0], "fp": [1.0]}
+    assert mi.accuracy is tf.metrics.accuracy
+
+
+def test_more_python_paths_tf_slim_imports():
+    from smallflow.contrib import training_evaluation
+    from smallflow.python.framework import device_spec
+    from smallflow.python.keras.engine import input_spec
+    from smallflow.python.lib.io import file_io
+    from smallflow.python.ops import control_flow_util, custom_gradient, histogram_ops
+    from smallflow.python.training import evaluation
+    from smallflow.python.util import deprecation
+
+    assert device_spec.DeviceSpecV1 is tf.DeviceSpec
+    assert input_spec.InputSpec is tf.layers.InputSpec
+    assert custom_gradient.custom_gradient is tf.custom_gradient
+    assert histogram_ops.histogram_fixed_width is tf.histogram_fixed_width
+    assert control_flow_util.GraphOrParentsInXlaContext(tf.get_default_graph()) is False
+    assert evaluation._evaluate_once is training_evaluation.evaluate_once
+    assert evaluation._StopAfterNEvalsHook is training_evaluation.StopAfterNEvalsHook
+    assert deprecation.deprecated_argument_lookup("new", None, "old", 3) == 3
+    with pytest.raises(ValueError, match="Cannot specify both 'old' and 'new'"):
+        deprecation.deprecated_argument_lookup("new", 1, "old", 3)
+    assert file_io.file_exists is tf.gfile.Exists
+
+
+def test_file_io_writes_and_reads(tmp_path):
+    from smallflow.python.lib.io import file_io
+
+    path = str(tmp_path / "a.txt")
+    file_io.write_string_to_file(path, "hello")
+    assert file_io.read_file_to_string(path) == "hello"
+    file_io.atomic_write_string_to_file(path, "again")
+    assert file_io.read_file_to_string(path, binary_mode=True) == b"again"
+    assert sorted(file_io.list_directory(str(tmp_path))) == ["a.txt"]
+
+
+def test_tensor_shape_rank_bounds():
+    shape = tf.TensorShape([2, 3])
+    assert shape.with_rank_at_most(2) is shape
+    assert shape.with_rank_at_least(1) is shape
+    with pytest.raises(ValueError, match=r"Shape \(2, 3\) must have rank at most 1"):
+        shape.with_rank_at_most(1)
+    with pytest.raises(ValueError, match=r"Shape \(2, 3\) must have rank at least 3"):
+        shape.with_rank_at_least(3)
+    assert tf.TensorShape(None).with_rank_at_most(1).ndims is None
+
+
+def test_get_graph_from_inputs():
+    from smallflow.python.framework import ops
+
+    g1, g2 = tf.Graph(), tf.Graph()
+    with g1.as_default():
+        a = tf.constant(1.0)
+        v = tf.Variable(1.0)
+    with g2.as_default():
+        b = tf.constant(2.0)
+    assert ops._get_graph_from_inputs([a, v, 3.0]) is g1
+    assert ops._get_graph_from_inputs([]) is tf.get_default_graph()
+    assert ops._get_graph_from_inputs([], graph=g2) is g2
+    with pytest.raises(ValueError, match="must be from the same graph as"):
+        ops._get_graph_from_inputs([a, b])
+    with pytest.raises(ValueError, match="is not from the passed-in graph"):
+        ops._get_graph_from_inputs([a], graph=g2)
+    with pytest.raises(TypeError, match="Input graph needs to be a Graph"):
+        ops._get_graph_from_inputs([a], graph="g")

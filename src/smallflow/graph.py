@@ -847,6 +847,9 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
         # TensorFlow's conversion of any object does (iris_data.py feeds Series to
         # Dataset.from_tensor_slices).
         return convert_to_tensor(np.asarray(value), dtype, name, preferred_dtype, dtype_hint)
+    if value is None:
+        # TensorFlow's message (a ValueError, which callers such as tf_slim's losses test)
+        raise ValueError("None values not supported.")
     raise TypeError(
         f"Failed to convert object of type {type(value)} to Tensor. Contents: {value!r}. "
         "Consider casting elements to a supported type."

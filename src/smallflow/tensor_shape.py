@@ -177,6 +177,18 @@ class TensorShape:
         self.assert_has_rank(rank)
         return self
 
+    def with_rank_at_least(self, rank):
+        """This shape, checked to have at least ``rank`` dimensions (unknown passes)."""
+        if self._dims is not None and len(self._dims) < rank:
+            raise ValueError(f"Shape {self} must have rank at least {rank}")
+        return self
+
+    def with_rank_at_most(self, rank):
+        """This shape, checked to have at most ``rank`` dimensions (unknown passes)."""
+        if self._dims is not None and len(self._dims) > rank:
+            raise ValueError(f"Shape {self} must have rank at most {rank}")
+        return self
+
     def concatenate(self, other):
         other = as_shape(other)
         if self._dims is None or other._dims is None:

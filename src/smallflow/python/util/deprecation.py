@@ -215,6 +215,21 @@ def deprecated_endpoints(*args):
     return decorate
 
 
+def deprecated_argument_lookup(new_name, new_value, old_name, old_value):
+    """The value given under the argument's old or new name (not both)."""
+    if old_value is not None:
+        if new_value is not None:
+            raise ValueError(f"Cannot specify both '{old_name}' and '{new_name}'")
+        return old_value
+    return new_value
+
+
+def rewrite_argument_docstring(old_doc, old_argument, new_argument):
+    """``old_doc`` with the argument renamed (as ``arg:`` and as ``` `arg` ```)."""
+    return old_doc.replace(f"`{old_argument}`", f"`{new_argument}`").replace(
+        f"{old_argument}:", f"{new_argument}:")
+
+
 @contextlib.contextmanager
 def silence():
     """No deprecation warnings inside the block."""
@@ -228,4 +243,5 @@ def silence():
 
 
 __all__ = ["DeprecatedNamespace", "deprecated", "deprecated_alias", "deprecated_arg_values",
-           "deprecated_args", "deprecated_endpoints", "silence"]
+           "deprecated_args", "deprecated_argument_lookup", "deprecated_endpoints",
+           "rewrite_argument_docstring", "silence"]

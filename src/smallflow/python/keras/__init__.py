@@ -1,0 +1,1 @@
+"""``tensorflow.python.keras``: the module paths TF1 libraries import from it."""

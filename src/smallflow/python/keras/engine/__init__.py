@@ -1,0 +1,1 @@
+"""``tensorflow.python.keras.engine``: ``input_spec``."""

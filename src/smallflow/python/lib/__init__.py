@@ -1,0 +1,1 @@
+"""``tensorflow.python.lib``: the module paths TF1 programs import from it."""
