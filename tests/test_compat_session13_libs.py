@@ -344,3 +344,37 @@ def test_get_graph_from_inputs():
         ops._get_graph_from_inputs([a], graph=g2)
     with pytest.raises(TypeError, match="Input graph needs to be a Graph"):
         ops._get_graph_from_inputs([a], graph="g")
+
+
+@pytest.mark.parametrize("make", [
+    lambda: tf.convert_to_tensor(None),
+    lambda: tf.constant(None),
+    lambda: tf.add(1.0, None),
+    lambda: tf.to_float(None),
+])
+def test_none_is_refused_with_tensorflows_value_error(make):
+    # tf_slim's losses check `weights=None` raises ValueError, as TensorFlow's conversion does
+    with pytest.raises(ValueError, match="None values not supported."):
+        make()
+
+
+def test_a_tensor_as_global_step_raises_attribute_error():
+    var = tf.get_variable("v", [], initializer=tf.constant_initializer(1.0))
+    optimizer = tf.train.GradientDescentOptimizer(0.1)
+    with pytest.raises(AttributeError, match="no attribute 'assign_add'"):
+        optimizer.minimize(var * 2.0, global_step=tf.constant(43, dtype=tf.int64))
+    step = tf.train.get_or_create_global_step()
+    train_op = optimizer.minimize(var * 2.0, global_step=step)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train_op)
+        assert sess.run(step) == 1
+
+
+def test_partitioned_variable_class_exists_and_nothing_is_one():
+    from smallflow.python.ops import variables
+
+    var = tf.get_variable("w", [4, 2], partitioner=tf.fixed_size_partitioner(2))
+    assert not isinstance(var, variables.PartitionedVariable)
+    with pytest.raises(NotImplementedError, match="keeps every variable whole"):
+        variables.PartitionedVariable("p", [4, 2], tf.float32, [var], [2, 1])

@@ -104,6 +104,8 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
     """A tensor with a fixed value; a scalar fills ``shape``, a short list is padded."""
     if isinstance(value, Tensor):
         raise TypeError(f"Expected a Python or NumPy value for constant, got Tensor {value}")
+    if value is None:
+        raise ValueError("None values not supported.")  # TensorFlow's error and message
     dtype = dtypes.as_dtype(dtype).base_dtype if dtype is not None else _infer_dtype(value)
     array = _to_array(value, dtype)
     if shape is not None:

@@ -147,6 +147,11 @@ class Optimizer:
             if global_step is None:
                 train_op = self._finish(updates, scope)
             else:
+                if not isinstance(global_step, variables.Variable):
+                    # TensorFlow's assign_add falls back to the object's own method there.
+                    raise AttributeError(f"'{type(global_step).__name__}' object has no "
+                                         f"attribute 'assign_add' (global_step must be a "
+                                         f"variable, got {global_step})")
                 with control_dependencies([self._finish(updates, "update")]):
                     train_op = state_ops.assign_op(
                         global_step.op,
