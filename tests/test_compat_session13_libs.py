@@ -378,3 +378,31 @@ def test_partitioned_variable_class_exists_and_nothing_is_one():
     assert not isinstance(var, variables.PartitionedVariable)
     with pytest.raises(NotImplementedError, match="keeps every variable whole"):
         variables.PartitionedVariable("p", [4, 2], tf.float32, [var], [2, 1])
+
+
+def test_metrics_at_thresholds_broadcast_row_weights():
+    # One weight per row of a [2, 2] prediction matrix; TensorFlow broadcasts the weights to
+    # the predictions before flattening (values from the oracle).
+    predictions = tf.constant([[0.9, 0.2], [0.8, 0.1]])
+    labels = tf.constant([[0, 1], [1, 0]])
+    weights = tf.constant([[0.0], [1.0]])
+    tp, tp_update = tf.metrics.true_positives_at_thresholds(labels, predictions, [0.5],
+                                                            weights=weights)
+    fp, fp_update = tf.metrics.false_positives_at_thresholds(labels, predictions, [0.5],
+                                                             weights=weights)
+    auc, auc_update = tf.metrics.auc(labels, predictions, weights=weights, num_thresholds=5)
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        sess.run([tp_update, fp_update, auc_update])
+        assert sess.run([tp, fp]) == [[1.0], [0.0]]
+        assert abs(sess.run(auc) - 0.99999905) < 1e-6
+
+
+def test_confusion_matrix_at_thresholds_names_its_counts_in_the_callers_scope():
+    from smallflow.python.ops import metrics_impl as mi
+
+    with tf.variable_scope("f1"):
+        mi._confusion_matrix_at_thresholds(tf.ones([10]), tf.ones([10]), [0.0, 0.5, 1.0],
+                                           includes=("tp", "fp", "fn"))
+    names = {v.name for v in tf.local_variables()}
+    assert names == {"f1/true_positives:0", "f1/false_positives:0", "f1/false_negatives:0"}

@@ -253,6 +253,10 @@ recall.__doc__ = "``tp / (tp + fn)`` of boolean predictions against boolean labe
 def _confusion_at_thresholds(labels, predictions, thresholds, weights, wanted):
     """Variables and updates of tp/fn/tn/fp counted at each threshold (``pred > t``)."""
     labels, predictions = _squeeze_pair(labels, predictions)
+    if weights is not None:
+        # Weights broadcast to the predictions (one weight per row, say), then flattened
+        # with them, as TensorFlow's weights_broadcast_ops.broadcast_weights does.
+        weights = math_ops.multiply(_float(weights), array_ops.ones_like(_float(predictions)))
     labels = array_ops.reshape(_as_bool(labels), [1, -1])
     predictions = array_ops.reshape(_float(predictions), [1, -1])
     column = array_ops.reshape(convert_to_tensor(thresholds, dtype=dtypes.float32), [-1, 1])

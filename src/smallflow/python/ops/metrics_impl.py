@@ -4,7 +4,7 @@ libraries built their own metrics from (tf_slim's ``metric_ops``): ``metric_vari
 ``_confusion_matrix_at_thresholds``."""
 
 from ... import metrics as _metrics
-from ...graph import GraphKeys, add_to_collections, convert_to_tensor, name_scope
+from ...graph import GraphKeys, add_to_collections, convert_to_tensor
 from ...ops import array_ops, math_ops
 from ...variables import Variable
 from .._public import public_getattr
@@ -76,6 +76,6 @@ def _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights=Non
     for include in includes:
         if include not in all_keys:
             raise ValueError(f"Invalid key: {include}")
-    with name_scope(None, "confusion_matrix_at_thresholds", (labels, predictions, weights)):
-        return _metrics._confusion_at_thresholds(labels, predictions, list(thresholds),
-                                                 weights, includes)
+    # No scope of its own: the counts are named after the caller's scope (``f1/true_positives``).
+    return _metrics._confusion_at_thresholds(labels, predictions, list(thresholds), weights,
+                                             includes)
