@@ -291,6 +291,9 @@ def test_more_python_paths_tf_slim_imports():
     from smallflow.python.training import evaluation
     from smallflow.python.util import deprecation
 
+    from smallflow.python.ops import variable_v1
+
+    assert variable_v1.VariableV1 is tf.Variable
     assert device_spec.DeviceSpecV1 is tf.DeviceSpec
     assert input_spec.InputSpec is tf.layers.InputSpec
     assert custom_gradient.custom_gradient is tf.custom_gradient
@@ -342,6 +345,8 @@ def test_get_graph_from_inputs():
         ops._get_graph_from_inputs([a, b])
     with pytest.raises(ValueError, match="is not from the passed-in graph"):
         ops._get_graph_from_inputs([a], graph=g2)
+    with pytest.raises(ValueError, match="is not from the passed-in graph"):
+        ops._get_graph_from_inputs([a, v, b], graph=g1)  # the passed graph is asked first
     with pytest.raises(TypeError, match="Input graph needs to be a Graph"):
         ops._get_graph_from_inputs([a], graph="g")
 
@@ -406,3 +411,38 @@ def test_confusion_matrix_at_thresholds_names_its_counts_in_the_callers_scope():
                                            includes=("tp", "fp", "fn"))
     names = {v.name for v in tf.local_variables()}
     assert names == {"f1/true_positives:0", "f1/false_positives:0", "f1/false_negatives:0"}
+
+
+# -- register_session_run_conversion_functions (Edward's RandomVariable) --------------------
+
+class _Pair:
+    """A library's object standing for two tensors."""
+
+    def __init__(self, first, second):
+        self.first, self.second = first, second
+
+
+@pytest.fixture
+def pair_conversion():
+    from smallflow import session_conversions
+    from smallflow.python.client import session
+
+    saved = list(session_conversions._EXPANSIONS)
+    session.register_session_run_conversion_functions(
+        _Pair,
+        lambda pair: ([pair.first, pair.second], lambda values: tuple(values)),
+        lambda pair, value: [(pair.first, value[0]), (pair.second, value[1])])
+    yield session
+    session_conversions._EXPANSIONS[:] = saved
+
+
+def test_registered_types_are_fetched_and_fed(pair_conversion):
+    x = tf.placeholder(tf.float32, [])
+    pair = _Pair(x * 2.0, x + 1.0)
+    with tf.Session() as sess:
+        assert sess.run(pair, {x: 3.0}) == (6.0, 4.0)
+        assert sess.run({"p": [pair]}, {x: 1.0}) == {"p": [(2.0, 2.0)]}
+        a, b = tf.placeholder(tf.float32, []), tf.placeholder(tf.float32, [])
+        assert sess.run(a + b, {_Pair(a, b): (1.0, 5.0)}) == 6.0
+    with pytest.raises(ValueError, match="has already been registered"):
+        pair_conversion.register_session_run_conversion_functions(_Pair, lambda p: ([], None))

@@ -18,6 +18,7 @@ from . import (
     step_stats,
 )
 from . import config as _config
+from . import session_conversions as _conversions
 from . import session_targets as _session_targets
 from .device_placement import Placement, local_devices
 from .dtypes import type_string
@@ -83,6 +84,10 @@ class _Fetches:
             self.rebuild = list.copy
 
     def _flatten(self, fetch):
+        expansion = _conversions.fetch_expansion(fetch) if _conversions._EXPANSIONS else None
+        if expansion is not None:  # a type registered by a library: its parts, contracted
+            fetches, contraction = expansion
+            return ("custom", contraction, [self._flatten(part) for part in fetches])
         fetch_parts = getattr(fetch, "_fetch_parts", None)
         if fetch_parts is not None:  # IndexedSlices: fetched as IndexedSlicesValue
             parts = [self._flatten(part) for part in fetch_parts()]
@@ -123,6 +128,8 @@ class _Fetches:
         kind = node[0]
         if kind == "leaf":
             return values[node[1]]
+        if kind == "custom":
+            return node[1]([self._build(part, values) for part in node[2]])
         if kind == "seq":
             seq_type = node[1]
             items = [self._build(part, values) for part in node[2]]
@@ -377,6 +384,7 @@ class BaseSession:
             if type(key) is not Tensor or key._op._graph is not graph:
                 if any(isinstance(k, tuple) and not isinstance(k, SparseTensor) for k in keys):
                     keys, values = _flatten_tuple_feeds(keys, values)
+                keys, values = _conversions.expand_feeds(keys, values)
                 keys, values = _expand_sparse_feeds(keys, values)
                 keys = tuple(self._feed_key(k) for k in keys)
                 break

@@ -21,16 +21,18 @@ def _get_graph_from_inputs(op_input_list, graph=None):
     op_input_list = tuple(op_input_list)
     if graph is not None and not isinstance(graph, Graph):
         raise TypeError(f"Input graph needs to be a Graph: {graph}")
+    passed = graph
     first = None
     for op_input in op_input_list:
         element = _graph_element(op_input)
         if element is None:
             continue
+        if passed is not None and element.graph is not passed:
+            raise ValueError(f"{element} is not from the passed-in graph.")
         if first is None:
             first = element
-            if graph is not None and element.graph is not graph:
-                raise ValueError(f"{element} is not from the passed-in graph.")
-            graph = element.graph
-        elif element.graph is not graph:
+        elif element.graph is not first.graph:
             raise ValueError(f"{element} must be from the same graph as {first}.")
-    return graph if graph is not None else get_default_graph()
+    if passed is not None:
+        return passed
+    return first.graph if first is not None else get_default_graph()
