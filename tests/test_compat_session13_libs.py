@@ -287,11 +287,9 @@ def test_more_python_paths_tf_slim_imports():
     from smallflow.python.framework import device_spec
     from smallflow.python.keras.engine import input_spec
     from smallflow.python.lib.io import file_io
-    from smallflow.python.ops import control_flow_util, custom_gradient, histogram_ops
+    from smallflow.python.ops import control_flow_util, custom_gradient, histogram_ops, variable_v1
     from smallflow.python.training import evaluation
     from smallflow.python.util import deprecation
-
-    from smallflow.python.ops import variable_v1
 
     assert variable_v1.VariableV1 is tf.Variable
     assert device_spec.DeviceSpecV1 is tf.DeviceSpec
