@@ -444,3 +444,28 @@ def test_registered_types_are_fetched_and_fed(pair_conversion):
         assert sess.run(a + b, {_Pair(a, b): (1.0, 5.0)}) == 6.0
     with pytest.raises(ValueError, match="has already been registered"):
         pair_conversion.register_session_run_conversion_functions(_Pair, lambda p: ([], None))
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("cpu:0", "/cpu:0"), ("/device:CPU:0", "CPU:0"), ("job:w/cpu:0", "/job:w/device:CPU:0")])
+def test_assert_device_equal_canonicalizes_as_tensorflow(first, second):
+    # tf_slim's variables tests compare `a.device` ('/cpu:0') with 'cpu:0'
+    tf.test.TestCase().assertDeviceEqual(first, second)
+
+
+def test_assert_device_equal_tells_devices_apart():
+    with pytest.raises(AssertionError):
+        tf.test.TestCase().assertDeviceEqual("/cpu:0", "/cpu:1")
+
+
+def test_variable_scope_module_makes_variables():
+    from smallflow.python.ops import variable_scope
+
+    var = variable_scope.variable(1.0, name="a", collections=[tf.GraphKeys.LOCAL_VARIABLES])
+    assert isinstance(var, tf.Variable)
+    assert var.name == "a:0"
+    assert var in tf.local_variables()
+    assert var in tf.trainable_variables()
+    frozen = variable_scope.variable([1, 2], trainable=False, name="b")
+    assert frozen not in tf.trainable_variables()
+    assert variable_scope.get_variable is tf.get_variable

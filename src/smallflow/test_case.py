@@ -512,6 +512,9 @@ class _EagerSession:
 
 
 def _canonical_device(device):
-    """``/device:CPU:0`` and ``/cpu:0`` are one device, as in TensorFlow's DeviceSpec."""
+    """A device string in DeviceSpec's spelling: ``cpu:0``, ``/cpu:0`` and ``/device:CPU:0``
+    are one device, as TensorFlow's ``device.canonical_name`` makes them."""
+    from .device_spec import DeviceSpec
+
     text = "" if device is None else str(device)
-    return text.lower().replace("/device:", "/")
+    return DeviceSpec.from_string(text).to_string() if text else ""
