@@ -368,6 +368,8 @@ ROWS = {
     "LogMatrixDeterminant": _row("T", lambda dt: list(tf.linalg.slogdet(_c(dt, _SPD)))),
     "Cholesky": _row("T", lambda dt: tf.cholesky(_c(dt, _SPD))),
     "MatrixSolve": _row("T", lambda dt: tf.matrix_solve(_c(dt, _SPD), _c(dt, [[1], [2]]))),
+    "MatrixSolveLs": _row("T", lambda dt: tf.matrix_solve_ls(_c(dt, _SPD), _c(dt, [[1], [2]]),
+                                                             fast=False)),
     "MatrixTriangularSolve": _row("T", lambda dt: tf.matrix_triangular_solve(
         _c(dt, _SPD), _c(dt, [[1], [2]]))),
     "Qr": _row("T", lambda dt: list(tf.qr(_c(dt, _SPD)))),

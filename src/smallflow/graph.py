@@ -102,6 +102,11 @@ class Tensor:
     def get_shape(self):
         return self._shape
 
+    def _shape_as_list(self):
+        # TensorFlow's private spelling (its own tests and some libraries call it): the
+        # static dims, or None for an unknown rank.
+        return self._shape.as_list() if self._shape.ndims is not None else None
+
     def set_shape(self, shape):
         self._shape = self._shape.merge_with(as_shape(shape))
 

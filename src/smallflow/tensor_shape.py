@@ -77,6 +77,25 @@ class Dimension:
     def __floordiv__(self, other):
         return self._arith(other, lambda a, b: a // b)
 
+    def _compare(self, other, fn):
+        # TensorFlow's rule: a comparison with an unknown dimension is None (unknown).
+        other = as_dimension(other)
+        if self._value is None or other.value is None:
+            return None
+        return fn(self._value, other.value)
+
+    def __lt__(self, other):
+        return self._compare(other, lambda a, b: a < b)
+
+    def __le__(self, other):
+        return self._compare(other, lambda a, b: a <= b)
+
+    def __gt__(self, other):
+        return self._compare(other, lambda a, b: a > b)
+
+    def __ge__(self, other):
+        return self._compare(other, lambda a, b: a >= b)
+
 
 def _as_int(value):
     try:

@@ -303,8 +303,34 @@ class TestCase(unittest.TestCase):
             return
         raise AssertionError("The two values are close at all elements")
 
+    def _ragged_list(self, a):
+        """A ragged tensor (or its value), a tensor, an array or a list as nested lists."""
+        if _is_ragged(a) and executing_eagerly():
+            return a.to_list()  # eager RaggedTensors hold their values
+        if isinstance(a, Tensor) or (_is_ragged(a) and not isinstance(a.flat_values,
+                                                                       np.ndarray)):
+            a = self.evaluate(a)  # a RaggedTensor (a RaggedTensorValue holds arrays)
+        if _is_ragged(a):
+            return a.to_list()
+        if isinstance(a, list | tuple):  # nested lists of uneven lengths stay lists
+            return [self._ragged_list(x) if isinstance(x, list | tuple | np.ndarray) else x
+                    for x in a]
+        return a.tolist() if isinstance(a, np.ndarray) else np.array(a).tolist()
+
+    def _assert_ragged_equal(self, a, b, msg):
+        # As TensorFlow's: the same nested lists, and the same ragged rank unless one side
+        # is a Python list (a dense side counts as ragged rank 0).
+        self.assertEqual(self._ragged_list(a), self._ragged_list(b), msg)
+        if not (isinstance(a, list | tuple) or isinstance(b, list | tuple)):
+            self.assertEqual(a.ragged_rank if _is_ragged(a) else 0,
+                             b.ragged_rank if _is_ragged(b) else 0, msg)
+
     def assertAllEqual(self, a, b, msg=None):  # noqa: N802
-        """Equal shapes and equal elements (NaN equal to NaN for floats)."""
+        """Equal shapes and equal elements (NaN equal to NaN for floats); ragged tensors
+        (``tf.RaggedTensor``, ``RaggedTensorValue``) as equal nested lists."""
+        if _is_ragged(a) or _is_ragged(b):
+            self._assert_ragged_equal(a, b, msg)
+            return
         a = self._GetNdArray(a)
         b = self._GetNdArray(b)
         if b.ndim <= 3 or b.size < 500:
@@ -485,6 +511,11 @@ def _eager_value(value):
     if callable(value):
         return _eager_values(value())
     raise ValueError(f"Unsupported type {type(value)}.")
+
+
+def _is_ragged(value):
+    """A RaggedTensor or RaggedTensorValue (tf.ragged sits above this module: duck-typed)."""
+    return hasattr(value, "ragged_rank") and hasattr(value, "nested_row_splits")
 
 
 def _eager_values(tensors):

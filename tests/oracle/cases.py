@@ -1049,3 +1049,10 @@ EXTRA += SESSION13_LEAD_CASES
 from cases_session13_contrib2 import SESSION13_CONTRIB2_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION13_CONTRIB2_CASES
+
+# session 13 (helper kernels2): what TensorFlow's op tests of norm, matrix_solve_ls, eye and
+# unicode_encode showed (complex norms, matrix 2-norms, underdetermined and robust least
+# squares, eye of run-time sizes, a run-time attr error).
+from cases_session13_kernels2 import SESSION13_KERNELS2_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION13_KERNELS2_CASES

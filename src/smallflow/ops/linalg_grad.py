@@ -130,3 +130,9 @@ def _qr_grad(op, dq, dr):
     grad_a = math_ops.matmul(q, dr + solve_right(lower))
     grad_b = solve_right(dq - math_ops.matmul(q, qdq))
     return grad_a + grad_b
+
+
+@RegisterGradient("MatrixSolveLs")
+def _matrix_solve_ls_grad(op, grad):
+    # Only the robust path (fast=False) is an op; TensorFlow defines no gradient for it.
+    raise ValueError("Gradient not defined for fast=False")

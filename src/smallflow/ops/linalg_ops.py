@@ -13,7 +13,9 @@ from ..op_signature import FLOAT_COMPLEX, FLOAT_INT_COMPLEX, signature
 from ..registry import register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from . import array_ops, math_ops
-from .common import check_dtype, make_op, make_unary
+from .common import check_dtype, constant_value, make_op, make_unary
+from .complex_ops import conj
+from .control_flow_ops import cond
 
 _FLOATS = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64, dtypes.complex128)
 # TensorFlow 1.15's linear-algebra ops take {half, float, double, complex64, complex128}.
@@ -342,10 +344,44 @@ def _as_matrix(x, axes, contracted_last):
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
     """An identity matrix (``[*batch_shape, rows, columns]``)."""
     columns = num_rows if num_columns is None else num_columns
-    value = np.eye(int(num_rows), int(columns), dtype=dtypes.as_dtype(dtype).as_numpy_dtype)
+    rows_known, columns_known = (_known_size(d) for d in (num_rows, columns))
+    batch_known = None if batch_shape is None else _known_size(batch_shape)
+    if rows_known is None or columns_known is None or (batch_shape is not None
+                                                       and batch_known is None):
+        return _dynamic_eye(num_rows, columns, batch_shape, dtype, name)
+    value = np.eye(int(rows_known), int(columns_known),
+                   dtype=dtypes.as_dtype(dtype).as_numpy_dtype)
     if batch_shape is not None:
-        value = np.broadcast_to(value, (*[int(d) for d in batch_shape], *value.shape)).copy()
+        value = np.broadcast_to(value, (*[int(d) for d in batch_known], *value.shape)).copy()
     return array_ops.constant(value, name=name or "eye")
+
+
+def _known_size(value):
+    """A size (or a list of sizes) known when the graph is built, else None."""
+    if isinstance(value, int | np.integer) or (isinstance(value, list | tuple) and all(
+            isinstance(v, int | np.integer) for v in value)):
+        return value
+    return constant_value(convert_to_tensor(value))
+
+
+def _dynamic_eye(num_rows, num_columns, batch_shape, dtype, name):
+    """``eye`` of sizes known only when the graph runs (``tf.eye(tf.shape(x)[0])``)."""
+    with name_scope(name or "eye"):
+        rows = math_ops.range(math_ops.cast(convert_to_tensor(num_rows), dtypes.int32))
+        cols = math_ops.range(math_ops.cast(convert_to_tensor(num_columns), dtypes.int32))
+        ones = math_ops.cast(math_ops.equal(array_ops.expand_dims(rows, 1),
+                                            array_ops.expand_dims(cols, 0)), dtype)
+        if batch_shape is None:
+            return ones
+        batch = math_ops.cast(convert_to_tensor(batch_shape), dtypes.int32)
+        result = array_ops.broadcast_to(ones, array_ops.concat([batch, array_ops.shape(ones)],
+                                                                0))
+        known = _known_size(batch_shape)
+        rank = batch.shape.as_list()[0] if batch.shape.ndims == 1 else None
+        if rank is not None:
+            dims = [None] * rank if known is None else [int(d) for d in known]
+            result.set_shape([*dims, *ones.shape.as_list()])
+        return result
 
 
 def _band_mask(x, num_lower, num_upper):
@@ -445,39 +481,80 @@ def adjoint(matrix, name=None):
         return matrix_transpose(convert_to_tensor(matrix, name="matrix"), conjugate=True)
 
 
+_AXIS_ERROR = "'axis' must be None, an integer, or a tuple of 2 unique integers"
+_MATRIX_NORMS = ["euclidean", "fro", 1, 2, np.inf]
+
+
+def _norm_axis(axis):
+    """``(axis, is_matrix_norm)`` checked as TensorFlow 1.x's ``norm`` checks them."""
+    if isinstance(axis, tuple | list) and len(axis) == 2:
+        if (not all(isinstance(a, int | np.integer) and not isinstance(a, bool) for a in axis)
+                or axis[0] == axis[1]):
+            raise ValueError(_AXIS_ERROR)
+        return tuple(int(a) for a in axis), True
+    if axis is None:
+        return None, False
+    if not isinstance(axis, int | np.integer) or isinstance(axis, bool):
+        raise ValueError(_AXIS_ERROR)
+    return (int(axis),), False
+
+
+def _matrix_2_norm(x, axis):
+    """The largest singular value of the matrices over the pair ``axis`` (kept as size-1
+    dimensions), moving those axes last and back; the rank may be known only at run time."""
+    from .array_extra_ops import setdiff1d  # noqa: PLC0415 - modules of the layer above
+    from .math_extra_ops import invert_permutation  # noqa: PLC0415
+
+    rank = array_ops.rank(x)
+    positive = math_ops.floormod(convert_to_tensor(list(axis), dtype=dtypes.int32), rank)
+    others = setdiff1d(math_ops.range(rank), positive)[0]
+    perm_before = array_ops.concat([others, positive], 0)
+    # The Svd op (linalg_extra_ops registers it) without its vectors.
+    singular = make_op("Svd", [array_ops.transpose(x, perm_before)], [x.dtype] * 3,
+                       {"full_matrices": False, "compute_uv": False}).outputs[0]
+    largest = math_ops.reduce_max(math_ops.abs(singular), -1, keepdims=True)
+    return array_ops.transpose(array_ops.expand_dims(largest, -1),
+                               invert_permutation(perm_before))
+
+
 def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None,  # noqa: A002
          keep_dims=None):
     """Vector norms (``ord`` 1, 2 / 'euclidean', inf, any p > 0) and matrix norms ('fro',
-    'euclidean', 1, inf over a pair of axes)."""
+    'euclidean', 1, 2, inf over a pair of axes). Complex tensors: the norms of their moduli
+    (the 2-norm as ``sqrt(sum(x * conj(x)))``, complex-typed as TensorFlow's)."""
     keep = bool(keepdims if keepdims is not None else keep_dims)
+    axis, matrix = _norm_axis(axis)
+    if matrix and ord not in _MATRIX_NORMS:
+        raise ValueError(f"'ord' must be a supported matrix norm in ['euclidean', 'fro', 1, "
+                         f"2, inf], got {ord}")
+    if not matrix and (ord == "fro" or not isinstance(ord, int | float | str)
+                       or (not isinstance(ord, str) and ord <= 0)
+                       or (isinstance(ord, str) and ord != "euclidean")):
+        raise ValueError(f"'ord' must be a supported vector norm, got {ord}")
     with name_scope(name or "norm"):
         x = convert_to_tensor(tensor, name="tensor")
-        matrix = axis is not None and np.ndim(axis) == 1 and len(axis) == 2
-        if matrix and ord not in ("fro", "euclidean", 1, np.inf):
-            raise ValueError(f"'ord' must be a supported matrix norm in ['euclidean', 'fro', 1, "
-                             f"inf], got {ord}")
-        if not matrix and (ord == "fro" or (isinstance(ord, int | float) and ord <= 0)):
-            raise ValueError(f"'ord' must be a supported vector norm, got {ord}")
-        magnitude = math_ops.abs(x)
         if ord in ("euclidean", "fro", 2) and not (matrix and ord == 2):
-            result = math_ops.sqrt(math_ops.reduce_sum(x * x, axis, keepdims=True))
-        elif matrix:
-            rows, cols = (int(a) for a in axis)
-            inner, outer = (rows, cols) if ord == 1 else (cols, rows)
-            sums = math_ops.reduce_sum(magnitude, inner, keepdims=True)
-            result = math_ops.reduce_max(sums, outer, keepdims=True)
-        elif ord == np.inf:
-            result = math_ops.reduce_max(magnitude, axis, keepdims=True)
-        elif ord == 1:
-            result = math_ops.reduce_sum(magnitude, axis, keepdims=True)
+            squares = x * conj(x) if x.dtype.is_complex else x * x
+            result = math_ops.sqrt(math_ops.reduce_sum(squares, axis, keepdims=True))
+        elif matrix and ord == 2:
+            result = _matrix_2_norm(x, axis)
         else:
-            p = float(ord)
-            total = math_ops.reduce_sum(math_ops.pow(magnitude, p), axis, keepdims=True)
-            result = math_ops.pow(total, 1.0 / p)
+            magnitude = math_ops.abs(x)
+            if ord == 1:
+                sums = math_ops.reduce_sum(magnitude, None if axis is None else axis[0],
+                                           keepdims=True)
+                result = math_ops.reduce_max(sums, axis[-1], keepdims=True) if matrix else sums
+            elif ord == np.inf:
+                rows = (math_ops.reduce_sum(magnitude, axis[1], keepdims=True) if matrix
+                        else magnitude)
+                result = math_ops.reduce_max(rows, None if axis is None else axis[0],
+                                             keepdims=True)
+            else:
+                p = float(ord)
+                total = math_ops.reduce_sum(math_ops.pow(magnitude, p), axis, keepdims=True)
+                result = math_ops.pow(total, 1.0 / p)
         if not keep:
-            axes = list(range(x.shape.ndims)) if axis is None else (
-                [int(a) for a in axis] if np.ndim(axis) else [int(axis)])
-            result = array_ops.squeeze(result, axes)
+            result = array_ops.squeeze(result, None if axis is None else list(axis))
         return result
 
 
@@ -513,22 +590,72 @@ def normalize(tensor, ord="euclidean", axis=None, name=None):  # noqa: A002
         return tensor / size, size
 
 
+def _lstsq_kernel(attrs):
+    def solve_ls(matrix, rhs, l2_regularizer):
+        # The robust path (fast=False): the minimum-norm least-squares solution, also for
+        # rank-deficient matrices; TensorFlow ignores the regularizer there.
+        *batch, _, cols = matrix.shape
+        out = np.zeros((*batch, cols, rhs.shape[-1]), dtype=matrix.dtype)
+        if out.size and matrix.shape[-2]:
+            for index in np.ndindex(*batch):
+                out[index] = np.linalg.lstsq(matrix[index], rhs[index], rcond=None)[0]
+        return out
+
+    return _half_in_single(solve_ls)
+
+
+def _lstsq_shape(op):
+    a, b = (op.inputs[i].shape.as_tuple() for i in (0, 1))
+    if a is None or b is None:
+        return [unknown_shape()]
+    if len(a) < 2 or len(b) < 2:
+        raise ShapeError(f"Shape must be at least rank 2 but is rank {min(len(a), len(b))}")
+    return [TensorShape([*a[:-2], a[-1], b[-1]])]
+
+
+register_op("MatrixSolveLs", _lstsq_kernel, _lstsq_shape,
+            signature=signature("matrix: T, rhs: T, l2_regularizer: double -> output: T",
+                                T=FLOAT_COMPLEX))
+
+
+def _solve_overdetermined(matrix, rhs, l2):
+    """``(A^H A + l2 I)^-1 A^H b`` by Cholesky (rows >= columns)."""
+    gram = math_ops.matmul(matrix, matrix, adjoint_a=True)
+    if l2 is not None:
+        gram = gram + l2 * eye(array_ops.shape(matrix)[-1], dtype=matrix.dtype)
+    return cholesky_solve(cholesky(gram), math_ops.matmul(matrix, rhs, adjoint_a=True))
+
+
+def _solve_underdetermined(matrix, rhs, l2):
+    """``A^H (A A^H + l2 I)^-1 b`` by Cholesky: the minimum-norm solution (rows < columns)."""
+    gram = math_ops.matmul(matrix, matrix, adjoint_b=True)
+    if l2 is not None:
+        gram = gram + l2 * eye(array_ops.shape(matrix)[-2], dtype=matrix.dtype)
+    return math_ops.matmul(matrix, cholesky_solve(cholesky(gram), rhs), adjoint_a=True)
+
+
 def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
-    """Least squares ``argmin |matrix @ X - rhs|^2 + l2 |X|^2`` by the normal equations
-    (TensorFlow's ``fast`` path, for full-rank overdetermined systems)."""
-    if not fast:
-        raise ValueError("matrix_solve_ls supports fast=True only")
+    """Least squares ``argmin |matrix @ X - rhs|^2 + l2 |X|^2``. ``fast`` (TensorFlow's
+    default): the normal equations by Cholesky, ``A^H A`` for rows >= columns and ``A A^H``
+    (the minimum-norm solution) otherwise, chosen at run time when the shape is unknown.
+    ``fast=False``: the minimum-norm solution of a robust decomposition, ``l2`` ignored."""
     with name_scope(name or "matrix_solve_ls"):
-        matrix = convert_to_tensor(matrix, name="matrix")
+        matrix = _float_matrix("MatrixSolveLs", matrix, "matrix")
         rhs = convert_to_tensor(rhs, dtype=matrix.dtype, name="rhs")
-        gram = math_ops.matmul(matrix, matrix, adjoint_a=True)
-        columns = matrix.shape.as_list()[-1]
-        if columns is None:
-            raise ValueError("matrix_solve_ls needs the number of columns known")
-        if l2_regularizer:
-            gram = gram + l2_regularizer * eye(columns, dtype=matrix.dtype)
-        chol = cholesky(gram)
-        return cholesky_solve(chol, math_ops.matmul(matrix, rhs, adjoint_a=True))
+        if not fast:
+            l2 = convert_to_tensor(l2_regularizer, dtype=dtypes.float64, name="l2_regularizer")
+            return make_op("MatrixSolveLs", [matrix, rhs, l2], [matrix.dtype],
+                           {"fast": False}, "MatrixSolveLs").outputs[0]
+        known = constant_value(convert_to_tensor(l2_regularizer))
+        l2 = None if known is not None and float(known) == 0 else math_ops.cast(
+            l2_regularizer, matrix.dtype)
+        dims = matrix.shape.as_tuple()
+        if dims is not None and len(dims) >= 2 and None not in dims[-2:]:
+            solve = _solve_overdetermined if dims[-2] >= dims[-1] else _solve_underdetermined
+            return solve(matrix, rhs, l2)
+        shape = array_ops.shape(matrix)
+        return cond(shape[-2] >= shape[-1], lambda: _solve_overdetermined(matrix, rhs, l2),
+                    lambda: _solve_underdetermined(matrix, rhs, l2))
 
 
 def _qr_kernel(attrs):

@@ -16,7 +16,7 @@ from ..graph import (
 )
 from ..op_signature import ALL, INDEX, signature
 from ..registry import register_op
-from ..tensor_shape import TensorShape, unknown_shape
+from ..tensor_shape import Dimension, TensorShape, unknown_shape
 from .common import (
     constant_ints,
     constant_value,
@@ -283,6 +283,10 @@ def _check_index(part):
         return tensor
     if isinstance(part, np.ndarray) and part.ndim == 0 and part.dtype.kind in "iu":
         return int(part)  # a NumPy integer scalar held in a 0-d array
+    if isinstance(part, Dimension):  # a static dimension (``x[..., :t.shape[-1]]``)
+        if part.value is None:
+            raise ValueError("Cannot convert an unknown Dimension to a Tensor: ?")
+        return part.value
     if not isinstance(part, numbers.Integral):
         raise TypeError(_INDEX_ERROR.format(part))
     return int(part)

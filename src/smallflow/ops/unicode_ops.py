@@ -39,9 +39,17 @@ def check_error_options(op_type, errors, replacement_char):
     if errors not in _ERRORS:
         raise ValueError(f"Attr 'errors' of '{op_type}' Op passed string '{errors}' not in: "
                          f"\"strict\", \"replace\", \"ignore\".")
-    if not 0 <= int(replacement_char) <= _MAX_CODE_POINT:
+    int(replacement_char)  # its range is the kernel's check, when the graph runs
+
+
+def _checked_replacement(attrs):
+    """The kernel's ``replacement_char``: out of Unicode's range fails the run, as
+    TensorFlow's kernel does (the op builds)."""
+    replacement = attrs["replacement_char"]
+    if not 0 <= int(replacement) <= _MAX_CODE_POINT:
         raise InvalidArgumentError(None, None,
                                    "replacement_char out of unicode codepoint range")
+    return replacement
 
 
 def _output_codec(op_type, output_encoding):
@@ -100,7 +108,7 @@ def decode_steps(data, codec):
 def _decode_rows(strings, codec, attrs):
     """Code points, byte offsets and row splits of a vector of strings."""
     policy = attrs["errors"]
-    replacement = attrs["replacement_char"]
+    replacement = _checked_replacement(attrs)
     controls = attrs["replace_control_characters"]
     points, offsets, splits = [], [], [0]
     for item in strings:
@@ -205,7 +213,7 @@ def _is_scalar_value(point):
 def _encode_kernel(attrs):
     codec = _OUTPUT_ENCODINGS[attrs["output_encoding"]]
     policy = attrs["errors"]
-    replacement = attrs["replacement_char"]
+    replacement = _checked_replacement(attrs)
 
     def encode(values, splits):
         values = values.reshape(-1)
@@ -261,7 +269,7 @@ def _transcode_kernel(attrs):
     source = input_codec(attrs["input_encoding"])
     target = _OUTPUT_ENCODINGS[attrs["output_encoding"]]
     policy = attrs["errors"]
-    replacement = attrs["replacement_char"]
+    replacement = _checked_replacement(attrs)
     controls = attrs["replace_control_characters"]
 
     def transcode(x):

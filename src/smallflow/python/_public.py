@@ -9,10 +9,22 @@ and the layering holds); a name that is not public raises an AttributeError nami
 import importlib
 
 
-def public_getattr(module_name, namespaces=("",)):
-    """A module ``__getattr__`` looking ``name`` up in smallflow's public ``namespaces``."""
+def _resolve(path):
+    """The public object at dotted ``path`` under ``smallflow`` (``"strings.length"``)."""
+    module, _, attr = ("smallflow." + path).rpartition(".")
+    return getattr(importlib.import_module(module), attr)
+
+
+def public_getattr(module_name, namespaces=("",), aliases=None):
+    """A module ``__getattr__`` looking ``name`` up in smallflow's public ``namespaces``.
+
+    ``aliases`` maps the module's own spellings of public functions (``string_ops.
+    string_length``) to their dotted public path (``"strings.length"``)."""
+    aliases = dict(aliases or {})
 
     def __getattr__(name):
+        if name in aliases:
+            return _resolve(aliases[name])
         if not name.startswith("__"):
             for namespace in namespaces:
                 package = importlib.import_module("smallflow" + (f".{namespace}" if namespace

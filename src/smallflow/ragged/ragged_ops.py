@@ -17,7 +17,7 @@ from ..ops.array_extra_ops import argsort
 from ..ops.common import constant_value as _known_value
 from ..ops.segment_ops import unsorted_segment_max, unsorted_segment_min, unsorted_segment_prod
 from .ragged_getitem import gather_rows
-from .ragged_tensor import RaggedTensor, RaggedTensorValue, row_splits_to_segment_ids
+from .ragged_tensor import RaggedTensor, RaggedTensorValue, is_ragged, row_splits_to_segment_ids
 
 __all__ = ["constant", "constant_value", "dispatch", "map_flat_values", "range",
            "row_splits_to_segment_ids", "segment_ids_to_row_splits"]
@@ -35,6 +35,13 @@ def _depths(pylist, depth=0):
             found |= _depths(item, depth + 1)
         return found
     return {depth}
+
+
+def _list_depth(pylist):
+    """The deepest list nesting, empty lists included (``[[]]`` is 2 deep)."""
+    if not isinstance(pylist, list | tuple):
+        return 0
+    return 1 + max((_list_depth(item) for item in pylist), default=0)
 
 
 def _nested_splits(pylist, ragged_rank):
@@ -59,12 +66,22 @@ def constant_value(pylist, dtype=None, ragged_rank=None, inner_shape=None,
     """A RaggedTensorValue (NumPy arrays) of nested Python lists."""
     if isinstance(pylist, np.ndarray):
         return pylist
+    if is_ragged(pylist):
+        raise TypeError("pylist may not be a RaggedTensor or RaggedTensorValue.")
     if not isinstance(pylist, list | tuple):
-        raise TypeError(f"Expected a list or tuple, got {type(pylist).__name__}")
+        # A scalar: a dense value, as TensorFlow's (ragged_rank must be 0 or unset).
+        if ragged_rank not in (None, 0):
+            raise ValueError(f"Invalid pylist={pylist!r}: incompatible with ragged_rank="
+                             f"{ragged_rank}")
+        return _dense_value(pylist, dtype)
     depths = _depths(pylist)
     if len(depths) > 1:
         raise ValueError("all scalar values must have the same nesting depth")
     max_depth = depths.pop() if depths else 1
+    inner_rank = len(inner_shape) if inner_shape is not None else 0
+    if ragged_rank == 0 or (ragged_rank is None and _list_depth(pylist) - inner_rank < 2):
+        # Nothing ragged: a dense value (TensorFlow gives a Tensor / an array too).
+        return _dense_value(pylist, dtype, inner_shape)
     if ragged_rank is None:
         inner_rank = len(inner_shape) if inner_shape is not None else 0
         ragged_rank = max(1, max_depth - 1 - inner_rank)
@@ -88,6 +105,17 @@ def constant_value(pylist, dtype=None, ragged_rank=None, inner_shape=None,
     for splits in reversed(nested):
         result = RaggedTensorValue(result, np.asarray(splits, dtype=splits_type))
     return result
+
+
+def _dense_value(pylist, dtype, inner_shape=None):
+    """The array of a list with no ragged dimension (TensorFlow's default dtypes)."""
+    if dtype is not None:
+        value = np.asarray(pylist, dtype=dtypes.as_dtype(dtype).as_numpy_dtype)
+    else:
+        value = _default_array(pylist)
+    if inner_shape is not None and value.shape[1:] != tuple(inner_shape):
+        value = value.reshape((-1, *inner_shape))
+    return value
 
 
 def _default_array(items):
@@ -117,6 +145,9 @@ def constant(pylist, dtype=None, ragged_rank=None, inner_shape=None, name=None,
     the nesting depth minus one (minus the length of ``inner_shape``)."""
     value = constant_value(pylist, dtype, ragged_rank, inner_shape, row_splits_dtype)
     with get_default_graph().name_scope(name or "RaggedConstant"):
+        if isinstance(value, np.ndarray):
+            return _array.constant(value, dtype=dtypes.string if value.dtype == object
+                                   else dtype, name="values")
         flat = value.flat_values
         tf_dtype = dtypes.string if flat.dtype == object else dtype
         flat_values = _array.constant(flat, dtype=tf_dtype, name="values")

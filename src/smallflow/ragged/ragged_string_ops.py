@@ -16,13 +16,22 @@ from ..ops import math_ops as _math
 from ..ops.constant_op import placeholder as _placeholder
 from ..ops.unicode_ops import unicode_decode_flat, unicode_encode_flat
 from ..tensor_shape import TensorShape
-from .ragged_tensor import RaggedTensor
+from .ragged_tensor import RaggedTensor, RaggedTensorValue
 
 __all__ = ["placeholder", "unicode_decode", "unicode_decode_with_offsets", "unicode_encode",
            "unicode_split", "unicode_split_with_offsets"]
 
 
 def _tensor_or_ragged(value, name, dtype=None):
+    if isinstance(value, RaggedTensorValue):
+        # A value (as ragged.constant_value gives): constants of its parts, as TensorFlow's
+        # convert_to_tensor_or_ragged_tensor.
+        flat = value.flat_values
+        flat = convert_to_tensor(flat, dtype=dtypes.string if flat.dtype == object else None,
+                                 name=name)
+        value = RaggedTensor.from_nested_row_splits(
+            flat, [convert_to_tensor(splits) for splits in value.nested_row_splits],
+            validate=False)
     if isinstance(value, RaggedTensor):
         if dtype is not None and value.dtype != dtype:
             raise TypeError(f"{name} must have dtype {dtype.name}, got {value.dtype.name}")

@@ -450,6 +450,12 @@ class RaggedTensor(_RowPartitioned):
             return SparseTensor(indices, self._values, shape)
 
     def to_list(self):
+        parts = self._fetch_parts()
+        if all(hasattr(part, "numpy") for part in parts):  # eager: the parts hold values
+            value = np.asarray(parts[0].numpy())
+            for splits in reversed(parts[1:]):
+                value = RaggedTensorValue(value, np.asarray(splits.numpy()))
+            return value.to_list()
         raise ValueError("RaggedTensor.to_list() is only supported in eager mode; in graph "
                          "mode, evaluate the RaggedTensor first and use "
                          "RaggedTensorValue.to_list()")

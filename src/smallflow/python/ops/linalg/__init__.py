@@ -1,0 +1,1 @@
+"""``tensorflow.python.ops.linalg``: the modules of ``tf.linalg`` TF1 code imports."""
