@@ -26,7 +26,7 @@ _COMPLEX = _RNG.randn(2, 3, 4) + 1j * _RNG.randn(2, 3, 4)
 # -- tf.norm --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("ord_, axis", [("euclidean", None), (2, 0), ("fro", (0, 2)),
+@pytest.mark.parametrize(("ord_", "axis"), [("euclidean", None), (2, 0), ("fro", (0, 2)),
                                         (1, -1), (np.inf, (1, 2)), (1, (2, 1)), (3, 1)])
 def test_norm_of_complex_tensors_is_the_norm_of_the_moduli(ord_, axis):
     # It squared complex numbers without conjugating them (complex, wrong results).
@@ -91,7 +91,8 @@ def test_matrix_solve_ls_robust_path_handles_rank_deficient_matrices():
     got = _run(tf.matrix_solve_ls(a, b, l2_regularizer=5.0, fast=False))
     np.testing.assert_allclose(got, np.linalg.lstsq(a, b, rcond=None)[0], atol=1e-12)
     empty = _run(tf.matrix_solve_ls(np.zeros((0, 3)), np.zeros((0, 2)), fast=False))
-    assert empty.shape == (3, 2) and not empty.any()
+    assert empty.shape == (3, 2)
+    assert not empty.any()
     x = tf.constant(a)
     with pytest.raises(ValueError, match="fast=False"):
         tf.gradients(tf.matrix_solve_ls(x, b, fast=False), x)
@@ -115,7 +116,9 @@ def test_eye_of_sizes_known_at_run_time():
 
 
 def test_dimensions_compare_and_index_as_tensorflows():
-    assert Dimension(3) >= Dimension(2) and Dimension(2) < 3 and not Dimension(2) > 2
+    assert Dimension(3) >= Dimension(2)
+    assert Dimension(2) < 3
+    assert not Dimension(2) > 2
     assert (Dimension(None) >= Dimension(1)) is None
     assert (Dimension(4) <= Dimension(None)) is None
     x = tf.constant(np.arange(12).reshape(3, 4))
@@ -136,7 +139,8 @@ def test_ragged_constant_value_of_scalars_and_flat_lists_is_dense():
     assert tf.ragged.constant_value(b"abc").tolist() == b"abc"
     np.testing.assert_array_equal(tf.ragged.constant_value([1, 2]), np.array([1, 2], np.int32))
     dense = tf.ragged.constant_value([[1, 2], [3, 4]], ragged_rank=0)
-    assert isinstance(dense, np.ndarray) and dense.shape == (2, 2)
+    assert isinstance(dense, np.ndarray)
+    assert dense.shape == (2, 2)
     assert tf.ragged.constant_value([[]]).to_list() == [[]]
     with pytest.raises(ValueError, match="incompatible with ragged_rank"):
         tf.ragged.constant_value(b"abc", ragged_rank=1)
@@ -185,7 +189,7 @@ def test_eager_ragged_tensors_list_their_values():
 # -- tensorflow.python paths ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("module, name, public", [
+@pytest.mark.parametrize(("module", "name", "public"), [
     ("smallflow.python.ops.string_ops", "string_length", "strings.length"),
     ("smallflow.python.ops.string_ops", "string_format", "strings.format"),
     ("smallflow.python.ops.gen_string_ops", "static_regex_replace", "strings.regex_replace"),
