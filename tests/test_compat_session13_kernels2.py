@@ -208,3 +208,23 @@ def test_internal_module_names_answer_with_the_public_function(module, name, pub
     for part in public.split("."):
         target = getattr(target, part)
     assert getattr(importlib.import_module(module), name) is target
+
+
+# -- strings --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (b"aaaaa", "cannot be 1 modulo 4"), (b"aaaaaaaa?", "cannot be 1 modulo 4"),
+    (b"a?aaa", "Invalid character"), (b"aaaaa=", "Invalid character")])
+def test_decode_base64_errors_as_tensorflows_kernel(text, message):
+    with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        _run(tf.io.decode_base64(tf.constant(text)))
+
+
+@pytest.mark.parametrize("out_type", [tf.float32, tf.float64])
+def test_string_to_number_parses_hexadecimal_floats(out_type):
+    # As strtod: "0xF" is 15.0 and "0x1.8p3" 12.0 for float outputs.
+    got = _run(tf.strings.to_number(["0xF", " -0x1.8p3", "0x.8"], out_type=out_type))
+    np.testing.assert_array_equal(got, [15.0, -12.0, 0.5])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="could not correctly convert"):
+        _run(tf.strings.to_number(["0xF"], out_type=tf.int32))

@@ -163,7 +163,7 @@ def test_base64_is_web_safe(text, pad, encoded):
 
 @pytest.mark.parametrize("bad", [b"a+b/", b"a", b"aGk=a", b"a==="])
 def test_invalid_base64_is_an_error(bad):
-    with pytest.raises(tf.errors.InvalidArgumentError, match="base64"):
+    with pytest.raises(tf.errors.InvalidArgumentError, match="[Bb]ase64"):
         _run(tf.decode_base64(bad))
 
 

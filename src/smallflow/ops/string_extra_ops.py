@@ -652,6 +652,9 @@ def _encode_base64_kernel(attrs):
 def _decode_one(item):
     body = item.rstrip(b"=")
     padding = len(item) - len(body)
+    if not padding and len(body) % 4 == 1 and _WEB_SAFE.fullmatch(body[:-1]) is not None:
+        # TensorFlow decodes whole groups of four first; a lone last character is this.
+        raise InvalidArgumentError(None, None, "Base64 string length cannot be 1 modulo 4.")
     if (_WEB_SAFE.fullmatch(body) is None or len(body) % 4 == 1
             or (padding and (len(item) % 4 or padding > 2))):
         raise InvalidArgumentError(None, None, "Invalid character found in base64.")

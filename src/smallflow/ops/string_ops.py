@@ -26,17 +26,20 @@ _AS_STRING_TYPES = (
 
 
 def _as_string_format(dtype, precision, scientific, shortest, width, fill):
-    """The printf format TensorFlow's AsString kernel builds from its attributes."""
+    """The printf format TensorFlow's AsString kernel builds from its attributes; bad
+    combinations fail the run (the kernel's checks), not the op's construction."""
+    def refuse(message):
+        raise InvalidArgumentError(None, None, message)
+
     if len(fill) > 1:
-        raise ValueError(f"Fill string must be one or fewer characters, got {fill!r}")
+        refuse(f"Fill string must be one or fewer characters, got {fill!r}")
     if scientific and shortest:
-        raise ValueError("Cannot select both scientific and shortest notation")
+        refuse("Cannot select both scientific and shortest notation")
     floating = dtype.is_floating or dtype.is_complex
     if precision > -1 and not floating:
-        raise ValueError(f"precision not supported for datatype {dtype.name}")
+        refuse(f"precision not supported for datatype {dtype.name}")
     if (scientific or shortest) and not floating:
-        raise ValueError(f"scientific and shortest format not supported for datatype "
-                         f"{dtype.name}")
+        refuse(f"scientific and shortest format not supported for datatype {dtype.name}")
     spec = "%"
     if width > -1:
         spec += f"{fill}{width}"
@@ -50,8 +53,9 @@ def _as_string_format(dtype, precision, scientific, shortest, width, fill):
 
 
 def _as_string_kernel(attrs):
-    spec = attrs["format"]
     dtype = attrs["T"]
+    spec = _as_string_format(dtype, attrs["precision"], attrs["scientific"],
+                             attrs["shortest"], attrs["width"], attrs["fill"])
 
     def render(item):
         if dtype.is_bool:
@@ -84,9 +88,8 @@ def as_string(input, precision=-1, scientific=False, shortest=False,  # noqa: A0
         names = ", ".join(d.name for d in _AS_STRING_TYPES)
         raise TypeError(f"Value passed to parameter 'input' has DataType {x.dtype.name} not in "
                         f"list of allowed values: {names}")
-    spec = _as_string_format(x.dtype, precision, scientific, shortest, width, fill)
     attrs = {"T": x.dtype, "precision": precision, "scientific": scientific,
-             "shortest": shortest, "width": width, "fill": fill, "format": spec}
+             "shortest": shortest, "width": width, "fill": fill}
     return make_op("AsString", [x], [dtypes.string], attrs, name).outputs[0]
 
 
@@ -162,6 +165,9 @@ _FLOAT_TEXT = re.compile(
     rb"\s*[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)\s*",
     re.IGNORECASE,
 )
+# Floats also parse in C's hexadecimal form (``0xF``, ``0x1.8p3``), as strtod does.
+_HEX_FLOAT_TEXT = re.compile(
+    rb"\s*[+-]?0x(?:[0-9a-f]+\.?[0-9a-f]*|\.[0-9a-f]+)(?:p[+-]?[0-9]+)?\s*", re.IGNORECASE)
 
 
 def _string_to_number_kernel(attrs):
@@ -176,6 +182,8 @@ def _string_to_number_kernel(attrs):
         raise InvalidArgumentError(None, None, message)
 
     def parse(text):
+        if not integer and _HEX_FLOAT_TEXT.fullmatch(text) is not None:
+            return float.fromhex(text.decode("ascii").strip())
         if pattern.fullmatch(text) is None:
             refuse(text)
         if not integer:
