@@ -228,3 +228,76 @@ def test_string_to_number_parses_hexadecimal_floats(out_type):
     np.testing.assert_array_equal(got, [15.0, -12.0, 0.5])
     with pytest.raises(tf.errors.InvalidArgumentError, match="could not correctly convert"):
         _run(tf.strings.to_number(["0xF"], out_type=tf.int32))
+
+
+# -- sparse ---------------------------------------------------------------------------------
+
+
+def test_sparse_slice_passes_gradients_to_the_kept_values():
+    # SparseSlice was not differentiable: the values' gradient was silently None (zero).
+    values = tf.constant([1.0, 2.0, 3.0, 4.0, 5.0])
+    sp = tf.SparseTensor([[0, 0], [0, 3], [1, 1], [2, 2], [3, 4]], values, [4, 5])
+    sliced = tf.sparse.slice(sp, [0, 1], [3, 3])
+    weights = tf.constant([10.0, 20.0, 30.0])  # one per kept value: (0, 3), (1, 1), (2, 2)
+    grad = tf.gradients(tf.reduce_sum(sliced.values * weights), values)[0]
+    kept, got = _run([sliced.values, grad])
+    np.testing.assert_array_equal(kept, [2.0, 3.0, 4.0])
+    np.testing.assert_array_equal(got, [0.0, 10.0, 20.0, 30.0, 0.0])
+    with tf.Session():
+        assert tf.test.compute_gradient_error(values, [5], sliced.values, [3]) < 1e-3
+
+
+def _sp(shape, entries):
+    indices = [index for index, _ in entries]
+    values = [float(value) for _, value in entries]
+    return tf.SparseTensor(np.array(indices, np.int64).reshape(-1, len(shape)), values, shape)
+
+
+def test_sparse_transpose_concat_and_reshape_keep_known_shapes():
+    x = _sp([2, 3, 4], [([0, 1, 2], 1), ([1, 2, 3], 2)])
+    assert tf.sparse.transpose(x, [2, 0, 1]).shape.as_list() == [4, 2, 3]
+    assert tf.sparse.transpose(x).shape.as_list() == [4, 3, 2]
+    y = _sp([2, 2], [([0, 0], 1), ([1, 1], 2)])
+    assert tf.sparse.concat(-1, [y, y]).shape.as_list() == [2, 4]
+    wide = _sp([3, 5], [([2, 4], 1)])
+    assert tf.sparse.concat(0, [y, wide], expand_nonconcat_dim=True).shape.as_list() == [5, 5]
+    assert tf.sparse.reshape(x, [2, -1]).shape.as_list() == [2, 12]
+    assert tf.sparse.reshape(x, [4, 6]).shape.as_list() == [4, 6]
+    got = _run(tf.sparse.transpose(x, [2, 0, 1]))
+    np.testing.assert_array_equal(got.dense_shape, [4, 2, 3])
+    np.testing.assert_array_equal(got.indices, [[2, 0, 1], [3, 1, 2]])
+
+
+def test_sparse_shape_errors_at_build_time():
+    x = _sp([2, 3, 4], [([0, 1, 2], 1)])
+    with pytest.raises(ValueError, match="At most one dimension can be inferred"):
+        tf.sparse.reshape(x, [-1, 2, -1])
+    with pytest.raises(ValueError, match="Cannot reshape a tensor with 24 elements"):
+        tf.sparse.reshape(x, [-1, 7])
+    with pytest.raises(ValueError, match="equal rank"):
+        tf.sparse.concat(1, [_sp([3, 3], [([0, 0], 1)]), x])
+    a = _sp([10, 15], [([0, 0], 1)])
+    with pytest.raises(ValueError, match="Dimensions must be equal"):
+        tf.sparse.sparse_dense_matmul(a, tf.zeros([10, 20]))
+
+
+def test_tf_shape_of_a_sparse_tensor_is_its_dense_shape():
+    sp = tf.sparse_placeholder(tf.float32)
+    shape32, shape64 = tf.shape(sp), tf.shape(sp, out_type=tf.int64)
+    assert (shape32.dtype, shape64.dtype) == (tf.int32, tf.int64)
+    reshaped = tf.sparse.reshape(sp, shape32)  # an int32 shape is cast, as TensorFlow's
+    value = tf.SparseTensorValue([[0, 1], [2, 3]], [1.0, 2.0], [5, 6])
+    got, got_shape = _run([reshaped, shape32], {sp: value})
+    np.testing.assert_array_equal(got_shape, [5, 6])
+    np.testing.assert_array_equal(got.dense_shape, [5, 6])
+
+
+@pytest.mark.parametrize(("adjoint_a", "b_rows", "message"), [
+    (False, 2, r"k \(10\) from index\[0,1\] out of bounds \(>=2\)"),
+    (True, 3, r"m \(10\) from index\[0,1\] out of bounds \(>=2\)")])
+def test_sparse_dense_matmul_names_the_bad_index(adjoint_a, b_rows, message):
+    a = tf.SparseTensor(np.array([[1, 10]], np.int64), [10.0], [3, 2])
+    product = tf.sparse.sparse_dense_matmul(a, np.ones((b_rows, 5), np.float32),
+                                            adjoint_a=adjoint_a)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        _run(product)

@@ -16,7 +16,8 @@ from .common import (
     normalize_axes,
     same_shape,
 )
-from .constant_op import _autopack, _contains_tensor, constant
+from .constant_op import _autopack, _contains_tensor, cast, constant
+from .sparse_tensor import SparseTensor, SparseTensorValue
 
 # -- shapes ----------------------------------------------------------------------------------
 
@@ -139,6 +140,13 @@ def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002
     known (TensorFlow 1.x's builder folds it, so it runs without feeding ``input``), else
     the ``Shape`` op."""
     out_type = dtypes.as_dtype(out_type).base_dtype
+    if isinstance(input, SparseTensor | SparseTensorValue):
+        # A sparse tensor's shape is its dense_shape (TensorFlow casts it to out_type).
+        with name_scope(name, "Shape", [input]) as scope:
+            dense_shape = convert_to_tensor(input.dense_shape, dtype=dtypes.int64)
+            if out_type == dtypes.int64:
+                return dense_shape
+            return cast(dense_shape, out_type, name=scope)
     known = _static_shape(input)
     if known is not None and known.is_fully_defined():
         with name_scope(name, "Shape", [input]) as scope:

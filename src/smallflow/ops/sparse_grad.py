@@ -35,6 +35,20 @@ def _sparse_reorder_grad(op, _indices_grad, values_grad):
     return None, grad, None
 
 
+@RegisterGradient("SparseSlice")
+def _sparse_slice_grad(op, _indices_grad, values_grad, _shape_grad):
+    # Slicing the positions 0..n-1 the same way tells which input values were kept; their
+    # gradients come back there, the others get zero (TensorFlow's SparseSliceGrad).
+    indices, _, shape, start, size = op.inputs
+    count = array_ops.shape(indices, out_type=dtypes.int64)[0]
+    _, kept, _ = make_op("SparseSlice", [indices, math_ops.range(count), shape, start, size],
+                         [dtypes.int64, dtypes.int64, dtypes.int64]).outputs
+    grad = array_extra_ops.scatter_nd(array_ops.expand_dims(kept, 1), values_grad,
+                                      array_ops.expand_dims(count, 0))
+    grad.set_shape(op.inputs[1].shape)
+    return None, grad, None, None, None
+
+
 def _invert(permutation):
     from .array_extra_ops import argsort
 

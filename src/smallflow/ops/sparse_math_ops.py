@@ -6,7 +6,7 @@ element-wise maximum/minimum, ``sparse_merge``/``sparse_to_indicator``, the
 import numpy as np
 
 from .. import dtypes
-from ..graph import convert_to_tensor, get_default_graph, name_scope
+from ..graph import ShapeError, convert_to_tensor, get_default_graph, name_scope
 from ..op_signature import FLOATS, NUMBERS, REALS, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
@@ -317,8 +317,16 @@ def _dense_matmul_kernel(attrs):
                          f"{inner} vs. {dense_b.shape[0]}.  Did you forget a transpose?  "
                          f"Dimensions of A: [{shape[0]}, {shape[1]}).  Dimensions of B: "
                          f"{list(b.shape)}")
-        if np.any(cols >= inner) or np.any(rows >= height) or np.any(indices < 0):
-            raise _error("k (or row) index out of bounds in sparse_tensor_dense_matmul")
+        bad_k, bad_m = (cols < 0) | (cols >= inner), (rows < 0) | (rows >= height)
+        if np.any(bad_k | bad_m):
+            # TensorFlow's kernel walks the entries checking k (the inner index) first.
+            first = int(np.argmax(bad_k | bad_m))
+            m_col, k_col = (1, 0) if adjoint_a else (0, 1)
+            if bad_k[first]:
+                raise _error(f"k ({cols[first]}) from index[{first},{k_col}] out of bounds "
+                             f"(>={inner})")
+            raise _error(f"m ({rows[first]}) from index[{first},{m_col}] out of bounds "
+                         f"(>={height})")
         out = np.zeros((height, dense_b.shape[1]), dtype=b.dtype)
         np.add.at(out, rows, values[:, None] * dense_b[cols])
         return out
@@ -331,6 +339,10 @@ def _dense_matmul_shape(op):
     b = op.inputs[3].shape.as_list() if op.inputs[3].shape.ndims == 2 else [None, None]
     rows = None if a is None else int(a[1] if op.attrs["adjoint_a"] else a[0])
     cols = b[0] if op.attrs["adjoint_b"] else b[1]
+    inner_a = None if a is None else int(a[0] if op.attrs["adjoint_a"] else a[1])
+    inner_b = b[1] if op.attrs["adjoint_b"] else b[0]
+    if inner_a is not None and inner_b is not None and inner_a != inner_b:
+        raise ShapeError(f"Dimensions must be equal, but are {inner_a} and {inner_b}")
     return [TensorShape([rows, cols])]
 
 

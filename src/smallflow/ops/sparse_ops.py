@@ -209,16 +209,28 @@ NotDifferentiable("SparseReshape")
 def sparse_reshape(sp_input, shape, name=None):
     """The SparseTensor with a new dense shape (one ``-1`` allowed), entries in place."""
     sp_input = _as_sparse(sp_input)
-    new_shape = convert_to_tensor(shape, dtype=_I64, name="shape")
+    new_shape = convert_to_tensor(shape, name="shape")
+    if new_shape.dtype != _I64:  # tf.shape's int32, as TensorFlow casts it
+        new_shape = math_ops.cast(new_shape, _I64)
     indices, dense_shape = _sparse_make(
         "SparseReshape", [sp_input.indices, sp_input.dense_shape, new_shape], [_I64, _I64],
         None, name)
     known = constant_value(new_shape)
     static = sp_input.shape
-    if (known is not None and static.is_fully_defined() and -1 not in list(known)
-            and int(np.prod(known)) != int(np.prod(static.as_list()))):
-        raise ValueError(f"Cannot reshape a tensor with {int(np.prod(static.as_list()))} "
-                         f"elements to shape {list(known)} ({int(np.prod(known))} elements).")
+    if known is not None and static.is_fully_defined():
+        # Both known: TensorFlow checks the reshape when building and keeps the shape.
+        wanted = [int(d) for d in np.ravel(known)]
+        if wanted.count(-1) > 1:
+            raise ValueError(f"At most one dimension can be inferred (-1). Found: {wanted}")
+        size = int(np.prod(static.as_list()))
+        resolved = list(wanted)
+        if -1 in wanted:
+            rest = int(np.prod([d for d in wanted if d != -1]))
+            resolved[wanted.index(-1)] = size // rest if rest else 0
+        if int(np.prod(resolved)) != size:
+            raise ValueError(f"Cannot reshape a tensor with {size} elements to shape "
+                             f"{wanted} ({int(np.prod(resolved))} elements).")
+        dense_shape = convert_to_tensor(np.array(resolved, np.int64), dtype=_I64)
     return SparseTensor(indices, array_ops.identity(sp_input.values), dense_shape)
 
 
@@ -241,7 +253,6 @@ register_op("SparseSlice", _slice_kernel,
                                 "size: int64 -> output_indices: int64, output_values: T, "
                                 "output_shape: int64", T=NUMBERS + (dtypes.bool,
                                                                     dtypes.string)))
-NotDifferentiable("SparseSlice")
 
 
 def sparse_slice(sp_input, start, size, name=None):
@@ -344,10 +355,23 @@ def sparse_concat(axis, sp_inputs, name=None, expand_nonconcat_dim=False, concat
     indices = [s.indices for s in sp_inputs]
     values = [s.values for s in sp_inputs]
     shapes = [s.dense_shape for s in sp_inputs]
+    ranks = {s.shape.ndims for s in sp_inputs} - {None}
+    if len(ranks) > 1:  # TensorFlow's shape function merges the shapes' lengths
+        raise ValueError(f"Shapes must be equal rank, but are {sorted(ranks)} (sparse_concat "
+                         f"inputs)")
     attrs = {"concat_dim": int(axis), "expand_nonconcat_dim": bool(expand_nonconcat_dim)}
     op = make_op("SparseConcat", [*indices, *values, *shapes],
                  [_I64, sp_inputs[0].dtype, _I64], attrs, name)
-    return SparseTensor(*op.outputs)
+    dense_shape = op.outputs[2]
+    known = [s.shape for s in sp_inputs]
+    if all(k.is_fully_defined() for k in known) and len({k.ndims for k in known}) == 1:
+        # Every input's shape known: so is the result's (TensorFlow builds it as a constant).
+        dims = np.array([k.as_list() for k in known])
+        concat = int(axis) % dims.shape[1]
+        out = dims.max(axis=0) if expand_nonconcat_dim else dims[0].copy()
+        out[concat] = dims[:, concat].sum()
+        dense_shape = convert_to_tensor(out.astype(np.int64), dtype=_I64)
+    return SparseTensor(op.outputs[0], op.outputs[1], dense_shape)
 
 
 def sparse_transpose(sp_input, perm=None, name=None):
@@ -361,7 +385,13 @@ def sparse_transpose(sp_input, perm=None, name=None):
             perm = list(range(rank - 1, -1, -1))
         perm = convert_to_tensor(perm, dtype=dtypes.int32, name="perm")
         indices = array_ops.gather(sp_input.indices, perm, axis=1)
-        shape = array_ops.gather(sp_input.dense_shape, perm)
+        known_perm = constant_value(perm)
+        if known_perm is not None and sp_input.shape.is_fully_defined():
+            # A known shape stays known, as TensorFlow's (a constant dense shape).
+            old = sp_input.shape.as_list()
+            shape = convert_to_tensor([old[int(p)] for p in np.ravel(known_perm)], dtype=_I64)
+        else:
+            shape = array_ops.gather(sp_input.dense_shape, perm)
         return sparse_reorder(SparseTensor(indices, sp_input.values, shape))
 
 
