@@ -542,6 +542,9 @@ CASES.update({
     "SparseToDense": _sparse_values(lambda v: tf.sparse_tensor_to_dense(_sp(v))),
     "SparseReorder": _sparse_values(lambda v: tf.sparse_reorder(_sp(v, [[2, 3], [0, 1],
                                                                         [1, 0]])).values),
+    # Rows 0-1 keep two of the three values; the third gets a zero gradient.
+    "SparseSlice": _sparse_values(lambda v: tf.reshape(tf.sparse.slice(_sp(v), [0, 0],
+                                                                       [2, 4]).values, [2])),
     "SparseAdd": _sparse_values(lambda v: tf.reshape(tf.sparse_add(_sp(v), _sp(v * v)).values,
                                                      [3])),
     "SparseTensorDenseAdd": _sparse_values(lambda v: tf.sparse_add(_sp(v),
@@ -591,7 +594,9 @@ def _differentiable_op_types():
     # Gradients registered under names that are not op types (gradient_override_map targets,
     # custom_gradient's) are checked by the tests of those features.
     # PreventGradient's gradient is an error by design (tests/test_graph_tf_form.py), as is
-    # WhileGrad's (a second-order while loop, tests/test_compat_session13_grads.py).
+    # WhileGrad's (a second-order while loop, tests/test_compat_session13_grads.py) and
+    # MatrixSolveLs's (only its fast=False path is an op; TensorFlow defines no gradient for
+    # it: tests/test_compat_session13_kernels2.py).
     # Defun registers an op type per traced function (tests/test_compat_session11_autograph.py
     # makes some); their gradients are those of the call ops above.
     # Ops with GPU kernels only (cuDNN's RNN) cannot run here, so their gradients cannot be
@@ -599,7 +604,7 @@ def _differentiable_op_types():
     # build.
     return {op_type for op_type, fn in GRADIENTS.items()
             if fn is not None and op_type in OP_DEFS
-            and op_type not in ("PreventGradient", "WhileGrad")
+            and op_type not in ("PreventGradient", "WhileGrad", "MatrixSolveLs")
             and GRADIENTS.where(op_type) != DEFUN_MODULE and not _gpu_only(op_type)}
 
 
