@@ -301,3 +301,17 @@ def test_sparse_dense_matmul_names_the_bad_index(adjoint_a, b_rows, message):
                                             adjoint_a=adjoint_a)
     with pytest.raises(tf.errors.InvalidArgumentError, match=message):
         _run(product)
+
+
+def test_qr_gradient_of_a_square_matrix_with_full_matrices():
+    # A square matrix's full QR is its reduced QR: TensorFlow differentiates it; smallflow
+    # refused every full_matrices=True factorization.
+    a = tf.constant(np.array([[2.0, 1.0, 0.5], [1.0, 3.0, -1.0], [0.0, 1.0, 4.0]]))
+    q, r = tf.linalg.qr(a, full_matrices=True)
+    with tf.Session():
+        error = tf.test.compute_gradient_error(a, [3, 3], tf.reduce_sum(q) + tf.reduce_sum(r),
+                                               [])
+    assert error < 1e-6
+    tall = tf.zeros([3, 2], tf.float64)
+    with pytest.raises(NotImplementedError, match="QrGrad not implemented"):
+        tf.gradients(tf.linalg.qr(tall, full_matrices=True)[0], tall)

@@ -108,11 +108,13 @@ def _einsum_grad(op, grad):
 
 @RegisterGradient("Qr")
 def _qr_grad(op, dq, dr):
-    """For reduced QR of a square or tall matrix, as TensorFlow 1.15 supports."""
+    """For QR of a square or (reduced) tall matrix, as TensorFlow 1.15 supports: a square
+    matrix's full and reduced factorizations are the same."""
     a = op.inputs[0]
     q, r = op.outputs
     rows, cols = a.shape.as_list()[-2:]
-    if op.attrs["full_matrices"] or rows is None or cols is None or rows < cols:
+    if (rows is None or cols is None or rows < cols
+            or (op.attrs["full_matrices"] and rows != cols)):
         raise NotImplementedError("QrGrad not implemented when ncols > nrows or "
                                   "full_matrices is true and ncols != nrows.")
     dq = array_ops.zeros_like(q) if dq is None else dq
