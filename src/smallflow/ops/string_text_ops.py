@@ -270,8 +270,9 @@ def format(template, inputs, placeholder="{}", summarize=3, name=None):  # noqa:
     tensors = [convert_to_tensor(t, name="inputs") for t in inputs]
     pieces = template.split(placeholder)
     if len(pieces) - 1 != len(tensors):
-        raise ValueError(f"num placeholders in template and num inputs must match: "
-                         f"{len(pieces) - 1} vs. {len(tensors)}")
+        # TensorFlow's Python check (its kernel's own wording differs).
+        raise ValueError(f"{len(pieces) - 1} placeholder(s) in template does not match "
+                         f"{len(tensors)} tensor(s) provided as input")
     attrs = {"template": template, "placeholder": placeholder, "summarize": int(summarize),
              "pieces": pieces}
     return make_op("StringFormat", tensors, [dtypes.string], attrs, name).outputs[0]
