@@ -5,7 +5,7 @@ Each row of ``SPECS`` builds one small graph from random inputs (seeded by the c
 both interpreters see the same numbers) in each float dtype the op takes (float32, float64 and
 complex128 where TensorFlow 1.x allows it), with broadcasting shapes, negative axes, keepdims
 and edge values (zeros, ties, empty tensors). The case fetches the output, every input's
-gradient (``name_none`` when the gradient is None, ``name_values``/``name_indices`` when it is
+gradient (``name_none`` when the gradient is None, ``name_dense``/``name_indices`` when it is
 IndexedSlices) and, for rows marked ``second``, the gradients of a random weighting of the
 first gradients (second order). Only NumPy is imported at module level, as in cases.py.
 """
@@ -73,8 +73,13 @@ def _fetch(tf, out, prefix, grads):
         if grad is None:
             out[f"{key}_none"] = tf.constant(True)
         elif _is_slices(grad):
-            out[f"{key}_values"] = grad.values
-            out[f"{key}_indices"] = grad.indices
+            # The rows' order follows each backend's order of visiting the ops (the dense sum
+            # is the gradient): the dense form and how often each row is listed are compared.
+            dense = tf.convert_to_tensor(grad)
+            rows = dense.shape.as_list()[0] or tf.shape(dense)[0]
+            out[f"{key}_dense"] = dense
+            out[f"{key}_rows"] = tf.unsorted_segment_sum(tf.ones_like(grad.indices),
+                                                         grad.indices, rows)
         else:
             out[key] = grad
 
@@ -437,7 +442,8 @@ def session13_grads_cases():
     for name, (fn, dtypes, second) in SPECS.items():
         for dtype in dtypes:
             case_name = f"grads/{name}/{dtype}"
-            out.append(Case(case_name, _build(fn, dtype, second, case_name),
+            # init: rows with variables (RNN cells) differentiate w.r.t. them too.
+            out.append(Case(case_name, _build(fn, dtype, second, case_name), init=True,
                             rtol=_rtol(dtype, second, name)))
     for name, fn in UNCONNECTED.items():
         case_name = f"grads/unconnected/{name}"

@@ -394,3 +394,77 @@ def _dropout(tf, inputs):
     x = inputs.x((4, 5))
     return [tf.nn.dropout(x, keep_prob=0.5, seed=7), tf.nn.dropout(x, rate=0.3, seed=3),
             tf.nn.dropout(x, keep_prob=1.0)]
+
+
+# -- more of what TF1 programs differentiate -------------------------------------------------------
+
+
+@spec("wide/activations_composites", F, second=True)
+def _activation_composites(tf, inputs):
+    x = inputs.x((2, 5))
+    return [tf.nn.crelu(x), tf.log_sigmoid(x), tf.nn.swish(x), tf.nn.softmax(x * 3.0),
+            tf.nn.log_poisson_loss(tf.abs(x), x), tf.nn.log_poisson_loss(tf.abs(x), x, True)]
+
+
+@spec("wide/moments", F, second=True)
+def _moments(tf, inputs):
+    x = inputs.x((3, 4, 2))
+    w = inputs.x((3, 4, 1), 0.5, 2.0)
+    mean, var = tf.nn.moments(x, axes=[0, 1], keep_dims=True)
+    wmean, wvar = tf.nn.weighted_moments(x, [0, 1], w)
+    return [mean, var, wmean, wvar]
+
+
+@spec("wide/embedding_lookup", F)
+def _embedding(tf, inputs):
+    table = inputs.x((5, 3))
+    other = inputs.x((4, 3))
+    ids = tf.constant([[0, 4], [2, 4]])
+    sparse_ids = tf.SparseTensor([[0, 0], [0, 1], [1, 0]], tf.constant([1, 3, 3], tf.int64),
+                                 [2, 2])
+    return [tf.nn.embedding_lookup(table, ids),
+            tf.nn.embedding_lookup([table, other], [0, 7, 3, 8], partition_strategy="mod"),
+            tf.nn.embedding_lookup([table, other], [0, 7, 3, 8], partition_strategy="div"),
+            tf.nn.embedding_lookup_sparse(table, sparse_ids, None, combiner="mean"),
+            tf.nn.embedding_lookup(table, ids, max_norm=1.0)]
+
+
+@spec("wide/atrous_transpose_3d", ("float32",))
+def _atrous(tf, inputs):
+    x = inputs.x((1, 6, 6, 2))
+    w = inputs.x((3, 3, 2, 2))
+    v = inputs.x((1, 2, 3, 3, 2))
+    wv = inputs.x((2, 2, 2, 3, 2))
+    return [tf.nn.atrous_conv2d(x, w, 2, "SAME"),
+            tf.nn.convolution(x, w, "VALID", dilation_rate=[2, 2]),
+            tf.nn.conv3d_transpose(v, wv, [1, 4, 6, 6, 3], [1, 2, 2, 2, 1], "SAME")]
+
+
+def _rnn(tf, inputs, cell_name):
+    x = inputs.x((2, 4, 3))
+    initializer = tf.constant_initializer(0.3)
+    with tf.variable_scope(cell_name, initializer=initializer):
+        if cell_name == "lstm":
+            cell = tf.nn.rnn_cell.LSTMCell(5)
+        elif cell_name == "gru":
+            cell = tf.nn.rnn_cell.GRUCell(5)
+        else:
+            cell = tf.nn.rnn_cell.BasicRNNCell(5)
+        outputs, _ = tf.nn.dynamic_rnn(cell, x, sequence_length=[4, 2], dtype=x.dtype)
+    inputs.xs.extend(tf.trainable_variables())  # the weights' gradients too
+    return outputs
+
+
+for _cell in ("lstm", "gru", "basic"):
+    spec(f"wide/dynamic_rnn_{_cell}", F)(
+        lambda tf, inputs, _cell=_cell: _rnn(tf, inputs, _cell))
+
+
+@spec("wide/static_rnn_lstm", F)
+def _static_rnn(tf, inputs):
+    x = inputs.x((2, 3, 3))
+    with tf.variable_scope("static", initializer=tf.constant_initializer(-0.2)):
+        cell = tf.nn.rnn_cell.BasicLSTMCell(4)
+        outputs, state = tf.nn.static_rnn(cell, tf.unstack(x, axis=1), dtype=x.dtype)
+    inputs.xs.extend(tf.trainable_variables())
+    return [outputs[-1], state.c]

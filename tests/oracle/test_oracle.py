@@ -134,14 +134,9 @@ DIFFERENCES.update({
 })
 # Differences not fixed yet (the owner of the op is named): each is a known mismatch.
 NOT_YET_FIXED = {
-    "grads/control/cond_second/": "helper grads (session 13): a second derivative through "
-                                  "tf.cond loses the terms of values the first gradient reads "
-                                  "from inside the branch (ControlFlowValue has no gradient)",
     "grads/function/tf_function_second/": "helper grads (session 13): a second derivative "
                                           "through a tf.function call is NotImplementedError "
                                           "(TensorFlow computes it)",
-    "grads/linalg/einsum_repeated/": "helper grads (session 13): einsum's gradient refuses an "
-                                     "operand with a repeated subscript ('ii->i')",
 }
 for _prefix in ("float64/both", "float32/dup", "float64/dup", "int32/both", "int32/dup"):
     for _op in ("argmax", "argmin"):
