@@ -142,3 +142,63 @@ def test_clip_by_average_norm_is_float32_only_and_named_by_its_scope():
     np.testing.assert_allclose(_run(clipped), np.full((2, 3), 9.0 / np.sqrt(54.0)), rtol=1e-6)
     with pytest.raises(TypeError, match="Input 'y' of 'Mul' Op has type float32"):
         tf.clip_by_average_norm(tf.constant(np.ones(3)), 0.5)
+
+
+# -- second derivatives through tf.cond, einsum diagonals -----------------------------------------
+
+
+@pytest.mark.parametrize("taken", [True, False])
+def test_second_derivative_through_cond_reaches_values_read_inside_the_branch(taken):
+    x_value = np.array([0.3, -1.2, 0.7])
+    y_value = np.array([1.5, 0.4, -0.8])
+    x = tf.constant(x_value)
+    y = tf.constant(y_value)
+    weight = np.array([1.0, 2.0, 3.0])
+    out = tf.cond(tf.constant(taken), lambda: tf.sin(x) * y, lambda: tf.exp(x) + y * y)
+    _, d_y = tf.gradients(out, [x, y])
+    d_x2, d_y2 = tf.gradients(tf.reduce_sum(d_y * weight), [x, y])
+    # Each branch's gradient reads x and y, so both get a tensor (TensorFlow's values).
+    got_x, got_y = _run([d_x2, d_y2])
+    if taken:  # d_y = sin(x): d/dx = cos(x) * w
+        np.testing.assert_allclose(got_x, np.cos(x_value) * weight)
+        np.testing.assert_array_equal(got_y, np.zeros(3))
+    else:  # d_y = 2y: d/dy = 2w
+        np.testing.assert_array_equal(got_x, np.zeros(3))
+        np.testing.assert_allclose(got_y, 2.0 * weight)
+    assert d_x2.shape.as_list() == [3]
+
+
+def test_second_derivative_through_cond_is_none_where_no_branch_reads_the_input():
+    x = tf.constant([0.3, -1.2])
+    y = tf.constant([1.5, 0.4])
+    out = tf.cond(tf.constant(True), lambda: tf.sin(x) * y, lambda: x)
+    _, d_y = tf.gradients(out, [x, y])
+    d_x2, d_y2 = tf.gradients(tf.reduce_sum(d_y), [x, y])
+    assert d_y2 is None
+    np.testing.assert_allclose(_run(d_x2), np.cos([0.3, -1.2]))
+
+
+def test_cond_gradient_is_none_for_an_input_no_differentiated_output_reads():
+    x = tf.constant([1.0, 2.0])
+    y = tf.constant([3.0, 4.0])
+    first, _ = tf.cond(tf.constant(True), lambda: (x * 2.0, y * 3.0), lambda: (x, y))
+    d_x, d_y = tf.gradients(first, [x, y])
+    assert d_y is None
+    np.testing.assert_allclose(_run(d_x), [2.0, 2.0])
+
+
+@pytest.mark.parametrize(("equation", "shape"), [("ii->i", (3, 3)), ("ii->", (3, 3)),
+                                                 ("bii->b", (2, 3, 3)), ("iji->j", (3, 2, 3)),
+                                                 ("bii->bi", (2, 3, 3))])
+def test_einsum_gradient_with_a_repeated_subscript_lands_on_the_diagonal(equation, shape):
+    rng = np.random.default_rng(7)
+    value = rng.standard_normal(shape)
+    x = tf.constant(value)
+    y = tf.einsum(equation, x)
+    upstream = rng.standard_normal(y.shape.as_list())
+    (grad,) = tf.gradients(y, x, grad_ys=tf.constant(upstream))
+    # The einsum is linear in x: its gradient is the Jacobian's transpose times upstream.
+    basis = np.eye(value.size).reshape(value.size, *shape)
+    jacobian = np.stack([np.einsum(equation, b) for b in basis])
+    expected = np.tensordot(jacobian, upstream, axes=upstream.ndim).reshape(shape)
+    np.testing.assert_allclose(_run(grad), expected, rtol=1e-12, atol=1e-12)

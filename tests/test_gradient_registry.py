@@ -290,6 +290,15 @@ def _if_case():
     return Case([x], [_uniform((2, 3))], y)
 
 
+def _cond_value_case():
+    # The gradient of a cond reads tanh(x) from inside the branch (a ControlFlowValue op):
+    # checking that gradient's own Jacobian checks the value's gradient (second order).
+    x = _ph([2, 3])
+    y = tf.cond(tf.constant(True), lambda: tf.tanh(x) * x, lambda: x)
+    (first,) = tf.gradients(y, x)
+    return Case([x], [_uniform((2, 3))], first)
+
+
 def _while_case():
     x = _ph([3])
     _, y = tf.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, tf.tanh(v) * x), [0, x])
@@ -366,6 +375,7 @@ CASES = {
     "GatherNd": _gather_nd_case,
     "GatherV2": _gather_case,
     "If": _if_case,
+    "ControlFlowValue": _cond_value_case,
     "Identity": _unary(tf.identity),
     "IdentityN": _binary(lambda a, b: tf.identity_n([a, b])[0] * 2.0 + tf.identity_n([b])[0],
                          (2, 3), (2, 3)),

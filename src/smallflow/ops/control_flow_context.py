@@ -220,19 +220,24 @@ def expose(owner, home, tensor):
     reader = home._readers.get(key)
     if reader is None:
         bundle = owner.outputs[-1]
-        reader = make_op("ControlFlowValue", [bundle], [tensor.dtype], {"key": tensor.name},
-                         name=tensor.op.name + "/Exposed").outputs[0]
+        # An If's reader also takes the If's inputs (not read when run): a gradient of the
+        # value (a second derivative through the cond) reaches them along these edges.
+        sources = list(owner.inputs[1:]) if owner.type == "If" else []
+        reader = make_op("ControlFlowValue", [bundle, *sources], [tensor.dtype],
+                         {"key": tensor.name}, name=tensor.op.name + "/Exposed").outputs[0]
+        if owner.type == "If":
+            reader.set_shape(tensor.shape)  # the one value of the branch that ran
         home._readers[key] = reader
     return reader
 
 
 def _value_kernel(attrs):
     key = attrs["key"]
-    return lambda bundle: bundle.get(key)  # None when the branch holding it did not run
+    return lambda bundle, *sources: bundle.get(key)  # None when its branch did not run
 
 
+# Its gradient (through an If's branch) is in control_flow_grad.py.
 register_op("ControlFlowValue", _value_kernel, lambda op: [unknown_shape()])
-NotDifferentiable("ControlFlowValue")
 
 
 # -- tf.case's run-time checks ---------------------------------------------------------------------

@@ -30,39 +30,77 @@ def _gradients(ys, xs, grad_ys):
     return [densify(g) if isinstance(g, IndexedSlices) else g for g in found]
 
 
+def _branch_grad(ctx, sources, wanted, pairs, reached):
+    """A cond branch function: d(ys)/d(sources[wanted]) inside ``ctx`` for (y, grad)
+    ``pairs`` of its inner tensors, zeros for a source the ys do not depend on; the
+    indices of the sources they do depend on are added to ``reached``."""
+
+    def grad_fn():
+        inner_of = {source: inner for inner, source, _ in ctx.captures}
+        xs = [inner_of.get(sources[i]) for i in wanted]
+        present = [x for x in xs if x is not None]
+        found = dict(zip(present, _gradients([y for y, _ in pairs], present,
+                                             [g for _, g in pairs])))
+        results = []
+        for i, x in zip(wanted, xs):
+            grad = found.get(x) if x is not None else None
+            if grad is not None:
+                reached.add(i)
+            results.append(grad if grad is not None
+                           else tensor_array_ops.zeros_like_value(sources[i]))
+        return results
+
+    return grad_fn
+
+
+def _cond_of_grads(op, pairs_of):
+    """The gradients of an If's sources, as another If on its predicate (each branch's
+    from ``pairs_of(ctx)``); None for the predicate and sources of other types."""
+    sources = op.inputs[1:]
+    wanted = [i for i, t in enumerate(sources) if _differentiable(t)]
+    in_grads = [None] * len(op.inputs)
+    if not wanted:
+        return in_grads
+    true_ctx, false_ctx = op.attrs["branches"]
+    reached = set()
+    results = control_flow_ops.cond(
+        op.inputs[0], _branch_grad(true_ctx, sources, wanted, pairs_of(true_ctx), reached),
+        _branch_grad(false_ctx, sources, wanted, pairs_of(false_ctx), reached), strict=True)
+    for i, grad in zip(wanted, results):
+        # None, as in TensorFlow, for a source no differentiated value depends on in either
+        # branch (its zeros output is left unused).
+        in_grads[1 + i] = grad if i in reached else None
+    return in_grads
+
+
 @RegisterGradient("If")
 def _if_grad(op, *grads):
     out_grads = grads[:-1]
-    pred = op.inputs[0]
-    sources = op.inputs[1:]
-    wanted = [i for i, t in enumerate(sources) if _differentiable(t)]
-    if not wanted or all(g is None for g in out_grads):
+    if all(g is None for g in out_grads):
         return [None] * len(op.inputs)
 
-    def branch(ctx):
-        def grad_fn():
-            inner_of = {source: inner for inner, source, _ in ctx.captures}
-            pairs = [(y, g) for y, g in zip(ctx.outputs, out_grads)
-                     if g is not None and _differentiable(y)]
-            xs = [inner_of.get(sources[i]) for i in wanted]
-            present = [x for x in xs if x is not None]
-            found = dict(zip(present, _gradients([y for y, _ in pairs], present,
-                                                 [g for _, g in pairs])))
-            results = []
-            for i, x in zip(wanted, xs):
-                grad = found.get(x) if x is not None else None
-                results.append(grad if grad is not None
-                               else tensor_array_ops.zeros_like_value(sources[i]))
-            return results
+    def pairs_of(ctx):
+        return [(y, g) for y, g in zip(ctx.outputs, out_grads)
+                if g is not None and _differentiable(y)]
 
-        return grad_fn
+    return _cond_of_grads(op, pairs_of)
 
-    true_ctx, false_ctx = op.attrs["branches"]
-    results = control_flow_ops.cond(pred, branch(true_ctx), branch(false_ctx), strict=True)
-    in_grads = [None] * len(op.inputs)
-    for i, grad in zip(wanted, results):
-        in_grads[1 + i] = grad
-    return in_grads
+
+@RegisterGradient("ControlFlowValue")
+def _value_grad(op, grad):
+    """A value a gradient read from inside an If's branch, differentiated (a second
+    derivative through a cond): its gradient reaches the If's inputs through that branch,
+    when it is the one taken; the reader takes those inputs for this."""
+    owner = op.inputs[0].op
+    if owner.type != "If" or grad is None:
+        return [None] * len(op.inputs)
+    value_name = op.attrs["key"]
+
+    def pairs_of(ctx):
+        return [(t, grad) for t in ctx.exposed if t.name == value_name]
+
+    # The reader's inputs are the If's bundle and then the If's inputs but the predicate.
+    return [None, *_cond_of_grads(owner, pairs_of)[1:]]
 
 
 @RegisterGradient("While")

@@ -86,10 +86,10 @@ def _einsum_grad(op, grad):
     operands; axes summed in that operand alone are broadcast back."""
     subscripts, output = linalg_ops._parse_equation(op.attrs["equation"], len(op.inputs))
     grads = []
-    for index, (subscript, tensor) in enumerate(zip(subscripts, op.inputs)):
-        if len(set(subscript.replace(".", ""))) != len(subscript.replace(".", "")):
-            raise ValueError(f"The gradient of einsum {op.attrs['equation']!r} is not "
-                             "supported: an operand repeats a subscript")
+    for index, (full, tensor) in enumerate(zip(subscripts, op.inputs)):
+        # A repeated subscript ('ii') reads a diagonal: differentiate w.r.t. the diagonal
+        # (each letter once), then put that back on the diagonal.
+        subscript = "".join(c for k, c in enumerate(full) if c == "." or c not in full[:k])
         others = [(s, t) for k, (s, t) in enumerate(zip(subscripts, op.inputs)) if k != index]
         available = set(output + "".join(s for s, _ in others))
         present = "".join(c for c in subscript if c in available or c == ".")
@@ -101,9 +101,42 @@ def _einsum_grad(op, grad):
             for axis, c in enumerate(subscript):
                 if c not in available:
                     expanded = array_ops.expand_dims(expanded, axis)
-            partial = expanded + array_ops.zeros_like(tensor)
+            partial = expanded + array_ops.zeros_like(_diagonal_shaped(tensor, full, subscript))
+        if subscript != full:
+            partial = _onto_diagonal(partial, tensor, full, subscript, op.attrs["equation"])
         grads.append(partial)
     return grads
+
+
+def _diagonal_shaped(tensor, full, subscript):
+    """``tensor`` read with each repeated subscript once (its diagonal), for its shape."""
+    if subscript == full:
+        return tensor
+    return linalg_ops.einsum(f"{full}->{subscript}", tensor)
+
+
+def _onto_diagonal(partial, tensor, full, subscript, equation):
+    """``partial`` (indexed by ``subscript``) placed on the diagonals of ``tensor``'s shape
+    (indexed by ``full``, which repeats letters), zeros elsewhere."""
+    unused = [c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+              if c not in equation]
+    renamed = []
+    identities = []
+    for axis, c in enumerate(full):
+        if c == "." or c not in full[:axis]:
+            renamed.append(c)
+            continue
+        fresh = unused.pop(0)
+        renamed.append(fresh)
+        size = tensor.shape[axis].value if "." not in full else None
+        if size is not None:
+            identity = linalg_ops.eye(size, dtype=tensor.dtype)
+        else:
+            size = array_ops.shape(tensor)[axis - len(full)]
+            identity = linalg_ops.matrix_diag(array_ops.ones([size], dtype=tensor.dtype))
+        identities.append((c + fresh, identity))
+    spec = ",".join([subscript] + [s for s, _ in identities]) + "->" + "".join(renamed)
+    return linalg_ops.einsum(spec, partial, *[t for _, t in identities])
 
 
 @RegisterGradient("Qr")
