@@ -1056,3 +1056,8 @@ EXTRA += SESSION13_CONTRIB2_CASES
 from cases_session13_kernels2 import SESSION13_KERNELS2_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION13_KERNELS2_CASES
+
+# session 13 (helper research): tensorflow/models research programs (im2txt's dimensions).
+from cases_session13_research import SESSION13_RESEARCH_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION13_RESEARCH_CASES

@@ -34,7 +34,8 @@ from .framework import add_arg_scope
 __all__ = [
     "bias_add", "dense_to_sparse", "linear", "recompute_grad", "separable_conv2d",
     "separable_convolution2d", "spatial_softmax", "utils",
-    # summaries (layers_summaries.py)
+    # summaries (layers_summaries.py; also as the submodule ``summaries``)
+    "summaries",
     "summarize_activation", "summarize_activations", "summarize_biases", "summarize_collection",
     "summarize_tensor", "summarize_tensors", "summarize_variables", "summarize_weights",
     "conv2d_transpose", "convolution2d_transpose", "repeat", "stack",
@@ -199,6 +200,10 @@ def apply_regularization(regularizer, weights_list=None):
 
 # -- layers ------------------------------------------------------------------------------------
 
+# The layers' default ``biases_initializer``: zeros. An explicit ``biases_initializer=None``
+# means no biases at all (im2txt's image embedding is a bias-free ``fully_connected``).
+_ZEROS = init_ops.zeros_initializer()
+
 
 def _collect_output(outputs_collections, scope_name, outputs):
     """Add ``outputs`` to ``outputs_collections`` with the layer's full scope name as its alias
@@ -236,7 +241,7 @@ def _finish(outputs, biases, normalizer_fn, normalizer_params, activation_fn, da
 @add_arg_scope
 def fully_connected(inputs, num_outputs, activation_fn=nn_ops.relu, normalizer_fn=None,
                     normalizer_params=None, weights_initializer=None,
-                    weights_regularizer=None, biases_initializer=None,
+                    weights_regularizer=None, biases_initializer=_ZEROS,
                     biases_regularizer=None, reuse=None, variables_collections=None,
                     outputs_collections=None, trainable=True, scope=None):
     """``activation_fn(inputs @ weights + biases)`` over the last axis of ``inputs``.
@@ -248,8 +253,6 @@ def fully_connected(inputs, num_outputs, activation_fn=nn_ops.relu, normalizer_f
         raise ValueError(f"num_outputs type should be one of (int, long), got "
                          f"{type(num_outputs)}.")
     weights_initializer = weights_initializer or xavier_initializer()
-    if biases_initializer is None:
-        biases_initializer = init_ops.zeros_initializer()
     with variable_scope(scope, default_name="fully_connected", reuse=reuse) as vs:
         inputs = convert_to_tensor(inputs)
         dims = inputs.shape.as_tuple()
@@ -282,7 +285,7 @@ def _pair(value, what):
 @add_arg_scope
 def conv2d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=None,
            rate=1, activation_fn=nn_ops.relu, normalizer_fn=None, normalizer_params=None,
-           weights_initializer=None, weights_regularizer=None, biases_initializer=None,
+           weights_initializer=None, weights_regularizer=None, biases_initializer=_ZEROS,
            biases_regularizer=None, reuse=None, variables_collections=None,
            outputs_collections=None, trainable=True, scope=None):
     """A 2-D convolution with ``weights [kh, kw, in, num_outputs]`` and biases, then ReLU."""
@@ -290,8 +293,6 @@ def conv2d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_form
     if data_format not in ("NHWC", "NCHW"):
         raise ValueError(f"data_format has to be either NCHW or NHWC, got {data_format!r}")
     weights_initializer = weights_initializer or xavier_initializer()
-    if biases_initializer is None:
-        biases_initializer = init_ops.zeros_initializer()
     kernel_hw = _pair(kernel_size, "kernel_size")
     stride_hw = _pair(stride, "stride")
     rate_hw = _pair(rate, "rate")
@@ -326,7 +327,7 @@ convolution2d = conv2d
 def conv2d_transpose(inputs, num_outputs, kernel_size, stride=1, padding="SAME",
                      data_format="NHWC", activation_fn=nn_ops.relu, normalizer_fn=None,
                      normalizer_params=None, weights_initializer=None, weights_regularizer=None,
-                     biases_initializer=None, biases_regularizer=None, reuse=None,
+                     biases_initializer=_ZEROS, biases_regularizer=None, reuse=None,
                      variables_collections=None, outputs_collections=None, trainable=True,
                      scope=None):
     """The transpose of ``conv2d`` (a "deconvolution"): ``weights [kh, kw, num_outputs,
@@ -334,8 +335,6 @@ def conv2d_transpose(inputs, num_outputs, kernel_size, stride=1, padding="SAME",
     if data_format not in ("NHWC", "NCHW"):
         raise ValueError(f"data_format has to be either NCHW or NHWC, got {data_format!r}")
     weights_initializer = weights_initializer or xavier_initializer()
-    if biases_initializer is None:
-        biases_initializer = init_ops.zeros_initializer()
     kernel_hw = _pair(kernel_size, "kernel_size")
     stride_hw = _pair(stride, "stride")
     padding = padding.upper()
@@ -733,6 +732,7 @@ from .layers_feature_columns import (  # noqa: E402
 )
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.layers")
+from . import layers_summaries as summaries  # noqa: E402 - contrib.layers.summaries (im2txt)
 from . import layers_utils as utils  # noqa: E402 - contrib.layers.utils (slim.utils)
 from .layers_extra import (  # noqa: E402
     bias_add,

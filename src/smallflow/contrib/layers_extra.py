@@ -7,7 +7,7 @@ from ..ops import nn_extra_ops, nn_ops, reduction_ops, shape_ops
 from ..variable_scope import variable_scope
 from . import framework
 from .framework import add_arg_scope
-from .layers import _collect_output, _pair, xavier_initializer
+from .layers import _ZEROS, _collect_output, _pair, xavier_initializer
 
 __all__ = ["bias_add", "dense_to_sparse", "file_batch_norm_variables", "maxout",
            "recompute_grad", "separable_conv2d", "separable_convolution2d", "spatial_softmax"]
@@ -26,7 +26,7 @@ def separable_conv2d(inputs, num_outputs, kernel_size, depth_multiplier=1, strid
                      padding="SAME", data_format="NHWC", rate=1, activation_fn=nn_ops.relu,
                      normalizer_fn=None, normalizer_params=None, weights_initializer=None,
                      pointwise_initializer=None, weights_regularizer=None,
-                     biases_initializer=None, biases_regularizer=None, reuse=None,
+                     biases_initializer=_ZEROS, biases_regularizer=None, reuse=None,
                      variables_collections=None, outputs_collections=None, trainable=True,
                      scope=None):
     """A depthwise convolution (``depthwise_weights [kh, kw, in, depth_multiplier]``) then,
@@ -36,8 +36,6 @@ def separable_conv2d(inputs, num_outputs, kernel_size, depth_multiplier=1, strid
         raise ValueError(f"data_format has to be either NCHW or NHWC, got {data_format!r}")
     weights_initializer = weights_initializer or xavier_initializer()
     pointwise_initializer = pointwise_initializer or weights_initializer
-    if biases_initializer is None:
-        biases_initializer = init_ops.zeros_initializer()
     kernel_hw = _pair(kernel_size, "kernel_size")
     stride_hw = _pair(stride, "stride")
     rate_hw = _pair(rate, "rate")

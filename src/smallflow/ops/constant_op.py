@@ -15,7 +15,7 @@ from ..graph import (
 )
 from ..op_signature import ALL, NUMBERS, signature
 from ..registry import register_op
-from ..tensor_shape import TensorShape, as_shape, unknown_shape
+from ..tensor_shape import Dimension, TensorShape, as_shape, unknown_shape
 from .common import (
     bytes_array,
     canonical_axis,
@@ -184,6 +184,42 @@ def _constant_conversion(value, dtype, name):
 register_tensor_conversion_function(
     (list, tuple, np.ndarray, np.generic, numbers.Number, bool, str, bytes), _constant_conversion
 )
+
+
+def _shape_dtype(what, dtype, largest):
+    """The integer dtype a known shape converts to: int32 unless asked for int64 (or a size
+    does not fit in int32); any other dtype is refused, as in TensorFlow."""
+    if dtype is None:
+        return dtypes.int64 if largest >= 2**31 else dtypes.int32
+    if dtype not in (dtypes.int32, dtypes.int64):
+        raise TypeError(f"Cannot convert {what} to dtype {dtype}. Allowed dtypes are "
+                        "tf.int32 and tf.int64.")
+    if dtype == dtypes.int32 and largest >= 2**31:
+        raise ValueError(f"Cannot convert {what} to dtype int32; a dimension is too large. "
+                         "Consider using tf.int64.")
+    return dtype
+
+
+def _tensor_shape_conversion(value, dtype, name):
+    """A fully known ``TensorShape`` as a 1-D integer constant (``tf.zeros(x.shape)``)."""
+    if not value.is_fully_defined():
+        raise ValueError(f"Cannot convert a partially known TensorShape {value} to a Tensor.")
+    sizes = value.as_list()
+    dtype = _shape_dtype(f"TensorShape {value}", dtype, max(sizes, default=0))
+    return constant(sizes, dtype=dtype, name=name or "shape_as_tensor")
+
+
+def _dimension_conversion(value, dtype, name):
+    """A known ``Dimension`` (``x.get_shape()[0]`` in TF1) as a scalar integer constant:
+    im2txt's ``cell.zero_state(batch_size=images.get_shape()[0], ...)``."""
+    if value.value is None:
+        raise ValueError(f"Cannot convert unknown Dimension {value} to a Tensor.")
+    dtype = _shape_dtype(f"Dimension {value}", dtype, 0)
+    return constant(value.value, dtype=dtype, name=name or "shape_as_tensor")
+
+
+register_tensor_conversion_function(TensorShape, _tensor_shape_conversion)
+register_tensor_conversion_function(Dimension, _dimension_conversion)
 
 # -- placeholders and identities -------------------------------------------------------------
 

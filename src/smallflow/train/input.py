@@ -144,19 +144,34 @@ def _restore(keys, outputs):
     return dict(zip(keys, outputs))
 
 
-def _shapes(tensors, shapes, enqueue_many):
+def _shapes(tensors_lists, shapes, enqueue_many, dynamic_pad=False):
+    """The queue's component shapes: ``shapes`` if given, else each component's shape merged
+    over the enqueuing lists (``batch_join``'s threads), without the batch axis for
+    ``enqueue_many``. A plain FIFO queue needs them fully defined; a padding one
+    (``dynamic_pad``) takes unknown sizes and pads them per batch."""
     if shapes is not None:
         return list(shapes)
     out = []
-    for tensor in tensors:
-        shape = tensor.shape
+    for components in zip(*tensors_lists, strict=True):
+        shape = components[0].shape
+        for other in components[1:]:
+            shape = shape.merge_with(other.shape)
         if enqueue_many and shape.ndims is not None:
             shape = shape[1:]
-        if not shape.is_fully_defined():
-            raise ValueError(f"All shapes must be fully defined: {tensor.name} has shape "
-                             f"{tensor.shape}")
+        if not dynamic_pad and not shape.is_fully_defined():
+            raise ValueError(f"All shapes must be fully defined: {components[0].name} has "
+                             f"shape {components[0].shape}")
         out.append(shape)
     return out
+
+
+def _fifo_queue(tensors_lists, capacity, shapes, enqueue_many, dynamic_pad, shared_name):
+    """``batch``'s and ``batch_join``'s queue: a PaddingFIFOQueue for ``dynamic_pad``
+    (im2txt pads its captions so), else a FIFOQueue."""
+    types = [t.dtype for t in tensors_lists[0]]
+    queue_shapes = _shapes(tensors_lists, shapes, enqueue_many, dynamic_pad)
+    make = data_flow_ops.PaddingFIFOQueue if dynamic_pad else data_flow_ops.FIFOQueue
+    return make(capacity, types, queue_shapes, shared_name=shared_name)
 
 
 def _keep_input(keep_input, enqueue_many):
@@ -222,16 +237,8 @@ def _batch_fifo(tensors, batch_size, num_threads, capacity, enqueue_many, shapes
                 dynamic_pad, allow_smaller_final_batch, shared_name, name, keep_input):
     keys, flat = _structure(tensors)
     with name_scope(name or "batch") as scope:
-        types = [t.dtype for t in flat]
-        if dynamic_pad:
-            queue_shapes = shapes or [t.shape if not enqueue_many else t.shape[1:]
-                                      for t in flat]
-            queue = data_flow_ops.PaddingFIFOQueue(capacity, types, queue_shapes,
-                                                   shared_name=shared_name)
-        else:
-            queue = data_flow_ops.FIFOQueue(capacity, types,
-                                            _shapes(flat, shapes, enqueue_many),
-                                            shared_name=shared_name)
+        queue = _fifo_queue([flat], capacity, shapes, enqueue_many, dynamic_pad,
+                            shared_name)
         out = _batch(queue, [flat] * num_threads, batch_size, enqueue_many,
                      allow_smaller_final_batch, scope, keep_input)
     return _restore(keys, out)
@@ -241,7 +248,7 @@ def batch_join(tensors_list, batch_size, capacity=32, enqueue_many=False, shapes
                dynamic_pad=False, allow_smaller_final_batch=False, shared_name=None,
                name=None):
     """Like ``batch``, from several lists of tensors (one enqueuing thread each)."""
-    return _batch_join(tensors_list, batch_size, capacity, enqueue_many, shapes,
+    return _batch_join(tensors_list, batch_size, capacity, enqueue_many, shapes, dynamic_pad,
                        allow_smaller_final_batch, shared_name, name, None)
 
 
@@ -251,19 +258,17 @@ def maybe_batch_join(tensors_list, keep_input, batch_size, capacity=32, enqueue_
     """``batch_join`` of the examples ``keep_input`` keeps."""
     with name_scope(name or "batch_join"):
         keep = _keep_input(keep_input, enqueue_many)
-    return _batch_join(tensors_list, batch_size, capacity, enqueue_many, shapes,
+    return _batch_join(tensors_list, batch_size, capacity, enqueue_many, shapes, dynamic_pad,
                        allow_smaller_final_batch, shared_name, name, keep)
 
 
-def _batch_join(tensors_list, batch_size, capacity, enqueue_many, shapes,
+def _batch_join(tensors_list, batch_size, capacity, enqueue_many, shapes, dynamic_pad,
                 allow_smaller_final_batch, shared_name, name, keep_input):
     structures = [_structure(t) for t in tensors_list]
     keys = structures[0][0]
     with name_scope(name or "batch_join") as scope:
-        first = structures[0][1]
-        queue = data_flow_ops.FIFOQueue(capacity, [t.dtype for t in first],
-                                        _shapes(first, shapes, enqueue_many),
-                                        shared_name=shared_name)
+        queue = _fifo_queue([s[1] for s in structures], capacity, shapes, enqueue_many,
+                            dynamic_pad, shared_name)
         out = _batch(queue, [s[1] for s in structures], batch_size, enqueue_many,
                      allow_smaller_final_batch, scope, keep_input)
     return _restore(keys, out)
@@ -296,7 +301,7 @@ def _shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, num_threads
     with name_scope(name or "shuffle_batch") as scope:
         queue = data_flow_ops.RandomShuffleQueue(
             capacity, min_after_dequeue, [t.dtype for t in flat],
-            _shapes(flat, shapes, enqueue_many), seed=seed, shared_name=shared_name)
+            _shapes([flat], shapes, enqueue_many), seed=seed, shared_name=shared_name)
         out = _batch(queue, [flat] * num_threads, batch_size, enqueue_many,
                      allow_smaller_final_batch, scope, keep_input)
     return _restore(keys, out)
@@ -328,10 +333,10 @@ def _shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, s
     structures = [_structure(t) for t in tensors_list]
     keys = structures[0][0]
     with name_scope(name or "shuffle_batch_join") as scope:
-        first = structures[0][1]
+        lists = [s[1] for s in structures]
         queue = data_flow_ops.RandomShuffleQueue(
-            capacity, min_after_dequeue, [t.dtype for t in first],
-            _shapes(first, shapes, enqueue_many), seed=seed, shared_name=shared_name)
+            capacity, min_after_dequeue, [t.dtype for t in lists[0]],
+            _shapes(lists, shapes, enqueue_many), seed=seed, shared_name=shared_name)
         out = _batch(queue, [s[1] for s in structures], batch_size, enqueue_many,
                      allow_smaller_final_batch, scope, keep_input)
     return _restore(keys, out)

@@ -1,0 +1,181 @@
+"""Session 13's sweep of tensorflow/models ``research/`` programs (im2txt, ...): what they
+showed smallflow doing differently from TensorFlow 1.x, as specifications. TensorFlow's own
+answers for some of the same graphs are in tests/oracle/cases_session13_research.py."""
+
+import importlib
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import smallflow as tf
+
+# -- TF-Slim's long import paths (im2txt's image_embedding.py) -------------------------------
+
+
+@pytest.mark.parametrize(("path", "short"), [
+    ("smallflow.contrib.slim.python.slim.nets.inception_v3", "nets.inception_v3"),
+    ("smallflow.contrib.slim.python.slim.nets.resnet_v1", "nets.resnet_v1"),
+    ("smallflow.contrib.slim.python.slim.data.tfexample_decoder", "tfexample_decoder"),
+    ("smallflow.contrib.slim.python.slim.data.dataset_data_provider", "dataset_data_provider"),
+    ("smallflow.contrib.slim.python.slim.data.dataset", "dataset"),
+    ("smallflow.contrib.slim.python.slim.learning", "learning"),
+    ("smallflow.contrib.slim.python.slim.queues", "queues"),
+])
+def test_slim_modules_import_by_their_long_paths(path, short):
+    module = importlib.import_module(path)
+    expected = tf.contrib.slim
+    for part in short.split("."):
+        expected = getattr(expected, part)
+    assert module is expected
+
+
+def test_the_long_path_gives_inception_v3_base():
+    from smallflow.contrib.slim.python.slim.nets.inception_v3 import inception_v3_base
+
+    assert inception_v3_base is tf.contrib.slim.nets.inception_v3.inception_v3_base
+
+
+def test_contrib_layers_summaries_is_a_module_of_the_summary_helpers():
+    # im2txt: tf.contrib.layers.summaries.summarize_activation(v)
+    summaries = tf.contrib.layers.summaries
+    assert summaries.summarize_activation is tf.contrib.layers.summarize_activation
+    x = tf.nn.relu(tf.constant([[-1.0, 2.0]]), name="act")
+    summaries.summarize_activation(x)
+    tags = sorted(s.op.inputs[0].op.name if s.op.inputs else s.op.name
+                  for s in tf.get_collection(tf.GraphKeys.SUMMARIES))
+    assert len(tags) == 2
+
+
+# -- shapes and dimensions as tensors (im2txt: zero_state(batch_size=x.get_shape()[0])) --------
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.integers(1, 9), min_size=1, max_size=4))
+def test_a_known_shape_converts_to_its_sizes(sizes):
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, sizes)
+        shape = tf.convert_to_tensor(x.get_shape())
+        first = tf.convert_to_tensor(x.get_shape()[0])
+        assert shape.dtype == tf.int32
+        assert first.dtype == tf.int32
+        assert shape.op.name == "shape_as_tensor"
+        with tf.Session() as sess:
+            assert sess.run(shape).tolist() == sizes
+            assert sess.run(first) == sizes[0]
+
+
+def test_a_dimension_converts_to_int64_when_asked():
+    d = tf.placeholder(tf.float32, [7, 2]).get_shape()[0]
+    with tf.Session() as sess:
+        value = sess.run(tf.convert_to_tensor(d, tf.int64))
+    assert value.dtype == np.int64
+    assert value == 7
+
+
+@pytest.mark.parametrize("what", ["dimension", "shape"])
+def test_shapes_refuse_non_integer_dtypes(what):
+    x = tf.placeholder(tf.float32, [3, 2])
+    value = x.get_shape()[0] if what == "dimension" else x.get_shape()
+    with pytest.raises(TypeError, match="Allowed dtypes are tf.int32 and tf.int64"):
+        tf.convert_to_tensor(value, tf.float32)
+
+
+def test_unknown_sizes_do_not_convert():
+    x = tf.placeholder(tf.float32, [None, 2])
+    with pytest.raises(ValueError, match="Cannot convert unknown Dimension"):
+        tf.convert_to_tensor(x.get_shape()[0])
+    with pytest.raises(ValueError, match="partially known TensorShape"):
+        tf.convert_to_tensor(x.get_shape())
+
+
+def test_a_huge_shape_converts_to_int64():
+    shape = tf.TensorShape([2**31, 2])
+    assert tf.convert_to_tensor(shape).dtype == tf.int64
+    with pytest.raises(ValueError, match="too large"):
+        tf.convert_to_tensor(shape, tf.int32)
+
+
+def test_rnn_zero_state_takes_a_dimension_as_batch_size():
+    images = tf.placeholder(tf.float32, [4, 3])
+    cell = tf.nn.rnn_cell.BasicLSTMCell(5)
+    state = cell.zero_state(batch_size=images.get_shape()[0], dtype=tf.float32)
+    with tf.Session() as sess:
+        c, h = sess.run(state)
+    assert c.shape == (4, 5)
+    assert h.shape == (4, 5)
+
+
+def test_stack_packs_dimensions_with_ints():
+    d = tf.placeholder(tf.float32, [6, 1]).get_shape()[0]
+    with tf.Session() as sess:
+        assert sess.run(tf.stack([d, 3])).tolist() == [6, 3]
+
+
+# -- contrib layers without biases (im2txt's image_embedding: biases_initializer=None) --------
+
+
+@pytest.mark.parametrize("layer", ["fully_connected", "conv2d", "conv2d_transpose",
+                                   "separable_conv2d"])
+def test_contrib_layers_make_no_biases_when_the_initializer_is_none(layer):
+    inputs = tf.ones([2, 4, 4, 3])
+    build = getattr(tf.contrib.layers, layer)
+    args = [inputs, 5] if layer == "fully_connected" else [inputs, 5, 3]
+    build(*args, biases_initializer=None, scope="no_bias")
+    build(*args, scope="with_bias")
+    names = sorted(v.op.name for v in tf.global_variables())
+    assert not [n for n in names if n.startswith("no_bias/") and "biases" in n]
+    assert "with_bias/biases" in names
+
+
+def test_an_arg_scope_can_turn_biases_off():
+    with tf.contrib.framework.arg_scope([tf.contrib.layers.fully_connected],
+                                        biases_initializer=None):
+        tf.contrib.layers.fully_connected(tf.ones([2, 3]), 4, scope="fc")
+    assert [v.op.name for v in tf.global_variables()] == ["fc/weights"]
+
+
+# -- batch_join(dynamic_pad=True) (im2txt's batch_with_dynamic_pad) ---------------------------
+
+
+def _run_batches(batches, steps):
+    with tf.Session() as sess:
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(sess, coord)
+        try:
+            return [sess.run(batches) for _ in range(steps)]
+        finally:
+            coord.request_stop()
+            coord.join(threads)
+
+
+@pytest.mark.parametrize("join", [True, False])
+def test_dynamic_pad_pads_each_batch_to_its_longest_sequence(join):
+    lengths = tf.constant([1, 3, 2, 4])
+    queue = tf.FIFOQueue(4, [tf.int32], [[]])
+    enqueue = queue.enqueue_many(lengths)
+    tf.train.add_queue_runner(tf.train.QueueRunner(queue, [enqueue]))
+    length = queue.dequeue()
+    sequence = tf.range(1, length + 1)
+    if join:
+        padded = tf.train.batch_join([[sequence]], batch_size=2, dynamic_pad=True)
+    else:
+        padded = tf.train.batch([sequence], batch_size=2, dynamic_pad=True)
+    assert padded.shape.as_list() == [2, None]
+    first, second = _run_batches(padded, 2)
+    assert first.tolist() == [[1, 0, 0], [1, 2, 3]]
+    assert second.tolist() == [[1, 2, 0, 0], [1, 2, 3, 4]]
+
+
+def test_batch_join_merges_the_shapes_of_its_lists():
+    known = tf.zeros([3])
+    unknown = tf.placeholder_with_default(tf.ones([3]), [None])
+    out = tf.train.batch_join([[unknown], [known]], batch_size=2)
+    assert out.shape.as_list() == [2, 3]
+
+
+def test_batch_join_without_dynamic_pad_still_needs_known_shapes():
+    unknown = tf.placeholder_with_default(tf.ones([3]), [None])
+    with pytest.raises(ValueError, match="All shapes must be fully defined"):
+        tf.train.batch_join([[unknown]], batch_size=2)
