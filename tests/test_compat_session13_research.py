@@ -179,3 +179,119 @@ def test_batch_join_without_dynamic_pad_still_needs_known_shapes():
     unknown = tf.placeholder_with_default(tf.ones([3]), [None])
     with pytest.raises(ValueError, match="All shapes must be fully defined"):
         tf.train.batch_join([[unknown]], batch_size=2)
+
+
+# -- variable scopes' regularizer and caching device (neural_gpu) ------------------------------
+
+
+def _penalty_names_and_values():
+    losses = tf.losses.get_regularization_losses()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        return [t.name for t in losses], sess.run(losses)
+
+
+def test_a_scope_regularizer_applies_to_its_variables_and_inner_scopes():
+    with tf.variable_scope("a", regularizer=lambda w: tf.reduce_sum(w) * 0.1):
+        tf.get_variable("v", [2], initializer=tf.ones_initializer())
+        with tf.variable_scope("b"):
+            tf.get_variable("u", [3], initializer=tf.ones_initializer())
+    names, values = _penalty_names_and_values()
+    assert names == ["a/v/Regularizer/mul:0", "a/b/u/Regularizer/mul:0"]
+    np.testing.assert_allclose(values, [0.2, 0.3], rtol=1e-6)
+
+
+def test_a_variable_regularizer_overrides_the_scope_one():
+    with tf.variable_scope("a", regularizer=lambda w: tf.reduce_sum(w) * 0.1):
+        tf.get_variable("v", [2], initializer=tf.ones_initializer(),
+                        regularizer=lambda w: tf.reduce_sum(w) * 5.0)
+    _, values = _penalty_names_and_values()
+    np.testing.assert_allclose(values, [10.0])
+
+
+def test_set_regularizer_none_stops_the_scope_penalty():
+    with tf.variable_scope("a", regularizer=lambda w: tf.reduce_sum(w)):
+        tf.get_variable_scope().set_regularizer(None)
+        tf.get_variable("v", [2])
+    assert tf.losses.get_regularization_losses() == []
+
+
+def test_a_reentered_scope_keeps_its_regularizer():
+    with tf.variable_scope("c", regularizer=lambda w: tf.reduce_sum(w) * 2.0) as scope:
+        pass
+    with tf.variable_scope(scope):
+        tf.get_variable("y", [3], initializer=tf.ones_initializer())
+    names, values = _penalty_names_and_values()
+    assert names == ["c/y/Regularizer/mul:0"]
+    np.testing.assert_allclose(values, [6.0])
+
+
+def test_scope_caching_device_is_kept_and_settable():
+    with tf.variable_scope("a", caching_device="/cpu:0") as scope:
+        assert scope.caching_device == "/cpu:0"
+        with tf.variable_scope("b") as inner:
+            assert inner.caching_device == "/cpu:0"
+        tf.get_variable_scope().set_caching_device(None)
+        assert tf.get_variable_scope().caching_device is None
+
+
+def test_contrib_regularizers_name_their_penalty_after_their_scope():
+    x = tf.ones([2])
+    with tf.name_scope("outer"):
+        inner = tf.contrib.layers.l2_regularizer(0.1)(x)
+    l2 = tf.contrib.layers.l2_regularizer(0.1)(x)
+    l1 = tf.contrib.layers.l1_regularizer(0.1)(x)
+    assert [inner.name, l2.name, l1.name] == ["outer/l2_regularizer:0", "l2_regularizer:0",
+                                              "l1_regularizer:0"]
+    with tf.variable_scope("s", regularizer=tf.contrib.layers.l2_regularizer(0.5)):
+        tf.get_variable("w", [2])
+    (penalty,) = tf.losses.get_regularization_losses()
+    assert penalty.name == "s/w/Regularizer/l2_regularizer:0"
+
+
+# -- tf.nn.convolution (neural_gpu's conv_linear) ---------------------------------------------
+
+
+def test_convolution_takes_the_rank_from_the_filter_when_the_input_has_none():
+    x = tf.placeholder(tf.float32)
+    kernel = tf.constant(np.ones((3, 3, 2, 4), np.float32))
+    out = tf.nn.convolution(x, kernel, padding="SAME")
+    with tf.Session() as sess:
+        value = sess.run(out, {x: np.ones((1, 5, 5, 2), np.float32)})
+    assert value.shape == (1, 5, 5, 4)
+    assert value[0, 2, 2, 0] == 18.0
+
+
+@pytest.mark.parametrize("rates", [(2, 1), (1, 3), (2, 2)])
+def test_convolution_dilates_each_axis_by_its_own_rate(rates):
+    rng = np.random.default_rng(0)
+    image = rng.standard_normal((1, 9, 8, 2)).astype(np.float32)
+    kernel = rng.standard_normal((3, 3, 2, 3)).astype(np.float32)
+    out = tf.nn.convolution(tf.constant(image), tf.constant(kernel), padding="VALID",
+                            dilation_rate=rates)
+    rh, rw = rates
+    height, width = 9 - 2 * rh, 8 - 2 * rw
+    expected = np.zeros((1, height, width, 3), np.float32)
+    for i in range(3):
+        for j in range(3):
+            patch = image[:, i * rh:i * rh + height, j * rw:j * rw + width, :]
+            expected += np.einsum("nhwc,co->nhwo", patch, kernel[i, j])
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(out), expected, rtol=1e-5, atol=1e-5)
+
+
+# -- Supervisor's CamelCase names (neural_gpu: sv.PrepareSession) ------------------------------
+
+
+def test_supervisor_has_tf1_camel_case_method_names(tmp_path):
+    tf.train.get_or_create_global_step()
+    sv = tf.train.Supervisor(logdir=str(tmp_path), summary_op=None, save_model_secs=0)
+    assert tf.train.Supervisor.PrepareSession is tf.train.Supervisor.prepare_or_wait_for_session
+    sess = sv.PrepareSession("")
+    try:
+        assert not sv.ShouldStop()
+        sv.RequestStop()
+        assert sv.ShouldStop()
+    finally:
+        sv.Stop()
+        sess.close()

@@ -30,12 +30,18 @@ class VariableScope:
     """The current scope's name, reuse mode and default initializer."""
 
     def __init__(self, reuse, name="", initializer=None, dtype=dtypes.float32,
-                 name_scope=None, custom_getter=None):
+                 name_scope=None, custom_getter=None, regularizer=None, caching_device=None,
+                 partitioner=None):
         self._reuse = reuse
         self._name = name
         self._initializer = initializer
         self._dtype = dtype
         self._custom_getter = custom_getter
+        # The regularizer applies to the scope's new variables that name none of their own;
+        # the caching device and partitioner are kept for getters and inner scopes.
+        self._regularizer = regularizer
+        self._caching_device = caching_device
+        self._partitioner = partitioner
         # The op name scope opened with this scope (``foo_1/`` when ``foo/`` was taken).
         self._name_scope = name_scope
 
@@ -65,11 +71,36 @@ class VariableScope:
     def custom_getter(self):
         return self._custom_getter
 
+    @property
+    def regularizer(self):
+        return self._regularizer
+
+    @property
+    def caching_device(self):
+        return self._caching_device
+
+    @property
+    def partitioner(self):
+        return self._partitioner
+
     def reuse_variables(self):
         self._reuse = True
 
     def set_initializer(self, initializer):
         self._initializer = initializer
+
+    def set_regularizer(self, regularizer):
+        self._regularizer = regularizer
+
+    def set_caching_device(self, caching_device):
+        # neural_gpu: tf.get_variable_scope().set_caching_device(None)
+        self._caching_device = caching_device
+
+    def set_partitioner(self, partitioner):
+        self._partitioner = partitioner
+
+    def set_dtype(self, dtype):
+        self._dtype = dtypes.as_dtype(dtype).base_dtype
 
     def set_custom_getter(self, custom_getter):
         self._custom_getter = custom_getter
@@ -83,6 +114,8 @@ class VariableScope:
         full_name = f"{self._name}/{name}" if self._name else name
         if initializer is None:
             initializer = self._initializer
+        if regularizer is None:
+            regularizer = self._regularizer
         if is_tensor_like(initializer):
             # A tensor initializer gives the variable its value, dtype and shape (TF 1.x).
             if shape is not None:
@@ -343,15 +376,23 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
     if reuse is None or reuse is False:
         reuse = parent.reuse if parent.reuse else reuse
     reentered = isinstance(name_or_scope, VariableScope)
-    getter = name_or_scope.custom_getter if reentered else parent.custom_getter
+    # A new scope inherits its settings from the enclosing one, a re-entered scope keeps its
+    # own; arguments given here override either.
+    source = name_or_scope if reentered else parent
+    getter = source.custom_getter
     if custom_getter is not None:
         getter = _compose_getters(custom_getter, getter)
+    caching_device = unused.get("caching_device")
+    partitioner = unused.get("partitioner")
     scope = VariableScope(
         reuse if reuse is not None else False,
         full_name,
-        initializer or (name_or_scope.initializer if reentered else parent.initializer),
-        dtypes.as_dtype(dtype).base_dtype if dtype is not None else parent.dtype,
+        initializer or source.initializer,
+        dtypes.as_dtype(dtype).base_dtype if dtype is not None else source.dtype,
         custom_getter=getter,
+        regularizer=regularizer if regularizer is not None else source.regularizer,
+        caching_device=caching_device if caching_device is not None else source.caching_device,
+        partitioner=partitioner if partitioner is not None else source.partitioner,
     )
     counts[full_name] = counts.get(full_name, 0) + 1
     saved_counts = dict(counts) if isinstance(name_or_scope, VariableScope) else None

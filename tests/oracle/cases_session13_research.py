@@ -19,6 +19,34 @@ def _dimensions_as_tensors(tf, np):
             "zeros_of_shape": tf.zeros(tf.convert_to_tensor(x.get_shape()))}
 
 
+def _scope_regularizers(tf, np):
+    with tf.variable_scope("a", regularizer=lambda w: tf.reduce_sum(w) * 0.1):
+        tf.get_variable("v", [2], initializer=tf.ones_initializer())
+        with tf.variable_scope("b"):
+            tf.get_variable("u", [3], initializer=tf.ones_initializer())
+        tf.get_variable("own", [2], initializer=tf.ones_initializer(),
+                        regularizer=lambda w: tf.reduce_sum(w) * 5.0)
+        tf.get_variable_scope().set_regularizer(None)
+        tf.get_variable("none", [2], initializer=tf.ones_initializer())
+    with tf.variable_scope("c", regularizer=lambda w: tf.reduce_sum(w) * 2.0) as scope:
+        pass
+    with tf.variable_scope(scope):
+        tf.get_variable("y", [3], initializer=tf.ones_initializer())
+    losses = tf.losses.get_regularization_losses()
+    return {loss.name: loss for loss in losses}
+
+
+def _dilated_convolution(tf, np):
+    image = (np.arange(1 * 9 * 8 * 2, dtype=np.float32).reshape(1, 9, 8, 2) % 5) / 5
+    kernel = (np.arange(3 * 3 * 2 * 3, dtype=np.float32).reshape(3, 3, 2, 3) % 7) / 7
+    return {f"rates_{rh}_{rw}_{padding}": tf.nn.convolution(
+                tf.constant(image), tf.constant(kernel), padding=padding,
+                dilation_rate=(rh, rw))
+            for rh, rw in [(2, 1), (1, 3), (2, 2)] for padding in ["SAME", "VALID"]}
+
+
 SESSION13_RESEARCH_CASES = [
+    Case("session13_research/scope_regularizers", _scope_regularizers, init=True),
+    Case("session13_research/dilated_convolution", _dilated_convolution, rtol=1e-5),
     Case("session13_research/dimensions_as_tensors", _dimensions_as_tensors),
 ]

@@ -144,7 +144,7 @@ def l1_regularizer(scale, scope=None):
         with name_scope(scope or "l1_regularizer") as name:
             factor = convert_to_tensor(scale, dtype=weights.dtype.base_dtype, name="scale")
             total = math_ops.reduce_sum(math_ops.abs(weights))
-            return math_ops.multiply(factor, total, name=name[:-1])
+            return math_ops.multiply(factor, total, name=name)
 
     return l1
 
@@ -158,7 +158,7 @@ def l2_regularizer(scale, scope=None):
     def l2(weights):
         with name_scope(scope or "l2_regularizer") as name:
             factor = convert_to_tensor(scale, dtype=weights.dtype.base_dtype, name="scale")
-            return math_ops.multiply(factor, nn_ops.l2_loss(weights), name=name[:-1])
+            return math_ops.multiply(factor, nn_ops.l2_loss(weights), name=name)
 
     return l2
 

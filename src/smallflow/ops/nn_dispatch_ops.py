@@ -10,8 +10,12 @@ from ..graph import convert_to_tensor, name_scope
 from . import array_ops, nn_extra_ops, nn_ops, volume_ops
 
 
-def _spatial_rank(x):
-    rank = convert_to_tensor(x).shape.ndims
+def _spatial_rank(x, filter=None):  # noqa: A002
+    """The number of spatial axes: the filter's rank less two when it is known (TensorFlow's
+    ``Convolution`` looks at the filter first), else the input's."""
+    rank = None if filter is None else convert_to_tensor(filter).shape.ndims
+    if rank is None:
+        rank = convert_to_tensor(x).shape.ndims
     if rank is None or rank not in (3, 4, 5):
         raise ValueError(f"input must have rank 3, 4 or 5 (1-D, 2-D or 3-D data with batch "
                          f"and channels), got {rank}")
@@ -89,9 +93,11 @@ def convolution(input, filter, padding, strides=None, dilation_rate=None,  # noq
     """The convolution for the input's rank: 1-D, 2-D (dilated with ``dilation_rate``) or 3-D."""
     filter = filters if filter is None else filter  # noqa: A001
     rate = dilation_rate if dilation_rate is not None else dilations
-    spatial = _spatial_rank(input)
+    spatial = _spatial_rank(input, filter)
     steps = [1] * spatial if strides is None else [int(s) for s in np.ravel(strides)]
     rates = [1] * spatial if rate is None else [int(r) for r in np.ravel(rate)]
+    if len(rates) == 1:
+        rates = rates * spatial
     if any(r != 1 for r in rates):
         if any(s != 1 for s in steps):
             raise ValueError("strides > 1 not supported in conjunction with dilation_rate > 1")

@@ -271,7 +271,17 @@ class Supervisor:
             finally:
                 sess.close()
 
-
+    # TF1's CamelCase names for the same methods (neural_gpu calls ``sv.PrepareSession``).
+    PrepareSession = prepare_or_wait_for_session
+    StartStandardServices = start_standard_services
+    StartQueueRunners = start_queue_runners
+    Loop = loop
+    SummaryComputed = summary_computed
+    ShouldStop = should_stop
+    RequestStop = request_stop
+    StopOnException = stop_on_exception
+    WaitForStop = wait_for_stop
+    Stop = stop
 
 
 def basic_train_loop(supervisor, train_step_fn, args=None, kwargs=None, master=""):
