@@ -80,7 +80,8 @@ LAYERS = [
                    "variable_utils", "eager.variables"]),
     ("session", ["session", "session_conversions", "step_stats", "chunking", "fusion",
                  "session_targets",
-                 "dataflow_executor"]),
+                 "dataflow_executor",
+                 "debug_dump"]),  # tfdbg's core: a watched run's dumps (session 13)
     ("train", ["image",
                "train", "losses", "nn", "bitwise", "layers", "data", "metrics",
                # tf.data, checkpoints and metrics of eager mode
@@ -116,6 +117,7 @@ LAYERS = [
                      "python.platform", "python.data", "python.client", "python.eager",
                      "python.training", "python.summary", "python.util", "python.compat",
                      "python.tf2", "python.lib", "python.keras",
+                     "python.debug",  # tfdbg (session 13)
                      "training_summaries",
                      "onnx",
                      "evaluation"]),

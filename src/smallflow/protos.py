@@ -58,10 +58,47 @@ class ConfigProto(_Options):
     _messages = {"gpu_options": GPUOptions, "graph_options": GraphOptions}
 
 
+class _Repeated(list):
+    """A repeated message field: a list whose ``add(**fields)`` appends a new message."""
+
+    def __init__(self, item_class):
+        super().__init__()
+        self._item_class = item_class
+
+    def add(self, **fields):
+        item = self._item_class(**fields)
+        self.append(item)
+        return item
+
+
+class DebugTensorWatch(_Options):
+    """One tfdbg watch: ``node_name:output_slot`` through ``debug_ops`` to ``debug_urls``."""
+
+    def __init__(self, **fields):
+        fields.setdefault("node_name", "")
+        fields.setdefault("output_slot", 0)
+        fields.setdefault("debug_ops", [])
+        fields.setdefault("debug_urls", [])
+        fields.setdefault("tolerate_debug_op_creation_failures", False)
+        super().__init__(**fields)
+
+
+class DebugOptions(_Options):
+    """``RunOptions.debug_options``: the tensors a run dumps (see ``debug_dump``)."""
+
+    def __init__(self, **fields):
+        fields.setdefault("debug_tensor_watch_opts", _Repeated(DebugTensorWatch))
+        fields.setdefault("global_step", -1)
+        fields.setdefault("reset_disk_byte_usage", False)
+        super().__init__(**fields)
+
+
 class RunOptions(_Options):
     """``tf.RunOptions(trace_level=RunOptions.FULL_TRACE)``: any trace level above NO_TRACE
-    makes ``Session.run`` time each op into the ``RunMetadata`` it is given."""
+    makes ``Session.run`` time each op into the ``RunMetadata`` it is given; tensor watches
+    in ``debug_options`` (tfdbg's ``watch_graph``) make it dump the watched tensors."""
 
+    _messages = {"debug_options": DebugOptions}
     NO_TRACE = 0
     SOFTWARE_TRACE = 1
     HARDWARE_TRACE = 2

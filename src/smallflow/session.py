@@ -9,6 +9,7 @@ from . import (
     batch_split,
     chunking,
     dataflow_executor,
+    debug_dump,
     dtypes,
     errors,
     fusion,
@@ -338,7 +339,10 @@ class BaseSession:
             _check_feedable_and_fetchable(self._graph, fetch_spec.elements, feed_tensors)
             plan = self._make_plan(fetch_spec.elements, feed_tensors)
             self._plans[key] = plan
-        if options is not None or run_metadata is not None:
+        if options is not None and debug_dump.requested(options):
+            values = self._execute_watched(fetch_spec.elements, feed_tensors, feed_values,
+                                           options, run_metadata)
+        elif options is not None or run_metadata is not None:
             values = self._execute_traced(plan, feed_values, options, run_metadata)
         elif plan.split is None:
             values = self._execute(plan, feed_values)
@@ -410,7 +414,8 @@ class BaseSession:
                                     _log_placement)
         self._placed_version = version
 
-    def _make_plan(self, elements, feed_tensors, split=True, outside_ops=(), end_reads=True):
+    def _make_plan(self, elements, feed_tensors, split=True, outside_ops=(), end_reads=True,
+                   watched=()):
         fed = set(feed_tensors)
         order = _prune_and_order(elements, fed, outside_ops)
         if dataflow_executor.needs_frames(order):
@@ -505,6 +510,9 @@ class BaseSession:
                     slot = end_slot
                 fetch_slots.append(slot)
                 copy_fetch.append(_may_alias_state(element))
+        for tensor in watched:  # tfdbg's watches: each value as its op produced it
+            fetch_slots.append(slot_of(tensor))
+            copy_fetch.append(True)
         steps, step_ops = deferring_steps(steps, step_ops)  # enqueues waiting on this run
         steps, step_ops = fusion.fuse(steps, step_ops, set(fetch_slots))
         steps = batch_split.wrap(steps, step_ops)  # the big kernels on all granted cores
@@ -616,6 +624,49 @@ class BaseSession:
             op = plan.step_ops[index]
             raise errors.InvalidArgumentError(
                 op, op, f"{op.type} op '{op.name}' failed: {err}") from err
+
+    def _execute_watched(self, elements, feed_tensors, feed_values, options, run_metadata):
+        """A run whose ``options`` carry tfdbg's tensor watches (``debug_dump``): the
+        fetches and the watched tensors from one plan, then the watched values dumped."""
+        order = _prune_and_order(elements, set(feed_tensors), ())
+        planned, feeds, roots = debug_dump.plan_watches(debug_dump.requested(options), order,
+                                                        feed_tensors)
+        planned = debug_dump.check_debug_ops(planned)
+        feeds = debug_dump.check_debug_ops(feeds)
+        watched = tuple(tensor for tensor, _ in planned)
+        key = ("tfdbg", tuple(elements), feed_tensors, watched)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._make_plan(list(elements), feed_tensors, split=False, watched=watched)
+            plan.debug_steps = 0
+            self._plans[key] = plan
+        graph_def = debug_dump.executed_graph_def(self._graph, order, feed_tensors)
+        fetch_names = [e.name for e in elements if not isinstance(e, Operation)]
+        targets = [e.name for e in elements if isinstance(e, Operation)]
+        for root in roots:
+            debug_dump.write_run_files(root, graph_def, options,
+                                       [t.name for t in feed_tensors], fetch_names, targets,
+                                       plan.debug_steps)
+        plan.debug_steps += 1
+        checked = [check(value) for check, value in zip(plan.feed_checks, feed_values)]
+        position = {tensor: index for index, tensor in enumerate(feed_tensors)}
+        for tensor, specs in feeds:
+            index = position[tensor]
+            name = debug_dump.arg_node_name(tensor, index)
+            self._dump(name, 0, tensor, checked[index], specs)
+        values = self._execute(plan, checked)
+        for (tensor, specs), value in zip(planned, values[len(elements):]):
+            self._dump(tensor.op.name, tensor.value_index, tensor, value, specs)
+        if run_metadata is not None and getattr(options, "output_partition_graphs", False):
+            run_metadata.partition_graphs = [graph_def]
+        return values[:len(elements)]
+
+    @staticmethod
+    def _dump(node_name, slot, tensor, value, specs):
+        for debug_op, roots in specs:
+            dumped = debug_dump.debug_value(debug_op, value, tensor)
+            for root in roots:
+                debug_dump.write_tensor(root, node_name, slot, debug_op, dumped)
 
     def _execute_traced(self, plan, feed_values, options, run_metadata):
         """``_execute`` with every op timed into ``run_metadata`` (``step_stats``)."""

@@ -16,6 +16,7 @@ import sys
 from .. import errors, logging, variables
 from ..graph import GraphKeys, get_default_graph
 from ..ops import control_flow_ops
+from ..protos import RunMetadata, RunOptions
 from ..session import Session
 from ..variable_utils import report_uninitialized_variables
 from . import checkpoint_management, session_run_hook
@@ -217,11 +218,14 @@ class MonitoredSession:
             raise RuntimeError("Run called even after should_stop requested.")
         context = SessionRunContext(SessionRunArgs(fetches, feed_dict, options), self._session)
         hook_fetches = {}
+        hook_options = []
         feeds = dict(feed_dict or {})
         for index, hook in enumerate(self._hooks):
             request = hook.before_run(context)
             if request is None:
                 continue
+            if request.options is not None:
+                hook_options.append(request.options)
             if request.fetches is not None:
                 hook_fetches[index] = request.fetches
             for key, value in (request.feed_dict or {}).items():
@@ -229,6 +233,10 @@ class MonitoredSession:
                     raise RuntimeError(f"Same tensor is fed by a SessionRunHook and user. "
                                        f"Conflict(s): {key}")
                 feeds[key] = value
+        if hook_options:
+            options = _merge_run_options(options, hook_options)
+            if run_metadata is None:
+                run_metadata = RunMetadata()
         try:
             results = self._session.run({"caller": fetches, "hooks": hook_fetches},
                                         feed_dict=feeds or None, options=options,
@@ -357,3 +365,21 @@ def MonitoredTrainingSession(master="", is_chief=True, checkpoint_dir=None,  # n
     else:
         creator = WorkerSessionCreator(scaffold, master, config, max_wait_secs)
     return MonitoredSession(creator, all_hooks, stop_grace_period_secs)
+
+
+def _merge_run_options(options, hook_options):
+    """The caller's ``RunOptions`` with the hooks' added, as TensorFlow 1.x merges them: the
+    highest trace level, partition graphs if any asks, every tensor watch (tfdbg's hooks)."""
+    merged = RunOptions()
+    for source in (options, *hook_options):
+        if source is None:
+            continue
+        level = getattr(source, "trace_level", 0) or 0
+        merged.trace_level = max(merged.trace_level or 0, level)
+        if getattr(source, "output_partition_graphs", False):
+            merged.output_partition_graphs = True
+        debug = vars(source).get("debug_options") if hasattr(source, "__dict__") else None
+        if debug is not None:
+            merged.debug_options.debug_tensor_watch_opts.extend(debug.debug_tensor_watch_opts)
+            merged.debug_options.global_step = debug.global_step
+    return merged

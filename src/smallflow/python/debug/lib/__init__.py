@@ -1,0 +1,1 @@
+"""``tensorflow.python.debug.lib``: tfdbg's dump reader and watch helpers."""

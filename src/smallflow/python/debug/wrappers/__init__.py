@@ -1,0 +1,1 @@
+"""``tensorflow.python.debug.wrappers``: tfdbg's session wrappers and hooks."""
