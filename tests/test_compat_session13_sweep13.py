@@ -252,3 +252,41 @@ def test_dumping_hook_in_a_monitored_session(dumps, tmp_path):
     dump = tf_debug.DebugDumpDir(runs[1])
     np.testing.assert_array_equal(dump.get_tensors("AssignAdd", 0, "DebugIdentity")[0], 2)
     assert os.path.isdir(os.path.join(runs[1], debug_dump.DEVICE_DIR))
+
+
+# -- a convolution with a filter as big as an image's quarter (CADL lecture 1) ----------
+
+
+def test_huge_filter_convolution_is_summed_tap_by_tap_in_little_memory():
+    import tracemalloc
+
+    from smallflow.ops import conv_kernels
+
+    rng = np.random.default_rng(0)
+    image = rng.random((1, 256, 256, 1), dtype=np.float32)
+    kernel = rng.random((35, 35, 1, 1), dtype=np.float32)
+    tracemalloc.start()
+    out = conv_kernels.conv2d(image, kernel, [1, 1, 1, 1], "SAME")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    # The column matrix would be 256 * 256 * 35 * 35 * 4 bytes = 321 MB.
+    assert peak < 64 * 2**20
+    padded = np.pad(image[0, :, :, 0], ((17, 17), (17, 17)))
+    expected = np.array([[np.sum(padded[r:r + 35, c:c + 35] * kernel[:, :, 0, 0])
+                          for c in (0, 100, 255)] for r in (0, 128, 255)])
+    np.testing.assert_allclose(out[0][np.ix_([0, 128, 255], [0, 100, 255])][..., 0], expected,
+                               rtol=1e-4)
+
+
+@pytest.mark.parametrize("padding", ["SAME", "VALID"])
+@pytest.mark.parametrize("strides", [[1, 1, 1, 1], [1, 2, 3, 1]])
+def test_tap_sum_equals_the_column_product(monkeypatch, padding, strides):
+    from smallflow.ops import conv_blocks, conv_kernels
+
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((2, 17, 15, 3)).astype(np.float32)
+    w = rng.standard_normal((5, 4, 3, 2)).astype(np.float32)
+    expected = conv_kernels.conv2d(x, w, strides, padding)
+    monkeypatch.setattr(conv_blocks, "TAP_SUM_BYTES", 0)
+    np.testing.assert_allclose(conv_kernels.conv2d(x, w, strides, padding), expected,
+                               rtol=1e-5, atol=1e-5)

@@ -1061,3 +1061,8 @@ EXTRA += SESSION13_KERNELS2_CASES
 from cases_session13_research import SESSION13_RESEARCH_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION13_RESEARCH_CASES
+
+# session 13 (helper sweep13): tfdbg's dumps (watch keys, DebugNanCount, DebugNumericSummary).
+from cases_session13_sweep13 import SESSION13_SWEEP13_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION13_SWEEP13_CASES

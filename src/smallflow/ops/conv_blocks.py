@@ -10,7 +10,10 @@ import numpy as np
 
 from .work_arrays import scratch
 
-__all__ = ["bias_relu_pool", "max_reduce", "reduce_windows"]
+__all__ = ["bias_relu_pool", "max_reduce", "pooled_result", "reduce_windows", "tap_sum_blocks"]
+
+# One example's column matrix above this is never built: the conv is summed tap by tap.
+TAP_SUM_BYTES = 256 * 2**20
 
 
 def reduce_windows(xp, geo, ufunc, out=None):
@@ -80,3 +83,37 @@ def bias_relu_pool(block, bias, pool_geo, out):
 def _bias_commutes_with_max(bias):
     """A finite bias without -0.0 entries (see bias_relu_pool)."""
     return bool(np.isfinite(bias).all()) and not (np.signbit(bias) & (bias == 0)).any()
+
+
+def _tap_sum(xp, taps, geo):
+    """The convolution of padded ``xp`` as a sum over the filter's taps, one product of a
+    shifted input plane per tap: for filters so big that one example's column matrix would
+    not fit in memory (a 100x100 blur over a 512x512 image: 10 GB of columns)."""
+    n, _, _, c = xp.shape
+    out = np.zeros((n, geo.out_h, geo.out_w, taps.shape[3]), dtype=xp.dtype)
+    for i in range(geo.kh):
+        for j in range(geo.kw):
+            window = xp[:, geo.rows(i), geo.cols(j), :]
+            if c == 1:
+                out += window * taps[i, j, 0]
+            else:
+                out += window @ taps[i, j]
+    return out
+
+
+def tap_sum_blocks(xp, w, geo):
+    """``[(all output rows, their values)]`` from ``_tap_sum`` when one example's column
+    matrix would pass ``TAP_SUM_BYTES``; None (build the columns) otherwise."""
+    n, _, _, c = xp.shape
+    pixels = geo.out_h * geo.out_w
+    if geo.kh * geo.kw * c * pixels * xp.dtype.itemsize <= TAP_SUM_BYTES:
+        return None
+    taps = w.reshape(geo.kh, geo.kw, c, -1)
+    values = _tap_sum(xp, taps, geo)
+    return [(slice(0, n * pixels), values.reshape(n * pixels, taps.shape[3]))]
+
+
+def pooled_result(activation, pool_geo):
+    """An empty array for ``activation`` max-pooled with ``pool_geo``."""
+    n, _, _, c = activation.shape
+    return np.empty((n, pool_geo.out_h, pool_geo.out_w, c), dtype=activation.dtype)

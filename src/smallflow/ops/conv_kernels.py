@@ -54,7 +54,9 @@ from .. import config
 from . import winograd
 from .conv_blocks import bias_relu_pool as _bias_relu_pool
 from .conv_blocks import max_reduce as _max_reduce
+from .conv_blocks import pooled_result as _pooled_result
 from .conv_blocks import reduce_windows as _reduce_windows
+from .conv_blocks import tap_sum_blocks as _tap_sum_blocks
 from .work_arrays import scratch as _scratch
 
 __all__ = [
@@ -503,11 +505,6 @@ def _convolve(x, w, geo, bias=None, pool_geo=None, keep=False):
     return (out, pooled) if keep else out
 
 
-def _pooled_result(activation, pool_geo):
-    n, _, _, c = activation.shape
-    return np.empty((n, pool_geo.out_h, pool_geo.out_w, c), dtype=activation.dtype)
-
-
 def _conv_products(xp, w, geo, bias=None, pool_geo=None, keep=False):
     """The convolution of padded ``xp`` with HWIO ``w``: im2col and one product per block;
     with ``bias``, each block then gets the bias added and the ReLU while it is in cache,
@@ -522,12 +519,13 @@ def _conv_products(xp, w, geo, bias=None, pool_geo=None, keep=False):
     else:
         out = np.empty((n, pool_geo.out_h, pool_geo.out_w, out_c), dtype=xp.dtype)
     pooled = _pooled_result(out, pool_geo) if keep else None
-    for rows, cols in _im2col_blocks(xp, geo):
+    summed = _tap_sum_blocks(xp, w, geo)  # None unless the columns would be huge
+    for rows, cols in summed or _im2col_blocks(xp, geo):
         if pool_geo is None or keep:
             block = out_rows[rows]
         else:
             block = _scratch("fused_block", (rows.stop - rows.start, out_c), xp.dtype)
-        np.matmul(cols, w_mat, out=block)
+        np.copyto(block, cols) if summed else np.matmul(cols, w_mat, out=block)
         examples = slice(rows.start // pixels, rows.stop // pixels)
         if pool_geo is None or keep:
             _bias_relu_pool(block, bias, None, None)
