@@ -290,3 +290,18 @@ def test_tap_sum_equals_the_column_product(monkeypatch, padding, strides):
     monkeypatch.setattr(conv_blocks, "TAP_SUM_BYTES", 0)
     np.testing.assert_allclose(conv_kernels.conv2d(x, w, strides, padding), expected,
                                rtol=1e-5, atol=1e-5)
+
+
+def test_tensorflow_python_ops_rnn_rnn_cell_and_metrics_impl():
+    # "Deep Learning with TensorFlow" 2nd ed., ch. 6: from tensorflow.python.ops import rnn,
+    # rnn_cell (and metrics_impl): TensorFlow 1.x's internal modules of tf.nn's RNN drivers,
+    # tf.nn.rnn_cell's cells and tf.metrics.
+    from smallflow.python.ops import metrics_impl, rnn, rnn_cell
+
+    assert rnn.dynamic_rnn is tf.nn.dynamic_rnn
+    assert rnn.static_rnn is tf.nn.static_rnn
+    assert rnn_cell.BasicLSTMCell is tf.nn.rnn_cell.BasicLSTMCell
+    assert rnn_cell.LSTMStateTuple is tf.nn.rnn_cell.LSTMStateTuple
+    assert metrics_impl.accuracy is tf.metrics.accuracy
+    with pytest.raises(AttributeError, match="softmax"):
+        rnn.softmax  # noqa: B018 - not one of the module's names
