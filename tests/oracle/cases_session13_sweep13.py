@@ -32,9 +32,10 @@ def _dumped(key):
             sess = tf.Session(graph=graph)
         root = tempfile.mkdtemp()
         try:
+            # Positional: TensorFlow 2 renamed the whitelist arguments (..._allowlist).
             watch = debug.WatchOptions(
-                debug_ops=["DebugIdentity", "DebugNanCount", "DebugNumericSummary"],
-                node_name_regex_whitelist="(y|mul|i)$", tolerate_debug_op_creation_failures=True)
+                ["DebugIdentity", "DebugNanCount", "DebugNumericSummary"], "(y|mul|i)$",
+                None, None, True)
             wrapped = debug.DumpingDebugWrapperSession(sess, root + "/dump",
                                                        watch_fn=lambda f, d: watch)
             fetches = [y] if i is None else [y, i]
