@@ -305,3 +305,16 @@ def test_tensorflow_python_ops_rnn_rnn_cell_and_metrics_impl():
     assert metrics_impl.accuracy is tf.metrics.accuracy
     with pytest.raises(AttributeError, match="softmax"):
         rnn.softmax  # noqa: B018 - not one of the module's names
+
+
+def test_image_summary_of_a_wrong_rank_fails_when_run_not_when_built():
+    # TensorFlow-World's MLP test program builds tf.summary.image on [3, 784] images into a
+    # collection it never runs: TensorFlow's ImageSummary has a scalar shape function, so the
+    # graph builds; running it is TensorFlow's InvalidArgumentError.
+    pytest.importorskip("tensorboard")
+    summary = tf.summary.image("images", np.zeros((3, 784), np.float32), max_outputs=3,
+                               collections=["never_run"])
+    assert summary.shape.as_list() == []
+    with pytest.raises(errors.InvalidArgumentError,
+                       match=r"Tensor must be 4-D with last dim 1, 3, or 4, not \[3,784\]"):
+        tf.Session().run(summary)

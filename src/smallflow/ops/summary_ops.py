@@ -466,26 +466,15 @@ def image(name, tensor, max_outputs=3, collections=None, family=None):
         raise ValueError(f"max_outputs must be at least 1, got {max_outputs}")
     with summary_scope(name, family, values=[tensor]) as (tag, scope):
         tensor = convert_to_tensor(tensor)
+        # No shape check here: TensorFlow's ImageSummary has a scalar shape function and its
+        # kernel refuses a tensor that is not [batch, height, width, 1|3|4] when it runs (a
+        # wrong summary that is never run does not stop a program).
         _check_real("ImageSummary", tensor, _IMAGE_DTYPES, "tensor")
-        _check_image_shape(tensor, scope)
         attrs = {"tag": tag, "max_images": int(max_outputs), "T": tensor.dtype,
                  "bad_color": (255, 0, 0, 255)}
         value = _summary_op("ImageSummary", [tensor], attrs, scope)
     collect(value, collections, [GraphKeys.SUMMARIES])
     return value
-
-
-def _check_image_shape(tensor, scope):
-    dims = tensor.shape.as_tuple()
-    if dims is None:
-        return
-    if len(dims) != 4:
-        raise ValueError(f"Shape must be rank 4 but is rank {len(dims)} for '{scope[:-1]}' "
-                         f"(op: 'ImageSummary') with input shapes: "
-                         f"{tensor.shape.bracket_str()}.")
-    if dims[3] is not None and dims[3] not in (1, 3, 4):
-        raise ValueError(f"Images must have 1, 3 or 4 channels, got {dims[3]} for "
-                         f"'{scope[:-1]}' with input shape {tensor.shape.bracket_str()}.")
 
 
 # -- audio ------------------------------------------------------------------------------------
