@@ -44,18 +44,20 @@ def _sparse_input(features, key):
 
 
 def _length_from_sparse(sparse, per_step):
-    """Each row's last present index + 1, over ``per_step`` values a step (rounded up)."""
-    from .ops.segment_ops import unsorted_segment_max
+    """Each row's last present index + 1, over ``per_step`` values a step (rounded up); rows
+    after the last one with values get 0 (TensorFlow's rule: a segment max over the row ids,
+    then zeros up to the batch size, so the static length is unknown as there)."""
+    from .ops.segment_ops import segment_max
 
     rows = sparse.indices[:, 0]
     ends = sparse.indices[:, 1] + 1
-    batch = math_ops.cast(sparse.dense_shape[0], dtypes.int32)
-    longest = unsorted_segment_max(ends, math_ops.cast(rows, dtypes.int32), batch)
-    longest = math_ops.maximum(longest, 0)  # rows without values: length 0
-    if per_step == 1:
-        return longest
-    steps = math_ops.ceil(math_ops.cast(longest, dtypes.float64) / per_step)
-    return math_ops.cast(steps, dtypes.int64)
+    longest = segment_max(ends, rows)
+    if per_step != 1:
+        longest = math_ops.cast(
+            math_ops.ceil(math_ops.cast(longest, dtypes.float64) / per_step), dtypes.int64)
+    missing = array_ops.reshape(sparse.dense_shape[0] - array_ops.shape(
+        longest, out_type=dtypes.int64)[0], [1])
+    return array_ops.concat([longest, array_ops.zeros(missing, dtype=longest.dtype)], 0)
 
 
 class _SequenceCategoricalColumn(_fc._Column, collections.namedtuple(

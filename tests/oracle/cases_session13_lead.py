@@ -169,12 +169,12 @@ def _small_functions(tf, np):
 
 
 SESSION13_LEAD_CASES = [
-    Case("session13/keras_backend_convolutions", _convolutions),
-    Case("session13/keras_backend_pooling_padding", _pooling_and_padding),
-    Case("session13/keras_backend_bias_normalization", _bias_and_normalization),
-    Case("session13/keras_backend_ctc", _ctc),
-    Case("session13/keras_backend_rnn", _recurrent),
-    Case("session13/keras_backend_small", _small_functions),
+    Case("session13/keras_backend_convolutions", _convolutions, rtol=1e-4),
+    Case("session13/keras_backend_pooling_padding", _pooling_and_padding, rtol=1e-4),
+    Case("session13/keras_backend_bias_normalization", _bias_and_normalization, rtol=1e-4),
+    Case("session13/keras_backend_ctc", _ctc, rtol=1e-4),
+    Case("session13/keras_backend_rnn", _recurrent, rtol=1e-3),
+    Case("session13/keras_backend_small", _small_functions, rtol=1e-4),
 ]
 
 
@@ -205,8 +205,8 @@ def _bool_fills(tf, np):
 
 
 SESSION13_LEAD_CASES += [
-    Case("session13/convolution_dilated", _dilated_convolutions),
-    Case("session13/bool_fills", _bool_fills),
+    Case("session13/convolution_dilated", _dilated_convolutions, rtol=1e-4),
+    Case("session13/bool_fills", _bool_fills, rtol=1e-4),
 ]
 
 
@@ -252,7 +252,7 @@ def _keras_layers(tf, np):
             "add_scaled": add_scaled_out - add_scaled_out}
 
 
-SESSION13_LEAD_CASES += [Case("session13/keras_layers", _keras_layers, init=True)]
+SESSION13_LEAD_CASES += [Case("session13/keras_layers", _keras_layers, init=True, rtol=1e-4)]
 
 
 def _nn_backprops(tf, np):
@@ -266,8 +266,9 @@ def _nn_backprops(tf, np):
     t_w = tf.constant(rng.standard_normal((3, 3, 2, 5)).astype("float32"))
     t1_in = tf.constant(rng.standard_normal((2, 5, 4)).astype("float32"))
     t1_w = tf.constant(rng.standard_normal((3, 2, 4)).astype("float32"))
-    labels = tf.constant(np.array([[1, 1, 2, 2, 2, 3], [4, 4, 4, 5, 1, 1], [7, 7, 7, 7, 7, 7]],
-                                  "int32"))
+    label_values = np.array([[1, 1, 2, 2, 2, 3], [4, 4, 4, 5, 1, 1], [7, 7, 7, 7, 7, 7]],
+                            "int32")
+    labels = tf.placeholder_with_default(label_values, [None, 6])
     collapsed, lengths = tf.nn.collapse_repeated(labels, tf.constant([5, 6, 3]))
     unique, ids = tf.nn.ctc_unique_labels(labels)
     return {
@@ -283,7 +284,7 @@ def _nn_backprops(tf, np):
     }
 
 
-SESSION13_LEAD_CASES += [Case("session13/nn_backprops", _nn_backprops)]
+SESSION13_LEAD_CASES += [Case("session13/nn_backprops", _nn_backprops, rtol=1e-4)]
 
 
 def _sequence_columns(tf, np):
@@ -312,4 +313,5 @@ def _sequence_columns(tf, np):
     return {"dense": dense, "length": length}
 
 
-SESSION13_LEAD_CASES += [Case("session13/sequence_columns", _sequence_columns, init=True)]
+SESSION13_LEAD_CASES += [
+    Case("session13/sequence_columns", _sequence_columns, init=True, rtol=1e-4)]

@@ -361,9 +361,11 @@ def resize_images(x, height_factor, width_factor, data_format, interpolation="ne
     if resize is None:
         raise ValueError('interpolation should be one of "nearest" or "bilinear".')
     static = x.shape[rows:rows + 2]
-    size = (_tf.constant(static.as_list(), _tf.int32) if static.is_fully_defined()
-            else _tf.shape(x)[rows:rows + 2])
-    size = size * _tf.constant(np.array([height_factor, width_factor], np.int32))
+    factors = np.array([height_factor, width_factor], np.int32)
+    if static.is_fully_defined():  # a known size stays known (TF folds the product)
+        size = _tf.constant(np.array(static.as_list(), np.int32) * factors)
+    else:
+        size = _tf.shape(x)[rows:rows + 2] * _tf.constant(factors)
     x = _channels_last(x, data_format, 4)
     out = resize(x, size, half_pixel_centers=True)
     if interpolation == "bilinear":
@@ -570,6 +572,7 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, co
                                 _tf.zeros_like(first_output)) + tuple(states),
                                parallel_iterations=32, swap_memory=True)
         stacked = final[1].stack()
+        stacked.set_shape(flat_inputs[0].shape[:1].concatenate(first_output.shape))
         last = stacked[-1]
         states = tuple(final[3:])
     if not time_major:
