@@ -295,3 +295,41 @@ def test_supervisor_has_tf1_camel_case_method_names(tmp_path):
     finally:
         sv.Stop()
         sess.close()
+
+
+# -- research/resnet: tensorflow.python.training.moving_averages, tf.contrib.tfprof ------------
+
+
+def test_moving_averages_module_path_gives_assign_moving_average():
+    from smallflow.python.training import moving_averages
+
+    average = tf.Variable(1.0, trainable=False)
+    update = moving_averages.assign_moving_average(average, tf.constant(3.0), 0.9,
+                                                   zero_debias=False)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_allclose(sess.run(update), 0.9 * 1.0 + 0.1 * 3.0, rtol=1e-6)
+    assert moving_averages.ExponentialMovingAverage is tf.train.ExponentialMovingAverage
+
+
+def test_monitored_session_module_path_gives_the_public_classes():
+    from smallflow.python.training import monitored_session
+
+    assert monitored_session.MonitoredSession is tf.train.MonitoredSession
+    assert monitored_session.ChiefSessionCreator is tf.train.ChiefSessionCreator
+
+
+def test_tfprof_print_model_analysis_counts_parameters_and_flops(capsys):
+    model_analyzer = tf.contrib.tfprof.model_analyzer
+    x = tf.placeholder(tf.float32, [4, 3])
+    w = tf.get_variable("w", [3, 5], initializer=tf.zeros_initializer())
+    tf.get_variable("b", [5], initializer=tf.zeros_initializer())
+    tf.matmul(x, w)
+    params = model_analyzer.print_model_analysis(
+        tf.get_default_graph(),
+        tfprof_options=model_analyzer.TRAINABLE_VARS_PARAMS_STAT_OPTIONS)
+    flops = model_analyzer.print_model_analysis(
+        tf.get_default_graph(), tfprof_options=model_analyzer.FLOAT_OPS_OPTIONS)
+    assert params.total_parameters == 20
+    assert flops.total_float_ops == 2 * 4 * 3 * 5
+    assert "_TFProfRoot" in capsys.readouterr().out
