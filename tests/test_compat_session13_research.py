@@ -333,3 +333,39 @@ def test_tfprof_print_model_analysis_counts_parameters_and_flops(capsys):
     assert params.total_parameters == 20
     assert flops.total_float_ops == 2 * 4 * 3 * 5
     assert "_TFProfRoot" in capsys.readouterr().out
+
+
+# -- get_variable(initializer=<value>) (swivel: get_variable("global_step", initializer=0)) ----
+
+
+@pytest.mark.parametrize(("value", "dtype", "shape"), [
+    (0, tf.int32, []), (1.5, tf.float32, []), ([1, 2], tf.int32, [2]),
+    (np.zeros(3, np.int64), tf.int64, [3]), (True, tf.bool, []),
+    (np.ones((2, 2), np.float64), tf.float64, [2, 2])])
+def test_a_value_initializer_gives_the_variable_its_dtype_and_shape(value, dtype, shape):
+    variable = tf.get_variable("v", initializer=value, trainable=False)
+    assert variable.dtype.base_dtype == dtype
+    assert variable.shape.as_list() == shape
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_array_equal(sess.run(variable), value)
+
+
+def test_a_global_step_made_with_get_variable_of_zero_is_an_integer_step(tmp_path):
+    step = tf.get_variable("global_step", initializer=0, trainable=False)
+    assert tf.train.get_global_step() is step
+    tf.train.Supervisor(logdir=str(tmp_path), summary_op=None, save_model_secs=0)
+
+
+def test_a_value_initializer_refuses_another_explicit_dtype_and_a_shape():
+    with pytest.raises(ValueError, match="Initializer type '<dtype: 'int32'>' and explicit "
+                                         "dtype '<dtype: 'float32'>' don't match"):
+        tf.get_variable("e", initializer=0, dtype=tf.float32)
+    with pytest.raises(ValueError, match="do not specify shape"):
+        tf.get_variable("h", [2], initializer=3)
+
+
+def test_a_value_initializer_ignores_the_scope_dtype():
+    with tf.variable_scope("s", dtype=tf.float64):
+        assert tf.get_variable("i", initializer=7).dtype.base_dtype == tf.int32
+        assert tf.get_variable("f", [2]).dtype.base_dtype == tf.float64

@@ -14,6 +14,7 @@ import traceback
 
 from . import dtypes, init_ops
 from .graph import GraphKeys, convert_to_tensor, get_default_graph, is_tensor_like
+from .ops.constant_op import _infer_dtype
 from .tensor_shape import as_shape
 from .variables import Variable
 
@@ -116,12 +117,18 @@ class VariableScope:
             initializer = self._initializer
         if regularizer is None:
             regularizer = self._regularizer
-        if is_tensor_like(initializer):
-            # A tensor initializer gives the variable its value, dtype and shape (TF 1.x).
+        if initializer is not None and not callable(initializer):
+            # A value (tensor, Python or NumPy) gives the variable its value, dtype and shape
+            # (TF 1.x): ``get_variable("global_step", initializer=0)`` is int32 whatever the
+            # scope's dtype; an explicit dtype must be the value's.
             if shape is not None:
                 raise ValueError("If initializer is a constant, do not specify shape.")
-            if dtype is None:
-                dtype = convert_to_tensor(initializer).dtype
+            value_dtype = (convert_to_tensor(initializer).dtype.base_dtype
+                           if is_tensor_like(initializer) else _infer_dtype(initializer))
+            if dtype is not None and dtypes.as_dtype(dtype).base_dtype != value_dtype:
+                raise ValueError(f"Initializer type '{value_dtype}' and explicit dtype "
+                                 f"'{dtypes.as_dtype(dtype)}' don't match.")
+            dtype = value_dtype
         if dtype is None:
             dtype = self._dtype
         if reuse is None:

@@ -45,7 +45,20 @@ def _dilated_convolution(tf, np):
             for rh, rw in [(2, 1), (1, 3), (2, 2)] for padding in ["SAME", "VALID"]}
 
 
+def _value_initialized_variables(tf, np):
+    values = {"zero": 0, "half": 1.5, "ints": [1, 2], "int64s": np.zeros(3, np.int64),
+              "flag": True, "doubles": np.ones((2, 2))}
+    fetches = {}
+    for name, value in values.items():
+        variable = tf.get_variable(name, initializer=value, trainable=False)
+        fetches[name] = variable
+        fetches[name + "/dtype"] = tf.constant(variable.dtype.base_dtype.name)
+    return fetches
+
+
 SESSION13_RESEARCH_CASES = [
+    Case("session13_research/value_initialized_variables", _value_initialized_variables,
+         init=True),
     Case("session13_research/scope_regularizers", _scope_regularizers, init=True),
     Case("session13_research/dilated_convolution", _dilated_convolution, rtol=1e-5),
     Case("session13_research/dimensions_as_tensors", _dimensions_as_tensors),
