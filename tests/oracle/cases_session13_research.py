@@ -51,7 +51,7 @@ def _value_initialized_variables(tf, np):
     fetches = {}
     for name, value in values.items():
         variable = tf.get_variable(name, initializer=value, trainable=False)
-        fetches[name] = variable
+        fetches[name] = tf.identity(variable)
         fetches[name + "/dtype"] = tf.constant(variable.dtype.base_dtype.name)
     return fetches
 
