@@ -57,6 +57,21 @@ class _Cell:
         return array_ops.where_v2(keep, output, previous_output), new_state
 
 
+def keep_recurrent_arguments(layer, args, units, activation, recurrent_activation, use_bias,
+                             dropout, recurrent_dropout):
+    """Store what a recurrent layer or cell was built with (``args`` resolved by
+    ``_args.resolve``), dropout rates clipped to [0, 1] as Keras does."""
+    layer.units = int(units)
+    layer.activation = activations.get(activation)
+    layer.recurrent_activation = activations.get(recurrent_activation)
+    layer.use_bias = use_bias
+    for key in ("kernel_initializer", "recurrent_initializer", "bias_initializer",
+                "kernel_regularizer", "recurrent_regularizer", "bias_regularizer"):
+        setattr(layer, key, args[key])
+    layer.dropout = min(1.0, max(0.0, float(dropout)))
+    layer.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
+
+
 class _RNN(Layer):
     _gates = 1
     _state_count = 1
@@ -78,18 +93,8 @@ class _RNN(Layer):
                 "recurrent_constraint": recurrent_constraint, "bias_constraint": bias_constraint}
         self._constraints = resolve(args)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self.units = int(units)
-        self.activation = activations.get(activation)
-        self.recurrent_activation = activations.get(recurrent_activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = args["kernel_initializer"]
-        self.recurrent_initializer = args["recurrent_initializer"]
-        self.bias_initializer = args["bias_initializer"]
-        self.kernel_regularizer = args["kernel_regularizer"]
-        self.recurrent_regularizer = args["recurrent_regularizer"]
-        self.bias_regularizer = args["bias_regularizer"]
-        self.dropout = min(1.0, max(0.0, float(dropout)))
-        self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
+        keep_recurrent_arguments(self, args, units, activation, recurrent_activation, use_bias,
+                                 dropout, recurrent_dropout)
         self.return_sequences = return_sequences
         self.return_state = return_state
         self.go_backwards = go_backwards

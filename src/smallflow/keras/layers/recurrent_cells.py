@@ -16,10 +16,10 @@ from ... import dtypes
 from ...graph import name_scope
 from ...ops import array_ops, math_ops
 from ...rnn import dynamic_rnn
-from .. import activations, backend
+from .. import backend
 from ..engine.base_layer import Layer
 from ._args import attach_constraints, resolve
-from .recurrent import _RNN, GRU, LSTM, SimpleRNN
+from .recurrent import _RNN, GRU, LSTM, SimpleRNN, keep_recurrent_arguments
 
 __all__ = ["GRUCell", "LSTMCell", "RNN", "SimpleRNNCell", "StackedRNNCells"]
 
@@ -75,18 +75,8 @@ class _BuiltinCell(Layer):
                 "recurrent_constraint": recurrent_constraint, "bias_constraint": bias_constraint}
         self._constraints = resolve(args)
         super().__init__(**kwargs)
-        self.units = int(units)
-        self.activation = activations.get(activation)
-        self.recurrent_activation = activations.get(recurrent_activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = args["kernel_initializer"]
-        self.recurrent_initializer = args["recurrent_initializer"]
-        self.bias_initializer = args["bias_initializer"]
-        self.kernel_regularizer = args["kernel_regularizer"]
-        self.recurrent_regularizer = args["recurrent_regularizer"]
-        self.bias_regularizer = args["bias_regularizer"]
-        self.dropout = min(1.0, max(0.0, float(dropout)))
-        self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
+        keep_recurrent_arguments(self, args, units, activation, recurrent_activation, use_bias,
+                                 dropout, recurrent_dropout)
         self.implementation = implementation
         self._masks = (None, None)
 
