@@ -143,6 +143,7 @@ def test_mutual_information_penalty_is_minus_the_mean_log_likelihood():
 
 
 def test_combine_adversarial_loss_weight_and_gradient_ratio():
+    pytest.importorskip("tensorboard")  # summaries need TensorBoard's protos
     v = tf.Variable([1.0, 2.0])
     main = tf.reduce_sum(v * v)
     adversarial = tf.reduce_sum(3.0 * v)
@@ -225,6 +226,7 @@ class _FakeACGAN(tuple):
 
 
 def test_gan_loss_options_are_checked():
+    pytest.importorskip("tensorboard")  # summaries need TensorBoard's protos
     model = _model()
     with pytest.raises(ValueError, match="must be an `InfoGANModel`"):
         tfgan.gan_loss(model, mutual_information_penalty_weight=1.0)

@@ -38,6 +38,7 @@ def test_the_long_path_gives_inception_v3_base():
 
 
 def test_contrib_layers_summaries_is_a_module_of_the_summary_helpers():
+    pytest.importorskip("tensorboard")  # summaries need TensorBoard's protos
     # im2txt: tf.contrib.layers.summaries.summarize_activation(v)
     summaries = tf.contrib.layers.summaries
     assert summaries.summarize_activation is tf.contrib.layers.summarize_activation

@@ -75,6 +75,7 @@ def test_has_inf_or_nan(value, expected):
 
 
 def test_numeric_summary_has_tensorflows_layout():
+    pytest.importorskip("tensorboard")  # summaries need TensorBoard's protos
     # TensorFlow 2.21's DebugNumericSummary of this float32 vector (checked by running it).
     value = np.array([1.0, -2.0, 0.0, np.inf, -np.inf, np.nan, 3.0], np.float32)
     expected = [1, 7, 1, 1, 1, 1, 2, 1, -2, 3, 0.5, 3.25, 1, 1, 7]
@@ -89,6 +90,7 @@ def test_numeric_summary_has_tensorflows_layout():
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.sampled_from([0.0, 1.5, -2.0, np.inf, -np.inf, np.nan]), max_size=12))
 def test_numeric_summary_counts_add_up(values):
+    pytest.importorskip("tensorboard")  # summaries need TensorBoard's protos
     summary = debug_dump.numeric_summary(np.array(values, np.float64))
     assert summary[1] == len(values)
     assert summary[2:8].sum() == len(values)
