@@ -17,7 +17,7 @@ from ...rnn import dynamic_rnn
 from .. import activations, backend
 from ..engine.base_layer import Layer
 from ._args import attach_constraints, resolve
-from .recurrent import _RNN, LSTM
+from .recurrent import _RNN, LSTM, lstm_gates
 
 __all__ = ["ConvLSTM2D"]
 
@@ -141,14 +141,7 @@ class ConvLSTM2D(_RNN):
                          self._conv(h_masked, self.recurrent_kernel, recurrent=True))
         if self.bias is not None:
             z = nn_ops.bias_add(z, self.bias)
-        z_i, z_f, z_c, z_o = array_ops.split(z, 4, axis=3)
-        i = self.recurrent_activation(z_i)
-        f = self.recurrent_activation(z_f)
-        c = math_ops.add(math_ops.multiply(f, c_previous),
-                         math_ops.multiply(i, self.activation(z_c)))
-        o = self.recurrent_activation(z_o)
-        h = math_ops.multiply(o, self.activation(c))
-        return h, (h, c)
+        return lstm_gates(self, z, c_previous, axis=3)
 
     def _zero_state(self, inputs):
         """Zeros of the output's spatial shape, as Keras makes them: the input summed over

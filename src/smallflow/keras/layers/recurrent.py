@@ -57,6 +57,32 @@ class _Cell:
         return array_ops.where_v2(keep, output, previous_output), new_state
 
 
+def stateful_batch_size(inputs):
+    """The batch size a stateful RNN's state variables need, or Keras's error without one."""
+    batch = inputs.shape[0].value
+    if batch is None:
+        raise ValueError("If a RNN is stateful, it needs to know its batch size. Specify "
+                         "the batch size of your input tensors: \n- If using a Sequential "
+                         "model, specify the batch size by passing a `batch_input_shape` "
+                         "argument to your first layer.\n- If using the functional API, "
+                         "specify the batch size by passing a `batch_shape` argument to "
+                         "your Input layer.")
+    return batch
+
+
+def lstm_gates(layer, z, c_previous, axis):
+    """An LSTM step from the summed pre-activations ``z`` (gates i, f, c, o along ``axis``):
+    ``(h, (h, c))``."""
+    z_i, z_f, z_c, z_o = array_ops.split(z, 4, axis=axis)
+    i = layer.recurrent_activation(z_i)
+    f = layer.recurrent_activation(z_f)
+    c = math_ops.add(math_ops.multiply(f, c_previous),
+                     math_ops.multiply(i, layer.activation(z_c)))
+    o = layer.recurrent_activation(z_o)
+    h = math_ops.multiply(o, layer.activation(c))
+    return h, (h, c)
+
+
 def keep_recurrent_arguments(layer, args, units, activation, recurrent_activation, use_bias,
                              dropout, recurrent_dropout):
     """Store what a recurrent layer or cell was built with (``args`` resolved by
@@ -206,14 +232,7 @@ class _RNN(Layer):
         batches until ``reset_states``."""
         if self.states is not None:
             return self.states
-        batch = inputs.shape[0].value
-        if batch is None:
-            raise ValueError("If a RNN is stateful, it needs to know its batch size. Specify "
-                             "the batch size of your input tensors: \n- If using a Sequential "
-                             "model, specify the batch size by passing a `batch_input_shape` "
-                             "argument to your first layer.\n- If using the functional API, "
-                             "specify the batch size by passing a `batch_shape` argument to "
-                             "your Input layer.")
+        batch = stateful_batch_size(inputs)
         self.states = [backend.variable(np.zeros((batch, self.units), np.float32))
                        for _ in range(self._state_count)]
         return self.states
@@ -299,14 +318,7 @@ class LSTM(_RNN):
                          math_ops.matmul(h_masked, self.recurrent_kernel))
         if self.bias is not None:
             z = nn_ops.bias_add(z, self.bias)
-        z_i, z_f, z_c, z_o = array_ops.split(z, 4, axis=1)
-        i = self.recurrent_activation(z_i)
-        f = self.recurrent_activation(z_f)
-        c = math_ops.add(math_ops.multiply(f, c_previous),
-                         math_ops.multiply(i, self.activation(z_c)))
-        o = self.recurrent_activation(z_o)
-        h = math_ops.multiply(o, self.activation(c))
-        return h, (h, c)
+        return lstm_gates(self, z, c_previous, axis=1)
 
 
 class GRU(_RNN):

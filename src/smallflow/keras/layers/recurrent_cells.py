@@ -19,7 +19,14 @@ from ...rnn import dynamic_rnn
 from .. import backend
 from ..engine.base_layer import Layer
 from ._args import attach_constraints, resolve
-from .recurrent import _RNN, GRU, LSTM, SimpleRNN, keep_recurrent_arguments
+from .recurrent import (
+    _RNN,
+    GRU,
+    LSTM,
+    SimpleRNN,
+    keep_recurrent_arguments,
+    stateful_batch_size,
+)
 
 __all__ = ["GRUCell", "LSTMCell", "RNN", "SimpleRNNCell", "StackedRNNCells"]
 
@@ -397,14 +404,7 @@ class RNN(_RNN):
     def _state_variables(self, inputs):
         if self.states is not None:
             return self.states
-        batch = inputs.shape[0].value
-        if batch is None:
-            raise ValueError("If a RNN is stateful, it needs to know its batch size. Specify "
-                             "the batch size of your input tensors: \n- If using a Sequential "
-                             "model, specify the batch size by passing a `batch_input_shape` "
-                             "argument to your first layer.\n- If using the functional API, "
-                             "specify the batch size by passing a `batch_shape` argument to "
-                             "your Input layer.")
+        batch = stateful_batch_size(inputs)
         self.states = [backend.variable(np.zeros((batch, size), np.float32))
                        for size in _flat_sizes(self.cell.state_size)]
         return self.states
