@@ -138,14 +138,8 @@ def _convert_nest(value):
 LayerRNNCell = RNNCell
 
 
-class BasicRNNCell(RNNCell):
-    """``output = new_state = activation(W [inputs, state] + b)``."""
-
-    def __init__(self, num_units, activation=None, reuse=None, name=None, dtype=None,
-                 **kwargs):
-        super().__init__(name=name, dtype=dtype, _reuse=reuse, **kwargs)
-        self._num_units = num_units
-        self._activation = activation or math_ops.tanh
+class UnitsCell(RNNCell):
+    """A cell whose state and output are both ``num_units`` wide (``self._num_units``)."""
 
     @property
     def state_size(self):
@@ -154,6 +148,16 @@ class BasicRNNCell(RNNCell):
     @property
     def output_size(self):
         return self._num_units
+
+
+class BasicRNNCell(UnitsCell):
+    """``output = new_state = activation(W [inputs, state] + b)``."""
+
+    def __init__(self, num_units, activation=None, reuse=None, name=None, dtype=None,
+                 **kwargs):
+        super().__init__(name=name, dtype=dtype, _reuse=reuse, **kwargs)
+        self._num_units = num_units
+        self._activation = activation or math_ops.tanh
 
     def build(self, inputs_shape):
         depth = _static_depth(inputs_shape)
@@ -176,7 +180,7 @@ def _static_depth(inputs_shape):
     return int(depth)
 
 
-class GRUCell(RNNCell):
+class GRUCell(UnitsCell):
     """Gated recurrent unit (Cho et al., 2014) with TF's ``gates`` and ``candidate`` scopes."""
 
     def __init__(self, num_units, activation=None, reuse=None, kernel_initializer=None,
@@ -186,14 +190,6 @@ class GRUCell(RNNCell):
         self._activation = activation or math_ops.tanh
         self._kernel_initializer = kernel_initializer
         self._bias_initializer = bias_initializer
-
-    @property
-    def state_size(self):
-        return self._num_units
-
-    @property
-    def output_size(self):
-        return self._num_units
 
     def build(self, inputs_shape):
         depth = _static_depth(inputs_shape)

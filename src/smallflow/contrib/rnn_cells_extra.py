@@ -12,7 +12,7 @@ from ..ops import array_ops, clip_ops, math_ops, nn_ops
 from ..ops.conv_ops import conv2d
 from ..ops.nn_extra_ops import conv1d
 from ..ops.volume_ops import conv3d
-from ..rnn_cell_impl import LSTMStateTuple, RNNCell, _static_depth
+from ..rnn_cell_impl import LSTMStateTuple, RNNCell, UnitsCell, _static_depth
 from ..tensor_shape import TensorShape
 from ..variable_scope import get_variable, get_variable_scope, variable_scope
 from .layers import layer_norm
@@ -33,7 +33,7 @@ def _rank2_depth(inputs_shape):
     return _static_depth(inputs_shape)
 
 
-class IndRNNCell(RNNCell):
+class IndRNNCell(UnitsCell):
     """Independently recurrent cell (Li et al. 2018): ``h = act(x W + u * h_prev + b)``,
     one recurrent weight per unit (``kernel_u``, shape ``[1, num_units]``). The activation
     defaults to tanh, as TensorFlow's did."""
@@ -43,14 +43,6 @@ class IndRNNCell(RNNCell):
         super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
         self._num_units = num_units
         self._activation = activation or math_ops.tanh
-
-    @property
-    def state_size(self):
-        return self._num_units
-
-    @property
-    def output_size(self):
-        return self._num_units
 
     def build(self, inputs_shape):
         depth = _rank2_depth(inputs_shape)
@@ -67,7 +59,7 @@ class IndRNNCell(RNNCell):
         return output, output
 
 
-class IndyGRUCell(RNNCell):
+class IndyGRUCell(UnitsCell):
     """A GRU whose recurrent matrices are diagonal (one weight per unit and gate)::
 
         r, u = sigmoid(x W_g + tile(h, 2) * u_g + b_g)      (b_g starts at 1)
@@ -82,14 +74,6 @@ class IndyGRUCell(RNNCell):
         self._activation = activation or math_ops.tanh
         self._kernel_initializer = kernel_initializer
         self._bias_initializer = bias_initializer
-
-    @property
-    def state_size(self):
-        return self._num_units
-
-    @property
-    def output_size(self):
-        return self._num_units
 
     def build(self, inputs_shape):
         depth = _rank2_depth(inputs_shape)
