@@ -121,8 +121,8 @@ LAYERS = [
                      "training_summaries",
                      "onnx",
                      "evaluation"]),
-    ("front-ends", ["cli", "cli_committee", "cli_run", "run", "__main__", "viz",
-                    "web"]),
+    ("front-ends", ["cli", "cli_committee", "cli_run", "cli_serve", "cli_show", "run", "__main__",
+                    "viz", "web"]),
 ]
 
 

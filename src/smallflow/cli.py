@@ -170,10 +170,12 @@ def _build_parser():
     _add_train(commands)
     _add_evaluate(commands)
     _add_predict(commands)
-    _add_show(commands)
-    _add_export(commands)
+    from smallflow import cli_serve, cli_show
+
+    cli_show.add_show(commands)
+    cli_serve.add_export(commands)
     _add_committee(commands)
-    _add_serve(commands)
+    cli_serve.add_serve(commands)
     _add_run(commands)
     # Every command takes --threads, including those added later by other modules' few lines.
     seen = set()
@@ -376,72 +378,6 @@ def _add_predict(commands):
     )
     predict.add_argument("--json", action="store_true", help="print the results as JSON")
     predict.set_defaults(run=_predict)
-
-
-def _add_show(commands):
-    show = commands.add_parser(
-        "show",
-        help="draw a picture (PNG) of a model's weights, samples, confusion or mistakes",
-        description="Draw pictures of models and data.",
-        formatter_class=_HelpFormatter,
-    )
-    kinds = show.add_subparsers(dest="kind", metavar="WHAT", required=True)
-
-    weights = kinds.add_parser(
-        "weights",
-        help="the learned weights, one map per digit (red -, blue +)",
-        formatter_class=_HelpFormatter,
-    )
-    weights.add_argument(
-        "model", metavar="MODEL", type=_path, help="a model saved by train --save"
-    )
-    weights.add_argument(
-        "-o", "--output", type=_path, default="weights.png", help="picture file to write"
-    )
-    weights.set_defaults(run=_show_weights)
-
-    samples = kinds.add_parser(
-        "samples",
-        help="a grid of training digits with their labels",
-        formatter_class=_HelpFormatter,
-    )
-    samples.add_argument(
-        "-n",
-        "--count",
-        type=_picture_count,
-        default=36,
-        help=f"how many digits to draw (at most {MAX_PICTURES})",
-    )
-    _add_data_dir(samples, DEFAULT_VALIDATION_SIZE)
-    samples.add_argument(
-        "-o", "--output", type=_path, default="samples.png", help="picture file to write"
-    )
-    samples.set_defaults(run=_show_samples)
-
-    for kind, about, run in (
-        ("confusion", "the confusion matrix on the test set", _show_confusion),
-        ("mistakes", "the most confident wrong predictions", _show_mistakes),
-    ):
-        picture = kinds.add_parser(kind, help=about, formatter_class=_HelpFormatter)
-        picture.add_argument(
-            "model", metavar="MODEL", type=_path, help="a model saved by train --save"
-        )
-        picture.add_argument(
-            "--split", choices=("test", "validation"), default="test", help="which examples to use"
-        )
-        if kind == "mistakes":
-            picture.add_argument(
-                "-n",
-                "--count",
-                type=_picture_count,
-                default=25,
-                help=f"how many mistakes to draw (at most {MAX_PICTURES})",
-            )
-        _add_data_dir(picture, None)
-        picture.add_argument(
-            "-o", "--output", type=_path, default=f"{kind}.png", help="picture file to write"
-        )
-        picture.set_defaults(run=run)
 
 
 # -- shared steps ------------------------------------------------------------------------------
@@ -919,149 +855,3 @@ def _import_plots(command, module):
             "install them with: pip install 'smallflow[plots]'"
         ) from None
 
-
-# -- show ----------------------------------------------------------------------------------------
-
-
-def _write_figure(viz, figure, output):
-    try:
-        written = viz.save_figure(figure, output)
-    except (OSError, ValueError) as error:
-        raise CommandError(f"cannot write {output}: {error}") from None
-    width, height = figure.canvas.get_width_height()
-    print(f"Wrote {written} ({width}x{height} pixels)")
-    return 0
-
-
-def _show_weights(args):
-    viz = _import_plots("show weights", "smallflow.viz")
-    sess, graph, metadata = _load(args.model)
-    module = models.get_model(graph.name)
-    weight_map = getattr(module, "WEIGHT_MAP", None)
-    if weight_map is None:
-        raise CommandError(
-            f"{args.model}: a {graph.name} model has no single 784x10 weight map to draw"
-        )
-    with sess:
-        (variable,) = [v for v in graph.model_variables if v.op.name == weight_map]
-        weights = sess.run(variable)
-    title = (
-        f"Learned weights of {graph.name} ({_accuracy_note(metadata)}): red negative, blue positive"
-    )
-    return _write_figure(viz, viz.weights_figure(weights, title=title), args.output)
-
-
-def _accuracy_note(metadata):
-    accuracy = metadata.get("accuracy")
-    if isinstance(accuracy, float):
-        return f"test accuracy {accuracy:.2%}"
-    return "test accuracy not recorded"
-
-
-def _show_samples(args):
-    viz = _import_plots("show samples", "smallflow.viz")
-    train = _read_data(args.data_dir, args.validation_size).train
-    count = min(args.count, train.num_examples)
-    if count == 0:
-        raise CommandError(f"--validation-size {args.validation_size} leaves no training digits")
-    # The training set starts after the examples held out for validation.
-    first = args.validation_size
-    if first:
-        title = (
-            f"Training digits {first + 1:,}-{first + count:,} of the MNIST training file "
-            f"(the first {first:,} are held out for validation), with their labels"
-        )
-    else:
-        title = f"The first {count} digits of the MNIST training file, with their labels"
-    figure = viz.samples_figure(train.images[:count], train.labels[:count], n=count, title=title)
-    return _write_figure(viz, figure, args.output)
-
-
-def _predictions_on(args):
-    sess, graph, metadata = _load(args.model)
-    with sess:
-        dataset = _evaluation_data(args, metadata)
-        probabilities = models.predict_probabilities(sess, graph, dataset.images)
-    return dataset, probabilities
-
-
-def _show_confusion(args):
-    viz = _import_plots("show confusion", "smallflow.viz")
-    from smallflow import evaluation as metrics
-
-    dataset, probabilities = _predictions_on(args)
-    matrix = metrics.confusion_matrix(dataset.labels, probabilities)
-    return _write_figure(viz, viz.confusion_figure(matrix), args.output)
-
-
-def _show_mistakes(args):
-    viz = _import_plots("show mistakes", "smallflow.viz")
-    dataset, probabilities = _predictions_on(args)
-    predicted = np.argmax(probabilities, axis=1)
-    figure = viz.mistakes_figure(
-        dataset.images, dataset.labels, predicted, probabilities, n=args.count
-    )
-    return _write_figure(viz, figure, args.output)
-
-
-# -- export and serve (logic in smallflow.onnx and smallflow.web) ------------------------------
-
-
-def _add_export(commands):
-    export = commands.add_parser(
-        "export",
-        help="write a saved model as an ONNX file (needs smallflow[onnx])",
-        description="Write a saved model as an ONNX file (opset 13): input 'images' [N, 784], "
-        "output 'probabilities' [N, 10]; runs in onnxruntime on computers and phones.",
-        formatter_class=_HelpFormatter,
-    )
-    export.add_argument("model", metavar="MODEL", help="a model saved by train --save")
-    export.add_argument("-o", "--output", required=True, metavar="FILE", help="the .onnx file")
-    export.set_defaults(run=_export)
-
-
-def _export(args):
-    from smallflow import onnx as onnx_export
-
-    try:
-        model = onnx_export.export_model(args.model, args.output)
-    except (ImportError, models.ModelFileError, onnx_export.UnsupportedOpError) as error:
-        raise CommandError(str(error)) from None
-    except OSError as error:
-        raise CommandError(f"cannot write {args.output}: {error.strerror or error}") from None
-    size = os.path.getsize(args.output)
-    print(f"Wrote {args.output} ({size:,} bytes, ONNX opset {model.opset_import[0].version})")
-    return 0
-
-
-def _add_serve(commands):
-    from smallflow import web
-
-    serve = commands.add_parser(
-        "serve",
-        help="draw digits in the browser and watch a model read them (needs smallflow[web])",
-        description="Serve a page where you draw a digit and see the model's probabilities, "
-        "the 28x28 image it sees and its evidence, plus a JSON API (POST /api/predict).",
-        formatter_class=_HelpFormatter,
-    )
-    serve.add_argument("model", metavar="MODEL|DIR", help="a saved model, or a folder of them")
-    serve.add_argument("--host", default=web.DEFAULT_HOST, help="address to listen on")
-    serve.add_argument("--port", type=_non_negative_int, default=web.DEFAULT_PORT, help="port")
-    serve.set_defaults(run=_serve)
-
-
-def _serve(args):
-    from smallflow import web
-
-    try:
-        app = web.create_app(args.model)
-    except (ImportError, models.ModelFileError) as error:
-        raise CommandError(str(error)) from None
-    names = ", ".join(model.id for model in app.state.store)
-    for name, problem in app.state.store.skipped:
-        print(f"warning: skipped {name}: {problem}", file=sys.stderr)
-    if not web.is_loopback(args.host):
-        print(f"warning: --host {args.host} lets other machines reach this server", file=sys.stderr)
-    print(f"Serving {names} at http://{args.host}:{args.port}/ (Ctrl+C stops)", flush=True)
-    web.serve(app, args.host, args.port)
-    return 0
