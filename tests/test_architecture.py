@@ -118,6 +118,7 @@ LAYERS = [
                      "python.training", "python.summary", "python.util", "python.compat",
                      "python.tf2", "python.lib", "python.keras",
                      "python.debug",  # tfdbg (session 13)
+                     "python.saved_model",
                      "training_summaries",
                      "onnx",
                      "evaluation"]),

@@ -120,3 +120,99 @@ def test_tensorflow_serves_savedmodels_smallflow_wrote(tmp_path):
     assert built["global_step:0"] == 5
     assert built["vocab_file:0"] == str(pathlib.Path(jobs[1]["dir"]) / "assets" /
                                         "classes.txt")
+
+
+# Run by TensorFlow: TensorFlow Serving's classification signature of a smallflow export,
+# fed serialized tf.train.Examples (the inputs a model server's Classify call gets).
+_TF_CLASSIFY = r"""
+import json, sys
+import numpy as np
+import tensorflow.compat.v1 as tf
+tf.disable_v2_behavior()
+job = json.loads(sys.argv[1])
+examples = [tf.train.Example(features=tf.train.Features(feature={
+    "x": tf.train.Feature(float_list=tf.train.FloatList(value=row))})).SerializeToString()
+    for row in job["rows"]]
+with tf.Session(graph=tf.Graph()) as sess:
+    meta = tf.saved_model.loader.load(sess, ["serve"], job["dir"])
+    classify = meta.signature_def["serving_default"]
+    predict = meta.signature_def["predict_images"]
+    classes, scores = sess.run([classify.outputs["classes"].name, classify.outputs["scores"].name],
+                               {classify.inputs["inputs"].name: examples})
+    probabilities = sess.run(predict.outputs["scores"].name,
+                             {predict.inputs["images"].name: np.asarray(job["rows"], np.float32)})
+print("RESULTS" + json.dumps({"classes": [[c.decode() for c in row] for row in classes],
+                              "scores": scores.tolist(), "probabilities": probabilities.tolist(),
+                              "method": classify.method_name}))
+"""
+
+
+def test_tensorflow_classifies_examples_with_the_serving_tutorials_export(tmp_path):
+    """TensorFlow Serving's ``mnist_saved_model.py`` written through the ``tensorflow.python.
+    saved_model`` module paths, with a bytes export path, a parse_example input, a string
+    lookup table of class names initialized by ``legacy_init_op``: TensorFlow loads it and
+    classifies serialized Examples as smallflow does."""
+    if not ORACLE_PYTHON:
+        pytest.skip("TensorFlow oracle not configured: set SMALLFLOW_ORACLE_PYTHON to a Python "
+                    "with tensorflow-cpu installed (see README, 'TensorFlow oracle')")
+    from smallflow.python.saved_model import (
+        builder as saved_model_builder,
+    )
+    from smallflow.python.saved_model import (
+        signature_constants,
+        signature_def_utils,
+        tag_constants,
+        utils,
+    )
+
+    rng = np.random.default_rng(7)
+    rows = rng.random((6, 5), dtype=np.float32)
+    serialized = tf.placeholder(tf.string, name="tf_example")
+    parsed = tf.parse_example(serialized, {"x": tf.FixedLenFeature(shape=[5], dtype=tf.float32)})
+    x = tf.identity(parsed["x"], name="x")
+    w = tf.Variable(rng.normal(size=(5, 4)).astype(np.float32))
+    b = tf.Variable(rng.normal(size=4).astype(np.float32))
+    y = tf.nn.softmax(tf.matmul(x, w) + b, name="y")
+    values, indices = tf.nn.top_k(y, 4)
+    table = tf.contrib.lookup.index_to_string_table_from_tensor(
+        tf.constant(["zero", "one", "two", "three"]))
+    prediction_classes = table.lookup(tf.to_int64(indices))
+    export_dir = os.path.join(os.fsencode(str(tmp_path)), b"1")
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(tf.tables_initializer())
+        examples = [tf.train.Example(features=tf.train.Features(feature={
+            "x": tf.train.Feature(float_list=tf.train.FloatList(value=row))}))
+            .SerializeToString() for row in rows]
+        expected_classes, expected_scores, expected_y = sess.run(
+            [prediction_classes, values, y], {serialized: examples})
+        builder = saved_model_builder.SavedModelBuilder(export_dir)
+        classify = signature_def_utils.build_signature_def(
+            inputs={signature_constants.CLASSIFY_INPUTS: utils.build_tensor_info(serialized)},
+            outputs={
+                signature_constants.CLASSIFY_OUTPUT_CLASSES:
+                    utils.build_tensor_info(prediction_classes),
+                signature_constants.CLASSIFY_OUTPUT_SCORES: utils.build_tensor_info(values)},
+            method_name=signature_constants.CLASSIFY_METHOD_NAME)
+        predict = signature_def_utils.build_signature_def(
+            inputs={"images": utils.build_tensor_info(x)},
+            outputs={"scores": utils.build_tensor_info(y)},
+            method_name=signature_constants.PREDICT_METHOD_NAME)
+        builder.add_meta_graph_and_variables(
+            sess, [tag_constants.SERVING],
+            signature_def_map={"predict_images": predict,
+                               signature_constants.DEFAULT_SERVING_SIGNATURE_DEF_KEY: classify},
+            legacy_init_op=tf.group(tf.tables_initializer(), name="legacy_init_op"))
+        builder.save()
+    job = {"dir": os.fsdecode(export_dir), "rows": rows.tolist()}
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    env.pop("PYTHONPATH", None)
+    completed = subprocess.run([ORACLE_PYTHON, "-c", _TF_CLASSIFY, json.dumps(job)],
+                               capture_output=True, text=True, env=env, timeout=600)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    line = next(x for x in completed.stdout.splitlines() if x.startswith("RESULTS"))
+    results = json.loads(line[len("RESULTS"):])
+    assert results["method"] == "tensorflow/serving/classify"
+    assert results["classes"] == [[c.decode() for c in row] for row in expected_classes]
+    np.testing.assert_allclose(results["scores"], expected_scores, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(results["probabilities"], expected_y, rtol=1e-5, atol=1e-7)

@@ -51,7 +51,9 @@ class SavedModelBuilder:
     """
 
     def __init__(self, export_dir):
-        self._export_dir = os.fspath(export_dir)
+        # TensorFlow joins its paths as bytes, so programs pass str or bytes
+        # (``compat.as_bytes(export_path_base)`` in TensorFlow Serving's example).
+        self._export_dir = os.fsdecode(os.fspath(export_dir))
         if os.path.exists(self._export_dir):
             if not os.path.isdir(self._export_dir) or os.listdir(self._export_dir):
                 raise AssertionError(
