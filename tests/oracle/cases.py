@@ -20,11 +20,15 @@ INT_VALUES = [0, -3, 7, 2, -8, 1]
 class Case:
     """One graph: a name, a builder, and whether variables need initializing."""
 
-    def __init__(self, name, build, init=False, rtol=None, runs=None):
+    def __init__(self, name, build, init=False, rtol=None, runs=None, atol=None):
         self.name = name
         self.build = build
         self.init = init
         self.rtol = rtol
+        # ``atol``: the absolute tolerance of float values (default ``rtol * 1e-3``), for
+        # deep float32 graphs whose near-zero elements carry the summation-order error of
+        # the large ones.
+        self.atol = atol
         # ``runs=N``: fetch N times in one session (iterators, streaming metrics); the
         # runner records each run as ``name@i`` and the error that ended the runs, if any.
         self.runs = runs

@@ -181,14 +181,15 @@ def _plain(array):
     return array.view(array.dtype[0]) if array.dtype.names else array
 
 
-def _compare_values(name, fetch, ours, theirs, rtol):
+def _compare_values(name, fetch, ours, theirs, rtol, atol=None):
     ours, theirs = _plain(ours), _plain(theirs)
     assert ours.shape == theirs.shape, f"{fetch}: value shape {ours.shape} != {theirs.shape}"
     if theirs.dtype == object or ours.dtype == object:
         assert ours.tolist() == theirs.tolist(), f"{fetch}: {ours!r} != {theirs!r}"
         return
     if theirs.dtype.kind in "fc":
-        np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=rtol * 1e-3, equal_nan=True,
+        np.testing.assert_allclose(ours, theirs, rtol=rtol,
+                                   atol=rtol * 1e-3 if atol is None else atol, equal_nan=True,
                                    err_msg=f"{name}: {fetch}")
         return
     np.testing.assert_array_equal(ours, theirs, err_msg=f"{name}: {fetch}")
@@ -226,4 +227,4 @@ def test_smallflow_matches_tensorflow(results, name):
         assert got["shape"] == want["shape"], (
             f"{fetch}: static shape {got['shape']} != {want['shape']}")
         key = f"{name}::{fetch}"
-        _compare_values(name, fetch, our_values[key], tf_values[key], rtol)
+        _compare_values(name, fetch, our_values[key], tf_values[key], rtol, CASES[name].atol)
