@@ -27,7 +27,11 @@ def test_pool1d_matches_numpy():
 def test_pool_v2_and_pool_choose_by_rank(shape, expected):
     x = np.ones(shape, np.float32)
     assert run(tf.nn.max_pool_v2(x, 2, 2, "VALID")).shape == expected
-    assert run(tf.nn.pool(x, [2] * (len(shape) - 2), "AVG", "VALID")).shape == expected
+    window = [2] * (len(shape) - 2)
+    assert run(tf.nn.pool(x, window, "AVG", "VALID", strides=window)).shape == expected
+    # Without strides the windows move one step at a time (TensorFlow's default).
+    ones = tuple(n - 1 for n in shape[1:-1])
+    assert run(tf.nn.pool(x, window, "MAX", "VALID")).shape == (1, *ones, 2)
 
 
 def test_convolution_dispatches_and_dilates():

@@ -210,6 +210,7 @@ from .ops.array_ops import (
     ones,
     ones_like,
     pad,
+    parallel_stack,
     placeholder,
     placeholder_with_default,
     rank,
@@ -460,6 +461,7 @@ from .ops.scatter_ops import (
     assign,
     assign_add,
     assign_sub,
+    batch_scatter_update,
     count_up_to,
     scatter_add,
     scatter_div,
@@ -642,7 +644,6 @@ no_gradient = NotDifferentiable
 tensor_scatter_add = tensor_scatter_nd_add
 tensor_scatter_sub = tensor_scatter_nd_sub
 tensor_scatter_update = tensor_scatter_nd_update
-parallel_stack = stack
 sub = subtract
 mul = multiply
 neg = negative

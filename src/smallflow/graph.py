@@ -129,6 +129,12 @@ class Tensor:
 
     # == and hash stay object identity (TensorFlow 1.x), so tensors are cheap dict keys.
 
+    def experimental_ref(self):
+        """A hashable reference to this tensor (TensorFlow 1.15); ``.deref()`` gives it back."""
+        return Reference(self)
+
+    ref = experimental_ref
+
     def __bool__(self):
         from .errors import OperatorNotAllowedInGraphError
 
@@ -160,6 +166,29 @@ class Tensor:
     def _override_operator(cls, operator, func):
         """Install ``func`` as ``Tensor.<operator>``; the op modules call this."""
         setattr(cls, operator, func)
+
+
+class Reference:
+    """What ``Tensor.experimental_ref()`` / ``Variable.ref()`` return: a dict key or set
+    member standing for one object by identity, whatever that object's ``==`` does."""
+
+    __slots__ = ("_wrapped",)
+
+    def __init__(self, wrapped):
+        self._wrapped = wrapped
+
+    def deref(self):
+        """The object this reference stands for."""
+        return self._wrapped
+
+    def __eq__(self, other):
+        return isinstance(other, Reference) and self._wrapped is other._wrapped
+
+    def __hash__(self):
+        return id(self._wrapped)
+
+    def __repr__(self):
+        return f"<Reference wrapping {self._wrapped!r}>"
 
 
 class Operation:

@@ -65,52 +65,61 @@ def _target_thresholds(num_thresholds):
     return [0.0 - _EPSILON] + inside + [1.0 + _EPSILON]
 
 
-def _at_target(default_name, target_name, find, report, last=False):
-    def metric(labels, predictions, target, weights=None, num_thresholds=200,
-               metrics_collections=None, updates_collections=None, name=None):
-        if not 0 <= target <= 1:
-            raise ValueError(f"`{target_name}` must be in the range [0, 1]. Currently, "
-                             f"`{target_name}` is {target}.")
-        with variable_scope(name, default_name=default_name):
-            values, updates = _confusion_at_thresholds(
-                labels, predictions, _target_thresholds(num_thresholds), weights,
-                ("tp", "fn", "tn", "fp"))
+def _at_target(default_name, target_name, find, report, labels, predictions, target, weights,
+               num_thresholds, metrics_collections, updates_collections, name, last=False):
+    if not 0 <= target <= 1:
+        raise ValueError(f"`{target_name}` must be in the range [0, 1]. Currently, "
+                         f"`{target_name}` is {target}.")
+    with variable_scope(name, default_name=default_name):
+        values, updates = _confusion_at_thresholds(
+            labels, predictions, _target_thresholds(num_thresholds), weights,
+            ("tp", "fn", "tn", "fp"))
 
-            def compute(counts, label):
-                tp, fn, tn, fp = (counts[k] for k in ("tp", "fn", "tn", "fp"))
-                # The threshold whose rate is nearest the target; report the other rate there.
-                # Ties: TF takes the first for sensitivity_at_specificity, the last for
-                # specificity_at_sensitivity.
-                distance = math_ops.abs(find(tp, fn, tn, fp) - target)
-                if last:
-                    nearest = math_ops.cast(math_ops.equal(
-                        distance, math_ops.reduce_min(distance)), dtypes.int64)
-                    index = math_ops.argmax(math_ops.cumsum(nearest), 0)
-                else:
-                    index = math_ops.argmin(distance, 0)
-                picked = [array_ops.gather(c, index) for c in (tp, fn, tn, fp)]
-                return array_ops.identity(report(*picked), name=label)
+        def compute(counts, label):
+            tp, fn, tn, fp = (counts[k] for k in ("tp", "fn", "tn", "fp"))
+            # The threshold whose rate is nearest the target; report the other rate there.
+            # Ties: TF takes the first for sensitivity_at_specificity, the last for
+            # specificity_at_sensitivity.
+            distance = math_ops.abs(find(tp, fn, tn, fp) - target)
+            if last:
+                nearest = math_ops.cast(math_ops.equal(
+                    distance, math_ops.reduce_min(distance)), dtypes.int64)
+                index = math_ops.argmax(math_ops.cumsum(nearest), 0)
+            else:
+                index = math_ops.argmin(distance, 0)
+            picked = [array_ops.gather(c, index) for c in (tp, fn, tn, fp)]
+            return array_ops.identity(report(*picked), name=label)
 
-            value = compute(values, "value")
-            update = compute(updates, "update_op")
-        return _publish(value, update, metrics_collections, updates_collections)
-
-    metric.__name__ = default_name
-    return metric
+        value = compute(values, "value")
+        update = compute(updates, "update_op")
+    return _publish(value, update, metrics_collections, updates_collections)
 
 
-sensitivity_at_specificity = _at_target(
-    "sensitivity_at_specificity", "specificity",
-    lambda tp, fn, tn, fp: tn / (tn + fp + _EPSILON),
-    lambda tp, fn, tn, fp: tp / (tp + fn + _EPSILON))
-sensitivity_at_specificity.__doc__ = (
-    "The recall (sensitivity) at the threshold whose specificity is nearest ``target``.")
-specificity_at_sensitivity = _at_target(
-    "specificity_at_sensitivity", "sensitivity",
-    lambda tp, fn, tn, fp: tp / (tp + fn + _EPSILON),
-    lambda tp, fn, tn, fp: tn / (tn + fp + _EPSILON), last=True)
-specificity_at_sensitivity.__doc__ = (
-    "The specificity at the threshold whose sensitivity is nearest ``target``.")
+def _specificity(tp, fn, tn, fp):
+    return tn / (tn + fp + _EPSILON)
+
+
+def _sensitivity(tp, fn, tn, fp):
+    return tp / (tp + fn + _EPSILON)
+
+
+def sensitivity_at_specificity(labels, predictions, specificity, weights=None,
+                               num_thresholds=200, metrics_collections=None,
+                               updates_collections=None, name=None):
+    """The recall (sensitivity) at the threshold whose specificity is nearest
+    ``specificity`` (TensorFlow's argument names: programs pass ``specificity=``)."""
+    return _at_target("sensitivity_at_specificity", "specificity", _specificity, _sensitivity,
+                      labels, predictions, specificity, weights, num_thresholds,
+                      metrics_collections, updates_collections, name)
+
+
+def specificity_at_sensitivity(labels, predictions, sensitivity, weights=None,
+                               num_thresholds=200, metrics_collections=None,
+                               updates_collections=None, name=None):
+    """The specificity at the threshold whose sensitivity is nearest ``sensitivity``."""
+    return _at_target("specificity_at_sensitivity", "sensitivity", _sensitivity, _specificity,
+                      labels, predictions, sensitivity, weights, num_thresholds,
+                      metrics_collections, updates_collections, name, last=True)
 
 
 def mean_cosine_distance(labels, predictions, dim, weights=None, metrics_collections=None,

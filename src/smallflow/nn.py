@@ -74,6 +74,7 @@ from .ops.nn_ops import (
     leaky_relu,
     log_softmax,
     max_pool,
+    max_pool2d,
     moments,
     relu,
     relu6,
@@ -97,8 +98,8 @@ from .rnn import (
     static_rnn,
 )
 
-# TensorFlow 1.15's other names for the pooling functions.
-max_pool2d = max_pool
+# TensorFlow 1.15's other name for avg_pool (max_pool2d is a function of its own: its first
+# argument is called ``input``, max_pool's ``value``).
 avg_pool2d = avg_pool
 
 __all__ = [

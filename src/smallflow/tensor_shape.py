@@ -55,6 +55,11 @@ class Dimension:
             raise ValueError(f"Dimensions {self} and {other} are not compatible")
         return self if self._value is not None else other
 
+    def assert_is_compatible_with(self, other):
+        """Raise ValueError unless ``other`` may be the same dimension."""
+        if not self.is_compatible_with(other):
+            raise ValueError(f"Dimensions {self} and {as_dimension(other)} are not compatible")
+
     def _arith(self, other, fn):
         other = as_dimension(other)
         if self._value is None or other.value is None:
@@ -185,6 +190,26 @@ class TensorShape:
     def assert_is_compatible_with(self, other):
         if not self.is_compatible_with(other):
             raise ValueError(f"Shapes {self} and {as_shape(other)} are incompatible")
+
+    def assert_same_rank(self, other):
+        """Raise ValueError when both ranks are known and differ."""
+        other = as_shape(other)
+        if self._dims is not None and other._dims is not None \
+                and len(self._dims) != len(other._dims):
+            raise ValueError(f"Shapes {self} and {other} must have the same rank")
+
+    def assert_is_fully_defined(self):
+        """Raise ValueError unless every dimension is known."""
+        if not self.is_fully_defined():
+            raise ValueError(f"Shape {self} is not fully defined")
+
+    def most_specific_compatible_shape(self, other):
+        """The most specific shape compatible with both: the dimensions they agree on, the
+        others unknown (an unknown rank when either rank is unknown or they differ)."""
+        other = as_shape(other)
+        if self._dims is None or other._dims is None or len(self._dims) != len(other._dims):
+            return TensorShape(None)
+        return TensorShape([a if a == b else None for a, b in zip(self._dims, other._dims)])
 
     def assert_has_rank(self, rank):
         if self._dims is not None and len(self._dims) != rank:

@@ -4,6 +4,7 @@ from . import dtypes
 from .graph import (
     TRACES,
     GraphKeys,
+    Reference,
     add_to_collections,
     control_dependencies,
     convert_to_tensor,
@@ -13,7 +14,7 @@ from .graph import (
     name_scope,
     register_tensor_conversion_function,
 )
-from .ops import array_ops, control_flow_ops, scatter_ops, state_ops
+from .ops import array_extra_ops, array_ops, control_flow_ops, scatter_ops, state_ops
 from .ops.indexed_slices import IndexedSlices
 
 
@@ -213,6 +214,38 @@ class Variable:
 
     def scatter_min(self, sparse_delta, use_locking=False, name=None):
         return self._scatter(scatter_ops.scatter_min, sparse_delta, use_locking, name)
+
+    def batch_scatter_update(self, sparse_delta, use_locking=True, name=None):
+        """``tf.batch_scatter_update`` of this variable with ``sparse_delta``'s rows."""
+        if not isinstance(sparse_delta, IndexedSlices):
+            raise TypeError(f"sparse_delta is not IndexedSlices: {sparse_delta}")
+        return scatter_ops.batch_scatter_update(self, sparse_delta.indices, sparse_delta.values,
+                                                use_locking=use_locking, name=name)
+
+    def scatter_nd_update(self, indices, updates, name=None):
+        """Set the elements or slices at ``indices`` (``tf.scatter_nd_update``)."""
+        return scatter_ops.scatter_nd_update(self, indices, updates, use_locking=True, name=name)
+
+    def scatter_nd_add(self, indices, updates, name=None):
+        return scatter_ops.scatter_nd_add(self, indices, updates, use_locking=True, name=name)
+
+    def scatter_nd_sub(self, indices, updates, name=None):
+        return scatter_ops.scatter_nd_sub(self, indices, updates, use_locking=True, name=name)
+
+    def gather_nd(self, indices, name=None):
+        """``tf.gather_nd(self, indices)``."""
+        return array_extra_ops.gather_nd(self._snapshot, indices, name=name)
+
+    def count_up_to(self, limit):
+        """Increment this integer scalar variable up to ``limit`` (``tf.count_up_to``)."""
+        return scatter_ops.count_up_to(self, limit)
+
+    # -- hashable references (TensorFlow 1.15's ``experimental_ref``) --------------------------
+    def experimental_ref(self):
+        """A hashable reference to this variable; ``.deref()`` gives it back."""
+        return Reference(self)
+
+    ref = experimental_ref
 
     def __repr__(self):
         return (f"<tf.Variable '{self.name}' shape={self.shape} "

@@ -1070,3 +1070,10 @@ EXTRA += SESSION13_RESEARCH_CASES
 from cases_session13_sweep13 import SESSION13_SWEEP13_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION13_SWEEP13_CASES
+
+# session 14 (lead): TensorFlow 1.x argument names and orders (confusion_matrix's positional
+# dtype, parallel_stack's name, max_pool2d(input=), conv2d_transpose(input=, filters=,
+# dilations=), ...) and batch_scatter_update.
+from cases_session14_lead import SESSION14_LEAD_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION14_LEAD_CASES

@@ -15,7 +15,7 @@ from ..op_signature import ALL, INDEX, REALS, signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import TensorShape, unknown_shape
 from . import array_ops, debug_ops, math_ops
-from .common import constant_ints, constant_value, element_array, make_op
+from .common import constant_ints, constant_value, element_array, make_op, renamed_argument
 
 _INDEX_TYPES = (dtypes.int32, dtypes.int64)
 
@@ -569,11 +569,16 @@ def batch_to_space_nd(input, block_shape, crops, name=None):  # noqa: A002
         return full[:, top:h * bh - bottom, left:w * bw - right, :]
 
 
-def space_to_batch(input, paddings, block_size, name=None):  # noqa: A002
+def space_to_batch(input, paddings, block_size=None, name=None, block_shape=None):  # noqa: A002
+    """TensorFlow 1.x's 2-D ``space_to_batch``: ``block_size`` (TensorFlow 2 calls it
+    ``block_shape``) rows and columns of each block go to the batch."""
+    block_size = renamed_argument("block_shape", block_shape, "block_size", block_size)
     return space_to_batch_nd(input, [block_size, block_size], paddings, name)
 
 
-def batch_to_space(input, crops, block_size, name=None):  # noqa: A002
+def batch_to_space(input, crops, block_size, name=None, block_shape=None):  # noqa: A002
+    """The inverse of ``space_to_batch`` (``block_shape``: TensorFlow 2's ``block_size``)."""
+    block_size = renamed_argument("block_shape", block_shape, "block_size", block_size)
     return batch_to_space_nd(input, [block_size, block_size], crops, name)
 
 

@@ -23,6 +23,7 @@ from .constant_op import (
 )
 from .join_split_ops import (
     concat,
+    parallel_stack,
     split,
     stack,
     unstack,
@@ -93,6 +94,7 @@ __all__ = [
     "slice",
     "split",
     "squeeze",
+    "parallel_stack",
     "stack",
     "stop_gradient",
     "strided_slice",

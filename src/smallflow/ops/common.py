@@ -380,3 +380,13 @@ def blas_sum(x, axes, keepdims):
     summed = np.dot(_ones(count, x.dtype.char), x.reshape(count, -1))
     return summed.reshape((1,) * len(axes) + shape[len(axes):] if keepdims
                           else shape[len(axes):])
+
+
+def renamed_argument(new_name, new_value, old_name, old_value):
+    """The value of an argument TensorFlow 1.x accepts under two names (``input`` and
+    ``value``, ``filters`` and ``filter`` ...): whichever is given; both is an error."""
+    if old_value is not None:
+        if new_value is not None:
+            raise ValueError(f"Cannot specify both '{old_name}' and '{new_name}'")
+        return old_value
+    return new_value

@@ -13,6 +13,7 @@ from . import conv_kernels, pool_kernels
 from .common import (
     constant_ints,
     make_op,
+    renamed_argument,
     require_float,
 )
 from .constant_op import constant
@@ -478,9 +479,17 @@ def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, 
                    name).outputs[0]
 
 
-def conv2d_transpose(value, filter, output_shape, strides, padding="SAME",  # noqa: A002
-                     data_format="NHWC", name=None):
-    """The transpose (gradient) of ``conv2d``: maps ``value`` to a tensor of ``output_shape``."""
+def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None,  # noqa: A002
+                     padding="SAME", data_format="NHWC", name=None, input=None,  # noqa: A002
+                     filters=None, dilations=None):
+    """The transpose (gradient) of ``conv2d``: maps ``value`` to a tensor of ``output_shape``.
+
+    TensorFlow 1.15's arguments: ``input``/``filters`` are TensorFlow 2's names of
+    ``value``/``filter``; ``dilations`` an int or 1, 2 or 4 ints, as ``strides``."""
+    value = renamed_argument("input", input, "value", value)
+    filter = renamed_argument("filters", filters, "filter", filter)  # noqa: A001
+    dilations = (1, 1, 1, 1) if dilations is None else _four(
+        dilations, "dilations", data_format, "Conv2DBackpropInput")
     with name_scope(name or "conv2d_transpose") as scope:
         value = _float_input("Conv2DBackpropInput", value, "value")
         filter = _matching("Conv2DBackpropInput", filter, value.dtype, "filter",  # noqa: A001
@@ -492,7 +501,7 @@ def conv2d_transpose(value, filter, output_shape, strides, padding="SAME",  # no
             raise ValueError(f"input channels does not match filter's input channels, "
                              f"{in_c} != {f_out}")
         return conv2d_backprop_input(output_shape, filter, value, strides, padding,
-                                     data_format=data_format, name=scope)
+                                     data_format=data_format, dilations=dilations, name=scope)
 
 
 def _pool(op_type, value, ksize, strides, padding, data_format, name):
@@ -511,6 +520,11 @@ def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
     """The maximum of each window; padding never wins."""
     value = input if input is not None else value
     return _pool("MaxPool", value, ksize, strides, padding, data_format, name)
+
+
+def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    """``tf.nn.max_pool2d``: ``max_pool`` with TensorFlow 1.15's argument name ``input``."""
+    return _pool("MaxPool", input, ksize, strides, padding, data_format, name)
 
 
 def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):  # noqa: A002

@@ -13,7 +13,7 @@ from ..graph import Tensor, convert_to_tensor, get_default_graph, name_scope
 from ..op_signature import ALL, FLOATS, signature, type_list
 from ..registry import NotDifferentiable, RegisterGradient, register_op
 from . import array_ops, control_flow_ops, math_ops
-from .common import constant_value, make_op
+from .common import constant_value, make_op, renamed_argument
 
 # -- formatting ---------------------------------------------------------------------------------
 
@@ -446,8 +446,11 @@ def assert_proper_iterable(values):
                         f"{type(values)}")
 
 
-def assert_all_finite(t, msg, name=None):
-    """``t`` after checking it has no NaN or Inf (``verify_tensor_all_finite``)."""
+def assert_all_finite(t=None, msg=None, name=None, x=None, message=None):
+    """``t`` after checking it has no NaN or Inf (``verify_tensor_all_finite``); ``x`` and
+    ``message`` are TensorFlow 2's names of ``t`` and ``msg``, accepted as in 1.15."""
+    t = renamed_argument("x", x, "t", t)
+    msg = renamed_argument("message", message, "msg", msg)
     with name_scope(name or "VerifyFinite"):
         t = convert_to_tensor(t, name="t")
         return check_numerics(t, message=msg)

@@ -310,3 +310,9 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     return op.outputs
 
 
+
+
+def parallel_stack(values, name="parallel_stack"):
+    """``tf.parallel_stack``: ``stack`` along a new first axis (TensorFlow's arguments: no
+    ``axis``, so ``parallel_stack(values, "name")`` names the op)."""
+    return stack(values, axis=0, name=name)

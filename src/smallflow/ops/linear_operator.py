@@ -193,9 +193,10 @@ class LinearOperator:
     def _diag_part(self):
         return matrix_diag_part(self.to_dense())
 
-    def add_to_tensor(self, x, name="add_to_tensor"):
+    def add_to_tensor(self, mat, name="add_to_tensor"):
+        """``A + mat`` (TensorFlow's argument name ``mat``)."""
         with name_scope(f"{self._name}/{name}"):
-            return self.to_dense() + convert_to_tensor(x, dtype=self.dtype, name="x")
+            return self.to_dense() + convert_to_tensor(mat, dtype=self.dtype, name="mat")
 
     def adjoint(self, name="adjoint"):
         if self.is_self_adjoint:

@@ -194,9 +194,12 @@ def _static_bincount_length(arr, minlength, maxlength):
     return length
 
 
-def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=dtypes.int32,
-                     name=None):
-    """``m[i, j]`` = how many examples of label ``i`` were predicted as ``j``."""
+def confusion_matrix(labels, predictions, num_classes=None, dtype=dtypes.int32, name=None,
+                     weights=None):
+    """``m[i, j]`` = how many examples of label ``i`` were predicted as ``j``.
+
+    TensorFlow 1.x's argument order (``dtype`` and ``name`` before ``weights``;
+    TensorFlow 2 moved ``weights`` up), so positional calls mean what they meant there."""
     with name_scope(name or "confusion_matrix"):
         labels = math_ops.cast(convert_to_tensor(labels), dtypes.int64)
         predictions = math_ops.cast(convert_to_tensor(predictions), dtypes.int64)

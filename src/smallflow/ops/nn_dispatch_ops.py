@@ -8,6 +8,7 @@ import numpy as np
 from ..gradients import gradients
 from ..graph import convert_to_tensor, name_scope
 from . import array_ops, nn_extra_ops, nn_ops, volume_ops
+from .common import renamed_argument
 
 
 def _spatial_rank(x, filter=None):  # noqa: A002
@@ -78,13 +79,16 @@ def avg_pool_v2(input, ksize, strides, padding, data_format=None, name=None):  #
 
 
 def pool(input, window_shape, pooling_type, padding, dilation_rate=None,  # noqa: A002
-         strides=None, name=None, data_format=None):
-    """``MAX`` or ``AVG`` pooling over ``window_shape`` (dilation 1 only)."""
+         strides=None, name=None, data_format=None, dilations=None):
+    """``MAX`` or ``AVG`` pooling over ``window_shape`` (dilation 1 only; ``dilations`` is
+    TensorFlow 2's name of ``dilation_rate``)."""
+    dilation_rate = renamed_argument("dilations", dilations, "dilation_rate", dilation_rate)
     if pooling_type not in ("MAX", "AVG"):
         raise ValueError(f"Invalid pooling_type: {pooling_type}")
     if dilation_rate is not None and any(int(r) != 1 for r in np.ravel(dilation_rate)):
         raise ValueError("pool: dilation_rate other than 1 is not supported")
-    strides = window_shape if strides is None else strides
+    # TensorFlow's default: stride 1 in every spatial dimension (not the window's size).
+    strides = [1] * len(window_shape) if strides is None else strides
     return _pool_nd(pooling_type, input, window_shape, strides, padding, data_format, name)
 
 

@@ -314,3 +314,39 @@ def count_up_to(ref, limit, name=None):
         raise TypeError(f"count_up_to needs an int32 or int64 variable, got {dtype.name}")
     attrs = {"var_name": var_op.attrs["var_name"], "limit": int(limit), "T": dtype}
     return make_op("CountUpTo", [], [dtype], attrs, name, "CountUpTo").outputs[0]
+
+
+# -- batch_scatter_update ------------------------------------------------------------------------
+
+
+def batch_scatter_update(ref, indices, updates, use_locking=True, name=None):
+    """``ref[b..., indices[b..., i]] = updates[b..., i]``: each batch element's own rows.
+
+    ``indices`` has the batch dimensions of ``ref`` and one more (the rows to set in each
+    batch element); the update is a ``scatter_nd_update`` whose coordinates are each index
+    preceded by its batch position, as TensorFlow 1.15 builds it.
+    """
+    from ..graph import name_scope
+    from . import array_ops, math_ops
+
+    with name_scope(name or "BatchScatterUpdate"):
+        indices = convert_to_tensor(indices, name="indices")
+        updates = convert_to_tensor(updates, name="updates")
+        rank = indices.shape.ndims
+        if rank is None:
+            raise ValueError("batch_scatter_update needs indices of known rank")
+        if rank == 0:
+            raise ValueError("indices must be at least 1-D (the rows of each batch element), "
+                             "got a scalar")
+        batch_dims = rank - 1
+        shape = array_ops.shape(indices, out_type=indices.dtype)
+        coordinates = []
+        for dim in range(batch_dims):
+            grid_shape = [1] * rank
+            grid_shape[dim] = -1
+            positions = array_ops.reshape(
+                math_ops.range(shape[dim], dtype=indices.dtype), grid_shape)
+            coordinates.append(array_ops.broadcast_to(positions, shape))
+        coordinates.append(indices)
+        nd_indices = array_ops.stack(coordinates, axis=-1)
+        return scatter_nd_update(ref, nd_indices, updates, use_locking=use_locking)

@@ -345,10 +345,14 @@ register_op("SparseConcat", _concat_kernel, _concat_shape,
 NotDifferentiable("SparseConcat")
 
 
-def sparse_concat(axis, sp_inputs, name=None, expand_nonconcat_dim=False, concat_dim=None):
+def sparse_concat(axis, sp_inputs, name=None, expand_nonconcat_dim=False, concat_dim=None,
+                  expand_nonconcat_dims=None):
     """Concatenate SparseTensors along ``axis`` (with ``expand_nonconcat_dim`` the other
-    dimensions become the largest of the inputs'); entries in row-major order."""
+    dimensions become the largest of the inputs'); entries in row-major order.
+    ``expand_nonconcat_dims`` is TensorFlow 2's name of ``expand_nonconcat_dim``."""
     axis = concat_dim if concat_dim is not None else axis
+    if expand_nonconcat_dims is not None:
+        expand_nonconcat_dim = expand_nonconcat_dims
     sp_inputs = [_as_sparse(s) for s in sp_inputs]
     if not sp_inputs:
         raise ValueError("sparse_concat needs at least one input")

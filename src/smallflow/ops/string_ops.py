@@ -15,7 +15,7 @@ from ..graph import ShapeError, convert_to_tensor
 from ..op_signature import signature
 from ..registry import NotDifferentiable, register_op
 from ..tensor_shape import unknown_shape
-from .common import composite_dispatch, make_op, merge_shapes, same_shape
+from .common import composite_dispatch, make_op, merge_shapes, renamed_argument, same_shape
 
 # -- as_string -----------------------------------------------------------------------------------
 
@@ -211,8 +211,13 @@ register_op("StringToNumber", _string_to_number_kernel, same_shape,
 NotDifferentiable("StringToNumber")
 
 
-def string_to_number(string_tensor, out_type=dtypes.float32, name=None):
-    """Parse each string as a number of ``out_type`` (float32, float64, int32 or int64)."""
+def string_to_number(string_tensor=None, out_type=dtypes.float32, name=None,
+                     input=None):  # noqa: A002 - TF's argument name
+    """Parse each string as a number of ``out_type`` (float32, float64, int32 or int64).
+
+    TensorFlow 1.x's ``tf.string_to_number`` and ``tf.strings.to_number`` both take the
+    strings as ``string_tensor`` or, under TensorFlow 2's name, ``input``."""
+    string_tensor = renamed_argument("string_tensor", string_tensor, "input", input)
     x = convert_to_tensor(string_tensor, name="string_tensor")
     out_type = dtypes.as_dtype(out_type).base_dtype
     if x.dtype != dtypes.string:
@@ -226,6 +231,5 @@ def string_to_number(string_tensor, out_type=dtypes.float32, name=None):
     return op.outputs[0]
 
 
-def to_number(input, out_type=dtypes.float32, name=None):  # noqa: A002 - TF's argument name
-    """``tf.strings.to_number``: ``string_to_number`` under its TensorFlow 2 name."""
-    return string_to_number(input, out_type, name)
+# ``tf.strings.to_number`` in TensorFlow 1.x: the same function and arguments.
+to_number = string_to_number

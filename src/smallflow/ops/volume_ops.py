@@ -8,6 +8,7 @@ from .. import dtypes
 from ..gradients import gradients
 from ..graph import convert_to_tensor, name_scope
 from . import array_ops, math_ops
+from .common import renamed_argument
 
 
 def _triple(values, what):
@@ -128,17 +129,36 @@ def avg_pool3d(input, ksize, strides, padding, data_format="NDHWC", name=None): 
         return total / array_ops.constant(counts)
 
 
+def _five(values, data_format):
+    """``dilations`` of a 3-D convolution (an int, or 1, 3 or 5 ints) as 5 ints."""
+    if values is None:
+        return [1, 1, 1, 1, 1]
+    items = [int(v) for v in np.ravel(values)]
+    if len(items) == 5:
+        return items
+    if len(items) == 1:
+        items = items * 3
+    elif len(items) != 3:
+        raise ValueError(f"dilations should be of length 1, 3 or 5 but was {len(items)}")
+    return [1, 1, *items] if data_format == "NCDHW" else [1, *items, 1]
+
+
 def conv3d_transpose(value, filter=None, output_shape=None, strides=None,  # noqa: A002
-                     padding="SAME", data_format="NDHWC", name=None, filters=None):
+                     padding="SAME", data_format="NDHWC", name=None, input=None,  # noqa: A002
+                     filters=None, dilations=None):
     """The transpose (gradient with respect to the input) of ``conv3d``: ``value`` is
     ``[batch, d, h, w, out]``, the filter ``[kd, kh, kw, in, out]``, the result has
-    ``output_shape``."""
-    filter = filters if filter is None else filter  # noqa: A001
+    ``output_shape`` (TensorFlow 1.15's arguments: ``filters`` is TensorFlow 2's name of
+    ``filter``; ``value`` is required positionally, as there, so ``input`` can only repeat
+    it, which is an error)."""
+    value = renamed_argument("input", input, "value", value)
+    filter = renamed_argument("filters", filters, "filter", filter)  # noqa: A001
     with name_scope(name or "conv3d_transpose"):
         value = convert_to_tensor(value, name="value")
         shape = [int(d) for d in np.ravel(output_shape)]
         probe = array_ops.zeros(shape, dtype=value.dtype)
-        forward = conv3d(probe, filter, strides, padding, data_format)
+        forward = conv3d(probe, filter, strides, padding, data_format,
+                         dilations=_five(dilations, data_format))
         if not forward.shape.is_compatible_with(value.shape):
             raise ValueError(f"conv3d_transpose: value of shape {value.shape} does not match "
                              f"the convolution of output_shape {shape} ({forward.shape})")

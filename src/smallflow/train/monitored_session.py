@@ -50,6 +50,21 @@ class Scaffold:
     def __init__(self, init_op=None, init_feed_dict=None, init_fn=None, ready_op=None,
                  ready_for_local_init_op=None, local_init_op=None, summary_op=None,
                  saver=None, copy_from_scaffold=None):
+        if copy_from_scaffold is not None:
+            if not isinstance(copy_from_scaffold, Scaffold):
+                raise TypeError("copy_from_scaffold is not a Scaffold instance.")
+            # The fields given here win; the others come from the scaffold copied (its
+            # user's init_fn, not a wrapped one).
+            source = copy_from_scaffold
+            init_op = source.init_op if init_op is None else init_op
+            init_feed_dict = source.init_feed_dict if init_feed_dict is None else init_feed_dict
+            init_fn = source.init_fn if init_fn is None else init_fn
+            ready_op = source.ready_op if ready_op is None else ready_op
+            if ready_for_local_init_op is None:
+                ready_for_local_init_op = source.ready_for_local_init_op
+            local_init_op = source.local_init_op if local_init_op is None else local_init_op
+            summary_op = source.summary_op if summary_op is None else summary_op
+            saver = source.saver if saver is None else saver
         self._init_op = init_op
         self._init_feed_dict = init_feed_dict
         self._init_fn = init_fn
@@ -66,33 +81,51 @@ class Scaffold:
         if self._finalized:
             graph.finalize()
             return self
+        # Each op not given is the one of its graph collection (INIT_OP, READY_OP, ...), or
+        # a default, made and added to that collection, as TensorFlow's Scaffold does.
         if self._init_op is None:
-            self._init_op = variables.global_variables_initializer()
+            self._init_op = Scaffold.get_or_default(
+                "init_op", GraphKeys.INIT_OP, variables.global_variables_initializer)
         if self._ready_op is None:
-            self._ready_op = report_uninitialized_variables()
+            self._ready_op = Scaffold.get_or_default(
+                "ready_op", GraphKeys.READY_OP, report_uninitialized_variables)
         if self._ready_for_local_init_op is None:
-            self._ready_for_local_init_op = report_uninitialized_variables(
-                variables.global_variables())
+            self._ready_for_local_init_op = Scaffold.get_or_default(
+                "ready_for_local_init_op", GraphKeys.READY_FOR_LOCAL_INIT_OP,
+                lambda: report_uninitialized_variables(variables.global_variables()))
         if self._local_init_op is None:
-            self._local_init_op = Scaffold.default_local_init_op()
+            self._local_init_op = Scaffold.get_or_default(
+                "local_init_op", GraphKeys.LOCAL_INIT_OP, Scaffold.default_local_init_op)
         if self._summary_op is None:
-            summary = _summary_module()
-            if graph.get_collection(GraphKeys.SUMMARIES) and summary is not None:
-                self._summary_op = summary.merge_all()
+            self._summary_op = Scaffold.get_or_default(
+                "summary_op", GraphKeys.SUMMARY_OP, _merge_all_summaries)
         if self._saver is None:
-            savers = graph.get_collection(GraphKeys.SAVERS)
-            if savers:
-                self._saver = savers[0]
-            elif variables.global_variables():
-                from .saver import Saver
-
-                self._saver = Saver(sharded=True, allow_empty=True)
-                graph.add_to_collection(GraphKeys.SAVERS, self._saver)
+            self._saver = Scaffold.get_or_default("saver", GraphKeys.SAVERS, _default_saver)
+        if self._saver is not None and hasattr(self._saver, "build"):
+            self._saver.build()
         self._finalized = True
         # As TensorFlow's: from here on the training loop may not add ops to the graph (a
         # MonitoredSession undoes this when it closes, if it found the graph unfinalized).
         graph.finalize()
         return self
+
+    @staticmethod
+    def get_or_default(arg_name, collection_key, default_constructor):
+        """The one item of graph collection ``collection_key``; when it is empty, what
+        ``default_constructor()`` makes (added to the collection unless None)."""
+        graph = get_default_graph()
+        elements = graph.get_collection(collection_key)
+        if elements:
+            if len(elements) > 1:
+                raise RuntimeError(
+                    f"More than one item in the collection \"{collection_key}\". Please "
+                    f"indicate which one to use by passing it to the tf.Scaffold constructor "
+                    f"as:  tf.Scaffold({arg_name}=item to use)")
+            return elements[0]
+        made = default_constructor()
+        if made is not None:
+            graph.add_to_collection(collection_key, made)
+        return made
 
     @staticmethod
     def default_local_init_op():
@@ -108,6 +141,21 @@ class Scaffold:
     local_init_op = property(lambda self: self._local_init_op)
     summary_op = property(lambda self: self._summary_op)
     saver = property(lambda self: self._saver)
+
+
+def _merge_all_summaries():
+    summary = _summary_module()
+    if summary is None or not get_default_graph().get_collection(GraphKeys.SUMMARIES):
+        return None
+    return summary.merge_all()
+
+
+def _default_saver():
+    if not variables.global_variables():
+        return None
+    from .saver import Saver
+
+    return Saver(sharded=True, allow_empty=True)
 
 
 class SessionCreator:

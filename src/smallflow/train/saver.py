@@ -94,14 +94,11 @@ class Saver:
     ):
         self._write_version = _write_version(write_version)
         self._eager = executing_eagerly()
-        if var_list is None:
-            if self._eager:
-                raise RuntimeError("When eager execution is enabled, `var_list` must specify a "
-                                   "`list` or `dict` of variables to save")
-            var_list = variables.global_variables()
+        if var_list is None and self._eager:
+            raise RuntimeError("When eager execution is enabled, `var_list` must specify a "
+                               "`list` or `dict` of variables to save")
         # TensorFlow keeps the variables saved here; tutorials list them from this attribute.
         self._var_list = var_list
-        self._entries = _entries(var_list)
         self._max_to_keep = max_to_keep
         self._pad_step_number = pad_step_number
         self._keep_every_seconds = keep_checkpoint_every_n_hours * 3600
@@ -112,6 +109,26 @@ class Saver:
         self._restore_op = None
         self._feeds = []
         self._reads = []
+        self._name = name
+        self._allow_empty = allow_empty
+        self._built = False
+        self._entries = []
+        # defer_build=True: the variables (every global one when var_list is None) are
+        # collected and the restore ops built by build(), as in TensorFlow.
+        if not defer_build:
+            self.build()
+
+    def build(self):
+        """Collect the variables and build the restore ops (TensorFlow's ``Saver.build``;
+        the constructor calls it unless ``defer_build=True``). Building twice does nothing."""
+        if self._built:
+            return
+        self._built = True
+        var_list = self._var_list
+        if var_list is None:
+            var_list = self._var_list = variables.global_variables()
+        self._entries = _entries(var_list)
+        allow_empty, name = self._allow_empty, self._name
         if not self._entries:
             if not allow_empty:
                 raise ValueError("No variables to save")
@@ -139,6 +156,14 @@ class Saver:
     def last_checkpoints(self):
         """The prefixes of the checkpoints kept, oldest first."""
         return [path for path, _ in self._last_checkpoints]
+
+    def set_last_checkpoints(self, last_checkpoints):
+        """Replace the list of kept checkpoint prefixes (deprecated in TensorFlow 1.x in favour
+        of ``set_last_checkpoints_with_time``; their times count as now)."""
+        if not isinstance(last_checkpoints, list):
+            raise TypeError("last_checkpoints must be a list.")
+        now = time.time()
+        self._last_checkpoints = [(path, now) for path in last_checkpoints]
 
     def set_last_checkpoints_with_time(self, last_checkpoints_with_time):
         self._last_checkpoints = list(last_checkpoints_with_time)
@@ -170,7 +195,10 @@ class Saver:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(f"{prefix}.meta")
 
-    def _check_session(self, sess):
+    def _check_session(self, sess, verb):
+        if not self._built:
+            raise RuntimeError(f"`build()` should be called before {verb} if "
+                               "defer_build==True")
         if self._eager:
             return  # TF 1.x's eager Saver takes sess=None
         if not isinstance(sess, BaseSession):
@@ -201,7 +229,7 @@ class Saver:
         (``prefix.meta``) is written too when ``write_meta_graph`` is true and the
         ``tensorboard`` extra is installed.
         """
-        self._check_session(sess)
+        self._check_session(sess, "save")
         if metadata is not None and self._write_version != checkpoint_utils.NPZ:
             raise ValueError(
                 "Checkpoint metadata is stored only in smallflow's npz checkpoints: make the "
@@ -277,7 +305,7 @@ class Saver:
 
         Every variable is checked (present, same shape, same dtype) before any is set.
         """
-        self._check_session(sess)
+        self._check_session(sess, "restore")
         if save_path is None:
             raise ValueError("Can't load save_path when it is None.")
         reader = checkpoint_utils.CheckpointReader(save_path)

@@ -1,0 +1,80 @@
+"""Oracle cases from session 14 (lead): TensorFlow 1.x argument names and orders that a
+comparison of smallflow's signatures with TensorFlow's ``compat.v1`` ones showed to differ
+(positional ``dtype`` of ``confusion_matrix``, ``parallel_stack``'s ``name``, keyword names
+of ``max_pool2d``, ``conv2d_transpose``, ``string_to_number``, the ``*_at_*`` metrics, ...),
+and ``batch_scatter_update``.
+
+Same rules as cases.py (runs under both interpreters; NumPy only).
+"""
+
+from cases import Case
+
+
+def _x(np, shape, seed=0):
+    return np.random.RandomState(seed).standard_normal(shape).astype("float32")
+
+
+def _positional_orders(tf, np):
+    labels, predictions = [0, 1, 2, 1, 3], [0, 2, 2, 1, 3]
+    a, b = tf.constant([1.0, 2.0]), tf.constant([3.0, 4.0])
+    return {
+        # TensorFlow 1.x: (labels, predictions, num_classes, dtype, name, weights).
+        "confusion_float": tf.confusion_matrix(labels, predictions, 4, tf.float32),
+        "confusion_weighted": tf.math.confusion_matrix(labels, predictions, 4, tf.int64, "cm",
+                                                       [1, 2, 3, 4, 5]),
+        "parallel_stack": tf.parallel_stack([a, b], "stacked"),
+    }
+
+
+def _keyword_names(tf, np):
+    x = tf.constant(_x(np, (2, 6, 6, 3)))
+    w = tf.constant(_x(np, (3, 3, 4, 3), 1))
+    small = tf.constant(_x(np, (2, 3, 3, 3), 2))
+    volume = tf.constant(_x(np, (1, 2, 3, 3, 3), 3))
+    w3 = tf.constant(_x(np, (2, 2, 2, 4, 3), 4))
+    strings = tf.constant(["1.5", "-2", "3e2"])
+    return {
+        "max_pool2d": tf.nn.max_pool2d(input=x, ksize=2, strides=2, padding="VALID"),
+        "conv2d_transpose": tf.nn.conv2d_transpose(input=small, filters=w,
+                                                   output_shape=[2, 6, 6, 4],
+                                                   strides=[1, 2, 2, 1], padding="SAME"),
+        "conv2d_transpose_positional": tf.nn.conv2d_transpose(
+            small, w, [2, 5, 5, 4], 1, "VALID", "NHWC", "transposed", dilations=1),
+        "conv3d_transpose": tf.nn.conv3d_transpose(volume, filters=w3,
+                                                   output_shape=[1, 4, 6, 6, 4],
+                                                   strides=[1, 2, 2, 2, 1]),
+        "to_number": tf.strings.to_number(string_tensor=strings),
+        "string_to_number": tf.string_to_number(input=strings, out_type=tf.float64),
+        "space_to_batch": tf.space_to_batch(x, [[0, 0], [0, 0]], block_shape=2),
+        "batch_to_space": tf.batch_to_space(tf.space_to_batch(x, [[0, 0], [0, 0]], 3),
+                                            [[0, 0], [0, 0]], 3),
+        "pool_dilations": tf.nn.pool(x, [2, 2], "AVG", "SAME", dilations=[1, 1]),
+        "verify_finite": tf.verify_tensor_all_finite(x=x, message="finite"),
+    }
+
+
+def _at_target_metrics(tf, np):
+    labels = tf.constant([0, 1, 1, 0, 1, 0, 1, 1])
+    predictions = tf.constant([0.1, 0.8, 0.6, 0.4, 0.3, 0.7, 0.9, 0.55])
+    _, sensitivity = tf.metrics.sensitivity_at_specificity(labels, predictions,
+                                                           specificity=0.6)
+    _, specificity = tf.metrics.specificity_at_sensitivity(labels=labels,
+                                                           predictions=predictions,
+                                                           sensitivity=0.7)
+    return ({"sensitivity": sensitivity, "specificity": specificity}, None,
+            [tf.local_variables_initializer()])
+
+
+def _batch_scatter_update(tf, np):
+    ref = tf.Variable(np.arange(24, dtype=np.float32).reshape(2, 3, 4))
+    indices = tf.constant([[2, 0], [1, 2], [0, 0]][:2])
+    updates = tf.constant(-_x(np, (2, 2, 4), 5) ** 2)
+    return {"updated": tf.batch_scatter_update(ref, indices, updates)}
+
+
+SESSION14_LEAD_CASES = [
+    Case("session14/positional_orders", _positional_orders),
+    Case("session14/keyword_names", _keyword_names, rtol=1e-5, atol=1e-6),
+    Case("session14/at_target_metrics", _at_target_metrics),
+    Case("session14/batch_scatter_update", _batch_scatter_update, init=True),
+]
