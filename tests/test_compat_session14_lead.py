@@ -189,3 +189,97 @@ def test_linear_operator_add_to_tensor_takes_mat():
     with tf.Session() as sess:
         np.testing.assert_array_equal(sess.run(operator.add_to_tensor(mat=np.ones((2, 2)))),
                                       [[2, 1], [1, 2]])
+
+
+def test_rnn_cells_have_the_layer_methods_of_tensorflow_1():
+    # Figures from TensorFlow (tf_keras's legacy cells) on the same graph.
+    x = tf.placeholder(tf.float32, [None, 5, 3])
+    cell = tf.nn.rnn_cell.BasicLSTMCell(4)
+    tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+    stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(3), tf.nn.rnn_cell.GRUCell(3)])
+    tf.nn.dynamic_rnn(stack, x, dtype=tf.float32, scope="stack")
+    frozen = tf.nn.rnn_cell.LSTMCell(2, trainable=False)
+    tf.nn.dynamic_rnn(frozen, x, dtype=tf.float32, scope="frozen")
+    assert cell.count_params() == 128
+    assert len(cell.trainable_weights) == 2
+    assert stack.count_params() == 126
+    assert len(stack.trainable_weights) == 8
+    assert frozen.trainable_weights == []
+    assert len(frozen.non_trainable_weights) == 2
+    assert frozen.losses == frozen.updates == []
+    with pytest.raises(ValueError, match="isn't built"):
+        tf.nn.rnn_cell.GRUCell(3).count_params()
+    with pytest.raises(ValueError, match="needs a default session"):
+        cell.get_weights()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        cell.set_weights([np.ones((7, 16), np.float32), np.full(16, 2.0, np.float32)])
+        kernel, bias = cell.get_weights()
+        with pytest.raises(ValueError, match="expecting 2 weights"):
+            cell.set_weights([kernel])
+        with pytest.raises(ValueError, match="not compatible"):
+            cell.set_weights([bias, kernel])
+    assert kernel.sum() == 7 * 16
+    assert bias.sum() == 32
+
+
+# What tf_keras's compute_mask gives with a mask / with None (TensorFlow 2.21, legacy Keras).
+KERAS_MASKS = {"activation": "mask/None", "conv1d": "TypeError/None", "dense": "mask/None",
+               "dropout": "mask/None", "flatten": "TypeError/None", "lstm": "None/None",
+               "lstm_seq": "mask/None", "td": "mask/None"}
+
+
+def test_keras_compute_mask_as_tensorflow():
+    layers = tf.keras.layers
+    x = tf.constant(np.ones((2, 3, 4), np.float32))
+    mask = tf.constant([[True, False, True], [True, True, False]])
+    found = {}
+    for name, layer in [("dense", layers.Dense(2)), ("dropout", layers.Dropout(0.5)),
+                        ("flatten", layers.Flatten()), ("conv1d", layers.Conv1D(2, 2)),
+                        ("lstm_seq", layers.LSTM(2, return_sequences=True)),
+                        ("lstm", layers.LSTM(2)), ("activation", layers.Activation("relu")),
+                        ("td", layers.TimeDistributed(layers.Dense(2)))]:
+        layer(x)
+        try:
+            found[name] = "None" if layer.compute_mask(x, mask) is None else "mask"
+        except TypeError:
+            found[name] = "TypeError"
+        found[name] += "/None" if layer.compute_mask(x, None) is None else "/mask"
+    assert found == KERAS_MASKS
+    ids = tf.constant([[1, 0, 2]])
+    embedding = layers.Embedding(3, 2, mask_zero=True)
+    masking = layers.Masking()
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(embedding.compute_mask(ids)), [[True, False, True]])
+        np.testing.assert_array_equal(
+            sess.run(masking.compute_mask(tf.constant([[[0.0], [1.0]]]))), [[False, True]])
+    assert layers.Embedding(3, 2).compute_mask(ids) is None
+    state = layers.LSTM(2, return_sequences=True, return_state=True)
+    state(x)
+    masks = state.compute_mask(x, mask)
+    assert masks[0] is mask
+    assert masks[1:] == [None, None]
+
+
+def test_tf_layers_count_params_and_set_weights():
+    dense = tf.layers.Dense(3)
+    with pytest.raises(ValueError, match="isn't built"):
+        dense.count_params()
+    dense(tf.placeholder(tf.float32, [None, 4]))
+    assert dense.count_params() == 15
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        dense.set_weights([np.ones((4, 3), np.float32), np.zeros(3, np.float32)])
+        kernel, bias = dense.get_weights()
+    assert kernel.sum() == 12
+    assert not bias.any()
+
+
+def test_compiled_op_libraries_are_refused_clearly(tmp_path):
+    with pytest.raises(tf.errors.NotFoundError, match="missing.so"):
+        tf.load_op_library(str(tmp_path / "missing.so"))
+    library = tmp_path / "zero_out.so"
+    library.write_bytes(b"\x7fELF")
+    for load in (tf.load_op_library, tf.load_library, tf.load_file_system_library):
+        with pytest.raises(NotImplementedError, match="zero_out.so.*cannot load"):
+            load(str(library))

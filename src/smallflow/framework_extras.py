@@ -276,3 +276,37 @@ def get_logger():
     import logging as _std_logging
 
     return _std_logging.getLogger("smallflow")
+
+
+# -- compiled op libraries ----------------------------------------------------------------------
+
+
+def _refuse_library(function, library_filename):
+    import os
+
+    from .errors import NotFoundError
+
+    path = os.fspath(library_filename)
+    if not os.path.exists(path):
+        # TensorFlow's error for a missing file.
+        raise NotFoundError(None, None, f"{path}: cannot open shared object file: No such "
+                                        "file or directory")
+    raise NotImplementedError(
+        f"tf.{function}({path!r}): smallflow cannot load TensorFlow's compiled op and kernel "
+        "libraries (C++ built against TensorFlow's runtime); smallflow's ops are written in "
+        "NumPy. Port the custom op to Python (tf.py_func, or an op of smallflow's registry).")
+
+
+def load_op_library(library_filename):
+    """TensorFlow loads a compiled custom-op library here; smallflow cannot (error)."""
+    _refuse_library("load_op_library", library_filename)
+
+
+def load_library(library_filename):
+    """TensorFlow loads a compiled kernel library here; smallflow cannot (error)."""
+    _refuse_library("load_library", library_filename)
+
+
+def load_file_system_library(library_filename):
+    """TensorFlow loads a compiled file-system plugin here; smallflow cannot (error)."""
+    _refuse_library("load_file_system_library", library_filename)

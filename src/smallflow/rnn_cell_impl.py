@@ -12,8 +12,10 @@ biases zero (GRU gates: one).
 import collections
 import re
 
+import numpy as np
+
 from . import dtypes, init_ops, nest
-from .graph import convert_to_tensor, name_scope
+from .graph import convert_to_tensor, get_default_session, name_scope
 from .graph import device as graph_device
 from .ops import array_ops, math_ops, nn_ops
 from .variable_scope import get_variable, reenter_variable_scope, variable_scope
@@ -74,7 +76,54 @@ class RNNCell:
     def variables(self):
         return list(self._variables)
 
-    trainable_variables = trainable_weights = weights = variables
+    weights = variables
+
+    @property
+    def trainable_variables(self):
+        """The cell's variables when it is trainable (TensorFlow 1.x's layers), else none."""
+        return list(self._variables) if self.trainable else []
+
+    trainable_weights = trainable_variables
+
+    @property
+    def non_trainable_variables(self):
+        return [] if self.trainable else list(self._variables)
+
+    non_trainable_weights = non_trainable_variables
+
+    # A cell is a tf.layers.Layer in TensorFlow 1.x: it has no losses or updates of its own.
+    losses = property(lambda self: [])
+    updates = property(lambda self: [])
+
+    def count_params(self):
+        """How many numbers the cell's variables hold (the cell must be built)."""
+        if not self.built:
+            raise ValueError(f"You tried to call `count_params` on {self.name}, but the layer "
+                             "isn't built. You can build it manually via: "
+                             f"`{self.name}.build(batch_input_shape)`.")
+        return sum(int(v.shape.num_elements()) for v in self.variables)
+
+    def get_weights(self):
+        """The variables' values, read in the default session."""
+        return _default_session("get_weights").run(self.variables)
+
+    def set_weights(self, weights):
+        """Load ``weights`` (arrays in the order of ``weights``) in the default session."""
+        variables = self.variables
+        if len(weights) != len(variables):
+            raise ValueError(f"You called `set_weights(weights)` on layer \"{self.name}\" with "
+                             f"a weight list of length {len(weights)}, but the layer was "
+                             f"expecting {len(variables)} weights.")
+        session = _default_session("set_weights")
+        for variable, value in zip(variables, weights):
+            if tuple(variable.shape.as_list()) != tuple(np.shape(value)):
+                raise ValueError(f"Layer weight shape {tuple(variable.shape.as_list())} not "
+                                 f"compatible with provided weight shape {np.shape(value)}")
+            variable.load(value, session)
+
+    def apply(self, inputs, *args, **kwargs):
+        """``cell(inputs, state)`` (tf.layers' other spelling of a call)."""
+        return self(inputs, *args, **kwargs)
 
     def build(self, inputs_shape):
         self.built = True
@@ -129,6 +178,13 @@ class RNNCell:
         with name_scope(type(self).__name__ + "ZeroState"):
             return nest.map_structure(lambda size: _zeros(batch_size, size, dtype),
                                       self.state_size)
+
+
+def _default_session(verb):
+    session = get_default_session()
+    if session is None:
+        raise ValueError(f"{verb} needs a default session (use `with sess.as_default()`)")
+    return session
 
 
 def _convert_nest(value):

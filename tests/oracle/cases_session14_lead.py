@@ -72,9 +72,23 @@ def _batch_scatter_update(tf, np):
     return {"updated": tf.batch_scatter_update(ref, indices, updates)}
 
 
+def _legacy_dataset_methods(tf, np):
+    sparse = tf.SparseTensor([[0, 1], [2, 0], [2, 3]], [1.0, 2.0, 3.0], [4, 4])
+    rows = tf.data.Dataset.from_sparse_tensor_slices(sparse)
+    dense = (rows.map_with_legacy_function(
+        lambda i, v, s: tf.sparse.to_dense(tf.SparseTensor(i, v, s)) * 2.0)
+        .filter_with_legacy_function(lambda row: tf.reduce_sum(row) > 0))
+    parts = rows.make_one_shot_iterator().get_next()
+    # (TensorFlow 2's filter_with_legacy_function returns a dataset without TF1's iterator
+    # methods: the module function makes the iterator on both sides.)
+    return {"row": tf.data.make_one_shot_iterator(dense).get_next(), "indices": parts[0],
+            "values": parts[1], "dense_shape": parts[2]}
+
+
 SESSION14_LEAD_CASES = [
     Case("session14/positional_orders", _positional_orders),
     Case("session14/keyword_names", _keyword_names, rtol=1e-5, atol=1e-6),
     Case("session14/at_target_metrics", _at_target_metrics),
     Case("session14/batch_scatter_update", _batch_scatter_update, init=True),
+    Case("session14/legacy_dataset_methods", _legacy_dataset_methods, runs=3),
 ]

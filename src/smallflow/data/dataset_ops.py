@@ -125,6 +125,20 @@ class Dataset(nest.Structured):
         return _TensorDataset(tensors, slices=True)
 
     @staticmethod
+    def from_sparse_tensor_slices(sparse_tensor):
+        """TensorFlow 1.x's: one element per row of a rank-N SparseTensor, that row's
+        ``(indices, values, dense_shape)`` of rank N-1 as three tensors (a tuple, as
+        TensorFlow's SparseTensorSliceDataset gives it; ``tf.SparseTensor(*row)`` rebuilds
+        it)."""
+        from ..ops.sparse_tensor import SparseTensor, SparseTensorValue
+
+        if not isinstance(sparse_tensor, SparseTensor | SparseTensorValue):
+            raise TypeError(f"`sparse_tensor` must be a `tf.SparseTensor` object. Was "
+                            f"{sparse_tensor}.")
+        rows = _TensorDataset(sparse_tensor, slices=True)
+        return rows.map(lambda row: (row.indices, row.values, row.dense_shape))
+
+    @staticmethod
     def from_generator(generator, output_types, output_shapes=None, args=None):
         """Elements produced by calling ``generator(*args)`` (a Python generator function)."""
         return _GeneratorDataset(generator, output_types, output_shapes, args)
@@ -156,6 +170,16 @@ class Dataset(nest.Structured):
 
     def filter(self, predicate):  # noqa: A003
         return _FilterDataset(self, predicate)
+
+    # TensorFlow 1.x's "legacy function" variants trace the function as a Defun rather than a
+    # tf.function; smallflow traces both the same way, so they are the same transformations.
+    def map_with_legacy_function(self, map_func, num_parallel_calls=None):
+        """``map`` (TensorFlow 1.x's variant for functions traced as a legacy Defun)."""
+        return self.map(map_func, num_parallel_calls)
+
+    def filter_with_legacy_function(self, predicate):
+        """``filter`` (TensorFlow 1.x's variant for functions traced as a legacy Defun)."""
+        return self.filter(predicate)
 
     def flat_map(self, map_func):
         return _InterleaveDataset(self, map_func, cycle_length=1, block_length=1,

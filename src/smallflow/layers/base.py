@@ -192,6 +192,40 @@ class Layer:
             raise ValueError("get_weights needs a default session (use `with sess.as_default()`)")
         return session.run(self.weights)
 
+    def set_weights(self, weights):
+        """Load ``weights`` (arrays in the order of ``weights``) in the default session."""
+        from ..graph import get_default_session
+
+        variables = self.weights
+        if len(weights) != len(variables):
+            raise ValueError(f"You called `set_weights(weights)` on layer \"{self.name}\" with "
+                             f"a weight list of length {len(weights)}, but the layer was "
+                             f"expecting {len(variables)} weights.")
+        session = get_default_session()
+        if session is None:
+            raise ValueError("set_weights needs a default session (use `with sess.as_default()`)")
+        for variable, value in zip(variables, weights):
+            expected = tuple(variable.shape.as_list())
+            if expected != tuple(np.shape(value)):
+                raise ValueError(f"Layer weight shape {expected} not compatible with provided "
+                                 f"weight shape {tuple(np.shape(value))}")
+            variable.load(value, session)
+
+    def count_params(self):
+        """How many numbers the layer's weights hold (the layer must be built)."""
+        if not self.built:
+            raise ValueError(f"You tried to call `count_params` on {self.name}, but the layer "
+                             "isn't built. You can build it manually via: "
+                             f"`{self.name}.build(batch_input_shape)`.")
+        return sum(int(v.shape.num_elements()) for v in self.weights)
+
+    def compute_mask(self, inputs, mask=None):
+        """The output mask: none, as for every tf.layers layer (they do not support masks)."""
+        if mask is not None and not getattr(self, "supports_masking", False):
+            raise TypeError(f"Layer {self.name} does not support masking, but was passed an "
+                            "input_mask")
+        return mask if getattr(self, "supports_masking", False) else None
+
     # -- calling -------------------------------------------------------------------------------
     def __call__(self, inputs, *args, **kwargs):
         kwargs.pop("scope", None)

@@ -197,6 +197,17 @@ class Layer(_tf_base.Layer):
     # mask_zero) on to their output, as Keras's supports_masking layers do.
     _propagates_mask = False
 
+    def compute_mask(self, inputs, mask=None):
+        """The mask of the outputs for ``inputs`` with ``mask``: the same mask for layers
+        that pass masks on, else none (a mask given to a layer that cannot use one is an
+        error, as in Keras)."""
+        if self.supports_masking or self._propagates_mask:
+            return mask
+        if any(m is not None for m in _flatten(mask)):
+            raise TypeError(f"Layer {self.name} does not support masking, but was passed an "
+                            "input_mask: " + str(mask))
+        return None
+
     def _pass_mask(self, inputs, outputs):
         mask = getattr(inputs, "_keras_mask", None)
         if mask is not None and self._propagates_mask and isinstance(outputs, Tensor) and \

@@ -167,6 +167,12 @@ class Masking(Layer):
         super().__init__(**kwargs)
         self.mask_value = mask_value
 
+    def compute_mask(self, inputs, mask=None):
+        """The steps where some feature differs from ``mask_value``."""
+        from ...ops import math_ops
+
+        return math_ops.reduce_any(math_ops.not_equal(inputs, self.mask_value), axis=-1)
+
     def call(self, inputs):
         from ...ops import math_ops
 

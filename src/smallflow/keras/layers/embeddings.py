@@ -44,6 +44,12 @@ class Embedding(Layer):
         attach_constraints(self, self._constraints)
         self.built = True
 
+    def compute_mask(self, inputs, mask=None):
+        """``inputs != 0`` with ``mask_zero``, else no mask."""
+        if not self.mask_zero:
+            return None
+        return math_ops.not_equal(inputs, 0)
+
     def call(self, inputs):
         if inputs.dtype.name not in ("int32", "int64"):
             inputs = math_ops.cast(inputs, "int32")

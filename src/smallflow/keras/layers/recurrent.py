@@ -103,6 +103,16 @@ class _RNN(Layer):
     _state_count = 1
     _cell_prefix = "simple_rnn_cell"
 
+    def compute_mask(self, inputs, mask=None):
+        """The input mask for a sequence output, none for the last step only (and none for
+        each returned state), as Keras's RNN layers."""
+        if isinstance(mask, list):
+            mask = mask[0]
+        output_mask = mask if self.return_sequences else None
+        if self.return_state:
+            return [output_mask] + [None] * self._state_count
+        return output_mask
+
     def __init__(self, units, activation="tanh", recurrent_activation="hard_sigmoid",
                  use_bias=True, kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", bias_initializer="zeros",

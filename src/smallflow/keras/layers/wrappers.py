@@ -26,6 +26,11 @@ class TimeDistributed(Layer):
         self.layer._build_for_shape(TensorShape([dims[0], *dims[2:]]))
         self.built = True
 
+    def compute_mask(self, inputs, mask=None):
+        """The input mask: each step's output keeps its step's mask (as Keras's wrapper
+        does for inner layers without a mask of their own)."""
+        return mask
+
     def call(self, inputs, training=None):
         dims = inputs.shape.as_list()
         steps = dims[1] if dims[1] is not None else array_ops.shape(inputs)[1]
