@@ -283,3 +283,69 @@ def test_compiled_op_libraries_are_refused_clearly(tmp_path):
     for load in (tf.load_op_library, tf.load_library, tf.load_file_system_library):
         with pytest.raises(NotImplementedError, match="zero_out.so.*cannot load"):
             load(str(library))
+
+
+def _tanh_layer_jacobians(x, w):
+    """d tanh(x @ w)[i, j] / d x[k, l] and / d w[k, l], by hand."""
+    y = np.tanh(x @ w)
+    slope = 1.0 - y * y
+    rows, cols = y.shape
+    by_x = np.zeros((rows, cols, *x.shape))
+    by_w = np.zeros((rows, cols, *w.shape))
+    for i in range(rows):
+        for j in range(cols):
+            by_x[i, j, i, :] = slope[i, j] * w[:, j]
+            by_w[i, j, :, j] = slope[i, j] * x[i, :]
+    return by_x, by_w
+
+
+def _jacobians(x_value, w_value):
+    x = tf.constant(x_value)
+    w = tf.Variable(w_value)
+    unused = tf.constant([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = tf.tanh(tf.matmul(x, w))
+    by_x, by_w = tape.jacobian(y, [x, w])
+    batch = tape.batch_jacobian(y, x)
+    assert tape.jacobian(y, unused) is None
+    zeros = tape.jacobian(y, unused, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    return by_x, by_w, batch, zeros
+
+
+@pytest.mark.parametrize("eager", [False, True])
+def test_gradient_tape_jacobians(eager):
+    if eager:
+        tf.enable_eager_execution()
+    x_value = np.arange(6, dtype=np.float32).reshape(2, 3) / 5
+    w_value = np.linspace(-1, 1, 12, dtype=np.float32).reshape(3, 4)
+    want_x, want_w = _tanh_layer_jacobians(x_value.astype(np.float64),
+                                           w_value.astype(np.float64))
+    results = _jacobians(x_value, w_value)
+    if eager:
+        values = [r.numpy() for r in results]
+    else:
+        assert [r.shape.as_list() for r in results] == [[2, 4, 2, 3], [2, 4, 3, 4], [2, 4, 3],
+                                                        [2, 4, 2]]
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            values = sess.run(list(results))
+    by_x, by_w, batch, zeros = values
+    np.testing.assert_allclose(by_x, want_x, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(by_w, want_w, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(batch, np.stack([want_x[i, :, i] for i in range(2)]),
+                               rtol=1e-5, atol=1e-6)
+    assert zeros.shape == (2, 4, 2)
+    assert not zeros.any()
+
+
+def test_non_persistent_tape_computes_one_jacobian():
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x * x
+    tape.jacobian(y, x)
+    with pytest.raises(RuntimeError, match="non-persistent"):
+        tape.jacobian(y, x)
+    with pytest.raises(ValueError, match="known when the graph is built"):
+        tf.GradientTape(persistent=True).jacobian(tf.placeholder(tf.float32, [None]), x)

@@ -167,6 +167,124 @@ class GradientTape:
         return nest.pack_sequence_as(sources, grads)
 
 
+    # -- Jacobians -----------------------------------------------------------------------------
+    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
+                 parallel_iterations=None, experimental_use_pfor=True):
+        """``d target[i...] / d source[j...]`` for each of ``sources`` (a nest), of shape
+        ``target.shape + source.shape``: one backward pass per element of ``target``, seeded
+        with that element's one-hot (the target's size must be known when the graph is
+        built; ``parallel_iterations`` and ``experimental_use_pfor`` choose TensorFlow's
+        strategy and change nothing here)."""
+        target = convert_to_tensor(target)
+        size = _static_size(target, "jacobian", "target")
+        flat_sources = nest.flatten(sources)
+        rows = self._one_hot_passes(target, flat_sources, size,
+                                    lambda i: _one_hot_seed(target, [i], size))
+        results = []
+        for index, source in enumerate(flat_sources):
+            column = [row[index] for row in rows]
+            results.append(self._assemble(
+                column, source, target.shape.as_list(), 0, unconnected_gradients, axis=0))
+        return nest.pack_sequence_as(sources, results)
+
+    def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
+                       parallel_iterations=None, experimental_use_pfor=True):
+        """``d target[b, i...] / d source[b, j...]`` for each batch row ``b`` (rows must not
+        depend on other rows' sources), of shape ``[batch, *target.shape[1:],
+        *source.shape[1:]]``: one backward pass per element of a target row."""
+        target = convert_to_tensor(target)
+        if target.shape.ndims is None or target.shape.ndims < 1:
+            raise ValueError(f"Need first dimension of target shape ({target.shape}) and "
+                             "source shape to match.")
+        row_shape = target.shape.as_list()[1:]
+        per_row = 1
+        for dim in row_shape:
+            if dim is None:
+                raise ValueError(f"batch_jacobian needs the row shape of target "
+                                 f"({target.shape}) known when the graph is built")
+            per_row *= dim
+        columns = self._one_hot_passes(target, [source], per_row,
+                                       lambda j: _row_one_hot_seed(target, j, per_row))
+        return self._assemble([c[0] for c in columns], source, row_shape, 1,
+                              unconnected_gradients, axis=1)
+
+    def _one_hot_passes(self, target, flat_sources, count, seed_of):
+        """The gradients of ``target`` seeded with ``seed_of(i)`` for i < count (a list per
+        seed of gradients per source); marks a non-persistent tape used."""
+        if self._used and not self._persistent:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute "
+                               "one set of gradients (or jacobians)")
+        eager = getattr(self._graph, "_eager", False)
+        if eager and self._recording and not self._persistent:
+            self._pop()
+        rows = []
+        for i in range(count):
+            seed = seed_of(i)
+            if eager:
+                rows.append(_backprop(self._ops, [target], [seed],
+                                      [_source_tensor(s) for s in flat_sources]))
+            else:
+                xs = [s._gradient_source() if _is_variable(s) else s for s in flat_sources]
+                rows.append(gradients([target], xs, grad_ys=[seed]))
+        if not self._persistent:
+            self._used = True
+            if eager:
+                self._ops = []
+                self._watched = {}
+        return rows
+
+    @staticmethod
+    def _assemble(parts, source, target_dims, at, unconnected_gradients, axis):
+        """Stack the gradients ``parts`` (each shaped like ``source``) along ``axis`` and
+        reshape to the source's shape with ``target_dims`` inserted at position ``at``."""
+        from ..ops import array_ops
+        from ..ops.indexed_slices import densify
+
+        value = source.value() if _is_variable(source) else source
+        source_dims = value.shape.as_list()
+        static = [*source_dims[:at], *target_dims, *source_dims[at:]]
+        dynamic = array_ops.concat([array_ops.shape(value)[:at],
+                                    array_ops.constant(target_dims, dtype="int32"),
+                                    array_ops.shape(value)[at:]], 0)
+        if all(p is None for p in parts):
+            if UnconnectedGradients(unconnected_gradients) is UnconnectedGradients.ZERO:
+                zeros = array_ops.zeros(dynamic, dtype=value.dtype.base_dtype)
+                zeros.set_shape(static)
+                return zeros
+            return None
+        dense = [array_ops.zeros_like(value) if p is None
+                 else densify(p) if isinstance(p, IndexedSlices) else p for p in parts]
+        result = array_ops.reshape(array_ops.stack(dense, axis=axis), dynamic)
+        result.set_shape(static)
+        return result
+
+
+def _static_size(tensor, what, name):
+    size = tensor.shape.num_elements()
+    if size is None:
+        raise ValueError(f"{what} needs the shape of {name} ({tensor.shape}) known when the "
+                         "graph is built")
+    return size
+
+
+def _one_hot_seed(target, index, size):
+    from ..ops import array_ops
+
+    flat = array_ops.one_hot(index[0], size, dtype=target.dtype)
+    return array_ops.reshape(flat, target.shape.as_list())
+
+
+def _row_one_hot_seed(target, column, per_row):
+    """Ones at element ``column`` of every row of ``target``, zeros elsewhere."""
+    from ..ops import array_ops
+
+    row = array_ops.one_hot(column, per_row, dtype=target.dtype)
+    batch = array_ops.shape(target)[:1]
+    tiled = array_ops.tile(array_ops.reshape(row, [1, per_row]),
+                           array_ops.concat([batch, [1]], 0))
+    return array_ops.reshape(tiled, array_ops.shape(target))
+
+
 def _source_tensor(source):
     if _is_variable(source):
         return source._handle
