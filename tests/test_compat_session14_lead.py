@@ -349,3 +349,23 @@ def test_non_persistent_tape_computes_one_jacobian():
         tape.jacobian(y, x)
     with pytest.raises(ValueError, match="known when the graph is built"):
         tf.GradientTape(persistent=True).jacobian(tf.placeholder(tf.float32, [None]), x)
+
+
+def test_keras_loss_objects_serialize_and_check_reductions():
+    losses = tf.keras.losses
+    huber = losses.Huber(0.5, reduction=losses.Reduction.SUM, name="h")
+    config = losses.serialize(huber)
+    assert config == {"class_name": "Huber",
+                      "config": {"delta": 0.5, "reduction": "sum", "name": "h"}}
+    again = losses.deserialize(config)
+    assert isinstance(again, losses.Huber)
+    assert again.get_config() == huber.get_config()
+    assert losses.serialize(losses.hinge) == "hinge"
+    assert losses.deserialize("hinge") is losses.hinge
+    assert losses.get({"class_name": "Hinge", "config": {}}) is not None
+    assert losses.MeanSquaredError().get_config() == {"reduction": "auto",
+                                                      "name": "mean_squared_error"}
+    with pytest.raises(ValueError, match="Invalid Reduction Key"):
+        losses.Hinge(reduction="mean")
+    with pytest.raises(ValueError, match="Unknown loss function"):
+        losses.deserialize("no_such_loss")

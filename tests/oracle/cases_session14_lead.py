@@ -85,10 +85,46 @@ def _legacy_dataset_methods(tf, np):
             "values": parts[1], "dense_shape": parts[2]}
 
 
+def _keras_losses(tf, np):
+    losses = tf.keras.losses
+    rng = np.random.RandomState(0)
+    labels01 = tf.constant(rng.randint(0, 2, (4, 3)).astype("float32"))
+    scores = tf.constant(rng.randn(4, 3).astype("float32"))
+    probabilities = tf.constant(rng.dirichlet(np.ones(3), 4).astype("float32"))
+    onehot = tf.constant(np.eye(3, dtype="float32")[[0, 2, 1, 1]])
+    out = {
+        # 0/1 labels are the hinges' -1/1 (Keras converts them).
+        "hinge": losses.hinge(labels01, scores),
+        "squared_hinge": losses.squared_hinge(labels01, scores),
+        "hinge_signed": losses.hinge(2.0 * labels01 - 1.0, scores),
+        "logcosh": losses.logcosh(onehot, scores),
+        "cosine_proximity": losses.cosine_proximity(onehot, scores),
+    }
+    objects = {"Hinge": losses.Hinge(), "SquaredHinge": losses.SquaredHinge(),
+               "CategoricalHinge": losses.CategoricalHinge(), "LogCosh": losses.LogCosh(),
+               "Poisson": losses.Poisson(), "KLDivergence": losses.KLDivergence(),
+               "MAPE": losses.MeanAbsolutePercentageError(),
+               "MSLE": losses.MeanSquaredLogarithmicError(), "Huber": losses.Huber(0.5),
+               "CosineSimilarity": losses.CosineSimilarity(),
+               "CategoricalCrossentropy": losses.CategoricalCrossentropy(False, 0.2)}
+    for name, loss in objects.items():
+        out[name] = loss(labels01 if "Hinge" in name else onehot, probabilities)
+    # Positional (from_logits, label_smoothing), a sample weight, the reductions.
+    weights = tf.constant([1.0, 0.5, 0.0, 2.0])
+    out["BinaryCrossentropy"] = losses.BinaryCrossentropy(True, 0.1)(labels01, scores,
+                                                                     sample_weight=weights)
+    out["binary_sum"] = losses.BinaryCrossentropy(True, reduction="sum")(labels01, scores)
+    out["binary_none"] = losses.BinaryCrossentropy(True, reduction="none")(labels01, scores)
+    out["SparseCategoricalCrossentropy"] = losses.SparseCategoricalCrossentropy(True)(
+        tf.constant([0, 2, 1, 1]), scores)
+    return out
+
+
 SESSION14_LEAD_CASES = [
     Case("session14/positional_orders", _positional_orders),
     Case("session14/keyword_names", _keyword_names, rtol=1e-5, atol=1e-6),
     Case("session14/at_target_metrics", _at_target_metrics),
     Case("session14/batch_scatter_update", _batch_scatter_update, init=True),
     Case("session14/legacy_dataset_methods", _legacy_dataset_methods, runs=3),
+    Case("session14/keras_losses", _keras_losses, rtol=1e-5, atol=1e-6),
 ]
