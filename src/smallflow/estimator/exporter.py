@@ -161,7 +161,6 @@ class BestExporter(_WrappingExporter):
         self._event_file_pattern = event_file_pattern
         self._model_dir = None
         self._best_eval_result = None
-        self._has_exported = False
 
     def export(self, estimator, export_path, checkpoint_path, eval_result,
                is_the_final_export):
@@ -170,10 +169,9 @@ class BestExporter(_WrappingExporter):
             self._model_dir = estimator.model_dir
             self._best_eval_result = self._best_from_event_files(
                 os.path.join(self._model_dir, self._event_file_pattern))
+        # As TensorFlow: the evaluation just made is in the event files already, so with a
+        # strict compare_fn it is not exported the first time (it is not better than itself).
         better = (self._best_eval_result is None
-                  # The evaluation just made is in the event files already: export it
-                  # the first time even when it is the best read back.
-                  or (not self._has_exported and self._best_eval_result == eval_result)
                   or self._compare_fn(best_eval_result=self._best_eval_result,
                                       current_eval_result=eval_result))
         if not better:
@@ -182,7 +180,6 @@ class BestExporter(_WrappingExporter):
         self._best_eval_result = eval_result
         result = self._export_and_collect(estimator, export_path, checkpoint_path, eval_result,
                                           is_the_final_export)
-        self._has_exported = True
         return result
 
     def _best_from_event_files(self, pattern):
