@@ -369,3 +369,45 @@ def test_keras_loss_objects_serialize_and_check_reductions():
         losses.Hinge(reduction="mean")
     with pytest.raises(ValueError, match="Unknown loss function"):
         losses.deserialize("no_such_loss")
+
+
+def test_keras_clone_model_as_tensorflow():
+    # Names and counts as tf_keras gives them for the same program.
+    layers = tf.keras.layers
+    seq = tf.keras.Sequential([layers.Dense(4, activation="relu", input_shape=(3,)),
+                               layers.Dense(2)])
+    inputs = tf.keras.Input((3,))
+    hidden = layers.Dense(5, activation="tanh")(inputs)
+    functional = tf.keras.Model(inputs, layers.Dense(1)(layers.concatenate([hidden, inputs])))
+    seq_clone = tf.keras.models.clone_model(seq)
+    fun_clone = tf.keras.models.clone_model(functional)
+    x = tf.placeholder(tf.float32, [None, 3])
+    on_x = tf.keras.models.clone_model(functional, input_tensors=[x])
+    renamed = tf.keras.models.clone_model(
+        seq, clone_function=lambda layer: layer.__class__.from_config(
+            {**layer.get_config(), "name": layer.name + "_copy"}))
+    assert [layer.name for layer in seq_clone.layers] == ["dense", "dense_1"]
+    assert [layer.name for layer in fun_clone.layers] == ["input_1", "dense_2", "concatenate",
+                                                          "dense_3"]
+    assert [layer.name for layer in renamed.layers] == ["dense_copy", "dense_1_copy"]
+    assert seq_clone.count_params() == 26
+    assert fun_clone.count_params() == 29
+    assert on_x.inputs[0] is x
+    assert [w.name for w in fun_clone.weights][:2] == ["dense_2_1/kernel:0", "dense_2_1/bias:0"]
+    data = np.arange(6, dtype=np.float32).reshape(2, 3)
+    with tf.Session() as sess:
+        tf.keras.backend.set_session(sess)
+        sess.run(tf.global_variables_initializer())
+        assert not np.allclose(fun_clone.predict(data), functional.predict(data))
+        seq_clone.set_weights(seq.get_weights())
+        fun_clone.set_weights(functional.get_weights())
+        on_x.set_weights(functional.get_weights())
+        np.testing.assert_array_equal(seq_clone.predict(data), seq.predict(data))
+        np.testing.assert_array_equal(fun_clone.predict(data), functional.predict(data))
+        np.testing.assert_array_equal(sess.run(on_x.outputs[0], {x: data}),
+                                      functional.predict(data))
+    again = tf.keras.models.model_from_config({"class_name": "Sequential",
+                                               "config": seq.get_config()})
+    assert again.count_params() == 26
+    with pytest.raises(TypeError, match="expects a dictionary"):
+        tf.keras.models.model_from_config([])

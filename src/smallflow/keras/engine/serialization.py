@@ -220,18 +220,30 @@ def layer_from_config(entry, custom_objects=None):
     return layer_class(**config)
 
 
-def model_from_config(config, custom_objects=None):
+def model_from_config(config, custom_objects=None, make_layer=None, input_tensors=None):
+    """A new model from a model's config. ``make_layer(entry)`` (``clone_model``'s clone
+    function) makes each layer but the inputs instead of ``layer_from_config``;
+    ``input_tensors`` (a list) stand for the model's inputs, in order."""
     from .sequential import Sequential
     from .training import Model
 
     class_name = config["class_name"]
     body = config["config"]
+
+    def make(entry):
+        if make_layer is not None and entry["class_name"] != "InputLayer":
+            return make_layer(entry)
+        return layer_from_config(entry, custom_objects)
+
     if class_name == "Sequential":
         entries = body["layers"] if isinstance(body, dict) else body
         model = Sequential(name=body.get("name") if isinstance(body, dict) else None)
+        if input_tensors is not None:
+            from .input_layer import InputLayer
+
+            model.add(InputLayer(input_tensor=input_tensors[0]))
         for entry in entries:
-            layer = layer_from_config(entry, custom_objects)
-            model.add(layer)
+            model.add(make(entry))
         return model
     if class_name not in ("Model", "Functional"):
         raise ValueError(f"Unknown model class: {class_name}")
@@ -243,7 +255,20 @@ def model_from_config(config, custom_objects=None):
         for entry in list(pending):
             layer = created.get(entry["name"])
             if layer is None:
-                layer = layer_from_config(entry, custom_objects)
+                inputs_at = [item[0] for item in body["input_layers"]]
+                if input_tensors is not None and entry["name"] in inputs_at:
+                    tensor = input_tensors[inputs_at.index(entry["name"])]
+                    if getattr(tensor, "_keras_history", None) is None:
+                        from .input_layer import InputLayer
+
+                        InputLayer(input_tensor=tensor, name=f"input_wrapper_for_"
+                                   f"{entry['name']}")
+                    created[entry["name"]] = tensor._keras_history[0]
+                    outputs[(entry["name"], 0)] = [tensor]
+                    pending.remove(entry)
+                    progress = True
+                    continue
+                layer = make(entry)
                 created[entry["name"]] = layer
                 if entry["class_name"] == "InputLayer":
                     outputs[(layer.name, 0)] = layer._inbound_nodes[0].output_tensors
