@@ -411,3 +411,17 @@ def test_keras_clone_model_as_tensorflow():
     assert again.count_params() == 26
     with pytest.raises(TypeError, match="expects a dictionary"):
         tf.keras.models.model_from_config([])
+
+
+@pytest.mark.parametrize(("lookup", "replacement"), [
+    (lambda: tf.scalar_summary, "tf.summary.scalar"),
+    (lambda: tf.merge_all_summaries, "tf.summary.merge_all"),
+    (lambda: tf.pack, "tf.stack"),
+    (lambda: tf.train.SummaryWriter, "tf.summary.FileWriter"),
+])
+def test_tensorflow_0_names_are_missing_with_their_replacement(lookup, replacement):
+    # Missing as in TensorFlow 1.x (books of the 0.x era), the message names the new one.
+    with pytest.raises(AttributeError, match=f"removed in TensorFlow 1.0: use {replacement}"):
+        lookup()
+    with pytest.raises(AttributeError, match="^module 'smallflow' has no attribute 'nothing'$"):
+        _ = tf.nothing

@@ -73,7 +73,9 @@ def public_message(name):
     """The message class TensorFlow exports as ``tf.<name>``; AttributeError for others."""
     found = PUBLIC_MESSAGES.get(name)
     if found is None:
-        raise AttributeError(f"module 'smallflow' has no attribute '{name}'")
+        from .removed_names import missing
+
+        raise missing("", name)
     module, attr = found
     return getattr(getattr(load(), module), attr)
 

@@ -187,4 +187,6 @@ def __getattr__(name):
         from .. import tb_protos
 
         return getattr(tb_protos.load().cluster_pb2, name)
-    raise AttributeError(f"module 'smallflow.train' has no attribute {name!r}")
+    from ..removed_names import missing
+
+    raise missing("train", name)
