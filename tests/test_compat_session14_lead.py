@@ -425,3 +425,39 @@ def test_tensorflow_0_names_are_missing_with_their_replacement(lookup, replaceme
         lookup()
     with pytest.raises(AttributeError, match="^module 'smallflow' has no attribute 'nothing'$"):
         _ = tf.nothing
+
+
+class AbslAssertionsTest(tf.test.TestCase):
+    """absltest's assertions, which TensorFlow's own tests call on tf.test.TestCase."""
+
+    def test_passing_and_failing(self):
+        self.assertLen([1, 2], 2)
+        self.assertEmpty([])
+        self.assertNotEmpty({1})
+        self.assertBetween(3, 1, 3)
+        self.assertSameElements([1, 2, 2], [2, 1])
+        self.assertContainsSubset([1], {1, 2})
+        self.assertNoCommonElements([1], [2])
+        self.assertContainsInOrder(["a", "c"], "abc")
+        self.assertContainsSubsequence([1, 2, 3, 4], [1, 3])
+        self.assertSequenceStartsWith([1, 2], (1, 2, 3))
+        self.assertEndsWith("model.ckpt", ".ckpt")
+        self.assertNotStartsWith("model", "x")
+        self.assertNotEndsWith("model", "x")
+        self.assertIsSubclass(bool, int)
+        failing = [
+            lambda: self.assertLen([1], 2), lambda: self.assertEmpty([0]),
+            lambda: self.assertNotEmpty(()), lambda: self.assertBetween(4, 1, 3),
+            lambda: self.assertSameElements([1], [2]),
+            lambda: self.assertContainsSubset([3], [1]),
+            lambda: self.assertNoCommonElements([1], [1]),
+            lambda: self.assertContainsInOrder(["c", "a"], "abc"),
+            lambda: self.assertContainsSubsequence([1, 2], [2, 1]),
+            lambda: self.assertSequenceStartsWith([2], [1, 2]),
+            lambda: self.assertEndsWith("a", "b"), lambda: self.assertIsSubclass(int, str),
+        ]
+        for check in failing:
+            with pytest.raises(AssertionError):
+                check()
+        with pytest.raises(AssertionError, match="has length of 1, expected 2. : why"):
+            self.assertLen([1], 2, "why")

@@ -426,6 +426,88 @@ class TestCase(unittest.TestCase):
     def assertItemsEqual(self, expected_seq, actual_seq, msg=None):  # noqa: N802
         self.assertCountEqual(expected_seq, actual_seq, msg)
 
+    # -- absltest's assertions (TensorFlow's TestCase derives from absltest.TestCase, and
+    # TensorFlow's own tests use these) ------------------------------------------------------
+    def _absl_fail(self, text, msg):
+        self.fail(f"{text} : {msg}" if msg else text)
+
+    def assertEndsWith(self, actual, expected_end, msg=None):  # noqa: N802
+        if not actual.endswith(expected_end):
+            self._absl_fail(f"{actual!r} does not end with {expected_end!r}", msg)
+
+    def assertNotStartsWith(self, actual, unexpected_start, msg=None):  # noqa: N802
+        if actual.startswith(unexpected_start):
+            self._absl_fail(f"{actual!r} does start with {unexpected_start!r}", msg)
+
+    def assertNotEndsWith(self, actual, unexpected_end, msg=None):  # noqa: N802
+        if actual.endswith(unexpected_end):
+            self._absl_fail(f"{actual!r} does end with {unexpected_end!r}", msg)
+
+    def assertLen(self, container, expected_len, msg=None):  # noqa: N802
+        try:
+            length = len(container)
+        except (TypeError, NotImplementedError):
+            self._absl_fail(f"{container!r} has no length", msg)
+        if length != expected_len:
+            self._absl_fail(f"{container!r} has length of {length}, expected "
+                            f"{expected_len}.", msg)
+
+    def assertEmpty(self, container, msg=None):  # noqa: N802
+        if len(container):
+            self._absl_fail(f"{container!r} has length of {len(container)}.", msg)
+
+    def assertNotEmpty(self, container, msg=None):  # noqa: N802
+        if not len(container):
+            self._absl_fail(f"{container!r} has length of 0.", msg)
+
+    def assertBetween(self, value, minv, maxv, msg=None):  # noqa: N802
+        if not minv <= value <= maxv:
+            self._absl_fail(f"{value!r} is not between {minv!r} and {maxv!r}", msg)
+
+    def assertSameElements(self, expected_seq, actual_seq, msg=None):  # noqa: N802
+        """The same elements, ignoring order and repetition."""
+        missing = [e for e in expected_seq if e not in actual_seq]
+        unexpected = [a for a in actual_seq if a not in expected_seq]
+        if missing or unexpected:
+            self._absl_fail(f"Expected, but missing: {missing!r}; Unexpected, but present: "
+                            f"{unexpected!r}", msg)
+
+    def assertContainsSubset(self, expected_subset, actual_set, msg=None):  # noqa: N802
+        missing = [e for e in expected_subset if e not in actual_set]
+        if missing:
+            self._absl_fail(f"Missing elements {missing!r}", msg)
+
+    def assertNoCommonElements(self, expected_seq, actual_seq, msg=None):  # noqa: N802
+        common = [e for e in expected_seq if e in actual_seq]
+        if common:
+            self._absl_fail(f"Common elements {common!r}", msg)
+
+    def assertContainsInOrder(self, strings, target, msg=None):  # noqa: N802
+        """Each of ``strings`` appears in ``target``, after the one before it."""
+        if isinstance(strings, str | bytes):
+            strings = (strings,)
+        position = 0
+        for string in strings:
+            found = target.find(string, position)
+            if found == -1:
+                self._absl_fail(f"Did not find {string!r} after {strings[:strings.index(string)]!r}"
+                                f" in {target!r}", msg)
+            position = found + len(string)
+
+    def assertContainsSubsequence(self, container, subsequence, msg=None):  # noqa: N802
+        items = iter(container)
+        if not all(any(item == wanted for item in items) for wanted in subsequence):
+            self._absl_fail(f"{list(container)!r} does not contain the subsequence "
+                            f"{list(subsequence)!r}", msg)
+
+    def assertSequenceStartsWith(self, prefix, whole, msg=None):  # noqa: N802
+        if list(whole[:len(prefix)]) != list(prefix):
+            self._absl_fail(f"{whole!r} does not start with {prefix!r}", msg)
+
+    def assertIsSubclass(self, cls, parent_cls, msg=None):  # noqa: N802
+        if not issubclass(cls, parent_cls):
+            self._absl_fail(f"{cls!r} is not a subclass of {parent_cls!r}", msg)
+
     # The Python 2 spellings TF1-era tests use: unittest warns of them (Python 3.11) or has
     # them no more (3.12), TensorFlow 1.x's base class kept them working.
     def assertRaisesRegexp(self, expected_exception, expected_regex, *args,  # noqa: N802
