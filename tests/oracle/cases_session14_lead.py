@@ -120,6 +120,27 @@ def _keras_losses(tf, np):
     return out
 
 
+def _keras_schedules(tf, np):
+    schedules = tf.keras.optimizers.schedules
+    step = tf.constant(7)
+    rates = {
+        "exponential": schedules.ExponentialDecay(0.1, 3, 0.5)(step),
+        "exponential_staircase": schedules.ExponentialDecay(0.1, 3, 0.5, staircase=True)(step),
+        "piecewise": schedules.PiecewiseConstantDecay([2, 6], [1.0, 0.5, 0.1])(step),
+        "polynomial": schedules.PolynomialDecay(0.1, 10, 0.01, power=2.0)(step),
+        "polynomial_cycle": schedules.PolynomialDecay(0.1, 5, cycle=True)(step),
+        "inverse_time": schedules.InverseTimeDecay(0.1, 2, 0.5)(step),
+    }
+    # An optimizer following a schedule: Adam's steps at iterations 0, 1, 2 (one per run).
+    w = tf.Variable(np.array([1.0, -2.0], dtype="float32"), use_resource=True)
+    optimizer = tf.keras.optimizers.Adam(schedules.ExponentialDecay(0.1, 1, 0.5))
+    # (a callable loss: TensorFlow 2's Keras optimizers take no tensor without a tape)
+    step1 = optimizer.minimize(lambda: tf.reduce_sum(w * w), var_list=[w])
+    with tf.control_dependencies([step1]):
+        after = tf.identity(w.read_value())
+    return {**rates, "after_step": after}
+
+
 SESSION14_LEAD_CASES = [
     Case("session14/positional_orders", _positional_orders),
     Case("session14/keyword_names", _keyword_names, rtol=1e-5, atol=1e-6),
@@ -127,4 +148,5 @@ SESSION14_LEAD_CASES = [
     Case("session14/batch_scatter_update", _batch_scatter_update, init=True),
     Case("session14/legacy_dataset_methods", _legacy_dataset_methods, runs=3),
     Case("session14/keras_losses", _keras_losses, rtol=1e-5, atol=1e-6),
+    Case("session14/keras_schedules", _keras_schedules, init=True, runs=3, rtol=1e-5),
 ]

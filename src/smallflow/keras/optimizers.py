@@ -23,9 +23,10 @@ from ..train import rmsprop as _rmsprop
 from ..train.composite_optimizers import AdadeltaOptimizer
 from ..train.optimizer import Optimizer as _TFOptimizer
 from ..variables import Variable
+from . import optimizer_schedules as schedules
 
 __all__ = ["Adadelta", "Adagrad", "Adam", "Adamax", "Nadam", "Optimizer", "RMSprop", "SGD",
-           "TFOptimizer", "get"]
+           "TFOptimizer", "get", "schedules"]
 
 
 class Optimizer:
@@ -57,6 +58,9 @@ class Optimizer:
 
     @property
     def learning_rate(self):
+        """The learning-rate variable, or the schedule given as ``learning_rate``."""
+        if isinstance(self._initial_lr, schedules.LearningRateSchedule):
+            return self._initial_lr
         return self._variable("learning_rate", float(self._initial_lr))
 
     lr = learning_rate
@@ -66,7 +70,10 @@ class Optimizer:
         return self._variable("iter", 0, dtype="int64")
 
     def _lr_tensor(self):
-        lr = self.learning_rate.value()
+        if isinstance(self._initial_lr, schedules.LearningRateSchedule):
+            lr = math_ops.cast(self._initial_lr(self.iterations.value()), "float32")
+        else:
+            lr = self.learning_rate.value()
         if self.decay:
             steps = math_ops.cast(self.iterations.value(), "float32")
             lr = math_ops.divide(lr, math_ops.add(1.0, math_ops.multiply(self.decay, steps)))
@@ -173,12 +180,19 @@ class Optimizer:
     _config_keys = ()
 
     def get_config(self):
-        config = {"name": self._name, "learning_rate": self._initial_lr, "decay": self.decay}
+        rate = self._initial_lr
+        if isinstance(rate, schedules.LearningRateSchedule):
+            rate = schedules.serialize(rate)
+        config = {"name": self._name, "learning_rate": rate, "decay": self.decay}
         config.update({key: getattr(self, key) for key in self._config_keys})
         return config
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            config["learning_rate"] = schedules.deserialize(config["learning_rate"],
+                                                            custom_objects)
         return cls(**config)
 
 
