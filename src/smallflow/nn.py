@@ -11,7 +11,7 @@ from .ops.candidate_sampling_ops import (
     uniform_candidate_sampler,
 )
 from .ops.ctc_beam_ops import ctc_beam_search_decoder, ctc_beam_search_decoder_v2
-from .ops.ctc_ops import ctc_greedy_decoder, ctc_loss
+from .ops.ctc_ops import ctc_greedy_decoder, ctc_loss, ctc_loss_v2
 from .ops.math_ops import sigmoid, tanh
 from .ops.morphology_ops import dilation2d, erosion2d
 from .ops.nn_backprop_ops import (
@@ -135,6 +135,7 @@ __all__ = [
     "ctc_beam_search_decoder_v2",
     "ctc_greedy_decoder",
     "ctc_loss",
+    "ctc_loss_v2",
     "ctc_unique_labels",
     "depth_to_space",
     "depthwise_conv2d",

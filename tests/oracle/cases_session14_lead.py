@@ -141,6 +141,24 @@ def _keras_schedules(tf, np):
     return {**rates, "after_step": after}
 
 
+def _ctc_loss_v2(tf, np):
+    rng = np.random.RandomState(3)
+    logits = tf.constant(rng.randn(6, 2, 5).astype("float32"))  # [time, batch, classes]
+    labels = tf.constant([[1, 2, 2, 0], [3, 1, 0, 0]])
+    label_length = tf.constant([3, 2])
+    logit_length = tf.constant([6, 5])
+    dense = tf.nn.ctc_loss_v2(labels, logits, label_length, logit_length)
+    batch_major = tf.nn.ctc_loss_v2(labels, tf.transpose(logits, [1, 0, 2]), label_length,
+                                    logit_length, logits_time_major=False, blank_index=-1)
+    sparse = tf.SparseTensor([[0, 0], [0, 1], [1, 0]], [1, 3, 4], [2, 2])
+    sparse_blank_2 = tf.nn.ctc_loss_v2(sparse, logits, None, logit_length, blank_index=2)
+    low = tf.SparseTensor([[0, 0], [0, 1], [1, 0]], [0, 3, 2], [2, 2])
+    sparse_blank_last = tf.nn.ctc_loss_v2(low, logits, None, logit_length, blank_index=-1)
+    (grad,) = tf.gradients(tf.reduce_sum(dense), [logits])
+    return {"dense": dense, "batch_major": batch_major, "sparse_blank_2": sparse_blank_2,
+            "sparse_blank_last": sparse_blank_last, "grad": grad}
+
+
 SESSION14_LEAD_CASES = [
     Case("session14/positional_orders", _positional_orders),
     Case("session14/keyword_names", _keyword_names, rtol=1e-5, atol=1e-6),
@@ -149,4 +167,5 @@ SESSION14_LEAD_CASES = [
     Case("session14/legacy_dataset_methods", _legacy_dataset_methods, runs=3),
     Case("session14/keras_losses", _keras_losses, rtol=1e-5, atol=1e-6),
     Case("session14/keras_schedules", _keras_schedules, init=True, runs=3, rtol=1e-5),
+    Case("session14/ctc_loss_v2", _ctc_loss_v2, rtol=1e-4, atol=1e-5),
 ]

@@ -19,7 +19,7 @@ from . import array_ops
 from .common import make_op
 from .sparse_tensor import SparseTensor
 
-__all__ = ["ctc_greedy_decoder", "ctc_loss"]
+__all__ = ["ctc_greedy_decoder", "ctc_loss", "ctc_loss_v2"]
 
 
 def _log_softmax(x):
@@ -221,3 +221,62 @@ def ctc_greedy_decoder(inputs, sequence_length, merge_repeated=True):
                  {"merge_repeated": bool(merge_repeated)})
     indices, values, shape, scores = op.outputs
     return [SparseTensor(indices, values, shape)], scores
+
+
+def _dense_labels_to_sparse(labels, label_length):
+    """The first ``label_length[b]`` labels of each row of ``labels`` as a SparseTensor."""
+    from . import array_extra_ops, math_ops, selection_ops
+
+    labels = convert_to_tensor(labels, name="labels")
+    mask = array_extra_ops.sequence_mask(label_length, maxlen=array_ops.shape(labels)[1])
+    indices = selection_ops.where(mask)
+    values = array_extra_ops.gather_nd(math_ops.cast(labels, dtypes.int32), indices)
+    dense_shape = math_ops.cast(array_ops.shape(labels), dtypes.int64)
+    return SparseTensor(indices, values, dense_shape)
+
+
+def _move_blank_last(labels, logits, blank_index):
+    """Labels and logits with class ``blank_index`` moved to the end (TensorFlow 1.x's
+    ``ctc_loss`` takes the last class as the blank)."""
+    from . import math_ops, selection_ops
+
+    classes = logits.shape[2].value
+    if classes is None:
+        raise ValueError("ctc_loss_v2 needs the number of classes (the last dimension of "
+                         "logits) known when the graph is built")
+    if blank_index < 0:
+        blank_index += classes
+    if blank_index == classes - 1:
+        return labels, logits
+    logits = array_ops.concat([logits[:, :, :blank_index], logits[:, :, blank_index + 1:],
+                               logits[:, :, blank_index:blank_index + 1]], axis=2)
+    values = labels.values
+    shifted = selection_ops.where(math_ops.less(values, blank_index), values,
+                                  math_ops.subtract(values, 1))
+    return SparseTensor(labels.indices, shifted, labels.dense_shape), logits
+
+
+def ctc_loss_v2(labels, logits, label_length, logit_length, logits_time_major=True,
+                unique=None, blank_index=None, name=None):
+    """TensorFlow 1.15's ``tf.nn.ctc_loss_v2``: the CTC loss per batch element with the blank
+    at ``blank_index`` (default 0 for dense labels; SparseTensor labels must name it).
+
+    ``labels`` are a dense ``[batch, max_label_length]`` tensor whose rows hold
+    ``label_length`` labels, or a SparseTensor (then ``label_length`` is unused);
+    ``logit_length`` the frames of each sequence. ``unique`` (TensorFlow's precomputed
+    ``ctc_unique_labels``) only speeds TensorFlow up; the loss is the same without it.
+    """
+    with name_scope(name or "ctc_loss_dense"):
+        logits = convert_to_tensor(logits, name="logits")
+        if isinstance(labels, SparseTensor):
+            if blank_index is None:
+                raise ValueError("blank_index must be given when using SparseTensor labels.")
+        else:
+            if label_length is None:
+                raise ValueError("label_length must be given for dense labels")
+            blank_index = 0 if blank_index is None else blank_index
+            labels = _dense_labels_to_sparse(labels, label_length)
+        if not logits_time_major:
+            logits = array_ops.transpose(logits, [1, 0, 2])
+        labels, logits = _move_blank_last(labels, logits, blank_index)
+        return ctc_loss(labels, logits, logit_length, time_major=True)
