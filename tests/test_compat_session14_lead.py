@@ -461,3 +461,33 @@ class AbslAssertionsTest(tf.test.TestCase):
                 check()
         with pytest.raises(AssertionError, match="has length of 1, expected 2. : why"):
             self.assertLen([1], 2, "why")
+
+
+def test_variable_creator_scope_as_tensorflow():
+    # What TensorFlow 2.21's compat.v1 records and makes for the same program.
+    seen = []
+
+    def outer(next_creator, **kwargs):
+        seen.append(("outer", kwargs.get("name"), kwargs.get("trainable")))
+        return next_creator(**kwargs)
+
+    def inner(next_creator, **kwargs):
+        seen.append(("inner", kwargs.get("name")))
+        kwargs["trainable"] = False
+        return next_creator(**kwargs)
+
+    with tf.variable_creator_scope(outer):
+        with tf.variable_creator_scope(inner):
+            tf.Variable(1.0, name="a")
+            tf.get_variable("b", [2], initializer=tf.zeros_initializer())
+        tf.Variable(2.0, name="c")
+    tf.Variable(3.0, name="d")
+    assert seen == [("inner", "a"), ("outer", "a", False), ("inner", "b"),
+                    ("outer", "b", False), ("outer", "c", None)]
+    assert [v.name for v in tf.trainable_variables()] == ["c:0", "d:0"]
+    assert [v.name for v in tf.global_variables()] == ["a:0", "b:0", "c:0", "d:0"]
+
+    shared = tf.Variable(5.0, name="shared")
+    with tf.variable_creator_scope(lambda next_creator, **kwargs: shared):
+        assert tf.Variable(0.0, name="ignored") is shared
+    assert "ignored:0" not in [v.name for v in tf.global_variables()]

@@ -627,6 +627,7 @@ from .variables import (
     local_variables_initializer,
     model_variables,
     trainable_variables,
+    variable_creator_scope,
     variables_initializer,
 )
 

@@ -1,5 +1,9 @@
 """Variables: named state that lives in each session, with initializers and collections."""
 
+import contextlib
+import functools
+import threading
+
 from . import dtypes
 from .graph import (
     TRACES,
@@ -18,6 +22,50 @@ from .ops import array_extra_ops, array_ops, control_flow_ops, scatter_ops, stat
 from .ops.indexed_slices import IndexedSlices
 
 
+class _CreatorStack(threading.local):
+    def __init__(self):
+        self.stack = []
+        self.inside = False
+
+
+_CREATORS = _CreatorStack()
+
+
+def _create_through(creators, cls, args, kwargs):
+    """Call the innermost creator with ``next_creator`` leading to the next one and, after
+    the outermost, to the plain constructor; the arguments as keywords, as TensorFlow
+    passes them."""
+    import inspect
+
+    bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+    arguments = dict(bound.arguments)
+    arguments.pop("self", None)
+
+    def make(level, **values):
+        if level < 0:
+            _CREATORS.inside = True
+            try:
+                return cls(**values)
+            finally:
+                _CREATORS.inside = False
+        return creators[level](functools.partial(make, level - 1), **values)
+
+    return make(len(creators) - 1, **arguments)
+
+
+@contextlib.contextmanager
+def variable_creator_scope(variable_creator):
+    """Within the scope every ``tf.Variable`` (``get_variable`` too) is made by
+    ``variable_creator(next_creator, **kwargs)``, which may change the arguments, call
+    ``next_creator(**kwargs)`` (the enclosing scope's creator, and at last the plain
+    constructor) or return a variable of its own."""
+    _CREATORS.stack.append(variable_creator)
+    try:
+        yield
+    finally:
+        _CREATORS.stack.pop()
+
+
 class Variable:
     """A tensor-like handle to state kept by each session (TensorFlow 1.x ``tf.Variable``).
 
@@ -26,6 +74,14 @@ class Variable:
     """
 
     def __new__(cls, *args, **kwargs):
+        creators = _CREATORS.stack
+        if creators and not _CREATORS.inside:
+            # tf.variable_creator_scope: the creators make the variable (the innermost first,
+            # each may call the next); __init__ then sees it is done.
+            variable = _create_through(creators, cls, args, kwargs)
+            if isinstance(variable, Variable):
+                variable._made_outside = True
+            return variable
         lift = get_default_graph()._lift_variable
         if lift is not None:
             # Made while tf.function traces: the variable goes outside the trace, made in
