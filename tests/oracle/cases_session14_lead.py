@@ -159,6 +159,25 @@ def _ctc_loss_v2(tf, np):
             "sparse_blank_last": sparse_blank_last, "grad": grad}
 
 
+def _group_by_reducer(tf, np):
+    numbers = tf.data.Dataset.from_tensor_slices(tf.constant([5, 2, 7, 4, 9, 6, 1], tf.int64))
+    reducer = tf.data.experimental.Reducer(
+        init_func=lambda key: (tf.constant(0, tf.int64), key * 10),
+        reduce_func=lambda state, x: (state[0] + x, state[1] + 1),
+        finalize_func=lambda total, count: (total, count))
+    sums = numbers.apply(tf.data.experimental.group_by_reducer(lambda x: x % 3, reducer))
+    pairs = tf.data.Dataset.from_tensor_slices((tf.constant([1, 2, 3, 4, 5]),
+                                                tf.constant([1.0, 2.0, 3.0, 4.0, 5.0])))
+    halves = tf.data.experimental.Reducer(lambda key: tf.constant(0.0),
+                                          lambda state, pair: state + pair[1],
+                                          lambda state: state * 2.0)
+    doubled = pairs.apply(tf.data.experimental.group_by_reducer(
+        lambda a, b: tf.cast(a % 2, tf.int64), halves))
+    first = tf.data.make_one_shot_iterator(sums).get_next()
+    second = tf.data.make_one_shot_iterator(doubled.repeat(2)).get_next()
+    return {"total": first[0], "count": first[1], "doubled": second}
+
+
 SESSION14_LEAD_CASES = [
     Case("session14/positional_orders", _positional_orders),
     Case("session14/keyword_names", _keyword_names, rtol=1e-5, atol=1e-6),
@@ -168,4 +187,5 @@ SESSION14_LEAD_CASES = [
     Case("session14/keras_losses", _keras_losses, rtol=1e-5, atol=1e-6),
     Case("session14/keras_schedules", _keras_schedules, init=True, runs=3, rtol=1e-5),
     Case("session14/ctc_loss_v2", _ctc_loss_v2, rtol=1e-4, atol=1e-5),
+    Case("session14/group_by_reducer", _group_by_reducer, runs=4),
 ]

@@ -24,6 +24,7 @@ from .experimental_ops import (
     cardinality,
     get_next_as_optional,
     get_single_element,
+    group_by_reducer,
 )
 from .iterator_ops import make_initializable_iterator, make_one_shot_iterator
 
@@ -32,6 +33,7 @@ __all__ = [
     "Counter",
     "CsvDataset",
     "INFINITE_CARDINALITY",
+    "group_by_reducer",
     "OptimizationOptions",
     "Optional",
     "Options",

@@ -405,6 +405,53 @@ class _GroupByWindowDataset(Dataset):
             yield from self._emit(context, key, groups[key])
 
 
+class _GroupByReducerDataset(Dataset):
+    """One element per key of ``key_func``: ``reducer.init_func(key)`` reduced over the
+    key's elements with ``reducer.reduce_func(state, element)``, then
+    ``reducer.finalize_func(state)``; after the whole input, in ascending key order (as
+    TensorFlow's map of states gives them)."""
+
+    def __init__(self, parent, key_func, reducer):
+        self._key = TracedFunction(key_func, parent.output_types, parent.output_shapes,
+                                   "key_func")
+        if len(self._key.outputs) != 1 or self._key.outputs[0].dtype != _INT64:
+            raise ValueError(f"`key_func` must return a single tf.int64 tensor. Got "
+                             f"{self._key.structure}")
+        self._init = TracedFunction(reducer.init_func, _INT64, TensorShape([]), "init_func")
+        state_types, state_shapes = _types_and_shapes(self._init.structure)
+        self._reduce = TracedFunction(reducer.reduce_func,
+                                      (state_types, parent.output_types),
+                                      (state_shapes, parent.output_shapes), "reduce_func")
+        if len(self._init.outputs) != len(self._reduce.outputs):
+            raise TypeError(f"The structure of the new state must match the initial state. "
+                            f"Expected {self._init.structure}; got {self._reduce.structure}.")
+        for before, after in zip(self._init.outputs, self._reduce.outputs):
+            if before.dtype != after.dtype:
+                raise TypeError(f"The element types for the new state must match the initial "
+                                f"state. Expected {state_types}; got "
+                                f"{_types_and_shapes(self._reduce.structure)[0]}.")
+        self._finalize = TracedFunction(reducer.finalize_func, state_types, state_shapes,
+                                        "finalize_func")
+        types, shapes = _types_and_shapes(self._finalize.structure)
+        super().__init__(types, shapes, parents=[parent],
+                         functions=[self._key, self._init, self._reduce, self._finalize])
+
+    def _iterate(self, context):
+        states = {}
+        for element in self._parents[0]._iterate(context):
+            key = int(self._key.call(context, element)[0])
+            if key not in states:
+                states[key] = list(self._init.call(context, (np.int64(key),)))
+            states[key] = list(self._reduce.call(context, (*states[key], *element)))
+        for key in sorted(states):
+            yield tuple(self._finalize.call(context, states[key]))
+
+
+def group_by_reducer(key_func, reducer):
+    """``tf.data.experimental.group_by_reducer``: reduce each key's elements to one."""
+    return lambda dataset: _GroupByReducerDataset(dataset, key_func, reducer)
+
+
 # -- whole-dataset ops --------------------------------------------------------------------------
 
 
