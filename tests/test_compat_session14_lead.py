@@ -491,3 +491,21 @@ def test_variable_creator_scope_as_tensorflow():
     with tf.variable_creator_scope(lambda next_creator, **kwargs: shared):
         assert tf.Variable(0.0, name="ignored") is shared
     assert "ignored:0" not in [v.name for v in tf.global_variables()]
+
+
+def test_keras_optimizers_serialize_and_deserialize():
+    optimizers = tf.keras.optimizers
+    schedule = optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)
+    adam = optimizers.Adam(schedule, beta_1=0.8)
+    config = optimizers.serialize(adam)
+    assert config["class_name"] == "Adam"
+    assert config["config"]["learning_rate"] == {
+        "class_name": "ExponentialDecay",
+        "config": {"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.5,
+                   "staircase": False, "name": None}}
+    again = optimizers.deserialize(config)
+    assert isinstance(again, optimizers.Adam)
+    assert again.get_config() == adam.get_config()
+    assert isinstance(optimizers.get({"class_name": "sgd", "config": {}}), optimizers.SGD)
+    with pytest.raises(ValueError, match="Unknown optimizer: Lion"):
+        optimizers.deserialize({"class_name": "Lion", "config": {}})

@@ -26,7 +26,7 @@ from ..variables import Variable
 from . import optimizer_schedules as schedules
 
 __all__ = ["Adadelta", "Adagrad", "Adam", "Adamax", "Nadam", "Optimizer", "RMSprop", "SGD",
-           "TFOptimizer", "get", "schedules"]
+           "TFOptimizer", "deserialize", "get", "schedules", "serialize"]
 
 
 class Optimizer:
@@ -436,10 +436,28 @@ _BY_NAME = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad,
             "adadelta": Adadelta, "adamax": Adamax, "nadam": Nadam}
 
 
+def serialize(optimizer):
+    """``{"class_name": ..., "config": ...}`` of a Keras optimizer."""
+    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+
+
+def deserialize(config, custom_objects=None):
+    """The optimizer ``serialize`` described (class names as Keras's, any case)."""
+    custom_objects = custom_objects or {}
+    class_name = config.get("class_name", "")
+    cls = custom_objects.get(class_name) or _BY_NAME.get(class_name.lower())
+    if cls is None:
+        raise ValueError(f"Unknown optimizer: {class_name}")
+    return cls.from_config(config.get("config", {}))
+
+
 def get(identifier):
-    """A Keras optimizer for a name (``'adam'``), a Keras optimizer or a tf.train one."""
+    """A Keras optimizer for a name (``'adam'``), a ``serialize`` dict, a Keras optimizer or
+    a tf.train one."""
     if isinstance(identifier, Optimizer):
         return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
     if isinstance(identifier, _TFOptimizer):
         return TFOptimizer(identifier)
     if isinstance(identifier, str) and identifier.lower() in _BY_NAME:
