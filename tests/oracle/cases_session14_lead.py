@@ -178,6 +178,17 @@ def _group_by_reducer(tf, np):
     return {"total": first[0], "count": first[1], "doubled": second}
 
 
+def _ssim_multiscale(tf, np):
+    rng = np.random.RandomState(0)
+    a = rng.rand(2, 180, 171, 3).astype("float32")  # odd widths on the way down
+    b = np.clip(a + 0.1 * rng.randn(*a.shape), 0, 1).astype("float32")
+    return {"float": tf.image.ssim_multiscale(a, b, 1.0),
+            "uint8": tf.image.ssim_multiscale((a * 255).astype("uint8"),
+                                              (b * 255).astype("uint8"), 255),
+            "two_scales": tf.image.ssim_multiscale(a, b, 1.0, power_factors=(0.5, 0.5),
+                                                   filter_size=7)}
+
+
 SESSION14_LEAD_CASES = [
     Case("session14/positional_orders", _positional_orders),
     Case("session14/keyword_names", _keyword_names, rtol=1e-5, atol=1e-6),
@@ -188,4 +199,5 @@ SESSION14_LEAD_CASES = [
     Case("session14/keras_schedules", _keras_schedules, init=True, runs=3, rtol=1e-5),
     Case("session14/ctc_loss_v2", _ctc_loss_v2, rtol=1e-4, atol=1e-5),
     Case("session14/group_by_reducer", _group_by_reducer, runs=4),
+    Case("session14/ssim_multiscale", _ssim_multiscale, rtol=2e-5),
 ]

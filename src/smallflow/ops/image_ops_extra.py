@@ -647,40 +647,97 @@ def _gaussian_kernel(size, sigma):
     return (g / g.sum()).reshape(size, size, 1, 1).astype(np.float32)
 
 
+def _float_images(img1, img2, max_val):
+    img1 = convert_to_tensor(img1, name="img1")
+    img2 = convert_to_tensor(img2, name="img2")
+    max_val = convert_image_dtype(math_ops.cast(max_val, img1.dtype), dtypes.float32)
+    img1 = convert_image_dtype(img1, dtypes.float32)
+    img2 = convert_image_dtype(img2, dtypes.float32)
+    if img1.shape.ndims is None or img1.shape.ndims < 3:
+        raise ValueError(f"ssim needs images of rank >= 3, got {img1.shape}")
+    if None in img1.shape.as_list()[-3:]:
+        raise ValueError("ssim needs the image height, width and channels known")
+    return img1, img2, max_val
+
+
+def _ssim_per_channel(img1, img2, max_val, filter_size, filter_sigma, k1, k2):
+    """SSIM and its contrast-structure term per channel (means over height and width)."""
+    height, width, channels = img1.shape.as_list()[-3:]
+    size = min(filter_size, height, width)
+    kernel = np.tile(_gaussian_kernel(size, filter_sigma), [1, 1, channels, 1])
+
+    def reducer(x):
+        shape = array_ops.shape(x)
+        flat = array_ops.reshape(x, array_ops.concat([[-1], shape[-3:]], 0))
+        y = nn_extra_ops.depthwise_conv2d(flat, kernel, [1, 1, 1, 1], "VALID")
+        return array_ops.reshape(y, array_ops.concat([shape[:-3], array_ops.shape(y)[1:]], 0))
+
+    c1 = (k1 * max_val) ** 2
+    c2 = (k2 * max_val) ** 2
+    mean1, mean2 = reducer(img1), reducer(img2)
+    num0 = mean1 * mean2 * 2.0
+    den0 = math_ops.square(mean1) + math_ops.square(mean2)
+    luminance = (num0 + c1) / (den0 + c1)
+    num1 = reducer(img1 * img2) * 2.0
+    den1 = reducer(math_ops.square(img1) + math_ops.square(img2))
+    contrast_structure = (num1 - num0 + c2) / (den1 - den0 + c2)
+    return (math_ops.reduce_mean(luminance * contrast_structure, [-3, -2]),
+            math_ops.reduce_mean(contrast_structure, [-3, -2]))
+
+
 def ssim(img1, img2, max_val, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03):
     """Structural similarity of two images or batches (mean over channels), with an
     ``filter_size`` Gaussian window of ``filter_sigma``, as TensorFlow computes it."""
     with name_scope("SSIM"):
-        img1 = convert_to_tensor(img1, name="img1")
-        img2 = convert_to_tensor(img2, name="img2")
-        max_val = convert_image_dtype(math_ops.cast(max_val, img1.dtype), dtypes.float32)
-        img1 = convert_image_dtype(img1, dtypes.float32)
-        img2 = convert_image_dtype(img2, dtypes.float32)
-        if img1.shape.ndims is None or img1.shape.ndims < 3:
-            raise ValueError(f"ssim needs images of rank >= 3, got {img1.shape}")
-        height, width, channels = img1.shape.as_list()[-3:]
-        if None in (height, width, channels):
-            raise ValueError("ssim needs the image height, width and channels known")
-        size = min(filter_size, height, width)
-        kernel = np.tile(_gaussian_kernel(size, filter_sigma), [1, 1, channels, 1])
-
-        def reducer(x):
-            shape = array_ops.shape(x)
-            flat = array_ops.reshape(x, array_ops.concat([[-1], shape[-3:]], 0))
-            y = nn_extra_ops.depthwise_conv2d(flat, kernel, [1, 1, 1, 1], "VALID")
-            return array_ops.reshape(y, array_ops.concat([shape[:-3],
-                                                          array_ops.shape(y)[1:]], 0))
-
-        c1 = (k1 * max_val) ** 2
-        c2 = (k2 * max_val) ** 2
-        mean1, mean2 = reducer(img1), reducer(img2)
-        num0 = mean1 * mean2 * 2.0
-        den0 = math_ops.square(mean1) + math_ops.square(mean2)
-        luminance = (num0 + c1) / (den0 + c1)
-        num1 = reducer(img1 * img2) * 2.0
-        den1 = reducer(math_ops.square(img1) + math_ops.square(img2))
-        contrast_structure = (num1 - num0 + c2) / (den1 - den0 + c2)
-        per_channel = math_ops.reduce_mean(luminance * contrast_structure, [-3, -2])
+        img1, img2, max_val = _float_images(img1, img2, max_val)
+        per_channel, _ = _ssim_per_channel(img1, img2, max_val, filter_size, filter_sigma,
+                                           k1, k2)
         result = math_ops.reduce_mean(per_channel, [-1])
         result.set_shape(img1.shape[:-3])
         return result
+
+
+# The weights of the five scales (Wang, Simoncelli and Bovik, 2003), TensorFlow's default.
+_MSSSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
+
+
+def _halve(image):
+    """2x2 average pooling of ``[..., h, w, c]``, after padding an odd height or width by
+    mirroring its last row or column (as TensorFlow's SYMMETRIC padding)."""
+    from . import conv_ops
+
+    dims = image.shape.as_list()
+    height, width, channels = dims[-3:]
+    flat = array_ops.reshape(image, [-1, height, width, channels])
+    if height % 2 or width % 2:
+        flat = pad(flat, [[0, 0], [0, height % 2], [0, width % 2], [0, 0]], mode="SYMMETRIC")
+    pooled = conv_ops.avg_pool(flat, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+    new = [(height + 1) // 2, (width + 1) // 2, channels]
+    lead = array_ops.shape(image)[:-3]
+    result = array_ops.reshape(pooled, array_ops.concat([lead, new], 0))
+    result.set_shape([*dims[:-3], *new])
+    return result
+
+
+def ssim_multiscale(img1, img2, max_val, power_factors=_MSSSIM_WEIGHTS, filter_size=11,
+                    filter_sigma=1.5, k1=0.01, k2=0.03):
+    """Multi-scale SSIM: the contrast-structure terms of ``len(power_factors)`` scales (each
+    half the size of the one before) and the SSIM of the coarsest, each rectified and raised
+    to its power factor, multiplied; the mean over channels (TensorFlow 1.15's)."""
+    with name_scope("MS-SSIM"):
+        img1, img2, max_val = _float_images(img1, img2, max_val)
+        images = [img1, img2]
+        terms = []
+        ssim_per_channel = None
+        for scale in range(len(power_factors)):
+            with name_scope(f"Scale{scale}"):
+                if scale > 0:
+                    images = [_halve(x) for x in images]
+                ssim_per_channel, contrast = _ssim_per_channel(
+                    *images, max_val, filter_size, filter_sigma, k1, k2)
+                terms.append(nn_ops.relu(contrast))
+        terms[-1] = nn_ops.relu(ssim_per_channel)  # the coarsest scale counts its whole SSIM
+        stacked = array_ops.stack(terms, axis=-1)
+        weights = np.asarray(power_factors, dtype=np.float32)
+        per_channel = math_ops.reduce_prod(math_ops.pow(stacked, weights), [-1])
+        return math_ops.reduce_mean(per_channel, [-1])
