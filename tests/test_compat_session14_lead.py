@@ -509,3 +509,19 @@ def test_keras_optimizers_serialize_and_deserialize():
     assert isinstance(optimizers.get({"class_name": "sgd", "config": {}}), optimizers.SGD)
     with pytest.raises(ValueError, match="Unknown optimizer: Lion"):
         optimizers.deserialize({"class_name": "Lion", "config": {}})
+
+
+def test_dense_to_sparse_batch_with_an_unknown_row_dimension():
+    # TensorFlow 1.15 reads row_shape as a tensor: -1 takes the batch's largest size.
+    grids = (tf.data.Dataset.range(1, 4).map(lambda n: tf.fill([n, 2], n))
+             .apply(tf.data.experimental.dense_to_sparse_batch(2, [-1, 2])))
+    assert grids.output_shapes.as_list() == [None, None, 2]
+    batch = tf.data.make_one_shot_iterator(grids).get_next()
+    with tf.Session() as sess:
+        first, second = sess.run(batch), sess.run(batch)
+    assert first.dense_shape.tolist() == [2, 2, 2]
+    assert first.values.tolist() == [1, 1, 2, 2, 2, 2]
+    assert second.dense_shape.tolist() == [1, 3, 2]
+    with pytest.raises(TypeError, match="single tensors"):
+        tf.data.Dataset.from_tensor_slices(([1], [2])).apply(
+            tf.data.experimental.dense_to_sparse_batch(2, [1]))

@@ -189,6 +189,23 @@ def _ssim_multiscale(tf, np):
                                                    filter_size=7)}
 
 
+def _dense_to_sparse_batch(tf, np):
+    batches = (tf.data.Dataset.range(1, 6).map(lambda n: tf.fill([n], n))
+               .apply(tf.data.experimental.dense_to_sparse_batch(2, [5])))
+    grids = (tf.data.Dataset.range(1, 4).map(lambda n: tf.fill([n, 2], n))
+             .apply(tf.data.experimental.dense_to_sparse_batch(3, [4, 2])))
+    rows = tf.data.make_one_shot_iterator(batches).get_next()
+    grid = tf.data.make_one_shot_iterator(grids.repeat()).get_next()
+    return {"indices": rows.indices, "values": rows.values, "shape": rows.dense_shape,
+            "grid_indices": grid.indices, "grid_shape": grid.dense_shape}
+
+
+def _dense_to_sparse_batch_too_large(tf, np):
+    batches = (tf.data.Dataset.range(1, 8).map(lambda n: tf.fill([n], n))
+               .apply(tf.data.experimental.dense_to_sparse_batch(10, [3])))
+    return {"values": tf.data.make_one_shot_iterator(batches).get_next().values}
+
+
 SESSION14_LEAD_CASES = [
     Case("session14/positional_orders", _positional_orders),
     Case("session14/keyword_names", _keyword_names, rtol=1e-5, atol=1e-6),
@@ -200,4 +217,6 @@ SESSION14_LEAD_CASES = [
     Case("session14/ctc_loss_v2", _ctc_loss_v2, rtol=1e-4, atol=1e-5),
     Case("session14/group_by_reducer", _group_by_reducer, runs=4),
     Case("session14/ssim_multiscale", _ssim_multiscale, rtol=2e-5),
+    Case("session14/dense_to_sparse_batch", _dense_to_sparse_batch, runs=4),
+    Case("session14/dense_to_sparse_batch_too_large", _dense_to_sparse_batch_too_large),
 ]

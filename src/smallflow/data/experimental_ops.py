@@ -447,6 +447,72 @@ class _GroupByReducerDataset(Dataset):
             yield tuple(self._finalize.call(context, states[key]))
 
 
+class _DenseToSparseBatchDataset(Dataset):
+    """Batches of ``batch_size`` dense elements as one SparseTensor of dense shape
+    ``[batch, *row_shape]`` holding every entry of each element (-1 in ``row_shape``: the
+    batch's largest size in that dimension)."""
+
+    def __init__(self, parent, batch_size, row_shape):
+        from ..ops.sparse_tensor import SparseTensor
+
+        if isinstance(parent.output_types, tuple | list | dict):
+            raise TypeError("dense_to_sparse_batch needs a dataset of single tensors")
+        self._batch = _int_tensor(batch_size, "batch_size")
+        if isinstance(row_shape, TensorShape):
+            row_shape = row_shape.as_list()
+        # -1 or None: the batch's largest size (TensorFlow 1.15 reads the shape as a tensor).
+        self._row_shape = [-1 if d is None else int(d) for d in row_shape]
+        shape = TensorShape([None, *[d if d >= 0 else None for d in self._row_shape]])
+        super().__init__(parent.output_types, shape, parents=[parent], tensors=[self._batch],
+                         classes=SparseTensor)
+
+    def _sparse(self, elements):
+        from ..ops.sparse_tensor import SparseTensorValue
+
+        rank = len(self._row_shape)
+        largest = np.max([np.shape(e) for e in elements], axis=0) if rank else []
+        dense_shape = [len(elements)] + [int(largest[d]) if size < 0 else size
+                                         for d, size in enumerate(self._row_shape)]
+        indices, values = [], []
+        for row, element in enumerate(elements):
+            element = np.asarray(element)
+            shape_text = f"([{', '.join(map(str, element.shape))}])"
+            row_text = f"([{', '.join(map(str, self._row_shape))}])"
+            if element.ndim != rank:
+                raise errors.InvalidArgumentError(
+                    None, None, f"Input element had shape {shape_text} that is incompatible "
+                    f"with the row shape {row_text}.")
+            if any(n > limit for n, limit in zip(element.shape, dense_shape[1:])):
+                raise errors.DataLossError(
+                    None, None, f"Input element had shape {shape_text} that is larger than "
+                    f"the row shape {row_text}.")
+            where = np.indices(element.shape).reshape(rank, -1).T
+            indices.append(np.concatenate([np.full((len(where), 1), row), where], axis=1))
+            values.append(element.reshape(-1))
+        return SparseTensorValue(np.concatenate(indices).astype(np.int64).reshape(-1, rank + 1),
+                                 np.concatenate(values), np.asarray(dense_shape, np.int64))
+
+    def _iterate(self, context):
+        size = int(context.value(self._batch))
+        if size <= 0:
+            raise errors.InvalidArgumentError(None, None,
+                                              "Batch size must be greater than zero.")
+        pending = []
+        for (element,) in self._parents[0]._iterate(context):
+            pending.append(element)
+            if len(pending) == size:
+                yield (self._sparse(pending),)
+                pending = []
+        if pending:
+            yield (self._sparse(pending),)
+
+
+def dense_to_sparse_batch(batch_size, row_shape):
+    """``tf.data.experimental.dense_to_sparse_batch``: batches of dense elements of at most
+    ``row_shape`` as SparseTensors."""
+    return lambda dataset: _DenseToSparseBatchDataset(dataset, batch_size, row_shape)
+
+
 def group_by_reducer(key_func, reducer):
     """``tf.data.experimental.group_by_reducer``: reduce each key's elements to one."""
     return lambda dataset: _GroupByReducerDataset(dataset, key_func, reducer)
