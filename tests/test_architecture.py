@@ -18,6 +18,7 @@ LAYERS = [
                     "tb_protos", "tensor_util", "nest", "ownership", "workers", "batch_split",
                     "step_pairs", "matmul_forms",
                     "removed_names",  # TensorFlow 0.x's names, for error messages
+                    "chrome_trace",  # run traces in chrome://tracing's JSON (json, re)
                     "datasets.idx",  # the IDX reader needs only NumPy,
                     # TensorFlow's checkpoint format (RestoreV2 reads it in the ops layer)
                     "train.sstable", "train.tensor_bundle",

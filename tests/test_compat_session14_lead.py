@@ -525,3 +525,25 @@ def test_dense_to_sparse_batch_with_an_unknown_row_dimension():
     with pytest.raises(TypeError, match="single tensors"):
         tf.data.Dataset.from_tensor_slices(([1], [2])).apply(
             tf.data.experimental.dense_to_sparse_batch(2, [1]))
+
+
+def test_profiler_hook_writes_timelines_as_tensorflow(tmp_path):
+    import json
+    import os
+
+    step = tf.train.get_or_create_global_step()
+    x = tf.Variable(1.0)
+    train = tf.group(tf.assign_add(x, 1.0), tf.assign_add(step, 1))
+    hook = tf.train.ProfilerHook(save_steps=2, output_dir=str(tmp_path))
+    with tf.train.MonitoredSession(hooks=[hook]) as sess:
+        for _ in range(7):
+            sess.run(train)
+    # The files TensorFlow's hook writes for the same program.
+    names = sorted(name for name in os.listdir(tmp_path) if name.startswith("timeline"))
+    assert names == ["timeline-2.json", "timeline-4.json", "timeline-6.json"]
+    events = json.loads((tmp_path / names[0]).read_text())["traceEvents"]
+    assert any(event.get("args", {}).get("name") == "AssignAdd" for event in events)
+    with pytest.raises(ValueError, match="Either every_secs or every_steps"):
+        tf.train.ProfilerHook(output_dir=str(tmp_path))
+    with pytest.raises(ValueError, match="Can not provide both"):
+        tf.train.ProfilerHook(save_steps=1, save_secs=1, output_dir=str(tmp_path))

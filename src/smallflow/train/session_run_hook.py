@@ -11,6 +11,7 @@ import time
 import numpy as np
 
 from .. import graph_io, logging
+from ..atomic_files import open_temporary
 from ..graph import get_default_graph
 from . import training_util
 
@@ -23,6 +24,7 @@ __all__ = [
     "LoggingTensorHook",
     "NanLossDuringTrainingError",
     "NanTensorHook",
+    "ProfilerHook",
     "SecondOrStepTimer",
     "SessionRunArgs",
     "SessionRunContext",
@@ -93,8 +95,11 @@ class SecondOrStepTimer:
     """Triggers every ``every_secs`` seconds or every ``every_steps`` steps (exactly one)."""
 
     def __init__(self, every_secs=None, every_steps=None):
-        if (every_secs is None) == (every_steps is None):
-            raise ValueError("exactly one of every_secs and every_steps should be provided.")
+        # TensorFlow's messages for neither and for both.
+        if every_secs is None and every_steps is None:
+            raise ValueError("Either every_secs or every_steps should be provided.")
+        if every_secs is not None and every_steps is not None:
+            raise ValueError("Can not provide both every_secs and every_steps.")
         self._every_secs = every_secs
         self._every_steps = every_steps
         self._last_time = None
@@ -412,6 +417,69 @@ def _write_scalar(writer, tag, value, step):
 
     pb = tb_protos.load().summary_pb2
     writer.add_summary(pb.Summary(value=[pb.Summary.Value(tag=tag, simple_value=value)]), step)
+
+
+class ProfilerHook(SessionRunHook):
+    """Every N steps or seconds, traces one training step and writes its timeline
+    (``timeline-<step>.json``, chrome://tracing's format) to ``output_dir``, and the run's
+    metadata to the directory's summary writer (TensorBoard's "Graphs" run selector; needs
+    the tensorboard extra)."""
+
+    def __init__(self, save_steps=None, save_secs=None, output_dir="", show_dataflow=True,
+                 show_memory=False):
+        self._output_dir = output_dir
+        self._output_file = os.path.join(output_dir, "timeline-{}.json")
+        self._show_dataflow = show_dataflow
+        self._show_memory = show_memory
+        self._timer = SecondOrStepTimer(every_secs=save_secs, every_steps=save_steps)
+
+    def begin(self):
+        self._next_step = None
+        self._global_step = training_util.get_global_step()
+        if self._global_step is None:
+            raise RuntimeError("Global step should be created to use ProfilerHook.")
+        self._file_writer = _summary_writer_for(self._output_dir) if self._output_dir else None
+
+    def before_run(self, run_context):
+        from ..protos import RunOptions
+
+        self._request_trace = (self._next_step is not None
+                               and self._timer.should_trigger_for_step(self._next_step))
+        options = RunOptions(trace_level=RunOptions.FULL_TRACE) if self._request_trace else None
+        return SessionRunArgs({"global_step": self._global_step}, options=options)
+
+    def after_run(self, run_context, run_values):
+        stale_step = int(run_values.results["global_step"])
+        if self._next_step is None:
+            # The first run starts the timer: the first trace comes N steps or seconds later.
+            self._timer.update_last_triggered_step(stale_step)
+        step = stale_step + 1
+        if self._request_trace:
+            step = int(run_context.session.run(self._global_step))
+            self._timer.update_last_triggered_step(step)
+            self._save(step, run_values.run_metadata)
+        self._next_step = step + 1
+
+    def _save(self, step, run_metadata):
+        from .. import chrome_trace as timeline
+
+        path = self._output_file.format(step)
+        logging.info("Saving timeline for %d into '%s'.", step, path)
+        trace = timeline.Timeline(run_metadata.step_stats).generate_chrome_trace_format(
+            show_dataflow=self._show_dataflow, show_memory=self._show_memory)
+        directory = os.path.dirname(path) or "."
+        os.makedirs(directory, exist_ok=True)
+        descriptor, temporary = open_temporary(directory, ".timeline-")
+        try:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(trace)
+            os.replace(temporary, path)
+        except BaseException:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+            raise
+        if self._file_writer is not None:
+            self._file_writer.add_run_metadata(run_metadata, f"step_{step}", step)
 
 
 class SummarySaverHook(SessionRunHook):
