@@ -12,13 +12,12 @@ biases zero (GRU gates: one).
 import collections
 import re
 
-import numpy as np
-
 from . import dtypes, init_ops, nest
 from .graph import convert_to_tensor, get_default_session, name_scope
 from .graph import device as graph_device
 from .ops import array_ops, math_ops, nn_ops
 from .variable_scope import get_variable, reenter_variable_scope, variable_scope
+from .variables import load_layer_weights
 
 
 def _concat(prefix, suffix):
@@ -109,17 +108,7 @@ class RNNCell:
 
     def set_weights(self, weights):
         """Load ``weights`` (arrays in the order of ``weights``) in the default session."""
-        variables = self.variables
-        if len(weights) != len(variables):
-            raise ValueError(f"You called `set_weights(weights)` on layer \"{self.name}\" with "
-                             f"a weight list of length {len(weights)}, but the layer was "
-                             f"expecting {len(variables)} weights.")
-        session = _default_session("set_weights")
-        for variable, value in zip(variables, weights):
-            if tuple(variable.shape.as_list()) != tuple(np.shape(value)):
-                raise ValueError(f"Layer weight shape {tuple(variable.shape.as_list())} not "
-                                 f"compatible with provided weight shape {np.shape(value)}")
-            variable.load(value, session)
+        load_layer_weights(self.name, self.variables, weights, get_default_session())
 
     def apply(self, inputs, *args, **kwargs):
         """``cell(inputs, state)`` (tf.layers' other spelling of a call)."""

@@ -475,3 +475,23 @@ def is_variable_initialized(variable):
     op = variable.op
     return state_ops.make_op("IsVariableInitialized", [], [dtypes.bool],
                              {"var_name": op.name}).outputs[0]
+
+
+def load_layer_weights(layer_name, variables, weights, session):
+    """``layer.set_weights(weights)`` of tf.layers layers and RNN cells: each array loaded
+    into its variable in ``session``, after checking the count and the shapes (Keras's
+    messages)."""
+    import numpy as np
+
+    if session is None:
+        raise ValueError("set_weights needs a default session (use `with sess.as_default()`)")
+    if len(weights) != len(variables):
+        raise ValueError(f"You called `set_weights(weights)` on layer \"{layer_name}\" with a "
+                         f"weight list of length {len(weights)}, but the layer was expecting "
+                         f"{len(variables)} weights.")
+    for variable, value in zip(variables, weights):
+        expected = tuple(variable.shape.as_list())
+        if expected != tuple(np.shape(value)):
+            raise ValueError(f"Layer weight shape {expected} not compatible with provided "
+                             f"weight shape {tuple(np.shape(value))}")
+        variable.load(value, session)

@@ -5,7 +5,7 @@ accept one as their ``learning_rate``. Each computes what the ``tf.train`` decay
 of the same name does (the formulas are shared), and serializes as Keras's do.
 """
 
-from ..train import learning_rate_decay as _decay
+from ..train import learning_rate_decay as _rates
 
 __all__ = ["ExponentialDecay", "InverseTimeDecay", "LearningRateSchedule",
            "PiecewiseConstantDecay", "PolynomialDecay", "deserialize", "serialize"]
@@ -25,9 +25,11 @@ class LearningRateSchedule:
         return cls(**config)
 
 
-class ExponentialDecay(LearningRateSchedule):
-    """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (an integer power
-    with ``staircase``)."""
+class _RateDecay(LearningRateSchedule):
+    """The schedules of ``(initial_learning_rate, decay_steps, decay_rate, staircase)``."""
+
+    _function = None  # the tf.train decay function
+    _default_name = None
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
                  name=None):
@@ -38,14 +40,22 @@ class ExponentialDecay(LearningRateSchedule):
         self.name = name
 
     def __call__(self, step):
-        return _decay.exponential_decay(self.initial_learning_rate, step, self.decay_steps,
-                                        self.decay_rate, self.staircase,
-                                        self.name or "ExponentialDecay")
+        return type(self)._function(self.initial_learning_rate, step, self.decay_steps,
+                                 self.decay_rate, self.staircase,
+                                 self.name or self._default_name)
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate,
                 "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
                 "staircase": self.staircase, "name": self.name}
+
+
+class ExponentialDecay(_RateDecay):
+    """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (an integer power
+    with ``staircase``)."""
+
+    _function = staticmethod(_rates.exponential_decay)
+    _default_name = "ExponentialDecay"
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -60,7 +70,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         self.name = name
 
     def __call__(self, step):
-        return _decay.piecewise_constant(step, self.boundaries, self.values,
+        return _rates.piecewise_constant(step, self.boundaries, self.values,
                                          self.name or "PiecewiseConstant")
 
     def get_config(self):
@@ -81,7 +91,7 @@ class PolynomialDecay(LearningRateSchedule):
         self.name = name
 
     def __call__(self, step):
-        return _decay.polynomial_decay(self.initial_learning_rate, step, self.decay_steps,
+        return _rates.polynomial_decay(self.initial_learning_rate, step, self.decay_steps,
                                        self.end_learning_rate, self.power, self.cycle,
                                        self.name or "PolynomialDecay")
 
@@ -91,26 +101,11 @@ class PolynomialDecay(LearningRateSchedule):
                 "power": self.power, "cycle": self.cycle, "name": self.name}
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_RateDecay):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)``."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name=None):
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-
-    def __call__(self, step):
-        return _decay.inverse_time_decay(self.initial_learning_rate, step, self.decay_steps,
-                                         self.decay_rate, self.staircase,
-                                         self.name or "InverseTimeDecay")
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+    _function = staticmethod(_rates.inverse_time_decay)
+    _default_name = "InverseTimeDecay"
 
 
 def serialize(learning_rate_schedule):

@@ -195,21 +195,9 @@ class Layer:
     def set_weights(self, weights):
         """Load ``weights`` (arrays in the order of ``weights``) in the default session."""
         from ..graph import get_default_session
+        from ..variables import load_layer_weights
 
-        variables = self.weights
-        if len(weights) != len(variables):
-            raise ValueError(f"You called `set_weights(weights)` on layer \"{self.name}\" with "
-                             f"a weight list of length {len(weights)}, but the layer was "
-                             f"expecting {len(variables)} weights.")
-        session = get_default_session()
-        if session is None:
-            raise ValueError("set_weights needs a default session (use `with sess.as_default()`)")
-        for variable, value in zip(variables, weights):
-            expected = tuple(variable.shape.as_list())
-            if expected != tuple(np.shape(value)):
-                raise ValueError(f"Layer weight shape {expected} not compatible with provided "
-                                 f"weight shape {tuple(np.shape(value))}")
-            variable.load(value, session)
+        load_layer_weights(self.name, self.weights, weights, get_default_session())
 
     def count_params(self):
         """How many numbers the layer's weights hold (the layer must be built)."""

@@ -11,7 +11,6 @@ import time
 import numpy as np
 
 from .. import graph_io, logging
-from ..atomic_files import open_temporary
 from ..graph import get_default_graph
 from . import training_util
 
@@ -467,17 +466,8 @@ class ProfilerHook(SessionRunHook):
         logging.info("Saving timeline for %d into '%s'.", step, path)
         trace = timeline.Timeline(run_metadata.step_stats).generate_chrome_trace_format(
             show_dataflow=self._show_dataflow, show_memory=self._show_memory)
-        directory = os.path.dirname(path) or "."
-        os.makedirs(directory, exist_ok=True)
-        descriptor, temporary = open_temporary(directory, ".timeline-")
-        try:
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(trace)
-            os.replace(temporary, path)
-        except BaseException:
-            if os.path.exists(temporary):
-                os.remove(temporary)
-            raise
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        graph_io.write_atomically(path, trace.encode("utf-8"))
         if self._file_writer is not None:
             self._file_writer.add_run_metadata(run_metadata, f"step_{step}", step)
 
