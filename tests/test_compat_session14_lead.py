@@ -547,3 +547,24 @@ def test_profiler_hook_writes_timelines_as_tensorflow(tmp_path):
         tf.train.ProfilerHook(output_dir=str(tmp_path))
     with pytest.raises(ValueError, match="Can not provide both"):
         tf.train.ProfilerHook(save_steps=1, save_secs=1, output_dir=str(tmp_path))
+
+
+def test_vectorized_map_as_map_fn():
+    x = np.arange(12, dtype=np.float32).reshape(4, 3)
+    ids = np.arange(4, dtype=np.int32)
+    squares = tf.vectorized_map(lambda row: tf.reduce_sum(row * row), tf.constant(x))
+    pair = tf.vectorized_map(
+        lambda t: (t[0] * 2.0, tf.cast(t[1], tf.float32) + tf.reduce_max(t[0])),
+        (tf.constant(x), tf.constant(ids)))
+    products = tf.vectorized_map(
+        lambda row: tf.matmul(tf.reshape(row, [1, 3]), tf.ones([3, 2])), tf.constant(x))
+    # Static shapes as TensorFlow's.
+    assert squares.shape.as_list() == [4]
+    assert [t.shape.as_list() for t in pair] == [[4, 3], [4]]
+    assert products.shape.as_list() == [4, 1, 2]
+    with tf.Session() as sess:
+        got = sess.run([squares, pair, products])
+    np.testing.assert_array_equal(got[0], (x * x).sum(1))
+    np.testing.assert_array_equal(got[1][0], 2 * x)
+    np.testing.assert_array_equal(got[1][1], ids + x.max(1))
+    np.testing.assert_array_equal(got[2], np.repeat(x.sum(1), 2).reshape(4, 1, 2))

@@ -308,7 +308,7 @@ from .ops.fake_quant_ops import (
     fake_quant_with_min_max_vars_per_channel_gradient,
 )
 from .ops.fft_ops import fft, fft2d, fft3d, ifft, ifft2d, ifft3d
-from .ops.functional_ops import foldl, foldr, map_fn, scan
+from .ops.functional_ops import foldl, foldr, map_fn, scan, vectorized_map
 from .ops.indexed_slices import (
     IndexedSlices,
     IndexedSlicesValue,

@@ -186,3 +186,20 @@ def foldr(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
     """The last accumulator of ``a = fn(a, x)`` over ``elems`` from last to first."""
     return _fold(fn, elems, initializer, parallel_iterations, back_prop, swap_memory,
                  name or "foldr", reverse=True)
+
+
+def vectorized_map(fn, elems):
+    """``tf.vectorized_map``: ``fn`` of each slice of ``elems`` along axis 0, stacked.
+
+    TensorFlow vectorizes ``fn`` (``pfor``) and falls back to a loop where it cannot; the
+    values are those of ``map_fn``, which runs here. The structure and dtypes of ``fn``'s
+    result, which ``map_fn`` needs, come from tracing ``fn`` once on the first slice (ops
+    that are never run).
+    """
+    if not callable(fn):
+        raise TypeError("fn must be callable.")
+    with name_scope("loop_body"):
+        flat = [convert_to_tensor(e) for e in nest.flatten(elems)]
+        probe = fn(nest.pack_sequence_as(elems, [array_ops.gather(t, 0) for t in flat]))
+    dtype = nest.map_structure(lambda value: convert_to_tensor(value).dtype, probe)
+    return map_fn(fn, elems, dtype=dtype)
