@@ -568,3 +568,23 @@ def test_vectorized_map_as_map_fn():
     np.testing.assert_array_equal(got[1][0], 2 * x)
     np.testing.assert_array_equal(got[1][1], ids + x.max(1))
     np.testing.assert_array_equal(got[2], np.repeat(x.sum(1), 2).reshape(4, 1, 2))
+
+
+def test_variable_to_proto_and_from_proto():
+    pytest.importorskip("tensorboard", reason="VariableDef needs the tensorboard extra")
+    with tf.name_scope("outer"):
+        v = tf.Variable([1.0, 2.0], name="v")
+    proto = v.to_proto()
+    # The fields TensorFlow's RefVariable.to_proto gives for the same variable.
+    assert (proto.variable_name, proto.initializer_name, proto.snapshot_name,
+            proto.initial_value_name, proto.trainable) == (
+        "outer/v:0", "outer/v/Assign", "outer/v/read:0", "outer/v/initial_value:0", True)
+    assert v.to_proto(export_scope="outer").variable_name == "v:0"
+    assert v.to_proto(export_scope="other") is None
+    again = tf.Variable.from_proto(proto)
+    assert again.name == "outer/v:0"
+    assert again.op is v.op
+    assert len(tf.global_variables()) == 1  # not added to the collections again
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        np.testing.assert_array_equal(sess.run(again), [1.0, 2.0])

@@ -382,3 +382,20 @@ def saver_def_of(saver):
     proto.keep_checkpoint_every_n_hours = saver._keep_every_seconds / 3600
     proto.version = pb.saver_pb2.SaverDef.V2
     return proto
+
+
+def _variable_from_proto(variable_def, import_scope=None):
+    """``tf.Variable(variable_def=...)``: a VariableDef message or its serialized bytes."""
+    serialized = variable_def if isinstance(variable_def, bytes) else (
+        variable_def.SerializeToString())
+    return _variable_from_def(serialized, get_default_graph(), import_scope)
+
+
+def _install_variable_protos():
+    from .variables import Variable
+
+    Variable._from_proto_hook = staticmethod(_variable_from_proto)
+    Variable._to_proto_hook = staticmethod(variable_def)
+
+
+_install_variable_protos()

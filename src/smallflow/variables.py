@@ -73,7 +73,19 @@ class Variable:
     ``<name>/read`` (the value other ops consume).
     """
 
+    # Set by meta_graph.py (a higher layer, loaded with smallflow): ``(variable_def,
+    # import_scope) -> Variable`` over the ops a VariableDef names, and ``(variable,
+    # export_scope) -> VariableDef``.
+    _from_proto_hook = None
+    _to_proto_hook = None
+
     def __new__(cls, *args, **kwargs):
+        if kwargs.get("variable_def") is not None and Variable._from_proto_hook is not None:
+            # tf.Variable(variable_def=...): the variable whose ops are already in the graph.
+            variable = Variable._from_proto_hook(kwargs["variable_def"],
+                                                 kwargs.get("import_scope"))
+            variable._made_outside = True
+            return variable
         creators = _CREATORS.stack
         if creators and not _CREATORS.inside:
             # tf.variable_creator_scope: the creators make the variable (the innermost first,
@@ -295,6 +307,19 @@ class Variable:
     def count_up_to(self, limit):
         """Increment this integer scalar variable up to ``limit`` (``tf.count_up_to``)."""
         return scatter_ops.count_up_to(self, limit)
+
+    # -- VariableDef protocol buffers (need the tensorboard extra) ------------------------------
+    def to_proto(self, export_scope=None):
+        """This variable's ``VariableDef`` (names relative to ``export_scope``), or None when
+        the variable is not under ``export_scope``."""
+        if export_scope and not self.name.startswith(export_scope.rstrip("/") + "/"):
+            return None
+        return Variable._to_proto_hook(self, export_scope)
+
+    @staticmethod
+    def from_proto(variable_def, import_scope=None):
+        """The Variable over the graph ops ``variable_def`` names."""
+        return Variable(variable_def=variable_def, import_scope=import_scope)
 
     # -- hashable references (TensorFlow 1.15's ``experimental_ref``) --------------------------
     def experimental_ref(self):
