@@ -206,6 +206,18 @@ def _dense_to_sparse_batch_too_large(tf, np):
     return {"values": tf.data.make_one_shot_iterator(batches).get_next().values}
 
 
+def _keras_ftrl(tf, np):
+    w = tf.Variable(np.array([[1.0, -2.0], [0.5, 3.0]], dtype="float32"), use_resource=True)
+    optimizer = tf.keras.optimizers.Ftrl(0.1, l1_regularization_strength=0.01,
+                                         l2_regularization_strength=0.02,
+                                         l2_shrinkage_regularization_strength=0.03)
+    # (a callable loss: TensorFlow 2's Keras optimizers take no tensor without a tape)
+    step = optimizer.minimize(lambda: tf.reduce_sum(tf.square(w - 1.0)), var_list=[w])
+    with tf.control_dependencies([step]):
+        after = tf.identity(w.read_value())
+    return {"after_step": after}
+
+
 SESSION14_LEAD_CASES = [
     Case("session14/positional_orders", _positional_orders),
     Case("session14/keyword_names", _keyword_names, rtol=1e-5, atol=1e-6),
@@ -219,4 +231,5 @@ SESSION14_LEAD_CASES = [
     Case("session14/ssim_multiscale", _ssim_multiscale, rtol=2e-5),
     Case("session14/dense_to_sparse_batch", _dense_to_sparse_batch, runs=4),
     Case("session14/dense_to_sparse_batch_too_large", _dense_to_sparse_batch_too_large),
+    Case("session14/keras_ftrl", _keras_ftrl, init=True, runs=3, rtol=1e-5),
 ]

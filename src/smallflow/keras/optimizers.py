@@ -20,13 +20,13 @@ from ..train import adam as _adam
 from ..train import gradient_descent as _gradient_descent
 from ..train import momentum as _momentum
 from ..train import rmsprop as _rmsprop
-from ..train.composite_optimizers import AdadeltaOptimizer
+from ..train.composite_optimizers import AdadeltaOptimizer, FtrlOptimizer
 from ..train.optimizer import Optimizer as _TFOptimizer
 from ..variables import Variable
 from . import optimizer_schedules as schedules
 
-__all__ = ["Adadelta", "Adagrad", "Adam", "Adamax", "Nadam", "Optimizer", "RMSprop", "SGD",
-           "TFOptimizer", "deserialize", "get", "schedules", "serialize"]
+__all__ = ["Adadelta", "Adagrad", "Adam", "Adamax", "Ftrl", "Nadam", "Optimizer", "RMSprop",
+           "SGD", "TFOptimizer", "deserialize", "get", "schedules", "serialize"]
 
 
 class Optimizer:
@@ -284,6 +284,42 @@ class Adagrad(Optimizer):
         return _adagrad.AdagradOptimizer(lr, self.initial_accumulator_value, name=self._name)
 
 
+class Ftrl(Optimizer):
+    """Follow-the-regularized-leader (TF 1.15's Keras ``Ftrl``: tf.train's update)."""
+
+    _default_name = "Ftrl"
+
+    def _slot_names(self):
+        return (("accumulator", "accum"), ("linear", "linear"))
+
+    _config_keys = ("learning_rate_power", "initial_accumulator_value",
+                    "l1_regularization_strength", "l2_regularization_strength",
+                    "l2_shrinkage_regularization_strength")
+
+    def __init__(self, learning_rate=0.001, learning_rate_power=-0.5,
+                 initial_accumulator_value=0.1, l1_regularization_strength=0.0,
+                 l2_regularization_strength=0.0, name="Ftrl",
+                 l2_shrinkage_regularization_strength=0.0, **kwargs):
+        super().__init__(name, learning_rate, **kwargs)
+        if initial_accumulator_value < 0.0:
+            raise ValueError(f"`initial_accumulator_value` needs to be positive or zero, got "
+                             f"{initial_accumulator_value}.")
+        if learning_rate_power > 0.0:
+            raise ValueError(f"`learning_rate_power` needs to be negative or zero, got "
+                             f"{learning_rate_power}.")
+        self.learning_rate_power = learning_rate_power
+        self.initial_accumulator_value = initial_accumulator_value
+        self.l1_regularization_strength = l1_regularization_strength
+        self.l2_regularization_strength = l2_regularization_strength
+        self.l2_shrinkage_regularization_strength = l2_shrinkage_regularization_strength
+
+    def _tf_optimizer(self, lr):
+        return FtrlOptimizer(
+            lr, self.learning_rate_power, self.initial_accumulator_value,
+            self.l1_regularization_strength, self.l2_regularization_strength, name=self._name,
+            l2_shrinkage_regularization_strength=self.l2_shrinkage_regularization_strength)
+
+
 class Adadelta(Optimizer):
     _default_name = "Adadelta"
 
@@ -433,7 +469,7 @@ class TFOptimizer(Optimizer):
 
 
 _BY_NAME = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad,
-            "adadelta": Adadelta, "adamax": Adamax, "nadam": Nadam}
+            "adadelta": Adadelta, "adamax": Adamax, "nadam": Nadam, "ftrl": Ftrl}
 
 
 def serialize(optimizer):
