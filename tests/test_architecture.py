@@ -80,7 +80,8 @@ LAYERS = [
     ("ops over gradients", ["ops.volume_ops", "ops.nn_dispatch_ops", "ops.nn_backprop_ops"]),
     ("variables", ["variables", "init_ops", "variable_scope", "graph_import", "partitioners",
                    "variable_utils", "eager.variables"]),
-    ("session", ["session", "session_conversions", "session_feeds", "step_stats", "chunking",
+    ("session", ["session", "session_conversions", "session_feeds", "session_partial",
+                 "step_stats", "chunking",
                  "fusion", "session_targets",
                  "dataflow_executor",
                  "debug_dump"]),  # tfdbg's core: a watched run's dumps (session 13)

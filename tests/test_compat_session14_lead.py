@@ -588,3 +588,28 @@ def test_variable_to_proto_and_from_proto():
     with tf.Session() as sess:
         sess.run(v.initializer)
         np.testing.assert_array_equal(sess.run(again), [1.0, 2.0])
+
+
+def test_partial_run_as_tensorflow():
+    a = tf.placeholder(tf.float32, shape=[])
+    b = tf.placeholder(tf.float32, shape=[])
+    c = tf.placeholder(tf.float32, shape=[])
+    v = tf.Variable(0.0)
+    r1 = tf.add(a, b) + tf.assign_add(v, 1.0)
+    r2 = tf.multiply(r1, c)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        handle = sess.partial_run_setup([r1, r2], [a, b, c])
+        first = sess.partial_run(handle, r1, feed_dict={a: 1, b: 2})
+        # The second call reuses r1's value: the assign_add does not run again.
+        second = sess.partial_run(handle, r2, feed_dict={c: first})
+        assert (first, second, sess.run(v)) == (4.0, 16.0, 1.0)  # TensorFlow's values
+        other = sess.partial_run_setup([r1, r2], [a, b, c])
+        with pytest.raises(tf.errors.InvalidArgumentError, match="not specified"):
+            sess.partial_run(other, tf.add(a, 1.0), feed_dict={a: 1})
+        with pytest.raises(tf.errors.InvalidArgumentError, match="not specified"):
+            sess.partial_run(other, r1, feed_dict={v.value(): 1.0})
+        assert sess.partial_run(other, [r1, r2], feed_dict={a: 1, b: 2, c: 3}) == [5.0, 15.0]
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Must run 'setup'"):
+            sess.partial_run(other, r1, feed_dict={a: 5})
+        assert sess.run(v) == 2.0

@@ -172,6 +172,7 @@ class BaseSession:
         # Sessions on a task of a cluster send the kernels of other tasks' variables there.
         self._router = _session_targets.router(self._target)
         self._plans = {}
+        self._partial_runs = {}  # partial_run handle -> session_partial.PartialRun
         self._kernels = {}
         self._single_fetches = {}
         self._context_stack = []
@@ -273,6 +274,18 @@ class BaseSession:
             values = self._execute_in_chunks(plan, fetch_spec.elements, feed_tensors,
                                              feed_values)
         return fetch_spec.rebuild(values)
+
+    def partial_run_setup(self, fetches, feeds=None):
+        """Begin a partial run that may feed ``feeds`` and fetch ``fetches``; its handle."""
+        from . import session_partial
+
+        return session_partial.setup(self, fetches, feeds)
+
+    def partial_run(self, handle, fetches, feed_dict=None):
+        """Continue partial run ``handle``: feed more, fetch more (``session_partial.py``)."""
+        from . import session_partial
+
+        return session_partial.run(self, handle, fetches, feed_dict)
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """A function ``f(*feed_values)`` that runs ``fetches``: ``run`` without the lookups."""
