@@ -613,3 +613,11 @@ def test_partial_run_as_tensorflow():
         with pytest.raises(tf.errors.InvalidArgumentError, match="Must run 'setup'"):
             sess.partial_run(other, r1, feed_dict={a: 5})
         assert sess.run(v) == 2.0
+
+
+def test_linear_operator_checks_need_self_adjoint_operators():
+    operator = tf.linalg.LinearOperatorFullMatrix(np.eye(2))
+    with pytest.raises(NotImplementedError, match="Only self-adjoint"):
+        operator.eigvals()
+    with pytest.raises(NotImplementedError, match="assert_positive_definite"):
+        operator.assert_positive_definite()

@@ -218,6 +218,38 @@ def _keras_ftrl(tf, np):
     return {"after_step": after}
 
 
+def _spd(np):
+    rng = np.random.RandomState(5)
+    a = rng.randn(2, 3, 3).astype("float64")
+    return a @ np.transpose(a, [0, 2, 1]) + 3.0 * np.eye(3)
+
+
+def _linear_operator_methods(tf, np):
+    spd = tf.linalg.LinearOperatorFullMatrix(_spd(np), is_self_adjoint=True,
+                                             is_positive_definite=True)
+    wide = tf.linalg.LinearOperatorFullMatrix(np.arange(6.0).reshape(2, 3) + 1.0)
+    checks = [spd.assert_non_singular(), spd.assert_positive_definite(),
+              spd.assert_self_adjoint(), tf.linalg.LinearOperatorFullMatrix(
+                  np.array([[2.0, 1.0], [0.5, 3.0]])).assert_non_singular()]
+    with tf.control_dependencies(checks):
+        cond = tf.identity(spd.cond())
+    return {"batch_shape": spd.batch_shape_tensor(), "rank": spd.tensor_rank_tensor(),
+            "domain": wide.domain_dimension_tensor(), "range": wide.range_dimension_tensor(),
+            "cond": cond, "eigvals": spd.eigvals(), "wide_cond": wide.cond()}
+
+
+def _linear_operator_singular(tf, np):
+    singular = tf.linalg.LinearOperatorFullMatrix(np.array([[1.0, 2.0], [2.0, 4.0]]))
+    with tf.control_dependencies([singular.assert_non_singular()]):
+        return {"value": tf.identity(singular.to_dense())}
+
+
+def _linear_operator_not_self_adjoint(tf, np):
+    operator = tf.linalg.LinearOperatorFullMatrix(np.array([[1.0, 2.0], [0.0, 4.0]]))
+    with tf.control_dependencies([operator.assert_self_adjoint()]):
+        return {"value": tf.identity(operator.to_dense())}
+
+
 SESSION14_LEAD_CASES = [
     Case("session14/positional_orders", _positional_orders),
     Case("session14/keyword_names", _keyword_names, rtol=1e-5, atol=1e-6),
@@ -232,4 +264,7 @@ SESSION14_LEAD_CASES = [
     Case("session14/dense_to_sparse_batch", _dense_to_sparse_batch, runs=4),
     Case("session14/dense_to_sparse_batch_too_large", _dense_to_sparse_batch_too_large),
     Case("session14/keras_ftrl", _keras_ftrl, init=True, runs=3, rtol=1e-5),
+    Case("session14/linear_operator_methods", _linear_operator_methods, rtol=1e-9),
+    Case("session14/linear_operator_singular", _linear_operator_singular),
+    Case("session14/linear_operator_not_self_adjoint", _linear_operator_not_self_adjoint),
 ]

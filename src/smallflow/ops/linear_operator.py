@@ -113,6 +113,84 @@ class LinearOperator:
         with name_scope(name):
             return array_ops.shape(self.to_dense())
 
+    def batch_shape_tensor(self, name="batch_shape_tensor"):
+        """The batch dimensions as a run-time int32 vector."""
+        with name_scope(f"{self._name}/{name}"):
+            return self.shape_tensor()[:-2]
+
+    def tensor_rank_tensor(self, name="tensor_rank_tensor"):
+        with name_scope(f"{self._name}/{name}"):
+            return array_ops.size(self.shape_tensor())
+
+    def domain_dimension_tensor(self, name="domain_dimension_tensor"):
+        """The number of columns (the domain's dimension) as a run-time scalar."""
+        with name_scope(f"{self._name}/{name}"):
+            return self.shape_tensor()[-1]
+
+    def range_dimension_tensor(self, name="range_dimension_tensor"):
+        """The number of rows (the range's dimension) as a run-time scalar."""
+        with name_scope(f"{self._name}/{name}"):
+            return self.shape_tensor()[-2]
+
+    # -- properties checked at run time (TensorFlow's dense defaults) ----------------------------
+
+    def _singular_values(self):
+        from .linalg_extra_ops import svd
+
+        return svd(self.to_dense(), compute_uv=False)
+
+    def cond(self, name="cond"):
+        """The condition number: largest over smallest singular value."""
+        with name_scope(f"{self._name}/{name}"):
+            values = self._singular_values()
+            return math_ops.reduce_max(values, axis=-1) / math_ops.reduce_min(values, axis=-1)
+
+    def eigvals(self, name="eigvals"):
+        """The eigenvalues of a self-adjoint operator, ascending."""
+        from .linalg_extra_ops import self_adjoint_eigvals
+
+        if not self.is_self_adjoint:
+            raise NotImplementedError("Only self-adjoint matrices are supported.")
+        with name_scope(f"{self._name}/{name}"):
+            return self_adjoint_eigvals(self.to_dense())
+
+    def assert_non_singular(self, name="assert_non_singular"):
+        """An op failing when the condition number reaches 1 / (max(100, rows, cols) *
+        machine epsilon) (a Cholesky check for self-adjoint positive definite operators)."""
+        from .debug_ops import assert_less
+
+        with name_scope(f"{self._name}/{name}"):
+            if self.is_self_adjoint and self.is_positive_definite:
+                return self.assert_positive_definite()
+            values = self._singular_values()
+            ratio = math_ops.reduce_max(values, axis=-1) / math_ops.reduce_min(values, axis=-1)
+            epsilon = np.finfo(self.dtype.as_numpy_dtype).eps
+            size = math_ops.reduce_max(array_ops.stack([
+                math_ops.cast(100.0, self.dtype),
+                math_ops.cast(self.range_dimension_tensor(), self.dtype),
+                math_ops.cast(self.domain_dimension_tensor(), self.dtype)]))
+            return assert_less(ratio, 1.0 / (size * epsilon),
+                               message="Singular matrix up to precision epsilon.")
+
+    def assert_positive_definite(self, name="assert_positive_definite"):
+        """An op failing unless the (self-adjoint) operator is positive definite."""
+        from .debug_ops import assert_positive
+
+        if not self.is_self_adjoint:
+            raise NotImplementedError("assert_positive_definite is not implemented.")
+        with name_scope(f"{self._name}/{name}"):
+            return assert_positive(matrix_diag_part(cholesky(self.to_dense())),
+                                   message="Matrix was not positive definite.")
+
+    def assert_self_adjoint(self, name="assert_self_adjoint"):
+        """An op failing unless the operator equals its adjoint."""
+        from .debug_ops import assert_equal
+
+        with name_scope(f"{self._name}/{name}"):
+            dense = self.to_dense()
+            return assert_equal(dense, _adjoint(dense),
+                                message="Matrix was not equal to its adjoint.")
+
     # -- operations ----------------------------------------------------------------------------
 
     def to_dense(self, name="to_dense"):
