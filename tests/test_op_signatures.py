@@ -1188,3 +1188,25 @@ def _cudnn_lstm_graph(dt):
 _ = tf.contrib.cudnn_rnn
 ROWS.update({op: _row("T", _cudnn_lstm_graph)
              for op in ("CudnnRNNCanonicalToParams", "CudnnRNNV3", "CudnnRNNBackpropV3")})
+
+
+def _forest_ops(op_type):
+    """tf.contrib.tensor_forest's ops on an empty tree of a 2-class, 2-feature forest."""
+    from smallflow.contrib.tensor_forest import forest_core, forest_ops
+    from smallflow.contrib.tensor_forest.python import tensor_forest
+
+    params = tensor_forest.ForestHParams(num_classes=2, num_features=2, num_trees=1).fill()
+    tree = tf.constant(forest_core.Tree(2).to_bytes())
+    data = tf.constant([[0.5, 1.5]])
+    if op_type == "SmallflowForestTrain":
+        return [forest_ops.train_tree(tree, data, [1.0], None, params, 1)]
+    if op_type == "SmallflowForestPredict":
+        return list(forest_ops.tree_predictions(tree, data, params))
+    if op_type == "SmallflowForestSize":
+        return [forest_ops.tree_size(tree, params)]
+    return [forest_ops.feature_usage_counts(tree, params)]
+
+
+ROWS.update({op: _row(None, lambda dt, op=op: _forest_ops(op))  # tensor_forest (session 15)
+             for op in ("SmallflowForestTrain", "SmallflowForestPredict", "SmallflowForestSize",
+                        "SmallflowForestFeatureUsage")})

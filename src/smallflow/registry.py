@@ -17,6 +17,9 @@ LAZY_OP_MODULES = {
                      "MPIBroadcastGrad"), "smallflow.distribute.mpi_ops"),
     **dict.fromkeys(("CudnnRNNBackpropV3", "CudnnRNNCanonicalToParams", "CudnnRNNV3"),
                     "smallflow.contrib.cudnn_rnn"),
+    **dict.fromkeys(("SmallflowForestFeatureUsage", "SmallflowForestPredict",
+                     "SmallflowForestSize", "SmallflowForestTrain"),
+                    "smallflow.contrib.tensor_forest.forest_ops"),
 }
 
 

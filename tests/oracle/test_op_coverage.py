@@ -47,6 +47,11 @@ NOT_COMPARED = {
            "with TensorFlow 2.8's on fixtures"
        for op in ("SmallflowBoostedTreesPredict", "SmallflowBoostedTreesStates",
                   "SmallflowBoostedTreesUpdate", "SmallflowBoostedTreesDebugPaths")},
+    **{op: "tf.contrib.tensor_forest's ops (ours: TF 1.x's take tree and stats resources); "
+           "TF 2 has no tensor_forest: tests/test_compat_session15_forest.py checks the "
+           "forests learn, grow to max_nodes, repeat with a seed and survive checkpoints"
+       for op in ("SmallflowForestTrain", "SmallflowForestPredict", "SmallflowForestSize",
+                  "SmallflowForestFeatureUsage")},
     # TensorFlow 2's compat.v1 lacks the API.
     **{op: "MPI collective (contrib.mpi_collectives, gone from TF 2); tests/test_distribute.py"
        for op in ("MPIAllgather", "MPIAllgatherGrad", "MPIAllreduce", "MPIBroadcast",

@@ -39,6 +39,7 @@ from . import (
     sparsemax,
     stateless,
     summary,
+    tensor_forest,
     tensorboard,
     tfprof,
     tpu,
@@ -52,6 +53,6 @@ __all__ = ["autograph", "compiler", "crf", "cudnn_rnn", "data", "distribute",
            "framework", "gan", "image", "keras", "layers", "learn", "legacy_seq2seq", "lookup",
            "losses", "metrics", "mixed_precision", "nn", "opt", "predictor", "rnn",
            "seq2seq", "signal", "slim", "sparsemax", "stateless", "summary",
-           "tensorboard", "tfprof", "tpu", "training", "util"]
+           "tensor_forest", "tensorboard", "tfprof", "tpu", "training", "util"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib")

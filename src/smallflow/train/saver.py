@@ -264,7 +264,10 @@ class Saver:
             write_meta_graph = False  # as TensorFlow: no graph to write when eager
         else:
             values = sess.run(self._reads) if self._reads else []
-        arrays = {key: np.asarray(v) for (key, _), v in zip(self._entries, values)}
+        # A bytes value stays whole (np.asarray would give a fixed-width 'S' array, whose
+        # elements lose their trailing NUL bytes when read back).
+        arrays = {key: np.array(v, dtype=object) if isinstance(v, bytes) else np.asarray(v)
+                  for (key, _), v in zip(self._entries, values)}
         if self._write_version == checkpoint_utils.NPZ:
             record = checkpoint_utils.metadata_record(arrays, global_step, metadata)
             checkpoint_utils.write_checkpoint(prefix, arrays, record)

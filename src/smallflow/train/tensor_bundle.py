@@ -263,7 +263,10 @@ class BundleWriter:
         entries = []
         offset = 0
         for key, name, value in self._arrays:
-            array = np.asarray(value)
+            # A bytes scalar kept whole: np.asarray would make it a fixed-width 'S' array,
+            # whose elements lose their trailing NUL bytes.
+            array = (np.array(value, dtype=object) if isinstance(value, bytes | bytearray | str)
+                     else np.asarray(value))
             entry = pb.BundleEntryProto(dtype=dtype_enum(array), shard_id=0, offset=offset)
             _shape_of(entry, array.shape)
             if entry.dtype == _STRING:
