@@ -1,0 +1,202 @@
+"""tf.contrib.tensor_forest.client (TensorFlow 1.15): the forest Estimators and eval_metrics.
+
+TF 2 has no tensor_forest, so there is no oracle: these check the model function's
+documented behaviour (heads over the forest's probabilities, the early-stopping hook, the
+prediction keys) and that the forests learn.
+"""
+
+import numpy as np
+import pytest
+
+import smallflow as tf
+from smallflow.contrib.tensor_forest.client import eval_metrics, random_forest
+from smallflow.contrib.tensor_forest.python import tensor_forest
+
+
+def _blobs(n, classes, seed):
+    """Well separated 2-D blobs, one per class (labels int32)."""
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, classes, n).astype(np.int32)
+    centers = np.array([[4.0 * c, -3.0 * c] for c in range(classes)], np.float32)
+    data = centers[labels] + rng.normal(0, 0.3, (n, 2)).astype(np.float32)
+    return data, labels
+
+
+def _params(classes, **kwargs):
+    values = dict(num_classes=classes, num_features=2, num_trees=3, max_nodes=31,
+                  split_after_samples=20, base_random_seed=5)
+    values.update(kwargs)
+    return tensor_forest.ForestHParams(**values)
+
+
+def test_names_reachable_as_in_tensorflow():
+    assert tf.contrib.tensor_forest.client.random_forest is random_forest
+    assert tf.contrib.tensor_forest.random_forest.TensorForestEstimator is (
+        random_forest.TensorForestEstimator)
+    assert tf.contrib.tensor_forest.eval_metrics.INFERENCE_PROB_NAME == "probabilities"
+    assert eval_metrics.INFERENCE_PRED_NAME == "classes"
+    assert random_forest.LOSS_NAME == "rf_training_loss"
+
+
+def test_multi_class_estimator_learns_separable_blobs(tmp_path):
+    x, y = _blobs(600, 3, seed=1)
+    est = random_forest.TensorForestEstimator(_params(3), model_dir=str(tmp_path))
+    est.fit(x=x, y=y, batch_size=200, steps=40)
+    test_x, test_y = _blobs(300, 3, seed=2)
+    results = est.evaluate(x=test_x, y=test_y, batch_size=100)
+    assert sorted(results) == ["accuracy", "global_step", "loss"]
+    # Thresholds are training values (extremely randomized), so unseen points near a
+    # cluster's edge can fall on the wrong side; the training points are learned exactly.
+    assert results["accuracy"] >= 0.95
+    assert results["global_step"] == 40
+    assert est.evaluate(x=x, y=y, batch_size=600)["accuracy"] == 1.0
+    predictions = list(est.predict(x=test_x[:20]))
+    assert set(predictions[0]) == {"logits", "probabilities", "classes",
+                                   "prediction_variance"}
+    logits = np.stack([p["logits"] for p in predictions])
+    # The forest's averaged class probabilities are the head's logits (as TensorFlow).
+    np.testing.assert_allclose(logits.sum(1), 1.0, rtol=1e-5)
+    probabilities = np.stack([p["probabilities"] for p in predictions])
+    softmax = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    np.testing.assert_allclose(probabilities, softmax, rtol=1e-5)
+    assert [p["classes"] for p in predictions] == list(test_y[:20])
+    assert predictions[0]["prediction_variance"].shape == (3,)
+
+
+def test_binary_head_turns_log_odds_back_into_the_forest_probability(tmp_path):
+    x, y = _blobs(400, 2, seed=3)
+    est = random_forest.TensorForestEstimator(_params(2, inference_tree_paths=True),
+                                              model_dir=str(tmp_path))
+    est.fit(x=x, y=y, batch_size=100, steps=8)
+    results = est.evaluate(x=x, y=y, batch_size=200)
+    for key in ("accuracy", "auc", "auc_precision_recall", "labels/prediction_mean",
+                "labels/actual_label_mean", "accuracy/baseline_label_mean",
+                "accuracy/threshold_0.500000_mean",
+                "precision/positive_threshold_0.500000_mean",
+                "recall/positive_threshold_0.500000_mean", "loss", "global_step"):
+        assert key in results, key
+    assert results["accuracy"] == 1.0
+    assert results["labels/actual_label_mean"] == pytest.approx(y.mean(), abs=1e-6)
+    predictions = list(est.predict(x=x[:10]))
+    assert "tree_paths" in predictions[0]
+    for p in predictions:
+        assert p["logits"].shape == (1,)
+        assert p["logistic"][0] == pytest.approx(p["probabilities"][1], abs=1e-5)
+        assert p["classes"] == int(p["logistic"][0] > 0.5)
+
+
+def test_core_estimator_regression_and_keys(tmp_path):
+    rng = np.random.default_rng(4)
+    x = rng.uniform(-1, 1, (800, 2)).astype(np.float32)
+    target = np.where(x[:, 0] > 0.2, 3.0, -1.0).astype(np.float32)[:, None]
+    params = _params(1, regression=True, max_nodes=63)
+    est = random_forest.CoreTensorForestEstimator(params, model_dir=str(tmp_path),
+                                                  keys_name="id")
+    ids = np.arange(800, dtype=np.int64)
+    train = tf.estimator.inputs.numpy_input_fn({"x": x, "id": ids}, target, batch_size=200,
+                                               num_epochs=None, shuffle=False)
+    est.train(train, steps=20)
+    evaluation = tf.estimator.inputs.numpy_input_fn({"x": x, "id": ids}, target,
+                                                    batch_size=400, shuffle=False)
+    results = est.evaluate(evaluation)
+    # the targets' own variance is about 3.8
+    assert results["average_loss"] < 0.1
+    predict = tf.estimator.inputs.numpy_input_fn({"x": x[:50], "id": ids[:50]},
+                                                 shuffle=False)
+    predictions = list(est.predict(predict))
+    assert [p["id"] for p in predictions] == list(range(50))
+    values = np.array([p["predictions"][0] for p in predictions])
+    far = np.abs(x[:50, 0] - 0.2) > 0.1  # thresholds are sampled: the edge is blurred
+    np.testing.assert_allclose(values[far], target[:50, 0][far], atol=0.5)
+    assert "prediction_variance" in predictions[0]
+
+
+def test_weights_column_leaves_the_forest_features(tmp_path):
+    x, y = _blobs(300, 3, seed=6)
+    weights = np.ones(300, np.float32)
+    est = random_forest.TensorForestEstimator(_params(3), model_dir=str(tmp_path),
+                                              weights_name="w")
+    train = tf.estimator.inputs.numpy_input_fn({"x": x, "w": weights}, y, batch_size=100,
+                                               num_epochs=None, shuffle=True)
+    # num_features=2: the forest reads x only (the weight column is popped first).
+    est.fit(input_fn=train, steps=6)
+    evaluation = tf.estimator.inputs.numpy_input_fn({"x": x, "w": weights}, y,
+                                                    batch_size=300, shuffle=False)
+    assert est.evaluate(input_fn=evaluation)["accuracy"] > 0.95
+
+
+def test_early_stopping_hook_stops_when_the_loss_stops_falling():
+    class Context:
+        stopped = False
+
+        def request_stop(self):
+            self.stopped = True
+
+    class Values:
+        def __init__(self, loss, step):
+            self.results = {"current_loss": loss, "global_step": step}
+
+    hook = random_forest.TensorForestLossHook(2, early_stopping_loss_threshold=0.1)
+    context = Context()
+    # first call only records the step; 10 -> 8.5 falls by more than 10 %
+    for step, loss in enumerate([10.0, 10.0, 8.5, 8.0, 8.0]):
+        hook.after_run(context, Values(loss, step + 1))
+        assert not context.stopped
+    hook.after_run(context, Values(8.0, 6))  # 3 steps without a 10 % fall
+    assert context.stopped
+    assert hook.min_loss == 8.5
+
+
+def test_early_stopping_ends_fit_before_its_steps(tmp_path):
+    x, y = _blobs(200, 3, seed=7)
+    est = random_forest.TensorForestEstimator(_params(3), model_dir=str(tmp_path),
+                                              early_stopping_rounds=3)
+    est.fit(x=x, y=y, batch_size=200, steps=300)
+    step = est.get_variable_value("global_step")
+    assert 4 < step < 300
+
+
+def test_multi_forest_multi_head(tmp_path):
+    x, y = _blobs(400, 3, seed=8)
+    labels = np.stack([y, (y == 2).astype(np.int32)], axis=1)
+    est = random_forest.MultiForestMultiHeadEstimator(
+        [_params(3), _params(2)], model_dir=str(tmp_path))
+    est.fit(x=x, y=labels, batch_size=200, steps=6)
+    predictions = list(est.predict(x=x[:10]))
+    assert predictions[0]["probabilities"].shape == (5,)  # 3 + 2 classes
+    np.testing.assert_array_equal(np.stack([p["classes"] for p in predictions]),
+                                  labels[:10])
+
+
+def test_eval_metrics():
+    assert eval_metrics.get_prediction_key("accuracy") == "classes"
+    assert eval_metrics.get_prediction_key("r2") == "scores"
+    with pytest.raises(KeyError):
+        eval_metrics.get_metric("nope")
+    with tf.Graph().as_default():
+        probabilities = tf.constant([[0.9, 0.1], [0.2, 0.8], [0.4, 0.6]])
+        targets = tf.constant([[0], [1], [0]])
+        accuracy, update = eval_metrics.get_metric("accuracy")(
+            tf.argmax(probabilities, 1), tf.squeeze(targets, 1))
+        log_loss, log_update = eval_metrics.get_metric("classification_log_loss")(
+            probabilities, targets)
+        r2, r2_update = eval_metrics.get_metric("r2")(
+            tf.constant([[1.0], [2.0], [2.5]]), tf.constant([[1.0], [2.0], [3.0]]))
+        with tf.Session() as sess:
+            sess.run(tf.local_variables_initializer())
+            sess.run([update, log_update, r2_update])
+            values = sess.run([accuracy, log_loss, r2])
+    assert values[0] == pytest.approx(2 / 3)
+    eps = 1e-7
+    expected = -np.mean([np.log(0.9 + eps) + np.log(1 - 0.1 + eps),
+                         np.log(1 - 0.2 + eps) + np.log(0.8 + eps),
+                         np.log(0.4 + eps) + np.log(1 - 0.6 + eps)]) / 2
+    assert values[1] == pytest.approx(expected, rel=1e-4)
+    assert values[2] == pytest.approx(1 - 0.25 / 2, rel=1e-5)
+
+
+def test_bad_params_rejected():
+    with pytest.raises(TypeError, match="ForestHParams"):
+        random_forest.TensorForestEstimator({"num_classes": 3})
+    with pytest.raises(AttributeError, match="num_features"):
+        random_forest.TensorForestEstimator(tensor_forest.ForestHParams(num_classes=3))
