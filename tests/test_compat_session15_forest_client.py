@@ -200,3 +200,53 @@ def test_bad_params_rejected():
         random_forest.TensorForestEstimator({"num_classes": 3})
     with pytest.raises(AttributeError, match="num_features"):
         random_forest.TensorForestEstimator(tensor_forest.ForestHParams(num_classes=3))
+
+
+def test_trees_are_shared_resources_initialized_by_initialize_resources():
+    from smallflow.python.ops import resources
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (400, 2)).astype(np.float32)
+    y = (x[:, 0] > 0.1).astype(np.int32)
+    with tf.Graph().as_default():
+        data = tf.placeholder(tf.float32, [None, 2])
+        labels = tf.placeholder(tf.int32, [None])
+        forest = tensor_forest.RandomForestGraphs(_params(2, num_trees=2).fill())
+        train = forest.training_graph(data, labels)
+        probabilities, _, _ = forest.inference_graph(data)
+        assert len(resources.shared_resources()) == 2
+        with tf.Session() as sess:
+            assert sorted(sess.run(resources.report_uninitialized_resources())) == [
+                b"tree-0:0", b"tree-1:0"]
+            # TensorFlow's trees are resources: initializing the resources alone is enough.
+            sess.run(resources.initialize_resources(resources.shared_resources()))
+            assert len(sess.run(resources.report_uninitialized_resources())) == 0
+            for _ in range(10):
+                sess.run(train, {data: x, labels: y})
+            accuracy = (sess.run(probabilities, {data: x}).argmax(1) == y).mean()
+    assert accuracy == 1.0
+
+
+def test_core_estimator_exports_every_prediction(tmp_path):
+    x, y = _blobs(300, 3, seed=1)
+    est = random_forest.CoreTensorForestEstimator(_params(3), model_dir=str(tmp_path / "m"),
+                                                  include_all_in_serving=True)
+    est.train(tf.estimator.inputs.numpy_input_fn({"x": x}, y, batch_size=100,
+                                                 num_epochs=None, shuffle=False), steps=10)
+
+    def serving():
+        inputs = tf.placeholder(tf.float32, [None, 2])
+        return tf.estimator.export.ServingInputReceiver({"x": inputs}, {"x": inputs})
+
+    path = est.export_savedmodel(str(tmp_path / "export"), serving)
+    expected = list(est.predict(tf.estimator.inputs.numpy_input_fn(
+        {"x": x[:6]}, shuffle=False)))
+    with tf.Graph().as_default(), tf.Session() as sess:
+        meta_graph = tf.saved_model.loader.load(sess, ["serve"], path)
+        signature = meta_graph.signature_def[random_forest.ALL_SERVING_KEY]
+        assert random_forest.VARIANCE_PREDICTION_KEY in signature.outputs
+        served = sess.run({key: value.name for key, value in signature.outputs.items()},
+                          {signature.inputs["x"].name: x[:6]})
+    np.testing.assert_allclose(served["probabilities"],
+                               np.stack([p["probabilities"] for p in expected]), rtol=1e-6)
+    np.testing.assert_array_equal(served["class_ids"][:, 0], y[:6])

@@ -20,6 +20,7 @@ import random
 
 import smallflow as tf
 
+from ....python.ops import resources
 from .. import forest_core, forest_ops
 
 LEAF_NODE = -1
@@ -145,14 +146,19 @@ def get_epoch_variable():
 
 
 class TreeVariables:
-    """One tree: a string variable with the tree's bytes (``stats``: the name of the
-    per-session statistics of its growing leaves)."""
+    """One tree: a string variable with the tree's bytes, also registered as a shared
+    resource (``stats``: the name of the per-session statistics of its growing leaves)."""
 
     def __init__(self, params, tree_num, training, tree_config="", tree_stat=""):
         params.serialized_params_proto = b""
         initial = tree_config or forest_core.Tree(params.num_classes).to_bytes()
         self.tree = tf.Variable(initial, trainable=False, dtype=tf.string,
                              name=self.get_tree_name("tree", tree_num))
+        # TensorFlow's tree is a resource in the ``resources`` collection, initialized by
+        # ``resources.initialize_resources(resources.shared_resources())``: the tree variable
+        # is registered there too, so a program initializing only the resources works.
+        resources.register_resource(self.tree, self.tree.initializer,
+                                    tf.is_variable_initialized(self.tree))
         self.stats = self.get_tree_name("stats", tree_num) if training else None
 
     def get_tree_name(self, name, num):
