@@ -250,3 +250,24 @@ def test_core_estimator_exports_every_prediction(tmp_path):
     np.testing.assert_allclose(served["probabilities"],
                                np.stack([p["probabilities"] for p in expected]), rtol=1e-6)
     np.testing.assert_array_equal(served["class_ids"][:, 0], y[:6])
+
+
+def test_feature_columns_and_every_remaining_feature_is_read(tmp_path):
+    x, y = _blobs(300, 3, seed=9)
+    column = tf.feature_column.numeric_column("x", shape=[2])
+    est = random_forest.CoreTensorForestEstimator(_params(3), model_dir=str(tmp_path / "a"),
+                                                  feature_columns=[column])
+    train = tf.estimator.inputs.numpy_input_fn({"x": x}, y, batch_size=100, num_epochs=None,
+                                               shuffle=False)
+    est.train(train, steps=10)
+    evaluation = tf.estimator.inputs.numpy_input_fn({"x": x}, y, batch_size=300,
+                                                    shuffle=False)
+    assert est.evaluate(evaluation)["accuracy"] > 0.95
+    # As TensorFlow: the features other than the weight and key columns stay in the dict
+    # the forest reads, so num_features must count them.
+    est = random_forest.CoreTensorForestEstimator(_params(3), model_dir=str(tmp_path / "b"),
+                                                  feature_columns=[column])
+    extra = tf.estimator.inputs.numpy_input_fn({"x": x, "other": x[:, :1]}, y,
+                                               batch_size=100, num_epochs=None, shuffle=False)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[100, 3\].*num_features=2"):
+        est.train(extra, steps=1)
