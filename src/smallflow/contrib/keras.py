@@ -4,6 +4,7 @@ same modules as ``tf.keras``, so ``import tensorflow.contrib.keras as keras`` pr
 
 from ..keras import (
                      activations,
+                     applications,
                      backend,
                      callbacks,
                      constraints,
@@ -20,8 +21,8 @@ from ..keras import (
 )
 from ._missing import missing_attribute
 
-__all__ = ["activations", "backend", "callbacks", "constraints", "datasets", "initializers",
-           "layers", "losses", "metrics", "models", "optimizers", "preprocessing",
-           "regularizers", "utils"]
+__all__ = ["activations", "applications", "backend", "callbacks", "constraints", "datasets",
+           "initializers", "layers", "losses", "metrics", "models", "optimizers",
+           "preprocessing", "regularizers", "utils"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.keras")

@@ -8,6 +8,7 @@ session, or one Keras keeps), so Keras layers also work inside plain TF1 program
 
 from . import (
     activations,
+    applications,
     backend,
     callbacks,
     constraints,
@@ -29,7 +30,7 @@ from .engine.training import Model
 
 __version__ = "2.2.4-tf"
 
-__all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks",
+__all__ = ["Input", "Model", "Sequential", "activations", "applications", "backend", "callbacks",
            "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
            "optimizers", "preprocessing", "regularizers", "utils", "wrappers"]
 

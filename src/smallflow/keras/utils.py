@@ -19,7 +19,27 @@ from ..datasets.download import write_verified
 from .engine.progbar import Progbar as _Progbar
 
 __all__ = ["CustomObjectScope", "Progbar", "Sequence", "custom_object_scope",
-           "get_custom_objects", "get_file", "normalize", "plot_model", "to_categorical"]
+           "get_custom_objects", "get_file", "get_source_inputs", "normalize", "plot_model",
+           "to_categorical"]
+
+
+def get_source_inputs(tensor, layer=None, node_index=None):
+    """The input tensors (of ``Input`` layers) that the Keras tensor ``tensor`` comes from;
+    ``[tensor]`` for a tensor no Keras layer made."""
+    history = getattr(tensor, "_keras_history", None)
+    if history is None:
+        return [tensor]
+    if layer is None:
+        layer, node_index, _ = history
+    node = layer._inbound_nodes[node_index or 0]
+    if not node.input_tensors or any(t is tensor for t in node.input_tensors):
+        return [tensor]
+    sources = []
+    for source in node.input_tensors:
+        for found in get_source_inputs(source):
+            if not any(found is known for known in sources):
+                sources.append(found)
+    return sources
 
 
 def _hash_of(path, algorithm):
