@@ -32,6 +32,7 @@ def _fresh_keras():
     ("DenseNet121", {}, 7_037_504, (None, None, None, 1024)),
     ("InceptionV3", {}, 21_802_784, (None, None, None, 2048)),
     ("Xception", {}, 20_861_480, (None, None, None, 2048)),
+    ("InceptionResNetV2", {}, 54_336_736, (None, None, None, 1536)),
 ])
 def test_architectures_have_keras_parameter_counts(name, kwargs, params, shape):
     model = getattr(apps, name)(weights=None, include_top=False, **kwargs)

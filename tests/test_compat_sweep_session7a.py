@@ -366,8 +366,9 @@ def test_contrib_keras_sequential_program():
                         validation_split=0.1)
     assert history.history["loss"][-1] < history.history["loss"][0]
     assert np.mean(model.predict_classes(x, verbose=0) == y) > 0.8
-    with pytest.raises(AttributeError, match="tf.contrib.keras.applications"):
-        _ = keras.applications
+    assert keras.applications.VGG16 is tf.keras.applications.VGG16  # session 15
+    with pytest.raises(AttributeError, match="tf.contrib.keras.estimator"):
+        _ = keras.estimator
 
 
 # --- how a tensor prints (rasbt chapter 14 prints its tensors; compared with TensorFlow) -------

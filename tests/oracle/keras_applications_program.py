@@ -21,6 +21,7 @@ MODELS = [  # name, keyword arguments, input size
     ("DenseNet121", {"include_top": False, "pooling": "avg"}, 32),
     ("InceptionV3", {"include_top": False}, 75),
     ("Xception", {"include_top": False, "pooling": "avg"}, 71),
+    ("InceptionResNetV2", {"include_top": False, "pooling": "avg"}, 75),
 ]
 
 
@@ -50,7 +51,8 @@ def main(action, backend, folder):
         module = {"VGG16": "vgg16", "VGG19": "vgg19", "ResNet50": "resnet50",
                   "ResNet50V2": "resnet_v2", "MobileNet": "mobilenet",
                   "MobileNetV2": "mobilenet_v2", "DenseNet121": "densenet",
-                  "InceptionV3": "inception_v3", "Xception": "xception"}[name]
+                  "InceptionV3": "inception_v3", "Xception": "xception",
+                  "InceptionResNetV2": "inception_resnet_v2"}[name]
         prepared = getattr(keras.applications, module).preprocess_input(images(size))
         outputs[name] = model.predict(prepared)
         outputs[name + "_params"] = np.array(model.count_params())

@@ -12,6 +12,7 @@ from . import (
     crf,
     cudnn_rnn,
     data,
+    deprecated,
     distribute,
     distributions,
     eager,
@@ -48,7 +49,7 @@ from . import (
 )
 from ._missing import missing_attribute
 
-__all__ = ["autograph", "compiler", "crf", "cudnn_rnn", "data", "distribute",
+__all__ = ["autograph", "compiler", "crf", "cudnn_rnn", "data", "deprecated", "distribute",
            "distributions", "eager", "estimator", "factorization", "feature_column",
            "framework", "gan", "image", "keras", "layers", "learn", "legacy_seq2seq", "lookup",
            "losses", "metrics", "mixed_precision", "nn", "opt", "predictor", "rnn",

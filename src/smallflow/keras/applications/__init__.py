@@ -19,6 +19,7 @@ from . import (
                xception,
 )
 from .densenet import DenseNet121, DenseNet169, DenseNet201
+from .inception_resnet_v2 import InceptionResNetV2
 from .inception_v3 import InceptionV3
 from .mobilenet import MobileNet
 from .mobilenet_v2 import MobileNetV2
@@ -28,8 +29,8 @@ from .vgg16 import VGG16
 from .vgg19 import VGG19
 from .xception import Xception
 
-__all__ = ["DenseNet121", "DenseNet169", "DenseNet201", "InceptionV3", "MobileNet",
-           "MobileNetV2", "ResNet101", "ResNet101V2", "ResNet152", "ResNet152V2", "ResNet50",
-           "ResNet50V2", "VGG16", "VGG19", "Xception", "densenet", "imagenet_utils",
-           "inception_v3", "mobilenet", "mobilenet_v2", "resnet", "resnet50", "resnet_v2",
-           "vgg16", "vgg19", "xception"]
+__all__ = ["DenseNet121", "DenseNet169", "DenseNet201", "InceptionResNetV2", "InceptionV3",
+           "MobileNet", "MobileNetV2", "ResNet101", "ResNet101V2", "ResNet152", "ResNet152V2",
+           "ResNet50", "ResNet50V2", "VGG16", "VGG19", "Xception", "densenet", "imagenet_utils",
+           "inception_resnet_v2", "inception_v3", "mobilenet", "mobilenet_v2", "resnet",
+           "resnet50", "resnet_v2", "vgg16", "vgg19", "xception"]
