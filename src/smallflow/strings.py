@@ -23,6 +23,7 @@ from .ops.string_text_ops import (
 from .ops.unicode_ops import unicode_transcode
 from .ops.unicode_script_ops import unicode_script
 from .ragged.ragged_string_ops import (
+    bytes_split,
     unicode_decode,
     unicode_decode_with_offsets,
     unicode_encode,
@@ -30,7 +31,7 @@ from .ragged.ragged_string_ops import (
     unicode_split_with_offsets,
 )
 
-__all__ = ["as_string", "join", "length", "lower", "reduce_join", "regex_full_match",
+__all__ = ["as_string", "bytes_split", "join", "length", "lower", "reduce_join", "regex_full_match",
            "regex_replace", "split", "string_to_number", "strip", "substr", "to_hash_bucket",
            "to_hash_bucket_fast", "to_hash_bucket_strong", "to_number", "upper", "format",
            "ngrams", "unicode_decode", "unicode_decode_with_offsets", "unicode_encode",

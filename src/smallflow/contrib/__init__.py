@@ -12,7 +12,6 @@ from . import (
     crf,
     cudnn_rnn,
     data,
-    deprecated,
     distribute,
     distributions,
     eager,
@@ -49,7 +48,7 @@ from . import (
 )
 from ._missing import missing_attribute
 
-__all__ = ["autograph", "compiler", "crf", "cudnn_rnn", "data", "deprecated", "distribute",
+__all__ = ["autograph", "compiler", "crf", "cudnn_rnn", "data", "distribute",
            "distributions", "eager", "estimator", "factorization", "feature_column",
            "framework", "gan", "image", "keras", "layers", "learn", "legacy_seq2seq", "lookup",
            "losses", "metrics", "mixed_precision", "nn", "opt", "predictor", "rnn",

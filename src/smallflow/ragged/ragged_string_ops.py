@@ -160,6 +160,30 @@ def unicode_split_with_offsets(input, input_encoding, errors="replace",  # noqa:
         return _split(input, input_encoding, errors, replacement_char, with_offsets=True)
 
 
+def bytes_split(input, name=None):  # noqa: A002
+    """The bytes of each string, each a one-byte string: a RaggedTensor with one more
+    dimension (a vector for a scalar), as ``tf.strings.bytes_split``."""
+    from ..ops.string_extra_ops import string_split
+
+    with get_default_graph().name_scope(name or "BytesSplit"):
+        input = _tensor_or_ragged(input, "input", dtypes.string)  # noqa: A001
+        ndims = input.shape.ndims
+        if ndims is None:
+            raise ValueError("input must have a statically-known rank.")
+        if ndims > 1 and not isinstance(input, RaggedTensor):
+            input = RaggedTensor.from_tensor(input, ragged_rank=ndims - 1)  # noqa: A001
+        flat = input.flat_values if isinstance(input, RaggedTensor) else input
+        if isinstance(input, RaggedTensor) and flat.shape.ndims > 1:
+            raise ValueError("bytes_split: the strings of a RaggedTensor input must be its "
+                             f"flat values' only dimension, got {flat.shape}")
+        # An empty delimiter splits each string into its bytes (TF 1.x's string_split).
+        pieces = string_split(_array.reshape(flat, [-1]), delimiter="")
+        rows = RaggedTensor.from_sparse(pieces)
+        if ndims == 0:
+            return rows.flat_values
+        return input.with_flat_values(rows) if ndims > 1 else rows
+
+
 def placeholder(dtype, ragged_rank, value_shape=None, name=None):
     """A RaggedTensor of placeholders (flat values, then the row splits of each ragged
     dimension, innermost first), fed with a ``tf.ragged.RaggedTensorValue``."""
