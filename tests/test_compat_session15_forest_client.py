@@ -271,3 +271,47 @@ def test_feature_columns_and_every_remaining_feature_is_read(tmp_path):
                                                batch_size=100, num_epochs=None, shuffle=False)
     with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[100, 3\].*num_features=2"):
         est.train(extra, steps=1)
+
+
+def test_data_ops_parse_as_libraries_call_them():
+    # TFLearn's RandomForest parses its inputs with data_ops before the forest sees them.
+    from smallflow.contrib.tensor_forest.python.ops import data_ops
+
+    with tf.Graph().as_default():
+        features = {"b": tf.constant([[1.0, 2.0], [3.0, 4.0]]), "a": tf.constant([5, 6])}
+        dense, sparse, spec = data_ops.ParseDataTensorOrDict(features)
+        assert sparse is None
+        assert dense.dtype == tf.float32
+        assert [(c.name, c.original_type, c.size) for c in spec.dense.cols] == [
+            ("a", data_ops.DATA_CATEGORICAL, 1), ("b", data_ops.DATA_FLOAT, 2)]
+        assert spec.dense_features_size == 3
+        assert spec.SerializeToString() == (
+            "dense_features_size: 3 dense: [{name: a original_type: 1 size: 1}"
+            "{name: b original_type: 0 size: 2}] sparse: []")
+        labels = data_ops.ParseLabelTensorOrDict(tf.constant([[1], [0]], tf.int64))
+        plain, _, plain_spec = data_ops.ParseDataTensorOrDict(tf.constant([[1.5, 2.5]]))
+        with tf.Session() as sess:
+            values = sess.run([dense, labels, plain])
+        np.testing.assert_array_equal(values[0], [[5, 1, 2], [6, 3, 4]])
+        assert values[1].dtype == np.float32
+        assert plain_spec.dense.cols[0].name == "dense_features"
+        with pytest.raises(NotImplementedError, match="'s' holds strings"):
+            data_ops.ParseDataTensorOrDict({"s": tf.constant(["x"])})
+
+
+def test_numpy_integer_hparams_and_factorization_long_path():
+    # num_classes computed as np.max(labels) + 1 is a NumPy integer (TFLearn does this).
+    x, y = _blobs(200, 3, seed=10)
+    with tf.Graph().as_default():
+        params = _params(np.uint8(3), num_features=np.int64(2)).fill()
+        forest = tensor_forest.RandomForestGraphs(params)
+        train = forest.training_graph(tf.constant(x), tf.constant(y))
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(5):
+                sess.run(train)
+            assert sess.run(forest.average_size()) > 1
+    from smallflow.contrib.factorization.python.ops import clustering_ops
+
+    assert clustering_ops.KMeans is tf.contrib.factorization.KMeans
+    assert clustering_ops.SQUARED_EUCLIDEAN_DISTANCE == "squared_euclidean"

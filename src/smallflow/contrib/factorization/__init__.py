@@ -4,6 +4,7 @@ programs use, and its constants; ``KMeansClustering``, the Estimator). ``GMM``,
 """
 
 from .._missing import missing_attribute
+from . import python  # noqa: F401  (TF1's long path: python.ops.clustering_ops)
 from .kmeans import (
                      COSINE_DISTANCE,
                      KMC2_INIT,

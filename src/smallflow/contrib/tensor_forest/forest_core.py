@@ -37,7 +37,7 @@ class Tree:
     """The nodes of one tree: children, tests and leaf models, in arrays indexed by node id."""
 
     def __init__(self, num_outputs, capacity=64):
-        self.num_outputs = num_outputs
+        self.num_outputs = int(num_outputs)  # NumPy integers too (num_classes=np.max(y) + 1)
         self.size = 1
         self.generation = 0
         self.uid = np.random.default_rng().integers(1 << 62)
@@ -187,7 +187,7 @@ class Statistics:
     def __init__(self, tree, num_outputs, num_splits, regression, seed):
         self.uid = tree.uid
         self.generation = tree.generation
-        self.num_outputs = num_outputs
+        self.num_outputs = int(num_outputs)  # NumPy integers too (num_classes=np.max(y) + 1)
         self.num_splits = num_splits
         self.regression = regression
         # seed 0: TensorFlow seeds from the clock; here from the operating system.
