@@ -315,3 +315,47 @@ def test_numpy_integer_hparams_and_factorization_long_path():
 
     assert clustering_ops.KMeans is tf.contrib.factorization.KMeans
     assert clustering_ops.SQUARED_EUCLIDEAN_DISTANCE == "squared_euclidean"
+
+
+def _one_split_forest(features, labels, dtype):
+    """A 1-tree forest allowed a single split (max_nodes=3), trained on ``{'v': ...}``."""
+    with tf.Graph().as_default():
+        params = tensor_forest.ForestHParams(num_classes=2, num_features=1, num_trees=1,
+                                             max_nodes=3, split_after_samples=30,
+                                             num_splits_to_consider=10,
+                                             base_random_seed=3).fill()
+        forest = tensor_forest.RandomForestGraphs(params)
+        data = {"v": tf.constant(features.astype(dtype))}
+        train = forest.training_graph(data, tf.constant(labels))
+        probabilities, _, _ = forest.inference_graph(data)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(4):
+                sess.run(train)
+            return sess.run(probabilities).argmax(1), sess.run(forest.average_size())
+
+
+def test_integer_dict_columns_are_split_by_equality():
+    # Class 1 exactly where v == 3: one equality test separates it, one threshold cannot.
+    values = np.tile(np.arange(7), 30)
+    labels = (values == 3).astype(np.int32)
+    predicted, size = _one_split_forest(values, labels, np.int64)
+    assert size == 3
+    np.testing.assert_array_equal(predicted, labels)
+    predicted, size = _one_split_forest(values, labels, np.float32)
+    assert size == 3
+    assert (predicted != labels).any()
+
+
+def test_trees_written_before_equality_tests_still_load():
+    from smallflow.contrib.tensor_forest import forest_core
+
+    tree = forest_core.Tree(2)
+    tree.split(0, 0, 0.5, (np.array([3.0, 0.0]), 0.0), (np.array([0.0, 2.0]), 0.0))
+    current = tree.to_bytes()
+    # the first format: its own mark and no equality flags after the weights
+    old = forest_core._MAGIC_V1 + current[len(forest_core._MAGIC):-(tree.size + 1)] + b"\n"
+    loaded = forest_core.Tree.from_bytes(old, 2)
+    probabilities, _ = loaded.predict(np.array([[0.2], [0.9]], np.float32), False)
+    np.testing.assert_array_equal(probabilities, [[1, 0], [0, 1]])
+    assert not loaded.equal[:loaded.size].any()

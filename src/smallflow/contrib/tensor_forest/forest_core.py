@@ -7,8 +7,10 @@ TensorFlow 1.15's "V4" forest kernels, as their documentation and source describ
   split: a feature drawn uniformly at random and, as its threshold, that example's value of
   the feature. These examples only propose; they are not counted.
 - Every later example is counted: for each candidate, which side it goes to (left when
-  ``value <= threshold``, or ``value < threshold`` with ``split_name='less'``), per class for
-  classification (per output sum and sum of squares for regression), and in the slot's totals.
+  ``value <= threshold``, or ``value < threshold`` with ``split_name='less'``; for a
+  categorical feature, an integer column of a dict input, left when ``value == threshold``),
+  per class for classification (per output sum and sum of squares for regression), and in
+  the slot's totals.
 - A slot whose counted weight reached ``split_after_samples`` (and, for classification, that
   has seen more than one class) is finished. After the batch, each finished leaf, in node
   order while the tree has fewer than ``max_nodes`` nodes, takes its best candidate: the
@@ -30,7 +32,8 @@ import json
 
 import numpy as np
 
-_MAGIC = b"smallflow-forest-tree/1\n"
+_MAGIC = b"smallflow-forest-tree/2\n"
+_MAGIC_V1 = b"smallflow-forest-tree/1\n"  # before equality tests: every test a threshold
 
 
 class Tree:
@@ -45,6 +48,7 @@ class Tree:
         self.feature = np.full(capacity, -1, np.int32)
         self.threshold = np.zeros(capacity, np.float32)
         self.depth = np.ones(capacity, np.int32)
+        self.equal = np.zeros(capacity, np.bool_)  # the node tests value == threshold
         self.values = np.zeros((capacity, num_outputs), np.float32)
         self.weights = np.zeros(capacity, np.float32)
 
@@ -56,7 +60,7 @@ class Tree:
                              "generation": self.generation, "uid": int(self.uid)}).encode()
         parts = [_MAGIC, len(header).to_bytes(4, "little"), header]
         for array in (self.left, self.feature, self.threshold, self.depth, self.values,
-                      self.weights):
+                      self.weights, self.equal):
             parts.append(np.ascontiguousarray(array[:n]).tobytes())
         parts.append(b"\n")  # ends in a byte that is not NUL, whatever the arrays end with
         return b"".join(parts)
@@ -65,7 +69,8 @@ class Tree:
     def from_bytes(cls, data, num_outputs):
         if not data:
             return cls(num_outputs)
-        if not data.startswith(_MAGIC):
+        version_1 = data.startswith(_MAGIC_V1)
+        if not (version_1 or data.startswith(_MAGIC)):
             raise ValueError("not a tensor_forest tree (the bytes do not start with its mark)")
         at = len(_MAGIC)
         length = int.from_bytes(data[at:at + 4], "little")
@@ -80,7 +85,9 @@ class Tree:
         for name, dtype, width in (("left", np.int32, 1), ("feature", np.int32, 1),
                                    ("threshold", np.float32, 1), ("depth", np.int32, 1),
                                    ("values", np.float32, num_outputs),
-                                   ("weights", np.float32, 1)):
+                                   ("weights", np.float32, 1), ("equal", np.bool_, 1)):
+            if name == "equal" and version_1:
+                break
             chunk = np.frombuffer(data, dtype, n * width, at)
             at += chunk.nbytes
             getattr(tree, name)[:n] = chunk.reshape((n, width) if name == "values" else n)
@@ -93,7 +100,7 @@ class Tree:
         if size <= capacity:
             return
         capacity = max(size, 2 * capacity)
-        for name in ("left", "feature", "threshold", "depth", "weights"):
+        for name in ("left", "feature", "threshold", "depth", "weights", "equal"):
             old = getattr(self, name)
             new = np.full(capacity, -1 if name in ("left", "feature") else 0, old.dtype)
             new[:len(old)] = old
@@ -102,13 +109,15 @@ class Tree:
         values[:len(self.values)] = self.values
         self.values = values
 
-    def split(self, node, feature, threshold, left_model, right_model):
-        """Turn leaf ``node`` into a test; its children get the two leaf models."""
+    def split(self, node, feature, threshold, left_model, right_model, equal=False):
+        """Turn leaf ``node`` into a test (``value <= threshold``, or ``value ==
+        threshold`` for a categorical feature); its children get the two leaf models."""
         self._reserve(self.size + 2)
         first = self.size
         self.left[node] = first
         self.feature[node] = feature
         self.threshold[node] = threshold
+        self.equal[node] = equal
         for child, (values, weight) in ((first, left_model), (first + 1, right_model)):
             self.left[child] = -1
             self.feature[child] = -1
@@ -137,6 +146,7 @@ class Tree:
             with np.errstate(invalid="ignore"):
                 goes_left = values < self.threshold[at] if strict else (
                     values <= self.threshold[at])
+                goes_left = np.where(self.equal[at], values == self.threshold[at], goes_left)
             node[rows] = first + (~goes_left)
             if paths is not None:
                 for row, reached in zip(rows.tolist(), node[rows].tolist(), strict=True):
@@ -190,6 +200,8 @@ class Statistics:
         self.num_outputs = int(num_outputs)  # NumPy integers too (num_classes=np.max(y) + 1)
         self.num_splits = num_splits
         self.regression = regression
+        self.strict = False
+        self.categorical = None
         # seed 0: TensorFlow seeds from the clock; here from the operating system.
         self.rng = np.random.default_rng(seed if seed else None)
         self.capacity = 0
@@ -290,6 +302,9 @@ class Statistics:
         with np.errstate(invalid="ignore"):
             goes_left = (values < self.thresholds[slots] if self.strict
                          else values <= self.thresholds[slots])
+            if self.categorical is not None:
+                goes_left = np.where(self.categorical[features],
+                                     values == self.thresholds[slots], goes_left)
         w = weights[rows]
         cells = len(self.candidates) * k
         if self.regression:
@@ -359,6 +374,7 @@ def train_step(tree, stats, data, labels, weights, params):
     """One batch: leaf models, statistics, then growth. Mutates and returns ``tree``."""
     stats.strict = params["strict"]
     stats.split_after_samples = params["split_after_samples"]
+    stats.categorical = params.get("categorical")  # bool per feature, or None
     regression = params["regression"]
     leaves = tree.leaves_of(data, params["strict"])
     tree.update_leaf_models(leaves, labels, weights, regression)
@@ -375,8 +391,10 @@ def train_step(tree, stats, data, labels, weights, params):
             continue
         candidate, left_model, right_model = found
         slot = stats.slot_of[node]
-        children = tree.split(node, int(stats.features[slot, candidate]),
-                              stats.thresholds[slot, candidate], left_model, right_model)
+        feature = int(stats.features[slot, candidate])
+        equal = stats.categorical is not None and bool(stats.categorical[feature])
+        children = tree.split(node, feature, stats.thresholds[slot, candidate], left_model,
+                              right_model, equal)
         stats.release(node)
         if tree.size < params["max_nodes"]:
             for child in children:

@@ -71,7 +71,11 @@ def _train_kernel(attrs, state):
     decoded = _Decoded(num_classes)
     params = {"strict": attrs["split_name"] == "less", "regression": regression,
               "split_after_samples": attrs["split_after_samples"],
-              "max_nodes": attrs["max_nodes"]}
+              "max_nodes": attrs["max_nodes"], "categorical": None}
+    if attrs.get("categorical"):
+        mask = np.zeros(attrs["num_features"], np.bool_)
+        mask[list(attrs["categorical"])] = True
+        params["categorical"] = mask
     key = "tensor_forest_stats/" + attrs["stats_key"]
 
     def train(tree_bytes, data, labels, weights):
@@ -120,8 +124,9 @@ register_op("SmallflowForestTrain", _train_kernel, lambda op: [TensorShape([])],
 NotDifferentiable("SmallflowForestTrain")
 
 
-def train_tree(tree, data, labels, weights, params, seed, name=None):
-    """The grown tree's bytes after one batch (assign them back to the tree variable)."""
+def train_tree(tree, data, labels, weights, params, seed, name=None, categorical=()):
+    """The grown tree's bytes after one batch (assign them back to the tree variable);
+    ``categorical``: the columns split by equality tests."""
     with name_scope(name, "TrainTree", [tree, data, labels]):
         weights = convert_to_tensor([] if weights is None else weights, dtypes.float32)
         attrs = {"num_classes": int(params.num_classes), "regression": bool(params.regression),
@@ -130,6 +135,8 @@ def train_tree(tree, data, labels, weights, params, seed, name=None):
                  "num_splits_to_consider": int(params.num_splits_to_consider),
                  "max_nodes": int(params.max_nodes), "split_name": params.split_name,
                  "seed": int(seed), "stats_key": ""}
+        if categorical:
+            attrs["categorical"] = tuple(int(column) for column in categorical)
         tree = convert_to_tensor(tree)
         data = convert_to_tensor(data, dtypes.float32)
         labels = convert_to_tensor(labels, dtypes.float32)

@@ -10,8 +10,10 @@ Differences from TensorFlow, by design: the random choices (candidate features, 
 are NumPy's, not TensorFlow's Philox streams; ``tree_paths`` are JSON node-id lists, not
 serialized TreePath protos; the early-finish strategies other than ``'basic'`` and split
 pruning other than ``'none'`` are not provided (a ValueError names them); sparse features
-are refused. Older TF1 programs that take ``inference_graph``'s result as the probabilities
-tensor itself (TensorFlow before 1.5) work too: the result converts to it.
+are refused. As TensorFlow's, the integer entries of a dict input are categorical: their
+candidate splits test ``value == threshold`` (one tensor is read as floats). Older TF1
+programs that take ``inference_graph``'s result as the probabilities tensor itself
+(TensorFlow before 1.5) work too: the result converts to it.
 """
 
 import math
@@ -22,6 +24,7 @@ import smallflow as tf
 
 from ....python.ops import resources
 from .. import forest_core, forest_ops
+from .ops import data_ops
 
 LEAF_NODE = -1
 
@@ -233,7 +236,7 @@ class RandomForestGraphs:
     def training_graph(self, input_data, input_labels, num_trainers=1, trainer_id=0,
                        **tree_kwargs):
         """One op that trains every tree (of this trainer) on the batch."""
-        data = _dense_features(input_data)
+        data, data_spec = _dense_features(input_data)
         labels = _labels(input_labels)
         per_trainer = self.params.num_trees / num_trainers
         first, last = int(trainer_id * per_trainer), int((trainer_id + 1) * per_trainer)
@@ -257,20 +260,21 @@ class RandomForestGraphs:
             if self.params.bagged_features:
                 tree_data = self._bag_features(i, tree_data)
             trained.append(self.trees[i].training_graph(
-                tree_data, tree_labels, seed, data_spec=None,
+                tree_data, tree_labels, seed, data_spec=data_spec,
                 **{k: v for k, v in tree_kwargs.items() if k != "input_weights"},
                 input_weights=weights))
         return tf.group(*trained, name="train")
 
     def inference_graph(self, input_data, **inference_args):
         """``(probabilities, tree_paths, variance)`` averaged over the trees."""
-        data = _dense_features(input_data)
+        data, data_spec = _dense_features(input_data)
         probabilities, paths = [], []
         for i in range(self.params.num_trees):
             tree_data = data
             if self.params.bagged_features:
                 tree_data = self._bag_features(i, tree_data)
-            probs, path = self.trees[i].inference_graph(tree_data, None, **inference_args)
+            probs, path = self.trees[i].inference_graph(tree_data, data_spec,
+                                                        **inference_args)
             probabilities.append(probs)
             paths.append(path)
         every = tf.stack(probabilities, axis=1)
@@ -312,9 +316,12 @@ class RandomTreeGraphs:
             raise NotImplementedError("tensor_forest: sparse features are not provided by "
                                       "smallflow")
         tree = self.variables.tree
+        bagged = (self.params.bagged_features[self.tree_num]
+                  if self.params.bagged_features else None)
         with tf.name_scope(f"train_tree_{self.tree_num}"):
-            grown = forest_ops.train_tree(tree.read_value(), input_data, input_labels,
-                                          input_weights, self.params, random_seed)
+            grown = forest_ops.train_tree(
+                tree.read_value(), input_data, input_labels, input_weights, self.params,
+                random_seed, categorical=_categorical_columns(data_spec, bagged))
             with tf.control_dependencies([grown]):
                 return tf.assign(tree, grown).op
 
@@ -332,23 +339,29 @@ class RandomTreeGraphs:
 
 
 def _dense_features(input_data):
-    """A float32 [batch, features] tensor from a tensor or a dict of them (sorted by key)."""
+    """(float32 [batch, features], data spec or None): a dict's entries in sorted key order
+    (``data_ops``; its integer columns are categorical), or one tensor (all thresholds)."""
     if isinstance(input_data, tf.SparseTensor):
         raise NotImplementedError("tensor_forest: sparse features are not provided by "
                                   "smallflow")
     if isinstance(input_data, dict):
-        columns = []
-        for key in sorted(input_data):
-            value = input_data[key]
-            if isinstance(value, tf.SparseTensor):
-                raise NotImplementedError(f"tensor_forest: feature {key!r} is sparse; sparse "
-                                          "features are not provided by smallflow")
-            value = tf.cast(value, tf.float32)
-            if value.shape.ndims == 1:
-                value = tf.expand_dims(value, 1)
-            columns.append(value)
-        return tf.concat(columns, 1)
-    return tf.cast(input_data, tf.float32)
+        data, _, spec = data_ops.ParseDataTensorOrDict(input_data)
+        return data, spec
+    return tf.cast(input_data, tf.float32), None
+
+
+def _categorical_columns(data_spec, bagged_features):
+    """The columns (after feature bagging) of the integer entries of a dict input."""
+    if data_spec is None:
+        return ()
+    kinds = []
+    for column in data_spec.dense.cols:
+        if column.size is None:
+            return ()
+        kinds.extend([column.original_type == data_ops.DATA_CATEGORICAL] * column.size)
+    if bagged_features is not None:
+        kinds = [kinds[j] for j in bagged_features]
+    return tuple(i for i, categorical in enumerate(kinds) if categorical)
 
 
 def _labels(input_labels):

@@ -6,9 +6,9 @@ are concatenated in sorted key order (a 1-D entry is one column), integer and bo
 columns cast to float32; ``data_spec`` lists each entry's name, original type and width
 (TensorFlow's ``TensorForestDataSpec`` and its text form); a dict's 2-D entries keep their
 columns. Sparse inputs and string columns are refused: smallflow's forest reads dense
-numbers only. Integer columns are recorded as categorical, as TensorFlow records
-them, but smallflow's trees split every column by thresholds (TensorFlow's V4 kernels test a
-categorical column for equality).
+numbers only. Integer columns are recorded as categorical, as TensorFlow records them; the
+forest's candidate splits on them test equality (``value == threshold``), as TensorFlow's V4
+kernels do.
 
 ``ParseLabelTensorOrDict(labels)`` casts labels (a dict's entries concatenated in sorted key
 order) to float32.
