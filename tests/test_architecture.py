@@ -73,11 +73,14 @@ LAYERS = [
     ("more gradients", ["ops.complex_grad", "ops.fft_grad",
                         "ops.special_math_grad", "ops.array_extra_grad", "ops.linalg_grad",
                         "ops.linalg_extra_grad", "ops.sparse_grad", "ops.sparse_cwise_ops",
-                        "ops.segment_grad", "ops.pool_argmax_ops"]),
+                        "ops.segment_grad", "ops.pool_argmax_ops",
+                        # session 15: fractional pooling (ops with their gradients)
+                        "ops.fractional_pool_ops"]),
     ("gradients", ["ops.array_grad", "ops.math_grad", "ops.nn_grad", "ops", "gradients",
                    "eager.tape"]),
     # Ops built with tf.gradients (conv3d_transpose is the gradient of conv3d).
-    ("ops over gradients", ["ops.volume_ops", "ops.nn_dispatch_ops", "ops.nn_backprop_ops"]),
+    ("ops over gradients", ["ops.volume_ops", "ops.nn_dispatch_ops", "ops.nn_backprop_ops",
+                            "ops.with_space_to_batch_ops"]),
     ("variables", ["variables", "init_ops", "variable_scope", "graph_import", "partitioners",
                    "variable_utils", "eager.variables"]),
     ("session", ["session", "session_conversions", "session_feeds", "session_partial",

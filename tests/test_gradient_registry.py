@@ -600,6 +600,24 @@ CASES.update({
 })
 
 
+# Session 15 (cops): fractional pooling over seeded (fixed) regions, overlapping ones for
+# max pooling (cells shared by two regions), distinct values so each region has one winner.
+def _fractional_case(pool, overlapping):
+    def build():
+        x = _ph([2, 7, 6, 2])
+        out = pool(x, [1, 1.6, 1.4, 1], pseudo_random=True, overlapping=overlapping,
+                   deterministic=True, seed=3, seed2=4)[0]
+        return Case([x], [_distinct((2, 7, 6, 2))], out)
+
+    return build
+
+
+CASES.update({
+    "FractionalMaxPool": _fractional_case(tf.nn.fractional_max_pool, True),
+    "FractionalAvgPool": _fractional_case(tf.nn.fractional_avg_pool, True),
+})
+
+
 def _differentiable_op_types():
     # Gradients registered under names that are not op types (gradient_override_map targets,
     # custom_gradient's) are checked by the tests of those features.
@@ -709,3 +727,4 @@ CASES.update({
                                                         "SAME"),
                           shape_a=(1, 4, 5, 2), shape_b=(2, 2, 2)),
 })
+

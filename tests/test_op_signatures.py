@@ -1210,3 +1210,22 @@ def _forest_ops(op_type):
 ROWS.update({op: _row(None, lambda dt, op=op: _forest_ops(op))  # tensor_forest (session 15)
              for op in ("SmallflowForestTrain", "SmallflowForestPredict", "SmallflowForestSize",
                         "SmallflowForestFeatureUsage")})
+
+
+def _fractional(op_type, dtype):
+    from smallflow.python.ops import gen_nn_ops
+
+    x = _c(dtype, np.arange(1, 26).reshape(1, 5, 5, 1))
+    pool = tf.nn.fractional_max_pool if "Max" in op_type else tf.nn.fractional_avg_pool
+    out, rows, cols = pool(x, [1, 1.5, 1.5, 1], deterministic=True, seed=1, seed2=2)
+    if op_type == "FractionalMaxPoolGrad":
+        return gen_nn_ops.fractional_max_pool_grad(x, out, out, rows, cols)
+    if op_type == "FractionalAvgPoolGrad":
+        return gen_nn_ops.fractional_avg_pool_grad(tf.shape(x, out_type=tf.int64), out, rows,
+                                                   cols)
+    return [out, rows, cols]
+
+
+ROWS.update({op: _row("T", lambda dt, op=op: _fractional(op, dt))  # session 15 (cops)
+             for op in ("FractionalMaxPool", "FractionalAvgPool", "FractionalMaxPoolGrad",
+                        "FractionalAvgPoolGrad")})

@@ -12,6 +12,7 @@ from .ops.candidate_sampling_ops import (
 )
 from .ops.ctc_beam_ops import ctc_beam_search_decoder, ctc_beam_search_decoder_v2
 from .ops.ctc_ops import ctc_greedy_decoder, ctc_loss, ctc_loss_v2
+from .ops.fractional_pool_ops import fractional_avg_pool, fractional_max_pool
 from .ops.math_ops import sigmoid, tanh
 from .ops.morphology_ops import dilation2d, erosion2d
 from .ops.nn_backprop_ops import (
@@ -90,6 +91,7 @@ from .ops.pool_argmax_ops import max_pool_with_argmax
 from .ops.sparse_embedding_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse
 from .ops.special_math_ops import softsign
 from .ops.volume_ops import avg_pool3d, conv3d, conv3d_transpose, max_pool3d
+from .ops.with_space_to_batch_ops import with_space_to_batch
 from .rnn import (
     bidirectional_dynamic_rnn,
     dynamic_rnn,
@@ -152,6 +154,8 @@ __all__ = [
     "embedding_lookup_sparse",
     "erosion2d",
     "fixed_unigram_candidate_sampler",
+    "fractional_avg_pool",
+    "fractional_max_pool",
     "fused_batch_norm",
     "in_top_k",
     "l2_loss",
@@ -203,6 +207,7 @@ __all__ = [
     "uniform_candidate_sampler",
     "weighted_cross_entropy_with_logits",
     "weighted_moments",
+    "with_space_to_batch",
     "xw_plus_b",
     "zero_fraction",
 ]

@@ -1077,3 +1077,9 @@ EXTRA += SESSION13_SWEEP13_CASES
 from cases_session14_lead import SESSION14_LEAD_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION14_LEAD_CASES
+
+# session 15 (helper cops): fractional max/avg pooling (TensorFlow's seeded regions, values,
+# gradients) and tf.nn.with_space_to_batch.
+from cases_session15_cops import SESSION15_COPS_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION15_COPS_CASES

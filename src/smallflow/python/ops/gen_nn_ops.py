@@ -115,6 +115,29 @@ def sparse_softmax_cross_entropy_with_logits(features, labels, name=None):
     return _raw_xent("SparseSoftmaxCrossEntropyWithLogits", features, labels, 1, name)
 
 
+def fractional_max_pool_grad(orig_input, orig_output, out_backprop, row_pooling_sequence,
+                             col_pooling_sequence, overlapping=False, name=None):
+    """The gradient of ``FractionalMaxPool`` given its regions (the forward op's sequences)."""
+    orig_input = convert_to_tensor(orig_input, name="orig_input")
+    inputs = [orig_input, convert_to_tensor(orig_output, dtype=orig_input.dtype),
+              convert_to_tensor(out_backprop, dtype=orig_input.dtype),
+              convert_to_tensor(row_pooling_sequence, dtype=dtypes.int64),
+              convert_to_tensor(col_pooling_sequence, dtype=dtypes.int64)]
+    return make_op("FractionalMaxPoolGrad", inputs, [orig_input.dtype],
+                   {"overlapping": bool(overlapping)}, name).outputs[0]
+
+
+def fractional_avg_pool_grad(orig_input_tensor_shape, out_backprop, row_pooling_sequence,
+                             col_pooling_sequence, overlapping=False, name=None):
+    """The gradient of ``FractionalAvgPool`` given the input's shape and its regions."""
+    out_backprop = convert_to_tensor(out_backprop, name="out_backprop")
+    inputs = [convert_to_tensor(orig_input_tensor_shape, dtype=dtypes.int64), out_backprop,
+              convert_to_tensor(row_pooling_sequence, dtype=dtypes.int64),
+              convert_to_tensor(col_pooling_sequence, dtype=dtypes.int64)]
+    return make_op("FractionalAvgPoolGrad", inputs, [out_backprop.dtype],
+                   {"overlapping": bool(overlapping)}, name).outputs[0]
+
+
 def __getattr__(name):
     # TF <= 1.4's hidden spelling (``_relu_grad``) of the names above.
     if name.startswith("_") and not name.startswith("__") and name[1:] in globals():
