@@ -32,6 +32,7 @@ from . import (
     nn,
     opt,
     predictor,
+    resampler,
     rnn,
     seq2seq,
     signal,
@@ -51,7 +52,7 @@ from ._missing import missing_attribute
 __all__ = ["autograph", "compiler", "crf", "cudnn_rnn", "data", "distribute",
            "distributions", "eager", "estimator", "factorization", "feature_column",
            "framework", "gan", "image", "keras", "layers", "learn", "legacy_seq2seq", "lookup",
-           "losses", "metrics", "mixed_precision", "nn", "opt", "predictor", "rnn",
+           "losses", "metrics", "mixed_precision", "nn", "opt", "predictor", "resampler", "rnn",
            "seq2seq", "signal", "slim", "sparsemax", "stateless", "summary",
            "tensor_forest", "tensorboard", "tfprof", "tpu", "training", "util"]
 

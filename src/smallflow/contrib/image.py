@@ -1,5 +1,5 @@
 """``tf.contrib.image``: projective transforms (made, composed, applied), rotations and
-translations of images."""
+translations of images, warps by flow fields."""
 
 from ..ops.image_ops import (
     angles_to_projective_transforms,
@@ -11,11 +11,14 @@ from ..ops.image_ops import (
     translate,
     translations_to_projective_transforms,
 )
+from .image_warp import dense_image_warp, interpolate_bilinear
 
 __all__ = [
     "angles_to_projective_transforms",
     "compose_transforms",
+    "dense_image_warp",
     "flat_transforms_to_matrices",
+    "interpolate_bilinear",
     "matrices_to_flat_transforms",
     "rotate",
     "transform",
