@@ -136,3 +136,42 @@ SESSION15_COPS_CASES = [
     Case("session15_cops/fractional_batch_ratio", _fractional_batch_ratio),
     Case("session15_cops/with_space_to_batch", _with_space_to_batch, rtol=1e-5, atol=1e-5),
 ]
+
+
+def _deprecated_summaries(tf, np):
+    # tf.contrib.deprecated's functions build TensorFlow's raw summary ops with the tag as
+    # given (TensorFlow 2 has no tf.contrib: its raw ops stand in for them).
+    values = tf.constant([[1.5, -2.0], [0.25, 8.0]])
+    images = tf.constant(np.random.RandomState(2).rand(2, 3, 4, 3).astype("float32"))
+    clip = tf.constant(np.sin(np.arange(40, dtype="float32") / 3).reshape(2, 20) * 0.5)
+    tags = [["a", "b"], ["c", "d"]]
+    if hasattr(tf, "contrib"):
+        deprecated = tf.contrib.deprecated
+        with tf.name_scope("scoped"):
+            scalar = deprecated.scalar_summary("loss", tf.constant(0.5))
+        many = deprecated.scalar_summary(tags, values)
+        histogram = deprecated.histogram_summary("weights", values)
+        image = deprecated.image_summary("pictures", images, max_images=2)
+        audio = deprecated.audio_summary("sound", clip, 8000.0, max_outputs=1)
+        merged = deprecated.merge_summary([scalar, histogram])
+        # everything but the image summary, in the order the collection holds them
+        everything = deprecated.merge_summary(
+            [s for s in tf.get_collection(tf.GraphKeys.SUMMARIES) if s is not image])
+    else:
+        raw = tf.raw_ops
+        with tf.name_scope("scoped"):
+            scalar = raw.ScalarSummary(tags="loss", values=tf.constant(0.5))
+        many = raw.ScalarSummary(tags=tags, values=values)
+        histogram = raw.HistogramSummary(tag="weights", values=values)
+        audio = raw.AudioSummaryV2(tag="sound", tensor=clip, sample_rate=8000.0,
+                                   max_outputs=1)
+        merged = raw.MergeSummary(inputs=[scalar, histogram])
+        everything = raw.MergeSummary(inputs=[scalar, many, histogram, audio])
+    # (PNG bytes differ by the zlib settings: the images are compared decoded in
+    # tests/test_compat_session15_cops_contrib.py)
+    return {"scalar": scalar, "many": many, "histogram": histogram, "audio": audio,
+            "merged": merged, "everything": everything}
+
+
+SESSION15_COPS_CASES.append(Case("session15_cops/deprecated_summaries",
+                                 _deprecated_summaries))

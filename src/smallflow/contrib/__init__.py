@@ -12,6 +12,7 @@ from . import (
     crf,
     cudnn_rnn,
     data,
+    deprecated,
     distribute,
     distributions,
     eager,
@@ -21,6 +22,7 @@ from . import (
     framework,
     gan,
     image,
+    integrate,
     keras,
     layers,
     learn,
@@ -49,10 +51,11 @@ from . import (
 )
 from ._missing import missing_attribute
 
-__all__ = ["autograph", "compiler", "crf", "cudnn_rnn", "data", "distribute",
+__all__ = ["autograph", "compiler", "crf", "cudnn_rnn", "data", "deprecated", "distribute",
            "distributions", "eager", "estimator", "factorization", "feature_column",
-           "framework", "gan", "image", "keras", "layers", "learn", "legacy_seq2seq", "lookup",
-           "losses", "metrics", "mixed_precision", "nn", "opt", "predictor", "resampler", "rnn",
+           "framework", "gan", "image", "integrate", "keras", "layers", "learn",
+           "legacy_seq2seq", "lookup", "losses", "metrics", "mixed_precision", "nn", "opt",
+           "predictor", "resampler", "rnn",
            "seq2seq", "signal", "slim", "sparsemax", "stateless", "summary",
            "tensor_forest", "tensorboard", "tfprof", "tpu", "training", "util"]
 
