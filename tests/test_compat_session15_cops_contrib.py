@@ -355,3 +355,65 @@ def test_contrib_provides_the_new_namespaces():
     for name in ("deprecated", "integrate", "resampler"):
         assert name in tf.contrib.__all__
         assert hasattr(tf.contrib, name)
+
+
+# -- splines and sparse warps ---------------------------------------------------------------
+
+@pytest.mark.parametrize("order", [1, 2, 3, 4, 6])
+def test_interpolate_spline_passes_through_its_points(order):
+    rng = np.random.RandomState(6)
+    points = rng.rand(2, 6, 2) * 5
+    values = rng.randn(2, 6, 3)
+    fitted = tf.contrib.image.interpolate_spline(points, values, points, order)
+    np.testing.assert_allclose(_run(fitted), values, atol=1e-9)
+
+
+def test_interpolate_spline_keeps_linear_functions_and_smooths_with_regularization():
+    rng = np.random.RandomState(7)
+    points = rng.rand(1, 8, 2) * 4
+    queries = rng.rand(1, 5, 2) * 4
+    slope = np.array([[1.0], [-2.0]])
+    exact = tf.contrib.image.interpolate_spline(points, points @ slope + 0.5, queries, 2)
+    np.testing.assert_allclose(_run(exact), queries @ slope + 0.5, atol=1e-9)
+    noisy = rng.randn(1, 8, 1)
+    smooth = tf.contrib.image.interpolate_spline(points, noisy, points, 2,
+                                                 regularization_weight=0.1)
+    assert not np.allclose(_run(smooth), noisy)  # no longer through the points
+    with pytest.raises(ValueError, match=r"\(k\) must be statically-inferrable"):
+        tf.contrib.image.interpolate_spline(points, tf.placeholder(tf.float64), queries, 2)
+
+
+def test_interpolate_spline_is_differentiable():
+    rng = np.random.RandomState(8)
+    points = tf.constant(rng.rand(1, 5, 2) * 3)
+    values = tf.constant(rng.randn(1, 5, 1))
+    queries = tf.constant(rng.rand(1, 3, 2) * 3)
+    out = tf.contrib.image.interpolate_spline(points, values, queries, 3)
+    # a small step: the spline's second derivatives in the centres are large
+    with tf.Session():
+        error = compute_gradient_error([points, values, queries], [[1, 5, 2], [1, 5, 1],
+                                                                   [1, 3, 2]], out, [1, 3, 1],
+                                       delta=1e-5)
+    assert error < 1e-6
+
+
+def test_sparse_image_warp_moves_control_points():
+    rng = np.random.RandomState(9)
+    image = rng.rand(1, 8, 9, 2)
+    sources = np.array([[[2.0, 3.0], [5.0, 6.0], [4.0, 2.0]]])
+    destinations = np.array([[[3.0, 4.0], [5.0, 5.0], [4.0, 2.0]]])
+    warped, flows = tf.contrib.image.sparse_image_warp(image, sources, destinations,
+                                                       num_boundary_points=2)
+    assert warped.shape.as_list() == [1, 8, 9, 2]
+    assert flows.shape.as_list() == [1, 8, 9, 2]
+    warped, flows = _run([warped, flows])
+    for (r0, c0), (r1, c1) in zip(sources[0].astype(int), destinations[0].astype(int),
+                                  strict=True):
+        np.testing.assert_allclose(warped[0, r1, c1], image[0, r0, c0], atol=1e-9)
+    # zero flow pinned at the corners and the edges' midpoints
+    for row, col in [(0, 0), (0, 8), (7, 0), (7, 8), (0, 4), (7, 4), (3.5, 0)]:
+        if float(row).is_integer():
+            np.testing.assert_allclose(flows[0, int(row), int(col)], 0.0, atol=1e-9)
+    with pytest.raises(ValueError, match="batch, height and width"):
+        tf.contrib.image.sparse_image_warp(tf.placeholder(tf.float64, [1, None, 9, 2]),
+                                           sources, destinations)

@@ -1,5 +1,5 @@
 """``tf.contrib.image``: projective transforms (made, composed, applied), rotations and
-translations of images, warps by flow fields."""
+translations of images, warps by flow fields and by control points."""
 
 from ..ops.image_ops import (
     angles_to_projective_transforms,
@@ -11,6 +11,7 @@ from ..ops.image_ops import (
     translate,
     translations_to_projective_transforms,
 )
+from .image_spline import interpolate_spline, sparse_image_warp
 from .image_warp import dense_image_warp, interpolate_bilinear
 
 __all__ = [
@@ -19,8 +20,10 @@ __all__ = [
     "dense_image_warp",
     "flat_transforms_to_matrices",
     "interpolate_bilinear",
+    "interpolate_spline",
     "matrices_to_flat_transforms",
     "rotate",
+    "sparse_image_warp",
     "transform",
     "translate",
     "translations_to_projective_transforms",
