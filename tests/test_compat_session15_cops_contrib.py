@@ -417,3 +417,46 @@ def test_sparse_image_warp_moves_control_points():
     with pytest.raises(ValueError, match="batch, height and width"):
         tf.contrib.image.sparse_image_warp(tf.placeholder(tf.float64, [1, None, 9, 2]),
                                            sources, destinations)
+
+
+# -- connected components -------------------------------------------------------------------
+
+def _flood_fill_labels(images):
+    """Reference labelling: breadth-first flood fill over 4-neighbours of equal value."""
+    labels = np.zeros(images.shape, np.int64)
+    count = 0
+    for start in np.ndindex(*images.shape):
+        if images[start] == 0 or labels[start]:
+            continue
+        count += 1
+        labels[start] = count
+        queue = [start]
+        while queue:
+            b, r, c = queue.pop()
+            for dr, dc in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+                nr, nc = r + dr, c + dc
+                if 0 <= nr < images.shape[1] and 0 <= nc < images.shape[2] and \
+                        not labels[b, nr, nc] and images[b, nr, nc] == images[b, r, c]:
+                    labels[b, nr, nc] = count
+                    queue.append((b, nr, nc))
+    return labels
+
+
+def test_connected_components_label_equal_valued_neighbours():
+    rng = np.random.RandomState(10)
+    images = rng.randint(0, 3, (3, 9, 11)).astype(np.int32)
+    images[1] = 0  # an empty image in the batch
+    labels = tf.contrib.image.connected_components(images)
+    assert labels.dtype == tf.int64
+    assert labels.shape.as_list() == [3, 9, 11]
+    np.testing.assert_array_equal(_run(labels), _flood_fill_labels(images))
+    # a spiral: one component whose pixels are far apart along it
+    spiral = np.array([[1, 1, 1, 1], [0, 0, 0, 1], [1, 1, 0, 1], [1, 0, 0, 1],
+                       [1, 1, 1, 1]], dtype=bool)
+    single = _run(tf.contrib.image.connected_components(spiral))
+    np.testing.assert_array_equal(single, spiral.astype(np.int64))
+
+
+def test_connected_components_needs_rank_2_or_3():
+    with pytest.raises(ValueError, match="rank 2 \\(HW\\) or 3 \\(NHW\\)"):
+        tf.contrib.image.connected_components(np.ones((1, 2, 2, 1)))

@@ -1229,3 +1229,15 @@ def _fractional(op_type, dtype):
 ROWS.update({op: _row("T", lambda dt, op=op: _fractional(op, dt))  # session 15 (cops)
              for op in ("FractionalMaxPool", "FractionalAvgPool", "FractionalMaxPoolGrad",
                         "FractionalAvgPoolGrad")})
+
+
+def _components(dtype):
+    from smallflow.contrib.image_components import connected_components
+
+    values = np.array([[[1, 0, 1], [1, 0, 0], [0, 2, 2]]])
+    if dtype == tf.string:
+        return connected_components(tf.constant(values.astype(str).astype(object)))
+    return connected_components(tf.cast(tf.constant(values), dtype))
+
+
+ROWS.update({"ImageConnectedComponents": _row("dtype", _components)})  # session 15 (cops)

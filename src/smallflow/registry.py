@@ -20,6 +20,7 @@ LAZY_OP_MODULES = {
     **dict.fromkeys(("SmallflowForestFeatureUsage", "SmallflowForestPredict",
                      "SmallflowForestSize", "SmallflowForestTrain"),
                     "smallflow.contrib.tensor_forest.forest_ops"),
+    "ImageConnectedComponents": "smallflow.contrib.image_components",
 }
 
 

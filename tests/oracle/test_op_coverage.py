@@ -53,6 +53,9 @@ NOT_COMPARED = {
        for op in ("SmallflowForestTrain", "SmallflowForestPredict", "SmallflowForestSize",
                   "SmallflowForestFeatureUsage")},
     # TensorFlow 2's compat.v1 lacks the API.
+    "ImageConnectedComponents": "tf.contrib.image.connected_components is gone from TF 2 (no "
+                                "raw op either); tests/test_compat_session15_cops_contrib.py "
+                                "checks labels against a flood fill",
     **{op: "MPI collective (contrib.mpi_collectives, gone from TF 2); tests/test_distribute.py"
        for op in ("MPIAllgather", "MPIAllgatherGrad", "MPIAllreduce", "MPIBroadcast",
                   "MPIBroadcastGrad")},

@@ -11,12 +11,14 @@ from ..ops.image_ops import (
     translate,
     translations_to_projective_transforms,
 )
+from .image_components import connected_components
 from .image_spline import interpolate_spline, sparse_image_warp
 from .image_warp import dense_image_warp, interpolate_bilinear
 
 __all__ = [
     "angles_to_projective_transforms",
     "compose_transforms",
+    "connected_components",
     "dense_image_warp",
     "flat_transforms_to_matrices",
     "interpolate_bilinear",
