@@ -175,3 +175,19 @@ def _deprecated_summaries(tf, np):
 
 SESSION15_COPS_CASES.append(Case("session15_cops/deprecated_summaries",
                                  _deprecated_summaries))
+
+
+def _patches_of_run_time_size(tf, np):
+    # extract_image_patches of images whose height and width are known only when run
+    images = tf.placeholder(tf.float32, [None, None, None, 3])
+    same = tf.image.extract_image_patches(images, [1, 3, 2, 1], [1, 2, 3, 1], [1, 2, 2, 1],
+                                          "SAME")
+    valid = tf.image.extract_patches(images, sizes=[1, 2, 2, 1], strides=[1, 1, 2, 1],
+                                     rates=[1, 3, 1, 1], padding="VALID")
+    (grad,) = tf.gradients(tf.reduce_sum(same * same) + tf.reduce_sum(valid), [images])
+    return ({"same": same, "valid": valid, "grad": grad},
+            {images: _image(np, (2, 7, 6, 3), 12)})
+
+
+SESSION15_COPS_CASES.append(Case("session15_cops/patches_of_run_time_size",
+                                 _patches_of_run_time_size, rtol=1e-5, atol=1e-6))

@@ -596,10 +596,14 @@ def extract_image_patches(images, ksizes=None, strides=None, rates=None, padding
     ksizes = sizes if ksizes is None else ksizes
     with name_scope(name or "ExtractImagePatches"):
         x = convert_to_tensor(images, name="images")
-        _, h, w, c = _static_dims(x, "extract_image_patches")
         kh, kw = int(ksizes[1]), int(ksizes[2])
         sh, sw = int(strides[1]), int(strides[2])
         rh, rw = int(rates[1]), int(rates[2])
+        dims = x.shape.as_tuple()
+        if dims is not None and len(dims) == 4 and dims[3] is not None and \
+                (dims[1] is None or dims[2] is None):
+            return _run_time_patches(x, (kh, kw), (sh, sw), (rh, rw), padding)
+        _, h, w, c = _static_dims(x, "extract_image_patches")
         if padding == "SAME":
             out_h, top, bottom = _same_padding(h, kh, sh, rh)
             out_w, left, right = _same_padding(w, kw, sw, rw)
@@ -619,6 +623,45 @@ def extract_image_patches(images, ksizes=None, strides=None, rates=None, padding
         flat = array_ops.reshape(padded, [-1, (h + top + bottom) * width, c])
         picked = array_ops.gather(flat, positions.astype(np.int32), axis=1)
         return array_ops.reshape(picked, [-1, out_h, out_w, kh * kw * c])
+
+
+def _run_time_patches(x, window, stride, rate, padding):
+    """extract_image_patches of an image whose height or width is known only when run: the
+    same gather, its positions computed in the graph."""
+    if padding not in ("SAME", "VALID"):
+        raise ValueError(f"padding must be SAME or VALID, got {padding!r}")
+    depth = x.shape.as_tuple()[3]
+    size = array_ops.shape(x)
+    outs, pads, sides = [], [[0, 0]], []
+    for axis, k, s, r in zip((1, 2), window, stride, rate, strict=True):
+        length = size[axis]
+        extent = (k - 1) * r + 1
+        if padding == "SAME":
+            out = math_ops.floordiv(length + (s - 1), s)
+            total = math_ops.maximum((out - 1) * s + extent - length, 0)
+            before = math_ops.floordiv(total, 2)
+            pads.append(array_ops.stack([before, total - before]))
+            sides.append(length + total)
+        else:
+            out = math_ops.floordiv(length - extent, s) + 1
+            pads.append([0, 0])
+            sides.append(length)
+        outs.append(out)
+    padded = array_ops.pad(x, array_ops.stack([array_ops.stack(p) if isinstance(p, list)
+                                               else p for p in pads] + [[0, 0]]))
+    starts_h = math_ops.range(outs[0]) * stride[0]
+    starts_w = math_ops.range(outs[1]) * stride[1]
+    rows = array_ops.reshape(starts_h, [-1, 1, 1, 1]) + \
+        np.arange(window[0]).reshape(1, 1, -1, 1) * rate[0]
+    cols = array_ops.reshape(starts_w, [1, -1, 1, 1]) + \
+        np.arange(window[1]).reshape(1, 1, 1, -1) * rate[1]
+    positions = array_ops.reshape(rows * sides[1] + cols, [-1])
+    flat = array_ops.reshape(padded, array_ops.stack([-1, sides[0] * sides[1], depth]))
+    picked = array_ops.gather(flat, positions, axis=1)
+    shape = array_ops.stack([-1, outs[0], outs[1], window[0] * window[1] * depth])
+    out = array_ops.reshape(picked, shape)
+    out.set_shape([x.shape.as_tuple()[0], None, None, window[0] * window[1] * depth])
+    return out
 
 
 def arg_max(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A002
