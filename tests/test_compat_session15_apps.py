@@ -171,3 +171,40 @@ def test_module_paths_of_tensorflow():
     assert apps.resnet_v2.ResNet101V2 is apps.ResNet101V2
     assert apps.densenet.DenseNet169 is apps.DenseNet169
     assert os.path.basename(apps.imagenet_utils.__file__) == "imagenet_utils.py"
+
+
+_OFFSET = 0.5
+
+
+def test_lambda_layers_survive_a_model_file(tmp_path):
+    # Keras writes a Lambda's function as marshalled byte code with its module's name; a
+    # model with Lambda layers (InceptionResNetV2's residual sums among them) loads back.
+    pytest.importorskip("h5py", reason="the h5 extra (pip install 'smallflow[h5]')")
+    factor = 3.0
+
+    def scaled(t, power=2):
+        return tf.pow(t, power) * factor + _OFFSET
+
+    inputs = tf.keras.Input((4,))
+    x = tf.keras.layers.Lambda(scaled, output_shape=lambda shape: shape)(inputs)
+    x = tf.keras.layers.Lambda(lambda t, k: t * k, arguments={"k": 2.0})(x)
+    model = tf.keras.Model(inputs, x)
+    data = np.arange(8, dtype="float32").reshape(2, 4)
+    expected = model.predict(data)
+    np.testing.assert_allclose(expected, (data ** 2 * 3.0 + 0.5) * 2.0, rtol=1e-6)
+    model.save(str(tmp_path / "lambdas.h5"))
+    loaded = tf.keras.models.load_model(str(tmp_path / "lambdas.h5"))
+    np.testing.assert_allclose(loaded.predict(data), expected, rtol=1e-6)
+    config = model.layers[2].get_config()
+    assert config["function_type"] == "lambda"
+    assert config["arguments"] == {"k": 2.0}
+    assert config["module"] == __name__
+
+    net = apps.InceptionResNetV2(weights=None, include_top=False, input_shape=(75, 75, 3),
+                                 pooling="avg")
+    images = np.random.RandomState(1).uniform(0, 255, (1, 75, 75, 3)).astype("float32")
+    before = net.predict(images)
+    net.save(str(tmp_path / "irv2.h5"))
+    again = tf.keras.models.load_model(str(tmp_path / "irv2.h5"))
+    np.testing.assert_allclose(again.predict(images), before, rtol=1e-5, atol=1e-7)
+    assert again.get_layer("block35_1").arguments == {"scale": 0.17}

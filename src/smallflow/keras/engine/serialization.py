@@ -175,8 +175,8 @@ def layer_from_config(entry, custom_objects=None):
     classes.update(custom_objects or {})
     name = entry["class_name"]
     if name == "Lambda":
-        raise NotImplementedError("A Lambda layer's function cannot be rebuilt from a file; "
-                                  "rebuild the model in code and load its weights")
+        # Its own keys (module, function_type, ...) must reach its from_config unfiltered.
+        return classes["Lambda"].from_config(dict(entry["config"]), custom_objects)
     if name not in classes:
         raise ValueError(f"Unknown layer: {name}")
     layer_class = classes[name]

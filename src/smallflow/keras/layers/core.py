@@ -148,6 +148,112 @@ class Lambda(Layer):
         outputs = self.function(inputs, **arguments)
         return convert_to_tensor(outputs) if not isinstance(outputs, list | tuple) else outputs
 
+    def get_config(self):
+        """Keras's config: the function as marshalled byte code (``func_dump``) with the
+        module whose globals it reads, the output shape likewise, and the arguments."""
+        import types
+
+        config = super().get_config()
+        if isinstance(self.function, types.FunctionType):
+            function, function_type = func_dump(self.function), "lambda"
+        else:
+            function, function_type = self.function.__name__, "function"
+        shape_module = None
+        if isinstance(self._output_shape, types.FunctionType):
+            output_shape, shape_type = func_dump(self._output_shape), "lambda"
+            shape_module = self._output_shape.__module__
+        elif callable(self._output_shape):
+            output_shape, shape_type = self._output_shape.__name__, "function"
+            shape_module = self._output_shape.__module__
+        else:
+            output_shape, shape_type = self._output_shape, "raw"
+        config.update({"function": function, "module": getattr(self.function, "__module__", None),
+                       "function_type": function_type, "output_shape": output_shape,
+                       "output_shape_type": shape_type, "output_shape_module": shape_module,
+                       "arguments": self.arguments})
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Rebuild the function from its byte code in the globals of its module (when that
+        module is loaded) and of ``custom_objects``, as Keras does."""
+        config = dict(config)
+        function = _function_from_config(config, custom_objects, "function", "module",
+                                         "function_type")
+        output_shape = _function_from_config(config, custom_objects, "output_shape",
+                                             "output_shape_module", "output_shape_type")
+        if isinstance(output_shape, list):
+            output_shape = tuple(output_shape)
+        config.pop("batch_input_shape", None)
+        return cls(function, output_shape=output_shape, arguments=config.get("arguments"),
+                   name=config.get("name"), trainable=config.get("trainable", True))
+
+
+def func_dump(function):
+    """``(code, defaults, closure)`` of a Python function: its byte code marshalled and
+    base64-encoded (readable only by the same Python version, as Keras's files)."""
+    import codecs
+    import marshal
+
+    code = codecs.encode(marshal.dumps(function.__code__), "base64").decode("ascii")
+    closure = (tuple(cell.cell_contents for cell in function.__closure__)
+               if function.__closure__ else None)
+    return code, function.__defaults__, closure
+
+
+def func_load(code, defaults=None, closure=None, globs=None):
+    """The function ``func_dump`` described, with ``globs`` as its globals."""
+    import codecs
+    import marshal
+    import types
+
+    if isinstance(code, list | tuple):
+        code, defaults, closure = code
+    if isinstance(defaults, list):
+        defaults = tuple(defaults)
+    cells = None
+    if closure is not None:
+        cells = tuple(types.CellType(value) for value in closure)
+    try:
+        raw = codecs.decode(code.encode("ascii"), "base64")
+    except (UnicodeEncodeError, ValueError):
+        raw = code.encode("raw_unicode_escape")
+    try:
+        loaded = marshal.loads(raw)
+    except (ValueError, EOFError, TypeError) as error:
+        raise ValueError("the Lambda layer's function was saved by another Python version "
+                         f"(its byte code cannot be read: {error}); rebuild the model in code "
+                         "and load its weights") from None
+    return types.FunctionType(loaded, globs if globs is not None else globals(),
+                              name=loaded.co_name, argdefs=defaults, closure=cells)
+
+
+def _function_from_config(config, custom_objects, name_key, module_key, type_key):
+    import sys
+    import warnings
+
+    globs = dict(globals())
+    module = config.pop(module_key, None)
+    if module in sys.modules:
+        globs.update(sys.modules[module].__dict__)
+    elif module is not None:
+        warnings.warn(f"{module} is not loaded, but a Lambda layer uses it. It may cause "
+                      "errors.", UserWarning, stacklevel=4)
+    if custom_objects:
+        globs.update(custom_objects)
+    kind = config.pop(type_key, "raw")
+    value = config.get(name_key)
+    if kind == "lambda":
+        return func_load(value, globs=globs)
+    if kind == "function":
+        if custom_objects and value in custom_objects:
+            return custom_objects[value]
+        if value in globs:
+            return globs[value]
+        raise ValueError(f"Unknown function in Lambda layer: {value} (pass it in "
+                         "custom_objects)")
+    return value
+
 
 class ActivityRegularization(Layer):
     """The identity, adding ``l1 * sum|x| + l2 * sum x**2`` of its output to the loss."""
