@@ -445,14 +445,15 @@ Tried and dropped in session 3: keeping the forward's column matrix for the filt
 Session 15 (lead, 3 Dec 06:15-06:18, a quiet machine at load 0.3-1.2; no kernel changed this
 session). This benchmark, 5 and 10 rounds in turns: step wall median 43.2 vs TensorFlow
 44.5 ms (0.97x) in the first run, 1.01x in the second; CPU 1.00x / 1.01x, best 1.00x; 95-96%
-of the sgemm limit (41.0 ms); forward over 10,000 images 0.77x / 0.74x. Where the step goes (--only-per-op, one
-core, median of 20 steps, CPU ms, sum 42.2): conv2's input + filter gradients and conv1's
-gradients (one fused pair) 17.9, fc1's two gradient products 9.0, conv2 forward + bias + ReLU
+of the sgemm limit (41.0 ms); forward over 10,000 images 0.77x / 0.74x. Where the step goes
+(--only-per-op, one core, median of 20 steps, CPU ms, sum 42.2): the paired call of conv2's
+input and filter gradients 17.9, fc1's two gradient products 9.0, conv2 forward + bias + ReLU
 + pool 5.6, fc1 forward 4.5, conv1 forward + pool 2.4, conv2's ReLU gradient 1.2, dropout's
-draws 0.5, the other 69 steps 1.1 (fc1's Adam update runs inside the paired gradient
-calls, step_pairs.py). TensorFlow's oneDNN step on this machine is 43-45 ms: the two are at parity, and
-NumPy's bare products of the im2col design (55.6-57.6 ms) are 1.33x smallflow's step (Winograd
-and the fused calls do fewer FLOPs than the limit counts).
+draws 0.5, the other 69 steps 1.1 (conv1's fused gradient and fc1's Adam update are not
+listed on their own: step_pairs.py runs them inside the pairs). TensorFlow's oneDNN step on
+this machine is 43-45 ms: the two are at parity, and NumPy's bare products of the im2col
+design (55.6-57.6 ms) are 1.33x smallflow's step (Winograd and the fused calls do fewer
+FLOPs than the limit counts).
 
 Run: python benchmarks/bench_conv.py [--repeats N] [--blas-threads N] [--profile] [--per-op]
      [--only-per-op] [--regions] [--no-tensorflow]
