@@ -53,7 +53,13 @@ def test_batches_of_diagonals():
 
 
 def test_zeros_operator_is_singular():
-    op = L.LinearOperatorZeros(2, 3)
+    with pytest.raises(ValueError, match="is_square=True"):
+        L.LinearOperatorZeros(2, 3)
+    with pytest.raises(ValueError, match="always self adjoint"):
+        L.LinearOperatorZeros(2, 3, is_self_adjoint=False)
+    with pytest.raises(ValueError, match="always square"):
+        L.LinearOperatorZeros(2, 3, is_square=False)  # the self-adjoint default implies it
+    op = L.LinearOperatorZeros(2, 3, is_self_adjoint=False, is_square=False)
     assert op.shape.as_list() == [2, 3]
     np.testing.assert_allclose(run(op.matmul(np.ones((3, 1), np.float32))), np.zeros((2, 1)))
     with pytest.raises(ValueError, match="non square"):

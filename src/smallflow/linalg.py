@@ -79,6 +79,23 @@ from .ops.linear_operator import (  # noqa: F401
     LinearOperatorScaledIdentity,
     LinearOperatorZeros,
 )
+from .ops.linear_operator_block import (  # noqa: F401
+    LinearOperatorBlockDiag,
+    LinearOperatorBlockLowerTriangular,
+    LinearOperatorKronecker,
+)
+from .ops.linear_operator_circulant import (  # noqa: F401
+    LinearOperatorCirculant,
+    LinearOperatorCirculant2D,
+    LinearOperatorCirculant3D,
+    LinearOperatorToeplitz,
+)
+from .ops.linear_operator_update import (  # noqa: F401
+    LinearOperatorHouseholder,
+    LinearOperatorLowRankUpdate,
+    LinearOperatorPermutation,
+    LinearOperatorTridiag,
+)
 from .ops.math_extra_ops import (  # noqa: F401
     cross,
 )
@@ -96,6 +113,17 @@ from .ops.selection_ops import (
 )
 
 __all__ = [
+    "LinearOperatorBlockDiag",
+    "LinearOperatorBlockLowerTriangular",
+    "LinearOperatorCirculant",
+    "LinearOperatorCirculant2D",
+    "LinearOperatorCirculant3D",
+    "LinearOperatorHouseholder",
+    "LinearOperatorKronecker",
+    "LinearOperatorLowRankUpdate",
+    "LinearOperatorPermutation",
+    "LinearOperatorToeplitz",
+    "LinearOperatorTridiag",
     "LinearOperator",
     "LinearOperatorAdjoint",
     "LinearOperatorComposition",

@@ -1083,3 +1083,9 @@ EXTRA += SESSION14_LEAD_CASES
 from cases_session15_cops import SESSION15_COPS_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION15_COPS_CASES
+
+# session 15 (helper linop): tf.linalg's structured LinearOperators (Kronecker, BlockDiag,
+# Circulant, LowRankUpdate, Householder, ...): dense matrices, products, solves, determinants.
+from cases_session15_linop import SESSION15_LINOP_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION15_LINOP_CASES

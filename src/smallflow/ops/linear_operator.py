@@ -15,6 +15,7 @@ from .. import dtypes
 from ..graph import convert_to_tensor, name_scope
 from ..tensor_shape import TensorShape
 from . import array_ops, math_ops
+from .complex_ops import conj
 from .linalg_ops import (
     cholesky,
     eye,
@@ -37,7 +38,20 @@ __all__ = [
 
 
 def _adjoint(x):
-    return matrix_transpose(x)
+    return matrix_transpose(x, conjugate=x.dtype.is_complex)
+
+
+def _real_to_dtype(x, dtype):
+    """A real result (a log-determinant) in the operator's dtype (complex ones included)."""
+    return math_ops.cast(x, dtype) if x.dtype != dtype else x
+
+
+def _combine_hint(operator, hint, given, message):
+    """The operator's hint or the given one; a ValueError when they contradict."""
+    own = getattr(operator, hint)
+    if own is not None and given is not None and bool(own) != bool(given):
+        raise ValueError(message)
+    return own if given is None else given
 
 
 class LinearOperator:
@@ -45,6 +59,19 @@ class LinearOperator:
 
     def __init__(self, dtype, is_non_singular=None, is_self_adjoint=None,
                  is_positive_definite=None, is_square=None, name=None):
+        # TensorFlow's implications between the hints, and its errors when they conflict.
+        if is_positive_definite:
+            if is_non_singular is False:
+                raise ValueError("A positive definite matrix is always non-singular.")
+            is_non_singular = True
+        if is_non_singular:
+            if is_square is False:
+                raise ValueError("A non-singular matrix is always square.")
+            is_square = True
+        if is_self_adjoint:
+            if is_square is False:
+                raise ValueError("A self-adjoint matrix is always square.")
+            is_square = True
         self._dtype = dtypes.as_dtype(dtype)
         self._is_non_singular = is_non_singular
         self._is_self_adjoint = is_self_adjoint
@@ -104,14 +131,21 @@ class LinearOperator:
 
     @property
     def is_square(self):
-        if self._is_square is not None:
-            return self._is_square
-        rows, cols = self.shape.as_list()[-2:]
-        return None if rows is None or cols is None else rows == cols
+        dims = self.shape
+        rows, cols = (None, None) if dims.ndims is None else dims.as_list()[-2:]
+        auto = None if rows is None or cols is None else rows == cols
+        if auto and self._is_square is False:
+            raise ValueError("User set is_square hint to False, but the operator was square.")
+        return auto if self._is_square is None else self._is_square
 
     def shape_tensor(self, name="shape_tensor"):
-        with name_scope(name):
-            return array_ops.shape(self.to_dense())
+        with name_scope(f"{self._name}/{name}"):
+            if self.shape.is_fully_defined():
+                return convert_to_tensor(np.array(self.shape.as_list(), np.int32))
+            return self._shape_tensor()
+
+    def _shape_tensor(self):
+        return array_ops.shape(self.to_dense())
 
     def batch_shape_tensor(self, name="batch_shape_tensor"):
         """The batch dimensions as a run-time int32 vector."""
@@ -251,6 +285,9 @@ class LinearOperator:
         return matrix_determinant(self.to_dense())
 
     def log_abs_determinant(self, name="log_abs_det"):
+        if self.is_square is False:
+            raise NotImplementedError("Determinant not implemented for an operator that is "
+                                      "expected to not be square.")
         with name_scope(f"{self._name}/{name}"):
             return self._log_abs_determinant()
 
@@ -258,11 +295,15 @@ class LinearOperator:
         if self.is_positive_definite and self.is_self_adjoint:
             chol = cholesky(self.to_dense())
             return 2.0 * math_ops.reduce_sum(math_ops.log(matrix_diag_part(chol)), -1)
-        return math_ops.log(math_ops.abs(self._determinant()))
+        # TensorFlow's slogdet: the log-magnitude in the operator's dtype (complex included).
+        return _real_to_dtype(math_ops.log(math_ops.abs(self._determinant())), self.dtype)
 
     def trace(self, name="trace"):
         with name_scope(f"{self._name}/{name}"):
-            return math_ops.reduce_sum(self.diag_part(), -1)
+            return self._trace()
+
+    def _trace(self):
+        return math_ops.reduce_sum(self.diag_part(), -1)
 
     def diag_part(self, name="diag_part"):
         with name_scope(f"{self._name}/{name}"):
@@ -373,16 +414,20 @@ class LinearOperatorDiag(LinearOperator):
 
     def _matmul(self, x, adjoint, adjoint_arg):
         x = _adjoint(x) if adjoint_arg else x
-        return array_ops.expand_dims(self._diag, -1) * x
+        diag = conj(self._diag) if adjoint else self._diag
+        return array_ops.expand_dims(diag, -1) * x
 
     def _solve(self, rhs, adjoint):
-        return rhs / array_ops.expand_dims(self._diag, -1)
+        diag = conj(self._diag) if adjoint else self._diag
+        return rhs / array_ops.expand_dims(diag, -1)
 
     def _determinant(self):
         return math_ops.reduce_prod(self._diag, -1)
 
     def _log_abs_determinant(self):
-        return math_ops.reduce_sum(math_ops.log(math_ops.abs(self._diag)), -1)
+        # complex diagonals give a complex result, as in TensorFlow
+        return _real_to_dtype(math_ops.reduce_sum(math_ops.log(math_ops.abs(self._diag)), -1),
+                              self.dtype)
 
     def _diag_part(self):
         return self._diag
@@ -418,10 +463,10 @@ class LinearOperatorScaledIdentity(LinearOperator):
 
     def _matmul(self, x, adjoint, adjoint_arg):
         x = _adjoint(x) if adjoint_arg else x
-        return self._scale() * x
+        return (conj(self._scale()) if adjoint else self._scale()) * x
 
     def _solve(self, rhs, adjoint):
-        return rhs / self._scale()
+        return rhs / (conj(self._scale()) if adjoint else self._scale())
 
     def _determinant(self):
         return math_ops.pow(self._multiplier, float(self._num_rows))
@@ -455,6 +500,9 @@ class LinearOperatorIdentity(LinearOperatorScaledIdentity):
     def _solve(self, rhs, adjoint):
         return self._matmul(rhs, adjoint, False)
 
+    def _log_abs_determinant(self):
+        return array_ops.zeros(self.batch_shape.as_list(), dtype=self.dtype)
+
 
 class LinearOperatorZeros(LinearOperator):
     """The ``num_rows x num_columns`` zero matrix (singular)."""
@@ -462,13 +510,27 @@ class LinearOperatorZeros(LinearOperator):
     def __init__(self, num_rows, num_columns=None, batch_shape=None, dtype=None,
                  is_non_singular=False, is_self_adjoint=True, is_positive_definite=False,
                  is_square=True, assert_proper_shapes=False, name="LinearOperatorZeros"):
+        if not is_self_adjoint and is_square:
+            raise ValueError("A zero operator is always self adjoint.")
         if is_non_singular:
-            raise ValueError("A Zeros operator is always singular.")
+            raise ValueError("A zero operator is always singular.")
+        if is_positive_definite:
+            raise ValueError("A zero operator is always not positive-definite.")
         self._rows = int(num_rows)
         self._cols = self._rows if num_columns is None else int(num_columns)
+        if self._rows < 0 or self._cols < 0:
+            raise ValueError(f"num_rows and num_columns must be non-negative, got "
+                             f"{self._rows} and {self._cols}")
+        if is_square and self._rows != self._cols:
+            raise ValueError(f"LinearOperatorZeros initialized as is_square=True, but got "
+                             f"num_rows({self._rows}) != num_columns({self._cols})")
         self._batch = [] if batch_shape is None else [int(d) for d in batch_shape]
-        super().__init__(dtype or dtypes.float32, False, is_self_adjoint, False,
-                         self._rows == self._cols, name)
+        super().__init__(dtype or dtypes.float32, is_non_singular, is_self_adjoint,
+                         is_positive_definite, is_square, name)
+
+    def add_to_tensor(self, mat, name="add_to_tensor"):
+        with name_scope(f"{self._name}/{name}"):
+            return convert_to_tensor(mat, dtype=self.dtype, name="mat")
 
     def _shape(self):
         return TensorShape([*self._batch, self._rows, self._cols])
@@ -539,10 +601,14 @@ class LinearOperatorAdjoint(LinearOperator):
     def __init__(self, operator, is_non_singular=None, is_self_adjoint=None,
                  is_positive_definite=None, is_square=None, name=None):
         self._operator = operator
-        super().__init__(operator.dtype, operator.is_non_singular if is_non_singular is None
-                         else is_non_singular, operator.is_self_adjoint,
-                         operator.is_positive_definite, operator.is_square,
-                         name or operator.name + "_adjoint")
+        hints = [_combine_hint(operator, hint, given,
+                               f"An operator is {word} if and only if its adjoint is {word}.")
+                 for hint, given, word in (
+                     ("is_non_singular", is_non_singular, "non-singular"),
+                     ("is_self_adjoint", is_self_adjoint, "self-adjoint"),
+                     ("is_positive_definite", is_positive_definite, "positive-definite"),
+                     ("is_square", is_square, "square"))]
+        super().__init__(operator.dtype, *hints, name=name or operator.name + "_adjoint")
 
     @property
     def operator(self):
@@ -562,7 +628,16 @@ class LinearOperatorAdjoint(LinearOperator):
         return self._operator.solve(rhs, adjoint=not adjoint)
 
     def _determinant(self):
-        return self._operator.determinant()
+        return conj(self._operator.determinant())
+
+    def _log_abs_determinant(self):
+        return self._operator.log_abs_determinant()
+
+    def _diag_part(self):
+        return conj(self._operator.diag_part())
+
+    def _trace(self):
+        return conj(self._operator.trace())
 
 
 class LinearOperatorInversion(LinearOperator):
@@ -570,11 +645,19 @@ class LinearOperatorInversion(LinearOperator):
 
     def __init__(self, operator, is_non_singular=None, is_self_adjoint=None,
                  is_positive_definite=None, is_square=None, name=None):
-        if operator.is_non_singular is False:
+        if operator.is_non_singular is False or is_non_singular is False:
             raise ValueError("operator and supplied hints must be non-singular")
+        if operator.is_square is False or is_square is False:
+            raise ValueError("operator and supplied hints must be square")
         self._operator = operator
-        super().__init__(operator.dtype, True, operator.is_self_adjoint,
-                         operator.is_positive_definite, True, name or operator.name + "_inv")
+        hints = [_combine_hint(operator, hint, given,
+                               f"An operator is {word} if and only if its inverse is {word}.")
+                 for hint, given, word in (
+                     ("is_non_singular", is_non_singular, "non-singular"),
+                     ("is_self_adjoint", is_self_adjoint, "self-adjoint"),
+                     ("is_positive_definite", is_positive_definite, "positive-definite"),
+                     ("is_square", is_square, "square"))]
+        super().__init__(operator.dtype, *hints, name=name or operator.name + "_inv")
 
     @property
     def operator(self):
@@ -595,3 +678,6 @@ class LinearOperatorInversion(LinearOperator):
 
     def _determinant(self):
         return 1.0 / self._operator.determinant()
+
+    def _log_abs_determinant(self):
+        return -self._operator.log_abs_determinant()
