@@ -57,6 +57,9 @@ LAYERS = [
                   "ops.sparse_math_ops", "ops.sparse_embedding_ops",
                   "ops.stateless_random_ops", "ops.eager_py_func_ops",
                   "ops.special_functions_ops", "ops.linear_operator",
+                  # session 15: the structured LinearOperators, by family
+                  "ops.linear_operator_block", "ops.linear_operator_circulant",
+                  "ops.linear_operator_update",
                   "ops.ctc_ops", "ops.tf_graph_ops", "ops.tf1_control_flow_ops",
                   "ops.string_extra_ops", "ops.string_hash_ops", "ops.io_extra_ops",
                   "ops.string_text_ops", "ops.sparse_serialization_ops",

@@ -153,6 +153,8 @@ class LinearOperatorKronecker(LinearOperator):
         return dense
 
     def _diag_part(self):
+        if any(rows != cols for rows, cols in self._dims):
+            return super()._diag_part()  # the factors' diagonals do not line up
         diag = self._operators[0].diag_part()
         size = min(self._dims[0])
         for op, (r, c) in zip(self._operators[1:], self._dims[1:]):
@@ -162,6 +164,8 @@ class LinearOperatorKronecker(LinearOperator):
         return diag
 
     def _trace(self):
+        if any(rows != cols for rows, cols in self._dims):
+            return super()._trace()
         result = self._operators[0].trace()
         for op in self._operators[1:]:
             result = result * op.trace()
