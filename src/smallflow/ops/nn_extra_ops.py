@@ -346,12 +346,30 @@ def depthwise_conv2d(input, filter, strides, padding, rate=None, name=None,  # n
         if x.shape.ndims == 4 and x.shape[3].value not in (None, channels):
             raise ValueError(f"depthwise_conv2d: input depth {x.shape[3].value} does not match "
                              f"filter in_channels {channels}")
+        if x.shape.ndims == 4 and x.shape[1:3].is_fully_defined() and channels > 1:
+            return _depthwise_by_patches(x, filters, strides, padding, rate)
         dilated = _dilate_filter(filters, rate)
         outputs = []
         for c in range(channels):
             kernel = dilated[:, :, c:c + 1, :]
             outputs.append(nn_ops.conv2d(x[:, :, :, c:c + 1], kernel, strides, padding))
         return array_ops.concat(outputs, 3) if channels > 1 else outputs[0]
+
+
+def _depthwise_by_patches(x, filters, strides, padding, rate):
+    """The depthwise convolution of an image of known height and width as a few ops
+    (not one convolution per channel): the patches each output pixel sees, times the
+    filter taps of their channel, summed over the taps."""
+    kh, kw, channels, multiplier = filters.shape.as_list()
+    steps = [int(s) for s in np.ravel(strides)]
+    steps = steps[1:3] if len(steps) == 4 else steps * (2 // len(steps))
+    patches = array_extra_ops.extract_image_patches(
+        x, [1, kh, kw, 1], [1, *steps, 1], [1, rate, rate, 1], padding)
+    out_h, out_w = patches.shape[1].value, patches.shape[2].value
+    taps = array_ops.reshape(patches, [-1, out_h, out_w, kh * kw, channels, 1])
+    weights = array_ops.reshape(filters, [kh * kw, channels, multiplier])
+    summed = math_ops.reduce_sum(taps * weights, axis=3)
+    return array_ops.reshape(summed, [-1, out_h, out_w, channels * multiplier])
 
 
 def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding,  # noqa: A002

@@ -36,7 +36,8 @@ def build_resnet(stack, preact, use_bias, model_name, include_top, weights, inpu
         x = layers.Activation("relu", name="post_relu")(x)
     if include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+        # TensorFlow 1.15 (keras_applications 1.0.8) names it "probs"; later Keras "predictions"
+        x = layers.Dense(classes, activation=classifier_activation, name="probs")(x)
     else:
         x = _pool(x, pooling)
     model = Model(imagenet_utils.model_inputs(input_tensor, img_input), x, name=model_name)
