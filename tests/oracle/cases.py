@@ -1089,3 +1089,9 @@ EXTRA += SESSION15_COPS_CASES
 from cases_session15_linop import SESSION15_LINOP_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION15_LINOP_CASES
+
+# session 15 (helper dcb): tf.train.experimental's loss scaling (DynamicLossScale around an
+# infinite gradient, FixedLossScale, enable_mixed_precision_graph_rewrite on a CPU).
+from cases_session15_dcb import SESSION15_DCB_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION15_DCB_CASES

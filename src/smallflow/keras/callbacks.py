@@ -12,9 +12,9 @@ import numpy as np
 
 from . import backend
 
-__all__ = ["CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History",
+__all__ = ["BaseLogger", "CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History",
            "LambdaCallback", "LearningRateScheduler", "ModelCheckpoint", "ReduceLROnPlateau",
-           "TensorBoard", "TerminateOnNaN"]
+           "ProgbarLogger", "RemoteMonitor", "TensorBoard", "TerminateOnNaN"]
 
 
 class Callback:
@@ -306,26 +306,64 @@ class TensorBoard(Callback):
     'smallflow[tensorboard]'``)."""
 
     def __init__(self, log_dir="./logs", histogram_freq=0, batch_size=32, write_graph=True,
-                 write_grads=False, write_images=False, update_freq="epoch", **kwargs):
+                 write_grads=False, write_images=False, embeddings_freq=0,
+                 embeddings_layer_names=None, embeddings_metadata=None, embeddings_data=None,
+                 update_freq="epoch", profile_batch=2):
         super().__init__()
         self.log_dir = os.fspath(log_dir)
+        self.histogram_freq = histogram_freq
+        self.batch_size = batch_size
         self.write_graph = write_graph
+        self.write_grads = write_grads
+        self.write_images = write_images
+        self.embeddings_freq = embeddings_freq
+        self.embeddings_layer_names = embeddings_layer_names
+        self.embeddings_metadata = embeddings_metadata
+        self.embeddings_data = embeddings_data
+        # TF 1.x: 'batch' is every batch; an integer is every that many samples.
+        self.update_freq = 1 if update_freq == "batch" else update_freq
+        self.profile_batch = profile_batch
         self._writer = None
+        self._samples_seen = 0
+        self._samples_seen_at_last_write = 0
+        self._total_batches_seen = 0
 
     def set_model(self, model):
         super().set_model(model)
+        if self.embeddings_freq and self.embeddings_data is None:
+            raise ValueError("To visualize embeddings, embeddings_data must be provided.")
         from ..summary import FileWriter
 
         graph = backend.get_session().graph if self.write_graph else None
         self._writer = FileWriter(self.log_dir, graph=graph)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def _write_scalars(self, logs, step):
         from ..summary import Summary
 
-        for name, value in (logs or {}).items():
+        for name, value in logs.items():
+            if name in ("batch", "size", "num_steps"):
+                continue
             summary = Summary(value=[Summary.Value(tag=name, simple_value=float(value))])
-            self._writer.add_summary(summary, epoch)
+            self._writer.add_summary(summary, step)
         self._writer.flush()
+
+    def on_batch_end(self, batch, logs=None):
+        logs = logs or {}
+        self._samples_seen += logs.get("size", 1)
+        since = self._samples_seen - self._samples_seen_at_last_write
+        if self.update_freq != "epoch" and since >= self.update_freq:
+            self._write_scalars({"batch_" + k: v for k, v in logs.items()
+                                 if k not in ("batch", "size", "num_steps")},
+                                self._total_batches_seen)
+            self._samples_seen_at_last_write = self._samples_seen
+        self._total_batches_seen += 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        step = epoch if self.update_freq == "epoch" else self._samples_seen
+        self._write_scalars(logs or {}, step)
 
     def on_train_end(self, logs=None):
         self._writer.close()
+
+
+from .callbacks_logging import BaseLogger, ProgbarLogger, RemoteMonitor  # noqa: E402 - cycle

@@ -119,6 +119,7 @@ __all__ = [
 # -- input pipelines, coordination and monitored sessions (queues, hooks) --------------------------
 from . import (  # noqa: E402
     cluster_runtime,  # installs the cluster hooks of sessions
+    experimental,  # tf.train.experimental (loss scaling)
     session_run_hook,
 )
 from . import queue_runner_impl as queue_runner  # noqa: E402 - tf.train.queue_runner.QueueRunner
@@ -165,7 +166,8 @@ __all__ += [
     "add_queue_runner", "basic_train_loop", "batch", "batch_join", "input_producer",
     "limit_epochs", "maybe_batch", "maybe_batch_join", "maybe_shuffle_batch",
     "maybe_shuffle_batch_join",
-    "queue_runner", "range_input_producer", "replica_device_setter", "shuffle_batch",
+    "experimental", "queue_runner", "range_input_producer", "replica_device_setter",
+    "shuffle_batch",
     "shuffle_batch_join", "slice_input_producer",
     "start_queue_runners", "string_input_producer",
 ]
