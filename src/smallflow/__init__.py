@@ -648,9 +648,6 @@ no_gradient = NotDifferentiable
 tensor_scatter_add = tensor_scatter_nd_add
 tensor_scatter_sub = tensor_scatter_nd_sub
 tensor_scatter_update = tensor_scatter_nd_update
-sub = subtract
-mul = multiply
-neg = negative
 
 
 # Subpackages loaded on first use, as TensorFlow's LazyLoader loads tf.contrib: contrib sits

@@ -10,6 +10,9 @@ TensorFlow 1.x.
 # module ("" for tf itself, "train") -> {old name: what TensorFlow 1.x calls it}
 REPLACEMENTS = {
     "": {
+        "mul": "tf.multiply",
+        "sub": "tf.subtract",
+        "neg": "tf.negative",
         "pack": "tf.stack",
         "unpack": "tf.unstack",
         "select": "tf.where",
