@@ -1,6 +1,7 @@
 """Session 15 sweep (helper sweep15): what TF1 book and course programs found missing or
 different in smallflow (docs/compatibility.md, "Session 15 sweep (helper sweep15)")."""
 
+import numpy as np
 import pytest
 
 import smallflow as tf
@@ -17,3 +18,70 @@ def test_tensorflow_0_arithmetic_names_are_missing_as_in_1x(name, replacement):
     with pytest.raises(AttributeError, match=f"removed in TensorFlow 1.0: use {replacement} "):
         getattr(tf, name)
     assert not hasattr(tf.compat.v1, name)
+
+
+def _node(graph_def, name):
+    return next(n for n in graph_def.node if n.name == name)
+
+
+@pytest.mark.parametrize(("build", "op_type", "inputs"), [
+    (lambda: tf.zeros([784, 10]), "Fill", ["zeros/shape_as_tensor", "zeros/Const"]),
+    (lambda: tf.ones([10, 100], tf.int64), "Fill", ["ones/shape_as_tensor", "ones/Const"]),
+    (lambda: tf.zeros([999]), "Const", []),
+    (lambda: tf.ones([]), "Const", []),
+])
+def test_zeros_and_ones_fill_from_a_thousand_elements(build, op_type, inputs):
+    # TensorFlow 1.x makes a constant of fewer than 1,000 elements, else a Fill, so that
+    # GraphDefs stay small (sjchoi86/advanced-tensorflow's show_graph strips constants above
+    # 32 bytes by writing a str into tensor_content, which protobuf refuses).
+    t = build()
+    assert t.op.type == op_type
+    assert [x.op.name for x in t.op.inputs] == inputs
+    big = [n for n in tf.get_default_graph().as_graph_def().node
+           if n.op == "Const" and len(n.attr["value"].tensor.tensor_content) > 32]
+    assert big == []
+    with tf.Session() as sess:
+        value = sess.run(t)
+    assert value.shape == tuple(t.shape.as_list())
+    np.testing.assert_array_equal(value, np.full(value.shape, 0 if "zeros" in t.name else 1))
+
+
+def test_zeros_of_a_mixed_shape_packs_it_in_the_scope():
+    p = tf.placeholder(tf.int32, [2])
+    t = tf.ones([p[0], 3])
+    assert [x.op.name for x in t.op.inputs] == ["ones/packed", "ones/Const"]
+    with tf.Session() as sess:
+        assert sess.run(t, {p: [2, 5]}).shape == (2, 3)
+
+
+def test_constant_given_fewer_values_stores_them_as_given():
+    tf.constant(7, shape=[3, 4], name="splat")
+    tf.constant([1.0, 2.0], shape=[2, 3], name="padded")
+    tf.constant([[1, 2], [3, 4]], name="full")
+    graph_def = tf.get_default_graph().as_graph_def()
+    splat = _node(graph_def, "splat").attr["value"].tensor
+    assert (list(splat.int_val), splat.tensor_content) == ([7], b"")
+    assert [d.size for d in splat.tensor_shape.dim] == [3, 4]
+    padded = _node(graph_def, "padded").attr["value"].tensor
+    assert (list(padded.float_val), padded.tensor_content) == ([1.0, 2.0], b"")
+    full = _node(graph_def, "full").attr["value"].tensor
+    assert (list(full.int_val), len(full.tensor_content)) == ([], 16)
+    # Read back, the values fill the shape (the last one repeated).
+    tf.reset_default_graph()
+    tf.import_graph_def(graph_def, name="")
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run("padded:0"), [[1, 2, 2], [2, 2, 2]])
+        np.testing.assert_array_equal(sess.run("splat:0"), np.full((3, 4), 7))
+
+
+def test_static_value_of_a_large_fill():
+    np.testing.assert_array_equal(tf.get_static_value(tf.zeros([10, 100])), np.zeros((10, 100)))
+
+
+def test_a_constant_given_fewer_values_survives_import_and_export():
+    tf.constant(0.5, shape=[40, 40], name="splat")
+    graph_def = tf.get_default_graph().as_graph_def()
+    with tf.Graph().as_default() as graph:
+        tf.import_graph_def(graph_def, name="")
+        again = _node(graph.as_graph_def(), "splat").attr["value"].tensor
+    assert (list(again.float_val), again.tensor_content) == ([0.5], b"")

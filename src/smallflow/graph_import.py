@@ -389,6 +389,9 @@ def _import_node(graph, node, created, mapped, scope, translations, by_name, bac
         if node.op == "Const" and isinstance(attrs.get("value"), np.ndarray):
             attrs["value"] = np.array(attrs["value"], dtype=out_types[0].as_numpy_dtype)
             attrs["value"].flags.writeable = False
+            given = tensor_util.given_values(node.attr["value"].tensor)
+            if given is not None:  # written again as given (see constant_op.constant)
+                attrs["_py_given"] = given
         op_type = node.op
         if translations:  # a graph TensorFlow wrote: its TensorArrays pass handles
             op_type = tf1_control_flow_ops.HANDLE_TENSOR_ARRAY_OPS.get(op_type, op_type)

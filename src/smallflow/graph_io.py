@@ -195,6 +195,14 @@ def _input_name(tensor):
     return tensor.op.name if tensor.value_index == 0 else tensor.name
 
 
+def _given_values_attr(given, value, dtype):
+    """A constant built from fewer values than its shape holds, as TensorFlow writes it: the
+    values given (typed ``*_val`` fields), the shape, and no ``tensor_content``."""
+    attr = tb_protos.load().attr_value_pb2.AttrValue()
+    attr.tensor.CopyFrom(tensor_util.make_tensor_proto(given, dtype=dtype, shape=value.shape))
+    return attr
+
+
 def node_def(op, add_shapes=False):
     """The ``NodeDef`` of one Operation."""
     pb = tb_protos.load()
@@ -211,7 +219,10 @@ def node_def(op, add_shapes=False):
             if op.type.startswith("Queue") or op.type == "ParseExample":
                 node.attr["_json_" + key].s = json.dumps(to_jsonable(value)).encode("utf-8")
             continue
-        attr = _encode_attr(value)
+        if key == "value" and "_py_given" in op.attrs:
+            attr = _given_values_attr(op.attrs["_py_given"], value, op.attrs["dtype"])
+        else:
+            attr = _encode_attr(value)
         if attr is None:
             # No AttrValue form (nested structures, slices): typed JSON under a private name,
             # or, failing that, a description that TensorBoard shows and import refuses.

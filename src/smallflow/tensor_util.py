@@ -192,6 +192,23 @@ def make_ndarray(tensor):
     return _filled(values, size, field, np.zeros(0, dtype=np_dtype)).reshape(shape)
 
 
+def given_values(tensor):
+    """The flat values a ``TensorProto`` stores when they are fewer than its shape holds (a
+    reader repeats the last one), else None: what a Const re-exported keeps as given."""
+    if tensor.tensor_content:
+        return None
+    dtype = from_datatype_enum(tensor.dtype)
+    field = "string_val" if dtype.name == "string" else _VAL_FIELDS[dtype.name]
+    count = len(getattr(tensor, field)) // (2 if dtype.is_complex else 1)
+    if count == 0 or count >= int(np.prod([d.size for d in tensor.tensor_shape.dim])):
+        return None
+    short = type(tensor)()
+    short.CopyFrom(tensor)
+    del short.tensor_shape.dim[:]
+    short.tensor_shape.dim.add().size = count
+    return make_ndarray(short)
+
+
 def _filled(values, size, field, empty):
     if values.size == size:
         return values

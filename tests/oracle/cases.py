@@ -1095,3 +1095,9 @@ EXTRA += SESSION15_LINOP_CASES
 from cases_session15_dcb import SESSION15_DCB_CASES  # noqa: E402 - as above
 
 EXTRA += SESSION15_DCB_CASES
+
+# session 15 (helper sweep15): GraphDefs of tf.zeros / tf.ones (a Fill from 1,000 elements)
+# and of constants given fewer values than their shape (stored as given).
+from cases_session15_sweep15 import SESSION15_SWEEP15_CASES  # noqa: E402 - as above
+
+EXTRA += SESSION15_SWEEP15_CASES

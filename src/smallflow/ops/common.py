@@ -201,7 +201,15 @@ def constant_value(tensor):
             return np.reshape(value, [int(d) for d in np.ravel(shape)])
     if op.type == "StridedSlice":
         return _constant_strided_slice(op)
+    if op.type == "Fill":  # tf.zeros/ones of 1,000 elements or more (capped: memory)
+        value = constant_value(op.inputs[1])
+        if value is not None and tensor.shape.is_fully_defined() and (
+                tensor.shape.num_elements() <= _LARGEST_FOLDED_FILL):
+            return np.full(tensor.shape.as_list(), value, dtype=value.dtype)
     return None
+
+
+_LARGEST_FOLDED_FILL = 1 << 22
 
 
 def _constant_strided_slice(op):

@@ -108,12 +108,19 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
         raise ValueError("None values not supported.")  # TensorFlow's error and message
     dtype = dtypes.as_dtype(dtype).base_dtype if dtype is not None else _infer_dtype(value)
     array = _to_array(value, dtype)
+    attrs = {}
     if shape is not None:
+        given = array
         array = _fit_to_shape(array, [int(d) for d in as_shape(shape).as_list()], verify_shape)
+        if given.size < array.size:
+            # Fewer values than the shape holds (a scalar filling it): TensorFlow's GraphDef
+            # keeps the values as given (``float_val: 0`` for ``tf.zeros([10])``), the reader
+            # repeating the last one; graph_io writes these instead of the filled array.
+            attrs["_py_given"] = given.ravel()
     if dtype != dtypes.string:
         array = np.array(array, dtype=dtype.as_numpy_dtype, copy=True)
     array.flags.writeable = False
-    op = make_op("Const", [], [dtype], {"value": array, "dtype": dtype}, name)
+    op = make_op("Const", [], [dtype], {"value": array, "dtype": dtype, **attrs}, name)
     return op.outputs[0]
 
 

@@ -200,18 +200,28 @@ def fill(dims, value, name=None):
 
 
 def _filled(shape, dtype, fill_value, name, default_name):
+    """TensorFlow 1.x's ``zeros``/``ones``: a constant when the shape is known and holds fewer
+    than 1,000 elements, else a ``Fill`` of a ``shape_as_tensor`` constant and the value (so
+    that GraphDefs stay small), all under the op's name scope."""
     dtype = dtypes.as_dtype(dtype).base_dtype
     if dtype == dtypes.bool:
         fill_value = bool(fill_value)  # TensorFlow's ones/zeros of bool: True / False
     elif dtype == dtypes.string and fill_value == 0:
         fill_value = ""
-    if is_tensor_like(shape) or _contains_tensor(shape):
-        dims = _shape_input(shape)
+    with name_scope(name, default_name, [shape]) as scope:
+        if is_tensor_like(shape) or _contains_tensor(shape):
+            dims = _shape_input(shape, "packed")  # TensorFlow's convert_to_tensor autopacks
+        else:
+            known = [int(d) for d in as_shape(shape).as_list()]
+            if int(np.prod(known)) < _SMALL_FILLED:
+                return constant(fill_value, dtype=dtype, shape=known, name=scope)
+            dims = _int_input(np.asarray(known, dtype=np.int64), "shape_as_tensor")
         value = constant(fill_value, dtype=dtype)
-        return make_op("Fill", [dims, value], [dtype], None, name, default_name).outputs[0]
-    dims = [int(d) for d in as_shape(shape).as_list()]
-    array = np.full(dims, fill_value, dtype=dtype.as_numpy_dtype)
-    return constant(array, dtype=dtype, name=name or default_name)
+        return make_op("Fill", [dims, value], [dtype], None, scope).outputs[0]
+
+
+# TensorFlow 1.x's limit (array_ops._constant_if_small): smaller filled tensors are constants.
+_SMALL_FILLED = 1000
 
 
 def zeros(shape, dtype=dtypes.float32, name=None):
