@@ -85,3 +85,19 @@ def test_a_constant_given_fewer_values_survives_import_and_export():
         tf.import_graph_def(graph_def, name="")
         again = _node(graph.as_graph_def(), "splat").attr["value"].tensor
     assert (list(again.float_val), again.tensor_content) == ([0.5], b"")
+
+
+@pytest.mark.parametrize(("build", "axes"), [
+    (lambda x: tf.reduce_mean(x, reduction_indices=1), np.int32(1)),
+    (lambda x: tf.reduce_sum(x, axis=-1), np.int32(-1)),
+    (lambda x: tf.reduce_max(x, [2, 0]), np.array([2, 0], np.int32)),
+])
+def test_reduction_indices_in_the_graph_def_are_as_given(build, axes):
+    # TensorFlow's GraphDef holds the axes the program gave (a scalar for reduction_indices=1);
+    # smallflow wrote them as a sorted list of non-negative axes.
+    x = tf.placeholder(tf.float32, [None, 3, 4])
+    y = build(x)
+    node = _node(tf.get_default_graph().as_graph_def(), y.op.name + "/reduction_indices")
+    written = tf.make_ndarray(node.attr["value"].tensor)
+    assert written.shape == np.shape(axes)
+    np.testing.assert_array_equal(written, axes)

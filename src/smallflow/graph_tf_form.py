@@ -95,6 +95,9 @@ def _replace(node, op_type, data_inputs, controls):
 def _static_axes(op, writer):
     """The reduction's axes as an int32 input (all axes when ``axes`` is None)."""
     axes = op.attrs.get("axes")
+    given = op.attrs.get("_py_axis_given")
+    if given is not None:
+        return writer.const("reduction_indices", given)
     if axes is not None:
         return writer.const("reduction_indices", [int(a) for a in np.ravel(axes)])
     rank = op.inputs[0].shape.ndims

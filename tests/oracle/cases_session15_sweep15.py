@@ -50,6 +50,26 @@ def _filled_graph_def(tf, np):
     return out
 
 
+def _reduction_axes_graph_def(tf, np):
+    # The reduction_indices constant holds the axes as given: a scalar stays a scalar.
+    x = tf.constant(np.arange(24, dtype=np.float32).reshape(2, 3, 4) - 5.0)
+    out = {
+        "mean_1": tf.reduce_mean(x, reduction_indices=1),
+        "sum_last": tf.reduce_sum(x, axis=-1),
+        "max_2_0": tf.reduce_max(x, [2, 0]),
+        "sum_keep": tf.reduce_sum(x, [1], keepdims=True),
+        "prod_0": tf.reduce_prod(x, 0),
+        "any_01": tf.reduce_any(x > 0, axis=(0, 1)),
+    }
+    graph_def = tf.get_default_graph().as_graph_def()
+    axes = [tf.make_ndarray(n.attr["value"].tensor) for n in graph_def.node
+            if n.name.endswith("reduction_indices")]
+    out["axes_ranks"] = tf.constant(np.array([a.ndim for a in axes], np.int64))
+    out["axes_values"] = tf.constant(np.concatenate([a.ravel() for a in axes]).astype(np.int64))
+    return out
+
+
 SESSION15_SWEEP15_CASES = [
     Case("session15_sweep15/filled_graph_def", _filled_graph_def),
+    Case("session15_sweep15/reduction_axes_graph_def", _reduction_axes_graph_def),
 ]

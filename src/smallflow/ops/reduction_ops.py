@@ -203,6 +203,7 @@ def _resolve_axis(axis, reduction_indices, keepdims, keep_dims):
 
 def _reduce(op_type, default_name, input_tensor, axis, keepdims, name, reduction_indices,
             keep_dims, input_dtype=None):
+    given = reduction_indices if axis is None else axis
     axis, keep = _resolve_axis(axis, reduction_indices, keepdims, keep_dims)
     dispatch = composite_dispatch(input_tensor)
     if dispatch is not None:  # a RaggedTensor
@@ -224,6 +225,10 @@ def _reduce(op_type, default_name, input_tensor, axis, keepdims, name, reduction
         duplicate = next((a for i, a in enumerate(positive) if a in positive[:i]), None)
         axis = tuple(sorted(set(positive)))
     attrs = {"axes": axis, "keep_dims": keep, "duplicate_axis": duplicate}
+    if given is not None and not is_tensor_like(given):
+        # The axes as the program gave them (a scalar stays a scalar, -1 stays -1): what
+        # TensorFlow's GraphDef holds in the op's reduction_indices constant.
+        attrs["_py_axis_given"] = np.asarray(given, dtype=np.int32)
     return make_op(op_type, [x], [x.dtype], attrs, name, default_name).outputs[0]
 
 
