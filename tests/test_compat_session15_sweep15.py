@@ -101,3 +101,20 @@ def test_reduction_indices_in_the_graph_def_are_as_given(build, axes):
     written = tf.make_ndarray(node.attr["value"].tensor)
     assert written.shape == np.shape(axes)
     np.testing.assert_array_equal(written, axes)
+
+
+def test_graph_seeded_ops_after_a_large_ones_get_tensorflow_1x_op_seeds():
+    # TensorFlow 1.x gives a graph-seeded op the graph's last op id as its seed: the three ops
+    # of a large tf.ones (hardmaru/cppn-tensorflow's tf.ones([n_points, 1])) count, so a
+    # smallflow graph with a one-op tf.ones drew other numbers than TensorFlow 1.x's.
+    tf.set_random_seed(1)
+    tf.ones([100, 100])
+    drawn = tf.random_normal([3])
+    normal = next(op for op in tf.get_default_graph().get_operations()
+                  if op.type == "RandomStandardNormal")
+    seed2 = normal.get_attr("seed2")
+    assert seed2 == 6  # ones/shape_as_tensor, ones/Const, ones, and random_normal's 3 inputs
+    explicit = tf.random_normal([3], seed=seed2)
+    with tf.Session() as sess:
+        first, second = sess.run([drawn, explicit])
+    np.testing.assert_array_equal(first, second)
