@@ -1,7 +1,8 @@
 """Oracle cases from session 15 (helper dcb): tf.train.experimental's loss scaling (r1.15):
 DynamicLossScale's growth and back-off around a step with an infinite gradient (which is
 skipped), FixedLossScale, and enable_mixed_precision_graph_rewrite on a CPU (loss scaling
-only: float32 results as without it).
+only: float32 results as without it); tf.data.experimental.SqlDataset's conversions,
+rejection_resample of the input's own distribution, choose_from_datasets's end.
 
 Same rules as cases.py (runs under both interpreters; NumPy only).
 """
@@ -47,9 +48,43 @@ def _fixed_scale_rewrite(tf, np):
                 "fixed_scale": fixed()}
 
 
+def _sql_dataset(tf, np):
+    import os
+    import sqlite3
+    import tempfile
+
+    path = os.path.join(tempfile.mkdtemp(prefix="sqlcase"), "rows.db")
+    connection = sqlite3.connect(path)
+    connection.execute("create table t (name text, n integer, x real)")
+    connection.executemany("insert into t values (?, ?, ?)",
+                           [("ann", 31, 1.75), ("7b", -70000, -2.5), (None, None, None)])
+    connection.commit()
+    connection.close()
+    rows = tf.data.experimental.SqlDataset(
+        "sqlite", path, "select name, n, x, n, name, x, n from t",
+        (tf.string, tf.int32, tf.float64, tf.uint16, tf.int64, tf.int8, tf.bool))
+    row = tf.data.make_one_shot_iterator(rows).get_next()
+    return {f"column{index}": value for index, value in enumerate(row)}
+
+
+def _resample_and_choose(tf, np):
+    labels = tf.data.Dataset.from_tensor_slices(np.array([2, 0, 1, 0, 0], dtype="int64"))
+    # The target equal to the initial distribution: the input, as (class, element) pairs.
+    same = labels.apply(tf.data.experimental.rejection_resample(
+        lambda x: x, [0.6, 0.2, 0.2], [0.6, 0.2, 0.2], seed=1))
+    choices = tf.data.Dataset.from_tensor_slices(np.array([1, 0, 0], dtype="int64")).repeat()
+    chosen = tf.data.experimental.choose_from_datasets(
+        [tf.data.Dataset.range(2), tf.data.Dataset.range(10, 13)], choices)
+    class_value, element = tf.data.make_one_shot_iterator(same).get_next()
+    return {"class": class_value, "element": element,
+            "chosen": tf.data.make_one_shot_iterator(chosen).get_next()}
+
+
 SESSION15_DCB_CASES = [
     Case("session15_dcb/dynamic_loss_scale", _dynamic_loss_scale, init=True, runs=6,
          rtol=1e-6),
     Case("session15_dcb/fixed_scale_rewrite", _fixed_scale_rewrite, init=True, runs=3,
          rtol=1e-5, atol=1e-6),
+    Case("session15_dcb/sql_dataset", _sql_dataset, runs=4),
+    Case("session15_dcb/resample_and_choose", _resample_and_choose, runs=6),
 ]

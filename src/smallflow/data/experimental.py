@@ -28,6 +28,8 @@ from .experimental_ops import (
     group_by_reducer,
 )
 from .iterator_ops import make_initializable_iterator, make_one_shot_iterator
+from .resampling import rejection_resample
+from .sql_ops import SqlDataset
 
 __all__ = [
     "AUTOTUNE",
@@ -41,6 +43,7 @@ __all__ = [
     "Options",
     "RandomDataset",
     "Reducer",
+    "SqlDataset",
     "TFRecordWriter",
     "ThreadingOptions",
     "UNKNOWN_CARDINALITY",
@@ -58,6 +61,7 @@ __all__ = [
     "make_csv_dataset",
     "make_initializable_iterator",
     "make_one_shot_iterator",
+    "rejection_resample",
     "map_and_batch",
     "parallel_interleave",
     "parse_example_dataset",

@@ -251,6 +251,8 @@ class _DirectedInterleaveDataset(Dataset):
                 element = next(sources[index], None)
                 if element is None:
                     live[index] = False
+                    if not any(live):  # every input spent: the end, even if choices go on
+                        return
                     continue
                 yield element
             return
