@@ -1,6 +1,7 @@
 """tf.keras.applications (session 15): architectures, preprocessing, input-shape rules, the
-weight files of Keras's cache, and decode_predictions. tests/oracle/test_keras_applications_layers.py
-compares predictions with TensorFlow's models on the same weights."""
+weight files of Keras's cache, and decode_predictions.
+tests/oracle/test_keras_applications_layers.py compares predictions with TensorFlow's models
+on the same weights."""
 
 import json
 import os
