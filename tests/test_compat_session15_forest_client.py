@@ -39,6 +39,7 @@ def test_names_reachable_as_in_tensorflow():
 
 
 def test_multi_class_estimator_learns_separable_blobs(tmp_path):
+    pytest.importorskip("tensorboard")  # estimators write checkpoints with graphs
     x, y = _blobs(600, 3, seed=1)
     est = random_forest.TensorForestEstimator(_params(3), model_dir=str(tmp_path))
     est.fit(x=x, y=y, batch_size=200, steps=40)
@@ -64,6 +65,7 @@ def test_multi_class_estimator_learns_separable_blobs(tmp_path):
 
 
 def test_binary_head_turns_log_odds_back_into_the_forest_probability(tmp_path):
+    pytest.importorskip("tensorboard")  # estimators write checkpoints with graphs
     x, y = _blobs(400, 2, seed=3)
     est = random_forest.TensorForestEstimator(_params(2, inference_tree_paths=True),
                                               model_dir=str(tmp_path))
@@ -86,6 +88,7 @@ def test_binary_head_turns_log_odds_back_into_the_forest_probability(tmp_path):
 
 
 def test_core_estimator_regression_and_keys(tmp_path):
+    pytest.importorskip("tensorboard")  # estimators write checkpoints with graphs
     rng = np.random.default_rng(4)
     x = rng.uniform(-1, 1, (800, 2)).astype(np.float32)
     target = np.where(x[:, 0] > 0.2, 3.0, -1.0).astype(np.float32)[:, None]
@@ -112,6 +115,7 @@ def test_core_estimator_regression_and_keys(tmp_path):
 
 
 def test_weights_column_leaves_the_forest_features(tmp_path):
+    pytest.importorskip("tensorboard")  # estimators write checkpoints with graphs
     x, y = _blobs(300, 3, seed=6)
     weights = np.ones(300, np.float32)
     est = random_forest.TensorForestEstimator(_params(3), model_dir=str(tmp_path),
@@ -148,6 +152,7 @@ def test_early_stopping_hook_stops_when_the_loss_stops_falling():
 
 
 def test_early_stopping_ends_fit_before_its_steps(tmp_path):
+    pytest.importorskip("tensorboard")  # estimators write checkpoints with graphs
     x, y = _blobs(200, 3, seed=7)
     est = random_forest.TensorForestEstimator(_params(3), model_dir=str(tmp_path),
                                               early_stopping_rounds=3)
@@ -157,6 +162,7 @@ def test_early_stopping_ends_fit_before_its_steps(tmp_path):
 
 
 def test_multi_forest_multi_head(tmp_path):
+    pytest.importorskip("tensorboard")  # estimators write checkpoints with graphs
     x, y = _blobs(400, 3, seed=8)
     labels = np.stack([y, (y == 2).astype(np.int32)], axis=1)
     est = random_forest.MultiForestMultiHeadEstimator(
@@ -228,6 +234,7 @@ def test_trees_are_shared_resources_initialized_by_initialize_resources():
 
 
 def test_core_estimator_exports_every_prediction(tmp_path):
+    pytest.importorskip("tensorboard")  # estimators write checkpoints with graphs
     x, y = _blobs(300, 3, seed=1)
     est = random_forest.CoreTensorForestEstimator(_params(3), model_dir=str(tmp_path / "m"),
                                                   include_all_in_serving=True)
@@ -253,6 +260,7 @@ def test_core_estimator_exports_every_prediction(tmp_path):
 
 
 def test_feature_columns_and_every_remaining_feature_is_read(tmp_path):
+    pytest.importorskip("tensorboard")  # estimators write checkpoints with graphs
     x, y = _blobs(300, 3, seed=9)
     column = tf.feature_column.numeric_column("x", shape=[2])
     est = random_forest.CoreTensorForestEstimator(_params(3), model_dir=str(tmp_path / "a"),

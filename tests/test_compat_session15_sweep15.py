@@ -31,6 +31,7 @@ def _node(graph_def, name):
     (lambda: tf.ones([]), "Const", []),
 ])
 def test_zeros_and_ones_fill_from_a_thousand_elements(build, op_type, inputs):
+    pytest.importorskip("tensorboard")  # GraphDefs need the tensorboard extra
     # TensorFlow 1.x makes a constant of fewer than 1,000 elements, else a Fill, so that
     # GraphDefs stay small (sjchoi86/advanced-tensorflow's show_graph strips constants above
     # 32 bytes by writing a str into tensor_content, which protobuf refuses).
@@ -55,6 +56,7 @@ def test_zeros_of_a_mixed_shape_packs_it_in_the_scope():
 
 
 def test_constant_given_fewer_values_stores_them_as_given():
+    pytest.importorskip("tensorboard")  # GraphDefs need the tensorboard extra
     tf.constant(7, shape=[3, 4], name="splat")
     tf.constant([1.0, 2.0], shape=[2, 3], name="padded")
     tf.constant([[1, 2], [3, 4]], name="full")
@@ -79,6 +81,7 @@ def test_static_value_of_a_large_fill():
 
 
 def test_a_constant_given_fewer_values_survives_import_and_export():
+    pytest.importorskip("tensorboard")  # GraphDefs need the tensorboard extra
     tf.constant(0.5, shape=[40, 40], name="splat")
     graph_def = tf.get_default_graph().as_graph_def()
     with tf.Graph().as_default() as graph:
@@ -93,6 +96,7 @@ def test_a_constant_given_fewer_values_survives_import_and_export():
     (lambda x: tf.reduce_max(x, [2, 0]), np.array([2, 0], np.int32)),
 ])
 def test_reduction_indices_in_the_graph_def_are_as_given(build, axes):
+    pytest.importorskip("tensorboard")  # GraphDefs need the tensorboard extra
     # TensorFlow's GraphDef holds the axes the program gave (a scalar for reduction_indices=1);
     # smallflow wrote them as a sorted list of non-negative axes.
     x = tf.placeholder(tf.float32, [None, 3, 4])
