@@ -218,6 +218,25 @@ def pooled(x, pooling):
     return x
 
 
+def finish_model(x, img_input, input_tensor, include_top, pooling, classes, name, weights,
+                 fname, origin):
+    """The usual end of a model: the classifier (global average pool 'avg_pool' and a
+    softmax Dense 'predictions') or the optional pooling, the Model, and its weights
+    (``fname`` is the file with the classifier; without it Keras's name ends in _notop)."""
+    from .. import layers
+    from ..engine.training import Model
+
+    if include_top:
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        x = layers.Dense(classes, activation="softmax", name="predictions")(x)
+    else:
+        x = pooled(x, pooling)
+        fname = fname.replace(".h5", "_notop.h5")
+    model = Model(model_inputs(input_tensor, img_input), x, name=name)
+    load_model_weights(model, weights, fname, origin + fname)
+    return model
+
+
 def load_model_weights(model, weights, fname, origin, file_hash=None):
     """Weights from Keras's cache for 'imagenet', from the file for a path."""
     if weights == "imagenet":

@@ -5,7 +5,6 @@ block)."""
 import functools
 
 from .. import backend, layers
-from ..engine.training import Model
 from . import imagenet_utils
 
 _ORIGIN = "https://github.com/fchollet/deep-learning-models/releases/download/v0.7/"
@@ -99,17 +98,10 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None,  
         x = inception_resnet_block(x, scale=0.2, block_type="block8", block_idx=block_idx)
     x = inception_resnet_block(x, scale=1., activation=None, block_type="block8", block_idx=10)
     x = conv2d_bn(x, 1536, 1, name="conv_7b")
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation="softmax", name="predictions")(x)
-    else:
-        x = imagenet_utils.pooled(x, pooling)
-    model = Model(imagenet_utils.model_inputs(input_tensor, img_input), x,
-                  name="inception_resnet_v2")
-    fname = ("inception_resnet_v2_weights_tf_dim_ordering_tf_kernels"
-             f"{'' if include_top else '_notop'}.h5")
-    imagenet_utils.load_model_weights(model, weights, fname, _ORIGIN + fname)
-    return model
+    return imagenet_utils.finish_model(x, img_input, input_tensor, include_top, pooling,
+                                       classes, "inception_resnet_v2", weights,
+                                       "inception_resnet_v2_weights_tf_dim_ordering_tf_kernels.h5",
+                                       _ORIGIN)
 
 
 preprocess_input = functools.partial(imagenet_utils.preprocess_input, mode="tf")

@@ -3,7 +3,6 @@
 import functools
 
 from .. import backend, layers
-from ..engine.training import Model
 from . import imagenet_utils
 
 _ORIGIN = "https://github.com/fchollet/deep-learning-models/releases/download/v0.5/"
@@ -102,16 +101,10 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None,  # noqa
                 "mixed8")
     x = _block_8(x, 0)
     x = _block_8(x, 1)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation="softmax", name="predictions")(x)
-    else:
-        x = imagenet_utils.pooled(x, pooling)
-    model = Model(imagenet_utils.model_inputs(input_tensor, img_input), x, name="inception_v3")
-    fname = ("inception_v3_weights_tf_dim_ordering_tf_kernels"
-             f"{'' if include_top else '_notop'}.h5")
-    imagenet_utils.load_model_weights(model, weights, fname, _ORIGIN + fname)
-    return model
+    return imagenet_utils.finish_model(x, img_input, input_tensor, include_top, pooling,
+                                       classes, "inception_v3", weights,
+                                       "inception_v3_weights_tf_dim_ordering_tf_kernels.h5",
+                                       _ORIGIN)
 
 
 preprocess_input = functools.partial(imagenet_utils.preprocess_input, mode="tf")

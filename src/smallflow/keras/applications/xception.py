@@ -3,7 +3,6 @@
 import functools
 
 from .. import backend, layers
-from ..engine.training import Model
 from . import imagenet_utils
 
 _ORIGIN = "https://github.com/fchollet/deep-learning-models/releases/download/v0.4/"
@@ -65,15 +64,9 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None,  # noqa: N
     x = layers.Activation("relu", name="block14_sepconv1_act")(x)
     x = _separable(x, 2048, "block14_sepconv2")
     x = layers.Activation("relu", name="block14_sepconv2_act")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation="softmax", name="predictions")(x)
-    else:
-        x = imagenet_utils.pooled(x, pooling)
-    model = Model(imagenet_utils.model_inputs(input_tensor, img_input), x, name="xception")
-    fname = f"xception_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
-    imagenet_utils.load_model_weights(model, weights, fname, _ORIGIN + fname)
-    return model
+    return imagenet_utils.finish_model(x, img_input, input_tensor, include_top, pooling,
+                                       classes, "xception", weights,
+                                       "xception_weights_tf_dim_ordering_tf_kernels.h5", _ORIGIN)
 
 
 preprocess_input = functools.partial(imagenet_utils.preprocess_input, mode="tf")
