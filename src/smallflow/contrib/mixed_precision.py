@@ -3,9 +3,10 @@ a scale before the gradients are taken and the gradients divided by it afterward
 whose gradients are not all finite is skipped, and the manager may adjust the scale."""
 
 from .. import dtypes
-from ..graph import convert_to_tensor, get_default_graph
+from ..graph import convert_to_tensor
 from ..ops import control_flow_ops, cwise_ops, math_ops, reduction_ops, scatter_ops
 from ..ops.indexed_slices import IndexedSlices
+from ..train.loss_scale import scaled_gradients
 from ..train.optimizer import Optimizer, WrapperSlots
 from ..variables import Variable
 from ._missing import missing_attribute
@@ -112,19 +113,10 @@ class LossScaleOptimizer(WrapperSlots, Optimizer):
     def compute_gradients(self, loss, var_list=None, gate_gradients=Optimizer.GATE_OP,
                           aggregation_method=None, colocate_gradients_with_ops=False,
                           grad_loss=None):
-        loss_scale = self._loss_scale_manager.get_loss_scale()
-        if get_default_graph()._eager:
-            def scaled_loss():
-                value = loss()
-                return value * math_ops.cast(loss_scale, value.dtype.base_dtype)
-        else:
-            value = loss() if callable(loss) else convert_to_tensor(loss)
-            scaled_loss = value * math_ops.cast(loss_scale, value.dtype.base_dtype)
-        grads_and_vars = self._opt.compute_gradients(
-            scaled_loss, var_list=var_list, gate_gradients=gate_gradients,
-            aggregation_method=aggregation_method,
+        return scaled_gradients(
+            self._opt, loss, self._loss_scale_manager.get_loss_scale(), var_list=var_list,
+            gate_gradients=gate_gradients, aggregation_method=aggregation_method,
             colocate_gradients_with_ops=colocate_gradients_with_ops, grad_loss=grad_loss)
-        return self._down_scale(grads_and_vars, loss_scale)
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
         grads_and_vars = list(grads_and_vars)
@@ -137,22 +129,6 @@ class LossScaleOptimizer(WrapperSlots, Optimizer):
             control_flow_ops.no_op)
         return control_flow_ops.group(update_vars,
                                       self._loss_scale_manager.update_loss_scale(all_finite))
-
-    @staticmethod
-    def _down_scale(grads_and_vars, loss_scale):
-        inverse = cwise_ops.reciprocal(loss_scale)
-        scaled = []
-        for grad, var in grads_and_vars:
-            if grad is None:
-                scaled.append((None, var))
-                continue
-            factor = math_ops.cast(inverse, grad.dtype.base_dtype)
-            if isinstance(grad, IndexedSlices):
-                grad = IndexedSlices(grad.values * factor, grad.indices, grad.dense_shape)
-            else:
-                grad = grad * factor
-            scaled.append((grad, var))
-        return scaled
 
 
 __getattr__ = missing_attribute(__name__, "tf.contrib.mixed_precision")

@@ -160,29 +160,10 @@ class MixedPrecisionLossScaleOptimizer(WrapperSlots, Optimizer):
     def compute_gradients(self, loss, var_list=None, gate_gradients=Optimizer.GATE_OP,
                           aggregation_method=None, colocate_gradients_with_ops=False,
                           grad_loss=None):
-        loss_scale = self._loss_scale()
-        if get_default_graph()._eager and callable(loss):
-            def scaled_loss():
-                value = loss()
-                return value * math_ops.cast(loss_scale, value.dtype.base_dtype)
-        else:
-            value = loss() if callable(loss) else convert_to_tensor(loss)
-            scaled_loss = value * math_ops.cast(loss_scale, value.dtype.base_dtype)
-        grads_and_vars = self._opt.compute_gradients(
-            scaled_loss, var_list=var_list, gate_gradients=gate_gradients,
-            aggregation_method=aggregation_method,
+        return scaled_gradients(
+            self._opt, loss, self._loss_scale(), var_list=var_list,
+            gate_gradients=gate_gradients, aggregation_method=aggregation_method,
             colocate_gradients_with_ops=colocate_gradients_with_ops, grad_loss=grad_loss)
-        inverse = cwise_ops.reciprocal(loss_scale)
-        unscaled = []
-        for grad, var in grads_and_vars:
-            if grad is not None:
-                factor = math_ops.cast(inverse, grad.dtype.base_dtype)
-                if isinstance(grad, IndexedSlices):
-                    grad = IndexedSlices(grad.values * factor, grad.indices, grad.dense_shape)
-                else:
-                    grad = grad * factor
-            unscaled.append((grad, var))
-        return unscaled
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
         grads_and_vars = list(grads_and_vars)
@@ -231,3 +212,27 @@ def disable_mixed_precision_graph_rewrite():
         _logging.warning("disable_mixed_precision_graph_rewrite() called when mixed precision "
                          "is already disabled.")
     _rewrite_enabled = False
+
+
+def scaled_gradients(opt, loss, loss_scale, **kwargs):
+    """``opt``'s gradients of ``loss * loss_scale``, divided back by ``loss_scale`` (the
+    loss-scaling optimizers of ``tf.train.experimental`` and ``tf.contrib.mixed_precision``).
+    In eager mode a callable loss stays a callable."""
+    if get_default_graph()._eager and callable(loss):
+        def scaled_loss():
+            value = loss()
+            return value * math_ops.cast(loss_scale, value.dtype.base_dtype)
+    else:
+        value = loss() if callable(loss) else convert_to_tensor(loss)
+        scaled_loss = value * math_ops.cast(loss_scale, value.dtype.base_dtype)
+    inverse = cwise_ops.reciprocal(loss_scale)
+    unscaled = []
+    for grad, var in opt.compute_gradients(scaled_loss, **kwargs):
+        if grad is not None:
+            factor = math_ops.cast(inverse, grad.dtype.base_dtype)
+            if isinstance(grad, IndexedSlices):
+                grad = IndexedSlices(grad.values * factor, grad.indices, grad.dense_shape)
+            else:
+                grad = grad * factor
+        unscaled.append((grad, var))
+    return unscaled
