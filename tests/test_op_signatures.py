@@ -1212,6 +1212,31 @@ ROWS.update({op: _row(None, lambda dt, op=op: _forest_ops(op))  # tensor_forest 
                         "SmallflowForestFeatureUsage")})
 
 
+def _gbdt_ops(op_type):
+    """tf.contrib.boosted_trees's ops on an empty ensemble and two examples of one feature."""
+    from smallflow.contrib.boosted_trees import gbdt_core, gbdt_ops
+
+    ensemble = tf.constant(b"")
+    features = tf.constant([[0.5], [1.5]])
+    if op_type == "SmallflowGbdtPredict":
+        return list(gbdt_ops.predict(ensemble, features, 1, False))
+    if op_type == "SmallflowGbdtStats":
+        return list(gbdt_ops.ensemble_stats(ensemble).values())
+    config = {"strategy": gbdt_core.TREE_PER_CLASS, "l1": 0.0, "l2": 0.0,
+              "tree_complexity": 0.0, "min_node_weight": 0.0, "max_tree_depth": 2,
+              "growing_mode": gbdt_core.LAYER_BY_LAYER, "pruning_mode": gbdt_core.POST_PRUNE,
+              "learning_rate": 0.1, "center_bias": False, "num_quantiles": 100,
+              "dimension": 1}
+    return list(gbdt_ops.train_step(
+        ensemble, tf.constant(b""), tf.constant([0, 0]), tf.constant([[0.5], [-0.5]]),
+        tf.constant([[0.25], [0.25]]), features, tf.constant([0.0]), tf.constant([0.0]),
+        tf.constant(2, tf.int64), config))
+
+
+ROWS.update({op: _row(None, lambda dt, op=op: _gbdt_ops(op))  # contrib.boosted_trees (s. 16)
+             for op in ("SmallflowGbdtPredict", "SmallflowGbdtStats", "SmallflowGbdtTrain")})
+
+
 def _fractional(op_type, dtype):
     from smallflow.python.ops import gen_nn_ops
 

@@ -21,6 +21,8 @@ LAZY_OP_MODULES = {
                      "SmallflowForestSize", "SmallflowForestTrain"),
                     "smallflow.contrib.tensor_forest.forest_ops"),
     "ImageConnectedComponents": "smallflow.contrib.image_components",
+    **dict.fromkeys(("SmallflowGbdtPredict", "SmallflowGbdtStats", "SmallflowGbdtTrain"),
+                    "smallflow.contrib.boosted_trees.gbdt_ops"),
 }
 
 

@@ -52,6 +52,10 @@ NOT_COMPARED = {
            "forests learn, grow to max_nodes, repeat with a seed and survive checkpoints"
        for op in ("SmallflowForestTrain", "SmallflowForestPredict", "SmallflowForestSize",
                   "SmallflowForestFeatureUsage")},
+    **{op: "tf.contrib.boosted_trees's ops (ours: TF 1.x's take ensemble, quantile and stats "
+           "resources); TF 2 has no contrib: tests/test_compat_session16_gbdt.py checks learned "
+           "trees against TensorFlow 1.15's formulas by hand"
+       for op in ("SmallflowGbdtPredict", "SmallflowGbdtStats", "SmallflowGbdtTrain")},
     # TensorFlow 2's compat.v1 lacks the API.
     "ImageConnectedComponents": "tf.contrib.image.connected_components is gone from TF 2 (no "
                                 "raw op either); tests/test_compat_session15_cops_contrib.py "

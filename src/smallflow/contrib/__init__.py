@@ -8,6 +8,7 @@ confusing failure later on.
 
 from . import (
     autograph,
+    boosted_trees,
     compiler,
     crf,
     cudnn_rnn,
@@ -51,8 +52,8 @@ from . import (
 )
 from ._missing import missing_attribute
 
-__all__ = ["autograph", "compiler", "crf", "cudnn_rnn", "data", "deprecated", "distribute",
-           "distributions", "eager", "estimator", "factorization", "feature_column",
+__all__ = ["autograph", "boosted_trees", "compiler", "crf", "cudnn_rnn", "data", "deprecated",
+           "distribute", "distributions", "eager", "estimator", "factorization", "feature_column",
            "framework", "gan", "image", "integrate", "keras", "layers", "learn",
            "legacy_seq2seq", "lookup", "losses", "metrics", "mixed_precision", "nn", "opt",
            "predictor", "resampler", "rnn",

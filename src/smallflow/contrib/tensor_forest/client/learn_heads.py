@@ -62,6 +62,8 @@ def _labels_tensor(labels, label_name):
 class _ForestHead:
     """One contrib.learn head over given logits; ``create_model_fn_ops`` as TensorFlow's."""
 
+    loss_fn = None
+
     def __init__(self, logits_dimension, label_name, weight_column_name, head_name):
         self.logits_dimension = logits_dimension
         self.label_name = label_name
@@ -85,7 +87,12 @@ class _ForestHead:
                 weights = None
                 if self.weight_column_name:
                     weights = math_ops.cast(features[self.weight_column_name], "float32")
-                loss, average = _weighted_loss(self._loss(labels, logits), weights)
+                if self.loss_fn is not None:
+                    # A custom loss (contrib's loss_fn) is the training and evaluation loss.
+                    loss = average = (self.loss_fn(labels, logits) if weights is None
+                                      else self.loss_fn(labels, logits, weights))
+                else:
+                    loss, average = _weighted_loss(self._loss(labels, logits), weights)
                 with name_scope(""):
                     summary.scalar(_summary_key(self.head_name, MetricKey.LOSS),
                                    array_ops.identity(average))
@@ -226,14 +233,16 @@ def multi_class_head(n_classes, label_name=None, weight_column_name=None,
     if n_classes is None or n_classes < 2:
         raise ValueError(f"n_classes must be > 1 for classification: {n_classes}.")
     for name, value in (("enable_centered_bias", enable_centered_bias),
-                        ("metric_class_ids", metric_class_ids), ("loss_fn", loss_fn),
-                        ("label_keys", label_keys)):
+                        ("metric_class_ids", metric_class_ids), ("label_keys", label_keys)):
         if value:
             raise NotImplementedError(f"tensor_forest's multi_class_head: {name} is not "
                                       "provided by smallflow")
     if n_classes == 2:
-        return _BinaryHead(label_name, weight_column_name, head_name, thresholds)
-    return _MultiClassHead(n_classes, label_name, weight_column_name, head_name)
+        head = _BinaryHead(label_name, weight_column_name, head_name, thresholds)
+    else:
+        head = _MultiClassHead(n_classes, label_name, weight_column_name, head_name)
+    head.loss_fn = loss_fn
+    return head
 
 
 def regression_head(label_name=None, weight_column_name=None, label_dimension=1,
