@@ -416,3 +416,24 @@ def test_mnist_program_reduced_learns_digits(tmp_path):
     e = gbdt_model.evaluate(input_fn=input_fn)
     assert e["accuracy"] > 0.65  # two shallow trees at learning rate 0.1 (chance: 0.1)
     assert e["loss"] < np.log(10)  # below the empty ensemble's
+
+
+def test_training_resumed_from_a_checkpoint_grows_the_same_trees(tmp_path):
+    x, labels = _blobs(3, n=120, seed=2)
+
+    def model(directory):
+        config = learner_pb2.LearnerConfig()
+        config.constraints.max_tree_depth = 2
+        return GradientBoostedDecisionTreeClassifier(
+            learner_config=config, examples_per_layer=120, n_classes=3, num_trees=2,
+            center_bias=False, model_dir=str(tmp_path / directory))
+
+    straight = _fit(model("straight"), x, labels, steps=20)
+    resumed = _fit(model("resumed"), x, labels, steps=3)
+    assert len(_ensemble(resumed, 3).trees) == 1  # one layer of the first tree
+    resumed = _fit(model("resumed"), x, labels, steps=20)
+    first, second = _ensemble(straight, 3), _ensemble(resumed, 3)
+    assert first.finalized == second.finalized == [True, True]
+    for a, b in zip(first.trees, second.trees, strict=True):
+        for key in a:
+            np.testing.assert_array_equal(a[key], b[key])
