@@ -377,11 +377,13 @@ def test_binary_classifier_and_core_estimator(tmp_path):
     head = tf.contrib.estimator.binary_classification_head(
         loss_reduction=tf.losses.Reduction.SUM_OVER_BATCH_SIZE)
     core = CoreGradientBoostedDecisionTreeEstimator(
-        head=head, learner_config=core_config, num_trees=3, examples_per_layer=300,
-        center_bias=False, model_dir=str(tmp_path / "core"))
+        core_config, 300, head, num_trees=3, center_bias=False,
+        model_dir=str(tmp_path / "core"))  # TensorFlow's positional order
+    assert isinstance(core, tf.estimator.Estimator)
     train = tf.estimator.inputs.numpy_input_fn(x={"x": x}, y=labels, batch_size=300,
                                                num_epochs=None, shuffle=False)
     core.train(train, max_steps=40)
+    assert core.get_variable_value("global_step") == 1 + 3 * 2  # stopped after three trees
     assert core.evaluate(evaluate)["accuracy"] > 0.9
 
 

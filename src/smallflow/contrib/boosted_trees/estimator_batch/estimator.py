@@ -4,6 +4,7 @@ core-Estimator one over a given core head."""
 
 from ....contrib.learn import learn_estimator
 from ....contrib.tensor_forest.client import learn_heads as head_lib
+from ....estimator import Estimator as CoreEstimator
 from ....ops import math_ops
 from ..python.utils import losses
 from . import model
@@ -92,24 +93,21 @@ class GradientBoostedDecisionTreeEstimator(learn_estimator.Estimator):
             feature_engineering_fn=feature_engineering_fn)
 
 
-class CoreGradientBoostedDecisionTreeEstimator:
+class CoreGradientBoostedDecisionTreeEstimator(CoreEstimator):
     """Gradient boosted trees under a core head (``tf.contrib.estimator``'s), as a
-    ``tf.estimator.Estimator``."""
+    ``tf.estimator.Estimator``. As TensorFlow 1.15's, ``feature_engineering_fn`` and
+    ``label_keys`` are accepted and not used."""
 
-    def __new__(cls, head, learner_config, num_trees, examples_per_layer, config=None,
-                model_dir=None, feature_columns=None, weight_column_name=None,
-                feature_engineering_fn=None, logits_modifier_function=None, center_bias=True,
-                output_leaf_index=False, num_quantiles=100):
-        from ....estimator import Estimator
-
+    def __init__(self, learner_config, examples_per_layer, head, num_trees=None,
+                 feature_columns=None, weight_column_name=None, model_dir=None, config=None,
+                 label_keys=None, feature_engineering_fn=None, logits_modifier_function=None,
+                 center_bias=True, output_leaf_index=False, num_quantiles=100):
         params = _params(head, learner_config, num_trees, feature_columns, weight_column_name,
                          examples_per_layer, logits_modifier_function, center_bias, True,
                          output_leaf_index, num_quantiles)
 
         def _model_fn(features, labels, mode, config):
-            if feature_engineering_fn is not None:
-                features, labels = feature_engineering_fn(features, labels)
             return model.model_builder(features, labels, mode, params, config,
-                                       output_type="estimator_spec")
+                                       output_type=model.ModelBuilderOutputType.ESTIMATOR_SPEC)
 
-        return Estimator(model_fn=_model_fn, model_dir=model_dir, config=config)
+        super().__init__(model_fn=_model_fn, model_dir=model_dir, config=config)

@@ -10,7 +10,14 @@ from ....graph import name_scope
 from ..gbdt_batch import GradientBoostedDecisionTreeModel
 from .trainer_hooks import StopAfterNTrees
 
-__all__ = ["model_builder"]
+__all__ = ["ModelBuilderOutputType", "model_builder"]
+
+
+class ModelBuilderOutputType:
+    """What ``model_builder`` returns: contrib.learn's ``ModelFnOps`` or an ``EstimatorSpec``."""
+
+    MODEL_FN_OPS = 0
+    ESTIMATOR_SPEC = 1
 
 
 def _ensemble_variable():
@@ -20,7 +27,8 @@ def _ensemble_variable():
                     dtype=dtypes.string)
 
 
-def model_builder(features, labels, mode, params, config, output_type=None):
+def model_builder(features, labels, mode, params, config,
+                  output_type=ModelBuilderOutputType.MODEL_FN_OPS):
     """Builds the GBDT model for ``mode`` under ``params['head']``: a contrib.learn
     ``ModelFnOps`` (an ``EstimatorSpec`` when ``output_type`` says so), with a hook that stops
     training after ``num_trees`` trees."""
@@ -61,7 +69,7 @@ def model_builder(features, labels, mode, params, config, output_type=None):
         with control_dependencies([update_op]):
             return global_step.assign_add(1).op
 
-    if output_type == "estimator_spec":
+    if output_type == ModelBuilderOutputType.ESTIMATOR_SPEC:
         spec = head.create_estimator_spec(features=features, mode=mode, labels=labels,
                                           train_op_fn=_train_op_fn, logits=logits)
         if num_trees and mode == "train":
