@@ -46,6 +46,7 @@ from . import (
     tensor_forest,
     tensorboard,
     tfprof,
+    timeseries,
     tpu,
     training,
     util,
@@ -58,6 +59,6 @@ __all__ = ["autograph", "boosted_trees", "compiler", "crf", "cudnn_rnn", "data",
            "legacy_seq2seq", "lookup", "losses", "metrics", "mixed_precision", "nn", "opt",
            "predictor", "resampler", "rnn",
            "seq2seq", "signal", "slim", "sparsemax", "stateless", "summary",
-           "tensor_forest", "tensorboard", "tfprof", "tpu", "training", "util"]
+           "tensor_forest", "tensorboard", "tfprof", "timeseries", "tpu", "training", "util"]
 
 __getattr__ = missing_attribute(__name__, "tf.contrib")

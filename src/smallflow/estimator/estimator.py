@@ -520,6 +520,9 @@ def _write_eval_summary(eval_dir, results):
     pb = tb_protos.load()
     summary = pb.summary_pb2.Summary()
     for key, value in sorted(results.items()):
+        # Nested results (contrib.timeseries' state tuple) are not summaries.
+        if isinstance(value, (tuple, list, dict)):
+            continue
         if key != "global_step" and np.ndim(value) == 0 and np.issubdtype(
                 np.asarray(value).dtype, np.number):
             summary.value.add(tag=key, simple_value=float(value))

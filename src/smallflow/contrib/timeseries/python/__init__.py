@@ -1,0 +1,5 @@
+"""``tensorflow.contrib.timeseries.python``."""
+
+from . import timeseries
+
+__all__ = ["timeseries"]
