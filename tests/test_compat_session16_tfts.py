@@ -112,6 +112,7 @@ def test_ar_regressor_fits_a_noisy_sine(tmp_path):
     ar = TS.ARRegressor(periodicities=50, input_window_size=20, output_window_size=5,
                         num_features=1, loss=TS.ARModel.NORMAL_LIKELIHOOD_LOSS,
                         model_dir=str(tmp_path))
+    assert isinstance(ar, tf.estimator.Estimator)
     train = TS.RandomWindowInputFn(reader, batch_size=16, window_size=25, shuffle_seed=1)
     whole = TS.WholeDatasetInputFn(reader)
     ar.train(input_fn=train, steps=20)

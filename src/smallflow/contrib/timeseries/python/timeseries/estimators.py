@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .....estimator.estimator import Estimator as _Estimator
 from .ar_model import ARModel
 from .feature_keys import FilteringResults, PredictionFeatures, TrainEvalFeatures
 
@@ -21,34 +22,27 @@ def _last_value(name, tensor):
     return holder.value(), update
 
 
-class TimeSeriesRegressor:
+class TimeSeriesRegressor(_Estimator):
     """An Estimator for a time series model (``model`` has ``train_outputs``,
     ``eval_outputs`` and ``predict_outputs``)."""
 
     def __init__(self, model, state_manager=None, optimizer=None, model_dir=None,
                  config=None, head_type=None):
-        tf = _tf()
         self.model = model
-        self._optimizer = optimizer
+        self._ts_optimizer = optimizer
 
         def model_fn(features, mode):
-            return self._model_fn(features, mode)
+            return self._timeseries_model_fn(features, mode)
 
-        self._estimator = tf.estimator.Estimator(model_fn=model_fn, model_dir=model_dir,
-                                                 config=config)
+        super().__init__(model_fn=model_fn, model_dir=model_dir, config=config)
 
-    def __getattr__(self, name):
-        if name == "_estimator":
-            raise AttributeError(name)
-        return getattr(self._estimator, name)
-
-    def _model_fn(self, features, mode):
+    def _timeseries_model_fn(self, features, mode):
         tf = _tf()
         keys = tf.estimator.ModeKeys
         self.model._built_layers = None  # each mode builds its own graph
         if mode == keys.TRAIN:
             loss = self.model.train_outputs(features)
-            optimizer = self._optimizer or tf.train.AdagradOptimizer(0.1)
+            optimizer = self._ts_optimizer or tf.train.AdagradOptimizer(0.1)
             train_op = optimizer.minimize(loss, global_step=tf.train.get_global_step())
             return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=train_op)
         if mode == keys.EVAL:
@@ -66,21 +60,6 @@ class TimeSeriesRegressor:
         predictions = dict(outputs)
         predictions["times"] = tf.identity(features[PredictionFeatures.TIMES])
         return tf.estimator.EstimatorSpec(mode, predictions=predictions)
-
-    def train(self, input_fn, hooks=None, steps=None, max_steps=None, saving_listeners=None):
-        self._estimator.train(input_fn, hooks=hooks, steps=steps, max_steps=max_steps,
-                              saving_listeners=saving_listeners)
-        return self
-
-    def evaluate(self, input_fn, steps=None, hooks=None, checkpoint_path=None, name=None):
-        return self._estimator.evaluate(input_fn, steps=steps, hooks=hooks,
-                                        checkpoint_path=checkpoint_path, name=name)
-
-    def predict(self, input_fn, predict_keys=None, hooks=None, checkpoint_path=None,
-                yield_single_examples=True):
-        return self._estimator.predict(input_fn, predict_keys=predict_keys, hooks=hooks,
-                                       checkpoint_path=checkpoint_path,
-                                       yield_single_examples=yield_single_examples)
 
 
 class ARRegressor(TimeSeriesRegressor):
