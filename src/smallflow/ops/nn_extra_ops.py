@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import dtypes
 from ..graph import convert_to_tensor, name_scope
-from . import array_extra_ops, array_ops, clip_ops, math_ops, nn_ops
+from . import array_extra_ops, array_ops, clip_ops, cwise_ops, math_ops, nn_ops
 from .common import normalize_axes
 
 # -- embeddings --------------------------------------------------------------------------------
@@ -105,10 +105,12 @@ def weighted_moments(x, axes, frequency_weights, name=None, keep_dims=None, keep
         weighted_sum = math_ops.reduce_sum(weights * x, axes, keepdims=True)
         broadcast_weights = weights + array_ops.zeros_like(x)
         total_weight = math_ops.reduce_sum(broadcast_weights, axes, keepdims=True)
-        divisor = math_ops.reciprocal(total_weight)
-        mean = weighted_sum * divisor
+        # TensorFlow 1.15 divides with div_no_nan: a slice whose weights are all zero has
+        # mean and variance 0, not NaN.
+        mean = cwise_ops.div_no_nan(weighted_sum, total_weight)
         deviation = math_ops.squared_difference(x, mean)
-        variance = math_ops.reduce_sum(weights * deviation, axes, keepdims=True) * divisor
+        variance = cwise_ops.div_no_nan(
+            math_ops.reduce_sum(weights * deviation, axes, keepdims=True), total_weight)
         if not keep:
             squeezed = list(normalize_axes(axes, x.shape.ndims))
             mean = array_ops.squeeze(mean, squeezed)
